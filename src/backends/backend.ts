@@ -1,0 +1,159 @@
+/**
+ * The contract every backend implements: storage allocation, reads and writes, and the primitive
+ * kernels. Kernels take contiguous storages (plus JS numbers as scalar operands) and return new
+ * contiguous storages; the only kernel that understands strides is `copy`. Every other op of the
+ * library is composed from these in `src/ops/`.
+ * @module
+ */
+import type { ComputeDType, DType, TypedArray } from "../dtype.ts";
+
+/** Where a tensor lives: `"cpu"` (WebAssembly) or `"gpu"` (WebGPU). */
+export type Device = "cpu" | "gpu";
+
+/** Elementwise functions of one operand. `float32` supports all; `int32` supports neg, abs, sign, relu. */
+export const UNARY_OPS = [
+  "neg",
+  "abs",
+  "exp",
+  "log",
+  "log1p",
+  "sqrt",
+  "rsqrt",
+  "sin",
+  "cos",
+  "tanh",
+  "sigmoid",
+  "relu",
+  "sign",
+  "floor",
+  "ceil",
+  "round", // half to even, as PyTorch
+] as const;
+/** Name of a unary kernel. */
+export type UnaryOp = typeof UNARY_OPS[number];
+
+/** Elementwise functions of two operands giving the compute dtype. */
+export const ARITHMETIC_OPS = ["add", "sub", "mul", "div", "pow", "maximum", "minimum"] as const;
+/** Elementwise comparisons giving `bool` (stored as 0/1 bytes). */
+export const COMPARISON_OPS = ["eq", "ne", "lt", "le", "gt", "ge"] as const;
+/** Name of a binary kernel. */
+export type BinaryOp = typeof ARITHMETIC_OPS[number] | typeof COMPARISON_OPS[number];
+
+/** Reductions over the middle axis of an `[outer, len, inner]` layout. */
+export const REDUCE_OPS = ["sum", "prod", "max", "min", "argmax", "argmin"] as const;
+/** Name of a reduction kernel. `argmax`/`argmin` give int32 (first index on ties, NaN wins). */
+export type ReduceOp = typeof REDUCE_OPS[number];
+
+/**
+ * A backend's handle on a block of elements. Opaque to the front end, except that it knows its
+ * dtype and length and can be released early.
+ */
+export interface Storage {
+  readonly device: Device;
+  readonly dtype: DType;
+  readonly numel: number;
+  /** Releases the memory now; using the storage afterwards throws. Idempotent. */
+  dispose(): void;
+  /** True once disposed. */
+  readonly disposed: boolean;
+}
+
+/**
+ * One operand of a binary kernel: a storage of length `numel` (the output length), a storage of
+ * length `L` dividing `numel` read as `x[i % L]` (a broadcast of trailing dims, e.g. bias add),
+ * or a JS number.
+ */
+export type Operand = Storage | number;
+
+/** Arguments of a batched matrix product `C[b] = op(A[b]) @ op(B[b])`, `C` is `[batch, m, n]`. */
+export interface MatmulArgs {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  /** Elements between consecutive batches of A (0 broadcasts one matrix over the batch). */
+  aBatchStride: number;
+  bBatchStride: number;
+  /** A is stored as `[k, m]` (row-major) and read transposed. */
+  transA: boolean;
+  /** B is stored as `[n, k]` (row-major) and read transposed. */
+  transB: boolean;
+}
+
+/** The primitive kernels and memory operations of one device. */
+export interface Backend {
+  readonly device: Device;
+
+  /** Storage holding a copy of `data` (whose element type must match `dtype`'s typed array). */
+  fromTyped(data: TypedArray, dtype: DType): Storage;
+  /** Storage of `numel` elements all equal to `value`. */
+  full(dtype: DType, numel: number, value: number): Storage;
+  /** A copy of the elements as the dtype's typed array. Throws on devices that cannot read synchronously. */
+  readSync(s: Storage): TypedArray;
+  /** A copy of the elements as the dtype's typed array. */
+  read(s: Storage): Promise<TypedArray>;
+
+  /**
+   * Strided copy: for every index `i` of `shape`, `dst[dstOffset + i·dstStrides] =
+   * src[srcOffset + i·srcStrides]`. Strides may be 0 (broadcast reads). Both storages have the
+   * same dtype; `dst` is written in place (this is how in-place ops on views land).
+   */
+  copy(
+    src: Storage,
+    srcOffset: number,
+    srcStrides: readonly number[],
+    dst: Storage,
+    dstOffset: number,
+    dstStrides: readonly number[],
+    shape: readonly number[],
+  ): void;
+  /** Elementwise conversion; float to int truncates toward zero, to bool tests `!= 0`. */
+  cast(x: Storage, to: DType): Storage;
+
+  /** `op(x)` elementwise; `x.dtype` is a ComputeDType. */
+  unary(op: UnaryOp, x: Storage): Storage;
+  /**
+   * `op(a, b)` elementwise over `numel` elements (see {@link Operand}); storages are of `dtype`.
+   * Arithmetic gives `dtype`; comparisons give `bool`. `div` on int32 is not offered (the front
+   * end divides in float32, as PyTorch's true division).
+   */
+  binary(op: BinaryOp, a: Operand, b: Operand, numel: number, dtype: ComputeDType): Storage;
+  /** `cond ? a : b` elementwise; `cond` is bool, `a` and `b` have `cond.numel` elements of one dtype. */
+  where(cond: Storage, a: Storage, b: Storage): Storage;
+  /** Reduces `[outer, len, inner]` to `[outer, inner]`. */
+  reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): Storage;
+  /** Inclusive prefix sum along the middle axis of `[outer, len, inner]`. */
+  cumsum(x: Storage, outer: number, len: number, inner: number): Storage;
+  /** Softmax (or log-softmax) of each row of a `[rows, cols]` float32 storage. */
+  softmax(x: Storage, rows: number, cols: number, log: boolean): Storage;
+  /** Batched matrix product, float32 or int32. */
+  matmul(a: Storage, b: Storage, args: MatmulArgs): Storage;
+  /**
+   * Gather along the middle axis: `out[o, j, i] = x[o, index[o, j, i], i]` with `x` as
+   * `[outer, len, inner]` and `index` (int32) as `[outer, idxLen, inner]`. When `indexIs1d`,
+   * `index` has `idxLen` elements and `out[o, j, i] = x[o, index[j], i]` (index_select).
+   * Throws a RangeError naming the bad index when one is outside `[0, len)`.
+   */
+  gather(
+    x: Storage,
+    index: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    idxLen: number,
+    indexIs1d: boolean,
+  ): Storage;
+  /**
+   * The adjoint of `gather`: a zeroed `[outer, len, inner]` storage with
+   * `out[o, index[o, j, i], i] += src[o, j, i]` (or `index[j]` when `indexIs1d`).
+   */
+  scatterAdd(
+    src: Storage,
+    index: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    idxLen: number,
+    indexIs1d: boolean,
+  ): Storage;
+}

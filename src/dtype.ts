@@ -1,0 +1,105 @@
+/**
+ * Data types and PyTorch's type promotion.
+ *
+ * Integers default to `int32` (PyTorch uses int64): WebGPU and JavaScript have no fast 64-bit
+ * integers.
+ * @module
+ */
+
+/** The element types a tensor can hold. */
+export type DType = "float32" | "float16" | "int32" | "uint8" | "bool";
+
+/** The dtypes kernels compute in; every other dtype is widened to one of these first. */
+export type ComputeDType = "float32" | "int32";
+
+/** Typed array that backs each dtype on the CPU (float16 is stored as raw IEEE half bits). */
+export type TypedArray = Float32Array | Int32Array | Uint8Array | Uint16Array;
+
+/** All dtypes, for validation and messages. */
+export const DTYPES: readonly DType[] = ["float32", "float16", "int32", "uint8", "bool"];
+
+/** Bytes per element. */
+export const ITEM_SIZE: Record<DType, number> = {
+  float32: 4,
+  float16: 2,
+  int32: 4,
+  uint8: 1,
+  bool: 1,
+};
+
+/** True for floating-point dtypes. */
+export function isFloating(dtype: DType): boolean {
+  return dtype === "float32" || dtype === "float16";
+}
+
+/** The dtype a kernel computes in for values of `dtype`. */
+export function computeDType(dtype: DType): ComputeDType {
+  return isFloating(dtype) ? "float32" : "int32";
+}
+
+/** Allocates a zeroed typed array for `n` elements of `dtype`. */
+export function typedArrayFor(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(n);
+    case "int32":
+      return new Int32Array(n);
+    case "float16":
+      return new Uint16Array(n);
+    case "uint8":
+    case "bool":
+      return new Uint8Array(n);
+  }
+}
+
+// Promotion categories, lowest first: bool < integer < floating.
+const CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, float16: 2, float32: 2 };
+
+/**
+ * PyTorch's result type for a binary op on two tensors of these dtypes.
+ * @example
+ * ```ts
+ * import { promoteTypes } from "./dtype.ts";
+ * promoteTypes("int32", "float32"); // "float32"
+ * ```
+ */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const ca = CATEGORY[a], cb = CATEGORY[b];
+  if (ca !== cb) return ca > cb ? a : b;
+  if (ca === 2) return "float32"; // float16 with float32
+  return "int32"; // uint8 with int32
+}
+
+/**
+ * Result type for a tensor of `t` combined with a JS number `s` (a "wrapped scalar" in PyTorch:
+ * it only raises the category, never the width within one).
+ */
+export function promoteWithScalar(t: DType, s: number | boolean): DType {
+  if (typeof s === "boolean") return t;
+  const scalarIsFloat = !Number.isInteger(s);
+  if (scalarIsFloat && !isFloating(t)) return "float32";
+  if (t === "bool") return scalarIsFloat ? "float32" : "int32";
+  return t;
+}
+
+/** The dtype PyTorch infers for a JS value: floats give float32, integers int32, booleans bool. */
+export function inferDType(values: ArrayLike<number | boolean>): DType {
+  let sawBool = false, sawInt = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "boolean") sawBool = true;
+    else if (Number.isInteger(v)) sawInt = true;
+    else return "float32";
+  }
+  if (sawInt) return "int32";
+  return sawBool ? "bool" : "float32";
+}
+
+/** Throws a clear error unless `d` names a dtype. */
+export function checkDType(op: string, d: unknown): DType {
+  if (typeof d !== "string" || !(DTYPES as readonly string[]).includes(d)) {
+    throw new TypeError(`${op}: unknown dtype ${JSON.stringify(d)}; expected one of ${DTYPES.join(", ")}`);
+  }
+  return d as DType;
+}
