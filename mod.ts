@@ -1,0 +1,124 @@
+/**
+ * edgetorch: PyTorch's programming model for Deno and Bun. Tensors with autograd on a SIMD
+ * WebAssembly CPU backend.
+ *
+ * @example
+ * ```ts
+ * import * as torch from "./mod.ts";
+ * const x = torch.tensor([2.0], { requiresGrad: true });
+ * const y = x.pow(2).add(1);
+ * y.backward();
+ * console.log(String(x.grad)); // tensor([4.])
+ * ```
+ * @module
+ */
+export { type NestedArray, Tensor, type TensorOrScalar, type ToOptions } from "./src/tensor.ts";
+export type { ComputeDType, DType } from "./src/dtype.ts";
+export { promoteTypes } from "./src/dtype.ts";
+export type { Device } from "./src/backends/backend.ts";
+export {
+  arange,
+  type CreateOptions,
+  empty,
+  emptyLike,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  randperm,
+  type RandomOptions,
+  tensor,
+  type TensorData,
+  zeros,
+  zerosLike,
+} from "./src/creation.ts";
+export { Generator, manualSeed } from "./src/random.ts";
+export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
+export * as autograd from "./src/autograd/mod.ts";
+export {
+  abs,
+  add,
+  ceil,
+  clamp,
+  cos,
+  div,
+  eq,
+  exp,
+  floor,
+  ge,
+  gt,
+  le,
+  log,
+  log1p,
+  lt,
+  maskedFill,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  neg,
+  pow,
+  relu,
+  round,
+  rsqrt,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  sub,
+  tanh,
+  where,
+} from "./src/ops/elementwise.ts";
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  cumsum,
+  type DimArg,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  norm,
+  prod,
+  type ReduceOptions,
+  softmax,
+  std,
+  sum,
+  type ValuesIndices,
+  variance as var,
+  type VarOptions,
+} from "./src/ops/reduce.ts";
+export {
+  chunk,
+  clone,
+  contiguous,
+  expand,
+  flatten,
+  index,
+  type IndexSpec,
+  narrow,
+  permute,
+  reshape,
+  split,
+  squeeze,
+  transpose,
+  unbind,
+  unflatten,
+  unsqueeze,
+  view,
+} from "./src/ops/movement.ts";
+export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
+export { bmm, dot, matmul, mm, outer } from "./src/ops/matmul.ts";
+export { F, functional } from "./src/nn/mod.ts";

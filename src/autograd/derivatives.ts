@@ -1,0 +1,186 @@
+/**
+ * THE table of backward formulas, keyed by op name. Each row maps the gradient of the op's
+ * output to gradients of its inputs (null where an input gets none), using differentiable tensor
+ * ops so `createGraph: true` gives higher-order gradients. Formulas return gradients in the
+ * broadcast shape; the engine sums them back to each input's shape in one place.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import type { Input, Node } from "./node.ts";
+import * as ew from "../ops/elementwise.ts";
+import * as red from "../ops/reduce.ts";
+import * as mv from "../ops/movement.ts";
+import * as ix from "../ops/indexing.ts";
+import { matmul } from "../ops/matmul.ts";
+import { toDevice, toDType } from "../ops/convert.ts";
+import type { Device } from "../backends/backend.ts";
+import type { DType } from "../dtype.ts";
+
+/** A backward formula: gradients for each of `node.inputs`. */
+export type Backward = (g: Tensor, node: Node) => (Tensor | null)[];
+
+function x0(node: Node): Tensor {
+  return node.inputs[0] as Tensor;
+}
+function y(node: Node): Tensor {
+  return node.output as Tensor;
+}
+function arg<T>(node: Node, name: string): T {
+  return node.args[name] as T;
+}
+
+/** `g` of a reduction output given back its reduced dims (as size 1), ready to broadcast. */
+function keepDims(g: Tensor, node: Node): Tensor {
+  if (arg<boolean>(node, "keepdim")) return g;
+  const dims = node.args.dims !== undefined ? arg<number[]>(node, "dims") : [arg<number>(node, "dim")];
+  let out = g;
+  for (const d of [...dims].sort((a, b) => a - b)) {
+    if (d < x0(node).ndim) out = mv.unsqueeze(out, d);
+  }
+  return out;
+}
+
+/** The value of a reduction's output kept at the input's rank. */
+function keptOutput(node: Node): Tensor {
+  return keepDims(y(node).detach(), node);
+}
+
+const asShape: Backward = (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))];
+const passThrough: Backward = (g) => [g];
+const zeroGrad: Backward = (g) => [ew.mul(g, 0)];
+
+/** Gradient of `max/min(a, b)`: all of it to the larger/smaller, split evenly on ties. */
+function extremeGrad(pick: (a: Input, b: Input) => Tensor): Backward {
+  return (g, node) => {
+    const [a, b] = node.inputs;
+    const tie = ew.mul(ew.eq(a, b), 0.5);
+    return [ew.mul(g, ew.add(pick(a, b), tie)), ew.mul(g, ew.add(pick(b, a), tie))];
+  };
+}
+
+/** `amax`/`amin`: the gradient shared evenly among the elements equal to the extreme. */
+const extremeValuesGrad: Backward = (g, n) => {
+  const mask = ew.eq(x0(n), keptOutput(n));
+  return [ew.div(ew.mul(keepDims(g, n), mask), red.sum(mask, arg<number[]>(n, "dims"), { keepdim: true }))];
+};
+
+/** `max(dim)`/`min(dim)`: the gradient to the selected index. */
+const extremeAlongGrad: Backward = (g, n) => {
+  const d = arg<number>(n, "dim");
+  const idx = arg<boolean>(n, "keepdim") ? arg<Tensor>(n, "indices") : mv.unsqueeze(arg<Tensor>(n, "indices"), d);
+  return [ix.scatterAddInto(keepDims(g, n), d, idx, x0(n).shape)];
+};
+
+/** The derivative table. */
+export const derivatives = {
+  neg: (g) => [ew.neg(g)],
+  abs: (g, n) => [ew.mul(g, ew.sign(x0(n)))],
+  exp: (g, n) => [ew.mul(g, y(n))],
+  log: (g, n) => [ew.div(g, x0(n))],
+  log1p: (g, n) => [ew.div(g, ew.add(x0(n), 1))],
+  sqrt: (g, n) => [ew.div(g, ew.mul(y(n), 2))],
+  rsqrt: (g, n) => [ew.mul(g, ew.mul(ew.pow(y(n), 3), -0.5))],
+  sin: (g, n) => [ew.mul(g, ew.cos(x0(n)))],
+  cos: (g, n) => [ew.mul(g, ew.neg(ew.sin(x0(n))))],
+  tanh: (g, n) => [ew.mul(g, ew.sub(1, ew.mul(y(n), y(n))))],
+  sigmoid: (g, n) => [ew.mul(g, ew.mul(y(n), ew.sub(1, y(n))))],
+  relu: (g, n) => [ew.mul(g, ew.gt(y(n), 0))],
+  sign: zeroGrad,
+  floor: zeroGrad,
+  ceil: zeroGrad,
+  round: zeroGrad,
+
+  add: (g) => [g, g],
+  sub: (g) => [g, ew.neg(g)],
+  mul: (g, n) => [ew.mul(g, n.inputs[1]), ew.mul(g, n.inputs[0])],
+  div: (g, n) => {
+    const [a, b] = n.inputs;
+    return [ew.div(g, b), ew.neg(ew.div(ew.mul(g, a), ew.mul(b, b)))];
+  },
+  pow: (g, n) => {
+    const [a, b] = n.inputs;
+    const ga = typeof b === "number" && b === 0
+      ? ew.mul(g, 0)
+      : ew.mul(g, ew.mul(b, ew.pow(a, typeof b === "number" ? b - 1 : ew.sub(b, 1))));
+    let gb: Tensor | null = null;
+    if (typeof b !== "number" && b.requiresGrad) {
+      // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
+      const raw = ew.mul(g, ew.mul(y(n), ew.log(a as Tensor)));
+      gb = ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)).bool(), 0, raw);
+    }
+    return [ga, gb];
+  },
+  maximum: extremeGrad((a, b) => ew.gt(a, b)),
+  minimum: extremeGrad((a, b) => ew.lt(a, b)),
+  clamp: (g, n) => {
+    const x = x0(n), lo = arg<number | null>(n, "min"), hi = arg<number | null>(n, "max");
+    let out = g;
+    if (lo !== null) out = ew.where(ew.lt(x, lo), 0, out);
+    if (hi !== null) out = ew.where(ew.gt(x, hi), 0, out);
+    return [out];
+  },
+  where: (g, n) => {
+    const c = arg<Tensor>(n, "condition");
+    return [ew.where(c, g, 0), ew.where(c, 0, g)];
+  },
+
+  sum: (g, n) => [mv.expand(keepDims(g, n), x0(n).shape)],
+  prod: (g, n) => [ew.div(ew.mul(keepDims(g, n), keptOutput(n)), x0(n))],
+  amax: extremeValuesGrad,
+  amin: extremeValuesGrad,
+  max: extremeAlongGrad,
+  min: extremeAlongGrad,
+  softmax: (g, n) => {
+    const s = y(n), d = arg<number>(n, "dim");
+    return [ew.mul(s, ew.sub(g, red.sum(ew.mul(g, s), d, { keepdim: true })))];
+  },
+  logSoftmax: (g, n) => {
+    const d = arg<number>(n, "dim");
+    return [ew.sub(g, ew.mul(ew.exp(y(n)), red.sum(g, d, { keepdim: true })))];
+  },
+  cumsum: (g, n) => {
+    const d = arg<number>(n, "dim");
+    return [ix.flip(red.cumsum(ix.flip(g, d), d), d)];
+  },
+
+  view: asShape,
+  reshape: asShape,
+  squeeze: asShape,
+  unsqueeze: asShape,
+  expand: passThrough,
+  transpose: (g, n) => [mv.transpose(g, arg<number>(n, "dim0"), arg<number>(n, "dim1"))],
+  permute: (g, n) => {
+    const dims = arg<number[]>(n, "dims");
+    const inverse = dims.map((_, i) => dims.indexOf(i));
+    return [mv.permute(g, inverse)];
+  },
+  index: (g, n) => [ix.embed(g, arg<number[]>(n, "inputShape"), arg<mv.IndexStep[]>(n, "plan"))],
+  embed: (g, n) => [mv.indexWithPlan(g, arg<mv.IndexStep[]>(n, "plan"))],
+  clone: passThrough,
+  cat: (g, n) => {
+    const d = arg<number>(n, "dim");
+    let start = 0;
+    return arg<number[]>(n, "sizes").map((size) => {
+      const piece = mv.narrow(g, d, start, size);
+      start += size;
+      return piece;
+    });
+  },
+  gather: (g, n) => [ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape)],
+  scatterAddInto: (g, n) => [ix.gather(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],
+  indexSelect: (g, n) => [ix.indexAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape)],
+  indexAddInto: (g, n) => [ix.indexSelect(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],
+
+  matmul: (g, n) => {
+    const [a, b] = n.inputs as Tensor[];
+    return [
+      a.requiresGrad ? matmul(g, mv.transpose(b, -2, -1)) : null,
+      b.requiresGrad ? matmul(mv.transpose(a, -2, -1), g) : null,
+    ];
+  },
+  toDType: (g, n) => [toDType(g, arg<DType>(n, "from"))],
+  toDevice: (g, n) => [toDevice(g, arg<Device>(n, "from"))],
+} satisfies Record<string, Backward>;
+
+/** Names of the ops that have a row in the derivative table. */
+export type DifferentiableOp = keyof typeof derivatives;

@@ -1,0 +1,235 @@
+/**
+ * The backward pass: an iterative topological walk of the recorded graph (no recursion, so a
+ * 100,000-node chain is fine), gradient accumulation, and un-broadcasting in one place.
+ * @module
+ */
+import { Tensor } from "../tensor.ts";
+import { fmtShape } from "../shape.ts";
+import type { Node } from "./node.ts";
+import { derivatives } from "./derivatives.ts";
+import { isGradEnabled, setGradEnabled } from "./grad_mode.ts";
+import * as ew from "../ops/elementwise.ts";
+import { sum } from "../ops/reduce.ts";
+import { reshape } from "../ops/movement.ts";
+import { toDType } from "../ops/convert.ts";
+import { onesLike } from "../creation.ts";
+
+/** Options of `backward` and `autograd.grad`. */
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so it can be differentiated again (default: `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+/** Sums `g` (a gradient in a broadcast shape) back to `shape`. */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.ndim === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  const summed = dims.length > 0 ? sum(g, dims, { keepdim: true }) : g;
+  return reshape(summed, shape);
+}
+
+function rootGrads(roots: Tensor[], given: (Tensor | null | undefined)[] | undefined): Tensor[] {
+  return roots.map((r, i) => {
+    if (!(r instanceof Tensor)) throw new TypeError(`backward: output ${i} is not a tensor`);
+    if (!r.requiresGrad) {
+      throw new Error(`backward: element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    const g = given?.[i];
+    if (g === undefined || g === null) {
+      if (r.numel() !== 1) {
+        throw new Error(
+          `backward: grad can be implicitly created only for scalar outputs (output ${i} has shape ${fmtShape(r.shape)}; ` +
+            `pass a gradient of that shape)`,
+        );
+      }
+      return onesLike(r);
+    }
+    if (!(g instanceof Tensor) || g.ndim !== r.ndim || g.shape.some((s, k) => s !== r.shape[k])) {
+      throw new RangeError(
+        `backward: mismatch in shape: grad_output[${i}] has a shape of ${
+          g instanceof Tensor ? fmtShape(g.shape) : typeof g
+        } and output[${i}] has a shape of ${fmtShape(r.shape)}`,
+      );
+    }
+    return g;
+  });
+}
+
+const FREED_MESSAGE =
+  "Trying to backward through the graph a second time (or directly access saved tensors after they have already " +
+  "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+  "Specify retainGraph: true if you need to backward through the graph a second time.";
+
+/** Every node reachable from the roots, and how many consumers each has within that set. */
+function collect(roots: Tensor[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const r of roots) {
+    if (r.gradFn && !deps.has(r.gradFn)) {
+      deps.set(r.gradFn, 0);
+      stack.push(r.gradFn);
+    }
+  }
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.released) throw new Error(FREED_MESSAGE);
+    for (const input of node.inputs) {
+      if (!(input instanceof Tensor) || !input.requiresGrad || !input.gradFn) continue;
+      const next = input.gradFn;
+      const count = deps.get(next);
+      if (count === undefined) {
+        deps.set(next, 1);
+        stack.push(next);
+      } else deps.set(next, count + 1);
+    }
+  }
+  return deps;
+}
+
+function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
+  return prev === undefined ? g : ew.add(prev, g);
+}
+
+/**
+ * Runs the backward pass from `roots`. With `capture`, returns the gradients flowing into those
+ * tensors and leaves every `.grad` untouched (autograd.grad); otherwise accumulates into leaves'
+ * `.grad` (and retained non-leaves').
+ */
+function run(
+  roots: Tensor[],
+  grads: Tensor[],
+  opts: BackwardOptions,
+  capture: Tensor[] | null,
+): Map<Tensor, Tensor> {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const captured = new Map<Tensor, Tensor>();
+  const captureSet = new Set(capture ?? []);
+  const deps = collect(roots);
+  const pending = new Map<Node, Tensor>();
+  const prevMode = isGradEnabled();
+  setGradEnabled(createGraph);
+  try {
+    const deliverToLeaf = (leaf: Tensor, g: Tensor) => {
+      if (capture) {
+        if (captureSet.has(leaf)) captured.set(leaf, accumulate(captured.get(leaf), g));
+        return;
+      }
+      if (!createGraph) g = g.detach();
+      if (leaf.grad === null) {
+        // A fresh tensor: the formula's result may be shared with other inputs or the caller.
+        leaf.grad = createGraph ? ew.mul(g, 1) : g.clone().detach();
+      } else if (createGraph) {
+        leaf.grad = ew.add(leaf.grad, g);
+      } else {
+        const prev = leaf.grad;
+        leaf.grad = prev.shape.every((s, i) => s === g.shape[i]) && prev.isContiguous() ? prev.add_(g) : ew.add(prev, g);
+      }
+    };
+    roots.forEach((r, i) => {
+      if (r.gradFn) pending.set(r.gradFn, accumulate(pending.get(r.gradFn), grads[i]));
+      else deliverToLeaf(r, grads[i]);
+    });
+    const ready: Node[] = [];
+    for (const [node, count] of deps) if (count === 0) ready.push(node);
+    const visited: Node[] = [];
+    while (ready.length > 0) {
+      const node = ready.pop()!;
+      visited.push(node);
+      const g = pending.get(node);
+      pending.delete(node);
+      const out = node.output;
+      if (g !== undefined && out) {
+        if (captureSet.has(out)) captured.set(out, accumulate(captured.get(out), g));
+        if (!capture && out._retainsGrad) out.grad = accumulate(out.grad ?? undefined, createGraph ? g : g.detach());
+      }
+      const inputGrads = g === undefined ? [] : derivatives[node.op as keyof typeof derivatives](g, node);
+      node.inputs.forEach((input, i) => {
+        if (!(input instanceof Tensor) || !input.requiresGrad) return;
+        let gi = inputGrads[i];
+        if (gi) {
+          gi = sumToShape(gi, input.shape);
+          if (gi.dtype !== input.dtype) gi = toDType(gi, input.dtype);
+        }
+        if (input.gradFn) {
+          if (gi) pending.set(input.gradFn, accumulate(pending.get(input.gradFn), gi));
+          const left = deps.get(input.gradFn)! - 1;
+          deps.set(input.gradFn, left);
+          if (left === 0) ready.push(input.gradFn);
+        } else if (gi) deliverToLeaf(input, gi);
+      });
+    }
+    if (!retainGraph) for (const node of visited) node.release();
+  } finally {
+    setGradEnabled(prevMode);
+  }
+  return captured;
+}
+
+/**
+ * Accumulates gradients of `outputs` into the `.grad` of the leaves they depend on
+ * (`torch.autograd.backward`).
+ */
+export function backward(
+  outputs: Tensor[],
+  gradOutputs?: (Tensor | null | undefined)[],
+  opts: BackwardOptions = {},
+): void {
+  run(outputs, rootGrads(outputs, gradOutputs), opts, null);
+}
+
+/** Options of `autograd.grad`. */
+export interface GradOptions extends BackwardOptions {
+  /** Gradients of the outputs (required for non-scalar outputs). */
+  gradOutputs?: Tensor | (Tensor | null)[];
+  /** Return null for inputs the outputs do not depend on instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, without touching any `.grad`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([3.0], { requiresGrad: true });
+ * const y = x.pow(3);
+ * const [dy] = torch.autograd.grad(y, x, { createGraph: true });
+ * const [d2y] = torch.autograd.grad(dy!, x);
+ * console.log(dy!.item(), d2y!.item()); // 27 18
+ * ```
+ */
+export function grad(
+  outputs: Tensor | Tensor[],
+  inputs: Tensor | Tensor[],
+  opts: GradOptions = {},
+): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  const ins = Array.isArray(inputs) ? inputs : [inputs];
+  ins.forEach((t, i) => {
+    if (!(t instanceof Tensor) || !t.requiresGrad) {
+      throw new Error(`grad: input ${i} does not require grad (set requiresGrad: true on it)`);
+    }
+  });
+  const given = opts.gradOutputs === undefined
+    ? undefined
+    : Array.isArray(opts.gradOutputs)
+    ? opts.gradOutputs
+    : [opts.gradOutputs];
+  const captured = run(outs, rootGrads(outs, given), opts, ins);
+  return ins.map((t, i) => {
+    const g = captured.get(t);
+    if (g === undefined && !opts.allowUnused) {
+      throw new Error(
+        `grad: one of the differentiated tensors (input ${i}) appears to not have been used in the graph. ` +
+          `Set allowUnused: true if this is the desired behavior.`,
+      );
+    }
+    return g ?? null;
+  });
+}

@@ -1,0 +1,421 @@
+/**
+ * Creating tensors: `tensor`, `empty`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`,
+ * `rand`, `randn`, `randint`, `randperm` and the `*Like` forms.
+ * @module
+ */
+import type { Device } from "./backends/backend.ts";
+import { backendFor, checkDevice } from "./backends/registry.ts";
+import { checkDType, type DType, inferDType, isFloating, type TypedArray, typedArrayFor } from "./dtype.ts";
+import { defaultGenerator, type Generator } from "./random.ts";
+import { numelOf, shapeArg } from "./shape.ts";
+import { Tensor } from "./tensor.ts";
+import { encodeHalf } from "./write.ts";
+
+/** Options shared by the creation functions. */
+export interface CreateOptions {
+  dtype?: DType;
+  device?: Device;
+  requiresGrad?: boolean;
+}
+
+/** Options of the random creation functions. */
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+type ShapeArgs = (number | readonly number[] | CreateOptions)[];
+
+/** Nested arrays of numbers or booleans, as accepted by `tensor`. */
+export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number>;
+
+function splitShapeArgs<O extends CreateOptions>(op: string, args: readonly unknown[]): [number[], O] {
+  let opts = {} as O;
+  let dims = args;
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === "object" && !Array.isArray(last)) {
+    opts = last as O;
+    dims = args.slice(0, -1);
+  }
+  return [shapeArg(op, dims as (number | number[])[]), opts];
+}
+
+/** Builds a tensor from values already laid out row-major in the dtype's typed array. */
+function fromValues(values: TypedArray, shape: readonly number[], dtype: DType, opts: CreateOptions): Tensor {
+  const device = checkDevice("tensor", opts.device ?? "cpu");
+  const t = new Tensor(backendFor(device).fromTyped(values, dtype), shape);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/** Stores JS numbers into the typed array of `dtype` (float16 encoded, bool as 0/1). */
+function encode(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
+  const out = typedArrayFor(dtype, values.length);
+  if (dtype === "float16") {
+    for (let i = 0; i < values.length; i++) out[i] = encodeHalf(Number(values[i]));
+  } else if (dtype === "bool") {
+    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+  } else {
+    for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+  }
+  return out;
+}
+
+function flattenNested(data: TensorData): { values: (number | boolean)[]; shape: number[] } {
+  if (typeof data === "number" || typeof data === "boolean") return { values: [data], shape: [] };
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (probe !== null && typeof probe === "object" && "length" in (probe as object)) {
+    const arr = probe as ArrayLike<unknown>;
+    shape.push(arr.length);
+    if (arr.length === 0) break;
+    probe = arr[0];
+  }
+  const values: (number | boolean)[] = [];
+  const walk = (node: unknown, depth: number, path: number[]) => {
+    if (depth === shape.length) {
+      if (typeof node !== "number" && typeof node !== "boolean") {
+        throw new TypeError(`tensor: expected a number or boolean at [${path.join("][")}], got ${describe(node)}`);
+      }
+      values.push(node);
+      return;
+    }
+    if (node === null || typeof node !== "object" || !("length" in (node as object))) {
+      throw new TypeError(
+        `tensor: expected a sequence of length ${shape[depth]} at [${path.join("][")}] (dimension ${depth}), got ${
+          describe(node)
+        }`,
+      );
+    }
+    const arr = node as ArrayLike<unknown>;
+    if (arr.length !== shape[depth]) {
+      throw new RangeError(
+        `tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length} at [${path.join("][")}])`,
+      );
+    }
+    for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1, [...path, i]);
+  };
+  walk(data, 0, []);
+  return { values, shape };
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return v === null ? "null" : typeof v;
+}
+
+function dtypeOfTyped(data: ArrayLike<number>): DType | null {
+  if (data instanceof Float32Array || data instanceof Float64Array) return "float32";
+  if (data instanceof Int32Array || data instanceof Int16Array || data instanceof Int8Array) return "int32";
+  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return "uint8";
+  if (data instanceof Uint16Array || data instanceof Uint32Array) return "int32";
+  return null;
+}
+
+/**
+ * A tensor from nested arrays of any depth, a number (0-d), or a typed array (1-d). The dtype is
+ * inferred (floats give float32, integers int32, booleans bool; typed arrays keep their kind)
+ * unless given.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * const t = torch.tensor([[1, 2], [3, 4]]);
+ * t.dtype; // "int32"
+ * torch.tensor([3.14, 1.59]).toString(); // "tensor([3.1400, 1.5900])"
+ * ```
+ */
+export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
+  if (data instanceof Tensor) {
+    throw new TypeError("tensor: got a Tensor; use t.clone().detach() (or t.to(...)) to copy a tensor");
+  }
+  const typedKind = ArrayBuffer.isView(data) ? dtypeOfTyped(data as ArrayLike<number>) : null;
+  if (ArrayBuffer.isView(data) && typedKind === null) {
+    throw new TypeError(`tensor: unsupported typed array ${data.constructor.name}`);
+  }
+  const { values, shape } = typedKind !== null
+    ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
+    : flattenNested(data);
+  const dtype = opts.dtype !== undefined
+    ? checkDType("tensor", opts.dtype)
+    : (typedKind ?? (values.length === 0 ? "float32" : inferDType(values)));
+  if (!isFloating(dtype)) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v === "number" && !Number.isFinite(v)) {
+        throw new RangeError(`tensor: value ${v} cannot be converted to ${dtype}`);
+      }
+    }
+  }
+  return fromValues(encode(values as ArrayLike<number | boolean>, dtype), shape, dtype, opts);
+}
+
+/** A tensor of `shape` with every element `value`. */
+function filled(op: string, shape: number[], value: number, opts: CreateOptions, defaultDType: DType): Tensor {
+  const dtype = opts.dtype !== undefined ? checkDType(op, opts.dtype) : defaultDType;
+  const device = checkDevice(op, opts.device ?? "cpu");
+  const t = new Tensor(backendFor(device).full(dtype, numelOf(shape), value), shape);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/**
+ * Zeros. Shapes as varargs or an array; options last.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.zeros(2, 3).shape; // [2, 3]
+ * torch.zeros([2], { dtype: "int32" }).toArray(); // [0, 0]
+ * ```
+ */
+export function zeros(...args: ShapeArgs): Tensor {
+  const [shape, opts] = splitShapeArgs<CreateOptions>("zeros", args);
+  return filled("zeros", shape, 0, opts, "float32");
+}
+/**
+ * Ones.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.ones(2).toArray(); // [1, 1]
+ * ```
+ */
+export function ones(...args: ShapeArgs): Tensor {
+  const [shape, opts] = splitShapeArgs<CreateOptions>("ones", args);
+  return filled("ones", shape, 1, opts, "float32");
+}
+/**
+ * An uninitialised tensor (zero-filled here: fresh memory is always zeroed in wasm and WebGPU).
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.empty(3).shape; // [3]
+ * ```
+ */
+export function empty(...args: ShapeArgs): Tensor {
+  const [shape, opts] = splitShapeArgs<CreateOptions>("empty", args);
+  return filled("empty", shape, 0, opts, "float32");
+}
+/**
+ * Every element `value`; the dtype follows the value (bool, int32 or float32) unless given.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ * ```
+ */
+export function full(shape: number | readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
+  const s = shapeArg("full", [shape]);
+  const dtype: DType = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32";
+  return filled("full", s, Number(value), opts, dtype);
+}
+
+/**
+ * `start, start + step, ...` below `end`: `arange(end)`, `arange(start, end)`, `arange(start, end, step)`.
+ * int32 when all arguments are integers, float32 otherwise.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.arange(4).toArray(); // [0, 1, 2, 3]
+ * torch.arange(1, 2, 0.5).toArray(); // [1, 1.5]
+ * ```
+ */
+export function arange(...args: (number | CreateOptions)[]): Tensor {
+  const opts = (typeof args[args.length - 1] === "object" ? args.pop() : {}) as CreateOptions;
+  const nums = args as number[];
+  if (nums.length < 1 || nums.length > 3 || nums.some((v) => typeof v !== "number")) {
+    throw new TypeError(`arange: expected (end), (start, end) or (start, end, step), got ${JSON.stringify(nums)}`);
+  }
+  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (step === 0) throw new RangeError("arange: step must be nonzero");
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError("arange: unsupported range: start and end must be finite");
+  if ((end - start) / step < 0) {
+    throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
+  }
+  const n = Math.ceil((end - start) / step);
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
+  const values = new Array<number>(n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
+  return fromValues(encode(values, dtype), [n], dtype, opts);
+}
+
+/**
+ * `steps` evenly spaced values from `start` to `end` inclusive.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
+  const dtype = opts.dtype ?? "float32";
+  const values = new Array<number>(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the second half backwards from `end` so both ends are exact.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  return fromValues(encode(values, dtype), [steps], dtype, opts);
+}
+
+/**
+ * Identity matrix `n x m` (m defaults to n).
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.eye(2).toArray(); // [[1, 0], [0, 1]]
+ * ```
+ */
+export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
+  const cols = typeof m === "number" ? m : n;
+  const o = typeof m === "number" ? opts : m;
+  shapeArg("eye", [n, cols]);
+  const dtype = o.dtype ?? "float32";
+  const values = new Array<number>(n * cols).fill(0);
+  for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
+  return fromValues(encode(values, dtype), [n, cols], dtype, o);
+}
+
+function randomFill(op: string, args: readonly unknown[], draw: (g: Generator) => number): Tensor {
+  const [shape, opts] = splitShapeArgs<RandomOptions>(op, args);
+  const dtype = opts.dtype ?? "float32";
+  if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating point dtype, got ${dtype}`);
+  const g = opts.generator ?? defaultGenerator;
+  const n = numelOf(shape);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = draw(g);
+  return fromValues(dtype === "float32" ? values : encode(values, dtype), shape, dtype, opts);
+}
+
+/**
+ * Uniform samples in [0, 1).
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.manualSeed(0);
+ * torch.rand(5, 3).shape; // [5, 3]
+ * ```
+ */
+export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  return randomFill("rand", args, (g) => g.nextFloat());
+}
+/**
+ * Standard normal samples.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.randn(2, 2).shape; // [2, 2]
+ * ```
+ */
+export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  return randomFill("randn", args, (g) => g.nextNormal());
+}
+/**
+ * Uniform integers in `[low, high)`: `randint(high, shape)` or `randint(low, high, shape)`.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.randint(0, 10, [3]).dtype; // "int32"
+ * ```
+ */
+export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  const opts = (typeof args[args.length - 1] === "object" && !Array.isArray(args[args.length - 1])
+    ? args.pop()
+    : {}) as RandomOptions;
+  const shapeIdx = args.findIndex((a) => Array.isArray(a));
+  if (shapeIdx < 1 || shapeIdx > 2) throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
+  const [low, high] = shapeIdx === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
+  if (!(high > low)) throw new RangeError(`randint: expected low < high, got low=${low}, high=${high}`);
+  const shape = shapeArg("randint", [args[shapeIdx] as number[]]);
+  const g = opts.generator ?? defaultGenerator;
+  const values = new Array<number>(numelOf(shape));
+  for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
+  const dtype = opts.dtype ?? "int32";
+  return fromValues(encode(values, dtype), shape, dtype, opts);
+}
+/**
+ * A random permutation of `0..n-1` (int32).
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.randperm(4).shape; // [4], a permutation of 0..3
+ * ```
+ */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  const g = opts.generator ?? defaultGenerator;
+  const values = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.nextInt(0, i + 1);
+    [values[i], values[j]] = [values[j], values[i]];
+  }
+  const dtype = opts.dtype ?? "int32";
+  return fromValues(encode(values, dtype), [n], dtype, opts);
+}
+
+function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
+  return { dtype: opts.dtype ?? x.dtype, device: opts.device ?? x.device, requiresGrad: opts.requiresGrad };
+}
+/**
+ * Zeros of `x`'s shape, dtype and device.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.zerosLike(torch.ones(2)).toArray(); // [0, 0]
+ * ```
+ */
+export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return zeros([...x.shape], likeOpts(x, opts));
+}
+/**
+ * Ones of `x`'s shape, dtype and device.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.onesLike(torch.zeros(2)).toArray(); // [1, 1]
+ * ```
+ */
+export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return ones([...x.shape], likeOpts(x, opts));
+}
+/**
+ * `value` everywhere, in `x`'s shape, dtype and device.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.fullLike(torch.zeros(2), 5).toArray(); // [5, 5]
+ * ```
+ */
+export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  return full([...x.shape], value, likeOpts(x, opts));
+}
+/**
+ * Uninitialised (zeroed) tensor like `x`.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.emptyLike(torch.zeros(2, 2)).shape; // [2, 2]
+ * ```
+ */
+export function emptyLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return zerosLike(x, opts);
+}
+/**
+ * Uniform [0, 1) samples like `x`.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.randLike(torch.zeros(3)).shape; // [3]
+ * ```
+ */
+export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
+  return rand([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+}
+/**
+ * Standard normal samples like `x`.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * torch.randnLike(torch.zeros(3)).shape; // [3]
+ * ```
+ */
+export function randnLike(x: Tensor, opts: RandomOptions = {}): Tensor {
+  return randn([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+}

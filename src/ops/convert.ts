@@ -1,0 +1,45 @@
+/**
+ * Conversions between dtypes and devices (recorded for autograd).
+ * @module
+ */
+import type { Device } from "../backends/backend.ts";
+import { backendFor, checkDevice } from "../backends/registry.ts";
+import { checkDType, type DType } from "../dtype.ts";
+import { Tensor } from "../tensor.ts";
+import { contiguousStorage, record, wrap } from "./dispatch.ts";
+import { storageAs } from "./elementwise.ts";
+
+/**
+ * `x` converted to `dtype` (itself when it already is).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1.7, -1.7]).to("int32").toArray(); // [1, -1]
+ * ```
+ */
+export function toDType(x: Tensor, dtype: DType): Tensor {
+  checkDType("to", dtype);
+  if (x.dtype === dtype) return x;
+  return record("toDType", [x], wrap(storageAs(x, dtype), x.shape), { from: x.dtype });
+}
+
+/**
+ * `x` on `device` (itself when it already is there).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1, 2]).to("cpu").device; // "cpu"
+ * ```
+ */
+export function toDevice(x: Tensor, device: Device): Tensor {
+  checkDevice("to", device);
+  if (x.device === device) return x;
+  const target = backendFor(device);
+  if (x.device !== "cpu" && device !== "cpu") throw new Error(`to: cannot move from "${x.device}" to "${device}" directly`);
+  if (x.device !== "cpu") {
+    throw new Error(`to: reading a tensor off "${x.device}" is asynchronous; use \`await x.toAsync("cpu")\``);
+  }
+  const values = backendFor("cpu").readSync(contiguousStorage(x));
+  const out = new Tensor(target.fromTyped(values, x.dtype), x.shape);
+  return record("toDevice", [x], out, { from: x.device });
+}

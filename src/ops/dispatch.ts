@@ -1,0 +1,92 @@
+/**
+ * The one place ops meet backends and autograd: device checks, contiguous operands, wrapping
+ * kernel results as tensors, and recording graph nodes.
+ * @module
+ */
+import type { Backend, Storage } from "../backends/backend.ts";
+import { backendFor } from "../backends/registry.ts";
+import type { DType } from "../dtype.ts";
+import { contiguousStrides, numelOf } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { type Input, Node } from "../autograd/node.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
+import type { DifferentiableOp } from "../autograd/derivatives.ts";
+
+/** The backend shared by all tensor inputs, or an error naming the op and the devices. */
+export function backendOf(op: string, ...inputs: (Tensor | number | null | undefined)[]): Backend {
+  let device: string | null = null;
+  for (const t of inputs) {
+    if (!(t instanceof Tensor)) continue;
+    if (device === null) device = t.device;
+    else if (t.device !== device) {
+      throw new Error(
+        `${op}: expected all tensors to be on the same device, but found tensors on "${device}" and ` +
+          `"${t.device}" (move one with .to("${device}"))`,
+      );
+    }
+  }
+  return backendFor((device ?? "cpu") as "cpu" | "gpu");
+}
+
+/** Throws a clear error when a tensor's storage was disposed. */
+export function checkAlive(op: string, t: Tensor): void {
+  if (t._storage.disposed) throw new Error(`${op}: tensor was disposed (its storage was released)`);
+}
+
+/**
+ * Storage holding exactly `t`'s elements in row-major order from offset 0: `t`'s own storage
+ * when it already is, otherwise a fresh copy made by the strided-copy kernel.
+ */
+export function contiguousStorage(t: Tensor): Storage {
+  checkAlive("contiguous", t);
+  const n = t.numel();
+  if (t._offset === 0 && t._storage.numel === n && t.isContiguous()) return t._storage;
+  const backend = backendFor(t.device);
+  const out = backend.full(t.dtype, n, 0);
+  if (n > 0) {
+    backend.copy(t._storage, t._offset, t._strides, out, 0, contiguousStrides(t.shape), t.shape);
+  }
+  return out;
+}
+
+/** A contiguous tensor over a kernel's result. */
+export function wrap(storage: Storage, shape: readonly number[]): Tensor {
+  if (storage.numel !== numelOf(shape)) {
+    throw new Error(`internal: storage of ${storage.numel} elements for shape [${shape}]`);
+  }
+  return new Tensor(storage, shape);
+}
+
+/** An empty (zero-element) tensor of a shape. */
+export function emptyResult(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(backend.full(dtype, 0, 0), shape);
+}
+
+/** True when recording `inputs` would make a graph node. */
+export function needsGrad(...inputs: (Input | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t instanceof Tensor && t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Marks `out` as produced by `op` from `inputs` when any input requires grad (and grad mode is
+ * on). `args` holds what the op's row in the derivative table needs.
+ */
+export function record(op: DifferentiableOp, inputs: Input[], out: Tensor, args: Record<string, unknown> = {}): Tensor {
+  if (needsGrad(...inputs)) {
+    out.gradFn = new Node(op, inputs, args, out);
+    out._requiresGrad = true;
+  }
+  return out;
+}
+
+/** A view of `t` (same storage) with its own geometry, recorded as `op`. */
+export function makeView(
+  t: Tensor,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+): Tensor {
+  return new Tensor(t._storage, shape, strides, offset);
+}

@@ -1,0 +1,525 @@
+/**
+ * Elementwise math: unary functions, broadcasting binary arithmetic and comparisons with
+ * PyTorch's type promotion, `clamp`, `where`, `maskedFill`.
+ * @module
+ */
+import type { ARITHMETIC_OPS, BinaryOp, Operand, Storage, UnaryOp } from "../backends/backend.ts";
+import { type ComputeDType, computeDType, type DType, isFloating, promoteTypes, promoteWithScalar } from "../dtype.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
+
+type TensorOrScalar = Tensor | number;
+
+/** Unary ops that keep integer dtypes; every other unary op computes in float. */
+const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);
+/** Unary ops whose result on integers is the input itself. */
+const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
+
+/** Contiguous storage of `t` converted to `dtype` (no copy when it already is). */
+export function storageAs(t: Tensor, dtype: DType): Storage {
+  const s = contiguousStorage(t);
+  if (t.dtype === dtype) return s;
+  return backendOf("cast", t).cast(s, dtype);
+}
+
+function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+  const backend = backendOf(op, x);
+  if (x.dtype === "bool" && (op === "neg" || op === "sign")) {
+    throw new TypeError(`${op}: not supported for bool tensors (use logicalNot / x.eq(false) instead)`);
+  }
+  let outDType: DType;
+  let compute: ComputeDType;
+  if (isFloating(x.dtype)) {
+    outDType = x.dtype;
+    compute = "float32";
+  } else if (INT_IDENTITY.has(op)) {
+    return record(op, [x], wrap(backend.cast(contiguousStorage(x), x.dtype), x.shape));
+  } else if (INT_UNARY.has(op)) {
+    outDType = x.dtype === "bool" ? "bool" : x.dtype;
+    compute = "int32";
+  } else {
+    outDType = "float32";
+    compute = "float32";
+  }
+  if (x.numel() === 0) return emptyResult(backend, x.shape, outDType);
+  let s = backend.unary(op, storageAs(x, compute));
+  if (outDType !== compute) s = backend.cast(s, outDType);
+  return record(op, [x], wrap(s, x.shape));
+}
+
+/** The dtype PyTorch gives `a op b` (a 0-d tensor only raises the category of a dimensioned one). */
+export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
+  if (!(a instanceof Tensor)) return promoteWithScalar((b as Tensor).dtype, a);
+  if (!(b instanceof Tensor)) return promoteWithScalar(a.dtype, b);
+  if (a.ndim === 0 && b.ndim > 0) return promoteZeroDim(b.dtype, a.dtype);
+  if (b.ndim === 0 && a.ndim > 0) return promoteZeroDim(a.dtype, b.dtype);
+  return promoteTypes(a.dtype, b.dtype);
+}
+
+function promoteZeroDim(dimensioned: DType, zeroDim: DType): DType {
+  const p = promoteTypes(dimensioned, zeroDim);
+  const rank = (d: DType) => (isFloating(d) ? 2 : d === "bool" ? 0 : 1);
+  return rank(p) > rank(dimensioned) ? p : dimensioned;
+}
+
+/**
+ * Lays out one operand for a binary kernel producing `outShape`: a JS number, a full-length
+ * storage, or a storage tiled over the output (a broadcast of trailing dims). Other broadcasts
+ * are materialised by the strided-copy kernel.
+ */
+function operandFor(x: TensorOrScalar, outShape: readonly number[], compute: ComputeDType): Operand {
+  if (!(x instanceof Tensor)) return x;
+  const n = x.numel(), outN = numelOf(outShape);
+  if (n === outN || n === 1) return storageAs(x, compute);
+  const lead = outShape.length - x.ndim;
+  let i = 0;
+  while (i < x.ndim && x.shape[i] === 1) i++;
+  let tiled = true;
+  for (let d = i; d < x.ndim; d++) if (x.shape[d] !== outShape[lead + d]) tiled = false;
+  if (tiled) return storageAs(x, compute);
+  const expanded = new Tensor(x._storage, outShape, broadcastStrides(x.shape, x._strides, outShape), x._offset);
+  return storageAs(expanded, compute);
+}
+
+function shapeOf(x: TensorOrScalar): readonly number[] {
+  return x instanceof Tensor ? x.shape : [];
+}
+
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
+
+function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new TypeError(`${op}: expected at least one tensor operand, got two numbers (${a}, ${b})`);
+  }
+  for (const x of [a, b]) {
+    if (!(x instanceof Tensor) && typeof x !== "number") {
+      throw new TypeError(`${op}: operands must be tensors or numbers, got ${typeof x}`);
+    }
+  }
+  const backend = backendOf(op, a, b);
+  const outShape = broadcastShapes(op, shapeOf(a), shapeOf(b));
+  const promoted = resultType(a, b);
+  const isCmp = COMPARISONS.has(op);
+  let outDType: DType = isCmp ? "bool" : promoted;
+  if (op === "div" && !isFloating(promoted)) outDType = "float32";
+  if (op === "pow" && !isFloating(promoted)) checkIntPow(a, b);
+  const compute: ComputeDType = op === "div" ? "float32" : computeDType(promoted);
+  const n = numelOf(outShape);
+  if (n === 0) return emptyResult(backend, outShape, outDType);
+  let s = backend.binary(op, operandFor(a, outShape, compute), operandFor(b, outShape, compute), n, compute);
+  if (s.dtype !== outDType) s = backend.cast(s, outDType);
+  const out = wrap(s, outShape);
+  return isCmp ? out : record(op as typeof ARITHMETIC_OPS[number], [a, b], out);
+}
+
+function checkIntPow(a: TensorOrScalar, b: TensorOrScalar): void {
+  const negative = b instanceof Tensor
+    ? (b.device === "cpu" && b.numel() > 0 && b.data().some((v) => v < 0))
+    : b < 0;
+  if (negative) {
+    throw new RangeError("pow: integers to negative integer powers are not allowed (use a float tensor)");
+  }
+  void a;
+}
+
+/**
+ * `a + alpha * b`, broadcasting, with PyTorch's type promotion.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.add(torch.tensor([1, 2]), 0.5).toArray(); // [1.5, 2.5]
+ * ```
+ */
+export function add(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
+  return binaryOp("add", a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
+}
+/**
+ * `a - alpha * b`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.sub(torch.tensor([3, 4]), 1).toArray(); // [2, 3]
+ * ```
+ */
+export function sub(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
+  return binaryOp("sub", a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
+}
+/**
+ * `a * b`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.mul(torch.tensor([1, 2]), 3).toArray(); // [3, 6]
+ * ```
+ */
+export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("mul", a, b);
+}
+/**
+ * True division `a / b` (integers divide in float32).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.div(torch.tensor([1, 3]), 2).toArray(); // [0.5, 1.5]
+ * ```
+ */
+export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("div", a, b);
+}
+/**
+ * `a ** b`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.pow(torch.tensor([2, 3]), 2).toArray(); // [4, 9]
+ * ```
+ */
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("pow", a, b);
+}
+/**
+ * Elementwise maximum (NaN propagates).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.maximum(torch.tensor([1, 5]), torch.tensor([3, 2])).toArray(); // [3, 5]
+ * ```
+ */
+export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("maximum", a, b);
+}
+/**
+ * Elementwise minimum (NaN propagates).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.minimum(torch.tensor([1, 5]), torch.tensor([3, 2])).toArray(); // [1, 2]
+ * ```
+ */
+export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("minimum", a, b);
+}
+/**
+ * `a == b` as bool.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.eq(torch.tensor([1, 2]), 2).toArray(); // [false, true]
+ * ```
+ */
+export function eq(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("eq", a, b);
+}
+/**
+ * `a != b` as bool.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.ne(torch.tensor([1, 2]), 2).toArray(); // [true, false]
+ * ```
+ */
+export function ne(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("ne", a, b);
+}
+/**
+ * `a < b` as bool.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.lt(torch.tensor([1, 2]), 2).toArray(); // [true, false]
+ * ```
+ */
+export function lt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("lt", a, b);
+}
+/**
+ * `a <= b` as bool.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.le(torch.tensor([1, 3]), 2).toArray(); // [true, false]
+ * ```
+ */
+export function le(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("le", a, b);
+}
+/**
+ * `a > b` as bool.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.gt(torch.tensor([1, 3]), 2).toArray(); // [false, true]
+ * ```
+ */
+export function gt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("gt", a, b);
+}
+/**
+ * `a >= b` as bool.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.ge(torch.tensor([1, 3]), 3).toArray(); // [false, true]
+ * ```
+ */
+export function ge(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryOp("ge", a, b);
+}
+
+/**
+ * `-x`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.neg(torch.tensor([1, -2])).toArray(); // [-1, 2]
+ * ```
+ */
+export function neg(x: Tensor): Tensor {
+  return unaryOp("neg", x);
+}
+/**
+ * `|x|`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.abs(torch.tensor([1, -2])).toArray(); // [1, 2]
+ * ```
+ */
+export function abs(x: Tensor): Tensor {
+  return unaryOp("abs", x);
+}
+/**
+ * `e^x`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.exp(torch.tensor([0])).toArray(); // [1]
+ * ```
+ */
+export function exp(x: Tensor): Tensor {
+  return unaryOp("exp", x);
+}
+/**
+ * Natural logarithm.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.log(torch.tensor([1])).toArray(); // [0]
+ * ```
+ */
+export function log(x: Tensor): Tensor {
+  return unaryOp("log", x);
+}
+/**
+ * `log(1 + x)`, accurate for small x.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.log1p(torch.tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function log1p(x: Tensor): Tensor {
+  return unaryOp("log1p", x);
+}
+/**
+ * Square root.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.sqrt(torch.tensor([4, 9])).toArray(); // [2, 3]
+ * ```
+ */
+export function sqrt(x: Tensor): Tensor {
+  return unaryOp("sqrt", x);
+}
+/**
+ * `1 / sqrt(x)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.rsqrt(torch.tensor([4])).toArray(); // [0.5]
+ * ```
+ */
+export function rsqrt(x: Tensor): Tensor {
+  return unaryOp("rsqrt", x);
+}
+/**
+ * Sine.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.sin(torch.tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function sin(x: Tensor): Tensor {
+  return unaryOp("sin", x);
+}
+/**
+ * Cosine.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.cos(torch.tensor([0])).toArray(); // [1]
+ * ```
+ */
+export function cos(x: Tensor): Tensor {
+  return unaryOp("cos", x);
+}
+/**
+ * Hyperbolic tangent.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tanh(torch.tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function tanh(x: Tensor): Tensor {
+  return unaryOp("tanh", x);
+}
+/**
+ * Logistic sigmoid `1 / (1 + e^-x)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.sigmoid(torch.tensor([0])).toArray(); // [0.5]
+ * ```
+ */
+export function sigmoid(x: Tensor): Tensor {
+  return unaryOp("sigmoid", x);
+}
+/**
+ * `max(x, 0)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.relu(torch.tensor([-1, 2])).toArray(); // [0, 2]
+ * ```
+ */
+export function relu(x: Tensor): Tensor {
+  return unaryOp("relu", x);
+}
+/**
+ * -1, 0 or 1 by the sign of x.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.sign(torch.tensor([-3, 0, 2])).toArray(); // [-1, 0, 1]
+ * ```
+ */
+export function sign(x: Tensor): Tensor {
+  return unaryOp("sign", x);
+}
+/**
+ * Rounds down.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.floor(torch.tensor([1.5, -1.5])).toArray(); // [1, -2]
+ * ```
+ */
+export function floor(x: Tensor): Tensor {
+  return unaryOp("floor", x);
+}
+/**
+ * Rounds up.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.ceil(torch.tensor([1.5, -1.5])).toArray(); // [2, -1]
+ * ```
+ */
+export function ceil(x: Tensor): Tensor {
+  return unaryOp("ceil", x);
+}
+/**
+ * Rounds half to even, as PyTorch.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.round(torch.tensor([0.5, 1.5, 2.5])).toArray(); // [0, 2, 2]
+ * ```
+ */
+export function round(x: Tensor): Tensor {
+  return unaryOp("round", x);
+}
+
+/**
+ * Limits every element to `[min, max]` (either bound may be omitted, not both).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.clamp(torch.tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
+ * ```
+ */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  const lo = min ?? null, hi = max ?? null;
+  if (lo === null && hi === null) throw new TypeError("clamp: at least one of min and max must be given");
+  const backend = backendOf("clamp", x);
+  let dtype = x.dtype;
+  for (const v of [lo, hi]) if (v !== null) dtype = promoteWithScalar(dtype, v);
+  const compute = computeDType(dtype);
+  const n = x.numel();
+  if (n === 0) return emptyResult(backend, x.shape, dtype);
+  let s = storageAs(x, compute);
+  if (lo !== null) s = backend.binary("maximum", s, lo, n, compute);
+  if (hi !== null) {
+    const prev = s;
+    s = backend.binary("minimum", s, hi, n, compute);
+    if (prev !== x._storage) prev.dispose();
+  }
+  if (s.dtype !== dtype) s = backend.cast(s, dtype);
+  return record("clamp", [x], wrap(s, x.shape), { min: lo, max: hi });
+}
+
+/**
+ * `condition ? a : b` elementwise, broadcasting all three.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([1, -2, 3]);
+ * torch.where(x.gt(0), x, 0).toArray(); // [1, 0, 3]
+ * ```
+ */
+export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (!(condition instanceof Tensor) || condition.dtype !== "bool") {
+    throw new TypeError(
+      `where: expected condition to be a bool tensor, got ${condition instanceof Tensor ? condition.dtype : typeof condition}`,
+    );
+  }
+  const backend = backendOf("where", condition, a, b);
+  const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, shapeOf(a)), shapeOf(b));
+  const dtype = resultType(a, b);
+  if (numelOf(shape) === 0) return emptyResult(backend, shape, dtype);
+  const full = (x: TensorOrScalar, d: DType): Storage => {
+    if (!(x instanceof Tensor)) return backend.full(d, numelOf(shape), x);
+    const v = new Tensor(x._storage, shape, broadcastStrides(x.shape, x._strides, shape), x._offset);
+    return storageAs(v, d);
+  };
+  const s = backend.where(full(condition, "bool"), full(a, dtype), full(b, dtype));
+  return record("where", [a, b], wrap(s, shape), { condition });
+}
+
+/**
+ * `x` with `value` wherever `mask` (bool, broadcastable to x) is true.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([1, 2, 3]);
+ * torch.maskedFill(x, x.gt(1), 0).toArray(); // [1, 0, 0]
+ * ```
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
+    throw new TypeError(`maskedFill: expected mask to be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
+  }
+  const shape = broadcastShapes("maskedFill", x.shape, mask.shape);
+  if (shape.length !== x.ndim || shape.some((d, i) => d !== x.shape[i])) {
+    throw new RangeError(`maskedFill: mask of shape ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`);
+  }
+  if (!isFloating(x.dtype) && !Number.isInteger(value)) {
+    throw new TypeError(`maskedFill: value ${value} cannot be stored in a ${x.dtype} tensor`);
+  }
+  // A 0-d fill value of x's own dtype keeps the result in x's dtype.
+  return where(mask, wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), []), x);
+}

@@ -1,0 +1,330 @@
+/**
+ * Selecting and joining: `gather`, `indexSelect`, `scatterAdd`, `cat`, `stack`, `flip`,
+ * `tril`/`triu`, `oneHot`, and the scatter ops that are their gradients.
+ * @module
+ */
+import { promoteTypes } from "../dtype.ts";
+import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
+import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
+import { applyPlan, type IndexStep, indexWithPlan, narrow, unsqueeze } from "./movement.ts";
+import { arange } from "../creation.ts";
+
+function checkIndexTensor(op: string, index: Tensor): void {
+  if (!(index instanceof Tensor) || (index.dtype !== "int32" && index.dtype !== "uint8")) {
+    throw new TypeError(
+      `${op}: expected index to be an int32 tensor, got ${index instanceof Tensor ? index.dtype : typeof index}`,
+    );
+  }
+}
+
+function outerInner(shape: readonly number[], dim: number): [number, number] {
+  return [numelOf(shape.slice(0, dim)), numelOf(shape.slice(dim + 1))];
+}
+
+/** `x` narrowed to `sizes` on every dim but `dim`. */
+function narrowOthers(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  let v = x;
+  for (let d = 0; d < x.ndim; d++) if (d !== dim && sizes[d] !== x.shape[d]) v = narrow(v, d, 0, sizes[d]);
+  return v;
+}
+
+function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, what: string): void {
+  if (index.ndim !== Math.max(x.ndim, 1) && !(x.ndim === 0 && index.ndim === 0)) {
+    throw new RangeError(
+      `${op}: index ${fmtShape(index.shape)} must have the same number of dimensions as ${what} ${fmtShape(x.shape)}`,
+    );
+  }
+  for (let d = 0; d < index.ndim; d++) {
+    if (d !== dim && index.shape[d] > (x.shape[d] ?? 1)) {
+      throw new RangeError(
+        `${op}: size of index ${fmtShape(index.shape)} does not fit ${what} ${fmtShape(x.shape)} at dimension ${d} ` +
+          `(index size must be <= ${what} size on every dimension except dim ${dim})`,
+      );
+    }
+  }
+}
+
+/**
+ * `out[i][j] = x[index[i][j]][j]` along `dim` (for dim 0), as `torch.gather`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([[1, 2], [3, 4]]);
+ * x.gather(1, torch.tensor([[0, 0], [1, 0]])).toArray(); // [[1, 1], [4, 3]]
+ * ```
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndexTensor("gather", index);
+  const d = normDim("gather", dim, x.ndim);
+  checkGatherShapes("gather", x, d, index, "input");
+  const backend = backendOf("gather", x, index);
+  if (index.numel() === 0) return emptyResult(backend, index.shape, x.dtype);
+  const xs = narrowOthers(x, d, index.shape);
+  const [outer, inner] = outerInner(index.shape, d);
+  const s = backend.gather(
+    contiguousStorage(xs),
+    storageAs(index, "int32"),
+    outer,
+    xs.shape[d] ?? 1,
+    inner,
+    index.shape[d] ?? 1,
+    false,
+  );
+  return record("gather", [xs], wrap(s, index.shape), { dim: d, index });
+}
+
+/** @internal zeros(shape) with `src` added at `index` along `dim` (the gradient of gather). */
+export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
+  const backend = backendOf("scatterAdd", src, index);
+  if (numelOf(shape) === 0 || index.numel() === 0) {
+    return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
+  }
+  const srcs = narrowOthers(src, dim, index.shape);
+  const [outer, inner] = outerInner(index.shape, dim);
+  const kernelShape = [...index.shape];
+  if (kernelShape.length > 0) kernelShape[dim] = shape[dim];
+  const s = backend.scatterAdd(
+    contiguousStorage(srcs),
+    storageAs(index, "int32"),
+    outer,
+    shape[dim] ?? 1,
+    inner,
+    index.shape[dim] ?? 1,
+    false,
+  );
+  let out = wrap(s, kernelShape);
+  if (numelOf(kernelShape) !== numelOf(shape)) {
+    const plan: IndexStep[] = kernelShape.map((n) => ({ kind: "slice", start: 0, length: n, step: 1 }));
+    out = embed(out, shape, plan);
+  }
+  return record("scatterAddInto", [srcs], out, { dim, index });
+}
+
+/**
+ * `x` plus `src` added at `index` along `dim` (out of place), as `torch.scatter_add`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.zeros(3);
+ * x.scatterAdd(0, torch.tensor([0, 2, 0]), torch.tensor([1.0, 2.0, 3.0])).toArray(); // [4, 0, 2]
+ * ```
+ */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndexTensor("scatterAdd", index);
+  const d = normDim("scatterAdd", dim, x.ndim);
+  checkGatherShapes("scatterAdd", x, d, index, "self");
+  checkGatherShapes("scatterAdd", src, d, index, "src");
+  if (index.shape[d] > src.shape[d]) {
+    throw new RangeError(`scatterAdd: index ${fmtShape(index.shape)} is larger than src ${fmtShape(src.shape)} at dim ${d}`);
+  }
+  if (src.dtype !== x.dtype) {
+    throw new TypeError(`scatterAdd: expected self and src to have the same dtype, got ${x.dtype} and ${src.dtype}`);
+  }
+  return add(x, scatterAddInto(src, d, index, x.shape));
+}
+
+/**
+ * The entries of `index` (1-d int32) along `dim`, as `torch.index_select`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([[1, 2], [3, 4], [5, 6]]).indexSelect(0, torch.tensor([2, 0])).toArray(); // [[5, 6], [1, 2]]
+ * ```
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndexTensor("indexSelect", index);
+  if (index.ndim > 1) throw new RangeError(`indexSelect: index must be 1-d, got shape ${fmtShape(index.shape)}`);
+  const d = normDim("indexSelect", dim, x.ndim);
+  const backend = backendOf("indexSelect", x, index);
+  const n = index.numel();
+  const shape = x.ndim === 0 ? [] : [...x.shape];
+  if (x.ndim > 0) shape[d] = n;
+  if (numelOf(shape) === 0) {
+    if (n > 0 && (x.shape[d] ?? 1) === 0) {
+      throw new RangeError(`indexSelect: index out of range for dimension ${d} of size 0`);
+    }
+    return emptyResult(backend, shape, x.dtype);
+  }
+  const [outer, inner] = outerInner(x.shape, d);
+  const s = backend.gather(contiguousStorage(x), storageAs(index, "int32"), outer, x.shape[d] ?? 1, inner, n, true);
+  return record("indexSelect", [x], wrap(s, shape), { dim: d, index });
+}
+
+/** @internal zeros(shape) with `src` rows added at the 1-d `index` along `dim` (the gradient of indexSelect). */
+export function indexAddInto(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
+  const backend = backendOf("indexAdd", src, index);
+  if (numelOf(shape) === 0 || index.numel() === 0) return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
+  const [outer, inner] = outerInner(shape, dim);
+  const s = backend.scatterAdd(
+    contiguousStorage(src),
+    storageAs(index, "int32"),
+    outer,
+    shape[dim] ?? 1,
+    inner,
+    index.numel(),
+    true,
+  );
+  return record("indexAddInto", [src], wrap(s, shape), { dim, index });
+}
+
+/** @internal zeros(shape) with `src` written at the view `plan` selects (the gradient of index). */
+export function embed(src: Tensor, shape: readonly number[], plan: IndexStep[]): Tensor {
+  const backend = backendOf("index", src);
+  const out = backend.full(src.dtype, numelOf(shape), 0);
+  const v = applyPlan(plan, shape, contiguousStrides(shape), 0);
+  if (src.numel() > 0) backend.copy(src._storage, src._offset, src._strides, out, v.offset, v.strides, v.shape);
+  return record("embed", [src], wrap(out, shape), { plan });
+}
+
+/**
+ * Joins tensors along an existing `dim` (shapes must match elsewhere; dtypes promote).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.cat([torch.zeros(2, 1, 3), torch.zeros(2, 3, 3)], 1).shape; // [2, 4, 3]
+ * ```
+ */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError("cat: expected a non-empty list of tensors");
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`cat: element ${i} of the list is not a tensor`);
+  });
+  // Legacy PyTorch rule: 1-d empty tensors are skipped whatever their shape.
+  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  const backend = backendOf("cat", ...tensors);
+  if (parts.length === 0) return emptyResult(backend, [0], dtype);
+  const ref = parts[0];
+  if (ref.ndim === 0) throw new RangeError("cat: zero-dimensional tensor cannot be concatenated (unsqueeze it first)");
+  const d = normDim("cat", dim, ref.ndim);
+  parts.forEach((t, i) => {
+    const ok = t.ndim === ref.ndim && t.shape.every((s, k) => k === d || s === ref.shape[k]);
+    if (!ok) {
+      throw new RangeError(
+        `cat: sizes of tensors must match except in dimension ${d}: tensor 0 has shape ${fmtShape(ref.shape)} ` +
+          `but tensor ${i} has shape ${fmtShape(t.shape)}`,
+      );
+    }
+  });
+  const sizes = parts.map((t) => t.shape[d]);
+  const shape = [...ref.shape];
+  shape[d] = sizes.reduce((a, b) => a + b, 0);
+  const out = backend.full(dtype, numelOf(shape), 0);
+  const strides = contiguousStrides(shape);
+  let start = 0;
+  for (const t of parts) {
+    const src = t.dtype === dtype ? t : wrap(storageAs(t, dtype), t.shape);
+    if (src.numel() > 0) {
+      backend.copy(src._storage, src._offset, src._strides, out, start * strides[d], strides, src.shape);
+    }
+    start += t.shape[d];
+  }
+  return record("cat", [...parts], wrap(out, shape), { dim: d, sizes });
+}
+
+/**
+ * Joins same-shaped tensors along a new `dim`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.stack([torch.tensor([1, 2]), torch.tensor([3, 4])]).toArray(); // [[1, 2], [3, 4]]
+ * ```
+ */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError("stack: expected a non-empty list of tensors");
+  const ref = tensors[0];
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor) || t.ndim !== ref.ndim || t.shape.some((s, k) => s !== ref.shape[k])) {
+      throw new RangeError(
+        `stack: expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ` +
+          `${t instanceof Tensor ? fmtShape(t.shape) : typeof t} at entry ${i}`,
+      );
+    }
+  });
+  const d = normDim("stack", dim, ref.ndim + 1);
+  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}
+
+/**
+ * Reverses the order of elements along `dims` (a copy, as PyTorch).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1, 2, 3]).flip(0).toArray(); // [3, 2, 1]
+ * ```
+ */
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  const list = typeof dims === "number" ? [dims] : [...dims];
+  let out = x;
+  for (const dim of list) {
+    const d = normDim("flip", dim, x.ndim);
+    const n = x.shape[d];
+    out = indexSelect(out, d, arange(n - 1, -1, -1, { device: x.device }));
+  }
+  return out === x ? x.clone() : out;
+}
+
+function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
+  if (x.ndim < 2) throw new RangeError(`${op}: input tensor must have at least 2 dimensions, got ${fmtShape(x.shape)}`);
+  const rows = x.shape[x.ndim - 2], cols = x.shape[x.ndim - 1];
+  const r = arange(rows, { device: x.device }).view(rows, 1);
+  const c = arange(cols, { device: x.device }).view(1, cols).sub(diagonal);
+  const keep = op === "tril" ? ge(r, c) : le(r, c);
+  return where(keep, x, wrap(backendOf(op, x).full(x.dtype, 1, 0), []));
+}
+
+/**
+ * The lower triangle of the last two dims (`diagonal` shifts it), zeros elsewhere.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.ones(2, 2).tril().toArray(); // [[1, 0], [1, 1]]
+ * ```
+ */
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  return triangle("tril", x, diagonal);
+}
+/**
+ * The upper triangle of the last two dims.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.ones(2, 2).triu().toArray(); // [[1, 1], [0, 1]]
+ * ```
+ */
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  return triangle("triu", x, diagonal);
+}
+
+/**
+ * One-hot encoding of int32 class indices: shape `[...x.shape, numClasses]`, int32.
+ * `numClasses` defaults to `max + 1` (a read of the values: CPU only).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.oneHot(torch.tensor([0, 2]), 3).toArray(); // [[1, 0, 0], [0, 0, 1]]
+ * ```
+ */
+export function oneHot(x: Tensor, numClasses = -1): Tensor {
+  if (x.dtype !== "int32" && x.dtype !== "uint8") {
+    throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${x.dtype}`);
+  }
+  let n = numClasses;
+  if (x.device === "cpu" && x.numel() > 0) {
+    const values = x.data();
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    if (lo < 0) throw new RangeError(`oneHot: class values must be non-negative, got ${lo}`);
+    if (n === -1) n = hi + 1;
+    else if (hi >= n) throw new RangeError(`oneHot: class values must be smaller than numClasses (${n}), got ${hi}`);
+  } else if (n === -1) {
+    n = x.numel() === 0 ? 0 : -1;
+    if (n === -1) throw new RangeError("oneHot: numClasses must be given for tensors that are not on the CPU");
+  }
+  return eq(unsqueeze(x, -1), arange(n, { device: x.device })).int();
+}

@@ -1,0 +1,95 @@
+/**
+ * In-place ops (`add_`, `mul_`, `fill_`, `copy_`, ...): compute out of place, then write the result
+ * through this tensor's view with the strided-copy kernel, so views of the same storage see it.
+ * @module
+ */
+import { isFloating } from "../dtype.ts";
+import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { Node } from "../autograd/node.ts";
+import { backendOf, checkAlive, contiguousStorage, wrap } from "./dispatch.ts";
+import { storageAs } from "./elementwise.ts";
+
+function refuseLeaf(op: string, t: Tensor): void {
+  checkAlive(op, t);
+  if (t.requiresGrad && t.isLeaf && isGradEnabled()) {
+    throw new Error(
+      `${op}: a leaf Variable that requires grad is being used in an in-place operation ` +
+        `(wrap the update in torch.noGrad(() => ...) or use an out-of-place op)`,
+    );
+  }
+}
+
+/** Writes `value` (already of `t`'s shape) into `t`'s elements. */
+function writeInto(t: Tensor, value: Tensor): void {
+  const backend = backendOf("copy_", t, value);
+  if (t.numel() === 0) return;
+  const src = value.dtype === t.dtype ? value : wrap(storageAs(value, t.dtype), value.shape);
+  backend.copy(src._storage, src._offset, src._strides, t._storage, t._offset, t._strides, t.shape);
+}
+
+/**
+ * Lands the out-of-place `result` of `op` in `t`. When the result is part of a graph, `t`'s
+ * history is rebased on it, with the inputs that were `t` pointing at a snapshot of its old value.
+ */
+export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor): T {
+  refuseLeaf(op, t);
+  if (result.shape.length !== t.shape.length || result.shape.some((s, i) => s !== t.shape[i])) {
+    throw new RangeError(
+      `${op}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`,
+    );
+  }
+  if (isFloating(result.dtype) && !isFloating(t.dtype)) {
+    throw new TypeError(`${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`);
+  }
+  const node = result.gradFn;
+  if (node) {
+    const snapshot = new Tensor(contiguousStorage(t.clone().detach()), t.shape);
+    snapshot.gradFn = t.gradFn;
+    snapshot._requiresGrad = t._requiresGrad;
+    node.inputs = node.inputs.map((x) => (x === t ? snapshot : x));
+  }
+  writeInto(t, result);
+  if (node) {
+    node.output = t;
+    t.gradFn = node as Node;
+    t._requiresGrad = true;
+  }
+  return t;
+}
+
+/** Sets every element of `t` to `value` (a number or a one-element tensor). */
+export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
+  refuseLeaf("fill_", t);
+  const backend = backendOf("fill_", t, value);
+  let v: Tensor;
+  if (value instanceof Tensor) {
+    if (value.numel() !== 1) {
+      throw new RangeError(`fill_: only supports a 0-dimension value tensor, got shape ${fmtShape(value.shape)}`);
+    }
+    v = value.reshape([]);
+  } else {
+    if (typeof value !== "number" && typeof value !== "boolean") {
+      throw new TypeError(`fill_: value must be a number, got ${typeof value}`);
+    }
+    v = wrap(backend.full(t.dtype, 1, Number(value)), []);
+  }
+  writeInto(t, new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset).to(t.dtype));
+  return t;
+}
+
+/** Copies `src` (broadcast to `t`'s shape, converted to its dtype) into `t`. */
+export function copy_<T extends Tensor>(t: T, src: Tensor): T {
+  refuseLeaf("copy_", t);
+  if (!(src instanceof Tensor)) throw new TypeError(`copy_: src must be a tensor, got ${typeof src}`);
+  const shape = broadcastShapes("copy_", src.shape, t.shape);
+  if (shape.length !== t.ndim || shape.some((s, i) => s !== t.shape[i])) {
+    throw new RangeError(`copy_: src of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(t.shape)}`);
+  }
+  const expanded = new Tensor(src._storage, t.shape, broadcastStrides(src.shape, src._strides, t.shape), src._offset);
+  // A source that overlaps the destination is read in full before writing.
+  const safe = src._storage === t._storage ? expanded.clone() : expanded;
+  writeInto(t, safe);
+  return t;
+}

@@ -1,0 +1,164 @@
+/**
+ * Matrix products: `matmul` with PyTorch's rules (1-d, 2-d, batched, broadcast batch dims), `mm`,
+ * `bmm`, `dot`, `outer`.
+ * @module
+ */
+import type { Storage } from "../backends/backend.ts";
+import { computeDType, type DType, promoteTypes } from "../dtype.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
+import { mul, storageAs } from "./elementwise.ts";
+import { squeeze, unsqueeze } from "./movement.ts";
+
+interface MatrixOperand {
+  storage: Storage;
+  /** Elements between consecutive matrices (0 when one matrix serves every batch). */
+  batchStride: number;
+  trans: boolean;
+}
+
+/**
+ * Lays out `x` (`[...batch, r, c]`, broadcast to `batch`) for the kernel: its own storage when it
+ * is contiguous or a transposed contiguous matrix (the kernel then reads it transposed), else a
+ * contiguous copy.
+ */
+function operand(x: Tensor, batch: readonly number[], dtype: DType): MatrixOperand {
+  const r = x.shape[x.ndim - 2], c = x.shape[x.ndim - 1];
+  const xBatch = x.shape.slice(0, -2);
+  const single = numelOf(xBatch) === 1;
+  let src = x;
+  if (!single && (xBatch.length !== batch.length || xBatch.some((s, i) => s !== batch[i]))) {
+    const full = [...batch, r, c];
+    src = new Tensor(x._storage, full, broadcastStrides(x.shape, x._strides, full), x._offset);
+  }
+  const batchStride = single ? 0 : r * c;
+  const st = src._strides, nd = src.ndim;
+  const mt = new Tensor(src._storage, [...src.shape.slice(0, -2), c, r], [...st.slice(0, -2), st[nd - 1], st[nd - 2]], src._offset);
+  if (!src.isContiguous() && mt.isContiguous() && r > 1 && c > 1) {
+    return { storage: storageAs(mt, dtype), batchStride, trans: true };
+  }
+  return { storage: storageAs(src, dtype), batchStride, trans: false };
+}
+
+/** Product of `[...Ba, m, k]` and `[...Bb, k, n]` with broadcast batch dims; recorded as `matmul`. */
+function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
+  const m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1];
+  const k2 = b.shape[b.ndim - 2], n = b.shape[b.ndim - 1];
+  if (k !== k2) {
+    throw new RangeError(
+      `${op}: cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (inner dimensions ${k} and ${k2} differ)`,
+    );
+  }
+  const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const backend = backendOf(op, a, b);
+  const dtype = promoteTypes(a.dtype, b.dtype);
+  if (dtype === "bool") throw new TypeError(`${op}: not implemented for bool tensors (convert with .int() or .float())`);
+  const compute = computeDType(dtype);
+  const outShape = [...batch, m, n];
+  if (numelOf(outShape) === 0) return record("matmul", [a, b], emptyResult(backend, outShape, dtype));
+  if (k === 0) return record("matmul", [a, b], wrap(backend.full(dtype, numelOf(outShape), 0), outShape));
+  const A = operand(a, batch, compute), B = operand(b, batch, compute);
+  let s = backend.matmul(A.storage, B.storage, {
+    batch: numelOf(batch),
+    m,
+    k,
+    n,
+    aBatchStride: A.batchStride,
+    bBatchStride: B.batchStride,
+    transA: A.trans,
+    transB: B.trans,
+  });
+  if (s.dtype !== dtype) s = backend.cast(s, dtype);
+  return record("matmul", [a, b], wrap(s, outShape));
+}
+
+/**
+ * Matrix product with PyTorch's rules: 1-d operands are promoted to matrices and the added dim
+ * removed afterwards; batch dims broadcast.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const t = torch.tensor([[1, 2], [3, 4]]);
+ * t.matmul(t.T).toArray(); // [[5, 11], [11, 25]]
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
+    if (!(x instanceof Tensor)) throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+    if (x.ndim === 0) {
+      throw new RangeError(`matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`);
+    }
+  }
+  if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
+  const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
+  const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
+  let out = batchedProduct("matmul", a2, b2);
+  if (a.ndim === 1) out = squeeze(out, -2);
+  if (b.ndim === 1) out = squeeze(out, -1);
+  return out;
+}
+
+/**
+ * Product of two matrices.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.mm(torch.ones(2, 3), torch.ones(3, 4)).shape; // [2, 4]
+ * ```
+ */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2 || b.ndim !== 2) {
+    throw new RangeError(`mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  return batchedProduct("mm", a, b);
+}
+
+/**
+ * Batched product of `[b, n, m]` and `[b, m, p]`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.bmm(torch.ones(5, 2, 3), torch.ones(5, 3, 4)).shape; // [5, 2, 4]
+ * ```
+ */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
+    throw new RangeError(
+      `bmm: expected two 3-d tensors with the same batch size, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  }
+  return batchedProduct("bmm", a, b);
+}
+
+/**
+ * Inner product of two 1-d tensors.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.dot(torch.tensor([1, 2]), torch.tensor([3, 4])).item(); // 11
+ * ```
+ */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
+    throw new RangeError(
+      `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  }
+  return squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]);
+}
+
+/**
+ * Outer product of two 1-d tensors.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.outer(torch.tensor([1, 2]), torch.tensor([3, 4])).toArray(); // [[3, 4], [6, 8]]
+ * ```
+ */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) {
+    throw new RangeError(`outer: expected two 1-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+}

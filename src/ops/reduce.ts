@@ -1,0 +1,418 @@
+/**
+ * Reductions (`sum`, `mean`, `prod`, `max`/`min`, `argmax`/`argmin`, `var`/`std`, `logsumexp`,
+ * `norm`, `all`/`any`), softmax/log-softmax and cumsum, with `dim` (number or list, negative
+ * allowed) and `keepdim`.
+ * @module
+ */
+import type { ReduceOp } from "../backends/backend.ts";
+import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
+import { fmtShape, normDim, numelOf } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
+import { storageAs } from "./elementwise.ts";
+import * as ew from "./elementwise.ts";
+import { permute, reshape, transpose } from "./movement.ts";
+
+/** One dim or a list of dims. */
+export type DimArg = number | readonly number[];
+
+/** `dim` and `keepdim`, as PyTorch's keyword arguments. */
+export interface ReduceOptions {
+  dim?: DimArg;
+  keepdim?: boolean;
+}
+
+/** Options of `var`/`std`: `correction` (default 1, Bessel's) and the reduce options. */
+export interface VarOptions extends ReduceOptions {
+  correction?: number;
+  /** PyTorch's older spelling: `unbiased: false` is `correction: 0`. */
+  unbiased?: boolean;
+}
+
+/** The result of `max(dim)`/`min(dim)`: values and their int32 indices. */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+interface ParsedReduce {
+  dims: number[];
+  keepdim: boolean;
+}
+
+function parse(op: string, x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): ParsedReduce {
+  let d: DimArg | undefined;
+  let o: ReduceOptions = opts ?? {};
+  if (typeof dim === "number" || Array.isArray(dim)) d = dim as DimArg;
+  else if (dim !== undefined) {
+    o = dim as ReduceOptions;
+    d = o.dim;
+  } else d = o.dim;
+  const keepdim = o.keepdim ?? false;
+  if (d === undefined || (Array.isArray(d) && d.length === 0)) {
+    return { dims: x.shape.map((_, i) => i), keepdim };
+  }
+  const list = typeof d === "number" ? [d] : [...(d as readonly number[])];
+  const dims = list.map((v) => normDim(op, v, x.ndim)).filter((v) => v < x.ndim || x.ndim === 0);
+  if (new Set(dims).size !== dims.length) {
+    throw new RangeError(`${op}: dim ${JSON.stringify(list)} appears multiple times in the list of dims`);
+  }
+  return { dims: x.ndim === 0 ? [] : dims.sort((a, b) => a - b), keepdim };
+}
+
+function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((s, i) => {
+    if (!dims.includes(i)) out.push(s);
+    else if (keepdim) out.push(1);
+  });
+  return out;
+}
+
+/** Runs a reduction kernel over `dims` of x (in `compute` dtype), returning the kernel's output. */
+function runReduce(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, compute: ComputeDType): Tensor {
+  const backend = backendOf(op, x);
+  const outShape = reducedShape(x.shape, dims, keepdim);
+  const outDType: DType = op === "argmax" || op === "argmin" ? "int32" : compute;
+  let len = 1;
+  for (const d of dims) len *= x.shape[d];
+  const outN = numelOf(outShape);
+  if (outN === 0) return emptyResult(backend, outShape, outDType);
+  if (len === 0) {
+    if (op === "sum") return wrap(backend.full(outDType, outN, 0), outShape);
+    if (op === "prod") return wrap(backend.full(outDType, outN, 1), outShape);
+    throw new RangeError(
+      `${op}: cannot reduce over a dimension of size 0 (input shape ${fmtShape(x.shape)}): the result has no identity`,
+    );
+  }
+  const consecutive = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
+  let src = x;
+  let outer: number, inner: number;
+  if (consecutive) {
+    const first = dims[0] ?? 0, last = dims[dims.length - 1] ?? -1;
+    outer = numelOf(x.shape.slice(0, first));
+    inner = numelOf(x.shape.slice(last + 1));
+  } else {
+    const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+    src = permute(x, [...kept, ...dims]);
+    outer = outN;
+    inner = 1;
+  }
+  return wrap(backend.reduce(op, storageAs(src, compute), outer, len, inner), outShape);
+}
+
+function accumulateDType(op: string, x: Tensor): DType {
+  if (isFloating(x.dtype)) return x.dtype;
+  void op;
+  return "int32";
+}
+
+function finish(t: Tensor, dtype: DType): Tensor {
+  return t.dtype === dtype ? t : wrap(backendOf("cast", t).cast(t._storage, dtype), t.shape);
+}
+
+/**
+ * Sum over all elements or over `dim`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([[1, 2], [3, 4]]);
+ * x.sum().item(); // 10
+ * x.sum(1, { keepdim: true }).toArray(); // [[3], [7]]
+ * ```
+ */
+export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+  const { dims, keepdim } = parse("sum", x, dim, opts);
+  const dtype = accumulateDType("sum", x);
+  const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
+  return record("sum", [x], out, { dims, keepdim });
+}
+
+/**
+ * Arithmetic mean (floating dtypes only, as PyTorch).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1.0, 2.0, 6.0]).mean().item(); // 3
+ * ```
+ */
+export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+  if (!isFloating(x.dtype)) {
+    throw new TypeError(
+      `mean: could not infer output dtype. Input dtype must be floating point, got ${x.dtype} (use x.float().mean())`,
+    );
+  }
+  const { dims, keepdim } = parse("mean", x, dim, opts);
+  let count = 1;
+  for (const d of dims) count *= x.shape[d];
+  return ew.div(sum(x, dims, { keepdim }), count);
+}
+
+/**
+ * Product of elements.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([2, 3, 4]).prod().item(); // 24
+ * ```
+ */
+export function prod(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  const { dims, keepdim } = parse("prod", x, dim, opts);
+  const dtype = accumulateDType("prod", x);
+  const out = finish(runReduce("prod", x, dims, keepdim, computeDType(dtype)), dtype);
+  return record("prod", [x], out, { dims, keepdim });
+}
+
+function extremeValues(op: "amax" | "amin", x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+  const { dims, keepdim } = parse(op, x, dim, opts);
+  const kernel = op === "amax" ? "max" : "min";
+  const out = finish(runReduce(kernel, x, dims, keepdim, computeDType(x.dtype)), x.dtype);
+  return record(op, [x], out, { dims, keepdim });
+}
+
+/**
+ * Maximum over all elements or over `dim`s (gradient shared evenly among ties, as PyTorch).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([[1, 5], [7, 2]]).amax(0).toArray(); // [7, 5]
+ * ```
+ */
+export function amax(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+  return extremeValues("amax", x, dim, opts);
+}
+/**
+ * Minimum over all elements or over `dim`s.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([[1, 5], [7, 2]]).amin(1).toArray(); // [1, 2]
+ * ```
+ */
+export function amin(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+  return extremeValues("amin", x, dim, opts);
+}
+
+function extremeAlong(op: "max" | "min", x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
+  const d = normDim(op, dim, x.ndim);
+  const keepdim = opts?.keepdim ?? false;
+  const dims = x.ndim === 0 ? [] : [d];
+  const indices = runReduce(op === "max" ? "argmax" : "argmin", x, dims, keepdim, computeDType(x.dtype));
+  const values = finish(runReduce(op, x, dims, keepdim, computeDType(x.dtype)), x.dtype);
+  record(op, [x], values, { dim: d, keepdim, indices });
+  return { values, indices };
+}
+
+/**
+ * Maximum along `dim` with its index.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const { values, indices } = torch.max(torch.tensor([[1, 5], [7, 2]]), 1);
+ * values.toArray(); // [5, 7]
+ * indices.toArray(); // [1, 0]
+ * ```
+ */
+export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
+  return extremeAlong("max", x, dim, opts);
+}
+/**
+ * Minimum along `dim` with its index.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.min(torch.tensor([[1, 5], [7, 2]]), 1).indices.toArray(); // [0, 1]
+ * ```
+ */
+export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
+  return extremeAlong("min", x, dim, opts);
+}
+
+function argExtreme(op: "argmax" | "argmin", x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  const o: ReduceOptions = typeof dim === "object" ? dim : { ...opts, dim };
+  if (o.dim === undefined) return runReduce(op, reshape(x, -1), [0], false, computeDType(x.dtype));
+  const d = normDim(op, o.dim as number, x.ndim);
+  return runReduce(op, x, x.ndim === 0 ? [] : [d], o.keepdim ?? false, computeDType(x.dtype));
+}
+
+/**
+ * Index of the maximum (of the flattened tensor when no dim is given).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([3, 9, 2]).argmax().item(); // 1
+ * ```
+ */
+export function argmax(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  return argExtreme("argmax", x, dim, opts);
+}
+/**
+ * Index of the minimum.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([3, 9, 2]).argmin().item(); // 2
+ * ```
+ */
+export function argmin(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  return argExtreme("argmin", x, dim, opts);
+}
+
+/**
+ * Variance with `correction` (default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1.0, 2.0, 3.0, 4.0]).var().item(); // 1.6666666
+ * ```
+ */
+export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
+  const o: VarOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as VarOptions : { ...opts };
+  if (!isFloating(x.dtype)) throw new TypeError(`var: expected a floating point tensor, got ${x.dtype}`);
+  const { dims, keepdim } = parse("var", x, dim as DimArg | ReduceOptions, opts);
+  const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+  let n = 1;
+  for (const d of dims) n *= x.shape[d];
+  const centered = ew.sub(x, mean(x, dims, { keepdim: true }));
+  return ew.div(sum(ew.mul(centered, centered), dims, { keepdim }), Math.max(n - correction, 0));
+}
+
+/**
+ * Standard deviation with `correction` (default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).std({ correction: 0 }).item(); // 2
+ * ```
+ */
+export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
+  return ew.sqrt(variance(x, dim, opts));
+}
+
+/**
+ * `log(sum(exp(x)))` over `dim`, computed stably.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([0.0, 0.0]).logsumexp(0).item(); // 0.6931472
+ * ```
+ */
+export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor {
+  const { dims, keepdim } = parse("logsumexp", x, dim, opts);
+  const xf = isFloating(x.dtype) ? x : x.float();
+  const m = amax(xf.detach(), dims, { keepdim: true });
+  // An all -inf (or inf) slice would give inf - inf = NaN; shifting by 0 there is exact.
+  const shift = ew.where(ew.eq(ew.abs(m), Infinity), 0, m);
+  const out = ew.add(ew.log(sum(ew.exp(ew.sub(xf, shift)), dims, { keepdim: true })), shift);
+  return keepdim ? out : reshape(out, reducedShape(x.shape, dims, false));
+}
+
+function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tensor {
+  if (typeof dim !== "number") throw new TypeError(`${op}: dim must be a number, got ${typeof dim}`);
+  const d = normDim(op, dim, x.ndim);
+  const backend = backendOf(op, x);
+  const dtype: DType = isFloating(x.dtype) ? x.dtype : "float32";
+  if (x.numel() === 0) return emptyResult(backend, x.shape, dtype);
+  const last = x.ndim === 0 ? x : transpose(x, d, -1);
+  const cols = x.ndim === 0 ? 1 : x.shape[d];
+  const s = backend.softmax(storageAs(last, "float32"), x.numel() / cols, cols, op === "logSoftmax");
+  let out = finish(wrap(s, last.shape), dtype);
+  if (x.ndim > 0) out = transpose(out, d, -1);
+  return record(op, [x], out, { dim: d });
+}
+
+/**
+ * Softmax along `dim`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([0.0, 0.0]).softmax(0).toArray(); // [0.5, 0.5]
+ * ```
+ */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return softmaxLike("softmax", x, dim);
+}
+/**
+ * Log of softmax along `dim`, computed stably.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([0.0, 0.0]).logSoftmax(0).toArray(); // [-0.6931472, -0.6931472]
+ * ```
+ */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return softmaxLike("logSoftmax", x, dim);
+}
+
+/**
+ * The p-norm (default 2) of all elements or along `dim`; `p` may be `Infinity`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([3.0, 4.0]).norm().item(); // 5
+ * ```
+ */
+export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
+  if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
+  const o = { keepdim: opts?.keepdim ?? false };
+  const d = dim ?? [];
+  const a = ew.abs(x);
+  if (p === Infinity) return amax(a, d, o);
+  if (p === -Infinity) return amin(a, d, o);
+  if (p === 1) return sum(a, d, o);
+  if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
+  if (p === 0) return sum(ew.ne(x, 0).float(), d, o);
+  return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
+}
+
+function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  const { dims, keepdim } = parse(op, x, dim, opts);
+  const asInt = x.dtype === "bool" ? x.int() : ew.ne(x, 0).int();
+  const r = runReduce(op === "all" ? "min" : "max", asInt, dims, keepdim, "int32");
+  if (numelOf(x.shape) === 0 && r.numel() > 0) {
+    return wrap(backendOf(op, x).full("bool", r.numel(), op === "all" ? 1 : 0), r.shape);
+  }
+  return finish(r, "bool");
+}
+
+/**
+ * True where every element (along `dim`) is nonzero.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([true, false]).all().item(); // false
+ * ```
+ */
+export function all(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  return logical("all", x, dim, opts);
+}
+/**
+ * True where any element (along `dim`) is nonzero.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([true, false]).any().item(); // true
+ * ```
+ */
+export function any(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  return logical("any", x, dim, opts);
+}
+
+/**
+ * Inclusive running sum along `dim`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1, 2, 3]).cumsum(0).toArray(); // [1, 3, 6]
+ * ```
+ */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normDim("cumsum", dim, x.ndim);
+  const backend = backendOf("cumsum", x);
+  const dtype = accumulateDType("cumsum", x);
+  if (x.numel() === 0) return emptyResult(backend, x.shape, dtype);
+  const len = x.ndim === 0 ? 1 : x.shape[d];
+  const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
+  const s = backend.cumsum(storageAs(x, computeDType(dtype)), outer, len, inner);
+  return record("cumsum", [x], finish(wrap(s, x.shape), dtype), { dim: d });
+}

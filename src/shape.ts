@@ -1,0 +1,92 @@
+/**
+ * Shapes, strides and broadcasting.
+ * @module
+ */
+
+/** Row-major (C-contiguous) strides for a shape. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** Number of elements of a shape (1 for a 0-d shape). */
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** True when `strides` are the row-major strides of `shape` (size-1 dims may have any stride). */
+export function isContiguousLayout(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] === 0) return true;
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+/** `[2, 3]` as PyTorch prints shapes in messages. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** The broadcast shape of two shapes, or a clear error naming `op` and both shapes. */
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(
+        `${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together ` +
+          `(dimension ${i - n} is ${da} in one and ${db} in the other; each pair must match or be 1)`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Normalises a possibly negative `dim` for a tensor of rank `ndim`, with PyTorch's error. */
+export function normDim(op: string, dim: number, ndim: number): number {
+  const lo = ndim === 0 ? -1 : -ndim, hi = ndim === 0 ? 0 : ndim - 1;
+  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+    throw new RangeError(
+      `${op}: dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`,
+    );
+  }
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/** Accepts shapes as varargs or one array: `f(2, 3)` and `f([2, 3])`. Validates entries. */
+export function shapeArg(op: string, args: readonly (number | readonly number[])[]): number[] {
+  const shape = args.length === 1 && Array.isArray(args[0]) ? [...args[0]] : [...args] as number[];
+  for (const d of shape) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new TypeError(`${op}: shape must be non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+  }
+  return shape;
+}
+
+/** Strides of a tensor of `shape`/`strides` broadcast (by stride 0) to `target`. */
+export function broadcastStrides(
+  shape: readonly number[],
+  strides: readonly number[],
+  target: readonly number[],
+): number[] {
+  const out = new Array<number>(target.length).fill(0);
+  const lead = target.length - shape.length;
+  for (let i = 0; i < shape.length; i++) {
+    out[lead + i] = shape[i] === 1 && target[lead + i] !== 1 ? 0 : strides[i];
+  }
+  return out;
+}

@@ -1,0 +1,609 @@
+/**
+ * `Tensor`: a view (shape, strides, offset) over a backend `Storage`, with autograd state.
+ * Methods are one-liners over `ops/`.
+ * @module
+ */
+import type { Device, Storage } from "./backends/backend.ts";
+import { backendFor } from "./backends/registry.ts";
+import { type DType, isFloating } from "./dtype.ts";
+import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
+import type { Node } from "./autograd/node.ts";
+import { backward, type BackwardOptions } from "./autograd/engine.ts";
+import { formatTensor } from "./format.ts";
+import { decodeValues, nestValues } from "./read.ts";
+import * as ew from "./ops/elementwise.ts";
+import * as red from "./ops/reduce.ts";
+import * as mv from "./ops/movement.ts";
+import * as ix from "./ops/indexing.ts";
+import * as mm from "./ops/matmul.ts";
+import * as inplace from "./ops/inplace.ts";
+import { toDType, toDevice } from "./ops/convert.ts";
+import type { IndexSpec } from "./ops/movement.ts";
+import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
+
+/** A number or a tensor, as accepted by the math ops. */
+export type TensorOrScalar = Tensor | number;
+
+/** Nested JS arrays as returned by `toArray()` (a number for 0-d tensors). */
+export type NestedArray = number | boolean | NestedArray[];
+
+/** Options of `tensor.to(...)`. */
+export interface ToOptions {
+  dtype?: DType;
+  device?: Device;
+}
+
+/**
+ * A multi-dimensional array with autograd, in PyTorch's model.
+ * @example
+ * ```ts
+ * import * as torch from "../mod.ts";
+ * const x = torch.tensor([[1, 2], [3, 4]], { dtype: "float32", requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
+ * ```
+ */
+export class Tensor {
+  /** @internal The storage this tensor views. */
+  _storage: Storage;
+  /** The size of each dimension. */
+  readonly shape: readonly number[];
+  /** @internal Elements to step in storage per index of each dimension. */
+  readonly _strides: readonly number[];
+  /** @internal Position of element [0, ..., 0] in storage. */
+  readonly _offset: number;
+  /** The element type. */
+  readonly dtype: DType;
+  /** The gradient accumulated by `backward()` (a leaf's, or a non-leaf's after `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The operation that produced this tensor, or null for leaves. */
+  gradFn: Node | null = null;
+  /** @internal */
+  _requiresGrad = false;
+  /** @internal Keep `.grad` for this non-leaf. */
+  _retainsGrad = false;
+
+  /** @internal Use `torch.tensor`, `torch.zeros`, ... to create tensors. */
+  constructor(
+    storage: Storage,
+    shape: readonly number[],
+    strides: readonly number[] = contiguousStrides(shape),
+    offset = 0,
+  ) {
+    this._storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this._strides = Object.freeze([...strides]);
+    this._offset = offset;
+    this.dtype = storage.dtype;
+  }
+
+  // ---- properties ----
+
+  /** Whether gradients are tracked for this tensor. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    this.requiresGrad_(v);
+  }
+  /** Where the tensor lives. */
+  get device(): Device {
+    return this._storage.device;
+  }
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** True for tensors not produced by a recorded op (user-created, or results without grad). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  /** Strides in elements, as `Tensor.stride()` in PyTorch. */
+  stride(): number[] {
+    return [...this._strides];
+  }
+  /** Shape as an array, or the size of one dimension (negative allowed). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normDim("size", dim, this.ndim)];
+  }
+  /** Number of elements. */
+  numel(): number {
+    return numelOf(this.shape);
+  }
+  /** Bytes per element. */
+  elementSize(): number {
+    return this.dtype === "float32" || this.dtype === "int32" ? 4 : this.dtype === "float16" ? 2 : 1;
+  }
+  /** True when elements are laid out row-major without gaps. */
+  isContiguous(): boolean {
+    return isContiguousLayout(this.shape, this._strides);
+  }
+  /** True for float32 and float16. */
+  isFloatingPoint(): boolean {
+    return isFloating(this.dtype);
+  }
+
+  // ---- autograd ----
+
+  /** Sets `requiresGrad` in place (leaves only, floating dtypes only) and returns this tensor. */
+  requiresGrad_(requiresGrad = true): this {
+    if (!this.isLeaf) {
+      if (!requiresGrad) {
+        throw new Error(
+          "requiresGrad_: you can only change requiresGrad flags of leaf variables. If you want to use a " +
+            "computed variable in a subgraph that doesn't require differentiation use detach().",
+        );
+      }
+      return this;
+    }
+    if (requiresGrad && !isFloating(this.dtype)) {
+      throw new TypeError(
+        `requiresGrad_: only tensors of floating point dtype can require gradients (got ${this.dtype})`,
+      );
+    }
+    this._requiresGrad = requiresGrad;
+    return this;
+  }
+  /** Keep `.grad` on this non-leaf tensor during `backward()`. */
+  retainGrad(): this {
+    if (!this._requiresGrad) {
+      throw new Error("retainGrad: can't retain_grad on Tensor that has requiresGrad=false");
+    }
+    if (!this.isLeaf) this._retainsGrad = true;
+    return this;
+  }
+  /** A tensor sharing this one's data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this._storage, this.shape, this._strides, this._offset);
+  }
+  /** Detaches this tensor from the graph in place. */
+  detach_(): this {
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+  /**
+   * Computes gradients of this tensor with respect to the graph's leaves, accumulating into
+   * their `.grad`. Non-scalar outputs need `gradient` (same shape). Options may come first:
+   * `loss.backward({ retainGraph: true })`.
+   */
+  backward(gradient?: Tensor | BackwardOptions, opts: BackwardOptions = {}): void {
+    if (gradient !== undefined && !(gradient instanceof Tensor)) {
+      backward([this], undefined, gradient);
+    } else backward([this], gradient ? [gradient] : undefined, opts);
+  }
+
+  // ---- reading ----
+
+  /** The value of a one-element tensor as a JS number (boolean for bool). CPU only; see itemAsync. */
+  item(): number | boolean {
+    if (this.numel() !== 1) {
+      throw new RangeError(
+        `item: a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this.shape)})`,
+      );
+    }
+    const v = this.data()[0];
+    return this.dtype === "bool" ? v !== 0 : v;
+  }
+  /** The elements as nested arrays (PyTorch's `tolist()`). CPU only; see toArrayAsync. */
+  toArray(): NestedArray {
+    return nestValues(this.data(), this.shape, this.dtype === "bool");
+  }
+  /**
+   * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
+   * float16, Int32Array for int32, Uint8Array for uint8 and bool. CPU only; see dataAsync.
+   */
+  data(): Float32Array | Int32Array | Uint8Array {
+    if (this.device !== "cpu") {
+      throw new Error(
+        `data: cannot read a tensor on device "${this.device}" synchronously; use \`await t.dataAsync()\` ` +
+          `(or itemAsync/toArrayAsync)`,
+      );
+    }
+    const c = this.contiguous();
+    return decodeValues(backendFor(c.device).readSync(c._storage), c.dtype, c._offset, c.numel());
+  }
+  /** Like `data()`, on every device. */
+  async dataAsync(): Promise<Float32Array | Int32Array | Uint8Array> {
+    const c = this.contiguous();
+    const raw = await backendFor(c.device).read(c._storage);
+    return decodeValues(raw, c.dtype, c._offset, c.numel());
+  }
+  /** Like `item()`, on every device. */
+  async itemAsync(): Promise<number | boolean> {
+    if (this.numel() !== 1) return this.item();
+    const v = (await this.dataAsync())[0];
+    return this.dtype === "bool" ? v !== 0 : v;
+  }
+  /** Like `toArray()`, on every device. */
+  async toArrayAsync(): Promise<NestedArray> {
+    return nestValues(await this.dataAsync(), this.shape, this.dtype === "bool");
+  }
+  /** PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. */
+  toString(): string {
+    const suffix = {
+      requiresGrad: this.requiresGrad,
+      gradFn: this.gradFn ? this.gradFn.name : null,
+      device: this.device,
+    };
+    if (this.device !== "cpu") {
+      return `tensor(<${this.numel()} elements of ${this.dtype} on device '${this.device}'; ` +
+        `use await t.toArrayAsync() to read>, size=(${this.shape.join(", ")}))`;
+    }
+    return formatTensor(this.data(), this.shape, this.dtype, suffix);
+  }
+  /** @internal Deno's console.log hook. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+  /** @internal Bun's and Node's console.log hook. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  // ---- memory ----
+
+  /** Releases this tensor's storage now (shared by its views). Idempotent. */
+  dispose(): void {
+    this._storage.dispose();
+  }
+  /** `using t = ...` releases at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  /** True once the storage was disposed. */
+  get isDisposed(): boolean {
+    return this._storage.disposed;
+  }
+
+  // ---- conversion ----
+
+  /** Converts to a dtype and/or device: `t.to("float16")`, `t.to("gpu")`, `t.to({ dtype, device })`. */
+  to(target: DType | Device | ToOptions): Tensor {
+    const opts: ToOptions = typeof target === "string"
+      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      : target;
+    let t: Tensor = this;
+    if (opts.dtype !== undefined) t = toDType(t, opts.dtype);
+    if (opts.device !== undefined) t = toDevice(t, opts.device);
+    return t;
+  }
+  /** `to("float32")`. */
+  float(): Tensor {
+    return toDType(this, "float32");
+  }
+  /** `to("float16")`. */
+  half(): Tensor {
+    return toDType(this, "float16");
+  }
+  /** `to("int32")` (our default integer dtype). */
+  int(): Tensor {
+    return toDType(this, "int32");
+  }
+  /** `to("int32")`: PyTorch's long is int64; we have no 64-bit integers. */
+  long(): Tensor {
+    return toDType(this, "int32");
+  }
+  /** `to("bool")`. */
+  bool(): Tensor {
+    return toDType(this, "bool");
+  }
+  /** `to("cpu")`. */
+  cpu(): Tensor {
+    return toDevice(this, "cpu");
+  }
+
+  // ---- elementwise ----
+  add(other: TensorOrScalar, opts?: { alpha?: number }): Tensor {
+    return ew.add(this, other, opts);
+  }
+  sub(other: TensorOrScalar, opts?: { alpha?: number }): Tensor {
+    return ew.sub(this, other, opts);
+  }
+  mul(other: TensorOrScalar): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: TensorOrScalar): Tensor {
+    return ew.div(this, other);
+  }
+  pow(exponent: TensorOrScalar): Tensor {
+    return ew.pow(this, exponent);
+  }
+  maximum(other: TensorOrScalar): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: TensorOrScalar): Tensor {
+    return ew.minimum(this, other);
+  }
+  eq(other: TensorOrScalar): Tensor {
+    return ew.eq(this, other);
+  }
+  ne(other: TensorOrScalar): Tensor {
+    return ew.ne(this, other);
+  }
+  lt(other: TensorOrScalar): Tensor {
+    return ew.lt(this, other);
+  }
+  le(other: TensorOrScalar): Tensor {
+    return ew.le(this, other);
+  }
+  gt(other: TensorOrScalar): Tensor {
+    return ew.gt(this, other);
+  }
+  ge(other: TensorOrScalar): Tensor {
+    return ew.ge(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  log1p(): Tensor {
+    return ew.log1p(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ew.rsqrt(this);
+  }
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  sign(): Tensor {
+    return ew.sign(this);
+  }
+  floor(): Tensor {
+    return ew.floor(this);
+  }
+  ceil(): Tensor {
+    return ew.ceil(this);
+  }
+  round(): Tensor {
+    return ew.round(this);
+  }
+  square(): Tensor {
+    return ew.mul(this, this);
+  }
+  reciprocal(): Tensor {
+    return ew.div(1, this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  where(condition: Tensor, other: TensorOrScalar): Tensor {
+    return ew.where(condition, this, other);
+  }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return ew.maskedFill(this, mask, value);
+  }
+
+  // ---- reductions ----
+  sum(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.sum(this, dim, opts);
+  }
+  mean(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.mean(this, dim, opts);
+  }
+  prod(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.prod(this, dim, opts);
+  }
+  /** Without a dim: the maximum value. With a dim: `{ values, indices }`. */
+  max(): Tensor;
+  max(dim: number, opts?: ReduceOptions): red.ValuesIndices;
+  max(other: Tensor): Tensor;
+  max(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
+    if (dim instanceof Tensor) return ew.maximum(this, dim);
+    return dim === undefined ? red.amax(this) : red.max(this, dim, opts);
+  }
+  /** Without a dim: the minimum value. With a dim: `{ values, indices }`. */
+  min(): Tensor;
+  min(dim: number, opts?: ReduceOptions): red.ValuesIndices;
+  min(other: Tensor): Tensor;
+  min(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
+    if (dim instanceof Tensor) return ew.minimum(this, dim);
+    return dim === undefined ? red.amin(this) : red.min(this, dim, opts);
+  }
+  amax(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.amax(this, dim, opts);
+  }
+  amin(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.amin(this, dim, opts);
+  }
+  argmax(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.argmax(this, dim, opts);
+  }
+  argmin(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.argmin(this, dim, opts);
+  }
+  var(dim?: DimArg | red.VarOptions, opts?: red.VarOptions): Tensor {
+    return red.variance(this, dim, opts);
+  }
+  std(dim?: DimArg | red.VarOptions, opts?: red.VarOptions): Tensor {
+    return red.std(this, dim, opts);
+  }
+  logsumexp(dim: DimArg, opts?: ReduceOptions): Tensor {
+    return red.logsumexp(this, dim, opts);
+  }
+  softmax(dim: number): Tensor {
+    return red.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return red.logSoftmax(this, dim);
+  }
+  norm(p?: number, dim?: DimArg, opts?: ReduceOptions): Tensor {
+    return red.norm(this, p, dim, opts);
+  }
+  all(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.all(this, dim, opts);
+  }
+  any(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return red.any(this, dim, opts);
+  }
+  cumsum(dim: number): Tensor {
+    return red.cumsum(this, dim);
+  }
+
+  // ---- movement (views) ----
+  view(...shape: (number | readonly number[])[]): Tensor {
+    return mv.view(this, ...shape);
+  }
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return mv.reshape(this, ...shape);
+  }
+  viewAs(other: Tensor): Tensor {
+    return mv.view(this, other.shape);
+  }
+  reshapeAs(other: Tensor): Tensor {
+    return mv.reshape(this, other.shape);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return mv.transpose(this, dim0, dim1);
+  }
+  /** Transpose of a tensor of at most 2 dims (PyTorch's `.T`). */
+  get T(): Tensor {
+    return mv.t(this);
+  }
+  /** Transpose of the last two dims (PyTorch's `.mT`). */
+  get mT(): Tensor {
+    return mv.transpose(this, -2, -1);
+  }
+  t(): Tensor {
+    return mv.t(this);
+  }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    return mv.permute(this, ...dims);
+  }
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return mv.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return mv.unsqueeze(this, dim);
+  }
+  expand(...shape: (number | readonly number[])[]): Tensor {
+    return mv.expand(this, ...shape);
+  }
+  expandAs(other: Tensor): Tensor {
+    return mv.expand(this, other.shape);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return mv.flatten(this, startDim, endDim);
+  }
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return mv.unflatten(this, dim, sizes);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return mv.narrow(this, dim, start, length);
+  }
+  /** PyTorch indexing: `x.index(":", 0)` is `x[:, 0]`; specs are ints, slice strings, "...", null. */
+  index(...specs: IndexSpec[]): Tensor {
+    return mv.index(this, ...specs);
+  }
+  flip(dims: number | readonly number[]): Tensor {
+    return ix.flip(this, dims);
+  }
+  contiguous(): Tensor {
+    return mv.contiguous(this);
+  }
+  clone(): Tensor {
+    return mv.clone(this);
+  }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    return mv.split(this, splitSize, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return mv.chunk(this, chunks, dim);
+  }
+  unbind(dim = 0): Tensor[] {
+    return mv.unbind(this, dim);
+  }
+
+  // ---- indexing ----
+  gather(dim: number, index: Tensor): Tensor {
+    return ix.gather(this, dim, index);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return ix.indexSelect(this, dim, index);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return ix.scatterAdd(this, dim, index, src);
+  }
+  tril(diagonal = 0): Tensor {
+    return ix.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return ix.triu(this, diagonal);
+  }
+
+  // ---- linear algebra ----
+  matmul(other: Tensor): Tensor {
+    return mm.matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return mm.mm(this, other);
+  }
+  bmm(other: Tensor): Tensor {
+    return mm.bmm(this, other);
+  }
+  dot(other: Tensor): Tensor {
+    return mm.dot(this, other);
+  }
+  outer(other: Tensor): Tensor {
+    return mm.outer(this, other);
+  }
+
+  // ---- in place ----
+  add_(other: TensorOrScalar, opts?: { alpha?: number }): this {
+    return inplace.assignResult(this, "add_", ew.add(this, other, opts));
+  }
+  sub_(other: TensorOrScalar, opts?: { alpha?: number }): this {
+    return inplace.assignResult(this, "sub_", ew.sub(this, other, opts));
+  }
+  mul_(other: TensorOrScalar): this {
+    return inplace.assignResult(this, "mul_", ew.mul(this, other));
+  }
+  div_(other: TensorOrScalar): this {
+    return inplace.assignResult(this, "div_", ew.div(this, other));
+  }
+  clamp_(min?: number | null, max?: number | null): this {
+    return inplace.assignResult(this, "clamp_", ew.clamp(this, min, max));
+  }
+  pow_(exponent: TensorOrScalar): this {
+    return inplace.assignResult(this, "pow_", ew.pow(this, exponent));
+  }
+  /** Sets every element to `value`. */
+  fill_(value: number | Tensor): this {
+    return inplace.fill_(this, value);
+  }
+  /** Sets every element to 0. */
+  zero_(): this {
+    return inplace.fill_(this, 0);
+  }
+  /** Copies `src` (broadcast to this shape, converted to this dtype) into this tensor. */
+  copy_(src: Tensor): this {
+    return inplace.copy_(this, src);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Test helpers: tensor-aware closeness checks and a finite-difference gradient check.
+ * Built on node:assert (JSR's @std/assert is not reachable from our machines).
+ */
+import assert from "node:assert/strict";
+import * as torch from "../mod.ts";
+import type { Tensor } from "../mod.ts";
+
+export { assert };
+
+type Nested = number | boolean | Nested[];
+
+function flat(v: Nested | Tensor | ArrayLike<number>): number[] {
+  if (v instanceof torch.Tensor) return Array.from(v.data());
+  if (typeof v === "number" || typeof v === "boolean") return [Number(v)];
+  if (ArrayBuffer.isView(v)) return Array.from(v as ArrayLike<number>);
+  return (v as Nested[]).flatMap((x) => flat(x));
+}
+
+function shapeOfNested(v: Nested): number[] {
+  return Array.isArray(v) ? [v.length, ...(v.length ? shapeOfNested(v[0]) : [])] : [];
+}
+
+/**
+ * Asserts `actual` matches `expected` elementwise within `atol + rtol * |expected|` (NaN equals
+ * NaN, infinities must match exactly). When `expected` is nested arrays, shapes must match too.
+ */
+export function assertClose(
+  actual: Tensor | Nested | ArrayLike<number>,
+  expected: Tensor | Nested | ArrayLike<number>,
+  opts: { rtol?: number; atol?: number; msg?: string } = {},
+): void {
+  const { rtol = 1e-5, atol = 1e-6, msg = "" } = opts;
+  if (actual instanceof torch.Tensor && !(expected instanceof torch.Tensor) && !ArrayBuffer.isView(expected)) {
+    assert.deepEqual(actual.shape, shapeOfNested(expected as Nested), `${msg} shape`);
+  }
+  if (actual instanceof torch.Tensor && expected instanceof torch.Tensor) {
+    assert.deepEqual(actual.shape, expected.shape, `${msg} shape`);
+  }
+  const a = flat(actual as Nested), e = flat(expected as Nested);
+  assert.equal(a.length, e.length, `${msg} length ${a.length} vs ${e.length}`);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = e[i];
+    if (Number.isNaN(y)) {
+      assert.ok(Number.isNaN(x), `${msg} [${i}]: expected NaN, got ${x}`);
+    } else if (!Number.isFinite(y)) {
+      assert.equal(x, y, `${msg} [${i}]: expected ${y}, got ${x}`);
+    } else {
+      assert.ok(Math.abs(x - y) <= atol + rtol * Math.abs(y), `${msg} [${i}]: expected ${y}, got ${x} (rtol ${rtol}, atol ${atol})`);
+    }
+  }
+}
+
+/** Asserts that `fn` throws an error whose message matches `pattern`. */
+export function assertThrowsMsg(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof Error, "expected an Error");
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+/**
+ * Checks the analytic gradients of `fn` (which returns any tensor; it is reduced with a fixed
+ * random projection to a scalar) against central finite differences in float64 arithmetic on
+ * the float32 inputs. `inputs` must require grad.
+ */
+export function gradcheck(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  opts: { eps?: number; atol?: number; rtol?: number; msg?: string } = {},
+): void {
+  const { eps = 1e-2, atol = 2e-3, rtol = 2e-2, msg = "gradcheck" } = opts;
+  const out0 = fn(...inputs);
+  const gen = new torch.Generator(1234);
+  const proj = torch.rand([...out0.shape], { generator: gen }).add(0.5);
+  const scalar = (xs: Tensor[]) => {
+    const out = torch.noGrad(() => fn(...xs));
+    const o = out.float().data(), p = proj.data();
+    let s = 0;
+    for (let i = 0; i < o.length; i++) s += o[i] * p[i];
+    return s;
+  };
+  for (const x of inputs) x.grad = null;
+  out0.float().mul(proj).sum().backward();
+  inputs.forEach((x, k) => {
+    const base = Array.from(x.data());
+    const analytic = x.grad ? Array.from(x.grad.data()) : base.map(() => 0);
+    for (let i = 0; i < base.length; i++) {
+      const shifted = (delta: number) => {
+        const vals = base.slice();
+        vals[i] += delta;
+        const xi = torch.tensor(vals, { dtype: x.dtype }).reshape([...x.shape]);
+        return scalar(inputs.map((y, j) => (j === k ? xi : y.detach())));
+      };
+      const numeric = (shifted(eps) - shifted(-eps)) / (2 * eps);
+      const ok = Math.abs(numeric - analytic[i]) <= atol + rtol * Math.abs(numeric);
+      assert.ok(ok, `${msg}: input ${k} element ${i}: analytic ${analytic[i]} vs numeric ${numeric}`);
+    }
+  });
+}
