@@ -114,7 +114,8 @@ function dtypeOfTyped(data: ArrayLike<number>): DType | null {
 /**
  * A tensor from nested arrays of any depth, a number (0-d), or a typed array (1-d). The dtype is
  * inferred (floats give float32, integers int32, booleans bool; typed arrays keep their kind)
- * unless given.
+ * unless given. JavaScript has no `2.0` distinct from `2`, so `requiresGrad: true` without a
+ * dtype gives float32.
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
@@ -136,6 +137,8 @@ export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
     : flattenNested(data);
   const dtype = opts.dtype !== undefined
     ? checkDType("tensor", opts.dtype)
+    : opts.requiresGrad
+    ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
     : (typedKind ?? (values.length === 0 ? "float32" : inferDType(values)));
   if (!isFloating(dtype)) {
     for (let i = 0; i < values.length; i++) {

@@ -53,7 +53,7 @@ Deno.test("seed: logistic unit, binary cross entropy, autograd.grad and backward
 });
 
 Deno.test("seed: x.pow(2).sum().backward() and z = w*b + b", () => {
-  const x = torch.tensor([[1, 0], [-1, 1]], { dtype: "float32", requiresGrad: true });
+  const x = torch.tensor([[1, 0], [-1, 1]], { requiresGrad: true });
   x.pow(2).sum().backward();
   assert.deepEqual(x.grad!.toArray(), [[2, 0], [-2, 2]]);
   const w = torch.tensor(3.0, { requiresGrad: true });

@@ -25,6 +25,17 @@ function x0(node: Node): Tensor {
 function y(node: Node): Tensor {
   return node.output as Tensor;
 }
+/** Whether input `i` receives a gradient (a tensor that requires grad, not a JS number). */
+function needs(node: Node, i: number): boolean {
+  const t = node.inputs[i];
+  return typeof t !== "number" && t.requiresGrad;
+}
+
+/** Computes only the gradients that some input needs. */
+function only(node: Node, ...fns: (() => Tensor)[]): (Tensor | null)[] {
+  return fns.map((f, i) => (needs(node, i) ? f() : null));
+}
+
 function arg<T>(node: Node, name: string): T {
   return node.args[name] as T;
 }
@@ -54,7 +65,7 @@ function extremeGrad(pick: (a: Input, b: Input) => Tensor): Backward {
   return (g, node) => {
     const [a, b] = node.inputs;
     const tie = ew.mul(ew.eq(a, b), 0.5);
-    return [ew.mul(g, ew.add(pick(a, b), tie)), ew.mul(g, ew.add(pick(b, a), tie))];
+    return only(node, () => ew.mul(g, ew.add(pick(a, b), tie)), () => ew.mul(g, ew.add(pick(b, a), tie)));
   };
 }
 
@@ -91,24 +102,23 @@ export const derivatives = {
   round: zeroGrad,
 
   add: (g) => [g, g],
-  sub: (g) => [g, ew.neg(g)],
-  mul: (g, n) => [ew.mul(g, n.inputs[1]), ew.mul(g, n.inputs[0])],
+  sub: (g, n) => only(n, () => g, () => ew.neg(g)),
+  mul: (g, n) => only(n, () => ew.mul(g, n.inputs[1]), () => ew.mul(g, n.inputs[0])),
   div: (g, n) => {
     const [a, b] = n.inputs;
-    return [ew.div(g, b), ew.neg(ew.div(ew.mul(g, a), ew.mul(b, b)))];
+    return only(n, () => ew.div(g, b), () => ew.neg(ew.div(ew.mul(g, a), ew.mul(b, b))));
   },
   pow: (g, n) => {
     const [a, b] = n.inputs;
-    const ga = typeof b === "number" && b === 0
-      ? ew.mul(g, 0)
-      : ew.mul(g, ew.mul(b, ew.pow(a, typeof b === "number" ? b - 1 : ew.sub(b, 1))));
-    let gb: Tensor | null = null;
-    if (typeof b !== "number" && b.requiresGrad) {
+    return only(
+      n,
+      () =>
+        typeof b === "number" && b === 0
+          ? ew.mul(g, 0)
+          : ew.mul(g, ew.mul(b, ew.pow(a, typeof b === "number" ? b - 1 : ew.sub(b, 1)))),
       // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
-      const raw = ew.mul(g, ew.mul(y(n), ew.log(a as Tensor)));
-      gb = ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)).bool(), 0, raw);
-    }
-    return [ga, gb];
+      () => ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)), 0, ew.mul(g, ew.mul(y(n), ew.log(a as Tensor)))),
+    );
   },
   maximum: extremeGrad((a, b) => ew.gt(a, b)),
   minimum: extremeGrad((a, b) => ew.lt(a, b)),
@@ -121,7 +131,7 @@ export const derivatives = {
   },
   where: (g, n) => {
     const c = arg<Tensor>(n, "condition");
-    return [ew.where(c, g, 0), ew.where(c, 0, g)];
+    return only(n, () => ew.where(c, g, 0), () => ew.where(c, 0, g));
   },
 
   sum: (g, n) => [mv.expand(keepDims(g, n), x0(n).shape)],

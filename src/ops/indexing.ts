@@ -200,7 +200,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (ref.ndim === 0) throw new RangeError("cat: zero-dimensional tensor cannot be concatenated (unsqueeze it first)");
   const d = normDim("cat", dim, ref.ndim);
   parts.forEach((t, i) => {
-    const ok = t.ndim === ref.ndim && t.shape.every((s, k) => k === d || s === ref.shape[k]);
+    const ok = t.ndim === ref.ndim && t.shape.every((s: number, k: number) => k === d || s === ref.shape[k]);
     if (!ok) {
       throw new RangeError(
         `cat: sizes of tensors must match except in dimension ${d}: tensor 0 has shape ${fmtShape(ref.shape)} ` +
