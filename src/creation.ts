@@ -74,22 +74,26 @@ function flattenNested(data: TensorData): { values: (number | boolean)[]; shape:
   const walk = (node: unknown, depth: number, path: number[]) => {
     if (depth === shape.length) {
       if (typeof node !== "number" && typeof node !== "boolean") {
-        throw new TypeError(`tensor: expected a number or boolean at [${path.join("][")}], got ${describe(node)}`);
+        throw new TypeError(
+          `tensor: expected a number or boolean at [${path.join("][")}], got ${describe(node)}`,
+        );
       }
       values.push(node);
       return;
     }
     if (node === null || typeof node !== "object" || !("length" in (node as object))) {
       throw new TypeError(
-        `tensor: expected a sequence of length ${shape[depth]} at [${path.join("][")}] (dimension ${depth}), got ${
-          describe(node)
-        }`,
+        `tensor: expected a sequence of length ${shape[depth]} at [${
+          path.join("][")
+        }] (dimension ${depth}), got ${describe(node)}`,
       );
     }
     const arr = node as ArrayLike<unknown>;
     if (arr.length !== shape[depth]) {
       throw new RangeError(
-        `tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length} at [${path.join("][")}])`,
+        `tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length} at [${
+          path.join("][")
+        }])`,
       );
     }
     for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1, [...path, i]);
@@ -135,9 +139,7 @@ export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
   const { values, shape } = typedKind !== null
     ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
     : flattenNested(data);
-  const dtype = opts.dtype !== undefined
-    ? checkDType("tensor", opts.dtype)
-    : opts.requiresGrad
+  const dtype = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
     ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
     : (typedKind ?? (values.length === 0 ? "float32" : inferDType(values)));
   if (!isFloating(dtype)) {
@@ -152,7 +154,13 @@ export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
 }
 
 /** A tensor of `shape` with every element `value`. */
-function filled(op: string, shape: number[], value: number, opts: CreateOptions, defaultDType: DType): Tensor {
+function filled(
+  op: string,
+  shape: number[],
+  value: number,
+  opts: CreateOptions,
+  defaultDType: DType,
+): Tensor {
   const dtype = opts.dtype !== undefined ? checkDType(op, opts.dtype) : defaultDType;
   const device = checkDevice(op, opts.device ?? "cpu");
   const t = new Tensor(backendFor(device).full(dtype, numelOf(shape), value), shape);
@@ -205,7 +213,11 @@ export function empty(...args: ShapeArgs): Tensor {
  * torch.full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  * ```
  */
-export function full(shape: number | readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
+export function full(
+  shape: number | readonly number[],
+  value: number | boolean,
+  opts: CreateOptions = {},
+): Tensor {
   const s = shapeArg("full", [shape]);
   const dtype: DType = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32";
   return filled("full", s, Number(value), opts, dtype);
@@ -225,13 +237,19 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
   const opts = (typeof args[args.length - 1] === "object" ? args.pop() : {}) as CreateOptions;
   const nums = args as number[];
   if (nums.length < 1 || nums.length > 3 || nums.some((v) => typeof v !== "number")) {
-    throw new TypeError(`arange: expected (end), (start, end) or (start, end, step), got ${JSON.stringify(nums)}`);
+    throw new TypeError(
+      `arange: expected (end), (start, end) or (start, end, step), got ${JSON.stringify(nums)}`,
+    );
   }
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (step === 0) throw new RangeError("arange: step must be nonzero");
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError("arange: unsupported range: start and end must be finite");
+  if (!Number.isFinite(start) || !Number.isFinite(end)) {
+    throw new RangeError("arange: unsupported range: start and end must be finite");
+  }
   if ((end - start) / step < 0) {
-    throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
+    throw new RangeError(
+      `arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`,
+    );
   }
   const n = Math.ceil((end - start) / step);
   const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
@@ -249,7 +267,9 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
  * ```
  */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0) {
+    throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
+  }
   const dtype = opts.dtype ?? "float32";
   const values = new Array<number>(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -320,11 +340,14 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
  * ```
  */
 export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const opts = (typeof args[args.length - 1] === "object" && !Array.isArray(args[args.length - 1])
-    ? args.pop()
-    : {}) as RandomOptions;
+  const opts =
+    (typeof args[args.length - 1] === "object" && !Array.isArray(args[args.length - 1])
+      ? args.pop()
+      : {}) as RandomOptions;
   const shapeIdx = args.findIndex((a) => Array.isArray(a));
-  if (shapeIdx < 1 || shapeIdx > 2) throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
+  if (shapeIdx < 1 || shapeIdx > 2) {
+    throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
+  }
   const [low, high] = shapeIdx === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
   if (!(high > low)) throw new RangeError(`randint: expected low < high, got low=${low}, high=${high}`);
   const shape = shapeArg("randint", [args[shapeIdx] as number[]]);

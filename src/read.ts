@@ -38,7 +38,11 @@ export function decodeValues(
 }
 
 /** Row-major values to nested arrays of `shape` (a bare value for 0-d). */
-export function nestValues(values: ArrayLike<number>, shape: readonly number[], asBool: boolean): NestedArray {
+export function nestValues(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  asBool: boolean,
+): NestedArray {
   const at = (i: number): number | boolean => asBool ? values[i] !== 0 : values[i];
   if (shape.length === 0) return at(0);
   let pos = 0;

@@ -17,7 +17,7 @@ import * as mv from "./ops/movement.ts";
 import * as ix from "./ops/indexing.ts";
 import * as mm from "./ops/matmul.ts";
 import * as inplace from "./ops/inplace.ts";
-import { toDType, toDevice } from "./ops/convert.ts";
+import { toDevice, toDType } from "./ops/convert.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
 
@@ -183,7 +183,9 @@ export class Tensor {
   item(): number | boolean {
     if (this.numel() !== 1) {
       throw new RangeError(
-        `item: a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this.shape)})`,
+        `item: a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${
+          fmtShape(this.shape)
+        })`,
       );
     }
     const v = this.data()[0];
@@ -267,10 +269,8 @@ export class Tensor {
     const opts: ToOptions = typeof target === "string"
       ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
       : target;
-    let t: Tensor = this;
-    if (opts.dtype !== undefined) t = toDType(t, opts.dtype);
-    if (opts.device !== undefined) t = toDevice(t, opts.device);
-    return t;
+    const converted = opts.dtype !== undefined ? toDType(this, opts.dtype) : this;
+    return opts.device !== undefined ? toDevice(converted, opts.device) : converted;
   }
   /** `to("float32")`. */
   float(): Tensor {

@@ -65,9 +65,11 @@ Deno.test("noGrad works for sync and async functions; enableGrad overrides it", 
   assert.equal(r.requiresGrad, false);
   assert.equal(torch.isGradEnabled(), true);
   assert.equal(torch.noGrad(() => torch.enableGrad(() => x.mul(2))).requiresGrad, true);
-  assert.throws(() => torch.noGrad(() => {
-    throw new Error("boom");
-  }));
+  assert.throws(() =>
+    torch.noGrad(() => {
+      throw new Error("boom");
+    })
+  );
   assert.equal(torch.isGradEnabled(), true, "mode restored after a throw");
 });
 

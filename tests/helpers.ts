@@ -31,7 +31,9 @@ export function assertClose(
   opts: { rtol?: number; atol?: number; msg?: string } = {},
 ): void {
   const { rtol = 1e-5, atol = 1e-6, msg = "" } = opts;
-  if (actual instanceof torch.Tensor && !(expected instanceof torch.Tensor) && !ArrayBuffer.isView(expected)) {
+  if (
+    actual instanceof torch.Tensor && !(expected instanceof torch.Tensor) && !ArrayBuffer.isView(expected)
+  ) {
     assert.deepEqual(actual.shape, shapeOfNested(expected as Nested), `${msg} shape`);
   }
   if (actual instanceof torch.Tensor && expected instanceof torch.Tensor) {
@@ -46,7 +48,10 @@ export function assertClose(
     } else if (!Number.isFinite(y)) {
       assert.equal(x, y, `${msg} [${i}]: expected ${y}, got ${x}`);
     } else {
-      assert.ok(Math.abs(x - y) <= atol + rtol * Math.abs(y), `${msg} [${i}]: expected ${y}, got ${x} (rtol ${rtol}, atol ${atol})`);
+      assert.ok(
+        Math.abs(x - y) <= atol + rtol * Math.abs(y),
+        `${msg} [${i}]: expected ${y}, got ${x} (rtol ${rtol}, atol ${atol})`,
+      );
     }
   }
 }

@@ -33,7 +33,10 @@ Deno.test("a training-style loop with autograd stays bounded", () => {
     w.grad = null;
     if (i % 200 === 199) samples.push(liveBytes());
   }
-  assert.ok(samples[samples.length - 1] < samples[1] + 64 * 1024 * 1024, `memory grew: ${samples.join(", ")}`);
+  assert.ok(
+    samples[samples.length - 1] < samples[1] + 64 * 1024 * 1024,
+    `memory grew: ${samples.join(", ")}`,
+  );
 });
 
 Deno.test("dispose() and `using` release storage at once; later use fails clearly", () => {

@@ -79,7 +79,10 @@ Deno.test("properties: shape, size, ndim, numel, device, isContiguous, stride", 
   assert.equal(x.isContiguous(), true);
   assert.equal(x.transpose(0, 2).isContiguous(), false);
   assert.deepEqual(x.stride(), [12, 4, 1]);
-  assertThrowsMsg(() => x.size(3), /dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)/);
+  assertThrowsMsg(
+    () => x.size(3),
+    /dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)/,
+  );
 });
 
 Deno.test("dtype conversion: to, float, int, bool, half, with PyTorch semantics", () => {
@@ -88,7 +91,12 @@ Deno.test("dtype conversion: to, float, int, bool, half, with PyTorch semantics"
   assert.deepEqual(f.bool().toArray(), [true, true, false, true]);
   assert.deepEqual(torch.tensor([1, 2]).float().toArray(), [1, 2]);
   assert.deepEqual(torch.tensor([300, -1]).to("uint8").toArray(), [44, 255]);
-  assert.deepEqual(torch.tensor([0.1, 65504, 1e6, 1e-8]).half().toArray(), [0.0999755859375, 65504, Infinity, 0]);
+  assert.deepEqual(torch.tensor([0.1, 65504, 1e6, 1e-8]).half().toArray(), [
+    0.0999755859375,
+    65504,
+    Infinity,
+    0,
+  ]);
   assert.deepEqual(torch.tensor([0.1]).to({ dtype: "float16" }).float().toArray(), [0.0999755859375]);
   const h = torch.tensor([1.5, 2.5], { dtype: "float16" });
   assert.equal(h.add(h).dtype, "float16");
@@ -127,7 +135,10 @@ Deno.test("reading: item, toArray, data, async forms", async () => {
 
 Deno.test("printing matches PyTorch through String() and console.log", () => {
   assert.equal(String(torch.tensor([3.14, 1.59])), "tensor([3.1400, 1.5900])");
-  assert.equal(String(torch.tensor([[1, 2], [3, 4]], { dtype: "float32" })), "tensor([[1., 2.],\n        [3., 4.]])");
+  assert.equal(
+    String(torch.tensor([[1, 2], [3, 4]], { dtype: "float32" })),
+    "tensor([[1., 2.],\n        [3., 4.]])",
+  );
   assert.equal(String(torch.tensor([[1, 2], [3, 4]])), "tensor([[1, 2],\n        [3, 4]])");
   assert.equal(String(torch.tensor([1e-5, 1e5])), "tensor([1.0000e-05, 1.0000e+05])");
   assert.equal(String(torch.tensor([1, 2], { requiresGrad: true })), "tensor([1., 2.], requires_grad=True)");

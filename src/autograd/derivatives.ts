@@ -78,7 +78,9 @@ const extremeValuesGrad: Backward = (g, n) => {
 /** `max(dim)`/`min(dim)`: the gradient to the selected index. */
 const extremeAlongGrad: Backward = (g, n) => {
   const d = arg<number>(n, "dim");
-  const idx = arg<boolean>(n, "keepdim") ? arg<Tensor>(n, "indices") : mv.unsqueeze(arg<Tensor>(n, "indices"), d);
+  const idx = arg<boolean>(n, "keepdim")
+    ? arg<Tensor>(n, "indices")
+    : mv.unsqueeze(arg<Tensor>(n, "indices"), d);
   return [ix.scatterAddInto(keepDims(g, n), d, idx, x0(n).shape)];
 };
 

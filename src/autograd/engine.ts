@@ -44,7 +44,9 @@ function rootGrads(roots: Tensor[], given: (Tensor | null | undefined)[] | undef
     if (g === undefined || g === null) {
       if (r.numel() !== 1) {
         throw new Error(
-          `backward: grad can be implicitly created only for scalar outputs (output ${i} has shape ${fmtShape(r.shape)}; ` +
+          `backward: grad can be implicitly created only for scalar outputs (output ${i} has shape ${
+            fmtShape(r.shape)
+          }; ` +
             `pass a gradient of that shape)`,
         );
       }
@@ -129,7 +131,9 @@ function run(
         leaf.grad = ew.add(leaf.grad, g);
       } else {
         const prev = leaf.grad;
-        leaf.grad = prev.shape.every((s, i) => s === g.shape[i]) && prev.isContiguous() ? prev.add_(g) : ew.add(prev, g);
+        leaf.grad = prev.shape.every((s, i) => s === g.shape[i]) && prev.isContiguous()
+          ? prev.add_(g)
+          : ew.add(prev, g);
       }
     };
     roots.forEach((r, i) => {
@@ -147,7 +151,9 @@ function run(
       const out = node.output;
       if (g !== undefined && out) {
         if (captureSet.has(out)) captured.set(out, accumulate(captured.get(out), g));
-        if (!capture && out._retainsGrad) out.grad = accumulate(out.grad ?? undefined, createGraph ? g : g.detach());
+        if (!capture && out._retainsGrad) {
+          out.grad = accumulate(out.grad ?? undefined, createGraph ? g : g.detach());
+        }
       }
       const inputGrads = g === undefined ? [] : derivatives[node.op as keyof typeof derivatives](g, node);
       node.inputs.forEach((input, i) => {
@@ -165,7 +171,7 @@ function run(
         } else if (gi) deliverToLeaf(input, gi);
       });
     }
-    if (!retainGraph) for (const node of visited) node.release();
+    if (!retainGraph) { for (const node of visited) node.release(); }
   } finally {
     setGradEnabled(prevMode);
   }

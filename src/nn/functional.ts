@@ -54,7 +54,9 @@ export function binaryCrossEntropy(
     const v = input.detach().data();
     for (const p of v) {
       if (!(p >= 0 && p <= 1)) {
-        throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`);
+        throw new RangeError(
+          `binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`,
+        );
       }
     }
   }

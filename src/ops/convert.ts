@@ -35,7 +35,9 @@ export function toDevice(x: Tensor, device: Device): Tensor {
   checkDevice("to", device);
   if (x.device === device) return x;
   const target = backendFor(device);
-  if (x.device !== "cpu" && device !== "cpu") throw new Error(`to: cannot move from "${x.device}" to "${device}" directly`);
+  if (x.device !== "cpu" && device !== "cpu") {
+    throw new Error(`to: cannot move from "${x.device}" to "${device}" directly`);
+  }
   if (x.device !== "cpu") {
     throw new Error(`to: reading a tensor off "${x.device}" is asynchronous; use \`await x.toAsync("cpu")\``);
   }

@@ -73,7 +73,12 @@ export function needsGrad(...inputs: (Input | null | undefined)[]): boolean {
  * Marks `out` as produced by `op` from `inputs` when any input requires grad (and grad mode is
  * on). `args` holds what the op's row in the derivative table needs.
  */
-export function record(op: DifferentiableOp, inputs: Input[], out: Tensor, args: Record<string, unknown> = {}): Tensor {
+export function record(
+  op: DifferentiableOp,
+  inputs: Input[],
+  out: Tensor,
+  args: Record<string, unknown> = {},
+): Tensor {
   if (needsGrad(...inputs)) {
     out.gradFn = new Node(op, inputs, args, out);
     out._requiresGrad = true;

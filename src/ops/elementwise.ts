@@ -4,7 +4,14 @@
  * @module
  */
 import type { ARITHMETIC_OPS, BinaryOp, Operand, Storage, UnaryOp } from "../backends/backend.ts";
-import { type ComputeDType, computeDType, type DType, isFloating, promoteTypes, promoteWithScalar } from "../dtype.ts";
+import {
+  type ComputeDType,
+  computeDType,
+  type DType,
+  isFloating,
+  promoteTypes,
+  promoteWithScalar,
+} from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
@@ -78,7 +85,12 @@ function operandFor(x: TensorOrScalar, outShape: readonly number[], compute: Com
   let tiled = true;
   for (let d = i; d < x.ndim; d++) if (x.shape[d] !== outShape[lead + d]) tiled = false;
   if (tiled) return storageAs(x, compute);
-  const expanded = new Tensor(x._storage, outShape, broadcastStrides(x.shape, x._strides, outShape), x._offset);
+  const expanded = new Tensor(
+    x._storage,
+    outShape,
+    broadcastStrides(x.shape, x._strides, outShape),
+    x._offset,
+  );
   return storageAs(expanded, compute);
 }
 
@@ -484,7 +496,9 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (!(condition instanceof Tensor) || condition.dtype !== "bool") {
     throw new TypeError(
-      `where: expected condition to be a bool tensor, got ${condition instanceof Tensor ? condition.dtype : typeof condition}`,
+      `where: expected condition to be a bool tensor, got ${
+        condition instanceof Tensor ? condition.dtype : typeof condition
+      }`,
     );
   }
   const backend = backendOf("where", condition, a, b);
@@ -511,11 +525,17 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
-    throw new TypeError(`maskedFill: expected mask to be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
+    throw new TypeError(
+      `maskedFill: expected mask to be a bool tensor, got ${
+        mask instanceof Tensor ? mask.dtype : typeof mask
+      }`,
+    );
   }
   const shape = broadcastShapes("maskedFill", x.shape, mask.shape);
   if (shape.length !== x.ndim || shape.some((d, i) => d !== x.shape[i])) {
-    throw new RangeError(`maskedFill: mask of shape ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `maskedFill: mask of shape ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`,
+    );
   }
   if (!isFloating(x.dtype) && !Number.isInteger(value)) {
     throw new TypeError(`maskedFill: value ${value} cannot be stored in a ${x.dtype} tensor`);

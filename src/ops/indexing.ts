@@ -8,13 +8,15 @@ import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
 import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
-import { applyPlan, type IndexStep, indexWithPlan, narrow, unsqueeze } from "./movement.ts";
+import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
 
 function checkIndexTensor(op: string, index: Tensor): void {
   if (!(index instanceof Tensor) || (index.dtype !== "int32" && index.dtype !== "uint8")) {
     throw new TypeError(
-      `${op}: expected index to be an int32 tensor, got ${index instanceof Tensor ? index.dtype : typeof index}`,
+      `${op}: expected index to be an int32 tensor, got ${
+        index instanceof Tensor ? index.dtype : typeof index
+      }`,
     );
   }
 }
@@ -33,13 +35,17 @@ function narrowOthers(x: Tensor, dim: number, sizes: readonly number[]): Tensor 
 function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, what: string): void {
   if (index.ndim !== Math.max(x.ndim, 1) && !(x.ndim === 0 && index.ndim === 0)) {
     throw new RangeError(
-      `${op}: index ${fmtShape(index.shape)} must have the same number of dimensions as ${what} ${fmtShape(x.shape)}`,
+      `${op}: index ${fmtShape(index.shape)} must have the same number of dimensions as ${what} ${
+        fmtShape(x.shape)
+      }`,
     );
   }
   for (let d = 0; d < index.ndim; d++) {
     if (d !== dim && index.shape[d] > (x.shape[d] ?? 1)) {
       throw new RangeError(
-        `${op}: size of index ${fmtShape(index.shape)} does not fit ${what} ${fmtShape(x.shape)} at dimension ${d} ` +
+        `${op}: size of index ${fmtShape(index.shape)} does not fit ${what} ${
+          fmtShape(x.shape)
+        } at dimension ${d} ` +
           `(index size must be <= ${what} size on every dimension except dim ${dim})`,
       );
     }
@@ -108,7 +114,7 @@ export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: r
  * ```ts
  * import * as torch from "../../mod.ts";
  * const x = torch.zeros(3);
- * x.scatterAdd(0, torch.tensor([0, 2, 0]), torch.tensor([1.0, 2.0, 3.0])).toArray(); // [4, 0, 2]
+ * x.scatterAdd(0, torch.tensor([0, 2, 0]), torch.tensor([1, 2, 3], { dtype: "float32" })).toArray(); // [4, 0, 2]
  * ```
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
@@ -117,10 +123,14 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   checkGatherShapes("scatterAdd", x, d, index, "self");
   checkGatherShapes("scatterAdd", src, d, index, "src");
   if (index.shape[d] > src.shape[d]) {
-    throw new RangeError(`scatterAdd: index ${fmtShape(index.shape)} is larger than src ${fmtShape(src.shape)} at dim ${d}`);
+    throw new RangeError(
+      `scatterAdd: index ${fmtShape(index.shape)} is larger than src ${fmtShape(src.shape)} at dim ${d}`,
+    );
   }
   if (src.dtype !== x.dtype) {
-    throw new TypeError(`scatterAdd: expected self and src to have the same dtype, got ${x.dtype} and ${src.dtype}`);
+    throw new TypeError(
+      `scatterAdd: expected self and src to have the same dtype, got ${x.dtype} and ${src.dtype}`,
+    );
   }
   return add(x, scatterAddInto(src, d, index, x.shape));
 }
@@ -135,7 +145,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor("indexSelect", index);
-  if (index.ndim > 1) throw new RangeError(`indexSelect: index must be 1-d, got shape ${fmtShape(index.shape)}`);
+  if (index.ndim > 1) {
+    throw new RangeError(`indexSelect: index must be 1-d, got shape ${fmtShape(index.shape)}`);
+  }
   const d = normDim("indexSelect", dim, x.ndim);
   const backend = backendOf("indexSelect", x, index);
   const n = index.numel();
@@ -148,14 +160,24 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     return emptyResult(backend, shape, x.dtype);
   }
   const [outer, inner] = outerInner(x.shape, d);
-  const s = backend.gather(contiguousStorage(x), storageAs(index, "int32"), outer, x.shape[d] ?? 1, inner, n, true);
+  const s = backend.gather(
+    contiguousStorage(x),
+    storageAs(index, "int32"),
+    outer,
+    x.shape[d] ?? 1,
+    inner,
+    n,
+    true,
+  );
   return record("indexSelect", [x], wrap(s, shape), { dim: d, index });
 }
 
 /** @internal zeros(shape) with `src` rows added at the 1-d `index` along `dim` (the gradient of indexSelect). */
 export function indexAddInto(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   const backend = backendOf("indexAdd", src, index);
-  if (numelOf(shape) === 0 || index.numel() === 0) return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
+  if (numelOf(shape) === 0 || index.numel() === 0) {
+    return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
+  }
   const [outer, inner] = outerInner(shape, dim);
   const s = backend.scatterAdd(
     contiguousStorage(src),
@@ -174,7 +196,9 @@ export function embed(src: Tensor, shape: readonly number[], plan: IndexStep[]):
   const backend = backendOf("index", src);
   const out = backend.full(src.dtype, numelOf(shape), 0);
   const v = applyPlan(plan, shape, contiguousStrides(shape), 0);
-  if (src.numel() > 0) backend.copy(src._storage, src._offset, src._strides, out, v.offset, v.strides, v.shape);
+  if (src.numel() > 0) {
+    backend.copy(src._storage, src._offset, src._strides, out, v.offset, v.strides, v.shape);
+  }
   return record("embed", [src], wrap(out, shape), { plan });
 }
 
@@ -187,7 +211,9 @@ export function embed(src: Tensor, shape: readonly number[], plan: IndexStep[]):
  * ```
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError("cat: expected a non-empty list of tensors");
+  if (!Array.isArray(tensors) || tensors.length === 0) {
+    throw new RangeError("cat: expected a non-empty list of tensors");
+  }
   tensors.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`cat: element ${i} of the list is not a tensor`);
   });
@@ -197,13 +223,17 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const backend = backendOf("cat", ...tensors);
   if (parts.length === 0) return emptyResult(backend, [0], dtype);
   const ref = parts[0];
-  if (ref.ndim === 0) throw new RangeError("cat: zero-dimensional tensor cannot be concatenated (unsqueeze it first)");
+  if (ref.ndim === 0) {
+    throw new RangeError("cat: zero-dimensional tensor cannot be concatenated (unsqueeze it first)");
+  }
   const d = normDim("cat", dim, ref.ndim);
   parts.forEach((t, i) => {
     const ok = t.ndim === ref.ndim && t.shape.every((s: number, k: number) => k === d || s === ref.shape[k]);
     if (!ok) {
       throw new RangeError(
-        `cat: sizes of tensors must match except in dimension ${d}: tensor 0 has shape ${fmtShape(ref.shape)} ` +
+        `cat: sizes of tensors must match except in dimension ${d}: tensor 0 has shape ${
+          fmtShape(ref.shape)
+        } ` +
           `but tensor ${i} has shape ${fmtShape(t.shape)}`,
       );
     }
@@ -233,7 +263,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  * ```
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError("stack: expected a non-empty list of tensors");
+  if (!Array.isArray(tensors) || tensors.length === 0) {
+    throw new RangeError("stack: expected a non-empty list of tensors");
+  }
   const ref = tensors[0];
   tensors.forEach((t, i) => {
     if (!(t instanceof Tensor) || t.ndim !== ref.ndim || t.shape.some((s, k) => s !== ref.shape[k])) {
@@ -267,7 +299,9 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
 }
 
 function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
-  if (x.ndim < 2) throw new RangeError(`${op}: input tensor must have at least 2 dimensions, got ${fmtShape(x.shape)}`);
+  if (x.ndim < 2) {
+    throw new RangeError(`${op}: input tensor must have at least 2 dimensions, got ${fmtShape(x.shape)}`);
+  }
   const rows = x.shape[x.ndim - 2], cols = x.shape[x.ndim - 1];
   const r = arange(rows, { device: x.device }).view(rows, 1);
   const c = arange(cols, { device: x.device }).view(1, cols).sub(diagonal);
@@ -321,10 +355,14 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
     }
     if (lo < 0) throw new RangeError(`oneHot: class values must be non-negative, got ${lo}`);
     if (n === -1) n = hi + 1;
-    else if (hi >= n) throw new RangeError(`oneHot: class values must be smaller than numClasses (${n}), got ${hi}`);
+    else if (hi >= n) {
+      throw new RangeError(`oneHot: class values must be smaller than numClasses (${n}), got ${hi}`);
+    }
   } else if (n === -1) {
     n = x.numel() === 0 ? 0 : -1;
-    if (n === -1) throw new RangeError("oneHot: numClasses must be given for tensors that are not on the CPU");
+    if (n === -1) {
+      throw new RangeError("oneHot: numClasses must be given for tensors that are not on the CPU");
+    }
   }
   return eq(unsqueeze(x, -1), arange(n, { device: x.device })).int();
 }

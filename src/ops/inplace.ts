@@ -7,7 +7,7 @@ import { isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { Node } from "../autograd/node.ts";
+import type { Node } from "../autograd/node.ts";
 import { backendOf, checkAlive, contiguousStorage, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
 
@@ -37,11 +37,15 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
   refuseLeaf(op, t);
   if (result.shape.length !== t.shape.length || result.shape.some((s, i) => s !== t.shape[i])) {
     throw new RangeError(
-      `${op}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`,
+      `${op}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${
+        fmtShape(result.shape)
+      }`,
     );
   }
   if (isFloating(result.dtype) && !isFloating(t.dtype)) {
-    throw new TypeError(`${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`);
+    throw new TypeError(
+      `${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`,
+    );
   }
   const node = result.gradFn;
   if (node) {
@@ -66,7 +70,9 @@ export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
   let v: Tensor;
   if (value instanceof Tensor) {
     if (value.numel() !== 1) {
-      throw new RangeError(`fill_: only supports a 0-dimension value tensor, got shape ${fmtShape(value.shape)}`);
+      throw new RangeError(
+        `fill_: only supports a 0-dimension value tensor, got shape ${fmtShape(value.shape)}`,
+      );
     }
     v = value.reshape([]);
   } else {
@@ -85,9 +91,16 @@ export function copy_<T extends Tensor>(t: T, src: Tensor): T {
   if (!(src instanceof Tensor)) throw new TypeError(`copy_: src must be a tensor, got ${typeof src}`);
   const shape = broadcastShapes("copy_", src.shape, t.shape);
   if (shape.length !== t.ndim || shape.some((s, i) => s !== t.shape[i])) {
-    throw new RangeError(`copy_: src of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(t.shape)}`);
+    throw new RangeError(
+      `copy_: src of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(t.shape)}`,
+    );
   }
-  const expanded = new Tensor(src._storage, t.shape, broadcastStrides(src.shape, src._strides, t.shape), src._offset);
+  const expanded = new Tensor(
+    src._storage,
+    t.shape,
+    broadcastStrides(src.shape, src._strides, t.shape),
+    src._offset,
+  );
   // A source that overlaps the destination is read in full before writing.
   const safe = src._storage === t._storage ? expanded.clone() : expanded;
   writeInto(t, safe);

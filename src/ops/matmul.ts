@@ -34,7 +34,11 @@ function operand(x: Tensor, batch: readonly number[], dtype: DType): MatrixOpera
   }
   const batchStride = single ? 0 : r * c;
   const st = src._strides, nd = src.ndim;
-  const mt = new Tensor(src._storage, [...src.shape.slice(0, -2), c, r], [...st.slice(0, -2), st[nd - 1], st[nd - 2]], src._offset);
+  const mt = new Tensor(src._storage, [...src.shape.slice(0, -2), c, r], [
+    ...st.slice(0, -2),
+    st[nd - 1],
+    st[nd - 2],
+  ], src._offset);
   if (!src.isContiguous() && mt.isContiguous() && r > 1 && c > 1) {
     return { storage: storageAs(mt, dtype), batchStride, trans: true };
   }
@@ -47,13 +51,17 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
   const k2 = b.shape[b.ndim - 2], n = b.shape[b.ndim - 1];
   if (k !== k2) {
     throw new RangeError(
-      `${op}: cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (inner dimensions ${k} and ${k2} differ)`,
+      `${op}: cannot multiply shapes ${fmtShape(a.shape)} and ${
+        fmtShape(b.shape)
+      } (inner dimensions ${k} and ${k2} differ)`,
     );
   }
   const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
   const backend = backendOf(op, a, b);
   const dtype = promoteTypes(a.dtype, b.dtype);
-  if (dtype === "bool") throw new TypeError(`${op}: not implemented for bool tensors (convert with .int() or .float())`);
+  if (dtype === "bool") {
+    throw new TypeError(`${op}: not implemented for bool tensors (convert with .int() or .float())`);
+  }
   const compute = computeDType(dtype);
   const outShape = [...batch, m, n];
   if (numelOf(outShape) === 0) return record("matmul", [a, b], emptyResult(backend, outShape, dtype));
@@ -85,9 +93,13 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
-    if (!(x instanceof Tensor)) throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+    if (!(x instanceof Tensor)) {
+      throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+    }
     if (x.ndim === 0) {
-      throw new RangeError(`matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`);
+      throw new RangeError(
+        `matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`,
+      );
     }
   }
   if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
@@ -109,7 +121,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2 || b.ndim !== 2) {
-    throw new RangeError(`mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    throw new RangeError(
+      `mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
   }
   return batchedProduct("mm", a, b);
 }
@@ -125,7 +139,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
     throw new RangeError(
-      `bmm: expected two 3-d tensors with the same batch size, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      `bmm: expected two 3-d tensors with the same batch size, got shapes ${fmtShape(a.shape)} and ${
+        fmtShape(b.shape)
+      }`,
     );
   }
   return batchedProduct("bmm", a, b);
@@ -142,7 +158,9 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
     throw new RangeError(
-      `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${
+        fmtShape(b.shape)
+      }`,
     );
   }
   return squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]);
@@ -158,7 +176,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) {
-    throw new RangeError(`outer: expected two 1-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    throw new RangeError(
+      `outer: expected two 1-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
   }
   return mul(unsqueeze(a, 1), unsqueeze(b, 0));
 }

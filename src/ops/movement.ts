@@ -5,7 +5,7 @@
  * @module
  */
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
-import { Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import { backendOf, checkAlive, contiguousStorage, makeView, record, wrap } from "./dispatch.ts";
 
 /** One index of `x.index(...)`: an integer, a slice string (`":"`, `"1:3"`, `"::2"`, `"-1:"`), `"..."` or `null` (new axis). */
@@ -21,7 +21,9 @@ export type IndexStep =
 function inferShape(op: string, requested: number[], numel: number): number[] {
   const shape = [...requested];
   const neg = shape.indexOf(-1);
-  if (shape.filter((d) => d === -1).length > 1) throw new RangeError(`${op}: only one dimension can be inferred`);
+  if (shape.filter((d) => d === -1).length > 1) {
+    throw new RangeError(`${op}: only one dimension can be inferred`);
+  }
   let known = 1;
   shape.forEach((d, i) => {
     if (i !== neg) {
@@ -54,7 +56,11 @@ function shapeArgs(op: string, args: (number | readonly number[])[]): number[] {
  * Strides for viewing (shape, strides) as `newShape` without copying, or null when some merged
  * dims are not laid out contiguously with each other.
  */
-function viewStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]): number[] | null {
+function viewStrides(
+  shape: readonly number[],
+  strides: readonly number[],
+  newShape: readonly number[],
+): number[] | null {
   if (numelOf(shape) === 0) return contiguousStrides(newShape);
   const out = new Array<number>(newShape.length);
   // Walk chunks of old dims that are contiguous among themselves, from the innermost.
@@ -94,7 +100,9 @@ export function view(x: Tensor, ...shape: (number | readonly number[])[]): Tenso
   const strides = viewStrides(x.shape, x._strides, target);
   if (strides === null) {
     throw new Error(
-      `view: view size ${fmtShape(target)} is not compatible with input tensor's size ${fmtShape(x.shape)} and ` +
+      `view: view size ${fmtShape(target)} is not compatible with input tensor's size ${
+        fmtShape(x.shape)
+      } and ` +
         `stride [${x._strides.join(", ")}] (at least one dimension spans across two contiguous subspaces). ` +
         `Use .reshape(...) instead.`,
     );
@@ -145,7 +153,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) {
     throw new RangeError(
-      `t: expects a tensor with <= 2 dimensions, but got ${x.ndim}-d ${fmtShape(x.shape)} (use .mT or .permute)`,
+      `t: expects a tensor with <= 2 dimensions, but got ${x.ndim}-d ${
+        fmtShape(x.shape)
+      } (use .mT or .permute)`,
     );
   }
   return x.ndim < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1);
@@ -163,7 +173,9 @@ export function permute(x: Tensor, ...dims: (number | readonly number[])[]): Ten
   const order = (dims.length === 1 && Array.isArray(dims[0]) ? [...dims[0]] : dims) as number[];
   if (order.length !== x.ndim) {
     throw new RangeError(
-      `permute: number of dims don't match (input has ${x.ndim} dims ${fmtShape(x.shape)}, got ${order.length}: ${fmtShape(order)})`,
+      `permute: number of dims don't match (input has ${x.ndim} dims ${
+        fmtShape(x.shape)
+      }, got ${order.length}: ${fmtShape(order)})`,
     );
   }
   const norm = order.map((d) => normDim("permute", d, x.ndim));
@@ -235,7 +247,9 @@ export function expand(x: Tensor, ...sizes: (number | readonly number[])[]): Ten
     const j = i - lead;
     const have = j >= 0 ? x.shape[j] : 1;
     const size = want === -1 ? have : want;
-    if (want === -1 && j < 0) throw new RangeError("expand: -1 is not allowed in a leading, non-existing dimension");
+    if (want === -1 && j < 0) {
+      throw new RangeError("expand: -1 is not allowed in a leading, non-existing dimension");
+    }
     if (have !== size && have !== 1) {
       throw new RangeError(
         `expand: the expanded size of the tensor (${size}) must match the existing size (${have}) at non-singleton ` +
@@ -281,11 +295,15 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
 function parseSlice(op: string, spec: string, size: number, dim: number): IndexStep {
   const parts = spec.split(":");
   if (parts.length > 3 || parts.some((p) => p.trim() !== "" && !/^\s*-?\d+\s*$/.test(p))) {
-    throw new TypeError(`${op}: invalid slice "${spec}" (expected "start:stop:step" with integers, e.g. "1:3", "::2")`);
+    throw new TypeError(
+      `${op}: invalid slice "${spec}" (expected "start:stop:step" with integers, e.g. "1:3", "::2")`,
+    );
   }
   const num = (p: string | undefined) => (p === undefined || p.trim() === "" ? null : Number(p));
   const step = num(parts[2]) ?? 1;
-  if (step <= 0) throw new RangeError(`${op}: slice step must be positive, got ${step} in "${spec}" (dim ${dim})`);
+  if (step <= 0) {
+    throw new RangeError(`${op}: slice step must be positive, got ${step} in "${spec}" (dim ${dim})`);
+  }
   const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
   const start = clampIdx(num(parts[0]) ?? 0);
   const stop = clampIdx(num(parts[1]) ?? size);
@@ -295,16 +313,22 @@ function parseSlice(op: string, spec: string, size: number, dim: number): IndexS
 /** Turns user index specs into one step per input dim (plus new axes). */
 export function planIndex(op: string, shape: readonly number[], specs: readonly IndexSpec[]): IndexStep[] {
   const consuming = specs.filter((s) => s !== null && s !== "...").length;
-  if (specs.filter((s) => s === "...").length > 1) throw new TypeError(`${op}: an index can only have a single ellipsis ("...")`);
+  if (specs.filter((s) => s === "...").length > 1) {
+    throw new TypeError(`${op}: an index can only have a single ellipsis ("...")`);
+  }
   if (consuming > shape.length) {
-    throw new RangeError(`${op}: too many indices for tensor of dimension ${shape.length} (got ${consuming})`);
+    throw new RangeError(
+      `${op}: too many indices for tensor of dimension ${shape.length} (got ${consuming})`,
+    );
   }
   const plan: IndexStep[] = [];
   let d = 0;
   for (const spec of specs) {
     if (spec === null) plan.push({ kind: "new" });
     else if (spec === "...") {
-      for (let k = 0; k < shape.length - consuming; k++) plan.push({ kind: "slice", start: 0, length: shape[d++], step: 1 });
+      for (let k = 0; k < shape.length - consuming; k++) {
+        plan.push({ kind: "slice", start: 0, length: shape[d++], step: 1 });
+      }
     } else if (typeof spec === "number") {
       const size = shape[d];
       if (!Number.isInteger(spec) || spec < -size || spec >= size) {
@@ -316,7 +340,9 @@ export function planIndex(op: string, shape: readonly number[], specs: readonly 
       plan.push(parseSlice(op, spec, shape[d], d));
       d++;
     } else {
-      throw new TypeError(`${op}: unsupported index ${JSON.stringify(spec)} (use integers, slice strings, "..." or null)`);
+      throw new TypeError(
+        `${op}: unsupported index ${JSON.stringify(spec)} (use integers, slice strings, "..." or null)`,
+      );
     }
   }
   while (d < shape.length) plan.push({ kind: "slice", start: 0, length: shape[d++], step: 1 });
@@ -381,7 +407,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
     throw new RangeError(
-      `narrow: start (${start}) + length (${length}) exceeds dimension size (${size}) of dim ${d} in shape ${fmtShape(x.shape)}`,
+      `narrow: start (${start}) + length (${length}) exceeds dimension size (${size}) of dim ${d} in shape ${
+        fmtShape(x.shape)
+      }`,
     );
   }
   const plan: IndexStep[] = x.shape.map((n, i) =>
@@ -414,7 +442,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== size) {
       throw new RangeError(
-        `split: split sizes ${fmtShape(sizes)} sum to ${total}, expected them to sum to ${size} (dim ${d} of ${fmtShape(x.shape)})`,
+        `split: split sizes ${
+          fmtShape(sizes)
+        } sum to ${total}, expected them to sum to ${size} (dim ${d} of ${fmtShape(x.shape)})`,
       );
     }
   }
@@ -435,7 +465,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
  * ```
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  if (!Number.isInteger(chunks) || chunks <= 0) {
+    throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  }
   const d = normDim("chunk", dim, x.ndim);
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
@@ -486,6 +518,8 @@ export function clone(x: Tensor): Tensor {
   checkAlive("clone", x);
   const backend = backendOf("clone", x);
   const out = backend.full(x.dtype, x.numel(), 0);
-  if (x.numel() > 0) backend.copy(x._storage, x._offset, x._strides, out, 0, contiguousStrides(x.shape), x.shape);
+  if (x.numel() > 0) {
+    backend.copy(x._storage, x._offset, x._strides, out, 0, contiguousStrides(x.shape), x.shape);
+  }
   return record("clone", [x], wrap(out, x.shape));
 }

@@ -7,7 +7,7 @@
 import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
-import { Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
@@ -82,7 +82,9 @@ function runReduce(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, co
     if (op === "sum") return wrap(backend.full(outDType, outN, 0), outShape);
     if (op === "prod") return wrap(backend.full(outDType, outN, 1), outShape);
     throw new RangeError(
-      `${op}: cannot reduce over a dimension of size 0 (input shape ${fmtShape(x.shape)}): the result has no identity`,
+      `${op}: cannot reduce over a dimension of size 0 (input shape ${
+        fmtShape(x.shape)
+      }): the result has no identity`,
     );
   }
   const consecutive = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
@@ -133,7 +135,7 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
- * torch.tensor([1.0, 2.0, 6.0]).mean().item(); // 3
+ * torch.tensor([1, 2, 6], { dtype: "float32" }).mean().item(); // 3
  * ```
  */
 export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -163,7 +165,12 @@ export function prod(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptio
   return record("prod", [x], out, { dims, keepdim });
 }
 
-function extremeValues(op: "amax" | "amin", x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+function extremeValues(
+  op: "amax" | "amin",
+  x: Tensor,
+  dim?: DimArg | ReduceOptions,
+  opts?: ReduceOptions,
+): Tensor {
   const { dims, keepdim } = parse(op, x, dim, opts);
   const kernel = op === "amax" ? "max" : "min";
   const out = finish(runReduce(kernel, x, dims, keepdim, computeDType(x.dtype)), x.dtype);
@@ -228,7 +235,12 @@ export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices
   return extremeAlong("min", x, dim, opts);
 }
 
-function argExtreme(op: "argmax" | "argmin", x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+function argExtreme(
+  op: "argmax" | "argmin",
+  x: Tensor,
+  dim?: number | ReduceOptions,
+  opts?: ReduceOptions,
+): Tensor {
   const o: ReduceOptions = typeof dim === "object" ? dim : { ...opts, dim };
   if (o.dim === undefined) return runReduce(op, reshape(x, -1), [0], false, computeDType(x.dtype));
   const d = normDim(op, o.dim as number, x.ndim);
@@ -263,7 +275,7 @@ export function argmin(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOpt
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
- * torch.tensor([1.0, 2.0, 3.0, 4.0]).var().item(); // 1.6666666
+ * torch.tensor([1, 2, 3, 4], { dtype: "float32" }).var().item(); // 1.6666666
  * ```
  */
 export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
@@ -282,7 +294,7 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
- * torch.tensor([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).std({ correction: 0 }).item(); // 2
+ * torch.tensor([2, 4, 4, 4, 5, 5, 7, 9], { dtype: "float32" }).std({ correction: 0 }).item(); // 2
  * ```
  */
 export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
@@ -349,7 +361,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
- * torch.tensor([3.0, 4.0]).norm().item(); // 5
+ * torch.tensor([3, 4], { dtype: "float32" }).norm().item(); // 5
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
