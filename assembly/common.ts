@@ -1,0 +1,51 @@
+// deno-fmt-ignore-file
+// Shared helpers for the kernels. Compiled by AssemblyScript (not Deno): see tools/build_wasm.ts.
+
+/** A 64-byte static scratch block for SIMD tails (kernels are never re-entered). */
+export const TMP: usize = memory.data(64, 16);
+/** Counters for the strided copy odometer (up to 64 dims). */
+export const COUNTERS: usize = memory.data(256, 16);
+
+/** Where the JavaScript side may start its scratch region. */
+export function heap_base(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
+
+/** `a * b + c` on f32x4: fused when relaxed SIMD is enabled, separate mul and add otherwise. */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+/** Horizontal sum of an f32x4. */
+// @ts-ignore: decorator
+@inline export function hsum(v: v128): f32 {
+  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
+}
+
+/** Horizontal sum of an i32x4 (wrapping). */
+// @ts-ignore: decorator
+@inline export function hsumi(v: v128): i32 {
+  const s = i32x4.add(v, v128.shuffle<i32>(v, v, 2, 3, 0, 1));
+  return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1);
+}
+
+/** Narrows four 0/-1 i32x4 masks to sixteen 0/1 bytes. */
+// @ts-ignore: decorator
+@inline export function masksToBytes(m0: v128, m1: v128, m2: v128, m3: v128): v128 {
+  const lo = i16x8.narrow_i32x4_s(m0, m1);
+  const hi = i16x8.narrow_i32x4_s(m2, m3);
+  return v128.and(i8x16.narrow_i16x8_s(lo, hi), i8x16.splat(1));
+}
+
+/** Narrows one 0/-1 i32x4 mask to four 0/1 bytes in the low lanes. */
+// @ts-ignore: decorator
+@inline export function maskToBytes4(m: v128): v128 {
+  const w = i16x8.narrow_i32x4_s(m, m);
+  return v128.and(i8x16.narrow_i16x8_s(w, w), i8x16.splat(1));
+}

@@ -1,0 +1,12 @@
+// deno-fmt-ignore-file
+// Entry point of the CPU kernels (AssemblyScript, compiled to SIMD WebAssembly by
+// tools/build_wasm.ts). Export names are `<op>_<dtype>` (or `<op>_x<bits>` for kernels that only
+// move bits), so the op name joins this layer to the TypeScript front end.
+export { heap_base } from "./common";
+export * from "./elementwise";
+export * from "./copy";
+export * from "./cast";
+export * from "./reduce";
+export * from "./softmax";
+export * from "./matmul";
+export * from "./indexing";
