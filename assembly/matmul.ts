@@ -8,11 +8,16 @@
 // int32: a straightforward i-p-j loop with i32x4 rows (wrapping arithmetic).
 import { madd } from "./common";
 
-/** Rows of the register tile: 6 x 8 keeps 12 accumulators in registers. */
-const MR = 6;
+/**
+ * Rows of the register tile. With fused multiply-add, 6 x 8 keeps 12 accumulators, 2 vectors of B
+ * and a splat of A in 15 registers; separate mul + add needs a temporary, so the plain-SIMD build
+ * uses fewer rows to avoid spills.
+ */
+const MR_PLAIN = 4;
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : MR_PLAIN;
 const NR = 8;
 const KC = 256;
-const MC = 120; // multiple of MR
+const MC = 120; // multiple of MR (4, 5 and 6)
 const NC = 2048; // multiple of NR
 
 const EDGE: usize = memory.data(MR * NR * 4, 16);
@@ -103,28 +108,37 @@ function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32
       // Row i+r of A is contiguous in p.
       if (mr == MR) {
         const s = a + <usize>i * lda + (<usize>pc << 2);
+        const step: usize = MR * 4;
         let p = 0;
         for (; p + 4 <= kc; p += 4) {
           const q = s + (<usize>p << 2);
+          // 4x4 transpose of rows 0..3 (columns p..p+3), then rows 4 and 5 two at a time.
           const r0 = v128.load(q), r1 = v128.load(q + lda), r2 = v128.load(q + 2 * lda), r3 = v128.load(q + 3 * lda);
-          const r4 = v128.load(q + 4 * lda), r5 = v128.load(q + 5 * lda);
           const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
           const t2 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
-          const u0 = v128.shuffle<i32>(r4, r5, 0, 4, 1, 5), u2 = v128.shuffle<i32>(r4, r5, 2, 6, 3, 7);
-          // Output for p: [r0..r5] at dd + p*24 (24 bytes per p): 4 floats then 2 floats.
-          const dd = d + <usize>p * (MR * 4);
+          const dd = d + <usize>p * step;
           v128.store(dd, v128.shuffle<i64>(t0, t1, 0, 2), 0);
-          v128.store64_lane(dd, u0, 0, 16);
-          v128.store(dd, v128.shuffle<i64>(t0, t1, 1, 3), 24);
-          v128.store64_lane(dd, u0, 1, 40);
-          v128.store(dd, v128.shuffle<i64>(t2, t3, 0, 2), 48);
-          v128.store64_lane(dd, u2, 0, 64);
-          v128.store(dd, v128.shuffle<i64>(t2, t3, 1, 3), 72);
-          v128.store64_lane(dd, u2, 1, 88);
+          v128.store(dd + step, v128.shuffle<i64>(t0, t1, 1, 3), 0);
+          v128.store(dd + 2 * step, v128.shuffle<i64>(t2, t3, 0, 2), 0);
+          v128.store(dd + 3 * step, v128.shuffle<i64>(t2, t3, 1, 3), 0);
+          if (MR == 5) {
+            const r4 = v128.load(q + 4 * lda);
+            v128.store32_lane(dd, r4, 0, 16);
+            v128.store32_lane(dd + step, r4, 1, 16);
+            v128.store32_lane(dd + 2 * step, r4, 2, 16);
+            v128.store32_lane(dd + 3 * step, r4, 3, 16);
+          } else if (MR == 6) {
+            const r4 = v128.load(q + 4 * lda), r5 = v128.load(q + 5 * lda);
+            const u0 = v128.shuffle<i32>(r4, r5, 0, 4, 1, 5), u2 = v128.shuffle<i32>(r4, r5, 2, 6, 3, 7);
+            v128.store64_lane(dd, u0, 0, 16);
+            v128.store64_lane(dd + step, u0, 1, 16);
+            v128.store64_lane(dd + 2 * step, u2, 0, 16);
+            v128.store64_lane(dd + 3 * step, u2, 1, 16);
+          }
         }
         for (; p < kc; p++) {
           const q = s + (<usize>p << 2);
-          const dd = d + <usize>p * (MR * 4);
+          const dd = d + <usize>p * step;
           for (let r = 0; r < MR; r++) store<f32>(dd + (<usize>r << 2), load<f32>(q + <usize>r * lda));
         }
       } else {
@@ -142,7 +156,8 @@ function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32
       if (mr == MR) {
         for (let p = 0; p < kc; p++) {
           v128.store(dd, v128.load(s));
-          v128.store64_lane(dd, v128.load64_zero(s, 16), 0, 16);
+          if (MR == 5) store<f32>(dd, load<f32>(s, 16), 16);
+          else if (MR == 6) v128.store64_lane(dd, v128.load64_zero(s, 16), 0, 16);
           s += lda;
           dd += MR * 4;
         }
@@ -167,8 +182,8 @@ function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32
     c10 = v128.load(c + ldc, 0); c11 = v128.load(c + ldc, 16);
     c20 = v128.load(c + 2 * ldc, 0); c21 = v128.load(c + 2 * ldc, 16);
     c30 = v128.load(c + 3 * ldc, 0); c31 = v128.load(c + 3 * ldc, 16);
-    c40 = v128.load(c + 4 * ldc, 0); c41 = v128.load(c + 4 * ldc, 16);
-    c50 = v128.load(c + 5 * ldc, 0); c51 = v128.load(c + 5 * ldc, 16);
+    if (MR > 4) { c40 = v128.load(c + 4 * ldc, 0); c41 = v128.load(c + 4 * ldc, 16); }
+    if (MR > 5) { c50 = v128.load(c + 5 * ldc, 0); c51 = v128.load(c + 5 * ldc, 16); }
   }
   let pa = a, pb = b;
   const end = b + <usize>kc * (NR * 4);
@@ -183,10 +198,14 @@ function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32
     c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa, 12);
     c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
-    av = v128.load32_splat(pa, 16);
-    c40 = madd(av, b0, c40); c41 = madd(av, b1, c41);
-    av = v128.load32_splat(pa, 20);
-    c50 = madd(av, b0, c50); c51 = madd(av, b1, c51);
+    if (MR > 4) {
+      av = v128.load32_splat(pa, 16);
+      c40 = madd(av, b0, c40); c41 = madd(av, b1, c41);
+    }
+    if (MR > 5) {
+      av = v128.load32_splat(pa, 20);
+      c50 = madd(av, b0, c50); c51 = madd(av, b1, c51);
+    }
     pa += MR * 4;
     pb += NR * 4;
   }
@@ -194,8 +213,8 @@ function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32
   v128.store(c + ldc, c10, 0); v128.store(c + ldc, c11, 16);
   v128.store(c + 2 * ldc, c20, 0); v128.store(c + 2 * ldc, c21, 16);
   v128.store(c + 3 * ldc, c30, 0); v128.store(c + 3 * ldc, c31, 16);
-  v128.store(c + 4 * ldc, c40, 0); v128.store(c + 4 * ldc, c41, 16);
-  v128.store(c + 5 * ldc, c50, 0); v128.store(c + 5 * ldc, c51, 16);
+  if (MR > 4) { v128.store(c + 4 * ldc, c40, 0); v128.store(c + 4 * ldc, c41, 16); }
+  if (MR > 5) { v128.store(c + 5 * ldc, c50, 0); v128.store(c + 5 * ldc, c51, 16); }
 }
 
 function kernelFull(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {

@@ -26,6 +26,7 @@ import {
   type UnaryOp,
 } from "../backend.ts";
 import { type ComputeDType, type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
+import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backend.ts";
 import { decodeBase64 } from "./base64.ts";
 import { WASM_BASE64 as RELAXED_BASE64 } from "./kernels_relaxed.generated.ts";
 import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
@@ -702,6 +703,164 @@ export class WasmBackend implements Backend {
     );
     if (bad >= 0) this.#throwBadIndex(op, idx, bad, len);
     return this.#result(dtype, out, n);
+  }
+
+  // ---- convolution and pooling (assembly/conv.ts, assembly/pool.ts) ----
+
+  #checkConvGeom(op: string, g: Conv2dGeometry): number {
+    for (const k of ["batch", "channels", "height", "width", "padH", "padW", "outH", "outW"] as const) {
+      checkCount(op, k, g[k]);
+    }
+    for (const k of ["groups", "kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const) {
+      checkCount(op, k, g[k]);
+      if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
+    }
+    if (g.channels % g.groups !== 0) {
+      throw new RangeError(`${op}: ${g.channels} channels are not divisible by ${g.groups} groups`);
+    }
+    const reachH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + g.height;
+    const reachW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + g.width;
+    if (reachH >= 2 ** 31 || reachW >= 2 ** 31) throw new RangeError(`${op}: geometry too large`);
+    return (g.channels / g.groups) * g.kernelH * g.kernelW + (g.onesRow ? 1 : 0);
+  }
+
+  #convArgs(g: Conv2dGeometry): number[] {
+    return [
+      g.batch,
+      g.channels,
+      g.height,
+      g.width,
+      g.groups,
+      g.onesRow ? 1 : 0,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.dilationH,
+      g.dilationW,
+      g.outH,
+      g.outW,
+    ];
+  }
+
+  #float(op: string, s: Storage, numel: number, what: string): WasmStorage {
+    const w = checkStorage(op, s);
+    if (w.dtype !== "float32") throw new TypeError(`${op}: expected float32, got ${w.dtype}`);
+    if (w.numel !== numel) throw new RangeError(`${op}: ${what} has ${w.numel} elements, expected ${numel}`);
+    return w;
+  }
+
+  im2col(x: Storage, geom: Conv2dGeometry): WasmStorage {
+    const r = this.#checkConvGeom("im2col", geom);
+    const { batch, channels, height, width, groups, outH, outW } = geom;
+    const s = this.#float("im2col", x, batch * channels * height * width, "input");
+    const n = batch * groups * r * outH * outW;
+    if (n === 0) return new WasmStorage("float32", new Float32Array(0));
+    const sc = this.#scratch;
+    sc.reset();
+    const xp = this.#stage(s.data);
+    const out = sc.alloc(n * 4);
+    this.#fn("im2col_f32")(xp, out, ...this.#convArgs(geom));
+    return this.#result("float32", out, n);
+  }
+
+  col2im(cols: Storage, geom: Conv2dGeometry): WasmStorage {
+    const r = this.#checkConvGeom("col2im", geom);
+    const { batch, channels, height, width, groups, outH, outW } = geom;
+    const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
+    const n = batch * channels * height * width;
+    if (n === 0 || s.numel === 0) return new WasmStorage("float32", new Float32Array(n));
+    const sc = this.#scratch;
+    sc.reset();
+    const cp = this.#stage(s.data);
+    const out = sc.alloc(n * 4);
+    this.#fn("col2im_f32")(cp, out, ...this.#convArgs(geom));
+    return this.#result("float32", out, n);
+  }
+
+  #checkPoolGeom(op: string, g: Pool2dGeometry): void {
+    for (const k of ["planes", "height", "width", "padH", "padW", "outH", "outW"] as const) checkCount(op, k, g[k]);
+    for (const k of ["kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const) {
+      checkCount(op, k, g[k]);
+      if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
+    }
+    const reachH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + g.height + g.padH;
+    const reachW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + g.width + g.padW;
+    if (reachH >= 2 ** 31 || reachW >= 2 ** 31) throw new RangeError(`${op}: geometry too large`);
+  }
+
+  #poolArgs(g: Pool2dGeometry, dilation: boolean): number[] {
+    const a = [g.planes, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW];
+    if (dilation) a.push(g.dilationH, g.dilationW);
+    a.push(g.outH, g.outW);
+    return a;
+  }
+
+  #checkAvg(op: string, g: Pool2dGeometry, opts: AvgPoolOptions): void {
+    this.#checkPoolGeom(op, g);
+    if (g.dilationH !== 1 || g.dilationW !== 1) throw new RangeError(`${op}: average pooling has no dilation`);
+    if (!Number.isInteger(opts.divisor) || Math.abs(opts.divisor) >= 2 ** 31) {
+      throw new RangeError(`${op}: divisor must be an integer (0 for none), got ${opts.divisor}`);
+    }
+    // Every window must overlap the input: otherwise PyTorch's output would be 0/0 for count
+    // exclusion; the kernel writes 0 there, as PyTorch's CPU kernel does.
+  }
+
+  maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WasmStorage; indices: WasmStorage } {
+    this.#checkPoolGeom("maxPool2d", geom);
+    const { planes, height, width, outH, outW } = geom;
+    const s = this.#float("maxPool2d", x, planes * height * width, "input");
+    const n = planes * outH * outW;
+    if (n === 0) {
+      return {
+        values: new WasmStorage("float32", new Float32Array(0)),
+        indices: new WasmStorage("int32", new Int32Array(0)),
+      };
+    }
+    if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
+    const sc = this.#scratch;
+    sc.reset();
+    const xp = this.#stage(s.data);
+    const vp = sc.alloc(n * 4);
+    const ip = sc.alloc(n * 4);
+    this.#fn("maxPool2d_f32")(xp, vp, ip, ...this.#poolArgs(geom, true));
+    return { values: this.#result("float32", vp, n), indices: this.#result("int32", ip, n) };
+  }
+
+  avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WasmStorage {
+    this.#checkAvg("avgPool2d", geom, opts);
+    const { planes, height, width, outH, outW } = geom;
+    const s = this.#float("avgPool2d", x, planes * height * width, "input");
+    const n = planes * outH * outW;
+    if (n === 0) return new WasmStorage("float32", new Float32Array(0));
+    const sc = this.#scratch;
+    sc.reset();
+    const xp = this.#stage(s.data);
+    const out = sc.alloc(n * 4);
+    this.#fn("avgPool2d_f32")(xp, out, ...this.#poolArgs(geom, false), opts.countIncludePad ? 1 : 0, opts.divisor);
+    return this.#result("float32", out, n);
+  }
+
+  avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WasmStorage {
+    this.#checkAvg("avgPool2dBackward", geom, opts);
+    const { planes, height, width, outH, outW } = geom;
+    const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
+    const n = planes * height * width;
+    if (n === 0 || s.numel === 0) return new WasmStorage("float32", new Float32Array(n));
+    const sc = this.#scratch;
+    sc.reset();
+    const gp = this.#stage(s.data);
+    const out = sc.alloc(n * 4);
+    this.#fn("avgPool2dBackward_f32")(
+      gp,
+      out,
+      ...this.#poolArgs(geom, false),
+      opts.countIncludePad ? 1 : 0,
+      opts.divisor,
+    );
+    return this.#result("float32", out, n);
   }
 }
 
