@@ -1,0 +1,124 @@
+/**
+ * Adagrad, with learning-rate decay.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import { fullLike } from "../creation.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import {
+  check,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  Scratch,
+  withDefaults,
+} from "./optimizer.ts";
+
+/** Options of {@link Adagrad} (PyTorch's, camelCased). */
+export interface AdagradOptions {
+  /** Learning rate (default 1e-2). */
+  lr?: number;
+  /** Learning-rate decay: step k uses `lr / (1 + (k − 1)·lrDecay)` (default 0). */
+  lrDecay?: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Starting value of the sum of squared gradients (default 0). */
+  initialAccumulatorValue?: number;
+  /** Added to the denominator for numerical stability (default 1e-10). */
+  eps?: number;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize?: boolean;
+}
+
+type Full = Required<AdagradOptions>;
+
+/**
+ * Adagrad, as `torch.optim.Adagrad`: `sum += g²`, `p -= clr·g/(sqrt(sum) + eps)` with
+ * `clr = lr / (1 + (step − 1)·lrDecay)`. State per parameter (created with the optimizer, as in
+ * PyTorch): `step` and `sum`.
+ *
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { Adagrad } from "./mod.ts";
+ * const w = torch.tensor([3.0], { requiresGrad: true });
+ * const opt = new Adagrad([w], { lr: 0.5 });
+ * opt.zeroGrad();
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w.item()); // 2.5 (the first step moves by lr)
+ * ```
+ */
+export class Adagrad extends Optimizer<Full> {
+  constructor(params: Params<Full>, options: AdagradOptions = {}) {
+    super(
+      params,
+      withDefaults<Full>(new.target.name, options, {
+        lr: 1e-2,
+        lrDecay: 0,
+        weightDecay: 0,
+        initialAccumulatorValue: 0,
+        eps: 1e-10,
+        maximize: false,
+      }),
+    );
+    for (const g of this.paramGroups) this.#initState(g);
+  }
+
+  #initState(group: ParamGroup & Full): void {
+    for (const p of group.params) {
+      const st = this.state.get(p);
+      if (st !== undefined && st.sum !== undefined) continue;
+      const sum = noGrad(() => fullLike(p, group.initialAccumulatorValue));
+      if (st === undefined) this.state.set(p, { step: 0, sum });
+      else Object.assign(st, { step: st.step ?? 0, sum });
+    }
+  }
+
+  /** Adds a parameter group; its state is created at once, as the constructor does. */
+  override addParamGroup(group: ParamGroupInput<Full>): void {
+    super.addParamGroup(group);
+    // During construction the private field isn't installed yet; the constructor creates state then.
+    if (#initState in this) this.#initState(this.paramGroups[this.paramGroups.length - 1]);
+  }
+
+  protected override _checkOptions(o: Full, where: string): void {
+    check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
+    check(o.lrDecay >= 0, where, `Invalid lr_decay value: ${o.lrDecay}`);
+    check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
+    check(
+      o.initialAccumulatorValue >= 0,
+      where,
+      `Invalid initial_accumulator_value value: ${o.initialAccumulatorValue}`,
+    );
+    check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
+  }
+
+  protected override _updateGroup(group: ParamGroup & Full): void {
+    const { lr, lrDecay, weightDecay, eps, maximize } = group;
+    const s = new Scratch();
+    for (const p of group.params) {
+      const grad = this._gradOf(p);
+      if (grad === null) continue;
+      try {
+        let state = this.state.get(p);
+        if (state === undefined || state.sum === undefined) {
+          this.#initState(group);
+          state = this.state.get(p)!;
+        }
+        const step = (state.step as number) + 1;
+        state.step = step;
+        let g: Tensor = maximize ? s.t(grad.neg()) : grad;
+        if (weightDecay !== 0) g = s.t(g.add(s.t(p.mul(weightDecay))));
+        const clr = lr / (1 + (step - 1) * lrDecay);
+        const sum = state.sum as Tensor;
+        s.assign(sum, sum.add(s.t(g.mul(g))));
+        const std = s.t(s.t(sum.sqrt()).add(eps));
+        s.assign(p, p.add(s.t(s.t(g.mul(-clr)).div(std))));
+      } finally {
+        s.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Adam and AdamW (decoupled weight decay), with AMSGrad.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import { zerosLike } from "../creation.ts";
+import { check, Optimizer, type ParamGroup, type Params, Scratch, withDefaults } from "./optimizer.ts";
+
+/** Options of {@link Adam} and {@link AdamW} (PyTorch's, camelCased). */
+export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
+  lr?: number;
+  /** Decay rates of the first and second moment averages (default [0.9, 0.999]). */
+  betas?: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
+  eps?: number;
+  /** Weight decay: an L2 penalty for Adam (default 0), decoupled for AdamW (default 1e-2). */
+  weightDecay?: number;
+  /** Use the AMSGrad variant (default false). */
+  amsgrad?: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize?: boolean;
+}
+
+type Full = Required<AdamOptions>;
+
+function checkAdam(o: Full, where: string): void {
+  check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
+  check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
+  check(
+    Array.isArray(o.betas) && o.betas.length === 2,
+    where,
+    `betas must be a pair [beta1, beta2], got ${JSON.stringify(o.betas)}`,
+  );
+  check(o.betas[0] >= 0 && o.betas[0] < 1, where, `Invalid beta parameter at index 0: ${o.betas[0]}`);
+  check(o.betas[1] >= 0 && o.betas[1] < 1, where, `Invalid beta parameter at index 1: ${o.betas[1]}`);
+  check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
+}
+
+/**
+ * Adam, as `torch.optim.Adam` (weight decay is an L2 penalty added to the gradient; see
+ * {@link AdamW} for the decoupled form). State per parameter: `step`, `expAvg`, `expAvgSq`, and
+ * `maxExpAvgSq` with amsgrad.
+ *
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { Adam } from "./mod.ts";
+ * const w = torch.tensor([1.0, -1.0], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.1 });
+ * opt.zeroGrad();
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w.toArray()); // ≈ [0.9, -0.9] (the first step moves each weight by lr)
+ * ```
+ */
+export class Adam extends Optimizer<Full> {
+  constructor(params: Params<Full>, options: AdamOptions = {}) {
+    super(
+      params,
+      withDefaults<Full>(new.target.name, options, {
+        lr: 1e-3,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weightDecay: new.target === AdamW || new.target.prototype instanceof AdamW ? 1e-2 : 0,
+        amsgrad: false,
+        maximize: false,
+      }),
+    );
+  }
+  protected override _checkOptions(o: Full, where: string): void {
+    checkAdam(o, where);
+  }
+  /** True for AdamW: weight decay scales the parameter instead of adding to the gradient. */
+  protected get _decoupledWeightDecay(): boolean {
+    return false;
+  }
+  protected override _updateGroup(group: ParamGroup & Full): void {
+    const { lr, eps, weightDecay, amsgrad, maximize } = group;
+    const [beta1, beta2] = group.betas;
+    const s = new Scratch();
+    for (const p of group.params) {
+      const grad = this._gradOf(p);
+      if (grad === null) continue;
+      try {
+        const state = this._stateOf(p);
+        if (state.step === undefined) {
+          state.step = 0;
+          state.expAvg = zerosLike(p);
+          state.expAvgSq = zerosLike(p);
+          if (amsgrad) state.maxExpAvgSq = zerosLike(p);
+        }
+        let g: Tensor = maximize ? s.t(grad.neg()) : grad;
+        const step = (state.step as number) + 1;
+        state.step = step;
+        if (weightDecay !== 0) {
+          if (this._decoupledWeightDecay) s.assign(p, p.mul(1 - lr * weightDecay));
+          else g = s.t(g.add(s.t(p.mul(weightDecay))));
+        }
+        const m = state.expAvg as Tensor, v = state.expAvgSq as Tensor;
+        s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
+        s.assign(v, s.t(v.mul(beta2)).add(s.t(s.t(g.mul(1 - beta2)).mul(g))));
+        const bias1 = 1 - beta1 ** step, bias2 = 1 - beta2 ** step;
+        const stepSize = lr / bias1;
+        let second = v;
+        if (amsgrad) {
+          let vmax = state.maxExpAvgSq as Tensor | undefined;
+          if (vmax === undefined) {
+            vmax = zerosLike(p); // a group switched to amsgrad after steps
+            state.maxExpAvgSq = vmax;
+          }
+          s.assign(vmax, vmax.maximum(v));
+          second = vmax;
+        }
+        const denom = s.t(s.t(s.t(second.sqrt()).div(Math.sqrt(bias2))).add(eps));
+        s.assign(p, p.add(s.t(s.t(m.mul(-stepSize)).div(denom))));
+      } finally {
+        s.release();
+      }
+    }
+  }
+}
+
+/**
+ * AdamW, as `torch.optim.AdamW`: Adam with decoupled weight decay, `p *= 1 − lr·weightDecay`
+ * before the Adam update (default weightDecay 1e-2).
+ *
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { AdamW } from "./mod.ts";
+ * const w = torch.tensor([2.0], { requiresGrad: true });
+ * const opt = new AdamW([w], { lr: 0.1, weightDecay: 0.5 });
+ * w.mul(0).sum().backward(); // a zero gradient: only the decay acts
+ * opt.step();
+ * console.log(w.item()); // ≈ 1.9 (2 · (1 − 0.1·0.5))
+ * ```
+ */
+export class AdamW extends Adam {
+  constructor(params: Params<Full>, options: AdamOptions = {}) {
+    super(params, options);
+  }
+  protected override get _decoupledWeightDecay(): boolean {
+    return true;
+  }
+}

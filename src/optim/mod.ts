@@ -1,0 +1,62 @@
+/**
+ * `optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`) and learning-rate schedulers
+ * (`StepLR`, `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`, `LinearLR`, `OneCycleLR`,
+ * `ReduceLROnPlateau`), with PyTorch's semantics and values.
+ *
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as optim from "./mod.ts";
+ *
+ * // Fit y = 2x + 3 with SGD.
+ * const x = torch.tensor([[0], [1], [2], [3]]).float();
+ * const y = x.mul(2).add(3);
+ * const w = torch.zeros([1, 1], { requiresGrad: true });
+ * const b = torch.zeros([1], { requiresGrad: true });
+ * const opt = new optim.SGD([w, b], { lr: 0.05, momentum: 0.9 });
+ * const sched = new optim.StepLR(opt, { stepSize: 100, gamma: 0.5 });
+ * for (let epoch = 0; epoch < 300; epoch++) {
+ *   opt.zeroGrad();
+ *   const loss = x.matmul(w).add(b).sub(y).pow(2).mean();
+ *   loss.backward();
+ *   opt.step();
+ *   sched.step();
+ * }
+ * console.log(Number(w.item()).toFixed(2), Number(b.item()).toFixed(2)); // 2.00 3.00
+ * ```
+ * @module
+ */
+export {
+  type BaseOptions,
+  type Closure,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  type ParamState,
+  type ZeroGradOptions,
+} from "./optimizer.ts";
+export { SGD, type SGDOptions } from "./sgd.ts";
+export { Adam, type AdamOptions, AdamW } from "./adam.ts";
+export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
+export { Adagrad, type AdagradOptions } from "./adagrad.ts";
+export {
+  CosineAnnealingLR,
+  type CosineAnnealingLROptions,
+  ExponentialLR,
+  type ExponentialLROptions,
+  LinearLR,
+  type LinearLROptions,
+  LRScheduler,
+  MultiStepLR,
+  type MultiStepLROptions,
+  OneCycleLR,
+  type OneCycleLROptions,
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+  type SchedulerOptions,
+  type SchedulerStateDict,
+  StepLR,
+  type StepLROptions,
+} from "./lr_scheduler.ts";

@@ -1,0 +1,115 @@
+/**
+ * RMSprop, with momentum and the centered variant.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import { zerosLike } from "../creation.ts";
+import { check, Optimizer, type ParamGroup, type Params, Scratch, withDefaults } from "./optimizer.ts";
+
+/** Options of {@link RMSprop} (PyTorch's, camelCased). */
+export interface RMSpropOptions {
+  /** Learning rate (default 1e-2). */
+  lr?: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
+  alpha?: number;
+  /** Added to the denominator for numerical stability (default 1e-8). */
+  eps?: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Momentum factor (default 0). */
+  momentum?: number;
+  /** Normalize by an estimate of the gradient's variance instead of its second moment (default false). */
+  centered?: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize?: boolean;
+}
+
+type Full = Required<RMSpropOptions>;
+
+/**
+ * RMSprop, as `torch.optim.RMSprop`: `v = alpha·v + (1 − alpha)·g²`; centered:
+ * `avg = sqrt(v − gAvg²) + eps` with `gAvg = alpha·gAvg + (1 − alpha)·g`, otherwise
+ * `avg = sqrt(v) + eps`; with momentum `buf = momentum·buf + g/avg`, `p -= lr·buf`, otherwise
+ * `p -= lr·g/avg`. State per parameter: `step`, `squareAvg`, `momentumBuffer` (momentum > 0) and
+ * `gradAvg` (centered).
+ *
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { RMSprop } from "./mod.ts";
+ * const w = torch.tensor([1.0, -1.0], { requiresGrad: true });
+ * const opt = new RMSprop([w], { lr: 0.01, momentum: 0.9 });
+ * for (let i = 0; i < 5; i++) {
+ *   opt.zeroGrad();
+ *   w.pow(2).sum().backward();
+ *   opt.step();
+ * }
+ * console.log(w.toArray()); // ≈ [0.142, -0.142]: on its way to [0, 0]
+ * ```
+ */
+export class RMSprop extends Optimizer<Full> {
+  constructor(params: Params<Full>, options: RMSpropOptions = {}) {
+    super(
+      params,
+      withDefaults<Full>(new.target.name, options, {
+        lr: 1e-2,
+        alpha: 0.99,
+        eps: 1e-8,
+        weightDecay: 0,
+        momentum: 0,
+        centered: false,
+        maximize: false,
+      }),
+    );
+  }
+
+  protected override _checkOptions(o: Full, where: string): void {
+    check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
+    check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
+    check(o.momentum >= 0, where, `Invalid momentum value: ${o.momentum}`);
+    check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
+    check(o.alpha >= 0, where, `Invalid alpha value: ${o.alpha}`);
+  }
+
+  protected override _updateGroup(group: ParamGroup & Full): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+    const s = new Scratch();
+    for (const p of group.params) {
+      const grad = this._gradOf(p);
+      if (grad === null) continue;
+      try {
+        const state = this._stateOf(p);
+        if (state.step === undefined) {
+          state.step = 0;
+          state.squareAvg = zerosLike(p);
+        }
+        // Buffers for options switched on after the first steps start at zero, as PyTorch's would.
+        if (momentum > 0 && state.momentumBuffer === undefined) state.momentumBuffer = zerosLike(p);
+        if (centered && state.gradAvg === undefined) state.gradAvg = zerosLike(p);
+        state.step = (state.step as number) + 1;
+        let g: Tensor = maximize ? s.t(grad.neg()) : grad;
+        if (weightDecay !== 0) g = s.t(g.add(s.t(p.mul(weightDecay))));
+        const sq = state.squareAvg as Tensor;
+        s.assign(sq, s.t(sq.mul(alpha)).add(s.t(s.t(g.mul(1 - alpha)).mul(g))));
+        let avg: Tensor;
+        if (centered) {
+          const ga = state.gradAvg as Tensor;
+          s.assign(ga, s.t(ga.mul(alpha)).add(s.t(g.mul(1 - alpha))));
+          avg = s.t(s.t(sq.sub(s.t(ga.mul(ga)))).sqrt());
+        } else {
+          avg = s.t(sq.sqrt());
+        }
+        avg = s.t(avg.add(eps));
+        if (momentum > 0) {
+          const buf = state.momentumBuffer as Tensor;
+          s.assign(buf, s.t(buf.mul(momentum)).add(s.t(g.div(avg))));
+          s.assign(p, p.sub(s.t(buf.mul(lr))));
+        } else {
+          s.assign(p, p.add(s.t(s.t(g.mul(-lr)).div(avg))));
+        }
+      } finally {
+        s.release();
+      }
+    }
+  }
+}
