@@ -121,4 +121,16 @@ export {
 } from "./src/ops/movement.ts";
 export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
 export { bmm, dot, matmul, mm, outer } from "./src/ops/matmul.ts";
+export {
+  avgPool2d,
+  type AvgPool2dOptions,
+  conv1d,
+  type Conv1dOptions,
+  conv2d,
+  type Conv2dOptions,
+  type ConvPadding,
+  maxPool2d,
+  type MaxPool2dOptions,
+  type Size2,
+} from "./src/ops/conv.ts";
 export { F, functional } from "./src/nn/mod.ts";

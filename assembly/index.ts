@@ -10,3 +10,5 @@ export * from "./reduce";
 export * from "./softmax";
 export * from "./matmul";
 export * from "./indexing";
+export * from "./conv";
+export * from "./pool";

@@ -12,6 +12,8 @@ import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import * as ix from "../ops/indexing.ts";
 import { matmul } from "../ops/matmul.ts";
+import * as cv from "../ops/conv.ts";
+import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backends/backend.ts";
 import { toDevice, toDType } from "../ops/convert.ts";
 import type { Device } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
@@ -189,6 +191,29 @@ export const derivatives = {
       a.requiresGrad ? matmul(g, mv.transpose(b, -2, -1)) : null,
       b.requiresGrad ? matmul(mv.transpose(a, -2, -1), g) : null,
     ];
+  },
+  conv2d: (g, n) =>
+    cv.conv2dBackward(
+      g,
+      n.inputs as Tensor[],
+      arg<Conv2dGeometry>(n, "geom"),
+      arg<Tensor | null>(n, "cols"),
+      n.inputs.map((_, i) => needs(n, i)),
+    ),
+  im2col: (g, n) => [cv.col2im(g, arg<Conv2dGeometry>(n, "geom"))],
+  col2im: (g, n) => [cv.im2col(g, arg<Conv2dGeometry>(n, "geom"))],
+  maxPool2d: (g, n) => [cv.maxPool2dBackward(g, arg<Tensor>(n, "indices"), arg<number[]>(n, "inputShape"))],
+  avgPool2d: (g, n) => [
+    cv.avgPool2dBackward(
+      g,
+      arg<Pool2dGeometry>(n, "geom"),
+      arg<AvgPoolOptions>(n, "opts"),
+      arg<number[]>(n, "inputShape"),
+    ),
+  ],
+  avgPool2dBackward: (g, n) => {
+    const geom = arg<Pool2dGeometry>(n, "geom");
+    return [cv.avgPool2dCore(g, geom, arg<AvgPoolOptions>(n, "opts"))];
   },
   toDType: (g, n) => [toDType(g, arg<DType>(n, "from"))],
   toDevice: (g, n) => [toDevice(g, arg<Device>(n, "from"))],

@@ -80,6 +80,62 @@ export interface MatmulArgs {
   transB: boolean;
 }
 
+/**
+ * Geometry of a 2-d convolution's im2col/col2im over an NCHW float32 input `[batch, channels,
+ * height, width]`. The columns are `[batch, groups, R, outH * outW]` with
+ * `R = (channels / groups) * kernelH * kernelW + (onesRow ? 1 : 0)`: row `(c * kernelH + i) *
+ * kernelW + j` of a group holds the input at `(oh * strideH - padH + i * dilationH, ow * strideW
+ * - padW + j * dilationW)` for each output position (zero outside the input); with `onesRow` the
+ * last row of each group is all ones (it carries a bias through the matrix product). Padding is
+ * the top/left amount; `outH`/`outW` may reflect extra bottom/right padding.
+ */
+export interface Conv2dGeometry {
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  groups: number;
+  onesRow: boolean;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/**
+ * Geometry of 2-d pooling over `planes` (batch × channels) planes of `[height, width]` float32,
+ * with PyTorch's window rules (windows start at `o * stride - pad`; `outH`/`outW` are computed by
+ * the caller, which is where `ceilMode` enters).
+ */
+export interface Pool2dGeometry {
+  planes: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  /** Max pooling only (average pooling has no dilation). */
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/** Average-pooling options: PyTorch's `count_include_pad` and `divisor_override` (0 for none). */
+export interface AvgPoolOptions {
+  countIncludePad: boolean;
+  divisor: number;
+}
+
 /** The primitive kernels and memory operations of one device. */
 export interface Backend {
   readonly device: Device;
@@ -156,4 +212,23 @@ export interface Backend {
     idxLen: number,
     indexIs1d: boolean,
   ): Storage;
+
+  /** im2col of a float32 NCHW input: columns `[batch, groups, R, outH * outW]` (see {@link Conv2dGeometry}). */
+  im2col(x: Storage, geom: Conv2dGeometry): Storage;
+  /**
+   * The adjoint of `im2col`: an NCHW float32 `[batch, channels, height, width]` storage where
+   * every column entry is added back to the input position it was read from (overlaps sum,
+   * padding and ones rows are dropped). This is the input gradient of a convolution.
+   */
+  col2im(cols: Storage, geom: Conv2dGeometry): Storage;
+  /**
+   * Max pooling of float32 planes: values `[planes, outH, outW]` and int32 indices of the maxima,
+   * flat within each plane (`ih * width + iw`, as PyTorch's `return_indices`). Padding reads as
+   * -inf; NaN wins; the first maximum wins ties.
+   */
+  maxPool2d(x: Storage, geom: Pool2dGeometry): { values: Storage; indices: Storage };
+  /** Average pooling of float32 planes to `[planes, outH, outW]` (dilation must be 1). */
+  avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): Storage;
+  /** The adjoint of `avgPool2d`: spreads `grad` (`[planes, outH, outW]`) back over each window. */
+  avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): Storage;
 }

@@ -711,7 +711,9 @@ export class WasmBackend implements Backend {
     for (const k of ["batch", "channels", "height", "width", "padH", "padW", "outH", "outW"] as const) {
       checkCount(op, k, g[k]);
     }
-    for (const k of ["groups", "kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const) {
+    for (
+      const k of ["groups", "kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const
+    ) {
       checkCount(op, k, g[k]);
       if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
     }
@@ -781,7 +783,9 @@ export class WasmBackend implements Backend {
   }
 
   #checkPoolGeom(op: string, g: Pool2dGeometry): void {
-    for (const k of ["planes", "height", "width", "padH", "padW", "outH", "outW"] as const) checkCount(op, k, g[k]);
+    for (const k of ["planes", "height", "width", "padH", "padW", "outH", "outW"] as const) {
+      checkCount(op, k, g[k]);
+    }
     for (const k of ["kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const) {
       checkCount(op, k, g[k]);
       if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
@@ -800,7 +804,9 @@ export class WasmBackend implements Backend {
 
   #checkAvg(op: string, g: Pool2dGeometry, opts: AvgPoolOptions): void {
     this.#checkPoolGeom(op, g);
-    if (g.dilationH !== 1 || g.dilationW !== 1) throw new RangeError(`${op}: average pooling has no dilation`);
+    if (g.dilationH !== 1 || g.dilationW !== 1) {
+      throw new RangeError(`${op}: average pooling has no dilation`);
+    }
     if (!Number.isInteger(opts.divisor) || Math.abs(opts.divisor) >= 2 ** 31) {
       throw new RangeError(`${op}: divisor must be an integer (0 for none), got ${opts.divisor}`);
     }
@@ -839,7 +845,13 @@ export class WasmBackend implements Backend {
     sc.reset();
     const xp = this.#stage(s.data);
     const out = sc.alloc(n * 4);
-    this.#fn("avgPool2d_f32")(xp, out, ...this.#poolArgs(geom, false), opts.countIncludePad ? 1 : 0, opts.divisor);
+    this.#fn("avgPool2d_f32")(
+      xp,
+      out,
+      ...this.#poolArgs(geom, false),
+      opts.countIncludePad ? 1 : 0,
+      opts.divisor,
+    );
     return this.#result("float32", out, n);
   }
 

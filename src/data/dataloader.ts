@@ -1,0 +1,297 @@
+/**
+ * `DataLoader`: batches of a data set, optionally shuffled with a seeded generator, collated
+ * into tensors by `defaultCollate` (PyTorch's `default_collate`) or a custom `collate`.
+ * @module
+ */
+import { randperm, tensor } from "../creation.ts";
+import { stack } from "../ops/indexing.ts";
+import type { Generator } from "../random.ts";
+import { Tensor } from "../tensor.ts";
+import { canFetchBatch, type DatasetLike, FETCH_BATCH } from "./dataset.ts";
+
+/**
+ * The type `defaultCollate` makes of a batch of `T`: tensors, numbers and booleans become one
+ * tensor, strings a string array, typed arrays a tensor, and arrays, tuples and objects are
+ * collated position by position / key by key.
+ */
+export type Collated<T> = T extends Tensor ? Tensor
+  : T extends number | boolean ? Tensor
+  : T extends string ? string[]
+  : T extends ArrayBufferView ? Tensor
+  : T extends readonly unknown[] ? { -readonly [K in keyof T]: Collated<T[K]> }
+  : T extends object ? { [K in keyof T]: Collated<T[K]> }
+  : T;
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(", ")}]`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function collateAt(items: readonly unknown[], path: string): unknown {
+  const first = items[0];
+  const where = path ? ` at ${path}` : "";
+  const mismatch = (i: number, expected: string): never => {
+    throw new TypeError(
+      `defaultCollate: item ${i} has ${describe(items[i])}${where} but item 0 has ${expected}; ` +
+        "items must have the same structure (pass a custom collate to batch other shapes)",
+    );
+  };
+  if (first instanceof Tensor) {
+    items.forEach((t, i) => {
+      if (!(t instanceof Tensor) || t.ndim !== first.ndim || t.shape.some((s, k) => s !== first.shape[k])) {
+        mismatch(i, describe(first));
+      }
+    });
+    return stack(items as Tensor[], 0);
+  }
+  if (typeof first === "number") {
+    let allInt = true;
+    items.forEach((v, i) => {
+      if (typeof v !== "number") mismatch(i, "a number");
+      if (!Number.isInteger(v)) allInt = false;
+    });
+    return tensor(items as number[], { dtype: allInt ? "int32" : "float32" });
+  }
+  if (typeof first === "boolean") {
+    items.forEach((v, i) => typeof v !== "boolean" && mismatch(i, "a boolean"));
+    return tensor(items as boolean[], { dtype: "bool" });
+  }
+  if (typeof first === "string") {
+    items.forEach((v, i) => typeof v !== "string" && mismatch(i, "a string"));
+    return [...items];
+  }
+  if (ArrayBuffer.isView(first) && !(first instanceof DataView)) {
+    const ts = items.map((v, i) => {
+      if (
+        !ArrayBuffer.isView(v) ||
+        (v as unknown as ArrayLike<number>).length !== (first as unknown as ArrayLike<number>).length
+      ) {
+        mismatch(
+          i,
+          `a ${first.constructor.name} of length ${(first as unknown as ArrayLike<number>).length}`,
+        );
+      }
+      return tensor(v as unknown as ArrayLike<number>);
+    });
+    return stack(ts, 0);
+  }
+  if (Array.isArray(first)) {
+    const n = first.length;
+    items.forEach((v, i) => (!Array.isArray(v) || v.length !== n) && mismatch(i, `an array of length ${n}`));
+    return Array.from(
+      { length: n },
+      (_, k) => collateAt(items.map((v) => (v as unknown[])[k]), `${path}[${k}]`),
+    );
+  }
+  if (isPlainObject(first)) {
+    const keys = Object.keys(first);
+    const out: Record<string, unknown> = {};
+    items.forEach((v, i) => {
+      if (!isPlainObject(v)) mismatch(i, "an object");
+      for (const k of keys) if (!Object.hasOwn(v as object, k)) mismatch(i, `an object with key "${k}"`);
+    });
+    for (const k of keys) {
+      Object.defineProperty(out, k, {
+        value: collateAt(items.map((v) => (v as Record<string, unknown>)[k]), path ? `${path}.${k}` : k),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  throw new TypeError(
+    `defaultCollate: batch must contain tensors, numbers, booleans, strings, typed arrays, arrays or plain objects; ` +
+      `found ${describe(first)}${where}`,
+  );
+}
+
+/**
+ * PyTorch's `default_collate`: stacks tensors along a new first dimension, turns numbers into a
+ * tensor (int32 when all are integers, float32 otherwise; PyTorch gives int64/float64) and
+ * booleans into a bool tensor, keeps strings as an array, and recurses into arrays/tuples
+ * (position by position) and plain objects (key by key).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { defaultCollate } from "./dataloader.ts";
+ * const [x, y] = defaultCollate([[torch.zeros(3), 1], [torch.ones(3), 0]]);
+ * console.log(x.shape, y.toArray()); // [2, 3] [1, 0]
+ * ```
+ */
+export function defaultCollate<T>(items: readonly T[]): Collated<T> {
+  if (!Array.isArray(items) || items.length === 0) {
+    throw new RangeError("defaultCollate: expected a non-empty array of items");
+  }
+  return collateAt(items, "") as Collated<T>;
+}
+
+/** Options of `DataLoader`. `T` is the item type, `B` the batch type. */
+export interface DataLoaderOptions<T, B> {
+  /** Items per batch (default 1). */
+  batchSize?: number;
+  /** Draw a new random order at the start of every epoch (default false). */
+  shuffle?: boolean;
+  /** Drop the last batch when it is smaller than `batchSize` (default false). */
+  dropLast?: boolean;
+  /** Turns an array of items into a batch (default `defaultCollate`). */
+  collate?: (items: T[]) => B;
+  /** The generator for shuffling (default: the global one, seeded by `manualSeed`). */
+  generator?: Generator;
+}
+
+class ArrayDataset<T> implements DatasetLike<T> {
+  constructor(readonly items: readonly T[]) {}
+  get length(): number {
+    return this.items.length;
+  }
+  getItem(i: number): T {
+    return this.items[i];
+  }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === "object" || typeof v === "function") &&
+    typeof (v as PromiseLike<unknown>).then === "function";
+}
+
+/**
+ * Iterates a data set in batches. `for (const batch of loader)` reads synchronously;
+ * `for await (const batch of loader)` also works with data sets whose `getItem` returns a Promise
+ * (the items of one batch are awaited together). Each iteration is one epoch; with
+ * `shuffle: true` every epoch draws a fresh permutation from the generator, so results are
+ * reproducible after `torch.manualSeed(seed)`.
+ *
+ * Without a custom `collate`, a `TensorDataset` (and a `Subset` of one, and the built-in data sets
+ * without transforms) builds each batch with one `indexSelect` per tensor instead of collecting
+ * rows and stacking them.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { DataLoader } from "./dataloader.ts";
+ * import { TensorDataset } from "./dataset.ts";
+ * torch.manualSeed(0);
+ * const ds = new TensorDataset(torch.randn(10, 3), torch.arange(10));
+ * const loader = new DataLoader(ds, { batchSize: 4, shuffle: true });
+ * console.log(loader.length); // 3
+ * for (const [x, y] of loader) console.log(x.shape, y.shape); // [4, 3] [4], [4, 3] [4], [2, 3] [2]
+ * ```
+ */
+export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, AsyncIterable<B> {
+  /** The data set read from. */
+  readonly dataset: DatasetLike<T>;
+  /** Items per batch. */
+  readonly batchSize: number;
+  /** Whether each epoch is shuffled. */
+  readonly shuffle: boolean;
+  /** Whether an incomplete last batch is dropped. */
+  readonly dropLast: boolean;
+  /** The shuffling generator (undefined: the global one). */
+  readonly generator: Generator | undefined;
+  readonly #collate: ((items: Awaited<T>[]) => B) | null;
+
+  constructor(dataset: DatasetLike<T> | readonly T[], opts: DataLoaderOptions<Awaited<T>, B> = {}) {
+    if (Array.isArray(dataset)) dataset = new ArrayDataset(dataset as readonly T[]);
+    const ds = dataset as DatasetLike<T>;
+    if (!ds || typeof ds.getItem !== "function" || typeof ds.length !== "number") {
+      throw new TypeError("DataLoader: expected a data set (an object with length and getItem) or an array");
+    }
+    const { batchSize = 1, shuffle = false, dropLast = false, collate, generator } = opts;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);
+    }
+    if (collate !== undefined && typeof collate !== "function") {
+      throw new TypeError("DataLoader: collate must be a function");
+    }
+    this.dataset = ds;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.generator = generator;
+    this.#collate = collate ?? null;
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The item order of one epoch, then the index ranges of its batches. */
+  #plan(): { order: Int32Array; batches: number } {
+    const n = this.dataset.length;
+    const order = this.shuffle
+      ? randperm(n, { generator: this.generator }).data() as Int32Array
+      : Int32Array.from({ length: n }, (_, i) => i);
+    return { order, batches: this.length };
+  }
+
+  #fastBatch(indices: Int32Array): B | null {
+    if (this.#collate !== null || !canFetchBatch(this.dataset)) return null;
+    return this.dataset[FETCH_BATCH](indices) as B | null;
+  }
+
+  #collateItems(items: Awaited<T>[]): B {
+    return this.#collate ? this.#collate(items) : defaultCollate(items) as B;
+  }
+
+  /**
+   * Iterates one epoch of batches synchronously. The epoch's order (the shuffle) is drawn when
+   * the iterator is created, as PyTorch draws it in `iter(loader)`.
+   */
+  [Symbol.iterator](): Iterator<B> {
+    return this.#syncEpoch(this.#plan());
+  }
+
+  /** Iterates one epoch of batches, awaiting the items of each batch together. */
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    return this.#asyncEpoch(this.#plan());
+  }
+
+  #batchIndices(order: Int32Array, b: number): Int32Array {
+    return order.subarray(b * this.batchSize, Math.min(order.length, (b + 1) * this.batchSize));
+  }
+
+  *#syncEpoch({ order, batches }: { order: Int32Array; batches: number }): IterableIterator<B> {
+    for (let b = 0; b < batches; b++) {
+      const indices = this.#batchIndices(order, b);
+      const fast = this.#fastBatch(indices);
+      if (fast !== null) {
+        yield fast;
+        continue;
+      }
+      const items = Array.from(indices, (i) => {
+        const item = this.dataset.getItem(i);
+        if (isThenable(item)) {
+          throw new TypeError(
+            "DataLoader: the data set's getItem returned a Promise; iterate with `for await (const batch of loader)`",
+          );
+        }
+        return item as Awaited<T>;
+      });
+      yield this.#collateItems(items);
+    }
+  }
+
+  async *#asyncEpoch({ order, batches }: { order: Int32Array; batches: number }): AsyncIterableIterator<B> {
+    for (let b = 0; b < batches; b++) {
+      const indices = this.#batchIndices(order, b);
+      const fast = this.#fastBatch(indices);
+      if (fast !== null) {
+        yield fast;
+        continue;
+      }
+      const items = await Promise.all(Array.from(indices, (i) => this.dataset.getItem(i)));
+      yield this.#collateItems(items);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Save and load: the safetensors format, shared with PyTorch (`safetensors.torch`).
+ *
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { loadBytes, saveBytes } from "./mod.ts";
+ * const sd = loadBytes(saveBytes({ "fc.weight": torch.ones(2, 2) }));
+ * console.log(sd["fc.weight"].toArray()); // [[1, 1], [1, 1]]
+ * ```
+ * @module
+ */
+export {
+  load,
+  loadBytes,
+  type LoadOptions,
+  parseSafetensors,
+  type PathLike,
+  type SafetensorsContents,
+  type SafetensorsDType,
+  save,
+  saveBytes,
+  saveBytesAsync,
+  type SaveOptions,
+  type StateValue,
+  type TensorDict,
+  TREE_METADATA_KEY,
+} from "./safetensors.ts";

@@ -1,0 +1,738 @@
+/**
+ * Save and load tensors in the safetensors format, the format PyTorch users share weights in
+ * (`safetensors.torch.save_file` / `load_file`):
+ *
+ * ```
+ * [8 bytes: N, little-endian u64][N bytes: JSON header, padded with spaces][data]
+ * header: {"__metadata__": {"k": "v"}, "name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}, ...}
+ * ```
+ *
+ * The writer follows the reference implementation byte for byte: tensors ordered by dtype
+ * alignment (largest first) then by name, data contiguous and so naturally aligned, the header
+ * padded with spaces to a multiple of 8, `__metadata__` first with its keys sorted. The reader
+ * validates everything before touching the data (header length, UTF-8, JSON with no duplicate
+ * keys, dtypes, shapes, offsets contiguous from 0 to the end of the file) and never reads out of
+ * bounds; every problem is an `Error` whose message names the file and the tensor.
+ *
+ * dtypes: F32, F16, I32, U8 and BOOL round-trip exactly. Loading also accepts F64 and BF16 (as
+ * float32), I64, U64, U32 (as int32, with a range check: edgetorch has no 64-bit integers), and
+ * I16, U16, I8 (as int32).
+ *
+ * Nested state (optimizer state, checkpoints): `saveBytes`/`save` also accept any tree of plain
+ * objects and arrays whose leaves are tensors, numbers, strings, booleans or null. Tensors are
+ * stored under their dotted path (`state.0.exp_avg`, `param_groups.0...` never holds tensors in
+ * PyTorch's layout), and the tree itself, with each tensor replaced by `{"$t": "<key>"}`, is
+ * stored as JSON in the `edgetorch.tree` metadata entry. Such a file is still a plain safetensors
+ * file (PyTorch sees the flattened tensors and the JSON string); `loadBytes`/`load` rebuild the
+ * tree. A flat `Record<string, Tensor>` (a model's `stateDict()`) is saved without that entry.
+ * @module
+ */
+import type { Storage } from "../backends/backend.ts";
+import { backendFor } from "../backends/registry.ts";
+import type { DType, TypedArray } from "../dtype.ts";
+import { contiguousStorage } from "../ops/dispatch.ts";
+import { Tensor } from "../tensor.ts";
+import { type PathLike, pathName, readFileBytes, writeFileBytes } from "./fs.ts";
+import { isJsonObject, type JsonObject, JsonSyntaxError, type JsonValue, parseJsonStrict } from "./json.ts";
+
+export type { PathLike } from "./fs.ts";
+
+/** The safetensors element types this module reads (see the module doc for conversions). */
+export type SafetensorsDType =
+  | "BOOL"
+  | "U8"
+  | "I8"
+  | "I16"
+  | "U16"
+  | "F16"
+  | "BF16"
+  | "I32"
+  | "U32"
+  | "F32"
+  | "F64"
+  | "I64"
+  | "U64";
+
+/** A value `saveBytes` accepts: tensors, JSON scalars, and arrays and plain objects of them. */
+export type StateValue =
+  | Tensor
+  | number
+  | string
+  | boolean
+  | null
+  | readonly StateValue[]
+  | { readonly [key: string]: StateValue | undefined };
+
+/** A flat map from names to tensors, as `module.stateDict()` returns. */
+export type TensorDict = Record<string, Tensor>;
+
+/** Options of `saveBytes` and `save`. */
+export interface SaveOptions {
+  /** String pairs stored in the header's `__metadata__` (e.g. `{ format: "pt" }`). */
+  metadata?: Record<string, string>;
+}
+
+/** Options of `loadBytes`, `parseSafetensors` and `load`. */
+export interface LoadOptions {
+  /** A name for the bytes, used in error messages (`load` passes the path). */
+  name?: string;
+}
+
+/** What `parseSafetensors` returns: the tensors by name and the `__metadata__` strings. */
+export interface SafetensorsContents {
+  tensors: TensorDict;
+  metadata: Record<string, string>;
+}
+
+/** The metadata entry that holds the structure of a nested state (see the module doc). */
+export const TREE_METADATA_KEY = "edgetorch.tree";
+
+/** Largest header accepted, as the reference implementation (100 MB). */
+const MAX_HEADER = 100_000_000;
+
+/** Bytes per element of each safetensors dtype. */
+const DTYPE_SIZE: Record<SafetensorsDType, number> = {
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
+};
+/** The reference implementation's dtype order (its enum order); files list larger ranks first. */
+const DTYPE_RANK: Record<string, number> = {
+  BOOL: 0,
+  U8: 1,
+  I8: 2,
+  F8_E5M2: 3,
+  F8_E4M3: 4,
+  I16: 5,
+  U16: 6,
+  F16: 7,
+  BF16: 8,
+  I32: 9,
+  U32: 10,
+  F32: 11,
+  F64: 12,
+  I64: 13,
+  U64: 14,
+};
+const SAVE_DTYPE: Record<DType, SafetensorsDType> = {
+  float32: "F32",
+  float16: "F16",
+  int32: "I32",
+  uint8: "U8",
+  bool: "BOOL",
+};
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const utf8 = new TextEncoder();
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+interface Entry {
+  name: string;
+  tensor: Tensor;
+  dtype: SafetensorsDType;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v !== "object") return typeof v;
+  return (v as object).constructor?.name ?? "object";
+}
+
+/**
+ * Splits a state into its tensors (by name) and, for nested states, the JSON skeleton.
+ * A plain object whose values are all tensors is flat: no skeleton.
+ */
+function flattenState(op: string, state: unknown): { entries: Entry[]; tree: string | null } {
+  if (!isPlainObject(state) && !Array.isArray(state)) {
+    throw new TypeError(
+      `${op}: expected a state dict (a plain object of tensors, or nested objects and arrays of them), got ${
+        describeValue(state)
+      }`,
+    );
+  }
+  const entries: Entry[] = [];
+  const names = new Map<string, string>(); // tensor name -> path description
+  const addTensor = (name: string, t: Tensor, where: string) => {
+    if (name === "__metadata__") {
+      throw new Error(`${op}: "__metadata__" is reserved and cannot name a tensor`);
+    }
+    if (names.has(name)) {
+      throw new Error(
+        `${op}: two tensors would be stored under the key "${name}" (${
+          names.get(name)
+        } and ${where}); rename one`,
+      );
+    }
+    if (t.isDisposed) throw new Error(`${op}: tensor "${name}" was disposed (its storage was released)`);
+    names.set(name, where);
+    entries.push({ name, tensor: t, dtype: SAVE_DTYPE[t.dtype] });
+  };
+  if (isPlainObject(state) && Object.values(state).every((v) => v instanceof Tensor)) {
+    for (const [k, v] of Object.entries(state)) addTensor(k, v as Tensor, `key ${JSON.stringify(k)}`);
+    return { entries, tree: null };
+  }
+  const seen = new Set<object>();
+  const encode = (v: unknown, path: string[]): unknown => {
+    const where = path.length ? path.join(".") : "the root";
+    if (v instanceof Tensor) {
+      addTensor(path.join("."), v, where);
+      return { $t: path.join(".") };
+    }
+    if (typeof v === "number") return Number.isFinite(v) ? v : { $n: String(v) };
+    if (typeof v === "string" || typeof v === "boolean" || v === null) return v;
+    if (Array.isArray(v) || isPlainObject(v)) {
+      if (seen.has(v)) throw new TypeError(`${op}: the state contains a cycle at ${where}`);
+      seen.add(v);
+      let out: unknown;
+      if (Array.isArray(v)) out = v.map((x, i) => (x === undefined ? null : encode(x, [...path, String(i)])));
+      else {
+        const obj: Record<string, unknown> = {};
+        let special = false;
+        for (const [k, x] of Object.entries(v)) {
+          if (x === undefined) continue;
+          if (k.startsWith("$")) special = true;
+          Object.defineProperty(obj, k, { value: encode(x, [...path, k]), enumerable: true, writable: true });
+        }
+        out = special ? { $o: obj } : obj;
+      }
+      seen.delete(v);
+      return out;
+    }
+    throw new TypeError(
+      `${op}: cannot save a value of type ${describeValue(v)} at ${where} ` +
+        `(supported: Tensor, number, string, boolean, null, arrays and plain objects)`,
+    );
+  };
+  const skeleton = encode(state, []);
+  return { entries, tree: JSON.stringify(skeleton) };
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function rawBytes(values: TypedArray): Uint8Array {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  if (LITTLE_ENDIAN || values.BYTES_PER_ELEMENT === 1) return bytes;
+  const out = new Uint8Array(bytes.length);
+  const w = values.BYTES_PER_ELEMENT;
+  for (let i = 0; i < bytes.length; i += w) for (let j = 0; j < w; j++) out[i + j] = bytes[i + w - 1 - j];
+  return out;
+}
+
+function checkMetadata(op: string, metadata: unknown, tree: string | null): [string, string][] {
+  if (metadata === undefined) return [];
+  if (!isPlainObject(metadata)) throw new TypeError(`${op}: metadata must be a plain object of strings`);
+  const pairs = Object.entries(metadata);
+  for (const [k, v] of pairs) {
+    if (typeof v !== "string") {
+      throw new TypeError(
+        `${op}: metadata values must be strings (safetensors stores a string map); "${k}" is ${typeof v}`,
+      );
+    }
+    if (k === TREE_METADATA_KEY && tree !== null) {
+      throw new Error(`${op}: the metadata key "${TREE_METADATA_KEY}" is reserved for nested states`);
+    }
+  }
+  return pairs as [string, string][];
+}
+
+/** Orders entries as the reference writer: larger dtype rank first, then by UTF-8 bytes of the name. */
+function sortEntries(entries: Entry[]): Entry[] {
+  const keyed = entries.map((e) => ({ e, name: utf8.encode(e.name) }));
+  keyed.sort((a, b) => DTYPE_RANK[b.e.dtype] - DTYPE_RANK[a.e.dtype] || compareBytes(a.name, b.name));
+  return keyed.map((k) => k.e);
+}
+
+function assemble(entries: Entry[], raws: Uint8Array[], metadata: [string, string][]): Uint8Array {
+  const parts: string[] = [];
+  if (metadata.length) {
+    const sorted = [...metadata].sort((a, b) => compareBytes(utf8.encode(a[0]), utf8.encode(b[0])));
+    parts.push(
+      `"__metadata__":{${sorted.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`,
+    );
+  }
+  let offset = 0;
+  entries.forEach((e, i) => {
+    const n = raws[i].length;
+    parts.push(
+      `${JSON.stringify(e.name)}:{"dtype":"${e.dtype}","shape":[${e.tensor.shape.join(",")}],` +
+        `"data_offsets":[${offset},${offset + n}]}`,
+    );
+    offset += n;
+  });
+  let header = utf8.encode(`{${parts.join(",")}}`);
+  const pad = (8 - (header.length % 8)) % 8;
+  if (pad) {
+    const padded = new Uint8Array(header.length + pad).fill(0x20);
+    padded.set(header);
+    header = padded;
+  }
+  const out = new Uint8Array(8 + header.length + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, header.length, true);
+  view.setUint32(4, Math.floor(header.length / 2 ** 32), true);
+  out.set(header, 8);
+  let pos = 8 + header.length;
+  for (const r of raws) {
+    out.set(r, pos);
+    pos += r.length;
+  }
+  return out;
+}
+
+function prepare(op: string, state: StateValue, opts: SaveOptions) {
+  const { entries, tree } = flattenState(op, state);
+  const metadata = checkMetadata(op, opts.metadata, tree);
+  if (tree !== null) metadata.push([TREE_METADATA_KEY, tree]);
+  return { entries: sortEntries(entries), metadata };
+}
+
+function storageOf(t: Tensor): Storage {
+  return contiguousStorage(t);
+}
+
+/**
+ * Serializes a state to safetensors bytes, synchronously (tensors must be on the CPU; use
+ * `save`, which reads any device, for GPU tensors). `state` is a flat `Record<string, Tensor>`
+ * (a `stateDict()`) or a nested state (see the module doc).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { loadBytes, saveBytes } from "./safetensors.ts";
+ * const bytes = saveBytes({ "linear.weight": torch.ones(2, 3), "linear.bias": torch.zeros(2) });
+ * const sd = loadBytes(bytes);
+ * console.log(sd["linear.weight"].shape); // [2, 3]
+ * ```
+ */
+export function saveBytes(state: StateValue, opts: SaveOptions = {}): Uint8Array {
+  const { entries, metadata } = prepare("saveBytes", state, opts);
+  const raws = entries.map((e) => {
+    if (e.tensor.device !== "cpu") {
+      throw new Error(
+        `saveBytes: tensor "${e.name}" is on device "${e.tensor.device}"; reading it is asynchronous: use ` +
+          "`await saveBytesAsync(...)` or `await save(...)`",
+      );
+    }
+    return rawBytes(backendFor("cpu").readSync(storageOf(e.tensor)));
+  });
+  return assemble(entries, raws, metadata);
+}
+
+/**
+ * Like `saveBytes`, for tensors on any device (GPU tensors are read asynchronously).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { saveBytesAsync } from "./safetensors.ts";
+ * const bytes = await saveBytesAsync({ w: torch.ones(2) });
+ * console.log(bytes.length % 8); // 0
+ * ```
+ */
+export async function saveBytesAsync(state: StateValue, opts: SaveOptions = {}): Promise<Uint8Array> {
+  const { entries, metadata } = prepare("saveBytesAsync", state, opts);
+  const raws: Uint8Array[] = [];
+  for (const e of entries) raws.push(rawBytes(await backendFor(e.tensor.device).read(storageOf(e.tensor))));
+  return assemble(entries, raws, metadata);
+}
+
+/**
+ * Writes a state to a safetensors file (PyTorch reads it with `safetensors.torch.load_file`).
+ * Works in Deno (`Deno.writeFile`) and Bun/Node (`node:fs/promises`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { load, save } from "./safetensors.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+ * await save({ w: torch.tensor([1, 2, 3]) }, path);
+ * const sd = await load(path);
+ * console.log(sd.w.toArray()); // [1, 2, 3]
+ * ```
+ */
+export async function save(state: StateValue, path: PathLike, opts: SaveOptions = {}): Promise<void> {
+  const bytes = await saveBytesAsync(state, opts);
+  await writeFileBytes("save", path, bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+interface Parsed {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+function describeJson(v: JsonValue | undefined): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function readHeader(
+  bytes: Uint8Array,
+  what: string,
+): { entries: Parsed[]; metadata: Record<string, string>; dataStart: number } {
+  const fail = (msg: string): never => {
+    throw new Error(`${what}: ${msg}`);
+  };
+  if (bytes.length < 8) {
+    fail(
+      `file is ${bytes.length} bytes, too short for a safetensors file (it starts with an 8-byte header length)`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lo = view.getUint32(0, true), hi = view.getUint32(4, true);
+  const n = hi * 2 ** 32 + lo;
+  if (n > MAX_HEADER) {
+    fail(
+      `header length ${n} (first 8 bytes, little-endian) is larger than the 100 MB limit; this is not a safetensors ` +
+        "file or it is corrupt",
+    );
+  }
+  if (8 + n > bytes.length) {
+    fail(
+      `header length ${n} runs past the end of the file (${bytes.length} bytes); the file is truncated or corrupt`,
+    );
+  }
+  if (n < 2) fail(`header length ${n} is too small for a JSON object`);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    return fail("header is not valid UTF-8");
+  }
+  let header: JsonValue;
+  try {
+    header = parseJsonStrict(text, 64);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return fail(`header is not valid JSON: ${e.message}`);
+    throw e;
+  }
+  if (!isJsonObject(header)) return fail("header must be a JSON object");
+  const dataStart = 8 + n;
+  const dataLen = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: Parsed[] = [];
+  for (const name of Object.keys(header)) {
+    const info = header[name];
+    if (name === "__metadata__") {
+      if (!isJsonObject(info)) fail(`"__metadata__" must be an object of strings, got ${describeJson(info)}`);
+      for (const [k, v] of Object.entries(info as JsonObject)) {
+        if (typeof v !== "string") {
+          fail(`"__metadata__" entry ${JSON.stringify(k)} must be a string, got ${describeJson(v)}`);
+        }
+        Object.defineProperty(metadata, k, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      continue;
+    }
+    const t = `tensor ${JSON.stringify(name)}`;
+    if (!isJsonObject(info)) {
+      fail(`${t}: expected an object with "dtype", "shape" and "data_offsets", got ${describeJson(info)}`);
+    }
+    const obj = info as JsonObject;
+    for (const field of ["dtype", "shape", "data_offsets"]) {
+      if (!(field in obj)) fail(`${t}: missing "${field}"`);
+    }
+    const dtype = obj.dtype;
+    if (typeof dtype !== "string" || !Object.hasOwn(DTYPE_SIZE, dtype)) {
+      fail(
+        `${t}: unknown or unsupported dtype ${describeJson(dtype)} (supported: ${
+          Object.keys(DTYPE_SIZE).join(", ")
+        })`,
+      );
+    }
+    const shape = obj.shape;
+    if (
+      !Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isSafeInteger(d) || d < 0)
+    ) {
+      fail(`${t}: "shape" must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    const offsets = obj.data_offsets;
+    if (
+      !Array.isArray(offsets) || offsets.length !== 2 ||
+      offsets.some((d) => typeof d !== "number" || !Number.isSafeInteger(d) || d < 0)
+    ) {
+      fail(
+        `${t}: "data_offsets" must be [begin, end] with non-negative integers, got ${
+          JSON.stringify(offsets)
+        }`,
+      );
+    }
+    const [begin, end] = offsets as number[];
+    if (end < begin) fail(`${t}: data_offsets [${begin}, ${end}] end before they begin`);
+    if (end > dataLen) {
+      fail(
+        `${t}: data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes after the header); ` +
+          "the file is truncated or the offsets are wrong",
+      );
+    }
+    const size = DTYPE_SIZE[dtype as SafetensorsDType];
+    let nbytes = size;
+    for (const d of shape as number[]) {
+      nbytes *= d;
+      if (nbytes > dataLen) break;
+    }
+    if ((shape as number[]).includes(0)) nbytes = 0;
+    if (nbytes !== end - begin) {
+      fail(
+        `${t}: shape ${fmtShape(shape as number[])} of ${dtype} needs ${
+          nbytes > dataLen ? `more than ${dataLen}` : nbytes
+        } bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+      );
+    }
+    entries.push({ name, dtype: dtype as SafetensorsDType, shape: shape as number[], begin, end });
+  }
+  const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let pos = 0;
+  let prev: Parsed | null = null;
+  for (const e of byOffset) {
+    if (e.begin < pos) {
+      fail(
+        `tensor ${JSON.stringify(e.name)}: data_offsets [${e.begin}, ${e.end}] overlap tensor ${
+          JSON.stringify(prev!.name)
+        } [${prev!.begin}, ${prev!.end}]`,
+      );
+    }
+    if (e.begin > pos) {
+      fail(
+        `tensor ${
+          JSON.stringify(e.name)
+        }: data_offsets [${e.begin}, ${e.end}] leave a gap after byte ${pos} ` +
+          "(tensor data must be contiguous from offset 0)",
+      );
+    }
+    pos = e.end;
+    prev = e;
+  }
+  if (pos !== dataLen) {
+    fail(
+      `the tensors cover ${pos} data bytes but the file has ${dataLen} after the header (${dataLen - pos} ` +
+        "unexpected trailing bytes)",
+    );
+  }
+  return { entries, metadata, dataStart };
+}
+
+function copyOut(bytes: Uint8Array, begin: number, end: number, width: number): ArrayBuffer {
+  const copy = bytes.slice(begin, end);
+  if (!LITTLE_ENDIAN && width > 1) {
+    for (let i = 0; i < copy.length; i += width) copy.subarray(i, i + width).reverse();
+  }
+  return copy.buffer;
+}
+
+function makeTensor(values: TypedArray, dtype: DType, shape: readonly number[]): Tensor {
+  return new Tensor(backendFor("cpu").fromTyped(values, dtype), shape);
+}
+
+function decodeEntry(bytes: Uint8Array, e: Parsed, dataStart: number, what: string): Tensor {
+  const a = dataStart + e.begin, b = dataStart + e.end;
+  const n = (e.end - e.begin) / DTYPE_SIZE[e.dtype];
+  const outOfRange = (i: number, v: number | bigint): never => {
+    throw new RangeError(
+      `${what}: tensor ${
+        JSON.stringify(e.name)
+      } (${e.dtype}) holds ${v} at element ${i}, outside int32's range ` +
+        "(edgetorch has no 64-bit integers: integers load as int32)",
+    );
+  };
+  switch (e.dtype) {
+    case "F32":
+      return makeTensor(new Float32Array(copyOut(bytes, a, b, 4)), "float32", e.shape);
+    case "F16":
+      return makeTensor(new Uint16Array(copyOut(bytes, a, b, 2)), "float16", e.shape);
+    case "I32":
+      return makeTensor(new Int32Array(copyOut(bytes, a, b, 4)), "int32", e.shape);
+    case "U8":
+      return makeTensor(bytes.slice(a, b), "uint8", e.shape);
+    case "BOOL": {
+      const v = bytes.slice(a, b);
+      for (let i = 0; i < v.length; i++) if (v[i] > 1) v[i] = 1;
+      return makeTensor(v, "bool", e.shape);
+    }
+    case "F64":
+      return makeTensor(Float32Array.from(new Float64Array(copyOut(bytes, a, b, 8))), "float32", e.shape);
+    case "BF16": {
+      const h = new Uint16Array(copyOut(bytes, a, b, 2));
+      const bits = new Uint32Array(n);
+      for (let i = 0; i < n; i++) bits[i] = h[i] << 16;
+      return makeTensor(new Float32Array(bits.buffer), "float32", e.shape);
+    }
+    case "I16":
+      return makeTensor(Int32Array.from(new Int16Array(copyOut(bytes, a, b, 2))), "int32", e.shape);
+    case "U16":
+      return makeTensor(Int32Array.from(new Uint16Array(copyOut(bytes, a, b, 2))), "int32", e.shape);
+    case "I8":
+      return makeTensor(Int32Array.from(new Int8Array(copyOut(bytes, a, b, 1))), "int32", e.shape);
+    case "U32": {
+      const v = new Uint32Array(copyOut(bytes, a, b, 4));
+      for (let i = 0; i < n; i++) if (v[i] > 0x7fffffff) outOfRange(i, v[i]);
+      return makeTensor(new Int32Array(v.buffer), "int32", e.shape);
+    }
+    case "I64":
+    case "U64": {
+      const v = new DataView(copyOut(bytes, a, b, 1));
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const lo = v.getUint32(8 * i, true), hi = v.getUint32(8 * i + 4, true);
+        const ok = e.dtype === "I64"
+          ? (hi === 0 && lo <= 0x7fffffff) || (hi === 0xffffffff && lo >= 0x80000000)
+          : hi === 0 && lo <= 0x7fffffff;
+        if (!ok) outOfRange(i, e.dtype === "I64" ? v.getBigInt64(8 * i, true) : v.getBigUint64(8 * i, true));
+        out[i] = lo | 0;
+      }
+      return makeTensor(out, "int32", e.shape);
+    }
+  }
+}
+
+function asBytes(op: string, bytes: unknown): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  throw new TypeError(`${op}: expected a Uint8Array or ArrayBuffer, got ${describeValue(bytes)}`);
+}
+
+/**
+ * Parses safetensors bytes into flat tensors and the `__metadata__` strings, without rebuilding
+ * nested states (the `edgetorch.tree` entry, if any, is left in `metadata`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { parseSafetensors, saveBytes } from "./safetensors.ts";
+ * const { tensors, metadata } = parseSafetensors(saveBytes({ w: torch.ones(2) }, { metadata: { format: "pt" } }));
+ * console.log(Object.keys(tensors), metadata.format); // ["w"] "pt"
+ * ```
+ */
+export function parseSafetensors(
+  bytes: Uint8Array | ArrayBuffer,
+  opts: LoadOptions = {},
+): SafetensorsContents {
+  const buf = asBytes("parseSafetensors", bytes);
+  const what = opts.name ?? "safetensors";
+  const { entries, metadata, dataStart } = readHeader(buf, what);
+  const tensors: TensorDict = {};
+  for (const e of entries) {
+    Object.defineProperty(tensors, e.name, {
+      value: decodeEntry(buf, e, dataStart, what),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return { tensors, metadata };
+}
+
+function rebuildTree(tree: string, tensors: TensorDict, what: string): unknown {
+  const fail = (msg: string): never => {
+    throw new Error(`${what}: the "${TREE_METADATA_KEY}" metadata entry is corrupt: ${msg}`);
+  };
+  let skeleton: JsonValue;
+  try {
+    skeleton = parseJsonStrict(tree, 1000);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const used = new Set<string>();
+  const decode = (v: JsonValue): unknown => {
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map(decode);
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0].startsWith("$")) {
+      const k = keys[0], x = v[k];
+      if (k === "$t") {
+        if (typeof x !== "string" || !Object.hasOwn(tensors, x)) {
+          fail(`it refers to a missing tensor ${JSON.stringify(x)}`);
+        }
+        used.add(x as string);
+        return tensors[x as string];
+      }
+      if (k === "$n") {
+        if (x !== "NaN" && x !== "Infinity" && x !== "-Infinity") fail(`bad number ${JSON.stringify(x)}`);
+        return Number(x);
+      }
+      if (k === "$o") {
+        if (!isJsonObject(x)) fail("bad object");
+        return Object.fromEntries(Object.entries(x as JsonObject).map(([kk, vv]) => [kk, decode(vv)]));
+      }
+      return fail(`unknown marker ${JSON.stringify(k)}`);
+    }
+    if (keys.some((k) => k.startsWith("$"))) fail(`unexpected key starting with "$"`);
+    return Object.fromEntries(keys.map((k) => [k, decode(v[k])]));
+  };
+  const out = decode(skeleton);
+  const unused = Object.keys(tensors).filter((k) => !used.has(k));
+  if (unused.length) fail(`tensor ${JSON.stringify(unused[0])} is not part of the stored structure`);
+  return out;
+}
+
+/**
+ * Loads safetensors bytes: a flat `Record<string, Tensor>` for ordinary files (a type argument
+ * can name the expected shape of a nested state, e.g. `loadBytes<MyCheckpoint>(bytes)`). Throws
+ * a clear Error for malformed input, never reading out of bounds.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { loadBytes, saveBytes } from "./safetensors.ts";
+ * const ckpt = loadBytes<{ epoch: number; model: Record<string, torch.Tensor> }>(
+ *   saveBytes({ epoch: 3, model: { w: torch.ones(2) } }),
+ * );
+ * console.log(ckpt.epoch, ckpt.model.w.toArray()); // 3 [1, 1]
+ * ```
+ */
+export function loadBytes<T = TensorDict>(bytes: Uint8Array | ArrayBuffer, opts: LoadOptions = {}): T {
+  const what = opts.name ?? "loadBytes";
+  const { tensors, metadata } = parseSafetensors(asBytes("loadBytes", bytes), { name: what });
+  const tree = Object.hasOwn(metadata, TREE_METADATA_KEY) ? metadata[TREE_METADATA_KEY] : undefined;
+  return (tree === undefined ? tensors : rebuildTree(tree, tensors, what)) as T;
+}
+
+/**
+ * Reads a safetensors file written by `save` or by PyTorch (`safetensors.torch.save_file`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { load, save } from "./safetensors.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+ * await save({ "0.weight": torch.eye(2) }, path);
+ * console.log((await load(path))["0.weight"].toArray()); // [[1, 0], [0, 1]]
+ * ```
+ */
+export async function load<T = TensorDict>(path: PathLike, opts: LoadOptions = {}): Promise<T> {
+  const bytes = await readFileBytes("load", path);
+  return loadBytes<T>(bytes, { name: opts.name ?? `load: ${pathName(path)}` });
+}
