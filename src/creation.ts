@@ -251,7 +251,7 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
       `arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`,
     );
   }
-  const n = Math.ceil((end - start) / step);
+  const n = Math.max(0, Math.ceil((end - start) / step)); // max() also turns -0 into 0
   const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
   const values = new Array<number>(n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;

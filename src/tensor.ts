@@ -63,6 +63,8 @@ export class Tensor {
   _requiresGrad = false;
   /** @internal Keep `.grad` for this non-leaf. */
   _retainsGrad = false;
+  /** @internal For views: the tensor whose storage this one views (null for non-views). */
+  _base: Tensor | null = null;
 
   /** @internal Use `torch.tensor`, `torch.zeros`, ... to create tensors. */
   constructor(

@@ -140,3 +140,37 @@ Deno.test("a 100,000-node chain backpropagates without overflowing the stack", (
   y.sum().backward();
   assertClose(x.grad!, [1]);
 });
+
+Deno.test("values saved for backward and overwritten in place are detected (version counters)", () => {
+  const x = torch.tensor([0.5, 1.0], { requiresGrad: true });
+  const a = x.exp();
+  a.mul_(2);
+  assertThrowsMsg(() => a.sum().backward(), /modified by an inplace operation/);
+  const b = x.mul(3);
+  const c = b.mul(b);
+  b.add_(1);
+  assertThrowsMsg(() => c.sum().backward(), /modified by an inplace operation/);
+});
+
+Deno.test("graph edges are fixed when recorded: a later in-place op does not reroute earlier results", () => {
+  const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+  const y = x.mul(2);
+  const z = y.add(1); // add saves no values, so writing y afterwards is allowed
+  y.mul_(5);
+  z.sum().backward();
+  assertClose(x.grad!, [2, 2]);
+});
+
+Deno.test("in-place op on a view of a non-leaf: the base's gradient goes through the write (CopySlices)", () => {
+  const x = torch.tensor([1, 1, 1], { requiresGrad: true });
+  const y = x.mul(2);
+  y.index(0).mul_(3);
+  assert.deepEqual(y.toArray(), [6, 2, 2]);
+  y.sum().backward();
+  assertClose(x.grad!, [6, 2, 2]);
+  const w = torch.tensor([4.0], { requiresGrad: true });
+  const buf = torch.zeros(3);
+  buf.index("1:2").add_(w);
+  buf.mul(torch.tensor([1, 10, 100])).sum().backward();
+  assertClose(w.grad!, [10]);
+});

@@ -17,6 +17,7 @@ import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backends
 import { toDevice, toDType } from "../ops/convert.ts";
 import type { Device } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
+import { contiguousStrides } from "../shape.ts";
 
 /** A backward formula: gradients for each of `node.inputs`. */
 export type Backward = (g: Tensor, node: Node) => (Tensor | null)[];
@@ -29,8 +30,7 @@ function y(node: Node): Tensor {
 }
 /** Whether input `i` receives a gradient (a tensor that requires grad, not a JS number). */
 function needs(node: Node, i: number): boolean {
-  const t = node.inputs[i];
-  return typeof t !== "number" && t.requiresGrad;
+  return node.next[i] !== null;
 }
 
 /** Computes only the gradients that some input needs. */
@@ -79,6 +79,7 @@ const extremeValuesGrad: Backward = (g, n) => {
 
 /** `max(dim)`/`min(dim)`: the gradient to the selected index. */
 const extremeAlongGrad: Backward = (g, n) => {
+  if (x0(n).ndim === 0) return [g];
   const d = arg<number>(n, "dim");
   const idx = arg<boolean>(n, "keepdim")
     ? arg<Tensor>(n, "indices")
@@ -116,12 +117,17 @@ export const derivatives = {
     const [a, b] = n.inputs;
     return only(
       n,
-      () =>
-        typeof b === "number" && b === 0
-          ? ew.mul(g, 0)
-          : ew.mul(g, ew.mul(b, ew.pow(a, typeof b === "number" ? b - 1 : ew.sub(b, 1)))),
-      // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
-      () => ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)), 0, ew.mul(g, ew.mul(y(n), ew.log(a as Tensor)))),
+      () => {
+        if (typeof b === "number") return b === 0 ? ew.mul(g, 0) : ew.mul(g, ew.mul(ew.pow(a, b - 1), b));
+        // d/da a^b = b a^(b-1), taken as 0 where b == 0 (so 0^0 gives 0, not NaN).
+        return ew.where(ew.eq(b, 0), 0, ew.mul(g, ew.mul(b, ew.pow(a, ew.sub(b, 1)))));
+      },
+      () => {
+        // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
+        const raw = ew.mul(g, ew.mul(y(n), typeof a === "number" ? Math.log(a) : ew.log(a)));
+        if (typeof a === "number") return a === 0 ? ew.where(ew.ge(b, 0), 0, raw) : raw;
+        return ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)), 0, raw);
+      },
     );
   },
   maximum: extremeGrad((a, b) => ew.gt(a, b)),
@@ -139,7 +145,21 @@ export const derivatives = {
   },
 
   sum: (g, n) => [mv.expand(keepDims(g, n), x0(n).shape)],
-  prod: (g, n) => [ew.div(ew.mul(keepDims(g, n), keptOutput(n)), x0(n))],
+  prod: (g, n) => {
+    // d prod / d x_i is the product of the others: prod/x_i when the slice has no zero; at a
+    // slice's only zero, the product of its nonzeros; 0 everywhere else.
+    const x = x0(n), dims = arg<number[]>(n, "dims");
+    const isZero = ew.eq(x, 0);
+    const zeros = red.sum(isZero, { dim: dims, keepdim: true });
+    const safe = ew.where(isZero, 1, x);
+    const nonzeroProd = red.prod(safe, { dim: dims, keepdim: true });
+    const others = ew.where(
+      ew.eq(zeros, 0),
+      ew.div(nonzeroProd, safe),
+      ew.where(ew.mul(ew.eq(zeros, 1), isZero), nonzeroProd, 0),
+    );
+    return [ew.mul(keepDims(g, n), others)];
+  },
   amax: extremeValuesGrad,
   amin: extremeValuesGrad,
   max: extremeAlongGrad,
@@ -168,8 +188,20 @@ export const derivatives = {
     const inverse = dims.map((_, i) => dims.indexOf(i));
     return [mv.permute(g, inverse)];
   },
-  index: (g, n) => [ix.embed(g, arg<number[]>(n, "inputShape"), arg<mv.IndexStep[]>(n, "plan"))],
-  embed: (g, n) => [mv.indexWithPlan(g, arg<mv.IndexStep[]>(n, "plan"))],
+  index: (g, n) => {
+    const shape = arg<number[]>(n, "inputShape");
+    return [
+      ix.embed(g, shape, mv.applyPlan(arg<mv.IndexStep[]>(n, "plan"), shape, contiguousStrides(shape), 0)),
+    ];
+  },
+  embed: (g, n) => [ix.asStrided(g, arg<ix.Geometry>(n, "geometry"))],
+  asStrided: (g, n) => [ix.embed(g, arg<number[]>(n, "inputShape"), arg<ix.Geometry>(n, "geometry"))],
+  copySlices: (g, n) => {
+    // The base after writing `src` into its region: the region's gradient goes to src, the rest to the old base.
+    const geometry = arg<ix.Geometry>(n, "geometry");
+    const region = ix.asStrided(g, geometry);
+    return only(n, () => ew.sub(g, ix.embed(region, g.shape, geometry)), () => region);
+  },
   clone: passThrough,
   cat: (g, n) => {
     const d = arg<number>(n, "dim");
@@ -188,10 +220,12 @@ export const derivatives = {
   matmul: (g, n) => {
     const [a, b] = n.inputs as Tensor[];
     return [
-      a.requiresGrad ? matmul(g, mv.transpose(b, -2, -1)) : null,
-      b.requiresGrad ? matmul(mv.transpose(a, -2, -1), g) : null,
+      needs(n, 0) ? matmul(g, mv.transpose(b, -2, -1)) : null,
+      needs(n, 1) ? matmul(mv.transpose(a, -2, -1), g) : null,
     ];
   },
+  // Fused activations of nn/functional.ts: the op saves its derivative as a function of its input.
+  gelu: (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))],
   conv2d: (g, n) =>
     cv.conv2dBackward(
       g,

@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../tensor.ts";
 import { fmtShape } from "../shape.ts";
-import type { Node } from "./node.ts";
+import { Node, versionOf } from "./node.ts";
 import { derivatives } from "./derivatives.ts";
 import { isGradEnabled, setGradEnabled } from "./grad_mode.ts";
 import * as ew from "../ops/elementwise.ts";
@@ -81,9 +81,8 @@ function collect(roots: Tensor[]): Map<Node, number> {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.released) throw new Error(FREED_MESSAGE);
-    for (const input of node.inputs) {
-      if (!(input instanceof Tensor) || !input.requiresGrad || !input.gradFn) continue;
-      const next = input.gradFn;
+    for (const next of node.next) {
+      if (!(next instanceof Node)) continue;
       const count = deps.get(next);
       if (count === undefined) {
         deps.set(next, 1);
@@ -92,6 +91,76 @@ function collect(roots: Tensor[]): Map<Node, number> {
     }
   }
   return deps;
+}
+
+/** Ops whose formulas read no saved values, so later in-place writes to their inputs are harmless. */
+const VALUE_FREE: ReadonlySet<string> = new Set([
+  "add",
+  "sub",
+  "neg",
+  "sign",
+  "floor",
+  "ceil",
+  "round",
+  "sum",
+  "view",
+  "reshape",
+  "squeeze",
+  "unsqueeze",
+  "expand",
+  "transpose",
+  "permute",
+  "index",
+  "embed",
+  "asStrided",
+  "copySlices",
+  "clone",
+  "cat",
+  "gather",
+  "scatterAddInto",
+  "indexSelect",
+  "indexAddInto",
+  "toDType",
+  "toDevice",
+]);
+
+/** Ops whose formulas read only their output's value. */
+const OUTPUT_ONLY: ReadonlySet<string> = new Set([
+  "exp",
+  "sqrt",
+  "rsqrt",
+  "tanh",
+  "sigmoid",
+  "relu",
+  "softmax",
+  "logSoftmax",
+]);
+/** Ops whose formulas read their output's value as well as their inputs'. */
+const OUTPUT_TOO: ReadonlySet<string> = new Set(["pow", "prod", "amax", "amin"]);
+
+/** PyTorch's check that values a formula needs were not overwritten in place after recording. */
+function checkVersions(node: Node): void {
+  if (VALUE_FREE.has(node.op)) return;
+  const stale = (t: Tensor, expected: number, what: string) => {
+    const now = versionOf(t._storage);
+    if (now !== expected) {
+      throw new Error(
+        `backward: one of the variables needed for gradient computation has been modified by an inplace ` +
+          `operation: ${what} of ${node.name} (a ${t.dtype} tensor of shape ${
+            fmtShape(t.shape)
+          }) is at version ` +
+          `${now}; expected version ${expected} instead. Use an out-of-place op (e.g. x.mul(2) instead of x.mul_(2)).`,
+      );
+    }
+  };
+  if (!OUTPUT_ONLY.has(node.op)) {
+    node.inputs.forEach((t, i) => {
+      if (t instanceof Tensor) stale(t, node.versions[i], `input ${i}`);
+    });
+  }
+  if (node.output && (OUTPUT_ONLY.has(node.op) || OUTPUT_TOO.has(node.op))) {
+    stale(node.output, node.outputVersion, "the output");
+  }
 }
 
 function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
@@ -155,20 +224,22 @@ function run(
           out.grad = accumulate(out.grad ?? undefined, createGraph ? g : g.detach());
         }
       }
+      if (g !== undefined) checkVersions(node);
       const inputGrads = g === undefined ? [] : derivatives[node.op as keyof typeof derivatives](g, node);
-      node.inputs.forEach((input, i) => {
-        if (!(input instanceof Tensor) || !input.requiresGrad) return;
+      node.next.forEach((edge, i) => {
+        if (edge === null) return;
+        const input = node.inputs[i] as Tensor;
         let gi = inputGrads[i];
         if (gi) {
           gi = sumToShape(gi, input.shape);
           if (gi.dtype !== input.dtype) gi = toDType(gi, input.dtype);
         }
-        if (input.gradFn) {
-          if (gi) pending.set(input.gradFn, accumulate(pending.get(input.gradFn), gi));
-          const left = deps.get(input.gradFn)! - 1;
-          deps.set(input.gradFn, left);
-          if (left === 0) ready.push(input.gradFn);
-        } else if (gi) deliverToLeaf(input, gi);
+        if (edge instanceof Node) {
+          if (gi) pending.set(edge, accumulate(pending.get(edge), gi));
+          const left = deps.get(edge)! - 1;
+          deps.set(edge, left);
+          if (left === 0) ready.push(edge);
+        } else if (gi) deliverToLeaf(edge, gi);
       });
     }
     if (!retainGraph) { for (const node of visited) node.release(); }

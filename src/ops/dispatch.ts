@@ -86,12 +86,14 @@ export function record(
   return out;
 }
 
-/** A view of `t` (same storage) with its own geometry, recorded as `op`. */
+/** A view of `t` (same storage) with its own geometry; remembers the base it views. */
 export function makeView(
   t: Tensor,
   shape: readonly number[],
   strides: readonly number[],
   offset: number,
 ): Tensor {
-  return new Tensor(t._storage, shape, strides, offset);
+  const v = new Tensor(t._storage, shape, strides, offset);
+  v._base = t._base ?? t;
+  return v;
 }

@@ -49,7 +49,7 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     outDType = "float32";
     compute = "float32";
   }
-  if (x.numel() === 0) return emptyResult(backend, x.shape, outDType);
+  if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, outDType));
   let s = backend.unary(op, storageAs(x, compute));
   if (outDType !== compute) s = backend.cast(s, outDType);
   return record(op, [x], wrap(s, x.shape));
@@ -118,7 +118,10 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (op === "pow" && !isFloating(promoted)) checkIntPow(a, b);
   const compute: ComputeDType = op === "div" ? "float32" : computeDType(promoted);
   const n = numelOf(outShape);
-  if (n === 0) return emptyResult(backend, outShape, outDType);
+  if (n === 0) {
+    const empty = emptyResult(backend, outShape, outDType);
+    return isCmp ? empty : record(op as typeof ARITHMETIC_OPS[number], [a, b], empty);
+  }
   let s = backend.binary(op, operandFor(a, outShape, compute), operandFor(b, outShape, compute), n, compute);
   if (s.dtype !== outDType) s = backend.cast(s, outDType);
   const out = wrap(s, outShape);
@@ -472,7 +475,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   for (const v of [lo, hi]) if (v !== null) dtype = promoteWithScalar(dtype, v);
   const compute = computeDType(dtype);
   const n = x.numel();
-  if (n === 0) return emptyResult(backend, x.shape, dtype);
+  if (n === 0) return record("clamp", [x], emptyResult(backend, x.shape, dtype), { min: lo, max: hi });
   let s = storageAs(x, compute);
   if (lo !== null) s = backend.binary("maximum", s, lo, n, compute);
   if (hi !== null) {
@@ -504,7 +507,7 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   const backend = backendOf("where", condition, a, b);
   const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, shapeOf(a)), shapeOf(b));
   const dtype = resultType(a, b);
-  if (numelOf(shape) === 0) return emptyResult(backend, shape, dtype);
+  if (numelOf(shape) === 0) return record("where", [a, b], emptyResult(backend, shape, dtype), { condition });
   const full = (x: TensorOrScalar, d: DType): Storage => {
     if (!(x instanceof Tensor)) return backend.full(d, numelOf(shape), x);
     const v = new Tensor(x._storage, shape, broadcastStrides(x.shape, x._strides, shape), x._offset);

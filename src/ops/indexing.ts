@@ -25,7 +25,7 @@ function outerInner(shape: readonly number[], dim: number): [number, number] {
   return [numelOf(shape.slice(0, dim)), numelOf(shape.slice(dim + 1))];
 }
 
-/** `x` narrowed to `sizes` on every dim but `dim`. */
+/** `x` narrowed to `sizes` on every dim but `dim` (every dim when `dim` is -1). */
 function narrowOthers(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   let v = x;
   for (let d = 0; d < x.ndim; d++) if (d !== dim && sizes[d] !== x.shape[d]) v = narrow(v, d, 0, sizes[d]);
@@ -66,8 +66,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim("gather", dim, x.ndim);
   checkGatherShapes("gather", x, d, index, "input");
   const backend = backendOf("gather", x, index);
-  if (index.numel() === 0) return emptyResult(backend, index.shape, x.dtype);
   const xs = narrowOthers(x, d, index.shape);
+  if (index.numel() === 0) {
+    return record("gather", [xs], emptyResult(backend, index.shape, x.dtype), { dim: d, index });
+  }
   const [outer, inner] = outerInner(index.shape, d);
   const s = backend.gather(
     contiguousStorage(xs),
@@ -87,7 +89,7 @@ export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: r
   if (numelOf(shape) === 0 || index.numel() === 0) {
     return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
   }
-  const srcs = narrowOthers(src, dim, index.shape);
+  const srcs = narrowOthers(src, -1, index.shape);
   const [outer, inner] = outerInner(index.shape, dim);
   const kernelShape = [...index.shape];
   if (kernelShape.length > 0) kernelShape[dim] = shape[dim];
@@ -103,7 +105,7 @@ export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: r
   let out = wrap(s, kernelShape);
   if (numelOf(kernelShape) !== numelOf(shape)) {
     const plan: IndexStep[] = kernelShape.map((n) => ({ kind: "slice", start: 0, length: n, step: 1 }));
-    out = embed(out, shape, plan);
+    out = embed(out, shape, applyPlan(plan, shape, contiguousStrides(shape), 0));
   }
   return record("scatterAddInto", [srcs], out, { dim, index });
 }
@@ -157,7 +159,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     if (n > 0 && (x.shape[d] ?? 1) === 0) {
       throw new RangeError(`indexSelect: index out of range for dimension ${d} of size 0`);
     }
-    return emptyResult(backend, shape, x.dtype);
+    return record("indexSelect", [x], emptyResult(backend, shape, x.dtype), { dim: d, index });
   }
   const [outer, inner] = outerInner(x.shape, d);
   const s = backend.gather(
@@ -191,15 +193,39 @@ export function indexAddInto(src: Tensor, dim: number, index: Tensor, shape: rea
   return record("indexAddInto", [src], wrap(s, shape), { dim, index });
 }
 
-/** @internal zeros(shape) with `src` written at the view `plan` selects (the gradient of index). */
-export function embed(src: Tensor, shape: readonly number[], plan: IndexStep[]): Tensor {
+/** A view's geometry relative to a contiguous tensor of its base's shape. */
+export interface Geometry {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+}
+
+/**
+ * @internal zeros(shape) with `src` written at `geometry` (the gradient of a view, e.g. index).
+ * Differentiable: its gradient is `asStrided` of the same geometry.
+ */
+export function embed(src: Tensor, shape: readonly number[], geometry: Geometry): Tensor {
   const backend = backendOf("index", src);
   const out = backend.full(src.dtype, numelOf(shape), 0);
-  const v = applyPlan(plan, shape, contiguousStrides(shape), 0);
   if (src.numel() > 0) {
-    backend.copy(src._storage, src._offset, src._strides, out, v.offset, v.strides, v.shape);
+    backend.copy(
+      src._storage,
+      src._offset,
+      src._strides,
+      out,
+      geometry.offset,
+      geometry.strides,
+      geometry.shape,
+    );
   }
-  return record("embed", [src], wrap(out, shape), { plan });
+  return record("embed", [src], wrap(out, shape), { geometry });
+}
+
+/** @internal The view at `geometry` of a contiguous copy of `x` (the adjoint of `embed`). */
+export function asStrided(x: Tensor, geometry: Geometry): Tensor {
+  const base = wrap(contiguousStorage(x), x.shape);
+  const view = new Tensor(base._storage, geometry.shape, geometry.strides, geometry.offset);
+  return record("asStrided", [x], view, { geometry, inputShape: x.shape });
 }
 
 /**
@@ -290,7 +316,8 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   const list = typeof dims === "number" ? [dims] : [...dims];
   let out = x;
-  for (const dim of list) {
+  if (x.ndim === 0) list.forEach((d) => normDim("flip", d, 0));
+  for (const dim of x.ndim === 0 ? [] : list) {
     const d = normDim("flip", dim, x.ndim);
     const n = x.shape[d];
     out = indexSelect(out, d, arange(n - 1, -1, -1, { device: x.device }));

@@ -7,16 +7,30 @@ import { isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import type { Node } from "../autograd/node.ts";
+import { bumpVersion, Node, versionOf } from "../autograd/node.ts";
 import { backendOf, checkAlive, contiguousStorage, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
 
+/** The checks PyTorch makes before writing into `t` in place. */
 function refuseLeaf(op: string, t: Tensor): void {
   checkAlive(op, t);
-  if (t.requiresGrad && t.isLeaf && isGradEnabled()) {
+  if (t.shape.some((size, i) => size > 1 && t._strides[i] === 0)) {
+    throw new Error(
+      `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory ` +
+        `location (it was expanded from shape with stride 0). Please clone() the tensor before performing the operation.`,
+    );
+  }
+  if (!isGradEnabled()) return;
+  if (t.requiresGrad && t.isLeaf && !t._base) {
     throw new Error(
       `${op}: a leaf Variable that requires grad is being used in an in-place operation ` +
         `(wrap the update in torch.noGrad(() => ...) or use an out-of-place op)`,
+    );
+  }
+  if (t._base?.requiresGrad && t._base.isLeaf) {
+    throw new Error(
+      `${op}: a view of a leaf Variable that requires grad is being used in an in-place operation ` +
+        `(wrap the update in torch.noGrad(() => ...))`,
     );
   }
 }
@@ -27,6 +41,7 @@ function writeInto(t: Tensor, value: Tensor): void {
   if (t.numel() === 0) return;
   const src = value.dtype === t.dtype ? value : wrap(storageAs(value, t.dtype), value.shape);
   backend.copy(src._storage, src._offset, src._strides, t._storage, t._offset, t._strides, t.shape);
+  bumpVersion(t._storage);
 }
 
 /**
@@ -48,18 +63,34 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
     );
   }
   const node = result.gradFn;
-  if (node) {
-    const snapshot = new Tensor(contiguousStorage(t.clone().detach()), t.shape);
-    snapshot.gradFn = t.gradFn;
-    snapshot._requiresGrad = t._requiresGrad;
-    node.inputs = node.inputs.map((x) => (x === t ? snapshot : x));
+  const base = t._base;
+  const rebaseView = node !== null && base !== null && isGradEnabled();
+  if (rebaseView && !(base._offset === 0 && base.isContiguous() && base._storage.numel === base.numel())) {
+    throw new Error(
+      `${op}: in-place operations on a view are only recorded by autograd when the viewed tensor is contiguous; ` +
+        `call .contiguous() on it first or compute the result out of place`,
+    );
   }
+  // The new node's formula must see `t`'s value from before the write.
+  node?.inputs.forEach((x, i) => {
+    if (x === t) node.replaceInput(i, new Tensor(contiguousStorage(t.clone().detach()), t.shape));
+  });
   writeInto(t, result);
   if (node) {
     node.output = t;
-    t.gradFn = node as Node;
+    node.outputVersion = versionOf(t._storage);
+    t.gradFn = node;
     t._requiresGrad = true;
   }
+  if (rebaseView && base) {
+    // PyTorch's CopySlices: the base becomes "old base with `result` written into the view's
+    // region", and the view a strided view of the new base.
+    const geometry = { shape: t.shape, strides: t._strides, offset: t._offset };
+    base.gradFn = new Node("copySlices", [base, result], { geometry }, base);
+    base._requiresGrad = true;
+    t.gradFn = new Node("asStrided", [base], { geometry, inputShape: base.shape }, t);
+  }
+  if (!node && result._storage !== t._storage) result.dispose();
   return t;
 }
 

@@ -312,6 +312,7 @@ export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Te
 export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor {
   const { dims, keepdim } = parse("logsumexp", x, dim, opts);
   const xf = isFloating(x.dtype) ? x : x.float();
+  if (xf.numel() === 0) return ew.log(sum(ew.exp(xf), dims, { keepdim }));
   const m = amax(xf.detach(), dims, { keepdim: true });
   // An all -inf (or inf) slice would give inf - inf = NaN; shifting by 0 there is exact.
   const shift = ew.where(ew.eq(ew.abs(m), Infinity), 0, m);
@@ -324,7 +325,7 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
   const d = normDim(op, dim, x.ndim);
   const backend = backendOf(op, x);
   const dtype: DType = isFloating(x.dtype) ? x.dtype : "float32";
-  if (x.numel() === 0) return emptyResult(backend, x.shape, dtype);
+  if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, dtype), { dim: d });
   const last = x.ndim === 0 ? x : transpose(x, d, -1);
   const cols = x.ndim === 0 ? 1 : x.shape[d];
   const s = backend.softmax(storageAs(last, "float32"), x.numel() / cols, cols, op === "logSoftmax");
@@ -373,18 +374,21 @@ export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tens
   if (p === -Infinity) return amin(a, d, o);
   if (p === 1) return sum(a, d, o);
   if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
-  if (p === 0) return sum(ew.ne(x, 0).float(), d, o);
+  // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
+  if (p === 0) return ew.add(sum(ew.ne(x, 0).to(x.dtype), d, o), ew.mul(sum(x, d, o), 0));
   return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
 }
 
 function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
   const { dims, keepdim } = parse(op, x, dim, opts);
-  const asInt = x.dtype === "bool" ? x.int() : ew.ne(x, 0).int();
-  const r = runReduce(op === "all" ? "min" : "max", asInt, dims, keepdim, "int32");
-  if (numelOf(x.shape) === 0 && r.numel() > 0) {
-    return wrap(backendOf(op, x).full("bool", r.numel(), op === "all" ? 1 : 0), r.shape);
+  // PyTorch keeps uint8 for uint8 inputs and gives bool otherwise.
+  const outDType: DType = x.dtype === "uint8" ? "uint8" : "bool";
+  if (x.numel() === 0) {
+    const shape = reducedShape(x.shape, dims, keepdim);
+    return wrap(backendOf(op, x).full(outDType, numelOf(shape), op === "all" ? 1 : 0), shape);
   }
-  return finish(r, "bool");
+  const asInt = x.dtype === "bool" ? x.int() : ew.ne(x, 0).int();
+  return finish(runReduce(op === "all" ? "min" : "max", asInt, dims, keepdim, "int32"), outDType);
 }
 
 /**
@@ -422,7 +426,7 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   const d = normDim("cumsum", dim, x.ndim);
   const backend = backendOf("cumsum", x);
   const dtype = accumulateDType("cumsum", x);
-  if (x.numel() === 0) return emptyResult(backend, x.shape, dtype);
+  if (x.numel() === 0) return record("cumsum", [x], emptyResult(backend, x.shape, dtype), { dim: d });
   const len = x.ndim === 0 ? 1 : x.shape[d];
   const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
   const s = backend.cumsum(storageAs(x, computeDType(dtype)), outer, len, inner);
