@@ -1,6 +1,6 @@
 /**
- * edgetorch: PyTorch's programming model for Deno and Bun. Tensors with autograd on a SIMD
- * WebAssembly CPU backend.
+ * edgetorch: PyTorch's programming model for Deno and Bun: tensors with autograd on a SIMD
+ * WebAssembly CPU backend, `nn`, `optim`, data loading (`data`) and safetensors save/load.
  *
  * @example
  * ```ts
@@ -134,3 +134,7 @@ export {
   type Size2,
 } from "./src/ops/conv.ts";
 export { F, functional } from "./src/nn/mod.ts";
+export * as nn from "./src/nn/mod.ts";
+export * as optim from "./src/optim/mod.ts";
+export * as data from "./src/data/mod.ts";
+export { load, loadBytes, save, saveBytes } from "./src/io/mod.ts";
