@@ -301,7 +301,7 @@ function assemble(entries: Entry[], raws: Uint8Array[], metadata: [string, strin
   return out;
 }
 
-function prepare(op: string, state: StateValue, opts: SaveOptions) {
+function prepare(op: string, state: object, opts: SaveOptions) {
   const { entries, tree } = flattenState(op, state);
   const metadata = checkMetadata(op, opts.metadata, tree);
   if (tree !== null) metadata.push([TREE_METADATA_KEY, tree]);
@@ -325,7 +325,7 @@ function storageOf(t: Tensor): Storage {
  * console.log(sd["linear.weight"].shape); // [2, 3]
  * ```
  */
-export function saveBytes(state: StateValue, opts: SaveOptions = {}): Uint8Array {
+export function saveBytes(state: object, opts: SaveOptions = {}): Uint8Array {
   const { entries, metadata } = prepare("saveBytes", state, opts);
   const raws = entries.map((e) => {
     if (e.tensor.device !== "cpu") {
@@ -349,7 +349,7 @@ export function saveBytes(state: StateValue, opts: SaveOptions = {}): Uint8Array
  * console.log(bytes.length % 8); // 0
  * ```
  */
-export async function saveBytesAsync(state: StateValue, opts: SaveOptions = {}): Promise<Uint8Array> {
+export async function saveBytesAsync(state: object, opts: SaveOptions = {}): Promise<Uint8Array> {
   const { entries, metadata } = prepare("saveBytesAsync", state, opts);
   const raws: Uint8Array[] = [];
   for (const e of entries) raws.push(rawBytes(await backendFor(e.tensor.device).read(storageOf(e.tensor))));
@@ -369,7 +369,7 @@ export async function saveBytesAsync(state: StateValue, opts: SaveOptions = {}):
  * console.log(sd.w.toArray()); // [1, 2, 3]
  * ```
  */
-export async function save(state: StateValue, path: PathLike, opts: SaveOptions = {}): Promise<void> {
+export async function save(state: object, path: PathLike, opts: SaveOptions = {}): Promise<void> {
   const bytes = await saveBytesAsync(state, opts);
   await writeFileBytes("save", path, bytes);
 }
@@ -501,16 +501,12 @@ function readHeader(
       );
     }
     const size = DTYPE_SIZE[dtype as SafetensorsDType];
-    let nbytes = size;
-    for (const d of shape as number[]) {
-      nbytes *= d;
-      if (nbytes > dataLen) break;
-    }
-    if ((shape as number[]).includes(0)) nbytes = 0;
+    let nbytes = (shape as number[]).includes(0) ? 0 : size;
+    for (const d of shape as number[]) nbytes = Math.min(nbytes * d, 2 ** 60);
     if (nbytes !== end - begin) {
       fail(
         `${t}: shape ${fmtShape(shape as number[])} of ${dtype} needs ${
-          nbytes > dataLen ? `more than ${dataLen}` : nbytes
+          nbytes > Number.MAX_SAFE_INTEGER ? "more than 2^53" : nbytes
         } bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
       );
     }
