@@ -1,12 +1,21 @@
 /**
- * `F`: functional forms of layers and losses.
+ * `F`: functional forms of layers and losses (PyTorch's `torch.nn.functional`).
  * @module
  */
 import { Tensor } from "../tensor.ts";
 import { fmtShape } from "../shape.ts";
 import { isFloating } from "../dtype.ts";
 import * as ew from "../ops/elementwise.ts";
-import { mean, sum } from "../ops/reduce.ts";
+import * as red from "../ops/reduce.ts";
+import * as mv from "../ops/movement.ts";
+import { gather, indexSelect } from "../ops/indexing.ts";
+import { matmul } from "../ops/matmul.ts";
+import { record } from "../ops/dispatch.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import { rand } from "../creation.ts";
+
+export { oneHot } from "../ops/indexing.ts";
+export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
 
 /** How a loss reduces its per-element values. */
 export type Reduction = "mean" | "sum" | "none";
@@ -16,12 +25,811 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (Array.isArray(v)) return "an array";
+  if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`;
+  return typeof v;
+}
+
+function checkTensor(op: string, name: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
+function checkFloat(op: string, name: string, x: unknown): Tensor {
+  const t = checkTensor(op, name, x);
+  if (!isFloating(t.dtype)) {
+    throw new TypeError(
+      `${op}: expected ${name} to be a floating point tensor, got ${t.dtype} (convert it with .float())`,
+    );
+  }
+  return t;
+}
+
+/** `x` itself when floating, else converted to float32 (as the elementwise math ops do). */
+function asFloat(op: string, x: unknown): Tensor {
+  const t = checkTensor(op, "input", x);
+  return isFloating(t.dtype) ? t : t.float();
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
 /** Applies `reduction` to per-element losses. */
 export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mean"): Tensor {
-  if (reduction === "mean") return mean(loss);
-  if (reduction === "sum") return sum(loss);
+  if (reduction === "mean") return red.mean(loss);
+  if (reduction === "sum") return red.sum(loss);
   if (reduction === "none") return loss;
   throw new TypeError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
+}
+
+function checkReduction(
+  op: string,
+  reduction: unknown,
+  allowed: readonly string[] = ["mean", "sum", "none"],
+): void {
+  if (reduction !== undefined && !allowed.includes(reduction as string)) {
+    throw new TypeError(
+      `${op}: reduction must be ${allowed.map((r) => `"${r}"`).join(", ")}, got ${JSON.stringify(reduction)}`,
+    );
+  }
+}
+
+/** Records `out = forward(x)` (computed without a graph) as one op whose derivative is `derivative(x)`. */
+function fusedUnary(
+  op: "gelu",
+  x: Tensor,
+  forward: (x: Tensor) => Tensor,
+  derivative: (x: Tensor) => Tensor,
+): Tensor {
+  const out = noGrad(() => forward(x));
+  return record(op, [x], out, { derivative });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activations
+
+/**
+ * `max(x, 0)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.relu(torch.tensor([-1, 2])).toArray(); // [0, 2]
+ * ```
+ */
+export function relu(x: Tensor): Tensor {
+  return ew.relu(checkTensor("relu", "input", x));
+}
+
+/**
+ * `x` where positive, `negativeSlope * x` elsewhere.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.leakyRelu(torch.tensor([-1.0, 2.0]), 0.1).toArray(); // [-0.1, 2]
+ * ```
+ */
+export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+  const x = asFloat("leakyRelu", input);
+  return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
+}
+
+/**
+ * Logistic sigmoid.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.sigmoid(torch.tensor([0.0])).toArray(); // [0.5]
+ * ```
+ */
+export function sigmoid(x: Tensor): Tensor {
+  return ew.sigmoid(checkTensor("sigmoid", "input", x));
+}
+
+/**
+ * Hyperbolic tangent.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.tanh(torch.tensor([0.0])).toArray(); // [0]
+ * ```
+ */
+export function tanh(x: Tensor): Tensor {
+  return ew.tanh(checkTensor("tanh", "input", x));
+}
+
+/** Options of `gelu`. */
+export interface GeluOptions {
+  /** `"none"` (default): the exact erf form; `"tanh"`: the tanh approximation. */
+  approximate?: "none" | "tanh";
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * The standard normal CDF `Φ(x) = erfc(-x/√2)/2`, from elementwise ops. erfc uses the Chebyshev
+ * fit of Numerical Recipes (relative error below 1.2e-7 everywhere, tails included).
+ */
+function normalCdf(x: Tensor): Tensor {
+  // |x| written with where, so that its derivative at 0 is 1 and the gradient there is right.
+  const z = ew.mul(ew.where(ew.ge(x, 0), x, ew.neg(x)), SQRT1_2);
+  const t = ew.div(1, ew.add(ew.mul(z, 0.5), 1));
+  const c = [
+    -1.26551223,
+    1.00002368,
+    0.37409196,
+    0.09678418,
+    -0.18628806,
+    0.27886807,
+    -1.13520398,
+    1.48851587,
+    -0.82215223,
+    0.17087277,
+  ];
+  let poly: Tensor = ew.mul(t, c[9]);
+  for (let i = 8; i >= 1; i--) poly = ew.mul(t, ew.add(poly, c[i]));
+  const half = ew.mul(ew.mul(t, ew.exp(ew.sub(ew.add(poly, c[0]), ew.mul(z, z)))), 0.5); // erfc(z) / 2
+  return ew.where(ew.lt(x, 0), half, ew.sub(1, half));
+}
+
+function geluExact(x: Tensor): Tensor {
+  return ew.mul(x, normalCdf(x));
+}
+
+function geluExactDerivative(x: Tensor): Tensor {
+  const pdf = ew.mul(ew.exp(ew.mul(ew.mul(x, x), -0.5)), INV_SQRT_2PI);
+  return ew.add(normalCdf(x), ew.mul(x, pdf));
+}
+
+/**
+ * Gaussian error linear unit: `x·Φ(x)` (the exact form, PyTorch's default), or with
+ * `approximate: "tanh"` `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.gelu(torch.tensor([1.0])).item(); // 0.8413447
+ * F.gelu(torch.tensor([1.0]), { approximate: "tanh" }).item(); // 0.8411920
+ * ```
+ */
+export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
+  const x = asFloat("gelu", input);
+  const approximate = opts.approximate ?? "none";
+  if (approximate === "tanh") {
+    const inner = ew.mul(ew.add(x, ew.mul(ew.mul(ew.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return ew.mul(ew.mul(x, 0.5), ew.add(ew.tanh(inner), 1));
+  }
+  if (approximate !== "none") {
+    throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
+  }
+  return fusedUnary("gelu", x, geluExact, geluExactDerivative);
+}
+
+/**
+ * SiLU (swish): `x·sigmoid(x)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.silu(torch.tensor([0.0, 1.0])).toArray(); // [0, 0.7310586]
+ * ```
+ */
+export function silu(input: Tensor): Tensor {
+  const x = asFloat("silu", input);
+  return ew.mul(x, ew.sigmoid(x));
+}
+
+/** PyTorch's legacy choice of softmax dim when none is given. */
+export function implicitSoftmaxDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+/**
+ * Softmax along `dim`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.softmax(torch.tensor([[0.0, 0.0]]), 1).toArray(); // [[0.5, 0.5]]
+ * ```
+ */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return red.softmax(checkTensor("softmax", "input", x), dim);
+}
+
+/**
+ * Log-softmax along `dim`, computed stably.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.logSoftmax(torch.tensor([0.0, 0.0]), 0).toArray(); // [-0.6931472, -0.6931472]
+ * ```
+ */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return red.logSoftmax(checkTensor("logSoftmax", "input", x), dim);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dropout, linear, normalization, embedding
+
+/** Options of `dropout`. */
+export interface DropoutOptions {
+  /** Probability of zeroing an element (default 0.5). */
+  p?: number;
+  /** Dropout is applied only when true (default true; pass `module.training`). */
+  training?: boolean;
+}
+
+/**
+ * Inverted dropout: zeroes each element with probability `p` and scales the rest by `1/(1-p)`;
+ * the identity when `training` is false. `dropout(x, 0.2, false)` or `dropout(x, { p, training })`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * const y = F.dropout(torch.ones(1000), 0.5);
+ * console.log(y.sum().item()); // about 1000: kept elements are 2
+ * F.dropout(torch.ones(3), { p: 0.5, training: false }).toArray(); // [1, 1, 1]
+ * ```
+ */
+export function dropout(x: Tensor, p: number | DropoutOptions = 0.5, training = true): Tensor {
+  const o = typeof p === "number" ? { p, training } : { p: p.p ?? 0.5, training: p.training ?? true };
+  checkTensor("dropout", "input", x);
+  if (typeof o.p !== "number" || !(o.p >= 0 && o.p <= 1)) {
+    throw new RangeError(`dropout: dropout probability has to be between 0 and 1, but got ${o.p}`);
+  }
+  if (!o.training || o.p === 0) return x;
+  if (o.p === 1) return ew.mul(x, 0);
+  const keep = ew.ge(rand([...x.shape], { device: x.device }), o.p);
+  return ew.mul(x, ew.mul(keep.to(isFloating(x.dtype) ? x.dtype : "float32"), 1 / (1 - o.p)));
+}
+
+/**
+ * `x @ weight.T + bias` with `weight` of shape `[out, in]` (the matmul reads the transpose in
+ * place, without a copy).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * const w = torch.tensor([[1, 0], [0, 2], [1, 1]], { dtype: "float32" });
+ * F.linear(torch.tensor([[1.0, 2.0]]), w, torch.tensor([0.5, 0.5, 0.5])).toArray(); // [[1.5, 4.5, 3.5]]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor("linear", "input", x);
+  checkTensor("linear", "weight", weight);
+  if (weight.ndim !== 2 && weight.ndim !== 1) {
+    throw new RangeError(
+      `linear: weight must be 2-D [out_features, in_features], got shape ${fmtShape(weight.shape)}`,
+    );
+  }
+  const inFeatures = weight.shape[weight.ndim - 1];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new RangeError(
+      `linear: input's last dimension must be in_features=${inFeatures} (weight ${
+        fmtShape(weight.shape)
+      }), ` +
+        `got input of shape ${fmtShape(x.shape)}`,
+    );
+  }
+  let out = weight.ndim === 2 ? matmul(x, mv.t(weight)) : matmul(x, weight);
+  if (bias !== null && bias !== undefined) out = ew.add(out, checkTensor("linear", "bias", bias));
+  return out;
+}
+
+/** Options of `layerNorm`. */
+export interface LayerNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Normalizes over the trailing dims given by `normalizedShape` (biased variance), then applies
+ * the optional elementwise `weight` and `bias`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.layerNorm(torch.tensor([[1, 3]], { dtype: "float32" }), [2]).toArray(); // [[-0.999995, 0.999995]]
+ * ```
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  opts: LayerNormOptions = {},
+): Tensor {
+  checkFloat("layerNorm", "input", x);
+  const ns = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+  const k = ns.length;
+  if (k === 0 || x.ndim < k || !sameShape(x.shape.slice(x.ndim - k), ns)) {
+    throw new RangeError(
+      `layerNorm: given normalized_shape=${fmtShape(ns)}, expected input with shape [*, ${ns.join(", ")}], ` +
+        `but got input of size ${fmtShape(x.shape)}`,
+    );
+  }
+  const eps = opts.eps ?? 1e-5;
+  const dims = ns.map((_, i) => x.ndim - k + i);
+  const mean = red.mean(x, dims, { keepdim: true });
+  const xc = ew.sub(x, mean);
+  const variance = red.mean(ew.mul(xc, xc), dims, { keepdim: true });
+  let out = ew.mul(xc, ew.rsqrt(ew.add(variance, eps)));
+  for (const [name, p] of [["weight", opts.weight], ["bias", opts.bias]] as const) {
+    if (p === null || p === undefined) continue;
+    checkTensor("layerNorm", name, p);
+    if (!sameShape(p.shape, ns)) {
+      throw new RangeError(
+        `layerNorm: ${name} must have shape ${fmtShape(ns)} (normalized_shape), got ${fmtShape(p.shape)}`,
+      );
+    }
+    out = name === "weight" ? ew.mul(out, p) : ew.add(out, p);
+  }
+  return out;
+}
+
+/** Options of `batchNorm`. */
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Use batch statistics and update the running ones (default false: use the running ones). */
+  training?: boolean;
+  /** Weight of the new batch statistics in the running averages (default 0.1). */
+  momentum?: number;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Batch normalization over dim 1 (the channels) of `[N, C, ...]` input. In training it
+ * normalizes with the batch's mean and biased variance and updates `runningMean`/`runningVar`
+ * in place (with the unbiased variance); otherwise it uses the running statistics.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * const rm = torch.zeros(2), rv = torch.ones(2);
+ * const x = torch.tensor([[1, 2], [3, 6]], { dtype: "float32" });
+ * const y = F.batchNorm(x, rm, rv, { training: true });
+ * console.log(y.toArray()); // [[-1, -1], [1, 1]] (approximately)
+ * console.log(rm.toArray()); // [0.2, 0.4]
+ * ```
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  opts: BatchNormOptions = {},
+): Tensor {
+  checkFloat("batchNorm", "input", x);
+  const { training = false, momentum = 0.1, eps = 1e-5 } = opts;
+  if (x.ndim < 2) {
+    throw new RangeError(
+      `batchNorm: expected input of at least 2 dims [N, C, ...], got shape ${fmtShape(x.shape)}`,
+    );
+  }
+  const c = x.shape[1];
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  for (
+    const [name, p] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", opts.weight], [
+      "bias",
+      opts.bias,
+    ]] as const
+  ) {
+    if (p === null || p === undefined) continue;
+    checkTensor("batchNorm", name, p);
+    if (p.numel() !== c) {
+      throw new RangeError(
+        `batchNorm: ${name} should contain ${c} elements (one per channel), got shape ${fmtShape(p.shape)}`,
+      );
+    }
+  }
+  let out: Tensor;
+  if (training) {
+    const n = x.numel() / c;
+    if (n <= 1) {
+      throw new RangeError(
+        `batchNorm: expected more than 1 value per channel when training, got input size ${
+          fmtShape(x.shape)
+        }`,
+      );
+    }
+    const mean = red.mean(x, dims, { keepdim: true });
+    const xc = ew.sub(x, mean);
+    const variance = red.mean(ew.mul(xc, xc), dims, { keepdim: true });
+    out = ew.mul(xc, ew.rsqrt(ew.add(variance, eps)));
+    noGrad(() => {
+      if (runningMean) {
+        runningMean.mul_(1 - momentum).add_(mv.reshape(mean.detach(), runningMean.shape).mul(momentum));
+      }
+      if (runningVar) {
+        const unbiased = mv.reshape(variance.detach(), runningVar.shape).mul(momentum * n / (n - 1));
+        runningVar.mul_(1 - momentum).add_(unbiased);
+      }
+    });
+  } else {
+    if (!runningMean || !runningVar) {
+      throw new Error("batchNorm: runningMean and runningVar are required when training is false");
+    }
+    out = ew.mul(
+      ew.sub(x, mv.reshape(runningMean, bshape)),
+      ew.rsqrt(ew.add(mv.reshape(runningVar, bshape), eps)),
+    );
+  }
+  if (opts.weight) out = ew.mul(out, mv.reshape(opts.weight, bshape));
+  if (opts.bias) out = ew.add(out, mv.reshape(opts.bias, bshape));
+  return out;
+}
+
+/** Options of `embedding`. */
+export interface EmbeddingOptions {
+  /** Row whose gradient is always zero (its lookups still return its value). Negative counts from the end. */
+  paddingIdx?: number | null;
+}
+
+function checkIndices(op: string, input: Tensor, n: number, what: string, allow?: number): void {
+  if (input.device !== "cpu" || input.numel() === 0) return;
+  const values = input.data();
+  for (const v of values) {
+    if ((v < 0 || v >= n) && v !== allow) {
+      throw new RangeError(
+        `${op}: index ${v} is out of range for ${what} (expected values in [0, ${n - 1}])`,
+      );
+    }
+  }
+}
+
+/**
+ * Looks up rows of `weight` (`[num, dim]`) for the int32 indices in `input`: the result has
+ * shape `[...input.shape, dim]`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * const w = torch.tensor([[0, 0], [1, 2], [3, 4]], { dtype: "float32" });
+ * F.embedding(torch.tensor([2, 1]), w).toArray(); // [[3, 4], [1, 2]]
+ * ```
+ */
+export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+  checkTensor("embedding", "input", input);
+  checkTensor("embedding", "weight", weight);
+  if (input.dtype !== "int32" && input.dtype !== "uint8") {
+    throw new TypeError(
+      `embedding: expected indices as an int32 tensor, got ${input.dtype} (convert them with .int() or .long())`,
+    );
+  }
+  if (weight.ndim !== 2) {
+    throw new RangeError(
+      `embedding: weight must be 2-D [num_embeddings, embedding_dim], got ${fmtShape(weight.shape)}`,
+    );
+  }
+  const [num, dim] = weight.shape;
+  checkIndices("embedding", input, num, `an embedding table of ${num} rows`);
+  let out = mv.reshape(indexSelect(weight, 0, mv.reshape(input, [-1])), [...input.shape, dim]);
+  const pi = opts.paddingIdx;
+  if (pi !== null && pi !== undefined && out.requiresGrad) {
+    const idx = pi < 0 ? pi + num : pi;
+    const keep = mv.unsqueeze(ew.ne(input, idx), -1);
+    out = ew.where(keep, out, out.detach());
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Losses
+
+/**
+ * Checks a pointwise loss's operands and returns the target in the input's dtype: the input must
+ * be floating point; an integer or bool target is converted (JavaScript has no `1.0` literal, so
+ * `torch.tensor([1, 0])` is int32); the shapes must be equal.
+ */
+function pointwiseTarget(op: string, input: unknown, target: unknown): Tensor {
+  const x = checkFloat(op, "input", input);
+  const t = checkTensor(op, "target", target);
+  if (!sameShape(x.shape, t.shape)) {
+    throw new RangeError(
+      `${op}: target shape ${fmtShape(t.shape)} does not match input shape ${fmtShape(x.shape)}. ` +
+        `They must be equal (PyTorch would broadcast them with a warning, which is almost always a bug): ` +
+        `reshape one of them, e.g. target.view(${fmtShape(x.shape)})`,
+    );
+  }
+  return isFloating(t.dtype) ? t : t.to(x.dtype);
+}
+
+/**
+ * Mean squared error `(input - target)²`, reduced.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.mseLoss(torch.tensor([1.5, 2.5]), torch.tensor([1.5, 4.5])).item(); // 2
+ * ```
+ */
+export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  checkReduction("mseLoss", opts.reduction);
+  target = pointwiseTarget("mseLoss", input, target);
+  const d = ew.sub(input, target);
+  return reduceLoss("mseLoss", ew.mul(d, d), opts.reduction);
+}
+
+/**
+ * Mean absolute error `|input - target|`, reduced.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.l1Loss(torch.tensor([1.5, 2.5]), torch.tensor([0.5, 4.5])).item(); // 1.5
+ * ```
+ */
+export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  checkReduction("l1Loss", opts.reduction);
+  target = pointwiseTarget("l1Loss", input, target);
+  return reduceLoss("l1Loss", ew.abs(ew.sub(input, target)), opts.reduction);
+}
+
+/** Options of `smoothL1Loss`. */
+export interface SmoothL1Options extends LossOptions {
+  /** Where the loss turns from quadratic to linear (default 1; 0 gives the L1 loss). */
+  beta?: number;
+}
+
+/**
+ * Smooth L1: `0.5·d²/beta` where `|d| < beta`, else `|d| - 0.5·beta`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.smoothL1Loss(torch.tensor([0.5, 3.0]), torch.tensor([0.0, 0.0])).item(); // 1.3125
+ * ```
+ */
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
+  checkReduction("smoothL1Loss", opts.reduction);
+  target = pointwiseTarget("smoothL1Loss", input, target);
+  const beta = opts.beta ?? 1;
+  if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
+  const d = ew.sub(input, target);
+  const a = ew.abs(d);
+  if (beta === 0) return reduceLoss("smoothL1Loss", a, opts.reduction);
+  const loss = ew.where(ew.lt(a, beta), ew.mul(ew.mul(d, d), 0.5 / beta), ew.sub(a, 0.5 * beta));
+  return reduceLoss("smoothL1Loss", loss, opts.reduction);
+}
+
+/** Options of `huberLoss`. */
+export interface HuberOptions extends LossOptions {
+  /** Where the loss turns from quadratic to linear (default 1, must be positive). */
+  delta?: number;
+}
+
+/**
+ * Huber loss: `0.5·d²` where `|d| < delta`, else `delta·(|d| - 0.5·delta)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.huberLoss(torch.tensor([0.5, 3.0]), torch.tensor([0.0, 0.0]), { delta: 2 }).item(); // 2.0625
+ * ```
+ */
+export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
+  checkReduction("huberLoss", opts.reduction);
+  target = pointwiseTarget("huberLoss", input, target);
+  const delta = opts.delta ?? 1;
+  if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
+  const d = ew.sub(input, target);
+  const a = ew.abs(d);
+  const loss = ew.where(ew.lt(a, delta), ew.mul(ew.mul(d, d), 0.5), ew.mul(ew.sub(a, 0.5 * delta), delta));
+  return reduceLoss("huberLoss", loss, opts.reduction);
+}
+
+/** Options of `nllLoss`. */
+export interface NLLLossOptions extends LossOptions {
+  /** A weight per class (1-D, C elements). */
+  weight?: Tensor | null;
+  /** Targets equal to this contribute nothing, not even to the mean's denominator (default -100). */
+  ignoreIndex?: number;
+}
+
+/** Options of `crossEntropy`. */
+export interface CrossEntropyOptions extends NLLLossOptions {
+  /** Mixes the target with the uniform distribution: `(1 - s)·target + s/C` (default 0). */
+  labelSmoothing?: number;
+}
+
+interface NllParts {
+  /** Per-sample losses, shaped like the target. */
+  loss: Tensor;
+  /** Per-sample weight (0 where ignored), shaped like the target. */
+  weights: Tensor;
+  /** True where the target is not ignoreIndex, shaped like the target. */
+  valid: Tensor;
+}
+
+/** Validates `input` (`[C]`, `[N, C]` or `[N, C, d1, ...]`) against class-index `target`. */
+function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): void {
+  const c = input.ndim === 1 ? input.shape[0] : input.shape[1];
+  const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+  if (target.dtype !== "int32" && target.dtype !== "uint8") {
+    throw new TypeError(
+      `${op}: expected target to hold class indices as an int32 tensor of shape ${fmtShape(expected)}, got ${
+        describe(target)
+      }` + (isFloating(target.dtype) ? " (convert indices with .long())" : ""),
+    );
+  }
+  if (!sameShape(target.shape, expected)) {
+    throw new RangeError(
+      `${op}: expected target of shape ${fmtShape(expected)} for input of shape ${fmtShape(input.shape)} ` +
+        `(${c} classes along dim ${input.ndim === 1 ? 0 : 1}), got target of shape ${fmtShape(target.shape)}`,
+    );
+  }
+  if (target.device !== "cpu" || target.numel() === 0) return;
+  for (const v of target.data()) {
+    if ((v < 0 || v >= c) && v !== ignoreIndex) {
+      throw new RangeError(
+        `${op}: target class ${v} is out of range for input of shape ${
+          fmtShape(input.shape)
+        } with ${c} classes ` +
+          `(expected values in [0, ${c - 1}], or ignoreIndex ${ignoreIndex})`,
+      );
+    }
+  }
+}
+
+function checkWeight(op: string, weight: Tensor | null | undefined, c: number): Tensor | null {
+  if (weight === null || weight === undefined) return null;
+  checkTensor(op, "weight", weight);
+  if (weight.ndim !== 1 || weight.shape[0] !== c) {
+    throw new RangeError(
+      `${op}: weight should be a 1-D tensor with one entry per class (${c}), got shape ${
+        fmtShape(weight.shape)
+      }`,
+    );
+  }
+  return isFloating(weight.dtype) ? weight : weight.float();
+}
+
+/** Per-sample negative log likelihoods of `logp` at class-index `target` (already validated). */
+function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number): NllParts {
+  const c = logp.ndim === 1 ? logp.shape[0] : logp.shape[1];
+  let rows = logp;
+  if (logp.ndim === 1) rows = mv.unsqueeze(logp, 0);
+  else if (logp.ndim > 2) rows = mv.permute(logp, [0, ...logp.shape.slice(2).map((_, i) => i + 2), 1]);
+  rows = mv.reshape(rows, [-1, c]);
+  const t = mv.reshape(target.dtype === "int32" ? target : target.int(), [-1]);
+  const valid = ew.ne(t, ignoreIndex);
+  const safe = ew.where(valid, t, 0);
+  const picked = mv.reshape(gather(rows, 1, mv.unsqueeze(safe, 1)), [-1]);
+  const validF = valid.to(logp.dtype);
+  const weights = weight ? ew.mul(indexSelect(weight, 0, safe), validF) : validF;
+  const shape = target.shape;
+  return {
+    loss: mv.reshape(ew.neg(ew.mul(picked, weights)), shape),
+    weights: mv.reshape(weights, shape),
+    valid: mv.reshape(valid, shape),
+  };
+}
+
+/**
+ * `total / sum(weights)` with the denominator taken as a constant (PyTorch gives the class
+ * weights no gradient). When every target is ignored the value is NaN (0/0, as PyTorch) but the
+ * gradient stays 0 rather than NaN.
+ */
+function weightedMean(total: Tensor, weights: Tensor): Tensor {
+  const denom = red.sum(weights.detach());
+  const empty = ew.eq(denom, 0);
+  return ew.add(ew.div(total, ew.where(empty, 1, denom)), ew.where(empty, NaN, 0));
+}
+
+function reduceNll(parts: NllParts, reduction: Reduction): Tensor {
+  if (reduction === "none") return parts.loss;
+  if (reduction === "sum") return red.sum(parts.loss);
+  return weightedMean(red.sum(parts.loss), parts.weights);
+}
+
+function checkClassInput(op: string, input: unknown): Tensor {
+  const x = checkFloat(op, "input", input);
+  if (x.ndim === 0) {
+    throw new RangeError(
+      `${op}: expected input of shape [C], [N, C] or [N, C, d1, ...] (class scores), got a 0-d tensor`,
+    );
+  }
+  return x;
+}
+
+/**
+ * Negative log likelihood of log-probabilities `input` (`[N, C]`, `[C]` or `[N, C, d1, ...]`) at
+ * the int32 class indices `target` (`[N]`, `[]` or `[N, d1, ...]`), with optional class `weight`
+ * and `ignoreIndex`. The mean divides by the summed weights of the non-ignored targets.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * const logp = torch.tensor([[-0.5, -1.0], [-2.0, -0.1]]);
+ * F.nllLoss(logp, torch.tensor([0, 1])).item(); // 0.3
+ * ```
+ */
+export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
+  checkReduction("nllLoss", opts.reduction);
+  const x = checkClassInput("nllLoss", input);
+  checkTensor("nllLoss", "target", target);
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  checkClassTarget("nllLoss", x, target, ignoreIndex);
+  const weight = checkWeight("nllLoss", opts.weight, x.ndim === 1 ? x.shape[0] : x.shape[1]);
+  return reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean");
+}
+
+/**
+ * Cross entropy of unnormalized scores `input` (`[N, C]`, `[C]` or `[N, C, d1, ...]`), computed
+ * stably through `logSoftmax`. `target` is either int32 class indices (`[N]`, `[]` or
+ * `[N, d1, ...]`; with `weight`, `ignoreIndex` and `labelSmoothing`) or class probabilities of
+ * the input's shape (a float tensor).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * const logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]]);
+ * F.crossEntropy(logits, torch.tensor([0, 2])).item(); // 0.1755
+ * F.crossEntropy(logits, torch.tensor([0, 2]), { labelSmoothing: 0.1 }).item(); // 0.3455
+ * ```
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const op = "crossEntropy";
+  checkReduction(op, opts.reduction);
+  const x = checkClassInput(op, input);
+  checkTensor(op, "target", target);
+  const reduction = opts.reduction ?? "mean";
+  const ls = opts.labelSmoothing ?? 0;
+  if (typeof ls !== "number" || !(ls >= 0 && ls <= 1)) {
+    throw new RangeError(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${ls}`);
+  }
+  const classDim = x.ndim === 1 ? 0 : 1;
+  const c = x.shape[classDim];
+  const weight = checkWeight(op, opts.weight, c);
+  const wShape = x.shape.map((s, i) => (i === classDim ? s : 1));
+  if (isFloating(target.dtype)) {
+    // Class probabilities.
+    if (!sameShape(target.shape, x.shape)) {
+      throw new RangeError(
+        `${op}: a floating point target holds class probabilities and must have the input's shape ` +
+          `${fmtShape(x.shape)}, got ${fmtShape(target.shape)}. For class indices pass an int32 tensor ` +
+          `(convert with .long())`,
+      );
+    }
+    if (opts.ignoreIndex !== undefined && opts.ignoreIndex >= 0) {
+      throw new TypeError(
+        `${op}: ignoreIndex is not supported for floating point (class probability) targets`,
+      );
+    }
+    const logp = red.logSoftmax(x, classDim);
+    const t = ls > 0 ? ew.add(ew.mul(target, 1 - ls), ls / c) : target;
+    let prod = ew.mul(logp, t);
+    if (weight) prod = ew.mul(prod, mv.reshape(weight, wShape));
+    const loss = ew.neg(red.sum(prod, classDim));
+    if (reduction === "none") return loss;
+    if (reduction === "sum") return red.sum(loss);
+    return ew.div(red.sum(loss), x.numel() / c);
+  }
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  checkClassTarget(op, x, target, ignoreIndex);
+  const logp = red.logSoftmax(x, classDim);
+  const parts = nllParts(logp, target, weight, ignoreIndex);
+  const nll = reduceNll(parts, reduction);
+  if (ls === 0) return nll;
+  let smooth = weight ? red.sum(ew.mul(logp, mv.reshape(weight, wShape)), classDim) : red.sum(logp, classDim);
+  smooth = ew.where(parts.valid, ew.neg(smooth), 0);
+  let ret: Tensor;
+  if (reduction === "none") ret = smooth;
+  else if (reduction === "sum") ret = red.sum(smooth);
+  else ret = weightedMean(red.sum(smooth), parts.weights);
+  return ew.add(ew.mul(nll, 1 - ls), ew.mul(ret, ls / c));
 }
 
 /**
@@ -38,11 +846,12 @@ export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mea
 export function binaryCrossEntropy(
   input: Tensor,
   target: Tensor | number,
-  opts: LossOptions & { weight?: Tensor } = {},
+  opts: LossOptions & { weight?: Tensor | null } = {},
 ): Tensor {
   if (!(input instanceof Tensor) || !isFloating(input.dtype)) {
     throw new TypeError("binaryCrossEntropy: input must be a floating point tensor of probabilities");
   }
+  checkReduction("binaryCrossEntropy", opts.reduction);
   const t = target instanceof Tensor ? target : input.mul(0).add(target);
   if (t.ndim !== input.ndim || t.shape.some((s, i) => s !== input.shape[i])) {
     throw new RangeError(
@@ -65,4 +874,84 @@ export function binaryCrossEntropy(
   let loss = ew.neg(ew.add(ew.mul(t, logP), ew.mul(ew.sub(1, t), log1mP)));
   if (opts.weight) loss = ew.mul(loss, opts.weight);
   return reduceLoss("binaryCrossEntropy", loss, opts.reduction);
+}
+
+/** Options of `binaryCrossEntropyWithLogits`. */
+export interface BCEWithLogitsOptions extends LossOptions {
+  /** A weight broadcast over the per-element losses. */
+  weight?: Tensor | null;
+  /** A weight of the positive term, broadcast along the last dim (one per class). */
+  posWeight?: Tensor | null;
+}
+
+/**
+ * Binary cross entropy of logits `input` (sigmoid folded in, computed stably) against `target`
+ * probabilities of the same shape, with optional `weight` and `posWeight`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.binaryCrossEntropyWithLogits(torch.tensor([0, 2], { dtype: "float32" }), torch.tensor([1, 0])).item(); // 1.4100
+ * ```
+ */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  opts: BCEWithLogitsOptions = {},
+): Tensor {
+  const op = "binaryCrossEntropyWithLogits";
+  checkReduction(op, opts.reduction);
+  target = pointwiseTarget(op, input, target);
+  // softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), with |x| written so that its derivative at 0
+  // is 1: the gradient there is then sigmoid(0) - target, as it should be.
+  const absX = ew.where(ew.ge(input, 0), input, ew.neg(input));
+  const softplusNeg = ew.add(ew.relu(ew.neg(input)), ew.log1p(ew.exp(ew.neg(absX))));
+  let loss: Tensor;
+  if (opts.posWeight) {
+    checkTensor(op, "posWeight", opts.posWeight);
+    const logWeight = ew.add(ew.mul(ew.sub(opts.posWeight, 1), target), 1);
+    loss = ew.add(ew.mul(ew.sub(1, target), input), ew.mul(logWeight, softplusNeg));
+  } else {
+    loss = ew.add(ew.mul(ew.sub(1, target), input), softplusNeg);
+  }
+  if (opts.weight) loss = ew.mul(loss, checkTensor(op, "weight", opts.weight));
+  return reduceLoss(op, loss, opts.reduction);
+}
+
+/** Options of `klDivLoss`. */
+export interface KLDivOptions {
+  /** `"mean"` (default, over all elements), `"batchmean"` (sum / batch size: the true KL mean), `"sum"`, `"none"`. */
+  reduction?: Reduction | "batchmean";
+  /** Whether `target` holds log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+/**
+ * Kullback-Leibler divergence with `input` as log-probabilities: `target·(log target - input)`
+ * pointwise (0 where target is 0). Use `reduction: "batchmean"` for the mathematical KL.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * const logq = torch.tensor([[0.5, 0.5]]).log();
+ * F.klDivLoss(logq, torch.tensor([[0.25, 0.75]]), { reduction: "batchmean" }).item(); // 0.1308
+ * ```
+ */
+export function klDivLoss(input: Tensor, target: Tensor, opts: KLDivOptions = {}): Tensor {
+  const op = "klDivLoss";
+  checkReduction(op, opts.reduction, ["mean", "batchmean", "sum", "none"]);
+  target = pointwiseTarget(op, input, target);
+  let loss: Tensor;
+  if (opts.logTarget) loss = ew.mul(ew.exp(target), ew.sub(target, input));
+  else {
+    const pos = ew.gt(target, 0);
+    const tlogt = ew.where(pos, ew.mul(target, ew.log(ew.where(pos, target, 1))), 0);
+    loss = ew.sub(tlogt, ew.mul(target, input));
+  }
+  const reduction = opts.reduction ?? "mean";
+  if (reduction === "batchmean") {
+    const s = red.sum(loss);
+    return input.ndim === 0 ? s : ew.div(s, input.shape[0]);
+  }
+  return reduceLoss(op, loss, reduction);
 }

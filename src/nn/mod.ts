@@ -1,6 +1,62 @@
 /**
- * `nn`: layers, losses and the functional API `F`.
+ * `nn`: modules and layers, losses, initialisation (`init`) and the functional API (`F`), in
+ * PyTorch's `torch.nn` shape.
+ *
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * torch.manualSeed(0);
+ * const model = new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Linear(16, 3));
+ * const criterion = new nn.CrossEntropyLoss();
+ * const loss = criterion(model(torch.randn(8, 4)), torch.randint(0, 3, [8]));
+ * loss.backward();
+ * console.log(model.parameters().every((p) => p.grad !== null)); // true
+ * ```
  * @module
  */
+export {
+  type BufferOptions,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  Module,
+  Parameter,
+  type StateDict,
+} from "./module.ts";
+export { ModuleDict, ModuleList, Sequential } from "./layers/container.ts";
+export { Identity, Linear, type LinearOptions } from "./layers/linear.ts";
+export { GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh } from "./layers/activation.ts";
+export { Dropout } from "./layers/dropout.ts";
+export { Flatten, Unflatten } from "./layers/flatten.ts";
+export {
+  BatchNorm1d,
+  BatchNorm2d,
+  BatchNormBase,
+  type BatchNormOptions,
+  LayerNorm,
+  type LayerNormOptions,
+} from "./layers/normalization.ts";
+export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
+export { Conv1d, type Conv1dOptions, Conv2d, type Conv2dOptions, type PaddingMode } from "./layers/conv.ts";
+export {
+  AvgPool2d,
+  type AvgPool2dOptions,
+  MaxPool2d,
+  type MaxPool2dOptions,
+  type PoolSize,
+} from "./layers/pooling.ts";
+export {
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  HuberLoss,
+  KLDivLoss,
+  L1Loss,
+  Loss,
+  MSELoss,
+  NLLLoss,
+  SmoothL1Loss,
+} from "./loss.ts";
+export * as init from "./init.ts";
 export * as F from "./functional.ts";
 export * as functional from "./functional.ts";

@@ -1,0 +1,125 @@
+/**
+ * `Embedding`.
+ * @module
+ */
+import { Tensor } from "../../tensor.ts";
+import type { Device } from "../../backends/backend.ts";
+import { type DType, isFloating } from "../../dtype.ts";
+import { fmtShape } from "../../shape.ts";
+import { empty } from "../../creation.ts";
+import { noGrad } from "../../autograd/grad_mode.ts";
+import { Module, Parameter } from "../module.ts";
+import * as F from "../functional.ts";
+import * as init from "../init.ts";
+
+/** Options of `Embedding`. */
+export interface EmbeddingOptions {
+  /** A row that is zero-initialised and never gets a gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+  /** Use this `[num, dim]` tensor as the weight instead of a random one. */
+  weight?: Tensor;
+  /** Where the weight lives (default "cpu"). */
+  device?: Device;
+  /** The weight's dtype (default float32). */
+  dtype?: DType;
+}
+
+/**
+ * A lookup table of `numEmbeddings` vectors of size `embeddingDim`, indexed by int32 tensors;
+ * initialised from N(0, 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 });
+ * console.log(emb(torch.tensor([[1, 2], [0, 9]])).shape); // [2, 2, 3]
+ * console.log(String(emb)); // "Embedding(10, 3, padding_idx=0)"
+ * ```
+ */
+export class Embedding extends Module {
+  /** Number of rows. */
+  readonly numEmbeddings: number;
+  /** Size of each row. */
+  readonly embeddingDim: number;
+  /** The row without gradient, or null. */
+  readonly paddingIdx: number | null;
+  /** `[numEmbeddings, embeddingDim]`. */
+  weight: Parameter;
+
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+    super();
+    for (const [name, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
+      if (!Number.isInteger(v) || v < 0) {
+        throw new TypeError(`Embedding: ${name} must be a non-negative integer, got ${v}`);
+      }
+    }
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let pi = opts.paddingIdx ?? null;
+    if (pi !== null) {
+      if (!Number.isInteger(pi) || pi >= numEmbeddings || pi < -numEmbeddings) {
+        throw new RangeError(
+          `Embedding: paddingIdx must be within num_embeddings (${numEmbeddings}), got ${pi}`,
+        );
+      }
+      if (pi < 0) pi += numEmbeddings;
+    }
+    this.paddingIdx = pi;
+    if (opts.weight !== undefined) {
+      if (
+        !(opts.weight instanceof Tensor) || opts.weight.ndim !== 2 ||
+        opts.weight.shape[0] !== numEmbeddings ||
+        opts.weight.shape[1] !== embeddingDim
+      ) {
+        throw new RangeError(
+          `Embedding: weight must have shape [${numEmbeddings}, ${embeddingDim}], got ${
+            opts.weight instanceof Tensor ? fmtShape(opts.weight.shape) : typeof opts.weight
+          }`,
+        );
+      }
+      this.weight = new Parameter(opts.weight, isFloating(opts.weight.dtype));
+    } else {
+      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? "float32" }));
+      this.resetParameters();
+    }
+    if (opts.device && opts.device !== "cpu") this.to(opts.device);
+  }
+
+  /**
+   * An Embedding whose weight is `embeddings` (shared, not copied), frozen unless
+   * `freeze: false`.
+   */
+  static fromPretrained(
+    embeddings: Tensor,
+    opts: { freeze?: boolean; paddingIdx?: number | null } = {},
+  ): Embedding {
+    if (!(embeddings instanceof Tensor) || embeddings.ndim !== 2) {
+      throw new RangeError("Embedding.fromPretrained: embeddings must be a 2-D tensor [num, dim]");
+    }
+    const e = new Embedding(embeddings.shape[0], embeddings.shape[1], {
+      weight: embeddings,
+      paddingIdx: opts.paddingIdx,
+    });
+    e.weight.requiresGrad_(!(opts.freeze ?? true));
+    return e;
+  }
+
+  /** Re-draws the weight from N(0, 1) and zeroes the padding row. */
+  resetParameters(): void {
+    init.normal_(this.weight);
+    if (this.paddingIdx !== null) {
+      const pi = this.paddingIdx;
+      noGrad(() => this.weight.index(pi).fill_(0));
+    }
+  }
+
+  /** Int32 indices of any shape to `[...shape, embeddingDim]`. */
+  override forward(input: Tensor): Tensor {
+    return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}` +
+      (this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : "");
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * `BatchNorm1d`, `BatchNorm2d` and `LayerNorm`.
+ * @module
+ */
+import type { Tensor } from "../../tensor.ts";
+import type { Device } from "../../backends/backend.ts";
+import type { DType } from "../../dtype.ts";
+import { fmtShape } from "../../shape.ts";
+import { empty, ones, zeros } from "../../creation.ts";
+import { noGrad } from "../../autograd/grad_mode.ts";
+import { Module, Parameter, pyBool, pyFloat } from "../module.ts";
+import * as F from "../functional.ts";
+import * as init from "../init.ts";
+
+/** Options of `BatchNorm1d` and `BatchNorm2d`. */
+export interface BatchNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Weight of each new batch in the running statistics (default 0.1; null: a cumulative average). */
+  momentum?: number | null;
+  /** Learnable per-channel `weight` and `bias` (default true). */
+  affine?: boolean;
+  /** Keep running statistics and use them in eval mode (default true). */
+  trackRunningStats?: boolean;
+  /** Where the parameters and buffers live (default "cpu"). */
+  device?: Device;
+  /** The parameters' dtype (default float32). */
+  dtype?: DType;
+}
+
+/**
+ * The shared implementation of `BatchNorm1d`/`BatchNorm2d`: per-channel normalization over
+ * dim 1, with batch statistics in training and the running ones (buffers `running_mean`,
+ * `running_var`, `num_batches_tracked`) in eval mode.
+ */
+export class BatchNormBase extends Module {
+  /** Number of channels C. */
+  readonly numFeatures: number;
+  /** Added to the variance. */
+  eps: number;
+  /** Weight of each new batch in the running statistics (null: cumulative average). */
+  momentum: number | null;
+  /** Whether `weight` and `bias` exist. */
+  readonly affine: boolean;
+  /** Whether running statistics are kept. */
+  readonly trackRunningStats: boolean;
+  /** `[C]` scale, or null without affine. */
+  weight: Parameter | null;
+  /** `[C]` shift, or null without affine. */
+  bias: Parameter | null;
+
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
+      throw new TypeError(`${this._getName()}: numFeatures must be a positive integer, got ${numFeatures}`);
+    }
+    this.numFeatures = numFeatures;
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    const dtype = opts.dtype ?? "float32";
+    this.weight = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
+    this.bias = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
+    if (this.trackRunningStats) {
+      this.registerBuffer("running_mean", zeros([numFeatures], { dtype }));
+      this.registerBuffer("running_var", ones([numFeatures], { dtype }));
+      this.registerBuffer("num_batches_tracked", zeros([], { dtype: "int32" }));
+    } else {
+      this.registerBuffer("running_mean", null);
+      this.registerBuffer("running_var", null);
+      this.registerBuffer("num_batches_tracked", null);
+    }
+    this.resetParameters();
+    if (opts.device && opts.device !== "cpu") this.to(opts.device);
+  }
+
+  /** The running mean buffer (`running_mean`), or null without running statistics. */
+  get runningMean(): Tensor | null {
+    return this._buffers.get("running_mean") ?? null;
+  }
+  /** The running variance buffer (`running_var`), or null without running statistics. */
+  get runningVar(): Tensor | null {
+    return this._buffers.get("running_var") ?? null;
+  }
+  /** How many training batches updated the running statistics (`num_batches_tracked`). */
+  get numBatchesTracked(): Tensor | null {
+    return this._buffers.get("num_batches_tracked") ?? null;
+  }
+
+  /** Resets the running statistics to mean 0, variance 1, 0 batches. */
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.runningMean?.zero_();
+      this.runningVar?.fill_(1);
+      this.numBatchesTracked?.zero_();
+    });
+  }
+
+  /** Resets the running statistics and sets weight to 1 and bias to 0. */
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight) init.ones_(this.weight);
+    if (this.bias) init.zeros_(this.bias);
+  }
+
+  /** @internal Throws unless the input has the dims this layer expects. */
+  _checkInputDim(_input: Tensor): void {}
+
+  override forward(input: Tensor): Tensor {
+    this._checkInputDim(input);
+    if (input.ndim >= 2 && input.shape[1] !== this.numFeatures) {
+      throw new RangeError(
+        `${this._getName()}: expected input with ${this.numFeatures} channels in dim 1, got shape ${
+          fmtShape(input.shape)
+        }`,
+      );
+    }
+    let factor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats) {
+      const nbt = this.numBatchesTracked;
+      if (nbt) {
+        noGrad(() => nbt.add_(1));
+        if (this.momentum === null) factor = 1 / Number(nbt.device === "cpu" ? nbt.item() : 1);
+      }
+    }
+    const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);
+    const track = !this.training || this.trackRunningStats;
+    return F.batchNorm(input, track ? this.runningMean : null, track ? this.runningVar : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    const m = this.momentum === null ? "None" : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${m}, affine=${pyBool(this.affine)}, ` +
+      `track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/**
+ * Batch normalization of `[N, C]` or `[N, C, L]` input.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const bn = new nn.BatchNorm1d(3);
+ * bn(torch.randn(8, 3)); // training: normalizes with the batch, updates running stats
+ * console.log(Object.keys(bn.stateDict())); // ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
+ * bn.eval();
+ * console.log(bn(torch.randn(2, 3)).shape); // [2, 3], using the running stats
+ * ```
+ */
+export class BatchNorm1d extends BatchNormBase {
+  /** @internal */
+  override _checkInputDim(input: Tensor): void {
+    if (input.ndim !== 2 && input.ndim !== 3) {
+      throw new RangeError(
+        `BatchNorm1d: expected 2D or 3D input (got ${input.ndim}D input of shape ${fmtShape(input.shape)})`,
+      );
+    }
+  }
+}
+
+/**
+ * Batch normalization of `[N, C, H, W]` input.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const bn = new nn.BatchNorm2d(4);
+ * console.log(bn(torch.randn(2, 4, 5, 5)).shape); // [2, 4, 5, 5]
+ * ```
+ */
+export class BatchNorm2d extends BatchNormBase {
+  /** @internal */
+  override _checkInputDim(input: Tensor): void {
+    if (input.ndim !== 4) {
+      throw new RangeError(
+        `BatchNorm2d: expected 4D input (got ${input.ndim}D input of shape ${fmtShape(input.shape)})`,
+      );
+    }
+  }
+}
+
+/** Options of `LayerNorm`. */
+export interface LayerNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learnable `weight` (and `bias`) of the normalized shape (default true). */
+  elementwiseAffine?: boolean;
+  /** Whether the affine part has a bias (default true). */
+  bias?: boolean;
+  /** Where the parameters live (default "cpu"). */
+  device?: Device;
+  /** The parameters' dtype (default float32). */
+  dtype?: DType;
+}
+
+/**
+ * Layer normalization over the trailing `normalizedShape` dims of each sample.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const ln = new nn.LayerNorm(10);
+ * console.log(ln(torch.randn(4, 10)).shape); // [4, 10]
+ * console.log(String(ln)); // "LayerNorm((10,), eps=1e-05, elementwise_affine=True)"
+ * ```
+ */
+export class LayerNorm extends Module {
+  /** The trailing dims normalized over. */
+  readonly normalizedShape: number[];
+  /** Added to the variance. */
+  eps: number;
+  /** Whether `weight`/`bias` exist. */
+  readonly elementwiseAffine: boolean;
+  /** Scale of the normalized shape, or null. */
+  weight: Parameter | null;
+  /** Shift of the normalized shape, or null. */
+  bias: Parameter | null;
+
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    if (this.normalizedShape.some((s) => !Number.isInteger(s) || s < 0)) {
+      throw new TypeError(
+        `LayerNorm: normalizedShape must hold non-negative integers, got ${JSON.stringify(normalizedShape)}`,
+      );
+    }
+    this.eps = opts.eps ?? 1e-5;
+    this.elementwiseAffine = opts.elementwiseAffine ?? true;
+    const dtype = opts.dtype ?? "float32";
+    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;
+    this.bias = this.elementwiseAffine && opts.bias !== false
+      ? new Parameter(zeros(this.normalizedShape, { dtype }))
+      : null;
+    if (opts.device && opts.device !== "cpu") this.to(opts.device);
+  }
+
+  /** Sets weight to 1 and bias to 0. */
+  resetParameters(): void {
+    if (this.weight) init.ones_(this.weight);
+    if (this.bias) init.zeros_(this.bias);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    const s = this.normalizedShape;
+    return `(${s.join(", ")}${s.length === 1 ? "," : ""}), eps=${pyFloat(this.eps)}, ` +
+      `elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}

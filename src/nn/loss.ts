@@ -1,0 +1,262 @@
+/**
+ * Loss modules: `MSELoss`, `L1Loss`, `CrossEntropyLoss`, `NLLLoss`, `BCELoss`,
+ * `BCEWithLogitsLoss`, `SmoothL1Loss`, `HuberLoss`, `KLDivLoss`. Each is callable as
+ * `criterion(input, target)` and forwards to the function of the same name in `F`.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import { Module } from "./module.ts";
+import * as F from "./functional.ts";
+
+/** The shared base of the loss modules: a `reduction` ("mean" by default). */
+export class Loss extends Module {
+  /** `"mean"`, `"sum"` or `"none"`. */
+  reduction: F.Reduction;
+  constructor(opts: F.LossOptions = {}) {
+    super();
+    const r = opts.reduction ?? "mean";
+    if (r !== "mean" && r !== "sum" && r !== "none") {
+      throw new TypeError(
+        `${this._getName()}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`,
+      );
+    }
+    this.reduction = r;
+  }
+  /** The loss of `input` against `target`. */
+  override forward(_input: Tensor, _target: Tensor): Tensor {
+    throw new Error(`Module [${this._getName()}] is missing the required "forward" function`);
+  }
+}
+
+/**
+ * Mean squared error.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const criterion = new nn.MSELoss();
+ * criterion(torch.tensor([1.5, 2.5]), torch.tensor([1.5, 4.5])).item(); // 2
+ * ```
+ */
+export class MSELoss extends Loss {
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.mseLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * Mean absolute error.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.L1Loss()(torch.tensor([1.5, 2.5]), torch.tensor([0.5, 4.5])).item(); // 1.5
+ * ```
+ */
+export class L1Loss extends Loss {
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * Cross entropy of logits against class indices (int32) or class probabilities, computed stably
+ * with log-softmax; `weight` per class, `ignoreIndex` (default -100), `labelSmoothing`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const criterion = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * const logits = torch.randn([4, 3], { requiresGrad: true });
+ * const loss = criterion(logits, torch.tensor([0, 2, 1, 2]));
+ * loss.backward();
+ * console.log(logits.grad!.shape); // [4, 3]
+ * ```
+ */
+export class CrossEntropyLoss extends Loss {
+  /** Targets equal to this are ignored. */
+  ignoreIndex: number;
+  /** Label smoothing amount in [0, 1]. */
+  labelSmoothing: number;
+  constructor(opts: F.CrossEntropyOptions = {}) {
+    super(opts);
+    this.registerBuffer("weight", opts.weight ?? null);
+    this.ignoreIndex = opts.ignoreIndex ?? -100;
+    this.labelSmoothing = opts.labelSmoothing ?? 0;
+  }
+  /** The per-class weight buffer, or null. */
+  get weight(): Tensor | null {
+    return this._buffers.get("weight") ?? null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.crossEntropy(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+      labelSmoothing: this.labelSmoothing,
+    });
+  }
+}
+
+/**
+ * Negative log likelihood of log-probabilities against class indices (int32).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const logp = torch.tensor([[-0.5, -1.0], [-2.0, -0.1]]);
+ * new nn.NLLLoss()(logp, torch.tensor([0, 1])).item(); // 0.3
+ * ```
+ */
+export class NLLLoss extends Loss {
+  /** Targets equal to this are ignored. */
+  ignoreIndex: number;
+  constructor(opts: F.NLLLossOptions = {}) {
+    super(opts);
+    this.registerBuffer("weight", opts.weight ?? null);
+    this.ignoreIndex = opts.ignoreIndex ?? -100;
+  }
+  /** The per-class weight buffer, or null. */
+  get weight(): Tensor | null {
+    return this._buffers.get("weight") ?? null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.nllLoss(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/**
+ * Binary cross entropy of probabilities in [0, 1] (use `BCEWithLogitsLoss` on logits: it is
+ * stabler).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.BCELoss()(torch.tensor([0.9183]), torch.tensor([1.0])).item(); // 0.0852
+ * ```
+ */
+export class BCELoss extends Loss {
+  constructor(opts: F.LossOptions & { weight?: Tensor | null } = {}) {
+    super(opts);
+    this.registerBuffer("weight", opts.weight ?? null);
+  }
+  /** The weight buffer, or null. */
+  get weight(): Tensor | null {
+    return this._buffers.get("weight") ?? null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Binary cross entropy of logits (sigmoid folded in, computed stably), with `weight` and
+ * `posWeight`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const criterion = new nn.BCEWithLogitsLoss({ posWeight: torch.tensor([2.0]) });
+ * criterion(torch.tensor([[0], [1]], { dtype: "float32" }), torch.tensor([[1], [0]])).item(); // 1.3498
+ * ```
+ */
+export class BCEWithLogitsLoss extends Loss {
+  constructor(opts: F.BCEWithLogitsOptions = {}) {
+    super(opts);
+    this.registerBuffer("weight", opts.weight ?? null);
+    this.registerBuffer("pos_weight", opts.posWeight ?? null);
+  }
+  /** The weight buffer, or null. */
+  get weight(): Tensor | null {
+    return this._buffers.get("weight") ?? null;
+  }
+  /** The positive-class weight buffer (`pos_weight`), or null. */
+  get posWeight(): Tensor | null {
+    return this._buffers.get("pos_weight") ?? null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropyWithLogits(input, target, {
+      weight: this.weight,
+      posWeight: this.posWeight,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/**
+ * Smooth L1 loss (quadratic below `beta`, default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.SmoothL1Loss()(torch.tensor([0.5, 3.0]), torch.tensor([0.0, 0.0])).item(); // 1.3125
+ * ```
+ */
+export class SmoothL1Loss extends Loss {
+  /** Where the loss turns linear. */
+  beta: number;
+  constructor(opts: F.SmoothL1Options = {}) {
+    super(opts);
+    this.beta = opts.beta ?? 1;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.smoothL1Loss(input, target, { beta: this.beta, reduction: this.reduction });
+  }
+}
+
+/**
+ * Huber loss (quadratic below `delta`, default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.HuberLoss({ delta: 2 })(torch.tensor([0.5, 3.0]), torch.tensor([0.0, 0.0])).item(); // 2.0625
+ * ```
+ */
+export class HuberLoss extends Loss {
+  /** Where the loss turns linear. */
+  delta: number;
+  constructor(opts: F.HuberOptions = {}) {
+    super(opts);
+    this.delta = opts.delta ?? 1;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.huberLoss(input, target, { delta: this.delta, reduction: this.reduction });
+  }
+}
+
+/**
+ * Kullback-Leibler divergence of log-probabilities `input` from `target` (probabilities, or
+ * log-probabilities with `logTarget`). `reduction: "batchmean"` gives the mathematical KL.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const kl = new nn.KLDivLoss({ reduction: "batchmean" });
+ * kl(torch.tensor([[0.5, 0.5]]).log(), torch.tensor([[0.25, 0.75]])).item(); // 0.1308
+ * ```
+ */
+export class KLDivLoss extends Module {
+  /** `"mean"`, `"batchmean"`, `"sum"` or `"none"`. */
+  reduction: F.Reduction | "batchmean";
+  /** Whether the target holds log-probabilities. */
+  logTarget: boolean;
+  constructor(opts: F.KLDivOptions = {}) {
+    super();
+    const r = opts.reduction ?? "mean";
+    if (!["mean", "batchmean", "sum", "none"].includes(r)) {
+      throw new TypeError(
+        `KLDivLoss: reduction must be "mean", "batchmean", "sum" or "none", got ${JSON.stringify(r)}`,
+      );
+    }
+    this.reduction = r;
+    this.logTarget = opts.logTarget ?? false;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.klDivLoss(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}

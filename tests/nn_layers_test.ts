@@ -1,0 +1,256 @@
+/** nn layers against PyTorch fixtures (tools/fixtures/nn_fixtures.py): outputs, gradients, running stats. */
+import * as torch from "../mod.ts";
+import * as nn from "../src/nn/mod.ts";
+import { assert, assertClose, assertThrowsMsg, gradcheck } from "./helpers.ts";
+
+interface FixtureTensor {
+  shape: number[];
+  dtype: "float32" | "int32";
+  values: (number | string)[];
+}
+interface LayerCase {
+  id: string;
+  mode: "train" | "eval";
+  state: Record<string, FixtureTensor>;
+  steps: FixtureTensor[];
+  input: FixtureTensor;
+  output: FixtureTensor;
+  proj: FixtureTensor;
+  grads: Record<string, FixtureTensor | null>;
+  state_after: Record<string, FixtureTensor>;
+}
+
+const fixtures = JSON.parse(
+  Deno.readTextFileSync(new URL("./fixtures/nn_layers.json", import.meta.url)),
+) as { cases: LayerCase[] };
+
+export function fromFixture(t: FixtureTensor, opts: { requiresGrad?: boolean } = {}): torch.Tensor {
+  const values = t.values.map((v) => (typeof v === "string" ? Number(v.replace("inf", "Infinity")) : v));
+  return torch.tensor(values, { dtype: t.dtype }).reshape(t.shape).requiresGrad_(opts.requiresGrad ?? false);
+}
+
+const builders: Record<string, () => nn.Module> = {
+  linear: () => new nn.Linear(5, 3),
+  linear_nobias_3d: () => new nn.Linear(5, 3, { bias: false }),
+  relu: () => new nn.ReLU(),
+  leaky_relu: () => new nn.LeakyReLU(0.2),
+  leaky_relu_default: () => new nn.LeakyReLU(),
+  sigmoid: () => new nn.Sigmoid(),
+  tanh: () => new nn.Tanh(),
+  gelu: () => new nn.GELU(),
+  gelu_tanh: () => new nn.GELU({ approximate: "tanh" }),
+  silu: () => new nn.SiLU(),
+  softmax_dim1: () => new nn.Softmax(1),
+  softmax_dim0: () => new nn.Softmax(0),
+  softmax_implicit_3d: () => new nn.Softmax(),
+  log_softmax_last: () => new nn.LogSoftmax(-1),
+  flatten: () => new nn.Flatten(),
+  flatten_0_1: () => new nn.Flatten(0, 1),
+  unflatten: () => new nn.Unflatten(1, [3, 4]),
+  identity: () => new nn.Identity(),
+  dropout_eval: () => new nn.Dropout(0.3),
+  batchnorm1d_train: () => new nn.BatchNorm1d(4),
+  batchnorm1d_3d_train: () => new nn.BatchNorm1d(4),
+  batchnorm1d_eval_after_steps: () => new nn.BatchNorm1d(4),
+  batchnorm1d_momentum_none: () => new nn.BatchNorm1d(3, { momentum: null }),
+  batchnorm1d_no_affine: () => new nn.BatchNorm1d(4, { affine: false, momentum: 0.3 }),
+  batchnorm1d_no_tracking_eval: () => new nn.BatchNorm1d(4, { trackRunningStats: false }),
+  batchnorm2d_train: () => new nn.BatchNorm2d(3),
+  batchnorm2d_eval_after_steps: () => new nn.BatchNorm2d(3, { eps: 1e-3 }),
+  layernorm: () => new nn.LayerNorm(5),
+  layernorm_2d_shape: () => new nn.LayerNorm([3, 4], { eps: 1e-3 }),
+  layernorm_no_affine: () => new nn.LayerNorm(6, { elementwiseAffine: false }),
+  embedding: () => new nn.Embedding(10, 3),
+  embedding_padding: () => new nn.Embedding(6, 4, { paddingIdx: 0 }),
+  embedding_padding_negative: () => new nn.Embedding(6, 2, { paddingIdx: -1 }),
+  mlp: () =>
+    new nn.Sequential(
+      new nn.Linear(6, 8),
+      new nn.ReLU(),
+      new nn.Linear(8, 8),
+      new nn.Tanh(),
+      new nn.Linear(8, 3),
+    ),
+  mlp_bn_dropout_eval: () =>
+    new nn.Sequential(
+      new nn.Linear(6, 8),
+      new nn.BatchNorm1d(8),
+      new nn.ReLU(),
+      new nn.Dropout(0.5),
+      new nn.Linear(8, 3),
+    ),
+};
+
+const TOL = { rtol: 1e-4, atol: 1e-5 };
+
+Deno.test("every layer fixture has a builder", () => {
+  const missing = fixtures.cases.map((c) => c.id).filter((id) => !(id in builders));
+  assert.deepEqual(missing, []);
+});
+
+for (const c of fixtures.cases) {
+  Deno.test(`layer ${c.id}: forward, gradients and state match PyTorch`, () => {
+    const m = builders[c.id]();
+    const state = Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, fromFixture(v)]));
+    assert.deepEqual(Object.keys(m.stateDict()), Object.keys(state), "state dict keys");
+    m.loadStateDict(state);
+    for (const s of c.steps) {
+      m.train();
+      m(fromFixture(s));
+    }
+    m.train(c.mode === "train");
+    const x = fromFixture(c.input, { requiresGrad: c.input.dtype === "float32" });
+    const out = m(x) as torch.Tensor;
+    assertClose(out, fromFixture(c.output), { ...TOL, msg: `${c.id} output` });
+    out.mul(fromFixture(c.proj)).sum().backward();
+    if (c.grads.input) {
+      assertClose(x.grad!, fromFixture(c.grads.input), { ...TOL, msg: `${c.id} input grad` });
+    }
+    const params = Object.fromEntries(m.namedParameters());
+    for (const [name, g] of Object.entries(c.grads)) {
+      if (name === "input") continue;
+      assert.ok(name in params, `${c.id}: parameter ${name}`);
+      if (g === null) assert.equal(params[name].grad, null, `${c.id}: ${name} has no grad`);
+      else assertClose(params[name].grad!, fromFixture(g), { ...TOL, msg: `${c.id} grad of ${name}` });
+    }
+    const after = m.stateDict();
+    for (const [k, v] of Object.entries(c.state_after)) {
+      assertClose(after[k], fromFixture(v), { ...TOL, msg: `${c.id} state_after ${k}` });
+    }
+  });
+}
+
+Deno.test("Linear: default init is U(-1/sqrt(in), 1/sqrt(in)) and reproducible under manualSeed", () => {
+  torch.manualSeed(7);
+  const a = new nn.Linear(64, 32);
+  torch.manualSeed(7);
+  const b = new nn.Linear(64, 32);
+  assertClose(a.weight, b.weight, { rtol: 0, atol: 0 });
+  assertClose(a.bias!, b.bias!, { rtol: 0, atol: 0 });
+  const bound = 1 / 8;
+  const w = a.weight.data();
+  assert.ok(w.every((v) => Math.abs(v) <= bound));
+  // Uniform on [-b, b] has std b/sqrt(3); 2048 samples pin it within a few percent.
+  const std = a.weight.std().item() as number;
+  assert.ok(Math.abs(std - bound / Math.sqrt(3)) < 0.1 * bound, `std ${std}`);
+  assert.ok(a.bias!.data().every((v) => Math.abs(v) <= bound));
+  assert.deepEqual(a.weight.shape, [32, 64]);
+  assert.ok(a.weight.requiresGrad && a.weight.isLeaf);
+});
+
+Deno.test("Linear: clear error on a wrong input size; no-bias layer; 1-d input", () => {
+  const fc = new nn.Linear(10, 3);
+  assertThrowsMsg(
+    () => fc(torch.randn(4, 5)),
+    /linear: input's last dimension must be in_features=10.*\[4, 5\]/,
+  );
+  assert.deepEqual(fc(torch.randn(10)).shape, [3]);
+  const nb = new nn.Linear(2, 2, { bias: false });
+  assert.equal(nb.bias, null);
+  assert.deepEqual(nb.namedParameters().map(([n]) => n), ["weight"]);
+});
+
+Deno.test("Dropout: zeroes about p of the elements in training, scales the rest, identity in eval", () => {
+  torch.manualSeed(1);
+  const drop = new nn.Dropout(0.3);
+  const x = torch.ones(20000);
+  const y = drop(x).data();
+  let zeros = 0;
+  for (const v of y) {
+    if (v === 0) zeros++;
+    else assert.ok(Math.abs(v - 1 / 0.7) < 1e-6);
+  }
+  assert.ok(Math.abs(zeros / y.length - 0.3) < 0.02, `zero fraction ${zeros / y.length}`);
+  drop.eval();
+  assert.equal(drop(x), x);
+  assertThrowsMsg(() => new nn.Dropout(1.5), /between 0 and 1, but got 1.5/);
+  assertClose(nn.F.dropout(torch.ones(4), 1), [0, 0, 0, 0]);
+  // The gradient flows through the kept elements with the same scale.
+  const w = torch.ones([1000], { requiresGrad: true });
+  const out = nn.F.dropout(w, { p: 0.5 });
+  out.sum().backward();
+  assertClose(w.grad!, out.detach());
+});
+
+Deno.test("BatchNorm: input checks, eval uses running stats, num_batches_tracked counts", () => {
+  const bn = new nn.BatchNorm1d(3);
+  assertThrowsMsg(() => bn(torch.randn(2, 3, 4, 5)), /BatchNorm1d: expected 2D or 3D input \(got 4D input/);
+  assertThrowsMsg(() => bn(torch.randn(2, 4)), /expected input with 3 channels in dim 1, got shape \[2, 4\]/);
+  assertThrowsMsg(
+    () => bn(torch.randn(1, 3)),
+    /more than 1 value per channel when training, got input size \[1, 3\]/,
+  );
+  assertThrowsMsg(
+    () => new nn.BatchNorm2d(3)(torch.randn(2, 3)),
+    /BatchNorm2d: expected 4D input \(got 2D input/,
+  );
+  const bn2 = new nn.BatchNorm1d(3);
+  bn2(torch.randn(4, 3));
+  bn2(torch.randn(4, 3));
+  assert.equal(bn2.numBatchesTracked!.item(), 2);
+  bn2.eval();
+  const x = torch.randn(5, 3);
+  const expected = x.sub(bn2.runningMean!).div(bn2.runningVar!.add(1e-5).sqrt());
+  assertClose(bn2(x), expected, { rtol: 1e-5, atol: 1e-6 });
+  assert.equal(bn2.numBatchesTracked!.item(), 2, "eval does not count");
+  // The 1-sample batch is fine in eval mode.
+  assert.deepEqual(bn2(torch.randn(1, 3)).shape, [1, 3]);
+});
+
+Deno.test("LayerNorm and Embedding: clear errors", () => {
+  assertThrowsMsg(
+    () => new nn.LayerNorm(10)(torch.randn(2, 5)),
+    /normalized_shape=\[10\], expected input with shape \[\*, 10\], but got input of size \[2, 5\]/,
+  );
+  const emb = new nn.Embedding(10, 3);
+  assertThrowsMsg(
+    () => emb(torch.tensor([1, 12])),
+    /embedding: index 12 is out of range for an embedding table of 10 rows/,
+  );
+  assertThrowsMsg(() => emb(torch.tensor([-1])), /index -1 is out of range/);
+  assertThrowsMsg(
+    () => emb(torch.tensor([1, 2], { dtype: "float32" })),
+    /expected indices as an int32 tensor, got float32/,
+  );
+  assertThrowsMsg(
+    () => new nn.Embedding(5, 2, { paddingIdx: 5 }),
+    /paddingIdx must be within num_embeddings \(5\)/,
+  );
+  const pad = new nn.Embedding(5, 2, { paddingIdx: 1 });
+  assertClose(pad.weight.index(1), [0, 0]);
+  const frozen = nn.Embedding.fromPretrained(torch.tensor([[1, 2], [3, 4]], { dtype: "float32" }));
+  assert.equal(frozen.weight.requiresGrad, false);
+  assertClose(frozen(torch.tensor([1, 0])), [[3, 4], [1, 2]]);
+});
+
+Deno.test("GELU's fused gradient passes gradcheck, including second order", () => {
+  const x = torch.tensor([-3.0, -1.2, -0.3, 0.0, 0.4, 1.1, 2.5], { requiresGrad: true });
+  gradcheck((t) => nn.F.gelu(t), [x], { eps: 1e-2 });
+  const [g] = torch.autograd.grad(nn.F.gelu(x).sum(), x, { createGraph: true });
+  // d/dx (Phi(x) + x phi(x)) = phi(x) (2 - x^2)
+  x.grad = null;
+  g!.sum().backward();
+  const expected = x.detach().toArray() as number[];
+  assertClose(
+    x.grad!,
+    expected.map((v) => Math.exp(-v * v / 2) / Math.sqrt(2 * Math.PI) * (2 - v * v)),
+    { rtol: 1e-4, atol: 1e-5 },
+  );
+});
+
+Deno.test("activations: gradcheck of leakyRelu, silu, layerNorm and batchNorm (train)", () => {
+  const x = torch.tensor([[-1.5, 0.3, 2.0], [0.7, -0.2, -2.2]], { requiresGrad: true });
+  gradcheck((t) => nn.F.leakyRelu(t, 0.1), [x]);
+  gradcheck((t) => nn.F.silu(t), [x]);
+  const w = torch.tensor([1.5, 0.5, -1.0], { requiresGrad: true });
+  const b = torch.tensor([0.1, 0.2, 0.3], { requiresGrad: true });
+  gradcheck((t, ww, bb) => nn.F.layerNorm(t, [3], { weight: ww, bias: bb }), [x, w, b]);
+  const y = torch.tensor([[-1.5, 0.3, 2.0], [0.7, -0.2, -2.2], [0.1, 1.0, 0.5]], { requiresGrad: true });
+  gradcheck(
+    (t, ww, bb) => nn.F.batchNorm(t, null, null, { weight: ww, bias: bb, training: true }),
+    [y, w, b],
+    {
+      atol: 5e-3,
+    },
+  );
+});
