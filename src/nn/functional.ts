@@ -58,7 +58,15 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
-/** Applies `reduction` to per-element losses. */
+/**
+ * Applies `reduction` to per-element losses (a helper for writing custom losses).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.reduceLoss("myLoss", torch.tensor([1.5, 2.5]), "sum").item(); // 4
+ * ```
+ */
 export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mean"): Tensor {
   if (reduction === "mean") return red.mean(loss);
   if (reduction === "sum") return red.sum(loss);
@@ -227,7 +235,14 @@ export function silu(input: Tensor): Tensor {
   return ew.mul(x, ew.sigmoid(x));
 }
 
-/** PyTorch's legacy choice of softmax dim when none is given. */
+/**
+ * PyTorch's legacy choice of softmax dim when none is given: 0 for 0-, 1- and 3-d input, else 1.
+ * @example
+ * ```ts
+ * import { F } from "./mod.ts";
+ * F.implicitSoftmaxDim(2); // 1
+ * ```
+ */
 export function implicitSoftmaxDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }

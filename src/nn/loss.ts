@@ -8,7 +8,21 @@ import type { Tensor } from "../tensor.ts";
 import { Module } from "./module.ts";
 import * as F from "./functional.ts";
 
-/** The shared base of the loss modules: a `reduction` ("mean" by default). */
+/**
+ * The shared base of the loss modules: a `reduction` ("mean" by default). Subclass it for a
+ * custom loss module.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * class CubicLoss extends nn.Loss {
+ *   override forward(input: torch.Tensor, target: torch.Tensor): torch.Tensor {
+ *     return nn.F.reduceLoss("CubicLoss", input.sub(target).abs().pow(3), this.reduction);
+ *   }
+ * }
+ * console.log(new CubicLoss({ reduction: "sum" })(torch.ones(3), torch.zeros(3)).item()); // 3
+ * ```
+ */
 export class Loss extends Module {
   /** `"mean"`, `"sum"` or `"none"`. */
   reduction: F.Reduction;

@@ -31,7 +31,15 @@ export interface BatchNormOptions {
 /**
  * The shared implementation of `BatchNorm1d`/`BatchNorm2d`: per-channel normalization over
  * dim 1, with batch statistics in training and the running ones (buffers `running_mean`,
- * `running_var`, `num_batches_tracked`) in eval mode.
+ * `running_var`, `num_batches_tracked`) in eval mode. It accepts any `[N, C, ...]` input.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const bn = new nn.BatchNormBase(2, { momentum: null }); // cumulative running averages
+ * bn(torch.randn(4, 2, 3, 3, 3));
+ * console.log(bn.numBatchesTracked!.item()); // 1
+ * ```
  */
 export class BatchNormBase extends Module {
   /** Number of channels C. */
@@ -48,9 +56,12 @@ export class BatchNormBase extends Module {
   weight: Parameter | null;
   /** `[C]` shift, or null without affine. */
   bias: Parameter | null;
+  /** @internal Training batches seen (mirrors num_batches_tracked where reading it is asynchronous). */
+  declare _batches: number;
 
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
+    Object.defineProperty(this, "_batches", { value: 0, writable: true, enumerable: false });
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
       throw new TypeError(`${this._getName()}: numFeatures must be a positive integer, got ${numFeatures}`);
     }
@@ -121,7 +132,10 @@ export class BatchNormBase extends Module {
       const nbt = this.numBatchesTracked;
       if (nbt) {
         noGrad(() => nbt.add_(1));
-        if (this.momentum === null) factor = 1 / Number(nbt.device === "cpu" ? nbt.item() : 1);
+        // A cumulative average weighs batch k by 1/k. Off the CPU, reading the counter would be
+        // asynchronous, so a count kept in JS (since construction) stands in for it.
+        this._batches = nbt.device === "cpu" ? Number(nbt.item()) : this._batches + 1;
+        if (this.momentum === null) factor = 1 / this._batches;
       }
     }
     const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);
