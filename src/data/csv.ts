@@ -17,7 +17,9 @@ export interface CsvOptions {
 
 /** A parsed CSV file: the column names (when `header` was set) and the rows of numbers. */
 export interface CsvTable {
+  /** The column names (with `header: true`), otherwise null. */
   header: string[] | null;
+  /** The rows, each an array of numbers. */
   rows: number[][];
 }
 

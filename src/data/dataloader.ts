@@ -199,6 +199,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
   readonly generator: Generator | undefined;
   readonly #collate: ((items: Awaited<T>[]) => B) | null;
 
+  /** A loader over `dataset` (a data set, or an array of items) with the given options. */
   constructor(dataset: DatasetLike<T> | readonly T[], opts: DataLoaderOptions<Awaited<T>, B> = {}) {
     if (Array.isArray(dataset)) dataset = new ArrayDataset(dataset as readonly T[]);
     const ds = dataset as DatasetLike<T>;

@@ -13,7 +13,9 @@ import { Tensor } from "../tensor.ts";
  * `getItem` may return a Promise (iterate the loader with `for await` then).
  */
 export interface DatasetLike<T> {
+  /** Number of items. */
   readonly length: number;
+  /** The item at `index` (`0 <= index < length`). */
   getItem(index: number): T;
 }
 
@@ -123,11 +125,12 @@ export abstract class Dataset<T> implements DatasetLike<T> {
  * console.log(ds.length, x.shape, y.shape); // 100 [3] []
  * ```
  */
-export class TensorDataset extends Dataset<Tensor[]> implements BatchFetcher {
+export class TensorDataset extends Dataset<Tensor[]> {
   /** The wrapped tensors. */
   readonly tensors: readonly Tensor[];
   readonly #length: number;
 
+  /** Wraps `tensors`; they must all have the same size in dimension 0. */
   constructor(...tensors: Tensor[]) {
     super();
     if (tensors.length === 0) throw new TypeError("TensorDataset: expected at least one tensor");
@@ -177,12 +180,13 @@ export class TensorDataset extends Dataset<Tensor[]> implements BatchFetcher {
  * console.log(sub.length, sub.getItem(0)[0].item()); // 3 9
  * ```
  */
-export class Subset<T> extends Dataset<T> implements BatchFetcher {
+export class Subset<T> extends Dataset<T> {
   /** The underlying data set. */
   readonly dataset: DatasetLike<T>;
   /** Indices into `dataset`. */
   readonly indices: Int32Array;
 
+  /** The items of `dataset` at `indices` (negative indices count from the end). */
   constructor(dataset: DatasetLike<T>, indices: ArrayLike<number>) {
     super();
     if (!dataset || typeof dataset.getItem !== "function") {
@@ -227,6 +231,7 @@ export class ConcatDataset<T> extends Dataset<T> {
   /** Running totals of the parts' lengths. */
   readonly cumulativeSizes: readonly number[];
 
+  /** Concatenates `datasets`, in order. */
   constructor(datasets: readonly DatasetLike<T>[]) {
     super();
     if (!Array.isArray(datasets) || datasets.length === 0) {

@@ -54,6 +54,7 @@ export abstract class ClassificationDataset<I = Tensor, L = number> extends Data
   readonly targetTransform: TransformFn<number, L> | undefined;
   readonly #labels: Int32Array;
 
+  /** @internal Subclasses pass their name, tensors, class names and options. */
   constructor(
     name: string,
     data: Tensor,
@@ -246,12 +247,15 @@ export class FashionMNIST<I = Tensor, L = number> extends ClassificationDataset<
     return new FashionMNIST(images, labels, opts);
   }
 
+  /** What `transform` receives for one stored sample. */
   protected transformInput(raw: Tensor): Tensor {
     return raw;
   }
+  /** The image of an item when there is no transform. */
   protected defaultImage(raw: Tensor): Tensor {
     return uint8ImageToFloat(raw).unsqueeze(0);
   }
+  /** `defaultImage` for a batch of stored samples. */
   protected defaultBatch(raw: Tensor): Tensor {
     return uint8ImageToFloat(raw).unsqueeze(1);
   }
@@ -292,12 +296,15 @@ export class MNIST<I = Tensor, L = number> extends ClassificationDataset<I, L> {
     return new MNIST(images, labels, opts);
   }
 
+  /** What `transform` receives for one stored sample. */
   protected transformInput(raw: Tensor): Tensor {
     return raw;
   }
+  /** The image of an item when there is no transform. */
   protected defaultImage(raw: Tensor): Tensor {
     return uint8ImageToFloat(raw).unsqueeze(0);
   }
+  /** `defaultImage` for a batch of stored samples. */
   protected defaultBatch(raw: Tensor): Tensor {
     return uint8ImageToFloat(raw).unsqueeze(1);
   }
@@ -381,12 +388,15 @@ export class Digits<I = Tensor, L = number> extends ClassificationDataset<I, L> 
     return new Digits(data, targets, opts);
   }
 
+  /** What `transform` receives for one stored sample. */
   protected transformInput(raw: Tensor): Tensor {
     return raw.float().div(16).unsqueeze(0);
   }
+  /** The image of an item when there is no transform. */
   protected defaultImage(raw: Tensor): Tensor {
     return this.transformInput(raw);
   }
+  /** `defaultImage` for a batch of stored samples. */
   protected defaultBatch(raw: Tensor): Tensor {
     return raw.float().div(16).unsqueeze(1);
   }
@@ -406,6 +416,7 @@ export class Digits<I = Tensor, L = number> extends ClassificationDataset<I, L> 
  * ```
  */
 export class Iris<I = Tensor, L = number> extends ClassificationDataset<I, L> {
+  /** Builds the data set from the embedded table. */
   constructor(opts: ClassificationOptions<I, L> = {}) {
     const lines = IRIS_CSV.split("\n");
     const head = lines[0].split(",");
@@ -438,12 +449,15 @@ export class Iris<I = Tensor, L = number> extends ClassificationDataset<I, L> {
     return Promise.resolve(new Iris(opts));
   }
 
+  /** What `transform` receives for one stored sample. */
   protected transformInput(raw: Tensor): Tensor {
     return raw;
   }
+  /** The image of an item when there is no transform. */
   protected defaultImage(raw: Tensor): Tensor {
     return raw;
   }
+  /** `defaultImage` for a batch of stored samples. */
   protected defaultBatch(raw: Tensor): Tensor {
     return raw;
   }

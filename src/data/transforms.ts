@@ -62,6 +62,7 @@ Object.setPrototypeOf(Transform.prototype, Function.prototype);
 export class Compose<I = Tensor, O = Tensor> extends Transform<I, O> {
   /** The transforms, applied first to last. */
   readonly transforms: readonly TransformFn<never, unknown>[];
+  /** Composes `transforms` (transform objects or plain functions), applied first to last. */
   constructor(transforms: readonly TransformFn<never, unknown>[]) {
     super();
     if (!Array.isArray(transforms) || transforms.some((t) => typeof t !== "function")) {
@@ -69,11 +70,13 @@ export class Compose<I = Tensor, O = Tensor> extends Transform<I, O> {
     }
     this.transforms = [...transforms];
   }
+  /** Applies each transform in turn. */
   forward(x: I): O {
     let v: unknown = x;
     for (const t of this.transforms) v = (t as TransformFn<unknown, unknown>)(v);
     return v as O;
   }
+  /** torchvision's repr: one transform per line. */
   override toString(): string {
     return `Compose(\n${this.transforms.map((t) => `    ${String(t)}`).join("\n")}\n)`;
   }
@@ -92,6 +95,7 @@ export class Compose<I = Tensor, O = Tensor> extends Transform<I, O> {
  * ```
  */
 export class ToTensor extends Transform<Tensor, Tensor> {
+  /** Converts one image. */
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor)) {
       if (ArrayBuffer.isView(x) || Array.isArray(x)) {
@@ -134,6 +138,7 @@ export class Normalize extends Transform<Tensor, Tensor> {
   readonly std: readonly number[];
   readonly #mean: Tensor;
   readonly #std: Tensor;
+  /** Per-channel `mean` and `std` (arrays of one value per channel, or one number for all). */
   constructor(mean: number | readonly number[], std: number | readonly number[]) {
     super();
     const m = typeof mean === "number" ? [mean] : [...mean];
@@ -160,6 +165,7 @@ export class Normalize extends Transform<Tensor, Tensor> {
     this.#mean = tensor(m, { dtype: "float32" }).reshape(-1, 1, 1);
     this.#std = tensor(s, { dtype: "float32" }).reshape(-1, 1, 1);
   }
+  /** Normalizes an image `[..., C, H, W]`. */
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor)) throw new TypeError(`Normalize: expected a tensor, got ${typeof x}`);
     if (!x.isFloatingPoint()) {
@@ -185,6 +191,7 @@ export class Normalize extends Transform<Tensor, Tensor> {
     const std = x.device === "cpu" ? this.#std : this.#std.to(x.device);
     return x.sub(mean).div(std);
   }
+  /** torchvision's repr. */
   override toString(): string {
     return `Normalize(mean=[${this.mean.join(", ")}], std=[${this.std.join(", ")}])`;
   }
@@ -203,14 +210,17 @@ export class Normalize extends Transform<Tensor, Tensor> {
 export class Lambda<I = Tensor, O = Tensor> extends Transform<I, O> {
   /** The wrapped function. */
   readonly fn: (x: I) => O;
+  /** Wraps `fn`. */
   constructor(fn: (x: I) => O) {
     super();
     if (typeof fn !== "function") throw new TypeError("Lambda: expected a function");
     this.fn = fn;
   }
+  /** Calls the wrapped function. */
   forward(x: I): O {
     return this.fn(x);
   }
+  /** torchvision's repr. */
   override toString(): string {
     return "Lambda()";
   }

@@ -19,12 +19,16 @@
  * I16, U16, I8 (as int32).
  *
  * Nested state (optimizer state, checkpoints): `saveBytes`/`save` also accept any tree of plain
- * objects and arrays whose leaves are tensors, numbers, strings, booleans or null. Tensors are
- * stored under their dotted path (`state.0.exp_avg`, `param_groups.0...` never holds tensors in
- * PyTorch's layout), and the tree itself, with each tensor replaced by `{"$t": "<key>"}`, is
- * stored as JSON in the `edgetorch.tree` metadata entry. Such a file is still a plain safetensors
- * file (PyTorch sees the flattened tensors and the JSON string); `loadBytes`/`load` rebuild the
- * tree. A flat `Record<string, Tensor>` (a model's `stateDict()`) is saved without that entry.
+ * objects and arrays whose leaves are tensors, numbers (NaN and infinities included), strings,
+ * booleans or null (see {@link StateValue}). Each tensor is stored under its dotted path
+ * (`optimizer.state.0.expAvg`, `model.fc.weight`), and the tree itself, with every tensor
+ * replaced by `{"$t": "<key>"}` (and non-finite numbers by `{"$n": "Infinity"}`), is stored as
+ * JSON in the `edgetorch.tree` entry of `__metadata__`. Such a file is still an ordinary
+ * safetensors file: PyTorch sees the flattened tensors and can `json.loads` the tree.
+ * `loadBytes`/`load` rebuild the tree (name its type with a type argument:
+ * `await load<{ model: Record<string, Tensor>; epoch: number }>(path)`). A flat
+ * `Record<string, Tensor>` (a model's `stateDict()`) is saved without that entry, exactly as
+ * `safetensors.torch.save_file` would save it.
  * @module
  */
 import type { Storage } from "../backends/backend.ts";
@@ -80,7 +84,9 @@ export interface LoadOptions {
 
 /** What `parseSafetensors` returns: the tensors by name and the `__metadata__` strings. */
 export interface SafetensorsContents {
+  /** The tensors by name, in header order. */
   tensors: TensorDict;
+  /** The `__metadata__` string pairs (empty when the file has none). */
   metadata: Record<string, string>;
 }
 
@@ -314,8 +320,10 @@ function storageOf(t: Tensor): Storage {
 
 /**
  * Serializes a state to safetensors bytes, synchronously (tensors must be on the CPU; use
- * `save`, which reads any device, for GPU tensors). `state` is a flat `Record<string, Tensor>`
- * (a `stateDict()`) or a nested state (see the module doc).
+ * `save` or `saveBytesAsync`, which read any device, for GPU tensors). `state` is a flat
+ * `Record<string, Tensor>` (a `stateDict()`) or a nested state: plain objects and arrays of
+ * {@link StateValue}s, such as an optimizer's `stateDict()` or a checkpoint object (see the
+ * module doc). Other values (functions, Maps, typed arrays, cycles) are errors naming their path.
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
