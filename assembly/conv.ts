@@ -24,14 +24,27 @@
   return min(o, lim / s + 1);
 }
 
+/** Zeroes `count` floats (rows are short: a loop beats a memory.fill call). */
+// @ts-ignore: decorator
+@inline function zeroRow(dst: usize, count: i32): void {
+  const z = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), z);
+  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
 /** dst[ow] = src[ow * s] for ow in [0, count): contiguous copy, even lanes, or scalar. */
 // @ts-ignore: decorator
 @inline function gatherRow(dst: usize, src: usize, count: i32, s: i32, srcEnd: usize): void {
+  let i = 0;
   if (s == 1) {
-    memory.copy(dst, src, <usize>count << 2);
+    for (; i + 4 <= count; i += 4) {
+      const q = <usize>i << 2;
+      v128.store(dst + q, v128.load(src + q));
+    }
+    for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
     return;
   }
-  let i = 0;
   if (s == 2) {
     // 8 inputs -> 4 outputs; the 8th input is read but unused, keep it inside the row.
     for (; i + 4 <= count && src + ((<usize>(i * 2 + 8)) << 2) <= srcEnd; i += 4) {
@@ -84,14 +97,14 @@ export function im2col_f32(
             for (let oh = 0; oh < oH; oh++) {
               const ih = oh * sH - pH + ki * dH;
               if (<u32>ih >= <u32>h) {
-                memory.fill(dst, 0, rowBytes);
+                zeroRow(dst, oW);
               } else {
-                if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
+                if (lo > 0) zeroRow(dst, lo);
                 if (hi > lo) {
                   const src = xPlane + ((<usize>ih * <usize>w + <usize>(lo * sW + offW)) << 2);
                   gatherRow(dst + (<usize>lo << 2), src, hi - lo, sW, xEnd);
                 }
-                if (hi < oW) memory.fill(dst + (<usize>hi << 2), 0, <usize>(oW - hi) << 2);
+                if (hi < oW) zeroRow(dst + (<usize>hi << 2), oW - hi);
               }
               dst += rowBytes;
             }

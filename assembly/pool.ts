@@ -35,67 +35,99 @@
   return v;
 }
 
+/** Max over the window of output (oh row, column ow): scalar, PyTorch's order and NaN rule. */
+// @ts-ignore: decorator
+@inline function maxOne(
+  xp: usize, o: usize, oi: usize, ow: i32, hs: i32, he: i32, w: i32, sW: i32, pW: i32, dH: i32, dW: i32,
+  spanW: i32,
+): void {
+  let ws = ow * sW - pW;
+  const we = min(ws + spanW + 1, w);
+  while (ws < 0) ws += dW;
+  let best: f32 = -Infinity;
+  let bi = hs * w + ws;
+  for (let ih = hs; ih < he; ih += dH) {
+    const row = xp + ((<usize>ih * <usize>w) << 2);
+    for (let iw = ws; iw < we; iw += dW) {
+      const v = load<f32>(row + (<usize>iw << 2));
+      const take = v > best || v != v; // branch-free: data-dependent branches mispredict
+      best = select<f32>(v, best, take);
+      bi = select<i32>(ih * w + iw, bi, take);
+    }
+  }
+  store<f32>(o + (<usize>ow << 2), best);
+  store<i32>(oi + (<usize>ow << 2), bi);
+}
+
+/** Max over the windows of outputs ow..ow+3, whose columns all lie inside the row. */
+// @ts-ignore: decorator
+@inline function maxFour(
+  xp: usize, o: usize, oi: usize, ow: i32, hs: i32, he: i32, w: i32, kW: i32, sW: i32, pW: i32, dH: i32,
+  dW: i32, pair: bool,
+): void {
+  const ws = ow * sW - pW;
+  const stepv = i32x4(0, sW, 2 * sW, 3 * sW);
+  let mv = f32x4.splat(-Infinity);
+  let iv = i32x4.add(i32x4.splat(hs * w + ws), stepv);
+  if (pair) {
+    // 2-wide windows at stride 2: one pair of loads gives both columns of 4 windows.
+    for (let ih = hs; ih < he; ih += dH) {
+      const q = xp + ((<usize>ih * <usize>w + <usize>ws) << 2);
+      const a = v128.load(q), b = v128.load(q, 16);
+      const ev = v128.shuffle<f32>(a, b, 0, 2, 4, 6), od = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+      const pos = i32x4.add(i32x4.splat(ih * w + ws), stepv);
+      let m = v128.or(f32x4.gt(ev, mv), f32x4.ne(ev, ev));
+      mv = v128.bitselect(ev, mv, m);
+      iv = v128.bitselect(pos, iv, m);
+      m = v128.or(f32x4.gt(od, mv), f32x4.ne(od, od));
+      mv = v128.bitselect(od, mv, m);
+      iv = v128.bitselect(i32x4.add(pos, i32x4.splat(1)), iv, m);
+    }
+  } else {
+    for (let ih = hs; ih < he; ih += dH) {
+      const row = xp + ((<usize>ih * <usize>w) << 2);
+      for (let kj = 0; kj < kW; kj++) {
+        const iw = ws + kj * dW;
+        const v = lanes(row + (<usize>iw << 2), sW);
+        const m = v128.or(f32x4.gt(v, mv), f32x4.ne(v, v));
+        mv = v128.bitselect(v, mv, m);
+        iv = v128.bitselect(i32x4.add(i32x4.splat(ih * w + iw), stepv), iv, m);
+      }
+    }
+  }
+  v128.store(o + (<usize>ow << 2), mv);
+  v128.store(oi + (<usize>ow << 2), iv);
+}
+
 export function maxPool2d_f32(
   x: usize, out: usize, idx: usize, planes: i32, h: i32, w: i32,
   kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, oH: i32, oW: i32,
 ): void {
   const plane = <usize>h * <usize>w;
   const spanW = (kW - 1) * dW;
-  // Outputs whose window columns all lie inside the row (s == 2 reads one column more).
+  const pair = kW == 2 && sW == 2 && dW == 1;
+  // Outputs whose window columns all lie inside the row: [vLo, vHi). The stride-2 lane loads
+  // read 8 columns, one past the window unless the windows are 2 wide.
   const vLo = loFor(-pW, sW, oW);
-  const vHi = max(vLo, hiFor(-pW + spanW + (sW == 2 ? 1 : 0), sW, w, oW));
-  const stepv = i32x4(0, sW, 2 * sW, 3 * sW);
-  const negInf = f32x4.splat(-Infinity);
-  let o = out, oi = idx;
+  const vHi = max(vLo, hiFor(-pW + spanW + (sW == 2 && !pair ? 1 : 0), sW, w, oW));
+  const simd = vHi - vLo >= 4;
   for (let p = 0; p < planes; p++) {
     const xp = x + ((<usize>p * plane) << 2);
     for (let oh = 0; oh < oH; oh++) {
       let hs = oh * sH - pH;
       const he = min(hs + (kH - 1) * dH + 1, h);
       while (hs < 0) hs += dH;
-      let ow = 0;
-      while (ow < oW) {
-        if (ow >= vLo && ow + 4 <= vHi) {
-          const ws = ow * sW - pW;
-          let mv = negInf;
-          let iv = i32x4.add(i32x4.splat(hs * w + ws), stepv);
-          for (let ih = hs; ih < he; ih += dH) {
-            const row = xp + ((<usize>ih * <usize>w) << 2);
-            for (let kj = 0; kj < kW; kj++) {
-              const iw = ws + kj * dW;
-              const v = lanes(row + (<usize>iw << 2), sW);
-              const m = v128.or(f32x4.gt(v, mv), f32x4.ne(v, v));
-              mv = v128.bitselect(v, mv, m);
-              iv = v128.bitselect(i32x4.add(i32x4.splat(ih * w + iw), stepv), iv, m);
-            }
-          }
-          v128.store(o, mv);
-          v128.store(oi, iv);
-          o += 16;
-          oi += 16;
-          ow += 4;
-          continue;
+      const rowOut = (<usize>(p * oH + oh) * <usize>oW) << 2;
+      const o = out + rowOut, oi = idx + rowOut;
+      if (simd) {
+        for (let ow = 0; ow < vLo; ow++) maxOne(xp, o, oi, ow, hs, he, w, sW, pW, dH, dW, spanW);
+        // Groups of four; the last group is moved back to end at vHi (recomputing a few outputs).
+        for (let ow = vLo; ow < vHi; ow += 4) {
+          maxFour(xp, o, oi, min(ow, vHi - 4), hs, he, w, kW, sW, pW, dH, dW, pair);
         }
-        let ws = ow * sW - pW;
-        const we = min(ws + spanW + 1, w);
-        while (ws < 0) ws += dW;
-        let best: f32 = -Infinity;
-        let bi = hs * w + ws;
-        for (let ih = hs; ih < he; ih += dH) {
-          const row = xp + ((<usize>ih * <usize>w) << 2);
-          for (let iw = ws; iw < we; iw += dW) {
-            const v = load<f32>(row + (<usize>iw << 2));
-            if (v > best || v != v) {
-              best = v;
-              bi = ih * w + iw;
-            }
-          }
-        }
-        store<f32>(o, best);
-        store<i32>(oi, bi);
-        o += 4;
-        oi += 4;
-        ow++;
+        for (let ow = vHi; ow < oW; ow++) maxOne(xp, o, oi, ow, hs, he, w, sW, pW, dH, dW, spanW);
+      } else {
+        for (let ow = 0; ow < oW; ow++) maxOne(xp, o, oi, ow, hs, he, w, sW, pW, dH, dW, spanW);
       }
     }
   }
@@ -109,15 +141,58 @@ export function maxPool2d_f32(
   return includePad ? <f32>(poolH * poolW) : <f32>(cntH * cntW);
 }
 
+/** Average over the window of output (oh row, column ow), clipped as PyTorch's CPU kernel. */
+// @ts-ignore: decorator
+@inline function avgOne(
+  xp: usize, o: usize, ow: i32, hs: i32, he: i32, poolH: i32, w: i32, kW: i32, sW: i32, pW: i32,
+  includePad: bool, divisor: i32,
+): void {
+  const w0 = ow * sW - pW;
+  const w1 = min(w0 + kW, w + pW);
+  const poolW = w1 - w0;
+  const ws = max(w0, 0), we = min(w1, w);
+  let r: f32 = 0;
+  if (hs < he && ws < we) {
+    let sum: f32 = 0;
+    for (let ih = hs; ih < he; ih++) {
+      const row = xp + ((<usize>ih * <usize>w) << 2);
+      for (let iw = ws; iw < we; iw++) sum += load<f32>(row + (<usize>iw << 2));
+    }
+    r = sum / avgDivisor(divisor, includePad, poolH, poolW, he - hs, we - ws);
+  }
+  store<f32>(o + (<usize>ow << 2), r);
+}
+
+/** Averages of outputs ow..ow+3, whose window columns lie inside the row (pool width kW). */
+// @ts-ignore: decorator
+@inline function avgFour(
+  xp: usize, o: usize, ow: i32, hs: i32, he: i32, w: i32, kW: i32, sW: i32, pW: i32, pair: bool, d: v128,
+): void {
+  const ws = ow * sW - pW;
+  let acc = f32x4.splat(0);
+  for (let ih = hs; ih < he; ih++) {
+    const row = xp + ((<usize>ih * <usize>w + <usize>ws) << 2);
+    if (pair) {
+      // 2-wide windows at stride 2: even + odd lanes of one pair of loads.
+      const a = v128.load(row), b = v128.load(row, 16);
+      acc = f32x4.add(acc, f32x4.add(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7)));
+    } else {
+      for (let kj = 0; kj < kW; kj++) acc = f32x4.add(acc, lanes(row + (<usize>kj << 2), sW));
+    }
+  }
+  v128.store(o + (<usize>ow << 2), f32x4.div(acc, d));
+}
+
 export function avgPool2d_f32(
   x: usize, out: usize, planes: i32, h: i32, w: i32,
   kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, oH: i32, oW: i32,
   countIncludePad: bool, divisor: i32,
 ): void {
   const plane = <usize>h * <usize>w;
+  const pair = kW == 2 && sW == 2;
   const vLo = loFor(-pW, sW, oW);
-  const vHi = max(vLo, hiFor(-pW + kW - 1 + (sW == 2 ? 1 : 0), sW, w, oW));
-  let o = out;
+  const vHi = max(vLo, hiFor(-pW + kW - 1 + (sW == 2 && !pair ? 1 : 0), sW, w, oW));
+  const simd = vHi - vLo >= 4;
   for (let p = 0; p < planes; p++) {
     const xp = x + ((<usize>p * plane) << 2);
     for (let oh = 0; oh < oH; oh++) {
@@ -125,39 +200,45 @@ export function avgPool2d_f32(
       const h1 = min(h0 + kH, h + pH);
       const poolH = h1 - h0;
       const hs = max(h0, 0), he = min(h1, h);
-      let ow = 0;
-      while (ow < oW) {
-        if (ow >= vLo && ow + 4 <= vHi) {
-          // Window columns fully inside: pool width = summed width = kW.
-          const ws = ow * sW - pW;
-          let acc = f32x4.splat(0);
-          for (let ih = hs; ih < he; ih++) {
-            const row = xp + ((<usize>ih * <usize>w + <usize>ws) << 2);
-            for (let kj = 0; kj < kW; kj++) acc = f32x4.add(acc, lanes(row + (<usize>kj << 2), sW));
-          }
-          const d = he > hs ? avgDivisor(divisor, countIncludePad, poolH, kW, he - hs, kW) : <f32>1;
-          v128.store(o, he > hs ? f32x4.div(acc, f32x4.splat(d)) : f32x4.splat(0));
-          o += 16;
-          ow += 4;
-          continue;
-        }
-        const w0 = ow * sW - pW;
-        const w1 = min(w0 + kW, w + pW);
-        const poolW = w1 - w0;
-        const ws = max(w0, 0), we = min(w1, w);
-        let r: f32 = 0;
-        if (hs < he && ws < we) {
-          let sum: f32 = 0;
-          for (let ih = hs; ih < he; ih++) {
-            const row = xp + ((<usize>ih * <usize>w) << 2);
-            for (let iw = ws; iw < we; iw++) sum += load<f32>(row + (<usize>iw << 2));
-          }
-          r = sum / avgDivisor(divisor, countIncludePad, poolH, poolW, he - hs, we - ws);
-        }
-        store<f32>(o, r);
-        o += 4;
-        ow++;
+      const o = out + ((<usize>(p * oH + oh) * <usize>oW) << 2);
+      if (simd && he > hs) {
+        for (let ow = 0; ow < vLo; ow++) avgOne(xp, o, ow, hs, he, poolH, w, kW, sW, pW, countIncludePad, divisor);
+        // Interior windows: pool width = summed width = kW, so one divisor for the row.
+        const d = f32x4.splat(avgDivisor(divisor, countIncludePad, poolH, kW, he - hs, kW));
+        for (let ow = vLo; ow < vHi; ow += 4) avgFour(xp, o, min(ow, vHi - 4), hs, he, w, kW, sW, pW, pair, d);
+        for (let ow = vHi; ow < oW; ow++) avgOne(xp, o, ow, hs, he, poolH, w, kW, sW, pW, countIncludePad, divisor);
+      } else {
+        for (let ow = 0; ow < oW; ow++) avgOne(xp, o, ow, hs, he, poolH, w, kW, sW, pW, countIncludePad, divisor);
       }
+    }
+  }
+}
+
+/** Adds output ow's share of the gradient over its (clipped) window. */
+// @ts-ignore: decorator
+@inline function avgBackOne(
+  xp: usize, gv: f32, ow: i32, hs: i32, he: i32, poolH: i32, w: i32, kW: i32, sW: i32, pW: i32,
+  includePad: bool, divisor: i32,
+): void {
+  const w0 = ow * sW - pW;
+  const w1 = min(w0 + kW, w + pW);
+  const poolW = w1 - w0;
+  const ws = max(w0, 0), we = min(w1, w);
+  if (hs >= he || ws >= we) return;
+  const v = gv / avgDivisor(divisor, includePad, poolH, poolW, he - hs, we - ws);
+  for (let ih = hs; ih < he; ih++) {
+    const row = xp + ((<usize>ih * <usize>w) << 2);
+    let iw = ws;
+    if (we - ws >= 4) {
+      const vv = f32x4.splat(v);
+      for (; iw + 4 <= we; iw += 4) {
+        const q = row + (<usize>iw << 2);
+        v128.store(q, f32x4.add(v128.load(q), vv));
+      }
+    }
+    for (; iw < we; iw++) {
+      const q = row + (<usize>iw << 2);
+      store<f32>(q, load<f32>(q) + v);
     }
   }
 }
@@ -169,7 +250,10 @@ export function avgPool2dBackward_f32(
 ): void {
   const plane = <usize>h * <usize>w;
   memory.fill(gx, 0, (<usize>planes * plane) << 2);
-  let gp = g;
+  // 2-wide windows at stride 2 inside the row: four outputs spread with two shuffles per row.
+  const pair = kW == 2 && sW == 2;
+  const vLo = loFor(-pW, sW, oW);
+  const vHi = pair ? max(vLo, hiFor(-pW + 1, sW, w, oW)) : vLo;
   for (let p = 0; p < planes; p++) {
     const xp = gx + ((<usize>p * plane) << 2);
     for (let oh = 0; oh < oH; oh++) {
@@ -177,30 +261,25 @@ export function avgPool2dBackward_f32(
       const h1 = min(h0 + kH, h + pH);
       const poolH = h1 - h0;
       const hs = max(h0, 0), he = min(h1, h);
-      for (let ow = 0; ow < oW; ow++) {
-        const w0 = ow * sW - pW;
-        const w1 = min(w0 + kW, w + pW);
-        const poolW = w1 - w0;
-        const ws = max(w0, 0), we = min(w1, w);
-        const gv = load<f32>(gp);
-        gp += 4;
-        if (hs >= he || ws >= we) continue;
-        const v = gv / avgDivisor(divisor, countIncludePad, poolH, poolW, he - hs, we - ws);
-        for (let ih = hs; ih < he; ih++) {
-          const row = xp + ((<usize>ih * <usize>w) << 2);
-          let iw = ws;
-          if (we - ws >= 4) {
-            const vv = f32x4.splat(v);
-            for (; iw + 4 <= we; iw += 4) {
-              const q = row + (<usize>iw << 2);
-              v128.store(q, f32x4.add(v128.load(q), vv));
-            }
-          }
-          for (; iw < we; iw++) {
-            const q = row + (<usize>iw << 2);
-            store<f32>(q, load<f32>(q) + v);
+      const gp = g + ((<usize>(p * oH + oh) * <usize>oW) << 2);
+      let ow = 0;
+      if (pair && he > hs) {
+        for (; ow < vLo; ow++) {
+          avgBackOne(xp, load<f32>(gp + (<usize>ow << 2)), ow, hs, he, poolH, w, kW, sW, pW, countIncludePad, divisor);
+        }
+        const d = f32x4.splat(avgDivisor(divisor, countIncludePad, poolH, 2, he - hs, 2));
+        for (; ow + 4 <= vHi; ow += 4) {
+          const gv = f32x4.div(v128.load(gp + (<usize>ow << 2)), d);
+          const lo = v128.shuffle<f32>(gv, gv, 0, 0, 1, 1), hi = v128.shuffle<f32>(gv, gv, 2, 2, 3, 3);
+          for (let ih = hs; ih < he; ih++) {
+            const q = xp + ((<usize>ih * <usize>w + <usize>(ow * 2 - pW)) << 2);
+            v128.store(q, f32x4.add(v128.load(q), lo));
+            v128.store(q, f32x4.add(v128.load(q, 16), hi), 16);
           }
         }
+      }
+      for (; ow < oW; ow++) {
+        avgBackOne(xp, load<f32>(gp + (<usize>ow << 2)), ow, hs, he, poolH, w, kW, sW, pW, countIncludePad, divisor);
       }
     }
   }

@@ -10,6 +10,8 @@
 import * as torch from "../mod.ts";
 import type { Tensor } from "../mod.ts";
 import { assert, assertClose, assertThrowsMsg, gradcheck } from "./helpers.ts";
+import * as nn from "../src/nn/mod.ts";
+import * as optim from "../src/optim/mod.ts";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
 import type { Conv2dGeometry, Pool2dGeometry } from "../src/backends/backend.ts";
 
@@ -291,6 +293,8 @@ for (const be of BACKENDS) {
     const rnd = seeded(11);
     const geoms: Partial<Pool2dGeometry>[] = [
       { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2 },
+      { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 1, padW: 1 },
+      { kernelH: 3, kernelW: 2, strideH: 1, strideW: 2, padH: 1 },
       { kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1 },
       { kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1 },
       { kernelH: 3, kernelW: 2, strideH: 3, strideW: 3, padH: 1, padW: 1 },
@@ -379,7 +383,10 @@ Deno.test("conv1d, maxPool2d, avgPool2d: gradcheck", () => {
   const w1 = torch.randn([3, 2, 3], { requiresGrad: true });
   gradcheck((x, w) => torch.conv1d(x, w, null, { stride: 2, padding: 1 }), [x1, w1]);
   const x = torch.randn([2, 2, 5, 6], { requiresGrad: true });
-  gradcheck((x) => torch.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [x]);
+  // Distinct values 0.1 apart, so the finite differences never cross a tie of the maximum.
+  const xd = torch.randperm(120).float().mul(0.1).reshape(2, 2, 5, 6).requiresGrad_();
+  gradcheck((x) => torch.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [xd]);
+  gradcheck((x) => torch.maxPool2d(x, 2, { padding: 1, dilation: [1, 2] }), [xd]);
   gradcheck((x) => torch.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, countIncludePad: false }), [x]);
   gradcheck((x) => torch.avgPool2d(x, 2, { ceilMode: true, divisorOverride: 3 }), [x]);
 });
@@ -451,7 +458,11 @@ Deno.test("conv2d and avgPool2d: second-order gradients (createGraph)", () => {
     const [gx] = torch.autograd.grad(y.pow(2).sum(), x, { createGraph: true });
     return gx!;
   };
-  gradcheck2(gradMax, [x], "maxPool2d second order");
+  gradcheck2(
+    gradMax,
+    [torch.randperm(20).float().mul(0.1).reshape(1, 2, 2, 5).requiresGrad_()],
+    "maxPool2d second order",
+  );
 });
 
 // ---- other behaviour ----
@@ -626,4 +637,104 @@ Deno.test("a tiny CNN (conv-relu-pool-linear) trains: loss decreases over 20 SGD
   }
   assert.ok(losses[19] < losses[0] * 0.8, `loss went from ${losses[0]} to ${losses[19]}`);
   for (let i = 1; i < losses.length; i++) assert.ok(Number.isFinite(losses[i]));
+});
+
+// ---- nn.Conv2d / nn.Conv1d / nn.MaxPool2d / nn.AvgPool2d ----
+
+Deno.test("nn conv and pooling layers: PyTorch's reprs", () => {
+  assert.equal(String(new nn.Conv2d(1, 8, 3)), "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1))");
+  assert.equal(
+    String(new nn.Conv2d(4, 8, [3, 5], { stride: 2, padding: 1, dilation: 2, groups: 2, bias: false })),
+    "Conv2d(4, 8, kernel_size=(3, 5), stride=(2, 2), padding=(1, 1), dilation=(2, 2), groups=2, bias=False)",
+  );
+  assert.equal(
+    String(new nn.Conv2d(4, 8, 3, { padding: "same" })),
+    "Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1), padding=same)",
+  );
+  assert.equal(String(new nn.Conv1d(2, 4, 3)), "Conv1d(2, 4, kernel_size=(3,), stride=(1,))");
+  assert.equal(
+    String(new nn.MaxPool2d(2)),
+    "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)",
+  );
+  assert.equal(
+    String(
+      new nn.MaxPool2d([2, 3], { stride: 1, padding: 1, dilation: 2, returnIndices: true, ceilMode: true }),
+    ),
+    "MaxPool2d(kernel_size=(2, 3), stride=1, padding=1, dilation=2, ceil_mode=True)",
+  );
+  assert.equal(String(new nn.AvgPool2d(2)), "AvgPool2d(kernel_size=2, stride=2, padding=0)");
+  assert.equal(
+    String(new nn.AvgPool2d([2, 3], { stride: 1, padding: 1, ceilMode: true, countIncludePad: false })),
+    "AvgPool2d(kernel_size=(2, 3), stride=1, padding=1)",
+  );
+  const model = new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.MaxPool2d(2));
+  assert.equal(
+    String(model),
+    "Sequential(\n  (0): Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1))\n  (1): ReLU()\n" +
+      "  (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n)",
+  );
+  assert.deepEqual(Object.keys(model.stateDict()), ["0.weight", "0.bias"]);
+});
+
+Deno.test("nn.Conv2d: parameters, PyTorch's default init bounds, forward = F.conv2d", () => {
+  torch.manualSeed(1);
+  const conv = new nn.Conv2d(6, 12, [3, 2], { groups: 3, stride: 2, padding: [1, 0] });
+  assert.deepEqual(conv.weight.shape, [12, 2, 3, 2]);
+  assert.deepEqual(conv.bias!.shape, [12]);
+  assert.deepEqual(conv.namedParameters().map(([n]) => n), ["weight", "bias"]);
+  const bound = 1 / Math.sqrt(2 * 3 * 2); // 1/sqrt(fanIn), fanIn = inChannels/groups * kH * kW
+  for (const p of [conv.weight, conv.bias!]) {
+    const m = p.abs().max().item() as number;
+    assert.ok(m <= bound && m > 0.5 * bound, `max |p| = ${m}, bound ${bound}`);
+  }
+  const x = torch.randn(2, 6, 7, 5);
+  assertClose(conv(x), torch.F.conv2d(x, conv.weight, conv.bias, { groups: 3, stride: 2, padding: [1, 0] }));
+  assert.equal(new nn.Conv2d(2, 2, 1, { bias: false }).bias, null);
+  const c1 = new nn.Conv1d(2, 4, 3, { padding: "same" });
+  assert.deepEqual(c1(torch.randn(3, 2, 9)).shape, [3, 4, 9]);
+  const [v, i] = new nn.MaxPool2d(2, { returnIndices: true })(torch.randn(1, 2, 4, 4));
+  assert.deepEqual(v.shape, [1, 2, 2, 2]);
+  assert.equal(i.dtype, "int32");
+  assertThrowsMsg(() => new nn.Conv2d(3, 4, 3, { groups: 2 }), /inChannels must be divisible by groups/);
+  assertThrowsMsg(() => new nn.Conv2d(4, 3, 3, { groups: 2 }), /outChannels must be divisible by groups/);
+  assertThrowsMsg(() => new nn.Conv2d(4, 4, 3, { groups: 0 }), /groups must be a positive integer/);
+  assertThrowsMsg(
+    () => new nn.Conv2d(4, 4, 3, { padding: "same", stride: 2 }),
+    /padding='same' is not supported for strided convolutions/,
+  );
+  assertThrowsMsg(
+    () => new nn.Conv2d(4, 4, 3, { paddingMode: "reflect" }),
+    /paddingMode "reflect" is not supported/,
+  );
+  assertThrowsMsg(
+    () => new nn.Conv2d(4, 4, [3, 3, 3]),
+    /kernelSize must be a non-negative integer or a list of 2/,
+  );
+});
+
+Deno.test("nn: a small CNN (Conv2d-ReLU-MaxPool2d-Flatten-Linear) trains with optim.SGD", () => {
+  torch.manualSeed(2);
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 6, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 8, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.AvgPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(8 * 2 * 2, 4),
+  );
+  const x = torch.randn(32, 1, 8, 8);
+  const y = torch.randint(0, 4, [32]);
+  const criterion = new nn.CrossEntropyLoss();
+  const opt = new optim.SGD(model.parameters(), { lr: 0.2, momentum: 0.9 });
+  const losses: number[] = [];
+  for (let step = 0; step < 20; step++) {
+    opt.zeroGrad();
+    const loss = criterion(model(x), y);
+    loss.backward();
+    opt.step();
+    losses.push(loss.item() as number);
+  }
+  assert.ok(losses[19] < losses[0] * 0.8, `loss went from ${losses[0]} to ${losses[19]}`);
 });

@@ -1,0 +1,147 @@
+/**
+ * Convolution and pooling, the layers of a Fashion-MNIST-sized CNN (batch 64): edgetorch's
+ * front end (im2col + batched matmul on the wasm backend, autograd for the backward) against
+ * TensorFlow.js's wasm backend (XNNPACK), single-threaded, in one run.
+ *
+ *   deno bench -A bench/conv_bench.ts
+ *
+ * edgetorch is NCHW, TensorFlow.js NHWC (its native layout); both compute the same convolution.
+ * TensorFlow.js's wasm backend has no Conv2DBackpropFilter kernel, so it cannot compute a weight
+ * gradient (it cannot train a CNN): its "fwd+bwd" rows time the forward pass plus the input
+ * gradient only (Conv2DBackpropInput), and the first layer, whose backward is the weight
+ * gradient alone, has no TensorFlow.js row. edgetorch's rows include every gradient the layer
+ * needs in training (input, weight, bias for the inner layer; weight and bias for the first).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as torch from "../mod.ts";
+import type { Tensor } from "../mod.ts";
+
+setThreadsCount(1);
+setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href);
+await tf.setBackend("wasm");
+await tf.ready();
+if (tf.getBackend() !== "wasm") throw new Error("TensorFlow.js wasm backend did not load");
+
+const B = 64;
+
+function rand(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}
+
+const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+interface ConvLayer {
+  name: string;
+  cin: number;
+  cout: number;
+  hw: number;
+  /** Whether the layer's input needs a gradient (false for the first layer: it is the image). */
+  inputGrad: boolean;
+}
+
+const LAYERS: ConvLayer[] = [
+  { name: "conv2d [64, 1, 28, 28] 1->16 3x3 pad 1", cin: 1, cout: 16, hw: 28, inputGrad: false },
+  { name: "conv2d [64, 16, 14, 14] 16->32 3x3 pad 1", cin: 16, cout: 32, hw: 14, inputGrad: true },
+];
+
+for (const l of LAYERS) {
+  const xShape = [B, l.cin, l.hw, l.hw], wShape = [l.cout, l.cin, 3, 3], yShape = [B, l.cout, l.hw, l.hw];
+  const xData = rand(numel(xShape), 1), wData = rand(numel(wShape), 2), gData = rand(numel(yShape), 3);
+  const x = torch.tensor(xData).reshape(xShape);
+  const w = torch.tensor(wData).reshape(wShape);
+  const b = torch.tensor(rand(l.cout, 4));
+  const g = torch.tensor(gData).reshape(yShape);
+  // TensorFlow.js: NHWC input, HWIO filter (same values, permuted).
+  const tx = tf.transpose(tf.tensor4d(xData, [B, l.cin, l.hw, l.hw]), [0, 2, 3, 1]) as tf.Tensor4D;
+  const tw = tf.transpose(tf.tensor4d(wData, [l.cout, l.cin, 3, 3]), [2, 3, 1, 0]) as tf.Tensor4D;
+  const tb = tf.tensor1d(rand(l.cout, 4));
+  const tg = tf.transpose(tf.tensor4d(gData, [B, l.cout, l.hw, l.hw]), [0, 2, 3, 1]) as tf.Tensor4D;
+  const fwd = `${l.name}: forward`;
+  Deno.bench({
+    name: "edgetorch (wasm, relaxed SIMD)",
+    group: fwd,
+    baseline: true,
+    fn: () => void torch.noGrad(() => torch.conv2d(x, w, b, { padding: 1 })),
+  });
+  Deno.bench({
+    name: "tfjs wasm (XNNPACK, 1 thread)",
+    group: fwd,
+    fn: () => tf.fused.conv2d({ x: tx, filter: tw, strides: 1, pad: "same", bias: tb }).dispose(),
+  });
+  const both = `${l.name}: forward + backward`;
+  Deno.bench({
+    name: `edgetorch: forward + grads of ${l.inputGrad ? "input, " : ""}weight, bias`,
+    group: both,
+    baseline: true,
+    fn: () => {
+      const xi: Tensor = l.inputGrad ? x.detach().requiresGrad_() : x;
+      const wi = w.detach().requiresGrad_(), bi = b.detach().requiresGrad_();
+      torch.conv2d(xi, wi, bi, { padding: 1 }).backward(g);
+    },
+  });
+  if (l.inputGrad) {
+    Deno.bench({
+      name: "tfjs wasm: forward + input grad only (no weight-grad kernel)",
+      group: both,
+      fn: () => {
+        tf.fused.conv2d({ x: tx, filter: tw, strides: 1, pad: "same", bias: tb }).dispose();
+        tf.conv2dTranspose(tg, tw, [B, l.hw, l.hw, l.cin], 1, "same").dispose();
+      },
+    });
+  }
+}
+
+{
+  const shape = [B, 16, 28, 28];
+  const data = rand(numel(shape), 5);
+  const x = torch.tensor(data).reshape(shape);
+  const g = torch.tensor(rand(numel([B, 16, 14, 14]), 6)).reshape([B, 16, 14, 14]);
+  const tx = tf.transpose(tf.tensor4d(data, [B, 16, 28, 28]), [0, 2, 3, 1]) as tf.Tensor4D;
+  const tg = tf.transpose(tf.tensor4d(g.data() as Float32Array, [B, 16, 14, 14]), [
+    0,
+    2,
+    3,
+    1,
+  ]) as tf.Tensor4D;
+  for (const kind of ["max", "avg"] as const) {
+    const pool = (t: Tensor) => (kind === "max" ? torch.maxPool2d(t, 2) : torch.avgPool2d(t, 2));
+    const tpool = (
+      t: tf.Tensor4D,
+    ) => (kind === "max" ? tf.maxPool(t, 2, 2, "valid") : tf.avgPool(t, 2, 2, "valid"));
+    const fwd = `${kind}Pool2d 2x2 [64, 16, 28, 28]: forward`;
+    Deno.bench({
+      name: "edgetorch (wasm, relaxed SIMD)",
+      group: fwd,
+      baseline: true,
+      fn: () => void torch.noGrad(() => pool(x)),
+    });
+    Deno.bench({ name: "tfjs wasm (XNNPACK, 1 thread)", group: fwd, fn: () => tpool(tx).dispose() });
+    const both = `${kind}Pool2d 2x2 [64, 16, 28, 28]: forward + backward`;
+    Deno.bench({
+      name: "edgetorch (wasm, relaxed SIMD)",
+      group: both,
+      baseline: true,
+      fn: () => pool(x.detach().requiresGrad_()).backward(g),
+    });
+    Deno.bench({
+      name: "tfjs wasm (XNNPACK, 1 thread)",
+      group: both,
+      fn: () => {
+        const y = tpool(tx);
+        const attrs = { filterSize: 2, strides: 2, pad: "valid" as const };
+        const gx = kind === "max"
+          ? tf.engine().runKernel("MaxPoolGrad", { dy: tg, input: tx, output: y }, attrs)
+          : tf.engine().runKernel("AvgPoolGrad", { dy: tg, input: tx }, attrs);
+        y.dispose();
+        (gx as tf.Tensor).dispose();
+      },
+    });
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Convolution layers: `Conv2d` and `Conv1d`.
+ * @module
+ */
+import type { Tensor } from "../../tensor.ts";
+import type { Device } from "../../backends/backend.ts";
+import type { DType } from "../../dtype.ts";
+import { empty } from "../../creation.ts";
+import { Module, Parameter } from "../module.ts";
+import * as init from "../init.ts";
+import { conv1d, conv2d } from "../../ops/conv.ts";
+
+/** How the input is padded. Only `"zeros"` is implemented; the others are PyTorch's names. */
+export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
+
+/** Options of `Conv2d` (PyTorch's keyword arguments). */
+export interface Conv2dOptions {
+  /** Step of the window: one number or `[h, w]` (default 1). */
+  stride?: number | readonly number[];
+  /** Zero padding per side, `[h, w]`, `"valid"` or `"same"` (default 0). */
+  padding?: number | readonly number[] | "same" | "valid";
+  /** Spacing between kernel elements (default 1). */
+  dilation?: number | readonly number[];
+  /** Blocked connections from input to output channels (default 1). */
+  groups?: number;
+  /** Whether the layer adds a learnable bias (default true). */
+  bias?: boolean;
+  /** Only `"zeros"` (the default) is supported. */
+  paddingMode?: PaddingMode;
+  /** Where the parameters live (default "cpu"). */
+  device?: Device;
+  /** The parameters' dtype (default float32). */
+  dtype?: DType;
+}
+
+/** Options of `Conv1d`: those of `Conv2d` with one spatial size. */
+export type Conv1dOptions = Conv2dOptions;
+
+/** Python's repr of a tuple of ints: `(3, 3)`, `(3,)`. */
+function pyTuple(v: readonly number[]): string {
+  return v.length === 1 ? `(${v[0]},)` : `(${v.join(", ")})`;
+}
+
+function tupleOf(op: string, name: string, v: unknown, n: number): number[] {
+  const out = typeof v === "number"
+    ? new Array(n).fill(v)
+    : Array.isArray(v) && v.length === n
+    ? [...v]
+    : null;
+  if (out === null || out.some((x) => typeof x !== "number" || !Number.isInteger(x) || x < 0)) {
+    throw new TypeError(
+      `${op}: ${name} must be a non-negative integer or a list of ${n} of them, got ${JSON.stringify(v)}`,
+    );
+  }
+  return out;
+}
+
+function checkCount(op: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+    throw new TypeError(`${op}: ${name} must be an integer >= ${min}, got ${v}`);
+  }
+  return v;
+}
+
+/** The shared part of `Conv1d`/`Conv2d`, PyTorch's `_ConvNd`. */
+abstract class ConvNd extends Module {
+  /** Channels of the input. */
+  readonly inChannels: number;
+  /** Channels of the output. */
+  readonly outChannels: number;
+  /** Kernel size per spatial dim. */
+  readonly kernelSize: number[];
+  /** Stride per spatial dim. */
+  readonly stride: number[];
+  /** Padding per spatial dim, or `"same"`/`"valid"`. */
+  readonly padding: number[] | "same" | "valid";
+  /** Dilation per spatial dim. */
+  readonly dilation: number[];
+  /** Number of groups. */
+  readonly groups: number;
+  /** The padding mode (always `"zeros"`). */
+  readonly paddingMode: PaddingMode;
+  /** `[outChannels, inChannels / groups, ...kernelSize]`. */
+  weight: Parameter;
+  /** `[outChannels]`, or null without bias. */
+  bias: Parameter | null;
+
+  constructor(
+    op: string,
+    dims: number,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    opts: Conv2dOptions,
+  ) {
+    super();
+    this.inChannels = checkCount(op, "inChannels", inChannels, 0);
+    this.outChannels = checkCount(op, "outChannels", outChannels, 0);
+    this.kernelSize = tupleOf(op, "kernelSize", kernelSize, dims);
+    if (this.kernelSize.some((k) => k < 1)) throw new RangeError(`${op}: kernelSize must be positive`);
+    this.stride = tupleOf(op, "stride", opts.stride ?? 1, dims);
+    if (this.stride.some((s) => s < 1)) throw new RangeError(`${op}: non-positive stride is not supported`);
+    this.dilation = tupleOf(op, "dilation", opts.dilation ?? 1, dims);
+    if (this.dilation.some((d) => d < 1)) {
+      throw new RangeError(`${op}: non-positive dilation is not supported`);
+    }
+    const groups = opts.groups ?? 1;
+    if (typeof groups !== "number" || !Number.isInteger(groups) || groups <= 0) {
+      throw new RangeError(`${op}: groups must be a positive integer`);
+    }
+    this.groups = groups;
+    if (inChannels % groups !== 0) throw new RangeError(`${op}: inChannels must be divisible by groups`);
+    if (outChannels % groups !== 0) throw new RangeError(`${op}: outChannels must be divisible by groups`);
+    const padding = opts.padding ?? 0;
+    if (typeof padding === "string") {
+      if (padding !== "same" && padding !== "valid") {
+        throw new RangeError(`${op}: Invalid padding string '${padding}', should be one of same, valid`);
+      }
+      if (padding === "same" && this.stride.some((s) => s !== 1)) {
+        throw new RangeError(`${op}: padding='same' is not supported for strided convolutions`);
+      }
+      this.padding = padding;
+    } else {
+      this.padding = tupleOf(op, "padding", padding, dims);
+    }
+    const mode = opts.paddingMode ?? "zeros";
+    if (!["zeros", "reflect", "replicate", "circular"].includes(mode)) {
+      throw new RangeError(
+        `${op}: paddingMode must be one of "zeros", "reflect", "replicate", "circular", got ${
+          JSON.stringify(mode)
+        }`,
+      );
+    }
+    if (mode !== "zeros") {
+      throw new RangeError(`${op}: paddingMode "${mode}" is not supported yet (only "zeros")`);
+    }
+    this.paddingMode = mode;
+    const dtype = opts.dtype ?? "float32";
+    this.weight = new Parameter(empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
+    this.bias = opts.bias === false ? null : new Parameter(empty([outChannels], { dtype }));
+    this.resetParameters();
+    if (opts.device && opts.device !== "cpu") this.to(opts.device);
+  }
+
+  /**
+   * Re-draws the parameters with PyTorch's default initialisation: weight from
+   * kaiming_uniform(a=√5), i.e. U(-1/√fanIn, 1/√fanIn) with fanIn = inChannels/groups·kernel
+   * area, and bias from U(-1/√fanIn, 1/√fanIn).
+   */
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${
+      pyTuple(this.stride)
+    }`;
+    if (typeof this.padding === "string") s += `, padding=${this.padding}`;
+    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ", bias=False";
+    if (this.paddingMode !== "zeros") s += `, padding_mode=${this.paddingMode}`;
+    return s;
+  }
+}
+
+/**
+ * 2-d convolution over `[N, inChannels, H, W]` (or unbatched `[inChannels, H, W]`) inputs, as
+ * PyTorch's `nn.Conv2d`: `weight` is `[outChannels, inChannels / groups, kH, kW]`, initialised
+ * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)) from the seeded generator.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * torch.manualSeed(0);
+ * const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
+ * console.log(conv(torch.randn(4, 1, 28, 28)).shape); // [4, 8, 28, 28]
+ * console.log(String(conv)); // "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
+ * ```
+ */
+export class Conv2d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    opts: Conv2dOptions = {},
+  ) {
+    super("Conv2d", 2, inChannels, outChannels, kernelSize, opts);
+  }
+
+  /** `[N, inChannels, H, W]` to `[N, outChannels, H', W']`. */
+  override forward(input: Tensor): Tensor {
+    return conv2d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
+  }
+}
+
+/**
+ * 1-d convolution over `[N, inChannels, L]` (or unbatched `[inChannels, L]`) inputs, as
+ * PyTorch's `nn.Conv1d`: `weight` is `[outChannels, inChannels / groups, k]`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const conv = new nn.Conv1d(2, 4, 3, { stride: 2 });
+ * console.log(conv(torch.randn(5, 2, 11)).shape); // [5, 4, 5]
+ * console.log(String(conv)); // "Conv1d(2, 4, kernel_size=(3,), stride=(2,))"
+ * ```
+ */
+export class Conv1d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    opts: Conv1dOptions = {},
+  ) {
+    super("Conv1d", 1, inChannels, outChannels, kernelSize, opts);
+  }
+
+  /** `[N, inChannels, L]` to `[N, outChannels, L']`. */
+  override forward(input: Tensor): Tensor {
+    return conv1d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
+  }
+}

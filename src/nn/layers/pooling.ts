@@ -1,0 +1,156 @@
+/**
+ * Pooling layers: `MaxPool2d` and `AvgPool2d`.
+ * @module
+ */
+import type { Tensor } from "../../tensor.ts";
+import { Module, pyBool } from "../module.ts";
+import { avgPool2d, maxPool2d } from "../../ops/conv.ts";
+
+/** A size for both spatial dims (`2`) or for each (`[2, 3]`). */
+export type PoolSize = number | readonly number[];
+
+/** Options of `MaxPool2d` (PyTorch's keyword arguments). */
+export interface MaxPool2dOptions<R extends boolean = boolean> {
+  /** Step of the window (default: the kernel size). */
+  stride?: PoolSize | null;
+  /** Implicit -inf padding on each side (default 0; at most half the kernel). */
+  padding?: PoolSize;
+  /** Spacing between window elements (default 1). */
+  dilation?: PoolSize;
+  /** Also return the int32 indices of the maxima: the module then gives `[values, indices]`. */
+  returnIndices?: R;
+  /** Use ceil instead of floor for the output size (default false). */
+  ceilMode?: boolean;
+}
+
+/** Options of `AvgPool2d` (PyTorch's keyword arguments). */
+export interface AvgPool2dOptions {
+  /** Step of the window (default: the kernel size). */
+  stride?: PoolSize | null;
+  /** Implicit zero padding on each side (default 0; at most half the kernel). */
+  padding?: PoolSize;
+  /** Use ceil instead of floor for the output size (default false). */
+  ceilMode?: boolean;
+  /** Count the padding zeros in the divisor (default true). */
+  countIncludePad?: boolean;
+  /** Divide by this instead of the window size. */
+  divisorOverride?: number | null;
+}
+
+/** Python's repr of an int or a tuple of ints: `2`, `(2, 3)`. */
+function pySize(v: PoolSize): string {
+  return typeof v === "number" ? String(v) : v.length === 1 ? `(${v[0]},)` : `(${v.join(", ")})`;
+}
+
+/**
+ * 2-d max pooling over `[N, C, H, W]` (or `[C, H, W]`) inputs, as PyTorch's `nn.MaxPool2d`.
+ * With `returnIndices: true` the module returns `[values, indices]` (int32 indices, flat within
+ * each `H * W` plane).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const pool = new nn.MaxPool2d(2);
+ * console.log(pool(torch.randn(4, 8, 28, 28)).shape); // [4, 8, 14, 14]
+ * console.log(String(pool)); // "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+ * const [values, indices] = new nn.MaxPool2d(2, { returnIndices: true })(torch.randn(1, 1, 4, 4));
+ * console.log(values.shape, indices.dtype); // [1, 1, 2, 2] "int32"
+ * ```
+ */
+export class MaxPool2d<R extends boolean = false> extends Module {
+  /** The window size. */
+  readonly kernelSize: PoolSize;
+  /** The step (the kernel size unless given). */
+  readonly stride: PoolSize;
+  /** The implicit -inf padding. */
+  readonly padding: PoolSize;
+  /** The spacing between window elements. */
+  readonly dilation: PoolSize;
+  /** Whether `forward` returns `[values, indices]`. */
+  readonly returnIndices: R;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: PoolSize, opts: MaxPool2dOptions<R> = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.returnIndices = (opts.returnIndices ?? false) as R;
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+
+  /** `[N, C, H, W]` to `[N, C, H', W']` (and the indices with `returnIndices`). */
+  override forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    const opts = {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    };
+    const out = this.returnIndices
+      ? maxPool2d(input, this.kernelSize, { ...opts, returnIndices: true })
+      : maxPool2d(input, this.kernelSize, opts);
+    return out as R extends true ? [Tensor, Tensor] : Tensor;
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
+      pySize(this.padding)
+    }, dilation=${pySize(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/**
+ * 2-d average pooling over `[N, C, H, W]` (or `[C, H, W]`) inputs, as PyTorch's `nn.AvgPool2d`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const pool = new nn.AvgPool2d(2);
+ * console.log(pool(torch.ones(1, 1, 4, 4)).toArray()); // [[[[1, 1], [1, 1]]]]
+ * console.log(String(pool)); // "AvgPool2d(kernel_size=2, stride=2, padding=0)"
+ * ```
+ */
+export class AvgPool2d extends Module {
+  /** The window size. */
+  readonly kernelSize: PoolSize;
+  /** The step (the kernel size unless given). */
+  readonly stride: PoolSize;
+  /** The implicit zero padding. */
+  readonly padding: PoolSize;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
+  /** Whether padding zeros count in the divisor. */
+  readonly countIncludePad: boolean;
+  /** The divisor used instead of the window size, if any. */
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: PoolSize, opts: AvgPool2dOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride ?? null;
+  }
+
+  /** `[N, C, H, W]` to `[N, C, H', W']`. */
+  override forward(input: Tensor): Tensor {
+    return avgPool2d(input, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
+      pySize(this.padding)
+    }`;
+  }
+}
