@@ -275,8 +275,9 @@ function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: ConvPlan): 
     transA: false,
     transB: false,
   });
-  // The columns are kept for the weight gradient only when it will be needed.
-  const saved = needsGrad(w) || needsGrad(bias) ? wrap(cols, [n, g * r, l]) : null;
+  // The columns are kept for the weight gradient only when it will be needed (the bias
+  // gradient alone is a sum of the output gradient).
+  const saved = needsGrad(w) ? wrap(cols, [n, g * r, l]) : null;
   return record("conv2d", inputs, wrap(out, outShape), { geom, cols: saved });
 }
 
