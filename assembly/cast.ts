@@ -4,40 +4,61 @@
 // float16 conversions follow the IEEE round-to-nearest-even algorithm of the FP16 library (the
 // one PyTorch uses); float to integer truncates toward zero and gives INT32_MIN for NaN, infinity
 // and out-of-range values (as PyTorch on x86); to uint8 wraps modulo 256 (through int32).
-import { TMP } from "./common";
+import { TMP, k32 } from "./common";
+
+// Vector constants, broadcast-loaded from static memory (see math.ts).
+const TO_INF: usize = memory.data<f32>([5.192296858534828e33]);
+const TO_ZERO: usize = memory.data<f32>([7.703719777548943e-34]);
+const SIGN: usize = memory.data<i32>([<i32>0x80000000]);
+const EXP8: usize = memory.data<i32>([<i32>0xFF000000]);
+const BIAS_MIN: usize = memory.data<i32>([0x71000000]);
+const BIAS_ADD: usize = memory.data<i32>([0x07800000]);
+const H_EXP: usize = memory.data<i32>([0x7C00]);
+const H_MANT: usize = memory.data<i32>([0xFFF]);
+const H_NAN: usize = memory.data<i32>([0x7E00]);
+const EXP_OFFSET: usize = memory.data<i32>([0xE0 << 23]);
+const EXP_SCALE: usize = memory.data<f32>([1.925929944387236e-34]);
+const MAGIC_MASK: usize = memory.data<i32>([126 << 23]);
+const HALF: usize = memory.data<f32>([0.5]);
+const DENORM_CUTOFF: usize = memory.data<i32>([1 << 27]);
+const TWO_31: usize = memory.data<f32>([2147483648.0]);
+const BYTE_MASK: usize = memory.data<i32>([255]);
+const I_ONE: usize = memory.data<i32>([1]);
+const H_ABS: usize = memory.data<i32>([0x7FFF]);
+const ZERO: v128 = v128.splat<i32>(0);
 
 const F32 = 0, F16 = 1, I32 = 2, U8 = 3, BOOL = 4;
 
 // @ts-ignore: decorator
 @inline function f32ToF16v(f: v128): v128 {
-  const base0 = f32x4.mul(f32x4.mul(f32x4.abs(f), f32x4.splat(5.192296858534828e33)), f32x4.splat(7.703719777548943e-34));
+  const base0 = f32x4.mul(f32x4.mul(f32x4.abs(f), k32(TO_INF)), k32(TO_ZERO));
   const shl1 = i32x4.add(f, f);
-  const sign = v128.and(f, i32x4.splat(<i32>0x80000000));
-  const bias = i32x4.max_u(v128.and(shl1, i32x4.splat(<i32>0xFF000000)), i32x4.splat(0x71000000));
-  const base = f32x4.add(i32x4.add(i32x4.shr_u(bias, 1), i32x4.splat(0x07800000)), base0);
-  const expBits = v128.and(i32x4.shr_u(base, 13), i32x4.splat(0x7C00));
-  const mant = v128.and(base, i32x4.splat(0xFFF));
+  const sign = v128.and(f, k32(SIGN));
+  const bias = i32x4.max_u(v128.and(shl1, k32(EXP8)), k32(BIAS_MIN));
+  const base = f32x4.add(i32x4.add(i32x4.shr_u(bias, 1), k32(BIAS_ADD)), base0);
+  const expBits = v128.and(i32x4.shr_u(base, 13), k32(H_EXP));
+  const mant = v128.and(base, k32(H_MANT));
   const nonsign = i32x4.add(expBits, mant);
-  const isNan = i32x4.gt_u(shl1, i32x4.splat(<i32>0xFF000000));
-  return v128.or(i32x4.shr_u(sign, 16), v128.bitselect(i32x4.splat(0x7E00), nonsign, isNan));
+  const isNan = i32x4.gt_u(shl1, k32(EXP8));
+  return v128.or(i32x4.shr_u(sign, 16), v128.bitselect(k32(H_NAN), nonsign, isNan));
 }
 
 // @ts-ignore: decorator
 @inline function f16ToF32v(h: v128): v128 {
   const w = i32x4.shl(h, 16);
-  const sign = v128.and(w, i32x4.splat(<i32>0x80000000));
+  const sign = v128.and(w, k32(SIGN));
   const two = i32x4.add(w, w);
-  const normalized = f32x4.mul(i32x4.add(i32x4.shr_u(two, 4), i32x4.splat(0xE0 << 23)), f32x4.splat(1.925929944387236e-34));
-  const denorm = f32x4.sub(v128.or(i32x4.shr_u(two, 17), i32x4.splat(126 << 23)), f32x4.splat(0.5));
-  const isDenorm = i32x4.lt_u(two, i32x4.splat(1 << 27));
+  const normalized = f32x4.mul(i32x4.add(i32x4.shr_u(two, 4), k32(EXP_OFFSET)), k32(EXP_SCALE));
+  const denorm = f32x4.sub(v128.or(i32x4.shr_u(two, 17), k32(MAGIC_MASK)), k32(HALF));
+  const isDenorm = i32x4.lt_u(two, k32(DENORM_CUTOFF));
   return v128.or(sign, v128.bitselect(denorm, normalized, isDenorm));
 }
 
 // @ts-ignore: decorator
 @inline function f32ToI32v(f: v128): v128 {
   const r = i32x4.trunc_sat_f32x4_s(f);
-  const ok = f32x4.lt(f32x4.abs(f), f32x4.splat(2147483648.0));
-  return v128.bitselect(r, i32x4.splat(<i32>0x80000000), ok);
+  const ok = f32x4.lt(f32x4.abs(f), k32(TWO_31));
+  return v128.bitselect(r, k32(SIGN), ok);
 }
 
 /** Converts four values held in 32-bit lanes. */
@@ -47,7 +68,7 @@ const F32 = 0, F16 = 1, I32 = 2, U8 = 3, BOOL = 4;
   let src = from;
   if (src == U8 || src == BOOL) src = I32;
   if (src == F16) {
-    if (to == BOOL) return v128.and(i32x4.ne(v128.and(x, i32x4.splat(0x7FFF)), i32x4.splat(0)), i32x4.splat(1));
+    if (to == BOOL) return v128.and(i32x4.ne(v128.and(x, k32(H_ABS)), ZERO), k32(I_ONE));
     if (to == F16) return x;
     x = f16ToF32v(x);
     src = F32;
@@ -56,15 +77,15 @@ const F32 = 0, F16 = 1, I32 = 2, U8 = 3, BOOL = 4;
     if (to == F32) return x;
     if (to == F16) return f32ToF16v(x);
     if (to == I32) return f32ToI32v(x);
-    if (to == U8) return v128.and(f32ToI32v(x), i32x4.splat(255));
-    return v128.and(f32x4.ne(x, f32x4.splat(0.0)), i32x4.splat(1)); // BOOL
+    if (to == U8) return v128.and(f32ToI32v(x), k32(BYTE_MASK));
+    return v128.and(f32x4.ne(x, ZERO), k32(I_ONE)); // BOOL
   }
   // src == I32
   if (to == F32) return f32x4.convert_i32x4_s(x);
   if (to == F16) return f32ToF16v(f32x4.convert_i32x4_s(x));
   if (to == I32) return x;
-  if (to == U8) return v128.and(x, i32x4.splat(255));
-  return v128.and(i32x4.ne(x, i32x4.splat(0)), i32x4.splat(1)); // BOOL
+  if (to == U8) return v128.and(x, k32(BYTE_MASK));
+  return v128.and(i32x4.ne(x, ZERO), k32(I_ONE)); // BOOL
 }
 
 // @ts-ignore: decorator

@@ -6,6 +6,15 @@ export const TMP: usize = memory.data(64, 16);
 /** Counters for the strided copy odometer (up to 64 dims). */
 export const COUNTERS: usize = memory.data(256, 16);
 
+/** 0x01 bytes (see math.ts on why vector constants are loaded from memory). */
+const BYTE_ONE: usize = memory.data<u8>([1]);
+
+/** Broadcast-loads a 32-bit constant from static memory (one instruction, no bounds check). */
+// @ts-ignore: decorator
+@inline export function k32(p: usize): v128 {
+  return v128.load32_splat(p);
+}
+
 /** Where the JavaScript side may start its scratch region. */
 export function heap_base(): usize {
   return (__heap_base + 15) & ~(<usize>15);
@@ -40,12 +49,12 @@ export function heap_base(): usize {
 @inline export function masksToBytes(m0: v128, m1: v128, m2: v128, m3: v128): v128 {
   const lo = i16x8.narrow_i32x4_s(m0, m1);
   const hi = i16x8.narrow_i32x4_s(m2, m3);
-  return v128.and(i8x16.narrow_i16x8_s(lo, hi), i8x16.splat(1));
+  return v128.and(i8x16.narrow_i16x8_s(lo, hi), v128.load8_splat(BYTE_ONE));
 }
 
 /** Narrows one 0/-1 i32x4 mask to four 0/1 bytes in the low lanes. */
 // @ts-ignore: decorator
 @inline export function maskToBytes4(m: v128): v128 {
   const w = i16x8.narrow_i32x4_s(m, m);
-  return v128.and(i8x16.narrow_i16x8_s(w, w), i8x16.splat(1));
+  return v128.and(i8x16.narrow_i16x8_s(w, w), v128.load8_splat(BYTE_ONE));
 }

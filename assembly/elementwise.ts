@@ -4,7 +4,9 @@
 //
 // Binary operands: pointer + length. Length == n is a full operand, length 1 a scalar
 // (broadcast), any other length L (dividing n) a tile read as x[i % L].
-import { TMP, masksToBytes } from "./common";
+import { TMP, k32, masksToBytes } from "./common";
+
+const F_ONE: usize = memory.data<f32>([1.0]);
 import { expv, logv, log1pv, sinv, cosv, tanhv, sigmoidv, powv, ipow } from "./math";
 
 // ---------------------------------------------------------------------------------------------
@@ -22,7 +24,7 @@ const U_FLOOR = 13, U_CEIL = 14, U_ROUND = 15;
   if (op == U_LOG) return logv(x);
   if (op == U_LOG1P) return log1pv(x);
   if (op == U_SQRT) return f32x4.sqrt(x);
-  if (op == U_RSQRT) return f32x4.div(f32x4.splat(1.0), f32x4.sqrt(x));
+  if (op == U_RSQRT) return f32x4.div(k32(F_ONE), f32x4.sqrt(x));
   if (op == U_SIN) return sinv(x);
   if (op == U_COS) return cosv(x);
   if (op == U_TANH) return tanhv(x);
@@ -30,7 +32,7 @@ const U_FLOOR = 13, U_CEIL = 14, U_ROUND = 15;
   if (op == U_RELU) return f32x4.pmax(x, f32x4.splat(0.0));
   if (op == U_SIGN) {
     // (x > 0) - (x < 0); NaN gives 0 as PyTorch.
-    const one = f32x4.splat(1.0);
+    const one = k32(F_ONE);
     return f32x4.sub(
       v128.and(f32x4.gt(x, f32x4.splat(0.0)), one),
       v128.and(f32x4.lt(x, f32x4.splat(0.0)), one),

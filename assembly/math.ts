@@ -4,119 +4,220 @@
 // double precision (as musl's sinf/cosf do), so they are nearly correctly rounded.
 import { madd } from "./common";
 
+// Constant pool. V8 materialises a v128 constant with about three instructions at every use (it
+// does not keep it in a register across a loop); a broadcast load from static memory is one
+// instruction with no bounds check. So every vector constant lives here and is read with kf/ki/kd.
+// (Zero is free: `ZERO` below is a v128.const that engines build with one xor.)
+const EXP_P0: usize = memory.data<f32>([1.9875691500e-4]);
+const EXP_P1: usize = memory.data<f32>([1.3981999507e-3]);
+const EXP_P2: usize = memory.data<f32>([8.3334519073e-3]);
+const EXP_P3: usize = memory.data<f32>([4.1665795894e-2]);
+const EXP_P4: usize = memory.data<f32>([1.6666665459e-1]);
+const EXP_P5: usize = memory.data<f32>([5.0000001201e-1]);
+const F_ONE: usize = memory.data<f32>([1.0]);
+const EXP_HI: usize = memory.data<f32>([88.8]);
+const EXP_LO: usize = memory.data<f32>([-104.0]);
+const LOG2E: usize = memory.data<f32>([1.44269504088896341]);
+/** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer held in the low bits. */
+const F_MAGIC: usize = memory.data<f32>([12582912.0]);
+const LN2_HI: usize = memory.data<f32>([0.693359375]);
+const NEG_LN2_HI: usize = memory.data<f32>([-0.693359375]);
+const LN2_LO: usize = memory.data<f32>([-2.12194440e-4]);
+const NEG_LN2_LO: usize = memory.data<f32>([2.12194440e-4]);
+const EXPNP_LO: usize = memory.data<f32>([-87.0]);
+const MIN_NORMAL: usize = memory.data<f32>([1.17549435e-38]);
+const TWO_23: usize = memory.data<f32>([8388608.0]);
+const SQRT_HALF: usize = memory.data<f32>([0.707106781186547524]);
+const LOG_P0: usize = memory.data<f32>([7.0376836292e-2]);
+const LOG_P1: usize = memory.data<f32>([-1.1514610310e-1]);
+const LOG_P2: usize = memory.data<f32>([1.1676998740e-1]);
+const LOG_P3: usize = memory.data<f32>([-1.2420140846e-1]);
+const LOG_P4: usize = memory.data<f32>([1.4249322787e-1]);
+const LOG_P5: usize = memory.data<f32>([-1.6668057665e-1]);
+const LOG_P6: usize = memory.data<f32>([2.0000714765e-1]);
+const LOG_P7: usize = memory.data<f32>([-2.4999993993e-1]);
+const LOG_P8: usize = memory.data<f32>([3.3333331174e-1]);
+const F_MINUS_HALF: usize = memory.data<f32>([-0.5]);
+const F_INF: usize = memory.data<f32>([Infinity]);
+const F_NEG_INF: usize = memory.data<f32>([-Infinity]);
+const F_NAN: usize = memory.data<f32>([NaN]);
+const SINCOS_MAX: usize = memory.data<f32>([4.0e8]);
+const F_TWO: usize = memory.data<f32>([2.0]);
+const TANH_P0: usize = memory.data<f32>([-5.70498872745e-3]);
+const TANH_P1: usize = memory.data<f32>([2.06390887954e-2]);
+const TANH_P2: usize = memory.data<f32>([-5.37397155531e-2]);
+const TANH_P3: usize = memory.data<f32>([1.33314422036e-1]);
+const TANH_P4: usize = memory.data<f32>([-3.33332819422e-1]);
+const TANH_SMALL: usize = memory.data<f32>([0.625]);
+const I_MAGIC: usize = memory.data<i32>([0x4b400000]);
+const I_127: usize = memory.data<i32>([127]);
+const I_EXP_BIAS_MAGIC: usize = memory.data<i32>([127 - 0x4b400000]);
+const I_126: usize = memory.data<i32>([126]);
+const I_23: usize = memory.data<i32>([23]);
+const I_MANTISSA: usize = memory.data<i32>([0x007fffff]);
+const I_HALF_BITS: usize = memory.data<i32>([0x3f000000]);
+const I_SIGN: usize = memory.data<i32>([<i32>0x80000000]);
+const INV_PIO2: usize = memory.data<f64>([6.36619772367581382433e-01]);
+const PIO2_1: usize = memory.data<f64>([1.57079631090164184570e+00]);
+const PIO2_1T: usize = memory.data<f64>([1.58932547735281966916e-08]);
+const SIN_S3: usize = memory.data<f64>([-0.000198393348360966317347]);
+const SIN_S4: usize = memory.data<f64>([0.0000027183114939898219064]);
+const SIN_S1: usize = memory.data<f64>([-0.166666666416265235595]);
+const SIN_S2: usize = memory.data<f64>([0.0083333293858894631756]);
+const COS_C2: usize = memory.data<f64>([-0.00138867637746099294692]);
+const COS_C3: usize = memory.data<f64>([0.0000243904487962774090654]);
+const D_ONE: usize = memory.data<f64>([1.0]);
+const COS_C0: usize = memory.data<f64>([-0.499999997251031003120]);
+const COS_C1: usize = memory.data<f64>([0.0416666233237390631894]);
+const L_ONE: usize = memory.data<i64>([1]);
+const L_TWO: usize = memory.data<i64>([2]);
+const ZERO: v128 = v128.splat<i32>(0);
+
+/** Broadcast f32 / i32 / f64 / i64 constant from the pool. */
 // @ts-ignore: decorator
-@inline function fs(x: f32): v128 {
-  return f32x4.splat(x);
+@inline function kf(p: usize): v128 {
+  return v128.load32_splat(p);
 }
 // @ts-ignore: decorator
-@inline function is(x: i32): v128 {
-  return i32x4.splat(x);
+@inline function ki(p: usize): v128 {
+  return v128.load32_splat(p);
 }
 // @ts-ignore: decorator
-@inline function ds(x: f64): v128 {
-  return f64x2.splat(x);
+@inline function kd(p: usize): v128 {
+  return v128.load64_splat(p);
+}
+// @ts-ignore: decorator
+@inline function kl(p: usize): v128 {
+  return v128.load64_splat(p);
+}
+
+
+/** e^r for |r| <= ln(2)/2 (Cephes expf polynomial). */
+// @ts-ignore: decorator
+@inline function expPoly(r: v128): v128 {
+  const z = f32x4.mul(r, r);
+  let y = kf(EXP_P0);
+  y = madd(y, r, kf(EXP_P1));
+  y = madd(y, r, kf(EXP_P2));
+  y = madd(y, r, kf(EXP_P3));
+  y = madd(y, r, kf(EXP_P4));
+  y = madd(y, r, kf(EXP_P5));
+  return f32x4.add(madd(y, z, r), kf(F_ONE));
 }
 
 /** e^x. */
 // @ts-ignore: decorator
 @inline export function expv(x0: v128): v128 {
   // Clamp (NaN passes through pmin/pmax because it is their first operand).
-  let x = f32x4.pmax(f32x4.pmin(x0, fs(88.8)), fs(-104.0));
-  const fx = f32x4.nearest(f32x4.mul(x, fs(1.44269504088896341)));
-  x = f32x4.sub(x, f32x4.mul(fx, fs(0.693359375)));
-  x = f32x4.sub(x, f32x4.mul(fx, fs(-2.12194440e-4)));
-  const z = f32x4.mul(x, x);
-  let y = fs(1.9875691500e-4);
-  y = madd(y, x, fs(1.3981999507e-3));
-  y = madd(y, x, fs(8.3334519073e-3));
-  y = madd(y, x, fs(4.1665795894e-2));
-  y = madd(y, x, fs(1.6666665459e-1));
-  y = madd(y, x, fs(5.0000001201e-1));
-  y = f32x4.add(madd(y, z, x), fs(1.0));
+  const x = f32x4.pmax(f32x4.pmin(x0, kf(EXP_HI)), kf(EXP_LO));
+  // n = round(x / ln 2) by the magic-number trick: the integer lands in the low mantissa bits.
+  const v = madd(x, kf(LOG2E), kf(F_MAGIC));
+  const fx = f32x4.sub(v, kf(F_MAGIC));
+  const n = i32x4.sub(v, ki(I_MAGIC));
+  let r = madd(fx, kf(NEG_LN2_HI), x);
+  r = madd(fx, kf(NEG_LN2_LO), r);
+  const y = expPoly(r);
   // Scale by 2^n in two steps so that subnormal results round once and 2^128 does not overflow.
-  const n = i32x4.trunc_sat_f32x4_s(fx);
   const n1 = i32x4.shr_s(n, 1);
   const n2 = i32x4.sub(n, n1);
-  const p1 = i32x4.shl(i32x4.add(n1, is(127)), 23);
-  const p2 = i32x4.shl(i32x4.add(n2, is(127)), 23);
+  const p1 = i32x4.shl(i32x4.add(n1, ki(I_127)), 23);
+  const p2 = i32x4.shl(i32x4.add(n2, ki(I_127)), 23);
   return f32x4.mul(f32x4.mul(y, p1), p2);
+}
+
+/**
+ * e^x for x <= 0 (softmax's shifted inputs): results below the smallest normal float flush to
+ * zero, which saves the second scaling step. NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline export function expNonPosv(x0: v128): v128 {
+  const x = f32x4.pmax(x0, kf(EXPNP_LO));
+  const v = madd(x, kf(LOG2E), kf(F_MAGIC));
+  const fx = f32x4.sub(v, kf(F_MAGIC));
+  let r = madd(fx, kf(NEG_LN2_HI), x);
+  r = madd(fx, kf(NEG_LN2_LO), r);
+  const y = expPoly(r);
+  // 2^n from the magic sum: its low bits are n; n + 127 shifted into the exponent field.
+  const p = i32x4.shl(i32x4.add(v, ki(I_EXP_BIAS_MAGIC)), 23);
+  return v128.andnot(f32x4.mul(y, p), f32x4.lt(x0, kf(EXPNP_LO)));
 }
 
 /** Natural logarithm; log(0) = -inf, log(x < 0) = NaN. */
 // @ts-ignore: decorator
 @inline export function logv(x0: v128): v128 {
-  const tiny = f32x4.lt(x0, fs(1.17549435e-38));
-  const x = v128.bitselect(f32x4.mul(x0, fs(8388608.0)), x0, tiny);
+  const tiny = f32x4.lt(x0, kf(MIN_NORMAL));
+  const x = v128.bitselect(f32x4.mul(x0, kf(TWO_23)), x0, tiny);
   const e = i32x4.sub(
-    i32x4.sub(i32x4.shr_u(x, 23), is(126)),
-    v128.and(tiny, is(23)),
+    i32x4.sub(i32x4.shr_u(x, 23), ki(I_126)),
+    v128.and(tiny, ki(I_23)),
   );
-  const m = v128.or(v128.and(x, is(0x007fffff)), is(0x3f000000)); // [0.5, 1)
-  const lt = f32x4.lt(m, fs(0.707106781186547524));
-  const fe = f32x4.sub(f32x4.convert_i32x4_s(e), v128.and(lt, fs(1.0)));
-  const xm = f32x4.sub(f32x4.add(m, v128.and(lt, m)), fs(1.0));
+  const m = v128.or(v128.and(x, ki(I_MANTISSA)), ki(I_HALF_BITS)); // [0.5, 1)
+  const lt = f32x4.lt(m, kf(SQRT_HALF));
+  const fe = f32x4.sub(f32x4.convert_i32x4_s(e), v128.and(lt, kf(F_ONE)));
+  const xm = f32x4.sub(f32x4.add(m, v128.and(lt, m)), kf(F_ONE));
   const z = f32x4.mul(xm, xm);
-  let y = fs(7.0376836292e-2);
-  y = madd(y, xm, fs(-1.1514610310e-1));
-  y = madd(y, xm, fs(1.1676998740e-1));
-  y = madd(y, xm, fs(-1.2420140846e-1));
-  y = madd(y, xm, fs(1.4249322787e-1));
-  y = madd(y, xm, fs(-1.6668057665e-1));
-  y = madd(y, xm, fs(2.0000714765e-1));
-  y = madd(y, xm, fs(-2.4999993993e-1));
-  y = madd(y, xm, fs(3.3333331174e-1));
+  let y = kf(LOG_P0);
+  y = madd(y, xm, kf(LOG_P1));
+  y = madd(y, xm, kf(LOG_P2));
+  y = madd(y, xm, kf(LOG_P3));
+  y = madd(y, xm, kf(LOG_P4));
+  y = madd(y, xm, kf(LOG_P5));
+  y = madd(y, xm, kf(LOG_P6));
+  y = madd(y, xm, kf(LOG_P7));
+  y = madd(y, xm, kf(LOG_P8));
   y = f32x4.mul(f32x4.mul(y, xm), z);
-  y = madd(fe, fs(-2.12194440e-4), y);
-  y = madd(z, fs(-0.5), y);
+  y = madd(fe, kf(LN2_LO), y);
+  y = madd(z, kf(F_MINUS_HALF), y);
   let r = f32x4.add(xm, y);
-  r = madd(fe, fs(0.693359375), r);
-  r = v128.bitselect(fs(Infinity), r, f32x4.eq(x0, fs(Infinity)));
-  r = v128.bitselect(fs(-Infinity), r, f32x4.eq(x0, fs(0.0)));
-  const bad = v128.or(f32x4.lt(x0, fs(0.0)), f32x4.ne(x0, x0));
-  return v128.bitselect(fs(NaN), r, bad);
+  r = madd(fe, kf(LN2_HI), r);
+  r = v128.bitselect(kf(F_INF), r, f32x4.eq(x0, kf(F_INF)));
+  r = v128.bitselect(kf(F_NEG_INF), r, f32x4.eq(x0, ZERO));
+  const bad = v128.or(f32x4.lt(x0, ZERO), f32x4.ne(x0, x0));
+  return v128.bitselect(kf(F_NAN), r, bad);
 }
 
 /** log(1 + x), accurate for small x (Goldberg's correction). */
 // @ts-ignore: decorator
 @inline export function log1pv(x: v128): v128 {
-  const u = f32x4.add(x, fs(1.0));
-  const d = f32x4.sub(u, fs(1.0));
+  const u = f32x4.add(x, kf(F_ONE));
+  const d = f32x4.sub(u, kf(F_ONE));
   const r = f32x4.mul(logv(u), f32x4.div(x, d));
-  const keep = v128.or(f32x4.eq(d, fs(0.0)), f32x4.eq(x, fs(Infinity)));
+  const keep = v128.or(f32x4.eq(d, ZERO), f32x4.eq(x, kf(F_INF)));
   return v128.bitselect(x, r, keep);
 }
 
 /** sin (q = 0) or cos (q = 1) of two doubles, after reduction by pi/2 (valid for |x| < 2^28 pi/2). */
 // @ts-ignore: decorator
 @inline function sincosHalf(d: v128, qoff: i32): v128 {
-  const fn = f64x2.nearest(f64x2.mul(d, ds(6.36619772367581382433e-01)));
-  let y = f64x2.sub(d, f64x2.mul(fn, ds(1.57079631090164184570e+00)));
-  y = f64x2.sub(y, f64x2.mul(fn, ds(1.58932547735281966916e-08)));
-  const q = i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(fn)), i64x2.splat(qoff));
+  const fn = f64x2.nearest(f64x2.mul(d, kd(INV_PIO2)));
+  let y = f64x2.sub(d, f64x2.mul(fn, kd(PIO2_1)));
+  y = f64x2.sub(y, f64x2.mul(fn, kd(PIO2_1T)));
+  let q = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(fn));
+  if (qoff) q = i64x2.add(q, kl(L_ONE));
   const z = f64x2.mul(y, y);
   const w = f64x2.mul(z, z);
   // musl __sindf
-  const sr = f64x2.add(ds(-0.000198393348360966317347), f64x2.mul(z, ds(0.0000027183114939898219064)));
+  const sr = f64x2.add(kd(SIN_S3), f64x2.mul(z, kd(SIN_S4)));
   const ss = f64x2.mul(z, y);
   const sinv = f64x2.add(
-    f64x2.add(y, f64x2.mul(ss, f64x2.add(ds(-0.166666666416265235595), f64x2.mul(z, ds(0.0083333293858894631756))))),
+    f64x2.add(y, f64x2.mul(ss, f64x2.add(kd(SIN_S1), f64x2.mul(z, kd(SIN_S2))))),
     f64x2.mul(f64x2.mul(ss, w), sr),
   );
   // musl __cosdf
-  const cr = f64x2.add(ds(-0.00138867637746099294692), f64x2.mul(z, ds(0.0000243904487962774090654)));
+  const cr = f64x2.add(kd(COS_C2), f64x2.mul(z, kd(COS_C3)));
   const cosv = f64x2.add(
-    f64x2.add(f64x2.add(ds(1.0), f64x2.mul(z, ds(-0.499999997251031003120))), f64x2.mul(w, ds(0.0416666233237390631894))),
+    f64x2.add(f64x2.add(kd(D_ONE), f64x2.mul(z, kd(COS_C0))), f64x2.mul(w, kd(COS_C1))),
     f64x2.mul(f64x2.mul(w, z), cr),
   );
-  const swap = i64x2.eq(v128.and(q, i64x2.splat(1)), i64x2.splat(1));
+  const swap = i64x2.eq(v128.and(q, kl(L_ONE)), kl(L_ONE));
   const r = v128.bitselect(cosv, sinv, swap);
-  const sign = i64x2.shl(v128.and(q, i64x2.splat(2)), 62);
+  const sign = i64x2.shl(v128.and(q, kl(L_TWO)), 62);
   return v128.xor(r, sign);
 }
 
 // @ts-ignore: decorator
 @inline function sincosv(x: v128, qoff: i32): v128 {
-  if (!i32x4.all_true(f32x4.lt(f32x4.abs(x), fs(4.0e8)))) {
+  if (!i32x4.all_true(f32x4.lt(f32x4.abs(x), kf(SINCOS_MAX)))) {
     // Huge, infinite or NaN lanes: full-range scalar reduction.
     let r = x;
     if (qoff == 0) {
@@ -154,25 +255,25 @@ import { madd } from "./common";
 @inline export function tanhv(x: v128): v128 {
   const ax = f32x4.abs(x);
   const s = expv(f32x4.add(ax, ax));
-  let big = f32x4.sub(fs(1.0), f32x4.div(fs(2.0), f32x4.add(s, fs(1.0))));
-  big = v128.or(big, v128.and(x, is(0x80000000)));
+  let big = f32x4.sub(kf(F_ONE), f32x4.div(kf(F_TWO), f32x4.add(s, kf(F_ONE))));
+  big = v128.or(big, v128.and(x, ki(I_SIGN)));
   const z = f32x4.mul(x, x);
-  let p = fs(-5.70498872745e-3);
-  p = madd(p, z, fs(2.06390887954e-2));
-  p = madd(p, z, fs(-5.37397155531e-2));
-  p = madd(p, z, fs(1.33314422036e-1));
-  p = madd(p, z, fs(-3.33332819422e-1));
+  let p = kf(TANH_P0);
+  p = madd(p, z, kf(TANH_P1));
+  p = madd(p, z, kf(TANH_P2));
+  p = madd(p, z, kf(TANH_P3));
+  p = madd(p, z, kf(TANH_P4));
   // Odd polynomial; OR-ing the sign keeps tanh(-0) = -0.
-  const small = v128.or(madd(f32x4.mul(p, z), x, x), v128.and(x, is(0x80000000)));
-  return v128.bitselect(big, small, f32x4.ge(ax, fs(0.625)));
+  const small = v128.or(madd(f32x4.mul(p, z), x, x), v128.and(x, ki(I_SIGN)));
+  return v128.bitselect(big, small, f32x4.ge(ax, kf(TANH_SMALL)));
 }
 
 /** 1 / (1 + e^-x), without overflow for large |x|. */
 // @ts-ignore: decorator
 @inline export function sigmoidv(x: v128): v128 {
   const e = expv(f32x4.neg(f32x4.abs(x)));
-  const s = f32x4.div(fs(1.0), f32x4.add(fs(1.0), e));
-  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, fs(0.0)));
+  const s = f32x4.div(kf(F_ONE), f32x4.add(kf(F_ONE), e));
+  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, ZERO));
 }
 
 /** Lane-wise powf. */

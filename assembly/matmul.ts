@@ -13,7 +13,7 @@ import { madd } from "./common";
  * and a splat of A in 15 registers; separate mul + add needs a temporary, so the plain-SIMD build
  * uses fewer rows to avoid spills.
  */
-const MR_PLAIN = 4;
+const MR_PLAIN = 5;
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : MR_PLAIN;
 const NR = 8;
 const KC = 256;

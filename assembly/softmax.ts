@@ -1,23 +1,25 @@
 // deno-fmt-ignore-file
 // Softmax and log-softmax over the rows of [rows, cols] float32, numerically stable.
 import { TMP, hsum } from "./common";
-import { expv, logv } from "./math";
+import { expNonPosv, logv } from "./math";
 
 // @ts-ignore: decorator
 @inline function rowMax(p: usize, cols: i32): f32 {
+  // pmax is one instruction (f32x4.max is several); it may drop a NaN, but a NaN in the row still
+  // turns the sum of exponentials, and so the whole row, into NaN.
   let m0 = f32x4.splat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
   let j = 0;
   for (; j + 16 <= cols; j += 16) {
     const q = p + (<usize>j << 2);
-    m0 = f32x4.max(m0, v128.load(q, 0));
-    m1 = f32x4.max(m1, v128.load(q, 16));
-    m2 = f32x4.max(m2, v128.load(q, 32));
-    m3 = f32x4.max(m3, v128.load(q, 48));
+    m0 = f32x4.pmax(m0, v128.load(q, 0));
+    m1 = f32x4.pmax(m1, v128.load(q, 16));
+    m2 = f32x4.pmax(m2, v128.load(q, 32));
+    m3 = f32x4.pmax(m3, v128.load(q, 48));
   }
-  m0 = f32x4.max(f32x4.max(m0, m1), f32x4.max(m2, m3));
-  for (; j + 4 <= cols; j += 4) m0 = f32x4.max(m0, v128.load(p + (<usize>j << 2)));
-  m0 = f32x4.max(m0, v128.shuffle<f32>(m0, m0, 2, 3, 0, 1));
-  m0 = f32x4.max(m0, v128.shuffle<f32>(m0, m0, 1, 0, 3, 2));
+  m0 = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
+  for (; j + 4 <= cols; j += 4) m0 = f32x4.pmax(m0, v128.load(p + (<usize>j << 2)));
+  m0 = f32x4.pmax(m0, v128.shuffle<f32>(m0, m0, 2, 3, 0, 1));
+  m0 = f32x4.pmax(m0, v128.shuffle<f32>(m0, m0, 1, 0, 3, 2));
   let m = f32x4.extract_lane(m0, 0);
   for (; j < cols; j++) m = max(m, load<f32>(p + (<usize>j << 2)));
   return m;
@@ -33,8 +35,8 @@ import { expv, logv } from "./math";
   let j = 0;
   for (; j + 8 <= cols; j += 8) {
     const q = <usize>j << 2;
-    const e0 = expv(f32x4.sub(v128.load(p + q, 0), mv));
-    const e1 = expv(f32x4.sub(v128.load(p + q, 16), mv));
+    const e0 = expNonPosv(f32x4.sub(v128.load(p + q, 0), mv));
+    const e1 = expNonPosv(f32x4.sub(v128.load(p + q, 16), mv));
     if (doStore) {
       v128.store(out + q, e0, 0);
       v128.store(out + q, e1, 16);
@@ -48,7 +50,7 @@ import { expv, logv } from "./math";
     // Pad with -inf so the unused lanes contribute exp(-inf) = 0.
     v128.store(TMP, f32x4.splat(-Infinity));
     memory.copy(TMP, p + q, cnt);
-    const e = expv(f32x4.sub(v128.load(TMP), mv));
+    const e = expNonPosv(f32x4.sub(v128.load(TMP), mv));
     if (doStore) {
       v128.store(TMP + 16, e);
       memory.copy(out + q, TMP + 16, cnt);

@@ -140,7 +140,7 @@ for (const c of CASES) {
   for (const be of ours) {
     const fn = c.edgetorch(be);
     Deno.bench({
-      name: `edgetorch wasm (${be.variant})`,
+      name: `edgetorch ${be.variant}: ${c.group}`,
       group: c.group,
       baseline: be.variant === "relaxed",
       n: c.n,
