@@ -9,7 +9,7 @@
  * reports the error it raises instead of a time (see bench/README.md).
  */
 // The union package registers the gradient functions that tfjs-core alone leaves out.
-import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import * as tf from "@tensorflow/tfjs";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
