@@ -644,6 +644,23 @@ each("copy: large transpose and 2-d views", (b) => {
   b.copy(src, 0, [1, 1], dst, 0, [1, 1], [0, 5]);
 });
 
+each("copy: negative strides (flips) and overlapping copies within one storage", (b) => {
+  const x = Float32Array.from({ length: 24 }, (_, i) => i);
+  // Flip both axes of a [4, 6] matrix into a fresh buffer.
+  const src = b.fromTyped(x, "float32");
+  const dst = b.full("float32", 24, 0);
+  b.copy(src, 23, [-6, -1], dst, 0, [6, 1], [4, 6]);
+  assertExact(b.readSync(dst), Array.from(x).reverse(), "flip");
+  // Shift right by one inside the same storage: reads see the values before the copy.
+  const same = b.fromTyped(x, "float32");
+  b.copy(same, 0, [1], same, 1, [1], [23]);
+  assertExact(b.readSync(same), [0, ...Array.from(x.subarray(0, 23))], "overlap");
+  // Transpose in place of a strided view onto itself (square block).
+  const sq = b.fromTyped(Float32Array.from({ length: 9 }, (_, i) => i), "float32");
+  b.copy(sq, 0, [1, 3], sq, 0, [3, 1], [3, 3]);
+  assertExact(b.readSync(sq), [0, 3, 6, 1, 4, 7, 2, 5, 8], "self transpose");
+});
+
 each("copy: views outside the storage and dtype mismatches are rejected", (b) => {
   const s = b.full("float32", 10, 1), d = b.full("float32", 10, 0);
   assert.throws(() => b.copy(s, 5, [1], d, 0, [1], [6]), RangeError);

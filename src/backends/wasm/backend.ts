@@ -143,7 +143,17 @@ class Scratch {
     if (end > have) {
       // Grow geometrically so that a sequence of growing ops does not grow every call.
       const want = Math.min(MAX_BYTES, Math.max(end, Math.min(have * 1.5, have + 256 * 1024 * 1024)));
-      this.#mem.grow(Math.ceil((want - have) / PAGE));
+      try {
+        this.#mem.grow(Math.ceil((want - have) / PAGE));
+      } catch {
+        // The geometric step may not fit; the exact need might.
+        try {
+          this.#mem.grow(Math.ceil((end - have) / PAGE));
+        } catch (e) {
+          const msg = `cpu backend: cannot grow wasm memory to ${end} bytes for a kernel's operands`;
+          throw new RangeError(msg, { cause: e });
+        }
+      }
     }
     this.#top = end;
     return p;
