@@ -20,6 +20,7 @@ export interface CreateOptions {
 
 /** Options of the random creation functions. */
 export interface RandomOptions extends CreateOptions {
+  /** The generator to draw from (default: the global one, seeded by `manualSeed`). */
   generator?: Generator;
 }
 
@@ -297,42 +298,60 @@ export function eye(n: number, m: number | CreateOptions = n, opts: CreateOption
   return fromValues(encode(values, dtype), [n, cols], dtype, o);
 }
 
-function randomFill(op: string, args: readonly unknown[], draw: (g: Generator) => number): Tensor {
+/**
+ * Shared body of `rand` and `randn`: float32 values from `fill` (the generator's PyTorch-exact
+ * kernel), or for float16 `half` (PyTorch draws half-precision values differently).
+ */
+function randomFill(
+  op: string,
+  args: readonly unknown[],
+  fill: (g: Generator, out: Float32Array) => void,
+  half?: (g: Generator, out: Float32Array) => void,
+): Tensor {
   const [shape, opts] = splitShapeArgs<RandomOptions>(op, args);
   const dtype = opts.dtype ?? "float32";
   if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating point dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
-  const n = numelOf(shape);
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = draw(g);
+  const values = new Float32Array(numelOf(shape));
+  (dtype === "float16" && half ? half : fill)(g, values);
   return fromValues(dtype === "float32" ? values : encode(values, dtype), shape, dtype, opts);
 }
 
 /**
- * Uniform samples in [0, 1).
+ * Uniform samples in [0, 1). After `torch.manualSeed(s)` (or with `{ generator }`), the values are
+ * PyTorch's `torch.rand` after `torch.manual_seed(s)`: one 32-bit draw per element,
+ * `(draw & 0xffffff) / 2^24` (float16: `(draw & 0x7ff) / 2^11`, as PyTorch's half path).
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
  * torch.manualSeed(0);
  * torch.rand(5, 3).shape; // [5, 3]
+ * torch.manualSeed(0);
+ * torch.rand(2).toArray(); // [0.49625658988952637, 0.7682217955589294], as torch.rand(2) after torch.manual_seed(0)
  * ```
  */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  return randomFill("rand", args, (g) => g.nextFloat());
+  return randomFill("rand", args, (g, out) => g.uniformFill(out, 0, 1), (g, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g.random() & 0x7ff) / 2048;
+  });
 }
 /**
- * Standard normal samples.
+ * Standard normal samples: PyTorch's `torch.randn` values for the same seed and call order
+ * (`Generator.normalFill(out, 0, 1)`: the vectorized Box-Muller kernel for 16 or more elements,
+ * the serial cached-pair path below 16; see `manualSeed` for the CPU dependence).
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
+ * torch.manualSeed(0);
  * torch.randn(2, 2).shape; // [2, 2]
  * ```
  */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  return randomFill("randn", args, (g) => g.nextNormal());
+  return randomFill("randn", args, (g, out) => g.normalFill(out, 0, 1));
 }
 /**
- * Uniform integers in `[low, high)`: `randint(high, shape)` or `randint(low, high, shape)`.
+ * Uniform integers in `[low, high)`: `randint(high, shape)` or `randint(low, high, shape)`. The values
+ * are PyTorch's (`draw % (high - low) + low` per element) for the same seed and call order.
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
@@ -349,16 +368,63 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
     throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
   }
   const [low, high] = shapeIdx === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
+  if (!Number.isInteger(low) || !Number.isInteger(high)) {
+    throw new TypeError(`randint: expected integer bounds, got low=${low}, high=${high}`);
+  }
   if (!(high > low)) throw new RangeError(`randint: expected low < high, got low=${low}, high=${high}`);
   const shape = shapeArg("randint", [args[shapeIdx] as number[]]);
   const g = opts.generator ?? defaultGenerator;
-  const values = new Array<number>(numelOf(shape));
-  for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
   const dtype = opts.dtype ?? "int32";
+  const n = numelOf(shape);
+  if (dtype === "int32") {
+    if (low < -(2 ** 31) || high > 2 ** 31) {
+      throw new RangeError(`randint: bounds low=${low}, high=${high} do not fit in int32`);
+    }
+    return fromValues(g.randintFill(new Int32Array(n), low, high), shape, dtype, opts);
+  }
+  let [from, to] = [low, high];
+  if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
+  const values = new Array<number>(n);
+  for (let i = 0; i < n; i++) values[i] = g.nextInt(from, to);
   return fromValues(encode(values, dtype), shape, dtype, opts);
 }
+
+/** An integer rounded to `digits` significant bits (ties to even), as a cast to a float type. */
+function roundToDigits(x: number, digits: number): number {
+  const a = Math.abs(x);
+  if (a < 2 ** digits) return x;
+  let bits = 0;
+  for (let v = a; v >= 2; v = Math.floor(v / 2)) bits++;
+  const q = 2 ** (bits - digits + 1);
+  let r = Math.floor(a / q);
+  const rest = a - r * q;
+  if (rest > q / 2 || (rest === q / 2 && r % 2 === 1)) r++;
+  return Math.sign(x) * r * q;
+}
+
 /**
- * A random permutation of `0..n-1` (int32).
+ * PyTorch's `update_from` / `update_to` for `random_(from, to)` on a float dtype with `digits`
+ * significant bits: moves the bounds inwards until no value cast to the dtype can leave [from, to).
+ */
+function floatRandomBounds(from: number, to: number, digits: number): [number, number] {
+  const bitLength = (v: number) => {
+    let n = 0;
+    for (let a = Math.abs(v); a >= 2; a = Math.floor(a / 2)) n++;
+    return n;
+  };
+  const cast = (v: number) => digits === 24 ? roundToDigits(v, 24) : roundToDigits(roundToDigits(v, 24), 11);
+  const fromPlus1 = cast(from + 1);
+  if (fromPlus1 < from) from = fromPlus1 + 2 ** (bitLength(from + 1) - digits + 1);
+  const toMinus1 = cast(to - 1);
+  if (toMinus1 >= to) to = toMinus1 - 2 ** (bitLength(to - 1) - digits + 1);
+  if (!(from < to)) {
+    throw new RangeError(`randint: expected low < high after rounding to the dtype, got ${from}, ${to}`);
+  }
+  return [from, to];
+}
+/**
+ * A random permutation of `0..n-1` (int32): PyTorch's CPU `randperm(n)` for the same seed and
+ * call order.
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
@@ -366,14 +432,13 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
  * ```
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
-  const values = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.nextInt(0, i + 1);
-    [values[i], values[j]] = [values[j], values[i]];
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
   }
+  const g = opts.generator ?? defaultGenerator;
+  const values = g.permutation(n);
   const dtype = opts.dtype ?? "int32";
-  return fromValues(encode(values, dtype), [n], dtype, opts);
+  return fromValues(dtype === "int32" ? values : encode(values, dtype), [n], dtype, opts);
 }
 
 function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
