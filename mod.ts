@@ -39,7 +39,7 @@ export {
   zeros,
   zerosLike,
 } from "./src/creation.ts";
-export { Generator, manualSeed } from "./src/random.ts";
+export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export {

@@ -3,9 +3,9 @@
  * into tensors by `defaultCollate` (PyTorch's `default_collate`) or a custom `collate`.
  * @module
  */
-import { randperm, tensor } from "../creation.ts";
+import { tensor } from "../creation.ts";
 import { stack } from "../ops/indexing.ts";
-import type { Generator } from "../random.ts";
+import { defaultGenerator, Generator } from "../random.ts";
 import { Tensor } from "../tensor.ts";
 import { canFetchBatch, type DatasetLike, FETCH_BATCH } from "./dataset.ts";
 
@@ -230,10 +230,24 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
   /** The item order of one epoch, then the index ranges of its batches. */
   #plan(): { order: Int32Array; batches: number } {
     const n = this.dataset.length;
-    const order = this.shuffle
-      ? randperm(n, { generator: this.generator }).data() as Int32Array
-      : Int32Array.from({ length: n }, (_, i) => i);
+    const order = this.shuffle ? this.#shuffledOrder(n) : Int32Array.from({ length: n }, (_, i) => i);
     return { order, batches: this.length };
+  }
+
+  /**
+   * PyTorch's draws, so `manualSeed` gives its epoch orders: the iterator's base seed (one
+   * 64-bit draw), then RandomSampler's permutation from the given generator, or, without one,
+   * from a fresh generator seeded by a second draw of the global generator.
+   */
+  #shuffledOrder(n: number): Int32Array {
+    const source = this.generator ?? defaultGenerator;
+    source.random64();
+    const sampler = this.generator ?? new Generator(defaultGenerator.random64() & 0x7fffffffffffffffn);
+    const order = sampler.permutation(n);
+    // RandomSampler ends each epoch with `randperm(n)[:0]` (num_samples % n == 0), drawing a
+    // permutation nobody sees; only visible when the generator is the caller's.
+    if (this.generator) sampler.permutation(n);
+    return order;
   }
 
   #fastBatch(indices: Int32Array): B | null {

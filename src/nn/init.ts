@@ -45,11 +45,13 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function fill(op: string, t: Tensor, draw: () => number): Tensor {
+/** Fills `t` in row-major order from `draw` (one value at a time, or the whole array at once). */
+function fill(op: string, t: Tensor, draw: (() => number) | ((out: Float32Array) => void)): Tensor {
   checkTarget(op, t);
   const n = t.numel();
   const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = draw();
+  if (draw.length === 1) (draw as (out: Float32Array) => void)(values);
+  else for (let i = 0; i < n; i++) values[i] = (draw as () => number)();
   return noGrad(() => {
     let src = tensor(values).reshape([...t.shape]);
     if (t.device !== "cpu") src = src.to(t.device);
@@ -146,7 +148,8 @@ function fanOf(t: Tensor, mode: FanMode): number {
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   const g = opts.generator ?? defaultGenerator;
   if (!(b >= a)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
-  return fill("uniform_", t, () => a + (b - a) * g.nextFloat());
+  // One array fill reproduces PyTorch's `uniform_` stream exactly.
+  return fill("uniform_", t, (out: Float32Array) => void g.uniformFill(out, a, b));
 }
 
 /**
@@ -161,7 +164,8 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   const g = opts.generator ?? defaultGenerator;
   if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, got ${std}`);
-  return fill("normal_", t, () => mean + std * g.nextNormal());
+  // One array fill reproduces PyTorch's `normal_` stream exactly (its 16-wide Box-Muller blocks).
+  return fill("normal_", t, (out: Float32Array) => void g.normalFill(out, mean, std));
 }
 
 /**
