@@ -25,6 +25,11 @@ const NEG_LN2_HI: usize = memory.data<f32>([-0.693359375]);
 const LN2_LO: usize = memory.data<f32>([-2.12194440e-4]);
 const NEG_LN2_LO: usize = memory.data<f32>([2.12194440e-4]);
 const EXPNP_LO: usize = memory.data<f32>([-87.0]);
+const EXPS_C0: usize = memory.data<f32>([0.9999997019767761]);
+const EXPS_C1: usize = memory.data<f32>([0.4999915063381195]);
+const EXPS_C2: usize = memory.data<f32>([0.1666763573884964]);
+const EXPS_C3: usize = memory.data<f32>([0.04189793020486832]);
+const EXPS_C4: usize = memory.data<f32>([0.008290315046906471]);
 const MIN_NORMAL: usize = memory.data<f32>([1.17549435e-38]);
 const TWO_23: usize = memory.data<f32>([8388608.0]);
 const SQRT_HALF: usize = memory.data<f32>([0.707106781186547524]);
@@ -126,20 +131,27 @@ const ZERO: v128 = v128.splat<i32>(0);
 }
 
 /**
- * e^x for x <= 0 (softmax's shifted inputs): results below the smallest normal float flush to
- * zero, which saves the second scaling step. NaN stays NaN.
+ * e^x for x <= 0 (softmax's shifted inputs), cheaper than expv: results below the smallest normal
+ * float flush to zero (one scaling step), and e^t = 1 + t p(t) with a degree-4 p fitted for
+ * minimal relative error on |t| <= ln(2)/2 (max error 2.3 ulp over [-87, 0]). NaN stays NaN.
  */
 // @ts-ignore: decorator
 @inline export function expNonPosv(x0: v128): v128 {
-  const x = f32x4.pmax(x0, kf(EXPNP_LO));
-  const v = madd(x, kf(LOG2E), kf(F_MAGIC));
-  const fx = f32x4.sub(v, kf(F_MAGIC));
-  let r = madd(fx, kf(NEG_LN2_HI), x);
-  r = madd(fx, kf(NEG_LN2_LO), r);
-  const y = expPoly(r);
+  const lo = kf(EXPNP_LO);
+  const magic = kf(F_MAGIC);
+  const x = f32x4.pmax(x0, lo);
+  const v = madd(x, kf(LOG2E), magic);
   // 2^n from the magic sum: its low bits are n; n + 127 shifted into the exponent field.
-  const p = i32x4.shl(i32x4.add(v, ki(I_EXP_BIAS_MAGIC)), 23);
-  return v128.andnot(f32x4.mul(y, p), f32x4.lt(x0, kf(EXPNP_LO)));
+  const s = i32x4.shl(i32x4.add(v, ki(I_EXP_BIAS_MAGIC)), 23);
+  const fx = f32x4.sub(v, magic);
+  let t = madd(fx, kf(NEG_LN2_HI), x);
+  t = madd(fx, kf(NEG_LN2_LO), t);
+  let p = madd(kf(EXPS_C4), t, kf(EXPS_C3));
+  p = madd(p, t, kf(EXPS_C2));
+  p = madd(p, t, kf(EXPS_C1));
+  p = madd(p, t, kf(EXPS_C0));
+  const f = madd(f32x4.mul(t, s), p, s);
+  return v128.andnot(f, f32x4.lt(x0, lo));
 }
 
 /** Natural logarithm; log(0) = -inf, log(x < 0) = NaN. */

@@ -150,7 +150,7 @@ for (const c of CASES) {
   }
   const tfn = c.tfjs();
   Deno.bench({
-    name: "tfjs wasm (XNNPACK, 1 thread)",
+    name: `tfjs wasm: ${c.group}`,
     group: c.group,
     n: c.n,
     warmup: c.n ? 3 : undefined,

@@ -897,6 +897,8 @@ const LAYOUTS: [number, number, number][] = [
   [1, 300, 33],
   [4, 1, 7],
   [1, 2, 100],
+  [2, 3, 1500], // column chunks of the row-streaming path
+  [1, 300, 1030],
 ];
 
 each("reduce float32: sum, prod, max, min, argmax, argmin over [outer, len, inner]", (b) => {
@@ -947,12 +949,17 @@ each("reduce: long float32 sums stay accurate; empty dims", (b) => {
     for (const v of x) exact += v;
     const got = b.readSync(b.reduce("sum", b.fromTyped(x, "float32"), 1, n, 1))[0];
     assert.ok(Math.abs(got - exact) / exact < 2e-7, `sum of ${n}: ${got} vs ${exact}`);
-    // Down a long column too.
-    const col = b.readSync(b.reduce("sum", b.fromTyped(x.subarray(0, 8 * 65536), "float32"), 1, 65536, 8));
-    for (let i = 0; i < 8; i++) {
-      let e = 0;
-      for (let j = 0; j < 65536; j++) e += x[j * 8 + i];
-      assert.ok(Math.abs(col[i] - e) / e < 1e-6, `column sum ${col[i]} vs ${e}`);
+    // Down long columns too (narrow: column strips; wide: row streaming).
+    for (const inner of [8, 40]) {
+      const len = Math.floor((8 * 65536) / inner);
+      const col = b.readSync(
+        b.reduce("sum", b.fromTyped(x.subarray(0, len * inner), "float32"), 1, len, inner),
+      );
+      for (let i = 0; i < inner; i++) {
+        let e = 0;
+        for (let j = 0; j < len; j++) e += x[j * inner + i];
+        assert.ok(Math.abs(col[i] - e) / e < 1e-6, `column sum ${col[i]} vs ${e}`);
+      }
     }
   }
   assertExact(b.readSync(b.reduce("sum", b.full("float32", 0, 0), 2, 0, 3)), [0, 0, 0, 0, 0, 0], "empty sum");
