@@ -277,12 +277,55 @@ export function min_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void { 
   return bi;
 }
 
+const BEST: usize = memory.data(CHUNK * 4, 16);
+
+/** argmax/argmin of wide rows (inner >= 16), streaming row by row (see reduceStreaming). */
+// @ts-ignore: decorator
+@inline function argStreaming(isMax: bool, isF32: bool, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    const base = x + <usize>o * <usize>len * rowBytes;
+    const ob = out + <usize>o * rowBytes;
+    for (let c0 = 0; c0 < inner; c0 += CHUNK) {
+      const w = min(CHUNK, inner - c0);
+      const col = <usize>c0 << 2;
+      const oi = ob + col;
+      memory.copy(BEST, base + col, <usize>w << 2);
+      memory.fill(oi, 0, <usize>w << 2);
+      for (let j = 1; j < len; j++) {
+        const row = base + <usize>j * rowBytes + col;
+        const jv = i32x4.splat(j);
+        let i = 0;
+        for (; i + 4 <= w; i += 4) {
+          const q = <usize>i << 2;
+          const v = v128.load(row + q), bv = v128.load(BEST + q);
+          const take = beats(isMax, isF32, v, bv);
+          v128.store(BEST + q, v128.bitselect(v, bv, take));
+          v128.store(oi + q, v128.bitselect(jv, v128.load(oi + q), take));
+        }
+        for (; i < w; i++) {
+          const q = <usize>i << 2;
+          const v = v128.load32_splat(row + q);
+          if (beatsScalar(isMax, isF32, v, v128.load32_splat(BEST + q))) {
+            v128.store32_lane(BEST + q, v, 0);
+            store<i32>(oi + q, j);
+          }
+        }
+      }
+    }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function argImpl(isMax: bool, isF32: bool, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
   if (inner == 1) {
     for (let o = 0; o < outer; o++) {
       store<i32>(out + (<usize>o << 2), argRow(isMax, isF32, x + ((<usize>o * <usize>len) << 2), len));
     }
+    return;
+  }
+  if (inner >= 16 && len > 0) {
+    argStreaming(isMax, isF32, x, out, outer, len, inner);
     return;
   }
   const rowBytes = <usize>inner << 2;
@@ -325,8 +368,41 @@ export function argmin_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void
 // ---------------------------------------------------------------------------------------------
 // cumsum: float32 accumulates in float64 (as PyTorch on CPU); int32 wraps.
 
+const ACC64: usize = memory.data(CHUNK * 8, 16);
+
 export function cumsum_f32(x: P, out: P, outer: i32, len: i32, inner: i32): void {
   const rowBytes = <usize>inner << 2;
+  if (inner >= 16) {
+    // Wide rows: stream row by row with float64 running sums for a chunk of columns.
+    for (let o = 0; o < outer; o++) {
+      const base = <usize>o * <usize>len * rowBytes;
+      for (let c0 = 0; c0 < inner; c0 += CHUNK) {
+        const w = min(CHUNK, inner - c0);
+        const col = <usize>c0 << 2;
+        memory.fill(ACC64, 0, <usize>w << 3);
+        for (let j = 0; j < len; j++) {
+          const q0 = base + <usize>j * rowBytes + col;
+          let i = 0;
+          for (; i + 4 <= w; i += 4) {
+            const q = q0 + (<usize>i << 2), a = ACC64 + (<usize>i << 3);
+            const v = v128.load(x + q);
+            const lo = f64x2.add(v128.load(a, 0), f64x2.promote_low_f32x4(v));
+            const hi = f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+            v128.store(a, lo, 0);
+            v128.store(a, hi, 16);
+            v128.store(out + q, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+          }
+          for (; i < w; i++) {
+            const q = q0 + (<usize>i << 2), a = ACC64 + (<usize>i << 3);
+            const acc = load<f64>(a) + <f64>load<f32>(x + q);
+            store<f64>(a, acc);
+            store<f32>(out + q, <f32>acc);
+          }
+        }
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const base = <usize>o * <usize>len * rowBytes;
     if (inner == 1) {
@@ -364,6 +440,27 @@ export function cumsum_f32(x: P, out: P, outer: i32, len: i32, inner: i32): void
 
 export function cumsum_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void {
   const rowBytes = <usize>inner << 2;
+  if (inner >= 16) {
+    // Wide rows: out[j] = out[j - 1] + x[j], row by row.
+    for (let o = 0; o < outer; o++) {
+      const base = <usize>o * <usize>len * rowBytes;
+      if (len > 0) memory.copy(out + base, x + base, rowBytes);
+      for (let j = 1; j < len; j++) {
+        const r = base + <usize>j * rowBytes;
+        const prev = out + r - rowBytes, cur = x + r, dst = out + r;
+        let i = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const q = <usize>i << 2;
+          v128.store(dst + q, i32x4.add(v128.load(prev + q), v128.load(cur + q)));
+        }
+        for (; i < inner; i++) {
+          const q = <usize>i << 2;
+          store<i32>(dst + q, load<i32>(prev + q) + load<i32>(cur + q));
+        }
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const base = <usize>o * <usize>len * rowBytes;
     if (inner == 1) {
