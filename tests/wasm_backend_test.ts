@@ -493,6 +493,14 @@ each("binary: float32 special cases", (b) => {
   assertExact(b.readSync(b.binary("pow", 2, p, 5, "float32")), [16, 1, 4, 1 / 256, 1], "scalar base");
 });
 
+each("binary: the same storage on both sides", (b) => {
+  const x = f32(b, [1, -2, 3, 0.5, 7]);
+  assertExact(b.readSync(b.binary("mul", x, x, 5, "float32")), [1, 4, 9, 0.25, 49], "x * x");
+  assertExact(b.readSync(b.binary("sub", x, x, 5, "float32")), [0, 0, 0, 0, 0], "x - x");
+  const t = f32(b, [1, 2]);
+  assertExact(b.readSync(b.binary("add", t, t, 4, "float32")), [2, 4, 2, 4], "tiled x + x");
+});
+
 each("binary: bad operands are rejected", (b) => {
   assert.throws(() => b.binary("add", f32(b, [1, 2, 3]), 1, 4, "float32"), /does not tile/);
   assert.throws(() => b.binary("add", i32(b, [1, 2]), 1, 2, "float32"), /int32, expected float32/);

@@ -476,7 +476,8 @@ export class WasmBackend implements Backend {
       return [this.#stage(st.data), len];
     };
     const [ap, aLen] = place(a, "a");
-    const [bp, bLen] = place(b, "b");
+    // x op x (e.g. x * x) stages its operand once.
+    const [bp, bLen] = b === a && typeof b !== "number" ? [ap, aLen] : place(b, "b");
     const out = sc.alloc(numel * ITEM_SIZE[outDtype]);
     this.#fn(`${op}_${SUFFIX[dtype]}`)(ap, aLen, bp, bLen, out, numel);
     return this.#result(outDtype, out, numel);
