@@ -4,14 +4,17 @@
  *
  *   deno bench -A bench/kernels_bench.ts
  *
- * edgetorch timings include its memory model's staging (operands copied into wasm memory and the
- * result copied out to a new typed array); TensorFlow.js keeps tensors resident in wasm memory.
- * Both run synchronously, so the clock stops when the result exists.
+ * "edgetorch relaxed/simd" rows go through the Backend interface, so they include the current
+ * memory model's staging (operands copied into wasm memory, the result copied out into a new
+ * GC-owned typed array). "edgetorch kernel only" rows call the same wasm export on operands already
+ * in wasm memory, which is what TensorFlow.js does (its tensors stay resident in wasm memory).
+ * Everything runs synchronously, so the clock stops when the result exists.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
-import type { Storage } from "../src/backends/backend.ts";
+import { decodeBase64 } from "../src/backends/wasm/base64.ts";
+import { WASM_BASE64 } from "../src/backends/wasm/kernels_relaxed.generated.ts";
 
 // TensorFlow.js: single thread, wasm binaries from the npm package (no network).
 setThreadsCount(1);
@@ -21,6 +24,38 @@ await tf.ready();
 if (tf.getBackend() !== "wasm") throw new Error("TensorFlow.js wasm backend did not load");
 
 const ours = [new WasmBackend({ variant: "relaxed" }), new WasmBackend({ variant: "simd" })];
+
+/** A private instance of the relaxed-SIMD kernels with operands placed directly in its memory. */
+class RawKernels {
+  readonly #exports: Record<string, (...args: number[]) => number>;
+  readonly #memory: WebAssembly.Memory;
+  #top: number;
+
+  constructor() {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(WASM_BASE64)), {
+      env: { abort: () => {} },
+    });
+    this.#exports = instance.exports as unknown as Record<string, (...args: number[]) => number>;
+    this.#memory = instance.exports.memory as WebAssembly.Memory;
+    this.#top = this.#exports.heap_base();
+  }
+
+  /** Copies `data` into wasm memory (or reserves `data` floats); returns its address. */
+  place(data: Float32Array | number): number {
+    const n = typeof data === "number" ? data : data.length;
+    const p = this.#top;
+    this.#top += Math.ceil((n * 4) / 16) * 16;
+    const need = this.#top - this.#memory.buffer.byteLength;
+    if (need > 0) this.#memory.grow(Math.ceil(need / 65536));
+    if (typeof data !== "number") new Float32Array(this.#memory.buffer, p, n).set(data);
+    return p;
+  }
+
+  fn(name: string): (...args: number[]) => number {
+    return this.#exports[name];
+  }
+}
+const raw = new RawKernels();
 
 function rand(n: number, seed = 1): Float32Array {
   let s = seed >>> 0;
@@ -34,25 +69,18 @@ function rand(n: number, seed = 1): Float32Array {
 
 interface Case {
   group: string;
-  /** Floating-point operations, for GFLOP/s in the README table. */
-  flops?: number;
   /** Iterations (deno bench picks its own count otherwise). */
   n?: number;
   edgetorch: (b: WasmBackend) => () => void;
+  /** The bare wasm kernel on resident operands, where staging is a visible share of the time. */
+  kernelOnly?: () => () => void;
   tfjs: () => () => void;
 }
 
-function matmulCase(
-  m: number,
-  k: number,
-  n: number,
-  name = `matmul ${m}x${k} @ ${k}x${n}`,
-  iters?: number,
-): Case {
+function matmulCase(m: number, k: number, n: number, name: string, iters?: number): Case {
   const a = rand(m * k, 1), b = rand(k * n, 2);
   return {
     group: name,
-    flops: 2 * m * k * n,
     n: iters,
     edgetorch: (be) => {
       const sa = be.fromTyped(a, "float32"), sb = be.fromTyped(b, "float32");
@@ -75,6 +103,12 @@ function elementwise(op: "add" | "mul" | "exp", n: number): Case {
       if (op === "exp") return () => void be.unary("exp", sx);
       return () => void be.binary(op, sx, sy, n, "float32");
     },
+    kernelOnly: () => {
+      const px = raw.place(x), py = raw.place(y), out = raw.place(n);
+      const f = raw.fn(`${op}_f32`);
+      if (op === "exp") return () => void f(px, out, n);
+      return () => void f(px, n, py, n, out, n);
+    },
     tfjs: () => {
       const tx = tf.tensor1d(x), ty = tf.tensor1d(y);
       if (op === "exp") return () => tf.exp(tx).dispose();
@@ -83,16 +117,26 @@ function elementwise(op: "add" | "mul" | "exp", n: number): Case {
   };
 }
 
-function sumCase(name: string, shape: [number, number] | [number], axis: number | null): Case {
+function sumCase(name: string, shape: number[], axis: number | null): Case {
   const numel = shape.reduce((a, b) => a * b, 1);
   const x = rand(numel, 5);
+  // [outer, len, inner] of the reduction
+  const layout = axis === null || shape.length === 1
+    ? [1, numel, 1]
+    : axis === 0
+    ? [1, shape[0], shape[1]]
+    : [shape[0], shape[1], 1];
+  const [outer, len, inner] = layout;
   return {
     group: name,
     edgetorch: (be) => {
       const sx = be.fromTyped(x, "float32");
-      if (axis === null || shape.length === 1) return () => void be.reduce("sum", sx, 1, numel, 1);
-      const [r, c] = shape as [number, number];
-      return axis === 0 ? () => void be.reduce("sum", sx, 1, r, c) : () => void be.reduce("sum", sx, r, c, 1);
+      return () => void be.reduce("sum", sx, outer, len, inner);
+    },
+    kernelOnly: () => {
+      const px = raw.place(x), out = raw.place(outer * inner);
+      const f = raw.fn("sum_f32");
+      return () => void f(px, out, outer, len, inner);
     },
     tfjs: () => {
       const tx = tf.tensor(x, shape);
@@ -109,6 +153,11 @@ function softmaxCase(rows: number, cols: number): Case {
       const sx = be.fromTyped(x, "float32");
       return () => void be.softmax(sx, rows, cols, false);
     },
+    kernelOnly: () => {
+      const px = raw.place(x), out = raw.place(rows * cols);
+      const f = raw.fn("softmax_f32");
+      return () => void f(px, out, rows, cols);
+    },
     tfjs: () => {
       const tx = tf.tensor2d(x, [rows, cols]);
       return () => tf.softmax(tx).dispose();
@@ -117,11 +166,11 @@ function softmaxCase(rows: number, cols: number): Case {
 }
 
 const CASES: Case[] = [
-  matmulCase(64, 64, 64),
-  matmulCase(128, 128, 128),
-  matmulCase(256, 256, 256),
-  matmulCase(512, 512, 512, undefined, 50),
-  matmulCase(1024, 1024, 1024, undefined, 20),
+  matmulCase(64, 64, 64, "matmul 64"),
+  matmulCase(128, 128, 128, "matmul 128"),
+  matmulCase(256, 256, 256, "matmul 256"),
+  matmulCase(512, 512, 512, "matmul 512", 50),
+  matmulCase(1024, 1024, 1024, "matmul 1024", 20),
   matmulCase(64, 784, 256, "matmul [64, 784] @ [784, 256]"),
   elementwise("add", 1_000_000),
   elementwise("mul", 1_000_000),
@@ -132,28 +181,16 @@ const CASES: Case[] = [
   softmaxCase(256, 1000),
 ];
 
-// Keep references alive across iterations so the GC does not skew one side.
-const sink: Storage[] = [];
-sink.length = 0;
-
 for (const c of CASES) {
+  const common = { group: c.group, n: c.n, warmup: c.n ? 3 : undefined };
   for (const be of ours) {
-    const fn = c.edgetorch(be);
     Deno.bench({
+      ...common,
       name: `edgetorch ${be.variant}: ${c.group}`,
-      group: c.group,
       baseline: be.variant === "relaxed",
-      n: c.n,
-      warmup: c.n ? 3 : undefined,
-      fn,
+      fn: c.edgetorch(be),
     });
   }
-  const tfn = c.tfjs();
-  Deno.bench({
-    name: `tfjs wasm: ${c.group}`,
-    group: c.group,
-    n: c.n,
-    warmup: c.n ? 3 : undefined,
-    fn: tfn,
-  });
+  if (c.kernelOnly) Deno.bench({ ...common, name: `edgetorch kernel only: ${c.group}`, fn: c.kernelOnly() });
+  Deno.bench({ ...common, name: `tfjs wasm: ${c.group}`, fn: c.tfjs() });
 }
