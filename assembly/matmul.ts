@@ -277,6 +277,9 @@ export function matmul_f32(
   }
 }
 
+const I32_KB = 128;
+const I32_NB = 256;
+
 /** Bytes of workspace matmul_i32 needs. */
 export function matmul_i32_workspace(_m: i32, k: i32, n: i32): usize {
   return (<usize>k * <usize>n << 2) + 64;
@@ -301,21 +304,28 @@ export function matmul_i32(
       B = work;
     }
     memory.fill(C, 0, <usize>m * ldc);
-    for (let i = 0; i < m; i++) {
-      const row = C + <usize>i * ldc;
-      for (let p = 0; p < k; p++) {
-        const av = transA ? load<i32>(A + ((<usize>p * <usize>m + <usize>i) << 2)) : load<i32>(A + ((<usize>i * <usize>k + <usize>p) << 2));
-        if (av == 0) continue;
-        const avv = i32x4.splat(av);
-        const brow = B + <usize>p * ldc;
-        let j = 0;
-        for (; j + 4 <= n; j += 4) {
-          const q = <usize>j << 2;
-          v128.store(row + q, i32x4.add(v128.load(row + q), i32x4.mul(avv, v128.load(brow + q))));
-        }
-        for (; j < n; j++) {
-          const q = <usize>j << 2;
-          store<i32>(row + q, load<i32>(row + q) + av * load<i32>(brow + q));
+    // Blocks of B (I32_KB x I32_NB) stay in cache while every row of A sweeps them.
+    for (let j0 = 0; j0 < n; j0 += I32_NB) {
+      const j1 = min(j0 + I32_NB, n);
+      for (let p0 = 0; p0 < k; p0 += I32_KB) {
+        const p1 = min(p0 + I32_KB, k);
+        for (let i = 0; i < m; i++) {
+          const row = C + <usize>i * ldc;
+          for (let p = p0; p < p1; p++) {
+            const av = transA ? load<i32>(A + ((<usize>p * <usize>m + <usize>i) << 2)) : load<i32>(A + ((<usize>i * <usize>k + <usize>p) << 2));
+            if (av == 0) continue;
+            const avv = i32x4.splat(av);
+            const brow = B + <usize>p * ldc;
+            let j = j0;
+            for (; j + 4 <= j1; j += 4) {
+              const q = <usize>j << 2;
+              v128.store(row + q, i32x4.add(v128.load(row + q), i32x4.mul(avv, v128.load(brow + q))));
+            }
+            for (; j < j1; j++) {
+              const q = <usize>j << 2;
+              store<i32>(row + q, load<i32>(row + q) + av * load<i32>(brow + q));
+            }
+          }
         }
       }
     }

@@ -80,7 +80,7 @@ export function softmax_f32(x: usize, out: usize, rows: i32, cols: i32): void {
   }
 }
 
-export function log_softmax_f32(x: usize, out: usize, rows: i32, cols: i32): void {
+export function logSoftmax_f32(x: usize, out: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const off = (<usize>r * <usize>cols) << 2;
     const p = x + off, o = out + off;

@@ -1223,6 +1223,13 @@ each("matmul int32: transposes and batches (wrapping)", (b) => {
         "int32",
         r,
       );
+      // Across the cache blocks (128 deep, 256 wide).
+      matmulCase(
+        b,
+        { batch: 1, m: 5, k: 140, n: 300, aBatchStride: 0, bBatchStride: 0, transA, transB },
+        "int32",
+        r,
+      );
       matmulCase(
         b,
         { batch: 3, m: 4, k: 6, n: 5, aBatchStride: 0, bBatchStride: 30, transA, transB },

@@ -564,7 +564,7 @@ export class WasmBackend implements Backend {
     sc.reset();
     const xp = this.#stage(s.data);
     const out = sc.alloc(n * 4);
-    this.#fn(log ? "log_softmax_f32" : "softmax_f32")(xp, out, rows, cols);
+    this.#fn(log ? "logSoftmax_f32" : "softmax_f32")(xp, out, rows, cols);
     return this.#result("float32", out, n);
   }
 
