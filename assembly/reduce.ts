@@ -406,8 +406,26 @@ export function cumsum_f32(x: P, out: P, outer: i32, len: i32, inner: i32): void
   for (let o = 0; o < outer; o++) {
     const base = <usize>o * <usize>len * rowBytes;
     if (inner == 1) {
-      let acc: f64 = 0;
-      for (let j = 0; j < len; j++) {
+      // Four at a time: prefix sums inside the vector (in float64), then the running carry, so
+      // the serial dependency is one add per four elements.
+      const zero = f64x2.splat(0.0);
+      let carry = zero;
+      let j = 0;
+      for (; j + 4 <= len; j += 4) {
+        const q = base + (<usize>j << 2);
+        const v = v128.load(x + q);
+        let lo = f64x2.promote_low_f32x4(v);
+        let hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+        lo = f64x2.add(lo, v128.shuffle<i64>(zero, lo, 0, 2));
+        hi = f64x2.add(hi, v128.shuffle<i64>(zero, hi, 0, 2));
+        hi = f64x2.add(hi, v128.shuffle<i64>(lo, lo, 1, 1));
+        lo = f64x2.add(lo, carry);
+        hi = f64x2.add(hi, carry);
+        carry = v128.shuffle<i64>(hi, hi, 1, 1);
+        v128.store(out + q, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+      }
+      let acc = f64x2.extract_lane(carry, 0);
+      for (; j < len; j++) {
         const q = base + (<usize>j << 2);
         acc += <f64>load<f32>(x + q);
         store<f32>(out + q, <f32>acc);
@@ -464,8 +482,20 @@ export function cumsum_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void
   for (let o = 0; o < outer; o++) {
     const base = <usize>o * <usize>len * rowBytes;
     if (inner == 1) {
-      let acc: i32 = 0;
-      for (let j = 0; j < len; j++) {
+      const zero = i32x4.splat(0);
+      let carry = zero;
+      let j = 0;
+      for (; j + 4 <= len; j += 4) {
+        const q = base + (<usize>j << 2);
+        let v = v128.load(x + q);
+        v = i32x4.add(v, v128.shuffle<i32>(zero, v, 0, 4, 5, 6)); // + [0, v0, v1, v2]
+        v = i32x4.add(v, v128.shuffle<i32>(zero, v, 0, 1, 4, 5)); // + [0, 0, s0, s1]
+        v = i32x4.add(v, carry);
+        carry = v128.shuffle<i32>(v, v, 3, 3, 3, 3);
+        v128.store(out + q, v);
+      }
+      let acc = i32x4.extract_lane(carry, 0);
+      for (; j < len; j++) {
         const q = base + (<usize>j << 2);
         acc += load<i32>(x + q);
         store<i32>(out + q, acc);
