@@ -5,8 +5,10 @@
  * owned by the garbage collector, so dropped tensors are reclaimed without `dispose()`. A kernel
  * call stages its operands into a scratch region of the wasm linear memory (a bump layout that is
  * reset on every call and grown on demand), runs the wasm export and copies the result out into a
- * new typed array. The choice is private to this file, so a later design that keeps hot tensors
- * resident in wasm memory can replace it behind the same {@link Backend} interface.
+ * new typed array. The scratch region grows to the largest call's needs and is reused (wasm memory
+ * cannot shrink); only the touched range of a strided view is staged. The choice is private to
+ * this file, so a later design that keeps hot tensors resident in wasm memory can replace it behind
+ * the same {@link Backend} interface.
  *
  * The module is instantiated synchronously from bytes embedded in the generated modules; the
  * relaxed-SIMD build is used where the runtime validates it, the plain-SIMD build otherwise.
