@@ -1,0 +1,1676 @@
+/**
+ * The GPU backend: WGSL kernels (`wgsl/`, embedded at build time) run through the runtime's
+ * native WebGPU (`navigator.gpu`). Obtain it with `await gpu.isAvailable()` (`src/gpu.ts`), which
+ * requests the adapter and device once and registers the backend for device `"gpu"`.
+ *
+ * Storage: every element is one 32-bit word on the GPU. float32 and int32 are themselves;
+ * float16 is held as f32 values rounded to half precision (converted exactly on upload and
+ * read, so reads give the same half bits; kernels that produce float16, i.e. `cast`, round to
+ * nearest even), which works without the `shader-f16` feature; uint8 and bool are held as u32
+ * (0..255, 0/1). So one strided-copy, gather and where kernel serves every dtype, and no kernel
+ * needs byte-level atomics. The cost is memory: bool/uint8 take 4 bytes and float16 2 bytes more
+ * per element than on the CPU.
+ *
+ * Memory: buffers come from a size-bucketed pool ({@link BufferPool}); `dispose()` returns a
+ * storage's buffer at once and a `FinalizationRegistry` returns the buffers of storages the
+ * program dropped (finalizers run between tasks, i.e. at an `await`, after the garbage collector
+ * noticed the storage). {@link WebGPUBackend.liveBytes} and {@link WebGPUBackend.pooledBytes} expose
+ * the accounting.
+ *
+ * Execution: kernels are encoded into one command encoder (one compute pass while only dispatches
+ * follow each other) and submitted when a read needs the results, after {@link MAX_BATCH}
+ * dispatches, or at the next microtask checkpoint (when the caller awaits), whichever is first.
+ * Nothing reads back behind the caller's back: `read()` is the only sync point.
+ *
+ * Index errors: gather/scatterAdd with an index outside `[0, len)` throw the CPU's RangeError
+ * synchronously when the index storage's contents are known on the host (int32 storages of up to
+ * 2^18 elements made by `fromTyped`/`full` and not written since); otherwise the kernel records
+ * the first bad index of the first failing op in an error buffer, and the next `read()` rejects
+ * with that same RangeError (the bad elements read as 0 / are skipped meanwhile).
+ * @module
+ */
+import type {
+  AvgPoolOptions,
+  Backend,
+  BinaryOp,
+  Conv2dGeometry,
+  MatmulArgs,
+  Operand,
+  Pool2dGeometry,
+  ReduceOp,
+  Storage,
+  UnaryOp,
+} from "../backend.ts";
+import { ARITHMETIC_OPS, COMPARISON_OPS, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
+import type { ComputeDType, DType, TypedArray } from "../../dtype.ts";
+import { BufferPool, type PoolEntry } from "./pool.ts";
+import {
+  ARG_EXPR,
+  ARITHMETIC_EXPR,
+  castBody,
+  COMPARISON_EXPR,
+  type Kernel,
+  PipelineCache,
+  REDUCE_EXPR,
+  UNARY_EXPR,
+  WGSL_TYPE,
+} from "./pipelines.ts";
+import {
+  badIndexError,
+  checkAvg,
+  checkCompute,
+  checkConvGeom,
+  checkCount,
+  checkIndex,
+  checkLayout,
+  checkPoolGeom,
+} from "./validate.ts";
+
+/** Dispatches encoded before a submit is forced. */
+export const MAX_BATCH = 128;
+/** Invocations per workgroup of the 1-d kernels. */
+const WG = 256;
+/** int32 storages up to this many elements keep a host copy for synchronous index checks. */
+const HOST_INDEX_LIMIT = 1 << 18;
+/** Reduction chunk of the row kernel (16 elements per invocation) and of the column kernel. */
+const ROW_CHUNK = 4096;
+const COL_CHUNK = 256;
+/** Scan chunk (elements one invocation prefix-sums serially). */
+const SCAN_CHUNK = 256;
+
+const STORAGE_USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
+const STAGING_USAGE = 0x1 | 0x8; // MAP_READ | COPY_DST
+const UNIFORM_USAGE = 0x40 | 0x8; // UNIFORM | COPY_DST
+const MAP_READ = 0x1;
+
+const TYPED_CTOR = {
+  float32: Float32Array,
+  int32: Int32Array,
+  float16: Uint16Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// float16 <-> float32 bits (exact for half values; round to nearest even otherwise)
+
+const f32Box = new Float32Array(1);
+const u32Box = new Uint32Array(f32Box.buffer);
+
+/** float32 bits to half bits, rounding to nearest even; NaN payloads are kept where they fit. */
+function f32BitsToHalf(x: number): number {
+  const sign = (x >>> 16) & 0x8000;
+  const ax = x & 0x7fffffff;
+  if (ax > 0x7f800000) {
+    const m = (ax >>> 13) & 0x3ff;
+    return sign | 0x7c00 | (m === 0 ? 0x200 : m);
+  }
+  if (ax >= 0x477ff000) return sign | 0x7c00;
+  if (ax >= 0x38800000) {
+    const m = ax + 0xfff + ((ax >>> 13) & 1);
+    return sign | ((m - (112 << 23)) >>> 13);
+  }
+  if (ax < 0x33000000) return sign;
+  const e = ax >>> 23;
+  const mant = (ax & 0x7fffff) | 0x800000;
+  const shift = 126 - e;
+  const q = mant >>> shift;
+  const rem = mant & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  return sign | (rem > half || (rem === half && (q & 1) === 1) ? q + 1 : q);
+}
+
+/** Half bits to float32 bits (exact). */
+function halfToF32Bits(h: number): number {
+  const sign = (h & 0x8000) << 16;
+  const e = (h >>> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) {
+    f32Box[0] = m * 5.9604644775390625e-8;
+    return (sign | u32Box[0]) >>> 0;
+  }
+  if (e === 31) return (sign | 0x7f800000 | (m << 13)) >>> 0;
+  return (sign | ((e + 112) << 23) | (m << 13)) >>> 0;
+}
+
+/** The float32 bits of a JS number rounded to float32. */
+function f32Bits(v: number): number {
+  f32Box[0] = v;
+  return u32Box[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+const registry = new FinalizationRegistry<{ backend: WebGPUBackend; entry: PoolEntry }>((held) => {
+  held.backend._reclaim(held.entry);
+});
+
+/** A GPU storage: one pooled GPU buffer of 32-bit words (see the module documentation). */
+export class WebGPUStorage implements Storage {
+  readonly device = "gpu" as const;
+  readonly dtype: DType;
+  readonly numel: number;
+  /** @internal the backend that owns the buffer */
+  readonly _backend: WebGPUBackend;
+  #entry: PoolEntry | null;
+  #disposed = false;
+  /** @internal host copy of int32 contents while they are known (synchronous index checks) */
+  _host: Int32Array | null = null;
+
+  /** @internal storages are made by {@link WebGPUBackend} */
+  constructor(backend: WebGPUBackend, dtype: DType, numel: number, entry: PoolEntry | null) {
+    this._backend = backend;
+    this.dtype = dtype;
+    this.numel = numel;
+    this.#entry = entry;
+    if (entry) registry.register(this, { backend, entry }, this);
+  }
+
+  /** @internal the pooled buffer (null for an empty storage); throws once disposed */
+  get _entry(): PoolEntry | null {
+    if (this.#disposed) {
+      throw new Error(`gpu ${this.dtype} storage of ${this.numel} elements: storage was disposed`);
+    }
+    return this.#entry;
+  }
+
+  /** True once {@link dispose} has run. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Returns the buffer to the pool now; idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this._host = null;
+    const e = this.#entry;
+    this.#entry = null;
+    if (e) {
+      registry.unregister(this);
+      this._backend._reclaim(e);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backend
+
+/** Options of {@link WebGPUBackend}. */
+export interface WebGPUBackendOptions {
+  /**
+   * Largest number of workgroups per grid dimension the backend uses (default: the device's
+   * `maxComputeWorkgroupsPerDimension`). Tests lower it to exercise the folded 2-d grids on small
+   * inputs.
+   */
+  maxWorkgroupsPerDimension?: number;
+  /** Free bytes the buffer pool keeps for reuse (default 256 MiB). */
+  maxPooledBytes?: number;
+}
+
+/** Options of {@link WebGPUBackend.adamUpdate} (the scalars of `src/optim/adam.ts`). */
+export interface AdamUpdateOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** The step number after this update (1 on the first step): bias corrections use it. */
+  step: number;
+  /** AdamW's decoupled weight decay (`p *= 1 - lr * weightDecay`) instead of an L2 term. */
+  decoupled: boolean;
+  /** AMSGrad: `maxExpAvgSq` must be given. */
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+/** Options of {@link WebGPUBackend.sgdUpdate} (the scalars of `src/optim/sgd.ts`). */
+export interface SgdUpdateOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  /** First step with momentum: the buffer is set to the gradient (PyTorch's `buf = d.clone()`). */
+  firstStep: boolean;
+}
+
+interface Binding {
+  binding: number;
+  entry: PoolEntry;
+}
+
+interface PendingCheck {
+  op: string;
+  len: number;
+}
+
+function ceilDiv(a: number, b: number): number {
+  return Math.floor((a + b - 1) / b);
+}
+
+/** The WebGPU backend (see the module documentation). */
+export class WebGPUBackend implements Backend {
+  readonly device = "gpu" as const;
+  /** The WebGPU device the kernels run on. */
+  readonly gpu: GPUDevice;
+  readonly #pool: BufferPool;
+  readonly #staging: BufferPool;
+  readonly #pipelines: PipelineCache;
+  readonly #maxGroups: number;
+  readonly #slot: number;
+  readonly #params: ArrayBuffer;
+  readonly #u32: Uint32Array;
+  readonly #i32: Int32Array;
+  readonly #f32: Float32Array;
+  readonly #uniform: GPUBuffer;
+  readonly #errors: PoolEntry;
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #dispatches = 0;
+  #epoch = 0;
+  #flushQueued = false;
+  #seq = 0;
+  #checks = new Map<number, PendingCheck>();
+  #lost: string | null = null;
+  #submits = 0;
+
+  constructor(device: GPUDevice, options: WebGPUBackendOptions = {}) {
+    this.gpu = device;
+    const limits = device.limits;
+    this.#maxGroups = Math.max(
+      1,
+      Math.min(options.maxWorkgroupsPerDimension ?? Infinity, limits.maxComputeWorkgroupsPerDimension),
+    );
+    const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    this.#pool = new BufferPool(device, {
+      usage: STORAGE_USAGE,
+      maxPooledBytes: options.maxPooledBytes,
+      maxBufferSize: Math.floor(maxBinding / 16) * 16,
+      label: "edgetorch storage",
+    });
+    this.#staging = new BufferPool(device, {
+      usage: STAGING_USAGE,
+      maxPooledBytes: 64 * 1024 * 1024,
+      maxBufferSize: limits.maxBufferSize,
+      label: "edgetorch staging",
+    });
+    this.#pipelines = new PipelineCache(device);
+    this.#slot = Math.max(256, limits.minUniformBufferOffsetAlignment);
+    this.#params = new ArrayBuffer(this.#slot * MAX_BATCH);
+    this.#u32 = new Uint32Array(this.#params);
+    this.#i32 = new Int32Array(this.#params);
+    this.#f32 = new Float32Array(this.#params);
+    this.#uniform = device.createBuffer({
+      size: this.#slot * MAX_BATCH,
+      usage: UNIFORM_USAGE,
+      label: "edgetorch params",
+    });
+    this.#errors = {
+      buffer: device.createBuffer({ size: 16, usage: STORAGE_USAGE, label: "edgetorch index errors" }),
+      size: 16,
+      epoch: -1,
+      live: true,
+    };
+    device.queue.writeBuffer(this.#errors.buffer, 0, new Uint32Array(4));
+  }
+
+  // ---- bookkeeping ----------------------------------------------------------------------------
+
+  /** Bytes of GPU buffers held by live storages (pool buckets, not element counts). */
+  liveBytes(): number {
+    return this.#pool.liveBytes;
+  }
+
+  /** Bytes of free buffers the pool keeps for reuse. */
+  pooledBytes(): number {
+    return this.#pool.pooledBytes;
+  }
+
+  /** Buffers created and requests served from the pool (tests and benchmarks). */
+  poolStats(): { created: number; reused: number } {
+    return this.#pool.stats;
+  }
+
+  /** Number of compiled pipelines. */
+  pipelineCount(): number {
+    return this.#pipelines.size;
+  }
+
+  /** Command buffers submitted so far (tests check that ops batch). */
+  submitCount(): number {
+    return this.#submits;
+  }
+
+  /** Destroys the pool's free buffers (live storages keep theirs). */
+  trim(): void {
+    this.flush();
+    this.#pool.trim();
+    this.#destroyDoomed();
+  }
+
+  /** Called by gpu.ts when the device is lost: every later call throws with this reason. */
+  markLost(reason: string): void {
+    this.#lost = reason;
+  }
+
+  /** @internal returns a dropped or disposed storage's buffer to the pool */
+  _reclaim(e: PoolEntry): void {
+    if (this.#lost !== null) return;
+    this.#pool.release(e);
+    this.#scheduleFlush();
+  }
+
+  #checkAlive(): void {
+    if (this.#lost !== null) throw new Error(`gpu: the WebGPU device was lost (${this.#lost})`);
+  }
+
+  #storage(op: string, s: Storage): WebGPUStorage {
+    this.#checkAlive();
+    if (!(s instanceof WebGPUStorage)) {
+      throw new TypeError(`${op}: expected a gpu storage, got a ${s?.device ?? typeof s} storage`);
+    }
+    if (s.disposed) {
+      throw new Error(`${op}: gpu ${s.dtype} storage of ${s.numel} elements: storage was disposed`);
+    }
+    if (s._backend !== this) throw new Error(`${op}: the storage belongs to another GPU device`);
+    return s;
+  }
+
+  /** A new storage of `numel` elements (contents unspecified). */
+  #alloc(dtype: DType, numel: number): WebGPUStorage {
+    if (numel === 0) return new WebGPUStorage(this, dtype, 0, null);
+    return new WebGPUStorage(this, dtype, numel, this.#pool.acquire(numel * 4));
+  }
+
+  #temp(words: number): PoolEntry {
+    return this.#pool.acquire(Math.max(words, 1) * 4);
+  }
+
+  #release(e: PoolEntry): void {
+    this.#pool.release(e);
+  }
+
+  // ---- encoding --------------------------------------------------------------------------------
+
+  #encoderNow(): GPUCommandEncoder {
+    if (!this.#encoder) {
+      this.#encoder = this.gpu.createCommandEncoder({ label: "edgetorch batch" });
+      this.#scheduleFlush();
+    }
+    return this.#encoder;
+  }
+
+  #endPass(): void {
+    if (this.#pass) {
+      this.#pass.end();
+      this.#pass = null;
+    }
+  }
+
+  /** Encoder with no open pass, for copies and clears. */
+  #copyEncoder(): GPUCommandEncoder {
+    const enc = this.#encoderNow();
+    this.#endPass();
+    return enc;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      if (this.#lost === null) this.flush();
+    });
+  }
+
+  /** Submits every encoded command now (the batch otherwise goes at the next await or read). */
+  flush(): void {
+    if (!this.#encoder) {
+      this.#destroyDoomed();
+      return;
+    }
+    this.#endPass();
+    if (this.#dispatches > 0) {
+      this.gpu.queue.writeBuffer(this.#uniform, 0, this.#params, 0, this.#dispatches * this.#slot);
+    }
+    const cb = this.#encoder.finish();
+    this.#encoder = null;
+    this.#dispatches = 0;
+    this.#epoch++;
+    this.gpu.queue.submit([cb]);
+    this.#submits++;
+    this.#destroyDoomed();
+  }
+
+  #destroyDoomed(): void {
+    for (const e of this.#pool.takeDoomed()) e.buffer.destroy();
+    for (const e of this.#staging.takeDoomed()) e.buffer.destroy();
+  }
+
+  /** Waits until the GPU has finished everything submitted so far (flushes first). */
+  async sync(): Promise<void> {
+    this.#checkAlive();
+    this.flush();
+    await this.gpu.queue.onSubmittedWorkDone();
+  }
+
+  /** Reserves the next dispatch's uniform slot; returns its first 32-bit word index. */
+  #paramWords(): number {
+    if (this.#dispatches >= MAX_BATCH) this.flush();
+    this.#encoderNow();
+    const base = (this.#dispatches * this.#slot) >>> 2;
+    this.#u32.fill(0, base, base + (this.#slot >>> 2));
+    return base;
+  }
+
+  /** Encodes a dispatch whose parameters were just written at `base` (from {@link #paramWords}). */
+  #dispatch(k: Kernel, base: number, bindings: Binding[], x: number, y = 1, z = 1): void {
+    const offset = base * 4;
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: this.#uniform, offset, size: this.#slot } },
+    ];
+    for (const b of bindings) {
+      entries.push({ binding: b.binding, resource: { buffer: b.entry.buffer } });
+      b.entry.epoch = this.#epoch;
+    }
+    const group = this.gpu.createBindGroup({ layout: k.layout, entries });
+    const enc = this.#encoderNow();
+    if (!this.#pass) this.#pass = enc.beginComputePass();
+    this.#pass.setPipeline(k.pipeline);
+    this.#pass.setBindGroup(0, group);
+    this.#pass.dispatchWorkgroups(x, y, z);
+    this.#dispatches++;
+  }
+
+  /** Grid of `groups` workgroups, folded into 2-d when it exceeds the per-dimension limit. */
+  #grid(groups: number): [number, number] {
+    const max = this.#maxGroups;
+    if (groups <= max) return [Math.max(groups, 1), 1];
+    const y = ceilDiv(groups, max);
+    if (y > max) throw new RangeError(`gpu: a dispatch of ${groups} workgroups is too large`);
+    return [ceilDiv(groups, y), y];
+  }
+
+  /** Dispatches a 1-d kernel over `threads` invocations (256 per workgroup). */
+  #run1d(k: Kernel, base: number, bindings: Binding[], threads: number): void {
+    const [x, y] = this.#grid(ceilDiv(threads, WG));
+    this.#dispatch(k, base, bindings, x, y);
+  }
+
+  /** Writes `data` into a storage buffer (flushing first if pending commands use the buffer). */
+  #upload(e: PoolEntry, data: ArrayBufferView): void {
+    if (e.epoch === this.#epoch && this.#encoder) this.flush();
+    this.gpu.queue.writeBuffer(e.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  }
+
+  #entryOf(s: WebGPUStorage): PoolEntry {
+    const e = s._entry;
+    if (!e) throw new Error("internal: empty gpu storage has no buffer");
+    return e;
+  }
+
+  // ---- memory ----------------------------------------------------------------------------------
+
+  #checkTyped(op: string, data: TypedArray, dtype: DType): void {
+    const Ctor = TYPED_CTOR[dtype];
+    if (!Ctor) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
+    if (!(data instanceof Ctor)) {
+      throw new TypeError(
+        `${op}: ${dtype} needs a ${Ctor.name}, got ${data?.constructor?.name ?? typeof data}`,
+      );
+    }
+  }
+
+  fromTyped(data: TypedArray, dtype: DType): WebGPUStorage {
+    this.#checkAlive();
+    this.#checkTyped("fromTyped", data, dtype);
+    const n = data.length;
+    const out = this.#alloc(dtype, n);
+    if (n === 0) return out;
+    let words: ArrayBufferView;
+    if (dtype === "float32" || dtype === "int32") {
+      words = data;
+    } else if (dtype === "float16") {
+      const w = new Uint32Array(n);
+      for (let i = 0; i < n; i++) w[i] = halfToF32Bits(data[i]);
+      words = w;
+    } else {
+      words = Uint32Array.from(data as Uint8Array);
+    }
+    this.#upload(this.#entryOf(out), words);
+    if (dtype === "int32" && n <= HOST_INDEX_LIMIT) out._host = (data as Int32Array).slice();
+    return out;
+  }
+
+  full(dtype: DType, numel: number, value: number): WebGPUStorage {
+    this.#checkAlive();
+    checkCount("full", "numel", numel);
+    if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
+    const out = this.#alloc(dtype, numel);
+    if (numel === 0) return out;
+    let bits: number;
+    if (dtype === "float32") bits = f32Bits(value);
+    else if (dtype === "float16") bits = halfToF32Bits(f32BitsToHalf(f32Bits(value)));
+    else if (dtype === "bool") bits = value !== 0 ? 1 : 0;
+    else {
+      const v = Number.isFinite(value) ? Math.trunc(value) : 0;
+      bits = dtype === "uint8" ? v & 255 : v | 0;
+    }
+    this.#fillEntry(this.#entryOf(out), numel, bits);
+    if (dtype === "int32" && numel <= HOST_INDEX_LIMIT) out._host = new Int32Array(numel).fill(bits | 0);
+    return out;
+  }
+
+  #fillEntry(e: PoolEntry, numel: number, bits: number): void {
+    if (bits === 0) {
+      this.#copyEncoder().clearBuffer(e.buffer, 0, numel * 4);
+      e.epoch = this.#epoch;
+      return;
+    }
+    const base = this.#paramWords();
+    this.#u32[base] = numel;
+    this.#u32[base + 1] = bits >>> 0;
+    this.#run1d(this.#pipelines.get("elementwise.fill"), base, [{ binding: 1, entry: e }], numel);
+  }
+
+  readSync(s: Storage): TypedArray {
+    this.#storage("readSync", s);
+    throw new Error(
+      "readSync: a gpu tensor cannot be read synchronously; use await t.dataAsync() " +
+        '(or itemAsync() / toArrayAsync()), or move it with t.to("cpu") after awaiting',
+    );
+  }
+
+  async read(s: Storage): Promise<TypedArray> {
+    const st = this.#storage("read", s);
+    const n = st.numel;
+    const bytes = n * 4;
+    let staging: PoolEntry | null = null;
+    if (n > 0) {
+      staging = this.#staging.acquire(bytes);
+      this.#copyEncoder().copyBufferToBuffer(this.#entryOf(st).buffer, 0, staging.buffer, 0, bytes);
+    }
+    const errCheck = this.#takeChecks();
+    this.flush();
+    let words: Uint32Array | null = null;
+    if (staging) {
+      try {
+        await staging.buffer.mapAsync(MAP_READ, 0, bytes);
+        words = new Uint32Array(staging.buffer.getMappedRange(0, bytes).slice(0));
+        staging.buffer.unmap();
+      } finally {
+        this.#staging.release(staging);
+      }
+    }
+    if (errCheck) await this.#reportErrors(errCheck);
+    return this.#decode(st.dtype, words ?? new Uint32Array(0));
+  }
+
+  #decode(dtype: DType, words: Uint32Array): TypedArray {
+    switch (dtype) {
+      case "float32":
+        return new Float32Array(words.buffer, words.byteOffset, words.length);
+      case "int32":
+        return new Int32Array(words.buffer, words.byteOffset, words.length);
+      case "float16": {
+        const out = new Uint16Array(words.length);
+        for (let i = 0; i < words.length; i++) out[i] = f32BitsToHalf(words[i]);
+        return out;
+      }
+      case "uint8":
+      case "bool":
+        return Uint8Array.from(words);
+    }
+  }
+
+  // ---- index errors ----------------------------------------------------------------------------
+
+  /** Registers an op whose indices the GPU checks; returns its sequence number (> 0). */
+  #registerCheck(op: string, len: number): number {
+    const seq = ++this.#seq;
+    this.#checks.set(seq, { op, len });
+    return seq;
+  }
+
+  /** Copies the error words to a staging buffer and clears them, in the current batch. */
+  #takeChecks(): { staging: PoolEntry; checks: Map<number, PendingCheck> } | null {
+    if (this.#checks.size === 0) return null;
+    const staging = this.#staging.acquire(16);
+    const enc = this.#copyEncoder();
+    enc.copyBufferToBuffer(this.#errors.buffer, 0, staging.buffer, 0, 16);
+    enc.clearBuffer(this.#errors.buffer, 0, 16);
+    const checks = this.#checks;
+    this.#checks = new Map();
+    this.#seq = 0;
+    return { staging, checks };
+  }
+
+  async #reportErrors(c: { staging: PoolEntry; checks: Map<number, PendingCheck> }): Promise<void> {
+    let w: Uint32Array;
+    try {
+      await c.staging.buffer.mapAsync(MAP_READ, 0, 16);
+      w = new Uint32Array(c.staging.buffer.getMappedRange(0, 16).slice(0));
+      c.staging.buffer.unmap();
+    } finally {
+      this.#staging.release(c.staging);
+    }
+    if (w[0] === 0) return;
+    const seq = (0xffffffff - w[0]) >>> 0;
+    const info = c.checks.get(seq);
+    if (!info) return;
+    const value = w[2] === 1 ? (w[3] | 0) : NaN;
+    throw badIndexError(info.op, value, info.len);
+  }
+
+  /** Synchronous check from the host copy; returns false when the contents are unknown. */
+  #hostCheck(op: string, idx: WebGPUStorage, len: number): boolean {
+    const h = idx._host;
+    if (!h) return false;
+    for (let i = 0; i < h.length; i++) {
+      const v = h[i];
+      if (v < 0 || v >= len) throw badIndexError(op, v, len);
+    }
+    return true;
+  }
+
+  /** Encodes the dispatch that copies the first bad index value of op `seq` into the error words. */
+  #errorValue(seq: number, idx: PoolEntry): void {
+    const base = this.#paramWords();
+    this.#u32[base] = seq;
+    this.#dispatch(this.#pipelines.get("index.error_value"), base, [
+      { binding: 2, entry: idx },
+      { binding: 5, entry: this.#errors },
+    ], 1);
+  }
+
+  // ---- copy and cast ---------------------------------------------------------------------------
+
+  copy(
+    src: Storage,
+    srcOffset: number,
+    srcStrides: readonly number[],
+    dst: Storage,
+    dstOffset: number,
+    dstStrides: readonly number[],
+    shape: readonly number[],
+  ): void {
+    const s = this.#storage("copy", src), d = this.#storage("copy", dst);
+    if (s.dtype !== d.dtype) throw new TypeError(`copy: dtypes differ (${s.dtype} and ${d.dtype})`);
+    const rank = shape.length;
+    if (srcStrides.length !== rank || dstStrides.length !== rank) {
+      throw new RangeError(
+        `copy: shape [${shape}] needs ${rank} strides, got [${srcStrides}] and [${dstStrides}]`,
+      );
+    }
+    let numel = 1;
+    for (const n of shape) {
+      checkCount("copy", "every dimension", n);
+      numel *= n;
+    }
+    if (numel === 0) return;
+    const dims: { n: number; s: number; d: number }[] = [];
+    for (let i = 0; i < rank; i++) {
+      if (shape[i] === 1) continue;
+      const cur = { n: shape[i], s: srcStrides[i], d: dstStrides[i] };
+      const prev = dims[dims.length - 1];
+      if (prev && prev.s === cur.s * cur.n && prev.d === cur.d * cur.n) {
+        prev.n *= cur.n;
+        prev.s = cur.s;
+        prev.d = cur.d;
+      } else {
+        dims.push(cur);
+      }
+    }
+    let sMin = srcOffset, sMax = srcOffset, dMin = dstOffset, dMax = dstOffset;
+    for (const { n, s: ss, d: ds } of dims) {
+      if (ss >= 0) sMax += ss * (n - 1);
+      else sMin += ss * (n - 1);
+      if (ds >= 0) dMax += ds * (n - 1);
+      else dMin += ds * (n - 1);
+    }
+    if (!Number.isSafeInteger(sMin) || sMin < 0 || sMax >= s.numel) {
+      throw new RangeError(
+        `copy: source view [${shape}] at offset ${srcOffset} exceeds the storage (${s.numel} elements)`,
+      );
+    }
+    if (!Number.isSafeInteger(dMin) || dMin < 0 || dMax >= d.numel) {
+      throw new RangeError(
+        `copy: destination view [${shape}] at offset ${dstOffset} exceeds the storage (${d.numel} elements)`,
+      );
+    }
+    for (const x of dims) {
+      if (
+        !Number.isInteger(x.s) || !Number.isInteger(x.d) || Math.abs(x.s) >= 2 ** 31 ||
+        Math.abs(x.d) >= 2 ** 31
+      ) {
+        throw new RangeError(`copy: strides [${srcStrides}] / [${dstStrides}] are out of range`);
+      }
+    }
+    d._host = null;
+    let srcEntry = this.#entryOf(s);
+    const dstEntry = this.#entryOf(d);
+    let srcOff = srcOffset;
+    let staged: PoolEntry | null = null;
+    if (s === d) {
+      // One buffer cannot be bound for reading and writing at once: read from a copy.
+      const len = sMax - sMin + 1;
+      staged = this.#temp(len);
+      this.#copyEncoder().copyBufferToBuffer(srcEntry.buffer, sMin * 4, staged.buffer, 0, len * 4);
+      srcEntry.epoch = this.#epoch;
+      srcEntry = staged;
+      srcOff = srcOffset - sMin;
+    }
+    if (dims.length === 0 || (dims.length === 1 && dims[0].d === 1 && dims[0].s === 1)) {
+      const n = dims.length === 0 ? 1 : dims[0].n;
+      this.#copyEncoder().copyBufferToBuffer(
+        srcEntry.buffer,
+        srcOff * 4,
+        dstEntry.buffer,
+        dstOffset * 4,
+        n * 4,
+      );
+      srcEntry.epoch = dstEntry.epoch = this.#epoch;
+    } else {
+      this.#copyDims(srcEntry, srcOff, dstEntry, dstOffset, dims);
+    }
+    if (staged) this.#release(staged);
+  }
+
+  /** Strided-copy dispatches; more than 8 merged dimensions loop over the leading ones. */
+  #copyDims(
+    src: PoolEntry,
+    srcOff: number,
+    dst: PoolEntry,
+    dstOff: number,
+    dims: { n: number; s: number; d: number }[],
+  ): void {
+    if (dims.length > 8) {
+      const [head, ...rest] = dims;
+      for (let j = 0; j < head.n; j++) {
+        this.#copyDims(src, srcOff + j * head.s, dst, dstOff + j * head.d, rest);
+      }
+      return;
+    }
+    let n = 1;
+    for (const x of dims) n *= x.n;
+    const base = this.#paramWords();
+    const u = this.#u32, i = this.#i32;
+    u[base] = n;
+    u[base + 1] = dims.length;
+    i[base + 2] = srcOff;
+    i[base + 3] = dstOff;
+    dims.forEach((x, k) => {
+      u[base + 4 + k] = x.n;
+      i[base + 12 + k] = x.s;
+      i[base + 20 + k] = x.d;
+    });
+    this.#run1d(this.#pipelines.get("copy.copy"), base, [
+      { binding: 1, entry: src },
+      { binding: 2, entry: dst },
+    ], n);
+  }
+
+  cast(x: Storage, to: DType): WebGPUStorage {
+    const s = this.#storage("cast", x);
+    if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
+    const from = s.dtype;
+    const n = s.numel;
+    const out = this.#alloc(to, n);
+    if (n === 0) return out;
+    if (from === to || (from === "bool" && to === "uint8")) {
+      const se = this.#entryOf(s), oe = this.#entryOf(out);
+      this.#copyEncoder().copyBufferToBuffer(se.buffer, 0, oe.buffer, 0, n * 4);
+      se.epoch = oe.epoch = this.#epoch;
+      if (s._host && to === "int32") out._host = s._host.slice();
+      return out;
+    }
+    const base = this.#paramWords();
+    this.#u32[base] = n;
+    const k = this.#pipelines.get("cast.cast", { CONV: castBody(from, to) });
+    this.#run1d(
+      k,
+      base,
+      [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }],
+      n,
+    );
+    return out;
+  }
+
+  // ---- elementwise -----------------------------------------------------------------------------
+
+  unary(op: UnaryOp, x: Storage): WebGPUStorage {
+    const s = this.#storage("unary", x);
+    const dtype = checkCompute(op, s.dtype);
+    if (!(UNARY_OPS as readonly string[]).includes(op)) {
+      throw new TypeError(`unary: unknown op ${JSON.stringify(op)}`);
+    }
+    if (dtype === "int32" && op !== "neg" && op !== "abs" && op !== "sign" && op !== "relu") {
+      throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
+    }
+    const n = s.numel;
+    const out = this.#alloc(dtype, n);
+    if (n === 0) return out;
+    this.#unaryInto(op, dtype, this.#entryOf(s), this.#entryOf(out), n);
+    return out;
+  }
+
+  #unaryInto(op: UnaryOp, dtype: ComputeDType, x: PoolEntry, y: PoolEntry, n: number): void {
+    const base = this.#paramWords();
+    this.#u32[base] = n;
+    const expr = UNARY_EXPR[dtype][op]!;
+    const k = this.#pipelines.get("elementwise.unary", { T: WGSL_TYPE[dtype], EXPR: expr });
+    this.#run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], n);
+  }
+
+  binary(op: BinaryOp, a: Operand, b: Operand, numel: number, dtype: ComputeDType): WebGPUStorage {
+    this.#checkAlive();
+    checkCompute(op, dtype);
+    checkCount(op, "numel", numel);
+    const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
+    if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
+      throw new TypeError(`binary: unknown op ${JSON.stringify(op)}`);
+    }
+    if (op === "div" && dtype === "int32") {
+      throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
+    }
+    const outDtype: DType = isCmp ? "bool" : dtype;
+    if (numel === 0) return this.#alloc(outDtype, 0);
+    const place = (x: Operand, which: string): WebGPUStorage | number => {
+      if (typeof x === "number") return x;
+      const st = this.#storage(op, x);
+      if (st.dtype !== dtype) {
+        throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
+      }
+      const len = st.numel;
+      if (len === 0 || numel % len !== 0) {
+        throw new RangeError(`${op}: operand ${which} has ${len} elements, which does not tile ${numel}`);
+      }
+      return st;
+    };
+    const pa = place(a, "a");
+    const pb = place(b, "b");
+    // pow with a scalar exponent of a full operand: the CPU's special cases.
+    if (
+      op === "pow" && dtype === "float32" && typeof pb === "number" && typeof pa !== "number" &&
+      pa.numel === numel
+    ) {
+      const e = Math.fround(pb);
+      if (e === 2) return this.binary("mul", pa, pa, numel, dtype);
+      if (e === 1) return this.cast(pa, "float32");
+      if (e === 0.5) return this.unary("sqrt", pa);
+      if (e === -0.5) return this.unary("rsqrt", pa);
+      if (e === -1) return this.binary("div", 1, pa, numel, dtype);
+    }
+    const out = this.#alloc(outDtype, numel);
+    const base = this.#paramWords();
+    const u = this.#u32;
+    u[base] = numel;
+    const T = WGSL_TYPE[dtype];
+    const subs: Record<string, string> = {
+      T,
+      TO: isCmp ? "u32" : T,
+      EXPR: isCmp ? COMPARISON_EXPR[dtype][op] : ARITHMETIC_EXPR[dtype][op],
+    };
+    const bindings: Binding[] = [{ binding: 3, entry: this.#entryOf(out) }];
+    const operand = (x: WebGPUStorage | number, name: "A" | "B", binding: number, word: number) => {
+      if (typeof x === "number") {
+        const v = dtype === "int32" ? (Number.isFinite(x) ? x | 0 : 0) : x;
+        if (dtype === "int32") this.#i32[base + 2 + word] = v;
+        else this.#f32[base + 2 + word] = v;
+        subs[`DECL_${name}`] = "";
+        subs[`LOAD_${name}`] = `bitcast<${T}>(P.${name.toLowerCase()}_bits)`;
+        return;
+      }
+      u[base + word] = x.numel;
+      subs[`DECL_${name}`] = `@group(0) @binding(${binding}) var<storage, read> ${name}: array<${T}>;`;
+      subs[`LOAD_${name}`] = x.numel === numel ? `${name}[i]` : `${name}[i % P.${name.toLowerCase()}_len]`;
+      bindings.push({ binding, entry: this.#entryOf(x) });
+    };
+    operand(pa, "A", 1, 1);
+    operand(pb, "B", 2, 2);
+    this.#run1d(this.#pipelines.get("elementwise.binary", subs), base, bindings, numel);
+    return out;
+  }
+
+  where(cond: Storage, a: Storage, b: Storage): WebGPUStorage {
+    const c = this.#storage("where", cond), x = this.#storage("where", a), y = this.#storage("where", b);
+    if (c.dtype !== "bool" && c.dtype !== "uint8") {
+      throw new TypeError(`where: condition must be bool, got ${c.dtype}`);
+    }
+    if (x.dtype !== y.dtype) {
+      throw new TypeError(`where: operands have different dtypes (${x.dtype} and ${y.dtype})`);
+    }
+    const n = c.numel;
+    if (x.numel !== n || y.numel !== n) {
+      throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
+    }
+    const out = this.#alloc(x.dtype, n);
+    if (n === 0) return out;
+    const base = this.#paramWords();
+    this.#u32[base] = n;
+    this.#run1d(this.#pipelines.get("elementwise.where"), base, [
+      { binding: 1, entry: this.#entryOf(c) },
+      { binding: 2, entry: this.#entryOf(x) },
+      { binding: 3, entry: this.#entryOf(y) },
+      { binding: 4, entry: this.#entryOf(out) },
+    ], n);
+    return out;
+  }
+
+  // ---- reductions ------------------------------------------------------------------------------
+
+  reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    const s = this.#storage(op, x);
+    const dtype = checkCompute(op, s.dtype);
+    if (!(REDUCE_OPS as readonly string[]).includes(op)) {
+      throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
+    }
+    checkLayout(op, s.numel, outer, len, inner);
+    const isArg = op === "argmax" || op === "argmin";
+    const outDtype: ComputeDType = isArg ? "int32" : dtype;
+    const n = outer * inner;
+    if (n === 0) return this.#alloc(outDtype, 0);
+    if (len === 0 && op !== "sum" && op !== "prod") {
+      throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
+    }
+    if (len === 0) return this.full(dtype, n, op === "sum" ? 0 : 1);
+    if (isArg) return this.#argReduce(op, dtype, s, outer, len, inner);
+    const T = WGSL_TYPE[dtype];
+    const { ident, combine } = REDUCE_EXPR[dtype][op as "sum" | "prod" | "max" | "min"];
+    let cur = this.#entryOf(s);
+    let curIsInput = true;
+    let L = len;
+    for (;;) {
+      const rows = inner === 1 && L >= 512;
+      const chunk = rows ? ROW_CHUNK : COL_CHUNK;
+      const nChunks = ceilDiv(L, chunk);
+      const last = nChunks === 1;
+      const outStorage = last ? this.#alloc(dtype, n) : null;
+      const out = outStorage ? this.#entryOf(outStorage) : this.#temp(outer * nChunks * inner);
+      const base = this.#paramWords();
+      const u = this.#u32;
+      u[base] = outer;
+      u[base + 1] = L;
+      u[base + 2] = chunk;
+      u[base + 3] = nChunks;
+      u[base + 4] = inner;
+      const k = this.#pipelines.get(rows ? "reduce.rows" : "reduce.cols", {
+        T,
+        IDENT: ident,
+        COMBINE: combine,
+      });
+      const bindings = [{ binding: 1, entry: cur }, { binding: 2, entry: out }];
+      if (rows) {
+        const [gx, gy] = this.#grid(outer * nChunks);
+        this.#dispatch(k, base, bindings, gx, gy);
+      } else {
+        this.#run1d(k, base, bindings, outer * nChunks * inner);
+      }
+      if (!curIsInput) this.#release(cur);
+      if (outStorage) return outStorage;
+      cur = out;
+      curIsInput = false;
+      L = nChunks;
+    }
+  }
+
+  #argReduce(
+    op: "argmax" | "argmin",
+    dtype: ComputeDType,
+    s: WebGPUStorage,
+    outer: number,
+    len: number,
+    inner: number,
+  ): WebGPUStorage {
+    const T = WGSL_TYPE[dtype];
+    const { ident, beats } = ARG_EXPR[dtype][op];
+    const n = outer * inner;
+    let curV = this.#entryOf(s);
+    let curI: PoolEntry | null = null;
+    let L = len;
+    for (;;) {
+      const rows = inner === 1 && L >= 512;
+      const chunk = rows ? ROW_CHUNK : COL_CHUNK;
+      const nChunks = ceilDiv(L, chunk);
+      const last = nChunks === 1;
+      const outV = this.#temp(outer * nChunks * inner);
+      const outStorage = last ? this.#alloc("int32", n) : null;
+      const outI = outStorage ? this.#entryOf(outStorage) : this.#temp(outer * nChunks * inner);
+      const base = this.#paramWords();
+      const u = this.#u32;
+      u[base] = outer;
+      u[base + 1] = L;
+      u[base + 2] = chunk;
+      u[base + 3] = nChunks;
+      u[base + 4] = inner;
+      const k = this.#pipelines.get(rows ? "reduce.arg_rows" : "reduce.arg_cols", {
+        T,
+        IDENT: ident,
+        BEATS: beats,
+        DECL_XI: curI ? "@group(0) @binding(2) var<storage, read> XI: array<i32>;" : "",
+        LOAD_IDX: curI ? "return XI[p];" : "return i32(j);",
+      });
+      const bindings: Binding[] = [
+        { binding: 1, entry: curV },
+        { binding: 3, entry: outV },
+        { binding: 4, entry: outI },
+      ];
+      if (curI) bindings.push({ binding: 2, entry: curI });
+      if (rows) {
+        const [gx, gy] = this.#grid(outer * nChunks);
+        this.#dispatch(k, base, bindings, gx, gy);
+      } else {
+        this.#run1d(k, base, bindings, outer * nChunks * inner);
+      }
+      if (curI) {
+        this.#release(curI);
+        this.#release(curV);
+      }
+      if (outStorage) {
+        this.#release(outV);
+        return outStorage;
+      }
+      curV = outV;
+      curI = outI;
+      L = nChunks;
+    }
+  }
+
+  cumsum(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    const s = this.#storage("cumsum", x);
+    const dtype = checkCompute("cumsum", s.dtype);
+    checkLayout("cumsum", s.numel, outer, len, inner);
+    const out = this.#alloc(dtype, s.numel);
+    if (s.numel === 0) return out;
+    this.#scan(dtype, this.#entryOf(s), this.#entryOf(out), outer, len, inner);
+    return out;
+  }
+
+  /** Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals). */
+  #scan(dtype: ComputeDType, x: PoolEntry, y: PoolEntry, outer: number, len: number, inner: number): void {
+    const T = WGSL_TYPE[dtype];
+    const nChunks = ceilDiv(len, SCAN_CHUNK);
+    const multi = nChunks > 1;
+    const totals = multi ? this.#temp(outer * nChunks * inner) : null;
+    const params = (base: number) => {
+      const u = this.#u32;
+      u[base] = outer;
+      u[base + 1] = len;
+      u[base + 2] = SCAN_CHUNK;
+      u[base + 3] = nChunks;
+      u[base + 4] = inner;
+    };
+    let base = this.#paramWords();
+    params(base);
+    const k = this.#pipelines.get("reduce.scan", {
+      T,
+      DECL_TOTALS: multi ? `@group(0) @binding(3) var<storage, read_write> TOT: array<${T}>;` : "",
+      STORE_TOTAL: multi ? "TOT[t] = acc;" : "",
+    });
+    const bindings: Binding[] = [{ binding: 1, entry: x }, { binding: 2, entry: y }];
+    if (totals) bindings.push({ binding: 3, entry: totals });
+    this.#run1d(k, base, bindings, outer * nChunks * inner);
+    if (!totals) return;
+    const carry = this.#temp(outer * nChunks * inner);
+    this.#scan(dtype, totals, carry, outer, nChunks, inner);
+    base = this.#paramWords();
+    params(base);
+    this.#run1d(this.#pipelines.get("reduce.scan_add", { T }), base, [
+      { binding: 1, entry: carry },
+      { binding: 2, entry: y },
+    ], outer * len * inner);
+    this.#release(totals);
+    this.#release(carry);
+  }
+
+  softmax(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {
+    const name = log ? "logSoftmax" : "softmax";
+    const s = this.#storage(name, x);
+    if (s.dtype !== "float32") throw new TypeError(`${name}: expected float32, got ${s.dtype}`);
+    checkCount(name, "rows", rows);
+    checkCount(name, "cols", cols);
+    if (rows * cols !== s.numel) {
+      throw new RangeError(`${name}: [${rows}, ${cols}] does not match ${s.numel} elements`);
+    }
+    const out = this.#alloc("float32", s.numel);
+    if (s.numel === 0) return out;
+    const base = this.#paramWords();
+    this.#u32[base] = rows;
+    this.#u32[base + 1] = cols;
+    this.#u32[base + 2] = log ? 1 : 0;
+    const bindings = [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }];
+    if (cols > 64 || rows <= 256) {
+      const [gx, gy] = this.#grid(rows);
+      this.#dispatch(this.#pipelines.get("softmax.rows"), base, bindings, gx, gy);
+    } else {
+      this.#run1d(this.#pipelines.get("softmax.small"), base, bindings, rows);
+    }
+    return out;
+  }
+
+  // ---- matmul ----------------------------------------------------------------------------------
+
+  matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
+    const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
+    const dtype = checkCompute("matmul", sa.dtype);
+    if (sb.dtype !== dtype) {
+      throw new TypeError(`matmul: operands have different dtypes (${sa.dtype} and ${sb.dtype})`);
+    }
+    let { batch, m } = args;
+    const { k, n, transA, transB } = args;
+    let { aBatchStride, bBatchStride } = args;
+    for (const [name, v] of Object.entries({ batch, m, k, n, aBatchStride, bBatchStride })) {
+      checkCount("matmul", name, v);
+    }
+    const needA = batch === 0 ? 0 : (batch - 1) * aBatchStride + m * k;
+    const needB = batch === 0 ? 0 : (batch - 1) * bBatchStride + k * n;
+    if (needA > sa.numel || needB > sb.numel) {
+      throw new RangeError(
+        `matmul: operands of ${sa.numel} and ${sb.numel} elements are too small for batch ${batch} of ` +
+          `[${m}, ${k}] @ [${k}, ${n}]`,
+      );
+    }
+    const total = batch * m * n;
+    const out = this.#alloc(dtype, total);
+    if (total === 0) return out;
+    if (k === 0) {
+      this.#fillEntry(this.#entryOf(out), total, 0);
+      return out;
+    }
+    if (batch > 1 && bBatchStride === 0 && !transA && aBatchStride === m * k) {
+      m *= batch;
+      batch = 1;
+      aBatchStride = 0;
+    }
+    const ea = this.#entryOf(sa), eb = this.#entryOf(sb), ec = this.#entryOf(out);
+    const bindings: Binding[] = [
+      { binding: 1, entry: ea },
+      { binding: 2, entry: eb },
+      { binding: 3, entry: ec },
+    ];
+    if (dtype === "int32" || m < 32 || n < 32) {
+      const base = this.#paramWords();
+      const u = this.#u32;
+      u[base] = m;
+      u[base + 1] = k;
+      u[base + 2] = n;
+      u[base + 3] = aBatchStride;
+      u[base + 4] = bBatchStride;
+      u[base + 5] = batch;
+      u[base + 6] = transA ? 1 : 0;
+      u[base + 7] = transB ? 1 : 0;
+      this.#run1d(
+        this.#pipelines.get("matmul.simple", { T: WGSL_TYPE[dtype] }),
+        base,
+        bindings,
+        batch * m * n,
+      );
+      return out;
+    }
+    const aVec = (transA ? m : k) % 4 === 0 && aBatchStride % 4 === 0;
+    const bVec = (transB ? k : n) % 4 === 0 && bBatchStride % 4 === 0;
+    const cVec = n % 4 === 0;
+    const kernel = this.#pipelines.get("matmul.tiled", {
+      TA: String(transA),
+      TB: String(transB),
+      C_DECL: `@group(0) @binding(3) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`,
+      STORE: cVec
+        ? "C[p >> 2u] = v;"
+        : "C[p] = v.x;\n  if (col + 1u < P.n) { C[p + 1u] = v.y; }\n  if (col + 2u < P.n) { C[p + 2u] = v.z; }\n" +
+          "  if (col + 3u < P.n) { C[p + 3u] = v.w; }",
+    });
+    const gx = ceilDiv(n, 64), gy = ceilDiv(m, 64);
+    if (gx > this.#maxGroups || gy > this.#maxGroups) {
+      throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
+    }
+    for (let b0 = 0; b0 < batch; b0 += this.#maxGroups) {
+      const nb = Math.min(this.#maxGroups, batch - b0);
+      const base = this.#paramWords();
+      const u = this.#u32;
+      u[base] = m;
+      u[base + 1] = k;
+      u[base + 2] = n;
+      u[base + 3] = aBatchStride;
+      u[base + 4] = bBatchStride;
+      u[base + 5] = aVec ? 1 : 0;
+      u[base + 6] = bVec ? 1 : 0;
+      u[base + 7] = b0;
+      this.#dispatch(kernel, base, bindings, gx, gy, nb);
+    }
+    return out;
+  }
+
+  // ---- gather / scatter ------------------------------------------------------------------------
+
+  /** Checks the index now when its contents are known; else returns a sequence number (> 0). */
+  #indexMode(op: string, idx: WebGPUStorage, len: number): number {
+    return this.#hostCheck(op, idx, len) ? 0 : this.#registerCheck(op, len);
+  }
+
+  /** Validates a whole index on the GPU (used when no kernel visits every index element). */
+  #checkIndexGpu(seq: number, idx: WebGPUStorage, len: number): void {
+    const e = this.#entryOf(idx);
+    const base = this.#paramWords();
+    this.#u32[base] = idx.numel;
+    this.#u32[base + 1] = len;
+    this.#u32[base + 2] = seq;
+    this.#run1d(this.#pipelines.get("index.check_index"), base, [
+      { binding: 2, entry: e },
+      { binding: 5, entry: this.#errors },
+    ], idx.numel);
+    this.#errorValue(seq, e);
+  }
+
+  #reportSubs(seq: number): Record<string, string> {
+    return seq > 0
+      ? {
+        DECL_E: "@group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;",
+        REPORT: "let inv = 0xffffffffu - P.seq;\n    let prev = atomicMax(&E[0], inv);\n" +
+          "    if (prev <= inv) { atomicMax(&E[1], 0xffffffffu - pos); }",
+      }
+      : { DECL_E: "", REPORT: "" };
+  }
+
+  gather(
+    x: Storage,
+    index: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    idxLen: number,
+    indexIs1d: boolean,
+  ): WebGPUStorage {
+    const op = indexIs1d ? "indexSelect" : "gather";
+    const s = this.#storage(op, x), idx = this.#storage(op, index);
+    checkLayout(op, s.numel, outer, len, inner);
+    checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
+    const n = outer * idxLen * inner;
+    const out = this.#alloc(s.dtype, n);
+    if (n === 0) {
+      if (idx.numel > 0) {
+        const seq = this.#indexMode(op, idx, len);
+        if (seq > 0) this.#checkIndexGpu(seq, idx, len);
+      }
+      return out;
+    }
+    const seq = this.#indexMode(op, idx, len);
+    const base = this.#paramWords();
+    const u = this.#u32;
+    u[base] = n;
+    u[base + 1] = len;
+    u[base + 2] = inner;
+    u[base + 3] = idxLen;
+    u[base + 4] = indexIs1d ? 1 : 0;
+    u[base + 5] = seq;
+    const ie = this.#entryOf(idx);
+    const bindings: Binding[] = [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: ie },
+      { binding: 3, entry: this.#entryOf(out) },
+    ];
+    if (seq > 0) bindings.push({ binding: 5, entry: this.#errors });
+    this.#run1d(this.#pipelines.get("index.gather", this.#reportSubs(seq)), base, bindings, n);
+    if (seq > 0) this.#errorValue(seq, ie);
+    return out;
+  }
+
+  scatterAdd(
+    src: Storage,
+    index: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    idxLen: number,
+    indexIs1d: boolean,
+  ): WebGPUStorage {
+    const op = "scatterAdd";
+    const s = this.#storage(op, src), idx = this.#storage(op, index);
+    const dtype = checkCompute(op, s.dtype);
+    checkLayout(op, s.numel, outer, idxLen, inner);
+    checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
+    const n = outer * len * inner;
+    if (s.numel === 0 || n === 0) {
+      if (idx.numel > 0) {
+        const seq = this.#indexMode(op, idx, len);
+        if (seq > 0) this.#checkIndexGpu(seq, idx, len);
+      }
+      return this.full(dtype, n, 0);
+    }
+    const seq = this.#indexMode(op, idx, len);
+    const out = this.#alloc(dtype, n);
+    const oe = this.#entryOf(out);
+    this.#copyEncoder().clearBuffer(oe.buffer, 0, n * 4);
+    const base = this.#paramWords();
+    const u = this.#u32;
+    u[base] = s.numel;
+    u[base + 1] = len;
+    u[base + 2] = inner;
+    u[base + 3] = idxLen;
+    u[base + 4] = indexIs1d ? 1 : 0;
+    u[base + 5] = seq;
+    const ie = this.#entryOf(idx);
+    const bindings: Binding[] = [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: ie },
+      { binding: 3, entry: oe },
+    ];
+    if (seq > 0) bindings.push({ binding: 5, entry: this.#errors });
+    const add = dtype === "int32" ? "atomicAdd(&Y[d], v);" : [
+      "var old = atomicLoad(&Y[d]);",
+      "  loop {",
+      "    let res = atomicCompareExchangeWeak(&Y[d], old, bitcast<u32>(bitcast<f32>(old) + v));",
+      "    if (res.exchanged) { break; }",
+      "    old = res.old_value;",
+      "  }",
+    ].join("\n");
+    const k = this.#pipelines.get("index.scatter_add", {
+      T: WGSL_TYPE[dtype],
+      AT: dtype === "int32" ? "i32" : "u32",
+      ADD: add,
+      ...this.#reportSubs(seq),
+    });
+    this.#run1d(k, base, bindings, s.numel);
+    if (seq > 0) this.#errorValue(seq, ie);
+    return out;
+  }
+
+  // ---- convolution and pooling -----------------------------------------------------------------
+
+  #float(op: string, st: Storage, numel: number, what: string): WebGPUStorage {
+    const w = this.#storage(op, st);
+    if (w.dtype !== "float32") throw new TypeError(`${op}: expected float32, got ${w.dtype}`);
+    if (w.numel !== numel) throw new RangeError(`${op}: ${what} has ${w.numel} elements, expected ${numel}`);
+    return w;
+  }
+
+  #convParams(g: Conv2dGeometry, r: number, n: number): number {
+    const base = this.#paramWords();
+    const vals = [
+      g.batch,
+      g.channels,
+      g.height,
+      g.width,
+      g.groups,
+      g.onesRow ? 1 : 0,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.dilationH,
+      g.dilationW,
+      g.outH,
+      g.outW,
+      r,
+      n,
+    ];
+    vals.forEach((v, i) => this.#u32[base + i] = v);
+    return base;
+  }
+
+  im2col(x: Storage, geom: Conv2dGeometry): WebGPUStorage {
+    const r = checkConvGeom("im2col", geom);
+    const { batch, channels, height, width, groups, outH, outW } = geom;
+    const s = this.#float("im2col", x, batch * channels * height * width, "input");
+    const n = batch * groups * r * outH * outW;
+    const out = this.#alloc("float32", n);
+    if (n === 0) return out;
+    const base = this.#convParams(geom, r, n);
+    this.#run1d(this.#pipelines.get("conv.im2col"), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: this.#entryOf(out) },
+    ], n);
+    return out;
+  }
+
+  col2im(cols: Storage, geom: Conv2dGeometry): WebGPUStorage {
+    const r = checkConvGeom("col2im", geom);
+    const { batch, channels, height, width, groups, outH, outW } = geom;
+    const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
+    const n = batch * channels * height * width;
+    if (n === 0 || s.numel === 0) return this.full("float32", n, 0);
+    const out = this.#alloc("float32", n);
+    const base = this.#convParams(geom, r, n);
+    this.#run1d(this.#pipelines.get("conv.col2im"), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: this.#entryOf(out) },
+    ], n);
+    return out;
+  }
+
+  #poolParams(g: Pool2dGeometry, opts: AvgPoolOptions | null, n: number): number {
+    const base = this.#paramWords();
+    const u = this.#u32, i = this.#i32;
+    u[base] = g.planes;
+    u[base + 1] = g.height;
+    u[base + 2] = g.width;
+    u[base + 3] = g.kernelH;
+    u[base + 4] = g.kernelW;
+    u[base + 5] = g.strideH;
+    u[base + 6] = g.strideW;
+    i[base + 7] = g.padH;
+    i[base + 8] = g.padW;
+    u[base + 9] = g.dilationH;
+    u[base + 10] = g.dilationW;
+    u[base + 11] = g.outH;
+    u[base + 12] = g.outW;
+    u[base + 13] = opts?.countIncludePad ? 1 : 0;
+    i[base + 14] = opts?.divisor ?? 0;
+    u[base + 15] = n;
+    if (opts && g.kernelW === 2 && g.strideW === 2) {
+      // The CPU's vector path for 2-wide, stride-2 windows inside the row sums pairs first.
+      const lo = Math.min(g.outW, g.padW > 0 ? Math.ceil(g.padW / 2) : 0);
+      const lim = g.width - 1 - (1 - g.padW);
+      const hi = Math.max(lo, lim < 0 ? 0 : Math.min(g.outW, Math.floor(lim / 2) + 1));
+      if (hi - lo >= 4) {
+        u[base + 16] = lo;
+        u[base + 17] = hi;
+      }
+    }
+    return base;
+  }
+
+  maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WebGPUStorage; indices: WebGPUStorage } {
+    checkPoolGeom("maxPool2d", geom);
+    const { planes, height, width, outH, outW } = geom;
+    const s = this.#float("maxPool2d", x, planes * height * width, "input");
+    const n = planes * outH * outW;
+    if (n === 0) return { values: this.#alloc("float32", 0), indices: this.#alloc("int32", 0) };
+    if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
+    const values = this.#alloc("float32", n), indices = this.#alloc("int32", n);
+    const base = this.#poolParams(geom, null, n);
+    this.#run1d(this.#pipelines.get("pool.max"), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: this.#entryOf(values) },
+      { binding: 3, entry: this.#entryOf(indices) },
+    ], n);
+    return { values, indices };
+  }
+
+  avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
+    checkAvg("avgPool2d", geom, opts);
+    const { planes, height, width, outH, outW } = geom;
+    const s = this.#float("avgPool2d", x, planes * height * width, "input");
+    const n = planes * outH * outW;
+    const out = this.#alloc("float32", n);
+    if (n === 0) return out;
+    const base = this.#poolParams(geom, opts, n);
+    this.#run1d(this.#pipelines.get("pool.avg"), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: this.#entryOf(out) },
+    ], n);
+    return out;
+  }
+
+  avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
+    checkAvg("avgPool2dBackward", geom, opts);
+    const { planes, height, width, outH, outW } = geom;
+    const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
+    const n = planes * height * width;
+    if (n === 0 || s.numel === 0) return this.full("float32", n, 0);
+    const out = this.#alloc("float32", n);
+    const base = this.#poolParams(geom, opts, n);
+    this.#run1d(this.#pipelines.get("pool.avg_backward"), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: this.#entryOf(out) },
+    ], n);
+    return out;
+  }
+
+  // ---- extras: random numbers and fused optimizer steps ----------------------------------------
+
+  #random(
+    kind: "uniform" | "normal",
+    numel: number,
+    seed: number | bigint,
+    offset: number,
+    a: number,
+    b: number,
+  ) {
+    this.#checkAlive();
+    checkCount(kind, "numel", numel);
+    checkCount(kind, "offset", offset);
+    const out = this.#alloc("float32", numel);
+    if (numel === 0) return out;
+    const s = BigInt.asUintN(64, typeof seed === "bigint" ? seed : BigInt(Math.trunc(seed)));
+    const base = this.#paramWords();
+    const u = this.#u32;
+    u[base] = numel;
+    u[base + 1] = Number(s & 0xffffffffn);
+    u[base + 2] = Number(s >> 32n);
+    u[base + 3] = offset % 4294967296;
+    u[base + 4] = Math.floor(offset / 4294967296);
+    this.#f32[base + 5] = a;
+    this.#f32[base + 6] = b;
+    this.#run1d(
+      this.#pipelines.get(`random.${kind}`),
+      base,
+      [{ binding: 1, entry: this.#entryOf(out) }],
+      ceilDiv(numel, 4),
+    );
+    return out;
+  }
+
+  /**
+   * `numel` float32 values uniform in `[low, high)` from the counter-based Philox4x32-10
+   * generator: the stream is a pure function of `(seed, offset)`, and a call consumes
+   * `ceil(numel / 4)` counters, so the caller continues a stream with `offset + ceil(numel / 4)`.
+   */
+  uniform(numel: number, seed: number | bigint, offset: number, low = 0, high = 1): WebGPUStorage {
+    return this.#random("uniform", numel, seed, offset, low, high);
+  }
+
+  /** `numel` float32 normal values (Box-Muller over Philox words); counters as {@link uniform}. */
+  normal(numel: number, seed: number | bigint, offset: number, mean = 0, std = 1): WebGPUStorage {
+    return this.#random("normal", numel, seed, offset, mean, std);
+  }
+
+  #optimArgs(op: string, ...s: (Storage | null)[]): (WebGPUStorage | null)[] {
+    const out = s.map((x) => (x === null ? null : this.#storage(op, x)));
+    const n = out[0]!.numel;
+    for (const x of out) {
+      if (x === null) continue;
+      if (x.dtype !== "float32") throw new TypeError(`${op}: expected float32 storages, got ${x.dtype}`);
+      if (x.numel !== n) throw new RangeError(`${op}: storages have ${n} and ${x.numel} elements`);
+    }
+    return out;
+  }
+
+  /**
+   * One Adam/AdamW step in place: updates `param`, `expAvg`, `expAvgSq` (and `maxExpAvgSq` with
+   * amsgrad) from `grad`, computing exactly what `src/optim/adam.ts` computes with tensor ops.
+   */
+  adamUpdate(
+    param: Storage,
+    grad: Storage,
+    expAvg: Storage,
+    expAvgSq: Storage,
+    maxExpAvgSq: Storage | null,
+    o: AdamUpdateOptions,
+  ): void {
+    if (o.amsgrad && !maxExpAvgSq) throw new TypeError("adamUpdate: amsgrad needs maxExpAvgSq");
+    const [p, g, m, v, vmax] = this.#optimArgs(
+      "adamUpdate",
+      param,
+      grad,
+      expAvg,
+      expAvgSq,
+      o.amsgrad ? maxExpAvgSq : null,
+    );
+    const n = p!.numel;
+    if (n === 0) return;
+    const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
+    const base = this.#paramWords();
+    const f = this.#f32;
+    this.#u32[base] = n;
+    this.#u32[base + 1] = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (o.decoupled ? 4 : 0) |
+      (o.amsgrad ? 8 : 0);
+    f[base + 2] = o.beta1;
+    f[base + 3] = 1 - o.beta1;
+    f[base + 4] = o.beta2;
+    f[base + 5] = 1 - o.beta2;
+    f[base + 6] = -(o.lr / bias1);
+    f[base + 7] = Math.sqrt(bias2);
+    f[base + 8] = o.eps;
+    f[base + 9] = o.weightDecay;
+    f[base + 10] = 1 - o.lr * o.weightDecay;
+    const bindings: Binding[] = [
+      { binding: 1, entry: this.#entryOf(p!) },
+      { binding: 2, entry: this.#entryOf(g!) },
+      { binding: 3, entry: this.#entryOf(m!) },
+      { binding: 4, entry: this.#entryOf(v!) },
+    ];
+    if (vmax) bindings.push({ binding: 5, entry: this.#entryOf(vmax) });
+    const k = this.#pipelines.get("optim.adam", {
+      DECL_VMAX: vmax ? "@group(0) @binding(5) var<storage, read_write> VM: array<f32>;" : "",
+      AMSGRAD: vmax ? "let vmax = f_max(VM[i], v);\n  VM[i] = vmax;\n  second = vmax;" : "",
+    });
+    this.#run1d(k, base, bindings, n);
+  }
+
+  /**
+   * One SGD step in place on `param` (and `momentumBuffer` when momentum is not 0), computing
+   * exactly what `src/optim/sgd.ts` computes with tensor ops.
+   */
+  sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void {
+    const useMomentum = o.momentum !== 0;
+    if (useMomentum && !momentumBuffer) throw new TypeError("sgdUpdate: momentum needs momentumBuffer");
+    const [p, g, buf] = this.#optimArgs("sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
+    const n = p!.numel;
+    if (n === 0) return;
+    const base = this.#paramWords();
+    const f = this.#f32;
+    this.#u32[base] = n;
+    this.#u32[base + 1] = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (useMomentum ? 4 : 0) |
+      (o.firstStep ? 8 : 0) | (o.dampening !== 0 ? 16 : 0) | (o.nesterov ? 32 : 0);
+    f[base + 2] = o.lr;
+    f[base + 3] = o.momentum;
+    f[base + 4] = 1 - o.dampening;
+    f[base + 5] = o.weightDecay;
+    const bindings: Binding[] = [
+      { binding: 1, entry: this.#entryOf(p!) },
+      { binding: 2, entry: this.#entryOf(g!) },
+    ];
+    if (buf) bindings.push({ binding: 3, entry: this.#entryOf(buf) });
+    const k = this.#pipelines.get("optim.sgd", {
+      DECL_BUF: buf ? "@group(0) @binding(3) var<storage, read_write> BUF: array<f32>;" : "",
+      MOMENTUM: buf
+        ? [
+          "var buf = d;",
+          "  if ((P.flags & 8u) == 0u) {",
+          "    var scaled = d;",
+          "    if ((P.flags & 16u) != 0u) { scaled = d * P.one_minus_dampening; }",
+          "    buf = BUF[i] * P.momentum + scaled;",
+          "  }",
+          "  BUF[i] = buf;",
+          "  if ((P.flags & 32u) != 0u) { d = d + buf * P.momentum; } else { d = buf; }",
+        ].join("\n")
+        : "",
+    });
+    this.#run1d(k, base, bindings, n);
+  }
+}

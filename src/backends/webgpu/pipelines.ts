@@ -1,0 +1,201 @@
+/**
+ * Compute pipelines of the WebGPU backend, built from the WGSL kernels embedded from `wgsl/`
+ * (`kernels.generated.ts`) and cached by key. Kernels with `{{NAME}}` placeholders are specialised
+ * from the tables below (op name → WGSL expression): the library's own constants, never user data.
+ * @module
+ */
+import type { ReduceOp, UnaryOp } from "../backend.ts";
+import type { ComputeDType, DType } from "../../dtype.ts";
+import { KERNELS, WGSL_PARTS } from "./kernels.generated.ts";
+
+/** A compiled kernel: its pipeline and the layout of its bind group 0. */
+export interface Kernel {
+  readonly name: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+}
+
+/** WGSL scalar type of each compute dtype. */
+export const WGSL_TYPE: Record<ComputeDType, string> = { float32: "f32", int32: "i32" };
+
+/** Unary kernels: an expression in `x`. float32 has every op; int32 neg, abs, sign, relu. */
+export const UNARY_EXPR: { float32: Record<UnaryOp, string>; int32: Partial<Record<UnaryOp, string>> } = {
+  float32: {
+    neg: "f_neg(x)",
+    abs: "f_abs(x)",
+    exp: "f_exp(x)",
+    log: "f_log(x)",
+    log1p: "f_log1p(x)",
+    sqrt: "f_sqrt(x)",
+    rsqrt: "1.0 / f_sqrt(x)",
+    sin: "f_sincos(x, 0)",
+    cos: "f_sincos(x, 1)",
+    tanh: "f_tanh(x)",
+    sigmoid: "f_sigmoid(x)",
+    relu: "select(x, 0.0, bitcast<u32>(x) > 0x80000000u && bitcast<u32>(x) <= 0xff800000u)",
+    sign: "select(0.0, 1.0, x > 0.0 && !is_nan(x)) - select(0.0, 1.0, x < 0.0 && !is_nan(x))",
+    floor: "floor(x)",
+    ceil: "ceil(x)",
+    round: "round(x)",
+  },
+  int32: {
+    neg: "bitcast<i32>(0u - bitcast<u32>(x))",
+    abs: "abs(x)",
+    sign: "select(0, 1, x > 0) - select(0, 1, x < 0)",
+    relu: "max(x, 0)",
+  },
+};
+
+/** Arithmetic kernels: an expression in `a`, `b` of the compute type. */
+export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<string, string> } = {
+  float32: {
+    add: "a + b",
+    sub: "a - b",
+    mul: "a * b",
+    div: "a / b",
+    pow: "f_pow(a, b)",
+    maximum: "f_max(a, b)",
+    minimum: "f_min(a, b)",
+  },
+  int32: {
+    add: "a + b",
+    sub: "a - b",
+    mul: "a * b",
+    pow: "i_pow(a, b)",
+    maximum: "max(a, b)",
+    minimum: "min(a, b)",
+  },
+};
+
+/** Comparisons: a u32 0/1 (bool). float32 ones test NaN on the bits (ordered compares). */
+export const COMPARISON_EXPR: { float32: Record<string, string>; int32: Record<string, string> } = {
+  float32: {
+    eq: "u32(a == b && !is_nan(a) && !is_nan(b))",
+    ne: "u32(!(a == b) || is_nan(a) || is_nan(b))",
+    lt: "u32(a < b && !is_nan(a) && !is_nan(b))",
+    le: "u32(a <= b && !is_nan(a) && !is_nan(b))",
+    gt: "u32(a > b && !is_nan(a) && !is_nan(b))",
+    ge: "u32(a >= b && !is_nan(a) && !is_nan(b))",
+  },
+  int32: {
+    eq: "u32(a == b)",
+    ne: "u32(a != b)",
+    lt: "u32(a < b)",
+    le: "u32(a <= b)",
+    gt: "u32(a > b)",
+    ge: "u32(a >= b)",
+  },
+};
+
+/** Reductions: identity and combining expression (in `a`, `b`). */
+export const REDUCE_EXPR: Record<
+  ComputeDType,
+  Record<"sum" | "prod" | "max" | "min", { ident: string; combine: string }>
+> = {
+  float32: {
+    sum: { ident: "0.0", combine: "a + b" },
+    prod: { ident: "1.0", combine: "a * b" },
+    max: { ident: "f_neg(f_inf())", combine: "f_max(a, b)" },
+    min: { ident: "f_inf()", combine: "f_min(a, b)" },
+  },
+  int32: {
+    sum: { ident: "0", combine: "a + b" },
+    prod: { ident: "1", combine: "a * b" },
+    max: { ident: "bitcast<i32>(0x80000000u)", combine: "max(a, b)" },
+    min: { ident: "2147483647", combine: "min(a, b)" },
+  },
+};
+
+/** argmax/argmin: the sentinel (worst) value and when `v` strictly beats `b` (NaN beats numbers). */
+export const ARG_EXPR: Record<
+  ComputeDType,
+  Record<Extract<ReduceOp, "argmax" | "argmin">, { ident: string; beats: string }>
+> = {
+  float32: {
+    argmax: { ident: "f_neg(f_inf())", beats: "!is_nan(b) && (is_nan(v) || v > b)" },
+    argmin: { ident: "f_inf()", beats: "!is_nan(b) && (is_nan(v) || v < b)" },
+  },
+  int32: {
+    argmax: { ident: "bitcast<i32>(0x80000000u)", beats: "v > b" },
+    argmin: { ident: "2147483647", beats: "v < b" },
+  },
+};
+
+/**
+ * Body of the cast kernel's `conv(x: u32) -> u32` for a pair of dtypes (raw 32-bit words: f32 for
+ * float32/float16, i32 for int32, u32 for uint8/bool).
+ */
+export function castBody(from: DType, to: DType): string {
+  const fromFloat = from === "float32" || from === "float16";
+  const load = fromFloat ? "let f = bitcast<f32>(x);" : "let v = bitcast<i32>(x);";
+  const f = fromFloat ? "f" : "i32_to_f32(v)";
+  switch (to) {
+    case "float32":
+      return fromFloat ? "return x;" : `${load}\n  return bitcast<u32>(${f});`;
+    case "float16":
+      return `${load}\n  return bitcast<u32>(f_round_f16(${f}));`;
+    case "int32":
+      return fromFloat ? `${load}\n  return bitcast<u32>(f32_to_i32(f));` : "return x;";
+    case "uint8":
+      return fromFloat ? `${load}\n  return bitcast<u32>(f32_to_i32(f)) & 255u;` : "return x & 255u;";
+    case "bool":
+      return fromFloat ? `${load}\n  return u32(!is_zero(f));` : "return u32(x != 0u);";
+  }
+}
+
+const PLACEHOLDER = /\{\{([A-Z0-9_]+)\}\}/g;
+
+/**
+ * The WGSL module text of kernel `name` with its placeholders filled from `subs` (placeholders in
+ * `//` comments are documentation and stay as they are).
+ */
+export function kernelSource(name: string, subs: Readonly<Record<string, string>> = {}): string {
+  const parts = KERNELS[name];
+  if (!parts) throw new Error(`gpu backend: no WGSL kernel named ${name}`);
+  const text = parts.map((p) => WGSL_PARTS[p]).join("\n");
+  return text.split("\n").map((line) => {
+    const c = line.indexOf("//");
+    const code = c < 0 ? line : line.slice(0, c);
+    if (!code.includes("{{")) return line;
+    const filled = code.replace(PLACEHOLDER, (_, key: string) => {
+      const v = subs[key];
+      if (v === undefined) throw new Error(`gpu backend: kernel ${name} needs a value for {{${key}}}`);
+      return v;
+    });
+    return c < 0 ? filled : filled + line.slice(c);
+  }).join("\n");
+}
+
+/** Compute pipelines by kernel name and template values, compiled on first use. */
+export class PipelineCache {
+  readonly #device: GPUDevice;
+  readonly #cache = new Map<string, Kernel>();
+
+  constructor(device: GPUDevice) {
+    this.#device = device;
+  }
+
+  /** The pipeline of kernel `name` specialised with `subs` (compiled once per distinct key). */
+  get(name: string, subs: Readonly<Record<string, string>> = {}): Kernel {
+    const keys = Object.keys(subs).sort();
+    const key = keys.length === 0 ? name : `${name}|${keys.map((k) => `${k}=${subs[k]}`).join("|")}`;
+    let k = this.#cache.get(key);
+    if (!k) {
+      const code = kernelSource(name, subs);
+      const module = this.#device.createShaderModule({ code, label: key });
+      const pipeline = this.#device.createComputePipeline({
+        layout: "auto",
+        compute: { module, entryPoint: "main" },
+        label: key,
+      });
+      k = { name: key, pipeline, layout: pipeline.getBindGroupLayout(0) };
+      this.#cache.set(key, k);
+    }
+    return k;
+  }
+
+  /** Number of compiled pipelines. */
+  get size(): number {
+    return this.#cache.size;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Argument checks shared by the WebGPU backend's kernels, with the CPU backend's messages (both
+ * backends must reject bad input the same way).
+ * @module
+ */
+import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backend.ts";
+import type { ComputeDType, DType } from "../../dtype.ts";
+
+/** Throws unless `dtype` is a compute dtype (float32 or int32). */
+export function checkCompute(op: string, dtype: DType): ComputeDType {
+  if (dtype !== "float32" && dtype !== "int32") {
+    throw new TypeError(`${op}: kernels compute in float32 or int32, got ${dtype}`);
+  }
+  return dtype;
+}
+
+/** Throws unless `n` is a non-negative safe integer. */
+export function checkCount(op: string, what: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`${op}: ${what} must be a non-negative integer, got ${n}`);
+  }
+}
+
+/** Checks a `[outer, len, inner]` layout against a storage's length. */
+export function checkLayout(op: string, numel: number, outer: number, len: number, inner: number): void {
+  checkCount(op, "outer", outer);
+  checkCount(op, "len", len);
+  checkCount(op, "inner", inner);
+  if (outer * len * inner !== numel) {
+    throw new RangeError(`${op}: layout [${outer}, ${len}, ${inner}] does not match ${numel} elements`);
+  }
+}
+
+/** Checks the index of gather/scatterAdd (dtype and length). */
+export function checkIndex(
+  op: string,
+  index: { dtype: DType; numel: number },
+  outer: number,
+  len: number,
+  inner: number,
+  idxLen: number,
+  indexIs1d: boolean,
+): void {
+  if (index.dtype !== "int32") throw new TypeError(`${op}: index must be int32, got ${index.dtype}`);
+  checkCount(op, "outer", outer);
+  checkCount(op, "len", len);
+  checkCount(op, "inner", inner);
+  checkCount(op, "idxLen", idxLen);
+  const want = indexIs1d ? idxLen : outer * idxLen * inner;
+  if (index.numel !== want) {
+    throw new RangeError(`${op}: index has ${index.numel} elements, expected ${want}`);
+  }
+}
+
+/** The CPU backend's error for an index outside `[0, len)`. */
+export function badIndexError(op: string, value: number, len: number): RangeError {
+  return new RangeError(`${op}: index ${value} is out of bounds for dimension with size ${len}`);
+}
+
+/** Validates a convolution geometry; returns R, the rows of one group's columns. */
+export function checkConvGeom(op: string, g: Conv2dGeometry): number {
+  for (const k of ["batch", "channels", "height", "width", "padH", "padW", "outH", "outW"] as const) {
+    checkCount(op, k, g[k]);
+  }
+  for (
+    const k of ["groups", "kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const
+  ) {
+    checkCount(op, k, g[k]);
+    if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
+  }
+  if (g.channels % g.groups !== 0) {
+    throw new RangeError(`${op}: ${g.channels} channels are not divisible by ${g.groups} groups`);
+  }
+  const reachH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + g.height;
+  const reachW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + g.width;
+  if (reachH >= 2 ** 31 || reachW >= 2 ** 31) throw new RangeError(`${op}: geometry too large`);
+  return (g.channels / g.groups) * g.kernelH * g.kernelW + (g.onesRow ? 1 : 0);
+}
+
+/** Validates a pooling geometry. */
+export function checkPoolGeom(op: string, g: Pool2dGeometry): void {
+  for (const k of ["planes", "height", "width", "padH", "padW", "outH", "outW"] as const) {
+    checkCount(op, k, g[k]);
+  }
+  for (const k of ["kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const) {
+    checkCount(op, k, g[k]);
+    if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
+  }
+  const reachH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + g.height + g.padH;
+  const reachW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + g.width + g.padW;
+  if (reachH >= 2 ** 31 || reachW >= 2 ** 31) throw new RangeError(`${op}: geometry too large`);
+}
+
+/** Validates average-pooling geometry and options. */
+export function checkAvg(op: string, g: Pool2dGeometry, opts: AvgPoolOptions): void {
+  checkPoolGeom(op, g);
+  if (g.dilationH !== 1 || g.dilationW !== 1) {
+    throw new RangeError(`${op}: average pooling has no dilation`);
+  }
+  if (!Number.isInteger(opts.divisor) || Math.abs(opts.divisor) >= 2 ** 31) {
+    throw new RangeError(`${op}: divisor must be an integer (0 for none), got ${opts.divisor}`);
+  }
+}

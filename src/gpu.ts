@@ -1,0 +1,133 @@
+/**
+ * The GPU device: `await gpu.isAvailable()` requests a WebGPU adapter and device once (through
+ * the runtime's `navigator.gpu`) and registers the WebGPU backend for device `"gpu"`; without one
+ * (Bun has no WebGPU; a machine may have no adapter) it resolves to false and {@link reason} says
+ * why. Device loss is reported with `console.error` and resolves {@link lost}.
+ * @module
+ */
+import { registerBackend } from "./backends/registry.ts";
+import { WebGPUBackend } from "./backends/webgpu/backend.ts";
+
+/** Why the GPU is unavailable (null while it is available or not yet asked for). */
+export let reason: string | null = null;
+
+let pending: Promise<boolean> | null = null;
+let backend: WebGPUBackend | null = null;
+let adapterRef: GPUAdapter | null = null;
+let resolveLost: (info: { reason: string; message: string }) => void = () => {};
+
+/**
+ * Resolves when the WebGPU device is lost (driver reset, GPU removed, or `destroy()`), with the
+ * reason and message WebGPU gave. Never resolves while the device works.
+ */
+export const lost: Promise<{ reason: string; message: string }> = new Promise((resolve) => {
+  resolveLost = resolve;
+});
+
+/** Limits the backend asks for: the adapter's own, where they exceed WebGPU's defaults. */
+const WANTED_LIMITS = [
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxComputeWorkgroupStorageSize",
+  "maxStorageBuffersPerShaderStage",
+] as const;
+
+async function init(): Promise<boolean> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (!nav?.gpu) {
+    reason = "this runtime has no WebGPU (navigator.gpu is missing; Bun and Node have none, Deno does)";
+    return false;
+  }
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await nav.gpu.requestAdapter({ powerPreference: "high-performance" });
+  } catch (e) {
+    reason = `navigator.gpu.requestAdapter() failed: ${(e as Error)?.message ?? e}`;
+    return false;
+  }
+  if (!adapter) {
+    reason = "navigator.gpu.requestAdapter() found no adapter (no GPU or driver usable by WebGPU)";
+    return false;
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const k of WANTED_LIMITS) requiredLimits[k] = adapter.limits[k];
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits, label: "edgetorch" });
+  } catch (e) {
+    reason = `adapter.requestDevice() failed: ${(e as Error)?.message ?? e}`;
+    return false;
+  }
+  adapterRef = adapter;
+  const b = new WebGPUBackend(device);
+  backend = b;
+  device.addEventListener("uncapturederror", (ev) => {
+    console.error(`edgetorch: WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+  });
+  device.lost.then((info) => {
+    const message = info.message || "(no message)";
+    if (info.reason !== "destroyed") {
+      console.error(`edgetorch: the WebGPU device was lost (${info.reason}): ${message}`);
+    }
+    b.markLost(`${info.reason}: ${message}`);
+    reason = `the WebGPU device was lost (${info.reason}): ${message}`;
+    resolveLost({ reason: String(info.reason), message });
+  });
+  registerBackend(b);
+  reason = null;
+  return true;
+}
+
+/**
+ * Whether the GPU backend is usable here. The first call requests the adapter and device and
+ * registers the backend for `"gpu"`; later calls return the same answer.
+ * @example
+ * ```ts
+ * import * as gpu from "./gpu.ts";
+ * if (!(await gpu.isAvailable())) console.log(`no GPU: ${gpu.reason}`);
+ * ```
+ */
+export function isAvailable(): Promise<boolean> {
+  pending ??= init();
+  return pending;
+}
+
+/** The adapter's description (vendor, architecture, device, description), or null without one. */
+export function adapterInfo(): {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+} | null {
+  if (!adapterRef) return null;
+  const i = adapterRef.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return {
+    vendor: i.vendor,
+    architecture: i.architecture,
+    device: i.device,
+    description: i.description,
+    isFallbackAdapter: i.isFallbackAdapter ?? false,
+  };
+}
+
+/** The device's limits (numbers by name, e.g. `maxStorageBufferBindingSize`), or null without one. */
+export function limits(): Record<string, number> | null {
+  if (!backend) return null;
+  const out: Record<string, number> = {};
+  const l = backend.gpu.limits as unknown as Record<string, number>;
+  for (const k in l) {
+    if (typeof l[k] === "number") out[k] = l[k];
+  }
+  return out;
+}
+
+/** The adapter's optional features (e.g. `shader-f16`), or an empty list without one. */
+export function features(): string[] {
+  return adapterRef ? [...adapterRef.features].sort() : [];
+}
+
+/** The registered WebGPU backend (after `isAvailable()` resolved true), for tests and benchmarks. */
+export function webgpuBackend(): WebGPUBackend | null {
+  return backend;
+}

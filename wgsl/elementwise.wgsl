@@ -1,0 +1,92 @@
+// Elementwise kernels: unary, binary (full / tiled / scalar operands), where, fill.
+// One invocation per element; the grid is folded into two dimensions when it has more than
+// 65,535 workgroups (index = (workgroup.y * groups.x + workgroup.x) * 256 + local).
+// Templates: {{T}} the compute type (f32 or i32), {{EXPR}} an expression of the library's tables
+// (src/backends/webgpu/pipelines.ts) in `x` or `a`, `b`.
+//! include: math
+
+fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
+  return (wg.y * groups.x + wg.x) * 256u + local;
+}
+
+//! kernel: unary
+struct Params {
+  n: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> X: array<{{T}}>;
+@group(0) @binding(2) var<storage, read_write> Y: array<{{T}}>;
+
+fn op(x: {{T}}) -> {{T}} {
+  return {{EXPR}};
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i = flat_index(wg, groups, local);
+  if (i >= P.n) { return; }
+  Y[i] = op(X[i]);
+}
+
+//! kernel: binary
+// Operand modes ({{LOAD_A}}, {{LOAD_B}}): "A[i]" (full), "A[i % P.a_len]" (tiled) or
+// "bitcast<T>(P.a_bits)" (a JS number); unused bindings are left out of the template.
+struct Params {
+  n: u32,
+  a_len: u32,
+  b_len: u32,
+  a_bits: u32,
+  b_bits: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+{{DECL_A}}
+{{DECL_B}}
+@group(0) @binding(3) var<storage, read_write> Y: array<{{TO}}>;
+
+fn op(a: {{T}}, b: {{T}}) -> {{TO}} {
+  return {{EXPR}};
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i = flat_index(wg, groups, local);
+  if (i >= P.n) { return; }
+  Y[i] = op({{LOAD_A}}, {{LOAD_B}});
+}
+
+//! kernel: where
+// All dtypes are 32-bit words on the GPU, so one kernel moves raw bits.
+struct Params {
+  n: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> C: array<u32>;
+@group(0) @binding(2) var<storage, read> A: array<u32>;
+@group(0) @binding(3) var<storage, read> B: array<u32>;
+@group(0) @binding(4) var<storage, read_write> Y: array<u32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i = flat_index(wg, groups, local);
+  if (i >= P.n) { return; }
+  Y[i] = select(B[i], A[i], C[i] != 0u);
+}
+
+//! kernel: fill
+struct Params {
+  n: u32,
+  bits: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> Y: array<u32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i = flat_index(wg, groups, local);
+  if (i >= P.n) { return; }
+  Y[i] = P.bits;
+}

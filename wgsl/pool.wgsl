@@ -1,0 +1,181 @@
+// 2-d pooling over the planes of [planes, H, W] float32, with the CPU backend's (PyTorch's CPU)
+// semantics, in the CPU's order of operations so both backends give the same bits:
+// max: windows clipped to the input (padding reads as -inf), `v > best || v is NaN` takes (the
+// last NaN wins, as PyTorch), indices are ih * W + iw within the plane;
+// avg: the window is clipped to the padded input (pool size) and to the input (summed elements);
+// the divisor is `divisor` when non-zero, else the pool size (count_include_pad) or the number of
+// summed elements; avg backward runs one invocation per input element and gathers the windows
+// that cover it, in the CPU's (oh, ow) order. The CPU sums 2-wide windows at stride 2 whose
+// columns lie inside the row ([pair_lo, pair_hi), set by the host when its vector path runs) as
+// (x[iw] + x[iw + 1]) per row; so does the avg kernel there.
+//! include: math
+
+struct Geom {
+  planes: u32,
+  height: u32,
+  width: u32,
+  kh: u32,
+  kw: u32,
+  sh: u32,
+  sw: u32,
+  ph: i32,
+  pw: i32,
+  dh: u32,
+  dw: u32,
+  oh: u32,
+  ow: u32,
+  include_pad: u32,
+  divisor: i32,
+  n: u32,
+  pair_lo: u32,
+  pair_hi: u32,
+}
+
+fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
+  return (wg.y * groups.x + wg.x) * 256u + local;
+}
+
+/** First window position >= 0 of a window starting at s0 with step d. */
+fn first_inside(s0: i32, d: i32) -> i32 {
+  if (s0 >= 0) { return s0; }
+  return s0 + ((-s0 + d - 1) / d) * d;
+}
+
+fn avg_divisor(poolh: i32, poolw: i32, cnth: i32, cntw: i32) -> f32 {
+  if (G.divisor != 0) { return f32(G.divisor); }
+  if (G.include_pad != 0u) { return f32(poolh * poolw); }
+  return f32(cnth * cntw);
+}
+
+//! kernel: max
+@group(0) @binding(0) var<uniform> G: Geom;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> Y: array<f32>;
+@group(0) @binding(3) var<storage, read_write> YI: array<i32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let e = flat_index(wg, groups, local);
+  if (e >= G.n) { return; }
+  let ow = e % G.ow;
+  let r = e / G.ow;
+  let oh = r % G.oh;
+  let p = r / G.oh;
+  let H = i32(G.height);
+  let W = i32(G.width);
+  let dh = i32(G.dh);
+  let dw = i32(G.dw);
+  let hs0 = i32(oh * G.sh) - G.ph;
+  let he = min(hs0 + (i32(G.kh) - 1) * dh + 1, H);
+  let hs = first_inside(hs0, dh);
+  let ws0 = i32(ow * G.sw) - G.pw;
+  let we = min(ws0 + (i32(G.kw) - 1) * dw + 1, W);
+  let ws = first_inside(ws0, dw);
+  let base = p * G.height * G.width;
+  var best = f_neg(f_inf());
+  var bi = hs * W + ws;
+  for (var ih = hs; ih < he; ih = ih + dh) {
+    for (var iw = ws; iw < we; iw = iw + dw) {
+      let v = X[base + u32(ih * W + iw)];
+      if (is_nan(v) || (!is_nan(best) && v > best)) {
+        best = v;
+        bi = ih * W + iw;
+      }
+    }
+  }
+  Y[e] = best;
+  YI[e] = bi;
+}
+
+//! kernel: avg
+@group(0) @binding(0) var<uniform> G: Geom;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> Y: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let e = flat_index(wg, groups, local);
+  if (e >= G.n) { return; }
+  let ow = e % G.ow;
+  let r = e / G.ow;
+  let oh = r % G.oh;
+  let p = r / G.oh;
+  let H = i32(G.height);
+  let W = i32(G.width);
+  let h0 = i32(oh * G.sh) - G.ph;
+  let h1 = min(h0 + i32(G.kh), H + G.ph);
+  let hs = max(h0, 0);
+  let he = min(h1, H);
+  let w0 = i32(ow * G.sw) - G.pw;
+  let w1 = min(w0 + i32(G.kw), W + G.pw);
+  let ws = max(w0, 0);
+  let we = min(w1, W);
+  var out = 0.0;
+  if (hs < he && ws < we) {
+    let base = p * G.height * G.width;
+    var sum = 0.0;
+    if (ow >= G.pair_lo && ow < G.pair_hi) {
+      for (var ih = hs; ih < he; ih = ih + 1) {
+        let q = base + u32(ih * W + ws);
+        sum = sum + (X[q] + X[q + 1u]);
+      }
+    } else {
+      for (var ih = hs; ih < he; ih = ih + 1) {
+        for (var iw = ws; iw < we; iw = iw + 1) {
+          sum = sum + X[base + u32(ih * W + iw)];
+        }
+      }
+    }
+    out = sum / avg_divisor(h1 - h0, w1 - w0, he - hs, we - ws);
+  }
+  Y[e] = out;
+}
+
+//! kernel: avg_backward
+@group(0) @binding(0) var<uniform> G: Geom;
+@group(0) @binding(1) var<storage, read> GO: array<f32>;
+@group(0) @binding(2) var<storage, read_write> Y: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let e = flat_index(wg, groups, local);
+  if (e >= G.n) { return; }
+  let iw = i32(e % G.width);
+  let r = e / G.width;
+  let ih = i32(r % G.height);
+  let p = r / G.height;
+  let H = i32(G.height);
+  let W = i32(G.width);
+  let sh = i32(G.sh);
+  let sw = i32(G.sw);
+  let kh = i32(G.kh);
+  let kw = i32(G.kw);
+  // Windows [o * s - pad, o * s - pad + k) that contain the element.
+  var oh_lo = 0;
+  let th = ih + G.ph - kh + 1;
+  if (th > 0) { oh_lo = (th + sh - 1) / sh; }
+  let oh_hi = min((ih + G.ph) / sh, i32(G.oh) - 1);
+  var ow_lo = 0;
+  let tw = iw + G.pw - kw + 1;
+  if (tw > 0) { ow_lo = (tw + sw - 1) / sw; }
+  let ow_hi = min((iw + G.pw) / sw, i32(G.ow) - 1);
+  var acc = 0.0;
+  for (var oh = oh_lo; oh <= oh_hi; oh = oh + 1) {
+    let h0 = oh * sh - G.ph;
+    let h1 = min(h0 + kh, H + G.ph);
+    let hs = max(h0, 0);
+    let he = min(h1, H);
+    for (var ow = ow_lo; ow <= ow_hi; ow = ow + 1) {
+      let w0 = ow * sw - G.pw;
+      let w1 = min(w0 + kw, W + G.pw);
+      let ws = max(w0, 0);
+      let we = min(w1, W);
+      let g = GO[(p * G.oh + u32(oh)) * G.ow + u32(ow)];
+      acc = acc + g / avg_divisor(h1 - h0, w1 - w0, he - hs, we - ws);
+    }
+  }
+  Y[e] = acc;
+}
