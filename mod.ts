@@ -135,6 +135,7 @@ export {
 } from "./src/ops/conv.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
+export * as gpu from "./src/gpu.ts";
 export * as optim from "./src/optim/mod.ts";
 export * as data from "./src/data/mod.ts";
 export { load, loadBytes, save, saveBytes } from "./src/io/mod.ts";

@@ -17,7 +17,7 @@ import * as mv from "./ops/movement.ts";
 import * as ix from "./ops/indexing.ts";
 import * as mm from "./ops/matmul.ts";
 import * as inplace from "./ops/inplace.ts";
-import { toDevice, toDType } from "./ops/convert.ts";
+import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
 
@@ -294,9 +294,25 @@ export class Tensor {
   bool(): Tensor {
     return toDType(this, "bool");
   }
-  /** `to("cpu")`. */
+  /** `to("cpu")` (throws for GPU tensors, whose read-back is asynchronous: use `cpuAsync`). */
   cpu(): Tensor {
     return toDevice(this, "cpu");
+  }
+  /** `to("gpu")`: needs `await torch.gpu.isAvailable()` first. */
+  gpu(): Tensor {
+    return toDevice(this, "gpu");
+  }
+  /** Like `to(...)`, on every device: moving off the GPU reads back asynchronously. */
+  async toAsync(target: DType | Device | ToOptions): Promise<Tensor> {
+    const opts: ToOptions = typeof target === "string"
+      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      : target;
+    const moved = opts.device !== undefined ? await toDeviceAsync(this, opts.device) : this;
+    return opts.dtype !== undefined ? toDType(moved, opts.dtype) : moved;
+  }
+  /** `await t.toAsync("cpu")`. */
+  cpuAsync(): Promise<Tensor> {
+    return toDeviceAsync(this, "cpu");
   }
 
   // ---- elementwise ----

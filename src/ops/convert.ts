@@ -39,9 +39,29 @@ export function toDevice(x: Tensor, device: Device): Tensor {
     throw new Error(`to: cannot move from "${x.device}" to "${device}" directly`);
   }
   if (x.device !== "cpu") {
-    throw new Error(`to: reading a tensor off "${x.device}" is asynchronous; use \`await x.toAsync("cpu")\``);
+    throw new Error(
+      `to: moving a tensor off "${x.device}" needs an asynchronous read; use \`await x.toAsync("${device}")\` ` +
+        `(or \`await x.cpuAsync()\`)`,
+    );
   }
   const values = backendFor("cpu").readSync(contiguousStorage(x));
   const out = new Tensor(target.fromTyped(values, x.dtype), x.shape);
+  return record("toDevice", [x], out, { from: x.device });
+}
+
+/**
+ * `x` on `device`, on every device (reading a GPU tensor back is asynchronous).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const t = await torch.tensor([1, 2]).toAsync("cpu");
+ * t.toArray(); // [1, 2]
+ * ```
+ */
+export async function toDeviceAsync(x: Tensor, device: Device): Promise<Tensor> {
+  checkDevice("toAsync", device);
+  if (x.device === device || x.device === "cpu") return toDevice(x, device);
+  const values = await backendFor(x.device).read(contiguousStorage(x));
+  const out = new Tensor(backendFor(device).fromTyped(values.subarray(0, x.numel()), x.dtype), x.shape);
   return record("toDevice", [x], out, { from: x.device });
 }
