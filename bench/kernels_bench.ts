@@ -4,15 +4,17 @@
  *
  *   deno bench -A bench/kernels_bench.ts
  *
- * "edgetorch relaxed/simd" rows go through the Backend interface, so they include the current
- * memory model's staging (operands copied into wasm memory, the result copied out into a new
- * GC-owned typed array). "edgetorch kernel only" rows call the same wasm export on operands already
- * in wasm memory, which is what TensorFlow.js does (its tensors stay resident in wasm memory).
+ * "edgetorch relaxed/simd" rows go through the Backend interface and drop their results (as a
+ * loop that never calls dispose()): operands are resident in wasm memory, and once the resident
+ * budget is full each new result spills the least recently used (dropped) one to a GC-owned
+ * buffer. "edgetorch relaxed, disposed" rows dispose each result, so its block is reused at once.
+ * "edgetorch kernel only" rows call the same wasm export on operands placed in wasm memory by
+ * hand, which is what TensorFlow.js does (its tensors stay resident in wasm memory).
  * Everything runs synchronously, so the clock stops when the result exists.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { WasmBackend } from "../src/backends/wasm/backend.ts";
+import { WasmBackend, type WasmStorage } from "../src/backends/wasm/backend.ts";
 import { decodeBase64 } from "../src/backends/wasm/base64.ts";
 import { WASM_BASE64 } from "../src/backends/wasm/kernels_relaxed.generated.ts";
 
@@ -71,7 +73,7 @@ interface Case {
   group: string;
   /** Iterations (deno bench picks its own count otherwise). */
   n?: number;
-  edgetorch: (b: WasmBackend) => () => void;
+  edgetorch: (b: WasmBackend) => () => WasmStorage;
   /** The bare wasm kernel on resident operands, where staging is a visible share of the time. */
   kernelOnly?: () => () => void;
   tfjs: () => () => void;
@@ -85,7 +87,7 @@ function matmulCase(m: number, k: number, n: number, name: string, iters?: numbe
     edgetorch: (be) => {
       const sa = be.fromTyped(a, "float32"), sb = be.fromTyped(b, "float32");
       const args = { batch: 1, m, k, n, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
-      return () => void be.matmul(sa, sb, args);
+      return () => be.matmul(sa, sb, args);
     },
     tfjs: () => {
       const ta = tf.tensor2d(a, [m, k]), tb = tf.tensor2d(b, [k, n]);
@@ -100,8 +102,8 @@ function elementwise(op: "add" | "mul" | "exp", n: number): Case {
     group: `${op} ${n / 1e6}M`,
     edgetorch: (be) => {
       const sx = be.fromTyped(x, "float32"), sy = be.fromTyped(y, "float32");
-      if (op === "exp") return () => void be.unary("exp", sx);
-      return () => void be.binary(op, sx, sy, n, "float32");
+      if (op === "exp") return () => be.unary("exp", sx);
+      return () => be.binary(op, sx, sy, n, "float32");
     },
     kernelOnly: () => {
       const px = raw.place(x), py = raw.place(y), out = raw.place(n);
@@ -131,7 +133,7 @@ function sumCase(name: string, shape: number[], axis: number | null): Case {
     group: name,
     edgetorch: (be) => {
       const sx = be.fromTyped(x, "float32");
-      return () => void be.reduce("sum", sx, outer, len, inner);
+      return () => be.reduce("sum", sx, outer, len, inner);
     },
     kernelOnly: () => {
       const px = raw.place(x), out = raw.place(outer * inner);
@@ -151,7 +153,7 @@ function softmaxCase(rows: number, cols: number): Case {
     group: `softmax [${rows}, ${cols}]`,
     edgetorch: (be) => {
       const sx = be.fromTyped(x, "float32");
-      return () => void be.softmax(sx, rows, cols, false);
+      return () => be.softmax(sx, rows, cols, false);
     },
     kernelOnly: () => {
       const px = raw.place(x), out = raw.place(rows * cols);
@@ -184,12 +186,18 @@ const CASES: Case[] = [
 for (const c of CASES) {
   const common = { group: c.group, n: c.n, warmup: c.n ? 3 : undefined };
   for (const be of ours) {
+    const f = c.edgetorch(be);
     Deno.bench({
       ...common,
       name: `edgetorch ${be.variant}: ${c.group}`,
       baseline: be.variant === "relaxed",
-      fn: c.edgetorch(be),
+      fn: () => void f(),
     });
+  }
+  if (c.kernelOnly) {
+    // The same call with the result disposed: its block is reused at once (no spill).
+    const f = c.edgetorch(ours[0]);
+    Deno.bench({ ...common, name: `edgetorch relaxed, disposed: ${c.group}`, fn: () => f().dispose() });
   }
   if (c.kernelOnly) Deno.bench({ ...common, name: `edgetorch kernel only: ${c.group}`, fn: c.kernelOnly() });
   Deno.bench({ ...common, name: `tfjs wasm: ${c.group}`, fn: c.tfjs() });

@@ -1,10 +1,15 @@
 /** The memory model: loops that drop results stay bounded without dispose; dispose releases at once. */
 import * as torch from "../mod.ts";
 import { assert, assertThrowsMsg } from "./helpers.ts";
+import { wasmBackend } from "../src/backends/wasm/backend.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function liveBytes(): number {
+  // Two full collections: buffers that old-generation objects referenced (the CPU backend's
+  // spilled copies hang off long-lived cache entries) are freed by the sweeper of the first one,
+  // which only the second one waits for; one collection can report them still allocated.
+  gc?.();
   gc?.();
   const m = Deno.memoryUsage();
   return m.heapUsed + m.external;
@@ -54,4 +59,32 @@ Deno.test("dispose() and `using` release storage at once; later use fails clearl
     assert.equal(u.isDisposed, false);
   }
   assert.equal(kept.isDisposed, true);
+});
+
+Deno.test("10,000 ops that drop their results keep wasm memory within the resident budget", () => {
+  const b = wasmBackend();
+  const saved = b.residentBudget;
+  const budget = 16 * 1024 * 1024;
+  b.setResidentBudget(budget);
+  try {
+    const w = torch.randn(256, 256);
+    const start = b.memoryStats();
+    let peak = 0;
+    for (let i = 0; i < 10_000; i++) {
+      w.mul(1.0001).add(0.5).relu().sum();
+      if (i % 250 === 0) peak = Math.max(peak, b.memoryStats().wasmBytes);
+    }
+    const end = b.memoryStats();
+    // Each iteration allocates ~768 KB resident; nothing is disposed, so the budget must spill.
+    assert.ok(end.spills > start.spills, "results were spilled");
+    assert.ok(end.residentBytes <= budget, `resident ${end.residentBytes} over ${budget}`);
+    // Below the budget plus one call's operands (wasm memory never shrinks, so an earlier test in
+    // this process may have grown it further, but only within the default budget).
+    const bound = Math.max(start.wasmBytes, end.heapBase + budget + 2 * 256 * 256 * 4 + 65536);
+    assert.ok(peak <= bound && end.wasmBytes <= bound, `wasm memory ${peak} over ${bound}`);
+    const defaultBound = end.heapBase + saved + 64 * 1024 * 1024;
+    assert.ok(start.wasmBytes <= defaultBound, `wasm memory ${start.wasmBytes} over ${defaultBound}`);
+  } finally {
+    b.setResidentBudget(saved);
+  }
 });

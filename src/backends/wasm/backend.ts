@@ -1,14 +1,29 @@
 /**
  * The CPU backend: AssemblyScript kernels compiled to SIMD WebAssembly (see `assembly/`).
  *
- * Memory model ("simple safe start" of the design): every storage is a JavaScript typed array
- * owned by the garbage collector, so dropped tensors are reclaimed without `dispose()`. A kernel
- * call stages its operands into a scratch region of the wasm linear memory (a bump layout that is
- * reset on every call and grown on demand), runs the wasm export and copies the result out into a
- * new typed array. The scratch region grows to the largest call's needs and is reused (wasm memory
- * cannot shrink); only the touched range of a strided view is staged. The choice is private to
- * this file, so a later design that keeps hot tensors resident in wasm memory can replace it behind
- * the same {@link Backend} interface.
+ * Memory model (the design's "resident cache"): a storage's elements live in the wasm linear
+ * memory (resident) and/or in a JavaScript typed array owned by the garbage collector (spilled).
+ * - Kernel outputs are allocated resident; resident inputs are used in place (no copy); spilled
+ *   inputs are copied in on use and stay resident (their JavaScript copy is kept while it is clean,
+ *   so spilling them again costs nothing).
+ * - The region of wasm memory beyond the kernels' static data is managed by an allocator in this
+ *   file (16-byte aligned blocks, free lists binned by power-of-two size class, neighbours
+ *   coalesced, the top of the heap given back to the bump pointer).
+ * - Resident bytes are held under a budget (256 MiB by default; `residentBudget` option of
+ *   {@link WasmBackend}, or {@link WasmBackend.setResidentBudget}, e.g.
+ *   `wasmBackend().setResidentBudget(64 * 2 ** 20)`). An allocation that would exceed it spills
+ *   the least recently used storages (copied out to a fresh GC-owned typed array unless a clean
+ *   copy exists), skipping those in use by the current kernel call. Wasm memory therefore stays
+ *   below the budget plus one call's operands, however long a loop that never calls `dispose()`
+ *   runs: garbage-collector timing is not driven by wasm memory, so the budget is what bounds it.
+ * - `dispose()` frees a storage's block at once; a `FinalizationRegistry` frees the blocks of
+ *   storages the user dropped (once the event loop runs the registry's callbacks). A spilled
+ *   storage is plain GC-owned memory.
+ * - Large storages (more than a quarter of the budget) that are spilled are not brought in: a
+ *   kernel gets a temporary copy of only the range it reads (gather and index_select copy only the
+ *   selected rows, in JavaScript), so a big dataset tensor does not thrash the cache.
+ * - Every `memory.grow` detaches typed-array views, so views are taken only after a call's
+ *   allocations and never kept.
  *
  * The module is instantiated synchronously from bytes embedded in the generated modules; the
  * relaxed-SIMD build is used where the runtime validates it, the plain-SIMD build otherwise.
@@ -36,10 +51,36 @@ import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
 /** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
 export type WasmVariant = "relaxed" | "simd";
 
+/** Default byte budget of resident (wasm-memory) storage data: 256 MiB. */
+export const DEFAULT_RESIDENT_BUDGET: number = 256 * 1024 * 1024;
+
 /** Options of {@link WasmBackend}. */
 export interface WasmBackendOptions {
   /** Force a build; by default relaxed SIMD where the runtime supports it, else plain SIMD. */
   variant?: WasmVariant;
+  /**
+   * Bytes of storage data kept resident in wasm memory before the least recently used storages
+   * are spilled to GC-owned buffers (default {@link DEFAULT_RESIDENT_BUDGET}).
+   */
+  residentBudget?: number;
+}
+
+/** Memory counters of a {@link WasmBackend} (see {@link WasmBackend.memoryStats}). */
+export interface WasmMemoryStats {
+  /** The resident byte budget. */
+  budget: number;
+  /** Bytes of resident storage blocks. */
+  residentBytes: number;
+  /** Number of resident storages. */
+  residentCount: number;
+  /** Size of the wasm linear memory in bytes (it never shrinks). */
+  wasmBytes: number;
+  /** First byte of the managed heap (everything below is the kernels' static data). */
+  heapBase: number;
+  /** Storages spilled to GC-owned buffers so far. */
+  spills: number;
+  /** Bytes copied out by those spills. */
+  spilledBytes: number;
 }
 
 const TYPED_CTOR = {
@@ -50,27 +91,84 @@ const TYPED_CTOR = {
   bool: Uint8Array,
 } as const;
 
-/** A CPU storage: a typed array owned by JavaScript (garbage collected). */
+const PAGE = 65536;
+const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit
+
+function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+/**
+ * Where one storage's elements are: a block of a heap (`ptr >= 0`) and/or a GC-owned typed array
+ * (`host`). While resident it is linked into its heap's LRU list and registered with the
+ * finalization registry; it never references its storage object.
+ */
+class Slot {
+  heap: Heap | null = null;
+  ptr = -1;
+  cap = 0;
+  /** Last kernel call that used it (pinned while that call runs). */
+  pin = 0;
+  prev: Slot | null = null;
+  next: Slot | null = null;
+  readonly dtype: DType;
+  readonly numel: number;
+  readonly bytes: number;
+  /** The spilled elements, or a clean copy of the resident ones; null when only resident. */
+  host: TypedArray | null;
+
+  constructor(dtype: DType, numel: number, host: TypedArray | null) {
+    this.dtype = dtype;
+    this.numel = numel;
+    this.bytes = numel * ITEM_SIZE[dtype];
+    this.host = host;
+  }
+}
+
+/** Frees the blocks of storages the program dropped without dispose(). */
+const REGISTRY = new FinalizationRegistry<Slot>((slot) => slot.heap?.release(slot));
+
+/** A storage's slot (module-private accessor, set in WasmStorage's static block). */
+let slotOf: (s: WasmStorage) => Slot;
+/** A storage for a slot (module-private). */
+let storageFor: (slot: Slot) => WasmStorage;
+
+/** A CPU storage: resident in wasm memory and/or spilled to a GC-owned typed array. */
 export class WasmStorage implements Storage {
   readonly device = "cpu" as const;
   readonly dtype: DType;
   readonly numel: number;
-  #data: TypedArray;
+  #slot: Slot;
   #disposed = false;
 
-  /** Wraps `data` without copying; the storage owns it from now on. */
+  static {
+    slotOf = (s) => s.#slot;
+    storageFor = (slot) => {
+      const s = new WasmStorage(slot.dtype, typedArrayFor(slot.dtype, 0));
+      (s as { numel: number }).numel = slot.numel;
+      s.#slot = slot;
+      return s;
+    };
+  }
+
+  /** Wraps `data` (spilled, GC-owned) without copying; the storage owns it from now on. */
   constructor(dtype: DType, data: TypedArray) {
     this.dtype = dtype;
     this.numel = data.length;
-    this.#data = data;
+    this.#slot = new Slot(dtype, data.length, data);
   }
 
-  /** The elements, in place (no copy). Throws once disposed. */
+  /** A copy of the elements. Throws once disposed. */
   get data(): TypedArray {
     if (this.#disposed) {
       throw new Error(`cpu ${this.dtype} storage of ${this.numel} elements: storage was disposed`);
     }
-    return this.#data;
+    return copyOut(this.#slot);
+  }
+
+  /** True once the elements are in wasm memory. */
+  get resident(): boolean {
+    return this.#slot.ptr >= 0;
   }
 
   /** True once {@link dispose} has run. */
@@ -78,14 +176,262 @@ export class WasmStorage implements Storage {
     return this.#disposed;
   }
 
-  /** Drops the reference to the elements now (the GC reclaims them); idempotent. */
+  /** Frees the wasm block and drops the GC-owned copy now; idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#data = typedArrayFor(this.dtype, 0);
+    const slot = this.#slot;
+    slot.heap?.release(slot);
+    slot.host = null;
   }
 }
 
+/** A typed array over `n` elements of `dtype` at `ptr` of `mem` (valid until the next grow). */
+function viewOf(mem: WebAssembly.Memory, dtype: DType, ptr: number, n: number): TypedArray {
+  return new TYPED_CTOR[dtype](mem.buffer as ArrayBuffer, ptr, n);
+}
+
+/** The current elements of a slot, in place: a wasm view (until the next grow) or the host array. */
+function liveView(slot: Slot): TypedArray {
+  if (slot.heap) return viewOf(slot.heap.mem, slot.dtype, slot.ptr, slot.numel);
+  return slot.host!;
+}
+
+function copyOut(slot: Slot): TypedArray {
+  if (slot.host) return slot.host.slice();
+  if (slot.heap) return viewOf(slot.heap.mem, slot.dtype, slot.ptr, slot.numel).slice();
+  return typedArrayFor(slot.dtype, slot.numel);
+}
+
+/**
+ * The managed region of one instance's wasm memory: a block allocator, the LRU list of resident
+ * slots and the budget that spills them.
+ */
+class Heap {
+  readonly mem: WebAssembly.Memory;
+  readonly base: number;
+  budget: number;
+  /** End of the highest block; beyond it the memory is free. */
+  #top: number;
+  /** Free blocks below the top: start -> size, end -> start, and starts binned by floor(log2(size)). */
+  readonly #freeStart = new Map<number, number>();
+  readonly #freeEnd = new Map<number, number>();
+  readonly #bins: Set<number>[] = [];
+  /** LRU list of resident slots (head: least recently used). */
+  #head: Slot | null = null;
+  #tail: Slot | null = null;
+  residentBytes = 0;
+  residentCount = 0;
+  #tempBytes = 0;
+  /** Temporary blocks of the current call: [ptr, size, ...]. */
+  readonly #temps: number[] = [];
+  /** The current kernel call (slots with this pin are not spilled). */
+  epoch = 1;
+  spills = 0;
+  spilledBytes = 0;
+
+  constructor(mem: WebAssembly.Memory, base: number, budget: number) {
+    this.mem = mem;
+    this.base = align16(base);
+    this.#top = this.base;
+    this.budget = budget;
+  }
+
+  /** Bytes of a storage above which a spilled one is not brought in (a quarter of the budget). */
+  get largeBytes(): number {
+    return this.budget / 4;
+  }
+
+  // ---- blocks ----
+
+  #addFree(p: number, size: number): void {
+    this.#freeStart.set(p, size);
+    this.#freeEnd.set(p + size, p);
+    const c = 31 - Math.clz32(size);
+    (this.#bins[c] ??= new Set()).add(p);
+  }
+
+  #removeFree(p: number, size: number): void {
+    this.#freeStart.delete(p);
+    this.#freeEnd.delete(p + size);
+    this.#bins[31 - Math.clz32(size)].delete(p);
+  }
+
+  #fit(need: number): number {
+    const c0 = 31 - Math.clz32(need);
+    for (let c = c0; c < this.#bins.length; c++) {
+      const bin = this.#bins[c];
+      if (!bin || bin.size === 0) continue;
+      for (const p of bin) {
+        const size = this.#freeStart.get(p)!;
+        if (size < need) continue; // only in the first bin
+        this.#removeFree(p, size);
+        if (size > need) this.#addFree(p + need, size - need);
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  #bump(need: number): number {
+    const p = this.#top;
+    const end = p + need;
+    if (end > MAX_BYTES) {
+      throw new RangeError(`cpu backend: ${end} bytes of wasm memory needed, over the 4 GiB wasm limit`);
+    }
+    const have = this.mem.buffer.byteLength;
+    if (end > have) {
+      // Grow geometrically (fewer grows, each of which detaches views), but not past the budget.
+      const want = Math.min(
+        MAX_BYTES,
+        Math.max(end, Math.min(have * 1.5, have + 64 * 2 ** 20, this.base + this.budget)),
+      );
+      try {
+        this.mem.grow(Math.ceil((want - have) / PAGE));
+      } catch {
+        try {
+          this.mem.grow(Math.ceil((end - have) / PAGE));
+        } catch (e) {
+          throw new RangeError(`cpu backend: cannot grow wasm memory to ${end} bytes`, { cause: e });
+        }
+      }
+    }
+    this.#top = end;
+    return p;
+  }
+
+  /** Allocates a 16-byte aligned block of at least `bytes`, spilling LRU slots to keep the budget. */
+  #alloc(bytes: number): [number, number] {
+    const need = align16(Math.max(bytes, 16));
+    while (this.residentBytes + this.#tempBytes + need > this.budget && this.#spillOne()) { /* spill */ }
+    for (;;) {
+      const p = this.#fit(need);
+      if (p >= 0) return [p, need];
+      // Past the budget's region only when nothing else can be spilled (one call's operands).
+      if (this.#top + need <= this.base + this.budget || !this.#spillOne()) return [this.#bump(need), need];
+    }
+  }
+
+  #free(p: number, size: number): void {
+    let start = p, sz = size;
+    const before = this.#freeEnd.get(p);
+    if (before !== undefined) {
+      const bs = this.#freeStart.get(before)!;
+      this.#removeFree(before, bs);
+      start = before;
+      sz += bs;
+    }
+    const after = this.#freeStart.get(p + size);
+    if (after !== undefined) {
+      this.#removeFree(p + size, after);
+      sz += after;
+    }
+    if (start + sz === this.#top) this.#top = start;
+    else this.#addFree(start, sz);
+  }
+
+  get top(): number {
+    return this.#top;
+  }
+
+  // ---- LRU ----
+
+  #unlink(s: Slot): void {
+    if (s.prev) s.prev.next = s.next;
+    else this.#head = s.next;
+    if (s.next) s.next.prev = s.prev;
+    else this.#tail = s.prev;
+    s.prev = s.next = null;
+  }
+
+  #append(s: Slot): void {
+    s.prev = this.#tail;
+    s.next = null;
+    if (this.#tail) this.#tail.next = s;
+    else this.#head = s;
+    this.#tail = s;
+  }
+
+  /** Marks a resident slot used by the current call. */
+  touch(s: Slot): void {
+    s.pin = this.epoch;
+    if (s !== this.#tail) {
+      this.#unlink(s);
+      this.#append(s);
+    }
+  }
+
+  /** Spills the least recently used slot not pinned by the current call; false if none. */
+  #spillOne(): boolean {
+    let s = this.#head;
+    while (s && s.pin === this.epoch) s = s.next;
+    if (!s) return false;
+    this.spill(s);
+    return true;
+  }
+
+  /** Copies a resident slot out (unless a clean copy exists) and frees its block. */
+  spill(s: Slot): void {
+    if (!s.host) {
+      s.host = viewOf(this.mem, s.dtype, s.ptr, s.numel).slice();
+      this.spills++;
+      this.spilledBytes += s.bytes;
+    }
+    this.release(s);
+  }
+
+  /** Frees a slot's block (its host copy, if any, stays). */
+  release(s: Slot): void {
+    if (s.heap !== this || s.ptr < 0) return;
+    REGISTRY.unregister(s);
+    this.#unlink(s);
+    this.#free(s.ptr, s.cap);
+    this.residentBytes -= s.cap;
+    this.residentCount--;
+    s.heap = null;
+    s.ptr = -1;
+    s.cap = 0;
+  }
+
+  /** Gives a slot a resident block (contents unset), pinned and registered for `owner`. */
+  place(s: Slot, owner: WasmStorage): number {
+    const [p, cap] = this.#alloc(s.bytes);
+    s.heap = this;
+    s.ptr = p;
+    s.cap = cap;
+    s.pin = this.epoch;
+    this.residentBytes += cap;
+    this.residentCount++;
+    this.#append(s);
+    REGISTRY.register(owner, s, s);
+    return p;
+  }
+
+  /** A block freed when the current call ends. */
+  temp(bytes: number): number {
+    const [p, cap] = this.#alloc(bytes);
+    this.#temps.push(p, cap);
+    this.#tempBytes += cap;
+    return p;
+  }
+
+  begin(): void {
+    this.epoch++;
+  }
+
+  end(): void {
+    const t = this.#temps;
+    for (let i = t.length - 2; i >= 0; i -= 2) this.#free(t[i], t[i + 1]);
+    t.length = 0;
+    this.#tempBytes = 0;
+    this.epoch++;
+  }
+
+  /** Spills LRU slots until the resident bytes fit the budget. */
+  trim(): void {
+    while (this.residentBytes > this.budget && this.#spillOne()) { /* spill */ }
+  }
+}
 type KernelFn = (...args: number[]) => number;
 interface Kernels {
   readonly memory: WebAssembly.Memory;
@@ -106,64 +452,6 @@ function moduleFor(variant: WasmVariant): WebAssembly.Module {
     MODULES[variant] = m;
   }
   return m;
-}
-
-const PAGE = 65536;
-const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit
-
-function align16(n: number): number {
-  return Math.ceil(n / 16) * 16;
-}
-
-/**
- * Scratch region of the wasm memory: a bump allocator reset on each kernel call. All
- * allocations of a call happen before any view is taken (growing detaches old views).
- */
-class Scratch {
-  readonly #mem: WebAssembly.Memory;
-  readonly #base: number;
-  #top: number;
-
-  constructor(mem: WebAssembly.Memory, base: number) {
-    this.#mem = mem;
-    this.#base = align16(base);
-    this.#top = this.#base;
-  }
-
-  reset(): void {
-    this.#top = this.#base;
-  }
-
-  /** Reserves `bytes` (16-byte aligned, padded to a multiple of 16); returns the address. */
-  alloc(bytes: number): number {
-    const p = this.#top;
-    const end = p + align16(Math.max(bytes, 0));
-    if (end > MAX_BYTES) {
-      throw new RangeError(`cpu backend: a kernel needs ${end} bytes of scratch, over the 4 GiB wasm limit`);
-    }
-    const have = this.#mem.buffer.byteLength;
-    if (end > have) {
-      // Grow geometrically so that a sequence of growing ops does not grow every call.
-      const want = Math.min(MAX_BYTES, Math.max(end, Math.min(have * 1.5, have + 256 * 1024 * 1024)));
-      try {
-        this.#mem.grow(Math.ceil((want - have) / PAGE));
-      } catch {
-        // The geometric step may not fit; the exact need might.
-        try {
-          this.#mem.grow(Math.ceil((end - have) / PAGE));
-        } catch (e) {
-          const msg = `cpu backend: cannot grow wasm memory to ${end} bytes for a kernel's operands`;
-          throw new RangeError(msg, { cause: e });
-        }
-      }
-    }
-    this.#top = end;
-    return p;
-  }
-
-  get buffer(): ArrayBuffer {
-    return this.#mem.buffer as ArrayBuffer;
-  }
 }
 
 function checkStorage(op: string, s: Storage): WasmStorage {
@@ -219,13 +507,23 @@ function f16Bits(value: number): number {
   return sign | (((bits >>> 13) & 0x7c00) + (bits & 0x0fff));
 }
 
+function checkBudget(bytes: number): void {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) {
+    throw new RangeError(
+      `cpu backend: the resident budget must be a non-negative integer of bytes, got ${bytes}`,
+    );
+  }
+}
+
 /** The CPU backend (see the module documentation for its memory model). */
 export class WasmBackend implements Backend {
   readonly device = "cpu" as const;
   /** The kernel build in use. */
   readonly variant: WasmVariant;
   readonly #k: Kernels;
-  readonly #scratch: Scratch;
+  readonly #heap: Heap;
+  /** Writes back temporaries of large spilled in-place destinations when a call ends. */
+  readonly #writeBacks: (() => void)[] = [];
 
   constructor(options: WasmBackendOptions = {}) {
     this.variant = options.variant ?? detectVariant();
@@ -237,7 +535,38 @@ export class WasmBackend implements Backend {
       },
     });
     this.#k = instance.exports as unknown as Kernels;
-    this.#scratch = new Scratch(this.#k.memory, (this.#k.heap_base as KernelFn)());
+    const budget = options.residentBudget ?? DEFAULT_RESIDENT_BUDGET;
+    checkBudget(budget);
+    this.#heap = new Heap(this.#k.memory, (this.#k.heap_base as KernelFn)(), budget);
+  }
+
+  /**
+   * Sets the byte budget of resident storage data (see the module documentation); storages over
+   * it are spilled now, least recently used first.
+   */
+  setResidentBudget(bytes: number): void {
+    checkBudget(bytes);
+    this.#heap.budget = bytes;
+    this.#heap.trim();
+  }
+
+  /** The resident byte budget. */
+  get residentBudget(): number {
+    return this.#heap.budget;
+  }
+
+  /** Memory counters: resident bytes and count, budget, wasm memory size, spills so far. */
+  memoryStats(): WasmMemoryStats {
+    const h = this.#heap;
+    return {
+      budget: h.budget,
+      residentBytes: h.residentBytes,
+      residentCount: h.residentCount,
+      wasmBytes: h.mem.buffer.byteLength,
+      heapBase: h.base,
+      spills: h.spills,
+      spilledBytes: h.spilledBytes,
+    };
   }
 
   #fn(name: string): KernelFn {
@@ -246,24 +575,84 @@ export class WasmBackend implements Backend {
     return f as KernelFn;
   }
 
-  /** Copies `data` into freshly allocated scratch; returns its address. */
-  #stage(data: TypedArray, from = 0, to = data.length): number {
-    const p = this.#scratch.alloc((to - from) * data.BYTES_PER_ELEMENT);
-    this.#view(data, p, to - from).set(data.subarray(from, to));
+  /** Runs one kernel call: slots used in it are pinned, its temporaries freed at the end. */
+  #call<T>(body: () => T): T {
+    const h = this.#heap;
+    h.begin();
+    try {
+      const r = body();
+      for (const w of this.#writeBacks) w();
+      return r;
+    } finally {
+      this.#writeBacks.length = 0;
+      h.end();
+    }
+  }
+
+  /** Brings a spilled (or other instance's) slot into this heap; returns false for large ones. */
+  #bringIn(s: WasmStorage, slot: Slot): boolean {
+    const h = this.#heap;
+    if (slot.heap && slot.heap !== h) slot.heap.spill(slot);
+    if (slot.bytes > h.largeBytes) return false;
+    const p = h.place(slot, s);
+    new Uint8Array(h.mem.buffer, p, slot.bytes).set(
+      new Uint8Array(slot.host!.buffer, slot.host!.byteOffset, slot.bytes),
+    );
+    return true;
+  }
+
+  /** Address of element `from` of an input, resident (used in place) or a temporary copy of [from, to). */
+  #in(s: WasmStorage, from = 0, to = s.numel): number {
+    const h = this.#heap, slot = slotOf(s), size = ITEM_SIZE[s.dtype];
+    if (slot.bytes === 0) return h.base;
+    if (slot.heap === h || this.#bringIn(s, slot)) {
+      h.touch(slot);
+      return slot.ptr + from * size;
+    }
+    const p = h.temp((to - from) * size);
+    viewOf(h.mem, s.dtype, p, to - from).set(slot.host!.subarray(from, to));
     return p;
   }
 
-  #view(like: TypedArray | DType, ptr: number, n: number): TypedArray {
-    const Ctor = typeof like === "string" ? TYPED_CTOR[like] : (like.constructor as typeof Float32Array);
-    return new Ctor(this.#scratch.buffer, ptr, n);
+  /** A temporary copy of elements [from, to) of a storage; returns its address. */
+  #snapshot(s: WasmStorage, from: number, to: number): number {
+    const p = this.#heap.temp((to - from) * ITEM_SIZE[s.dtype]);
+    this.#view(s.dtype, p, to - from).set(liveView(slotOf(s)).subarray(from, to));
+    return p;
   }
 
-  /** Copies `n` elements of `dtype` out of scratch into a new storage. */
-  #result(dtype: DType, ptr: number, n: number): WasmStorage {
-    return new WasmStorage(dtype, this.#view(dtype, ptr, n).slice());
+  /**
+   * Address of element `from` of an in-place destination: resident (its clean copy dropped) or,
+   * for a large spilled one, a temporary over [from, to) written back when the call ends
+   * (`dense`: the kernel writes the whole range, so its old contents need no copy).
+   */
+  #inout(s: WasmStorage, from: number, to: number, dense: boolean): number {
+    const h = this.#heap, slot = slotOf(s), size = ITEM_SIZE[s.dtype];
+    if (slot.heap === h || this.#bringIn(s, slot)) {
+      h.touch(slot);
+      slot.host = null;
+      return slot.ptr + from * size;
+    }
+    const p = h.temp((to - from) * size);
+    const host = slot.host!;
+    if (!dense) viewOf(h.mem, s.dtype, p, to - from).set(host.subarray(from, to));
+    this.#writeBacks.push(() => host.set(viewOf(h.mem, s.dtype, p, to - from), from));
+    return p;
   }
 
-  /** Wraps `data` as a storage without copying (the storage takes ownership). */
+  /** A new resident output storage of `n` elements and its address. */
+  #out(dtype: DType, n: number): [WasmStorage, number] {
+    const slot = new Slot(dtype, n, null);
+    const s = storageFor(slot);
+    return [s, this.#heap.place(slot, s)];
+  }
+
+  /** A view of `n` elements at `ptr` (take it after the call's allocations; do not keep it). */
+  #view(dtype: DType, ptr: number, n: number): TypedArray {
+    return viewOf(this.#heap.mem, dtype, ptr, n);
+  }
+
+  /** Wraps `data` as a (spilled) storage without copying (the storage takes ownership). */
   adopt(data: TypedArray, dtype: DType): WasmStorage {
     this.#checkTyped("adopt", data, dtype);
     return new WasmStorage(dtype, data);
@@ -279,6 +668,7 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /** A spilled copy; it moves into wasm memory on first use by a kernel. */
   fromTyped(data: TypedArray, dtype: DType): WasmStorage {
     this.#checkTyped("fromTyped", data, dtype);
     return new WasmStorage(dtype, data.slice());
@@ -286,19 +676,24 @@ export class WasmBackend implements Backend {
 
   full(dtype: DType, numel: number, value: number): WasmStorage {
     checkCount("full", "numel", numel);
-    const out = typedArrayFor(dtype, numel);
-    if (numel > 0) {
-      if (dtype === "bool") out.fill(value !== 0 ? 1 : 0);
-      else if (dtype === "float16") out.fill(f16Bits(value));
-      else if (dtype === "int32" || dtype === "uint8") {
-        out.fill(Number.isFinite(value) ? Math.trunc(value) : 0);
-      } else out.fill(value);
+    if (dtype === "bool") value = value !== 0 ? 1 : 0;
+    else if (dtype === "float16") value = f16Bits(value);
+    else if (dtype === "int32" || dtype === "uint8") value = Number.isFinite(value) ? Math.trunc(value) : 0;
+    if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
+    if (numel === 0 || numel * ITEM_SIZE[dtype] > this.#heap.largeBytes) {
+      const out = typedArrayFor(dtype, numel);
+      if (numel > 0 && !Object.is(value, 0)) out.fill(value);
+      return new WasmStorage(dtype, out);
     }
-    return new WasmStorage(dtype, out);
+    return this.#call(() => {
+      const [out, p] = this.#out(dtype, numel);
+      this.#view(dtype, p, numel).fill(value);
+      return out;
+    });
   }
 
   readSync(s: Storage): TypedArray {
-    return checkStorage("readSync", s).data.slice();
+    return copyOut(slotOf(checkStorage("readSync", s)));
   }
 
   read(s: Storage): Promise<TypedArray> {
@@ -307,6 +702,11 @@ export class WasmBackend implements Backend {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /** A storage with no elements, or `n` zeros (spilled: no wasm memory). */
+  #zeros(dtype: DType, n = 0): WasmStorage {
+    return new WasmStorage(dtype, typedArrayFor(dtype, n));
   }
 
   copy(
@@ -364,14 +764,15 @@ export class WasmBackend implements Backend {
         `copy: destination view [${shape}] at offset ${dstOffset} exceeds the storage (${d.numel} elements)`,
       );
     }
-    const sData = s.data, dData = d.data;
-    // JavaScript fast paths: one contiguous run, or a broadcast of one value.
-    if (dims.length === 0) {
-      dData[dstOffset] = sData[srcOffset];
-      return;
-    }
-    if (dims.length === 1 && dims[0].d === 1 && (dims[0].s === 1 || dims[0].s === 0)) {
-      if (dims[0].s === 1) dData.set(sData.subarray(srcOffset, srcOffset + dims[0].n), dstOffset);
+    const sSlot = slotOf(s), dSlot = slotOf(d);
+    // JavaScript fast paths on the elements where they are: one contiguous run, or a broadcast.
+    const fast = dims.length === 0 ||
+      (dims.length === 1 && dims[0].d === 1 && (dims[0].s === 1 || dims[0].s === 0));
+    if (fast) {
+      if (dSlot.heap) dSlot.host = null; // the resident copy is written; drop the clean copy
+      const sData = liveView(sSlot), dData = liveView(dSlot);
+      if (dims.length === 0) dData[dstOffset] = sData[srcOffset];
+      else if (dims[0].s === 1) dData.set(sData.subarray(srcOffset, srcOffset + dims[0].n), dstOffset);
       else dData.fill(sData[srcOffset], dstOffset, dstOffset + dims[0].n);
       return;
     }
@@ -389,43 +790,49 @@ export class WasmBackend implements Backend {
       expect *= x.n;
     }
     const size = ITEM_SIZE[s.dtype];
-    const sc = this.#scratch;
-    sc.reset();
-    const sp = this.#stage(sData, sMin, sMax + 1);
-    const dLen = dMax - dMin + 1;
-    const dp = dense ? sc.alloc(dLen * size) : this.#stage(dData, dMin, dMax + 1);
-    const meta = sc.alloc(dims.length * 12);
-    const m = new Int32Array(sc.buffer, meta, dims.length * 3);
-    dims.forEach((x, i) => {
-      m[i] = x.n;
-      m[dims.length + i] = x.s;
-      m[2 * dims.length + i] = x.d;
+    this.#call(() => {
+      // Copying within one storage reads a snapshot (the kernel assumes no overlap).
+      const sp = sSlot === dSlot ? this.#snapshot(s, sMin, sMax + 1) : this.#in(s, sMin, sMax + 1);
+      const dp = this.#inout(d, dMin, dMax + 1, dense);
+      const meta = this.#heap.temp(dims.length * 12);
+      const m = new Int32Array(this.#heap.mem.buffer, meta, dims.length * 3);
+      dims.forEach((x, i) => {
+        m[i] = x.n;
+        m[dims.length + i] = x.s;
+        m[2 * dims.length + i] = x.d;
+      });
+      this.#fn(`copy_${X_NAME[size]}`)(
+        sp + (srcOffset - sMin) * size,
+        dp + (dstOffset - dMin) * size,
+        dims.length,
+        meta,
+        meta + dims.length * 4,
+        meta + dims.length * 8,
+      );
     });
-    this.#fn(`copy_${X_NAME[size]}`)(
-      sp + (srcOffset - sMin) * size,
-      dp + (dstOffset - dMin) * size,
-      dims.length,
-      meta,
-      meta + dims.length * 4,
-      meta + dims.length * 8,
-    );
-    dData.set(this.#view(dData, dp, dLen), dMin);
   }
 
   cast(x: Storage, to: DType): WasmStorage {
     const s = checkStorage("cast", x);
     if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
     const from = s.dtype;
-    if (from === to || (from === "bool" && to === "uint8")) return new WasmStorage(to, s.data.slice());
+    if (from === to || (from === "bool" && to === "uint8")) {
+      return this.#call(() => {
+        const xp = this.#in(s);
+        const [out, p] = this.#out(to, s.numel);
+        this.#view(to, p, s.numel).set(this.#view(to, xp, s.numel));
+        return out;
+      });
+    }
     const n = s.numel;
-    if (n === 0) return new WasmStorage(to, typedArrayFor(to, 0));
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const op = sc.alloc(n * ITEM_SIZE[to]);
+    if (n === 0) return this.#zeros(to);
     const fromName = from === "bool" ? "u8" : CAST_NAME[from];
-    this.#fn(`cast_${fromName}_${CAST_NAME[to]}`)(xp, op, n);
-    return this.#result(to, op, n);
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, op] = this.#out(to, n);
+      this.#fn(`cast_${fromName}_${CAST_NAME[to]}`)(xp, op, n);
+      return out;
+    });
   }
 
   unary(op: UnaryOp, x: Storage): WasmStorage {
@@ -438,13 +845,13 @@ export class WasmBackend implements Backend {
       throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
     }
     const n = s.numel;
-    if (n === 0) return new WasmStorage(dtype, typedArrayFor(dtype, 0));
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn(`${op}_${SUFFIX[dtype]}`)(xp, out, n);
-    return this.#result(dtype, out, n);
+    if (n === 0) return this.#zeros(dtype);
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out(dtype, n);
+      this.#fn(`${op}_${SUFFIX[dtype]}`)(xp, outPtr, n);
+      return out;
+    });
   }
 
   binary(op: BinaryOp, a: Operand, b: Operand, numel: number, dtype: ComputeDType): WasmStorage {
@@ -458,15 +865,9 @@ export class WasmBackend implements Backend {
       throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
     }
     const outDtype: DType = isCmp ? "bool" : dtype;
-    if (numel === 0) return new WasmStorage(outDtype, typedArrayFor(outDtype, 0));
-    const sc = this.#scratch;
-    sc.reset();
-    const place = (x: Operand, which: string): [number, number] => {
-      if (typeof x === "number") {
-        const p = sc.alloc(4);
-        this.#view(dtype, p, 1)[0] = dtype === "int32" && !Number.isFinite(x) ? 0 : x;
-        return [p, 1];
-      }
+    if (numel === 0) return this.#zeros(outDtype);
+    const checked = (x: Operand, which: string): WasmStorage | number => {
+      if (typeof x === "number") return x;
       const st = checkStorage(op, x);
       if (st.dtype !== dtype) {
         throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
@@ -475,14 +876,22 @@ export class WasmBackend implements Backend {
       if (len === 0 || numel % len !== 0) {
         throw new RangeError(`${op}: operand ${which} has ${len} elements, which does not tile ${numel}`);
       }
-      return [this.#stage(st.data), len];
+      return st;
     };
-    const [ap, aLen] = place(a, "a");
-    // x op x (e.g. x * x) stages its operand once.
-    const [bp, bLen] = b === a && typeof b !== "number" ? [ap, aLen] : place(b, "b");
-    const out = sc.alloc(numel * ITEM_SIZE[outDtype]);
-    this.#fn(`${op}_${SUFFIX[dtype]}`)(ap, aLen, bp, bLen, out, numel);
-    return this.#result(outDtype, out, numel);
+    const ca = checked(a, "a"), cb = checked(b, "b");
+    return this.#call(() => {
+      const place = (x: WasmStorage | number): [number, number] => {
+        if (typeof x !== "number") return [this.#in(x), x.numel];
+        const p = this.#heap.temp(4);
+        this.#view(dtype, p, 1)[0] = dtype === "int32" && !Number.isFinite(x) ? 0 : x;
+        return [p, 1];
+      };
+      const [ap, aLen] = place(ca);
+      const [bp, bLen] = place(cb);
+      const [out, outPtr] = this.#out(outDtype, numel);
+      this.#fn(`${op}_${SUFFIX[dtype]}`)(ap, aLen, bp, bLen, outPtr, numel);
+      return out;
+    });
   }
 
   where(cond: Storage, a: Storage, b: Storage): WasmStorage {
@@ -498,13 +907,13 @@ export class WasmBackend implements Backend {
       throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
     }
     if (n === 0) return new WasmStorage(x.dtype, typedArrayFor(x.dtype, 0));
-    const sc = this.#scratch;
-    sc.reset();
-    const cp = this.#stage(c.data), ap = this.#stage(x.data), bp = this.#stage(y.data);
     const size = ITEM_SIZE[x.dtype];
-    const out = sc.alloc(n * size);
-    this.#fn(`where_${X_NAME[size]}`)(cp, ap, bp, out, n);
-    return this.#result(x.dtype, out, n);
+    return this.#call(() => {
+      const cp = this.#in(c), ap = this.#in(x), bp = this.#in(y);
+      const [out, outPtr] = this.#out(x.dtype, n);
+      this.#fn(`where_${X_NAME[size]}`)(cp, ap, bp, outPtr, n);
+      return out;
+    });
   }
 
   #checkLayout(op: string, s: WasmStorage, outer: number, len: number, inner: number): void {
@@ -525,16 +934,16 @@ export class WasmBackend implements Backend {
     this.#checkLayout(op, s, outer, len, inner);
     const outDtype: ComputeDType = op === "argmax" || op === "argmin" ? "int32" : dtype;
     const n = outer * inner;
-    if (n === 0) return new WasmStorage(outDtype, typedArrayFor(outDtype, 0));
+    if (n === 0) return this.#zeros(outDtype);
     if (len === 0 && op !== "sum" && op !== "prod") {
       throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
     }
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn(`${op}_${SUFFIX[dtype]}`)(xp, out, outer, len, inner);
-    return this.#result(outDtype, out, n);
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out(outDtype, n);
+      this.#fn(`${op}_${SUFFIX[dtype]}`)(xp, outPtr, outer, len, inner);
+      return out;
+    });
   }
 
   cumsum(x: Storage, outer: number, len: number, inner: number): WasmStorage {
@@ -542,13 +951,13 @@ export class WasmBackend implements Backend {
     const dtype = checkCompute("cumsum", s.dtype);
     this.#checkLayout("cumsum", s, outer, len, inner);
     const n = s.numel;
-    if (n === 0) return new WasmStorage(dtype, typedArrayFor(dtype, 0));
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn(`cumsum_${SUFFIX[dtype]}`)(xp, out, outer, len, inner);
-    return this.#result(dtype, out, n);
+    if (n === 0) return this.#zeros(dtype);
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out(dtype, n);
+      this.#fn(`cumsum_${SUFFIX[dtype]}`)(xp, outPtr, outer, len, inner);
+      return out;
+    });
   }
 
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
@@ -561,13 +970,13 @@ export class WasmBackend implements Backend {
       throw new RangeError(`${name}: [${rows}, ${cols}] does not match ${s.numel} elements`);
     }
     const n = s.numel;
-    if (n === 0) return new WasmStorage("float32", new Float32Array(0));
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn(log ? "logSoftmax_f32" : "softmax_f32")(xp, out, rows, cols);
-    return this.#result("float32", out, n);
+    if (n === 0) return this.#zeros("float32");
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out("float32", n);
+      this.#fn(log ? "logSoftmax_f32" : "softmax_f32")(xp, outPtr, rows, cols);
+      return out;
+    });
   }
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WasmStorage {
@@ -591,35 +1000,35 @@ export class WasmBackend implements Backend {
       );
     }
     const total = batch * m * n;
-    if (total === 0) return new WasmStorage(dtype, typedArrayFor(dtype, 0));
+    if (total === 0) return this.#zeros(dtype);
     // A shared B with back-to-back A matrices is one taller product.
     if (batch > 1 && bBatchStride === 0 && !transA && aBatchStride === m * k) {
       m *= batch;
       batch = 1;
       aBatchStride = 0;
     }
-    const sc = this.#scratch;
-    sc.reset();
-    const ap = this.#stage(sa.data, 0, needA);
-    const bp = this.#stage(sb.data, 0, needB);
-    const out = sc.alloc(total * 4);
     const suffix = SUFFIX[dtype];
-    const work = sc.alloc(this.#fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0);
-    this.#fn(`matmul_${suffix}`)(
-      ap,
-      bp,
-      out,
-      batch,
-      m,
-      k,
-      n,
-      aBatchStride,
-      bBatchStride,
-      transA ? 1 : 0,
-      transB ? 1 : 0,
-      work,
-    );
-    return this.#result(dtype, out, total);
+    return this.#call(() => {
+      const ap = this.#in(sa, 0, needA);
+      const bp = this.#in(sb, 0, needB);
+      const [out, outPtr] = this.#out(dtype, total);
+      const work = this.#heap.temp(this.#fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0);
+      this.#fn(`matmul_${suffix}`)(
+        ap,
+        bp,
+        outPtr,
+        batch,
+        m,
+        k,
+        n,
+        aBatchStride,
+        bBatchStride,
+        transA ? 1 : 0,
+        transB ? 1 : 0,
+        work,
+      );
+      return out;
+    });
   }
 
   #indexCheck(
@@ -642,8 +1051,19 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /** Throws for the first index outside [0, len). */
+  #checkIndices(op: string, idx: WasmStorage, len: number): void {
+    const ix = liveView(slotOf(idx));
+    for (let i = 0; i < ix.length; i++) {
+      const v = ix[i];
+      if (v < 0 || v >= len) this.#throwBadIndex(op, idx, i, len);
+    }
+  }
+
   #throwBadIndex(op: string, index: WasmStorage, pos: number, len: number): never {
-    throw new RangeError(`${op}: index ${index.data[pos]} is out of bounds for dimension with size ${len}`);
+    throw new RangeError(
+      `${op}: index ${liveView(slotOf(index))[pos]} is out of bounds for dimension with size ${len}`,
+    );
   }
 
   gather(
@@ -662,20 +1082,54 @@ export class WasmBackend implements Backend {
     const n = outer * idxLen * inner;
     if (n === 0) {
       // Still validate the indices (e.g. inner == 0 with a 1-d index).
-      for (let i = 0; i < idx.numel; i++) {
-        const v = idx.data[i];
-        if (v < 0 || v >= len) this.#throwBadIndex(op, idx, i, len);
-      }
+      this.#checkIndices(op, idx, len);
       return new WasmStorage(s.dtype, typedArrayFor(s.dtype, 0));
     }
     const size = ITEM_SIZE[s.dtype];
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data), ip = this.#stage(idx.data);
-    const out = sc.alloc(n * size);
-    const bad = this.#fn(`gather_${X_NAME[size]}`)(xp, ip, out, outer, len, inner, idxLen, indexIs1d ? 1 : 0);
-    if (bad >= 0) this.#throwBadIndex(op, idx, bad, len);
-    return this.#result(s.dtype, out, n);
+    const xs = slotOf(s);
+    if (xs.heap !== this.#heap && xs.bytes > this.#heap.largeBytes) {
+      // A large spilled source stays out of the cache: copy only the rows the index selects.
+      this.#checkIndices(op, idx, len);
+      return this.#call(() => {
+        const [out, outPtr] = this.#out(s.dtype, n);
+        const ix = liveView(slotOf(idx)), src = liveView(xs); // after the allocation (growth)
+        const dst = this.#view(s.dtype, outPtr, n);
+        for (let o = 0, q = 0; o < outer; o++) {
+          const rowBase = o * len * inner;
+          if (indexIs1d || inner === 1) {
+            for (let j = 0; j < idxLen; j++, q += inner) {
+              const from = rowBase + ix[indexIs1d ? j : o * idxLen + j] * inner;
+              if (inner === 1) dst[q] = src[from];
+              else dst.set(src.subarray(from, from + inner), q);
+            }
+          } else {
+            for (let j = 0; j < idxLen; j++) {
+              for (let i = 0; i < inner; i++, q++) dst[q] = src[rowBase + ix[q] * inner + i];
+            }
+          }
+        }
+        return out;
+      });
+    }
+    return this.#call(() => {
+      const xp = this.#in(s), ip = this.#in(idx);
+      const [out, outPtr] = this.#out(s.dtype, n);
+      const bad = this.#fn(`gather_${X_NAME[size]}`)(
+        xp,
+        ip,
+        outPtr,
+        outer,
+        len,
+        inner,
+        idxLen,
+        indexIs1d ? 1 : 0,
+      );
+      if (bad >= 0) {
+        out.dispose();
+        this.#throwBadIndex(op, idx, bad, len);
+      }
+      return out;
+    });
   }
 
   scatterAdd(
@@ -694,28 +1148,28 @@ export class WasmBackend implements Backend {
     this.#indexCheck(op, idx, outer, len, inner, idxLen, indexIs1d);
     const n = outer * len * inner;
     if (s.numel === 0 || n === 0) {
-      for (let i = 0; i < idx.numel; i++) {
-        const v = idx.data[i];
-        if (v < 0 || v >= len) this.#throwBadIndex(op, idx, i, len);
-      }
-      return new WasmStorage(dtype, typedArrayFor(dtype, n));
+      this.#checkIndices(op, idx, len);
+      return this.#zeros(dtype, n);
     }
-    const sc = this.#scratch;
-    sc.reset();
-    const sp = this.#stage(s.data), ip = this.#stage(idx.data);
-    const out = sc.alloc(n * 4);
-    const bad = this.#fn(`scatterAdd_${SUFFIX[dtype]}`)(
-      sp,
-      ip,
-      out,
-      outer,
-      len,
-      inner,
-      idxLen,
-      indexIs1d ? 1 : 0,
-    );
-    if (bad >= 0) this.#throwBadIndex(op, idx, bad, len);
-    return this.#result(dtype, out, n);
+    return this.#call(() => {
+      const sp = this.#in(s), ip = this.#in(idx);
+      const [out, outPtr] = this.#out(dtype, n);
+      const bad = this.#fn(`scatterAdd_${SUFFIX[dtype]}`)(
+        sp,
+        ip,
+        outPtr,
+        outer,
+        len,
+        inner,
+        idxLen,
+        indexIs1d ? 1 : 0,
+      );
+      if (bad >= 0) {
+        out.dispose();
+        this.#throwBadIndex(op, idx, bad, len);
+      }
+      return out;
+    });
   }
 
   // ---- convolution and pooling (assembly/conv.ts, assembly/pool.ts) ----
@@ -772,13 +1226,13 @@ export class WasmBackend implements Backend {
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("im2col", x, batch * channels * height * width, "input");
     const n = batch * groups * r * outH * outW;
-    if (n === 0) return new WasmStorage("float32", new Float32Array(0));
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn("im2col_f32")(xp, out, ...this.#convArgs(geom));
-    return this.#result("float32", out, n);
+    if (n === 0) return this.#zeros("float32");
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out("float32", n);
+      this.#fn("im2col_f32")(xp, outPtr, ...this.#convArgs(geom));
+      return out;
+    });
   }
 
   col2im(cols: Storage, geom: Conv2dGeometry): WasmStorage {
@@ -786,13 +1240,13 @@ export class WasmBackend implements Backend {
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
     const n = batch * channels * height * width;
-    if (n === 0 || s.numel === 0) return new WasmStorage("float32", new Float32Array(n));
-    const sc = this.#scratch;
-    sc.reset();
-    const cp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn("col2im_f32")(cp, out, ...this.#convArgs(geom));
-    return this.#result("float32", out, n);
+    if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
+    return this.#call(() => {
+      const cp = this.#in(s);
+      const [out, outPtr] = this.#out("float32", n);
+      this.#fn("col2im_f32")(cp, outPtr, ...this.#convArgs(geom));
+      return out;
+    });
   }
 
   #checkPoolGeom(op: string, g: Pool2dGeometry): void {
@@ -834,18 +1288,18 @@ export class WasmBackend implements Backend {
     const n = planes * outH * outW;
     if (n === 0) {
       return {
-        values: new WasmStorage("float32", new Float32Array(0)),
-        indices: new WasmStorage("int32", new Int32Array(0)),
+        values: this.#zeros("float32"),
+        indices: this.#zeros("int32"),
       };
     }
     if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const vp = sc.alloc(n * 4);
-    const ip = sc.alloc(n * 4);
-    this.#fn("maxPool2d_f32")(xp, vp, ip, ...this.#poolArgs(geom, true));
-    return { values: this.#result("float32", vp, n), indices: this.#result("int32", ip, n) };
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [values, vp] = this.#out("float32", n);
+      const [indices, ip] = this.#out("int32", n);
+      this.#fn("maxPool2d_f32")(xp, vp, ip, ...this.#poolArgs(geom, true));
+      return { values, indices };
+    });
   }
 
   avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WasmStorage {
@@ -853,19 +1307,19 @@ export class WasmBackend implements Backend {
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2d", x, planes * height * width, "input");
     const n = planes * outH * outW;
-    if (n === 0) return new WasmStorage("float32", new Float32Array(0));
-    const sc = this.#scratch;
-    sc.reset();
-    const xp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn("avgPool2d_f32")(
-      xp,
-      out,
-      ...this.#poolArgs(geom, false),
-      opts.countIncludePad ? 1 : 0,
-      opts.divisor,
-    );
-    return this.#result("float32", out, n);
+    if (n === 0) return this.#zeros("float32");
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out("float32", n);
+      this.#fn("avgPool2d_f32")(
+        xp,
+        outPtr,
+        ...this.#poolArgs(geom, false),
+        opts.countIncludePad ? 1 : 0,
+        opts.divisor,
+      );
+      return out;
+    });
   }
 
   avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WasmStorage {
@@ -873,19 +1327,19 @@ export class WasmBackend implements Backend {
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
     const n = planes * height * width;
-    if (n === 0 || s.numel === 0) return new WasmStorage("float32", new Float32Array(n));
-    const sc = this.#scratch;
-    sc.reset();
-    const gp = this.#stage(s.data);
-    const out = sc.alloc(n * 4);
-    this.#fn("avgPool2dBackward_f32")(
-      gp,
-      out,
-      ...this.#poolArgs(geom, false),
-      opts.countIncludePad ? 1 : 0,
-      opts.divisor,
-    );
-    return this.#result("float32", out, n);
+    if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
+    return this.#call(() => {
+      const gp = this.#in(s);
+      const [out, outPtr] = this.#out("float32", n);
+      this.#fn("avgPool2dBackward_f32")(
+        gp,
+        outPtr,
+        ...this.#poolArgs(geom, false),
+        opts.countIncludePad ? 1 : 0,
+        opts.divisor,
+      );
+      return out;
+    });
   }
 }
 
