@@ -59,7 +59,10 @@ async function init(): Promise<boolean> {
     return false;
   }
   adapterRef = adapter;
-  const b = new WebGPUBackend(device);
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const cpuAdapter = info.isFallbackAdapter === true ||
+    /llvmpipe|lavapipe|softpipe|swiftshader/i.test(`${info.description} ${info.device} ${info.vendor}`);
+  const b = new WebGPUBackend(device, { matmulKernel: cpuAdapter ? "direct" : "tiled" });
   backend = b;
   device.addEventListener("uncapturederror", (ev) => {
     console.error(`edgetorch: WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);

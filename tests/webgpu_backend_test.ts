@@ -58,6 +58,13 @@ const g = available ? gpu.webgpuBackend()! : (null as unknown as WebGPUBackend);
 const cpu = new WasmBackend();
 /** A second backend on the same device allowed only 8 workgroups per grid dimension. */
 const folded = available ? new WebGPUBackend(g.gpu, { maxWorkgroupsPerDimension: 8 }) : g;
+/** Backends forcing each float32 matmul kernel (gpu.ts picks one by adapter). */
+const byKernel = available
+  ? [
+    new WebGPUBackend(g.gpu, { matmulKernel: "tiled" }),
+    new WebGPUBackend(g.gpu, { matmulKernel: "direct" }),
+  ]
+  : [];
 
 const gpuErrors: string[] = [];
 if (available) {
@@ -725,6 +732,8 @@ gpuTest("matmul: odd shapes, transposes, batches (with stride 0), thin products,
     [2, 1, 9, 130],
     [1, 100, 1, 100],
     [1, 130, 257, 66],
+    [2, 128, 64, 64],
+    [1, 72, 20, 200],
   ];
   for (const [batch, m, k, n] of shapes) {
     for (const transA of [false, true]) {
@@ -732,15 +741,20 @@ gpuTest("matmul: odd shapes, transposes, batches (with stride 0), thin products,
         for (const bShared of [false, true]) {
           const aBatchStride = m * k, bBatchStride = bShared ? 0 : k * n;
           const a = randF32(batch * m * k, r), b = randF32((bShared ? 1 : batch) * k * n, r);
-          const [ga, ca] = both(a, "float32");
-          const [gb, cb] = both(b, "float32");
           const args: MatmulArgs = { batch, m, k, n, aBatchStride, bBatchStride, transA, transB };
-          await same(
-            `matmul ${batch}x[${m},${k}]@[${k},${n}] tA=${transA} tB=${transB} shared=${bShared}`,
-            g.matmul(ga, gb, args),
-            cpu.matmul(ca, cb, args),
-            { atol: 3e-7 * k + 1e-6, rtol: 1e-5 },
-          );
+          const want = cpu.matmul(cpu.fromTyped(a, "float32"), cpu.fromTyped(b, "float32"), args);
+          for (const be of byKernel) {
+            const got = be.matmul(be.fromTyped(a, "float32"), be.fromTyped(b, "float32"), args);
+            compareArrays(
+              `matmul ${batch}x[${m},${k}]@[${k},${n}] tA=${transA} tB=${transB} shared=${bShared} ${
+                be === byKernel[0] ? "tiled" : "direct"
+              }`,
+              await be.read(got),
+              cpu.readSync(want),
+              "float32",
+              { atol: 3e-7 * k + 1e-6, rtol: 1e-5 },
+            );
+          }
         }
       }
     }
@@ -1295,5 +1309,6 @@ gpuTest("adamUpdate / sgdUpdate match the unfused tensor-op sequences", async ()
 gpuTest("no WebGPU validation errors were raised by any kernel", async () => {
   await g.sync();
   await folded.sync();
+  for (const be of byKernel) await be.sync();
   assert.deepEqual(gpuErrors, []);
 });

@@ -207,6 +207,12 @@ export interface WebGPUBackendOptions {
   maxWorkgroupsPerDimension?: number;
   /** Free bytes the buffer pool keeps for reuse (default 256 MiB). */
   maxPooledBytes?: number;
+  /**
+   * The float32 matmul kernel: `"tiled"` (operand slices through workgroup memory, for GPUs) or
+   * `"direct"` (register blocks fed straight from the buffers, faster on CPU-based adapters such
+   * as llvmpipe). `gpu.isAvailable()` picks by adapter; the default here is `"tiled"`.
+   */
+  matmulKernel?: "tiled" | "direct";
 }
 
 /** Options of {@link WebGPUBackend.adamUpdate} (the scalars of `src/optim/adam.ts`). */
@@ -260,6 +266,7 @@ export class WebGPUBackend implements Backend {
   readonly #staging: BufferPool;
   readonly #pipelines: PipelineCache;
   readonly #maxGroups: number;
+  readonly #matmulKernel: "tiled" | "direct";
   readonly #slot: number;
   readonly #params: ArrayBuffer;
   readonly #u32: Uint32Array;
@@ -284,6 +291,7 @@ export class WebGPUBackend implements Backend {
       1,
       Math.min(options.maxWorkgroupsPerDimension ?? Infinity, limits.maxComputeWorkgroupsPerDimension),
     );
+    this.#matmulKernel = options.matmulKernel ?? "tiled";
     const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#pool = new BufferPool(device, {
       usage: STORAGE_USAGE,
@@ -1186,49 +1194,9 @@ export class WebGPUBackend implements Backend {
       aBatchStride = 0;
     }
     const ea = this.#entryOf(sa), eb = this.#entryOf(sb), ec = this.#entryOf(out);
-    const bindings: Binding[] = [
-      { binding: 1, entry: ea },
-      { binding: 2, entry: eb },
-      { binding: 3, entry: ec },
-    ];
-    if (dtype === "int32" || m < 32 || n < 32) {
-      const base = this.#paramWords();
-      const u = this.#u32;
-      u[base] = m;
-      u[base + 1] = k;
-      u[base + 2] = n;
-      u[base + 3] = aBatchStride;
-      u[base + 4] = bBatchStride;
-      u[base + 5] = batch;
-      u[base + 6] = transA ? 1 : 0;
-      u[base + 7] = transB ? 1 : 0;
-      this.#run1d(
-        this.#pipelines.get("matmul.simple", { T: WGSL_TYPE[dtype] }),
-        base,
-        bindings,
-        batch * m * n,
-      );
-      return out;
-    }
     const aVec = (transA ? m : k) % 4 === 0 && aBatchStride % 4 === 0;
     const bVec = (transB ? k : n) % 4 === 0 && bBatchStride % 4 === 0;
-    const cVec = n % 4 === 0;
-    const kernel = this.#pipelines.get("matmul.tiled", {
-      TA: String(transA),
-      TB: String(transB),
-      C_DECL: `@group(0) @binding(3) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`,
-      STORE: cVec
-        ? "C[p >> 2u] = v;"
-        : "C[p] = v.x;\n  if (col + 1u < P.n) { C[p + 1u] = v.y; }\n  if (col + 2u < P.n) { C[p + 2u] = v.z; }\n" +
-          "  if (col + 3u < P.n) { C[p + 3u] = v.w; }",
-    });
-    const gx = ceilDiv(n, 64), gy = ceilDiv(m, 64);
-    if (gx > this.#maxGroups || gy > this.#maxGroups) {
-      throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
-    }
-    for (let b0 = 0; b0 < batch; b0 += this.#maxGroups) {
-      const nb = Math.min(this.#maxGroups, batch - b0);
-      const base = this.#paramWords();
+    const params = (base: number, batchBase: number) => {
       const u = this.#u32;
       u[base] = m;
       u[base + 1] = k;
@@ -1237,8 +1205,59 @@ export class WebGPUBackend implements Backend {
       u[base + 4] = bBatchStride;
       u[base + 5] = aVec ? 1 : 0;
       u[base + 6] = bVec ? 1 : 0;
-      u[base + 7] = b0;
-      this.#dispatch(kernel, base, bindings, gx, gy, nb);
+      u[base + 7] = batchBase;
+      u[base + 8] = batch;
+      u[base + 9] = transA ? 1 : 0;
+      u[base + 10] = transB ? 1 : 0;
+    };
+    if (dtype === "int32" || m < 8 || n < 8) {
+      const base = this.#paramWords();
+      params(base, 0);
+      const kernel = this.#pipelines.get("matmul.simple", {
+        T: WGSL_TYPE[dtype],
+        TA: "false",
+        TB: "false",
+        C_DECL: "",
+        STORE: "",
+      });
+      this.#run1d(kernel, base, [
+        { binding: 4, entry: ea },
+        { binding: 5, entry: eb },
+        { binding: 6, entry: ec },
+      ], batch * m * n);
+      return out;
+    }
+    const cVec = n % 4 === 0;
+    const kernel = this.#pipelines.get(`matmul.${this.#matmulKernel}`, {
+      TA: String(transA),
+      TB: String(transB),
+      C_DECL: `@group(0) @binding(3) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`,
+      STORE: cVec
+        ? "if (col < P.n) { C[p >> 2u] = lo; }\n  if (col + 4u < P.n) { C[(p >> 2u) + 1u] = hi; }"
+        : [
+          "if (col < P.n) { C[p] = lo.x; }",
+          "if (col + 1u < P.n) { C[p + 1u] = lo.y; }",
+          "if (col + 2u < P.n) { C[p + 2u] = lo.z; }",
+          "if (col + 3u < P.n) { C[p + 3u] = lo.w; }",
+          "if (col + 4u < P.n) { C[p + 4u] = hi.x; }",
+          "if (col + 5u < P.n) { C[p + 5u] = hi.y; }",
+          "if (col + 6u < P.n) { C[p + 6u] = hi.z; }",
+          "if (col + 7u < P.n) { C[p + 7u] = hi.w; }",
+        ].join("\n  "),
+    });
+    const gx = ceilDiv(n, 64), gy = ceilDiv(m, 64);
+    if (gx > this.#maxGroups || gy > this.#maxGroups) {
+      throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
+    }
+    const bindings: Binding[] = [
+      { binding: 1, entry: ea },
+      { binding: 2, entry: eb },
+      { binding: 3, entry: ec },
+    ];
+    for (let b0 = 0; b0 < batch; b0 += this.#maxGroups) {
+      const base = this.#paramWords();
+      params(base, b0);
+      this.#dispatch(kernel, base, bindings, gx, gy, Math.min(this.#maxGroups, batch - b0));
     }
     return out;
   }
