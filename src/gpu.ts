@@ -62,7 +62,7 @@ async function init(): Promise<boolean> {
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const cpuAdapter = info.isFallbackAdapter === true ||
     /llvmpipe|lavapipe|softpipe|swiftshader/i.test(`${info.description} ${info.device} ${info.vendor}`);
-  const b = new WebGPUBackend(device, { matmulKernel: cpuAdapter ? "direct" : "tiled" });
+  const b = new WebGPUBackend(device, { tuning: cpuAdapter ? "cpu" : "gpu" });
   backend = b;
   device.addEventListener("uncapturederror", (ev) => {
     console.error(`edgetorch: WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);

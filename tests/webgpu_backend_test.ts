@@ -58,6 +58,10 @@ const g = available ? gpu.webgpuBackend()! : (null as unknown as WebGPUBackend);
 const cpu = new WasmBackend();
 /** A second backend on the same device allowed only 8 workgroups per grid dimension. */
 const folded = available ? new WebGPUBackend(g.gpu, { maxWorkgroupsPerDimension: 8 }) : g;
+/** Both kernel tunings ("cpu" for software adapters, "gpu" otherwise; gpu.ts picks one). */
+const tunings = available
+  ? [new WebGPUBackend(g.gpu, { tuning: "cpu" }), new WebGPUBackend(g.gpu, { tuning: "gpu" })]
+  : [];
 /** Backends forcing each float32 matmul kernel (gpu.ts picks one by adapter). */
 const byKernel = available
   ? [
@@ -160,7 +164,7 @@ function bitsOf(v: number): number {
 async function same(what: string, gs: Storage, cs: Storage, tol: Tol = EXACT): Promise<void> {
   assert.equal(gs.dtype, cs.dtype, `${what}: dtype`);
   assert.equal(gs.numel, cs.numel, `${what}: numel`);
-  const a = await g.read(gs);
+  const a = await (gs as WebGPUStorage)._backend.read(gs);
   const b = cpu.readSync(cs);
   compareArrays(what, a, b, cs.dtype, tol);
 }
@@ -465,10 +469,13 @@ gpuTest("unary: every op on float32 (random and special values), int32 ops", asy
   const x = withSpecials(randF32(1031, r, -100, 100));
   for (let i = 500; i < 700; i++) x[i] = (r() - 0.5) * 4; // around zero
   for (let i = 700; i < 720; i++) x[i] = Math.round((r() - 0.5) * 20) + 0.5; // ties for round
-  const [gx, cx] = both(x, "float32");
-  for (const op of Object.keys(UNARY_TOL) as UnaryOp[]) {
-    if (op === "sin" || op === "cos") continue;
-    await same(`unary ${op}`, g.unary(op, gx), cpu.unary(op, cx), UNARY_TOL[op]);
+  // 1031 elements: one per invocation; 1028: four per invocation.
+  for (const len of [1031, 1028]) {
+    const [gx, cx] = both(x.slice(0, len), "float32");
+    for (const op of Object.keys(UNARY_TOL) as UnaryOp[]) {
+      if (op === "sin" || op === "cos") continue;
+      await same(`unary ${op} n=${len}`, g.unary(op, gx), cpu.unary(op, cx), UNARY_TOL[op]);
+    }
   }
   // sin/cos reduce arguments accurately up to |x| = 1e5 (beyond, the WGSL built-ins: NaN/inf
   // only are checked there).
@@ -479,7 +486,7 @@ gpuTest("unary: every op on float32 (random and special values), int32 ops", asy
   for (const op of ["sin", "cos"] as UnaryOp[]) {
     await same(`unary ${op} |x| <= 1e5`, g.unary(op, gt), cpu.unary(op, ct), { ulps: 4, atol: 1e-6 });
   }
-  const xi = randI32(333, r, -1000, 1000);
+  const xi = randI32(336, r, -1000, 1000);
   xi[0] = -2147483648;
   xi[1] = 2147483647;
   xi[2] = 0;
@@ -500,84 +507,93 @@ const BINARY_TOL: Record<string, Tol> = {
   minimum: EXACT,
 };
 
-gpuTest("binary: every op, dtype and operand mode (full, tiled, scalar)", async () => {
-  const r = rng(6);
-  const n = 3 * 7 * 11;
-  for (const dtype of ["float32", "int32"] as ComputeDType[]) {
-    const mk = (len: number, lo: number, hi: number): [Storage, Storage] => {
-      if (dtype === "float32") {
-        const d = randF32(len, r, lo, hi);
-        if (len > 20) d.set([0, -0, NaN, Infinity, -Infinity, 1, -1, 2], 3);
-        return both(d, "float32");
-      }
-      return both(randI32(len, r, Math.ceil(lo), Math.floor(hi)), "int32");
-    };
-    const ops = (dtype === "float32" ? ["add", "sub", "mul", "div", "pow", "maximum", "minimum"] : [
-      "add",
-      "sub",
-      "mul",
-      "pow",
-      "maximum",
-      "minimum",
-    ]).concat(["eq", "ne", "lt", "le", "gt", "ge"]) as BinaryOp[];
-    for (const op of ops) {
-      const powLike = op === "pow";
-      const [ga, ca] = mk(n, powLike ? 0 : -5, powLike ? 4 : 5);
-      const [gb, cb] = mk(n, powLike ? -3 : -5, powLike ? 3 : 5);
-      const [gt, ct] = mk(77, -3, 3); // tile of trailing dims (77 divides n)
-      const [gt3, ct3] = mk(3, -3, 3); // short tile
-      const [g1, c1] = mk(1, 1, 3);
-      const tol = BINARY_TOL[op] ?? EXACT;
-      const cases: [string, Storage | number, Storage | number, Storage | number, Storage | number][] = [
-        ["full/full", ga, gb, ca, cb],
-        ["full/tile", ga, gt, ca, ct],
-        ["tile/full", gt, gb, ct, cb],
-        ["full/short tile", ga, gt3, ca, ct3],
-        ["full/one", ga, g1, ca, c1],
-        ["full/scalar", ga, 2.5, ca, 2.5],
-        ["scalar/full", 1.5, gb, 1.5, cb],
-        ["scalar/scalar", 3, 2, 3, 2],
-      ];
-      if (dtype === "int32") {
-        cases.splice(5, 3, ["full/scalar", ga, 3, ca, 3], ["scalar/full", -2, gb, -2, cb]);
-      }
-      for (const [name, a, b, a2, b2] of cases) {
-        if (op === "pow" && dtype === "int32" && name !== "full/scalar") continue; // huge powers wrap alike but slowly
-        await same(
-          `${op} ${dtype} ${name}`,
-          g.binary(op, a, b, n, dtype),
-          cpu.binary(op, a2, b2, n, dtype),
-          tol,
-        );
+gpuTest(
+  "binary: every op, dtype and operand mode (full, tiled, scalar), scalar and vec4 kernels",
+  async () => {
+    const r = rng(6);
+    // 231: one element per invocation; 308 = 4 · 77: four per invocation (tiles of 44 and 4), and
+    // a tile of 7 that falls back to one per invocation.
+    // Reads are awaited together (each read costs one device poll, ~11 ms with Deno).
+    const checks: Promise<void>[] = [];
+    for (const [n, tile, short] of [[231, 77, 3], [308, 44, 4], [308, 7, 4]] as const) {
+      for (const dtype of ["float32", "int32"] as ComputeDType[]) {
+        const mk = (len: number, lo: number, hi: number): [Storage, Storage] => {
+          if (dtype === "float32") {
+            const d = randF32(len, r, lo, hi);
+            if (len > 20) d.set([0, -0, NaN, Infinity, -Infinity, 1, -1, 2], 3);
+            return both(d, "float32");
+          }
+          return both(randI32(len, r, Math.ceil(lo), Math.floor(hi)), "int32");
+        };
+        const ops = (dtype === "float32" ? ["add", "sub", "mul", "div", "pow", "maximum", "minimum"] : [
+          "add",
+          "sub",
+          "mul",
+          "pow",
+          "maximum",
+          "minimum",
+        ]).concat(["eq", "ne", "lt", "le", "gt", "ge"]) as BinaryOp[];
+        for (const op of ops) {
+          const powLike = op === "pow";
+          const [ga, ca] = mk(n, powLike ? 0 : -5, powLike ? 4 : 5);
+          const [gb, cb] = mk(n, powLike ? -3 : -5, powLike ? 3 : 5);
+          const [gt, ct] = mk(tile, -3, 3); // tile of trailing dims
+          const [gt3, ct3] = mk(short, -3, 3); // short tile
+          const [g1, c1] = mk(1, 1, 3);
+          const tol = BINARY_TOL[op] ?? EXACT;
+          const cases: [string, Storage | number, Storage | number, Storage | number, Storage | number][] = [
+            ["full/full", ga, gb, ca, cb],
+            ["full/tile", ga, gt, ca, ct],
+            ["tile/full", gt, gb, ct, cb],
+            ["full/short tile", ga, gt3, ca, ct3],
+            ["full/one", ga, g1, ca, c1],
+            ["full/scalar", ga, 2.5, ca, 2.5],
+            ["scalar/full", 1.5, gb, 1.5, cb],
+            ["scalar/scalar", 3, 2, 3, 2],
+          ];
+          if (dtype === "int32") {
+            cases.splice(5, 3, ["full/scalar", ga, 3, ca, 3], ["scalar/full", -2, gb, -2, cb]);
+          }
+          for (const [name, a, b, a2, b2] of cases) {
+            if (op === "pow" && dtype === "int32" && name !== "full/scalar") continue; // huge powers wrap alike but slowly
+            await same(
+              `${op} ${dtype} ${name} n=${n} tile=${tile}`,
+              g.binary(op, a, b, n, dtype),
+              cpu.binary(op, a2, b2, n, dtype),
+              tol,
+            );
+          }
+        }
       }
     }
-  }
-  // pow's scalar-exponent fast paths and the int32 wrap-around.
-  const x = withSpecials(randF32(101, r, 0, 10));
-  const [gx, cx] = both(x, "float32");
-  for (const e of [2, 1, 0.5, -0.5, -1, 3, 0, -2, 7.5]) {
-    await same(
-      `pow x^${e}`,
-      g.binary("pow", gx, e, 101, "float32"),
-      cpu.binary("pow", cx, e, 101, "float32"),
-      {
-        rtol: 2e-6,
-        ulps: 1,
-      },
+    await Promise.all(checks);
+    // pow's scalar-exponent fast paths and the int32 wrap-around.
+    const x = withSpecials(randF32(101, r, 0, 10));
+    const [gx, cx] = both(x, "float32");
+    for (const e of [2, 1, 0.5, -0.5, -1, 3, 0, -2, 7.5]) {
+      await same(
+        `pow x^${e}`,
+        g.binary("pow", gx, e, 101, "float32"),
+        cpu.binary("pow", cx, e, 101, "float32"),
+        {
+          rtol: 2e-6,
+          ulps: 1,
+        },
+      );
+    }
+    const xi = Int32Array.from([2, 3, -3, 7, 0, 1, -1, 10]);
+    const ei = Int32Array.from([31, 20, 3, 12, -1, -5, -3, 2]);
+    const [gxi, cxi] = both(xi, "int32");
+    const [gei, cei] = both(ei, "int32");
+    await same("pow int32", g.binary("pow", gxi, gei, 8, "int32"), cpu.binary("pow", cxi, cei, 8, "int32"));
+    assert.throws(() => g.binary("div", gxi, gei, 8, "int32"), /div: int32 division is not a kernel/);
+    assert.throws(
+      () => g.binary("add", gxi, gt3Of(), 8, "int32"),
+      /operand b has 3 elements, which does not tile 8/,
     );
-  }
-  const xi = Int32Array.from([2, 3, -3, 7, 0, 1, -1, 10]);
-  const ei = Int32Array.from([31, 20, 3, 12, -1, -5, -3, 2]);
-  const [gxi, cxi] = both(xi, "int32");
-  const [gei, cei] = both(ei, "int32");
-  await same("pow int32", g.binary("pow", gxi, gei, 8, "int32"), cpu.binary("pow", cxi, cei, 8, "int32"));
-  assert.throws(() => g.binary("div", gxi, gei, 8, "int32"), /div: int32 division is not a kernel/);
-  assert.throws(
-    () => g.binary("add", gxi, gt3Of(), 8, "int32"),
-    /operand b has 3 elements, which does not tile 8/,
-  );
-  assert.equal(g.binary("add", 1, 2, 0, "float32").numel, 0);
-});
+    assert.equal(g.binary("add", 1, 2, 0, "float32").numel, 0);
+  },
+);
 
 function gt3Of(): Storage {
   return g.fromTyped(new Int32Array(3), "int32");
@@ -642,26 +658,28 @@ gpuTest("reduce: every op, dtype and layout (rows, columns, multi-pass, ties, Na
         for (let i = 0; i < 30; i++) data[Math.floor(r() * n)] = 2;
         data[Math.floor(n / 2)] = NaN;
       }
-      const [gx, cx] = both(data, dtype);
-      for (const op of ["sum", "prod", "max", "min", "argmax", "argmin"] as ReduceOp[]) {
-        if (len === 0 && op !== "sum" && op !== "prod") {
-          if (outer * inner > 0) {
-            assert.throws(() => g.reduce(op, gx, outer, len, inner), /cannot reduce an empty dimension/);
+      for (const be of tunings) {
+        const [gx, cx] = both(data, dtype, be);
+        for (const op of ["sum", "prod", "max", "min", "argmax", "argmin"] as ReduceOp[]) {
+          if (len === 0 && op !== "sum" && op !== "prod") {
+            if (outer * inner > 0) {
+              assert.throws(() => be.reduce(op, gx, outer, len, inner), /cannot reduce an empty dimension/);
+            }
+            continue;
           }
-          continue;
+          const tol = dtype === "int32" || (op !== "sum" && op !== "prod")
+            ? EXACT
+            : op === "sum"
+            ? { atol: 2e-6 * len + 1e-6, rtol: 1e-6 }
+            : { rtol: 1e-5 * Math.max(1, Math.log2(len + 1)), atol: 1e-30 };
+          if (op === "prod" && dtype === "float32" && len > 30) continue; // overflows/underflows alike, skip
+          await same(
+            `${op} ${dtype} [${outer}, ${len}, ${inner}] ${be === tunings[0] ? "cpu" : "gpu"}-tuned`,
+            be.reduce(op, gx, outer, len, inner),
+            cpu.reduce(op, cx, outer, len, inner),
+            tol,
+          );
         }
-        const tol = dtype === "int32" || (op !== "sum" && op !== "prod")
-          ? EXACT
-          : op === "sum"
-          ? { atol: 2e-6 * len + 1e-6, rtol: 1e-6 }
-          : { rtol: 1e-5 * Math.max(1, Math.log2(len + 1)), atol: 1e-30 };
-        if (op === "prod" && dtype === "float32" && len > 30) continue; // overflows/underflows alike, skip
-        await same(
-          `${op} ${dtype} [${outer}, ${len}, ${inner}]`,
-          g.reduce(op, gx, outer, len, inner),
-          cpu.reduce(op, cx, outer, len, inner),
-          tol,
-        );
       }
     }
   }
@@ -704,17 +722,19 @@ gpuTest("softmax and log-softmax: long and short rows, -inf, NaN, large values",
     x[0] = -Infinity;
     if (rows > 2) x[cols * 2 + 1] = NaN;
     if (rows > 1) x[cols] = 1e30;
-    const [gx, cx] = both(x, "float32");
-    for (const log of [false, true]) {
-      await same(
-        `${log ? "log" : ""}softmax [${rows}, ${cols}]`,
-        g.softmax(gx, rows, cols, log),
-        cpu.softmax(cx, rows, cols, log),
-        {
-          atol: log ? 1e-5 : 1e-7,
-          rtol: 1e-5,
-        },
-      );
+    for (const be of tunings) {
+      const [gx, cx] = both(x, "float32", be);
+      for (const log of [false, true]) {
+        await same(
+          `${log ? "log" : ""}softmax [${rows}, ${cols}] ${be === tunings[0] ? "cpu" : "gpu"}-tuned`,
+          be.softmax(gx, rows, cols, log),
+          cpu.softmax(cx, rows, cols, log),
+          {
+            atol: log ? 1e-5 : 1e-7,
+            rtol: 1e-5,
+          },
+        );
+      }
     }
   }
 });
@@ -734,6 +754,8 @@ gpuTest("matmul: odd shapes, transposes, batches (with stride 0), thin products,
     [1, 130, 257, 66],
     [2, 128, 64, 64],
     [1, 72, 20, 200],
+    [2, 20, 30, 150],
+    [1, 32, 64, 256],
   ];
   for (const [batch, m, k, n] of shapes) {
     for (const transA of [false, true]) {
@@ -1309,6 +1331,6 @@ gpuTest("adamUpdate / sgdUpdate match the unfused tensor-op sequences", async ()
 gpuTest("no WebGPU validation errors were raised by any kernel", async () => {
   await g.sync();
   await folded.sync();
-  for (const be of byKernel) await be.sync();
+  for (const be of [...byKernel, ...tunings]) await be.sync();
   assert.deepEqual(gpuErrors, []);
 });

@@ -32,6 +32,8 @@ fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
 }
 
 //! kernel: im2col
+// One invocation per row segment (b, g, r, oh): the index arithmetic is done once per output row
+// and the out_w outputs are written in a loop (G.n counts row segments here).
 @group(0) @binding(0) var<uniform> G: Geom;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
@@ -39,34 +41,39 @@ fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
-  let e = flat_index(wg, groups, local);
-  if (e >= G.n) { return; }
-  let L = G.oh * G.ow;
-  let l = e % L;
-  let rem = e / L;
+  let t = flat_index(wg, groups, local);
+  if (t >= G.n) { return; }
+  let oh = t % G.oh;
+  let rem = t / G.oh;
   let r = rem % G.r;
   let bg = rem / G.r;
   let g = bg % G.groups;
   let b = bg / G.groups;
+  var o = t * G.ow;
   if (G.ones != 0u && r == G.r - 1u) {
-    Y[e] = 1.0;
+    for (var ow = 0u; ow < G.ow; ow = ow + 1u) { Y[o + ow] = 1.0; }
     return;
   }
   let kk = G.kh * G.kw;
   let cc = r / kk;
   let ki = (r % kk) / G.kw;
   let kj = r % G.kw;
-  let oh = l / G.ow;
-  let ow = l % G.ow;
   let ih = i32(oh * G.sh + ki * G.dh) - i32(G.ph);
-  let iw = i32(ow * G.sw + kj * G.dw) - i32(G.pw);
-  var v = 0.0;
-  if (ih >= 0 && ih < i32(G.height) && iw >= 0 && iw < i32(G.width)) {
-    let cg = G.channels / G.groups;
-    let c = g * cg + cc;
-    v = X[((b * G.channels + c) * G.height + u32(ih)) * G.width + u32(iw)];
+  if (ih < 0 || ih >= i32(G.height)) {
+    for (var ow = 0u; ow < G.ow; ow = ow + 1u) { Y[o + ow] = 0.0; }
+    return;
   }
-  Y[e] = v;
+  let cg = G.channels / G.groups;
+  let row = ((b * G.channels + g * cg + cc) * G.height + u32(ih)) * G.width;
+  var iw = i32(kj * G.dw) - i32(G.pw);
+  let w = i32(G.width);
+  let sw = i32(G.sw);
+  for (var ow = 0u; ow < G.ow; ow = ow + 1u) {
+    var v = 0.0;
+    if (iw >= 0 && iw < w) { v = X[row + u32(iw)]; }
+    Y[o + ow] = v;
+    iw = iw + sw;
+  }
 }
 
 //! kernel: col2im

@@ -56,6 +56,57 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   Y[i] = op({{LOAD_A}}, {{LOAD_B}});
 }
 
+//! kernel: unary4
+// `unary` on four elements per invocation (vec4 loads and stores), when n % 4 == 0.
+struct Params {
+  n: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> X: array<vec4<{{T}}>>;
+@group(0) @binding(2) var<storage, read_write> Y: array<vec4<{{T}}>>;
+
+fn op(x: {{T}}) -> {{T}} {
+  return {{EXPR}};
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i = flat_index(wg, groups, local);
+  if (i >= P.n) { return; }
+  let v = X[i];
+  Y[i] = vec4<{{T}}>(op(v.x), op(v.y), op(v.z), op(v.w));
+}
+
+//! kernel: binary4
+// `binary` on four elements per invocation, when n and every tiled operand's length are
+// multiples of 4 (lengths in vec4 units; a tile of 4·L elements read at i % L stays aligned).
+struct Params {
+  n: u32,
+  a_len: u32,
+  b_len: u32,
+  a_bits: u32,
+  b_bits: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+{{DECL_A}}
+{{DECL_B}}
+@group(0) @binding(3) var<storage, read_write> Y: array<vec4<{{TO}}>>;
+
+fn op(a: {{T}}, b: {{T}}) -> {{TO}} {
+  return {{EXPR}};
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i = flat_index(wg, groups, local);
+  if (i >= P.n) { return; }
+  let a = {{LOAD_A}};
+  let b = {{LOAD_B}};
+  Y[i] = vec4<{{TO}}>(op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w));
+}
+
 //! kernel: where
 // All dtypes are 32-bit words on the GPU, so one kernel moves raw bits.
 struct Params {

@@ -1,7 +1,8 @@
 // Batched matrix products C[b] = op(A[b]) @ op(B[b]), C is [batch, m, n] row-major.
 //
 // Both float32 kernels give each invocation an 8 x 8 block of C in registers (16 vec4
-// accumulators) and each workgroup of 8 x 8 invocations a 64 x 64 tile; operands are read as
+// accumulators) and each workgroup of 64 invocations a 64 x 64 tile (`direct`: 32 x 128 when the
+// product has at most 32 rows); operands are read as
 // vec4 where they are 16-byte aligned and the read lies inside them, with bounds-checked scalar
 // loads at the edges. {{TA}} / {{TB}}: true when the operand is stored transposed (A as [k, m],
 // B as [n, k]); {{C_DECL}} / {{STORE}}: vec4 stores when n % 4 == 0, scalar stores otherwise.
@@ -81,8 +82,8 @@ fn store_c(c_base: u32, row: u32, col: u32, lo: vec4<f32>, hi: vec4<f32>) {
 }
 
 //! kernel: direct
-
-@compute @workgroup_size(8, 8)
+// Workgroups of {{WGX}} x {{WGY}} invocations (8 x 8, or 16 x 4 for products of at most 32 rows).
+@compute @workgroup_size({{WGX}}, {{WGY}})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let batch = wg.z + P.batch_base;
   let M = P.m;
@@ -90,8 +91,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let N = P.n;
   let a_base = batch * P.a_batch;
   let b_base = batch * P.b_batch;
-  let row = wg.y * 64u + lid.y * 8u;
-  let col = wg.x * 64u + lid.x * 8u;
+  let row = wg.y * ({{WGY}}u * 8u) + lid.y * 8u;
+  let col = wg.x * ({{WGX}}u * 8u) + lid.x * 8u;
   var c00 = vec4<f32>(0.0);
   var c01 = vec4<f32>(0.0);
   var c10 = vec4<f32>(0.0);

@@ -2,8 +2,9 @@
 //
 // A pass reduces chunks of `chunk` elements of the reduced axis, giving [outer, n_chunks, inner]
 // partials; the host repeats passes until one chunk is left (sums of long rows are so summed in
-// blocks, as the CPU backend does). `rows` (inner == 1): one workgroup of 256 invocations per
-// (row, chunk), each accumulating a strided part, then a tree reduction in workgroup memory.
+// blocks, as the CPU backend does). `rows` (inner == 1): one workgroup of {{WG}} invocations per
+// (row, chunk), each accumulating a strided part, then a tree reduction in workgroup memory
+// ({{WG}} is 256 on GPUs; 32 on CPU-based adapters, where each barrier level is expensive).
 // `cols` (inner > 1, or short rows): one invocation per (outer, chunk, inner) output, looping over
 // its chunk (neighbouring invocations read neighbouring addresses).
 // Templates: {{T}} the element type, {{IDENT}} the identity, {{COMBINE}} an expression in `a`,
@@ -25,13 +26,13 @@ struct Params {
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<{{T}}>;
 @group(0) @binding(2) var<storage, read_write> Y: array<{{T}}>;
-var<workgroup> S: array<{{T}}, 256>;
+var<workgroup> S: array<{{T}}, {{WG}}>;
 
 fn combine(a: {{T}}, b: {{T}}) -> {{T}} {
   return {{COMBINE}};
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let g = wg_index(wg, groups);
@@ -42,12 +43,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let end = min(P.len, start + P.chunk);
   let base = o * P.len;
   var acc: {{T}} = {{IDENT}};
-  for (var j = start + local; j < end; j = j + 256u) {
+  for (var j = start + local; j < end; j = j + {{WG}}u) {
     acc = combine(acc, X[base + j]);
   }
   S[local] = acc;
   workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
+  for (var s = {{WG}}u >> 1u; s > 0u; s = s >> 1u) {
     if (local < s) {
       S[local] = combine(S[local], S[local + s]);
     }
@@ -109,8 +110,8 @@ struct Params {
 {{DECL_XI}}
 @group(0) @binding(3) var<storage, read_write> YV: array<{{T}}>;
 @group(0) @binding(4) var<storage, read_write> YI: array<i32>;
-var<workgroup> SV: array<{{T}}, 256>;
-var<workgroup> SI: array<i32, 256>;
+var<workgroup> SV: array<{{T}}, {{WG}}>;
+var<workgroup> SI: array<i32, {{WG}}>;
 
 fn beats(v: {{T}}, b: {{T}}) -> bool {
   return {{BEATS}};
@@ -127,7 +128,7 @@ fn better(v: {{T}}, i: i32, bv: {{T}}, bi: i32) -> bool {
   return i < bi;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let g = wg_index(wg, groups);
@@ -139,7 +140,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let base = o * P.len;
   var bv: {{T}} = {{IDENT}};
   var bi: i32 = 0x7fffffff;
-  for (var j = start + local; j < end; j = j + 256u) {
+  for (var j = start + local; j < end; j = j + {{WG}}u) {
     let v = X[base + j];
     let i = load_idx(base + j, j);
     if (better(v, i, bv, bi)) {
@@ -150,7 +151,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   SV[local] = bv;
   SI[local] = bi;
   workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
+  for (var s = {{WG}}u >> 1u; s > 0u; s = s >> 1u) {
     if (local < s) {
       if (better(SV[local + s], SI[local + s], SV[local], SI[local])) {
         SV[local] = SV[local + s];

@@ -1,7 +1,8 @@
 // Softmax and log-softmax over the rows of [rows, cols] float32, numerically stable:
 // m = max(row), e = exp(x - m), softmax = e * (1 / sum(e)), log-softmax = (x - m) - log(sum(e)),
 // as the CPU backend (a NaN anywhere in a row makes the whole row NaN).
-// `rows`: one workgroup of 256 invocations per row (tree reductions in workgroup memory);
+// `rows`: one workgroup of {{WG}} invocations per row (tree reductions in workgroup memory; 256
+// on GPUs, 32 on CPU-based adapters);
 // `small`: one invocation per row, for short rows.
 //! include: math
 
@@ -14,22 +15,22 @@ struct Params {
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
-var<workgroup> S: array<f32, 256>;
+var<workgroup> S: array<f32, {{WG}}>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let row = wg.y * groups.x + wg.x;
   if (row >= P.rows) { return; }
   let base = row * P.cols;
   var m = f_neg(f_inf());
-  for (var j = local; j < P.cols; j = j + 256u) {
+  for (var j = local; j < P.cols; j = j + {{WG}}u) {
     let v = X[base + j];
     if (v > m) { m = v; }
   }
   S[local] = m;
   workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
+  for (var s = {{WG}}u >> 1u; s > 0u; s = s >> 1u) {
     if (local < s && S[local + s] > S[local]) {
       S[local] = S[local + s];
     }
@@ -38,13 +39,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   m = S[0];
   workgroupBarrier();
   var sum = 0.0;
-  for (var j = local; j < P.cols; j = j + 256u) {
+  for (var j = local; j < P.cols; j = j + {{WG}}u) {
     let e = f_exp_nonpos(X[base + j] - m);
     sum = sum + e;
   }
   S[local] = sum;
   workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
+  for (var s = {{WG}}u >> 1u; s > 0u; s = s >> 1u) {
     if (local < s) {
       S[local] = S[local] + S[local + s];
     }
@@ -53,12 +54,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let total = S[0];
   if (P.log != 0u) {
     let ls = f_log(total);
-    for (var j = local; j < P.cols; j = j + 256u) {
+    for (var j = local; j < P.cols; j = j + {{WG}}u) {
       Y[base + j] = (X[base + j] - m) - ls;
     }
   } else {
     let inv = 1.0 / total;
-    for (var j = local; j < P.cols; j = j + 256u) {
+    for (var j = local; j < P.cols; j = j + {{WG}}u) {
       Y[base + j] = f_exp_nonpos(X[base + j] - m) * inv;
     }
   }

@@ -72,8 +72,8 @@ export const MAX_BATCH = 128;
 const WG = 256;
 /** int32 storages up to this many elements keep a host copy for synchronous index checks. */
 const HOST_INDEX_LIMIT = 1 << 18;
-/** Reduction chunk of the row kernel (16 elements per invocation) and of the column kernel. */
-const ROW_CHUNK = 4096;
+/** Reduction chunks: elements per invocation of the row kernel, elements of the column kernel. */
+const ROW_CHUNK_PER_INVOCATION = 16;
 const COL_CHUNK = 256;
 /** Scan chunk (elements one invocation prefix-sums serially). */
 const SCAN_CHUNK = 256;
@@ -213,6 +213,13 @@ export interface WebGPUBackendOptions {
    * as llvmpipe). `gpu.isAvailable()` picks by adapter; the default here is `"tiled"`.
    */
   matmulKernel?: "tiled" | "direct";
+  /**
+   * Kernel shapes tuned for real GPUs (`"gpu"`, the default) or for CPU-based adapters such as
+   * Mesa llvmpipe (`"cpu"`: the direct matmul kernel, 32-invocation reduction workgroups, since
+   * each barrier level costs a pass over the whole workgroup there). `gpu.isAvailable()` picks
+   * by adapter.
+   */
+  tuning?: "gpu" | "cpu";
 }
 
 /** Options of {@link WebGPUBackend.adamUpdate} (the scalars of `src/optim/adam.ts`). */
@@ -267,6 +274,8 @@ export class WebGPUBackend implements Backend {
   readonly #pipelines: PipelineCache;
   readonly #maxGroups: number;
   readonly #matmulKernel: "tiled" | "direct";
+  /** Invocations per workgroup of the row-reduction and softmax kernels. */
+  readonly #wg: number;
   readonly #slot: number;
   readonly #params: ArrayBuffer;
   readonly #u32: Uint32Array;
@@ -291,7 +300,9 @@ export class WebGPUBackend implements Backend {
       1,
       Math.min(options.maxWorkgroupsPerDimension ?? Infinity, limits.maxComputeWorkgroupsPerDimension),
     );
-    this.#matmulKernel = options.matmulKernel ?? "tiled";
+    const cpuTuned = options.tuning === "cpu";
+    this.#matmulKernel = options.matmulKernel ?? (cpuTuned ? "direct" : "tiled");
+    this.#wg = cpuTuned ? 32 : 256;
     const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#pool = new BufferPool(device, {
       usage: STORAGE_USAGE,
@@ -866,11 +877,16 @@ export class WebGPUBackend implements Backend {
   }
 
   #unaryInto(op: UnaryOp, dtype: ComputeDType, x: PoolEntry, y: PoolEntry, n: number): void {
+    const vec = n % 4 === 0;
+    const threads = vec ? n / 4 : n;
     const base = this.#paramWords();
-    this.#u32[base] = n;
+    this.#u32[base] = threads;
     const expr = UNARY_EXPR[dtype][op]!;
-    const k = this.#pipelines.get("elementwise.unary", { T: WGSL_TYPE[dtype], EXPR: expr });
-    this.#run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], n);
+    const k = this.#pipelines.get(vec ? "elementwise.unary4" : "elementwise.unary", {
+      T: WGSL_TYPE[dtype],
+      EXPR: expr,
+    });
+    this.#run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
   }
 
   binary(op: BinaryOp, a: Operand, b: Operand, numel: number, dtype: ComputeDType): WebGPUStorage {
@@ -913,10 +929,14 @@ export class WebGPUBackend implements Backend {
       if (e === -1) return this.binary("div", 1, pa, numel, dtype);
     }
     const out = this.#alloc(outDtype, numel);
+    // Four elements per invocation when every length is a multiple of 4.
+    const vec = numel % 4 === 0 && [pa, pb].every((x) => typeof x === "number" || x.numel % 4 === 0);
+    const w = vec ? 4 : 1;
     const base = this.#paramWords();
     const u = this.#u32;
-    u[base] = numel;
+    u[base] = numel / w;
     const T = WGSL_TYPE[dtype];
+    const VT = vec ? `vec4<${T}>` : T;
     const subs: Record<string, string> = {
       T,
       TO: isCmp ? "u32" : T,
@@ -929,17 +949,18 @@ export class WebGPUBackend implements Backend {
         if (dtype === "int32") this.#i32[base + 2 + word] = v;
         else this.#f32[base + 2 + word] = v;
         subs[`DECL_${name}`] = "";
-        subs[`LOAD_${name}`] = `bitcast<${T}>(P.${name.toLowerCase()}_bits)`;
+        subs[`LOAD_${name}`] = `${VT}(bitcast<${T}>(P.${name.toLowerCase()}_bits))`;
         return;
       }
-      u[base + word] = x.numel;
-      subs[`DECL_${name}`] = `@group(0) @binding(${binding}) var<storage, read> ${name}: array<${T}>;`;
+      u[base + word] = x.numel / w;
+      subs[`DECL_${name}`] = `@group(0) @binding(${binding}) var<storage, read> ${name}: array<${VT}>;`;
       subs[`LOAD_${name}`] = x.numel === numel ? `${name}[i]` : `${name}[i % P.${name.toLowerCase()}_len]`;
       bindings.push({ binding, entry: this.#entryOf(x) });
     };
     operand(pa, "A", 1, 1);
     operand(pb, "B", 2, 2);
-    this.#run1d(this.#pipelines.get("elementwise.binary", subs), base, bindings, numel);
+    const kernel = this.#pipelines.get(vec ? "elementwise.binary4" : "elementwise.binary", subs);
+    this.#run1d(kernel, base, bindings, numel / w);
     return out;
   }
 
@@ -992,8 +1013,8 @@ export class WebGPUBackend implements Backend {
     let curIsInput = true;
     let L = len;
     for (;;) {
-      const rows = inner === 1 && L >= 512;
-      const chunk = rows ? ROW_CHUNK : COL_CHUNK;
+      const rows = inner === 1 && L >= 2 * this.#wg;
+      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
       const outStorage = last ? this.#alloc(dtype, n) : null;
@@ -1009,6 +1030,7 @@ export class WebGPUBackend implements Backend {
         T,
         IDENT: ident,
         COMBINE: combine,
+        WG: String(this.#wg),
       });
       const bindings = [{ binding: 1, entry: cur }, { binding: 2, entry: out }];
       if (rows) {
@@ -1040,8 +1062,8 @@ export class WebGPUBackend implements Backend {
     let curI: PoolEntry | null = null;
     let L = len;
     for (;;) {
-      const rows = inner === 1 && L >= 512;
-      const chunk = rows ? ROW_CHUNK : COL_CHUNK;
+      const rows = inner === 1 && L >= 2 * this.#wg;
+      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
       const outV = this.#temp(outer * nChunks * inner);
@@ -1060,6 +1082,7 @@ export class WebGPUBackend implements Backend {
         BEATS: beats,
         DECL_XI: curI ? "@group(0) @binding(2) var<storage, read> XI: array<i32>;" : "",
         LOAD_IDX: curI ? "return XI[p];" : "return i32(j);",
+        WG: String(this.#wg),
       });
       const bindings: Binding[] = [
         { binding: 1, entry: curV },
@@ -1152,7 +1175,7 @@ export class WebGPUBackend implements Backend {
     const bindings = [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }];
     if (cols > 64 || rows <= 256) {
       const [gx, gy] = this.#grid(rows);
-      this.#dispatch(this.#pipelines.get("softmax.rows"), base, bindings, gx, gy);
+      this.#dispatch(this.#pipelines.get("softmax.rows", { WG: String(this.#wg) }), base, bindings, gx, gy);
     } else {
       this.#run1d(this.#pipelines.get("softmax.small"), base, bindings, rows);
     }
@@ -1228,7 +1251,10 @@ export class WebGPUBackend implements Backend {
       return out;
     }
     const cVec = n % 4 === 0;
+    // The direct kernel covers 32 x 128 per workgroup for products of at most 32 rows.
+    const short = this.#matmulKernel === "direct" && m <= 32;
     const kernel = this.#pipelines.get(`matmul.${this.#matmulKernel}`, {
+      ...(this.#matmulKernel === "direct" ? { WGX: short ? "16" : "8", WGY: short ? "4" : "8" } : {}),
       TA: String(transA),
       TB: String(transB),
       C_DECL: `@group(0) @binding(3) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`,
@@ -1245,7 +1271,7 @@ export class WebGPUBackend implements Backend {
           "if (col + 7u < P.n) { C[p + 7u] = hi.w; }",
         ].join("\n  "),
     });
-    const gx = ceilDiv(n, 64), gy = ceilDiv(m, 64);
+    const gx = ceilDiv(n, short ? 128 : 64), gy = ceilDiv(m, short ? 32 : 64);
     if (gx > this.#maxGroups || gy > this.#maxGroups) {
       throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
     }
@@ -1438,11 +1464,12 @@ export class WebGPUBackend implements Backend {
     const n = batch * groups * r * outH * outW;
     const out = this.#alloc("float32", n);
     if (n === 0) return out;
-    const base = this.#convParams(geom, r, n);
+    const rowsOut = n / outW; // one invocation per output row segment
+    const base = this.#convParams(geom, r, rowsOut);
     this.#run1d(this.#pipelines.get("conv.im2col"), base, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(out) },
-    ], n);
+    ], rowsOut);
     return out;
   }
 
