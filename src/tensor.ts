@@ -18,6 +18,7 @@ import * as ix from "./ops/indexing.ts";
 import * as mm from "./ops/matmul.ts";
 import * as inplace from "./ops/inplace.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
+import { contiguousStorage } from "./ops/dispatch.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
 
@@ -190,11 +191,13 @@ export class Tensor {
         })`,
       );
     }
+    this.#refuseSyncRead("item", "itemAsync");
     const v = this.data()[0];
     return this.dtype === "bool" ? v !== 0 : v;
   }
   /** The elements as nested arrays (PyTorch's `tolist()`). CPU only; see toArrayAsync. */
   toArray(): NestedArray {
+    this.#refuseSyncRead("toArray", "toArrayAsync");
     return nestValues(this.data(), this.shape, this.dtype === "bool");
   }
   /**
@@ -202,20 +205,32 @@ export class Tensor {
    * float16, Int32Array for int32, Uint8Array for uint8 and bool. CPU only; see dataAsync.
    */
   data(): Float32Array | Int32Array | Uint8Array {
-    if (this.device !== "cpu") {
-      throw new Error(
-        `data: cannot read a tensor on device "${this.device}" synchronously; use \`await t.dataAsync()\` ` +
-          `(or itemAsync/toArrayAsync)`,
-      );
-    }
+    this.#refuseSyncRead("data", "dataAsync");
     const c = this.contiguous();
     return decodeValues(backendFor(c.device).readSync(c._storage), c.dtype, c._offset, c.numel());
   }
-  /** Like `data()`, on every device. */
+  /**
+   * Like `data()`, on every device. Off the CPU this is the one way values come back (a read of
+   * the device's queue); a view of part of a storage is copied out on the device first, so only
+   * its own elements travel.
+   */
   async dataAsync(): Promise<Float32Array | Int32Array | Uint8Array> {
-    const c = this.contiguous();
-    const raw = await backendFor(c.device).read(c._storage);
-    return decodeValues(raw, c.dtype, c._offset, c.numel());
+    if (this.device === "cpu") {
+      const c = this.contiguous();
+      return decodeValues(await backendFor(c.device).read(c._storage), c.dtype, c._offset, c.numel());
+    }
+    const s = contiguousStorage(this);
+    const raw = await backendFor(this.device).read(s);
+    if (s !== this._storage) s.dispose();
+    return decodeValues(raw, this.dtype, 0, this.numel());
+  }
+  /** Throws the error naming the async form of a synchronous read, off the CPU. */
+  #refuseSyncRead(op: string, asyncForm: string): void {
+    if (this.device === "cpu") return;
+    throw new Error(
+      `${op}: cannot read a tensor on device "${this.device}" synchronously; use \`await t.${asyncForm}()\` ` +
+        `(GPU reads are asynchronous; dataAsync/itemAsync/toArrayAsync/toAsync("cpu") work on every device)`,
+    );
   }
   /** Like `item()`, on every device. */
   async itemAsync(): Promise<number | boolean> {
@@ -227,18 +242,36 @@ export class Tensor {
   async toArrayAsync(): Promise<NestedArray> {
     return nestValues(await this.dataAsync(), this.shape, this.dtype === "bool");
   }
-  /** PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. */
+  /**
+   * PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. A GPU tensor's values
+   * cannot be read synchronously, so it prints where it lives instead of blocking (its shape,
+   * dtype, device and autograd state); `await t.toStringAsync()` prints its values.
+   */
   toString(): string {
-    const suffix = {
+    if (this.device !== "cpu") {
+      const grad = this.gradFn
+        ? `, grad_fn=<${this.gradFn.name}>`
+        : this.requiresGrad
+        ? ", requires_grad=True"
+        : "";
+      return `tensor(<${this.numel()} elements of ${this.dtype} on device '${this.device}'; ` +
+        `use await t.toArrayAsync() to read>, size=(${this.shape.join(", ")})${grad})`;
+    }
+    return formatTensor(this.data(), this.shape, this.dtype, this.#formatOptions());
+  }
+  /**
+   * PyTorch's printed form on every device, values included (a GPU tensor is read back first),
+   * e.g. `tensor([1., 2.], device='gpu')`.
+   */
+  async toStringAsync(): Promise<string> {
+    return formatTensor(await this.dataAsync(), this.shape, this.dtype, this.#formatOptions());
+  }
+  #formatOptions(): { requiresGrad: boolean; gradFn: string | null; device: Device } {
+    return {
       requiresGrad: this.requiresGrad,
       gradFn: this.gradFn ? this.gradFn.name : null,
       device: this.device,
     };
-    if (this.device !== "cpu") {
-      return `tensor(<${this.numel()} elements of ${this.dtype} on device '${this.device}'; ` +
-        `use await t.toArrayAsync() to read>, size=(${this.shape.join(", ")}))`;
-    }
-    return formatTensor(this.data(), this.shape, this.dtype, suffix);
   }
   /** @internal Deno's console.log hook. */
   [Symbol.for("Deno.customInspect")](): string {

@@ -1,62 +1,76 @@
-/** The autograd engine: accumulation, retainGraph, gradient arguments, grad modes, higher order. */
+/**
+ * The autograd engine: accumulation, retainGraph, gradient arguments, grad modes, higher order.
+ * Every test runs on both devices (tests/devices.ts), with its tensors created on the device.
+ */
 import * as torch from "../mod.ts";
-import { assert, assertClose, assertThrowsMsg } from "./helpers.ts";
+import { assert, assertArrayAsync, assertCloseAsync, assertThrowsMsg } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
 
-Deno.test("grad accumulates across backward calls and zero_ resets it", () => {
-  const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+deviceTest("grad accumulates across backward calls and zero_ resets it", async (device) => {
+  const x = torch.tensor([1.0, 2.0], { requiresGrad: true, device });
   x.mul(3).sum().backward();
   x.mul(x).sum().backward();
-  assertClose(x.grad!, [3 + 2, 3 + 4]);
+  await assertCloseAsync(x.grad!, [3 + 2, 3 + 4]);
   x.grad!.zero_();
-  assertClose(x.grad!, [0, 0]);
+  await assertCloseAsync(x.grad!, [0, 0]);
 });
 
-Deno.test("grads of two inputs sharing one formula result are independent tensors", () => {
-  const a = torch.tensor([1.0], { requiresGrad: true });
-  const b = torch.tensor([2.0], { requiresGrad: true });
+deviceTest("grads of two inputs sharing one formula result are independent tensors", async (device) => {
+  const a = torch.tensor([1.0], { requiresGrad: true, device });
+  const b = torch.tensor([2.0], { requiresGrad: true, device });
   a.add(b).sum().backward();
   a.grad!.zero_();
-  assertClose(b.grad!, [1]);
+  await assertCloseAsync(b.grad!, [1]);
 });
 
-Deno.test("a second backward without retainGraph fails clearly; with it, works", () => {
-  const x = torch.tensor([1.5], { requiresGrad: true });
+deviceTest("a second backward without retainGraph fails clearly; with it, works", async (device) => {
+  const x = torch.tensor([1.5], { requiresGrad: true, device });
   const y = x.exp().sum();
   y.backward({ retainGraph: true });
   y.backward();
-  assertClose(x.grad!, [2 * Math.exp(1.5)], { rtol: 1e-5 });
+  await assertCloseAsync(x.grad!, [2 * Math.exp(1.5)], { rtol: 1e-5 });
   assertThrowsMsg(() => y.backward(), /backward through the graph a second time/);
 });
 
-Deno.test("non-scalar backward needs a gradient of the output's shape", () => {
-  const x = torch.tensor([1.0, 2.0, 3.0], { requiresGrad: true });
+deviceTest("non-scalar backward needs a gradient of the output's shape", async (device) => {
+  const x = torch.tensor([1.0, 2.0, 3.0], { requiresGrad: true, device });
   const y = x.mul(2);
   assertThrowsMsg(() => y.backward(), /grad can be implicitly created only for scalar outputs/);
-  assertThrowsMsg(() => y.backward(torch.ones(2)), /mismatch in shape/);
-  y.backward(torch.tensor([1.0, 0.5, 0.0]));
-  assertClose(x.grad!, [2, 1, 0]);
+  assertThrowsMsg(() => y.backward(torch.ones(2, { device })), /mismatch in shape/);
+  y.backward(torch.tensor([1.0, 0.5, 0.0], { device }));
+  await assertCloseAsync(x.grad!, [2, 1, 0]);
 });
 
-Deno.test("backward on a tensor that does not require grad fails", () => {
-  assertThrowsMsg(() => torch.tensor([1.0]).sum().backward(), /does not require grad/);
+deviceTest("backward on a tensor that does not require grad fails", (device) => {
+  assertThrowsMsg(() => torch.tensor([1.0], { device }).sum().backward(), /does not require grad/);
 });
 
-Deno.test("isLeaf, gradFn names, requiresGrad propagation", () => {
-  const x = torch.tensor([1.0], { requiresGrad: true });
+deviceTest("isLeaf, gradFn names, requiresGrad propagation", async (device) => {
+  const x = torch.tensor([1.0], { requiresGrad: true, device });
   const y = x.mul(2);
   assert.equal(x.isLeaf, true);
   assert.equal(y.isLeaf, false);
   assert.equal(y.gradFn!.name, "MulBackward0");
   assert.equal(x.add(1).gradFn!.name, "AddBackward0");
-  assert.equal(String(y), "tensor([2.], grad_fn=<MulBackward0>)");
-  assert.equal(String(x), "tensor([1.], requires_grad=True)");
-  assert.equal(torch.tensor([1.0]).mul(2).requiresGrad, false);
+  if (device === "cpu") {
+    assert.equal(String(y), "tensor([2.], grad_fn=<MulBackward0>)");
+    assert.equal(String(x), "tensor([1.], requires_grad=True)");
+  } else {
+    // Printing a GPU tensor does not read it back: it says where it lives.
+    assert.match(String(y), /^tensor\(<1 elements of float32 on device 'gpu'.*grad_fn=<MulBackward0>\)$/);
+    assert.match(String(x), /on device 'gpu'.*requires_grad=True\)$/);
+  }
+  assert.equal(
+    await y.toStringAsync(),
+    `tensor([2.]${device === "cpu" ? "" : `, device='${device}'`}, grad_fn=<MulBackward0>)`,
+  );
+  assert.equal(torch.tensor([1.0], { device }).mul(2).requiresGrad, false);
   assertThrowsMsg(() => y.requiresGrad_(false), /only change requiresGrad flags of leaf/);
-  assertThrowsMsg(() => torch.tensor([1, 2]).requiresGrad_(), /floating point/);
+  assertThrowsMsg(() => torch.tensor([1, 2], { device }).requiresGrad_(), /floating point/);
 });
 
-Deno.test("noGrad works for sync and async functions; enableGrad overrides it", async () => {
-  const x = torch.tensor([1.0], { requiresGrad: true });
+deviceTest("noGrad works for sync and async functions; enableGrad overrides it", async (device) => {
+  const x = torch.tensor([1.0], { requiresGrad: true, device });
   assert.equal(torch.noGrad(() => x.mul(2)).requiresGrad, false);
   const r = await torch.noGrad(async () => {
     await Promise.resolve();
@@ -73,104 +87,143 @@ Deno.test("noGrad works for sync and async functions; enableGrad overrides it", 
   assert.equal(torch.isGradEnabled(), true, "mode restored after a throw");
 });
 
-Deno.test("in-place ops refuse a leaf that requires grad, except under noGrad", () => {
-  const w = torch.tensor([1.0, 2.0], { requiresGrad: true });
+deviceTest("in-place ops refuse a leaf that requires grad, except under noGrad", async (device) => {
+  const w = torch.tensor([1.0, 2.0], { requiresGrad: true, device });
   assertThrowsMsg(() => w.add_(1), /leaf Variable that requires grad/);
-  assertClose(w, [1, 2], { msg: "refused op left w untouched" });
+  await assertCloseAsync(w, [1, 2], { msg: "refused op left w untouched" });
   torch.noGrad(() => w.sub_(0.5));
-  assertClose(w, [0.5, 1.5]);
+  await assertCloseAsync(w, [0.5, 1.5]);
 });
 
-Deno.test("in-place op on a non-leaf rebases its history correctly", () => {
-  const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+deviceTest("in-place op on a non-leaf rebases its history correctly", async (device) => {
+  const x = torch.tensor([1.0, 2.0], { requiresGrad: true, device });
   const y = x.mul(2);
   y.mul_(y);
   y.sum().backward();
-  assertClose(x.grad!, [8 * 1, 8 * 2]);
+  await assertCloseAsync(x.grad!, [8 * 1, 8 * 2]);
 });
 
-Deno.test("retainGrad keeps a non-leaf's gradient", () => {
-  const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+deviceTest("retainGrad keeps a non-leaf's gradient", async (device) => {
+  const x = torch.tensor([1.0, 2.0], { requiresGrad: true, device });
   const y = x.mul(3).retainGrad();
   y.pow(2).sum().backward();
-  assertClose(y.grad!, [6, 12]);
+  await assertCloseAsync(y.grad!, [6, 12]);
 });
 
-Deno.test("autograd.grad: higher-order gradients through createGraph", () => {
-  const x = torch.tensor([0.5, -1.0], { requiresGrad: true });
+deviceTest("autograd.grad: higher-order gradients through createGraph", async (device) => {
+  const x = torch.tensor([0.5, -1.0], { requiresGrad: true, device });
   const y = x.tanh().sum();
   const [g1] = torch.autograd.grad(y, x, { createGraph: true });
   const t = [Math.tanh(0.5), Math.tanh(-1)];
-  assertClose(g1!, t.map((v) => 1 - v * v), { rtol: 1e-5 });
+  await assertCloseAsync(g1!, t.map((v) => 1 - v * v), { rtol: 1e-5 });
   const [g2] = torch.autograd.grad(g1!.sum(), x);
-  assertClose(g2!, t.map((v) => -2 * v * (1 - v * v)), { rtol: 1e-4 });
-  const z = torch.tensor([2.0], { requiresGrad: true });
+  await assertCloseAsync(g2!, t.map((v) => -2 * v * (1 - v * v)), { rtol: 1e-4 });
+  const z = torch.tensor([2.0], { requiresGrad: true, device });
   const [d1] = torch.autograd.grad(z.pow(3), z, { createGraph: true });
   const [d2] = torch.autograd.grad(d1!, z, { createGraph: true });
   const [d3] = torch.autograd.grad(d2!, z);
-  assertClose(d1!, [12]);
-  assertClose(d2!, [12]);
-  assertClose(d3!, [6]);
+  await assertCloseAsync(d1!, [12]);
+  await assertCloseAsync(d2!, [12]);
+  await assertCloseAsync(d3!, [6]);
 });
 
-Deno.test("autograd.grad: unused inputs, gradOutputs, non-leaf inputs", () => {
-  const a = torch.tensor([1.0], { requiresGrad: true });
-  const b = torch.tensor([1.0], { requiresGrad: true });
+deviceTest("autograd.grad: unused inputs, gradOutputs, non-leaf inputs", async (device) => {
+  const a = torch.tensor([1.0], { requiresGrad: true, device });
+  const b = torch.tensor([1.0], { requiresGrad: true, device });
   assertThrowsMsg(() => torch.autograd.grad(a.mul(2).sum(), [a, b]), /not have been used/);
   const [ga, gb] = torch.autograd.grad(a.mul(2).sum(), [a, b], { allowUnused: true });
-  assertClose(ga!, [2]);
+  await assertCloseAsync(ga!, [2]);
   assert.equal(gb, null);
   const h = a.mul(4);
-  const [gh] = torch.autograd.grad(h.mul(h), h, { gradOutputs: torch.tensor([1.0]) });
-  assertClose(gh!, [8]);
+  const [gh] = torch.autograd.grad(h.mul(h), h, { gradOutputs: torch.tensor([1.0], { device }) });
+  await assertCloseAsync(gh!, [8]);
 });
 
-Deno.test("broadcasting: gradients are summed back to each input's shape", () => {
-  const a = torch.ones([3, 1], { requiresGrad: true });
-  const b = torch.ones([4], { requiresGrad: true });
+deviceTest("broadcasting: gradients are summed back to each input's shape", async (device) => {
+  const a = torch.ones([3, 1], { requiresGrad: true, device });
+  const b = torch.ones([4], { requiresGrad: true, device });
   a.mul(b).sum().backward();
-  assertClose(a.grad!, [[4], [4], [4]]);
-  assertClose(b.grad!, [3, 3, 3, 3]);
+  await assertCloseAsync(a.grad!, [[4], [4], [4]]);
+  await assertCloseAsync(b.grad!, [3, 3, 3, 3]);
 });
 
-Deno.test("a 100,000-node chain backpropagates without overflowing the stack", () => {
-  const x = torch.tensor([1.0], { requiresGrad: true });
+deviceTest("a 100,000-node chain backpropagates without overflowing the stack", async (device) => {
+  const x = torch.tensor([1.0], { requiresGrad: true, device });
   let y = x;
   for (let i = 0; i < 100_000; i++) y = y.add(1);
   y.sum().backward();
-  assertClose(x.grad!, [1]);
+  await assertCloseAsync(x.grad!, [1]);
 });
 
-Deno.test("values saved for backward and overwritten in place are detected (version counters)", () => {
-  const x = torch.tensor([0.5, 1.0], { requiresGrad: true });
-  const a = x.exp();
-  a.mul_(2);
-  assertThrowsMsg(() => a.sum().backward(), /modified by an inplace operation/);
-  const b = x.mul(3);
-  const c = b.mul(b);
-  b.add_(1);
-  assertThrowsMsg(() => c.sum().backward(), /modified by an inplace operation/);
-});
+deviceTest(
+  "values saved for backward and overwritten in place are detected (version counters)",
+  (device) => {
+    const x = torch.tensor([0.5, 1.0], { requiresGrad: true, device });
+    const a = x.exp();
+    a.mul_(2);
+    assertThrowsMsg(() => a.sum().backward(), /modified by an inplace operation/);
+    const b = x.mul(3);
+    const c = b.mul(b);
+    b.add_(1);
+    assertThrowsMsg(() => c.sum().backward(), /modified by an inplace operation/);
+  },
+);
 
-Deno.test("graph edges are fixed when recorded: a later in-place op does not reroute earlier results", () => {
-  const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
-  const y = x.mul(2);
-  const z = y.add(1); // add saves no values, so writing y afterwards is allowed
-  y.mul_(5);
-  z.sum().backward();
-  assertClose(x.grad!, [2, 2]);
-});
+deviceTest(
+  "graph edges are fixed when recorded: a later in-place op does not reroute earlier results",
+  async (device) => {
+    const x = torch.tensor([1.0, 2.0], { requiresGrad: true, device });
+    const y = x.mul(2);
+    const z = y.add(1); // add saves no values, so writing y afterwards is allowed
+    y.mul_(5);
+    z.sum().backward();
+    await assertCloseAsync(x.grad!, [2, 2]);
+  },
+);
 
-Deno.test("in-place op on a view of a non-leaf: the base's gradient goes through the write (CopySlices)", () => {
-  const x = torch.tensor([1, 1, 1], { requiresGrad: true });
-  const y = x.mul(2);
-  y.index(0).mul_(3);
-  assert.deepEqual(y.toArray(), [6, 2, 2]);
-  y.sum().backward();
-  assertClose(x.grad!, [6, 2, 2]);
-  const w = torch.tensor([4.0], { requiresGrad: true });
-  const buf = torch.zeros(3);
-  buf.index("1:2").add_(w);
-  buf.mul(torch.tensor([1, 10, 100])).sum().backward();
-  assertClose(w.grad!, [10]);
-});
+deviceTest(
+  "in-place op on a view of a non-leaf: the base's gradient goes through the write (CopySlices)",
+  async (device) => {
+    const x = torch.tensor([1, 1, 1], { requiresGrad: true, device });
+    const y = x.mul(2);
+    y.index(0).mul_(3);
+    await assertArrayAsync(y, [6, 2, 2]);
+    y.sum().backward();
+    await assertCloseAsync(x.grad!, [6, 2, 2]);
+    const w = torch.tensor([4.0], { requiresGrad: true, device });
+    const buf = torch.zeros(3, { device });
+    buf.index("1:2").add_(w);
+    buf.mul(torch.tensor([1, 10, 100], { device })).sum().backward();
+    await assertCloseAsync(w.grad!, [10]);
+  },
+);
+
+deviceTest(
+  "moving between devices: gradients flow back through .to/.toAsync, or a clear error before any work",
+  async (device) => {
+    const x = torch.tensor([1.0, 2.0], { requiresGrad: true }); // a CPU leaf
+    const w = torch.tensor([3.0], { requiresGrad: true, device });
+    const loss = x.to(device).mul(w).sum();
+    if (device === "cpu") {
+      loss.backward();
+      await assertCloseAsync(x.grad!, [3, 3]);
+      x.grad = null;
+      w.grad = null;
+    } else {
+      // The CPU leaf's gradient would need a synchronous read of the GPU: refused up front.
+      assertThrowsMsg(() => loss.backward(), /moved from "cpu" to "gpu"[^]*detach\(\)\.requiresGrad_\(\)/);
+      assert.equal(x.grad, null);
+      assert.equal(w.grad, null, "nothing was accumulated before the error");
+    }
+    // The remedy the error names: a leaf on the device.
+    const xd = x.to(device).detach().requiresGrad_();
+    xd.mul(w).sum().backward();
+    await assertCloseAsync(xd.grad!, [3, 3]);
+    assert.equal(xd.grad!.device, device);
+    // Coming back to the CPU (an awaited read) keeps the graph: the gradient goes back up to the device.
+    const back = await xd.mul(2).toAsync("cpu");
+    assert.equal(back.device, "cpu");
+    back.sum().backward();
+    await assertCloseAsync(xd.grad!, [5, 5]);
+  },
+);

@@ -7,12 +7,20 @@
  * Inputs are kept away from kinks (relu/abs at 0, clamp bounds, ties of max) by more than the
  * finite-difference step, so the numeric gradient is the true one.
  *
+ * Every test runs on both devices (tests/devices.ts). On the GPU the analytic gradients are
+ * computed there (forward and backward on GPU tensors) and compared with central differences
+ * of the same function on CPU copies of the inputs (helpers.gradcheckAsync), so constants a
+ * checked function uses are moved to its inputs' device (`on`, `idx`). The tolerances are the
+ * same on both devices: the finite-difference error (eps 1e-2) dwarfs the few ulp by which GPU
+ * kernels differ. The checks of a test run concurrently, so their GPU read-backs overlap.
+ *
  * Checks labelled "BUG Bn" fail because of the library bug Bn described in
  * tests/ops_golden_test.ts (BUGS); they stay until the library is fixed.
  */
 import * as torch from "../mod.ts";
-import type { Tensor } from "../mod.ts";
-import { assert, assertClose, gradcheck } from "./helpers.ts";
+import type { Device, Tensor } from "../mod.ts";
+import { assert, assertCloseAsync, gradcheckAsync } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
 
 /** A small deterministic PRNG (mulberry32), independent of the library's generator. */
 function prng(seed: number): () => number {
@@ -26,6 +34,8 @@ function prng(seed: number): () => number {
   };
 }
 let seed = 1;
+/** The device of the running test: where U, away, distinct and lit create their tensors. */
+let dev: Device = "cpu";
 
 function numel(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -35,14 +45,14 @@ function numel(shape: number[]): number {
 function U(shape: number[], lo = -1, hi = 1): Tensor {
   const r = prng(seed++);
   const vals = Array.from({ length: numel(shape) }, () => lo + (hi - lo) * r());
-  return torch.tensor(vals, { dtype: "float32" }).reshape(shape).requiresGrad_(true);
+  return torch.tensor(vals, { dtype: "float32", device: dev }).reshape(shape).requiresGrad_(true);
 }
 
 /** Values bounded away from 0: magnitude in [0.3, 1.5], random sign. */
 function away(shape: number[]): Tensor {
   const r = prng(seed++);
   const vals = Array.from({ length: numel(shape) }, () => (0.3 + 1.2 * r()) * (r() < 0.5 ? -1 : 1));
-  return torch.tensor(vals, { dtype: "float32" }).reshape(shape).requiresGrad_(true);
+  return torch.tensor(vals, { dtype: "float32", device: dev }).reshape(shape).requiresGrad_(true);
 }
 
 /** Distinct values at least 0.1 apart (no ties within a finite-difference step). */
@@ -54,12 +64,24 @@ function distinct(shape: number[]): Tensor {
     const j = Math.floor(r() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  return torch.tensor(order.map((k) => (k - n / 2) * 0.1), { dtype: "float32" }).reshape(shape).requiresGrad_(
-    true,
-  );
+  return torch.tensor(order.map((k) => (k - n / 2) * 0.1), { dtype: "float32", device: dev }).reshape(shape)
+    .requiresGrad_(true);
 }
 
-const idx = (v: number[] | number[][] | number[][][]) => torch.tensor(v, { dtype: "int32" });
+/** A leaf requiring grad with the given values, on the test's device. */
+function lit(v: number[] | number[][]): Tensor {
+  return torch.tensor(v, { dtype: "float32", device: dev }).requiresGrad_(true);
+}
+
+/**
+ * A constant used inside a checked function, on the device of that call's input `ref`: the
+ * analytic pass runs on the test's device, the numeric one on CPU copies (helpers.gradcheckAsync).
+ */
+function on(ref: Tensor, v: Tensor): Tensor {
+  return v.device === ref.device ? v : v.to(ref.device);
+}
+const idx = (ref: Tensor, v: number[] | number[][] | number[][][]) =>
+  torch.tensor(v, { dtype: "int32", device: ref.device });
 
 type Fn = (...xs: Tensor[]) => Tensor;
 type GcOpts = { eps?: number; atol?: number; rtol?: number };
@@ -69,18 +91,35 @@ type GcOpts = { eps?: number; atol?: number; rtol?: number };
  * (so one library bug does not hide the checks after it).
  */
 let failures: string[] = [];
+/** The checks of the running test, awaited together (their GPU read-backs overlap). */
+let pending: Promise<void>[] = [];
 /** gradcheck with a label. */
 function gc(msg: string, fn: Fn, inputs: Tensor[], opts: GcOpts = {}): void {
+  let check: Promise<void>;
   try {
-    gradcheck(fn, inputs, { ...opts, msg });
+    check = gradcheckAsync(fn, inputs, { ...opts, msg });
   } catch (e) {
-    failures.push(`${msg}: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
+    check = Promise.reject(e);
   }
+  pending.push(check.catch((e) => {
+    failures.push(`${msg}: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
+  }));
 }
+/**
+ * A test on every device whose checks all run; it then fails listing every failing check. Each
+ * suite draws its random inputs from its own seeds, so both devices check the same values.
+ */
+let suiteSeed = 1;
 function suite(name: string, body: () => void): void {
-  Deno.test(name, () => {
+  const firstSeed = suiteSeed;
+  suiteSeed += 1000;
+  deviceTest(name, async (device) => {
     failures = [];
+    pending = [];
+    seed = firstSeed;
+    dev = device;
     body();
+    await Promise.all(pending);
     if (failures.length) assert.fail(`${failures.length} checks failed:\n${failures.join("\n")}`);
   });
 }
@@ -101,9 +140,9 @@ suite("gradcheck: unary elementwise", () => {
   gc("sigmoid", (x) => x.sigmoid(), [U([2, 3], -3, 3)]);
   gc("relu", (x) => x.relu(), [away([2, 3])]);
   gc("sign (zero gradient)", (x) => x.sign(), [away([2, 3])]);
-  gc("floor (zero gradient)", (x) => x.floor(), [torch.tensor([0.3, 1.4, -0.6, -2.2]).requiresGrad_(true)]);
-  gc("ceil (zero gradient)", (x) => x.ceil(), [torch.tensor([0.3, 1.4, -0.6, -2.2]).requiresGrad_(true)]);
-  gc("round (zero gradient)", (x) => x.round(), [torch.tensor([0.3, 1.2, -0.7, -2.2]).requiresGrad_(true)]);
+  gc("floor (zero gradient)", (x) => x.floor(), [lit([0.3, 1.4, -0.6, -2.2])]);
+  gc("ceil (zero gradient)", (x) => x.ceil(), [lit([0.3, 1.4, -0.6, -2.2])]);
+  gc("round (zero gradient)", (x) => x.round(), [lit([0.3, 1.2, -0.7, -2.2])]);
   gc("square", (x) => x.square(), [U([3])]);
   gc("reciprocal", (x) => x.reciprocal(), [away([3])]);
   gc("0-d exp", (x) => x.exp(), [U([])]);
@@ -131,8 +170,8 @@ suite("gradcheck: binary elementwise with broadcasting and numbers", () => {
     gc(`minimum ${name}`, (a, b) => a.minimum(b), [U(sa, 0, 1), U(sb, 1.1, 2)]);
   }
   // maximum/minimum with interleaved winners (no ties)
-  const a = torch.tensor([0.1, 0.9, -0.5, 0.3]).requiresGrad_(true);
-  const b = torch.tensor([0.5, 0.2, -0.1, -0.4]).requiresGrad_(true);
+  const a = lit([0.1, 0.9, -0.5, 0.3]);
+  const b = lit([0.5, 0.2, -0.1, -0.4]);
   gc("maximum interleaved", (x, y) => x.maximum(y), [a, b]);
   gc("minimum interleaved", (x, y) => x.minimum(y), [a, b]);
   gc("add alpha", (x, y) => x.add(y, { alpha: -2.5 }), [U([2, 3]), U([3])]);
@@ -151,16 +190,16 @@ suite("gradcheck: binary elementwise with broadcasting and numbers", () => {
 });
 
 suite("gradcheck: clamp, where, maskedFill", () => {
-  const x = torch.tensor([-1.2, -0.3, 0.2, 0.7, 1.4, 0.05]).requiresGrad_(true);
+  const x = lit([-1.2, -0.3, 0.2, 0.7, 1.4, 0.05]);
   gc("clamp both", (t) => t.clamp(-0.5, 0.5), [x]);
   gc("clamp min", (t) => t.clamp(0.1), [x]);
   gc("clamp max", (t) => t.clamp(null, 0.5), [x]);
   const cond = torch.tensor([[true, false, true], [false, false, true]]);
-  gc("where same shape", (a, b) => torch.where(cond, a, b), [U([2, 3]), U([2, 3])]);
-  gc("where broadcast", (a, b) => torch.where(cond, a, b), [U([2, 1]), U([3])]);
-  gc("where number other", (a) => torch.where(cond, a, 0.5), [U([2, 3])]);
-  gc("where method", (a, b) => a.where(cond, b), [U([2, 3]), U([])]);
-  gc("maskedFill", (a) => a.maskedFill(torch.tensor([true, false, true]), -2), [U([2, 3])]);
+  gc("where same shape", (a, b) => torch.where(on(a, cond), a, b), [U([2, 3]), U([2, 3])]);
+  gc("where broadcast", (a, b) => torch.where(on(a, cond), a, b), [U([2, 1]), U([3])]);
+  gc("where number other", (a) => torch.where(on(a, cond), a, 0.5), [U([2, 3])]);
+  gc("where method", (a, b) => a.where(on(a, cond), b), [U([2, 3]), U([])]);
+  gc("maskedFill", (a) => a.maskedFill(on(a, torch.tensor([true, false, true])), -2), [U([2, 3])]);
 });
 
 suite("gradcheck: reductions", () => {
@@ -190,7 +229,7 @@ suite("gradcheck: reductions", () => {
   gc("min() of all", (x) => x.min(), [distinct([3, 4])]);
   gc("prod of all", (x) => x.prod(), [away([2, 3])]);
   gc("BUG B4: prod with a zero element", (x) => x.prod(1), [
-    torch.tensor([[1.5, 0, 2], [0.5, -1, 1.2]]).requiresGrad_(true),
+    lit([[1.5, 0, 2], [0.5, -1, 1.2]]),
   ]);
   gc("BUG B5: max(0) of 0-d", (x) => x.max(0).values, [U([])]);
   gc("BUG B6: cumsum of 0-d", (x) => x.cumsum(0), [U([])]);
@@ -199,7 +238,7 @@ suite("gradcheck: reductions", () => {
     gc(`std correction ${correction}`, (x) => x.std({ dim: 0, correction }), [U([3, 5])]);
   }
   // magnitudes at least 0.15 apart: the extreme of |x| does not switch within a step
-  const nx = () => torch.tensor([[0.4, -0.9, 1.3], [-0.6, 0.75, -1.1]]).requiresGrad_(true);
+  const nx = () => lit([[0.4, -0.9, 1.3], [-0.6, 0.75, -1.1]]);
   for (const p of [1, 3, Infinity, -Infinity, 0.5]) {
     gc(`norm p=${p}`, (x) => x.norm(p), [nx()]);
     gc(`norm p=${p} dim 1`, (x) => x.norm(p, 1), [nx()]);
@@ -250,19 +289,19 @@ suite("gradcheck: views", () => {
 });
 
 suite("gradcheck: gather, indexSelect, scatterAdd, cat, stack", () => {
-  gc("gather dim 1", (x) => x.gather(1, idx([[0, 0, 3], [2, 1, 1], [3, 3, 0]])), [U([3, 4])]);
-  gc("gather dim 0", (x) => x.gather(0, idx([[0, 2, 2, 1]])), [U([3, 4])]);
-  gc("gather smaller index", (x) => x.gather(1, idx([[1], [0]])), [U([3, 4])]);
-  gc("gather 3-d", (x) => x.gather(2, idx([[[1, 0], [2, 2]], [[0, 0], [1, 2]]])), [U([2, 2, 3])]);
-  gc("indexSelect dim 0 with duplicates", (x) => x.indexSelect(0, idx([2, 0, 2])), [U([3, 4])]);
-  gc("indexSelect dim 1", (x) => x.indexSelect(1, idx([3, 1])), [U([3, 4])]);
-  gc("indexSelect of transposed", (x) => x.T.indexSelect(0, idx([1, 1, 0])), [U([3, 4])]);
+  gc("gather dim 1", (x) => x.gather(1, idx(x, [[0, 0, 3], [2, 1, 1], [3, 3, 0]])), [U([3, 4])]);
+  gc("gather dim 0", (x) => x.gather(0, idx(x, [[0, 2, 2, 1]])), [U([3, 4])]);
+  gc("gather smaller index", (x) => x.gather(1, idx(x, [[1], [0]])), [U([3, 4])]);
+  gc("gather 3-d", (x) => x.gather(2, idx(x, [[[1, 0], [2, 2]], [[0, 0], [1, 2]]])), [U([2, 2, 3])]);
+  gc("indexSelect dim 0 with duplicates", (x) => x.indexSelect(0, idx(x, [2, 0, 2])), [U([3, 4])]);
+  gc("indexSelect dim 1", (x) => x.indexSelect(1, idx(x, [3, 1])), [U([3, 4])]);
+  gc("indexSelect of transposed", (x) => x.T.indexSelect(0, idx(x, [1, 1, 0])), [U([3, 4])]);
   gc(
     "scatterAdd self and src",
-    (s, src) => s.scatterAdd(0, idx([[0, 1, 2, 0, 1], [2, 2, 0, 0, 1]]), src),
+    (s, src) => s.scatterAdd(0, idx(s, [[0, 1, 2, 0, 1], [2, 2, 0, 0, 1]]), src),
     [U([3, 5]), U([2, 5])],
   );
-  gc("scatterAdd dim 1 duplicates", (s, src) => s.scatterAdd(1, idx([[0, 0, 4], [1, 1, 1]]), src), [
+  gc("scatterAdd dim 1 duplicates", (s, src) => s.scatterAdd(1, idx(s, [[0, 0, 4], [1, 1, 1]]), src), [
     U([2, 5]),
     U([2, 3]),
   ]);
@@ -304,11 +343,11 @@ suite("gradcheck: matmul in every rank combination, mm, bmm, dot, outer", () => 
 
 suite("gradcheck: binaryCrossEntropy and a composite", () => {
   const target = torch.tensor([[1, 0, 1], [0, 0, 1]], { dtype: "float32" });
-  gc("binaryCrossEntropy mean", (p) => torch.F.binaryCrossEntropy(p, target), [U([2, 3], 0.1, 0.9)]);
-  gc("binaryCrossEntropy sum", (p) => torch.F.binaryCrossEntropy(p, target, { reduction: "sum" }), [
+  gc("binaryCrossEntropy mean", (p) => torch.F.binaryCrossEntropy(p, on(p, target)), [U([2, 3], 0.1, 0.9)]);
+  gc("binaryCrossEntropy sum", (p) => torch.F.binaryCrossEntropy(p, on(p, target), { reduction: "sum" }), [
     U([2, 3], 0.1, 0.9),
   ]);
-  gc("binaryCrossEntropy none", (p) => torch.F.binaryCrossEntropy(p, target, { reduction: "none" }), [
+  gc("binaryCrossEntropy none", (p) => torch.F.binaryCrossEntropy(p, on(p, target), { reduction: "none" }), [
     U([2, 3], 0.1, 0.9),
   ]);
   // a small MLP layer: softmax(x @ W + b)
@@ -327,41 +366,53 @@ function secondOrder(f: (x: Tensor) => Tensor, x: Tensor): { first: Tensor; seco
   return { first: g!, second: h! };
 }
 
-function vals(t: Tensor): number[] {
-  return Array.from(t.data());
+async function vals(t: Tensor): Promise<number[]> {
+  return Array.from(await t.dataAsync());
 }
 
-Deno.test("second order: tanh, mul, pow, sigmoid against closed forms", () => {
-  const x = torch.tensor([-1.5, -0.3, 0.2, 0.9, 2.0], { requiresGrad: true });
-  const xs = vals(x);
+deviceTest("second order: tanh, mul, pow, sigmoid against closed forms", async (device) => {
+  const x = torch.tensor([-1.5, -0.3, 0.2, 0.9, 2.0], { requiresGrad: true, device });
+  const xs = await vals(x);
   {
     const { first, second } = secondOrder((t) => t.tanh(), x);
     const th = xs.map(Math.tanh);
-    assertClose(first, th.map((t) => 1 - t * t), { rtol: 1e-5, atol: 1e-6, msg: "tanh'" });
-    assertClose(second, th.map((t) => -2 * t * (1 - t * t)), { rtol: 1e-4, atol: 1e-6, msg: "tanh''" });
+    await assertCloseAsync(first, th.map((t) => 1 - t * t), { rtol: 1e-5, atol: 1e-6, msg: "tanh'" });
+    await assertCloseAsync(second, th.map((t) => -2 * t * (1 - t * t)), {
+      rtol: 1e-4,
+      atol: 1e-6,
+      msg: "tanh''",
+    });
   }
   {
     const { first, second } = secondOrder((t) => t.mul(t).mul(t), x);
-    assertClose(first, xs.map((v) => 3 * v * v), { rtol: 1e-5, atol: 1e-6, msg: "(x*x*x)'" });
-    assertClose(second, xs.map((v) => 6 * v), { rtol: 1e-5, atol: 1e-6, msg: "(x*x*x)''" });
+    await assertCloseAsync(first, xs.map((v) => 3 * v * v), { rtol: 1e-5, atol: 1e-6, msg: "(x*x*x)'" });
+    await assertCloseAsync(second, xs.map((v) => 6 * v), { rtol: 1e-5, atol: 1e-6, msg: "(x*x*x)''" });
   }
   {
     const { first, second } = secondOrder((t) => t.pow(3), x);
-    assertClose(first, xs.map((v) => 3 * v * v), { rtol: 1e-5, atol: 1e-6, msg: "pow(3)'" });
-    assertClose(second, xs.map((v) => 6 * v), { rtol: 1e-5, atol: 1e-5, msg: "pow(3)''" });
+    await assertCloseAsync(first, xs.map((v) => 3 * v * v), { rtol: 1e-5, atol: 1e-6, msg: "pow(3)'" });
+    await assertCloseAsync(second, xs.map((v) => 6 * v), { rtol: 1e-5, atol: 1e-5, msg: "pow(3)''" });
   }
   {
-    const p = torch.tensor([0.5, 1.2, 2.0], { requiresGrad: true });
-    const ps = vals(p);
+    const p = torch.tensor([0.5, 1.2, 2.0], { requiresGrad: true, device });
+    const ps = await vals(p);
     const { first, second } = secondOrder((t) => t.pow(2.5), p);
-    assertClose(first, ps.map((v) => 2.5 * v ** 1.5), { rtol: 1e-5, atol: 1e-6, msg: "pow(2.5)'" });
-    assertClose(second, ps.map((v) => 2.5 * 1.5 * v ** 0.5), { rtol: 1e-4, atol: 1e-6, msg: "pow(2.5)''" });
+    await assertCloseAsync(first, ps.map((v) => 2.5 * v ** 1.5), {
+      rtol: 1e-5,
+      atol: 1e-6,
+      msg: "pow(2.5)'",
+    });
+    await assertCloseAsync(second, ps.map((v) => 2.5 * 1.5 * v ** 0.5), {
+      rtol: 1e-4,
+      atol: 1e-6,
+      msg: "pow(2.5)''",
+    });
   }
   {
     const { first, second } = secondOrder((t) => t.sigmoid(), x);
     const s = xs.map((v) => 1 / (1 + Math.exp(-v)));
-    assertClose(first, s.map((v) => v * (1 - v)), { rtol: 1e-5, atol: 1e-6, msg: "sigmoid'" });
-    assertClose(second, s.map((v) => v * (1 - v) * (1 - 2 * v)), {
+    await assertCloseAsync(first, s.map((v) => v * (1 - v)), { rtol: 1e-5, atol: 1e-6, msg: "sigmoid'" });
+    await assertCloseAsync(second, s.map((v) => v * (1 - v) * (1 - 2 * v)), {
       rtol: 1e-4,
       atol: 1e-6,
       msg: "sigmoid''",
@@ -369,35 +420,39 @@ Deno.test("second order: tanh, mul, pow, sigmoid against closed forms", () => {
   }
   {
     // mixed partials of a*b: d/da of sum(d(a*b)/db) = 1
-    const a = torch.tensor([0.5, -1.0, 2.0], { requiresGrad: true });
-    const b = torch.tensor([1.5, 0.25, -0.75], { requiresGrad: true });
+    const a = torch.tensor([0.5, -1.0, 2.0], { requiresGrad: true, device });
+    const b = torch.tensor([1.5, 0.25, -0.75], { requiresGrad: true, device });
     const [gb] = torch.autograd.grad(a.mul(b).mul(b).sum(), b, { createGraph: true });
-    assertClose(gb!, [2 * 0.5 * 1.5, 2 * -1.0 * 0.25, 2 * 2.0 * -0.75], { msg: "d(ab^2)/db" });
+    await assertCloseAsync(gb!, [2 * 0.5 * 1.5, 2 * -1.0 * 0.25, 2 * 2.0 * -0.75], { msg: "d(ab^2)/db" });
     const [ga, gb2] = torch.autograd.grad(gb!.sum(), [a, b]);
-    assertClose(ga!, [2 * 1.5, 2 * 0.25, 2 * -0.75], { msg: "d2/da db" });
-    assertClose(gb2!, [2 * 0.5, 2 * -1.0, 2 * 2.0], { msg: "d2/db2" });
+    await assertCloseAsync(ga!, [2 * 1.5, 2 * 0.25, 2 * -0.75], { msg: "d2/da db" });
+    await assertCloseAsync(gb2!, [2 * 0.5, 2 * -1.0, 2 * 2.0], { msg: "d2/db2" });
   }
 });
 
-Deno.test("second order: softmax Hessian-vector product against the closed form", () => {
+deviceTest("second order: softmax Hessian-vector product against the closed form", async (device) => {
   const xs = [0.3, -1.2, 0.8, 0.1];
   const w = [0.5, -1.0, 2.0, 0.25];
   const u = [1.0, 0.5, -0.5, 2.0];
-  const x = torch.tensor(xs, { requiresGrad: true });
+  const x = torch.tensor(xs, { requiresGrad: true, device });
   const s = x.softmax(0);
-  const [g] = torch.autograd.grad(s.mul(torch.tensor(w)).sum(), x, { createGraph: true });
-  const [h] = torch.autograd.grad(g!.mul(torch.tensor(u)).sum(), x);
+  const [g] = torch.autograd.grad(s.mul(torch.tensor(w, { device })).sum(), x, { createGraph: true });
+  const [h] = torch.autograd.grad(g!.mul(torch.tensor(u, { device })).sum(), x);
   // closed form, in float64
   const e = xs.map(Math.exp);
   const z = e.reduce((p, q) => p + q, 0);
   const sv = e.map((v) => v / z);
   const sw = sv.reduce((acc, v, j) => acc + v * w[j], 0);
   const a = w.map((wj) => wj - sw);
-  assertClose(g!, sv.map((v, j) => v * a[j]), { rtol: 1e-5, atol: 1e-6, msg: "softmax first order" });
+  await assertCloseAsync(g!, sv.map((v, j) => v * a[j]), {
+    rtol: 1e-5,
+    atol: 1e-6,
+    msg: "softmax first order",
+  });
   const sau = sv.reduce((acc, v, j) => acc + v * a[j] * u[j], 0);
   const su = sv.reduce((acc, v, j) => acc + v * u[j], 0);
   const expected = sv.map((sk, k) => sk * a[k] * u[k] - sk * sau - su * sk * a[k]);
-  assertClose(h!, expected, { rtol: 1e-4, atol: 1e-6, msg: "softmax second order" });
+  await assertCloseAsync(h!, expected, { rtol: 1e-4, atol: 1e-6, msg: "softmax second order" });
 });
 
 suite("second order: finite differences of createGraph gradients", () => {
@@ -412,8 +467,10 @@ suite("second order: finite differences of createGraph gradients", () => {
   gc("(exp*sin)'", grad1((x) => x.exp().mul(x.sin())), [U([4])]);
   gc("(pow 3)'", grad1((x) => x.pow(3)), [U([4])]);
   gc("(log)'", grad1((x) => x.log()), [U([4], 0.5, 2)]);
-  gc("(softmax * w)'", grad1((x) => x.softmax(1).mul(torch.tensor([[1, 2, 3], [0.5, -1, 2]]))), [U([2, 3])]);
-  gc("(logSoftmax)'", grad1((x) => x.logSoftmax(0).mul(torch.tensor([1, -2, 0.5]))), [U([3])]);
+  gc("(softmax * w)'", grad1((x) => x.softmax(1).mul(on(x, torch.tensor([[1, 2, 3], [0.5, -1, 2]])))), [
+    U([2, 3]),
+  ]);
+  gc("(logSoftmax)'", grad1((x) => x.logSoftmax(0).mul(on(x, torch.tensor([1, -2, 0.5])))), [U([3])]);
   gc("(x @ x)'", grad1((x) => x.matmul(x)), [U([3, 3])]);
   gc("(div)'", grad1((x) => torch.div(1, x.add(3))), [U([4])]);
   gc("(sqrt)'", grad1((x) => x.sqrt()), [U([4], 0.5, 2)]);

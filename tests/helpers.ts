@@ -24,11 +24,49 @@ function shapeOfNested(v: Nested): number[] {
 /**
  * Asserts `actual` matches `expected` elementwise within `atol + rtol * |expected|` (NaN equals
  * NaN, infinities must match exactly). When `expected` is nested arrays, shapes must match too.
+ * Reads tensors synchronously (CPU only): use {@link assertCloseAsync} on every device.
  */
 export function assertClose(
   actual: Tensor | Nested | ArrayLike<number>,
   expected: Tensor | Nested | ArrayLike<number>,
-  opts: { rtol?: number; atol?: number; msg?: string } = {},
+  opts: CloseOptions = {},
+): void {
+  compareClose(actual, flat(actual as Nested), expected, flat(expected as Nested), opts);
+}
+
+/** Tolerances of {@link assertClose}: `|actual - expected| <= atol + rtol * |expected|`. */
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  msg?: string;
+}
+
+/** Like {@link assertClose} on every device: tensors are read with `dataAsync()`. */
+export async function assertCloseAsync(
+  actual: Tensor | Nested | ArrayLike<number>,
+  expected: Tensor | Nested | ArrayLike<number>,
+  opts: CloseOptions = {},
+): Promise<void> {
+  compareClose(actual, await flatAsync(actual), expected, await flatAsync(expected), opts);
+}
+
+/** The elements of a tensor (any device), nested arrays or a typed array, flattened. */
+export async function flatAsync(v: Nested | Tensor | ArrayLike<number>): Promise<number[]> {
+  if (v instanceof torch.Tensor) return Array.from(await v.dataAsync());
+  return flat(v as Nested);
+}
+
+/** Asserts a tensor (any device) reads as `expected` exactly (`toArrayAsync` deep-equal). */
+export async function assertArrayAsync(actual: Tensor, expected: unknown, msg?: string): Promise<void> {
+  assert.deepEqual(await actual.toArrayAsync(), expected, msg);
+}
+
+function compareClose(
+  actual: Tensor | Nested | ArrayLike<number>,
+  a: number[],
+  expected: Tensor | Nested | ArrayLike<number>,
+  e: number[],
+  opts: CloseOptions,
 ): void {
   const { rtol = 1e-5, atol = 1e-6, msg = "" } = opts;
   if (
@@ -39,7 +77,6 @@ export function assertClose(
   if (actual instanceof torch.Tensor && expected instanceof torch.Tensor) {
     assert.deepEqual(actual.shape, expected.shape, `${msg} shape`);
   }
-  const a = flat(actual as Nested), e = flat(expected as Nested);
   assert.equal(a.length, e.length, `${msg} length ${a.length} vs ${e.length}`);
   for (let i = 0; i < a.length; i++) {
     const x = a[i], y = e[i];
@@ -59,6 +96,15 @@ export function assertClose(
 /** Asserts that `fn` throws an error whose message matches `pattern`. */
 export function assertThrowsMsg(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof Error, "expected an Error");
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+/** Asserts that `fn` (sync or async) throws or rejects with an error whose message matches `pattern`. */
+export async function assertRejectsMsg(fn: () => unknown, pattern: RegExp): Promise<void> {
+  await assert.rejects(async () => await fn(), (e: unknown) => {
     assert.ok(e instanceof Error, "expected an Error");
     assert.match(e.message, pattern);
     return true;
@@ -97,6 +143,65 @@ export function gradcheck(
         vals[i] += delta;
         const xi = torch.tensor(vals, { dtype: x.dtype }).reshape([...x.shape]);
         return scalar(inputs.map((y, j) => (j === k ? xi : y.detach())));
+      };
+      const numeric = (shifted(eps) - shifted(-eps)) / (2 * eps);
+      const ok = Math.abs(numeric - analytic[i]) <= atol + rtol * Math.abs(numeric);
+      assert.ok(ok, `${msg}: input ${k} element ${i}: analytic ${analytic[i]} vs numeric ${numeric}`);
+    }
+  });
+}
+
+/** Options of {@link gradcheckAsync}. */
+export interface GradcheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+  msg?: string;
+}
+
+/**
+ * {@link gradcheck} on every device. The analytic gradients are computed on the inputs' device
+ * (forward and backward there); the numeric ones by central differences, in float64, of the same
+ * `fn` applied to CPU copies of the inputs (so `fn` must create any tensor it uses on the device
+ * of its inputs). Both use the same fixed random projection of the output. `inputs` must require
+ * grad.
+ */
+export async function gradcheckAsync(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  opts: GradcheckOptions = {},
+): Promise<void> {
+  const { eps = 1e-2, atol = 2e-3, rtol = 2e-2, msg = "gradcheck" } = opts;
+  const out0 = fn(...inputs);
+  const gen = new torch.Generator(1234);
+  const proj = torch.rand([...out0.shape], { generator: gen }).add(0.5);
+  const cpuInputs = await Promise.all(inputs.map((x) => x.detach().toAsync("cpu")));
+  const scalar = (xs: Tensor[]) => {
+    const out = torch.noGrad(() => fn(...xs));
+    const o = out.float().data(), p = proj.data();
+    let s = 0;
+    for (let i = 0; i < o.length; i++) s += o[i] * p[i];
+    return s;
+  };
+  for (const x of inputs) x.grad = null;
+  out0.float().mul(proj.to(out0.device)).sum().backward();
+  const analytics = await Promise.all(
+    inputs.map(async (x) => x.grad ? Array.from(await x.grad.dataAsync()) : null),
+  );
+  cpuInputs.forEach((x, k) => {
+    const base = Array.from(x.data());
+    const analytic = analytics[k] ?? base.map(() => 0);
+    assert.equal(
+      analytic.length,
+      base.length,
+      `${msg}: input ${k}: gradient has ${analytic.length} elements`,
+    );
+    for (let i = 0; i < base.length; i++) {
+      const shifted = (delta: number) => {
+        const vals = base.slice();
+        vals[i] += delta;
+        const xi = torch.tensor(vals, { dtype: x.dtype }).reshape([...x.shape]);
+        return scalar(cpuInputs.map((y, j) => (j === k ? xi : y)));
       };
       const numeric = (shifted(eps) - shifted(-eps)) / (2 * eps);
       const ok = Math.abs(numeric - analytic[i]) <= atol + rtol * Math.abs(numeric);

@@ -14,10 +14,25 @@
  *   rtol 1e-5, atol 1e-4 (the summation order differs).
  * - float16 results: rtol 2e-3, atol 1e-3 (one half-precision ulp).
  * - gradients: rtol 1e-4, atol 1e-5, or the op's looser value tolerance.
+ *
+ * Every test runs on both devices (tests/devices.ts): `[cpu]` on the wasm backend, `[gpu]` on the
+ * WebGPU backend with inputs created on the GPU and results read with `dataAsync()`. On the GPU a
+ * case is checked twice: against PyTorch with the tolerance above widened by the op's GPU
+ * tolerance, and against the CPU backend's own result for the same case with the GPU tolerance
+ * (GPU_TOL, one table, below):
+ * - exact ops: rtol 1e-5, atol 1e-6 as above (broadcast gradients are sums in another order).
+ * - transcendental functions and what is built on them: rtol 1e-5, atol 1e-6 (WGSL's exp, log,
+ *   sin, tanh, pow on llvmpipe differ from the CPU's polynomials by a few ulp; measured at most
+ *   2 ulp on the fixtures, 5e-6 absolute through logSoftmax's gradient).
+ * - reductions and products: rtol 1e-5, atol 1e-5 (workgroup tree order; measured at most 1e-5
+ *   absolute, on cumsum/sum of values near 100).
+ * Cases that fail on the GPU by design are listed in GPU_EXPECTED_ERRORS with the error expected.
+ * The sweeps run their full size on both devices (their read-backs are awaited together).
  */
 import * as torch from "../mod.ts";
-import type { DType, Tensor } from "../mod.ts";
-import { assert, assertClose } from "./helpers.ts";
+import type { Device, DType, Tensor } from "../mod.ts";
+import { assert, assertCloseAsync, assertRejectsMsg } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
 
 type Num = number | string;
 
@@ -68,8 +83,8 @@ interface Built {
   leaves: (Tensor | null)[] | Tensor | null;
 }
 
-function buildTensor(spec: TensorSpec): { leaf: Tensor; x: Tensor } {
-  const base = torch.tensor(spec.values.map(num), { dtype: spec.dtype }).reshape(spec.shape);
+function buildTensor(spec: TensorSpec, device: Device): { leaf: Tensor; x: Tensor } {
+  const base = torch.tensor(spec.values.map(num), { dtype: spec.dtype, device }).reshape(spec.shape);
   if (spec.grad) base.requiresGrad_(true);
   const v = spec.view;
   let x = base;
@@ -87,13 +102,13 @@ function buildTensor(spec: TensorSpec): { leaf: Tensor; x: Tensor } {
   return { leaf: base, x };
 }
 
-function buildInput(spec: InputSpec): Built {
+function buildInput(spec: InputSpec, device: Device): Built {
   if ("scalar" in spec) return { arg: num(spec.scalar), leaves: null };
   if ("list" in spec) {
-    const items = spec.list.map(buildTensor);
+    const items = spec.list.map((t) => buildTensor(t, device));
     return { arg: items.map((b) => b.x), leaves: items.map((b) => b.leaf) };
   }
-  const b = buildTensor(spec);
+  const b = buildTensor(spec, device);
   return { arg: b.x, leaves: b.leaf };
 }
 
@@ -301,6 +316,52 @@ for (
 ) OP_TOL[op] = TRANSCENDENTAL;
 for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot"]) OP_TOL[op] = SUMMING;
 
+/**
+ * GPU tolerances, per op: how far a result (or gradient) on the WebGPU backend may be from the
+ * CPU backend's for the same case (and how much the PyTorch tolerance above widens on the GPU).
+ * Ops not listed must agree to EXACT. WGSL's exp/log/sin/cos/tanh/pow on llvmpipe differ from
+ * the CPU's polynomials by a few ulp; reductions, products and softmax add in another order.
+ */
+const GPU_TOL: Record<string, Tol> = {};
+const GPU_TRANSCENDENTAL: Tol = { rtol: 1e-5, atol: 1e-6 };
+const GPU_SUMMING: Tol = { rtol: 1e-5, atol: 1e-5 };
+for (
+  const op of [
+    "exp",
+    "log",
+    "log1p",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "pow",
+    "softmax",
+    "logSoftmax",
+    "logsumexp",
+    "norm",
+    "var",
+    "std",
+    "binaryCrossEntropy",
+  ]
+) GPU_TOL[op] = GPU_TRANSCENDENTAL;
+for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot"]) GPU_TOL[op] = GPU_SUMMING;
+
+/**
+ * Cases that fail on the GPU by design, with the error they give there instead. `oneHot` without
+ * `numClasses` finds it by reading the values (PyTorch's CUDA path synchronises for it); on our
+ * GPU that would be a hidden read-back inside an op, so it asks for `numClasses` instead.
+ */
+const GPU_EXPECTED_ERRORS: Record<string, RegExp> = {
+  "oneHot#2": /numClasses must be given for tensors that are not on the CPU/,
+};
+
+/** The GPU tolerance of `op` (EXACT when the table has no row). */
+function gpuTol(op: string): Tol {
+  return GPU_TOL[op] ?? EXACT;
+}
+
 function looser(a: Tol, b: Tol): Tol {
   return { rtol: Math.max(a.rtol, b.rtol), atol: Math.max(a.atol, b.atol) };
 }
@@ -318,51 +379,99 @@ function describe(c: Case): string {
   })`;
 }
 
-function checkTensor(actual: Tensor, exp: OutSpec, tol: Tol, what: string): void {
+/** The values a case produced (outputs, then gradients), by label, for comparing devices. */
+type CaseValues = Map<string, number[]>;
+
+async function checkTensor(
+  actual: Tensor,
+  exp: OutSpec,
+  tol: Tol,
+  what: string,
+  seen: CaseValues,
+): Promise<void> {
   assert.ok(actual instanceof torch.Tensor, `${what}: expected a tensor, got ${typeof actual}`);
   assert.deepEqual([...actual.shape], exp.shape, `${what}: shape`);
   assert.equal(actual.dtype, exp.dtype, `${what}: dtype`);
   const t = exp.dtype === "float16" ? looser(tol, HALF) : tol;
-  assertClose(actual, Float64Array.from(exp.values.map(num)), { ...t, msg: what });
+  const values = Array.from(await actual.dataAsync());
+  seen.set(what, values);
+  await assertCloseAsync(values, Float64Array.from(exp.values.map(num)), { ...t, msg: what });
 }
 
-function runCase(c: Case): void {
+/**
+ * Runs one case on `device`, checking every output and gradient against PyTorch's values with
+ * the op's tolerance (widened by its GPU tolerance off the CPU). Returns what it computed.
+ */
+async function runCase(c: Case, device: Device): Promise<CaseValues> {
+  const seen: CaseValues = new Map();
   const fn = OPS[c.op];
   if (!fn) throw new Error(`no runner for op ${c.op}`);
-  const built = c.inputs.map(buildInput);
+  const built = c.inputs.map((i) => buildInput(i, device));
   const res = fn(built.map((b) => b.arg), c.kwargs, c.form ?? "method");
   const outs = Array.isArray(res) ? res : [res];
   assert.equal(outs.length, c.outs.length, "number of outputs");
-  const tol = OP_TOL[c.op] ?? EXACT;
-  outs.forEach((o, i) => checkTensor(o, c.outs[i], tol, `output ${i}`));
-  if (!c.grads || !c.weights) return;
+  for (const o of outs) assert.equal(o.device, device, "result device");
+  const tol = device === "cpu" ? OP_TOL[c.op] ?? EXACT : looser(OP_TOL[c.op] ?? EXACT, gpuTol(c.op));
+  for (let i = 0; i < outs.length; i++) await checkTensor(outs[i], c.outs[i], tol, `output ${i}`, seen);
+  if (!c.grads || !c.weights) return seen;
   let loss: Tensor | null = null;
   c.weights.forEach((w, i) => {
     if (w === null) return;
     // PyTorch marks every float result of an op on inputs requiring grad, empty ones included.
     assert.ok(outs[i].requiresGrad, `output ${i} does not require grad (no gradFn recorded)`);
     if (outs[i].numel() === 0) return;
-    const wt = torch.tensor(w.map(num), { dtype: "float32" }).reshape(c.outs[i].shape);
+    const wt = torch.tensor(w.map(num), { dtype: "float32", device }).reshape(c.outs[i].shape);
     const term = outs[i].mul(wt).sum();
     loss = loss === null ? term : loss.add(term);
   });
-  if (loss === null) return; // only empty outputs: nothing flows back
+  if (loss === null) return seen; // only empty outputs: nothing flows back
   (loss as Tensor).backward();
   const gtol = looser(GRAD, tol);
-  const check = (leaf: Tensor, g: Num[], what: string) => {
+  const check = async (leaf: Tensor, g: Num[], what: string) => {
     const actual = leaf.grad ?? torch.zerosLike(leaf);
     assert.deepEqual([...actual.shape], [...leaf.shape], `${what}: shape`);
-    assertClose(actual, Float64Array.from(g.map(num)), { ...gtol, msg: what });
+    assert.equal(actual.device, device, `${what}: device`);
+    const values = Array.from(await actual.dataAsync());
+    seen.set(what, values);
+    await assertCloseAsync(values, Float64Array.from(g.map(num)), { ...gtol, msg: what });
   };
-  c.grads.forEach((g, i) => {
-    if (g === null) return;
+  for (let i = 0; i < c.grads.length; i++) {
+    const g = c.grads[i];
+    if (g === null) continue;
     const leaves = built[i].leaves;
     if (Array.isArray(leaves)) {
-      (g as (Num[] | null)[]).forEach((gi, j) => {
-        if (gi !== null) check(leaves[j]!, gi, `grad of input ${i}[${j}]`);
-      });
-    } else check(leaves as Tensor, g as Num[], `grad of input ${i}`);
-  });
+      const gs = g as (Num[] | null)[];
+      for (let j = 0; j < gs.length; j++) {
+        if (gs[j] !== null) await check(leaves[j]!, gs[j]!, `grad of input ${i}[${j}]`);
+      }
+    } else await check(leaves as Tensor, g as Num[], `grad of input ${i}`);
+  }
+  return seen;
+}
+
+/**
+ * The GPU half of a case: the case against PyTorch on the GPU, then every value against what the
+ * CPU backend computed for the same case, within the op's GPU tolerance.
+ */
+async function runCaseOnGpu(c: Case): Promise<void> {
+  const expected = GPU_EXPECTED_ERRORS[c.id];
+  if (expected) {
+    await assertRejectsMsg(() => runCase(c, "gpu"), expected);
+    return;
+  }
+  const gpu = await runCase(c, "gpu");
+  let cpu: CaseValues;
+  try {
+    cpu = await runCase(c, "cpu");
+  } catch {
+    return; // the CPU variant of this test reports it
+  }
+  const tol = gpuTol(c.op);
+  for (const [what, values] of gpu) {
+    const want = cpu.get(what);
+    assert.ok(want, `${what}: the CPU backend produced no such value`);
+    await assertCloseAsync(values, want, { ...tol, msg: `${what} vs the CPU backend` });
+  }
 }
 
 /** Library bugs found by this suite (diagnosis and where), referenced by KNOWN_BUGS. */
@@ -439,18 +548,28 @@ Deno.test("golden fixtures: every fixture op has a runner", () => {
 });
 
 for (const [op, cases] of byOp) {
-  Deno.test(`golden ${op}: ${cases.length} cases against PyTorch ${fixture.torch}`, () => {
-    const failures: string[] = [];
-    for (const c of cases) {
+  deviceTest(`golden ${op}: ${cases.length} cases against PyTorch ${fixture.torch}`, async (device) => {
+    const run = async (c: Case): Promise<string | null> => {
       try {
-        runCase(c);
+        if (device === "cpu") await runCase(c, device);
+        else await runCaseOnGpu(c);
+        return null;
       } catch (e) {
         const b = KNOWN_BUGS[c.id];
         const bug = b ? ` [LIBRARY BUG ${b}: ${BUGS[b]}]` : "";
         const msg = e instanceof Error ? e.message.split("\n").slice(0, 6).join(" | ") : String(e);
-        failures.push(`${describe(c)}${bug}:\n    ${msg}`);
+        return `${describe(c)}${bug}:\n    ${msg}`;
       }
-    }
+    };
+    // On the GPU the cases run concurrently, so their read-backs overlap (each waits several
+    // milliseconds for the queue; no case reads anything another case writes).
+    const results = device === "cpu"
+      ? await cases.reduce(
+        async (acc, c) => [...await acc, await run(c)],
+        Promise.resolve([] as (string | null)[]),
+      )
+      : await Promise.all(cases.map(run));
+    const failures = results.filter((r): r is string => r !== null);
     if (failures.length) {
       assert.fail(`${failures.length}/${cases.length} cases failed:\n${failures.join("\n")}`);
     }
@@ -467,138 +586,155 @@ function lcg(seed: number): () => number {
   };
 }
 
-function randT(shape: number[], r: () => number): { t: Tensor; v: Float32Array } {
+function randT(shape: number[], r: () => number, device: Device): { t: Tensor; v: Float32Array } {
   const n = shape.reduce((a, b) => a * b, 1);
   const v = Float32Array.from({ length: n }, r);
-  return { t: torch.tensor(v).reshape(shape), v };
+  return { t: torch.tensor(v, { device }).reshape(shape), v };
 }
 
-Deno.test("sweep: matmul over tile-edge sizes, transposed operands and batches vs a float64 reference", () => {
-  const r = lcg(7);
-  const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33];
-  const failures: string[] = [];
-  for (const m of sizes) {
-    for (const k of [1, 3, 4, 8, 13, 32, 65]) {
-      for (const n of sizes) {
-        if ((m * k * n) % 3 !== 0 && m > 4 && n > 4) continue; // thin the grid, keep every edge
-        for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-          const A = randT(ta ? [k, m] : [m, k], r), B = randT(tb ? [n, k] : [k, n], r);
-          const a = ta ? A.t.T : A.t, b = tb ? B.t.T : B.t;
-          const at = (i: number, p: number) => (ta ? A.v[p * m + i] : A.v[i * k + p]);
-          const bt = (p: number, j: number) => (tb ? B.v[j * k + p] : B.v[p * n + j]);
-          const want = new Float64Array(m * n);
+deviceTest(
+  "sweep: matmul over tile-edge sizes, transposed operands and batches vs a float64 reference",
+  async (device) => {
+    const r = lcg(7);
+    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33];
+    const failures: string[] = [];
+    const reads: Promise<void>[] = [];
+    for (const m of sizes) {
+      for (const k of [1, 3, 4, 8, 13, 32, 65]) {
+        for (const n of sizes) {
+          if ((m * k * n) % 3 !== 0 && m > 4 && n > 4) continue; // thin the grid, keep every edge
+          for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+            const A = randT(ta ? [k, m] : [m, k], r, device), B = randT(tb ? [n, k] : [k, n], r, device);
+            const a = ta ? A.t.T : A.t, b = tb ? B.t.T : B.t;
+            const at = (i: number, p: number) => (ta ? A.v[p * m + i] : A.v[i * k + p]);
+            const bt = (p: number, j: number) => (tb ? B.v[j * k + p] : B.v[p * n + j]);
+            const want = new Float64Array(m * n);
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) {
+                let s = 0;
+                for (let p = 0; p < k; p++) s += at(i, p) * bt(p, j);
+                want[i * n + j] = s;
+              }
+            }
+            const label = `[${m}, ${k}] @ [${k}, ${n}] transA ${ta} transB ${tb}`;
+            try {
+              const got = a.matmul(b);
+              assert.deepEqual([...got.shape], [m, n]);
+              // Awaited together below: the GPU read-backs overlap instead of queueing one by one.
+              reads.push(
+                assertCloseAsync(got, want, { rtol: 1e-5, atol: 1e-5 }).catch((e) => {
+                  failures.push(`${label}: ${(e as Error).message}`);
+                }),
+              );
+            } catch (e) {
+              failures.push(`${label}: ${(e as Error).message}`);
+            }
+          }
+        }
+      }
+    }
+    await Promise.all(reads);
+    // batched with broadcast batch dims and a transposed rhs
+    for (const [ba, bb] of [[[3], [3]], [[2, 1], [3]], [[1], [4]], [[2, 3], [1, 3]]]) {
+      const m = 5, k = 9, n = 7;
+      const A = randT([...ba, m, k], r, device), B = randT([...bb, n, k], r, device);
+      const got = A.t.matmul(B.t.mT);
+      const batch = ba.length >= bb.length
+        ? ba.map((d, i) => Math.max(d, bb[i - (ba.length - bb.length)] ?? 1))
+        : bb;
+      try {
+        assert.deepEqual([...got.shape], [...batch, m, n]);
+        const nb = batch.reduce((x, y) => x * y, 1);
+        const want = new Float64Array(nb * m * n);
+        const idxOf = (shape: number[], flat: number) => {
+          // index into a broadcast operand for batch position `flat` of `batch`
+          const coords: number[] = [];
+          let f = flat;
+          for (let d = batch.length - 1; d >= 0; d--) {
+            coords.unshift(f % batch[d]);
+            f = Math.floor(f / batch[d]);
+          }
+          const lead = batch.length - shape.length;
+          let off = 0;
+          for (let d = 0; d < shape.length; d++) {
+            off = off * shape[d] +
+              (shape[d] === 1 ? 0 : coords[lead + d]);
+          }
+          return off;
+        };
+        for (let q = 0; q < nb; q++) {
+          const ao = idxOf(ba, q) * m * k, bo = idxOf(bb, q) * n * k;
           for (let i = 0; i < m; i++) {
             for (let j = 0; j < n; j++) {
               let s = 0;
-              for (let p = 0; p < k; p++) s += at(i, p) * bt(p, j);
-              want[i * n + j] = s;
+              for (let p = 0; p < k; p++) s += A.v[ao + i * k + p] * B.v[bo + j * k + p];
+              want[(q * m + i) * n + j] = s;
             }
           }
-          try {
-            const got = a.matmul(b);
-            assert.deepEqual([...got.shape], [m, n]);
-            assertClose(got, want, { rtol: 1e-5, atol: 1e-5 });
-          } catch (e) {
-            failures.push(`[${m}, ${k}] @ [${k}, ${n}] transA ${ta} transB ${tb}: ${(e as Error).message}`);
-          }
         }
+        await assertCloseAsync(got, want, { rtol: 1e-5, atol: 1e-5 });
+      } catch (e) {
+        failures.push(`batched [${ba}] x [${bb}]: ${(e as Error).message}`);
       }
     }
-  }
-  // batched with broadcast batch dims and a transposed rhs
-  for (const [ba, bb] of [[[3], [3]], [[2, 1], [3]], [[1], [4]], [[2, 3], [1, 3]]]) {
-    const m = 5, k = 9, n = 7;
-    const A = randT([...ba, m, k], r), B = randT([...bb, n, k], r);
-    const got = A.t.matmul(B.t.mT);
-    const batch = ba.length >= bb.length
-      ? ba.map((d, i) => Math.max(d, bb[i - (ba.length - bb.length)] ?? 1))
-      : bb;
-    try {
-      assert.deepEqual([...got.shape], [...batch, m, n]);
-      const nb = batch.reduce((x, y) => x * y, 1);
-      const want = new Float64Array(nb * m * n);
-      const idxOf = (shape: number[], flat: number) => {
-        // index into a broadcast operand for batch position `flat` of `batch`
-        const coords: number[] = [];
-        let f = flat;
-        for (let d = batch.length - 1; d >= 0; d--) {
-          coords.unshift(f % batch[d]);
-          f = Math.floor(f / batch[d]);
-        }
-        const lead = batch.length - shape.length;
-        let off = 0;
-        for (let d = 0; d < shape.length; d++) off = off * shape[d] + (shape[d] === 1 ? 0 : coords[lead + d]);
-        return off;
-      };
-      for (let q = 0; q < nb; q++) {
-        const ao = idxOf(ba, q) * m * k, bo = idxOf(bb, q) * n * k;
-        for (let i = 0; i < m; i++) {
-          for (let j = 0; j < n; j++) {
-            let s = 0;
-            for (let p = 0; p < k; p++) s += A.v[ao + i * k + p] * B.v[bo + j * k + p];
-            want[(q * m + i) * n + j] = s;
-          }
-        }
-      }
-      assertClose(got, want, { rtol: 1e-5, atol: 1e-5 });
-    } catch (e) {
-      failures.push(`batched [${ba}] x [${bb}]: ${(e as Error).message}`);
+    if (failures.length) {
+      assert.fail(`${failures.length} products failed:\n${failures.slice(0, 20).join("\n")}`);
     }
-  }
-  if (failures.length) {
-    assert.fail(`${failures.length} products failed:\n${failures.slice(0, 20).join("\n")}`);
-  }
-});
+  },
+);
 
-Deno.test("sweep: sum, amax, argmax, cumsum, softmax along every dim of odd shapes vs a float64 reference", () => {
-  const r = lcg(11);
-  const failures: string[] = [];
-  for (const shape of [[37], [3, 37], [5, 1, 9], [2, 17, 6], [4, 3, 2, 5], [1, 65, 3]]) {
-    const { t, v } = randT(shape, r);
-    for (let d = 0; d < shape.length; d++) {
-      const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
-      const len = shape[d];
-      const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
-      const sum = new Float64Array(outer * inner), mx = new Float64Array(outer * inner).fill(-Infinity);
-      const am = new Float64Array(outer * inner),
-        cs = new Float64Array(v.length),
-        sm = new Float64Array(v.length);
-      for (let o = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++) {
-          let acc = 0;
-          for (let l = 0; l < len; l++) {
-            const x = v[(o * len + l) * inner + i];
-            acc += x;
-            cs[(o * len + l) * inner + i] = acc;
-            if (x > mx[o * inner + i]) {
-              mx[o * inner + i] = x;
-              am[o * inner + i] = l;
+deviceTest(
+  "sweep: sum, amax, argmax, cumsum, softmax along every dim of odd shapes vs a float64 reference",
+  async (device) => {
+    const r = lcg(11);
+    const failures: string[] = [];
+    for (const shape of [[37], [3, 37], [5, 1, 9], [2, 17, 6], [4, 3, 2, 5], [1, 65, 3]]) {
+      const { t, v } = randT(shape, r, device);
+      for (let d = 0; d < shape.length; d++) {
+        const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
+        const len = shape[d];
+        const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+        const sum = new Float64Array(outer * inner), mx = new Float64Array(outer * inner).fill(-Infinity);
+        const am = new Float64Array(outer * inner),
+          cs = new Float64Array(v.length),
+          sm = new Float64Array(v.length);
+        for (let o = 0; o < outer; o++) {
+          for (let i = 0; i < inner; i++) {
+            let acc = 0;
+            for (let l = 0; l < len; l++) {
+              const x = v[(o * len + l) * inner + i];
+              acc += x;
+              cs[(o * len + l) * inner + i] = acc;
+              if (x > mx[o * inner + i]) {
+                mx[o * inner + i] = x;
+                am[o * inner + i] = l;
+              }
+            }
+            sum[o * inner + i] = acc;
+            let z = 0;
+            for (let l = 0; l < len; l++) z += Math.exp(v[(o * len + l) * inner + i] - mx[o * inner + i]);
+            for (let l = 0; l < len; l++) {
+              const p = (o * len + l) * inner + i;
+              sm[p] = Math.exp(v[p] - mx[o * inner + i]) / z;
             }
           }
-          sum[o * inner + i] = acc;
-          let z = 0;
-          for (let l = 0; l < len; l++) z += Math.exp(v[(o * len + l) * inner + i] - mx[o * inner + i]);
-          for (let l = 0; l < len; l++) {
-            const p = (o * len + l) * inner + i;
-            sm[p] = Math.exp(v[p] - mx[o * inner + i]) / z;
+        }
+        const tag = `shape [${shape}] dim ${d}`;
+        const run = async (what: string, fn: () => Promise<void>) => {
+          try {
+            await fn();
+          } catch (e) {
+            failures.push(`${what} ${tag}: ${(e as Error).message}`);
           }
-        }
+        };
+        await run("sum", () => assertCloseAsync(t.sum(d), sum, { rtol: 1e-5, atol: 1e-5 }));
+        await run("amax", () => assertCloseAsync(t.amax(d), mx, { rtol: 0, atol: 0 }));
+        await run("argmax", () => assertCloseAsync(t.argmax(d), am, { rtol: 0, atol: 0 }));
+        await run("max(dim)", () => assertCloseAsync(t.max(d).indices, am, { rtol: 0, atol: 0 }));
+        await run("cumsum", () => assertCloseAsync(t.cumsum(d), cs, { rtol: 1e-5, atol: 1e-5 }));
+        await run("softmax", () => assertCloseAsync(t.softmax(d), sm, { rtol: 1e-4, atol: 1e-6 }));
       }
-      const tag = `shape [${shape}] dim ${d}`;
-      const run = (what: string, fn: () => void) => {
-        try {
-          fn();
-        } catch (e) {
-          failures.push(`${what} ${tag}: ${(e as Error).message}`);
-        }
-      };
-      run("sum", () => assertClose(t.sum(d), sum, { rtol: 1e-5, atol: 1e-5 }));
-      run("amax", () => assertClose(t.amax(d), mx, { rtol: 0, atol: 0 }));
-      run("argmax", () => assertClose(t.argmax(d), am, { rtol: 0, atol: 0 }));
-      run("max(dim)", () => assertClose(t.max(d).indices, am, { rtol: 0, atol: 0 }));
-      run("cumsum", () => assertClose(t.cumsum(d), cs, { rtol: 1e-5, atol: 1e-5 }));
-      run("softmax", () => assertClose(t.softmax(d), sm, { rtol: 1e-4, atol: 1e-6 }));
     }
-  }
-  if (failures.length) assert.fail(`${failures.length} reductions failed:\n${failures.join("\n")}`);
-});
+    if (failures.length) assert.fail(`${failures.length} reductions failed:\n${failures.join("\n")}`);
+  },
+);

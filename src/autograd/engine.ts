@@ -81,6 +81,7 @@ function collect(roots: Tensor[]): Map<Node, number> {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.released) throw new Error(FREED_MESSAGE);
+    checkDeviceCrossing(node);
     for (const next of node.next) {
       if (!(next instanceof Node)) continue;
       const count = deps.get(next);
@@ -91,6 +92,22 @@ function collect(roots: Tensor[]): Map<Node, number> {
     }
   }
   return deps;
+}
+
+/**
+ * Refuses, before any gradient is computed, a graph whose backward would have to read the GPU
+ * synchronously: the gradient of a CPU tensor moved to the GPU with `.to("gpu")` has to come back
+ * to the CPU, and a GPU read is asynchronous while `backward()` is not.
+ */
+function checkDeviceCrossing(node: Node): void {
+  if (node.op !== "toDevice" || node.args.from !== "cpu" || node.next[0] === null) return;
+  const to = node.output?.device ?? "gpu";
+  throw new Error(
+    `backward: a tensor that requires grad was moved from "cpu" to "${to}" with .to("${to}"); its ` +
+      `gradient would have to be read back from "${to}" synchronously, which backward() does not do. ` +
+      `Make the leaf on "${to}" instead: torch.tensor(..., { device: "${to}", requiresGrad: true }) or ` +
+      `x.to("${to}").detach().requiresGrad_() (model.to("${to}") moves parameters this way).`,
+  );
 }
 
 /** Ops whose formulas read no saved values, so later in-place writes to their inputs are harmless. */

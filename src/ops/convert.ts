@@ -61,7 +61,9 @@ export function toDevice(x: Tensor, device: Device): Tensor {
 export async function toDeviceAsync(x: Tensor, device: Device): Promise<Tensor> {
   checkDevice("toAsync", device);
   if (x.device === device || x.device === "cpu") return toDevice(x, device);
-  const values = await backendFor(x.device).read(contiguousStorage(x));
+  const src = contiguousStorage(x);
+  const values = await backendFor(x.device).read(src);
+  if (src !== x._storage) src.dispose();
   const out = new Tensor(backendFor(device).fromTyped(values.subarray(0, x.numel()), x.dtype), x.shape);
   return record("toDevice", [x], out, { from: x.device });
 }

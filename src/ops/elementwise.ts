@@ -128,6 +128,11 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return isCmp ? out : record(op as typeof ARITHMETIC_OPS[number], [a, b], out);
 }
 
+/**
+ * Integers to negative integer powers are refused. A number exponent is checked everywhere; an
+ * exponent tensor's values only on the CPU: reading a GPU tensor inside an op would be a hidden
+ * sync point, so there the kernel runs (giving 0 for |base| > 1, as integer division would).
+ */
 function checkIntPow(a: TensorOrScalar, b: TensorOrScalar): void {
   const negative = b instanceof Tensor
     ? (b.device === "cpu" && b.numel() > 0 && b.data().some((v) => v < 0))

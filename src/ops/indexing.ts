@@ -361,7 +361,11 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 
 /**
  * One-hot encoding of int32 class indices: shape `[...x.shape, numClasses]`, int32.
- * `numClasses` defaults to `max + 1` (a read of the values: CPU only).
+ * `numClasses` defaults to `max + 1` (a read of the values: CPU only; on the GPU it must be
+ * given). The CPU checks the class values up front; the GPU never reads them inside the op (that
+ * would be a hidden sync point): a class value outside `[0, numClasses)` is reported by the
+ * backend's index check at the next read (`await t.dataAsync()` rejects with the RangeError of
+ * the scatter it runs as).
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -391,5 +395,12 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
       throw new RangeError("oneHot: numClasses must be given for tensors that are not on the CPU");
     }
   }
-  return eq(unsqueeze(x, -1), arange(n, { device: x.device })).int();
+  if (x.device === "cpu" || x.numel() === 0) {
+    return eq(unsqueeze(x, -1), arange(n, { device: x.device })).int();
+  }
+  // Off the CPU: scatter ones into zeros, so the kernel's index check flags bad class values.
+  const m = x.numel();
+  const index = wrap(storageAs(x, "int32"), [m, 1]);
+  const ones = wrap(backendOf("oneHot", x).full("int32", m, 1), [m, 1]);
+  return scatterAddInto(ones, 1, index, [m, n]).reshape([...x.shape, n]);
 }
