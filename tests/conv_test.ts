@@ -6,10 +6,17 @@
  *
  * Tolerances: rtol 1e-4, atol 1e-5 on values and gradients (sums in a different order than
  * PyTorch's; fixture values carry 7 significant digits). Max-pool indices match exactly.
+ *
+ * The op tests (fixtures, gradcheck, second order, other behaviour, errors, the tiny CNN) run on
+ * both devices (tests/devices.ts) with their tensors created on the device and read with the
+ * async reads; the tolerances above hold on the GPU too (its im2col/col2im and pooling kernels
+ * are exact, the products sum in another order). The wasm-kernel and nn layer tests stay CPU
+ * tests (they test the wasm builds and the nn module API).
  */
 import * as torch from "../mod.ts";
-import type { Tensor } from "../mod.ts";
-import { assert, assertClose, assertThrowsMsg, gradcheck } from "./helpers.ts";
+import type { Device, Tensor } from "../mod.ts";
+import { assert, assertClose, assertCloseAsync, assertThrowsMsg, gradcheckAsync } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
 import * as nn from "../src/nn/mod.ts";
 import * as optim from "../src/optim/mod.ts";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
@@ -53,18 +60,18 @@ function vals(v: Num[]): Float64Array {
   return Float64Array.from(v.map(num));
 }
 
-function build(spec: TensorSpec, requiresGrad = true): Tensor {
-  return torch.tensor(spec.values.map(num), { dtype: "float32" }).reshape(spec.shape).requiresGrad_(
+function build(spec: TensorSpec, device: Device, requiresGrad = true): Tensor {
+  return torch.tensor(spec.values.map(num), { dtype: "float32", device }).reshape(spec.shape).requiresGrad_(
     requiresGrad,
   );
 }
 
 const TOL = { rtol: 1e-4, atol: 1e-5 };
 
-function runCase(c: Case): void {
-  const x = build(c.input);
-  const w = c.weight ? build(c.weight) : null;
-  const b = c.bias ? build(c.bias) : null;
+async function runCase(c: Case, device: Device): Promise<void> {
+  const x = build(c.input, device);
+  const w = c.weight ? build(c.weight, device) : null;
+  const b = c.bias ? build(c.bias, device) : null;
   let out: Tensor;
   let indices: Tensor | null = null;
   if (c.op === "conv2d") out = torch.conv2d(x, w!, b, c.opts);
@@ -74,30 +81,31 @@ function runCase(c: Case): void {
   } else out = torch.avgPool2d(x, c.kernelSize!, c.opts);
   const msg = `${c.id} (${c.note})`;
   assert.deepEqual(out.shape, c.out.shape, `${msg}: output shape`);
-  assertClose(out, vals(c.out.values), { ...TOL, msg: `${msg}: output` });
+  assert.equal(out.device, device, `${msg}: output device`);
+  await assertCloseAsync(out, vals(c.out.values), { ...TOL, msg: `${msg}: output` });
   if (indices) {
     assert.equal(indices.dtype, "int32");
-    assert.deepEqual(Array.from(indices.data()), c.indices!.values.map(num), `${msg}: indices`);
+    assert.deepEqual(Array.from(await indices.dataAsync()), c.indices!.values.map(num), `${msg}: indices`);
   }
-  const gw = torch.tensor(c.gradWeights.map(num), { dtype: "float32" }).reshape(c.out.shape);
+  const gw = torch.tensor(c.gradWeights.map(num), { dtype: "float32", device }).reshape(c.out.shape);
   out.mul(gw).sum().backward();
-  assertClose(x.grad!, vals(c.grads.input), { ...TOL, msg: `${msg}: input grad` });
-  if (w) assertClose(w.grad!, vals(c.grads.weight!), { ...TOL, msg: `${msg}: weight grad` });
-  if (b) assertClose(b.grad!, vals(c.grads.bias!), { ...TOL, msg: `${msg}: bias grad` });
+  await assertCloseAsync(x.grad!, vals(c.grads.input), { ...TOL, msg: `${msg}: input grad` });
+  if (w) await assertCloseAsync(w.grad!, vals(c.grads.weight!), { ...TOL, msg: `${msg}: weight grad` });
+  if (b) await assertCloseAsync(b.grad!, vals(c.grads.bias!), { ...TOL, msg: `${msg}: bias grad` });
 }
 
 for (const op of ["conv2d", "conv1d", "maxPool2d", "avgPool2d"] as const) {
   const cases = fixture.cases.filter((c) => c.op === op);
-  Deno.test(`${op}: ${cases.length} PyTorch fixtures (values, indices, gradients)`, () => {
+  deviceTest(`${op}: ${cases.length} PyTorch fixtures (values, indices, gradients)`, async (device) => {
     assert.ok(cases.length > 0);
     const failures: string[] = [];
-    for (const c of cases) {
-      try {
-        runCase(c);
-      } catch (e) {
+    const run = (c: Case) =>
+      runCase(c, device).catch((e) => {
         failures.push(`${c.id} (${c.note}): ${(e as Error).message}`);
-      }
-    }
+      });
+    // On the GPU the cases run concurrently, so their read-backs overlap.
+    if (device === "cpu") { for (const c of cases) await run(c); }
+    else await Promise.all(cases.map(run));
     assert.equal(failures.length, 0, failures.join("\n"));
   });
 }
@@ -362,7 +370,23 @@ for (const be of BACKENDS) {
 
 // ---- gradcheck ----
 
-Deno.test("conv2d: gradcheck (stride, padding, dilation, groups, bias)", () => {
+/** The device of the running op test: `rn` and `zr` create their tensors there. */
+let dev: Device = "cpu";
+type Dims = (number | number[] | torch.CreateOptions)[];
+function onDev(args: Dims): Dims {
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === "object" && !Array.isArray(last)) {
+    return [...args.slice(0, -1), { device: dev, ...last }];
+  }
+  return [...args, { device: dev }];
+}
+/** `torch.randn` on the test's device (the same CPU stream on every device). */
+const rn = (...a: Dims) => torch.randn(...onDev(a));
+/** `torch.zeros` on the test's device. */
+const zr = (...a: Dims) => torch.zeros(...onDev(a));
+
+deviceTest("conv2d: gradcheck (stride, padding, dilation, groups, bias)", async (device) => {
+  dev = device;
   torch.manualSeed(3);
   const configs: [number[], number[], torch.Conv2dOptions][] = [
     [[2, 2, 5, 4], [3, 2, 3, 2], { padding: 1 }],
@@ -370,36 +394,46 @@ Deno.test("conv2d: gradcheck (stride, padding, dilation, groups, bias)", () => {
     [[1, 2, 5, 5], [2, 2, 3, 3], { padding: "same", dilation: 2 }],
   ];
   for (const [xs, ws, opts] of configs) {
-    const x = torch.randn(xs, { requiresGrad: true });
-    const w = torch.randn(ws, { requiresGrad: true });
-    const b = torch.randn([ws[0]], { requiresGrad: true });
-    gradcheck((x, w, b) => torch.conv2d(x, w, b, opts), [x, w, b], { msg: JSON.stringify(opts) });
+    const x = rn(xs, { requiresGrad: true });
+    const w = rn(ws, { requiresGrad: true });
+    const b = rn([ws[0]], { requiresGrad: true });
+    await gradcheckAsync((x, w, b) => torch.conv2d(x, w, b, opts), [x, w, b], { msg: JSON.stringify(opts) });
   }
 });
 
-Deno.test("conv1d, maxPool2d, avgPool2d: gradcheck", () => {
+deviceTest("conv1d, maxPool2d, avgPool2d: gradcheck", async (device) => {
+  dev = device;
   torch.manualSeed(4);
-  const x1 = torch.randn([2, 2, 7], { requiresGrad: true });
-  const w1 = torch.randn([3, 2, 3], { requiresGrad: true });
-  gradcheck((x, w) => torch.conv1d(x, w, null, { stride: 2, padding: 1 }), [x1, w1]);
-  const x = torch.randn([2, 2, 5, 6], { requiresGrad: true });
+  const x1 = rn([2, 2, 7], { requiresGrad: true });
+  const w1 = rn([3, 2, 3], { requiresGrad: true });
+  await gradcheckAsync((x, w) => torch.conv1d(x, w, null, { stride: 2, padding: 1 }), [x1, w1]);
+  const x = rn([2, 2, 5, 6], { requiresGrad: true });
   // Distinct values 0.1 apart, so the finite differences never cross a tie of the maximum.
-  const xd = torch.randperm(120).float().mul(0.1).reshape(2, 2, 5, 6).requiresGrad_();
-  gradcheck((x) => torch.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [xd]);
-  gradcheck((x) => torch.maxPool2d(x, 2, { padding: 1, dilation: [1, 2] }), [xd]);
-  gradcheck((x) => torch.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, countIncludePad: false }), [x]);
-  gradcheck((x) => torch.avgPool2d(x, 2, { ceilMode: true, divisorOverride: 3 }), [x]);
+  const xd = torch.randperm(120, { device }).float().mul(0.1).reshape(2, 2, 5, 6).requiresGrad_();
+  await gradcheckAsync((x) => torch.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [xd]);
+  await gradcheckAsync((x) => torch.maxPool2d(x, 2, { padding: 1, dilation: [1, 2] }), [xd]);
+  await gradcheckAsync(
+    (x) => torch.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, countIncludePad: false }),
+    [x],
+  );
+  await gradcheckAsync((x) => torch.avgPool2d(x, 2, { ceilMode: true, divisorOverride: 3 }), [x]);
 });
 
 /**
  * gradcheck for functions that themselves use autograd (`createGraph`): analytic gradients of
- * sum(fn(...) * proj) against central differences of the same, in float64 on float32 inputs.
+ * sum(fn(...) * proj) (on the inputs' device) against central differences of the same (on CPU
+ * copies of the inputs), in float64 on float32 inputs.
  */
-function gradcheck2(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], msg: string, eps = 1e-2): void {
+async function gradcheck2(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  msg: string,
+  eps = 1e-2,
+): Promise<void> {
   const out = fn(...inputs);
   const proj = torch.rand([...out.shape], { generator: new torch.Generator(99) }).add(0.5);
   for (const x of inputs) x.grad = null;
-  out.mul(proj).sum().backward();
+  out.mul(proj.to(out.device)).sum().backward();
   const p = proj.data();
   const value = (xs: Tensor[]) => {
     const o = fn(...xs).detach().data();
@@ -407,15 +441,19 @@ function gradcheck2(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], msg: stri
     for (let i = 0; i < o.length; i++) s += o[i] * p[i];
     return s;
   };
-  inputs.forEach((x, k) => {
+  const analytics = await Promise.all(
+    inputs.map(async (x) => x.grad ? Array.from(await x.grad.dataAsync()) : null),
+  );
+  const cpuInputs = await Promise.all(inputs.map((x) => x.detach().toAsync("cpu")));
+  cpuInputs.forEach((x, k) => {
     const base = Array.from(x.data());
-    const analytic = x.grad ? Array.from(x.grad.data()) : base.map(() => 0);
+    const analytic = analytics[k] ?? base.map(() => 0);
     for (let i = 0; i < base.length; i++) {
       const at = (d: number) => {
         const v = base.slice();
         v[i] += d;
         const xi = torch.tensor(v, { dtype: "float32" }).reshape([...x.shape]).requiresGrad_();
-        return value(inputs.map((y, j) => (j === k ? xi : y.detach().requiresGrad_())));
+        return value(cpuInputs.map((y, j) => (j === k ? xi : y.detach().requiresGrad_())));
       };
       const numeric = (at(eps) - at(-eps)) / (2 * eps);
       assert.ok(
@@ -426,70 +464,73 @@ function gradcheck2(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], msg: stri
   });
 }
 
-Deno.test("conv2d and avgPool2d: second-order gradients (createGraph)", () => {
+deviceTest("conv2d and avgPool2d: second-order gradients (createGraph)", async (device) => {
+  dev = device;
   torch.manualSeed(5);
-  const w = torch.randn([2, 2, 3, 3], { requiresGrad: true });
-  const b = torch.randn([2], { requiresGrad: true });
+  const w = rn([2, 2, 3, 3], { requiresGrad: true });
+  const b = rn([2], { requiresGrad: true });
   // d/dx of sum(conv(x)^2), itself differentiated w.r.t. x, w and b.
   const gradOfConv = (x: Tensor, w: Tensor, b: Tensor) => {
     const y = torch.conv2d(x, w, b, { padding: 1, stride: [1, 2] });
     const [gx] = torch.autograd.grad(y.pow(2).sum(), x, { createGraph: true });
     return gx!;
   };
-  const x = torch.randn([1, 2, 4, 5], { requiresGrad: true });
-  gradcheck2(gradOfConv, [x, w, b], "conv2d second order");
+  const x = rn([1, 2, 4, 5], { requiresGrad: true });
+  await gradcheck2(gradOfConv, [x, w, b], "conv2d second order");
   // d/dw of sum(conv(x)^2) differentiated w.r.t. x and w (exercises the recomputed columns).
   const gradW = (x: Tensor, w: Tensor, b: Tensor) => {
     const y = torch.conv2d(x, w, b, { padding: 1, groups: 2 });
     const [gw, gb] = torch.autograd.grad(y.pow(2).sum(), [w, b], { createGraph: true });
     return torch.cat([gw!.flatten(), gb!]);
   };
-  const x2 = torch.randn([1, 2, 4, 5], { requiresGrad: true });
-  const w2 = torch.randn([4, 1, 3, 3], { requiresGrad: true });
-  gradcheck2(gradW, [x2, w2, torch.randn([4], { requiresGrad: true })], "conv2d weight and bias grads");
+  const x2 = rn([1, 2, 4, 5], { requiresGrad: true });
+  const w2 = rn([4, 1, 3, 3], { requiresGrad: true });
+  await gradcheck2(gradW, [x2, w2, rn([4], { requiresGrad: true })], "conv2d weight and bias grads");
   const gradPool = (x: Tensor) => {
     const y = torch.avgPool2d(x.pow(2), 3, { stride: 2, padding: 1 });
     const [gx] = torch.autograd.grad(y.pow(2).sum(), x, { createGraph: true });
     return gx!;
   };
-  gradcheck2(gradPool, [x], "avgPool2d second order");
+  await gradcheck2(gradPool, [x], "avgPool2d second order");
   const gradMax = (x: Tensor) => {
     const y = torch.maxPool2d(x, 2, { stride: 1 });
     const [gx] = torch.autograd.grad(y.pow(2).sum(), x, { createGraph: true });
     return gx!;
   };
-  gradcheck2(
+  await gradcheck2(
     gradMax,
-    [torch.randperm(20).float().mul(0.1).reshape(1, 2, 2, 5).requiresGrad_()],
+    [torch.randperm(20, { device }).float().mul(0.1).reshape(1, 2, 2, 5).requiresGrad_()],
     "maxPool2d second order",
   );
 });
 
 // ---- other behaviour ----
 
-Deno.test("conv2d: non-contiguous inputs, options in place of the bias, gradFn name", () => {
+deviceTest("conv2d: non-contiguous inputs, options in place of the bias, gradFn name", async (device) => {
+  dev = device;
   torch.manualSeed(6);
-  const base = torch.randn(2, 5, 6, 3); // NHWC
+  const base = rn(2, 5, 6, 3); // NHWC
   const x = base.permute(0, 3, 1, 2); // NCHW view, non-contiguous
-  const w = torch.randn(4, 3, 3, 3).transpose(2, 3);
+  const w = rn(4, 3, 3, 3).transpose(2, 3);
   const a = torch.conv2d(x, w, { padding: 1 });
   const b = torch.conv2d(x.contiguous(), w.contiguous(), null, { padding: 1 });
-  assertClose(a, b);
-  const xr = torch.randn([1, 2, 4, 4], { requiresGrad: true });
-  const y = torch.conv2d(xr, torch.randn(3, 2, 3, 3));
+  await assertCloseAsync(a, b);
+  const xr = rn([1, 2, 4, 4], { requiresGrad: true });
+  const y = torch.conv2d(xr, rn(3, 2, 3, 3));
   assert.equal(String(y.gradFn), "<Conv2dBackward0>");
   assert.equal(String(torch.maxPool2d(xr, 2).gradFn), "<MaxPool2dBackward0>");
   assert.equal(String(torch.avgPool2d(xr, 2).gradFn), "<AvgPool2dBackward0>");
 });
 
-Deno.test("conv2d: bias-only and weight-only gradients; noGrad records nothing", () => {
+deviceTest("conv2d: bias-only and weight-only gradients; noGrad records nothing", async (device) => {
+  dev = device;
   torch.manualSeed(7);
-  const x = torch.randn(2, 3, 5, 5);
-  const w = torch.randn(4, 3, 3, 3);
-  const b = torch.randn([4], { requiresGrad: true });
+  const x = rn(2, 3, 5, 5);
+  const w = rn(4, 3, 3, 3);
+  const b = rn([4], { requiresGrad: true });
   torch.conv2d(x, w, b).sum().backward();
-  assertClose(b.grad!, [18, 18, 18, 18]);
-  const w2 = torch.randn([4, 3, 3, 3], { requiresGrad: true });
+  await assertCloseAsync(b.grad!, [18, 18, 18, 18]);
+  const w2 = rn([4, 3, 3, 3], { requiresGrad: true });
   torch.conv2d(x, w2).sum().backward();
   assert.deepEqual(w2.grad!.shape, [4, 3, 3, 3]);
   const y = torch.noGrad(() => torch.conv2d(x, w2, b));
@@ -497,63 +538,69 @@ Deno.test("conv2d: bias-only and weight-only gradients; noGrad records nothing",
   assert.equal(y.requiresGrad, false);
 });
 
-Deno.test("conv2d/pooling: float16 inputs compute in float32 and come back as float16", () => {
+deviceTest("conv2d/pooling: float16 inputs compute in float32 and come back as float16", async (device) => {
+  dev = device;
   torch.manualSeed(8);
-  const x = torch.randn(1, 2, 5, 5);
-  const w = torch.randn(3, 2, 3, 3);
+  const x = rn(1, 2, 5, 5);
+  const w = rn(3, 2, 3, 3);
   const y16 = torch.conv2d(x.half(), w.half());
   assert.equal(y16.dtype, "float16");
-  assertClose(y16.float(), torch.conv2d(x.half().float(), w.half().float()), { rtol: 2e-3, atol: 2e-3 });
+  await assertCloseAsync(y16.float(), torch.conv2d(x.half().float(), w.half().float()), {
+    rtol: 2e-3,
+    atol: 2e-3,
+  });
   assert.equal(torch.maxPool2d(x.half(), 2).dtype, "float16");
   assert.equal(torch.avgPool2d(x.half(), 2).dtype, "float16");
 });
 
-Deno.test("conv2d/pooling: empty batch", () => {
-  const x = torch.zeros([0, 2, 5, 5], { requiresGrad: true });
-  const w = torch.randn([3, 2, 3, 3], { requiresGrad: true });
+deviceTest("conv2d/pooling: empty batch", async (device) => {
+  dev = device;
+  const x = zr([0, 2, 5, 5], { requiresGrad: true });
+  const w = rn([3, 2, 3, 3], { requiresGrad: true });
   const y = torch.conv2d(x, w, null, { padding: 1 });
   assert.deepEqual(y.shape, [0, 3, 5, 5]);
   y.sum().backward();
-  assertClose(w.grad!, torch.zeros(3, 2, 3, 3));
-  assert.deepEqual(torch.maxPool2d(torch.zeros(0, 2, 4, 4), 2).shape, [0, 2, 2, 2]);
-  assert.deepEqual(torch.avgPool2d(torch.zeros(0, 2, 4, 4), 2).shape, [0, 2, 2, 2]);
+  await assertCloseAsync(w.grad!, zr(3, 2, 3, 3));
+  assert.deepEqual(torch.maxPool2d(zr(0, 2, 4, 4), 2).shape, [0, 2, 2, 2]);
+  assert.deepEqual(torch.avgPool2d(zr(0, 2, 4, 4), 2).shape, [0, 2, 2, 2]);
 });
 
-Deno.test("conv2d/conv1d/pooling: errors name the shapes (PyTorch's messages)", () => {
-  const w = torch.randn(8, 3, 3, 3);
+deviceTest("conv2d/conv1d/pooling: errors name the shapes (PyTorch's messages)", (device) => {
+  dev = device;
+  const w = rn(8, 3, 3, 3);
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 4, 5, 5), w),
+    () => torch.conv2d(rn(2, 4, 5, 5), w),
     /Given groups=1, weight of size \[8, 3, 3, 3\], expected input\[2, 4, 5, 5\] to have 3 channels, but got 4 channels instead/,
   );
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 3), w),
+    () => torch.conv2d(rn(2, 3), w),
     /Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d, but got input of size: \[2, 3\]/,
   );
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 3, 5, 5), torch.randn(8, 3, 3)),
+    () => torch.conv2d(rn(2, 3, 5, 5), rn(8, 3, 3)),
     /weight of size \[8, 3, 3\]/,
   );
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 4, 5, 5), torch.randn(3, 2, 3, 3), null, { groups: 2 }),
+    () => torch.conv2d(rn(2, 4, 5, 5), rn(3, 2, 3, 3), null, { groups: 2 }),
     /Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size \[3, 2, 3, 3\]/,
   );
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 3, 5, 5), torch.randn(4, 1, 3, 3), null, { groups: 2 }),
+    () => torch.conv2d(rn(2, 3, 5, 5), rn(4, 1, 3, 3), null, { groups: 2 }),
     /Given groups=2, weight of size \[4, 1, 3, 3\], expected input\[2, 3, 5, 5\] to have 2 channels, but got 3/,
   );
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 3, 2, 2), w),
+    () => torch.conv2d(rn(2, 3, 2, 2), w),
     /Calculated padded input size per channel: \(2 x 2\)\. Kernel size: \(3 x 3\)\. Kernel size can't be greater/,
   );
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 3, 3, 3), w, null, { dilation: 2 }),
+    () => torch.conv2d(rn(2, 3, 3, 3), w, null, { dilation: 2 }),
     /padded input size per channel: \(3 x 3\)\. Kernel size: \(5 x 5\)/,
   );
   assertThrowsMsg(
-    () => torch.conv2d(torch.randn(2, 3, 5, 5), w, torch.randn(4)),
+    () => torch.conv2d(rn(2, 3, 5, 5), w, rn(4)),
     /Given weight of size \[8, 3, 3, 3\], expected bias to be 1-dimensional with 8 elements, but got bias of size \[4\]/,
   );
-  const x = torch.randn(2, 3, 5, 5);
+  const x = rn(2, 3, 5, 5);
   assertThrowsMsg(() => torch.conv2d(x, w, null, { stride: 0 }), /non-positive stride is not supported/);
   assertThrowsMsg(() => torch.conv2d(x, w, null, { padding: -1 }), /negative padding is not supported/);
   assertThrowsMsg(() => torch.conv2d(x, w, null, { dilation: 0 }), /non-positive dilation is not supported/);
@@ -573,28 +620,28 @@ Deno.test("conv2d/conv1d/pooling: errors name the shapes (PyTorch's messages)", 
   assertThrowsMsg(() => torch.conv2d(x.int(), w), /expected input to be a floating point tensor, got int32/);
   assertThrowsMsg(() => torch.conv2d(x, w.half()), /Input type \(float32\) and weight type \(float16\)/);
   assertThrowsMsg(
-    () => torch.conv1d(torch.randn(2, 3, 5, 5), torch.randn(4, 3, 3)),
+    () => torch.conv1d(rn(2, 3, 5, 5), rn(4, 3, 3)),
     /Expected 2D \(unbatched\) or 3D \(batched\) input to conv1d, but got input of size: \[2, 3, 5, 5\]/,
   );
   assertThrowsMsg(
-    () => torch.conv1d(torch.randn(2, 3, 2), torch.randn(4, 3, 3)),
+    () => torch.conv1d(rn(2, 3, 2), rn(4, 3, 3)),
     /Calculated padded input size per channel: \(2\)\. Kernel size: \(3\)/,
   );
   assertThrowsMsg(
-    () => torch.conv1d(torch.randn(2, 4, 8), torch.randn(4, 3, 3)),
+    () => torch.conv1d(rn(2, 4, 8), rn(4, 3, 3)),
     /Given groups=1, weight of size \[4, 3, 3\], expected input\[2, 4, 8\] to have 3 channels, but got 4/,
   );
-  const p = torch.randn(2, 3, 5, 5);
+  const p = rn(2, 3, 5, 5);
   assertThrowsMsg(
     () => torch.maxPool2d(p, 3, { padding: 2 }),
     /pad should be at most half of kernel size, but got pad=2 and kernel_size=3/,
   );
   assertThrowsMsg(
-    () => torch.maxPool2d(torch.randn(2, 3, 2, 2), 3),
+    () => torch.maxPool2d(rn(2, 3, 2, 2), 3),
     /Given input size: \(3x2x2\)\. Calculated output size: \(3x0x0\)\. Output size is too small/,
   );
   assertThrowsMsg(
-    () => torch.maxPool2d(torch.randn(5, 5), 3),
+    () => torch.maxPool2d(rn(5, 5), 3),
     /non-empty 3D or 4D \(batch mode\) tensor expected/,
   );
   assertThrowsMsg(() => torch.maxPool2d(p, 3, { stride: 0 }), /stride should be greater than zero/);
@@ -604,21 +651,22 @@ Deno.test("conv2d/conv1d/pooling: errors name the shapes (PyTorch's messages)", 
     /dilation should be greater than zero, but got dilationH: 0 dilationW: 0/,
   );
   assertThrowsMsg(
-    () => torch.avgPool2d(torch.randn(2, 3, 2, 2), 3),
+    () => torch.avgPool2d(rn(2, 3, 2, 2), 3),
     /Given input size: \(3x2x2\)\. Calculated output size: \(3x0x0\)/,
   );
   assertThrowsMsg(() => torch.avgPool2d(p, 2, { divisorOverride: 0 }), /divisor must be not zero/);
   assertThrowsMsg(() => torch.avgPool2d(p.int(), 2), /expected input to be a floating point tensor/);
 });
 
-Deno.test("a tiny CNN (conv-relu-pool-linear) trains: loss decreases over 20 SGD steps", () => {
+deviceTest("a tiny CNN (conv-relu-pool-linear) trains: loss decreases over 20 SGD steps", async (device) => {
+  dev = device;
   torch.manualSeed(0);
-  const x = torch.randn(16, 1, 8, 8);
-  const target = torch.randint(0, 3, [16]);
-  const w1 = torch.randn([4, 1, 3, 3]).mul(0.3).requiresGrad_();
-  const b1 = torch.zeros([4], { requiresGrad: true });
-  const w2 = torch.randn([3, 4 * 4 * 4]).mul(0.1).requiresGrad_();
-  const b2 = torch.zeros([3], { requiresGrad: true });
+  const x = rn(16, 1, 8, 8);
+  const target = torch.randint(0, 3, [16], { device });
+  const w1 = rn([4, 1, 3, 3]).mul(0.3).requiresGrad_();
+  const b1 = zr([4], { requiresGrad: true });
+  const w2 = rn([3, 4 * 4 * 4]).mul(0.1).requiresGrad_();
+  const b2 = zr([3], { requiresGrad: true });
   const params = [w1, b1, w2, b2];
   const lossAt = () => {
     const h = torch.maxPool2d(torch.conv2d(x, w1, b1, { padding: 1 }).relu(), 2);
@@ -628,7 +676,7 @@ Deno.test("a tiny CNN (conv-relu-pool-linear) trains: loss decreases over 20 SGD
   const losses: number[] = [];
   for (let step = 0; step < 20; step++) {
     const loss = lossAt();
-    losses.push(loss.item() as number);
+    losses.push(await loss.itemAsync() as number);
     for (const p of params) p.grad = null;
     loss.backward();
     torch.noGrad(() => {
