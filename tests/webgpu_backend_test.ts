@@ -12,7 +12,7 @@
  *   argmax/argmin, im2col, col2im, max/avg pooling and its backward (same order of operations);
  * - 1 ulp: sqrt, rsqrt, div (GPUs may round division and square roots differently);
  * - 4 ulp: exp, log, log1p, tanh, sigmoid (the CPU's polynomials, possibly with fused multiply-adds);
- * - 4 ulp + 1e-6 absolute: sin, cos on |x| <= 1e5 (larger arguments use the WGSL built-ins);
+ * - 4 ulp + 1e-6 absolute: sin, cos (any argument, up to 3.4e38);
  * - pow: 2e-6 relative (exp(y·log x) in float32);
  * - float32 sums (reduce sum/prod, cumsum, matmul, scatter-add, softmax): a different order of
  *   additions, so an absolute tolerance scaled by the number of terms (stated at each test).
@@ -81,9 +81,6 @@ function gpuTest(name: string, fn: () => Promise<void> | void): void {
   Deno.test({
     name: `webgpu: ${name}`,
     ignore: !available,
-    // Deno's WebGPU keeps device-level ops (lost promise, queue polling) across tests.
-    sanitizeOps: false,
-    sanitizeResources: false,
     fn,
   });
 }
@@ -260,6 +257,11 @@ gpuTest("full matches the CPU for every dtype and odd values", async () => {
     for (const v of values) await same(`full ${dtype} ${v}`, g.full(dtype, 5, v), cpu.full(dtype, 5, v));
   }
   assert.equal((await g.read(g.full("float32", 0, 1))).length, 0);
+  // empty(): unspecified contents, fully overwritten by a copy.
+  const e = g.empty("int32", 7);
+  g.copy(g.fromTyped(Int32Array.from([1, 2, 3, 4, 5, 6, 7]), "int32"), 0, [1], e, 0, [1], [7]);
+  assert.deepEqual(Array.from(await g.read(e)), [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(g.empty("bool", 0).numel, 0);
 });
 
 gpuTest("readSync throws and names the async read", () => {
@@ -477,14 +479,27 @@ gpuTest("unary: every op on float32 (random and special values), int32 ops", asy
       await same(`unary ${op} n=${len}`, g.unary(op, gx), cpu.unary(op, cx), UNARY_TOL[op]);
     }
   }
-  // sin/cos reduce arguments accurately up to |x| = 1e5 (beyond, the WGSL built-ins: NaN/inf
-  // only are checked there).
-  const trig = x.map((v) => (Math.abs(v) > 1e5 && Number.isFinite(v) ? 0.5 : v));
-  trig[1] = 99999;
-  trig[2] = -31415.9;
+  // sin/cos: every range of argument (Cody-Waite below 2^16, Payne-Hanek above).
+  const trig = x.slice();
+  const big = [
+    65535.9,
+    65536,
+    -65536.5,
+    1e5,
+    -31415.9,
+    2 ** 24 + 2,
+    1e10,
+    -3.0e12,
+    1e22,
+    1e30,
+    -3.4e38,
+    8.7e36,
+  ];
+  big.forEach((v, i) => trig[i * 13] = v);
+  for (let i = 900; i < 1000; i++) trig[i] = (r() - 0.5) * 10 ** (5 + 33 * r());
   const [gt, ct] = both(trig, "float32");
   for (const op of ["sin", "cos"] as UnaryOp[]) {
-    await same(`unary ${op} |x| <= 1e5`, g.unary(op, gt), cpu.unary(op, ct), { ulps: 4, atol: 1e-6 });
+    await same(`unary ${op} all ranges`, g.unary(op, gt), cpu.unary(op, ct), { ulps: 4, atol: 1e-6 });
   }
   const xi = randI32(336, r, -1000, 1000);
   xi[0] = -2147483648;

@@ -3,8 +3,8 @@
 // NaN and infinity tests look at the bits: WGSL lets compilers assume that floating-point values
 // are finite, so `x != x` may be folded away, integer compares may not. The transcendental
 // functions port the CPU backend's (assembly/math.ts, Cephes single-precision polynomials) so both
-// backends agree to a few ulp; sin/cos use a four-part Cody-Waite reduction by pi/2 that is
-// accurate for |x| <= 1e5 (larger arguments fall back to the built-in, which is less accurate).
+// backends agree to a few ulp; sin/cos reduce by pi/2 with a four-part Cody-Waite scheme below
+// 2^16 and a Payne-Hanek reduction (96 bits of 2/pi) above, so they are accurate for every x.
 
 const F_NAN_BITS: u32 = 0x7fc00000u;
 
@@ -203,19 +203,111 @@ fn f_sigmoid(x: f32) -> f32 {
   return e * s;
 }
 
+/** The 64-bit product of two u32 as (high word, low word). */
+fn mul_wide(a: u32, b: u32) -> vec2<u32> {
+  let a_lo = a & 0xffffu;
+  let a_hi = a >> 16u;
+  let b_lo = b & 0xffffu;
+  let b_hi = b >> 16u;
+  let ll = a_lo * b_lo;
+  let lh = a_lo * b_hi;
+  let hl = a_hi * b_lo;
+  let hh = a_hi * b_hi;
+  let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
+  let hi = hh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
+  return vec2<u32>(hi, a * b);
+}
+
+/** Word i of the binary expansion of 2/pi (0.A2F9836E 4E441529 ...). */
+fn two_over_pi_word(i: u32) -> u32 {
+  switch (i) {
+    case 0u: { return 0xA2F9836Eu; }
+    case 1u: { return 0x4E441529u; }
+    case 2u: { return 0xFC2757D1u; }
+    case 3u: { return 0xF534DDC0u; }
+    case 4u: { return 0xDB629599u; }
+    case 5u: { return 0x3C439041u; }
+    case 6u: { return 0xFE5163ABu; }
+    default: { return 0xDEBBC561u; }
+  }
+}
+
+/**
+ * Payne-Hanek reduction of a finite |x| >= 2^16: |x| = (q + f) * pi/2 with f in [-1/2, 1/2],
+ * from 96 bits of 2/pi around |x|'s exponent. Returns (f * pi/2, q as f32).
+ */
+fn reduce_large(ax: f32) -> vec2<f32> {
+  let b = bitcast<u32>(ax);
+  let m = (b & 0x7fffffu) | 0x800000u;
+  let e = i32(b >> 23u) - 150; // ax = m * 2^e
+  var sw = 0;
+  if (e >= 2) { sw = (e - 2) >> 5u; }
+  let w0 = two_over_pi_word(u32(sw));
+  let w1 = two_over_pi_word(u32(sw + 1));
+  let w2 = two_over_pi_word(u32(sw + 2));
+  // m * (w0 w1 w2) as four 32-bit limbs l0 (low) .. l3.
+  let p2 = mul_wide(m, w2);
+  let p1 = mul_wide(m, w1);
+  let p0 = mul_wide(m, w0);
+  let l0 = p2.y;
+  let l1 = p2.x + p1.y;
+  let c1 = select(0u, 1u, l1 < p2.x);
+  let t2 = p1.x + p0.y;
+  let c2a = select(0u, 1u, t2 < p1.x);
+  let l2 = t2 + c1;
+  let c2b = select(0u, 1u, l2 < t2);
+  let l3 = p0.x + c2a + c2b;
+  // The product times 2^(e - 32 sw - 96): its units bit is bit r = 96 + 32 sw - e. Take the 64
+  // bits whose top two are the units and twos (q mod 4) and the rest the fraction.
+  let k = u32(96 + 32 * sw - e - 62); // 1 .. 41
+  let ws = k >> 5u;
+  let bs = k & 31u;
+  var limbs = array<u32, 5>(l0, l1, l2, l3, 0u);
+  var lo = limbs[ws];
+  var hi = limbs[ws + 1u];
+  if (bs != 0u) {
+    lo = (lo >> bs) | (hi << (32u - bs));
+    hi = (hi >> bs) | (limbs[ws + 2u] << (32u - bs));
+  }
+  var q = hi >> 30u;
+  var fh = hi & 0x3fffffffu;
+  var fl = lo;
+  var sign = 1.0;
+  if ((fh & 0x20000000u) != 0u) {
+    // Fraction >= 1/2: use f - 1 (negated in integers, so no bits cancel in float32).
+    fl = ~fl + 1u;
+    fh = (~fh & 0x3fffffffu) + select(0u, 1u, fl == 0u);
+    q = q + 1u;
+    sign = -1.0;
+  }
+  let f = sign * (f32(fh) * 9.313225746154785e-10 + f32(fl) * 2.168404344971009e-19);
+  return vec2<f32>(f * 1.5707963705062866 + f * -4.371139000186243e-8, f32(q & 3u));
+}
+
 /** sin (q_off = 0) or cos (q_off = 1) by quadrant reduction and musl's kernels, in float32. */
 fn f_sincos(x: f32, q_off: i32) -> f32 {
   if (is_nan(x) || is_inf(x)) { return f_nan(); }
-  if (f_abs(x) > 1.0e5) {
-    if (q_off == 0) { return sin(x); }
-    return cos(x);
+  var y: f32;
+  var q: i32;
+  if (f_abs(x) < 65536.0) {
+    // Four-part Cody-Waite reduction by pi/2 (exact products for |n| < 2^16).
+    let fn_ = round(x * 0.6366197466850281);
+    y = x - fn_ * 1.5703125;
+    y = y - fn_ * 0.000484466552734375;
+    y = y - fn_ * -6.407499313354492e-7;
+    y = y - fn_ * 9.92093629470503e-10;
+    q = i32(fn_) + q_off;
+  } else {
+    let r = reduce_large(f_abs(x));
+    y = r.x;
+    q = i32(r.y);
+    if (x < 0.0) {
+      // sin(-x) = -sin(x), cos(-x) = cos(x): reduce -x as -(y) with quadrant -q.
+      y = -y;
+      q = -q;
+    }
+    q = q + q_off;
   }
-  let fn_ = round(x * 0.6366197466850281);
-  var y = x - fn_ * 1.5703125;
-  y = y - fn_ * 0.000484466552734375;
-  y = y - fn_ * -6.407499313354492e-7;
-  y = y - fn_ * 9.92093629470503e-10;
-  let q = i32(fn_) + q_off;
   let z = y * y;
   let w = z * z;
   var r: f32;

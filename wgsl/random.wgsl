@@ -16,20 +16,6 @@ struct Params {
   b: f32,
 }
 
-fn mulhilo(a: u32, b: u32) -> vec2<u32> {
-  let a_lo = a & 0xffffu;
-  let a_hi = a >> 16u;
-  let b_lo = b & 0xffffu;
-  let b_hi = b >> 16u;
-  let ll = a_lo * b_lo;
-  let lh = a_lo * b_hi;
-  let hl = a_hi * b_lo;
-  let hh = a_hi * b_hi;
-  let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
-  let hi = hh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
-  return vec2<u32>(hi, a * b);
-}
-
 fn philox(t: u32) -> vec4<u32> {
   let lo = P.off_lo + t;
   var carry = 0u;
@@ -38,8 +24,8 @@ fn philox(t: u32) -> vec4<u32> {
   var k0 = P.seed_lo;
   var k1 = P.seed_hi;
   for (var r = 0u; r < 10u; r = r + 1u) {
-    let p0 = mulhilo(0xD2511F53u, c.x);
-    let p1 = mulhilo(0xCD9E8D57u, c.z);
+    let p0 = mul_wide(0xD2511F53u, c.x);
+    let p1 = mul_wide(0xCD9E8D57u, c.z);
     c = vec4<u32>(p1.x ^ c.y ^ k0, p1.y, p0.x ^ c.w ^ k1, p0.y);
     k0 = k0 + 0x9E3779B9u;
     k1 = k1 + 0xBB67AE85u;

@@ -595,6 +595,17 @@ export class WebGPUBackend implements Backend {
     this.#run1d(this.#pipelines.get("elementwise.fill"), base, [{ binding: 1, entry: e }], numel);
   }
 
+  /**
+   * A storage of `numel` elements whose contents are unspecified (a pooled buffer as it was left):
+   * for results that a kernel or `copy` overwrites entirely, it saves `full`'s clear.
+   */
+  empty(dtype: DType, numel: number): WebGPUStorage {
+    this.#checkAlive();
+    checkCount("empty", "numel", numel);
+    if (!(dtype in TYPED_CTOR)) throw new TypeError(`empty: unknown dtype ${JSON.stringify(dtype)}`);
+    return this.#alloc(dtype, numel);
+  }
+
   readSync(s: Storage): TypedArray {
     this.#storage("readSync", s);
     throw new Error(
