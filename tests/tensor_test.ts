@@ -1,81 +1,136 @@
-/** Creation, properties, dtypes and conversion, reading and printing through Tensor. */
+/**
+ * Creation, properties, dtypes and conversion, reading and printing through Tensor, on both
+ * devices (tests/devices.ts): tensors are created on the device (creation on the GPU builds the
+ * values on the host, random ones from the same CPU stream, and uploads them) and read with the
+ * async reads; printing on the GPU is checked through `toStringAsync()`.
+ */
 import * as torch from "../mod.ts";
-import { assert, assertClose, assertThrowsMsg } from "./helpers.ts";
+import type { CreateOptions, Device, TensorData } from "../mod.ts";
+import { assert, assertArrayAsync, assertCloseAsync, assertThrowsMsg } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
 
-Deno.test("tensor(): nested arrays of any depth, 0-d, typed arrays, inferred dtypes", () => {
-  assert.deepEqual(torch.tensor([[[1], [2]], [[3], [4]]]).shape, [2, 2, 1]);
-  const s = torch.tensor(3.5);
+/** The device of the running test: the creation helpers below make their tensors there. */
+let dev: Device = "cpu";
+type Args = (number | number[] | CreateOptions)[];
+function onDev<A extends unknown[]>(args: A): A {
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === "object" && !Array.isArray(last) && !ArrayBuffer.isView(last)) {
+    return [...args.slice(0, -1), { device: dev, ...last }] as A;
+  }
+  return [...args, { device: dev }] as A;
+}
+const tensor = (v: TensorData, o: CreateOptions = {}) => torch.tensor(v, { device: dev, ...o });
+const zeros = (...a: Args) => torch.zeros(...onDev(a));
+const ones = (...a: Args) => torch.ones(...onDev(a));
+const full = (shape: number[], v: number, o: CreateOptions = {}) =>
+  torch.full(shape, v, { device: dev, ...o });
+const arange = (...a: (number | CreateOptions)[]) => torch.arange(...onDev(a));
+const linspace = (a: number, b: number, n: number) => torch.linspace(a, b, n, { device: dev });
+const eye = (n: number, m: number) => torch.eye(n, m, { device: dev });
+const rand = (...a: (number | number[] | torch.RandomOptions)[]) => torch.rand(...onDev(a));
+const randn = (...a: (number | number[] | torch.RandomOptions)[]) => torch.randn(...onDev(a));
+const randint = (lo: number, hi: number, shape: number[]) => torch.randint(lo, hi, shape, { device: dev });
+const randperm = (n: number) => torch.randperm(n, { device: dev });
+/**
+ * Asserts how `t` prints: `cpuForm` on the CPU (String() and console.log); on the GPU, String()
+ * says where the tensor lives without reading it, and `toStringAsync()` gives `cpuForm` with
+ * PyTorch's device suffix (first among the suffixes).
+ */
+async function assertPrints(t: torch.Tensor, cpuForm: string): Promise<void> {
+  if (dev === "cpu") {
+    assert.equal(String(t), cpuForm);
+    assert.equal(Deno.inspect(t), cpuForm);
+    assert.equal(await t.toStringAsync(), cpuForm);
+    return;
+  }
+  assert.match(String(t), new RegExp(`^tensor\\(<${t.numel()} elements of ${t.dtype} on device '${dev}'`));
+  assert.equal(Deno.inspect(t), String(t));
+  const cut = [", dtype=", ", requires_grad=", ", grad_fn="].map((k) => cpuForm.indexOf(k)).filter((i) =>
+    i >= 0
+  );
+  const at = cut.length > 0 ? Math.min(...cut) : cpuForm.length - 1;
+  assert.equal(await t.toStringAsync(), `${cpuForm.slice(0, at)}, device='${dev}'${cpuForm.slice(at)}`);
+}
+
+deviceTest("tensor(): nested arrays of any depth, 0-d, typed arrays, inferred dtypes", async (device) => {
+  dev = device;
+  assert.deepEqual(tensor([[[1], [2]], [[3], [4]]]).shape, [2, 2, 1]);
+  const s = tensor(3.5);
   assert.deepEqual(s.shape, []);
-  assert.equal(s.item(), 3.5);
-  assert.equal(torch.tensor([1.5, 2]).dtype, "float32");
-  assert.equal(torch.tensor([1, 2]).dtype, "int32");
-  assert.equal(torch.tensor([true, false]).dtype, "bool");
-  assert.deepEqual(torch.tensor([true, false]).toArray(), [true, false]);
-  assert.equal(torch.tensor(new Float32Array([1, 2])).dtype, "float32");
-  assert.equal(torch.tensor(new Uint8Array([1, 2])).dtype, "uint8");
-  assert.equal(torch.tensor([]).dtype, "float32");
-  assert.deepEqual(torch.tensor([]).shape, [0]);
-  assert.equal(torch.tensor([1, 2], { dtype: "float16" }).dtype, "float16");
+  assert.equal(await s.itemAsync(), 3.5);
+  assert.equal(tensor([1.5, 2]).dtype, "float32");
+  assert.equal(tensor([1, 2]).dtype, "int32");
+  assert.equal(tensor([true, false]).dtype, "bool");
+  await assertArrayAsync(tensor([true, false]), [true, false]);
+  assert.equal(tensor(new Float32Array([1, 2])).dtype, "float32");
+  assert.equal(tensor(new Uint8Array([1, 2])).dtype, "uint8");
+  assert.equal(tensor([]).dtype, "float32");
+  assert.deepEqual(tensor([]).shape, [0]);
+  assert.equal(tensor([1, 2], { dtype: "float16" }).dtype, "float16");
 });
 
-Deno.test("tensor(): ragged and non-numeric input is rejected with a clear message", () => {
+deviceTest("tensor(): ragged and non-numeric input is rejected with a clear message", (device) => {
+  dev = device;
   assertThrowsMsg(() => torch.tensor([[1, 2], [3]]), /expected sequence of length 2 at dim 1 \(got 1/);
   assertThrowsMsg(() => torch.tensor([1, "a" as unknown as number]), /expected a number or boolean at \[1\]/);
   assertThrowsMsg(() => torch.tensor([1, 2], { dtype: "int64" as never }), /unknown dtype "int64"/);
   assertThrowsMsg(() => torch.tensor([NaN], { dtype: "int32" }), /cannot be converted to int32/);
 });
 
-Deno.test("creation functions: shapes as varargs or arrays, dtypes, values", () => {
-  assert.deepEqual(torch.zeros(2, 3).shape, [2, 3]);
-  assert.deepEqual(torch.zeros([2, 3]).shape, [2, 3]);
-  assert.deepEqual(torch.ones(2, { dtype: "int32" }).toArray(), [1, 1]);
-  assert.deepEqual(torch.full([2], 7).toArray(), [7, 7]);
-  assert.equal(torch.full([2], 7).dtype, "int32");
-  assert.equal(torch.full([2], 0.5).dtype, "float32");
-  assert.deepEqual(torch.arange(4).toArray(), [0, 1, 2, 3]);
-  assert.deepEqual(torch.arange(2, 8, 3).toArray(), [2, 5]);
-  assert.deepEqual(torch.arange(0, 1, 0.25).toArray(), [0, 0.25, 0.5, 0.75]);
-  assert.equal(torch.arange(0, 1, 0.25).dtype, "float32");
-  assertClose(torch.linspace(-1, 1, 5), [-1, -0.5, 0, 0.5, 1]);
-  assert.deepEqual(torch.eye(2, 3).toArray(), [[1, 0, 0], [0, 1, 0]]);
-  assert.deepEqual(torch.zerosLike(torch.ones(2, { dtype: "int32" })).toArray(), [0, 0]);
-  assert.equal(torch.onesLike(torch.ones(2, { dtype: "int32" })).dtype, "int32");
+deviceTest("creation functions: shapes as varargs or arrays, dtypes, values", async (device) => {
+  dev = device;
+  assert.deepEqual(zeros(2, 3).shape, [2, 3]);
+  assert.deepEqual(zeros([2, 3]).shape, [2, 3]);
+  await assertArrayAsync(ones(2, { dtype: "int32" }), [1, 1]);
+  await assertArrayAsync(full([2], 7), [7, 7]);
+  assert.equal(full([2], 7).dtype, "int32");
+  assert.equal(full([2], 0.5).dtype, "float32");
+  await assertArrayAsync(arange(4), [0, 1, 2, 3]);
+  await assertArrayAsync(arange(2, 8, 3), [2, 5]);
+  await assertArrayAsync(arange(0, 1, 0.25), [0, 0.25, 0.5, 0.75]);
+  assert.equal(arange(0, 1, 0.25).dtype, "float32");
+  await assertCloseAsync(linspace(-1, 1, 5), [-1, -0.5, 0, 0.5, 1]);
+  await assertArrayAsync(eye(2, 3), [[1, 0, 0], [0, 1, 0]]);
+  await assertArrayAsync(torch.zerosLike(ones(2, { dtype: "int32" })), [0, 0]);
+  assert.equal(torch.onesLike(ones(2, { dtype: "int32" })).dtype, "int32");
   assertThrowsMsg(() => torch.zeros(-1), /non-negative integers/);
   assertThrowsMsg(() => torch.arange(0, 5, 0), /step must be nonzero/);
 });
 
-Deno.test("random functions are reproducible under manualSeed and have sane statistics", () => {
+deviceTest("random functions are reproducible under manualSeed and have sane statistics", async (device) => {
+  dev = device;
   torch.manualSeed(314);
-  const a = torch.rand(1000);
-  const n = torch.randn(4000);
-  const i = torch.randint(3, 7, [500]);
+  const a = rand(1000);
+  const n = randn(4000);
+  const i = randint(3, 7, [500]);
   torch.manualSeed(314);
-  assert.deepEqual(torch.rand(1000).toArray(), a.toArray());
-  assert.deepEqual(torch.randn(4000).toArray(), n.toArray());
-  assert.deepEqual(torch.randint(3, 7, [500]).toArray(), i.toArray());
-  const u = a.data();
+  await assertArrayAsync(rand(1000), await a.toArrayAsync());
+  await assertArrayAsync(randn(4000), await n.toArrayAsync());
+  await assertArrayAsync(randint(3, 7, [500]), await i.toArrayAsync());
+  const u = await a.dataAsync();
   assert.ok(u.every((v) => v >= 0 && v < 1));
-  assertClose(a.mean(), 0.5, { atol: 0.05 });
-  assertClose(n.mean(), 0, { atol: 0.08 });
-  assertClose(n.std(), 1, { atol: 0.08 });
-  const ints = i.data();
+  await assertCloseAsync(a.mean(), 0.5, { atol: 0.05 });
+  await assertCloseAsync(n.mean(), 0, { atol: 0.08 });
+  await assertCloseAsync(n.std(), 1, { atol: 0.08 });
+  const ints = await i.dataAsync();
   assert.ok(ints.every((v) => v >= 3 && v < 7));
   assert.equal(new Set(ints).size, 4);
-  const perm = Array.from(torch.randperm(10).data()).sort((x, y) => x - y);
+  const perm = Array.from(await randperm(10).dataAsync()).sort((x, y) => x - y);
   assert.deepEqual(perm, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const g = new torch.Generator(1);
-  const r1 = torch.rand(3, { generator: g }).toArray();
+  const r1 = await rand(3, { generator: g }).toArrayAsync();
   g.manualSeed(1);
-  assert.deepEqual(torch.rand(3, { generator: g }).toArray(), r1);
+  await assertArrayAsync(rand(3, { generator: g }), r1);
 });
 
-Deno.test("properties: shape, size, ndim, numel, device, isContiguous, stride", () => {
-  const x = torch.zeros(2, 3, 4);
+deviceTest("properties: shape, size, ndim, numel, device, isContiguous, stride", (device) => {
+  dev = device;
+  const x = zeros(2, 3, 4);
   assert.deepEqual(x.size(), [2, 3, 4]);
   assert.equal(x.size(-1), 4);
   assert.equal(x.ndim, 3);
   assert.equal(x.numel(), 24);
-  assert.equal(x.device, "cpu");
+  assert.equal(x.device, device);
   assert.equal(x.isContiguous(), true);
   assert.equal(x.transpose(0, 2).isContiguous(), false);
   assert.deepEqual(x.stride(), [12, 4, 1]);
@@ -85,64 +140,74 @@ Deno.test("properties: shape, size, ndim, numel, device, isContiguous, stride", 
   );
 });
 
-Deno.test("dtype conversion: to, float, int, bool, half, with PyTorch semantics", () => {
-  const f = torch.tensor([1.7, -1.7, 0, 300.5]);
-  assert.deepEqual(f.int().toArray(), [1, -1, 0, 300]);
-  assert.deepEqual(f.bool().toArray(), [true, true, false, true]);
-  assert.deepEqual(torch.tensor([1, 2]).float().toArray(), [1, 2]);
-  assert.deepEqual(torch.tensor([300, -1]).to("uint8").toArray(), [44, 255]);
-  assert.deepEqual(torch.tensor([0.1, 65504, 1e6, 1e-8]).half().toArray(), [
+deviceTest("dtype conversion: to, float, int, bool, half, with PyTorch semantics", async (device) => {
+  dev = device;
+  const f = tensor([1.7, -1.7, 0, 300.5]);
+  await assertArrayAsync(f.int(), [1, -1, 0, 300]);
+  await assertArrayAsync(f.bool(), [true, true, false, true]);
+  await assertArrayAsync(tensor([1, 2]).float(), [1, 2]);
+  await assertArrayAsync(tensor([300, -1]).to("uint8"), [44, 255]);
+  await assertArrayAsync(tensor([0.1, 65504, 1e6, 1e-8]).half(), [
     0.0999755859375,
     65504,
     Infinity,
     0,
   ]);
-  assert.deepEqual(torch.tensor([0.1]).to({ dtype: "float16" }).float().toArray(), [0.0999755859375]);
-  const h = torch.tensor([1.5, 2.5], { dtype: "float16" });
+  await assertArrayAsync(tensor([0.1]).to({ dtype: "float16" }).float(), [0.0999755859375]);
+  const h = tensor([1.5, 2.5], { dtype: "float16" });
   assert.equal(h.add(h).dtype, "float16");
-  assert.deepEqual(h.add(h).toArray(), [3, 5]);
+  await assertArrayAsync(h.add(h), [3, 5]);
 });
 
-Deno.test("type promotion follows PyTorch, including JS numbers and 0-d tensors", () => {
-  const i = torch.tensor([1, 2]), f = torch.tensor([1.5, 2.5]), b = torch.tensor([true, false]);
+deviceTest("type promotion follows PyTorch, including JS numbers and 0-d tensors", async (device) => {
+  dev = device;
+  const i = tensor([1, 2]), f = tensor([1.5, 2.5]), b = tensor([true, false]);
   assert.equal(i.add(f).dtype, "float32");
   assert.equal(i.add(1).dtype, "int32");
   assert.equal(i.add(0.5).dtype, "float32");
   assert.equal(i.div(2).dtype, "float32");
-  assert.deepEqual(i.div(2).toArray(), [0.5, 1]);
+  await assertArrayAsync(i.div(2), [0.5, 1]);
   assert.equal(b.add(b).dtype, "bool");
   assert.equal(b.add(1).dtype, "int32");
   assert.equal(i.eq(1).dtype, "bool");
-  const h = torch.tensor([1, 2], { dtype: "float16" });
-  assert.equal(h.add(torch.tensor(1.5)).dtype, "float16", "0-d float32 does not widen a float16 tensor");
-  assert.equal(h.add(torch.tensor([1.5])).dtype, "float32");
-  assert.equal(i.add(torch.tensor(1.5)).dtype, "float32", "0-d float raises an int tensor's category");
+  const h = tensor([1, 2], { dtype: "float16" });
+  assert.equal(h.add(tensor(1.5)).dtype, "float16", "0-d float32 does not widen a float16 tensor");
+  assert.equal(h.add(tensor([1.5])).dtype, "float32");
+  assert.equal(i.add(tensor(1.5)).dtype, "float32", "0-d float raises an int tensor's category");
 });
 
-Deno.test("reading: item, toArray, data, async forms", async () => {
-  const t = torch.tensor([[1, 2], [3, 4]]);
-  assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
-  assert.ok(t.data() instanceof Int32Array);
-  assert.deepEqual(Array.from(t.T.data()), [1, 3, 2, 4]);
+deviceTest("reading: item, toArray, data, async forms", async (device) => {
+  dev = device;
+  const t = tensor([[1, 2], [3, 4]]);
+  await assertArrayAsync(t, [[1, 2], [3, 4]]);
+  assert.ok((await t.dataAsync()) instanceof Int32Array);
+  assert.deepEqual(Array.from(await t.T.dataAsync()), [1, 3, 2, 4]);
+  if (device === "cpu") {
+    assert.ok(t.data() instanceof Int32Array);
+    assert.deepEqual(Array.from(t.T.data()), [1, 3, 2, 4]);
+  }
   assert.deepEqual(await t.toArrayAsync(), [[1, 2], [3, 4]]);
   assert.equal(await t.index(1, 1).itemAsync(), 4);
   assert.deepEqual(Array.from(await t.dataAsync()), [1, 2, 3, 4]);
   assertThrowsMsg(() => t.item(), /a Tensor with 4 elements cannot be converted to Scalar/);
-  const d = t.data();
+  const d = await t.dataAsync();
   d[0] = 100;
-  assert.equal(t.index(0, 0).item(), 1, "data() is a copy");
+  assert.equal(await t.index(0, 0).itemAsync(), 1, "dataAsync() is a copy");
+  if (device === "cpu") {
+    const ds = t.data();
+    ds[0] = 100;
+    assert.equal(t.index(0, 0).item(), 1, "data() is a copy");
+  }
 });
 
-Deno.test("printing matches PyTorch through String() and console.log", () => {
-  assert.equal(String(torch.tensor([3.14, 1.59])), "tensor([3.1400, 1.5900])");
-  assert.equal(
-    String(torch.tensor([[1, 2], [3, 4]], { dtype: "float32" })),
-    "tensor([[1., 2.],\n        [3., 4.]])",
-  );
-  assert.equal(String(torch.tensor([[1, 2], [3, 4]])), "tensor([[1, 2],\n        [3, 4]])");
-  assert.equal(String(torch.tensor([1e-5, 1e5])), "tensor([1.0000e-05, 1.0000e+05])");
-  assert.equal(String(torch.tensor([1, 2], { requiresGrad: true })), "tensor([1., 2.], requires_grad=True)");
-  assert.equal(Deno.inspect(torch.tensor([true])), "tensor([True])");
-  assert.equal(String(torch.tensor(2.5).mul(2)), "tensor(5.)");
-  assert.equal(String(torch.tensor([[1, 2], [3, 4]]).T), "tensor([[1, 3],\n        [2, 4]])");
+deviceTest("printing matches PyTorch through String() and console.log", async (device) => {
+  dev = device;
+  await assertPrints(tensor([3.14, 1.59]), "tensor([3.1400, 1.5900])");
+  await assertPrints(tensor([[1, 2], [3, 4]], { dtype: "float32" }), "tensor([[1., 2.],\n        [3., 4.]])");
+  await assertPrints(tensor([[1, 2], [3, 4]]), "tensor([[1, 2],\n        [3, 4]])");
+  await assertPrints(tensor([1e-5, 1e5]), "tensor([1.0000e-05, 1.0000e+05])");
+  await assertPrints(tensor([1, 2], { requiresGrad: true }), "tensor([1., 2.], requires_grad=True)");
+  await assertPrints(tensor([true]), "tensor([True])");
+  await assertPrints(tensor(2.5).mul(2), "tensor(5.)");
+  await assertPrints(tensor([[1, 2], [3, 4]]).T, "tensor([[1, 3],\n        [2, 4]])");
 });
