@@ -663,6 +663,8 @@ gpuTest("reduce: every op, dtype and layout (rows, columns, multi-pass, ties, Na
     [7, 300, 2],
     [2, 0, 3],
     [0, 5, 2],
+    [300, 1000, 1],
+    [1, 70000, 1],
   ];
   for (const [outer, len, inner] of layouts) {
     const n = outer * len * inner;

@@ -276,6 +276,7 @@ export class WebGPUBackend implements Backend {
   readonly #matmulKernel: "tiled" | "direct";
   /** Invocations per workgroup of the row-reduction and softmax kernels. */
   readonly #wg: number;
+  readonly #cpuTuned: boolean;
   readonly #slot: number;
   readonly #params: ArrayBuffer;
   readonly #u32: Uint32Array;
@@ -303,6 +304,7 @@ export class WebGPUBackend implements Backend {
     const cpuTuned = options.tuning === "cpu";
     this.#matmulKernel = options.matmulKernel ?? (cpuTuned ? "direct" : "tiled");
     this.#wg = cpuTuned ? 32 : 256;
+    this.#cpuTuned = cpuTuned;
     const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#pool = new BufferPool(device, {
       usage: STORAGE_USAGE,
@@ -1024,7 +1026,7 @@ export class WebGPUBackend implements Backend {
     let curIsInput = true;
     let L = len;
     for (;;) {
-      const rows = inner === 1 && L >= 2 * this.#wg;
+      const rows = this.#useRows(outer, L, inner);
       const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
@@ -1058,6 +1060,18 @@ export class WebGPUBackend implements Backend {
     }
   }
 
+  /**
+   * Whether a reduction pass over rows of `len` uses the workgroup-per-row kernel (rather than one
+   * invocation per output looping over a chunk). On GPUs: rows of at least two workgroups'
+   * width. On CPU-based adapters the invocation-per-output kernel is faster whenever it has
+   * enough invocations to fill the cores.
+   */
+  #useRows(outer: number, len: number, inner: number): boolean {
+    if (inner !== 1 || len < 2 * this.#wg) return false;
+    if (this.#cpuTuned) return outer * ceilDiv(len, COL_CHUNK) < 256;
+    return true;
+  }
+
   #argReduce(
     op: "argmax" | "argmin",
     dtype: ComputeDType,
@@ -1073,7 +1087,7 @@ export class WebGPUBackend implements Backend {
     let curI: PoolEntry | null = null;
     let L = len;
     for (;;) {
-      const rows = inner === 1 && L >= 2 * this.#wg;
+      const rows = this.#useRows(outer, L, inner);
       const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
@@ -1184,7 +1198,7 @@ export class WebGPUBackend implements Backend {
     this.#u32[base + 1] = cols;
     this.#u32[base + 2] = log ? 1 : 0;
     const bindings = [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }];
-    if (cols > 64 || rows <= 256) {
+    if (this.#cpuTuned ? rows < 128 : cols > 64 || rows <= 256) {
       const [gx, gy] = this.#grid(rows);
       this.#dispatch(this.#pipelines.get("softmax.rows", { WG: String(this.#wg) }), base, bindings, gx, gy);
     } else {
