@@ -17,10 +17,19 @@ export class ProgressBar {
     this.#label = label;
   }
 
+  /**
+   * Whether `update(done, ...)` would redraw now (on a terminal, at most every 50 ms). A loop
+   * whose stats live on the GPU reads them only then: `if (bar.due(step)) bar.update(step, await
+   * stats())`.
+   */
+  due(done: number): boolean {
+    return this.#tty && (performance.now() - this.#lastDraw >= 50 || done >= this.#total);
+  }
+
   /** Redraws at step `done` with the given stats (`{ loss: 0.31 }` prints `loss 0.3100`). */
   update(done: number, stats: Record<string, number> = {}): void {
     const now = performance.now();
-    if (!this.#tty || (now - this.#lastDraw < 50 && done < this.#total)) return;
+    if (!this.due(done)) return;
     this.#lastDraw = now;
     process.stdout.write(`\r${this.#line(done, stats)}`);
   }

@@ -287,6 +287,11 @@ export interface DropoutOptions {
 /**
  * Inverted dropout: zeroes each element with probability `p` and scales the rest by `1/(1-p)`;
  * the identity when `training` is false. `dropout(x, 0.2, false)` or `dropout(x, { p, training })`.
+ *
+ * The mask comes from the seeded CPU generator (`torch.rand`, PyTorch's stream) on every device:
+ * on the GPU it is drawn on the CPU and uploaded with the other inputs of the step (no read-back),
+ * so a GPU run drops the same elements as a CPU run after the same `manualSeed`. (The WebGPU
+ * backend's Philox `uniform` would save the upload but give another stream than the CPU's.)
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";

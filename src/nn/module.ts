@@ -421,25 +421,32 @@ export class Module {
   /**
    * Moves and/or casts parameters and buffers in place: `model.to("gpu")`, `model.to("float16")`,
    * `model.to({ device, dtype })`. Parameters keep their identity (their data is replaced, as
-   * PyTorch does), so optimizers built earlier still hold them. A dtype applies to floating point
-   * parameters and buffers only.
+   * PyTorch's `param.data = ...`), so optimizers built before or after the move hold the same
+   * tensors; gradients move with them. A dtype applies to floating point parameters and buffers
+   * only. Moving to the GPU is synchronous (an upload); moving off it reads back asynchronously:
+   * use {@link Module.toAsync} (`await model.toAsync("cpu")`), which this method names when asked.
+   * Nothing is moved when the move cannot be done.
+   * @example
+   * ```ts
+   * import * as torch from "../../mod.ts";
+   * import * as nn from "./mod.ts";
+   * const model = new nn.Linear(4, 2);
+   * if (await torch.gpu.isAvailable()) {
+   *   model.to("gpu");
+   *   console.log(model.weight.device); // "gpu"
+   *   await model.toAsync("cpu");
+   * }
+   * console.log(model.weight.device); // "cpu"
+   * ```
    */
   to(target: Device | DType | ToOptions): this {
-    const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target as DType })
-      : target;
-    if (opts === null || typeof opts !== "object") {
-      throw new TypeError(
-        `Module.to: expected a device, a dtype or { device, dtype }, got ${describe(target)}`,
-      );
-    }
-    if (opts.dtype !== undefined) {
-      if (!DTYPES.includes(opts.dtype)) {
-        throw new TypeError(`Module.to: unknown device or dtype ${JSON.stringify(opts.dtype)}`);
-      }
-      if (!isFloating(opts.dtype)) {
-        throw new TypeError(
-          `Module.to: only accepts floating point dtypes, but got desired dtype=${opts.dtype}`,
+    const opts = this._toOptions("to", target);
+    if (opts.device !== undefined) {
+      const from = this._tensorsToMove().find((t) => t.device !== "cpu" && t.device !== opts.device);
+      if (from) {
+        throw new Error(
+          `Module.to: moving a module off "${from.device}" reads its parameters back asynchronously; use ` +
+            `\`await model.toAsync("${opts.device}")\` (or \`await model.cpuAsync()\`)`,
         );
       }
     }
@@ -449,24 +456,108 @@ export class Module {
       if (opts.device !== undefined) out = out.to(opts.device);
       return out;
     };
-    noGrad(() => {
-      for (const m of this.modules()) {
-        for (const [, p] of m._ownParameters()) {
-          const moved = convert(p);
-          if (moved._storage !== p._storage) setTensorData(p, moved);
-          if (p.grad !== null) {
-            const g = convert(p.grad);
-            if (g._storage !== p.grad._storage) p.grad = g;
-          }
-        }
-        for (const [n, b] of m._buffers) {
-          if (b === null) continue;
-          const moved = convert(b);
-          if (moved._storage !== b._storage) m._buffers.set(n, moved);
+    noGrad(() => this._replaceTensors(convert));
+    return this;
+  }
+
+  /**
+   * Like {@link Module.to}, on every device: moving off the GPU reads every parameter, gradient
+   * and buffer back (asynchronously, all before anything is replaced). Parameters keep their
+   * identity as with `to()`.
+   * @example
+   * ```ts
+   * import * as nn from "./mod.ts";
+   * const model = new nn.Linear(4, 2);
+   * await model.toAsync("cpu");
+   * console.log(model.weight.device); // "cpu"
+   * ```
+   */
+  async toAsync(target: Device | DType | ToOptions): Promise<this> {
+    const opts = this._toOptions("toAsync", target);
+    const moved = new Map<Tensor, Tensor>();
+    for (const t of this._tensorsToMove()) {
+      if (moved.has(t)) continue;
+      let out = t.detach();
+      if (opts.device !== undefined) out = await out.toAsync(opts.device);
+      moved.set(t, out);
+    }
+    const convert = (t: Tensor): Tensor => {
+      let out = moved.get(t) ?? t.detach();
+      if (opts.dtype !== undefined && isFloating(t.dtype)) out = out.to(opts.dtype);
+      return out;
+    };
+    noGrad(() => this._replaceTensors(convert));
+    return this;
+  }
+
+  /** @internal Validated options of `to`/`toAsync`. */
+  _toOptions(op: string, target: Device | DType | ToOptions): ToOptions {
+    const opts: ToOptions = typeof target === "string"
+      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target as DType })
+      : target;
+    if (opts === null || typeof opts !== "object") {
+      throw new TypeError(
+        `Module.${op}: expected a device, a dtype or { device, dtype }, got ${describe(target)}`,
+      );
+    }
+    if (opts.device !== undefined && opts.device !== "cpu" && opts.device !== "gpu") {
+      throw new TypeError(
+        `Module.${op}: unknown device ${JSON.stringify(opts.device)}; expected "cpu" or "gpu"`,
+      );
+    }
+    if (opts.dtype !== undefined) {
+      if (!DTYPES.includes(opts.dtype)) {
+        throw new TypeError(`Module.${op}: unknown device or dtype ${JSON.stringify(opts.dtype)}`);
+      }
+      if (!isFloating(opts.dtype)) {
+        throw new TypeError(
+          `Module.${op}: only accepts floating point dtypes, but got desired dtype=${opts.dtype}`,
+        );
+      }
+    }
+    return opts;
+  }
+
+  /** @internal Every parameter, parameter gradient and buffer of this module and its submodules. */
+  _tensorsToMove(): Tensor[] {
+    const out: Tensor[] = [];
+    for (const m of this.modules()) {
+      for (const [, p] of m._ownParameters()) {
+        out.push(p);
+        if (p.grad !== null) out.push(p.grad);
+      }
+      for (const [, b] of m._buffers) if (b !== null) out.push(b);
+    }
+    return out;
+  }
+
+  /** @internal Replaces parameters' data (keeping identity), gradients and buffers by `convert`. */
+  _replaceTensors(convertOnce: (t: Tensor) => Tensor): void {
+    const converted = new Map<Tensor, Tensor>();
+    const convert = (t: Tensor): Tensor => {
+      let out = converted.get(t);
+      if (out === undefined) converted.set(t, out = convertOnce(t));
+      return out;
+    };
+    const done = new Set<Tensor>();
+    for (const m of this.modules()) {
+      for (const [, p] of m._ownParameters()) {
+        if (done.has(p)) continue;
+        done.add(p);
+        const grad = p.grad;
+        const moved = convert(p);
+        if (moved._storage !== p._storage) setTensorData(p, moved);
+        if (grad !== null) {
+          const g = convert(grad);
+          if (g._storage !== grad._storage) p.grad = g;
         }
       }
-    });
-    return this;
+      for (const [n, b] of m._buffers) {
+        if (b === null) continue;
+        const moved = convert(b);
+        if (moved._storage !== b._storage) m._buffers.set(n, moved);
+      }
+    }
   }
 
   /** `to("float32")`. */
@@ -477,9 +568,17 @@ export class Module {
   half(): this {
     return this.to("float16");
   }
-  /** `to("cpu")`. */
+  /** `to("cpu")` (throws for a module on the GPU: use {@link Module.cpuAsync}). */
   cpu(): this {
     return this.to("cpu");
+  }
+  /** `to("gpu")`: needs `await torch.gpu.isAvailable()` first. */
+  gpu(): this {
+    return this.to("gpu");
+  }
+  /** `await model.toAsync("cpu")`. */
+  cpuAsync(): Promise<this> {
+    return this.toAsync("cpu");
   }
 
   // ---- state dict ----
@@ -574,8 +673,46 @@ export class Module {
         target.copy_(value.device === target.device ? value : value.to(target.device));
       }
     });
+    const sources = new Map(copies);
+    for (const m of this.modules()) m._afterLoadStateDict(sources);
     return { missingKeys, unexpectedKeys };
   }
+
+  /**
+   * Like {@link Module.loadStateDict}, for a state dict whose tensors live on the GPU while this
+   * module's parameters are on the CPU (those are read back first, asynchronously).
+   * @example
+   * ```ts
+   * import * as nn from "./mod.ts";
+   * const a = new nn.Linear(2, 2), b = new nn.Linear(2, 2);
+   * await b.loadStateDictAsync(a.stateDict());
+   * console.log(b.weight.toArray()[0][0] === a.weight.toArray()[0][0]); // true
+   * ```
+   */
+  async loadStateDictAsync(
+    stateDict: StateDict | Map<string, Tensor>,
+    opts: LoadStateDictOptions = {},
+  ): Promise<LoadStateDictResult> {
+    if (stateDict === null || typeof stateDict !== "object") return this.loadStateDict(stateDict, opts);
+    const targets = new Map(this._stateEntries(""));
+    const entries: [string, unknown][] = stateDict instanceof Map
+      ? [...stateDict.entries()]
+      : Object.entries(stateDict);
+    const ready = new Map<string, Tensor>();
+    for (const [key, value] of entries) {
+      const target = targets.get(key);
+      const needsRead = value instanceof Tensor && target !== undefined && value.device !== "cpu" &&
+        value.device !== target.device;
+      ready.set(key, needsRead ? await value.toAsync(target.device) : value as Tensor);
+    }
+    return this.loadStateDict(ready, opts);
+  }
+
+  /**
+   * @internal Called on every submodule after `loadStateDict` copied its values (`sources` maps
+   * each written parameter or buffer to the tensor it was loaded from).
+   */
+  _afterLoadStateDict(_sources: Map<Tensor, Tensor>): void {}
 
   // ---- printing ----
 

@@ -4,7 +4,21 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { zerosLike } from "../creation.ts";
-import { check, Optimizer, type ParamGroup, type Params, Scratch, withDefaults } from "./optimizer.ts";
+import {
+  bumpVersions,
+  check,
+  fusedBackend,
+  fusedGrad,
+  fusedState,
+  fusedUnavailable,
+  Optimizer,
+  type ParamGroup,
+  type Params,
+  type ParamState,
+  Scratch,
+  splitFused,
+  withDefaults,
+} from "./optimizer.ts";
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's, camelCased). */
 export interface AdamOptions {
@@ -20,9 +34,16 @@ export interface AdamOptions {
   amsgrad?: boolean;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize?: boolean;
+  /**
+   * Use the backend's fused update kernel (one dispatch per parameter; the WebGPU backend has
+   * one): by default wherever it applies (float32 parameters on the GPU), `false` never (the
+   * composed tensor ops), `true` always (a parameter it cannot serve is an error). Not a group
+   * option and not part of `stateDict()`.
+   */
+  fused?: boolean;
 }
 
-type Full = Required<AdamOptions>;
+type Full = Required<Omit<AdamOptions, "fused">>;
 
 function checkAdam(o: Full, where: string): void {
   check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
@@ -55,10 +76,13 @@ function checkAdam(o: Full, where: string): void {
  * ```
  */
 export class Adam extends Optimizer<Full> {
+  /** Whether updates use the backend's fused kernel (see {@link AdamOptions.fused}). */
+  fused: boolean | undefined;
   constructor(params: Params<Full>, options: AdamOptions = {}) {
+    const [fused, rest] = splitFused(new.target.name, options);
     super(
       params,
-      withDefaults<Full>(new.target.name, options, {
+      withDefaults<Full>(new.target.name, rest, {
         lr: 1e-3,
         betas: [0.9, 0.999],
         eps: 1e-8,
@@ -67,6 +91,7 @@ export class Adam extends Optimizer<Full> {
         maximize: false,
       }),
     );
+    this.fused = fused;
   }
   protected override _checkOptions(o: Full, where: string): void {
     checkAdam(o, where);
@@ -90,6 +115,9 @@ export class Adam extends Optimizer<Full> {
           state.expAvgSq = zerosLike(p);
           if (amsgrad) state.maxExpAvgSq = zerosLike(p);
         }
+        if (amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p); // switched on later
+        if (this.fused !== false && this.#fusedStep(p, grad, state, group, s)) continue;
+        if (this.fused === true) throw fusedUnavailable(this.constructor.name, p);
         let g: Tensor = maximize ? s.t(grad.neg()) : grad;
         const step = (state.step as number) + 1;
         state.step = step;
@@ -104,11 +132,7 @@ export class Adam extends Optimizer<Full> {
         const stepSize = lr / bias1;
         let second = v;
         if (amsgrad) {
-          let vmax = state.maxExpAvgSq as Tensor | undefined;
-          if (vmax === undefined) {
-            vmax = zerosLike(p); // a group switched to amsgrad after steps
-            state.maxExpAvgSq = vmax;
-          }
+          const vmax = state.maxExpAvgSq as Tensor;
           s.assign(vmax, vmax.maximum(v));
           second = vmax;
         }
@@ -118,6 +142,31 @@ export class Adam extends Optimizer<Full> {
         s.release();
       }
     }
+  }
+
+  /** One update through the backend's fused kernel; false (nothing done) when it does not apply. */
+  #fusedStep(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup & Full, s: Scratch): boolean {
+    const b = fusedBackend("adamUpdate", p);
+    const { expAvg: m, expAvgSq: v } = state;
+    const vmax = group.amsgrad ? state.maxExpAvgSq : null;
+    if (!b || !fusedState(m, p) || !fusedState(v, p) || (vmax !== null && !fusedState(vmax, p))) return false;
+    const g = fusedGrad(grad, p, s);
+    if (g === null) return false;
+    const step = (state.step as number) + 1;
+    state.step = step;
+    b.adamUpdate(p._storage, g, m._storage, v._storage, vmax?._storage ?? null, {
+      lr: group.lr,
+      beta1: group.betas[0],
+      beta2: group.betas[1],
+      eps: group.eps,
+      weightDecay: group.weightDecay,
+      step,
+      decoupled: this._decoupledWeightDecay,
+      amsgrad: group.amsgrad,
+      maximize: group.maximize,
+    });
+    bumpVersions(p, m, v, vmax);
+    return true;
   }
 }
 

@@ -8,6 +8,10 @@ import { Tensor } from "../tensor.ts";
 import { isFloating } from "../dtype.ts";
 import { fmtShape } from "../shape.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
+import { bumpVersion } from "../autograd/node.ts";
+import { backendFor } from "../backends/registry.ts";
+import type { Storage } from "../backends/backend.ts";
+import type { AdamUpdateOptions, SgdUpdateOptions } from "../backends/webgpu/backend.ts";
 
 /**
  * One parameter group: the tensors it updates and the options they share. Options are plain
@@ -304,6 +308,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const p of g.params) {
         if (p.isDisposed) throw new Error(`${this.constructor.name}.step: a parameter was disposed`);
         this._gradOf(p);
+        this._checkStateDevice(p);
       }
     }
     noGrad(() => {
@@ -332,6 +337,25 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       );
     }
     return g;
+  }
+
+  /**
+   * Throws when `p`'s state tensors live on another device than `p` (the model was moved after
+   * the optimizer stepped), naming the fix.
+   * @internal
+   */
+  protected _checkStateDevice(p: Tensor): void {
+    const st = this.state.get(p);
+    if (st === undefined) return;
+    for (const [k, v] of Object.entries(st)) {
+      if (v instanceof Tensor && v.device !== p.device) {
+        throw new Error(
+          `${this.constructor.name}.step: the state "${k}" of a parameter is on "${v.device}" but the parameter ` +
+            `is on "${p.device}" (the model was moved after the optimizer stepped); move the state with ` +
+            "`await opt.loadStateDictAsync(opt.stateDict())`, or create the optimizer after moving the model",
+        );
+      }
+    }
   }
 
   /** The state record of `p`, created empty on first use. @internal */
@@ -445,6 +469,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const [k, v] of Object.entries(entry)) {
         if (v instanceof Tensor) {
           if (k === "step") {
+            if (v.device !== "cpu") {
+              throw new Error(
+                `${name}: state "step" of parameter ${key} is a tensor on "${v.device}"; use ` +
+                  "`await opt.loadStateDictAsync(sd)`, which reads it",
+              );
+            }
             st[k] = Number(v.item());
             continue;
           }
@@ -481,6 +511,55 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       return g as ParamGroup & O;
     });
     this.state = newState;
+  }
+
+  /**
+   * Like {@link loadStateDict}, for a state whose tensors live on another device than the
+   * parameters in the direction that reads back asynchronously (GPU state into CPU
+   * parameters): such tensors are read first, then the state is loaded.
+   * @example
+   * ```ts
+   * import * as torch from "../../mod.ts";
+   * import { SGD } from "./mod.ts";
+   * const w = torch.ones([2], { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+   * w.sum().backward();
+   * opt.step();
+   * await opt.loadStateDictAsync(opt.stateDict());
+   * console.log(opt.state.get(w)!.momentumBuffer instanceof torch.Tensor); // true
+   * ```
+   */
+  async loadStateDictAsync(stateDict: OptimizerStateDict): Promise<void> {
+    if (
+      stateDict === null || typeof stateDict !== "object" || stateDict.state === null ||
+      typeof stateDict.state !== "object" || !Array.isArray(stateDict.paramGroups)
+    ) {
+      return this.loadStateDict(stateDict);
+    }
+    const params = new Map<number, Tensor>();
+    stateDict.paramGroups.forEach((sg, gi) => {
+      const ours = this.paramGroups[gi]?.params;
+      if (ours && Array.isArray(sg?.params)) {
+        sg.params.forEach((id, j) => ours[j] && params.set(Number(id), ours[j]));
+      }
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [key, entry] of Object.entries(stateDict.state)) {
+      const p = params.get(Number(key));
+      if (entry === null || typeof entry !== "object" || p === undefined) {
+        state[Number(key)] = entry;
+        continue;
+      }
+      const st: ParamState = {};
+      for (const [k, v] of Object.entries(entry)) {
+        const target = k === "step" ? "cpu" : p.device;
+        st[k] = v instanceof Tensor && v.device !== "cpu" && v.device !== target
+          ? await v.toAsync(target)
+          : v;
+      }
+      state[Number(key)] = st;
+    }
+    this.loadStateDict({ state, paramGroups: stateDict.paramGroups });
   }
 
   /** PyTorch's repr: the class name and each group's options. */
@@ -560,4 +639,89 @@ export function withDefaults<O extends object>(
 /** Throws `where: message` unless `ok`. @internal */
 export function check(ok: boolean, where: string, message: string): void {
   if (!ok) throw new RangeError(`${where}: ${message}`);
+}
+
+/** The fused optimizer kernels a backend may offer (the WebGPU backend does). @internal */
+export interface FusedUpdates {
+  adamUpdate(
+    param: Storage,
+    grad: Storage,
+    expAvg: Storage,
+    expAvgSq: Storage,
+    maxExpAvgSq: Storage | null,
+    o: AdamUpdateOptions,
+  ): void;
+  sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void;
+}
+
+/** True when `t` views the whole of its storage, row-major from offset 0. @internal */
+export function wholeStorage(t: Tensor): boolean {
+  return t._offset === 0 && t._storage.numel === t.numel() && t.isContiguous();
+}
+
+/**
+ * The backend of `p` when its fused `kind` update applies to `p` (a float32 parameter viewing the
+ * whole of its storage, on a backend with the kernel), else null.
+ * @internal
+ */
+export function fusedBackend<K extends keyof FusedUpdates>(kind: K, p: Tensor): Pick<FusedUpdates, K> | null {
+  if (p.dtype !== "float32" || !wholeStorage(p)) return null;
+  const b = backendFor(p.device) as unknown as Partial<FusedUpdates>;
+  return typeof b[kind] === "function" ? (b as Pick<FusedUpdates, K>) : null;
+}
+
+/** True when state tensor `t` can be passed to a fused update of `p`. @internal */
+export function fusedState(t: unknown, p: Tensor): t is Tensor {
+  return t instanceof Tensor && t.dtype === "float32" && t.device === p.device && wholeStorage(t) &&
+    t.numel() === p.numel() && t._storage !== p._storage;
+}
+
+/**
+ * `grad` as a storage a fused update of `p` can read (its own when it views all of it; otherwise
+ * a contiguous copy registered with `scratch`), or null when its dtype does not fit.
+ * @internal
+ */
+export function fusedGrad(grad: Tensor, p: Tensor, scratch: Scratch): Storage | null {
+  if (grad.dtype !== "float32") return null;
+  if (wholeStorage(grad) && grad._storage !== p._storage) return grad._storage;
+  return scratch.t(grad.clone())._storage;
+}
+
+/** Records the in-place writes of a fused update (autograd's version counters). @internal */
+export function bumpVersions(...ts: (Tensor | null | undefined)[]): void {
+  for (const t of ts) if (t) bumpVersion(t._storage);
+}
+
+/**
+ * How an optimizer uses its backend's fused update: `undefined` (default) wherever it applies,
+ * `false` never (the composed tensor ops), `true` always (a parameter it cannot serve is an error).
+ * @internal
+ */
+export function checkFused(name: string, fused: unknown): boolean | undefined {
+  if (fused !== undefined && typeof fused !== "boolean") {
+    throw new TypeError(`${name}: fused must be a boolean or undefined, got ${typeName(fused)}`);
+  }
+  return fused as boolean | undefined;
+}
+
+/**
+ * Splits the `fused` flag off an optimizer's options (it is neither a default nor a group option).
+ * @internal
+ */
+export function splitFused<O extends { fused?: boolean }>(
+  name: string,
+  options: O | undefined,
+): [boolean | undefined, Omit<O, "fused"> | undefined] {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) return [undefined, options];
+  const { fused, ...rest } = options;
+  return [checkFused(name, fused), rest];
+}
+
+/** The error `fused: true` gives for a parameter the fused kernel cannot serve. @internal */
+export function fusedUnavailable(name: string, p: Tensor): Error {
+  return new Error(
+    `${name}.step: fused: true, but no fused update serves a ${p.dtype} parameter of shape ${
+      fmtShape(p.shape)
+    } on "${p.device}" (fused kernels exist for float32 parameters on the GPU backend)`,
+  );
 }

@@ -3,7 +3,21 @@
  * @module
  */
 import type { Tensor } from "../tensor.ts";
-import { check, Optimizer, type ParamGroup, type Params, Scratch, withDefaults } from "./optimizer.ts";
+import { emptyLike } from "../creation.ts";
+import {
+  bumpVersions,
+  check,
+  fusedBackend,
+  fusedGrad,
+  fusedState,
+  fusedUnavailable,
+  Optimizer,
+  type ParamGroup,
+  type Params,
+  Scratch,
+  splitFused,
+  withDefaults,
+} from "./optimizer.ts";
 
 /** Options of {@link SGD} (PyTorch's, camelCased). */
 export interface SGDOptions {
@@ -19,7 +33,16 @@ export interface SGDOptions {
   nesterov?: boolean;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize?: boolean;
+  /**
+   * Use the backend's fused update kernel (one dispatch per parameter; the WebGPU backend has
+   * one): by default wherever it applies (float32 parameters on the GPU), `false` never (the
+   * composed tensor ops), `true` always (a parameter it cannot serve is an error). Not a group
+   * option and not part of `stateDict()`.
+   */
+  fused?: boolean;
 }
+
+type Full = Required<Omit<SGDOptions, "fused">>;
 
 /**
  * Stochastic gradient descent, as `torch.optim.SGD`:
@@ -41,11 +64,14 @@ export interface SGDOptions {
  * console.log(w.toArray()); // ≈ [0.062, -0.124]: on its way to [0, 0]
  * ```
  */
-export class SGD extends Optimizer<Required<SGDOptions>> {
-  constructor(params: Params<Required<SGDOptions>>, options: SGDOptions = {}) {
+export class SGD extends Optimizer<Full> {
+  /** Whether updates use the backend's fused kernel (see {@link SGDOptions.fused}). */
+  fused: boolean | undefined;
+  constructor(params: Params<Full>, options: SGDOptions = {}) {
+    const [fused, rest] = splitFused(new.target.name, options);
     super(
       params,
-      withDefaults<Required<SGDOptions>>(new.target.name, options, {
+      withDefaults<Full>(new.target.name, rest, {
         lr: 1e-3,
         momentum: 0,
         dampening: 0,
@@ -54,9 +80,10 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
         maximize: false,
       }),
     );
+    this.fused = fused;
   }
 
-  protected override _checkOptions(o: Required<SGDOptions>, where: string): void {
+  protected override _checkOptions(o: Full, where: string): void {
     check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
     check(o.momentum >= 0, where, `Invalid momentum value: ${o.momentum}`);
     check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
@@ -72,13 +99,15 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
     );
   }
 
-  protected override _updateGroup(group: ParamGroup & Required<SGDOptions>): void {
+  protected override _updateGroup(group: ParamGroup & Full): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     const s = new Scratch();
     for (const p of group.params) {
       const grad = this._gradOf(p);
       if (grad === null) continue;
       try {
+        if (this.fused !== false && this.#fusedStep(p, grad, group, s)) continue;
+        if (this.fused === true) throw fusedUnavailable(this.constructor.name, p);
         let d: Tensor = maximize ? s.t(grad.neg()) : grad;
         if (weightDecay !== 0) d = s.t(d.add(s.t(p.mul(weightDecay))));
         if (momentum !== 0) {
@@ -98,5 +127,37 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
         s.release();
       }
     }
+  }
+
+  /** One update through the backend's fused kernel; false (nothing done) when it does not apply. */
+  #fusedStep(p: Tensor, grad: Tensor, group: ParamGroup & Full, s: Scratch): boolean {
+    const b = fusedBackend("sgdUpdate", p);
+    if (!b) return false;
+    const useMomentum = group.momentum !== 0;
+    let buf: Tensor | null = null;
+    let firstStep = false;
+    if (useMomentum) {
+      const existing = this.state.get(p)?.momentumBuffer;
+      if (existing === undefined) firstStep = true;
+      else if (fusedState(existing, p)) buf = existing;
+      else return false;
+    }
+    const g = fusedGrad(grad, p, s);
+    if (g === null) return false;
+    if (firstStep) {
+      buf = emptyLike(p); // the kernel sets it to the gradient (PyTorch's `buf = d.clone()`)
+      this._stateOf(p).momentumBuffer = buf;
+    }
+    b.sgdUpdate(p._storage, g, buf?._storage ?? null, {
+      lr: group.lr,
+      momentum: group.momentum,
+      dampening: group.dampening,
+      weightDecay: group.weightDecay,
+      nesterov: group.nesterov,
+      maximize: group.maximize,
+      firstStep,
+    });
+    bumpVersions(p, buf);
+    return true;
   }
 }

@@ -8,7 +8,8 @@ import * as F from "../functional.ts";
 
 /**
  * Inverted dropout: in training mode zeroes each element with probability `p` (default 0.5) and
- * scales the others by `1/(1-p)`; in evaluation mode (`model.eval()`) the identity.
+ * scales the others by `1/(1-p)`; in evaluation mode (`model.eval()`) the identity. The mask is
+ * drawn from the seeded CPU generator on every device (uploaded on the GPU; see `F.dropout`).
  * @example
  * ```ts
  * import * as torch from "../../../mod.ts";

@@ -106,6 +106,17 @@ export class BatchNormBase extends Module {
       this.runningVar?.fill_(1);
       this.numBatchesTracked?.zero_();
     });
+    this._batches = 0;
+  }
+
+  /**
+   * @internal Keeps the JS mirror of `num_batches_tracked` (used off the CPU, where reading the
+   * buffer is asynchronous) in step with a loaded value when that value is on the CPU.
+   */
+  override _afterLoadStateDict(sources: Map<Tensor, Tensor>): void {
+    const nbt = this.numBatchesTracked;
+    const src = nbt ? sources.get(nbt) : undefined;
+    if (src && src.device === "cpu") this._batches = Number(src.item());
   }
 
   /** Resets the running statistics and sets weight to 1 and bias to 0. */
