@@ -300,6 +300,27 @@ gpuTest("pool: reuse, and live bytes back to the baseline after dispose", async 
   assert.equal(bucketSize(5121), 6144);
 });
 
+gpuTest(
+  "pool budget: free buffers beyond it are destroyed; trim(); a lost device's backend throws",
+  async () => {
+    const small = new WebGPUBackend(g.gpu, { maxPooledBytes: 64 * 1024 });
+    const made = Array.from({ length: 8 }, (_, i) => small.full("float32", 4096 + i * 1000, i));
+    assert.equal((await small.read(made[3]))[0], 3);
+    for (const s of made) s.dispose();
+    assert.equal(small.liveBytes(), 0);
+    assert.ok(small.pooledBytes() <= 64 * 1024, `pooled ${small.pooledBytes()}`);
+    const again = small.full("float32", 4096, 7); // served from what the budget kept
+    assert.equal((await small.read(again))[4095], 7);
+    small.trim();
+    assert.equal(small.pooledBytes(), 0);
+    again.dispose();
+    await small.sync();
+    small.markLost("destroyed: test");
+    assert.throws(() => small.full("float32", 3, 1), /gpu: the WebGPU device was lost \(destroyed: test\)/);
+    await assert.rejects(() => small.read(again), /device was lost/);
+  },
+);
+
 gpuTest("FinalizationRegistry returns the buffers of dropped storages", async () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) {

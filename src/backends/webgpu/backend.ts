@@ -148,8 +148,11 @@ const registry = new FinalizationRegistry<{ backend: WebGPUBackend; entry: PoolE
 
 /** A GPU storage: one pooled GPU buffer of 32-bit words (see the module documentation). */
 export class WebGPUStorage implements Storage {
+  /** Always `"gpu"`. */
   readonly device = "gpu" as const;
+  /** The element type (float16, uint8 and bool are held as 32-bit words on the GPU). */
   readonly dtype: DType;
+  /** Number of elements. */
   readonly numel: number;
   /** @internal the backend that owns the buffer */
   readonly _backend: WebGPUBackend;
@@ -224,10 +227,15 @@ export interface WebGPUBackendOptions {
 
 /** Options of {@link WebGPUBackend.adamUpdate} (the scalars of `src/optim/adam.ts`). */
 export interface AdamUpdateOptions {
+  /** Learning rate. */
   lr: number;
+  /** Decay rate of the first moment average. */
   beta1: number;
+  /** Decay rate of the second moment average. */
   beta2: number;
+  /** Added to the denominator. */
   eps: number;
+  /** Weight decay (L2 term, or decoupled with `decoupled`); 0 for none. */
   weightDecay: number;
   /** The step number after this update (1 on the first step): bias corrections use it. */
   step: number;
@@ -235,16 +243,23 @@ export interface AdamUpdateOptions {
   decoupled: boolean;
   /** AMSGrad: `maxExpAvgSq` must be given. */
   amsgrad: boolean;
+  /** Ascend the gradient instead. */
   maximize: boolean;
 }
 
 /** Options of {@link WebGPUBackend.sgdUpdate} (the scalars of `src/optim/sgd.ts`). */
 export interface SgdUpdateOptions {
+  /** Learning rate. */
   lr: number;
+  /** Momentum factor (0: no buffer). */
   momentum: number;
+  /** Dampening of the momentum. */
   dampening: number;
+  /** L2 penalty added to the gradient; 0 for none. */
   weightDecay: number;
+  /** Nesterov momentum. */
   nesterov: boolean;
+  /** Ascend the gradient instead. */
   maximize: boolean;
   /** First step with momentum: the buffer is set to the gradient (PyTorch's `buf = d.clone()`). */
   firstStep: boolean;
@@ -266,6 +281,7 @@ function ceilDiv(a: number, b: number): number {
 
 /** The WebGPU backend (see the module documentation). */
 export class WebGPUBackend implements Backend {
+  /** Always `"gpu"`. */
   readonly device = "gpu" as const;
   /** The WebGPU device the kernels run on. */
   readonly gpu: GPUDevice;
@@ -294,6 +310,7 @@ export class WebGPUBackend implements Backend {
   #lost: string | null = null;
   #submits = 0;
 
+  /** A backend running on `device` (normally made once by `gpu.isAvailable()`). */
   constructor(device: GPUDevice, options: WebGPUBackendOptions = {}) {
     this.gpu = device;
     const limits = device.limits;

@@ -10,8 +10,11 @@ import { KERNELS, WGSL_PARTS } from "./kernels.generated.ts";
 
 /** A compiled kernel: its pipeline and the layout of its bind group 0. */
 export interface Kernel {
+  /** The cache key: kernel name and template values. */
   readonly name: string;
+  /** The compute pipeline (entry point `main`). */
   readonly pipeline: GPUComputePipeline;
+  /** Layout of bind group 0 (binding 0 is the uniform parameters). */
   readonly layout: GPUBindGroupLayout;
 }
 
@@ -171,6 +174,7 @@ export class PipelineCache {
   readonly #device: GPUDevice;
   readonly #cache = new Map<string, Kernel>();
 
+  /** An empty cache for `device`. */
   constructor(device: GPUDevice) {
     this.#device = device;
   }

@@ -12,6 +12,7 @@
 
 /** One pooled buffer. `epoch` is the owner's batch counter at the buffer's last use. */
 export interface PoolEntry {
+  /** The buffer. */
   readonly buffer: GPUBuffer;
   /** Bytes of the buffer (its bucket). */
   readonly size: number;
@@ -67,6 +68,7 @@ export class BufferPool {
   #created = 0;
   #reused = 0;
 
+  /** An empty pool creating buffers on `device`. */
   constructor(device: GPUDevice, options: BufferPoolOptions) {
     this.#device = device;
     this.#usage = options.usage;
