@@ -899,3 +899,76 @@ suite("bad index values: the CPU refuses them at once, the GPU reports them at t
     await assertArrayAsync(torch.oneHot(computed([2, 0]), 3), [[0, 0, 1], [1, 0, 0]]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// temporaries
+
+deviceTest(
+  "ops return the temporaries they make to the GPU pool at once (no wait for the garbage collector)",
+  (device) => {
+    // GPU buffers are invisible to the garbage collector: operand copies and casts an op makes,
+    // and the intermediates of composite ops computed without a graph, are disposed by the op.
+    const backend = torch.gpu.webgpuBackend()!;
+    torch.manualSeed(3);
+    const x = torch.randn([24, 20], { device }), w = torch.randn([24, 12], { device });
+    const i = torch.randint(0, 5, [24, 20], { device }), mask = torch.rand([20, 24], { device }).gt(0.5);
+    const idx = torch.randint(0, 20, [24, 3], { device }), row = torch.tensor([2, 0, 2], { device });
+    const img = torch.randn([2, 3, 6, 6], { device }), k = torch.randn([4, 3, 3, 3], { device });
+    const bias = torch.ones(4, { device });
+    const target = torch.zeros([20, 24], { device }), two = torch.tensor(2, { device });
+    const ops: (() => Tensor | Tensor[])[] = [
+      () => x.T.exp(),
+      () => i.T.abs(),
+      () => i.floor(),
+      () => x.mul(i),
+      () => x.T.add(w.narrow(1, 0, 1).expand(24, 20).T),
+      () => x.add(x, { alpha: 2 }),
+      () => x.T.sum(0),
+      () => i.T.sum(1),
+      () => x.T.mean(1),
+      () => x.var(0),
+      () => x.T.std(),
+      () => x.logsumexp(1),
+      () => i.logsumexp(0),
+      () => [x.norm(), x.norm(1, 0), x.norm(3, 1), x.norm(0), x.norm(Infinity)],
+      () => x.T.softmax(1),
+      () => x.T.logSoftmax(0),
+      () => i.T.cumsum(0),
+      () => x.T.clamp(0, 1),
+      () => i.T.clamp(-0.5),
+      () => torch.where(mask, x.T, 0),
+      () => x.T.maskedFill(mask, 1),
+      () => [i.all(), i.any(1), mask.all(0)],
+      () => x.T.amax(1),
+      () => Object.values(x.T.max(1)),
+      () => x.T.argmin(0),
+      () => x.T.matmul(w),
+      () => i.T.matmul(x),
+      () => x.gather(1, idx),
+      () => x.T.indexSelect(1, row),
+      () => x.T.flip([0, 1]),
+      () => x.T.tril(1),
+      () => torch.oneHot(row, 3),
+      () => torch.cat([x, i]),
+      () => torch.conv2d(img.permute(0, 1, 3, 2), k, bias, { padding: 1 }),
+      () => torch.maxPool2d(img.transpose(2, 3), 2),
+      () => torch.avgPool2d(img.transpose(2, 3), 3, { stride: 2 }),
+      () => x.T.to("float16"),
+    ];
+    const run = () => {
+      for (const op of ops) {
+        const out = op();
+        for (const t of Array.isArray(out) ? out : [out]) t.dispose();
+      }
+      target.fill_(two);
+      target.copy_(i.T);
+      target.index("1:").copy_(target.index(":-1"));
+      target.zero_();
+    };
+    run(); // first use: pipelines and pool buckets
+    const before = backend.liveBytes();
+    for (let r = 0; r < 3; r++) run();
+    assert.equal(backend.liveBytes(), before, "every temporary went back to the pool");
+  },
+  { devices: ["gpu"] },
+);

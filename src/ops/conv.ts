@@ -13,7 +13,7 @@ import { isFloating } from "../dtype.ts";
 import { fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { backendOf, contiguousStorage, needsGrad, record, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, needsGrad, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
 import { expand, narrow, reshape, squeeze, transpose, unsqueeze } from "./movement.ts";
 import { cat, scatterAddInto } from "./indexing.ts";
@@ -120,7 +120,9 @@ const size = (dims: readonly number[]) => `(${dims.join(" x ")})`;
 export function im2col(x: Tensor, geom: Conv2dGeometry): Tensor {
   const backend = backendOf("im2col", x);
   const r = (geom.channels / geom.groups) * geom.kernelH * geom.kernelW + (geom.onesRow ? 1 : 0);
-  const s = backend.im2col(storageAs(x, "float32"), geom);
+  const xin = storageAs(x, "float32");
+  const s = backend.im2col(xin, geom);
+  releaseTemp(xin, x);
   return record("im2col", [x], wrap(s, [geom.batch, geom.groups * r, geom.outH * geom.outW]), { geom });
 }
 
@@ -130,7 +132,9 @@ export function im2col(x: Tensor, geom: Conv2dGeometry): Tensor {
  */
 export function col2im(cols: Tensor, geom: Conv2dGeometry): Tensor {
   const backend = backendOf("col2im", cols);
-  const s = backend.col2im(storageAs(cols, "float32"), geom);
+  const cin = storageAs(cols, "float32");
+  const s = backend.col2im(cin, geom);
+  releaseTemp(cin, cols);
   return record("col2im", [cols], wrap(s, [geom.batch, geom.channels, geom.height, geom.width]), { geom });
 }
 
@@ -259,13 +263,16 @@ function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: ConvPlan): 
   if (numelOf(outShape) === 0) {
     return record("conv2d", inputs, wrap(backend.full("float32", 0, 0), outShape), { geom });
   }
-  const cols = backend.im2col(storageAs(x, "float32"), geom);
+  const xin = storageAs(x, "float32");
+  const cols = backend.im2col(xin, geom);
+  releaseTemp(xin, x);
   // Weight rows, with the bias appended as one more column per output channel.
   const wd = w.detach(), bd = bias?.detach();
   let a = reshape(wd, [g, og, r - (bias ? 1 : 0)]);
   if (bd) a = cat([a, reshape(bd, [g, og, 1])], 2);
   if (g > 1 && n > 1) a = expand(unsqueeze(a, 0), [n, g, og, r]);
-  const out = backend.matmul(storageAs(a, "float32"), cols, {
+  const ain = storageAs(a, "float32");
+  const out = backend.matmul(ain, cols, {
     batch: n * g,
     m: og,
     k: r,
@@ -277,7 +284,10 @@ function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: ConvPlan): 
   });
   // The columns are kept for the weight gradient only when it will be needed (the bias
   // gradient alone is a sum of the output gradient).
+  releaseTemp(ain, w);
+  releaseTemp(a._storage, w); // a copy of the weight rows (reshaped, or joined with the bias)
   const saved = needsGrad(w) ? wrap(cols, [n, g * r, l]) : null;
+  if (!saved) cols.dispose();
   return record("conv2d", inputs, wrap(out, outShape), { geom, cols: saved });
 }
 
@@ -553,7 +563,9 @@ function planPool(
 function maxPoolCore(x: Tensor, geom: Pool2dGeometry): [Tensor, Tensor] {
   const backend = backendOf("maxPool2d", x);
   const shape = [x.shape[0], x.shape[1], geom.outH, geom.outW];
-  const { values, indices } = backend.maxPool2d(contiguousStorage(x), geom);
+  const xin = contiguousStorage(x);
+  const { values, indices } = backend.maxPool2d(xin, geom);
+  releaseTemp(xin, x);
   const idx = wrap(indices, shape);
   return [record("maxPool2d", [x], wrap(values, shape), { indices: idx, inputShape: x.shape }), idx];
 }
@@ -602,12 +614,18 @@ export function maxPool2d(
     opts.dilation,
     opts.ceilMode ?? false,
   );
-  let [values, indices] = maxPoolCore(asF32(x), geom);
-  if (input.dtype !== "float32") values = toDType(values, input.dtype);
+  const tmp = new Temps(input);
+  const xf = asF32(x);
+  if (xf !== x) tmp.t(xf);
+  let [values, indices] = maxPoolCore(xf, geom);
+  if (input.dtype !== "float32") values = toDType(tmp.t(values), input.dtype);
+  // Unless returned, the indices live only as long as the graph that saved them (if any).
+  if (!opts.returnIndices && !values.requiresGrad) indices.dispose();
   if (!batched) {
     values = squeeze(values, 0);
     indices = squeeze(indices, 0);
   }
+  tmp.keep(values);
   return opts.returnIndices ? [values, indices] : values;
 }
 
@@ -622,7 +640,9 @@ function avgOptions(op: string, opts: AvgPool2dOptions): AvgPoolOptions {
 /** @internal Average pooling of a 4-d float32 tensor with a known geometry; recorded as `avgPool2d`. */
 export function avgPool2dCore(x: Tensor, geom: Pool2dGeometry, opts: AvgPoolOptions): Tensor {
   const backend = backendOf("avgPool2d", x);
-  const s = backend.avgPool2d(storageAs(x, "float32"), geom, opts);
+  const xin = storageAs(x, "float32");
+  const s = backend.avgPool2d(xin, geom, opts);
+  releaseTemp(xin, x);
   const out = wrap(s, [x.shape[0], x.shape[1], geom.outH, geom.outW]);
   return record("avgPool2d", [x], out, { geom, opts, inputShape: x.shape });
 }
@@ -638,7 +658,9 @@ export function avgPool2dBackward(
   inputShape: readonly number[],
 ): Tensor {
   const backend = backendOf("avgPool2d", g);
-  const s = backend.avgPool2dBackward(storageAs(g, "float32"), geom, opts);
+  const gin = storageAs(g, "float32");
+  const s = backend.avgPool2dBackward(gin, geom, opts);
+  releaseTemp(gin, g);
   return record("avgPool2dBackward", [g], wrap(s, inputShape), { geom, opts });
 }
 

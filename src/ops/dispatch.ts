@@ -49,6 +49,47 @@ export function contiguousStorage(t: Tensor): Storage {
   return out;
 }
 
+/**
+ * Releases `s`, a storage an op made for one kernel operand (a contiguous copy or a cast of
+ * `owner`, or a filled scalar), once the kernel that reads it is encoded: disposed now unless it
+ * is `owner`'s own storage. GPU buffers are invisible to the garbage collector, so ops return
+ * their temporaries to the pool at once instead of waiting for finalization (kernels already
+ * encoded keep their reads: the pool reuses a buffer only for later work in queue order).
+ */
+export function releaseTemp(s: Storage | number, owner?: unknown): void {
+  if (typeof s === "number") return;
+  if (owner instanceof Tensor && s === owner._storage) return;
+  s.dispose();
+}
+
+/**
+ * The intermediate tensors of a composite op (an op written with other ops), released once its
+ * result exists when nothing was recorded (grad mode off, or no input requiring grad); a recorded
+ * graph may hold them for backward, and then they are left to the graph. `keep(result)` releases
+ * every collected tensor that shares no storage with the result or the inputs.
+ */
+export class Temps {
+  readonly #inputs: readonly (Tensor | number | null | undefined)[];
+  readonly #list: Tensor[] | null;
+  constructor(...inputs: (Tensor | number | null | undefined)[]) {
+    this.#inputs = inputs;
+    this.#list = needsGrad(...inputs) ? null : [];
+  }
+  /** Collects `t` (returned as is). */
+  t<T extends Tensor>(t: T): T {
+    this.#list?.push(t);
+    return t;
+  }
+  /** Releases the collected tensors; returns `result`. */
+  keep(result: Tensor): Tensor {
+    if (!this.#list) return result;
+    const kept = new Set<Storage>([result._storage]);
+    for (const x of this.#inputs) if (x instanceof Tensor) kept.add(x._storage);
+    for (const t of this.#list) if (!kept.has(t._storage)) t.dispose();
+    return result;
+  }
+}
+
 /** A contiguous tensor over a kernel's result. */
 export function wrap(storage: Storage, shape: readonly number[]): Tensor {
   if (storage.numel !== numelOf(shape)) {

@@ -14,7 +14,8 @@ import {
 } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendFor } from "../backends/registry.ts";
+import { backendOf, contiguousStorage, emptyResult, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
 
 type TensorOrScalar = Tensor | number;
 
@@ -27,7 +28,17 @@ const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
 export function storageAs(t: Tensor, dtype: DType): Storage {
   const s = contiguousStorage(t);
   if (t.dtype === dtype) return s;
-  return backendOf("cast", t).cast(s, dtype);
+  const out = backendOf("cast", t).cast(s, dtype);
+  releaseTemp(s, t);
+  return out;
+}
+
+/** `s` cast to `dtype` (a kernel's own result, released once cast), or `s` when it already is. */
+export function castResult(s: Storage, dtype: DType): Storage {
+  if (s.dtype === dtype) return s;
+  const out = backendFor(s.device).cast(s, dtype);
+  s.dispose();
+  return out;
 }
 
 function unaryOp(op: UnaryOp, x: Tensor): Tensor {
@@ -41,7 +52,10 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     outDType = x.dtype;
     compute = "float32";
   } else if (INT_IDENTITY.has(op)) {
-    return record(op, [x], wrap(backend.cast(contiguousStorage(x), x.dtype), x.shape));
+    const xin = contiguousStorage(x);
+    const copy = backend.cast(xin, x.dtype);
+    releaseTemp(xin, x);
+    return record(op, [x], wrap(copy, x.shape));
   } else if (INT_UNARY.has(op)) {
     outDType = x.dtype === "bool" ? "bool" : x.dtype;
     compute = "int32";
@@ -50,9 +64,10 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     compute = "float32";
   }
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, outDType));
-  let s = backend.unary(op, storageAs(x, compute));
-  if (outDType !== compute) s = backend.cast(s, outDType);
-  return record(op, [x], wrap(s, x.shape));
+  const xin = storageAs(x, compute);
+  const s = backend.unary(op, xin);
+  releaseTemp(xin, x);
+  return record(op, [x], wrap(castResult(s, outDType), x.shape));
 }
 
 /** The dtype PyTorch gives `a op b` (a 0-d tensor only raises the category of a dimensioned one). */
@@ -122,9 +137,11 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
     const empty = emptyResult(backend, outShape, outDType);
     return isCmp ? empty : record(op as typeof ARITHMETIC_OPS[number], [a, b], empty);
   }
-  let s = backend.binary(op, operandFor(a, outShape, compute), operandFor(b, outShape, compute), n, compute);
-  if (s.dtype !== outDType) s = backend.cast(s, outDType);
-  const out = wrap(s, outShape);
+  const sa = operandFor(a, outShape, compute), sb = operandFor(b, outShape, compute);
+  const s = backend.binary(op, sa, sb, n, compute);
+  releaseTemp(sa, a);
+  releaseTemp(sb, b);
+  const out = wrap(castResult(s, outDType), outShape);
   return isCmp ? out : record(op as typeof ARITHMETIC_OPS[number], [a, b], out);
 }
 
@@ -152,7 +169,7 @@ function checkIntPow(a: TensorOrScalar, b: TensorOrScalar): void {
  * ```
  */
 export function add(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-  return binaryOp("add", a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
+  return withAlpha("add", a, b, opts.alpha);
 }
 /**
  * `a - alpha * b`.
@@ -163,7 +180,14 @@ export function add(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number
  * ```
  */
 export function sub(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-  return binaryOp("sub", a, opts.alpha === undefined || opts.alpha === 1 ? b : mul(b, opts.alpha));
+  return withAlpha("sub", a, b, opts.alpha);
+}
+
+/** `a op alpha * b`; the scaled `b` is released at once when nothing was recorded. */
+function withAlpha(op: "add" | "sub", a: TensorOrScalar, b: TensorOrScalar, alpha?: number): Tensor {
+  if (alpha === undefined || alpha === 1) return binaryOp(op, a, b);
+  const tmp = new Temps(a, b);
+  return tmp.keep(binaryOp(op, a, tmp.t(mul(b, alpha) as Tensor)));
 }
 /**
  * `a * b`.
@@ -481,15 +505,16 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const compute = computeDType(dtype);
   const n = x.numel();
   if (n === 0) return record("clamp", [x], emptyResult(backend, x.shape, dtype), { min: lo, max: hi });
-  let s = storageAs(x, compute);
+  const xin = storageAs(x, compute);
+  let s = xin;
   if (lo !== null) s = backend.binary("maximum", s, lo, n, compute);
   if (hi !== null) {
     const prev = s;
     s = backend.binary("minimum", s, hi, n, compute);
-    if (prev !== x._storage) prev.dispose();
+    if (prev !== xin) prev.dispose();
   }
-  if (s.dtype !== dtype) s = backend.cast(s, dtype);
-  return record("clamp", [x], wrap(s, x.shape), { min: lo, max: hi });
+  releaseTemp(xin, x);
+  return record("clamp", [x], wrap(castResult(s, dtype), x.shape), { min: lo, max: hi });
 }
 
 /**
@@ -518,7 +543,11 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
     const v = new Tensor(x._storage, shape, broadcastStrides(x.shape, x._strides, shape), x._offset);
     return storageAs(v, d);
   };
-  const s = backend.where(full(condition, "bool"), full(a, dtype), full(b, dtype));
+  const sc = full(condition, "bool"), sa = full(a, dtype), sb = full(b, dtype);
+  const s = backend.where(sc, sa, sb);
+  releaseTemp(sc, condition);
+  releaseTemp(sa, a);
+  releaseTemp(sb, b);
   return record("where", [a, b], wrap(s, shape), { condition });
 }
 
@@ -549,5 +578,6 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     throw new TypeError(`maskedFill: value ${value} cannot be stored in a ${x.dtype} tensor`);
   }
   // A 0-d fill value of x's own dtype keeps the result in x's dtype.
-  return where(mask, wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), []), x);
+  const tmp = new Temps(x);
+  return tmp.keep(where(mask, tmp.t(wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), [])), x));
 }

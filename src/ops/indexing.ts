@@ -6,7 +6,7 @@
 import { promoteTypes } from "../dtype.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, emptyResult, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
 import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
@@ -71,15 +71,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     return record("gather", [xs], emptyResult(backend, index.shape, x.dtype), { dim: d, index });
   }
   const [outer, inner] = outerInner(index.shape, d);
-  const s = backend.gather(
-    contiguousStorage(xs),
-    storageAs(index, "int32"),
-    outer,
-    xs.shape[d] ?? 1,
-    inner,
-    index.shape[d] ?? 1,
-    false,
-  );
+  const xin = contiguousStorage(xs), iin = storageAs(index, "int32");
+  const s = backend.gather(xin, iin, outer, xs.shape[d] ?? 1, inner, index.shape[d] ?? 1, false);
+  releaseTemp(xin, x);
+  releaseTemp(iin, index);
   return record("gather", [xs], wrap(s, index.shape), { dim: d, index });
 }
 
@@ -93,15 +88,10 @@ export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: r
   const [outer, inner] = outerInner(index.shape, dim);
   const kernelShape = [...index.shape];
   if (kernelShape.length > 0) kernelShape[dim] = shape[dim];
-  const s = backend.scatterAdd(
-    contiguousStorage(srcs),
-    storageAs(index, "int32"),
-    outer,
-    shape[dim] ?? 1,
-    inner,
-    index.shape[dim] ?? 1,
-    false,
-  );
+  const sin = contiguousStorage(srcs), iin = storageAs(index, "int32");
+  const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.shape[dim] ?? 1, false);
+  releaseTemp(sin, src);
+  releaseTemp(iin, index);
   let out = wrap(s, kernelShape);
   if (numelOf(kernelShape) !== numelOf(shape)) {
     const plan: IndexStep[] = kernelShape.map((n) => ({ kind: "slice", start: 0, length: n, step: 1 }));
@@ -162,15 +152,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     return record("indexSelect", [x], emptyResult(backend, shape, x.dtype), { dim: d, index });
   }
   const [outer, inner] = outerInner(x.shape, d);
-  const s = backend.gather(
-    contiguousStorage(x),
-    storageAs(index, "int32"),
-    outer,
-    x.shape[d] ?? 1,
-    inner,
-    n,
-    true,
-  );
+  const xin = contiguousStorage(x), iin = storageAs(index, "int32");
+  const s = backend.gather(xin, iin, outer, x.shape[d] ?? 1, inner, n, true);
+  releaseTemp(xin, x);
+  releaseTemp(iin, index);
   return record("indexSelect", [x], wrap(s, shape), { dim: d, index });
 }
 
@@ -181,15 +166,10 @@ export function indexAddInto(src: Tensor, dim: number, index: Tensor, shape: rea
     return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
   }
   const [outer, inner] = outerInner(shape, dim);
-  const s = backend.scatterAdd(
-    contiguousStorage(src),
-    storageAs(index, "int32"),
-    outer,
-    shape[dim] ?? 1,
-    inner,
-    index.numel(),
-    true,
-  );
+  const sin = contiguousStorage(src), iin = storageAs(index, "int32");
+  const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.numel(), true);
+  releaseTemp(sin, src);
+  releaseTemp(iin, index);
   return record("indexAddInto", [src], wrap(s, shape), { dim, index });
 }
 
@@ -275,6 +255,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     if (src.numel() > 0) {
       backend.copy(src._storage, src._offset, src._strides, out, start * strides[d], strides, src.shape);
     }
+    releaseTemp(src._storage, t);
     start += t.shape[d];
   }
   return record("cat", [...parts], wrap(out, shape), { dim: d, sizes });
@@ -317,12 +298,14 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   const list = typeof dims === "number" ? [dims] : [...dims];
   let out = x;
   if (x.ndim === 0) list.forEach((d) => normDim("flip", d, 0));
+  const tmp = new Temps(x);
   for (const dim of x.ndim === 0 ? [] : list) {
     const d = normDim("flip", dim, x.ndim);
     const n = x.shape[d];
-    out = indexSelect(out, d, arange(n - 1, -1, -1, { device: x.device }));
+    if (out !== x) tmp.t(out);
+    out = indexSelect(out, d, tmp.t(arange(n - 1, -1, -1, { device: x.device })));
   }
-  return out === x ? x.clone() : out;
+  return tmp.keep(out === x ? x.clone() : out);
 }
 
 function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
@@ -330,10 +313,11 @@ function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
     throw new RangeError(`${op}: input tensor must have at least 2 dimensions, got ${fmtShape(x.shape)}`);
   }
   const rows = x.shape[x.ndim - 2], cols = x.shape[x.ndim - 1];
-  const r = arange(rows, { device: x.device }).view(rows, 1);
-  const c = arange(cols, { device: x.device }).view(1, cols).sub(diagonal);
-  const keep = op === "tril" ? ge(r, c) : le(r, c);
-  return where(keep, x, wrap(backendOf(op, x).full(x.dtype, 1, 0), []));
+  const tmp = new Temps(x);
+  const r = tmp.t(arange(rows, { device: x.device })).view(rows, 1);
+  const c = tmp.t(tmp.t(arange(cols, { device: x.device })).view(1, cols).sub(diagonal));
+  const keep = tmp.t(op === "tril" ? ge(r, c) : le(r, c));
+  return tmp.keep(where(keep, x, tmp.t(wrap(backendOf(op, x).full(x.dtype, 1, 0), []))));
 }
 
 /**
@@ -396,11 +380,19 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
     }
   }
   if (x.device === "cpu" || x.numel() === 0) {
-    return eq(unsqueeze(x, -1), arange(n, { device: x.device })).int();
+    const classes = arange(n, { device: x.device });
+    const hits = eq(unsqueeze(x, -1), classes);
+    const out = hits.int();
+    classes.dispose();
+    hits.dispose();
+    return out;
   }
   // Off the CPU: scatter ones into zeros, so the kernel's index check flags bad class values.
   const m = x.numel();
   const index = wrap(storageAs(x, "int32"), [m, 1]);
   const ones = wrap(backendOf("oneHot", x).full("int32", m, 1), [m, 1]);
-  return scatterAddInto(ones, 1, index, [m, n]).reshape([...x.shape, n]);
+  const out = scatterAddInto(ones, 1, index, [m, n]);
+  releaseTemp(index._storage, x);
+  ones.dispose();
+  return out.reshape([...x.shape, n]);
 }

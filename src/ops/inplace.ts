@@ -8,7 +8,7 @@ import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { bumpVersion, Node, versionOf } from "../autograd/node.ts";
-import { backendOf, checkAlive, contiguousStorage, wrap } from "./dispatch.ts";
+import { backendOf, checkAlive, contiguousStorage, releaseTemp, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
 
 /** The checks PyTorch makes before writing into `t` in place. */
@@ -41,6 +41,7 @@ function writeInto(t: Tensor, value: Tensor): void {
   if (t.numel() === 0) return;
   const src = value.dtype === t.dtype ? value : wrap(storageAs(value, t.dtype), value.shape);
   backend.copy(src._storage, src._offset, src._strides, t._storage, t._offset, t._strides, t.shape);
+  releaseTemp(src._storage, value);
   bumpVersion(t._storage);
 }
 
@@ -112,7 +113,11 @@ export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
     }
     v = wrap(backend.full(t.dtype, 1, Number(value)), []);
   }
-  writeInto(t, new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset).to(t.dtype));
+  const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset);
+  const converted = filled.to(t.dtype);
+  writeInto(t, converted);
+  if (converted !== filled) converted.dispose();
+  if (!(value instanceof Tensor)) v.dispose();
   return t;
 }
 
@@ -135,5 +140,6 @@ export function copy_<T extends Tensor>(t: T, src: Tensor): T {
   // A source that overlaps the destination is read in full before writing.
   const safe = src._storage === t._storage ? expanded.clone() : expanded;
   writeInto(t, safe);
+  if (safe !== expanded) safe.dispose();
   return t;
 }

@@ -7,8 +7,8 @@ import type { Storage } from "../backends/backend.ts";
 import { computeDType, type DType, promoteTypes } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
-import { mul, storageAs } from "./elementwise.ts";
+import { backendOf, emptyResult, record, releaseTemp, wrap } from "./dispatch.ts";
+import { castResult, mul, storageAs } from "./elementwise.ts";
 import { squeeze, unsqueeze } from "./movement.ts";
 
 interface MatrixOperand {
@@ -67,7 +67,7 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
   if (numelOf(outShape) === 0) return record("matmul", [a, b], emptyResult(backend, outShape, dtype));
   if (k === 0) return record("matmul", [a, b], wrap(backend.full(dtype, numelOf(outShape), 0), outShape));
   const A = operand(a, batch, compute), B = operand(b, batch, compute);
-  let s = backend.matmul(A.storage, B.storage, {
+  const s = backend.matmul(A.storage, B.storage, {
     batch: numelOf(batch),
     m,
     k,
@@ -77,8 +77,9 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
     transA: A.trans,
     transB: B.trans,
   });
-  if (s.dtype !== dtype) s = backend.cast(s, dtype);
-  return record("matmul", [a, b], wrap(s, outShape));
+  releaseTemp(A.storage, a);
+  releaseTemp(B.storage, b);
+  return record("matmul", [a, b], wrap(castResult(s, dtype), outShape));
 }
 
 /**

@@ -8,8 +8,8 @@ import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
-import { storageAs } from "./elementwise.ts";
+import { backendOf, emptyResult, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
+import { castResult, storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
 
@@ -100,7 +100,10 @@ function runReduce(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, co
     outer = outN;
     inner = 1;
   }
-  return wrap(backend.reduce(op, storageAs(src, compute), outer, len, inner), outShape);
+  const xin = storageAs(src, compute);
+  const out = backend.reduce(op, xin, outer, len, inner);
+  releaseTemp(xin, x);
+  return wrap(out, outShape);
 }
 
 function accumulateDType(op: string, x: Tensor): DType {
@@ -109,8 +112,9 @@ function accumulateDType(op: string, x: Tensor): DType {
   return "int32";
 }
 
+/** An op's own intermediate result `t` in `dtype` (released once cast). */
 function finish(t: Tensor, dtype: DType): Tensor {
-  return t.dtype === dtype ? t : wrap(backendOf("cast", t).cast(t._storage, dtype), t.shape);
+  return t.dtype === dtype ? t : wrap(castResult(t._storage, dtype), t.shape);
 }
 
 /**
@@ -147,7 +151,8 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
   const { dims, keepdim } = parse("mean", x, dim, opts);
   let count = 1;
   for (const d of dims) count *= x.shape[d];
-  return ew.div(sum(x, dims, { keepdim }), count);
+  const tmp = new Temps(x);
+  return tmp.keep(ew.div(tmp.t(sum(x, dims, { keepdim })), count));
 }
 
 /**
@@ -285,8 +290,10 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
   const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
   let n = 1;
   for (const d of dims) n *= x.shape[d];
-  const centered = ew.sub(x, mean(x, dims, { keepdim: true }));
-  return ew.div(sum(ew.mul(centered, centered), dims, { keepdim }), Math.max(n - correction, 0));
+  const tmp = new Temps(x);
+  const centered = tmp.t(ew.sub(x, tmp.t(mean(x, dims, { keepdim: true }))));
+  const squares = tmp.t(sum(tmp.t(ew.mul(centered, centered)), dims, { keepdim }));
+  return tmp.keep(ew.div(squares, Math.max(n - correction, 0)));
 }
 
 /**
@@ -298,7 +305,8 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
  * ```
  */
 export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
-  return ew.sqrt(variance(x, dim, opts));
+  const tmp = new Temps(x);
+  return tmp.keep(ew.sqrt(tmp.t(variance(x, dim, opts))));
 }
 
 /**
@@ -311,13 +319,15 @@ export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Te
  */
 export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor {
   const { dims, keepdim } = parse("logsumexp", x, dim, opts);
-  const xf = isFloating(x.dtype) ? x : x.float();
+  const tmp = new Temps(x);
+  const xf = isFloating(x.dtype) ? x : tmp.t(x.float());
   if (xf.numel() === 0) return ew.log(sum(ew.exp(xf), dims, { keepdim }));
-  const m = amax(xf.detach(), dims, { keepdim: true });
+  const m = tmp.t(amax(xf.detach(), dims, { keepdim: true }));
   // An all -inf (or inf) slice would give inf - inf = NaN; shifting by 0 there is exact.
-  const shift = ew.where(ew.eq(ew.abs(m), Infinity), 0, m);
-  const out = ew.add(ew.log(sum(ew.exp(ew.sub(xf, shift)), dims, { keepdim: true })), shift);
-  return keepdim ? out : reshape(out, reducedShape(x.shape, dims, false));
+  const shift = tmp.t(ew.where(tmp.t(ew.eq(tmp.t(ew.abs(m)), Infinity)), 0, m));
+  const shifted = tmp.t(ew.exp(tmp.t(ew.sub(xf, shift))));
+  const out = ew.add(tmp.t(ew.log(tmp.t(sum(shifted, dims, { keepdim: true })))), shift);
+  return tmp.keep(keepdim ? out : reshape(out, reducedShape(x.shape, dims, false)));
 }
 
 function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tensor {
@@ -328,7 +338,9 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, dtype), { dim: d });
   const last = x.ndim === 0 ? x : transpose(x, d, -1);
   const cols = x.ndim === 0 ? 1 : x.shape[d];
-  const s = backend.softmax(storageAs(last, "float32"), x.numel() / cols, cols, op === "logSoftmax");
+  const xin = storageAs(last, "float32");
+  const s = backend.softmax(xin, x.numel() / cols, cols, op === "logSoftmax");
+  releaseTemp(xin, x);
   let out = finish(wrap(s, last.shape), dtype);
   if (x.ndim > 0) out = transpose(out, d, -1);
   return record(op, [x], out, { dim: d });
@@ -369,14 +381,18 @@ export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tens
   if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
   const o = { keepdim: opts?.keepdim ?? false };
   const d = dim ?? [];
-  const a = ew.abs(x);
-  if (p === Infinity) return amax(a, d, o);
-  if (p === -Infinity) return amin(a, d, o);
-  if (p === 1) return sum(a, d, o);
-  if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
-  // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
-  if (p === 0) return ew.add(sum(ew.ne(x, 0).to(x.dtype), d, o), ew.mul(sum(x, d, o), 0));
-  return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
+  const tmp = new Temps(x);
+  if (p === 2) return tmp.keep(ew.sqrt(tmp.t(sum(tmp.t(ew.mul(x, x)), d, o))));
+  if (p === 0) {
+    // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
+    const count = tmp.t(sum(tmp.t(tmp.t(ew.ne(x, 0)).to(x.dtype)), d, o));
+    return tmp.keep(ew.add(count, tmp.t(ew.mul(tmp.t(sum(x, d, o)), 0))));
+  }
+  const a = tmp.t(ew.abs(x));
+  if (p === Infinity) return tmp.keep(amax(a, d, o));
+  if (p === -Infinity) return tmp.keep(amin(a, d, o));
+  if (p === 1) return tmp.keep(sum(a, d, o));
+  return tmp.keep(ew.pow(tmp.t(sum(tmp.t(ew.pow(a, p)), d, o)), 1 / p));
 }
 
 function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -387,8 +403,12 @@ function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opt
     const shape = reducedShape(x.shape, dims, keepdim);
     return wrap(backendOf(op, x).full(outDType, numelOf(shape), op === "all" ? 1 : 0), shape);
   }
-  const asInt = x.dtype === "bool" ? x.int() : ew.ne(x, 0).int();
-  return finish(runReduce(op === "all" ? "min" : "max", asInt, dims, keepdim, "int32"), outDType);
+  const mask = x.dtype === "bool" ? x : ew.ne(x, 0);
+  const asInt = mask.int();
+  if (mask !== x) mask.dispose();
+  const out = finish(runReduce(op === "all" ? "min" : "max", asInt, dims, keepdim, "int32"), outDType);
+  asInt.dispose();
+  return out;
 }
 
 /**
@@ -429,6 +449,8 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   if (x.numel() === 0) return record("cumsum", [x], emptyResult(backend, x.shape, dtype), { dim: d });
   const len = x.ndim === 0 ? 1 : x.shape[d];
   const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
-  const s = backend.cumsum(storageAs(x, computeDType(dtype)), outer, len, inner);
+  const xin = storageAs(x, computeDType(dtype));
+  const s = backend.cumsum(xin, outer, len, inner);
+  releaseTemp(xin, x);
   return record("cumsum", [x], finish(wrap(s, x.shape), dtype), { dim: d });
 }
