@@ -22,6 +22,22 @@ import { contiguousStorage } from "./ops/dispatch.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
 
+/** Every storage a tensor has wrapped (so a storage seen for the first time is a new one). */
+const seenStorages = new WeakSet<Storage>();
+/** Where the storages wrapped for the first time go, while a collector is installed. */
+let newStorages: Set<Storage> | null = null;
+
+/**
+ * @internal Installs `into` (or null) as the collector of storages wrapped in a tensor for the
+ * first time from now on, i.e. created from now on; returns the previous collector. The
+ * backward pass uses it to release the intermediates of its formulas at once.
+ */
+export function _collectNewStorages(into: Set<Storage> | null): Set<Storage> | null {
+  const prev = newStorages;
+  newStorages = into;
+  return prev;
+}
+
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
 
@@ -75,6 +91,10 @@ export class Tensor {
     offset = 0,
   ) {
     this._storage = storage;
+    if (!seenStorages.has(storage)) {
+      seenStorages.add(storage);
+      newStorages?.add(storage);
+    }
     this.shape = Object.freeze([...shape]);
     this._strides = Object.freeze([...strides]);
     this._offset = offset;

@@ -227,3 +227,42 @@ deviceTest(
     await assertCloseAsync(xd.grad!, [5, 5]);
   },
 );
+
+deviceTest(
+  "backward releases the gradients it passes between nodes and its formulas' intermediates at once",
+  (device) => {
+    // GPU buffers are invisible to the garbage collector: without createGraph, everything the
+    // backward pass makes but the leaves' gradients goes back to the pool before it returns.
+    const backend = torch.gpu.webgpuBackend()!;
+    torch.manualSeed(1);
+    const w = torch.randn([6, 5], { device, requiresGrad: true });
+    const b = torch.randn([5], { device, requiresGrad: true });
+    const k = torch.randn([2, 1, 3, 3], { device, requiresGrad: true });
+    const x = torch.randn([4, 6], { device });
+    const idx = torch.tensor([[0], [3], [4], [1]], { device });
+    const h = x.matmul(w).add(b).tanh(); // [4, 5]
+    const parts = [
+      h.logSoftmax(1).gather(1, idx).neg().mean(),
+      h.softmax(0).pow(2).sum(),
+      h.logsumexp(1).sigmoid().sum(),
+      h.var(0).sqrt().sum(),
+      torch.cat([h, h.T.index("1:3").T], 1).amax(1).sum(),
+      torch.where(h.gt(0), h, h.mul(0.5)).div(b.abs().add(1)).max(1).values.sum(),
+      torch.maxPool2d(torch.conv2d(h.view(1, 1, 4, 5), k, null, { padding: 1 }), 2).relu().sum(),
+      h.T.reshape(-1).cumsum(0).clamp(-1, 1).sum(),
+    ];
+    const loss = parts.reduce((acc, p) => acc.add(p));
+    // Gradients accumulate in place into existing buffers, so nothing new should stay.
+    for (const p of [w, b, k]) p.grad = torch.zerosLike(p);
+    const before = backend.liveBytes();
+    loss.backward({ retainGraph: true });
+    assert.equal(backend.liveBytes(), before, "the backward pass kept no temporaries");
+    // A second pass through the same graph still works (nothing the graph holds was released).
+    const g1 = w.grad!.clone();
+    const before2 = backend.liveBytes();
+    loss.backward();
+    assert.equal(backend.liveBytes(), before2, "the second pass kept no temporaries either");
+    return assertCloseAsync(w.grad!, g1.mul(2), { rtol: 1e-5, atol: 1e-6 });
+  },
+  { devices: ["gpu"] },
+);

@@ -3,7 +3,8 @@
  * 100,000-node chain is fine), gradient accumulation, and un-broadcasting in one place.
  * @module
  */
-import { Tensor } from "../tensor.ts";
+import type { Storage } from "../backends/backend.ts";
+import { _collectNewStorages, Tensor } from "../tensor.ts";
 import { fmtShape } from "../shape.ts";
 import { Node, versionOf } from "./node.ts";
 import { derivatives } from "./derivatives.ts";
@@ -34,6 +35,9 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   return reshape(summed, shape);
 }
 
+/** The gradients `rootGrads` made for scalar roots (not given by the caller). */
+const implicitRoot = new WeakSet<Tensor>();
+
 function rootGrads(roots: Tensor[], given: (Tensor | null | undefined)[] | undefined): Tensor[] {
   return roots.map((r, i) => {
     if (!(r instanceof Tensor)) throw new TypeError(`backward: output ${i} is not a tensor`);
@@ -50,7 +54,9 @@ function rootGrads(roots: Tensor[], given: (Tensor | null | undefined)[] | undef
             `pass a gradient of that shape)`,
         );
       }
-      return onesLike(r);
+      const ones = onesLike(r);
+      implicitRoot.add(ones);
+      return ones;
     }
     if (!(g instanceof Tensor) || g.ndim !== r.ndim || g.shape.some((s, k) => s !== r.shape[k])) {
       throw new RangeError(
@@ -203,10 +209,49 @@ function run(
   const pending = new Map<Node, Tensor>();
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
+  // Without createGraph nothing of the backward pass is recorded, so the gradients it passes
+  // between nodes and the intermediates of its formulas are released as soon as they are used
+  // (GPU memory is invisible to the garbage collector). `owned` counts, per storage this pass
+  // created, the pending gradients that view it; `kept` holds what escapes to the caller.
+  const reclaim = !createGraph;
+  const owned = new Map<Storage, number>();
+  const kept = new Set<Storage>();
+  const keep = (t: Tensor) => {
+    if (reclaim) kept.add(t._storage);
+  };
+  const hold = (t: Tensor) => {
+    const n = owned.get(t._storage);
+    if (n !== undefined) owned.set(t._storage, n + 1);
+  };
+  const drop = (t: Tensor) => {
+    const s = t._storage, n = owned.get(s);
+    if (n === undefined) return;
+    if (n > 1) owned.set(s, n - 1);
+    else {
+      owned.delete(s);
+      if (!kept.has(s)) s.dispose();
+    }
+  };
+  /** Adds `g` to the gradient pending for `node`. */
+  const push = (node: Node, g: Tensor) => {
+    const prev = pending.get(node);
+    if (prev === undefined) {
+      pending.set(node, g);
+      hold(g);
+      return;
+    }
+    const sum = ew.add(prev, g);
+    if (reclaim) owned.set(sum._storage, 1);
+    pending.set(node, sum);
+    drop(prev);
+  };
   try {
     const deliverToLeaf = (leaf: Tensor, g: Tensor) => {
       if (capture) {
-        if (captureSet.has(leaf)) captured.set(leaf, accumulate(captured.get(leaf), g));
+        if (captureSet.has(leaf)) {
+          keep(g);
+          captured.set(leaf, accumulate(captured.get(leaf), g));
+        }
         return;
       }
       if (!createGraph) g = g.detach();
@@ -223,8 +268,12 @@ function run(
       }
     };
     roots.forEach((r, i) => {
-      if (r.gradFn) pending.set(r.gradFn, accumulate(pending.get(r.gradFn), grads[i]));
-      else deliverToLeaf(r, grads[i]);
+      // The implicit gradient of a scalar root (made by rootGrads) is this pass's own too.
+      const given = grads[i];
+      if (reclaim && implicitRoot.has(given)) owned.set(given._storage, 0);
+      if (r.gradFn) push(r.gradFn, given);
+      else deliverToLeaf(r, given);
+      if (owned.get(given._storage) === 0) drop(given);
     });
     const ready: Node[] = [];
     for (const [node, count] of deps) if (count === 0) ready.push(node);
@@ -236,28 +285,53 @@ function run(
       pending.delete(node);
       const out = node.output;
       if (g !== undefined && out) {
-        if (captureSet.has(out)) captured.set(out, accumulate(captured.get(out), g));
+        if (captureSet.has(out)) {
+          keep(g);
+          captured.set(out, accumulate(captured.get(out), g));
+        }
         if (!capture && out._retainsGrad) {
+          keep(g);
           out.grad = accumulate(out.grad ?? undefined, createGraph ? g : g.detach());
         }
       }
       if (g !== undefined) checkVersions(node);
-      const inputGrads = g === undefined ? [] : derivatives[node.op as keyof typeof derivatives](g, node);
+      // The formula and the reshaping of its results, watching which storages they create.
+      const fresh = reclaim ? new Set<Storage>() : null;
+      const prevCollector = _collectNewStorages(fresh);
+      let inputGrads: (Tensor | null | undefined)[];
+      try {
+        inputGrads = g === undefined ? [] : derivatives[node.op as keyof typeof derivatives](g, node);
+        inputGrads = node.next.map((edge, i) => {
+          let gi = inputGrads[i];
+          if (edge === null || !gi) return null;
+          const input = node.inputs[i] as Tensor;
+          gi = sumToShape(gi, input.shape);
+          return gi.dtype !== input.dtype ? toDType(gi, input.dtype) : gi;
+        });
+      } finally {
+        _collectNewStorages(prevCollector);
+      }
+      if (fresh) { for (const s of fresh) owned.set(s, 0); }
       node.next.forEach((edge, i) => {
         if (edge === null) return;
-        const input = node.inputs[i] as Tensor;
-        let gi = inputGrads[i];
-        if (gi) {
-          gi = sumToShape(gi, input.shape);
-          if (gi.dtype !== input.dtype) gi = toDType(gi, input.dtype);
-        }
+        const gi = inputGrads[i];
         if (edge instanceof Node) {
-          if (gi) pending.set(edge, accumulate(pending.get(edge), gi));
+          if (gi) push(edge, gi);
           const left = deps.get(edge)! - 1;
           deps.set(edge, left);
           if (left === 0) ready.push(edge);
         } else if (gi) deliverToLeaf(edge, gi);
       });
+      // This node's gradient is used up; whatever its formula made and nobody holds goes now.
+      if (g !== undefined) drop(g);
+      if (fresh) {
+        for (const s of fresh) {
+          if (owned.get(s) === 0) {
+            owned.delete(s);
+            if (!kept.has(s)) s.dispose();
+          }
+        }
+      }
     }
     if (!retainGraph) { for (const node of visited) node.release(); }
   } finally {
