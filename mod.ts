@@ -138,4 +138,4 @@ export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";
 export * as optim from "./src/optim/mod.ts";
 export * as data from "./src/data/mod.ts";
-export { load, loadBytes, save, saveBytes } from "./src/io/mod.ts";
+export { load, loadBytes, save, saveBytes, saveBytesAsync } from "./src/io/mod.ts";

@@ -21,10 +21,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 // Not in deno.json's import map (yet): pinned inline.
-// deno-lint-ignore no-import-prefix
-import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
-// deno-lint-ignore no-import-prefix
-import { defaultDevice, init as jaxInit, lax, nn as jnn, numpy as np } from "npm:@jax-js/jax@0.1.25";
+import "@tensorflow/tfjs-backend-webgpu";
+import { defaultDevice, init as jaxInit, lax, nn as jnn, numpy as np } from "@jax-js/jax";
 import * as gpu from "../src/gpu.ts";
 import type { WebGPUBackend } from "../src/backends/webgpu/backend.ts";
 import type { Conv2dGeometry, MatmulArgs, Storage } from "../src/backends/backend.ts";

@@ -21,18 +21,8 @@
 // The union package registers the gradient functions that tfjs-core alone leaves out.
 import * as tf from "@tensorflow/tfjs";
 // Not in deno.json's import map: pinned inline, as in bench/webgpu_bench.ts.
-// deno-lint-ignore no-import-prefix
-import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
-import {
-  defaultDevice,
-  init as jaxInit,
-  jit,
-  lax,
-  nn as jnn,
-  numpy as np,
-  valueAndGrad,
-  // deno-lint-ignore no-import-prefix
-} from "npm:@jax-js/jax@0.1.25";
+import "@tensorflow/tfjs-backend-webgpu";
+import { defaultDevice, init as jaxInit, jit, lax, nn as jnn, numpy as np, valueAndGrad } from "@jax-js/jax";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
 
