@@ -288,14 +288,21 @@ const ZERO: v128 = v128.splat<i32>(0);
   return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, ZERO));
 }
 
+/** powf with C's special cases (pow(1, y) = 1 even for NaN y; pow(-1, ±inf) = 1), as PyTorch. */
+// @ts-ignore: decorator
+@inline function powC(x: f32, y: f32): f32 {
+  if (x == 1 || (x == -1 && (y == Infinity || y == -Infinity))) return 1;
+  return Mathf.pow(x, y);
+}
+
 /** Lane-wise powf. */
 // @ts-ignore: decorator
 @inline export function powv(a: v128, b: v128): v128 {
-  let r = a;
-  r = f32x4.replace_lane(r, 0, Mathf.pow(f32x4.extract_lane(a, 0), f32x4.extract_lane(b, 0)));
-  r = f32x4.replace_lane(r, 1, Mathf.pow(f32x4.extract_lane(a, 1), f32x4.extract_lane(b, 1)));
-  r = f32x4.replace_lane(r, 2, Mathf.pow(f32x4.extract_lane(a, 2), f32x4.extract_lane(b, 2)));
-  r = f32x4.replace_lane(r, 3, Mathf.pow(f32x4.extract_lane(a, 3), f32x4.extract_lane(b, 3)));
+  let r = f32x4.splat(0);
+  r = f32x4.replace_lane(r, 0, powC(f32x4.extract_lane(a, 0), f32x4.extract_lane(b, 0)));
+  r = f32x4.replace_lane(r, 1, powC(f32x4.extract_lane(a, 1), f32x4.extract_lane(b, 1)));
+  r = f32x4.replace_lane(r, 2, powC(f32x4.extract_lane(a, 2), f32x4.extract_lane(b, 2)));
+  r = f32x4.replace_lane(r, 3, powC(f32x4.extract_lane(a, 3), f32x4.extract_lane(b, 3)));
   return r;
 }
 
