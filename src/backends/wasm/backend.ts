@@ -47,6 +47,7 @@ import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backend.
 import { decodeBase64 } from "./base64.ts";
 import { WASM_BASE64 as RELAXED_BASE64 } from "./kernels_relaxed.generated.ts";
 import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
+import { checkCompute, checkCount, planCopy } from "../validate.ts";
 
 /** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
 export type WasmVariant = "relaxed" | "simd";
@@ -464,19 +465,6 @@ function checkStorage(op: string, s: Storage): WasmStorage {
   return s;
 }
 
-function checkCompute(op: string, dtype: DType): ComputeDType {
-  if (dtype !== "float32" && dtype !== "int32") {
-    throw new TypeError(`${op}: kernels compute in float32 or int32, got ${dtype}`);
-  }
-  return dtype;
-}
-
-function checkCount(op: string, what: string, n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`${op}: ${what} must be a non-negative integer, got ${n}`);
-  }
-}
-
 const SUFFIX: Record<ComputeDType, string> = { float32: "f32", int32: "i32" };
 const CAST_NAME: Record<DType, string> = {
   float32: "f32",
@@ -719,51 +707,9 @@ export class WasmBackend implements Backend {
     shape: readonly number[],
   ): void {
     const s = checkStorage("copy", src), d = checkStorage("copy", dst);
-    if (s.dtype !== d.dtype) throw new TypeError(`copy: dtypes differ (${s.dtype} and ${d.dtype})`);
-    const rank = shape.length;
-    if (srcStrides.length !== rank || dstStrides.length !== rank) {
-      throw new RangeError(
-        `copy: shape [${shape}] needs ${rank} strides, got [${srcStrides}] and [${dstStrides}]`,
-      );
-    }
-    let numel = 1;
-    for (const n of shape) {
-      checkCount("copy", "every dimension", n);
-      numel *= n;
-    }
-    if (numel === 0) return;
-    // Merge dimensions: drop size-1 dims, join neighbours contiguous on both sides.
-    const dims: { n: number; s: number; d: number }[] = [];
-    for (let i = 0; i < rank; i++) {
-      if (shape[i] === 1) continue;
-      const cur = { n: shape[i], s: srcStrides[i], d: dstStrides[i] };
-      const prev = dims[dims.length - 1];
-      if (prev && prev.s === cur.s * cur.n && prev.d === cur.d * cur.n) {
-        prev.n *= cur.n;
-        prev.s = cur.s;
-        prev.d = cur.d;
-      } else {
-        dims.push(cur);
-      }
-    }
-    // Element ranges touched on both sides (validated: bad strides never write out of bounds).
-    let sMin = srcOffset, sMax = srcOffset, dMin = dstOffset, dMax = dstOffset;
-    for (const { n, s: ss, d: ds } of dims) {
-      if (ss >= 0) sMax += ss * (n - 1);
-      else sMin += ss * (n - 1);
-      if (ds >= 0) dMax += ds * (n - 1);
-      else dMin += ds * (n - 1);
-    }
-    if (!Number.isSafeInteger(sMin) || sMin < 0 || sMax >= s.numel) {
-      throw new RangeError(
-        `copy: source view [${shape}] at offset ${srcOffset} exceeds the storage (${s.numel} elements)`,
-      );
-    }
-    if (!Number.isSafeInteger(dMin) || dMin < 0 || dMax >= d.numel) {
-      throw new RangeError(
-        `copy: destination view [${shape}] at offset ${dstOffset} exceeds the storage (${d.numel} elements)`,
-      );
-    }
+    const plan = planCopy(s, srcOffset, srcStrides, d, dstOffset, dstStrides, shape);
+    if (plan === null) return;
+    const { dims, src: [sMin, sMax], dst: [dMin, dMax] } = plan;
     const sSlot = slotOf(s), dSlot = slotOf(d);
     // JavaScript fast paths on the elements where they are: one contiguous run, or a broadcast.
     const fast = dims.length === 0 ||

@@ -64,7 +64,8 @@ import {
   checkIndex,
   checkLayout,
   checkPoolGeom,
-} from "./validate.ts";
+  planCopy,
+} from "../validate.ts";
 
 /** Dispatches encoded before a submit is forced. */
 export const MAX_BATCH = 128;
@@ -747,49 +748,9 @@ export class WebGPUBackend implements Backend {
     shape: readonly number[],
   ): void {
     const s = this.#storage("copy", src), d = this.#storage("copy", dst);
-    if (s.dtype !== d.dtype) throw new TypeError(`copy: dtypes differ (${s.dtype} and ${d.dtype})`);
-    const rank = shape.length;
-    if (srcStrides.length !== rank || dstStrides.length !== rank) {
-      throw new RangeError(
-        `copy: shape [${shape}] needs ${rank} strides, got [${srcStrides}] and [${dstStrides}]`,
-      );
-    }
-    let numel = 1;
-    for (const n of shape) {
-      checkCount("copy", "every dimension", n);
-      numel *= n;
-    }
-    if (numel === 0) return;
-    const dims: { n: number; s: number; d: number }[] = [];
-    for (let i = 0; i < rank; i++) {
-      if (shape[i] === 1) continue;
-      const cur = { n: shape[i], s: srcStrides[i], d: dstStrides[i] };
-      const prev = dims[dims.length - 1];
-      if (prev && prev.s === cur.s * cur.n && prev.d === cur.d * cur.n) {
-        prev.n *= cur.n;
-        prev.s = cur.s;
-        prev.d = cur.d;
-      } else {
-        dims.push(cur);
-      }
-    }
-    let sMin = srcOffset, sMax = srcOffset, dMin = dstOffset, dMax = dstOffset;
-    for (const { n, s: ss, d: ds } of dims) {
-      if (ss >= 0) sMax += ss * (n - 1);
-      else sMin += ss * (n - 1);
-      if (ds >= 0) dMax += ds * (n - 1);
-      else dMin += ds * (n - 1);
-    }
-    if (!Number.isSafeInteger(sMin) || sMin < 0 || sMax >= s.numel) {
-      throw new RangeError(
-        `copy: source view [${shape}] at offset ${srcOffset} exceeds the storage (${s.numel} elements)`,
-      );
-    }
-    if (!Number.isSafeInteger(dMin) || dMin < 0 || dMax >= d.numel) {
-      throw new RangeError(
-        `copy: destination view [${shape}] at offset ${dstOffset} exceeds the storage (${d.numel} elements)`,
-      );
-    }
+    const plan = planCopy(s, srcOffset, srcStrides, d, dstOffset, dstStrides, shape);
+    if (plan === null) return;
+    const { dims, src: [sMin, sMax] } = plan;
     for (const x of dims) {
       if (
         !Number.isInteger(x.s) || !Number.isInteger(x.d) || Math.abs(x.s) >= 2 ** 31 ||

@@ -1,10 +1,10 @@
 /**
- * Argument checks shared by the WebGPU backend's kernels, with the CPU backend's messages (both
+ * Argument checks shared by the backends' kernels, with one set of messages (both
  * backends must reject bad input the same way).
  * @module
  */
-import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backend.ts";
-import type { ComputeDType, DType } from "../../dtype.ts";
+import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "./backend.ts";
+import type { ComputeDType, DType } from "../dtype.ts";
 
 /** Throws unless `dtype` is a compute dtype (float32 or int32). */
 export function checkCompute(op: string, dtype: DType): ComputeDType {
@@ -100,4 +100,79 @@ export function checkAvg(op: string, g: Pool2dGeometry, opts: AvgPoolOptions): v
   if (!Number.isInteger(opts.divisor) || Math.abs(opts.divisor) >= 2 ** 31) {
     throw new RangeError(`${op}: divisor must be an integer (0 for none), got ${opts.divisor}`);
   }
+}
+
+/** One dimension of a strided copy after merging: `n` elements, source and destination strides. */
+export interface CopyDim {
+  n: number;
+  s: number;
+  d: number;
+}
+
+/** A validated copy: its merged dims and the element ranges `[min, max]` it reads and writes. */
+export interface CopyPlan {
+  dims: CopyDim[];
+  src: [number, number];
+  dst: [number, number];
+}
+
+/**
+ * Validates a strided copy's arguments and merges its dimensions (size-1 dims dropped, neighbours
+ * contiguous on both sides joined). Returns null when the copy has no elements. Bad shapes,
+ * strides or offsets throw: a copy never reads or writes outside either storage.
+ */
+export function planCopy(
+  s: { dtype: DType; numel: number },
+  srcOffset: number,
+  srcStrides: readonly number[],
+  d: { dtype: DType; numel: number },
+  dstOffset: number,
+  dstStrides: readonly number[],
+  shape: readonly number[],
+): CopyPlan | null {
+  if (s.dtype !== d.dtype) throw new TypeError(`copy: dtypes differ (${s.dtype} and ${d.dtype})`);
+  const rank = shape.length;
+  if (srcStrides.length !== rank || dstStrides.length !== rank) {
+    throw new RangeError(
+      `copy: shape [${shape}] needs ${rank} strides, got [${srcStrides}] and [${dstStrides}]`,
+    );
+  }
+  let numel = 1;
+  for (const n of shape) {
+    checkCount("copy", "every dimension", n);
+    numel *= n;
+  }
+  if (numel === 0) return null;
+  const dims: CopyDim[] = [];
+  for (let i = 0; i < rank; i++) {
+    if (shape[i] === 1) continue;
+    const cur = { n: shape[i], s: srcStrides[i], d: dstStrides[i] };
+    const prev = dims[dims.length - 1];
+    if (prev && prev.s === cur.s * cur.n && prev.d === cur.d * cur.n) {
+      prev.n *= cur.n;
+      prev.s = cur.s;
+      prev.d = cur.d;
+    } else {
+      dims.push(cur);
+    }
+  }
+  // Element ranges touched on both sides.
+  let sMin = srcOffset, sMax = srcOffset, dMin = dstOffset, dMax = dstOffset;
+  for (const { n, s: ss, d: ds } of dims) {
+    if (ss >= 0) sMax += ss * (n - 1);
+    else sMin += ss * (n - 1);
+    if (ds >= 0) dMax += ds * (n - 1);
+    else dMin += ds * (n - 1);
+  }
+  if (!Number.isSafeInteger(sMin) || sMin < 0 || sMax >= s.numel) {
+    throw new RangeError(
+      `copy: source view [${shape}] at offset ${srcOffset} exceeds the storage (${s.numel} elements)`,
+    );
+  }
+  if (!Number.isSafeInteger(dMin) || dMin < 0 || dMax >= d.numel) {
+    throw new RangeError(
+      `copy: destination view [${shape}] at offset ${dstOffset} exceeds the storage (${d.numel} elements)`,
+    );
+  }
+  return { dims, src: [sMin, sMax], dst: [dMin, dMax] };
 }
