@@ -60,7 +60,9 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
   const backend = backendOf(op, a, b);
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype === "bool") {
-    throw new TypeError(`${op}: not implemented for bool tensors (convert with .int() or .float())`);
+    throw new TypeError(
+      `${op}: bool tensors cannot be multiplied as matrices (convert with .int() or .float())`,
+    );
   }
   const compute = computeDType(dtype);
   const outShape = [...batch, m, n];
