@@ -3,7 +3,7 @@
  * backends must reject bad input the same way).
  * @module
  */
-import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "./backend.ts";
+import type { AvgPoolOptions, Conv2dGeometry, MatmulArgs, Pool2dGeometry } from "./backend.ts";
 import type { ComputeDType, DType } from "../dtype.ts";
 
 /** Throws unless `dtype` is a compute dtype (float32 or int32). */
@@ -175,4 +175,29 @@ export function planCopy(
     );
   }
   return { dims, src: [sMin, sMax], dst: [dMin, dMax] };
+}
+
+/** Validates a batched matmul's operands and sizes; returns the compute dtype. */
+export function checkMatmul(
+  a: { dtype: DType; numel: number },
+  b: { dtype: DType; numel: number },
+  args: MatmulArgs,
+): ComputeDType {
+  const dtype = checkCompute("matmul", a.dtype);
+  if (b.dtype !== dtype) {
+    throw new TypeError(`matmul: operands have different dtypes (${a.dtype} and ${b.dtype})`);
+  }
+  const { batch, m, k, n, aBatchStride, bBatchStride } = args;
+  for (const [name, v] of Object.entries({ batch, m, k, n, aBatchStride, bBatchStride })) {
+    checkCount("matmul", name, v);
+  }
+  const needA = batch === 0 ? 0 : (batch - 1) * aBatchStride + m * k;
+  const needB = batch === 0 ? 0 : (batch - 1) * bBatchStride + k * n;
+  if (needA > a.numel || needB > b.numel) {
+    throw new RangeError(
+      `matmul: operands of ${a.numel} and ${b.numel} elements are too small for batch ${batch} of ` +
+        `[${m}, ${k}] @ [${k}, ${n}]`,
+    );
+  }
+  return dtype;
 }

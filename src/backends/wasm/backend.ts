@@ -47,7 +47,17 @@ import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backend.
 import { decodeBase64 } from "./base64.ts";
 import { WASM_BASE64 as RELAXED_BASE64 } from "./kernels_relaxed.generated.ts";
 import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
-import { checkCompute, checkCount, planCopy } from "../validate.ts";
+import {
+  checkAvg,
+  checkCompute,
+  checkConvGeom,
+  checkCount,
+  checkIndex,
+  checkLayout,
+  checkMatmul,
+  checkPoolGeom,
+  planCopy,
+} from "../validate.ts";
 
 /** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
 export type WasmVariant = "relaxed" | "simd";
@@ -862,22 +872,13 @@ export class WasmBackend implements Backend {
     });
   }
 
-  #checkLayout(op: string, s: WasmStorage, outer: number, len: number, inner: number): void {
-    checkCount(op, "outer", outer);
-    checkCount(op, "len", len);
-    checkCount(op, "inner", inner);
-    if (outer * len * inner !== s.numel) {
-      throw new RangeError(`${op}: layout [${outer}, ${len}, ${inner}] does not match ${s.numel} elements`);
-    }
-  }
-
   reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WasmStorage {
     const s = checkStorage(op, x);
     const dtype = checkCompute(op, s.dtype);
     if (!(REDUCE_OPS as readonly string[]).includes(op)) {
       throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
     }
-    this.#checkLayout(op, s, outer, len, inner);
+    checkLayout(op, s.numel, outer, len, inner);
     const outDtype: ComputeDType = op === "argmax" || op === "argmin" ? "int32" : dtype;
     const n = outer * inner;
     if (n === 0) return this.#zeros(outDtype);
@@ -895,7 +896,7 @@ export class WasmBackend implements Backend {
   cumsum(x: Storage, outer: number, len: number, inner: number): WasmStorage {
     const s = checkStorage("cumsum", x);
     const dtype = checkCompute("cumsum", s.dtype);
-    this.#checkLayout("cumsum", s, outer, len, inner);
+    checkLayout("cumsum", s.numel, outer, len, inner);
     const n = s.numel;
     if (n === 0) return this.#zeros(dtype);
     return this.#call(() => {
@@ -927,24 +928,12 @@ export class WasmBackend implements Backend {
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WasmStorage {
     const sa = checkStorage("matmul", a), sb = checkStorage("matmul", b);
-    const dtype = checkCompute("matmul", sa.dtype);
-    if (sb.dtype !== dtype) {
-      throw new TypeError(`matmul: operands have different dtypes (${sa.dtype} and ${sb.dtype})`);
-    }
+    const dtype = checkMatmul(sa, sb, args);
     let { batch, m } = args;
     const { k, n, transA, transB } = args;
     let { aBatchStride, bBatchStride } = args;
-    for (const [name, v] of Object.entries({ batch, m, k, n, aBatchStride, bBatchStride })) {
-      checkCount("matmul", name, v);
-    }
     const needA = batch === 0 ? 0 : (batch - 1) * aBatchStride + m * k;
     const needB = batch === 0 ? 0 : (batch - 1) * bBatchStride + k * n;
-    if (needA > sa.numel || needB > sb.numel) {
-      throw new RangeError(
-        `matmul: operands of ${sa.numel} and ${sb.numel} elements are too small for batch ${batch} of ` +
-          `[${m}, ${k}] @ [${k}, ${n}]`,
-      );
-    }
     const total = batch * m * n;
     if (total === 0) return this.#zeros(dtype);
     // A shared B with back-to-back A matrices is one taller product.
@@ -977,26 +966,6 @@ export class WasmBackend implements Backend {
     });
   }
 
-  #indexCheck(
-    op: string,
-    index: WasmStorage,
-    outer: number,
-    len: number,
-    inner: number,
-    idxLen: number,
-    indexIs1d: boolean,
-  ): void {
-    if (index.dtype !== "int32") throw new TypeError(`${op}: index must be int32, got ${index.dtype}`);
-    checkCount(op, "outer", outer);
-    checkCount(op, "len", len);
-    checkCount(op, "inner", inner);
-    checkCount(op, "idxLen", idxLen);
-    const want = indexIs1d ? idxLen : outer * idxLen * inner;
-    if (index.numel !== want) {
-      throw new RangeError(`${op}: index has ${index.numel} elements, expected ${want}`);
-    }
-  }
-
   /** Throws for the first index outside [0, len). */
   #checkIndices(op: string, idx: WasmStorage, len: number): void {
     const ix = liveView(slotOf(idx));
@@ -1023,8 +992,8 @@ export class WasmBackend implements Backend {
   ): WasmStorage {
     const op = indexIs1d ? "indexSelect" : "gather";
     const s = checkStorage(op, x), idx = checkStorage(op, index);
-    this.#checkLayout(op, s, outer, len, inner);
-    this.#indexCheck(op, idx, outer, len, inner, idxLen, indexIs1d);
+    checkLayout(op, s.numel, outer, len, inner);
+    checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
     const n = outer * idxLen * inner;
     if (n === 0) {
       // Still validate the indices (e.g. inner == 0 with a 1-d index).
@@ -1090,8 +1059,8 @@ export class WasmBackend implements Backend {
     const op = "scatterAdd";
     const s = checkStorage(op, src), idx = checkStorage(op, index);
     const dtype = checkCompute(op, s.dtype);
-    this.#checkLayout(op, s, outer, idxLen, inner);
-    this.#indexCheck(op, idx, outer, len, inner, idxLen, indexIs1d);
+    checkLayout(op, s.numel, outer, idxLen, inner);
+    checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
     const n = outer * len * inner;
     if (s.numel === 0 || n === 0) {
       this.#checkIndices(op, idx, len);
@@ -1119,25 +1088,6 @@ export class WasmBackend implements Backend {
   }
 
   // ---- convolution and pooling (assembly/conv.ts, assembly/pool.ts) ----
-
-  #checkConvGeom(op: string, g: Conv2dGeometry): number {
-    for (const k of ["batch", "channels", "height", "width", "padH", "padW", "outH", "outW"] as const) {
-      checkCount(op, k, g[k]);
-    }
-    for (
-      const k of ["groups", "kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const
-    ) {
-      checkCount(op, k, g[k]);
-      if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
-    }
-    if (g.channels % g.groups !== 0) {
-      throw new RangeError(`${op}: ${g.channels} channels are not divisible by ${g.groups} groups`);
-    }
-    const reachH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + g.height;
-    const reachW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + g.width;
-    if (reachH >= 2 ** 31 || reachW >= 2 ** 31) throw new RangeError(`${op}: geometry too large`);
-    return (g.channels / g.groups) * g.kernelH * g.kernelW + (g.onesRow ? 1 : 0);
-  }
 
   #convArgs(g: Conv2dGeometry): number[] {
     return [
@@ -1168,7 +1118,7 @@ export class WasmBackend implements Backend {
   }
 
   im2col(x: Storage, geom: Conv2dGeometry): WasmStorage {
-    const r = this.#checkConvGeom("im2col", geom);
+    const r = checkConvGeom("im2col", geom);
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("im2col", x, batch * channels * height * width, "input");
     const n = batch * groups * r * outH * outW;
@@ -1182,7 +1132,7 @@ export class WasmBackend implements Backend {
   }
 
   col2im(cols: Storage, geom: Conv2dGeometry): WasmStorage {
-    const r = this.#checkConvGeom("col2im", geom);
+    const r = checkConvGeom("col2im", geom);
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
     const n = batch * channels * height * width;
@@ -1195,19 +1145,6 @@ export class WasmBackend implements Backend {
     });
   }
 
-  #checkPoolGeom(op: string, g: Pool2dGeometry): void {
-    for (const k of ["planes", "height", "width", "padH", "padW", "outH", "outW"] as const) {
-      checkCount(op, k, g[k]);
-    }
-    for (const k of ["kernelH", "kernelW", "strideH", "strideW", "dilationH", "dilationW"] as const) {
-      checkCount(op, k, g[k]);
-      if (g[k] < 1) throw new RangeError(`${op}: ${k} must be at least 1, got ${g[k]}`);
-    }
-    const reachH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + g.height + g.padH;
-    const reachW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + g.width + g.padW;
-    if (reachH >= 2 ** 31 || reachW >= 2 ** 31) throw new RangeError(`${op}: geometry too large`);
-  }
-
   #poolArgs(g: Pool2dGeometry, dilation: boolean): number[] {
     const a = [g.planes, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW];
     if (dilation) a.push(g.dilationH, g.dilationW);
@@ -1215,20 +1152,8 @@ export class WasmBackend implements Backend {
     return a;
   }
 
-  #checkAvg(op: string, g: Pool2dGeometry, opts: AvgPoolOptions): void {
-    this.#checkPoolGeom(op, g);
-    if (g.dilationH !== 1 || g.dilationW !== 1) {
-      throw new RangeError(`${op}: average pooling has no dilation`);
-    }
-    if (!Number.isInteger(opts.divisor) || Math.abs(opts.divisor) >= 2 ** 31) {
-      throw new RangeError(`${op}: divisor must be an integer (0 for none), got ${opts.divisor}`);
-    }
-    // Every window must overlap the input: otherwise PyTorch's output would be 0/0 for count
-    // exclusion; the kernel writes 0 there, as PyTorch's CPU kernel does.
-  }
-
   maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WasmStorage; indices: WasmStorage } {
-    this.#checkPoolGeom("maxPool2d", geom);
+    checkPoolGeom("maxPool2d", geom);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("maxPool2d", x, planes * height * width, "input");
     const n = planes * outH * outW;
@@ -1249,7 +1174,7 @@ export class WasmBackend implements Backend {
   }
 
   avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WasmStorage {
-    this.#checkAvg("avgPool2d", geom, opts);
+    checkAvg("avgPool2d", geom, opts);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2d", x, planes * height * width, "input");
     const n = planes * outH * outW;
@@ -1269,7 +1194,7 @@ export class WasmBackend implements Backend {
   }
 
   avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WasmStorage {
-    this.#checkAvg("avgPool2dBackward", geom, opts);
+    checkAvg("avgPool2dBackward", geom, opts);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
     const n = planes * height * width;

@@ -63,6 +63,7 @@ import {
   checkCount,
   checkIndex,
   checkLayout,
+  checkMatmul,
   checkPoolGeom,
   planCopy,
 } from "../validate.ts";
@@ -1189,24 +1190,10 @@ export class WebGPUBackend implements Backend {
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
     const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
-    const dtype = checkCompute("matmul", sa.dtype);
-    if (sb.dtype !== dtype) {
-      throw new TypeError(`matmul: operands have different dtypes (${sa.dtype} and ${sb.dtype})`);
-    }
+    const dtype = checkMatmul(sa, sb, args);
     let { batch, m } = args;
     const { k, n, transA, transB } = args;
     let { aBatchStride, bBatchStride } = args;
-    for (const [name, v] of Object.entries({ batch, m, k, n, aBatchStride, bBatchStride })) {
-      checkCount("matmul", name, v);
-    }
-    const needA = batch === 0 ? 0 : (batch - 1) * aBatchStride + m * k;
-    const needB = batch === 0 ? 0 : (batch - 1) * bBatchStride + k * n;
-    if (needA > sa.numel || needB > sb.numel) {
-      throw new RangeError(
-        `matmul: operands of ${sa.numel} and ${sb.numel} elements are too small for batch ${batch} of ` +
-          `[${m}, ${k}] @ [${k}, ${n}]`,
-      );
-    }
     const total = batch * m * n;
     const out = this.#alloc(dtype, total);
     if (total === 0) return out;
