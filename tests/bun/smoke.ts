@@ -1,0 +1,141 @@
+/**
+ * The library under Bun (no WebGPU there): `bun tests/bun/smoke.ts` (CI runs it through
+ * `deno task bun`). Deno runs the full suite; this checks what differs between the runtimes:
+ * console.log's hook (Bun.inspect and node:util.inspect), module loading of the embedded wasm,
+ * file I/O through node:fs, the GPU-missing message, and whole programs printing what PyTorch
+ * prints. Exits non-zero on the first failure.
+ */
+import assert from "node:assert";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { inspect } from "node:util";
+import * as torch from "../../mod.ts";
+import { data, F, nn, optim } from "../../mod.ts";
+
+const here = new URL(".", import.meta.url);
+const readJson = (rel: string) => JSON.parse(readFileSync(new URL(rel, here), "utf8"));
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+let passed = 0;
+
+async function check(name: string, fn: () => void | Promise<void>): Promise<void> {
+  try {
+    await fn();
+    passed++;
+  } catch (e) {
+    console.error(`FAILED: ${name}\n${e instanceof Error ? e.stack : e}`);
+    process.exit(1);
+  }
+}
+
+/** The runtime's console.log rendering of a value. */
+function logged(v: unknown): string {
+  const bun = (globalThis as { Bun?: { inspect(v: unknown): string } }).Bun;
+  return bun ? bun.inspect(v) : inspect(v);
+}
+
+await check("printing: every PyTorch format fixture through console.log's hook", () => {
+  const cases = readJson("../fixtures/format.json") as {
+    values: (number | string)[];
+    shape: number[];
+    dtype: torch.DType;
+    requiresGrad: boolean;
+    gradFn: string | null;
+    expected: string;
+  }[];
+  const decode = (v: number | string) =>
+    v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : +v;
+  let checked = 0;
+  for (const c of cases) {
+    if (c.gradFn !== null) continue; // grad_fn suffixes need the op; covered below
+    const t = torch.tensor(c.values.map(decode), { dtype: c.dtype }).reshape(c.shape);
+    if (c.requiresGrad) t.requiresGrad_(true);
+    assert.equal(logged(t), c.expected, `shape [${c.shape}] ${c.dtype}`);
+    assert.equal(inspect(t), c.expected);
+    assert.equal(String(t), c.expected);
+    checked++;
+  }
+  assert.ok(checked > 350, `only ${checked} cases`);
+  const x = torch.tensor([2.0], { requiresGrad: true });
+  assert.equal(logged(x.mul(3)), "tensor([6.], grad_fn=<MulBackward0>)");
+});
+
+await check("autograd seed example", () => {
+  const x = torch.tensor([2.0], { requiresGrad: true });
+  x.pow(2).add(1).backward();
+  assert.deepEqual(x.grad!.toArray(), [4]);
+  const w1 = torch.tensor(2.2, { requiresGrad: true });
+  const b = torch.tensor(0.0, { requiresGrad: true });
+  const loss = F.binaryCrossEntropy(torch.sigmoid(w1.mul(1.1).add(b)), torch.tensor(1.0));
+  const [gw] = torch.autograd.grad(loss, w1, { retainGraph: true });
+  assert.ok(gw);
+  assert.equal((gw.item() as number).toFixed(4), "-0.0898");
+});
+
+await check("GPU asked for on a runtime without WebGPU: false, with the reason", async () => {
+  if (!isBun) return;
+  assert.equal(await torch.gpu.isAvailable(), false);
+  assert.match(torch.gpu.reason ?? "", /WebGPU/);
+  assert.throws(() => torch.zeros(2, { device: "gpu" }), /gpu/i);
+});
+
+await check("a small CNN trains on the CPU backend, saves to a file and loads back", async () => {
+  torch.manualSeed(0);
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 4, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(4 * 4 * 4, 3),
+  );
+  const x = torch.randn(24, 1, 8, 8);
+  const y = torch.randint(0, 3, [24]);
+  const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
+  const criterion = new nn.CrossEntropyLoss();
+  const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 8, shuffle: true });
+  let first = 0, last = 0;
+  for (let epoch = 0; epoch < 30; epoch++) {
+    let total = 0;
+    for (const [xb, yb] of loader) {
+      opt.zeroGrad();
+      const loss = criterion(model(xb), yb);
+      loss.backward();
+      opt.step();
+      total += loss.item() as number;
+    }
+    if (epoch === 0) first = total;
+    last = total;
+  }
+  assert.ok(last < first * 0.5, `loss went from ${first} to ${last}`);
+  const dir = await mkdtemp(join(tmpdir(), "edgetorch-bun-"));
+  try {
+    const path = join(dir, "cnn.safetensors");
+    await torch.save(model.stateDict(), path);
+    const again = new nn.Sequential(
+      new nn.Conv2d(1, 4, 3, { padding: 1 }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Flatten(),
+      new nn.Linear(4 * 4 * 4, 3),
+    );
+    again.loadStateDict(await torch.load(path));
+    assert.deepEqual(again(x).toArray(), model(x).toArray());
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+await check("linear-regression example prints exactly what the PyTorch program prints", () => {
+  const script = new URL("../../examples/linear_regression.ts", here).pathname;
+  const run = spawnSync(process.execPath, [script], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(
+    run.stdout.trim().split("\n"),
+    readJson("../fixtures/pytorch_programs.json").linear_regression_output,
+  );
+});
+
+console.log(`${isBun ? "bun" : "runtime"} smoke: ${passed} checks passed`);
