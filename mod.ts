@@ -42,6 +42,7 @@ export {
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
 export * as autograd from "./src/autograd/mod.ts";
+export { keep, scope } from "./src/scope.ts";
 export {
   abs,
   add,

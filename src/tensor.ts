@@ -10,6 +10,7 @@ import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } fro
 import type { Node } from "./autograd/node.ts";
 import { backward, type BackwardOptions } from "./autograd/engine.ts";
 import { formatTensor } from "./format.ts";
+import { keepStorage, noteGradChange, noteStorage } from "./memory.ts";
 import { decodeValues, nestValues } from "./read.ts";
 import * as ew from "./ops/elementwise.ts";
 import * as red from "./ops/reduce.ts";
@@ -21,22 +22,6 @@ import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
 import { contiguousStorage } from "./ops/dispatch.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
-
-/** Every storage a tensor has wrapped (so a storage seen for the first time is a new one). */
-const seenStorages = new WeakSet<Storage>();
-/** Where the storages wrapped for the first time go, while a collector is installed. */
-let newStorages: Set<Storage> | null = null;
-
-/**
- * @internal Installs `into` (or null) as the collector of storages wrapped in a tensor for the
- * first time from now on, i.e. created from now on; returns the previous collector. The
- * backward pass uses it to release the intermediates of its formulas at once.
- */
-export function _collectNewStorages(into: Set<Storage> | null): Set<Storage> | null {
-  const prev = newStorages;
-  newStorages = into;
-  return prev;
-}
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -72,8 +57,8 @@ export class Tensor {
   readonly _offset: number;
   /** The element type. */
   readonly dtype: DType;
-  /** The gradient accumulated by `backward()` (a leaf's, or a non-leaf's after `retainGrad()`). */
-  grad: Tensor | null = null;
+  /** @internal See `grad`. */
+  _grad: Tensor | null = null;
   /** The operation that produced this tensor, or null for leaves. */
   gradFn: Node | null = null;
   /** @internal */
@@ -91,10 +76,7 @@ export class Tensor {
     offset = 0,
   ) {
     this._storage = storage;
-    if (!seenStorages.has(storage)) {
-      seenStorages.add(storage);
-      newStorages?.add(storage);
-    }
+    noteStorage(storage);
     this.shape = Object.freeze([...shape]);
     this._strides = Object.freeze([...strides]);
     this._offset = offset;
@@ -103,6 +85,14 @@ export class Tensor {
 
   // ---- properties ----
 
+  /** The gradient accumulated by `backward()` (a leaf's, or a non-leaf's after `retainGrad()`). */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    noteGradChange(this._grad?._storage ?? null, g?._storage ?? null);
+    this._grad = g;
+  }
   /** Whether gradients are tracked for this tensor. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
@@ -169,6 +159,8 @@ export class Tensor {
       );
     }
     this._requiresGrad = requiresGrad;
+    // A leaf that requires grad is a parameter or a user's variable: no scope releases it.
+    if (requiresGrad) keepStorage(this._storage);
     return this;
   }
   /** Keep `.grad` on this non-leaf tensor during `backward()`. */

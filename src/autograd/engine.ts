@@ -4,7 +4,8 @@
  * @module
  */
 import type { Storage } from "../backends/backend.ts";
-import { _collectNewStorages, Tensor } from "../tensor.ts";
+import { Tensor } from "../tensor.ts";
+import { collectNewStorages } from "../memory.ts";
 import { fmtShape } from "../shape.ts";
 import { Node, versionOf } from "./node.ts";
 import { derivatives } from "./derivatives.ts";
@@ -297,7 +298,7 @@ function run(
       if (g !== undefined) checkVersions(node);
       // The formula and the reshaping of its results, watching which storages they create.
       const fresh = reclaim ? new Set<Storage>() : null;
-      const prevCollector = _collectNewStorages(fresh);
+      const prevCollector = collectNewStorages(fresh);
       let inputGrads: (Tensor | null | undefined)[];
       try {
         inputGrads = g === undefined ? [] : derivatives[node.op as keyof typeof derivatives](g, node);
@@ -309,7 +310,7 @@ function run(
           return gi.dtype !== input.dtype ? toDType(gi, input.dtype) : gi;
         });
       } finally {
-        _collectNewStorages(prevCollector);
+        collectNewStorages(prevCollector);
       }
       if (fresh) { for (const s of fresh) owned.set(s, 0); }
       node.next.forEach((edge, i) => {

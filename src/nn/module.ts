@@ -14,6 +14,7 @@ import { fmtShape } from "../shape.ts";
 import { Tensor, type ToOptions } from "../tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { empty } from "../creation.ts";
+import { keep } from "../scope.ts";
 
 /**
  * A tensor that a module registers as a learnable parameter when it is assigned to one of the
@@ -40,6 +41,7 @@ export class Parameter extends Tensor {
     }
     super(data._storage, data.shape, data._strides, data._offset);
     this.requiresGrad_(requiresGrad);
+    keep(data);
   }
   /** PyTorch's form: `Parameter containing:\ntensor([...], requires_grad=True)`. */
   override toString(): string {
@@ -84,6 +86,7 @@ export function setTensorData(t: Tensor, src: Tensor): void {
     _offset: number;
     dtype: DType;
   };
+  keep(src);
   m._storage = src._storage;
   m.shape = src.shape;
   m._strides = src._strides;
@@ -231,6 +234,7 @@ export class Module {
     if (Object.prototype.hasOwnProperty.call(this, name) && !this._buffers.has(name)) {
       throw new Error(`registerBuffer: attribute "${name}" already exists`);
     }
+    if (tensor !== null) keep(tensor);
     this._buffers.set(name, tensor);
     if (opts.persistent === false) this._nonPersistent.add(name);
     else this._nonPersistent.delete(name);
@@ -241,6 +245,7 @@ export class Module {
         if (v !== null && !(v instanceof Tensor)) {
           throw new TypeError(`cannot assign ${describe(v)} as buffer "${name}" (Tensor or null required)`);
         }
+        if (v !== null) keep(v);
         buffers.set(name, v);
       },
       enumerable: false,
@@ -555,7 +560,7 @@ export class Module {
       for (const [n, b] of m._buffers) {
         if (b === null) continue;
         const moved = convert(b);
-        if (moved._storage !== b._storage) m._buffers.set(n, moved);
+        if (moved._storage !== b._storage) m._buffers.set(n, keep(moved));
       }
     }
   }

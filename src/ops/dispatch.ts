@@ -6,7 +6,7 @@
 import type { Backend, Storage } from "../backends/backend.ts";
 import { backendFor } from "../backends/registry.ts";
 import type { DType } from "../dtype.ts";
-import { contiguousStrides, numelOf } from "../shape.ts";
+import { contiguousStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { type Input, Node } from "../autograd/node.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
@@ -17,6 +17,7 @@ export function backendOf(op: string, ...inputs: (Tensor | number | null | undef
   let device: string | null = null;
   for (const t of inputs) {
     if (!(t instanceof Tensor)) continue;
+    checkAlive(op, t);
     if (device === null) device = t.device;
     else if (t.device !== device) {
       throw new Error(
@@ -30,7 +31,14 @@ export function backendOf(op: string, ...inputs: (Tensor | number | null | undef
 
 /** Throws a clear error when a tensor's storage was disposed. */
 export function checkAlive(op: string, t: Tensor): void {
-  if (t._storage.disposed) throw new Error(`${op}: tensor was disposed (its storage was released)`);
+  if (t._storage.disposed) {
+    throw new Error(
+      `${op}: a tensor of shape ${
+        fmtShape(t.shape)
+      } was disposed (released by dispose(), \`using\`, or the ` +
+        "torch.scope() that created it; return it from the scope or torch.keep() it to use it afterwards)",
+    );
+  }
 }
 
 /**

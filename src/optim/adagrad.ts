@@ -74,6 +74,7 @@ export class Adagrad extends Optimizer<Full> {
       if (st === undefined) this.state.set(p, { step: 0, sum });
       else Object.assign(st, { step: st.step ?? 0, sum });
     }
+    this._keepState();
   }
 
   /** Adds a parameter group; its state is created at once, as the constructor does. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
+import { keep } from "../scope.ts";
 import { isFloating } from "../dtype.ts";
 import { fmtShape } from "../shape.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
@@ -314,7 +315,18 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     noGrad(() => {
       for (const g of this.paramGroups) this._updateGroup(g);
     });
+    this._keepState();
     return loss;
+  }
+
+  /**
+   * Marks every state tensor as the optimizer's own, so no `torch.scope` around a step releases
+   * it. Called after anything that creates state. @internal
+   */
+  protected _keepState(): void {
+    for (const st of this.state.values()) {
+      for (const v of Object.values(st)) if (v instanceof Tensor) keep(v);
+    }
   }
 
   /**
@@ -511,6 +523,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       return g as ParamGroup & O;
     });
     this.state = newState;
+    this._keepState();
   }
 
   /**
