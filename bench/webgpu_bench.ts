@@ -9,9 +9,11 @@
  * Every timed iteration ends with the queue drained (`await device.queue.onSubmittedWorkDone()`,
  * after each library submitted its pending commands), so the time covers the GPU work, not just
  * its encoding. Deno polls the device every few milliseconds, so one drain costs about 11 ms on
- * its own (see the "read-back 1024 floats" group); groups marked "×10" run ten ops per drain to amortise it
- * (the time is per iteration, i.e. for ten ops). Results are checked against ours once before
- * timing: a library whose result differs (or that fails to load) is left out with a message.
+ * its own (see the "read-back 1024 floats" group); groups marked "×10" run ten ops per drain to
+ * amortise it (the time is per iteration, i.e. for ten ops). Results are checked against ours
+ * once before timing: a library whose result differs (or that fails to load) is left out with a
+ * message. Bench names carry their group, so `--filter "matmul 1024"` picks a group (the setup
+ * of every case still runs: about 1.5 minutes on llvmpipe, most of it the 4096 products).
  *
  * Shapes: matmul n×n @ n×n (float32); elementwise add and exp of 2^20 floats; sums of 2^20
  * floats (to one value) and of each row of 1024×1024; softmax over the rows of 1024×1024; conv2d
@@ -160,14 +162,14 @@ function jaxImpl(op: () => JaxArray): Impl {
   };
 }
 
-for (const n of [256, 512, 1024, 2048]) {
+for (const n of [256, 512, 1024, 2048, 4096]) {
   const a = rand(n * n, 1), b = rand(n * n, 2);
   cases.push({
     group: `matmul ${n}`,
     reps: 1,
     flops: 2 * n ** 3,
     tol: 1e-3,
-    n: n >= 2048 ? 3 : n >= 1024 ? 8 : undefined,
+    n: n >= 4096 ? 1 : n >= 2048 ? 3 : n >= 1024 ? 8 : undefined,
     ours: () => {
       const sa = g.fromTyped(a, "float32"), sb = g.fromTyped(b, "float32");
       const args: MatmulArgs = {
@@ -406,7 +408,7 @@ for (const c of cases) {
   const ours = c.ours();
   const want = Float32Array.from(await ours.result());
   Deno.bench({
-    name: "edgetorch",
+    name: `edgetorch ${c.group}`,
     group: c.group,
     baseline: true,
     n: c.n,
@@ -426,6 +428,11 @@ for (const c of cases) {
       console.log(`${c.group} ${name}: ${(e as Error).message}; left out`);
       continue;
     }
-    Deno.bench({ name, group: c.group, n: c.n, fn: async () => await impl.run(c.reps) });
+    Deno.bench({
+      name: `${name} ${c.group}`,
+      group: c.group,
+      n: c.n,
+      fn: async () => await impl.run(c.reps),
+    });
   }
 }
