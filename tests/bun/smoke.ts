@@ -82,15 +82,20 @@ await check("GPU asked for on a runtime without WebGPU: false, with the reason",
   assert.throws(() => torch.zeros(2, { device: "gpu" }), /gpu/i);
 });
 
-await check("a small CNN trains on the CPU backend, saves to a file and loads back", async () => {
-  torch.manualSeed(0);
-  const model = new nn.Sequential(
+/** conv 1→4 (8×8), pool, linear to 3 classes. */
+function smallCnn(): nn.Module {
+  return new nn.Sequential(
     new nn.Conv2d(1, 4, 3, { padding: 1 }),
     new nn.ReLU(),
     new nn.MaxPool2d(2),
     new nn.Flatten(),
     new nn.Linear(4 * 4 * 4, 3),
   );
+}
+
+await check("a small CNN trains on the CPU backend, saves to a file and loads back", async () => {
+  torch.manualSeed(0);
+  const model = smallCnn();
   const x = torch.randn(24, 1, 8, 8);
   const y = torch.randint(0, 3, [24]);
   const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
@@ -114,13 +119,7 @@ await check("a small CNN trains on the CPU backend, saves to a file and loads ba
   try {
     const path = join(dir, "cnn.safetensors");
     await torch.save(model.stateDict(), path);
-    const again = new nn.Sequential(
-      new nn.Conv2d(1, 4, 3, { padding: 1 }),
-      new nn.ReLU(),
-      new nn.MaxPool2d(2),
-      new nn.Flatten(),
-      new nn.Linear(4 * 4 * 4, 3),
-    );
+    const again = smallCnn();
     again.loadStateDict(await torch.load(path));
     assert.deepEqual(again(x).toArray(), model(x).toArray());
   } finally {
