@@ -11,6 +11,12 @@
  * gradient only (Conv2DBackpropInput), and the first layer, whose backward is the weight
  * gradient alone, has no TensorFlow.js row. edgetorch's rows include every gradient the layer
  * needs in training (input, weight, bias for the inner layer; weight and bias for the first).
+ *
+ * TensorFlow.js's rows dispose their results; edgetorch's "in torch.scope" rows do the same
+ * (the scope releases the step's tensors and the previous gradients when it ends), so those two
+ * compare kernels. The "results dropped" rows leave the results to the garbage collector, as a
+ * loop without scope or dispose does: in one synchronous loop the finalizers cannot run, so the
+ * resident cache fills and every new result spills an old one out of wasm memory.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
@@ -65,9 +71,14 @@ for (const l of LAYERS) {
   const tg = tf.transpose(tf.tensor4d(gData, [B, l.cout, l.hw, l.hw]), [0, 2, 3, 1]) as tf.Tensor4D;
   const fwd = `${l.name}: forward`;
   Deno.bench({
-    name: "edgetorch (wasm, relaxed SIMD)",
+    name: "edgetorch in torch.scope (wasm, relaxed SIMD)",
     group: fwd,
     baseline: true,
+    fn: () => torch.scope(() => void torch.noGrad(() => torch.conv2d(x, w, b, { padding: 1 }))),
+  });
+  Deno.bench({
+    name: "edgetorch, results dropped",
+    group: fwd,
     fn: () => void torch.noGrad(() => torch.conv2d(x, w, b, { padding: 1 })),
   });
   Deno.bench({
@@ -76,13 +87,24 @@ for (const l of LAYERS) {
     fn: () => tf.fused.conv2d({ x: tx, filter: tw, strides: 1, pad: "same", bias: tb }).dispose(),
   });
   const both = `${l.name}: forward + backward`;
+  const grads = `${l.inputGrad ? "input, " : ""}weight, bias`;
+  const xi: Tensor = l.inputGrad ? x.detach().requiresGrad_() : x;
+  const wi = w.detach().requiresGrad_(), bi = b.detach().requiresGrad_();
   Deno.bench({
-    name: `edgetorch: forward + grads of ${l.inputGrad ? "input, " : ""}weight, bias`,
+    name: `edgetorch in torch.scope: forward + grads of ${grads}`,
     group: both,
     baseline: true,
+    fn: () =>
+      torch.scope(() => {
+        xi.grad = wi.grad = bi.grad = null;
+        torch.conv2d(xi, wi, bi, { padding: 1 }).backward(g);
+      }),
+  });
+  Deno.bench({
+    name: `edgetorch, results dropped: forward + grads of ${grads}`,
+    group: both,
     fn: () => {
-      const xi: Tensor = l.inputGrad ? x.detach().requiresGrad_() : x;
-      const wi = w.detach().requiresGrad_(), bi = b.detach().requiresGrad_();
+      xi.grad = wi.grad = bi.grad = null;
       torch.conv2d(xi, wi, bi, { padding: 1 }).backward(g);
     },
   });
@@ -117,18 +139,36 @@ for (const l of LAYERS) {
     ) => (kind === "max" ? tf.maxPool(t, 2, 2, "valid") : tf.avgPool(t, 2, 2, "valid"));
     const fwd = `${kind}Pool2d 2x2 [64, 16, 28, 28]: forward`;
     Deno.bench({
-      name: "edgetorch (wasm, relaxed SIMD)",
+      name: "edgetorch in torch.scope (wasm, relaxed SIMD)",
       group: fwd,
       baseline: true,
+      fn: () => torch.scope(() => void torch.noGrad(() => pool(x))),
+    });
+    Deno.bench({
+      name: "edgetorch, results dropped",
+      group: fwd,
       fn: () => void torch.noGrad(() => pool(x)),
     });
     Deno.bench({ name: "tfjs wasm (XNNPACK, 1 thread)", group: fwd, fn: () => tpool(tx).dispose() });
     const both = `${kind}Pool2d 2x2 [64, 16, 28, 28]: forward + backward`;
+    const xi = x.detach().requiresGrad_();
     Deno.bench({
-      name: "edgetorch (wasm, relaxed SIMD)",
+      name: "edgetorch in torch.scope (wasm, relaxed SIMD)",
       group: both,
       baseline: true,
-      fn: () => pool(x.detach().requiresGrad_()).backward(g),
+      fn: () =>
+        torch.scope(() => {
+          xi.grad = null;
+          pool(xi).backward(g);
+        }),
+    });
+    Deno.bench({
+      name: "edgetorch, results dropped",
+      group: both,
+      fn: () => {
+        xi.grad = null;
+        pool(xi).backward(g);
+      },
     });
     Deno.bench({
       name: "tfjs wasm (XNNPACK, 1 thread)",
