@@ -54,8 +54,12 @@ export function closeScope(
   }
 }
 
-/** Takes `s` out of every open scope: it outlives them (a parameter, a gradient, state). */
+/** Storages marked as outliving every scope (parameters, buffers, optimizer state, `keep()`). */
+const pinned = new WeakSet<Storage>();
+
+/** Takes `s` out of every open scope for good: it outlives them (a parameter, a buffer, state). */
 export function keepStorage(s: Storage): void {
+  pinned.add(s);
   for (const created of openScopes) created.delete(s);
 }
 
@@ -71,7 +75,7 @@ const gradHolders = new WeakMap<Storage, number>();
 export function noteGradChange(prev: Storage | null, next: Storage | null): void {
   if (prev === next) return;
   if (next !== null) {
-    keepStorage(next);
+    for (const created of openScopes) created.delete(next);
     gradHolders.set(next, (gradHolders.get(next) ?? 0) + 1);
   }
   if (prev !== null) {
@@ -79,7 +83,8 @@ export function noteGradChange(prev: Storage | null, next: Storage | null): void
     if (left > 0) gradHolders.set(prev, left);
     else {
       gradHolders.delete(prev);
-      openScopes[openScopes.length - 1]?.add(prev);
+      // A pinned storage (a parameter's data used as a gradient, say) stays.
+      if (!pinned.has(prev)) openScopes[openScopes.length - 1]?.add(prev);
     }
   }
 }

@@ -252,3 +252,33 @@ deviceTest("scope: autograd.grad inside a scope, returned", async (device) => {
   const [g] = torch.scope(() => torch.autograd.grad(x.pow(3).sum(), x));
   await assertArrayAsync(g!, [3, 12, 27]);
 });
+
+deviceTest(
+  "scope: dropping a .grad that is also a parameter or a kept tensor does not release it",
+  async (device) => {
+    const w = torch.ones([3], { device, requiresGrad: true });
+    const param = new nn.Parameter(torch.full([3], 2.5, { device }));
+    const kept = torch.keep(torch.full([3], 3.5, { device }));
+    torch.scope(() => {
+      w.grad = param;
+      w.grad = kept;
+      w.grad = null;
+    });
+    assert.equal(param.isDisposed, false);
+    assert.equal(kept.isDisposed, false);
+    await assertArrayAsync(param, [2.5, 2.5, 2.5]);
+    // A gradient shared by two tensors goes only when neither holds it.
+    const v = torch.ones([3], { device, requiresGrad: true });
+    const shared = torch.full([3], 4.5, { device });
+    w.grad = shared;
+    v.grad = shared;
+    torch.scope(() => {
+      w.grad = null;
+    });
+    assert.equal(shared.isDisposed, false, "v still holds it");
+    torch.scope(() => {
+      v.grad = null;
+    });
+    assert.equal(shared.isDisposed, true, "dropped by the last holder inside a scope");
+  },
+);
