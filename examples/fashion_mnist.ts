@@ -84,7 +84,7 @@ async function evaluate(model: nn.Module): Promise<number> {
     const x = xb.to(device), y = yb.to(device);
     torch.noGrad(() => correct.add_(model(x).argmax(1).eq(y).sum()));
   }
-  return (await correct.itemAsync() as number) / testSet.length;
+  return (await correct.itemAsync()) / testSet.length;
 }
 
 async function train(name: "mlp" | "cnn", model: nn.Module): Promise<number> {
@@ -110,9 +110,9 @@ async function train(name: "mlp" | "cnn", model: nn.Module): Promise<number> {
       scheduler.step();
       torch.noGrad(() => lossSum.add_(loss.mul(y.numel())));
       seen += y.numel();
-      if (bar.due(++step)) bar.update(step, { loss: (await lossSum.itemAsync() as number) / seen });
+      if (bar.due(++step)) bar.update(step, { loss: (await lossSum.itemAsync()) / seen });
     }
-    const loss = (await lossSum.itemAsync() as number) / seen;
+    const loss = (await lossSum.itemAsync()) / seen;
     accuracy = await evaluate(model);
     bar.finish({ loss, test_acc: accuracy });
   }

@@ -43,9 +43,9 @@ for (let epoch = 0; epoch < numEpochs; epoch++) {
   loss.backward();
   optimizer.step();
   if ((epoch + 1) % 100 === 0) {
-    console.log(`Epoch ${epoch + 1}/${numEpochs}, Loss: ${(await loss.itemAsync() as number).toFixed(4)}`);
+    console.log(`Epoch ${epoch + 1}/${numEpochs}, Loss: ${(await loss.itemAsync()).toFixed(4)}`);
   }
 }
 
-const weight = await model.weight.itemAsync() as number, bias = await model.bias!.itemAsync() as number;
+const weight = await model.weight.itemAsync(), bias = await model.bias!.itemAsync();
 console.log(`Learned weight: ${weight.toFixed(2)}, bias: ${bias.toFixed(2)}`);

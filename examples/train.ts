@@ -69,7 +69,7 @@ async function evaluate(
     torch.noGrad(() => correct.add_(net(x).argmax(1).eq(y).sum()));
     total += y.numel();
   }
-  return (await correct.itemAsync() as number) / total;
+  return (await correct.itemAsync()) / total;
 }
 
 const trainLosses: number[] = [], testAccuracies: number[] = [];

@@ -194,8 +194,12 @@ export class Tensor {
 
   // ---- reading ----
 
-  /** The value of a one-element tensor as a JS number (boolean for bool). CPU only; see itemAsync. */
-  item(): number | boolean {
+  /**
+   * The value of a one-element tensor as a JS number (a boolean for a bool tensor). CPU only; see
+   * itemAsync. Typed as `number`, what nearly every call reads (`loss.item().toFixed(4)`); name
+   * the type for a bool tensor: `mask.any().item<boolean>()`.
+   */
+  item<T extends number | boolean = number>(): T {
     if (this.numel() !== 1) {
       throw new RangeError(
         `item: a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${
@@ -205,7 +209,7 @@ export class Tensor {
     }
     this.#refuseSyncRead("item", "itemAsync");
     const v = this.data()[0];
-    return this.dtype === "bool" ? v !== 0 : v;
+    return (this.dtype === "bool" ? v !== 0 : v) as T;
   }
   /** The elements as nested arrays (PyTorch's `tolist()`). CPU only; see toArrayAsync. */
   toArray(): NestedArray {
@@ -244,11 +248,11 @@ export class Tensor {
         `(GPU reads are asynchronous; dataAsync/itemAsync/toArrayAsync/toAsync("cpu") work on every device)`,
     );
   }
-  /** Like `item()`, on every device. */
-  async itemAsync(): Promise<number | boolean> {
-    if (this.numel() !== 1) return this.item();
+  /** Like `item()`, on every device (typed the same way: `await t.itemAsync<boolean>()` for bool). */
+  async itemAsync<T extends number | boolean = number>(): Promise<T> {
+    if (this.numel() !== 1) return this.item<T>();
     const v = (await this.dataAsync())[0];
-    return this.dtype === "bool" ? v !== 0 : v;
+    return (this.dtype === "bool" ? v !== 0 : v) as T;
   }
   /** Like `toArray()`, on every device. */
   async toArrayAsync(): Promise<NestedArray> {

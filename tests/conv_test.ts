@@ -676,7 +676,7 @@ deviceTest("a tiny CNN (conv-relu-pool-linear) trains: loss decreases over 20 SG
   const losses: number[] = [];
   for (let step = 0; step < 20; step++) {
     const loss = lossAt();
-    losses.push(await loss.itemAsync() as number);
+    losses.push(await loss.itemAsync());
     for (const p of params) p.grad = null;
     loss.backward();
     torch.noGrad(() => {
@@ -782,7 +782,7 @@ Deno.test("nn: a small CNN (Conv2d-ReLU-MaxPool2d-Flatten-Linear) trains with op
     const loss = criterion(model(x), y);
     loss.backward();
     opt.step();
-    losses.push(loss.item() as number);
+    losses.push(loss.item());
   }
   assert.ok(losses[19] < losses[0] * 0.8, `loss went from ${losses[0]} to ${losses[19]}`);
 });

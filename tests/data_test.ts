@@ -483,7 +483,7 @@ Deno.test("datasets.FashionMNIST from shared/data/fashion-mnist: counts, labels,
     assert.equal(img.dtype, "float32");
     assert.equal(label, 9);
     assertClose(img.sum().item() as number, 33456 / 255, { rtol: 1e-5 });
-    assert.ok((img.max().item() as number) <= 1 && (img.min().item() as number) >= 0);
+    assert.ok(img.max().item() <= 1 && img.min().item() >= 0);
     let seen: Tensor | null = null;
     const withT = new datasets.FashionMNIST(test.data, test.targets, {
       transform: new transforms.Compose([

@@ -631,7 +631,7 @@ gpuTest(
       const loss = w.pow(2).sum().mul(0).add(1);
       loss.backward();
       opt.step();
-      sched.step(await loss.itemAsync() as number);
+      sched.step(await loss.itemAsync());
     }
     assert.equal(opt.lr, 0.25);
   },
@@ -686,7 +686,7 @@ gpuTest(
         if (++step % 100 === 0) samples.push(backend.liveBytes());
       }
     }
-    const mean = (await lossSum.itemAsync() as number) / step;
+    const mean = (await lossSum.itemAsync()) / step;
     assert.ok(Number.isFinite(mean), "the loop trained");
     // Without returning buffers, every step would keep what it allocated (measured on the first
     // steps, ~28 KB here): the second half would end 1500 × that above the first. The plateau: the

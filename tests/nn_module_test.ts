@@ -372,9 +372,9 @@ Deno.test("nn.init: bounds and moments of the initialisers; calculateGain; fan e
   nn.init.kaimingUniform_(w, { mode: "fanOut", nonlinearity: "relu" });
   assert.ok(w.abs().max().item() as number <= Math.sqrt(2) * Math.sqrt(3 / 200));
   nn.init.xavierNormal_(w, 2);
-  assert.ok(Math.abs((w.std().item() as number) - 2 * Math.sqrt(2 / 300)) < 0.01);
+  assert.ok(Math.abs(w.std().item() - 2 * Math.sqrt(2 / 300)) < 0.01);
   nn.init.normal_(w, 3, 0.5);
-  assert.ok(Math.abs((w.mean().item() as number) - 3) < 0.02);
+  assert.ok(Math.abs(w.mean().item() - 3) < 0.02);
   nn.init.constant_(w, 0.25);
   assert.equal(w.sum().item(), 0.25 * 20000);
   assert.equal(nn.init.calculateGain("tanh"), 5 / 3);

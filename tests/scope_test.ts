@@ -124,7 +124,7 @@ deviceTest(
           }
         }
         const values: number[] = [];
-        for (const l of losses) values.push(await l.itemAsync() as number);
+        for (const l of losses) values.push(await l.itemAsync());
         for (const p of model.parameters()) values.push(...await flatAsync(p));
         for (const b of model.buffers()) values.push(...await flatAsync(b.float()));
         runs.push(values);
@@ -156,7 +156,7 @@ deviceTest("scope: a scoped training loop holds the backend's live bytes exactly
     levels.push(liveBytes(device));
   }
   assert.ok(levels.every((l) => l === start), `live bytes moved from ${start}: ${levels.join(", ")}`);
-  assert.ok(Number.isFinite(await lossSum.itemAsync() as number));
+  assert.ok(Number.isFinite(await lossSum.itemAsync()));
 });
 
 deviceTest("scope: nested scopes hand what the inner one returns to the outer one", (device) => {

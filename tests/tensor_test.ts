@@ -211,3 +211,15 @@ deviceTest("printing matches PyTorch through String() and console.log", async (d
   await assertPrints(tensor(2.5).mul(2), "tensor(5.)");
   await assertPrints(tensor([[1, 2], [3, 4]]).T, "tensor([[1, 3],\n        [2, 4]])");
 });
+
+deviceTest("item(): typed as a number by default, a boolean for bool tensors when asked", async (device) => {
+  const loss = torch.tensor(0.25, { device });
+  const fixed: string = (await loss.itemAsync()).toFixed(2); // type-checks without a cast
+  assert.equal(fixed, "0.25");
+  const flag: boolean = await torch.tensor([true, false], { device }).any().itemAsync<boolean>();
+  assert.equal(flag, true);
+  if (device === "cpu") {
+    assert.equal(torch.tensor(3).item() + 1, 4);
+    assert.equal(torch.tensor(false).item<boolean>(), false);
+  }
+});

@@ -22,7 +22,7 @@
  *   opt.step();
  *   sched.step();
  * }
- * console.log(Number(w.item()).toFixed(2), Number(b.item()).toFixed(2)); // 2.00 3.00
+ * console.log(w.item().toFixed(2), b.item().toFixed(2)); // 2.00 3.00
  * ```
  * @module
  */

@@ -72,7 +72,7 @@ await check("autograd seed example", () => {
   const loss = F.binaryCrossEntropy(torch.sigmoid(w1.mul(1.1).add(b)), torch.tensor(1.0));
   const [gw] = torch.autograd.grad(loss, w1, { retainGraph: true });
   assert.ok(gw);
-  assert.equal((gw.item() as number).toFixed(4), "-0.0898");
+  assert.equal(gw.item().toFixed(4), "-0.0898");
 });
 
 await check("GPU asked for on a runtime without WebGPU: false, with the reason", async () => {
@@ -109,7 +109,7 @@ await check("a small CNN trains on the CPU backend, saves to a file and loads ba
       const loss = criterion(model(xb), yb);
       loss.backward();
       opt.step();
-      total += loss.item() as number;
+      total += loss.item();
     }
     if (epoch === 0) first = total;
     last = total;
