@@ -43,6 +43,15 @@ function rand(n: number, seed: number): Float32Array {
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
+/**
+ * Registers one edgetorch case twice in `group`: inside `torch.scope` (the baseline, releasing
+ * like tfjs's dispose) and with its results dropped to the garbage collector.
+ */
+function benchScopedAndDropped(group: string, what: string, step: () => void): void {
+  Deno.bench({ name: `edgetorch in torch.scope${what}`, group, baseline: true, fn: () => torch.scope(step) });
+  Deno.bench({ name: `edgetorch, results dropped${what}`, group, fn: step });
+}
+
 interface ConvLayer {
   name: string;
   cin: number;
@@ -70,17 +79,7 @@ for (const l of LAYERS) {
   const tb = tf.tensor1d(rand(l.cout, 4));
   const tg = tf.transpose(tf.tensor4d(gData, [B, l.cout, l.hw, l.hw]), [0, 2, 3, 1]) as tf.Tensor4D;
   const fwd = `${l.name}: forward`;
-  Deno.bench({
-    name: "edgetorch in torch.scope (wasm, relaxed SIMD)",
-    group: fwd,
-    baseline: true,
-    fn: () => torch.scope(() => void torch.noGrad(() => torch.conv2d(x, w, b, { padding: 1 }))),
-  });
-  Deno.bench({
-    name: "edgetorch, results dropped",
-    group: fwd,
-    fn: () => void torch.noGrad(() => torch.conv2d(x, w, b, { padding: 1 })),
-  });
+  benchScopedAndDropped(fwd, "", () => void torch.noGrad(() => torch.conv2d(x, w, b, { padding: 1 })));
   Deno.bench({
     name: "tfjs wasm (XNNPACK, 1 thread)",
     group: fwd,
@@ -90,23 +89,9 @@ for (const l of LAYERS) {
   const grads = `${l.inputGrad ? "input, " : ""}weight, bias`;
   const xi: Tensor = l.inputGrad ? x.detach().requiresGrad_() : x;
   const wi = w.detach().requiresGrad_(), bi = b.detach().requiresGrad_();
-  Deno.bench({
-    name: `edgetorch in torch.scope: forward + grads of ${grads}`,
-    group: both,
-    baseline: true,
-    fn: () =>
-      torch.scope(() => {
-        xi.grad = wi.grad = bi.grad = null;
-        torch.conv2d(xi, wi, bi, { padding: 1 }).backward(g);
-      }),
-  });
-  Deno.bench({
-    name: `edgetorch, results dropped: forward + grads of ${grads}`,
-    group: both,
-    fn: () => {
-      xi.grad = wi.grad = bi.grad = null;
-      torch.conv2d(xi, wi, bi, { padding: 1 }).backward(g);
-    },
+  benchScopedAndDropped(both, `: forward + grads of ${grads}`, () => {
+    xi.grad = wi.grad = bi.grad = null;
+    torch.conv2d(xi, wi, bi, { padding: 1 }).backward(g);
   });
   if (l.inputGrad) {
     Deno.bench({
@@ -138,37 +123,13 @@ for (const l of LAYERS) {
       t: tf.Tensor4D,
     ) => (kind === "max" ? tf.maxPool(t, 2, 2, "valid") : tf.avgPool(t, 2, 2, "valid"));
     const fwd = `${kind}Pool2d 2x2 [64, 16, 28, 28]: forward`;
-    Deno.bench({
-      name: "edgetorch in torch.scope (wasm, relaxed SIMD)",
-      group: fwd,
-      baseline: true,
-      fn: () => torch.scope(() => void torch.noGrad(() => pool(x))),
-    });
-    Deno.bench({
-      name: "edgetorch, results dropped",
-      group: fwd,
-      fn: () => void torch.noGrad(() => pool(x)),
-    });
+    benchScopedAndDropped(fwd, "", () => void torch.noGrad(() => pool(x)));
     Deno.bench({ name: "tfjs wasm (XNNPACK, 1 thread)", group: fwd, fn: () => tpool(tx).dispose() });
     const both = `${kind}Pool2d 2x2 [64, 16, 28, 28]: forward + backward`;
     const xi = x.detach().requiresGrad_();
-    Deno.bench({
-      name: "edgetorch in torch.scope (wasm, relaxed SIMD)",
-      group: both,
-      baseline: true,
-      fn: () =>
-        torch.scope(() => {
-          xi.grad = null;
-          pool(xi).backward(g);
-        }),
-    });
-    Deno.bench({
-      name: "edgetorch, results dropped",
-      group: both,
-      fn: () => {
-        xi.grad = null;
-        pool(xi).backward(g);
-      },
+    benchScopedAndDropped(both, "", () => {
+      xi.grad = null;
+      pool(xi).backward(g);
     });
     Deno.bench({
       name: "tfjs wasm (XNNPACK, 1 thread)",
