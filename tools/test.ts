@@ -1,0 +1,90 @@
+/**
+ * `deno task test`: runs the whole suite (`deno test` on the README's examples, every module's
+ * JSDoc examples and `tests/`) and exits with its status, with one exception.
+ *
+ * Deno 2.9 with WebGPU on Mesa's software adapter (wgpu's GL backend over libglvnd's EGL) sometimes
+ * aborts in native teardown *after* the runner has reported every result: about one full run in
+ * five ends with glibc's "double free or corruption" (or "corrupted size vs. prev_size"). A core
+ * dump shows the main thread in `exit()` → `_dl_fini` running library destructors while another
+ * thread is still exiting and freeing its thread-specific data (`__nptl_deallocate_tsd`), which
+ * the destructors had already freed. No JavaScript runs at that point. When the process dies of
+ * SIGABRT and the JUnit report Deno wrote before exiting counts tests and no failures or errors,
+ * the run is reported as passed, with a line saying so; every other status passes through as is.
+ *
+ * Arguments go to `deno test`; paths among them replace the default file list
+ * (`deno task test tests/tensor_test.ts --filter matmul`).
+ *
+ * @module
+ */
+
+const DEFAULT_FILES = ["--doc", "README.md", "mod.ts", "src/", "tests/"];
+const JUNIT_PATH = ".cache/test-report.xml";
+
+/** Totals of Deno's JUnit report. */
+export interface ReportTotals {
+  tests: number;
+  failures: number;
+  errors: number;
+}
+
+/** The `deno test` arguments for this task's arguments: flags first, then the user's paths or the default list. */
+export function denoTestArgs(userArgs: readonly string[], junitPath: string): string[] {
+  const flags: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < userArgs.length; i++) {
+    const a = userArgs[i];
+    if (!a.startsWith("-")) files.push(a);
+    else if ((a === "--filter" || a === "--reporter") && i + 1 < userArgs.length) {
+      flags.push(a, userArgs[++i]);
+    } else flags.push(a);
+  }
+  return [
+    "test",
+    "-A",
+    "--v8-flags=--expose-gc",
+    `--junit-path=${junitPath}`,
+    ...flags,
+    ...(files.length > 0 ? files : DEFAULT_FILES),
+  ];
+}
+
+/** The totals line of a JUnit report written by `deno test`, or null when there is none. */
+export function parseReportTotals(xml: string): ReportTotals | null {
+  const m = /<testsuites\b[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"[^>]*\berrors="(\d+)"/.exec(xml);
+  return m ? { tests: Number(m[1]), failures: Number(m[2]), errors: Number(m[3]) } : null;
+}
+
+/**
+ * The task's exit code for `deno test`'s status and report: its own code, except 0 for a SIGABRT
+ * after a report of at least one test and no failures or errors (the teardown crash above).
+ */
+export function exitCodeFor(status: Deno.CommandStatus, report: ReportTotals | null): number {
+  if (status.success) return 0;
+  if (
+    status.signal === "SIGABRT" && report !== null && report.tests > 0 && report.failures === 0 &&
+    report.errors === 0
+  ) return 0;
+  return status.code === 0 ? 1 : status.code;
+}
+
+if (import.meta.main) {
+  await Deno.mkdir(".cache", { recursive: true });
+  await Deno.remove(JUNIT_PATH).catch(() => {});
+  const status = await new Deno.Command(Deno.execPath(), {
+    args: denoTestArgs(Deno.args, JUNIT_PATH),
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn().status;
+  const report = status.success
+    ? null
+    : parseReportTotals(await Deno.readTextFile(JUNIT_PATH).catch(() => ""));
+  const code = exitCodeFor(status, report);
+  if (!status.success && code === 0) {
+    console.error(
+      `deno test aborted in native teardown after reporting ${report?.tests} tests with no failures ` +
+        `(${JUNIT_PATH}): the known Deno/WebGPU-on-llvmpipe exit crash (see tools/test.ts); counted as passed`,
+    );
+  }
+  Deno.exit(code);
+}
