@@ -109,6 +109,31 @@ export interface Conv2dGeometry {
 }
 
 /**
+ * The 16 words of a {@link Conv2dGeometry} in the order both kernels read them (the wasm
+ * `im2col_f32`/`col2im_f32` arguments, the WGSL `ConvParams` struct).
+ */
+export function conv2dGeometryWords(g: Conv2dGeometry): number[] {
+  return [
+    g.batch,
+    g.channels,
+    g.height,
+    g.width,
+    g.groups,
+    g.onesRow ? 1 : 0,
+    g.kernelH,
+    g.kernelW,
+    g.strideH,
+    g.strideW,
+    g.padH,
+    g.padW,
+    g.dilationH,
+    g.dilationW,
+    g.outH,
+    g.outW,
+  ];
+}
+
+/**
  * Geometry of 2-d pooling over `planes` (batch × channels) planes of `[height, width]` float32,
  * with PyTorch's window rules (windows start at `o * stride - pad`; `outH`/`outW` are computed by
  * the caller, which is where `ceilMode` enters).

@@ -34,6 +34,7 @@ import {
   type Backend,
   type BinaryOp,
   COMPARISON_OPS,
+  conv2dGeometryWords,
   type MatmulArgs,
   type Operand,
   REDUCE_OPS,
@@ -1089,27 +1090,6 @@ export class WasmBackend implements Backend {
 
   // ---- convolution and pooling (assembly/conv.ts, assembly/pool.ts) ----
 
-  #convArgs(g: Conv2dGeometry): number[] {
-    return [
-      g.batch,
-      g.channels,
-      g.height,
-      g.width,
-      g.groups,
-      g.onesRow ? 1 : 0,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.dilationH,
-      g.dilationW,
-      g.outH,
-      g.outW,
-    ];
-  }
-
   #float(op: string, s: Storage, numel: number, what: string): WasmStorage {
     const w = checkStorage(op, s);
     if (w.dtype !== "float32") throw new TypeError(`${op}: expected float32, got ${w.dtype}`);
@@ -1126,7 +1106,7 @@ export class WasmBackend implements Backend {
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
-      this.#fn("im2col_f32")(xp, outPtr, ...this.#convArgs(geom));
+      this.#fn("im2col_f32")(xp, outPtr, ...conv2dGeometryWords(geom));
       return out;
     });
   }
@@ -1140,7 +1120,7 @@ export class WasmBackend implements Backend {
     return this.#call(() => {
       const cp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
-      this.#fn("col2im_f32")(cp, outPtr, ...this.#convArgs(geom));
+      this.#fn("col2im_f32")(cp, outPtr, ...conv2dGeometryWords(geom));
       return out;
     });
   }

@@ -41,7 +41,7 @@ import type {
   Storage,
   UnaryOp,
 } from "../backend.ts";
-import { ARITHMETIC_OPS, COMPARISON_OPS, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
+import { ARITHMETIC_OPS, COMPARISON_OPS, conv2dGeometryWords, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
 import type { ComputeDType, DType, TypedArray } from "../../dtype.ts";
 import { BufferPool, type PoolEntry } from "./pool.ts";
 import {
@@ -1423,26 +1423,7 @@ export class WebGPUBackend implements Backend {
 
   #convParams(g: Conv2dGeometry, r: number, n: number): number {
     const base = this.#paramWords();
-    const vals = [
-      g.batch,
-      g.channels,
-      g.height,
-      g.width,
-      g.groups,
-      g.onesRow ? 1 : 0,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.dilationH,
-      g.dilationW,
-      g.outH,
-      g.outW,
-      r,
-      n,
-    ];
+    const vals = [...conv2dGeometryWords(g), r, n];
     vals.forEach((v, i) => this.#u32[base + i] = v);
     return base;
   }
