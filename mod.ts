@@ -123,6 +123,45 @@ export {
 export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
 export { bmm, dot, matmul, mm, outer } from "./src/ops/matmul.ts";
 export {
+  diag,
+  diagonal,
+  movedim,
+  repeat,
+  roll,
+  swapaxes,
+  swapaxes as swapdims,
+  tile,
+  trace,
+} from "./src/ops/rearrange.ts";
+export {
+  allclose,
+  type CloseOptions,
+  equal,
+  isclose,
+  isfinite,
+  isinf,
+  isnan,
+  isneginf,
+  isposinf,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+} from "./src/ops/logical.ts";
+export {
+  addcdiv,
+  addcmul,
+  type AddcOptions,
+  exp2,
+  expm1,
+  frac,
+  lerp,
+  log10,
+  log2,
+  tan,
+  trunc,
+} from "./src/ops/pointwise.ts";
+export {
   avgPool2d,
   type AvgPool2dOptions,
   conv1d,

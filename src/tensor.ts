@@ -18,6 +18,9 @@ import * as mv from "./ops/movement.ts";
 import * as ix from "./ops/indexing.ts";
 import * as mm from "./ops/matmul.ts";
 import * as inplace from "./ops/inplace.ts";
+import * as ra from "./ops/rearrange.ts";
+import * as lg from "./ops/logical.ts";
+import * as pw from "./ops/pointwise.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
 import { contiguousStorage } from "./ops/dispatch.ts";
 import type { IndexSpec } from "./ops/movement.ts";
@@ -452,6 +455,74 @@ export class Tensor {
   round(): Tensor {
     return ew.round(this);
   }
+  trunc(): Tensor {
+    return pw.trunc(this);
+  }
+  frac(): Tensor {
+    return pw.frac(this);
+  }
+  tan(): Tensor {
+    return pw.tan(this);
+  }
+  log2(): Tensor {
+    return pw.log2(this);
+  }
+  log10(): Tensor {
+    return pw.log10(this);
+  }
+  exp2(): Tensor {
+    return pw.exp2(this);
+  }
+  expm1(): Tensor {
+    return pw.expm1(this);
+  }
+  lerp(end: Tensor, weight: TensorOrScalar): Tensor {
+    return pw.lerp(this, end, weight);
+  }
+  addcmul(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): Tensor {
+    return pw.addcmul(this, tensor1, tensor2, opts);
+  }
+  addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): Tensor {
+    return pw.addcdiv(this, tensor1, tensor2, opts);
+  }
+  isnan(): Tensor {
+    return lg.isnan(this);
+  }
+  isinf(): Tensor {
+    return lg.isinf(this);
+  }
+  isposinf(): Tensor {
+    return lg.isposinf(this);
+  }
+  isneginf(): Tensor {
+    return lg.isneginf(this);
+  }
+  isfinite(): Tensor {
+    return lg.isfinite(this);
+  }
+  logicalNot(): Tensor {
+    return lg.logicalNot(this);
+  }
+  logicalAnd(other: Tensor): Tensor {
+    return lg.logicalAnd(this, other);
+  }
+  logicalOr(other: Tensor): Tensor {
+    return lg.logicalOr(this, other);
+  }
+  logicalXor(other: Tensor): Tensor {
+    return lg.logicalXor(this, other);
+  }
+  isclose(other: Tensor, opts?: lg.CloseOptions): Tensor {
+    return lg.isclose(this, other, opts);
+  }
+  /** Whether every element is close to `other`'s, as a JS boolean (CPU tensors). */
+  allclose(other: Tensor, opts?: lg.CloseOptions): boolean {
+    return lg.allclose(this, other, opts);
+  }
+  /** Whether `other` has this shape and these elements, as a JS boolean (CPU tensors). */
+  equal(other: Tensor): boolean {
+    return lg.equal(this, other);
+  }
   square(): Tensor {
     return ew.mul(this, this);
   }
@@ -592,6 +663,34 @@ export class Tensor {
   flip(dims: number | readonly number[]): Tensor {
     return ix.flip(this, dims);
   }
+  repeat(...sizes: (number | readonly number[])[]): Tensor {
+    return ra.repeat(this, ...sizes);
+  }
+  tile(dims: readonly number[]): Tensor {
+    return ra.tile(this, dims);
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return ra.roll(this, shifts, dims);
+  }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return ra.movedim(this, source, destination);
+  }
+  swapaxes(axis0: number, axis1: number): Tensor {
+    return ra.swapaxes(this, axis0, axis1);
+  }
+  swapdims(dim0: number, dim1: number): Tensor {
+    return ra.swapaxes(this, dim0, dim1);
+  }
+  /** The `offset` diagonal of dims `dim1`, `dim2`, as a view in the last dim. */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return ra.diagonal(this, offset, dim1, dim2);
+  }
+  diag(diagonal = 0): Tensor {
+    return ra.diag(this, diagonal);
+  }
+  trace(): Tensor {
+    return ra.trace(this);
+  }
   contiguous(): Tensor {
     return mv.contiguous(this);
   }
@@ -660,6 +759,54 @@ export class Tensor {
   }
   pow_(exponent: TensorOrScalar): this {
     return inplace.assignResult(this, "pow_", ew.pow(this, exponent));
+  }
+  neg_(): this {
+    return inplace.assignResult(this, "neg_", ew.neg(this));
+  }
+  abs_(): this {
+    return inplace.assignResult(this, "abs_", ew.abs(this));
+  }
+  exp_(): this {
+    return inplace.assignResult(this, "exp_", ew.exp(this));
+  }
+  log_(): this {
+    return inplace.assignResult(this, "log_", ew.log(this));
+  }
+  sqrt_(): this {
+    return inplace.assignResult(this, "sqrt_", ew.sqrt(this));
+  }
+  sigmoid_(): this {
+    return inplace.assignResult(this, "sigmoid_", ew.sigmoid(this));
+  }
+  tanh_(): this {
+    return inplace.assignResult(this, "tanh_", ew.tanh(this));
+  }
+  relu_(): this {
+    return inplace.assignResult(this, "relu_", ew.relu(this));
+  }
+  floor_(): this {
+    return inplace.assignResult(this, "floor_", ew.floor(this));
+  }
+  ceil_(): this {
+    return inplace.assignResult(this, "ceil_", ew.ceil(this));
+  }
+  round_(): this {
+    return inplace.assignResult(this, "round_", ew.round(this));
+  }
+  trunc_(): this {
+    return inplace.assignResult(this, "trunc_", pw.trunc(this));
+  }
+  maskedFill_(mask: Tensor, value: number): this {
+    return inplace.assignResult(this, "maskedFill_", ew.maskedFill(this, mask, value));
+  }
+  lerp_(end: Tensor, weight: TensorOrScalar): this {
+    return inplace.assignResult(this, "lerp_", pw.lerp(this, end, weight));
+  }
+  addcmul_(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): this {
+    return inplace.assignResult(this, "addcmul_", pw.addcmul(this, tensor1, tensor2, opts));
+  }
+  addcdiv_(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): this {
+    return inplace.assignResult(this, "addcdiv_", pw.addcdiv(this, tensor1, tensor2, opts));
   }
   /** Sets every element to `value`. */
   fill_(value: number | Tensor): this {

@@ -14,8 +14,8 @@
  * same on both devices: the finite-difference error (eps 1e-2) dwarfs the few ulp by which GPU
  * kernels differ. The checks of a test run concurrently, so their GPU read-backs overlap.
  *
- * Checks labelled "BUG Bn" fail because of the library bug Bn described in
- * tests/ops_golden_test.ts (BUGS); they stay until the library is fixed.
+ * Checks labelled "BUG Bn" guard library bugs that the op suites found and that have since been
+ * fixed (tests/ops_edge_test.ts lists them); `git log -S "Bn"` finds each fix.
  */
 import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
@@ -476,4 +476,31 @@ suite("second order: finite differences of createGraph gradients", () => {
   gc("(sqrt)'", grad1((x) => x.sqrt()), [U([4], 0.5, 2)]);
   gc("(var)'", grad1((x) => x.var(1)), [U([2, 4])]);
   gc("(logsumexp)'", grad1((x) => x.logsumexp(0).mul(2)), [U([3, 2])]);
+});
+
+suite("gradcheck: rearrangements and composite math (rearrange.ts, pointwise.ts)", () => {
+  gc("repeat", (x) => x.repeat(2, 3), [U([2, 3])]);
+  gc("repeat with a new leading dim", (x) => x.repeat(2, 1, 2), [U([3, 1])]);
+  gc("tile", (x) => x.tile([2]), [U([2, 3])]);
+  gc("roll one dim", (x) => x.roll(2, 1), [U([2, 5])]);
+  gc("roll two dims", (x) => x.roll([1, -2], [0, 1]), [U([3, 4])]);
+  gc("roll flattened", (x) => x.roll(-3), [U([2, 3])]);
+  gc("movedim", (x) => x.movedim([0, 2], [2, 0]).mul(on(x, torch.arange(24).view(4, 3, 2))), [U([2, 3, 4])]);
+  gc("diagonal", (x) => x.diagonal(), [U([3, 4])]);
+  gc("diagonal offset -1, batched dims", (x) => x.diagonal(-1, 2, 1), [U([2, 4, 3])]);
+  gc("diagonal of a transposed tensor", (x) => x.T.diagonal(1), [U([4, 3])]);
+  gc("diag vector to matrix", (x) => torch.diag(x, 1).mul(on(x, torch.arange(16).view(4, 4))), [U([3])]);
+  gc("diag matrix to vector", (x) => torch.diag(x, -1), [U([3, 3])]);
+  gc("trace", (x) => x.trace(), [U([3, 3])]);
+  gc("tan", (x) => x.tan(), [U([2, 3], -1.2, 1.2)]);
+  gc("log2", (x) => x.log2(), [U([2, 3], 0.5, 2)]);
+  gc("log10", (x) => x.log10(), [U([2, 3], 0.5, 2)]);
+  gc("exp2", (x) => x.exp2(), [U([2, 3], -2, 2)]);
+  gc("expm1 (both sides of the series bound)", (x) => x.expm1(), [lit([-0.5, -0.05, 0.002, 0.06, 0.3, 1.5])]);
+  gc("frac", (x) => x.frac(), [lit([0.3, 1.4, -0.6, -2.2])]);
+  gc("trunc (zero gradient)", (x) => x.trunc(), [lit([0.3, 1.4, -0.6, -2.2])]);
+  gc("lerp tensor weight", (a, b, w) => torch.lerp(a, b, w), [U([2, 3]), U([3]), U([2, 1], 0, 1)]);
+  gc("lerp number weight", (a, b) => a.lerp(b, 0.3), [U([2, 3]), U([2, 3])]);
+  gc("addcmul", (a, b, c) => a.addcmul(b, c, { value: -0.5 }), [U([2, 3]), U([3]), U([2, 1])]);
+  gc("addcdiv", (a, b, c) => a.addcdiv(b, c, { value: 2 }), [U([2, 3]), U([2, 3]), away([2, 3])]);
 });

@@ -8,8 +8,10 @@
  * read with the async reads. Validations that read tensor values on the host (oneHot's class
  * values) are CPU-only (`cpuOnlyCheck`): on the GPU, bad index values are reported lazily by the
  * backend's error flag at the next read (the "bad index values" suite checks that).
- * Checks labelled "BUG Bn" fail because of a library bug found by this suite; B1-B10 are described
- * in tests/ops_golden_test.ts (BUGS), and:
+ * Checks labelled "BUG Bn" guard library bugs that this suite and the golden suite found, all fixed
+ * since (they stay as regression checks; `git log -S "Bn"` finds each fix). B1-B10 were in empty
+ * and 0-d handling (autograd through empty tensors, all/any of empty, max/cumsum/flip of 0-d,
+ * number ** tensor gradients, prod with a zero, uint8 all/any), and:
  * - B11: arange with a negative step and an empty range has shape [-0] (src/creation.ts), so flip
  *   of an empty dim gives shape [-0, ...] (src/ops/indexing.ts flip uses that arange).
  * - B12: logsumexp over an empty dim throws (amax of the shift); PyTorch gives -inf

@@ -276,6 +276,48 @@ const OPS: Record<string, OpFn> = {
   dot: (a) => T(a[0]).dot(T(a[1])),
   outer: (a) => T(a[0]).outer(T(a[1])),
 
+  repeat: (a, kw, form) => form === "fn" ? torch.repeat(T(a[0]), kw.sizes) : T(a[0]).repeat(...kw.sizes),
+  tile: (a, kw, form) => form === "fn" ? torch.tile(T(a[0]), kw.dims) : T(a[0]).tile(kw.dims),
+  roll: (a, kw, form) =>
+    form === "fn" ? torch.roll(T(a[0]), kw.shifts, kw.dims) : T(a[0]).roll(kw.shifts, kw.dims),
+  movedim: (a, kw, form) =>
+    form === "fn"
+      ? torch.movedim(T(a[0]), kw.source, kw.destination)
+      : T(a[0]).movedim(kw.source, kw.destination),
+  swapaxes: (a, kw) => T(a[0]).swapaxes(kw.axis0, kw.axis1),
+  diagonal: (a, kw, form) =>
+    form === "fn"
+      ? torch.diagonal(T(a[0]), kw.offset, kw.dim1, kw.dim2)
+      : T(a[0]).diagonal(kw.offset, kw.dim1, kw.dim2),
+  diag: (a, kw, form) => form === "fn" ? torch.diag(T(a[0]), kw.diagonal) : T(a[0]).diag(kw.diagonal),
+  trace: unary((x) => x.trace(), torch.trace),
+  isnan: unary((x) => x.isnan(), torch.isnan),
+  isinf: unary((x) => x.isinf(), torch.isinf),
+  isposinf: unary((x) => x.isposinf(), torch.isposinf),
+  isneginf: unary((x) => x.isneginf(), torch.isneginf),
+  isfinite: unary((x) => x.isfinite(), torch.isfinite),
+  logicalNot: unary((x) => x.logicalNot(), torch.logicalNot),
+  logicalAnd: (a, _kw, form) =>
+    form === "fn" ? torch.logicalAnd(T(a[0]), T(a[1])) : T(a[0]).logicalAnd(T(a[1])),
+  logicalOr: (a, _kw, form) => form === "fn" ? torch.logicalOr(T(a[0]), T(a[1])) : T(a[0]).logicalOr(T(a[1])),
+  logicalXor: (a, _kw, form) =>
+    form === "fn" ? torch.logicalXor(T(a[0]), T(a[1])) : T(a[0]).logicalXor(T(a[1])),
+  isclose: (a, kw, form) =>
+    form === "fn" ? torch.isclose(T(a[0]), T(a[1]), kw) : T(a[0]).isclose(T(a[1]), kw),
+  trunc: unary((x) => x.trunc(), torch.trunc),
+  frac: unary((x) => x.frac(), torch.frac),
+  tan: unary((x) => x.tan(), torch.tan),
+  log2: unary((x) => x.log2(), torch.log2),
+  log10: unary((x) => x.log10(), torch.log10),
+  exp2: unary((x) => x.exp2(), torch.exp2),
+  expm1: unary((x) => x.expm1(), torch.expm1),
+  lerp: (a, _kw, form) =>
+    form === "fn" ? torch.lerp(T(a[0]), T(a[1]), TS(a[2])) : T(a[0]).lerp(T(a[1]), TS(a[2])),
+  addcmul: (a, kw, form) =>
+    form === "fn" ? torch.addcmul(T(a[0]), T(a[1]), T(a[2]), kw) : T(a[0]).addcmul(T(a[1]), T(a[2]), kw),
+  addcdiv: (a, kw, form) =>
+    form === "fn" ? torch.addcdiv(T(a[0]), T(a[1]), T(a[2]), kw) : T(a[0]).addcdiv(T(a[1]), T(a[2]), kw),
+
   binaryCrossEntropy: (a, kw) => torch.F.binaryCrossEntropy(T(a[0]), TS(a[1]), { reduction: kw.reduction }),
   to: (a, kw) => T(a[0]).to(kw.dtype as DType),
 };
@@ -312,8 +354,16 @@ for (
     "var",
     "std",
     "binaryCrossEntropy",
+    "tan",
+    "log2",
+    "log10",
+    "exp2",
+    "lerp",
+    "addcdiv",
   ]
 ) OP_TOL[op] = TRANSCENDENTAL;
+// Its point is accuracy near 0, which an absolute tolerance of 1e-5 would not see.
+OP_TOL.expm1 = { rtol: 1e-4, atol: 1e-12 };
 for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot"]) OP_TOL[op] = SUMMING;
 
 /**
@@ -344,8 +394,13 @@ for (
     "var",
     "std",
     "binaryCrossEntropy",
+    "tan",
+    "log2",
+    "log10",
+    "exp2",
   ]
 ) GPU_TOL[op] = GPU_TRANSCENDENTAL;
+GPU_TOL.expm1 = { rtol: 1e-5, atol: 1e-12 };
 for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot"]) GPU_TOL[op] = GPU_SUMMING;
 
 /**

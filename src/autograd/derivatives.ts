@@ -61,6 +61,10 @@ function keptOutput(node: Node): Tensor {
 const asShape: Backward = (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))];
 const passThrough: Backward = (g) => [g];
 const zeroGrad: Backward = (g) => [ew.mul(g, 0)];
+/** A view at a fixed geometry of its input (`asStrided`, `diagonal`): `g` written there, zeros elsewhere. */
+const intoGeometry: Backward = (g, n) => [
+  ix.embed(g, arg<number[]>(n, "inputShape"), arg<ix.Geometry>(n, "geometry")),
+];
 
 /** Gradient of `max/min(a, b)`: all of it to the larger/smaller, split evenly on ties. */
 function extremeGrad(pick: (a: Input, b: Input) => Tensor): Backward {
@@ -195,7 +199,8 @@ export const derivatives = {
     ];
   },
   embed: (g, n) => [ix.asStrided(g, arg<ix.Geometry>(n, "geometry"))],
-  asStrided: (g, n) => [ix.embed(g, arg<number[]>(n, "inputShape"), arg<ix.Geometry>(n, "geometry"))],
+  asStrided: intoGeometry,
+  diagonal: intoGeometry,
   copySlices: (g, n) => {
     // The base after writing `src` into its region: the region's gradient goes to src, the rest to the old base.
     const geometry = arg<ix.Geometry>(n, "geometry");

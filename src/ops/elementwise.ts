@@ -72,6 +72,10 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
 
 /** The dtype PyTorch gives `a op b` (a 0-d tensor only raises the category of a dimensioned one). */
 export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    // Two Python scalars (`torch.where(c, 1, 0)`): integers give the default integer dtype.
+    return Number.isInteger(a) && Number.isInteger(b) ? "int32" : "float32";
+  }
   if (!(a instanceof Tensor)) return promoteWithScalar((b as Tensor).dtype, a);
   if (!(b instanceof Tensor)) return promoteWithScalar(a.dtype, b);
   if (a.ndim === 0 && b.ndim > 0) return promoteZeroDim(b.dtype, a.dtype);

@@ -1,0 +1,230 @@
+/**
+ * Predicates and logical ops built from the comparison kernels: `isnan`, `isinf`, `isposinf`,
+ * `isneginf`, `isfinite`, `logicalNot`/`And`/`Or`/`Xor`, `isclose`, and the host-side answers
+ * `allclose` and `equal`. Results are bool tensors (no gradient), on every backend; nonzero values
+ * (NaN included) count as true, as in PyTorch.
+ * @module
+ */
+import { isFloating } from "../dtype.ts";
+import { broadcastShapes } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { Temps } from "./dispatch.ts";
+import { abs, add, eq, le, lt, maximum, mul, ne, resultType, sub } from "./elementwise.ts";
+import { all } from "./reduce.ts";
+
+/**
+ * True where the element is NaN.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1, NaN]).isnan().toArray(); // [false, true]
+ * ```
+ */
+export function isnan(x: Tensor): Tensor {
+  return ne(x, x);
+}
+
+/**
+ * True where the element is +Infinity or -Infinity.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1, -Infinity, NaN]).isinf().toArray(); // [false, true, false]
+ * ```
+ */
+export function isinf(x: Tensor): Tensor {
+  if (!isFloating(x.dtype)) return ne(x, x);
+  const tmp = new Temps(x);
+  return tmp.keep(eq(tmp.t(abs(x)), Infinity));
+}
+
+/**
+ * True where the element is +Infinity.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([Infinity, -Infinity]).isposinf().toArray(); // [true, false]
+ * ```
+ */
+export function isposinf(x: Tensor): Tensor {
+  return isFloating(x.dtype) ? eq(x, Infinity) : ne(x, x);
+}
+
+/**
+ * True where the element is -Infinity.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([Infinity, -Infinity]).isneginf().toArray(); // [false, true]
+ * ```
+ */
+export function isneginf(x: Tensor): Tensor {
+  return isFloating(x.dtype) ? eq(x, -Infinity) : ne(x, x);
+}
+
+/**
+ * True where the element is neither infinite nor NaN.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1, Infinity, NaN]).isfinite().toArray(); // [true, false, false]
+ * ```
+ */
+export function isfinite(x: Tensor): Tensor {
+  if (!isFloating(x.dtype)) return eq(x, x);
+  const tmp = new Temps(x);
+  return tmp.keep(lt(tmp.t(abs(x)), Infinity));
+}
+
+/**
+ * True where the element is zero (false), elementwise.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([true, false]).logicalNot().toArray(); // [false, true]
+ * ```
+ */
+export function logicalNot(x: Tensor): Tensor {
+  return eq(x, 0);
+}
+
+function truthy(op: string, t: Tensor, tmp: Temps): Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a tensor, got ${typeof t}`);
+  return t.dtype === "bool" ? t : tmp.t(ne(t, 0));
+}
+
+/**
+ * Elementwise AND of the truth values (nonzero is true), broadcasting.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.logicalAnd(torch.tensor([true, true]), torch.tensor([1, 0])).toArray(); // [true, false]
+ * ```
+ */
+export function logicalAnd(a: Tensor, b: Tensor): Tensor {
+  const tmp = new Temps(a, b);
+  return tmp.keep(mul(truthy("logicalAnd", a, tmp), truthy("logicalAnd", b, tmp)));
+}
+
+/**
+ * Elementwise OR of the truth values (nonzero is true), broadcasting.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.logicalOr(torch.tensor([true, false]), torch.tensor([0, 0])).toArray(); // [true, false]
+ * ```
+ */
+export function logicalOr(a: Tensor, b: Tensor): Tensor {
+  const tmp = new Temps(a, b);
+  return tmp.keep(maximum(truthy("logicalOr", a, tmp), truthy("logicalOr", b, tmp)));
+}
+
+/**
+ * Elementwise XOR of the truth values (nonzero is true), broadcasting.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.logicalXor(torch.tensor([true, true]), torch.tensor([2, 0])).toArray(); // [false, true]
+ * ```
+ */
+export function logicalXor(a: Tensor, b: Tensor): Tensor {
+  const tmp = new Temps(a, b);
+  return tmp.keep(ne(truthy("logicalXor", a, tmp), truthy("logicalXor", b, tmp)));
+}
+
+/** Tolerances of {@link isclose} and {@link allclose} (PyTorch's defaults). */
+export interface CloseOptions {
+  /** Relative tolerance (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Whether NaN equals NaN (default false). */
+  equalNan?: boolean;
+}
+
+/**
+ * True where `|a - b| <= atol + rtol * |b|`, broadcasting; infinities are close only to
+ * themselves, NaN only to NaN with `equalNan`. Tensors of different dtypes are compared in their
+ * promoted dtype.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.isclose(torch.tensor([1, 2]), torch.tensor([1.000001, 2.1])).toArray(); // [true, false]
+ * ```
+ */
+export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
+    throw new TypeError(`isclose: expected two tensors, got ${typeof a} and ${typeof b}`);
+  }
+  if (!(rtol >= 0) || !(atol >= 0)) {
+    throw new RangeError(`isclose: rtol and atol must be non-negative, got rtol=${rtol} and atol=${atol}`);
+  }
+  broadcastShapes("isclose", a.shape, b.shape);
+  const tmp = new Temps(a, b);
+  // PyTorch requires equal dtypes; JS cannot write 1.0 apart from 1 (`tensor([1.0])` is int32),
+  // so both sides go to their promoted dtype instead.
+  const dtype = resultType(a, b);
+  if (a.dtype !== dtype) a = tmp.t(a.to(dtype));
+  if (b.dtype !== dtype) b = tmp.t(b.to(dtype));
+  const same = tmp.t(eq(a, b));
+  if (a.dtype === "bool") return tmp.keep(same);
+  const diff = tmp.t(abs(tmp.t(sub(a, b))));
+  let within = tmp.t(le(diff, tmp.t(add(tmp.t(mul(tmp.t(abs(b)), rtol)), atol))));
+  // |finite - inf| <= rtol * inf holds; PyTorch keeps infinities close only to themselves.
+  if (isFloating(a.dtype)) within = tmp.t(mul(within, tmp.t(mul(tmp.t(isfinite(a)), tmp.t(isfinite(b))))));
+  let close = tmp.t(maximum(same, within));
+  if (equalNan) close = tmp.t(maximum(close, tmp.t(mul(tmp.t(isnan(a)), tmp.t(isnan(b))))));
+  return tmp.keep(close);
+}
+
+function hostAnswer(op: string, t: Tensor): boolean {
+  if (t.device !== "cpu") {
+    throw new Error(
+      `${op}: answers a JS boolean, which needs a synchronous read; on "${t.device}" use ` +
+        `\`await torch.${op === "allclose" ? "isclose(a, b)" : "eq(a, b)"}.all().itemAsync()\``,
+    );
+  }
+  return t.item<boolean>();
+}
+
+/**
+ * Whether every element of `a` is close to `b` ({@link isclose}), as a JS boolean (CPU tensors).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])); // true
+ * ```
+ */
+export function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean {
+  const close = isclose(a, b, opts);
+  const every = all(close);
+  close.dispose();
+  const answer = hostAnswer("allclose", every);
+  every.dispose();
+  return answer;
+}
+
+/**
+ * Whether `a` and `b` have the same shape and the same elements, as a JS boolean (CPU tensors).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2])); // true
+ * ```
+ */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
+    throw new TypeError(`equal: expected two tensors, got ${typeof a} and ${typeof b}`);
+  }
+  if (a.device !== b.device) {
+    throw new Error(`equal: expected both tensors on the same device, got "${a.device}" and "${b.device}"`);
+  }
+  if (a.ndim !== b.ndim || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  const same = eq(a, b);
+  const every = all(same);
+  same.dispose();
+  const answer = hostAnswer("equal", every);
+  every.dispose();
+  return answer;
+}

@@ -1,0 +1,201 @@
+/**
+ * Elementwise math written with the elementwise kernels: `trunc`, `frac`, `tan`, `log2`, `log10`,
+ * `exp2`, `expm1`, `lerp`, `addcmul`, `addcdiv`. They run on every backend and autograd
+ * differentiates them through the ops they are made of (the derivatives are PyTorch's).
+ * @module
+ */
+import { isFloating } from "../dtype.ts";
+import { Tensor } from "../tensor.ts";
+import { Temps } from "./dispatch.ts";
+import {
+  abs,
+  add,
+  ceil,
+  clamp,
+  cos,
+  div,
+  exp,
+  floor,
+  log,
+  lt,
+  mul,
+  pow,
+  sin,
+  sub,
+  where,
+} from "./elementwise.ts";
+import { clone } from "./movement.ts";
+
+type TensorOrScalar = Tensor | number;
+
+function floatOnly(op: string, x: Tensor): void {
+  if (!isFloating(x.dtype)) {
+    throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype} (convert it with .float())`);
+  }
+}
+
+/**
+ * Rounds toward zero (integer tensors are returned as a copy).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([-1.5, 1.5]).trunc().toArray(); // [-1, 1]
+ * ```
+ */
+export function trunc(x: Tensor): Tensor {
+  if (!isFloating(x.dtype)) return clone(x);
+  const tmp = new Temps(x);
+  return tmp.keep(where(tmp.t(lt(x, 0)), tmp.t(ceil(x)), tmp.t(floor(x))));
+}
+
+/**
+ * The fractional part, `x - trunc(x)` (floating point tensors).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([-1.5, 2.25]).frac().toArray(); // [-0.5, 0.25]
+ * ```
+ */
+export function frac(x: Tensor): Tensor {
+  floatOnly("frac", x);
+  const tmp = new Temps(x);
+  return tmp.keep(sub(x, tmp.t(trunc(x))));
+}
+
+/**
+ * Tangent, `sin(x) / cos(x)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([0]).tan().toArray(); // [0]
+ * ```
+ */
+export function tan(x: Tensor): Tensor {
+  const tmp = new Temps(x);
+  return tmp.keep(div(tmp.t(sin(x)), tmp.t(cos(x))));
+}
+
+/**
+ * Base-2 logarithm.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1]).log2().toArray(); // [0]
+ * ```
+ */
+export function log2(x: Tensor): Tensor {
+  const tmp = new Temps(x);
+  return tmp.keep(mul(tmp.t(log(x)), Math.LOG2E));
+}
+
+/**
+ * Base-10 logarithm.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1]).log10().toArray(); // [0]
+ * ```
+ */
+export function log10(x: Tensor): Tensor {
+  const tmp = new Temps(x);
+  return tmp.keep(mul(tmp.t(log(x)), Math.LOG10E));
+}
+
+/**
+ * `2 ** x`, in floating point for every input dtype.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([0]).exp2().toArray(); // [1]
+ * ```
+ */
+export function exp2(x: Tensor): Tensor {
+  const tmp = new Temps(x);
+  return tmp.keep(pow(2, isFloating(x.dtype) ? x : tmp.t(x.float())));
+}
+
+/** Below this |x|, `expm1` uses its Taylor polynomial: `exp(x) - 1` would cancel. */
+const EXPM1_SERIES_BOUND = 0.1;
+
+/**
+ * `exp(x) - 1`, accurate for small `|x|` (a degree-5 Taylor polynomial below 0.1, where the
+ * subtraction would lose the low digits).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.tensor([1e-10]).expm1().toArray(); // [1e-10]
+ * ```
+ */
+export function expm1(x: Tensor): Tensor {
+  const tmp = new Temps(x);
+  const xf = isFloating(x.dtype) ? x : tmp.t(x.float());
+  // x (1 + x/2 (1 + x/3 (1 + x/4 (1 + x/5)))) on x clamped to the series range, so the branch
+  // `where` does not take stays finite (its gradient is multiplied by zero, not by inf).
+  const s = tmp.t(clamp(xf, -EXPM1_SERIES_BOUND, EXPM1_SERIES_BOUND));
+  let series = tmp.t(add(tmp.t(div(s, 5)), 1));
+  for (const k of [4, 3, 2]) series = tmp.t(add(tmp.t(mul(tmp.t(div(s, k)), series)), 1));
+  series = tmp.t(mul(s, series));
+  const small = tmp.t(lt(tmp.t(abs(xf)), EXPM1_SERIES_BOUND));
+  return tmp.keep(where(small, series, tmp.t(sub(tmp.t(exp(xf)), 1))));
+}
+
+/**
+ * Linear interpolation `start + weight * (end - start)`, broadcasting (`weight` a number or a
+ * tensor).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.lerp(torch.tensor([0, 10]), torch.tensor([10, 20]), 0.5).toArray(); // [5, 15]
+ * ```
+ */
+export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  if (!(start instanceof Tensor) || !(end instanceof Tensor)) {
+    throw new TypeError("lerp: expected start and end to be tensors");
+  }
+  const tmp = new Temps(start, end, weight);
+  const startF = isFloating(start.dtype) ? start : tmp.t(start.float());
+  const endF = isFloating(end.dtype) ? end : tmp.t(end.float());
+  return tmp.keep(add(startF, tmp.t(mul(weight, tmp.t(sub(endF, startF))))));
+}
+
+/** `value` of {@link addcmul} and {@link addcdiv} (default 1). */
+export interface AddcOptions {
+  value?: number;
+}
+
+/**
+ * `input + value * tensor1 * tensor2`, broadcasting.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * torch.addcmul(torch.tensor([1]), torch.tensor([2]), torch.tensor([3]), { value: 0.5 }).toArray(); // [4]
+ * ```
+ */
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
+  const { value = 1 } = opts;
+  const tmp = new Temps(input, tensor1, tensor2);
+  const prod = tmp.t(mul(tensor1, tensor2));
+  return tmp.keep(add(input, value === 1 ? prod : tmp.t(mul(prod, value))));
+}
+
+/**
+ * `input + value * tensor1 / tensor2`, broadcasting (floating point divisions only, as PyTorch).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const f = (v: number) => torch.tensor([v], { dtype: "float32" });
+ * torch.addcdiv(f(1), f(3), f(2)).toArray(); // [2.5]
+ * ```
+ */
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
+  const { value = 1 } = opts;
+  if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
+    throw new TypeError(
+      `addcdiv: integer division with addcdiv is not supported (tensor1 is ${tensor1.dtype}, tensor2 is ` +
+        `${tensor2.dtype}); convert one of them with .float()`,
+    );
+  }
+  const tmp = new Temps(input, tensor1, tensor2);
+  const quot = tmp.t(div(tensor1, tensor2));
+  return tmp.keep(add(input, value === 1 ? quot : tmp.t(mul(quot, value))));
+}
