@@ -12,3 +12,4 @@ export * from "./matmul";
 export * from "./indexing";
 export * from "./conv";
 export * from "./pool";
+export * from "./sort";

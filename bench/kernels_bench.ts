@@ -167,6 +167,26 @@ function softmaxCase(rows: number, cols: number): Case {
   };
 }
 
+/** Sorting each row: our argsort kernel (stable) against tfjs's topk with k = the row length. */
+function sortCase(rows: number, cols: number): Case {
+  const x = rand(rows * cols, 7);
+  return {
+    group: `sort [${rows}, ${cols}] rows`,
+    edgetorch: (be) => {
+      const sx = be.fromTyped(x, "float32");
+      return () => be.argsort(sx, rows, cols, true);
+    },
+    tfjs: () => {
+      const tx = tf.tensor2d(x, [rows, cols]);
+      return () => {
+        const r = tf.topk(tx, cols, true);
+        r.values.dispose();
+        r.indices.dispose();
+      };
+    },
+  };
+}
+
 const CASES: Case[] = [
   matmulCase(64, 64, 64, "matmul 64"),
   matmulCase(128, 128, 128, "matmul 128"),
@@ -181,6 +201,7 @@ const CASES: Case[] = [
   sumCase("sum [1024, 1024] dim 0", [1024, 1024], 0),
   sumCase("sum [1024, 1024] dim 1", [1024, 1024], 1),
   softmaxCase(256, 1000),
+  sortCase(256, 1000),
 ];
 
 for (const c of CASES) {

@@ -16,7 +16,8 @@
  * of every case still runs: about 1.5 minutes on llvmpipe, most of it the 4096 products).
  *
  * Shapes: matmul n×n @ n×n (float32); elementwise add and exp of 2^20 floats; sums of 2^20
- * floats (to one value) and of each row of 1024×1024; softmax over the rows of 1024×1024; conv2d
+ * floats (to one value) and of each row of 1024×1024; softmax over the rows of 1024×1024; argsort
+ * of 256 rows of 1000 (largest first); conv2d
  * of a [16, 16, 32, 32] input with 32 filters of 3×3, padding 1 (edgetorch: im2col + one batched
  * matmul, the front end's lowering; TensorFlow.js: NHWC, its native layout; jax-js: NCHW).
  * @module
@@ -264,6 +265,29 @@ const N = 1 << 20;
     jax: () => {
       const ja = np.array(a).reshape([1024, 1024]);
       return jaxImpl(() => np.sum(ja.ref, 1));
+    },
+  });
+  // Largest first: TensorFlow.js offers sorting only as topk; jax-js sorts ascending, so it sorts -x.
+  const neg = a.slice(0, 256 * 1000).map((v) => -v);
+  cases.push({
+    group: "argsort [256, 1000] rows",
+    reps: 1,
+    tol: 0,
+    ours: () => {
+      const sa = g.fromTyped(a.slice(0, 256 * 1000), "float32");
+      return oursImpl(() => g.argsort(sa, 256, 1000, true));
+    },
+    tfjs: () => {
+      const ta = tf.tensor2d(a.slice(0, 256 * 1000), [256, 1000]);
+      return tfImpl(() => {
+        const r = tf.topk(ta, 1000);
+        r.values.dispose();
+        return r.indices;
+      });
+    },
+    jax: () => {
+      const ja = np.array(neg).reshape([256, 1000]);
+      return jaxImpl(() => np.argsort(ja.ref, -1));
     },
   });
   cases.push({

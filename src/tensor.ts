@@ -21,6 +21,7 @@ import * as inplace from "./ops/inplace.ts";
 import * as ra from "./ops/rearrange.ts";
 import * as lg from "./ops/logical.ts";
 import * as pw from "./ops/pointwise.ts";
+import * as srt from "./ops/sort.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
 import { contiguousStorage } from "./ops/dispatch.ts";
 import type { IndexSpec } from "./ops/movement.ts";
@@ -603,6 +604,17 @@ export class Tensor {
   }
   cumsum(dim: number): Tensor {
     return red.cumsum(this, dim);
+  }
+  /** Sorted along a dim (default the last): `{ values, indices }`, stable, NaN as the largest. */
+  sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): red.ValuesIndices {
+    return srt.sort(this, dim, opts);
+  }
+  argsort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): Tensor {
+    return srt.argsort(this, dim, opts);
+  }
+  /** The `k` largest (or, with `largest: false`, smallest) along a dim: `{ values, indices }`. */
+  topk(k: number, dim?: number | srt.TopkOptions, opts?: srt.TopkOptions): red.ValuesIndices {
+    return srt.topk(this, k, dim, opts);
   }
 
   // ---- movement (views) ----

@@ -504,3 +504,16 @@ suite("gradcheck: rearrangements and composite math (rearrange.ts, pointwise.ts)
   gc("addcmul", (a, b, c) => a.addcmul(b, c, { value: -0.5 }), [U([2, 3]), U([3]), U([2, 1])]);
   gc("addcdiv", (a, b, c) => a.addcdiv(b, c, { value: 2 }), [U([2, 3]), U([2, 3]), away([2, 3])]);
 });
+
+suite("gradcheck: sort and topk values", () => {
+  gc("sort last dim", (x) => x.sort().values.mul(on(x, torch.arange(8).view(2, 4))), [distinct([2, 4])]);
+  gc(
+    "sort dim 0 descending",
+    (x) => x.sort(0, { descending: true }).values.mul(on(x, torch.arange(6).view(3, 2))),
+    [
+      distinct([3, 2]),
+    ],
+  );
+  gc("topk", (x) => x.topk(2, 1).values.mul(on(x, torch.tensor([[1, -2], [3, 0.5]]))), [distinct([2, 5])]);
+  gc("topk smallest, transposed", (x) => x.T.topk(1, 0, { largest: false }).values, [distinct([3, 2])]);
+});

@@ -318,6 +318,31 @@ const OPS: Record<string, OpFn> = {
   addcdiv: (a, kw, form) =>
     form === "fn" ? torch.addcdiv(T(a[0]), T(a[1]), T(a[2]), kw) : T(a[0]).addcdiv(T(a[1]), T(a[2]), kw),
 
+  sort: (a, kw, form) => {
+    const x = T(a[0]);
+    const o = { descending: kw.descending ?? false };
+    const r = form === "fn"
+      ? torch.sort(x, kw.dim ?? -1, o)
+      : form === "opts"
+      ? x.sort({ ...o, dim: kw.dim })
+      : x.sort(kw.dim, o);
+    return [r.values, r.indices];
+  },
+  argsort: (a, kw, form) =>
+    form === "fn"
+      ? torch.argsort(T(a[0]), kw.dim ?? -1, { descending: kw.descending })
+      : T(a[0]).argsort({ dim: kw.dim, descending: kw.descending }),
+  topk: (a, kw, form) => {
+    const x = T(a[0]);
+    const o = { largest: kw.largest ?? true };
+    const r = form === "fn"
+      ? torch.topk(x, kw.k, kw.dim ?? -1, o)
+      : form === "opts"
+      ? x.topk(kw.k, { ...o, dim: kw.dim })
+      : x.topk(kw.k, kw.dim, o);
+    return [r.values, r.indices];
+  },
+
   binaryCrossEntropy: (a, kw) => torch.F.binaryCrossEntropy(T(a[0]), TS(a[1]), { reduction: kw.reduction }),
   to: (a, kw) => T(a[0]).to(kw.dtype as DType),
 };

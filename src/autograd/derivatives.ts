@@ -61,6 +61,10 @@ function keptOutput(node: Node): Tensor {
 const asShape: Backward = (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))];
 const passThrough: Backward = (g) => [g];
 const zeroGrad: Backward = (g) => [ew.mul(g, 0)];
+/** Values picked along `dim` at `index` (`gather`, `sort`, `topk`): `g` added back at those positions. */
+const gathered: Backward = (g, n) => [
+  ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape),
+];
 /** A view at a fixed geometry of its input (`asStrided`, `diagonal`): `g` written there, zeros elsewhere. */
 const intoGeometry: Backward = (g, n) => [
   ix.embed(g, arg<number[]>(n, "inputShape"), arg<ix.Geometry>(n, "geometry")),
@@ -217,7 +221,9 @@ export const derivatives = {
       return piece;
     });
   },
-  gather: (g, n) => [ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape)],
+  gather: gathered,
+  sort: gathered,
+  topk: gathered,
   scatterAddInto: (g, n) => [ix.gather(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],
   indexSelect: (g, n) => [ix.indexAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape)],
   indexAddInto: (g, n) => [ix.indexSelect(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],

@@ -205,6 +205,12 @@ export interface Backend {
   reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): Storage;
   /** Inclusive prefix sum along the middle axis of `[outer, len, inner]`. */
   cumsum(x: Storage, outer: number, len: number, inner: number): Storage;
+  /**
+   * The int32 indices that sort each row of a `[rows, len]` float32 or int32 storage, ascending
+   * or `descending`; NaN counts as the largest value, -0 equals 0, and equal values keep their
+   * index order (a stable sort). Both backends give identical indices.
+   */
+  argsort(x: Storage, rows: number, len: number, descending: boolean): Storage;
   /** Softmax (or log-softmax) of each row of a `[rows, cols]` float32 storage. */
   softmax(x: Storage, rows: number, cols: number, log: boolean): Storage;
   /** Batched matrix product, float32 or int32. */

@@ -908,6 +908,20 @@ export class WasmBackend implements Backend {
     });
   }
 
+  argsort(x: Storage, rows: number, len: number, descending: boolean): WasmStorage {
+    const s = checkStorage("argsort", x);
+    const dtype = checkCompute("argsort", s.dtype);
+    checkLayout("argsort", s.numel, rows, len, 1);
+    if (s.numel === 0) return this.#zeros("int32");
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out("int32", s.numel);
+      const scratch = this.#heap.temp(len * 16); // two halves of 64-bit keys (assembly/sort.ts)
+      this.#fn(`argsort_${SUFFIX[dtype]}`)(xp, outPtr, rows, len, descending ? 1 : 0, scratch);
+      return out;
+    });
+  }
+
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = checkStorage(name, x);

@@ -1124,6 +1124,44 @@ export class WebGPUBackend implements Backend {
     return out;
   }
 
+  argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
+    const s = this.#storage("argsort", x);
+    const dtype = checkCompute("argsort", s.dtype);
+    checkLayout("argsort", s.numel, rows, len, 1);
+    const out = this.#alloc("int32", s.numel);
+    if (s.numel === 0) return out;
+    // A bitonic network over rows padded to a power of two (wgsl/sort.wgsl).
+    const padded = 2 ** Math.ceil(Math.log2(Math.max(len, 1)));
+    const total = rows * padded;
+    if (total >= 2 ** 32) throw new RangeError(`argsort: ${rows} rows padded to ${padded} is too large`);
+    const keys = this.#temp(total), idx = this.#temp(total);
+    let base = this.#paramWords();
+    this.#u32.set([rows, len, padded, descending ? 1 : 0], base);
+    const keyFn = dtype === "float32" ? "value_key" : "value_key_i";
+    this.#run1d(this.#pipelines.get("sort.keys", { T: WGSL_TYPE[dtype], KEY: keyFn }), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: keys },
+      { binding: 3, entry: idx },
+    ], total);
+    const step = this.#pipelines.get("sort.step");
+    for (let k = 2; k <= padded; k *= 2) {
+      for (let j = k / 2; j >= 1; j /= 2) {
+        base = this.#paramWords();
+        this.#u32.set([rows, padded, k, j], base);
+        this.#run1d(step, base, [{ binding: 1, entry: keys }, { binding: 2, entry: idx }], total);
+      }
+    }
+    base = this.#paramWords();
+    this.#u32.set([rows, len, padded], base);
+    this.#run1d(this.#pipelines.get("sort.emit"), base, [
+      { binding: 1, entry: idx },
+      { binding: 2, entry: this.#entryOf(out) },
+    ], rows * len);
+    this.#release(keys);
+    this.#release(idx);
+    return out;
+  }
+
   /** Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals). */
   #scan(dtype: ComputeDType, x: PoolEntry, y: PoolEntry, outer: number, len: number, inner: number): void {
     const T = WGSL_TYPE[dtype];
