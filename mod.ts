@@ -124,6 +124,14 @@ export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu }
 export { bmm, dot, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export {
+  argwhere,
+  countNonzero,
+  maskedSelect,
+  maskedSelectAsync,
+  nonzero,
+  nonzeroAsync,
+} from "./src/ops/select.ts";
+export {
   diag,
   diagonal,
   movedim,

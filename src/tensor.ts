@@ -22,6 +22,7 @@ import * as ra from "./ops/rearrange.ts";
 import * as lg from "./ops/logical.ts";
 import * as pw from "./ops/pointwise.ts";
 import * as srt from "./ops/sort.ts";
+import * as sel from "./ops/select.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
 import { contiguousStorage } from "./ops/dispatch.ts";
 import type { IndexSpec } from "./ops/movement.ts";
@@ -611,6 +612,26 @@ export class Tensor {
   }
   argsort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): Tensor {
     return srt.argsort(this, dim, opts);
+  }
+  /** Coordinates of the nonzero elements, `[count, ndim]` int32 (CPU; see nonzeroAsync). */
+  nonzero(): Tensor {
+    return sel.nonzero(this);
+  }
+  nonzeroAsync(): Promise<Tensor> {
+    return sel.nonzeroAsync(this);
+  }
+  argwhere(): Tensor {
+    return sel.argwhere(this);
+  }
+  /** PyTorch's `x[mask]`: the elements where `mask` is true, 1-d (CPU; see maskedSelectAsync). */
+  maskedSelect(mask: Tensor): Tensor {
+    return sel.maskedSelect(this, mask);
+  }
+  maskedSelectAsync(mask: Tensor): Promise<Tensor> {
+    return sel.maskedSelectAsync(this, mask);
+  }
+  countNonzero(dim?: DimArg | ReduceOptions): Tensor {
+    return sel.countNonzero(this, dim);
   }
   /** The `k` largest (or, with `largest: false`, smallest) along a dim: `{ values, indices }`. */
   topk(k: number, dim?: number | srt.TopkOptions, opts?: srt.TopkOptions): red.ValuesIndices {

@@ -116,7 +116,8 @@ function buildInput(spec: InputSpec, device: Device): Built {
 
 // deno-lint-ignore no-explicit-any
 type Kw = Record<string, any>;
-type OpFn = (a: Arg[], kw: Kw, form: string) => Result;
+/** An op's call; value-dependent selections answer asynchronously off the CPU. */
+type OpFn = (a: Arg[], kw: Kw, form: string) => Result | Promise<Result>;
 
 const T = (a: Arg) => a as Tensor;
 const TS = (a: Arg) => a as Tensor | number;
@@ -343,6 +344,20 @@ const OPS: Record<string, OpFn> = {
     return [r.values, r.indices];
   },
 
+  // The synchronous forms on the CPU, the async ones elsewhere (the sync ones refuse GPU tensors).
+  maskedSelect: (a, _kw, form) => {
+    const [x, m] = [T(a[0]), T(a[1])];
+    if (x.device !== "cpu") return form === "fn" ? torch.maskedSelectAsync(x, m) : x.maskedSelectAsync(m);
+    return form === "fn" ? torch.maskedSelect(x, m) : x.maskedSelect(m);
+  },
+  nonzero: (a, _kw, form) => {
+    const x = T(a[0]);
+    if (x.device !== "cpu") return form === "fn" ? torch.nonzeroAsync(x) : x.nonzeroAsync();
+    return form === "fn" ? torch.nonzero(x) : x.nonzero();
+  },
+  countNonzero: (a, kw, form) =>
+    form === "fn" ? torch.countNonzero(T(a[0]), kw.dim) : T(a[0]).countNonzero(kw.dim),
+
   binaryCrossEntropy: (a, kw) => torch.F.binaryCrossEntropy(T(a[0]), TS(a[1]), { reduction: kw.reduction }),
   to: (a, kw) => T(a[0]).to(kw.dtype as DType),
 };
@@ -487,7 +502,7 @@ async function runCase(c: Case, device: Device): Promise<CaseValues> {
   const fn = OPS[c.op];
   if (!fn) throw new Error(`no runner for op ${c.op}`);
   const built = c.inputs.map((i) => buildInput(i, device));
-  const res = fn(built.map((b) => b.arg), c.kwargs, c.form ?? "method");
+  const res = await fn(built.map((b) => b.arg), c.kwargs, c.form ?? "method");
   const outs = Array.isArray(res) ? res : [res];
   assert.equal(outs.length, c.outs.length, "number of outputs");
   for (const o of outs) assert.equal(o.device, device, "result device");

@@ -17,7 +17,7 @@ import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backends
 import { toDevice, toDType } from "../ops/convert.ts";
 import type { Device } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
-import { contiguousStrides } from "../shape.ts";
+import { contiguousStrides, numelOf } from "../shape.ts";
 
 /** A backward formula: gradients for each of `node.inputs`. */
 export type Backward = (g: Tensor, node: Node) => (Tensor | null)[];
@@ -226,6 +226,11 @@ export const derivatives = {
   topk: gathered,
   scatterAddInto: (g, n) => [ix.gather(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],
   indexSelect: (g, n) => [ix.indexAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape)],
+  maskedSelect: (g, n) => {
+    // Back into the broadcast shape of input and mask; the engine sums it down to the input's.
+    const shape = arg<number[]>(n, "shape");
+    return [mv.reshape(ix.indexAddInto(g, 0, arg<Tensor>(n, "index"), [numelOf(shape)]), shape)];
+  },
   indexAddInto: (g, n) => [ix.indexSelect(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],
 
   matmul: (g, n) => {
