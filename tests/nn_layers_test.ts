@@ -29,7 +29,46 @@ export function fromFixture(t: FixtureTensor, opts: { requiresGrad?: boolean } =
   return torch.tensor(values, { dtype: t.dtype }).reshape(t.shape).requiresGrad_(opts.requiresGrad ?? false);
 }
 
+/** The output and final states of a recurrent layer, flattened into one tensor (as the fixture's wrapper). */
+class Flat extends nn.Module {
+  constructor(public rnn: nn.RNN | nn.LSTM | nn.GRU) {
+    super();
+  }
+  override forward(x: torch.Tensor): torch.Tensor {
+    const [out, state] = this.rnn(x) as [torch.Tensor, torch.Tensor | torch.Tensor[]];
+    const parts = [out, ...(Array.isArray(state) ? state : [state])];
+    return torch.cat(parts.map((p) => p.reshape(-1)));
+  }
+}
+
+/** A cell stepped over the first dim of the input, every state flattened and joined. */
+class FlatCell extends nn.Module {
+  constructor(public cell: nn.RNNCell | nn.LSTMCell | nn.GRUCell, public steps: number) {
+    super();
+  }
+  override forward(x: torch.Tensor): torch.Tensor {
+    let state: torch.Tensor | [torch.Tensor, torch.Tensor] | undefined;
+    const outs: torch.Tensor[] = [];
+    for (let t = 0; t < this.steps; t++) {
+      state = (this.cell as nn.Module)(x.index(t), state) as torch.Tensor | [torch.Tensor, torch.Tensor];
+      outs.push(...(Array.isArray(state) ? state : [state]));
+    }
+    return torch.cat(outs.map((o) => o.reshape(-1)));
+  }
+}
+
 const builders: Record<string, () => nn.Module> = {
+  rnn_tanh: () => new Flat(new nn.RNN(4, 3)),
+  rnn_relu_2layers_batch_first: () =>
+    new Flat(new nn.RNN(4, 3, { numLayers: 2, nonlinearity: "relu", batchFirst: true })),
+  lstm: () => new Flat(new nn.LSTM(4, 3)),
+  lstm_2layers_bidirectional: () => new Flat(new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true })),
+  lstm_unbatched_no_bias: () => new Flat(new nn.LSTM(3, 2, { bias: false })),
+  gru: () => new Flat(new nn.GRU(4, 3)),
+  gru_bidirectional_batch_first: () => new Flat(new nn.GRU(3, 4, { bidirectional: true, batchFirst: true })),
+  rnn_cell: () => new FlatCell(new nn.RNNCell(4, 3), 3),
+  lstm_cell: () => new FlatCell(new nn.LSTMCell(4, 3), 3),
+  gru_cell: () => new FlatCell(new nn.GRUCell(4, 3, { bias: false }), 3),
   linear: () => new nn.Linear(5, 3),
   linear_nobias_3d: () => new nn.Linear(5, 3, { bias: false }),
   relu: () => new nn.ReLU(),

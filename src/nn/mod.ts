@@ -37,6 +37,17 @@ export {
   type LayerNormOptions,
 } from "./layers/normalization.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
+export {
+  type CellOptions,
+  GRU,
+  GRUCell,
+  LSTM,
+  LSTMCell,
+  type RecurrentOptions,
+  RNN,
+  RNNCell,
+  type RNNOptions,
+} from "./layers/recurrent.ts";
 export { Conv1d, type Conv1dOptions, Conv2d, type Conv2dOptions, type PaddingMode } from "./layers/conv.ts";
 export {
   AvgPool2d,
