@@ -1,6 +1,6 @@
 /**
  * Whole training steps (forward, backward, optimizer update) on the CPU: the digits MLP of
- * `deno task train` and the Fashion-MNIST CNN of `deno task fashion-mnist`, next to
+ * `deno task train`, the Fashion-MNIST CNN of `deno task fashion-mnist` and an LSTM classifier, next to
  * TensorFlow.js's wasm backend (single-threaded) doing the same model in the same process.
  *
  *   deno bench -A bench/training_bench.ts
@@ -135,3 +135,35 @@ if (tfCnnError === null) {
 } else {
   console.log(`tfjs-wasm cannot train the CNN: ${tfCnnError}`);
 }
+
+// ---- LSTM: sequences of 20 steps of 16 features, hidden 64, batch 32, last state -> 10 classes ----
+const lstm = new nn.LSTM(16, 64, { batchFirst: true });
+const lstmHead = new nn.Linear(64, 10);
+const lstmOpt = new optim.Adam([...lstm.parameters(), ...lstmHead.parameters()], { lr: 1e-3 });
+const xs = torch.randn(32, 20, 16), ys = torch.randint(0, 10, [32]);
+
+Deno.bench(
+  "LSTM train step in torch.scope (batch 32, 20 steps)",
+  { group: "LSTM step", baseline: true },
+  () => {
+    torch.scope(() => {
+      lstmOpt.zeroGrad();
+      const [out] = lstm(xs);
+      ce(lstmHead(out.index(":", -1)), ys).backward();
+      lstmOpt.step();
+    });
+  },
+);
+
+// The same model in tfjs-layers (its LSTM cell runs on the wasm backend), trained with tf.tidy.
+const tfLstm = tf.sequential({
+  layers: [tf.layers.lstm({ units: 64, inputShape: [20, 16] }), tf.layers.dense({ units: 10 })],
+});
+const tfLstmOpt = tf.train.adam(1e-3);
+const txs = tf.tensor3d(xs.data(), [32, 20, 16]);
+const tys = tf.oneHot(tf.tensor1d(Array.from(ys.data()), "int32"), 10);
+Deno.bench("tfjs-wasm LSTM train step (batch 32, 20 steps)", { group: "LSTM step" }, () => {
+  tf.tidy(() => {
+    tfLstmOpt.minimize(() => tf.losses.softmaxCrossEntropy(tys, tfLstm.apply(txs) as tf.Tensor) as tf.Scalar);
+  });
+});
