@@ -58,6 +58,28 @@ class FlatCell extends nn.Module {
 }
 
 const builders: Record<string, () => nn.Module> = {
+  elu: () => new nn.ELU(),
+  elu_alpha_wide: () => new nn.ELU(0.5),
+  celu: () => new nn.CELU(2),
+  selu: () => new nn.SELU(),
+  softplus: () => new nn.Softplus(),
+  softplus_beta_threshold: () => new nn.Softplus(2, 5),
+  softsign: () => new nn.Softsign(),
+  hardtanh: () => new nn.Hardtanh(-2, 1.5),
+  relu6: () => new nn.ReLU6(),
+  hardsigmoid: () => new nn.Hardsigmoid(),
+  hardswish: () => new nn.Hardswish(),
+  mish: () => new nn.Mish(),
+  logsigmoid: () => new nn.LogSigmoid(),
+  tanhshrink: () => new nn.Tanhshrink(),
+  softshrink: () => new nn.Softshrink(0.7),
+  hardshrink: () => new nn.Hardshrink(),
+  threshold: () => new nn.Threshold(0.1, 20),
+  glu: () => new nn.GLU(),
+  glu_dim0: () => new nn.GLU(0),
+  softmin: () => new nn.Softmin(1),
+  prelu: () => new nn.PReLU(),
+  prelu_channels: () => new nn.PReLU(3, 0.1),
   rnn_tanh: () => new Flat(new nn.RNN(4, 3)),
   rnn_relu_2layers_batch_first: () =>
     new Flat(new nn.RNN(4, 3, { numLayers: 2, nonlinearity: "relu", batchFirst: true })),

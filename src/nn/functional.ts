@@ -16,6 +16,26 @@ import { rand } from "../creation.ts";
 
 export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
+export {
+  celu,
+  elu,
+  glu,
+  hardshrink,
+  hardsigmoid,
+  hardswish,
+  hardtanh,
+  logsigmoid,
+  mish,
+  prelu,
+  relu6,
+  selu,
+  softmin,
+  softplus,
+  softshrink,
+  softsign,
+  tanhshrink,
+  threshold,
+} from "./activations.ts";
 
 /** How a loss reduces its per-element values. */
 export type Reduction = "mean" | "sum" | "none";

@@ -25,7 +25,34 @@ export {
 } from "./module.ts";
 export { ModuleDict, ModuleList, Sequential } from "./layers/container.ts";
 export { Identity, Linear, type LinearOptions } from "./layers/linear.ts";
-export { GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh } from "./layers/activation.ts";
+export {
+  CELU,
+  ELU,
+  GELU,
+  GLU,
+  Hardshrink,
+  Hardsigmoid,
+  Hardswish,
+  Hardtanh,
+  LeakyReLU,
+  LogSigmoid,
+  LogSoftmax,
+  Mish,
+  PReLU,
+  ReLU,
+  ReLU6,
+  SELU,
+  Sigmoid,
+  SiLU,
+  Softmax,
+  Softmin,
+  Softplus,
+  Softshrink,
+  Softsign,
+  Tanh,
+  Tanhshrink,
+  Threshold,
+} from "./layers/activation.ts";
 export { Dropout } from "./layers/dropout.ts";
 export { Flatten, Unflatten } from "./layers/flatten.ts";
 export {

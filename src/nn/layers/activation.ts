@@ -1,10 +1,13 @@
 /**
  * Activation modules: `ReLU`, `LeakyReLU`, `Sigmoid`, `Tanh`, `GELU`, `SiLU`, `Softmax`,
- * `LogSoftmax`.
+ * `LogSoftmax`, and (from activations.ts) `ELU`, `CELU`, `SELU`, `Softplus`, `Softsign`,
+ * `Hardtanh`, `ReLU6`, `Hardsigmoid`, `Hardswish`, `Mish`, `LogSigmoid`, `Tanhshrink`,
+ * `Softshrink`, `Hardshrink`, `Threshold`, `GLU`, `Softmin`, `PReLU`.
  * @module
  */
 import type { Tensor } from "../../tensor.ts";
-import { Module, pyFloat } from "../module.ts";
+import { full } from "../../creation.ts";
+import { Module, Parameter, pyFloat } from "../module.ts";
 import * as F from "../functional.ts";
 
 /**
@@ -167,5 +170,370 @@ export class LogSoftmax extends Module {
   }
   override extraRepr(): string {
     return `dim=${this.dim ?? "None"}`;
+  }
+}
+
+/**
+ * Exponential linear unit (`alpha` default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.ELU()(torch.tensor([-1, 2])).toArray(); // [-0.6321205, 2]
+ * ```
+ */
+export class ELU extends Module {
+  alpha: number;
+  constructor(alpha = 1) {
+    super();
+    this.alpha = alpha;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.elu(input, this.alpha);
+  }
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
+}
+
+/**
+ * Continuously differentiable ELU (`alpha` default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.CELU(2)(torch.tensor([-1, 2])).toArray(); // [-0.7869387, 2]
+ * ```
+ */
+export class CELU extends Module {
+  alpha: number;
+  constructor(alpha = 1) {
+    super();
+    this.alpha = alpha;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.celu(input, this.alpha);
+  }
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
+}
+
+/**
+ * Scaled ELU with the self-normalising constants.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.SELU()(torch.tensor([1])).toArray(); // [1.0507009]
+ * ```
+ */
+export class SELU extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.selu(input);
+  }
+}
+
+/**
+ * `log(1 + exp(beta * x)) / beta`, linear above `threshold` (defaults 1 and 20).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * String(new nn.Softplus(2)); // "Softplus(beta=2, threshold=20)"
+ * ```
+ */
+export class Softplus extends Module {
+  beta: number;
+  threshold: number;
+  constructor(beta = 1, threshold = 20) {
+    super();
+    this.beta = beta;
+    this.threshold = threshold;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softplus(input, this.beta, this.threshold);
+  }
+  override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
+  }
+}
+
+/**
+ * `x / (1 + |x|)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Softsign()(torch.tensor([1])).toArray(); // [0.5]
+ * ```
+ */
+export class Softsign extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.softsign(input);
+  }
+}
+
+/**
+ * `x` clamped to `[minVal, maxVal]` (default [-1, 1]).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Hardtanh(-2, 2)(torch.tensor([-3, 1])).toArray(); // [-2, 1]
+ * ```
+ */
+export class Hardtanh extends Module {
+  minVal: number;
+  maxVal: number;
+  constructor(minVal = -1, maxVal = 1) {
+    super();
+    if (minVal > maxVal) {
+      throw new RangeError(`Hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
+    }
+    this.minVal = minVal;
+    this.maxVal = maxVal;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.hardtanh(input, this.minVal, this.maxVal);
+  }
+  override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
+  }
+}
+
+/**
+ * `min(max(x, 0), 6)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.ReLU6()(torch.tensor([-1, 8])).toArray(); // [0, 6]
+ * ```
+ */
+export class ReLU6 extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.relu6(input);
+  }
+}
+
+/**
+ * `relu6(x + 3) / 6`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Hardsigmoid()(torch.tensor([0])).toArray(); // [0.5]
+ * ```
+ */
+export class Hardsigmoid extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.hardsigmoid(input);
+  }
+}
+
+/**
+ * `x * relu6(x + 3) / 6`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Hardswish()(torch.tensor([4])).toArray(); // [4]
+ * ```
+ */
+export class Hardswish extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.hardswish(input);
+  }
+}
+
+/**
+ * `x * tanh(softplus(x))`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Mish()(torch.tensor([0])).toArray(); // [0]
+ * ```
+ */
+export class Mish extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.mish(input);
+  }
+}
+
+/**
+ * `log(sigmoid(x))`, computed stably.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.LogSigmoid()(torch.tensor([0])).toArray(); // [-0.6931472]
+ * ```
+ */
+export class LogSigmoid extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.logsigmoid(input);
+  }
+}
+
+/**
+ * `x - tanh(x)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Tanhshrink()(torch.tensor([0])).toArray(); // [0]
+ * ```
+ */
+export class Tanhshrink extends Module {
+  override forward(input: Tensor): Tensor {
+    return F.tanhshrink(input);
+  }
+}
+
+/**
+ * Soft shrinkage by `lambd` (default 0.5).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Softshrink()(torch.tensor([1])).toArray(); // [0.5]
+ * ```
+ */
+export class Softshrink extends Module {
+  lambd: number;
+  constructor(lambd = 0.5) {
+    super();
+    this.lambd = lambd;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softshrink(input, this.lambd);
+  }
+  override extraRepr(): string {
+    return String(this.lambd);
+  }
+}
+
+/**
+ * Hard shrinkage by `lambd` (default 0.5).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Hardshrink()(torch.tensor([0.2, 1])).toArray(); // [0, 1]
+ * ```
+ */
+export class Hardshrink extends Module {
+  lambd: number;
+  constructor(lambd = 0.5) {
+    super();
+    this.lambd = lambd;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.hardshrink(input, this.lambd);
+  }
+  override extraRepr(): string {
+    return String(this.lambd);
+  }
+}
+
+/**
+ * `x` above `threshold`, `value` elsewhere.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Threshold(0.1, 20)(torch.tensor([0, 2])).toArray(); // [20, 2]
+ * ```
+ */
+export class Threshold extends Module {
+  threshold: number;
+  value: number;
+  constructor(threshold: number, value: number) {
+    super();
+    this.threshold = threshold;
+    this.value = value;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.threshold(input, this.threshold, this.value);
+  }
+  override extraRepr(): string {
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}`;
+  }
+}
+
+/**
+ * Gated linear unit along `dim` (default -1).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.GLU()(torch.randn(4, 6)).shape; // [4, 3]
+ * ```
+ */
+export class GLU extends Module {
+  dim: number;
+  constructor(dim = -1) {
+    super();
+    this.dim = dim;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.glu(input, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/**
+ * `softmax(-x)` along `dim`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.Softmin(0)(torch.tensor([0, 0])).toArray(); // [0.5, 0.5]
+ * ```
+ */
+export class Softmin extends Module {
+  dim: number;
+  constructor(dim: number) {
+    super();
+    this.dim = dim;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softmin(input, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/**
+ * Parametric ReLU with a learnable slope: one (`numParameters` 1, default) or one per channel,
+ * initialised to `init` (default 0.25).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.PReLU()(torch.tensor([-2, 3])).toArray(); // [-0.5, 3]
+ * ```
+ */
+export class PReLU extends Module {
+  readonly numParameters: number;
+  weight: Parameter;
+  constructor(numParameters = 1, init = 0.25) {
+    super();
+    if (!Number.isInteger(numParameters) || numParameters < 1) {
+      throw new TypeError(`PReLU: numParameters must be a positive integer, got ${numParameters}`);
+    }
+    this.numParameters = numParameters;
+    this.weight = new Parameter(full([numParameters], init));
+  }
+  override forward(input: Tensor): Tensor {
+    return F.prelu(input, this.weight);
+  }
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
   }
 }

@@ -1,0 +1,318 @@
+/**
+ * The activation functions beyond relu/sigmoid/tanh/gelu/silu (which live in functional.ts), as
+ * PyTorch's `torch.nn.functional` has them: `elu`, `celu`, `selu`, `softplus`, `softsign`,
+ * `hardtanh`, `relu6`, `hardsigmoid`, `hardswish`, `mish`, `logsigmoid`, `tanhshrink`,
+ * `softshrink`, `hardshrink`, `threshold`, `glu`, `softmin`, `prelu`. Part of `F`. Written with
+ * the elementwise ops; the exponential branches are evaluated on clamped inputs so that the
+ * branch `where` discards never feeds inf or NaN into a gradient.
+ * @module
+ */
+import { isFloating } from "../dtype.ts";
+import { fmtShape, normDim } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import * as ew from "../ops/elementwise.ts";
+import { expm1 } from "../ops/pointwise.ts";
+import * as red from "../ops/reduce.ts";
+
+function floatInput(op: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);
+  return isFloating(x.dtype) ? x : x.float();
+}
+
+/** `alpha * (exp(x) - 1)` on the non-positive part of `x` (zero where `x` > 0). */
+function negativeExpm1(x: Tensor, alpha: number, scale = 1): Tensor {
+  return ew.mul(expm1(ew.div(ew.clamp(x, null, 0), scale)), alpha);
+}
+
+/**
+ * Exponential linear unit: `x` where positive, `alpha * (exp(x) - 1)` elsewhere.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.elu(torch.tensor([-1, 2])).toArray(); // [-0.6321205, 2]
+ * ```
+ */
+export function elu(input: Tensor, alpha = 1): Tensor {
+  const x = floatInput("elu", input);
+  return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+}
+
+/**
+ * Continuously differentiable ELU: `max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.celu(torch.tensor([-1, 2]), 2).toArray(); // [-0.7869387, 2]
+ * ```
+ */
+export function celu(input: Tensor, alpha = 1): Tensor {
+  if (alpha === 0) throw new RangeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU");
+  const x = floatInput("celu", input);
+  return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+}
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/**
+ * Scaled ELU with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.selu(torch.tensor([1])).toArray(); // [1.0507009]
+ * ```
+ */
+export function selu(input: Tensor): Tensor {
+  return ew.mul(elu(input, SELU_ALPHA), SELU_SCALE);
+}
+
+/**
+ * `log(1 + exp(beta * x)) / beta`, linear (`x`) where `beta * x > threshold`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.softplus(torch.tensor([0])).toArray(); // [0.6931472]
+ * ```
+ */
+export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
+  const x = floatInput("softplus", input);
+  const bx = ew.mul(x, beta);
+  const smooth = ew.div(ew.log1p(ew.exp(ew.clamp(bx, null, threshold))), beta);
+  return ew.where(ew.gt(bx, threshold), x, smooth);
+}
+
+/**
+ * `x / (1 + |x|)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.softsign(torch.tensor([1, -3])).toArray(); // [0.5, -0.75]
+ * ```
+ */
+export function softsign(input: Tensor): Tensor {
+  const x = floatInput("softsign", input);
+  return ew.div(x, ew.add(ew.abs(x), 1));
+}
+
+/**
+ * `x` clamped to `[minVal, maxVal]` (default [-1, 1]).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.hardtanh(torch.tensor([-2, 0.5, 3])).toArray(); // [-1, 0.5, 1]
+ * ```
+ */
+export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
+  if (minVal > maxVal) {
+    throw new RangeError(`hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
+  }
+  const x = floatInput("hardtanh", input);
+  // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
+  return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+}
+
+/**
+ * `min(max(x, 0), 6)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.relu6(torch.tensor([-1, 3, 8])).toArray(); // [0, 3, 6]
+ * ```
+ */
+export function relu6(input: Tensor): Tensor {
+  return hardtanh(input, 0, 6);
+}
+
+/**
+ * `relu6(x + 3) / 6`, a piecewise-linear sigmoid.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.hardsigmoid(torch.tensor([-4, 0, 4])).toArray(); // [0, 0.5, 1]
+ * ```
+ */
+export function hardsigmoid(input: Tensor): Tensor {
+  return ew.div(relu6(ew.add(floatInput("hardsigmoid", input), 3)), 6);
+}
+
+/**
+ * `x * relu6(x + 3) / 6`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.hardswish(torch.tensor([-4, 1, 4])).toArray(); // [-0, 0.6666667, 4]
+ * ```
+ */
+export function hardswish(input: Tensor): Tensor {
+  const x = floatInput("hardswish", input);
+  return ew.mul(x, hardsigmoid(x));
+}
+
+/**
+ * `x * tanh(softplus(x))`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.mish(torch.tensor([1])).toArray(); // [0.8650984]
+ * ```
+ */
+export function mish(input: Tensor): Tensor {
+  const x = floatInput("mish", input);
+  return ew.mul(x, ew.tanh(softplus(x)));
+}
+
+/**
+ * `log(sigmoid(x))`, computed stably as `-softplus(-x)` (smooth at 0, where a `min(x, 0)` form
+ * would give the wrong gradient).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.logsigmoid(torch.tensor([0])).toArray(); // [-0.6931472]
+ * ```
+ */
+export function logsigmoid(input: Tensor): Tensor {
+  return ew.neg(softplus(ew.neg(floatInput("logsigmoid", input))));
+}
+
+/**
+ * `x - tanh(x)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.tanhshrink(torch.tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function tanhshrink(input: Tensor): Tensor {
+  const x = floatInput("tanhshrink", input);
+  return ew.sub(x, ew.tanh(x));
+}
+
+function checkLambda(op: string, lambd: number): void {
+  if (!(lambd >= 0)) {
+    throw new RangeError(`${op}: lambda must be greater or equal to 0, but found to be ${lambd}`);
+  }
+}
+
+/**
+ * `x - lambd` above `lambd`, `x + lambd` below `-lambd`, 0 between.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.softshrink(torch.tensor([-2, 0.2, 1])).toArray(); // [-1.5, 0, 0.5]
+ * ```
+ */
+export function softshrink(input: Tensor, lambd = 0.5): Tensor {
+  checkLambda("softshrink", lambd);
+  const x = floatInput("softshrink", input);
+  return ew.where(ew.gt(x, lambd), ew.sub(x, lambd), ew.where(ew.lt(x, -lambd), ew.add(x, lambd), 0));
+}
+
+/**
+ * `x` where `|x| > lambd`, 0 elsewhere.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.hardshrink(torch.tensor([-2, 0.2, 1])).toArray(); // [-2, 0, 1]
+ * ```
+ */
+export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
+  checkLambda("hardshrink", lambd);
+  const x = floatInput("hardshrink", input);
+  return ew.where(ew.gt(ew.abs(x), lambd), x, 0);
+}
+
+/**
+ * `x` where `x > threshold`, `value` elsewhere.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.threshold(torch.tensor([0.05, 2]), 0.1, 20).toArray(); // [20, 2]
+ * ```
+ */
+export function threshold(input: Tensor, threshold: number, value: number): Tensor {
+  if (!(input instanceof Tensor)) {
+    throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);
+  }
+  return ew.where(ew.gt(input, threshold), input, value);
+}
+
+/**
+ * Gated linear unit: the first half of `dim` times the sigmoid of the second half.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.glu(torch.tensor([2, 0])).toArray(); // [1]
+ * ```
+ */
+export function glu(input: Tensor, dim = -1): Tensor {
+  const x = floatInput("glu", input);
+  if (x.ndim === 0) {
+    throw new RangeError("glu: glu does not support scalars because halving size must be even");
+  }
+  const d = normDim("glu", dim, x.ndim);
+  if (x.shape[d] % 2 !== 0) {
+    throw new RangeError(
+      `glu: Halving dimension must be even, but dimension ${d} is size ${x.shape[d]} (input of shape ${
+        fmtShape(x.shape)
+      })`,
+    );
+  }
+  const [a, b] = x.chunk(2, d);
+  return ew.mul(a, ew.sigmoid(b));
+}
+
+/**
+ * `softmax(-x)` along `dim`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.softmin(torch.tensor([0, 0]), 0).toArray(); // [0.5, 0.5]
+ * ```
+ */
+export function softmin(input: Tensor, dim: number): Tensor {
+  return red.softmax(ew.neg(floatInput("softmin", input)), dim);
+}
+
+/**
+ * Parametric ReLU: `x` where positive, `weight * x` elsewhere; `weight` has one value or one per
+ * channel (dim 1 of the input).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.prelu(torch.tensor([-2, 3]), torch.tensor([0.25])).toArray(); // [-0.5, 3]
+ * ```
+ */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  const x = floatInput("prelu", input);
+  if (!(weight instanceof Tensor) || weight.ndim > 1) {
+    throw new TypeError("prelu: weight must be a 0-d or 1-d tensor");
+  }
+  const n = weight.numel();
+  const channels = x.ndim >= 2 ? x.shape[1] : 1;
+  if (n !== 1 && n !== channels) {
+    throw new RangeError(
+      `prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and ` +
+        `channel size = ${channels} (input of shape ${fmtShape(x.shape)})`,
+    );
+  }
+  const w = n === 1 || x.ndim < 2 ? weight.reshape([]) : weight.reshape([n, ...Array(x.ndim - 2).fill(1)]);
+  return ew.where(ew.gt(x, 0), x, ew.mul(w, x));
+}
