@@ -751,8 +751,8 @@ Deno.test("nn.Conv2d: parameters, PyTorch's default init bounds, forward = F.con
     /padding='same' is not supported for strided convolutions/,
   );
   assertThrowsMsg(
-    () => new nn.Conv2d(4, 4, 3, { paddingMode: "reflect" }),
-    /paddingMode "reflect" is not supported/,
+    () => new nn.Conv2d(4, 4, 3, { paddingMode: "mirror" as nn.PaddingMode }),
+    /paddingMode must be one of "zeros", "reflect", "replicate", "circular", got "mirror"/,
   );
   assertThrowsMsg(
     () => new nn.Conv2d(4, 4, [3, 3, 3]),

@@ -58,6 +58,20 @@ class FlatCell extends nn.Module {
 }
 
 const builders: Record<string, () => nn.Module> = {
+  zeropad2d: () => new nn.ZeroPad2d([1, 2, 0, 1]),
+  constantpad1d: () => new nn.ConstantPad1d([2, 1], 3.5),
+  constantpad2d_crop: () => new nn.ConstantPad2d([-1, 2, 1, -1], -1),
+  reflectionpad1d: () => new nn.ReflectionPad1d([3, 1]),
+  reflectionpad2d: () => new nn.ReflectionPad2d([1, 2, 2, 1]),
+  replicationpad1d: () => new nn.ReplicationPad1d([2, 3]),
+  replicationpad2d: () => new nn.ReplicationPad2d(2),
+  conv2d_reflect: () => new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: "reflect" }),
+  conv2d_replicate_stride: () =>
+    new nn.Conv2d(2, 2, 3, { stride: 2, padding: [2, 1], paddingMode: "replicate" }),
+  conv2d_circular: () => new nn.Conv2d(1, 2, 3, { padding: 1, paddingMode: "circular" }),
+  conv2d_same_reflect_dilated: () =>
+    new nn.Conv2d(1, 2, [3, 2], { padding: "same", dilation: [1, 2], paddingMode: "reflect" }),
+  conv1d_circular: () => new nn.Conv1d(2, 3, 3, { padding: 2, paddingMode: "circular" }),
   elu: () => new nn.ELU(),
   elu_alpha_wide: () => new nn.ELU(0.5),
   celu: () => new nn.CELU(2),

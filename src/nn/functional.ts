@@ -16,6 +16,7 @@ import { rand } from "../creation.ts";
 
 export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
+export { pad, type PadMode, type PadOptions } from "../ops/pad.ts";
 export {
   celu,
   elu,

@@ -65,6 +65,15 @@ export {
 } from "./layers/normalization.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
 export {
+  ConstantPad1d,
+  ConstantPad2d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ZeroPad2d,
+} from "./layers/padding.ts";
+export {
   type CellOptions,
   GRU,
   GRUCell,

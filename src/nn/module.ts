@@ -116,6 +116,11 @@ export function pyFloat(x: number): string {
 }
 
 /** Python's `repr` of a bool. */
+/** Python's repr of a tuple of ints: `(3, 3)`, `(3,)`. */
+export function pyTuple(v: readonly number[]): string {
+  return v.length === 1 ? `(${v[0]},)` : `(${v.join(", ")})`;
+}
+
 export function pyBool(b: boolean): string {
   return b ? "True" : "False";
 }

@@ -6,9 +6,10 @@ import type { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
 import type { DType } from "../../dtype.ts";
 import { empty } from "../../creation.ts";
-import { Module, Parameter } from "../module.ts";
+import { Module, Parameter, pyTuple } from "../module.ts";
 import * as init from "../init.ts";
 import { conv1d, conv2d } from "../../ops/conv.ts";
+import { pad } from "../../ops/pad.ts";
 
 /** How the input is padded. Only `"zeros"` is implemented; the others are PyTorch's names. */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
@@ -35,11 +36,6 @@ export interface Conv2dOptions {
 
 /** Options of `Conv1d`: those of `Conv2d` with one spatial size. */
 export type Conv1dOptions = Conv2dOptions;
-
-/** Python's repr of a tuple of ints: `(3, 3)`, `(3,)`. */
-function pyTuple(v: readonly number[]): string {
-  return v.length === 1 ? `(${v[0]},)` : `(${v.join(", ")})`;
-}
 
 function tupleOf(op: string, name: string, v: unknown, n: number): number[] {
   const out = typeof v === "number"
@@ -78,7 +74,7 @@ abstract class ConvNd extends Module {
   readonly dilation: number[];
   /** Number of groups. */
   readonly groups: number;
-  /** The padding mode (always `"zeros"`). */
+  /** How the border is filled: zeros (the convolution's own padding), or an explicit `pad` first. */
   readonly paddingMode: PaddingMode;
   /** `[outChannels, inChannels / groups, ...kernelSize]`. */
   weight: Parameter;
@@ -131,9 +127,6 @@ abstract class ConvNd extends Module {
         }`,
       );
     }
-    if (mode !== "zeros") {
-      throw new RangeError(`${op}: paddingMode "${mode}" is not supported yet (only "zeros")`);
-    }
     this.paddingMode = mode;
     const dtype = opts.dtype ?? "float32";
     this.weight = new Parameter(empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
@@ -154,6 +147,27 @@ abstract class ConvNd extends Module {
       const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
       init.uniform_(this.bias, -bound, bound);
     }
+  }
+
+  /**
+   * The input and the padding to give the convolution: as configured for zeros, or the input
+   * padded by `F.pad` in the padding mode and no convolution padding.
+   */
+  protected padded(input: Tensor): [Tensor, number[] | "same" | "valid"] {
+    if (this.paddingMode === "zeros" || this.padding === "valid") return [input, this.padding];
+    // [left, right] per spatial dim ("same": the total d·(k-1) split with the extra on the right).
+    const sides = this.kernelSize.map((k, i) => {
+      if (this.padding !== "same") return [(this.padding as number[])[i], (this.padding as number[])[i]];
+      const total = this.dilation[i] * (k - 1);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    });
+    const amounts = sides.reverse().flat(); // F.pad lists the last dim first
+    const mode = this.paddingMode === "reflect"
+      ? "reflect"
+      : this.paddingMode === "replicate"
+      ? "replicate"
+      : "circular";
+    return [pad(input, amounts, { mode }), this.kernelSize.map(() => 0)];
   }
 
   override extraRepr(): string {
@@ -196,9 +210,10 @@ export class Conv2d extends ConvNd {
 
   /** `[N, inChannels, H, W]` to `[N, outChannels, H', W']`. */
   override forward(input: Tensor): Tensor {
-    return conv2d(input, this.weight, this.bias, {
+    const [x, padding] = this.padded(input);
+    return conv2d(x, this.weight, this.bias, {
       stride: this.stride,
-      padding: this.padding,
+      padding,
       dilation: this.dilation,
       groups: this.groups,
     });
@@ -229,9 +244,10 @@ export class Conv1d extends ConvNd {
 
   /** `[N, inChannels, L]` to `[N, outChannels, L']`. */
   override forward(input: Tensor): Tensor {
-    return conv1d(input, this.weight, this.bias, {
+    const [x, padding] = this.padded(input);
+    return conv1d(x, this.weight, this.bias, {
       stride: this.stride,
-      padding: this.padding,
+      padding,
       dilation: this.dilation,
       groups: this.groups,
     });
