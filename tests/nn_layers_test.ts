@@ -58,6 +58,12 @@ class FlatCell extends nn.Module {
 }
 
 const builders: Record<string, () => nn.Module> = {
+  adaptive_avg_global: () => new nn.AdaptiveAvgPool2d(1),
+  adaptive_avg_divisible: () => new nn.AdaptiveAvgPool2d([2, 3]),
+  adaptive_avg_uneven: () => new nn.AdaptiveAvgPool2d([3, 4]),
+  adaptive_avg_none_unbatched: () => new nn.AdaptiveAvgPool2d([null, 2]),
+  adaptive_max_divisible: () => new nn.AdaptiveMaxPool2d(2),
+  adaptive_max_uneven: () => new nn.AdaptiveMaxPool2d([2, 3]),
   zeropad2d: () => new nn.ZeroPad2d([1, 2, 0, 1]),
   constantpad1d: () => new nn.ConstantPad1d([2, 1], 3.5),
   constantpad2d_crop: () => new nn.ConstantPad2d([-1, 2, 1, -1], -1),

@@ -18,6 +18,12 @@ export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
 export { pad, type PadMode, type PadOptions } from "../ops/pad.ts";
 export {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  type AdaptiveMaxPool2dOptions,
+  type AdaptiveSize,
+} from "../ops/adaptive_pool.ts";
+export {
   celu,
   elu,
   glu,

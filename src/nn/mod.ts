@@ -86,6 +86,8 @@ export {
 } from "./layers/recurrent.ts";
 export { Conv1d, type Conv1dOptions, Conv2d, type Conv2dOptions, type PaddingMode } from "./layers/conv.ts";
 export {
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
   AvgPool2d,
   type AvgPool2dOptions,
   MaxPool2d,

@@ -1,10 +1,11 @@
 /**
- * Pooling layers: `MaxPool2d` and `AvgPool2d`.
+ * Pooling layers: `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d` and `AdaptiveMaxPool2d`.
  * @module
  */
 import type { Tensor } from "../../tensor.ts";
 import { Module, pyBool } from "../module.ts";
 import { avgPool2d, maxPool2d } from "../../ops/conv.ts";
+import { adaptiveAvgPool2d, adaptiveMaxPool2d, type AdaptiveSize } from "../../ops/adaptive_pool.ts";
 
 /** A size for both spatial dims (`2`) or for each (`[2, 3]`). */
 export type PoolSize = number | readonly number[];
@@ -152,5 +153,65 @@ export class AvgPool2d extends Module {
     return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
       pySize(this.padding)
     }`;
+  }
+}
+
+function outputSizeRepr(size: AdaptiveSize): string {
+  return typeof size === "number" ? String(size) : `(${size.map((s) => s ?? "None").join(", ")})`;
+}
+
+/**
+ * Average pooling to a fixed output size, whatever the input's (PyTorch's `nn.AdaptiveAvgPool2d`);
+ * `new nn.AdaptiveAvgPool2d(1)` is global average pooling.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.AdaptiveAvgPool2d([2, 3])(torch.randn(4, 8, 7, 9)).shape; // [4, 8, 2, 3]
+ * ```
+ */
+export class AdaptiveAvgPool2d extends Module {
+  /** The output size (null keeps that input dim). */
+  readonly outputSize: AdaptiveSize;
+  constructor(outputSize: AdaptiveSize) {
+    super();
+    this.outputSize = outputSize;
+  }
+  override forward(input: Tensor): Tensor {
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+  override extraRepr(): string {
+    return `output_size=${outputSizeRepr(this.outputSize)}`;
+  }
+}
+
+/**
+ * Max pooling to a fixed output size (PyTorch's `nn.AdaptiveMaxPool2d`); with `returnIndices`
+ * the module gives `[values, indices]`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * new nn.AdaptiveMaxPool2d(1)(torch.randn(2, 3, 5, 5)).shape; // [2, 3, 1, 1]
+ * ```
+ */
+export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
+  /** The output size (null keeps that input dim). */
+  readonly outputSize: AdaptiveSize;
+  /** Whether `forward` returns `[values, indices]`. */
+  readonly returnIndices: R;
+  constructor(outputSize: AdaptiveSize, opts: { returnIndices?: R } = {}) {
+    super();
+    this.outputSize = outputSize;
+    this.returnIndices = (opts.returnIndices ?? false) as R;
+  }
+  /** `[N, C, H, W]` to `[N, C, outH, outW]` (and the indices with `returnIndices`). */
+  override forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return adaptiveMaxPool2d(input, this.outputSize, { returnIndices: this.returnIndices }) as R extends true
+      ? [Tensor, Tensor]
+      : Tensor;
+  }
+  override extraRepr(): string {
+    return `output_size=${outputSizeRepr(this.outputSize)}`;
   }
 }
