@@ -57,7 +57,73 @@ class FlatCell extends nn.Module {
   }
 }
 
+const causal5 = () => torch.full([5, 5], -Infinity).triu(1);
+const bool5 = () => torch.ones([5, 5], { dtype: "bool" }).triu(1);
+const padding = () => torch.tensor([[false, false, false, false, false], [false, false, false, true, true]]);
+
+/** Self-attention with fixed masks; output and weights flattened (as the fixture's wrapper). */
+class SelfAttention extends nn.Module {
+  constructor(public attn: nn.MultiheadAttention, public mask?: torch.Tensor, public padding?: torch.Tensor) {
+    super();
+  }
+  override forward(x: torch.Tensor): torch.Tensor {
+    const [out, w] = this.attn(x, x, x, { attnMask: this.mask, keyPaddingMask: this.padding });
+    return torch.cat([out.reshape(-1), w!.reshape(-1)]);
+  }
+}
+
+/** Attention with key x[..., :6] and value x[..., 2:6], weights per head (as the fixture's wrapper). */
+class CrossAttention extends nn.Module {
+  constructor(public attn: nn.MultiheadAttention) {
+    super();
+  }
+  override forward(x: torch.Tensor): torch.Tensor {
+    const [out, w] = this.attn(x, x.index(":", ":", ":6"), x.index(":", ":", "2:6"), {
+      averageAttnWeights: false,
+    });
+    return torch.cat([out.reshape(-1), w!.reshape(-1)]);
+  }
+}
+
+/** An encoder (layer) with fixed masks. */
+class Encoder extends nn.Module {
+  constructor(
+    public enc: nn.TransformerEncoderLayer | nn.TransformerEncoder,
+    public mask?: torch.Tensor,
+    public padding?: torch.Tensor,
+  ) {
+    super();
+  }
+  override forward(x: torch.Tensor): torch.Tensor {
+    return this.enc(x, { mask: this.mask, srcKeyPaddingMask: this.padding }) as torch.Tensor;
+  }
+}
+
 const builders: Record<string, () => nn.Module> = {
+  mha: () => new SelfAttention(new nn.MultiheadAttention(8, 2)),
+  mha_causal_padding_batch_first: () =>
+    new SelfAttention(new nn.MultiheadAttention(8, 4, { batchFirst: true }), causal5(), padding()),
+  mha_bool_mask_no_bias: () => new SelfAttention(new nn.MultiheadAttention(6, 3, { bias: false }), bool5()),
+  mha_kdim_vdim: () => new CrossAttention(new nn.MultiheadAttention(8, 2, { kdim: 6, vdim: 4 })),
+  encoder_layer: () => new Encoder(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 })),
+  encoder_layer_norm_first_gelu: () =>
+    new Encoder(
+      new nn.TransformerEncoderLayer(8, 4, {
+        dimFeedforward: 12,
+        activation: "gelu",
+        batchFirst: true,
+        normFirst: true,
+      }),
+      undefined,
+      padding(),
+    ),
+  encoder_2_layers_norm_causal: () =>
+    new Encoder(
+      new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }), 2, {
+        norm: new nn.LayerNorm(8),
+      }),
+      causal5(),
+    ),
   adaptive_avg_global: () => new nn.AdaptiveAvgPool2d(1),
   adaptive_avg_divisible: () => new nn.AdaptiveAvgPool2d([2, 3]),
   adaptive_avg_uneven: () => new nn.AdaptiveAvgPool2d([3, 4]),

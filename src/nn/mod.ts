@@ -65,6 +65,16 @@ export {
 } from "./layers/normalization.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
 export {
+  type EncoderForward,
+  MultiheadAttention,
+  type MultiheadAttentionForward,
+  type MultiheadAttentionOptions,
+  NonDynamicallyQuantizableLinear,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+  type TransformerEncoderLayerOptions,
+} from "./layers/transformer.ts";
+export {
   ConstantPad1d,
   ConstantPad2d,
   ReflectionPad1d,

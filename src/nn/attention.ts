@@ -1,0 +1,87 @@
+/**
+ * Scaled dot-product attention (PyTorch 2's `F.scaled_dot_product_attention`), shared by
+ * `nn.MultiheadAttention`: `softmax(q kᵀ · scale + mask) v`, written with `matmul`, `softmax` and
+ * the elementwise ops, so it runs on every backend and autograd differentiates it.
+ * @module
+ */
+import { Tensor } from "../tensor.ts";
+import { ones } from "../creation.ts";
+import { fmtShape } from "../shape.ts";
+import * as ew from "../ops/elementwise.ts";
+import { matmul } from "../ops/matmul.ts";
+import { softmax } from "../ops/reduce.ts";
+import { dropout } from "./functional.ts";
+
+/** Options of {@link scaledDotProductAttention}. */
+export interface AttentionOptions {
+  /** Bool (true: may attend) or float (added to the scores), broadcast to `[..., L, S]`. */
+  attnMask?: Tensor | null;
+  /** Dropout on the attention weights (default 0; applied whenever > 0, as PyTorch's function). */
+  dropoutP?: number;
+  /** Each query attends only to keys at or before its position (default false). */
+  isCausal?: boolean;
+  /** The score scale (default 1/√headDim). */
+  scale?: number;
+}
+
+/** @internal A float mask of `-inf` where a bool mask is false (for adding to scores). */
+export function additive(mask: Tensor, like: Tensor): Tensor {
+  if (mask.dtype === "bool") return ew.where(mask, 0, -Infinity);
+  return mask.dtype === like.dtype ? mask : mask.to(like.dtype);
+}
+
+/** @internal A lower-triangular bool mask `[L, S]` (true on and below the diagonal). */
+export function causalMask(l: number, s: number, like: Tensor): Tensor {
+  return ones([l, s], { dtype: "bool", device: like.device }).tril();
+}
+
+/**
+ * `softmax(q kᵀ · scale + mask) v` over the last two dims of `query` `[..., L, E]`, `key`
+ * `[..., S, E]` and `value` `[..., S, Ev]` (PyTorch 2's `scaled_dot_product_attention`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const q = torch.randn(2, 4, 5, 8), k = torch.randn(2, 4, 6, 8), v = torch.randn(2, 4, 6, 8);
+ * torch.F.scaledDotProductAttention(q, k, v).shape; // [2, 4, 5, 8]
+ * ```
+ */
+export function scaledDotProductAttention(
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  opts: AttentionOptions = {},
+): Tensor {
+  return attention("scaledDotProductAttention", query, key, value, opts)[0];
+}
+
+/** @internal Attention output and weights (post-dropout); `op` names the caller in errors. */
+export function attention(
+  op: string,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  opts: AttentionOptions,
+): [Tensor, Tensor] {
+  for (const [name, t] of [["query", q], ["key", k], ["value", v]] as const) {
+    if (!(t instanceof Tensor) || t.ndim < 2) {
+      throw new TypeError(`${op}: ${name} must be a tensor of at least 2 dims`);
+    }
+  }
+  if (q.shape[q.ndim - 1] !== k.shape[k.ndim - 1] || k.shape[k.ndim - 2] !== v.shape[v.ndim - 2]) {
+    throw new RangeError(
+      `${op}: expected query [..., L, E], key [..., S, E] and value [..., S, Ev], got ${fmtShape(q.shape)}, ${
+        fmtShape(k.shape)
+      } and ${fmtShape(v.shape)}`,
+    );
+  }
+  const { attnMask = null, dropoutP = 0, isCausal = false } = opts;
+  if (isCausal && attnMask) throw new RangeError(`${op}: pass either attnMask or isCausal, not both`);
+  const scale = opts.scale ?? 1 / Math.sqrt(q.shape[q.ndim - 1]);
+  let scores = ew.mul(matmul(q, k.mT), scale);
+  const [l, s] = [q.shape[q.ndim - 2], k.shape[k.ndim - 2]];
+  const mask = isCausal ? causalMask(l, s, q) : attnMask;
+  if (mask) scores = ew.add(scores, additive(mask, scores));
+  let weights = softmax(scores, -1);
+  if (dropoutP > 0) weights = dropout(weights, dropoutP, true);
+  return [matmul(weights, v), weights];
+}

@@ -1,0 +1,357 @@
+/**
+ * `MultiheadAttention`, `TransformerEncoderLayer` and `TransformerEncoder`, written with `linear`,
+ * attention (../attention.ts) and the elementwise ops (so they run on every backend and autograd differentiates them).
+ * Parameter names, initialisation, mask conventions and layouts are PyTorch's, so state dicts
+ * load across.
+ * @module
+ */
+import type { Tensor } from "../../tensor.ts";
+import type { Device } from "../../backends/backend.ts";
+import type { DType } from "../../dtype.ts";
+import { empty } from "../../creation.ts";
+import { fmtShape } from "../../shape.ts";
+import * as ew from "../../ops/elementwise.ts";
+import { Module, Parameter } from "../module.ts";
+import * as F from "../functional.ts";
+import * as init from "../init.ts";
+import { additive, attention, causalMask } from "../attention.ts";
+import { Linear } from "./linear.ts";
+import { Dropout } from "./dropout.ts";
+import { LayerNorm } from "./normalization.ts";
+import { ModuleList } from "./container.ts";
+
+/** Options of `MultiheadAttention`. */
+export interface MultiheadAttentionOptions {
+  /** Dropout on the attention weights in training (default 0). */
+  dropout?: number;
+  /** Whether the projections add biases (default true). */
+  bias?: boolean;
+  /** Features of the keys (default embedDim). */
+  kdim?: number;
+  /** Features of the values (default embedDim). */
+  vdim?: number;
+  /** Inputs and output as `[batch, seq, feature]` (default false: `[seq, batch, feature]`). */
+  batchFirst?: boolean;
+  device?: Device;
+  dtype?: DType;
+}
+
+/** Options of `MultiheadAttention.forward`. */
+export interface MultiheadAttentionForward {
+  /** `[N, S]` (or `[S]`): true (or a float added to the scores) where a key is padding. */
+  keyPaddingMask?: Tensor | null;
+  /** Return the attention weights (default true). */
+  needWeights?: boolean;
+  /** `[L, S]` or `[N * numHeads, L, S]`: true (or -inf added) where attention is not allowed. */
+  attnMask?: Tensor | null;
+  /** Average the weights over heads (default true): `[N, L, S]`, else `[N, numHeads, L, S]`. */
+  averageAttnWeights?: boolean;
+  /** A causal mask instead of `attnMask`. */
+  isCausal?: boolean;
+}
+
+/** The output projection of `MultiheadAttention`: a `Linear` under PyTorch's class name. */
+export class NonDynamicallyQuantizableLinear extends Linear {}
+
+/**
+ * Multi-head attention (PyTorch's `nn.MultiheadAttention`): queries `[L, N, E]`, keys and values
+ * `[S, N, kdim/vdim]` (batch first with `batchFirst`; unbatched `[L, E]` too). Returns
+ * `[output, weights]`, the weights averaged over heads (`null` with `needWeights: false`).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const mha = new nn.MultiheadAttention(16, 4, { batchFirst: true });
+ * const x = torch.randn(2, 5, 16);
+ * const [out, weights] = mha(x, x, x);
+ * console.log(out.shape, weights!.shape); // [2, 5, 16] [2, 5, 5]
+ * ```
+ */
+export class MultiheadAttention extends Module {
+  readonly embedDim: number;
+  readonly numHeads: number;
+  readonly kdim: number;
+  readonly vdim: number;
+  readonly dropout: number;
+  readonly batchFirst: boolean;
+  readonly headDim: number;
+  // PyTorch's names (state dict keys).
+  in_proj_weight: Parameter | null = null;
+  q_proj_weight: Parameter | null = null;
+  k_proj_weight: Parameter | null = null;
+  v_proj_weight: Parameter | null = null;
+  in_proj_bias: Parameter | null;
+  out_proj: NonDynamicallyQuantizableLinear;
+
+  constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
+    super();
+    if (!Number.isInteger(embedDim) || embedDim < 1 || !Number.isInteger(numHeads) || numHeads < 1) {
+      throw new RangeError(
+        `MultiheadAttention: embedDim and numHeads must be positive integers, got ${embedDim}, ${numHeads}`,
+      );
+    }
+    if (embedDim % numHeads !== 0) {
+      throw new RangeError("MultiheadAttention: embed_dim must be divisible by num_heads");
+    }
+    this.embedDim = embedDim;
+    this.numHeads = numHeads;
+    this.headDim = embedDim / numHeads;
+    this.kdim = opts.kdim ?? embedDim;
+    this.vdim = opts.vdim ?? embedDim;
+    this.dropout = opts.dropout ?? 0;
+    this.batchFirst = opts.batchFirst ?? false;
+    const dtype = opts.dtype ?? "float32";
+    const bias = opts.bias ?? true;
+    if (this.kdim === embedDim && this.vdim === embedDim) {
+      this.in_proj_weight = new Parameter(empty([3 * embedDim, embedDim], { dtype }));
+    } else {
+      this.q_proj_weight = new Parameter(empty([embedDim, embedDim], { dtype }));
+      this.k_proj_weight = new Parameter(empty([embedDim, this.kdim], { dtype }));
+      this.v_proj_weight = new Parameter(empty([embedDim, this.vdim], { dtype }));
+    }
+    this.in_proj_bias = bias ? new Parameter(empty([3 * embedDim], { dtype })) : null;
+    this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias, dtype });
+    this.resetParameters();
+    if (opts.device && opts.device !== "cpu") this.to(opts.device);
+  }
+
+  /** PyTorch's initialisation: xavier_uniform projections, zero biases (out_proj's weight as Linear). */
+  resetParameters(): void {
+    for (const w of [this.in_proj_weight, this.q_proj_weight, this.k_proj_weight, this.v_proj_weight]) {
+      if (w) init.xavierUniform_(w);
+    }
+    if (this.in_proj_bias) init.constant_(this.in_proj_bias, 0);
+    if (this.out_proj.bias) init.constant_(this.out_proj.bias, 0);
+  }
+
+  /** `[output, weights]` for `query`, `key`, `value` (see the class). */
+  override forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    opts: MultiheadAttentionForward = {},
+  ): [Tensor, Tensor | null] {
+    const op = "MultiheadAttention";
+    const unbatched = query.ndim === 2;
+    if (query.ndim !== 2 && query.ndim !== 3) {
+      throw new RangeError(
+        `${op}: query should be unbatched 2-d or batched 3-d, got ${fmtShape(query.shape)}`,
+      );
+    }
+    if (key.ndim !== query.ndim || value.ndim !== query.ndim) {
+      throw new RangeError(`${op}: query, key and value must have the same number of dims`);
+    }
+    // Sequence-first, batched: [L, N, E].
+    const seqFirst = (t: Tensor) => (unbatched ? t.unsqueeze(1) : this.batchFirst ? t.transpose(0, 1) : t);
+    const q0 = seqFirst(query), k0 = seqFirst(key), v0 = seqFirst(value);
+    const [l, n, e] = q0.shape, s = k0.shape[0];
+    if (e !== this.embedDim) {
+      throw new RangeError(`${op}: was expecting embedding dimension of ${this.embedDim}, but got ${e}`);
+    }
+    if (k0.shape[2] !== this.kdim || v0.shape[2] !== this.vdim || v0.shape[0] !== s || k0.shape[1] !== n) {
+      throw new RangeError(
+        `${op}: key ${fmtShape(key.shape)} and value ${
+          fmtShape(value.shape)
+        } do not match kdim=${this.kdim}, ` +
+          `vdim=${this.vdim} and the query's batch`,
+      );
+    }
+    const b = this.in_proj_bias ? this.in_proj_bias.chunk(3) : [null, null, null];
+    const [wq, wk, wv] = this.in_proj_weight
+      ? this.in_proj_weight.chunk(3)
+      : [this.q_proj_weight!, this.k_proj_weight!, this.v_proj_weight!];
+    // [L, N, E] -> [N, heads, L, headDim]
+    const heads = (t: Tensor, len: number) =>
+      t.reshape(len, n, this.numHeads, this.headDim).permute(1, 2, 0, 3);
+    const q = heads(F.linear(q0, wq, b[0]), l), k = heads(F.linear(k0, wk, b[1]), s);
+    const v = heads(F.linear(v0, wv, b[2]), s);
+    let mask: Tensor | null = null;
+    if (opts.isCausal && !opts.attnMask) mask = ew.where(causalMask(l, s, q), 0, -Infinity);
+    if (opts.attnMask) {
+      const m = opts.attnMask;
+      const ok = (m.ndim === 2 && m.shape[0] === l && m.shape[1] === s) ||
+        (m.ndim === 3 && m.shape[0] === n * this.numHeads && m.shape[1] === l && m.shape[2] === s);
+      if (!ok) {
+        throw new RangeError(
+          `${op}: attnMask should be [${l}, ${s}] or [${n * this.numHeads}, ${l}, ${s}], got ${
+            fmtShape(m.shape)
+          }`,
+        );
+      }
+      // MultiheadAttention's bool masks mark what may NOT be attended (the opposite of the function's).
+      const add = m.dtype === "bool" ? ew.where(m, -Infinity, 0) : additive(m, q);
+      mask = m.ndim === 3 ? add.reshape(n, this.numHeads, l, s) : add;
+    }
+    if (opts.keyPaddingMask) {
+      const m = opts.keyPaddingMask;
+      const want = unbatched ? [s] : [n, s];
+      if (m.ndim !== want.length || m.shape.some((d, i) => d !== want[i])) {
+        throw new RangeError(
+          `${op}: expected keyPaddingMask of shape ${fmtShape(want)}, got ${fmtShape(m.shape)}`,
+        );
+      }
+      const add = (m.dtype === "bool" ? ew.where(m, -Infinity, 0) : additive(m, q)).reshape(n, 1, 1, s);
+      mask = mask ? ew.add(mask, add) : add;
+    }
+    const [ctx, weights] = attention(op, q, k, v, {
+      attnMask: mask,
+      dropoutP: this.training ? this.dropout : 0,
+    });
+    // [N, heads, L, headDim] -> [L, N, E]
+    const merged = ctx.permute(2, 0, 1, 3).reshape(l, n, e);
+    const out0 = F.linear(merged, this.out_proj.weight, this.out_proj.bias);
+    const out = unbatched ? out0.squeeze(1) : this.batchFirst ? out0.transpose(0, 1) : out0;
+    if (opts.needWeights === false) return [out, null];
+    const w = (opts.averageAttnWeights ?? true) ? weights.mean(1) : weights;
+    return [out, unbatched ? w.squeeze(0) : w];
+  }
+}
+
+/** Options of `TransformerEncoderLayer` (PyTorch's keyword arguments). */
+export interface TransformerEncoderLayerOptions {
+  /** Width of the feed-forward block (default 2048). */
+  dimFeedforward?: number;
+  /** Dropout in attention, feed-forward and residual branches (default 0.1). */
+  dropout?: number;
+  /** `"relu"` (default) or `"gelu"`. */
+  activation?: "relu" | "gelu";
+  /** LayerNorm epsilon (default 1e-5). */
+  layerNormEps?: number;
+  /** `[batch, seq, feature]` inputs (default false). */
+  batchFirst?: boolean;
+  /** LayerNorm before each block instead of after (default false). */
+  normFirst?: boolean;
+  device?: Device;
+  dtype?: DType;
+}
+
+/** Options of `TransformerEncoderLayer.forward` and `TransformerEncoder.forward`. */
+export interface EncoderForward {
+  /** The attention mask (see `MultiheadAttention`). */
+  mask?: Tensor | null;
+  /** `[N, S]`: true where a position is padding. */
+  srcKeyPaddingMask?: Tensor | null;
+  /** A causal mask instead of `mask`. */
+  isCausal?: boolean;
+}
+
+/**
+ * One Transformer encoder layer (self-attention and a feed-forward block, each with a residual
+ * connection and LayerNorm), as PyTorch's `nn.TransformerEncoderLayer`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const layer = new nn.TransformerEncoderLayer(32, 4, { dimFeedforward: 64, batchFirst: true });
+ * console.log(layer(torch.randn(2, 10, 32)).shape); // [2, 10, 32]
+ * ```
+ */
+export class TransformerEncoderLayer extends Module {
+  readonly dModel: number;
+  readonly nhead: number;
+  readonly options: Readonly<TransformerEncoderLayerOptions>;
+  // PyTorch's names (state dict keys).
+  self_attn: MultiheadAttention;
+  linear1: Linear;
+  dropout: Dropout;
+  linear2: Linear;
+  readonly normFirst: boolean;
+  norm1: LayerNorm;
+  norm2: LayerNorm;
+  dropout1: Dropout;
+  dropout2: Dropout;
+  readonly activation: "relu" | "gelu";
+
+  constructor(dModel: number, nhead: number, opts: TransformerEncoderLayerOptions = {}) {
+    super();
+    this.dModel = dModel;
+    this.nhead = nhead;
+    this.options = { ...opts };
+    const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, dtype } = opts;
+    if (opts.activation && opts.activation !== "relu" && opts.activation !== "gelu") {
+      throw new RangeError(`TransformerEncoderLayer: activation should be relu/gelu, not ${opts.activation}`);
+    }
+    this.activation = opts.activation ?? "relu";
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, batchFirst: opts.batchFirst, dtype });
+    this.linear1 = new Linear(dModel, dimFeedforward, { dtype });
+    this.dropout = new Dropout(dropout);
+    this.linear2 = new Linear(dimFeedforward, dModel, { dtype });
+    this.normFirst = opts.normFirst ?? false;
+    this.norm1 = new LayerNorm(dModel, { eps: layerNormEps });
+    this.norm2 = new LayerNorm(dModel, { eps: layerNormEps });
+    this.dropout1 = new Dropout(dropout);
+    this.dropout2 = new Dropout(dropout);
+    if (opts.device && opts.device !== "cpu") this.to(opts.device);
+  }
+
+  #attend(x: Tensor, opts: EncoderForward): Tensor {
+    const [out] = this.self_attn(x, x, x, {
+      attnMask: opts.mask,
+      keyPaddingMask: opts.srcKeyPaddingMask,
+      isCausal: opts.isCausal,
+      needWeights: false,
+    });
+    return this.dropout1(out);
+  }
+
+  #feedForward(x: Tensor): Tensor {
+    const h = this.activation === "relu" ? F.relu(this.linear1(x)) : F.gelu(this.linear1(x));
+    return this.dropout2(this.linear2(this.dropout(h)));
+  }
+
+  /** The layer's output, of `src`'s shape. */
+  override forward(src: Tensor, opts: EncoderForward = {}): Tensor {
+    if (this.normFirst) {
+      const x = src.add(this.#attend(this.norm1(src), opts));
+      return x.add(this.#feedForward(this.norm2(x)));
+    }
+    const x = this.norm1(src.add(this.#attend(src, opts)));
+    return this.norm2(x.add(this.#feedForward(x)));
+  }
+
+  /** A new layer with the same options and a copy of this one's parameters. */
+  copy(): TransformerEncoderLayer {
+    const layer = new TransformerEncoderLayer(this.dModel, this.nhead, { ...this.options, device: "cpu" });
+    layer.loadStateDict(this.stateDict());
+    const device = this.self_attn.out_proj.weight.device;
+    return device === "cpu" ? layer : layer.to(device) as TransformerEncoderLayer;
+  }
+}
+
+/**
+ * A stack of `numLayers` copies of `encoderLayer` (each with its own parameters, copied from it),
+ * then an optional final `norm`, as PyTorch's `nn.TransformerEncoder`.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32 });
+ * const encoder = new nn.TransformerEncoder(layer, 3);
+ * console.log(encoder(torch.randn(7, 2, 16)).shape); // [7, 2, 16]
+ * ```
+ */
+export class TransformerEncoder extends Module {
+  layers: ModuleList;
+  readonly numLayers: number;
+  norm: Module | null;
+
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
+    super();
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) {
+      throw new TypeError("TransformerEncoder: encoderLayer must be a TransformerEncoderLayer");
+    }
+    if (!Number.isInteger(numLayers) || numLayers < 1) {
+      throw new RangeError(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
+    }
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.copy()));
+    this.numLayers = numLayers;
+    this.norm = opts.norm ?? null;
+  }
+
+  /** Runs every layer with the same masks, then the final norm. */
+  override forward(src: Tensor, opts: EncoderForward = {}): Tensor {
+    let x = src;
+    for (let i = 0; i < this.numLayers; i++) x = (this.layers[i] as TransformerEncoderLayer)(x, opts);
+    return this.norm ? (this.norm(x) as Tensor) : x;
+  }
+}
