@@ -146,3 +146,25 @@ for (const l of LAYERS) {
     });
   }
 }
+
+// Transposed convolution, a DCGAN generator's upsampling step: [64, 32, 7, 7] -> [64, 16, 14, 14],
+// kernel 4, stride 2, padding 1 (tfjs: conv2dTranspose, NHWC).
+{
+  const xShape = [B, 32, 7, 7], wShape = [32, 16, 4, 4];
+  const xData = rand(numel(xShape), 7), wData = rand(numel(wShape), 8);
+  const x = torch.tensor(xData).reshape(xShape), w = torch.tensor(wData).reshape(wShape);
+  const tx = tf.transpose(tf.tensor4d(xData, [B, 32, 7, 7]), [0, 2, 3, 1]) as tf.Tensor4D;
+  // tfjs's filter for conv2dTranspose is [kH, kW, outChannels, inChannels].
+  const tw = tf.transpose(tf.tensor4d(wData, [32, 16, 4, 4]), [2, 3, 1, 0]) as tf.Tensor4D;
+  const group = "convTranspose2d [64, 32, 7, 7] 32->16 4x4 stride 2 pad 1: forward";
+  benchScopedAndDropped(
+    group,
+    "",
+    () => void torch.noGrad(() => torch.F.convTranspose2d(x, w, null, { stride: 2, padding: 1 })),
+  );
+  Deno.bench({
+    name: "tfjs wasm (XNNPACK, 1 thread)",
+    group,
+    fn: () => tf.conv2dTranspose(tx, tw, [B, 14, 14, 16], 2, 1).dispose(),
+  });
+}

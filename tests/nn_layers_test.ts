@@ -100,6 +100,13 @@ class Encoder extends nn.Module {
 }
 
 const builders: Record<string, () => nn.Module> = {
+  conv_transpose2d: () => new nn.ConvTranspose2d(3, 2, 3),
+  conv_transpose2d_dcgan: () => new nn.ConvTranspose2d(4, 3, 4, { stride: 2, padding: 1, bias: false }),
+  conv_transpose2d_output_padding: () =>
+    new nn.ConvTranspose2d(2, 2, 3, { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2] }),
+  conv_transpose2d_groups_dilation: () =>
+    new nn.ConvTranspose2d(4, 6, [2, 3], { groups: 2, dilation: [2, 1] }),
+  conv_transpose2d_unbatched: () => new nn.ConvTranspose2d(2, 3, 2, { stride: 2 }),
   mha: () => new SelfAttention(new nn.MultiheadAttention(8, 2)),
   mha_causal_padding_batch_first: () =>
     new SelfAttention(new nn.MultiheadAttention(8, 4, { batchFirst: true }), causal5(), padding()),

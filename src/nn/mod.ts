@@ -94,7 +94,15 @@ export {
   RNNCell,
   type RNNOptions,
 } from "./layers/recurrent.ts";
-export { Conv1d, type Conv1dOptions, Conv2d, type Conv2dOptions, type PaddingMode } from "./layers/conv.ts";
+export {
+  Conv1d,
+  type Conv1dOptions,
+  Conv2d,
+  type Conv2dOptions,
+  ConvTranspose2d,
+  type ConvTranspose2dOptions,
+  type PaddingMode,
+} from "./layers/conv.ts";
 export {
   AdaptiveAvgPool2d,
   AdaptiveMaxPool2d,

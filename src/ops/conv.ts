@@ -77,7 +77,8 @@ export interface AvgPool2dOptions {
 
 // ---- argument parsing ----
 
-function pairOf(op: string, name: string, v: unknown, n = 2): number[] {
+/** @internal One integer per spatial dim from a number or a list (of `n`, or of one). */
+export function pairOf(op: string, name: string, v: unknown, n = 2): number[] {
   let out: number[];
   if (typeof v === "number") out = new Array(n).fill(v);
   else if (Array.isArray(v) && (v.length === n || v.length === 1)) {

@@ -10,6 +10,7 @@ import { Module, Parameter, pyTuple } from "../module.ts";
 import * as init from "../init.ts";
 import { conv1d, conv2d } from "../../ops/conv.ts";
 import { pad } from "../../ops/pad.ts";
+import { convTranspose2d } from "../../ops/conv_transpose.ts";
 
 /** How the input is padded. Only `"zeros"` is implemented; the others are PyTorch's names. */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
@@ -251,5 +252,114 @@ export class Conv1d extends ConvNd {
       dilation: this.dilation,
       groups: this.groups,
     });
+  }
+}
+
+/** Options of `ConvTranspose2d` (PyTorch's keyword arguments). */
+export interface ConvTranspose2dOptions {
+  /** The upsampling step (default 1). */
+  stride?: number | readonly number[];
+  /** Removed from each side of the output (default 0). */
+  padding?: number | readonly number[];
+  /** Added at the bottom/right of the output (default 0). */
+  outputPadding?: number | readonly number[];
+  /** Groups of channels (default 1). */
+  groups?: number;
+  /** Whether the layer adds a learnable bias (default true). */
+  bias?: boolean;
+  /** Spacing between kernel elements (default 1). */
+  dilation?: number | readonly number[];
+  /** Where the parameters live (default "cpu"). */
+  device?: Device;
+  /** The parameters' dtype (default float32). */
+  dtype?: DType;
+}
+
+/**
+ * Transposed 2-d convolution (PyTorch's `nn.ConvTranspose2d`), the upsampling layer of
+ * generators and decoders: `weight` is `[inChannels, outChannels / groups, kH, kW]`, initialised
+ * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const up = new nn.ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
+ * console.log(up(torch.randn(2, 16, 7, 7)).shape); // [2, 8, 14, 14]
+ * ```
+ */
+export class ConvTranspose2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  readonly outputPadding: number[];
+  readonly groups: number;
+  readonly dilation: number[];
+  /** `[inChannels, outChannels / groups, kH, kW]`. */
+  weight: Parameter;
+  /** `[outChannels]`, or null without bias. */
+  bias: Parameter | null;
+
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    opts: ConvTranspose2dOptions = {},
+  ) {
+    super();
+    const op = "ConvTranspose2d";
+    this.inChannels = checkCount(op, "inChannels", inChannels, 0);
+    this.outChannels = checkCount(op, "outChannels", outChannels, 0);
+    this.kernelSize = tupleOf(op, "kernelSize", kernelSize, 2);
+    this.stride = tupleOf(op, "stride", opts.stride ?? 1, 2);
+    this.padding = tupleOf(op, "padding", opts.padding ?? 0, 2);
+    this.outputPadding = tupleOf(op, "outputPadding", opts.outputPadding ?? 0, 2);
+    this.dilation = tupleOf(op, "dilation", opts.dilation ?? 1, 2);
+    this.groups = checkCount(op, "groups", opts.groups ?? 1, 1);
+    if (inChannels % this.groups !== 0) throw new RangeError(`${op}: inChannels must be divisible by groups`);
+    if (outChannels % this.groups !== 0) {
+      throw new RangeError(`${op}: outChannels must be divisible by groups`);
+    }
+    const dtype = opts.dtype ?? "float32";
+    this.weight = new Parameter(
+      empty([inChannels, outChannels / this.groups, ...this.kernelSize], { dtype }),
+    );
+    this.bias = opts.bias === false ? null : new Parameter(empty([outChannels], { dtype }));
+    this.resetParameters();
+    if (opts.device && opts.device !== "cpu") this.to(opts.device);
+  }
+
+  /** PyTorch's initialisation (fanIn from the weight's dim 1 and kernel, as for `Conv2d`). */
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  /** `[N, inChannels, H, W]` to `[N, outChannels, H', W']`. */
+  override forward(input: Tensor): Tensor {
+    return convTranspose2d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding: this.outputPadding,
+      groups: this.groups,
+      dilation: this.dilation,
+    });
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${
+      pyTuple(this.stride)
+    }`;
+    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(this.outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ", bias=False";
+    return s;
   }
 }
