@@ -59,6 +59,15 @@ function checkCount(op: string, name: string, v: unknown, min: number): number {
   return v;
 }
 
+/** PyTorch's `_ConvNd.reset_parameters`: weight from kaiming_uniform(a=√5), bias U(±1/√fanIn). */
+function resetConvParameters(weight: Parameter, bias: Parameter | null): void {
+  init.kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias) {
+    const [fanIn] = init.calculateFanInAndFanOut(weight);
+    init.uniform_(bias, fanIn > 0 ? -1 / Math.sqrt(fanIn) : 0, fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0);
+  }
+}
+
 /** The shared part of `Conv1d`/`Conv2d`, PyTorch's `_ConvNd`. */
 abstract class ConvNd extends Module {
   /** Channels of the input. */
@@ -142,12 +151,7 @@ abstract class ConvNd extends Module {
    * area, and bias from U(-1/√fanIn, 1/√fanIn).
    */
   resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      init.uniform_(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   /**
@@ -332,12 +336,7 @@ export class ConvTranspose2d extends Module {
 
   /** PyTorch's initialisation (fanIn from the weight's dim 1 and kernel, as for `Conv2d`). */
   resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      init.uniform_(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   /** `[N, inChannels, H, W]` to `[N, outChannels, H', W']`. */
