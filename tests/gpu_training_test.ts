@@ -399,7 +399,7 @@ gpuTest(
   },
 );
 
-gpuTest("a training step (forward, loss, backward, optimizer step, zeroGrad) does no read-back", async () => {
+gpuTest("a training step (forward, loss, backward, gradient clipping, optimizer step, zeroGrad) does no read-back", async () => {
   torch.manualSeed(0);
   const model = new nn.Sequential(
     new nn.Conv2d(1, 3, 3),
@@ -427,6 +427,8 @@ gpuTest("a training step (forward, loss, backward, optimizer step, zeroGrad) doe
         opt.zeroGrad();
         const loss = criterion(model(x), y);
         loss.backward();
+        nn.utils.clipGradNorm_(model.parameters(), 1.0);
+        nn.utils.clipGradValue_(model.parameters(), 0.5);
         opt.step();
         scheduler.step();
       }

@@ -125,5 +125,6 @@ export {
   SmoothL1Loss,
 } from "./loss.ts";
 export * as init from "./init.ts";
+export * as utils from "./utils.ts";
 export * as F from "./functional.ts";
 export * as functional from "./functional.ts";
