@@ -399,44 +399,47 @@ gpuTest(
   },
 );
 
-gpuTest("a training step (forward, loss, backward, gradient clipping, optimizer step, zeroGrad) does no read-back", async () => {
-  torch.manualSeed(0);
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 3, 3),
-    new nn.BatchNorm2d(3),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Dropout(0.1),
-    new nn.Linear(3 * 3 * 3, 4),
-  ).to("gpu");
-  const x = torch.randn(4, 1, 8, 8).to("gpu"), y = torch.tensor([0, 1, 2, 3]).to("gpu");
-  const criterion = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
-  const optimizers: optim.Optimizer<{ lr: number }>[] = [
-    new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }),
-    new optim.Adam(model.parameters(), { lr: 0.01 }),
-    new optim.AdamW(model.parameters(), { lr: 0.01, amsgrad: true }),
-    new optim.RMSprop(model.parameters(), { lr: 0.01, centered: true }),
-    new optim.Adagrad(model.parameters(), { lr: 0.01 }),
-  ];
-  const scheduler = new optim.StepLR(optimizers[1], { stepSize: 2 });
-  const submitsBefore = backend.submitCount();
-  const reads = await countReads(() => {
-    for (const opt of optimizers) {
-      for (let i = 0; i < 3; i++) {
-        opt.zeroGrad();
-        const loss = criterion(model(x), y);
-        loss.backward();
-        nn.utils.clipGradNorm_(model.parameters(), 1.0);
-        nn.utils.clipGradValue_(model.parameters(), 0.5);
-        opt.step();
-        scheduler.step();
+gpuTest(
+  "a training step (forward, loss, backward, gradient clipping, optimizer step, zeroGrad) does no read-back",
+  async () => {
+    torch.manualSeed(0);
+    const model = new nn.Sequential(
+      new nn.Conv2d(1, 3, 3),
+      new nn.BatchNorm2d(3),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Flatten(),
+      new nn.Dropout(0.1),
+      new nn.Linear(3 * 3 * 3, 4),
+    ).to("gpu");
+    const x = torch.randn(4, 1, 8, 8).to("gpu"), y = torch.tensor([0, 1, 2, 3]).to("gpu");
+    const criterion = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+    const optimizers: optim.Optimizer<{ lr: number }>[] = [
+      new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }),
+      new optim.Adam(model.parameters(), { lr: 0.01 }),
+      new optim.AdamW(model.parameters(), { lr: 0.01, amsgrad: true }),
+      new optim.RMSprop(model.parameters(), { lr: 0.01, centered: true }),
+      new optim.Adagrad(model.parameters(), { lr: 0.01 }),
+    ];
+    const scheduler = new optim.StepLR(optimizers[1], { stepSize: 2 });
+    const submitsBefore = backend.submitCount();
+    const reads = await countReads(() => {
+      for (const opt of optimizers) {
+        for (let i = 0; i < 3; i++) {
+          opt.zeroGrad();
+          const loss = criterion(model(x), y);
+          loss.backward();
+          nn.utils.clipGradNorm_(model.parameters(), 1.0);
+          nn.utils.clipGradValue_(model.parameters(), 0.5);
+          opt.step();
+          scheduler.step();
+        }
       }
-    }
-  });
-  assert.equal(reads, 0, "read-backs in 15 training steps");
-  assert.ok(backend.submitCount() > submitsBefore, "the work was submitted");
-});
+    });
+    assert.equal(reads, 0, "read-backs in 15 training steps");
+    assert.ok(backend.submitCount() > submitsBefore, "the work was submitted");
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Optimizers
