@@ -420,6 +420,10 @@ gpuTest(
       new optim.AdamW(model.parameters(), { lr: 0.01, amsgrad: true }),
       new optim.RMSprop(model.parameters(), { lr: 0.01, centered: true }),
       new optim.Adagrad(model.parameters(), { lr: 0.01 }),
+      new optim.Adadelta(model.parameters()),
+      new optim.Adamax(model.parameters(), { lr: 0.01 }),
+      new optim.NAdam(model.parameters(), { lr: 0.01 }),
+      new optim.RAdam(model.parameters(), { lr: 0.01 }),
     ];
     const scheduler = new optim.StepLR(optimizers[1], { stepSize: 2 });
     const submitsBefore = backend.submitCount();
@@ -436,7 +440,7 @@ gpuTest(
         }
       }
     });
-    assert.equal(reads, 0, "read-backs in 15 training steps");
+    assert.equal(reads, 0, `read-backs in ${3 * optimizers.length} training steps`);
     assert.ok(backend.submitCount() > submitsBefore, "the work was submitted");
   },
 );
@@ -482,6 +486,10 @@ const OPTIMIZERS: [string, MakeOpt, number, number?][] = [
     6,
   ],
   ["Adagrad", (p) => new optim.Adagrad(p, { lr: 0.1 }), 2e-5],
+  ["Adadelta", (p) => new optim.Adadelta(p, { weightDecay: 0.01 }), 2e-5],
+  ["Adamax", (p) => new optim.Adamax(p, { lr: 0.01 }), 5e-6],
+  ["NAdam", (p) => new optim.NAdam(p, { lr: 0.01 }), 5e-6],
+  ["RAdam", (p) => new optim.RAdam(p, { lr: 0.01 }), 5e-6],
 ];
 
 async function runOptimizer(make: MakeOpt, device: Device, fused?: boolean, steps = 20) {

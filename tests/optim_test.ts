@@ -35,6 +35,10 @@ const OPTIMIZERS: Record<string, new (params: any, options?: any) => AnyOptimize
   AdamW: optim.AdamW,
   RMSprop: optim.RMSprop,
   Adagrad: optim.Adagrad,
+  Adadelta: optim.Adadelta,
+  Adamax: optim.Adamax,
+  NAdam: optim.NAdam,
+  RAdam: optim.RAdam,
 };
 
 const dec = (e: Encoded): Tensor => torch.tensor(e.values, { dtype: "float32" }).reshape(e.shape);

@@ -41,6 +41,15 @@ export { SGD, type SGDOptions } from "./sgd.ts";
 export { Adam, type AdamOptions, AdamW } from "./adam.ts";
 export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
 export { Adagrad, type AdagradOptions } from "./adagrad.ts";
+export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";
+export {
+  Adamax,
+  type AdamaxOptions,
+  NAdam,
+  type NAdamOptions,
+  RAdam,
+  type RAdamOptions,
+} from "./adam_variants.ts";
 export {
   CosineAnnealingLR,
   type CosineAnnealingLROptions,

@@ -370,6 +370,27 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
   }
 
+  /**
+   * Calls `update` for each parameter of `group` that has a gradient, with its state (created
+   * empty on first use) and a scratch list whose temporaries are released after each parameter.
+   * @internal
+   */
+  protected _eachParam(
+    group: ParamGroup,
+    update: (p: Tensor, grad: Tensor, state: ParamState, s: Scratch) => void,
+  ): void {
+    const s = new Scratch();
+    for (const p of group.params) {
+      const grad = this._gradOf(p);
+      if (grad === null) continue;
+      try {
+        update(p, grad, this._stateOf(p), s);
+      } finally {
+        s.release();
+      }
+    }
+  }
+
   /** The state record of `p`, created empty on first use. @internal */
   protected _stateOf(p: Tensor): ParamState {
     let s = this.state.get(p);

@@ -1,0 +1,75 @@
+/**
+ * Adadelta.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import { zerosLike } from "../creation.ts";
+import { check, Optimizer, type ParamGroup, type Params, withDefaults } from "./optimizer.ts";
+
+/** Options of {@link Adadelta} (PyTorch's, camelCased). */
+export interface AdadeltaOptions {
+  /** Scales the step (default 1). */
+  lr?: number;
+  /** Decay of the running averages of squared gradients and squared steps (default 0.9). */
+  rho?: number;
+  /** Added inside the square roots (default 1e-6). */
+  eps?: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize?: boolean;
+}
+
+type Full = Required<AdadeltaOptions>;
+
+/**
+ * Adadelta, as `torch.optim.Adadelta`: `v = ρv + (1−ρ)g²`, `Δ = √(u + ε)/√(v + ε)·g`,
+ * `u = ρu + (1−ρ)Δ²`, `p -= lr·Δ`. State: `step`, `squareAvg`, `accDelta`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { Adadelta } from "./mod.ts";
+ * const w = torch.tensor([3.0], { requiresGrad: true });
+ * const opt = new Adadelta([w]);
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w.item() < 3); // true
+ * ```
+ */
+export class Adadelta extends Optimizer<Full> {
+  constructor(params: Params<Full>, options: AdadeltaOptions = {}) {
+    super(
+      params,
+      withDefaults<Full>(new.target.name, options, {
+        lr: 1,
+        rho: 0.9,
+        eps: 1e-6,
+        weightDecay: 0,
+        maximize: false,
+      }),
+    );
+  }
+  protected override _checkOptions(o: Full, where: string): void {
+    check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
+    check(o.rho >= 0 && o.rho <= 1, where, `Invalid rho value: ${o.rho}`);
+    check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
+    check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
+  }
+  protected override _updateGroup(group: ParamGroup & Full): void {
+    const { lr, rho, eps, weightDecay, maximize } = group;
+    this._eachParam(group, (p, grad, state, s) => {
+      if (state.step === undefined) {
+        Object.assign(state, { step: 0, squareAvg: zerosLike(p), accDelta: zerosLike(p) });
+      }
+      state.step = (state.step as number) + 1;
+      let g: Tensor = maximize ? s.t(grad.neg()) : grad;
+      if (weightDecay !== 0) g = s.t(g.add(s.t(p.mul(weightDecay))));
+      const v = state.squareAvg as Tensor, u = state.accDelta as Tensor;
+      s.assign(v, s.t(v.mul(rho)).add(s.t(s.t(g.mul(g)).mul(1 - rho))));
+      const std = s.t(s.t(v.add(eps)).sqrt());
+      const delta = s.t(s.t(s.t(s.t(u.add(eps)).sqrt()).div(std)).mul(g));
+      s.assign(u, s.t(u.mul(rho)).add(s.t(s.t(delta.mul(delta)).mul(1 - rho))));
+      s.assign(p, p.add(s.t(delta.mul(-lr))));
+    });
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Adam's relatives, as in `torch.optim`: `Adamax` (infinity-norm second moment), `NAdam`
+ * (Nesterov momentum with PyTorch's momentum decay) and `RAdam` (variance rectification), written
+ * with tensor ops so they run on every device without read-backs.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import { zerosLike } from "../creation.ts";
+import { stack } from "../ops/indexing.ts";
+import { amax } from "../ops/reduce.ts";
+import {
+  check,
+  Optimizer,
+  type ParamGroup,
+  type Params,
+  type ParamState,
+  Scratch,
+  withDefaults,
+} from "./optimizer.ts";
+
+/** Options shared by Adamax, NAdam and RAdam (PyTorch's, camelCased). */
+interface AdamLikeOptions {
+  /** Learning rate. */
+  lr?: number;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
+  betas?: [number, number];
+  /** Added for numerical stability (default 1e-8). */
+  eps?: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize?: boolean;
+}
+
+function checkAdamLike(o: Required<AdamLikeOptions>, where: string): void {
+  check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
+  check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
+  check(o.betas[0] >= 0 && o.betas[0] < 1, where, `Invalid beta parameter at index 0: ${o.betas[0]}`);
+  check(o.betas[1] >= 0 && o.betas[1] < 1, where, `Invalid beta parameter at index 1: ${o.betas[1]}`);
+  check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
+}
+
+/** The gradient as the update uses it: negated to maximize, plus the L2 term. */
+function effectiveGrad(grad: Tensor, p: Tensor, o: Required<AdamLikeOptions>, s: Scratch): Tensor {
+  let g = o.maximize ? s.t(grad.neg()) : grad;
+  if (o.weightDecay !== 0) g = s.t(g.add(s.t(p.mul(o.weightDecay))));
+  return g;
+}
+
+/** Options of {@link Adamax}. */
+export type AdamaxOptions = AdamLikeOptions;
+
+/**
+ * Adamax, as `torch.optim.Adamax`: Adam with the infinity norm, `u = max(β₂·u, |g| + eps)`,
+ * `p -= lr / (1 − β₁ᵗ) · m / u`. State: `step`, `expAvg`, `expInf`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { Adamax } from "./mod.ts";
+ * const w = torch.tensor([3.0], { requiresGrad: true });
+ * const opt = new Adamax([w], { lr: 0.5 });
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w.item()); // ≈ 2.5 (the first step moves by lr)
+ * ```
+ */
+export class Adamax extends Optimizer<Required<AdamaxOptions>> {
+  constructor(params: Params<Required<AdamaxOptions>>, options: AdamaxOptions = {}) {
+    super(
+      params,
+      withDefaults<Required<AdamaxOptions>>(new.target.name, options, {
+        lr: 2e-3,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weightDecay: 0,
+        maximize: false,
+      }),
+    );
+  }
+  protected override _checkOptions(o: Required<AdamaxOptions>, where: string): void {
+    checkAdamLike(o, where);
+  }
+  protected override _updateGroup(group: ParamGroup & Required<AdamaxOptions>): void {
+    const [beta1, beta2] = group.betas;
+    const s = new Scratch();
+    for (const p of group.params) {
+      const grad = this._gradOf(p);
+      if (grad === null) continue;
+      try {
+        const state = this._stateOf(p);
+        if (state.step === undefined) {
+          Object.assign(state, { step: 0, expAvg: zerosLike(p), expInf: zerosLike(p) });
+        }
+        const step = (state.step as number) + 1;
+        state.step = step;
+        const g = effectiveGrad(grad, p, group, s);
+        const m = state.expAvg as Tensor, u = state.expInf as Tensor;
+        s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
+        s.assign(u, amax(s.t(stack([s.t(u.mul(beta2)), s.t(s.t(g.abs()).add(group.eps))])), 0));
+        s.assign(p, p.add(s.t(s.t(m.div(u)).mul(-group.lr / (1 - beta1 ** step)))));
+      } finally {
+        s.release();
+      }
+    }
+  }
+}
+
+/** Options of {@link NAdam}: Adam's and the momentum decay. */
+export interface NAdamOptions extends AdamLikeOptions {
+  /** ψ of the momentum schedule μₜ = β₁(1 − ½·0.96^(t·ψ)) (default 4e-3). */
+  momentumDecay?: number;
+}
+
+/**
+ * NAdam, as `torch.optim.NAdam`: Adam with Nesterov momentum and PyTorch's momentum schedule.
+ * State: `step`, `muProduct`, `expAvg`, `expAvgSq`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { NAdam } from "./mod.ts";
+ * const w = torch.tensor([3.0], { requiresGrad: true });
+ * const opt = new NAdam([w], { lr: 0.1 });
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w.item() < 3); // true
+ * ```
+ */
+export class NAdam extends Optimizer<Required<NAdamOptions>> {
+  constructor(params: Params<Required<NAdamOptions>>, options: NAdamOptions = {}) {
+    super(
+      params,
+      withDefaults<Required<NAdamOptions>>(new.target.name, options, {
+        lr: 2e-3,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weightDecay: 0,
+        momentumDecay: 4e-3,
+        maximize: false,
+      }),
+    );
+  }
+  protected override _checkOptions(o: Required<NAdamOptions>, where: string): void {
+    checkAdamLike(o, where);
+    check(o.momentumDecay >= 0, where, `Invalid momentum_decay value: ${o.momentumDecay}`);
+  }
+  protected override _updateGroup(group: ParamGroup & Required<NAdamOptions>): void {
+    const [beta1, beta2] = group.betas;
+    const { lr, eps, momentumDecay } = group;
+    this._eachParam(group, (p, grad, state, s) => {
+      if (state.step === undefined) {
+        Object.assign(state, { step: 0, muProduct: 1, expAvg: zerosLike(p), expAvgSq: zerosLike(p) });
+      }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const g = effectiveGrad(grad, p, group, s);
+      const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
+      const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
+      const muProduct = (state.muProduct as number) * mu;
+      state.muProduct = muProduct;
+      const m = state.expAvg as Tensor, v = state.expAvgSq as Tensor;
+      s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
+      s.assign(v, s.t(v.mul(beta2)).add(s.t(s.t(g.mul(g)).mul(1 - beta2))));
+      const denom = s.t(s.t(s.t(v.div(1 - beta2 ** step)).sqrt()).add(eps));
+      const fromGrad = s.t(s.t(g.div(denom)).mul((-lr * (1 - mu)) / (1 - muProduct)));
+      const fromMomentum = s.t(s.t(m.div(denom)).mul((-lr * muNext) / (1 - muProduct * muNext)));
+      s.assign(p, s.t(p.add(fromGrad)).add(fromMomentum));
+    });
+  }
+}
+
+/** Options of {@link RAdam}. */
+export type RAdamOptions = AdamLikeOptions;
+
+/**
+ * RAdam, as `torch.optim.RAdam`: Adam whose adaptive step is switched on, and rectified, once
+ * the variance of the adaptive learning rate is tractable (ρₜ > 5); plain momentum SGD before.
+ * State: `step`, `expAvg`, `expAvgSq`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { RAdam } from "./mod.ts";
+ * const w = torch.tensor([3.0], { requiresGrad: true });
+ * const opt = new RAdam([w], { lr: 0.1 });
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w.item()); // ≈ 2.4 (no rectification yet: p -= lr · m̂)
+ * ```
+ */
+export class RAdam extends Optimizer<Required<RAdamOptions>> {
+  constructor(params: Params<Required<RAdamOptions>>, options: RAdamOptions = {}) {
+    super(
+      params,
+      withDefaults<Required<RAdamOptions>>(new.target.name, options, {
+        lr: 1e-3,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weightDecay: 0,
+        maximize: false,
+      }),
+    );
+  }
+  protected override _checkOptions(o: Required<RAdamOptions>, where: string): void {
+    checkAdamLike(o, where);
+  }
+  protected override _updateGroup(group: ParamGroup & Required<RAdamOptions>): void {
+    const [beta1, beta2] = group.betas;
+    const { lr, eps } = group;
+    this._eachParam(group, (p, grad, state, s) => {
+      if (state.step === undefined) {
+        Object.assign(state, { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) });
+      }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const g = effectiveGrad(grad, p, group, s);
+      const m = state.expAvg as Tensor, v = state.expAvgSq as Tensor;
+      s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
+      s.assign(v, s.t(v.mul(beta2)).add(s.t(s.t(g.mul(g)).mul(1 - beta2))));
+      const bias1 = 1 - beta1 ** step, bias2 = 1 - beta2 ** step;
+      const rhoInf = 2 / (1 - beta2) - 1;
+      const rho = rhoInf - (2 * step * beta2 ** step) / bias2;
+      if (rho > 5) {
+        const rect = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+        const denom = s.t(s.t(v.sqrt()).add(eps));
+        s.assign(p, p.add(s.t(s.t(m.div(denom)).mul((-lr * rect * Math.sqrt(bias2)) / bias1))));
+      } else {
+        s.assign(p, p.add(s.t(m.mul(-lr / bias1))));
+      }
+    });
+  }
+}
