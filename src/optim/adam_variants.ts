@@ -8,15 +8,7 @@ import type { Tensor } from "../tensor.ts";
 import { zerosLike } from "../creation.ts";
 import { stack } from "../ops/indexing.ts";
 import { amax } from "../ops/reduce.ts";
-import {
-  check,
-  Optimizer,
-  type ParamGroup,
-  type Params,
-  type ParamState,
-  Scratch,
-  withDefaults,
-} from "./optimizer.ts";
+import { check, Optimizer, type ParamGroup, type Params, type Scratch, withDefaults } from "./optimizer.ts";
 
 /** Options shared by Adamax, NAdam and RAdam (PyTorch's, camelCased). */
 interface AdamLikeOptions {
