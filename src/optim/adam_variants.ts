@@ -74,26 +74,18 @@ export class Adamax extends Optimizer<Required<AdamaxOptions>> {
   }
   protected override _updateGroup(group: ParamGroup & Required<AdamaxOptions>): void {
     const [beta1, beta2] = group.betas;
-    const s = new Scratch();
-    for (const p of group.params) {
-      const grad = this._gradOf(p);
-      if (grad === null) continue;
-      try {
-        const state = this._stateOf(p);
-        if (state.step === undefined) {
-          Object.assign(state, { step: 0, expAvg: zerosLike(p), expInf: zerosLike(p) });
-        }
-        const step = (state.step as number) + 1;
-        state.step = step;
-        const g = effectiveGrad(grad, p, group, s);
-        const m = state.expAvg as Tensor, u = state.expInf as Tensor;
-        s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
-        s.assign(u, amax(s.t(stack([s.t(u.mul(beta2)), s.t(s.t(g.abs()).add(group.eps))])), 0));
-        s.assign(p, p.add(s.t(s.t(m.div(u)).mul(-group.lr / (1 - beta1 ** step)))));
-      } finally {
-        s.release();
+    this._eachParam(group, (p, grad, state, s) => {
+      if (state.step === undefined) {
+        Object.assign(state, { step: 0, expAvg: zerosLike(p), expInf: zerosLike(p) });
       }
-    }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const g = effectiveGrad(grad, p, group, s);
+      const m = state.expAvg as Tensor, u = state.expInf as Tensor;
+      s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
+      s.assign(u, amax(s.t(stack([s.t(u.mul(beta2)), s.t(s.t(g.abs()).add(group.eps))])), 0));
+      s.assign(p, p.add(s.t(s.t(m.div(u)).mul(-group.lr / (1 - beta1 ** step)))));
+    });
   }
 }
 
