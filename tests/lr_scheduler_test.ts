@@ -30,7 +30,24 @@ const SCHEDULERS: Record<string, new (opt: AnyOptimizer, options: any) => Schedu
   LinearLR: optim.LinearLR,
   OneCycleLR: optim.OneCycleLR,
   ReduceLROnPlateau: optim.ReduceLROnPlateau,
+  LambdaLR: optim.LambdaLR,
+  MultiplicativeLR: optim.MultiplicativeLR,
+  ConstantLR: optim.ConstantLR,
+  PolynomialLR: optim.PolynomialLR,
+  CosineAnnealingWarmRestarts: optim.CosineAnnealingWarmRestarts,
 };
+
+/** The fixture's lambdas by name (tools/fixtures/optim_fixtures.py, LAMBDAS). */
+const LAMBDAS: Record<string, optim.LrLambda> = {
+  warmup5: (e) => Math.min(1, (e + 1) / 5),
+  "decay0.9": (e) => 0.9 ** e,
+};
+// deno-lint-ignore no-explicit-any
+function withLambdas(options: any): any {
+  const l = options.lrLambda;
+  if (l === undefined) return options;
+  return { ...options, lrLambda: Array.isArray(l) ? l.map((n: string) => LAMBDAS[n]) : LAMBDAS[l] };
+}
 
 const cases: SchedCase[] = JSON.parse(
   Deno.readTextFileSync(new URL("./fixtures/optim_lr_scheduler.json", import.meta.url)),
@@ -55,7 +72,7 @@ Deno.test("scheduler fixtures cover every scheduler", () => {
 for (const c of cases) {
   Deno.test(`${c.schedulers.map((s) => s.type).join(" + ")} matches PyTorch: ${c.name}`, () => {
     const opt = makeOptimizer(c);
-    const scheds = c.schedulers.map((s) => new SCHEDULERS[s.type](opt, s.options));
+    const scheds = c.schedulers.map((s) => new SCHEDULERS[s.type](opt, withLambdas(s.options)));
     const lrs = [opt.paramGroups.map((g) => g.lr)];
     const moms = [momentumOf(opt)];
     for (let e = 0; e < c.lrs.length - 1; e++) {
@@ -239,4 +256,35 @@ Deno.test("schedulers validate their arguments", () => {
     /expected 1 values for minLr, got 2/,
   );
   assertThrowsMsg(() => new optim.ReduceLROnPlateau(opt()).step("x" as never), /metric must be a number/);
+});
+
+Deno.test("LambdaLR / MultiplicativeLR: state dicts leave the functions out; bad lambdas get clear errors", () => {
+  const groups = [0.1, 0.2].map((lr) => ({ params: [torch.zeros([1], { requiresGrad: true })], lr }));
+  const opt = new optim.SGD(groups, {});
+  const sched = new optim.LambdaLR(opt, { lrLambda: (e) => 0.5 ** e });
+  sched.step();
+  const sd = sched.stateDict();
+  assert.ok(!("lrLambdas" in sd));
+  assert.equal(sd.lastEpoch, 1);
+  const other = new optim.LambdaLR(new optim.SGD(groups.map((g) => ({ ...g })), {}), {
+    lrLambda: (e) => 0.5 ** e,
+  });
+  other.loadStateDict(sd);
+  assert.equal(other.lastEpoch, 1);
+  assert.throws(
+    () => new optim.LambdaLR(opt, { lrLambda: [(e) => e] }),
+    /LambdaLR: expected 2 lr_lambdas, but got 1/,
+  );
+  assert.throws(
+    () => new optim.MultiplicativeLR(opt, { lrLambda: 0.5 as unknown as optim.LrLambda }),
+    /lrLambda must be a function/,
+  );
+  assert.throws(
+    () => new optim.CosineAnnealingWarmRestarts(opt, { t0: 0 }),
+    /Expected positive integer t0, but got 0/,
+  );
+  assert.throws(
+    () => new optim.PolynomialLR(opt, { totalIters: 0 }),
+    /totalIters must be a positive integer/,
+  );
 });

@@ -1,6 +1,7 @@
 /**
  * Learning-rate schedulers, as `torch.optim.lr_scheduler`: `StepLR`, `MultiStepLR`,
- * `ExponentialLR`, `CosineAnnealingLR`, `LinearLR`, `OneCycleLR` and `ReduceLROnPlateau`. Call
+ * `ExponentialLR`, `CosineAnnealingLR`, `LinearLR`, `OneCycleLR` and `ReduceLROnPlateau` (the
+ * factor-based ones are in lr_scheduler_factor.ts, warm restarts in lr_scheduler_restarts.ts). Call
  * `scheduler.step()` after `optimizer.step()`, once per epoch (per batch for `OneCycleLR`).
  * Schedulers use PyTorch's recursive (chainable) formulas, so values match PyTorch's and several
  * schedulers can drive one optimizer.
@@ -40,7 +41,8 @@ function checkOptimizer(name: string, optimizer: unknown): asserts optimizer is 
   }
 }
 
-function checkOptions(name: string, options: unknown, known: readonly string[]): void {
+/** @internal Throws on a non-object or an unknown option (naming the camelCase form of a snake_case one). */
+export function checkOptions(name: string, options: unknown, known: readonly string[]): void {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new TypeError(
       `${name}: options must be an object, got ${options === null ? "null" : typeof options}`,
@@ -55,7 +57,8 @@ function checkOptions(name: string, options: unknown, known: readonly string[]):
   }
 }
 
-function need(ok: boolean, name: string, message: string): void {
+/** @internal Throws `name: message` as a RangeError unless `ok`. */
+export function need(ok: boolean, name: string, message: string): void {
   if (!ok) throw new RangeError(`${name}: ${message}`);
 }
 

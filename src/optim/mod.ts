@@ -43,6 +43,20 @@ export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
 export { Adagrad, type AdagradOptions } from "./adagrad.ts";
 export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";
 export {
+  ConstantLR,
+  type ConstantLROptions,
+  LambdaLR,
+  type LambdaLROptions,
+  type LrLambda,
+  MultiplicativeLR,
+  PolynomialLR,
+  type PolynomialLROptions,
+} from "./lr_scheduler_factor.ts";
+export {
+  CosineAnnealingWarmRestarts,
+  type CosineAnnealingWarmRestartsOptions,
+} from "./lr_scheduler_restarts.ts";
+export {
   Adamax,
   type AdamaxOptions,
   NAdam,

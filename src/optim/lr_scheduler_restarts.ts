@@ -1,0 +1,77 @@
+/**
+ * `CosineAnnealingWarmRestarts` (SGDR), as `torch.optim.lr_scheduler`.
+ * @module
+ */
+import type { Optimizer } from "./optimizer.ts";
+import { checkOptions, LRScheduler, need, type SchedulerOptions } from "./lr_scheduler.ts";
+
+/** Options of {@link CosineAnnealingWarmRestarts}. */
+export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
+  /** Epochs of the first cycle. */
+  t0: number;
+  /** Each cycle is this many times longer than the one before (default 1). */
+  tMult?: number;
+  /** The lowest lr (default 0). */
+  etaMin?: number;
+}
+
+/**
+ * Cosine annealing from each group's initial lr to `etaMin` over a cycle of `t0` epochs, then a
+ * restart; cycles grow by `tMult`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { CosineAnnealingWarmRestarts, SGD } from "./mod.ts";
+ * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new CosineAnnealingWarmRestarts(opt, { t0: 2 });
+ * const lrs = [];
+ * for (let e = 0; e < 4; e++) {
+ *   lrs.push(opt.lr);
+ *   sched.step();
+ * }
+ * console.log(lrs); // [0.1, 0.05, 0.1, 0.05] (to rounding)
+ * ```
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  t0: number;
+  tI: number;
+  tMult: number;
+  etaMin: number;
+  tCur: number;
+  constructor(optimizer: Optimizer, options: CosineAnnealingWarmRestartsOptions) {
+    const name = "CosineAnnealingWarmRestarts";
+    checkOptions(name, options, ["t0", "tMult", "etaMin", "lastEpoch"]);
+    super(optimizer, options.lastEpoch);
+    need(
+      Number.isInteger(options.t0) && options.t0 > 0,
+      name,
+      `Expected positive integer t0, but got ${options.t0}`,
+    );
+    const tMult = options.tMult ?? 1;
+    need(Number.isInteger(tMult) && tMult >= 1, name, `Expected integer tMult >= 1, but got ${tMult}`);
+    this.t0 = options.t0;
+    this.tI = options.t0;
+    this.tMult = tMult;
+    this.etaMin = options.etaMin ?? 0;
+    this.tCur = this.lastEpoch;
+    this._initialStep();
+  }
+  protected override getLr(): number[] {
+    return this.baseLrs.map((base) =>
+      this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2
+    );
+  }
+  /** Advances one epoch (restarting the cosine at the end of each cycle). */
+  override step(): void {
+    if (this.lastEpoch < 0) {
+      this.tCur = 0;
+    } else {
+      this.tCur += 1;
+      if (this.tCur >= this.tI) {
+        this.tCur -= this.tI;
+        this.tI *= this.tMult;
+      }
+    }
+    super.step();
+  }
+}
