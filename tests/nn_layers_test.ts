@@ -100,6 +100,9 @@ class Encoder extends nn.Module {
 }
 
 const builders: Record<string, () => nn.Module> = {
+  groupnorm: () => new nn.GroupNorm(2, 6),
+  groupnorm_4d_eps: () => new nn.GroupNorm(3, 6, { eps: 1e-3 }),
+  groupnorm_no_affine_eval: () => new nn.GroupNorm(1, 4, { affine: false }),
   conv_transpose2d: () => new nn.ConvTranspose2d(3, 2, 3),
   conv_transpose2d_dcgan: () => new nn.ConvTranspose2d(4, 3, 4, { stride: 2, padding: 1, bias: false }),
   conv_transpose2d_output_padding: () =>

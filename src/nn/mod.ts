@@ -64,6 +64,7 @@ export {
   type LayerNormOptions,
 } from "./layers/normalization.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
+export { GroupNorm, type GroupNormModuleOptions } from "./layers/group_norm.ts";
 export {
   type EncoderForward,
   MultiheadAttention,
