@@ -100,6 +100,14 @@ class Encoder extends nn.Module {
 }
 
 const builders: Record<string, () => nn.Module> = {
+  upsample_nearest_x2: () => new nn.Upsample({ scaleFactor: 2 }),
+  upsample_nearest_size_1d: () => new nn.Upsample({ size: 5 }),
+  upsample_nearest_down: () => new nn.Upsample({ size: [2, 3] }),
+  upsample_bilinear_size: () => new nn.Upsample({ size: [5, 7], mode: "bilinear" }),
+  upsample_bilinear_align_scale: () =>
+    new nn.Upsample({ scaleFactor: 1.5, mode: "bilinear", alignCorners: true }),
+  upsample_bilinear_down: () => new nn.Upsample({ size: [3, 2], mode: "bilinear" }),
+  upsample_linear: () => new nn.Upsample({ size: 7, mode: "linear" }),
   groupnorm: () => new nn.GroupNorm(2, 6),
   groupnorm_4d_eps: () => new nn.GroupNorm(3, 6, { eps: 1e-3 }),
   groupnorm_no_affine_eval: () => new nn.GroupNorm(1, 4, { affine: false }),

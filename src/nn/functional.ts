@@ -18,6 +18,7 @@ export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
 export { pad, type PadMode, type PadOptions } from "../ops/pad.ts";
 export { convTranspose2d } from "../ops/conv_transpose.ts";
+export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.ts";
 export { groupNorm, type GroupNormOptions } from "./layers/group_norm.ts";
 export { type AttentionOptions, scaledDotProductAttention } from "./attention.ts";
 export {

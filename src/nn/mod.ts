@@ -112,6 +112,7 @@ export {
   MaxPool2d,
   type MaxPool2dOptions,
   type PoolSize,
+  Upsample,
 } from "./layers/pooling.ts";
 export {
   BCELoss,

@@ -1,9 +1,11 @@
 /**
- * Pooling layers: `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d` and `AdaptiveMaxPool2d`.
+ * Pooling and resizing layers: `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d`, `AdaptiveMaxPool2d`
+ * and `Upsample`.
  * @module
  */
 import type { Tensor } from "../../tensor.ts";
-import { Module, pyBool } from "../module.ts";
+import { Module, pyBool, pyFloat } from "../module.ts";
+import { interpolate, type InterpolateOptions } from "../../ops/interpolate.ts";
 import { avgPool2d, maxPool2d } from "../../ops/conv.ts";
 import { adaptiveAvgPool2d, adaptiveMaxPool2d, type AdaptiveSize } from "../../ops/adaptive_pool.ts";
 
@@ -213,5 +215,39 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   }
   override extraRepr(): string {
     return `output_size=${outputSizeRepr(this.outputSize)}`;
+  }
+}
+
+/** Python's repr of a size or scale option. */
+function sizeRepr(v: number | readonly number[], float: boolean): string {
+  const one = (x: number) => (float ? pyFloat(x) : String(x));
+  return typeof v === "number" ? one(v) : `(${v.map(one).join(", ")})`;
+}
+
+/**
+ * Upsampling (PyTorch's `nn.Upsample`): `F.interpolate` with fixed options.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const up = new nn.Upsample({ scaleFactor: 2, mode: "bilinear" });
+ * console.log(up(torch.randn(1, 3, 8, 8)).shape, String(up)); // [1, 3, 16, 16] "Upsample(scale_factor=2.0, mode=bilinear)"
+ * ```
+ */
+export class Upsample extends Module {
+  readonly options: Readonly<InterpolateOptions>;
+  constructor(options: InterpolateOptions) {
+    super();
+    this.options = { ...options };
+  }
+  override forward(input: Tensor): Tensor {
+    return interpolate(input, this.options);
+  }
+  override extraRepr(): string {
+    const o = this.options;
+    const what = o.scaleFactor !== undefined
+      ? `scale_factor=${sizeRepr(o.scaleFactor, true)}`
+      : `size=${sizeRepr(o.size ?? [], false)}`;
+    return `${what}, mode=${o.mode ?? "nearest"}`;
   }
 }
