@@ -123,6 +123,7 @@ export {
 export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
 export { bmm, dot, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
+export { einsum } from "./src/ops/einsum.ts";
 export {
   argwhere,
   countNonzero,

@@ -358,6 +358,8 @@ const OPS: Record<string, OpFn> = {
   countNonzero: (a, kw, form) =>
     form === "fn" ? torch.countNonzero(T(a[0]), kw.dim) : T(a[0]).countNonzero(kw.dim),
 
+  einsum: (a, kw) => torch.einsum(kw.equation, ...(a as Tensor[])),
+
   binaryCrossEntropy: (a, kw) => torch.F.binaryCrossEntropy(T(a[0]), TS(a[1]), { reduction: kw.reduction }),
   to: (a, kw) => T(a[0]).to(kw.dtype as DType),
 };
@@ -404,7 +406,9 @@ for (
 ) OP_TOL[op] = TRANSCENDENTAL;
 // Its point is accuracy near 0, which an absolute tolerance of 1e-5 would not see.
 OP_TOL.expm1 = { rtol: 1e-4, atol: 1e-12 };
-for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot"]) OP_TOL[op] = SUMMING;
+for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot", "einsum"]) {
+  OP_TOL[op] = SUMMING;
+}
 
 /**
  * GPU tolerances, per op: how far a result (or gradient) on the WebGPU backend may be from the
@@ -441,7 +445,9 @@ for (
   ]
 ) GPU_TOL[op] = GPU_TRANSCENDENTAL;
 GPU_TOL.expm1 = { rtol: 1e-5, atol: 1e-12 };
-for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot"]) GPU_TOL[op] = GPU_SUMMING;
+for (const op of ["sum", "mean", "prod", "cumsum", "matmul", "mm", "bmm", "dot", "einsum"]) {
+  GPU_TOL[op] = GPU_SUMMING;
+}
 
 /**
  * Cases that fail on the GPU by design, with the error they give there instead. `oneHot` without
