@@ -13,6 +13,7 @@ import { matmul } from "../ops/matmul.ts";
 import { record } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { rand } from "../creation.ts";
+import { checkFloat, checkReduction, checkTensor, describe, pointwiseTarget, sameShape } from "./checks.ts";
 
 export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
@@ -56,37 +57,10 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (Array.isArray(v)) return "an array";
-  if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`;
-  return typeof v;
-}
-
-function checkTensor(op: string, name: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
-  return x;
-}
-
-function checkFloat(op: string, name: string, x: unknown): Tensor {
-  const t = checkTensor(op, name, x);
-  if (!isFloating(t.dtype)) {
-    throw new TypeError(
-      `${op}: expected ${name} to be a floating point tensor, got ${t.dtype} (convert it with .float())`,
-    );
-  }
-  return t;
-}
-
 /** `x` itself when floating, else converted to float32 (as the elementwise math ops do). */
 function asFloat(op: string, x: unknown): Tensor {
   const t = checkTensor(op, "input", x);
   return isFloating(t.dtype) ? t : t.float();
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 /**
@@ -103,18 +77,6 @@ export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mea
   if (reduction === "sum") return red.sum(loss);
   if (reduction === "none") return loss;
   throw new TypeError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
-}
-
-function checkReduction(
-  op: string,
-  reduction: unknown,
-  allowed: readonly string[] = ["mean", "sum", "none"],
-): void {
-  if (reduction !== undefined && !allowed.includes(reduction as string)) {
-    throw new TypeError(
-      `${op}: reduction must be ${allowed.map((r) => `"${r}"`).join(", ")}, got ${JSON.stringify(reduction)}`,
-    );
-  }
 }
 
 /** Records `out = forward(x)` (computed without a graph) as one op whose derivative is `derivative(x)`. */
@@ -578,24 +540,6 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
 
 // ---------------------------------------------------------------------------------------------
 // Losses
-
-/**
- * Checks a pointwise loss's operands and returns the target in the input's dtype: the input must
- * be floating point; an integer or bool target is converted (JavaScript has no `1.0` literal, so
- * `torch.tensor([1, 0])` is int32); the shapes must be equal.
- */
-function pointwiseTarget(op: string, input: unknown, target: unknown): Tensor {
-  const x = checkFloat(op, "input", input);
-  const t = checkTensor(op, "target", target);
-  if (!sameShape(x.shape, t.shape)) {
-    throw new RangeError(
-      `${op}: target shape ${fmtShape(t.shape)} does not match input shape ${fmtShape(x.shape)}. ` +
-        `They must be equal (PyTorch would broadcast them with a warning, which is almost always a bug): ` +
-        `reshape one of them, e.g. target.view(${fmtShape(x.shape)})`,
-    );
-  }
-  return isFloating(t.dtype) ? t : t.to(x.dtype);
-}
 
 /**
  * Mean squared error `(input - target)²`, reduced.

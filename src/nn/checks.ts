@@ -1,0 +1,69 @@
+/**
+ * Argument checks shared by the functional API and the losses (internal; one set of messages).
+ * @module
+ */
+import { Tensor } from "../tensor.ts";
+import { fmtShape } from "../shape.ts";
+import { isFloating } from "../dtype.ts";
+
+/** @internal How a value reads in an error message. */
+export function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (Array.isArray(v)) return "an array";
+  if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmtShape(v.shape)}`;
+  return typeof v;
+}
+
+/** @internal `x` if it is a tensor, else a TypeError naming the op and argument. */
+export function checkTensor(op: string, name: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
+/** @internal A floating-point tensor argument, else a TypeError. */
+export function checkFloat(op: string, name: string, x: unknown): Tensor {
+  const t = checkTensor(op, name, x);
+  if (!isFloating(t.dtype)) {
+    throw new TypeError(
+      `${op}: expected ${name} to be a floating point tensor, got ${t.dtype} (convert it with .float())`,
+    );
+  }
+  return t;
+}
+
+/** @internal Whether two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/** @internal Throws unless `reduction` is one of `allowed`. */
+export function checkReduction(
+  op: string,
+  reduction: unknown,
+  allowed: readonly string[] = ["mean", "sum", "none"],
+): void {
+  if (reduction !== undefined && !allowed.includes(reduction as string)) {
+    throw new TypeError(
+      `${op}: reduction must be ${allowed.map((r) => `"${r}"`).join(", ")}, got ${JSON.stringify(reduction)}`,
+    );
+  }
+}
+
+/**
+ * Checks a pointwise loss's operands and returns the target in the input's dtype: the input must
+ * be floating point; an integer or bool target is converted (JavaScript has no `1.0` literal, so
+ * `torch.tensor([1, 0])` is int32); the shapes must be equal.
+ */
+export function pointwiseTarget(op: string, input: unknown, target: unknown): Tensor {
+  const x = checkFloat(op, "input", input);
+  const t = checkTensor(op, "target", target);
+  if (!sameShape(x.shape, t.shape)) {
+    throw new RangeError(
+      `${op}: target shape ${fmtShape(t.shape)} does not match input shape ${fmtShape(x.shape)}. ` +
+        `They must be equal (PyTorch would broadcast them with a warning, which is almost always a bug): ` +
+        `reshape one of them, e.g. target.view(${fmtShape(x.shape)})`,
+    );
+  }
+  return isFloating(t.dtype) ? t : t.to(x.dtype);
+}
