@@ -21,6 +21,24 @@ export { pad, type PadMode, type PadOptions } from "../ops/pad.ts";
 export { convTranspose2d } from "../ops/conv_transpose.ts";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.ts";
 export { groupNorm, type GroupNormOptions } from "./layers/group_norm.ts";
+export {
+  cosineEmbeddingLoss,
+  cosineSimilarity,
+  hingeEmbeddingLoss,
+  type HingeEmbeddingOptions,
+  type MarginOptions,
+  marginRankingLoss,
+  multilabelSoftMarginLoss,
+  type MultilabelSoftMarginOptions,
+  multiMarginLoss,
+  type MultiMarginOptions,
+  pairwiseDistance,
+  poissonNllLoss,
+  type PoissonNllOptions,
+  softMarginLoss,
+  tripletMarginLoss,
+  type TripletMarginOptions,
+} from "./loss_margin.ts";
 export { type AttentionOptions, scaledDotProductAttention } from "./attention.ts";
 export {
   adaptiveAvgPool2d,

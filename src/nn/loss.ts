@@ -1,6 +1,8 @@
 /**
  * Loss modules: `MSELoss`, `L1Loss`, `CrossEntropyLoss`, `NLLLoss`, `BCELoss`,
- * `BCEWithLogitsLoss`, `SmoothL1Loss`, `HuberLoss`, `KLDivLoss`. Each is callable as
+ * `BCEWithLogitsLoss`, `SmoothL1Loss`, `HuberLoss`, `KLDivLoss`, the margin and embedding losses
+ * (`SoftMarginLoss` ... `TripletMarginLoss`, `PoissonNLLLoss`) and the `CosineSimilarity` /
+ * `PairwiseDistance` modules. Each is callable as
  * `criterion(input, target)` and forwards to the function of the same name in `F`.
  * @module
  */
@@ -150,7 +152,7 @@ export class NLLLoss extends Loss {
  * ```ts
  * import * as torch from "../../mod.ts";
  * import * as nn from "./mod.ts";
- * new nn.BCELoss()(torch.tensor([0.9183]), torch.tensor([1.0])).item(); // 0.0852
+ * new nn.BCELoss()(torch.tensor([0.9183]), torch.ones(1)).item(); // 0.0852
  * ```
  */
 export class BCELoss extends Loss {
@@ -272,5 +274,255 @@ export class KLDivLoss extends Module {
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.klDivLoss(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}
+
+/** The `reduction` of a loss module that does not take `(input, target)` (checked as {@link Loss} does). */
+function reductionOf(name: string, r: F.Reduction | undefined): F.Reduction {
+  const out = r ?? "mean";
+  if (out !== "mean" && out !== "sum" && out !== "none") {
+    throw new TypeError(`${name}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(out)}`);
+  }
+  return out;
+}
+
+/**
+ * Logistic loss for ±1 labels, `log(1 + exp(−y·x))`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.SoftMarginLoss()(torch.zeros(1), torch.tensor([1])).item(); // 0.6931472
+ * ```
+ */
+export class SoftMarginLoss extends Loss {
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.softMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * One-versus-all logistic loss over 0/1 labels per class (optional `weight` per class).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.MultiLabelSoftMarginLoss()(torch.zeros(1, 2), torch.tensor([[1, 0]])).item(); // 0.6931472
+ * ```
+ */
+export class MultiLabelSoftMarginLoss extends Loss {
+  weight: Tensor | null;
+  constructor(opts: F.MultilabelSoftMarginOptions = {}) {
+    super(opts);
+    this.weight = opts.weight ?? null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Hinge loss for distances with ±1 labels (`margin` default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.HingeEmbeddingLoss()(torch.tensor([0.3, 0.4]), torch.tensor([1, -1])).item(); // 0.45
+ * ```
+ */
+export class HingeEmbeddingLoss extends Loss {
+  margin: number;
+  constructor(opts: F.HingeEmbeddingOptions = {}) {
+    super(opts);
+    this.margin = opts.margin ?? 1;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.hingeEmbeddingLoss(input, target, { margin: this.margin, reduction: this.reduction });
+  }
+}
+
+/**
+ * Multi-class hinge loss against class indices (`p` 1 or 2, `margin`, optional class `weight`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.MultiMarginLoss()(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3])).item(); // 0.325
+ * ```
+ */
+export class MultiMarginLoss extends Loss {
+  p: number;
+  margin: number;
+  weight: Tensor | null;
+  constructor(opts: F.MultiMarginOptions = {}) {
+    super(opts);
+    this.p = opts.p ?? 1;
+    this.margin = opts.margin ?? 1;
+    this.weight = opts.weight ?? null;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.multiMarginLoss(input, target, {
+      p: this.p,
+      margin: this.margin,
+      weight: this.weight,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/**
+ * Poisson negative log-likelihood of counts (`logInput` default true, `full`, `eps`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.PoissonNLLLoss()(torch.zeros(1), torch.ones(1)).item(); // 1
+ * ```
+ */
+export class PoissonNLLLoss extends Loss {
+  logInput: boolean;
+  full: boolean;
+  eps: number;
+  constructor(opts: F.PoissonNllOptions = {}) {
+    super(opts);
+    this.logInput = opts.logInput ?? true;
+    this.full = opts.full ?? false;
+    this.eps = opts.eps ?? 1e-8;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.poissonNllLoss(input, target, {
+      logInput: this.logInput,
+      full: this.full,
+      eps: this.eps,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/**
+ * Cosine embedding loss of two inputs with ±1 labels (`margin` default 0): called as
+ * `criterion(x1, x2, y)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.CosineEmbeddingLoss()(torch.eye(2).index(":1"), torch.eye(2).index("1:"), torch.tensor([1])).item(); // 1
+ * ```
+ */
+export class CosineEmbeddingLoss extends Module {
+  margin: number;
+  reduction: F.Reduction;
+  constructor(opts: F.MarginOptions = {}) {
+    super();
+    this.margin = opts.margin ?? 0;
+    this.reduction = reductionOf("CosineEmbeddingLoss", opts.reduction);
+  }
+  override forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
+    return F.cosineEmbeddingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction });
+  }
+}
+
+/**
+ * Ranking hinge loss: `y` = 1 asks for `x1` above `x2` by `margin` (default 0); called as
+ * `criterion(x1, x2, y)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.MarginRankingLoss({ margin: 0.1 })(torch.tensor([0.2]), torch.tensor([0.5]), torch.tensor([1])).item(); // 0.4
+ * ```
+ */
+export class MarginRankingLoss extends Module {
+  margin: number;
+  reduction: F.Reduction;
+  constructor(opts: F.MarginOptions = {}) {
+    super();
+    this.margin = opts.margin ?? 0;
+    this.reduction = reductionOf("MarginRankingLoss", opts.reduction);
+  }
+  override forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
+    return F.marginRankingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction });
+  }
+}
+
+/**
+ * Triplet loss with p-norm distances (`margin` 1, `p` 2, `eps` 1e-6, `swap`); called as
+ * `criterion(anchor, positive, negative)`.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const a = torch.zeros(1, 2), p = torch.eye(2).index("1:"), n = p.mul(1.5);
+ * new nn.TripletMarginLoss({ eps: 0 })(a, p, n).item(); // 0.5
+ * ```
+ */
+export class TripletMarginLoss extends Module {
+  margin: number;
+  p: number;
+  eps: number;
+  swap: boolean;
+  reduction: F.Reduction;
+  constructor(opts: F.TripletMarginOptions = {}) {
+    super();
+    this.margin = opts.margin ?? 1;
+    this.p = opts.p ?? 2;
+    this.eps = opts.eps ?? 1e-6;
+    this.swap = opts.swap ?? false;
+    this.reduction = reductionOf("TripletMarginLoss", opts.reduction);
+  }
+  override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return F.tripletMarginLoss(anchor, positive, negative, {
+      margin: this.margin,
+      p: this.p,
+      eps: this.eps,
+      swap: this.swap,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/**
+ * Cosine similarity along `dim` (default 1).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.CosineSimilarity()(torch.tensor([[1, 0]]), torch.tensor([[2, 0]])).toArray(); // [1]
+ * ```
+ */
+export class CosineSimilarity extends Module {
+  dim: number;
+  eps: number;
+  constructor(opts: { dim?: number; eps?: number } = {}) {
+    super();
+    this.dim = opts.dim ?? 1;
+    this.eps = opts.eps ?? 1e-8;
+  }
+  override forward(x1: Tensor, x2: Tensor): Tensor {
+    return F.cosineSimilarity(x1, x2, this.dim, this.eps);
+  }
+}
+
+/**
+ * p-norm distance between rows (`p` 2, `eps` 1e-6, `keepdim`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * new nn.PairwiseDistance({ eps: 0 })(torch.tensor([[0, 0]]), torch.tensor([[3, 4]])).toArray(); // [5]
+ * ```
+ */
+export class PairwiseDistance extends Module {
+  p: number;
+  eps: number;
+  keepdim: boolean;
+  constructor(opts: { p?: number; eps?: number; keepdim?: boolean } = {}) {
+    super();
+    this.p = opts.p ?? 2;
+    this.eps = opts.eps ?? 1e-6;
+    this.keepdim = opts.keepdim ?? false;
+  }
+  override forward(x1: Tensor, x2: Tensor): Tensor {
+    return F.pairwiseDistance(x1, x2, this.p, this.eps, this.keepdim);
   }
 }

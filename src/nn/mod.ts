@@ -117,14 +117,24 @@ export {
 export {
   BCELoss,
   BCEWithLogitsLoss,
+  CosineEmbeddingLoss,
+  CosineSimilarity,
   CrossEntropyLoss,
+  HingeEmbeddingLoss,
   HuberLoss,
   KLDivLoss,
   L1Loss,
   Loss,
+  MarginRankingLoss,
   MSELoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
   NLLLoss,
+  PairwiseDistance,
+  PoissonNLLLoss,
   SmoothL1Loss,
+  SoftMarginLoss,
+  TripletMarginLoss,
 } from "./loss.ts";
 export * as init from "./init.ts";
 export * as utils from "./utils.ts";
