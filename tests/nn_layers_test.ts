@@ -100,6 +100,11 @@ class Encoder extends nn.Module {
 }
 
 const builders: Record<string, () => nn.Module> = {
+  instancenorm1d: () => new nn.InstanceNorm1d(3),
+  instancenorm2d_affine: () => new nn.InstanceNorm2d(2, { affine: true }),
+  instancenorm2d_unbatched_eps: () => new nn.InstanceNorm2d(3, { eps: 1e-3 }),
+  instancenorm1d_running_train: () => new nn.InstanceNorm1d(3, { trackRunningStats: true, momentum: 0.2 }),
+  instancenorm2d_running_eval: () => new nn.InstanceNorm2d(2, { affine: true, trackRunningStats: true }),
   upsample_nearest_x2: () => new nn.Upsample({ scaleFactor: 2 }),
   upsample_nearest_size_1d: () => new nn.Upsample({ size: 5 }),
   upsample_nearest_down: () => new nn.Upsample({ size: [2, 3] }),

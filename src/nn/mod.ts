@@ -60,6 +60,9 @@ export {
   BatchNorm2d,
   BatchNormBase,
   type BatchNormOptions,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  InstanceNormBase,
   LayerNorm,
   type LayerNormOptions,
 } from "./layers/normalization.ts";

@@ -2,7 +2,7 @@
  * `BatchNorm1d`, `BatchNorm2d` and `LayerNorm`.
  * @module
  */
-import type { Tensor } from "../../tensor.ts";
+import { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
 import type { DType } from "../../dtype.ts";
 import { fmtShape } from "../../shape.ts";
@@ -138,6 +138,23 @@ export class BatchNormBase extends Module {
         }`,
       );
     }
+    const factor = this._momentumFactor();
+    const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);
+    const track = !this.training || this.trackRunningStats;
+    return F.batchNorm(input, track ? this.runningMean : null, track ? this.runningVar : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  /**
+   * @internal The weight of this step's statistics in the running ones; in training with running
+   * statistics it also counts the batch in `num_batches_tracked`.
+   */
+  _momentumFactor(): number {
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats) {
       const nbt = this.numBatchesTracked;
@@ -149,15 +166,7 @@ export class BatchNormBase extends Module {
         if (this.momentum === null) factor = 1 / this._batches;
       }
     }
-    const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);
-    const track = !this.training || this.trackRunningStats;
-    return F.batchNorm(input, track ? this.runningMean : null, track ? this.runningVar : null, {
-      weight: this.weight,
-      bias: this.bias,
-      training: useBatchStats,
-      momentum: factor,
-      eps: this.eps,
-    });
+    return factor;
   }
 
   override extraRepr(): string {
@@ -209,6 +218,102 @@ export class BatchNorm2d extends BatchNormBase {
         `BatchNorm2d: expected 4D input (got ${input.ndim}D input of shape ${fmtShape(input.shape)})`,
       );
     }
+  }
+}
+
+/**
+ * The shared implementation of `InstanceNorm1d`/`InstanceNorm2d`: each sample's channels
+ * normalized over their own positions. Defaults differ from batch norm: no affine and no running
+ * statistics; with `trackRunningStats`, training updates running averages of the per-instance
+ * statistics and eval uses them (as PyTorch, by batch-normalizing the `[1, N·C, ...]` view).
+ */
+export class InstanceNormBase extends BatchNormBase {
+  /** Spatial dims of a batched input (1 or 2). */
+  readonly #spatial: number;
+  constructor(spatial: number, numFeatures: number, opts: BatchNormOptions = {}) {
+    super(numFeatures, {
+      ...opts,
+      affine: opts.affine ?? false,
+      trackRunningStats: opts.trackRunningStats ?? false,
+    });
+    if (this.momentum === null) {
+      throw new TypeError(
+        `${this._getName()}: momentum must be a number (instance norm has no cumulative average)`,
+      );
+    }
+    this.#spatial = spatial;
+  }
+
+  override forward(input: Tensor): Tensor {
+    const name = this._getName();
+    if (
+      !(input instanceof Tensor) || (input.ndim !== this.#spatial + 1 && input.ndim !== this.#spatial + 2)
+    ) {
+      throw new RangeError(
+        `${name}: expected ${this.#spatial + 1}D (unbatched) or ${this.#spatial + 2}D (batched) input, got ${
+          input instanceof Tensor ? fmtShape(input.shape) : typeof input
+        }`,
+      );
+    }
+    const x = input.ndim === this.#spatial + 1 ? input.unsqueeze(0) : input;
+    const [n, c] = x.shape;
+    if (c !== this.numFeatures) {
+      throw new RangeError(
+        `${name}: expected input with ${this.numFeatures} channels, got shape ${fmtShape(input.shape)}`,
+      );
+    }
+    // As PyTorch, instance norm never counts batches in num_batches_tracked.
+    const factor = this.momentum as number;
+    const useInstanceStats = this.training || !this.trackRunningStats;
+    const rm = this.runningMean, rv = this.runningVar;
+    // Running statistics repeated per sample, updated by batchNorm, then averaged back.
+    const rmN = rm ? noGrad(() => rm.repeat(n)) : null, rvN = rv ? noGrad(() => rv.repeat(n)) : null;
+    const out = F.batchNorm(x.reshape(1, n * c, ...x.shape.slice(2)), rmN, rvN, {
+      weight: this.weight ? this.weight.repeat(n) : null,
+      bias: this.bias ? this.bias.repeat(n) : null,
+      training: useInstanceStats,
+      momentum: factor,
+      eps: this.eps,
+    }).reshape(x.shape);
+    if (this.training && rm && rv && rmN && rvN) {
+      noGrad(() => {
+        rm.copy_(rmN.view(n, c).mean(0));
+        rv.copy_(rvN.view(n, c).mean(0));
+      });
+    }
+    return input.ndim === this.#spatial + 1 ? out.squeeze(0) : out;
+  }
+}
+
+/**
+ * Instance normalization of `[N, C, L]` (or `[C, L]`) input.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const norm = new nn.InstanceNorm1d(3);
+ * console.log(norm(torch.randn(2, 3, 8)).shape, String(norm)); // [2, 3, 8] "InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
+ * ```
+ */
+export class InstanceNorm1d extends InstanceNormBase {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super(1, numFeatures, opts);
+  }
+}
+
+/**
+ * Instance normalization of `[N, C, H, W]` (or `[C, H, W]`) input, as in style transfer.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const norm = new nn.InstanceNorm2d(4, { affine: true });
+ * console.log(norm(torch.randn(2, 4, 5, 5)).shape); // [2, 4, 5, 5]
+ * ```
+ */
+export class InstanceNorm2d extends InstanceNormBase {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super(2, numFeatures, opts);
   }
 }
 
