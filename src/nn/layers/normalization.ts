@@ -226,6 +226,14 @@ export class BatchNorm2d extends BatchNormBase {
  * normalized over their own positions. Defaults differ from batch norm: no affine and no running
  * statistics; with `trackRunningStats`, training updates running averages of the per-instance
  * statistics and eval uses them (as PyTorch, by batch-normalizing the `[1, N·C, ...]` view).
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const norm = new nn.InstanceNormBase(2, 3, { trackRunningStats: true }); // what InstanceNorm2d is
+ * norm(torch.randn(2, 3, 4, 4));
+ * console.log(norm.runningMean!.shape); // [3]
+ * ```
  */
 export class InstanceNormBase extends BatchNormBase {
   /** Spatial dims of a batched input (1 or 2). */

@@ -50,7 +50,15 @@ export interface MultiheadAttentionForward {
   isCausal?: boolean;
 }
 
-/** The output projection of `MultiheadAttention`: a `Linear` under PyTorch's class name. */
+/**
+ * The output projection of `MultiheadAttention`: a `Linear` under PyTorch's class name (so
+ * `String(mha)` prints as PyTorch's).
+ * @example
+ * ```ts
+ * import * as nn from "../mod.ts";
+ * console.log(String(new nn.MultiheadAttention(8, 2).out_proj)); // "NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)"
+ * ```
+ */
 export class NonDynamicallyQuantizableLinear extends Linear {}
 
 /**
