@@ -99,7 +99,57 @@ class Encoder extends nn.Module {
   }
 }
 
+/** A decoder (layer) whose memory is the input's first 3 positions, with fixed target masks. */
+class Decoder extends nn.Module {
+  constructor(
+    public dec: nn.TransformerDecoderLayer,
+    public batchFirst = false,
+    public tgtMask?: torch.Tensor,
+    public tgtPadding?: torch.Tensor,
+  ) {
+    super();
+  }
+  override forward(x: torch.Tensor): torch.Tensor {
+    const memory = this.batchFirst ? x.index(":", ":3") : x.index(":3");
+    return this.dec(x, memory, { tgtMask: this.tgtMask, tgtKeyPaddingMask: this.tgtPadding });
+  }
+}
+
+/** The whole Transformer with the flipped input as source and a causal target mask. */
+class Seq2Seq extends nn.Module {
+  constructor(public model: nn.Transformer) {
+    super();
+  }
+  override forward(x: torch.Tensor): torch.Tensor {
+    return this.model(x.flip(0), x, { tgtMask: causal5() });
+  }
+}
+
 const builders: Record<string, () => nn.Module> = {
+  decoder_layer_causal: () =>
+    new Decoder(new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16 }), false, causal5()),
+  decoder_layer_norm_first_gelu_padding: () =>
+    new Decoder(
+      new nn.TransformerDecoderLayer(8, 4, {
+        dimFeedforward: 12,
+        activation: "gelu",
+        batchFirst: true,
+        normFirst: true,
+      }),
+      true,
+      undefined,
+      padding(),
+    ),
+  transformer_small: () =>
+    new Seq2Seq(
+      new nn.Transformer({
+        dModel: 8,
+        nhead: 2,
+        numEncoderLayers: 1,
+        numDecoderLayers: 2,
+        dimFeedforward: 16,
+      }),
+    ),
   instancenorm1d: () => new nn.InstanceNorm1d(3),
   instancenorm2d_affine: () => new nn.InstanceNorm2d(2, { affine: true }),
   instancenorm2d_unbatched_eps: () => new nn.InstanceNorm2d(3, { eps: 1e-3 }),

@@ -159,3 +159,79 @@ Deno.test("MultiheadAttention and the encoder: bad input gets a clear message", 
     /numLayers must be a positive integer/,
   );
 });
+
+deviceTest(
+  "Transformer (encoder-decoder) gives the CPU's output and gradients on every device",
+  async (device) => {
+    torch.manualSeed(15);
+    const make = () =>
+      new nn.Transformer({
+        dModel: 8,
+        nhead: 2,
+        numEncoderLayers: 1,
+        numDecoderLayers: 1,
+        dimFeedforward: 16,
+      });
+    const cpu = make();
+    cpu.eval();
+    const src = torch.randn(6, 2, 8), tgt = torch.randn(4, 2, 8);
+    const mask = nn.Transformer.generateSquareSubsequentMask(4);
+    const run = (m: nn.Module, s: torch.Tensor, t: torch.Tensor, k: torch.Tensor) => {
+      const y = m(s, t, { tgtMask: k }) as torch.Tensor;
+      y.square().sum().backward();
+      return y;
+    };
+    const want = run(cpu, src, tgt, mask);
+    const dev = make();
+    dev.loadStateDict(cpu.stateDict());
+    dev.eval();
+    dev.to(device);
+    await assertCloseAsync(run(dev, src.to(device), tgt.to(device), mask.to(device)), want.detach(), {
+      rtol: 1e-4,
+      atol: 1e-5,
+    });
+    const grads = new Map(dev.namedParameters());
+    for (const [name, p] of cpu.namedParameters()) {
+      await assertCloseAsync(grads.get(name)!.grad!, p.grad!, {
+        rtol: 1e-3,
+        atol: 1e-5,
+        msg: `grad of ${name}`,
+      });
+    }
+  },
+);
+
+Deno.test("Transformer: the subsequent mask, PyTorch's state dict layout and init, errors", () => {
+  assert.deepEqual(nn.Transformer.generateSquareSubsequentMask(3).toArray(), [
+    [0, -Infinity, -Infinity],
+    [0, 0, -Infinity],
+    [0, 0, 0],
+  ]);
+  const t = new nn.Transformer({
+    dModel: 8,
+    nhead: 2,
+    numEncoderLayers: 2,
+    numDecoderLayers: 1,
+    dimFeedforward: 16,
+  });
+  const keys = Object.keys(t.stateDict());
+  for (
+    const k of [
+      "encoder.layers.1.self_attn.in_proj_weight",
+      "encoder.norm.weight",
+      "decoder.layers.0.multihead_attn.out_proj.weight",
+      "decoder.layers.0.norm3.bias",
+      "decoder.norm.bias",
+    ]
+  ) {
+    assert.ok(keys.includes(k), k);
+  }
+  const w = t.decoder.layers[0] as nn.TransformerDecoderLayer;
+  const bound = Math.sqrt(6 / (16 + 8)); // xavier_uniform of linear1's [16, 8] weight
+  assert.ok(w.linear1.weight.abs().max().item() <= bound);
+  assertThrowsMsg(() => nn.Transformer.generateSquareSubsequentMask(0), /size must be a positive integer/);
+  assertThrowsMsg(
+    () => new nn.TransformerDecoder(new nn.TransformerDecoderLayer(8, 2), 0),
+    /numLayers must be a positive integer/,
+  );
+});

@@ -79,6 +79,14 @@ export {
   type TransformerEncoderLayerOptions,
 } from "./layers/transformer.ts";
 export {
+  type DecoderForward,
+  Transformer,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  type TransformerForward,
+  type TransformerOptions,
+} from "./layers/transformer_decoder.ts";
+export {
   ConstantPad1d,
   ConstantPad2d,
   ReflectionPad1d,

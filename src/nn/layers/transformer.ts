@@ -215,6 +215,16 @@ export class MultiheadAttention extends Module {
   }
 }
 
+/**
+ * @internal `fresh` (a new layer of `layer`'s configuration, on the CPU) given `layer`'s parameters
+ * and moved to `layer`'s device: the per-layer copies of the encoder and decoder stacks.
+ */
+export function copyLayer<T extends Module>(layer: T, fresh: T): T {
+  fresh.loadStateDict(layer.stateDict());
+  const device = layer.parameters()[0]?.device ?? "cpu";
+  return device === "cpu" ? fresh : fresh.to(device) as T;
+}
+
 /** Options of `TransformerEncoderLayer` (PyTorch's keyword arguments). */
 export interface TransformerEncoderLayerOptions {
   /** Width of the feed-forward block (default 2048). */
@@ -319,10 +329,10 @@ export class TransformerEncoderLayer extends Module {
 
   /** A new layer with the same options and a copy of this one's parameters. */
   copy(): TransformerEncoderLayer {
-    const layer = new TransformerEncoderLayer(this.dModel, this.nhead, { ...this.options, device: "cpu" });
-    layer.loadStateDict(this.stateDict());
-    const device = this.self_attn.out_proj.weight.device;
-    return device === "cpu" ? layer : layer.to(device) as TransformerEncoderLayer;
+    return copyLayer(
+      this,
+      new TransformerEncoderLayer(this.dModel, this.nhead, { ...this.options, device: "cpu" }),
+    );
   }
 }
 
