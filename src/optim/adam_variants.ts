@@ -24,6 +24,11 @@ interface AdamLikeOptions {
   maximize?: boolean;
 }
 
+/** PyTorch's defaults of the Adam-like options, with the optimizer's own learning rate. */
+function adamLikeDefaults(lr: number): Required<AdamLikeOptions> {
+  return { lr, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
+}
+
 function checkAdamLike(o: Required<AdamLikeOptions>, where: string): void {
   check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
   check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
@@ -60,13 +65,7 @@ export class Adamax extends Optimizer<Required<AdamaxOptions>> {
   constructor(params: Params<Required<AdamaxOptions>>, options: AdamaxOptions = {}) {
     super(
       params,
-      withDefaults<Required<AdamaxOptions>>(new.target.name, options, {
-        lr: 2e-3,
-        betas: [0.9, 0.999],
-        eps: 1e-8,
-        weightDecay: 0,
-        maximize: false,
-      }),
+      withDefaults<Required<AdamaxOptions>>(new.target.name, options, adamLikeDefaults(2e-3)),
     );
   }
   protected override _checkOptions(o: Required<AdamaxOptions>, where: string): void {
@@ -174,13 +173,7 @@ export class RAdam extends Optimizer<Required<RAdamOptions>> {
   constructor(params: Params<Required<RAdamOptions>>, options: RAdamOptions = {}) {
     super(
       params,
-      withDefaults<Required<RAdamOptions>>(new.target.name, options, {
-        lr: 1e-3,
-        betas: [0.9, 0.999],
-        eps: 1e-8,
-        weightDecay: 0,
-        maximize: false,
-      }),
+      withDefaults<Required<RAdamOptions>>(new.target.name, options, adamLikeDefaults(1e-3)),
     );
   }
   protected override _checkOptions(o: Required<RAdamOptions>, where: string): void {

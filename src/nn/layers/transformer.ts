@@ -225,6 +225,42 @@ export function copyLayer<T extends Module>(layer: T, fresh: T): T {
   return device === "cpu" ? fresh : fresh.to(device) as T;
 }
 
+/** @internal The activation option of the encoder and decoder layers, checked (default relu). */
+export function checkActivation(op: string, activation: unknown): "relu" | "gelu" {
+  if (activation !== undefined && activation !== "relu" && activation !== "gelu") {
+    throw new RangeError(`${op}: activation should be relu/gelu, not ${activation}`);
+  }
+  return (activation ?? "relu") as "relu" | "gelu";
+}
+
+/** @internal The layers' feed-forward block: `out(linear2(dropout(act(linear1(x)))))`. */
+export function feedForwardBlock(
+  layer: { linear1: Linear; linear2: Linear; dropout: Dropout; activation: "relu" | "gelu" },
+  x: Tensor,
+  out: Dropout,
+): Tensor {
+  const h = layer.linear1(x);
+  return out(layer.linear2(layer.dropout(layer.activation === "relu" ? F.relu(h) : F.gelu(h))));
+}
+
+/**
+ * @internal `numLayers` copies of `layer` (checked to be a `cls`) for the encoder and decoder
+ * stacks, each with its own parameters.
+ */
+export function layerStack<T extends Module & { copy(): T }>(
+  op: string,
+  name: string,
+  layer: T,
+  cls: abstract new (...args: never[]) => T,
+  numLayers: number,
+): ModuleList {
+  if (!(layer instanceof cls)) throw new TypeError(`${op}: ${name} must be a ${cls.name}`);
+  if (!Number.isInteger(numLayers) || numLayers < 1) {
+    throw new RangeError(`${op}: numLayers must be a positive integer, got ${numLayers}`);
+  }
+  return new ModuleList(Array.from({ length: numLayers }, () => layer.copy()));
+}
+
 /** Options of `TransformerEncoderLayer` (PyTorch's keyword arguments). */
 export interface TransformerEncoderLayerOptions {
   /** Width of the feed-forward block (default 2048). */
@@ -286,10 +322,7 @@ export class TransformerEncoderLayer extends Module {
     this.nhead = nhead;
     this.options = { ...opts };
     const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, dtype } = opts;
-    if (opts.activation && opts.activation !== "relu" && opts.activation !== "gelu") {
-      throw new RangeError(`TransformerEncoderLayer: activation should be relu/gelu, not ${opts.activation}`);
-    }
-    this.activation = opts.activation ?? "relu";
+    this.activation = checkActivation("TransformerEncoderLayer", opts.activation);
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, batchFirst: opts.batchFirst, dtype });
     this.linear1 = new Linear(dModel, dimFeedforward, { dtype });
     this.dropout = new Dropout(dropout);
@@ -312,19 +345,14 @@ export class TransformerEncoderLayer extends Module {
     return this.dropout1(out);
   }
 
-  #feedForward(x: Tensor): Tensor {
-    const h = this.activation === "relu" ? F.relu(this.linear1(x)) : F.gelu(this.linear1(x));
-    return this.dropout2(this.linear2(this.dropout(h)));
-  }
-
   /** The layer's output, of `src`'s shape. */
   override forward(src: Tensor, opts: EncoderForward = {}): Tensor {
     if (this.normFirst) {
       const x = src.add(this.#attend(this.norm1(src), opts));
-      return x.add(this.#feedForward(this.norm2(x)));
+      return x.add(feedForwardBlock(this, this.norm2(x), this.dropout2));
     }
     const x = this.norm1(src.add(this.#attend(src, opts)));
-    return this.norm2(x.add(this.#feedForward(x)));
+    return this.norm2(x.add(feedForwardBlock(this, x, this.dropout2)));
   }
 
   /** A new layer with the same options and a copy of this one's parameters. */
@@ -355,13 +383,13 @@ export class TransformerEncoder extends Module {
 
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
-    if (!(encoderLayer instanceof TransformerEncoderLayer)) {
-      throw new TypeError("TransformerEncoder: encoderLayer must be a TransformerEncoderLayer");
-    }
-    if (!Number.isInteger(numLayers) || numLayers < 1) {
-      throw new RangeError(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
-    }
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.copy()));
+    this.layers = layerStack(
+      "TransformerEncoder",
+      "encoderLayer",
+      encoderLayer,
+      TransformerEncoderLayer,
+      numLayers,
+    );
     this.numLayers = numLayers;
     this.norm = opts.norm ?? null;
   }

@@ -7,14 +7,16 @@
 import type { Tensor } from "../../tensor.ts";
 import { full } from "../../creation.ts";
 import { Module } from "../module.ts";
-import * as F from "../functional.ts";
 import * as init from "../init.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./normalization.ts";
-import { ModuleList } from "./container.ts";
+import type { ModuleList } from "./container.ts";
 import {
+  checkActivation,
   copyLayer,
+  feedForwardBlock,
+  layerStack,
   MultiheadAttention,
   TransformerEncoder,
   TransformerEncoderLayer,
@@ -72,10 +74,7 @@ export class TransformerDecoderLayer extends Module {
     this.nhead = nhead;
     this.options = { ...opts };
     const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, dtype } = opts;
-    if (opts.activation && opts.activation !== "relu" && opts.activation !== "gelu") {
-      throw new RangeError(`TransformerDecoderLayer: activation should be relu/gelu, not ${opts.activation}`);
-    }
-    this.activation = opts.activation ?? "relu";
+    this.activation = checkActivation("TransformerDecoderLayer", opts.activation);
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, batchFirst: opts.batchFirst, dtype });
     this.multihead_attn = new MultiheadAttention(dModel, nhead, {
       dropout,
@@ -114,21 +113,16 @@ export class TransformerDecoderLayer extends Module {
     return this.dropout2(out);
   }
 
-  #feedForward(x: Tensor): Tensor {
-    const h = this.activation === "relu" ? F.relu(this.linear1(x)) : F.gelu(this.linear1(x));
-    return this.dropout3(this.linear2(this.dropout(h)));
-  }
-
   /** The layer's output, of `tgt`'s shape. */
   override forward(tgt: Tensor, memory: Tensor, opts: DecoderForward = {}): Tensor {
     if (this.normFirst) {
       let x = tgt.add(this.#selfAttend(this.norm1(tgt), opts));
       x = x.add(this.#crossAttend(this.norm2(x), memory, opts));
-      return x.add(this.#feedForward(this.norm3(x)));
+      return x.add(feedForwardBlock(this, this.norm3(x), this.dropout3));
     }
     let x = this.norm1(tgt.add(this.#selfAttend(tgt, opts)));
     x = this.norm2(x.add(this.#crossAttend(x, memory, opts)));
-    return this.norm3(x.add(this.#feedForward(x)));
+    return this.norm3(x.add(feedForwardBlock(this, x, this.dropout3)));
   }
 
   /** A new layer with the same options and a copy of this one's parameters. */
@@ -158,13 +152,13 @@ export class TransformerDecoder extends Module {
 
   constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
-    if (!(decoderLayer instanceof TransformerDecoderLayer)) {
-      throw new TypeError("TransformerDecoder: decoderLayer must be a TransformerDecoderLayer");
-    }
-    if (!Number.isInteger(numLayers) || numLayers < 1) {
-      throw new RangeError(`TransformerDecoder: numLayers must be a positive integer, got ${numLayers}`);
-    }
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => decoderLayer.copy()));
+    this.layers = layerStack(
+      "TransformerDecoder",
+      "decoderLayer",
+      decoderLayer,
+      TransformerDecoderLayer,
+      numLayers,
+    );
     this.numLayers = numLayers;
     this.norm = opts.norm ?? null;
   }
