@@ -111,7 +111,7 @@ for (const l of LAYERS) {
   const x = torch.tensor(data).reshape(shape);
   const g = torch.tensor(rand(numel([B, 16, 14, 14]), 6)).reshape([B, 16, 14, 14]);
   const tx = tf.transpose(tf.tensor4d(data, [B, 16, 28, 28]), [0, 2, 3, 1]) as tf.Tensor4D;
-  const tg = tf.transpose(tf.tensor4d(g.data() as Float32Array, [B, 16, 14, 14]), [
+  const tg = tf.transpose(tf.tensor4d(g.dataSync() as Float32Array, [B, 16, 14, 14]), [
     0,
     2,
     3,

@@ -55,7 +55,7 @@ function tfDense(inF: number, outF: number): [tf.Variable, tf.Variable] {
 }
 const tfMlp = [tfDense(64, 128), tfDense(128, 64), tfDense(64, 10)];
 const tfMlpOpt = tf.train.adam(1e-3);
-const txd = tf.randomUniform([32, 64]), tyd = tf.oneHot(tf.tensor1d(Array.from(yd.data()), "int32"), 10);
+const txd = tf.randomUniform([32, 64]), tyd = tf.oneHot(tf.tensor1d(Array.from(yd.dataSync()), "int32"), 10);
 
 Deno.bench("tfjs-wasm digits MLP train step (batch 32)", { group: "digits MLP step" }, () => {
   tfMlpOpt.minimize(() => {
@@ -107,7 +107,7 @@ const tfCnn = {
 };
 const tfCnnOpt = tf.train.adam(1e-3);
 const txf = tf.randomUniform([64, 28, 28, 1]),
-  tyf = tf.oneHot(tf.tensor1d(Array.from(yf.data()), "int32"), 10);
+  tyf = tf.oneHot(tf.tensor1d(Array.from(yf.dataSync()), "int32"), 10);
 function tfCnnStep(): void {
   tfCnnOpt.minimize(() => {
     let h: tf.Tensor4D = txf as tf.Tensor4D;
@@ -160,8 +160,8 @@ const tfLstm = tf.sequential({
   layers: [tf.layers.lstm({ units: 64, inputShape: [20, 16] }), tf.layers.dense({ units: 10 })],
 });
 const tfLstmOpt = tf.train.adam(1e-3);
-const txs = tf.tensor3d(xs.data(), [32, 20, 16]);
-const tys = tf.oneHot(tf.tensor1d(Array.from(ys.data()), "int32"), 10);
+const txs = tf.tensor3d(xs.dataSync(), [32, 20, 16]);
+const tys = tf.oneHot(tf.tensor1d(Array.from(ys.dataSync()), "int32"), 10);
 Deno.bench("tfjs-wasm LSTM train step (batch 32, 20 steps)", { group: "LSTM step" }, () => {
   tf.tidy(() => {
     tfLstmOpt.minimize(() => tf.losses.softmaxCrossEntropy(tys, tfLstm.apply(txs) as tf.Tensor) as tf.Scalar);

@@ -19,7 +19,7 @@ export function halfToFloat(h: number): number {
 }
 
 /**
- * `n` elements from `offset` of a storage read, as the typed array users get from `data()`:
+ * `n` elements from `offset` of a storage read, as the typed array users get from `dataSync()`:
  * float16 widens to Float32Array.
  */
 export function decodeValues(

@@ -98,6 +98,14 @@ export class Tensor {
     noteGradChange(this._grad?._storage ?? null, g?._storage ?? null);
     this._grad = g;
   }
+  /**
+   * PyTorch's `x.data`: a tensor sharing this one's storage, cut from the graph (`detach()`), for
+   * updates autograd must not see (`w.data.sub_(w.grad!.mul(lr))`). The elements as a typed array
+   * are `dataSync()` / `await dataAsync()`.
+   */
+  get data(): Tensor {
+    return this.detach();
+  }
   /** Whether gradients are tracked for this tensor. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
@@ -213,25 +221,25 @@ export class Tensor {
       );
     }
     this.#refuseSyncRead("item", "itemAsync");
-    const v = this.data()[0];
+    const v = this.dataSync()[0];
     return (this.dtype === "bool" ? v !== 0 : v) as T;
   }
   /** The elements as nested arrays (PyTorch's `tolist()`). CPU only; see toArrayAsync. */
   toArray(): NestedArray {
     this.#refuseSyncRead("toArray", "toArrayAsync");
-    return nestValues(this.data(), this.shape, this.dtype === "bool");
+    return nestValues(this.dataSync(), this.shape, this.dtype === "bool");
   }
   /**
    * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
    * float16, Int32Array for int32, Uint8Array for uint8 and bool. CPU only; see dataAsync.
    */
-  data(): Float32Array | Int32Array | Uint8Array {
-    this.#refuseSyncRead("data", "dataAsync");
+  dataSync(): Float32Array | Int32Array | Uint8Array {
+    this.#refuseSyncRead("dataSync", "dataAsync");
     const c = this.contiguous();
     return decodeValues(backendFor(c.device).readSync(c._storage), c.dtype, c._offset, c.numel());
   }
   /**
-   * Like `data()`, on every device. Off the CPU this is the one way values come back (a read of
+   * Like `dataSync()`, on every device. Off the CPU this is the one way values come back (a read of
    * the device's queue); a view of part of a storage is copied out on the device first, so only
    * its own elements travel.
    */
@@ -278,7 +286,7 @@ export class Tensor {
       return `tensor(<${this.numel()} elements of ${this.dtype} on device '${this.device}'; ` +
         `use await t.toArrayAsync() to read>, size=(${this.shape.join(", ")})${grad})`;
     }
-    return formatTensor(this.data(), this.shape, this.dtype, this.#formatOptions());
+    return formatTensor(this.dataSync(), this.shape, this.dtype, this.#formatOptions());
   }
   /**
    * PyTorch's printed form on every device, values included (a GPU tensor is read back first),

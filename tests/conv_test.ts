@@ -434,9 +434,9 @@ async function gradcheck2(
   const proj = torch.rand([...out.shape], { generator: new torch.Generator(99) }).add(0.5);
   for (const x of inputs) x.grad = null;
   out.mul(proj.to(out.device)).sum().backward();
-  const p = proj.data();
+  const p = proj.dataSync();
   const value = (xs: Tensor[]) => {
-    const o = fn(...xs).detach().data();
+    const o = fn(...xs).detach().dataSync();
     let s = 0;
     for (let i = 0; i < o.length; i++) s += o[i] * p[i];
     return s;
@@ -446,7 +446,7 @@ async function gradcheck2(
   );
   const cpuInputs = await Promise.all(inputs.map((x) => x.detach().toAsync("cpu")));
   cpuInputs.forEach((x, k) => {
-    const base = Array.from(x.data());
+    const base = Array.from(x.dataSync());
     const analytic = analytics[k] ?? base.map(() => 0);
     for (let i = 0; i < base.length; i++) {
       const at = (d: number) => {

@@ -38,7 +38,7 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 function flatValues(t: Tensor): number[] {
-  return Array.from(t.data());
+  return Array.from(t.dataSync());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,7 +472,7 @@ Deno.test("datasets.FashionMNIST from shared/data/fashion-mnist: counts, labels,
     assert.equal(test.data.index(0).int().sum().item(), 33456);
     assert.equal(train.data.index(0, 14, 14).item(), 217);
     const hist = new Array(10).fill(0);
-    for (const v of train.targets.data()) hist[v]++;
+    for (const v of train.targets.dataSync()) hist[v]++;
     assert.deepEqual(hist, new Array(10).fill(6000));
     assert.equal(train.classes[9], "Ankle boot");
     assert.equal(datasets.FashionMNIST.classes.length, 10);
@@ -550,7 +550,7 @@ Deno.test("datasets.Digits: 1797 embedded samples, label histogram, items, loade
   assert.deepEqual(ds.data.shape, [1797, 8, 8]);
   assert.equal(ds.data.dtype, "uint8");
   const hist = new Array(10).fill(0);
-  for (const v of ds.targets.data()) hist[v]++;
+  for (const v of ds.targets.dataSync()) hist[v]++;
   assert.deepEqual(hist, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
   assert.deepEqual(flatValues(ds.targets.narrow(0, 0, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.equal(ds.data.max().item(), 16);
@@ -593,7 +593,7 @@ Deno.test("datasets.Iris: 150 samples, 3 balanced classes, float features", () =
   assert.equal(ds.length, 150);
   assert.deepEqual(ds.classes, ["setosa", "versicolor", "virginica"]);
   const hist = [0, 0, 0];
-  for (const v of ds.targets.data()) hist[v]++;
+  for (const v of ds.targets.dataSync()) hist[v]++;
   assert.deepEqual(hist, [50, 50, 50]);
   const [x, y] = ds.getItem(0);
   assertClose(x, [5.1, 3.5, 1.4, 0.2]);

@@ -102,7 +102,7 @@ gpuTest(
     // Same values as the CPU model (a move copies them).
     const cpuParams = cpuModel.parameters();
     for (const [i, p] of after.entries()) {
-      assertClose(await values(p), cpuParams[i].data(), {
+      assertClose(await values(p), cpuParams[i].dataSync(), {
         rtol: 0,
         atol: 0,
       });
@@ -116,7 +116,7 @@ gpuTest(
     cpuModel(x).sum().backward();
     new optim.SGD(cpuModel.parameters(), { lr: 0.1 }).step();
     for (const [i, p] of after.entries()) {
-      assertClose(await values(p), cpuParams[i].data(), { rtol: 1e-5, atol: 1e-6, msg: `param ${i}` });
+      assertClose(await values(p), cpuParams[i].dataSync(), { rtol: 1e-5, atol: 1e-6, msg: `param ${i}` });
     }
     // Off the GPU: the sync form names the async one and moves nothing.
     assertThrowsMsg(() => model.to("cpu"), /await model\.toAsync\("cpu"\)/);
@@ -151,9 +151,9 @@ gpuTest("layers made with { device: 'gpu' } draw the CPU's random stream (same w
   const lg = new nn.Linear(5, 6, { device: "gpu" });
   const rg = torch.randn([7], { device: "gpu" });
   assert.equal(cg.weight.device, "gpu");
-  assertClose(await values(cg.weight), c.weight.data(), { rtol: 0, atol: 0 });
-  assertClose(await values(lg.bias!), l.bias!.data(), { rtol: 0, atol: 0 });
-  assertClose(await values(rg), r.data(), { rtol: 0, atol: 0 });
+  assertClose(await values(cg.weight), c.weight.dataSync(), { rtol: 0, atol: 0 });
+  assertClose(await values(lg.bias!), l.bias!.dataSync(), { rtol: 0, atol: 0 });
+  assertClose(await values(rg), r.dataSync(), { rtol: 0, atol: 0 });
 });
 
 gpuTest("state dicts across devices: GPU model saves, loads (sync into GPU, async into CPU)", async () => {
@@ -183,7 +183,7 @@ gpuTest("state dicts across devices: GPU model saves, loads (sync into GPU, asyn
   a(x2);
   b(x2.to("gpu"));
   const rm = (m: nn.Module) => m.stateDict()["1.running_mean"];
-  assertClose(await values(rm(b)), rm(a).data(), { rtol: 1e-5, atol: 1e-6 });
+  assertClose(await values(rm(b)), rm(a).dataSync(), { rtol: 1e-5, atol: 1e-6 });
   assert.deepEqual(await values(b.stateDict()["1.num_batches_tracked"]), [5]);
 });
 

@@ -11,7 +11,7 @@ export { assert };
 type Nested = number | boolean | Nested[];
 
 function flat(v: Nested | Tensor | ArrayLike<number>): number[] {
-  if (v instanceof torch.Tensor) return Array.from(v.data());
+  if (v instanceof torch.Tensor) return Array.from(v.dataSync());
   if (typeof v === "number" || typeof v === "boolean") return [Number(v)];
   if (ArrayBuffer.isView(v)) return Array.from(v as ArrayLike<number>);
   return (v as Nested[]).flatMap((x) => flat(x));
@@ -127,7 +127,7 @@ export function gradcheck(
   const proj = torch.rand([...out0.shape], { generator: gen }).add(0.5);
   const scalar = (xs: Tensor[]) => {
     const out = torch.noGrad(() => fn(...xs));
-    const o = out.float().data(), p = proj.data();
+    const o = out.float().dataSync(), p = proj.dataSync();
     let s = 0;
     for (let i = 0; i < o.length; i++) s += o[i] * p[i];
     return s;
@@ -135,8 +135,8 @@ export function gradcheck(
   for (const x of inputs) x.grad = null;
   out0.float().mul(proj).sum().backward();
   inputs.forEach((x, k) => {
-    const base = Array.from(x.data());
-    const analytic = x.grad ? Array.from(x.grad.data()) : base.map(() => 0);
+    const base = Array.from(x.dataSync());
+    const analytic = x.grad ? Array.from(x.grad.dataSync()) : base.map(() => 0);
     for (let i = 0; i < base.length; i++) {
       const shifted = (delta: number) => {
         const vals = base.slice();
@@ -178,7 +178,7 @@ export async function gradcheckAsync(
   const cpuInputs = await Promise.all(inputs.map((x) => x.detach().toAsync("cpu")));
   const scalar = (xs: Tensor[]) => {
     const out = torch.noGrad(() => fn(...xs));
-    const o = out.float().data(), p = proj.data();
+    const o = out.float().dataSync(), p = proj.dataSync();
     let s = 0;
     for (let i = 0; i < o.length; i++) s += o[i] * p[i];
     return s;
@@ -189,7 +189,7 @@ export async function gradcheckAsync(
     inputs.map(async (x) => x.grad ? Array.from(await x.grad.dataAsync()) : null),
   );
   cpuInputs.forEach((x, k) => {
-    const base = Array.from(x.data());
+    const base = Array.from(x.dataSync());
     const analytic = analytics[k] ?? base.map(() => 0);
     assert.equal(
       analytic.length,

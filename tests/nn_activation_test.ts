@@ -68,7 +68,7 @@ Deno.test("activations: gradients at the kinks are PyTorch's", () => {
   const grad = (f: (x: torch.Tensor) => torch.Tensor, v: number[]) => {
     const x = torch.tensor(v, { dtype: "float32", requiresGrad: true });
     f(x).sum().backward();
-    return Array.from(x.grad!.data());
+    return Array.from(x.grad!.dataSync());
   };
   assert.deepEqual(grad(F.relu6, [0, 6, 3]), [0, 0, 1], "relu6: zero at both bounds");
   assert.deepEqual(grad((x) => F.hardtanh(x), [-1, 1, 0]), [0, 0, 1]);

@@ -348,12 +348,12 @@ Deno.test("Linear: default init is U(-1/sqrt(in), 1/sqrt(in)) and reproducible u
   assertClose(a.weight, b.weight, { rtol: 0, atol: 0 });
   assertClose(a.bias!, b.bias!, { rtol: 0, atol: 0 });
   const bound = 1 / 8;
-  const w = a.weight.data();
+  const w = a.weight.dataSync();
   assert.ok(w.every((v) => Math.abs(v) <= bound));
   // Uniform on [-b, b] has std b/sqrt(3); 2048 samples pin it within a few percent.
   const std = a.weight.std().item() as number;
   assert.ok(Math.abs(std - bound / Math.sqrt(3)) < 0.1 * bound, `std ${std}`);
-  assert.ok(a.bias!.data().every((v) => Math.abs(v) <= bound));
+  assert.ok(a.bias!.dataSync().every((v) => Math.abs(v) <= bound));
   assert.deepEqual(a.weight.shape, [32, 64]);
   assert.ok(a.weight.requiresGrad && a.weight.isLeaf);
 });
@@ -374,7 +374,7 @@ Deno.test("Dropout: zeroes about p of the elements in training, scales the rest,
   torch.manualSeed(1);
   const drop = new nn.Dropout(0.3);
   const x = torch.ones(20000);
-  const y = drop(x).data();
+  const y = drop(x).dataSync();
   let zeros = 0;
   for (const v of y) {
     if (v === 0) zeros++;

@@ -200,9 +200,9 @@ Deno.test("stateDict round trip: detached views, loadStateDict copies values in 
   b.eval();
   assertClose(b(x), a(x), { rtol: 0, atol: 0 });
   torch.noGrad(() => sd["0.0.weight"].fill_(42));
-  assert.notEqual(b.stateDict()["0.0.weight"].data()[0], 42);
+  assert.notEqual(b.stateDict()["0.0.weight"].dataSync()[0], 42);
   // A state dict is a view of the live parameters, as in PyTorch.
-  assert.equal(a.stateDict()["0.0.weight"].data()[0], 42);
+  assert.equal(a.stateDict()["0.0.weight"].dataSync()[0], 42);
   // A Map works too.
   b.loadStateDict(new Map(Object.entries(a.stateDict())));
 });

@@ -364,12 +364,12 @@ suite("errors: dtypes, empty reductions, in-place", () => {
     if (dev === "cpu") {
       assert.equal(t.index(0, 0).item(), 1.5);
       assert.deepEqual(t.toArray(), [[1.5, -2]]);
-      assert.deepEqual(Array.from(t.data()), [1.5, -2]);
+      assert.deepEqual(Array.from(t.dataSync()), [1.5, -2]);
       assert.equal(String(t), "tensor([[ 1.5000, -2.0000]])");
     } else {
       assertThrowsMsg(() => t.index(0, 0).item(), /^item: .*await t\.itemAsync\(\)/);
       assertThrowsMsg(() => t.toArray(), /^toArray: .*await t\.toArrayAsync\(\)/);
-      assertThrowsMsg(() => t.data(), /^data: .*await t\.dataAsync\(\)/);
+      assertThrowsMsg(() => t.dataSync(), /^data: .*await t\.dataAsync\(\)/);
       assertThrowsMsg(() => t.cpu(), /await x\.toAsync\("cpu"\)/);
       // Printing does not read: it says where the tensor lives.
       assert.equal(

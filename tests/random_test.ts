@@ -105,28 +105,32 @@ async function replay(seq: Sequence): Promise<void> {
           torch.manualSeed(c.seed!);
           break;
         case "rand":
-          await checkF32(torch.rand(c.shape!, opts).data() as Float32Array, c.out!, where, exact);
+          await checkF32(torch.rand(c.shape!, opts).dataSync() as Float32Array, c.out!, where, exact);
           break;
         case "rand_half": {
           const t = torch.rand(c.shape!, { ...opts, dtype: "float16" });
           assert.equal(t.dtype, "float16");
-          await checkF32(t.float().data() as Float32Array, c.out!, where, exact);
+          await checkF32(t.float().dataSync() as Float32Array, c.out!, where, exact);
           break;
         }
         case "randn": {
           const t = torch.randn(c.shape!, opts);
           assert.deepEqual(t.shape, c.shape, `${where}: shape`);
-          await checkF32(t.data() as Float32Array, c.out!, where, { kind: seq.tolerance, mean: 0, std: 1 });
+          await checkF32(t.dataSync() as Float32Array, c.out!, where, {
+            kind: seq.tolerance,
+            mean: 0,
+            std: 1,
+          });
           break;
         }
         case "randint": {
           const t = torch.randint(c.low!, c.high!, c.shape!, { ...opts, dtype: c.dtype ?? "int32" });
-          if (c.dtype === "float32") await checkF32(t.data() as Float32Array, c.out!, where, exact);
-          else assert.deepEqual(Array.from(t.data()), c.out, where);
+          if (c.dtype === "float32") await checkF32(t.dataSync() as Float32Array, c.out!, where, exact);
+          else assert.deepEqual(Array.from(t.dataSync()), c.out, where);
           break;
         }
         case "randperm":
-          assert.deepEqual(Array.from(torch.randperm(c.n!, opts).data()), c.out, where);
+          assert.deepEqual(Array.from(torch.randperm(c.n!, opts).dataSync()), c.out, where);
           break;
         case "uniform_":
           await checkF32(gen.uniformFill(new Float32Array(c.n!), c.from, c.to), c.out!, where, exact);
@@ -197,7 +201,7 @@ Deno.test("random: manualSeed reproduces and resets the cached normal; generator
   torch.manualSeed(7);
   assert.equal(torch.randn(1).item(), first, "manualSeed drops the cached second sample");
   torch.manualSeed(7);
-  const pair = Array.from(torch.randn(2).data());
+  const pair = Array.from(torch.randn(2).dataSync());
   torch.manualSeed(7);
   torch.randn(1);
   torch.rand(5); // uniform draws do not touch the cache
@@ -205,18 +209,18 @@ Deno.test("random: manualSeed reproduces and resets the cached normal; generator
   assert.equal(torch.randn(1).item(), pair[1], "the cached sine half survives other calls");
   // A Generator object does not advance the global stream.
   torch.manualSeed(1);
-  const ref = Array.from(torch.rand(4).data());
+  const ref = Array.from(torch.rand(4).dataSync());
   torch.manualSeed(1);
   torch.rand(3, { generator: new Generator(1) });
-  assert.deepEqual(Array.from(torch.rand(4).data()), ref);
+  assert.deepEqual(Array.from(torch.rand(4).dataSync()), ref);
   // randLike / randnLike follow the same streams.
   torch.manualSeed(2);
-  const r1 = Array.from(torch.randLike(torch.zeros(2, 3)).data());
+  const r1 = Array.from(torch.randLike(torch.zeros(2, 3)).dataSync());
   torch.manualSeed(2);
-  assert.deepEqual(r1, Array.from(torch.rand(2, 3).data()));
+  assert.deepEqual(r1, Array.from(torch.rand(2, 3).dataSync()));
   const g = new Generator(4);
-  const n1 = Array.from(torch.randnLike(torch.zeros(20), { generator: g }).data());
-  assert.deepEqual(n1, Array.from(torch.randn(20, { generator: g.manualSeed(4) }).data()));
+  const n1 = Array.from(torch.randnLike(torch.zeros(20), { generator: g }).dataSync());
+  assert.deepEqual(n1, Array.from(torch.randn(20, { generator: g.manualSeed(4) }).dataSync()));
 });
 
 Deno.test("random: fills validate their arguments like PyTorch; edge sizes", () => {
@@ -228,8 +232,8 @@ Deno.test("random: fills validate their arguments like PyTorch; edge sizes", () 
   assert.equal(g.uniformFill(new Float32Array(0)).length, 0);
   assert.equal(g.normalFill(new Float32Array(0)).length, 0);
   assert.deepEqual(Array.from(g.uniformFill(new Float32Array(3), 2, 2)), [2, 2, 2]);
-  assert.deepEqual(Array.from(torch.randperm(0).data()), []);
-  assert.deepEqual(Array.from(torch.randperm(1).data()), [0]);
+  assert.deepEqual(Array.from(torch.randperm(0).dataSync()), []);
+  assert.deepEqual(Array.from(torch.randperm(1).dataSync()), [0]);
   assertThrowsMsg(() => torch.randperm(-1), /non-negative integer/);
   assertThrowsMsg(() => torch.randint(0, 1.5, [2]), /integer bounds/);
   assertThrowsMsg(() => torch.randint(0, 2 ** 32, [2]), /do not fit in int32/);
@@ -241,6 +245,6 @@ Deno.test("random: fills validate their arguments like PyTorch; edge sizes", () 
   const u = new Generator(5).uniformFill(new Float32Array(10000), -1, 1);
   assert.ok(u.every((v) => v >= -1 && v < 1));
   const counts = new Array(5).fill(0);
-  for (const v of torch.randint(-2, 3, [1000], { generator: new Generator(5) }).data()) counts[v + 2]++;
+  for (const v of torch.randint(-2, 3, [1000], { generator: new Generator(5) }).dataSync()) counts[v + 2]++;
   assert.ok(counts.every((c) => c > 150), `randint counts ${counts}`);
 });

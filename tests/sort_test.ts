@@ -27,7 +27,7 @@ deviceTest("argsort matches a stable JS sort for rows of many lengths, with ties
   torch.manualSeed(7);
   for (const len of [1, 2, 3, 8, 17, 255, 1000, 4097]) {
     const rows = 3;
-    const vals = torch.randint(-20, 20, [rows, len]).float().data();
+    const vals = torch.randint(-20, 20, [rows, len]).float().dataSync();
     for (let i = 0; i < vals.length; i += 97) vals[i] = NaN;
     const x = torch.tensor(vals, { device }).reshape(rows, len);
     for (const descending of [false, true]) {

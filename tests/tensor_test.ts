@@ -183,8 +183,8 @@ deviceTest("reading: item, toArray, data, async forms", async (device) => {
   assert.ok((await t.dataAsync()) instanceof Int32Array);
   assert.deepEqual(Array.from(await t.T.dataAsync()), [1, 3, 2, 4]);
   if (device === "cpu") {
-    assert.ok(t.data() instanceof Int32Array);
-    assert.deepEqual(Array.from(t.T.data()), [1, 3, 2, 4]);
+    assert.ok(t.dataSync() instanceof Int32Array);
+    assert.deepEqual(Array.from(t.T.dataSync()), [1, 3, 2, 4]);
   }
   assert.deepEqual(await t.toArrayAsync(), [[1, 2], [3, 4]]);
   assert.equal(await t.index(1, 1).itemAsync(), 4);
@@ -194,9 +194,9 @@ deviceTest("reading: item, toArray, data, async forms", async (device) => {
   d[0] = 100;
   assert.equal(await t.index(0, 0).itemAsync(), 1, "dataAsync() is a copy");
   if (device === "cpu") {
-    const ds = t.data();
+    const ds = t.dataSync();
     ds[0] = 100;
-    assert.equal(t.index(0, 0).item(), 1, "data() is a copy");
+    assert.equal(t.index(0, 0).item(), 1, "dataSync() is a copy");
   }
 });
 
@@ -223,3 +223,19 @@ deviceTest("item(): typed as a number by default, a boolean for bool tensors whe
     assert.equal(torch.tensor(false).item<boolean>(), false);
   }
 });
+
+deviceTest(
+  "x.data: a detached tensor sharing the storage, as PyTorch's (old-style updates)",
+  async (device) => {
+    const w = torch.tensor([1, 2, 3], { dtype: "float32", requiresGrad: true, device });
+    w.mul(w).sum().backward();
+    const d = w.data;
+    assert.equal(d.requiresGrad, false);
+    assert.equal(d.gradFn, null);
+    assert.equal(d._storage, w._storage);
+    // The classic manual SGD step of PyTorch tutorials: `w.data -= lr * w.grad.data`.
+    w.data.sub_(w.grad!.data.mul(0.5));
+    assert.deepEqual(await w.toArrayAsync(), [0, 0, 0]);
+    assert.equal(w.requiresGrad, true, "w itself still requires grad");
+  },
+);

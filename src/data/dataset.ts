@@ -312,7 +312,7 @@ export function randomSplit<T>(
       `randomSplit: sum of input lengths (${sum}) does not equal the length of the input dataset (${n})`,
     );
   }
-  const perm = randperm(n, { generator: opts.generator }).data() as Int32Array;
+  const perm = randperm(n, { generator: opts.generator }).dataSync() as Int32Array;
   const out: Subset<T>[] = [];
   let start = 0;
   for (const c of counts) {

@@ -74,7 +74,7 @@ export abstract class ClassificationDataset<I = Tensor, L = number> extends Data
           "number of samples (targets 1-d)",
       );
     }
-    const labels = targets.to("int32").data() as Int32Array;
+    const labels = targets.to("int32").dataSync() as Int32Array;
     for (let i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= classes.length) {
         throw new RangeError(

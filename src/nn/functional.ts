@@ -510,7 +510,7 @@ export interface EmbeddingOptions {
 
 function checkIndices(op: string, input: Tensor, n: number, what: string, allow?: number): void {
   if (input.device !== "cpu" || input.numel() === 0) return;
-  const values = input.data();
+  const values = input.dataSync();
   for (const v of values) {
     if ((v < 0 || v >= n) && v !== allow) {
       throw new RangeError(
@@ -684,7 +684,7 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
     );
   }
   if (target.device !== "cpu" || target.numel() === 0) return;
-  for (const v of target.data()) {
+  for (const v of target.dataSync()) {
     if ((v < 0 || v >= c) && v !== ignoreIndex) {
       throw new RangeError(
         `${op}: target class ${v} is out of range for input of shape ${
@@ -873,7 +873,7 @@ export function binaryCrossEntropy(
     );
   }
   if (input.device === "cpu" && input.numel() > 0) {
-    const v = input.detach().data();
+    const v = input.detach().dataSync();
     for (const p of v) {
       if (!(p >= 0 && p <= 1)) {
         throw new RangeError(

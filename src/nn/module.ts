@@ -696,7 +696,7 @@ export class Module {
    * import * as nn from "./mod.ts";
    * const a = new nn.Linear(2, 2), b = new nn.Linear(2, 2);
    * await b.loadStateDictAsync(a.stateDict());
-   * console.log(b.weight.data()[0] === a.weight.data()[0]); // true
+   * console.log(b.weight.dataSync()[0] === a.weight.dataSync()[0]); // true
    * ```
    */
   async loadStateDictAsync(

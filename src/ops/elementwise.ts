@@ -156,7 +156,7 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
  */
 function checkIntPow(a: TensorOrScalar, b: TensorOrScalar): void {
   const negative = b instanceof Tensor
-    ? (b.device === "cpu" && b.numel() > 0 && b.data().some((v) => v < 0))
+    ? (b.device === "cpu" && b.numel() > 0 && b.dataSync().some((v) => v < 0))
     : b < 0;
   if (negative) {
     throw new RangeError("pow: integers to negative integer powers are not allowed (use a float tensor)");

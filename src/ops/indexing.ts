@@ -362,7 +362,7 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
   }
   let n = numClasses;
   if (x.device === "cpu" && x.numel() > 0) {
-    const values = x.data();
+    const values = x.dataSync();
     let lo = Infinity, hi = -Infinity;
     for (const v of values) {
       lo = Math.min(lo, v);

@@ -58,7 +58,7 @@ function nonzeroFrom(x: Tensor, values: Values): Tensor {
  */
 export function nonzero(x: Tensor): Tensor {
   refuseOffCpu("nonzero", "t.nonzeroAsync()", x);
-  return nonzeroFrom(x, x.data());
+  return nonzeroFrom(x, x.dataSync());
 }
 
 /**
@@ -125,7 +125,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const shape = checkMask("maskedSelect", x, mask);
   refuseOffCpu("maskedSelect", "t.maskedSelectAsync(mask)", x);
   const m = broadcastMask(mask, shape);
-  const out = selectFrom(x, shape, m.data());
+  const out = selectFrom(x, shape, m.dataSync());
   if (m !== mask) m.dispose();
   return out;
 }
