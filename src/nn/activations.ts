@@ -13,6 +13,7 @@ import { Tensor } from "../tensor.ts";
 import * as ew from "../ops/elementwise.ts";
 import { expm1 } from "../ops/pointwise.ts";
 import * as red from "../ops/reduce.ts";
+import { inFrameOf } from "../memory.ts";
 
 function floatInput(op: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);
@@ -34,8 +35,10 @@ function negativeExpm1(x: Tensor, alpha: number, scale = 1): Tensor {
  * ```
  */
 export function elu(input: Tensor, alpha = 1): Tensor {
-  const x = floatInput("elu", input);
-  return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+  return inFrameOf(() => {
+    const x = floatInput("elu", input);
+    return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+  });
 }
 
 /**
@@ -48,9 +51,11 @@ export function elu(input: Tensor, alpha = 1): Tensor {
  * ```
  */
 export function celu(input: Tensor, alpha = 1): Tensor {
-  if (alpha === 0) throw new RangeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU");
-  const x = floatInput("celu", input);
-  return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+  return inFrameOf(() => {
+    if (alpha === 0) throw new RangeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU");
+    const x = floatInput("celu", input);
+    return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+  });
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
@@ -66,7 +71,9 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  * ```
  */
 export function selu(input: Tensor): Tensor {
-  return ew.mul(elu(input, SELU_ALPHA), SELU_SCALE);
+  return inFrameOf(() => {
+    return ew.mul(elu(input, SELU_ALPHA), SELU_SCALE);
+  });
 }
 
 /**
@@ -79,10 +86,12 @@ export function selu(input: Tensor): Tensor {
  * ```
  */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
-  const x = floatInput("softplus", input);
-  const bx = ew.mul(x, beta);
-  const smooth = ew.div(ew.log1p(ew.exp(ew.clamp(bx, null, threshold))), beta);
-  return ew.where(ew.gt(bx, threshold), x, smooth);
+  return inFrameOf(() => {
+    const x = floatInput("softplus", input);
+    const bx = ew.mul(x, beta);
+    const smooth = ew.div(ew.log1p(ew.exp(ew.clamp(bx, null, threshold))), beta);
+    return ew.where(ew.gt(bx, threshold), x, smooth);
+  });
 }
 
 /**
@@ -95,8 +104,10 @@ export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
  * ```
  */
 export function softsign(input: Tensor): Tensor {
-  const x = floatInput("softsign", input);
-  return ew.div(x, ew.add(ew.abs(x), 1));
+  return inFrameOf(() => {
+    const x = floatInput("softsign", input);
+    return ew.div(x, ew.add(ew.abs(x), 1));
+  });
 }
 
 /**
@@ -109,12 +120,14 @@ export function softsign(input: Tensor): Tensor {
  * ```
  */
 export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
-  if (minVal > maxVal) {
-    throw new RangeError(`hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
-  }
-  const x = floatInput("hardtanh", input);
-  // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
-  return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+  return inFrameOf(() => {
+    if (minVal > maxVal) {
+      throw new RangeError(`hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
+    }
+    const x = floatInput("hardtanh", input);
+    // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
+    return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+  });
 }
 
 /**
@@ -127,7 +140,9 @@ export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
  * ```
  */
 export function relu6(input: Tensor): Tensor {
-  return hardtanh(input, 0, 6);
+  return inFrameOf(() => {
+    return hardtanh(input, 0, 6);
+  });
 }
 
 /**
@@ -140,7 +155,9 @@ export function relu6(input: Tensor): Tensor {
  * ```
  */
 export function hardsigmoid(input: Tensor): Tensor {
-  return ew.div(relu6(ew.add(floatInput("hardsigmoid", input), 3)), 6);
+  return inFrameOf(() => {
+    return ew.div(relu6(ew.add(floatInput("hardsigmoid", input), 3)), 6);
+  });
 }
 
 /**
@@ -153,8 +170,10 @@ export function hardsigmoid(input: Tensor): Tensor {
  * ```
  */
 export function hardswish(input: Tensor): Tensor {
-  const x = floatInput("hardswish", input);
-  return ew.mul(x, hardsigmoid(x));
+  return inFrameOf(() => {
+    const x = floatInput("hardswish", input);
+    return ew.mul(x, hardsigmoid(x));
+  });
 }
 
 /**
@@ -167,8 +186,10 @@ export function hardswish(input: Tensor): Tensor {
  * ```
  */
 export function mish(input: Tensor): Tensor {
-  const x = floatInput("mish", input);
-  return ew.mul(x, ew.tanh(softplus(x)));
+  return inFrameOf(() => {
+    const x = floatInput("mish", input);
+    return ew.mul(x, ew.tanh(softplus(x)));
+  });
 }
 
 /**
@@ -182,7 +203,9 @@ export function mish(input: Tensor): Tensor {
  * ```
  */
 export function logsigmoid(input: Tensor): Tensor {
-  return ew.neg(softplus(ew.neg(floatInput("logsigmoid", input))));
+  return inFrameOf(() => {
+    return ew.neg(softplus(ew.neg(floatInput("logsigmoid", input))));
+  });
 }
 
 /**
@@ -195,8 +218,10 @@ export function logsigmoid(input: Tensor): Tensor {
  * ```
  */
 export function tanhshrink(input: Tensor): Tensor {
-  const x = floatInput("tanhshrink", input);
-  return ew.sub(x, ew.tanh(x));
+  return inFrameOf(() => {
+    const x = floatInput("tanhshrink", input);
+    return ew.sub(x, ew.tanh(x));
+  });
 }
 
 function checkLambda(op: string, lambd: number): void {
@@ -215,9 +240,11 @@ function checkLambda(op: string, lambd: number): void {
  * ```
  */
 export function softshrink(input: Tensor, lambd = 0.5): Tensor {
-  checkLambda("softshrink", lambd);
-  const x = floatInput("softshrink", input);
-  return ew.where(ew.gt(x, lambd), ew.sub(x, lambd), ew.where(ew.lt(x, -lambd), ew.add(x, lambd), 0));
+  return inFrameOf(() => {
+    checkLambda("softshrink", lambd);
+    const x = floatInput("softshrink", input);
+    return ew.where(ew.gt(x, lambd), ew.sub(x, lambd), ew.where(ew.lt(x, -lambd), ew.add(x, lambd), 0));
+  });
 }
 
 /**
@@ -230,9 +257,11 @@ export function softshrink(input: Tensor, lambd = 0.5): Tensor {
  * ```
  */
 export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
-  checkLambda("hardshrink", lambd);
-  const x = floatInput("hardshrink", input);
-  return ew.where(ew.gt(ew.abs(x), lambd), x, 0);
+  return inFrameOf(() => {
+    checkLambda("hardshrink", lambd);
+    const x = floatInput("hardshrink", input);
+    return ew.where(ew.gt(ew.abs(x), lambd), x, 0);
+  });
 }
 
 /**
@@ -245,10 +274,12 @@ export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
  * ```
  */
 export function threshold(input: Tensor, threshold: number, value: number): Tensor {
-  if (!(input instanceof Tensor)) {
-    throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);
-  }
-  return ew.where(ew.gt(input, threshold), input, value);
+  return inFrameOf(() => {
+    if (!(input instanceof Tensor)) {
+      throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);
+    }
+    return ew.where(ew.gt(input, threshold), input, value);
+  });
 }
 
 /**
@@ -261,20 +292,22 @@ export function threshold(input: Tensor, threshold: number, value: number): Tens
  * ```
  */
 export function glu(input: Tensor, dim = -1): Tensor {
-  const x = floatInput("glu", input);
-  if (x.ndim === 0) {
-    throw new RangeError("glu: glu does not support scalars because halving size must be even");
-  }
-  const d = normDim("glu", dim, x.ndim);
-  if (x.shape[d] % 2 !== 0) {
-    throw new RangeError(
-      `glu: Halving dimension must be even, but dimension ${d} is size ${x.shape[d]} (input of shape ${
-        fmtShape(x.shape)
-      })`,
-    );
-  }
-  const [a, b] = x.chunk(2, d);
-  return ew.mul(a, ew.sigmoid(b));
+  return inFrameOf(() => {
+    const x = floatInput("glu", input);
+    if (x.ndim === 0) {
+      throw new RangeError("glu: glu does not support scalars because halving size must be even");
+    }
+    const d = normDim("glu", dim, x.ndim);
+    if (x.shape[d] % 2 !== 0) {
+      throw new RangeError(
+        `glu: Halving dimension must be even, but dimension ${d} is size ${x.shape[d]} (input of shape ${
+          fmtShape(x.shape)
+        })`,
+      );
+    }
+    const [a, b] = x.chunk(2, d);
+    return ew.mul(a, ew.sigmoid(b));
+  });
 }
 
 /**
@@ -287,7 +320,9 @@ export function glu(input: Tensor, dim = -1): Tensor {
  * ```
  */
 export function softmin(input: Tensor, dim: number): Tensor {
-  return red.softmax(ew.neg(floatInput("softmin", input)), dim);
+  return inFrameOf(() => {
+    return red.softmax(ew.neg(floatInput("softmin", input)), dim);
+  });
 }
 
 /**
@@ -301,18 +336,20 @@ export function softmin(input: Tensor, dim: number): Tensor {
  * ```
  */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
-  const x = floatInput("prelu", input);
-  if (!(weight instanceof Tensor) || weight.ndim > 1) {
-    throw new TypeError("prelu: weight must be a 0-d or 1-d tensor");
-  }
-  const n = weight.numel();
-  const channels = x.ndim >= 2 ? x.shape[1] : 1;
-  if (n !== 1 && n !== channels) {
-    throw new RangeError(
-      `prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and ` +
-        `channel size = ${channels} (input of shape ${fmtShape(x.shape)})`,
-    );
-  }
-  const w = n === 1 || x.ndim < 2 ? weight.reshape([]) : weight.reshape([n, ...Array(x.ndim - 2).fill(1)]);
-  return ew.where(ew.gt(x, 0), x, ew.mul(w, x));
+  return inFrameOf(() => {
+    const x = floatInput("prelu", input);
+    if (!(weight instanceof Tensor) || weight.ndim > 1) {
+      throw new TypeError("prelu: weight must be a 0-d or 1-d tensor");
+    }
+    const n = weight.numel();
+    const channels = x.ndim >= 2 ? x.shape[1] : 1;
+    if (n !== 1 && n !== channels) {
+      throw new RangeError(
+        `prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and ` +
+          `channel size = ${channels} (input of shape ${fmtShape(x.shape)})`,
+      );
+    }
+    const w = n === 1 || x.ndim < 2 ? weight.reshape([]) : weight.reshape([n, ...Array(x.ndim - 2).fill(1)]);
+    return ew.where(ew.gt(x, 0), x, ew.mul(w, x));
+  });
 }
