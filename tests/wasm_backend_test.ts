@@ -1520,3 +1520,53 @@ Deno.test("wasm memory: dropped tracked storages are freed by the finalization r
   }
   assert.equal(b.memoryStats().residentCount, base, "every dropped output was freed");
 });
+
+Deno.test("matmul with a bias: every row of every product gets it, in all transposes", () => {
+  const b = new WasmBackend();
+  const gen = rng(11), r = (n: number) => randF32(n, gen);
+  for (const [m, k, n] of [[1, 1, 1], [3, 5, 2], [7, 300, 9], [13, 4, 17]]) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const a = r(m * k), bb = r(k * n), bias = r(n);
+        const out = b.readSync(b.matmul(b.fromTyped(a, "float32"), b.fromTyped(bb, "float32"), {
+          batch: 1,
+          m,
+          k,
+          n,
+          aBatchStride: 0,
+          bBatchStride: 0,
+          transA,
+          transB,
+          bias: b.fromTyped(bias, "float32"),
+        })) as Float32Array;
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let acc = bias[j];
+            for (let p = 0; p < k; p++) {
+              acc += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? bb[j * k + p] : bb[p * n + j]);
+            }
+            assert.ok(
+              Math.abs(out[i * n + j] - acc) <= 1e-4 * (1 + Math.abs(acc)),
+              `[${m},${k},${n}] ${i},${j}`,
+            );
+          }
+        }
+      }
+    }
+  }
+  assert.throws(
+    () =>
+      b.matmul(b.full("float32", 4, 1), b.full("float32", 4, 1), {
+        batch: 1,
+        m: 2,
+        k: 2,
+        n: 2,
+        aBatchStride: 0,
+        bBatchStride: 0,
+        transA: false,
+        transB: false,
+        bias: b.full("float32", 3, 0),
+      }),
+    /the bias has 3 elements, expected n = 2/,
+  );
+});

@@ -53,7 +53,8 @@ function shapeOf(node: Node, i = 0): readonly number[] {
 }
 /** Whether input `i` receives a gradient (a tensor that requires grad, not a JS number). */
 function needs(node: Node, i: number): boolean {
-  return node.next[i] !== null;
+  const edge = node.next[i];
+  return edge !== null && edge !== undefined;
 }
 
 /** Computes only the gradients that some input needs. */
@@ -274,6 +275,14 @@ export const derivatives = {
     needs(n, 0) ? matmul(g, mv.transpose(input(n, 1), -2, -1)) : null,
     needs(n, 1) ? matmul(mv.transpose(input(n, 0), -2, -1), g) : null,
   ]),
+  // `x @ wᵀ + b` (x is 2-d): the input gradient g @ w, the weight's gᵀ @ x, the bias's Σ g.
+  linear: reads("inputs", (g, n) =>
+    only(
+      n,
+      () => matmul(g, input(n, 1)),
+      () => matmul(mv.transpose(g, 0, 1), input(n, 0)),
+      () => red.sum(g, 0),
+    )),
   // Fused activations of nn/functional.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: reads("inputs", (g, n) =>

@@ -9,6 +9,7 @@ import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import { gather, indexSelect } from "../ops/indexing.ts";
+import * as mm from "../ops/matmul.ts";
 import { matmul } from "../ops/matmul.ts";
 import { record } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
@@ -374,8 +375,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
           `got input of shape ${fmtShape(x.shape)}`,
       );
     }
+    const b = bias === null || bias === undefined ? null : checkTensor("linear", "bias", bias);
+    const allF32 = x.dtype === "float32" && weight.dtype === "float32" &&
+      (b === null || b.dtype === "float32");
+    if (weight.ndim === 2 && allF32 && (b === null || b.ndim === 1)) return mm.linear(x, weight, b);
     let out = weight.ndim === 2 ? matmul(x, mv.t(weight)) : matmul(x, weight);
-    if (bias !== null && bias !== undefined) out = ew.add(out, checkTensor("linear", "bias", bias));
+    if (b !== null) out = ew.add(out, b);
     return out;
   });
 }

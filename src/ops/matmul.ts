@@ -9,7 +9,7 @@ import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.t
 import { Tensor } from "../tensor.ts";
 import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
 import { castResult, mul, storageAs } from "./elementwise.ts";
-import { squeeze, unsqueeze } from "./movement.ts";
+import { reshape, squeeze, t as mt, unsqueeze } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 
 interface MatrixOperand {
@@ -192,5 +192,62 @@ export function outer(a: Tensor, b: Tensor): Tensor {
       );
     }
     return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+  });
+}
+
+/**
+ * `x @ weightᵀ + bias` as one kernel call (PyTorch's `F.linear`, `addmm`): `x` is `[..., in]`,
+ * `weight` `[out, in]` and `bias` `[out]` (or null), all float32 on one device; recorded as
+ * `linear`, whose backward is two products and a sum (no transposed copies).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([[1, 2]], { dtype: "float32" });
+ * const w = torch.tensor([[1, 0], [1, 1]], { dtype: "float32" });
+ * torch.linear(x, w, torch.tensor([0.5, 0.5])).toArray(); // [[1.5, 3.5]]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  return inFrameOf(() => {
+    const backend = backendOf("linear", x, weight, bias);
+    for (const [name, t] of [["input", x], ["weight", weight], ["bias", bias]] as const) {
+      if (t !== null && t.dtype !== "float32") {
+        throw new TypeError(`linear: expected float32 tensors, got a ${t.dtype} ${name}`);
+      }
+    }
+    const inF = weight.shape[1], outF = weight.shape[0];
+    if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+      throw new RangeError(
+        `linear: cannot multiply input ${fmtShape(x.shape)} by the transpose of weight ${
+          fmtShape(weight.shape)
+        }`,
+      );
+    }
+    if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
+      throw new RangeError(`linear: bias must have shape [${outF}], got ${fmtShape(bias.shape)}`);
+    }
+    const x2 = x.ndim === 2 ? x : reshape(x, [-1, inF]);
+    const m = x2.shape[0];
+    const inputs = bias === null ? [x2, weight] : [x2, weight, bias];
+    let out: Tensor;
+    if (m * outF === 0 || inF === 0) {
+      const zeros = wrap(backend.full("float32", m * outF, 0), [m, outF]);
+      out = record("linear", inputs, bias === null ? zeros : wrap(zeros.add(bias)._storage, [m, outF]));
+    } else {
+      const A = operand(x2, [], "float32"), B = operand(mt(weight), [], "float32");
+      const s = backend.matmul(A.storage, B.storage, {
+        batch: 1,
+        m,
+        k: inF,
+        n: outF,
+        aBatchStride: 0,
+        bBatchStride: 0,
+        transA: A.trans,
+        transB: B.trans,
+        bias: bias === null ? null : storageAs(bias, "float32"),
+      });
+      out = record("linear", inputs, wrap(s, [m, outF]));
+    }
+    return x.ndim === 2 ? out : reshape(out, [...x.shape.slice(0, -1), outF]);
   });
 }

@@ -11,8 +11,7 @@ import { fmtShape } from "../shape.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
 import { bumpVersion } from "../autograd/node.ts";
 import { backendFor } from "../backends/registry.ts";
-import type { Storage } from "../backends/backend.ts";
-import type { AdamUpdateOptions, SgdUpdateOptions } from "../backends/webgpu/backend.ts";
+import type { Backend, Storage } from "../backends/backend.ts";
 
 /**
  * One parameter group: the tensors it updates and the options they share. Options are plain
@@ -662,18 +661,8 @@ export function check(ok: boolean, where: string, message: string): void {
   if (!ok) throw new RangeError(`${where}: ${message}`);
 }
 
-/** The fused optimizer kernels a backend may offer (the WebGPU backend does). @internal */
-export interface FusedUpdates {
-  adamUpdate(
-    param: Storage,
-    grad: Storage,
-    expAvg: Storage,
-    expAvgSq: Storage,
-    maxExpAvgSq: Storage | null,
-    o: AdamUpdateOptions,
-  ): void;
-  sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void;
-}
+/** The fused optimizer kernels (optional members of `Backend`). @internal */
+export type FusedUpdates = Required<Pick<Backend, "adamUpdate" | "sgdUpdate">>;
 
 /** True when `t` views the whole of its storage, row-major from offset 0. @internal */
 export function wholeStorage(t: Tensor): boolean {
@@ -687,8 +676,8 @@ export function wholeStorage(t: Tensor): boolean {
  */
 export function fusedBackend<K extends keyof FusedUpdates>(kind: K, p: Tensor): Pick<FusedUpdates, K> | null {
   if (p.dtype !== "float32" || !wholeStorage(p)) return null;
-  const b = backendFor(p.device) as unknown as Partial<FusedUpdates>;
-  return typeof b[kind] === "function" ? (b as Pick<FusedUpdates, K>) : null;
+  const b = backendFor(p.device);
+  return b[kind] ? (b as Pick<FusedUpdates, K>) : null;
 }
 
 /** True when state tensor `t` can be passed to a fused update of `p`. @internal */

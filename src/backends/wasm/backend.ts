@@ -44,7 +44,13 @@ import {
   type UnaryOp,
 } from "../backend.ts";
 import { type ComputeDType, type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
-import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backend.ts";
+import type {
+  AdamUpdateOptions,
+  AvgPoolOptions,
+  Conv2dGeometry,
+  Pool2dGeometry,
+  SgdUpdateOptions,
+} from "../backend.ts";
 import { decodeBase64 } from "./base64.ts";
 import { WASM_BASE64 as RELAXED_BASE64 } from "./kernels_relaxed.generated.ts";
 import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
@@ -951,6 +957,83 @@ export class WasmBackend implements Backend {
     });
   }
 
+  /** Float32 storages of one length for a fused update (null entries pass through). */
+  #optimArgs(op: string, ...s: (Storage | null)[]): (WasmStorage | null)[] {
+    const out = s.map((x) => (x === null ? null : checkStorage(op, x)));
+    const n = out[0]!.numel;
+    for (const x of out) {
+      if (x === null) continue;
+      if (x.dtype !== "float32") throw new TypeError(`${op}: expected float32 storages, got ${x.dtype}`);
+      if (x.numel !== n) throw new RangeError(`${op}: storages have ${n} and ${x.numel} elements`);
+    }
+    return out;
+  }
+
+  /** One Adam/AdamW step in place (see `Backend.adamUpdate`). */
+  adamUpdate(
+    param: Storage,
+    grad: Storage,
+    expAvg: Storage,
+    expAvgSq: Storage,
+    maxExpAvgSq: Storage | null,
+    o: AdamUpdateOptions,
+  ): void {
+    if (o.amsgrad && !maxExpAvgSq) throw new TypeError("adamUpdate: amsgrad needs maxExpAvgSq");
+    const [p, g, m, v, vmax] = this.#optimArgs(
+      "adamUpdate",
+      param,
+      grad,
+      expAvg,
+      expAvgSq,
+      o.amsgrad ? maxExpAvgSq : null,
+    );
+    const n = p!.numel;
+    if (n === 0) return;
+    const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
+    const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (o.decoupled ? 4 : 0) |
+      (o.amsgrad ? 8 : 0);
+    this.#call(() => {
+      const gp = this.#in(g!);
+      const pp = this.#inout(p!, 0, n, false), mp = this.#inout(m!, 0, n, false);
+      const vp = this.#inout(v!, 0, n, false), xp = vmax ? this.#inout(vmax, 0, n, false) : 0;
+      this.#fn("adam_f32")(
+        pp,
+        gp,
+        mp,
+        vp,
+        xp,
+        n,
+        flags,
+        o.beta1,
+        1 - o.beta1,
+        o.beta2,
+        1 - o.beta2,
+        -(o.lr / bias1),
+        Math.sqrt(bias2),
+        o.eps,
+        o.weightDecay,
+        1 - o.lr * o.weightDecay,
+      );
+    });
+  }
+
+  /** One SGD step in place (see `Backend.sgdUpdate`). */
+  sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void {
+    const useMomentum = o.momentum !== 0;
+    if (useMomentum && !momentumBuffer) throw new TypeError("sgdUpdate: momentum needs momentumBuffer");
+    const [p, g, buf] = this.#optimArgs("sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
+    const n = p!.numel;
+    if (n === 0) return;
+    const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (useMomentum ? 4 : 0) |
+      (o.firstStep ? 8 : 0) | (o.dampening !== 0 ? 16 : 0) | (o.nesterov ? 32 : 0);
+    this.#call(() => {
+      const gp = this.#in(g!);
+      const pp = this.#inout(p!, 0, n, false);
+      const bp = buf ? this.#inout(buf, 0, n, o.firstStep) : 0;
+      this.#fn("sgd_f32")(pp, gp, bp, n, flags, o.lr, o.momentum, 1 - o.dampening, o.weightDecay);
+    });
+  }
+
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = checkStorage(name, x);
@@ -987,9 +1070,11 @@ export class WasmBackend implements Backend {
       aBatchStride = 0;
     }
     const suffix = SUFFIX[dtype];
+    const bias = args.bias ? checkStorage("matmul", args.bias) : null;
     return this.#call(() => {
       const ap = this.#in(sa, 0, needA);
       const bp = this.#in(sb, 0, needB);
+      const biasPtr = bias ? this.#in(bias) : 0;
       const [out, outPtr] = this.#out(dtype, total);
       const work = this.#heap.temp(this.#fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0);
       this.#fn(`matmul_${suffix}`)(
@@ -1005,6 +1090,7 @@ export class WasmBackend implements Backend {
         transA ? 1 : 0,
         transB ? 1 : 0,
         work,
+        biasPtr,
       );
       return out;
     });

@@ -30,6 +30,7 @@
  * @module
  */
 import type {
+  AdamUpdateOptions,
   AvgPoolOptions,
   Backend,
   BinaryOp,
@@ -38,6 +39,7 @@ import type {
   Operand,
   Pool2dGeometry,
   ReduceOp,
+  SgdUpdateOptions,
   Storage,
   UnaryOp,
 } from "../backend.ts";
@@ -240,45 +242,7 @@ export interface WebGPUBackendOptions {
   tuning?: "gpu" | "cpu";
 }
 
-/** Options of {@link WebGPUBackend.adamUpdate} (the scalars of `src/optim/adam.ts`). */
-export interface AdamUpdateOptions {
-  /** Learning rate. */
-  lr: number;
-  /** Decay rate of the first moment average. */
-  beta1: number;
-  /** Decay rate of the second moment average. */
-  beta2: number;
-  /** Added to the denominator. */
-  eps: number;
-  /** Weight decay (L2 term, or decoupled with `decoupled`); 0 for none. */
-  weightDecay: number;
-  /** The step number after this update (1 on the first step): bias corrections use it. */
-  step: number;
-  /** AdamW's decoupled weight decay (`p *= 1 - lr * weightDecay`) instead of an L2 term. */
-  decoupled: boolean;
-  /** AMSGrad: `maxExpAvgSq` must be given. */
-  amsgrad: boolean;
-  /** Ascend the gradient instead. */
-  maximize: boolean;
-}
-
-/** Options of {@link WebGPUBackend.sgdUpdate} (the scalars of `src/optim/sgd.ts`). */
-export interface SgdUpdateOptions {
-  /** Learning rate. */
-  lr: number;
-  /** Momentum factor (0: no buffer). */
-  momentum: number;
-  /** Dampening of the momentum. */
-  dampening: number;
-  /** L2 penalty added to the gradient; 0 for none. */
-  weightDecay: number;
-  /** Nesterov momentum. */
-  nesterov: boolean;
-  /** Ascend the gradient instead. */
-  maximize: boolean;
-  /** First step with momentum: the buffer is set to the gradient (PyTorch's `buf = d.clone()`). */
-  firstStep: boolean;
-}
+export type { AdamUpdateOptions, SgdUpdateOptions } from "../backend.ts";
 
 interface Binding {
   binding: number;
@@ -1240,6 +1204,14 @@ export class WebGPUBackend implements Backend {
   // ---- matmul ----------------------------------------------------------------------------------
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
+    const product = this.#matmul(a, b, args);
+    if (!args.bias || product.numel === 0) return product;
+    const out = this.binary("add", product, args.bias, product.numel, "float32");
+    product.dispose();
+    return out;
+  }
+
+  #matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
     const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
     const dtype = checkMatmul(sa, sb, args);
     let { batch, m } = args;
