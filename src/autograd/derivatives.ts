@@ -21,6 +21,9 @@ import { toDevice, toDType } from "../ops/convert.ts";
 import type { Device } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
 import { contiguousStrides, numelOf } from "../shape.ts";
+import { isGradEnabled } from "./grad_mode.ts";
+import { backendFor } from "../backends/registry.ts";
+import { wrap } from "../ops/dispatch.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -283,6 +286,36 @@ export const derivatives = {
       () => matmul(mv.transpose(g, 0, 1), input(n, 0)),
       () => red.sum(g, 0),
     )),
+  // Softmax cross-entropy at class indices (src/ops/loss.ts), one fused kernel each way.
+  crossEntropy: {
+    saves: "inputs",
+    savedArgs: ["logp", "target", "totals"],
+    name: "NllLossBackward0",
+    backward: (g, n) => {
+      const logp = arg<Tensor>(n, "logp"), target = arg<Tensor>(n, "target");
+      const reduction = arg<string>(n, "reduction"), ignore = arg<number>(n, "ignoreIndex");
+      const [rows, cols] = logp.shape;
+      const gRows = reduction === "mean" ? ew.div(g, mv.index(arg<Tensor>(n, "totals"), 1)) : g;
+      if (isGradEnabled()) {
+        // createGraph: the same gradient from differentiable ops (softmax recomputed from the input).
+        const valid = ew.ne(target, ignore);
+        const hot = ix.oneHot(ew.where(valid, target, 0), cols).to("float32");
+        const perRow = mv.reshape(gRows, reduction === "none" ? [rows, 1] : [1, 1]);
+        const scale = ew.mul(perRow, mv.reshape(valid.to("float32"), [rows, 1]));
+        const probs = red.softmax(mv.reshape(x0(n), [rows, cols]), 1);
+        return [mv.reshape(ew.mul(ew.sub(probs, hot), scale), shapeOf(n))];
+      }
+      const out = backendFor(g.device).crossEntropyBackward!(
+        logp._storage,
+        target._storage,
+        ew.storageAs(gRows, "float32"),
+        rows,
+        cols,
+        ignore,
+      );
+      return [mv.reshape(wrap(out, [rows, cols]), shapeOf(n))];
+    },
+  },
   // Fused activations of nn/functional.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: reads("inputs", (g, n) =>

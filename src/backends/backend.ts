@@ -337,4 +337,31 @@ export interface Backend {
    * exactly what the tensor ops of `src/optim/sgd.ts` compute.
    */
   sgdUpdate?(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void;
+  /**
+   * Softmax cross-entropy of each row of a `[rows, cols]` float32 storage at the int32 class
+   * indices `target` (`rows` of them): the rows' log-softmax `logp`, `loss[r] = -logp[r,
+   * target[r]]` (0 where the target is `ignoreIndex`) and `totals = [Σ loss, counted rows]`. A
+   * target outside `[0, cols)` other than `ignoreIndex` gives `{ badRow }` (the first such row)
+   * and computes nothing.
+   */
+  crossEntropy?(
+    x: Storage,
+    target: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): { logp: Storage; loss: Storage; totals: Storage } | { badRow: number };
+  /**
+   * The gradient of `crossEntropy`'s per-row losses with respect to its input: `(exp(logp[r]) -
+   * onehot(target[r])) * g[r]`, 0 on ignored rows; `g` holds `rows` float32 values, or one for
+   * every row.
+   */
+  crossEntropyBackward?(
+    logp: Storage,
+    target: Storage,
+    g: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): Storage;
 }

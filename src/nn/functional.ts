@@ -10,6 +10,8 @@ import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import { gather, indexSelect } from "../ops/indexing.ts";
 import * as mm from "../ops/matmul.ts";
+import { badTargetError, fusedCrossEntropy, type Reduction } from "../ops/loss.ts";
+export type { Reduction } from "../ops/loss.ts";
 import { matmul } from "../ops/matmul.ts";
 import { record } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
@@ -68,9 +70,6 @@ export {
   threshold,
 } from "./activations.ts";
 import { inFrameOf } from "../memory.ts";
-
-/** How a loss reduces its per-element values. */
-export type Reduction = "mean" | "sum" | "none";
 
 /** Options shared by the losses. */
 export interface LossOptions {
@@ -711,7 +710,13 @@ interface NllParts {
 }
 
 /** Validates `input` (`[C]`, `[N, C]` or `[N, C, d1, ...]`) against class-index `target`. */
-function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): void {
+function checkClassTarget(
+  op: string,
+  input: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+  checkValues = true,
+): void {
   const c = input.ndim === 1 ? input.shape[0] : input.shape[1];
   const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (target.dtype !== "int32" && target.dtype !== "uint8") {
@@ -727,16 +732,9 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
         `(${c} classes along dim ${input.ndim === 1 ? 0 : 1}), got target of shape ${fmtShape(target.shape)}`,
     );
   }
-  if (target.device !== "cpu" || target.numel() === 0) return;
+  if (!checkValues || target.device !== "cpu" || target.numel() === 0) return;
   for (const v of target.dataSync()) {
-    if ((v < 0 || v >= c) && v !== ignoreIndex) {
-      throw new RangeError(
-        `${op}: target class ${v} is out of range for input of shape ${
-          fmtShape(input.shape)
-        } with ${c} classes ` +
-          `(expected values in [0, ${c - 1}], or ignoreIndex ${ignoreIndex})`,
-      );
-    }
+    if ((v < 0 || v >= c) && v !== ignoreIndex) throw badTargetError(op, v, input, ignoreIndex);
   }
 }
 
@@ -878,7 +876,14 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
       return ew.div(red.sum(loss), x.numel() / c);
     }
     const ignoreIndex = opts.ignoreIndex ?? -100;
-    checkClassTarget(op, x, target, ignoreIndex);
+    // The common case is one fused kernel each way (it checks the targets itself, no read-back).
+    const fusable = !weight && ls === 0 && x.ndim <= 2 && x.numel() > 0 && x.dtype === "float32";
+    checkClassTarget(op, x, target, ignoreIndex, !fusable);
+    if (fusable) {
+      const fused = fusedCrossEntropy(op, x, target, reduction, ignoreIndex);
+      if (fused !== null) return fused;
+      checkClassTarget(op, x, target, ignoreIndex, true);
+    }
     const logp = red.logSoftmax(x, classDim);
     const parts = nllParts(logp, target, weight, ignoreIndex);
     const nll = reduceNll(parts, reduction);

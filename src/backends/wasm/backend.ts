@@ -1034,6 +1034,64 @@ export class WasmBackend implements Backend {
     });
   }
 
+  /** See `Backend.crossEntropy`. */
+  crossEntropy(
+    x: Storage,
+    target: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): { logp: WasmStorage; loss: WasmStorage; totals: WasmStorage } | { badRow: number } {
+    const s = checkStorage("crossEntropy", x), t = checkStorage("crossEntropy", target);
+    if (s.dtype !== "float32") throw new TypeError(`crossEntropy: expected float32 input, got ${s.dtype}`);
+    if (t.dtype !== "int32") throw new TypeError(`crossEntropy: expected int32 targets, got ${t.dtype}`);
+    checkCount("crossEntropy", "rows", rows);
+    checkCount("crossEntropy", "cols", cols);
+    if (rows * cols !== s.numel || t.numel !== rows) {
+      throw new RangeError(
+        `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
+      );
+    }
+    return this.#call(() => {
+      const xp = this.#in(s), tp = this.#in(t);
+      const [logp, lp] = this.#out("float32", rows * cols);
+      const [loss, sp] = this.#out("float32", rows);
+      const [totals, totp] = this.#out("float32", 2);
+      const bad = this.#fn("crossEntropy_f32")(xp, tp, lp, sp, totp, rows, cols, ignoreIndex | 0);
+      if (bad === 0) return { logp, loss, totals };
+      logp.dispose();
+      loss.dispose();
+      totals.dispose();
+      return { badRow: bad - 1 };
+    });
+  }
+
+  /** See `Backend.crossEntropyBackward`. */
+  crossEntropyBackward(
+    logp: Storage,
+    target: Storage,
+    g: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): WasmStorage {
+    const lp = checkStorage("crossEntropyBackward", logp), t = checkStorage("crossEntropyBackward", target);
+    const gs = checkStorage("crossEntropyBackward", g);
+    if (lp.numel !== rows * cols || t.numel !== rows || (gs.numel !== rows && gs.numel !== 1)) {
+      throw new RangeError(
+        `crossEntropyBackward: [${rows}, ${cols}] does not match ${lp.numel} log-probabilities, ` +
+          `${t.numel} targets and ${gs.numel} gradients`,
+      );
+    }
+    if (rows * cols === 0) return this.#zeros("float32");
+    return this.#call(() => {
+      const pp = this.#in(lp), tp = this.#in(t), gp = this.#in(gs);
+      const [out, op] = this.#out("float32", rows * cols);
+      this.#fn("crossEntropyBackward_f32")(pp, tp, gp, gs.numel, op, rows, cols, ignoreIndex | 0);
+      return out;
+    });
+  }
+
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = checkStorage(name, x);
