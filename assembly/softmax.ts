@@ -103,30 +103,30 @@ export function logSoftmax_f32(x: usize, out: usize, rows: i32, cols: i32): void
 /**
  * Softmax cross-entropy of each row of [rows, cols] at the class indices `target` (rows i32):
  * the row's log-softmax into `logp`, `loss[r] = -logp[r, target[r]]` (0 where the target is
- * `ignore`), and `totals = [Σ loss, counted rows]` (summed in f64). Returns 0, or 1 + the first
- * row whose target is outside [0, cols) and not `ignore` (nothing is written then).
+ * `ignore`), `Σ loss` into `total` and the counted rows into `count` (summed in f64). Returns 0,
+ * or 1 + the first row whose target is outside [0, cols) and not `ignore` (nothing is written).
  */
 export function crossEntropy_f32(
-  x: usize, target: usize, logp: usize, loss: usize, totals: usize, rows: i32, cols: i32, ignore: i32,
+  x: usize, target: usize, logp: usize, loss: usize, total: usize, count: usize, rows: i32, cols: i32, ignore: i32,
 ): i32 {
   for (let r = 0; r < rows; r++) {
     const t = load<i32>(target + (<usize>r << 2));
     if (t != ignore && (t < 0 || t >= cols)) return r + 1;
   }
   logSoftmax_f32(x, logp, rows, cols);
-  let sum: f64 = 0, count: f64 = 0;
+  let sum: f64 = 0, counted: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const t = load<i32>(target + (<usize>r << 2));
     let l: f32 = 0;
     if (t != ignore) {
       l = -load<f32>(logp + ((<usize>r * <usize>cols + <usize>t) << 2));
       sum += <f64>l;
-      count += 1;
+      counted += 1;
     }
     store<f32>(loss + (<usize>r << 2), l);
   }
-  store<f32>(totals, <f32>sum);
-  store<f32>(totals, <f32>count, 4);
+  store<f32>(total, <f32>sum);
+  store<f32>(count, <f32>counted);
   return 0;
 }
 

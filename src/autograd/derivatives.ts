@@ -289,13 +289,13 @@ export const derivatives = {
   // Softmax cross-entropy at class indices (src/ops/loss.ts), one fused kernel each way.
   crossEntropy: {
     saves: "inputs",
-    savedArgs: ["logp", "target", "totals"],
+    savedArgs: ["logp", "target", "count"],
     name: "NllLossBackward0",
     backward: (g, n) => {
       const logp = arg<Tensor>(n, "logp"), target = arg<Tensor>(n, "target");
       const reduction = arg<string>(n, "reduction"), ignore = arg<number>(n, "ignoreIndex");
       const [rows, cols] = logp.shape;
-      const gRows = reduction === "mean" ? ew.div(g, mv.index(arg<Tensor>(n, "totals"), 1)) : g;
+      const gRows = reduction === "mean" ? ew.div(g, arg<Tensor>(n, "count")) : g;
       if (isGradEnabled()) {
         // createGraph: the same gradient from differentiable ops (softmax recomputed from the input).
         const valid = ew.ne(target, ignore);

@@ -340,9 +340,9 @@ export interface Backend {
   /**
    * Softmax cross-entropy of each row of a `[rows, cols]` float32 storage at the int32 class
    * indices `target` (`rows` of them): the rows' log-softmax `logp`, `loss[r] = -logp[r,
-   * target[r]]` (0 where the target is `ignoreIndex`) and `totals = [Σ loss, counted rows]`. A
-   * target outside `[0, cols)` other than `ignoreIndex` gives `{ badRow }` (the first such row)
-   * and computes nothing.
+   * target[r]]` (0 where the target is `ignoreIndex`), their sum `total` and the number of
+   * counted rows `count` (one element each). A target outside `[0, cols)` other than
+   * `ignoreIndex` gives `{ badRow }` (the first such row) and computes nothing.
    */
   crossEntropy?(
     x: Storage,
@@ -350,7 +350,7 @@ export interface Backend {
     rows: number,
     cols: number,
     ignoreIndex: number,
-  ): { logp: Storage; loss: Storage; totals: Storage } | { badRow: number };
+  ): { logp: Storage; loss: Storage; total: Storage; count: Storage } | { badRow: number };
   /**
    * The gradient of `crossEntropy`'s per-row losses with respect to its input: `(exp(logp[r]) -
    * onehot(target[r])) * g[r]`, 0 on ignored rows; `g` holds `rows` float32 values, or one for

@@ -9,7 +9,7 @@ import { inFrameOf } from "../memory.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { backendOf, record, wrap } from "./dispatch.ts";
 import { div, storageAs } from "./elementwise.ts";
-import { index, reshape } from "./movement.ts";
+import { reshape } from "./movement.ts";
 
 /** How a loss reduces its per-element values. */
 export type Reduction = "mean" | "sum" | "none";
@@ -46,16 +46,16 @@ export function fusedCrossEntropy(
     if ("badRow" in r) {
       throw badTargetError(op, target.reshape(-1).index(r.badRow).item(), x, ignoreIndex);
     }
-    const logp = wrap(r.logp, [rows, cols]), loss = wrap(r.loss, [rows]), totals = wrap(r.totals, [2]);
+    const logp = wrap(r.logp, [rows, cols]), loss = wrap(r.loss, [rows]);
+    const total = wrap(r.total, []), count = wrap(r.count, []);
     const out = noGrad(() => {
       if (reduction === "none") return x.ndim === 1 ? reshape(loss, []) : loss;
-      const total = index(totals, 0);
-      return reduction === "sum" ? total : div(total, index(totals, 1));
+      return reduction === "sum" ? total : div(total, count);
     });
     return record("crossEntropy", [x], out, {
       logp,
       target: wrap(targets, [rows]),
-      totals,
+      count,
       reduction,
       ignoreIndex,
     });

@@ -1041,7 +1041,7 @@ export class WasmBackend implements Backend {
     rows: number,
     cols: number,
     ignoreIndex: number,
-  ): { logp: WasmStorage; loss: WasmStorage; totals: WasmStorage } | { badRow: number } {
+  ): { logp: WasmStorage; loss: WasmStorage; total: WasmStorage; count: WasmStorage } | { badRow: number } {
     const s = checkStorage("crossEntropy", x), t = checkStorage("crossEntropy", target);
     if (s.dtype !== "float32") throw new TypeError(`crossEntropy: expected float32 input, got ${s.dtype}`);
     if (t.dtype !== "int32") throw new TypeError(`crossEntropy: expected int32 targets, got ${t.dtype}`);
@@ -1056,12 +1056,11 @@ export class WasmBackend implements Backend {
       const xp = this.#in(s), tp = this.#in(t);
       const [logp, lp] = this.#out("float32", rows * cols);
       const [loss, sp] = this.#out("float32", rows);
-      const [totals, totp] = this.#out("float32", 2);
-      const bad = this.#fn("crossEntropy_f32")(xp, tp, lp, sp, totp, rows, cols, ignoreIndex | 0);
-      if (bad === 0) return { logp, loss, totals };
-      logp.dispose();
-      loss.dispose();
-      totals.dispose();
+      const [total, totp] = this.#out("float32", 1);
+      const [count, cp] = this.#out("float32", 1);
+      const bad = this.#fn("crossEntropy_f32")(xp, tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
+      if (bad === 0) return { logp, loss, total, count };
+      for (const s of [logp, loss, total, count]) s.dispose();
       return { badRow: bad - 1 };
     });
   }
