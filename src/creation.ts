@@ -403,10 +403,11 @@ function roundToDigits(x: number, digits: number): number {
 }
 
 /**
- * PyTorch's `update_from` / `update_to` for `random_(from, to)` on a float dtype with `digits`
- * significant bits: moves the bounds inwards until no value cast to the dtype can leave [from, to).
+ * @internal PyTorch's `update_from` / `update_to` for `random_(from, to)` on a float dtype with
+ * `digits` significant bits: moves the bounds inwards until no value cast to the dtype can leave
+ * [from, to).
  */
-function floatRandomBounds(from: number, to: number, digits: number): [number, number] {
+export function floatRandomBounds(from: number, to: number, digits: number): [number, number] {
   const bitLength = (v: number) => {
     let n = 0;
     for (let a = Math.abs(v); a >= 2; a = Math.floor(a / 2)) n++;

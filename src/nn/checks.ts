@@ -67,3 +67,13 @@ export function pointwiseTarget(op: string, input: unknown, target: unknown): Te
   }
   return isFloating(t.dtype) ? t : t.to(x.dtype);
 }
+
+/** PyTorch's `inplace` argument of activations and dropout: `true`, or `{ inplace: true }`. */
+export type InplaceArg = boolean | { inplace?: boolean };
+
+/** @internal The `inplace` flag of an {@link InplaceArg} (default false), checked. */
+export function inplaceFlag(op: string, arg: InplaceArg | undefined): boolean {
+  const v = typeof arg === "object" && arg !== null ? arg.inplace ?? false : arg ?? false;
+  if (typeof v !== "boolean") throw new TypeError(`${op}: inplace must be a boolean, got ${describe(v)}`);
+  return v;
+}
