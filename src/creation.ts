@@ -277,6 +277,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   // PyTorch fills the second half backwards from `end` so both ends are exact.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  if (steps === 1) values[0] = start;
   return fromValues(encode(values, dtype), [steps], dtype, opts);
 }
 

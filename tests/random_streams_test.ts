@@ -80,6 +80,18 @@ deviceTest("dropout in place writes into the input and keeps its autograd histor
   const h = w.mul(2);
   new nn.Dropout(0.5, true)(h).sum().backward();
   await assertCloseAsync(w.grad!, ref.ne(0).float().mul(4), { rtol: 1e-6, atol: 0 });
+  // Alpha dropout in place (x * a + b: more than one node reads the input) stays differentiable too.
+  const v = input([40], device, true);
+  torch.manualSeed(0);
+  const alphaRef = F.alphaDropout(v.detach().mul(2), 0.5, true);
+  torch.manualSeed(0);
+  const hv = v.mul(2);
+  const out2 = F.alphaDropout(hv, { p: 0.5, training: true, inplace: true });
+  assert.equal(out2, hv);
+  await assertCloseAsync(hv, alphaRef, { rtol: 1e-6, atol: 1e-7 });
+  hv.sum().backward();
+  const a = 1 / Math.sqrt((1.7580993408473766 ** 2 * 0.5 + 1) * 0.5);
+  await assertCloseAsync(v.grad!, ref.ne(0).float().mul(2 * a), { rtol: 1e-6, atol: 0 });
   assert.equal(String(new nn.Dropout(0.5, { inplace: true })), "Dropout(p=0.5, inplace=True)");
   assert.equal(String(new nn.Dropout2d(0.2)), "Dropout2d(p=0.2, inplace=False)");
 });

@@ -14,9 +14,8 @@ import type { Tensor } from "../tensor.ts";
 import { tensor } from "../creation.ts";
 import { isFloating } from "../dtype.ts";
 import * as ew from "../ops/elementwise.ts";
-import { assignResult } from "../ops/inplace.ts";
 import { defaultGenerator } from "../random.ts";
-import { checkTensor } from "./checks.ts";
+import { checkTensor, inplaceResult } from "./checks.ts";
 
 /** Options of `dropout` and its variants (PyTorch's keyword arguments). */
 export interface DropoutOptions {
@@ -54,11 +53,6 @@ function options(
   return { x: t, ...o };
 }
 
-/** `result` as the op's output: written into `x` for `inplace`. */
-function finish(op: string, x: Tensor, result: Tensor, inplace: boolean): Tensor {
-  return inplace ? assignResult(x, `${op}_`, result) : result;
-}
-
 /**
  * The noise shape: the input's for element-wise dropout, `[N, C, 1, ...]` for the channel-wise
  * variants (PyTorch's `make_feature_noise`).
@@ -85,14 +79,14 @@ function dropoutImpl(
 ): Tensor {
   if (p === 0 || !training || x.numel() === 0) return x;
   const shape = noiseShape(op, x, feature);
-  if (p === 1) return finish(op, x, ew.mul(x, 0), inplace);
+  if (p === 1) return inplaceResult(op, x, inplace, (t) => ew.mul(t, 0));
   const keep = defaultGenerator.bernoulliFill(new Float32Array(shape.reduce((a, b) => a * b, 1)), 1 - p);
   const make = (values: Float32Array) => tensor(values, { dtype: x.dtype, device: x.device }).reshape(shape);
   if (!alpha) {
     // noise.div_(1 - p) in the input's precision: kept elements are scaled by 1 / (1 - p).
     const scale = Math.fround(1 / Math.fround(1 - p));
     for (let i = 0; i < keep.length; i++) keep[i] *= scale;
-    return finish(op, x, ew.mul(x, make(keep)), inplace);
+    return inplaceResult(op, x, inplace, (t) => ew.mul(t, make(keep)));
   }
   // Alpha dropout: x * (noise * a) + b, with b = (noise - 1) * alpha * a + alpha * a * p.
   const a = 1 / Math.sqrt((ALPHA * ALPHA * p + 1) * (1 - p));
@@ -102,7 +96,7 @@ function dropoutImpl(
     b[i] = keep[i] ? c2 : Math.fround(c2 - c1);
     keep[i] = keep[i] ? fa : 0;
   }
-  return finish(op, x, ew.add(ew.mul(x, make(keep)), make(b)), inplace);
+  return inplaceResult(op, x, inplace, (t) => ew.add(ew.mul(t, make(keep)), make(b)));
 }
 
 /**
@@ -151,8 +145,12 @@ function featureDropout(
   }
   if (o.x.ndim !== unbatchedDims) return dropoutImpl(op, o.x, o.p, o.training, o.inplace, true, false);
   if (o.p === 0 || !o.training || o.x.numel() === 0) return o.x;
-  const out = dropoutImpl(op, o.x.unsqueeze(0), o.p, true, false, true, false).squeeze(0);
-  return finish(op, o.x, out, o.inplace);
+  return inplaceResult(
+    op,
+    o.x,
+    o.inplace,
+    (t) => dropoutImpl(op, t.unsqueeze(0), o.p, true, false, true, false).squeeze(0),
+  );
 }
 
 /**

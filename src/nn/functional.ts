@@ -12,7 +12,16 @@ import { gather, indexSelect } from "../ops/indexing.ts";
 import { matmul } from "../ops/matmul.ts";
 import { record } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { checkFloat, checkReduction, checkTensor, describe, pointwiseTarget, sameShape } from "./checks.ts";
+import {
+  checkFloat,
+  checkReduction,
+  checkTensor,
+  describe,
+  type InplaceArg,
+  inplaceResult,
+  pointwiseTarget,
+  sameShape,
+} from "./checks.ts";
 
 export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
@@ -39,6 +48,7 @@ export {
   type TripletMarginOptions,
 } from "./loss_margin.ts";
 export { type AttentionOptions, scaledDotProductAttention } from "./attention.ts";
+export { gaussianNllLoss, type GaussianNllOptions } from "./loss_gaussian.ts";
 export {
   alphaDropout,
   dropout,
@@ -128,8 +138,9 @@ function fusedUnary(
  * F.relu(torch.tensor([-1, 2])).toArray(); // [0, 2]
  * ```
  */
-export function relu(x: Tensor): Tensor {
-  return ew.relu(checkTensor("relu", "input", x));
+export function relu(x: Tensor, inplace?: InplaceArg): Tensor {
+  checkTensor("relu", "input", x);
+  return inplaceResult("relu", x, inplace, ew.relu);
 }
 
 /**
@@ -141,9 +152,11 @@ export function relu(x: Tensor): Tensor {
  * F.leakyRelu(torch.tensor([-1.0, 2.0]), 0.1).toArray(); // [-0.1, 2]
  * ```
  */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
-  const x = asFloat("leakyRelu", input);
-  return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
+export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace?: InplaceArg): Tensor {
+  return inplaceResult("leakyRelu", input, inplace, (t) => {
+    const x = asFloat("leakyRelu", t);
+    return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
+  });
 }
 
 /**
@@ -249,9 +262,11 @@ export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
  * F.silu(torch.tensor([0.0, 1.0])).toArray(); // [0, 0.7310586]
  * ```
  */
-export function silu(input: Tensor): Tensor {
-  const x = asFloat("silu", input);
-  return ew.mul(x, ew.sigmoid(x));
+export function silu(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inplaceResult("silu", input, inplace, (t) => {
+    const x = asFloat("silu", t);
+    return ew.mul(x, ew.sigmoid(x));
+  });
 }
 
 /**

@@ -140,6 +140,7 @@ export {
   CosineEmbeddingLoss,
   CosineSimilarity,
   CrossEntropyLoss,
+  GaussianNLLLoss,
   HingeEmbeddingLoss,
   HuberLoss,
   KLDivLoss,
