@@ -4,7 +4,7 @@
  * @module
  */
 import type { Device, Storage } from "./backends/backend.ts";
-import { backendFor } from "./backends/registry.ts";
+import { backendFor, isDeviceName } from "./backends/registry.ts";
 import { type DType, isFloating } from "./dtype.ts";
 import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
@@ -332,7 +332,7 @@ export class Tensor {
   /** Converts to a dtype and/or device: `t.to("float16")`, `t.to("gpu")`, `t.to({ dtype, device })`. */
   to(target: DType | Device | ToOptions): Tensor {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     const converted = opts.dtype !== undefined ? toDType(this, opts.dtype) : this;
     return opts.device !== undefined ? toDevice(converted, opts.device) : converted;
@@ -368,7 +368,7 @@ export class Tensor {
   /** Like `to(...)`, on every device: moving off the GPU reads back asynchronously. */
   async toAsync(target: DType | Device | ToOptions): Promise<Tensor> {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     const moved = opts.device !== undefined ? await toDeviceAsync(this, opts.device) : this;
     return opts.dtype !== undefined ? toDType(moved, opts.dtype) : moved;

@@ -4,9 +4,9 @@
  * tools/fixtures/port_fixtures.py (PyTorch 1.13).
  */
 import * as torch from "../mod.ts";
-import { F, nn, optim } from "../mod.ts";
+import { data, F, nn, optim } from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
-import { assert, assertClose, assertCloseAsync, assertThrowsMsg } from "./helpers.ts";
+import { assert, assertClose, assertCloseAsync, assertRejectsMsg, assertThrowsMsg } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/port.json", import.meta.url)));
@@ -317,4 +317,58 @@ Deno.test("functional activations take inplace too; a leaf that requires grad is
   // linspace with one step is [start], as PyTorch (the weights of a scalar loss above depend on it).
   assert.deepEqual(torch.linspace(0.5, 1.5, 1).toArray(), [0.5]);
   assert.equal(String(new nn.LeakyReLU(0.2)), "LeakyReLU(negative_slope=0.2)");
+});
+
+Deno.test('PyTorch device strings ("cuda", "cuda:0", "mps") are refused everywhere a device is accepted, naming "gpu"', async () => {
+  const useGpu = /device "(cuda|cuda:0|cuda:1|mps)" is PyTorch's name for an accelerator; .*use "gpu"/;
+  const model = new nn.Linear(2, 2);
+  const cases: [string, () => unknown][] = [
+    ["to", () => torch.ones(2).to("cuda" as "gpu")],
+    ["to", () => torch.ones(2).to({ device: "cuda:1" as "gpu" })],
+    ["tensor", () => torch.tensor([1, 2], { device: "mps" as "gpu" })],
+    ["zeros", () => torch.zeros(2, { device: "cuda:0" as "gpu" })],
+    ["randn", () => torch.randn(2, { device: "cuda" as "gpu" })],
+    ["arange", () => torch.arange(3, { device: "cuda" as "gpu" })],
+    ["Module.to", () => model.to("cuda:0" as "gpu")],
+    ["Module.to", () => model.to({ device: "mps" as "gpu" })],
+    ["DataLoader", () => new data.DataLoader([1, 2], { device: "cuda" as "gpu" })],
+    ["Module.to", () => new nn.Linear(2, 2, { device: "cuda" as "gpu" })],
+  ];
+  for (const [op, fn] of cases) {
+    assertThrowsMsg(fn, new RegExp(`^${op.replace(".", "\\.")}: ${useGpu.source}`));
+  }
+  await assertRejectsMsg(
+    () => torch.ones(1).toAsync("mps" as "gpu"),
+    /^toAsync: device "mps" is PyTorch's name/,
+  );
+  await assertRejectsMsg(
+    () => model.toAsync("cuda" as "gpu"),
+    /^Module\.toAsync: device "cuda" is PyTorch's name/,
+  );
+  assertThrowsMsg(() => torch.ones(1).to("float64" as "float32"), /to: unknown dtype "float64"/);
+  assert.equal(model.weight.device, "cpu", "a refused move leaves the model where it was");
+});
+
+Deno.test("torch.save(model) is refused with a message suggesting model.stateDict()", async () => {
+  const model = new nn.Sequential(new nn.Linear(2, 2));
+  const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+  try {
+    await assertRejectsMsg(
+      () => torch.save(model as unknown as Record<string, Tensor>, path),
+      /^save: got a Sequential module; .*save `model\.stateDict\(\)` \(e\.g\. `await torch\.save\(model\.stateDict\(\), path\)`\)/,
+    );
+    assert.equal((await Deno.stat(path)).size, 0, "nothing was written");
+    assertThrowsMsg(
+      () => torch.saveBytes({ model, epoch: 3 } as unknown as Record<string, Tensor>),
+      /^saveBytes: got a Sequential module at model; .*model\.stateDict\(\)/,
+    );
+    await assertRejectsMsg(
+      () => torch.saveBytesAsync({ optimizer: opt } as unknown as Record<string, Tensor>),
+      /^saveBytesAsync: got an SGD at optimizer|^saveBytesAsync: got a SGD at optimizer; .*optimizer\.stateDict\(\)/,
+    );
+    await torch.save({ model: model.stateDict(), optimizer: opt.stateDict(), epoch: 3 }, path);
+  } finally {
+    await Deno.remove(path);
+  }
 });
