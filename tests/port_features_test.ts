@@ -372,3 +372,22 @@ Deno.test("torch.save(model) is refused with a message suggesting model.stateDic
     await Deno.remove(path);
   }
 });
+
+Deno.test("zeroGrad sets gradients to null by default (PyTorch 2's set_to_none=True), or zeroes them", () => {
+  const model = new nn.Linear(2, 1);
+  const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const step = () => model(torch.ones(1, 2)).sum().backward();
+  step();
+  model.zeroGrad();
+  assert.ok(model.parameters().every((p) => p.grad === null));
+  step();
+  opt.zeroGrad();
+  assert.ok(model.parameters().every((p) => p.grad === null));
+  step();
+  const g = model.weight.grad!;
+  opt.zeroGrad({ setToNone: false });
+  assert.equal(model.weight.grad, g, "the same tensor, zeroed in place");
+  assert.deepEqual(g.toArray(), [[0, 0]]);
+  model.zeroGrad({ setToNone: false });
+  assert.deepEqual(model.bias!.grad!.toArray(), [0]);
+});
