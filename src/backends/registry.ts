@@ -34,7 +34,8 @@ export function backendFor(device: Device): Backend {
 }
 
 /** PyTorch's device strings (`"cuda"`, `"cuda:0"`, `"mps"`, ...), which edgetorch's `"gpu"` replaces. */
-const TORCH_DEVICE = /^(cuda|mps|xpu|hip|vulkan|opengl|meta|xla|hpu|ipu|lazy|mkldnn|ort|ve|privateuseone)(:\d+)?$/i;
+const TORCH_DEVICE =
+  /^(cuda|mps|xpu|hip|vulkan|opengl|meta|xla|hpu|ipu|lazy|mkldnn|ort|ve|privateuseone)(:\d+)?$/i;
 
 /**
  * @internal True when a string passed where a device or a dtype may go names a device (ours or
@@ -49,7 +50,9 @@ export function checkDevice(op: string, d: unknown): Device {
   if (d === "cpu" || d === "gpu") return d;
   if (typeof d === "string" && TORCH_DEVICE.test(d)) {
     throw new TypeError(
-      `${op}: device ${JSON.stringify(d)} is PyTorch's name for an accelerator; edgetorch's devices are "cpu" ` +
+      `${op}: device ${
+        JSON.stringify(d)
+      } is PyTorch's name for an accelerator; edgetorch's devices are "cpu" ` +
         `and "gpu" (WebGPU, which serves every GPU): use "gpu" (after \`await torch.gpu.isAvailable()\`)`,
     );
   }
