@@ -10,6 +10,7 @@ import { defaultGenerator, type Generator } from "./random.ts";
 import { numelOf, shapeArg } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
 import { encodeHalf } from "./write.ts";
+import { inFrameOf } from "./memory.ts";
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
@@ -136,28 +137,30 @@ function dtypeOfTyped(data: ArrayLike<number>): DType | null {
  * ```
  */
 export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
-  if (data instanceof Tensor) {
-    throw new TypeError("tensor: got a Tensor; use t.clone().detach() (or t.to(...)) to copy a tensor");
-  }
-  const typedKind = ArrayBuffer.isView(data) ? dtypeOfTyped(data as ArrayLike<number>) : null;
-  if (ArrayBuffer.isView(data) && typedKind === null) {
-    throw new TypeError(`tensor: unsupported typed array ${data.constructor.name}`);
-  }
-  const { values, shape } = typedKind !== null
-    ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
-    : flattenNested(data);
-  const dtype = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
-    ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
-    : (typedKind ?? (values.length === 0 ? "float32" : inferDType(values)));
-  if (!isFloating(dtype)) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (typeof v === "number" && !Number.isFinite(v)) {
-        throw new RangeError(`tensor: value ${v} cannot be converted to ${dtype}`);
+  return inFrameOf(() => {
+    if (data instanceof Tensor) {
+      throw new TypeError("tensor: got a Tensor; use t.clone().detach() (or t.to(...)) to copy a tensor");
+    }
+    const typedKind = ArrayBuffer.isView(data) ? dtypeOfTyped(data as ArrayLike<number>) : null;
+    if (ArrayBuffer.isView(data) && typedKind === null) {
+      throw new TypeError(`tensor: unsupported typed array ${data.constructor.name}`);
+    }
+    const { values, shape } = typedKind !== null
+      ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
+      : flattenNested(data);
+    const dtype = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
+      ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
+      : (typedKind ?? (values.length === 0 ? "float32" : inferDType(values)));
+    if (!isFloating(dtype)) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v === "number" && !Number.isFinite(v)) {
+          throw new RangeError(`tensor: value ${v} cannot be converted to ${dtype}`);
+        }
       }
     }
-  }
-  return fromValues(encode(values as ArrayLike<number | boolean>, dtype), shape, dtype, opts);
+    return fromValues(encode(values as ArrayLike<number | boolean>, dtype), shape, dtype, opts);
+  });
 }
 
 /** A tensor of `shape` with every element `value`. */
@@ -185,8 +188,10 @@ function filled(
  * ```
  */
 export function zeros(...args: ShapeArgs): Tensor {
-  const [shape, opts] = splitShapeArgs<CreateOptions>("zeros", args);
-  return filled("zeros", shape, 0, opts, "float32");
+  return inFrameOf(() => {
+    const [shape, opts] = splitShapeArgs<CreateOptions>("zeros", args);
+    return filled("zeros", shape, 0, opts, "float32");
+  });
 }
 /**
  * Ones.
@@ -197,8 +202,10 @@ export function zeros(...args: ShapeArgs): Tensor {
  * ```
  */
 export function ones(...args: ShapeArgs): Tensor {
-  const [shape, opts] = splitShapeArgs<CreateOptions>("ones", args);
-  return filled("ones", shape, 1, opts, "float32");
+  return inFrameOf(() => {
+    const [shape, opts] = splitShapeArgs<CreateOptions>("ones", args);
+    return filled("ones", shape, 1, opts, "float32");
+  });
 }
 /**
  * An uninitialised tensor (zero-filled here: fresh memory is always zeroed in wasm and WebGPU).
@@ -209,8 +216,10 @@ export function ones(...args: ShapeArgs): Tensor {
  * ```
  */
 export function empty(...args: ShapeArgs): Tensor {
-  const [shape, opts] = splitShapeArgs<CreateOptions>("empty", args);
-  return filled("empty", shape, 0, opts, "float32");
+  return inFrameOf(() => {
+    const [shape, opts] = splitShapeArgs<CreateOptions>("empty", args);
+    return filled("empty", shape, 0, opts, "float32");
+  });
 }
 /**
  * Every element `value`; the dtype follows the value (bool, int32 or float32) unless given.
@@ -225,9 +234,11 @@ export function full(
   value: number | boolean,
   opts: CreateOptions = {},
 ): Tensor {
-  const s = shapeArg("full", [shape]);
-  const dtype: DType = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32";
-  return filled("full", s, Number(value), opts, dtype);
+  return inFrameOf(() => {
+    const s = shapeArg("full", [shape]);
+    const dtype: DType = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32";
+    return filled("full", s, Number(value), opts, dtype);
+  });
 }
 
 /**
@@ -241,28 +252,30 @@ export function full(
  * ```
  */
 export function arange(...args: (number | CreateOptions)[]): Tensor {
-  const opts = (typeof args[args.length - 1] === "object" ? args.pop() : {}) as CreateOptions;
-  const nums = args as number[];
-  if (nums.length < 1 || nums.length > 3 || nums.some((v) => typeof v !== "number")) {
-    throw new TypeError(
-      `arange: expected (end), (start, end) or (start, end, step), got ${JSON.stringify(nums)}`,
-    );
-  }
-  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
-  if (step === 0) throw new RangeError("arange: step must be nonzero");
-  if (!Number.isFinite(start) || !Number.isFinite(end)) {
-    throw new RangeError("arange: unsupported range: start and end must be finite");
-  }
-  if ((end - start) / step < 0) {
-    throw new RangeError(
-      `arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`,
-    );
-  }
-  const n = Math.max(0, Math.ceil((end - start) / step)); // max() also turns -0 into 0
-  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
-  const values = new Array<number>(n);
-  for (let i = 0; i < n; i++) values[i] = start + i * step;
-  return fromValues(encode(values, dtype), [n], dtype, opts, "arange");
+  return inFrameOf(() => {
+    const opts = (typeof args[args.length - 1] === "object" ? args.pop() : {}) as CreateOptions;
+    const nums = args as number[];
+    if (nums.length < 1 || nums.length > 3 || nums.some((v) => typeof v !== "number")) {
+      throw new TypeError(
+        `arange: expected (end), (start, end) or (start, end, step), got ${JSON.stringify(nums)}`,
+      );
+    }
+    const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+    if (step === 0) throw new RangeError("arange: step must be nonzero");
+    if (!Number.isFinite(start) || !Number.isFinite(end)) {
+      throw new RangeError("arange: unsupported range: start and end must be finite");
+    }
+    if ((end - start) / step < 0) {
+      throw new RangeError(
+        `arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`,
+      );
+    }
+    const n = Math.max(0, Math.ceil((end - start) / step)); // max() also turns -0 into 0
+    const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
+    const values = new Array<number>(n);
+    for (let i = 0; i < n; i++) values[i] = start + i * step;
+    return fromValues(encode(values, dtype), [n], dtype, opts, "arange");
+  });
 }
 
 /**
@@ -274,17 +287,19 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
  * ```
  */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) {
-    throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
-  }
-  const dtype = opts.dtype ?? "float32";
-  const values = new Array<number>(steps);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the second half backwards from `end` so both ends are exact.
-  const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-  if (steps === 1) values[0] = start;
-  return fromValues(encode(values, dtype), [steps], dtype, opts, "linspace");
+  return inFrameOf(() => {
+    if (!Number.isInteger(steps) || steps < 0) {
+      throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
+    }
+    const dtype = opts.dtype ?? "float32";
+    const values = new Array<number>(steps);
+    const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+    // PyTorch fills the second half backwards from `end` so both ends are exact.
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+    if (steps === 1) values[0] = start;
+    return fromValues(encode(values, dtype), [steps], dtype, opts, "linspace");
+  });
 }
 
 /**
@@ -296,13 +311,15 @@ export function linspace(start: number, end: number, steps: number, opts: Create
  * ```
  */
 export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
-  const cols = typeof m === "number" ? m : n;
-  const o = typeof m === "number" ? opts : m;
-  shapeArg("eye", [n, cols]);
-  const dtype = o.dtype ?? "float32";
-  const values = new Array<number>(n * cols).fill(0);
-  for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
-  return fromValues(encode(values, dtype), [n, cols], dtype, o, "eye");
+  return inFrameOf(() => {
+    const cols = typeof m === "number" ? m : n;
+    const o = typeof m === "number" ? opts : m;
+    shapeArg("eye", [n, cols]);
+    const dtype = o.dtype ?? "float32";
+    const values = new Array<number>(n * cols).fill(0);
+    for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
+    return fromValues(encode(values, dtype), [n, cols], dtype, o, "eye");
+  });
 }
 
 /**
@@ -338,8 +355,10 @@ function randomFill(
  * ```
  */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  return randomFill("rand", args, (g, out) => g.uniformFill(out, 0, 1), (g, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = (g.random() & 0x7ff) / 2048;
+  return inFrameOf(() => {
+    return randomFill("rand", args, (g, out) => g.uniformFill(out, 0, 1), (g, out) => {
+      for (let i = 0; i < out.length; i++) out[i] = (g.random() & 0x7ff) / 2048;
+    });
   });
 }
 /**
@@ -354,7 +373,9 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
  * ```
  */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  return randomFill("randn", args, (g, out) => g.normalFill(out, 0, 1));
+  return inFrameOf(() => {
+    return randomFill("randn", args, (g, out) => g.normalFill(out, 0, 1));
+  });
 }
 /**
  * Uniform integers in `[low, high)`: `randint(high, shape)` or `randint(low, high, shape)`. The values
@@ -366,34 +387,37 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
  * ```
  */
 export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const opts =
-    (typeof args[args.length - 1] === "object" && !Array.isArray(args[args.length - 1])
+  return inFrameOf(() => {
+    const opts = (typeof args[args.length - 1] === "object" && !Array.isArray(args[args.length - 1])
       ? args.pop()
       : {}) as RandomOptions;
-  const shapeIdx = args.findIndex((a) => Array.isArray(a));
-  if (shapeIdx < 1 || shapeIdx > 2) {
-    throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
-  }
-  const [low, high] = shapeIdx === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
-  if (!Number.isInteger(low) || !Number.isInteger(high)) {
-    throw new TypeError(`randint: expected integer bounds, got low=${low}, high=${high}`);
-  }
-  if (!(high > low)) throw new RangeError(`randint: expected low < high, got low=${low}, high=${high}`);
-  const shape = shapeArg("randint", [args[shapeIdx] as number[]]);
-  const g = opts.generator ?? defaultGenerator;
-  const dtype = opts.dtype ?? "int32";
-  const n = numelOf(shape);
-  if (dtype === "int32") {
-    if (low < -(2 ** 31) || high > 2 ** 31) {
-      throw new RangeError(`randint: bounds low=${low}, high=${high} do not fit in int32`);
+    const shapeIdx = args.findIndex((a) =>
+      Array.isArray(a)
+    );
+    if (shapeIdx < 1 || shapeIdx > 2) {
+      throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
     }
-    return fromValues(g.randintFill(new Int32Array(n), low, high), shape, dtype, opts, "randint");
-  }
-  let [from, to] = [low, high];
-  if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
-  const values = new Array<number>(n);
-  for (let i = 0; i < n; i++) values[i] = g.nextInt(from, to);
-  return fromValues(encode(values, dtype), shape, dtype, opts, "randint");
+    const [low, high] = shapeIdx === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
+    if (!Number.isInteger(low) || !Number.isInteger(high)) {
+      throw new TypeError(`randint: expected integer bounds, got low=${low}, high=${high}`);
+    }
+    if (!(high > low)) throw new RangeError(`randint: expected low < high, got low=${low}, high=${high}`);
+    const shape = shapeArg("randint", [args[shapeIdx] as number[]]);
+    const g = opts.generator ?? defaultGenerator;
+    const dtype = opts.dtype ?? "int32";
+    const n = numelOf(shape);
+    if (dtype === "int32") {
+      if (low < -(2 ** 31) || high > 2 ** 31) {
+        throw new RangeError(`randint: bounds low=${low}, high=${high} do not fit in int32`);
+      }
+      return fromValues(g.randintFill(new Int32Array(n), low, high), shape, dtype, opts, "randint");
+    }
+    let [from, to] = [low, high];
+    if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
+    const values = new Array<number>(n);
+    for (let i = 0; i < n; i++) values[i] = g.nextInt(from, to);
+    return fromValues(encode(values, dtype), shape, dtype, opts, "randint");
+  });
 }
 
 /** An integer rounded to `digits` significant bits (ties to even), as a cast to a float type. */
@@ -440,13 +464,15 @@ export function floatRandomBounds(from: number, to: number, digits: number): [nu
  * ```
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
-  }
-  const g = opts.generator ?? defaultGenerator;
-  const values = g.permutation(n);
-  const dtype = opts.dtype ?? "int32";
-  return fromValues(dtype === "int32" ? values : encode(values, dtype), [n], dtype, opts, "randperm");
+  return inFrameOf(() => {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+    }
+    const g = opts.generator ?? defaultGenerator;
+    const values = g.permutation(n);
+    const dtype = opts.dtype ?? "int32";
+    return fromValues(dtype === "int32" ? values : encode(values, dtype), [n], dtype, opts, "randperm");
+  });
 }
 
 function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
@@ -461,7 +487,9 @@ function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
  * ```
  */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return zeros([...x.shape], likeOpts(x, opts));
+  return inFrameOf(() => {
+    return zeros([...x.shape], likeOpts(x, opts));
+  });
 }
 /**
  * Ones of `x`'s shape, dtype and device.
@@ -472,7 +500,9 @@ export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return ones([...x.shape], likeOpts(x, opts));
+  return inFrameOf(() => {
+    return ones([...x.shape], likeOpts(x, opts));
+  });
 }
 /**
  * `value` everywhere, in `x`'s shape, dtype and device.
@@ -483,7 +513,9 @@ export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
-  return full([...x.shape], value, likeOpts(x, opts));
+  return inFrameOf(() => {
+    return full([...x.shape], value, likeOpts(x, opts));
+  });
 }
 /**
  * Uninitialised (zeroed) tensor like `x`.
@@ -494,7 +526,9 @@ export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Te
  * ```
  */
 export function emptyLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return zerosLike(x, opts);
+  return inFrameOf(() => {
+    return zerosLike(x, opts);
+  });
 }
 /**
  * Uniform [0, 1) samples like `x`.
@@ -505,7 +539,9 @@ export function emptyLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
-  return rand([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  return inFrameOf(() => {
+    return rand([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  });
 }
 /**
  * Standard normal samples like `x`.
@@ -516,5 +552,7 @@ export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
  * ```
  */
 export function randnLike(x: Tensor, opts: RandomOptions = {}): Tensor {
-  return randn([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  return inFrameOf(() => {
+    return randn([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  });
 }

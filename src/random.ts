@@ -525,6 +525,11 @@ export class Generator {
     const f32 = weights instanceof Float32Array;
     const round = f32 ? Math.fround : (v: number) => v;
     const n = weights.length / rows;
+    if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(n) || n < 1) {
+      throw new RangeError(
+        `multinomial: ${weights.length} weights do not split into ${rows} rows of at least one category`,
+      );
+    }
     if (!Number.isInteger(numSamples) || numSamples <= 0) {
       throw new RangeError(`multinomial: cannot sample n_sample <= 0 samples (got ${numSamples})`);
     }

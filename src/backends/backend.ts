@@ -56,6 +56,17 @@ export interface Storage {
   dispose(): void;
   /** True once disposed. */
   readonly disposed: boolean;
+  /** @internal Live tensor handles over this storage (see `src/memory.ts`). */
+  _holders: number;
+  /** @internal How many saved references autograd nodes hold (see `src/memory.ts`). */
+  _saved: number;
+  /** @internal In-place writes so far (autograd's check that saved values are unchanged). */
+  _version: number;
+  /**
+   * @internal From now on, free the memory when the storage is garbage collected (a storage the
+   * user or a graph holds; temporaries are freed explicitly and never registered). Idempotent.
+   */
+  _track(): void;
 }
 
 /**

@@ -16,6 +16,7 @@ import { isFloating } from "../dtype.ts";
 import * as ew from "../ops/elementwise.ts";
 import { defaultGenerator } from "../random.ts";
 import { checkTensor, inplaceResult } from "./checks.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** Options of `dropout` and its variants (PyTorch's keyword arguments). */
 export interface DropoutOptions {
@@ -119,8 +120,10 @@ export function dropout(
   training = true,
   inplace = false,
 ): Tensor {
-  const o = options("dropout", x, p, training, inplace);
-  return dropoutImpl("dropout", o.x, o.p, o.training, o.inplace, false, false);
+  return inFrameOf(() => {
+    const o = options("dropout", x, p, training, inplace);
+    return dropoutImpl("dropout", o.x, o.p, o.training, o.inplace, false, false);
+  });
 }
 
 /** Channel-wise dropout on `[N, C, ...]` with an unbatched form of `batchedDims - 1` dims. */
@@ -170,7 +173,9 @@ export function dropout1d(
   training = true,
   inplace = false,
 ): Tensor {
-  return featureDropout("dropout1d", x, p, training, inplace, [2, 3], 2);
+  return inFrameOf(() => {
+    return featureDropout("dropout1d", x, p, training, inplace, [2, 3], 2);
+  });
 }
 
 /**
@@ -191,7 +196,9 @@ export function dropout2d(
   training = true,
   inplace = false,
 ): Tensor {
-  return featureDropout("dropout2d", x, p, training, inplace, [3, 4], null);
+  return inFrameOf(() => {
+    return featureDropout("dropout2d", x, p, training, inplace, [3, 4], null);
+  });
 }
 
 /**
@@ -210,7 +217,9 @@ export function dropout3d(
   training = true,
   inplace = false,
 ): Tensor {
-  return featureDropout("dropout3d", x, p, training, inplace, [4, 5], 4);
+  return inFrameOf(() => {
+    return featureDropout("dropout3d", x, p, training, inplace, [4, 5], 4);
+  });
 }
 
 /**
@@ -231,8 +240,10 @@ export function alphaDropout(
   training = false,
   inplace = false,
 ): Tensor {
-  const o = options("alphaDropout", x, p, training, inplace);
-  return dropoutImpl("alphaDropout", o.x, o.p, o.training, o.inplace, false, true);
+  return inFrameOf(() => {
+    const o = options("alphaDropout", x, p, training, inplace);
+    return dropoutImpl("alphaDropout", o.x, o.p, o.training, o.inplace, false, true);
+  });
 }
 
 /**
@@ -251,6 +262,8 @@ export function featureAlphaDropout(
   training = false,
   inplace = false,
 ): Tensor {
-  const o = options("featureAlphaDropout", x, p, training, inplace);
-  return dropoutImpl("featureAlphaDropout", o.x, o.p, o.training, o.inplace, true, true);
+  return inFrameOf(() => {
+    const o = options("featureAlphaDropout", x, p, training, inplace);
+    return dropoutImpl("featureAlphaDropout", o.x, o.p, o.training, o.inplace, true, true);
+  });
 }

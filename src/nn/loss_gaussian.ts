@@ -10,6 +10,7 @@ import * as red from "../ops/reduce.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { checkFloat, checkReduction, checkTensor, sameShape } from "./checks.ts";
 import { type LossOptions, reduceLoss } from "./functional.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** Options of {@link gaussianNllLoss}. */
 export interface GaussianNllOptions extends LossOptions {
@@ -39,38 +40,41 @@ export function gaussianNllLoss(
   variance: Tensor,
   opts: GaussianNllOptions = {},
 ): Tensor {
-  const op = "gaussianNllLoss";
-  checkReduction(op, opts.reduction);
-  const x = checkFloat(op, "input", input);
-  const t0 = checkTensor(op, "target", target);
-  const t = t0.dtype === x.dtype ? t0 : t0.to(x.dtype);
-  let v = checkFloat(op, "var", variance);
-  const { full = false, eps = 1e-6 } = opts;
-  if (typeof eps !== "number" || !(eps >= 0)) {
-    throw new RangeError(`${op}: eps must be a non-negative number`);
-  }
-  if (!sameShape(v.shape, x.shape)) {
-    const rows = x.shape.slice(0, -1);
-    if (x.ndim > 0 && sameShape(rows, v.shape)) v = v.unsqueeze(-1);
-    else if (
-      !(x.ndim > 0 && v.ndim === x.ndim && sameShape(rows, v.shape.slice(0, -1)) && v.shape[v.ndim - 1] === 1)
-    ) {
-      throw new RangeError(
-        `${op}: var is of incorrect size: expected the input's shape ${
-          fmtShape(x.shape)
-        }, or that shape without ` +
-          `its last dimension or with 1 there, got ${fmtShape(v.shape)}`,
-      );
+  return inFrameOf(() => {
+    const op = "gaussianNllLoss";
+    checkReduction(op, opts.reduction);
+    const x = checkFloat(op, "input", input);
+    const t0 = checkTensor(op, "target", target);
+    const t = t0.dtype === x.dtype ? t0 : t0.to(x.dtype);
+    let v = checkFloat(op, "var", variance);
+    const { full = false, eps = 1e-6 } = opts;
+    if (typeof eps !== "number" || !(eps >= 0)) {
+      throw new RangeError(`${op}: eps must be a non-negative number`);
     }
-  }
-  if (v.device === "cpu" && noGrad(() => red.any(ew.lt(v, 0)).item<boolean>())) {
-    throw new RangeError(`${op}: var has negative entry/entries`);
-  }
-  // PyTorch clamps a clone under no_grad: values are clamped, the gradient flows as if they were not.
-  v = v.clone();
-  noGrad(() => v.clamp_(eps));
-  const diff = ew.sub(x, t);
-  let loss = ew.mul(ew.add(ew.log(v), ew.div(ew.mul(diff, diff), v)), 0.5);
-  if (full) loss = ew.add(loss, 0.5 * Math.log(2 * Math.PI));
-  return reduceLoss(op, loss, opts.reduction);
+    if (!sameShape(v.shape, x.shape)) {
+      const rows = x.shape.slice(0, -1);
+      if (x.ndim > 0 && sameShape(rows, v.shape)) v = v.unsqueeze(-1);
+      else if (
+        !(x.ndim > 0 && v.ndim === x.ndim && sameShape(rows, v.shape.slice(0, -1)) &&
+          v.shape[v.ndim - 1] === 1)
+      ) {
+        throw new RangeError(
+          `${op}: var is of incorrect size: expected the input's shape ${
+            fmtShape(x.shape)
+          }, or that shape without ` +
+            `its last dimension or with 1 there, got ${fmtShape(v.shape)}`,
+        );
+      }
+    }
+    if (v.device === "cpu" && noGrad(() => red.any(ew.lt(v, 0)).item<boolean>())) {
+      throw new RangeError(`${op}: var has negative entry/entries`);
+    }
+    // PyTorch clamps a clone under no_grad: values are clamped, the gradient flows as if they were not.
+    v = v.clone();
+    noGrad(() => v.clamp_(eps));
+    const diff = ew.sub(x, t);
+    let loss = ew.mul(ew.add(ew.log(v), ew.div(ew.mul(diff, diff), v)), 0.5);
+    if (full) loss = ew.add(loss, 0.5 * Math.log(2 * Math.PI));
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }

@@ -7,9 +7,10 @@ import type { Storage } from "../backends/backend.ts";
 import { computeDType, type DType, promoteTypes } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, releaseTemp, wrap } from "./dispatch.ts";
+import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
 import { castResult, mul, storageAs } from "./elementwise.ts";
 import { squeeze, unsqueeze } from "./movement.ts";
+import { inFrameOf } from "../memory.ts";
 
 interface MatrixOperand {
   storage: Storage;
@@ -79,8 +80,6 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
     transA: A.trans,
     transB: B.trans,
   });
-  releaseTemp(A.storage, a);
-  releaseTemp(B.storage, b);
   return record("matmul", [a, b], wrap(castResult(s, dtype), outShape));
 }
 
@@ -95,23 +94,25 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
-    if (!(x instanceof Tensor)) {
-      throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+  return inFrameOf(() => {
+    for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
+      if (!(x instanceof Tensor)) {
+        throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+      }
+      if (x.ndim === 0) {
+        throw new RangeError(
+          `matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`,
+        );
+      }
     }
-    if (x.ndim === 0) {
-      throw new RangeError(
-        `matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`,
-      );
-    }
-  }
-  if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
-  const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
-  const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
-  let out = batchedProduct("matmul", a2, b2);
-  if (a.ndim === 1) out = squeeze(out, -2);
-  if (b.ndim === 1) out = squeeze(out, -1);
-  return out;
+    if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
+    const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
+    const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
+    let out = batchedProduct("matmul", a2, b2);
+    if (a.ndim === 1) out = squeeze(out, -2);
+    if (b.ndim === 1) out = squeeze(out, -1);
+    return out;
+  });
 }
 
 /**
@@ -123,12 +124,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 2 || b.ndim !== 2) {
-    throw new RangeError(
-      `mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
-    );
-  }
-  return batchedProduct("mm", a, b);
+  return inFrameOf(() => {
+    if (a.ndim !== 2 || b.ndim !== 2) {
+      throw new RangeError(
+        `mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      );
+    }
+    return batchedProduct("mm", a, b);
+  });
 }
 
 /**
@@ -140,14 +143,16 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
-    throw new RangeError(
-      `bmm: expected two 3-d tensors with the same batch size, got shapes ${fmtShape(a.shape)} and ${
-        fmtShape(b.shape)
-      }`,
-    );
-  }
-  return batchedProduct("bmm", a, b);
+  return inFrameOf(() => {
+    if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
+      throw new RangeError(
+        `bmm: expected two 3-d tensors with the same batch size, got shapes ${fmtShape(a.shape)} and ${
+          fmtShape(b.shape)
+        }`,
+      );
+    }
+    return batchedProduct("bmm", a, b);
+  });
 }
 
 /**
@@ -159,14 +164,16 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
-    throw new RangeError(
-      `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${
-        fmtShape(b.shape)
-      }`,
-    );
-  }
-  return squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]);
+  return inFrameOf(() => {
+    if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
+      throw new RangeError(
+        `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${
+          fmtShape(b.shape)
+        }`,
+      );
+    }
+    return squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]);
+  });
 }
 
 /**
@@ -178,10 +185,12 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) {
-    throw new RangeError(
-      `outer: expected two 1-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
-    );
-  }
-  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+  return inFrameOf(() => {
+    if (a.ndim !== 1 || b.ndim !== 1) {
+      throw new RangeError(
+        `outer: expected two 1-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      );
+    }
+    return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+  });
 }

@@ -20,6 +20,7 @@ import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { where } from "./elementwise.ts";
 import { assignResult } from "./inplace.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** Options of the random fills: the generator to draw from. */
 export interface FillOptions {
@@ -64,13 +65,15 @@ function write(op: string, t: Tensor, values: Float32Array | Int32Array | Uint8A
  * ```
  */
 export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, opts?: FillOptions): T {
-  target("uniform_", t, true);
-  const g = generatorOf("uniform_", opts);
-  const values = new Float32Array(t.numel());
-  if (t.dtype === "float16" && from === 0 && to === 1) {
-    for (let i = 0; i < values.length; i++) values[i] = (g.random() & 0x7ff) / 2048;
-  } else g.uniformFill(values, from, to);
-  return write("uniform_", t, values) as T;
+  return inFrameOf(() => {
+    target("uniform_", t, true);
+    const g = generatorOf("uniform_", opts);
+    const values = new Float32Array(t.numel());
+    if (t.dtype === "float16" && from === 0 && to === 1) {
+      for (let i = 0; i < values.length; i++) values[i] = (g.random() & 0x7ff) / 2048;
+    } else g.uniformFill(values, from, to);
+    return write("uniform_", t, values) as T;
+  });
 }
 
 /**
@@ -83,9 +86,11 @@ export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, opts?: FillOp
  * ```
  */
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts?: FillOptions): T {
-  target("normal_", t, true);
-  const values = generatorOf("normal_", opts).normalFill(new Float32Array(t.numel()), mean, std);
-  return write("normal_", t, values) as T;
+  return inFrameOf(() => {
+    target("normal_", t, true);
+    const values = generatorOf("normal_", opts).normalFill(new Float32Array(t.numel()), mean, std);
+    return write("normal_", t, values) as T;
+  });
 }
 
 /**
@@ -100,12 +105,14 @@ export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts?: FillOp
  * ```
  */
 export function bernoulli_<T extends Tensor>(t: T, p: number | Tensor = 0.5, opts?: FillOptions): T {
-  target("bernoulli_", t, false);
-  const g = generatorOf("bernoulli_", opts);
-  const out = new Float32Array(t.numel());
-  if (p instanceof Tensor) g.bernoulliFillFrom(out, probabilities("bernoulli_", p, t.shape));
-  else g.bernoulliFill(out, p);
-  return write("bernoulli_", t, castValues(out, t)) as T;
+  return inFrameOf(() => {
+    target("bernoulli_", t, false);
+    const g = generatorOf("bernoulli_", opts);
+    const out = new Float32Array(t.numel());
+    if (p instanceof Tensor) g.bernoulliFillFrom(out, probabilities("bernoulli_", p, t.shape));
+    else g.bernoulliFill(out, p);
+    return write("bernoulli_", t, castValues(out, t)) as T;
+  });
 }
 
 /** `p` broadcast to `shape`, as float32 values read on the CPU. */
@@ -143,9 +150,11 @@ function castValues(values: Float32Array, t: Tensor): Float32Array | Int32Array 
  * ```
  */
 export function exponential_<T extends Tensor>(t: T, lambd = 1, opts?: FillOptions): T {
-  target("exponential_", t, true);
-  const values = generatorOf("exponential_", opts).exponentialFill(new Float32Array(t.numel()), lambd);
-  return write("exponential_", t, values) as T;
+  return inFrameOf(() => {
+    target("exponential_", t, true);
+    const values = generatorOf("exponential_", opts).exponentialFill(new Float32Array(t.numel()), lambd);
+    return write("exponential_", t, values) as T;
+  });
 }
 
 /**
@@ -160,42 +169,49 @@ export function exponential_<T extends Tensor>(t: T, lambd = 1, opts?: FillOptio
  * ```
  */
 export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions | undefined)[]): T {
-  target("random_", t, false);
-  const opts = typeof args[args.length - 1] === "object" ? args.pop() as FillOptions : undefined;
-  const g = generatorOf("random_", opts);
-  const bounds = args.filter((a) => a !== undefined) as number[];
-  if (bounds.length > 2 || bounds.some((b) => typeof b !== "number" || !Number.isInteger(b))) {
-    throw new TypeError(`random_: expected random_(), random_(to) or random_(from, to) with integers`);
-  }
-  const n = t.numel();
-  if (bounds.length === 0) {
+  return inFrameOf(() => {
+    target("random_", t, false);
+    const opts = typeof args[args.length - 1] === "object" ? args.pop() as FillOptions : undefined;
+    const g = generatorOf("random_", opts);
+    const bounds = args.filter((a) => a !== undefined) as number[];
+    if (bounds.length > 2 || bounds.some((b) => typeof b !== "number" || !Number.isInteger(b))) {
+      throw new TypeError(`random_: expected random_(), random_(to) or random_(from, to) with integers`);
+    }
+    const n = t.numel();
+    if (bounds.length === 0) {
+      const out = new Float32Array(n);
+      const range =
+        { float32: 2 ** 24 + 1, float16: 2 ** 11 + 1, int32: 2 ** 31, uint8: 256, bool: 2 }[t.dtype];
+      for (let i = 0; i < n; i++) out[i] = g.random() % range;
+      return write("random_", t, castValues(out, t)) as T;
+    }
+    let [from, to] = bounds.length === 1 ? [0, bounds[0]] : bounds;
+    if (!(from < to)) {
+      throw new RangeError(`random_: expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
+    }
+    const limits = { int32: [-(2 ** 31), 2 ** 31], uint8: [0, 256], bool: [0, 2] } as Record<
+      string,
+      number[]
+    >;
+    const lim = limits[t.dtype];
+    if (lim && (from < lim[0] || to > lim[1])) {
+      throw new RangeError(
+        `random_: from=${from} and to=${to} are out of bounds for ${t.dtype} (expected [${lim[0]}, ${
+          lim[1]
+        }])`,
+      );
+    }
+    if (isFloating(t.dtype)) [from, to] = floatRandomBounds(from, to, t.dtype === "float16" ? 11 : 24);
     const out = new Float32Array(n);
-    const range =
-      { float32: 2 ** 24 + 1, float16: 2 ** 11 + 1, int32: 2 ** 31, uint8: 256, bool: 2 }[t.dtype];
-    for (let i = 0; i < n; i++) out[i] = g.random() % range;
-    return write("random_", t, castValues(out, t)) as T;
-  }
-  let [from, to] = bounds.length === 1 ? [0, bounds[0]] : bounds;
-  if (!(from < to)) {
-    throw new RangeError(`random_: expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
-  }
-  const limits = { int32: [-(2 ** 31), 2 ** 31], uint8: [0, 256], bool: [0, 2] } as Record<string, number[]>;
-  const lim = limits[t.dtype];
-  if (lim && (from < lim[0] || to > lim[1])) {
-    throw new RangeError(
-      `random_: from=${from} and to=${to} are out of bounds for ${t.dtype} (expected [${lim[0]}, ${lim[1]}])`,
-    );
-  }
-  if (isFloating(t.dtype)) [from, to] = floatRandomBounds(from, to, t.dtype === "float16" ? 11 : 24);
-  const out = new Float32Array(n);
-  if (lim) {
-    // Integer dtypes other than int64 always take one 32-bit draw (`random() % range + from`).
-    const range = to - from;
-    for (let i = 0; i < n; i++) out[i] = (range === 2 ** 32 ? g.random() : g.random() % range) + from;
-    return write("random_", t, t.dtype === "int32" ? Int32Array.from(out) : castValues(out, t)) as T;
-  }
-  for (let i = 0; i < n; i++) out[i] = g.nextInt(from, to);
-  return write("random_", t, out) as T;
+    if (lim) {
+      // Integer dtypes other than int64 always take one 32-bit draw (`random() % range + from`).
+      const range = to - from;
+      for (let i = 0; i < n; i++) out[i] = (range === 2 ** 32 ? g.random() : g.random() % range) + from;
+      return write("random_", t, t.dtype === "int32" ? Int32Array.from(out) : castValues(out, t)) as T;
+    }
+    for (let i = 0; i < n; i++) out[i] = g.nextInt(from, to);
+    return write("random_", t, out) as T;
+  });
 }
 
 /**
@@ -208,10 +224,12 @@ export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions |
  * ```
  */
 export function bernoulli(input: Tensor, opts?: FillOptions): Tensor {
-  const p = target("bernoulli", input, true);
-  const g = generatorOf("bernoulli", opts);
-  const out = g.bernoulliFillFrom(new Float32Array(p.numel()), probabilities("bernoulli", p, p.shape));
-  return tensor(out, { dtype: p.dtype, device: p.device }).reshape([...p.shape]);
+  return inFrameOf(() => {
+    const p = target("bernoulli", input, true);
+    const g = generatorOf("bernoulli", opts);
+    const out = g.bernoulliFillFrom(new Float32Array(p.numel()), probabilities("bernoulli", p, p.shape));
+    return tensor(out, { dtype: p.dtype, device: p.device }).reshape([...p.shape]);
+  });
 }
 
 /** Options of `multinomial`. */
@@ -232,16 +250,18 @@ export interface MultinomialOptions extends FillOptions {
  * ```
  */
 export function multinomial(input: Tensor, numSamples: number, opts: MultinomialOptions = {}): Tensor {
-  const p = target("multinomial", input, true);
-  if (p.ndim !== 1 && p.ndim !== 2) {
-    throw new RangeError(`multinomial: prob_dist must be 1 or 2 dim, got shape ${fmtShape(p.shape)}`);
-  }
-  const g = generatorOf("multinomial", opts);
-  const rows = p.ndim === 2 ? p.shape[0] : 1;
-  if (p.shape[p.ndim - 1] === 0) throw new RangeError("multinomial: the distribution has no categories");
-  const weights = probabilities("multinomial", p, p.shape);
-  const out = g.multinomial(weights, numSamples, { replacement: opts.replacement ?? false, rows });
-  return tensor(out, { dtype: "int32", device: p.device }).reshape(
-    p.ndim === 2 ? [rows, numSamples] : [numSamples],
-  );
+  return inFrameOf(() => {
+    const p = target("multinomial", input, true);
+    if (p.ndim !== 1 && p.ndim !== 2) {
+      throw new RangeError(`multinomial: prob_dist must be 1 or 2 dim, got shape ${fmtShape(p.shape)}`);
+    }
+    const g = generatorOf("multinomial", opts);
+    const rows = p.ndim === 2 ? p.shape[0] : 1;
+    if (p.shape[p.ndim - 1] === 0) throw new RangeError("multinomial: the distribution has no categories");
+    const weights = probabilities("multinomial", p, p.shape);
+    const out = g.multinomial(weights, numSamples, { replacement: opts.replacement ?? false, rows });
+    return tensor(out, { dtype: "int32", device: p.device }).reshape(
+      p.ndim === 2 ? [rows, numSamples] : [numSamples],
+    );
+  });
 }

@@ -121,6 +121,10 @@ class Slot {
   cap = 0;
   /** Last kernel call that used it (pinned while that call runs). */
   pin = 0;
+  /** Freed by the finalization registry when its storage is collected (see `Storage._track`). */
+  tracked = false;
+  /** Currently registered with the finalization registry. */
+  registered = false;
   prev: Slot | null = null;
   next: Slot | null = null;
   readonly dtype: DType;
@@ -153,21 +157,36 @@ export class WasmStorage implements Storage {
   #slot: Slot;
   #disposed = false;
 
+  /** @internal */
+  _holders = 0;
+  /** @internal */
+  _saved = 0;
+  /** @internal */
+  _version = 0;
+
   static {
     slotOf = (s) => s.#slot;
-    storageFor = (slot) => {
-      const s = new WasmStorage(slot.dtype, typedArrayFor(slot.dtype, 0));
-      (s as { numel: number }).numel = slot.numel;
-      s.#slot = slot;
-      return s;
-    };
+    storageFor = (slot) => new WasmStorage(slot.dtype, slot);
   }
 
   /** Wraps `data` (spilled, GC-owned) without copying; the storage owns it from now on. */
-  constructor(dtype: DType, data: TypedArray) {
+  constructor(dtype: DType, data: TypedArray | Slot) {
     this.dtype = dtype;
-    this.numel = data.length;
-    this.#slot = new Slot(dtype, data.length, data);
+    if (data instanceof Slot) {
+      this.numel = data.numel;
+      this.#slot = data;
+    } else {
+      this.numel = data.length;
+      this.#slot = new Slot(dtype, data.length, data);
+    }
+  }
+
+  /** @internal Frees the wasm block when this storage is garbage collected (see `Storage._track`). */
+  _track(): void {
+    const slot = this.#slot;
+    if (slot.tracked) return;
+    slot.tracked = true;
+    if (slot.heap && !this.#disposed) slot.heap.register(slot, this);
   }
 
   /** A copy of the elements. Throws once disposed. */
@@ -392,10 +411,20 @@ class Heap {
     this.release(s);
   }
 
+  /** Registers a resident slot with the finalization registry, on behalf of `owner`. */
+  register(s: Slot, owner: WasmStorage): void {
+    if (s.registered) return;
+    REGISTRY.register(owner, s, s);
+    s.registered = true;
+  }
+
   /** Frees a slot's block (its host copy, if any, stays). */
   release(s: Slot): void {
     if (s.heap !== this || s.ptr < 0) return;
-    REGISTRY.unregister(s);
+    if (s.registered) {
+      REGISTRY.unregister(s);
+      s.registered = false;
+    }
     this.#unlink(s);
     this.#free(s.ptr, s.cap);
     this.residentBytes -= s.cap;
@@ -415,7 +444,7 @@ class Heap {
     this.residentBytes += cap;
     this.residentCount++;
     this.#append(s);
-    REGISTRY.register(owner, s, s);
+    if (s.tracked) this.register(s, owner);
     return p;
   }
 

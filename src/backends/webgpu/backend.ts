@@ -160,8 +160,15 @@ export class WebGPUStorage implements Storage {
   readonly _backend: WebGPUBackend;
   #entry: PoolEntry | null;
   #disposed = false;
+  #registered = false;
   /** @internal host copy of int32 contents while they are known (synchronous index checks) */
   _host: Int32Array | null = null;
+  /** @internal */
+  _holders = 0;
+  /** @internal */
+  _saved = 0;
+  /** @internal */
+  _version = 0;
 
   /** @internal storages are made by {@link WebGPUBackend} */
   constructor(backend: WebGPUBackend, dtype: DType, numel: number, entry: PoolEntry | null) {
@@ -169,7 +176,13 @@ export class WebGPUStorage implements Storage {
     this.dtype = dtype;
     this.numel = numel;
     this.#entry = entry;
-    if (entry) registry.register(this, { backend, entry }, this);
+  }
+
+  /** @internal Returns the buffer to the pool when this storage is garbage collected. */
+  _track(): void {
+    if (this.#registered || !this.#entry) return;
+    this.#registered = true;
+    registry.register(this, { backend: this._backend, entry: this.#entry }, this);
   }
 
   /** @internal the pooled buffer (null for an empty storage); throws once disposed */
@@ -193,7 +206,7 @@ export class WebGPUStorage implements Storage {
     const e = this.#entry;
     this.#entry = null;
     if (e) {
-      registry.unregister(this);
+      if (this.#registered) registry.unregister(this);
       this._backend._reclaim(e);
     }
   }
