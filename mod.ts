@@ -124,6 +124,7 @@ export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu }
 export { bmm, dot, linear, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export { einsum } from "./src/ops/einsum.ts";
+export { bernoulli, type FillOptions, multinomial, type MultinomialOptions } from "./src/ops/random_fill.ts";
 export {
   argwhere,
   countNonzero,

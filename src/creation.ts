@@ -42,8 +42,14 @@ function splitShapeArgs<O extends CreateOptions>(op: string, args: readonly unkn
 }
 
 /** Builds a tensor from values already laid out row-major in the dtype's typed array. */
-function fromValues(values: TypedArray, shape: readonly number[], dtype: DType, opts: CreateOptions): Tensor {
-  const device = checkDevice("tensor", opts.device ?? "cpu");
+function fromValues(
+  values: TypedArray,
+  shape: readonly number[],
+  dtype: DType,
+  opts: CreateOptions,
+  op = "tensor",
+): Tensor {
+  const device = checkDevice(op, opts.device ?? "cpu");
   const t = new Tensor(backendFor(device).fromTyped(values, dtype), shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -268,7 +274,7 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
     const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
     const values = new Array<number>(n);
     for (let i = 0; i < n; i++) values[i] = start + i * step;
-    return fromValues(encode(values, dtype), [n], dtype, opts);
+    return fromValues(encode(values, dtype), [n], dtype, opts, "arange");
   });
 }
 
@@ -291,7 +297,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
     // PyTorch fills the second half backwards from `end` so both ends are exact.
     const half = Math.floor(steps / 2);
     for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-    return fromValues(encode(values, dtype), [steps], dtype, opts);
+    if (steps === 1) values[0] = start;
+    return fromValues(encode(values, dtype), [steps], dtype, opts, "linspace");
   });
 }
 
@@ -311,7 +318,7 @@ export function eye(n: number, m: number | CreateOptions = n, opts: CreateOption
     const dtype = o.dtype ?? "float32";
     const values = new Array<number>(n * cols).fill(0);
     for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
-    return fromValues(encode(values, dtype), [n, cols], dtype, o);
+    return fromValues(encode(values, dtype), [n, cols], dtype, o, "eye");
   });
 }
 
@@ -331,7 +338,7 @@ function randomFill(
   const g = opts.generator ?? defaultGenerator;
   const values = new Float32Array(numelOf(shape));
   (dtype === "float16" && half ? half : fill)(g, values);
-  return fromValues(dtype === "float32" ? values : encode(values, dtype), shape, dtype, opts);
+  return fromValues(dtype === "float32" ? values : encode(values, dtype), shape, dtype, opts, op);
 }
 
 /**
@@ -403,13 +410,13 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
       if (low < -(2 ** 31) || high > 2 ** 31) {
         throw new RangeError(`randint: bounds low=${low}, high=${high} do not fit in int32`);
       }
-      return fromValues(g.randintFill(new Int32Array(n), low, high), shape, dtype, opts);
+      return fromValues(g.randintFill(new Int32Array(n), low, high), shape, dtype, opts, "randint");
     }
     let [from, to] = [low, high];
     if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
     const values = new Array<number>(n);
     for (let i = 0; i < n; i++) values[i] = g.nextInt(from, to);
-    return fromValues(encode(values, dtype), shape, dtype, opts);
+    return fromValues(encode(values, dtype), shape, dtype, opts, "randint");
   });
 }
 
@@ -427,10 +434,11 @@ function roundToDigits(x: number, digits: number): number {
 }
 
 /**
- * PyTorch's `update_from` / `update_to` for `random_(from, to)` on a float dtype with `digits`
- * significant bits: moves the bounds inwards until no value cast to the dtype can leave [from, to).
+ * @internal PyTorch's `update_from` / `update_to` for `random_(from, to)` on a float dtype with
+ * `digits` significant bits: moves the bounds inwards until no value cast to the dtype can leave
+ * [from, to).
  */
-function floatRandomBounds(from: number, to: number, digits: number): [number, number] {
+export function floatRandomBounds(from: number, to: number, digits: number): [number, number] {
   const bitLength = (v: number) => {
     let n = 0;
     for (let a = Math.abs(v); a >= 2; a = Math.floor(a / 2)) n++;
@@ -463,7 +471,7 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     const g = opts.generator ?? defaultGenerator;
     const values = g.permutation(n);
     const dtype = opts.dtype ?? "int32";
-    return fromValues(dtype === "int32" ? values : encode(values, dtype), [n], dtype, opts);
+    return fromValues(dtype === "int32" ? values : encode(values, dtype), [n], dtype, opts, "randperm");
   });
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Device, Storage } from "./backends/backend.ts";
-import { backendFor } from "./backends/registry.ts";
+import { backendFor, isDeviceName } from "./backends/registry.ts";
 import { type DType, isFloating } from "./dtype.ts";
 import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
@@ -23,6 +23,7 @@ import * as lg from "./ops/logical.ts";
 import * as pw from "./ops/pointwise.ts";
 import * as srt from "./ops/sort.ts";
 import * as sel from "./ops/select.ts";
+import * as rnd from "./ops/random_fill.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
@@ -366,7 +367,7 @@ export class Tensor {
    */
   to(target: DType | Device | ToOptions): Tensor {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     const converted = opts.dtype !== undefined ? toDType(this, opts.dtype) : this;
     return aliasIfSame(this, opts.device !== undefined ? toDevice(converted, opts.device) : converted);
@@ -402,7 +403,7 @@ export class Tensor {
   /** Like `to(...)`, on every device: moving off the GPU reads back asynchronously. */
   async toAsync(target: DType | Device | ToOptions): Promise<Tensor> {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     const moved = opts.device !== undefined ? await toDeviceAsync(this, opts.device) : this;
     return opts.dtype !== undefined ? toDType(moved, opts.dtype) : moved;
@@ -896,5 +897,45 @@ export class Tensor {
   /** Copies `src` (broadcast to this shape, converted to this dtype) into this tensor. */
   copy_(src: Tensor): this {
     return inplace.copy_(this, src);
+  }
+
+  // ---- PyTorch's small conveniences ----
+  /** Number of dimensions (PyTorch's `x.dim()`; same as `ndim`). */
+  dim(): number {
+    return this.ndim;
+  }
+  /** The elements as nested arrays: PyTorch's name for `toArray()`. CPU only; see toArrayAsync. */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+
+  // ---- random fills (PyTorch's CPU streams; see ops/random_fill.ts) ----
+  /** Fills with samples of U(from, to) in place. */
+  uniform_(from = 0, to = 1, opts?: rnd.FillOptions): this {
+    return rnd.uniform_(this, from, to, opts);
+  }
+  /** Fills with samples of N(mean, std²) in place. */
+  normal_(mean = 0, std = 1, opts?: rnd.FillOptions): this {
+    return rnd.normal_(this, mean, std, opts);
+  }
+  /** Fills with 1 with probability `p` (a number or a tensor of probabilities), else 0, in place. */
+  bernoulli_(p: number | Tensor = 0.5, opts?: rnd.FillOptions): this {
+    return rnd.bernoulli_(this, p, opts);
+  }
+  /** Samples 0/1 with this tensor's elements as probabilities (`torch.bernoulli(x)`). */
+  bernoulli(opts?: rnd.FillOptions): Tensor {
+    return rnd.bernoulli(this, opts);
+  }
+  /** Fills with exponential samples of rate `lambd` in place. */
+  exponential_(lambd = 1, opts?: rnd.FillOptions): this {
+    return rnd.exponential_(this, lambd, opts);
+  }
+  /** Fills with random integers in place: `random_()`, `random_(to)` or `random_(from, to)`. */
+  random_(...args: (number | rnd.FillOptions)[]): this {
+    return rnd.random_(this, ...args);
+  }
+  /** Category indices drawn with this tensor's rows as weights (`torch.multinomial(x, n)`). */
+  multinomial(numSamples: number, opts?: rnd.MultinomialOptions): Tensor {
+    return rnd.multinomial(this, numSamples, opts);
   }
 }

@@ -13,6 +13,7 @@ import { Tensor } from "../tensor.ts";
 import * as ew from "../ops/elementwise.ts";
 import { expm1 } from "../ops/pointwise.ts";
 import * as red from "../ops/reduce.ts";
+import { type InplaceArg, inplaceResult } from "./checks.ts";
 import { inFrameOf } from "../memory.ts";
 
 function floatInput(op: string, x: unknown): Tensor {
@@ -34,10 +35,12 @@ function negativeExpm1(x: Tensor, alpha: number, scale = 1): Tensor {
  * F.elu(torch.tensor([-1, 2])).toArray(); // [-0.6321205, 2]
  * ```
  */
-export function elu(input: Tensor, alpha = 1): Tensor {
+export function elu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    const x = floatInput("elu", input);
-    return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+    return inplaceResult("elu", input, inplace, (t) => {
+      const x = floatInput("elu", t);
+      return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+    });
   });
 }
 
@@ -50,11 +53,13 @@ export function elu(input: Tensor, alpha = 1): Tensor {
  * F.celu(torch.tensor([-1, 2]), 2).toArray(); // [-0.7869387, 2]
  * ```
  */
-export function celu(input: Tensor, alpha = 1): Tensor {
+export function celu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
     if (alpha === 0) throw new RangeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU");
-    const x = floatInput("celu", input);
-    return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+    return inplaceResult("celu", input, inplace, (t) => {
+      const x = floatInput("celu", t);
+      return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+    });
   });
 }
 
@@ -70,9 +75,9 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  * F.selu(torch.tensor([1])).toArray(); // [1.0507009]
  * ```
  */
-export function selu(input: Tensor): Tensor {
+export function selu(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    return ew.mul(elu(input, SELU_ALPHA), SELU_SCALE);
+    return inplaceResult("selu", input, inplace, (t) => ew.mul(elu(t, SELU_ALPHA), SELU_SCALE));
   });
 }
 
@@ -119,14 +124,16 @@ export function softsign(input: Tensor): Tensor {
  * F.hardtanh(torch.tensor([-2, 0.5, 3])).toArray(); // [-1, 0.5, 1]
  * ```
  */
-export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
+export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
     if (minVal > maxVal) {
       throw new RangeError(`hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
     }
-    const x = floatInput("hardtanh", input);
-    // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
-    return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+    return inplaceResult("hardtanh", input, inplace, (t) => {
+      const x = floatInput("hardtanh", t);
+      // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
+      return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+    });
   });
 }
 
@@ -139,9 +146,9 @@ export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
  * F.relu6(torch.tensor([-1, 3, 8])).toArray(); // [0, 3, 6]
  * ```
  */
-export function relu6(input: Tensor): Tensor {
+export function relu6(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    return hardtanh(input, 0, 6);
+    return inplaceResult("relu6", input, inplace, (t) => hardtanh(t, 0, 6));
   });
 }
 
@@ -154,9 +161,14 @@ export function relu6(input: Tensor): Tensor {
  * F.hardsigmoid(torch.tensor([-4, 0, 4])).toArray(); // [0, 0.5, 1]
  * ```
  */
-export function hardsigmoid(input: Tensor): Tensor {
+export function hardsigmoid(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    return ew.div(relu6(ew.add(floatInput("hardsigmoid", input), 3)), 6);
+    return inplaceResult(
+      "hardsigmoid",
+      input,
+      inplace,
+      (t) => ew.div(relu6(ew.add(floatInput("hardsigmoid", t), 3)), 6),
+    );
   });
 }
 
@@ -169,10 +181,12 @@ export function hardsigmoid(input: Tensor): Tensor {
  * F.hardswish(torch.tensor([-4, 1, 4])).toArray(); // [-0, 0.6666667, 4]
  * ```
  */
-export function hardswish(input: Tensor): Tensor {
+export function hardswish(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    const x = floatInput("hardswish", input);
-    return ew.mul(x, hardsigmoid(x));
+    return inplaceResult("hardswish", input, inplace, (t) => {
+      const x = floatInput("hardswish", t);
+      return ew.mul(x, hardsigmoid(x));
+    });
   });
 }
 
@@ -185,10 +199,12 @@ export function hardswish(input: Tensor): Tensor {
  * F.mish(torch.tensor([1])).toArray(); // [0.8650984]
  * ```
  */
-export function mish(input: Tensor): Tensor {
+export function mish(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    const x = floatInput("mish", input);
-    return ew.mul(x, ew.tanh(softplus(x)));
+    return inplaceResult("mish", input, inplace, (t) => {
+      const x = floatInput("mish", t);
+      return ew.mul(x, ew.tanh(softplus(x)));
+    });
   });
 }
 
@@ -273,12 +289,12 @@ export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
  * F.threshold(torch.tensor([0.05, 2]), 0.1, 20).toArray(); // [20, 2]
  * ```
  */
-export function threshold(input: Tensor, threshold: number, value: number): Tensor {
+export function threshold(input: Tensor, threshold: number, value: number, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
     if (!(input instanceof Tensor)) {
       throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);
     }
-    return ew.where(ew.gt(input, threshold), input, value);
+    return inplaceResult("threshold", input, inplace, (t) => ew.where(ew.gt(t, threshold), t, value));
   });
 }
 

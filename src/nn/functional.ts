@@ -15,8 +15,16 @@ export type { Reduction } from "../ops/loss.ts";
 import { matmul } from "../ops/matmul.ts";
 import { record } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { rand } from "../creation.ts";
-import { checkFloat, checkReduction, checkTensor, describe, pointwiseTarget, sameShape } from "./checks.ts";
+import {
+  checkFloat,
+  checkReduction,
+  checkTensor,
+  describe,
+  type InplaceArg,
+  inplaceResult,
+  pointwiseTarget,
+  sameShape,
+} from "./checks.ts";
 
 export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
@@ -43,6 +51,16 @@ export {
   type TripletMarginOptions,
 } from "./loss_margin.ts";
 export { type AttentionOptions, scaledDotProductAttention } from "./attention.ts";
+export { gaussianNllLoss, type GaussianNllOptions } from "./loss_gaussian.ts";
+export {
+  alphaDropout,
+  dropout,
+  dropout1d,
+  dropout2d,
+  dropout3d,
+  type DropoutOptions,
+  featureAlphaDropout,
+} from "./dropout.ts";
 export {
   adaptiveAvgPool2d,
   adaptiveMaxPool2d,
@@ -123,9 +141,10 @@ function fusedUnary(
  * F.relu(torch.tensor([-1, 2])).toArray(); // [0, 2]
  * ```
  */
-export function relu(x: Tensor): Tensor {
+export function relu(x: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    return ew.relu(checkTensor("relu", "input", x));
+    checkTensor("relu", "input", x);
+    return inplaceResult("relu", x, inplace, ew.relu);
   });
 }
 
@@ -138,11 +157,13 @@ export function relu(x: Tensor): Tensor {
  * F.leakyRelu(torch.tensor([-1.0, 2.0]), 0.1).toArray(); // [-0.1, 2]
  * ```
  */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
-  return inFrameOf(() => {
-    const x = asFloat("leakyRelu", input);
-    return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
-  });
+export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() =>
+    inplaceResult("leakyRelu", input, inplace, (t) => {
+      const x = asFloat("leakyRelu", t);
+      return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
+    })
+  );
 }
 
 /**
@@ -254,11 +275,13 @@ export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
  * F.silu(torch.tensor([0.0, 1.0])).toArray(); // [0, 0.7310586]
  * ```
  */
-export function silu(input: Tensor): Tensor {
-  return inFrameOf(() => {
-    const x = asFloat("silu", input);
-    return ew.mul(x, ew.sigmoid(x));
-  });
+export function silu(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() =>
+    inplaceResult("silu", input, inplace, (t) => {
+      const x = asFloat("silu", t);
+      return ew.mul(x, ew.sigmoid(x));
+    })
+  );
 }
 
 /**
@@ -305,45 +328,6 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
 
 // ---------------------------------------------------------------------------------------------
 // Dropout, linear, normalization, embedding
-
-/** Options of `dropout`. */
-export interface DropoutOptions {
-  /** Probability of zeroing an element (default 0.5). */
-  p?: number;
-  /** Dropout is applied only when true (default true; pass `module.training`). */
-  training?: boolean;
-}
-
-/**
- * Inverted dropout: zeroes each element with probability `p` and scales the rest by `1/(1-p)`;
- * the identity when `training` is false. `dropout(x, 0.2, false)` or `dropout(x, { p, training })`.
- *
- * The mask comes from the seeded CPU generator (`torch.rand`, PyTorch's stream) on every device:
- * on the GPU it is drawn on the CPU and uploaded with the other inputs of the step (no read-back),
- * so a GPU run drops the same elements as a CPU run after the same `manualSeed`. (The WebGPU
- * backend's Philox `uniform` would save the upload but give another stream than the CPU's.)
- * @example
- * ```ts
- * import * as torch from "../../mod.ts";
- * import { F } from "./mod.ts";
- * const y = F.dropout(torch.ones(1000), 0.5);
- * console.log(y.sum().item()); // about 1000: kept elements are 2
- * F.dropout(torch.ones(3), { p: 0.5, training: false }).toArray(); // [1, 1, 1]
- * ```
- */
-export function dropout(x: Tensor, p: number | DropoutOptions = 0.5, training = true): Tensor {
-  return inFrameOf(() => {
-    const o = typeof p === "number" ? { p, training } : { p: p.p ?? 0.5, training: p.training ?? true };
-    checkTensor("dropout", "input", x);
-    if (typeof o.p !== "number" || !(o.p >= 0 && o.p <= 1)) {
-      throw new RangeError(`dropout: dropout probability has to be between 0 and 1, but got ${o.p}`);
-    }
-    if (!o.training || o.p === 0) return x;
-    if (o.p === 1) return ew.mul(x, 0);
-    const keep = ew.ge(rand([...x.shape], { device: x.device }), o.p);
-    return ew.mul(x, ew.mul(keep.to(isFloating(x.dtype) ? x.dtype : "float32"), 1 / (1 - o.p)));
-  });
-}
 
 /**
  * `x @ weight.T + bias` with `weight` of shape `[out, in]` (the matmul reads the transpose in

@@ -9,6 +9,7 @@
  */
 import type { Storage } from "../backends/backend.ts";
 import type { Device } from "../backends/backend.ts";
+import { checkDevice, isDeviceName } from "../backends/registry.ts";
 import { type DType, DTYPES, isFloating } from "../dtype.ts";
 import { fmtShape } from "../shape.ts";
 import { Tensor, type ToOptions } from "../tensor.ts";
@@ -506,18 +507,14 @@ export class Module {
   /** @internal Validated options of `to`/`toAsync`. */
   _toOptions(op: string, target: Device | DType | ToOptions): ToOptions {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target as DType })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     if (opts === null || typeof opts !== "object") {
       throw new TypeError(
         `Module.${op}: expected a device, a dtype or { device, dtype }, got ${describe(target)}`,
       );
     }
-    if (opts.device !== undefined && opts.device !== "cpu" && opts.device !== "gpu") {
-      throw new TypeError(
-        `Module.${op}: unknown device ${JSON.stringify(opts.device)}; expected "cpu" or "gpu"`,
-      );
-    }
+    if (opts.device !== undefined) checkDevice(`Module.${op}`, opts.device);
     if (opts.dtype !== undefined) {
       if (!DTYPES.includes(opts.dtype)) {
         throw new TypeError(`Module.${op}: unknown device or dtype ${JSON.stringify(opts.dtype)}`);
