@@ -9,7 +9,7 @@
  * @module
  */
 import type { Tensor } from "../tensor.ts";
-import type { Backward, Derivative, Input, Node } from "./node.ts";
+import { type Backward, type Derivative, type Input, Node, type SavedValues } from "./node.ts";
 import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
@@ -23,7 +23,8 @@ import type { DType } from "../dtype.ts";
 import { contiguousStrides, numelOf } from "../shape.ts";
 import { isGradEnabled } from "./grad_mode.ts";
 import { backendFor } from "../backends/registry.ts";
-import { wrap } from "../ops/dispatch.ts";
+import { record, wrap } from "../ops/dispatch.ts";
+import { bceTerms } from "../ops/loss.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -81,12 +82,33 @@ function keepDims(g: Tensor, node: Node): Tensor {
   return out;
 }
 
-/** The value of a reduction's output kept at the input's rank. */
+/** The value of a reduction's output kept at the input's rank (a constant: for masks). */
 function keptOutput(node: Node): Tensor {
   return keepDims(y(node).detach(), node);
 }
 
-/** Rows whose formula reads nothing of the forward pass. */
+/** A reduction's output at the input's rank, differentiable (for formulas built on it). */
+function keptResult(node: Node): Tensor {
+  return keepDims(y(node), node);
+}
+
+/** Whether `x` is a tensor that will receive a gradient. */
+function wantsGrad(x: Input): boolean {
+  return typeof x !== "number" && x.requiresGrad;
+}
+
+/**
+ * The tensor an input's gradient flows to (its producer's output, or the leaf itself): lets a
+ * formula that saved no input rebuild a graph from it under `createGraph`.
+ */
+function inputHandle(node: Node, i: number): Tensor {
+  const edge = node.next[i];
+  const t = edge instanceof Node ? edge.output : edge;
+  if (!t) throw new Error(`internal: input ${i} of ${node.op} has no gradient edge`);
+  return t;
+}
+
+/** A row: what its formula reads, the formula, and the named tensor arguments it keeps. */
 function reads(saves: Derivative["saves"], backward: Backward, savedArgs?: readonly string[]): Derivative {
   return savedArgs ? { saves, savedArgs, backward } : { saves, backward };
 }
@@ -98,6 +120,8 @@ const zeroGrad: Derivative = reads("none", (g) => [ew.mul(g, 0)]);
 const gathered: Derivative = reads("none", (g, n) => [
   ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), shapeOf(n)),
 ], ["index"]);
+/** `gather`: as `gathered`, keeping its input as PyTorch does (an in-place write to it is refused). */
+const gatheredKeepingInput: Derivative = { ...gathered, saves: "inputs" };
 /** A view at a fixed geometry of its input (`asStrided`, `diagonal`): `g` written there, zeros elsewhere. */
 const intoGeometry: Derivative = reads("none", (g, n) => [
   ix.embed(g, arg<number[]>(n, "inputShape"), arg<ix.Geometry>(n, "geometry")),
@@ -149,28 +173,44 @@ export const derivatives = {
 
   add: reads("none", (g) => [g, g]),
   sub: reads("none", (g, n) => only(n, () => g, () => ew.neg(g))),
-  mul: reads("inputs", (g, n) => only(n, () => ew.mul(g, operand(n, 1)), () => ew.mul(g, operand(n, 0)))),
-  div: reads("inputs", (g, n) => {
-    const a = operand(n, 0), b = operand(n, 1);
-    return only(n, () => ew.div(g, b), () => ew.neg(ew.div(ew.mul(g, a), ew.mul(b, b))));
-  }),
-  pow: reads("both", (g, n) => {
-    const a = operand(n, 0), b = operand(n, 1);
-    return only(
-      n,
-      () => {
-        if (typeof b === "number") return b === 0 ? ew.mul(g, 0) : ew.mul(g, ew.mul(ew.pow(a, b - 1), b));
-        // d/da a^b = b a^(b-1), taken as 0 where b == 0 (so 0^0 gives 0, not NaN).
-        return ew.where(ew.eq(b, 0), 0, ew.mul(g, ew.mul(b, ew.pow(a, ew.sub(b, 1)))));
-      },
-      () => {
-        // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
-        const raw = ew.mul(g, ew.mul(y(n), typeof a === "number" ? Math.log(a) : ew.log(a)));
-        if (typeof a === "number") return a === 0 ? ew.where(ew.ge(b, 0), 0, raw) : raw;
-        return ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)), 0, raw);
-      },
-    );
-  }),
+  // Each operand is kept only when the other one needs a gradient (x * 2 keeps nothing), as PyTorch.
+  mul: {
+    saves: ([a, b]): SavedValues => ({ inputs: [wantsGrad(b), wantsGrad(a)], output: false }),
+    backward: (g, n) => only(n, () => ew.mul(g, operand(n, 1)), () => ew.mul(g, operand(n, 0))),
+  },
+  // a / b keeps b for a's gradient and both for b's (a number divided by a tensor is a reciprocal
+  // times the number, see `div`).
+  div: {
+    saves: ([a, b]): SavedValues => ({ inputs: [wantsGrad(b), wantsGrad(a) || wantsGrad(b)], output: false }),
+    backward: (g, n) => {
+      const b = operand(n, 1);
+      return only(n, () => ew.div(g, b), () => ew.neg(ew.div(ew.mul(g, operand(n, 0)), ew.mul(b, b))));
+    },
+  },
+  // a ** 2 keeps a; 2 ** b keeps b and the result; a ** b keeps all three (PyTorch's choices).
+  pow: {
+    saves: ([a, b]): SavedValues =>
+      typeof b === "number"
+        ? { inputs: [true, false], output: false }
+        : { inputs: [typeof a !== "number", true], output: true },
+    backward: (g, n) => {
+      const a = operand(n, 0), b = operand(n, 1);
+      return only(
+        n,
+        () => {
+          if (typeof b === "number") return b === 0 ? ew.mul(g, 0) : ew.mul(g, ew.mul(ew.pow(a, b - 1), b));
+          // d/da a^b = b a^(b-1), taken as 0 where b == 0 (so 0^0 gives 0, not NaN).
+          return ew.where(ew.eq(b, 0), 0, ew.mul(g, ew.mul(b, ew.pow(a, ew.sub(b, 1)))));
+        },
+        () => {
+          // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
+          const raw = ew.mul(g, ew.mul(y(n), typeof a === "number" ? Math.log(a) : ew.log(a)));
+          if (typeof a === "number") return a === 0 ? ew.where(ew.ge(b, 0), 0, raw) : raw;
+          return ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)), 0, raw);
+        },
+      );
+    },
+  },
   maximum: extremeGrad((a, b) => ew.gt(a, b)),
   minimum: extremeGrad((a, b) => ew.lt(a, b)),
   clamp: reads("inputs", (g, n) => {
@@ -186,7 +226,7 @@ export const derivatives = {
   }, ["condition"]),
 
   sum: reads("none", (g, n) => [mv.expand(keepDims(g, n), shapeOf(n))]),
-  prod: reads("inputs", (g, n) => {
+  prod: reads("both", (g, n) => {
     // d prod / d x_i is the product of the others: prod/x_i when the slice has no zero; at a
     // slice's only zero, the product of its nonzeros; 0 everywhere else.
     const x = x0(n), dims = arg<number[]>(n, "dims");
@@ -205,6 +245,35 @@ export const derivatives = {
   amin: extremeValuesGrad,
   max: extremeAlongGrad,
   min: extremeAlongGrad,
+  // Composites recorded as one node (src/ops/reduce.ts), with PyTorch's formulas and saved values.
+  var: reads("inputs", (g, n) => {
+    const x = x0(n), dims = arg<number[]>(n, "dims");
+    const centered = ew.sub(x, red.mean(x, dims, { keepdim: true }));
+    const scale = 2 / Math.max(arg<number>(n, "count") - arg<number>(n, "correction"), 0);
+    return [ew.mul(ew.mul(keepDims(g, n), centered), scale)];
+  }),
+  std: reads("both", (g, n) => {
+    // var's gradient of g / (2 std), taken as 0 where std is 0 (a constant slice), as PyTorch.
+    const x = x0(n), dims = arg<number[]>(n, "dims"), s = keptResult(n);
+    const gVar = ew.where(ew.eq(s, 0), 0, ew.div(keepDims(g, n), ew.mul(s, 2)));
+    const centered = ew.sub(x, red.mean(x, dims, { keepdim: true }));
+    const scale = 2 / Math.max(arg<number>(n, "count") - arg<number>(n, "correction"), 0);
+    return [ew.mul(ew.mul(gVar, centered), scale)];
+  }),
+  logsumexp: reads("both", (g, n) => [ew.mul(keepDims(g, n), ew.exp(ew.sub(x0(n), keptResult(n))))]),
+  norm: reads("both", (g, n) => {
+    const x = x0(n), p = arg<number>(n, "p"), gk = keepDims(g, n), r = keptResult(n);
+    if (p === 1) return [ew.mul(gk, ew.sign(x))];
+    if (p === Infinity || p === -Infinity) {
+      // Shared evenly among the elements at the extreme, with their signs.
+      const hit = ew.eq(ew.abs(x), r);
+      const count = red.sum(hit, arg<number[]>(n, "dims"), { keepdim: true });
+      return [ew.div(ew.mul(ew.mul(gk, ew.sign(x)), hit), count)];
+    }
+    // x |x|^(p-2) g / norm^(p-1), 0 where the norm is 0 (PyTorch's convention).
+    const scaled = ew.where(ew.eq(r, 0), 0, ew.div(gk, p === 2 ? r : ew.pow(r, p - 1)));
+    return [ew.mul(p === 2 ? x : ew.mul(x, ew.pow(ew.abs(x), p - 2)), scaled)];
+  }),
   softmax: reads("output", (g, n) => {
     const s = y(n), d = arg<number>(n, "dim");
     return [ew.mul(s, ew.sub(g, red.sum(ew.mul(g, s), d, { keepdim: true })))];
@@ -254,7 +323,7 @@ export const derivatives = {
       return piece;
     });
   }),
-  gather: gathered,
+  gather: gatheredKeepingInput,
   sort: gathered,
   topk: gathered,
   scatterAddInto: reads("none", (g, n) => [ix.gather(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))], [
@@ -265,7 +334,7 @@ export const derivatives = {
     (g, n) => [ix.indexAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), shapeOf(n))],
     ["index"],
   ),
-  maskedSelect: reads("none", (g, n) => {
+  maskedSelect: reads("inputs", (g, n) => {
     // Back into the broadcast shape of input and mask; the engine sums it down to the input's.
     const shape = arg<number[]>(n, "shape");
     return [mv.reshape(ix.indexAddInto(g, 0, arg<Tensor>(n, "index"), [numelOf(shape)]), shape)];
@@ -274,21 +343,46 @@ export const derivatives = {
     "index",
   ]),
 
-  matmul: reads("inputs", (g, n) => [
-    needs(n, 0) ? matmul(g, mv.transpose(input(n, 1), -2, -1)) : null,
-    needs(n, 1) ? matmul(mv.transpose(input(n, 0), -2, -1), g) : null,
-  ]),
+  // Each factor is kept only when the other one needs a gradient (x @ W with a constant W
+  // keeps nothing of x), as PyTorch.
+  matmul: {
+    saves: ([a, b]): SavedValues => ({ inputs: [wantsGrad(b), wantsGrad(a)], output: false }),
+    backward: (g, n) => [
+      needs(n, 0) ? matmul(g, mv.transpose(input(n, 1), -2, -1)) : null,
+      needs(n, 1) ? matmul(mv.transpose(input(n, 0), -2, -1), g) : null,
+    ],
+  },
   // `x @ wᵀ + b` (x is 2-d): the input gradient g @ w, the weight's gᵀ @ x, the bias's Σ g.
-  linear: reads("inputs", (g, n) =>
-    only(
+  linear: {
+    saves: ([x, w, b]): SavedValues => ({
+      inputs: b === undefined ? [wantsGrad(w), wantsGrad(x)] : [wantsGrad(w), wantsGrad(x), false],
+      output: false,
+    }),
+    backward: (g, n) =>
+      only(
+        n,
+        () => matmul(g, input(n, 1)),
+        () => matmul(mv.transpose(g, 0, 1), input(n, 0)),
+        () => red.sum(g, 0),
+      ),
+  },
+  // 1 / x (what a number divided by a tensor is built from, as PyTorch): keeps its result.
+  reciprocal: reads("output", (g, n) => [ew.neg(ew.mul(g, ew.mul(y(n), y(n))))]),
+  // Binary cross-entropy of probabilities (nn/functional.ts), PyTorch's formulas: the input's
+  // gradient divides by max((1 - p) p, 1e-12), so saturated predictions stay finite.
+  binaryCrossEntropy: reads("inputs", (g, n) => {
+    const p = input(n, 0), t = input(n, 1), w = n.inputs.length > 2 ? input(n, 2) : null;
+    const weighted = (x: Tensor) => (w ? ew.mul(x, w) : x);
+    return only(
       n,
-      () => matmul(g, input(n, 1)),
-      () => matmul(mv.transpose(g, 0, 1), input(n, 0)),
-      () => red.sum(g, 0),
-    )),
+      () => weighted(ew.div(ew.mul(g, ew.sub(p, t)), ew.clamp(ew.mul(ew.sub(1, p), p), 1e-12))),
+      () => weighted(ew.mul(g, ew.sub(ew.clamp(ew.log(ew.sub(1, p)), -100), ew.clamp(ew.log(p), -100)))),
+      () => ew.mul(g, bceTerms(p, t)),
+    );
+  }),
   // Softmax cross-entropy at class indices (src/ops/loss.ts), one fused kernel each way.
   crossEntropy: {
-    saves: "inputs",
+    saves: "none",
     savedArgs: ["logp", "target", "count"],
     name: "NllLossBackward0",
     backward: (g, n) => {
@@ -302,7 +396,10 @@ export const derivatives = {
         const hot = ix.oneHot(ew.where(valid, target, 0), cols).to("float32");
         const perRow = mv.reshape(gRows, reduction === "none" ? [rows, 1] : [1, 1]);
         const scale = ew.mul(perRow, mv.reshape(valid.to("float32"), [rows, 1]));
-        const probs = red.softmax(mv.reshape(x0(n), [rows, cols]), 1);
+        // exp(logp) as a function of the input, from the saved log-probabilities (log-softmax's
+        // derivative reads only its output), so an in-place write to the input is harmless.
+        const x = mv.reshape(inputHandle(n, 0), [rows, cols]);
+        const probs = ew.exp(record("logSoftmax", [x], mv.alias(logp), { dim: 1 }));
         return [mv.reshape(ew.mul(ew.sub(probs, hot), scale), shapeOf(n))];
       }
       const out = backendFor(g.device).crossEntropyBackward!(
@@ -329,11 +426,11 @@ export const derivatives = {
   im2col: reads("none", (g, n) => [cv.col2im(g, arg<Conv2dGeometry>(n, "geom"))]),
   col2im: reads("none", (g, n) => [cv.im2col(g, arg<Conv2dGeometry>(n, "geom"))]),
   maxPool2d: reads(
-    "none",
+    "inputs",
     (g, n) => [cv.maxPool2dBackward(g, arg<Tensor>(n, "indices"), arg<number[]>(n, "inputShape"))],
     ["indices"],
   ),
-  avgPool2d: reads("none", (g, n) => [
+  avgPool2d: reads("inputs", (g, n) => [
     cv.avgPool2dBackward(
       g,
       arg<Pool2dGeometry>(n, "geom"),

@@ -129,11 +129,9 @@ function checkVersions(node: Node): void {
       );
     }
   };
-  if (node.savesInputs) {
-    node.inputs.forEach((t, i) => {
-      if (t instanceof Tensor) stale(t, node.versions[i], `input ${i}`);
-    });
-  }
+  node.inputs.forEach((t, i) => {
+    if (t instanceof Tensor) stale(t, node.versions[i], `input ${i}`);
+  });
   if (node.output && node.savesOutput) stale(node.output, node.outputVersion, "the output");
   for (const [name, version] of node.savedArgVersions) {
     const t = node.args[name];

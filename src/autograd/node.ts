@@ -25,10 +25,21 @@ export type Backward = (g: Tensor, node: Node) => (Tensor | null | undefined)[];
  */
 export type Saves = "none" | "inputs" | "output" | "both";
 
+/** What one call of an op saves: which of its inputs, and whether its output. */
+export interface SavedValues {
+  /** Per input, whether the formula reads it (numbers are always kept). */
+  readonly inputs: readonly boolean[];
+  /** Whether the formula reads the output. */
+  readonly output: boolean;
+}
+
 /** A row of the derivative table. */
 export interface Derivative {
-  /** What the formula reads of the forward pass. */
-  readonly saves: Saves;
+  /**
+   * What the formula reads of the forward pass: fixed, or decided per call from the inputs (a
+   * product saves an operand only when the other one needs a gradient, as PyTorch).
+   */
+  readonly saves: Saves | ((inputs: readonly Input[]) => SavedValues);
   /** Names of arguments holding tensors the formula reads (indices, masks, columns...). */
   readonly savedArgs?: readonly string[];
   /** PyTorch's `grad_fn` name when it is not `<Op>Backward0` (e.g. `MseLossBackward0`). */
@@ -47,11 +58,11 @@ export function bumpVersion(s: Storage): void {
   s._version++;
 }
 
-function savesInputs(d: Derivative): boolean {
-  return d.saves === "inputs" || d.saves === "both";
-}
-function savesOutput(d: Derivative): boolean {
-  return d.saves === "output" || d.saves === "both";
+/** What a call of `d` with `inputs` saves. */
+function savedValues(d: Derivative, inputs: readonly Input[]): SavedValues {
+  if (typeof d.saves === "function") return d.saves(inputs);
+  const keep = d.saves === "inputs" || d.saves === "both";
+  return { inputs: inputs.map(() => keep), output: d.saves === "output" || d.saves === "both" };
 }
 
 /** The `grad_fn` of a tensor produced by a differentiable op. */
@@ -85,6 +96,8 @@ export class Node {
   savedArgVersions: [name: string, version: number][] = [];
   /** Storages this node holds for its formula (released by {@link release}). */
   #saved: Storage[] = [];
+  /** Whether the formula reads the output's value. */
+  readonly savesOutput: boolean;
 
   constructor(
     op: string,
@@ -95,7 +108,8 @@ export class Node {
   ) {
     this.op = op;
     this.derivative = derivative;
-    const keepInputs = savesInputs(derivative);
+    const saved = savedValues(derivative, inputs);
+    this.savesOutput = saved.output;
     const n = inputs.length;
     this.inputs = new Array(n);
     this.inputShapes = new Array(n);
@@ -115,7 +129,7 @@ export class Node {
       this.inputShapes[i] = t.shape;
       this.inputDTypes[i] = t.dtype;
       this.next[i] = t._requiresGrad ? (t.gradFn ?? t) : null;
-      if (keepInputs) {
+      if (saved.inputs[i]) {
         this.inputs[i] = t;
         this.versions[i] = t._storage._version;
         this.#save(t._storage);
@@ -133,22 +147,12 @@ export class Node {
     }
     this.output = output;
     this.outputVersion = output._storage._version;
-    if (savesOutput(derivative)) this.#save(output._storage);
+    if (saved.output) this.#save(output._storage);
   }
 
   #save(s: Storage): void {
     saveStorage(s);
     this.#saved.push(s);
-  }
-
-  /** Whether the formula reads the output's value. */
-  get savesOutput(): boolean {
-    return savesOutput(this.derivative);
-  }
-
-  /** Whether the formula reads the inputs' values. */
-  get savesInputs(): boolean {
-    return savesInputs(this.derivative);
   }
 
   /** PyTorch-style name, e.g. `MulBackward0`. */
@@ -158,7 +162,7 @@ export class Node {
 
   /** Replaces input `i` (by a snapshot of its value before an in-place write). */
   replaceInput(i: number, t: Tensor): void {
-    if (!this.savesInputs) return;
+    if (this.inputs[i] === null || typeof this.inputs[i] === "number") return;
     this.inputs[i] = t;
     this.versions[i] = t._storage._version;
     this.#save(t._storage);

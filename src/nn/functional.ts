@@ -10,10 +10,10 @@ import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import { gather, indexSelect } from "../ops/indexing.ts";
 import * as mm from "../ops/matmul.ts";
-import { badTargetError, fusedCrossEntropy, type Reduction } from "../ops/loss.ts";
+import { badTargetError, bceTerms, fusedCrossEntropy, type Reduction } from "../ops/loss.ts";
 export type { Reduction } from "../ops/loss.ts";
 import { matmul } from "../ops/matmul.ts";
-import { record } from "../ops/dispatch.ts";
+import { record, recordComposite } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import {
   checkFloat,
@@ -323,6 +323,34 @@ export function softmax(x: Tensor, dim: number): Tensor {
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   return inFrameOf(() => {
     return red.logSoftmax(checkTensor("logSoftmax", "input", x), dim);
+  });
+}
+
+/** Options of `normalize`. */
+export interface NormalizeOptions {
+  /** The norm's exponent (default 2). */
+  p?: number;
+  /** The dim normalized over (default 1). */
+  dim?: number;
+  /** The smallest denominator (default 1e-12). */
+  eps?: number;
+}
+
+/**
+ * `x / max(‖x‖_p, eps)` along `dim` (PyTorch's `F.normalize`; the clamp's gradient is 0 where it
+ * applies, so a zero vector gets gradient 1/eps, as PyTorch).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import { F } from "./mod.ts";
+ * F.normalize(torch.tensor([[3, 4]], { dtype: "float32" })).toArray(); // [[0.6, 0.8]]
+ * ```
+ */
+export function normalize(x: Tensor, opts: NormalizeOptions = {}): Tensor {
+  return inFrameOf(() => {
+    const input = checkFloat("normalize", "input", x);
+    const dim = opts.dim ?? 1, eps = opts.eps ?? 1e-12;
+    return ew.div(input, ew.clamp(red.norm(input, opts.p ?? 2, dim, { keepdim: true }), eps));
   });
 }
 
@@ -924,10 +952,13 @@ export function binaryCrossEntropy(
         }
       }
     }
-    const logP = ew.clamp(ew.log(input), -100);
-    const log1mP = ew.clamp(ew.log(ew.sub(1, input)), -100);
-    let loss = ew.neg(ew.add(ew.mul(t, logP), ew.mul(ew.sub(1, t), log1mP)));
-    if (opts.weight) loss = ew.mul(loss, opts.weight);
+    // One node with PyTorch's formula: the logs are clamped at -100 and the gradient's denominator
+    // at 1e-12, so a saturated prediction (p exactly 0 or 1) gives finite gradients.
+    const w = opts.weight ?? null;
+    const loss = recordComposite("binaryCrossEntropy", w ? [input, t, w] : [input, t], {}, () => {
+      const elementwise = bceTerms(input, t);
+      return w ? ew.mul(elementwise, w) : elementwise;
+    });
     return reduceLoss("binaryCrossEntropy", loss, opts.reduction);
   });
 }

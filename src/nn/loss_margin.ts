@@ -19,7 +19,8 @@ import { inFrameOf } from "../memory.ts";
 
 /**
  * Cosine of the angle between `x1` and `x2` along `dim` (default 1), broadcasting:
- * `x1·x2 / sqrt(max(‖x1‖²·‖x2‖², eps²))`.
+ * `x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps))`, as PyTorch 1.13 (the clamp does not stop the
+ * norms' gradients, so a zero vector gets a finite one).
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -32,8 +33,12 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
     const a = asFloat("cosineSimilarity", "x1", x1), b = asFloat("cosineSimilarity", "x2", x2);
     const d = normDim("cosineSimilarity", dim, Math.max(a.ndim, b.ndim));
     const dot = red.sum(ew.mul(a, b), d);
-    const w = ew.mul(red.sum(ew.mul(a, a), d), red.sum(ew.mul(b, b), d));
-    return ew.div(dot, ew.sqrt(ew.clamp(w, eps * eps)));
+    // max(‖x‖, eps) in value, ‖x‖ in gradient (PyTorch clamps the norms in place without grad).
+    const clamped = (x: Tensor) => {
+      const n = red.norm(x, 2, d);
+      return ew.add(n, ew.sub(ew.clamp(n.detach(), eps), n.detach()));
+    };
+    return ew.div(dot, ew.mul(clamped(a), clamped(b)));
   });
 }
 

@@ -9,7 +9,7 @@ import type { DType } from "../dtype.ts";
 import { contiguousStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { type Input, Node } from "../autograd/node.ts";
-import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
 import { DISPOSED } from "../memory.ts";
 import { derivatives, type DifferentiableOp } from "../autograd/derivatives.ts";
 
@@ -103,6 +103,21 @@ export function record(
     out._requiresGrad = true;
   }
   return out;
+}
+
+/**
+ * A composite op recorded as one node of `op` (a row of its own in the derivative table): the
+ * forward runs its pieces without recording them, so the graph keeps only what the row saves.
+ */
+export function recordComposite(
+  op: DifferentiableOp,
+  inputs: Input[],
+  args: Record<string, unknown>,
+  compute: () => Tensor,
+): Tensor {
+  if (!needsGrad(...inputs)) return compute();
+  const out = noGrad(compute);
+  return record(op, inputs, out, args);
 }
 
 /** A view of `t` (same storage) with its own geometry; remembers the base it views. */

@@ -15,7 +15,8 @@ import {
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { backendFor } from "../backends/registry.ts";
-import { backendOf, contiguousStorage, emptyResult, record, temp, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, emptyResult, needsGrad, record, temp, wrap } from "./dispatch.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
 
 type TensorOrScalar = Tensor | number;
@@ -212,6 +213,12 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  */
 export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return inFrameOf(() => {
+    // A number over a tensor is its reciprocal times the number, as PyTorch computes (and
+    // differentiates) it.
+    if (typeof a === "number" && b instanceof Tensor && a !== 1) return mul(div(1, b), a);
+    if (a === 1 && b instanceof Tensor && needsGrad(b)) {
+      return record("reciprocal", [b], noGrad(() => binaryOp("div", 1, b)));
+    }
     return binaryOp("div", a, b);
   });
 }

@@ -1,6 +1,7 @@
 /**
- * Fused loss kernels: softmax cross-entropy at class indices as one kernel call forward and one
- * backward (PyTorch's `log_softmax` + `nll_loss`), where the backend offers them.
+ * Loss primitives with rows of their own: softmax cross-entropy at class indices as one kernel
+ * call forward and one backward (PyTorch's `log_softmax` + `nll_loss`) where the backend offers
+ * them, and binary cross-entropy's clamped terms.
  * @module
  */
 import type { Tensor } from "../tensor.ts";
@@ -8,11 +9,18 @@ import { fmtShape } from "../shape.ts";
 import { inFrameOf } from "../memory.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { backendOf, record, wrap } from "./dispatch.ts";
-import { div, storageAs } from "./elementwise.ts";
+import { add, clamp, div, log, mul, neg, storageAs, sub } from "./elementwise.ts";
 import { reshape } from "./movement.ts";
 
 /** How a loss reduces its per-element values. */
 export type Reduction = "mean" | "sum" | "none";
+
+/** `-(t log p + (1 - t) log(1 - p))` with the logs clamped at -100, as PyTorch. @internal */
+export function bceTerms(p: Tensor, t: Tensor): Tensor {
+  const logP = clamp(log(p), -100);
+  const log1mP = clamp(log(sub(1, p)), -100);
+  return neg(add(mul(t, logP), mul(sub(1, t), log1mP)));
+}
 
 /** The error for a class index outside `[0, classes)` that is not `ignoreIndex`. */
 export function badTargetError(op: string, value: number, input: Tensor, ignoreIndex: number): RangeError {

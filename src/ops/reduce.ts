@@ -8,7 +8,7 @@ import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendOf, emptyResult, record, recordComposite, wrap } from "./dispatch.ts";
 import { castResult, storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
@@ -308,9 +308,11 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
     const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
     let n = 1;
     for (const d of dims) n *= x.shape[d];
-    const centered = ew.sub(x, mean(x, dims, { keepdim: true }));
-    const squares = sum(ew.mul(centered, centered), dims, { keepdim });
-    return ew.div(squares, Math.max(n - correction, 0));
+    return recordComposite("var", [x], { dims, keepdim, correction, count: n }, () => {
+      const centered = ew.sub(x, mean(x, dims, { keepdim: true }));
+      const squares = sum(ew.mul(centered, centered), dims, { keepdim });
+      return ew.div(squares, Math.max(n - correction, 0));
+    });
   });
 }
 
@@ -324,7 +326,17 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
  */
 export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
   return inFrameOf(() => {
-    return ew.sqrt(variance(x, dim, opts));
+    const o: VarOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as VarOptions : { ...opts };
+    const { dims, keepdim } = parse("std", x, dim as DimArg | ReduceOptions, opts);
+    const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+    let n = 1;
+    for (const d of dims) n *= x.shape[d];
+    return recordComposite(
+      "std",
+      [x],
+      { dims, keepdim, correction, count: n },
+      () => ew.sqrt(variance(x, dim, opts)),
+    );
   });
 }
 
@@ -341,12 +353,14 @@ export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor 
     const { dims, keepdim } = parse("logsumexp", x, dim, opts);
     const xf = isFloating(x.dtype) ? x : x.float();
     if (xf.numel() === 0) return ew.log(sum(ew.exp(xf), dims, { keepdim }));
-    const m = amax(xf.detach(), dims, { keepdim: true });
-    // An all -inf (or inf) slice would give inf - inf = NaN; shifting by 0 there is exact.
-    const shift = ew.where(ew.eq(ew.abs(m), Infinity), 0, m);
-    const shifted = ew.exp(ew.sub(xf, shift));
-    const out = ew.add(ew.log(sum(shifted, dims, { keepdim: true })), shift);
-    return keepdim ? out : reshape(out, reducedShape(x.shape, dims, false));
+    return recordComposite("logsumexp", [xf], { dims, keepdim }, () => {
+      const m = amax(xf, dims, { keepdim: true });
+      // An all -inf (or inf) slice would give inf - inf = NaN; shifting by 0 there is exact.
+      const shift = ew.where(ew.eq(ew.abs(m), Infinity), 0, m);
+      const shifted = ew.exp(ew.sub(xf, shift));
+      const out = ew.add(ew.log(sum(shifted, dims, { keepdim: true })), shift);
+      return keepdim ? out : reshape(out, reducedShape(x.shape, dims, false));
+    });
   });
 }
 
@@ -405,17 +419,20 @@ export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tens
     if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
     const o = { keepdim: opts?.keepdim ?? false };
     const d = dim ?? [];
-    if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
     if (p === 0) {
       // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
       const count = sum(ew.ne(x, 0).to(x.dtype), d, o);
       return ew.add(count, ew.mul(sum(x, d, o), 0));
     }
-    const a = ew.abs(x);
-    if (p === Infinity) return amax(a, d, o);
-    if (p === -Infinity) return amin(a, d, o);
-    if (p === 1) return sum(a, d, o);
-    return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
+    const { dims } = parse("norm", x, d, o);
+    return recordComposite("norm", [x], { p, dims, keepdim: o.keepdim }, () => {
+      if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
+      const a = ew.abs(x);
+      if (p === Infinity) return amax(a, d, o);
+      if (p === -Infinity) return amin(a, d, o);
+      if (p === 1) return sum(a, d, o);
+      return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
+    });
   });
 }
 
