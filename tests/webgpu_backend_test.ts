@@ -1197,6 +1197,203 @@ gpuTest("folded grids: kernels agree with the CPU when grids fold into 2-d", asy
 });
 
 // ---------------------------------------------------------------------------------------------
+// Loop budget: every kernel with a data-dependent loop, split into slices
+
+gpuTest("loop budget: looping kernels split their work into slices and give the same results", async () => {
+  // Backends allowed 64 loop iterations per invocation (llvmpipe's real cap is 65,535; the
+  // full-size cases are in tests/long_loops_test.ts): every split path runs on small inputs.
+  const tight = [
+    new WebGPUBackend(g.gpu, { loopBudget: 64, tuning: "cpu" }), // direct matmul, 32-wide rows
+    new WebGPUBackend(g.gpu, { loopBudget: 64, matmulKernel: "tiled" }), // tiled, 256-wide rows
+  ];
+  const whole = [byKernel[1], byKernel[0]];
+  assert.throws(
+    () => new WebGPUBackend(g.gpu, { loopBudget: 10 }),
+    /loopBudget must be an integer in \[64, 32768\]/,
+  );
+  const r = rng(16);
+  const read = (s: Storage) => (s as WebGPUStorage)._backend.read(s);
+  for (const [bi, b] of tight.entries()) {
+    const w = whole[bi];
+    // matmul: slices of the inner dimension continue from C, so the bits equal one dispatch's.
+    const mm: [MatmulArgs, DType][] = [
+      [
+        {
+          batch: 2,
+          m: 3,
+          k: 1000,
+          n: 5,
+          aBatchStride: 3000,
+          bBatchStride: 5000,
+          transA: false,
+          transB: true,
+        },
+        "float32",
+      ],
+      [
+        { batch: 1, m: 5, k: 300, n: 4, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false },
+        "int32",
+      ],
+      [{
+        batch: 2,
+        m: 20,
+        k: 1001,
+        n: 36,
+        aBatchStride: 20020,
+        bBatchStride: 0,
+        transA: false,
+        transB: false,
+      }, "float32"],
+      [
+        { batch: 1, m: 33, k: 999, n: 19, aBatchStride: 0, bBatchStride: 0, transA: true, transB: true },
+        "float32",
+      ],
+    ];
+    for (const [args, dtype] of mm) {
+      const na = args.batch * args.m * args.k, nb = (args.bBatchStride ? args.batch : 1) * args.k * args.n;
+      const da = dtype === "int32" ? randI32(na, r, -1e6, 1e6) : randF32(na, r);
+      const db = dtype === "int32" ? randI32(nb, r, -1e6, 1e6) : randF32(nb, r);
+      const got = await read(b.matmul(b.fromTyped(da, dtype), b.fromTyped(db, dtype), args));
+      const want = await read(w.matmul(w.fromTyped(da, dtype), w.fromTyped(db, dtype), args));
+      compareArrays(`matmul ${bi} ${JSON.stringify(args)} ${dtype}`, got, want, dtype, EXACT);
+    }
+    // softmax: rows longer than the budget take the three-step path; short rows still `small`.
+    const x = withSpecials(randF32(3 * 5000, r, -30, 30));
+    x.fill(NaN, 5000, 5001); // one NaN row
+    x.fill(-Infinity, 10000, 10100);
+    for (const log of [false, true]) {
+      for (const [rows, cols] of [[3, 5000], [150, 100], [700, 20]]) {
+        const [gx, cx] = both(x.subarray(0, rows * cols), "float32", b);
+        await same(
+          `softmax ${bi} [${rows}, ${cols}] log=${log}`,
+          b.softmax(gx, rows, cols, log),
+          cpu.softmax(cx, rows, cols, log),
+          {
+            atol: log ? 1e-5 : 1e-7,
+            rtol: 1e-5,
+          },
+        );
+      }
+    }
+    // im2col: out rows wider than the budget in pieces; col2im: windows of 12 x 12 entries.
+    for (const kernel of [3, 12]) {
+      const conv: Conv2dGeometry = {
+        batch: 2,
+        channels: 2,
+        height: 14,
+        width: 300,
+        groups: 1,
+        onesRow: true,
+        kernelH: kernel,
+        kernelW: kernel,
+        strideH: 1,
+        strideW: 1,
+        padH: 1,
+        padW: 2,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 14 + 2 - kernel + 1,
+        outW: 300 + 4 - kernel + 1,
+      };
+      const [gc, cc] = both(randF32(2 * 2 * 14 * 300, r), "float32", b);
+      await same(`im2col ${bi} k=${kernel}`, b.im2col(gc, conv), cpu.im2col(cc, conv));
+      const cols = randF32(2 * (2 * kernel * kernel + 1) * conv.outH * conv.outW, r);
+      const [gk, ck] = both(cols, "float32", b);
+      await same(`col2im ${bi} k=${kernel}`, b.col2im(gk, conv), cpu.col2im(ck, conv));
+    }
+    // pooling: windows and covering windows of more positions than a slice; state carried over.
+    const pools: Pool2dGeometry[] = [
+      {
+        planes: 2,
+        height: 20,
+        width: 21,
+        kernelH: 12,
+        kernelW: 11,
+        strideH: 1,
+        strideW: 2,
+        padH: 5,
+        padW: 4,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 20,
+        outW: 10,
+      },
+      {
+        planes: 2,
+        height: 30,
+        width: 30,
+        kernelH: 9,
+        kernelW: 10,
+        strideH: 3,
+        strideW: 2,
+        padH: 4,
+        padW: 3,
+        dilationH: 3,
+        dilationW: 2,
+        outH: 4,
+        outW: 6,
+      },
+      {
+        planes: 1,
+        height: 90,
+        width: 16,
+        kernelH: 70,
+        kernelW: 2,
+        strideH: 1,
+        strideW: 2,
+        padH: 0,
+        padW: 0,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 21,
+        outW: 8,
+      },
+      {
+        planes: 1,
+        height: 1,
+        width: 300,
+        kernelH: 1,
+        kernelW: 300,
+        strideH: 1,
+        strideW: 1,
+        padH: 0,
+        padW: 0,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 1,
+        outW: 1,
+      },
+    ];
+    for (const geom of pools) {
+      const tag = `${bi} ${JSON.stringify(geom)}`;
+      const px = randF32(geom.planes * geom.height * geom.width, r);
+      for (let i = 0; i < 20; i++) px[Math.floor(r() * px.length)] = 0.75; // ties
+      px[7] = NaN;
+      const [gp, cp] = both(px, "float32", b);
+      const gm = b.maxPool2d(gp, geom), cm = cpu.maxPool2d(cp, geom);
+      await same(`maxPool2d ${tag}`, gm.values, cm.values);
+      await same(`maxPool2d indices ${tag}`, gm.indices, cm.indices);
+      if (geom.dilationH !== 1) continue;
+      for (
+        const opts of [{ countIncludePad: true, divisor: 0 }, {
+          countIncludePad: false,
+          divisor: 7,
+        }] as AvgPoolOptions[]
+      ) {
+        const [ga, ca] = both(randF32(px.length, r), "float32", b);
+        await same(`avgPool2d ${tag}`, b.avgPool2d(ga, geom, opts), cpu.avgPool2d(ca, geom, opts));
+        const [gg, cg] = both(randF32(geom.planes * geom.outH * geom.outW, r), "float32", b);
+        await same(
+          `avgPool2dBackward ${tag}`,
+          b.avgPool2dBackward(gg, geom, opts),
+          cpu.avgPool2dBackward(cg, geom, opts),
+        );
+      }
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // Random numbers and fused optimizer steps
 
 gpuTest(

@@ -68,6 +68,19 @@ import {
   planCopy,
 } from "../validate.ts";
 
+/**
+ * Loop iterations one kernel invocation may run. Mesa's llvmpipe ends an invocation after 65,535
+ * loop iterations, silently, counted over all of its loops together (nested ones included) and
+ * over the SIMD lanes it runs with: one loop of 70,000 steps stops at 65,535, two loops of 40,000
+ * stop at 40,000 and 25,534, and two loops in the branches of an `if` both count when neighbouring
+ * invocations take different branches. So every kernel whose loops depend on the data keeps each
+ * invocation, all its loop sites added up, within this budget (half the cap, leaving room for the
+ * fixed loops around, such as tree reductions), and the host splits longer work over more
+ * invocations or dispatches. Long-running invocations are a hazard on real GPUs too (watchdog
+ * resets), so the budget holds on every adapter.
+ */
+export const LOOP_BUDGET = 32768;
+
 /** Dispatches encoded before a submit is forced. */
 export const MAX_BATCH = 128;
 /** Invocations per workgroup of the 1-d kernels. */
@@ -225,6 +238,12 @@ export interface WebGPUBackendOptions {
    * by adapter.
    */
   tuning?: "gpu" | "cpu";
+  /**
+   * Loop iterations one kernel invocation may run (default {@link LOOP_BUDGET}, at least 64);
+   * longer work is split over more invocations or dispatches. Tests lower it to exercise the split
+   * paths on small inputs.
+   */
+  loopBudget?: number;
 }
 
 /** Options of {@link WebGPUBackend.adamUpdate} (the scalars of `src/optim/adam.ts`). */
@@ -295,6 +314,7 @@ export class WebGPUBackend implements Backend {
   /** Invocations per workgroup of the row-reduction and softmax kernels. */
   readonly #wg: number;
   readonly #cpuTuned: boolean;
+  readonly #loopBudget: number;
   readonly #slot: number;
   readonly #params: ArrayBuffer;
   readonly #u32: Uint32Array;
@@ -324,6 +344,13 @@ export class WebGPUBackend implements Backend {
     this.#matmulKernel = options.matmulKernel ?? (cpuTuned ? "direct" : "tiled");
     this.#wg = cpuTuned ? 32 : 256;
     this.#cpuTuned = cpuTuned;
+    const budget = options.loopBudget ?? LOOP_BUDGET;
+    if (!Number.isInteger(budget) || budget < 64 || budget > LOOP_BUDGET) {
+      throw new RangeError(
+        `WebGPUBackend: loopBudget must be an integer in [64, ${LOOP_BUDGET}], got ${budget}`,
+      );
+    }
+    this.#loopBudget = budget;
     const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#pool = new BufferPool(device, {
       usage: STORAGE_USAGE,
@@ -532,6 +559,18 @@ export class WebGPUBackend implements Backend {
     const y = ceilDiv(groups, max);
     if (y > max) throw new RangeError(`gpu: a dispatch of ${groups} workgroups is too large`);
     return [ceilDiv(groups, y), y];
+  }
+
+  /**
+   * `[lo, hi)` slices of `0 .. len` for a loop that advances `step` per `iters` iterations, each
+   * slice within the loop budget (one slice when the whole range fits); slice bounds are multiples
+   * of `step`.
+   */
+  #slices(len: number, step: number, iters: number): [number, number][] {
+    const size = Math.max(1, Math.floor(this.#loopBudget / iters)) * step;
+    const out: [number, number][] = [];
+    for (let lo = 0; lo < len; lo += size) out.push([lo, Math.min(len, lo + size)]);
+    return out;
   }
 
   /** Dispatches a 1-d kernel over `threads` invocations (256 per workgroup). */
@@ -1210,18 +1249,63 @@ export class WebGPUBackend implements Backend {
     }
     const out = this.#alloc("float32", s.numel);
     if (s.numel === 0) return out;
+    const wg = this.#wg;
+    // Loop iterations per invocation: `small` loops three times over a row; `rows` three times
+    // over a row's 1 / wg, plus two tree reductions.
+    const fitsSmall = 3 * cols <= this.#loopBudget;
+    const fitsRows = 3 * ceilDiv(cols, wg) + 2 * Math.log2(wg) <= this.#loopBudget;
+    if (!fitsRows && !fitsSmall) {
+      this.#softmaxLong(s, out, rows, cols, log);
+      return out;
+    }
     const base = this.#paramWords();
     this.#u32[base] = rows;
     this.#u32[base + 1] = cols;
     this.#u32[base + 2] = log ? 1 : 0;
     const bindings = [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }];
-    if (this.#cpuTuned ? rows < 128 : cols > 64 || rows <= 256) {
+    const preferRows = this.#cpuTuned ? rows < 128 : cols > 64 || rows <= 256;
+    if (fitsRows && (preferRows || !fitsSmall)) {
       const [gx, gy] = this.#grid(rows);
-      this.#dispatch(this.#pipelines.get("softmax.rows", { WG: String(this.#wg) }), base, bindings, gx, gy);
+      this.#dispatch(this.#pipelines.get("softmax.rows", { WG: String(wg) }), base, bindings, gx, gy);
     } else {
       this.#run1d(this.#pipelines.get("softmax.small"), base, bindings, rows);
     }
     return out;
+  }
+
+  /** Softmax of rows too long for one invocation's loop budget (see wgsl/softmax.wgsl). */
+  #softmaxLong(s: WebGPUStorage, out: WebGPUStorage, rows: number, cols: number, log: boolean): void {
+    const wg = this.#wg;
+    const maxima = this.reduce("max", s, rows, cols, 1);
+    const chunk = wg * Math.floor((this.#loopBudget - 2 * Math.log2(wg)) / 2);
+    const nChunks = ceilDiv(cols, chunk);
+    const partial = this.#alloc("float32", rows * nChunks);
+    let base = this.#paramWords();
+    this.#u32.set([rows, cols, chunk, nChunks], base);
+    const [gx, gy] = this.#grid(rows * nChunks);
+    this.#dispatch(
+      this.#pipelines.get("softmax.exp_sum", { WG: String(wg) }),
+      base,
+      [
+        { binding: 1, entry: this.#entryOf(s) },
+        { binding: 2, entry: this.#entryOf(maxima) },
+        { binding: 3, entry: this.#entryOf(partial) },
+      ],
+      gx,
+      gy,
+    );
+    const sums = this.reduce("sum", partial, rows, nChunks, 1);
+    base = this.#paramWords();
+    this.#u32.set([rows * cols, cols, log ? 1 : 0], base);
+    this.#run1d(this.#pipelines.get("softmax.write"), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: this.#entryOf(maxima) },
+      { binding: 3, entry: this.#entryOf(sums) },
+      { binding: 4, entry: this.#entryOf(out) },
+    ], rows * cols);
+    maxima.dispose();
+    partial.dispose();
+    sums.dispose();
   }
 
   // ---- matmul ----------------------------------------------------------------------------------
@@ -1247,7 +1331,7 @@ export class WebGPUBackend implements Backend {
     const ea = this.#entryOf(sa), eb = this.#entryOf(sb), ec = this.#entryOf(out);
     const aVec = (transA ? m : k) % 4 === 0 && aBatchStride % 4 === 0;
     const bVec = (transB ? k : n) % 4 === 0 && bBatchStride % 4 === 0;
-    const params = (base: number, batchBase: number) => {
+    const params = (base: number, batchBase: number, kLo: number, kHi: number) => {
       const u = this.#u32;
       u[base] = m;
       u[base + 1] = k;
@@ -1260,22 +1344,25 @@ export class WebGPUBackend implements Backend {
       u[base + 8] = batch;
       u[base + 9] = transA ? 1 : 0;
       u[base + 10] = transB ? 1 : 0;
+      u[base + 11] = kLo;
+      u[base + 12] = kHi;
     };
     if (dtype === "int32" || m < 8 || n < 8) {
-      const base = this.#paramWords();
-      params(base, 0);
       const kernel = this.#pipelines.get("matmul.simple", {
         T: WGSL_TYPE[dtype],
         TA: "false",
         TB: "false",
         C_DECL: "",
         STORE: "",
+        LOAD: "",
       });
-      this.#run1d(kernel, base, [
-        { binding: 4, entry: ea },
-        { binding: 5, entry: eb },
-        { binding: 6, entry: ec },
-      ], batch * m * n);
+      const bindings = [{ binding: 4, entry: ea }, { binding: 5, entry: eb }, { binding: 6, entry: ec }];
+      // One loop iteration per k: slices of the inner dimension within the loop budget.
+      for (const [kLo, kHi] of this.#slices(k, 1, 1)) {
+        const base = this.#paramWords();
+        params(base, 0, kLo, kHi);
+        this.#run1d(kernel, base, bindings, batch * m * n);
+      }
       return out;
     }
     const cVec = n % 4 === 0;
@@ -1298,6 +1385,18 @@ export class WebGPUBackend implements Backend {
           "if (col + 6u < P.n) { C[p + 6u] = hi.z; }",
           "if (col + 7u < P.n) { C[p + 7u] = hi.w; }",
         ].join("\n  "),
+      LOAD: cVec
+        ? "if (col < P.n) { lo = C[p >> 2u]; }\n    if (col + 4u < P.n) { hi = C[(p >> 2u) + 1u]; }"
+        : [
+          "if (col < P.n) { lo.x = C[p]; }",
+          "if (col + 1u < P.n) { lo.y = C[p + 1u]; }",
+          "if (col + 2u < P.n) { lo.z = C[p + 2u]; }",
+          "if (col + 3u < P.n) { lo.w = C[p + 3u]; }",
+          "if (col + 4u < P.n) { hi.x = C[p + 4u]; }",
+          "if (col + 5u < P.n) { hi.y = C[p + 5u]; }",
+          "if (col + 6u < P.n) { hi.z = C[p + 6u]; }",
+          "if (col + 7u < P.n) { hi.w = C[p + 7u]; }",
+        ].join("\n    "),
     });
     const gx = ceilDiv(n, short ? 128 : 64), gy = ceilDiv(m, short ? 32 : 64);
     if (gx > this.#maxGroups || gy > this.#maxGroups) {
@@ -1308,10 +1407,16 @@ export class WebGPUBackend implements Backend {
       { binding: 2, entry: eb },
       { binding: 3, entry: ec },
     ];
+    // direct: 4 k per iteration, in one of two loops (vector loads, or the edge blocks' checked
+    // loads) that neighbouring invocations may both take; tiled: 8 k per step, whose inner loop of
+    // 8 may count too.
+    const slices = this.#matmulKernel === "direct" ? this.#slices(k, 4, 2) : this.#slices(k, 8, 9);
     for (let b0 = 0; b0 < batch; b0 += this.#maxGroups) {
-      const base = this.#paramWords();
-      params(base, b0);
-      this.#dispatch(kernel, base, bindings, gx, gy, Math.min(this.#maxGroups, batch - b0));
+      for (const [kLo, kHi] of slices) {
+        const base = this.#paramWords();
+        params(base, b0, kLo, kHi);
+        this.#dispatch(kernel, base, bindings, gx, gy, Math.min(this.#maxGroups, batch - b0));
+      }
     }
     return out;
   }
@@ -1459,9 +1564,10 @@ export class WebGPUBackend implements Backend {
     return w;
   }
 
-  #convParams(g: Conv2dGeometry, r: number, n: number): number {
+  /** The conv kernels' parameters: geometry, r, n, im2col's piece size and count, col2im's window range. */
+  #convParams(g: Conv2dGeometry, r: number, n: number, extra: readonly number[]): number {
     const base = this.#paramWords();
-    const vals = [...conv2dGeometryWords(g), r, n];
+    const vals = [...conv2dGeometryWords(g), r, n, ...extra];
     vals.forEach((v, i) => this.#u32[base + i] = v);
     return base;
   }
@@ -1473,12 +1579,16 @@ export class WebGPUBackend implements Backend {
     const n = batch * groups * r * outH * outW;
     const out = this.#alloc("float32", n);
     if (n === 0) return out;
-    const rowsOut = n / outW; // one invocation per output row segment
-    const base = this.#convParams(geom, r, rowsOut);
+    // One invocation per piece of an output row segment; the kernel has three loops over a piece
+    // (ones row, zero row, input row), which neighbouring invocations may all take.
+    const piece = Math.min(outW, Math.floor(this.#loopBudget / 3));
+    const pieces = ceilDiv(outW, piece);
+    const threads = (n / outW) * pieces;
+    const base = this.#convParams(geom, r, threads, [piece, pieces, 0, 0]);
     this.#run1d(this.#pipelines.get("conv.im2col"), base, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(out) },
-    ], rowsOut);
+    ], threads);
     return out;
   }
 
@@ -1489,12 +1599,38 @@ export class WebGPUBackend implements Backend {
     const n = batch * channels * height * width;
     if (n === 0 || s.numel === 0) return this.full("float32", n, 0);
     const out = this.#alloc("float32", n);
-    const base = this.#convParams(geom, r, n);
-    this.#run1d(this.#pipelines.get("conv.col2im"), base, [
-      { binding: 1, entry: this.#entryOf(s) },
-      { binding: 2, entry: this.#entryOf(out) },
-    ], n);
+    const k = this.#pipelines.get("conv.col2im");
+    const bindings = [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }];
+    // The window entries (ki, kj) in slices: an iteration per entry plus one per kernel row.
+    for (const [lo, hi] of this.#slices(geom.kernelH * geom.kernelW, 1, 2)) {
+      const base = this.#convParams(geom, r, n, [0, 0, lo, hi]);
+      this.#run1d(k, base, bindings, n);
+    }
     return out;
+  }
+
+  /**
+   * Encodes a pooling kernel over `n` outputs in dispatches that each visit a slice of the
+   * `nh` x `nw` grid of window positions (see wgsl/pool.wgsl); `step` 2 keeps 2-wide rows whole.
+   */
+  #poolDispatches(
+    name: string,
+    g: Pool2dGeometry,
+    opts: AvgPoolOptions | null,
+    n: number,
+    grid: [number, number],
+    bindings: Binding[],
+    step = 1,
+  ): void {
+    const nw = Math.max(grid[1], 1);
+    const total = Math.max(grid[0] * nw, 1);
+    const k = this.#pipelines.get(name);
+    // An iteration per position plus one per grid row.
+    for (const [lo, hi] of this.#slices(total, step, 2 * step)) {
+      const base = this.#poolParams(g, opts, n);
+      this.#u32.set([lo, hi, nw, hi === total ? 1 : 0], base + 18);
+      this.#run1d(k, base, bindings, n);
+    }
   }
 
   #poolParams(g: Pool2dGeometry, opts: AvgPoolOptions | null, n: number): number {
@@ -1537,12 +1673,16 @@ export class WebGPUBackend implements Backend {
     if (n === 0) return { values: this.#alloc("float32", 0), indices: this.#alloc("int32", 0) };
     if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
     const values = this.#alloc("float32", n), indices = this.#alloc("int32", n);
-    const base = this.#poolParams(geom, null, n);
-    this.#run1d(this.#pipelines.get("pool.max"), base, [
+    // Window positions inside the plane: at most ceil(size / dilation) per dim.
+    const grid: [number, number] = [
+      Math.min(geom.kernelH, ceilDiv(height, geom.dilationH)),
+      Math.min(geom.kernelW, ceilDiv(width, geom.dilationW)),
+    ];
+    this.#poolDispatches("pool.max", geom, null, n, grid, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(values) },
       { binding: 3, entry: this.#entryOf(indices) },
-    ], n);
+    ]);
     return { values, indices };
   }
 
@@ -1553,11 +1693,11 @@ export class WebGPUBackend implements Backend {
     const n = planes * outH * outW;
     const out = this.#alloc("float32", n);
     if (n === 0) return out;
-    const base = this.#poolParams(geom, opts, n);
-    this.#run1d(this.#pipelines.get("pool.avg"), base, [
+    const grid: [number, number] = [Math.min(geom.kernelH, height), Math.min(geom.kernelW, width)];
+    this.#poolDispatches("pool.avg", geom, opts, n, grid, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(out) },
-    ], n);
+    ], 2);
     return out;
   }
 
@@ -1568,11 +1708,15 @@ export class WebGPUBackend implements Backend {
     const n = planes * height * width;
     if (n === 0 || s.numel === 0) return this.full("float32", n, 0);
     const out = this.#alloc("float32", n);
-    const base = this.#poolParams(geom, opts, n);
-    this.#run1d(this.#pipelines.get("pool.avg_backward"), base, [
+    // Windows covering one element: at most ceil(kernel / stride) per dim.
+    const grid: [number, number] = [
+      Math.min(ceilDiv(geom.kernelH, geom.strideH), outH),
+      Math.min(ceilDiv(geom.kernelW, geom.strideW), outW),
+    ];
+    this.#poolDispatches("pool.avg_backward", geom, opts, n, grid, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(out) },
-    ], n);
+    ]);
     return out;
   }
 
