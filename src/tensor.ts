@@ -235,23 +235,27 @@ export class Tensor {
    */
   dataSync(): Float32Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
+    // Only the view's elements are copied: a contiguous view reads its range of the storage, any
+    // other view is first gathered into a storage of its own elements.
     const c = this.contiguous();
-    return decodeValues(backendFor(c.device).readSync(c._storage), c.dtype, c._offset, c.numel());
+    const n = c.numel();
+    return decodeValues(backendFor(c.device).readSync(c._storage, c._offset, n), c.dtype, 0, n);
   }
   /**
    * Like `dataSync()`, on every device. Off the CPU this is the one way values come back (a read of
-   * the device's queue); a view of part of a storage is copied out on the device first, so only
-   * its own elements travel.
+   * the device's queue); only the view's own elements travel (a non-contiguous view is gathered on
+   * the device first).
    */
   async dataAsync(): Promise<Float32Array | Int32Array | Uint8Array> {
-    if (this.device === "cpu") {
+    const n = this.numel();
+    if (this.device === "cpu" || this.isContiguous()) {
       const c = this.contiguous();
-      return decodeValues(await backendFor(c.device).read(c._storage), c.dtype, c._offset, c.numel());
+      return decodeValues(await backendFor(c.device).read(c._storage, c._offset, n), c.dtype, 0, n);
     }
     const s = contiguousStorage(this);
     const raw = await backendFor(this.device).read(s);
     if (s !== this._storage) s.dispose();
-    return decodeValues(raw, this.dtype, 0, this.numel());
+    return decodeValues(raw, this.dtype, 0, n);
   }
   /** Throws the error naming the async form of a synchronous read, off the CPU. */
   #refuseSyncRead(op: string, asyncForm: string): void {
@@ -274,9 +278,11 @@ export class Tensor {
   /**
    * PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. A GPU tensor's values
    * cannot be read synchronously, so it prints where it lives instead of blocking (its shape,
-   * dtype, device and autograd state); `await t.toStringAsync()` prints its values.
+   * dtype, device and autograd state); `await t.toStringAsync()` prints its values. A disposed
+   * tensor prints `tensor(<disposed>)` on every device.
    */
   toString(): string {
+    if (this.isDisposed) return "tensor(<disposed>)";
     if (this.device !== "cpu") {
       const grad = this.gradFn
         ? `, grad_fn=<${this.gradFn.name}>`
@@ -293,6 +299,7 @@ export class Tensor {
    * e.g. `tensor([1., 2.], device='gpu')`.
    */
   async toStringAsync(): Promise<string> {
+    if (this.isDisposed) return "tensor(<disposed>)";
     return formatTensor(await this.dataAsync(), this.shape, this.dtype, this.#formatOptions());
   }
   #formatOptions(): { requiresGrad: boolean; gradFn: string | null; device: Device } {

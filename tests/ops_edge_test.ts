@@ -369,7 +369,7 @@ suite("errors: dtypes, empty reductions, in-place", () => {
     } else {
       assertThrowsMsg(() => t.index(0, 0).item(), /^item: .*await t\.itemAsync\(\)/);
       assertThrowsMsg(() => t.toArray(), /^toArray: .*await t\.toArrayAsync\(\)/);
-      assertThrowsMsg(() => t.dataSync(), /^data: .*await t\.dataAsync\(\)/);
+      assertThrowsMsg(() => t.dataSync(), /^dataSync: .*await t\.dataAsync\(\)/);
       assertThrowsMsg(() => t.cpu(), /await x\.toAsync\("cpu"\)/);
       // Printing does not read: it says where the tensor lives.
       assert.equal(

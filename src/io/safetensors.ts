@@ -314,8 +314,28 @@ function prepare(op: string, state: object, opts: SaveOptions) {
   return { entries: sortEntries(entries), metadata };
 }
 
-function storageOf(t: Tensor): Storage {
-  return contiguousStorage(t);
+/** The elements of a CPU tensor, read now (only its view's range when it is contiguous). */
+function cpuBytes(t: Tensor): Uint8Array {
+  const cpu = backendFor("cpu");
+  if (t.isContiguous()) return rawBytes(cpu.readSync(t._storage, t._offset, t.numel()));
+  return rawBytes(cpu.readSync(contiguousStorage(t)));
+}
+
+/**
+ * The elements of every entry as they are at the call: CPU tensors are read at once; GPU tensors
+ * are copied on the device, all in one batch before the caller's next op, and the copies read
+ * afterwards. So a checkpoint saved while training goes on holds one step's values, never a mix.
+ */
+function snapshot(entries: readonly Entry[]): Promise<Uint8Array>[] {
+  return entries.map((e) => {
+    const t = e.tensor;
+    if (t.device === "cpu") return Promise.resolve(cpuBytes(t));
+    const backend = backendFor(t.device);
+    let copy: Storage = contiguousStorage(t);
+    if (copy === t._storage) copy = backend.cast(copy, copy.dtype);
+    const read = backend.read(copy);
+    return read.then(rawBytes).finally(() => copy.dispose());
+  });
 }
 
 /**
@@ -342,13 +362,14 @@ export function saveBytes(state: object, opts: SaveOptions = {}): Uint8Array {
           "`await saveBytesAsync(...)` or `await save(...)`",
       );
     }
-    return rawBytes(backendFor("cpu").readSync(storageOf(e.tensor)));
+    return cpuBytes(e.tensor);
   });
   return assemble(entries, raws, metadata);
 }
 
 /**
- * Like `saveBytes`, for tensors on any device (GPU tensors are read asynchronously).
+ * Like `saveBytes`, for tensors on any device (GPU tensors are read asynchronously). The values
+ * saved are those at the call: training may go on while the bytes are read.
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -359,14 +380,17 @@ export function saveBytes(state: object, opts: SaveOptions = {}): Uint8Array {
  */
 export async function saveBytesAsync(state: object, opts: SaveOptions = {}): Promise<Uint8Array> {
   const { entries, metadata } = prepare("saveBytesAsync", state, opts);
-  const raws: Uint8Array[] = [];
-  for (const e of entries) raws.push(rawBytes(await backendFor(e.tensor.device).read(storageOf(e.tensor))));
-  return assemble(entries, raws, metadata);
+  const reads = snapshot(entries);
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return assemble(entries, settled.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value), metadata);
 }
 
 /**
  * Writes a state to a safetensors file (PyTorch reads it with `safetensors.torch.load_file`).
- * Works in Deno (`Deno.writeFile`) and Bun/Node (`node:fs/promises`).
+ * Works in Deno (`Deno.writeFile`) and Bun/Node (`node:fs/promises`). The values saved are
+ * those at the call (see `saveBytesAsync`).
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";

@@ -14,6 +14,7 @@ import { record } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { rand } from "../creation.ts";
 import { checkFloat, checkReduction, checkTensor, describe, pointwiseTarget, sameShape } from "./checks.ts";
+import { guarded, rangeGuard } from "../ops/value_checks.ts";
 
 export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
@@ -508,16 +509,20 @@ export interface EmbeddingOptions {
   paddingIdx?: number | null;
 }
 
-function checkIndices(op: string, input: Tensor, n: number, what: string, allow?: number): void {
-  if (input.device !== "cpu" || input.numel() === 0) return;
+/**
+ * Checks that the indices in `input` lie in `[0, n)` (or equal `allow`): at once on the CPU;
+ * elsewhere returns the guard the op multiplies its result by (see ops/value_checks.ts).
+ */
+function checkIndices(op: string, input: Tensor, n: number, what: string, allow?: number): Tensor | null {
+  const message = (v: number) =>
+    `${op}: index ${v} is out of range for ${what} (expected values in [0, ${n - 1}])`;
+  if (input.device !== "cpu") return rangeGuard(op, input, 0, n - 1, message, { allow });
+  if (input.numel() === 0) return null;
   const values = input.dataSync();
   for (const v of values) {
-    if ((v < 0 || v >= n) && v !== allow) {
-      throw new RangeError(
-        `${op}: index ${v} is out of range for ${what} (expected values in [0, ${n - 1}])`,
-      );
-    }
+    if ((v < 0 || v >= n) && v !== allow) throw new RangeError(message(v));
   }
+  return null;
 }
 
 /**
@@ -545,8 +550,11 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
     );
   }
   const [num, dim] = weight.shape;
-  checkIndices("embedding", input, num, `an embedding table of ${num} rows`);
-  let out = mv.reshape(indexSelect(weight, 0, mv.reshape(input, [-1])), [...input.shape, dim]);
+  const guard = checkIndices("embedding", input, num, `an embedding table of ${num} rows`);
+  let out = guarded(
+    mv.reshape(indexSelect(weight, 0, mv.reshape(input, [-1])), [...input.shape, dim]),
+    guard,
+  );
   const pi = opts.paddingIdx;
   if (pi !== null && pi !== undefined && out.requiresGrad) {
     const idx = pi < 0 ? pi + num : pi;
@@ -666,8 +674,11 @@ interface NllParts {
   valid: Tensor;
 }
 
-/** Validates `input` (`[C]`, `[N, C]` or `[N, C, d1, ...]`) against class-index `target`. */
-function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): void {
+/**
+ * Validates `input` (`[C]`, `[N, C]` or `[N, C, d1, ...]`) against class-index `target`; off the
+ * CPU, returns the guard the loss is multiplied by (see ops/value_checks.ts).
+ */
+function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): Tensor | null {
   const c = input.ndim === 1 ? input.shape[0] : input.shape[1];
   const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (target.dtype !== "int32" && target.dtype !== "uint8") {
@@ -683,17 +694,17 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
         `(${c} classes along dim ${input.ndim === 1 ? 0 : 1}), got target of shape ${fmtShape(target.shape)}`,
     );
   }
-  if (target.device !== "cpu" || target.numel() === 0) return;
+  const message = (v: number) =>
+    `${op}: target class ${v} is out of range for input of shape ${
+      fmtShape(input.shape)
+    } with ${c} classes ` +
+    `(expected values in [0, ${c - 1}], or ignoreIndex ${ignoreIndex})`;
+  if (target.device !== "cpu") return rangeGuard(op, target, 0, c - 1, message, { allow: ignoreIndex });
+  if (target.numel() === 0) return null;
   for (const v of target.dataSync()) {
-    if ((v < 0 || v >= c) && v !== ignoreIndex) {
-      throw new RangeError(
-        `${op}: target class ${v} is out of range for input of shape ${
-          fmtShape(input.shape)
-        } with ${c} classes ` +
-          `(expected values in [0, ${c - 1}], or ignoreIndex ${ignoreIndex})`,
-      );
-    }
+    if ((v < 0 || v >= c) && v !== ignoreIndex) throw new RangeError(message(v));
   }
+  return null;
 }
 
 function checkWeight(op: string, weight: Tensor | null | undefined, c: number): Tensor | null {
@@ -774,9 +785,9 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}
   const x = checkClassInput("nllLoss", input);
   checkTensor("nllLoss", "target", target);
   const ignoreIndex = opts.ignoreIndex ?? -100;
-  checkClassTarget("nllLoss", x, target, ignoreIndex);
+  const guard = checkClassTarget("nllLoss", x, target, ignoreIndex);
   const weight = checkWeight("nllLoss", opts.weight, x.ndim === 1 ? x.shape[0] : x.shape[1]);
-  return reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean");
+  return guarded(reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean"), guard);
 }
 
 /**
@@ -831,18 +842,18 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     return ew.div(red.sum(loss), x.numel() / c);
   }
   const ignoreIndex = opts.ignoreIndex ?? -100;
-  checkClassTarget(op, x, target, ignoreIndex);
+  const guard = checkClassTarget(op, x, target, ignoreIndex);
   const logp = red.logSoftmax(x, classDim);
   const parts = nllParts(logp, target, weight, ignoreIndex);
   const nll = reduceNll(parts, reduction);
-  if (ls === 0) return nll;
+  if (ls === 0) return guarded(nll, guard);
   let smooth = weight ? red.sum(ew.mul(logp, mv.reshape(weight, wShape)), classDim) : red.sum(logp, classDim);
   smooth = ew.where(parts.valid, ew.neg(smooth), 0);
   let ret: Tensor;
   if (reduction === "none") ret = smooth;
   else if (reduction === "sum") ret = red.sum(smooth);
   else ret = weightedMean(red.sum(smooth), parts.weights);
-  return ew.add(ew.mul(nll, 1 - ls), ew.mul(ret, ls / c));
+  return guarded(ew.add(ew.mul(nll, 1 - ls), ew.mul(ret, ls / c)), guard);
 }
 
 /**
@@ -872,21 +883,20 @@ export function binaryCrossEntropy(
         `(${fmtShape(input.shape)}) is deprecated. Please ensure they have the same size.`,
     );
   }
+  const message = (p: number) =>
+    `binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`;
+  const guard = rangeGuard("binaryCrossEntropy", input, 0, 1, message);
   if (input.device === "cpu" && input.numel() > 0) {
     const v = input.detach().dataSync();
     for (const p of v) {
-      if (!(p >= 0 && p <= 1)) {
-        throw new RangeError(
-          `binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`,
-        );
-      }
+      if (!(p >= 0 && p <= 1)) throw new RangeError(message(p));
     }
   }
   const logP = ew.clamp(ew.log(input), -100);
   const log1mP = ew.clamp(ew.log(ew.sub(1, input)), -100);
   let loss = ew.neg(ew.add(ew.mul(t, logP), ew.mul(ew.sub(1, t), log1mP)));
   if (opts.weight) loss = ew.mul(loss, opts.weight);
-  return reduceLoss("binaryCrossEntropy", loss, opts.reduction);
+  return guarded(reduceLoss("binaryCrossEntropy", loss, opts.reduction), guard);
 }
 
 /** Options of `binaryCrossEntropyWithLogits`. */

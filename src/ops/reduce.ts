@@ -9,6 +9,7 @@ import { type ComputeDType, computeDType, type DType, isFloating } from "../dtyp
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, emptyResult, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
+import { describeValue } from "../backends/validate.ts";
 import { castResult, storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
@@ -44,10 +45,21 @@ function parse(op: string, x: Tensor, dim?: DimArg | ReduceOptions, opts?: Reduc
   let d: DimArg | undefined;
   let o: ReduceOptions = opts ?? {};
   if (typeof dim === "number" || Array.isArray(dim)) d = dim as DimArg;
-  else if (dim !== undefined) {
+  else if (dim !== undefined && dim !== null) {
+    if (typeof dim !== "object") {
+      throw new TypeError(
+        `${op}: dim must be an integer, a list of integers or an options object, got ${describeValue(dim)}`,
+      );
+    }
     o = dim as ReduceOptions;
     d = o.dim;
   } else d = o.dim;
+  if (d !== undefined && d !== null && typeof d !== "number" && !Array.isArray(d)) {
+    throw new TypeError(`${op}: dim must be an integer or a list of integers, got ${describeValue(d)}`);
+  }
+  if (o.keepdim !== undefined && typeof o.keepdim !== "boolean") {
+    throw new TypeError(`${op}: keepdim must be a boolean, got ${describeValue(o.keepdim)}`);
+  }
   const keepdim = o.keepdim ?? false;
   if (d === undefined || (Array.isArray(d) && d.length === 0)) {
     return { dims: x.shape.map((_, i) => i), keepdim };
@@ -331,7 +343,7 @@ export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor 
 }
 
 function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tensor {
-  if (typeof dim !== "number") throw new TypeError(`${op}: dim must be a number, got ${typeof dim}`);
+  if (typeof dim !== "number") throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
   const d = normDim(op, dim, x.ndim);
   const backend = backendOf(op, x);
   const dtype: DType = isFloating(x.dtype) ? x.dtype : "float32";

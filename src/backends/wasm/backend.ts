@@ -58,6 +58,7 @@ import {
   checkMatmul,
   checkPoolGeom,
   planCopy,
+  readRange,
 } from "../validate.ts";
 
 /** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
@@ -691,13 +692,18 @@ export class WasmBackend implements Backend {
     });
   }
 
-  readSync(s: Storage): TypedArray {
-    return copyOut(slotOf(checkStorage("readSync", s)));
+  readSync(s: Storage, offset?: number, count?: number): TypedArray {
+    const slot = slotOf(checkStorage("readSync", s));
+    const [from, to] = readRange("readSync", slot.numel, offset, count);
+    if (from === 0 && to === slot.numel) return copyOut(slot);
+    // Only the range: one element of a large storage costs one element.
+    if (slot.heap || slot.host) return liveView(slot).slice(from, to);
+    return typedArrayFor(slot.dtype, to - from);
   }
 
-  read(s: Storage): Promise<TypedArray> {
+  read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
     try {
-      return Promise.resolve(this.readSync(s));
+      return Promise.resolve(this.readSync(s, offset, count));
     } catch (e) {
       return Promise.reject(e);
     }

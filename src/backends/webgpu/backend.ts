@@ -22,11 +22,15 @@
  * dispatches, or at the next microtask checkpoint (when the caller awaits), whichever is first.
  * Nothing reads back behind the caller's back: `read()` is the only sync point.
  *
- * Index errors: gather/scatterAdd with an index outside `[0, len)` throw the CPU's RangeError
- * synchronously when the index storage's contents are known on the host (int32 storages of up to
- * 2^18 elements made by `fromTyped`/`full` and not written since); otherwise the kernel records
- * the first bad index of the first failing op in an error buffer, and the next `read()` rejects
- * with that same RangeError (the bad elements read as 0 / are skipped meanwhile).
+ * Errors found on the device: gather/scatterAdd with an index outside `[0, len)` throw the CPU's
+ * RangeError synchronously when the index storage's contents are known on the host (int32
+ * storages of up to 2^18 elements made by `fromTyped`/`full` and not written since); otherwise the
+ * kernel records the first bad index in the op's own slot of the error pages (a {@link DeviceCheck}),
+ * and the check travels with every storage computed from the op's result (kernels' outputs,
+ * copies, in-place updates): reading any of them rejects with that RangeError, every time, while
+ * reads of storages that do not depend on the op are unaffected. {@link WebGPUBackend.rangeGuard}
+ * does the same for the value checks of front-end ops (class indices, probabilities). A read resolves every pending check in
+ * the same submission; so does a background read when many accumulate.
  * @module
  */
 import type {
@@ -65,7 +69,9 @@ import {
   checkLayout,
   checkMatmul,
   checkPoolGeom,
+  describeValue,
   planCopy,
+  readRange,
 } from "../validate.ts";
 
 /**
@@ -155,6 +161,64 @@ function f32Bits(v: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Checks found on the device
+
+/** Slots (4 words each) per error page. */
+const SLOTS_PER_PAGE = 256;
+/** Pending checks that start a background resolution. */
+const MAX_PENDING_CHECKS = 1024;
+
+/**
+ * A check the GPU runs for one op: its kernel flags bad elements in the check's slot of the error
+ * pages (word 0: failed, word 1: ~position of the first bad element, word 3: its bits). Storages
+ * computed from the op's result carry the check (`WebGPUStorage._checks`).
+ */
+export class DeviceCheck {
+  /** Order of creation (the earliest failure is reported first). */
+  readonly seq: number;
+  /** Global slot index while pending or resolving; -1 once resolved. */
+  slot: number;
+  /** Set once resolved with a bad element: makes the error (a fresh object per read). */
+  failure: (() => Error) | null = null;
+  /** True once the slot was read back. */
+  resolved = false;
+  /** The read that resolves it, once one started. */
+  resolving: Promise<void> | null = null;
+  readonly #makeError: (bits: number) => Error;
+
+  /** @internal made by the backend */
+  constructor(seq: number, slot: number, makeError: (bits: number) => Error) {
+    this.seq = seq;
+    this.slot = slot;
+    this.#makeError = makeError;
+  }
+
+  /** @internal records the slot's words (failed flag, position, value bits) */
+  _settle(words: Uint32Array): void {
+    this.resolved = true;
+    this.slot = -1;
+    if (words[0] !== 0) {
+      const bits = words[3];
+      this.failure = () => this.#makeError(bits);
+    }
+  }
+}
+
+/** The checks of `lists` that may still fail, deduplicated, or null when none. */
+function liveChecks(lists: (readonly DeviceCheck[] | null)[]): DeviceCheck[] | null {
+  let out: DeviceCheck[] | null = null;
+  for (const list of lists) {
+    if (!list) continue;
+    for (const c of list) {
+      if (c.resolved && !c.failure) continue;
+      if (out === null) out = [c];
+      else if (!out.includes(c)) out.push(c);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Storage
 
 const registry = new FinalizationRegistry<{ backend: WebGPUBackend; entry: PoolEntry }>((held) => {
@@ -175,6 +239,8 @@ export class WebGPUStorage implements Storage {
   #disposed = false;
   /** @internal host copy of int32 contents while they are known (synchronous index checks) */
   _host: Int32Array | null = null;
+  /** @internal the device checks this storage's contents depend on (null when none) */
+  _checks: DeviceCheck[] | null = null;
 
   /** @internal storages are made by {@link WebGPUBackend} */
   constructor(backend: WebGPUBackend, dtype: DType, numel: number, entry: PoolEntry | null) {
@@ -291,11 +357,6 @@ interface Binding {
   entry: PoolEntry;
 }
 
-interface PendingCheck {
-  op: string;
-  len: number;
-}
-
 function ceilDiv(a: number, b: number): number {
   return Math.floor((a + b - 1) / b);
 }
@@ -321,14 +382,15 @@ export class WebGPUBackend implements Backend {
   readonly #i32: Int32Array;
   readonly #f32: Float32Array;
   readonly #uniform: GPUBuffer;
-  readonly #errors: PoolEntry;
+  readonly #errorPages: PoolEntry[] = [];
+  readonly #freeSlots: number[] = [];
+  #pendingChecks: DeviceCheck[] = [];
+  #checkSeq = 0;
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #dispatches = 0;
   #epoch = 0;
   #flushQueued = false;
-  #seq = 0;
-  #checks = new Map<number, PendingCheck>();
   #lost: string | null = null;
   #submits = 0;
 
@@ -375,13 +437,6 @@ export class WebGPUBackend implements Backend {
       usage: UNIFORM_USAGE,
       label: "edgetorch params",
     });
-    this.#errors = {
-      buffer: device.createBuffer({ size: 16, usage: STORAGE_USAGE, label: "edgetorch index errors" }),
-      size: 16,
-      epoch: -1,
-      live: true,
-    };
-    device.queue.writeBuffer(this.#errors.buffer, 0, new Uint32Array(4));
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
@@ -666,7 +721,7 @@ export class WebGPUBackend implements Backend {
     return this.#alloc(dtype, numel);
   }
 
-  readSync(s: Storage): TypedArray {
+  readSync(s: Storage, _offset?: number, _count?: number): TypedArray {
     this.#storage("readSync", s);
     throw new Error(
       "readSync: a gpu tensor cannot be read synchronously; use await t.dataAsync() " +
@@ -674,17 +729,17 @@ export class WebGPUBackend implements Backend {
     );
   }
 
-  async read(s: Storage): Promise<TypedArray> {
+  async read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
     const st = this.#storage("read", s);
-    const n = st.numel;
+    const [from, to] = readRange("read", st.numel, offset, count);
+    const n = to - from;
     const bytes = n * 4;
     let staging: PoolEntry | null = null;
     if (n > 0) {
       staging = this.#staging.acquire(bytes);
-      this.#copyEncoder().copyBufferToBuffer(this.#entryOf(st).buffer, 0, staging.buffer, 0, bytes);
+      this.#copyEncoder().copyBufferToBuffer(this.#entryOf(st).buffer, from * 4, staging.buffer, 0, bytes);
     }
-    const errCheck = this.#takeChecks();
-    this.flush();
+    const checks = this.#resolvePending();
     let words: Uint32Array | null = null;
     if (staging) {
       try {
@@ -695,7 +750,8 @@ export class WebGPUBackend implements Backend {
         this.#staging.release(staging);
       }
     }
-    if (errCheck) await this.#reportErrors(errCheck);
+    await checks;
+    await this.#throwIfFailed(st);
     return this.#decode(st.dtype, words ?? new Uint32Array(0));
   }
 
@@ -716,43 +772,154 @@ export class WebGPUBackend implements Backend {
     }
   }
 
-  // ---- index errors ----------------------------------------------------------------------------
+  // ---- checks found on the device ---------------------------------------------------------------
 
-  /** Registers an op whose indices the GPU checks; returns its sequence number (> 0). */
-  #registerCheck(op: string, len: number): number {
-    const seq = ++this.#seq;
-    this.#checks.set(seq, { op, len });
-    return seq;
-  }
-
-  /** Copies the error words to a staging buffer and clears them, in the current batch. */
-  #takeChecks(): { staging: PoolEntry; checks: Map<number, PendingCheck> } | null {
-    if (this.#checks.size === 0) return null;
-    const staging = this.#staging.acquire(16);
-    const enc = this.#copyEncoder();
-    enc.copyBufferToBuffer(this.#errors.buffer, 0, staging.buffer, 0, 16);
-    enc.clearBuffer(this.#errors.buffer, 0, 16);
-    const checks = this.#checks;
-    this.#checks = new Map();
-    this.#seq = 0;
-    return { staging, checks };
-  }
-
-  async #reportErrors(c: { staging: PoolEntry; checks: Map<number, PendingCheck> }): Promise<void> {
-    let w: Uint32Array;
-    try {
-      await c.staging.buffer.mapAsync(MAP_READ, 0, 16);
-      w = new Uint32Array(c.staging.buffer.getMappedRange(0, 16).slice(0));
-      c.staging.buffer.unmap();
-    } finally {
-      this.#staging.release(c.staging);
+  /** A new pending check with a free slot of the error pages (see {@link DeviceCheck}). */
+  #newCheck(makeError: (bits: number) => Error): DeviceCheck {
+    if (this.#pendingChecks.length >= MAX_PENDING_CHECKS) {
+      // Nobody read for a long time: resolve in the background so that slots come back.
+      this.#resolvePending().catch(() => {});
     }
-    if (w[0] === 0) return;
-    const seq = (0xffffffff - w[0]) >>> 0;
-    const info = c.checks.get(seq);
-    if (!info) return;
-    const value = w[2] === 1 ? (w[3] | 0) : NaN;
-    throw badIndexError(info.op, value, info.len);
+    if (this.#freeSlots.length === 0) {
+      const page = this.#errorPages.length;
+      // New buffers are zero-filled, which is the clear state of a slot.
+      const buffer = this.gpu.createBuffer({
+        size: SLOTS_PER_PAGE * 16,
+        usage: STORAGE_USAGE,
+        label: `edgetorch checks ${page}`,
+      });
+      this.#errorPages.push({ buffer, size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
+      for (let i = SLOTS_PER_PAGE - 1; i >= 0; i--) this.#freeSlots.push(page * SLOTS_PER_PAGE + i);
+    }
+    const c = new DeviceCheck(++this.#checkSeq, this.#freeSlots.pop()!, makeError);
+    this.#pendingChecks.push(c);
+    return c;
+  }
+
+  /** The page holding a check's slot and the slot's index within it. */
+  #slotOf(c: DeviceCheck): [PoolEntry, number] {
+    return [this.#errorPages[Math.floor(c.slot / SLOTS_PER_PAGE)], c.slot % SLOTS_PER_PAGE];
+  }
+
+  /**
+   * Copies the slots of every pending check to a staging buffer (clearing them for reuse), submits
+   * everything encoded, and settles the checks once the copy is mapped. Every read calls it, so the
+   * number of pending checks stays small.
+   */
+  #resolvePending(): Promise<void> {
+    const checks = this.#pendingChecks;
+    this.#pendingChecks = [];
+    if (checks.length === 0) {
+      this.flush();
+      return Promise.resolve();
+    }
+    const bytes = checks.length * 16;
+    const staging = this.#staging.acquire(bytes);
+    const enc = this.#copyEncoder();
+    checks.forEach((c, i) => {
+      const [page, slot] = this.#slotOf(c);
+      enc.copyBufferToBuffer(page.buffer, slot * 16, staging.buffer, i * 16, 16);
+      enc.clearBuffer(page.buffer, slot * 16, 16);
+    });
+    this.flush();
+    const done = (async () => {
+      let words: Uint32Array;
+      try {
+        await staging.buffer.mapAsync(MAP_READ, 0, bytes);
+        words = new Uint32Array(staging.buffer.getMappedRange(0, bytes).slice(0));
+        staging.buffer.unmap();
+      } finally {
+        this.#staging.release(staging);
+      }
+      checks.forEach((c, i) => {
+        this.#freeSlots.push(c.slot);
+        c._settle(words.subarray(i * 4, i * 4 + 4));
+      });
+    })();
+    for (const c of checks) c.resolving = done;
+    return done;
+  }
+
+  /** Rejects with the earliest failed check `st` depends on (waiting for checks being resolved). */
+  async #throwIfFailed(st: WebGPUStorage): Promise<void> {
+    const list = st._checks;
+    if (!list) return;
+    for (const c of list) if (!c.resolved) await c.resolving;
+    let first: DeviceCheck | null = null;
+    for (const c of list) if (c.failure && (first === null || c.seq < first.seq)) first = c;
+    if (first) throw first.failure!();
+  }
+
+  /** Makes `out` depend on the checks of `inputs` (and its own, for in-place writes); returns `out`. */
+  #inherit<T extends WebGPUStorage>(out: T, ...inputs: (Storage | number | null | undefined)[]): T {
+    const lists: (DeviceCheck[] | null)[] = [out._checks];
+    for (const x of inputs) if (x instanceof WebGPUStorage) lists.push(x._checks);
+    out._checks = liveChecks(lists);
+    return out;
+  }
+
+  /** Adds check `c` to `out`'s checks. */
+  #attach(out: WebGPUStorage, c: DeviceCheck): void {
+    out._checks = out._checks ? [...out._checks, c] : [c];
+  }
+
+  /**
+   * A range check of an op's input, for ops whose CPU form reads the values and throws at once
+   * (reading a GPU tensor inside an op would be a hidden sync point): every element of `x` must
+   * lie in `[lo, hi]` (NaN fails), or equal `allow`. When the host knows the contents (see
+   * `fromTyped`), a bad element throws `message(value)` now; otherwise the device checks them, and
+   * the returned one-element storage of `dtype` holding 1 carries the check: a result multiplied by
+   * it (and everything computed from that, gradients included) rejects its reads with
+   * `message(firstBadValue)` when an element fails.
+   */
+  rangeGuard(
+    x: Storage,
+    lo: number,
+    hi: number,
+    allow: number | null,
+    message: (value: number) => string,
+    dtype: DType = "float32",
+  ): WebGPUStorage {
+    const s = this.#storage("rangeGuard", x);
+    const one = this.full(dtype, 1, 1);
+    if (s.numel === 0) return one;
+    const bad = (v: number) => !(v >= lo && v <= hi) && v !== allow;
+    if (s._host) {
+      for (const v of s._host) if (bad(v)) throw new RangeError(message(v));
+      return one;
+    }
+    const isFloat = s.dtype === "float32" || s.dtype === "float16";
+    const c = this.#newCheck((bits) => {
+      const v = isFloat ? new Float32Array(new Uint32Array([bits]).buffer)[0] : bits | 0;
+      return new RangeError(message(v));
+    });
+    const e = this.#entryOf(s);
+    const base = this.#paramWords();
+    const [page, slot] = this.#slotOf(c);
+    const word = (v: number) =>
+      isFloat ? f32Bits(v) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.trunc(v))) >>> 0;
+    this.#u32.set([
+      s.numel,
+      slot,
+      word(lo),
+      word(hi),
+      allow === null ? 0 : word(allow),
+      allow === null ? 0 : 1,
+    ], base);
+    const k = this.#pipelines.get("index.check_range", {
+      T: isFloat ? "f32" : "i32",
+      NAN: isFloat ? "(bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u" : "false",
+    });
+    this.#run1d(k, base, [{ binding: 2, entry: e }, { binding: 5, entry: page }], s.numel);
+    this.#errorValue(c, e);
+    this.#inherit(one, s);
+    this.#attach(one, c);
+    return one;
+  }
+
+  /** Makes `target` depend on the device checks `source` depends on (see {@link rangeGuard}). */
+  adoptChecks(target: Storage, source: Storage): void {
+    this.#inherit(this.#storage("adoptChecks", target), this.#storage("adoptChecks", source));
   }
 
   /** Synchronous check from the host copy; returns false when the contents are unknown. */
@@ -766,13 +933,14 @@ export class WebGPUBackend implements Backend {
     return true;
   }
 
-  /** Encodes the dispatch that copies the first bad index value of op `seq` into the error words. */
-  #errorValue(seq: number, idx: PoolEntry): void {
+  /** Encodes the dispatch that copies the first bad element of `src` into check `c`'s slot. */
+  #errorValue(c: DeviceCheck, src: PoolEntry): void {
+    const [page, slot] = this.#slotOf(c);
     const base = this.#paramWords();
-    this.#u32[base] = seq;
+    this.#u32[base] = slot;
     this.#dispatch(this.#pipelines.get("index.error_value"), base, [
-      { binding: 2, entry: idx },
-      { binding: 5, entry: this.#errors },
+      { binding: 2, entry: src },
+      { binding: 5, entry: page },
     ], 1);
   }
 
@@ -800,6 +968,7 @@ export class WebGPUBackend implements Backend {
       }
     }
     d._host = null;
+    this.#inherit(d, s);
     let srcEntry = this.#entryOf(s);
     const dstEntry = this.#entryOf(d);
     let srcOff = srcOffset;
@@ -875,7 +1044,7 @@ export class WebGPUBackend implements Backend {
       this.#copyEncoder().copyBufferToBuffer(se.buffer, 0, oe.buffer, 0, n * 4);
       se.epoch = oe.epoch = this.#epoch;
       if (s._host && to === "int32") out._host = s._host.slice();
-      return out;
+      return this.#inherit(out, s);
     }
     const base = this.#paramWords();
     this.#u32[base] = n;
@@ -886,7 +1055,7 @@ export class WebGPUBackend implements Backend {
       [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }],
       n,
     );
-    return out;
+    return this.#inherit(out, s);
   }
 
   // ---- elementwise -----------------------------------------------------------------------------
@@ -901,7 +1070,7 @@ export class WebGPUBackend implements Backend {
       throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
     }
     const n = s.numel;
-    const out = this.#alloc(dtype, n);
+    const out = this.#inherit(this.#alloc(dtype, n), s);
     if (n === 0) return out;
     this.#unaryInto(op, dtype, this.#entryOf(s), this.#entryOf(out), n);
     return out;
@@ -932,9 +1101,12 @@ export class WebGPUBackend implements Backend {
       throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
     }
     const outDtype: DType = isCmp ? "bool" : dtype;
-    if (numel === 0) return this.#alloc(outDtype, 0);
+    if (numel === 0) return this.#inherit(this.#alloc(outDtype, 0), a, b);
     const place = (x: Operand, which: string): WebGPUStorage | number => {
       if (typeof x === "number") return x;
+      if (!(x instanceof WebGPUStorage)) {
+        throw new TypeError(`${op}: operand ${which} must be a storage or a number, got ${describeValue(x)}`);
+      }
       const st = this.#storage(op, x);
       if (st.dtype !== dtype) {
         throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
@@ -959,7 +1131,7 @@ export class WebGPUBackend implements Backend {
       if (e === -0.5) return this.unary("rsqrt", pa);
       if (e === -1) return this.binary("div", 1, pa, numel, dtype);
     }
-    const out = this.#alloc(outDtype, numel);
+    const out = this.#inherit(this.#alloc(outDtype, numel), pa, pb);
     // Four elements per invocation when every length is a multiple of 4.
     const vec = numel % 4 === 0 && [pa, pb].every((x) => typeof x === "number" || x.numel % 4 === 0);
     const w = vec ? 4 : 1;
@@ -1007,7 +1179,7 @@ export class WebGPUBackend implements Backend {
     if (x.numel !== n || y.numel !== n) {
       throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
     }
-    const out = this.#alloc(x.dtype, n);
+    const out = this.#inherit(this.#alloc(x.dtype, n), c, x, y);
     if (n === 0) return out;
     const base = this.#paramWords();
     this.#u32[base] = n;
@@ -1023,6 +1195,10 @@ export class WebGPUBackend implements Backend {
   // ---- reductions ------------------------------------------------------------------------------
 
   reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    return this.#inherit(this.#reduceImpl(op, x, outer, len, inner), x);
+  }
+
+  #reduceImpl(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage(op, x);
     const dtype = checkCompute(op, s.dtype);
     if (!(REDUCE_OPS as readonly string[]).includes(op)) {
@@ -1154,6 +1330,10 @@ export class WebGPUBackend implements Backend {
   }
 
   cumsum(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    return this.#inherit(this.#cumsumImpl(x, outer, len, inner), x);
+  }
+
+  #cumsumImpl(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage("cumsum", x);
     const dtype = checkCompute("cumsum", s.dtype);
     checkLayout("cumsum", s.numel, outer, len, inner);
@@ -1164,6 +1344,10 @@ export class WebGPUBackend implements Backend {
   }
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
+    return this.#inherit(this.#argsortImpl(x, rows, len, descending), x);
+  }
+
+  #argsortImpl(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
     const s = this.#storage("argsort", x);
     const dtype = checkCompute("argsort", s.dtype);
     checkLayout("argsort", s.numel, rows, len, 1);
@@ -1239,6 +1423,10 @@ export class WebGPUBackend implements Backend {
   }
 
   softmax(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {
+    return this.#inherit(this.#softmaxImpl(x, rows, cols, log), x);
+  }
+
+  #softmaxImpl(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = this.#storage(name, x);
     if (s.dtype !== "float32") throw new TypeError(`${name}: expected float32, got ${s.dtype}`);
@@ -1311,6 +1499,10 @@ export class WebGPUBackend implements Backend {
   // ---- matmul ----------------------------------------------------------------------------------
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
+    return this.#inherit(this.#matmulImpl(a, b, args), a, b);
+  }
+
+  #matmulImpl(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
     const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
     const dtype = checkMatmul(sa, sb, args);
     let { batch, m } = args;
@@ -1423,33 +1615,41 @@ export class WebGPUBackend implements Backend {
 
   // ---- gather / scatter ------------------------------------------------------------------------
 
-  /** Checks the index now when its contents are known; else returns a sequence number (> 0). */
-  #indexMode(op: string, idx: WebGPUStorage, len: number): number {
-    return this.#hostCheck(op, idx, len) ? 0 : this.#registerCheck(op, len);
+  /** Checks the index now when its contents are known; else returns the check the GPU runs. */
+  #indexCheck(op: string, idx: WebGPUStorage, len: number): DeviceCheck | null {
+    if (this.#hostCheck(op, idx, len)) return null;
+    return this.#newCheck((bits) => badIndexError(op, bits | 0, len));
   }
 
   /** Validates a whole index on the GPU (used when no kernel visits every index element). */
-  #checkIndexGpu(seq: number, idx: WebGPUStorage, len: number): void {
+  #checkIndexGpu(c: DeviceCheck, idx: WebGPUStorage, len: number): void {
     const e = this.#entryOf(idx);
+    const [page, slot] = this.#slotOf(c);
     const base = this.#paramWords();
     this.#u32[base] = idx.numel;
     this.#u32[base + 1] = len;
-    this.#u32[base + 2] = seq;
+    this.#u32[base + 2] = slot;
     this.#run1d(this.#pipelines.get("index.check_index"), base, [
       { binding: 2, entry: e },
-      { binding: 5, entry: this.#errors },
+      { binding: 5, entry: page },
     ], idx.numel);
-    this.#errorValue(seq, e);
+    this.#errorValue(c, e);
   }
 
-  #reportSubs(seq: number): Record<string, string> {
-    return seq > 0
+  #reportSubs(c: DeviceCheck | null): Record<string, string> {
+    return c
       ? {
         DECL_E: "@group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;",
-        REPORT: "let inv = 0xffffffffu - P.seq;\n    let prev = atomicMax(&E[0], inv);\n" +
-          "    if (prev <= inv) { atomicMax(&E[1], 0xffffffffu - pos); }",
+        REPORT: "atomicMax(&E[P.slot * 4u], 1u);\n    atomicMax(&E[P.slot * 4u + 1u], 0xffffffffu - pos);",
       }
       : { DECL_E: "", REPORT: "" };
+  }
+
+  /** The result of a checked index op: it depends on its inputs' checks and on its own. */
+  #checkedResult(out: WebGPUStorage, c: DeviceCheck | null, ...inputs: Storage[]): WebGPUStorage {
+    this.#inherit(out, ...inputs);
+    if (c) this.#attach(out, c);
+    return out;
   }
 
   gather(
@@ -1468,13 +1668,11 @@ export class WebGPUBackend implements Backend {
     const n = outer * idxLen * inner;
     const out = this.#alloc(s.dtype, n);
     if (n === 0) {
-      if (idx.numel > 0) {
-        const seq = this.#indexMode(op, idx, len);
-        if (seq > 0) this.#checkIndexGpu(seq, idx, len);
-      }
-      return out;
+      const c = idx.numel > 0 ? this.#indexCheck(op, idx, len) : null;
+      if (c) this.#checkIndexGpu(c, idx, len);
+      return this.#checkedResult(out, c, s, idx);
     }
-    const seq = this.#indexMode(op, idx, len);
+    const c = this.#indexCheck(op, idx, len);
     const base = this.#paramWords();
     const u = this.#u32;
     u[base] = n;
@@ -1482,17 +1680,17 @@ export class WebGPUBackend implements Backend {
     u[base + 2] = inner;
     u[base + 3] = idxLen;
     u[base + 4] = indexIs1d ? 1 : 0;
-    u[base + 5] = seq;
+    u[base + 5] = c ? this.#slotOf(c)[1] : 0;
     const ie = this.#entryOf(idx);
     const bindings: Binding[] = [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: ie },
       { binding: 3, entry: this.#entryOf(out) },
     ];
-    if (seq > 0) bindings.push({ binding: 5, entry: this.#errors });
-    this.#run1d(this.#pipelines.get("index.gather", this.#reportSubs(seq)), base, bindings, n);
-    if (seq > 0) this.#errorValue(seq, ie);
-    return out;
+    if (c) bindings.push({ binding: 5, entry: this.#slotOf(c)[0] });
+    this.#run1d(this.#pipelines.get("index.gather", this.#reportSubs(c)), base, bindings, n);
+    if (c) this.#errorValue(c, ie);
+    return this.#checkedResult(out, c, s, idx);
   }
 
   scatterAdd(
@@ -1511,13 +1709,11 @@ export class WebGPUBackend implements Backend {
     checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
     const n = outer * len * inner;
     if (s.numel === 0 || n === 0) {
-      if (idx.numel > 0) {
-        const seq = this.#indexMode(op, idx, len);
-        if (seq > 0) this.#checkIndexGpu(seq, idx, len);
-      }
-      return this.full(dtype, n, 0);
+      const c = idx.numel > 0 ? this.#indexCheck(op, idx, len) : null;
+      if (c) this.#checkIndexGpu(c, idx, len);
+      return this.#checkedResult(this.full(dtype, n, 0), c, s, idx);
     }
-    const seq = this.#indexMode(op, idx, len);
+    const c = this.#indexCheck(op, idx, len);
     const out = this.#alloc(dtype, n);
     const oe = this.#entryOf(out);
     this.#copyEncoder().clearBuffer(oe.buffer, 0, n * 4);
@@ -1528,14 +1724,14 @@ export class WebGPUBackend implements Backend {
     u[base + 2] = inner;
     u[base + 3] = idxLen;
     u[base + 4] = indexIs1d ? 1 : 0;
-    u[base + 5] = seq;
+    u[base + 5] = c ? this.#slotOf(c)[1] : 0;
     const ie = this.#entryOf(idx);
     const bindings: Binding[] = [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: ie },
       { binding: 3, entry: oe },
     ];
-    if (seq > 0) bindings.push({ binding: 5, entry: this.#errors });
+    if (c) bindings.push({ binding: 5, entry: this.#slotOf(c)[0] });
     const add = dtype === "int32" ? "atomicAdd(&Y[d], v);" : [
       "var old = atomicLoad(&Y[d]);",
       "  loop {",
@@ -1548,11 +1744,11 @@ export class WebGPUBackend implements Backend {
       T: WGSL_TYPE[dtype],
       AT: dtype === "int32" ? "i32" : "u32",
       ADD: add,
-      ...this.#reportSubs(seq),
+      ...this.#reportSubs(c),
     });
     this.#run1d(k, base, bindings, s.numel);
-    if (seq > 0) this.#errorValue(seq, ie);
-    return out;
+    if (c) this.#errorValue(c, ie);
+    return this.#checkedResult(out, c, s, idx);
   }
 
   // ---- convolution and pooling -----------------------------------------------------------------
@@ -1573,6 +1769,10 @@ export class WebGPUBackend implements Backend {
   }
 
   im2col(x: Storage, geom: Conv2dGeometry): WebGPUStorage {
+    return this.#inherit(this.#im2colImpl(x, geom), x);
+  }
+
+  #im2colImpl(x: Storage, geom: Conv2dGeometry): WebGPUStorage {
     const r = checkConvGeom("im2col", geom);
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("im2col", x, batch * channels * height * width, "input");
@@ -1593,6 +1793,10 @@ export class WebGPUBackend implements Backend {
   }
 
   col2im(cols: Storage, geom: Conv2dGeometry): WebGPUStorage {
+    return this.#inherit(this.#col2imImpl(cols, geom), cols);
+  }
+
+  #col2imImpl(cols: Storage, geom: Conv2dGeometry): WebGPUStorage {
     const r = checkConvGeom("col2im", geom);
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
@@ -1666,6 +1870,13 @@ export class WebGPUBackend implements Backend {
   }
 
   maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WebGPUStorage; indices: WebGPUStorage } {
+    const r = this.#maxPool2dImpl(x, geom);
+    this.#inherit(r.values, x);
+    this.#inherit(r.indices, x);
+    return r;
+  }
+
+  #maxPool2dImpl(x: Storage, geom: Pool2dGeometry): { values: WebGPUStorage; indices: WebGPUStorage } {
     checkPoolGeom("maxPool2d", geom);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("maxPool2d", x, planes * height * width, "input");
@@ -1687,6 +1898,10 @@ export class WebGPUBackend implements Backend {
   }
 
   avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
+    return this.#inherit(this.#avgPool2dImpl(x, geom, opts), x);
+  }
+
+  #avgPool2dImpl(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
     checkAvg("avgPool2d", geom, opts);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2d", x, planes * height * width, "input");
@@ -1702,6 +1917,10 @@ export class WebGPUBackend implements Backend {
   }
 
   avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
+    return this.#inherit(this.#avgPool2dBackwardImpl(grad, geom, opts), grad);
+  }
+
+  #avgPool2dBackwardImpl(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
     checkAvg("avgPool2dBackward", geom, opts);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
@@ -1801,6 +2020,8 @@ export class WebGPUBackend implements Backend {
       o.amsgrad ? maxExpAvgSq : null,
     );
     const n = p!.numel;
+    // Every state written depends on every storage read.
+    for (const t of [p, m, v, vmax]) if (t) this.#inherit(t, p, g, m, v, vmax);
     if (n === 0) return;
     const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
     const base = this.#paramWords();
@@ -1840,6 +2061,7 @@ export class WebGPUBackend implements Backend {
     if (useMomentum && !momentumBuffer) throw new TypeError("sgdUpdate: momentum needs momentumBuffer");
     const [p, g, buf] = this.#optimArgs("sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
     const n = p!.numel;
+    for (const t of [p, buf]) if (t) this.#inherit(t, p, g, buf);
     if (n === 0) return;
     const base = this.#paramWords();
     const f = this.#f32;
