@@ -405,3 +405,38 @@ deviceTest("torch.tensor: circular and too deeply nested data fail at once with 
   for (let i = 0; i < 64; i++) ok = [ok];
   assert.equal(torch.tensor(ok as number[]).ndim, 64);
 });
+
+deviceTest(
+  "an op too large for the device fails before allocating anything, and memory stays as it was",
+  (d) => {
+    if (d === "cpu") {
+      // 2.4 GB of zeros outside wasm memory (a lazily zeroed array: nothing is touched).
+      const x = torch.zeros(600_000_000);
+      const cpu = backendFor("cpu") as unknown as { memoryStats(): { wasmBytes: number } };
+      const before = cpu.memoryStats().wasmBytes;
+      for (
+        const [name, run] of [["neg", () => x.neg()], ["add", () => x.add(1)], [
+          "exp",
+          () => x.exp(),
+        ]] as const
+      ) {
+        assertThrowsMsg(
+          run,
+          new RegExp(
+            `^${name}: its operands need 4800000000 bytes \\(4\\.47 GiB\\) of wasm memory at once, more than the wasm32 address space holds`,
+          ),
+        );
+      }
+      assert.equal(cpu.memoryStats().wasmBytes, before, "wasm memory did not grow");
+      x.dispose();
+    } else {
+      const gpu = backendFor("gpu") as unknown as { liveBytes(): number };
+      const before = gpu.liveBytes();
+      assertThrowsMsg(
+        () => torch.ones(2e9, { device: d }),
+        /^ones: cannot allocate a tensor of shape \[2000000000\] on gpu .*exceeds this device's limit/,
+      );
+      assert.equal(gpu.liveBytes(), before);
+    }
+  },
+);

@@ -313,6 +313,22 @@ class Heap {
     return p;
   }
 
+  /**
+   * Throws, before anything is allocated or grown, when `bytes` of operands can never be in this
+   * memory at once (the wasm32 address space is 4 GiB, less the kernels' static data): otherwise
+   * the call's first allocations would grow the memory, which never shrinks, before a later one
+   * failed.
+   */
+  plan(op: string, bytes: number): void {
+    const room = MAX_BYTES - this.base;
+    if (bytes <= room) return;
+    throw new RangeError(
+      `${op}: its operands need ${bytes} bytes (${(bytes / 2 ** 30).toFixed(2)} GiB) of wasm memory at ` +
+        `once, more than the wasm32 address space holds (4 GiB; ${room} bytes after the kernels' static ` +
+        "data); split the work into smaller tensors",
+    );
+  }
+
   /** Allocates a 16-byte aligned block of at least `bytes`, spilling LRU slots to keep the budget. */
   #alloc(bytes: number): [number, number] {
     const need = align16(Math.max(bytes, 16));
@@ -589,6 +605,13 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /** {@link Heap.plan} for a call writing `out` elements of `dtype` from `inputs` (whole). */
+  #plan(op: string, dtype: DType, out: number, ...inputs: (Storage | number)[]): void {
+    let bytes = out * ITEM_SIZE[dtype];
+    for (const x of inputs) if (x instanceof WasmStorage) bytes += slotOf(x).bytes;
+    this.#heap.plan(op, bytes);
+  }
+
   /** Brings a spilled (or other instance's) slot into this heap; returns false for large ones. */
   #bringIn(s: WasmStorage, slot: Slot): boolean {
     const h = this.#heap;
@@ -779,6 +802,7 @@ export class WasmBackend implements Backend {
     const s = checkStorage("cast", x);
     if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
     const from = s.dtype;
+    this.#plan("cast", to, s.numel, s);
     if (from === to || (from === "bool" && to === "uint8")) {
       return this.#call(() => {
         const xp = this.#in(s);
@@ -809,6 +833,7 @@ export class WasmBackend implements Backend {
     }
     const n = s.numel;
     if (n === 0) return this.#zeros(dtype);
+    this.#plan(op, dtype, n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(dtype, n);
@@ -842,6 +867,7 @@ export class WasmBackend implements Backend {
       return st;
     };
     const ca = checked(a, "a"), cb = checked(b, "b");
+    this.#plan(op, outDtype, numel, ca, cb);
     return this.#call(() => {
       const place = (x: WasmStorage | number): [number, number] => {
         if (typeof x !== "number") return [this.#in(x), x.numel];
@@ -871,6 +897,7 @@ export class WasmBackend implements Backend {
     }
     if (n === 0) return new WasmStorage(x.dtype, typedArrayFor(x.dtype, 0));
     const size = ITEM_SIZE[x.dtype];
+    this.#plan("where", x.dtype, n, c, x, y);
     return this.#call(() => {
       const cp = this.#in(c), ap = this.#in(x), bp = this.#in(y);
       const [out, outPtr] = this.#out(x.dtype, n);
@@ -892,6 +919,7 @@ export class WasmBackend implements Backend {
     if (len === 0 && op !== "sum" && op !== "prod") {
       throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
     }
+    this.#plan(op, outDtype, n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(outDtype, n);
@@ -906,6 +934,7 @@ export class WasmBackend implements Backend {
     checkLayout("cumsum", s.numel, outer, len, inner);
     const n = s.numel;
     if (n === 0) return this.#zeros(dtype);
+    this.#plan("cumsum", dtype, n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(dtype, n);
@@ -939,6 +968,7 @@ export class WasmBackend implements Backend {
     }
     const n = s.numel;
     if (n === 0) return this.#zeros("float32");
+    this.#plan(log ? "logSoftmax" : "softmax", "float32", n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -964,6 +994,7 @@ export class WasmBackend implements Backend {
       aBatchStride = 0;
     }
     const suffix = SUFFIX[dtype];
+    this.#heap.plan("matmul", (total + needA + needB) * ITEM_SIZE[dtype]);
     return this.#call(() => {
       const ap = this.#in(sa, 0, needA);
       const bp = this.#in(sb, 0, needB);
