@@ -11,6 +11,7 @@ import { Tensor } from "../tensor.ts";
 import { Temps } from "./dispatch.ts";
 import { abs, add, eq, le, lt, maximum, mul, ne, resultType, sub } from "./elementwise.ts";
 import { all } from "./reduce.ts";
+import { asOp } from "./naming.ts";
 
 /**
  * True where the element is NaN.
@@ -102,8 +103,10 @@ function truthy(op: string, t: Tensor, tmp: Temps): Tensor {
  * ```
  */
 export function logicalAnd(a: Tensor, b: Tensor): Tensor {
-  const tmp = new Temps(a, b);
-  return tmp.keep(mul(truthy("logicalAnd", a, tmp), truthy("logicalAnd", b, tmp)));
+  return asOp("logicalAnd", () => {
+    const tmp = new Temps(a, b);
+    return tmp.keep(mul(truthy("logicalAnd", a, tmp), truthy("logicalAnd", b, tmp)));
+  });
 }
 
 /**
@@ -115,8 +118,10 @@ export function logicalAnd(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function logicalOr(a: Tensor, b: Tensor): Tensor {
-  const tmp = new Temps(a, b);
-  return tmp.keep(maximum(truthy("logicalOr", a, tmp), truthy("logicalOr", b, tmp)));
+  return asOp("logicalOr", () => {
+    const tmp = new Temps(a, b);
+    return tmp.keep(maximum(truthy("logicalOr", a, tmp), truthy("logicalOr", b, tmp)));
+  });
 }
 
 /**
@@ -128,8 +133,10 @@ export function logicalOr(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function logicalXor(a: Tensor, b: Tensor): Tensor {
-  const tmp = new Temps(a, b);
-  return tmp.keep(ne(truthy("logicalXor", a, tmp), truthy("logicalXor", b, tmp)));
+  return asOp("logicalXor", () => {
+    const tmp = new Temps(a, b);
+    return tmp.keep(ne(truthy("logicalXor", a, tmp), truthy("logicalXor", b, tmp)));
+  });
 }
 
 /** Tolerances of {@link isclose} and {@link allclose} (PyTorch's defaults). */

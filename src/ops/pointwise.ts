@@ -25,6 +25,7 @@ import {
   where,
 } from "./elementwise.ts";
 import { clone } from "./movement.ts";
+import { asOp } from "./naming.ts";
 
 type TensorOrScalar = Tensor | number;
 
@@ -152,10 +153,12 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
   if (!(start instanceof Tensor) || !(end instanceof Tensor)) {
     throw new TypeError("lerp: expected start and end to be tensors");
   }
-  const tmp = new Temps(start, end, weight);
-  const startF = isFloating(start.dtype) ? start : tmp.t(start.float());
-  const endF = isFloating(end.dtype) ? end : tmp.t(end.float());
-  return tmp.keep(add(startF, tmp.t(mul(weight, tmp.t(sub(endF, startF))))));
+  return asOp("lerp", () => {
+    const tmp = new Temps(start, end, weight);
+    const startF = isFloating(start.dtype) ? start : tmp.t(start.float());
+    const endF = isFloating(end.dtype) ? end : tmp.t(end.float());
+    return tmp.keep(add(startF, tmp.t(mul(weight, tmp.t(sub(endF, startF))))));
+  });
 }
 
 /** `value` of {@link addcmul} and {@link addcdiv} (default 1). */
@@ -173,9 +176,11 @@ export interface AddcOptions {
  */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
   const { value = 1 } = opts;
-  const tmp = new Temps(input, tensor1, tensor2);
-  const prod = tmp.t(mul(tensor1, tensor2));
-  return tmp.keep(add(input, value === 1 ? prod : tmp.t(mul(prod, value))));
+  return asOp("addcmul", () => {
+    const tmp = new Temps(input, tensor1, tensor2);
+    const prod = tmp.t(mul(tensor1, tensor2));
+    return tmp.keep(add(input, value === 1 ? prod : tmp.t(mul(prod, value))));
+  });
 }
 
 /**
@@ -195,7 +200,9 @@ export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
         `${tensor2.dtype}); convert one of them with .float()`,
     );
   }
-  const tmp = new Temps(input, tensor1, tensor2);
-  const quot = tmp.t(div(tensor1, tensor2));
-  return tmp.keep(add(input, value === 1 ? quot : tmp.t(mul(quot, value))));
+  return asOp("addcdiv", () => {
+    const tmp = new Temps(input, tensor1, tensor2);
+    const quot = tmp.t(div(tensor1, tensor2));
+    return tmp.keep(add(input, value === 1 ? quot : tmp.t(mul(quot, value))));
+  });
 }

@@ -13,6 +13,7 @@ import { describeValue } from "../backends/validate.ts";
 import { castResult, storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
+import { asOp } from "./naming.ts";
 
 /** One dim or a list of dims. */
 export type DimArg = number | readonly number[];
@@ -318,7 +319,7 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
  */
 export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
   const tmp = new Temps(x);
-  return tmp.keep(ew.sqrt(tmp.t(variance(x, dim, opts))));
+  return tmp.keep(ew.sqrt(tmp.t(asOp("std", () => variance(x, dim, opts)))));
 }
 
 /**
@@ -343,7 +344,9 @@ export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor 
 }
 
 function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tensor {
-  if (typeof dim !== "number") throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
+  if (typeof dim !== "number") {
+    throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
+  }
   const d = normDim(op, dim, x.ndim);
   const backend = backendOf(op, x);
   const dtype: DType = isFloating(x.dtype) ? x.dtype : "float32";
@@ -390,6 +393,10 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
+  return asOp("norm", () => normOf(x, p, dim, opts));
+}
+
+function normOf(x: Tensor, p: number, dim?: DimArg, opts?: ReduceOptions): Tensor {
   if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
   const o = { keepdim: opts?.keepdim ?? false };
   const d = dim ?? [];
