@@ -5,7 +5,7 @@
  * tensors on the device under test.
  */
 import * as torch from "../mod.ts";
-import type { Device, Tensor } from "../mod.ts";
+import type { Device } from "../mod.ts";
 import { F, nn, optim } from "../mod.ts";
 import { assert } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
