@@ -948,6 +948,7 @@ export class WasmBackend implements Backend {
     const dtype = checkCompute("argsort", s.dtype);
     checkLayout("argsort", s.numel, rows, len, 1);
     if (s.numel === 0) return this.#zeros("int32");
+    this.#plan("argsort", "int32", s.numel, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("int32", s.numel);
@@ -1154,6 +1155,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("im2col", x, batch * channels * height * width, "input");
     const n = batch * groups * r * outH * outW;
     if (n === 0) return this.#zeros("float32");
+    this.#plan("im2col", "float32", n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -1168,6 +1170,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
     const n = batch * channels * height * width;
     if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
+    this.#plan("col2im", "float32", n, s);
     return this.#call(() => {
       const cp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -1195,6 +1198,7 @@ export class WasmBackend implements Backend {
       };
     }
     if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
+    this.#plan("maxPool2d", "float32", 2 * n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [values, vp] = this.#out("float32", n);
@@ -1210,6 +1214,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("avgPool2d", x, planes * height * width, "input");
     const n = planes * outH * outW;
     if (n === 0) return this.#zeros("float32");
+    this.#plan("avgPool2d", "float32", n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -1230,6 +1235,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
     const n = planes * height * width;
     if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
+    this.#plan("avgPool2dBackward", "float32", n, s);
     return this.#call(() => {
       const gp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);

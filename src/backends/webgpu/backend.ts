@@ -93,10 +93,13 @@ export const MAX_BATCH = 128;
 const WG = 256;
 /** int32 storages up to this many elements keep a host copy for synchronous index checks. */
 const HOST_INDEX_LIMIT = 1 << 18;
-/** Reduction chunks: elements per invocation of the row kernel, elements of the column kernel. */
+/**
+ * Reduction chunks: elements per invocation of the row kernel, elements of the column kernel
+ * (both far within the loop budget; a lower test budget lowers the column chunk).
+ */
 const ROW_CHUNK_PER_INVOCATION = 16;
 const COL_CHUNK = 256;
-/** Scan chunk (elements one invocation prefix-sums serially). */
+/** Scan chunk (elements one invocation prefix-sums serially; at most the loop budget). */
 const SCAN_CHUNK = 256;
 
 const STORAGE_USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
@@ -376,6 +379,8 @@ export class WebGPUBackend implements Backend {
   readonly #wg: number;
   readonly #cpuTuned: boolean;
   readonly #loopBudget: number;
+  /** Elements one invocation of the column reductions loops over (within the loop budget). */
+  readonly #colChunk: number;
   readonly #slot: number;
   readonly #params: ArrayBuffer;
   readonly #u32: Uint32Array;
@@ -413,6 +418,7 @@ export class WebGPUBackend implements Backend {
       );
     }
     this.#loopBudget = budget;
+    this.#colChunk = Math.min(COL_CHUNK, budget);
     const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#pool = new BufferPool(device, {
       usage: STORAGE_USAGE,
@@ -1221,7 +1227,7 @@ export class WebGPUBackend implements Backend {
     let L = len;
     for (;;) {
       const rows = this.#useRows(outer, L, inner);
-      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
+      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : this.#colChunk;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
       const outStorage = last ? this.#alloc(dtype, n) : null;
@@ -1262,7 +1268,7 @@ export class WebGPUBackend implements Backend {
    */
   #useRows(outer: number, len: number, inner: number): boolean {
     if (inner !== 1 || len < 2 * this.#wg) return false;
-    if (this.#cpuTuned) return outer * ceilDiv(len, COL_CHUNK) < 256;
+    if (this.#cpuTuned) return outer * ceilDiv(len, this.#colChunk) < 256;
     return true;
   }
 
@@ -1282,7 +1288,7 @@ export class WebGPUBackend implements Backend {
     let L = len;
     for (;;) {
       const rows = this.#useRows(outer, L, inner);
-      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
+      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : this.#colChunk;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
       const outV = this.#temp(outer * nChunks * inner);
@@ -1388,14 +1394,15 @@ export class WebGPUBackend implements Backend {
   /** Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals). */
   #scan(dtype: ComputeDType, x: PoolEntry, y: PoolEntry, outer: number, len: number, inner: number): void {
     const T = WGSL_TYPE[dtype];
-    const nChunks = ceilDiv(len, SCAN_CHUNK);
+    const scanChunk = Math.min(SCAN_CHUNK, this.#loopBudget);
+    const nChunks = ceilDiv(len, scanChunk);
     const multi = nChunks > 1;
     const totals = multi ? this.#temp(outer * nChunks * inner) : null;
     const params = (base: number) => {
       const u = this.#u32;
       u[base] = outer;
       u[base + 1] = len;
-      u[base + 2] = SCAN_CHUNK;
+      u[base + 2] = scanChunk;
       u[base + 3] = nChunks;
       u[base + 4] = inner;
     };
