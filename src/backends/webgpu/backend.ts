@@ -209,16 +209,15 @@ export class DeviceCheck {
 
 /** The checks of `lists` that may still fail, deduplicated, or null when none. */
 function liveChecks(lists: (readonly DeviceCheck[] | null)[]): DeviceCheck[] | null {
-  let out: DeviceCheck[] | null = null;
+  let seen: Set<DeviceCheck> | null = null;
   for (const list of lists) {
     if (!list) continue;
     for (const c of list) {
       if (c.resolved && !c.failure) continue;
-      if (out === null) out = [c];
-      else if (!out.includes(c)) out.push(c);
+      (seen ??= new Set()).add(c);
     }
   }
-  return out;
+  return seen ? [...seen] : null;
 }
 
 // ---------------------------------------------------------------------------------------------
