@@ -121,9 +121,10 @@ export {
   view,
 } from "./src/ops/movement.ts";
 export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
-export { bmm, dot, matmul, mm, outer } from "./src/ops/matmul.ts";
+export { bmm, dot, linear, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export { einsum } from "./src/ops/einsum.ts";
+export { bernoulli, type FillOptions, multinomial, type MultinomialOptions } from "./src/ops/random_fill.ts";
 export {
   argwhere,
   countNonzero,

@@ -13,3 +13,4 @@ export * from "./indexing";
 export * from "./conv";
 export * from "./pool";
 export * from "./sort";
+export * from "./optim";

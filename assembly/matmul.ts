@@ -234,9 +234,16 @@ function kernelEdge(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulat
   }
 }
 
+/** Sets every row of the m x n matrix at `c` to the n values at `bias`. */
+function fillRows(c: usize, bias: usize, m: i32, n: i32): void {
+  const row = <usize>n << 2;
+  for (let i = 0; i < m; i++) memory.copy(c + <usize>i * row, bias, row);
+}
+
+/** C[b] = op(A[b]) @ op(B[b]), plus `bias` (n values added to every row; 0: none). */
 export function matmul_f32(
   a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
-  aStride: i32, bStride: i32, transA: bool, transB: bool, work: usize,
+  aStride: i32, bStride: i32, transA: bool, transB: bool, work: usize, bias: usize,
 ): void {
   const kcMax = <usize>min(k, KC);
   const mcMax = <usize>((min(m, MC) + MR - 1) / MR * MR);
@@ -247,15 +254,16 @@ export function matmul_f32(
     const A = a + ((<usize>bt * <usize>aStride) << 2);
     const B = b + ((<usize>bt * <usize>bStride) << 2);
     const C = c + <usize>bt * <usize>m * ldc;
+    if (bias != 0) fillRows(C, bias, m, n);
     if (k == 0) {
-      memory.fill(C, 0, <usize>m * ldc);
+      if (bias == 0) memory.fill(C, 0, <usize>m * ldc);
       continue;
     }
     for (let jc = 0; jc < n; jc += NC) {
       const nc = min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
-        const acc = pc > 0;
+        const acc = pc > 0 || bias != 0;
         packB(B, transB, k, n, pc, kc, jc, nc, packedB);
         for (let ic = 0; ic < m; ic += MC) {
           const mc = min(MC, m - ic);

@@ -23,6 +23,7 @@ import { defaultGenerator, type Generator } from "./random.ts";
 import { fmtShape, numelOf, shapeArg } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
 import { encodeHalf } from "./write.ts";
+import { inFrameOf } from "./memory.ts";
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
@@ -266,30 +267,32 @@ function dtypeOfTyped(data: ArrayLike<number>): DType | null {
  * ```
  */
 export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
-  if (data instanceof Tensor) {
-    throw new TypeError("tensor: got a Tensor; use t.clone().detach() (or t.to(...)) to copy a tensor");
-  }
-  const typedKind = ArrayBuffer.isView(data) ? dtypeOfTyped(data as ArrayLike<number>) : null;
-  if (ArrayBuffer.isView(data) && typedKind === null) {
-    throw new TypeError(`tensor: unsupported typed array ${data.constructor.name}`);
-  }
-  const { values, shape } = typedKind !== null
-    ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
-    : flattenNested(data);
-  const given = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
-    ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
-    : null;
-  const at = (i: number) => (values as ArrayLike<number | boolean>)[i];
-  let dtype: DType;
-  if (given !== null) dtype = given;
-  else if (typedKind !== null && !(data instanceof Uint32Array)) dtype = typedKind;
-  else if (values.length === 0) dtype = typedKind ?? "float32";
-  else {
-    // Nested arrays and Uint32Array (up to 2^32): int32 when every integer fits.
-    dtype = inferDType(values);
-    if (dtype === "float32") checkExactInFloat32("tensor", values.length, at, shape);
-  }
-  return fromValues(encode("tensor", values.length, at, dtype, shape), shape, dtype, opts);
+  return inFrameOf(() => {
+    if (data instanceof Tensor) {
+      throw new TypeError("tensor: got a Tensor; use t.clone().detach() (or t.to(...)) to copy a tensor");
+    }
+    const typedKind = ArrayBuffer.isView(data) ? dtypeOfTyped(data as ArrayLike<number>) : null;
+    if (ArrayBuffer.isView(data) && typedKind === null) {
+      throw new TypeError(`tensor: unsupported typed array ${data.constructor.name}`);
+    }
+    const { values, shape } = typedKind !== null
+      ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
+      : flattenNested(data);
+    const given = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
+      ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
+      : null;
+    const at = (i: number) => (values as ArrayLike<number | boolean>)[i];
+    let dtype: DType;
+    if (given !== null) dtype = given;
+    else if (typedKind !== null && !(data instanceof Uint32Array)) dtype = typedKind;
+    else if (values.length === 0) dtype = typedKind ?? "float32";
+    else {
+      // Nested arrays and Uint32Array (up to 2^32): int32 when every integer fits.
+      dtype = inferDType(values);
+      if (dtype === "float32") checkExactInFloat32("tensor", values.length, at, shape);
+    }
+    return fromValues(encode("tensor", values.length, at, dtype, shape), shape, dtype, opts);
+  });
 }
 
 /** A tensor of `shape` with every element `value`. */
@@ -325,8 +328,10 @@ function filled(
  * ```
  */
 export function zeros(...args: ShapeArgs): Tensor {
-  const [shape, opts] = splitShapeArgs<CreateOptions>("zeros", args);
-  return filled("zeros", shape, 0, opts, "float32");
+  return inFrameOf(() => {
+    const [shape, opts] = splitShapeArgs<CreateOptions>("zeros", args);
+    return filled("zeros", shape, 0, opts, "float32");
+  });
 }
 /**
  * Ones.
@@ -337,8 +342,10 @@ export function zeros(...args: ShapeArgs): Tensor {
  * ```
  */
 export function ones(...args: ShapeArgs): Tensor {
-  const [shape, opts] = splitShapeArgs<CreateOptions>("ones", args);
-  return filled("ones", shape, 1, opts, "float32");
+  return inFrameOf(() => {
+    const [shape, opts] = splitShapeArgs<CreateOptions>("ones", args);
+    return filled("ones", shape, 1, opts, "float32");
+  });
 }
 /**
  * An uninitialised tensor (zero-filled here: fresh memory is always zeroed in wasm and WebGPU).
@@ -349,8 +356,10 @@ export function ones(...args: ShapeArgs): Tensor {
  * ```
  */
 export function empty(...args: ShapeArgs): Tensor {
-  const [shape, opts] = splitShapeArgs<CreateOptions>("empty", args);
-  return filled("empty", shape, 0, opts, "float32");
+  return inFrameOf(() => {
+    const [shape, opts] = splitShapeArgs<CreateOptions>("empty", args);
+    return filled("empty", shape, 0, opts, "float32");
+  });
 }
 /**
  * Every element `value`; the dtype follows the value (bool, int32 or float32) unless given.
@@ -365,10 +374,12 @@ export function full(
   value: number | boolean,
   opts: CreateOptions = {},
 ): Tensor {
-  const s = shapeArg("full", [shape]);
-  const dtype: DType = typeof value === "boolean" ? "bool" : fitsInt32(value) ? "int32" : "float32";
-  if (opts.dtype === undefined) checkExactInFloat32("full", 1, () => value, []);
-  return filled("full", s, Number(value), opts, dtype);
+  return inFrameOf(() => {
+    const s = shapeArg("full", [shape]);
+    const dtype: DType = typeof value === "boolean" ? "bool" : fitsInt32(value) ? "int32" : "float32";
+    if (opts.dtype === undefined) checkExactInFloat32("full", 1, () => value, []);
+    return filled("full", s, Number(value), opts, dtype);
+  });
 }
 
 /**
@@ -384,43 +395,45 @@ export function full(
  * ```
  */
 export function arange(...args: (number | CreateOptions)[]): Tensor {
-  const opts = (typeof args[args.length - 1] === "object" ? args.pop() : {}) as CreateOptions;
-  const nums = args as number[];
-  if (nums.length < 1 || nums.length > 3 || nums.some((v) => typeof v !== "number")) {
-    throw new TypeError(
-      `arange: expected (end), (start, end) or (start, end, step), got ${JSON.stringify(nums)}`,
-    );
-  }
-  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
-  if (step === 0) throw new RangeError("arange: step must be nonzero");
-  if (!Number.isFinite(start) || !Number.isFinite(end)) {
-    throw new RangeError("arange: unsupported range: start and end must be finite");
-  }
-  if ((end - start) / step < 0) {
-    throw new RangeError(
-      `arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`,
-    );
-  }
-  const n = Math.max(0, Math.ceil((end - start) / step)); // max() also turns -0 into 0
-  const at = (i: number) => start + i * step;
-  // The values are monotonic: the first and the last bound them all.
-  const ends = n === 0 ? [] : [at(0), at(n - 1)];
-  const ints = nums.every(Number.isInteger);
-  let dtype: DType;
-  if (opts.dtype !== undefined) dtype = checkDType("arange", opts.dtype);
-  else if (ints && ends.every(fitsInt32)) dtype = "int32";
-  else if (!ints) dtype = "float32";
-  else {
-    const v = ends.find((x) => !fitsInt32(x));
-    throw new RangeError(
-      `arange: the integer ${v} does not fit int32 (${INT32_MIN} to ${INT32_MAX}; this library has no ` +
-        `int64); pass { dtype: "float32" } for float32 values (rounded to 24 significant bits)`,
-    );
-  }
-  if (INT_RANGE[dtype]) encode("arange", ends.length, (i) => ends[i], dtype, []);
-  const device = checkDevice("arange", opts.device ?? "cpu");
-  const values = allocating("arange", [n], dtype, device, () => encode("arange", n, at, dtype, [n]));
-  return fromValues(values, [n], dtype, opts, "arange");
+  return inFrameOf(() => {
+    const opts = (typeof args[args.length - 1] === "object" ? args.pop() : {}) as CreateOptions;
+    const nums = args as number[];
+    if (nums.length < 1 || nums.length > 3 || nums.some((v) => typeof v !== "number")) {
+      throw new TypeError(
+        `arange: expected (end), (start, end) or (start, end, step), got ${JSON.stringify(nums)}`,
+      );
+    }
+    const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+    if (step === 0) throw new RangeError("arange: step must be nonzero");
+    if (!Number.isFinite(start) || !Number.isFinite(end)) {
+      throw new RangeError("arange: unsupported range: start and end must be finite");
+    }
+    if ((end - start) / step < 0) {
+      throw new RangeError(
+        `arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`,
+      );
+    }
+    const n = Math.max(0, Math.ceil((end - start) / step)); // max() also turns -0 into 0
+    const at = (i: number) => start + i * step;
+    // The values are monotonic: the first and the last bound them all.
+    const ends = n === 0 ? [] : [at(0), at(n - 1)];
+    const ints = nums.every(Number.isInteger);
+    let dtype: DType;
+    if (opts.dtype !== undefined) dtype = checkDType("arange", opts.dtype);
+    else if (ints && ends.every(fitsInt32)) dtype = "int32";
+    else if (!ints) dtype = "float32";
+    else {
+      const v = ends.find((x) => !fitsInt32(x));
+      throw new RangeError(
+        `arange: the integer ${v} does not fit int32 (${INT32_MIN} to ${INT32_MAX}; this library has no ` +
+          `int64); pass { dtype: "float32" } for float32 values (rounded to 24 significant bits)`,
+      );
+    }
+    if (INT_RANGE[dtype]) encode("arange", ends.length, (i) => ends[i], dtype, []);
+    const device = checkDevice("arange", opts.device ?? "cpu");
+    const values = allocating("arange", [n], dtype, device, () => encode("arange", n, at, dtype, [n]));
+    return fromValues(values, [n], dtype, opts, "arange");
+  });
 }
 
 /**
@@ -432,23 +445,26 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
  * ```
  */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) {
-    throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
-  }
-  const dtype = opts.dtype ?? "float32";
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the second half backwards from `end` so both ends are exact.
-  const half = Math.floor(steps / 2);
-  const at = (i: number) => i < half ? start + step * i : end - step * (steps - 1 - i);
-  const device = checkDevice("linspace", opts.device ?? "cpu");
-  const values = allocating(
-    "linspace",
-    [steps],
-    dtype,
-    device,
-    () => encode("linspace", steps, at, dtype, [steps]),
-  );
-  return fromValues(values, [steps], dtype, opts, "linspace");
+  return inFrameOf(() => {
+    if (!Number.isInteger(steps) || steps < 0) {
+      throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
+    }
+    const dtype = opts.dtype ?? "float32";
+    const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+    // PyTorch fills the second half backwards from `end` so both ends are exact.
+    const half = Math.floor(steps / 2);
+    const at = (i: number) =>
+      steps === 1 ? start : i < half ? start + step * i : end - step * (steps - 1 - i);
+    const device = checkDevice("linspace", opts.device ?? "cpu");
+    const values = allocating(
+      "linspace",
+      [steps],
+      dtype,
+      device,
+      () => encode("linspace", steps, at, dtype, [steps]),
+    );
+    return fromValues(values, [steps], dtype, opts, "linspace");
+  });
 }
 
 /**
@@ -460,15 +476,17 @@ export function linspace(start: number, end: number, steps: number, opts: Create
  * ```
  */
 export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
-  const cols = typeof m === "number" ? m : n;
-  const o = typeof m === "number" ? opts : m;
-  shapeArg("eye", [n, cols]);
-  const dtype = o.dtype ?? "float32";
-  const device = checkDevice("eye", o.device ?? "cpu");
-  const values = allocating("eye", [n, cols], dtype, device, () => typedArrayFor(dtype, n * cols));
-  const one = encode("eye", 1, () => 1, dtype, [])[0];
-  for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = one;
-  return fromValues(values, [n, cols], dtype, o, "eye");
+  return inFrameOf(() => {
+    const cols = typeof m === "number" ? m : n;
+    const o = typeof m === "number" ? opts : m;
+    shapeArg("eye", [n, cols]);
+    const dtype = o.dtype ?? "float32";
+    const device = checkDevice("eye", o.device ?? "cpu");
+    const values = allocating("eye", [n, cols], dtype, device, () => typedArrayFor(dtype, n * cols));
+    const one = encode("eye", 1, () => 1, dtype, [])[0];
+    for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = one;
+    return fromValues(values, [n, cols], dtype, o, "eye");
+  });
 }
 
 /**
@@ -506,8 +524,10 @@ function randomFill(
  * ```
  */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  return randomFill("rand", args, (g, out) => g.uniformFill(out, 0, 1), (g, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = (g.random() & 0x7ff) / 2048;
+  return inFrameOf(() => {
+    return randomFill("rand", args, (g, out) => g.uniformFill(out, 0, 1), (g, out) => {
+      for (let i = 0; i < out.length; i++) out[i] = (g.random() & 0x7ff) / 2048;
+    });
   });
 }
 /**
@@ -522,7 +542,9 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
  * ```
  */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  return randomFill("randn", args, (g, out) => g.normalFill(out, 0, 1));
+  return inFrameOf(() => {
+    return randomFill("randn", args, (g, out) => g.normalFill(out, 0, 1));
+  });
 }
 /**
  * Uniform integers in `[low, high)`: `randint(high, shape)` or `randint(low, high, shape)`. The values
@@ -534,36 +556,39 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
  * ```
  */
 export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const opts =
-    (typeof args[args.length - 1] === "object" && !Array.isArray(args[args.length - 1])
+  return inFrameOf(() => {
+    const opts = (typeof args[args.length - 1] === "object" && !Array.isArray(args[args.length - 1])
       ? args.pop()
       : {}) as RandomOptions;
-  const shapeIdx = args.findIndex((a) => Array.isArray(a));
-  if (shapeIdx < 1 || shapeIdx > 2) {
-    throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
-  }
-  const [low, high] = shapeIdx === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
-  if (!Number.isInteger(low) || !Number.isInteger(high)) {
-    throw new TypeError(`randint: expected integer bounds, got low=${low}, high=${high}`);
-  }
-  if (!(high > low)) throw new RangeError(`randint: expected low < high, got low=${low}, high=${high}`);
-  const shape = shapeArg("randint", [args[shapeIdx] as number[]]);
-  const g = opts.generator ?? defaultGenerator;
-  const dtype = opts.dtype ?? "int32";
-  const n = numelOf(shape);
-  const device = checkDevice("randint", opts.device ?? "cpu");
-  if (dtype === "int32") {
-    if (low < -(2 ** 31) || high > 2 ** 31) {
-      throw new RangeError(`randint: bounds low=${low}, high=${high} do not fit in int32`);
+    const shapeIdx = args.findIndex((a) =>
+      Array.isArray(a)
+    );
+    if (shapeIdx < 1 || shapeIdx > 2) {
+      throw new TypeError("randint: expected (high, shape) or (low, high, shape)");
     }
-    const out = allocating("randint", shape, dtype, device, () => new Int32Array(n));
-    return fromValues(g.randintFill(out, low, high), shape, dtype, opts, "randint");
-  }
-  let [from, to] = [low, high];
-  if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
-  const draws = allocating("randint", shape, dtype, device, () => new Float64Array(n));
-  for (let i = 0; i < n; i++) draws[i] = g.nextInt(from, to);
-  return fromValues(encode("randint", n, (i) => draws[i], dtype, shape), shape, dtype, opts, "randint");
+    const [low, high] = shapeIdx === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
+    if (!Number.isInteger(low) || !Number.isInteger(high)) {
+      throw new TypeError(`randint: expected integer bounds, got low=${low}, high=${high}`);
+    }
+    if (!(high > low)) throw new RangeError(`randint: expected low < high, got low=${low}, high=${high}`);
+    const shape = shapeArg("randint", [args[shapeIdx] as number[]]);
+    const g = opts.generator ?? defaultGenerator;
+    const dtype = opts.dtype ?? "int32";
+    const n = numelOf(shape);
+    const device = checkDevice("randint", opts.device ?? "cpu");
+    if (dtype === "int32") {
+      if (low < -(2 ** 31) || high > 2 ** 31) {
+        throw new RangeError(`randint: bounds low=${low}, high=${high} do not fit in int32`);
+      }
+      const out = allocating("randint", shape, dtype, device, () => new Int32Array(n));
+      return fromValues(g.randintFill(out, low, high), shape, dtype, opts, "randint");
+    }
+    let [from, to] = [low, high];
+    if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
+    const draws = allocating("randint", shape, dtype, device, () => new Float64Array(n));
+    for (let i = 0; i < n; i++) draws[i] = g.nextInt(from, to);
+    return fromValues(encode("randint", n, (i) => draws[i], dtype, shape), shape, dtype, opts, "randint");
+  });
 }
 
 /** An integer rounded to `digits` significant bits (ties to even), as a cast to a float type. */
@@ -580,10 +605,11 @@ function roundToDigits(x: number, digits: number): number {
 }
 
 /**
- * PyTorch's `update_from` / `update_to` for `random_(from, to)` on a float dtype with `digits`
- * significant bits: moves the bounds inwards until no value cast to the dtype can leave [from, to).
+ * @internal PyTorch's `update_from` / `update_to` for `random_(from, to)` on a float dtype with
+ * `digits` significant bits: moves the bounds inwards until no value cast to the dtype can leave
+ * [from, to).
  */
-function floatRandomBounds(from: number, to: number, digits: number): [number, number] {
+export function floatRandomBounds(from: number, to: number, digits: number): [number, number] {
   const bitLength = (v: number) => {
     let n = 0;
     for (let a = Math.abs(v); a >= 2; a = Math.floor(a / 2)) n++;
@@ -609,15 +635,17 @@ function floatRandomBounds(from: number, to: number, digits: number): [number, n
  * ```
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
-  }
-  const g = opts.generator ?? defaultGenerator;
-  const dtype = opts.dtype ?? "int32";
-  const device = checkDevice("randperm", opts.device ?? "cpu");
-  const values = allocating("randperm", [n], dtype, device, () => g.permutation(n));
-  const stored = dtype === "int32" ? values : encode("randperm", n, (i) => values[i], dtype, [n]);
-  return fromValues(stored, [n], dtype, opts, "randperm");
+  return inFrameOf(() => {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+    }
+    const g = opts.generator ?? defaultGenerator;
+    const dtype = opts.dtype ?? "int32";
+    const device = checkDevice("randperm", opts.device ?? "cpu");
+    const values = allocating("randperm", [n], dtype, device, () => g.permutation(n));
+    const stored = dtype === "int32" ? values : encode("randperm", n, (i) => values[i], dtype, [n]);
+    return fromValues(stored, [n], dtype, opts, "randperm");
+  });
 }
 
 function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
@@ -632,7 +660,9 @@ function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
  * ```
  */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return zeros([...x.shape], likeOpts(x, opts));
+  return inFrameOf(() => {
+    return zeros([...x.shape], likeOpts(x, opts));
+  });
 }
 /**
  * Ones of `x`'s shape, dtype and device.
@@ -643,7 +673,9 @@ export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return ones([...x.shape], likeOpts(x, opts));
+  return inFrameOf(() => {
+    return ones([...x.shape], likeOpts(x, opts));
+  });
 }
 /**
  * `value` everywhere, in `x`'s shape, dtype and device.
@@ -654,7 +686,9 @@ export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
-  return full([...x.shape], value, likeOpts(x, opts));
+  return inFrameOf(() => {
+    return full([...x.shape], value, likeOpts(x, opts));
+  });
 }
 /**
  * Uninitialised (zeroed) tensor like `x`.
@@ -665,7 +699,9 @@ export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Te
  * ```
  */
 export function emptyLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return zerosLike(x, opts);
+  return inFrameOf(() => {
+    return zerosLike(x, opts);
+  });
 }
 /**
  * Uniform [0, 1) samples like `x`.
@@ -676,7 +712,9 @@ export function emptyLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
-  return rand([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  return inFrameOf(() => {
+    return rand([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  });
 }
 /**
  * Standard normal samples like `x`.
@@ -687,5 +725,7 @@ export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
  * ```
  */
 export function randnLike(x: Tensor, opts: RandomOptions = {}): Tensor {
-  return randn([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  return inFrameOf(() => {
+    return randn([...x.shape], { ...likeOpts(x, opts), generator: opts.generator });
+  });
 }

@@ -1,90 +1,248 @@
 /**
- * Which storages are new: the bookkeeping behind `torch.scope` (release what a block created)
- * and the backward pass (release what its formulas created). A storage counts as created at the
- * moment a tensor first wraps it. Storages held by long-lived objects (parameters, buffers,
- * gradients, optimizer state) are marked kept, so no scope releases them.
+ * Who owns a tensor's memory: the one mechanism behind deterministic release.
+ *
+ * JavaScript cannot count references to a variable, so the library counts what it can see:
+ * - **Handles.** Every `Tensor` object is a handle on a storage; `storage._holders` counts the
+ *   handles that are live. A handle stops counting when the user disposes it (`dispose()`,
+ *   `using`), when the library call that made it returns without handing it back, or when the
+ *   engine is done with it; the storage is freed once no handle and no graph node holds it.
+ * - **Calls own their temporaries.** A library call runs in a frame ({@link inFrameOf}): a handle
+ *   created inside it that the call does not return (the matmul inside `Linear`, a loss's pieces,
+ *   optimizer arithmetic, a `Sequential`'s activations between layers) is released when the call
+ *   returns; what it returns passes to the calling frame, or to the user when no frame is open.
+ * - **Graphs own what they save.** A graph node counts the storages its backward formula reads
+ *   (`storage._saved`); a storage no handle holds any more lives until the node releases it
+ *   (`backward()` without `retainGraph`), or is reclaimed with the dropped graph by the garbage
+ *   collector.
+ * - **The user's handles** stay valid while the user holds them. What the user dropped without
+ *   `dispose()` is reclaimed by the backend's `FinalizationRegistry` once the garbage collector
+ *   notices it: only such "tracked" storages are registered, so temporaries cost nothing there.
+ * - **Library-held handles** (parameters and leaves that require grad, `.grad`, module buffers,
+ *   optimizer state, `torch.keep`) are pinned: no frame releases them.
+ *
+ * `torch.scope(fn)` is a frame around user code: an optimisation (everything `fn` made and did
+ * not return is released when it returns), never a requirement.
  * @module
  */
 import type { Storage } from "./backends/backend.ts";
 
-/** Every storage a tensor has wrapped (so a storage seen for the first time is a new one). */
-const seenStorages = new WeakSet<Storage>();
-/** Where the storages wrapped for the first time go, while a collector is installed. */
-let collector: Set<Storage> | null = null;
-/** The collectors of the open scopes, innermost last. */
-const openScopes: Set<Storage>[] = [];
+/** What a handle is (see {@link Handle._state}). */
+export const LIVE = 0, RELEASED = 1, DISPOSED = 2, PINNED = 3;
 
-/** Called by the Tensor constructor for every storage it wraps. */
-export function noteStorage(s: Storage): void {
-  if (seenStorages.has(s)) return;
-  seenStorages.add(s);
-  collector?.add(s);
+/** The fields of a `Tensor` this module manages (declared here to keep it free of imports). */
+export interface Handle {
+  _storage: Storage;
+  /**
+   * LIVE: counted, owned by the innermost frame that saw it (or, with no frame open, by the user,
+   * which is PINNED); RELEASED: no longer counted (its call or the engine dropped it; a graph
+   * node may still read it); DISPOSED: released by the user (using it throws); PINNED: counted
+   * and held outside every frame (the user's, or the library's).
+   */
+  _state: number;
+  /** Survivor mark of the frame exit in progress. */
+  _mark: number;
+}
+
+/** Handles created while frames are open, innermost frame last. */
+const frameHandles: Handle[] = [];
+/** Where each open frame's handles start in {@link frameHandles}. */
+const frameStarts: number[] = [];
+let epoch = 0;
+
+/** Whether a library call (or a `torch.scope`) is running. */
+export function inFrame(): boolean {
+  return frameStarts.length > 0;
 }
 
 /**
- * Installs `into` (or null) as the collector of storages created from now on; returns the
- * previous collector, to be reinstalled when done.
+ * Called by the Tensor constructor: counts the new handle, owned by the innermost frame, or
+ * handed to the user (tracked for finalization) when none is open.
  */
-export function collectNewStorages(into: Set<Storage> | null): Set<Storage> | null {
-  const prev = collector;
-  collector = into;
-  return prev;
-}
-
-/** Opens a scope: storages created from now on are collected in the returned set. */
-export function openScope(): { created: Set<Storage>; prev: Set<Storage> | null } {
-  const created = new Set<Storage>();
-  openScopes.push(created);
-  return { created, prev: collectNewStorages(created) };
-}
-
-/**
- * Closes the innermost scope: releases what it created except `survivors`, which join the
- * enclosing scope (or the enclosing collector) so that it can release them in turn.
- */
-export function closeScope(
-  opened: { created: Set<Storage>; prev: Set<Storage> | null },
-  survivors: Set<Storage>,
-): void {
-  collectNewStorages(opened.prev);
-  openScopes.pop();
-  for (const s of opened.created) {
-    if (survivors.has(s)) opened.prev?.add(s);
-    else s.dispose();
+export function noteHandle(t: Handle): void {
+  t._storage._holders++;
+  if (frameStarts.length > 0) {
+    t._state = LIVE;
+    frameHandles.push(t);
+  } else {
+    t._state = PINNED;
+    t._storage._track();
   }
 }
 
-/** Storages marked as outliving every scope (parameters, buffers, optimizer state, `keep()`). */
-const pinned = new WeakSet<Storage>();
-
-/** Takes `s` out of every open scope for good: it outlives them (a parameter, a buffer, state). */
-export function keepStorage(s: Storage): void {
-  pinned.add(s);
-  for (const created of openScopes) created.delete(s);
+/** Stops counting a handle; frees its storage when nothing else holds it. */
+function drop(s: Storage): void {
+  if (--s._holders > 0) return;
+  if (s._saved === 0) s.dispose();
+  else s._track(); // a graph node's now: reclaimed with the graph if it is dropped unused
 }
 
-/** How many tensors hold each storage as their `.grad`. */
-const gradHolders = new WeakMap<Storage, number>();
+/** Releases a handle the library no longer needs (no-op unless it is counted). */
+export function releaseHandle(t: Handle): void {
+  if (t._state !== LIVE && t._state !== PINNED) return;
+  t._state = RELEASED;
+  drop(t._storage);
+}
+
+/** The user's `dispose()`: the handle stops counting and any later use of it throws. */
+export function disposeHandle(t: Handle): void {
+  const counted = t._state === LIVE || t._state === PINNED;
+  t._state = DISPOSED;
+  if (counted) drop(t._storage);
+}
 
 /**
- * Records that a `.grad` changed from `prev` to `next`. A gradient storage no tensor holds any
- * more (dropped by `zeroGrad()`, or replaced) goes to the innermost open scope, which releases it
- * unless it is returned or kept: without this every step inside a scope would leave the previous
- * step's gradients to the garbage collector.
+ * Pins a handle: it is held outside every frame from now on (a parameter, a gradient, a buffer,
+ * optimizer state, `torch.keep`), until released or disposed.
  */
-export function noteGradChange(prev: Storage | null, next: Storage | null): void {
-  if (prev === next) return;
-  if (next !== null) {
-    for (const created of openScopes) created.delete(next);
-    gradHolders.set(next, (gradHolders.get(next) ?? 0) + 1);
+export function pinHandle<T extends Handle>(t: T): T {
+  if (t._state === LIVE) {
+    t._state = PINNED;
+    t._storage._track();
+  } else if (t._state === RELEASED) {
+    // Brought back: counted again.
+    t._storage._holders++;
+    t._state = PINNED;
+    t._storage._track();
   }
-  if (prev !== null) {
-    const left = (gradHolders.get(prev) ?? 1) - 1;
-    if (left > 0) gradHolders.set(prev, left);
-    else {
-      gradHolders.delete(prev);
-      // A pinned storage (a parameter's data used as a gradient, say) stays.
-      if (!pinned.has(prev)) openScopes[openScopes.length - 1]?.add(prev);
+  return t;
+}
+
+/** Moves a counted handle to another storage (PyTorch's `param.data = other`). */
+export function moveHandle(t: Handle, s: Storage): void {
+  if (t._storage === s) return;
+  const counted = t._state === LIVE || t._state === PINNED;
+  if (counted) {
+    s._holders++;
+    s._track();
+  }
+  const old = t._storage;
+  t._storage = s;
+  if (counted) drop(old);
+}
+
+/** A graph node saves `s` (its formula reads it). */
+export function saveStorage(s: Storage): void {
+  s._saved++;
+}
+
+/** A graph node no longer needs `s`. */
+export function unsaveStorage(s: Storage): void {
+  if (--s._saved > 0 || s._holders > 0) return;
+  s.dispose();
+}
+
+/** Opens a frame; returns its depth (for {@link closeFrame}). */
+export function openFrame(): void {
+  frameStarts.push(frameHandles.length);
+}
+
+/**
+ * Closes the innermost frame. Handles reachable from `result` survive: they join the enclosing
+ * frame, or go to the user when this was the outermost one. Every other handle the frame owns is
+ * released. `keepAll` keeps every handle (a call that returned a Promise may still be using them).
+ */
+export function closeFrame(result: unknown, keepAll = false, owner?: object): void {
+  const start = frameStarts.pop()!;
+  const toUser = frameStarts.length === 0;
+  const mark = ++epoch;
+  if (!keepAll) markSurvivors(result, mark);
+  if (owner !== undefined) markFields(owner, mark);
+  const list = frameHandles;
+  let w = start;
+  for (let i = start, n = list.length; i < n; i++) {
+    const t = list[i];
+    if (t._state !== LIVE) continue;
+    if (keepAll || t._mark === mark) {
+      if (toUser) {
+        t._state = PINNED;
+        t._storage._track();
+      } else list[w++] = t;
+    } else {
+      t._state = RELEASED;
+      drop(t._storage);
     }
   }
+  list.length = w;
+}
+
+/** Tensors inside results are found by duck typing (this module imports nothing). */
+function isHandle(v: object): v is Handle {
+  return (v as Partial<Handle>)._mark !== undefined && (v as Partial<Handle>)._storage !== undefined;
+}
+
+/**
+ * Marks the handles reachable from `value`: a tensor, or tensors inside arrays, objects, Maps
+ * and Sets (a `{ values, indices }` pair, an RNN's `[output, [h, c]]`, a module's fields).
+ */
+function markSurvivors(value: unknown, mark: number): void {
+  if (value === null || typeof value !== "object" && typeof value !== "function") return;
+  if (isHandle(value as object)) {
+    (value as Handle)._mark = mark;
+    return;
+  }
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || (typeof v !== "object" && typeof v !== "function") || seen.has(v)) continue;
+    seen.add(v);
+    if (isHandle(v as object)) {
+      (v as Handle)._mark = mark;
+      continue;
+    }
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Promise) continue;
+    if (Array.isArray(v)) {
+      for (const item of v) if (item !== null && typeof item === "object") stack.push(item);
+    } else if (v instanceof Map) {
+      for (const [k, item] of v) stack.push(k, item);
+    } else if (v instanceof Set) {
+      for (const item of v) stack.push(item);
+    } else {
+      for (const key of Object.keys(v)) stack.push((v as Record<string, unknown>)[key]);
+      // Module buffers live in a non-enumerable map.
+      const buffers = (v as { _buffers?: unknown })._buffers;
+      if (buffers instanceof Map) stack.push(buffers);
+    }
+  }
+}
+
+/**
+ * Marks the tensors a call stored on `owner` (a module's `this.cache = h`): its own fields, and
+ * tensors directly inside arrays and plain objects there (not submodules: each marks its own).
+ */
+function markFields(owner: object, mark: number): void {
+  const fields = owner as Record<string, unknown>;
+  for (const key of Object.keys(owner)) {
+    const v = fields[key];
+    if (v === null || typeof v !== "object") continue;
+    if (isHandle(v)) (v as Handle)._mark = mark;
+    else if (Array.isArray(v)) {
+      for (const item of v) {
+        if (item !== null && typeof item === "object" && isHandle(item)) item._mark = mark;
+      }
+    } else if (Object.getPrototypeOf(v) === Object.prototype) {
+      for (const item of Object.values(v)) {
+        if (item !== null && typeof item === "object" && isHandle(item)) (item as Handle)._mark = mark;
+      }
+    }
+  }
+}
+
+/**
+ * Runs `fn` as a library call that owns its temporaries: tensors it creates and does not return
+ * are released when it returns (or throws); tensors it stored on `owner`'s fields survive too (a
+ * module's forward). A call that returns a Promise keeps everything (its pending work may use
+ * it); async library code releases its own temporaries.
+ */
+export function inFrameOf<T>(fn: () => T, owner?: object): T {
+  frameStarts.push(frameHandles.length);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    closeFrame(undefined);
+    throw e;
+  }
+  closeFrame(result, result instanceof Promise, owner);
+  return result;
 }

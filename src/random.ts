@@ -430,6 +430,180 @@ export class Generator {
     return new Generator(0, { capability: this.capability }).setState(this.getState());
   }
 
+  /**
+   * Fills `out` with Bernoulli(`p`) samples (1 with probability `p`, else 0) as PyTorch's CPU
+   * `tensor.bernoulli_(p)` with a number `p`: one `nextDouble()` per element, in order, 1 when
+   * `u < p`. Dropout's mask is `bernoulli_(1 - p)`, so `F.dropout` keeps exactly the elements
+   * PyTorch keeps. (PyTorch builds with MKL running on an Intel CPU draw this one from MKL's own
+   * stream instead; builds without MKL, such as Debian's, and every build on other CPUs use this.)
+   * @example
+   * ```ts
+   * import * as torch from "../mod.ts";
+   * const mask = new torch.Generator(0).bernoulliFill(new Uint8Array(8), 0.5);
+   * console.assert(mask.every((m) => m === 0 || m === 1));
+   * ```
+   */
+  bernoulliFill<T extends Float32Array | Int32Array | Uint8Array>(out: T, p: number): T {
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+      throw new RangeError(`bernoulli_: expects p to be in [0, 1], but got p=${p}`);
+    }
+    for (let i = 0; i < out.length; i++) out[i] = this.nextDouble() < p ? 1 : 0;
+    return out;
+  }
+
+  /**
+   * Fills `out` with Bernoulli samples of per-element probabilities `probs` (float32 values in
+   * [0, 1]), as PyTorch's CPU `torch.bernoulli(probs)` / `t.bernoulli_(probs)` for a float32
+   * `probs`: one `nextFloat()` (a 24-bit uniform) per element, 1 when `u < probs[i]`.
+   * @example
+   * ```ts
+   * import * as torch from "../mod.ts";
+   * const out = new torch.Generator(0).bernoulliFillFrom(new Float32Array(3), [0, 1, 0.5]);
+   * console.assert(out[0] === 0 && out[1] === 1);
+   * ```
+   */
+  bernoulliFillFrom<T extends Float32Array | Int32Array | Uint8Array>(out: T, probs: ArrayLike<number>): T {
+    if (probs.length !== out.length) {
+      throw new RangeError(`bernoulli_: expected ${out.length} probabilities, got ${probs.length}`);
+    }
+    for (let i = 0; i < out.length; i++) {
+      const p = probs[i];
+      if (!(p >= 0 && p <= 1)) {
+        throw new RangeError(`bernoulli_: expected all probabilities to be in [0, 1], found ${p} at ${i}`);
+      }
+      out[i] = this.nextFloat() < p ? 1 : 0;
+    }
+    return out;
+  }
+
+  /**
+   * Fills `out` with exponential samples of rate `lambda`, as PyTorch's CPU `tensor.exponential_(lambda)`:
+   * one `nextDouble()` per element, `-1 / lambda * log(1 - u)` in float64 (rounded to float32 for
+   * a Float32Array). The float64 value uses the runtime's `Math.log`, which in V8 differs from
+   * glibc's `log` in the last bit for about 0.1% of arguments (Bun's matches it): float32 results
+   * are the same but for a tie at a rounding boundary.
+   * @example
+   * ```ts
+   * import * as torch from "../mod.ts";
+   * const e = new torch.Generator(0).exponentialFill(new Float32Array(4), 2);
+   * console.assert(e.every((v) => v >= 0));
+   * ```
+   */
+  exponentialFill<T extends Float32Array | Float64Array>(out: T, lambda = 1): T {
+    if (typeof lambda !== "number" || !(lambda > 0) || !Number.isFinite(lambda)) {
+      throw new RangeError(`exponential_: expects lambda > 0.0, but found lambda=${lambda}`);
+    }
+    const scale = -1 / lambda;
+    for (let i = 0; i < out.length; i++) out[i] = scale * Math.log(1 - this.nextDouble());
+    return out;
+  }
+
+  /**
+   * `numSamples` category indices drawn from each row of non-negative `weights` (`rows` rows of
+   * `weights.length / rows` categories, row-major), as PyTorch's CPU `torch.multinomial`:
+   * - without replacement: one exponential sample `q` per category
+   *   (`exponentialFill`), then the categories with the largest `weight / q`, largest first;
+   * - with replacement: the normalised cumulative sums of the weights, then one `nextDouble()`
+   *   per sample and a binary search for the first bucket whose sum is not below it.
+   * A Float32Array is computed in float32 (PyTorch's float tensors), a Float64Array in float64
+   * (double tensors, `WeightedRandomSampler`'s). Categories of equal `weight / q` (only zero
+   * weights, when more samples than non-zero weights are drawn) come in index order; PyTorch's
+   * order for those depends on its sort.
+   * @example
+   * ```ts
+   * import * as torch from "../mod.ts";
+   * const idx = new torch.Generator(0).multinomial(new Float64Array([0.1, 0.2, 0.7]), 5, { replacement: true });
+   * console.assert(idx.length === 5 && idx.every((i) => i >= 0 && i < 3));
+   * ```
+   */
+  multinomial(
+    weights: Float32Array | Float64Array,
+    numSamples: number,
+    opts: { replacement?: boolean; rows?: number } = {},
+  ): Int32Array {
+    const { replacement = false, rows = 1 } = opts;
+    const f32 = weights instanceof Float32Array;
+    const round = f32 ? Math.fround : (v: number) => v;
+    const n = weights.length / rows;
+    if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(n) || n < 1) {
+      throw new RangeError(
+        `multinomial: ${weights.length} weights do not split into ${rows} rows of at least one category`,
+      );
+    }
+    if (!Number.isInteger(numSamples) || numSamples <= 0) {
+      throw new RangeError(`multinomial: cannot sample n_sample <= 0 samples (got ${numSamples})`);
+    }
+    if (!replacement && numSamples > n) {
+      throw new RangeError(
+        `multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement ` +
+          `(${numSamples} samples of ${n} categories)`,
+      );
+    }
+    const out = new Int32Array(rows * numSamples);
+    if (!replacement) {
+      for (let i = 0; i < weights.length; i++) {
+        const w = weights[i];
+        if (!(w >= 0) || w === Infinity) {
+          throw new RangeError("multinomial: probability tensor contains either `inf`, `nan` or element < 0");
+        }
+      }
+      for (let r = 0; r < rows; r++) {
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += weights[r * n + j];
+        if (!(sum > 0)) {
+          throw new RangeError(`multinomial: invalid multinomial distribution (sum of probabilities <= 0)`);
+        }
+      }
+      const q = f32 ? new Float32Array(weights.length) : new Float64Array(weights.length);
+      this.exponentialFill(q);
+      const keys = new Float64Array(weights.length);
+      for (let i = 0; i < keys.length; i++) keys[i] = round(weights[i] / q[i]);
+      const order = Array.from({ length: n }, (_, j) => j);
+      for (let r = 0; r < rows; r++) {
+        const base = r * n;
+        order.sort((a, b) => keys[base + b] - keys[base + a] || a - b);
+        for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = order[s];
+        for (let j = 0; j < n; j++) order[j] = j;
+      }
+      return out;
+    }
+    const cum = new Float64Array(n);
+    for (let r = 0; r < rows; r++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const w = weights[r * n + j];
+        if (!(w >= 0)) {
+          throw new RangeError(
+            "multinomial: invalid multinomial distribution (encountering probability entry < 0)",
+          );
+        }
+        if (w === Infinity) {
+          throw new RangeError(
+            "multinomial: invalid multinomial distribution (encountering probability entry = infinity or NaN)",
+          );
+        }
+        sum = round(sum + w);
+        cum[j] = sum;
+      }
+      if (!(sum > 0)) {
+        throw new RangeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)");
+      }
+      for (let j = 0; j < n; j++) cum[j] = round(cum[j] / sum);
+      cum[n - 1] = 1;
+      for (let s = 0; s < numSamples; s++) {
+        const u = this.nextDouble();
+        let lo = 0, hi = n;
+        while (hi - lo > 0) {
+          const mid = lo + ((hi - lo) >> 1);
+          if (cum[mid] < u) lo = mid + 1;
+          else hi = mid;
+        }
+        out[r * numSamples + s] = lo;
+      }
+    }
+    return out;
+  }
+
   #refill(): void {
     twist(this.#mt);
     this.#next = 0;

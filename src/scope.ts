@@ -1,30 +1,25 @@
 /**
- * Deterministic release for loops that want it: `torch.scope(fn)` frees, as soon as `fn`
- * returns, every tensor `fn` created that does not outlive it. Without it memory is still
- * bounded (dropped tensors are reclaimed by the garbage collector); a scope makes the release
- * immediate, which keeps GPU memory flat without waiting for collection.
+ * `torch.scope(fn)`: a frame (see src/memory.ts) around user code. Library calls already free
+ * their own temporaries; a scope also frees, as soon as `fn` returns, what `fn` itself made and
+ * did not return, without waiting for the garbage collector.
  * @module
  */
 import { Tensor } from "./tensor.ts";
-import { Node } from "./autograd/node.ts";
-import type { Storage } from "./backends/backend.ts";
-import { closeScope, keepStorage, openScope } from "./memory.ts";
+import { closeFrame, openFrame, pinHandle } from "./memory.ts";
 
 /**
  * Runs `fn` (synchronously) and releases every tensor it created, except:
  * - what it returns: a tensor, or tensors anywhere inside returned arrays, plain objects, `Map`s,
- *   `Set`s and the fields of returned objects (a module, a dataset), together with everything the
- *   autograd graph of a returned tensor saved for `backward()`;
- * - what the library keeps on its own: parameters and leaves that require grad, `.grad`,
- *   module buffers, optimizer state;
+ *   `Set`s and the fields of returned objects (a module, a dataset);
+ * - what the library holds: parameters and leaves that require grad, `.grad`, module buffers,
+ *   optimizer state, and what a graph saved for `backward()` (freed when the graph is);
  * - what is marked with {@link keep}.
  *
- * Tensors from before the scope are not touched, with one exception that keeps a scoped training
- * loop flat: a gradient the library drops inside the scope (`zeroGrad()`, a replaced `.grad`) is
- * released with it unless returned or kept. A released tensor that is used again throws
- * an error saying its storage was disposed; nothing is corrupted. Scopes nest: what an inner
- * scope returns belongs to the outer one. `fn` must be synchronous: the async reads
- * (`await t.itemAsync()`) go after the scope, on what it returned.
+ * Tensors from before the scope are not touched. A released tensor that is used again throws an
+ * error saying it was disposed; nothing is corrupted. Scopes nest: what an inner scope returns
+ * belongs to the outer one. `fn` must be synchronous: the async reads (`await t.itemAsync()`) go
+ * after the scope, on what it returned. A plain loop without a scope frees the library's own
+ * temporaries just as fast; the scope adds the tensors `fn` made at its own level.
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
@@ -49,24 +44,24 @@ export function scope<T>(fn: () => T): T {
   if (typeof fn !== "function") {
     throw new TypeError(`scope: expected a function to run, got ${fn === null ? "null" : typeof fn}`);
   }
-  const opened = openScope();
+  openFrame();
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    closeScope(opened, new Set());
+    closeFrame(undefined);
     throw e;
   }
   if (result instanceof Promise) {
     // Its tensors may still be in use by the pending work: release nothing, and say why.
-    closeScope(opened, opened.created);
+    closeFrame(undefined, true);
     throw new TypeError(
       "scope: the function returned a Promise; scope() runs synchronously (tensors made while an async " +
         "function awaits could belong to other work). Run the synchronous part of the step inside the scope " +
         "and await reads (itemAsync, dataAsync) on what it returns",
     );
   }
-  closeScope(opened, reachableStorages(result));
+  closeFrame(result);
   return result;
 }
 
@@ -88,36 +83,6 @@ export function keep<T extends Tensor>(t: T): T {
   if (!(t instanceof Tensor)) {
     throw new TypeError(`keep: expected a Tensor, got ${t === null ? "null" : typeof t}`);
   }
-  keepStorage(t._storage);
+  pinHandle(t);
   return t;
-}
-
-/** The storages of every tensor reachable from `value`, and what their graphs saved. */
-function reachableStorages(value: unknown): Set<Storage> {
-  const out = new Set<Storage>();
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || (typeof v !== "object" && typeof v !== "function") || seen.has(v)) continue;
-    seen.add(v);
-    if (v instanceof Tensor) {
-      out.add(v._storage);
-      if (v.grad) stack.push(v.grad);
-      if (v.gradFn) stack.push(v.gradFn);
-    } else if (v instanceof Node) {
-      stack.push(...v.inputs, v.output, ...Object.values(v.args));
-      for (const edge of v.next) if (edge) stack.push(edge);
-    } else if (v instanceof Map) {
-      for (const [k, item] of v) stack.push(k, item);
-    } else if (v instanceof Set || Array.isArray(v)) {
-      for (const item of v) stack.push(item);
-    } else if (!ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)) {
-      for (const key of Object.keys(v)) stack.push((v as Record<string, unknown>)[key]);
-      // Module buffers live in a non-enumerable map.
-      const buffers = (v as { _buffers?: unknown })._buffers;
-      if (buffers instanceof Map) stack.push(buffers);
-    }
-  }
-  return out;
 }

@@ -4,13 +4,13 @@
  * @module
  */
 import type { Device, Storage } from "./backends/backend.ts";
-import { backendFor } from "./backends/registry.ts";
+import { backendFor, isDeviceName } from "./backends/registry.ts";
 import { type DType, isFloating } from "./dtype.ts";
 import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
 import { backward, type BackwardOptions } from "./autograd/engine.ts";
 import { formatTensor } from "./format.ts";
-import { keepStorage, noteGradChange, noteStorage } from "./memory.ts";
+import { DISPOSED, disposeHandle, inFrameOf, noteHandle, pinHandle, releaseHandle } from "./memory.ts";
 import { decodeValues, nestValues } from "./read.ts";
 import * as ew from "./ops/elementwise.ts";
 import * as red from "./ops/reduce.ts";
@@ -23,10 +23,15 @@ import * as lg from "./ops/logical.ts";
 import * as pw from "./ops/pointwise.ts";
 import * as srt from "./ops/sort.ts";
 import * as sel from "./ops/select.ts";
+import * as rnd from "./ops/random_fill.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
-import { contiguousStorage } from "./ops/dispatch.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
+
+/** `result`, or an alias of `t` (its own handle on the storage) when an op gave `t` itself back. */
+function aliasIfSame(t: Tensor, result: Tensor): Tensor {
+  return result === t ? mv.alias(t) : result;
+}
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -72,6 +77,12 @@ export class Tensor {
   _retainsGrad = false;
   /** @internal For views: the tensor whose storage this one views (null for non-views). */
   _base: Tensor | null = null;
+  /** @internal The handle's state in the ownership mechanism (see src/memory.ts). */
+  _state = 0;
+  /** @internal Survivor mark of a frame exit (see src/memory.ts). */
+  _mark = 0;
+  /** @internal Handed to the user (read through `.grad`, or assigned by them): never freed for them. */
+  _exposed = false;
 
   /** @internal Use `torch.tensor`, `torch.zeros`, ... to create tensors. */
   constructor(
@@ -81,7 +92,7 @@ export class Tensor {
     offset = 0,
   ) {
     this._storage = storage;
-    noteStorage(storage);
+    noteHandle(this);
     this.shape = Object.freeze([...shape]);
     this._strides = Object.freeze([...strides]);
     this._offset = offset;
@@ -92,11 +103,24 @@ export class Tensor {
 
   /** The gradient accumulated by `backward()` (a leaf's, or a non-leaf's after `retainGrad()`). */
   get grad(): Tensor | null {
-    return this._grad;
+    const g = this._grad;
+    if (g !== null) g._exposed = true;
+    return g;
   }
   set grad(g: Tensor | null) {
-    noteGradChange(this._grad?._storage ?? null, g?._storage ?? null);
+    if (g !== null) g._exposed = true;
+    this._setGrad(g);
+  }
+  /**
+   * @internal Sets `.grad` for the library: the gradient is held (pinned) while it is the grad;
+   * one it replaces is released unless the user has it.
+   */
+  _setGrad(g: Tensor | null): void {
+    const prev = this._grad;
+    if (prev === g) return;
+    if (g !== null) pinHandle(g);
     this._grad = g;
+    if (prev !== null && !prev._exposed) releaseHandle(prev);
   }
   /**
    * PyTorch's `x.data`: a tensor sharing this one's storage, cut from the graph (`detach()`), for
@@ -172,8 +196,8 @@ export class Tensor {
       );
     }
     this._requiresGrad = requiresGrad;
-    // A leaf that requires grad is a parameter or a user's variable: no scope releases it.
-    if (requiresGrad) keepStorage(this._storage);
+    // A leaf that requires grad is a parameter or a user's variable: no call releases it.
+    if (requiresGrad) pinHandle(this);
     return this;
   }
   /** Keep `.grad` on this non-leaf tensor during `backward()`. */
@@ -237,25 +261,27 @@ export class Tensor {
     this.#refuseSyncRead("dataSync", "dataAsync");
     // Only the view's elements are copied: a contiguous view reads its range of the storage, any
     // other view is first gathered into a storage of its own elements.
-    const c = this.contiguous();
-    const n = c.numel();
-    return decodeValues(backendFor(c.device).readSync(c._storage, c._offset, n), c.dtype, 0, n);
+    return inFrameOf(() => {
+      const c = mv.contiguous(this);
+      const n = c.numel();
+      return decodeValues(backendFor(c.device).readSync(c._storage, c._offset, n), c.dtype, 0, n);
+    });
   }
   /**
    * Like `dataSync()`, on every device. Off the CPU this is the one way values come back (a read of
-   * the device's queue); only the view's own elements travel (a non-contiguous view is gathered on
-   * the device first).
+   * the device's queue); only the view's own elements travel (a contiguous view reads its range of
+   * the storage, any other view is gathered on the device first).
    */
   async dataAsync(): Promise<Float32Array | Int32Array | Uint8Array> {
+    if (this.device === "cpu") return this.dataSync();
     const n = this.numel();
-    if (this.device === "cpu" || this.isContiguous()) {
-      const c = this.contiguous();
-      return decodeValues(await backendFor(c.device).read(c._storage, c._offset, n), c.dtype, 0, n);
+    const c = this.isContiguous() ? this : inFrameOf(() => this.detach().clone());
+    try {
+      const raw = await backendFor(this.device).read(c._storage, c._offset, n);
+      return decodeValues(raw, this.dtype, 0, n);
+    } finally {
+      if (c !== this) c.dispose();
     }
-    const s = contiguousStorage(this);
-    const raw = await backendFor(this.device).read(s);
-    if (s !== this._storage) s.dispose();
-    return decodeValues(raw, this.dtype, 0, n);
   }
   /** Throws the error naming the async form of a synchronous read, off the CPU. */
   #refuseSyncRead(op: string, asyncForm: string): void {
@@ -320,61 +346,69 @@ export class Tensor {
 
   // ---- memory ----
 
-  /** Releases this tensor's storage now (shared by its views). Idempotent. */
+  /**
+   * Releases this tensor now: its memory is freed at once unless something else still uses it
+   * (a view or alias of the same storage, a graph that saved it for `backward()`), in which case
+   * it goes with the last of them. Using the tensor afterwards throws. Idempotent.
+   */
   dispose(): void {
-    this._storage.dispose();
+    disposeHandle(this);
   }
   /** `using t = ...` releases at the end of the block. */
   [Symbol.dispose](): void {
     this.dispose();
   }
-  /** True once the storage was disposed. */
+  /** True once this tensor was disposed (or its memory released by the scope that made it). */
   get isDisposed(): boolean {
-    return this._storage.disposed;
+    return this._state === DISPOSED || this._storage.disposed;
   }
 
   // ---- conversion ----
 
-  /** Converts to a dtype and/or device: `t.to("float16")`, `t.to("gpu")`, `t.to({ dtype, device })`. */
+  /**
+   * Converts to a dtype and/or device: `t.to("float16")`, `t.to("gpu")`, `t.to({ dtype, device })`.
+   * A conversion to what the tensor already is gives an alias sharing its storage (disposing one
+   * leaves the other intact).
+   */
   to(target: DType | Device | ToOptions): Tensor {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     const converted = opts.dtype !== undefined ? toDType(this, opts.dtype) : this;
-    return opts.device !== undefined ? toDevice(converted, opts.device) : converted;
+    return aliasIfSame(this, opts.device !== undefined ? toDevice(converted, opts.device) : converted);
   }
   /** `to("float32")`. */
   float(): Tensor {
-    return toDType(this, "float32");
+    return aliasIfSame(this, toDType(this, "float32"));
   }
   /** `to("float16")`. */
   half(): Tensor {
-    return toDType(this, "float16");
+    return aliasIfSame(this, toDType(this, "float16"));
   }
   /** `to("int32")` (our default integer dtype). */
   int(): Tensor {
-    return toDType(this, "int32");
+    return aliasIfSame(this, toDType(this, "int32"));
   }
   /** `to("int32")`: PyTorch's long is int64; we have no 64-bit integers. */
   long(): Tensor {
-    return toDType(this, "int32");
+    return aliasIfSame(this, toDType(this, "int32"));
   }
   /** `to("bool")`. */
   bool(): Tensor {
-    return toDType(this, "bool");
+    return aliasIfSame(this, toDType(this, "bool"));
   }
   /** `to("cpu")` (throws for GPU tensors, whose read-back is asynchronous: use `cpuAsync`). */
   cpu(): Tensor {
-    return toDevice(this, "cpu");
+    return aliasIfSame(this, toDevice(this, "cpu"));
   }
   /** `to("gpu")`: needs `await torch.gpu.isAvailable()` first. */
   gpu(): Tensor {
-    return toDevice(this, "gpu");
+    return aliasIfSame(this, toDevice(this, "gpu"));
   }
   /** Like `to(...)`, on every device: moving off the GPU reads back asynchronously. */
   async toAsync(target: DType | Device | ToOptions): Promise<Tensor> {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     const moved = opts.device !== undefined ? await toDeviceAsync(this, opts.device) : this;
     return opts.dtype !== undefined ? toDType(moved, opts.dtype) : moved;
@@ -739,8 +773,9 @@ export class Tensor {
   trace(): Tensor {
     return ra.trace(this);
   }
+  /** A contiguous tensor with these elements (an alias sharing the storage when this one is). */
   contiguous(): Tensor {
-    return mv.contiguous(this);
+    return aliasIfSame(this, mv.contiguous(this));
   }
   clone(): Tensor {
     return mv.clone(this);
@@ -867,5 +902,45 @@ export class Tensor {
   /** Copies `src` (broadcast to this shape, converted to this dtype) into this tensor. */
   copy_(src: Tensor): this {
     return inplace.copy_(this, src);
+  }
+
+  // ---- PyTorch's small conveniences ----
+  /** Number of dimensions (PyTorch's `x.dim()`; same as `ndim`). */
+  dim(): number {
+    return this.ndim;
+  }
+  /** The elements as nested arrays: PyTorch's name for `toArray()`. CPU only; see toArrayAsync. */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+
+  // ---- random fills (PyTorch's CPU streams; see ops/random_fill.ts) ----
+  /** Fills with samples of U(from, to) in place. */
+  uniform_(from = 0, to = 1, opts?: rnd.FillOptions): this {
+    return rnd.uniform_(this, from, to, opts);
+  }
+  /** Fills with samples of N(mean, std²) in place. */
+  normal_(mean = 0, std = 1, opts?: rnd.FillOptions): this {
+    return rnd.normal_(this, mean, std, opts);
+  }
+  /** Fills with 1 with probability `p` (a number or a tensor of probabilities), else 0, in place. */
+  bernoulli_(p: number | Tensor = 0.5, opts?: rnd.FillOptions): this {
+    return rnd.bernoulli_(this, p, opts);
+  }
+  /** Samples 0/1 with this tensor's elements as probabilities (`torch.bernoulli(x)`). */
+  bernoulli(opts?: rnd.FillOptions): Tensor {
+    return rnd.bernoulli(this, opts);
+  }
+  /** Fills with exponential samples of rate `lambd` in place. */
+  exponential_(lambd = 1, opts?: rnd.FillOptions): this {
+    return rnd.exponential_(this, lambd, opts);
+  }
+  /** Fills with random integers in place: `random_()`, `random_(to)` or `random_(from, to)`. */
+  random_(...args: (number | rnd.FillOptions)[]): this {
+    return rnd.random_(this, ...args);
+  }
+  /** Category indices drawn with this tensor's rows as weights (`torch.multinomial(x, n)`). */
+  multinomial(numSamples: number, opts?: rnd.MultinomialOptions): Tensor {
+    return rnd.multinomial(this, numSamples, opts);
   }
 }

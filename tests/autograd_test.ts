@@ -261,7 +261,12 @@ deviceTest(
     const g1 = w.grad!.clone();
     const before2 = backend.liveBytes();
     loss.backward();
-    assert.equal(backend.liveBytes(), before2, "the second pass kept no temporaries either");
+    // Without retainGraph the pass also frees what the graph saved (h, the softmax outputs, the
+    // conv columns...): only the leaves, their gradients and what the test holds stay.
+    assert.ok(
+      backend.liveBytes() < before2,
+      `the second pass kept no temporaries either (${backend.liveBytes()} >= ${before2})`,
+    );
     return assertCloseAsync(w.grad!, g1.mul(2), { rtol: 1e-5, atol: 1e-6 });
   },
   { devices: ["gpu"] },

@@ -505,18 +505,20 @@ Deno.test("datasets.FashionMNIST from shared/data/fashion-mnist: counts, labels,
   await t.step("DataLoader: fast batches equal per-item batches", () => {
     const fast = new DataLoader(test, { batchSize: 64, shuffle: true });
     const slow = new DataLoader(test, { batchSize: 64, shuffle: true, collate: defaultCollate });
-    torch.manualSeed(0);
-    const fastIt = fast[Symbol.iterator]();
-    torch.manualSeed(0);
-    const it = slow[Symbol.iterator]();
-    let k = 0;
-    for (const [x, y] of { [Symbol.iterator]: () => fastIt }) {
-      const [sx, sy] = it.next().value!;
+    // The shuffle is drawn when the first batch is asked for (as PyTorch's sampler): take three
+    // batches of each after the same seed.
+    const firstBatches = (loader: typeof fast) => {
+      torch.manualSeed(0);
+      const it = loader[Symbol.iterator]();
+      return [it.next().value!, it.next().value!, it.next().value!];
+    };
+    const slowBatches = firstBatches(slow);
+    firstBatches(fast).forEach(([x, y], k) => {
+      const [sx, sy] = slowBatches[k];
       assert.deepEqual(x.shape, [64, 1, 28, 28]);
       assert.deepEqual(flatValues(y), flatValues(sy));
       assert.deepEqual(flatValues(x), flatValues(sx));
-      if (++k === 3) break;
-    }
+    });
     const withT = new datasets.FashionMNIST(test.data, test.targets, {
       transform: new transforms.ToTensor(),
     });

@@ -544,8 +544,8 @@ gpuTest(
       backend.adamUpdate = adam;
       backend.sgdUpdate = sgd;
     }
-    // fused: true needs a parameter the kernel can serve.
-    const w = torch.ones([2], { requiresGrad: true });
+    // fused: true needs a parameter the kernel can serve (float32, whole storage).
+    const w = torch.ones([2], { dtype: "float16", requiresGrad: true });
     w.sum().backward();
     assertThrowsMsg(
       () => new optim.Adam([w], { fused: true }).step(),

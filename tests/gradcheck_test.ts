@@ -339,6 +339,16 @@ suite("gradcheck: matmul in every rank combination, mm, bmm, dot, outer", () => 
   gc("dot", (a, b) => a.dot(b), [U([5]), U([5])]);
   gc("outer", (a, b) => a.outer(b), [U([3]), U([4])]);
   gc("matmul odd sizes", (a, b) => a.matmul(b), [U([5, 7]), U([7, 3])]);
+  // The fused linear op (one product with a bias epilogue) in its layouts.
+  gc("linear", (x, w, b) => torch.linear(x, w, b), [U([4, 3]), U([5, 3]), U([5])]);
+  gc("linear without bias", (x, w) => torch.linear(x, w), [U([4, 3]), U([5, 3])]);
+  gc("linear 3-d input", (x, w, b) => torch.linear(x, w, b), [U([2, 3, 4]), U([2, 4]), U([2])]);
+  gc("linear 1-d input", (x, w, b) => torch.linear(x, w, b), [U([4]), U([3, 4]), U([3])]);
+  gc("linear transposed input and weight", (x, w, b) => torch.linear(x.T, w.T, b), [
+    U([3, 4]),
+    U([3, 5]),
+    U([5]),
+  ]);
 });
 
 suite("gradcheck: binaryCrossEntropy and a composite", () => {
@@ -472,6 +482,7 @@ suite("second order: finite differences of createGraph gradients", () => {
   ]);
   gc("(logSoftmax)'", grad1((x) => x.logSoftmax(0).mul(on(x, torch.tensor([1, -2, 0.5])))), [U([3])]);
   gc("(x @ x)'", grad1((x) => x.matmul(x)), [U([3, 3])]);
+  gc("(linear(x, x))'", grad1((x) => torch.linear(x, x, x.index(0))), [U([3, 3])]);
   gc("(div)'", grad1((x) => torch.div(1, x.add(3))), [U([4])]);
   gc("(sqrt)'", grad1((x) => x.sqrt()), [U([4], 0.5, 2)]);
   gc("(var)'", grad1((x) => x.var(1)), [U([2, 4])]);

@@ -44,14 +44,27 @@ Deno.test("a training-style loop with autograd stays bounded", () => {
   );
 });
 
-Deno.test("dispose() and `using` release storage at once; later use fails clearly", () => {
+Deno.test("dispose() and `using` release at once; aliases keep what they share; later use fails clearly", () => {
+  const b = wasmBackend();
   const t = torch.ones(1000);
   const v = t.view(10, 100);
+  const residentBefore = b.memoryStats().residentBytes;
   t.dispose();
   assert.equal(t.isDisposed, true);
-  assert.equal(v.isDisposed, true, "views share the released storage");
+  assert.equal(v.isDisposed, false, "a view keeps the storage it shares");
+  assert.equal(v.sum().item(), 1000);
   t.dispose(); // idempotent
   assertThrowsMsg(() => t.add(1), /disposed/);
+  v.dispose();
+  assert.equal(v.isDisposed, true);
+  assert.ok(b.memoryStats().residentBytes < residentBefore, "freed with the last alias");
+  // No-op conversions share storage too: disposing one leaves the other intact.
+  const f = torch.ones(4);
+  const same = f.float();
+  f.dispose();
+  assert.deepEqual(same.toArray(), [1, 1, 1, 1]);
+  same.dispose();
+  same.dispose(); // double dispose is a no-op
   let kept: torch.Tensor;
   {
     using u = torch.zeros(10);

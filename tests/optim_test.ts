@@ -488,12 +488,20 @@ Deno.test("every temporary a step allocates is released at once (only state stor
   }
   try {
     const makers: (() => [Tensor[], AnyOptimizer])[] = [
+      // The composed paths (the fused CPU kernels allocate nothing: see the next test).
       () =>
         mk((ps) =>
-          new optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.1, maximize: true })
+          new optim.SGD(ps, {
+            lr: 0.1,
+            momentum: 0.9,
+            nesterov: true,
+            weightDecay: 0.1,
+            maximize: true,
+            fused: false,
+          })
         ),
-      () => mk((ps) => new optim.Adam(ps, { amsgrad: true, weightDecay: 0.1, maximize: true })),
-      () => mk((ps) => new optim.AdamW(ps, { amsgrad: true })),
+      () => mk((ps) => new optim.Adam(ps, { amsgrad: true, weightDecay: 0.1, maximize: true, fused: false })),
+      () => mk((ps) => new optim.AdamW(ps, { amsgrad: true, fused: false })),
       () => mk((ps) => new optim.RMSprop(ps, { centered: true, momentum: 0.5, weightDecay: 0.1 })),
       () => mk((ps) => new optim.RMSprop(ps)),
       () => mk((ps) => new optim.Adagrad(ps, { weightDecay: 0.1, maximize: true })),
@@ -516,5 +524,59 @@ Deno.test("every temporary a step allocates is released at once (only state stor
     }
   } finally {
     for (const [k, f] of saved) backend[k] = f;
+  }
+});
+
+Deno.test("CPU fused SGD/Adam/AdamW updates equal the composed tensor ops exactly and allocate nothing", () => {
+  const configs: [string, (ps: Tensor[], fused: boolean) => AnyOptimizer][] = [
+    ["SGD", (ps, fused) => new optim.SGD(ps, { lr: 0.1, fused })],
+    ["SGD momentum", (ps, fused) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, fused })],
+    [
+      "SGD nesterov+decay+max",
+      (ps, fused) =>
+        new optim.SGD(ps, {
+          lr: 0.05,
+          momentum: 0.8,
+          nesterov: true,
+          weightDecay: 0.1,
+          maximize: true,
+          fused,
+        }),
+    ],
+    ["SGD dampening", (ps, fused) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, dampening: 0.3, fused })],
+    ["Adam", (ps, fused) => new optim.Adam(ps, { lr: 0.01, fused })],
+    [
+      "Adam amsgrad+decay+max",
+      (ps, fused) => new optim.Adam(ps, { lr: 0.01, amsgrad: true, weightDecay: 0.1, maximize: true, fused }),
+    ],
+    ["AdamW", (ps, fused) => new optim.AdamW(ps, { lr: 0.01, weightDecay: 0.2, fused })],
+  ];
+  for (const [name, make] of configs) {
+    const run = (fused: boolean) => {
+      torch.manualSeed(7);
+      const ps = [torch.randn([5, 3], { requiresGrad: true }), torch.randn([7], { requiresGrad: true })];
+      const opt = make(ps, fused);
+      for (let step = 0; step < 4; step++) {
+        torch.manualSeed(100 + step);
+        for (const p of ps) p.grad = torch.randnLike(p);
+        opt.step();
+      }
+      return ps.map((p) => Array.from(p.dataSync()));
+    };
+    const backend = backendFor("cpu");
+    const calls = { n: 0 };
+    const key = name.startsWith("SGD") ? "sgdUpdate" : "adamUpdate";
+    const original = backend[key]!;
+    (backend as unknown as Record<string, unknown>)[key] = (...a: unknown[]) => {
+      calls.n++;
+      return (original as (...a: unknown[]) => void).apply(backend, a);
+    };
+    try {
+      const fused = run(true);
+      assert.equal(calls.n, 8, `${name}: one fused call per parameter and step`);
+      assert.deepEqual(fused, run(false), `${name}: bit-identical to the composed ops`);
+    } finally {
+      (backend as unknown as Record<string, unknown>)[key] = original;
+    }
   }
 });

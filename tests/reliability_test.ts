@@ -370,6 +370,7 @@ deviceTest(
     const v = t.index("1:");
     t.dispose();
     assert.equal(String(t), "tensor(<disposed>)");
+    v.dispose(); // a view keeps the storage alive until it is disposed too
     assert.equal(String(v), "tensor(<disposed>)");
     assert.equal(await t.toStringAsync(), "tensor(<disposed>)");
     assert.equal(Deno.inspect(t), "tensor(<disposed>)");

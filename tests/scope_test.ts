@@ -279,6 +279,7 @@ deviceTest(
     torch.scope(() => {
       v.grad = null;
     });
-    assert.equal(shared.isDisposed, true, "dropped by the last holder inside a scope");
+    assert.equal(shared.isDisposed, false, "the user made it and still holds it");
+    await assertArrayAsync(shared, [4.5, 4.5, 4.5]);
   },
 );

@@ -1504,17 +1504,69 @@ Deno.test("wasm memory: storages move between backend instances", () => {
   assert.equal(a.memoryStats().residentCount, 1, "only the input of the first call is left in a");
 });
 
-Deno.test("wasm memory: dropped storages are freed by the finalization registry", async () => {
+Deno.test("wasm memory: dropped tracked storages are freed by the finalization registry", async () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return; // needs --expose-gc (deno task test passes it)
   const b = new WasmBackend();
   const x = b.full("float32", 1000, 1);
   const base = b.memoryStats().residentCount;
-  for (let i = 0; i < 100; i++) b.binary("add", x, i, 1000, "float32");
+  // The library tracks the storages the user or a graph holds (temporaries are freed by the call
+  // that made them, never registered); a tracked storage dropped unused goes with the collector.
+  for (let i = 0; i < 100; i++) b.binary("add", x, i, 1000, "float32")._track();
   assert.equal(b.memoryStats().residentCount, base + 100);
   for (let round = 0; round < 20 && b.memoryStats().residentCount > base; round++) {
     gc();
     await new Promise((r) => setTimeout(r, 5));
   }
   assert.equal(b.memoryStats().residentCount, base, "every dropped output was freed");
+});
+
+Deno.test("matmul with a bias: every row of every product gets it, in all transposes", () => {
+  const b = new WasmBackend();
+  const gen = rng(11), r = (n: number) => randF32(n, gen);
+  for (const [m, k, n] of [[1, 1, 1], [3, 5, 2], [7, 300, 9], [13, 4, 17]]) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const a = r(m * k), bb = r(k * n), bias = r(n);
+        const out = b.readSync(b.matmul(b.fromTyped(a, "float32"), b.fromTyped(bb, "float32"), {
+          batch: 1,
+          m,
+          k,
+          n,
+          aBatchStride: 0,
+          bBatchStride: 0,
+          transA,
+          transB,
+          bias: b.fromTyped(bias, "float32"),
+        })) as Float32Array;
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let acc = bias[j];
+            for (let p = 0; p < k; p++) {
+              acc += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? bb[j * k + p] : bb[p * n + j]);
+            }
+            assert.ok(
+              Math.abs(out[i * n + j] - acc) <= 1e-4 * (1 + Math.abs(acc)),
+              `[${m},${k},${n}] ${i},${j}`,
+            );
+          }
+        }
+      }
+    }
+  }
+  assert.throws(
+    () =>
+      b.matmul(b.full("float32", 4, 1), b.full("float32", 4, 1), {
+        batch: 1,
+        m: 2,
+        k: 2,
+        n: 2,
+        aBatchStride: 0,
+        bBatchStride: 0,
+        transA: false,
+        transB: false,
+        bias: b.full("float32", 3, 0),
+      }),
+    /the bias has 3 elements, expected n = 2/,
+  );
 });

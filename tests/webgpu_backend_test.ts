@@ -337,7 +337,12 @@ gpuTest("FinalizationRegistry returns the buffers of dropped storages", async ()
   await settle();
   const base = g.liveBytes();
   (() => {
-    for (let i = 0; i < 50; i++) g.unary("exp", g.full("float32", 1000, i));
+    // Tracked storages (what the user or a graph holds; see Storage._track) go with the collector.
+    for (let i = 0; i < 50; i++) {
+      const input = g.full("float32", 1000, i);
+      input._track();
+      g.unary("exp", input)._track();
+    }
   })();
   assert.ok(g.liveBytes() > base);
   for (let i = 0; i < 20 && g.liveBytes() > base; i++) {

@@ -1,12 +1,15 @@
 /**
- * THE table of backward formulas, keyed by op name. Each row maps the gradient of the op's
- * output to gradients of its inputs (null where an input gets none), using differentiable tensor
- * ops so `createGraph: true` gives higher-order gradients. Formulas return gradients in the
- * broadcast shape; the engine sums them back to each input's shape in one place.
+ * THE table of backward formulas, keyed by op name. Each row says what its formula reads of the
+ * forward pass (`saves`: none, the inputs, the output, or both, plus the named arguments holding
+ * tensors), which is exactly what the graph keeps alive and checks against later in-place writes,
+ * and maps the gradient of the op's output to gradients of its inputs (null where an input gets
+ * none), using differentiable tensor ops so `createGraph: true` gives higher-order gradients.
+ * Formulas return gradients in the broadcast shape; the engine sums them back to each input's
+ * shape in one place.
  * @module
  */
 import type { Tensor } from "../tensor.ts";
-import type { Input, Node } from "./node.ts";
+import type { Backward, Derivative, Input, Node } from "./node.ts";
 import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
@@ -18,19 +21,43 @@ import { toDevice, toDType } from "../ops/convert.ts";
 import type { Device } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
 import { contiguousStrides, numelOf } from "../shape.ts";
+import { isGradEnabled } from "./grad_mode.ts";
+import { backendFor } from "../backends/registry.ts";
+import { wrap } from "../ops/dispatch.ts";
 
-/** A backward formula: gradients for each of `node.inputs`. */
-export type Backward = (g: Tensor, node: Node) => (Tensor | null)[];
+export type { Backward, Derivative } from "./node.ts";
 
-function x0(node: Node): Tensor {
-  return node.inputs[0] as Tensor;
+/** Saved input `i` (the row must save its inputs: a formula reading an unsaved one is a bug). */
+function input(node: Node, i: number): Tensor {
+  const t = node.inputs[i];
+  if (t === null || t === undefined) {
+    throw new Error(`internal: the backward of ${node.op} reads input ${i}, which its row does not save`);
+  }
+  return t as Tensor;
 }
+function x0(node: Node): Tensor {
+  return input(node, 0);
+}
+/** Input `i` as the formula reads it: a saved tensor or a JS number. */
+function operand(node: Node, i: number): Input {
+  const v = node.inputs[i];
+  return typeof v === "number" ? v : input(node, i);
+}
+/** The saved output (the row must save it). */
 function y(node: Node): Tensor {
-  return node.output as Tensor;
+  if (!node.savesOutput || node.output === null) {
+    throw new Error(`internal: the backward of ${node.op} reads its output, which its row does not save`);
+  }
+  return node.output;
+}
+/** The shape of input `i`. */
+function shapeOf(node: Node, i = 0): readonly number[] {
+  return node.inputShapes[i] as readonly number[];
 }
 /** Whether input `i` receives a gradient (a tensor that requires grad, not a JS number). */
 function needs(node: Node, i: number): boolean {
-  return node.next[i] !== null;
+  const edge = node.next[i];
+  return edge !== null && edge !== undefined;
 }
 
 /** Computes only the gradients that some input needs. */
@@ -47,8 +74,9 @@ function keepDims(g: Tensor, node: Node): Tensor {
   if (arg<boolean>(node, "keepdim")) return g;
   const dims = node.args.dims !== undefined ? arg<number[]>(node, "dims") : [arg<number>(node, "dim")];
   let out = g;
+  const rank = shapeOf(node).length;
   for (const d of [...dims].sort((a, b) => a - b)) {
-    if (d < x0(node).ndim) out = mv.unsqueeze(out, d);
+    if (d < rank) out = mv.unsqueeze(out, d);
   }
   return out;
 }
@@ -58,71 +86,76 @@ function keptOutput(node: Node): Tensor {
   return keepDims(y(node).detach(), node);
 }
 
-const asShape: Backward = (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))];
-const passThrough: Backward = (g) => [g];
-const zeroGrad: Backward = (g) => [ew.mul(g, 0)];
+/** Rows whose formula reads nothing of the forward pass. */
+function reads(saves: Derivative["saves"], backward: Backward, savedArgs?: readonly string[]): Derivative {
+  return savedArgs ? { saves, savedArgs, backward } : { saves, backward };
+}
+
+const asShape: Derivative = reads("none", (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))]);
+const passThrough: Derivative = reads("none", (g) => [g]);
+const zeroGrad: Derivative = reads("none", (g) => [ew.mul(g, 0)]);
 /** Values picked along `dim` at `index` (`gather`, `sort`, `topk`): `g` added back at those positions. */
-const gathered: Backward = (g, n) => [
-  ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape),
-];
+const gathered: Derivative = reads("none", (g, n) => [
+  ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), shapeOf(n)),
+], ["index"]);
 /** A view at a fixed geometry of its input (`asStrided`, `diagonal`): `g` written there, zeros elsewhere. */
-const intoGeometry: Backward = (g, n) => [
+const intoGeometry: Derivative = reads("none", (g, n) => [
   ix.embed(g, arg<number[]>(n, "inputShape"), arg<ix.Geometry>(n, "geometry")),
-];
+]);
 
 /** Gradient of `max/min(a, b)`: all of it to the larger/smaller, split evenly on ties. */
-function extremeGrad(pick: (a: Input, b: Input) => Tensor): Backward {
-  return (g, node) => {
-    const [a, b] = node.inputs;
+function extremeGrad(pick: (a: Input, b: Input) => Tensor): Derivative {
+  return reads("inputs", (g, node) => {
+    const a = operand(node, 0), b = operand(node, 1);
     const tie = ew.mul(ew.eq(a, b), 0.5);
     return only(node, () => ew.mul(g, ew.add(pick(a, b), tie)), () => ew.mul(g, ew.add(pick(b, a), tie)));
-  };
+  });
 }
 
 /** `amax`/`amin`: the gradient shared evenly among the elements equal to the extreme. */
-const extremeValuesGrad: Backward = (g, n) => {
+const extremeValuesGrad: Derivative = reads("both", (g, n) => {
   const mask = ew.eq(x0(n), keptOutput(n));
   return [ew.div(ew.mul(keepDims(g, n), mask), red.sum(mask, arg<number[]>(n, "dims"), { keepdim: true }))];
-};
+});
 
 /** `max(dim)`/`min(dim)`: the gradient to the selected index. */
-const extremeAlongGrad: Backward = (g, n) => {
-  if (x0(n).ndim === 0) return [g];
+const extremeAlongGrad: Derivative = reads("none", (g, n) => {
+  if (shapeOf(n).length === 0) return [g];
   const d = arg<number>(n, "dim");
   const idx = arg<boolean>(n, "keepdim")
     ? arg<Tensor>(n, "indices")
     : mv.unsqueeze(arg<Tensor>(n, "indices"), d);
-  return [ix.scatterAddInto(keepDims(g, n), d, idx, x0(n).shape)];
-};
+  return [ix.scatterAddInto(keepDims(g, n), d, idx, shapeOf(n))];
+}, ["indices"]);
 
 /** The derivative table. */
 export const derivatives = {
-  neg: (g) => [ew.neg(g)],
-  abs: (g, n) => [ew.mul(g, ew.sign(x0(n)))],
-  exp: (g, n) => [ew.mul(g, y(n))],
-  log: (g, n) => [ew.div(g, x0(n))],
-  log1p: (g, n) => [ew.div(g, ew.add(x0(n), 1))],
-  sqrt: (g, n) => [ew.div(g, ew.mul(y(n), 2))],
-  rsqrt: (g, n) => [ew.mul(g, ew.mul(ew.pow(y(n), 3), -0.5))],
-  sin: (g, n) => [ew.mul(g, ew.cos(x0(n)))],
-  cos: (g, n) => [ew.mul(g, ew.neg(ew.sin(x0(n))))],
-  tanh: (g, n) => [ew.mul(g, ew.sub(1, ew.mul(y(n), y(n))))],
-  sigmoid: (g, n) => [ew.mul(g, ew.mul(y(n), ew.sub(1, y(n))))],
-  relu: (g, n) => [ew.mul(g, ew.gt(y(n), 0))],
+  neg: reads("none", (g) => [ew.neg(g)]),
+  abs: reads("inputs", (g, n) => [ew.mul(g, ew.sign(x0(n)))]),
+  exp: reads("output", (g, n) => [ew.mul(g, y(n))]),
+  log: reads("inputs", (g, n) => [ew.div(g, x0(n))]),
+  log1p: reads("inputs", (g, n) => [ew.div(g, ew.add(x0(n), 1))]),
+  sqrt: reads("output", (g, n) => [ew.div(g, ew.mul(y(n), 2))]),
+  rsqrt: reads("output", (g, n) => [ew.mul(g, ew.mul(ew.pow(y(n), 3), -0.5))]),
+  sin: reads("inputs", (g, n) => [ew.mul(g, ew.cos(x0(n)))]),
+  cos: reads("inputs", (g, n) => [ew.mul(g, ew.neg(ew.sin(x0(n))))]),
+  tanh: reads("output", (g, n) => [ew.mul(g, ew.sub(1, ew.mul(y(n), y(n))))]),
+  sigmoid: reads("output", (g, n) => [ew.mul(g, ew.mul(y(n), ew.sub(1, y(n))))]),
+  relu: reads("output", (g, n) => [ew.mul(g, ew.gt(y(n), 0))]),
   sign: zeroGrad,
   floor: zeroGrad,
   ceil: zeroGrad,
   round: zeroGrad,
 
-  add: (g) => [g, g],
-  sub: (g, n) => only(n, () => g, () => ew.neg(g)),
-  mul: (g, n) => only(n, () => ew.mul(g, n.inputs[1]), () => ew.mul(g, n.inputs[0])),
-  div: (g, n) => {
-    const [a, b] = n.inputs;
+  add: reads("none", (g) => [g, g]),
+  sub: reads("none", (g, n) => only(n, () => g, () => ew.neg(g))),
+  mul: reads("inputs", (g, n) => only(n, () => ew.mul(g, operand(n, 1)), () => ew.mul(g, operand(n, 0)))),
+  div: reads("inputs", (g, n) => {
+    const a = operand(n, 0), b = operand(n, 1);
     return only(n, () => ew.div(g, b), () => ew.neg(ew.div(ew.mul(g, a), ew.mul(b, b))));
-  },
-  pow: (g, n) => {
-    const [a, b] = n.inputs;
+  }),
+  pow: reads("both", (g, n) => {
+    const a = operand(n, 0), b = operand(n, 1);
     return only(
       n,
       () => {
@@ -137,23 +170,23 @@ export const derivatives = {
         return ew.where(ew.mul(ew.eq(a, 0), ew.ge(b, 0)), 0, raw);
       },
     );
-  },
+  }),
   maximum: extremeGrad((a, b) => ew.gt(a, b)),
   minimum: extremeGrad((a, b) => ew.lt(a, b)),
-  clamp: (g, n) => {
+  clamp: reads("inputs", (g, n) => {
     const x = x0(n), lo = arg<number | null>(n, "min"), hi = arg<number | null>(n, "max");
     let out = g;
     if (lo !== null) out = ew.where(ew.lt(x, lo), 0, out);
     if (hi !== null) out = ew.where(ew.gt(x, hi), 0, out);
     return [out];
-  },
-  where: (g, n) => {
+  }),
+  where: reads("none", (g, n) => {
     const c = arg<Tensor>(n, "condition");
     return only(n, () => ew.where(c, g, 0), () => ew.where(c, 0, g));
-  },
+  }, ["condition"]),
 
-  sum: (g, n) => [mv.expand(keepDims(g, n), x0(n).shape)],
-  prod: (g, n) => {
+  sum: reads("none", (g, n) => [mv.expand(keepDims(g, n), shapeOf(n))]),
+  prod: reads("inputs", (g, n) => {
     // d prod / d x_i is the product of the others: prod/x_i when the slice has no zero; at a
     // slice's only zero, the product of its nonzeros; 0 everywhere else.
     const x = x0(n), dims = arg<number[]>(n, "dims");
@@ -167,52 +200,52 @@ export const derivatives = {
       ew.where(ew.mul(ew.eq(zeros, 1), isZero), nonzeroProd, 0),
     );
     return [ew.mul(keepDims(g, n), others)];
-  },
+  }),
   amax: extremeValuesGrad,
   amin: extremeValuesGrad,
   max: extremeAlongGrad,
   min: extremeAlongGrad,
-  softmax: (g, n) => {
+  softmax: reads("output", (g, n) => {
     const s = y(n), d = arg<number>(n, "dim");
     return [ew.mul(s, ew.sub(g, red.sum(ew.mul(g, s), d, { keepdim: true })))];
-  },
-  logSoftmax: (g, n) => {
+  }),
+  logSoftmax: reads("output", (g, n) => {
     const d = arg<number>(n, "dim");
     return [ew.sub(g, ew.mul(ew.exp(y(n)), red.sum(g, d, { keepdim: true })))];
-  },
-  cumsum: (g, n) => {
+  }),
+  cumsum: reads("none", (g, n) => {
     const d = arg<number>(n, "dim");
     return [ix.flip(red.cumsum(ix.flip(g, d), d), d)];
-  },
+  }),
 
   view: asShape,
   reshape: asShape,
   squeeze: asShape,
   unsqueeze: asShape,
   expand: passThrough,
-  transpose: (g, n) => [mv.transpose(g, arg<number>(n, "dim0"), arg<number>(n, "dim1"))],
-  permute: (g, n) => {
+  transpose: reads("none", (g, n) => [mv.transpose(g, arg<number>(n, "dim0"), arg<number>(n, "dim1"))]),
+  permute: reads("none", (g, n) => {
     const dims = arg<number[]>(n, "dims");
     const inverse = dims.map((_, i) => dims.indexOf(i));
     return [mv.permute(g, inverse)];
-  },
-  index: (g, n) => {
+  }),
+  index: reads("none", (g, n) => {
     const shape = arg<number[]>(n, "inputShape");
     return [
       ix.embed(g, shape, mv.applyPlan(arg<mv.IndexStep[]>(n, "plan"), shape, contiguousStrides(shape), 0)),
     ];
-  },
-  embed: (g, n) => [ix.asStrided(g, arg<ix.Geometry>(n, "geometry"))],
+  }),
+  embed: reads("none", (g, n) => [ix.asStrided(g, arg<ix.Geometry>(n, "geometry"))]),
   asStrided: intoGeometry,
   diagonal: intoGeometry,
-  copySlices: (g, n) => {
+  copySlices: reads("none", (g, n) => {
     // The base after writing `src` into its region: the region's gradient goes to src, the rest to the old base.
     const geometry = arg<ix.Geometry>(n, "geometry");
     const region = ix.asStrided(g, geometry);
     return only(n, () => ew.sub(g, ix.embed(region, g.shape, geometry)), () => region);
-  },
+  }),
   clone: passThrough,
-  cat: (g, n) => {
+  cat: reads("none", (g, n) => {
     const d = arg<number>(n, "dim");
     let start = 0;
     return arg<number[]>(n, "sizes").map((size) => {
@@ -220,54 +253,101 @@ export const derivatives = {
       start += size;
       return piece;
     });
-  },
+  }),
   gather: gathered,
   sort: gathered,
   topk: gathered,
-  scatterAddInto: (g, n) => [ix.gather(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],
-  indexSelect: (g, n) => [ix.indexAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), x0(n).shape)],
-  maskedSelect: (g, n) => {
+  scatterAddInto: reads("none", (g, n) => [ix.gather(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))], [
+    "index",
+  ]),
+  indexSelect: reads(
+    "none",
+    (g, n) => [ix.indexAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), shapeOf(n))],
+    ["index"],
+  ),
+  maskedSelect: reads("none", (g, n) => {
     // Back into the broadcast shape of input and mask; the engine sums it down to the input's.
     const shape = arg<number[]>(n, "shape");
     return [mv.reshape(ix.indexAddInto(g, 0, arg<Tensor>(n, "index"), [numelOf(shape)]), shape)];
-  },
-  indexAddInto: (g, n) => [ix.indexSelect(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))],
+  }, ["index"]),
+  indexAddInto: reads("none", (g, n) => [ix.indexSelect(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))], [
+    "index",
+  ]),
 
-  matmul: (g, n) => {
-    const [a, b] = n.inputs as Tensor[];
-    return [
-      needs(n, 0) ? matmul(g, mv.transpose(b, -2, -1)) : null,
-      needs(n, 1) ? matmul(mv.transpose(a, -2, -1), g) : null,
-    ];
+  matmul: reads("inputs", (g, n) => [
+    needs(n, 0) ? matmul(g, mv.transpose(input(n, 1), -2, -1)) : null,
+    needs(n, 1) ? matmul(mv.transpose(input(n, 0), -2, -1), g) : null,
+  ]),
+  // `x @ wᵀ + b` (x is 2-d): the input gradient g @ w, the weight's gᵀ @ x, the bias's Σ g.
+  linear: reads("inputs", (g, n) =>
+    only(
+      n,
+      () => matmul(g, input(n, 1)),
+      () => matmul(mv.transpose(g, 0, 1), input(n, 0)),
+      () => red.sum(g, 0),
+    )),
+  // Softmax cross-entropy at class indices (src/ops/loss.ts), one fused kernel each way.
+  crossEntropy: {
+    saves: "inputs",
+    savedArgs: ["logp", "target", "count"],
+    name: "NllLossBackward0",
+    backward: (g, n) => {
+      const logp = arg<Tensor>(n, "logp"), target = arg<Tensor>(n, "target");
+      const reduction = arg<string>(n, "reduction"), ignore = arg<number>(n, "ignoreIndex");
+      const [rows, cols] = logp.shape;
+      const gRows = reduction === "mean" ? ew.div(g, arg<Tensor>(n, "count")) : g;
+      if (isGradEnabled()) {
+        // createGraph: the same gradient from differentiable ops (softmax recomputed from the input).
+        const valid = ew.ne(target, ignore);
+        const hot = ix.oneHot(ew.where(valid, target, 0), cols).to("float32");
+        const perRow = mv.reshape(gRows, reduction === "none" ? [rows, 1] : [1, 1]);
+        const scale = ew.mul(perRow, mv.reshape(valid.to("float32"), [rows, 1]));
+        const probs = red.softmax(mv.reshape(x0(n), [rows, cols]), 1);
+        return [mv.reshape(ew.mul(ew.sub(probs, hot), scale), shapeOf(n))];
+      }
+      const out = backendFor(g.device).crossEntropyBackward!(
+        logp._storage,
+        target._storage,
+        ew.storageAs(gRows, "float32"),
+        rows,
+        cols,
+        ignore,
+      );
+      return [mv.reshape(wrap(out, [rows, cols]), shapeOf(n))];
+    },
   },
   // Fused activations of nn/functional.ts: the op saves its derivative as a function of its input.
-  gelu: (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))],
-  conv2d: (g, n) =>
+  gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
+  conv2d: reads("inputs", (g, n) =>
     cv.conv2dBackward(
       g,
       n.inputs as Tensor[],
       arg<Conv2dGeometry>(n, "geom"),
       arg<Tensor | null>(n, "cols"),
       n.inputs.map((_, i) => needs(n, i)),
-    ),
-  im2col: (g, n) => [cv.col2im(g, arg<Conv2dGeometry>(n, "geom"))],
-  col2im: (g, n) => [cv.im2col(g, arg<Conv2dGeometry>(n, "geom"))],
-  maxPool2d: (g, n) => [cv.maxPool2dBackward(g, arg<Tensor>(n, "indices"), arg<number[]>(n, "inputShape"))],
-  avgPool2d: (g, n) => [
+    ), ["cols"]),
+  im2col: reads("none", (g, n) => [cv.col2im(g, arg<Conv2dGeometry>(n, "geom"))]),
+  col2im: reads("none", (g, n) => [cv.im2col(g, arg<Conv2dGeometry>(n, "geom"))]),
+  maxPool2d: reads(
+    "none",
+    (g, n) => [cv.maxPool2dBackward(g, arg<Tensor>(n, "indices"), arg<number[]>(n, "inputShape"))],
+    ["indices"],
+  ),
+  avgPool2d: reads("none", (g, n) => [
     cv.avgPool2dBackward(
       g,
       arg<Pool2dGeometry>(n, "geom"),
       arg<AvgPoolOptions>(n, "opts"),
       arg<number[]>(n, "inputShape"),
     ),
-  ],
-  avgPool2dBackward: (g, n) => {
+  ]),
+  avgPool2dBackward: reads("none", (g, n) => {
     const geom = arg<Pool2dGeometry>(n, "geom");
     return [cv.avgPool2dCore(g, geom, arg<AvgPoolOptions>(n, "opts"))];
-  },
-  toDType: (g, n) => [toDType(g, arg<DType>(n, "from"))],
-  toDevice: (g, n) => [toDevice(g, arg<Device>(n, "from"))],
-} satisfies Record<string, Backward>;
+  }),
+  toDType: reads("none", (g, n) => [toDType(g, arg<DType>(n, "from"))]),
+  toDevice: reads("none", (g, n) => [toDevice(g, arg<Device>(n, "from"))]),
+} satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */
 export type DifferentiableOp = keyof typeof derivatives;

@@ -3,12 +3,10 @@
  * 100,000-node chain is fine), gradient accumulation, and un-broadcasting in one place.
  * @module
  */
-import type { Storage } from "../backends/backend.ts";
 import { Tensor } from "../tensor.ts";
-import { collectNewStorages } from "../memory.ts";
+import { inFrameOf, releaseHandle } from "../memory.ts";
 import { fmtShape } from "../shape.ts";
 import { Node, versionOf } from "./node.ts";
-import { derivatives } from "./derivatives.ts";
 import { isGradEnabled, setGradEnabled } from "./grad_mode.ts";
 import * as ew from "../ops/elementwise.ts";
 import { sum } from "../ops/reduce.ts";
@@ -117,54 +115,8 @@ function checkDeviceCrossing(node: Node): void {
   );
 }
 
-/** Ops whose formulas read no saved values, so later in-place writes to their inputs are harmless. */
-const VALUE_FREE: ReadonlySet<string> = new Set([
-  "add",
-  "sub",
-  "neg",
-  "sign",
-  "floor",
-  "ceil",
-  "round",
-  "sum",
-  "view",
-  "reshape",
-  "squeeze",
-  "unsqueeze",
-  "expand",
-  "transpose",
-  "permute",
-  "index",
-  "embed",
-  "asStrided",
-  "copySlices",
-  "clone",
-  "cat",
-  "gather",
-  "scatterAddInto",
-  "indexSelect",
-  "indexAddInto",
-  "toDType",
-  "toDevice",
-]);
-
-/** Ops whose formulas read only their output's value. */
-const OUTPUT_ONLY: ReadonlySet<string> = new Set([
-  "exp",
-  "sqrt",
-  "rsqrt",
-  "tanh",
-  "sigmoid",
-  "relu",
-  "softmax",
-  "logSoftmax",
-]);
-/** Ops whose formulas read their output's value as well as their inputs'. */
-const OUTPUT_TOO: ReadonlySet<string> = new Set(["pow", "prod", "amax", "amin"]);
-
-/** PyTorch's check that values a formula needs were not overwritten in place after recording. */
+/** PyTorch's check that values a formula reads were not overwritten in place after recording. */
 function checkVersions(node: Node): void {
-  if (VALUE_FREE.has(node.op)) return;
   const stale = (t: Tensor, expected: number, what: string) => {
     const now = versionOf(t._storage);
     if (now !== expected) {
@@ -177,24 +129,36 @@ function checkVersions(node: Node): void {
       );
     }
   };
-  if (!OUTPUT_ONLY.has(node.op)) {
+  if (node.savesInputs) {
     node.inputs.forEach((t, i) => {
       if (t instanceof Tensor) stale(t, node.versions[i], `input ${i}`);
     });
   }
-  if (node.output && (OUTPUT_ONLY.has(node.op) || OUTPUT_TOO.has(node.op))) {
-    stale(node.output, node.outputVersion, "the output");
+  if (node.output && node.savesOutput) stale(node.output, node.outputVersion, "the output");
+  for (const [name, version] of node.savedArgVersions) {
+    const t = node.args[name];
+    if (t instanceof Tensor) stale(t, version, `the saved ${name}`);
   }
 }
 
-function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
-  return prev === undefined ? g : ew.add(prev, g);
+/** A handle on `g`'s storage of `g`'s own (the engine hands each destination its own handle). */
+function newHandle(g: Tensor): Tensor {
+  return new Tensor(g._storage, g.shape, g._strides, g._offset);
+}
+
+/** Whether `t` alone views all of its storage, contiguously (a gradient that can be kept as is). */
+function ownsWholeStorage(t: Tensor): boolean {
+  const s = t._storage;
+  return s._holders === 1 && s._saved === 0 && t._offset === 0 && s.numel === t.numel() && t.isContiguous();
 }
 
 /**
  * Runs the backward pass from `roots`. With `capture`, returns the gradients flowing into those
  * tensors and leaves every `.grad` untouched (autograd.grad); otherwise accumulates into leaves'
- * `.grad` (and retained non-leaves').
+ * `.grad` (and retained non-leaves'). Runs inside the library call (`backward`, `grad`): each
+ * formula runs in its own frame, so its intermediates go when it returns; gradients passed
+ * between nodes are released once used, and each node's saved tensors once its formula ran
+ * (without `retainGraph`).
  */
 function run(
   roots: Tensor[],
@@ -208,137 +172,119 @@ function run(
   const captureSet = new Set(capture ?? []);
   const deps = collect(roots);
   const pending = new Map<Node, Tensor>();
+  /** Handles already given to a destination: a second destination gets a handle of its own. */
+  const handedOut = new Set<Tensor>();
+  const own = (g: Tensor): Tensor => {
+    // A recorded pass keeps every gradient's identity (they are graph nodes): nothing is released
+    // early, the call's frame frees what is not returned when it ends.
+    if (createGraph) return g;
+    if (!handedOut.has(g)) {
+      handedOut.add(g);
+      return g;
+    }
+    const h = newHandle(g);
+    handedOut.add(h);
+    return h;
+  };
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
-  // Without createGraph nothing of the backward pass is recorded, so the gradients it passes
-  // between nodes and the intermediates of its formulas are released as soon as they are used
-  // (GPU memory is invisible to the garbage collector). `owned` counts, per storage this pass
-  // created, the pending gradients that view it; `kept` holds what escapes to the caller.
-  const reclaim = !createGraph;
-  const owned = new Map<Storage, number>();
-  const kept = new Set<Storage>();
-  const keep = (t: Tensor) => {
-    if (reclaim) kept.add(t._storage);
-  };
-  const hold = (t: Tensor) => {
-    const n = owned.get(t._storage);
-    if (n !== undefined) owned.set(t._storage, n + 1);
-  };
-  const drop = (t: Tensor) => {
-    const s = t._storage, n = owned.get(s);
-    if (n === undefined) return;
-    if (n > 1) owned.set(s, n - 1);
-    else {
-      owned.delete(s);
-      if (!kept.has(s)) s.dispose();
-    }
-  };
-  /** Adds `g` to the gradient pending for `node`. */
+  /** Adds `g` (a handle of the pass's own) to the gradient pending for `node`. */
   const push = (node: Node, g: Tensor) => {
     const prev = pending.get(node);
     if (prev === undefined) {
       pending.set(node, g);
-      hold(g);
       return;
     }
     const sum = ew.add(prev, g);
-    if (reclaim) owned.set(sum._storage, 1);
+    handedOut.add(sum);
     pending.set(node, sum);
-    drop(prev);
+    if (!createGraph) {
+      releaseHandle(prev);
+      releaseHandle(g);
+    }
+  };
+  const deliverToLeaf = (leaf: Tensor, g: Tensor) => {
+    if (capture) {
+      if (captureSet.has(leaf)) captured.set(leaf, accumulate(captured.get(leaf), g));
+      return;
+    }
+    const prev = leaf._grad;
+    if (createGraph) {
+      leaf._setGrad(prev === null ? ew.mul(g, 1) : ew.add(prev, g));
+    } else if (prev === null) {
+      // The formula's result, kept as is when nothing else views its storage (no copy).
+      leaf._setGrad(ownsWholeStorage(g) ? g.detach_() : g.detach().clone());
+    } else if (sameShape(prev.shape, g.shape) && prev.isContiguous()) {
+      prev.add_(g); // in place, as PyTorch's AccumulateGrad
+    } else {
+      leaf._setGrad(ew.add(prev, g).detach_());
+    }
   };
   try {
-    const deliverToLeaf = (leaf: Tensor, g: Tensor) => {
-      if (capture) {
-        if (captureSet.has(leaf)) {
-          keep(g);
-          captured.set(leaf, accumulate(captured.get(leaf), g));
-        }
-        return;
-      }
-      if (!createGraph) g = g.detach();
-      if (leaf.grad === null) {
-        // A fresh tensor: the formula's result may be shared with other inputs or the caller.
-        leaf.grad = createGraph ? ew.mul(g, 1) : g.clone().detach();
-      } else if (createGraph) {
-        leaf.grad = ew.add(leaf.grad, g);
-      } else {
-        const prev = leaf.grad;
-        leaf.grad = prev.shape.every((s, i) => s === g.shape[i]) && prev.isContiguous()
-          ? prev.add_(g)
-          : ew.add(prev, g);
-      }
-    };
     roots.forEach((r, i) => {
-      // The implicit gradient of a scalar root (made by rootGrads) is this pass's own too.
       const given = grads[i];
-      if (reclaim && implicitRoot.has(given)) owned.set(given._storage, 0);
-      if (r.gradFn) push(r.gradFn, given);
-      else deliverToLeaf(r, given);
-      if (owned.get(given._storage) === 0) drop(given);
+      // A gradient the caller passed stays theirs: the pass works on a handle of its own.
+      const g = implicitRoot.has(given) || createGraph ? own(given) : own(newHandle(given));
+      if (r.gradFn) push(r.gradFn, g);
+      else deliverToLeaf(r, g);
     });
     const ready: Node[] = [];
     for (const [node, count] of deps) if (count === 0) ready.push(node);
-    const visited: Node[] = [];
     while (ready.length > 0) {
       const node = ready.pop()!;
-      visited.push(node);
       const g = pending.get(node);
       pending.delete(node);
       const out = node.output;
       if (g !== undefined && out) {
         if (captureSet.has(out)) {
-          keep(g);
-          captured.set(out, accumulate(captured.get(out), g));
+          captured.set(out, accumulate(captured.get(out), createGraph ? g : newHandle(g)));
         }
         if (!capture && out._retainsGrad) {
-          keep(g);
-          out.grad = accumulate(out.grad ?? undefined, createGraph ? g : g.detach());
+          const prev = out._grad;
+          out._setGrad(prev === null ? (createGraph ? g : g.detach()).clone() : ew.add(prev, g));
         }
       }
       if (g !== undefined) checkVersions(node);
-      // The formula and the reshaping of its results, watching which storages they create.
-      const fresh = reclaim ? new Set<Storage>() : null;
-      const prevCollector = collectNewStorages(fresh);
-      let inputGrads: (Tensor | null | undefined)[];
-      try {
-        inputGrads = g === undefined ? [] : derivatives[node.op as keyof typeof derivatives](g, node);
-        inputGrads = node.next.map((edge, i) => {
-          let gi = inputGrads[i];
-          if (edge === null || !gi) return null;
-          const input = node.inputs[i] as Tensor;
-          gi = sumToShape(gi, input.shape);
-          return gi.dtype !== input.dtype ? toDType(gi, input.dtype) : gi;
+      // The formula and the reshaping of its results, in a frame of their own.
+      let inputGrads: (Tensor | null | undefined)[] = [];
+      if (g !== undefined) {
+        inputGrads = inFrameOf(() => {
+          const raw = node.derivative.backward(g, node);
+          return node.next.map((edge, i) => {
+            let gi = raw[i];
+            if (edge === null || !gi) return null;
+            gi = sumToShape(gi, node.inputShapes[i]!);
+            const dtype = node.inputDTypes[i]!;
+            return gi.dtype !== dtype ? toDType(gi, dtype) : gi;
+          });
         });
-      } finally {
-        collectNewStorages(prevCollector);
       }
-      if (fresh) { for (const s of fresh) owned.set(s, 0); }
+      if (!retainGraph) node.release();
       node.next.forEach((edge, i) => {
         if (edge === null) return;
         const gi = inputGrads[i];
         if (edge instanceof Node) {
-          if (gi) push(edge, gi);
+          if (gi) push(edge, own(gi));
           const left = deps.get(edge)! - 1;
           deps.set(edge, left);
           if (left === 0) ready.push(edge);
-        } else if (gi) deliverToLeaf(edge, gi);
+        } else if (gi) deliverToLeaf(edge, own(gi));
       });
-      // This node's gradient is used up; whatever its formula made and nobody holds goes now.
-      if (g !== undefined) drop(g);
-      if (fresh) {
-        for (const s of fresh) {
-          if (owned.get(s) === 0) {
-            owned.delete(s);
-            if (!kept.has(s)) s.dispose();
-          }
-        }
-      }
+      // This node's gradient is used up.
+      if (g !== undefined && !createGraph) releaseHandle(g);
     }
-    if (!retainGraph) { for (const node of visited) node.release(); }
   } finally {
     setGradEnabled(prevMode);
   }
   return captured;
+}
+
+function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
+  return prev === undefined ? g : ew.add(prev, g);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 /**
@@ -350,7 +296,9 @@ export function backward(
   gradOutputs?: (Tensor | null | undefined)[],
   opts: BackwardOptions = {},
 ): void {
-  run(outputs, rootGrads(outputs, gradOutputs), opts, null);
+  return inFrameOf(() => {
+    run(outputs, rootGrads(outputs, gradOutputs), opts, null);
+  });
 }
 
 /** Options of `autograd.grad`. */
@@ -378,27 +326,29 @@ export function grad(
   inputs: Tensor | Tensor[],
   opts: GradOptions = {},
 ): (Tensor | null)[] {
-  const outs = Array.isArray(outputs) ? outputs : [outputs];
-  const ins = Array.isArray(inputs) ? inputs : [inputs];
-  ins.forEach((t, i) => {
-    if (!(t instanceof Tensor) || !t.requiresGrad) {
-      throw new Error(`grad: input ${i} does not require grad (set requiresGrad: true on it)`);
-    }
-  });
-  const given = opts.gradOutputs === undefined
-    ? undefined
-    : Array.isArray(opts.gradOutputs)
-    ? opts.gradOutputs
-    : [opts.gradOutputs];
-  const captured = run(outs, rootGrads(outs, given), opts, ins);
-  return ins.map((t, i) => {
-    const g = captured.get(t);
-    if (g === undefined && !opts.allowUnused) {
-      throw new Error(
-        `grad: one of the differentiated tensors (input ${i}) appears to not have been used in the graph. ` +
-          `Set allowUnused: true if this is the desired behavior.`,
-      );
-    }
-    return g ?? null;
+  return inFrameOf(() => {
+    const outs = Array.isArray(outputs) ? outputs : [outputs];
+    const ins = Array.isArray(inputs) ? inputs : [inputs];
+    ins.forEach((t, i) => {
+      if (!(t instanceof Tensor) || !t.requiresGrad) {
+        throw new Error(`grad: input ${i} does not require grad (set requiresGrad: true on it)`);
+      }
+    });
+    const given = opts.gradOutputs === undefined
+      ? undefined
+      : Array.isArray(opts.gradOutputs)
+      ? opts.gradOutputs
+      : [opts.gradOutputs];
+    const captured = run(outs, rootGrads(outs, given), opts, ins);
+    return ins.map((t, i) => {
+      const g = captured.get(t);
+      if (g === undefined && !opts.allowUnused) {
+        throw new Error(
+          `grad: one of the differentiated tensors (input ${i}) appears to not have been used in the graph. ` +
+            `Set allowUnused: true if this is the desired behavior.`,
+        );
+      }
+      return g ?? null;
+    });
   });
 }

@@ -1,57 +1,148 @@
 /**
- * Whether operations record the autograd graph: `noGrad`, `enableGrad`.
+ * Whether operations record the autograd graph: `noGrad`, `enableGrad`, `setGradEnabled`.
+ *
+ * PyTorch's grad mode is per thread; a JavaScript program's concurrent tasks are async functions,
+ * so here the mode follows the async context: `torch.noGrad(async () => ...)` turns recording off
+ * for that function (and what it awaits and starts), while a training step running meanwhile on
+ * another task keeps recording. The context comes from `AsyncLocalStorage` (`node:async_hooks`,
+ * which Deno, Bun, Node and workerd with `nodejs_compat` provide, found through
+ * `process.getBuiltinModule`, nothing imported). Where a runtime has none (browsers), the scoped
+ * forms take synchronous functions only, and an async one is refused with a message that offers
+ * `setGradEnabled`.
  * @module
  */
 
-let enabled = true;
-
-/** True while operations record gradients. */
-export function isGradEnabled(): boolean {
-  return enabled;
+/** The mode of one context: mutable, so `setGradEnabled(mode)` changes the current context's. */
+interface GradState {
+  enabled: boolean;
 }
 
-/** Sets gradient recording globally (as `torch.set_grad_enabled`); returns the previous mode. */
-export function setGradEnabled(mode: boolean): boolean {
-  const prev = enabled;
-  enabled = mode;
+/** The part of `AsyncLocalStorage` used here. */
+interface ContextStorage {
+  getStore(): GradState | undefined;
+  run<R>(store: GradState, fn: () => R): R;
+}
+
+/** `AsyncLocalStorage` where the runtime has one, without importing anything (null elsewhere). */
+function findContextStorage(): ContextStorage | null {
+  type Ctor = new () => ContextStorage;
+  const g = globalThis as {
+    AsyncLocalStorage?: Ctor;
+    process?: { getBuiltinModule?: (id: string) => { AsyncLocalStorage?: Ctor } | undefined };
+  };
+  try {
+    const Storage = g.process?.getBuiltinModule?.("node:async_hooks")?.AsyncLocalStorage ??
+      g.AsyncLocalStorage;
+    return typeof Storage === "function" ? new Storage() : null;
+  } catch {
+    return null;
+  }
+}
+
+const storage = findContextStorage();
+/** The mode outside every `noGrad` / `enableGrad` / `setGradEnabled(mode, fn)` scope. */
+const root: GradState = { enabled: true };
+
+function current(): GradState {
+  return storage?.getStore() ?? root;
+}
+
+/**
+ * True while operations record gradients (in the current async context).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * console.log(torch.isGradEnabled(), torch.noGrad(() => torch.isGradEnabled())); // true false
+ * ```
+ */
+export function isGradEnabled(): boolean {
+  return current().enabled;
+}
+
+/**
+ * PyTorch's `torch.set_grad_enabled`, in both of its forms:
+ * - `setGradEnabled(mode)` sets the mode of the current context (the whole program outside any
+ *   scope; inside `noGrad(fn)`, that scope) and returns the previous mode;
+ * - `setGradEnabled(mode, fn)` is the context manager `with torch.set_grad_enabled(mode):`: runs
+ *   `fn` (sync or async) with the mode and returns its result, leaving other tasks alone.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const w = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+ * const isTrain = false;
+ * const y = torch.setGradEnabled(isTrain, () => w.mul(2));
+ * console.log(y.requiresGrad); // false
+ * const prev = torch.setGradEnabled(false); // globally off...
+ * torch.setGradEnabled(prev); // ...and back on
+ * ```
+ */
+export function setGradEnabled(mode: boolean): boolean;
+export function setGradEnabled<T>(mode: boolean, fn: () => T): T;
+export function setGradEnabled<T>(mode: boolean, fn?: () => T): boolean | T {
+  if (typeof mode !== "boolean") {
+    throw new TypeError(`setGradEnabled: mode must be a boolean, got ${typeof mode}`);
+  }
+  if (fn !== undefined) return runWithMode("setGradEnabled", mode, fn);
+  const state = current();
+  const prev = state.enabled;
+  state.enabled = mode;
   return prev;
 }
 
-function runWithMode<T>(mode: boolean, fn: () => T): T {
-  const prev = setGradEnabled(mode);
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === "object" || typeof v === "function") &&
+    typeof (v as PromiseLike<unknown>).then === "function";
+}
+
+function refuseAsync(op: string): TypeError {
+  return new TypeError(
+    `${op}: this runtime has no AsyncLocalStorage, so grad mode cannot follow an async function ` +
+      `(it would change the mode of every other task while this one awaits); pass a synchronous ` +
+      `function, or switch the mode around your code with \`const prev = torch.setGradEnabled(false)\` ` +
+      `... \`torch.setGradEnabled(prev)\``,
+  );
+}
+
+function runWithMode<T>(op: string, mode: boolean, fn: () => T): T {
+  if (typeof fn !== "function") throw new TypeError(`${op}: expected a function, got ${typeof fn}`);
+  if (storage) return storage.run({ enabled: mode }, fn);
+  // Without async contexts a scope is a synchronous save/restore of the one global mode.
+  if (fn.constructor?.name === "AsyncFunction") throw refuseAsync(op);
+  const prev = root.enabled;
+  root.enabled = mode;
   let result: T;
   try {
     result = fn();
-  } catch (e) {
-    enabled = prev;
-    throw e;
+  } finally {
+    root.enabled = prev;
   }
-  if (result instanceof Promise) {
-    // An async function keeps the mode until its promise settles.
-    return result.finally(() => {
-      enabled = prev;
-    }) as T;
-  }
-  enabled = prev;
+  if (isThenable(result)) throw refuseAsync(op);
   return result;
 }
 
 /**
- * Runs `fn` without recording gradients (sync or async), like `with torch.no_grad():`.
+ * Runs `fn` without recording gradients, like `with torch.no_grad():`. `fn` may be async: the
+ * mode follows its async context, so other tasks running meanwhile (a training step while an
+ * evaluation awaits) keep recording.
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
  * const w = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
  * const y = torch.noGrad(() => w.mul(2));
  * console.assert(!y.requiresGrad);
+ * const z = await torch.noGrad(async () => {
+ *   await null;
+ *   return w.mul(3);
+ * });
+ * console.assert(!z.requiresGrad);
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
-  return runWithMode(false, fn);
+  return runWithMode("noGrad", false, fn);
 }
 
 /**
- * Runs `fn` with gradient recording on, even inside `noGrad`.
+ * Runs `fn` with gradient recording on, even inside `noGrad` (sync or async, as `noGrad`).
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -61,5 +152,5 @@ export function noGrad<T>(fn: () => T): T {
  * ```
  */
 export function enableGrad<T>(fn: () => T): T {
-  return runWithMode(true, fn);
+  return runWithMode("enableGrad", true, fn);
 }

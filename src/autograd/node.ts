@@ -1,10 +1,13 @@
 /**
- * One recorded operation of the autograd graph (PyTorch's `grad_fn`), and the version counters
- * that catch values changed in place after they were saved.
+ * One recorded operation of the autograd graph (PyTorch's `grad_fn`): what its backward formula
+ * reads (declared per op in the derivative table), where its input gradients go, and the version
+ * counters that catch values changed in place after they were saved.
  * @module
  */
 import type { Storage } from "../backends/backend.ts";
+import type { DType } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
+import { saveStorage, unsaveStorage } from "../memory.ts";
 
 /** A forward input as recorded: a tensor, or a JS number operand (never differentiated). */
 export type Input = Tensor | number;
@@ -12,64 +15,180 @@ export type Input = Tensor | number;
 /** Where an input's gradient goes: the node that produced it, the leaf itself, or nowhere. */
 export type Edge = Node | Tensor | null;
 
-const versions = new WeakMap<Storage, number>();
+/** A backward formula: gradients for each of the node's inputs (null where none is needed). */
+export type Backward = (g: Tensor, node: Node) => (Tensor | null | undefined)[];
+
+/**
+ * Which forward values a backward formula reads: `none` (only shapes, dtypes and arguments),
+ * the tensor `inputs`, the `output`, or `both`. Only these are kept alive by the graph (and
+ * version-checked against in-place writes).
+ */
+export type Saves = "none" | "inputs" | "output" | "both";
+
+/** A row of the derivative table. */
+export interface Derivative {
+  /** What the formula reads of the forward pass. */
+  readonly saves: Saves;
+  /** Names of arguments holding tensors the formula reads (indices, masks, columns...). */
+  readonly savedArgs?: readonly string[];
+  /** PyTorch's `grad_fn` name when it is not `<Op>Backward0` (e.g. `MseLossBackward0`). */
+  readonly name?: string;
+  /** The formula. */
+  readonly backward: Backward;
+}
 
 /** How many in-place writes a storage has seen. */
 export function versionOf(s: Storage): number {
-  return versions.get(s) ?? 0;
+  return s._version;
 }
 
 /** Records an in-place write to `s`. */
 export function bumpVersion(s: Storage): void {
-  versions.set(s, versionOf(s) + 1);
+  s._version++;
+}
+
+function savesInputs(d: Derivative): boolean {
+  return d.saves === "inputs" || d.saves === "both";
+}
+function savesOutput(d: Derivative): boolean {
+  return d.saves === "output" || d.saves === "both";
 }
 
 /** The `grad_fn` of a tensor produced by a differentiable op. */
 export class Node {
   /** The op's name, the key of its row in the derivative table. */
   readonly op: string;
-  /** The forward inputs (values for the formulas); emptied when the graph is freed. */
-  inputs: Input[];
+  /** The op's row: its formula and what it saves. */
+  readonly derivative: Derivative;
+  /**
+   * The forward inputs: JS numbers always; tensors only when the row saves the inputs (null
+   * otherwise). Emptied when the graph is freed.
+   */
+  inputs: (Input | null)[];
+  /** Per input, its shape (null for numbers): where the engine sums gradients back to. */
+  readonly inputShapes: (readonly number[] | null)[];
+  /** Per input, its dtype (null for numbers): what the engine converts gradients back to. */
+  readonly inputDTypes: (DType | null)[];
   /** Per input, where its gradient flows, fixed when the op was recorded. */
   readonly next: Edge[];
-  /** Per input, the storage version when recorded (-1 for numbers). */
+  /** Per saved input, the storage version when recorded (-1 for numbers and unsaved inputs). */
   versions: number[];
   /** Op arguments the backward formula needs (dims, shapes, saved index tensors...). */
   args: Record<string, unknown>;
-  /** The forward output, for formulas written in terms of it (exp, tanh, softmax...). */
+  /** The forward output (its value is read only when the row saves it). */
   output: Tensor | null;
   /** The output's storage version when recorded. */
   outputVersion: number;
   /** Set once `backward()` without `retainGraph` has freed the saved tensors. */
   released = false;
+  /** The saved argument tensors and their storage versions when recorded. */
+  savedArgVersions: [name: string, version: number][] = [];
+  /** Storages this node holds for its formula (released by {@link release}). */
+  #saved: Storage[] = [];
 
-  constructor(op: string, inputs: Input[], args: Record<string, unknown>, output: Tensor) {
+  constructor(
+    op: string,
+    derivative: Derivative,
+    inputs: Input[],
+    args: Record<string, unknown>,
+    output: Tensor,
+  ) {
     this.op = op;
-    this.inputs = inputs;
+    this.derivative = derivative;
+    const keepInputs = savesInputs(derivative);
+    const n = inputs.length;
+    this.inputs = new Array(n);
+    this.inputShapes = new Array(n);
+    this.inputDTypes = new Array(n);
+    this.next = new Array(n);
+    this.versions = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = inputs[i];
+      if (typeof t === "number") {
+        this.inputs[i] = t;
+        this.inputShapes[i] = null;
+        this.inputDTypes[i] = null;
+        this.next[i] = null;
+        this.versions[i] = -1;
+        continue;
+      }
+      this.inputShapes[i] = t.shape;
+      this.inputDTypes[i] = t.dtype;
+      this.next[i] = t._requiresGrad ? (t.gradFn ?? t) : null;
+      if (keepInputs) {
+        this.inputs[i] = t;
+        this.versions[i] = t._storage._version;
+        this.#save(t._storage);
+      } else {
+        this.inputs[i] = null;
+        this.versions[i] = -1;
+      }
+    }
     this.args = args;
+    for (const name of derivative.savedArgs ?? []) {
+      const v = args[name] as Tensor | null | undefined;
+      if (!v) continue;
+      this.#save(v._storage);
+      this.savedArgVersions.push([name, v._storage._version]);
+    }
     this.output = output;
-    this.next = inputs.map((t) => typeof t === "number" || !t.requiresGrad ? null : (t.gradFn ?? t));
-    this.versions = inputs.map((t) => typeof t === "number" ? -1 : versionOf(t._storage));
-    this.outputVersion = versionOf(output._storage);
+    this.outputVersion = output._storage._version;
+    if (savesOutput(derivative)) this.#save(output._storage);
+  }
+
+  #save(s: Storage): void {
+    saveStorage(s);
+    this.#saved.push(s);
+  }
+
+  /** Whether the formula reads the output's value. */
+  get savesOutput(): boolean {
+    return savesOutput(this.derivative);
+  }
+
+  /** Whether the formula reads the inputs' values. */
+  get savesInputs(): boolean {
+    return savesInputs(this.derivative);
   }
 
   /** PyTorch-style name, e.g. `MulBackward0`. */
   get name(): string {
-    return `${this.op[0].toUpperCase()}${this.op.slice(1)}Backward0`;
+    return this.derivative.name ?? `${this.op[0].toUpperCase()}${this.op.slice(1)}Backward0`;
   }
 
-  /** Replaces input `i` (e.g. by a snapshot of its value before an in-place write). */
+  /** Replaces input `i` (by a snapshot of its value before an in-place write). */
   replaceInput(i: number, t: Tensor): void {
+    if (!this.savesInputs) return;
     this.inputs[i] = t;
-    this.versions[i] = versionOf(t._storage);
+    this.versions[i] = t._storage._version;
+    this.#save(t._storage);
+  }
+
+  /** Makes `t` the output (an in-place op rebased onto this node). */
+  replaceOutput(t: Tensor): void {
+    const prev = this.output;
+    this.output = t;
+    this.outputVersion = t._storage._version;
+    if (!this.savesOutput) return;
+    this.#save(t._storage);
+    const at = prev ? this.#saved.indexOf(prev._storage) : -1;
+    if (at >= 0) {
+      this.#saved.splice(at, 1);
+      unsaveStorage(prev!._storage);
+    }
   }
 
   /** Drops saved tensors so their memory can be reclaimed. */
   release(): void {
+    if (this.released) return;
     this.released = true;
-    this.inputs = this.inputs.map(() => 0);
+    this.inputs = this.inputs.map((x) => (typeof x === "number" ? x : null));
     this.args = {};
+    this.savedArgVersions = [];
     this.output = null;
+    const saved = this.#saved;
+    this.#saved = [];
+    for (const s of saved) unsaveStorage(s);
   }
 
   toString(): string {

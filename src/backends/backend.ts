@@ -56,6 +56,17 @@ export interface Storage {
   dispose(): void;
   /** True once disposed. */
   readonly disposed: boolean;
+  /** @internal Live tensor handles over this storage (see `src/memory.ts`). */
+  _holders: number;
+  /** @internal How many saved references autograd nodes hold (see `src/memory.ts`). */
+  _saved: number;
+  /** @internal In-place writes so far (autograd's check that saved values are unchanged). */
+  _version: number;
+  /**
+   * @internal From now on, free the memory when the storage is garbage collected (a storage the
+   * user or a graph holds; temporaries are freed explicitly and never registered). Idempotent.
+   */
+  _track(): void;
 }
 
 /**
@@ -78,6 +89,8 @@ export interface MatmulArgs {
   transA: boolean;
   /** B is stored as `[n, k]` (row-major) and read transposed. */
   transB: boolean;
+  /** float32 only: `n` values added to every row of every product (a linear layer's bias). */
+  bias?: Storage | null;
 }
 
 /**
@@ -159,6 +172,46 @@ export interface Pool2dGeometry {
 export interface AvgPoolOptions {
   countIncludePad: boolean;
   divisor: number;
+}
+
+/** Options of `Backend.adamUpdate` (the scalars of `src/optim/adam.ts`). */
+export interface AdamUpdateOptions {
+  /** Learning rate. */
+  lr: number;
+  /** Decay rate of the first moment average. */
+  beta1: number;
+  /** Decay rate of the second moment average. */
+  beta2: number;
+  /** Added to the denominator. */
+  eps: number;
+  /** Weight decay (L2 term, or decoupled with `decoupled`); 0 for none. */
+  weightDecay: number;
+  /** The step number after this update (1 on the first step): bias corrections use it. */
+  step: number;
+  /** AdamW's decoupled weight decay (`p *= 1 - lr * weightDecay`) instead of an L2 term. */
+  decoupled: boolean;
+  /** AMSGrad: `maxExpAvgSq` must be given. */
+  amsgrad: boolean;
+  /** Ascend the gradient instead. */
+  maximize: boolean;
+}
+
+/** Options of `Backend.sgdUpdate` (the scalars of `src/optim/sgd.ts`). */
+export interface SgdUpdateOptions {
+  /** Learning rate. */
+  lr: number;
+  /** Momentum factor (0: no buffer). */
+  momentum: number;
+  /** Dampening of the momentum. */
+  dampening: number;
+  /** L2 penalty added to the gradient; 0 for none. */
+  weightDecay: number;
+  /** Nesterov momentum. */
+  nesterov: boolean;
+  /** Ascend the gradient instead. */
+  maximize: boolean;
+  /** First step with momentum: the buffer is set to the gradient (PyTorch's `buf = d.clone()`). */
+  firstStep: boolean;
 }
 
 /** The primitive kernels and memory operations of one device. */
@@ -265,4 +318,53 @@ export interface Backend {
   avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): Storage;
   /** The adjoint of `avgPool2d`: spreads `grad` (`[planes, outH, outW]`) back over each window. */
   avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): Storage;
+
+  // ---- optional fused kernels (capabilities): the front end composes the same result from the
+  // primitives above where a backend lacks one ----
+
+  /**
+   * One Adam/AdamW step in place on float32 storages of one length: updates `param`, `expAvg`,
+   * `expAvgSq` (and `maxExpAvgSq` with amsgrad) from `grad`, computing exactly what the tensor ops
+   * of `src/optim/adam.ts` compute.
+   */
+  adamUpdate?(
+    param: Storage,
+    grad: Storage,
+    expAvg: Storage,
+    expAvgSq: Storage,
+    maxExpAvgSq: Storage | null,
+    o: AdamUpdateOptions,
+  ): void;
+  /**
+   * One SGD step in place on `param` (and `momentumBuffer` when momentum is not 0), computing
+   * exactly what the tensor ops of `src/optim/sgd.ts` compute.
+   */
+  sgdUpdate?(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void;
+  /**
+   * Softmax cross-entropy of each row of a `[rows, cols]` float32 storage at the int32 class
+   * indices `target` (`rows` of them): the rows' log-softmax `logp`, `loss[r] = -logp[r,
+   * target[r]]` (0 where the target is `ignoreIndex`), their sum `total` and the number of
+   * counted rows `count` (one element each). A target outside `[0, cols)` other than
+   * `ignoreIndex` gives `{ badRow }` (the first such row) and computes nothing.
+   */
+  crossEntropy?(
+    x: Storage,
+    target: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): { logp: Storage; loss: Storage; total: Storage; count: Storage } | { badRow: number };
+  /**
+   * The gradient of `crossEntropy`'s per-row losses with respect to its input: `(exp(logp[r]) -
+   * onehot(target[r])) * g[r]`, 0 on ignored rows; `g` holds `rows` float32 values, or one for
+   * every row.
+   */
+  crossEntropyBackward?(
+    logp: Storage,
+    target: Storage,
+    g: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): Storage;
 }

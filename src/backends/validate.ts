@@ -219,5 +219,14 @@ export function checkMatmul(
         `[${m}, ${k}] @ [${k}, ${n}]`,
     );
   }
+  const bias = args.bias;
+  if (bias) {
+    if (dtype !== "float32" || bias.dtype !== "float32") {
+      throw new TypeError(`matmul: a bias needs float32 operands and bias, got ${dtype} and ${bias.dtype}`);
+    }
+    if (bias.numel !== n) {
+      throw new RangeError(`matmul: the bias has ${bias.numel} elements, expected n = ${n}`);
+    }
+  }
   return dtype;
 }

@@ -9,7 +9,14 @@ import { defaultGenerator, Generator } from "../random.ts";
 import { Tensor } from "../tensor.ts";
 import type { Device } from "../backends/backend.ts";
 import { checkDevice } from "../backends/registry.ts";
-import { canFetchBatch, type DatasetLike, FETCH_BATCH } from "./dataset.ts";
+import { canFetchBatch, checkIndex, type DatasetLike, FETCH_BATCH } from "./dataset.ts";
+import {
+  BatchSampler,
+  RandomSampler,
+  samplerLength,
+  type SamplerLike,
+  SequentialSampler,
+} from "./sampler.ts";
 
 /**
  * The type `defaultCollate` makes of a batch of `T`: tensors, numbers and booleans become one
@@ -141,13 +148,29 @@ export function defaultCollate<T>(items: readonly T[]): Collated<T> {
 export interface DataLoaderOptions<T, B> {
   /** Items per batch (default 1). */
   batchSize?: number;
-  /** Draw a new random order at the start of every epoch (default false). */
+  /** Draw a new random order at the start of every epoch (default false): a `RandomSampler`. */
   shuffle?: boolean;
+  /**
+   * The order of the items (indices into the data set), e.g. a `WeightedRandomSampler`; batches are
+   * made of `batchSize` consecutive indices. Exclusive with `shuffle`. Default: a
+   * `SequentialSampler`, or a `RandomSampler` with `shuffle: true`.
+   */
+  sampler?: SamplerLike<number> | Iterable<number>;
+  /**
+   * Yields whole batches of indices (e.g. a `BatchSampler`); exclusive with `batchSize`, `shuffle`,
+   * `sampler` and `dropLast`.
+   */
+  batchSampler?: SamplerLike<number[]> | Iterable<ArrayLike<number>>;
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   dropLast?: boolean;
-  /** Turns an array of items into a batch (default `defaultCollate`). */
+  /** Turns an array of items into a batch (default `defaultCollate`): PyTorch's `collate_fn`. */
+  collateFn?: (items: T[]) => B;
+  /** The older name of `collateFn`. */
   collate?: (items: T[]) => B;
-  /** The generator for shuffling (default: the global one, seeded by `manualSeed`). */
+  /**
+   * The generator of the loader's draws (default: the global one, seeded by `manualSeed`): the
+   * shuffle, and the 64-bit base seed PyTorch draws every time a loader is iterated.
+   */
   generator?: Generator;
   /**
    * Move every tensor of each batch to this device (`x.to(device)`, after collating), e.g.
@@ -209,9 +232,15 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * `for await (const batch of loader)` also works with data sets whose `getItem` returns a Promise
  * (the items of one batch are awaited together). Each iteration is one epoch; with
  * `shuffle: true` every epoch draws a fresh permutation from the generator, so results are
- * reproducible after `torch.manualSeed(seed)`.
+ * reproducible after `torch.manualSeed(seed)`. The order comes from a sampler (`sampler`, or
+ * `SequentialSampler` / `RandomSampler` by default) grouped by a `BatchSampler` (or your own
+ * `batchSampler`), as in PyTorch.
  *
- * Without a custom `collate`, a `TensorDataset` (and a `Subset` of one, and the built-in data sets
+ * Random streams are PyTorch 1.13's: every iteration of a loader, shuffled or not, first draws a
+ * 64-bit base seed from the loader's generator (PyTorch seeds its workers with it), so the random
+ * numbers a program draws after an evaluation pass over an unshuffled loader are PyTorch's too.
+ *
+ * Without a custom `collateFn`, a `TensorDataset` (and a `Subset` of one, and the built-in data sets
  * without transforms) builds each batch with one `indexSelect` per tensor instead of collecting
  * rows and stacking them.
  *
@@ -245,16 +274,20 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, AsyncIterable<B> {
   /** The data set read from. */
   readonly dataset: DatasetLike<T>;
-  /** Items per batch. */
-  readonly batchSize: number;
+  /** Items per batch (null when a `batchSampler` makes the batches). */
+  readonly batchSize: number | null;
   /** Whether each epoch is shuffled. */
   readonly shuffle: boolean;
   /** Whether an incomplete last batch is dropped. */
   readonly dropLast: boolean;
-  /** The shuffling generator (undefined: the global one). */
+  /** The generator of the loader's draws (undefined: the global one). */
   readonly generator: Generator | undefined;
   /** Where batches are moved (undefined: left where the data set made them). */
   readonly device: Device | undefined;
+  /** The order of the items (null when a `batchSampler` was given). */
+  readonly sampler: SamplerLike<number> | Iterable<number> | null;
+  /** The batches of indices read each epoch. */
+  readonly batchSampler: SamplerLike<number[]> | Iterable<ArrayLike<number>>;
   readonly #collate: ((items: Awaited<T>[]) => B) | null;
 
   /** A loader over `dataset` (a data set, or an array of items) with the given options. */
@@ -264,50 +297,102 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     if (!ds || typeof ds.getItem !== "function" || typeof ds.length !== "number") {
       throw new TypeError("DataLoader: expected a data set (an object with length and getItem) or an array");
     }
-    const { batchSize = 1, shuffle = false, dropLast = false, collate, generator, device } = opts;
+    if (opts === null || typeof opts !== "object") {
+      throw new TypeError("DataLoader: options must be an object");
+    }
+    const {
+      shuffle = false,
+      dropLast = false,
+      collate,
+      collateFn,
+      generator,
+      device,
+      sampler,
+      batchSampler,
+    } = opts;
     if (device !== undefined) checkDevice("DataLoader", device);
+    if (collate !== undefined && collateFn !== undefined) {
+      throw new TypeError("DataLoader: pass collateFn or its older name collate, not both");
+    }
+    const collateFunction = collateFn ?? collate;
+    if (collateFunction !== undefined && typeof collateFunction !== "function") {
+      throw new TypeError("DataLoader: collateFn must be a function");
+    }
+    if (typeof shuffle !== "boolean") {
+      throw new TypeError(`DataLoader: shuffle must be a boolean, got ${shuffle}`);
+    }
+    if (typeof dropLast !== "boolean") {
+      throw new TypeError(`DataLoader: dropLast must be a boolean, got ${dropLast}`);
+    }
+    if (generator !== undefined && !(generator instanceof Generator)) {
+      throw new TypeError("DataLoader: generator must be a torch.Generator");
+    }
+    for (const [name, s] of [["sampler", sampler], ["batchSampler", batchSampler]] as const) {
+      if (
+        s !== undefined && (s === null || typeof (s as Iterable<unknown>)[Symbol.iterator] !== "function")
+      ) {
+        throw new TypeError(`DataLoader: ${name} must be iterable (a sampler or an array)`);
+      }
+    }
+    this.dataset = ds;
+    this.shuffle = shuffle;
+    this.generator = generator;
+    this.device = device;
+    this.#collate = collateFunction ?? null;
+    if (batchSampler !== undefined) {
+      if (
+        (opts.batchSize !== undefined && opts.batchSize !== 1) || shuffle || sampler !== undefined || dropLast
+      ) {
+        throw new TypeError(
+          "DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast",
+        );
+      }
+      this.batchSize = null;
+      this.dropLast = false;
+      this.sampler = null;
+      this.batchSampler = batchSampler;
+      return;
+    }
+    const batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);
     }
-    if (collate !== undefined && typeof collate !== "function") {
-      throw new TypeError("DataLoader: collate must be a function");
+    if (sampler !== undefined && shuffle) {
+      throw new TypeError("DataLoader: sampler option is mutually exclusive with shuffle");
     }
-    this.dataset = ds;
     this.batchSize = batchSize;
-    this.shuffle = shuffle;
     this.dropLast = dropLast;
-    this.generator = generator;
-    this.device = device;
-    this.#collate = collate ?? null;
+    this.sampler = sampler ?? (shuffle ? new RandomSampler(ds, { generator }) : new SequentialSampler(ds));
+    this.batchSampler = new BatchSampler(this.sampler, batchSize, dropLast);
   }
 
-  /** Number of batches per epoch. */
+  /** Number of batches per epoch (the batch sampler's length). */
   get length(): number {
-    const n = this.dataset.length;
-    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
-  }
-
-  /** The item order of one epoch, then the index ranges of its batches. */
-  #plan(): { order: Int32Array; batches: number } {
-    const n = this.dataset.length;
-    const order = this.shuffle ? this.#shuffledOrder(n) : Int32Array.from({ length: n }, (_, i) => i);
-    return { order, batches: this.length };
+    return samplerLength("DataLoader", this.batchSampler as SamplerLike<unknown>);
   }
 
   /**
-   * PyTorch's draws, so `manualSeed` gives its epoch orders: the iterator's base seed (one
-   * 64-bit draw), then RandomSampler's permutation from the given generator, or, without one,
-   * from a fresh generator seeded by a second draw of the global generator.
+   * Starts an epoch as PyTorch's `iter(loader)`: the batch sampler's iterator, then the 64-bit base
+   * seed drawn from the loader's generator (PyTorch hands it to worker processes; drawing it keeps
+   * every later random number where PyTorch has it, shuffled or not).
    */
-  #shuffledOrder(n: number): Int32Array {
-    const source = this.generator ?? defaultGenerator;
-    source.random64();
-    const sampler = this.generator ?? new Generator(defaultGenerator.random64() & 0x7fffffffffffffffn);
-    const order = sampler.permutation(n);
-    // RandomSampler ends each epoch with `randperm(n)[:0]` (num_samples % n == 0), drawing a
-    // permutation nobody sees; only visible when the generator is the caller's.
-    if (this.generator) sampler.permutation(n);
-    return order;
+  #startEpoch(): Iterator<ArrayLike<number>> {
+    const batches = this.batchSampler[Symbol.iterator]() as Iterator<ArrayLike<number>>;
+    (this.generator ?? defaultGenerator).random64();
+    return batches;
+  }
+
+  /** The indices of one batch from the batch sampler, checked against the data set's length. */
+  #indices(batch: ArrayLike<number>): Int32Array {
+    if (batch === null || typeof batch !== "object" || typeof batch.length !== "number") {
+      throw new TypeError(
+        `DataLoader: the batch sampler yielded ${describe(batch)}; expected an array of indices`,
+      );
+    }
+    const n = this.dataset.length;
+    const out = new Int32Array(batch.length);
+    for (let k = 0; k < batch.length; k++) out[k] = checkIndex("DataLoader", batch[k], n);
+    return out;
   }
 
   #fastBatch(indices: Int32Array): B | null {
@@ -325,11 +410,12 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
   }
 
   /**
-   * Iterates one epoch of batches synchronously. The epoch's order (the shuffle) is drawn when
-   * the iterator is created, as PyTorch draws it in `iter(loader)`.
+   * Iterates one epoch of batches synchronously. The epoch starts when the iterator is created (the
+   * base seed is drawn then, as PyTorch draws it in `iter(loader)`); a shuffled order is drawn when
+   * the first batch is asked for.
    */
   [Symbol.iterator](): Iterator<B> {
-    return this.#syncEpoch(this.#plan());
+    return this.#syncEpoch(this.#startEpoch());
   }
 
   /**
@@ -338,16 +424,12 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
    * return to the pool then).
    */
   [Symbol.asyncIterator](): AsyncIterator<B> {
-    return this.#asyncEpoch(this.#plan());
+    return this.#asyncEpoch(this.#startEpoch());
   }
 
-  #batchIndices(order: Int32Array, b: number): Int32Array {
-    return order.subarray(b * this.batchSize, Math.min(order.length, (b + 1) * this.batchSize));
-  }
-
-  *#syncEpoch({ order, batches }: { order: Int32Array; batches: number }): IterableIterator<B> {
-    for (let b = 0; b < batches; b++) {
-      const indices = this.#batchIndices(order, b);
+  *#syncEpoch(batches: Iterator<ArrayLike<number>>): IterableIterator<B> {
+    for (let r = batches.next(); !r.done; r = batches.next()) {
+      const indices = this.#indices(r.value);
       const fast = this.#fastBatch(indices);
       if (fast !== null) {
         yield fast;
@@ -366,10 +448,12 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     }
   }
 
-  async *#asyncEpoch({ order, batches }: { order: Int32Array; batches: number }): AsyncIterableIterator<B> {
-    for (let b = 0; b < batches; b++) {
+  async *#asyncEpoch(batches: Iterator<ArrayLike<number>>): AsyncIterableIterator<B> {
+    for (;;) {
       await nextTurn();
-      const indices = this.#batchIndices(order, b);
+      const r = batches.next();
+      if (r.done) return;
+      const indices = this.#indices(r.value);
       const fast = this.#fastBatch(indices);
       if (fast !== null) {
         yield fast;

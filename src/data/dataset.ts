@@ -112,6 +112,65 @@ export abstract class Dataset<T> implements DatasetLike<T> {
   *[Symbol.iterator](): IterableIterator<T> {
     for (let i = 0; i < this.length; i++) yield this.getItem(i);
   }
+  /**
+   * The items at `indices`, in that order (PyTorch's `__getitems__`; negative indices count from
+   * the end).
+   * @example
+   * ```ts
+   * import * as torch from "../../mod.ts";
+   * import { TensorDataset } from "./dataset.ts";
+   * const ds = new TensorDataset(torch.arange(10));
+   * console.log(ds.getItems([9, 0, -2]).map(([x]) => x.item())); // [9, 0, 8]
+   * ```
+   */
+  getItems(indices: ArrayLike<number>): T[] {
+    if (indices === null || typeof indices !== "object" || typeof indices.length !== "number") {
+      throw new TypeError("getItems: expected an array of indices");
+    }
+    const n = this.length;
+    return Array.from(indices, (i, k) => this.getItem(checkIndex(`getItems: indices[${k}]`, i, n)));
+  }
+  /**
+   * The items `start`, `start + step`, ... before `end`, as a data set (a `Subset` of this one):
+   * Python's `ds[start:end:step]` bounds (negative values count from the end, out-of-range ones are
+   * clamped; `step` is a positive integer, default 1). A `TensorDataset` returns a `TensorDataset`
+   * of views, so `ds.slice(0, 10).tensors` is PyTorch's `ds[0:10]`.
+   * @example
+   * ```ts
+   * import * as torch from "../../mod.ts";
+   * import { TensorDataset } from "./dataset.ts";
+   * const ds = new TensorDataset(torch.arange(10));
+   * console.log(ds.slice(2, 5).tensors[0].toArray(), ds.slice(-2).length); // [2, 3, 4] 2
+   * ```
+   */
+  slice(start?: number, end?: number, step?: number): Dataset<T> {
+    const [s, e, st] = sliceBounds("slice", this.length, start, end, step);
+    const idx: number[] = [];
+    for (let i = s; i < e; i += st) idx.push(i);
+    return new Subset<T>(this, idx);
+  }
+}
+
+/** @internal Python slice bounds `[start, end)` of a sequence of `length`, with a positive `step`. */
+export function sliceBounds(
+  op: string,
+  length: number,
+  start?: number,
+  end?: number,
+  step?: number,
+): [number, number, number] {
+  const norm = (name: string, v: number | undefined, dflt: number): number => {
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      throw new TypeError(`${op}: ${name} must be an integer, got ${typeof v === "number" ? v : typeof v}`);
+    }
+    return Math.min(Math.max(v < 0 ? v + length : v, 0), length);
+  };
+  const st = step ?? 1;
+  if (typeof st !== "number" || !Number.isInteger(st) || st < 1) {
+    throw new RangeError(`${op}: step must be a positive integer, got ${st}`);
+  }
+  return [norm("start", start, 0), norm("end", end, length), st];
 }
 
 /**
@@ -167,6 +226,29 @@ export class TensorDataset extends Dataset<Tensor[]> {
   [FETCH_BATCH](indices: Int32Array): Tensor[] {
     return this.tensors.map((t) => selectRows(t, indices));
   }
+  /**
+   * Rows `start`, `start + step`, ... before `end` of every tensor, as a `TensorDataset` of views
+   * (no copy): `ds.slice(a, b).tensors` is PyTorch's `ds[a:b]`. Bounds as Python's slices.
+   * @example
+   * ```ts
+   * import * as torch from "../../mod.ts";
+   * import { TensorDataset } from "./dataset.ts";
+   * const ds = new TensorDataset(torch.arange(10), torch.arange(10).mul(2));
+   * const [x, y] = ds.slice(0, 6, 2).tensors;
+   * console.log(x.toArray(), y.toArray()); // [0, 2, 4] [0, 4, 8]
+   * ```
+   */
+  override slice(start?: number, end?: number, step?: number): TensorDataset {
+    const [s, e, st] = sliceBounds("TensorDataset.slice", this.#length, start, end, step);
+    const count = Math.max(0, Math.ceil((e - s) / st));
+    return new TensorDataset(...this.tensors.map((t) => sliceRows(t, s, count, st)));
+  }
+}
+
+/** Rows `start, start + step, ...` (`count` of them) of `t` as a view. */
+function sliceRows(t: Tensor, start: number, count: number, step: number): Tensor {
+  if (count === 0) return t.narrow(0, 0, 0);
+  return t.index(`${start}:${start + (count - 1) * step + 1}:${step}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Data loading, as `torch.utils.data` and `torchvision`: `Dataset`, `TensorDataset`, `Subset`,
- * `ConcatDataset`, `randomSplit`, `DataLoader` and `defaultCollate`; `transforms` (`Compose`,
+ * `ConcatDataset`, `randomSplit`, `DataLoader` and `defaultCollate`; samplers (`SequentialSampler`,
+ * `RandomSampler`, `SubsetRandomSampler`, `WeightedRandomSampler`, `BatchSampler`); `transforms` (`Compose`,
  * `ToTensor`, `Normalize`, `Lambda`); `datasets` (`FashionMNIST`, `MNIST`, `Digits`, `Iris`);
  * and readers for IDX and CSV files.
  *
@@ -30,6 +31,19 @@ export {
   TensorDataset,
 } from "./dataset.ts";
 export { type Collated, DataLoader, type DataLoaderOptions, defaultCollate } from "./dataloader.ts";
+export {
+  BatchSampler,
+  type GeneratorOption,
+  RandomSampler,
+  type RandomSamplerOptions,
+  Sampler,
+  type SamplerLike,
+  SequentialSampler,
+  type Sized,
+  SubsetRandomSampler,
+  WeightedRandomSampler,
+  type WeightedRandomSamplerOptions,
+} from "./sampler.ts";
 export { type IdxOptions, parseIdx, readIdx } from "./idx.ts";
 export { type CsvOptions, type CsvTable, parseCsv, readCsv } from "./csv.ts";
 export * as transforms from "./transforms.ts";

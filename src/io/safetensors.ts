@@ -184,7 +184,35 @@ function describeValue(v: unknown): string {
  * Splits a state into its tensors (by name) and, for nested states, the JSON skeleton.
  * A plain object whose values are all tensors is flat: no skeleton.
  */
+/**
+ * The error for a model, optimizer or scheduler given where its state belongs (PyTorch programs
+ * write `torch.save(model, path)`): it names the object and suggests `stateDict()`. Null for other
+ * values.
+ */
+function stateOwnerError(op: string, v: unknown, where: string): TypeError | null {
+  if (v === null || (typeof v !== "object" && typeof v !== "function")) return null;
+  if (typeof (v as { stateDict?: unknown }).stateDict !== "function") return null;
+  const name = (v as object).constructor?.name ?? "object";
+  const isModule = typeof (v as { forward?: unknown }).forward === "function";
+  const article = /^[AEIOU]/.test(name) ? "an" : "a";
+  const what = isModule ? `${article} ${name} module` : `${article} ${name}`;
+  const variable = isModule
+    ? "model"
+    : name.endsWith("LR") || name.includes("Scheduler")
+    ? "scheduler"
+    : "optimizer";
+  return new TypeError(
+    `${op}: got ${what}${
+      where ? ` at ${where}` : ""
+    }; edgetorch saves states, not objects (safetensors holds ` +
+      `tensors): save \`${variable}.stateDict()\` (e.g. \`await torch.save(${variable}.stateDict(), path)\`) and ` +
+      `restore it with \`${variable}.loadStateDict(...)\` on a new ${name}`,
+  );
+}
+
 function flattenState(op: string, state: unknown): { entries: Entry[]; tree: string | null } {
+  const ownerError = stateOwnerError(op, state, "");
+  if (ownerError) throw ownerError;
   if (!isPlainObject(state) && !Array.isArray(state)) {
     throw new TypeError(
       `${op}: expected a state dict (a plain object of tensors, or nested objects and arrays of them), got ${
@@ -240,7 +268,7 @@ function flattenState(op: string, state: unknown): { entries: Entry[]; tree: str
       seen.delete(v);
       return out;
     }
-    throw new TypeError(
+    throw stateOwnerError(op, v, where) ?? new TypeError(
       `${op}: cannot save a value of type ${describeValue(v)} at ${where} ` +
         `(supported: Tensor, number, string, boolean, null, arrays and plain objects)`,
     );
@@ -415,8 +443,13 @@ export function saveBytes(state: object, opts: SaveOptions = {}): Uint8Array {
  * console.log(bytes.length % 8); // 0
  * ```
  */
-export async function saveBytesAsync(state: object, opts: SaveOptions = {}): Promise<Uint8Array> {
-  const { entries, metadata } = prepare("saveBytesAsync", state, opts);
+export function saveBytesAsync(state: object, opts: SaveOptions = {}): Promise<Uint8Array> {
+  return serializeAsync("saveBytesAsync", state, opts);
+}
+
+/** `saveBytesAsync` reporting errors as `op`: every tensor is snapshotted at the call. */
+async function serializeAsync(op: string, state: object, opts: SaveOptions): Promise<Uint8Array> {
+  const { entries, metadata } = prepare(op, state, opts);
   const reads = snapshot(entries);
   const settled = await Promise.allSettled(reads);
   const failed = settled.find((r) => r.status === "rejected");
@@ -439,7 +472,7 @@ export async function saveBytesAsync(state: object, opts: SaveOptions = {}): Pro
  * ```
  */
 export async function save(state: object, path: PathLike, opts: SaveOptions = {}): Promise<void> {
-  const bytes = await saveBytesAsync(state, opts);
+  const bytes = await serializeAsync("save", state, opts);
   await writeFileBytes("save", path, bytes);
 }
 

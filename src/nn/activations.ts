@@ -13,6 +13,8 @@ import { Tensor } from "../tensor.ts";
 import * as ew from "../ops/elementwise.ts";
 import { expm1 } from "../ops/pointwise.ts";
 import * as red from "../ops/reduce.ts";
+import { type InplaceArg, inplaceResult } from "./checks.ts";
+import { inFrameOf } from "../memory.ts";
 
 function floatInput(op: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);
@@ -33,9 +35,13 @@ function negativeExpm1(x: Tensor, alpha: number, scale = 1): Tensor {
  * F.elu(torch.tensor([-1, 2])).toArray(); // [-0.6321205, 2]
  * ```
  */
-export function elu(input: Tensor, alpha = 1): Tensor {
-  const x = floatInput("elu", input);
-  return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+export function elu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    return inplaceResult("elu", input, inplace, (t) => {
+      const x = floatInput("elu", t);
+      return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+    });
+  });
 }
 
 /**
@@ -47,10 +53,14 @@ export function elu(input: Tensor, alpha = 1): Tensor {
  * F.celu(torch.tensor([-1, 2]), 2).toArray(); // [-0.7869387, 2]
  * ```
  */
-export function celu(input: Tensor, alpha = 1): Tensor {
-  if (alpha === 0) throw new RangeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU");
-  const x = floatInput("celu", input);
-  return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+export function celu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    if (alpha === 0) throw new RangeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU");
+    return inplaceResult("celu", input, inplace, (t) => {
+      const x = floatInput("celu", t);
+      return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+    });
+  });
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
@@ -65,8 +75,10 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  * F.selu(torch.tensor([1])).toArray(); // [1.0507009]
  * ```
  */
-export function selu(input: Tensor): Tensor {
-  return ew.mul(elu(input, SELU_ALPHA), SELU_SCALE);
+export function selu(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    return inplaceResult("selu", input, inplace, (t) => ew.mul(elu(t, SELU_ALPHA), SELU_SCALE));
+  });
 }
 
 /**
@@ -79,10 +91,12 @@ export function selu(input: Tensor): Tensor {
  * ```
  */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
-  const x = floatInput("softplus", input);
-  const bx = ew.mul(x, beta);
-  const smooth = ew.div(ew.log1p(ew.exp(ew.clamp(bx, null, threshold))), beta);
-  return ew.where(ew.gt(bx, threshold), x, smooth);
+  return inFrameOf(() => {
+    const x = floatInput("softplus", input);
+    const bx = ew.mul(x, beta);
+    const smooth = ew.div(ew.log1p(ew.exp(ew.clamp(bx, null, threshold))), beta);
+    return ew.where(ew.gt(bx, threshold), x, smooth);
+  });
 }
 
 /**
@@ -95,8 +109,10 @@ export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
  * ```
  */
 export function softsign(input: Tensor): Tensor {
-  const x = floatInput("softsign", input);
-  return ew.div(x, ew.add(ew.abs(x), 1));
+  return inFrameOf(() => {
+    const x = floatInput("softsign", input);
+    return ew.div(x, ew.add(ew.abs(x), 1));
+  });
 }
 
 /**
@@ -108,13 +124,17 @@ export function softsign(input: Tensor): Tensor {
  * F.hardtanh(torch.tensor([-2, 0.5, 3])).toArray(); // [-1, 0.5, 1]
  * ```
  */
-export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
-  if (minVal > maxVal) {
-    throw new RangeError(`hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
-  }
-  const x = floatInput("hardtanh", input);
-  // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
-  return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    if (minVal > maxVal) {
+      throw new RangeError(`hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
+    }
+    return inplaceResult("hardtanh", input, inplace, (t) => {
+      const x = floatInput("hardtanh", t);
+      // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
+      return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+    });
+  });
 }
 
 /**
@@ -126,8 +146,10 @@ export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
  * F.relu6(torch.tensor([-1, 3, 8])).toArray(); // [0, 3, 6]
  * ```
  */
-export function relu6(input: Tensor): Tensor {
-  return hardtanh(input, 0, 6);
+export function relu6(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    return inplaceResult("relu6", input, inplace, (t) => hardtanh(t, 0, 6));
+  });
 }
 
 /**
@@ -139,8 +161,15 @@ export function relu6(input: Tensor): Tensor {
  * F.hardsigmoid(torch.tensor([-4, 0, 4])).toArray(); // [0, 0.5, 1]
  * ```
  */
-export function hardsigmoid(input: Tensor): Tensor {
-  return ew.div(relu6(ew.add(floatInput("hardsigmoid", input), 3)), 6);
+export function hardsigmoid(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    return inplaceResult(
+      "hardsigmoid",
+      input,
+      inplace,
+      (t) => ew.div(relu6(ew.add(floatInput("hardsigmoid", t), 3)), 6),
+    );
+  });
 }
 
 /**
@@ -152,9 +181,13 @@ export function hardsigmoid(input: Tensor): Tensor {
  * F.hardswish(torch.tensor([-4, 1, 4])).toArray(); // [-0, 0.6666667, 4]
  * ```
  */
-export function hardswish(input: Tensor): Tensor {
-  const x = floatInput("hardswish", input);
-  return ew.mul(x, hardsigmoid(x));
+export function hardswish(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    return inplaceResult("hardswish", input, inplace, (t) => {
+      const x = floatInput("hardswish", t);
+      return ew.mul(x, hardsigmoid(x));
+    });
+  });
 }
 
 /**
@@ -166,9 +199,13 @@ export function hardswish(input: Tensor): Tensor {
  * F.mish(torch.tensor([1])).toArray(); // [0.8650984]
  * ```
  */
-export function mish(input: Tensor): Tensor {
-  const x = floatInput("mish", input);
-  return ew.mul(x, ew.tanh(softplus(x)));
+export function mish(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    return inplaceResult("mish", input, inplace, (t) => {
+      const x = floatInput("mish", t);
+      return ew.mul(x, ew.tanh(softplus(x)));
+    });
+  });
 }
 
 /**
@@ -182,7 +219,9 @@ export function mish(input: Tensor): Tensor {
  * ```
  */
 export function logsigmoid(input: Tensor): Tensor {
-  return ew.neg(softplus(ew.neg(floatInput("logsigmoid", input))));
+  return inFrameOf(() => {
+    return ew.neg(softplus(ew.neg(floatInput("logsigmoid", input))));
+  });
 }
 
 /**
@@ -195,8 +234,10 @@ export function logsigmoid(input: Tensor): Tensor {
  * ```
  */
 export function tanhshrink(input: Tensor): Tensor {
-  const x = floatInput("tanhshrink", input);
-  return ew.sub(x, ew.tanh(x));
+  return inFrameOf(() => {
+    const x = floatInput("tanhshrink", input);
+    return ew.sub(x, ew.tanh(x));
+  });
 }
 
 function checkLambda(op: string, lambd: number): void {
@@ -215,9 +256,11 @@ function checkLambda(op: string, lambd: number): void {
  * ```
  */
 export function softshrink(input: Tensor, lambd = 0.5): Tensor {
-  checkLambda("softshrink", lambd);
-  const x = floatInput("softshrink", input);
-  return ew.where(ew.gt(x, lambd), ew.sub(x, lambd), ew.where(ew.lt(x, -lambd), ew.add(x, lambd), 0));
+  return inFrameOf(() => {
+    checkLambda("softshrink", lambd);
+    const x = floatInput("softshrink", input);
+    return ew.where(ew.gt(x, lambd), ew.sub(x, lambd), ew.where(ew.lt(x, -lambd), ew.add(x, lambd), 0));
+  });
 }
 
 /**
@@ -230,9 +273,11 @@ export function softshrink(input: Tensor, lambd = 0.5): Tensor {
  * ```
  */
 export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
-  checkLambda("hardshrink", lambd);
-  const x = floatInput("hardshrink", input);
-  return ew.where(ew.gt(ew.abs(x), lambd), x, 0);
+  return inFrameOf(() => {
+    checkLambda("hardshrink", lambd);
+    const x = floatInput("hardshrink", input);
+    return ew.where(ew.gt(ew.abs(x), lambd), x, 0);
+  });
 }
 
 /**
@@ -244,11 +289,13 @@ export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
  * F.threshold(torch.tensor([0.05, 2]), 0.1, 20).toArray(); // [20, 2]
  * ```
  */
-export function threshold(input: Tensor, threshold: number, value: number): Tensor {
-  if (!(input instanceof Tensor)) {
-    throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);
-  }
-  return ew.where(ew.gt(input, threshold), input, value);
+export function threshold(input: Tensor, threshold: number, value: number, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    if (!(input instanceof Tensor)) {
+      throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);
+    }
+    return inplaceResult("threshold", input, inplace, (t) => ew.where(ew.gt(t, threshold), t, value));
+  });
 }
 
 /**
@@ -261,20 +308,22 @@ export function threshold(input: Tensor, threshold: number, value: number): Tens
  * ```
  */
 export function glu(input: Tensor, dim = -1): Tensor {
-  const x = floatInput("glu", input);
-  if (x.ndim === 0) {
-    throw new RangeError("glu: glu does not support scalars because halving size must be even");
-  }
-  const d = normDim("glu", dim, x.ndim);
-  if (x.shape[d] % 2 !== 0) {
-    throw new RangeError(
-      `glu: Halving dimension must be even, but dimension ${d} is size ${x.shape[d]} (input of shape ${
-        fmtShape(x.shape)
-      })`,
-    );
-  }
-  const [a, b] = x.chunk(2, d);
-  return ew.mul(a, ew.sigmoid(b));
+  return inFrameOf(() => {
+    const x = floatInput("glu", input);
+    if (x.ndim === 0) {
+      throw new RangeError("glu: glu does not support scalars because halving size must be even");
+    }
+    const d = normDim("glu", dim, x.ndim);
+    if (x.shape[d] % 2 !== 0) {
+      throw new RangeError(
+        `glu: Halving dimension must be even, but dimension ${d} is size ${x.shape[d]} (input of shape ${
+          fmtShape(x.shape)
+        })`,
+      );
+    }
+    const [a, b] = x.chunk(2, d);
+    return ew.mul(a, ew.sigmoid(b));
+  });
 }
 
 /**
@@ -287,7 +336,9 @@ export function glu(input: Tensor, dim = -1): Tensor {
  * ```
  */
 export function softmin(input: Tensor, dim: number): Tensor {
-  return red.softmax(ew.neg(floatInput("softmin", input)), dim);
+  return inFrameOf(() => {
+    return red.softmax(ew.neg(floatInput("softmin", input)), dim);
+  });
 }
 
 /**
@@ -301,18 +352,20 @@ export function softmin(input: Tensor, dim: number): Tensor {
  * ```
  */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
-  const x = floatInput("prelu", input);
-  if (!(weight instanceof Tensor) || weight.ndim > 1) {
-    throw new TypeError("prelu: weight must be a 0-d or 1-d tensor");
-  }
-  const n = weight.numel();
-  const channels = x.ndim >= 2 ? x.shape[1] : 1;
-  if (n !== 1 && n !== channels) {
-    throw new RangeError(
-      `prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and ` +
-        `channel size = ${channels} (input of shape ${fmtShape(x.shape)})`,
-    );
-  }
-  const w = n === 1 || x.ndim < 2 ? weight.reshape([]) : weight.reshape([n, ...Array(x.ndim - 2).fill(1)]);
-  return ew.where(ew.gt(x, 0), x, ew.mul(w, x));
+  return inFrameOf(() => {
+    const x = floatInput("prelu", input);
+    if (!(weight instanceof Tensor) || weight.ndim > 1) {
+      throw new TypeError("prelu: weight must be a 0-d or 1-d tensor");
+    }
+    const n = weight.numel();
+    const channels = x.ndim >= 2 ? x.shape[1] : 1;
+    if (n !== 1 && n !== channels) {
+      throw new RangeError(
+        `prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and ` +
+          `channel size = ${channels} (input of shape ${fmtShape(x.shape)})`,
+      );
+    }
+    const w = n === 1 || x.ndim < 2 ? weight.reshape([]) : weight.reshape([n, ...Array(x.ndim - 2).fill(1)]);
+    return ew.where(ew.gt(x, 0), x, ew.mul(w, x));
+  });
 }

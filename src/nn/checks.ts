@@ -5,6 +5,8 @@
 import { Tensor } from "../tensor.ts";
 import { fmtShape } from "../shape.ts";
 import { isFloating } from "../dtype.ts";
+import { assignResult } from "../ops/inplace.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 
 /** @internal How a value reads in an error message. */
 export function describe(v: unknown): string {
@@ -66,4 +68,31 @@ export function pointwiseTarget(op: string, input: unknown, target: unknown): Te
     );
   }
   return isFloating(t.dtype) ? t : t.to(x.dtype);
+}
+
+/** PyTorch's `inplace` argument of activations and dropout: `true`, or `{ inplace: true }`. */
+export type InplaceArg = boolean | { inplace?: boolean };
+
+/** @internal The `inplace` flag of an {@link InplaceArg} (default false), checked. */
+export function inplaceFlag(op: string, arg: InplaceArg | undefined): boolean {
+  const v = typeof arg === "object" && arg !== null ? arg.inplace ?? false : arg ?? false;
+  if (typeof v !== "boolean") throw new TypeError(`${op}: inplace must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/**
+ * @internal The output of an op with PyTorch's `inplace` argument: `compute(input)`, or, when
+ * `inplace` is set, `input` with that result written into it (its graph rebased, as `relu_`).
+ * When the input is part of a graph, `compute` reads a differentiable copy of it, so the nodes the
+ * result is built from never see the write.
+ */
+export function inplaceResult(
+  op: string,
+  input: Tensor,
+  inplace: InplaceArg | undefined,
+  compute: (x: Tensor) => Tensor,
+): Tensor {
+  if (!inplaceFlag(op, inplace)) return compute(input);
+  const source = input instanceof Tensor && input.requiresGrad && isGradEnabled() ? input.clone() : input;
+  return assignResult(input, `${op}_`, compute(source));
 }

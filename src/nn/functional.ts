@@ -9,11 +9,22 @@ import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import { gather, indexSelect } from "../ops/indexing.ts";
+import * as mm from "../ops/matmul.ts";
+import { badTargetError, fusedCrossEntropy, type Reduction } from "../ops/loss.ts";
+export type { Reduction } from "../ops/loss.ts";
 import { matmul } from "../ops/matmul.ts";
 import { record } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { rand } from "../creation.ts";
-import { checkFloat, checkReduction, checkTensor, describe, pointwiseTarget, sameShape } from "./checks.ts";
+import {
+  checkFloat,
+  checkReduction,
+  checkTensor,
+  describe,
+  type InplaceArg,
+  inplaceResult,
+  pointwiseTarget,
+  sameShape,
+} from "./checks.ts";
 import { guarded, rangeGuard } from "../ops/value_checks.ts";
 
 export { oneHot } from "../ops/indexing.ts";
@@ -41,6 +52,16 @@ export {
   type TripletMarginOptions,
 } from "./loss_margin.ts";
 export { type AttentionOptions, scaledDotProductAttention } from "./attention.ts";
+export { gaussianNllLoss, type GaussianNllOptions } from "./loss_gaussian.ts";
+export {
+  alphaDropout,
+  dropout,
+  dropout1d,
+  dropout2d,
+  dropout3d,
+  type DropoutOptions,
+  featureAlphaDropout,
+} from "./dropout.ts";
 export {
   adaptiveAvgPool2d,
   adaptiveMaxPool2d,
@@ -67,9 +88,7 @@ export {
   tanhshrink,
   threshold,
 } from "./activations.ts";
-
-/** How a loss reduces its per-element values. */
-export type Reduction = "mean" | "sum" | "none";
+import { inFrameOf } from "../memory.ts";
 
 /** Options shared by the losses. */
 export interface LossOptions {
@@ -92,10 +111,12 @@ function asFloat(op: string, x: unknown): Tensor {
  * ```
  */
 export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mean"): Tensor {
-  if (reduction === "mean") return red.mean(loss);
-  if (reduction === "sum") return red.sum(loss);
-  if (reduction === "none") return loss;
-  throw new TypeError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
+  return inFrameOf(() => {
+    if (reduction === "mean") return red.mean(loss);
+    if (reduction === "sum") return red.sum(loss);
+    if (reduction === "none") return loss;
+    throw new TypeError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
+  });
 }
 
 /** Records `out = forward(x)` (computed without a graph) as one op whose derivative is `derivative(x)`. */
@@ -121,8 +142,11 @@ function fusedUnary(
  * F.relu(torch.tensor([-1, 2])).toArray(); // [0, 2]
  * ```
  */
-export function relu(x: Tensor): Tensor {
-  return ew.relu(checkTensor("relu", "input", x));
+export function relu(x: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() => {
+    checkTensor("relu", "input", x);
+    return inplaceResult("relu", x, inplace, ew.relu);
+  });
 }
 
 /**
@@ -134,9 +158,13 @@ export function relu(x: Tensor): Tensor {
  * F.leakyRelu(torch.tensor([-1.0, 2.0]), 0.1).toArray(); // [-0.1, 2]
  * ```
  */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
-  const x = asFloat("leakyRelu", input);
-  return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
+export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() =>
+    inplaceResult("leakyRelu", input, inplace, (t) => {
+      const x = asFloat("leakyRelu", t);
+      return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
+    })
+  );
 }
 
 /**
@@ -149,7 +177,9 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
  * ```
  */
 export function sigmoid(x: Tensor): Tensor {
-  return ew.sigmoid(checkTensor("sigmoid", "input", x));
+  return inFrameOf(() => {
+    return ew.sigmoid(checkTensor("sigmoid", "input", x));
+  });
 }
 
 /**
@@ -162,7 +192,9 @@ export function sigmoid(x: Tensor): Tensor {
  * ```
  */
 export function tanh(x: Tensor): Tensor {
-  return ew.tanh(checkTensor("tanh", "input", x));
+  return inFrameOf(() => {
+    return ew.tanh(checkTensor("tanh", "input", x));
+  });
 }
 
 /** Options of `gelu`. */
@@ -221,16 +253,18 @@ function geluExactDerivative(x: Tensor): Tensor {
  * ```
  */
 export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
-  const x = asFloat("gelu", input);
-  const approximate = opts.approximate ?? "none";
-  if (approximate === "tanh") {
-    const inner = ew.mul(ew.add(x, ew.mul(ew.mul(ew.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
-    return ew.mul(ew.mul(x, 0.5), ew.add(ew.tanh(inner), 1));
-  }
-  if (approximate !== "none") {
-    throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
-  }
-  return fusedUnary("gelu", x, geluExact, geluExactDerivative);
+  return inFrameOf(() => {
+    const x = asFloat("gelu", input);
+    const approximate = opts.approximate ?? "none";
+    if (approximate === "tanh") {
+      const inner = ew.mul(ew.add(x, ew.mul(ew.mul(ew.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+      return ew.mul(ew.mul(x, 0.5), ew.add(ew.tanh(inner), 1));
+    }
+    if (approximate !== "none") {
+      throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
+    }
+    return fusedUnary("gelu", x, geluExact, geluExactDerivative);
+  });
 }
 
 /**
@@ -242,9 +276,13 @@ export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
  * F.silu(torch.tensor([0.0, 1.0])).toArray(); // [0, 0.7310586]
  * ```
  */
-export function silu(input: Tensor): Tensor {
-  const x = asFloat("silu", input);
-  return ew.mul(x, ew.sigmoid(x));
+export function silu(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inFrameOf(() =>
+    inplaceResult("silu", input, inplace, (t) => {
+      const x = asFloat("silu", t);
+      return ew.mul(x, ew.sigmoid(x));
+    })
+  );
 }
 
 /**
@@ -269,7 +307,9 @@ export function implicitSoftmaxDim(ndim: number): number {
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return red.softmax(checkTensor("softmax", "input", x), dim);
+  return inFrameOf(() => {
+    return red.softmax(checkTensor("softmax", "input", x), dim);
+  });
 }
 
 /**
@@ -282,48 +322,13 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return red.logSoftmax(checkTensor("logSoftmax", "input", x), dim);
+  return inFrameOf(() => {
+    return red.logSoftmax(checkTensor("logSoftmax", "input", x), dim);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Dropout, linear, normalization, embedding
-
-/** Options of `dropout`. */
-export interface DropoutOptions {
-  /** Probability of zeroing an element (default 0.5). */
-  p?: number;
-  /** Dropout is applied only when true (default true; pass `module.training`). */
-  training?: boolean;
-}
-
-/**
- * Inverted dropout: zeroes each element with probability `p` and scales the rest by `1/(1-p)`;
- * the identity when `training` is false. `dropout(x, 0.2, false)` or `dropout(x, { p, training })`.
- *
- * The mask comes from the seeded CPU generator (`torch.rand`, PyTorch's stream) on every device:
- * on the GPU it is drawn on the CPU and uploaded with the other inputs of the step (no read-back),
- * so a GPU run drops the same elements as a CPU run after the same `manualSeed`. (The WebGPU
- * backend's Philox `uniform` would save the upload but give another stream than the CPU's.)
- * @example
- * ```ts
- * import * as torch from "../../mod.ts";
- * import { F } from "./mod.ts";
- * const y = F.dropout(torch.ones(1000), 0.5);
- * console.log(y.sum().item()); // about 1000: kept elements are 2
- * F.dropout(torch.ones(3), { p: 0.5, training: false }).toArray(); // [1, 1, 1]
- * ```
- */
-export function dropout(x: Tensor, p: number | DropoutOptions = 0.5, training = true): Tensor {
-  const o = typeof p === "number" ? { p, training } : { p: p.p ?? 0.5, training: p.training ?? true };
-  checkTensor("dropout", "input", x);
-  if (typeof o.p !== "number" || !(o.p >= 0 && o.p <= 1)) {
-    throw new RangeError(`dropout: dropout probability has to be between 0 and 1, but got ${o.p}`);
-  }
-  if (!o.training || o.p === 0) return x;
-  if (o.p === 1) return ew.mul(x, 0);
-  const keep = ew.ge(rand([...x.shape], { device: x.device }), o.p);
-  return ew.mul(x, ew.mul(keep.to(isFloating(x.dtype) ? x.dtype : "float32"), 1 / (1 - o.p)));
-}
 
 /**
  * `x @ weight.T + bias` with `weight` of shape `[out, in]` (the matmul reads the transpose in
@@ -337,25 +342,31 @@ export function dropout(x: Tensor, p: number | DropoutOptions = 0.5, training = 
  * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  checkTensor("linear", "input", x);
-  checkTensor("linear", "weight", weight);
-  if (weight.ndim !== 2 && weight.ndim !== 1) {
-    throw new RangeError(
-      `linear: weight must be 2-D [out_features, in_features], got shape ${fmtShape(weight.shape)}`,
-    );
-  }
-  const inFeatures = weight.shape[weight.ndim - 1];
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
-    throw new RangeError(
-      `linear: input's last dimension must be in_features=${inFeatures} (weight ${
-        fmtShape(weight.shape)
-      }), ` +
-        `got input of shape ${fmtShape(x.shape)}`,
-    );
-  }
-  let out = weight.ndim === 2 ? matmul(x, mv.t(weight)) : matmul(x, weight);
-  if (bias !== null && bias !== undefined) out = ew.add(out, checkTensor("linear", "bias", bias));
-  return out;
+  return inFrameOf(() => {
+    checkTensor("linear", "input", x);
+    checkTensor("linear", "weight", weight);
+    if (weight.ndim !== 2 && weight.ndim !== 1) {
+      throw new RangeError(
+        `linear: weight must be 2-D [out_features, in_features], got shape ${fmtShape(weight.shape)}`,
+      );
+    }
+    const inFeatures = weight.shape[weight.ndim - 1];
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+      throw new RangeError(
+        `linear: input's last dimension must be in_features=${inFeatures} (weight ${
+          fmtShape(weight.shape)
+        }), ` +
+          `got input of shape ${fmtShape(x.shape)}`,
+      );
+    }
+    const b = bias === null || bias === undefined ? null : checkTensor("linear", "bias", bias);
+    const allF32 = x.dtype === "float32" && weight.dtype === "float32" &&
+      (b === null || b.dtype === "float32");
+    if (weight.ndim === 2 && allF32 && (b === null || b.ndim === 1)) return mm.linear(x, weight, b);
+    let out = weight.ndim === 2 ? matmul(x, mv.t(weight)) : matmul(x, weight);
+    if (b !== null) out = ew.add(out, b);
+    return out;
+  });
 }
 
 /** Options of `layerNorm`. */
@@ -381,32 +392,36 @@ export function layerNorm(
   normalizedShape: number | readonly number[],
   opts: LayerNormOptions = {},
 ): Tensor {
-  checkFloat("layerNorm", "input", x);
-  const ns = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
-  const k = ns.length;
-  if (k === 0 || x.ndim < k || !sameShape(x.shape.slice(x.ndim - k), ns)) {
-    throw new RangeError(
-      `layerNorm: given normalized_shape=${fmtShape(ns)}, expected input with shape [*, ${ns.join(", ")}], ` +
-        `but got input of size ${fmtShape(x.shape)}`,
-    );
-  }
-  const eps = opts.eps ?? 1e-5;
-  const dims = ns.map((_, i) => x.ndim - k + i);
-  const mean = red.mean(x, dims, { keepdim: true });
-  const xc = ew.sub(x, mean);
-  const variance = red.mean(ew.mul(xc, xc), dims, { keepdim: true });
-  let out = ew.mul(xc, ew.rsqrt(ew.add(variance, eps)));
-  for (const [name, p] of [["weight", opts.weight], ["bias", opts.bias]] as const) {
-    if (p === null || p === undefined) continue;
-    checkTensor("layerNorm", name, p);
-    if (!sameShape(p.shape, ns)) {
+  return inFrameOf(() => {
+    checkFloat("layerNorm", "input", x);
+    const ns = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    const k = ns.length;
+    if (k === 0 || x.ndim < k || !sameShape(x.shape.slice(x.ndim - k), ns)) {
       throw new RangeError(
-        `layerNorm: ${name} must have shape ${fmtShape(ns)} (normalized_shape), got ${fmtShape(p.shape)}`,
+        `layerNorm: given normalized_shape=${fmtShape(ns)}, expected input with shape [*, ${
+          ns.join(", ")
+        }], ` +
+          `but got input of size ${fmtShape(x.shape)}`,
       );
     }
-    out = name === "weight" ? ew.mul(out, p) : ew.add(out, p);
-  }
-  return out;
+    const eps = opts.eps ?? 1e-5;
+    const dims = ns.map((_, i) => x.ndim - k + i);
+    const mean = red.mean(x, dims, { keepdim: true });
+    const xc = ew.sub(x, mean);
+    const variance = red.mean(ew.mul(xc, xc), dims, { keepdim: true });
+    let out = ew.mul(xc, ew.rsqrt(ew.add(variance, eps)));
+    for (const [name, p] of [["weight", opts.weight], ["bias", opts.bias]] as const) {
+      if (p === null || p === undefined) continue;
+      checkTensor("layerNorm", name, p);
+      if (!sameShape(p.shape, ns)) {
+        throw new RangeError(
+          `layerNorm: ${name} must have shape ${fmtShape(ns)} (normalized_shape), got ${fmtShape(p.shape)}`,
+        );
+      }
+      out = name === "weight" ? ew.mul(out, p) : ew.add(out, p);
+    }
+    return out;
+  });
 }
 
 /** Options of `batchNorm`. */
@@ -442,65 +457,67 @@ export function batchNorm(
   runningVar: Tensor | null,
   opts: BatchNormOptions = {},
 ): Tensor {
-  checkFloat("batchNorm", "input", x);
-  const { training = false, momentum = 0.1, eps = 1e-5 } = opts;
-  if (x.ndim < 2) {
-    throw new RangeError(
-      `batchNorm: expected input of at least 2 dims [N, C, ...], got shape ${fmtShape(x.shape)}`,
-    );
-  }
-  const c = x.shape[1];
-  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
-  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-  for (
-    const [name, p] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", opts.weight], [
-      "bias",
-      opts.bias,
-    ]] as const
-  ) {
-    if (p === null || p === undefined) continue;
-    checkTensor("batchNorm", name, p);
-    if (p.numel() !== c) {
+  return inFrameOf(() => {
+    checkFloat("batchNorm", "input", x);
+    const { training = false, momentum = 0.1, eps = 1e-5 } = opts;
+    if (x.ndim < 2) {
       throw new RangeError(
-        `batchNorm: ${name} should contain ${c} elements (one per channel), got shape ${fmtShape(p.shape)}`,
+        `batchNorm: expected input of at least 2 dims [N, C, ...], got shape ${fmtShape(x.shape)}`,
       );
     }
-  }
-  let out: Tensor;
-  if (training) {
-    const n = x.numel() / c;
-    if (n <= 1) {
-      throw new RangeError(
-        `batchNorm: expected more than 1 value per channel when training, got input size ${
-          fmtShape(x.shape)
-        }`,
+    const c = x.shape[1];
+    const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+    const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    for (
+      const [name, p] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", opts.weight], [
+        "bias",
+        opts.bias,
+      ]] as const
+    ) {
+      if (p === null || p === undefined) continue;
+      checkTensor("batchNorm", name, p);
+      if (p.numel() !== c) {
+        throw new RangeError(
+          `batchNorm: ${name} should contain ${c} elements (one per channel), got shape ${fmtShape(p.shape)}`,
+        );
+      }
+    }
+    let out: Tensor;
+    if (training) {
+      const n = x.numel() / c;
+      if (n <= 1) {
+        throw new RangeError(
+          `batchNorm: expected more than 1 value per channel when training, got input size ${
+            fmtShape(x.shape)
+          }`,
+        );
+      }
+      const mean = red.mean(x, dims, { keepdim: true });
+      const xc = ew.sub(x, mean);
+      const variance = red.mean(ew.mul(xc, xc), dims, { keepdim: true });
+      out = ew.mul(xc, ew.rsqrt(ew.add(variance, eps)));
+      noGrad(() => {
+        if (runningMean) {
+          runningMean.mul_(1 - momentum).add_(mv.reshape(mean.detach(), runningMean.shape).mul(momentum));
+        }
+        if (runningVar) {
+          const unbiased = mv.reshape(variance.detach(), runningVar.shape).mul(momentum * n / (n - 1));
+          runningVar.mul_(1 - momentum).add_(unbiased);
+        }
+      });
+    } else {
+      if (!runningMean || !runningVar) {
+        throw new Error("batchNorm: runningMean and runningVar are required when training is false");
+      }
+      out = ew.mul(
+        ew.sub(x, mv.reshape(runningMean, bshape)),
+        ew.rsqrt(ew.add(mv.reshape(runningVar, bshape), eps)),
       );
     }
-    const mean = red.mean(x, dims, { keepdim: true });
-    const xc = ew.sub(x, mean);
-    const variance = red.mean(ew.mul(xc, xc), dims, { keepdim: true });
-    out = ew.mul(xc, ew.rsqrt(ew.add(variance, eps)));
-    noGrad(() => {
-      if (runningMean) {
-        runningMean.mul_(1 - momentum).add_(mv.reshape(mean.detach(), runningMean.shape).mul(momentum));
-      }
-      if (runningVar) {
-        const unbiased = mv.reshape(variance.detach(), runningVar.shape).mul(momentum * n / (n - 1));
-        runningVar.mul_(1 - momentum).add_(unbiased);
-      }
-    });
-  } else {
-    if (!runningMean || !runningVar) {
-      throw new Error("batchNorm: runningMean and runningVar are required when training is false");
-    }
-    out = ew.mul(
-      ew.sub(x, mv.reshape(runningMean, bshape)),
-      ew.rsqrt(ew.add(mv.reshape(runningVar, bshape), eps)),
-    );
-  }
-  if (opts.weight) out = ew.mul(out, mv.reshape(opts.weight, bshape));
-  if (opts.bias) out = ew.add(out, mv.reshape(opts.bias, bshape));
-  return out;
+    if (opts.weight) out = ew.mul(out, mv.reshape(opts.weight, bshape));
+    if (opts.bias) out = ew.add(out, mv.reshape(opts.bias, bshape));
+    return out;
+  });
 }
 
 /** Options of `embedding`. */
@@ -511,7 +528,7 @@ export interface EmbeddingOptions {
 
 /**
  * Checks that the indices in `input` lie in `[0, n)` (or equal `allow`): at once on the CPU;
- * elsewhere returns the guard the op multiplies its result by (see ops/value_checks.ts).
+ * elsewhere returns the guard the op's result carries (see ops/value_checks.ts).
  */
 function checkIndices(op: string, input: Tensor, n: number, what: string, allow?: number): Tensor | null {
   const message = (v: number) =>
@@ -537,31 +554,33 @@ function checkIndices(op: string, input: Tensor, n: number, what: string, allow?
  * ```
  */
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
-  checkTensor("embedding", "input", input);
-  checkTensor("embedding", "weight", weight);
-  if (input.dtype !== "int32" && input.dtype !== "uint8") {
-    throw new TypeError(
-      `embedding: expected indices as an int32 tensor, got ${input.dtype} (convert them with .int() or .long())`,
+  return inFrameOf(() => {
+    checkTensor("embedding", "input", input);
+    checkTensor("embedding", "weight", weight);
+    if (input.dtype !== "int32" && input.dtype !== "uint8") {
+      throw new TypeError(
+        `embedding: expected indices as an int32 tensor, got ${input.dtype} (convert them with .int() or .long())`,
+      );
+    }
+    if (weight.ndim !== 2) {
+      throw new RangeError(
+        `embedding: weight must be 2-D [num_embeddings, embedding_dim], got ${fmtShape(weight.shape)}`,
+      );
+    }
+    const [num, dim] = weight.shape;
+    const guard = checkIndices("embedding", input, num, `an embedding table of ${num} rows`);
+    let out = guarded(
+      mv.reshape(indexSelect(weight, 0, mv.reshape(input, [-1])), [...input.shape, dim]),
+      guard,
     );
-  }
-  if (weight.ndim !== 2) {
-    throw new RangeError(
-      `embedding: weight must be 2-D [num_embeddings, embedding_dim], got ${fmtShape(weight.shape)}`,
-    );
-  }
-  const [num, dim] = weight.shape;
-  const guard = checkIndices("embedding", input, num, `an embedding table of ${num} rows`);
-  let out = guarded(
-    mv.reshape(indexSelect(weight, 0, mv.reshape(input, [-1])), [...input.shape, dim]),
-    guard,
-  );
-  const pi = opts.paddingIdx;
-  if (pi !== null && pi !== undefined && out.requiresGrad) {
-    const idx = pi < 0 ? pi + num : pi;
-    const keep = mv.unsqueeze(ew.ne(input, idx), -1);
-    out = ew.where(keep, out, out.detach());
-  }
-  return out;
+    const pi = opts.paddingIdx;
+    if (pi !== null && pi !== undefined && out.requiresGrad) {
+      const idx = pi < 0 ? pi + num : pi;
+      const keep = mv.unsqueeze(ew.ne(input, idx), -1);
+      out = ew.where(keep, out, out.detach());
+    }
+    return out;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -577,10 +596,12 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
  * ```
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  checkReduction("mseLoss", opts.reduction);
-  target = pointwiseTarget("mseLoss", input, target);
-  const d = ew.sub(input, target);
-  return reduceLoss("mseLoss", ew.mul(d, d), opts.reduction);
+  return inFrameOf(() => {
+    checkReduction("mseLoss", opts.reduction);
+    target = pointwiseTarget("mseLoss", input, target);
+    const d = ew.sub(input, target);
+    return reduceLoss("mseLoss", ew.mul(d, d), opts.reduction);
+  });
 }
 
 /**
@@ -593,9 +614,11 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
  * ```
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  checkReduction("l1Loss", opts.reduction);
-  target = pointwiseTarget("l1Loss", input, target);
-  return reduceLoss("l1Loss", ew.abs(ew.sub(input, target)), opts.reduction);
+  return inFrameOf(() => {
+    checkReduction("l1Loss", opts.reduction);
+    target = pointwiseTarget("l1Loss", input, target);
+    return reduceLoss("l1Loss", ew.abs(ew.sub(input, target)), opts.reduction);
+  });
 }
 
 /** Options of `smoothL1Loss`. */
@@ -614,15 +637,17 @@ export interface SmoothL1Options extends LossOptions {
  * ```
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
-  checkReduction("smoothL1Loss", opts.reduction);
-  target = pointwiseTarget("smoothL1Loss", input, target);
-  const beta = opts.beta ?? 1;
-  if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
-  const d = ew.sub(input, target);
-  const a = ew.abs(d);
-  if (beta === 0) return reduceLoss("smoothL1Loss", a, opts.reduction);
-  const loss = ew.where(ew.lt(a, beta), ew.mul(ew.mul(d, d), 0.5 / beta), ew.sub(a, 0.5 * beta));
-  return reduceLoss("smoothL1Loss", loss, opts.reduction);
+  return inFrameOf(() => {
+    checkReduction("smoothL1Loss", opts.reduction);
+    target = pointwiseTarget("smoothL1Loss", input, target);
+    const beta = opts.beta ?? 1;
+    if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
+    const d = ew.sub(input, target);
+    const a = ew.abs(d);
+    if (beta === 0) return reduceLoss("smoothL1Loss", a, opts.reduction);
+    const loss = ew.where(ew.lt(a, beta), ew.mul(ew.mul(d, d), 0.5 / beta), ew.sub(a, 0.5 * beta));
+    return reduceLoss("smoothL1Loss", loss, opts.reduction);
+  });
 }
 
 /** Options of `huberLoss`. */
@@ -641,14 +666,16 @@ export interface HuberOptions extends LossOptions {
  * ```
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
-  checkReduction("huberLoss", opts.reduction);
-  target = pointwiseTarget("huberLoss", input, target);
-  const delta = opts.delta ?? 1;
-  if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
-  const d = ew.sub(input, target);
-  const a = ew.abs(d);
-  const loss = ew.where(ew.lt(a, delta), ew.mul(ew.mul(d, d), 0.5), ew.mul(ew.sub(a, 0.5 * delta), delta));
-  return reduceLoss("huberLoss", loss, opts.reduction);
+  return inFrameOf(() => {
+    checkReduction("huberLoss", opts.reduction);
+    target = pointwiseTarget("huberLoss", input, target);
+    const delta = opts.delta ?? 1;
+    if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
+    const d = ew.sub(input, target);
+    const a = ew.abs(d);
+    const loss = ew.where(ew.lt(a, delta), ew.mul(ew.mul(d, d), 0.5), ew.mul(ew.sub(a, 0.5 * delta), delta));
+    return reduceLoss("huberLoss", loss, opts.reduction);
+  });
 }
 
 /** Options of `nllLoss`. */
@@ -674,11 +701,14 @@ interface NllParts {
   valid: Tensor;
 }
 
-/**
- * Validates `input` (`[C]`, `[N, C]` or `[N, C, d1, ...]`) against class-index `target`; off the
- * CPU, returns the guard the loss is multiplied by (see ops/value_checks.ts).
- */
-function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): Tensor | null {
+/** Validates `input` (`[C]`, `[N, C]` or `[N, C, d1, ...]`) against class-index `target`. */
+function checkClassTarget(
+  op: string,
+  input: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+  checkValues = true,
+): Tensor | null {
   const c = input.ndim === 1 ? input.shape[0] : input.shape[1];
   const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (target.dtype !== "int32" && target.dtype !== "uint8") {
@@ -694,15 +724,14 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
         `(${c} classes along dim ${input.ndim === 1 ? 0 : 1}), got target of shape ${fmtShape(target.shape)}`,
     );
   }
-  const message = (v: number) =>
-    `${op}: target class ${v} is out of range for input of shape ${
-      fmtShape(input.shape)
-    } with ${c} classes ` +
-    `(expected values in [0, ${c - 1}], or ignoreIndex ${ignoreIndex})`;
-  if (target.device !== "cpu") return rangeGuard(op, target, 0, c - 1, message, { allow: ignoreIndex });
+  if (!checkValues) return null;
+  if (target.device !== "cpu") {
+    const message = (v: number) => badTargetError(op, v, input, ignoreIndex).message;
+    return rangeGuard(op, target, 0, c - 1, message, { allow: ignoreIndex });
+  }
   if (target.numel() === 0) return null;
   for (const v of target.dataSync()) {
-    if ((v < 0 || v >= c) && v !== ignoreIndex) throw new RangeError(message(v));
+    if ((v < 0 || v >= c) && v !== ignoreIndex) throw badTargetError(op, v, input, ignoreIndex);
   }
   return null;
 }
@@ -781,13 +810,15 @@ function checkClassInput(op: string, input: unknown): Tensor {
  * ```
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
-  checkReduction("nllLoss", opts.reduction);
-  const x = checkClassInput("nllLoss", input);
-  checkTensor("nllLoss", "target", target);
-  const ignoreIndex = opts.ignoreIndex ?? -100;
-  const guard = checkClassTarget("nllLoss", x, target, ignoreIndex);
-  const weight = checkWeight("nllLoss", opts.weight, x.ndim === 1 ? x.shape[0] : x.shape[1]);
-  return guarded(reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean"), guard);
+  return inFrameOf(() => {
+    checkReduction("nllLoss", opts.reduction);
+    const x = checkClassInput("nllLoss", input);
+    checkTensor("nllLoss", "target", target);
+    const ignoreIndex = opts.ignoreIndex ?? -100;
+    const guard = checkClassTarget("nllLoss", x, target, ignoreIndex);
+    const weight = checkWeight("nllLoss", opts.weight, x.ndim === 1 ? x.shape[0] : x.shape[1]);
+    return guarded(reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean"), guard);
+  });
 }
 
 /**
@@ -805,55 +836,66 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}
  * ```
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const op = "crossEntropy";
-  checkReduction(op, opts.reduction);
-  const x = checkClassInput(op, input);
-  checkTensor(op, "target", target);
-  const reduction = opts.reduction ?? "mean";
-  const ls = opts.labelSmoothing ?? 0;
-  if (typeof ls !== "number" || !(ls >= 0 && ls <= 1)) {
-    throw new RangeError(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${ls}`);
-  }
-  const classDim = x.ndim === 1 ? 0 : 1;
-  const c = x.shape[classDim];
-  const weight = checkWeight(op, opts.weight, c);
-  const wShape = x.shape.map((s, i) => (i === classDim ? s : 1));
-  if (isFloating(target.dtype)) {
-    // Class probabilities.
-    if (!sameShape(target.shape, x.shape)) {
-      throw new RangeError(
-        `${op}: a floating point target holds class probabilities and must have the input's shape ` +
-          `${fmtShape(x.shape)}, got ${fmtShape(target.shape)}. For class indices pass an int32 tensor ` +
-          `(convert with .long())`,
-      );
+  return inFrameOf(() => {
+    const op = "crossEntropy";
+    checkReduction(op, opts.reduction);
+    const x = checkClassInput(op, input);
+    checkTensor(op, "target", target);
+    const reduction = opts.reduction ?? "mean";
+    const ls = opts.labelSmoothing ?? 0;
+    if (typeof ls !== "number" || !(ls >= 0 && ls <= 1)) {
+      throw new RangeError(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${ls}`);
     }
-    if (opts.ignoreIndex !== undefined && opts.ignoreIndex >= 0) {
-      throw new TypeError(
-        `${op}: ignoreIndex is not supported for floating point (class probability) targets`,
-      );
+    const classDim = x.ndim === 1 ? 0 : 1;
+    const c = x.shape[classDim];
+    const weight = checkWeight(op, opts.weight, c);
+    const wShape = x.shape.map((s, i) => (i === classDim ? s : 1));
+    if (isFloating(target.dtype)) {
+      // Class probabilities.
+      if (!sameShape(target.shape, x.shape)) {
+        throw new RangeError(
+          `${op}: a floating point target holds class probabilities and must have the input's shape ` +
+            `${fmtShape(x.shape)}, got ${fmtShape(target.shape)}. For class indices pass an int32 tensor ` +
+            `(convert with .long())`,
+        );
+      }
+      if (opts.ignoreIndex !== undefined && opts.ignoreIndex >= 0) {
+        throw new TypeError(
+          `${op}: ignoreIndex is not supported for floating point (class probability) targets`,
+        );
+      }
+      const logp = red.logSoftmax(x, classDim);
+      const t = ls > 0 ? ew.add(ew.mul(target, 1 - ls), ls / c) : target;
+      let prod = ew.mul(logp, t);
+      if (weight) prod = ew.mul(prod, mv.reshape(weight, wShape));
+      const loss = ew.neg(red.sum(prod, classDim));
+      if (reduction === "none") return loss;
+      if (reduction === "sum") return red.sum(loss);
+      return ew.div(red.sum(loss), x.numel() / c);
+    }
+    const ignoreIndex = opts.ignoreIndex ?? -100;
+    // The common case is one fused kernel each way (it checks the targets itself, no read-back).
+    const fusable = !weight && ls === 0 && x.ndim <= 2 && x.numel() > 0 && x.dtype === "float32";
+    let guard = checkClassTarget(op, x, target, ignoreIndex, !fusable);
+    if (fusable) {
+      const fused = fusedCrossEntropy(op, x, target, reduction, ignoreIndex);
+      if (fused !== null) return fused;
+      guard = checkClassTarget(op, x, target, ignoreIndex, true);
     }
     const logp = red.logSoftmax(x, classDim);
-    const t = ls > 0 ? ew.add(ew.mul(target, 1 - ls), ls / c) : target;
-    let prod = ew.mul(logp, t);
-    if (weight) prod = ew.mul(prod, mv.reshape(weight, wShape));
-    const loss = ew.neg(red.sum(prod, classDim));
-    if (reduction === "none") return loss;
-    if (reduction === "sum") return red.sum(loss);
-    return ew.div(red.sum(loss), x.numel() / c);
-  }
-  const ignoreIndex = opts.ignoreIndex ?? -100;
-  const guard = checkClassTarget(op, x, target, ignoreIndex);
-  const logp = red.logSoftmax(x, classDim);
-  const parts = nllParts(logp, target, weight, ignoreIndex);
-  const nll = reduceNll(parts, reduction);
-  if (ls === 0) return guarded(nll, guard);
-  let smooth = weight ? red.sum(ew.mul(logp, mv.reshape(weight, wShape)), classDim) : red.sum(logp, classDim);
-  smooth = ew.where(parts.valid, ew.neg(smooth), 0);
-  let ret: Tensor;
-  if (reduction === "none") ret = smooth;
-  else if (reduction === "sum") ret = red.sum(smooth);
-  else ret = weightedMean(red.sum(smooth), parts.weights);
-  return guarded(ew.add(ew.mul(nll, 1 - ls), ew.mul(ret, ls / c)), guard);
+    const parts = nllParts(logp, target, weight, ignoreIndex);
+    const nll = reduceNll(parts, reduction);
+    if (ls === 0) return guarded(nll, guard);
+    let smooth = weight
+      ? red.sum(ew.mul(logp, mv.reshape(weight, wShape)), classDim)
+      : red.sum(logp, classDim);
+    smooth = ew.where(parts.valid, ew.neg(smooth), 0);
+    let ret: Tensor;
+    if (reduction === "none") ret = smooth;
+    else if (reduction === "sum") ret = red.sum(smooth);
+    else ret = weightedMean(red.sum(smooth), parts.weights);
+    return guarded(ew.add(ew.mul(nll, 1 - ls), ew.mul(ret, ls / c)), guard);
+  });
 }
 
 /**
@@ -872,31 +914,35 @@ export function binaryCrossEntropy(
   target: Tensor | number,
   opts: LossOptions & { weight?: Tensor | null } = {},
 ): Tensor {
-  if (!(input instanceof Tensor) || !isFloating(input.dtype)) {
-    throw new TypeError("binaryCrossEntropy: input must be a floating point tensor of probabilities");
-  }
-  checkReduction("binaryCrossEntropy", opts.reduction);
-  const t = target instanceof Tensor ? target : input.mul(0).add(target);
-  if (t.ndim !== input.ndim || t.shape.some((s, i) => s !== input.shape[i])) {
-    throw new RangeError(
-      `binaryCrossEntropy: using a target size (${fmtShape(t.shape)}) that is different to the input size ` +
-        `(${fmtShape(input.shape)}) is deprecated. Please ensure they have the same size.`,
-    );
-  }
-  const message = (p: number) =>
-    `binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`;
-  const guard = rangeGuard("binaryCrossEntropy", input, 0, 1, message);
-  if (input.device === "cpu" && input.numel() > 0) {
-    const v = input.detach().dataSync();
-    for (const p of v) {
-      if (!(p >= 0 && p <= 1)) throw new RangeError(message(p));
+  return inFrameOf(() => {
+    if (!(input instanceof Tensor) || !isFloating(input.dtype)) {
+      throw new TypeError("binaryCrossEntropy: input must be a floating point tensor of probabilities");
     }
-  }
-  const logP = ew.clamp(ew.log(input), -100);
-  const log1mP = ew.clamp(ew.log(ew.sub(1, input)), -100);
-  let loss = ew.neg(ew.add(ew.mul(t, logP), ew.mul(ew.sub(1, t), log1mP)));
-  if (opts.weight) loss = ew.mul(loss, opts.weight);
-  return guarded(reduceLoss("binaryCrossEntropy", loss, opts.reduction), guard);
+    checkReduction("binaryCrossEntropy", opts.reduction);
+    const t = target instanceof Tensor ? target : input.mul(0).add(target);
+    if (t.ndim !== input.ndim || t.shape.some((s, i) => s !== input.shape[i])) {
+      throw new RangeError(
+        `binaryCrossEntropy: using a target size (${
+          fmtShape(t.shape)
+        }) that is different to the input size ` +
+          `(${fmtShape(input.shape)}) is deprecated. Please ensure they have the same size.`,
+      );
+    }
+    const message = (p: number) =>
+      `binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`;
+    const guard = rangeGuard("binaryCrossEntropy", input, 0, 1, message);
+    if (input.device === "cpu" && input.numel() > 0) {
+      const v = input.detach().dataSync();
+      for (const p of v) {
+        if (!(p >= 0 && p <= 1)) throw new RangeError(message(p));
+      }
+    }
+    const logP = ew.clamp(ew.log(input), -100);
+    const log1mP = ew.clamp(ew.log(ew.sub(1, input)), -100);
+    let loss = ew.neg(ew.add(ew.mul(t, logP), ew.mul(ew.sub(1, t), log1mP)));
+    if (opts.weight) loss = ew.mul(loss, opts.weight);
+    return guarded(reduceLoss("binaryCrossEntropy", loss, opts.reduction), guard);
+  });
 }
 
 /** Options of `binaryCrossEntropyWithLogits`. */
@@ -922,23 +968,25 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   opts: BCEWithLogitsOptions = {},
 ): Tensor {
-  const op = "binaryCrossEntropyWithLogits";
-  checkReduction(op, opts.reduction);
-  target = pointwiseTarget(op, input, target);
-  // softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), with |x| written so that its derivative at 0
-  // is 1: the gradient there is then sigmoid(0) - target, as it should be.
-  const absX = ew.where(ew.ge(input, 0), input, ew.neg(input));
-  const softplusNeg = ew.add(ew.relu(ew.neg(input)), ew.log1p(ew.exp(ew.neg(absX))));
-  let loss: Tensor;
-  if (opts.posWeight) {
-    checkTensor(op, "posWeight", opts.posWeight);
-    const logWeight = ew.add(ew.mul(ew.sub(opts.posWeight, 1), target), 1);
-    loss = ew.add(ew.mul(ew.sub(1, target), input), ew.mul(logWeight, softplusNeg));
-  } else {
-    loss = ew.add(ew.mul(ew.sub(1, target), input), softplusNeg);
-  }
-  if (opts.weight) loss = ew.mul(loss, checkTensor(op, "weight", opts.weight));
-  return reduceLoss(op, loss, opts.reduction);
+  return inFrameOf(() => {
+    const op = "binaryCrossEntropyWithLogits";
+    checkReduction(op, opts.reduction);
+    target = pointwiseTarget(op, input, target);
+    // softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), with |x| written so that its derivative at 0
+    // is 1: the gradient there is then sigmoid(0) - target, as it should be.
+    const absX = ew.where(ew.ge(input, 0), input, ew.neg(input));
+    const softplusNeg = ew.add(ew.relu(ew.neg(input)), ew.log1p(ew.exp(ew.neg(absX))));
+    let loss: Tensor;
+    if (opts.posWeight) {
+      checkTensor(op, "posWeight", opts.posWeight);
+      const logWeight = ew.add(ew.mul(ew.sub(opts.posWeight, 1), target), 1);
+      loss = ew.add(ew.mul(ew.sub(1, target), input), ew.mul(logWeight, softplusNeg));
+    } else {
+      loss = ew.add(ew.mul(ew.sub(1, target), input), softplusNeg);
+    }
+    if (opts.weight) loss = ew.mul(loss, checkTensor(op, "weight", opts.weight));
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }
 
 /** Options of `klDivLoss`. */
@@ -961,20 +1009,22 @@ export interface KLDivOptions {
  * ```
  */
 export function klDivLoss(input: Tensor, target: Tensor, opts: KLDivOptions = {}): Tensor {
-  const op = "klDivLoss";
-  checkReduction(op, opts.reduction, ["mean", "batchmean", "sum", "none"]);
-  target = pointwiseTarget(op, input, target);
-  let loss: Tensor;
-  if (opts.logTarget) loss = ew.mul(ew.exp(target), ew.sub(target, input));
-  else {
-    const pos = ew.gt(target, 0);
-    const tlogt = ew.where(pos, ew.mul(target, ew.log(ew.where(pos, target, 1))), 0);
-    loss = ew.sub(tlogt, ew.mul(target, input));
-  }
-  const reduction = opts.reduction ?? "mean";
-  if (reduction === "batchmean") {
-    const s = red.sum(loss);
-    return input.ndim === 0 ? s : ew.div(s, input.shape[0]);
-  }
-  return reduceLoss(op, loss, reduction);
+  return inFrameOf(() => {
+    const op = "klDivLoss";
+    checkReduction(op, opts.reduction, ["mean", "batchmean", "sum", "none"]);
+    target = pointwiseTarget(op, input, target);
+    let loss: Tensor;
+    if (opts.logTarget) loss = ew.mul(ew.exp(target), ew.sub(target, input));
+    else {
+      const pos = ew.gt(target, 0);
+      const tlogt = ew.where(pos, ew.mul(target, ew.log(ew.where(pos, target, 1))), 0);
+      loss = ew.sub(tlogt, ew.mul(target, input));
+    }
+    const reduction = opts.reduction ?? "mean";
+    if (reduction === "batchmean") {
+      const s = red.sum(loss);
+      return input.ndim === 0 ? s : ew.div(s, input.shape[0]);
+    }
+    return reduceLoss(op, loss, reduction);
+  });
 }

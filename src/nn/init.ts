@@ -10,6 +10,7 @@ import { isFloating } from "../dtype.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { tensor } from "../creation.ts";
 import { defaultGenerator, type Generator } from "../random.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** Options of the random initialisers. */
 export interface InitOptions {
@@ -146,10 +147,12 @@ function fanOf(t: Tensor, mode: FanMode): number {
  * ```
  */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
-  if (!(b >= a)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
-  // One array fill reproduces PyTorch's `uniform_` stream exactly.
-  return fill("uniform_", t, (out: Float32Array) => void g.uniformFill(out, a, b));
+  return inFrameOf(() => {
+    const g = opts.generator ?? defaultGenerator;
+    if (!(b >= a)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+    // One array fill reproduces PyTorch's `uniform_` stream exactly.
+    return fill("uniform_", t, (out: Float32Array) => void g.uniformFill(out, a, b));
+  });
 }
 
 /**
@@ -162,10 +165,12 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
  * ```
  */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
-  if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, got ${std}`);
-  // One array fill reproduces PyTorch's `normal_` stream exactly (its 16-wide Box-Muller blocks).
-  return fill("normal_", t, (out: Float32Array) => void g.normalFill(out, mean, std));
+  return inFrameOf(() => {
+    const g = opts.generator ?? defaultGenerator;
+    if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, got ${std}`);
+    // One array fill reproduces PyTorch's `normal_` stream exactly (its 16-wide Box-Muller blocks).
+    return fill("normal_", t, (out: Float32Array) => void g.normalFill(out, mean, std));
+  });
 }
 
 /**
@@ -179,14 +184,16 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
  * ```
  */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: InitOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
-  if (!(b > a)) throw new RangeError(`truncNormal_: expected a < b, got a=${a}, b=${b}`);
-  return fill("truncNormal_", t, () => {
-    for (let i = 0; i < 1000; i++) {
-      const v = mean + std * g.nextNormal();
-      if (v >= a && v <= b) return v;
-    }
-    return Math.min(Math.max(mean, a), b);
+  return inFrameOf(() => {
+    const g = opts.generator ?? defaultGenerator;
+    if (!(b > a)) throw new RangeError(`truncNormal_: expected a < b, got a=${a}, b=${b}`);
+    return fill("truncNormal_", t, () => {
+      for (let i = 0; i < 1000; i++) {
+        const v = mean + std * g.nextNormal();
+        if (v >= a && v <= b) return v;
+      }
+      return Math.min(Math.max(mean, a), b);
+    });
   });
 }
 
@@ -200,8 +207,10 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: 
  * ```
  */
 export function constant_(t: Tensor, value: number): Tensor {
-  checkTarget("constant_", t);
-  return noGrad(() => t.fill_(value));
+  return inFrameOf(() => {
+    checkTarget("constant_", t);
+    return noGrad(() => t.fill_(value));
+  });
 }
 
 /**
@@ -214,7 +223,9 @@ export function constant_(t: Tensor, value: number): Tensor {
  * ```
  */
 export function zeros_(t: Tensor): Tensor {
-  return constant_(t, 0);
+  return inFrameOf(() => {
+    return constant_(t, 0);
+  });
 }
 
 /**
@@ -227,7 +238,9 @@ export function zeros_(t: Tensor): Tensor {
  * ```
  */
 export function ones_(t: Tensor): Tensor {
-  return constant_(t, 1);
+  return inFrameOf(() => {
+    return constant_(t, 1);
+  });
 }
 
 /**
@@ -240,17 +253,19 @@ export function ones_(t: Tensor): Tensor {
  * ```
  */
 export function eye_(t: Tensor): Tensor {
-  if (t.ndim !== 2) {
-    throw new RangeError(
-      `eye_: only tensors with 2 dimensions are supported, got shape ${fmtShape(t.shape)}`,
-    );
-  }
-  const cols = t.shape[1];
-  let i = 0;
-  return fill("eye_", t, () => {
-    const r = Math.floor(i / cols), c = i % cols;
-    i++;
-    return r === c ? 1 : 0;
+  return inFrameOf(() => {
+    if (t.ndim !== 2) {
+      throw new RangeError(
+        `eye_: only tensors with 2 dimensions are supported, got shape ${fmtShape(t.shape)}`,
+      );
+    }
+    const cols = t.shape[1];
+    let i = 0;
+    return fill("eye_", t, () => {
+      const r = Math.floor(i / cols), c = i % cols;
+      i++;
+      return r === c ? 1 : 0;
+    });
   });
 }
 
@@ -264,9 +279,11 @@ export function eye_(t: Tensor): Tensor {
  * ```
  */
 export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform_(t, -bound, bound, opts);
+  return inFrameOf(() => {
+    const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+    const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+    return uniform_(t, -bound, bound, opts);
+  });
 }
 
 /**
@@ -279,8 +296,10 @@ export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Ten
  * ```
  */
 export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
+  return inFrameOf(() => {
+    const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+    return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
+  });
 }
 
 function kaimingStd(t: Tensor, opts: KaimingOptions): number {
@@ -300,8 +319,10 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
  * ```
  */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, opts);
-  return uniform_(t, -bound, bound, opts);
+  return inFrameOf(() => {
+    const bound = Math.sqrt(3) * kaimingStd(t, opts);
+    return uniform_(t, -bound, bound, opts);
+  });
 }
 
 /**
@@ -314,5 +335,7 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
  * ```
  */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd(t, opts), opts);
+  return inFrameOf(() => {
+    return normal_(t, 0, kaimingStd(t, opts), opts);
+  });
 }

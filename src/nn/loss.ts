@@ -1,7 +1,7 @@
 /**
  * Loss modules: `MSELoss`, `L1Loss`, `CrossEntropyLoss`, `NLLLoss`, `BCELoss`,
  * `BCEWithLogitsLoss`, `SmoothL1Loss`, `HuberLoss`, `KLDivLoss`, the margin and embedding losses
- * (`SoftMarginLoss` ... `TripletMarginLoss`, `PoissonNLLLoss`) and the `CosineSimilarity` /
+ * (`SoftMarginLoss` ... `TripletMarginLoss`, `PoissonNLLLoss`), `GaussianNLLLoss` and the `CosineSimilarity` /
  * `PairwiseDistance` modules. Each is callable as
  * `criterion(input, target)` and forwards to the function of the same name in `F`.
  * @module
@@ -392,6 +392,37 @@ export class PoissonNLLLoss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.poissonNllLoss(input, target, {
       logInput: this.logInput,
+      full: this.full,
+      eps: this.eps,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/**
+ * Gaussian negative log-likelihood: called as `criterion(input, target, variance)` with predicted
+ * means `input` and variances `variance` (see `F.gaussianNllLoss`; options `full`, `eps` 1e-6,
+ * `reduction`).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const criterion = new nn.GaussianNLLLoss();
+ * criterion(torch.tensor([1.5, 2]), torch.tensor([1, 4]), torch.tensor([0.5, 2])).item(); // 0.625
+ * ```
+ */
+export class GaussianNLLLoss extends Module {
+  full: boolean;
+  eps: number;
+  reduction: F.Reduction;
+  constructor(opts: F.GaussianNllOptions = {}) {
+    super();
+    this.full = opts.full ?? false;
+    this.eps = opts.eps ?? 1e-6;
+    this.reduction = reductionOf("GaussianNLLLoss", opts.reduction);
+  }
+  override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+    return F.gaussianNllLoss(input, target, variance, {
       full: this.full,
       eps: this.eps,
       reduction: this.reduction,

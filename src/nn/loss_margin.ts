@@ -15,6 +15,7 @@ import { oneHot } from "../ops/indexing.ts";
 import { softplus } from "./activations.ts";
 import { checkFloat, checkReduction, checkTensor, pointwiseTarget, sameShape } from "./checks.ts";
 import { type LossOptions, reduceLoss } from "./functional.ts";
+import { inFrameOf } from "../memory.ts";
 
 /**
  * Cosine of the angle between `x1` and `x2` along `dim` (default 1), broadcasting:
@@ -27,11 +28,13 @@ import { type LossOptions, reduceLoss } from "./functional.ts";
  * ```
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
-  const a = asFloat("cosineSimilarity", "x1", x1), b = asFloat("cosineSimilarity", "x2", x2);
-  const d = normDim("cosineSimilarity", dim, Math.max(a.ndim, b.ndim));
-  const dot = red.sum(ew.mul(a, b), d);
-  const w = ew.mul(red.sum(ew.mul(a, a), d), red.sum(ew.mul(b, b), d));
-  return ew.div(dot, ew.sqrt(ew.clamp(w, eps * eps)));
+  return inFrameOf(() => {
+    const a = asFloat("cosineSimilarity", "x1", x1), b = asFloat("cosineSimilarity", "x2", x2);
+    const d = normDim("cosineSimilarity", dim, Math.max(a.ndim, b.ndim));
+    const dot = red.sum(ew.mul(a, b), d);
+    const w = ew.mul(red.sum(ew.mul(a, a), d), red.sum(ew.mul(b, b), d));
+    return ew.div(dot, ew.sqrt(ew.clamp(w, eps * eps)));
+  });
 }
 
 function asFloat(op: string, name: string, x: unknown): Tensor {
@@ -49,8 +52,10 @@ function asFloat(op: string, name: string, x: unknown): Tensor {
  * ```
  */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keepdim = false): Tensor {
-  const a = asFloat("pairwiseDistance", "x1", x1), b = asFloat("pairwiseDistance", "x2", x2);
-  return red.norm(ew.add(ew.sub(a, b), eps), p, -1, { keepdim });
+  return inFrameOf(() => {
+    const a = asFloat("pairwiseDistance", "x1", x1), b = asFloat("pairwiseDistance", "x2", x2);
+    return red.norm(ew.add(ew.sub(a, b), eps), p, -1, { keepdim });
+  });
 }
 
 /**
@@ -63,9 +68,11 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keep
  * ```
  */
 export function softMarginLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  checkReduction("softMarginLoss", opts.reduction);
-  const y = pointwiseTarget("softMarginLoss", input, target);
-  return reduceLoss("softMarginLoss", softplus(ew.neg(ew.mul(y, input))), opts.reduction);
+  return inFrameOf(() => {
+    checkReduction("softMarginLoss", opts.reduction);
+    const y = pointwiseTarget("softMarginLoss", input, target);
+    return reduceLoss("softMarginLoss", softplus(ew.neg(ew.mul(y, input))), opts.reduction);
+  });
 }
 
 /** Options of {@link multilabelSoftMarginLoss}. */
@@ -89,13 +96,15 @@ export function multilabelSoftMarginLoss(
   target: Tensor,
   opts: MultilabelSoftMarginOptions = {},
 ): Tensor {
-  const op = "multilabelSoftMarginLoss";
-  checkReduction(op, opts.reduction);
-  const y = pointwiseTarget(op, input, target);
-  let loss = ew.neg(ew.add(ew.mul(y, logSigmoid(input)), ew.mul(ew.sub(1, y), logSigmoid(ew.neg(input)))));
-  if (opts.weight) loss = ew.mul(loss, checkFloat(op, "weight", opts.weight));
-  loss = red.mean(loss, input.ndim - 1);
-  return reduceLoss(op, loss, opts.reduction);
+  return inFrameOf(() => {
+    const op = "multilabelSoftMarginLoss";
+    checkReduction(op, opts.reduction);
+    const y = pointwiseTarget(op, input, target);
+    let loss = ew.neg(ew.add(ew.mul(y, logSigmoid(input)), ew.mul(ew.sub(1, y), logSigmoid(ew.neg(input)))));
+    if (opts.weight) loss = ew.mul(loss, checkFloat(op, "weight", opts.weight));
+    loss = red.mean(loss, input.ndim - 1);
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }
 
 function logSigmoid(x: Tensor): Tensor {
@@ -118,12 +127,14 @@ export interface HingeEmbeddingOptions extends LossOptions {
  * ```
  */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts: HingeEmbeddingOptions = {}): Tensor {
-  const op = "hingeEmbeddingLoss";
-  checkReduction(op, opts.reduction);
-  const y = pointwiseTarget(op, input, target);
-  const margin = ew.clamp(ew.sub(opts.margin ?? 1, input), 0);
-  const loss = ew.add(ew.where(ew.ne(y, 1), margin, 0), ew.where(ew.ne(y, -1), input, 0));
-  return reduceLoss(op, loss, opts.reduction);
+  return inFrameOf(() => {
+    const op = "hingeEmbeddingLoss";
+    checkReduction(op, opts.reduction);
+    const y = pointwiseTarget(op, input, target);
+    const margin = ew.clamp(ew.sub(opts.margin ?? 1, input), 0);
+    const loss = ew.add(ew.where(ew.ne(y, 1), margin, 0), ew.where(ew.ne(y, -1), input, 0));
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }
 
 /** Options of {@link multiMarginLoss}. */
@@ -147,30 +158,32 @@ export interface MultiMarginOptions extends LossOptions {
  * ```
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMarginOptions = {}): Tensor {
-  const op = "multiMarginLoss";
-  checkReduction(op, opts.reduction);
-  const x0 = checkFloat(op, "input", input), t0 = checkTensor(op, "target", target);
-  const p = opts.p ?? 1, margin = opts.margin ?? 1;
-  if (p !== 1 && p !== 2) throw new RangeError(`${op}: only p == 1 and p == 2 supported, got ${p}`);
-  const x = x0.ndim === 1 ? x0.unsqueeze(0) : x0, t = t0.ndim === 0 ? t0.unsqueeze(0) : t0;
-  if (x.ndim !== 2 || t.ndim !== 1 || t.shape[0] !== x.shape[0] || t.dtype !== "int32") {
-    throw new RangeError(
-      `${op}: expected input [N, C] and int32 class indices [N], got ${fmtShape(x0.shape)} and ${t0.dtype} ${
-        fmtShape(t0.shape)
-      }`,
-    );
-  }
-  const c = x.shape[1];
-  const idx = t.unsqueeze(1);
-  const own = gather(x, 1, idx); // [N, 1]
-  let terms = ew.clamp(ew.add(ew.sub(margin, own), x), 0);
-  if (p === 2) terms = ew.mul(terms, terms);
-  if (opts.weight) terms = ew.mul(terms, gather(checkFloat(op, "weight", opts.weight), 0, t).unsqueeze(1));
-  // The target's own term is excluded.
-  const others = ew.sub(1, oneHot(t, c).to(x.dtype));
-  let loss = ew.div(red.sum(ew.mul(terms, others), 1), c);
-  if (x0.ndim === 1) loss = loss.squeeze(0);
-  return reduceLoss(op, loss, opts.reduction);
+  return inFrameOf(() => {
+    const op = "multiMarginLoss";
+    checkReduction(op, opts.reduction);
+    const x0 = checkFloat(op, "input", input), t0 = checkTensor(op, "target", target);
+    const p = opts.p ?? 1, margin = opts.margin ?? 1;
+    if (p !== 1 && p !== 2) throw new RangeError(`${op}: only p == 1 and p == 2 supported, got ${p}`);
+    const x = x0.ndim === 1 ? x0.unsqueeze(0) : x0, t = t0.ndim === 0 ? t0.unsqueeze(0) : t0;
+    if (x.ndim !== 2 || t.ndim !== 1 || t.shape[0] !== x.shape[0] || t.dtype !== "int32") {
+      throw new RangeError(
+        `${op}: expected input [N, C] and int32 class indices [N], got ${
+          fmtShape(x0.shape)
+        } and ${t0.dtype} ${fmtShape(t0.shape)}`,
+      );
+    }
+    const c = x.shape[1];
+    const idx = t.unsqueeze(1);
+    const own = gather(x, 1, idx); // [N, 1]
+    let terms = ew.clamp(ew.add(ew.sub(margin, own), x), 0);
+    if (p === 2) terms = ew.mul(terms, terms);
+    if (opts.weight) terms = ew.mul(terms, gather(checkFloat(op, "weight", opts.weight), 0, t).unsqueeze(1));
+    // The target's own term is excluded.
+    const others = ew.sub(1, oneHot(t, c).to(x.dtype));
+    let loss = ew.div(red.sum(ew.mul(terms, others), 1), c);
+    if (x0.ndim === 1) loss = loss.squeeze(0);
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }
 
 /** Options of {@link cosineEmbeddingLoss} and {@link marginRankingLoss}. */
@@ -205,26 +218,28 @@ export function cosineEmbeddingLoss(
   target: Tensor,
   opts: MarginOptions = {},
 ): Tensor {
-  const op = "cosineEmbeddingLoss";
-  checkReduction(op, opts.reduction);
-  if (!sameShape(x1.shape, x2.shape) || (x1.ndim !== 1 && x1.ndim !== 2)) {
-    throw new RangeError(
-      `${op}: expected inputs of one shape [N, D] or [D], got ${fmtShape(x1.shape)} and ${
-        fmtShape(x2.shape)
-      }`,
+  return inFrameOf(() => {
+    const op = "cosineEmbeddingLoss";
+    checkReduction(op, opts.reduction);
+    if (!sameShape(x1.shape, x2.shape) || (x1.ndim !== 1 && x1.ndim !== 2)) {
+      throw new RangeError(
+        `${op}: expected inputs of one shape [N, D] or [D], got ${fmtShape(x1.shape)} and ${
+          fmtShape(x2.shape)
+        }`,
+      );
+    }
+    const y = pairTarget(op, x1, x2, target, x1.shape.slice(0, -1));
+    const d = x1.ndim - 1;
+    const eps = 1e-12;
+    const dot = red.sum(ew.mul(x1, x2), d);
+    const m1 = ew.add(red.sum(ew.mul(x1, x1), d), eps), m2 = ew.add(red.sum(ew.mul(x2, x2), d), eps);
+    const cos = ew.div(dot, ew.sqrt(ew.mul(m1, m2)));
+    const loss = ew.add(
+      ew.where(ew.eq(y, 1), ew.sub(1, cos), 0),
+      ew.where(ew.eq(y, -1), ew.clamp(ew.sub(cos, opts.margin ?? 0), 0), 0),
     );
-  }
-  const y = pairTarget(op, x1, x2, target, x1.shape.slice(0, -1));
-  const d = x1.ndim - 1;
-  const eps = 1e-12;
-  const dot = red.sum(ew.mul(x1, x2), d);
-  const m1 = ew.add(red.sum(ew.mul(x1, x1), d), eps), m2 = ew.add(red.sum(ew.mul(x2, x2), d), eps);
-  const cos = ew.div(dot, ew.sqrt(ew.mul(m1, m2)));
-  const loss = ew.add(
-    ew.where(ew.eq(y, 1), ew.sub(1, cos), 0),
-    ew.where(ew.eq(y, -1), ew.clamp(ew.sub(cos, opts.margin ?? 0), 0), 0),
-  );
-  return reduceLoss(op, loss, opts.reduction);
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }
 
 /**
@@ -237,16 +252,18 @@ export function cosineEmbeddingLoss(
  * ```
  */
 export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
-  const op = "marginRankingLoss";
-  checkReduction(op, opts.reduction);
-  if (!sameShape(x1.shape, x2.shape)) {
-    throw new RangeError(
-      `${op}: expected inputs of one shape, got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}`,
-    );
-  }
-  const y = pairTarget(op, x1, x2, target, x1.shape);
-  const loss = ew.clamp(ew.add(ew.neg(ew.mul(y, ew.sub(x1, x2))), opts.margin ?? 0), 0);
-  return reduceLoss(op, loss, opts.reduction);
+  return inFrameOf(() => {
+    const op = "marginRankingLoss";
+    checkReduction(op, opts.reduction);
+    if (!sameShape(x1.shape, x2.shape)) {
+      throw new RangeError(
+        `${op}: expected inputs of one shape, got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}`,
+      );
+    }
+    const y = pairTarget(op, x1, x2, target, x1.shape);
+    const loss = ew.clamp(ew.add(ew.neg(ew.mul(y, ew.sub(x1, x2))), opts.margin ?? 0), 0);
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }
 
 /** Options of {@link tripletMarginLoss}. */
@@ -277,23 +294,25 @@ export function tripletMarginLoss(
   negative: Tensor,
   opts: TripletMarginOptions = {},
 ): Tensor {
-  const op = "tripletMarginLoss";
-  checkReduction(op, opts.reduction);
-  for (const [name, t] of [["anchor", anchor], ["positive", positive], ["negative", negative]] as const) {
-    checkFloat(op, name, t);
-  }
-  if (!sameShape(anchor.shape, positive.shape) || !sameShape(anchor.shape, negative.shape)) {
-    throw new RangeError(
-      `${op}: expected anchor, positive and negative of one shape, got ${fmtShape(anchor.shape)}, ${
-        fmtShape(positive.shape)
-      } and ${fmtShape(negative.shape)}`,
-    );
-  }
-  const { p = 2, eps = 1e-6, margin = 1 } = opts;
-  const dPos = pairwiseDistance(anchor, positive, p, eps);
-  let dNeg = pairwiseDistance(anchor, negative, p, eps);
-  if (opts.swap) dNeg = ew.minimum(dNeg, pairwiseDistance(positive, negative, p, eps));
-  return reduceLoss(op, ew.clamp(ew.add(ew.sub(dPos, dNeg), margin), 0), opts.reduction);
+  return inFrameOf(() => {
+    const op = "tripletMarginLoss";
+    checkReduction(op, opts.reduction);
+    for (const [name, t] of [["anchor", anchor], ["positive", positive], ["negative", negative]] as const) {
+      checkFloat(op, name, t);
+    }
+    if (!sameShape(anchor.shape, positive.shape) || !sameShape(anchor.shape, negative.shape)) {
+      throw new RangeError(
+        `${op}: expected anchor, positive and negative of one shape, got ${fmtShape(anchor.shape)}, ${
+          fmtShape(positive.shape)
+        } and ${fmtShape(negative.shape)}`,
+      );
+    }
+    const { p = 2, eps = 1e-6, margin = 1 } = opts;
+    const dPos = pairwiseDistance(anchor, positive, p, eps);
+    let dNeg = pairwiseDistance(anchor, negative, p, eps);
+    if (opts.swap) dNeg = ew.minimum(dNeg, pairwiseDistance(positive, negative, p, eps));
+    return reduceLoss(op, ew.clamp(ew.add(ew.sub(dPos, dNeg), margin), 0), opts.reduction);
+  });
 }
 
 /** Options of {@link poissonNllLoss}. */
@@ -316,21 +335,23 @@ export interface PoissonNllOptions extends LossOptions {
  * ```
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, opts: PoissonNllOptions = {}): Tensor {
-  const op = "poissonNllLoss";
-  checkReduction(op, opts.reduction);
-  const y = pointwiseTarget(op, input, target);
-  const { logInput = true, full = false, eps = 1e-8 } = opts;
-  let loss = logInput
-    ? ew.sub(ew.exp(input), ew.mul(y, input))
-    : ew.sub(input, ew.mul(y, ew.log(ew.add(input, eps))));
-  if (full) {
-    // target·log(target) − target + ½·log(2π·target), for targets above 1.
-    const safe = ew.where(ew.gt(y, 1), y, 1);
-    const stirling = ew.add(
-      ew.sub(ew.mul(safe, ew.log(safe)), safe),
-      ew.mul(ew.log(ew.mul(safe, 2 * Math.PI)), 0.5),
-    );
-    loss = ew.add(loss, ew.where(ew.gt(y, 1), stirling, 0));
-  }
-  return reduceLoss(op, loss, opts.reduction);
+  return inFrameOf(() => {
+    const op = "poissonNllLoss";
+    checkReduction(op, opts.reduction);
+    const y = pointwiseTarget(op, input, target);
+    const { logInput = true, full = false, eps = 1e-8 } = opts;
+    let loss = logInput
+      ? ew.sub(ew.exp(input), ew.mul(y, input))
+      : ew.sub(input, ew.mul(y, ew.log(ew.add(input, eps))));
+    if (full) {
+      // target·log(target) − target + ½·log(2π·target), for targets above 1.
+      const safe = ew.where(ew.gt(y, 1), y, 1);
+      const stirling = ew.add(
+        ew.sub(ew.mul(safe, ew.log(safe)), safe),
+        ew.mul(ew.log(ew.mul(safe, 2 * Math.PI)), 0.5),
+      );
+      loss = ew.add(loss, ew.where(ew.gt(y, 1), stirling, 0));
+    }
+    return reduceLoss(op, loss, opts.reduction);
+  });
 }

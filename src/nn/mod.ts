@@ -53,7 +53,16 @@ export {
   Tanhshrink,
   Threshold,
 } from "./layers/activation.ts";
-export { Dropout } from "./layers/dropout.ts";
+export {
+  AlphaDropout,
+  Dropout,
+  Dropout1d,
+  Dropout2d,
+  Dropout3d,
+  DropoutBase,
+  FeatureAlphaDropout,
+} from "./layers/dropout.ts";
+export type { InplaceArg } from "./checks.ts";
 export { Flatten, Unflatten } from "./layers/flatten.ts";
 export {
   BatchNorm1d,
@@ -131,6 +140,7 @@ export {
   CosineEmbeddingLoss,
   CosineSimilarity,
   CrossEntropyLoss,
+  GaussianNLLLoss,
   HingeEmbeddingLoss,
   HuberLoss,
   KLDivLoss,

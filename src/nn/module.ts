@@ -9,12 +9,13 @@
  */
 import type { Storage } from "../backends/backend.ts";
 import type { Device } from "../backends/backend.ts";
+import { checkDevice, isDeviceName } from "../backends/registry.ts";
 import { type DType, DTYPES, isFloating } from "../dtype.ts";
 import { fmtShape } from "../shape.ts";
 import { Tensor, type ToOptions } from "../tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { empty } from "../creation.ts";
-import { keep } from "../scope.ts";
+import { inFrameOf, moveHandle, pinHandle } from "../memory.ts";
 
 /**
  * A tensor that a module registers as a learnable parameter when it is assigned to one of the
@@ -41,7 +42,7 @@ export class Parameter extends Tensor {
     }
     super(data._storage, data.shape, data._strides, data._offset);
     this.requiresGrad_(requiresGrad);
-    keep(data);
+    if (!requiresGrad) pinHandle(this); // a module's parameter either way
   }
   /** PyTorch's form: `Parameter containing:\ntensor([...], requires_grad=True)`. */
   override toString(): string {
@@ -86,8 +87,7 @@ export function setTensorData(t: Tensor, src: Tensor): void {
     _offset: number;
     dtype: DType;
   };
-  keep(src);
-  m._storage = src._storage;
+  moveHandle(t, src._storage);
   m.shape = src.shape;
   m._strides = src._strides;
   m._offset = src._offset;
@@ -165,7 +165,10 @@ export class Module {
 
   constructor() {
     // The instance is a function object (so `model(x)` works) whose prototype is the subclass's.
-    const self = ((...args: unknown[]) => (self as Module).forward(...args)) as unknown as Module;
+    // A call is a library call: what forward makes and neither returns nor stores on the module
+    // is freed when it returns (src/memory.ts).
+    const self =
+      ((...args: unknown[]) => inFrameOf(() => (self as Module).forward(...args), self)) as unknown as Module;
     delete (self as { name?: string }).name;
     delete (self as { length?: number }).length;
     Object.setPrototypeOf(self, new.target.prototype);
@@ -239,7 +242,7 @@ export class Module {
     if (Object.prototype.hasOwnProperty.call(this, name) && !this._buffers.has(name)) {
       throw new Error(`registerBuffer: attribute "${name}" already exists`);
     }
-    if (tensor !== null) keep(tensor);
+    if (tensor !== null) pinHandle(tensor);
     this._buffers.set(name, tensor);
     if (opts.persistent === false) this._nonPersistent.add(name);
     else this._nonPersistent.delete(name);
@@ -250,7 +253,7 @@ export class Module {
         if (v !== null && !(v instanceof Tensor)) {
           throw new TypeError(`cannot assign ${describe(v)} as buffer "${name}" (Tensor or null required)`);
         }
-        if (v !== null) keep(v);
+        if (v !== null) pinHandle(v);
         buffers.set(name, v);
       },
       enumerable: false,
@@ -413,9 +416,10 @@ export class Module {
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     const setToNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
-      if (p.grad === null) continue;
-      if (setToNone) p.grad = null;
-      else noGrad(() => p.grad!.detach().zero_());
+      const g = p._grad;
+      if (g === null) continue;
+      if (setToNone) p._setGrad(null);
+      else noGrad(() => g.detach().zero_());
     }
   }
 
@@ -503,18 +507,14 @@ export class Module {
   /** @internal Validated options of `to`/`toAsync`. */
   _toOptions(op: string, target: Device | DType | ToOptions): ToOptions {
     const opts: ToOptions = typeof target === "string"
-      ? (target === "cpu" || target === "gpu" ? { device: target } : { dtype: target as DType })
+      ? (isDeviceName(target) ? { device: target as Device } : { dtype: target as DType })
       : target;
     if (opts === null || typeof opts !== "object") {
       throw new TypeError(
         `Module.${op}: expected a device, a dtype or { device, dtype }, got ${describe(target)}`,
       );
     }
-    if (opts.device !== undefined && opts.device !== "cpu" && opts.device !== "gpu") {
-      throw new TypeError(
-        `Module.${op}: unknown device ${JSON.stringify(opts.device)}; expected "cpu" or "gpu"`,
-      );
-    }
+    if (opts.device !== undefined) checkDevice(`Module.${op}`, opts.device);
     if (opts.dtype !== undefined) {
       if (!DTYPES.includes(opts.dtype)) {
         throw new TypeError(`Module.${op}: unknown device or dtype ${JSON.stringify(opts.dtype)}`);
@@ -534,7 +534,7 @@ export class Module {
     for (const m of this.modules()) {
       for (const [, p] of m._ownParameters()) {
         out.push(p);
-        if (p.grad !== null) out.push(p.grad);
+        if (p._grad !== null) out.push(p._grad);
       }
       for (const [, b] of m._buffers) if (b !== null) out.push(b);
     }
@@ -554,18 +554,18 @@ export class Module {
       for (const [, p] of m._ownParameters()) {
         if (done.has(p)) continue;
         done.add(p);
-        const grad = p.grad;
+        const grad = p._grad;
         const moved = convert(p);
         if (moved._storage !== p._storage) setTensorData(p, moved);
         if (grad !== null) {
           const g = convert(grad);
-          if (g._storage !== grad._storage) p.grad = g;
+          if (g._storage !== grad._storage) p._setGrad(g);
         }
       }
       for (const [n, b] of m._buffers) {
         if (b === null) continue;
         const moved = convert(b);
-        if (moved._storage !== b._storage) m._buffers.set(n, keep(moved));
+        if (moved._storage !== b._storage) m._buffers.set(n, pinHandle(moved));
       }
     }
   }

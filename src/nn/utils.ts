@@ -11,6 +11,7 @@ import { zeros } from "../creation.ts";
 import { cat, stack } from "../ops/indexing.ts";
 import * as ew from "../ops/elementwise.ts";
 import { amax, norm } from "../ops/reduce.ts";
+import { inFrameOf } from "../memory.ts";
 
 function tensorsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
@@ -47,35 +48,37 @@ export function clipGradNorm_(
   maxNorm: number,
   opts: ClipGradNormOptions = {},
 ): Tensor {
-  const { normType = 2, errorIfNonfinite = false } = opts;
-  if (typeof maxNorm !== "number" || Number.isNaN(maxNorm)) {
-    throw new TypeError(`clipGradNorm_: maxNorm must be a number, got ${maxNorm}`);
-  }
-  const grads = tensorsOf("clipGradNorm_", parameters).map((p) => p.grad).filter((g): g is Tensor =>
-    g !== null
-  );
-  if (grads.length === 0) return zeros([]);
-  return noGrad(() => {
-    const norms = grads.map((g) => (normType === Infinity ? amax(ew.abs(g)) : norm(g.float(), normType)));
-    const total = normType === Infinity ? amax(stack(norms)) : norm(stack(norms), normType);
-    if (errorIfNonfinite) {
-      if (total.device !== "cpu") {
-        throw new Error(
-          `clipGradNorm_: errorIfNonfinite reads the total norm back, which a "${total.device}" tensor cannot ` +
-            "do synchronously; check `await total.isfinite().itemAsync<boolean>()` on the returned norm instead",
-        );
-      }
-      if (!Number.isFinite(total.item())) {
-        throw new RangeError(
-          `clipGradNorm_: the total norm of order ${normType} for gradients is non-finite, so it cannot be ` +
-            "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set " +
-            "errorIfNonfinite: false",
-        );
-      }
+  return inFrameOf(() => {
+    const { normType = 2, errorIfNonfinite = false } = opts;
+    if (typeof maxNorm !== "number" || Number.isNaN(maxNorm)) {
+      throw new TypeError(`clipGradNorm_: maxNorm must be a number, got ${maxNorm}`);
     }
-    const coef = ew.clamp(ew.div(maxNorm, ew.add(total, 1e-6)), null, 1);
-    for (const g of grads) g.mul_(coef.to(g.dtype));
-    return total;
+    const grads = tensorsOf("clipGradNorm_", parameters).map((p) => p._grad).filter((g): g is Tensor =>
+      g !== null
+    );
+    if (grads.length === 0) return zeros([]);
+    return noGrad(() => {
+      const norms = grads.map((g) => (normType === Infinity ? amax(ew.abs(g)) : norm(g.float(), normType)));
+      const total = normType === Infinity ? amax(stack(norms)) : norm(stack(norms), normType);
+      if (errorIfNonfinite) {
+        if (total.device !== "cpu") {
+          throw new Error(
+            `clipGradNorm_: errorIfNonfinite reads the total norm back, which a "${total.device}" tensor cannot ` +
+              "do synchronously; check `await total.isfinite().itemAsync<boolean>()` on the returned norm instead",
+          );
+        }
+        if (!Number.isFinite(total.item())) {
+          throw new RangeError(
+            `clipGradNorm_: the total norm of order ${normType} for gradients is non-finite, so it cannot be ` +
+              "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set " +
+              "errorIfNonfinite: false",
+          );
+        }
+      }
+      const coef = ew.clamp(ew.div(maxNorm, ew.add(total, 1e-6)), null, 1);
+      for (const g of grads) g.mul_(coef.to(g.dtype));
+      return total;
+    });
   });
 }
 
@@ -92,11 +95,13 @@ export function clipGradNorm_(
  * ```
  */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
-  if (typeof clipValue !== "number" || !(clipValue >= 0)) {
-    throw new RangeError(`clipGradValue_: clipValue must be a non-negative number, got ${clipValue}`);
-  }
-  noGrad(() => {
-    for (const p of tensorsOf("clipGradValue_", parameters)) p.grad?.clamp_(-clipValue, clipValue);
+  return inFrameOf(() => {
+    if (typeof clipValue !== "number" || !(clipValue >= 0)) {
+      throw new RangeError(`clipGradValue_: clipValue must be a non-negative number, got ${clipValue}`);
+    }
+    noGrad(() => {
+      for (const p of tensorsOf("clipGradValue_", parameters)) p._grad?.clamp_(-clipValue, clipValue);
+    });
   });
 }
 
@@ -110,9 +115,11 @@ export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue:
  * ```
  */
 export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
-  const list = tensorsOf("parametersToVector", parameters);
-  if (list.length === 0) throw new RangeError("parametersToVector: expected at least one parameter");
-  return cat(list.map((p) => p.reshape(-1)));
+  return inFrameOf(() => {
+    const list = tensorsOf("parametersToVector", parameters);
+    if (list.length === 0) throw new RangeError("parametersToVector: expected at least one parameter");
+    return cat(list.map((p) => p.reshape(-1)));
+  });
 }
 
 /**
@@ -128,21 +135,23 @@ export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
  * ```
  */
 export function vectorToParameters(vector: Tensor, parameters: Iterable<Tensor>): void {
-  const list = tensorsOf("vectorToParameters", parameters);
-  if (!(vector instanceof Tensor) || vector.ndim !== 1) {
-    throw new TypeError("vectorToParameters: expected vector to be a 1-d tensor");
-  }
-  const total = list.reduce((n, p) => n + p.numel(), 0);
-  if (vector.shape[0] !== total) {
-    throw new RangeError(
-      `vectorToParameters: the vector has ${vector.shape[0]} elements, the parameters ${total}`,
-    );
-  }
-  noGrad(() => {
-    let offset = 0;
-    for (const p of list) {
-      p.copy_(vector.narrow(0, offset, p.numel()).reshape(p.shape));
-      offset += p.numel();
+  return inFrameOf(() => {
+    const list = tensorsOf("vectorToParameters", parameters);
+    if (!(vector instanceof Tensor) || vector.ndim !== 1) {
+      throw new TypeError("vectorToParameters: expected vector to be a 1-d tensor");
     }
+    const total = list.reduce((n, p) => n + p.numel(), 0);
+    if (vector.shape[0] !== total) {
+      throw new RangeError(
+        `vectorToParameters: the vector has ${vector.shape[0]} elements, the parameters ${total}`,
+      );
+    }
+    noGrad(() => {
+      let offset = 0;
+      for (const p of list) {
+        p.copy_(vector.narrow(0, offset, p.numel()).reshape(p.shape));
+        offset += p.numel();
+      }
+    });
   });
 }

@@ -16,6 +16,7 @@ import { matmul } from "./matmul.ts";
 import { narrow, reshape, transpose, unsqueeze } from "./movement.ts";
 import { max } from "./reduce.ts";
 import { avgPool2d, maxPool2d } from "./conv.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** An output size: one number for both dims, or `[outH, outW]` where null keeps the input's size. */
 export type AdaptiveSize = number | readonly (number | null)[];
@@ -68,13 +69,15 @@ function averaging(n: number, out: number, like: Tensor): Tensor {
  * ```
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
-  const { x, out: [oh, ow] } = plan("adaptiveAvgPool2d", input, outputSize);
-  const [h, w] = [x.shape[2], x.shape[3]];
-  const xf = x.dtype === "float32" ? x : x.float();
-  let y: Tensor;
-  if (h % oh === 0 && w % ow === 0) y = avgPool2d(xf, [h / oh, w / ow]);
-  else y = matmul(matmul(averaging(h, oh, x), xf), transpose(averaging(w, ow, x), 0, 1));
-  return input.ndim === 3 ? reshape(y, y.shape.slice(1)) : y;
+  return inFrameOf(() => {
+    const { x, out: [oh, ow] } = plan("adaptiveAvgPool2d", input, outputSize);
+    const [h, w] = [x.shape[2], x.shape[3]];
+    const xf = x.dtype === "float32" ? x : x.float();
+    let y: Tensor;
+    if (h % oh === 0 && w % ow === 0) y = avgPool2d(xf, [h / oh, w / ow]);
+    else y = matmul(matmul(averaging(h, oh, x), xf), transpose(averaging(w, ow, x), 0, 1));
+    return input.ndim === 3 ? reshape(y, y.shape.slice(1)) : y;
+  });
 }
 
 /** Options of {@link adaptiveMaxPool2d}. */
@@ -107,32 +110,41 @@ export function adaptiveMaxPool2d(
   outputSize: AdaptiveSize,
   opts: AdaptiveMaxPool2dOptions = {},
 ): Tensor | [Tensor, Tensor] {
-  const { x, out: [oh, ow] } = plan("adaptiveMaxPool2d", input, outputSize);
-  const [n, c, h, w] = x.shape;
-  const xf = x.dtype === "float32" ? x : x.float();
-  let values: Tensor, indices: Tensor;
-  if (h % oh === 0 && w % ow === 0) {
-    [values, indices] = maxPool2d(xf, [h / oh, w / ow], { returnIndices: true });
-  } else {
-    const vals: Tensor[] = [], idx: Tensor[] = [];
-    for (let i = 0; i < oh; i++) {
-      const [hs, he] = window(i, h, oh);
-      for (let j = 0; j < ow; j++) {
-        const [ws, we] = window(j, w, ow);
-        const cell = reshape(narrow(narrow(xf, 2, hs, he - hs), 3, ws, we - ws), [n, c, -1]);
-        const best = max(cell, 2);
-        vals.push(best.values);
-        // Window-local flat index to a flat index in the H×W plane.
-        idx.push(noGrad(() => {
-          const local = best.indices.float();
-          const row = ew.floor(ew.div(local, we - ws));
-          return ew.add(ew.mul(ew.add(row, hs), w), ew.add(ew.sub(local, ew.mul(row, we - ws)), ws)).int();
-        }));
+  return adaptiveMaxPool2dCall(input, outputSize, opts);
+}
+function adaptiveMaxPool2dCall(
+  input: Tensor,
+  outputSize: AdaptiveSize,
+  opts: AdaptiveMaxPool2dOptions = {},
+): Tensor | [Tensor, Tensor] {
+  return inFrameOf(() => {
+    const { x, out: [oh, ow] } = plan("adaptiveMaxPool2d", input, outputSize);
+    const [n, c, h, w] = x.shape;
+    const xf = x.dtype === "float32" ? x : x.float();
+    let values: Tensor, indices: Tensor;
+    if (h % oh === 0 && w % ow === 0) {
+      [values, indices] = maxPool2d(xf, [h / oh, w / ow], { returnIndices: true });
+    } else {
+      const vals: Tensor[] = [], idx: Tensor[] = [];
+      for (let i = 0; i < oh; i++) {
+        const [hs, he] = window(i, h, oh);
+        for (let j = 0; j < ow; j++) {
+          const [ws, we] = window(j, w, ow);
+          const cell = reshape(narrow(narrow(xf, 2, hs, he - hs), 3, ws, we - ws), [n, c, -1]);
+          const best = max(cell, 2);
+          vals.push(best.values);
+          // Window-local flat index to a flat index in the H×W plane.
+          idx.push(noGrad(() => {
+            const local = best.indices.float();
+            const row = ew.floor(ew.div(local, we - ws));
+            return ew.add(ew.mul(ew.add(row, hs), w), ew.add(ew.sub(local, ew.mul(row, we - ws)), ws)).int();
+          }));
+        }
       }
+      values = reshape(stack(vals, 2), [n, c, oh, ow]);
+      indices = reshape(cat(idx.map((t) => unsqueeze(t, 2)), 2), [n, c, oh, ow]);
     }
-    values = reshape(stack(vals, 2), [n, c, oh, ow]);
-    indices = reshape(cat(idx.map((t) => unsqueeze(t, 2)), 2), [n, c, oh, ow]);
-  }
-  const unbatch = (t: Tensor) => (input.ndim === 3 ? reshape(t, t.shape.slice(1)) : t);
-  return opts.returnIndices ? [unbatch(values), unbatch(indices)] : unbatch(values);
+    const unbatch = (t: Tensor) => (input.ndim === 3 ? reshape(t, t.shape.slice(1)) : t);
+    return opts.returnIndices ? [unbatch(values), unbatch(indices)] : unbatch(values);
+  });
 }

@@ -13,13 +13,14 @@ import { isFloating } from "../dtype.ts";
 import { fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { backendOf, contiguousStorage, needsGrad, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, needsGrad, record, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
 import { expand, narrow, reshape, squeeze, transpose, unsqueeze } from "./movement.ts";
 import { cat, scatterAddInto } from "./indexing.ts";
 import { matmul } from "./matmul.ts";
 import { sum } from "./reduce.ts";
 import { toDType } from "./convert.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** A size for both spatial dims (`3`) or for each (`[3, 5]`: height, width). */
 export type Size2 = number | readonly [number, number] | readonly number[];
@@ -119,12 +120,13 @@ const size = (dims: readonly number[]) => `(${dims.join(" x ")})`;
  * `Conv2dGeometry`). Recorded as `im2col` (backward: `col2im`).
  */
 export function im2col(x: Tensor, geom: Conv2dGeometry): Tensor {
-  const backend = backendOf("im2col", x);
-  const r = (geom.channels / geom.groups) * geom.kernelH * geom.kernelW + (geom.onesRow ? 1 : 0);
-  const xin = storageAs(x, "float32");
-  const s = backend.im2col(xin, geom);
-  releaseTemp(xin, x);
-  return record("im2col", [x], wrap(s, [geom.batch, geom.groups * r, geom.outH * geom.outW]), { geom });
+  return inFrameOf(() => {
+    const backend = backendOf("im2col", x);
+    const r = (geom.channels / geom.groups) * geom.kernelH * geom.kernelW + (geom.onesRow ? 1 : 0);
+    const xin = storageAs(x, "float32");
+    const s = backend.im2col(xin, geom);
+    return record("im2col", [x], wrap(s, [geom.batch, geom.groups * r, geom.outH * geom.outW]), { geom });
+  });
 }
 
 /**
@@ -132,11 +134,12 @@ export function im2col(x: Tensor, geom: Conv2dGeometry): Tensor {
  * summed). Recorded as `col2im` (backward: `im2col`).
  */
 export function col2im(cols: Tensor, geom: Conv2dGeometry): Tensor {
-  const backend = backendOf("col2im", cols);
-  const cin = storageAs(cols, "float32");
-  const s = backend.col2im(cin, geom);
-  releaseTemp(cin, cols);
-  return record("col2im", [cols], wrap(s, [geom.batch, geom.channels, geom.height, geom.width]), { geom });
+  return inFrameOf(() => {
+    const backend = backendOf("col2im", cols);
+    const cin = storageAs(cols, "float32");
+    const s = backend.col2im(cin, geom);
+    return record("col2im", [cols], wrap(s, [geom.batch, geom.channels, geom.height, geom.width]), { geom });
+  });
 }
 
 // ---- convolution ----
@@ -265,8 +268,8 @@ function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: ConvPlan): 
     return record("conv2d", inputs, wrap(backend.full("float32", 0, 0), outShape), { geom });
   }
   const xin = storageAs(x, "float32");
-  const cols = backend.im2col(xin, geom);
-  releaseTemp(xin, x);
+  const colsT = wrap(backend.im2col(xin, geom), [n, g * r, l]);
+  const cols = colsT._storage;
   // Weight rows, with the bias appended as one more column per output channel.
   const wd = w.detach(), bd = bias?.detach();
   let a = reshape(wd, [g, og, r - (bias ? 1 : 0)]);
@@ -285,10 +288,7 @@ function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: ConvPlan): 
   });
   // The columns are kept for the weight gradient only when it will be needed (the bias
   // gradient alone is a sum of the output gradient).
-  releaseTemp(ain, w);
-  releaseTemp(a._storage, w); // a copy of the weight rows (reshaped, or joined with the bias)
-  const saved = needsGrad(w) ? wrap(cols, [n, g * r, l]) : null;
-  if (!saved) cols.dispose();
+  const saved = needsGrad(w) ? colsT : null;
   return record("conv2d", inputs, wrap(out, outShape), { geom, cols: saved });
 }
 
@@ -304,27 +304,29 @@ export function conv2dBackward(
   savedCols: Tensor | null,
   want: readonly boolean[],
 ): (Tensor | null)[] {
-  const [x, w] = inputs;
-  const { batch: n, groups: gr, outH, outW } = geom;
-  const o = w.shape[0], og = o / gr, r = groupRows(geom), cgk = r - (geom.onesRow ? 1 : 0);
-  const l = outH * outW;
-  const g4 = reshape(asF32(g), [n, gr, og, l]);
-  let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-  if (want[0]) {
-    const wt = transpose(reshape(w, [gr, og, cgk]), 1, 2); // [G, CgK, Og]
-    const gcols = matmul(wt, g4); // [N, G, CgK, L]
-    gx = col2im(reshape(gcols, [n, gr * cgk, l]), { ...geom, onesRow: false });
-  }
-  if (want[1]) {
-    // Recompute the columns when differentiating the gradient itself w.r.t. the input.
-    const cols = savedCols && !(isGradEnabled() && x.requiresGrad) ? savedCols : im2col(x, geom);
-    const colsT = transpose(reshape(cols, [n, gr, r, l]), 2, 3); // [N, G, L, R]
-    const gwb = sum(matmul(g4, colsT), 0); // [G, Og, R]
-    gw = reshape(narrow(gwb, 2, 0, cgk), w.shape);
-    if (geom.onesRow) gb = reshape(narrow(gwb, 2, cgk, 1), [o]);
-  }
-  if (want[2] && gb === null) gb = sum(g4, [0, 3]).reshape([o]);
-  return [gx, gw, want[2] ? gb : null];
+  return inFrameOf(() => {
+    const [x, w] = inputs;
+    const { batch: n, groups: gr, outH, outW } = geom;
+    const o = w.shape[0], og = o / gr, r = groupRows(geom), cgk = r - (geom.onesRow ? 1 : 0);
+    const l = outH * outW;
+    const g4 = reshape(asF32(g), [n, gr, og, l]);
+    let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+    if (want[0]) {
+      const wt = transpose(reshape(w, [gr, og, cgk]), 1, 2); // [G, CgK, Og]
+      const gcols = matmul(wt, g4); // [N, G, CgK, L]
+      gx = col2im(reshape(gcols, [n, gr * cgk, l]), { ...geom, onesRow: false });
+    }
+    if (want[1]) {
+      // Recompute the columns when differentiating the gradient itself w.r.t. the input.
+      const cols = savedCols && !(isGradEnabled() && x.requiresGrad) ? savedCols : im2col(x, geom);
+      const colsT = transpose(reshape(cols, [n, gr, r, l]), 2, 3); // [N, G, L, R]
+      const gwb = sum(matmul(g4, colsT), 0); // [G, Og, R]
+      gw = reshape(narrow(gwb, 2, 0, cgk), w.shape);
+      if (geom.onesRow) gb = reshape(narrow(gwb, 2, cgk, 1), [o]);
+    }
+    if (want[2] && gb === null) gb = sum(g4, [0, 3]).reshape([o]);
+    return [gx, gw, want[2] ? gb : null];
+  });
 }
 
 interface ConvCall {
@@ -382,40 +384,42 @@ export function conv2d(
   bias?: Tensor | null | Conv2dOptions,
   opts?: Conv2dOptions,
 ): Tensor {
-  const call = parseConvArgs("conv2d", input, weight, bias, opts);
-  const o = call.opts as Conv2dOptions;
-  if (input.ndim !== 3 && input.ndim !== 4) {
-    throw new RangeError(
-      `conv2d: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${
-        fmtShape(input.shape)
-      }`,
+  return inFrameOf(() => {
+    const call = parseConvArgs("conv2d", input, weight, bias, opts);
+    const o = call.opts as Conv2dOptions;
+    if (input.ndim !== 3 && input.ndim !== 4) {
+      throw new RangeError(
+        `conv2d: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${
+          fmtShape(input.shape)
+        }`,
+      );
+    }
+    if (weight.ndim !== 4) {
+      throw new RangeError(
+        `conv2d: expected weight to be 4-dimensional [outChannels, inChannels / groups, kH, kW], got ` +
+          `weight of size ${fmtShape(weight.shape)}`,
+      );
+    }
+    const batched = input.ndim === 4;
+    const x = batched ? input : unsqueeze(input, 0);
+    const plan = planConv(
+      "conv2d",
+      x,
+      weight,
+      call.bias,
+      pairOf("conv2d", "stride", o.stride ?? 1),
+      o.padding ?? 0,
+      pairOf("conv2d", "dilation", o.dilation ?? 1),
+      o.groups ?? 1,
+      input.shape,
+      weight.shape,
+      2,
     );
-  }
-  if (weight.ndim !== 4) {
-    throw new RangeError(
-      `conv2d: expected weight to be 4-dimensional [outChannels, inChannels / groups, kH, kW], got ` +
-        `weight of size ${fmtShape(weight.shape)}`,
-    );
-  }
-  const batched = input.ndim === 4;
-  const x = batched ? input : unsqueeze(input, 0);
-  const plan = planConv(
-    "conv2d",
-    x,
-    weight,
-    call.bias,
-    pairOf("conv2d", "stride", o.stride ?? 1),
-    o.padding ?? 0,
-    pairOf("conv2d", "dilation", o.dilation ?? 1),
-    o.groups ?? 1,
-    input.shape,
-    weight.shape,
-    2,
-  );
-  backendOf("conv2d", input, weight, call.bias);
-  let out = conv2dCore(asF32(x), asF32(weight), call.bias ? asF32(call.bias) : null, plan);
-  if (input.dtype !== "float32") out = toDType(out, input.dtype);
-  return batched ? out : squeeze(out, 0);
+    backendOf("conv2d", input, weight, call.bias);
+    let out = conv2dCore(asF32(x), asF32(weight), call.bias ? asF32(call.bias) : null, plan);
+    if (input.dtype !== "float32") out = toDType(out, input.dtype);
+    return batched ? out : squeeze(out, 0);
+  });
 }
 
 /**
@@ -436,43 +440,45 @@ export function conv1d(
   bias?: Tensor | null | Conv1dOptions,
   opts?: Conv1dOptions,
 ): Tensor {
-  const call = parseConvArgs("conv1d", input, weight, bias, opts);
-  const o = call.opts as Conv1dOptions;
-  if (input.ndim !== 2 && input.ndim !== 3) {
-    throw new RangeError(
-      `conv1d: Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${
-        fmtShape(input.shape)
-      }`,
+  return inFrameOf(() => {
+    const call = parseConvArgs("conv1d", input, weight, bias, opts);
+    const o = call.opts as Conv1dOptions;
+    if (input.ndim !== 2 && input.ndim !== 3) {
+      throw new RangeError(
+        `conv1d: Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${
+          fmtShape(input.shape)
+        }`,
+      );
+    }
+    if (weight.ndim !== 3) {
+      throw new RangeError(
+        `conv1d: expected weight to be 3-dimensional [outChannels, inChannels / groups, k], got weight of size ${
+          fmtShape(weight.shape)
+        }`,
+      );
+    }
+    const batched = input.ndim === 3;
+    const x3 = batched ? input : unsqueeze(input, 0);
+    const x = unsqueeze(x3, 2), w = unsqueeze(weight, 2);
+    const padding = o.padding ?? 0;
+    const plan = planConv(
+      "conv1d",
+      x,
+      w,
+      call.bias,
+      [1, ...pairOf("conv1d", "stride", o.stride ?? 1, 1)],
+      padding as ConvPadding,
+      [1, ...pairOf("conv1d", "dilation", o.dilation ?? 1, 1)],
+      o.groups ?? 1,
+      input.shape,
+      weight.shape,
+      1,
     );
-  }
-  if (weight.ndim !== 3) {
-    throw new RangeError(
-      `conv1d: expected weight to be 3-dimensional [outChannels, inChannels / groups, k], got weight of size ${
-        fmtShape(weight.shape)
-      }`,
-    );
-  }
-  const batched = input.ndim === 3;
-  const x3 = batched ? input : unsqueeze(input, 0);
-  const x = unsqueeze(x3, 2), w = unsqueeze(weight, 2);
-  const padding = o.padding ?? 0;
-  const plan = planConv(
-    "conv1d",
-    x,
-    w,
-    call.bias,
-    [1, ...pairOf("conv1d", "stride", o.stride ?? 1, 1)],
-    padding as ConvPadding,
-    [1, ...pairOf("conv1d", "dilation", o.dilation ?? 1, 1)],
-    o.groups ?? 1,
-    input.shape,
-    weight.shape,
-    1,
-  );
-  backendOf("conv1d", input, weight, call.bias);
-  let out = squeeze(conv2dCore(asF32(x), asF32(w), call.bias ? asF32(call.bias) : null, plan), 2);
-  if (input.dtype !== "float32") out = toDType(out, input.dtype);
-  return batched ? out : squeeze(out, 0);
+    backendOf("conv1d", input, weight, call.bias);
+    let out = squeeze(conv2dCore(asF32(x), asF32(w), call.bias ? asF32(call.bias) : null, plan), 2);
+    if (input.dtype !== "float32") out = toDType(out, input.dtype);
+    return batched ? out : squeeze(out, 0);
+  });
 }
 
 // ---- pooling ----
@@ -566,20 +572,21 @@ function maxPoolCore(x: Tensor, geom: Pool2dGeometry): [Tensor, Tensor] {
   const shape = [x.shape[0], x.shape[1], geom.outH, geom.outW];
   const xin = contiguousStorage(x);
   const { values, indices } = backend.maxPool2d(xin, geom);
-  releaseTemp(xin, x);
   const idx = wrap(indices, shape);
   return [record("maxPool2d", [x], wrap(values, shape), { indices: idx, inputShape: x.shape }), idx];
 }
 
 /** @internal The gradient of `maxPool2d`: `g` added at the saved argmax of each window. */
 export function maxPool2dBackward(g: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
-  const [n, c, h, w] = inputShape;
-  const [oh, ow] = indices.shape.slice(2);
-  const flat = scatterAddInto(reshape(asF32(g), [n * c, oh * ow]), 1, reshape(indices, [n * c, oh * ow]), [
-    n * c,
-    h * w,
-  ]);
-  return reshape(flat, inputShape);
+  return inFrameOf(() => {
+    const [n, c, h, w] = inputShape;
+    const [oh, ow] = indices.shape.slice(2);
+    const flat = scatterAddInto(reshape(asF32(g), [n * c, oh * ow]), 1, reshape(indices, [n * c, oh * ow]), [
+      n * c,
+      h * w,
+    ]);
+    return reshape(flat, inputShape);
+  });
 }
 
 /**
@@ -606,28 +613,32 @@ export function maxPool2d(
   kernelSize: Size2,
   opts: MaxPool2dOptions = {},
 ): Tensor | [Tensor, Tensor] {
-  const { x, geom, batched } = planPool(
-    "maxPool2d",
-    input,
-    kernelSize,
-    opts.stride,
-    opts.padding,
-    opts.dilation,
-    opts.ceilMode ?? false,
-  );
-  const tmp = new Temps(input);
-  const xf = asF32(x);
-  if (xf !== x) tmp.t(xf);
-  let [values, indices] = maxPoolCore(xf, geom);
-  if (input.dtype !== "float32") values = toDType(tmp.t(values), input.dtype);
-  // Unless returned, the indices live only as long as the graph that saved them (if any).
-  if (!opts.returnIndices && !values.requiresGrad) indices.dispose();
-  if (!batched) {
-    values = squeeze(values, 0);
-    indices = squeeze(indices, 0);
-  }
-  tmp.keep(values);
-  return opts.returnIndices ? [values, indices] : values;
+  return maxPool2dCall(input, kernelSize, opts);
+}
+function maxPool2dCall(
+  input: Tensor,
+  kernelSize: Size2,
+  opts: MaxPool2dOptions = {},
+): Tensor | [Tensor, Tensor] {
+  return inFrameOf(() => {
+    const { x, geom, batched } = planPool(
+      "maxPool2d",
+      input,
+      kernelSize,
+      opts.stride,
+      opts.padding,
+      opts.dilation,
+      opts.ceilMode ?? false,
+    );
+    const xf = asF32(x);
+    let [values, indices] = maxPoolCore(xf, geom);
+    if (input.dtype !== "float32") values = toDType(values, input.dtype);
+    if (!batched) {
+      values = squeeze(values, 0);
+      indices = squeeze(indices, 0);
+    }
+    return opts.returnIndices ? [values, indices] : values;
+  });
 }
 
 function avgOptions(op: string, opts: AvgPool2dOptions): AvgPoolOptions {
@@ -640,12 +651,13 @@ function avgOptions(op: string, opts: AvgPool2dOptions): AvgPoolOptions {
 
 /** @internal Average pooling of a 4-d float32 tensor with a known geometry; recorded as `avgPool2d`. */
 export function avgPool2dCore(x: Tensor, geom: Pool2dGeometry, opts: AvgPoolOptions): Tensor {
-  const backend = backendOf("avgPool2d", x);
-  const xin = storageAs(x, "float32");
-  const s = backend.avgPool2d(xin, geom, opts);
-  releaseTemp(xin, x);
-  const out = wrap(s, [x.shape[0], x.shape[1], geom.outH, geom.outW]);
-  return record("avgPool2d", [x], out, { geom, opts, inputShape: x.shape });
+  return inFrameOf(() => {
+    const backend = backendOf("avgPool2d", x);
+    const xin = storageAs(x, "float32");
+    const s = backend.avgPool2d(xin, geom, opts);
+    const out = wrap(s, [x.shape[0], x.shape[1], geom.outH, geom.outW]);
+    return record("avgPool2d", [x], out, { geom, opts, inputShape: x.shape });
+  });
 }
 
 /**
@@ -658,11 +670,12 @@ export function avgPool2dBackward(
   opts: AvgPoolOptions,
   inputShape: readonly number[],
 ): Tensor {
-  const backend = backendOf("avgPool2d", g);
-  const gin = storageAs(g, "float32");
-  const s = backend.avgPool2dBackward(gin, geom, opts);
-  releaseTemp(gin, g);
-  return record("avgPool2dBackward", [g], wrap(s, inputShape), { geom, opts });
+  return inFrameOf(() => {
+    const backend = backendOf("avgPool2d", g);
+    const gin = storageAs(g, "float32");
+    const s = backend.avgPool2dBackward(gin, geom, opts);
+    return record("avgPool2dBackward", [g], wrap(s, inputShape), { geom, opts });
+  });
 }
 
 /**
@@ -676,16 +689,18 @@ export function avgPool2dBackward(
  * ```
  */
 export function avgPool2d(input: Tensor, kernelSize: Size2, opts: AvgPool2dOptions = {}): Tensor {
-  const { x, geom, batched } = planPool(
-    "avgPool2d",
-    input,
-    kernelSize,
-    opts.stride,
-    opts.padding,
-    1,
-    opts.ceilMode ?? false,
-  );
-  let out = avgPool2dCore(asF32(x), geom, avgOptions("avgPool2d", opts));
-  if (input.dtype !== "float32") out = toDType(out, input.dtype);
-  return batched ? out : squeeze(out, 0);
+  return inFrameOf(() => {
+    const { x, geom, batched } = planPool(
+      "avgPool2d",
+      input,
+      kernelSize,
+      opts.stride,
+      opts.padding,
+      1,
+      opts.ceilMode ?? false,
+    );
+    let out = avgPool2dCore(asF32(x), geom, avgOptions("avgPool2d", opts));
+    if (input.dtype !== "float32") out = toDType(out, input.dtype);
+    return batched ? out : squeeze(out, 0);
+  });
 }

@@ -8,6 +8,7 @@ import { checkDType, type DType } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
 import { contiguousStorage, record, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
+import { inFrameOf } from "../memory.ts";
 
 /**
  * `x` converted to `dtype` (itself when it already is).
@@ -18,9 +19,11 @@ import { storageAs } from "./elementwise.ts";
  * ```
  */
 export function toDType(x: Tensor, dtype: DType): Tensor {
-  checkDType("to", dtype);
-  if (x.dtype === dtype) return x;
-  return record("toDType", [x], wrap(storageAs(x, dtype), x.shape), { from: x.dtype });
+  return inFrameOf(() => {
+    checkDType("to", dtype);
+    if (x.dtype === dtype) return x;
+    return record("toDType", [x], wrap(storageAs(x, dtype), x.shape), { from: x.dtype });
+  });
 }
 
 /**
@@ -32,21 +35,23 @@ export function toDType(x: Tensor, dtype: DType): Tensor {
  * ```
  */
 export function toDevice(x: Tensor, device: Device): Tensor {
-  checkDevice("to", device);
-  if (x.device === device) return x;
-  const target = backendFor(device);
-  if (x.device !== "cpu" && device !== "cpu") {
-    throw new Error(`to: cannot move from "${x.device}" to "${device}" directly`);
-  }
-  if (x.device !== "cpu") {
-    throw new Error(
-      `to: moving a tensor off "${x.device}" needs an asynchronous read; use \`await x.toAsync("${device}")\` ` +
-        `(or \`await x.cpuAsync()\`)`,
-    );
-  }
-  const values = backendFor("cpu").readSync(contiguousStorage(x));
-  const out = new Tensor(target.fromTyped(values, x.dtype), x.shape);
-  return record("toDevice", [x], out, { from: x.device });
+  return inFrameOf(() => {
+    checkDevice("to", device);
+    if (x.device === device) return x;
+    const target = backendFor(device);
+    if (x.device !== "cpu" && device !== "cpu") {
+      throw new Error(`to: cannot move from "${x.device}" to "${device}" directly`);
+    }
+    if (x.device !== "cpu") {
+      throw new Error(
+        `to: moving a tensor off "${x.device}" needs an asynchronous read; use \`await x.toAsync("${device}")\` ` +
+          `(or \`await x.cpuAsync()\`)`,
+      );
+    }
+    const values = backendFor("cpu").readSync(contiguousStorage(x));
+    const out = new Tensor(target.fromTyped(values, x.dtype), x.shape);
+    return record("toDevice", [x], out, { from: x.device });
+  });
 }
 
 /**
@@ -63,7 +68,6 @@ export async function toDeviceAsync(x: Tensor, device: Device): Promise<Tensor> 
   if (x.device === device || x.device === "cpu") return toDevice(x, device);
   const src = contiguousStorage(x);
   const values = await backendFor(x.device).read(src);
-  if (src !== x._storage) src.dispose();
   const out = new Tensor(backendFor(device).fromTyped(values.subarray(0, x.numel()), x.dtype), x.shape);
   return record("toDevice", [x], out, { from: x.device });
 }

@@ -10,7 +10,8 @@ import { contiguousStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { type Input, Node } from "../autograd/node.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import type { DifferentiableOp } from "../autograd/derivatives.ts";
+import { DISPOSED } from "../memory.ts";
+import { derivatives, type DifferentiableOp } from "../autograd/derivatives.ts";
 
 /** The backend shared by all tensor inputs, or an error naming the op and the devices. */
 export function backendOf(op: string, ...inputs: (Tensor | number | null | undefined)[]): Backend {
@@ -31,7 +32,7 @@ export function backendOf(op: string, ...inputs: (Tensor | number | null | undef
 
 /** Throws a clear error when a tensor's storage was disposed. */
 export function checkAlive(op: string, t: Tensor): void {
-  if (t._storage.disposed) {
+  if (t._state === DISPOSED || t._storage.disposed) {
     throw new Error(
       `${op}: a tensor of shape ${
         fmtShape(t.shape)
@@ -43,7 +44,8 @@ export function checkAlive(op: string, t: Tensor): void {
 
 /**
  * Storage holding exactly `t`'s elements in row-major order from offset 0: `t`'s own storage
- * when it already is, otherwise a fresh copy made by the strided-copy kernel.
+ * when it already is, otherwise a fresh copy made by the strided-copy kernel (owned by the
+ * running call, which frees it when it returns).
  */
 export function contiguousStorage(t: Tensor): Storage {
   checkAlive("contiguous", t);
@@ -54,48 +56,16 @@ export function contiguousStorage(t: Tensor): Storage {
   if (n > 0) {
     backend.copy(t._storage, t._offset, t._strides, out, 0, contiguousStrides(t.shape), t.shape);
   }
-  return out;
+  return temp(out);
 }
 
 /**
- * Releases `s`, a storage an op made for one kernel operand (a contiguous copy or a cast of
- * `owner`, or a filled scalar), once the kernel that reads it is encoded: disposed now unless it
- * is `owner`'s own storage. GPU buffers are invisible to the garbage collector, so ops return
- * their temporaries to the pool at once instead of waiting for finalization (kernels already
- * encoded keep their reads: the pool reuses a buffer only for later work in queue order).
+ * Hands a storage a kernel made to the running call (a staged operand, a cast, a filled
+ * scalar): freed when the call returns, like every tensor it made and did not return.
  */
-export function releaseTemp(s: Storage | number, owner?: unknown): void {
-  if (typeof s === "number") return;
-  if (owner instanceof Tensor && s === owner._storage) return;
-  s.dispose();
-}
-
-/**
- * The intermediate tensors of a composite op (an op written with other ops), released once its
- * result exists when nothing was recorded (grad mode off, or no input requiring grad); a recorded
- * graph may hold them for backward, and then they are left to the graph. `keep(result)` releases
- * every collected tensor that shares no storage with the result or the inputs.
- */
-export class Temps {
-  readonly #inputs: readonly (Tensor | number | null | undefined)[];
-  readonly #list: Tensor[] | null;
-  constructor(...inputs: (Tensor | number | null | undefined)[]) {
-    this.#inputs = inputs;
-    this.#list = needsGrad(...inputs) ? null : [];
-  }
-  /** Collects `t` (returned as is). */
-  t<T extends Tensor>(t: T): T {
-    this.#list?.push(t);
-    return t;
-  }
-  /** Releases the collected tensors; returns `result`. */
-  keep(result: Tensor): Tensor {
-    if (!this.#list) return result;
-    const kept = new Set<Storage>([result._storage]);
-    for (const x of this.#inputs) if (x instanceof Tensor) kept.add(x._storage);
-    for (const t of this.#list) if (!kept.has(t._storage)) t.dispose();
-    return result;
-  }
+export function temp(s: Storage): Storage {
+  new Tensor(s, [s.numel]);
+  return s;
 }
 
 /** A contiguous tensor over a kernel's result. */
@@ -129,7 +99,7 @@ export function record(
   args: Record<string, unknown> = {},
 ): Tensor {
   if (needsGrad(...inputs)) {
-    out.gradFn = new Node(op, inputs, args, out);
+    out.gradFn = new Node(op, derivatives[op], inputs, args, out);
     out._requiresGrad = true;
   }
   return out;

@@ -12,6 +12,7 @@ import { diagonal } from "./rearrange.ts";
 import { expand, permute, reshape, unsqueeze } from "./movement.ts";
 import { sum } from "./reduce.ts";
 import { mul } from "./elementwise.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** A tensor and its subscripts, one letter per dim (ellipsis dims get private names). */
 interface Term {
@@ -92,88 +93,94 @@ function aligned(term: Term, order: string[]): Tensor {
  * ```
  */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
-  const op = "einsum";
-  const ts = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
-  if (typeof equation !== "string") throw new TypeError(`${op}: the equation must be a string`);
-  if (ts.length < 1 || ts.length > 2) {
-    throw new RangeError(`${op}: expected one or two operands, got ${ts.length} (chain pairs for more)`);
-  }
-  ts.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`${op}: operand ${i} is not a tensor`);
-  });
-  const eq = equation.replace(/\s+/g, "");
-  const [lhs, rhs] = eq.includes("->") ? eq.split("->") : [eq, null];
-  const specs = lhs.split(",");
-  if (specs.length !== ts.length) {
-    throw new RangeError(
-      `${op}: the equation has ${specs.length} operand subscript(s) for ${ts.length} operand(s)`,
-    );
-  }
-  const ellipsisDims = Math.max(
-    0,
-    ...specs.map((s, i) => (s.includes("...") ? ts[i].ndim - (s.length - 3) : 0)),
-  );
-  let terms: Term[] = specs.map((s, i) => ({
-    t: ts[i],
-    labels: parseLabels(op, s, ts[i].ndim, ellipsisDims, `an operand of shape ${fmtShape(ts[i].shape)}`),
-  }));
-  // Sizes agree per label (1 broadcasts, as PyTorch).
-  const size = new Map<string, number>();
-  for (const { t, labels } of terms) {
-    labels.forEach((l, i) => {
-      const n = t.shape[i], have = size.get(l);
-      if (have === undefined || have === 1) size.set(l, n);
-      else if (n !== have && n !== 1) {
-        throw new RangeError(`${op}: subscript "${l}" stands for dims of sizes ${have} and ${n}`);
-      }
+  return inFrameOf(() => {
+    const op = "einsum";
+    const ts = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
+    if (typeof equation !== "string") throw new TypeError(`${op}: the equation must be a string`);
+    if (ts.length < 1 || ts.length > 2) {
+      throw new RangeError(`${op}: expected one or two operands, got ${ts.length} (chain pairs for more)`);
+    }
+    ts.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`${op}: operand ${i} is not a tensor`);
     });
-  }
-  const ell = [...ELLIPSIS_LABELS.slice(0, ellipsisDims)];
-  const counts = new Map<string, number>();
-  for (const { labels } of terms) for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  let out: string[];
-  if (rhs === null) {
-    out = [...ell, ...[...counts.keys()].filter((l) => !ell.includes(l) && counts.get(l) === 1).sort()];
-  } else {
-    const outDims = rhs.replace("...", "").length + (rhs.includes("...") ? ellipsisDims : 0);
-    out = parseLabels(op, rhs, outDims, ellipsisDims, "the output");
-    for (const l of out) {
-      if (!size.has(l)) throw new RangeError(`${op}: output subscript "${l}" does not appear in the input`);
+    const eq = equation.replace(/\s+/g, "");
+    const [lhs, rhs] = eq.includes("->") ? eq.split("->") : [eq, null];
+    const specs = lhs.split(",");
+    if (specs.length !== ts.length) {
+      throw new RangeError(
+        `${op}: the equation has ${specs.length} operand subscript(s) for ${ts.length} operand(s)`,
+      );
     }
-    if (new Set(out).size !== out.length) {
-      throw new RangeError(`${op}: output subscript repeated in "${rhs}"`);
+    const ellipsisDims = Math.max(
+      0,
+      ...specs.map((s, i) => (s.includes("...") ? ts[i].ndim - (s.length - 3) : 0)),
+    );
+    let terms: Term[] = specs.map((s, i) => ({
+      t: ts[i],
+      labels: parseLabels(op, s, ts[i].ndim, ellipsisDims, `an operand of shape ${fmtShape(ts[i].shape)}`),
+    }));
+    // Sizes agree per label (1 broadcasts, as PyTorch).
+    const size = new Map<string, number>();
+    for (const { t, labels } of terms) {
+      labels.forEach((l, i) => {
+        const n = t.shape[i], have = size.get(l);
+        if (have === undefined || have === 1) size.set(l, n);
+        else if (n !== have && n !== 1) {
+          throw new RangeError(`${op}: subscript "${l}" stands for dims of sizes ${have} and ${n}`);
+        }
+      });
     }
-  }
-  terms = terms.map(collapseRepeats);
-  const outSet = new Set(out);
-  if (terms.length === 1) {
-    const t = sumOut(terms[0], outSet);
-    return aligned(t, out);
-  }
-  let [a, b] = terms;
-  // Labels only one operand has and the output lacks are summed there first.
-  a = sumOut(a, new Set([...outSet, ...b.labels]));
-  b = sumOut(b, new Set([...outSet, ...a.labels]));
-  const inA = new Set(a.labels), inB = new Set(b.labels);
-  const batch = out.filter((l) => inA.has(l) && inB.has(l));
-  const contracted = a.labels.filter((l) => inB.has(l) && !outSet.has(l));
-  const left = out.filter((l) => inA.has(l) && !inB.has(l));
-  const right = out.filter((l) => inB.has(l) && !inA.has(l));
-  const sizes = (ls: string[]) => ls.map((l) => size.get(l)!);
-  const prod = (ls: string[]) => sizes(ls).reduce((p, n) => p * n, 1);
-  const broadcastTo = (t: Tensor, ls: string[]) => expand(t, sizes(ls));
-  const at = broadcastTo(aligned(a, [...batch, ...left, ...contracted]), [...batch, ...left, ...contracted]);
-  const bt = broadcastTo(aligned(b, [...batch, ...contracted, ...right]), [
-    ...batch,
-    ...contracted,
-    ...right,
-  ]);
-  let res: Tensor;
-  if (contracted.length === 0 && left.length === 0 && right.length === 0) res = mul(at, bt);
-  else {
-    const m = reshape(at, [prod(batch), prod(left), prod(contracted)]);
-    const k = reshape(bt, [prod(batch), prod(contracted), prod(right)]);
-    res = reshape(matmul(m, k), sizes([...batch, ...left, ...right]));
-  }
-  return aligned({ t: res, labels: [...batch, ...left, ...right] }, out);
+    const ell = [...ELLIPSIS_LABELS.slice(0, ellipsisDims)];
+    const counts = new Map<string, number>();
+    for (const { labels } of terms) for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    let out: string[];
+    if (rhs === null) {
+      out = [...ell, ...[...counts.keys()].filter((l) => !ell.includes(l) && counts.get(l) === 1).sort()];
+    } else {
+      const outDims = rhs.replace("...", "").length + (rhs.includes("...") ? ellipsisDims : 0);
+      out = parseLabels(op, rhs, outDims, ellipsisDims, "the output");
+      for (const l of out) {
+        if (!size.has(l)) throw new RangeError(`${op}: output subscript "${l}" does not appear in the input`);
+      }
+      if (new Set(out).size !== out.length) {
+        throw new RangeError(`${op}: output subscript repeated in "${rhs}"`);
+      }
+    }
+    terms = terms.map(collapseRepeats);
+    const outSet = new Set(out);
+    if (terms.length === 1) {
+      const t = sumOut(terms[0], outSet);
+      return aligned(t, out);
+    }
+    let [a, b] = terms;
+    // Labels only one operand has and the output lacks are summed there first.
+    a = sumOut(a, new Set([...outSet, ...b.labels]));
+    b = sumOut(b, new Set([...outSet, ...a.labels]));
+    const inA = new Set(a.labels), inB = new Set(b.labels);
+    const batch = out.filter((l) => inA.has(l) && inB.has(l));
+    const contracted = a.labels.filter((l) => inB.has(l) && !outSet.has(l));
+    const left = out.filter((l) => inA.has(l) && !inB.has(l));
+    const right = out.filter((l) => inB.has(l) && !inA.has(l));
+    const sizes = (ls: string[]) => ls.map((l) => size.get(l)!);
+    const prod = (ls: string[]) => sizes(ls).reduce((p, n) => p * n, 1);
+    const broadcastTo = (t: Tensor, ls: string[]) => expand(t, sizes(ls));
+    const at = broadcastTo(aligned(a, [...batch, ...left, ...contracted]), [
+      ...batch,
+      ...left,
+      ...contracted,
+    ]);
+    const bt = broadcastTo(aligned(b, [...batch, ...contracted, ...right]), [
+      ...batch,
+      ...contracted,
+      ...right,
+    ]);
+    let res: Tensor;
+    if (contracted.length === 0 && left.length === 0 && right.length === 0) res = mul(at, bt);
+    else {
+      const m = reshape(at, [prod(batch), prod(left), prod(contracted)]);
+      const k = reshape(bt, [prod(batch), prod(contracted), prod(right)]);
+      res = reshape(matmul(m, k), sizes([...batch, ...left, ...right]));
+    }
+    return aligned({ t: res, labels: [...batch, ...left, ...right] }, out);
+  });
 }

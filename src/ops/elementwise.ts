@@ -15,9 +15,10 @@ import {
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { backendFor } from "../backends/registry.ts";
+import { backendOf, contiguousStorage, emptyResult, record, temp, wrap } from "./dispatch.ts";
+import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
-import { backendOf, contiguousStorage, emptyResult, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
 
 type TensorOrScalar = Tensor | number;
 
@@ -30,9 +31,7 @@ const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
 export function storageAs(t: Tensor, dtype: DType): Storage {
   const s = contiguousStorage(t);
   if (t.dtype === dtype) return s;
-  const out = backendOf("cast", t).cast(s, dtype);
-  releaseTemp(s, t);
-  return out;
+  return temp(backendOf("cast", t).cast(s, dtype));
 }
 
 /** `s` cast to `dtype` (a kernel's own result, released once cast), or `s` when it already is. */
@@ -54,10 +53,7 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     outDType = x.dtype;
     compute = "float32";
   } else if (INT_IDENTITY.has(op)) {
-    const xin = contiguousStorage(x);
-    const copy = backend.cast(xin, x.dtype);
-    releaseTemp(xin, x);
-    return record(op, [x], wrap(copy, x.shape));
+    return record(op, [x], wrap(backend.cast(contiguousStorage(x), x.dtype), x.shape));
   } else if (INT_UNARY.has(op)) {
     outDType = x.dtype === "bool" ? "bool" : x.dtype;
     compute = "int32";
@@ -68,7 +64,6 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, outDType));
   const xin = storageAs(x, compute);
   const s = backend.unary(op, xin);
-  releaseTemp(xin, x);
   return record(op, [x], wrap(castResult(s, outDType), x.shape));
 }
 
@@ -149,8 +144,6 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
     : null;
   const sa = operandFor(a, outShape, compute), sb = operandFor(b, outShape, compute);
   const s = backend.binary(op, sa, sb, n, compute);
-  releaseTemp(sa, a);
-  releaseTemp(sb, b);
   const out = wrap(castResult(s, outDType), outShape);
   return isCmp ? out : guarded(record(op as typeof ARITHMETIC_OPS[number], [a, b], out), guard);
 }
@@ -179,7 +172,9 @@ function checkIntPow(a: TensorOrScalar, b: TensorOrScalar): void {
  * ```
  */
 export function add(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-  return withAlpha("add", a, b, opts.alpha);
+  return inFrameOf(() => {
+    return withAlpha("add", a, b, opts.alpha);
+  });
 }
 /**
  * `a - alpha * b`.
@@ -190,14 +185,15 @@ export function add(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number
  * ```
  */
 export function sub(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-  return withAlpha("sub", a, b, opts.alpha);
+  return inFrameOf(() => {
+    return withAlpha("sub", a, b, opts.alpha);
+  });
 }
 
 /** `a op alpha * b`; the scaled `b` is released at once when nothing was recorded. */
 function withAlpha(op: "add" | "sub", a: TensorOrScalar, b: TensorOrScalar, alpha?: number): Tensor {
   if (alpha === undefined || alpha === 1) return binaryOp(op, a, b);
-  const tmp = new Temps(a, b);
-  return tmp.keep(binaryOp(op, a, tmp.t(mul(b, alpha) as Tensor)));
+  return binaryOp(op, a, mul(b, alpha) as Tensor);
 }
 /**
  * `a * b`.
@@ -208,7 +204,9 @@ function withAlpha(op: "add" | "sub", a: TensorOrScalar, b: TensorOrScalar, alph
  * ```
  */
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("mul", a, b);
+  return inFrameOf(() => {
+    return binaryOp("mul", a, b);
+  });
 }
 /**
  * True division `a / b` (integers divide in float32).
@@ -219,7 +217,9 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("div", a, b);
+  return inFrameOf(() => {
+    return binaryOp("div", a, b);
+  });
 }
 /**
  * `a ** b`.
@@ -230,7 +230,9 @@ export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("pow", a, b);
+  return inFrameOf(() => {
+    return binaryOp("pow", a, b);
+  });
 }
 /**
  * Elementwise maximum (NaN propagates).
@@ -241,7 +243,9 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("maximum", a, b);
+  return inFrameOf(() => {
+    return binaryOp("maximum", a, b);
+  });
 }
 /**
  * Elementwise minimum (NaN propagates).
@@ -252,7 +256,9 @@ export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("minimum", a, b);
+  return inFrameOf(() => {
+    return binaryOp("minimum", a, b);
+  });
 }
 /**
  * `a == b` as bool.
@@ -263,7 +269,9 @@ export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function eq(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("eq", a, b);
+  return inFrameOf(() => {
+    return binaryOp("eq", a, b);
+  });
 }
 /**
  * `a != b` as bool.
@@ -274,7 +282,9 @@ export function eq(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function ne(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("ne", a, b);
+  return inFrameOf(() => {
+    return binaryOp("ne", a, b);
+  });
 }
 /**
  * `a < b` as bool.
@@ -285,7 +295,9 @@ export function ne(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function lt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("lt", a, b);
+  return inFrameOf(() => {
+    return binaryOp("lt", a, b);
+  });
 }
 /**
  * `a <= b` as bool.
@@ -296,7 +308,9 @@ export function lt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function le(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("le", a, b);
+  return inFrameOf(() => {
+    return binaryOp("le", a, b);
+  });
 }
 /**
  * `a > b` as bool.
@@ -307,7 +321,9 @@ export function le(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function gt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("gt", a, b);
+  return inFrameOf(() => {
+    return binaryOp("gt", a, b);
+  });
 }
 /**
  * `a >= b` as bool.
@@ -318,7 +334,9 @@ export function gt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function ge(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryOp("ge", a, b);
+  return inFrameOf(() => {
+    return binaryOp("ge", a, b);
+  });
 }
 
 /**
@@ -330,7 +348,9 @@ export function ge(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function neg(x: Tensor): Tensor {
-  return unaryOp("neg", x);
+  return inFrameOf(() => {
+    return unaryOp("neg", x);
+  });
 }
 /**
  * `|x|`.
@@ -341,7 +361,9 @@ export function neg(x: Tensor): Tensor {
  * ```
  */
 export function abs(x: Tensor): Tensor {
-  return unaryOp("abs", x);
+  return inFrameOf(() => {
+    return unaryOp("abs", x);
+  });
 }
 /**
  * `e^x`.
@@ -352,7 +374,9 @@ export function abs(x: Tensor): Tensor {
  * ```
  */
 export function exp(x: Tensor): Tensor {
-  return unaryOp("exp", x);
+  return inFrameOf(() => {
+    return unaryOp("exp", x);
+  });
 }
 /**
  * Natural logarithm.
@@ -363,7 +387,9 @@ export function exp(x: Tensor): Tensor {
  * ```
  */
 export function log(x: Tensor): Tensor {
-  return unaryOp("log", x);
+  return inFrameOf(() => {
+    return unaryOp("log", x);
+  });
 }
 /**
  * `log(1 + x)`, accurate for small x.
@@ -374,7 +400,9 @@ export function log(x: Tensor): Tensor {
  * ```
  */
 export function log1p(x: Tensor): Tensor {
-  return unaryOp("log1p", x);
+  return inFrameOf(() => {
+    return unaryOp("log1p", x);
+  });
 }
 /**
  * Square root.
@@ -385,7 +413,9 @@ export function log1p(x: Tensor): Tensor {
  * ```
  */
 export function sqrt(x: Tensor): Tensor {
-  return unaryOp("sqrt", x);
+  return inFrameOf(() => {
+    return unaryOp("sqrt", x);
+  });
 }
 /**
  * `1 / sqrt(x)`.
@@ -396,7 +426,9 @@ export function sqrt(x: Tensor): Tensor {
  * ```
  */
 export function rsqrt(x: Tensor): Tensor {
-  return unaryOp("rsqrt", x);
+  return inFrameOf(() => {
+    return unaryOp("rsqrt", x);
+  });
 }
 /**
  * Sine.
@@ -407,7 +439,9 @@ export function rsqrt(x: Tensor): Tensor {
  * ```
  */
 export function sin(x: Tensor): Tensor {
-  return unaryOp("sin", x);
+  return inFrameOf(() => {
+    return unaryOp("sin", x);
+  });
 }
 /**
  * Cosine.
@@ -418,7 +452,9 @@ export function sin(x: Tensor): Tensor {
  * ```
  */
 export function cos(x: Tensor): Tensor {
-  return unaryOp("cos", x);
+  return inFrameOf(() => {
+    return unaryOp("cos", x);
+  });
 }
 /**
  * Hyperbolic tangent.
@@ -429,7 +465,9 @@ export function cos(x: Tensor): Tensor {
  * ```
  */
 export function tanh(x: Tensor): Tensor {
-  return unaryOp("tanh", x);
+  return inFrameOf(() => {
+    return unaryOp("tanh", x);
+  });
 }
 /**
  * Logistic sigmoid `1 / (1 + e^-x)`.
@@ -440,7 +478,9 @@ export function tanh(x: Tensor): Tensor {
  * ```
  */
 export function sigmoid(x: Tensor): Tensor {
-  return unaryOp("sigmoid", x);
+  return inFrameOf(() => {
+    return unaryOp("sigmoid", x);
+  });
 }
 /**
  * `max(x, 0)`.
@@ -451,7 +491,9 @@ export function sigmoid(x: Tensor): Tensor {
  * ```
  */
 export function relu(x: Tensor): Tensor {
-  return unaryOp("relu", x);
+  return inFrameOf(() => {
+    return unaryOp("relu", x);
+  });
 }
 /**
  * -1, 0 or 1 by the sign of x.
@@ -462,7 +504,9 @@ export function relu(x: Tensor): Tensor {
  * ```
  */
 export function sign(x: Tensor): Tensor {
-  return unaryOp("sign", x);
+  return inFrameOf(() => {
+    return unaryOp("sign", x);
+  });
 }
 /**
  * Rounds down.
@@ -473,7 +517,9 @@ export function sign(x: Tensor): Tensor {
  * ```
  */
 export function floor(x: Tensor): Tensor {
-  return unaryOp("floor", x);
+  return inFrameOf(() => {
+    return unaryOp("floor", x);
+  });
 }
 /**
  * Rounds up.
@@ -484,7 +530,9 @@ export function floor(x: Tensor): Tensor {
  * ```
  */
 export function ceil(x: Tensor): Tensor {
-  return unaryOp("ceil", x);
+  return inFrameOf(() => {
+    return unaryOp("ceil", x);
+  });
 }
 /**
  * Rounds half to even, as PyTorch.
@@ -495,7 +543,9 @@ export function ceil(x: Tensor): Tensor {
  * ```
  */
 export function round(x: Tensor): Tensor {
-  return unaryOp("round", x);
+  return inFrameOf(() => {
+    return unaryOp("round", x);
+  });
 }
 
 /**
@@ -507,29 +557,30 @@ export function round(x: Tensor): Tensor {
  * ```
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  const lo = min ?? null, hi = max ?? null;
-  if (lo === null && hi === null) throw new TypeError("clamp: at least one of min and max must be given");
-  for (const [name, v] of [["min", lo], ["max", hi]] as const) {
-    if (v !== null && typeof v !== "number") {
-      throw new TypeError(`clamp: ${name} must be a number or null, got ${describeValue(v)}`);
+  return inFrameOf(() => {
+    const lo = min ?? null, hi = max ?? null;
+    if (lo === null && hi === null) throw new TypeError("clamp: at least one of min and max must be given");
+    for (const [name, v] of [["min", lo], ["max", hi]] as const) {
+      if (v !== null && typeof v !== "number") {
+        throw new TypeError(`clamp: ${name} must be a number or null, got ${describeValue(v)}`);
+      }
     }
-  }
-  const backend = backendOf("clamp", x);
-  let dtype = x.dtype;
-  for (const v of [lo, hi]) if (v !== null) dtype = promoteWithScalar(dtype, v);
-  const compute = computeDType(dtype);
-  const n = x.numel();
-  if (n === 0) return record("clamp", [x], emptyResult(backend, x.shape, dtype), { min: lo, max: hi });
-  const xin = storageAs(x, compute);
-  let s = xin;
-  if (lo !== null) s = backend.binary("maximum", s, lo, n, compute);
-  if (hi !== null) {
-    const prev = s;
-    s = backend.binary("minimum", s, hi, n, compute);
-    if (prev !== xin) prev.dispose();
-  }
-  releaseTemp(xin, x);
-  return record("clamp", [x], wrap(castResult(s, dtype), x.shape), { min: lo, max: hi });
+    const backend = backendOf("clamp", x);
+    let dtype = x.dtype;
+    for (const v of [lo, hi]) if (v !== null) dtype = promoteWithScalar(dtype, v);
+    const compute = computeDType(dtype);
+    const n = x.numel();
+    if (n === 0) return record("clamp", [x], emptyResult(backend, x.shape, dtype), { min: lo, max: hi });
+    const xin = storageAs(x, compute);
+    let s = xin;
+    if (lo !== null) s = backend.binary("maximum", s, lo, n, compute);
+    if (hi !== null) {
+      const prev = s;
+      s = backend.binary("minimum", s, hi, n, compute);
+      if (prev !== xin) prev.dispose();
+    }
+    return record("clamp", [x], wrap(castResult(s, dtype), x.shape), { min: lo, max: hi });
+  });
 }
 
 /**
@@ -542,28 +593,29 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
  * ```
  */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  if (!(condition instanceof Tensor) || condition.dtype !== "bool") {
-    throw new TypeError(
-      `where: expected condition to be a bool tensor, got ${
-        condition instanceof Tensor ? condition.dtype : typeof condition
-      }`,
-    );
-  }
-  const backend = backendOf("where", condition, a, b);
-  const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, shapeOf(a)), shapeOf(b));
-  const dtype = resultType(a, b);
-  if (numelOf(shape) === 0) return record("where", [a, b], emptyResult(backend, shape, dtype), { condition });
-  const full = (x: TensorOrScalar, d: DType): Storage => {
-    if (!(x instanceof Tensor)) return backend.full(d, numelOf(shape), x);
-    const v = new Tensor(x._storage, shape, broadcastStrides(x.shape, x._strides, shape), x._offset);
-    return storageAs(v, d);
-  };
-  const sc = full(condition, "bool"), sa = full(a, dtype), sb = full(b, dtype);
-  const s = backend.where(sc, sa, sb);
-  releaseTemp(sc, condition);
-  releaseTemp(sa, a);
-  releaseTemp(sb, b);
-  return record("where", [a, b], wrap(s, shape), { condition });
+  return inFrameOf(() => {
+    if (!(condition instanceof Tensor) || condition.dtype !== "bool") {
+      throw new TypeError(
+        `where: expected condition to be a bool tensor, got ${
+          condition instanceof Tensor ? condition.dtype : typeof condition
+        }`,
+      );
+    }
+    const backend = backendOf("where", condition, a, b);
+    const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, shapeOf(a)), shapeOf(b));
+    const dtype = resultType(a, b);
+    if (numelOf(shape) === 0) {
+      return record("where", [a, b], emptyResult(backend, shape, dtype), { condition });
+    }
+    const full = (x: TensorOrScalar, d: DType): Storage => {
+      if (!(x instanceof Tensor)) return temp(backend.full(d, numelOf(shape), x));
+      const v = new Tensor(x._storage, shape, broadcastStrides(x.shape, x._strides, shape), x._offset);
+      return storageAs(v, d);
+    };
+    const sc = full(condition, "bool"), sa = full(a, dtype), sb = full(b, dtype);
+    const s = backend.where(sc, sa, sb);
+    return record("where", [a, b], wrap(s, shape), { condition });
+  });
 }
 
 /**
@@ -576,23 +628,24 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
  * ```
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
-  if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
-    throw new TypeError(
-      `maskedFill: expected mask to be a bool tensor, got ${
-        mask instanceof Tensor ? mask.dtype : typeof mask
-      }`,
-    );
-  }
-  const shape = broadcastShapes("maskedFill", x.shape, mask.shape);
-  if (shape.length !== x.ndim || shape.some((d, i) => d !== x.shape[i])) {
-    throw new RangeError(
-      `maskedFill: mask of shape ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`,
-    );
-  }
-  if (!isFloating(x.dtype) && !Number.isInteger(value)) {
-    throw new TypeError(`maskedFill: value ${value} cannot be stored in a ${x.dtype} tensor`);
-  }
-  // A 0-d fill value of x's own dtype keeps the result in x's dtype.
-  const tmp = new Temps(x);
-  return tmp.keep(where(mask, tmp.t(wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), [])), x));
+  return inFrameOf(() => {
+    if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
+      throw new TypeError(
+        `maskedFill: expected mask to be a bool tensor, got ${
+          mask instanceof Tensor ? mask.dtype : typeof mask
+        }`,
+      );
+    }
+    const shape = broadcastShapes("maskedFill", x.shape, mask.shape);
+    if (shape.length !== x.ndim || shape.some((d, i) => d !== x.shape[i])) {
+      throw new RangeError(
+        `maskedFill: mask of shape ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`,
+      );
+    }
+    if (!isFloating(x.dtype) && !Number.isInteger(value)) {
+      throw new TypeError(`maskedFill: value ${value} cannot be stored in a ${x.dtype} tensor`);
+    }
+    // A 0-d fill value of x's own dtype keeps the result in x's dtype.
+    return where(mask, wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), []), x);
+  });
 }

@@ -6,10 +6,11 @@
 import { promoteTypes } from "../dtype.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
 import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
+import { inFrameOf } from "../memory.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 
 function checkIndexTensor(op: string, index: Tensor): void {
@@ -63,42 +64,42 @@ function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, wh
  * ```
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  checkIndexTensor("gather", index);
-  const d = normDim("gather", dim, x.ndim);
-  checkGatherShapes("gather", x, d, index, "input");
-  const backend = backendOf("gather", x, index);
-  const xs = narrowOthers(x, d, index.shape);
-  if (index.numel() === 0) {
-    return record("gather", [xs], emptyResult(backend, index.shape, x.dtype), { dim: d, index });
-  }
-  const [outer, inner] = outerInner(index.shape, d);
-  const xin = contiguousStorage(xs), iin = storageAs(index, "int32");
-  const s = backend.gather(xin, iin, outer, xs.shape[d] ?? 1, inner, index.shape[d] ?? 1, false);
-  releaseTemp(xin, x);
-  releaseTemp(iin, index);
-  return record("gather", [xs], wrap(s, index.shape), { dim: d, index });
+  return inFrameOf(() => {
+    checkIndexTensor("gather", index);
+    const d = normDim("gather", dim, x.ndim);
+    checkGatherShapes("gather", x, d, index, "input");
+    const backend = backendOf("gather", x, index);
+    const xs = narrowOthers(x, d, index.shape);
+    if (index.numel() === 0) {
+      return record("gather", [xs], emptyResult(backend, index.shape, x.dtype), { dim: d, index });
+    }
+    const [outer, inner] = outerInner(index.shape, d);
+    const xin = contiguousStorage(xs), iin = storageAs(index, "int32");
+    const s = backend.gather(xin, iin, outer, xs.shape[d] ?? 1, inner, index.shape[d] ?? 1, false);
+    return record("gather", [xs], wrap(s, index.shape), { dim: d, index });
+  });
 }
 
 /** @internal zeros(shape) with `src` added at `index` along `dim` (the gradient of gather). */
 export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
-  const backend = backendOf("scatterAdd", src, index);
-  if (numelOf(shape) === 0 || index.numel() === 0) {
-    return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
-  }
-  const srcs = narrowOthers(src, -1, index.shape);
-  const [outer, inner] = outerInner(index.shape, dim);
-  const kernelShape = [...index.shape];
-  if (kernelShape.length > 0) kernelShape[dim] = shape[dim];
-  const sin = contiguousStorage(srcs), iin = storageAs(index, "int32");
-  const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.shape[dim] ?? 1, false);
-  releaseTemp(sin, src);
-  releaseTemp(iin, index);
-  let out = wrap(s, kernelShape);
-  if (numelOf(kernelShape) !== numelOf(shape)) {
-    const plan: IndexStep[] = kernelShape.map((n) => ({ kind: "slice", start: 0, length: n, step: 1 }));
-    out = embed(out, shape, applyPlan(plan, shape, contiguousStrides(shape), 0));
-  }
-  return record("scatterAddInto", [srcs], out, { dim, index });
+  return inFrameOf(() => {
+    const backend = backendOf("scatterAdd", src, index);
+    if (numelOf(shape) === 0 || index.numel() === 0) {
+      return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
+    }
+    const srcs = narrowOthers(src, -1, index.shape);
+    const [outer, inner] = outerInner(index.shape, dim);
+    const kernelShape = [...index.shape];
+    if (kernelShape.length > 0) kernelShape[dim] = shape[dim];
+    const sin = contiguousStorage(srcs), iin = storageAs(index, "int32");
+    const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.shape[dim] ?? 1, false);
+    let out = wrap(s, kernelShape);
+    if (numelOf(kernelShape) !== numelOf(shape)) {
+      const plan: IndexStep[] = kernelShape.map((n) => ({ kind: "slice", start: 0, length: n, step: 1 }));
+      out = embed(out, shape, applyPlan(plan, shape, contiguousStrides(shape), 0));
+    }
+    return record("scatterAddInto", [srcs], out, { dim, index });
+  });
 }
 
 /**
@@ -111,21 +112,23 @@ export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: r
  * ```
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  checkIndexTensor("scatterAdd", index);
-  const d = normDim("scatterAdd", dim, x.ndim);
-  checkGatherShapes("scatterAdd", x, d, index, "self");
-  checkGatherShapes("scatterAdd", src, d, index, "src");
-  if (index.shape[d] > src.shape[d]) {
-    throw new RangeError(
-      `scatterAdd: index ${fmtShape(index.shape)} is larger than src ${fmtShape(src.shape)} at dim ${d}`,
-    );
-  }
-  if (src.dtype !== x.dtype) {
-    throw new TypeError(
-      `scatterAdd: expected self and src to have the same dtype, got ${x.dtype} and ${src.dtype}`,
-    );
-  }
-  return add(x, scatterAddInto(src, d, index, x.shape));
+  return inFrameOf(() => {
+    checkIndexTensor("scatterAdd", index);
+    const d = normDim("scatterAdd", dim, x.ndim);
+    checkGatherShapes("scatterAdd", x, d, index, "self");
+    checkGatherShapes("scatterAdd", src, d, index, "src");
+    if (index.shape[d] > src.shape[d]) {
+      throw new RangeError(
+        `scatterAdd: index ${fmtShape(index.shape)} is larger than src ${fmtShape(src.shape)} at dim ${d}`,
+      );
+    }
+    if (src.dtype !== x.dtype) {
+      throw new TypeError(
+        `scatterAdd: expected self and src to have the same dtype, got ${x.dtype} and ${src.dtype}`,
+      );
+    }
+    return add(x, scatterAddInto(src, d, index, x.shape));
+  });
 }
 
 /**
@@ -137,41 +140,41 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  * ```
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  checkIndexTensor("indexSelect", index);
-  if (index.ndim > 1) {
-    throw new RangeError(`indexSelect: index must be 1-d, got shape ${fmtShape(index.shape)}`);
-  }
-  const d = normDim("indexSelect", dim, x.ndim);
-  const backend = backendOf("indexSelect", x, index);
-  const n = index.numel();
-  const shape = x.ndim === 0 ? [] : [...x.shape];
-  if (x.ndim > 0) shape[d] = n;
-  if (numelOf(shape) === 0) {
-    if (n > 0 && (x.shape[d] ?? 1) === 0) {
-      throw new RangeError(`indexSelect: index out of range for dimension ${d} of size 0`);
+  return inFrameOf(() => {
+    checkIndexTensor("indexSelect", index);
+    if (index.ndim > 1) {
+      throw new RangeError(`indexSelect: index must be 1-d, got shape ${fmtShape(index.shape)}`);
     }
-    return record("indexSelect", [x], emptyResult(backend, shape, x.dtype), { dim: d, index });
-  }
-  const [outer, inner] = outerInner(x.shape, d);
-  const xin = contiguousStorage(x), iin = storageAs(index, "int32");
-  const s = backend.gather(xin, iin, outer, x.shape[d] ?? 1, inner, n, true);
-  releaseTemp(xin, x);
-  releaseTemp(iin, index);
-  return record("indexSelect", [x], wrap(s, shape), { dim: d, index });
+    const d = normDim("indexSelect", dim, x.ndim);
+    const backend = backendOf("indexSelect", x, index);
+    const n = index.numel();
+    const shape = x.ndim === 0 ? [] : [...x.shape];
+    if (x.ndim > 0) shape[d] = n;
+    if (numelOf(shape) === 0) {
+      if (n > 0 && (x.shape[d] ?? 1) === 0) {
+        throw new RangeError(`indexSelect: index out of range for dimension ${d} of size 0`);
+      }
+      return record("indexSelect", [x], emptyResult(backend, shape, x.dtype), { dim: d, index });
+    }
+    const [outer, inner] = outerInner(x.shape, d);
+    const xin = contiguousStorage(x), iin = storageAs(index, "int32");
+    const s = backend.gather(xin, iin, outer, x.shape[d] ?? 1, inner, n, true);
+    return record("indexSelect", [x], wrap(s, shape), { dim: d, index });
+  });
 }
 
 /** @internal zeros(shape) with `src` rows added at the 1-d `index` along `dim` (the gradient of indexSelect). */
 export function indexAddInto(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
-  const backend = backendOf("indexAdd", src, index);
-  if (numelOf(shape) === 0 || index.numel() === 0) {
-    return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
-  }
-  const [outer, inner] = outerInner(shape, dim);
-  const sin = contiguousStorage(src), iin = storageAs(index, "int32");
-  const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.numel(), true);
-  releaseTemp(sin, src);
-  releaseTemp(iin, index);
-  return record("indexAddInto", [src], wrap(s, shape), { dim, index });
+  return inFrameOf(() => {
+    const backend = backendOf("indexAdd", src, index);
+    if (numelOf(shape) === 0 || index.numel() === 0) {
+      return wrap(backend.full(src.dtype, numelOf(shape), 0), shape);
+    }
+    const [outer, inner] = outerInner(shape, dim);
+    const sin = contiguousStorage(src), iin = storageAs(index, "int32");
+    const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.numel(), true);
+    return record("indexAddInto", [src], wrap(s, shape), { dim, index });
+  });
 }
 
 /** A view's geometry relative to a contiguous tensor of its base's shape. */
@@ -186,27 +189,31 @@ export interface Geometry {
  * Differentiable: its gradient is `asStrided` of the same geometry.
  */
 export function embed(src: Tensor, shape: readonly number[], geometry: Geometry): Tensor {
-  const backend = backendOf("index", src);
-  const out = backend.full(src.dtype, numelOf(shape), 0);
-  if (src.numel() > 0) {
-    backend.copy(
-      src._storage,
-      src._offset,
-      src._strides,
-      out,
-      geometry.offset,
-      geometry.strides,
-      geometry.shape,
-    );
-  }
-  return record("embed", [src], wrap(out, shape), { geometry });
+  return inFrameOf(() => {
+    const backend = backendOf("index", src);
+    const out = backend.full(src.dtype, numelOf(shape), 0);
+    if (src.numel() > 0) {
+      backend.copy(
+        src._storage,
+        src._offset,
+        src._strides,
+        out,
+        geometry.offset,
+        geometry.strides,
+        geometry.shape,
+      );
+    }
+    return record("embed", [src], wrap(out, shape), { geometry });
+  });
 }
 
 /** @internal The view at `geometry` of a contiguous copy of `x` (the adjoint of `embed`). */
 export function asStrided(x: Tensor, geometry: Geometry): Tensor {
-  const base = wrap(contiguousStorage(x), x.shape);
-  const view = new Tensor(base._storage, geometry.shape, geometry.strides, geometry.offset);
-  return record("asStrided", [x], view, { geometry, inputShape: x.shape });
+  return inFrameOf(() => {
+    const base = wrap(contiguousStorage(x), x.shape);
+    const view = new Tensor(base._storage, geometry.shape, geometry.strides, geometry.offset);
+    return record("asStrided", [x], view, { geometry, inputShape: x.shape });
+  });
 }
 
 /**
@@ -218,48 +225,50 @@ export function asStrided(x: Tensor, geometry: Geometry): Tensor {
  * ```
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) {
-    throw new RangeError("cat: expected a non-empty list of tensors");
-  }
-  tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`cat: element ${i} of the list is not a tensor`);
-  });
-  // Legacy PyTorch rule: 1-d empty tensors are skipped whatever their shape.
-  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
-  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
-  const backend = backendOf("cat", ...tensors);
-  if (parts.length === 0) return emptyResult(backend, [0], dtype);
-  const ref = parts[0];
-  if (ref.ndim === 0) {
-    throw new RangeError("cat: zero-dimensional tensor cannot be concatenated (unsqueeze it first)");
-  }
-  const d = normDim("cat", dim, ref.ndim);
-  parts.forEach((t, i) => {
-    const ok = t.ndim === ref.ndim && t.shape.every((s: number, k: number) => k === d || s === ref.shape[k]);
-    if (!ok) {
-      throw new RangeError(
-        `cat: sizes of tensors must match except in dimension ${d}: tensor 0 has shape ${
-          fmtShape(ref.shape)
-        } ` +
-          `but tensor ${i} has shape ${fmtShape(t.shape)}`,
-      );
+  return inFrameOf(() => {
+    if (!Array.isArray(tensors) || tensors.length === 0) {
+      throw new RangeError("cat: expected a non-empty list of tensors");
     }
-  });
-  const sizes = parts.map((t) => t.shape[d]);
-  const shape = [...ref.shape];
-  shape[d] = sizes.reduce((a, b) => a + b, 0);
-  const out = backend.full(dtype, numelOf(shape), 0);
-  const strides = contiguousStrides(shape);
-  let start = 0;
-  for (const t of parts) {
-    const src = t.dtype === dtype ? t : wrap(storageAs(t, dtype), t.shape);
-    if (src.numel() > 0) {
-      backend.copy(src._storage, src._offset, src._strides, out, start * strides[d], strides, src.shape);
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`cat: element ${i} of the list is not a tensor`);
+    });
+    // Legacy PyTorch rule: 1-d empty tensors are skipped whatever their shape.
+    const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+    const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+    const backend = backendOf("cat", ...tensors);
+    if (parts.length === 0) return emptyResult(backend, [0], dtype);
+    const ref = parts[0];
+    if (ref.ndim === 0) {
+      throw new RangeError("cat: zero-dimensional tensor cannot be concatenated (unsqueeze it first)");
     }
-    releaseTemp(src._storage, t);
-    start += t.shape[d];
-  }
-  return record("cat", [...parts], wrap(out, shape), { dim: d, sizes });
+    const d = normDim("cat", dim, ref.ndim);
+    parts.forEach((t, i) => {
+      const ok = t.ndim === ref.ndim &&
+        t.shape.every((s: number, k: number) => k === d || s === ref.shape[k]);
+      if (!ok) {
+        throw new RangeError(
+          `cat: sizes of tensors must match except in dimension ${d}: tensor 0 has shape ${
+            fmtShape(ref.shape)
+          } ` +
+            `but tensor ${i} has shape ${fmtShape(t.shape)}`,
+        );
+      }
+    });
+    const sizes = parts.map((t) => t.shape[d]);
+    const shape = [...ref.shape];
+    shape[d] = sizes.reduce((a, b) => a + b, 0);
+    const out = backend.full(dtype, numelOf(shape), 0);
+    const strides = contiguousStrides(shape);
+    let start = 0;
+    for (const t of parts) {
+      const src = t.dtype === dtype ? t : wrap(storageAs(t, dtype), t.shape);
+      if (src.numel() > 0) {
+        backend.copy(src._storage, src._offset, src._strides, out, start * strides[d], strides, src.shape);
+      }
+      start += t.shape[d];
+    }
+    return record("cat", [...parts], wrap(out, shape), { dim: d, sizes });
+  });
 }
 
 /**
@@ -271,20 +280,22 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  * ```
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) {
-    throw new RangeError("stack: expected a non-empty list of tensors");
-  }
-  const ref = tensors[0];
-  tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor) || t.ndim !== ref.ndim || t.shape.some((s, k) => s !== ref.shape[k])) {
-      throw new RangeError(
-        `stack: expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ` +
-          `${t instanceof Tensor ? fmtShape(t.shape) : typeof t} at entry ${i}`,
-      );
+  return inFrameOf(() => {
+    if (!Array.isArray(tensors) || tensors.length === 0) {
+      throw new RangeError("stack: expected a non-empty list of tensors");
     }
+    const ref = tensors[0];
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor) || t.ndim !== ref.ndim || t.shape.some((s, k) => s !== ref.shape[k])) {
+        throw new RangeError(
+          `stack: expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ` +
+            `${t instanceof Tensor ? fmtShape(t.shape) : typeof t} at entry ${i}`,
+        );
+      }
+    });
+    const d = normDim("stack", dim, ref.ndim + 1);
+    return cat(tensors.map((t) => unsqueeze(t, d)), d);
   });
-  const d = normDim("stack", dim, ref.ndim + 1);
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
 
 /**
@@ -296,17 +307,17 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * ```
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  const list = typeof dims === "number" ? [dims] : [...dims];
-  let out = x;
-  if (x.ndim === 0) list.forEach((d) => normDim("flip", d, 0));
-  const tmp = new Temps(x);
-  for (const dim of x.ndim === 0 ? [] : list) {
-    const d = normDim("flip", dim, x.ndim);
-    const n = x.shape[d];
-    if (out !== x) tmp.t(out);
-    out = indexSelect(out, d, tmp.t(arange(n - 1, -1, -1, { device: x.device })));
-  }
-  return tmp.keep(out === x ? x.clone() : out);
+  return inFrameOf(() => {
+    const list = typeof dims === "number" ? [dims] : [...dims];
+    let out = x;
+    if (x.ndim === 0) list.forEach((d) => normDim("flip", d, 0));
+    for (const dim of x.ndim === 0 ? [] : list) {
+      const d = normDim("flip", dim, x.ndim);
+      const n = x.shape[d];
+      out = indexSelect(out, d, arange(n - 1, -1, -1, { device: x.device }));
+    }
+    return out === x ? x.clone() : out;
+  });
 }
 
 function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
@@ -314,11 +325,10 @@ function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
     throw new RangeError(`${op}: input tensor must have at least 2 dimensions, got ${fmtShape(x.shape)}`);
   }
   const rows = x.shape[x.ndim - 2], cols = x.shape[x.ndim - 1];
-  const tmp = new Temps(x);
-  const r = tmp.t(arange(rows, { device: x.device })).view(rows, 1);
-  const c = tmp.t(tmp.t(arange(cols, { device: x.device })).view(1, cols).sub(diagonal));
-  const keep = tmp.t(op === "tril" ? ge(r, c) : le(r, c));
-  return tmp.keep(where(keep, x, tmp.t(wrap(backendOf(op, x).full(x.dtype, 1, 0), []))));
+  const r = arange(rows, { device: x.device }).view(rows, 1);
+  const c = arange(cols, { device: x.device }).view(1, cols).sub(diagonal);
+  const keep = op === "tril" ? ge(r, c) : le(r, c);
+  return where(keep, x, wrap(backendOf(op, x).full(x.dtype, 1, 0), []));
 }
 
 /**
@@ -330,7 +340,9 @@ function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
  * ```
  */
 export function tril(x: Tensor, diagonal = 0): Tensor {
-  return triangle("tril", x, diagonal);
+  return inFrameOf(() => {
+    return triangle("tril", x, diagonal);
+  });
 }
 /**
  * The upper triangle of the last two dims.
@@ -341,7 +353,9 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
  * ```
  */
 export function triu(x: Tensor, diagonal = 0): Tensor {
-  return triangle("triu", x, diagonal);
+  return inFrameOf(() => {
+    return triangle("triu", x, diagonal);
+  });
 }
 
 /**
@@ -357,54 +371,52 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
  * ```
  */
 export function oneHot(x: Tensor, numClasses = -1): Tensor {
-  if (x.dtype !== "int32" && x.dtype !== "uint8") {
-    throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${x.dtype}`);
-  }
-  let n = numClasses;
-  if (x.device === "cpu" && x.numel() > 0) {
-    const values = x.dataSync();
-    let lo = Infinity, hi = -Infinity;
-    for (const v of values) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
+  return inFrameOf(() => {
+    if (x.dtype !== "int32" && x.dtype !== "uint8") {
+      throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${x.dtype}`);
     }
-    if (lo < 0) throw new RangeError(`oneHot: class values must be non-negative, got ${lo}`);
-    if (n === -1) n = hi + 1;
-    else if (hi >= n) {
-      throw new RangeError(`oneHot: class values must be smaller than numClasses (${n}), got ${hi}`);
+    let n = numClasses;
+    if (x.device === "cpu" && x.numel() > 0) {
+      const values = x.dataSync();
+      let lo = Infinity, hi = -Infinity;
+      for (const v of values) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      if (lo < 0) throw new RangeError(`oneHot: class values must be non-negative, got ${lo}`);
+      if (n === -1) n = hi + 1;
+      else if (hi >= n) {
+        throw new RangeError(`oneHot: class values must be smaller than numClasses (${n}), got ${hi}`);
+      }
+    } else if (n === -1) {
+      n = x.numel() === 0 ? 0 : -1;
+      if (n === -1) {
+        throw new RangeError("oneHot: numClasses must be given for tensors that are not on the CPU");
+      }
     }
-  } else if (n === -1) {
-    n = x.numel() === 0 ? 0 : -1;
-    if (n === -1) {
-      throw new RangeError("oneHot: numClasses must be given for tensors that are not on the CPU");
+    if (x.device === "cpu" || x.numel() === 0) {
+      const classes = arange(n, { device: x.device });
+      const hits = eq(unsqueeze(x, -1), classes);
+      const out = hits.int();
+      return out;
     }
-  }
-  if (x.device === "cpu" || x.numel() === 0) {
-    const classes = arange(n, { device: x.device });
-    const hits = eq(unsqueeze(x, -1), classes);
-    const out = hits.int();
-    classes.dispose();
-    hits.dispose();
-    return out;
-  }
-  // Off the CPU: the device checks the class values (see value_checks.ts), then ones are scattered
-  // into zeros.
-  const guard = rangeGuard(
-    "oneHot",
-    x,
-    0,
-    n - 1,
-    (v) =>
-      v < 0
-        ? `oneHot: class values must be non-negative, got ${v}`
-        : `oneHot: class values must be smaller than numClasses (${n}), got ${v}`,
-    { dtype: "int32" },
-  );
-  const m = x.numel();
-  const index = wrap(storageAs(x, "int32"), [m, 1]);
-  const ones = wrap(backendOf("oneHot", x).full("int32", m, 1), [m, 1]);
-  const out = scatterAddInto(ones, 1, index, [m, n]);
-  releaseTemp(index._storage, x);
-  ones.dispose();
-  return guarded(out.reshape([...x.shape, n]), guard);
+    // Off the CPU: the device checks the class values (see value_checks.ts), then ones are
+    // scattered into zeros.
+    const guard = rangeGuard(
+      "oneHot",
+      x,
+      0,
+      n - 1,
+      (v) =>
+        v < 0
+          ? `oneHot: class values must be non-negative, got ${v}`
+          : `oneHot: class values must be smaller than numClasses (${n}), got ${v}`,
+      { dtype: "int32" },
+    );
+    const m = x.numel();
+    const index = wrap(storageAs(x, "int32"), [m, 1]);
+    const ones = wrap(backendOf("oneHot", x).full("int32", m, 1), [m, 1]);
+    const out = scatterAddInto(ones, 1, index, [m, n]);
+    return guarded(out.reshape([...x.shape, n]), guard);
+  });
 }

@@ -7,9 +7,11 @@ import { checkIntValue, isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { bumpVersion, Node, versionOf } from "../autograd/node.ts";
-import { backendOf, checkAlive, contiguousStorage, releaseTemp, wrap } from "./dispatch.ts";
+import { bumpVersion, Node } from "../autograd/node.ts";
+import { derivatives } from "../autograd/derivatives.ts";
+import { backendOf, checkAlive, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** The checks PyTorch makes before writing into `t` in place. */
 function refuseLeaf(op: string, t: Tensor): void {
@@ -41,7 +43,6 @@ function writeInto(t: Tensor, value: Tensor): void {
   if (t.numel() === 0) return;
   const src = value.dtype === t.dtype ? value : wrap(storageAs(value, t.dtype), value.shape);
   backend.copy(src._storage, src._offset, src._strides, t._storage, t._offset, t._strides, t.shape);
-  releaseTemp(src._storage, value);
   bumpVersion(t._storage);
 }
 
@@ -50,97 +51,104 @@ function writeInto(t: Tensor, value: Tensor): void {
  * history is rebased on it, with the inputs that were `t` pointing at a snapshot of its old value.
  */
 export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor): T {
-  refuseLeaf(op, t);
-  if (result.shape.length !== t.shape.length || result.shape.some((s, i) => s !== t.shape[i])) {
-    throw new RangeError(
-      `${op}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${
-        fmtShape(result.shape)
-      }`,
-    );
-  }
-  if (isFloating(result.dtype) && !isFloating(t.dtype)) {
-    throw new TypeError(
-      `${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`,
-    );
-  }
-  const node = result.gradFn;
-  const base = t._base;
-  const rebaseView = node !== null && base !== null && isGradEnabled();
-  if (rebaseView && !(base._offset === 0 && base.isContiguous() && base._storage.numel === base.numel())) {
-    throw new Error(
-      `${op}: in-place operations on a view are only recorded by autograd when the viewed tensor is contiguous; ` +
-        `call .contiguous() on it first or compute the result out of place`,
-    );
-  }
-  // The new node's formula must see `t`'s value from before the write.
-  node?.inputs.forEach((x, i) => {
-    if (x === t) node.replaceInput(i, new Tensor(contiguousStorage(t.clone().detach()), t.shape));
+  return inFrameOf(() => {
+    refuseLeaf(op, t);
+    if (result.shape.length !== t.shape.length || result.shape.some((s, i) => s !== t.shape[i])) {
+      throw new RangeError(
+        `${op}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${
+          fmtShape(result.shape)
+        }`,
+      );
+    }
+    if (isFloating(result.dtype) && !isFloating(t.dtype)) {
+      throw new TypeError(
+        `${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`,
+      );
+    }
+    const node = result.gradFn;
+    const base = t._base;
+    const rebaseView = node !== null && base !== null && isGradEnabled();
+    if (rebaseView && !(base._offset === 0 && base.isContiguous() && base._storage.numel === base.numel())) {
+      throw new Error(
+        `${op}: in-place operations on a view are only recorded by autograd when the viewed tensor is contiguous; ` +
+          `call .contiguous() on it first or compute the result out of place`,
+      );
+    }
+    // The new node's formula must see `t`'s value from before the write.
+    node?.inputs.forEach((x, i) => {
+      if (x === t) node.replaceInput(i, t.detach().clone());
+    });
+    writeInto(t, result);
+    if (node) {
+      node.replaceOutput(t);
+      t.gradFn = node;
+      t._requiresGrad = true;
+    }
+    if (rebaseView && base) {
+      // PyTorch's CopySlices: the base becomes "old base with `result` written into the view's
+      // region", and the view a strided view of the new base.
+      const geometry = { shape: t.shape, strides: t._strides, offset: t._offset };
+      base.gradFn = new Node("copySlices", derivatives.copySlices, [base, result], { geometry }, base);
+      base._requiresGrad = true;
+      t.gradFn = new Node(
+        "asStrided",
+        derivatives.asStrided,
+        [base],
+        { geometry, inputShape: base.shape },
+        t,
+      );
+    }
+    return t;
   });
-  writeInto(t, result);
-  if (node) {
-    node.output = t;
-    node.outputVersion = versionOf(t._storage);
-    t.gradFn = node;
-    t._requiresGrad = true;
-  }
-  if (rebaseView && base) {
-    // PyTorch's CopySlices: the base becomes "old base with `result` written into the view's
-    // region", and the view a strided view of the new base.
-    const geometry = { shape: t.shape, strides: t._strides, offset: t._offset };
-    base.gradFn = new Node("copySlices", [base, result], { geometry }, base);
-    base._requiresGrad = true;
-    t.gradFn = new Node("asStrided", [base], { geometry, inputShape: base.shape }, t);
-  }
-  if (!node && result._storage !== t._storage) result.dispose();
-  return t;
 }
 
 /** Sets every element of `t` to `value` (a number or a one-element tensor). */
 export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
-  refuseLeaf("fill_", t);
-  const backend = backendOf("fill_", t, value);
-  let v: Tensor;
-  if (value instanceof Tensor) {
-    if (value.numel() !== 1) {
-      throw new RangeError(
-        `fill_: only supports a 0-dimension value tensor, got shape ${fmtShape(value.shape)}`,
-      );
+  return inFrameOf(() => {
+    refuseLeaf("fill_", t);
+    const backend = backendOf("fill_", t, value);
+    let v: Tensor;
+    if (value instanceof Tensor) {
+      if (value.numel() !== 1) {
+        throw new RangeError(
+          `fill_: only supports a 0-dimension value tensor, got shape ${fmtShape(value.shape)}`,
+        );
+      }
+      v = value.reshape([]);
+    } else {
+      if (typeof value !== "number" && typeof value !== "boolean") {
+        throw new TypeError(`fill_: value must be a number, got ${typeof value}`);
+      }
+      checkIntValue("fill_", Number(value), t.dtype);
+      v = wrap(backend.full(t.dtype, 1, Number(value)), []);
     }
-    v = value.reshape([]);
-  } else {
-    if (typeof value !== "number" && typeof value !== "boolean") {
-      throw new TypeError(`fill_: value must be a number, got ${typeof value}`);
-    }
-    checkIntValue("fill_", Number(value), t.dtype);
-    v = wrap(backend.full(t.dtype, 1, Number(value)), []);
-  }
-  const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset);
-  const converted = filled.to(t.dtype);
-  writeInto(t, converted);
-  if (converted !== filled) converted.dispose();
-  if (!(value instanceof Tensor)) v.dispose();
-  return t;
+    const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset);
+    const converted = filled.to(t.dtype);
+    writeInto(t, converted);
+    return t;
+  });
 }
 
 /** Copies `src` (broadcast to `t`'s shape, converted to its dtype) into `t`. */
 export function copy_<T extends Tensor>(t: T, src: Tensor): T {
-  refuseLeaf("copy_", t);
-  if (!(src instanceof Tensor)) throw new TypeError(`copy_: src must be a tensor, got ${typeof src}`);
-  const shape = broadcastShapes("copy_", src.shape, t.shape);
-  if (shape.length !== t.ndim || shape.some((s, i) => s !== t.shape[i])) {
-    throw new RangeError(
-      `copy_: src of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(t.shape)}`,
+  return inFrameOf(() => {
+    refuseLeaf("copy_", t);
+    if (!(src instanceof Tensor)) throw new TypeError(`copy_: src must be a tensor, got ${typeof src}`);
+    const shape = broadcastShapes("copy_", src.shape, t.shape);
+    if (shape.length !== t.ndim || shape.some((s, i) => s !== t.shape[i])) {
+      throw new RangeError(
+        `copy_: src of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(t.shape)}`,
+      );
+    }
+    const expanded = new Tensor(
+      src._storage,
+      t.shape,
+      broadcastStrides(src.shape, src._strides, t.shape),
+      src._offset,
     );
-  }
-  const expanded = new Tensor(
-    src._storage,
-    t.shape,
-    broadcastStrides(src.shape, src._strides, t.shape),
-    src._offset,
-  );
-  // A source that overlaps the destination is read in full before writing.
-  const safe = src._storage === t._storage ? expanded.clone() : expanded;
-  writeInto(t, safe);
-  if (safe !== expanded) safe.dispose();
-  return t;
+    // A source that overlaps the destination is read in full before writing.
+    const safe = src._storage === t._storage ? expanded.clone() : expanded;
+    writeInto(t, safe);
+    return t;
+  });
 }

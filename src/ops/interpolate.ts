@@ -11,6 +11,7 @@ import { tensor } from "../creation.ts";
 import { indexSelect } from "./indexing.ts";
 import { matmul } from "./matmul.ts";
 import { transpose } from "./movement.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** Interpolation modes. */
 export type InterpolateMode = "nearest" | "linear" | "bilinear";
@@ -82,45 +83,51 @@ function linearWeights(n: number, out: number, scale: number, alignCorners: bool
  * ```
  */
 export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
-  const op = "interpolate";
-  if (!(input instanceof Tensor) || (input.ndim !== 3 && input.ndim !== 4)) {
-    throw new RangeError(
-      `${op}: expected a 3-d [N, C, L] or 4-d [N, C, H, W] input, got ${
-        input instanceof Tensor ? fmtShape(input.shape) : typeof input
-      }`,
+  return inFrameOf(() => {
+    const op = "interpolate";
+    if (!(input instanceof Tensor) || (input.ndim !== 3 && input.ndim !== 4)) {
+      throw new RangeError(
+        `${op}: expected a 3-d [N, C, L] or 4-d [N, C, H, W] input, got ${
+          input instanceof Tensor ? fmtShape(input.shape) : typeof input
+        }`,
+      );
+    }
+    const mode = opts.mode ?? "nearest";
+    if (mode !== "nearest" && mode !== "linear" && mode !== "bilinear") {
+      throw new RangeError(`${op}: unsupported mode ${JSON.stringify(mode)} (nearest, linear, bilinear)`);
+    }
+    if ((mode === "linear" && input.ndim !== 3) || (mode === "bilinear" && input.ndim !== 4)) {
+      throw new RangeError(
+        `${op}: mode "${mode}" expects a ${mode === "linear" ? 3 : 4}-d input, got ${fmtShape(input.shape)}`,
+      );
+    }
+    if (mode === "nearest" && opts.alignCorners !== undefined) {
+      throw new RangeError(
+        `${op}: alignCorners option can only be set with the interpolating modes: linear | bilinear`,
+      );
+    }
+    const { out, scale } = plan(op, input, opts);
+    let x = input.dtype === "float32" ? input : input.float();
+    if (mode === "nearest") {
+      out.forEach((o, i) => {
+        const n = input.shape[2 + i];
+        const idx = Int32Array.from({ length: o }, (_, j) => Math.min(Math.floor(j * scale[i]), n - 1));
+        x = indexSelect(x, 2 + i, tensor(idx, { dtype: "int32", device: input.device }));
+      });
+      return input.dtype === "float32" ? x : x.to(input.dtype);
+    }
+    const align = opts.alignCorners ?? false;
+    // Last dim: x @ Wᵀ; the height (4-d): W @ x over dim 2.
+    const last = input.ndim - 1;
+    x = matmul(
+      x,
+      transpose(
+        linearWeights(input.shape[last], out[out.length - 1], scale[scale.length - 1], align, x),
+        0,
+        1,
+      ),
     );
-  }
-  const mode = opts.mode ?? "nearest";
-  if (mode !== "nearest" && mode !== "linear" && mode !== "bilinear") {
-    throw new RangeError(`${op}: unsupported mode ${JSON.stringify(mode)} (nearest, linear, bilinear)`);
-  }
-  if ((mode === "linear" && input.ndim !== 3) || (mode === "bilinear" && input.ndim !== 4)) {
-    throw new RangeError(
-      `${op}: mode "${mode}" expects a ${mode === "linear" ? 3 : 4}-d input, got ${fmtShape(input.shape)}`,
-    );
-  }
-  if (mode === "nearest" && opts.alignCorners !== undefined) {
-    throw new RangeError(
-      `${op}: alignCorners option can only be set with the interpolating modes: linear | bilinear`,
-    );
-  }
-  const { out, scale } = plan(op, input, opts);
-  let x = input.dtype === "float32" ? input : input.float();
-  if (mode === "nearest") {
-    out.forEach((o, i) => {
-      const n = input.shape[2 + i];
-      const idx = Int32Array.from({ length: o }, (_, j) => Math.min(Math.floor(j * scale[i]), n - 1));
-      x = indexSelect(x, 2 + i, tensor(idx, { dtype: "int32", device: input.device }));
-    });
-    return input.dtype === "float32" ? x : x.to(input.dtype);
-  }
-  const align = opts.alignCorners ?? false;
-  // Last dim: x @ Wᵀ; the height (4-d): W @ x over dim 2.
-  const last = input.ndim - 1;
-  x = matmul(
-    x,
-    transpose(linearWeights(input.shape[last], out[out.length - 1], scale[scale.length - 1], align, x), 0, 1),
-  );
-  if (input.ndim === 4) x = matmul(linearWeights(input.shape[2], out[0], scale[0], align, x), x);
-  return x;
+    if (input.ndim === 4) x = matmul(linearWeights(input.shape[2], out[0], scale[0], align, x), x);
+    return x;
+  });
 }

@@ -8,9 +8,9 @@
 import { isFloating } from "../dtype.ts";
 import { broadcastShapes } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { Temps } from "./dispatch.ts";
 import { abs, add, eq, le, lt, maximum, mul, ne, resultType, sub } from "./elementwise.ts";
 import { all } from "./reduce.ts";
+import { inFrameOf } from "../memory.ts";
 import { asOp } from "./naming.ts";
 
 /**
@@ -22,7 +22,9 @@ import { asOp } from "./naming.ts";
  * ```
  */
 export function isnan(x: Tensor): Tensor {
-  return ne(x, x);
+  return inFrameOf(() => {
+    return ne(x, x);
+  });
 }
 
 /**
@@ -34,9 +36,10 @@ export function isnan(x: Tensor): Tensor {
  * ```
  */
 export function isinf(x: Tensor): Tensor {
-  if (!isFloating(x.dtype)) return ne(x, x);
-  const tmp = new Temps(x);
-  return tmp.keep(eq(tmp.t(abs(x)), Infinity));
+  return inFrameOf(() => {
+    if (!isFloating(x.dtype)) return ne(x, x);
+    return eq(abs(x), Infinity);
+  });
 }
 
 /**
@@ -48,7 +51,9 @@ export function isinf(x: Tensor): Tensor {
  * ```
  */
 export function isposinf(x: Tensor): Tensor {
-  return isFloating(x.dtype) ? eq(x, Infinity) : ne(x, x);
+  return inFrameOf(() => {
+    return isFloating(x.dtype) ? eq(x, Infinity) : ne(x, x);
+  });
 }
 
 /**
@@ -60,7 +65,9 @@ export function isposinf(x: Tensor): Tensor {
  * ```
  */
 export function isneginf(x: Tensor): Tensor {
-  return isFloating(x.dtype) ? eq(x, -Infinity) : ne(x, x);
+  return inFrameOf(() => {
+    return isFloating(x.dtype) ? eq(x, -Infinity) : ne(x, x);
+  });
 }
 
 /**
@@ -72,9 +79,10 @@ export function isneginf(x: Tensor): Tensor {
  * ```
  */
 export function isfinite(x: Tensor): Tensor {
-  if (!isFloating(x.dtype)) return eq(x, x);
-  const tmp = new Temps(x);
-  return tmp.keep(lt(tmp.t(abs(x)), Infinity));
+  return inFrameOf(() => {
+    if (!isFloating(x.dtype)) return eq(x, x);
+    return lt(abs(x), Infinity);
+  });
 }
 
 /**
@@ -86,12 +94,14 @@ export function isfinite(x: Tensor): Tensor {
  * ```
  */
 export function logicalNot(x: Tensor): Tensor {
-  return eq(x, 0);
+  return inFrameOf(() => {
+    return eq(x, 0);
+  });
 }
 
-function truthy(op: string, t: Tensor, tmp: Temps): Tensor {
+function truthy(op: string, t: Tensor): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a tensor, got ${typeof t}`);
-  return t.dtype === "bool" ? t : tmp.t(ne(t, 0));
+  return t.dtype === "bool" ? t : ne(t, 0);
 }
 
 /**
@@ -103,10 +113,10 @@ function truthy(op: string, t: Tensor, tmp: Temps): Tensor {
  * ```
  */
 export function logicalAnd(a: Tensor, b: Tensor): Tensor {
-  return asOp("logicalAnd", () => {
-    const tmp = new Temps(a, b);
-    return tmp.keep(mul(truthy("logicalAnd", a, tmp), truthy("logicalAnd", b, tmp)));
-  });
+  return asOp("logicalAnd", () =>
+    inFrameOf(() => {
+      return mul(truthy("logicalAnd", a), truthy("logicalAnd", b));
+    }));
 }
 
 /**
@@ -118,10 +128,10 @@ export function logicalAnd(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function logicalOr(a: Tensor, b: Tensor): Tensor {
-  return asOp("logicalOr", () => {
-    const tmp = new Temps(a, b);
-    return tmp.keep(maximum(truthy("logicalOr", a, tmp), truthy("logicalOr", b, tmp)));
-  });
+  return asOp("logicalOr", () =>
+    inFrameOf(() => {
+      return maximum(truthy("logicalOr", a), truthy("logicalOr", b));
+    }));
 }
 
 /**
@@ -133,10 +143,10 @@ export function logicalOr(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function logicalXor(a: Tensor, b: Tensor): Tensor {
-  return asOp("logicalXor", () => {
-    const tmp = new Temps(a, b);
-    return tmp.keep(ne(truthy("logicalXor", a, tmp), truthy("logicalXor", b, tmp)));
-  });
+  return asOp("logicalXor", () =>
+    inFrameOf(() => {
+      return ne(truthy("logicalXor", a), truthy("logicalXor", b));
+    }));
 }
 
 /** Tolerances of {@link isclose} and {@link allclose} (PyTorch's defaults). */
@@ -160,29 +170,30 @@ export interface CloseOptions {
  * ```
  */
 export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
-  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
-    throw new TypeError(`isclose: expected two tensors, got ${typeof a} and ${typeof b}`);
-  }
-  if (!(rtol >= 0) || !(atol >= 0)) {
-    throw new RangeError(`isclose: rtol and atol must be non-negative, got rtol=${rtol} and atol=${atol}`);
-  }
-  broadcastShapes("isclose", a.shape, b.shape);
-  const tmp = new Temps(a, b);
-  // PyTorch requires equal dtypes; JS cannot write 1.0 apart from 1 (`tensor([1.0])` is int32),
-  // so both sides go to their promoted dtype instead.
-  const dtype = resultType(a, b);
-  if (a.dtype !== dtype) a = tmp.t(a.to(dtype));
-  if (b.dtype !== dtype) b = tmp.t(b.to(dtype));
-  const same = tmp.t(eq(a, b));
-  if (a.dtype === "bool") return tmp.keep(same);
-  const diff = tmp.t(abs(tmp.t(sub(a, b))));
-  let within = tmp.t(le(diff, tmp.t(add(tmp.t(mul(tmp.t(abs(b)), rtol)), atol))));
-  // |finite - inf| <= rtol * inf holds; PyTorch keeps infinities close only to themselves.
-  if (isFloating(a.dtype)) within = tmp.t(mul(within, tmp.t(mul(tmp.t(isfinite(a)), tmp.t(isfinite(b))))));
-  let close = tmp.t(maximum(same, within));
-  if (equalNan) close = tmp.t(maximum(close, tmp.t(mul(tmp.t(isnan(a)), tmp.t(isnan(b))))));
-  return tmp.keep(close);
+  return inFrameOf(() => {
+    const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+    if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
+      throw new TypeError(`isclose: expected two tensors, got ${typeof a} and ${typeof b}`);
+    }
+    if (!(rtol >= 0) || !(atol >= 0)) {
+      throw new RangeError(`isclose: rtol and atol must be non-negative, got rtol=${rtol} and atol=${atol}`);
+    }
+    broadcastShapes("isclose", a.shape, b.shape);
+    // PyTorch requires equal dtypes; JS cannot write 1.0 apart from 1 (`tensor([1.0])` is int32),
+    // so both sides go to their promoted dtype instead.
+    const dtype = resultType(a, b);
+    if (a.dtype !== dtype) a = a.to(dtype);
+    if (b.dtype !== dtype) b = b.to(dtype);
+    const same = eq(a, b);
+    if (a.dtype === "bool") return same;
+    const diff = abs(sub(a, b));
+    let within = le(diff, add(mul(abs(b), rtol), atol));
+    // |finite - inf| <= rtol * inf holds; PyTorch keeps infinities close only to themselves.
+    if (isFloating(a.dtype)) within = mul(within, mul(isfinite(a), isfinite(b)));
+    let close = maximum(same, within);
+    if (equalNan) close = maximum(close, mul(isnan(a), isnan(b)));
+    return close;
+  });
 }
 
 function hostAnswer(op: string, t: Tensor): boolean {
@@ -204,12 +215,12 @@ function hostAnswer(op: string, t: Tensor): boolean {
  * ```
  */
 export function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean {
-  const close = isclose(a, b, opts);
-  const every = all(close);
-  close.dispose();
-  const answer = hostAnswer("allclose", every);
-  every.dispose();
-  return answer;
+  return inFrameOf(() => {
+    const close = isclose(a, b, opts);
+    const every = all(close);
+    const answer = hostAnswer("allclose", every);
+    return answer;
+  });
 }
 
 /**
@@ -221,17 +232,17 @@ export function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean
  * ```
  */
 export function equal(a: Tensor, b: Tensor): boolean {
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
-    throw new TypeError(`equal: expected two tensors, got ${typeof a} and ${typeof b}`);
-  }
-  if (a.device !== b.device) {
-    throw new Error(`equal: expected both tensors on the same device, got "${a.device}" and "${b.device}"`);
-  }
-  if (a.ndim !== b.ndim || a.shape.some((s, i) => s !== b.shape[i])) return false;
-  const same = eq(a, b);
-  const every = all(same);
-  same.dispose();
-  const answer = hostAnswer("equal", every);
-  every.dispose();
-  return answer;
+  return inFrameOf(() => {
+    if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
+      throw new TypeError(`equal: expected two tensors, got ${typeof a} and ${typeof b}`);
+    }
+    if (a.device !== b.device) {
+      throw new Error(`equal: expected both tensors on the same device, got "${a.device}" and "${b.device}"`);
+    }
+    if (a.ndim !== b.ndim || a.shape.some((s, i) => s !== b.shape[i])) return false;
+    const same = eq(a, b);
+    const every = all(same);
+    const answer = hostAnswer("equal", every);
+    return answer;
+  });
 }

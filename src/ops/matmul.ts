@@ -7,9 +7,10 @@ import type { Storage } from "../backends/backend.ts";
 import { computeDType, type DType, promoteTypes } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, releaseTemp, wrap } from "./dispatch.ts";
+import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
 import { castResult, mul, storageAs } from "./elementwise.ts";
-import { squeeze, unsqueeze } from "./movement.ts";
+import { reshape, squeeze, t as mt, unsqueeze } from "./movement.ts";
+import { inFrameOf } from "../memory.ts";
 import { asOp } from "./naming.ts";
 
 interface MatrixOperand {
@@ -80,8 +81,6 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
     transA: A.trans,
     transB: B.trans,
   });
-  releaseTemp(A.storage, a);
-  releaseTemp(B.storage, b);
   return record("matmul", [a, b], wrap(castResult(s, dtype), outShape));
 }
 
@@ -96,23 +95,25 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
-    if (!(x instanceof Tensor)) {
-      throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+  return inFrameOf(() => {
+    for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
+      if (!(x instanceof Tensor)) {
+        throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+      }
+      if (x.ndim === 0) {
+        throw new RangeError(
+          `matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`,
+        );
+      }
     }
-    if (x.ndim === 0) {
-      throw new RangeError(
-        `matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`,
-      );
-    }
-  }
-  if (a.ndim === 1 && b.ndim === 1) return asOp("matmul", () => dot(a, b));
-  const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
-  const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
-  let out = batchedProduct("matmul", a2, b2);
-  if (a.ndim === 1) out = squeeze(out, -2);
-  if (b.ndim === 1) out = squeeze(out, -1);
-  return out;
+    if (a.ndim === 1 && b.ndim === 1) return asOp("matmul", () => dot(a, b));
+    const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
+    const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
+    let out = batchedProduct("matmul", a2, b2);
+    if (a.ndim === 1) out = squeeze(out, -2);
+    if (b.ndim === 1) out = squeeze(out, -1);
+    return out;
+  });
 }
 
 /**
@@ -124,12 +125,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 2 || b.ndim !== 2) {
-    throw new RangeError(
-      `mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
-    );
-  }
-  return batchedProduct("mm", a, b);
+  return inFrameOf(() => {
+    if (a.ndim !== 2 || b.ndim !== 2) {
+      throw new RangeError(
+        `mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      );
+    }
+    return batchedProduct("mm", a, b);
+  });
 }
 
 /**
@@ -141,14 +144,16 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
-    throw new RangeError(
-      `bmm: expected two 3-d tensors with the same batch size, got shapes ${fmtShape(a.shape)} and ${
-        fmtShape(b.shape)
-      }`,
-    );
-  }
-  return batchedProduct("bmm", a, b);
+  return inFrameOf(() => {
+    if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
+      throw new RangeError(
+        `bmm: expected two 3-d tensors with the same batch size, got shapes ${fmtShape(a.shape)} and ${
+          fmtShape(b.shape)
+        }`,
+      );
+    }
+    return batchedProduct("bmm", a, b);
+  });
 }
 
 /**
@@ -160,14 +165,16 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
-    throw new RangeError(
-      `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${
-        fmtShape(b.shape)
-      }`,
-    );
-  }
-  return squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]);
+  return inFrameOf(() => {
+    if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
+      throw new RangeError(
+        `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${
+          fmtShape(b.shape)
+        }`,
+      );
+    }
+    return squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]);
+  });
 }
 
 /**
@@ -179,10 +186,69 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) {
-    throw new RangeError(
-      `outer: expected two 1-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
-    );
-  }
-  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+  return inFrameOf(() => {
+    if (a.ndim !== 1 || b.ndim !== 1) {
+      throw new RangeError(
+        `outer: expected two 1-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      );
+    }
+    return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+  });
+}
+
+/**
+ * `x @ weightᵀ + bias` as one kernel call (PyTorch's `F.linear`, `addmm`): `x` is `[..., in]`,
+ * `weight` `[out, in]` and `bias` `[out]` (or null), all float32 on one device; recorded as
+ * `linear`, whose backward is two products and a sum (no transposed copies).
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([[1, 2]], { dtype: "float32" });
+ * const w = torch.tensor([[1, 0], [1, 1]], { dtype: "float32" });
+ * torch.linear(x, w, torch.tensor([0.5, 0.5])).toArray(); // [[1.5, 3.5]]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  return inFrameOf(() => {
+    const backend = backendOf("linear", x, weight, bias);
+    for (const [name, t] of [["input", x], ["weight", weight], ["bias", bias]] as const) {
+      if (t !== null && t.dtype !== "float32") {
+        throw new TypeError(`linear: expected float32 tensors, got a ${t.dtype} ${name}`);
+      }
+    }
+    const inF = weight.shape[1], outF = weight.shape[0];
+    if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+      throw new RangeError(
+        `linear: cannot multiply input ${fmtShape(x.shape)} by the transpose of weight ${
+          fmtShape(weight.shape)
+        }`,
+      );
+    }
+    if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
+      throw new RangeError(`linear: bias must have shape [${outF}], got ${fmtShape(bias.shape)}`);
+    }
+    const x2 = x.ndim === 2 ? x : reshape(x, [-1, inF]);
+    const m = x2.shape[0];
+    const inputs = bias === null ? [x2, weight] : [x2, weight, bias];
+    let out: Tensor;
+    if (m * outF === 0 || inF === 0) {
+      const zeros = wrap(backend.full("float32", m * outF, 0), [m, outF]);
+      out = record("linear", inputs, bias === null ? zeros : wrap(zeros.add(bias)._storage, [m, outF]));
+    } else {
+      const A = operand(x2, [], "float32"), B = operand(mt(weight), [], "float32");
+      const s = backend.matmul(A.storage, B.storage, {
+        batch: 1,
+        m,
+        k: inF,
+        n: outF,
+        aBatchStride: 0,
+        bBatchStride: 0,
+        transA: A.trans,
+        transB: B.trans,
+        bias: bias === null ? null : storageAs(bias, "float32"),
+      });
+      out = record("linear", inputs, wrap(s, [m, outF]));
+    }
+    return x.ndim === 2 ? out : reshape(out, [...x.shape.slice(0, -1), outF]);
+  });
 }

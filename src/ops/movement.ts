@@ -7,6 +7,7 @@
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, checkAlive, contiguousStorage, makeView, record, wrap } from "./dispatch.ts";
+import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 
 /** One index of `x.index(...)`: an integer, a slice string (`":"`, `"1:3"`, `"::2"`, `"-1:"`), `"..."` or `null` (new axis). */
@@ -120,10 +121,14 @@ export function view(x: Tensor, ...shape: (number | readonly number[])[]): Tenso
  * ```
  */
 export function reshape(x: Tensor, ...shape: (number | readonly number[])[]): Tensor {
-  const target = inferShape("reshape", shapeArgs("reshape", shape), x.numel());
-  const strides = viewStrides(x.shape, x._strides, target);
-  const out = strides !== null ? makeView(x, target, strides, x._offset) : wrap(contiguousStorage(x), target);
-  return record("reshape", [x], out, { inputShape: x.shape });
+  return inFrameOf(() => {
+    const target = inferShape("reshape", shapeArgs("reshape", shape), x.numel());
+    const strides = viewStrides(x.shape, x._strides, target);
+    const out = strides !== null
+      ? makeView(x, target, strides, x._offset)
+      : wrap(contiguousStorage(x), target);
+    return record("reshape", [x], out, { inputShape: x.shape });
+  });
 }
 
 /**
@@ -272,11 +277,13 @@ export function expand(x: Tensor, ...sizes: (number | readonly number[])[]): Ten
  * ```
  */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, 1);
-  const s = normDim("flatten", startDim, x.ndim), e = normDim("flatten", endDim, x.ndim);
-  if (s > e) throw new RangeError(`flatten: startDim (${startDim}) cannot come after endDim (${endDim})`);
-  const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
-  return reshape(x, shape);
+  return inFrameOf(() => {
+    if (x.ndim === 0) return reshape(x, 1);
+    const s = normDim("flatten", startDim, x.ndim), e = normDim("flatten", endDim, x.ndim);
+    if (s > e) throw new RangeError(`flatten: startDim (${startDim}) cannot come after endDim (${endDim})`);
+    const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+    return reshape(x, shape);
+  });
 }
 
 /**
@@ -288,9 +295,11 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
  * ```
  */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
-  const d = normDim("unflatten", dim, x.ndim);
-  const inner = inferShape("unflatten", [...sizes], x.shape[d]);
-  return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+  return inFrameOf(() => {
+    const d = normDim("unflatten", dim, x.ndim);
+    const inner = inferShape("unflatten", [...sizes], x.shape[d]);
+    return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+  });
 }
 
 function parseSlice(op: string, spec: string, size: number, dim: number): IndexStep {
@@ -395,7 +404,9 @@ export function indexWithPlan(x: Tensor, plan: IndexStep[]): Tensor {
  * ```
  */
 export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
-  return indexWithPlan(x, planIndex("index", x.shape, specs));
+  return inFrameOf(() => {
+    return indexWithPlan(x, planIndex("index", x.shape, specs));
+  });
 }
 
 /**
@@ -432,32 +443,34 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * ```
  */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
-  const d = normDim("split", dim, x.ndim);
-  const size = x.shape[d];
-  let sizes: number[];
-  if (typeof splitSize === "number") {
-    if (!Number.isInteger(splitSize) || splitSize <= 0) {
-      throw new RangeError(`split: splitSize must be a positive integer, got ${splitSize}`);
+  return inFrameOf(() => {
+    const d = normDim("split", dim, x.ndim);
+    const size = x.shape[d];
+    let sizes: number[];
+    if (typeof splitSize === "number") {
+      if (!Number.isInteger(splitSize) || splitSize <= 0) {
+        throw new RangeError(`split: splitSize must be a positive integer, got ${splitSize}`);
+      }
+      sizes = [];
+      for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
+      if (sizes.length === 0) sizes.push(0);
+    } else {
+      sizes = [...splitSize];
+      const total = sizes.reduce((a, b) => a + b, 0);
+      if (total !== size) {
+        throw new RangeError(
+          `split: split sizes ${
+            fmtShape(sizes)
+          } sum to ${total}, expected them to sum to ${size} (dim ${d} of ${fmtShape(x.shape)})`,
+        );
+      }
     }
-    sizes = [];
-    for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
-    if (sizes.length === 0) sizes.push(0);
-  } else {
-    sizes = [...splitSize];
-    const total = sizes.reduce((a, b) => a + b, 0);
-    if (total !== size) {
-      throw new RangeError(
-        `split: split sizes ${
-          fmtShape(sizes)
-        } sum to ${total}, expected them to sum to ${size} (dim ${d} of ${fmtShape(x.shape)})`,
-      );
-    }
-  }
-  let start = 0;
-  return sizes.map((n) => {
-    const piece = narrow(x, d, start, n);
-    start += n;
-    return piece;
+    let start = 0;
+    return sizes.map((n) => {
+      const piece = narrow(x, d, start, n);
+      start += n;
+      return piece;
+    });
   });
 }
 
@@ -470,11 +483,13 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
  * ```
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks <= 0) {
-    throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
-  }
-  const d = normDim("chunk", dim, x.ndim);
-  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+  return inFrameOf(() => {
+    if (!Number.isInteger(chunks) || chunks <= 0) {
+      throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+    }
+    const d = normDim("chunk", dim, x.ndim);
+    return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+  });
 }
 
 /**
@@ -486,12 +501,14 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
  * ```
  */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
-  const d = normDim("unbind", dim, x.ndim);
-  const out: Tensor[] = [];
-  for (let i = 0; i < x.shape[d]; i++) {
-    out.push(indexWithPlan(x, planIndex("unbind", x.shape, [...Array(d).fill(":"), i])));
-  }
-  return out;
+  return inFrameOf(() => {
+    const d = normDim("unbind", dim, x.ndim);
+    const out: Tensor[] = [];
+    for (let i = 0; i < x.shape[d]; i++) {
+      out.push(indexWithPlan(x, planIndex("unbind", x.shape, [...Array(d).fill(":"), i])));
+    }
+    return out;
+  });
 }
 
 /**
@@ -509,6 +526,23 @@ export function contiguous(x: Tensor): Tensor {
 }
 
 /**
+ * A new handle on `x`'s elements (same storage and geometry), recorded as a view: what a no-op
+ * conversion (`x.float()` of a float32 tensor) returns, so disposing either leaves the other.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const x = torch.ones(2);
+ * const y = x.float(); // an alias
+ * x.dispose();
+ * y.toArray(); // [1, 1]
+ * ```
+ */
+export function alias(x: Tensor): Tensor {
+  checkAlive("alias", x);
+  return record("view", [x], makeView(x, x.shape, x._strides, x._offset), { inputShape: x.shape });
+}
+
+/**
  * A copy with its own storage (recorded for autograd).
  * @example
  * ```ts
@@ -520,11 +554,13 @@ export function contiguous(x: Tensor): Tensor {
  * ```
  */
 export function clone(x: Tensor): Tensor {
-  checkAlive("clone", x);
-  const backend = backendOf("clone", x);
-  const out = backend.full(x.dtype, x.numel(), 0);
-  if (x.numel() > 0) {
-    backend.copy(x._storage, x._offset, x._strides, out, 0, contiguousStrides(x.shape), x.shape);
-  }
-  return record("clone", [x], wrap(out, x.shape));
+  return inFrameOf(() => {
+    checkAlive("clone", x);
+    const backend = backendOf("clone", x);
+    const out = backend.full(x.dtype, x.numel(), 0);
+    if (x.numel() > 0) {
+      backend.copy(x._storage, x._offset, x._strides, out, 0, contiguousStrides(x.shape), x.shape);
+    }
+    return record("clone", [x], wrap(out, x.shape));
+  });
 }

@@ -9,6 +9,7 @@ import { Tensor } from "../tensor.ts";
 import { full } from "../creation.ts";
 import { cat, flip } from "./indexing.ts";
 import { clone, expand, narrow } from "./movement.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** How `pad` fills the new border. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
@@ -88,29 +89,31 @@ function expandDim(x: Tensor, d: number, size: number): Tensor {
  * ```
  */
 export function pad(input: Tensor, padding: readonly number[], opts: PadOptions = {}): Tensor {
-  const { mode = "constant", value = 0 } = opts;
-  if (!(input instanceof Tensor)) throw new TypeError(`pad: input must be a Tensor, got ${typeof input}`);
-  if (!["constant", "reflect", "replicate", "circular"].includes(mode)) {
-    throw new RangeError(
-      `pad: mode must be "constant", "reflect", "replicate" or "circular", got ${JSON.stringify(mode)}`,
-    );
-  }
-  if (!Array.isArray(padding) || padding.length % 2 !== 0 || padding.some((p) => !Number.isInteger(p))) {
-    throw new RangeError(`pad: padding must be an even-length list of integers, got [${padding}]`);
-  }
-  if (padding.length / 2 > input.ndim) {
-    throw new RangeError(
-      `pad: padding length ${padding.length} is too large for an input of ${input.ndim} dims (shape ${
-        fmtShape(input.shape)
-      }): at most ${2 * input.ndim}`,
-    );
-  }
-  if (mode !== "constant" && value !== 0) {
-    throw new RangeError(`pad: padding mode "${mode}" doesn't take in value argument`);
-  }
-  let out = input;
-  for (let i = 0; i < padding.length / 2; i++) {
-    out = padDim(out, input.ndim - 1 - i, padding[2 * i], padding[2 * i + 1], mode, value);
-  }
-  return out === input ? clone(input) : out;
+  return inFrameOf(() => {
+    const { mode = "constant", value = 0 } = opts;
+    if (!(input instanceof Tensor)) throw new TypeError(`pad: input must be a Tensor, got ${typeof input}`);
+    if (!["constant", "reflect", "replicate", "circular"].includes(mode)) {
+      throw new RangeError(
+        `pad: mode must be "constant", "reflect", "replicate" or "circular", got ${JSON.stringify(mode)}`,
+      );
+    }
+    if (!Array.isArray(padding) || padding.length % 2 !== 0 || padding.some((p) => !Number.isInteger(p))) {
+      throw new RangeError(`pad: padding must be an even-length list of integers, got [${padding}]`);
+    }
+    if (padding.length / 2 > input.ndim) {
+      throw new RangeError(
+        `pad: padding length ${padding.length} is too large for an input of ${input.ndim} dims (shape ${
+          fmtShape(input.shape)
+        }): at most ${2 * input.ndim}`,
+      );
+    }
+    if (mode !== "constant" && value !== 0) {
+      throw new RangeError(`pad: padding mode "${mode}" doesn't take in value argument`);
+    }
+    let out = input;
+    for (let i = 0; i < padding.length / 2; i++) {
+      out = padDim(out, input.ndim - 1 - i, padding[2 * i], padding[2 * i + 1], mode, value);
+    }
+    return out === input ? clone(input) : out;
+  });
 }

@@ -6,7 +6,6 @@
  */
 import { isFloating } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
-import { Temps } from "./dispatch.ts";
 import {
   abs,
   add,
@@ -25,6 +24,7 @@ import {
   where,
 } from "./elementwise.ts";
 import { clone } from "./movement.ts";
+import { inFrameOf } from "../memory.ts";
 import { asOp } from "./naming.ts";
 
 type TensorOrScalar = Tensor | number;
@@ -44,9 +44,10 @@ function floatOnly(op: string, x: Tensor): void {
  * ```
  */
 export function trunc(x: Tensor): Tensor {
-  if (!isFloating(x.dtype)) return clone(x);
-  const tmp = new Temps(x);
-  return tmp.keep(where(tmp.t(lt(x, 0)), tmp.t(ceil(x)), tmp.t(floor(x))));
+  return inFrameOf(() => {
+    if (!isFloating(x.dtype)) return clone(x);
+    return where(lt(x, 0), ceil(x), floor(x));
+  });
 }
 
 /**
@@ -58,9 +59,10 @@ export function trunc(x: Tensor): Tensor {
  * ```
  */
 export function frac(x: Tensor): Tensor {
-  floatOnly("frac", x);
-  const tmp = new Temps(x);
-  return tmp.keep(sub(x, tmp.t(trunc(x))));
+  return inFrameOf(() => {
+    floatOnly("frac", x);
+    return sub(x, trunc(x));
+  });
 }
 
 /**
@@ -72,8 +74,9 @@ export function frac(x: Tensor): Tensor {
  * ```
  */
 export function tan(x: Tensor): Tensor {
-  const tmp = new Temps(x);
-  return tmp.keep(div(tmp.t(sin(x)), tmp.t(cos(x))));
+  return inFrameOf(() => {
+    return div(sin(x), cos(x));
+  });
 }
 
 /**
@@ -85,8 +88,9 @@ export function tan(x: Tensor): Tensor {
  * ```
  */
 export function log2(x: Tensor): Tensor {
-  const tmp = new Temps(x);
-  return tmp.keep(mul(tmp.t(log(x)), Math.LOG2E));
+  return inFrameOf(() => {
+    return mul(log(x), Math.LOG2E);
+  });
 }
 
 /**
@@ -98,8 +102,9 @@ export function log2(x: Tensor): Tensor {
  * ```
  */
 export function log10(x: Tensor): Tensor {
-  const tmp = new Temps(x);
-  return tmp.keep(mul(tmp.t(log(x)), Math.LOG10E));
+  return inFrameOf(() => {
+    return mul(log(x), Math.LOG10E);
+  });
 }
 
 /**
@@ -111,8 +116,9 @@ export function log10(x: Tensor): Tensor {
  * ```
  */
 export function exp2(x: Tensor): Tensor {
-  const tmp = new Temps(x);
-  return tmp.keep(pow(2, isFloating(x.dtype) ? x : tmp.t(x.float())));
+  return inFrameOf(() => {
+    return pow(2, isFloating(x.dtype) ? x : x.float());
+  });
 }
 
 /** Below this |x|, `expm1` uses its Taylor polynomial: `exp(x) - 1` would cancel. */
@@ -128,16 +134,17 @@ const EXPM1_SERIES_BOUND = 0.1;
  * ```
  */
 export function expm1(x: Tensor): Tensor {
-  const tmp = new Temps(x);
-  const xf = isFloating(x.dtype) ? x : tmp.t(x.float());
-  // x (1 + x/2 (1 + x/3 (1 + x/4 (1 + x/5)))) on x clamped to the series range, so the branch
-  // `where` does not take stays finite (its gradient is multiplied by zero, not by inf).
-  const s = tmp.t(clamp(xf, -EXPM1_SERIES_BOUND, EXPM1_SERIES_BOUND));
-  let series = tmp.t(add(tmp.t(div(s, 5)), 1));
-  for (const k of [4, 3, 2]) series = tmp.t(add(tmp.t(mul(tmp.t(div(s, k)), series)), 1));
-  series = tmp.t(mul(s, series));
-  const small = tmp.t(lt(tmp.t(abs(xf)), EXPM1_SERIES_BOUND));
-  return tmp.keep(where(small, series, tmp.t(sub(tmp.t(exp(xf)), 1))));
+  return inFrameOf(() => {
+    const xf = isFloating(x.dtype) ? x : x.float();
+    // x (1 + x/2 (1 + x/3 (1 + x/4 (1 + x/5)))) on x clamped to the series range, so the branch
+    // `where` does not take stays finite (its gradient is multiplied by zero, not by inf).
+    const s = clamp(xf, -EXPM1_SERIES_BOUND, EXPM1_SERIES_BOUND);
+    let series = add(div(s, 5), 1);
+    for (const k of [4, 3, 2]) series = add(mul(div(s, k), series), 1);
+    series = mul(s, series);
+    const small = lt(abs(xf), EXPM1_SERIES_BOUND);
+    return where(small, series, sub(exp(xf), 1));
+  });
 }
 
 /**
@@ -150,15 +157,15 @@ export function expm1(x: Tensor): Tensor {
  * ```
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
-  if (!(start instanceof Tensor) || !(end instanceof Tensor)) {
-    throw new TypeError("lerp: expected start and end to be tensors");
-  }
-  return asOp("lerp", () => {
-    const tmp = new Temps(start, end, weight);
-    const startF = isFloating(start.dtype) ? start : tmp.t(start.float());
-    const endF = isFloating(end.dtype) ? end : tmp.t(end.float());
-    return tmp.keep(add(startF, tmp.t(mul(weight, tmp.t(sub(endF, startF))))));
-  });
+  return asOp("lerp", () =>
+    inFrameOf(() => {
+      if (!(start instanceof Tensor) || !(end instanceof Tensor)) {
+        throw new TypeError("lerp: expected start and end to be tensors");
+      }
+      const startF = isFloating(start.dtype) ? start : start.float();
+      const endF = isFloating(end.dtype) ? end : end.float();
+      return add(startF, mul(weight, sub(endF, startF)));
+    }));
 }
 
 /** `value` of {@link addcmul} and {@link addcdiv} (default 1). */
@@ -175,12 +182,12 @@ export interface AddcOptions {
  * ```
  */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
-  const { value = 1 } = opts;
-  return asOp("addcmul", () => {
-    const tmp = new Temps(input, tensor1, tensor2);
-    const prod = tmp.t(mul(tensor1, tensor2));
-    return tmp.keep(add(input, value === 1 ? prod : tmp.t(mul(prod, value))));
-  });
+  return asOp("addcmul", () =>
+    inFrameOf(() => {
+      const { value = 1 } = opts;
+      const prod = mul(tensor1, tensor2);
+      return add(input, value === 1 ? prod : mul(prod, value));
+    }));
 }
 
 /**
@@ -193,16 +200,16 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
  * ```
  */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
-  const { value = 1 } = opts;
-  if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
-    throw new TypeError(
-      `addcdiv: integer division with addcdiv is not supported (tensor1 is ${tensor1.dtype}, tensor2 is ` +
-        `${tensor2.dtype}); convert one of them with .float()`,
-    );
-  }
-  return asOp("addcdiv", () => {
-    const tmp = new Temps(input, tensor1, tensor2);
-    const quot = tmp.t(div(tensor1, tensor2));
-    return tmp.keep(add(input, value === 1 ? quot : tmp.t(mul(quot, value))));
-  });
+  return asOp("addcdiv", () =>
+    inFrameOf(() => {
+      const { value = 1 } = opts;
+      if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
+        throw new TypeError(
+          `addcdiv: integer division with addcdiv is not supported (tensor1 is ${tensor1.dtype}, tensor2 is ` +
+            `${tensor2.dtype}); convert one of them with .float()`,
+        );
+      }
+      const quot = div(tensor1, tensor2);
+      return add(input, value === 1 ? quot : mul(quot, value));
+    }));
 }

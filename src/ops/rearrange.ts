@@ -6,10 +6,11 @@
  */
 import { contiguousStrides, fmtShape, normDim, shapeArg } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { makeView, record, Temps } from "./dispatch.ts";
+import { makeView, record } from "./dispatch.ts";
 import { cat, embed, type Geometry } from "./indexing.ts";
 import { clone, expand, narrow, permute, reshape, transpose } from "./movement.ts";
 import { sum } from "./reduce.ts";
+import { inFrameOf } from "../memory.ts";
 
 /**
  * Repeats the tensor `sizes[i]` times along each dim (PyTorch's `Tensor.repeat`); `sizes` may add
@@ -21,21 +22,22 @@ import { sum } from "./reduce.ts";
  * ```
  */
 export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Tensor {
-  const reps = shapeArg("repeat", sizes);
-  if (reps.length < x.ndim) {
-    throw new RangeError(
-      `repeat: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of ` +
-        `dimensions of tensor (${x.ndim}, shape ${fmtShape(x.shape)})`,
-    );
-  }
-  const shape = [...Array(reps.length - x.ndim).fill(1), ...x.shape];
-  // [s0, s1, ...] -> [1, s0, 1, s1, ...] -> expand to [r0, s0, r1, s1, ...] -> [r0*s0, r1*s1, ...].
-  const tmp = new Temps(x);
-  const spread = tmp.t(reshape(x, shape.flatMap((s) => [1, s])));
-  const expanded = tmp.t(expand(spread, shape.flatMap((s, i) => [reps[i], s])));
-  const out = reshape(expanded, shape.map((s, i) => s * reps[i]));
-  // reshape gives a view of x when the repeats only broadcast size-1 dims; repeat always copies.
-  return tmp.keep(out._storage === x._storage ? clone(tmp.t(out)) : out);
+  return inFrameOf(() => {
+    const reps = shapeArg("repeat", sizes);
+    if (reps.length < x.ndim) {
+      throw new RangeError(
+        `repeat: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of ` +
+          `dimensions of tensor (${x.ndim}, shape ${fmtShape(x.shape)})`,
+      );
+    }
+    const shape = [...Array(reps.length - x.ndim).fill(1), ...x.shape];
+    // [s0, s1, ...] -> [1, s0, 1, s1, ...] -> expand to [r0, s0, r1, s1, ...] -> [r0*s0, r1*s1, ...].
+    const spread = reshape(x, shape.flatMap((s) => [1, s]));
+    const expanded = expand(spread, shape.flatMap((s, i) => [reps[i], s]));
+    const out = reshape(expanded, shape.map((s, i) => s * reps[i]));
+    // reshape gives a view of x when the repeats only broadcast size-1 dims; repeat always copies.
+    return out._storage === x._storage ? clone(out) : out;
+  });
 }
 
 /**
@@ -48,8 +50,10 @@ export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Ten
  * ```
  */
 export function tile(x: Tensor, dims: readonly number[]): Tensor {
-  const reps = shapeArg("tile", [dims]);
-  return repeat(x, [...Array(Math.max(0, x.ndim - reps.length)).fill(1), ...reps]);
+  return inFrameOf(() => {
+    const reps = shapeArg("tile", [dims]);
+    return repeat(x, [...Array(Math.max(0, x.ndim - reps.length)).fill(1), ...reps]);
+  });
 }
 
 /**
@@ -66,39 +70,38 @@ export function roll(
   shifts: number | readonly number[],
   dims?: number | readonly number[],
 ): Tensor {
-  const shiftList = typeof shifts === "number" ? [shifts] : [...shifts];
-  shiftList.forEach((s) => {
-    if (!Number.isInteger(s)) throw new TypeError(`roll: shifts must be integers, got ${s}`);
-  });
-  if (dims === undefined) {
-    if (shiftList.length !== 1) {
+  return inFrameOf(() => {
+    const shiftList = typeof shifts === "number" ? [shifts] : [...shifts];
+    shiftList.forEach((s) => {
+      if (!Number.isInteger(s)) throw new TypeError(`roll: shifts must be integers, got ${s}`);
+    });
+    if (dims === undefined) {
+      if (shiftList.length !== 1) {
+        throw new RangeError(
+          `roll: without dims, shifts must be a single number, got [${shiftList.join(", ")}]`,
+        );
+      }
+      const flat = reshape(x, -1);
+      return reshape(roll(flat, shiftList[0], 0), x.shape);
+    }
+    const dimList = typeof dims === "number" ? [dims] : [...dims];
+    if (dimList.length !== shiftList.length) {
       throw new RangeError(
-        `roll: without dims, shifts must be a single number, got [${shiftList.join(", ")}]`,
+        `roll: shifts and dimensions must align, got shifts [${shiftList.join(", ")}] and dims [${
+          dimList.join(", ")
+        }]`,
       );
     }
-    const tmp = new Temps(x);
-    const flat = tmp.t(reshape(x, -1));
-    return tmp.keep(reshape(tmp.t(roll(flat, shiftList[0], 0)), x.shape));
-  }
-  const dimList = typeof dims === "number" ? [dims] : [...dims];
-  if (dimList.length !== shiftList.length) {
-    throw new RangeError(
-      `roll: shifts and dimensions must align, got shifts [${shiftList.join(", ")}] and dims [${
-        dimList.join(", ")
-      }]`,
-    );
-  }
-  const tmp = new Temps(x);
-  let out = x;
-  dimList.forEach((dim, i) => {
-    const d = normDim("roll", dim, x.ndim);
-    const n = x.shape[d];
-    const s = n === 0 ? 0 : ((shiftList[i] % n) + n) % n;
-    if (s === 0) return;
-    if (out !== x) tmp.t(out);
-    out = cat([tmp.t(narrow(out, d, n - s, s)), tmp.t(narrow(out, d, 0, n - s))], d);
+    let out = x;
+    dimList.forEach((dim, i) => {
+      const d = normDim("roll", dim, x.ndim);
+      const n = x.shape[d];
+      const s = n === 0 ? 0 : ((shiftList[i] % n) + n) % n;
+      if (s === 0) return;
+      out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d);
+    });
+    return out === x ? clone(x) : out;
   });
-  return tmp.keep(out === x ? clone(x) : out);
 }
 
 /**
@@ -114,28 +117,32 @@ export function movedim(
   source: number | readonly number[],
   destination: number | readonly number[],
 ): Tensor {
-  const src = (typeof source === "number" ? [source] : [...source]).map((d) => normDim("movedim", d, x.ndim));
-  const dst = (typeof destination === "number" ? [destination] : [...destination]).map((d) =>
-    normDim("movedim", d, x.ndim)
-  );
-  if (src.length !== dst.length) {
-    throw new RangeError(
-      `movedim: Invalid source or destination dims: source ([${
-        src.join(", ")
-      }] dims) should contain the same ` +
-        `number of dims as destination ([${dst.join(", ")}] dims)`,
+  return inFrameOf(() => {
+    const src = (typeof source === "number" ? [source] : [...source]).map((d) =>
+      normDim("movedim", d, x.ndim)
     );
-  }
-  for (const [name, list] of [["source", src], ["destination", dst]] as const) {
-    if (new Set(list).size !== list.length) {
-      throw new RangeError(`movedim: repeated dim in \`${name}\` ([${list.join(", ")}])`);
+    const dst = (typeof destination === "number" ? [destination] : [...destination]).map((d) =>
+      normDim("movedim", d, x.ndim)
+    );
+    if (src.length !== dst.length) {
+      throw new RangeError(
+        `movedim: Invalid source or destination dims: source ([${
+          src.join(", ")
+        }] dims) should contain the same ` +
+          `number of dims as destination ([${dst.join(", ")}] dims)`,
+      );
     }
-  }
-  const order: (number | null)[] = Array(x.ndim).fill(null);
-  src.forEach((s, i) => order[dst[i]] = s);
-  const rest = [...Array(x.ndim).keys()].filter((d) => !src.includes(d));
-  const perm = order.map((d) => d ?? rest.shift()!);
-  return permute(x, perm);
+    for (const [name, list] of [["source", src], ["destination", dst]] as const) {
+      if (new Set(list).size !== list.length) {
+        throw new RangeError(`movedim: repeated dim in \`${name}\` ([${list.join(", ")}])`);
+      }
+    }
+    const order: (number | null)[] = Array(x.ndim).fill(null);
+    src.forEach((s, i) => order[dst[i]] = s);
+    const rest = [...Array(x.ndim).keys()].filter((d) => !src.includes(d));
+    const perm = order.map((d) => d ?? rest.shift()!);
+    return permute(x, perm);
+  });
 }
 
 /**
@@ -147,7 +154,9 @@ export function movedim(
  * ```
  */
 export function swapaxes(x: Tensor, axis0: number, axis1: number): Tensor {
-  return transpose(x, axis0, axis1);
+  return inFrameOf(() => {
+    return transpose(x, axis0, axis1);
+  });
 }
 
 /** Shape, strides and offset of the `offset` diagonal of dims `d1`, `d2` in a layout. */
@@ -181,19 +190,21 @@ function diagonalGeometry(
  * ```
  */
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
-  if (!Number.isInteger(offset)) throw new TypeError(`diagonal: offset must be an integer, got ${offset}`);
-  const d1 = normDim("diagonal", dim1, x.ndim), d2 = normDim("diagonal", dim2, x.ndim);
-  if (x.ndim < 2 || d1 === d2) {
-    throw new RangeError(
-      `diagonal: dimensions cannot be identical ${dim1}, ${dim2} (input of shape ${fmtShape(x.shape)}` +
-        `${x.ndim < 2 ? ", which needs at least 2 dims" : ""})`,
-    );
-  }
-  const v = diagonalGeometry(x.shape, x._strides, x._offset, offset, d1, d2);
-  const geometry = diagonalGeometry(x.shape, contiguousStrides(x.shape), 0, offset, d1, d2);
-  return record("diagonal", [x], makeView(x, v.shape, v.strides, v.offset), {
-    inputShape: x.shape,
-    geometry,
+  return inFrameOf(() => {
+    if (!Number.isInteger(offset)) throw new TypeError(`diagonal: offset must be an integer, got ${offset}`);
+    const d1 = normDim("diagonal", dim1, x.ndim), d2 = normDim("diagonal", dim2, x.ndim);
+    if (x.ndim < 2 || d1 === d2) {
+      throw new RangeError(
+        `diagonal: dimensions cannot be identical ${dim1}, ${dim2} (input of shape ${fmtShape(x.shape)}` +
+          `${x.ndim < 2 ? ", which needs at least 2 dims" : ""})`,
+      );
+    }
+    const v = diagonalGeometry(x.shape, x._strides, x._offset, offset, d1, d2);
+    const geometry = diagonalGeometry(x.shape, contiguousStrides(x.shape), 0, offset, d1, d2);
+    return record("diagonal", [x], makeView(x, v.shape, v.strides, v.offset), {
+      inputShape: x.shape,
+      geometry,
+    });
   });
 }
 
@@ -207,17 +218,19 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
  * ```
  */
 export function diag(x: Tensor, diagonalIndex = 0): Tensor {
-  if (!Number.isInteger(diagonalIndex)) {
-    throw new TypeError(`diag: diagonal must be an integer, got ${diagonalIndex}`);
-  }
-  if (x.ndim === 2) return clone(diagonal(x, diagonalIndex));
-  if (x.ndim !== 1) {
-    throw new RangeError(`diag: expected a 1-d or 2-d tensor, got shape ${fmtShape(x.shape)}`);
-  }
-  const m = x.shape[0] + Math.abs(diagonalIndex);
-  const shape = [m, m];
-  const g = diagonalGeometry(shape, contiguousStrides(shape), 0, diagonalIndex, 0, 1);
-  return embed(x, shape, g);
+  return inFrameOf(() => {
+    if (!Number.isInteger(diagonalIndex)) {
+      throw new TypeError(`diag: diagonal must be an integer, got ${diagonalIndex}`);
+    }
+    if (x.ndim === 2) return clone(diagonal(x, diagonalIndex));
+    if (x.ndim !== 1) {
+      throw new RangeError(`diag: expected a 1-d or 2-d tensor, got shape ${fmtShape(x.shape)}`);
+    }
+    const m = x.shape[0] + Math.abs(diagonalIndex);
+    const shape = [m, m];
+    const g = diagonalGeometry(shape, contiguousStrides(shape), 0, diagonalIndex, 0, 1);
+    return embed(x, shape, g);
+  });
 }
 
 /**
@@ -229,6 +242,8 @@ export function diag(x: Tensor, diagonalIndex = 0): Tensor {
  * ```
  */
 export function trace(x: Tensor): Tensor {
-  if (x.ndim !== 2) throw new RangeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
-  return sum(diagonal(x));
+  return inFrameOf(() => {
+    if (x.ndim !== 2) throw new RangeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
+    return sum(diagonal(x));
+  });
 }

@@ -8,11 +8,12 @@ import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, releaseTemp, Temps, wrap } from "./dispatch.ts";
-import { describeValue } from "../backends/validate.ts";
+import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
 import { castResult, storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
+import { inFrameOf } from "../memory.ts";
+import { describeValue } from "../backends/validate.ts";
 import { asOp } from "./naming.ts";
 
 /** One dim or a list of dims. */
@@ -115,7 +116,6 @@ function runReduce(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, co
   }
   const xin = storageAs(src, compute);
   const out = backend.reduce(op, xin, outer, len, inner);
-  releaseTemp(xin, x);
   return wrap(out, outShape);
 }
 
@@ -141,10 +141,12 @@ function finish(t: Tensor, dtype: DType): Tensor {
  * ```
  */
 export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-  const { dims, keepdim } = parse("sum", x, dim, opts);
-  const dtype = accumulateDType("sum", x);
-  const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
-  return record("sum", [x], out, { dims, keepdim });
+  return inFrameOf(() => {
+    const { dims, keepdim } = parse("sum", x, dim, opts);
+    const dtype = accumulateDType("sum", x);
+    const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
+    return record("sum", [x], out, { dims, keepdim });
+  });
 }
 
 /**
@@ -156,16 +158,17 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
  * ```
  */
 export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-  if (!isFloating(x.dtype)) {
-    throw new TypeError(
-      `mean: could not infer output dtype. Input dtype must be floating point, got ${x.dtype} (use x.float().mean())`,
-    );
-  }
-  const { dims, keepdim } = parse("mean", x, dim, opts);
-  let count = 1;
-  for (const d of dims) count *= x.shape[d];
-  const tmp = new Temps(x);
-  return tmp.keep(ew.div(tmp.t(sum(x, dims, { keepdim })), count));
+  return inFrameOf(() => {
+    if (!isFloating(x.dtype)) {
+      throw new TypeError(
+        `mean: could not infer output dtype. Input dtype must be floating point, got ${x.dtype} (use x.float().mean())`,
+      );
+    }
+    const { dims, keepdim } = parse("mean", x, dim, opts);
+    let count = 1;
+    for (const d of dims) count *= x.shape[d];
+    return ew.div(sum(x, dims, { keepdim }), count);
+  });
 }
 
 /**
@@ -177,10 +180,12 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
  * ```
  */
 export function prod(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-  const { dims, keepdim } = parse("prod", x, dim, opts);
-  const dtype = accumulateDType("prod", x);
-  const out = finish(runReduce("prod", x, dims, keepdim, computeDType(dtype)), dtype);
-  return record("prod", [x], out, { dims, keepdim });
+  return inFrameOf(() => {
+    const { dims, keepdim } = parse("prod", x, dim, opts);
+    const dtype = accumulateDType("prod", x);
+    const out = finish(runReduce("prod", x, dims, keepdim, computeDType(dtype)), dtype);
+    return record("prod", [x], out, { dims, keepdim });
+  });
 }
 
 function extremeValues(
@@ -204,7 +209,9 @@ function extremeValues(
  * ```
  */
 export function amax(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-  return extremeValues("amax", x, dim, opts);
+  return inFrameOf(() => {
+    return extremeValues("amax", x, dim, opts);
+  });
 }
 /**
  * Minimum over all elements or over `dim`s.
@@ -215,7 +222,9 @@ export function amax(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
  * ```
  */
 export function amin(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-  return extremeValues("amin", x, dim, opts);
+  return inFrameOf(() => {
+    return extremeValues("amin", x, dim, opts);
+  });
 }
 
 function extremeAlong(op: "max" | "min", x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
@@ -239,7 +248,9 @@ function extremeAlong(op: "max" | "min", x: Tensor, dim: number, opts?: ReduceOp
  * ```
  */
 export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
-  return extremeAlong("max", x, dim, opts);
+  return inFrameOf(() => {
+    return extremeAlong("max", x, dim, opts);
+  });
 }
 /**
  * Minimum along `dim` with its index.
@@ -250,7 +261,9 @@ export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices
  * ```
  */
 export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
-  return extremeAlong("min", x, dim, opts);
+  return inFrameOf(() => {
+    return extremeAlong("min", x, dim, opts);
+  });
 }
 
 function argExtreme(
@@ -274,7 +287,9 @@ function argExtreme(
  * ```
  */
 export function argmax(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-  return argExtreme("argmax", x, dim, opts);
+  return inFrameOf(() => {
+    return argExtreme("argmax", x, dim, opts);
+  });
 }
 /**
  * Index of the minimum.
@@ -285,7 +300,9 @@ export function argmax(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOpt
  * ```
  */
 export function argmin(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-  return argExtreme("argmin", x, dim, opts);
+  return inFrameOf(() => {
+    return argExtreme("argmin", x, dim, opts);
+  });
 }
 
 /**
@@ -297,16 +314,17 @@ export function argmin(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOpt
  * ```
  */
 export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
-  const o: VarOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as VarOptions : { ...opts };
-  if (!isFloating(x.dtype)) throw new TypeError(`var: expected a floating point tensor, got ${x.dtype}`);
-  const { dims, keepdim } = parse("var", x, dim as DimArg | ReduceOptions, opts);
-  const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
-  let n = 1;
-  for (const d of dims) n *= x.shape[d];
-  const tmp = new Temps(x);
-  const centered = tmp.t(ew.sub(x, tmp.t(mean(x, dims, { keepdim: true }))));
-  const squares = tmp.t(sum(tmp.t(ew.mul(centered, centered)), dims, { keepdim }));
-  return tmp.keep(ew.div(squares, Math.max(n - correction, 0)));
+  return inFrameOf(() => {
+    const o: VarOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as VarOptions : { ...opts };
+    if (!isFloating(x.dtype)) throw new TypeError(`var: expected a floating point tensor, got ${x.dtype}`);
+    const { dims, keepdim } = parse("var", x, dim as DimArg | ReduceOptions, opts);
+    const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+    let n = 1;
+    for (const d of dims) n *= x.shape[d];
+    const centered = ew.sub(x, mean(x, dims, { keepdim: true }));
+    const squares = sum(ew.mul(centered, centered), dims, { keepdim });
+    return ew.div(squares, Math.max(n - correction, 0));
+  });
 }
 
 /**
@@ -318,8 +336,10 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
  * ```
  */
 export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
-  const tmp = new Temps(x);
-  return tmp.keep(ew.sqrt(tmp.t(asOp("std", () => variance(x, dim, opts)))));
+  return asOp("std", () =>
+    inFrameOf(() => {
+      return ew.sqrt(variance(x, dim, opts));
+    }));
 }
 
 /**
@@ -331,16 +351,17 @@ export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Te
  * ```
  */
 export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor {
-  const { dims, keepdim } = parse("logsumexp", x, dim, opts);
-  const tmp = new Temps(x);
-  const xf = isFloating(x.dtype) ? x : tmp.t(x.float());
-  if (xf.numel() === 0) return ew.log(sum(ew.exp(xf), dims, { keepdim }));
-  const m = tmp.t(amax(xf.detach(), dims, { keepdim: true }));
-  // An all -inf (or inf) slice would give inf - inf = NaN; shifting by 0 there is exact.
-  const shift = tmp.t(ew.where(tmp.t(ew.eq(tmp.t(ew.abs(m)), Infinity)), 0, m));
-  const shifted = tmp.t(ew.exp(tmp.t(ew.sub(xf, shift))));
-  const out = ew.add(tmp.t(ew.log(tmp.t(sum(shifted, dims, { keepdim: true })))), shift);
-  return tmp.keep(keepdim ? out : reshape(out, reducedShape(x.shape, dims, false)));
+  return inFrameOf(() => {
+    const { dims, keepdim } = parse("logsumexp", x, dim, opts);
+    const xf = isFloating(x.dtype) ? x : x.float();
+    if (xf.numel() === 0) return ew.log(sum(ew.exp(xf), dims, { keepdim }));
+    const m = amax(xf.detach(), dims, { keepdim: true });
+    // An all -inf (or inf) slice would give inf - inf = NaN; shifting by 0 there is exact.
+    const shift = ew.where(ew.eq(ew.abs(m), Infinity), 0, m);
+    const shifted = ew.exp(ew.sub(xf, shift));
+    const out = ew.add(ew.log(sum(shifted, dims, { keepdim: true })), shift);
+    return keepdim ? out : reshape(out, reducedShape(x.shape, dims, false));
+  });
 }
 
 function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tensor {
@@ -355,7 +376,6 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
   const cols = x.ndim === 0 ? 1 : x.shape[d];
   const xin = storageAs(last, "float32");
   const s = backend.softmax(xin, x.numel() / cols, cols, op === "logSoftmax");
-  releaseTemp(xin, x);
   let out = finish(wrap(s, last.shape), dtype);
   if (x.ndim > 0) out = transpose(out, d, -1);
   return record(op, [x], out, { dim: d });
@@ -370,7 +390,9 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike("softmax", x, dim);
+  return inFrameOf(() => {
+    return softmaxLike("softmax", x, dim);
+  });
 }
 /**
  * Log of softmax along `dim`, computed stably.
@@ -381,7 +403,9 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike("logSoftmax", x, dim);
+  return inFrameOf(() => {
+    return softmaxLike("logSoftmax", x, dim);
+  });
 }
 
 /**
@@ -393,25 +417,23 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
-  return asOp("norm", () => normOf(x, p, dim, opts));
-}
-
-function normOf(x: Tensor, p: number, dim?: DimArg, opts?: ReduceOptions): Tensor {
-  if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
-  const o = { keepdim: opts?.keepdim ?? false };
-  const d = dim ?? [];
-  const tmp = new Temps(x);
-  if (p === 2) return tmp.keep(ew.sqrt(tmp.t(sum(tmp.t(ew.mul(x, x)), d, o))));
-  if (p === 0) {
-    // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
-    const count = tmp.t(sum(tmp.t(tmp.t(ew.ne(x, 0)).to(x.dtype)), d, o));
-    return tmp.keep(ew.add(count, tmp.t(ew.mul(tmp.t(sum(x, d, o)), 0))));
-  }
-  const a = tmp.t(ew.abs(x));
-  if (p === Infinity) return tmp.keep(amax(a, d, o));
-  if (p === -Infinity) return tmp.keep(amin(a, d, o));
-  if (p === 1) return tmp.keep(sum(a, d, o));
-  return tmp.keep(ew.pow(tmp.t(sum(tmp.t(ew.pow(a, p)), d, o)), 1 / p));
+  return asOp("norm", () =>
+    inFrameOf(() => {
+      if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
+      const o = { keepdim: opts?.keepdim ?? false };
+      const d = dim ?? [];
+      if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
+      if (p === 0) {
+        // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
+        const count = sum(ew.ne(x, 0).to(x.dtype), d, o);
+        return ew.add(count, ew.mul(sum(x, d, o), 0));
+      }
+      const a = ew.abs(x);
+      if (p === Infinity) return amax(a, d, o);
+      if (p === -Infinity) return amin(a, d, o);
+      if (p === 1) return sum(a, d, o);
+      return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
+    }));
 }
 
 function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -424,9 +446,7 @@ function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opt
   }
   const mask = x.dtype === "bool" ? x : ew.ne(x, 0);
   const asInt = mask.int();
-  if (mask !== x) mask.dispose();
   const out = finish(runReduce(op === "all" ? "min" : "max", asInt, dims, keepdim, "int32"), outDType);
-  asInt.dispose();
   return out;
 }
 
@@ -439,7 +459,9 @@ function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opt
  * ```
  */
 export function all(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-  return logical("all", x, dim, opts);
+  return inFrameOf(() => {
+    return logical("all", x, dim, opts);
+  });
 }
 /**
  * True where any element (along `dim`) is nonzero.
@@ -450,7 +472,9 @@ export function all(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOption
  * ```
  */
 export function any(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-  return logical("any", x, dim, opts);
+  return inFrameOf(() => {
+    return logical("any", x, dim, opts);
+  });
 }
 
 /**
@@ -462,14 +486,15 @@ export function any(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOption
  * ```
  */
 export function cumsum(x: Tensor, dim: number): Tensor {
-  const d = normDim("cumsum", dim, x.ndim);
-  const backend = backendOf("cumsum", x);
-  const dtype = accumulateDType("cumsum", x);
-  if (x.numel() === 0) return record("cumsum", [x], emptyResult(backend, x.shape, dtype), { dim: d });
-  const len = x.ndim === 0 ? 1 : x.shape[d];
-  const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
-  const xin = storageAs(x, computeDType(dtype));
-  const s = backend.cumsum(xin, outer, len, inner);
-  releaseTemp(xin, x);
-  return record("cumsum", [x], finish(wrap(s, x.shape), dtype), { dim: d });
+  return inFrameOf(() => {
+    const d = normDim("cumsum", dim, x.ndim);
+    const backend = backendOf("cumsum", x);
+    const dtype = accumulateDType("cumsum", x);
+    if (x.numel() === 0) return record("cumsum", [x], emptyResult(backend, x.shape, dtype), { dim: d });
+    const len = x.ndim === 0 ? 1 : x.shape[d];
+    const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
+    const xin = storageAs(x, computeDType(dtype));
+    const s = backend.cumsum(xin, outer, len, inner);
+    return record("cumsum", [x], finish(wrap(s, x.shape), dtype), { dim: d });
+  });
 }

@@ -9,11 +9,12 @@
 import { broadcastShapes, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { tensor } from "../creation.ts";
-import { record, Temps } from "./dispatch.ts";
+import { record } from "./dispatch.ts";
 import { ne } from "./elementwise.ts";
 import { indexSelect } from "./indexing.ts";
 import { expand, reshape } from "./movement.ts";
 import { type DimArg, type ReduceOptions, sum } from "./reduce.ts";
+import { inFrameOf } from "../memory.ts";
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
@@ -57,8 +58,10 @@ function nonzeroFrom(x: Tensor, values: Values): Tensor {
  * ```
  */
 export function nonzero(x: Tensor): Tensor {
-  refuseOffCpu("nonzero", "t.nonzeroAsync()", x);
-  return nonzeroFrom(x, x.dataSync());
+  return inFrameOf(() => {
+    refuseOffCpu("nonzero", "t.nonzeroAsync()", x);
+    return nonzeroFrom(x, x.dataSync());
+  });
 }
 
 /**
@@ -82,7 +85,9 @@ export async function nonzeroAsync(x: Tensor): Promise<Tensor> {
  * ```
  */
 export function argwhere(x: Tensor): Tensor {
-  return nonzero(x);
+  return inFrameOf(() => {
+    return nonzero(x);
+  });
 }
 
 function checkMask(op: string, x: Tensor, mask: Tensor): readonly number[] {
@@ -122,12 +127,13 @@ function broadcastMask(mask: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
-  const shape = checkMask("maskedSelect", x, mask);
-  refuseOffCpu("maskedSelect", "t.maskedSelectAsync(mask)", x);
-  const m = broadcastMask(mask, shape);
-  const out = selectFrom(x, shape, m.dataSync());
-  if (m !== mask) m.dispose();
-  return out;
+  return inFrameOf(() => {
+    const shape = checkMask("maskedSelect", x, mask);
+    refuseOffCpu("maskedSelect", "t.maskedSelectAsync(mask)", x);
+    const m = broadcastMask(mask, shape);
+    const out = selectFrom(x, shape, m.dataSync());
+    return out;
+  });
 }
 
 /**
@@ -143,7 +149,6 @@ export async function maskedSelectAsync(x: Tensor, mask: Tensor): Promise<Tensor
   const shape = checkMask("maskedSelect", x, mask);
   const m = broadcastMask(mask, shape);
   const values = await m.dataAsync();
-  if (m !== mask) m.dispose();
   return selectFrom(x, shape, values);
 }
 
@@ -156,8 +161,9 @@ export async function maskedSelectAsync(x: Tensor, mask: Tensor): Promise<Tensor
  * ```
  */
 export function countNonzero(x: Tensor, dim?: DimArg | ReduceOptions): Tensor {
-  const tmp = new Temps(x);
-  const nz = tmp.t(ne(x, 0));
-  const counted = dim === undefined ? sum(nz) : sum(nz, dim);
-  return tmp.keep(counted.dtype === "int32" ? counted : counted.int());
+  return inFrameOf(() => {
+    const nz = ne(x, 0);
+    const counted = dim === undefined ? sum(nz) : sum(nz, dim);
+    return counted.dtype === "int32" ? counted : counted.int();
+  });
 }

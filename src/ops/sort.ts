@@ -7,10 +7,11 @@
 import { isFloating } from "../dtype.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, record, releaseTemp, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
 import { gather } from "./indexing.ts";
 import { contiguous, narrow, transpose } from "./movement.ts";
 import type { ValuesIndices } from "./reduce.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** Options of {@link sort} and {@link argsort}. */
 export interface SortOptions {
@@ -49,8 +50,6 @@ function sortIndices(op: string, x: Tensor, d: number, descending: boolean): Ten
   const len = last.shape[last.ndim - 1];
   const s = contiguousStorage(last);
   const idx = wrap(backend.argsort(s, last.numel() / len, len, descending), last.shape);
-  releaseTemp(s, last);
-  if (xc !== x) xc.dispose();
   const back = d === shape.length - 1 ? idx : contiguous(transpose(idx, d, -1));
   return x.ndim === 0 ? back.reshape([]) : back;
 }
@@ -71,14 +70,16 @@ function checkDim(op: string, x: Tensor, dim: number | undefined): number {
  * ```
  */
 export function sort(x: Tensor, dimOrOpts?: number | SortOptions, opts?: SortOptions): ValuesIndices {
-  const o = parse(dimOrOpts, opts);
-  const d = checkDim("sort", x, o.dim);
-  const indices = sortIndices("sort", x, d, o.descending ?? false);
-  const values = record("sort", [x], gather(x.detach(), x.ndim === 0 ? 0 : d, indices), {
-    dim: d,
-    index: indices,
+  return inFrameOf(() => {
+    const o = parse(dimOrOpts, opts);
+    const d = checkDim("sort", x, o.dim);
+    const indices = sortIndices("sort", x, d, o.descending ?? false);
+    const values = record("sort", [x], gather(x.detach(), x.ndim === 0 ? 0 : d, indices), {
+      dim: d,
+      index: indices,
+    });
+    return { values, indices };
   });
-  return { values, indices };
 }
 
 /**
@@ -90,8 +91,10 @@ export function sort(x: Tensor, dimOrOpts?: number | SortOptions, opts?: SortOpt
  * ```
  */
 export function argsort(x: Tensor, dimOrOpts?: number | SortOptions, opts?: SortOptions): Tensor {
-  const o = parse(dimOrOpts, opts);
-  return sortIndices("argsort", x, checkDim("argsort", x, o.dim), o.descending ?? false);
+  return inFrameOf(() => {
+    const o = parse(dimOrOpts, opts);
+    return sortIndices("argsort", x, checkDim("argsort", x, o.dim), o.descending ?? false);
+  });
 }
 
 /**
@@ -109,20 +112,23 @@ export function topk(
   dimOrOpts?: number | TopkOptions,
   opts?: TopkOptions,
 ): ValuesIndices {
-  const o = parse(dimOrOpts, opts);
-  const d = checkDim("topk", x, o.dim);
-  const size = x.ndim === 0 ? 1 : x.shape[d];
-  if (!Number.isInteger(k) || k < 0 || k > size) {
-    throw new RangeError(
-      `topk: k (${k}) must be an integer in [0, ${size}], the size of dim ${d} of shape ${fmtShape(x.shape)}`,
-    );
-  }
-  const all = sortIndices("topk", x, d, o.largest ?? true);
-  const indices = x.ndim === 0 || k === size ? all : contiguous(narrow(all, d, 0, k));
-  if (indices._storage !== all._storage) all.dispose();
-  const values = record("topk", [x], gather(x.detach(), x.ndim === 0 ? 0 : d, indices), {
-    dim: d,
-    index: indices,
+  return inFrameOf(() => {
+    const o = parse(dimOrOpts, opts);
+    const d = checkDim("topk", x, o.dim);
+    const size = x.ndim === 0 ? 1 : x.shape[d];
+    if (!Number.isInteger(k) || k < 0 || k > size) {
+      throw new RangeError(
+        `topk: k (${k}) must be an integer in [0, ${size}], the size of dim ${d} of shape ${
+          fmtShape(x.shape)
+        }`,
+      );
+    }
+    const all = sortIndices("topk", x, d, o.largest ?? true);
+    const indices = x.ndim === 0 || k === size ? all : contiguous(narrow(all, d, 0, k));
+    const values = record("topk", [x], gather(x.detach(), x.ndim === 0 ? 0 : d, indices), {
+      dim: d,
+      index: indices,
+    });
+    return { values, indices };
   });
-  return { values, indices };
 }

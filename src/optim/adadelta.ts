@@ -57,19 +57,19 @@ export class Adadelta extends Optimizer<Full> {
   }
   protected override _updateGroup(group: ParamGroup & Full): void {
     const { lr, rho, eps, weightDecay, maximize } = group;
-    this._eachParam(group, (p, grad, state, s) => {
+    this._eachParam(group, (p, grad, state) => {
       if (state.step === undefined) {
         Object.assign(state, { step: 0, squareAvg: zerosLike(p), accDelta: zerosLike(p) });
       }
       state.step = (state.step as number) + 1;
-      let g: Tensor = maximize ? s.t(grad.neg()) : grad;
-      if (weightDecay !== 0) g = s.t(g.add(s.t(p.mul(weightDecay))));
+      let g: Tensor = maximize ? grad.neg() : grad;
+      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
       const v = state.squareAvg as Tensor, u = state.accDelta as Tensor;
-      s.assign(v, s.t(v.mul(rho)).add(s.t(s.t(g.mul(g)).mul(1 - rho))));
-      const std = s.t(s.t(v.add(eps)).sqrt());
-      const delta = s.t(s.t(s.t(s.t(u.add(eps)).sqrt()).div(std)).mul(g));
-      s.assign(u, s.t(u.mul(rho)).add(s.t(s.t(delta.mul(delta)).mul(1 - rho))));
-      s.assign(p, p.add(s.t(delta.mul(-lr))));
+      v.copy_(v.mul(rho).add(g.mul(g).mul(1 - rho)));
+      const std = v.add(eps).sqrt();
+      const delta = u.add(eps).sqrt().div(std).mul(g);
+      u.copy_(u.mul(rho).add(delta.mul(delta).mul(1 - rho)));
+      p.copy_(p.add(delta.mul(-lr)));
     });
   }
 }

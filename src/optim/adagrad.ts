@@ -11,7 +11,6 @@ import {
   type ParamGroup,
   type ParamGroupInput,
   type Params,
-  Scratch,
   withDefaults,
 } from "./optimizer.ts";
 
@@ -98,28 +97,21 @@ export class Adagrad extends Optimizer<Full> {
 
   protected override _updateGroup(group: ParamGroup & Full): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
-    const s = new Scratch();
-    for (const p of group.params) {
-      const grad = this._gradOf(p);
-      if (grad === null) continue;
-      try {
-        let state = this.state.get(p);
-        if (state === undefined || state.sum === undefined) {
-          this.#initState(group);
-          state = this.state.get(p)!;
-        }
-        const step = (state.step as number) + 1;
-        state.step = step;
-        let g: Tensor = maximize ? s.t(grad.neg()) : grad;
-        if (weightDecay !== 0) g = s.t(g.add(s.t(p.mul(weightDecay))));
-        const clr = lr / (1 + (step - 1) * lrDecay);
-        const sum = state.sum as Tensor;
-        s.assign(sum, sum.add(s.t(g.mul(g))));
-        const std = s.t(s.t(sum.sqrt()).add(eps));
-        s.assign(p, p.add(s.t(s.t(g.mul(-clr)).div(std))));
-      } finally {
-        s.release();
+    this._eachParam(group, (p, grad) => {
+      let state = this.state.get(p);
+      if (state === undefined || state.sum === undefined) {
+        this.#initState(group);
+        state = this.state.get(p)!;
       }
-    }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      let g: Tensor = maximize ? grad.neg() : grad;
+      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
+      const clr = lr / (1 + (step - 1) * lrDecay);
+      const sum = state.sum as Tensor;
+      sum.copy_(sum.add(g.mul(g)));
+      const std = sum.sqrt().add(eps);
+      p.copy_(p.add(g.mul(-clr).div(std)));
+    });
   }
 }

@@ -15,7 +15,6 @@ import {
   type ParamGroup,
   type Params,
   type ParamState,
-  Scratch,
   splitFused,
   withDefaults,
 } from "./optimizer.ts";
@@ -103,54 +102,47 @@ export class Adam extends Optimizer<Full> {
   protected override _updateGroup(group: ParamGroup & Full): void {
     const { lr, eps, weightDecay, amsgrad, maximize } = group;
     const [beta1, beta2] = group.betas;
-    const s = new Scratch();
-    for (const p of group.params) {
-      const grad = this._gradOf(p);
-      if (grad === null) continue;
-      try {
-        const state = this._stateOf(p);
-        if (state.step === undefined) {
-          state.step = 0;
-          state.expAvg = zerosLike(p);
-          state.expAvgSq = zerosLike(p);
-          if (amsgrad) state.maxExpAvgSq = zerosLike(p);
-        }
-        if (amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p); // switched on later
-        if (this.fused !== false && this.#fusedStep(p, grad, state, group, s)) continue;
-        if (this.fused === true) throw fusedUnavailable(this.constructor.name, p);
-        let g: Tensor = maximize ? s.t(grad.neg()) : grad;
-        const step = (state.step as number) + 1;
-        state.step = step;
-        if (weightDecay !== 0) {
-          if (this._decoupledWeightDecay) s.assign(p, p.mul(1 - lr * weightDecay));
-          else g = s.t(g.add(s.t(p.mul(weightDecay))));
-        }
-        const m = state.expAvg as Tensor, v = state.expAvgSq as Tensor;
-        s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
-        s.assign(v, s.t(v.mul(beta2)).add(s.t(s.t(g.mul(1 - beta2)).mul(g))));
-        const bias1 = 1 - beta1 ** step, bias2 = 1 - beta2 ** step;
-        const stepSize = lr / bias1;
-        let second = v;
-        if (amsgrad) {
-          const vmax = state.maxExpAvgSq as Tensor;
-          s.assign(vmax, vmax.maximum(v));
-          second = vmax;
-        }
-        const denom = s.t(s.t(s.t(second.sqrt()).div(Math.sqrt(bias2))).add(eps));
-        s.assign(p, p.add(s.t(s.t(m.mul(-stepSize)).div(denom))));
-      } finally {
-        s.release();
+    this._eachParam(group, (p, grad) => {
+      const state = this._stateOf(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.expAvg = zerosLike(p);
+        state.expAvgSq = zerosLike(p);
+        if (amsgrad) state.maxExpAvgSq = zerosLike(p);
       }
-    }
+      if (amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p); // switched on later
+      if (this.fused !== false && this.#fusedStep(p, grad, state, group)) return;
+      if (this.fused === true) throw fusedUnavailable(this.constructor.name, p);
+      let g: Tensor = maximize ? grad.neg() : grad;
+      const step = (state.step as number) + 1;
+      state.step = step;
+      if (weightDecay !== 0) {
+        if (this._decoupledWeightDecay) p.copy_(p.mul(1 - lr * weightDecay));
+        else g = g.add(p.mul(weightDecay));
+      }
+      const m = state.expAvg as Tensor, v = state.expAvgSq as Tensor;
+      m.copy_(m.mul(beta1).add(g.mul(1 - beta1)));
+      v.copy_(v.mul(beta2).add(g.mul(1 - beta2).mul(g)));
+      const bias1 = 1 - beta1 ** step, bias2 = 1 - beta2 ** step;
+      const stepSize = lr / bias1;
+      let second = v;
+      if (amsgrad) {
+        const vmax = state.maxExpAvgSq as Tensor;
+        vmax.copy_(vmax.maximum(v));
+        second = vmax;
+      }
+      const denom = second.sqrt().div(Math.sqrt(bias2)).add(eps);
+      p.copy_(p.add(m.mul(-stepSize).div(denom)));
+    });
   }
 
   /** One update through the backend's fused kernel; false (nothing done) when it does not apply. */
-  #fusedStep(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup & Full, s: Scratch): boolean {
+  #fusedStep(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup & Full): boolean {
     const b = fusedBackend("adamUpdate", p);
     const { expAvg: m, expAvgSq: v } = state;
     const vmax = group.amsgrad ? state.maxExpAvgSq : null;
     if (!b || !fusedState(m, p) || !fusedState(v, p) || (vmax !== null && !fusedState(vmax, p))) return false;
-    const g = fusedGrad(grad, p, s);
+    const g = fusedGrad(grad, p);
     if (g === null) return false;
     const step = (state.step as number) + 1;
     state.step = step;

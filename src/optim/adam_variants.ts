@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor.ts";
 import { zerosLike } from "../creation.ts";
 import { stack } from "../ops/indexing.ts";
 import { amax } from "../ops/reduce.ts";
-import { check, Optimizer, type ParamGroup, type Params, type Scratch, withDefaults } from "./optimizer.ts";
+import { check, Optimizer, type ParamGroup, type Params, withDefaults } from "./optimizer.ts";
 
 /** Options shared by Adamax, NAdam and RAdam (PyTorch's, camelCased). */
 interface AdamLikeOptions {
@@ -38,9 +38,9 @@ function checkAdamLike(o: Required<AdamLikeOptions>, where: string): void {
 }
 
 /** The gradient as the update uses it: negated to maximize, plus the L2 term. */
-function effectiveGrad(grad: Tensor, p: Tensor, o: Required<AdamLikeOptions>, s: Scratch): Tensor {
-  let g = o.maximize ? s.t(grad.neg()) : grad;
-  if (o.weightDecay !== 0) g = s.t(g.add(s.t(p.mul(o.weightDecay))));
+function effectiveGrad(grad: Tensor, p: Tensor, o: Required<AdamLikeOptions>): Tensor {
+  let g = o.maximize ? grad.neg() : grad;
+  if (o.weightDecay !== 0) g = g.add(p.mul(o.weightDecay));
   return g;
 }
 
@@ -73,17 +73,17 @@ export class Adamax extends Optimizer<Required<AdamaxOptions>> {
   }
   protected override _updateGroup(group: ParamGroup & Required<AdamaxOptions>): void {
     const [beta1, beta2] = group.betas;
-    this._eachParam(group, (p, grad, state, s) => {
+    this._eachParam(group, (p, grad, state) => {
       if (state.step === undefined) {
         Object.assign(state, { step: 0, expAvg: zerosLike(p), expInf: zerosLike(p) });
       }
       const step = (state.step as number) + 1;
       state.step = step;
-      const g = effectiveGrad(grad, p, group, s);
+      const g = effectiveGrad(grad, p, group);
       const m = state.expAvg as Tensor, u = state.expInf as Tensor;
-      s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
-      s.assign(u, amax(s.t(stack([s.t(u.mul(beta2)), s.t(s.t(g.abs()).add(group.eps))])), 0));
-      s.assign(p, p.add(s.t(s.t(m.div(u)).mul(-group.lr / (1 - beta1 ** step)))));
+      m.copy_(m.mul(beta1).add(g.mul(1 - beta1)));
+      u.copy_(amax(stack([u.mul(beta2), g.abs().add(group.eps)]), 0));
+      p.copy_(p.add(m.div(u).mul(-group.lr / (1 - beta1 ** step))));
     });
   }
 }
@@ -129,24 +129,24 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
   protected override _updateGroup(group: ParamGroup & Required<NAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, eps, momentumDecay } = group;
-    this._eachParam(group, (p, grad, state, s) => {
+    this._eachParam(group, (p, grad, state) => {
       if (state.step === undefined) {
         Object.assign(state, { step: 0, muProduct: 1, expAvg: zerosLike(p), expAvgSq: zerosLike(p) });
       }
       const step = (state.step as number) + 1;
       state.step = step;
-      const g = effectiveGrad(grad, p, group, s);
+      const g = effectiveGrad(grad, p, group);
       const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
       const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
       const muProduct = (state.muProduct as number) * mu;
       state.muProduct = muProduct;
       const m = state.expAvg as Tensor, v = state.expAvgSq as Tensor;
-      s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
-      s.assign(v, s.t(v.mul(beta2)).add(s.t(s.t(g.mul(g)).mul(1 - beta2))));
-      const denom = s.t(s.t(s.t(v.div(1 - beta2 ** step)).sqrt()).add(eps));
-      const fromGrad = s.t(s.t(g.div(denom)).mul((-lr * (1 - mu)) / (1 - muProduct)));
-      const fromMomentum = s.t(s.t(m.div(denom)).mul((-lr * muNext) / (1 - muProduct * muNext)));
-      s.assign(p, s.t(p.add(fromGrad)).add(fromMomentum));
+      m.copy_(m.mul(beta1).add(g.mul(1 - beta1)));
+      v.copy_(v.mul(beta2).add(g.mul(g).mul(1 - beta2)));
+      const denom = v.div(1 - beta2 ** step).sqrt().add(eps);
+      const fromGrad = g.div(denom).mul((-lr * (1 - mu)) / (1 - muProduct));
+      const fromMomentum = m.div(denom).mul((-lr * muNext) / (1 - muProduct * muNext));
+      p.copy_(p.add(fromGrad).add(fromMomentum));
     });
   }
 }
@@ -182,25 +182,25 @@ export class RAdam extends Optimizer<Required<RAdamOptions>> {
   protected override _updateGroup(group: ParamGroup & Required<RAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, eps } = group;
-    this._eachParam(group, (p, grad, state, s) => {
+    this._eachParam(group, (p, grad, state) => {
       if (state.step === undefined) {
         Object.assign(state, { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) });
       }
       const step = (state.step as number) + 1;
       state.step = step;
-      const g = effectiveGrad(grad, p, group, s);
+      const g = effectiveGrad(grad, p, group);
       const m = state.expAvg as Tensor, v = state.expAvgSq as Tensor;
-      s.assign(m, s.t(m.mul(beta1)).add(s.t(g.mul(1 - beta1))));
-      s.assign(v, s.t(v.mul(beta2)).add(s.t(s.t(g.mul(g)).mul(1 - beta2))));
+      m.copy_(m.mul(beta1).add(g.mul(1 - beta1)));
+      v.copy_(v.mul(beta2).add(g.mul(g).mul(1 - beta2)));
       const bias1 = 1 - beta1 ** step, bias2 = 1 - beta2 ** step;
       const rhoInf = 2 / (1 - beta2) - 1;
       const rho = rhoInf - (2 * step * beta2 ** step) / bias2;
       if (rho > 5) {
         const rect = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
-        const denom = s.t(s.t(v.sqrt()).add(eps));
-        s.assign(p, p.add(s.t(s.t(m.div(denom)).mul((-lr * rect * Math.sqrt(bias2)) / bias1))));
+        const denom = v.sqrt().add(eps);
+        p.copy_(p.add(m.div(denom).mul((-lr * rect * Math.sqrt(bias2)) / bias1)));
       } else {
-        s.assign(p, p.add(s.t(m.mul(-lr / bias1))));
+        p.copy_(p.add(m.mul(-lr / bias1)));
       }
     });
   }

@@ -30,7 +30,8 @@ function copyValue(v: unknown): unknown {
   return v;
 }
 
-function checkOptimizer(name: string, optimizer: unknown): asserts optimizer is Optimizer {
+/** @internal Throws unless `optimizer` is an `Optimizer`. */
+export function checkOptimizer(name: string, optimizer: unknown): asserts optimizer is Optimizer {
   if (!(optimizer instanceof Optimizer)) {
     const got = optimizer === null
       ? "null"
@@ -153,6 +154,29 @@ export abstract class LRScheduler {
     this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /**
+   * @internal The lrs at `lastEpoch` from the schedule's closed form (PyTorch's
+   * `_get_closed_form_lr`), or null for a schedule defined only step by step.
+   */
+  _closedFormLr(): number[] | null {
+    return null;
+  }
+
+  /**
+   * @internal PyTorch's deprecated `step(epoch)`: jumps to `epoch` and sets the lrs from the closed
+   * form where there is one, else from `getLr()`. `SequentialLR` restarts a scheduler with
+   * `_stepTo(0)` at its milestone, as PyTorch does.
+   */
+  _stepTo(epoch: number): void {
+    this._stepCount++;
+    this.lastEpoch = epoch;
+    const values = this._closedFormLr() ?? this.getLr();
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = values[i];
+    });
+    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
   /** The lrs the last `step()` set, one per param group. */
   getLastLr(): number[] {
     return [...this._lastLr];
@@ -221,6 +245,9 @@ export class StepLR extends LRScheduler {
     this.gamma = options.gamma ?? 0.1;
     this._initialStep();
   }
+  override _closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return groups.map((g) => g.lr);
@@ -268,6 +295,10 @@ export class MultiStepLR extends LRScheduler {
     this.gamma = options.gamma ?? 0.1;
     this._initialStep();
   }
+  override _closedFormLr(): number[] {
+    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((b) => b * this.gamma ** passed);
+  }
   protected override getLr(): number[] {
     const count = this.milestones.filter((m) => m === this.lastEpoch).length;
     const groups = this.optimizer.paramGroups;
@@ -303,6 +334,9 @@ export class ExponentialLR extends LRScheduler {
     need(typeof options.gamma === "number", "ExponentialLR", `gamma must be a number, got ${options.gamma}`);
     this.gamma = options.gamma;
     this._initialStep();
+  }
+  override _closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
   }
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
@@ -346,6 +380,10 @@ export class CosineAnnealingLR extends LRScheduler {
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
     this._initialStep();
+  }
+  override _closedFormLr(): number[] {
+    const { lastEpoch: e, tMax, etaMin } = this;
+    return this.baseLrs.map((b) => etaMin + (b - etaMin) * (1 + Math.cos(Math.PI * e / tMax)) / 2);
   }
   protected override getLr(): number[] {
     const { lastEpoch: e, tMax, etaMin } = this;
@@ -414,6 +452,10 @@ export class LinearLR extends LRScheduler {
     this.totalIters = totalIters;
     this._initialStep();
   }
+  override _closedFormLr(): number[] {
+    const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
+    return this.baseLrs.map((b) => b * (s + (f - s) * Math.min(n, e) / n));
+  }
   protected override getLr(): number[] {
     const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
     const groups = this.optimizer.paramGroups;
@@ -460,7 +502,8 @@ interface Phase {
   endMomentum: string;
 }
 
-function perGroup(name: string, what: string, optimizer: Optimizer, v: number | number[]): number[] {
+/** @internal One value per param group: `v` for each, or the array `v` (one per group, checked). */
+export function perGroup(name: string, what: string, optimizer: Optimizer, v: number | number[]): number[] {
   if (Array.isArray(v)) {
     if (v.length !== optimizer.paramGroups.length) {
       throw new RangeError(

@@ -135,6 +135,10 @@ export class ConstantLR extends LRScheduler {
     );
     this._initialStep();
   }
+  override _closedFormLr(): number[] {
+    const f = this.factor + (this.lastEpoch >= this.totalIters ? 1 - this.factor : 0);
+    return this.baseLrs.map((b) => b * f);
+  }
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr * this.factor);
@@ -178,6 +182,10 @@ export class PolynomialLR extends LRScheduler {
       "totalIters must be a positive integer",
     );
     this._initialStep();
+  }
+  override _closedFormLr(): number[] {
+    const f = (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power;
+    return this.baseLrs.map((b) => b * f);
   }
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;

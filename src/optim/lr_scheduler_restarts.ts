@@ -61,6 +61,21 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2
     );
   }
+  /** @internal PyTorch's `step(epoch)`: the position in its cycle of `epoch`, then its lrs. */
+  override _stepTo(epoch: number): void {
+    if (epoch >= this.t0) {
+      if (this.tMult === 1) this.tCur = epoch % this.t0;
+      else {
+        const n = Math.floor(Math.log(epoch / this.t0 * (this.tMult - 1) + 1) / Math.log(this.tMult));
+        this.tCur = epoch - this.t0 * (this.tMult ** n - 1) / (this.tMult - 1);
+        this.tI = this.t0 * this.tMult ** n;
+      }
+    } else {
+      this.tI = this.t0;
+      this.tCur = epoch;
+    }
+    super._stepTo(Math.floor(epoch));
+  }
   /** Advances one epoch (restarting the cosine at the end of each cycle). */
   override step(): void {
     if (this.lastEpoch < 0) {

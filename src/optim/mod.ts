@@ -1,7 +1,8 @@
 /**
  * `optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`) and learning-rate schedulers
  * (`StepLR`, `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`, `LinearLR`, `OneCycleLR`,
- * `ReduceLROnPlateau`), with PyTorch's semantics and values.
+ * `CyclicLR`, `ReduceLROnPlateau`, `SequentialLR`, `ChainedScheduler`, ...), with PyTorch's
+ * semantics and values.
  *
  * @example
  * ```ts
@@ -56,6 +57,8 @@ export {
   CosineAnnealingWarmRestarts,
   type CosineAnnealingWarmRestartsOptions,
 } from "./lr_scheduler_restarts.ts";
+export { CyclicLR, type CyclicLROptions } from "./lr_scheduler_cyclic.ts";
+export { ChainedScheduler, SequentialLR, type SequentialLROptions } from "./lr_scheduler_compose.ts";
 export {
   Adamax,
   type AdamaxOptions,

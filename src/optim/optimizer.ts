@@ -5,14 +5,13 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import { keep } from "../scope.ts";
+import { inFrameOf, pinHandle } from "../memory.ts";
 import { isFloating } from "../dtype.ts";
 import { fmtShape } from "../shape.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
 import { bumpVersion } from "../autograd/node.ts";
 import { backendFor } from "../backends/registry.ts";
-import type { Storage } from "../backends/backend.ts";
-import type { AdamUpdateOptions, SgdUpdateOptions } from "../backends/webgpu/backend.ts";
+import type { Backend, Storage } from "../backends/backend.ts";
 
 /**
  * One parameter group: the tensors it updates and the options they share. Options are plain
@@ -260,11 +259,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (p.grad === null) continue;
-        if (setToNone) p.grad = null;
+        const g = p._grad;
+        if (g === null) continue;
+        if (setToNone) p._setGrad(null);
         else {
-          p.grad.detach_();
-          noGrad(() => p.grad!.zero_());
+          g.detach_();
+          noGrad(() => g.zero_());
         }
       }
     }
@@ -289,6 +289,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * ```
    */
   step(closure?: Closure): Tensor | number | undefined {
+    return inFrameOf(() => this.#step(closure));
+  }
+
+  #step(closure?: Closure): Tensor | number | undefined {
     let loss: Tensor | number | undefined;
     if (closure !== undefined) {
       if (typeof closure !== "function") {
@@ -325,7 +329,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    */
   protected _keepState(): void {
     for (const st of this.state.values()) {
-      for (const v of Object.values(st)) if (v instanceof Tensor) keep(v);
+      keepState(st);
     }
   }
 
@@ -334,7 +338,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * @internal
    */
   protected _gradOf(p: Tensor): Tensor | null {
-    const g = p.grad;
+    const g = p._grad;
     if (g === null) return null;
     if (g.shape.length !== p.shape.length || g.shape.some((s, i) => s !== p.shape[i])) {
       throw new RangeError(
@@ -372,22 +376,23 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /**
    * Calls `update` for each parameter of `group` that has a gradient, with its state (created
-   * empty on first use) and a scratch list whose temporaries are released after each parameter.
+   * empty on first use), each as a call of its own: the temporaries of one parameter's update
+   * are freed before the next.
    * @internal
    */
   protected _eachParam(
     group: ParamGroup,
-    update: (p: Tensor, grad: Tensor, state: ParamState, s: Scratch) => void,
+    update: (p: Tensor, grad: Tensor, state: ParamState) => void,
   ): void {
-    const s = new Scratch();
     for (const p of group.params) {
       const grad = this._gradOf(p);
       if (grad === null) continue;
-      try {
-        update(p, grad, this._stateOf(p), s);
-      } finally {
-        s.release();
-      }
+      inFrameOf(() => {
+        const state = this._stateOf(p);
+        update(p, grad, state);
+        keepState(state); // state made by this update outlives it
+        if (Object.keys(state).length === 0) this.state.delete(p); // stateless (plain SGD), as PyTorch
+      });
     }
   }
 
@@ -618,28 +623,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 }
 
-/**
- * Temporaries of one update, released together. Only tensors the optimizer itself created go
- * here (never a parameter, a grad or a state tensor).
- * @internal
- */
-export class Scratch {
-  #temps: Tensor[] = [];
-  /** Registers `x` for release and returns it. */
-  t(x: Tensor): Tensor {
-    this.#temps.push(x);
-    return x;
-  }
-  /** Writes `value` (a fresh temporary) into `dst`'s storage and releases `value`. */
-  assign(dst: Tensor, value: Tensor): void {
-    dst.copy_(value);
-    value.dispose();
-  }
-  /** Releases every registered temporary. */
-  release(): void {
-    for (const x of this.#temps) x.dispose();
-    this.#temps.length = 0;
-  }
+/** Pins the tensors of one parameter's state: the optimizer holds them. */
+function keepState(state: ParamState): void {
+  for (const v of Object.values(state)) if (v instanceof Tensor) pinHandle(v);
 }
 
 /**
@@ -675,18 +661,8 @@ export function check(ok: boolean, where: string, message: string): void {
   if (!ok) throw new RangeError(`${where}: ${message}`);
 }
 
-/** The fused optimizer kernels a backend may offer (the WebGPU backend does). @internal */
-export interface FusedUpdates {
-  adamUpdate(
-    param: Storage,
-    grad: Storage,
-    expAvg: Storage,
-    expAvgSq: Storage,
-    maxExpAvgSq: Storage | null,
-    o: AdamUpdateOptions,
-  ): void;
-  sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void;
-}
+/** The fused optimizer kernels (optional members of `Backend`). @internal */
+export type FusedUpdates = Required<Pick<Backend, "adamUpdate" | "sgdUpdate">>;
 
 /** True when `t` views the whole of its storage, row-major from offset 0. @internal */
 export function wholeStorage(t: Tensor): boolean {
@@ -700,8 +676,8 @@ export function wholeStorage(t: Tensor): boolean {
  */
 export function fusedBackend<K extends keyof FusedUpdates>(kind: K, p: Tensor): Pick<FusedUpdates, K> | null {
   if (p.dtype !== "float32" || !wholeStorage(p)) return null;
-  const b = backendFor(p.device) as unknown as Partial<FusedUpdates>;
-  return typeof b[kind] === "function" ? (b as Pick<FusedUpdates, K>) : null;
+  const b = backendFor(p.device);
+  return b[kind] ? (b as Pick<FusedUpdates, K>) : null;
 }
 
 /** True when state tensor `t` can be passed to a fused update of `p`. @internal */
@@ -712,13 +688,13 @@ export function fusedState(t: unknown, p: Tensor): t is Tensor {
 
 /**
  * `grad` as a storage a fused update of `p` can read (its own when it views all of it; otherwise
- * a contiguous copy registered with `scratch`), or null when its dtype does not fit.
+ * a contiguous copy, freed with the running call), or null when its dtype does not fit.
  * @internal
  */
-export function fusedGrad(grad: Tensor, p: Tensor, scratch: Scratch): Storage | null {
+export function fusedGrad(grad: Tensor, p: Tensor): Storage | null {
   if (grad.dtype !== "float32") return null;
   if (wholeStorage(grad) && grad._storage !== p._storage) return grad._storage;
-  return scratch.t(grad.clone())._storage;
+  return grad.clone()._storage;
 }
 
 /** Records the in-place writes of a fused update (autograd's version counters). @internal */

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { zerosLike } from "../creation.ts";
-import { check, Optimizer, type ParamGroup, type Params, Scratch, withDefaults } from "./optimizer.ts";
+import { check, Optimizer, type ParamGroup, type Params, withDefaults } from "./optimizer.ts";
 
 /** Options of {@link RMSprop} (PyTorch's, camelCased). */
 export interface RMSpropOptions {
@@ -73,43 +73,36 @@ export class RMSprop extends Optimizer<Full> {
 
   protected override _updateGroup(group: ParamGroup & Full): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
-    const s = new Scratch();
-    for (const p of group.params) {
-      const grad = this._gradOf(p);
-      if (grad === null) continue;
-      try {
-        const state = this._stateOf(p);
-        if (state.step === undefined) {
-          state.step = 0;
-          state.squareAvg = zerosLike(p);
-        }
-        // Buffers for options switched on after the first steps start at zero, as PyTorch's would.
-        if (momentum > 0 && state.momentumBuffer === undefined) state.momentumBuffer = zerosLike(p);
-        if (centered && state.gradAvg === undefined) state.gradAvg = zerosLike(p);
-        state.step = (state.step as number) + 1;
-        let g: Tensor = maximize ? s.t(grad.neg()) : grad;
-        if (weightDecay !== 0) g = s.t(g.add(s.t(p.mul(weightDecay))));
-        const sq = state.squareAvg as Tensor;
-        s.assign(sq, s.t(sq.mul(alpha)).add(s.t(s.t(g.mul(1 - alpha)).mul(g))));
-        let avg: Tensor;
-        if (centered) {
-          const ga = state.gradAvg as Tensor;
-          s.assign(ga, s.t(ga.mul(alpha)).add(s.t(g.mul(1 - alpha))));
-          avg = s.t(s.t(sq.sub(s.t(ga.mul(ga)))).sqrt());
-        } else {
-          avg = s.t(sq.sqrt());
-        }
-        avg = s.t(avg.add(eps));
-        if (momentum > 0) {
-          const buf = state.momentumBuffer as Tensor;
-          s.assign(buf, s.t(buf.mul(momentum)).add(s.t(g.div(avg))));
-          s.assign(p, p.sub(s.t(buf.mul(lr))));
-        } else {
-          s.assign(p, p.add(s.t(s.t(g.mul(-lr)).div(avg))));
-        }
-      } finally {
-        s.release();
+    this._eachParam(group, (p, grad) => {
+      const state = this._stateOf(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.squareAvg = zerosLike(p);
       }
-    }
+      // Buffers for options switched on after the first steps start at zero, as PyTorch's would.
+      if (momentum > 0 && state.momentumBuffer === undefined) state.momentumBuffer = zerosLike(p);
+      if (centered && state.gradAvg === undefined) state.gradAvg = zerosLike(p);
+      state.step = (state.step as number) + 1;
+      let g: Tensor = maximize ? grad.neg() : grad;
+      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
+      const sq = state.squareAvg as Tensor;
+      sq.copy_(sq.mul(alpha).add(g.mul(1 - alpha).mul(g)));
+      let avg: Tensor;
+      if (centered) {
+        const ga = state.gradAvg as Tensor;
+        ga.copy_(ga.mul(alpha).add(g.mul(1 - alpha)));
+        avg = sq.sub(ga.mul(ga)).sqrt();
+      } else {
+        avg = sq.sqrt();
+      }
+      avg = avg.add(eps);
+      if (momentum > 0) {
+        const buf = state.momentumBuffer as Tensor;
+        buf.copy_(buf.mul(momentum).add(g.div(avg)));
+        p.copy_(p.sub(buf.mul(lr)));
+      } else {
+        p.copy_(p.add(g.mul(-lr).div(avg)));
+      }
+    });
   }
 }

@@ -14,7 +14,6 @@ import {
   Optimizer,
   type ParamGroup,
   type Params,
-  Scratch,
   splitFused,
   withDefaults,
 } from "./optimizer.ts";
@@ -101,36 +100,29 @@ export class SGD extends Optimizer<Full> {
 
   protected override _updateGroup(group: ParamGroup & Full): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    const s = new Scratch();
-    for (const p of group.params) {
-      const grad = this._gradOf(p);
-      if (grad === null) continue;
-      try {
-        if (this.fused !== false && this.#fusedStep(p, grad, group, s)) continue;
-        if (this.fused === true) throw fusedUnavailable(this.constructor.name, p);
-        let d: Tensor = maximize ? s.t(grad.neg()) : grad;
-        if (weightDecay !== 0) d = s.t(d.add(s.t(p.mul(weightDecay))));
-        if (momentum !== 0) {
-          const state = this._stateOf(p);
-          let buf = state.momentumBuffer as Tensor | undefined;
-          if (buf === undefined) {
-            buf = d.clone();
-            state.momentumBuffer = buf;
-          } else {
-            const scaled = dampening === 0 ? d : s.t(d.mul(1 - dampening));
-            s.assign(buf, s.t(buf.mul(momentum)).add(scaled));
-          }
-          d = nesterov ? s.t(d.add(s.t(buf.mul(momentum)))) : buf;
+    this._eachParam(group, (p, grad) => {
+      if (this.fused !== false && this.#fusedStep(p, grad, group)) return;
+      if (this.fused === true) throw fusedUnavailable(this.constructor.name, p);
+      let d: Tensor = maximize ? grad.neg() : grad;
+      if (weightDecay !== 0) d = d.add(p.mul(weightDecay));
+      if (momentum !== 0) {
+        const state = this._stateOf(p);
+        let buf = state.momentumBuffer as Tensor | undefined;
+        if (buf === undefined) {
+          buf = d.clone();
+          state.momentumBuffer = buf;
+        } else {
+          const scaled = dampening === 0 ? d : d.mul(1 - dampening);
+          buf.copy_(buf.mul(momentum).add(scaled));
         }
-        s.assign(p, p.sub(s.t(d.mul(lr))));
-      } finally {
-        s.release();
+        d = nesterov ? d.add(buf.mul(momentum)) : buf;
       }
-    }
+      p.copy_(p.sub(d.mul(lr)));
+    });
   }
 
   /** One update through the backend's fused kernel; false (nothing done) when it does not apply. */
-  #fusedStep(p: Tensor, grad: Tensor, group: ParamGroup & Full, s: Scratch): boolean {
+  #fusedStep(p: Tensor, grad: Tensor, group: ParamGroup & Full): boolean {
     const b = fusedBackend("sgdUpdate", p);
     if (!b) return false;
     const useMomentum = group.momentum !== 0;
@@ -142,7 +134,7 @@ export class SGD extends Optimizer<Full> {
       else if (fusedState(existing, p)) buf = existing;
       else return false;
     }
-    const g = fusedGrad(grad, p, s);
+    const g = fusedGrad(grad, p);
     if (g === null) return false;
     if (firstStep) {
       buf = emptyLike(p); // the kernel sets it to the gradient (PyTorch's `buf = d.clone()`)

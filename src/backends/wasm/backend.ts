@@ -44,7 +44,13 @@ import {
   type UnaryOp,
 } from "../backend.ts";
 import { type ComputeDType, type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
-import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backend.ts";
+import type {
+  AdamUpdateOptions,
+  AvgPoolOptions,
+  Conv2dGeometry,
+  Pool2dGeometry,
+  SgdUpdateOptions,
+} from "../backend.ts";
 import { decodeBase64 } from "./base64.ts";
 import { WASM_BASE64 as RELAXED_BASE64 } from "./kernels_relaxed.generated.ts";
 import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
@@ -122,6 +128,10 @@ class Slot {
   cap = 0;
   /** Last kernel call that used it (pinned while that call runs). */
   pin = 0;
+  /** Freed by the finalization registry when its storage is collected (see `Storage._track`). */
+  tracked = false;
+  /** Currently registered with the finalization registry. */
+  registered = false;
   prev: Slot | null = null;
   next: Slot | null = null;
   readonly dtype: DType;
@@ -154,21 +164,36 @@ export class WasmStorage implements Storage {
   #slot: Slot;
   #disposed = false;
 
+  /** @internal */
+  _holders = 0;
+  /** @internal */
+  _saved = 0;
+  /** @internal */
+  _version = 0;
+
   static {
     slotOf = (s) => s.#slot;
-    storageFor = (slot) => {
-      const s = new WasmStorage(slot.dtype, typedArrayFor(slot.dtype, 0));
-      (s as { numel: number }).numel = slot.numel;
-      s.#slot = slot;
-      return s;
-    };
+    storageFor = (slot) => new WasmStorage(slot.dtype, slot);
   }
 
   /** Wraps `data` (spilled, GC-owned) without copying; the storage owns it from now on. */
-  constructor(dtype: DType, data: TypedArray) {
+  constructor(dtype: DType, data: TypedArray | Slot) {
     this.dtype = dtype;
-    this.numel = data.length;
-    this.#slot = new Slot(dtype, data.length, data);
+    if (data instanceof Slot) {
+      this.numel = data.numel;
+      this.#slot = data;
+    } else {
+      this.numel = data.length;
+      this.#slot = new Slot(dtype, data.length, data);
+    }
+  }
+
+  /** @internal Frees the wasm block when this storage is garbage collected (see `Storage._track`). */
+  _track(): void {
+    const slot = this.#slot;
+    if (slot.tracked) return;
+    slot.tracked = true;
+    if (slot.heap && !this.#disposed) slot.heap.register(slot, this);
   }
 
   /** A copy of the elements. Throws once disposed. */
@@ -409,10 +434,20 @@ class Heap {
     this.release(s);
   }
 
+  /** Registers a resident slot with the finalization registry, on behalf of `owner`. */
+  register(s: Slot, owner: WasmStorage): void {
+    if (s.registered) return;
+    REGISTRY.register(owner, s, s);
+    s.registered = true;
+  }
+
   /** Frees a slot's block (its host copy, if any, stays). */
   release(s: Slot): void {
     if (s.heap !== this || s.ptr < 0) return;
-    REGISTRY.unregister(s);
+    if (s.registered) {
+      REGISTRY.unregister(s);
+      s.registered = false;
+    }
     this.#unlink(s);
     this.#free(s.ptr, s.cap);
     this.residentBytes -= s.cap;
@@ -432,7 +467,7 @@ class Heap {
     this.residentBytes += cap;
     this.residentCount++;
     this.#append(s);
-    REGISTRY.register(owner, s, s);
+    if (s.tracked) this.register(s, owner);
     return p;
   }
 
@@ -958,6 +993,140 @@ export class WasmBackend implements Backend {
     });
   }
 
+  /** Float32 storages of one length for a fused update (null entries pass through). */
+  #optimArgs(op: string, ...s: (Storage | null)[]): (WasmStorage | null)[] {
+    const out = s.map((x) => (x === null ? null : checkStorage(op, x)));
+    const n = out[0]!.numel;
+    for (const x of out) {
+      if (x === null) continue;
+      if (x.dtype !== "float32") throw new TypeError(`${op}: expected float32 storages, got ${x.dtype}`);
+      if (x.numel !== n) throw new RangeError(`${op}: storages have ${n} and ${x.numel} elements`);
+    }
+    return out;
+  }
+
+  /** One Adam/AdamW step in place (see `Backend.adamUpdate`). */
+  adamUpdate(
+    param: Storage,
+    grad: Storage,
+    expAvg: Storage,
+    expAvgSq: Storage,
+    maxExpAvgSq: Storage | null,
+    o: AdamUpdateOptions,
+  ): void {
+    if (o.amsgrad && !maxExpAvgSq) throw new TypeError("adamUpdate: amsgrad needs maxExpAvgSq");
+    const [p, g, m, v, vmax] = this.#optimArgs(
+      "adamUpdate",
+      param,
+      grad,
+      expAvg,
+      expAvgSq,
+      o.amsgrad ? maxExpAvgSq : null,
+    );
+    const n = p!.numel;
+    if (n === 0) return;
+    const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
+    const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (o.decoupled ? 4 : 0) |
+      (o.amsgrad ? 8 : 0);
+    this.#call(() => {
+      const gp = this.#in(g!);
+      const pp = this.#inout(p!, 0, n, false), mp = this.#inout(m!, 0, n, false);
+      const vp = this.#inout(v!, 0, n, false), xp = vmax ? this.#inout(vmax, 0, n, false) : 0;
+      this.#fn("adam_f32")(
+        pp,
+        gp,
+        mp,
+        vp,
+        xp,
+        n,
+        flags,
+        o.beta1,
+        1 - o.beta1,
+        o.beta2,
+        1 - o.beta2,
+        -(o.lr / bias1),
+        Math.sqrt(bias2),
+        o.eps,
+        o.weightDecay,
+        1 - o.lr * o.weightDecay,
+      );
+    });
+  }
+
+  /** One SGD step in place (see `Backend.sgdUpdate`). */
+  sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void {
+    const useMomentum = o.momentum !== 0;
+    if (useMomentum && !momentumBuffer) throw new TypeError("sgdUpdate: momentum needs momentumBuffer");
+    const [p, g, buf] = this.#optimArgs("sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
+    const n = p!.numel;
+    if (n === 0) return;
+    const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (useMomentum ? 4 : 0) |
+      (o.firstStep ? 8 : 0) | (o.dampening !== 0 ? 16 : 0) | (o.nesterov ? 32 : 0);
+    this.#call(() => {
+      const gp = this.#in(g!);
+      const pp = this.#inout(p!, 0, n, false);
+      const bp = buf ? this.#inout(buf, 0, n, o.firstStep) : 0;
+      this.#fn("sgd_f32")(pp, gp, bp, n, flags, o.lr, o.momentum, 1 - o.dampening, o.weightDecay);
+    });
+  }
+
+  /** See `Backend.crossEntropy`. */
+  crossEntropy(
+    x: Storage,
+    target: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): { logp: WasmStorage; loss: WasmStorage; total: WasmStorage; count: WasmStorage } | { badRow: number } {
+    const s = checkStorage("crossEntropy", x), t = checkStorage("crossEntropy", target);
+    if (s.dtype !== "float32") throw new TypeError(`crossEntropy: expected float32 input, got ${s.dtype}`);
+    if (t.dtype !== "int32") throw new TypeError(`crossEntropy: expected int32 targets, got ${t.dtype}`);
+    checkCount("crossEntropy", "rows", rows);
+    checkCount("crossEntropy", "cols", cols);
+    if (rows * cols !== s.numel || t.numel !== rows) {
+      throw new RangeError(
+        `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
+      );
+    }
+    return this.#call(() => {
+      const xp = this.#in(s), tp = this.#in(t);
+      const [logp, lp] = this.#out("float32", rows * cols);
+      const [loss, sp] = this.#out("float32", rows);
+      const [total, totp] = this.#out("float32", 1);
+      const [count, cp] = this.#out("float32", 1);
+      const bad = this.#fn("crossEntropy_f32")(xp, tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
+      if (bad === 0) return { logp, loss, total, count };
+      for (const s of [logp, loss, total, count]) s.dispose();
+      return { badRow: bad - 1 };
+    });
+  }
+
+  /** See `Backend.crossEntropyBackward`. */
+  crossEntropyBackward(
+    logp: Storage,
+    target: Storage,
+    g: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): WasmStorage {
+    const lp = checkStorage("crossEntropyBackward", logp), t = checkStorage("crossEntropyBackward", target);
+    const gs = checkStorage("crossEntropyBackward", g);
+    if (lp.numel !== rows * cols || t.numel !== rows || (gs.numel !== rows && gs.numel !== 1)) {
+      throw new RangeError(
+        `crossEntropyBackward: [${rows}, ${cols}] does not match ${lp.numel} log-probabilities, ` +
+          `${t.numel} targets and ${gs.numel} gradients`,
+      );
+    }
+    if (rows * cols === 0) return this.#zeros("float32");
+    return this.#call(() => {
+      const pp = this.#in(lp), tp = this.#in(t), gp = this.#in(gs);
+      const [out, op] = this.#out("float32", rows * cols);
+      this.#fn("crossEntropyBackward_f32")(pp, tp, gp, gs.numel, op, rows, cols, ignoreIndex | 0);
+      return out;
+    });
+  }
+
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = checkStorage(name, x);
@@ -995,10 +1164,12 @@ export class WasmBackend implements Backend {
       aBatchStride = 0;
     }
     const suffix = SUFFIX[dtype];
+    const bias = args.bias ? checkStorage("matmul", args.bias) : null;
     this.#heap.plan("matmul", (total + needA + needB) * ITEM_SIZE[dtype]);
     return this.#call(() => {
       const ap = this.#in(sa, 0, needA);
       const bp = this.#in(sb, 0, needB);
+      const biasPtr = bias ? this.#in(bias) : 0;
       const [out, outPtr] = this.#out(dtype, total);
       const work = this.#heap.temp(this.#fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0);
       this.#fn(`matmul_${suffix}`)(
@@ -1014,6 +1185,7 @@ export class WasmBackend implements Backend {
         transA ? 1 : 0,
         transB ? 1 : 0,
         work,
+        biasPtr,
       );
       return out;
     });

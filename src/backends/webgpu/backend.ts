@@ -34,6 +34,7 @@
  * @module
  */
 import type {
+  AdamUpdateOptions,
   AvgPoolOptions,
   Backend,
   BinaryOp,
@@ -42,6 +43,7 @@ import type {
   Operand,
   Pool2dGeometry,
   ReduceOp,
+  SgdUpdateOptions,
   Storage,
   UnaryOp,
 } from "../backend.ts";
@@ -239,10 +241,17 @@ export class WebGPUStorage implements Storage {
   readonly _backend: WebGPUBackend;
   #entry: PoolEntry | null;
   #disposed = false;
+  #registered = false;
   /** @internal host copy of int32 contents while they are known (synchronous index checks) */
   _host: Int32Array | null = null;
   /** @internal the device checks this storage's contents depend on (null when none) */
   _checks: DeviceCheck[] | null = null;
+  /** @internal */
+  _holders = 0;
+  /** @internal */
+  _saved = 0;
+  /** @internal */
+  _version = 0;
 
   /** @internal storages are made by {@link WebGPUBackend} */
   constructor(backend: WebGPUBackend, dtype: DType, numel: number, entry: PoolEntry | null) {
@@ -250,7 +259,13 @@ export class WebGPUStorage implements Storage {
     this.dtype = dtype;
     this.numel = numel;
     this.#entry = entry;
-    if (entry) registry.register(this, { backend, entry }, this);
+  }
+
+  /** @internal Returns the buffer to the pool when this storage is garbage collected. */
+  _track(): void {
+    if (this.#registered || !this.#entry) return;
+    this.#registered = true;
+    registry.register(this, { backend: this._backend, entry: this.#entry }, this);
   }
 
   /** @internal the pooled buffer (null for an empty storage); throws once disposed */
@@ -274,7 +289,7 @@ export class WebGPUStorage implements Storage {
     const e = this.#entry;
     this.#entry = null;
     if (e) {
-      registry.unregister(this);
+      if (this.#registered) registry.unregister(this);
       this._backend._reclaim(e);
     }
   }
@@ -314,45 +329,7 @@ export interface WebGPUBackendOptions {
   loopBudget?: number;
 }
 
-/** Options of {@link WebGPUBackend.adamUpdate} (the scalars of `src/optim/adam.ts`). */
-export interface AdamUpdateOptions {
-  /** Learning rate. */
-  lr: number;
-  /** Decay rate of the first moment average. */
-  beta1: number;
-  /** Decay rate of the second moment average. */
-  beta2: number;
-  /** Added to the denominator. */
-  eps: number;
-  /** Weight decay (L2 term, or decoupled with `decoupled`); 0 for none. */
-  weightDecay: number;
-  /** The step number after this update (1 on the first step): bias corrections use it. */
-  step: number;
-  /** AdamW's decoupled weight decay (`p *= 1 - lr * weightDecay`) instead of an L2 term. */
-  decoupled: boolean;
-  /** AMSGrad: `maxExpAvgSq` must be given. */
-  amsgrad: boolean;
-  /** Ascend the gradient instead. */
-  maximize: boolean;
-}
-
-/** Options of {@link WebGPUBackend.sgdUpdate} (the scalars of `src/optim/sgd.ts`). */
-export interface SgdUpdateOptions {
-  /** Learning rate. */
-  lr: number;
-  /** Momentum factor (0: no buffer). */
-  momentum: number;
-  /** Dampening of the momentum. */
-  dampening: number;
-  /** L2 penalty added to the gradient; 0 for none. */
-  weightDecay: number;
-  /** Nesterov momentum. */
-  nesterov: boolean;
-  /** Ascend the gradient instead. */
-  maximize: boolean;
-  /** First step with momentum: the buffer is set to the gradient (PyTorch's `buf = d.clone()`). */
-  firstStep: boolean;
-}
+export type { AdamUpdateOptions, SgdUpdateOptions } from "../backend.ts";
 
 interface Binding {
   binding: number;
@@ -1505,10 +1482,14 @@ export class WebGPUBackend implements Backend {
   // ---- matmul ----------------------------------------------------------------------------------
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
-    return this.#inherit(this.#matmulImpl(a, b, args), a, b);
+    const product = this.#inherit(this.#matmul(a, b, args), a, b);
+    if (!args.bias || product.numel === 0) return product;
+    const out = this.binary("add", product, args.bias, product.numel, "float32");
+    product.dispose();
+    return out;
   }
 
-  #matmulImpl(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
+  #matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
     const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
     const dtype = checkMatmul(sa, sb, args);
     let { batch, m } = args;

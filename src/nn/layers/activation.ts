@@ -9,6 +9,12 @@ import type { Tensor } from "../../tensor.ts";
 import { full } from "../../creation.ts";
 import { Module, Parameter, pyFloat } from "../module.ts";
 import * as F from "../functional.ts";
+import { type InplaceArg, inplaceFlag } from "../checks.ts";
+
+/** `, inplace=True` when set (PyTorch's reprs show the flag only then). */
+function inplaceRepr(inplace: boolean): string {
+  return inplace ? ", inplace=True" : "";
+}
 
 /**
  * `max(x, 0)` elementwise.
@@ -20,8 +26,18 @@ import * as F from "../functional.ts";
  * ```
  */
 export class ReLU extends Module {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag("ReLU", inplace);
+  }
   override forward(input: Tensor): Tensor {
-    return F.relu(input);
+    return F.relu(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
   }
 }
 
@@ -37,15 +53,19 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   /** The slope for negative inputs. */
   negativeSlope: number;
-  constructor(negativeSlope = 0.01) {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(negativeSlope = 0.01, inplace?: InplaceArg) {
     super();
     this.negativeSlope = negativeSlope;
+    this.inplace = inplaceFlag("LeakyReLU", inplace);
   }
   override forward(input: Tensor): Tensor {
-    return F.leakyRelu(input, this.negativeSlope);
+    return F.leakyRelu(input, this.negativeSlope, this.inplace);
   }
   override extraRepr(): string {
-    return `negative_slope=${pyFloat(this.negativeSlope)}`;
+    return `negative_slope=${pyFloat(this.negativeSlope)}${inplaceRepr(this.inplace)}`;
   }
 }
 
@@ -119,8 +139,18 @@ export class GELU extends Module {
  * ```
  */
 export class SiLU extends Module {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag("SiLU", inplace);
+  }
   override forward(input: Tensor): Tensor {
-    return F.silu(input);
+    return F.silu(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
   }
 }
 
@@ -184,15 +214,19 @@ export class LogSoftmax extends Module {
  */
 export class ELU extends Module {
   alpha: number;
-  constructor(alpha = 1) {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(alpha = 1, inplace?: InplaceArg) {
     super();
     this.alpha = alpha;
+    this.inplace = inplaceFlag("ELU", inplace);
   }
   override forward(input: Tensor): Tensor {
-    return F.elu(input, this.alpha);
+    return F.elu(input, this.alpha, this.inplace);
   }
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}`;
+    return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace)}`;
   }
 }
 
@@ -207,15 +241,19 @@ export class ELU extends Module {
  */
 export class CELU extends Module {
   alpha: number;
-  constructor(alpha = 1) {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(alpha = 1, inplace?: InplaceArg) {
     super();
     this.alpha = alpha;
+    this.inplace = inplaceFlag("CELU", inplace);
   }
   override forward(input: Tensor): Tensor {
-    return F.celu(input, this.alpha);
+    return F.celu(input, this.alpha, this.inplace);
   }
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}`;
+    return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace)}`;
   }
 }
 
@@ -229,8 +267,18 @@ export class CELU extends Module {
  * ```
  */
 export class SELU extends Module {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag("SELU", inplace);
+  }
   override forward(input: Tensor): Tensor {
-    return F.selu(input);
+    return F.selu(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
   }
 }
 
@@ -286,19 +334,23 @@ export class Softsign extends Module {
 export class Hardtanh extends Module {
   minVal: number;
   maxVal: number;
-  constructor(minVal = -1, maxVal = 1) {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(minVal = -1, maxVal = 1, inplace?: InplaceArg) {
     super();
     if (minVal > maxVal) {
       throw new RangeError(`Hardtanh: min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
     }
     this.minVal = minVal;
     this.maxVal = maxVal;
+    this.inplace = inplaceFlag("Hardtanh", inplace);
   }
   override forward(input: Tensor): Tensor {
-    return F.hardtanh(input, this.minVal, this.maxVal);
+    return F.hardtanh(input, this.minVal, this.maxVal, this.inplace);
   }
   override extraRepr(): string {
-    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${inplaceRepr(this.inplace)}`;
   }
 }
 
@@ -312,8 +364,18 @@ export class Hardtanh extends Module {
  * ```
  */
 export class ReLU6 extends Module {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag("ReLU6", inplace);
+  }
   override forward(input: Tensor): Tensor {
-    return F.relu6(input);
+    return F.relu6(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
   }
 }
 
@@ -327,8 +389,15 @@ export class ReLU6 extends Module {
  * ```
  */
 export class Hardsigmoid extends Module {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag("Hardsigmoid", inplace);
+  }
   override forward(input: Tensor): Tensor {
-    return F.hardsigmoid(input);
+    return F.hardsigmoid(input, this.inplace);
   }
 }
 
@@ -342,8 +411,15 @@ export class Hardsigmoid extends Module {
  * ```
  */
 export class Hardswish extends Module {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag("Hardswish", inplace);
+  }
   override forward(input: Tensor): Tensor {
-    return F.hardswish(input);
+    return F.hardswish(input, this.inplace);
   }
 }
 
@@ -357,8 +433,18 @@ export class Hardswish extends Module {
  * ```
  */
 export class Mish extends Module {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceFlag("Mish", inplace);
+  }
   override forward(input: Tensor): Tensor {
-    return F.mish(input);
+    return F.mish(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
   }
 }
 
@@ -450,16 +536,20 @@ export class Hardshrink extends Module {
 export class Threshold extends Module {
   threshold: number;
   value: number;
-  constructor(threshold: number, value: number) {
+  /** Whether the result is written into the input. */
+  inplace: boolean;
+  /** `inplace` as `true` or `{ inplace: true }` (default false). */
+  constructor(threshold: number, value: number, inplace?: InplaceArg) {
     super();
     this.threshold = threshold;
     this.value = value;
+    this.inplace = inplaceFlag("Threshold", inplace);
   }
   override forward(input: Tensor): Tensor {
-    return F.threshold(input, this.threshold, this.value);
+    return F.threshold(input, this.threshold, this.value, this.inplace);
   }
   override extraRepr(): string {
-    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}`;
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${inplaceRepr(this.inplace)}`;
   }
 }
 

@@ -9,6 +9,7 @@ import type { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
 import type { DType } from "../../dtype.ts";
 import { empty } from "../../creation.ts";
+import { defaultGenerator } from "../../random.ts";
 import { fmtShape } from "../../shape.ts";
 import * as ew from "../../ops/elementwise.ts";
 import { Module, Parameter } from "../module.ts";
@@ -216,12 +217,26 @@ export class MultiheadAttention extends Module {
 }
 
 /**
- * @internal `fresh` (a new layer of `layer`'s configuration, on the CPU) given `layer`'s parameters
- * and moved to `layer`'s device: the per-layer copies of the encoder and decoder stacks.
+ * @internal A copy of `layer` for the encoder and decoder stacks, as PyTorch's `copy.deepcopy`:
+ * `make()` builds a layer of the same configuration on the CPU, which then takes `layer`'s
+ * parameters, `requiresGrad` flags, training mode and device. Building it draws initial weights
+ * from the global generator; its state is restored afterwards, so the copy draws nothing (PyTorch's
+ * deep copy draws nothing, and every parameter initialised after it must get PyTorch's values).
  */
-export function copyLayer<T extends Module>(layer: T, fresh: T): T {
+export function copyLayer<T extends Module>(layer: T, make: () => T): T {
+  const state = defaultGenerator.getState();
+  let fresh: T;
+  try {
+    fresh = make();
+  } finally {
+    defaultGenerator.setState(state);
+  }
   fresh.loadStateDict(layer.stateDict());
-  const device = layer.parameters()[0]?.device ?? "cpu";
+  const source = layer.parameters();
+  fresh.parameters().forEach((p, i) => p.requiresGrad_(source[i].requiresGrad));
+  const sourceModules = layer.modules();
+  fresh.modules().forEach((m, i) => (m.training = sourceModules[i].training));
+  const device = source[0]?.device ?? "cpu";
   return device === "cpu" ? fresh : fresh.to(device) as T;
 }
 
@@ -355,11 +370,11 @@ export class TransformerEncoderLayer extends Module {
     return this.norm2(x.add(feedForwardBlock(this, x, this.dropout2)));
   }
 
-  /** A new layer with the same options and a copy of this one's parameters. */
+  /** A new layer with the same options and a copy of this one's parameters (drawing no random numbers). */
   copy(): TransformerEncoderLayer {
     return copyLayer(
       this,
-      new TransformerEncoderLayer(this.dModel, this.nhead, { ...this.options, device: "cpu" }),
+      () => new TransformerEncoderLayer(this.dModel, this.nhead, { ...this.options, device: "cpu" }),
     );
   }
 }

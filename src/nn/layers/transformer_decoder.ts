@@ -125,11 +125,11 @@ export class TransformerDecoderLayer extends Module {
     return this.norm3(x.add(feedForwardBlock(this, x, this.dropout3)));
   }
 
-  /** A new layer with the same options and a copy of this one's parameters. */
+  /** A new layer with the same options and a copy of this one's parameters (drawing no random numbers). */
   copy(): TransformerDecoderLayer {
     return copyLayer(
       this,
-      new TransformerDecoderLayer(this.dModel, this.nhead, { ...this.options, device: "cpu" }),
+      () => new TransformerDecoderLayer(this.dModel, this.nhead, { ...this.options, device: "cpu" }),
     );
   }
 }
