@@ -60,12 +60,26 @@ import { expNonPosv, logv } from "./math";
   return hsum(f32x4.add(s0, s1));
 }
 
+/** Elements per block of a row's sum of exponentials (block sums add up in float64). */
+const SUM_BLOCK = 1024;
+
+/** The sum of e = exp(x - m) over a row, in blocks (accurate for long rows); stores e when asked. */
+function blockedExpSum(p: usize, out: usize, cols: i32, m: f32, doStore: bool): f32 {
+  if (cols <= SUM_BLOCK) return expSum(p, out, cols, m, doStore);
+  let s: f64 = 0;
+  for (let j = 0; j < cols; j += SUM_BLOCK) {
+    const q = <usize>j << 2;
+    s += <f64>expSum(p + q, out + q, min(SUM_BLOCK, cols - j), m, doStore);
+  }
+  return <f32>s;
+}
+
 export function softmax_f32(x: usize, out: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const off = (<usize>r * <usize>cols) << 2;
     const p = x + off, o = out + off;
     const m = rowMax(p, cols);
-    const s = expSum(p, o, cols, m, true);
+    const s = blockedExpSum(p, o, cols, m, true);
     const inv = f32x4.splat(<f32>1.0 / s);
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
@@ -85,7 +99,7 @@ export function logSoftmax_f32(x: usize, out: usize, rows: i32, cols: i32): void
     const off = (<usize>r * <usize>cols) << 2;
     const p = x + off, o = out + off;
     const m = rowMax(p, cols);
-    const s = expSum(p, o, cols, m, false);
+    const s = blockedExpSum(p, o, cols, m, false);
     const ls = f32x4.extract_lane(logv(f32x4.splat(s)), 0);
     let j = 0;
     for (; j + 4 <= cols; j += 4) {

@@ -59,7 +59,9 @@ async function soak(device: torch.Device, steps: number, readEvery: number): Pro
   const what = device === "cpu" ? "resident wasm" : "GPU pool live";
   return `| ${device} | ${steps} | every ${readEvery === 1 ? "step" : `${readEvery} steps`} | ` +
     `${(start.rss / MB).toFixed(0)} / ${(peak.rss / MB).toFixed(0)} / ${(end.rss / MB).toFixed(0)} MB | ` +
-    `${what}: ${(start.device / MB).toFixed(1)} / ${(peak.device / MB).toFixed(1)} / ${(end.device / MB).toFixed(1)} MB | ` +
+    `${what}: ${(start.device / MB).toFixed(1)} / ${(peak.device / MB).toFixed(1)} / ${
+      (end.device / MB).toFixed(1)
+    } MB | ` +
     `${(steps / seconds).toFixed(0)} |`;
 }
 
@@ -68,6 +70,8 @@ for (const every of [1, 100]) rows.push(await soak("cpu", arg("--cpu-steps", 10_
 if (await torch.gpu.isAvailable()) {
   for (const every of [1, 100]) rows.push(await soak("gpu", arg("--gpu-steps", 2_000), every));
 } else console.error("no WebGPU adapter: GPU rows skipped");
-console.log("| device | steps | loss read | RSS start / peak / end | device memory start / peak / end | steps/s |");
+console.log(
+  "| device | steps | loss read | RSS start / peak / end | device memory start / peak / end | steps/s |",
+);
 console.log("| --- | ---: | --- | --- | --- | ---: |");
 for (const r of rows) console.log(r);

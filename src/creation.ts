@@ -5,9 +5,22 @@
  */
 import type { Device } from "./backends/backend.ts";
 import { backendFor, checkDevice } from "./backends/registry.ts";
-import { checkDType, type DType, inferDType, isFloating, type TypedArray, typedArrayFor } from "./dtype.ts";
+import {
+  checkDType,
+  checkIntValue,
+  type DType,
+  fitsInt32,
+  inferDType,
+  INT32_MAX,
+  INT32_MIN,
+  INT_RANGE,
+  isFloating,
+  ITEM_SIZE,
+  type TypedArray,
+  typedArrayFor,
+} from "./dtype.ts";
 import { defaultGenerator, type Generator } from "./random.ts";
-import { numelOf, shapeArg } from "./shape.ts";
+import { fmtShape, numelOf, shapeArg } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
 import { encodeHalf } from "./write.ts";
 import { inFrameOf } from "./memory.ts";
@@ -41,6 +54,43 @@ function splitShapeArgs<O extends CreateOptions>(op: string, args: readonly unkn
   return [shapeArg(op, dims as (number | number[])[]), opts];
 }
 
+/** `n` bytes for messages: `4000000000000 bytes (3.64 TiB)`. */
+function fmtBytes(n: number): string {
+  const units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+  let v = n, u = -1;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u < 0 ? `${n} bytes` : `${n} bytes (${v.toFixed(2)} ${units[u]})`;
+}
+
+/**
+ * Runs `alloc`, the allocation of a tensor of `shape`: a RangeError it throws (the runtime's "Array
+ * buffer allocation failed", a device's buffer limit, wasm memory that cannot grow) comes back
+ * naming the op, the shape and the bytes.
+ */
+function allocating<T>(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  device: Device,
+  alloc: () => T,
+): T {
+  try {
+    return alloc();
+  } catch (e) {
+    // Errors that name the op already (a value it cannot store) pass through.
+    if (!(e instanceof RangeError) || e.message.startsWith(`${op}:`)) throw e;
+    const n = numelOf(shape);
+    throw new RangeError(
+      `${op}: cannot allocate a tensor of shape ${fmtShape(shape)} on ${device} (${n} ${dtype} elements, ` +
+        `${fmtBytes(n * ITEM_SIZE[dtype])}): ${e.message}`,
+      { cause: e },
+    );
+  }
+}
+
 /** Builds a tensor from values already laid out row-major in the dtype's typed array. */
 function fromValues(
   values: TypedArray,
@@ -50,33 +100,111 @@ function fromValues(
   op = "tensor",
 ): Tensor {
   const device = checkDevice(op, opts.device ?? "cpu");
-  const t = new Tensor(backendFor(device).fromTyped(values, dtype), shape);
+  const storage = allocating(op, shape, dtype, device, () => backendFor(device).fromTyped(values, dtype));
+  const t = new Tensor(storage, shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
 
-/** Stores JS numbers into the typed array of `dtype` (float16 encoded, bool as 0/1). */
-function encode(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
-  const out = typedArrayFor(dtype, values.length);
+/** `[1][2]`: the position of flat index `i` in `shape`. */
+function positionOf(i: number, shape: readonly number[]): string {
+  if (shape.length === 0) return "";
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = shape[d] > 0 ? i % shape[d] : 0;
+    i = shape[d] > 0 ? Math.floor(i / shape[d]) : 0;
+  }
+  return ` at [${idx.join("][")}]`;
+}
+
+/**
+ * Stores `n` JS values `at(i)` into the typed array of `dtype` (float16 encoded, bool as 0/1).
+ * A value an integer dtype cannot hold (NaN, infinity, out of range) throws PyTorch's overflow
+ * error, naming `op`, the value and its position in `shape`.
+ */
+function encode(
+  op: string,
+  n: number,
+  at: (i: number) => number | boolean,
+  dtype: DType,
+  shape: readonly number[],
+): TypedArray {
+  const out = typedArrayFor(dtype, n);
+  const range = INT_RANGE[dtype];
   if (dtype === "float16") {
-    for (let i = 0; i < values.length; i++) out[i] = encodeHalf(Number(values[i]));
+    for (let i = 0; i < n; i++) out[i] = encodeHalf(Number(at(i)));
   } else if (dtype === "bool") {
-    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+    for (let i = 0; i < n; i++) out[i] = at(i) ? 1 : 0;
+  } else if (range) {
+    for (let i = 0; i < n; i++) {
+      const v = Number(at(i));
+      const t = Math.trunc(v);
+      if (!(t >= range[0] && t <= range[1])) checkIntValue(op, v, dtype, positionOf(i, shape));
+      out[i] = t;
+    }
   } else {
-    for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+    for (let i = 0; i < n; i++) out[i] = Number(at(i));
   }
   return out;
 }
+
+/**
+ * For a dtype inferred as float32 because some integers do not fit int32: throws when float32
+ * would round one of them (a silently different number), naming the value and the way out.
+ */
+function checkExactInFloat32(
+  op: string,
+  n: number,
+  at: (i: number) => number | boolean,
+  shape: readonly number[],
+): void {
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    if (typeof v !== "number" || fitsInt32(v) || !Number.isInteger(v) || Math.fround(v) === v) continue;
+    throw new RangeError(
+      `${op}: the integer ${v}${positionOf(i, shape)} does not fit int32 (${INT32_MIN} to ${INT32_MAX}; ` +
+        `this library has no int64), and float32 would round it to ${Math.fround(v)}; pass ` +
+        `{ dtype: "float32" } to store it rounded`,
+    );
+  }
+}
+
+/** Most dimensions `tensor` accepts from nested arrays (PyTorch's limit too). */
+export const MAX_NESTED_DIMS = 64;
 
 function flattenNested(data: TensorData): { values: (number | boolean)[]; shape: number[] } {
   if (typeof data === "number" || typeof data === "boolean") return { values: [data], shape: [] };
   const shape: number[] = [];
   let probe: unknown = data;
+  const seen = new Set<unknown>();
   while (probe !== null && typeof probe === "object" && "length" in (probe as object)) {
+    if (seen.has(probe)) {
+      throw new RangeError(
+        `tensor: the data is circular (the sequence at [${shape.map(() => 0).join("][")}] contains itself)`,
+      );
+    }
+    seen.add(probe);
+    if (shape.length === MAX_NESTED_DIMS) {
+      throw new RangeError(
+        `tensor: the data is nested more than ${MAX_NESTED_DIMS} deep; a tensor has at most ` +
+          `${MAX_NESTED_DIMS} dimensions`,
+      );
+    }
     const arr = probe as ArrayLike<unknown>;
+    if (!Number.isSafeInteger(arr.length) || arr.length < 0) {
+      throw new TypeError(`tensor: a sequence has an invalid length ${String(arr.length)}`);
+    }
     shape.push(arr.length);
     if (arr.length === 0) break;
     probe = arr[0];
+  }
+  // Shared (not circular) sub-arrays can describe far more elements than the data has: refuse
+  // before walking them.
+  const numel = numelOf(shape);
+  if (numel > 2 ** 32) {
+    throw new RangeError(
+      `tensor: nested data of shape ${fmtShape(shape)} has ${numel} elements, more than 2^32`,
+    );
   }
   const values: (number | boolean)[] = [];
   const walk = (node: unknown, depth: number, path: number[]) => {
@@ -124,10 +252,12 @@ function dtypeOfTyped(data: ArrayLike<number>): DType | null {
 }
 
 /**
- * A tensor from nested arrays of any depth, a number (0-d), or a typed array (1-d). The dtype is
- * inferred (floats give float32, integers int32, booleans bool; typed arrays keep their kind)
- * unless given. JavaScript has no `2.0` distinct from `2`, so `requiresGrad: true` without a
- * dtype gives float32.
+ * A tensor from nested arrays (up to {@link MAX_NESTED_DIMS} deep; circular data throws), a number
+ * (0-d), or a typed array (1-d). The dtype is inferred (floats give float32, integers int32,
+ * booleans bool; typed arrays keep their kind) unless given. Integers outside int32 (this library
+ * has no int64) give float32 when float32 holds them exactly (`1e10`) and throw otherwise
+ * (`Date.now()`: pass a dtype); a value the dtype cannot hold throws, as in PyTorch. JavaScript has
+ * no `2.0` distinct from `2`, so `requiresGrad: true` without a dtype gives float32.
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
@@ -148,18 +278,20 @@ export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
     const { values, shape } = typedKind !== null
       ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
       : flattenNested(data);
-    const dtype = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
+    const given = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
       ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
-      : (typedKind ?? (values.length === 0 ? "float32" : inferDType(values)));
-    if (!isFloating(dtype)) {
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (typeof v === "number" && !Number.isFinite(v)) {
-          throw new RangeError(`tensor: value ${v} cannot be converted to ${dtype}`);
-        }
-      }
+      : null;
+    const at = (i: number) => (values as ArrayLike<number | boolean>)[i];
+    let dtype: DType;
+    if (given !== null) dtype = given;
+    else if (typedKind !== null && !(data instanceof Uint32Array)) dtype = typedKind;
+    else if (values.length === 0) dtype = typedKind ?? "float32";
+    else {
+      // Nested arrays and Uint32Array (up to 2^32): int32 when every integer fits.
+      dtype = inferDType(values);
+      if (dtype === "float32") checkExactInFloat32("tensor", values.length, at, shape);
     }
-    return fromValues(encode(values as ArrayLike<number | boolean>, dtype), shape, dtype, opts);
+    return fromValues(encode("tensor", values.length, at, dtype, shape), shape, dtype, opts);
   });
 }
 
@@ -173,7 +305,15 @@ function filled(
 ): Tensor {
   const dtype = opts.dtype !== undefined ? checkDType(op, opts.dtype) : defaultDType;
   const device = checkDevice(op, opts.device ?? "cpu");
-  const t = new Tensor(backendFor(device).full(dtype, numelOf(shape), value), shape);
+  encode(op, 1, () => value, dtype, []); // the overflow check
+  const storage = allocating(
+    op,
+    shape,
+    dtype,
+    device,
+    () => backendFor(device).full(dtype, numelOf(shape), value),
+  );
+  const t = new Tensor(storage, shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -236,14 +376,17 @@ export function full(
 ): Tensor {
   return inFrameOf(() => {
     const s = shapeArg("full", [shape]);
-    const dtype: DType = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32";
+    const dtype: DType = typeof value === "boolean" ? "bool" : fitsInt32(value) ? "int32" : "float32";
+    if (opts.dtype === undefined) checkExactInFloat32("full", 1, () => value, []);
     return filled("full", s, Number(value), opts, dtype);
   });
 }
 
 /**
  * `start, start + step, ...` below `end`: `arange(end)`, `arange(start, end)`, `arange(start, end, step)`.
- * int32 when all arguments are integers, float32 otherwise.
+ * int32 when all arguments are integers, float32 otherwise. Integer values outside int32 throw
+ * (this library has no int64; pass `{ dtype: "float32" }` for rounded float32 values), as does a
+ * value the given dtype cannot hold.
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
@@ -271,10 +414,25 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
       );
     }
     const n = Math.max(0, Math.ceil((end - start) / step)); // max() also turns -0 into 0
-    const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
-    const values = new Array<number>(n);
-    for (let i = 0; i < n; i++) values[i] = start + i * step;
-    return fromValues(encode(values, dtype), [n], dtype, opts, "arange");
+    const at = (i: number) => start + i * step;
+    // The values are monotonic: the first and the last bound them all.
+    const ends = n === 0 ? [] : [at(0), at(n - 1)];
+    const ints = nums.every(Number.isInteger);
+    let dtype: DType;
+    if (opts.dtype !== undefined) dtype = checkDType("arange", opts.dtype);
+    else if (ints && ends.every(fitsInt32)) dtype = "int32";
+    else if (!ints) dtype = "float32";
+    else {
+      const v = ends.find((x) => !fitsInt32(x));
+      throw new RangeError(
+        `arange: the integer ${v} does not fit int32 (${INT32_MIN} to ${INT32_MAX}; this library has no ` +
+          `int64); pass { dtype: "float32" } for float32 values (rounded to 24 significant bits)`,
+      );
+    }
+    if (INT_RANGE[dtype]) encode("arange", ends.length, (i) => ends[i], dtype, []);
+    const device = checkDevice("arange", opts.device ?? "cpu");
+    const values = allocating("arange", [n], dtype, device, () => encode("arange", n, at, dtype, [n]));
+    return fromValues(values, [n], dtype, opts, "arange");
   });
 }
 
@@ -292,13 +450,20 @@ export function linspace(start: number, end: number, steps: number, opts: Create
       throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
     }
     const dtype = opts.dtype ?? "float32";
-    const values = new Array<number>(steps);
     const step = steps > 1 ? (end - start) / (steps - 1) : 0;
     // PyTorch fills the second half backwards from `end` so both ends are exact.
     const half = Math.floor(steps / 2);
-    for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-    if (steps === 1) values[0] = start;
-    return fromValues(encode(values, dtype), [steps], dtype, opts, "linspace");
+    const at = (i: number) =>
+      steps === 1 ? start : i < half ? start + step * i : end - step * (steps - 1 - i);
+    const device = checkDevice("linspace", opts.device ?? "cpu");
+    const values = allocating(
+      "linspace",
+      [steps],
+      dtype,
+      device,
+      () => encode("linspace", steps, at, dtype, [steps]),
+    );
+    return fromValues(values, [steps], dtype, opts, "linspace");
   });
 }
 
@@ -316,9 +481,11 @@ export function eye(n: number, m: number | CreateOptions = n, opts: CreateOption
     const o = typeof m === "number" ? opts : m;
     shapeArg("eye", [n, cols]);
     const dtype = o.dtype ?? "float32";
-    const values = new Array<number>(n * cols).fill(0);
-    for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
-    return fromValues(encode(values, dtype), [n, cols], dtype, o, "eye");
+    const device = checkDevice("eye", o.device ?? "cpu");
+    const values = allocating("eye", [n, cols], dtype, device, () => typedArrayFor(dtype, n * cols));
+    const one = encode("eye", 1, () => 1, dtype, [])[0];
+    for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = one;
+    return fromValues(values, [n, cols], dtype, o, "eye");
   });
 }
 
@@ -336,9 +503,11 @@ function randomFill(
   const dtype = opts.dtype ?? "float32";
   if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating point dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
-  const values = new Float32Array(numelOf(shape));
+  const device = checkDevice(op, opts.device ?? "cpu");
+  const values = allocating(op, shape, "float32", device, () => new Float32Array(numelOf(shape)));
   (dtype === "float16" && half ? half : fill)(g, values);
-  return fromValues(dtype === "float32" ? values : encode(values, dtype), shape, dtype, opts, op);
+  const stored = dtype === "float32" ? values : encode(op, values.length, (i) => values[i], dtype, shape);
+  return fromValues(stored, shape, dtype, opts, op);
 }
 
 /**
@@ -406,17 +575,19 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
     const g = opts.generator ?? defaultGenerator;
     const dtype = opts.dtype ?? "int32";
     const n = numelOf(shape);
+    const device = checkDevice("randint", opts.device ?? "cpu");
     if (dtype === "int32") {
       if (low < -(2 ** 31) || high > 2 ** 31) {
         throw new RangeError(`randint: bounds low=${low}, high=${high} do not fit in int32`);
       }
-      return fromValues(g.randintFill(new Int32Array(n), low, high), shape, dtype, opts, "randint");
+      const out = allocating("randint", shape, dtype, device, () => new Int32Array(n));
+      return fromValues(g.randintFill(out, low, high), shape, dtype, opts, "randint");
     }
     let [from, to] = [low, high];
     if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
-    const values = new Array<number>(n);
-    for (let i = 0; i < n; i++) values[i] = g.nextInt(from, to);
-    return fromValues(encode(values, dtype), shape, dtype, opts, "randint");
+    const draws = allocating("randint", shape, dtype, device, () => new Float64Array(n));
+    for (let i = 0; i < n; i++) draws[i] = g.nextInt(from, to);
+    return fromValues(encode("randint", n, (i) => draws[i], dtype, shape), shape, dtype, opts, "randint");
   });
 }
 
@@ -469,9 +640,11 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
       throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
     }
     const g = opts.generator ?? defaultGenerator;
-    const values = g.permutation(n);
     const dtype = opts.dtype ?? "int32";
-    return fromValues(dtype === "int32" ? values : encode(values, dtype), [n], dtype, opts, "randperm");
+    const device = checkDevice("randperm", opts.device ?? "cpu");
+    const values = allocating("randperm", [n], dtype, device, () => g.permutation(n));
+    const stored = dtype === "int32" ? values : encode("randperm", n, (i) => values[i], dtype, [n]);
+    return fromValues(stored, [n], dtype, opts, "randperm");
   });
 }
 

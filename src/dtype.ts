@@ -83,13 +83,50 @@ export function promoteWithScalar(t: DType, s: number | boolean): DType {
   return t;
 }
 
-/** The dtype PyTorch infers for a JS value: floats give float32, integers int32, booleans bool. */
+/** The smallest and largest int32. */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/** True for an integer that int32 holds. */
+export function fitsInt32(v: number): boolean {
+  return Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/**
+ * Values each integer dtype takes: PyTorch's overflow check (uint8 also takes -255..-1, which
+ * wrap to 1..255, as in PyTorch). Non-integers are truncated toward zero first.
+ */
+export const INT_RANGE: Partial<Record<DType, readonly [number, number]>> = {
+  int32: [INT32_MIN, INT32_MAX],
+  uint8: [-255, 255],
+};
+
+/**
+ * Throws PyTorch's overflow error when `v` does not fit the integer dtype `dtype` (NaN and
+ * infinities never do); `where` locates the value in the message (` at [1][2]`).
+ */
+export function checkIntValue(op: string, v: number, dtype: DType, where = ""): void {
+  const range = INT_RANGE[dtype];
+  if (!range) return;
+  const t = Math.trunc(v);
+  if (t >= range[0] && t <= range[1]) return;
+  throw new RangeError(
+    `${op}: value ${v}${where} cannot be converted to ${dtype} without overflow ` +
+      `(${dtype} holds ${dtype === "int32" ? `${INT32_MIN} to ${INT32_MAX}` : "0 to 255"})`,
+  );
+}
+
+/**
+ * The dtype PyTorch infers for a JS value: floats give float32, integers int32, booleans bool.
+ * Integers outside int32 (PyTorch would use int64, which this library does not have) give
+ * float32; `tensor` refuses those that float32 would round.
+ */
 export function inferDType(values: ArrayLike<number | boolean>): DType {
   let sawBool = false, sawInt = false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v === "boolean") sawBool = true;
-    else if (Number.isInteger(v)) sawInt = true;
+    else if (fitsInt32(v)) sawInt = true;
     else return "float32";
   }
   if (sawInt) return "int32";

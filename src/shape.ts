@@ -57,6 +57,14 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
 
 /** Normalises a possibly negative `dim` for a tensor of rank `ndim`, with PyTorch's error. */
 export function normDim(op: string, dim: number, ndim: number): number {
+  if (typeof dim !== "number") {
+    const what = typeof dim === "string"
+      ? `a string ${JSON.stringify(dim)}`
+      : dim === null
+      ? "null"
+      : typeof dim;
+    throw new TypeError(`${op}: dim must be an integer, got ${what}`);
+  }
   const lo = ndim === 0 ? -1 : -ndim, hi = ndim === 0 ? 0 : ndim - 1;
   if (!Number.isInteger(dim) || dim < lo || dim > hi) {
     throw new RangeError(

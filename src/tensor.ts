@@ -259,24 +259,26 @@ export class Tensor {
    */
   dataSync(): Float32Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
+    // Only the view's elements are copied: a contiguous view reads its range of the storage, any
+    // other view is first gathered into a storage of its own elements.
     return inFrameOf(() => {
       const c = mv.contiguous(this);
-      return decodeValues(backendFor(c.device).readSync(c._storage), c.dtype, c._offset, c.numel());
+      const n = c.numel();
+      return decodeValues(backendFor(c.device).readSync(c._storage, c._offset, n), c.dtype, 0, n);
     });
   }
   /**
    * Like `dataSync()`, on every device. Off the CPU this is the one way values come back (a read of
-   * the device's queue); a view of part of a storage is copied out on the device first, so only
-   * its own elements travel.
+   * the device's queue); only the view's own elements travel (a contiguous view reads its range of
+   * the storage, any other view is gathered on the device first).
    */
   async dataAsync(): Promise<Float32Array | Int32Array | Uint8Array> {
     if (this.device === "cpu") return this.dataSync();
-    // A view of part of a storage is copied out on the device first, so only its elements travel.
-    const whole = this._offset === 0 && this._storage.numel === this.numel() && this.isContiguous();
-    const c = whole ? this : inFrameOf(() => this.detach().clone());
+    const n = this.numel();
+    const c = this.isContiguous() ? this : inFrameOf(() => this.detach().clone());
     try {
-      const raw = await backendFor(this.device).read(c._storage);
-      return decodeValues(raw, this.dtype, c._offset, this.numel());
+      const raw = await backendFor(this.device).read(c._storage, c._offset, n);
+      return decodeValues(raw, this.dtype, 0, n);
     } finally {
       if (c !== this) c.dispose();
     }
@@ -302,9 +304,11 @@ export class Tensor {
   /**
    * PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. A GPU tensor's values
    * cannot be read synchronously, so it prints where it lives instead of blocking (its shape,
-   * dtype, device and autograd state); `await t.toStringAsync()` prints its values.
+   * dtype, device and autograd state); `await t.toStringAsync()` prints its values. A disposed
+   * tensor prints `tensor(<disposed>)` on every device.
    */
   toString(): string {
+    if (this.isDisposed) return "tensor(<disposed>)";
     if (this.device !== "cpu") {
       const grad = this.gradFn
         ? `, grad_fn=<${this.gradFn.name}>`
@@ -321,6 +325,7 @@ export class Tensor {
    * e.g. `tensor([1., 2.], device='gpu')`.
    */
   async toStringAsync(): Promise<string> {
+    if (this.isDisposed) return "tensor(<disposed>)";
     return formatTensor(await this.dataAsync(), this.shape, this.dtype, this.#formatOptions());
   }
   #formatOptions(): { requiresGrad: boolean; gradFn: string | null; device: Device } {

@@ -2,16 +2,21 @@
  * Fuzz-style robustness of the safetensors reader: thousands of corrupted files (truncations at
  * every byte, appended bytes, bad header lengths, random byte flips in the header and in the
  * data, structured mutations of the JSON header: offsets out of range, overlapping, shapes and
- * dtypes that do not match, wrong types, duplicate keys; random garbage).
+ * dtypes that do not match, wrong types, duplicate keys; random garbage), and a seeded mix of
+ * 2,500 mutations (bit flips, truncation, header-length lies, overlapping and out-of-range
+ * offsets, huge shapes and ranks, unknown dtypes, duplicate keys, invalid UTF-8, deep nesting,
+ * metadata abuse, headers of very many entries). Files are framed with the library's own writer
+ * (`frameSafetensors`).
  *
  * The oracle: every variant either throws an Error whose message starts with the file's name
  * (one of ours, not an internal TypeError or RangeError from an out-of-bounds access), or loads;
  * a variant that loads must be a valid file by an independent check of the layout, and each
- * tensor must hold exactly the bytes its offsets name (no garbage).
+ * tensor must hold exactly the bytes its offsets name (no garbage). In the seeded mix every file
+ * is also held to a time and memory bound (see boundMs / BOUND_HEAP).
  */
 import * as torch from "../mod.ts";
 import type { Tensor } from "../mod.ts";
-import { loadBytes, parseSafetensors, saveBytes } from "../src/io/mod.ts";
+import { frameSafetensors, loadBytes, MAX_TENSORS, parseSafetensors, saveBytes } from "../src/io/mod.ts";
 import { assert } from "./helpers.ts";
 
 const FIX = new URL("./fixtures/io/", import.meta.url);
@@ -142,12 +147,7 @@ function headerLen(bytes: Uint8Array): number {
 }
 
 function withHeader(text: string, data: Uint8Array): Uint8Array {
-  const h = new TextEncoder().encode(text);
-  const out = new Uint8Array(8 + h.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
-  out.set(h, 8);
-  out.set(data, 8 + h.length);
-  return out;
+  return frameSafetensors(text, [data]);
 }
 
 Deno.test("fuzz: truncation at every byte and appended bytes are always rejected", async () => {
@@ -383,4 +383,225 @@ Deno.test("fuzz: random garbage and random JSON-looking headers", () => {
   }
   assert.ok(tally.threw > 750);
   report("garbage", tally.threw, tally.loaded);
+});
+
+// ---------------------------------------------------------------------------------------------
+// A seeded mix of mutations, each file held to a time and a memory bound
+
+/**
+ * Most milliseconds one variant may take to be loaded or rejected: linear in its size (250 ms plus
+ * 4 ms per kilobyte; a 1 MB header of 18,000 empty tensors takes about 2 s on a loaded 2-core CI
+ * machine), so a header that makes the reader do superlinear work fails.
+ */
+const boundMs = (bytes: number) => 250 + 4 * (bytes / 1024);
+/** Most bytes the JS heap may grow while one variant is handled (garbage included). */
+const BOUND_HEAP = 192 * 2 ** 20;
+
+/** `check` under the per-file bounds. */
+function bounded(bytes: Uint8Array, tally: Tally, what: string, opts?: { maxTensors?: number }): void {
+  const heap0 = Deno.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  if (opts) {
+    try {
+      parseSafetensors(bytes, { name: NAME, ...opts });
+      tally.loaded++;
+    } catch (e) {
+      assert.ok(e instanceof Error && e.message.startsWith(`${NAME}: `), `${what}: ${String(e)}`);
+      tally.threw++;
+    }
+  } else check(bytes, tally, what);
+  const ms = performance.now() - t0;
+  const heap = Deno.memoryUsage().heapUsed - heap0;
+  assert.ok(ms < boundMs(bytes.length), `${what}: took ${ms.toFixed(0)} ms for ${bytes.length} bytes`);
+  assert.ok(
+    heap < BOUND_HEAP,
+    `${what}: the heap grew by ${(heap / 2 ** 20).toFixed(0)} MB for ${bytes.length} bytes`,
+  );
+}
+
+/** The mutations of the mix, each a function of a valid file and the seeded generator. */
+const MUTATIONS: Record<
+  string,
+  (f: Uint8Array, header: Record<string, unknown>, data: Uint8Array) => Uint8Array
+> = {
+  "bit flip": (f) => {
+    const g = f.slice();
+    for (let j = 1 + randInt(4); j > 0; j--) {
+      const pos = randInt(g.length);
+      g[pos] ^= 1 << randInt(8);
+    }
+    return g;
+  },
+  "truncation": (f) => f.subarray(0, randInt(f.length)),
+  "header-length lie": (f) => {
+    const g = f.slice();
+    const n = headerLen(f);
+    const lies = [
+      n + 1 + randInt(64),
+      Math.max(0, n - 1 - randInt(n)),
+      randInt(2 ** 31),
+      2 ** 32 + n,
+      1e8 + randInt(100),
+    ];
+    new DataView(g.buffer).setBigUint64(0, BigInt(lies[randInt(lies.length)]), true);
+    return g;
+  },
+  "overlapping offsets": (_f, h, data) => {
+    const k = pickTensor(h);
+    const e = h[k] as { data_offsets: number[] };
+    const shift = 1 + randInt(8);
+    e.data_offsets = [Math.max(0, e.data_offsets[0] - shift), e.data_offsets[1] - shift];
+    return withHeader(JSON.stringify(h), data);
+  },
+  "out-of-range offsets": (_f, h, data) => {
+    const k = pickTensor(h);
+    const e = h[k] as { data_offsets: number[] };
+    const huge = [data.length + 1 + randInt(100), 2 ** 53, 2 ** 32 + 4, -1 - randInt(5)];
+    e.data_offsets = randInt(2)
+      ? [e.data_offsets[0], huge[randInt(huge.length)]]
+      : [huge[randInt(huge.length)], e.data_offsets[1]];
+    return withHeader(JSON.stringify(h), data);
+  },
+  "huge shape": (_f, h, data) => {
+    const k = pickTensor(h);
+    const shapes = [[2 ** 31, 2 ** 31], [2 ** 53], [1e308], Array(65).fill(1), Array(1000).fill(2), [
+      2 ** 20,
+      2 ** 20,
+      2 ** 20,
+      0,
+    ]];
+    (h[k] as { shape: unknown }).shape = shapes[randInt(shapes.length)];
+    return withHeader(JSON.stringify(h), data);
+  },
+  "unknown dtype": (_f, h, data) => {
+    const k = pickTensor(h);
+    const dts = ["F128", "f32", "F8_E4M3", "Q4", "", "\u0000", "F32 ", "C64", "X".repeat(5000)];
+    (h[k] as { dtype: unknown }).dtype = dts[randInt(dts.length)];
+    return withHeader(JSON.stringify(h), data);
+  },
+  "duplicate key": (_f, h, data) => {
+    const text = JSON.stringify(h);
+    const k = pickTensor(h);
+    return withHeader(text.slice(0, -1) + `,${JSON.stringify(k)}:${JSON.stringify(h[k])}}`, data);
+  },
+  "invalid UTF-8": (f) => {
+    const n = headerLen(f);
+    const g = f.slice();
+    const bad = [[0xc0, 0x80], [0x80], [0xff], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]];
+    const seq = bad[randInt(bad.length)];
+    const pos = 8 + 2 + randInt(Math.max(1, n - 2 - seq.length));
+    g.set(seq, Math.min(pos, 8 + n - seq.length));
+    return g;
+  },
+  "deep nesting": (_f, h, data) => {
+    const depth = 60 + randInt(5000);
+    const k = pickTensor(h);
+    const text = JSON.stringify(h).replace(
+      `${JSON.stringify(k)}:{`,
+      `${JSON.stringify(k)}:{"x":${"[".repeat(depth)}${"]".repeat(depth)},`,
+    );
+    return withHeader(text, data);
+  },
+  "metadata abuse": (_f, h, data) => {
+    const kinds: (() => unknown)[] = [
+      () => "x".repeat(200_000 + randInt(800_000)),
+      () => Object.fromEntries(Array.from({ length: 5000 + randInt(20000) }, (_, i) => [`k${i}`, "v"])),
+      () => ({ a: 1 }),
+      () => ({ a: { b: "c" } }),
+      () => ["a", "b"],
+      () => ({ ["edgetorch.tree"]: "{".repeat(1 + randInt(3000)) }),
+      () => ({ ["edgetorch.tree"]: `{"a":{"$t":"${pickTensor(h)}"},"b":{"$t":"${pickTensor(h)}"}}` }),
+      () => ({ __proto__: "x", constructor: "y" }),
+    ];
+    const meta = kinds[randInt(kinds.length)]();
+    const text = JSON.stringify(h);
+    return withHeader(
+      `{"__metadata__":${JSON.stringify(meta)},${text.slice(1)}`.replace(/,"__metadata__":\{[^}]*\}/, ""),
+      data,
+    );
+  },
+};
+
+function pickTensor(h: Record<string, unknown>): string {
+  const names = Object.keys(h).filter((k) => k !== "__metadata__");
+  return names[randInt(names.length)];
+}
+
+Deno.test("fuzz: 2,500 seeded mutations of every kind, each file within a time and memory bound", async () => {
+  const all = await bases();
+  const kinds = Object.keys(MUTATIONS);
+  const byKind = new Map<string, Tally>(kinds.map((k) => [k, { threw: 0, loaded: 0 }]));
+  for (let k = 0; k < 2500; k++) {
+    const [name, bytes] = all[randInt(all.length)];
+    const n = headerLen(bytes);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    const kind = kinds[k % kinds.length];
+    const variant = MUTATIONS[kind](bytes, header, bytes.subarray(8 + n));
+    bounded(variant, byKind.get(kind)!, `${name} ${kind} #${k}`);
+  }
+  let total = 0;
+  for (const [kind, t] of byKind) {
+    total += t.threw + t.loaded;
+    assert.ok(t.threw > 0, `${kind}: no variant was rejected`);
+    report(`mix: ${kind}`, t.threw, t.loaded);
+  }
+  assert.ok(total >= 2500);
+  // Every kind but the benign ones (flipped data bytes, valid metadata, empty tensors) mostly throws.
+  for (
+    const kind of [
+      "truncation",
+      "header-length lie",
+      "overlapping offsets",
+      "unknown dtype",
+      "duplicate key",
+      "invalid UTF-8",
+    ]
+  ) {
+    const t = byKind.get(kind)!;
+    assert.ok(t.threw / (t.threw + t.loaded) > 0.9, `${kind}: ${t.threw} rejected, ${t.loaded} loaded`);
+  }
+});
+
+Deno.test("fuzz: header limits: tensor count, JSON values, rank; the default limit is documented", () => {
+  assert.equal(MAX_TENSORS, 100_000);
+  const tally = { threw: 0, loaded: 0 };
+  const empties = (m: number, extra = "") => {
+    const parts: string[] = [];
+    for (let i = 0; i < m; i++) parts.push(`"e${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
+    return withHeader(`{${parts.join(",")}${extra}}`, new Uint8Array(0));
+  };
+  bounded(empties(50), tally, "50 tensors, limit 50", { maxTensors: 50 });
+  // Headers of thousands of empty tensors: the work per header byte stays bounded.
+  for (const m of [1000, 5000, 20000]) bounded(empties(m), tally, `${m} empty tensors`);
+  assert.equal(tally.loaded, 4);
+  assert.throws(
+    () => parseSafetensors(empties(51), { name: NAME, maxTensors: 50 }),
+    /^Error: fuzz\.safetensors: header holds 51 tensors, more than the limit of 50 \(the maxTensors option raises it\)$/,
+  );
+  // A header of far more JSON values than its tensors need stops while it is parsed.
+  const values = withHeader(
+    `{"__metadata__":{"a":"b"},"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0],"x":[${
+      "0,".repeat(20_000)
+    }0]}}`,
+    new Uint8Array(0),
+  );
+  assert.throws(
+    () => parseSafetensors(values, { name: NAME, maxTensors: 10 }),
+    /header holds more than 10160 JSON values, too many for a file of at most 10 tensors/,
+  );
+  assert.throws(
+    () =>
+      parseSafetensors(
+        withHeader(
+          `{"w":{"dtype":"F32","shape":[${Array(65).fill(1)}],"data_offsets":[0,4]}}`,
+          new Uint8Array(4),
+        ),
+        { name: NAME },
+      ),
+    /tensor "w": "shape" has 65 dimensions, more than 64/,
+  );
+  assert.throws(
+    () => parseSafetensors(empties(1), { name: NAME, maxTensors: -1 }),
+    /maxTensors must be a non-negative integer/,
+  );
 });

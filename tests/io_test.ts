@@ -350,6 +350,54 @@ Deno.test("save/load: files, string and URL paths, errors name the path", async 
   }
 });
 
+Deno.test("load: reads the header, then each tensor straight into its storage (never the whole file)", async () => {
+  const dir = await Deno.makeTempDir();
+  const readFile = Deno.readFile;
+  try {
+    // Every dtype the reader converts, from a file PyTorch wrote, plus our own nested checkpoint.
+    const torchFile = new URL("torch_written.safetensors", FIX);
+    const inMemory = parseSafetensors(await Deno.readFile(torchFile)).tensors;
+    const path = `${dir}/ckpt.safetensors`;
+    await save(
+      { model: { w: torch.randn(3, 4), b: torch.zeros(4) }, step: 7, empty: torch.zeros(0, 3) },
+      path,
+    );
+    const reads: number[] = [];
+    const open = Deno.open;
+    (Deno as { readFile: unknown }).readFile = () =>
+      Promise.reject(new Error("load must not read whole files"));
+    (Deno as { open: unknown }).open = async (p: string | URL, o: Deno.OpenOptions) => {
+      const f = await open(p, o);
+      const read = f.read.bind(f);
+      f.read = async (buf: Uint8Array) => {
+        const n = await read(buf);
+        if (n !== null) reads.push(n);
+        return n;
+      };
+      return f;
+    };
+    try {
+      const fromFile = await load(torchFile);
+      for (const [k, t] of Object.entries(inMemory)) {
+        assert.deepEqual(fromFile[k].toArray(), t.toArray(), k);
+        assert.equal(fromFile[k].dtype, t.dtype, k);
+      }
+      const ck = await load<{ model: Record<string, torch.Tensor>; step: number; empty: torch.Tensor }>(path);
+      assert.equal(ck.step, 7);
+      assert.deepEqual(ck.empty.shape, [0, 3]);
+      assert.deepEqual(ck.model.b.toArray(), [0, 0, 0, 0]);
+    } finally {
+      (Deno as { open: unknown }).open = open;
+    }
+    // The largest read is one tensor's bytes, not the file.
+    const size = (await Deno.stat(torchFile)).size;
+    assert.ok(Math.max(...reads) < size, `largest read ${Math.max(...reads)} of a ${size}-byte file`);
+  } finally {
+    (Deno as { readFile: unknown }).readFile = readFile;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Malformed files: each problem gets its own clear message
 

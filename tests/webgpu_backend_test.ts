@@ -905,7 +905,7 @@ gpuTest("gather, index_select and scatter-add (float32 and int32)", async () => 
 });
 
 gpuTest(
-  "bad indices: synchronous RangeError when known on the host, at the next read otherwise",
+  "bad indices: synchronous RangeError when known on the host; otherwise reads of dependent results reject",
   async () => {
     const x = g.fromTyped(new Float32Array([1, 2, 3, 4, 5, 6]), "float32");
     const cx = cpu.fromTyped(new Float32Array([1, 2, 3, 4, 5, 6]), "float32");
@@ -922,27 +922,100 @@ gpuTest(
     assert.throws(() => g.gather(x, g.fromTyped(bad, "int32"), 1, 6, 1, 4, true), (e: Error) => {
       return e instanceof RangeError && e.message === cpuMsg;
     });
+    const isCpuMsg = (e: Error) => e instanceof RangeError && e.message === cpuMsg;
     // An index computed on the GPU: the host does not know it.
     const f = g.fromTyped(new Float32Array([0, 2, 7.5, -1]), "float32");
     const gi = g.cast(f, "int32");
     assert.equal((gi as WebGPUStorage)._host, null);
     const out = g.gather(x, gi, 1, 6, 1, 4, true);
-    await assert.rejects(() => g.read(out), (e: Error) => e instanceof RangeError && e.message === cpuMsg);
-    // The error is reported once; reads work again.
+    const derived = g.binary("mul", g.unary("neg", out), 2, 4, "float32");
+    const sum = g.reduce("sum", derived, 1, 4, 1);
+    // Unrelated reads never see the error, before or after it is found.
     assert.deepEqual(Array.from(await g.read(x)), [1, 2, 3, 4, 5, 6]);
-    // The first failing op wins, with its own message.
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(() => g.read(out), isCpuMsg, "the result rejects every time");
+      await assert.rejects(() => g.read(derived), isCpuMsg, "results computed from it");
+      await assert.rejects(() => g.read(sum), isCpuMsg);
+    }
+    assert.deepEqual(Array.from(await g.read(x)), [1, 2, 3, 4, 5, 6]);
+    // A copy into another storage carries the error; an in-place copy taints its destination.
+    const dst = g.full("float32", 4, 0);
+    g.copy(derived, 0, [1], dst, 0, [1], [2]);
+    await assert.rejects(() => g.read(dst), isCpuMsg);
+    // Two failing ops in one batch: each result rejects with its own op's message.
     const i2 = g.cast(g.fromTyped(new Float32Array([9, 0]), "float32"), "int32");
     const s1 = g.scatterAdd(g.full("float32", 2, 1), i2, 1, 3, 1, 2, true);
-    g.gather(x, gi, 1, 6, 1, 4, true);
-    await assert.rejects(() => g.read(s1), /scatterAdd: index 9 is out of bounds for dimension with size 3/);
-    // Empty output, non-empty index: still validated.
-    await (async () => {
-      const e = g.gather(g.full("float32", 0, 0), gi, 1, 6, 0, 4, true);
-      assert.equal(e.numel, 0);
-      await assert.rejects(() => g.read(x), /index 7 is out of bounds/);
-    })();
+    const g2 = g.gather(x, gi, 1, 6, 1, 4, true);
+    const both2 = g.binary("add", g.reduce("sum", s1, 1, 3, 1), g.reduce("sum", g2, 1, 4, 1), 1, "float32");
+    await assert.rejects(
+      () => g.read(s1),
+      /^RangeError: scatterAdd: index 9 is out of bounds for dimension with size 3$/,
+    );
+    await assert.rejects(() => g.read(g2), isCpuMsg);
+    // Depending on both: the earlier op's error.
+    await assert.rejects(() => g.read(both2), /scatterAdd: index 9/);
+    // A good GPU-computed index: its results read normally.
+    const good = g.cast(g.fromTyped(new Float32Array([5, 0, 1]), "float32"), "int32");
+    assert.deepEqual(Array.from(await g.read(g.gather(x, good, 1, 6, 1, 3, true))), [6, 1, 2]);
+    // Empty output, non-empty index: still validated, and attributed to the empty result.
+    const e = g.gather(g.full("float32", 0, 0), gi, 1, 6, 0, 4, true);
+    assert.equal(e.numel, 0);
+    await assert.rejects(() => g.read(e), /index 7 is out of bounds/);
+    assert.deepEqual(Array.from(await g.read(x)), [1, 2, 3, 4, 5, 6]);
   },
 );
+
+gpuTest("device checks: many pending checks resolve in the background; concurrent reads agree", async () => {
+  const x = g.fromTyped(new Float32Array([1, 2, 3]), "float32");
+  const fi = g.fromTyped(new Float32Array([2, 1]), "float32");
+  const results: Storage[] = [];
+  // More checked ops than one background batch without a read in between.
+  for (let i = 0; i < 1100; i++) results.push(g.gather(x, g.cast(fi, "int32"), 1, 3, 1, 2, true));
+  const badIdx = g.cast(g.fromTyped(new Float32Array([3]), "float32"), "int32");
+  const bad = g.gather(x, badIdx, 1, 3, 1, 1, true);
+  const reads = await Promise.allSettled([...results.slice(-20), bad, x].map((st) => g.read(st)));
+  for (const r of reads.slice(0, 20)) {
+    assert.equal(r.status, "fulfilled");
+    assert.deepEqual(Array.from((r as PromiseFulfilledResult<TypedArray>).value), [3, 2]);
+  }
+  assert.equal(reads[20].status, "rejected");
+  assert.match(String((reads[20] as PromiseRejectedResult).reason), /indexSelect: index 3 is out of bounds/);
+  assert.equal(reads[21].status, "fulfilled");
+  // Lazy value checks: one element out of [0, 1] makes the dependent reads reject.
+  const p = g.cast(g.fromTyped(new Float32Array([0.5, 1.5, 0.25]), "float32"), "float32");
+  const one = g.rangeGuard(p, 0, 1, null, (v) => `someOp: found ${v}`);
+  const y = g.binary("mul", p, one, 3, "float32");
+  await assert.rejects(() => g.read(y), /^RangeError: someOp: found 1\.5$/);
+  await assert.rejects(() => g.read(one), /someOp: found 1\.5/);
+  assert.deepEqual(Array.from(await g.read(p)), [0.5, 1.5, 0.25]);
+  const nan = g.rangeGuard(
+    g.fromTyped(new Float32Array([0, NaN]), "float32"),
+    0,
+    1,
+    null,
+    (v) => `someOp: found ${v}`,
+  );
+  await assert.rejects(() => g.read(nan), /found NaN/);
+  // int32 with an allowed extra value; known on the host: a synchronous error.
+  const known = g.fromTyped(new Int32Array([0, -100, 3]), "int32");
+  assert.throws(() => g.rangeGuard(known, 0, 2, -100, (v) => `cls: ${v}`, "int32"), /^RangeError: cls: 3$/);
+  const ints = g.cast(g.fromTyped(new Float32Array([0, -100, 2, -1]), "float32"), "int32");
+  const gi = g.rangeGuard(ints, 0, 2, -100, (v) => `cls: ${v}`, "int32");
+  assert.equal(gi.dtype, "int32");
+  await assert.rejects(() => g.read(gi), /^RangeError: cls: -1$/);
+  const okInts = g.cast(g.fromTyped(new Float32Array([0, -100, 2]), "float32"), "int32");
+  assert.deepEqual(Array.from(await g.read(g.rangeGuard(okInts, 0, 2, -100, (v) => `cls: ${v}`, "int32"))), [
+    1,
+  ]);
+  const fine = g.rangeGuard(
+    g.fromTyped(new Float32Array([0, 1, 0.5]), "float32"),
+    0,
+    1,
+    null,
+    (v) => `bad ${v}`,
+  );
+  assert.deepEqual(Array.from(await g.read(fine)), [1]);
+});
 
 // ---------------------------------------------------------------------------------------------
 // Convolution and pooling
@@ -1199,6 +1272,203 @@ gpuTest("folded grids: kernels agree with the CPU when grids fold into 2-d", asy
   const [gc, cc] = both(randF32(600, r), "float32", f);
   await sameFolded("im2col folded", f.im2col(gc, conv), cpu.im2col(cc, conv));
   assert.deepEqual(await f.read(f.uniform(5000, 3, 0)), await g.read(g.uniform(5000, 3, 0)), "random folded");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Loop budget: every kernel with a data-dependent loop, split into slices
+
+gpuTest("loop budget: looping kernels split their work into slices and give the same results", async () => {
+  // Backends allowed 64 loop iterations per invocation (llvmpipe's real cap is 65,535; the
+  // full-size cases are in tests/long_loops_test.ts): every split path runs on small inputs.
+  const tight = [
+    new WebGPUBackend(g.gpu, { loopBudget: 64, tuning: "cpu" }), // direct matmul, 32-wide rows
+    new WebGPUBackend(g.gpu, { loopBudget: 64, matmulKernel: "tiled" }), // tiled, 256-wide rows
+  ];
+  const whole = [byKernel[1], byKernel[0]];
+  assert.throws(
+    () => new WebGPUBackend(g.gpu, { loopBudget: 10 }),
+    /loopBudget must be an integer in \[64, 32768\]/,
+  );
+  const r = rng(16);
+  const read = (s: Storage) => (s as WebGPUStorage)._backend.read(s);
+  for (const [bi, b] of tight.entries()) {
+    const w = whole[bi];
+    // matmul: slices of the inner dimension continue from C, so the bits equal one dispatch's.
+    const mm: [MatmulArgs, DType][] = [
+      [
+        {
+          batch: 2,
+          m: 3,
+          k: 1000,
+          n: 5,
+          aBatchStride: 3000,
+          bBatchStride: 5000,
+          transA: false,
+          transB: true,
+        },
+        "float32",
+      ],
+      [
+        { batch: 1, m: 5, k: 300, n: 4, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false },
+        "int32",
+      ],
+      [{
+        batch: 2,
+        m: 20,
+        k: 1001,
+        n: 36,
+        aBatchStride: 20020,
+        bBatchStride: 0,
+        transA: false,
+        transB: false,
+      }, "float32"],
+      [
+        { batch: 1, m: 33, k: 999, n: 19, aBatchStride: 0, bBatchStride: 0, transA: true, transB: true },
+        "float32",
+      ],
+    ];
+    for (const [args, dtype] of mm) {
+      const na = args.batch * args.m * args.k, nb = (args.bBatchStride ? args.batch : 1) * args.k * args.n;
+      const da = dtype === "int32" ? randI32(na, r, -1e6, 1e6) : randF32(na, r);
+      const db = dtype === "int32" ? randI32(nb, r, -1e6, 1e6) : randF32(nb, r);
+      const got = await read(b.matmul(b.fromTyped(da, dtype), b.fromTyped(db, dtype), args));
+      const want = await read(w.matmul(w.fromTyped(da, dtype), w.fromTyped(db, dtype), args));
+      compareArrays(`matmul ${bi} ${JSON.stringify(args)} ${dtype}`, got, want, dtype, EXACT);
+    }
+    // softmax: rows longer than the budget take the three-step path; short rows still `small`.
+    const x = withSpecials(randF32(3 * 5000, r, -30, 30));
+    x.fill(NaN, 5000, 5001); // one NaN row
+    x.fill(-Infinity, 10000, 10100);
+    for (const log of [false, true]) {
+      for (const [rows, cols] of [[3, 5000], [150, 100], [700, 20]]) {
+        const [gx, cx] = both(x.subarray(0, rows * cols), "float32", b);
+        await same(
+          `softmax ${bi} [${rows}, ${cols}] log=${log}`,
+          b.softmax(gx, rows, cols, log),
+          cpu.softmax(cx, rows, cols, log),
+          {
+            atol: log ? 1e-5 : 1e-7,
+            rtol: 1e-5,
+          },
+        );
+      }
+    }
+    // im2col: out rows wider than the budget in pieces; col2im: windows of 12 x 12 entries.
+    for (const kernel of [3, 12]) {
+      const conv: Conv2dGeometry = {
+        batch: 2,
+        channels: 2,
+        height: 14,
+        width: 300,
+        groups: 1,
+        onesRow: true,
+        kernelH: kernel,
+        kernelW: kernel,
+        strideH: 1,
+        strideW: 1,
+        padH: 1,
+        padW: 2,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 14 + 2 - kernel + 1,
+        outW: 300 + 4 - kernel + 1,
+      };
+      const [gc, cc] = both(randF32(2 * 2 * 14 * 300, r), "float32", b);
+      await same(`im2col ${bi} k=${kernel}`, b.im2col(gc, conv), cpu.im2col(cc, conv));
+      const cols = randF32(2 * (2 * kernel * kernel + 1) * conv.outH * conv.outW, r);
+      const [gk, ck] = both(cols, "float32", b);
+      await same(`col2im ${bi} k=${kernel}`, b.col2im(gk, conv), cpu.col2im(ck, conv));
+    }
+    // pooling: windows and covering windows of more positions than a slice; state carried over.
+    const pools: Pool2dGeometry[] = [
+      {
+        planes: 2,
+        height: 20,
+        width: 21,
+        kernelH: 12,
+        kernelW: 11,
+        strideH: 1,
+        strideW: 2,
+        padH: 5,
+        padW: 4,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 20,
+        outW: 10,
+      },
+      {
+        planes: 2,
+        height: 30,
+        width: 30,
+        kernelH: 9,
+        kernelW: 10,
+        strideH: 3,
+        strideW: 2,
+        padH: 4,
+        padW: 3,
+        dilationH: 3,
+        dilationW: 2,
+        outH: 4,
+        outW: 6,
+      },
+      {
+        planes: 1,
+        height: 90,
+        width: 16,
+        kernelH: 70,
+        kernelW: 2,
+        strideH: 1,
+        strideW: 2,
+        padH: 0,
+        padW: 0,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 21,
+        outW: 8,
+      },
+      {
+        planes: 1,
+        height: 1,
+        width: 300,
+        kernelH: 1,
+        kernelW: 300,
+        strideH: 1,
+        strideW: 1,
+        padH: 0,
+        padW: 0,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 1,
+        outW: 1,
+      },
+    ];
+    for (const geom of pools) {
+      const tag = `${bi} ${JSON.stringify(geom)}`;
+      const px = randF32(geom.planes * geom.height * geom.width, r);
+      for (let i = 0; i < 20; i++) px[Math.floor(r() * px.length)] = 0.75; // ties
+      px[7] = NaN;
+      const [gp, cp] = both(px, "float32", b);
+      const gm = b.maxPool2d(gp, geom), cm = cpu.maxPool2d(cp, geom);
+      await same(`maxPool2d ${tag}`, gm.values, cm.values);
+      await same(`maxPool2d indices ${tag}`, gm.indices, cm.indices);
+      if (geom.dilationH !== 1) continue;
+      for (
+        const opts of [{ countIncludePad: true, divisor: 0 }, {
+          countIncludePad: false,
+          divisor: 7,
+        }] as AvgPoolOptions[]
+      ) {
+        const [ga, ca] = both(randF32(px.length, r), "float32", b);
+        await same(`avgPool2d ${tag}`, b.avgPool2d(ga, geom, opts), cpu.avgPool2d(ca, geom, opts));
+        const [gg, cg] = both(randF32(geom.planes * geom.outH * geom.outW, r), "float32", b);
+        await same(
+          `avgPool2dBackward ${tag}`,
+          b.avgPool2dBackward(gg, geom, opts),
+          cpu.avgPool2dBackward(cg, geom, opts),
+        );
+      }
+    }
+  }
 });
 
 // ---------------------------------------------------------------------------------------------

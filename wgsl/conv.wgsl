@@ -5,6 +5,10 @@
 // ih = oh * sh - ph + ki * dh, iw = ow * sw - pw + kj * dw (zero outside the input).
 // col2im runs one invocation per input element and sums its window entries in the CPU's order
 // (ki, then kj), so both backends give the same bits.
+// Loops stay within the host's loop budget (llvmpipe ends an invocation after 65,535 loop
+// iterations): im2col writes at most `piece` outputs of a row segment per invocation, and col2im
+// visits the window entries [t_lo, t_hi) (flattened ki * kw + kj) per dispatch, continuing the
+// sum the previous dispatch left in Y, so the additions keep their order.
 
 struct Geom {
   batch: u32,
@@ -25,6 +29,10 @@ struct Geom {
   ow: u32,
   r: u32,
   n: u32,
+  piece: u32,
+  pieces: u32,
+  t_lo: u32,
+  t_hi: u32,
 }
 
 fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
@@ -32,8 +40,8 @@ fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
 }
 
 //! kernel: im2col
-// One invocation per row segment (b, g, r, oh): the index arithmetic is done once per output row
-// and the out_w outputs are written in a loop (G.n counts row segments here).
+// One invocation per piece of a row segment (b, g, r, oh): the index arithmetic is done once per
+// piece and its outputs are written in a loop (G.n counts pieces here, G.pieces per segment).
 @group(0) @binding(0) var<uniform> G: Geom;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
@@ -43,15 +51,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
         @builtin(local_invocation_index) local: u32) {
   let t = flat_index(wg, groups, local);
   if (t >= G.n) { return; }
-  let oh = t % G.oh;
-  let rem = t / G.oh;
+  let seg = t / G.pieces;
+  let ow0 = (t % G.pieces) * G.piece;
+  let ow1 = min(G.ow, ow0 + G.piece);
+  let oh = seg % G.oh;
+  let rem = seg / G.oh;
   let r = rem % G.r;
   let bg = rem / G.r;
   let g = bg % G.groups;
   let b = bg / G.groups;
-  var o = t * G.ow;
+  var o = seg * G.ow;
   if (G.ones != 0u && r == G.r - 1u) {
-    for (var ow = 0u; ow < G.ow; ow = ow + 1u) { Y[o + ow] = 1.0; }
+    for (var ow = ow0; ow < ow1; ow = ow + 1u) { Y[o + ow] = 1.0; }
     return;
   }
   let kk = G.kh * G.kw;
@@ -60,15 +71,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let kj = r % G.kw;
   let ih = i32(oh * G.sh + ki * G.dh) - i32(G.ph);
   if (ih < 0 || ih >= i32(G.height)) {
-    for (var ow = 0u; ow < G.ow; ow = ow + 1u) { Y[o + ow] = 0.0; }
+    for (var ow = ow0; ow < ow1; ow = ow + 1u) { Y[o + ow] = 0.0; }
     return;
   }
   let cg = G.channels / G.groups;
   let row = ((b * G.channels + g * cg + cc) * G.height + u32(ih)) * G.width;
-  var iw = i32(kj * G.dw) - i32(G.pw);
-  let w = i32(G.width);
   let sw = i32(G.sw);
-  for (var ow = 0u; ow < G.ow; ow = ow + 1u) {
+  var iw = i32(kj * G.dw) - i32(G.pw) + i32(ow0) * sw;
+  let w = i32(G.width);
+  for (var ow = ow0; ow < ow1; ow = ow + 1u) {
     var v = 0.0;
     if (iw >= 0 && iw < w) { v = X[row + u32(iw)]; }
     Y[o + ow] = v;
@@ -98,12 +109,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let L = G.oh * G.ow;
   let col_base = (b * G.groups + g) * G.r;
   var sum = 0.0;
-  for (var ki = 0u; ki < G.kh; ki = ki + 1u) {
+  if (G.t_lo != 0u) { sum = Y[e]; }
+  let ki_first = G.t_lo / G.kw;
+  let ki_last = (G.t_hi - 1u) / G.kw;
+  for (var ki = ki_first; ki <= ki_last; ki = ki + 1u) {
     let th = i32(ih + G.ph) - i32(ki * G.dh);
     if (th < 0 || (u32(th) % G.sh) != 0u) { continue; }
     let oh = u32(th) / G.sh;
     if (oh >= G.oh) { continue; }
-    for (var kj = 0u; kj < G.kw; kj = kj + 1u) {
+    let kj_lo = select(0u, G.t_lo % G.kw, ki == ki_first);
+    let kj_hi = select(G.kw, (G.t_hi - 1u) % G.kw + 1u, ki == ki_last);
+    for (var kj = kj_lo; kj < kj_hi; kj = kj + 1u) {
       let tw = i32(iw + G.pw) - i32(kj * G.dw);
       if (tw < 0 || (u32(tw) % G.sw) != 0u) { continue; }
       let ow = u32(tw) / G.sw;

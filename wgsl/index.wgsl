@@ -2,11 +2,11 @@
 // Full mode: index is [outer, idx_len, inner]; 1-d mode (index_select): index has idx_len elements.
 //
 // Bad indices (outside [0, len)): the element gets 0 (gather) or is skipped (scatter-add), and,
-// when the host could not validate the index on the CPU, the kernel records the error in E
-// (4 words, zero when clear): E[0] = ~seq of the first failing op since the host last looked
-// (atomicMax of the complement keeps the smallest sequence number), E[1] = ~position of its first
-// bad index; `error_value` then copies that index's value to E[3] (E[2] = 1). The host reports it
-// as the CPU's RangeError at the next read.
+// when the host could not validate the index on the CPU, the kernel records the error in the op's
+// own slot of 4 words of E (b = P.slot * 4, zero when clear): E[b] = 1, E[b + 1] = ~position of
+// the first bad index (atomicMax of the complement keeps the smallest); `error_value` then copies
+// that element's bits to E[b + 3] (E[b + 2] = 1). The host makes every tensor computed from the
+// op's result reject its reads with the CPU's RangeError (src/backends/webgpu/backend.ts).
 // scatter-add of float32 adds with a compare-exchange loop on the bits (WGSL has no float atomics);
 // the order of the additions, and so the last bits of the sums, may vary from run to run.
 
@@ -21,7 +21,7 @@ struct Params {
   inner: u32,
   idx_len: u32,
   is1d: u32,
-  seq: u32,
+  slot: u32,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<u32>;
@@ -57,7 +57,7 @@ struct Params {
   inner: u32,
   idx_len: u32,
   is1d: u32,
-  seq: u32,
+  slot: u32,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> S: array<{{T}}>;
@@ -91,7 +91,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
 struct Params {
   n: u32,
   len: u32,
-  seq: u32,
+  slot: u32,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(2) var<storage, read> I: array<i32>;
@@ -103,15 +103,44 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let pos = flat_index(wg, groups, local);
   if (pos >= P.n) { return; }
   if (u32(I[pos]) >= P.len) {
-    let inv = 0xffffffffu - P.seq;
-    let prev = atomicMax(&E[0], inv);
-    if (prev <= inv) { atomicMax(&E[1], 0xffffffffu - pos); }
+    atomicMax(&E[P.slot * 4u], 1u);
+    atomicMax(&E[P.slot * 4u + 1u], 0xffffffffu - pos);
+  }
+}
+
+//! kernel: check_range
+// Flags elements of X ({{T}}: f32, or i32 for the integer dtypes) outside [lo, hi] (NaN included)
+// other than `allow` (when has_allow), in the slot as the index checks do.
+struct Params {
+  n: u32,
+  slot: u32,
+  lo: u32,
+  hi: u32,
+  allow: u32,
+  has_allow: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(2) var<storage, read> X: array<{{T}}>;
+@group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let pos = flat_index(wg, groups, local);
+  if (pos >= P.n) { return; }
+  let v = X[pos];
+  if (P.has_allow != 0u && v == bitcast<{{T}}>(P.allow)) { return; }
+  // NaN fails both comparisons; {{NAN}} tests the bits, which fast-math compilers keep.
+  if ({{NAN}} || !(v >= bitcast<{{T}}>(P.lo) && v <= bitcast<{{T}}>(P.hi))) {
+    atomicMax(&E[P.slot * 4u], 1u);
+    atomicMax(&E[P.slot * 4u + 1u], 0xffffffffu - pos);
   }
 }
 
 //! kernel: error_value
+// Copies the bits of the first flagged element of I (any 32-bit dtype) into the slot.
 struct Params {
-  seq: u32,
+  slot: u32,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(2) var<storage, read> I: array<i32>;
@@ -119,9 +148,10 @@ struct Params {
 
 @compute @workgroup_size(1)
 fn main() {
-  if (atomicLoad(&E[0]) == 0xffffffffu - P.seq && atomicLoad(&E[2]) == 0u) {
-    let pos = 0xffffffffu - atomicLoad(&E[1]);
-    atomicStore(&E[3], bitcast<u32>(I[pos]));
-    atomicStore(&E[2], 1u);
+  let b = P.slot * 4u;
+  if (atomicLoad(&E[b]) != 0u && atomicLoad(&E[b + 2u]) == 0u) {
+    let pos = 0xffffffffu - atomicLoad(&E[b + 1u]);
+    atomicStore(&E[b + 3u], bitcast<u32>(I[pos]));
+    atomicStore(&E[b + 2u], 1u);
   }
 }

@@ -12,6 +12,10 @@
 // save, and this kernel is about twice as fast there. The host picks by adapter.
 // `simple`: one invocation per output ({{T}} f32 or i32, wrapping int32 arithmetic), for int32 and
 // for products too thin to fill a tile; it has its own bindings (4, 5, 6).
+// Every kernel sums over the slice [k_lo, min(k, k_hi)) of the inner dimension: a long inner
+// dimension is split into several dispatches (the host's loop budget: llvmpipe ends every
+// invocation after 65,535 loop iterations), each continuing from the partial sums the previous
+// slice left in C ({{LOAD}}), so the additions happen in the same order as in one dispatch.
 
 struct Params {
   m: u32,
@@ -25,6 +29,8 @@ struct Params {
   batch: u32,
   ta: u32,
   tb: u32,
+  k_lo: u32,
+  k_hi: u32,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
@@ -74,6 +80,17 @@ fn b_col(base: u32, k: u32, j: u32) -> vec4<f32> {
   return vec4<f32>(b_at(base, k, j), b_at(base, k + 1u, j), b_at(base, k + 2u, j), b_at(base, k + 3u, j));
 }
 
+/** C[row][col .. col + 8] as (lo, hi), 0 outside C: the partial sums of the earlier K slices. */
+fn load_c(c_base: u32, row: u32, col: u32) -> array<vec4<f32>, 2> {
+  var lo = vec4<f32>(0.0);
+  var hi = vec4<f32>(0.0);
+  if (row < P.m) {
+    let p = c_base + row * P.n + col;
+    {{LOAD}}
+  }
+  return array<vec4<f32>, 2>(lo, hi);
+}
+
 /** Stores C[row][col .. col + 8] (the parts inside C). */
 fn store_c(c_base: u32, row: u32, col: u32, lo: vec4<f32>, hi: vec4<f32>) {
   if (row >= P.m) { return; }
@@ -109,15 +126,43 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var c61 = vec4<f32>(0.0);
   var c70 = vec4<f32>(0.0);
   var c71 = vec4<f32>(0.0);
+  let c_base = batch * M * N;
+  if (P.k_lo != 0u) {
+    var t = load_c(c_base, row, col);
+    c00 = t[0];
+    c01 = t[1];
+    t = load_c(c_base, row + 1u, col);
+    c10 = t[0];
+    c11 = t[1];
+    t = load_c(c_base, row + 2u, col);
+    c20 = t[0];
+    c21 = t[1];
+    t = load_c(c_base, row + 3u, col);
+    c30 = t[0];
+    c31 = t[1];
+    t = load_c(c_base, row + 4u, col);
+    c40 = t[0];
+    c41 = t[1];
+    t = load_c(c_base, row + 5u, col);
+    c50 = t[0];
+    c51 = t[1];
+    t = load_c(c_base, row + 6u, col);
+    c60 = t[0];
+    c61 = t[1];
+    t = load_c(c_base, row + 7u, col);
+    c70 = t[0];
+    c71 = t[1];
+  }
+  let k_stop = min(K, P.k_hi);
   var a0: vec4<f32>; var a1: vec4<f32>; var a2: vec4<f32>; var a3: vec4<f32>;
   var a4: vec4<f32>; var a5: vec4<f32>; var a6: vec4<f32>; var a7: vec4<f32>;
   var b00: vec4<f32>; var b01: vec4<f32>; var b10: vec4<f32>; var b11: vec4<f32>;
   var b20: vec4<f32>; var b21: vec4<f32>; var b30: vec4<f32>; var b31: vec4<f32>;
   // Whole 8 x 8 block inside C and the operands 16-byte aligned: vec4 loads for all k in steps
   // of 4; then the k tail (and edge blocks) with bounds-checked scalar loads.
-  var k = 0u;
+  var k = P.k_lo;
   if (P.a_vec != 0u && P.b_vec != 0u && row + 8u <= M && col + 8u <= N) {
-    let k_end = K & ~3u;
+    let k_end = k_stop & ~3u;
     for (; k < k_end; k = k + 4u) {
       if (!TA) {
         let pa = (a_base + row * K + k) >> 2u;
@@ -199,7 +244,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       c71 = c71 + a7.x * b01 + a7.y * b11 + a7.z * b21 + a7.w * b31;
     }
   }
-  for (; k < K; k = k + 4u) {
+  for (; k < k_stop; k = k + 4u) {
     a0 = a_row(a_base, row, k);
     a1 = a_row(a_base, row + 1u, k);
     a2 = a_row(a_base, row + 2u, k);
@@ -233,7 +278,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     c70 = c70 + a7.x * b00 + a7.y * b10 + a7.z * b20 + a7.w * b30;
     c71 = c71 + a7.x * b01 + a7.y * b11 + a7.z * b21 + a7.w * b31;
   }
-  let c_base = batch * M * N;
   store_c(c_base, row + 0u, col, c00, c01);
   store_c(c_base, row + 1u, col, c10, c11);
   store_c(c_base, row + 2u, col, c20, c21);
@@ -282,7 +326,35 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var c61 = vec4<f32>(0.0);
   var c70 = vec4<f32>(0.0);
   var c71 = vec4<f32>(0.0);
-  for (var k0 = 0u; k0 < K; k0 = k0 + 8u) {
+  let c_base = batch * M * N;
+  if (P.k_lo != 0u) {
+    var t = load_c(c_base, row, col);
+    c00 = t[0];
+    c01 = t[1];
+    t = load_c(c_base, row + 1u, col);
+    c10 = t[0];
+    c11 = t[1];
+    t = load_c(c_base, row + 2u, col);
+    c20 = t[0];
+    c21 = t[1];
+    t = load_c(c_base, row + 3u, col);
+    c30 = t[0];
+    c31 = t[1];
+    t = load_c(c_base, row + 4u, col);
+    c40 = t[0];
+    c41 = t[1];
+    t = load_c(c_base, row + 5u, col);
+    c50 = t[0];
+    c51 = t[1];
+    t = load_c(c_base, row + 6u, col);
+    c60 = t[0];
+    c61 = t[1];
+    t = load_c(c_base, row + 7u, col);
+    c70 = t[0];
+    c71 = t[1];
+  }
+  let k_stop = min(K, P.k_hi);
+  for (var k0 = P.k_lo; k0 < k_stop; k0 = k0 + 8u) {
     // Each invocation moves 8 floats of each operand's 64 x 8 slice (two vec4 loads when the
     // operand is aligned and the slice is inside it, bounds-checked scalars otherwise).
     if (!TA) {
@@ -366,7 +438,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     }
     workgroupBarrier();
   }
-  let c_base = batch * M * N;
   store_c(c_base, row + 0u, col, c00, c01);
   store_c(c_base, row + 1u, col, c10, c11);
   store_c(c_base, row + 2u, col, c20, c21);
@@ -398,8 +469,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   var pb = b * P.b_batch;
   var sb = P.n;
   if (P.tb != 0u) { pb = pb + j * P.k; sb = 1u; } else { pb = pb + j; }
+  pa = pa + P.k_lo * sa;
+  pb = pb + P.k_lo * sb;
   var acc: {{T}} = {{T}}(0);
-  for (var kk = 0u; kk < P.k; kk = kk + 1u) {
+  if (P.k_lo != 0u) { acc = SC[t]; }
+  let k_stop = min(P.k, P.k_hi);
+  for (var kk = P.k_lo; kk < k_stop; kk = kk + 1u) {
     acc = acc + SA[pa] * SB[pb];
     pa = pa + sa;
     pb = pb + sb;

@@ -8,6 +8,11 @@
 // that cover it, in the CPU's (oh, ow) order. The CPU sums 2-wide windows at stride 2 whose
 // columns lie inside the row ([pair_lo, pair_hi), set by the host when its vector path runs) as
 // (x[iw] + x[iw + 1]) per row; so does the avg kernel there.
+// Loops stay within the host's loop budget (llvmpipe ends an invocation after 65,535 loop
+// iterations): each kernel visits the positions of its window that lie inside the input (backward:
+// the windows that cover its element) in row-major order, flattened as a * nw + b on a grid `nw`
+// wide, and a dispatch visits only [t_lo, t_hi) of them, continuing from the state the previous
+// dispatch left in the outputs (running max and index, running sum); `last` marks the final one.
 //! include: math
 
 struct Geom {
@@ -29,6 +34,10 @@ struct Geom {
   n: u32,
   pair_lo: u32,
   pair_hi: u32,
+  t_lo: u32,
+  t_hi: u32,
+  nw: u32,
+  last: u32,
 }
 
 fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
@@ -75,8 +84,21 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let base = p * G.height * G.width;
   var best = f_neg(f_inf());
   var bi = hs * W + ws;
-  for (var ih = hs; ih < he; ih = ih + dh) {
-    for (var iw = ws; iw < we; iw = iw + dw) {
+  if (G.t_lo != 0u) {
+    best = Y[e];
+    bi = YI[e];
+  }
+  // Inside positions: rows a < nh (ih = hs + a * dh), columns b < nwe (iw = ws + b * dw).
+  let nh = u32(max(he - hs + dh - 1, 0) / dh);
+  let nwe = u32(max(we - ws + dw - 1, 0) / dw);
+  let a_first = G.t_lo / G.nw;
+  let a_last = min((G.t_hi - 1u) / G.nw + 1u, nh);
+  for (var a = a_first; a < a_last; a = a + 1u) {
+    let b_lo = select(0u, G.t_lo % G.nw, a == a_first);
+    let b_hi = min(select(G.nw, (G.t_hi - 1u) % G.nw + 1u, a == (G.t_hi - 1u) / G.nw), nwe);
+    let ih = hs + i32(a) * dh;
+    for (var b = b_lo; b < b_hi; b = b + 1u) {
+      let iw = ws + i32(b) * dw;
       let v = X[base + u32(ih * W + iw)];
       if (is_nan(v) || (!is_nan(best) && v > best)) {
         best = v;
@@ -112,25 +134,36 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let w1 = min(w0 + i32(G.kw), W + G.pw);
   let ws = max(w0, 0);
   let we = min(w1, W);
-  var out = 0.0;
-  if (hs < he && ws < we) {
-    let base = p * G.height * G.width;
-    var sum = 0.0;
-    if (ow >= G.pair_lo && ow < G.pair_hi) {
-      for (var ih = hs; ih < he; ih = ih + 1) {
-        let q = base + u32(ih * W + ws);
-        sum = sum + (X[q] + X[q + 1u]);
-      }
-    } else {
-      for (var ih = hs; ih < he; ih = ih + 1) {
-        for (var iw = ws; iw < we; iw = iw + 1) {
-          sum = sum + X[base + u32(ih * W + iw)];
-        }
-      }
-    }
-    out = sum / avg_divisor(h1 - h0, w1 - w0, he - hs, we - ws);
+  if (hs >= he || ws >= we) {
+    Y[e] = 0.0;
+    return;
   }
-  Y[e] = out;
+  let base = p * G.height * G.width;
+  var sum = 0.0;
+  if (G.t_lo != 0u) { sum = Y[e]; }
+  // Inside rows a < nh (ih = hs + a), columns b < nwe (iw = ws + b); 2-wide pairs keep their row
+  // in one dispatch (the host's slices are even and nw is 2).
+  let nh = u32(he - hs);
+  let nwe = u32(we - ws);
+  let a_first = G.t_lo / G.nw;
+  let a_last = min((G.t_hi - 1u) / G.nw + 1u, nh);
+  let pairs = ow >= G.pair_lo && ow < G.pair_hi;
+  for (var a = a_first; a < a_last; a = a + 1u) {
+    let row = base + u32((hs + i32(a)) * W + ws);
+    if (pairs) {
+      sum = sum + (X[row] + X[row + 1u]);
+      continue;
+    }
+    let b_lo = select(0u, G.t_lo % G.nw, a == a_first);
+    let b_hi = min(select(G.nw, (G.t_hi - 1u) % G.nw + 1u, a == (G.t_hi - 1u) / G.nw), nwe);
+    for (var b = b_lo; b < b_hi; b = b + 1u) {
+      sum = sum + X[row + b];
+    }
+  }
+  if (G.last != 0u) {
+    sum = sum / avg_divisor(h1 - h0, w1 - w0, he - hs, we - ws);
+  }
+  Y[e] = sum;
 }
 
 //! kernel: avg_backward
@@ -163,12 +196,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (tw > 0) { ow_lo = (tw + sw - 1) / sw; }
   let ow_hi = min((iw + G.pw) / sw, i32(G.ow) - 1);
   var acc = 0.0;
-  for (var oh = oh_lo; oh <= oh_hi; oh = oh + 1) {
+  if (G.t_lo != 0u) { acc = Y[e]; }
+  // Covering windows: rows a < nh (oh = oh_lo + a), columns b < nwe (ow = ow_lo + b).
+  let nh = u32(max(oh_hi - oh_lo + 1, 0));
+  let nwe = u32(max(ow_hi - ow_lo + 1, 0));
+  let a_first = G.t_lo / G.nw;
+  let a_last = min((G.t_hi - 1u) / G.nw + 1u, nh);
+  for (var a = a_first; a < a_last; a = a + 1u) {
+    let oh = oh_lo + i32(a);
     let h0 = oh * sh - G.ph;
     let h1 = min(h0 + kh, H + G.ph);
     let hs = max(h0, 0);
     let he = min(h1, H);
-    for (var ow = ow_lo; ow <= ow_hi; ow = ow + 1) {
+    let b_lo = select(0u, G.t_lo % G.nw, a == a_first);
+    let b_hi = min(select(G.nw, (G.t_hi - 1u) % G.nw + 1u, a == (G.t_hi - 1u) / G.nw), nwe);
+    for (var b = b_lo; b < b_hi; b = b + 1u) {
+      let ow = ow_lo + i32(b);
       let w0 = ow * sw - G.pw;
       let w1 = min(w0 + kw, W + G.pw);
       let ws = max(w0, 0);

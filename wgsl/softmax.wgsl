@@ -4,6 +4,10 @@
 // `rows`: one workgroup of {{WG}} invocations per row (tree reductions in workgroup memory; 256
 // on GPUs, 32 on CPU-based adapters);
 // `small`: one invocation per row, for short rows.
+// Rows too long for one invocation's loop budget (see the host's LOOP_BUDGET) take three steps:
+// the row maxima M (the chunked max reduction), `exp_sum` per (row, chunk) giving the partial sums
+// of exp(x - M) (summed per row by the sum reduction into S), and `write`, one invocation per
+// element; the same formulas, so a NaN still makes its whole row NaN.
 //! include: math
 
 //! kernel: rows
@@ -100,5 +104,71 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
     for (var j = 0u; j < P.cols; j = j + 1u) {
       Y[base + j] = f_exp_nonpos(X[base + j] - m) * inv;
     }
+  }
+}
+
+//! kernel: exp_sum
+struct Params {
+  rows: u32,
+  cols: u32,
+  chunk: u32,
+  n_chunks: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> M: array<f32>;
+@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+var<workgroup> S: array<f32, {{WG}}>;
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let g = wg.y * groups.x + wg.x;
+  if (g >= P.rows * P.n_chunks) { return; }
+  let row = g / P.n_chunks;
+  let start = (g % P.n_chunks) * P.chunk;
+  let end = min(P.cols, start + P.chunk);
+  let base = row * P.cols;
+  let m = M[row];
+  var sum = 0.0;
+  for (var j = start + local; j < end; j = j + {{WG}}u) {
+    sum = sum + f_exp_nonpos(X[base + j] - m);
+  }
+  S[local] = sum;
+  workgroupBarrier();
+  for (var s = {{WG}}u >> 1u; s > 0u; s = s >> 1u) {
+    if (local < s) {
+      S[local] = S[local] + S[local + s];
+    }
+    workgroupBarrier();
+  }
+  if (local == 0u) {
+    Y[g] = S[0];
+  }
+}
+
+//! kernel: write
+struct Params {
+  n: u32,
+  cols: u32,
+  log: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> M: array<f32>;
+@group(0) @binding(3) var<storage, read> S: array<f32>;
+@group(0) @binding(4) var<storage, read_write> Y: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i = (wg.y * groups.x + wg.x) * 256u + local;
+  if (i >= P.n) { return; }
+  let row = i / P.cols;
+  let m = M[row];
+  if (P.log != 0u) {
+    Y[i] = (X[i] - m) - f_log(S[row]);
+  } else {
+    Y[i] = f_exp_nonpos(X[i] - m) * (1.0 / S[row]);
   }
 }

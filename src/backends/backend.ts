@@ -222,10 +222,13 @@ export interface Backend {
   fromTyped(data: TypedArray, dtype: DType): Storage;
   /** Storage of `numel` elements all equal to `value`. */
   full(dtype: DType, numel: number, value: number): Storage;
-  /** A copy of the elements as the dtype's typed array. Throws on devices that cannot read synchronously. */
-  readSync(s: Storage): TypedArray;
-  /** A copy of the elements as the dtype's typed array. */
-  read(s: Storage): Promise<TypedArray>;
+  /**
+   * A copy of `count` elements from element `offset` (default: all of them) as the dtype's typed
+   * array; only those elements are copied. Throws on devices that cannot read synchronously.
+   */
+  readSync(s: Storage, offset?: number, count?: number): TypedArray;
+  /** A copy of `count` elements from element `offset` (default: all of them), as {@link readSync}. */
+  read(s: Storage, offset?: number, count?: number): Promise<TypedArray>;
 
   /**
    * Strided copy: for every index `i` of `shape`, `dst[dstOffset + i·dstStrides] =

@@ -21,6 +21,17 @@ export function checkCount(op: string, what: string, n: number): void {
   }
 }
 
+/** The `[offset, offset + count)` range of a read of a storage of `numel` elements, checked. */
+export function readRange(op: string, numel: number, offset = 0, count = numel - offset): [number, number] {
+  if (
+    !Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset < 0 || count < 0 ||
+    offset + count > numel
+  ) {
+    throw new RangeError(`${op}: elements [${offset}, ${offset + count}) are outside a storage of ${numel}`);
+  }
+  return [offset, offset + count];
+}
+
 /** Checks a `[outer, len, inner]` layout against a storage's length. */
 export function checkLayout(op: string, numel: number, outer: number, len: number, inner: number): void {
   checkCount(op, "outer", outer);
@@ -50,6 +61,15 @@ export function checkIndex(
   if (index.numel !== want) {
     throw new RangeError(`${op}: index has ${index.numel} elements, expected ${want}`);
   }
+}
+
+/** A value for messages: `a string "0"`, `null`, `an array of length 2`, `a number 3`. */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === "string") return `a string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "object") return `an object (${(v as object).constructor?.name ?? "Object"})`;
+  return `a ${typeof v} ${String(v)}`;
 }
 
 /** The CPU backend's error for an index outside `[0, len)`. */

@@ -62,6 +62,107 @@ export async function writeFileBytes(op: string, path: PathLike, data: Uint8Arra
   }
 }
 
+/** A file opened for reading at offsets (see {@link openFileReader}). */
+export interface FileReader {
+  /** The file's size in bytes. */
+  readonly size: number;
+  /** Fills `dest` with the bytes at `position`; a short read (the file shrank) throws. */
+  readAt(dest: Uint8Array, position: number): Promise<void>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+interface DenoFile {
+  stat(): Promise<{ size: number }>;
+  seek(offset: number, whence: number): Promise<number>;
+  read(p: Uint8Array): Promise<number | null>;
+  close(): void;
+}
+
+/**
+ * Opens a file for reads at offsets (`Deno.open`, or `node:fs/promises`' `open` under Bun and
+ * Node), so that a reader can take the parts it needs instead of the whole file; null where the
+ * runtime has neither. Errors name the operation and the path.
+ */
+export async function openFileReader(op: string, path: PathLike): Promise<FileReader | null> {
+  checkPath(op, path);
+  const fail = (e: unknown): never => {
+    throw new Error(`${op}: cannot read ${pathName(path)}: ${(e as Error)?.message ?? e}`, { cause: e });
+  };
+  const shortRead = (position: number, want: number): never =>
+    fail(new Error(`the file ended before byte ${position + want} (did it change while being read?)`));
+  const d =
+    (globalThis as { Deno?: { open?: (p: PathLike, o: { read: boolean }) => Promise<DenoFile> } }).Deno;
+  if (d && typeof d.open === "function") {
+    let f: DenoFile;
+    try {
+      f = await d.open(path, { read: true });
+    } catch (e) {
+      return fail(e);
+    }
+    try {
+      const size = (await f.stat()).size;
+      return {
+        size,
+        async readAt(dest, position) {
+          try {
+            await f.seek(position, 0); // Deno.SeekMode.Start
+            for (let off = 0; off < dest.length;) {
+              const got = await f.read(dest.subarray(off));
+              if (got === null) shortRead(position, dest.length);
+              off += got!;
+            }
+          } catch (e) {
+            if ((e as Error).message?.startsWith(`${op}:`)) throw e;
+            fail(e);
+          }
+        },
+        close() {
+          f.close();
+          return Promise.resolve();
+        },
+      };
+    } catch (e) {
+      f.close();
+      return fail(e);
+    }
+  }
+  let fs: typeof import("node:fs/promises");
+  try {
+    fs = await import("node:fs/promises");
+  } catch {
+    return null;
+  }
+  let fh: Awaited<ReturnType<typeof fs.open>>;
+  try {
+    fh = await fs.open(path, "r");
+  } catch (e) {
+    return fail(e);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    return {
+      size,
+      async readAt(dest, position) {
+        try {
+          for (let off = 0; off < dest.length;) {
+            const { bytesRead } = await fh.read(dest, off, dest.length - off, position + off);
+            if (bytesRead === 0) shortRead(position, dest.length);
+            off += bytesRead;
+          }
+        } catch (e) {
+          if ((e as Error).message?.startsWith(`${op}:`)) throw e;
+          fail(e);
+        }
+      },
+      close: () => fh.close(),
+    };
+  } catch (e) {
+    await fh.close();
+    return fail(e);
+  }
+}
+
 /** True when the file exists (and can be stat'ed). */
 export async function fileExists(path: PathLike): Promise<boolean> {
   try {

@@ -29,10 +29,13 @@ const NUMBER_RE = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 /**
  * Parses `text` as one JSON value (surrounding whitespace allowed). Throws `JsonSyntaxError` on
- * malformed input, duplicate keys, or nesting deeper than `maxDepth`.
+ * malformed input, duplicate keys, nesting deeper than `maxDepth`, or more than `maxValues` values
+ * (objects, arrays and scalars, counted as they are parsed: it bounds the objects an untrusted text
+ * can make the parser build, whatever its length).
  */
-export function parseJsonStrict(text: string, maxDepth = 64): JsonValue {
+export function parseJsonStrict(text: string, maxDepth = 64, maxValues = Infinity): JsonValue {
   let pos = 0;
+  let values = 0;
   const fail = (what: string): never => {
     const found = pos >= text.length ? "end of input" : `${JSON.stringify(text[pos])}`;
     throw new JsonSyntaxError(`${what} at position ${pos} (found ${found})`, pos);
@@ -105,6 +108,7 @@ export function parseJsonStrict(text: string, maxDepth = 64): JsonValue {
   const parseValue = (depth: number): JsonValue => {
     ws();
     if (pos >= text.length) fail("expected a value");
+    if (++values > maxValues) fail(`more than ${maxValues} values`);
     const c = text[pos];
     if (c === "{") {
       if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth} levels`);

@@ -11,9 +11,12 @@
  * @module
  */
 export {
+  frameSafetensors,
   load,
   loadBytes,
   type LoadOptions,
+  MAX_HEADER_BYTES,
+  MAX_TENSORS,
   parseSafetensors,
   type PathLike,
   type SafetensorsContents,

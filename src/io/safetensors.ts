@@ -12,7 +12,12 @@
  * padded with spaces to a multiple of 8, `__metadata__` first with its keys sorted. The reader
  * validates everything before touching the data (header length, UTF-8, JSON with no duplicate
  * keys, dtypes, shapes, offsets contiguous from 0 to the end of the file) and never reads out of
- * bounds; every problem is an `Error` whose message names the file and the tensor.
+ * bounds; every problem is an `Error` whose message names the file and the tensor. The work a
+ * header can ask for is bounded: at most {@link MAX_HEADER_BYTES} of header, {@link MAX_TENSORS}
+ * tensors (`maxTensors` option) and a proportional number of JSON values, ranks up to 64.
+ *
+ * Loading copies each tensor's bytes once, into the tensor's own storage: `load` reads them from
+ * the file straight into it (the file is never held whole in memory), `loadBytes` from the bytes.
  *
  * dtypes: F32, F16, I32, U8 and BOOL round-trip exactly. Loading also accepts F64 and BF16 (as
  * float32), I64, U64, U32 (as int32, with a range check: edgetorch has no 64-bit integers), and
@@ -36,7 +41,7 @@ import { backendFor } from "../backends/registry.ts";
 import type { DType, TypedArray } from "../dtype.ts";
 import { contiguousStorage } from "../ops/dispatch.ts";
 import { Tensor } from "../tensor.ts";
-import { type PathLike, pathName, readFileBytes, writeFileBytes } from "./fs.ts";
+import { openFileReader, type PathLike, pathName, readFileBytes, writeFileBytes } from "./fs.ts";
 import { isJsonObject, type JsonObject, JsonSyntaxError, type JsonValue, parseJsonStrict } from "./json.ts";
 
 export type { PathLike } from "./fs.ts";
@@ -80,6 +85,8 @@ export interface SaveOptions {
 export interface LoadOptions {
   /** A name for the bytes, used in error messages (`load` passes the path). */
   name?: string;
+  /** Most tensors a file may hold (default {@link MAX_TENSORS}); more is an error. */
+  maxTensors?: number;
 }
 
 /** What `parseSafetensors` returns: the tensors by name and the `__metadata__` strings. */
@@ -94,7 +101,18 @@ export interface SafetensorsContents {
 export const TREE_METADATA_KEY = "edgetorch.tree";
 
 /** Largest header accepted, as the reference implementation (100 MB). */
-const MAX_HEADER = 100_000_000;
+export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER = MAX_HEADER_BYTES;
+/**
+ * Most tensors a file may hold by default (`LoadOptions.maxTensors` changes it). Real checkpoints
+ * hold thousands; a header of many tiny entries otherwise makes the reader build millions of
+ * objects (a 56 MB header of empty tensors took 17 s and 1.9 GB).
+ */
+export const MAX_TENSORS = 100_000;
+/** JSON values a header may hold per tensor allowed (an entry of rank 8 has 14), plus metadata. */
+const VALUES_PER_TENSOR = 16;
+/** Most dimensions of a tensor in a file. */
+const MAX_RANK = 64;
 
 /** Bytes per element of each safetensors dtype. */
 const DTYPE_SIZE: Record<SafetensorsDType, number> = {
@@ -315,20 +333,39 @@ function assemble(entries: Entry[], raws: Uint8Array[], metadata: [string, strin
     );
     offset += n;
   });
-  let header = utf8.encode(`{${parts.join(",")}}`);
-  const pad = (8 - (header.length % 8)) % 8;
+  return frameSafetensors(`{${parts.join(",")}}`, raws);
+}
+
+/**
+ * The bytes of a safetensors file from its header text and data: the 8-byte little-endian header
+ * length, the header padded with spaces to a multiple of 8 (as the reference writer), then the
+ * data parts in order. The writer of `saveBytes`; the header is not checked here (tests build
+ * corrupt files with it).
+ * @example
+ * ```ts
+ * import { frameSafetensors, loadBytes } from "./safetensors.ts";
+ * const data = new Uint8Array(new Float32Array([1, 2]).buffer);
+ * const file = frameSafetensors('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', [data]);
+ * console.log(loadBytes(file).w.toArray()); // [1, 2]
+ * ```
+ */
+export function frameSafetensors(header: string, data: readonly Uint8Array[]): Uint8Array {
+  let h = utf8.encode(header);
+  const pad = (8 - (h.length % 8)) % 8;
   if (pad) {
-    const padded = new Uint8Array(header.length + pad).fill(0x20);
-    padded.set(header);
-    header = padded;
+    const padded = new Uint8Array(h.length + pad).fill(0x20);
+    padded.set(h);
+    h = padded;
   }
-  const out = new Uint8Array(8 + header.length + offset);
+  let dataLen = 0;
+  for (const d of data) dataLen += d.length;
+  const out = new Uint8Array(8 + h.length + dataLen);
   const view = new DataView(out.buffer);
-  view.setUint32(0, header.length, true);
-  view.setUint32(4, Math.floor(header.length / 2 ** 32), true);
-  out.set(header, 8);
-  let pos = 8 + header.length;
-  for (const r of raws) {
+  view.setUint32(0, h.length, true);
+  view.setUint32(4, Math.floor(h.length / 2 ** 32), true);
+  out.set(h, 8);
+  let pos = 8 + h.length;
+  for (const r of data) {
     out.set(r, pos);
     pos += r.length;
   }
@@ -342,8 +379,28 @@ function prepare(op: string, state: object, opts: SaveOptions) {
   return { entries: sortEntries(entries), metadata };
 }
 
-function storageOf(t: Tensor): Storage {
-  return contiguousStorage(t);
+/** The elements of a CPU tensor, read now (only its view's range when it is contiguous). */
+function cpuBytes(t: Tensor): Uint8Array {
+  const cpu = backendFor("cpu");
+  if (t.isContiguous()) return rawBytes(cpu.readSync(t._storage, t._offset, t.numel()));
+  return rawBytes(cpu.readSync(contiguousStorage(t)));
+}
+
+/**
+ * The elements of every entry as they are at the call: CPU tensors are read at once; GPU tensors
+ * are copied on the device, all in one batch before the caller's next op, and the copies read
+ * afterwards. So a checkpoint saved while training goes on holds one step's values, never a mix.
+ */
+function snapshot(entries: readonly Entry[]): Promise<Uint8Array>[] {
+  return entries.map((e) => {
+    const t = e.tensor;
+    if (t.device === "cpu") return Promise.resolve(cpuBytes(t));
+    const backend = backendFor(t.device);
+    let copy: Storage = contiguousStorage(t);
+    if (copy === t._storage) copy = backend.cast(copy, copy.dtype);
+    const read = backend.read(copy);
+    return read.then(rawBytes).finally(() => copy.dispose());
+  });
 }
 
 /**
@@ -370,13 +427,14 @@ export function saveBytes(state: object, opts: SaveOptions = {}): Uint8Array {
           "`await saveBytesAsync(...)` or `await save(...)`",
       );
     }
-    return rawBytes(backendFor("cpu").readSync(storageOf(e.tensor)));
+    return cpuBytes(e.tensor);
   });
   return assemble(entries, raws, metadata);
 }
 
 /**
- * Like `saveBytes`, for tensors on any device (GPU tensors are read asynchronously).
+ * Like `saveBytes`, for tensors on any device (GPU tensors are read asynchronously). The values
+ * saved are those at the call: training may go on while the bytes are read.
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -389,17 +447,20 @@ export function saveBytesAsync(state: object, opts: SaveOptions = {}): Promise<U
   return serializeAsync("saveBytesAsync", state, opts);
 }
 
-/** `saveBytesAsync` reporting errors as `op`. */
+/** `saveBytesAsync` reporting errors as `op`: every tensor is snapshotted at the call. */
 async function serializeAsync(op: string, state: object, opts: SaveOptions): Promise<Uint8Array> {
   const { entries, metadata } = prepare(op, state, opts);
-  const raws: Uint8Array[] = [];
-  for (const e of entries) raws.push(rawBytes(await backendFor(e.tensor.device).read(storageOf(e.tensor))));
-  return assemble(entries, raws, metadata);
+  const reads = snapshot(entries);
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return assemble(entries, settled.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value), metadata);
 }
 
 /**
  * Writes a state to a safetensors file (PyTorch reads it with `safetensors.torch.load_file`).
- * Works in Deno (`Deno.writeFile`) and Bun/Node (`node:fs/promises`).
+ * Works in Deno (`Deno.writeFile`) and Bun/Node (`node:fs/promises`). The values saved are
+ * those at the call (see `saveBytesAsync`).
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -438,19 +499,17 @@ function describeJson(v: JsonValue | undefined): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-function readHeader(
-  bytes: Uint8Array,
-  what: string,
-): { entries: Parsed[]; metadata: Record<string, string>; dataStart: number } {
+/**
+ * The header length stored in a file's first 8 bytes (of a file of `size` bytes), checked.
+ */
+function headerLength(first8: Uint8Array, size: number, what: string): number {
   const fail = (msg: string): never => {
     throw new Error(`${what}: ${msg}`);
   };
-  if (bytes.length < 8) {
-    fail(
-      `file is ${bytes.length} bytes, too short for a safetensors file (it starts with an 8-byte header length)`,
-    );
+  if (size < 8) {
+    fail(`file is ${size} bytes, too short for a safetensors file (it starts with an 8-byte header length)`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(first8.buffer, first8.byteOffset, 8);
   const lo = view.getUint32(0, true), hi = view.getUint32(4, true);
   const n = hi * 2 ** 32 + lo;
   if (n > MAX_HEADER) {
@@ -459,12 +518,32 @@ function readHeader(
         "file or it is corrupt",
     );
   }
-  if (8 + n > bytes.length) {
+  if (8 + n > size) {
     fail(
-      `header length ${n} runs past the end of the file (${bytes.length} bytes); the file is truncated or corrupt`,
+      `header length ${n} runs past the end of the file (${size} bytes); the file is truncated or corrupt`,
     );
   }
   if (n < 2) fail(`header length ${n} is too small for a JSON object`);
+  return n;
+}
+
+/**
+ * Parses and validates the header of a file of `size` bytes; `bytes` holds at least its first
+ * 8 + header-length bytes.
+ */
+function readHeader(
+  bytes: Uint8Array,
+  what: string,
+  size = bytes.length,
+  maxTensors = MAX_TENSORS,
+): { entries: Parsed[]; metadata: Record<string, string>; dataStart: number } {
+  const fail = (msg: string): never => {
+    throw new Error(`${what}: ${msg}`);
+  };
+  if (!Number.isSafeInteger(maxTensors) || maxTensors < 0) {
+    throw new RangeError(`${what}: maxTensors must be a non-negative integer, got ${maxTensors}`);
+  }
+  const n = headerLength(bytes, size, what);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
@@ -472,15 +551,30 @@ function readHeader(
     return fail("header is not valid UTF-8");
   }
   let header: JsonValue;
+  const maxValues = VALUES_PER_TENSOR * maxTensors + 10_000;
   try {
-    header = parseJsonStrict(text, 64);
+    header = parseJsonStrict(text, 64, maxValues);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) return fail(`header is not valid JSON: ${e.message}`);
+    if (e instanceof JsonSyntaxError) {
+      if (e.message.startsWith(`more than ${maxValues} values`)) {
+        return fail(
+          `header holds more than ${maxValues} JSON values, too many for a file of at most ${maxTensors} ` +
+            "tensors (the maxTensors option raises the limit)",
+        );
+      }
+      return fail(`header is not valid JSON: ${e.message}`);
+    }
     throw e;
   }
   if (!isJsonObject(header)) return fail("header must be a JSON object");
   const dataStart = 8 + n;
-  const dataLen = bytes.length - dataStart;
+  const dataLen = size - dataStart;
+  const count = Object.keys(header).length - (Object.hasOwn(header, "__metadata__") ? 1 : 0);
+  if (count > maxTensors) {
+    fail(
+      `header holds ${count} tensors, more than the limit of ${maxTensors} (the maxTensors option raises it)`,
+    );
+  }
   const metadata: Record<string, string> = {};
   const entries: Parsed[] = [];
   for (const name of Object.keys(header)) {
@@ -521,6 +615,9 @@ function readHeader(
       !Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isSafeInteger(d) || d < 0)
     ) {
       fail(`${t}: "shape" must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    if ((shape as number[]).length > MAX_RANK) {
+      fail(`${t}: "shape" has ${(shape as number[]).length} dimensions, more than ${MAX_RANK}`);
     }
     const offsets = obj.data_offsets;
     if (
@@ -584,21 +681,32 @@ function readHeader(
   return { entries, metadata, dataStart };
 }
 
-function copyOut(bytes: Uint8Array, begin: number, end: number, width: number): ArrayBuffer {
-  const copy = bytes.slice(begin, end);
-  if (!LITTLE_ENDIAN && width > 1) {
-    for (let i = 0; i < copy.length; i += width) copy.subarray(i, i + width).reverse();
-  }
-  return copy.buffer;
-}
-
+/** The CPU storage of `values`, taken over without a copy where the backend can. */
 function makeTensor(values: TypedArray, dtype: DType, shape: readonly number[]): Tensor {
-  return new Tensor(backendFor("cpu").fromTyped(values, dtype), shape);
+  const cpu = backendFor("cpu") as ReturnType<typeof backendFor> & {
+    adopt?: (data: TypedArray, dtype: DType) => Storage;
+  };
+  const storage = typeof cpu.adopt === "function" ? cpu.adopt(values, dtype) : cpu.fromTyped(values, dtype);
+  return new Tensor(storage, shape);
 }
 
-function decodeEntry(bytes: Uint8Array, e: Parsed, dataStart: number, what: string): Tensor {
-  const a = dataStart + e.begin, b = dataStart + e.end;
-  const n = (e.end - e.begin) / DTYPE_SIZE[e.dtype];
+/**
+ * How one tensor is loaded: `raw` is where its file bytes go (for the dtypes this library stores as
+ * they are, on a little-endian host, the tensor's own final array: one copy in all), and
+ * `finish` turns them into the tensor (converting, or range-checking, the other dtypes).
+ */
+interface LoadPlan {
+  raw: Uint8Array;
+  finish: () => Tensor;
+}
+
+function bytesOf(values: TypedArray): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+function planEntry(e: Parsed, what: string): LoadPlan {
+  const nbytes = e.end - e.begin;
+  const n = nbytes / DTYPE_SIZE[e.dtype];
   const outOfRange = (i: number, v: number | bigint): never => {
     throw new RangeError(
       `${what}: tensor ${
@@ -607,54 +715,112 @@ function decodeEntry(bytes: Uint8Array, e: Parsed, dataStart: number, what: stri
         "(edgetorch has no 64-bit integers: integers load as int32)",
     );
   };
+  // The file's bytes, little-endian words made native (a no-op on little-endian hosts).
+  const temp = () => new Uint8Array(nbytes);
+  const native = (raw: Uint8Array, width: number): ArrayBuffer => {
+    if (!LITTLE_ENDIAN && width > 1) {
+      for (let i = 0; i < raw.length; i += width) raw.subarray(i, i + width).reverse();
+    }
+    return raw.buffer as ArrayBuffer;
+  };
+  const direct = (values: TypedArray, dtype: DType, width: number): LoadPlan => {
+    if (LITTLE_ENDIAN || width === 1) {
+      return {
+        raw: bytesOf(values),
+        finish: () => makeTensor(values, dtype, e.shape),
+      };
+    }
+    const raw = temp();
+    return {
+      raw,
+      finish: () => {
+        bytesOf(values).set(new Uint8Array(native(raw, width)));
+        return makeTensor(values, dtype, e.shape);
+      },
+    };
+  };
+  const converted = (width: number, convert: (buf: ArrayBuffer) => [TypedArray, DType]): LoadPlan => {
+    const raw = temp();
+    return {
+      raw,
+      finish: () => {
+        const [values, dtype] = convert(native(raw, width));
+        return makeTensor(values, dtype, e.shape);
+      },
+    };
+  };
   switch (e.dtype) {
     case "F32":
-      return makeTensor(new Float32Array(copyOut(bytes, a, b, 4)), "float32", e.shape);
+      return direct(new Float32Array(n), "float32", 4);
     case "F16":
-      return makeTensor(new Uint16Array(copyOut(bytes, a, b, 2)), "float16", e.shape);
+      return direct(new Uint16Array(n), "float16", 2);
     case "I32":
-      return makeTensor(new Int32Array(copyOut(bytes, a, b, 4)), "int32", e.shape);
+      return direct(new Int32Array(n), "int32", 4);
     case "U8":
-      return makeTensor(bytes.slice(a, b), "uint8", e.shape);
+      return direct(new Uint8Array(n), "uint8", 1);
     case "BOOL": {
-      const v = bytes.slice(a, b);
-      for (let i = 0; i < v.length; i++) if (v[i] > 1) v[i] = 1;
-      return makeTensor(v, "bool", e.shape);
+      const v = new Uint8Array(n);
+      return {
+        raw: v,
+        finish: () => {
+          for (let i = 0; i < v.length; i++) if (v[i] > 1) v[i] = 1;
+          return makeTensor(v, "bool", e.shape);
+        },
+      };
     }
     case "F64":
-      return makeTensor(Float32Array.from(new Float64Array(copyOut(bytes, a, b, 8))), "float32", e.shape);
-    case "BF16": {
-      const h = new Uint16Array(copyOut(bytes, a, b, 2));
-      const bits = new Uint32Array(n);
-      for (let i = 0; i < n; i++) bits[i] = h[i] << 16;
-      return makeTensor(new Float32Array(bits.buffer), "float32", e.shape);
-    }
+      return converted(8, (b) => [Float32Array.from(new Float64Array(b)), "float32"]);
+    case "BF16":
+      return converted(2, (b) => {
+        const h = new Uint16Array(b);
+        const bits = new Uint32Array(n);
+        for (let i = 0; i < n; i++) bits[i] = h[i] << 16;
+        return [new Float32Array(bits.buffer), "float32"];
+      });
     case "I16":
-      return makeTensor(Int32Array.from(new Int16Array(copyOut(bytes, a, b, 2))), "int32", e.shape);
+      return converted(2, (b) => [Int32Array.from(new Int16Array(b)), "int32"]);
     case "U16":
-      return makeTensor(Int32Array.from(new Uint16Array(copyOut(bytes, a, b, 2))), "int32", e.shape);
+      return converted(2, (b) => [Int32Array.from(new Uint16Array(b)), "int32"]);
     case "I8":
-      return makeTensor(Int32Array.from(new Int8Array(copyOut(bytes, a, b, 1))), "int32", e.shape);
-    case "U32": {
-      const v = new Uint32Array(copyOut(bytes, a, b, 4));
-      for (let i = 0; i < n; i++) if (v[i] > 0x7fffffff) outOfRange(i, v[i]);
-      return makeTensor(new Int32Array(v.buffer), "int32", e.shape);
-    }
+      return converted(1, (b) => [Int32Array.from(new Int8Array(b)), "int32"]);
+    case "U32":
+      return converted(4, (b) => {
+        const v = new Uint32Array(b);
+        for (let i = 0; i < n; i++) if (v[i] > 0x7fffffff) outOfRange(i, v[i]);
+        return [new Int32Array(v.buffer), "int32"];
+      });
     case "I64":
-    case "U64": {
-      const v = new DataView(copyOut(bytes, a, b, 1));
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const lo = v.getUint32(8 * i, true), hi = v.getUint32(8 * i + 4, true);
-        const ok = e.dtype === "I64"
-          ? (hi === 0 && lo <= 0x7fffffff) || (hi === 0xffffffff && lo >= 0x80000000)
-          : hi === 0 && lo <= 0x7fffffff;
-        if (!ok) outOfRange(i, e.dtype === "I64" ? v.getBigInt64(8 * i, true) : v.getBigUint64(8 * i, true));
-        out[i] = lo | 0;
-      }
-      return makeTensor(out, "int32", e.shape);
-    }
+    case "U64":
+      return converted(1, (b) => {
+        const v = new DataView(b);
+        const out = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const lo = v.getUint32(8 * i, true), hi = v.getUint32(8 * i + 4, true);
+          const ok = e.dtype === "I64"
+            ? (hi === 0 && lo <= 0x7fffffff) || (hi === 0xffffffff && lo >= 0x80000000)
+            : hi === 0 && lo <= 0x7fffffff;
+          if (!ok) {
+            outOfRange(i, e.dtype === "I64" ? v.getBigInt64(8 * i, true) : v.getBigUint64(8 * i, true));
+          }
+          out[i] = lo | 0;
+        }
+        return [out, "int32"];
+      });
   }
+}
+
+/** The tensors of a parsed header by name (null prototype, header order), from `tensor(e)`. */
+function tensorDict(entries: readonly Parsed[], tensor: (e: Parsed) => Tensor): TensorDict {
+  const tensors: TensorDict = {};
+  for (const e of entries) {
+    Object.defineProperty(tensors, e.name, {
+      value: tensor(e),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return tensors;
 }
 
 function asBytes(op: string, bytes: unknown): Uint8Array {
@@ -681,16 +847,12 @@ export function parseSafetensors(
 ): SafetensorsContents {
   const buf = asBytes("parseSafetensors", bytes);
   const what = opts.name ?? "safetensors";
-  const { entries, metadata, dataStart } = readHeader(buf, what);
-  const tensors: TensorDict = {};
-  for (const e of entries) {
-    Object.defineProperty(tensors, e.name, {
-      value: decodeEntry(buf, e, dataStart, what),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  const { entries, metadata, dataStart } = readHeader(buf, what, buf.length, opts.maxTensors);
+  const tensors = tensorDict(entries, (e) => {
+    const plan = planEntry(e, what);
+    plan.raw.set(buf.subarray(dataStart + e.begin, dataStart + e.end));
+    return plan.finish();
+  });
   return { tensors, metadata };
 }
 
@@ -753,13 +915,21 @@ function rebuildTree(tree: string, tensors: TensorDict, what: string): unknown {
  */
 export function loadBytes<T = TensorDict>(bytes: Uint8Array | ArrayBuffer, opts: LoadOptions = {}): T {
   const what = opts.name ?? "loadBytes";
-  const { tensors, metadata } = parseSafetensors(asBytes("loadBytes", bytes), { name: what });
+  const contents = parseSafetensors(asBytes("loadBytes", bytes), { ...opts, name: what });
+  return finishLoad<T>(contents, what);
+}
+
+/** The flat tensors, or the nested state the `edgetorch.tree` entry describes. */
+function finishLoad<T>({ tensors, metadata }: SafetensorsContents, what: string): T {
   const tree = Object.hasOwn(metadata, TREE_METADATA_KEY) ? metadata[TREE_METADATA_KEY] : undefined;
   return (tree === undefined ? tensors : rebuildTree(tree, tensors, what)) as T;
 }
 
 /**
- * Reads a safetensors file written by `save` or by PyTorch (`safetensors.torch.save_file`).
+ * Reads a safetensors file written by `save` or by PyTorch (`safetensors.torch.save_file`). The
+ * header is read and validated first; then each tensor's bytes go from the file straight into its
+ * storage (the file is never held whole in memory). Runtimes whose file API cannot read at an
+ * offset read the whole file first.
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -770,6 +940,25 @@ export function loadBytes<T = TensorDict>(bytes: Uint8Array | ArrayBuffer, opts:
  * ```
  */
 export async function load<T = TensorDict>(path: PathLike, opts: LoadOptions = {}): Promise<T> {
-  const bytes = await readFileBytes("load", path);
-  return loadBytes<T>(bytes, { name: opts.name ?? `load: ${pathName(path)}` });
+  const what = opts.name ?? `load: ${pathName(path)}`;
+  const file = await openFileReader("load", path);
+  if (file === null) return loadBytes<T>(await readFileBytes("load", path), { ...opts, name: what });
+  try {
+    const first8 = new Uint8Array(Math.min(8, file.size));
+    await file.readAt(first8, 0);
+    const n = headerLength(first8, file.size, what);
+    const head = new Uint8Array(8 + n);
+    await file.readAt(head, 0);
+    const { entries, metadata, dataStart } = readHeader(head, what, file.size, opts.maxTensors);
+    // In file order, each into its own storage.
+    const loaded = new Map<Parsed, Tensor>();
+    for (const e of [...entries].sort((a, b) => a.begin - b.begin)) {
+      const plan = planEntry(e, what);
+      if (plan.raw.length > 0) await file.readAt(plan.raw, dataStart + e.begin);
+      loaded.set(e, plan.finish());
+    }
+    return finishLoad<T>({ tensors: tensorDict(entries, (e) => loaded.get(e)!), metadata }, what);
+  } finally {
+    await file.close();
+  }
 }

@@ -25,6 +25,7 @@ import {
   pointwiseTarget,
   sameShape,
 } from "./checks.ts";
+import { guarded, rangeGuard } from "../ops/value_checks.ts";
 
 export { oneHot } from "../ops/indexing.ts";
 export { avgPool2d, conv1d, conv2d, maxPool2d } from "../ops/conv.ts";
@@ -553,16 +554,20 @@ export interface EmbeddingOptions {
   paddingIdx?: number | null;
 }
 
-function checkIndices(op: string, input: Tensor, n: number, what: string, allow?: number): void {
-  if (input.device !== "cpu" || input.numel() === 0) return;
+/**
+ * Checks that the indices in `input` lie in `[0, n)` (or equal `allow`): at once on the CPU;
+ * elsewhere returns the guard the op's result carries (see ops/value_checks.ts).
+ */
+function checkIndices(op: string, input: Tensor, n: number, what: string, allow?: number): Tensor | null {
+  const message = (v: number) =>
+    `${op}: index ${v} is out of range for ${what} (expected values in [0, ${n - 1}])`;
+  if (input.device !== "cpu") return rangeGuard(op, input, 0, n - 1, message, { allow });
+  if (input.numel() === 0) return null;
   const values = input.dataSync();
   for (const v of values) {
-    if ((v < 0 || v >= n) && v !== allow) {
-      throw new RangeError(
-        `${op}: index ${v} is out of range for ${what} (expected values in [0, ${n - 1}])`,
-      );
-    }
+    if ((v < 0 || v >= n) && v !== allow) throw new RangeError(message(v));
   }
+  return null;
 }
 
 /**
@@ -591,8 +596,11 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
       );
     }
     const [num, dim] = weight.shape;
-    checkIndices("embedding", input, num, `an embedding table of ${num} rows`);
-    let out = mv.reshape(indexSelect(weight, 0, mv.reshape(input, [-1])), [...input.shape, dim]);
+    const guard = checkIndices("embedding", input, num, `an embedding table of ${num} rows`);
+    let out = guarded(
+      mv.reshape(indexSelect(weight, 0, mv.reshape(input, [-1])), [...input.shape, dim]),
+      guard,
+    );
     const pi = opts.paddingIdx;
     if (pi !== null && pi !== undefined && out.requiresGrad) {
       const idx = pi < 0 ? pi + num : pi;
@@ -728,7 +736,7 @@ function checkClassTarget(
   target: Tensor,
   ignoreIndex: number,
   checkValues = true,
-): void {
+): Tensor | null {
   const c = input.ndim === 1 ? input.shape[0] : input.shape[1];
   const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (target.dtype !== "int32" && target.dtype !== "uint8") {
@@ -744,10 +752,16 @@ function checkClassTarget(
         `(${c} classes along dim ${input.ndim === 1 ? 0 : 1}), got target of shape ${fmtShape(target.shape)}`,
     );
   }
-  if (!checkValues || target.device !== "cpu" || target.numel() === 0) return;
+  if (!checkValues) return null;
+  if (target.device !== "cpu") {
+    const message = (v: number) => badTargetError(op, v, input, ignoreIndex).message;
+    return rangeGuard(op, target, 0, c - 1, message, { allow: ignoreIndex });
+  }
+  if (target.numel() === 0) return null;
   for (const v of target.dataSync()) {
     if ((v < 0 || v >= c) && v !== ignoreIndex) throw badTargetError(op, v, input, ignoreIndex);
   }
+  return null;
 }
 
 function checkWeight(op: string, weight: Tensor | null | undefined, c: number): Tensor | null {
@@ -829,9 +843,9 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}
     const x = checkClassInput("nllLoss", input);
     checkTensor("nllLoss", "target", target);
     const ignoreIndex = opts.ignoreIndex ?? -100;
-    checkClassTarget("nllLoss", x, target, ignoreIndex);
+    const guard = checkClassTarget("nllLoss", x, target, ignoreIndex);
     const weight = checkWeight("nllLoss", opts.weight, x.ndim === 1 ? x.shape[0] : x.shape[1]);
-    return reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean");
+    return guarded(reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean"), guard);
   });
 }
 
@@ -890,16 +904,16 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     const ignoreIndex = opts.ignoreIndex ?? -100;
     // The common case is one fused kernel each way (it checks the targets itself, no read-back).
     const fusable = !weight && ls === 0 && x.ndim <= 2 && x.numel() > 0 && x.dtype === "float32";
-    checkClassTarget(op, x, target, ignoreIndex, !fusable);
+    let guard = checkClassTarget(op, x, target, ignoreIndex, !fusable);
     if (fusable) {
       const fused = fusedCrossEntropy(op, x, target, reduction, ignoreIndex);
       if (fused !== null) return fused;
-      checkClassTarget(op, x, target, ignoreIndex, true);
+      guard = checkClassTarget(op, x, target, ignoreIndex, true);
     }
     const logp = red.logSoftmax(x, classDim);
     const parts = nllParts(logp, target, weight, ignoreIndex);
     const nll = reduceNll(parts, reduction);
-    if (ls === 0) return nll;
+    if (ls === 0) return guarded(nll, guard);
     let smooth = weight
       ? red.sum(ew.mul(logp, mv.reshape(weight, wShape)), classDim)
       : red.sum(logp, classDim);
@@ -908,7 +922,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (reduction === "none") ret = smooth;
     else if (reduction === "sum") ret = red.sum(smooth);
     else ret = weightedMean(red.sum(smooth), parts.weights);
-    return ew.add(ew.mul(nll, 1 - ls), ew.mul(ret, ls / c));
+    return guarded(ew.add(ew.mul(nll, 1 - ls), ew.mul(ret, ls / c)), guard);
   });
 }
 
@@ -942,14 +956,13 @@ export function binaryCrossEntropy(
           `(${fmtShape(input.shape)}) is deprecated. Please ensure they have the same size.`,
       );
     }
+    const message = (p: number) =>
+      `binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`;
+    const guard = rangeGuard("binaryCrossEntropy", input, 0, 1, message);
     if (input.device === "cpu" && input.numel() > 0) {
       const v = input.detach().dataSync();
       for (const p of v) {
-        if (!(p >= 0 && p <= 1)) {
-          throw new RangeError(
-            `binaryCrossEntropy: all elements of input should be between 0 and 1, found ${p}`,
-          );
-        }
+        if (!(p >= 0 && p <= 1)) throw new RangeError(message(p));
       }
     }
     // One node with PyTorch's formula: the logs are clamped at -100 and the gradient's denominator
@@ -959,7 +972,7 @@ export function binaryCrossEntropy(
       const elementwise = bceTerms(input, t);
       return w ? ew.mul(elementwise, w) : elementwise;
     });
-    return reduceLoss("binaryCrossEntropy", loss, opts.reduction);
+    return guarded(reduceLoss("binaryCrossEntropy", loss, opts.reduction), guard);
   });
 }
 

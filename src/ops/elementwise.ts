@@ -18,6 +18,8 @@ import { backendFor } from "../backends/registry.ts";
 import { backendOf, contiguousStorage, emptyResult, needsGrad, record, temp, wrap } from "./dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
+import { describeValue } from "../backends/validate.ts";
+import { guarded, rangeGuard } from "./value_checks.ts";
 
 type TensorOrScalar = Tensor | number;
 
@@ -121,7 +123,7 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   }
   for (const x of [a, b]) {
     if (!(x instanceof Tensor) && typeof x !== "number") {
-      throw new TypeError(`${op}: operands must be tensors or numbers, got ${typeof x}`);
+      throw new TypeError(`${op}: operands must be tensors or numbers, got ${describeValue(x)}`);
     }
   }
   const backend = backendOf(op, a, b);
@@ -137,24 +139,28 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
     const empty = emptyResult(backend, outShape, outDType);
     return isCmp ? empty : record(op as typeof ARITHMETIC_OPS[number], [a, b], empty);
   }
+  // Off the CPU an integer exponent tensor is checked on the device (see checkIntPow).
+  const guard = op === "pow" && !isFloating(promoted) && b instanceof Tensor
+    ? rangeGuard("pow", b, 0, Infinity, () => INT_POW_MESSAGE, { dtype: outDType })
+    : null;
   const sa = operandFor(a, outShape, compute), sb = operandFor(b, outShape, compute);
   const s = backend.binary(op, sa, sb, n, compute);
   const out = wrap(castResult(s, outDType), outShape);
-  return isCmp ? out : record(op as typeof ARITHMETIC_OPS[number], [a, b], out);
+  return isCmp ? out : guarded(record(op as typeof ARITHMETIC_OPS[number], [a, b], out), guard);
 }
 
+const INT_POW_MESSAGE = "pow: integers to negative integer powers are not allowed (use a float tensor)";
+
 /**
- * Integers to negative integer powers are refused. A number exponent is checked everywhere; an
- * exponent tensor's values only on the CPU: reading a GPU tensor inside an op would be a hidden
- * sync point, so there the kernel runs (giving 0 for |base| > 1, as integer division would).
+ * Integers to negative integer powers are refused. A number exponent and a CPU exponent tensor are
+ * checked here; off the CPU, reading the tensor inside an op would be a hidden sync point, so the
+ * device checks it and the result rejects its reads instead (see value_checks.ts).
  */
 function checkIntPow(a: TensorOrScalar, b: TensorOrScalar): void {
   const negative = b instanceof Tensor
     ? (b.device === "cpu" && b.numel() > 0 && b.dataSync().some((v) => v < 0))
     : b < 0;
-  if (negative) {
-    throw new RangeError("pow: integers to negative integer powers are not allowed (use a float tensor)");
-  }
+  if (negative) throw new RangeError(INT_POW_MESSAGE);
   void a;
 }
 
@@ -561,6 +567,11 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   return inFrameOf(() => {
     const lo = min ?? null, hi = max ?? null;
     if (lo === null && hi === null) throw new TypeError("clamp: at least one of min and max must be given");
+    for (const [name, v] of [["min", lo], ["max", hi]] as const) {
+      if (v !== null && typeof v !== "number") {
+        throw new TypeError(`clamp: ${name} must be a number or null, got ${describeValue(v)}`);
+      }
+    }
     const backend = backendOf("clamp", x);
     let dtype = x.dtype;
     for (const v of [lo, hi]) if (v !== null) dtype = promoteWithScalar(dtype, v);

@@ -11,6 +11,7 @@ import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
+import { guarded, rangeGuard } from "./value_checks.ts";
 
 function checkIndexTensor(op: string, index: Tensor): void {
   if (!(index instanceof Tensor) || (index.dtype !== "int32" && index.dtype !== "uint8")) {
@@ -361,9 +362,8 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
  * One-hot encoding of int32 class indices: shape `[...x.shape, numClasses]`, int32.
  * `numClasses` defaults to `max + 1` (a read of the values: CPU only; on the GPU it must be
  * given). The CPU checks the class values up front; the GPU never reads them inside the op (that
- * would be a hidden sync point): a class value outside `[0, numClasses)` is reported by the
- * backend's index check at the next read (`await t.dataAsync()` rejects with the RangeError of
- * the scatter it runs as).
+ * would be a hidden sync point): with a class value outside `[0, numClasses)`, reading the result
+ * (or anything computed from it) rejects with the CPU's RangeError.
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -400,11 +400,23 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
       const out = hits.int();
       return out;
     }
-    // Off the CPU: scatter ones into zeros, so the kernel's index check flags bad class values.
+    // Off the CPU: the device checks the class values (see value_checks.ts), then ones are
+    // scattered into zeros.
+    const guard = rangeGuard(
+      "oneHot",
+      x,
+      0,
+      n - 1,
+      (v) =>
+        v < 0
+          ? `oneHot: class values must be non-negative, got ${v}`
+          : `oneHot: class values must be smaller than numClasses (${n}), got ${v}`,
+      { dtype: "int32" },
+    );
     const m = x.numel();
     const index = wrap(storageAs(x, "int32"), [m, 1]);
     const ones = wrap(backendOf("oneHot", x).full("int32", m, 1), [m, 1]);
     const out = scatterAddInto(ones, 1, index, [m, n]);
-    return out.reshape([...x.shape, n]);
+    return guarded(out.reshape([...x.shape, n]), guard);
   });
 }

@@ -3,7 +3,7 @@
  * through this tensor's view with the strided-copy kernel, so views of the same storage see it.
  * @module
  */
-import { isFloating } from "../dtype.ts";
+import { checkIntValue, isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
@@ -119,6 +119,7 @@ export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
       if (typeof value !== "number" && typeof value !== "boolean") {
         throw new TypeError(`fill_: value must be a number, got ${typeof value}`);
       }
+      checkIntValue("fill_", Number(value), t.dtype);
       v = wrap(backend.full(t.dtype, 1, Number(value)), []);
     }
     const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset);

@@ -11,6 +11,7 @@ import { Tensor } from "../tensor.ts";
 import { abs, add, eq, le, lt, maximum, mul, ne, resultType, sub } from "./elementwise.ts";
 import { all } from "./reduce.ts";
 import { inFrameOf } from "../memory.ts";
+import { asOp } from "./naming.ts";
 
 /**
  * True where the element is NaN.
@@ -112,9 +113,10 @@ function truthy(op: string, t: Tensor): Tensor {
  * ```
  */
 export function logicalAnd(a: Tensor, b: Tensor): Tensor {
-  return inFrameOf(() => {
-    return mul(truthy("logicalAnd", a), truthy("logicalAnd", b));
-  });
+  return asOp("logicalAnd", () =>
+    inFrameOf(() => {
+      return mul(truthy("logicalAnd", a), truthy("logicalAnd", b));
+    }));
 }
 
 /**
@@ -126,9 +128,10 @@ export function logicalAnd(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function logicalOr(a: Tensor, b: Tensor): Tensor {
-  return inFrameOf(() => {
-    return maximum(truthy("logicalOr", a), truthy("logicalOr", b));
-  });
+  return asOp("logicalOr", () =>
+    inFrameOf(() => {
+      return maximum(truthy("logicalOr", a), truthy("logicalOr", b));
+    }));
 }
 
 /**
@@ -140,9 +143,10 @@ export function logicalOr(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function logicalXor(a: Tensor, b: Tensor): Tensor {
-  return inFrameOf(() => {
-    return ne(truthy("logicalXor", a), truthy("logicalXor", b));
-  });
+  return asOp("logicalXor", () =>
+    inFrameOf(() => {
+      return ne(truthy("logicalXor", a), truthy("logicalXor", b));
+    }));
 }
 
 /** Tolerances of {@link isclose} and {@link allclose} (PyTorch's defaults). */

@@ -11,6 +11,7 @@ import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
 import { castResult, mul, storageAs } from "./elementwise.ts";
 import { reshape, squeeze, t as mt, unsqueeze } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
+import { asOp } from "./naming.ts";
 
 interface MatrixOperand {
   storage: Storage;
@@ -105,7 +106,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         );
       }
     }
-    if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
+    if (a.ndim === 1 && b.ndim === 1) return asOp("matmul", () => dot(a, b));
     const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
     const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
     let out = batchedProduct("matmul", a2, b2);

@@ -8,6 +8,7 @@ import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, checkAlive, contiguousStorage, makeView, record, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
+import { describeValue } from "../backends/validate.ts";
 
 /** One index of `x.index(...)`: an integer, a slice string (`":"`, `"1:3"`, `"::2"`, `"-1:"`), `"..."` or `null` (new axis). */
 export type IndexSpec = number | string | null;
@@ -349,9 +350,13 @@ export function planIndex(op: string, shape: readonly number[], specs: readonly 
       plan.push(parseSlice(op, spec, shape[d], d));
       d++;
     } else {
-      throw new TypeError(
-        `${op}: unsupported index ${JSON.stringify(spec)} (use integers, slice strings, "..." or null)`,
-      );
+      const t = spec as unknown as Partial<Tensor> | null;
+      const what =
+        typeof t === "object" && t !== null && Array.isArray(t.shape) && typeof t.dtype === "string"
+          ? `a ${t.dtype} tensor of shape ${fmtShape(t.shape)} (index with tensors through ` +
+            `indexSelect, gather or maskedSelect)`
+          : describeValue(spec);
+      throw new TypeError(`${op}: unsupported index ${what} (use integers, slice strings, "..." or null)`);
     }
   }
   while (d < shape.length) plan.push({ kind: "slice", start: 0, length: shape[d++], step: 1 });

@@ -25,6 +25,7 @@ import {
 } from "./elementwise.ts";
 import { clone } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
+import { asOp } from "./naming.ts";
 
 type TensorOrScalar = Tensor | number;
 
@@ -156,14 +157,15 @@ export function expm1(x: Tensor): Tensor {
  * ```
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
-  return inFrameOf(() => {
-    if (!(start instanceof Tensor) || !(end instanceof Tensor)) {
-      throw new TypeError("lerp: expected start and end to be tensors");
-    }
-    const startF = isFloating(start.dtype) ? start : start.float();
-    const endF = isFloating(end.dtype) ? end : end.float();
-    return add(startF, mul(weight, sub(endF, startF)));
-  });
+  return asOp("lerp", () =>
+    inFrameOf(() => {
+      if (!(start instanceof Tensor) || !(end instanceof Tensor)) {
+        throw new TypeError("lerp: expected start and end to be tensors");
+      }
+      const startF = isFloating(start.dtype) ? start : start.float();
+      const endF = isFloating(end.dtype) ? end : end.float();
+      return add(startF, mul(weight, sub(endF, startF)));
+    }));
 }
 
 /** `value` of {@link addcmul} and {@link addcdiv} (default 1). */
@@ -180,11 +182,12 @@ export interface AddcOptions {
  * ```
  */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
-  return inFrameOf(() => {
-    const { value = 1 } = opts;
-    const prod = mul(tensor1, tensor2);
-    return add(input, value === 1 ? prod : mul(prod, value));
-  });
+  return asOp("addcmul", () =>
+    inFrameOf(() => {
+      const { value = 1 } = opts;
+      const prod = mul(tensor1, tensor2);
+      return add(input, value === 1 ? prod : mul(prod, value));
+    }));
 }
 
 /**
@@ -197,15 +200,16 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
  * ```
  */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
-  return inFrameOf(() => {
-    const { value = 1 } = opts;
-    if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
-      throw new TypeError(
-        `addcdiv: integer division with addcdiv is not supported (tensor1 is ${tensor1.dtype}, tensor2 is ` +
-          `${tensor2.dtype}); convert one of them with .float()`,
-      );
-    }
-    const quot = div(tensor1, tensor2);
-    return add(input, value === 1 ? quot : mul(quot, value));
-  });
+  return asOp("addcdiv", () =>
+    inFrameOf(() => {
+      const { value = 1 } = opts;
+      if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
+        throw new TypeError(
+          `addcdiv: integer division with addcdiv is not supported (tensor1 is ${tensor1.dtype}, tensor2 is ` +
+            `${tensor2.dtype}); convert one of them with .float()`,
+        );
+      }
+      const quot = div(tensor1, tensor2);
+      return add(input, value === 1 ? quot : mul(quot, value));
+    }));
 }

@@ -13,6 +13,8 @@ import { castResult, storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
+import { describeValue } from "../backends/validate.ts";
+import { asOp } from "./naming.ts";
 
 /** One dim or a list of dims. */
 export type DimArg = number | readonly number[];
@@ -45,10 +47,21 @@ function parse(op: string, x: Tensor, dim?: DimArg | ReduceOptions, opts?: Reduc
   let d: DimArg | undefined;
   let o: ReduceOptions = opts ?? {};
   if (typeof dim === "number" || Array.isArray(dim)) d = dim as DimArg;
-  else if (dim !== undefined) {
+  else if (dim !== undefined && dim !== null) {
+    if (typeof dim !== "object") {
+      throw new TypeError(
+        `${op}: dim must be an integer, a list of integers or an options object, got ${describeValue(dim)}`,
+      );
+    }
     o = dim as ReduceOptions;
     d = o.dim;
   } else d = o.dim;
+  if (d !== undefined && d !== null && typeof d !== "number" && !Array.isArray(d)) {
+    throw new TypeError(`${op}: dim must be an integer or a list of integers, got ${describeValue(d)}`);
+  }
+  if (o.keepdim !== undefined && typeof o.keepdim !== "boolean") {
+    throw new TypeError(`${op}: keepdim must be a boolean, got ${describeValue(o.keepdim)}`);
+  }
   const keepdim = o.keepdim ?? false;
   if (d === undefined || (Array.isArray(d) && d.length === 0)) {
     return { dims: x.shape.map((_, i) => i), keepdim };
@@ -325,19 +338,20 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
  * ```
  */
 export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
-  return inFrameOf(() => {
-    const o: VarOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as VarOptions : { ...opts };
-    const { dims, keepdim } = parse("std", x, dim as DimArg | ReduceOptions, opts);
-    const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
-    let n = 1;
-    for (const d of dims) n *= x.shape[d];
-    return recordComposite(
-      "std",
-      [x],
-      { dims, keepdim, correction, count: n },
-      () => ew.sqrt(variance(x, dim, opts)),
-    );
-  });
+  return asOp("std", () =>
+    inFrameOf(() => {
+      const o: VarOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as VarOptions : { ...opts };
+      const { dims, keepdim } = parse("std", x, dim as DimArg | ReduceOptions, opts);
+      const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+      let n = 1;
+      for (const d of dims) n *= x.shape[d];
+      return recordComposite(
+        "std",
+        [x],
+        { dims, keepdim, correction, count: n },
+        () => ew.sqrt(variance(x, dim, opts)),
+      );
+    }));
 }
 
 /**
@@ -365,7 +379,9 @@ export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor 
 }
 
 function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tensor {
-  if (typeof dim !== "number") throw new TypeError(`${op}: dim must be a number, got ${typeof dim}`);
+  if (typeof dim !== "number") {
+    throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
+  }
   const d = normDim(op, dim, x.ndim);
   const backend = backendOf(op, x);
   const dtype: DType = isFloating(x.dtype) ? x.dtype : "float32";
@@ -415,25 +431,26 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
-  return inFrameOf(() => {
-    if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
-    const o = { keepdim: opts?.keepdim ?? false };
-    const d = dim ?? [];
-    if (p === 0) {
-      // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
-      const count = sum(ew.ne(x, 0).to(x.dtype), d, o);
-      return ew.add(count, ew.mul(sum(x, d, o), 0));
-    }
-    const { dims } = parse("norm", x, d, o);
-    return recordComposite("norm", [x], { p, dims, keepdim: o.keepdim }, () => {
-      if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
-      const a = ew.abs(x);
-      if (p === Infinity) return amax(a, d, o);
-      if (p === -Infinity) return amin(a, d, o);
-      if (p === 1) return sum(a, d, o);
-      return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
-    });
-  });
+  return asOp("norm", () =>
+    inFrameOf(() => {
+      if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
+      const o = { keepdim: opts?.keepdim ?? false };
+      const d = dim ?? [];
+      if (p === 0) {
+        // The count of nonzeros has zero gradient; adding 0·sum(x) keeps the result in the graph as PyTorch does.
+        const count = sum(ew.ne(x, 0).to(x.dtype), d, o);
+        return ew.add(count, ew.mul(sum(x, d, o), 0));
+      }
+      const { dims } = parse("norm", x, d, o);
+      return recordComposite("norm", [x], { p, dims, keepdim: o.keepdim }, () => {
+        if (p === 2) return ew.sqrt(sum(ew.mul(x, x), d, o));
+        const a = ew.abs(x);
+        if (p === Infinity) return amax(a, d, o);
+        if (p === -Infinity) return amin(a, d, o);
+        if (p === 1) return sum(a, d, o);
+        return ew.pow(sum(ew.pow(a, p), d, o), 1 / p);
+      });
+    }));
 }
 
 function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {

@@ -64,6 +64,7 @@ import {
   checkMatmul,
   checkPoolGeom,
   planCopy,
+  readRange,
 } from "../validate.ts";
 
 /** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
@@ -335,6 +336,22 @@ class Heap {
     }
     this.#top = end;
     return p;
+  }
+
+  /**
+   * Throws, before anything is allocated or grown, when `bytes` of operands can never be in this
+   * memory at once (the wasm32 address space is 4 GiB, less the kernels' static data): otherwise
+   * the call's first allocations would grow the memory, which never shrinks, before a later one
+   * failed.
+   */
+  plan(op: string, bytes: number): void {
+    const room = MAX_BYTES - this.base;
+    if (bytes <= room) return;
+    throw new RangeError(
+      `${op}: its operands need ${bytes} bytes (${(bytes / 2 ** 30).toFixed(2)} GiB) of wasm memory at ` +
+        `once, more than the wasm32 address space holds (4 GiB; ${room} bytes after the kernels' static ` +
+        "data); split the work into smaller tensors",
+    );
   }
 
   /** Allocates a 16-byte aligned block of at least `bytes`, spilling LRU slots to keep the budget. */
@@ -623,6 +640,13 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /** {@link Heap.plan} for a call writing `out` elements of `dtype` from `inputs` (whole). */
+  #plan(op: string, dtype: DType, out: number, ...inputs: (Storage | number)[]): void {
+    let bytes = out * ITEM_SIZE[dtype];
+    for (const x of inputs) if (x instanceof WasmStorage) bytes += slotOf(x).bytes;
+    this.#heap.plan(op, bytes);
+  }
+
   /** Brings a spilled (or other instance's) slot into this heap; returns false for large ones. */
   #bringIn(s: WasmStorage, slot: Slot): boolean {
     const h = this.#heap;
@@ -726,13 +750,18 @@ export class WasmBackend implements Backend {
     });
   }
 
-  readSync(s: Storage): TypedArray {
-    return copyOut(slotOf(checkStorage("readSync", s)));
+  readSync(s: Storage, offset?: number, count?: number): TypedArray {
+    const slot = slotOf(checkStorage("readSync", s));
+    const [from, to] = readRange("readSync", slot.numel, offset, count);
+    if (from === 0 && to === slot.numel) return copyOut(slot);
+    // Only the range: one element of a large storage costs one element.
+    if (slot.heap || slot.host) return liveView(slot).slice(from, to);
+    return typedArrayFor(slot.dtype, to - from);
   }
 
-  read(s: Storage): Promise<TypedArray> {
+  read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
     try {
-      return Promise.resolve(this.readSync(s));
+      return Promise.resolve(this.readSync(s, offset, count));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -808,6 +837,7 @@ export class WasmBackend implements Backend {
     const s = checkStorage("cast", x);
     if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
     const from = s.dtype;
+    this.#plan("cast", to, s.numel, s);
     if (from === to || (from === "bool" && to === "uint8")) {
       return this.#call(() => {
         const xp = this.#in(s);
@@ -838,6 +868,7 @@ export class WasmBackend implements Backend {
     }
     const n = s.numel;
     if (n === 0) return this.#zeros(dtype);
+    this.#plan(op, dtype, n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(dtype, n);
@@ -871,6 +902,7 @@ export class WasmBackend implements Backend {
       return st;
     };
     const ca = checked(a, "a"), cb = checked(b, "b");
+    this.#plan(op, outDtype, numel, ca, cb);
     return this.#call(() => {
       const place = (x: WasmStorage | number): [number, number] => {
         if (typeof x !== "number") return [this.#in(x), x.numel];
@@ -900,6 +932,7 @@ export class WasmBackend implements Backend {
     }
     if (n === 0) return new WasmStorage(x.dtype, typedArrayFor(x.dtype, 0));
     const size = ITEM_SIZE[x.dtype];
+    this.#plan("where", x.dtype, n, c, x, y);
     return this.#call(() => {
       const cp = this.#in(c), ap = this.#in(x), bp = this.#in(y);
       const [out, outPtr] = this.#out(x.dtype, n);
@@ -921,6 +954,7 @@ export class WasmBackend implements Backend {
     if (len === 0 && op !== "sum" && op !== "prod") {
       throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
     }
+    this.#plan(op, outDtype, n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(outDtype, n);
@@ -935,6 +969,7 @@ export class WasmBackend implements Backend {
     checkLayout("cumsum", s.numel, outer, len, inner);
     const n = s.numel;
     if (n === 0) return this.#zeros(dtype);
+    this.#plan("cumsum", dtype, n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(dtype, n);
@@ -948,6 +983,7 @@ export class WasmBackend implements Backend {
     const dtype = checkCompute("argsort", s.dtype);
     checkLayout("argsort", s.numel, rows, len, 1);
     if (s.numel === 0) return this.#zeros("int32");
+    this.#plan("argsort", "int32", s.numel, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("int32", s.numel);
@@ -1102,6 +1138,7 @@ export class WasmBackend implements Backend {
     }
     const n = s.numel;
     if (n === 0) return this.#zeros("float32");
+    this.#plan(log ? "logSoftmax" : "softmax", "float32", n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -1128,6 +1165,7 @@ export class WasmBackend implements Backend {
     }
     const suffix = SUFFIX[dtype];
     const bias = args.bias ? checkStorage("matmul", args.bias) : null;
+    this.#heap.plan("matmul", (total + needA + needB) * ITEM_SIZE[dtype]);
     return this.#call(() => {
       const ap = this.#in(sa, 0, needA);
       const bp = this.#in(sb, 0, needB);
@@ -1289,6 +1327,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("im2col", x, batch * channels * height * width, "input");
     const n = batch * groups * r * outH * outW;
     if (n === 0) return this.#zeros("float32");
+    this.#plan("im2col", "float32", n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -1303,6 +1342,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
     const n = batch * channels * height * width;
     if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
+    this.#plan("col2im", "float32", n, s);
     return this.#call(() => {
       const cp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -1330,6 +1370,7 @@ export class WasmBackend implements Backend {
       };
     }
     if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
+    this.#plan("maxPool2d", "float32", 2 * n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [values, vp] = this.#out("float32", n);
@@ -1345,6 +1386,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("avgPool2d", x, planes * height * width, "input");
     const n = planes * outH * outW;
     if (n === 0) return this.#zeros("float32");
+    this.#plan("avgPool2d", "float32", n, s);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
@@ -1365,6 +1407,7 @@ export class WasmBackend implements Backend {
     const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
     const n = planes * height * width;
     if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
+    this.#plan("avgPool2dBackward", "float32", n, s);
     return this.#call(() => {
       const gp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);

@@ -22,11 +22,15 @@
  * dispatches, or at the next microtask checkpoint (when the caller awaits), whichever is first.
  * Nothing reads back behind the caller's back: `read()` is the only sync point.
  *
- * Index errors: gather/scatterAdd with an index outside `[0, len)` throw the CPU's RangeError
- * synchronously when the index storage's contents are known on the host (int32 storages of up to
- * 2^18 elements made by `fromTyped`/`full` and not written since); otherwise the kernel records
- * the first bad index of the first failing op in an error buffer, and the next `read()` rejects
- * with that same RangeError (the bad elements read as 0 / are skipped meanwhile).
+ * Errors found on the device: gather/scatterAdd with an index outside `[0, len)` throw the CPU's
+ * RangeError synchronously when the index storage's contents are known on the host (int32
+ * storages of up to 2^18 elements made by `fromTyped`/`full` and not written since); otherwise the
+ * kernel records the first bad index in the op's own slot of the error pages (a {@link DeviceCheck}),
+ * and the check travels with every storage computed from the op's result (kernels' outputs,
+ * copies, in-place updates): reading any of them rejects with that RangeError, every time, while
+ * reads of storages that do not depend on the op are unaffected. {@link WebGPUBackend.rangeGuard}
+ * does the same for the value checks of front-end ops (class indices, probabilities). A read resolves every pending check in
+ * the same submission; so does a background read when many accumulate.
  * @module
  */
 import type {
@@ -67,8 +71,23 @@ import {
   checkLayout,
   checkMatmul,
   checkPoolGeom,
+  describeValue,
   planCopy,
+  readRange,
 } from "../validate.ts";
+
+/**
+ * Loop iterations one kernel invocation may run. Mesa's llvmpipe ends an invocation after 65,535
+ * loop iterations, silently, counted over all of its loops together (nested ones included) and
+ * over the SIMD lanes it runs with: one loop of 70,000 steps stops at 65,535, two loops of 40,000
+ * stop at 40,000 and 25,534, and two loops in the branches of an `if` both count when neighbouring
+ * invocations take different branches. So every kernel whose loops depend on the data keeps each
+ * invocation, all its loop sites added up, within this budget (half the cap, leaving room for the
+ * fixed loops around, such as tree reductions), and the host splits longer work over more
+ * invocations or dispatches. Long-running invocations are a hazard on real GPUs too (watchdog
+ * resets), so the budget holds on every adapter.
+ */
+export const LOOP_BUDGET = 32768;
 
 /** Dispatches encoded before a submit is forced. */
 export const MAX_BATCH = 128;
@@ -76,10 +95,13 @@ export const MAX_BATCH = 128;
 const WG = 256;
 /** int32 storages up to this many elements keep a host copy for synchronous index checks. */
 const HOST_INDEX_LIMIT = 1 << 18;
-/** Reduction chunks: elements per invocation of the row kernel, elements of the column kernel. */
+/**
+ * Reduction chunks: elements per invocation of the row kernel, elements of the column kernel
+ * (both far within the loop budget; a lower test budget lowers the column chunk).
+ */
 const ROW_CHUNK_PER_INVOCATION = 16;
 const COL_CHUNK = 256;
-/** Scan chunk (elements one invocation prefix-sums serially). */
+/** Scan chunk (elements one invocation prefix-sums serially; at most the loop budget). */
 const SCAN_CHUNK = 256;
 
 const STORAGE_USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
@@ -144,6 +166,63 @@ function f32Bits(v: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Checks found on the device
+
+/** Slots (4 words each) per error page. */
+const SLOTS_PER_PAGE = 256;
+/** Pending checks that start a background resolution. */
+const MAX_PENDING_CHECKS = 1024;
+
+/**
+ * A check the GPU runs for one op: its kernel flags bad elements in the check's slot of the error
+ * pages (word 0: failed, word 1: ~position of the first bad element, word 3: its bits). Storages
+ * computed from the op's result carry the check (`WebGPUStorage._checks`).
+ */
+export class DeviceCheck {
+  /** Order of creation (the earliest failure is reported first). */
+  readonly seq: number;
+  /** Global slot index while pending or resolving; -1 once resolved. */
+  slot: number;
+  /** Set once resolved with a bad element: makes the error (a fresh object per read). */
+  failure: (() => Error) | null = null;
+  /** True once the slot was read back. */
+  resolved = false;
+  /** The read that resolves it, once one started. */
+  resolving: Promise<void> | null = null;
+  readonly #makeError: (bits: number) => Error;
+
+  /** @internal made by the backend */
+  constructor(seq: number, slot: number, makeError: (bits: number) => Error) {
+    this.seq = seq;
+    this.slot = slot;
+    this.#makeError = makeError;
+  }
+
+  /** @internal records the slot's words (failed flag, position, value bits) */
+  _settle(words: Uint32Array): void {
+    this.resolved = true;
+    this.slot = -1;
+    if (words[0] !== 0) {
+      const bits = words[3];
+      this.failure = () => this.#makeError(bits);
+    }
+  }
+}
+
+/** The checks of `lists` that may still fail, deduplicated, or null when none. */
+function liveChecks(lists: (readonly DeviceCheck[] | null)[]): DeviceCheck[] | null {
+  let seen: Set<DeviceCheck> | null = null;
+  for (const list of lists) {
+    if (!list) continue;
+    for (const c of list) {
+      if (c.resolved && !c.failure) continue;
+      (seen ??= new Set()).add(c);
+    }
+  }
+  return seen ? [...seen] : null;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Storage
 
 const registry = new FinalizationRegistry<{ backend: WebGPUBackend; entry: PoolEntry }>((held) => {
@@ -165,6 +244,8 @@ export class WebGPUStorage implements Storage {
   #registered = false;
   /** @internal host copy of int32 contents while they are known (synchronous index checks) */
   _host: Int32Array | null = null;
+  /** @internal the device checks this storage's contents depend on (null when none) */
+  _checks: DeviceCheck[] | null = null;
   /** @internal */
   _holders = 0;
   /** @internal */
@@ -240,6 +321,12 @@ export interface WebGPUBackendOptions {
    * by adapter.
    */
   tuning?: "gpu" | "cpu";
+  /**
+   * Loop iterations one kernel invocation may run (default {@link LOOP_BUDGET}, at least 64);
+   * longer work is split over more invocations or dispatches. Tests lower it to exercise the split
+   * paths on small inputs.
+   */
+  loopBudget?: number;
 }
 
 export type { AdamUpdateOptions, SgdUpdateOptions } from "../backend.ts";
@@ -247,11 +334,6 @@ export type { AdamUpdateOptions, SgdUpdateOptions } from "../backend.ts";
 interface Binding {
   binding: number;
   entry: PoolEntry;
-}
-
-interface PendingCheck {
-  op: string;
-  len: number;
 }
 
 function ceilDiv(a: number, b: number): number {
@@ -272,20 +354,24 @@ export class WebGPUBackend implements Backend {
   /** Invocations per workgroup of the row-reduction and softmax kernels. */
   readonly #wg: number;
   readonly #cpuTuned: boolean;
+  readonly #loopBudget: number;
+  /** Elements one invocation of the column reductions loops over (within the loop budget). */
+  readonly #colChunk: number;
   readonly #slot: number;
   readonly #params: ArrayBuffer;
   readonly #u32: Uint32Array;
   readonly #i32: Int32Array;
   readonly #f32: Float32Array;
   readonly #uniform: GPUBuffer;
-  readonly #errors: PoolEntry;
+  readonly #errorPages: PoolEntry[] = [];
+  readonly #freeSlots: number[] = [];
+  #pendingChecks: DeviceCheck[] = [];
+  #checkSeq = 0;
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #dispatches = 0;
   #epoch = 0;
   #flushQueued = false;
-  #seq = 0;
-  #checks = new Map<number, PendingCheck>();
   #lost: string | null = null;
   #submits = 0;
 
@@ -301,6 +387,14 @@ export class WebGPUBackend implements Backend {
     this.#matmulKernel = options.matmulKernel ?? (cpuTuned ? "direct" : "tiled");
     this.#wg = cpuTuned ? 32 : 256;
     this.#cpuTuned = cpuTuned;
+    const budget = options.loopBudget ?? LOOP_BUDGET;
+    if (!Number.isInteger(budget) || budget < 64 || budget > LOOP_BUDGET) {
+      throw new RangeError(
+        `WebGPUBackend: loopBudget must be an integer in [64, ${LOOP_BUDGET}], got ${budget}`,
+      );
+    }
+    this.#loopBudget = budget;
+    this.#colChunk = Math.min(COL_CHUNK, budget);
     const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#pool = new BufferPool(device, {
       usage: STORAGE_USAGE,
@@ -325,13 +419,6 @@ export class WebGPUBackend implements Backend {
       usage: UNIFORM_USAGE,
       label: "edgetorch params",
     });
-    this.#errors = {
-      buffer: device.createBuffer({ size: 16, usage: STORAGE_USAGE, label: "edgetorch index errors" }),
-      size: 16,
-      epoch: -1,
-      live: true,
-    };
-    device.queue.writeBuffer(this.#errors.buffer, 0, new Uint32Array(4));
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
@@ -511,6 +598,18 @@ export class WebGPUBackend implements Backend {
     return [ceilDiv(groups, y), y];
   }
 
+  /**
+   * `[lo, hi)` slices of `0 .. len` for a loop that advances `step` per `iters` iterations, each
+   * slice within the loop budget (one slice when the whole range fits); slice bounds are multiples
+   * of `step`.
+   */
+  #slices(len: number, step: number, iters: number): [number, number][] {
+    const size = Math.max(1, Math.floor(this.#loopBudget / iters)) * step;
+    const out: [number, number][] = [];
+    for (let lo = 0; lo < len; lo += size) out.push([lo, Math.min(len, lo + size)]);
+    return out;
+  }
+
   /** Dispatches a 1-d kernel over `threads` invocations (256 per workgroup). */
   #run1d(k: Kernel, base: number, bindings: Binding[], threads: number): void {
     const [x, y] = this.#grid(ceilDiv(threads, WG));
@@ -604,7 +703,7 @@ export class WebGPUBackend implements Backend {
     return this.#alloc(dtype, numel);
   }
 
-  readSync(s: Storage): TypedArray {
+  readSync(s: Storage, _offset?: number, _count?: number): TypedArray {
     this.#storage("readSync", s);
     throw new Error(
       "readSync: a gpu tensor cannot be read synchronously; use await t.dataAsync() " +
@@ -612,17 +711,17 @@ export class WebGPUBackend implements Backend {
     );
   }
 
-  async read(s: Storage): Promise<TypedArray> {
+  async read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
     const st = this.#storage("read", s);
-    const n = st.numel;
+    const [from, to] = readRange("read", st.numel, offset, count);
+    const n = to - from;
     const bytes = n * 4;
     let staging: PoolEntry | null = null;
     if (n > 0) {
       staging = this.#staging.acquire(bytes);
-      this.#copyEncoder().copyBufferToBuffer(this.#entryOf(st).buffer, 0, staging.buffer, 0, bytes);
+      this.#copyEncoder().copyBufferToBuffer(this.#entryOf(st).buffer, from * 4, staging.buffer, 0, bytes);
     }
-    const errCheck = this.#takeChecks();
-    this.flush();
+    const checks = this.#resolvePending();
     let words: Uint32Array | null = null;
     if (staging) {
       try {
@@ -633,7 +732,8 @@ export class WebGPUBackend implements Backend {
         this.#staging.release(staging);
       }
     }
-    if (errCheck) await this.#reportErrors(errCheck);
+    await checks;
+    await this.#throwIfFailed(st);
     return this.#decode(st.dtype, words ?? new Uint32Array(0));
   }
 
@@ -654,43 +754,154 @@ export class WebGPUBackend implements Backend {
     }
   }
 
-  // ---- index errors ----------------------------------------------------------------------------
+  // ---- checks found on the device ---------------------------------------------------------------
 
-  /** Registers an op whose indices the GPU checks; returns its sequence number (> 0). */
-  #registerCheck(op: string, len: number): number {
-    const seq = ++this.#seq;
-    this.#checks.set(seq, { op, len });
-    return seq;
-  }
-
-  /** Copies the error words to a staging buffer and clears them, in the current batch. */
-  #takeChecks(): { staging: PoolEntry; checks: Map<number, PendingCheck> } | null {
-    if (this.#checks.size === 0) return null;
-    const staging = this.#staging.acquire(16);
-    const enc = this.#copyEncoder();
-    enc.copyBufferToBuffer(this.#errors.buffer, 0, staging.buffer, 0, 16);
-    enc.clearBuffer(this.#errors.buffer, 0, 16);
-    const checks = this.#checks;
-    this.#checks = new Map();
-    this.#seq = 0;
-    return { staging, checks };
-  }
-
-  async #reportErrors(c: { staging: PoolEntry; checks: Map<number, PendingCheck> }): Promise<void> {
-    let w: Uint32Array;
-    try {
-      await c.staging.buffer.mapAsync(MAP_READ, 0, 16);
-      w = new Uint32Array(c.staging.buffer.getMappedRange(0, 16).slice(0));
-      c.staging.buffer.unmap();
-    } finally {
-      this.#staging.release(c.staging);
+  /** A new pending check with a free slot of the error pages (see {@link DeviceCheck}). */
+  #newCheck(makeError: (bits: number) => Error): DeviceCheck {
+    if (this.#pendingChecks.length >= MAX_PENDING_CHECKS) {
+      // Nobody read for a long time: resolve in the background so that slots come back.
+      this.#resolvePending().catch(() => {});
     }
-    if (w[0] === 0) return;
-    const seq = (0xffffffff - w[0]) >>> 0;
-    const info = c.checks.get(seq);
-    if (!info) return;
-    const value = w[2] === 1 ? (w[3] | 0) : NaN;
-    throw badIndexError(info.op, value, info.len);
+    if (this.#freeSlots.length === 0) {
+      const page = this.#errorPages.length;
+      // New buffers are zero-filled, which is the clear state of a slot.
+      const buffer = this.gpu.createBuffer({
+        size: SLOTS_PER_PAGE * 16,
+        usage: STORAGE_USAGE,
+        label: `edgetorch checks ${page}`,
+      });
+      this.#errorPages.push({ buffer, size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
+      for (let i = SLOTS_PER_PAGE - 1; i >= 0; i--) this.#freeSlots.push(page * SLOTS_PER_PAGE + i);
+    }
+    const c = new DeviceCheck(++this.#checkSeq, this.#freeSlots.pop()!, makeError);
+    this.#pendingChecks.push(c);
+    return c;
+  }
+
+  /** The page holding a check's slot and the slot's index within it. */
+  #slotOf(c: DeviceCheck): [PoolEntry, number] {
+    return [this.#errorPages[Math.floor(c.slot / SLOTS_PER_PAGE)], c.slot % SLOTS_PER_PAGE];
+  }
+
+  /**
+   * Copies the slots of every pending check to a staging buffer (clearing them for reuse), submits
+   * everything encoded, and settles the checks once the copy is mapped. Every read calls it, so the
+   * number of pending checks stays small.
+   */
+  #resolvePending(): Promise<void> {
+    const checks = this.#pendingChecks;
+    this.#pendingChecks = [];
+    if (checks.length === 0) {
+      this.flush();
+      return Promise.resolve();
+    }
+    const bytes = checks.length * 16;
+    const staging = this.#staging.acquire(bytes);
+    const enc = this.#copyEncoder();
+    checks.forEach((c, i) => {
+      const [page, slot] = this.#slotOf(c);
+      enc.copyBufferToBuffer(page.buffer, slot * 16, staging.buffer, i * 16, 16);
+      enc.clearBuffer(page.buffer, slot * 16, 16);
+    });
+    this.flush();
+    const done = (async () => {
+      let words: Uint32Array;
+      try {
+        await staging.buffer.mapAsync(MAP_READ, 0, bytes);
+        words = new Uint32Array(staging.buffer.getMappedRange(0, bytes).slice(0));
+        staging.buffer.unmap();
+      } finally {
+        this.#staging.release(staging);
+      }
+      checks.forEach((c, i) => {
+        this.#freeSlots.push(c.slot);
+        c._settle(words.subarray(i * 4, i * 4 + 4));
+      });
+    })();
+    for (const c of checks) c.resolving = done;
+    return done;
+  }
+
+  /** Rejects with the earliest failed check `st` depends on (waiting for checks being resolved). */
+  async #throwIfFailed(st: WebGPUStorage): Promise<void> {
+    const list = st._checks;
+    if (!list) return;
+    for (const c of list) if (!c.resolved) await c.resolving;
+    let first: DeviceCheck | null = null;
+    for (const c of list) if (c.failure && (first === null || c.seq < first.seq)) first = c;
+    if (first) throw first.failure!();
+  }
+
+  /** Makes `out` depend on the checks of `inputs` (and its own, for in-place writes); returns `out`. */
+  #inherit<T extends WebGPUStorage>(out: T, ...inputs: (Storage | number | null | undefined)[]): T {
+    const lists: (DeviceCheck[] | null)[] = [out._checks];
+    for (const x of inputs) if (x instanceof WebGPUStorage) lists.push(x._checks);
+    out._checks = liveChecks(lists);
+    return out;
+  }
+
+  /** Adds check `c` to `out`'s checks. */
+  #attach(out: WebGPUStorage, c: DeviceCheck): void {
+    out._checks = out._checks ? [...out._checks, c] : [c];
+  }
+
+  /**
+   * A range check of an op's input, for ops whose CPU form reads the values and throws at once
+   * (reading a GPU tensor inside an op would be a hidden sync point): every element of `x` must
+   * lie in `[lo, hi]` (NaN fails), or equal `allow`. When the host knows the contents (see
+   * `fromTyped`), a bad element throws `message(value)` now; otherwise the device checks them, and
+   * the returned one-element storage of `dtype` holding 1 carries the check: a result multiplied by
+   * it (and everything computed from that, gradients included) rejects its reads with
+   * `message(firstBadValue)` when an element fails.
+   */
+  rangeGuard(
+    x: Storage,
+    lo: number,
+    hi: number,
+    allow: number | null,
+    message: (value: number) => string,
+    dtype: DType = "float32",
+  ): WebGPUStorage {
+    const s = this.#storage("rangeGuard", x);
+    const one = this.full(dtype, 1, 1);
+    if (s.numel === 0) return one;
+    const bad = (v: number) => !(v >= lo && v <= hi) && v !== allow;
+    if (s._host) {
+      for (const v of s._host) if (bad(v)) throw new RangeError(message(v));
+      return one;
+    }
+    const isFloat = s.dtype === "float32" || s.dtype === "float16";
+    const c = this.#newCheck((bits) => {
+      const v = isFloat ? new Float32Array(new Uint32Array([bits]).buffer)[0] : bits | 0;
+      return new RangeError(message(v));
+    });
+    const e = this.#entryOf(s);
+    const base = this.#paramWords();
+    const [page, slot] = this.#slotOf(c);
+    const word = (v: number) =>
+      isFloat ? f32Bits(v) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.trunc(v))) >>> 0;
+    this.#u32.set([
+      s.numel,
+      slot,
+      word(lo),
+      word(hi),
+      allow === null ? 0 : word(allow),
+      allow === null ? 0 : 1,
+    ], base);
+    const k = this.#pipelines.get("index.check_range", {
+      T: isFloat ? "f32" : "i32",
+      NAN: isFloat ? "(bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u" : "false",
+    });
+    this.#run1d(k, base, [{ binding: 2, entry: e }, { binding: 5, entry: page }], s.numel);
+    this.#errorValue(c, e);
+    this.#inherit(one, s);
+    this.#attach(one, c);
+    return one;
+  }
+
+  /** Makes `target` depend on the device checks `source` depends on (see {@link rangeGuard}). */
+  adoptChecks(target: Storage, source: Storage): void {
+    this.#inherit(this.#storage("adoptChecks", target), this.#storage("adoptChecks", source));
   }
 
   /** Synchronous check from the host copy; returns false when the contents are unknown. */
@@ -704,13 +915,14 @@ export class WebGPUBackend implements Backend {
     return true;
   }
 
-  /** Encodes the dispatch that copies the first bad index value of op `seq` into the error words. */
-  #errorValue(seq: number, idx: PoolEntry): void {
+  /** Encodes the dispatch that copies the first bad element of `src` into check `c`'s slot. */
+  #errorValue(c: DeviceCheck, src: PoolEntry): void {
+    const [page, slot] = this.#slotOf(c);
     const base = this.#paramWords();
-    this.#u32[base] = seq;
+    this.#u32[base] = slot;
     this.#dispatch(this.#pipelines.get("index.error_value"), base, [
-      { binding: 2, entry: idx },
-      { binding: 5, entry: this.#errors },
+      { binding: 2, entry: src },
+      { binding: 5, entry: page },
     ], 1);
   }
 
@@ -738,6 +950,7 @@ export class WebGPUBackend implements Backend {
       }
     }
     d._host = null;
+    this.#inherit(d, s);
     let srcEntry = this.#entryOf(s);
     const dstEntry = this.#entryOf(d);
     let srcOff = srcOffset;
@@ -813,7 +1026,7 @@ export class WebGPUBackend implements Backend {
       this.#copyEncoder().copyBufferToBuffer(se.buffer, 0, oe.buffer, 0, n * 4);
       se.epoch = oe.epoch = this.#epoch;
       if (s._host && to === "int32") out._host = s._host.slice();
-      return out;
+      return this.#inherit(out, s);
     }
     const base = this.#paramWords();
     this.#u32[base] = n;
@@ -824,7 +1037,7 @@ export class WebGPUBackend implements Backend {
       [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }],
       n,
     );
-    return out;
+    return this.#inherit(out, s);
   }
 
   // ---- elementwise -----------------------------------------------------------------------------
@@ -839,7 +1052,7 @@ export class WebGPUBackend implements Backend {
       throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
     }
     const n = s.numel;
-    const out = this.#alloc(dtype, n);
+    const out = this.#inherit(this.#alloc(dtype, n), s);
     if (n === 0) return out;
     this.#unaryInto(op, dtype, this.#entryOf(s), this.#entryOf(out), n);
     return out;
@@ -870,9 +1083,12 @@ export class WebGPUBackend implements Backend {
       throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
     }
     const outDtype: DType = isCmp ? "bool" : dtype;
-    if (numel === 0) return this.#alloc(outDtype, 0);
+    if (numel === 0) return this.#inherit(this.#alloc(outDtype, 0), a, b);
     const place = (x: Operand, which: string): WebGPUStorage | number => {
       if (typeof x === "number") return x;
+      if (!(x instanceof WebGPUStorage)) {
+        throw new TypeError(`${op}: operand ${which} must be a storage or a number, got ${describeValue(x)}`);
+      }
       const st = this.#storage(op, x);
       if (st.dtype !== dtype) {
         throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
@@ -897,7 +1113,7 @@ export class WebGPUBackend implements Backend {
       if (e === -0.5) return this.unary("rsqrt", pa);
       if (e === -1) return this.binary("div", 1, pa, numel, dtype);
     }
-    const out = this.#alloc(outDtype, numel);
+    const out = this.#inherit(this.#alloc(outDtype, numel), pa, pb);
     // Four elements per invocation when every length is a multiple of 4.
     const vec = numel % 4 === 0 && [pa, pb].every((x) => typeof x === "number" || x.numel % 4 === 0);
     const w = vec ? 4 : 1;
@@ -945,7 +1161,7 @@ export class WebGPUBackend implements Backend {
     if (x.numel !== n || y.numel !== n) {
       throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
     }
-    const out = this.#alloc(x.dtype, n);
+    const out = this.#inherit(this.#alloc(x.dtype, n), c, x, y);
     if (n === 0) return out;
     const base = this.#paramWords();
     this.#u32[base] = n;
@@ -961,6 +1177,10 @@ export class WebGPUBackend implements Backend {
   // ---- reductions ------------------------------------------------------------------------------
 
   reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    return this.#inherit(this.#reduceImpl(op, x, outer, len, inner), x);
+  }
+
+  #reduceImpl(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage(op, x);
     const dtype = checkCompute(op, s.dtype);
     if (!(REDUCE_OPS as readonly string[]).includes(op)) {
@@ -983,7 +1203,7 @@ export class WebGPUBackend implements Backend {
     let L = len;
     for (;;) {
       const rows = this.#useRows(outer, L, inner);
-      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
+      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : this.#colChunk;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
       const outStorage = last ? this.#alloc(dtype, n) : null;
@@ -1024,7 +1244,7 @@ export class WebGPUBackend implements Backend {
    */
   #useRows(outer: number, len: number, inner: number): boolean {
     if (inner !== 1 || len < 2 * this.#wg) return false;
-    if (this.#cpuTuned) return outer * ceilDiv(len, COL_CHUNK) < 256;
+    if (this.#cpuTuned) return outer * ceilDiv(len, this.#colChunk) < 256;
     return true;
   }
 
@@ -1044,7 +1264,7 @@ export class WebGPUBackend implements Backend {
     let L = len;
     for (;;) {
       const rows = this.#useRows(outer, L, inner);
-      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : COL_CHUNK;
+      const chunk = rows ? ROW_CHUNK_PER_INVOCATION * this.#wg : this.#colChunk;
       const nChunks = ceilDiv(L, chunk);
       const last = nChunks === 1;
       const outV = this.#temp(outer * nChunks * inner);
@@ -1092,6 +1312,10 @@ export class WebGPUBackend implements Backend {
   }
 
   cumsum(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    return this.#inherit(this.#cumsumImpl(x, outer, len, inner), x);
+  }
+
+  #cumsumImpl(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage("cumsum", x);
     const dtype = checkCompute("cumsum", s.dtype);
     checkLayout("cumsum", s.numel, outer, len, inner);
@@ -1102,6 +1326,10 @@ export class WebGPUBackend implements Backend {
   }
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
+    return this.#inherit(this.#argsortImpl(x, rows, len, descending), x);
+  }
+
+  #argsortImpl(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
     const s = this.#storage("argsort", x);
     const dtype = checkCompute("argsort", s.dtype);
     checkLayout("argsort", s.numel, rows, len, 1);
@@ -1142,14 +1370,15 @@ export class WebGPUBackend implements Backend {
   /** Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals). */
   #scan(dtype: ComputeDType, x: PoolEntry, y: PoolEntry, outer: number, len: number, inner: number): void {
     const T = WGSL_TYPE[dtype];
-    const nChunks = ceilDiv(len, SCAN_CHUNK);
+    const scanChunk = Math.min(SCAN_CHUNK, this.#loopBudget);
+    const nChunks = ceilDiv(len, scanChunk);
     const multi = nChunks > 1;
     const totals = multi ? this.#temp(outer * nChunks * inner) : null;
     const params = (base: number) => {
       const u = this.#u32;
       u[base] = outer;
       u[base + 1] = len;
-      u[base + 2] = SCAN_CHUNK;
+      u[base + 2] = scanChunk;
       u[base + 3] = nChunks;
       u[base + 4] = inner;
     };
@@ -1177,6 +1406,10 @@ export class WebGPUBackend implements Backend {
   }
 
   softmax(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {
+    return this.#inherit(this.#softmaxImpl(x, rows, cols, log), x);
+  }
+
+  #softmaxImpl(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = this.#storage(name, x);
     if (s.dtype !== "float32") throw new TypeError(`${name}: expected float32, got ${s.dtype}`);
@@ -1187,24 +1420,69 @@ export class WebGPUBackend implements Backend {
     }
     const out = this.#alloc("float32", s.numel);
     if (s.numel === 0) return out;
+    const wg = this.#wg;
+    // Loop iterations per invocation: `small` loops three times over a row; `rows` three times
+    // over a row's 1 / wg, plus two tree reductions.
+    const fitsSmall = 3 * cols <= this.#loopBudget;
+    const fitsRows = 3 * ceilDiv(cols, wg) + 2 * Math.log2(wg) <= this.#loopBudget;
+    if (!fitsRows && !fitsSmall) {
+      this.#softmaxLong(s, out, rows, cols, log);
+      return out;
+    }
     const base = this.#paramWords();
     this.#u32[base] = rows;
     this.#u32[base + 1] = cols;
     this.#u32[base + 2] = log ? 1 : 0;
     const bindings = [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }];
-    if (this.#cpuTuned ? rows < 128 : cols > 64 || rows <= 256) {
+    const preferRows = this.#cpuTuned ? rows < 128 : cols > 64 || rows <= 256;
+    if (fitsRows && (preferRows || !fitsSmall)) {
       const [gx, gy] = this.#grid(rows);
-      this.#dispatch(this.#pipelines.get("softmax.rows", { WG: String(this.#wg) }), base, bindings, gx, gy);
+      this.#dispatch(this.#pipelines.get("softmax.rows", { WG: String(wg) }), base, bindings, gx, gy);
     } else {
       this.#run1d(this.#pipelines.get("softmax.small"), base, bindings, rows);
     }
     return out;
   }
 
+  /** Softmax of rows too long for one invocation's loop budget (see wgsl/softmax.wgsl). */
+  #softmaxLong(s: WebGPUStorage, out: WebGPUStorage, rows: number, cols: number, log: boolean): void {
+    const wg = this.#wg;
+    const maxima = this.reduce("max", s, rows, cols, 1);
+    const chunk = wg * Math.floor((this.#loopBudget - 2 * Math.log2(wg)) / 2);
+    const nChunks = ceilDiv(cols, chunk);
+    const partial = this.#alloc("float32", rows * nChunks);
+    let base = this.#paramWords();
+    this.#u32.set([rows, cols, chunk, nChunks], base);
+    const [gx, gy] = this.#grid(rows * nChunks);
+    this.#dispatch(
+      this.#pipelines.get("softmax.exp_sum", { WG: String(wg) }),
+      base,
+      [
+        { binding: 1, entry: this.#entryOf(s) },
+        { binding: 2, entry: this.#entryOf(maxima) },
+        { binding: 3, entry: this.#entryOf(partial) },
+      ],
+      gx,
+      gy,
+    );
+    const sums = this.reduce("sum", partial, rows, nChunks, 1);
+    base = this.#paramWords();
+    this.#u32.set([rows * cols, cols, log ? 1 : 0], base);
+    this.#run1d(this.#pipelines.get("softmax.write"), base, [
+      { binding: 1, entry: this.#entryOf(s) },
+      { binding: 2, entry: this.#entryOf(maxima) },
+      { binding: 3, entry: this.#entryOf(sums) },
+      { binding: 4, entry: this.#entryOf(out) },
+    ], rows * cols);
+    maxima.dispose();
+    partial.dispose();
+    sums.dispose();
+  }
+
   // ---- matmul ----------------------------------------------------------------------------------
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
-    const product = this.#matmul(a, b, args);
+    const product = this.#inherit(this.#matmul(a, b, args), a, b);
     if (!args.bias || product.numel === 0) return product;
     const out = this.binary("add", product, args.bias, product.numel, "float32");
     product.dispose();
@@ -1232,7 +1510,7 @@ export class WebGPUBackend implements Backend {
     const ea = this.#entryOf(sa), eb = this.#entryOf(sb), ec = this.#entryOf(out);
     const aVec = (transA ? m : k) % 4 === 0 && aBatchStride % 4 === 0;
     const bVec = (transB ? k : n) % 4 === 0 && bBatchStride % 4 === 0;
-    const params = (base: number, batchBase: number) => {
+    const params = (base: number, batchBase: number, kLo: number, kHi: number) => {
       const u = this.#u32;
       u[base] = m;
       u[base + 1] = k;
@@ -1245,22 +1523,25 @@ export class WebGPUBackend implements Backend {
       u[base + 8] = batch;
       u[base + 9] = transA ? 1 : 0;
       u[base + 10] = transB ? 1 : 0;
+      u[base + 11] = kLo;
+      u[base + 12] = kHi;
     };
     if (dtype === "int32" || m < 8 || n < 8) {
-      const base = this.#paramWords();
-      params(base, 0);
       const kernel = this.#pipelines.get("matmul.simple", {
         T: WGSL_TYPE[dtype],
         TA: "false",
         TB: "false",
         C_DECL: "",
         STORE: "",
+        LOAD: "",
       });
-      this.#run1d(kernel, base, [
-        { binding: 4, entry: ea },
-        { binding: 5, entry: eb },
-        { binding: 6, entry: ec },
-      ], batch * m * n);
+      const bindings = [{ binding: 4, entry: ea }, { binding: 5, entry: eb }, { binding: 6, entry: ec }];
+      // One loop iteration per k: slices of the inner dimension within the loop budget.
+      for (const [kLo, kHi] of this.#slices(k, 1, 1)) {
+        const base = this.#paramWords();
+        params(base, 0, kLo, kHi);
+        this.#run1d(kernel, base, bindings, batch * m * n);
+      }
       return out;
     }
     const cVec = n % 4 === 0;
@@ -1283,6 +1564,18 @@ export class WebGPUBackend implements Backend {
           "if (col + 6u < P.n) { C[p + 6u] = hi.z; }",
           "if (col + 7u < P.n) { C[p + 7u] = hi.w; }",
         ].join("\n  "),
+      LOAD: cVec
+        ? "if (col < P.n) { lo = C[p >> 2u]; }\n    if (col + 4u < P.n) { hi = C[(p >> 2u) + 1u]; }"
+        : [
+          "if (col < P.n) { lo.x = C[p]; }",
+          "if (col + 1u < P.n) { lo.y = C[p + 1u]; }",
+          "if (col + 2u < P.n) { lo.z = C[p + 2u]; }",
+          "if (col + 3u < P.n) { lo.w = C[p + 3u]; }",
+          "if (col + 4u < P.n) { hi.x = C[p + 4u]; }",
+          "if (col + 5u < P.n) { hi.y = C[p + 5u]; }",
+          "if (col + 6u < P.n) { hi.z = C[p + 6u]; }",
+          "if (col + 7u < P.n) { hi.w = C[p + 7u]; }",
+        ].join("\n    "),
     });
     const gx = ceilDiv(n, short ? 128 : 64), gy = ceilDiv(m, short ? 32 : 64);
     if (gx > this.#maxGroups || gy > this.#maxGroups) {
@@ -1293,43 +1586,57 @@ export class WebGPUBackend implements Backend {
       { binding: 2, entry: eb },
       { binding: 3, entry: ec },
     ];
+    // direct: 4 k per iteration, in one of two loops (vector loads, or the edge blocks' checked
+    // loads) that neighbouring invocations may both take; tiled: 8 k per step, whose inner loop of
+    // 8 may count too.
+    const slices = this.#matmulKernel === "direct" ? this.#slices(k, 4, 2) : this.#slices(k, 8, 9);
     for (let b0 = 0; b0 < batch; b0 += this.#maxGroups) {
-      const base = this.#paramWords();
-      params(base, b0);
-      this.#dispatch(kernel, base, bindings, gx, gy, Math.min(this.#maxGroups, batch - b0));
+      for (const [kLo, kHi] of slices) {
+        const base = this.#paramWords();
+        params(base, b0, kLo, kHi);
+        this.#dispatch(kernel, base, bindings, gx, gy, Math.min(this.#maxGroups, batch - b0));
+      }
     }
     return out;
   }
 
   // ---- gather / scatter ------------------------------------------------------------------------
 
-  /** Checks the index now when its contents are known; else returns a sequence number (> 0). */
-  #indexMode(op: string, idx: WebGPUStorage, len: number): number {
-    return this.#hostCheck(op, idx, len) ? 0 : this.#registerCheck(op, len);
+  /** Checks the index now when its contents are known; else returns the check the GPU runs. */
+  #indexCheck(op: string, idx: WebGPUStorage, len: number): DeviceCheck | null {
+    if (this.#hostCheck(op, idx, len)) return null;
+    return this.#newCheck((bits) => badIndexError(op, bits | 0, len));
   }
 
   /** Validates a whole index on the GPU (used when no kernel visits every index element). */
-  #checkIndexGpu(seq: number, idx: WebGPUStorage, len: number): void {
+  #checkIndexGpu(c: DeviceCheck, idx: WebGPUStorage, len: number): void {
     const e = this.#entryOf(idx);
+    const [page, slot] = this.#slotOf(c);
     const base = this.#paramWords();
     this.#u32[base] = idx.numel;
     this.#u32[base + 1] = len;
-    this.#u32[base + 2] = seq;
+    this.#u32[base + 2] = slot;
     this.#run1d(this.#pipelines.get("index.check_index"), base, [
       { binding: 2, entry: e },
-      { binding: 5, entry: this.#errors },
+      { binding: 5, entry: page },
     ], idx.numel);
-    this.#errorValue(seq, e);
+    this.#errorValue(c, e);
   }
 
-  #reportSubs(seq: number): Record<string, string> {
-    return seq > 0
+  #reportSubs(c: DeviceCheck | null): Record<string, string> {
+    return c
       ? {
         DECL_E: "@group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;",
-        REPORT: "let inv = 0xffffffffu - P.seq;\n    let prev = atomicMax(&E[0], inv);\n" +
-          "    if (prev <= inv) { atomicMax(&E[1], 0xffffffffu - pos); }",
+        REPORT: "atomicMax(&E[P.slot * 4u], 1u);\n    atomicMax(&E[P.slot * 4u + 1u], 0xffffffffu - pos);",
       }
       : { DECL_E: "", REPORT: "" };
+  }
+
+  /** The result of a checked index op: it depends on its inputs' checks and on its own. */
+  #checkedResult(out: WebGPUStorage, c: DeviceCheck | null, ...inputs: Storage[]): WebGPUStorage {
+    this.#inherit(out, ...inputs);
+    if (c) this.#attach(out, c);
+    return out;
   }
 
   gather(
@@ -1348,13 +1655,11 @@ export class WebGPUBackend implements Backend {
     const n = outer * idxLen * inner;
     const out = this.#alloc(s.dtype, n);
     if (n === 0) {
-      if (idx.numel > 0) {
-        const seq = this.#indexMode(op, idx, len);
-        if (seq > 0) this.#checkIndexGpu(seq, idx, len);
-      }
-      return out;
+      const c = idx.numel > 0 ? this.#indexCheck(op, idx, len) : null;
+      if (c) this.#checkIndexGpu(c, idx, len);
+      return this.#checkedResult(out, c, s, idx);
     }
-    const seq = this.#indexMode(op, idx, len);
+    const c = this.#indexCheck(op, idx, len);
     const base = this.#paramWords();
     const u = this.#u32;
     u[base] = n;
@@ -1362,17 +1667,17 @@ export class WebGPUBackend implements Backend {
     u[base + 2] = inner;
     u[base + 3] = idxLen;
     u[base + 4] = indexIs1d ? 1 : 0;
-    u[base + 5] = seq;
+    u[base + 5] = c ? this.#slotOf(c)[1] : 0;
     const ie = this.#entryOf(idx);
     const bindings: Binding[] = [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: ie },
       { binding: 3, entry: this.#entryOf(out) },
     ];
-    if (seq > 0) bindings.push({ binding: 5, entry: this.#errors });
-    this.#run1d(this.#pipelines.get("index.gather", this.#reportSubs(seq)), base, bindings, n);
-    if (seq > 0) this.#errorValue(seq, ie);
-    return out;
+    if (c) bindings.push({ binding: 5, entry: this.#slotOf(c)[0] });
+    this.#run1d(this.#pipelines.get("index.gather", this.#reportSubs(c)), base, bindings, n);
+    if (c) this.#errorValue(c, ie);
+    return this.#checkedResult(out, c, s, idx);
   }
 
   scatterAdd(
@@ -1391,13 +1696,11 @@ export class WebGPUBackend implements Backend {
     checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
     const n = outer * len * inner;
     if (s.numel === 0 || n === 0) {
-      if (idx.numel > 0) {
-        const seq = this.#indexMode(op, idx, len);
-        if (seq > 0) this.#checkIndexGpu(seq, idx, len);
-      }
-      return this.full(dtype, n, 0);
+      const c = idx.numel > 0 ? this.#indexCheck(op, idx, len) : null;
+      if (c) this.#checkIndexGpu(c, idx, len);
+      return this.#checkedResult(this.full(dtype, n, 0), c, s, idx);
     }
-    const seq = this.#indexMode(op, idx, len);
+    const c = this.#indexCheck(op, idx, len);
     const out = this.#alloc(dtype, n);
     const oe = this.#entryOf(out);
     this.#copyEncoder().clearBuffer(oe.buffer, 0, n * 4);
@@ -1408,14 +1711,14 @@ export class WebGPUBackend implements Backend {
     u[base + 2] = inner;
     u[base + 3] = idxLen;
     u[base + 4] = indexIs1d ? 1 : 0;
-    u[base + 5] = seq;
+    u[base + 5] = c ? this.#slotOf(c)[1] : 0;
     const ie = this.#entryOf(idx);
     const bindings: Binding[] = [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: ie },
       { binding: 3, entry: oe },
     ];
-    if (seq > 0) bindings.push({ binding: 5, entry: this.#errors });
+    if (c) bindings.push({ binding: 5, entry: this.#slotOf(c)[0] });
     const add = dtype === "int32" ? "atomicAdd(&Y[d], v);" : [
       "var old = atomicLoad(&Y[d]);",
       "  loop {",
@@ -1428,11 +1731,11 @@ export class WebGPUBackend implements Backend {
       T: WGSL_TYPE[dtype],
       AT: dtype === "int32" ? "i32" : "u32",
       ADD: add,
-      ...this.#reportSubs(seq),
+      ...this.#reportSubs(c),
     });
     this.#run1d(k, base, bindings, s.numel);
-    if (seq > 0) this.#errorValue(seq, ie);
-    return out;
+    if (c) this.#errorValue(c, ie);
+    return this.#checkedResult(out, c, s, idx);
   }
 
   // ---- convolution and pooling -----------------------------------------------------------------
@@ -1444,42 +1747,81 @@ export class WebGPUBackend implements Backend {
     return w;
   }
 
-  #convParams(g: Conv2dGeometry, r: number, n: number): number {
+  /** The conv kernels' parameters: geometry, r, n, im2col's piece size and count, col2im's window range. */
+  #convParams(g: Conv2dGeometry, r: number, n: number, extra: readonly number[]): number {
     const base = this.#paramWords();
-    const vals = [...conv2dGeometryWords(g), r, n];
+    const vals = [...conv2dGeometryWords(g), r, n, ...extra];
     vals.forEach((v, i) => this.#u32[base + i] = v);
     return base;
   }
 
   im2col(x: Storage, geom: Conv2dGeometry): WebGPUStorage {
+    return this.#inherit(this.#im2colImpl(x, geom), x);
+  }
+
+  #im2colImpl(x: Storage, geom: Conv2dGeometry): WebGPUStorage {
     const r = checkConvGeom("im2col", geom);
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("im2col", x, batch * channels * height * width, "input");
     const n = batch * groups * r * outH * outW;
     const out = this.#alloc("float32", n);
     if (n === 0) return out;
-    const rowsOut = n / outW; // one invocation per output row segment
-    const base = this.#convParams(geom, r, rowsOut);
+    // One invocation per piece of an output row segment; the kernel has three loops over a piece
+    // (ones row, zero row, input row), which neighbouring invocations may all take.
+    const piece = Math.min(outW, Math.floor(this.#loopBudget / 3));
+    const pieces = ceilDiv(outW, piece);
+    const threads = (n / outW) * pieces;
+    const base = this.#convParams(geom, r, threads, [piece, pieces, 0, 0]);
     this.#run1d(this.#pipelines.get("conv.im2col"), base, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(out) },
-    ], rowsOut);
+    ], threads);
     return out;
   }
 
   col2im(cols: Storage, geom: Conv2dGeometry): WebGPUStorage {
+    return this.#inherit(this.#col2imImpl(cols, geom), cols);
+  }
+
+  #col2imImpl(cols: Storage, geom: Conv2dGeometry): WebGPUStorage {
     const r = checkConvGeom("col2im", geom);
     const { batch, channels, height, width, groups, outH, outW } = geom;
     const s = this.#float("col2im", cols, batch * groups * r * outH * outW, "cols");
     const n = batch * channels * height * width;
     if (n === 0 || s.numel === 0) return this.full("float32", n, 0);
     const out = this.#alloc("float32", n);
-    const base = this.#convParams(geom, r, n);
-    this.#run1d(this.#pipelines.get("conv.col2im"), base, [
-      { binding: 1, entry: this.#entryOf(s) },
-      { binding: 2, entry: this.#entryOf(out) },
-    ], n);
+    const k = this.#pipelines.get("conv.col2im");
+    const bindings = [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }];
+    // The window entries (ki, kj) in slices: an iteration per entry plus one per kernel row.
+    for (const [lo, hi] of this.#slices(geom.kernelH * geom.kernelW, 1, 2)) {
+      const base = this.#convParams(geom, r, n, [0, 0, lo, hi]);
+      this.#run1d(k, base, bindings, n);
+    }
     return out;
+  }
+
+  /**
+   * Encodes a pooling kernel over `n` outputs in dispatches that each visit a slice of the
+   * `nh` x `nw` grid of window positions (see wgsl/pool.wgsl); `step` 2 keeps 2-wide rows whole.
+   */
+  #poolDispatches(
+    name: string,
+    g: Pool2dGeometry,
+    opts: AvgPoolOptions | null,
+    n: number,
+    grid: [number, number],
+    bindings: Binding[],
+    step = 1,
+  ): void {
+    const nw = Math.max(grid[1], 1);
+    const total = Math.max(grid[0] * nw, 1);
+    const k = this.#pipelines.get(name);
+    // An iteration per position plus one per grid row.
+    for (const [lo, hi] of this.#slices(total, step, 2 * step)) {
+      const base = this.#poolParams(g, opts, n);
+      this.#u32.set([lo, hi, nw, hi === total ? 1 : 0], base + 18);
+      this.#run1d(k, base, bindings, n);
+    }
   }
 
   #poolParams(g: Pool2dGeometry, opts: AvgPoolOptions | null, n: number): number {
@@ -1515,6 +1857,13 @@ export class WebGPUBackend implements Backend {
   }
 
   maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WebGPUStorage; indices: WebGPUStorage } {
+    const r = this.#maxPool2dImpl(x, geom);
+    this.#inherit(r.values, x);
+    this.#inherit(r.indices, x);
+    return r;
+  }
+
+  #maxPool2dImpl(x: Storage, geom: Pool2dGeometry): { values: WebGPUStorage; indices: WebGPUStorage } {
     checkPoolGeom("maxPool2d", geom);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("maxPool2d", x, planes * height * width, "input");
@@ -1522,42 +1871,58 @@ export class WebGPUBackend implements Backend {
     if (n === 0) return { values: this.#alloc("float32", 0), indices: this.#alloc("int32", 0) };
     if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
     const values = this.#alloc("float32", n), indices = this.#alloc("int32", n);
-    const base = this.#poolParams(geom, null, n);
-    this.#run1d(this.#pipelines.get("pool.max"), base, [
+    // Window positions inside the plane: at most ceil(size / dilation) per dim.
+    const grid: [number, number] = [
+      Math.min(geom.kernelH, ceilDiv(height, geom.dilationH)),
+      Math.min(geom.kernelW, ceilDiv(width, geom.dilationW)),
+    ];
+    this.#poolDispatches("pool.max", geom, null, n, grid, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(values) },
       { binding: 3, entry: this.#entryOf(indices) },
-    ], n);
+    ]);
     return { values, indices };
   }
 
   avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
+    return this.#inherit(this.#avgPool2dImpl(x, geom, opts), x);
+  }
+
+  #avgPool2dImpl(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
     checkAvg("avgPool2d", geom, opts);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2d", x, planes * height * width, "input");
     const n = planes * outH * outW;
     const out = this.#alloc("float32", n);
     if (n === 0) return out;
-    const base = this.#poolParams(geom, opts, n);
-    this.#run1d(this.#pipelines.get("pool.avg"), base, [
+    const grid: [number, number] = [Math.min(geom.kernelH, height), Math.min(geom.kernelW, width)];
+    this.#poolDispatches("pool.avg", geom, opts, n, grid, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(out) },
-    ], n);
+    ], 2);
     return out;
   }
 
   avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
+    return this.#inherit(this.#avgPool2dBackwardImpl(grad, geom, opts), grad);
+  }
+
+  #avgPool2dBackwardImpl(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
     checkAvg("avgPool2dBackward", geom, opts);
     const { planes, height, width, outH, outW } = geom;
     const s = this.#float("avgPool2dBackward", grad, planes * outH * outW, "grad");
     const n = planes * height * width;
     if (n === 0 || s.numel === 0) return this.full("float32", n, 0);
     const out = this.#alloc("float32", n);
-    const base = this.#poolParams(geom, opts, n);
-    this.#run1d(this.#pipelines.get("pool.avg_backward"), base, [
+    // Windows covering one element: at most ceil(kernel / stride) per dim.
+    const grid: [number, number] = [
+      Math.min(ceilDiv(geom.kernelH, geom.strideH), outH),
+      Math.min(ceilDiv(geom.kernelW, geom.strideW), outW),
+    ];
+    this.#poolDispatches("pool.avg_backward", geom, opts, n, grid, [
       { binding: 1, entry: this.#entryOf(s) },
       { binding: 2, entry: this.#entryOf(out) },
-    ], n);
+    ]);
     return out;
   }
 
@@ -1642,6 +2007,8 @@ export class WebGPUBackend implements Backend {
       o.amsgrad ? maxExpAvgSq : null,
     );
     const n = p!.numel;
+    // Every state written depends on every storage read.
+    for (const t of [p, m, v, vmax]) if (t) this.#inherit(t, p, g, m, v, vmax);
     if (n === 0) return;
     const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
     const base = this.#paramWords();
@@ -1681,6 +2048,7 @@ export class WebGPUBackend implements Backend {
     if (useMomentum && !momentumBuffer) throw new TypeError("sgdUpdate: momentum needs momentumBuffer");
     const [p, g, buf] = this.#optimArgs("sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
     const n = p!.numel;
+    for (const t of [p, buf]) if (t) this.#inherit(t, p, g, buf);
     if (n === 0) return;
     const base = this.#paramWords();
     const f = this.#f32;
