@@ -6,7 +6,7 @@
  * @module
  */
 import { registerBackend } from "./backends/registry.ts";
-import { WebGPUBackend } from "./backends/webgpu/backend.ts";
+import type { WebGPUBackend } from "./backends/webgpu/backend.ts";
 
 /** Why the GPU is unavailable (null while it is available or not yet asked for). */
 export let reason: string | null = null;
@@ -62,6 +62,9 @@ async function init(): Promise<boolean> {
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const cpuAdapter = info.isFallbackAdapter === true ||
     /llvmpipe|lavapipe|softpipe|swiftshader/i.test(`${info.description} ${info.device} ${info.vendor}`);
+  // Imported here, not at the top: the WebGPU backend and its WGSL (about 140 KB) load only
+  // where a GPU is asked for.
+  const { WebGPUBackend } = await import("./backends/webgpu/backend.ts");
   const b = new WebGPUBackend(device, { tuning: cpuAdapter ? "cpu" : "gpu" });
   backend = b;
   device.addEventListener("uncapturederror", (ev) => {
