@@ -23,7 +23,15 @@
 import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 // Not in deno.json's import map: pinned inline, as in bench/webgpu_bench.ts.
 import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
-import { defaultDevice, init as jaxInit, jit, lax, nn as jnn, numpy as np, valueAndGrad } from "npm:@jax-js/jax@0.1.25";
+import {
+  defaultDevice,
+  init as jaxInit,
+  jit,
+  lax,
+  nn as jnn,
+  numpy as np,
+  valueAndGrad,
+} from "npm:@jax-js/jax@0.1.25";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
 

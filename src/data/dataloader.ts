@@ -157,7 +157,10 @@ export interface DataLoaderOptions<T, B> {
 }
 
 class ArrayDataset<T> implements DatasetLike<T> {
-  constructor(readonly items: readonly T[]) {}
+  readonly items: readonly T[];
+  constructor(items: readonly T[]) {
+    this.items = items;
+  }
   get length(): number {
     return this.items.length;
   }
