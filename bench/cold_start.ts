@@ -110,17 +110,31 @@ async function parent(): Promise<void> {
     await spawn(rt, self, ["--child", roots[0]]); // warm the runtime's compile caches
     const samples = roots.map(() => [] as Sample[]);
     const walls = roots.map(() => [] as number[]);
+    const failures = roots.map(() => "");
     const emptyWalls: number[] = [];
     for (let i = 0; i < runs; i++) {
       for (let r = 0; r < roots.length; r++) {
-        const { out, wall } = await spawn(rt, self, ["--child", roots[r]]);
-        samples[r].push(JSON.parse(out.split("\n").at(-1)!));
-        walls[r].push(wall);
+        if (failures[r]) continue;
+        try {
+          const { out, wall } = await spawn(rt, self, ["--child", roots[r]]);
+          samples[r].push(JSON.parse(out.split("\n").at(-1)!));
+          walls[r].push(wall);
+        } catch (e) {
+          // A checkout this runtime cannot load (e.g. Node before the type-stripping fixes).
+          if (r === 0) throw e;
+          failures[r] = (e as Error).message.split("\n").find((l) => /Error/.test(l))?.trim() ?? "failed";
+        }
       }
       emptyWalls.push((await spawn(rt, empty, [])).wall);
     }
     roots.forEach((root, r) => {
       const s = samples[r];
+      if (failures[r]) {
+        console.log(
+          `| ${rt.name} | ${new URL(root).pathname} | fails: ${failures[r].slice(0, 80)} | | | | |`,
+        );
+        return;
+      }
       const total = median(s.map((x) => x.total));
       worst = Math.max(worst, total);
       console.log(

@@ -291,12 +291,12 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
  * Loads the CPU kernels ahead of the first CPU op: the module handed over as `wasm` (required
  * where the runtime may not compile bytes, such as Cloudflare Workers), or the embedded build,
  * compiled asynchronously. Without a call, the first CPU op compiles the embedded build itself.
- * Throws when `wasm` is not a build of this version's kernels, or when a CPU op already ran with
- * other kernels.
+ * Resolves to the build in use. Throws when `wasm` is not a build of this version's kernels, or
+ * when a CPU op already ran with other kernels.
  * @example
  * ```ts
  * import * as torch from "../../../mod.ts";
- * await torch.init(); // the embedded build, compiled asynchronously
+ * console.log(await torch.init()); // "relaxed" in Deno: the embedded build, compiled asynchronously
  * console.log(torch.tensor([1, 2]).add(1).toArray()); // [ 2, 3 ]
  * ```
  * @example Cloudflare Workers (the `.wasm` import is a compiled `WebAssembly.Module` there)
@@ -306,7 +306,7 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
  * await torch.init({ wasm });
  * ```
  */
-export async function init(options: InitOptions = {}): Promise<void> {
+export async function init(options: InitOptions = {}): Promise<WasmVariant> {
   let k: KernelModule;
   if (options.wasm === undefined) {
     const variant = chosen?.variant ?? preferredVariant();
@@ -323,4 +323,5 @@ export async function init(options: InitOptions = {}): Promise<void> {
     );
   }
   chosen = k;
+  return k.variant;
 }
