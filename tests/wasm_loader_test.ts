@@ -168,22 +168,24 @@ Deno.test("wasm loader: foreign or stale modules and bad sources are refused cle
   );
 });
 
-Deno.test("wasm loader: init before the first op installs the given build; later a different one is refused", async () => {
+Deno.test("wasm loader: init before the first op installs the given build; later the same build is a no-op, the other is refused", async () => {
   const out = await runFresh(`
     import * as torch from "${MOD}";
     import { wasmBackend } from "${BACKEND}";
-    await torch.init({ wasm: Deno.readFileSync(new URL("kernels_simd.wasm", "${WASM_DIR.href}")) });
+    console.log(await torch.init({ wasm: Deno.readFileSync(new URL("kernels_simd.wasm", "${WASM_DIR.href}")) }));
     console.log(wasmBackend().variant, torch.tensor([1, 2, 3]).mul(2).sum().item());
-    await torch.init({ wasm: fetch(new URL("kernels_simd.wasm", "${WASM_DIR.href}")) }).catch((e) => console.log(e.message));
-    await torch.init().catch((e) => console.log("unexpected", e.message));
+    console.log(await torch.init({ wasm: fetch(new URL("kernels_simd.wasm", "${WASM_DIR.href}")) }));
+    await torch.init({ wasm: fetch(new URL("kernels_relaxed.wasm", "${WASM_DIR.href}")) }).catch((e) => console.log(e.message));
+    console.log(await torch.init(), wasmBackend().variant);
   `);
   const lines = out.trim().split("\n");
-  assert.equal(lines[0], "simd 12");
+  assert.deepEqual(lines.slice(0, 3), ["simd", "simd 12", "simd"]);
   assert.match(
-    lines[1],
-    /torch.init: the CPU kernels are already in use \(the simd build, loaded by an earlier CPU op or init\); call init before creating tensors/,
+    lines[3],
+    /^torch.init: the CPU kernels are already in use \(the simd build, loaded by an earlier CPU op or init\), so the relaxed build cannot replace them; call init before creating tensors$/,
   );
-  assert.equal(lines.length, 2, "init() with no wasm keeps the build in use");
+  assert.equal(lines[4], "simd simd", "init() with no wasm keeps the build in use");
+  assert.equal(lines.length, 5);
 });
 
 Deno.test("wasm loader: without init, the first op compiles the best embedded build (nothing at import)", async () => {

@@ -291,8 +291,9 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
  * Loads the CPU kernels ahead of the first CPU op: the module handed over as `wasm` (required
  * where the runtime may not compile bytes, such as Cloudflare Workers), or the embedded build,
  * compiled asynchronously. Without a call, the first CPU op compiles the embedded build itself.
- * Resolves to the build in use. Throws when `wasm` is not a build of this version's kernels, or
- * when a CPU op already ran with other kernels.
+ * Resolves to the build in use. Once a CPU op ran, a later call with the same build is a no-op (a
+ * Worker may call it on every request). Throws when `wasm` is not a build of this version's
+ * kernels, or is the other build than the one already in use.
  * @example
  * ```ts
  * import * as torch from "../../../mod.ts";
@@ -316,10 +317,12 @@ export async function init(options: InitOptions = {}): Promise<WasmVariant> {
   } else {
     k = await compileKernels(options.wasm);
   }
-  if (chosen !== null && chosenInUse && chosen.module !== k.module) {
+  if (chosen !== null && chosenInUse) {
+    // The same build (same sources, checked by identify) is the same code: keep the one in use.
+    if (chosen.variant === k.variant) return chosen.variant;
     throw new Error(
       `torch.init: the CPU kernels are already in use (the ${chosen.variant} build, loaded by an earlier ` +
-        "CPU op or init); call init before creating tensors",
+        `CPU op or init), so the ${k.variant} build cannot replace them; call init before creating tensors`,
     );
   }
   chosen = k;
