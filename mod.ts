@@ -43,6 +43,7 @@ export { type Capability, Generator, type GeneratorOptions, manualSeed } from ".
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export { keep, scope } from "./src/scope.ts";
+export { init, type InitOptions, type WasmSource } from "./src/backends/wasm/loader.ts";
 export {
   abs,
   add,

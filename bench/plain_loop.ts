@@ -99,8 +99,11 @@ if (withTorch) {
 const tfjsResults = new Map<string, number>();
 if (withTfjs) {
   try {
-    const tf = await import("@tensorflow/tfjs");
-    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    // Bench dependencies stay out of the library's import map (a user's `deno task` downloads nothing).
+    // deno-lint-ignore no-import-prefix
+    const tf = await import("npm:@tensorflow/tfjs@4.22.0");
+    // deno-lint-ignore no-import-prefix
+    const wasm = await import("npm:@tensorflow/tfjs-backend-wasm@4.22.0");
     wasm.setThreadsCount(1);
     wasm.setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href);
     await tf.setBackend("wasm");

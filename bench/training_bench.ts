@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * Whole training steps (forward, backward, optimizer update) on the CPU: the digits MLP of
  * `deno task train`, the Fashion-MNIST CNN of `deno task fashion-mnist` and an LSTM classifier, next to
@@ -9,8 +10,8 @@
  * reports the error it raises instead of a time (see bench/README.md).
  */
 // The union package registers the gradient functions that tfjs-core alone leaves out.
-import * as tf from "@tensorflow/tfjs";
-import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
 

@@ -7,6 +7,7 @@
 // 2^16 and a Payne-Hanek reduction (96 bits of 2/pi) above, so they are accurate for every x.
 
 const F_NAN_BITS: u32 = 0x7fc00000u;
+const F_INF_BITS: u32 = 0x7f800000u;
 
 fn is_nan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
@@ -20,12 +21,17 @@ fn is_zero(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) == 0u;
 }
 
+// NaN and infinity are made from `let` values: WGSL forbids a constant expression that evaluates
+// to NaN or an infinity (Chromium's compiler rejects `bitcast<f32>(0x7fc00000u)`), and a `let` is
+// not a constant expression.
 fn f_nan() -> f32 {
-  return bitcast<f32>(F_NAN_BITS);
+  let bits = F_NAN_BITS;
+  return bitcast<f32>(bits);
 }
 
 fn f_inf() -> f32 {
-  return bitcast<f32>(0x7f800000u);
+  let bits = F_INF_BITS;
+  return bitcast<f32>(bits);
 }
 
 fn f_abs(x: f32) -> f32 {

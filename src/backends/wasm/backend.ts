@@ -25,8 +25,8 @@
  * - Every `memory.grow` detaches typed-array views, so views are taken only after a call's
  *   allocations and never kept.
  *
- * The module is instantiated synchronously from bytes embedded in the generated modules; the
- * relaxed-SIMD build is used where the runtime validates it, the plain-SIMD build otherwise.
+ * The kernels come from `loader.ts`: compiled on first use from the build embedded in the package
+ * (relaxed SIMD where the runtime has it, plain SIMD otherwise), or handed over with `torch.init`.
  * @module
  */
 import {
@@ -51,9 +51,7 @@ import type {
   Pool2dGeometry,
   SgdUpdateOptions,
 } from "../backend.ts";
-import { decodeBase64 } from "./base64.ts";
-import { WASM_BASE64 as RELAXED_BASE64 } from "./kernels_relaxed.generated.ts";
-import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
+import { kernelModule, type WasmVariant } from "./loader.ts";
 import {
   checkAvg,
   checkCompute,
@@ -67,8 +65,7 @@ import {
   readRange,
 } from "../validate.ts";
 
-/** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
-export type WasmVariant = "relaxed" | "simd";
+export type { WasmVariant } from "./loader.ts";
 
 /** Default byte budget of resident (wasm-memory) storage data: 256 MiB. */
 export const DEFAULT_RESIDENT_BUDGET: number = 256 * 1024 * 1024;
@@ -502,22 +499,6 @@ interface Kernels {
   readonly [name: string]: KernelFn | WebAssembly.Memory;
 }
 
-const MODULES: Partial<Record<WasmVariant, WebAssembly.Module>> = {};
-
-function detectVariant(): WasmVariant {
-  return WebAssembly.validate(decodeBase64(RELAXED_BASE64)) ? "relaxed" : "simd";
-}
-
-function moduleFor(variant: WasmVariant): WebAssembly.Module {
-  let m = MODULES[variant];
-  if (!m) {
-    const bytes = decodeBase64(variant === "relaxed" ? RELAXED_BASE64 : SIMD_BASE64);
-    m = new WebAssembly.Module(bytes);
-    MODULES[variant] = m;
-  }
-  return m;
-}
-
 function checkStorage(op: string, s: Storage): WasmStorage {
   if (!(s instanceof WasmStorage)) {
     throw new TypeError(`${op}: expected a cpu storage, got a ${s.device} storage`);
@@ -577,8 +558,9 @@ export class WasmBackend implements Backend {
   readonly #writeBacks: (() => void)[] = [];
 
   constructor(options: WasmBackendOptions = {}) {
-    this.variant = options.variant ?? detectVariant();
-    const instance = new WebAssembly.Instance(moduleFor(this.variant), {
+    const { module, variant } = kernelModule(options.variant);
+    this.variant = variant;
+    const instance = new WebAssembly.Instance(module, {
       env: {
         abort(_msg: number, _file: number, line: number, col: number) {
           throw new Error(`cpu backend: wasm kernel aborted at ${line}:${col}`);

@@ -31,6 +31,9 @@
  * reads of storages that do not depend on the op are unaffected. {@link WebGPUBackend.rangeGuard}
  * does the same for the value checks of front-end ops (class indices, probabilities). A read resolves every pending check in
  * the same submission; so does a background read when many accumulate.
+ *
+ * WebGPU errors (a kernel that fails to compile, any validation or out-of-memory error) fail the
+ * backend: the next read or sync throws them, and so does every op after (see `errors.ts`).
  * @module
  */
 import type {
@@ -50,6 +53,7 @@ import type {
 import { ARITHMETIC_OPS, COMPARISON_OPS, conv2dGeometryWords, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
 import type { ComputeDType, DType, TypedArray } from "../../dtype.ts";
 import { BufferPool, type PoolEntry } from "./pool.ts";
+import { GpuErrors } from "./errors.ts";
 import {
   ARG_EXPR,
   ARITHMETIC_EXPR,
@@ -327,6 +331,11 @@ export interface WebGPUBackendOptions {
    * paths on small inputs.
    */
   loopBudget?: number;
+  /**
+   * Replacement WGSL for kernels, by name (e.g. `"elementwise.unary"`), for kernel development
+   * and for tests of a kernel that does not compile.
+   */
+  wgslOverrides?: Readonly<Record<string, string>>;
 }
 
 export type { AdamUpdateOptions, SgdUpdateOptions } from "../backend.ts";
@@ -349,6 +358,7 @@ export class WebGPUBackend implements Backend {
   readonly #pool: BufferPool;
   readonly #staging: BufferPool;
   readonly #pipelines: PipelineCache;
+  readonly #gpuErrors: GpuErrors;
   readonly #maxGroups: number;
   readonly #matmulKernel: "tiled" | "direct";
   /** Invocations per workgroup of the row-reduction and softmax kernels. */
@@ -408,7 +418,8 @@ export class WebGPUBackend implements Backend {
       maxBufferSize: limits.maxBufferSize,
       label: "edgetorch staging",
     });
-    this.#pipelines = new PipelineCache(device);
+    this.#gpuErrors = new GpuErrors(device);
+    this.#pipelines = new PipelineCache(device, this.#gpuErrors, options.wgslOverrides);
     this.#slot = Math.max(256, limits.minUniformBufferOffsetAlignment);
     this.#params = new ArrayBuffer(this.#slot * MAX_BATCH);
     this.#u32 = new Uint32Array(this.#params);
@@ -443,6 +454,16 @@ export class WebGPUBackend implements Backend {
     return this.#pipelines.size;
   }
 
+  /** Keys (kernel name and template values) of the compiled pipelines (tests, CI checks). */
+  pipelineKeys(): string[] {
+    return this.#pipelines.keys();
+  }
+
+  /** Kernel name and template values of the compiled pipelines (`kernelSource` gives the WGSL). */
+  pipelineSpecs(): { name: string; subs: Readonly<Record<string, string>> }[] {
+    return this.#pipelines.specs();
+  }
+
   /** Command buffers submitted so far (tests check that ops batch). */
   submitCount(): number {
     return this.#submits;
@@ -469,6 +490,7 @@ export class WebGPUBackend implements Backend {
 
   #checkAlive(): void {
     if (this.#lost !== null) throw new Error(`gpu: the WebGPU device was lost (${this.#lost})`);
+    this.#gpuErrors.check("gpu");
   }
 
   #storage(op: string, s: Storage): WebGPUStorage {
@@ -540,11 +562,14 @@ export class WebGPUBackend implements Backend {
     if (this.#dispatches > 0) {
       this.gpu.queue.writeBuffer(this.#uniform, 0, this.#params, 0, this.#dispatches * this.#slot);
     }
-    const cb = this.#encoder.finish();
+    const encoder = this.#encoder, dispatches = this.#dispatches;
     this.#encoder = null;
     this.#dispatches = 0;
     this.#epoch++;
-    this.gpu.queue.submit([cb]);
+    this.#gpuErrors.scoped(
+      () => this.gpu.queue.submit([encoder.finish()]),
+      (e) => `a batch of ${dispatches} dispatches was rejected: ${e.message.trim()}`,
+    );
     this.#submits++;
     this.#destroyDoomed();
   }
@@ -559,6 +584,7 @@ export class WebGPUBackend implements Backend {
     this.#checkAlive();
     this.flush();
     await this.gpu.queue.onSubmittedWorkDone();
+    await this.#gpuErrors.settle("sync");
   }
 
   /** Reserves the next dispatch's uniform slot; returns its first 32-bit word index. */
@@ -733,6 +759,7 @@ export class WebGPUBackend implements Backend {
       }
     }
     await checks;
+    await this.#gpuErrors.settle("read");
     await this.#throwIfFailed(st);
     return this.#decode(st.dtype, words ?? new Uint32Array(0));
   }

@@ -7,6 +7,7 @@
 import type { ReduceOp, UnaryOp } from "../backend.ts";
 import type { ComputeDType, DType } from "../../dtype.ts";
 import { KERNELS, WGSL_PARTS } from "./kernels.generated.ts";
+import { compilationErrors, GpuErrors } from "./errors.ts";
 
 /** A compiled kernel: its pipeline and the layout of its bind group 0. */
 export interface Kernel {
@@ -155,7 +156,11 @@ const PLACEHOLDER = /\{\{([A-Z0-9_]+)\}\}/g;
 export function kernelSource(name: string, subs: Readonly<Record<string, string>> = {}): string {
   const parts = KERNELS[name];
   if (!parts) throw new Error(`gpu backend: no WGSL kernel named ${name}`);
-  const text = parts.map((p) => WGSL_PARTS[p]).join("\n");
+  return fillPlaceholders(name, parts.map((p) => WGSL_PARTS[p]).join("\n"), subs);
+}
+
+/** `text` (WGSL of kernel `name`) with its placeholders filled from `subs`, comments left alone. */
+function fillPlaceholders(name: string, text: string, subs: Readonly<Record<string, string>>): string {
   return text.split("\n").map((line) => {
     const c = line.indexOf("//");
     const code = c < 0 ? line : line.slice(0, c);
@@ -169,31 +174,58 @@ export function kernelSource(name: string, subs: Readonly<Record<string, string>
   }).join("\n");
 }
 
-/** Compute pipelines by kernel name and template values, compiled on first use. */
+/**
+ * Compute pipelines by kernel name and template values, compiled on first use. Creation runs in
+ * error scopes: a kernel that fails to compile fails the backend with the compiler's messages
+ * (see `errors.ts`), and asking for it again throws at once.
+ */
 export class PipelineCache {
   readonly #device: GPUDevice;
+  readonly #errors: GpuErrors;
+  readonly #overrides: Readonly<Record<string, string>>;
   readonly #cache = new Map<string, Kernel>();
+  readonly #specs: { name: string; subs: Readonly<Record<string, string>> }[] = [];
 
-  /** An empty cache for `device`. */
-  constructor(device: GPUDevice) {
+  /**
+   * An empty cache for `device`, recording errors in `errors` (default: a watch of its own).
+   * `overrides` replaces the WGSL of kernels by name (before placeholders are filled): for kernel
+   * development and for tests that need a kernel that does not compile.
+   */
+  constructor(
+    device: GPUDevice,
+    errors: GpuErrors = new GpuErrors(device),
+    overrides: Readonly<Record<string, string>> = {},
+  ) {
     this.#device = device;
+    this.#errors = errors;
+    this.#overrides = overrides;
   }
 
   /** The pipeline of kernel `name` specialised with `subs` (compiled once per distinct key). */
   get(name: string, subs: Readonly<Record<string, string>> = {}): Kernel {
+    this.#errors.check(`gpu kernel ${name}`);
     const keys = Object.keys(subs).sort();
     const key = keys.length === 0 ? name : `${name}|${keys.map((k) => `${k}=${subs[k]}`).join("|")}`;
     let k = this.#cache.get(key);
     if (!k) {
-      const code = kernelSource(name, subs);
-      const module = this.#device.createShaderModule({ code, label: key });
-      const pipeline = this.#device.createComputePipeline({
-        layout: "auto",
-        compute: { module, entryPoint: "main" },
-        label: key,
+      const override = this.#overrides[name];
+      const code = override === undefined ? kernelSource(name, subs) : fillPlaceholders(name, override, subs);
+      let module: GPUShaderModule | null = null;
+      k = this.#errors.scoped(() => {
+        module = this.#device.createShaderModule({ code, label: key });
+        const pipeline = this.#device.createComputePipeline({
+          layout: "auto",
+          compute: { module, entryPoint: "main" },
+          label: key,
+        });
+        return { name: key, pipeline, layout: pipeline.getBindGroupLayout(0) };
+      }, async (e) => {
+        const why = module ? await compilationErrors(module, code) : null;
+        return `WGSL kernel ${JSON.stringify(key.length > 200 ? key.slice(0, 200) + "…" : key)} failed to ` +
+          `compile: ${why ?? e.message.trim()}`;
       });
-      k = { name: key, pipeline, layout: pipeline.getBindGroupLayout(0) };
       this.#cache.set(key, k);
+      this.#specs.push({ name, subs });
     }
     return k;
   }
@@ -201,5 +233,15 @@ export class PipelineCache {
   /** Number of compiled pipelines. */
   get size(): number {
     return this.#cache.size;
+  }
+
+  /** The keys (kernel name and template values) of the compiled pipelines. */
+  keys(): string[] {
+    return [...this.#cache.keys()];
+  }
+
+  /** Kernel name and template values of each compiled pipeline (`kernelSource` gives its WGSL). */
+  specs(): { name: string; subs: Readonly<Record<string, string>> }[] {
+    return [...this.#specs];
   }
 }
