@@ -91,6 +91,8 @@ if (withTorch) {
     args: [new URL("./pytorch_steps.py", import.meta.url).pathname, "--seconds", String(seconds)],
     stdout: "piped",
     stderr: "inherit",
+    // One thread, BLAS included (Debian's OpenBLAS would otherwise start its own threads).
+    env: { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
   }).output().catch(() => null);
   if (out?.success) torchResults = JSON.parse(new TextDecoder().decode(out.stdout)).results;
   else console.error("PyTorch (/usr/bin/python3 with torch) not available: its column is empty");

@@ -18,7 +18,7 @@ import type {
 } from "../../src/backends/backend.ts";
 import { ARITHMETIC_OPS, COMPARISON_OPS, REDUCE_OPS, UNARY_OPS } from "../../src/backends/backend.ts";
 import type { ComputeDType, DType, TypedArray } from "../../src/dtype.ts";
-import type { WebGPUBackend } from "../../src/backends/webgpu/backend.ts";
+import { WebGPUBackend } from "../../src/backends/webgpu/backend.ts";
 
 /** What the tour found. */
 export interface TourResult {
@@ -104,6 +104,8 @@ type Step = (b: Backend) => Storage | Storage[];
 export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[]): Promise<TourResult> {
   const failures: string[] = [];
   let checks = 0;
+  /** Pipelines of backends the tour made for itself (the small loop budget). */
+  const extraKeys = new Set<string>();
 
   /** Runs `step` on the CPU and on every GPU backend, reading and comparing every output. */
   async function check(what: string, tol: Tol, step: Step): Promise<void> {
@@ -247,7 +249,8 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
       );
     }
   }
-  // Softmax over few and many rows (both kernels whichever the tuning).
+  // Softmax over few and many rows (both kernels whichever the tuning), and rows longer than one
+  // invocation may loop over (the split path: max, chunked exponential sums, per-element write).
   for (const log of [false, true]) {
     for (const [rows, cols] of [[3, 10], [300, 8], [2, 300]] as const) {
       await check(
@@ -256,6 +259,25 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
         (b) => b.softmax(b.fromTyped(floats(rows * cols, 20, -4, 4), "float32"), rows, cols, log),
       );
     }
+  }
+  // Rows longer than one invocation may loop over take the split path (max, chunked exponential
+  // sums, per-element write): with the smallest loop budget, rows of 5000 split.
+  for (const [gi, g] of gpus.entries()) {
+    const small = new WebGPUBackend(g.gpu, { loopBudget: 64 });
+    for (const log of [false, true]) {
+      checks++;
+      const what = `${log ? "logSoftmax" : "softmax"} [2, 5000], loop budget 64 [gpu backend ${gi}]`;
+      try {
+        const x = floats(10_000, 21, -4, 4);
+        const want = await cpu.read(cpu.softmax(cpu.fromTyped(x, "float32"), 2, 5000, log));
+        const got = await small.read(small.softmax(small.fromTyped(x, "float32"), 2, 5000, log));
+        const bad = compare(what, got, want, CLOSE);
+        if (bad) failures.push(bad);
+      } catch (e) {
+        failures.push(`${what}: ${(e as Error).message}`);
+      }
+    }
+    for (const k of small.pipelineKeys()) extraKeys.add(k);
   }
   // Matmul: the simple kernel (int32, small), the direct/tiled kernels with short and tall
   // products, transposes, vector and scalar stores, batches.
@@ -391,9 +413,25 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
     );
   }
 
-  // GPU-only kernels, against host formulas: random streams and the fused optimizer steps.
+  // GPU-only kernels, against host formulas: value checks, random streams and the fused optimizer
+  // steps.
   for (const [gi, g] of gpus.entries()) {
     const label = (s: string) => (gpus.length > 1 ? `${s} [gpu backend ${gi}]` : s);
+    // A range check of device-computed values (no host copy): float and int, with an allowed value.
+    for (const dtype of ["float32", "int32"] as const) {
+      checks++;
+      const values = g.binary("add", g.fromTyped(typed(dtype, 64, 31), dtype), 0, 64, dtype);
+      const ok = g.rangeGuard(values, -10, 10, -100, (v) => `out of range: ${v}`, "float32");
+      const bad = g.rangeGuard(values, 0, 1, null, (v) => `out of range: ${v}`, "float32");
+      try {
+        await g.read(ok);
+        let threw = false;
+        await g.read(bad).catch(() => threw = true);
+        if (!threw) failures.push(label(`rangeGuard ${dtype}: a value out of range was not reported`));
+      } catch (e) {
+        failures.push(label(`rangeGuard ${dtype}: ${(e as Error).message}`));
+      }
+    }
     try {
       checks++;
       const u = await g.read(g.uniform(1001, 7, 0, -1, 3));
@@ -493,6 +531,6 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
       failures.push(`sync: ${(e as Error).message}`);
     }
   }
-  const keys = [...new Set(gpus.flatMap((g) => g.pipelineKeys()))].sort();
+  const keys = [...new Set([...gpus.flatMap((g) => g.pipelineKeys()), ...extraKeys])].sort();
   return { checks, failures, keys, specs: gpus.flatMap((g) => g.pipelineSpecs()) };
 }
