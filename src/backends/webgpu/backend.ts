@@ -384,6 +384,10 @@ export class WebGPUBackend implements Backend {
   #flushQueued = false;
   #lost: string | null = null;
   #submits = 0;
+  #dispatchTotal = 0;
+  #bindGroupsCreated = 0;
+  /** @internal when an array, the name of every kernel dispatched is pushed to it (tests, benches) */
+  _trace: string[] | null = null;
 
   /** A backend running on `device` (normally made once by `gpu.isAvailable()`). */
   constructor(device: GPUDevice, options: WebGPUBackendOptions = {}) {
@@ -467,6 +471,14 @@ export class WebGPUBackend implements Backend {
   /** Command buffers submitted so far (tests check that ops batch). */
   submitCount(): number {
     return this.#submits;
+  }
+
+  /**
+   * Counters since the backend was made: compute dispatches encoded, bind groups created and
+   * command buffers submitted (benchmarks report them per training step).
+   */
+  stats(): { dispatches: number; bindGroups: number; submits: number } {
+    return { dispatches: this.#dispatchTotal, bindGroups: this.#bindGroupsCreated, submits: this.#submits };
   }
 
   /** Destroys the pool's free buffers (live storages keep theirs). */
@@ -607,6 +619,9 @@ export class WebGPUBackend implements Backend {
       b.entry.epoch = this.#epoch;
     }
     const group = this.gpu.createBindGroup({ layout: k.layout, entries });
+    this.#bindGroupsCreated++;
+    this.#dispatchTotal++;
+    this._trace?.push(k.name);
     const enc = this.#encoderNow();
     if (!this.#pass) this.#pass = enc.beginComputePass();
     this.#pass.setPipeline(k.pipeline);
