@@ -52,7 +52,7 @@ import type {
 } from "../backend.ts";
 import { ARITHMETIC_OPS, COMPARISON_OPS, conv2dGeometryWords, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
 import type { ComputeDType, DType, TypedArray } from "../../dtype.ts";
-import { BufferPool, type PoolEntry } from "./pool.ts";
+import { bufferId, BufferPool, type PoolEntry } from "./pool.ts";
 import { GpuErrors } from "./errors.ts";
 import {
   ARG_EXPR,
@@ -95,6 +95,8 @@ export const LOOP_BUDGET = 32768;
 
 /** Dispatches encoded before a submit is forced. */
 export const MAX_BATCH = 128;
+/** Bind groups kept for reuse (the cache starts over when it is full). */
+const MAX_BIND_GROUPS = 4096;
 /** Invocations per workgroup of the 1-d kernels. */
 const WG = 256;
 /** int32 storages up to this many elements keep a host copy for synchronous index checks. */
@@ -385,6 +387,7 @@ export class WebGPUBackend implements Backend {
   #lost: string | null = null;
   #submits = 0;
   #dispatchTotal = 0;
+  readonly #groups = new Map<string, { group: GPUBindGroup; entries: PoolEntry[] }>();
   #bindGroupsCreated = 0;
   /** @internal when an array, the name of every kernel dispatched is pushed to it (tests, benches) */
   _trace: string[] | null = null;
@@ -587,7 +590,7 @@ export class WebGPUBackend implements Backend {
   }
 
   #destroyDoomed(): void {
-    for (const e of this.#pool.takeDoomed()) e.buffer.destroy();
+    for (const e of this.#pool.takeDoomed()) this.#destroy(e);
     for (const e of this.#staging.takeDoomed()) e.buffer.destroy();
   }
 
@@ -610,24 +613,58 @@ export class WebGPUBackend implements Backend {
 
   /** Encodes a dispatch whose parameters were just written at `base` (from {@link #paramWords}). */
   #dispatch(k: Kernel, base: number, bindings: Binding[], x: number, y = 1, z = 1): void {
-    const offset = base * 4;
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: this.#uniform, offset, size: this.#slot } },
-    ];
-    for (const b of bindings) {
-      entries.push({ binding: b.binding, resource: { buffer: b.entry.buffer } });
-      b.entry.epoch = this.#epoch;
-    }
-    const group = this.gpu.createBindGroup({ layout: k.layout, entries });
-    this.#bindGroupsCreated++;
-    this.#dispatchTotal++;
-    this._trace?.push(k.name);
+    const pipeline = k.pipeline ?? this.#pipelines.pipeline(k, bindings.map((b) => b.binding));
+    const group = this.#bindGroup(k, bindings);
     const enc = this.#encoderNow();
     if (!this.#pass) this.#pass = enc.beginComputePass();
-    this.#pass.setPipeline(k.pipeline);
-    this.#pass.setBindGroup(0, group);
+    this.#pass.setPipeline(pipeline);
+    this.#pass.setBindGroup(0, group, [base * 4]);
     this.#pass.dispatchWorkgroups(x, y, z);
     this.#dispatches++;
+    this.#dispatchTotal++;
+    this._trace?.push(k.name);
+  }
+
+  /**
+   * The bind group of kernel `k` over `bindings`' buffers: made once per (kernel, buffers) and
+   * kept while the buffers live (the uniform parameters are bound at a dynamic offset, so a
+   * training loop, whose steps reuse the same pooled buffers, creates almost none).
+   */
+  #bindGroup(k: Kernel, bindings: Binding[]): GPUBindGroup {
+    let key = String(k.id);
+    for (const b of bindings) {
+      key += `,${b.entry.id}`;
+      b.entry.epoch = this.#epoch;
+    }
+    const hit = this.#groups.get(key);
+    if (hit) return hit.group;
+    if (this.#groups.size >= MAX_BIND_GROUPS) this.#dropBindGroups();
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: this.#uniform, offset: 0, size: this.#slot } },
+    ];
+    const used: PoolEntry[] = [];
+    for (const b of bindings) {
+      entries.push({ binding: b.binding, resource: { buffer: b.entry.buffer } });
+      (b.entry.groups ??= []).push(key);
+      used.push(b.entry);
+    }
+    const group = this.gpu.createBindGroup({ layout: k.layout!, entries });
+    this.#bindGroupsCreated++;
+    this.#groups.set(key, { group, entries: used });
+    return group;
+  }
+
+  /** Forgets every cached bind group. */
+  #dropBindGroups(): void {
+    for (const { entries } of this.#groups.values()) for (const e of entries) e.groups = null;
+    this.#groups.clear();
+  }
+
+  /** Destroys a pooled buffer and forgets the bind groups that use it. */
+  #destroy(e: PoolEntry): void {
+    if (e.groups) { for (const key of e.groups) this.#groups.delete(key); }
+    e.groups = null;
+    e.buffer.destroy();
   }
 
   /** Grid of `groups` workgroups, folded into 2-d when it exceeds the per-dimension limit. */
@@ -812,7 +849,7 @@ export class WebGPUBackend implements Backend {
         usage: STORAGE_USAGE,
         label: `edgetorch checks ${page}`,
       });
-      this.#errorPages.push({ buffer, size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
+      this.#errorPages.push({ buffer, id: bufferId(), size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
       for (let i = SLOTS_PER_PAGE - 1; i >= 0; i--) this.#freeSlots.push(page * SLOTS_PER_PAGE + i);
     }
     const c = new DeviceCheck(++this.#checkSeq, this.#freeSlots.pop()!, makeError);
