@@ -87,8 +87,8 @@ export class BufferPool {
     this.#label = options.label ?? "edgetorch";
   }
 
-  /** A buffer of at least `bytes` bytes (contents unspecified). */
-  acquire(bytes: number): PoolEntry {
+  /** The size of the buffer a request of `bytes` gets; throws when the device cannot have it. */
+  sizeFor(bytes: number): number {
     let size = bucketSize(bytes);
     if (size > this.#maxBuffer) {
       // The bucket's slack may not fit the device limit even when the request does.
@@ -100,6 +100,12 @@ export class BufferPool {
         );
       }
     }
+    return size;
+  }
+
+  /** A buffer of at least `bytes` bytes (contents unspecified). */
+  acquire(bytes: number): PoolEntry {
+    const size = this.sizeFor(bytes);
     const list = this.#free.get(size);
     const reused = list?.pop();
     if (reused) {
