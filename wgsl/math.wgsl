@@ -513,10 +513,20 @@ fn f_floor_divide(x: f32, y: f32) -> f32 {
   return fl;
 }
 
-/** C's integer %, truncating; 0 for a zero divisor (refused before the kernel) and for -1. */
+/** |x| as u32 (exact for INT_MIN). */
+fn i_abs_u32(x: i32) -> u32 {
+  return select(bitcast<u32>(x), 0u - bitcast<u32>(x), x < 0);
+}
+
+/**
+ * C's integer %, truncating (the result takes the dividend's sign); 0 for a zero divisor
+ * (refused before the kernel) and for -1. Computed on magnitudes in u32: WGSL's i32 `%` and `/`
+ * are not reliable across implementations (Deno's gives unsigned results for negative operands).
+ */
 fn i_fmod(x: i32, y: i32) -> i32 {
   if (y == 0 || y == -1) { return 0; }
-  return x % y;
+  let r = i_abs_u32(x) % i_abs_u32(y);
+  return select(bitcast<i32>(r), bitcast<i32>(0u - r), x < 0);
 }
 
 /** PyTorch's integer remainder: the result takes the divisor's sign. */
@@ -530,7 +540,9 @@ fn i_remainder(x: i32, y: i32) -> i32 {
 fn i_floor_divide(x: i32, y: i32) -> i32 {
   if (y == 0) { return 0; }
   if (y == -1) { return bitcast<i32>(0u - bitcast<u32>(x)); }
-  let q = x / y;
-  if (x % y != 0 && ((x < 0) != (y < 0))) { return q - 1; }
-  return q;
+  let ax = i_abs_u32(x);
+  let ay = i_abs_u32(y);
+  let q = ax / ay;
+  if ((x < 0) != (y < 0)) { return bitcast<i32>(0u - (q + select(0u, 1u, ax % ay != 0u))); }
+  return bitcast<i32>(q);
 }
