@@ -49,7 +49,6 @@ export {
   ceil,
   clamp,
   cos,
-  div,
   eq,
   exp,
   floor,
@@ -184,7 +183,7 @@ export {
   type MaxPool2dOptions,
   type Size2,
 } from "./src/ops/conv.ts";
-export { floorDivide, fmod, remainder } from "./src/ops/division.ts";
+export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/division.ts";
 export { cumprod } from "./src/ops/cumulative.ts";
 export { unique, uniqueAsync, type UniqueOptions } from "./src/ops/unique.ts";
 export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";

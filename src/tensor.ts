@@ -258,7 +258,8 @@ export class Tensor {
   }
   /**
    * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
-   * float16, Int32Array for int32, Uint8Array for uint8 and bool. CPU only; see dataAsync.
+   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool. CPU
+   * only; see dataAsync.
    */
   dataSync(): Float32Array | Float64Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
@@ -435,8 +436,9 @@ export class Tensor {
   mul(other: TensorOrScalar): Tensor {
     return ew.mul(this, other);
   }
-  div(other: TensorOrScalar): Tensor {
-    return ew.div(this, other);
+  /** `this / other`; with `{ roundingMode: "trunc" | "floor" }` the rounded quotient, as `torch.div`. */
+  div(other: TensorOrScalar, opts?: dvs.DivOptions): Tensor {
+    return opts === undefined ? ew.div(this, other) : dvs.div(this, other, opts);
   }
   pow(exponent: TensorOrScalar): Tensor {
     return ew.pow(this, exponent);

@@ -45,7 +45,21 @@ async function assertSameAsync(t: Tensor, e: Enc, msg: string): Promise<void> {
 }
 
 const ON = (device: Device, e: Enc) => device === "cpu" || e.dtype !== "float64";
-const DIVISION = { remainder: torch.remainder, fmod: torch.fmod, floor_divide: torch.floorDivide } as const;
+type Div = (a: Tensor, b: Tensor | number) => Tensor;
+const DIVISION: Record<string, Div> = {
+  remainder: torch.remainder,
+  fmod: torch.fmod,
+  floor_divide: torch.floorDivide,
+  div_trunc: (a, b) => torch.div(a, b, { roundingMode: "trunc" }),
+  div_floor: (a, b) => torch.div(a, b, { roundingMode: "floor" }),
+};
+const METHOD: Record<string, Div> = {
+  remainder: (a, b) => a.remainder(b),
+  fmod: (a, b) => a.fmod(b),
+  floor_divide: (a, b) => a.floorDivide(b),
+  div_trunc: (a, b) => a.div(b, { roundingMode: "trunc" }),
+  div_floor: (a, b) => a.div(b, { roundingMode: "floor" }),
+};
 
 deviceTest(
   "remainder, fmod, floorDivide: PyTorch's values exactly (signs, zeros, inf, near multiples)",
@@ -55,50 +69,49 @@ deviceTest(
       if (!ON(device, c.a) || (c.b.dtype && !ON(device, c.b))) continue;
       const a = dec(c.a, device);
       const b = c.b.scalar !== undefined ? c.b.scalar : dec(c.b, device);
-      const out = DIVISION[c.op as keyof typeof DIVISION](a, b);
+      const out = DIVISION[c.op](a, b);
       await assertSameAsync(out, c.out, `${c.name} (${device})`);
-      // The tensor methods are the same functions.
-      const method = c.op === "floor_divide" ? "floorDivide" : c.op;
-      await assertSameAsync(
-        (a as unknown as Record<string, (o: unknown) => Tensor>)[method](b),
-        c.out,
-        `${c.name} method`,
-      );
+      await assertSameAsync(METHOD[c.op](a, b), c.out, `${c.name} method`);
       ran++;
     }
-    assert.ok(ran >= 27, `${ran} cases ran`);
+    assert.ok(ran >= 37, `${ran} cases ran`);
   },
 );
 
-deviceTest("remainder, fmod: PyTorch's gradients; floorDivide has none (as PyTorch)", async (device) => {
-  for (const c of fx.division) {
-    if (c.gradA === undefined || !ON(device, c.a)) continue;
-    const a = dec(c.a, device, true);
-    const b = c.b.scalar !== undefined ? c.b.scalar : dec(c.b, device, c.b.dtype !== "int32");
-    const out = DIVISION[c.op as keyof typeof DIVISION](a, b);
-    const w = torch.linspace(0.5, 1.5, out.numel(), { dtype: out.dtype }).reshape([...out.shape]).to(device);
-    out.mul(w).sum().backward();
-    await assertCloseAsync(a.grad!, dec(c.gradA), { rtol: 1e-6, atol: 1e-6, msg: `${c.name} grad a` });
-    if (c.gradB) {
-      await assertCloseAsync((b as Tensor).grad!, dec(c.gradB), {
-        rtol: 1e-6,
-        atol: 1e-5,
-        msg: `${c.name} grad b`,
-      });
+deviceTest(
+  "remainder, fmod, div rounded: PyTorch's gradients; floorDivide has none (as PyTorch)",
+  async (device) => {
+    for (const c of fx.division) {
+      if (c.gradA === undefined || !ON(device, c.a)) continue;
+      const a = dec(c.a, device, true);
+      const b = c.b.scalar !== undefined ? c.b.scalar : dec(c.b, device, c.b.dtype !== "int32");
+      const out = DIVISION[c.op](a, b);
+      const w = torch.linspace(0.5, 1.5, out.numel(), { dtype: out.dtype }).reshape([...out.shape]).to(
+        device,
+      );
+      out.mul(w).sum().backward();
+      await assertCloseAsync(a.grad!, dec(c.gradA), { rtol: 1e-6, atol: 1e-6, msg: `${c.name} grad a` });
+      if (c.gradB) {
+        await assertCloseAsync((b as Tensor).grad!, dec(c.gradB), {
+          rtol: 1e-6,
+          atol: 1e-5,
+          msg: `${c.name} grad b`,
+        });
+      }
     }
-  }
-  const x = torch.tensor([1.5, 2.5], { requiresGrad: true, device });
-  const y = torch.floorDivide(x, 2);
-  assert.ok(y.requiresGrad, "the result is in the graph, as PyTorch's");
-  await assertRejectsMsg(
-    () => y.sum().backward(),
-    /floorDivide: the derivative for floorDivide is not implemented/,
-  );
-  // Gradients by finite differences away from the jumps.
-  const p = torch.tensor([[3.3, -2.7, 5.1], [-4.4, 1.2, 0.4]], { requiresGrad: true, device });
-  const q = torch.tensor([1.7, -1.3, 0.9], { requiresGrad: true, device });
-  await gradcheckAsync((u, v) => torch.remainder(u, v).add(torch.fmod(u, v)), [p, q], { eps: 1e-3 });
-});
+    const x = torch.tensor([1.5, 2.5], { requiresGrad: true, device });
+    const y = torch.floorDivide(x, 2);
+    assert.ok(y.requiresGrad, "the result is in the graph, as PyTorch's");
+    await assertRejectsMsg(
+      () => y.sum().backward(),
+      /floorDivide: the derivative for floorDivide is not implemented/,
+    );
+    // Gradients by finite differences away from the jumps.
+    const p = torch.tensor([[3.3, -2.7, 5.1], [-4.4, 1.2, 0.4]], { requiresGrad: true, device });
+    const q = torch.tensor([1.7, -1.3, 0.9], { requiresGrad: true, device });
+    await gradcheckAsync((u, v) => torch.remainder(u, v).add(torch.fmod(u, v)), [p, q], { eps: 1e-3 });
+  },
+);
 
 deviceTest(
   "remainder, fmod, floorDivide: integer division by zero is PyTorch's ZeroDivisionError",

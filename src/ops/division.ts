@@ -9,7 +9,10 @@
 import type { ARITHMETIC_OPS } from "../backends/backend.ts";
 import { isFloating } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
+import * as ew from "./elementwise.ts";
 import { binaryOp, ne, resultType } from "./elementwise.ts";
+import { trunc } from "./pointwise.ts";
+import { recordComposite } from "./dispatch.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
@@ -91,4 +94,52 @@ export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  */
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return inFrameOf(() => divisionOp("floorDivide", a, b));
+}
+
+/** Options of {@link div}: PyTorch's `rounding_mode`. */
+export interface DivOptions {
+  /**
+   * `null` (default): true division. `"trunc"`: rounded toward zero (C's integer division).
+   * `"floor"`: rounded toward negative infinity (Python's `//`, as {@link floorDivide}).
+   */
+  roundingMode?: "trunc" | "floor" | null;
+}
+
+/**
+ * `a / b`, as PyTorch's `torch.div`: true division (integers divide in float32), or with
+ * `roundingMode` the quotient rounded toward zero (`"trunc"`) or down (`"floor"`), in the
+ * operands' promoted dtype (integers stay integers; integer division by zero throws
+ * ZeroDivisionError). Rounded quotients have zero gradients, as PyTorch's.
+ * @example
+ * ```ts
+ * import * as torch from "../../mod.ts";
+ * const a = torch.tensor([-7, 7]);
+ * torch.div(a, 2).toArray(); // [-3.5, 3.5]
+ * torch.div(a, 2, { roundingMode: "trunc" }).toArray(); // [-3, 3]
+ * torch.div(a, 2, { roundingMode: "floor" }).toArray(); // [-4, 3]
+ * ```
+ */
+export function div(a: TensorOrScalar, b: TensorOrScalar, opts: DivOptions = {}): Tensor {
+  return inFrameOf(() => {
+    if (opts === null || typeof opts !== "object") {
+      throw new TypeError(`div: options must be an object like { roundingMode }, got ${describeValue(opts)}`);
+    }
+    const mode = opts.roundingMode ?? null;
+    if (mode === null) return ew.div(a, b);
+    if (mode !== "trunc" && mode !== "floor") {
+      throw new TypeError(
+        `div: expected roundingMode to be one of null, "trunc" or "floor", but found ${describeValue(mode)}`,
+      );
+    }
+    return recordComposite("divRounded", [a, b], {}, () => {
+      const [x, y] = [a, b].map((v) => (v instanceof Tensor ? v.detach() : v));
+      if (mode === "floor") return divisionOp("floorDivide", x, y);
+      if (isFloating(resultType(x, y))) return trunc(ew.div(x, y));
+      // Integers: the floor quotient, plus one where it was rounded down across zero.
+      const q = divisionOp("floorDivide", x, y);
+      const negative = (v: TensorOrScalar) => (v instanceof Tensor ? ew.lt(v, 0) : Number(v < 0));
+      const acrossZero = ew.ne(negative(x), negative(y));
+      return ew.add(q, ew.mul(ew.ne(divisionOp("fmod", x, y), 0), acrossZero));
+    });
+  });
 }
