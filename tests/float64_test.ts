@@ -384,3 +384,102 @@ deviceTest("float64 on the gpu is a clear error naming the op (WGSL has no f64)"
   // Converting to float32 first works.
   assert.deepEqual(await torch.tensor([1.5], { dtype: "float64" }).float().to(device).toArrayAsync(), [1.5]);
 }, { devices: ["gpu"] });
+
+Deno.test("float64 kernels: operand layouts, long rows, blocked matmul, stable argsort (JS references)", () => {
+  const r = new torch.Generator(5);
+  const rnd = (n: number) => torch.randn(n, { dtype: "float64", generator: r }).dataSync() as Float64Array;
+  for (const variant of ["relaxed", "simd"] as const) {
+    const b = new WasmBackend({ variant });
+    const f = (x: Float64Array) => b.fromTyped(x, "float64");
+    // Binary: full, scalar, tiles (rows and columns) on either side.
+    const n = 60;
+    const x = rnd(n), y = rnd(n), t3 = rnd(3), t12 = rnd(12);
+    const layouts: [Float64Array | number, Float64Array | number][] = [
+      [x, y],
+      [x, 2.5],
+      [2.5, y],
+      [x, t3],
+      [t3, y],
+      [x, t12],
+      [t12, y],
+      [1.5, -2],
+    ];
+    for (const [a, c] of layouts) {
+      const ref = (i: number, v: Float64Array | number) => (typeof v === "number" ? v : v[i % v.length]);
+      const out = b.readSync(
+        b.binary("sub", typeof a === "number" ? a : f(a), typeof c === "number" ? c : f(c), n, "float64"),
+      );
+      assert.deepEqual(
+        Array.from(out),
+        Array.from({ length: n }, (_, i) => ref(i, a) - ref(i, c)),
+        `${variant} sub`,
+      );
+      const cmp = b.readSync(
+        b.binary("lt", typeof a === "number" ? a : f(a), typeof c === "number" ? c : f(c), n, "float64"),
+      );
+      assert.deepEqual(
+        Array.from(cmp),
+        Array.from({ length: n }, (_, i) => +(ref(i, a) < ref(i, c))),
+        `${variant} lt`,
+      );
+    }
+    // Reductions and cumsum over the middle axis with inner > 1, against sums in JS.
+    const [outer, len, inner] = [3, 7, 5];
+    const v = rnd(outer * len * inner);
+    const at = (o: number, j: number, i: number) => v[(o * len + j) * inner + i];
+    const sum = b.readSync(b.reduce("sum", f(v), outer, len, inner));
+    const amax = b.readSync(b.reduce("argmax", f(v), outer, len, inner));
+    const cs = b.readSync(b.cumsum(f(v), outer, len, inner));
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let s = 0, best = 0;
+        for (let j = 0; j < len; j++) {
+          s += at(o, j, i);
+          assert.equal(cs[(o * len + j) * inner + i], s);
+          if (at(o, j, i) > at(o, best, i)) best = j;
+        }
+        assert.ok(Math.abs(sum[o * inner + i] - s) < 1e-14);
+        assert.equal(amax[o * inner + i], best);
+      }
+    }
+    // matmul across the blocking boundaries (k > 128, n > 256), both transpositions.
+    const [m, k, nn] = [5, 150, 260];
+    const A = rnd(m * k), B = rnd(k * nn), BT = new Float64Array(nn * k);
+    for (let p = 0; p < k; p++) for (let j = 0; j < nn; j++) BT[j * k + p] = B[p * nn + j];
+    const args = { batch: 1, m, k, n: nn, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
+    const c1 = b.readSync(b.matmul(f(A), f(B), args));
+    const c2 = b.readSync(b.matmul(f(A), f(BT), { ...args, transB: true }));
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < nn; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[i * k + p] * B[p * nn + j];
+        assert.ok(
+          Math.abs(c1[i * nn + j] - s) < 1e-12 && c1[i * nn + j] === c2[i * nn + j],
+          `${variant} matmul`,
+        );
+      }
+    }
+    // argsort: long rows (merge sort), ties kept in index order, NaN last (first descending), -0 == 0.
+    const row = Float64Array.from(
+      { length: 100 },
+      (_, i) => [3, -1, NaN, 0, -0, 2.5, 1e-300][i % 7],
+    );
+    const asc = Array.from(b.readSync(b.argsort(f(row), 1, 100, false)));
+    const want = Array.from({ length: 100 }, (_, i) => i).sort((p, q) => {
+      const [u, w] = [row[p], row[q]];
+      if (Number.isNaN(u) || Number.isNaN(w)) return Number.isNaN(u) ? (Number.isNaN(w) ? p - q : 1) : -1;
+      return u - w || p - q;
+    });
+    assert.deepEqual(asc, want, `${variant} argsort`);
+    const desc = Array.from(b.readSync(b.argsort(f(row), 1, 100, true)));
+    assert.ok(Number.isNaN(row[desc[0]]) && desc.slice(0, 14).every((i) => Number.isNaN(row[i])));
+    // Bit moves: where, gather.
+    const cond = b.fromTyped(Uint8Array.from({ length: n }, (_, i) => i % 2), "bool");
+    assert.deepEqual(
+      Array.from(b.readSync(b.where(cond, f(x), f(y)))),
+      Array.from(x, (u, i) => (i % 2 ? u : y[i])),
+    );
+    const g = b.readSync(b.gather(f(x), b.fromTyped(new Int32Array([59, 0, 7]), "int32"), 1, n, 1, 3, true));
+    assert.deepEqual(Array.from(g), [x[59], x[0], x[7]]);
+  }
+});

@@ -481,7 +481,10 @@ export const derivatives = {
     );
   }),
   // div with a rounding mode: piecewise constant, zero gradients (PyTorch's).
-  divRounded: reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
+  divRounded: {
+    ...reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
+    name: "DivBackward2",
+  },
   cumprod: reads("both", (g, n) => [cumprodBackward(g, x0(n), arg<number>(n, "dim"), y(n))]),
   // cdist (src/ops/distance.ts): PyTorch's _cdist_backward and _euclidean_dist_backward.
   cdist: reads("both", (g, n) => {
