@@ -689,6 +689,14 @@ export class Tensor {
     return unq.unique(this, opts);
   }
   /** {@link unique} on every device. */
+  uniqueAsync(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Promise<Tensor>;
+  uniqueAsync(
+    opts: unq.UniqueOptions & { returnInverse: true; returnCounts: true },
+  ): Promise<[Tensor, Tensor, Tensor]>;
+  uniqueAsync(
+    opts: unq.UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
+  ): Promise<[Tensor, Tensor]>;
+  uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]>;
   uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]> {
     return unq.uniqueAsync(this, opts);
   }

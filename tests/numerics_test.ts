@@ -100,6 +100,11 @@ deviceTest(
       }
     }
     const x = torch.tensor([1.5, 2.5], { requiresGrad: true, device });
+    assert.equal(torch.div(x, 2, { roundingMode: "floor" }).gradFn!.name, "DivBackward2");
+    assertThrowsMsg(
+      () => torch.div(x, 2, { roundingMode: "round" as "floor" }),
+      /div: expected roundingMode to be one of null, "trunc" or "floor", but found a string "round"/,
+    );
     const y = torch.floorDivide(x, 2);
     assert.ok(y.requiresGrad, "the result is in the graph, as PyTorch's");
     await assertRejectsMsg(
@@ -228,6 +233,8 @@ deviceTest(
     } else {
       assertThrowsMsg(() => torch.unique(x), /unique: the result's size depends on the values.*uniqueAsync/);
     }
+    const [v2, c2] = await x.uniqueAsync({ returnCounts: true });
+    assert.deepEqual([await v2.toArrayAsync(), await c2.toArrayAsync()], [[1, 2.5], [1, 2]]);
     // Each NaN is its own value (NaN != NaN), after the numbers.
     const [nanVals, nanCounts] = await torch.uniqueAsync(torch.tensor([NaN, 1, NaN, 1]).to(device), {
       returnCounts: true,
