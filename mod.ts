@@ -50,7 +50,6 @@ export {
   ceil,
   clamp,
   cos,
-  div,
   eq,
   exp,
   floor,
@@ -185,6 +184,10 @@ export {
   type MaxPool2dOptions,
   type Size2,
 } from "./src/ops/conv.ts";
+export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/division.ts";
+export { cumprod } from "./src/ops/cumulative.ts";
+export { unique, uniqueAsync, type UniqueOptions } from "./src/ops/unique.ts";
+export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";

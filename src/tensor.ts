@@ -5,7 +5,7 @@
  */
 import type { Device, Storage } from "./backends/backend.ts";
 import { backendFor, isDeviceName } from "./backends/registry.ts";
-import { type DType, isFloating } from "./dtype.ts";
+import { type DType, isFloating, ITEM_SIZE } from "./dtype.ts";
 import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
 import { backward, type BackwardOptions } from "./autograd/engine.ts";
@@ -25,6 +25,9 @@ import * as srt from "./ops/sort.ts";
 import * as sel from "./ops/select.ts";
 import * as rnd from "./ops/random_fill.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
+import * as dvs from "./ops/division.ts";
+import * as cml from "./ops/cumulative.ts";
+import * as unq from "./ops/unique.ts";
 import type { IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
 
@@ -166,13 +169,13 @@ export class Tensor {
   }
   /** Bytes per element. */
   elementSize(): number {
-    return this.dtype === "float32" || this.dtype === "int32" ? 4 : this.dtype === "float16" ? 2 : 1;
+    return ITEM_SIZE[this.dtype];
   }
   /** True when elements are laid out row-major without gaps. */
   isContiguous(): boolean {
     return isContiguousLayout(this.shape, this._strides);
   }
-  /** True for float32 and float16. */
+  /** True for float32, float64 and float16. */
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
   }
@@ -255,9 +258,10 @@ export class Tensor {
   }
   /**
    * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
-   * float16, Int32Array for int32, Uint8Array for uint8 and bool. CPU only; see dataAsync.
+   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool. CPU
+   * only; see dataAsync.
    */
-  dataSync(): Float32Array | Int32Array | Uint8Array {
+  dataSync(): Float32Array | Float64Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
     // Only the view's elements are copied: a contiguous view reads its range of the storage, any
     // other view is first gathered into a storage of its own elements.
@@ -272,7 +276,7 @@ export class Tensor {
    * the device's queue); only the view's own elements travel (a contiguous view reads its range of
    * the storage, any other view is gathered on the device first).
    */
-  async dataAsync(): Promise<Float32Array | Int32Array | Uint8Array> {
+  async dataAsync(): Promise<Float32Array | Float64Array | Int32Array | Uint8Array> {
     if (this.device === "cpu") return this.dataSync();
     const n = this.numel();
     const c = this.isContiguous() ? this : inFrameOf(() => this.detach().clone());
@@ -381,6 +385,10 @@ export class Tensor {
   float(): Tensor {
     return aliasIfSame(this, toDType(this, "float32"));
   }
+  /** `to("float64")` (CPU only: WGSL has no 64-bit floats). */
+  double(): Tensor {
+    return aliasIfSame(this, toDType(this, "float64"));
+  }
   /** `to("float16")`. */
   half(): Tensor {
     return aliasIfSame(this, toDType(this, "float16"));
@@ -428,11 +436,24 @@ export class Tensor {
   mul(other: TensorOrScalar): Tensor {
     return ew.mul(this, other);
   }
-  div(other: TensorOrScalar): Tensor {
-    return ew.div(this, other);
+  /** `this / other`; with `{ roundingMode: "trunc" | "floor" }` the rounded quotient, as `torch.div`. */
+  div(other: TensorOrScalar, opts?: dvs.DivOptions): Tensor {
+    return opts === undefined ? ew.div(this, other) : dvs.div(this, other, opts);
   }
   pow(exponent: TensorOrScalar): Tensor {
     return ew.pow(this, exponent);
+  }
+  /** Python's `this % other` (the result takes the divisor's sign), as `torch.remainder`. */
+  remainder(other: TensorOrScalar): Tensor {
+    return dvs.remainder(this, other);
+  }
+  /** C's `fmod(this, other)` (the result takes the dividend's sign), as `torch.fmod`. */
+  fmod(other: TensorOrScalar): Tensor {
+    return dvs.fmod(this, other);
+  }
+  /** Python's `this // other`, as `torch.floor_divide`. */
+  floorDivide(other: TensorOrScalar): Tensor {
+    return dvs.floorDivide(this, other);
   }
   maximum(other: TensorOrScalar): Tensor {
     return ew.maximum(this, other);
@@ -654,6 +675,30 @@ export class Tensor {
   }
   cumsum(dim: number): Tensor {
     return red.cumsum(this, dim);
+  }
+  /** Inclusive running product along `dim`, as `torch.cumprod`. */
+  cumprod(dim: number): Tensor {
+    return cml.cumprod(this, dim);
+  }
+  /** The sorted unique elements (or slices along `dim`), as `torch.unique` (CPU; see uniqueAsync). */
+  unique(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(opts: unq.UniqueOptions & { returnInverse: true; returnCounts: true }): [Tensor, Tensor, Tensor];
+  unique(opts: unq.UniqueOptions & ({ returnInverse: true } | { returnCounts: true })): [Tensor, Tensor];
+  unique(opts?: unq.UniqueOptions): Tensor | Tensor[];
+  unique(opts?: unq.UniqueOptions): Tensor | Tensor[] {
+    return unq.unique(this, opts);
+  }
+  /** {@link unique} on every device. */
+  uniqueAsync(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Promise<Tensor>;
+  uniqueAsync(
+    opts: unq.UniqueOptions & { returnInverse: true; returnCounts: true },
+  ): Promise<[Tensor, Tensor, Tensor]>;
+  uniqueAsync(
+    opts: unq.UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
+  ): Promise<[Tensor, Tensor]>;
+  uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]>;
+  uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]> {
+    return unq.uniqueAsync(this, opts);
   }
   /** Sorted along a dim (default the last): `{ values, indices }`, stable, NaN as the largest. */
   sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): red.ValuesIndices {

@@ -25,6 +25,10 @@ import { isGradEnabled } from "./grad_mode.ts";
 import { backendFor } from "../backends/registry.ts";
 import { record, wrap } from "../ops/dispatch.ts";
 import { bceTerms } from "../ops/loss.ts";
+import { floorDivide } from "../ops/division.ts";
+import { trunc } from "../ops/pointwise.ts";
+import { cumprodBackward } from "../ops/cumulative.ts";
+import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -90,6 +94,11 @@ function keptOutput(node: Node): Tensor {
 /** A reduction's output at the input's rank, differentiable (for formulas built on it). */
 function keptResult(node: Node): Tensor {
   return keepDims(y(node), node);
+}
+
+/** `x` as a constant of a formula: a number, or the tensor's values without its graph. */
+function constant(x: Input): Tensor | number {
+  return typeof x === "number" ? x : x.detach();
 }
 
 /** Whether `x` is a tensor that will receive a gradient. */
@@ -444,6 +453,48 @@ export const derivatives = {
   }),
   toDType: reads("none", (g, n) => [toDType(g, arg<DType>(n, "from"))]),
   toDevice: reads("none", (g, n) => [toDevice(g, arg<Device>(n, "from"))]),
+
+  // Division that rounds (src/ops/division.ts): the quotient in b's gradient is piecewise
+  // constant, so it is taken from the values (no graph), as PyTorch's formulas.
+  fmod: {
+    saves: ([, b]): SavedValues => ({ inputs: [wantsGrad(b), wantsGrad(b)], output: false }),
+    backward: (g, n) =>
+      only(
+        n,
+        () => g,
+        () => ew.neg(ew.mul(g, trunc(ew.div(constant(operand(n, 0)), constant(operand(n, 1)))))),
+      ),
+  },
+  remainder: {
+    saves: ([, b]): SavedValues => ({ inputs: [wantsGrad(b), wantsGrad(b)], output: false }),
+    backward: (g, n) =>
+      only(
+        n,
+        () => g,
+        () => ew.neg(ew.mul(g, floorDivide(constant(operand(n, 0)), constant(operand(n, 1))))),
+      ),
+  },
+  floorDivide: reads("none", () => {
+    throw new Error(
+      "floorDivide: the derivative for floorDivide is not implemented (as in PyTorch); detach its " +
+        "operands, or use torch.div(a, b).floor(), whose gradient is zero",
+    );
+  }),
+  // div with a rounding mode: piecewise constant, zero gradients (PyTorch's).
+  divRounded: {
+    ...reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
+    name: "DivBackward2",
+  },
+  cumprod: reads("both", (g, n) => [cumprodBackward(g, x0(n), arg<number>(n, "dim"), y(n))]),
+  // cdist (src/ops/distance.ts): PyTorch's _cdist_backward and _euclidean_dist_backward.
+  cdist: reads("both", (g, n) => {
+    const [ga, gb] = cdistBackward(g, x0(n), input(n, 1), arg<number>(n, "p"), y(n));
+    return only(n, () => ga, () => gb);
+  }),
+  euclideanDist: reads("both", (g, n) => {
+    const [ga, gb] = euclideanDistBackward(g, x0(n), input(n, 1), y(n));
+    return only(n, () => ga, () => gb);
+  }),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -6,6 +6,7 @@
  * autograd differentiates them.
  * @module
  */
+import { isFloating } from "../dtype.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import * as ew from "../ops/elementwise.ts";
@@ -44,7 +45,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
 
 function asFloat(op: string, name: string, x: unknown): Tensor {
   const t = checkTensor(op, name, x);
-  return t.dtype === "float32" || t.dtype === "float16" ? t : t.float();
+  return isFloating(t.dtype) ? t : t.float();
 }
 
 /**
@@ -204,7 +205,7 @@ function pairTarget(op: string, x1: Tensor, x2: Tensor, y: Tensor, rows: readonl
   if (!sameShape(t.shape, rows)) {
     throw new RangeError(`${op}: expected target of shape ${fmtShape(rows)}, got ${fmtShape(t.shape)}`);
   }
-  return t.dtype === "float32" ? t : t.float();
+  return t.dtype === "float32" || t.dtype === "float64" ? t : t.float();
 }
 
 /**

@@ -104,6 +104,12 @@ function checkFloatTensor(op: string, name: string, t: unknown): asserts t is Te
   if (!isFloating(t.dtype)) {
     throw new TypeError(`${op}: expected ${name} to be a floating point tensor, got ${t.dtype}`);
   }
+  if (t.dtype === "float64") {
+    throw new TypeError(
+      `${op}: float64 ${name} is not supported (the convolution and pooling kernels compute in float32); ` +
+        "convert with .float()",
+    );
+  }
 }
 
 /** `x` converted to float32 (recorded, so gradients flow back in the original dtype). */

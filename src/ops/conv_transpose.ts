@@ -57,6 +57,14 @@ export function convTranspose2d(
     if (!(weight instanceof Tensor) || weight.ndim !== 4) {
       throw new RangeError(`${op}: expected a 4-d weight [Cin, Cout/groups, kH, kW]`);
     }
+    for (const [t, name] of [[input, "input"], [weight, "weight"], [bias, "bias"]] as const) {
+      if (t instanceof Tensor && t.dtype === "float64") {
+        throw new TypeError(
+          `${op}: float64 ${name} is not supported (the convolution kernels compute in float32); ` +
+            "convert with .float()",
+        );
+      }
+    }
     const x = input.ndim === 3 ? input.unsqueeze(0) : input;
     const [stride, padding, outputPadding, dilation] = [
       pairOf(op, "stride", opts.stride ?? 1),

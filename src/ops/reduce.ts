@@ -388,7 +388,7 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, dtype), { dim: d });
   const last = x.ndim === 0 ? x : transpose(x, d, -1);
   const cols = x.ndim === 0 ? 1 : x.shape[d];
-  const xin = storageAs(last, "float32");
+  const xin = storageAs(last, computeDType(dtype));
   const s = backend.softmax(xin, x.numel() / cols, cols, op === "logSoftmax");
   let out = finish(wrap(s, last.shape), dtype);
   if (x.ndim > 0) out = transpose(out, d, -1);

@@ -84,6 +84,8 @@ function typed(dtype: DType, n: number, seed: number): TypedArray {
       const r = lcg(seed);
       return Uint8Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0));
     }
+    case "float64":
+      throw new Error("the GPU has no float64 (WGSL has no 64-bit floats)");
   }
 }
 

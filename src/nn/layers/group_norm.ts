@@ -48,7 +48,7 @@ export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptio
         `num_groups=${numGroups} (input of shape ${fmtShape(input.shape)})`,
     );
   }
-  const x = input.dtype === "float32" ? input : input.float();
+  const x = input.dtype === "float32" || input.dtype === "float64" ? input : input.float();
   const grouped = x.reshape(n, numGroups, -1);
   const mean = red.mean(grouped, -1, { keepdim: true });
   const centered = ew.sub(grouped, mean);
