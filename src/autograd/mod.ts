@@ -5,3 +5,4 @@
 export { backward, type BackwardOptions, grad, type GradOptions } from "./engine.ts";
 export { Node } from "./node.ts";
 export { AutogradFunction as Function, FunctionCtx } from "./function.ts";
+export * as functional from "./functional.ts";
