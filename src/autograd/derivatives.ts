@@ -14,6 +14,8 @@ import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import * as ix from "../ops/indexing.ts";
+import * as adv from "../ops/advanced_index.ts";
+import * as sc from "../ops/scatter.ts";
 import { matmul } from "../ops/matmul.ts";
 import * as cv from "../ops/conv.ts";
 import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backends/backend.ts";
@@ -342,6 +344,55 @@ export const derivatives = {
   indexAddInto: reads("none", (g, n) => [ix.indexSelect(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))], [
     "index",
   ]),
+  // x[indices] with tensors (src/ops/advanced_index.ts): g added back at the indices.
+  advancedIndex: {
+    saves: "none",
+    savedArgs: ["linear"],
+    name: "IndexBackward0",
+    backward: (g, n) => [adv.indexBackward(g, arg<adv.Located>(n, "loc"), shapeOf(n))],
+  },
+  // scatter_reduce (src/ops/scatter.ts), PyTorch's formulas; saves self, src and the result as PyTorch.
+  scatterReduce: {
+    saves: "both",
+    savedArgs: ["index", "linear"],
+    name: "ScatterReduceBackward0",
+    backward: (g, n) =>
+      sc.scatterReduceBackward(
+        g,
+        x0(n),
+        input(n, 1),
+        y(n),
+        arg<number>(n, "dim"),
+        arg<Tensor>(n, "index"),
+        arg<sc.ScatterReduction>(n, "reduce"),
+        arg<boolean>(n, "includeSelf"),
+        [needs(n, 0), needs(n, 1)],
+      ),
+  },
+  // scatter with PyTorch's legacy reduce ("add"/"multiply"): no derivative, as in PyTorch 1.13.
+  scatterWithReduce: {
+    saves: "none",
+    name: "NotImplemented",
+    backward: () => {
+      throw new Error(
+        'scatter: the derivative of scatter with reduce ("add" / "multiply") is not implemented (as in PyTorch); ' +
+          'use scatterReduce(dim, index, src, "sum" | "prod"), which is differentiable',
+      );
+    },
+  },
+  // x[indices] = values (or += with accumulate): the written positions' gradient goes to the values.
+  indexPut: {
+    saves: "none",
+    savedArgs: ["linear"],
+    backward: (g, n) => {
+      const loc = arg<adv.Located>(n, "loc");
+      return only(
+        n,
+        () => arg<boolean>(n, "accumulate") ? g : adv.putAt(g, loc, 0, false),
+        () => adv.gatherAt(g, loc),
+      );
+    },
+  },
 
   // Each factor is kept only when the other one needs a gradient (x @ W with a constant W
   // keeps nothing of x), as PyTorch.

@@ -13,7 +13,8 @@ import { arange } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 
-function checkIndexTensor(op: string, index: Tensor): void {
+/** @internal Throws unless `index` is an int32 (or uint8) tensor. */
+export function checkIndexTensor(op: string, index: Tensor): void {
   if (!(index instanceof Tensor) || (index.dtype !== "int32" && index.dtype !== "uint8")) {
     throw new TypeError(
       `${op}: expected index to be an int32 tensor, got ${
@@ -27,14 +28,15 @@ function outerInner(shape: readonly number[], dim: number): [number, number] {
   return [numelOf(shape.slice(0, dim)), numelOf(shape.slice(dim + 1))];
 }
 
-/** `x` narrowed to `sizes` on every dim but `dim` (every dim when `dim` is -1). */
-function narrowOthers(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+/** @internal `x` narrowed to `sizes` on every dim but `dim` (every dim when `dim` is -1). */
+export function narrowOthers(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   let v = x;
   for (let d = 0; d < x.ndim; d++) if (d !== dim && sizes[d] !== x.shape[d]) v = narrow(v, d, 0, sizes[d]);
   return v;
 }
 
-function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, what: string): void {
+/** @internal PyTorch's shape rules of gather/scatter: same rank, index no larger except along `dim`. */
+export function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, what: string): void {
   if (index.ndim !== Math.max(x.ndim, 1) && !(x.ndim === 0 && index.ndim === 0)) {
     throw new RangeError(
       `${op}: index ${fmtShape(index.shape)} must have the same number of dimensions as ${what} ${

@@ -10,8 +10,15 @@ import { backendOf, checkAlive, contiguousStorage, makeView, record, wrap } from
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 
-/** One index of `x.index(...)`: an integer, a slice string (`":"`, `"1:3"`, `"::2"`, `"-1:"`), `"..."` or `null` (new axis). */
-export type IndexSpec = number | string | null;
+/** Nested arrays of integers (an advanced index) or of booleans (a mask), as an index of `x.index(...)`. */
+export type IndexArray = readonly (number | boolean | IndexArray)[];
+
+/**
+ * One index of `x.index(...)`: an integer, a slice string (`":"`, `"1:3"`, `"::2"`, `"-1:"`),
+ * `"..."` or `null` (new axis) select a view; an int32 tensor or array of integers (advanced
+ * indexing), a bool tensor or array of booleans (a mask), or a boolean give a copy.
+ */
+export type IndexSpec = number | string | null | boolean | Tensor | IndexArray;
 
 /** What `index` does to each input dim (or a new axis), in logical index terms. */
 export type IndexStep =
@@ -320,6 +327,11 @@ function parseSlice(op: string, spec: string, size: number, dim: number): IndexS
   return { kind: "slice", start, length: Math.max(0, Math.ceil((stop - start) / step)), step };
 }
 
+/** The forms `x.index(...)` accepts, as error messages list them. */
+export const SUPPORTED_INDEX_FORMS =
+  'integers, slice strings ("1:3", "::2", "-1:"), "...", null (a new axis), ' +
+  "int32 tensors or arrays of integers (advanced indexing), bool tensors or arrays of booleans (masks)";
+
 /** Turns user index specs into one step per input dim (plus new axes). */
 export function planIndex(op: string, shape: readonly number[], specs: readonly IndexSpec[]): IndexStep[] {
   const consuming = specs.filter((s) => s !== null && s !== "...").length;
@@ -353,10 +365,9 @@ export function planIndex(op: string, shape: readonly number[], specs: readonly 
       const t = spec as unknown as Partial<Tensor> | null;
       const what =
         typeof t === "object" && t !== null && Array.isArray(t.shape) && typeof t.dtype === "string"
-          ? `a ${t.dtype} tensor of shape ${fmtShape(t.shape)} (index with tensors through ` +
-            `indexSelect, gather or maskedSelect)`
+          ? `a ${t.dtype} tensor of shape ${fmtShape(t.shape)}`
           : describeValue(spec);
-      throw new TypeError(`${op}: unsupported index ${what} (use integers, slice strings, "..." or null)`);
+      throw new TypeError(`${op}: unsupported index ${what} (supported: ${SUPPORTED_INDEX_FORMS})`);
     }
   }
   while (d < shape.length) plan.push({ kind: "slice", start: 0, length: shape[d++], step: 1 });
