@@ -27,6 +27,7 @@ import * as adv from "./ops/advanced_index.ts";
 import * as sc from "./ops/scatter.ts";
 import * as rnd from "./ops/random_fill.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
+import { named } from "./ops/dispatch.ts";
 import type { IndexArray, IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
 
@@ -608,7 +609,7 @@ export class Tensor {
   max(other: Tensor): Tensor;
   max(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
     if (dim instanceof Tensor) return ew.maximum(this, dim);
-    return dim === undefined ? red.amax(this) : red.max(this, dim, opts);
+    return dim === undefined ? named(red.amax(this), "MaxBackward1", this) : red.max(this, dim, opts);
   }
   /** Without a dim: the minimum value. With a dim: `{ values, indices }`. */
   min(): Tensor;
@@ -616,7 +617,7 @@ export class Tensor {
   min(other: Tensor): Tensor;
   min(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
     if (dim instanceof Tensor) return ew.minimum(this, dim);
-    return dim === undefined ? red.amin(this) : red.min(this, dim, opts);
+    return dim === undefined ? named(red.amin(this), "MinBackward1", this) : red.min(this, dim, opts);
   }
   amax(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.amax(this, dim, opts);
@@ -707,7 +708,7 @@ export class Tensor {
   }
   /** Transpose of a tensor of at most 2 dims (PyTorch's `.T`). */
   get T(): Tensor {
-    return mv.t(this);
+    return this.ndim === 2 ? mv.permute(this, 1, 0) : mv.t(this);
   }
   /** Transpose of the last two dims (PyTorch's `.mT`). */
   get mT(): Tensor {

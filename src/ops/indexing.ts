@@ -6,7 +6,7 @@
 import { promoteTypes } from "../dtype.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, emptyResult, named, record, wrap } from "./dispatch.ts";
 import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
@@ -296,7 +296,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       }
     });
     const d = normDim("stack", dim, ref.ndim + 1);
-    return cat(tensors.map((t) => unsqueeze(t, d)), d);
+    return named(cat(tensors.map((t) => unsqueeze(t, d)), d), "StackBackward0", ...tensors);
   });
 }
 
@@ -318,7 +318,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
       const n = x.shape[d];
       out = indexSelect(out, d, arange(n - 1, -1, -1, { device: x.device }));
     }
-    return out === x ? x.clone() : out;
+    return named(out === x ? x.clone() : out, "FlipBackward0", x);
   });
 }
 
@@ -330,7 +330,11 @@ function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
   const r = arange(rows, { device: x.device }).view(rows, 1);
   const c = arange(cols, { device: x.device }).view(1, cols).sub(diagonal);
   const keep = op === "tril" ? ge(r, c) : le(r, c);
-  return where(keep, x, wrap(backendOf(op, x).full(x.dtype, 1, 0), []));
+  return named(
+    where(keep, x, wrap(backendOf(op, x).full(x.dtype, 1, 0), [])),
+    op === "tril" ? "TrilBackward0" : "TriuBackward0",
+    x,
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, checkAlive, contiguousStorage, makeView, record, wrap } from "./dispatch.ts";
+import { backendOf, checkAlive, contiguousStorage, makeView, named, record, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 
@@ -134,7 +134,9 @@ export function reshape(x: Tensor, ...shape: (number | readonly number[])[]): Te
     const out = strides !== null
       ? makeView(x, target, strides, x._offset)
       : wrap(contiguousStorage(x), target);
-    return record("reshape", [x], out, { inputShape: x.shape });
+    // PyTorch 1.13: a view is `_reshape_alias`, a copy `_unsafe_view` of a clone.
+    const name = strides !== null ? "ReshapeAliasBackward0" : "UnsafeViewBackward0";
+    return named(record("reshape", [x], out, { inputShape: x.shape }), name, x);
   });
 }
 
@@ -171,7 +173,7 @@ export function t(x: Tensor): Tensor {
       } (use .mT or .permute)`,
     );
   }
-  return x.ndim < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1);
+  return named(x.ndim < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1), "TBackward0", x);
 }
 
 /**
@@ -220,7 +222,8 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
       strides.push(x._strides[i]);
     }
   });
-  return record("squeeze", [x], makeView(x, shape, strides, x._offset), { inputShape: x.shape });
+  const out = record("squeeze", [x], makeView(x, shape, strides, x._offset), { inputShape: x.shape });
+  return dim === undefined ? out : named(out, "SqueezeBackward1", x);
 }
 
 /**
@@ -442,7 +445,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const plan: IndexStep[] = x.shape.map((n, i) =>
     i === d ? { kind: "slice", start: s, length, step: 1 } : { kind: "slice", start: 0, length: n, step: 1 }
   );
-  return indexWithPlan(x, plan);
+  return named(indexWithPlan(x, plan), "SliceBackward0", x);
 }
 
 /**
@@ -478,7 +481,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     }
     let start = 0;
     return sizes.map((n) => {
-      const piece = narrow(x, d, start, n);
+      const piece = named(narrow(x, d, start, n), "SplitBackward0", x);
       start += n;
       return piece;
     });
@@ -516,7 +519,13 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
     const d = normDim("unbind", dim, x.ndim);
     const out: Tensor[] = [];
     for (let i = 0; i < x.shape[d]; i++) {
-      out.push(indexWithPlan(x, planIndex("unbind", x.shape, [...Array(d).fill(":"), i])));
+      out.push(
+        named(
+          indexWithPlan(x, planIndex("unbind", x.shape, [...Array(d).fill(":"), i])),
+          "UnbindBackward0",
+          x,
+        ),
+      );
     }
     return out;
   });
