@@ -305,6 +305,25 @@ deviceTest("Function: saved tensors are version-checked and freed by backward", 
   assertThrowsMsg(() => z.sum().backward(), /Trying to backward through the graph a second time/);
 });
 
+deviceTest(
+  "Function: tensors kept as ctx attributes survive the call (as PyTorch allows)",
+  async (device) => {
+    class Attr extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor): Tensor {
+        ctx.scale = x.mul(0).add(3); // made inside forward, not saved: kept by ctx
+        return x.mul(3);
+      }
+      static override backward(ctx: Ctx, g: Tensor): Tensor {
+        return g.mul(ctx.scale as Tensor);
+      }
+    }
+    const x = torch.ones([2], { device, requiresGrad: true });
+    const y = torch.scope(() => Attr.apply(x).sum());
+    y.backward();
+    await assertCloseAsync(x.grad!, [3, 3]);
+  },
+);
+
 deviceTest("Function: wrong gradients from backward are clear errors", (device) => {
   const x = torch.ones([2, 3], { device, requiresGrad: true });
   class TooFew extends torch.autograd.Function {

@@ -11,7 +11,7 @@ import { Tensor } from "../tensor.ts";
 import { type Derivative, Node } from "./node.ts";
 import { isGradEnabled, noGrad } from "./grad_mode.ts";
 import { FREED_MESSAGE } from "./engine.ts";
-import { inFrameOf } from "../memory.ts";
+import { inFrameOf, pinHandle } from "../memory.ts";
 import { contiguousStrides, fmtShape, numelOf } from "../shape.ts";
 import { type DType, isFloating } from "../dtype.ts";
 import type { Device } from "../backends/backend.ts";
@@ -26,8 +26,9 @@ const savedKey = (i: number) => `savedTensors[${i}]`;
 
 /**
  * The context of one `apply`: what `forward` hands to `backward`. Tensors go through
- * {@link saveForBackward} (kept by the graph and checked for in-place writes); other values can be
- * set as attributes (`ctx.constant = 2`), as in PyTorch.
+ * {@link saveForBackward} (kept by the graph, checked for in-place writes, freed by `backward()`);
+ * other values can be set as attributes (`ctx.constant = 2`), as in PyTorch (a tensor kept that way
+ * lives as long as the graph: it is reclaimed with it by the garbage collector).
  * @example
  * ```ts
  * import * as torch from "../../mod.ts";
@@ -205,9 +206,9 @@ interface OutputMeta {
 function applyFunction(cls: FunctionClass, args: unknown[]): unknown {
   const grad = isGradEnabled();
   const ctx = new FunctionCtx(args.map((a) => grad && a instanceof Tensor && a.requiresGrad));
-  // Tensors the forward stored on ctx as attributes survive the call (closeFrame's owner marks).
   return inFrameOf(() => {
     const raw = noGrad(() => cls.forward(ctx, ...args));
+    keepAttributes(ctx);
     if (raw instanceof Promise) {
       throw new TypeError(`${cls.name}.forward returned a Promise: forward must be synchronous`);
     }
@@ -249,7 +250,19 @@ function applyFunction(cls: FunctionClass, args: unknown[]): unknown {
       record(cls, ctx, args, outs, differentiable);
     }
     return tuple ? outs : outs[0];
-  }, ctx);
+  });
+}
+
+/**
+ * Tensors the forward stored as ctx attributes (`ctx.scale = t`, directly or in an array) live as
+ * long as ctx does, as in PyTorch: held outside every frame, they are freed with the graph by the
+ * garbage collector (saveForBackward frees its tensors at backward, and checks them).
+ */
+function keepAttributes(ctx: FunctionCtx): void {
+  for (const v of Object.values(ctx)) {
+    if (v instanceof Tensor) pinHandle(v);
+    else if (Array.isArray(v)) { for (const t of v) if (t instanceof Tensor) pinHandle(t); }
+  }
 }
 
 /** Records the node(s) of one `apply` and attaches them to the differentiable outputs. */
