@@ -98,6 +98,14 @@ function arrayIndex(op: string, spec: IndexArray, device: Tensor["device"]): Ten
   return tensor(spec as number[], { dtype: bools ? "bool" : "int32", device });
 }
 
+/** A tensor index of V's dim `dim` (dim `xdim` of the indexed tensor, -1 for a new axis) of size `size`. */
+interface AdvIndex {
+  dim: number;
+  t: Tensor;
+  size: number;
+  xdim: number;
+}
+
 /** Reads a mask's values: synchronously on the CPU; a GPU mask throws naming the async form. */
 export type MaskReader = (mask: Tensor) => Uint8Array;
 
@@ -196,7 +204,7 @@ export function locate(
     else for (let k = 0; k < x.ndim - consuming; k++) expanded.push({ kind: "basic", spec: ":" });
   }
   const basicSpecs: (number | string | null)[] = [];
-  const adv: { dim: number; t: Tensor; size: number; xdim: number }[] = [];
+  const adv: AdvIndex[] = [];
   let vdim = 0, xdim = 0;
   for (const e of expanded) {
     if (e.kind === "basic") {
@@ -237,31 +245,41 @@ export function locate(
 
   // The index tensors on x's device, checked, wrapped, and combined into one linear index.
   let bShape: number[] = [];
+  for (const a of adv) bShape = broadcastShapes(op, bShape, a.t.shape);
+  const advDims = adv.map((a) => a.dim);
+  const adjacent = advDims.every((d, i) => i === 0 || d === advDims[i - 1] + 1);
+  const lo = (size: number) => (allowNegative ? -size : 0);
+  const message = (a: AdvIndex) => (v: number) =>
+    `${op}: index ${v} is out of bounds for ${
+      a.xdim >= 0 ? `dimension ${a.xdim}` : "a new axis"
+    } with size ${a.size}`;
+  // Indices on the CPU (arrays included) are checked and combined on the host: one small upload.
+  if (adv.every((a) => a.t.device === "cpu")) {
+    const L = hostLinearIndex(adv.map((a) => a.t.dataSync()), adv, bShape, lo, message);
+    return {
+      basic,
+      viewShape,
+      advDims,
+      bShape,
+      front: !adjacent,
+      linear: wrap(backendOf(op, x).fromTyped(L, "int32"), [L.length]),
+    };
+  }
   const idxs = adv.map((a) => {
-    let t = a.t;
-    if (t.device !== x.device) {
-      if (t.device !== "cpu") {
-        throw new Error(
-          `${op}: indices are on "${t.device}" but the indexed tensor is on "${x.device}" (move them with ` +
-            `await idx.toAsync("${x.device}"))`,
-        );
-      }
-      t = toDevice(t, x.device);
+    if (a.t.device === x.device) return a;
+    if (a.t.device !== "cpu") {
+      throw new Error(
+        `${op}: indices are on "${a.t.device}" but the indexed tensor is on "${x.device}" (move them with ` +
+          `await idx.toAsync("${x.device}"))`,
+      );
     }
-    bShape = broadcastShapes(op, bShape, t.shape);
-    return { ...a, t };
+    return { ...a, t: toDevice(a.t, x.device) };
   });
+  // On the device: each index is checked there (its guard travels with L), wrapped, and combined.
   const guards: Tensor[] = [];
   for (const a of idxs) {
-    const what = a.xdim >= 0 ? `dimension ${a.xdim}` : "a new axis";
-    const message = (v: number) => `${op}: index ${v} is out of bounds for ${what} with size ${a.size}`;
-    const lo = allowNegative ? -a.size : 0;
-    if (a.t.device === "cpu") {
-      for (const v of a.t.dataSync()) if (v < lo || v >= a.size) throw new RangeError(message(v));
-    } else {
-      const g = rangeGuard(op, a.t, lo, a.size - 1, message, { dtype: "int32" });
-      if (g) guards.push(g);
-    }
+    const g = rangeGuard(op, a.t, lo(a.size), a.size - 1, message(a), { dtype: "int32" });
+    if (g) guards.push(g);
   }
   let linear: Tensor | null = null;
   let stride = 1;
@@ -275,9 +293,48 @@ export function locate(
   let L = reshape(contiguous(expand(linear!, bShape)), [numelOf(bShape)]);
   if (L.dtype !== "int32") L = toDType(L, "int32");
   for (const g of guards) L = guarded(L, g);
-  const advDims = idxs.map((a) => a.dim);
-  const adjacent = advDims.every((d, i) => i === 0 || d === advDims[i - 1] + 1);
   return { basic, viewShape, advDims, bShape, front: !adjacent, linear: L };
+}
+
+/**
+ * The linear index of host-known indices: each checked against its dim's size (negatives
+ * wrapped), broadcast to `bShape` and combined row-major over the indexed dims.
+ */
+function hostLinearIndex(
+  values: readonly (Float32Array | Int32Array | Uint8Array)[],
+  adv: readonly AdvIndex[],
+  bShape: readonly number[],
+  lo: (size: number) => number,
+  message: (a: AdvIndex) => (v: number) => string,
+): Int32Array {
+  const n = numelOf(bShape), nd = bShape.length;
+  const out = new Int32Array(n);
+  let stride = 1;
+  for (let k = adv.length - 1; k >= 0; k--) {
+    const a = adv[k], vals = values[k], size = a.size, min = lo(size);
+    for (const v of vals) if (v < min || v >= size) throw new RangeError(message(a)(v));
+    // The index's strides within the broadcast shape (0 along broadcast dims).
+    const shape = a.t.shape, lead = nd - shape.length;
+    const strides = new Array<number>(nd).fill(0);
+    for (let d = shape.length - 1, s = 1; d >= 0; d--) {
+      strides[lead + d] = shape[d] === 1 ? 0 : s;
+      s *= shape[d];
+    }
+    const pos = new Array<number>(nd).fill(0);
+    let src = 0;
+    for (let i = 0; i < n; i++) {
+      const v = vals[src];
+      out[i] += (v < 0 ? v + size : v) * stride;
+      for (let d = nd - 1; d >= 0; d--) {
+        src += strides[d];
+        if (++pos[d] < bShape[d]) break;
+        src -= strides[d] * bShape[d];
+        pos[d] = 0;
+      }
+    }
+    stride *= size;
+  }
+  return out;
 }
 
 /** The shape of `x[loc]`. */
