@@ -107,7 +107,7 @@ export {
   contiguous,
   expand,
   flatten,
-  index,
+  type IndexArray,
   type IndexSpec,
   narrow,
   permute,
@@ -121,6 +121,26 @@ export {
   view,
 } from "./src/ops/movement.ts";
 export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
+export {
+  index,
+  indexAsync,
+  indexPut,
+  indexPut_,
+  type IndexPutOptions,
+  set,
+  setAsync,
+} from "./src/ops/advanced_index.ts";
+export {
+  indexAdd,
+  type IndexAddOptions,
+  indexCopy,
+  indexFill,
+  scatter,
+  type ScatterOptions,
+  scatterReduce,
+  type ScatterReduceOptions,
+  type ScatterReduction,
+} from "./src/ops/scatter.ts";
 export { bmm, dot, linear, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export { einsum } from "./src/ops/einsum.ts";

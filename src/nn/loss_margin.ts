@@ -16,6 +16,7 @@ import { oneHot } from "../ops/indexing.ts";
 import { softplus } from "./activations.ts";
 import { checkFloat, checkReduction, checkTensor, pointwiseTarget, sameShape } from "./checks.ts";
 import { type LossOptions, reduceLoss } from "./functional.ts";
+import { named } from "../ops/dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /**
@@ -39,7 +40,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
       const n = red.norm(x, 2, d);
       return ew.add(n, ew.sub(ew.clamp(n.detach(), eps), n.detach()));
     };
-    return ew.div(dot, ew.mul(clamped(a), clamped(b)));
+    return named(ew.div(dot, ew.mul(clamped(a), clamped(b))), "SumBackward1", x1, x2);
   });
 }
 
@@ -77,7 +78,8 @@ export function softMarginLoss(input: Tensor, target: Tensor, opts: LossOptions 
   return inFrameOf(() => {
     checkReduction("softMarginLoss", opts.reduction);
     const y = pointwiseTarget("softMarginLoss", input, target);
-    return reduceLoss("softMarginLoss", softplus(ew.neg(ew.mul(y, input))), opts.reduction);
+    const loss = reduceLoss("softMarginLoss", softplus(ew.neg(ew.mul(y, input))), opts.reduction);
+    return named(loss, "SoftMarginLossBackward0", input, target);
   });
 }
 
@@ -108,7 +110,8 @@ export function multilabelSoftMarginLoss(
     const y = pointwiseTarget(op, input, target);
     let loss = ew.neg(ew.add(ew.mul(y, logSigmoid(input)), ew.mul(ew.sub(1, y), logSigmoid(ew.neg(input)))));
     if (opts.weight) loss = ew.mul(loss, checkFloat(op, "weight", opts.weight));
-    loss = red.mean(loss, input.ndim - 1);
+    // PyTorch: the sum over classes divided by their number.
+    loss = named(red.mean(loss, input.ndim - 1), "DivBackward0", input);
     return reduceLoss(op, loss, opts.reduction);
   });
 }
@@ -188,7 +191,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMargin
     const others = ew.sub(1, oneHot(t, c).to(x.dtype));
     let loss = ew.div(red.sum(ew.mul(terms, others), 1), c);
     if (x0.ndim === 1) loss = loss.squeeze(0);
-    return reduceLoss(op, loss, opts.reduction);
+    return named(reduceLoss(op, loss, opts.reduction), "MultiMarginLossBackward0", input, target);
   });
 }
 
@@ -267,7 +270,13 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: 
       );
     }
     const y = pairTarget(op, x1, x2, target, x1.shape);
-    const loss = ew.clamp(ew.add(ew.neg(ew.mul(y, ew.sub(x1, x2))), opts.margin ?? 0), 0);
+    // PyTorch's clamp_min.
+    const loss = named(
+      ew.clamp(ew.add(ew.neg(ew.mul(y, ew.sub(x1, x2))), opts.margin ?? 0), 0),
+      "ClampMinBackward0",
+      x1,
+      x2,
+    );
     return reduceLoss(op, loss, opts.reduction);
   });
 }
@@ -317,7 +326,8 @@ export function tripletMarginLoss(
     const dPos = pairwiseDistance(anchor, positive, p, eps);
     let dNeg = pairwiseDistance(anchor, negative, p, eps);
     if (opts.swap) dNeg = ew.minimum(dNeg, pairwiseDistance(positive, negative, p, eps));
-    return reduceLoss(op, ew.clamp(ew.add(ew.sub(dPos, dNeg), margin), 0), opts.reduction);
+    const loss = named(ew.clamp(ew.add(ew.sub(dPos, dNeg), margin), 0), "ClampMinBackward0", anchor);
+    return reduceLoss(op, loss, opts.reduction);
   });
 }
 

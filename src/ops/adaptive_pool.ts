@@ -16,6 +16,7 @@ import { matmul } from "./matmul.ts";
 import { narrow, reshape, transpose, unsqueeze } from "./movement.ts";
 import { max } from "./reduce.ts";
 import { avgPool2d, maxPool2d } from "./conv.ts";
+import { named } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** An output size: one number for both dims, or `[outH, outW]` where null keeps the input's size. */
@@ -80,7 +81,9 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
     let y: Tensor;
     if (h % oh === 0 && w % ow === 0 && xf.dtype === "float32") y = avgPool2d(xf, [h / oh, w / ow]);
     else y = matmul(matmul(averaging(h, oh, x), xf), transpose(averaging(w, ow, x), 0, 1));
-    return input.ndim === 3 ? reshape(y, y.shape.slice(1)) : y;
+    const r = input.ndim === 3 ? reshape(y, y.shape.slice(1)) : y;
+    // PyTorch averages to 1×1 with a mean over both dims.
+    return named(r, oh === 1 && ow === 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0", input);
   });
 }
 
@@ -149,6 +152,7 @@ function adaptiveMaxPool2dCall(
       indices = reshape(cat(idx.map((t) => unsqueeze(t, 2)), 2), [n, c, oh, ow]);
     }
     const unbatch = (t: Tensor) => (input.ndim === 3 ? reshape(t, t.shape.slice(1)) : t);
-    return opts.returnIndices ? [unbatch(values), unbatch(indices)] : unbatch(values);
+    const v = named(unbatch(values), "AdaptiveMaxPool2DBackward0", input);
+    return opts.returnIndices ? [v, unbatch(indices)] : v;
   });
 }

@@ -11,6 +11,7 @@ import { Tensor } from "../tensor.ts";
 import { col2im, pairOf, type Size2 } from "./conv.ts";
 import { matmul } from "./matmul.ts";
 import { reshape, transpose } from "./movement.ts";
+import { named } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { inFrameOf } from "../memory.ts";
 
@@ -131,6 +132,7 @@ export function convTranspose2d(
     const cols = matmul(wt, reshape(x.float(), [n, groups, og, h * w])); // [N, G, CgK, H·W]
     let out = col2im(reshape(cols, [n, groups * cgk, h * w]), geom);
     if (bias) out = ew.add(out, reshape(bias, [1, cout, 1, 1]));
+    named(out, "ConvolutionBackward0", input, weight, bias);
     return input.ndim === 3 ? reshape(out, out.shape.slice(1)) : out;
   });
 }

@@ -15,7 +15,16 @@ import {
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { backendFor } from "../backends/registry.ts";
-import { backendOf, contiguousStorage, emptyResult, needsGrad, record, temp, wrap } from "./dispatch.ts";
+import {
+  backendOf,
+  contiguousStorage,
+  emptyResult,
+  named,
+  needsGrad,
+  record,
+  temp,
+  wrap,
+} from "./dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
@@ -657,6 +666,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
       throw new TypeError(`maskedFill: value ${value} cannot be stored in a ${x.dtype} tensor`);
     }
     // A 0-d fill value of x's own dtype keeps the result in x's dtype.
-    return where(mask, wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), []), x);
+    return named(
+      where(mask, wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), []), x),
+      "MaskedFillBackward0",
+      x,
+    );
   });
 }

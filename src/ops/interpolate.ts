@@ -11,6 +11,7 @@ import { tensor } from "../creation.ts";
 import { indexSelect } from "./indexing.ts";
 import { matmul } from "./matmul.ts";
 import { transpose } from "./movement.ts";
+import { named } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** Interpolation modes. */
@@ -117,6 +118,7 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
         const idx = Int32Array.from({ length: o }, (_, j) => Math.min(Math.floor(j * scale[i]), n - 1));
         x = indexSelect(x, 2 + i, tensor(idx, { dtype: "int32", device: input.device }));
       });
+      named(x, `UpsampleNearest${input.ndim - 2}DBackward1`, input);
       return x.dtype === input.dtype ? x : x.to(input.dtype);
     }
     const align = opts.alignCorners ?? false;
@@ -131,6 +133,6 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
       ),
     );
     if (input.ndim === 4) x = matmul(linearWeights(input.shape[2], out[0], scale[0], align, x), x);
-    return x;
+    return named(x, mode === "linear" ? "UpsampleLinear1DBackward1" : "UpsampleBilinear2DBackward1", input);
   });
 }

@@ -12,6 +12,7 @@ import * as ew from "../../ops/elementwise.ts";
 import * as red from "../../ops/reduce.ts";
 import { Module, Parameter, pyBool, pyFloat } from "../module.ts";
 import * as init from "../init.ts";
+import { named } from "../../ops/dispatch.ts";
 
 /** Options of {@link groupNorm}. */
 export interface GroupNormOptions {
@@ -66,7 +67,7 @@ export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptio
     }
     out = name === "weight" ? ew.mul(out, p.reshape(perChannel)) : ew.add(out, p.reshape(perChannel));
   }
-  return out;
+  return named(out, "NativeGroupNormBackward0", input);
 }
 
 /** Options of {@link GroupNorm}. */
