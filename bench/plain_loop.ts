@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * The plain PyTorch-style loop against the same loop in `torch.scope`, PyTorch 1.13 on one
  * thread and TensorFlow.js's wasm backend, in one run: training steps (batch 64, SGD with
@@ -102,9 +103,7 @@ const tfjsResults = new Map<string, number>();
 if (withTfjs) {
   try {
     // Bench dependencies stay out of the library's import map (a user's `deno task` downloads nothing).
-    // deno-lint-ignore no-import-prefix
     const tf = await import("npm:@tensorflow/tfjs@4.22.0");
-    // deno-lint-ignore no-import-prefix
     const wasm = await import("npm:@tensorflow/tfjs-backend-wasm@4.22.0");
     wasm.setThreadsCount(1);
     wasm.setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href);

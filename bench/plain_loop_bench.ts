@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * The plain PyTorch-style loop (no scope, no dispose) against the same work in `torch.scope`, and
  * TensorFlow.js's wasm backend (one thread) where it can do the work, one group per row of the

@@ -161,7 +161,7 @@ const tfLstm = tf.sequential({
   layers: [tf.layers.lstm({ units: 64, inputShape: [20, 16] }), tf.layers.dense({ units: 10 })],
 });
 const tfLstmOpt = tf.train.adam(1e-3);
-const txs = tf.tensor3d(xs.dataSync(), [32, 20, 16]);
+const txs = tf.tensor3d(xs.dataSync() as Float32Array, [32, 20, 16]);
 const tys = tf.oneHot(tf.tensor1d(Array.from(ys.dataSync()), "int32"), 10);
 Deno.bench("tfjs-wasm LSTM train step (batch 32, 20 steps)", { group: "LSTM step" }, () => {
   tf.tidy(() => {

@@ -101,6 +101,7 @@ export interface WasmMemoryStats {
 
 const TYPED_CTOR = {
   float32: Float32Array,
+  float64: Float64Array,
   int32: Int32Array,
   float16: Uint16Array,
   uint8: Uint8Array,
@@ -509,15 +510,16 @@ function checkStorage(op: string, s: Storage): WasmStorage {
   return s;
 }
 
-const SUFFIX: Record<ComputeDType, string> = { float32: "f32", int32: "i32" };
+const SUFFIX: Record<ComputeDType, string> = { float32: "f32", float64: "f64", int32: "i32" };
 const CAST_NAME: Record<DType, string> = {
   float32: "f32",
+  float64: "f64",
   float16: "f16",
   int32: "i32",
   uint8: "u8",
   bool: "bool",
 };
-const X_NAME: Record<number, string> = { 1: "x8", 2: "x16", 4: "x32" };
+const X_NAME: Record<number, string> = { 1: "x8", 2: "x16", 4: "x32", 8: "x64" };
 
 /** Converts one number to IEEE half bits (round to nearest even), as the float16 cast kernel. */
 function f16Bits(value: number): number {
@@ -888,7 +890,7 @@ export class WasmBackend implements Backend {
     return this.#call(() => {
       const place = (x: WasmStorage | number): [number, number] => {
         if (typeof x !== "number") return [this.#in(x), x.numel];
-        const p = this.#heap.temp(4);
+        const p = this.#heap.temp(ITEM_SIZE[dtype]);
         this.#view(dtype, p, 1)[0] = dtype === "int32" && !Number.isFinite(x) ? 0 : x;
         return [p, 1];
       };
@@ -969,7 +971,8 @@ export class WasmBackend implements Backend {
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("int32", s.numel);
-      const scratch = this.#heap.temp(len * 16); // two halves of 64-bit keys (assembly/sort.ts)
+      // Two halves of 64-bit keys (assembly/sort.ts); float64 keys take 16-byte pairs (float64.ts).
+      const scratch = this.#heap.temp(len * (dtype === "float64" ? 32 : 16));
       this.#fn(`argsort_${SUFFIX[dtype]}`)(xp, outPtr, rows, len, descending ? 1 : 0, scratch);
       return out;
     });
@@ -1112,19 +1115,21 @@ export class WasmBackend implements Backend {
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = checkStorage(name, x);
-    if (s.dtype !== "float32") throw new TypeError(`${name}: expected float32, got ${s.dtype}`);
+    if (s.dtype !== "float32" && s.dtype !== "float64") {
+      throw new TypeError(`${name}: expected float32 or float64, got ${s.dtype}`);
+    }
     checkCount(name, "rows", rows);
     checkCount(name, "cols", cols);
     if (rows * cols !== s.numel) {
       throw new RangeError(`${name}: [${rows}, ${cols}] does not match ${s.numel} elements`);
     }
     const n = s.numel;
-    if (n === 0) return this.#zeros("float32");
-    this.#plan(log ? "logSoftmax" : "softmax", "float32", n, s);
+    if (n === 0) return this.#zeros(s.dtype);
+    this.#plan(name, s.dtype, n, s);
     return this.#call(() => {
       const xp = this.#in(s);
-      const [out, outPtr] = this.#out("float32", n);
-      this.#fn(log ? "logSoftmax_f32" : "softmax_f32")(xp, outPtr, rows, cols);
+      const [out, outPtr] = this.#out(s.dtype, n);
+      this.#fn(`${name}_${SUFFIX[s.dtype as ComputeDType]}`)(xp, outPtr, rows, cols);
       return out;
     });
   }
@@ -1400,6 +1405,23 @@ export class WasmBackend implements Backend {
         opts.countIncludePad ? 1 : 0,
         opts.divisor,
       );
+      return out;
+    });
+  }
+
+  // ---- cumulative product (assembly/numerics.ts) ----
+
+  cumprod(x: Storage, outer: number, len: number, inner: number): WasmStorage {
+    const s = checkStorage("cumprod", x);
+    const dtype = checkCompute("cumprod", s.dtype);
+    checkLayout("cumprod", s.numel, outer, len, inner);
+    const n = s.numel;
+    if (n === 0) return this.#zeros(dtype);
+    this.#plan("cumprod", dtype, n, s);
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out(dtype, n);
+      this.#fn(`cumprod_${SUFFIX[dtype]}`)(xp, outPtr, outer, len, inner);
       return out;
     });
   }

@@ -60,7 +60,7 @@ import type {
   UnaryOp,
 } from "../backend.ts";
 import { ARITHMETIC_OPS, COMPARISON_OPS, conv2dGeometryWords, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
-import type { ComputeDType, DType, TypedArray } from "../../dtype.ts";
+import { checkDeviceDType, type ComputeDType, type DType, type TypedArray } from "../../dtype.ts";
 import { bufferId, BufferPool, type PoolEntry } from "./pool.ts";
 import { GpuErrors } from "./errors.ts";
 import {
@@ -79,6 +79,7 @@ import {
   ARITHMETIC_EXPR,
   castBody,
   COMPARISON_EXPR,
+  type GpuComputeDType,
   type Kernel,
   PipelineCache,
   REDUCE_EXPR,
@@ -147,8 +148,16 @@ const STAGING_USAGE = 0x1 | 0x8; // MAP_READ | COPY_DST
 const UNIFORM_USAGE = 0x40 | 0x8; // UNIFORM | COPY_DST
 const MAP_READ = 0x1;
 
+/** A compute dtype of a gpu kernel (float64 never reaches the gpu: WGSL has no f64). */
+function gpuCompute(op: string, dtype: DType): GpuComputeDType {
+  const d = checkCompute(op, dtype);
+  if (d === "float64") checkDeviceDType(op, d, "gpu");
+  return d as GpuComputeDType;
+}
+
 const TYPED_CTOR = {
   float32: Float32Array,
+  float64: Float64Array,
   int32: Int32Array,
   float16: Uint16Array,
   uint8: Uint8Array,
@@ -610,6 +619,7 @@ export class WebGPUBackend implements Backend {
 
   /** A new storage of `numel` elements (contents unspecified). */
   #alloc(dtype: DType, numel: number): WebGPUStorage {
+    checkDeviceDType("gpu backend", dtype, "gpu");
     if (numel === 0) return new WebGPUStorage(this, dtype, 0, null);
     return new WebGPUStorage(this, dtype, numel, this.#pool.acquire(numel * 4));
   }
@@ -825,6 +835,7 @@ export class WebGPUBackend implements Backend {
   fromTyped(data: TypedArray, dtype: DType): WebGPUStorage {
     this.#checkAlive();
     this.#checkTyped("fromTyped", data, dtype);
+    checkDeviceDType("fromTyped", dtype, "gpu");
     const n = data.length;
     const out = this.#alloc(dtype, n);
     if (n === 0) return out;
@@ -847,6 +858,7 @@ export class WebGPUBackend implements Backend {
     this.#checkAlive();
     checkCount("full", "numel", numel);
     if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
+    checkDeviceDType("full", dtype, "gpu");
     if (numel === 0) return this.#alloc(dtype, 0);
     let bits: number;
     if (dtype === "float32") bits = f32Bits(value);
@@ -882,6 +894,7 @@ export class WebGPUBackend implements Backend {
     this.#checkAlive();
     checkCount("empty", "numel", numel);
     if (!(dtype in TYPED_CTOR)) throw new TypeError(`empty: unknown dtype ${JSON.stringify(dtype)}`);
+    checkDeviceDType("empty", dtype, "gpu");
     return this.#alloc(dtype, numel);
   }
 
@@ -934,6 +947,8 @@ export class WebGPUBackend implements Backend {
       case "uint8":
       case "bool":
         return Uint8Array.from(words);
+      case "float64":
+        throw new TypeError("read: float64 storages never live on the gpu");
     }
   }
 
@@ -1762,6 +1777,7 @@ export class WebGPUBackend implements Backend {
   cast(x: Storage, to: DType): WebGPUStorage {
     const s = this.#operand("cast", x);
     if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
+    checkDeviceDType("cast", to, "gpu");
     const from = s.dtype;
     const n = s.numel;
     if (n === 0) return this.#inherit(this.#alloc(to, 0), s);
@@ -1780,7 +1796,7 @@ export class WebGPUBackend implements Backend {
 
   unary(op: UnaryOp, x: Storage): WebGPUStorage {
     const s = this.#operand("unary", x);
-    const dtype = checkCompute(op, s.dtype);
+    const dtype = gpuCompute(op, s.dtype);
     if (!(UNARY_OPS as readonly string[]).includes(op)) {
       throw new TypeError(`unary: unknown op ${JSON.stringify(op)}`);
     }
@@ -1792,7 +1808,7 @@ export class WebGPUBackend implements Backend {
     return this.#inherit(this.#lazy(dtype, n, [s], ([x]) => ({ kind: "unary", op, compute: dtype, x })), s);
   }
 
-  #unaryInto(op: UnaryOp, dtype: ComputeDType, x: PoolEntry, y: PoolEntry, n: number): void {
+  #unaryInto(op: UnaryOp, dtype: GpuComputeDType, x: PoolEntry, y: PoolEntry, n: number): void {
     const vec = n % 4 === 0;
     const threads = vec ? n / 4 : n;
     const base = this.#paramWords();
@@ -1805,9 +1821,9 @@ export class WebGPUBackend implements Backend {
     this.#run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
   }
 
-  binary(op: BinaryOp, a: Operand, b: Operand, numel: number, dtype: ComputeDType): WebGPUStorage {
+  binary(op: BinaryOp, a: Operand, b: Operand, numel: number, computeDType: ComputeDType): WebGPUStorage {
     this.#checkAlive();
-    checkCompute(op, dtype);
+    const dtype = gpuCompute(op, computeDType);
     checkCount(op, "numel", numel);
     const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
     if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
@@ -1863,7 +1879,7 @@ export class WebGPUBackend implements Backend {
   /** The binary kernel over buffers (full or tiled) and scalar words, into `out`. */
   #binaryInto(
     op: BinaryOp,
-    dtype: ComputeDType,
+    dtype: GpuComputeDType,
     a: LazyOperand<WebGPUStorage>,
     b: LazyOperand<WebGPUStorage>,
     numel: number,
@@ -1937,13 +1953,13 @@ export class WebGPUBackend implements Backend {
 
   #reduceImpl(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage(op, x);
-    const dtype = checkCompute(op, s.dtype);
+    const dtype = gpuCompute(op, s.dtype);
     if (!(REDUCE_OPS as readonly string[]).includes(op)) {
       throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
     }
     checkLayout(op, s.numel, outer, len, inner);
     const isArg = op === "argmax" || op === "argmin";
-    const outDtype: ComputeDType = isArg ? "int32" : dtype;
+    const outDtype: GpuComputeDType = isArg ? "int32" : dtype;
     const n = outer * inner;
     if (n === 0) return this.#alloc(outDtype, 0);
     if (len === 0 && op !== "sum" && op !== "prod") {
@@ -2005,7 +2021,7 @@ export class WebGPUBackend implements Backend {
 
   #argReduce(
     op: "argmax" | "argmin",
-    dtype: ComputeDType,
+    dtype: GpuComputeDType,
     s: WebGPUStorage,
     outer: number,
     len: number,
@@ -2072,12 +2088,21 @@ export class WebGPUBackend implements Backend {
 
   #cumsumImpl(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage("cumsum", x);
-    const dtype = checkCompute("cumsum", s.dtype);
+    const dtype = gpuCompute("cumsum", s.dtype);
     checkLayout("cumsum", s.numel, outer, len, inner);
     const out = this.#alloc(dtype, s.numel);
     if (s.numel === 0) return out;
     this.#scan(dtype, this.#entryOf(s), this.#entryOf(out), outer, len, inner);
     return out;
+  }
+
+  cumprod(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    const s = this.#storage("cumprod", x);
+    const dtype = gpuCompute("cumprod", s.dtype);
+    checkLayout("cumprod", s.numel, outer, len, inner);
+    const out = this.#alloc(dtype, s.numel);
+    if (s.numel > 0) this.#scan(dtype, this.#entryOf(s), this.#entryOf(out), outer, len, inner, true);
+    return this.#inherit(out, s);
   }
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
@@ -2086,7 +2111,7 @@ export class WebGPUBackend implements Backend {
 
   #argsortImpl(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
     const s = this.#storage("argsort", x);
-    const dtype = checkCompute("argsort", s.dtype);
+    const dtype = gpuCompute("argsort", s.dtype);
     checkLayout("argsort", s.numel, rows, len, 1);
     const out = this.#alloc("int32", s.numel);
     if (s.numel === 0) return out;
@@ -2122,8 +2147,19 @@ export class WebGPUBackend implements Backend {
     return out;
   }
 
-  /** Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals). */
-  #scan(dtype: ComputeDType, x: PoolEntry, y: PoolEntry, outer: number, len: number, inner: number): void {
+  /**
+   * Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals):
+   * sums, or products with `prod` (the `scan_prod`/`scan_mul` kernels).
+   */
+  #scan(
+    dtype: GpuComputeDType,
+    x: PoolEntry,
+    y: PoolEntry,
+    outer: number,
+    len: number,
+    inner: number,
+    prod = false,
+  ): void {
     const T = WGSL_TYPE[dtype];
     const scanChunk = Math.min(SCAN_CHUNK, this.#loopBudget);
     const nChunks = ceilDiv(len, scanChunk);
@@ -2139,7 +2175,7 @@ export class WebGPUBackend implements Backend {
     };
     let base = this.#paramWords();
     params(base);
-    const k = this.#pipelines.get("reduce.scan", {
+    const k = this.#pipelines.get(prod ? "reduce.scan_prod" : "reduce.scan", {
       T,
       DECL_TOTALS: multi ? `@group(0) @binding(3) var<storage, read_write> TOT: array<${T}>;` : "",
       STORE_TOTAL: multi ? "TOT[t] = acc;" : "",
@@ -2149,10 +2185,10 @@ export class WebGPUBackend implements Backend {
     this.#run1d(k, base, bindings, outer * nChunks * inner);
     if (!totals) return;
     const carry = this.#temp(outer * nChunks * inner);
-    this.#scan(dtype, totals, carry, outer, nChunks, inner);
+    this.#scan(dtype, totals, carry, outer, nChunks, inner, prod);
     base = this.#paramWords();
     params(base);
-    this.#run1d(this.#pipelines.get("reduce.scan_add", { T }), base, [
+    this.#run1d(this.#pipelines.get(prod ? "reduce.scan_mul" : "reduce.scan_add", { T }), base, [
       { binding: 1, entry: carry },
       { binding: 2, entry: y },
     ], outer * len * inner);
@@ -2390,7 +2426,7 @@ export class WebGPUBackend implements Backend {
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
     const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
-    const dtype = checkMatmul(sa, sb, args);
+    const dtype = gpuCompute("matmul", checkMatmul(sa, sb, args));
     const total = args.batch * args.m * args.n;
     let product: WebGPUStorage;
     if (total === 0) {
@@ -2504,7 +2540,7 @@ export class WebGPUBackend implements Backend {
    * (generated by fusion.ts, with the product as `v`), which then stores every output itself.
    */
   #matmulInto(
-    dtype: ComputeDType,
+    dtype: GpuComputeDType,
     ea: PoolEntry,
     eb: PoolEntry,
     args: MatmulArgs,
@@ -2716,7 +2752,7 @@ export class WebGPUBackend implements Backend {
   ): WebGPUStorage {
     const op = "scatterAdd";
     const s = this.#storage(op, src), idx = this.#storage(op, index);
-    const dtype = checkCompute(op, s.dtype);
+    const dtype = gpuCompute(op, s.dtype);
     checkLayout(op, s.numel, outer, idxLen, inner);
     checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
     const n = outer * len * inner;

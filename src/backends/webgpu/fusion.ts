@@ -15,8 +15,15 @@
  */
 import type { BinaryOp, UnaryOp } from "../backend.ts";
 import { COMPARISON_OPS } from "../backend.ts";
-import type { ComputeDType, DType } from "../../dtype.ts";
-import { ARITHMETIC_EXPR, castBody, COMPARISON_EXPR, UNARY_EXPR, WGSL_TYPE } from "./pipelines.ts";
+import type { DType } from "../../dtype.ts";
+import {
+  ARITHMETIC_EXPR,
+  castBody,
+  COMPARISON_EXPR,
+  type GpuComputeDType,
+  UNARY_EXPR,
+  WGSL_TYPE,
+} from "./pipelines.ts";
 
 /** What the graph needs of a storage it reads. */
 export interface FusionBuffer {
@@ -24,8 +31,11 @@ export interface FusionBuffer {
   readonly dtype: DType;
 }
 
-/** The WGSL type of a dtype's 32-bit word on the GPU (float16 is held as f32, bool/uint8 as u32). */
-export const WORD_TYPE: Record<DType, "f32" | "i32" | "u32"> = {
+/**
+ * The WGSL type of a dtype's 32-bit word on the GPU (float16 is held as f32, bool/uint8 as u32;
+ * float64 never lives on the GPU).
+ */
+export const WORD_TYPE: Record<Exclude<DType, "float64">, "f32" | "i32" | "u32"> = {
   float32: "f32",
   float16: "f32",
   int32: "i32",
@@ -43,8 +53,8 @@ export type Operand<B extends FusionBuffer> = LazyNode<B> | B | Scalar;
 
 /** The operation of a node. `matmul` nodes are made by the backend and never inlined here. */
 export type LazyOp<B extends FusionBuffer> =
-  | { kind: "unary"; op: UnaryOp; compute: ComputeDType; x: Operand<B> }
-  | { kind: "binary"; op: BinaryOp; compute: ComputeDType; a: Operand<B>; b: Operand<B> }
+  | { kind: "unary"; op: UnaryOp; compute: GpuComputeDType; x: Operand<B> }
+  | { kind: "binary"; op: BinaryOp; compute: GpuComputeDType; a: Operand<B>; b: Operand<B> }
   | { kind: "where"; c: Operand<B>; a: Operand<B>; b: Operand<B> }
   | { kind: "cast"; from: DType; x: Operand<B> }
   | { kind: "fill"; bits: number }
@@ -143,6 +153,7 @@ export interface FusionLimits {
 }
 
 function valueType(dtype: DType): string {
+  if (dtype === "float64") throw new TypeError("internal: float64 never lives on the gpu");
   return WORD_TYPE[dtype];
 }
 

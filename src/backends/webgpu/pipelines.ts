@@ -6,6 +6,9 @@
  */
 import type { ReduceOp, UnaryOp } from "../backend.ts";
 import type { ComputeDType, DType } from "../../dtype.ts";
+
+/** The compute dtypes of the gpu kernels (float64 stays on the cpu: WGSL has no f64). */
+export type GpuComputeDType = Exclude<ComputeDType, "float64">;
 import { KERNELS, WGSL_PARTS } from "./kernels.generated.ts";
 import { compilationErrors, GpuErrors } from "./errors.ts";
 
@@ -31,7 +34,7 @@ export interface Kernel {
 }
 
 /** WGSL scalar type of each compute dtype. */
-export const WGSL_TYPE: Record<ComputeDType, string> = { float32: "f32", int32: "i32" };
+export const WGSL_TYPE: Record<GpuComputeDType, string> = { float32: "f32", int32: "i32" };
 
 /** Unary kernels: an expression in `x`. float32 has every op; int32 neg, abs, sign, relu. */
 export const UNARY_EXPR: { float32: Record<UnaryOp, string>; int32: Partial<Record<UnaryOp, string>> } = {
@@ -71,6 +74,9 @@ export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<s
     pow: "f_pow(a, b)",
     maximum: "f_max(a, b)",
     minimum: "f_min(a, b)",
+    fmod: "f_fmod(a, b)",
+    remainder: "f_remainder(a, b)",
+    floorDivide: "f_floor_divide(a, b)",
   },
   int32: {
     add: "a + b",
@@ -79,6 +85,9 @@ export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<s
     pow: "i_pow(a, b)",
     maximum: "max(a, b)",
     minimum: "min(a, b)",
+    fmod: "i_fmod(a, b)",
+    remainder: "i_remainder(a, b)",
+    floorDivide: "i_floor_divide(a, b)",
   },
 };
 
@@ -104,7 +113,7 @@ export const COMPARISON_EXPR: { float32: Record<string, string>; int32: Record<s
 
 /** Reductions: identity and combining expression (in `a`, `b`). */
 export const REDUCE_EXPR: Record<
-  ComputeDType,
+  GpuComputeDType,
   Record<"sum" | "prod" | "max" | "min", { ident: string; combine: string }>
 > = {
   float32: {
@@ -123,7 +132,7 @@ export const REDUCE_EXPR: Record<
 
 /** argmax/argmin: the sentinel (worst) value and when `v` strictly beats `b` (NaN beats numbers). */
 export const ARG_EXPR: Record<
-  ComputeDType,
+  GpuComputeDType,
   Record<Extract<ReduceOp, "argmax" | "argmin">, { ident: string; beats: string }>
 > = {
   float32: {
@@ -141,6 +150,7 @@ export const ARG_EXPR: Record<
  * float32/float16, i32 for int32, u32 for uint8/bool).
  */
 export function castBody(from: DType, to: DType): string {
+  if (from === "float64") throw new TypeError("cast: float64 never lives on the gpu");
   const fromFloat = from === "float32" || from === "float16";
   const load = fromFloat ? "let f = bitcast<f32>(x);" : "let v = bitcast<i32>(x);";
   const f = fromFloat ? "f" : "i32_to_f32(v)";
@@ -155,6 +165,8 @@ export function castBody(from: DType, to: DType): string {
       return fromFloat ? `${load}\n  return bitcast<u32>(f32_to_i32(f)) & 255u;` : "return x & 255u;";
     case "bool":
       return fromFloat ? `${load}\n  return u32(!is_zero(f));` : "return u32(x != 0u);";
+    case "float64":
+      throw new TypeError("cast: float64 never lives on the gpu");
   }
 }
 
