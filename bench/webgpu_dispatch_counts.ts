@@ -2,7 +2,7 @@
  * Work the GPU backend encodes per training step: compute dispatches, bind groups created and
  * command buffers submitted, for the three models of issue 11 (an MLP 784-256-10 with SGD and
  * momentum, the Fashion-MNIST CNN with Adam, one small Transformer encoder layer with AdamW).
- * Counts, not times: they are the same on every adapter (the tuning picks kernels, never how many
+ * The counts are the same on every adapter (the tuning picks kernels, never how many
  * dispatches an op takes, except for long reductions and matmuls split by the loop budget).
  *
  *   deno run -A bench/webgpu_dispatch_counts.ts            # the table
@@ -10,7 +10,9 @@
  *
  * Each model runs 3 warm-up steps (pipeline compilation, optimizer state), then 20 steps in a
  * synchronous loop (no await between steps, the loss never read), as a training loop that reads
- * its loss every N steps runs most of its steps; the counters are divided by 20.
+ * its loss every N steps runs most of its steps; the counters are divided by 20. The last column
+ * is the wall time of those 20 steps and the final sync, per step (compare runs made together:
+ * it depends on the adapter and, on a shared machine, on the load).
  * @module
  */
 import * as torch from "../mod.ts";
@@ -76,7 +78,7 @@ const cases: Case[] = [
 /** Per-step counts of one case (and its kernels, in order, when tracing). */
 export async function countCase(
   c: Case,
-): Promise<{ dispatches: number; bindGroups: number; submits: number }> {
+): Promise<{ dispatches: number; bindGroups: number; submits: number; ms: number }> {
   torch.manualSeed(0);
   const model = c.model().to("gpu");
   const opt = c.optimizer(model.parameters());
@@ -91,12 +93,15 @@ export async function countCase(
   for (let i = 0; i < 3; i++) step();
   await backend.sync();
   const before = backend.stats();
+  const t0 = performance.now();
   if (trace) backend._trace = [];
   for (let i = 0; i < STEPS; i++) step();
+  backend.flush(); // the last step's pending work (fused kernels run when their values are needed)
   const after = backend.stats();
   const kernels = backend._trace;
   backend._trace = null;
   await backend.sync();
+  const ms = (performance.now() - t0) / STEPS;
   if (kernels) {
     const one = kernels.slice(0, kernels.length / STEPS).map((k) => k.split("|")[0]);
     console.log(`${c.name}: the kernels of one step\n  ${one.join("\n  ")}`);
@@ -105,6 +110,7 @@ export async function countCase(
     dispatches: (after.dispatches - before.dispatches) / STEPS,
     bindGroups: (after.bindGroups - before.bindGroups) / STEPS,
     submits: (after.submits - before.submits) / STEPS,
+    ms,
   };
 }
 
@@ -113,7 +119,11 @@ console.log(`adapter: ${info.description || info.vendor} (fallback: ${info.isFal
 const rows: string[] = [];
 for (const c of cases) {
   const r = await countCase(c);
-  rows.push(`| ${c.name} | ${r.dispatches} | ${r.bindGroups} | ${r.submits.toFixed(2)} |`);
+  rows.push(
+    `| ${c.name} | ${r.dispatches} | ${r.bindGroups} | ${r.submits.toFixed(2)} | ${r.ms.toFixed(1)} |`,
+  );
 }
-console.log("\n| step | dispatches | bind groups created | submits |\n| --- | ---: | ---: | ---: |");
+console.log(
+  "\n| step | dispatches | bind groups created | submits | ms per step |\n| --- | ---: | ---: | ---: | ---: |",
+);
 console.log(rows.join("\n"));
