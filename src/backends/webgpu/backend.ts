@@ -1288,7 +1288,11 @@ export class WebGPUBackend implements Backend {
     if (this.#pending.length === 0) return;
     const pending = this.#pending;
     this.#pending = [];
-    this.#computeValues(pending.filter((s) => s._lazy !== null && s._buffer === null && !s.disposed));
+    // Newest first: a value computed from older pending ones stores those it inlines in the same
+    // kernel (a ReLU over a linear's output: one matmul with both in its epilogue).
+    this.#computeValues(
+      pending.filter((s) => s._lazy !== null && s._buffer === null && !s.disposed).reverse(),
+    );
     this.#flushWrites(pending);
     for (const s of pending) if (s._lazy) this.#settle(s); // disposed meanwhile
   }
