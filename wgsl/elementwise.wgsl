@@ -141,3 +141,32 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (i >= P.n) { return; }
   Y[i] = P.bits;
 }
+
+//! kernel: fused
+// A graph of pointwise ops made into one kernel (src/backends/webgpu/fusion.ts): {{DECLS}} holds
+// its buffer bindings and one function per distinct expression of the library's tables, {{BODY}}
+// the statements of each index range ("segment", e.g. one parameter of a multi-tensor optimizer
+// step): segment s covers grid indices [word(s - 1), word(s)) (from 0 for the first), and its
+// statements see its own index `i`. Lengths and scalars are uniform words after the segment ends.
+struct Params {
+  n: u32,
+  segments: u32,
+  pad0: u32,
+  pad1: u32,
+  e: array<vec4<u32>, 15>,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+
+fn word(k: u32) -> u32 {
+  return P.e[k >> 2u][k & 3u];
+}
+
+{{DECLS}}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let g = flat_index(wg, groups, local);
+  if (g >= P.n) { return; }
+  {{BODY}}
+}

@@ -346,6 +346,13 @@ export interface Backend {
   // primitives above where a backend lacks one ----
 
   /**
+   * Runs `fn` (the updates of an optimizer step) with the backend free to defer in-place updates
+   * and run them together later (the WebGPU backend: one kernel for the parameters of a step,
+   * reads of a deferred update see its new value). Returns what `fn` returns.
+   */
+  batchWrites?<T>(fn: () => T): T;
+
+  /**
    * One Adam/AdamW step in place on float32 storages of one length: updates `param`, `expAvg`,
    * `expAvgSq` (and `maxExpAvgSq` with amsgrad) from `grad`, computing exactly what the tensor ops
    * of `src/optim/adam.ts` compute.
@@ -368,7 +375,9 @@ export interface Backend {
    * indices `target` (`rows` of them): the rows' log-softmax `logp`, `loss[r] = -logp[r,
    * target[r]]` (0 where the target is `ignoreIndex`), their sum `total` and the number of
    * counted rows `count` (one element each). A target outside `[0, cols)` other than
-   * `ignoreIndex` gives `{ badRow }` (the first such row) and computes nothing.
+   * `ignoreIndex` gives `{ badRow }` (the first such row, and its `value` where the backend read
+   * it) and computes nothing; a backend that checks the targets on its device instead (the GPU,
+   * for targets it computed) makes the outputs reject their reads with `message(value)`.
    */
   crossEntropy?(
     x: Storage,
@@ -376,7 +385,8 @@ export interface Backend {
     rows: number,
     cols: number,
     ignoreIndex: number,
-  ): { logp: Storage; loss: Storage; total: Storage; count: Storage } | { badRow: number };
+    message?: (value: number) => string,
+  ): { logp: Storage; loss: Storage; total: Storage; count: Storage } | { badRow: number; value?: number };
   /**
    * The gradient of `crossEntropy`'s per-row losses with respect to its input: `(exp(logp[r]) -
    * onehot(target[r])) * g[r]`, 0 on ignored rows; `g` holds `rows` float32 values, or one for

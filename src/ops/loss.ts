@@ -50,9 +50,16 @@ export function fusedCrossEntropy(
   return inFrameOf(() => {
     const cols = x.shape[x.ndim - 1], rows = x.ndim === 1 ? 1 : x.shape[0];
     const targets = storageAs(target, "int32");
-    const r = backend.crossEntropy!(storageAs(x, "float32"), targets, rows, cols, ignoreIndex);
+    const r = backend.crossEntropy!(
+      storageAs(x, "float32"),
+      targets,
+      rows,
+      cols,
+      ignoreIndex,
+      (v) => badTargetError(op, v, x, ignoreIndex).message,
+    );
     if ("badRow" in r) {
-      throw badTargetError(op, target.reshape(-1).index(r.badRow).item(), x, ignoreIndex);
+      throw badTargetError(op, r.value ?? target.reshape(-1).index(r.badRow).item(), x, ignoreIndex);
     }
     const logp = wrap(r.logp, [rows, cols]), loss = wrap(r.loss, [rows]);
     const total = wrap(r.total, []), count = wrap(r.count, []);

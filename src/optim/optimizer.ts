@@ -316,9 +316,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         this._checkStateDevice(p);
       }
     }
-    noGrad(() => {
+    const update = () => {
       for (const g of this.paramGroups) this._updateGroup(g);
-    });
+    };
+    // On the GPU the updates of every parameter run together (a multi-tensor apply).
+    const gpu = this.paramGroups.some((g) => g.params.some((p) => p.device === "gpu"))
+      ? backendFor("gpu")
+      : null;
+    noGrad(() => (gpu?.batchWrites ? gpu.batchWrites(update) : update()));
     this._keepState();
     return loss;
   }

@@ -422,6 +422,34 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
     );
   }
 
+  // Softmax cross-entropy and its gradient: short rows (log-softmax in the loss kernel on the cpu
+  // tuning) and long ones (the softmax kernels first), an ignored row, targets known on the host
+  // and targets computed on the device (checked by the kernel).
+  for (const [rows, cols] of [[6, 10], [5, 100]]) {
+    const logits = floats(rows * cols, 29 + cols, -4, 4);
+    const classes = Int32Array.from({ length: rows }, (_, r) => (r === 2 ? -100 : (r * 7) % cols));
+    for (const computed of [false, true]) {
+      const targets = (b: Backend) => {
+        const t = b.fromTyped(classes, "int32");
+        return computed ? b.binary("add", t, 0, rows, "int32") : t;
+      };
+      const forward = (b: Backend) => {
+        const r = b.crossEntropy!(b.fromTyped(logits, "float32"), targets(b), rows, cols, -100);
+        if ("badRow" in r) throw new Error(`crossEntropy rejected row ${r.badRow}`);
+        return r;
+      };
+      const what = `crossEntropy [${rows}, ${cols}]${computed ? " (device targets)" : ""}`;
+      await check(what, CLOSE, (b) => {
+        const r = forward(b);
+        return [r.logp, r.loss, r.total, r.count];
+      });
+      await check(`${what} backward`, CLOSE, (b) => {
+        const g = b.fromTyped(floats(rows, 31, 0.5, 2), "float32");
+        return b.crossEntropyBackward!(forward(b).logp, targets(b), g, rows, cols, -100);
+      });
+    }
+  }
+
   // GPU-only kernels, against host formulas: value checks, random streams and the fused optimizer
   // steps.
   for (const [gi, g] of gpus.entries()) {

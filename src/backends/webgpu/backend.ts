@@ -22,6 +22,15 @@
  * dispatches, or at the next microtask checkpoint (when the caller awaits), whichever is first.
  * Nothing reads back behind the caller's back: `read()` is the only sync point.
  *
+ * Fusion (`fusion.ts`): the pointwise ops (unary, binary, where, cast, fill, whole copies) and
+ * float32 matmuls do not dispatch when called; they return pending storages holding an expression
+ * graph, and a graph becomes one generated kernel when a non-pointwise kernel reads its value, at
+ * a read, `sync()`, `flush()`, `liveBytes()` or the next microtask checkpoint. A graph over a matmul's
+ * product is that matmul's epilogue (bias, activation and whatever else reads only the product),
+ * and graphs of one length are segments of one kernel. Inside {@link WebGPUBackend.batchWrites}
+ * (an optimizer step), in-place updates stay pending too, so the updates of every parameter of a
+ * step run as one kernel (a multi-tensor apply). Pending values have no buffer until computed.
+ *
  * Errors found on the device: gather/scatterAdd with an index outside `[0, len)` throw the CPU's
  * RangeError synchronously when the index storage's contents are known on the host (int32
  * storages of up to 2^18 elements made by `fromTyped`/`full` and not written since); otherwise the
@@ -52,8 +61,19 @@ import type {
 } from "../backend.ts";
 import { ARITHMETIC_OPS, COMPARISON_OPS, conv2dGeometryWords, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
 import { checkDeviceDType, type ComputeDType, type DType, type TypedArray } from "../../dtype.ts";
-import { BufferPool, type PoolEntry } from "./pool.ts";
+import { bufferId, BufferPool, type PoolEntry } from "./pool.ts";
 import { GpuErrors } from "./errors.ts";
+import {
+  type FusedProgram,
+  type FusedSegment,
+  type FusedStore,
+  FusionLimit,
+  generate,
+  LazyNode,
+  type LazyOp,
+  type Operand as LazyOperand,
+  operandsOf,
+} from "./fusion.ts";
 import {
   ARG_EXPR,
   ARITHMETIC_EXPR,
@@ -96,6 +116,20 @@ export const LOOP_BUDGET = 32768;
 
 /** Dispatches encoded before a submit is forced. */
 export const MAX_BATCH = 128;
+/** Bind groups kept for reuse (the cache starts over when it is full). */
+const MAX_BIND_GROUPS = 4096;
+/**
+ * Limits of one pointwise graph (fusion.ts): nodes, uniform words and input buffers of a pending
+ * value (larger graphs compute an input first), storage buffers of a generated kernel, uniform
+ * words of the fused kernel and of a matmul epilogue (their `Params.e`), pending storages kept.
+ */
+const MAX_FUSED_NODES = 32;
+const MAX_FUSED_WORDS = 24;
+const MAX_FUSED_LEAVES = 6;
+const MAX_FUSED_BUFFERS = 16;
+const FUSED_WORDS = 60;
+const EPILOGUE_WORDS = 48;
+const MAX_PENDING = 1024;
 /** Invocations per workgroup of the 1-d kernels. */
 const WG = 256;
 /** int32 storages up to this many elements keep a host copy for synchronous index checks. */
@@ -255,6 +289,7 @@ export class WebGPUStorage implements Storage {
   #entry: PoolEntry | null;
   #disposed = false;
   #registered = false;
+  #wantsTracking = false;
   /** @internal host copy of int32 contents while they are known (synchronous index checks) */
   _host: Int32Array | null = null;
   /** @internal the device checks this storage's contents depend on (null when none) */
@@ -265,6 +300,17 @@ export class WebGPUStorage implements Storage {
   _saved = 0;
   /** @internal */
   _version = 0;
+  /**
+   * @internal The pointwise graph that gives this storage's value while it is not computed yet
+   * (see fusion.ts): without a buffer, a pending value; with one, a pending write into it.
+   */
+  _lazy: LazyNode<WebGPUStorage> | null = null;
+  /** @internal the graph node whose value the buffer holds (cleared when the buffer is written) */
+  _node: LazyNode<WebGPUStorage> | null = null;
+  /** @internal while pending: the buffers its graph reads (each counts this storage as a reader) */
+  _retains: WebGPUStorage[] | null = null;
+  /** @internal pending graphs that read this buffer (computed before it is written or freed) */
+  _readers: Set<WebGPUStorage> | null = null;
 
   /** @internal storages are made by {@link WebGPUBackend} */
   constructor(backend: WebGPUBackend, dtype: DType, numel: number, entry: PoolEntry | null) {
@@ -276,7 +322,12 @@ export class WebGPUStorage implements Storage {
 
   /** @internal Returns the buffer to the pool when this storage is garbage collected. */
   _track(): void {
-    if (this.#registered || !this.#entry) return;
+    if (this.#registered) return;
+    if (!this.#entry) {
+      // A pending value: registered once it has a buffer.
+      this.#wantsTracking = this.numel > 0;
+      return;
+    }
     this.#registered = true;
     registry.register(this, { backend: this._backend, entry: this.#entry }, this);
   }
@@ -289,16 +340,36 @@ export class WebGPUStorage implements Storage {
     return this.#entry;
   }
 
+  /** @internal the buffer, also of a disposed storage that pending graphs still read */
+  get _buffer(): PoolEntry | null {
+    return this.#entry;
+  }
+
+  /** @internal gives a pending value its buffer */
+  _setEntry(e: PoolEntry): void {
+    this.#entry = e;
+    if (this.#wantsTracking && !this.#disposed) this._track();
+  }
+
   /** True once {@link dispose} has run. */
   get disposed(): boolean {
     return this.#disposed;
   }
 
-  /** Returns the buffer to the pool now; idempotent. */
+  /**
+   * Returns the buffer to the pool now (or, while pending graphs still read it, once they are
+   * computed); idempotent.
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this._host = null;
+    this._backend._dropped(this);
+    if (this._readers === null || this._readers.size === 0) this._release();
+  }
+
+  /** @internal returns the buffer to the pool */
+  _release(): void {
     const e = this.#entry;
     this.#entry = null;
     if (e) {
@@ -393,6 +464,17 @@ export class WebGPUBackend implements Backend {
   #flushQueued = false;
   #lost: string | null = null;
   #submits = 0;
+  #dispatchTotal = 0;
+  readonly #groups = new Map<string, { group: GPUBindGroup; entries: PoolEntry[] }>();
+  /** Storage buffers one fused kernel may bind. */
+  readonly #maxBuffers: number;
+  /** Storages with a pending value or write (see fusion.ts), in the order they were made. */
+  #pending: WebGPUStorage[] = [];
+  /** Depth of {@link batchWrites} scopes. */
+  #batchDepth = 0;
+  #bindGroupsCreated = 0;
+  /** @internal when an array, the name of every kernel dispatched is pushed to it (tests, benches) */
+  _trace: string[] | null = null;
 
   /** A backend running on `device` (normally made once by `gpu.isAvailable()`). */
   constructor(device: GPUDevice, options: WebGPUBackendOptions = {}) {
@@ -413,6 +495,7 @@ export class WebGPUBackend implements Backend {
       );
     }
     this.#loopBudget = budget;
+    this.#maxBuffers = Math.max(4, Math.min(limits.maxStorageBuffersPerShaderStage, MAX_FUSED_BUFFERS));
     this.#colChunk = Math.min(COL_CHUNK, budget);
     const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#pool = new BufferPool(device, {
@@ -443,8 +526,12 @@ export class WebGPUBackend implements Backend {
 
   // ---- bookkeeping ----------------------------------------------------------------------------
 
-  /** Bytes of GPU buffers held by live storages (pool buckets, not element counts). */
+  /**
+   * Bytes of GPU buffers held by live storages (pool buckets, not element counts). Pending values
+   * (see the module documentation) are computed first, so they count as the buffers they will take.
+   */
   liveBytes(): number {
+    if (this.#lost === null) this.#flushLazy();
     return this.#pool.liveBytes;
   }
 
@@ -478,6 +565,14 @@ export class WebGPUBackend implements Backend {
     return this.#submits;
   }
 
+  /**
+   * Counters since the backend was made: compute dispatches encoded, bind groups created and
+   * command buffers submitted (benchmarks report them per training step).
+   */
+  stats(): { dispatches: number; bindGroups: number; submits: number } {
+    return { dispatches: this.#dispatchTotal, bindGroups: this.#bindGroupsCreated, submits: this.#submits };
+  }
+
   /** Destroys the pool's free buffers (live storages keep theirs). */
   trim(): void {
     this.flush();
@@ -502,7 +597,15 @@ export class WebGPUBackend implements Backend {
     this.#gpuErrors.check("gpu");
   }
 
+  /** `s` as this backend's storage, computed (a kernel is about to read its buffer). */
   #storage(op: string, s: Storage): WebGPUStorage {
+    const st = this.#operand(op, s);
+    if (st._lazy) this.#materialize(st);
+    return st;
+  }
+
+  /** `s` as this backend's storage, possibly pending (an operand of a pointwise graph). */
+  #operand(op: string, s: Storage): WebGPUStorage {
     this.#checkAlive();
     if (!(s instanceof WebGPUStorage)) {
       throw new TypeError(`${op}: expected a gpu storage, got a ${s?.device ?? typeof s} storage`);
@@ -558,12 +661,27 @@ export class WebGPUBackend implements Backend {
     this.#flushQueued = true;
     queueMicrotask(() => {
       this.#flushQueued = false;
-      if (this.#lost === null) this.flush();
+      if (this.#lost !== null) return;
+      try {
+        this.flush();
+      } catch (e) {
+        // Ops check what could fail before they return: this is a bug, reported by the next read.
+        this.#gpuErrors.fail(`computing pending work failed: ${(e as Error)?.message ?? e}`);
+      }
     });
   }
 
-  /** Submits every encoded command now (the batch otherwise goes at the next await or read). */
+  /**
+   * Computes every pending value and write and submits every encoded command now (this otherwise
+   * happens at the next await or read).
+   */
   flush(): void {
+    this.#flushLazy();
+    this.#submit();
+  }
+
+  /** Submits the encoded commands (pending values stay pending). */
+  #submit(): void {
     if (!this.#encoder) {
       this.#destroyDoomed();
       return;
@@ -585,7 +703,7 @@ export class WebGPUBackend implements Backend {
   }
 
   #destroyDoomed(): void {
-    for (const e of this.#pool.takeDoomed()) e.buffer.destroy();
+    for (const e of this.#pool.takeDoomed()) this.#destroy(e);
     for (const e of this.#staging.takeDoomed()) e.buffer.destroy();
   }
 
@@ -599,7 +717,7 @@ export class WebGPUBackend implements Backend {
 
   /** Reserves the next dispatch's uniform slot; returns its first 32-bit word index. */
   #paramWords(): number {
-    if (this.#dispatches >= MAX_BATCH) this.flush();
+    if (this.#dispatches >= MAX_BATCH) this.#submit();
     this.#encoderNow();
     const base = (this.#dispatches * this.#slot) >>> 2;
     this.#u32.fill(0, base, base + (this.#slot >>> 2));
@@ -608,21 +726,58 @@ export class WebGPUBackend implements Backend {
 
   /** Encodes a dispatch whose parameters were just written at `base` (from {@link #paramWords}). */
   #dispatch(k: Kernel, base: number, bindings: Binding[], x: number, y = 1, z = 1): void {
-    const offset = base * 4;
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: this.#uniform, offset, size: this.#slot } },
-    ];
-    for (const b of bindings) {
-      entries.push({ binding: b.binding, resource: { buffer: b.entry.buffer } });
-      b.entry.epoch = this.#epoch;
-    }
-    const group = this.gpu.createBindGroup({ layout: k.layout, entries });
+    const pipeline = k.pipeline ?? this.#pipelines.pipeline(k, bindings.map((b) => b.binding));
+    const group = this.#bindGroup(k, bindings);
     const enc = this.#encoderNow();
     if (!this.#pass) this.#pass = enc.beginComputePass();
-    this.#pass.setPipeline(k.pipeline);
-    this.#pass.setBindGroup(0, group);
+    this.#pass.setPipeline(pipeline);
+    this.#pass.setBindGroup(0, group, [base * 4]);
     this.#pass.dispatchWorkgroups(x, y, z);
     this.#dispatches++;
+    this.#dispatchTotal++;
+    this._trace?.push(k.name);
+  }
+
+  /**
+   * The bind group of kernel `k` over `bindings`' buffers: made once per (kernel, buffers) and
+   * kept while the buffers live (the uniform parameters are bound at a dynamic offset, so a
+   * training loop, whose steps reuse the same pooled buffers, creates almost none).
+   */
+  #bindGroup(k: Kernel, bindings: Binding[]): GPUBindGroup {
+    let key = String(k.id);
+    for (const b of bindings) {
+      key += `,${b.entry.id}`;
+      b.entry.epoch = this.#epoch;
+    }
+    const hit = this.#groups.get(key);
+    if (hit) return hit.group;
+    if (this.#groups.size >= MAX_BIND_GROUPS) this.#dropBindGroups();
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: this.#uniform, offset: 0, size: this.#slot } },
+    ];
+    const used: PoolEntry[] = [];
+    for (const b of bindings) {
+      entries.push({ binding: b.binding, resource: { buffer: b.entry.buffer } });
+      (b.entry.groups ??= []).push(key);
+      used.push(b.entry);
+    }
+    const group = this.gpu.createBindGroup({ layout: k.layout!, entries });
+    this.#bindGroupsCreated++;
+    this.#groups.set(key, { group, entries: used });
+    return group;
+  }
+
+  /** Forgets every cached bind group. */
+  #dropBindGroups(): void {
+    for (const { entries } of this.#groups.values()) for (const e of entries) e.groups = null;
+    this.#groups.clear();
+  }
+
+  /** Destroys a pooled buffer and forgets the bind groups that use it. */
+  #destroy(e: PoolEntry): void {
+    if (e.groups) { for (const key of e.groups) this.#groups.delete(key); }
+    e.groups = null;
+    e.buffer.destroy();
   }
 
   /** Grid of `groups` workgroups, folded into 2-d when it exceeds the per-dimension limit. */
@@ -654,11 +809,12 @@ export class WebGPUBackend implements Backend {
 
   /** Writes `data` into a storage buffer (flushing first if pending commands use the buffer). */
   #upload(e: PoolEntry, data: ArrayBufferView): void {
-    if (e.epoch === this.#epoch && this.#encoder) this.flush();
+    if (e.epoch === this.#epoch && this.#encoder) this.#submit();
     this.gpu.queue.writeBuffer(e.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
 
   #entryOf(s: WebGPUStorage): PoolEntry {
+    if (s._lazy) throw new Error("internal: a pending gpu storage was read as a buffer");
     const e = s._entry;
     if (!e) throw new Error("internal: empty gpu storage has no buffer");
     return e;
@@ -703,8 +859,7 @@ export class WebGPUBackend implements Backend {
     checkCount("full", "numel", numel);
     if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
     checkDeviceDType("full", dtype, "gpu");
-    const out = this.#alloc(dtype, numel);
-    if (numel === 0) return out;
+    if (numel === 0) return this.#alloc(dtype, 0);
     let bits: number;
     if (dtype === "float32") bits = f32Bits(value);
     else if (dtype === "float16") bits = halfToF32Bits(f32BitsToHalf(f32Bits(value)));
@@ -713,7 +868,8 @@ export class WebGPUBackend implements Backend {
       const v = Number.isFinite(value) ? Math.trunc(value) : 0;
       bits = dtype === "uint8" ? v & 255 : v | 0;
     }
-    this.#fillEntry(this.#entryOf(out), numel, bits);
+    // Pending: a graph that reads it reads one uniform word.
+    const out = this.#lazy(dtype, numel, [], () => ({ kind: "fill", bits: bits >>> 0 }));
     if (dtype === "int32" && numel <= HOST_INDEX_LIMIT) out._host = new Int32Array(numel).fill(bits | 0);
     return out;
   }
@@ -743,7 +899,7 @@ export class WebGPUBackend implements Backend {
   }
 
   readSync(s: Storage, _offset?: number, _count?: number): TypedArray {
-    this.#storage("readSync", s);
+    this.#operand("readSync", s);
     throw new Error(
       "readSync: a gpu tensor cannot be read synchronously; use await t.dataAsync() " +
         '(or itemAsync() / toArrayAsync()), or move it with t.to("cpu") after awaiting',
@@ -812,7 +968,7 @@ export class WebGPUBackend implements Backend {
         usage: STORAGE_USAGE,
         label: `edgetorch checks ${page}`,
       });
-      this.#errorPages.push({ buffer, size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
+      this.#errorPages.push({ buffer, id: bufferId(), size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
       for (let i = SLOTS_PER_PAGE - 1; i >= 0; i--) this.#freeSlots.push(page * SLOTS_PER_PAGE + i);
     }
     const c = new DeviceCheck(++this.#checkSeq, this.#freeSlots.pop()!, makeError);
@@ -943,7 +1099,7 @@ export class WebGPUBackend implements Backend {
 
   /** Makes `target` depend on the device checks `source` depends on (see {@link rangeGuard}). */
   adoptChecks(target: Storage, source: Storage): void {
-    this.#inherit(this.#storage("adoptChecks", target), this.#storage("adoptChecks", source));
+    this.#inherit(this.#operand("adoptChecks", target), this.#operand("adoptChecks", source));
   }
 
   /** Synchronous check from the host copy; returns false when the contents are unknown. */
@@ -968,6 +1124,559 @@ export class WebGPUBackend implements Backend {
     ], 1);
   }
 
+  // ---- lazy pointwise graphs (fusion.ts) --------------------------------------------------------
+
+  /** @internal a storage was disposed: a pending value or write of it is dropped */
+  _dropped(s: WebGPUStorage): void {
+    if (s._lazy) this.#settle(s);
+    this.#forgetValue(s);
+  }
+
+  /** Ends a storage's pending state: its graph no longer reads the buffers it retained. */
+  #settle(s: WebGPUStorage): void {
+    s._lazy = null;
+    const retains = s._retains;
+    s._retains = null;
+    if (!retains) return;
+    for (const r of retains) {
+      const readers = r._readers;
+      if (!readers) continue;
+      readers.delete(s);
+      if (readers.size === 0) {
+        r._readers = null;
+        if (r.disposed) r._release();
+      }
+    }
+  }
+
+  /** The buffer of `s` no longer holds the value of the node it was computed from. */
+  #forgetValue(s: WebGPUStorage): void {
+    const n = s._node;
+    if (n && n.out === s) n.out = null;
+    s._node = null;
+  }
+
+  /** The storage holding `node`'s value (a leaf of the graphs that use it), or null. */
+  readonly #leafOf = (node: LazyNode<WebGPUStorage>): WebGPUStorage | null => {
+    const o = node.out;
+    return o !== null && o._node === node && o._lazy === null && o._buffer !== null && !o.disposed ? o : null;
+  };
+
+  /**
+   * A storage whose value is the pointwise `make(operands)` of `inputs` (storages or scalar
+   * words), not computed yet. Pending inputs are inlined into the new graph unless it would grow
+   * past the limits of one kernel, in which case they are computed first.
+   */
+  #lazy(
+    dtype: DType,
+    numel: number,
+    inputs: readonly (WebGPUStorage | { scalar: number })[],
+    make: (args: LazyOperand<WebGPUStorage>[]) => LazyOp<WebGPUStorage>,
+  ): WebGPUStorage {
+    this.#pool.sizeFor(numel * 4); // too large for the device: the op throws now
+    const node = this.#node(dtype, numel, inputs, make);
+    const out = new WebGPUStorage(this, dtype, numel, null);
+    this.#makePending(out, node);
+    return out;
+  }
+
+  /** Builds the graph node of {@link #lazy} (computing inputs first where limits require it). */
+  #node(
+    dtype: DType,
+    numel: number,
+    inputs: readonly (WebGPUStorage | { scalar: number })[],
+    make: (args: LazyOperand<WebGPUStorage>[]) => LazyOp<WebGPUStorage>,
+  ): LazyNode<WebGPUStorage> {
+    for (;;) {
+      let size = 1, words = 0, biggest: WebGPUStorage | null = null;
+      const leaves = new Set<WebGPUStorage>();
+      for (const x of inputs) {
+        if (!(x instanceof WebGPUStorage)) {
+          words++;
+          continue;
+        }
+        const inline = this.#inlines(x);
+        if (inline) {
+          size += x._lazy!.size;
+          words += x._lazy!.words;
+          for (const r of x._retains ?? []) leaves.add(r);
+          if (!biggest || x._lazy!.size > biggest._lazy!.size) biggest = x;
+        } else {
+          leaves.add(x);
+          if (x.numel !== numel) words++;
+        }
+      }
+      if (biggest && (size > MAX_FUSED_NODES || words > MAX_FUSED_WORDS || leaves.size > MAX_FUSED_LEAVES)) {
+        this.#materialize(biggest);
+        continue;
+      }
+      const args = inputs.map((x) =>
+        x instanceof WebGPUStorage ? (this.#inlines(x) ? x._lazy! : x) : x
+      ) as LazyOperand<WebGPUStorage>[];
+      const node = new LazyNode<WebGPUStorage>(dtype, numel, make(args), size, words);
+      this.#nodeLeaves.set(node, [...leaves]);
+      return node;
+    }
+  }
+
+  /** Leaves of nodes just made, until {@link #makePending} takes them. */
+  readonly #nodeLeaves = new WeakMap<LazyNode<WebGPUStorage>, WebGPUStorage[]>();
+
+  /**
+   * Whether a new graph inlines pending `x` (its value recomputed from its own inputs) rather than
+   * reading its buffer; a pending write read outside {@link batchWrites} is carried out first.
+   */
+  #inlines(x: WebGPUStorage): boolean {
+    if (!x._lazy) return false;
+    if (x._buffer !== null && this.#batchDepth === 0) {
+      this.#flushWrites();
+      return false;
+    }
+    return true;
+  }
+
+  /** `s` gets the pending value `node` (a pending write when `s` has a buffer). */
+  #makePending(s: WebGPUStorage, node: LazyNode<WebGPUStorage>): void {
+    const leaves = this.#nodeLeaves.get(node) ?? (node.op.kind === "matmul" ? [node.op.a, node.op.b] : []);
+    this.#nodeLeaves.delete(node);
+    if (s._lazy) this.#settle(s);
+    this.#forgetValue(s);
+    s._lazy = node;
+    node.out = s;
+    s._retains = leaves;
+    for (const r of leaves) (r._readers ??= new Set()).add(s);
+    this.#pending.push(s);
+    this.#scheduleFlush();
+    if (this.#pending.length > MAX_PENDING) this.#trimPending();
+  }
+
+  /** Keeps the pending list short: drops settled entries, computes the oldest when many remain. */
+  #trimPending(): void {
+    this.#pending = this.#pending.filter((s) => s._lazy !== null);
+    if (this.#pending.length > MAX_PENDING / 2) {
+      const old = this.#pending.slice(0, this.#pending.length >> 1);
+      this.#computeValues(old.filter((s) => s._lazy !== null && s._buffer === null));
+      if (old.some((s) => s._lazy !== null)) this.#flushWrites();
+      this.#pending = this.#pending.filter((s) => s._lazy !== null);
+    }
+  }
+
+  /**
+   * Runs `fn` with pending writes batched: inside, a storage with a pending write (an in-place
+   * update such as an optimizer's) is read through its pending value, so every update of a step
+   * stays pending and they run together, as one kernel per group of parameters, when a later op
+   * needs one of them (a multi-tensor apply). Optimizers wrap their step in it.
+   */
+  batchWrites<T>(fn: () => T): T {
+    this.#batchDepth++;
+    try {
+      return fn();
+    } finally {
+      this.#batchDepth--;
+    }
+  }
+
+  /** Computes `s` now when it is pending (a pending write carries out every pending write). */
+  #materialize(s: WebGPUStorage): void {
+    if (!s._lazy) return;
+    if (s._buffer !== null) this.#flushWrites();
+    else this.#computeValues([s]);
+  }
+
+  /** Computes every pending value and write (at a read, a sync, or when the caller awaits). */
+  #flushLazy(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    // Newest first: a value computed from older pending ones stores those it inlines in the same
+    // kernel (a ReLU over a linear's output: one matmul with both in its epilogue).
+    this.#computeValues(
+      pending.filter((s) => s._lazy !== null && s._buffer === null && !s.disposed).reverse(),
+    );
+    this.#flushWrites(pending);
+    for (const s of pending) if (s._lazy) this.#settle(s); // disposed meanwhile
+  }
+
+  /** Readies `s` for an in-place write by a kernel: its pending state and its readers go first. */
+  #beforeWrite(s: WebGPUStorage): void {
+    this.#materialize(s);
+    const readers = s._readers;
+    if (readers) {
+      const values = [...readers].filter((r) => r._lazy !== null && r._buffer === null && !r.disposed);
+      this.#computeValues(values);
+      if ([...readers].some((r) => r._lazy !== null && r._buffer !== null)) this.#flushWrites();
+    }
+    this.#forgetValue(s);
+  }
+
+  /**
+   * Computes pending values (storages without a buffer): a matmul with the pointwise graph over
+   * its product as the epilogue, or pointwise graphs grouped into as few kernels as the limits
+   * allow. Pending values that a graph inlines and whose storage is still alive are stored by
+   * the same kernel, so no value is computed twice.
+   */
+  #computeValues(targets: readonly WebGPUStorage[]): void {
+    const jobs: WebGPUStorage[] = [];
+    for (const t of targets) {
+      if (!t._lazy || t._buffer !== null) continue;
+      const node = t._lazy;
+      if (node.op.kind === "matmul") {
+        this.#runMatmul(node, t, null);
+        continue;
+      }
+      const products = this.#products(node);
+      const temps: WebGPUStorage[] = [];
+      // Every product but one is computed first (into its storage, or a temporary one).
+      const epilogue = products.pop() ?? null;
+      for (const m of products) temps.push(...this.#productInto(m));
+      const fused = epilogue !== null && epilogue.numel === node.numel &&
+        this.#runMatmul(epilogue, t, this.#extraStores(node, t, epilogue));
+      if (!fused) {
+        if (epilogue) temps.push(...this.#productInto(epilogue));
+        if (temps.length > 0) this.#runPointwise([[t]]);
+        else jobs.push(t);
+      }
+      for (const tmp of temps) tmp.dispose();
+    }
+    if (jobs.length === 0) return;
+    // Group by length: one segment per length, as many per kernel as fit.
+    const byLength = new Map<number, WebGPUStorage[]>();
+    for (const t of jobs) {
+      if (!t._lazy) continue;
+      const list = byLength.get(t.numel);
+      if (list) list.push(t);
+      else byLength.set(t.numel, [t]);
+    }
+    this.#runPointwise([...byLength.values()]);
+  }
+
+  /** Matmul nodes a graph computes (products not available in a buffer), innermost first. */
+  #products(root: LazyNode<WebGPUStorage>): LazyNode<WebGPUStorage>[] {
+    const out: LazyNode<WebGPUStorage>[] = [];
+    const seen = new Set<LazyNode<WebGPUStorage>>();
+    const visit = (n: LazyNode<WebGPUStorage>) => {
+      if (seen.has(n) || this.#leafOf(n)) return;
+      seen.add(n);
+      if (n.op.kind === "matmul") {
+        out.push(n);
+        return;
+      }
+      for (const x of operandsOf(n)) if (x instanceof LazyNode) visit(x);
+    };
+    visit(root);
+    return out;
+  }
+
+  /**
+   * Computes matmul node `m` into its storage when that is a live pending value, else into a new
+   * temporary storage; returns the temporaries (the caller disposes them once used).
+   */
+  #productInto(m: LazyNode<WebGPUStorage>): WebGPUStorage[] {
+    const o = m.out;
+    if (o && o._lazy === m && o._buffer === null && !o.disposed) {
+      this.#runMatmul(m, o, null);
+      return [];
+    }
+    const tmp = new WebGPUStorage(this, "float32", m.numel, null);
+    tmp._lazy = m;
+    this.#runMatmul(m, tmp, null);
+    m.out = tmp;
+    return [tmp];
+  }
+
+  /**
+   * The pending values a kernel computing `root` (into `target`) also stores: live pending
+   * storages of the nodes it inlines, as long as the whole output (`skip`: a node the kernel
+   * provides itself, such as an epilogue's product, stored only when its storage is live).
+   */
+  #extraStores(
+    root: LazyNode<WebGPUStorage>,
+    target: WebGPUStorage,
+    skip: LazyNode<WebGPUStorage> | null,
+  ): FusedStore<WebGPUStorage>[] {
+    const stores: FusedStore<WebGPUStorage>[] = [{ node: root, target }];
+    const seen = new Set<LazyNode<WebGPUStorage>>([root]);
+    const visit = (n: LazyNode<WebGPUStorage>) => {
+      for (const x of operandsOf(n)) {
+        if (!(x instanceof LazyNode) || seen.has(x) || this.#leafOf(x)) continue;
+        seen.add(x);
+        const o = x.out;
+        if (o && o._lazy === x && o._buffer === null && !o.disposed && x.numel === root.numel) {
+          stores.push({ node: x, target: o });
+        }
+        if (x !== skip) visit(x);
+      }
+    };
+    if (root !== skip) visit(root);
+    if (skip) {
+      const o = skip.out;
+      if (o && o._lazy === skip && o._buffer === null && !o.disposed && !seen.has(skip)) {
+        stores.push({ node: skip, target: o });
+      }
+    }
+    return stores;
+  }
+
+  /**
+   * Runs pointwise kernels computing `groups` (pending values of one length per group): as many
+   * groups per kernel as the limits allow, each group one segment storing its values and the live
+   * pending values they inline.
+   */
+  #runPointwise(groups: WebGPUStorage[][]): void {
+    const segments: FusedSegment<WebGPUStorage>[] = [];
+    for (const group of groups) {
+      const stores: FusedStore<WebGPUStorage>[] = [];
+      const targets = new Set<WebGPUStorage>();
+      for (const t of group) {
+        if (!t._lazy || targets.has(t)) continue;
+        for (const st of this.#extraStores(t._lazy, t, null)) {
+          if (targets.has(st.target)) continue;
+          targets.add(st.target);
+          stores.push(st);
+        }
+      }
+      if (stores.length > 0) segments.push({ n: group[0].numel, stores, leafOf: this.#leafOf });
+    }
+    this.#emitSegments(segments);
+  }
+
+  /** Emits segments as few fused kernels as fit (splitting a segment's stores when one is too big). */
+  #emitSegments(segments: FusedSegment<WebGPUStorage>[]): void {
+    let start = 0;
+    while (start < segments.length) {
+      let end = segments.length;
+      let prog = this.#tryGenerate(segments.slice(start, end));
+      while (!prog && end - start > 1) {
+        end = start + Math.max(1, (end - start) >> 1);
+        prog = this.#tryGenerate(segments.slice(start, end));
+      }
+      if (!prog) {
+        // One segment too big: its stores one at a time, each with its inlined values.
+        const seg = segments[start];
+        if (seg.stores.length === 1) {
+          throw new Error(`internal: a fused kernel over one value exceeds the limits`);
+        }
+        for (const st of seg.stores) {
+          if (st.target._lazy === st.node) this.#emitSegments([{ ...seg, stores: [st] }]);
+        }
+        start++;
+        continue;
+      }
+      this.#runFused(segments.slice(start, end), prog);
+      start = end;
+    }
+  }
+
+  #tryGenerate(segments: FusedSegment<WebGPUStorage>[]): FusedProgram<WebGPUStorage> | null {
+    try {
+      return generate(segments, {
+        maxBuffers: this.#maxBuffers,
+        maxWords: FUSED_WORDS,
+        firstBinding: 1,
+        firstWord: segments.length > 1 ? segments.length : 0,
+      });
+    } catch (e) {
+      if (e instanceof FusionLimit) return null;
+      throw e;
+    }
+  }
+
+  /** Encodes one generated pointwise kernel (or the classic kernel of a single plain op). */
+  #runFused(segments: FusedSegment<WebGPUStorage>[], prog: FusedProgram<WebGPUStorage>): void {
+    const stores = segments.flatMap((s) => s.stores);
+    if (segments.length === 1 && stores.length === 1 && this.#runPlain(stores[0])) return;
+    for (const st of stores) this.#giveBuffer(st.target);
+    const base = this.#paramWords();
+    const u = this.#u32;
+    let total = 0;
+    segments.forEach((seg, k) => {
+      total += seg.n;
+      if (segments.length > 1) u[base + 4 + k] = total;
+    });
+    u[base] = total;
+    u[base + 1] = segments.length;
+    const first = segments.length > 1 ? segments.length : 0;
+    prog.words.forEach((w, k) => u[base + 4 + first + k] = w);
+    const body = segments.length === 1
+      ? `let i = g;\n  ${prog.bodies[0]}`
+      : prog.bodies.map((b, k) =>
+        `if (g < word(${k}u)) {\n    let i = g${k > 0 ? ` - word(${k - 1}u)` : ""};\n    ${
+          b.replaceAll("\n  ", "\n    ")
+        }\n    return;\n  }`
+      ).join("\n  ");
+    const kernel = this.#pipelines.get("elementwise.fused", { DECLS: prog.decls, BODY: body });
+    const bindings = prog.bindings.map((b) => ({ binding: b.binding, entry: b.buffer._buffer! }));
+    this.#run1d(kernel, base, bindings, total);
+    for (const st of stores) this.#stored(st.target, st.node);
+  }
+
+  /** Gives a pending value its buffer (a pending write already has one). */
+  #giveBuffer(s: WebGPUStorage): void {
+    if (s._buffer === null) s._setEntry(this.#pool.acquire(s.numel * 4));
+  }
+
+  /** `s`'s buffer now holds `node`'s value. */
+  #stored(s: WebGPUStorage, node: LazyNode<WebGPUStorage>): void {
+    if (s._lazy === node) this.#settle(s);
+    s._node = node;
+    node.out = s;
+  }
+
+  /**
+   * A single op on buffers and scalars through its own kernel (the kernels of the eager backend,
+   * compiled once per op rather than per graph); false when the store is not one.
+   */
+  #runPlain(st: FusedStore<WebGPUStorage>): boolean {
+    const { node, target } = st;
+    const op = node.op;
+    const args = operandsOf(node);
+    const buf = (x: LazyOperand<WebGPUStorage>): PoolEntry | null => {
+      if (x instanceof LazyNode) {
+        const leaf = this.#leafOf(x);
+        return leaf ? leaf._buffer : null;
+      }
+      return x instanceof WebGPUStorage ? x._buffer : null;
+    };
+    if (args.some((x) => x instanceof LazyNode && !this.#leafOf(x))) return false;
+    // A pending write reading its own target goes through the fused kernel (one binding).
+    if (target._buffer !== null && args.some((x) => buf(x) === target._buffer)) return false;
+    const n = node.numel;
+    switch (op.kind) {
+      case "fill":
+        this.#giveBuffer(target);
+        this.#fillEntry(target._buffer!, n, op.bits);
+        break;
+      case "unary":
+        this.#giveBuffer(target);
+        this.#unaryInto(op.op, op.compute, buf(op.x)!, target._buffer!, n);
+        break;
+      case "cast": {
+        const x = buf(op.x)!;
+        this.#giveBuffer(target);
+        const base = this.#paramWords();
+        this.#u32[base] = n;
+        const k = this.#pipelines.get("cast.cast", { CONV: castBody(op.from, node.dtype) });
+        this.#run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: target._buffer! }], n);
+        break;
+      }
+      case "where": {
+        const [c, a, b] = [buf(op.c), buf(op.a), buf(op.b)];
+        if (!c || !a || !b) return false;
+        this.#giveBuffer(target);
+        const base = this.#paramWords();
+        this.#u32[base] = n;
+        this.#run1d(this.#pipelines.get("elementwise.where"), base, [
+          { binding: 1, entry: c },
+          { binding: 2, entry: a },
+          { binding: 3, entry: b },
+          { binding: 4, entry: target._buffer! },
+        ], n);
+        break;
+      }
+      case "binary": {
+        this.#giveBuffer(target);
+        this.#binaryInto(op.op, op.compute, op.a, op.b, n, target._buffer!);
+        break;
+      }
+      case "copy": {
+        const x = op.x;
+        const src = buf(x);
+        if (!src || (x as WebGPUStorage).numel !== n) return false;
+        this.#giveBuffer(target);
+        this.#copyEncoder().copyBufferToBuffer(src.buffer, 0, target._buffer!.buffer, 0, n * 4);
+        src.epoch = target._buffer!.epoch = this.#epoch;
+        break;
+      }
+      default:
+        return false;
+    }
+    this.#stored(target, node);
+    return true;
+  }
+
+  /**
+   * Carries out every pending write (in-place updates of existing buffers): the writes that share
+   * buffers form one segment, computed by one invocation per element, which reads every old value
+   * before storing the new ones; unrelated groups of writes (the parameters of an optimizer step)
+   * are segments of as few kernels as fit. Pending values that read the old contents are computed
+   * first. Where a group cannot be one segment, its new values go to temporary buffers first and
+   * are copied in afterwards, so every graph still reads the old contents.
+   */
+  #flushWrites(candidates: readonly WebGPUStorage[] = this.#pending): void {
+    const writes = candidates.filter((s) => s._lazy !== null && s._buffer !== null && !s.disposed);
+    if (writes.length === 0) return;
+    // Pending values that read what the writes overwrite go first.
+    const readers = new Set<WebGPUStorage>();
+    for (const w of writes) {
+      for (const r of w._readers ?? []) {
+        if (r._lazy !== null && r._buffer === null && !r.disposed) readers.add(r);
+      }
+    }
+    if (readers.size > 0) this.#computeValues([...readers]);
+    // Groups: writes connected through a buffer one of them writes.
+    const parent = new Map<WebGPUStorage, WebGPUStorage>();
+    const find = (x: WebGPUStorage): WebGPUStorage => {
+      let r = x;
+      while (parent.get(r) !== r) r = parent.get(r)!;
+      parent.set(x, r);
+      return r;
+    };
+    for (const w of writes) parent.set(w, w);
+    for (const w of writes) {
+      for (const r of w._retains ?? []) if (parent.has(r)) parent.set(find(r), find(w));
+    }
+    const groups = new Map<WebGPUStorage, WebGPUStorage[]>();
+    for (const w of writes) {
+      const root = find(w);
+      const g = groups.get(root);
+      if (g) g.push(w);
+      else groups.set(root, [w]);
+    }
+    const segments: FusedSegment<WebGPUStorage>[] = [];
+    const temps: WebGPUStorage[] = [];
+    for (const g of groups.values()) {
+      const n = g[0].numel;
+      const seg: FusedSegment<WebGPUStorage> = {
+        n,
+        stores: g.map((w) => ({ node: w._lazy!, target: w })),
+        leafOf: this.#leafOf,
+      };
+      // Matmul products inside a write's graph are computed first (temporaries stay until the
+      // kernels are encoded).
+      for (const w of g) for (const m of this.#products(w._lazy!)) temps.push(...this.#productInto(m));
+      if (g.every((w) => w.numel === n) && this.#tryGenerate([seg])) segments.push(seg);
+      else this.#writeThroughTemps(g);
+    }
+    this.#emitSegments(segments);
+    for (const t of temps) t.dispose();
+  }
+
+  /** Writes that cannot be one kernel: each new value into a temporary buffer, then copied in. */
+  #writeThroughTemps(writes: WebGPUStorage[]): void {
+    const temps = writes.map((w) => {
+      const tmp = new WebGPUStorage(this, w.dtype, w.numel, null);
+      const node = w._lazy!;
+      const copy = new LazyNode<WebGPUStorage>(
+        w.dtype,
+        w.numel,
+        { kind: "copy", x: node },
+        node.size + 1,
+        node.words,
+      );
+      tmp._lazy = copy;
+      this.#emitSegments([{ n: w.numel, stores: [{ node: copy, target: tmp }], leafOf: this.#leafOf }]);
+      return tmp;
+    });
+    const enc = this.#copyEncoder();
+    writes.forEach((w, k) => {
+      const src = temps[k]._buffer!, dst = w._buffer!;
+      enc.copyBufferToBuffer(src.buffer, 0, dst.buffer, 0, w.numel * 4);
+      src.epoch = dst.epoch = this.#epoch;
+      this.#stored(w, w._lazy!);
+    });
+    for (const t of temps) t.dispose();
+  }
+
   // ---- copy and cast ---------------------------------------------------------------------------
 
   copy(
@@ -979,7 +1688,7 @@ export class WebGPUBackend implements Backend {
     dstStrides: readonly number[],
     shape: readonly number[],
   ): void {
-    const s = this.#storage("copy", src), d = this.#storage("copy", dst);
+    const s = this.#operand("copy", src), d = this.#operand("copy", dst);
     const plan = planCopy(s, srcOffset, srcStrides, d, dstOffset, dstStrides, shape);
     if (plan === null) return;
     const { dims, src: [sMin, sMax] } = plan;
@@ -993,6 +1702,19 @@ export class WebGPUBackend implements Backend {
     }
     d._host = null;
     this.#inherit(d, s);
+    // All of `dst` from all of `src` (or from one element): a pending write, fused with the
+    // graph that computes `src` and with the other pending writes.
+    const n = dims.length === 0 ? 1 : dims[0].n;
+    const wholeDst = dstOffset === 0 && n === d.numel &&
+      (dims.length === 0 || (dims.length === 1 && dims[0].d === 1));
+    const wholeSrc = srcOffset === 0 && (s.numel === n || s.numel === 1) &&
+      (dims.length === 0 || (dims.length === 1 && dims[0].s === (s.numel === n ? 1 : 0)));
+    if (wholeDst && wholeSrc && s !== d) {
+      this.#makePending(d, this.#node(d.dtype, n, [s], ([x]) => ({ kind: "copy", x })));
+      return;
+    }
+    if (s._lazy) this.#materialize(s);
+    this.#beforeWrite(d);
     let srcEntry = this.#entryOf(s);
     const dstEntry = this.#entryOf(d);
     let srcOff = srcOffset;
@@ -1057,36 +1779,27 @@ export class WebGPUBackend implements Backend {
   }
 
   cast(x: Storage, to: DType): WebGPUStorage {
-    const s = this.#storage("cast", x);
+    const s = this.#operand("cast", x);
     if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
     checkDeviceDType("cast", to, "gpu");
     const from = s.dtype;
     const n = s.numel;
-    const out = this.#alloc(to, n);
-    if (n === 0) return out;
-    if (from === to || (from === "bool" && to === "uint8")) {
-      const se = this.#entryOf(s), oe = this.#entryOf(out);
-      this.#copyEncoder().copyBufferToBuffer(se.buffer, 0, oe.buffer, 0, n * 4);
-      se.epoch = oe.epoch = this.#epoch;
-      if (s._host && to === "int32") out._host = s._host.slice();
-      return this.#inherit(out, s);
-    }
-    const base = this.#paramWords();
-    this.#u32[base] = n;
-    const k = this.#pipelines.get("cast.cast", { CONV: castBody(from, to) });
-    this.#run1d(
-      k,
-      base,
-      [{ binding: 1, entry: this.#entryOf(s) }, { binding: 2, entry: this.#entryOf(out) }],
+    if (n === 0) return this.#inherit(this.#alloc(to, 0), s);
+    const same = from === to || (from === "bool" && to === "uint8");
+    const out = this.#lazy(
+      to,
       n,
+      [s],
+      ([v]) => (same ? { kind: "copy", x: v } : { kind: "cast", from, x: v }),
     );
+    if (same && s._host && to === "int32") out._host = s._host.slice();
     return this.#inherit(out, s);
   }
 
   // ---- elementwise -----------------------------------------------------------------------------
 
   unary(op: UnaryOp, x: Storage): WebGPUStorage {
-    const s = this.#storage("unary", x);
+    const s = this.#operand("unary", x);
     const dtype = gpuCompute(op, s.dtype);
     if (!(UNARY_OPS as readonly string[]).includes(op)) {
       throw new TypeError(`unary: unknown op ${JSON.stringify(op)}`);
@@ -1095,10 +1808,8 @@ export class WebGPUBackend implements Backend {
       throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
     }
     const n = s.numel;
-    const out = this.#inherit(this.#alloc(dtype, n), s);
-    if (n === 0) return out;
-    this.#unaryInto(op, dtype, this.#entryOf(s), this.#entryOf(out), n);
-    return out;
+    if (n === 0) return this.#inherit(this.#alloc(dtype, 0), s);
+    return this.#inherit(this.#lazy(dtype, n, [s], ([x]) => ({ kind: "unary", op, compute: dtype, x })), s);
   }
 
   #unaryInto(op: UnaryOp, dtype: GpuComputeDType, x: PoolEntry, y: PoolEntry, n: number): void {
@@ -1132,7 +1843,7 @@ export class WebGPUBackend implements Backend {
       if (!(x instanceof WebGPUStorage)) {
         throw new TypeError(`${op}: operand ${which} must be a storage or a number, got ${describeValue(x)}`);
       }
-      const st = this.#storage(op, x);
+      const st = this.#operand(op, x);
       if (st.dtype !== dtype) {
         throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
       }
@@ -1156,9 +1867,36 @@ export class WebGPUBackend implements Backend {
       if (e === -0.5) return this.unary("rsqrt", pa);
       if (e === -1) return this.binary("div", 1, pa, numel, dtype);
     }
-    const out = this.#inherit(this.#alloc(outDtype, numel), pa, pb);
+    const scalar = (x: WebGPUStorage | number) =>
+      typeof x === "number"
+        ? { scalar: dtype === "int32" ? (Number.isFinite(x) ? x | 0 : 0) >>> 0 : f32Bits(x) }
+        : x;
+    const out = this.#lazy(
+      outDtype,
+      numel,
+      [scalar(pa), scalar(pb)],
+      ([a, b]) => ({ kind: "binary", op, compute: dtype, a, b }),
+    );
+    return this.#inherit(out, pa, pb);
+  }
+
+  /** The binary kernel over buffers (full or tiled) and scalar words, into `out`. */
+  #binaryInto(
+    op: BinaryOp,
+    dtype: GpuComputeDType,
+    a: LazyOperand<WebGPUStorage>,
+    b: LazyOperand<WebGPUStorage>,
+    numel: number,
+    out: PoolEntry,
+  ): void {
+    const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
+    const place = (x: LazyOperand<WebGPUStorage>): WebGPUStorage | { scalar: number } => {
+      if (x instanceof LazyNode) return this.#leafOf(x)!;
+      return x;
+    };
+    const pa = place(a), pb = place(b);
     // Four elements per invocation when every length is a multiple of 4.
-    const vec = numel % 4 === 0 && [pa, pb].every((x) => typeof x === "number" || x.numel % 4 === 0);
+    const vec = numel % 4 === 0 && [pa, pb].every((x) => !(x instanceof WebGPUStorage) || x.numel % 4 === 0);
     const w = vec ? 4 : 1;
     const base = this.#paramWords();
     const u = this.#u32;
@@ -1170,12 +1908,15 @@ export class WebGPUBackend implements Backend {
       TO: isCmp ? "u32" : T,
       EXPR: isCmp ? COMPARISON_EXPR[dtype][op] : ARITHMETIC_EXPR[dtype][op],
     };
-    const bindings: Binding[] = [{ binding: 3, entry: this.#entryOf(out) }];
-    const operand = (x: WebGPUStorage | number, name: "A" | "B", binding: number, word: number) => {
-      if (typeof x === "number") {
-        const v = dtype === "int32" ? (Number.isFinite(x) ? x | 0 : 0) : x;
-        if (dtype === "int32") this.#i32[base + 2 + word] = v;
-        else this.#f32[base + 2 + word] = v;
+    const bindings: Binding[] = [{ binding: 3, entry: out }];
+    const operand = (
+      x: WebGPUStorage | { scalar: number },
+      name: "A" | "B",
+      binding: number,
+      word: number,
+    ) => {
+      if (!(x instanceof WebGPUStorage)) {
+        u[base + 2 + word] = x.scalar;
         subs[`DECL_${name}`] = "";
         subs[`LOAD_${name}`] = `${VT}(bitcast<${T}>(P.${name.toLowerCase()}_bits))`;
         return;
@@ -1183,17 +1924,16 @@ export class WebGPUBackend implements Backend {
       u[base + word] = x.numel / w;
       subs[`DECL_${name}`] = `@group(0) @binding(${binding}) var<storage, read> ${name}: array<${VT}>;`;
       subs[`LOAD_${name}`] = x.numel === numel ? `${name}[i]` : `${name}[i % P.${name.toLowerCase()}_len]`;
-      bindings.push({ binding, entry: this.#entryOf(x) });
+      bindings.push({ binding, entry: x._buffer! });
     };
     operand(pa, "A", 1, 1);
     operand(pb, "B", 2, 2);
     const kernel = this.#pipelines.get(vec ? "elementwise.binary4" : "elementwise.binary", subs);
     this.#run1d(kernel, base, bindings, numel / w);
-    return out;
   }
 
   where(cond: Storage, a: Storage, b: Storage): WebGPUStorage {
-    const c = this.#storage("where", cond), x = this.#storage("where", a), y = this.#storage("where", b);
+    const c = this.#operand("where", cond), x = this.#operand("where", a), y = this.#operand("where", b);
     if (c.dtype !== "bool" && c.dtype !== "uint8") {
       throw new TypeError(`where: condition must be bool, got ${c.dtype}`);
     }
@@ -1204,17 +1944,9 @@ export class WebGPUBackend implements Backend {
     if (x.numel !== n || y.numel !== n) {
       throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
     }
-    const out = this.#inherit(this.#alloc(x.dtype, n), c, x, y);
-    if (n === 0) return out;
-    const base = this.#paramWords();
-    this.#u32[base] = n;
-    this.#run1d(this.#pipelines.get("elementwise.where"), base, [
-      { binding: 1, entry: this.#entryOf(c) },
-      { binding: 2, entry: this.#entryOf(x) },
-      { binding: 3, entry: this.#entryOf(y) },
-      { binding: 4, entry: this.#entryOf(out) },
-    ], n);
-    return out;
+    if (n === 0) return this.#inherit(this.#alloc(x.dtype, 0), c, x, y);
+    const out = this.#lazy(x.dtype, n, [c, x, y], ([cc, aa, bb]) => ({ kind: "where", c: cc, a: aa, b: bb }));
+    return this.#inherit(out, c, x, y);
   }
 
   // ---- reductions ------------------------------------------------------------------------------
@@ -1542,35 +2274,291 @@ export class WebGPUBackend implements Backend {
     sums.dispose();
   }
 
+  // ---- softmax cross-entropy ---------------------------------------------------------------------
+
+  /**
+   * Softmax cross-entropy at class indices (see `Backend.crossEntropy`). Targets known on the host
+   * are checked now (`{ badRow, value }` for the first bad one); others by the kernel, whose
+   * outputs then carry the device check (`message(value)` names the bad class when read).
+   */
+  crossEntropy(
+    x: Storage,
+    target: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+    message: (value: number) => string = (v) => `crossEntropy: target class ${v} is out of range`,
+  ):
+    | { logp: WebGPUStorage; loss: WebGPUStorage; total: WebGPUStorage; count: WebGPUStorage }
+    | { badRow: number; value: number } {
+    const s = this.#storage("crossEntropy", x), t = this.#storage("crossEntropy", target);
+    if (s.dtype !== "float32") throw new TypeError(`crossEntropy: expected float32 input, got ${s.dtype}`);
+    if (t.dtype !== "int32") throw new TypeError(`crossEntropy: expected int32 targets, got ${t.dtype}`);
+    checkCount("crossEntropy", "rows", rows);
+    checkCount("crossEntropy", "cols", cols);
+    if (rows * cols !== s.numel || t.numel !== rows) {
+      throw new RangeError(
+        `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
+      );
+    }
+    const ignore = ignoreIndex | 0;
+    let c: DeviceCheck | null = null;
+    if (t._host) {
+      const h = t._host;
+      for (let r = 0; r < rows; r++) {
+        const v = h[r];
+        if (v !== ignore && (v < 0 || v >= cols)) return { badRow: r, value: v };
+      }
+    } else if (rows > 0) {
+      c = this.#newCheck((bits) => new RangeError(message(bits | 0)));
+    }
+    const loss = this.#alloc("float32", rows);
+    const total = this.#alloc("float32", 1), count = this.#alloc("float32", 1);
+    if (rows === 0 || cols === 0) {
+      for (const z of [total, count]) this.#fillEntry(this.#entryOf(z), 1, 0);
+      if (rows > 0) this.#fillEntry(this.#entryOf(loss), rows, 0);
+      return { logp: this.#alloc("float32", 0), loss, total, count };
+    }
+    const wg = this.#wg;
+    // Short rows: each invocation computes its rows' log-softmax itself (three passes per row);
+    // long rows (or many rows on a GPU): the softmax kernels first.
+    const computeHere = 3 * cols + 2 <= this.#loopBudget / 4 && (this.#cpuTuned || cols <= 64);
+    const logp = computeHere ? this.#alloc("float32", rows * cols) : this.#softmaxImpl(s, rows, cols, true);
+    const perRow = computeHere ? 3 * cols + 2 : 2;
+    const perInvocation = Math.max(
+      1,
+      Math.min(this.#cpuTuned ? 64 : 16, Math.floor(this.#loopBudget / 2 / perRow)),
+    );
+    const groups = Math.min(this.#maxGroups, ceilDiv(rows, wg * perInvocation));
+    const partial = groups === 1 ? null : this.#temp(2 * groups);
+    const r1 = partial ?? this.#temp(2);
+    const base = this.#paramWords();
+    const u = this.#u32;
+    u[base] = rows;
+    u[base + 1] = cols;
+    this.#i32[base + 2] = ignore;
+    u[base + 3] = c ? this.#slotOf(c)[1] : 0;
+    u[base + 4] = groups;
+    const te = this.#entryOf(t);
+    const bindings: Binding[] = [
+      { binding: 2, entry: te },
+      { binding: 3, entry: this.#entryOf(logp) },
+      { binding: 4, entry: this.#entryOf(loss) },
+      { binding: 6, entry: r1 },
+    ];
+    if (computeHere) bindings.push({ binding: 1, entry: this.#entryOf(s) });
+    if (c) bindings.push({ binding: 5, entry: this.#slotOf(c)[0] });
+    const row = [
+      "var m = f_neg(f_inf());",
+      "for (var j = 0u; j < P.cols; j = j + 1u) {",
+      "  let v = X[base + j];",
+      "  if (v > m) { m = v; }",
+      "}",
+      "var sum = 0.0;",
+      "for (var j = 0u; j < P.cols; j = j + 1u) {",
+      "  sum = sum + f_exp_nonpos(X[base + j] - m);",
+      "}",
+      "let ls = f_log(sum);",
+      "for (var j = 0u; j < P.cols; j = j + 1u) {",
+      "  LP[base + j] = (X[base + j] - m) - ls;",
+      "}",
+    ].join("\n    ");
+    const k = this.#pipelines.get("loss.cross_entropy", {
+      WG: String(wg),
+      DECL_X: computeHere ? "@group(0) @binding(1) var<storage, read> X: array<f32>;" : "",
+      LP_ACCESS: computeHere ? "read_write" : "read",
+      LOGP: computeHere ? row : "",
+      ...this.#reportSubs(c),
+    });
+    this.#dispatch(k, base, bindings, groups);
+    const enc = () => this.#copyEncoder();
+    if (partial) {
+      const partials = new WebGPUStorage(this, "float32", 2 * groups, partial);
+      const sums = this.#reduceImpl("sum", partials, 2, groups, 1);
+      partials.dispose();
+      enc().copyBufferToBuffer(this.#entryOf(sums).buffer, 0, this.#entryOf(total).buffer, 0, 4);
+      enc().copyBufferToBuffer(this.#entryOf(sums).buffer, 4, this.#entryOf(count).buffer, 0, 4);
+      this.#entryOf(sums).epoch = this.#epoch;
+      sums.dispose();
+    } else {
+      enc().copyBufferToBuffer(r1.buffer, 0, this.#entryOf(total).buffer, 0, 4);
+      enc().copyBufferToBuffer(r1.buffer, 4, this.#entryOf(count).buffer, 0, 4);
+      r1.epoch = this.#epoch;
+      this.#release(r1);
+    }
+    this.#entryOf(total).epoch = this.#entryOf(count).epoch = this.#epoch;
+    if (c) this.#errorValue(c, te);
+    for (const out of [logp, loss, total, count]) this.#checkedResult(out, c, s, t);
+    return { logp, loss, total, count };
+  }
+
+  /** The gradient of {@link crossEntropy}'s per-row losses (see `Backend.crossEntropyBackward`). */
+  crossEntropyBackward(
+    logp: Storage,
+    target: Storage,
+    g: Storage,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): WebGPUStorage {
+    const lp = this.#storage("crossEntropyBackward", logp), t = this.#storage("crossEntropyBackward", target);
+    const gs = this.#storage("crossEntropyBackward", g);
+    if (lp.numel !== rows * cols || t.numel !== rows || (gs.numel !== rows && gs.numel !== 1)) {
+      throw new RangeError(
+        `crossEntropyBackward: [${rows}, ${cols}] does not match ${lp.numel} log-probabilities, ` +
+          `${t.numel} targets and ${gs.numel} gradients`,
+      );
+    }
+    const n = rows * cols;
+    const out = this.#alloc("float32", n);
+    if (n === 0) return this.#inherit(out, lp, t, gs);
+    const base = this.#paramWords();
+    this.#u32[base] = n;
+    this.#u32[base + 1] = cols;
+    this.#i32[base + 2] = ignoreIndex | 0;
+    this.#u32[base + 3] = gs.numel;
+    this.#run1d(this.#pipelines.get("loss.cross_entropy_backward"), base, [
+      { binding: 1, entry: this.#entryOf(lp) },
+      { binding: 2, entry: this.#entryOf(t) },
+      { binding: 3, entry: this.#entryOf(gs) },
+      { binding: 4, entry: this.#entryOf(out) },
+    ], n);
+    return this.#inherit(out, lp, t, gs);
+  }
+
   // ---- matmul ----------------------------------------------------------------------------------
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
-    const product = this.#inherit(this.#matmul(a, b, args), a, b);
-    if (!args.bias || product.numel === 0) return product;
-    const out = this.binary("add", product, args.bias, product.numel, "float32");
+    const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
+    const dtype = gpuCompute("matmul", checkMatmul(sa, sb, args));
+    const total = args.batch * args.m * args.n;
+    let product: WebGPUStorage;
+    if (total === 0) {
+      product = this.#alloc(dtype, 0);
+    } else if (args.k === 0) {
+      product = this.full(dtype, total, 0);
+    } else if (dtype === "int32") {
+      product = this.#alloc(dtype, total);
+      this.#matmulInto(dtype, this.#entryOf(sa), this.#entryOf(sb), args, this.#entryOf(product), null);
+    } else {
+      // float32 products are pending: the pointwise graph that reads one becomes its epilogue.
+      this.#pool.sizeFor(total * 4);
+      const folded = args.batch > 1 && args.bBatchStride === 0 && !args.transA &&
+        args.aBatchStride === args.m * args.k;
+      const rows = folded ? args.m * args.batch : args.m;
+      if (rows >= 8 && args.n >= 8) this.#matmulGrid(rows, args.k, args.n);
+      product = new WebGPUStorage(this, dtype, total, null);
+      this.#makePending(
+        product,
+        new LazyNode<WebGPUStorage>(
+          dtype,
+          total,
+          { kind: "matmul", a: sa, b: sb, args: { ...args, bias: null } },
+          1,
+          0,
+        ),
+      );
+    }
+    this.#inherit(product, sa, sb);
+    if (!args.bias || total === 0) return product;
+    const out = this.binary("add", product, args.bias, total, "float32");
     product.dispose();
     return out;
   }
 
-  #matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
-    const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
-    const dtype = gpuCompute("matmul", checkMatmul(sa, sb, args));
+  /**
+   * Computes matmul node `node` into `target` (a pending storage); with `stores` (the pointwise
+   * graph over the product, rooted at `target`'s value, and the pending values it stores too),
+   * as the kernel's epilogue. False (nothing done) when the epilogue does not fit one kernel.
+   */
+  #runMatmul(
+    node: LazyNode<WebGPUStorage>,
+    target: WebGPUStorage,
+    stores: FusedStore<WebGPUStorage>[] | null,
+  ): boolean {
+    const op = node.op as Extract<LazyOp<WebGPUStorage>, { kind: "matmul" }>;
+    const args = op.args as MatmulArgs;
+    let epilogue: FusedProgram<WebGPUStorage> | null = null;
+    if (stores) {
+      // An epilogue runs at the end of a product computed in one dispatch per batch chunk.
+      if (this.#matmulSlices(args).length > 1 || this.#slices(args.k, 1, 1).length > 1) return false;
+      const attempt = (list: FusedStore<WebGPUStorage>[]) => {
+        try {
+          return generate([{ n: node.numel, stores: list, leafOf: this.#leafOf, special: node }], {
+            maxBuffers: this.#maxBuffers - 2,
+            maxWords: EPILOGUE_WORDS,
+            firstBinding: 8,
+          });
+        } catch (e) {
+          if (e instanceof FusionLimit) return null;
+          throw e;
+        }
+      };
+      epilogue = attempt(stores);
+      if (!epilogue && stores.length > 1) {
+        stores = stores.slice(0, 1);
+        epilogue = attempt(stores);
+      }
+      if (!epilogue) return false;
+      for (const st of stores) this.#giveBuffer(st.target);
+    } else {
+      this.#giveBuffer(target);
+    }
+    this.#matmulInto(
+      "float32",
+      op.a._buffer!,
+      op.b._buffer!,
+      args,
+      epilogue ? null : target._buffer!,
+      epilogue,
+    );
+    if (stores) { for (const st of stores) this.#stored(st.target, st.node); }
+    else this.#stored(target, node);
+    return true;
+  }
+
+  /**
+   * The workgroup grid of the direct/tiled kernels over an `m` x `n` product (the direct kernel
+   * covers 32 x 128 per workgroup for products of at most 32 rows); throws when it is too large.
+   */
+  #matmulGrid(m: number, k: number, n: number): { short: boolean; gx: number; gy: number } {
+    const short = this.#matmulKernel === "direct" && m <= 32;
+    const gx = ceilDiv(n, short ? 128 : 64), gy = ceilDiv(m, short ? 32 : 64);
+    if (gx > this.#maxGroups || gy > this.#maxGroups) {
+      throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
+    }
+    return { short, gx, gy };
+  }
+
+  /** The k-slices of a float32 product's dispatches (one unless the inner dimension is long). */
+  #matmulSlices(args: MatmulArgs): [number, number][] {
+    if (args.m < 8 || args.n < 8) return this.#slices(args.k, 1, 1);
+    // direct: 4 k per iteration, in one of two loops (vector loads, or the edge blocks' checked
+    // loads) that neighbouring invocations may both take; tiled: 8 k per step, whose inner loop of
+    // 8 may count too.
+    return this.#matmulKernel === "direct" ? this.#slices(args.k, 4, 2) : this.#slices(args.k, 8, 9);
+  }
+
+  /**
+   * Encodes the product `args` of the buffers `ea` and `eb` into `ec`, or through `epilogue`
+   * (generated by fusion.ts, with the product as `v`), which then stores every output itself.
+   */
+  #matmulInto(
+    dtype: GpuComputeDType,
+    ea: PoolEntry,
+    eb: PoolEntry,
+    args: MatmulArgs,
+    ec: PoolEntry | null,
+    epilogue: FusedProgram<WebGPUStorage> | null,
+  ): void {
     let { batch, m } = args;
     const { k, n, transA, transB } = args;
     let { aBatchStride, bBatchStride } = args;
-    const total = batch * m * n;
-    const out = this.#alloc(dtype, total);
-    if (total === 0) return out;
-    if (k === 0) {
-      this.#fillEntry(this.#entryOf(out), total, 0);
-      return out;
-    }
     if (batch > 1 && bBatchStride === 0 && !transA && aBatchStride === m * k) {
       m *= batch;
       batch = 1;
       aBatchStride = 0;
     }
-    const ea = this.#entryOf(sa), eb = this.#entryOf(sb), ec = this.#entryOf(out);
     const aVec = (transA ? m : k) % 4 === 0 && aBatchStride % 4 === 0;
     const bVec = (transB ? k : n) % 4 === 0 && bBatchStride % 4 === 0;
     const params = (base: number, batchBase: number, kLo: number, kHi: number) => {
@@ -1588,46 +2576,71 @@ export class WebGPUBackend implements Backend {
       u[base + 10] = transB ? 1 : 0;
       u[base + 11] = kLo;
       u[base + 12] = kHi;
+      if (epilogue) epilogue.words.forEach((w, i) => u[base + 16 + i] = w);
     };
+    const epiBindings: Binding[] = epilogue
+      ? epilogue.bindings.map((b) => ({ binding: b.binding, entry: b.buffer._buffer! }))
+      : [];
+    const epiDecl = epilogue
+      ? `${epilogue.decls}\n\nfn epi(v: f32, i: u32) {\n  ${epilogue.bodies[0]}\n}`
+      : "";
     if (dtype === "int32" || m < 8 || n < 8) {
       const kernel = this.#pipelines.get("matmul.simple", {
         T: WGSL_TYPE[dtype],
         TA: "false",
         TB: "false",
-        C_DECL: "",
+        C_DECL: epiDecl,
         STORE: "",
         LOAD: "",
+        SIMPLE_LOAD: epilogue ? "" : "if (P.k_lo != 0u) { acc = SC[t]; }",
+        SIMPLE_STORE: epilogue ? "epi(acc, t);" : "SC[t] = acc;",
       });
-      const bindings = [{ binding: 4, entry: ea }, { binding: 5, entry: eb }, { binding: 6, entry: ec }];
+      const bindings = [{ binding: 4, entry: ea }, { binding: 5, entry: eb }, ...epiBindings];
+      if (ec) bindings.push({ binding: 6, entry: ec });
       // One loop iteration per k: slices of the inner dimension within the loop budget.
       for (const [kLo, kHi] of this.#slices(k, 1, 1)) {
         const base = this.#paramWords();
         params(base, 0, kLo, kHi);
         this.#run1d(kernel, base, bindings, batch * m * n);
       }
-      return out;
+      return;
     }
     const cVec = n % 4 === 0;
-    // The direct kernel covers 32 x 128 per workgroup for products of at most 32 rows.
-    const short = this.#matmulKernel === "direct" && m <= 32;
+    const { short, gx, gy } = this.#matmulGrid(m, k, n);
+    const store = epilogue
+      ? [
+        "if (col < P.n) { epi(lo.x, p); }",
+        "if (col + 1u < P.n) { epi(lo.y, p + 1u); }",
+        "if (col + 2u < P.n) { epi(lo.z, p + 2u); }",
+        "if (col + 3u < P.n) { epi(lo.w, p + 3u); }",
+        "if (col + 4u < P.n) { epi(hi.x, p + 4u); }",
+        "if (col + 5u < P.n) { epi(hi.y, p + 5u); }",
+        "if (col + 6u < P.n) { epi(hi.z, p + 6u); }",
+        "if (col + 7u < P.n) { epi(hi.w, p + 7u); }",
+      ].join("\n  ")
+      : cVec
+      ? "if (col < P.n) { C[p >> 2u] = lo; }\n  if (col + 4u < P.n) { C[(p >> 2u) + 1u] = hi; }"
+      : [
+        "if (col < P.n) { C[p] = lo.x; }",
+        "if (col + 1u < P.n) { C[p + 1u] = lo.y; }",
+        "if (col + 2u < P.n) { C[p + 2u] = lo.z; }",
+        "if (col + 3u < P.n) { C[p + 3u] = lo.w; }",
+        "if (col + 4u < P.n) { C[p + 4u] = hi.x; }",
+        "if (col + 5u < P.n) { C[p + 5u] = hi.y; }",
+        "if (col + 6u < P.n) { C[p + 6u] = hi.z; }",
+        "if (col + 7u < P.n) { C[p + 7u] = hi.w; }",
+      ].join("\n  ");
     const kernel = this.#pipelines.get(`matmul.${this.#matmulKernel}`, {
       ...(this.#matmulKernel === "direct" ? { WGX: short ? "16" : "8", WGY: short ? "4" : "8" } : {}),
       TA: String(transA),
       TB: String(transB),
-      C_DECL: `@group(0) @binding(3) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`,
-      STORE: cVec
-        ? "if (col < P.n) { C[p >> 2u] = lo; }\n  if (col + 4u < P.n) { C[(p >> 2u) + 1u] = hi; }"
-        : [
-          "if (col < P.n) { C[p] = lo.x; }",
-          "if (col + 1u < P.n) { C[p + 1u] = lo.y; }",
-          "if (col + 2u < P.n) { C[p + 2u] = lo.z; }",
-          "if (col + 3u < P.n) { C[p + 3u] = lo.w; }",
-          "if (col + 4u < P.n) { C[p + 4u] = hi.x; }",
-          "if (col + 5u < P.n) { C[p + 5u] = hi.y; }",
-          "if (col + 6u < P.n) { C[p + 6u] = hi.z; }",
-          "if (col + 7u < P.n) { C[p + 7u] = hi.w; }",
-        ].join("\n  "),
-      LOAD: cVec
+      C_DECL: epilogue
+        ? epiDecl
+        : `@group(0) @binding(3) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`,
+      STORE: store,
+      LOAD: epilogue
+        ? ""
+        : cVec
         ? "if (col < P.n) { lo = C[p >> 2u]; }\n    if (col + 4u < P.n) { hi = C[(p >> 2u) + 1u]; }"
         : [
           "if (col < P.n) { lo.x = C[p]; }",
@@ -1640,19 +2653,9 @@ export class WebGPUBackend implements Backend {
           "if (col + 7u < P.n) { hi.w = C[p + 7u]; }",
         ].join("\n    "),
     });
-    const gx = ceilDiv(n, short ? 128 : 64), gy = ceilDiv(m, short ? 32 : 64);
-    if (gx > this.#maxGroups || gy > this.#maxGroups) {
-      throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
-    }
-    const bindings: Binding[] = [
-      { binding: 1, entry: ea },
-      { binding: 2, entry: eb },
-      { binding: 3, entry: ec },
-    ];
-    // direct: 4 k per iteration, in one of two loops (vector loads, or the edge blocks' checked
-    // loads) that neighbouring invocations may both take; tiled: 8 k per step, whose inner loop of
-    // 8 may count too.
-    const slices = this.#matmulKernel === "direct" ? this.#slices(k, 4, 2) : this.#slices(k, 8, 9);
+    const bindings: Binding[] = [{ binding: 1, entry: ea }, { binding: 2, entry: eb }, ...epiBindings];
+    if (ec) bindings.push({ binding: 3, entry: ec });
+    const slices = this.#matmulSlices({ ...args, m, batch });
     for (let b0 = 0; b0 < batch; b0 += this.#maxGroups) {
       for (const [kLo, kHi] of slices) {
         const base = this.#paramWords();
@@ -1660,7 +2663,6 @@ export class WebGPUBackend implements Backend {
         this.#dispatch(kernel, base, bindings, gx, gy, Math.min(this.#maxGroups, batch - b0));
       }
     }
-    return out;
   }
 
   // ---- gather / scatter ------------------------------------------------------------------------
@@ -2037,8 +3039,46 @@ export class WebGPUBackend implements Backend {
     return this.#random("normal", numel, seed, offset, mean, std);
   }
 
+  /**
+   * Pointwise float32 graphs over the current values of storages, for in-place updates: `arg(s)`
+   * is `s`'s value (its pending graph inlined, or its buffer), `k(v)` a scalar word, `op(...)`
+   * a node; `write(target, node)` makes the node a pending write of `target`.
+   */
+  #updateGraph(inputs: readonly WebGPUStorage[]) {
+    // Inputs with large pending graphs are computed first, so that the update fits one kernel.
+    for (const x of inputs) if (x._lazy && x._lazy.size > MAX_FUSED_NODES / 2) this.#materialize(x);
+    const leaves = new Set<WebGPUStorage>();
+    const n = inputs[0].numel;
+    let size = 0, words = 0;
+    type Arg = LazyOperand<WebGPUStorage>;
+    const arg = (x: WebGPUStorage): Arg => {
+      if (this.#inlines(x)) {
+        for (const r of x._retains ?? []) leaves.add(r);
+        size += x._lazy!.size;
+        words += x._lazy!.words;
+        return x._lazy!;
+      }
+      leaves.add(x);
+      return x;
+    };
+    const k = (v: number): Arg => {
+      words++;
+      return { scalar: f32Bits(v) };
+    };
+    const node = (op: LazyOp<WebGPUStorage>) => new LazyNode<WebGPUStorage>("float32", n, op, ++size, words);
+    const unary = (op: UnaryOp, x: Arg) => node({ kind: "unary", op, compute: "float32", x });
+    const binary = (op: BinaryOp, a: Arg, b: Arg) => node({ kind: "binary", op, compute: "float32", a, b });
+    const values = inputs.map(arg);
+    const write = (target: WebGPUStorage, value: Arg) => {
+      const v = value instanceof LazyNode ? value : node({ kind: "copy", x: value });
+      this.#nodeLeaves.set(v, [...leaves]);
+      this.#makePending(target, v);
+    };
+    return { values, k, unary, binary, write };
+  }
+
   #optimArgs(op: string, ...s: (Storage | null)[]): (WebGPUStorage | null)[] {
-    const out = s.map((x) => (x === null ? null : this.#storage(op, x)));
+    const out = s.map((x) => (x === null ? null : this.#operand(op, x)));
     const n = out[0]!.numel;
     for (const x of out) {
       if (x === null) continue;
@@ -2050,7 +3090,9 @@ export class WebGPUBackend implements Backend {
 
   /**
    * One Adam/AdamW step in place: updates `param`, `expAvg`, `expAvgSq` (and `maxExpAvgSq` with
-   * amsgrad) from `grad`, computing exactly what `src/optim/adam.ts` computes with tensor ops.
+   * amsgrad) from `grad`, computing exactly what `src/optim/adam.ts` computes with tensor ops, as
+   * pending writes: the updates of all the parameters of a step run together (see
+   * {@link batchWrites}).
    */
   adamUpdate(
     param: Storage,
@@ -2074,37 +3116,35 @@ export class WebGPUBackend implements Backend {
     for (const t of [p, m, v, vmax]) if (t) this.#inherit(t, p, g, m, v, vmax);
     if (n === 0) return;
     const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
-    const base = this.#paramWords();
-    const f = this.#f32;
-    this.#u32[base] = n;
-    this.#u32[base + 1] = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (o.decoupled ? 4 : 0) |
-      (o.amsgrad ? 8 : 0);
-    f[base + 2] = o.beta1;
-    f[base + 3] = 1 - o.beta1;
-    f[base + 4] = o.beta2;
-    f[base + 5] = 1 - o.beta2;
-    f[base + 6] = -(o.lr / bias1);
-    f[base + 7] = Math.sqrt(bias2);
-    f[base + 8] = o.eps;
-    f[base + 9] = o.weightDecay;
-    f[base + 10] = 1 - o.lr * o.weightDecay;
-    const bindings: Binding[] = [
-      { binding: 1, entry: this.#entryOf(p!) },
-      { binding: 2, entry: this.#entryOf(g!) },
-      { binding: 3, entry: this.#entryOf(m!) },
-      { binding: 4, entry: this.#entryOf(v!) },
-    ];
-    if (vmax) bindings.push({ binding: 5, entry: this.#entryOf(vmax) });
-    const k = this.#pipelines.get("optim.adam", {
-      DECL_VMAX: vmax ? "@group(0) @binding(5) var<storage, read_write> VM: array<f32>;" : "",
-      AMSGRAD: vmax ? "let vmax = f_max(VM[i], v);\n  VM[i] = vmax;\n  second = vmax;" : "",
-    });
-    this.#run1d(k, base, bindings, n);
+    const inputs = vmax ? [p!, g!, m!, v!, vmax] : [p!, g!, m!, v!];
+    const { values, k, unary, binary, write } = this.#updateGraph(inputs);
+    const [pv, gv, mv, vv, vmv] = values;
+    let grad0 = o.maximize ? unary("neg", gv) : gv;
+    let p0 = pv;
+    if (o.weightDecay !== 0) {
+      if (o.decoupled) p0 = binary("mul", pv, k(1 - o.lr * o.weightDecay));
+      else grad0 = binary("add", grad0, binary("mul", pv, k(o.weightDecay)));
+    }
+    const m1 = binary("add", binary("mul", mv, k(o.beta1)), binary("mul", grad0, k(1 - o.beta1)));
+    const v1 = binary(
+      "add",
+      binary("mul", vv, k(o.beta2)),
+      binary("mul", binary("mul", grad0, k(1 - o.beta2)), grad0),
+    );
+    let second = v1;
+    if (vmv) second = binary("maximum", vmv, v1);
+    const denom = binary("add", binary("div", unary("sqrt", second), k(Math.sqrt(bias2))), k(o.eps));
+    const p1 = binary("add", p0, binary("div", binary("mul", m1, k(-(o.lr / bias1))), denom));
+    write(m!, m1);
+    write(v!, v1);
+    if (vmax) write(vmax, second);
+    write(p!, p1);
   }
 
   /**
    * One SGD step in place on `param` (and `momentumBuffer` when momentum is not 0), computing
-   * exactly what `src/optim/sgd.ts` computes with tensor ops.
+   * exactly what `src/optim/sgd.ts` computes with tensor ops, as pending writes (see
+   * {@link adamUpdate}).
    */
   sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void {
     const useMomentum = o.momentum !== 0;
@@ -2113,35 +3153,19 @@ export class WebGPUBackend implements Backend {
     const n = p!.numel;
     for (const t of [p, buf]) if (t) this.#inherit(t, p, g, buf);
     if (n === 0) return;
-    const base = this.#paramWords();
-    const f = this.#f32;
-    this.#u32[base] = n;
-    this.#u32[base + 1] = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (useMomentum ? 4 : 0) |
-      (o.firstStep ? 8 : 0) | (o.dampening !== 0 ? 16 : 0) | (o.nesterov ? 32 : 0);
-    f[base + 2] = o.lr;
-    f[base + 3] = o.momentum;
-    f[base + 4] = 1 - o.dampening;
-    f[base + 5] = o.weightDecay;
-    const bindings: Binding[] = [
-      { binding: 1, entry: this.#entryOf(p!) },
-      { binding: 2, entry: this.#entryOf(g!) },
-    ];
-    if (buf) bindings.push({ binding: 3, entry: this.#entryOf(buf) });
-    const k = this.#pipelines.get("optim.sgd", {
-      DECL_BUF: buf ? "@group(0) @binding(3) var<storage, read_write> BUF: array<f32>;" : "",
-      MOMENTUM: buf
-        ? [
-          "var buf = d;",
-          "  if ((P.flags & 8u) == 0u) {",
-          "    var scaled = d;",
-          "    if ((P.flags & 16u) != 0u) { scaled = d * P.one_minus_dampening; }",
-          "    buf = BUF[i] * P.momentum + scaled;",
-          "  }",
-          "  BUF[i] = buf;",
-          "  if ((P.flags & 32u) != 0u) { d = d + buf * P.momentum; } else { d = buf; }",
-        ].join("\n")
-        : "",
-    });
-    this.#run1d(k, base, bindings, n);
+    const { values, k, unary, binary, write } = this.#updateGraph(buf ? [p!, g!, buf] : [p!, g!]);
+    const [pv, gv, bv] = values;
+    let d = o.maximize ? unary("neg", gv) : gv;
+    if (o.weightDecay !== 0) d = binary("add", d, binary("mul", pv, k(o.weightDecay)));
+    if (buf) {
+      let b = d;
+      if (!o.firstStep) {
+        const scaled = o.dampening !== 0 ? binary("mul", d, k(1 - o.dampening)) : d;
+        b = binary("add", binary("mul", bv, k(o.momentum)), scaled);
+      }
+      write(buf, b);
+      d = o.nesterov ? binary("add", d, binary("mul", b, k(o.momentum))) : b;
+    }
+    write(p!, binary("sub", pv, binary("mul", d, k(o.lr))));
   }
 }

@@ -12,14 +12,25 @@ export type GpuComputeDType = Exclude<ComputeDType, "float64">;
 import { KERNELS, WGSL_PARTS } from "./kernels.generated.ts";
 import { compilationErrors, GpuErrors } from "./errors.ts";
 
-/** A compiled kernel: its pipeline and the layout of its bind group 0. */
+/**
+ * A compiled kernel: its shader module, and its pipeline and bind group layout once the first
+ * dispatch said which bindings it uses (see {@link PipelineCache.pipeline}).
+ */
 export interface Kernel {
   /** The cache key: kernel name and template values. */
   readonly name: string;
-  /** The compute pipeline (entry point `main`). */
-  readonly pipeline: GPUComputePipeline;
-  /** Layout of bind group 0 (binding 0 is the uniform parameters). */
-  readonly layout: GPUBindGroupLayout;
+  /** A small number naming the kernel in bind group cache keys. */
+  readonly id: number;
+  /** The compiled WGSL module (entry point `main`). */
+  readonly module: GPUShaderModule;
+  /** The WGSL text (for compiler messages). */
+  readonly code: string;
+  /** Buffer binding type of each `@group(0)` binding the WGSL declares, by binding number. */
+  readonly declared: ReadonlyMap<number, GPUBufferBindingType>;
+  /** The compute pipeline, made on first use. */
+  pipeline: GPUComputePipeline | null;
+  /** Layout of bind group 0 (binding 0, the uniform parameters, takes a dynamic offset). */
+  layout: GPUBindGroupLayout | null;
 }
 
 /** WGSL scalar type of each compute dtype. */
@@ -160,6 +171,19 @@ export function castBody(from: DType, to: DType): string {
 }
 
 const PLACEHOLDER = /\{\{([A-Z0-9_]+)\}\}/g;
+const COMPUTE = 4; // GPUShaderStage.COMPUTE
+const DECLARATION =
+  /@group\(0\)\s*@binding\((\d+)\)\s*var<\s*(uniform|storage)\s*(?:,\s*(read_write|read)\s*)?>/g;
+
+/** The buffer binding type of each `@group(0)` binding WGSL `code` declares (the kernels' own text). */
+export function declaredBindings(code: string): Map<number, GPUBufferBindingType> {
+  const out = new Map<number, GPUBufferBindingType>();
+  for (const m of code.matchAll(DECLARATION)) {
+    const type = m[2] === "uniform" ? "uniform" : m[3] === "read_write" ? "storage" : "read-only-storage";
+    out.set(Number(m[1]), type);
+  }
+  return out;
+}
 
 /**
  * The WGSL module text of kernel `name` with its placeholders filled from `subs` (placeholders in
@@ -213,7 +237,7 @@ export class PipelineCache {
     this.#overrides = overrides;
   }
 
-  /** The pipeline of kernel `name` specialised with `subs` (compiled once per distinct key). */
+  /** Kernel `name` specialised with `subs`: its module, compiled once per distinct key. */
   get(name: string, subs: Readonly<Record<string, string>> = {}): Kernel {
     this.#errors.check(`gpu kernel ${name}`);
     const keys = Object.keys(subs).sort();
@@ -222,24 +246,66 @@ export class PipelineCache {
     if (!k) {
       const override = this.#overrides[name];
       const code = override === undefined ? kernelSource(name, subs) : fillPlaceholders(name, override, subs);
-      let module: GPUShaderModule | null = null;
-      k = this.#errors.scoped(() => {
-        module = this.#device.createShaderModule({ code, label: key });
-        const pipeline = this.#device.createComputePipeline({
-          layout: "auto",
-          compute: { module, entryPoint: "main" },
-          label: key,
-        });
-        return { name: key, pipeline, layout: pipeline.getBindGroupLayout(0) };
-      }, async (e) => {
-        const why = module ? await compilationErrors(module, code) : null;
-        return `WGSL kernel ${JSON.stringify(key.length > 200 ? key.slice(0, 200) + "…" : key)} failed to ` +
-          `compile: ${why ?? e.message.trim()}`;
-      });
+      const module: GPUShaderModule = this.#errors.scoped(
+        () => this.#device.createShaderModule({ code, label: key }),
+        async (e): Promise<string> =>
+          this.#compileError(key, await compilationErrors(module, code) ?? e.message.trim()),
+      );
+      k = {
+        name: key,
+        id: this.#cache.size,
+        module,
+        code,
+        declared: declaredBindings(code),
+        pipeline: null,
+        layout: null,
+      };
       this.#cache.set(key, k);
       this.#specs.push({ name, subs });
     }
     return k;
+  }
+
+  /**
+   * Kernel `k`'s pipeline, made on its first dispatch: an explicit layout of the bindings the
+   * dispatch passes (which are those the entry point uses, as an `"auto"` layout would list
+   * them), typed as the WGSL declares them, with a dynamic offset on the uniform parameters so
+   * that one bind group serves every dispatch over the same buffers.
+   */
+  pipeline(k: Kernel, bindings: readonly number[]): GPUComputePipeline {
+    if (k.pipeline) return k.pipeline;
+    const entries: GPUBindGroupLayoutEntry[] = [
+      { binding: 0, visibility: COMPUTE, buffer: { type: "uniform", hasDynamicOffset: true } },
+    ];
+    for (const b of bindings) {
+      const type = k.declared.get(b);
+      // A dispatch binding what the kernel does not declare is a bug that fails the backend
+      // (an "auto" layout would have refused the bind group).
+      if (type === undefined) {
+        this.#errors.fail(`WGSL kernel ${JSON.stringify(k.name)} declares no binding ${b}`);
+      }
+      entries.push({ binding: b, visibility: COMPUTE, buffer: { type: type ?? "read-only-storage" } });
+    }
+    const [layout, pipeline] = this.#errors.scoped(
+      () => {
+        const layout = this.#device.createBindGroupLayout({ entries, label: k.name });
+        const pipeline = this.#device.createComputePipeline({
+          layout: this.#device.createPipelineLayout({ bindGroupLayouts: [layout], label: k.name }),
+          compute: { module: k.module, entryPoint: "main" },
+          label: k.name,
+        });
+        return [layout, pipeline] as const;
+      },
+      async (e) => this.#compileError(k.name, await compilationErrors(k.module, k.code) ?? e.message.trim()),
+    );
+    k.layout = layout;
+    k.pipeline = pipeline;
+    return pipeline;
+  }
+
+  #compileError(key: string, why: string): string {
+    return `WGSL kernel ${JSON.stringify(key.length > 200 ? key.slice(0, 200) + "…" : key)} failed to ` +
+      `compile: ${why}`;
   }
 
   /** Number of compiled pipelines. */

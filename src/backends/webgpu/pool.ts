@@ -14,12 +14,22 @@
 export interface PoolEntry {
   /** The buffer. */
   readonly buffer: GPUBuffer;
+  /** A number naming the buffer (unique per pool owner; bind group cache keys). */
+  readonly id: number;
   /** Bytes of the buffer (its bucket). */
   readonly size: number;
   /** The owner's submit epoch of the last command that used the buffer (-1: never used). */
   epoch: number;
   /** True while handed out (guards against double release). */
   live: boolean;
+  /** Keys of the owner's cached bind groups that use the buffer (dropped when it is destroyed). */
+  groups?: string[] | null;
+}
+
+let nextId = 0;
+/** A fresh buffer id (see {@link PoolEntry.id}). */
+export function bufferId(): number {
+  return ++nextId;
 }
 
 const MIN_BUCKET = 16;
@@ -77,8 +87,8 @@ export class BufferPool {
     this.#label = options.label ?? "edgetorch";
   }
 
-  /** A buffer of at least `bytes` bytes (contents unspecified). */
-  acquire(bytes: number): PoolEntry {
+  /** The size of the buffer a request of `bytes` gets; throws when the device cannot have it. */
+  sizeFor(bytes: number): number {
     let size = bucketSize(bytes);
     if (size > this.#maxBuffer) {
       // The bucket's slack may not fit the device limit even when the request does.
@@ -90,6 +100,12 @@ export class BufferPool {
         );
       }
     }
+    return size;
+  }
+
+  /** A buffer of at least `bytes` bytes (contents unspecified). */
+  acquire(bytes: number): PoolEntry {
+    const size = this.sizeFor(bytes);
     const list = this.#free.get(size);
     const reused = list?.pop();
     if (reused) {
@@ -102,7 +118,7 @@ export class BufferPool {
     const buffer = this.#device.createBuffer({ size, usage: this.#usage, label: `${this.#label} ${size}` });
     this.#live += size;
     this.#created++;
-    return { buffer, size, epoch: -1, live: true };
+    return { buffer, id: bufferId(), size, epoch: -1, live: true };
   }
 
   /** Returns a buffer for reuse (or dooms it when the pool is over its budget). Idempotent. */
