@@ -7,6 +7,8 @@
 // (16 bytes per element). wgsl/sort.wgsl sorts the same keys, so both backends give identical
 // indices.
 
+import { HIST, THREAD } from "./common";
+
 type P = usize;
 
 /** Bits of a float32 that compare as unsigned integers in the value order (-0 as 0, NaN last). */
@@ -21,9 +23,6 @@ type P = usize;
 @inline function intKey(v: i32): u32 {
   return <u32>v ^ 0x80000000;
 }
-
-/** Counts of each byte value, for the four passes of the radix sort. */
-const HIST: usize = memory.data(4 * 256 * 4, 16);
 
 /** Stable insertion sort of `n` u64 keys at `a` (short rows). */
 function insertionSort(a: usize, n: usize): void {
@@ -78,8 +77,9 @@ function radixSort(a: usize, b: usize, n: usize): usize {
 }
 
 // @ts-ignore: decorator
-@inline function argsortImpl(isFloat: bool, x: P, out: P, rows: i32, len: i32, descending: i32, scratch: P): void {
+@inline function argsortImpl(isFloat: bool, x: P, out: P, rows: i32, len: i32, descending: i32, work: P, workStride: P): void {
   const n = <usize>len;
+  const scratch = work + <usize>THREAD * workStride;
   const b = scratch + (n << 3);
   for (let r = 0; r < rows; r++) {
     const row = x + <usize>r * (n << 2);
@@ -97,9 +97,10 @@ function radixSort(a: usize, b: usize, n: usize): usize {
   }
 }
 
-export function argsort_f32(x: P, out: P, rows: i32, len: i32, descending: i32, scratch: P): void {
-  argsortImpl(true, x, out, rows, len, descending, scratch);
+/** Sorts `rows` rows; this thread's scratch (16 bytes per element) is `work + THREAD * workStride`. */
+export function argsort_f32(x: P, out: P, rows: i32, len: i32, descending: i32, work: P, workStride: P): void {
+  argsortImpl(true, x, out, rows, len, descending, work, workStride);
 }
-export function argsort_i32(x: P, out: P, rows: i32, len: i32, descending: i32, scratch: P): void {
-  argsortImpl(false, x, out, rows, len, descending, scratch);
+export function argsort_i32(x: P, out: P, rows: i32, len: i32, descending: i32, work: P, workStride: P): void {
+  argsortImpl(false, x, out, rows, len, descending, work, workStride);
 }

@@ -1,0 +1,480 @@
+/**
+ * The CPU backend's threads (src/backends/wasm/threads.ts): every kernel family that splits gives
+ * the one-thread result on several threads (bit for bit, except reductions of long rows, which
+ * are split into partial sums: within float rounding), through the public API and autograd; the
+ * thread-count setting; the fallbacks (no shared memory or workers, threads off, workers that fail
+ * to start or fail the self-test); and processes that exit with the pool running.
+ */
+import assert from "node:assert/strict";
+import * as torch from "../mod.ts";
+import { nn, optim } from "../mod.ts";
+import {
+  PARALLEL_MIN_NS as DEFAULT_SPLIT_NS,
+  WasmBackend,
+  wasmBackend,
+} from "../src/backends/wasm/backend.ts";
+import { decodeBase64 } from "../src/backends/wasm/base64.ts";
+import { WASM_BASE64 } from "../src/backends/wasm/kernels_simd.generated.ts";
+import { sharedMemoryBuild, ThreadPool, threadSupport } from "../src/backends/wasm/threads.ts";
+import { assertClose } from "./helpers.ts";
+
+/** Threads of the multi-thread runs: every core, and at least 3 (two workers) on small machines. */
+const N = Math.max(3, navigator.hardwareConcurrency);
+const backend = wasmBackend();
+
+type Out = torch.Tensor | torch.Tensor[];
+
+function flat(x: Out): Float32Array[] {
+  const list = Array.isArray(x) ? x : [x];
+  return list.map((t) => Float32Array.from(t.dataSync() as ArrayLike<number>));
+}
+
+/** `f()` on `threads` threads; `fine`: every call split into as many parts as it goes. */
+function runOn(threads: number, f: () => Out, fine: boolean): Float32Array[] {
+  torch.setNumThreads(threads);
+  if (fine) backend._splitAbove(0);
+  try {
+    return flat(f());
+  } finally {
+    backend._splitAbove(DEFAULT_SPLIT_NS);
+  }
+}
+
+/**
+ * `f()` on one thread, then on N threads twice: with the backend's split threshold, and with
+ * every call split as finely as it goes (asserting that calls were split). Returns the results.
+ */
+async function oneVsMany(f: () => Out): Promise<Float32Array[][]> {
+  const one = runOn(1, f, false);
+  torch.setNumThreads(N);
+  assert.equal(await torch.cpu.startThreads(), N, `threads did not start: ${torch.cpu.threadingReason()}`);
+  const many = runOn(N, f, false);
+  const jobs = backend.parallelJobs;
+  const fine = runOn(N, f, true);
+  assert.ok(backend.parallelJobs > jobs, "no call was split between threads");
+  return [one, many, fine];
+}
+
+/** Asserts bit-identical results on 1 and N threads (NaN, -0 and infinities included). */
+async function assertSame(f: () => Out): Promise<void> {
+  const [one, ...others] = await oneVsMany(f);
+  for (const [which, many] of others.entries()) {
+    assert.equal(one.length, many.length);
+    for (let t = 0; t < one.length; t++) {
+      assert.equal(one[t].length, many[t].length);
+      for (let i = 0; i < one[t].length; i++) {
+        if (!Object.is(one[t][i], many[t][i])) {
+          assert.fail(
+            `output ${t} element ${i}: ${many[t][i]} on ${N} threads${which ? " (fine split)" : ""}, ${
+              one[t][i]
+            } on one`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** Values in [-2, 2) with -0 and 0 sprinkled in, and NaN and infinities unless `finite`. */
+function awkward(shape: number[], finite = false): torch.Tensor {
+  torch.manualSeed(shape.reduce((a, b) => a * 31 + b, 7));
+  const x = torch.rand(shape).mul(4).sub(2);
+  const d = x.dataSync() as Float32Array;
+  const special = finite ? [-0, 0] : [NaN, Infinity, -Infinity, -0, 0];
+  for (let i = 0; i < d.length; i += 997) d[i] = special[(i / 997) % special.length];
+  return torch.tensor(d).reshape(shape);
+}
+const finite = (...shape: number[]) => awkward(shape);
+
+Deno.test("setNumThreads / getNumThreads: PyTorch's setting, default the cores, bad values refused", () => {
+  torch.setNumThreads(3);
+  assert.equal(torch.getNumThreads(), 3);
+  for (const bad of [0, -1, 1.5, NaN, 257]) {
+    assert.throws(
+      () => torch.setNumThreads(bad),
+      /setNumThreads: expected a whole number of threads from 1 to 256/,
+    );
+  }
+  assert.throws(() => torch.setNumThreads("2" as unknown as number), /got string/);
+  assert.equal(torch.getNumThreads(), 3);
+  torch.setNumThreads(navigator.hardwareConcurrency);
+  assert.equal(torch.getNumThreads(), navigator.hardwareConcurrency);
+});
+
+Deno.test("threads run here (Deno has shared memory and workers)", async () => {
+  assert.equal(threadSupport(), null);
+  torch.setNumThreads(N);
+  assert.equal(await torch.cpu.startThreads(), N);
+  assert.equal(torch.cpu.threadingReason(), null);
+  assert.equal(torch.cpu.activeThreads(), N);
+  torch.setNumThreads(2);
+  assert.equal(torch.cpu.activeThreads(), 2);
+});
+
+Deno.test("elementwise ops: the same bits on N threads", async () => {
+  const x = awkward([300_000]), y = awkward([300_000]).flip(0);
+  await assertSame(() => [x.exp(), x.relu(), x.sigmoid(), x.tanh(), x.log(), x.neg(), x.sqrt()]);
+  await assertSame(() => [x.add(y), x.mul(y), x.div(y), x.pow(y), torch.maximum(x, y)]);
+  await assertSame(() => [x.mul(3), x.pow(2), x.pow(0.5), x.pow(-1), x.sub(0.25)]);
+  await assertSame(() => [x.gt(y).float(), x.le(0).float(), x.eq(y).float()]);
+  await assertSame(() => torch.where(x.gt(0), x, y));
+  await assertSame(() => [x.half().float(), finite(300_000).int().float(), x.bool().float()]);
+  // Broadcast tiles: a row vector (600 elements), a short tile (3), a column.
+  const m = awkward([1000, 600]), row = awkward([600]), col = awkward([1000, 1]), t3 = awkward([3]);
+  await assertSame(() => [m.add(row), m.mul(col), awkward([100_000, 3]).sub(t3), row.mul(m)]);
+  // int32
+  const i = torch.randint(-1000, 1000, [400_000]), j = torch.randint(-1000, 1000, [400_000]);
+  await assertSame(() => [i.add(j).float(), i.mul(j).float(), i.abs().float()]);
+});
+
+Deno.test("reductions: rows and column blocks exact, long rows within rounding", async () => {
+  const x = finite(2048, 300);
+  await assertSame(() => [x.sum(1), x.amax(1), x.amin(1), x.argmax(1).float(), x.prod(1)]);
+  const wide = finite(3, 100, 4099);
+  await assertSame(
+    () => [wide.sum(1), wide.amax(1), wide.argmin(1).float(), wide.sum(1, { keepdim: true })],
+  );
+  const withNaN = awkward([300, 4096]);
+  await assertSame(
+    () => [withNaN.amax(0), withNaN.argmax(0).float(), withNaN.amin(0), withNaN.argmin(0).float()],
+  );
+  const big = finite(4000, 2000);
+  await assertSame(() => [big.sum(0), big.sum(1), big.amax(0)]);
+  const ints = torch.randint(-50, 50, [2_000_000]);
+  await assertSame(() => [ints.sum().float(), ints.amax().float(), ints.argmin().float()]);
+  // Long rows: pieces reduced on several threads, then combined (sums along the kernel's own
+  // pairwise tree: exact; products in chunks: within rounding).
+  torch.manualSeed(1);
+  const long = torch.rand(3_000_000);
+  await assertSame(() => [long.sum(), long.amax(), long.argmax().float(), long.argmin().float()]);
+  await assertSame(() => [finite(2, 1_000_003).sum(1), torch.rand(2, 70_000).sum(1), long.mean()]);
+  const nearOne = torch.rand(2, 300_000).mul(2e-5).add(1 - 1e-5);
+  const [one, ...many] = await oneVsMany(() => nearOne.prod(1));
+  // Each float32 accumulator multiplies ~75,000 factors: both results carry rounding of ~1e-3.
+  for (const m of many) assertClose(Array.from(m[0]), Array.from(one[0]), { rtol: 3e-3 });
+  // NaN at a late position and ties: the first index wins, as on one thread.
+  const d = long.dataSync() as Float32Array;
+  d[2_500_000] = NaN;
+  d[2_700_000] = NaN;
+  d[10] = 5;
+  d[2_000_000] = 5;
+  const special = torch.tensor(d);
+  await assertSame(() => [special.argmax().float(), special.amax()]);
+  const tie = torch.tensor(d.map((v, i) => (i === 2_500_000 || i === 2_700_000 ? 0 : v)));
+  await assertSame(() => [tie.argmax().float(), tie.argmin().float(), tie.amin()]);
+  await assertSame(() => [finite(64, 20_000).cumsum(1), finite(64, 100, 40).cumsum(1)]);
+});
+
+Deno.test("softmax, log-softmax, cross-entropy forward and backward: the same bits", async () => {
+  const x = finite(1024, 500);
+  await assertSame(() => [x.softmax(1), x.logSoftmax(1)]);
+  const logits = finite(4096, 100).requiresGrad_();
+  const target = torch.randint(0, 100, [4096]);
+  const t = target.dataSync() as Int32Array;
+  for (let i = 0; i < t.length; i += 7) t[i] = -100;
+  const tgt = torch.tensor(t);
+  await assertSame(() => {
+    logits.grad = null;
+    const loss = nn.functional.crossEntropy(logits, tgt);
+    loss.backward();
+    const none = nn.functional.crossEntropy(logits, tgt, { reduction: "none" });
+    return [loss.detach(), none.detach(), logits.grad!];
+  });
+  assert.throws(
+    () => nn.functional.crossEntropy(logits, torch.full([4096], 100, { dtype: "int32" })),
+    /out of bounds|100/,
+  );
+});
+
+Deno.test("argsort / sort / topk of rows: the same indices on N threads (stable)", async () => {
+  torch.manualSeed(3);
+  const x = torch.randint(0, 50, [512, 1000]).float();
+  await assertSame(
+    () => [x.argsort(1).float(), x.sort(1, { descending: true }).values, x.topk(5, 1).indices.float()],
+  );
+  const f = awkward([256, 2000]);
+  await assertSame(() => [f.argsort(1).float(), f.argsort(1, { descending: true }).float()]);
+});
+
+Deno.test("matmul: every transpose, batched, broadcast and with a bias, the same bits", async () => {
+  const a = finite(301, 407), b = finite(407, 509);
+  const at = a.t().contiguous(), bt = b.t().contiguous();
+  await assertSame(() => [a.matmul(b), at.t().matmul(b), a.matmul(bt.t()), at.t().matmul(bt.t())]);
+  const ba = finite(8, 100, 120), bb = finite(8, 120, 90);
+  await assertSame(() => [ba.matmul(bb), ba.matmul(bb.index(0)), ba.index(0).matmul(bb)]);
+  const w = finite(256, 784), bias = awkward([256]), x = finite(64, 784);
+  await assertSame(() => [nn.functional.linear(x, w, bias), x.matmul(w.t())]);
+  // The backward products of a layer.
+  const wr = w.clone().requiresGrad_(), br = bias.clone().requiresGrad_();
+  await assertSame(() => {
+    wr.grad = null;
+    br.grad = null;
+    const xr = x.clone().requiresGrad_();
+    nn.functional.linear(xr, wr, br).tanh().sum().backward();
+    return [wr.grad!, br.grad!, xr.grad!];
+  });
+  // Small and odd shapes split as finely as they go (rows of the register tile, columns of 8).
+  for (const [m, k, n] of [[7, 30, 9], [61, 50, 250], [1, 400, 33], [250, 30, 1]]) {
+    const p = finite(m, k), q = finite(k, n), bias = finite(n);
+    await assertSame(
+      () => [p.matmul(q), nn.functional.linear(p, q.t(), bias), finite(3, m, k).matmul(q)],
+    );
+  }
+});
+
+Deno.test("matmul with k = 0 in parts: zeros, or the bias in every row", async () => {
+  const empty = backend.fromTyped(new Float32Array(0), "float32");
+  const bias = backend.fromTyped(Float32Array.from({ length: 17 }, (_, i) => i - 8), "float32");
+  const args = {
+    batch: 2,
+    m: 13,
+    k: 0,
+    n: 17,
+    aBatchStride: 0,
+    bBatchStride: 0,
+    transA: false,
+    transB: false,
+  };
+  torch.setNumThreads(N);
+  await torch.cpu.startThreads();
+  backend._splitAbove(0);
+  try {
+    const jobs = backend.parallelJobs;
+    const plain = backend.readSync(backend.matmul(empty, empty, args));
+    const withBias = backend.readSync(backend.matmul(empty, empty, { ...args, bias }));
+    assert.equal(backend.parallelJobs, jobs + 2);
+    assert.deepEqual(Array.from(plain), new Array(2 * 13 * 17).fill(0));
+    assert.deepEqual(Array.from(withBias), Array.from({ length: 2 * 13 * 17 }, (_, i) => (i % 17) - 8));
+  } finally {
+    backend._splitAbove(DEFAULT_SPLIT_NS);
+  }
+});
+
+Deno.test("conv2d, conv-transpose and pooling, forward and backward: the same bits", async () => {
+  torch.manualSeed(5);
+  const conv = new nn.Conv2d(8, 16, 3, { padding: 1 });
+  const deconv = new nn.ConvTranspose2d(16, 4, 4, { stride: 2, padding: 1 });
+  const x = torch.randn(16, 8, 28, 28);
+  await assertSame(() => {
+    for (const p of [...conv.parameters(), ...deconv.parameters()]) p.grad = null;
+    const xr = x.clone().requiresGrad_();
+    const h = conv(xr).relu();
+    const pooled = nn.functional.maxPool2d(h, 2);
+    const avg = nn.functional.avgPool2d(h, 3, { stride: 2, padding: 1 });
+    const up = deconv(pooled);
+    up.square().sum().add(avg.sum()).backward();
+    return [
+      h.detach(),
+      pooled.detach(),
+      avg.detach(),
+      up.detach(),
+      xr.grad!,
+      ...conv.parameters()
+        .map((p) => p.grad!),
+      ...deconv.parameters().map((p) => p.grad!),
+    ];
+  });
+});
+
+Deno.test("optimizers: SGD with momentum and Adam steps give the same parameters", async () => {
+  for (
+    const make of [
+      (p: torch.Tensor[]) => new optim.SGD(p, { lr: 0.01, momentum: 0.9, weightDecay: 1e-4 }),
+      (p: torch.Tensor[]) => new optim.Adam(p, { lr: 1e-3, weightDecay: 1e-2 }),
+      (p: torch.Tensor[]) => new optim.AdamW(p, { lr: 1e-3, amsgrad: true }),
+    ]
+  ) {
+    await assertSame(() => {
+      torch.manualSeed(9);
+      const p = torch.randn(1000, 600).requiresGrad_();
+      const opt = make([p]);
+      for (let s = 0; s < 3; s++) {
+        opt.zeroGrad();
+        p.sin().sum().backward();
+        opt.step();
+      }
+      return p.detach();
+    });
+  }
+});
+
+Deno.test("an MLP training step: loss and every parameter the same on N threads", async () => {
+  const run = () => {
+    torch.manualSeed(11);
+    const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+    const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    const x = torch.randn(64, 784), y = torch.randint(0, 10, [64]);
+    const losses: torch.Tensor[] = [];
+    for (let s = 0; s < 3; s++) {
+      opt.zeroGrad();
+      const loss = nn.functional.crossEntropy(model(x), y);
+      loss.backward();
+      opt.step();
+      losses.push(loss.detach());
+    }
+    return [...losses, ...model.parameters().map((p) => p.detach())];
+  };
+  await assertSame(run);
+});
+
+Deno.test("no threads: a backend with threads off computes the same, on one thread, and says why", () => {
+  torch.setNumThreads(N);
+  const off = new WasmBackend({ threads: false });
+  assert.match(off.threadingReason!, /threads are off for this backend/);
+  const on = new WasmBackend();
+  const r = new Float32Array(400 * 500).map((_, i) => Math.sin(i));
+  const a = off.fromTyped(r, "float32"), b = on.fromTyped(r, "float32");
+  const args = {
+    batch: 1,
+    m: 400,
+    k: 500,
+    n: 400,
+    aBatchStride: 0,
+    bBatchStride: 0,
+    transA: false,
+    transB: true,
+  };
+  const x = off.readSync(off.matmul(a, a, args));
+  assert.equal(off.parallelJobs, 0);
+  assert.equal(off.activeThreads, 1);
+  // The threaded backend splits once its pool runs (it starts at the first large call).
+  let y = on.readSync(on.matmul(b, b, args));
+  for (let i = 0; i < 1000 && on.parallelJobs === 0; i++) y = on.readSync(on.matmul(b, b, args));
+  assert.ok(on.parallelJobs > 0, `the pool did not start: ${on.threadingReason}`);
+  assert.deepEqual(x, y);
+  on.stopThreads();
+  off.stopThreads();
+});
+
+/** Runs `body` with globals removed (restored after), as a runtime without them. */
+function without<T>(names: string[], body: () => T): T {
+  const g = globalThis as Record<string, unknown>;
+  const saved = names.map((n) => Object.getOwnPropertyDescriptor(g, n));
+  try {
+    for (const n of names) delete g[n];
+    return body();
+  } finally {
+    names.forEach((n, i) => saved[i] && Object.defineProperty(g, n, saved[i]!));
+  }
+}
+
+Deno.test("no shared memory or no workers: one thread, with the reason, never an error", () => {
+  without(["SharedArrayBuffer"], () => {
+    assert.match(threadSupport()!, /no SharedArrayBuffer/);
+    const b = new WasmBackend();
+    assert.match(b.threadingReason!, /no SharedArrayBuffer/);
+    const s = b.fromTyped(new Float32Array(600 * 600).fill(0.5), "float32");
+    const args = {
+      batch: 1,
+      m: 600,
+      k: 600,
+      n: 600,
+      aBatchStride: 0,
+      bBatchStride: 0,
+      transA: false,
+      transB: false,
+    };
+    assert.equal(b.readSync(b.matmul(s, s, args))[0], 150);
+    assert.equal(b.parallelJobs, 0);
+  });
+  without(["process", "Worker"], () => {
+    assert.match(threadSupport()!, /no workers/);
+    assert.match(new WasmBackend().threadingReason!, /no workers/);
+  });
+  without(["SharedArrayBuffer"], () => {
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated = false;
+    try {
+      assert.match(threadSupport()!, /not cross-origin isolated.*Cross-Origin-Opener-Policy/);
+    } finally {
+      delete (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+    }
+  });
+});
+
+Deno.test("sharedMemoryBuild marks only the memory import shared", () => {
+  const bytes = decodeBase64(WASM_BASE64);
+  const shared = sharedMemoryBuild(bytes);
+  const diff = [...bytes].flatMap((v, i) => (v !== shared[i] ? [i] : []));
+  assert.equal(diff.length, 1);
+  assert.equal(bytes[diff[0]], 1);
+  assert.equal(shared[diff[0]], 3);
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory, abort() {} } });
+  // A module with no memory import to share.
+  assert.throws(
+    () => sharedMemoryBuild(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+    /no unshared memory import/,
+  );
+});
+
+/** A pool over a fresh shared memory, its workers instantiating `module`. */
+function testPool(module: WebAssembly.Module, selfTest: () => string | null): ThreadPool {
+  const memory = new WebAssembly.Memory({ initial: 4, maximum: 65536, shared: true });
+  let next = 65536;
+  return new ThreadPool({
+    module,
+    memory,
+    names: ["sum_f32"],
+    scratch: () => (next += 32768) - 32768,
+    selfTest,
+  });
+}
+
+async function settle(pool: ThreadPool, want: number): Promise<number> {
+  for (let i = 0; i < 3000; i++) {
+    const n = pool.available(want);
+    if (n === want || pool.failure !== null) return n;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return pool.available(want);
+}
+
+Deno.test("a pool whose self-test fails stops for good, with the reason", async () => {
+  const module = new WebAssembly.Module(sharedMemoryBuild(decodeBase64(WASM_BASE64)));
+  let tested = 0;
+  const bad = testPool(module, () => {
+    tested++;
+    return "thread 1 computed 3 where the calling thread computed 2";
+  });
+  assert.equal(await settle(bad, 2), 0);
+  assert.equal(tested, 1);
+  assert.match(bad.failure!, /self-test of the worker threads failed \(thread 1 computed 3/);
+  assert.equal(bad.size, 0);
+  assert.equal(bad.available(2), 0);
+  const good = testPool(module, () => null);
+  assert.equal(await settle(good, 2), 2);
+  assert.equal(good.failure, null);
+  good.stop();
+  assert.equal(good.available(2), 0);
+});
+
+Deno.test("a pool whose workers cannot instantiate the kernels fails with the reason", async () => {
+  // The unshared build cannot be instantiated over a shared memory.
+  const pool = testPool(new WebAssembly.Module(decodeBase64(WASM_BASE64)), () => null);
+  assert.equal(await settle(pool, 2), 0);
+  assert.match(pool.failure!, /could not instantiate the kernels/);
+});
+
+Deno.test("a script that used threads exits when its work is done", async () => {
+  const script = `
+    import * as torch from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    torch.setNumThreads(2);
+    const threads = await torch.cpu.startThreads();
+    const x = torch.randn(512, 512);
+    const s = x.matmul(x).sum().item();
+    console.log(JSON.stringify({ threads, finite: Number.isFinite(s), reason: torch.cpu.threadingReason() }));
+  `;
+  const t0 = performance.now();
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(res.code, 0, new TextDecoder().decode(res.stderr));
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(res.stdout)), {
+    threads: 2,
+    finite: true,
+    reason: null,
+  });
+  assert.ok(performance.now() - t0 < 60_000);
+});
