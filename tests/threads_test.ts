@@ -478,3 +478,68 @@ Deno.test("a script that used threads exits when its work is done", async () => 
   });
   assert.ok(performance.now() - t0 < 60_000);
 });
+
+/** The path of `cmd` on PATH, or null. */
+function which(cmd: string): string | null {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if (Deno.statSync(`${dir}/${cmd}`).isFile) return `${dir}/${cmd}`;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+Deno.test("from a minified bundle, Deno, Bun and Node (where installed) run the pool and exit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "edgetorch-threads-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/probe.ts`,
+      `import * as torch from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+      const run = () => {
+        torch.manualSeed(3);
+        const a = torch.randn(300, 400), w = torch.randn(200, 400).requiresGrad_();
+        const y = torch.nn.functional.linear(a, w).relu().softmax(1);
+        y.sum().backward();
+        return [...y.dataSync(), ...w.grad.dataSync()];
+      };
+      torch.setNumThreads(1);
+      const one = run();
+      torch.setNumThreads(2);
+      const threads = await torch.cpu.startThreads();
+      const many = run();
+      console.log(JSON.stringify({ threads, same: one.every((v, i) => Object.is(v, many[i])), reason: torch.cpu.threadingReason() }));`,
+    );
+    const bundle = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--minify", "--platform", "browser", "-o", `${dir}/probe.mjs`, `${dir}/probe.ts`],
+      stderr: "piped",
+      stdout: "piped",
+    }).output();
+    assert.equal(bundle.code, 0, new TextDecoder().decode(bundle.stderr));
+    const runtimes: [string, string[]][] = [[Deno.execPath(), ["run", "-A"]]];
+    const bun = which("bun"), node = which("node");
+    if (bun) runtimes.push([bun, []]);
+    if (node) runtimes.push([node, []]);
+    for (const [cmd, args] of runtimes) {
+      const res = await new Deno.Command(cmd, {
+        args: [...args, `${dir}/probe.mjs`],
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(120_000),
+      }).output();
+      const what = `${cmd}: ${new TextDecoder().decode(res.stderr)}`;
+      assert.equal(res.code, 0, what);
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(res.stdout)), {
+        threads: 2,
+        same: true,
+        reason: null,
+      }, what);
+    }
+    if (!bun || !node) {
+      console.log(`not installed here: ${[bun ? "" : "bun", node ? "" : "node"].join(" ").trim()}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
