@@ -165,6 +165,46 @@ Deno.test("reductions: rows and column blocks exact, long rows within rounding",
   await assertSame(() => [finite(64, 20_000).cumsum(1), finite(64, 100, 40).cumsum(1)]);
 });
 
+Deno.test("copies (transposes, permutes, slices, broadcasts), gather, indexSelect and scatterAdd", async () => {
+  const x = awkward([700, 900]), y = awkward([8, 30, 40, 50]);
+  await assertSame(() => [
+    x.t().contiguous(),
+    x.index("1:600:2", "::3").contiguous(),
+    y.permute(0, 2, 3, 1).contiguous(),
+    y.permute(3, 1, 0, 2).contiguous(),
+    awkward([1, 900]).expand(700, 900).contiguous(),
+  ]);
+  torch.manualSeed(2);
+  const idx = torch.randint(0, 900, [700, 120]), rows = torch.randint(0, 700, [500]);
+  const src = awkward([700, 120]),
+    ints = torch.randint(0, 9, [700, 900]),
+    ones = torch.ones(700, 120, { dtype: "int32" });
+  await assertSame(() => [
+    x.gather(1, idx),
+    x.indexSelect(0, rows),
+    x.indexSelect(1, idx.index(0)),
+    torch.zeros(700, 900).scatterAdd(1, idx, src),
+    ints.scatterAdd(1, idx, ones).float(),
+  ]);
+  // A bad index far into the tensor: the one-thread error, nothing written.
+  const d = idx.dataSync() as Int32Array;
+  d[650 * 120 + 7] = 900;
+  const bad = torch.tensor(d).reshape([700, 120]);
+  for (const threads of [1, N]) {
+    torch.setNumThreads(threads);
+    backend._splitAbove(0);
+    try {
+      assert.throws(() => x.gather(1, bad), /index 900 is out of bounds for dimension with size 900/);
+      assert.throws(
+        () => torch.zeros(700, 900).scatterAdd(1, bad, src),
+        /index 900 is out of bounds for dimension with size 900/,
+      );
+    } finally {
+      backend._splitAbove(DEFAULT_SPLIT_NS);
+    }
+  }
+});
+
 Deno.test("softmax, log-softmax, cross-entropy forward and backward: the same bits", async () => {
   const x = finite(1024, 500);
   await assertSame(() => [x.softmax(1), x.logSoftmax(1)]);

@@ -1133,25 +1133,39 @@ export class WasmBackend implements Backend {
       expect *= x.n;
     }
     const size = ITEM_SIZE[s.dtype];
+    // A dense destination has no element written twice: blocks of the outermost dimension may be
+    // copied on several threads.
+    const count = dims.reduce((p, x) => p * x.n, 1);
+    const helpers = dense && dims[0].n >= 2 ? this.#helpers(count * NS.cheap) : 0;
     this.#call(() => {
       // Copying within one storage reads a snapshot (the kernel assumes no overlap).
       const sp = sSlot === dSlot ? this.#snapshot(s, sMin, sMax + 1) : this.#in(s, sMin, sMax + 1);
       const dp = this.#inout(d, dMin, dMax + 1, dense);
-      const meta = this.#heap.temp(dims.length * 12);
-      const m = new Int32Array(this.#heap.mem.buffer, meta, dims.length * 3);
-      dims.forEach((x, i) => {
-        m[i] = x.n;
-        m[dims.length + i] = x.s;
-        m[2 * dims.length + i] = x.d;
+      const r = dims.length;
+      const meta = (outer: number) => {
+        const p = this.#heap.temp(r * 12);
+        const m = new Int32Array(this.#heap.mem.buffer, p, r * 3);
+        dims.forEach((x, i) => {
+          m[i] = i === 0 ? outer : x.n;
+          m[r + i] = x.s;
+          m[2 * r + i] = x.d;
+        });
+        return p;
+      };
+      const src = sp + (srcOffset - sMin) * size, dst = dp + (dstOffset - dMin) * size;
+      const name = `copy_${X_NAME[size]}`;
+      if (helpers === 0) {
+        const m = meta(dims[0].n);
+        this.#fn(name)(src, dst, r, m, m + r * 4, m + r * 8);
+        return;
+      }
+      const { s: ss, d: ds } = dims[0];
+      const metas = new Map<number, number>();
+      this.#splitRun(name, helpers, dims[0].n, 1, (f, t) => {
+        let m = metas.get(t - f);
+        if (m === undefined) metas.set(t - f, m = meta(t - f));
+        return [src + f * ss * size, dst + f * ds * size, r, m, m + r * 4, m + r * 8];
       });
-      this.#fn(`copy_${X_NAME[size]}`)(
-        sp + (srcOffset - sMin) * size,
-        dp + (dstOffset - dMin) * size,
-        dims.length,
-        meta,
-        meta + dims.length * 4,
-        meta + dims.length * 8,
-      );
     });
   }
 
@@ -1861,10 +1875,13 @@ export class WasmBackend implements Backend {
         return out;
       });
     }
+    const helpers = outer >= 2 ? this.#helpers(n * NS.cheap) : 0;
     return this.#call(() => {
       const xp = this.#in(s), ip = this.#in(idx);
       const [out, outPtr] = this.#out(s.dtype, n);
-      const bad = this.#fn(`gather_${X_NAME[size]}`)(
+      const bad = this.#indexRun(
+        `gather_${X_NAME[size]}`,
+        helpers,
         xp,
         ip,
         outPtr,
@@ -1872,7 +1889,10 @@ export class WasmBackend implements Backend {
         len,
         inner,
         idxLen,
-        indexIs1d ? 1 : 0,
+        indexIs1d,
+        size,
+        len,
+        idxLen,
       );
       if (bad >= 0) {
         out.dispose();
@@ -1880,6 +1900,42 @@ export class WasmBackend implements Backend {
       }
       return out;
     });
+  }
+
+  /**
+   * gather_* / scatterAdd_* (`(src, index, out, outer, len, inner, idxLen, is1d)`), on one thread
+   * or, with `helpers`, split over `outer` (each block reads and writes its own slices) once this
+   * thread has checked every index. `srcRows` / `outRows`: rows of `inner` elements of `size` bytes
+   * per outer block of the source and the output. Returns the first bad index position, or -1.
+   */
+  #indexRun(
+    name: string,
+    helpers: number,
+    sp: number,
+    ip: number,
+    outPtr: number,
+    outer: number,
+    len: number,
+    inner: number,
+    idxLen: number,
+    is1d: boolean,
+    size: number,
+    srcRows: number,
+    outRows: number,
+  ): number {
+    const flag = is1d ? 1 : 0;
+    if (helpers === 0) return this.#fn(name)(sp, ip, outPtr, outer, len, inner, idxLen, flag);
+    const bad = this.#fn("first_bad_index")(ip, is1d ? idxLen : outer * idxLen * inner, len);
+    if (bad >= 0) return bad;
+    const src = srcRows * inner * size, dst = outRows * inner * size, ix = is1d ? 0 : idxLen * inner * 4;
+    this.#splitRun(
+      name,
+      helpers,
+      outer,
+      1,
+      (f, t) => [sp + f * src, ip + f * ix, outPtr + f * dst, t - f, len, inner, idxLen, flag],
+    );
+    return -1;
   }
 
   scatterAdd(
@@ -1901,10 +1957,13 @@ export class WasmBackend implements Backend {
       this.#checkIndices(op, idx, len);
       return this.#zeros(dtype, n);
     }
+    const helpers = outer >= 2 ? this.#helpers(n * NS.cheap) : 0;
     return this.#call(() => {
       const sp = this.#in(s), ip = this.#in(idx);
       const [out, outPtr] = this.#out(dtype, n);
-      const bad = this.#fn(`scatterAdd_${SUFFIX[dtype]}`)(
+      const bad = this.#indexRun(
+        `scatterAdd_${SUFFIX[dtype]}`,
+        helpers,
         sp,
         ip,
         outPtr,
@@ -1912,7 +1971,10 @@ export class WasmBackend implements Backend {
         len,
         inner,
         idxLen,
-        indexIs1d ? 1 : 0,
+        indexIs1d,
+        4,
+        idxLen,
+        len,
       );
       if (bad >= 0) {
         out.dispose();

@@ -11,13 +11,14 @@
  * calling thread, so nothing waits for start-up.
  *
  * A call split into parts (row blocks, tiles, planes: disjoint outputs) writes one argument list
- * per part into a shared array, offers the job to as many workers as it needs and takes parts
- * itself from the same atomic counter. When its parts run out it takes back the offers no worker
- * has claimed yet (so a worker that is slow to wake costs nothing) and waits for the workers that
- * did claim to finish. Workers poll their state word a while before they sleep in
- * `Atomics.wait`, so back-to-back calls do not pay for a wake-up. Memory ownership stays on the
- * calling thread: workers only read and write the blocks of the call in progress, which is over
- * (every claiming worker done) before the call's temporaries are freed or anything is allocated.
+ * per part into a shared array, publishes the job in one atomic word (threads allowed, parts, next
+ * part), wakes as many workers as it wants and takes parts itself: every thread takes the next part
+ * by compare-exchange of that word, so a part is taken once, only while its job is in progress,
+ * and a worker that wakes late finds nothing left and costs nothing. The call ends when every part
+ * is counted done. Workers poll their wake word a while before they sleep in `Atomics.wait`, so
+ * back-to-back calls do not pay for a wake-up. Memory ownership stays on the calling thread:
+ * workers only read and write the blocks of the parts they took, all done before the call's
+ * temporaries are freed or anything is allocated.
  *
  * Workers start from the JavaScript text of `worker_main.ts` (generated at build time), through
  * `node:worker_threads` where the runtime has it (Deno, Bun, Node: its workers are unref'd, so they
@@ -180,20 +181,23 @@ export function sharedMemoryBuild(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   throw new Error("cpu backend: the kernels build has no unshared memory import with a maximum to share");
 }
 
-// Control words (Int32Array indices). Each worker's state and ready words sit in their own 64 bytes
-// (see WorkerInit.layout.state).
-const NEXT = 0, PARTS = 1, ERROR = 2, MODE = 3, STOP = 4;
+// Control words (Int32Array indices; see WorkerInit.layout). Each worker's wake, ready and direct
+// words sit in their own 64 bytes.
+const JOB = 0, DONE = 1, ERROR = 2, STOP = 3;
 const SLOT = 16;
-const IDLE = 0, OFFERED = 1;
-const stateOf = (worker: number) => SLOT * (worker + 1);
+const wakeOf = (worker: number) => SLOT * (worker + 1);
 const readyOf = (worker: number) => SLOT * (worker + 1) + 1;
+const directOf = (worker: number) => SLOT * (worker + 1) + 2;
+/** The job word: threads that may take parts, parts, next part. */
+const jobWord = (threads: number, parts: number, next: number) =>
+  ((threads << 22) | (parts << 11) | next) >>> 0;
 /** Numbers per part: function number, argument count, up to 22 arguments. */
 export const PART_STRIDE = 24;
 /** The most parts one call may be split into. */
 export const MAX_PARTS = 1024;
-/** Polls of its state word before an idle worker sleeps (a few hundred µs). */
+/** Polls of its wake word before an idle worker sleeps (a few hundred µs). */
 const WORKER_SPIN = 200_000;
-/** Polls of a worker's state word before the calling thread sleeps waiting for it. */
+/** Polls of the done count before the calling thread sleeps waiting for the last parts. */
 const CALLER_SPIN = 200_000;
 /** How long workers may take to start before the pool gives up on them. */
 const START_TIMEOUT_MS = 60_000;
@@ -258,7 +262,7 @@ export class ThreadPool {
     this.#o = options;
     let canWait = true;
     try {
-      Atomics.wait(this.#ctrl, NEXT, 1, 0); // "not-equal" at once where blocking is allowed
+      Atomics.wait(this.#ctrl, STOP, 1, 0); // "not-equal" at once where blocking is allowed
     } catch {
       canWait = false;
     }
@@ -334,12 +338,13 @@ export class ThreadPool {
       scratch,
       spin: WORKER_SPIN,
       layout: {
-        next: NEXT,
-        parts: PARTS,
+        job: JOB,
+        done: DONE,
         error: ERROR,
-        mode: MODE,
         stop: STOP,
-        state: stateOf(i),
+        wake: wakeOf(i),
+        ready: readyOf(i),
+        direct: directOf(i),
         stride: PART_STRIDE,
       },
     });
@@ -355,55 +360,47 @@ export class ThreadPool {
   }
 
   /**
-   * Runs `parts` parts (written with {@link setPart}) on `helpers` workers and this thread, which
-   * runs its parts with `runHere`; returns when every part is done and every worker is out.
-   * `direct`: part t runs on thread t (part 0 here), for the self-test.
+   * Runs `parts` parts (written with {@link setPart}) on up to `helpers` workers and this thread,
+   * which runs its parts with `runHere`; returns when every part is done. `direct`: part t runs
+   * on thread t (part 0 here), for the self-test.
    */
   run(parts: number, helpers: number, runHere: (part: number) => void, direct = false): void {
-    const c = this.#ctrl;
-    c[PARTS] = parts;
-    c[ERROR] = 0;
-    c[MODE] = direct ? 1 : 0;
-    Atomics.store(c, NEXT, 0);
+    const c = this.#ctrl, threads = helpers + 1;
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, ERROR, 0);
+    if (direct) { for (let i = 0; i < helpers; i++) Atomics.store(c, directOf(i), 1); }
+    Atomics.store(c, JOB, jobWord(threads, parts, direct ? parts : 0));
     for (let i = 0; i < helpers; i++) {
-      Atomics.store(c, stateOf(i), OFFERED);
-      Atomics.notify(c, stateOf(i), 1);
+      Atomics.add(c, wakeOf(i), 1);
+      Atomics.notify(c, wakeOf(i), 1);
     }
     this.jobs++;
     let failure: unknown = null;
-    try {
-      if (direct) runHere(0);
-      else {
-        for (;;) {
-          const p = Atomics.add(c, NEXT, 1);
-          if (p >= parts) break;
-          runHere(p);
-        }
+    const here = (p: number) => {
+      try {
+        runHere(p);
+      } catch (e) {
+        failure ??= e;
       }
-    } catch (e) {
-      failure = e;
-      Atomics.store(c, NEXT, parts);
+      Atomics.add(c, DONE, 1);
+    };
+    if (direct) here(0);
+    for (;;) {
+      const v = Atomics.load(c, JOB);
+      const next = v & 0x7ff;
+      if (next >= parts) break;
+      if (Atomics.compareExchange(c, JOB, v, v + 1) === v) here(next);
     }
-    this.#join(helpers, direct);
+    let d = Atomics.load(c, DONE);
+    for (let k = 0; d < parts && k < CALLER_SPIN; k++) d = Atomics.load(c, DONE);
+    while (d < parts) {
+      if (this.#canWait) Atomics.wait(c, DONE, d, 50);
+      d = Atomics.load(c, DONE);
+    }
     if (failure !== null) throw failure;
-    const bad = c[ERROR];
+    const bad = Atomics.load(c, ERROR);
     if (bad !== 0) {
       throw new Error(`cpu backend: part ${bad - 1} of a kernel call failed on a worker thread`);
-    }
-  }
-
-  /** Takes back unclaimed offers (unless `direct`: every helper must run) and waits for the rest. */
-  #join(helpers: number, direct: boolean): void {
-    const c = this.#ctrl;
-    for (let i = 0; i < helpers; i++) {
-      const w = stateOf(i);
-      if (!direct && Atomics.compareExchange(c, w, OFFERED, IDLE) === OFFERED) continue;
-      let s = Atomics.load(c, w);
-      for (let k = 0; s !== IDLE && k < CALLER_SPIN; k++) s = Atomics.load(c, w);
-      while (s !== IDLE) {
-        if (this.#canWait) Atomics.wait(c, w, s, 50);
-        s = Atomics.load(c, w);
-      }
     }
   }
 
@@ -418,8 +415,8 @@ export class ThreadPool {
     const c = this.#ctrl;
     Atomics.store(c, STOP, 1);
     for (let i = 0; i < this.#workers.length; i++) {
-      Atomics.store(c, stateOf(i), OFFERED);
-      Atomics.notify(c, stateOf(i));
+      Atomics.add(c, wakeOf(i), 1);
+      Atomics.notify(c, wakeOf(i));
     }
     for (const w of this.#workers) w.terminate();
     this.#workers.length = 0;

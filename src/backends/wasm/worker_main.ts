@@ -24,22 +24,32 @@ export interface WorkerInit {
   thread: number;
   /** Its scratch block in the shared memory (`scratch_bytes()` bytes). */
   scratch: number;
-  /** Atomics.load polls of its state word before it sleeps in Atomics.wait. */
+  /** Atomics.load polls of its wake word before it sleeps in Atomics.wait. */
   spin: number;
   /** Control-word layout. */
   layout: {
-    next: number;
-    parts: number;
-    error: number;
-    mode: number;
-    stop: number;
     /**
-     * Index of this worker's state word: 0 idle, 1 offered a job (by the calling thread, which
-     * takes the offer back with a compare-exchange to 0 if the worker has not claimed it when the
-     * parts are done), 2 claimed by the worker, which sets 0 when it is done. The ready word
-     * (1 ready, 2 failed to instantiate) follows it.
+     * The job word: `threads << 22 | parts << 11 | next`. Parts are taken by compare-exchange of
+     * the whole word (next + 1), so a thread only ever takes an untaken part of the job in
+     * progress, and only when its index is below `threads` (the job's workspace has a slice for
+     * threads 0 .. threads - 1). The calling thread publishes a job by storing this word.
      */
-    state: number;
+    job: number;
+    /** Parts finished (the calling thread waits for it to reach the job's part count). */
+    done: number;
+    /** 1 + the first part that threw, 0 when none did. */
+    error: number;
+    /** 1: stop (the worker returns). */
+    stop: number;
+    /** This worker's wake word: bumped (and notified) when a job may want it. */
+    wake: number;
+    /** This worker's ready word: 1 ready, 2 failed to instantiate. */
+    ready: number;
+    /**
+     * This worker's direct-part word (the self-test): 1 when the job wants part `thread` run by
+     * this worker, which sets it back to 0 when it takes it.
+     */
+    direct: number;
     /** Numbers per part in `args`: function number, argument count, arguments. */
     stride: number;
   };
@@ -47,9 +57,9 @@ export interface WorkerInit {
 
 /**
  * Waits for the init message, instantiates the kernels over the shared memory, marks itself ready
- * (ready word 1, or 2 when instantiation failed) and then serves jobs until the stop word is set:
- * wait for an offer on its state word, claim it, take parts from the shared counter (or its own
- * part in direct mode), run them, and set its state word back to idle.
+ * (or failed) and then serves jobs until the stop word is set: take parts of the job in progress
+ * while there are any (or its own part, in direct mode), count each one done, then poll its wake
+ * word a while and sleep on it.
  */
 export function workerMain(): void {
   type Fn = (...args: number[]) => unknown;
@@ -59,61 +69,58 @@ export function workerMain(): void {
   };
   const serve = (init: WorkerInit): void => {
     const { ctrl, args, layout: L } = init;
-    const state = L.state, ready = L.state + 1;
+    const me = init.thread;
     let fns: Fn[];
     try {
       const instance = new WebAssembly.Instance(init.module, {
         env: {
           memory: init.memory,
           abort(_msg: number, _file: number, line: number, col: number) {
-            throw new Error(`cpu backend: wasm kernel aborted at ${line}:${col} on worker ${init.thread}`);
+            throw new Error(`cpu backend: wasm kernel aborted at ${line}:${col} on worker ${me}`);
           },
         },
       });
       const exports = instance.exports as Record<string, Fn>;
-      exports.set_thread(init.thread, init.scratch);
+      exports.set_thread(me, init.scratch);
       fns = init.names.map((n) => exports[n]);
     } catch {
-      Atomics.store(ctrl, ready, 2);
+      Atomics.store(ctrl, L.ready, 2);
       return;
     }
-    Atomics.store(ctrl, ready, 1);
+    Atomics.store(ctrl, L.ready, 1);
     const list: number[] = [];
-    const run = (p: number): void => {
-      const base = p * L.stride;
-      const n = args[base + 1];
-      list.length = n;
-      for (let i = 0; i < n; i++) list[i] = args[base + 2 + i];
-      fns[args[base]](...list);
-    };
-    for (;;) {
-      let s = Atomics.load(ctrl, state);
-      for (let i = 0; s !== 1 && i < init.spin; i++) s = Atomics.load(ctrl, state);
-      while (s !== 1) {
-        Atomics.wait(ctrl, state, s);
-        s = Atomics.load(ctrl, state);
-      }
-      if (Atomics.compareExchange(ctrl, state, 1, 2) !== 1) continue; // taken back: no job for us
-      if (Atomics.load(ctrl, L.stop) !== 0) return;
-      const parts = ctrl[L.parts];
-      let p = -1;
+    /** Runs part p, counts it done (waking the calling thread after the last one). */
+    const run = (p: number, parts: number): void => {
       try {
-        if (ctrl[L.mode] === 1) {
-          p = init.thread;
-          if (p < parts) run(p);
-        } else {
-          for (;;) {
-            p = Atomics.add(ctrl, L.next, 1);
-            if (p >= parts) break;
-            run(p);
-          }
-        }
+        const base = p * L.stride;
+        const n = args[base + 1];
+        list.length = n;
+        for (let i = 0; i < n; i++) list[i] = args[base + 2 + i];
+        fns[args[base]](...list);
       } catch {
         Atomics.compareExchange(ctrl, L.error, 0, p + 1);
-        Atomics.store(ctrl, L.next, parts);
       }
-      Atomics.store(ctrl, state, 0);
-      Atomics.notify(ctrl, state);
+      if (Atomics.add(ctrl, L.done, 1) + 1 === parts) Atomics.notify(ctrl, L.done);
+    };
+    let seen = Atomics.load(ctrl, L.wake);
+    for (;;) {
+      if (Atomics.load(ctrl, L.stop) !== 0) return;
+      if (Atomics.compareExchange(ctrl, L.direct, 1, 0) === 1) {
+        run(me, (Atomics.load(ctrl, L.job) >>> 11) & 0x7ff);
+      }
+      for (;;) {
+        const v = Atomics.load(ctrl, L.job);
+        const parts = (v >>> 11) & 0x7ff, next = v & 0x7ff;
+        if (next >= parts || me >= v >>> 22) break;
+        if (Atomics.compareExchange(ctrl, L.job, v, v + 1) === v) run(next, parts);
+      }
+      let w = Atomics.load(ctrl, L.wake);
+      for (let i = 0; w === seen && i < init.spin; i++) w = Atomics.load(ctrl, L.wake);
+      while (w === seen) {
+        Atomics.wait(ctrl, L.wake, seen);
+        w = Atomics.load(ctrl, L.wake);
+      }
+      seen = w;
     }
   };
   const wt = g.process?.getBuiltinModule?.("node:worker_threads") as
