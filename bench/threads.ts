@@ -4,16 +4,20 @@
  *
  *   deno run -A bench/threads.ts [--seconds 1] [--sizes 64,256,1024,4096] [--no-peers]
  *   deno run -A bench/threads.ts --scaling [--threads 1,2,4,8,16] [--seconds 2]
+ *   deno run -A bench/threads.ts --crossover [--seconds 0.3]
  *
  * Default: matrix products (n x n, float32) in GFLOP/s on 1 and N = navigator.hardwareConcurrency
  * threads next to TensorFlow.js wasm (one thread) and jax-js wasm (its worker pool), and the MLP
  * 784-256-10 (batch 64, SGD with momentum, plain loop) and Fashion-MNIST CNN (batch 64, Adam)
  * training steps on 1, 2 and N threads. `--scaling`: matmul 4096 and the CNN step at each thread
  * count of `--threads` (run it on a machine with that many cores: a count above the cores is
- * measured but marked). Each case alternates its configurations over several rounds, so that a
- * change of machine load hits all of them, and reports the median round.
+ * measured but marked). `--crossover`: elementwise ops, row reductions, softmax and products at
+ * growing sizes on one thread and split between two however small, to place the split threshold.
+ * Each case alternates its configurations over several rounds, so that a change of machine load
+ * hits all of them, and reports the median round.
  */
 import * as torch from "../mod.ts";
+import { PARALLEL_MIN_NS, wasmBackend } from "../src/backends/wasm/backend.ts";
 import {
   agrees,
   cnnStep,
@@ -87,6 +91,55 @@ if (args.includes("--scaling")) {
       } | ${fmt(cnnRates[i] / cnnRates[0], 2)}× |`,
     );
   });
+  Deno.exit(0);
+}
+
+if (args.includes("--crossover")) {
+  // Where splitting starts to pay: each op at growing sizes, on one thread and split between 2
+  // threads however small (the backend's threshold lowered to 0), alternating.
+  const backend = wasmBackend();
+  torch.setNumThreads(2);
+  await torch.cpu.startThreads();
+  const ops: [string, (n: number) => () => void][] = [
+    ["add (n elements)", (n) => {
+      const a = torch.randn(n), b = torch.randn(n);
+      return () => a.add(b).dispose();
+    }],
+    ["exp (n elements)", (n) => {
+      const a = torch.randn(n);
+      return () => a.exp().dispose();
+    }],
+    ["sum of rows of 256 (n elements)", (n) => {
+      const a = torch.randn(Math.max(1, n / 256), 256);
+      return () => a.sum(1).dispose();
+    }],
+    ["softmax of rows of 256 (n elements)", (n) => {
+      const a = torch.randn(Math.max(1, n / 256), 256);
+      return () => a.softmax(1).dispose();
+    }],
+    ["matmul (n = m·k·n multiply-adds, cubes)", (n) => {
+      const s = Math.round(Math.cbrt(n));
+      const a = torch.randn(s, s), b = torch.randn(s, s);
+      return () => a.matmul(b).dispose();
+    }],
+  ];
+  console.log("\n| op | size | 1 thread µs | 2 threads µs | 2 threads / 1 |");
+  console.log("| -- | ---: | ----------: | -----------: | ------------: |");
+  for (const [name, make] of ops) {
+    for (let n = 4096; n <= 4 * 1024 * 1024; n *= 4) {
+      const run = make(n);
+      const rates = await compare([
+        { name: "1", run, before: () => (torch.setNumThreads(1), backend._splitAbove(PARALLEL_MIN_NS)) },
+        { name: "2", run, before: () => (torch.setNumThreads(2), backend._splitAbove(0)) },
+      ]);
+      console.log(
+        `| ${name} | ${n} | ${fmt(1e6 / rates[0])} | ${fmt(1e6 / rates[1])} | ${
+          fmt(rates[0] / rates[1], 2)
+        } |`,
+      );
+    }
+  }
+  backend._splitAbove(PARALLEL_MIN_NS);
   Deno.exit(0);
 }
 

@@ -386,6 +386,56 @@ Deno.test("no threads: a backend with threads off computes the same, on one thre
   off.stopThreads();
 });
 
+Deno.test("memory ownership: a tight budget (spills, staged large operands) gives the same bits", () => {
+  const MiB = 2 ** 20;
+  const results: Float32Array[][] = [];
+  for (const threads of [1, N]) {
+    torch.setNumThreads(threads);
+    const b = new WasmBackend({ residentBudget: 4 * MiB });
+    b._splitAbove(0);
+    const r = (n: number, seed: number) =>
+      b.fromTyped(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed)), "float32");
+    const mm = {
+      batch: 1,
+      m: 600,
+      k: 600,
+      n: 600,
+      aBatchStride: 0,
+      bBatchStride: 0,
+      transA: false,
+      transB: false,
+    };
+    let x = r(600 * 600, 1);
+    const w = r(600 * 600, 2), p = r(600 * 600, 3), g = r(600 * 600, 4), buf = r(600 * 600, 5);
+    const out: Float32Array[] = [];
+    for (let step = 0; step < 6; step++) {
+      const y = b.matmul(x, w, mm); // 1.4 MB operands: over a quarter of the budget, staged when spilled
+      const z = b.unary("tanh", b.binary("add", y, x, 600 * 600, "float32"));
+      b.sgdUpdate(p, g, buf, {
+        lr: 0.01,
+        momentum: 0.9,
+        dampening: 0,
+        weightDecay: 0,
+        nesterov: false,
+        maximize: false,
+        firstStep: step === 0,
+      });
+      out.push(
+        b.readSync(b.softmax(z, 600, 600, false)) as Float32Array,
+        b.readSync(b.reduce("sum", z, 1, 600, 600)) as Float32Array,
+      );
+      x = z; // y and the rest dropped: spilled as the budget fills
+    }
+    out.push(b.readSync(p) as Float32Array, b.readSync(buf) as Float32Array);
+    assert.ok(b.memoryStats().spills > 0, "nothing was spilled");
+    if (threads > 1) assert.ok(b.parallelJobs > 10);
+    b.stopThreads();
+    results.push(out);
+  }
+  assert.equal(results[0].length, results[1].length);
+  results[0].forEach((a, i) => assert.ok(a.every((v, j) => Object.is(v, results[1][i][j])), `result ${i}`));
+});
+
 /** Runs `body` with globals removed (restored after), as a runtime without them. */
 function without<T>(names: string[], body: () => T): T {
   const g = globalThis as Record<string, unknown>;
