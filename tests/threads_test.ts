@@ -436,6 +436,27 @@ Deno.test("memory ownership: a tight budget (spills, staged large operands) give
   results[0].forEach((a, i) => assert.ok(a.every((v, j) => Object.is(v, results[1][i][j])), `result ${i}`));
 });
 
+Deno.test("a dropped backend with running workers is collected (its pool holds it weakly)", async () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return; // needs --expose-gc (deno task test passes it)
+  torch.setNumThreads(2);
+  let collected = 0;
+  const registry = new FinalizationRegistry(() => collected++);
+  // (A helper: a backend held in this async function's own variables would stay reachable.)
+  const start = async () => {
+    const b = new WasmBackend();
+    assert.equal(await b.startThreads(), 2);
+    registry.register(b, 0);
+  };
+  await start();
+  await start();
+  for (let i = 0; i < 50 && collected < 2; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(collected, 2, "a backend with a pool was not collected");
+});
+
 /** Runs `body` with globals removed (restored after), as a runtime without them. */
 function without<T>(names: string[], body: () => T): T {
   const g = globalThis as Record<string, unknown>;

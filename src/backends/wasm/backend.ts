@@ -203,6 +203,9 @@ class Slot {
   }
 }
 
+/** Stops the worker threads of backends the program dropped. */
+const POOLS = new FinalizationRegistry<ThreadPool>((pool) => pool.stop());
+
 /** Frees the blocks of storages the program dropped without dispose(). */
 const REGISTRY = new FinalizationRegistry<Slot>((slot) => slot.heap?.release(slot));
 
@@ -851,21 +854,33 @@ export class WasmBackend implements Backend {
 
   /** Stops the worker threads (they restart at the next large call). */
   stopThreads(): void {
+    if (this.#pool) POOLS.unregister(this.#pool);
     this.#pool?.stop();
     this.#pool = null;
   }
 
   #startPool(): ThreadPool {
-    const names = this.#fnNames ??= Object.keys(this.#k).filter((k) => typeof this.#k[k] === "function");
-    names.forEach((n, i) => this.#fnIndex.set(n, i));
-    this.#pool = new ThreadPool({
+    const k = this.#k;
+    const names = this.#fnNames ??= Object.keys(k).filter((name) => typeof k[name] === "function");
+    for (let i = 0; i < names.length; i++) this.#fnIndex.set(names[i], i);
+    // The pool refers to this backend weakly, so that a dropped backend is collected and its
+    // workers stopped (POOLS); no closure made here may capture `this` (closures of one scope
+    // share what they capture).
+    const self = new WeakRef<WasmBackend>(this);
+    const heap = this.#heap, bytes = this.#scratchBytes;
+    const pool = new ThreadPool({
       module: this.#threadModule!,
-      memory: this.#heap.mem,
+      memory: heap.mem,
       names,
-      scratch: () => this.#heap.reserve(this.#scratchBytes),
-      selfTest: (pool, workers) => this.#selfTest(pool, workers),
+      scratch: () => heap.reserve(bytes),
+      selfTest: (p, workers) => {
+        const backend = self.deref();
+        return backend ? backend.#selfTest(p, workers) : "the backend was dropped";
+      },
     });
-    return this.#pool;
+    POOLS.register(this, pool, pool);
+    this.#pool = pool;
+    return pool;
   }
 
   /**
