@@ -2,7 +2,7 @@
  * Threads of the CPU backend: the thread count setting (`torch.setNumThreads`), what the runtime
  * allows, and the pool of workers that run parts of kernel calls.
  *
- * Where the runtime has shared memory and workers (Deno, Bun, Node >= 20, cross-origin isolated
+ * Where the runtime has shared memory and workers (Deno, Bun, Node >= 20.16, cross-origin isolated
  * pages), the backend's wasm memory is a shared, growable `WebAssembly.Memory` and the kernels are
  * compiled with their memory import marked shared. The first kernel call big enough to split
  * starts the pool: `getNumThreads() - 1` workers, each instantiating the same compiled module over
@@ -116,7 +116,11 @@ export function threadSupport(): string | null {
       "same-origin and Cross-Origin-Embedder-Policy: require-corp)";
   }
   if (!workerThreads() && typeof g.Worker !== "function") {
-    return "this runtime has no workers (neither node:worker_threads nor Worker), so it runs one thread";
+    const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+    return node
+      ? `Node ${node} has no process.getBuiltinModule to reach node:worker_threads synchronously (Node 20.16 ` +
+        "and later have it)"
+      : "this runtime has no workers (neither node:worker_threads nor Worker), so it runs one thread";
   }
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
