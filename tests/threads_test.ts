@@ -205,6 +205,25 @@ Deno.test("copies (transposes, permutes, slices, broadcasts), gather, indexSelec
   }
 });
 
+Deno.test("12 threads: calls of more parts than the pool's part list (long rows of 23 rows) still add up", async () => {
+  torch.setNumThreads(12);
+  assert.equal(await torch.cpu.startThreads(), 12, String(torch.cpu.threadingReason()));
+  const x = finite(23, 70_000), ints = torch.randint(-9, 9, [23, 70_000]);
+  const run = (threads: number) => {
+    torch.setNumThreads(threads);
+    backend._splitAbove(threads > 1 ? 0 : DEFAULT_SPLIT_NS);
+    try {
+      return flat([x.sum(1), x.amax(1), x.argmin(1).float(), ints.sum(1).float(), x.matmul(x.t())]);
+    } finally {
+      backend._splitAbove(DEFAULT_SPLIT_NS);
+    }
+  };
+  const one = run(1), jobs = backend.parallelJobs, many = run(12);
+  assert.ok(backend.parallelJobs - jobs > 5);
+  one.forEach((a, i) => assert.ok(a.every((v, j) => Object.is(v, many[i][j])), `output ${i}`));
+  torch.setNumThreads(N);
+});
+
 Deno.test("softmax, log-softmax, cross-entropy forward and backward: the same bits", async () => {
   const x = finite(1024, 500);
   await assertSame(() => [x.softmax(1), x.logSoftmax(1)]);

@@ -973,8 +973,11 @@ export class WasmBackend implements Backend {
       return;
     }
     const pool = this.#pool!, f = this.#fnIndex.get(name)!;
-    for (let p = 0; p < list.length; p++) pool.setPart(p, f, list[p]);
-    pool.run(list.length, Math.min(helpers, list.length - 1), (p) => fn(...list[p]));
+    for (let from = 0; from < list.length; from += MAX_PARTS) {
+      const n = Math.min(MAX_PARTS, list.length - from);
+      for (let p = 0; p < n; p++) pool.setPart(p, f, list[from + p]);
+      pool.run(n, Math.min(helpers, n - 1), (p) => fn(...list[from + p]));
+    }
   }
 
   /** {@link Heap.plan} for a call writing `out` elements of `dtype` from `inputs` (whole). */
