@@ -253,6 +253,17 @@ Deno.test("argsort / sort / topk of rows: the same indices on N threads (stable)
   );
   const f = awkward([256, 2000]);
   await assertSame(() => [f.argsort(1).float(), f.argsort(1, { descending: true }).float()]);
+  // Long rows (runs sorted on several threads, then merged): ties, NaN, -0, int32.
+  const ties = torch.randint(0, 1000, [200_000]).float(), odd = awkward([2, 40_001]);
+  const ints = torch.randint(-5, 5, [100_003]);
+  await assertSame(() => [
+    ties.argsort().float(),
+    ties.argsort({ descending: true }).float(),
+    ties.sort().values,
+    odd.argsort(1).float(),
+    odd.argsort(1, { descending: true }).float(),
+    ints.argsort().float(),
+  ]);
 });
 
 Deno.test("matmul: every transpose, batched, broadcast and with a bias, the same bits", async () => {

@@ -111,6 +111,9 @@ const NS = {
   fma: 1 / 30,
 };
 
+/** Rows at least this long are sorted in runs on several threads when there are few rows. */
+const LONG_SORT = 32768;
+
 const CHEAP_UNARY: ReadonlySet<string> = new Set([
   "neg",
   "abs",
@@ -1497,14 +1500,24 @@ export class WasmBackend implements Backend {
     checkLayout("argsort", s.numel, rows, len, 1);
     if (s.numel === 0) return this.#zeros("int32");
     this.#plan("argsort", "int32", s.numel, s);
-    const helpers = rows >= 2 ? this.#helpers(s.numel * NS.argsort) : 0;
+    const helpers = this.#helpers(s.numel * NS.argsort);
+    const threads = helpers + 1;
+    // Few long rows: each row's runs sorted on several threads, then merged (LONG_SORT).
+    const long = helpers > 0 && rows < 2 * threads && len >= LONG_SORT;
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("int32", s.numel);
-      // Two halves of 64-bit keys per thread (assembly/sort.ts).
-      const stride = len * 16, scratch = this.#heap.temp(stride * (helpers + 1));
       const name = `argsort_${SUFFIX[dtype]}`, desc = descending ? 1 : 0;
-      if (helpers === 0) this.#fn(name)(xp, outPtr, rows, len, desc, scratch, stride);
+      if (long) {
+        const keys = this.#heap.temp(len * 8), tmp = this.#heap.temp(len * 8);
+        for (let r = 0; r < rows; r++) {
+          this.#sortLongRow(dtype, helpers, xp + r * len * 4, outPtr + r * len * 4, len, desc, keys, tmp);
+        }
+        return out;
+      }
+      // Two halves of 64-bit keys per thread (assembly/sort.ts).
+      const stride = len * 16, scratch = this.#heap.temp(stride * (rows >= 2 ? threads : 1));
+      if (helpers === 0 || rows < 2) this.#fn(name)(xp, outPtr, rows, len, desc, scratch, stride);
       else {
         const row = len * 4;
         this.#splitRun(
@@ -1517,6 +1530,46 @@ export class WasmBackend implements Backend {
       }
       return out;
     });
+  }
+
+  /**
+   * One long row sorted on several threads: runs sorted on their own, merged in pairs (each round's
+   * merges in parallel), the indices read out. Keys hold the element's index in the row, so the
+   * order is the one-thread sort's.
+   */
+  #sortLongRow(
+    dtype: ComputeDType,
+    helpers: number,
+    xp: number,
+    outPtr: number,
+    len: number,
+    desc: number,
+    keys: number,
+    tmp: number,
+  ): void {
+    let runs = 1;
+    while (runs < (helpers + 1) * 2) runs *= 2;
+    const bounds = Array.from({ length: runs + 1 }, (_, i) => Math.floor((len * i) / runs / 16) * 16);
+    bounds[runs] = len;
+    const list: number[][] = [];
+    for (let i = 0; i < runs; i++) list.push([xp, keys, tmp, bounds[i], bounds[i + 1], desc]);
+    this.#runParts(`argsort_run_${SUFFIX[dtype]}`, list, helpers);
+    let src = keys, dst = tmp;
+    for (let width = 1; width < runs; width *= 2) {
+      const merges: number[][] = [];
+      for (let i = 0; i < runs; i += 2 * width) {
+        merges.push([
+          src,
+          dst,
+          bounds[i],
+          bounds[Math.min(i + width, runs)],
+          bounds[Math.min(i + 2 * width, runs)],
+        ]);
+      }
+      this.#runParts("argsort_merge", merges, helpers);
+      [src, dst] = [dst, src];
+    }
+    this.#splitRun("argsort_indices", helpers, len, 16, (f, t) => [src, outPtr, f, t]);
   }
 
   /** Float32 storages of one length for a fused update (null entries pass through). */
