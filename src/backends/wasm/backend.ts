@@ -87,26 +87,28 @@ export const PARALLEL_MIN_NS = 40_000;
 const PARTS_PER_THREAD = 4;
 
 /**
- * Single-thread cost estimates in nanoseconds (per element unless noted), measured on the 2-core
- * machine of bench/README.md; they only decide whether a call is worth splitting.
+ * Single-thread cost estimates in nanoseconds (per element unless noted), measured through the
+ * public API on the 2-core machine of bench/README.md (one run, 2026-12-04, scaled to the idle
+ * machine's product rate); they only decide whether a call is worth splitting.
  */
 const NS = {
-  /** Cheap unary ops, casts, where, binary arithmetic and comparisons. */
+  /** Cheap unary ops, casts, where, copies, gathers, binary arithmetic and comparisons. */
   cheap: 0.3,
   /** exp, log, log1p, sin, cos, tanh, sigmoid, rsqrt. */
-  transcendental: 0.7,
-  pow: 3,
+  transcendental: 0.6,
+  pow: 20,
   /** Reductions (per input element). */
   reduce: 0.06,
-  cumsum: 0.5,
-  softmax: 0.7,
-  argsort: 25,
-  adam: 1,
-  sgd: 0.4,
+  cumsum: 0.45,
+  /** softmax, log-softmax, cross-entropy (per input element). */
+  softmax: 0.65,
+  argsort: 15,
+  adam: 0.75,
+  sgd: 0.5,
   /** im2col / col2im (per column element). */
-  im2col: 0.3,
+  im2col: 0.2,
   /** Pooling (per output element and window element). */
-  pool: 0.3,
+  pool: 0.5,
   /** float32 matmul, per multiply-add (60 GFLOP/s). */
   fma: 1 / 30,
 };
