@@ -43,13 +43,13 @@ export { type Capability, Generator, type GeneratorOptions, manualSeed } from ".
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export { keep, scope } from "./src/scope.ts";
+export { init, type InitOptions, type WasmSource } from "./src/backends/wasm/loader.ts";
 export {
   abs,
   add,
   ceil,
   clamp,
   cos,
-  div,
   eq,
   exp,
   floor,
@@ -107,7 +107,7 @@ export {
   contiguous,
   expand,
   flatten,
-  index,
+  type IndexArray,
   type IndexSpec,
   narrow,
   permute,
@@ -121,6 +121,26 @@ export {
   view,
 } from "./src/ops/movement.ts";
 export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
+export {
+  index,
+  indexAsync,
+  indexPut,
+  indexPut_,
+  type IndexPutOptions,
+  set,
+  setAsync,
+} from "./src/ops/advanced_index.ts";
+export {
+  indexAdd,
+  type IndexAddOptions,
+  indexCopy,
+  indexFill,
+  scatter,
+  type ScatterOptions,
+  scatterReduce,
+  type ScatterReduceOptions,
+  type ScatterReduction,
+} from "./src/ops/scatter.ts";
 export { bmm, dot, linear, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export { einsum } from "./src/ops/einsum.ts";
@@ -184,6 +204,10 @@ export {
   type MaxPool2dOptions,
   type Size2,
 } from "./src/ops/conv.ts";
+export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/division.ts";
+export { cumprod } from "./src/ops/cumulative.ts";
+export { unique, uniqueAsync, type UniqueOptions } from "./src/ops/unique.ts";
+export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";

@@ -112,3 +112,6 @@ export function copy_x16(src: usize, dst: usize, rank: i32, shape: usize, sstr: 
 export function copy_x8(src: usize, dst: usize, rank: i32, shape: usize, sstr: usize, dstr: usize): void {
   copyImpl<u8>(src, dst, rank, shape, sstr, dstr);
 }
+export function copy_x64(src: usize, dst: usize, rank: i32, shape: usize, sstr: usize, dstr: usize): void {
+  copyImpl<u64>(src, dst, rank, shape, sstr, dstr);
+}

@@ -14,3 +14,5 @@ export * from "./conv";
 export * from "./pool";
 export * from "./sort";
 export * from "./optim";
+export * from "./float64";
+export * from "./numerics";

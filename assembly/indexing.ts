@@ -119,3 +119,6 @@ export function scatterAdd_f32(src: P, index: P, out: P, outer: i32, len: i32, i
 export function scatterAdd_i32(src: P, index: P, out: P, outer: i32, len: i32, inner: i32, idxLen: i32, is1d: bool): i32 {
   return scatterAddImpl(false, src, index, out, outer, len, inner, idxLen, is1d);
 }
+export function gather_x64(x: P, index: P, out: P, outer: i32, len: i32, inner: i32, idxLen: i32, is1d: bool): i32 {
+  return gatherImpl<u64>(x, index, out, outer, len, inner, idxLen, is1d);
+}

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * Convolution and pooling, the layers of a Fashion-MNIST-sized CNN (batch 64): edgetorch's
  * front end (im2col + batched matmul on the wasm backend, autograd for the backward) against
@@ -18,8 +19,8 @@
  * loop without scope or dispose does: in one synchronous loop the finalizers cannot run, so the
  * resident cache fills and every new result spills an old one out of wasm memory.
  */
-import * as tf from "@tensorflow/tfjs-core";
-import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
+import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import * as torch from "../mod.ts";
 import type { Tensor } from "../mod.ts";
 

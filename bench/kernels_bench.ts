@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * CPU kernels of edgetorch (wasm backend, relaxed-SIMD and plain-SIMD builds) against
  * TensorFlow.js's wasm backend (XNNPACK), single-threaded, grouped by op.
@@ -12,11 +13,10 @@
  * hand, which is what TensorFlow.js does (its tensors stay resident in wasm memory).
  * Everything runs synchronously, so the clock stops when the result exists.
  */
-import * as tf from "@tensorflow/tfjs-core";
-import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
+import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import { WasmBackend, type WasmStorage } from "../src/backends/wasm/backend.ts";
-import { decodeBase64 } from "../src/backends/wasm/base64.ts";
-import { WASM_BASE64 } from "../src/backends/wasm/kernels_relaxed.generated.ts";
+import { kernelModule } from "../src/backends/wasm/loader.ts";
 
 // TensorFlow.js: single thread, wasm binaries from the npm package (no network).
 setThreadsCount(1);
@@ -39,7 +39,7 @@ class RawKernels {
 
   constructor() {
     this.#memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(WASM_BASE64)), {
+    const instance = new WebAssembly.Instance(kernelModule("relaxed").module, {
       env: { memory: this.#memory, abort: () => {} },
     });
     this.#exports = instance.exports as unknown as Record<string, (...args: number[]) => number>;

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * The plain PyTorch-style loop against the same loop in `torch.scope`, PyTorch 1.13 on one
  * thread and TensorFlow.js's wasm backend, in one run: training steps (batch 64, SGD with
@@ -91,6 +92,8 @@ if (withTorch) {
     args: [new URL("./pytorch_steps.py", import.meta.url).pathname, "--seconds", String(seconds)],
     stdout: "piped",
     stderr: "inherit",
+    // One thread, BLAS included (Debian's OpenBLAS would otherwise start its own threads).
+    env: { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
   }).output().catch(() => null);
   if (out?.success) torchResults = JSON.parse(new TextDecoder().decode(out.stdout)).results;
   else console.error("PyTorch (/usr/bin/python3 with torch) not available: its column is empty");
@@ -99,8 +102,9 @@ if (withTorch) {
 const tfjsResults = new Map<string, number>();
 if (withTfjs) {
   try {
-    const tf = await import("@tensorflow/tfjs");
-    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    // Bench dependencies stay out of the library's import map (a user's `deno task` downloads nothing).
+    const tf = await import("npm:@tensorflow/tfjs@4.22.0");
+    const wasm = await import("npm:@tensorflow/tfjs-backend-wasm@4.22.0");
     wasm.setThreadsCount(1);
     wasm.setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href);
     await tf.setBackend("wasm");

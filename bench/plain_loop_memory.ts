@@ -5,15 +5,18 @@
  * (CPU: resident wasm bytes; GPU: the pool's live bytes) at the start (after warm-up), the peak
  * and the end.
  *
- *   deno run -A --v8-flags=--expose-gc bench/plain_loop_memory.ts [--cpu-steps 10000] [--gpu-steps 2000]
+ *   deno run -A bench/plain_loop_memory.ts [--cpu-steps 10000] [--gpu-steps 2000]
+ *   bun bench/plain_loop_memory.ts --cpu-steps 10000            (Bun: CPU rows only)
  */
+import process from "node:process";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
 import { wasmBackend } from "../src/backends/wasm/backend.ts";
 
+const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const MB = 2 ** 20;
 
@@ -30,7 +33,7 @@ async function soak(device: torch.Device, steps: number, readEvery: number): Pro
   const x = torch.randn([64, 784], { device }), y = torch.randint(0, 10, [64], { device });
   const deviceBytes = () =>
     device === "cpu" ? wasmBackend().memoryStats().residentBytes : torch.gpu.webgpuBackend()!.liveBytes();
-  const sample = (): Sample => ({ rss: Deno.memoryUsage().rss, device: deviceBytes() });
+  const sample = (): Sample => ({ rss: process.memoryUsage().rss, device: deviceBytes() });
   const step = () => {
     opt.zeroGrad();
     const loss = crit(model(x), y);
@@ -67,7 +70,7 @@ async function soak(device: torch.Device, steps: number, readEvery: number): Pro
 
 const rows: string[] = [];
 for (const every of [1, 100]) rows.push(await soak("cpu", arg("--cpu-steps", 10_000), every));
-if (await torch.gpu.isAvailable()) {
+if (typeof navigator !== "undefined" && navigator.gpu && await torch.gpu.isAvailable()) {
   for (const every of [1, 100]) rows.push(await soak("gpu", arg("--gpu-steps", 2_000), every));
 } else console.error("no WebGPU adapter: GPU rows skipped");
 console.log(

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * Shared by bench/threads_bench.ts (`deno bench`) and bench/threads.ts (a standalone table): the
  * cases that measure the CPU backend's threads, and the peers they are compared with, all in one
@@ -10,9 +11,9 @@
  *   `navigator.hardwareConcurrency` web workers (`await c.blockUntilReady()` ends each product).
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
-import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { defaultDevice, init as jaxInit, numpy as np } from "@jax-js/jax";
+import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
+import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
+import { defaultDevice, init as jaxInit, numpy as np } from "npm:@jax-js/jax@0.1.25";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
 

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * Whole training steps (forward, backward, optimizer update) on the CPU: the digits MLP of
  * `deno task train`, the Fashion-MNIST CNN of `deno task fashion-mnist` and an LSTM classifier, next to
@@ -9,8 +10,8 @@
  * reports the error it raises instead of a time (see bench/README.md).
  */
 // The union package registers the gradient functions that tfjs-core alone leaves out.
-import * as tf from "@tensorflow/tfjs";
-import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
 
@@ -160,7 +161,7 @@ const tfLstm = tf.sequential({
   layers: [tf.layers.lstm({ units: 64, inputShape: [20, 16] }), tf.layers.dense({ units: 10 })],
 });
 const tfLstmOpt = tf.train.adam(1e-3);
-const txs = tf.tensor3d(xs.dataSync(), [32, 20, 16]);
+const txs = tf.tensor3d(xs.dataSync() as Float32Array, [32, 20, 16]);
 const tys = tf.oneHot(tf.tensor1d(Array.from(ys.dataSync()), "int32"), 10);
 Deno.bench("tfjs-wasm LSTM train step (batch 32, 20 steps)", { group: "LSTM step" }, () => {
   tf.tidy(() => {

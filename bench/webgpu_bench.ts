@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * GPU kernels of edgetorch (WebGPU backend) against TensorFlow.js's WebGPU backend
  * (`@tensorflow/tfjs-backend-webgpu` 4.22) and jax-js (`@jax-js/jax` on its `webgpu` device), in
@@ -22,10 +23,10 @@
  * matmul, the front end's lowering; TensorFlow.js: NHWC, its native layout; jax-js: NCHW).
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
 // Not in deno.json's import map (yet): pinned inline.
-import "@tensorflow/tfjs-backend-webgpu";
-import { defaultDevice, init as jaxInit, lax, nn as jnn, numpy as np } from "@jax-js/jax";
+import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
+import { defaultDevice, init as jaxInit, lax, nn as jnn, numpy as np } from "npm:@jax-js/jax@0.1.25";
 import * as gpu from "../src/gpu.ts";
 import type { WebGPUBackend } from "../src/backends/webgpu/backend.ts";
 import type { Conv2dGeometry, MatmulArgs, Storage } from "../src/backends/backend.ts";

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix
 /**
  * Whole training steps (forward, loss, backward, optimizer update) on the GPU: the digits MLP of
  * `deno task train` and the Fashion-MNIST CNN of `deno task fashion-mnist`, on edgetorch's WebGPU
@@ -19,10 +20,18 @@
  * @module
  */
 // The union package registers the gradient functions that tfjs-core alone leaves out.
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 // Not in deno.json's import map: pinned inline, as in bench/webgpu_bench.ts.
-import "@tensorflow/tfjs-backend-webgpu";
-import { defaultDevice, init as jaxInit, jit, lax, nn as jnn, numpy as np, valueAndGrad } from "@jax-js/jax";
+import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
+import {
+  defaultDevice,
+  init as jaxInit,
+  jit,
+  lax,
+  nn as jnn,
+  numpy as np,
+  valueAndGrad,
+} from "npm:@jax-js/jax@0.1.25";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
 

@@ -6,6 +6,7 @@
 import type { Device } from "./backends/backend.ts";
 import { backendFor, checkDevice } from "./backends/registry.ts";
 import {
+  checkDeviceDType,
   checkDType,
   checkIntValue,
   type DType,
@@ -100,6 +101,7 @@ function fromValues(
   op = "tensor",
 ): Tensor {
   const device = checkDevice(op, opts.device ?? "cpu");
+  checkDeviceDType(op, dtype, device);
   const storage = allocating(op, shape, dtype, device, () => backendFor(device).fromTyped(values, dtype));
   const t = new Tensor(storage, shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
@@ -244,7 +246,8 @@ function describe(v: unknown): string {
 }
 
 function dtypeOfTyped(data: ArrayLike<number>): DType | null {
-  if (data instanceof Float32Array || data instanceof Float64Array) return "float32";
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
   if (data instanceof Int32Array || data instanceof Int16Array || data instanceof Int8Array) return "int32";
   if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return "uint8";
   if (data instanceof Uint16Array || data instanceof Uint32Array) return "int32";
@@ -254,7 +257,8 @@ function dtypeOfTyped(data: ArrayLike<number>): DType | null {
 /**
  * A tensor from nested arrays (up to {@link MAX_NESTED_DIMS} deep; circular data throws), a number
  * (0-d), or a typed array (1-d). The dtype is inferred (floats give float32, integers int32,
- * booleans bool; typed arrays keep their kind) unless given. Integers outside int32 (this library
+ * booleans bool; typed arrays keep their kind: a Float64Array gives float64, as a NumPy float64
+ * array does in PyTorch) unless given. Integers outside int32 (this library
  * has no int64) give float32 when float32 holds them exactly (`1e10`) and throw otherwise
  * (`Date.now()`: pass a dtype); a value the dtype cannot hold throws, as in PyTorch. JavaScript has
  * no `2.0` distinct from `2`, so `requiresGrad: true` without a dtype gives float32.
@@ -305,6 +309,7 @@ function filled(
 ): Tensor {
   const dtype = opts.dtype !== undefined ? checkDType(op, opts.dtype) : defaultDType;
   const device = checkDevice(op, opts.device ?? "cpu");
+  checkDeviceDType(op, dtype, device);
   encode(op, 1, () => value, dtype, []); // the overflow check
   const storage = allocating(
     op,
@@ -491,19 +496,26 @@ export function eye(n: number, m: number | CreateOptions = n, opts: CreateOption
 
 /**
  * Shared body of `rand` and `randn`: float32 values from `fill` (the generator's PyTorch-exact
- * kernel), or for float16 `half` (PyTorch draws half-precision values differently).
+ * kernel), for float16 `half` and for float64 `double` (PyTorch draws those differently).
  */
 function randomFill(
   op: string,
   args: readonly unknown[],
   fill: (g: Generator, out: Float32Array) => void,
-  half?: (g: Generator, out: Float32Array) => void,
+  half: ((g: Generator, out: Float32Array) => void) | null,
+  double: (g: Generator, out: Float64Array) => void,
 ): Tensor {
   const [shape, opts] = splitShapeArgs<RandomOptions>(op, args);
   const dtype = opts.dtype ?? "float32";
   if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating point dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
   const device = checkDevice(op, opts.device ?? "cpu");
+  checkDeviceDType(op, dtype, device);
+  if (dtype === "float64") {
+    const values = allocating(op, shape, dtype, device, () => new Float64Array(numelOf(shape)));
+    double(g, values);
+    return fromValues(values, shape, dtype, opts, op);
+  }
   const values = allocating(op, shape, "float32", device, () => new Float32Array(numelOf(shape)));
   (dtype === "float16" && half ? half : fill)(g, values);
   const stored = dtype === "float32" ? values : encode(op, values.length, (i) => values[i], dtype, shape);
@@ -525,9 +537,15 @@ function randomFill(
  */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   return inFrameOf(() => {
-    return randomFill("rand", args, (g, out) => g.uniformFill(out, 0, 1), (g, out) => {
-      for (let i = 0; i < out.length; i++) out[i] = (g.random() & 0x7ff) / 2048;
-    });
+    return randomFill(
+      "rand",
+      args,
+      (g, out) => g.uniformFill(out, 0, 1),
+      (g, out) => {
+        for (let i = 0; i < out.length; i++) out[i] = (g.random() & 0x7ff) / 2048;
+      },
+      (g, out) => g.uniformFillDouble(out, 0, 1),
+    );
   });
 }
 /**
@@ -543,7 +561,13 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
  */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   return inFrameOf(() => {
-    return randomFill("randn", args, (g, out) => g.normalFill(out, 0, 1));
+    return randomFill(
+      "randn",
+      args,
+      (g, out) => g.normalFill(out, 0, 1),
+      null,
+      (g, out) => g.normalFillDouble(out, 0, 1),
+    );
   });
 }
 /**
@@ -584,11 +608,16 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
       return fromValues(g.randintFill(out, low, high), shape, dtype, opts, "randint");
     }
     let [from, to] = [low, high];
-    if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, dtype === "float16" ? 11 : 24);
+    if (isFloating(dtype)) [from, to] = floatRandomBounds(low, high, floatDigits(dtype));
     const draws = allocating("randint", shape, dtype, device, () => new Float64Array(n));
     for (let i = 0; i < n; i++) draws[i] = g.nextInt(from, to);
     return fromValues(encode("randint", n, (i) => draws[i], dtype, shape), shape, dtype, opts, "randint");
   });
+}
+
+/** @internal Significant bits of a floating dtype (24 for float32, 53 for float64, 11 for float16). */
+export function floatDigits(dtype: DType): number {
+  return dtype === "float64" ? 53 : dtype === "float16" ? 11 : 24;
 }
 
 /** An integer rounded to `digits` significant bits (ties to even), as a cast to a float type. */
@@ -615,7 +644,8 @@ export function floatRandomBounds(from: number, to: number, digits: number): [nu
     for (let a = Math.abs(v); a >= 2; a = Math.floor(a / 2)) n++;
     return n;
   };
-  const cast = (v: number) => digits === 24 ? roundToDigits(v, 24) : roundToDigits(roundToDigits(v, 24), 11);
+  const cast = (v: number) =>
+    digits === 11 ? roundToDigits(roundToDigits(v, 24), 11) : roundToDigits(v, digits);
   const fromPlus1 = cast(from + 1);
   if (fromPlus1 < from) from = fromPlus1 + 2 ** (bitLength(from + 1) - digits + 1);
   const toMinus1 = cast(to - 1);

@@ -6,21 +6,22 @@
  * @module
  */
 
-/** The element types a tensor can hold. */
-export type DType = "float32" | "float16" | "int32" | "uint8" | "bool";
+/** The element types a tensor can hold (float64 on the CPU only: WGSL has no 64-bit floats). */
+export type DType = "float32" | "float64" | "float16" | "int32" | "uint8" | "bool";
 
 /** The dtypes kernels compute in; every other dtype is widened to one of these first. */
-export type ComputeDType = "float32" | "int32";
+export type ComputeDType = "float32" | "float64" | "int32";
 
 /** Typed array that backs each dtype on the CPU (float16 is stored as raw IEEE half bits). */
-export type TypedArray = Float32Array | Int32Array | Uint8Array | Uint16Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array;
 
 /** All dtypes, for validation and messages. */
-export const DTYPES: readonly DType[] = ["float32", "float16", "int32", "uint8", "bool"];
+export const DTYPES: readonly DType[] = ["float32", "float64", "float16", "int32", "uint8", "bool"];
 
 /** Bytes per element. */
 export const ITEM_SIZE: Record<DType, number> = {
   float32: 4,
+  float64: 8,
   float16: 2,
   int32: 4,
   uint8: 1,
@@ -29,12 +30,26 @@ export const ITEM_SIZE: Record<DType, number> = {
 
 /** True for floating-point dtypes. */
 export function isFloating(dtype: DType): boolean {
-  return dtype === "float32" || dtype === "float16";
+  return dtype === "float32" || dtype === "float64" || dtype === "float16";
 }
 
-/** The dtype a kernel computes in for values of `dtype`. */
+/** The dtype a kernel computes in for values of `dtype` (float16 in float32). */
 export function computeDType(dtype: DType): ComputeDType {
+  if (dtype === "float64") return "float64";
   return isFloating(dtype) ? "float32" : "int32";
+}
+
+/**
+ * Throws when `dtype` cannot live on `device`: float64 is CPU-only (WGSL has no 64-bit floats).
+ * `op` names the call in the message.
+ */
+export function checkDeviceDType(op: string, dtype: DType, device: string): void {
+  if (dtype === "float64" && device !== "cpu") {
+    throw new TypeError(
+      `${op}: float64 is not supported on the ${device} (WGSL has no 64-bit floats); convert with ` +
+        `.float() first, or keep float64 tensors on the cpu`,
+    );
+  }
 }
 
 /** Allocates a zeroed typed array for `n` elements of `dtype`. */
@@ -42,6 +57,8 @@ export function typedArrayFor(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(n);
+    case "float64":
+      return new Float64Array(n);
     case "int32":
       return new Int32Array(n);
     case "float16":
@@ -53,7 +70,7 @@ export function typedArrayFor(dtype: DType, n: number): TypedArray {
 }
 
 // Promotion categories, lowest first: bool < integer < floating.
-const CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, float16: 2, float32: 2 };
+const CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, float16: 2, float32: 2, float64: 2 };
 
 /**
  * PyTorch's result type for a binary op on two tensors of these dtypes.
@@ -61,13 +78,14 @@ const CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, float16: 
  * ```ts
  * import { promoteTypes } from "./dtype.ts";
  * promoteTypes("int32", "float32"); // "float32"
+ * promoteTypes("float32", "float64"); // "float64"
  * ```
  */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
   const ca = CATEGORY[a], cb = CATEGORY[b];
   if (ca !== cb) return ca > cb ? a : b;
-  if (ca === 2) return "float32"; // float16 with float32
+  if (ca === 2) return a === "float64" || b === "float64" ? "float64" : "float32"; // the wider float
   return "int32"; // uint8 with int32
 }
 

@@ -33,7 +33,7 @@ const PREFIX = "tensor(";
  *
  * dtype suffixes: edgetorch's default integer dtype is `int32` where PyTorch's is `int64`, so
  * `int32` plays int64's part and prints no suffix (`tensor([1, 2])`), as do `float32` and
- * `bool`; `float16` and `uint8` print `dtype=torch.float16` / `dtype=torch.uint8`. Empty
+ * `bool`; `float64`, `float16` and `uint8` print `dtype=torch.float64` etc. Empty
  * tensors print their dtype unless it is `float32`, as PyTorch does (`tensor([],
  * dtype=torch.int32)`). The device prints as given (`device='gpu'`, where PyTorch would print
  * `device='cuda:0'`).
@@ -91,7 +91,9 @@ export function formatTensor(
     if (dtype !== "float32") suffixes.push(`dtype=torch.${dtype}`);
     body = "[]";
   } else {
-    if (dtype === "float16" || dtype === "uint8") suffixes.push(`dtype=torch.${dtype}`);
+    if (dtype === "float16" || dtype === "float64" || dtype === "uint8") {
+      suffixes.push(`dtype=torch.${dtype}`);
+    }
     body = tensorBody(toPrinted(values, dtype), shape, dtype, PREFIX.length);
   }
 
@@ -194,7 +196,7 @@ class Formatter {
   width = 1;
 
   constructor(values: readonly number[], dtype: DType) {
-    this.floating = dtype === "float32" || dtype === "float16";
+    this.floating = dtype === "float32" || dtype === "float64" || dtype === "float16";
     this.isBool = dtype === "bool";
     if (!this.floating) {
       for (const v of values) this.width = Math.max(this.width, this.format(v).length);

@@ -2,11 +2,12 @@
  * The GPU device: `await gpu.isAvailable()` requests a WebGPU adapter and device once (through
  * the runtime's `navigator.gpu`) and registers the WebGPU backend for device `"gpu"`; without one
  * (Bun has no WebGPU; a machine may have no adapter) it resolves to false and {@link reason} says
- * why. Device loss is reported with `console.error` and resolves {@link lost}.
+ * why. Device loss is reported with `console.error` and resolves {@link lost}; WebGPU errors (a
+ * kernel that fails to compile, validation errors) make the ops and reads that follow throw.
  * @module
  */
 import { registerBackend } from "./backends/registry.ts";
-import { WebGPUBackend } from "./backends/webgpu/backend.ts";
+import type { WebGPUBackend } from "./backends/webgpu/backend.ts";
 
 /** Why the GPU is unavailable (null while it is available or not yet asked for). */
 export let reason: string | null = null;
@@ -62,11 +63,17 @@ async function init(): Promise<boolean> {
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const cpuAdapter = info.isFallbackAdapter === true ||
     /llvmpipe|lavapipe|softpipe|swiftshader/i.test(`${info.description} ${info.device} ${info.vendor}`);
-  const b = new WebGPUBackend(device, { tuning: cpuAdapter ? "cpu" : "gpu" });
-  backend = b;
-  device.addEventListener("uncapturederror", (ev) => {
-    console.error(`edgetorch: WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+  // Imported here, not at the top: the WebGPU backend and its WGSL (about 140 KB) load only
+  // where a GPU is asked for.
+  const { WebGPUBackend } = await import("./backends/webgpu/backend.ts");
+  // SwiftShader (Chromium's software adapter) takes minutes to compile the direct matmul kernel's
+  // sixteen vector accumulators to machine code: it gets the tiled kernel.
+  const swiftshader = /swiftshader/i.test(`${info.description} ${info.device} ${info.architecture}`);
+  const b = new WebGPUBackend(device, {
+    tuning: cpuAdapter ? "cpu" : "gpu",
+    ...(swiftshader ? { matmulKernel: "tiled" as const } : {}),
   });
+  backend = b;
   device.lost.then((info) => {
     const message = info.message || "(no message)";
     if (info.reason !== "destroyed") {

@@ -499,6 +499,74 @@ export class Generator {
   }
 
   /**
+   * Fills `out` with float64 uniforms in [from, to), as PyTorch's `uniform_` fills a double tensor
+   * (and `torch.rand(..., dtype=torch.float64)`): one `nextDouble()` (two 32-bit draws) per
+   * element, `u * (to - from) + from` in float64.
+   * @example
+   * ```ts
+   * import * as torch from "../mod.ts";
+   * const u = new torch.Generator(0).uniformFillDouble(new Float64Array(3), -1, 1);
+   * console.assert(u.every((v) => v >= -1 && v < 1));
+   * ```
+   */
+  uniformFillDouble(out: Float64Array, from = 0, to = 1): Float64Array {
+    if (!(Number.isFinite(from) && Number.isFinite(to)) || !(from <= to)) {
+      throw new RangeError(
+        `uniform_: expects to return a [from, to) range, but found from=${from} > to=${to}`,
+      );
+    }
+    if (!Number.isFinite(to - from)) {
+      throw new RangeError(`uniform_: expects to - from to be finite, but found to=${to} and from=${from}`);
+    }
+    const range = to - from;
+    for (let i = 0; i < out.length; i++) out[i] = this.nextDouble() * range + from;
+    return out;
+  }
+
+  /**
+   * Fills `out` with float64 normals, as PyTorch's `normal_` fills a double tensor (and
+   * `torch.randn(..., dtype=torch.float64)`): with 16 or more elements, `normal_fill<double>` (a
+   * `nextDouble()` for every element, then Box-Muller in float64 on blocks of 16, the last 16
+   * redrawn when the length is not a multiple of 16); below 16, one `nextNormal()` each.
+   * `value * std + mean` is fused under the `"avx2"` capability (PyTorch's AVX2 build contracts it).
+   * @example
+   * ```ts
+   * import * as torch from "../mod.ts";
+   * const z = new torch.Generator(0).normalFillDouble(new Float64Array(20));
+   * console.assert(z.every((v) => Number.isFinite(v)));
+   * ```
+   */
+  normalFillDouble(out: Float64Array, mean = 0, std = 1): Float64Array {
+    if (!(std >= 0) || !Number.isFinite(std)) {
+      throw new RangeError(`normal_: expects std >= 0.0, but found std ${std}`);
+    }
+    if (!Number.isFinite(mean)) throw new RangeError(`normal_: expects a finite mean, got ${mean}`);
+    const n = out.length;
+    const fused = this.#capability === "avx2";
+    const scale = (v: number) => (fused ? fma64(v, std, mean) : v * std + mean);
+    if (n < 16) {
+      for (let i = 0; i < n; i++) out[i] = scale(this.nextNormal());
+      return out;
+    }
+    const block = (d: Float64Array, o: number) => {
+      for (let j = o; j < o + 8; j++) {
+        const radius = Math.sqrt(-2 * Math.log(1 - d[j]));
+        const theta = TWO_PI * d[j + 8];
+        d[j] = scale(radius * Math.cos(theta));
+        d[j + 8] = scale(radius * Math.sin(theta));
+      }
+    };
+    this.uniformFillDouble(out, 0, 1);
+    for (let i = 0; i + 16 <= n; i += 16) block(out, i);
+    if (n % 16 !== 0) {
+      const tail = out.subarray(n - 16);
+      this.uniformFillDouble(tail, 0, 1);
+      block(tail, 0);
+    }
+    return out;
+  }
+
+  /**
    * `numSamples` category indices drawn from each row of non-negative `weights` (`rows` rows of
    * `weights.length / rows` categories, row-major), as PyTorch's CPU `torch.multinomial`:
    * - without replacement: one exponential sample `q` per category

@@ -27,13 +27,13 @@ export function decodeValues(
   dtype: DType,
   offset: number,
   n: number,
-): Float32Array | Int32Array | Uint8Array {
+): Float32Array | Float64Array | Int32Array | Uint8Array {
   if (dtype === "float16") {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = halfToFloat(raw[offset + i]);
     return out;
   }
-  const view = raw.subarray(offset, offset + n) as Float32Array | Int32Array | Uint8Array;
+  const view = raw.subarray(offset, offset + n) as Float32Array | Float64Array | Int32Array | Uint8Array;
   return offset === 0 && n === raw.length ? view : view.slice();
 }
 

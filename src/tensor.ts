@@ -5,7 +5,7 @@
  */
 import type { Device, Storage } from "./backends/backend.ts";
 import { backendFor, isDeviceName } from "./backends/registry.ts";
-import { type DType, isFloating } from "./dtype.ts";
+import { type DType, isFloating, ITEM_SIZE } from "./dtype.ts";
 import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
 import { backward, type BackwardOptions } from "./autograd/engine.ts";
@@ -23,9 +23,15 @@ import * as lg from "./ops/logical.ts";
 import * as pw from "./ops/pointwise.ts";
 import * as srt from "./ops/sort.ts";
 import * as sel from "./ops/select.ts";
+import * as adv from "./ops/advanced_index.ts";
+import * as sc from "./ops/scatter.ts";
 import * as rnd from "./ops/random_fill.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
-import type { IndexSpec } from "./ops/movement.ts";
+import * as dvs from "./ops/division.ts";
+import * as cml from "./ops/cumulative.ts";
+import * as unq from "./ops/unique.ts";
+import { named } from "./ops/dispatch.ts";
+import type { IndexArray, IndexSpec } from "./ops/movement.ts";
 import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
 
 /** `result`, or an alias of `t` (its own handle on the storage) when an op gave `t` itself back. */
@@ -166,13 +172,13 @@ export class Tensor {
   }
   /** Bytes per element. */
   elementSize(): number {
-    return this.dtype === "float32" || this.dtype === "int32" ? 4 : this.dtype === "float16" ? 2 : 1;
+    return ITEM_SIZE[this.dtype];
   }
   /** True when elements are laid out row-major without gaps. */
   isContiguous(): boolean {
     return isContiguousLayout(this.shape, this._strides);
   }
-  /** True for float32 and float16. */
+  /** True for float32, float64 and float16. */
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
   }
@@ -255,9 +261,10 @@ export class Tensor {
   }
   /**
    * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
-   * float16, Int32Array for int32, Uint8Array for uint8 and bool. CPU only; see dataAsync.
+   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool. CPU
+   * only; see dataAsync.
    */
-  dataSync(): Float32Array | Int32Array | Uint8Array {
+  dataSync(): Float32Array | Float64Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
     // Only the view's elements are copied: a contiguous view reads its range of the storage, any
     // other view is first gathered into a storage of its own elements.
@@ -272,7 +279,7 @@ export class Tensor {
    * the device's queue); only the view's own elements travel (a contiguous view reads its range of
    * the storage, any other view is gathered on the device first).
    */
-  async dataAsync(): Promise<Float32Array | Int32Array | Uint8Array> {
+  async dataAsync(): Promise<Float32Array | Float64Array | Int32Array | Uint8Array> {
     if (this.device === "cpu") return this.dataSync();
     const n = this.numel();
     const c = this.isContiguous() ? this : inFrameOf(() => this.detach().clone());
@@ -381,6 +388,10 @@ export class Tensor {
   float(): Tensor {
     return aliasIfSame(this, toDType(this, "float32"));
   }
+  /** `to("float64")` (CPU only: WGSL has no 64-bit floats). */
+  double(): Tensor {
+    return aliasIfSame(this, toDType(this, "float64"));
+  }
   /** `to("float16")`. */
   half(): Tensor {
     return aliasIfSame(this, toDType(this, "float16"));
@@ -428,11 +439,24 @@ export class Tensor {
   mul(other: TensorOrScalar): Tensor {
     return ew.mul(this, other);
   }
-  div(other: TensorOrScalar): Tensor {
-    return ew.div(this, other);
+  /** `this / other`; with `{ roundingMode: "trunc" | "floor" }` the rounded quotient, as `torch.div`. */
+  div(other: TensorOrScalar, opts?: dvs.DivOptions): Tensor {
+    return opts === undefined ? ew.div(this, other) : dvs.div(this, other, opts);
   }
   pow(exponent: TensorOrScalar): Tensor {
     return ew.pow(this, exponent);
+  }
+  /** Python's `this % other` (the result takes the divisor's sign), as `torch.remainder`. */
+  remainder(other: TensorOrScalar): Tensor {
+    return dvs.remainder(this, other);
+  }
+  /** C's `fmod(this, other)` (the result takes the dividend's sign), as `torch.fmod`. */
+  fmod(other: TensorOrScalar): Tensor {
+    return dvs.fmod(this, other);
+  }
+  /** Python's `this // other`, as `torch.floor_divide`. */
+  floorDivide(other: TensorOrScalar): Tensor {
+    return dvs.floorDivide(this, other);
   }
   maximum(other: TensorOrScalar): Tensor {
     return ew.maximum(this, other);
@@ -606,7 +630,7 @@ export class Tensor {
   max(other: Tensor): Tensor;
   max(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
     if (dim instanceof Tensor) return ew.maximum(this, dim);
-    return dim === undefined ? red.amax(this) : red.max(this, dim, opts);
+    return dim === undefined ? named(red.amax(this), "MaxBackward1", this) : red.max(this, dim, opts);
   }
   /** Without a dim: the minimum value. With a dim: `{ values, indices }`. */
   min(): Tensor;
@@ -614,7 +638,7 @@ export class Tensor {
   min(other: Tensor): Tensor;
   min(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
     if (dim instanceof Tensor) return ew.minimum(this, dim);
-    return dim === undefined ? red.amin(this) : red.min(this, dim, opts);
+    return dim === undefined ? named(red.amin(this), "MinBackward1", this) : red.min(this, dim, opts);
   }
   amax(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.amax(this, dim, opts);
@@ -654,6 +678,30 @@ export class Tensor {
   }
   cumsum(dim: number): Tensor {
     return red.cumsum(this, dim);
+  }
+  /** Inclusive running product along `dim`, as `torch.cumprod`. */
+  cumprod(dim: number): Tensor {
+    return cml.cumprod(this, dim);
+  }
+  /** The sorted unique elements (or slices along `dim`), as `torch.unique` (CPU; see uniqueAsync). */
+  unique(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(opts: unq.UniqueOptions & { returnInverse: true; returnCounts: true }): [Tensor, Tensor, Tensor];
+  unique(opts: unq.UniqueOptions & ({ returnInverse: true } | { returnCounts: true })): [Tensor, Tensor];
+  unique(opts?: unq.UniqueOptions): Tensor | Tensor[];
+  unique(opts?: unq.UniqueOptions): Tensor | Tensor[] {
+    return unq.unique(this, opts);
+  }
+  /** {@link unique} on every device. */
+  uniqueAsync(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Promise<Tensor>;
+  uniqueAsync(
+    opts: unq.UniqueOptions & { returnInverse: true; returnCounts: true },
+  ): Promise<[Tensor, Tensor, Tensor]>;
+  uniqueAsync(
+    opts: unq.UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
+  ): Promise<[Tensor, Tensor]>;
+  uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]>;
+  uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]> {
+    return unq.uniqueAsync(this, opts);
   }
   /** Sorted along a dim (default the last): `{ values, indices }`, stable, NaN as the largest. */
   sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): red.ValuesIndices {
@@ -705,7 +753,7 @@ export class Tensor {
   }
   /** Transpose of a tensor of at most 2 dims (PyTorch's `.T`). */
   get T(): Tensor {
-    return mv.t(this);
+    return this.ndim === 2 ? mv.permute(this, 1, 0) : mv.t(this);
   }
   /** Transpose of the last two dims (PyTorch's `.mT`). */
   get mT(): Tensor {
@@ -738,9 +786,40 @@ export class Tensor {
   narrow(dim: number, start: number, length: number): Tensor {
     return mv.narrow(this, dim, start, length);
   }
-  /** PyTorch indexing: `x.index(":", 0)` is `x[:, 0]`; specs are ints, slice strings, "...", null. */
+  /**
+   * PyTorch indexing: `x.index(":", 0)` is `x[:, 0]`. Integers, slice strings, "..." and null give
+   * a view; int32 tensors, arrays of integers and bool masks give a copy (advanced indexing).
+   */
   index(...specs: IndexSpec[]): Tensor {
-    return mv.index(this, ...specs);
+    return adv.index(this, ...specs);
+  }
+  /** Like `index(...)`, on every device (a bool mask on the GPU is read asynchronously). */
+  indexAsync(...specs: IndexSpec[]): Promise<Tensor> {
+    return adv.indexAsync(this, ...specs);
+  }
+  /** PyTorch's `x[...] = value` in place: `x.set(i, "0::2", v)` is `x[i, 0::2] = v`. */
+  set(...indexAndValue: (IndexSpec | Tensor | number)[]): this {
+    return adv.set(this, ...indexAndValue);
+  }
+  /** Like `set(...)`, on every device (a bool mask on the GPU is read asynchronously). */
+  setAsync(...indexAndValue: (IndexSpec | Tensor | number)[]): Promise<this> {
+    return adv.setAsync(this, ...indexAndValue);
+  }
+  /** `x[indices] = values` (or `+=` with `accumulate`), one index tensor per leading dim. */
+  indexPut_(
+    indices: readonly (Tensor | IndexArray | null)[],
+    values: Tensor | number,
+    opts?: adv.IndexPutOptions,
+  ): this {
+    return adv.indexPut_(this, indices, values, opts);
+  }
+  /** `indexPut_` out of place. */
+  indexPut(
+    indices: readonly (Tensor | IndexArray | null)[],
+    values: Tensor | number,
+    opts?: adv.IndexPutOptions,
+  ): Tensor {
+    return adv.indexPut(this, indices, values, opts);
   }
   flip(dims: number | readonly number[]): Tensor {
     return ix.flip(this, dims);
@@ -799,6 +878,56 @@ export class Tensor {
   }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return ix.scatterAdd(this, dim, index, src);
+  }
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
+    return sc.scatterAdd_(this, dim, index, src);
+  }
+  /** `src`'s elements (or a value) written at `index` along `dim` (PyTorch's `scatter`). */
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: sc.ScatterOptions): Tensor {
+    return sc.scatter(this, dim, index, src, opts);
+  }
+  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: sc.ScatterOptions): this {
+    return sc.scatter_(this, dim, index, src, opts);
+  }
+  /** `src` reduced into this tensor at `index` along `dim`: sum, prod, mean, amax or amin. */
+  scatterReduce(
+    dim: number,
+    index: Tensor,
+    src: Tensor,
+    reduce: sc.ScatterReduction,
+    opts?: sc.ScatterReduceOptions,
+  ): Tensor {
+    return sc.scatterReduce(this, dim, index, src, reduce, opts);
+  }
+  scatterReduce_(
+    dim: number,
+    index: Tensor,
+    src: Tensor,
+    reduce: sc.ScatterReduction,
+    opts?: sc.ScatterReduceOptions,
+  ): this {
+    return sc.scatterReduce_(this, dim, index, src, reduce, opts);
+  }
+  /** `source`'s slices along `dim` copied to the positions `index`. */
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor {
+    return sc.indexCopy(this, dim, index, source);
+  }
+  indexCopy_(dim: number, index: Tensor, source: Tensor): this {
+    return sc.indexCopy_(this, dim, index, source);
+  }
+  /** The slices along `dim` at `index` set to `value`. */
+  indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor {
+    return sc.indexFill(this, dim, index, value);
+  }
+  indexFill_(dim: number, index: Tensor, value: number | Tensor): this {
+    return sc.indexFill_(this, dim, index, value);
+  }
+  /** `source`'s slices along `dim` (times `alpha`) added at the positions `index`. */
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: sc.IndexAddOptions): Tensor {
+    return sc.indexAdd(this, dim, index, source, opts);
+  }
+  indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: sc.IndexAddOptions): this {
+    return sc.indexAdd_(this, dim, index, source, opts);
   }
   tril(diagonal = 0): Tensor {
     return ix.tril(this, diagonal);

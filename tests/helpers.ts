@@ -111,10 +111,16 @@ export async function assertRejectsMsg(fn: () => unknown, pattern: RegExp): Prom
   });
 }
 
+/** An output as gradcheck reads it: float64 stays float64 (its finite differences need it), others float32. */
+function widened(t: Tensor): Tensor {
+  return t.dtype === "float64" ? t : t.float();
+}
+
 /**
  * Checks the analytic gradients of `fn` (which returns any tensor; it is reduced with a fixed
  * random projection to a scalar) against central finite differences in float64 arithmetic on
- * the float32 inputs. `inputs` must require grad.
+ * the inputs (float64 inputs and outputs give finite differences accurate enough for tight
+ * tolerances). `inputs` must require grad.
  */
 export function gradcheck(
   fn: (...xs: Tensor[]) => Tensor,
@@ -127,13 +133,13 @@ export function gradcheck(
   const proj = torch.rand([...out0.shape], { generator: gen }).add(0.5);
   const scalar = (xs: Tensor[]) => {
     const out = torch.noGrad(() => fn(...xs));
-    const o = out.float().dataSync(), p = proj.dataSync();
+    const o = widened(out).dataSync(), p = proj.dataSync();
     let s = 0;
     for (let i = 0; i < o.length; i++) s += o[i] * p[i];
     return s;
   };
   for (const x of inputs) x.grad = null;
-  out0.float().mul(proj).sum().backward();
+  widened(out0).mul(proj).sum().backward();
   inputs.forEach((x, k) => {
     const base = Array.from(x.dataSync());
     const analytic = x.grad ? Array.from(x.grad.dataSync()) : base.map(() => 0);
@@ -178,13 +184,13 @@ export async function gradcheckAsync(
   const cpuInputs = await Promise.all(inputs.map((x) => x.detach().toAsync("cpu")));
   const scalar = (xs: Tensor[]) => {
     const out = torch.noGrad(() => fn(...xs));
-    const o = out.float().dataSync(), p = proj.dataSync();
+    const o = widened(out).dataSync(), p = proj.dataSync();
     let s = 0;
     for (let i = 0; i < o.length; i++) s += o[i] * p[i];
     return s;
   };
   for (const x of inputs) x.grad = null;
-  out0.float().mul(proj.to(out0.device)).sum().backward();
+  widened(out0).mul(proj.to(out0.device)).sum().backward();
   const analytics = await Promise.all(
     inputs.map(async (x) => x.grad ? Array.from(await x.grad.dataAsync()) : null),
   );

@@ -341,8 +341,12 @@ deviceTest(
       /^add: operands must be tensors or numbers, got a string "1"$/,
     );
     assertThrowsMsg(
-      () => x.index(torch.tensor([0]) as unknown as number),
-      /^index: unsupported index a int32 tensor of shape \[1\] \(index with tensors through indexSelect/,
+      () => x.index(torch.tensor([0.5])),
+      /^index: tensors used as indices must be int32 or bool tensors, got float32/,
+    );
+    assertThrowsMsg(
+      () => x.index({ at: 0 } as unknown as number),
+      /^index: unsupported index .* \(supported: integers, slice strings .* int32 tensors or arrays of integers/,
     );
     // Allocations too large for the device name the op, the shape and the bytes.
     assertThrowsMsg(

@@ -14,7 +14,7 @@ import {
   wasmBackend,
 } from "../src/backends/wasm/backend.ts";
 import { decodeBase64 } from "../src/backends/wasm/base64.ts";
-import { WASM_BASE64 } from "../src/backends/wasm/kernels_simd.generated.ts";
+import { WASM_BASE64 } from "../src/backends/wasm/kernels_simd.generated.js";
 import { sharedMemoryBuild, ThreadPool, threadSupport } from "../src/backends/wasm/threads.ts";
 import { assertClose } from "./helpers.ts";
 

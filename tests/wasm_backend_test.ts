@@ -332,6 +332,25 @@ each("unary int32: neg, abs, sign, relu; other ops are rejected", (b) => {
 // ---------------------------------------------------------------------------------------------
 // Binary
 
+/** Python's float floor division in float32 arithmetic (PyTorch's div_floor_floating). */
+function floorDivF32(a: number, b: number): number {
+  const f = Math.fround;
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = f(f(a - mod) / b);
+  if (mod !== 0 && (b < 0) !== (mod < 0)) div = f(div - 1);
+  if (div === 0) return 1 / (a / b) < 0 ? -0 : 0;
+  let fl = Math.floor(div);
+  if (f(div - fl) > 0.5) fl = f(fl + 1);
+  return fl;
+}
+
+/** PyTorch's remainder: fmod, plus b when the signs of the fmod and b differ. */
+function remainderOf(a: number, b: number, round: (v: number) => number): number {
+  const m = a % b;
+  return m !== 0 && !Number.isNaN(m) && (b < 0) !== (m < 0) ? round(m + b) : m;
+}
+
 const F32_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
@@ -340,6 +359,9 @@ const F32_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   pow: Math.pow,
   maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+  fmod: (a, b) => a % b,
+  remainder: (a, b) => remainderOf(a, b, Math.fround),
+  floorDivide: floorDivF32,
   eq: (a, b) => +(a === b),
   ne: (a, b) => +(a !== b),
   lt: (a, b) => +(a < b),
@@ -366,6 +388,10 @@ const I32_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = 
   pow: ipow,
   maximum: Math.max,
   minimum: Math.min,
+  // A zero divisor gives 0 (the front end refuses it first); INT_MIN / -1 wraps.
+  fmod: (a, b) => (b === 0 || b === -1 ? 0 : a % b),
+  remainder: (a, b) => (b === 0 || b === -1 ? 0 : remainderOf(a, b, (v) => v | 0)),
+  floorDivide: (a, b) => (b === 0 ? 0 : b === -1 ? -a | 0 : Math.floor(a / b)),
   eq: F32_BINARY.eq,
   ne: F32_BINARY.ne,
   lt: F32_BINARY.lt,

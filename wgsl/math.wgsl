@@ -7,6 +7,7 @@
 // 2^16 and a Payne-Hanek reduction (96 bits of 2/pi) above, so they are accurate for every x.
 
 const F_NAN_BITS: u32 = 0x7fc00000u;
+const F_INF_BITS: u32 = 0x7f800000u;
 
 fn is_nan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
@@ -20,12 +21,17 @@ fn is_zero(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) == 0u;
 }
 
+// NaN and infinity are made from `let` values: WGSL forbids a constant expression that evaluates
+// to NaN or an infinity (Chromium's compiler rejects `bitcast<f32>(0x7fc00000u)`), and a `let` is
+// not a constant expression.
 fn f_nan() -> f32 {
-  return bitcast<f32>(F_NAN_BITS);
+  let bits = F_NAN_BITS;
+  return bitcast<f32>(bits);
 }
 
 fn f_inf() -> f32 {
-  return bitcast<f32>(0x7f800000u);
+  let bits = F_INF_BITS;
+  return bitcast<f32>(bits);
 }
 
 fn f_abs(x: f32) -> f32 {
@@ -453,4 +459,96 @@ fn f_round_f16(x: f32) -> f32 {
 fn f32_to_i32(x: f32) -> i32 {
   if (!is_nan(x) && f_abs(x) < 2147483648.0) { return i32(x); }
   return bitcast<i32>(0x80000000u);
+}
+
+/**
+ * C's fmod, exact (x - trunc(x / y) * y in float32 is not): the mantissas' remainder is carried
+ * up the exponent difference eight bits per step in u32 arithmetic (at most 32 steps), then
+ * scaled back; the result has x's sign. NaN for y == 0 or infinite x; x when |x| < |y|.
+ */
+fn f_fmod(x: f32, y: f32) -> f32 {
+  let ax = bitcast<u32>(x) & 0x7fffffffu;
+  let ay = bitcast<u32>(y) & 0x7fffffffu;
+  if (ax >= 0x7f800000u || ay > 0x7f800000u || ay == 0u) { return f_nan(); }
+  if (ax < ay) { return x; }
+  var ex = ax >> 23u;
+  var mx = ax & 0x7fffffu;
+  if (ex == 0u) { ex = 1u; } else { mx = mx | 0x800000u; }
+  var ey = ay >> 23u;
+  var my = ay & 0x7fffffu;
+  if (ey == 0u) { ey = 1u; } else { my = my | 0x800000u; }
+  var r = mx % my;
+  var d = ex - ey;
+  loop {
+    if (d == 0u) { break; }
+    let s = min(d, 8u);
+    r = (r << s) % my;
+    d = d - s;
+  }
+  return f_copysign(ldexp(f32(r), i32(ey) - 150), x);
+}
+
+/** True when the sign bits of x and y differ. */
+fn f_signs_differ(x: f32, y: f32) -> bool {
+  return ((bitcast<u32>(x) ^ bitcast<u32>(y)) & 0x80000000u) != 0u;
+}
+
+/** PyTorch's remainder: fmod, plus y when the signs of the fmod and y differ. */
+fn f_remainder(x: f32, y: f32) -> f32 {
+  let m = f_fmod(x, y);
+  if (!is_zero(m) && !is_nan(m) && f_signs_differ(m, y)) { return m + y; }
+  return m;
+}
+
+/** Python's float floor division (PyTorch's div_floor_floating), in float32. */
+fn f_floor_divide(x: f32, y: f32) -> f32 {
+  if (is_nan(x) || is_nan(y)) { return f_nan(); }
+  if (is_zero(y)) {
+    if (is_zero(x)) { return f_nan(); }
+    return f_copysign(f_inf(), bitcast<f32>(bitcast<u32>(x) ^ (bitcast<u32>(y) & 0x80000000u)));
+  }
+  let m = f_fmod(x, y);
+  if (is_nan(m)) { return f_nan(); }
+  var div = (x - m) / y;
+  if (!is_zero(m) && f_signs_differ(m, y)) { div = div - 1.0; }
+  if (is_zero(div)) {
+    return f_copysign(0.0, bitcast<f32>(bitcast<u32>(x) ^ (bitcast<u32>(y) & 0x80000000u)));
+  }
+  var fl = floor(div);
+  if (div - fl > 0.5) { fl = fl + 1.0; }
+  return fl;
+}
+
+/** |x| as u32 (exact for INT_MIN). */
+fn i_abs_u32(x: i32) -> u32 {
+  return select(bitcast<u32>(x), 0u - bitcast<u32>(x), x < 0);
+}
+
+/**
+ * C's integer %, truncating (the result takes the dividend's sign); 0 for a zero divisor
+ * (refused before the kernel) and for -1. Computed on magnitudes in u32: WGSL's i32 `%` and `/`
+ * are not reliable across implementations (Deno's gives unsigned results for negative operands).
+ */
+fn i_fmod(x: i32, y: i32) -> i32 {
+  if (y == 0 || y == -1) { return 0; }
+  let r = i_abs_u32(x) % i_abs_u32(y);
+  return select(bitcast<i32>(r), bitcast<i32>(0u - r), x < 0);
+}
+
+/** PyTorch's integer remainder: the result takes the divisor's sign. */
+fn i_remainder(x: i32, y: i32) -> i32 {
+  let r = i_fmod(x, y);
+  if (r != 0 && ((r < 0) != (y < 0))) { return r + y; }
+  return r;
+}
+
+/** Integer floor division (wrapping INT_MIN / -1; 0 for a zero divisor, refused before). */
+fn i_floor_divide(x: i32, y: i32) -> i32 {
+  if (y == 0) { return 0; }
+  if (y == -1) { return bitcast<i32>(0u - bitcast<u32>(x)); }
+  let ax = i_abs_u32(x);
+  let ay = i_abs_u32(y);
+  let q = ax / ay;
+  if ((x < 0) != (y < 0)) { return bitcast<i32>(0u - (q + select(0u, 1u, ax % ay != 0u))); }
+  return bitcast<i32>(q);
 }

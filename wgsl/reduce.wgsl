@@ -284,3 +284,66 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (c == 0u) { return; }
   Y[t] = Y[t] + C[(o * P.n_chunks + c - 1u) * P.inner + i];
 }
+
+//! kernel: scan_prod
+// `scan` for products (cumprod): inclusive prefix products of chunks of the middle axis, each
+// chunk's total to the partials when there are several; `scan_mul` multiplies in the carries.
+struct Params {
+  outer: u32,
+  len: u32,
+  chunk: u32,
+  n_chunks: u32,
+  inner: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> X: array<{{T}}>;
+@group(0) @binding(2) var<storage, read_write> Y: array<{{T}}>;
+{{DECL_TOTALS}}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let t = wg_index(wg, groups) * 256u + local;
+  let per_outer = P.n_chunks * P.inner;
+  if (t >= P.outer * per_outer) { return; }
+  let o = t / per_outer;
+  let rem = t % per_outer;
+  let c = rem / P.inner;
+  let i = rem % P.inner;
+  let start = c * P.chunk;
+  let end = min(P.len, start + P.chunk);
+  var acc: {{T}} = {{T}}(1);
+  var p = (o * P.len + start) * P.inner + i;
+  for (var j = start; j < end; j = j + 1u) {
+    acc = acc * X[p];
+    Y[p] = acc;
+    p = p + P.inner;
+  }
+  {{STORE_TOTAL}}
+}
+
+//! kernel: scan_mul
+struct Params {
+  outer: u32,
+  len: u32,
+  chunk: u32,
+  n_chunks: u32,
+  inner: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> C: array<{{T}}>;
+@group(0) @binding(2) var<storage, read_write> Y: array<{{T}}>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let t = wg_index(wg, groups) * 256u + local;
+  if (t >= P.outer * P.len * P.inner) { return; }
+  let i = t % P.inner;
+  let r = t / P.inner;
+  let j = r % P.len;
+  let o = r / P.len;
+  let c = j / P.chunk;
+  if (c == 0u) { return; }
+  Y[t] = Y[t] * C[(o * P.n_chunks + c - 1u) * P.inner + i];
+}

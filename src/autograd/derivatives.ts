@@ -14,6 +14,8 @@ import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import * as ix from "../ops/indexing.ts";
+import * as adv from "../ops/advanced_index.ts";
+import * as sc from "../ops/scatter.ts";
 import { matmul } from "../ops/matmul.ts";
 import * as cv from "../ops/conv.ts";
 import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backends/backend.ts";
@@ -25,6 +27,10 @@ import { isGradEnabled } from "./grad_mode.ts";
 import { backendFor } from "../backends/registry.ts";
 import { record, wrap } from "../ops/dispatch.ts";
 import { bceTerms } from "../ops/loss.ts";
+import { floorDivide } from "../ops/division.ts";
+import { trunc } from "../ops/pointwise.ts";
+import { cumprodBackward } from "../ops/cumulative.ts";
+import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -92,6 +98,11 @@ function keptResult(node: Node): Tensor {
   return keepDims(y(node), node);
 }
 
+/** `x` as a constant of a formula: a number, or the tensor's values without its graph. */
+function constant(x: Input): Tensor | number {
+  return typeof x === "number" ? x : x.detach();
+}
+
 /** Whether `x` is a tensor that will receive a gradient. */
 function wantsGrad(x: Input): boolean {
   return typeof x !== "number" && x.requiresGrad;
@@ -111,6 +122,16 @@ function inputHandle(node: Node, i: number): Tensor {
 /** A row: what its formula reads, the formula, and the named tensor arguments it keeps. */
 function reads(saves: Derivative["saves"], backward: Backward, savedArgs?: readonly string[]): Derivative {
   return savedArgs ? { saves, savedArgs, backward } : { saves, backward };
+}
+
+/** A row whose `grad_fn` PyTorch names differently from `<Op>Backward0`. */
+function named(
+  name: string,
+  saves: Derivative["saves"],
+  backward: Backward,
+  savedArgs?: readonly string[],
+): Derivative {
+  return { ...reads(saves, backward, savedArgs), name };
 }
 
 const asShape: Derivative = reads("none", (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))]);
@@ -152,13 +173,20 @@ const extremeAlongGrad: Derivative = reads("none", (g, n) => {
   return [ix.scatterAddInto(keepDims(g, n), d, idx, shapeOf(n))];
 }, ["indices"]);
 
+/** Gradients of a pointwise loss of `d = input - target` whose derivative in `d` is `dLoss(d)`. */
+function lossGrad(n: Node, g: Tensor, dLoss: (d: Tensor) => Tensor): (Tensor | null)[] {
+  const scale = arg<string>(n, "reduction") === "mean" ? ew.div(g, arg<number>(n, "count")) : g;
+  const gi = ew.mul(dLoss(ew.sub(input(n, 0), input(n, 1))), scale);
+  return only(n, () => gi, () => ew.neg(gi));
+}
+
 /** The derivative table. */
 export const derivatives = {
   neg: reads("none", (g) => [ew.neg(g)]),
   abs: reads("inputs", (g, n) => [ew.mul(g, ew.sign(x0(n)))]),
   exp: reads("output", (g, n) => [ew.mul(g, y(n))]),
   log: reads("inputs", (g, n) => [ew.div(g, x0(n))]),
-  log1p: reads("inputs", (g, n) => [ew.div(g, ew.add(x0(n), 1))]),
+  log1p: { ...reads("inputs", (g, n) => [ew.div(g, ew.add(x0(n), 1))]), name: "Log1PBackward0" },
   sqrt: reads("output", (g, n) => [ew.div(g, ew.mul(y(n), 2))]),
   rsqrt: reads("output", (g, n) => [ew.mul(g, ew.mul(ew.pow(y(n), 3), -0.5))]),
   sin: reads("inputs", (g, n) => [ew.mul(g, ew.cos(x0(n)))]),
@@ -213,7 +241,7 @@ export const derivatives = {
   },
   maximum: extremeGrad((a, b) => ew.gt(a, b)),
   minimum: extremeGrad((a, b) => ew.lt(a, b)),
-  clamp: reads("inputs", (g, n) => {
+  clamp: named("ClampBackward1", "inputs", (g, n) => {
     const x = x0(n), lo = arg<number | null>(n, "min"), hi = arg<number | null>(n, "max");
     let out = g;
     if (lo !== null) out = ew.where(ew.lt(x, lo), 0, out);
@@ -226,6 +254,7 @@ export const derivatives = {
   }, ["condition"]),
 
   sum: reads("none", (g, n) => [mv.expand(keepDims(g, n), shapeOf(n))]),
+  mean: reads("none", (g, n) => [ew.div(mv.expand(keepDims(g, n), shapeOf(n)), arg<number>(n, "count"))]),
   prod: reads("both", (g, n) => {
     // d prod / d x_i is the product of the others: prod/x_i when the slice has no zero; at a
     // slice's only zero, the product of its nonzeros; 0 everywhere else.
@@ -261,7 +290,7 @@ export const derivatives = {
     return [ew.mul(ew.mul(gVar, centered), scale)];
   }),
   logsumexp: reads("both", (g, n) => [ew.mul(keepDims(g, n), ew.exp(ew.sub(x0(n), keptResult(n))))]),
-  norm: reads("both", (g, n) => {
+  norm: named("NormBackward1", "both", (g, n) => {
     const x = x0(n), p = arg<number>(n, "p"), gk = keepDims(g, n), r = keptResult(n);
     if (p === 1) return [ew.mul(gk, ew.sign(x))];
     if (p === Infinity || p === -Infinity) {
@@ -342,6 +371,55 @@ export const derivatives = {
   indexAddInto: reads("none", (g, n) => [ix.indexSelect(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"))], [
     "index",
   ]),
+  // x[indices] with tensors (src/ops/advanced_index.ts): g added back at the indices.
+  advancedIndex: {
+    saves: "none",
+    savedArgs: ["linear"],
+    name: "IndexBackward0",
+    backward: (g, n) => [adv.indexBackward(g, arg<adv.Located>(n, "loc"), shapeOf(n))],
+  },
+  // scatter_reduce (src/ops/scatter.ts), PyTorch's formulas; saves self, src and the result as PyTorch.
+  scatterReduce: {
+    saves: "both",
+    savedArgs: ["index", "linear"],
+    name: "ScatterReduceBackward0",
+    backward: (g, n) =>
+      sc.scatterReduceBackward(
+        g,
+        x0(n),
+        input(n, 1),
+        y(n),
+        arg<number>(n, "dim"),
+        arg<Tensor>(n, "index"),
+        arg<sc.ScatterReduction>(n, "reduce"),
+        arg<boolean>(n, "includeSelf"),
+        [needs(n, 0), needs(n, 1)],
+      ),
+  },
+  // scatter with PyTorch's legacy reduce ("add"/"multiply"): no derivative, as in PyTorch 1.13.
+  scatterWithReduce: {
+    saves: "none",
+    name: "NotImplemented",
+    backward: () => {
+      throw new Error(
+        'scatter: the derivative of scatter with reduce ("add" / "multiply") is not implemented (as in PyTorch); ' +
+          'use scatterReduce(dim, index, src, "sum" | "prod"), which is differentiable',
+      );
+    },
+  },
+  // x[indices] = values (or += with accumulate): the written positions' gradient goes to the values.
+  indexPut: {
+    saves: "none",
+    savedArgs: ["linear"],
+    backward: (g, n) => {
+      const loc = arg<adv.Located>(n, "loc");
+      return only(
+        n,
+        () => arg<boolean>(n, "accumulate") ? g : adv.putAt(g, loc, 0, false),
+        () => adv.gatherAt(g, loc),
+      );
+    },
+  },
 
   // Each factor is kept only when the other one needs a gradient (x @ W with a constant W
   // keeps nothing of x), as PyTorch.
@@ -380,6 +458,19 @@ export const derivatives = {
       () => ew.mul(g, bceTerms(p, t)),
     );
   }),
+  // Pointwise regression losses with their reduction (nn/functional.ts), PyTorch's formulas:
+  // each input's gradient is the loss's derivative in d = input - target, times g (over N for a mean).
+  mseLoss: named("MseLossBackward0", "inputs", (g, n) => lossGrad(n, g, (d) => ew.mul(d, 2))),
+  smoothL1Loss: named("SmoothL1LossBackward0", "inputs", (g, n) =>
+    lossGrad(n, g, (d) => {
+      const beta = arg<number>(n, "beta");
+      return beta === 0 ? ew.sign(d) : ew.where(ew.lt(ew.abs(d), beta), ew.div(d, beta), ew.sign(d));
+    })),
+  huberLoss: named("HuberLossBackward0", "inputs", (g, n) =>
+    lossGrad(n, g, (d) => {
+      const delta = arg<number>(n, "delta");
+      return ew.where(ew.le(ew.abs(d), delta), d, ew.mul(ew.sign(d), delta));
+    })),
   // Softmax cross-entropy at class indices (src/ops/loss.ts), one fused kernel each way.
   crossEntropy: {
     saves: "none",
@@ -415,7 +506,7 @@ export const derivatives = {
   },
   // Fused activations of nn/functional.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
-  conv2d: reads("inputs", (g, n) =>
+  conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>
     cv.conv2dBackward(
       g,
       n.inputs as Tensor[],
@@ -425,12 +516,13 @@ export const derivatives = {
     ), ["cols"]),
   im2col: reads("none", (g, n) => [cv.col2im(g, arg<Conv2dGeometry>(n, "geom"))]),
   col2im: reads("none", (g, n) => [cv.im2col(g, arg<Conv2dGeometry>(n, "geom"))]),
-  maxPool2d: reads(
+  maxPool2d: named(
+    "MaxPool2DWithIndicesBackward0",
     "inputs",
     (g, n) => [cv.maxPool2dBackward(g, arg<Tensor>(n, "indices"), arg<number[]>(n, "inputShape"))],
     ["indices"],
   ),
-  avgPool2d: reads("inputs", (g, n) => [
+  avgPool2d: named("AvgPool2DBackward0", "inputs", (g, n) => [
     cv.avgPool2dBackward(
       g,
       arg<Pool2dGeometry>(n, "geom"),
@@ -442,8 +534,50 @@ export const derivatives = {
     const geom = arg<Pool2dGeometry>(n, "geom");
     return [cv.avgPool2dCore(g, geom, arg<AvgPoolOptions>(n, "opts"))];
   }),
-  toDType: reads("none", (g, n) => [toDType(g, arg<DType>(n, "from"))]),
+  toDType: { ...reads("none", (g, n) => [toDType(g, arg<DType>(n, "from"))]), name: "ToCopyBackward0" },
   toDevice: reads("none", (g, n) => [toDevice(g, arg<Device>(n, "from"))]),
+
+  // Division that rounds (src/ops/division.ts): the quotient in b's gradient is piecewise
+  // constant, so it is taken from the values (no graph), as PyTorch's formulas.
+  fmod: {
+    saves: ([, b]): SavedValues => ({ inputs: [wantsGrad(b), wantsGrad(b)], output: false }),
+    backward: (g, n) =>
+      only(
+        n,
+        () => g,
+        () => ew.neg(ew.mul(g, trunc(ew.div(constant(operand(n, 0)), constant(operand(n, 1)))))),
+      ),
+  },
+  remainder: {
+    saves: ([, b]): SavedValues => ({ inputs: [wantsGrad(b), wantsGrad(b)], output: false }),
+    backward: (g, n) =>
+      only(
+        n,
+        () => g,
+        () => ew.neg(ew.mul(g, floorDivide(constant(operand(n, 0)), constant(operand(n, 1))))),
+      ),
+  },
+  floorDivide: reads("none", () => {
+    throw new Error(
+      "floorDivide: the derivative for floorDivide is not implemented (as in PyTorch); detach its " +
+        "operands, or use torch.div(a, b).floor(), whose gradient is zero",
+    );
+  }),
+  // div with a rounding mode: piecewise constant, zero gradients (PyTorch's).
+  divRounded: {
+    ...reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
+    name: "DivBackward2",
+  },
+  cumprod: reads("both", (g, n) => [cumprodBackward(g, x0(n), arg<number>(n, "dim"), y(n))]),
+  // cdist (src/ops/distance.ts): PyTorch's _cdist_backward and _euclidean_dist_backward.
+  cdist: reads("both", (g, n) => {
+    const [ga, gb] = cdistBackward(g, x0(n), input(n, 1), arg<number>(n, "p"), y(n));
+    return only(n, () => ga, () => gb);
+  }),
+  euclideanDist: reads("both", (g, n) => {
+    const [ga, gb] = euclideanDistBackward(g, x0(n), input(n, 1), y(n));
+    return only(n, () => ga, () => gb);
+  }),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -68,7 +68,8 @@ function rootGrads(roots: Tensor[], given: (Tensor | null | undefined)[] | undef
   });
 }
 
-const FREED_MESSAGE =
+/** The error of a backward pass through a graph whose saved tensors were freed. */
+export const FREED_MESSAGE =
   "Trying to backward through the graph a second time (or directly access saved tensors after they have already " +
   "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
   "Specify retainGraph: true if you need to backward through the graph a second time.";

@@ -98,6 +98,8 @@ export class Node {
   #saved: Storage[] = [];
   /** Whether the formula reads the output's value. */
   readonly savesOutput: boolean;
+  /** The name given by {@link rename} (a composite op's PyTorch name for its final node). */
+  #name: string | null = null;
 
   constructor(
     op: string,
@@ -157,7 +159,16 @@ export class Node {
 
   /** PyTorch-style name, e.g. `MulBackward0`. */
   get name(): string {
-    return this.derivative.name ?? `${this.op[0].toUpperCase()}${this.op.slice(1)}Backward0`;
+    return this.#name ?? this.derivative.name ?? `${this.op[0].toUpperCase()}${this.op.slice(1)}Backward0`;
+  }
+
+  /**
+   * @internal Names this node as PyTorch names the op that produced it, where that differs from
+   * its row's name: the last node of a composite (`MseLossBackward0` for `mseLoss`'s final
+   * reduction), or an overload (`SumBackward1` for a sum over dims).
+   */
+  rename(name: string): void {
+    this.#name = name;
   }
 
   /** Replaces input `i` (by a snapshot of its value before an in-place write). */

@@ -10,7 +10,10 @@ import type { ComputeDType, DType, TypedArray } from "../dtype.ts";
 /** Where a tensor lives: `"cpu"` (WebAssembly) or `"gpu"` (WebGPU). */
 export type Device = "cpu" | "gpu";
 
-/** Elementwise functions of one operand. `float32` supports all; `int32` supports neg, abs, sign, relu. */
+/**
+ * Elementwise functions of one operand. `float32` (and `float64`, on the CPU) supports all;
+ * `int32` supports neg, abs, sign, relu.
+ */
 export const UNARY_OPS = [
   "neg",
   "abs",
@@ -32,8 +35,23 @@ export const UNARY_OPS = [
 /** Name of a unary kernel. */
 export type UnaryOp = typeof UNARY_OPS[number];
 
-/** Elementwise functions of two operands giving the compute dtype. */
-export const ARITHMETIC_OPS = ["add", "sub", "mul", "div", "pow", "maximum", "minimum"] as const;
+/**
+ * Elementwise functions of two operands giving the compute dtype. `fmod`, `remainder` and
+ * `floorDivide` are PyTorch's (exact fmod; the result of remainder takes the divisor's sign;
+ * Python's floor division); on int32 a zero divisor gives 0 (the front end refuses it first).
+ */
+export const ARITHMETIC_OPS = [
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "pow",
+  "maximum",
+  "minimum",
+  "fmod",
+  "remainder",
+  "floorDivide",
+] as const;
 /** Elementwise comparisons giving `bool` (stored as 0/1 bytes). */
 export const COMPARISON_OPS = ["eq", "ne", "lt", "le", "gt", "ge"] as const;
 /** Name of a binary kernel. */
@@ -261,6 +279,11 @@ export interface Backend {
   reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): Storage;
   /** Inclusive prefix sum along the middle axis of `[outer, len, inner]`. */
   cumsum(x: Storage, outer: number, len: number, inner: number): Storage;
+  /**
+   * Inclusive prefix product along the middle axis of `[outer, len, inner]` (int32 wraps; the
+   * CPU accumulates float32 in float64, as PyTorch's CPU kernel).
+   */
+  cumprod(x: Storage, outer: number, len: number, inner: number): Storage;
   /**
    * The int32 indices that sort each row of a `[rows, len]` float32 or int32 storage, ascending
    * or `descending`; NaN counts as the largest value, -0 equals 0, and equal values keep their

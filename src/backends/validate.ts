@@ -6,10 +6,10 @@
 import type { AvgPoolOptions, Conv2dGeometry, MatmulArgs, Pool2dGeometry } from "./backend.ts";
 import type { ComputeDType, DType } from "../dtype.ts";
 
-/** Throws unless `dtype` is a compute dtype (float32 or int32). */
+/** Throws unless `dtype` is a compute dtype (float32, float64 or int32). */
 export function checkCompute(op: string, dtype: DType): ComputeDType {
-  if (dtype !== "float32" && dtype !== "int32") {
-    throw new TypeError(`${op}: kernels compute in float32 or int32, got ${dtype}`);
+  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32") {
+    throw new TypeError(`${op}: kernels compute in float32, float64 or int32, got ${dtype}`);
   }
   return dtype;
 }

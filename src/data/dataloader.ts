@@ -180,7 +180,10 @@ export interface DataLoaderOptions<T, B> {
 }
 
 class ArrayDataset<T> implements DatasetLike<T> {
-  constructor(readonly items: readonly T[]) {}
+  readonly items: readonly T[];
+  constructor(items: readonly T[]) {
+    this.items = items;
+  }
   get length(): number {
     return this.items.length;
   }
@@ -208,14 +211,15 @@ function moveBatch(batch: unknown, device: Device): unknown {
   return batch;
 }
 
-const setImmediateFn = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
-
 /**
  * Resolves on a later turn of the event loop (a macrotask, not a microtask), so that the
  * runtime runs pending finalizers: those return the GPU buffers of tensors a training loop
  * dropped to the pool. ~8 us in Deno (`setImmediate`); `setTimeout(0)` elsewhere.
  */
 function nextTurn(): Promise<void> {
+  // Looked up here, not at import: in Deno the first read of globalThis.setImmediate loads the
+  // Node compatibility layer (about 12 ms).
+  const setImmediateFn = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
   return new Promise((resolve) => {
     if (setImmediateFn) setImmediateFn(resolve);
     else setTimeout(resolve, 0);

@@ -13,7 +13,6 @@ import { parseCsv } from "./csv.ts";
 import { checkIndex, Dataset, FETCH_BATCH, selectRows } from "./dataset.ts";
 import { readIdx } from "./idx.ts";
 import type { TransformFn } from "./transforms.ts";
-import { DIGITS_CSV_GZ_BASE64 } from "./digits.generated.ts";
 import { IRIS_CSV } from "./iris.generated.ts";
 
 /** Options shared by the classification data sets. */
@@ -320,6 +319,8 @@ interface DigitsArrays {
 let digitsCache: Promise<DigitsArrays> | null = null;
 
 async function decodeDigits(): Promise<DigitsArrays> {
+  // Imported on first use: 77 KB that `import` of the library should not pay for.
+  const { DIGITS_CSV_GZ_BASE64 } = await import("./digits.generated.ts");
   const gz = decodeBase64(DIGITS_CSV_GZ_BASE64);
   const text = new TextDecoder().decode(await gunzip(gz, "Digits (embedded digits.csv.gz)"));
   const { rows } = parseCsv(text, { name: "Digits (embedded digits.csv)" });

@@ -14,8 +14,11 @@ export interface JsonObject {
 
 /** Thrown for malformed JSON; the message gives the position and what was expected. */
 export class JsonSyntaxError extends SyntaxError {
-  constructor(message: string, readonly position: number) {
+  /** Offset in the text where parsing failed. */
+  readonly position: number;
+  constructor(message: string, position: number) {
     super(message);
+    this.position = position;
     this.name = "JsonSyntaxError";
   }
 }

@@ -19,7 +19,7 @@
  * Loading copies each tensor's bytes once, into the tensor's own storage: `load` reads them from
  * the file straight into it (the file is never held whole in memory), `loadBytes` from the bytes.
  *
- * dtypes: F32, F16, I32, U8 and BOOL round-trip exactly. Loading also accepts F64 and BF16 (as
+ * dtypes: F32, F64, F16, I32, U8 and BOOL round-trip exactly. Loading also accepts BF16 (as
  * float32), I64, U64, U32 (as int32, with a range check: edgetorch has no 64-bit integers), and
  * I16, U16, I8 (as int32).
  *
@@ -150,6 +150,7 @@ const DTYPE_RANK: Record<string, number> = {
 };
 const SAVE_DTYPE: Record<DType, SafetensorsDType> = {
   float32: "F32",
+  float64: "F64",
   float16: "F16",
   int32: "I32",
   uint8: "U8",
@@ -769,7 +770,7 @@ function planEntry(e: Parsed, what: string): LoadPlan {
       };
     }
     case "F64":
-      return converted(8, (b) => [Float32Array.from(new Float64Array(b)), "float32"]);
+      return direct(new Float64Array(n), "float64", 8);
     case "BF16":
       return converted(2, (b) => {
         const h = new Uint16Array(b);

@@ -15,6 +15,7 @@ import { expm1 } from "../ops/pointwise.ts";
 import * as red from "../ops/reduce.ts";
 import { type InplaceArg, inplaceResult } from "./checks.ts";
 import { inFrameOf } from "../memory.ts";
+import { named } from "../ops/dispatch.ts";
 
 function floatInput(op: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);
@@ -39,7 +40,7 @@ export function elu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
     return inplaceResult("elu", input, inplace, (t) => {
       const x = floatInput("elu", t);
-      return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha));
+      return named(ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha)), "EluBackward0", t);
     });
   });
 }
@@ -58,7 +59,7 @@ export function celu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
     if (alpha === 0) throw new RangeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU");
     return inplaceResult("celu", input, inplace, (t) => {
       const x = floatInput("celu", t);
-      return ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha));
+      return named(ew.where(ew.gt(x, 0), x, negativeExpm1(x, alpha, alpha)), "CeluBackward0", t);
     });
   });
 }
@@ -77,7 +78,12 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  */
 export function selu(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
-    return inplaceResult("selu", input, inplace, (t) => ew.mul(elu(t, SELU_ALPHA), SELU_SCALE));
+    return inplaceResult(
+      "selu",
+      input,
+      inplace,
+      (t) => named(ew.mul(elu(t, SELU_ALPHA), SELU_SCALE), "EluBackward0", t),
+    );
   });
 }
 
@@ -95,7 +101,7 @@ export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
     const x = floatInput("softplus", input);
     const bx = ew.mul(x, beta);
     const smooth = ew.div(ew.log1p(ew.exp(ew.clamp(bx, null, threshold))), beta);
-    return ew.where(ew.gt(bx, threshold), x, smooth);
+    return named(ew.where(ew.gt(bx, threshold), x, smooth), "SoftplusBackward0", input);
   });
 }
 
@@ -132,7 +138,11 @@ export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, inplace?: Inpla
     return inplaceResult("hardtanh", input, inplace, (t) => {
       const x = floatInput("hardtanh", t);
       // where, not clamp: PyTorch's hardtanh has zero gradient at the bounds (clamp passes it).
-      return ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x));
+      return named(
+        ew.where(ew.le(x, minVal), minVal, ew.where(ew.ge(x, maxVal), maxVal, x)),
+        "HardtanhBackward0",
+        t,
+      );
     });
   });
 }
@@ -167,7 +177,7 @@ export function hardsigmoid(input: Tensor, inplace?: InplaceArg): Tensor {
       "hardsigmoid",
       input,
       inplace,
-      (t) => ew.div(relu6(ew.add(floatInput("hardsigmoid", t), 3)), 6),
+      (t) => named(ew.div(relu6(ew.add(floatInput("hardsigmoid", t), 3)), 6), "HardsigmoidBackward0", t),
     );
   });
 }
@@ -185,7 +195,7 @@ export function hardswish(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
     return inplaceResult("hardswish", input, inplace, (t) => {
       const x = floatInput("hardswish", t);
-      return ew.mul(x, hardsigmoid(x));
+      return named(ew.mul(x, hardsigmoid(x)), "HardswishBackward0", t);
     });
   });
 }
@@ -203,7 +213,7 @@ export function mish(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() => {
     return inplaceResult("mish", input, inplace, (t) => {
       const x = floatInput("mish", t);
-      return ew.mul(x, ew.tanh(softplus(x)));
+      return named(ew.mul(x, ew.tanh(softplus(x))), "MishBackward0", t);
     });
   });
 }
@@ -220,7 +230,7 @@ export function mish(input: Tensor, inplace?: InplaceArg): Tensor {
  */
 export function logsigmoid(input: Tensor): Tensor {
   return inFrameOf(() => {
-    return ew.neg(softplus(ew.neg(floatInput("logsigmoid", input))));
+    return named(ew.neg(softplus(ew.neg(floatInput("logsigmoid", input)))), "LogSigmoidBackward0", input);
   });
 }
 
@@ -259,7 +269,8 @@ export function softshrink(input: Tensor, lambd = 0.5): Tensor {
   return inFrameOf(() => {
     checkLambda("softshrink", lambd);
     const x = floatInput("softshrink", input);
-    return ew.where(ew.gt(x, lambd), ew.sub(x, lambd), ew.where(ew.lt(x, -lambd), ew.add(x, lambd), 0));
+    const out = ew.where(ew.gt(x, lambd), ew.sub(x, lambd), ew.where(ew.lt(x, -lambd), ew.add(x, lambd), 0));
+    return named(out, "SoftshrinkBackward0", input);
   });
 }
 
@@ -276,7 +287,7 @@ export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
   return inFrameOf(() => {
     checkLambda("hardshrink", lambd);
     const x = floatInput("hardshrink", input);
-    return ew.where(ew.gt(ew.abs(x), lambd), x, 0);
+    return named(ew.where(ew.gt(ew.abs(x), lambd), x, 0), "HardshrinkBackward0", input);
   });
 }
 
@@ -294,7 +305,12 @@ export function threshold(input: Tensor, threshold: number, value: number, inpla
     if (!(input instanceof Tensor)) {
       throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);
     }
-    return inplaceResult("threshold", input, inplace, (t) => ew.where(ew.gt(t, threshold), t, value));
+    return inplaceResult(
+      "threshold",
+      input,
+      inplace,
+      (t) => named(ew.where(ew.gt(t, threshold), t, value), "ThresholdBackward0", t),
+    );
   });
 }
 
@@ -322,7 +338,7 @@ export function glu(input: Tensor, dim = -1): Tensor {
       );
     }
     const [a, b] = x.chunk(2, d);
-    return ew.mul(a, ew.sigmoid(b));
+    return named(ew.mul(a, ew.sigmoid(b)), "GluBackward0", input);
   });
 }
 
@@ -366,6 +382,6 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
       );
     }
     const w = n === 1 || x.ndim < 2 ? weight.reshape([]) : weight.reshape([n, ...Array(x.ndim - 2).fill(1)]);
-    return ew.where(ew.gt(x, 0), x, ew.mul(w, x));
+    return named(ew.where(ew.gt(x, 0), x, ew.mul(w, x)), "PreluBackward0", input, weight);
   });
 }

@@ -13,7 +13,7 @@ import * as mm from "../ops/matmul.ts";
 import { badTargetError, bceTerms, fusedCrossEntropy, type Reduction } from "../ops/loss.ts";
 export type { Reduction } from "../ops/loss.ts";
 import { matmul } from "../ops/matmul.ts";
-import { record, recordComposite } from "../ops/dispatch.ts";
+import { named, record, recordComposite } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import {
   checkFloat,
@@ -162,7 +162,7 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace?: Inplace
   return inFrameOf(() =>
     inplaceResult("leakyRelu", input, inplace, (t) => {
       const x = asFloat("leakyRelu", t);
-      return ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope));
+      return named(ew.where(ew.gt(x, 0), x, ew.mul(x, negativeSlope)), "LeakyReluBackward0", t);
     })
   );
 }
@@ -258,7 +258,7 @@ export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
     const approximate = opts.approximate ?? "none";
     if (approximate === "tanh") {
       const inner = ew.mul(ew.add(x, ew.mul(ew.mul(ew.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
-      return ew.mul(ew.mul(x, 0.5), ew.add(ew.tanh(inner), 1));
+      return named(ew.mul(ew.mul(x, 0.5), ew.add(ew.tanh(inner), 1)), "GeluBackward0", input);
     }
     if (approximate !== "none") {
       throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
@@ -280,7 +280,7 @@ export function silu(input: Tensor, inplace?: InplaceArg): Tensor {
   return inFrameOf(() =>
     inplaceResult("silu", input, inplace, (t) => {
       const x = asFloat("silu", t);
-      return ew.mul(x, ew.sigmoid(x));
+      return named(ew.mul(x, ew.sigmoid(x)), "SiluBackward0", t);
     })
   );
 }
@@ -448,7 +448,7 @@ export function layerNorm(
       }
       out = name === "weight" ? ew.mul(out, p) : ew.add(out, p);
     }
-    return out;
+    return named(out, "NativeLayerNormBackward0", x);
   });
 }
 
@@ -544,7 +544,7 @@ export function batchNorm(
     }
     if (opts.weight) out = ew.mul(out, mv.reshape(opts.weight, bshape));
     if (opts.bias) out = ew.add(out, mv.reshape(opts.bias, bshape));
-    return out;
+    return named(out, "NativeBatchNormBackward0", x);
   });
 }
 
@@ -607,7 +607,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
       const keep = mv.unsqueeze(ew.ne(input, idx), -1);
       out = ew.where(keep, out, out.detach());
     }
-    return out;
+    return named(out, "EmbeddingBackward0", input, weight);
   });
 }
 
@@ -627,8 +627,12 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
   return inFrameOf(() => {
     checkReduction("mseLoss", opts.reduction);
     target = pointwiseTarget("mseLoss", input, target);
-    const d = ew.sub(input, target);
-    return reduceLoss("mseLoss", ew.mul(d, d), opts.reduction);
+    const reduction = opts.reduction ?? "mean";
+    // One node with PyTorch's formula and saved values (input and target).
+    return recordComposite("mseLoss", [input, target], { reduction, count: input.numel() }, () => {
+      const d = ew.sub(input, target);
+      return reduceLoss("mseLoss", ew.mul(d, d), reduction);
+    });
   });
 }
 
@@ -670,11 +674,14 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Option
     target = pointwiseTarget("smoothL1Loss", input, target);
     const beta = opts.beta ?? 1;
     if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
-    const d = ew.sub(input, target);
-    const a = ew.abs(d);
-    if (beta === 0) return reduceLoss("smoothL1Loss", a, opts.reduction);
-    const loss = ew.where(ew.lt(a, beta), ew.mul(ew.mul(d, d), 0.5 / beta), ew.sub(a, 0.5 * beta));
-    return reduceLoss("smoothL1Loss", loss, opts.reduction);
+    const reduction = opts.reduction ?? "mean";
+    return recordComposite("smoothL1Loss", [input, target], { reduction, count: input.numel(), beta }, () => {
+      const d = ew.sub(input, target);
+      const a = ew.abs(d);
+      if (beta === 0) return reduceLoss("smoothL1Loss", a, reduction);
+      const loss = ew.where(ew.lt(a, beta), ew.mul(ew.mul(d, d), 0.5 / beta), ew.sub(a, 0.5 * beta));
+      return reduceLoss("smoothL1Loss", loss, reduction);
+    });
   });
 }
 
@@ -699,10 +706,17 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}
     target = pointwiseTarget("huberLoss", input, target);
     const delta = opts.delta ?? 1;
     if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
-    const d = ew.sub(input, target);
-    const a = ew.abs(d);
-    const loss = ew.where(ew.lt(a, delta), ew.mul(ew.mul(d, d), 0.5), ew.mul(ew.sub(a, 0.5 * delta), delta));
-    return reduceLoss("huberLoss", loss, opts.reduction);
+    const reduction = opts.reduction ?? "mean";
+    return recordComposite("huberLoss", [input, target], { reduction, count: input.numel(), delta }, () => {
+      const d = ew.sub(input, target);
+      const a = ew.abs(d);
+      const loss = ew.where(
+        ew.lt(a, delta),
+        ew.mul(ew.mul(d, d), 0.5),
+        ew.mul(ew.sub(a, 0.5 * delta), delta),
+      );
+      return reduceLoss("huberLoss", loss, reduction);
+    });
   });
 }
 
@@ -798,6 +812,11 @@ function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   };
 }
 
+/** PyTorch's name of the NLL node: a 2-d kernel for inputs with spatial dims. */
+function nllName(x: Tensor): string {
+  return x.ndim > 2 ? "NllLoss2DBackward0" : "NllLossBackward0";
+}
+
 /**
  * `total / sum(weights)` with the denominator taken as a constant (PyTorch gives the class
  * weights no gradient). When every target is ignored the value is NaN (0/0, as PyTorch) but the
@@ -845,7 +864,11 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}
     const ignoreIndex = opts.ignoreIndex ?? -100;
     const guard = checkClassTarget("nllLoss", x, target, ignoreIndex);
     const weight = checkWeight("nllLoss", opts.weight, x.ndim === 1 ? x.shape[0] : x.shape[1]);
-    return guarded(reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean"), guard);
+    const loss = guarded(
+      reduceNll(nllParts(x, target, weight, ignoreIndex), opts.reduction ?? "mean"),
+      guard,
+    );
+    return named(loss, nllName(x), input, target, weight);
   });
 }
 
@@ -898,8 +921,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
       if (weight) prod = ew.mul(prod, mv.reshape(weight, wShape));
       const loss = ew.neg(red.sum(prod, classDim));
       if (reduction === "none") return loss;
-      if (reduction === "sum") return red.sum(loss);
-      return ew.div(red.sum(loss), x.numel() / c);
+      // PyTorch: -(logp * target).sum() (a negation last), or its division by the batch size.
+      if (reduction === "sum") return named(red.sum(loss), "NegBackward0", input);
+      return named(ew.div(red.sum(loss), x.numel() / c), "DivBackward1", input);
     }
     const ignoreIndex = opts.ignoreIndex ?? -100;
     // The common case is one fused kernel each way (it checks the targets itself, no read-back).
@@ -912,8 +936,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     }
     const logp = red.logSoftmax(x, classDim);
     const parts = nllParts(logp, target, weight, ignoreIndex);
-    const nll = reduceNll(parts, reduction);
-    if (ls === 0) return guarded(nll, guard);
+    const nll = named(reduceNll(parts, reduction), nllName(x), input);
+    if (ls === 0) return named(guarded(nll, guard), nllName(x), input);
     let smooth = weight
       ? red.sum(ew.mul(logp, mv.reshape(weight, wShape)), classDim)
       : red.sum(logp, classDim);
@@ -972,7 +996,8 @@ export function binaryCrossEntropy(
       const elementwise = bceTerms(input, t);
       return w ? ew.mul(elementwise, w) : elementwise;
     });
-    return guarded(reduceLoss("binaryCrossEntropy", loss, opts.reduction), guard);
+    const reduced = guarded(reduceLoss("binaryCrossEntropy", loss, opts.reduction), guard);
+    return named(reduced, "BinaryCrossEntropyBackward0", input, target);
   });
 }
 
@@ -1016,7 +1041,12 @@ export function binaryCrossEntropyWithLogits(
       loss = ew.add(ew.mul(ew.sub(1, target), input), softplusNeg);
     }
     if (opts.weight) loss = ew.mul(loss, checkTensor(op, "weight", opts.weight));
-    return reduceLoss(op, loss, opts.reduction);
+    return named(
+      reduceLoss(op, loss, opts.reduction),
+      "BinaryCrossEntropyWithLogitsBackward0",
+      input,
+      target,
+    );
   });
 }
 

@@ -46,13 +46,25 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-/** Fills `t` in row-major order from `draw` (one value at a time, or the whole array at once). */
-function fill(op: string, t: Tensor, draw: (() => number) | ((out: Float32Array) => void)): Tensor {
+/**
+ * Fills `t` in row-major order from `draw` (one value at a time, or the whole array at once); a
+ * float64 tensor from `double` when given (PyTorch draws doubles differently).
+ */
+function fill(
+  op: string,
+  t: Tensor,
+  draw: (() => number) | ((out: Float32Array) => void),
+  double?: (out: Float64Array) => void,
+): Tensor {
   checkTarget(op, t);
   const n = t.numel();
-  const values = new Float32Array(n);
-  if (draw.length === 1) (draw as (out: Float32Array) => void)(values);
-  else for (let i = 0; i < n; i++) values[i] = (draw as () => number)();
+  let values: Float32Array | Float64Array;
+  if (t.dtype === "float64" && double) double(values = new Float64Array(n));
+  else if (draw.length === 1) (draw as (out: Float32Array) => void)(values = new Float32Array(n));
+  else {
+    values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = (draw as () => number)();
+  }
   return noGrad(() => {
     let src = tensor(values).reshape([...t.shape]);
     if (t.device !== "cpu") src = src.to(t.device);
@@ -151,7 +163,12 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
     const g = opts.generator ?? defaultGenerator;
     if (!(b >= a)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
     // One array fill reproduces PyTorch's `uniform_` stream exactly.
-    return fill("uniform_", t, (out: Float32Array) => void g.uniformFill(out, a, b));
+    return fill(
+      "uniform_",
+      t,
+      (out: Float32Array) => void g.uniformFill(out, a, b),
+      (out) => void g.uniformFillDouble(out, a, b),
+    );
   });
 }
 
@@ -169,7 +186,12 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
     const g = opts.generator ?? defaultGenerator;
     if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, got ${std}`);
     // One array fill reproduces PyTorch's `normal_` stream exactly (its 16-wide Box-Muller blocks).
-    return fill("normal_", t, (out: Float32Array) => void g.normalFill(out, mean, std));
+    return fill(
+      "normal_",
+      t,
+      (out: Float32Array) => void g.normalFill(out, mean, std),
+      (out) => void g.normalFillDouble(out, mean, std),
+    );
   });
 }
 

@@ -6,6 +6,7 @@
  * autograd differentiates them.
  * @module
  */
+import { isFloating } from "../dtype.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import * as ew from "../ops/elementwise.ts";
@@ -15,6 +16,7 @@ import { oneHot } from "../ops/indexing.ts";
 import { softplus } from "./activations.ts";
 import { checkFloat, checkReduction, checkTensor, pointwiseTarget, sameShape } from "./checks.ts";
 import { type LossOptions, reduceLoss } from "./functional.ts";
+import { named } from "../ops/dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /**
@@ -38,13 +40,13 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
       const n = red.norm(x, 2, d);
       return ew.add(n, ew.sub(ew.clamp(n.detach(), eps), n.detach()));
     };
-    return ew.div(dot, ew.mul(clamped(a), clamped(b)));
+    return named(ew.div(dot, ew.mul(clamped(a), clamped(b))), "SumBackward1", x1, x2);
   });
 }
 
 function asFloat(op: string, name: string, x: unknown): Tensor {
   const t = checkTensor(op, name, x);
-  return t.dtype === "float32" || t.dtype === "float16" ? t : t.float();
+  return isFloating(t.dtype) ? t : t.float();
 }
 
 /**
@@ -76,7 +78,8 @@ export function softMarginLoss(input: Tensor, target: Tensor, opts: LossOptions 
   return inFrameOf(() => {
     checkReduction("softMarginLoss", opts.reduction);
     const y = pointwiseTarget("softMarginLoss", input, target);
-    return reduceLoss("softMarginLoss", softplus(ew.neg(ew.mul(y, input))), opts.reduction);
+    const loss = reduceLoss("softMarginLoss", softplus(ew.neg(ew.mul(y, input))), opts.reduction);
+    return named(loss, "SoftMarginLossBackward0", input, target);
   });
 }
 
@@ -107,7 +110,8 @@ export function multilabelSoftMarginLoss(
     const y = pointwiseTarget(op, input, target);
     let loss = ew.neg(ew.add(ew.mul(y, logSigmoid(input)), ew.mul(ew.sub(1, y), logSigmoid(ew.neg(input)))));
     if (opts.weight) loss = ew.mul(loss, checkFloat(op, "weight", opts.weight));
-    loss = red.mean(loss, input.ndim - 1);
+    // PyTorch: the sum over classes divided by their number.
+    loss = named(red.mean(loss, input.ndim - 1), "DivBackward0", input);
     return reduceLoss(op, loss, opts.reduction);
   });
 }
@@ -187,7 +191,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMargin
     const others = ew.sub(1, oneHot(t, c).to(x.dtype));
     let loss = ew.div(red.sum(ew.mul(terms, others), 1), c);
     if (x0.ndim === 1) loss = loss.squeeze(0);
-    return reduceLoss(op, loss, opts.reduction);
+    return named(reduceLoss(op, loss, opts.reduction), "MultiMarginLossBackward0", input, target);
   });
 }
 
@@ -204,7 +208,7 @@ function pairTarget(op: string, x1: Tensor, x2: Tensor, y: Tensor, rows: readonl
   if (!sameShape(t.shape, rows)) {
     throw new RangeError(`${op}: expected target of shape ${fmtShape(rows)}, got ${fmtShape(t.shape)}`);
   }
-  return t.dtype === "float32" ? t : t.float();
+  return t.dtype === "float32" || t.dtype === "float64" ? t : t.float();
 }
 
 /**
@@ -266,7 +270,13 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: 
       );
     }
     const y = pairTarget(op, x1, x2, target, x1.shape);
-    const loss = ew.clamp(ew.add(ew.neg(ew.mul(y, ew.sub(x1, x2))), opts.margin ?? 0), 0);
+    // PyTorch's clamp_min.
+    const loss = named(
+      ew.clamp(ew.add(ew.neg(ew.mul(y, ew.sub(x1, x2))), opts.margin ?? 0), 0),
+      "ClampMinBackward0",
+      x1,
+      x2,
+    );
     return reduceLoss(op, loss, opts.reduction);
   });
 }
@@ -316,7 +326,8 @@ export function tripletMarginLoss(
     const dPos = pairwiseDistance(anchor, positive, p, eps);
     let dNeg = pairwiseDistance(anchor, negative, p, eps);
     if (opts.swap) dNeg = ew.minimum(dNeg, pairwiseDistance(positive, negative, p, eps));
-    return reduceLoss(op, ew.clamp(ew.add(ew.sub(dPos, dNeg), margin), 0), opts.reduction);
+    const loss = named(ew.clamp(ew.add(ew.sub(dPos, dNeg), margin), 0), "ClampMinBackward0", anchor);
+    return reduceLoss(op, loss, opts.reduction);
   });
 }
 

@@ -10,7 +10,7 @@
 import type { Storage } from "../backends/backend.ts";
 import type { Device } from "../backends/backend.ts";
 import { checkDevice, isDeviceName } from "../backends/registry.ts";
-import { type DType, DTYPES, isFloating } from "../dtype.ts";
+import { checkDeviceDType, type DType, DTYPES, isFloating } from "../dtype.ts";
 import { fmtShape } from "../shape.ts";
 import { Tensor, type ToOptions } from "../tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
@@ -455,6 +455,7 @@ export class Module {
    */
   to(target: Device | DType | ToOptions): this {
     const opts = this._toOptions("to", target);
+    this._checkTargets("Module.to", opts);
     if (opts.device !== undefined) {
       const from = this._tensorsToMove().find((t) => t.device !== "cpu" && t.device !== opts.device);
       if (from) {
@@ -488,6 +489,7 @@ export class Module {
    */
   async toAsync(target: Device | DType | ToOptions): Promise<this> {
     const opts = this._toOptions("toAsync", target);
+    this._checkTargets("Module.toAsync", opts);
     const moved = new Map<Tensor, Tensor>();
     for (const t of this._tensorsToMove()) {
       if (moved.has(t)) continue;
@@ -502,6 +504,14 @@ export class Module {
     };
     noGrad(() => this._replaceTensors(convert));
     return this;
+  }
+
+  /** @internal Throws, before anything moves, when a tensor's target dtype cannot live on its target device. */
+  _checkTargets(op: string, opts: ToOptions): void {
+    for (const t of this._tensorsToMove()) {
+      const dtype = opts.dtype !== undefined && isFloating(t.dtype) ? opts.dtype : t.dtype;
+      checkDeviceDType(op, dtype, opts.device ?? t.device);
+    }
   }
 
   /** @internal Validated options of `to`/`toAsync`. */
@@ -573,6 +583,10 @@ export class Module {
   /** `to("float32")`. */
   float(): this {
     return this.to("float32");
+  }
+  /** `to("float64")`: parameters and buffers in double precision (CPU only). */
+  double(): this {
+    return this.to("float64");
   }
   /** `to("float16")`. */
   half(): this {

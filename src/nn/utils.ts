@@ -58,7 +58,9 @@ export function clipGradNorm_(
     );
     if (grads.length === 0) return zeros([]);
     return noGrad(() => {
-      const norms = grads.map((g) => (normType === Infinity ? amax(ew.abs(g)) : norm(g.float(), normType)));
+      const norms = grads.map((
+        g,
+      ) => (normType === Infinity ? amax(ew.abs(g)) : norm(g.dtype === "float64" ? g : g.float(), normType)));
       const total = normType === Infinity ? amax(stack(norms)) : norm(stack(norms), normType);
       if (errorIfNonfinite) {
         if (total.device !== "cpu") {

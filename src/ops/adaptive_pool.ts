@@ -16,6 +16,7 @@ import { matmul } from "./matmul.ts";
 import { narrow, reshape, transpose, unsqueeze } from "./movement.ts";
 import { max } from "./reduce.ts";
 import { avgPool2d, maxPool2d } from "./conv.ts";
+import { named } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** An output size: one number for both dims, or `[outH, outW]` where null keeps the input's size. */
@@ -52,12 +53,15 @@ function window(i: number, n: number, out: number): [number, number] {
 
 /** `[out, n]` averaging matrix: row `i` is 1/len over window `i`. */
 function averaging(n: number, out: number, like: Tensor): Tensor {
-  const m = new Float32Array(out * n);
+  const m = like.dtype === "float64" ? new Float64Array(out * n) : new Float32Array(out * n);
   for (let i = 0; i < out; i++) {
     const [s, e] = window(i, n, out);
     for (let k = s; k < e; k++) m[i * n + k] = 1 / (e - s);
   }
-  return tensor(m, { dtype: "float32", device: like.device }).reshape(out, n);
+  return tensor(m, { dtype: like.dtype === "float64" ? "float64" : "float32", device: like.device }).reshape(
+    out,
+    n,
+  );
 }
 
 /**
@@ -72,11 +76,14 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   return inFrameOf(() => {
     const { x, out: [oh, ow] } = plan("adaptiveAvgPool2d", input, outputSize);
     const [h, w] = [x.shape[2], x.shape[3]];
-    const xf = x.dtype === "float32" ? x : x.float();
+    // float64 stays float64 (the pooling kernels are float32: it takes the matrix path).
+    const xf = x.dtype === "float32" || x.dtype === "float64" ? x : x.float();
     let y: Tensor;
-    if (h % oh === 0 && w % ow === 0) y = avgPool2d(xf, [h / oh, w / ow]);
+    if (h % oh === 0 && w % ow === 0 && xf.dtype === "float32") y = avgPool2d(xf, [h / oh, w / ow]);
     else y = matmul(matmul(averaging(h, oh, x), xf), transpose(averaging(w, ow, x), 0, 1));
-    return input.ndim === 3 ? reshape(y, y.shape.slice(1)) : y;
+    const r = input.ndim === 3 ? reshape(y, y.shape.slice(1)) : y;
+    // PyTorch averages to 1×1 with a mean over both dims.
+    return named(r, oh === 1 && ow === 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0", input);
   });
 }
 
@@ -120,9 +127,9 @@ function adaptiveMaxPool2dCall(
   return inFrameOf(() => {
     const { x, out: [oh, ow] } = plan("adaptiveMaxPool2d", input, outputSize);
     const [n, c, h, w] = x.shape;
-    const xf = x.dtype === "float32" ? x : x.float();
+    const xf = x.dtype === "float32" || x.dtype === "float64" ? x : x.float();
     let values: Tensor, indices: Tensor;
-    if (h % oh === 0 && w % ow === 0) {
+    if (h % oh === 0 && w % ow === 0 && xf.dtype === "float32") {
       [values, indices] = maxPool2d(xf, [h / oh, w / ow], { returnIndices: true });
     } else {
       const vals: Tensor[] = [], idx: Tensor[] = [];
@@ -145,6 +152,7 @@ function adaptiveMaxPool2dCall(
       indices = reshape(cat(idx.map((t) => unsqueeze(t, 2)), 2), [n, c, oh, ow]);
     }
     const unbatch = (t: Tensor) => (input.ndim === 3 ? reshape(t, t.shape.slice(1)) : t);
-    return opts.returnIndices ? [unbatch(values), unbatch(indices)] : unbatch(values);
+    const v = named(unbatch(values), "AdaptiveMaxPool2DBackward0", input);
+    return opts.returnIndices ? [v, unbatch(indices)] : v;
   });
 }

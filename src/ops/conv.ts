@@ -13,7 +13,7 @@ import { isFloating } from "../dtype.ts";
 import { fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { backendOf, contiguousStorage, needsGrad, record, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, named, needsGrad, record, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
 import { expand, narrow, reshape, squeeze, transpose, unsqueeze } from "./movement.ts";
 import { cat, scatterAddInto } from "./indexing.ts";
@@ -103,6 +103,12 @@ function checkFloatTensor(op: string, name: string, t: unknown): asserts t is Te
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a tensor, got ${typeof t}`);
   if (!isFloating(t.dtype)) {
     throw new TypeError(`${op}: expected ${name} to be a floating point tensor, got ${t.dtype}`);
+  }
+  if (t.dtype === "float64") {
+    throw new TypeError(
+      `${op}: float64 ${name} is not supported (the convolution and pooling kernels compute in float32); ` +
+        "convert with .float()",
+    );
   }
 }
 
@@ -476,6 +482,7 @@ export function conv1d(
     );
     backendOf("conv1d", input, weight, call.bias);
     let out = squeeze(conv2dCore(asF32(x), asF32(w), call.bias ? asF32(call.bias) : null, plan), 2);
+    named(out, "ConvolutionBackward0", input, weight, call.bias);
     if (input.dtype !== "float32") out = toDType(out, input.dtype);
     return batched ? out : squeeze(out, 0);
   });

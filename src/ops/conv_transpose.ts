@@ -11,6 +11,7 @@ import { Tensor } from "../tensor.ts";
 import { col2im, pairOf, type Size2 } from "./conv.ts";
 import { matmul } from "./matmul.ts";
 import { reshape, transpose } from "./movement.ts";
+import { named } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { inFrameOf } from "../memory.ts";
 
@@ -56,6 +57,14 @@ export function convTranspose2d(
     }
     if (!(weight instanceof Tensor) || weight.ndim !== 4) {
       throw new RangeError(`${op}: expected a 4-d weight [Cin, Cout/groups, kH, kW]`);
+    }
+    for (const [t, name] of [[input, "input"], [weight, "weight"], [bias, "bias"]] as const) {
+      if (t instanceof Tensor && t.dtype === "float64") {
+        throw new TypeError(
+          `${op}: float64 ${name} is not supported (the convolution kernels compute in float32); ` +
+            "convert with .float()",
+        );
+      }
     }
     const x = input.ndim === 3 ? input.unsqueeze(0) : input;
     const [stride, padding, outputPadding, dilation] = [
@@ -123,6 +132,7 @@ export function convTranspose2d(
     const cols = matmul(wt, reshape(x.float(), [n, groups, og, h * w])); // [N, G, CgK, H·W]
     let out = col2im(reshape(cols, [n, groups * cgk, h * w]), geom);
     if (bias) out = ew.add(out, reshape(bias, [1, cout, 1, 1]));
+    named(out, "ConvolutionBackward0", input, weight, bias);
     return input.ndim === 3 ? reshape(out, out.shape.slice(1)) : out;
   });
 }

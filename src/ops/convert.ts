@@ -4,7 +4,7 @@
  */
 import type { Device } from "../backends/backend.ts";
 import { backendFor, checkDevice } from "../backends/registry.ts";
-import { checkDType, type DType } from "../dtype.ts";
+import { checkDeviceDType, checkDType, type DType } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
 import { contiguousStorage, record, wrap } from "./dispatch.ts";
 import { storageAs } from "./elementwise.ts";
@@ -22,6 +22,7 @@ export function toDType(x: Tensor, dtype: DType): Tensor {
   return inFrameOf(() => {
     checkDType("to", dtype);
     if (x.dtype === dtype) return x;
+    checkDeviceDType("to", dtype, x.device);
     return record("toDType", [x], wrap(storageAs(x, dtype), x.shape), { from: x.dtype });
   });
 }
@@ -38,6 +39,7 @@ export function toDevice(x: Tensor, device: Device): Tensor {
   return inFrameOf(() => {
     checkDevice("to", device);
     if (x.device === device) return x;
+    checkDeviceDType("to", x.dtype, device);
     const target = backendFor(device);
     if (x.device !== "cpu" && device !== "cpu") {
       throw new Error(`to: cannot move from "${x.device}" to "${device}" directly`);

@@ -131,3 +131,16 @@ export function makeView(
   v._base = t._base ?? t;
   return v;
 }
+
+/**
+ * Gives the node that made `out` PyTorch's name for the op the user called (a composite's final
+ * node, or an overload such as `SumBackward1`), unless `out` has no node of its own (no graph, or
+ * the node of one of `inputs`, as when a call returns its input).
+ */
+export function named<T extends Tensor>(out: T, name: string, ...inputs: unknown[]): T {
+  const node = out.gradFn;
+  if (node === null) return out;
+  for (const x of inputs) if (x === out || (x instanceof Tensor && x.gradFn === node)) return out;
+  node.rename(name);
+  return out;
+}

@@ -15,7 +15,16 @@ import {
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { backendFor } from "../backends/registry.ts";
-import { backendOf, contiguousStorage, emptyResult, needsGrad, record, temp, wrap } from "./dispatch.ts";
+import {
+  backendOf,
+  contiguousStorage,
+  emptyResult,
+  named,
+  needsGrad,
+  record,
+  temp,
+  wrap,
+} from "./dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
@@ -52,7 +61,7 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   let compute: ComputeDType;
   if (isFloating(x.dtype)) {
     outDType = x.dtype;
-    compute = "float32";
+    compute = computeDType(x.dtype);
   } else if (INT_IDENTITY.has(op)) {
     return record(op, [x], wrap(backend.cast(contiguousStorage(x), x.dtype), x.shape));
   } else if (INT_UNARY.has(op)) {
@@ -117,7 +126,11 @@ function shapeOf(x: TensorOrScalar): readonly number[] {
 
 const COMPARISONS: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
 
-function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+/**
+ * @internal A broadcasting binary kernel with PyTorch's type promotion, recorded for autograd
+ * (comparisons are not); the ops of this module and `division.ts` are built on it.
+ */
+export function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     throw new TypeError(`${op}: expected at least one tensor operand, got two numbers (${a}, ${b})`);
   }
@@ -133,7 +146,7 @@ function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   let outDType: DType = isCmp ? "bool" : promoted;
   if (op === "div" && !isFloating(promoted)) outDType = "float32";
   if (op === "pow" && !isFloating(promoted)) checkIntPow(a, b);
-  const compute: ComputeDType = op === "div" ? "float32" : computeDType(promoted);
+  const compute: ComputeDType = computeDType(op === "div" ? outDType : promoted);
   const n = numelOf(outShape);
   if (n === 0) {
     const empty = emptyResult(backend, outShape, outDType);
@@ -653,6 +666,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
       throw new TypeError(`maskedFill: value ${value} cannot be stored in a ${x.dtype} tensor`);
     }
     // A 0-d fill value of x's own dtype keeps the result in x's dtype.
-    return where(mask, wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), []), x);
+    return named(
+      where(mask, wrap(backendOf("maskedFill", x).full(x.dtype, 1, value), []), x),
+      "MaskedFillBackward0",
+      x,
+    );
   });
 }

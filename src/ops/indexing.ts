@@ -6,14 +6,15 @@
 import { promoteTypes } from "../dtype.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendOf, contiguousStorage, emptyResult, named, record, wrap } from "./dispatch.ts";
 import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 
-function checkIndexTensor(op: string, index: Tensor): void {
+/** @internal Throws unless `index` is an int32 (or uint8) tensor. */
+export function checkIndexTensor(op: string, index: Tensor): void {
   if (!(index instanceof Tensor) || (index.dtype !== "int32" && index.dtype !== "uint8")) {
     throw new TypeError(
       `${op}: expected index to be an int32 tensor, got ${
@@ -27,14 +28,15 @@ function outerInner(shape: readonly number[], dim: number): [number, number] {
   return [numelOf(shape.slice(0, dim)), numelOf(shape.slice(dim + 1))];
 }
 
-/** `x` narrowed to `sizes` on every dim but `dim` (every dim when `dim` is -1). */
-function narrowOthers(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+/** @internal `x` narrowed to `sizes` on every dim but `dim` (every dim when `dim` is -1). */
+export function narrowOthers(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   let v = x;
   for (let d = 0; d < x.ndim; d++) if (d !== dim && sizes[d] !== x.shape[d]) v = narrow(v, d, 0, sizes[d]);
   return v;
 }
 
-function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, what: string): void {
+/** @internal PyTorch's shape rules of gather/scatter: same rank, index no larger except along `dim`. */
+export function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, what: string): void {
   if (index.ndim !== Math.max(x.ndim, 1) && !(x.ndim === 0 && index.ndim === 0)) {
     throw new RangeError(
       `${op}: index ${fmtShape(index.shape)} must have the same number of dimensions as ${what} ${
@@ -294,7 +296,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       }
     });
     const d = normDim("stack", dim, ref.ndim + 1);
-    return cat(tensors.map((t) => unsqueeze(t, d)), d);
+    return named(cat(tensors.map((t) => unsqueeze(t, d)), d), "StackBackward0", ...tensors);
   });
 }
 
@@ -316,7 +318,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
       const n = x.shape[d];
       out = indexSelect(out, d, arange(n - 1, -1, -1, { device: x.device }));
     }
-    return out === x ? x.clone() : out;
+    return named(out === x ? x.clone() : out, "FlipBackward0", x);
   });
 }
 
@@ -328,7 +330,11 @@ function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
   const r = arange(rows, { device: x.device }).view(rows, 1);
   const c = arange(cols, { device: x.device }).view(1, cols).sub(diagonal);
   const keep = op === "tril" ? ge(r, c) : le(r, c);
-  return where(keep, x, wrap(backendOf(op, x).full(x.dtype, 1, 0), []));
+  return named(
+    where(keep, x, wrap(backendOf(op, x).full(x.dtype, 1, 0), [])),
+    op === "tril" ? "TrilBackward0" : "TriuBackward0",
+    x,
+  );
 }
 
 /**

@@ -14,7 +14,7 @@ import { storageAs } from "./elementwise.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** The checks PyTorch makes before writing into `t` in place. */
-function refuseLeaf(op: string, t: Tensor): void {
+export function refuseLeaf(op: string, t: Tensor): void {
   checkAlive(op, t);
   if (t.shape.some((size, i) => size > 1 && t._strides[i] === 0)) {
     throw new Error(
@@ -38,7 +38,7 @@ function refuseLeaf(op: string, t: Tensor): void {
 }
 
 /** Writes `value` (already of `t`'s shape) into `t`'s elements. */
-function writeInto(t: Tensor, value: Tensor): void {
+export function writeInto(t: Tensor, value: Tensor): void {
   const backend = backendOf("copy_", t, value);
   if (t.numel() === 0) return;
   const src = value.dtype === t.dtype ? value : wrap(storageAs(value, t.dtype), value.shape);

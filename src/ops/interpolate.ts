@@ -11,6 +11,7 @@ import { tensor } from "../creation.ts";
 import { indexSelect } from "./indexing.ts";
 import { matmul } from "./matmul.ts";
 import { transpose } from "./movement.ts";
+import { named } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** Interpolation modes. */
@@ -60,7 +61,7 @@ function plan(op: string, input: Tensor, opts: InterpolateOptions): { out: numbe
 
 /** `[out, n]` matrix of linear interpolation weights along one dim. */
 function linearWeights(n: number, out: number, scale: number, alignCorners: boolean, like: Tensor): Tensor {
-  const w = new Float32Array(out * n);
+  const w = like.dtype === "float64" ? new Float64Array(out * n) : new Float32Array(out * n);
   for (let i = 0; i < out; i++) {
     let src = alignCorners ? (out > 1 ? (i * (n - 1)) / (out - 1) : 0) : (i + 0.5) * scale - 0.5;
     if (src < 0) src = 0;
@@ -69,7 +70,10 @@ function linearWeights(n: number, out: number, scale: number, alignCorners: bool
     w[i * n + i0] += 1 - t;
     w[i * n + i1] += t;
   }
-  return tensor(w, { dtype: "float32", device: like.device }).reshape(out, n);
+  return tensor(w, { dtype: like.dtype === "float64" ? "float64" : "float32", device: like.device }).reshape(
+    out,
+    n,
+  );
 }
 
 /**
@@ -107,14 +111,15 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
       );
     }
     const { out, scale } = plan(op, input, opts);
-    let x = input.dtype === "float32" ? input : input.float();
+    let x = input.dtype === "float32" || input.dtype === "float64" ? input : input.float();
     if (mode === "nearest") {
       out.forEach((o, i) => {
         const n = input.shape[2 + i];
         const idx = Int32Array.from({ length: o }, (_, j) => Math.min(Math.floor(j * scale[i]), n - 1));
         x = indexSelect(x, 2 + i, tensor(idx, { dtype: "int32", device: input.device }));
       });
-      return input.dtype === "float32" ? x : x.to(input.dtype);
+      named(x, `UpsampleNearest${input.ndim - 2}DBackward1`, input);
+      return x.dtype === input.dtype ? x : x.to(input.dtype);
     }
     const align = opts.alignCorners ?? false;
     // Last dim: x @ Wᵀ; the height (4-d): W @ x over dim 2.
@@ -128,6 +133,6 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
       ),
     );
     if (input.ndim === 4) x = matmul(linearWeights(input.shape[2], out[0], scale[0], align, x), x);
-    return x;
+    return named(x, mode === "linear" ? "UpsampleLinear1DBackward1" : "UpsampleBilinear2DBackward1", input);
   });
 }

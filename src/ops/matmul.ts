@@ -7,7 +7,7 @@ import type { Storage } from "../backends/backend.ts";
 import { computeDType, type DType, promoteTypes } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendOf, emptyResult, named, record, wrap } from "./dispatch.ts";
 import { castResult, mul, storageAs } from "./elementwise.ts";
 import { reshape, squeeze, t as mt, unsqueeze } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
@@ -112,7 +112,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     let out = batchedProduct("matmul", a2, b2);
     if (a.ndim === 1) out = squeeze(out, -2);
     if (b.ndim === 1) out = squeeze(out, -1);
-    return out;
+    // PyTorch's names for the op matmul dispatches to.
+    const name = a.ndim === 2 && b.ndim === 2
+      ? "MmBackward0"
+      : a.ndim === 2 && b.ndim === 1
+      ? "MvBackward0"
+      : a.ndim === 1
+      ? "SqueezeBackward3"
+      : "UnsafeViewBackward0";
+    return named(out, name, a, b);
   });
 }
 
@@ -131,7 +139,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
         `mm: expected two 2-d tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
       );
     }
-    return batchedProduct("mm", a, b);
+    return named(batchedProduct("mm", a, b), "MmBackward0", a, b);
   });
 }
 
@@ -152,7 +160,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
         }`,
       );
     }
-    return batchedProduct("bmm", a, b);
+    return named(batchedProduct("bmm", a, b), "BmmBackward0", a, b);
   });
 }
 
@@ -173,7 +181,12 @@ export function dot(a: Tensor, b: Tensor): Tensor {
         }`,
       );
     }
-    return squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]);
+    return named(
+      squeeze(batchedProduct("dot", unsqueeze(a, 0), unsqueeze(b, 1)), [0, 1]),
+      "DotBackward0",
+      a,
+      b,
+    );
   });
 }
 
@@ -249,6 +262,17 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       });
       out = record("linear", inputs, wrap(s, [m, outF]));
     }
-    return x.ndim === 2 ? out : reshape(out, [...x.shape.slice(0, -1), outF]);
+    // PyTorch 1.13's names: addmm (mm without a bias) for 2-d inputs; a contiguous 3-d input with a
+    // bias goes through addmm and a view; otherwise matmul (+ add).
+    if (x.ndim === 2) return named(out, bias === null ? "MmBackward0" : "AddmmBackward0", x, weight, bias);
+    const r = reshape(out, [...x.shape.slice(0, -1), outF]);
+    const viaView = bias !== null && x.ndim === 3 && x.isContiguous();
+    return named(
+      r,
+      bias === null ? "UnsafeViewBackward0" : viaView ? "ViewBackward0" : "AddBackward0",
+      x,
+      weight,
+      bias,
+    );
   });
 }

@@ -6,12 +6,19 @@
  */
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, checkAlive, contiguousStorage, makeView, record, wrap } from "./dispatch.ts";
+import { backendOf, checkAlive, contiguousStorage, makeView, named, record, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 
-/** One index of `x.index(...)`: an integer, a slice string (`":"`, `"1:3"`, `"::2"`, `"-1:"`), `"..."` or `null` (new axis). */
-export type IndexSpec = number | string | null;
+/** Nested arrays of integers (an advanced index) or of booleans (a mask), as an index of `x.index(...)`. */
+export type IndexArray = readonly (number | boolean | IndexArray)[];
+
+/**
+ * One index of `x.index(...)`: an integer, a slice string (`":"`, `"1:3"`, `"::2"`, `"-1:"`),
+ * `"..."` or `null` (new axis) select a view; an int32 tensor or array of integers (advanced
+ * indexing), a bool tensor or array of booleans (a mask), or a boolean give a copy.
+ */
+export type IndexSpec = number | string | null | boolean | Tensor | IndexArray;
 
 /** What `index` does to each input dim (or a new axis), in logical index terms. */
 export type IndexStep =
@@ -127,7 +134,9 @@ export function reshape(x: Tensor, ...shape: (number | readonly number[])[]): Te
     const out = strides !== null
       ? makeView(x, target, strides, x._offset)
       : wrap(contiguousStorage(x), target);
-    return record("reshape", [x], out, { inputShape: x.shape });
+    // PyTorch 1.13: a view is `_reshape_alias`, a copy `_unsafe_view` of a clone.
+    const name = strides !== null ? "ReshapeAliasBackward0" : "UnsafeViewBackward0";
+    return named(record("reshape", [x], out, { inputShape: x.shape }), name, x);
   });
 }
 
@@ -164,7 +173,7 @@ export function t(x: Tensor): Tensor {
       } (use .mT or .permute)`,
     );
   }
-  return x.ndim < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1);
+  return named(x.ndim < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1), "TBackward0", x);
 }
 
 /**
@@ -213,7 +222,8 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
       strides.push(x._strides[i]);
     }
   });
-  return record("squeeze", [x], makeView(x, shape, strides, x._offset), { inputShape: x.shape });
+  const out = record("squeeze", [x], makeView(x, shape, strides, x._offset), { inputShape: x.shape });
+  return dim === undefined ? out : named(out, "SqueezeBackward1", x);
 }
 
 /**
@@ -320,6 +330,11 @@ function parseSlice(op: string, spec: string, size: number, dim: number): IndexS
   return { kind: "slice", start, length: Math.max(0, Math.ceil((stop - start) / step)), step };
 }
 
+/** The forms `x.index(...)` accepts, as error messages list them. */
+export const SUPPORTED_INDEX_FORMS =
+  'integers, slice strings ("1:3", "::2", "-1:"), "...", null (a new axis), ' +
+  "int32 tensors or arrays of integers (advanced indexing), bool tensors or arrays of booleans (masks)";
+
 /** Turns user index specs into one step per input dim (plus new axes). */
 export function planIndex(op: string, shape: readonly number[], specs: readonly IndexSpec[]): IndexStep[] {
   const consuming = specs.filter((s) => s !== null && s !== "...").length;
@@ -353,10 +368,9 @@ export function planIndex(op: string, shape: readonly number[], specs: readonly 
       const t = spec as unknown as Partial<Tensor> | null;
       const what =
         typeof t === "object" && t !== null && Array.isArray(t.shape) && typeof t.dtype === "string"
-          ? `a ${t.dtype} tensor of shape ${fmtShape(t.shape)} (index with tensors through ` +
-            `indexSelect, gather or maskedSelect)`
+          ? `a ${t.dtype} tensor of shape ${fmtShape(t.shape)}`
           : describeValue(spec);
-      throw new TypeError(`${op}: unsupported index ${what} (use integers, slice strings, "..." or null)`);
+      throw new TypeError(`${op}: unsupported index ${what} (supported: ${SUPPORTED_INDEX_FORMS})`);
     }
   }
   while (d < shape.length) plan.push({ kind: "slice", start: 0, length: shape[d++], step: 1 });
@@ -431,7 +445,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const plan: IndexStep[] = x.shape.map((n, i) =>
     i === d ? { kind: "slice", start: s, length, step: 1 } : { kind: "slice", start: 0, length: n, step: 1 }
   );
-  return indexWithPlan(x, plan);
+  return named(indexWithPlan(x, plan), "SliceBackward0", x);
 }
 
 /**
@@ -467,7 +481,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     }
     let start = 0;
     return sizes.map((n) => {
-      const piece = narrow(x, d, start, n);
+      const piece = named(narrow(x, d, start, n), "SplitBackward0", x);
       start += n;
       return piece;
     });
@@ -505,7 +519,13 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
     const d = normDim("unbind", dim, x.ndim);
     const out: Tensor[] = [];
     for (let i = 0; i < x.shape[d]; i++) {
-      out.push(indexWithPlan(x, planIndex("unbind", x.shape, [...Array(d).fill(":"), i])));
+      out.push(
+        named(
+          indexWithPlan(x, planIndex("unbind", x.shape, [...Array(d).fill(":"), i])),
+          "UnbindBackward0",
+          x,
+        ),
+      );
     }
     return out;
   });

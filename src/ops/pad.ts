@@ -9,6 +9,7 @@ import { Tensor } from "../tensor.ts";
 import { full } from "../creation.ts";
 import { cat, flip } from "./indexing.ts";
 import { clone, expand, narrow } from "./movement.ts";
+import { named } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** How `pad` fills the new border. */
@@ -114,6 +115,14 @@ export function pad(input: Tensor, padding: readonly number[], opts: PadOptions 
     for (let i = 0; i < padding.length / 2; i++) {
       out = padDim(out, input.ndim - 1 - i, padding[2 * i], padding[2 * i + 1], mode, value);
     }
-    return out === input ? clone(input) : out;
+    if (out === input) return clone(input);
+    // PyTorch 1.13's names: its pad kernels, and a copy into slices for circular padding.
+    const dims = padding.length / 2;
+    const name = mode === "constant"
+      ? "ConstantPadNdBackward0"
+      : mode === "circular"
+      ? "CopySlices"
+      : `${mode === "reflect" ? "Reflection" : "Replication"}Pad${dims}DBackward0`;
+    return named(out, name, input);
   });
 }

@@ -25,6 +25,7 @@ import {
 } from "./elementwise.ts";
 import { clone } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
+import { named } from "./dispatch.ts";
 import { asOp } from "./naming.ts";
 
 type TensorOrScalar = Tensor | number;
@@ -46,7 +47,7 @@ function floatOnly(op: string, x: Tensor): void {
 export function trunc(x: Tensor): Tensor {
   return inFrameOf(() => {
     if (!isFloating(x.dtype)) return clone(x);
-    return where(lt(x, 0), ceil(x), floor(x));
+    return named(where(lt(x, 0), ceil(x), floor(x)), "TruncBackward0", x);
   });
 }
 
@@ -61,7 +62,7 @@ export function trunc(x: Tensor): Tensor {
 export function frac(x: Tensor): Tensor {
   return inFrameOf(() => {
     floatOnly("frac", x);
-    return sub(x, trunc(x));
+    return named(sub(x, trunc(x)), "FracBackward0", x);
   });
 }
 
@@ -75,7 +76,7 @@ export function frac(x: Tensor): Tensor {
  */
 export function tan(x: Tensor): Tensor {
   return inFrameOf(() => {
-    return div(sin(x), cos(x));
+    return named(div(sin(x), cos(x)), "TanBackward0", x);
   });
 }
 
@@ -89,7 +90,7 @@ export function tan(x: Tensor): Tensor {
  */
 export function log2(x: Tensor): Tensor {
   return inFrameOf(() => {
-    return mul(log(x), Math.LOG2E);
+    return named(mul(log(x), Math.LOG2E), "Log2Backward0", x);
   });
 }
 
@@ -103,7 +104,7 @@ export function log2(x: Tensor): Tensor {
  */
 export function log10(x: Tensor): Tensor {
   return inFrameOf(() => {
-    return mul(log(x), Math.LOG10E);
+    return named(mul(log(x), Math.LOG10E), "Log10Backward0", x);
   });
 }
 
@@ -117,7 +118,7 @@ export function log10(x: Tensor): Tensor {
  */
 export function exp2(x: Tensor): Tensor {
   return inFrameOf(() => {
-    return pow(2, isFloating(x.dtype) ? x : x.float());
+    return named(pow(2, isFloating(x.dtype) ? x : x.float()), "Exp2Backward0", x);
   });
 }
 
@@ -143,7 +144,7 @@ export function expm1(x: Tensor): Tensor {
     for (const k of [4, 3, 2]) series = add(mul(div(s, k), series), 1);
     series = mul(s, series);
     const small = lt(abs(xf), EXPM1_SERIES_BOUND);
-    return where(small, series, sub(exp(xf), 1));
+    return named(where(small, series, sub(exp(xf), 1)), "Expm1Backward0", x);
   });
 }
 
@@ -164,7 +165,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
       }
       const startF = isFloating(start.dtype) ? start : start.float();
       const endF = isFloating(end.dtype) ? end : end.float();
-      return add(startF, mul(weight, sub(endF, startF)));
+      return named(add(startF, mul(weight, sub(endF, startF))), "LerpBackward0", start, end, weight);
     }));
 }
 
@@ -186,7 +187,13 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
     inFrameOf(() => {
       const { value = 1 } = opts;
       const prod = mul(tensor1, tensor2);
-      return add(input, value === 1 ? prod : mul(prod, value));
+      return named(
+        add(input, value === 1 ? prod : mul(prod, value)),
+        "AddcmulBackward0",
+        input,
+        tensor1,
+        tensor2,
+      );
     }));
 }
 
@@ -210,6 +217,12 @@ export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
         );
       }
       const quot = div(tensor1, tensor2);
-      return add(input, value === 1 ? quot : mul(quot, value));
+      return named(
+        add(input, value === 1 ? quot : mul(quot, value)),
+        "AddcdivBackward0",
+        input,
+        tensor1,
+        tensor2,
+      );
     }));
 }

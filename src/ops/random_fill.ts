@@ -9,11 +9,13 @@
  * (a number: one 53-bit double per element; a tensor of probabilities: one 24-bit float each),
  * `exponential_` (one double each), `random_` (one 32-bit draw each), `multinomial`. float16
  * tensors get the float32 values rounded to half, except `uniform_` over [0, 1), which draws
- * PyTorch's 11-bit half uniforms as `rand` does.
+ * PyTorch's 11-bit half uniforms as `rand` does. float64 tensors get PyTorch's double streams:
+ * `uniform_`/`normal_` draw 53-bit doubles (`Generator.uniformFillDouble` / `normalFillDouble`),
+ * `exponential_` computes in float64, `random_()` draws 64 bits (`random64() % (2^53 + 1)`).
  * @module
  */
 import { isFloating } from "../dtype.ts";
-import { floatRandomBounds, ones, tensor } from "../creation.ts";
+import { floatDigits, floatRandomBounds, ones, tensor } from "../creation.ts";
 import { defaultGenerator, type Generator } from "../random.ts";
 import { fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -47,7 +49,7 @@ function generatorOf(op: string, opts: FillOptions | undefined): Generator {
  * Writes `values` (row-major, `t`'s element count) into `t` in place. A tensor that is part of a
  * graph takes a node whose gradient to its old value is zero (the fill replaces it), as PyTorch.
  */
-function write(op: string, t: Tensor, values: Float32Array | Int32Array | Uint8Array): Tensor {
+function write(op: string, t: Tensor, values: Float32Array | Float64Array | Int32Array | Uint8Array): Tensor {
   const src = tensor(values, { dtype: t.dtype, device: t.device }).reshape([...t.shape]);
   const result = t.requiresGrad && isGradEnabled()
     ? where(ones([...t.shape], { dtype: "bool", device: t.device }), src, t)
@@ -68,6 +70,9 @@ export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, opts?: FillOp
   return inFrameOf(() => {
     target("uniform_", t, true);
     const g = generatorOf("uniform_", opts);
+    if (t.dtype === "float64") {
+      return write("uniform_", t, g.uniformFillDouble(new Float64Array(t.numel()), from, to)) as T;
+    }
     const values = new Float32Array(t.numel());
     if (t.dtype === "float16" && from === 0 && to === 1) {
       for (let i = 0; i < values.length; i++) values[i] = (g.random() & 0x7ff) / 2048;
@@ -88,7 +93,11 @@ export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, opts?: FillOp
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts?: FillOptions): T {
   return inFrameOf(() => {
     target("normal_", t, true);
-    const values = generatorOf("normal_", opts).normalFill(new Float32Array(t.numel()), mean, std);
+    const g = generatorOf("normal_", opts);
+    if (t.dtype === "float64") {
+      return write("normal_", t, g.normalFillDouble(new Float64Array(t.numel()), mean, std)) as T;
+    }
+    const values = g.normalFill(new Float32Array(t.numel()), mean, std);
     return write("normal_", t, values) as T;
   });
 }
@@ -152,7 +161,11 @@ function castValues(values: Float32Array, t: Tensor): Float32Array | Int32Array 
 export function exponential_<T extends Tensor>(t: T, lambd = 1, opts?: FillOptions): T {
   return inFrameOf(() => {
     target("exponential_", t, true);
-    const values = generatorOf("exponential_", opts).exponentialFill(new Float32Array(t.numel()), lambd);
+    const n = t.numel();
+    const values = generatorOf("exponential_", opts).exponentialFill(
+      t.dtype === "float64" ? new Float64Array(n) : new Float32Array(n),
+      lambd,
+    );
     return write("exponential_", t, values) as T;
   });
 }
@@ -178,10 +191,16 @@ export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions |
       throw new TypeError(`random_: expected random_(), random_(to) or random_(from, to) with integers`);
     }
     const n = t.numel();
+    if (bounds.length === 0 && t.dtype === "float64") {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = Number(g.random64() % 9007199254740993n); // 2^53 + 1
+      return write("random_", t, out) as T;
+    }
     if (bounds.length === 0) {
       const out = new Float32Array(n);
-      const range =
-        { float32: 2 ** 24 + 1, float16: 2 ** 11 + 1, int32: 2 ** 31, uint8: 256, bool: 2 }[t.dtype];
+      const range = { float32: 2 ** 24 + 1, float16: 2 ** 11 + 1, int32: 2 ** 31, uint8: 256, bool: 2 }[
+        t.dtype as "float32"
+      ];
       for (let i = 0; i < n; i++) out[i] = g.random() % range;
       return write("random_", t, castValues(out, t)) as T;
     }
@@ -201,13 +220,17 @@ export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions |
         }])`,
       );
     }
-    if (isFloating(t.dtype)) [from, to] = floatRandomBounds(from, to, t.dtype === "float16" ? 11 : 24);
-    const out = new Float32Array(n);
+    if (isFloating(t.dtype)) [from, to] = floatRandomBounds(from, to, floatDigits(t.dtype));
+    const out = t.dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
     if (lim) {
       // Integer dtypes other than int64 always take one 32-bit draw (`random() % range + from`).
       const range = to - from;
       for (let i = 0; i < n; i++) out[i] = (range === 2 ** 32 ? g.random() : g.random() % range) + from;
-      return write("random_", t, t.dtype === "int32" ? Int32Array.from(out) : castValues(out, t)) as T;
+      return write(
+        "random_",
+        t,
+        t.dtype === "int32" ? Int32Array.from(out) : castValues(out as Float32Array, t),
+      ) as T;
     }
     for (let i = 0; i < n; i++) out[i] = g.nextInt(from, to);
     return write("random_", t, out) as T;

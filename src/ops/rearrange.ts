@@ -6,7 +6,7 @@
  */
 import { contiguousStrides, fmtShape, normDim, shapeArg } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { makeView, record } from "./dispatch.ts";
+import { makeView, named, record } from "./dispatch.ts";
 import { cat, embed, type Geometry } from "./indexing.ts";
 import { clone, expand, narrow, permute, reshape, transpose } from "./movement.ts";
 import { sum } from "./reduce.ts";
@@ -36,7 +36,7 @@ export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Ten
     const expanded = expand(spread, shape.flatMap((s, i) => [reps[i], s]));
     const out = reshape(expanded, shape.map((s, i) => s * reps[i]));
     // reshape gives a view of x when the repeats only broadcast size-1 dims; repeat always copies.
-    return out._storage === x._storage ? clone(out) : out;
+    return named(out._storage === x._storage ? clone(out) : out, "RepeatBackward0", x);
   });
 }
 
@@ -82,7 +82,7 @@ export function roll(
         );
       }
       const flat = reshape(x, -1);
-      return reshape(roll(flat, shiftList[0], 0), x.shape);
+      return named(reshape(roll(flat, shiftList[0], 0), x.shape), "RollBackward0", x);
     }
     const dimList = typeof dims === "number" ? [dims] : [...dims];
     if (dimList.length !== shiftList.length) {
@@ -100,7 +100,7 @@ export function roll(
       if (s === 0) return;
       out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d);
     });
-    return out === x ? clone(x) : out;
+    return named(out === x ? clone(x) : out, "RollBackward0", x);
   });
 }
 
@@ -222,14 +222,14 @@ export function diag(x: Tensor, diagonalIndex = 0): Tensor {
     if (!Number.isInteger(diagonalIndex)) {
       throw new TypeError(`diag: diagonal must be an integer, got ${diagonalIndex}`);
     }
-    if (x.ndim === 2) return clone(diagonal(x, diagonalIndex));
+    if (x.ndim === 2) return named(clone(diagonal(x, diagonalIndex)), "DiagBackward0", x);
     if (x.ndim !== 1) {
       throw new RangeError(`diag: expected a 1-d or 2-d tensor, got shape ${fmtShape(x.shape)}`);
     }
     const m = x.shape[0] + Math.abs(diagonalIndex);
     const shape = [m, m];
     const g = diagonalGeometry(shape, contiguousStrides(shape), 0, diagonalIndex, 0, 1);
-    return embed(x, shape, g);
+    return named(embed(x, shape, g), "DiagBackward0", x);
   });
 }
 
@@ -244,6 +244,6 @@ export function diag(x: Tensor, diagonalIndex = 0): Tensor {
 export function trace(x: Tensor): Tensor {
   return inFrameOf(() => {
     if (x.ndim !== 2) throw new RangeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
-    return sum(diagonal(x));
+    return named(sum(diagonal(x)), "TraceBackward0", x);
   });
 }

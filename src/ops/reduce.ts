@@ -8,7 +8,7 @@ import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, recordComposite, wrap } from "./dispatch.ts";
+import { backendOf, emptyResult, named, record, recordComposite, wrap } from "./dispatch.ts";
 import { castResult, storageAs } from "./elementwise.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
@@ -41,6 +41,8 @@ export interface ValuesIndices {
 interface ParsedReduce {
   dims: number[];
   keepdim: boolean;
+  /** Whether dims were given (PyTorch's `dim` overloads are named `...Backward1`). */
+  explicit: boolean;
 }
 
 function parse(op: string, x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): ParsedReduce {
@@ -64,14 +66,14 @@ function parse(op: string, x: Tensor, dim?: DimArg | ReduceOptions, opts?: Reduc
   }
   const keepdim = o.keepdim ?? false;
   if (d === undefined || (Array.isArray(d) && d.length === 0)) {
-    return { dims: x.shape.map((_, i) => i), keepdim };
+    return { dims: x.shape.map((_, i) => i), keepdim, explicit: false };
   }
   const list = typeof d === "number" ? [d] : [...(d as readonly number[])];
   const dims = list.map((v) => normDim(op, v, x.ndim)).filter((v) => v < x.ndim || x.ndim === 0);
   if (new Set(dims).size !== dims.length) {
     throw new RangeError(`${op}: dim ${JSON.stringify(list)} appears multiple times in the list of dims`);
   }
-  return { dims: x.ndim === 0 ? [] : dims.sort((a, b) => a - b), keepdim };
+  return { dims: x.ndim === 0 ? [] : dims.sort((a, b) => a - b), keepdim, explicit: true };
 }
 
 function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
@@ -142,10 +144,10 @@ function finish(t: Tensor, dtype: DType): Tensor {
  */
 export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
   return inFrameOf(() => {
-    const { dims, keepdim } = parse("sum", x, dim, opts);
+    const { dims, keepdim, explicit } = parse("sum", x, dim, opts);
     const dtype = accumulateDType("sum", x);
     const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
-    return record("sum", [x], out, { dims, keepdim });
+    return named(record("sum", [x], out, { dims, keepdim }), explicit ? "SumBackward1" : "SumBackward0", x);
   });
 }
 
@@ -164,10 +166,16 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
         `mean: could not infer output dtype. Input dtype must be floating point, got ${x.dtype} (use x.float().mean())`,
       );
     }
-    const { dims, keepdim } = parse("mean", x, dim, opts);
+    const { dims, keepdim, explicit } = parse("mean", x, dim, opts);
     let count = 1;
     for (const d of dims) count *= x.shape[d];
-    return ew.div(sum(x, dims, { keepdim }), count);
+    const out = recordComposite(
+      "mean",
+      [x],
+      { dims, keepdim, count },
+      () => ew.div(sum(x, dims, { keepdim }), count),
+    );
+    return named(out, explicit ? "MeanBackward1" : "MeanBackward0", x);
   });
 }
 
@@ -181,10 +189,14 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
  */
 export function prod(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
   return inFrameOf(() => {
-    const { dims, keepdim } = parse("prod", x, dim, opts);
+    const { dims, keepdim, explicit } = parse("prod", x, dim, opts);
     const dtype = accumulateDType("prod", x);
     const out = finish(runReduce("prod", x, dims, keepdim, computeDType(dtype)), dtype);
-    return record("prod", [x], out, { dims, keepdim });
+    return named(
+      record("prod", [x], out, { dims, keepdim }),
+      explicit ? "ProdBackward1" : "ProdBackward0",
+      x,
+    );
   });
 }
 
@@ -388,7 +400,7 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, dtype), { dim: d });
   const last = x.ndim === 0 ? x : transpose(x, d, -1);
   const cols = x.ndim === 0 ? 1 : x.shape[d];
-  const xin = storageAs(last, "float32");
+  const xin = storageAs(last, computeDType(dtype));
   const s = backend.softmax(xin, x.numel() / cols, cols, op === "logSoftmax");
   let out = finish(wrap(s, last.shape), dtype);
   if (x.ndim > 0) out = transpose(out, d, -1);

@@ -16,7 +16,7 @@ import { expand, reshape } from "./movement.ts";
 import { type DimArg, type ReduceOptions, sum } from "./reduce.ts";
 import { inFrameOf } from "../memory.ts";
 
-type Values = Float32Array | Int32Array | Uint8Array;
+type Values = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 function refuseOffCpu(op: string, asyncForm: string, t: Tensor): void {
   if (t.device !== "cpu") {

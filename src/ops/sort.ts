@@ -4,7 +4,7 @@
  * flows back to the positions they came from.
  * @module
  */
-import { isFloating } from "../dtype.ts";
+import { computeDType } from "../dtype.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, contiguousStorage, emptyResult, record, wrap } from "./dispatch.ts";
@@ -43,7 +43,7 @@ function sortIndices(op: string, x: Tensor, d: number, descending: boolean): Ten
   const backend = backendOf(op, x);
   if (x.numel() === 0) return emptyResult(backend, x.shape, "int32");
   const shape = x.ndim === 0 ? [1] : x.shape;
-  const compute = isFloating(x.dtype) ? "float32" : "int32";
+  const compute = computeDType(x.dtype);
   const xc = x.dtype === compute ? x : x.to(compute);
   const flat = x.ndim === 0 ? xc.reshape(1) : xc;
   const last = d === shape.length - 1 ? flat : transpose(flat, d, -1);

@@ -25,9 +25,9 @@
  * - Every `memory.grow` detaches typed-array views, so views are taken only after a call's
  *   allocations and never kept.
  *
- * The module is instantiated synchronously from bytes embedded in the generated modules; the
- * relaxed-SIMD build is used where the runtime validates it, the plain-SIMD build otherwise. It
- * imports its memory: a shared one where the runtime allows threads (see `threads.ts`), whose
+ * The kernels come from `loader.ts`: compiled on first use from the build embedded in the package
+ * (relaxed SIMD where the runtime has it, plain SIMD otherwise), or handed over with `torch.init`.
+ * They import their memory: a shared one where the runtime allows threads (see `threads.ts`), whose
  * pool of workers runs parts of large kernel calls (`torch.setNumThreads`); an unshared one
  * otherwise. Allocation, freeing and spilling happen on the calling thread only, between calls.
  * @module
@@ -54,9 +54,7 @@ import type {
   Pool2dGeometry,
   SgdUpdateOptions,
 } from "../backend.ts";
-import { decodeBase64 } from "./base64.ts";
-import { WASM_BASE64 as RELAXED_BASE64 } from "./kernels_relaxed.generated.ts";
-import { WASM_BASE64 as SIMD_BASE64 } from "./kernels_simd.generated.ts";
+import { kernelBytes, type KernelModule, kernelModule, type WasmVariant } from "./loader.ts";
 import { getNumThreads, MAX_PARTS, sharedMemoryBuild, ThreadPool, threadSupport } from "./threads.ts";
 import {
   checkAvg,
@@ -71,8 +69,7 @@ import {
   readRange,
 } from "../validate.ts";
 
-/** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
-export type WasmVariant = "relaxed" | "simd";
+export type { WasmVariant } from "./loader.ts";
 
 /** Default byte budget of resident (wasm-memory) storage data: 256 MiB. */
 export const DEFAULT_RESIDENT_BUDGET: number = 256 * 1024 * 1024;
@@ -164,6 +161,7 @@ export interface WasmMemoryStats {
 
 const TYPED_CTOR = {
   float32: Float32Array,
+  float64: Float64Array,
   int32: Int32Array,
   float16: Uint16Array,
   uint8: Uint8Array,
@@ -574,20 +572,24 @@ interface Kernels {
   readonly [name: string]: KernelFn | WebAssembly.Memory;
 }
 
-const MODULES = new Map<string, WebAssembly.Module>();
+/** Shared-memory builds of the compiled kernels (their memory import marked shared), per build. */
+const SHARED_MODULES = new WeakMap<KernelModule, WebAssembly.Module>();
 
-function detectVariant(): WasmVariant {
-  return WebAssembly.validate(decodeBase64(RELAXED_BASE64)) ? "relaxed" : "simd";
-}
-
-/** The compiled build of `variant`, its memory import marked shared when `shared` (for threads). */
-function moduleFor(variant: WasmVariant, shared: boolean): WebAssembly.Module {
-  const key = `${variant}:${shared}`;
-  let m = MODULES.get(key);
+/**
+ * The build of `k` whose memory import is shared (for threads), or why there is none: it is made
+ * from the module's bytes, which the loader keeps for the builds it compiled from bytes.
+ */
+function sharedModuleFor(k: KernelModule): WebAssembly.Module | string {
+  let m = SHARED_MODULES.get(k);
   if (!m) {
-    const bytes = decodeBase64(variant === "relaxed" ? RELAXED_BASE64 : SIMD_BASE64);
-    m = new WebAssembly.Module(shared ? sharedMemoryBuild(bytes) : bytes);
-    MODULES.set(key, m);
+    const bytes = kernelBytes(k);
+    if (bytes === null) {
+      return "the CPU kernels were handed over as a compiled WebAssembly.Module (or a streamed Response), " +
+        "so no build with a shared memory can be made from them: pass torch.init the .wasm bytes (or a " +
+        "Response that is not application/wasm) to allow threads";
+    }
+    m = new WebAssembly.Module(sharedMemoryBuild(bytes));
+    SHARED_MODULES.set(k, m);
   }
   return m;
 }
@@ -610,7 +612,7 @@ interface KernelInstance {
  * when `threads` and the runtime allows it, else an unshared one with the reason. Never throws for
  * a missing thread feature: a runtime without it runs one thread.
  */
-function instantiateKernels(variant: WasmVariant, threads: boolean): KernelInstance {
+function instantiateKernels(k: KernelModule, threads: boolean): KernelInstance {
   const abort = (_msg: number, _file: number, line: number, col: number) => {
     throw new Error(`cpu backend: wasm kernel aborted at ${line}:${col}`);
   };
@@ -621,15 +623,18 @@ function instantiateKernels(variant: WasmVariant, threads: boolean): KernelInsta
     : "threads are off for this backend (WasmBackend option threads: false)";
   if (reason === null) {
     try {
-      const module = moduleFor(variant, true);
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-      return { kernels: make(module, memory), memory, threadModule: module, reason: null };
+      const module = sharedModuleFor(k);
+      if (typeof module === "string") reason = module;
+      else {
+        const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+        return { kernels: make(module, memory), memory, threadModule: module, reason: null };
+      }
     } catch (e) {
       reason = `the kernels could not be instantiated over a shared memory (${(e as Error)?.message ?? e})`;
     }
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-  return { kernels: make(moduleFor(variant, false), memory), memory, threadModule: null, reason };
+  return { kernels: make(k.module, memory), memory, threadModule: null, reason };
 }
 
 function checkStorage(op: string, s: Storage): WasmStorage {
@@ -642,15 +647,16 @@ function checkStorage(op: string, s: Storage): WasmStorage {
   return s;
 }
 
-const SUFFIX: Record<ComputeDType, string> = { float32: "f32", int32: "i32" };
+const SUFFIX: Record<ComputeDType, string> = { float32: "f32", float64: "f64", int32: "i32" };
 const CAST_NAME: Record<DType, string> = {
   float32: "f32",
+  float64: "f64",
   float16: "f16",
   int32: "i32",
   uint8: "u8",
   bool: "bool",
 };
-const X_NAME: Record<number, string> = { 1: "x8", 2: "x16", 4: "x32" };
+const X_NAME: Record<number, string> = { 1: "x8", 2: "x16", 4: "x32", 8: "x64" };
 
 /** Converts one number to IEEE half bits (round to nearest even), as the float16 cast kernel. */
 function f16Bits(value: number): number {
@@ -742,10 +748,11 @@ export class WasmBackend implements Backend {
   readonly #writeBacks: (() => void)[] = [];
 
   constructor(options: WasmBackendOptions = {}) {
-    this.variant = options.variant ?? detectVariant();
+    const k = kernelModule(options.variant);
+    this.variant = k.variant;
     const budget = options.residentBudget ?? DEFAULT_RESIDENT_BUDGET;
     checkBudget(budget);
-    const inst = instantiateKernels(this.variant, options.threads ?? true);
+    const inst = instantiateKernels(k, options.threads ?? true);
     this.#k = inst.kernels;
     this.#threadModule = inst.threadModule;
     this.#reason = inst.reason;
@@ -1240,7 +1247,10 @@ export class WasmBackend implements Backend {
       const [out, outPtr] = this.#out(dtype, n);
       const name = `${op}_${SUFFIX[dtype]}`;
       if (helpers === 0) this.#fn(name)(xp, outPtr, n);
-      else this.#splitRun(name, helpers, n, 16, (f, t) => [xp + f * 4, outPtr + f * 4, t - f]);
+      else {
+        const is = ITEM_SIZE[dtype];
+        this.#splitRun(name, helpers, n, 16, (f, t) => [xp + f * is, outPtr + f * is, t - f]);
+      }
       return out;
     });
   }
@@ -1278,7 +1288,7 @@ export class WasmBackend implements Backend {
     return this.#call(() => {
       const place = (x: WasmStorage | number): [number, number] => {
         if (typeof x !== "number") return [this.#in(x), x.numel];
-        const p = this.#heap.temp(4);
+        const p = this.#heap.temp(ITEM_SIZE[dtype]);
         this.#view(dtype, p, 1)[0] = dtype === "int32" && !Number.isFinite(x) ? 0 : x;
         return [p, 1];
       };
@@ -1288,9 +1298,9 @@ export class WasmBackend implements Backend {
       const name = `${op}_${SUFFIX[dtype]}`;
       if (helpers === 0) this.#fn(name)(ap, aLen, bp, bLen, outPtr, numel);
       else {
-        const os = isCmp ? 1 : 4;
+        const is = ITEM_SIZE[dtype], os = isCmp ? 1 : is;
         const part = (p: number, len: number, f: number, t: number) =>
-          len === numel ? [p + f * 4, t - f] : [p, len];
+          len === numel ? [p + f * is, t - f] : [p, len];
         this.#splitRun(name, helpers, numel, align, (f, t) => [
           ...part(ap, aLen, f, t),
           ...part(bp, bLen, f, t),
@@ -1350,7 +1360,8 @@ export class WasmBackend implements Backend {
       throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
     }
     this.#plan(op, outDtype, n, s);
-    const helpers = this.#helpers(s.numel * NS.reduce);
+    // float64 reductions run on this thread (the split's offsets and partials are 4-byte elements).
+    const helpers = dtype === "float64" ? 0 : this.#helpers(s.numel * NS.reduce);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(outDtype, n);
@@ -1477,13 +1488,14 @@ export class WasmBackend implements Backend {
     if (n === 0) return this.#zeros(dtype);
     this.#plan("cumsum", dtype, n, s);
     const helpers = outer >= 2 ? this.#helpers(n * NS.cumsum) : 0;
+    const itemSize = ITEM_SIZE[dtype];
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(dtype, n);
       const name = `cumsum_${SUFFIX[dtype]}`;
       if (helpers === 0) this.#fn(name)(xp, outPtr, outer, len, inner);
       else {
-        const row = len * inner * 4;
+        const row = len * inner * itemSize;
         this.#splitRun(
           name,
           helpers,
@@ -1510,6 +1522,11 @@ export class WasmBackend implements Backend {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("int32", s.numel);
       const name = `argsort_${SUFFIX[dtype]}`, desc = descending ? 1 : 0;
+      if (dtype === "float64") {
+        // Pairs of 64-bit keys and indices, 32 bytes per element (assembly/float64.ts); one thread.
+        this.#fn(name)(xp, outPtr, rows, len, desc, this.#heap.temp(len * 32));
+        return out;
+      }
       if (long) {
         const keys = this.#heap.temp(len * 8), tmp = this.#heap.temp(len * 8);
         for (let r = 0; r < rows; r++) {
@@ -1754,20 +1771,23 @@ export class WasmBackend implements Backend {
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
     const name = log ? "logSoftmax" : "softmax";
     const s = checkStorage(name, x);
-    if (s.dtype !== "float32") throw new TypeError(`${name}: expected float32, got ${s.dtype}`);
+    if (s.dtype !== "float32" && s.dtype !== "float64") {
+      throw new TypeError(`${name}: expected float32 or float64, got ${s.dtype}`);
+    }
     checkCount(name, "rows", rows);
     checkCount(name, "cols", cols);
     if (rows * cols !== s.numel) {
       throw new RangeError(`${name}: [${rows}, ${cols}] does not match ${s.numel} elements`);
     }
     const n = s.numel;
-    if (n === 0) return this.#zeros("float32");
-    this.#plan(log ? "logSoftmax" : "softmax", "float32", n, s);
-    const helpers = rows >= 2 ? this.#helpers(n * NS.softmax) : 0;
+    if (n === 0) return this.#zeros(s.dtype);
+    this.#plan(name, s.dtype, n, s);
+    // float64 rows run on this thread (the parts' offsets are float32 rows).
+    const helpers = rows >= 2 && s.dtype === "float32" ? this.#helpers(n * NS.softmax) : 0;
     return this.#call(() => {
       const xp = this.#in(s);
-      const [out, outPtr] = this.#out("float32", n);
-      this.#rowsRun(log ? "logSoftmax_f32" : "softmax_f32", helpers, xp, outPtr, rows, cols);
+      const [out, outPtr] = this.#out(s.dtype, n);
+      this.#rowsRun(`${name}_${SUFFIX[s.dtype as ComputeDType]}`, helpers, xp, outPtr, rows, cols);
       return out;
     });
   }
@@ -1814,6 +1834,9 @@ export class WasmBackend implements Backend {
       const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
       if (dtype === "int32") {
         this.#fn("matmul_i32")(ap, bp, outPtr, batch, m, k, n, aBatchStride, bBatchStride, tA, tB, work);
+      } else if (dtype === "float64") {
+        const f = this.#fn("matmul_f64");
+        f(ap, bp, outPtr, batch, m, k, n, aBatchStride, bBatchStride, tA, tB, work, biasPtr);
       } else if (helpers === 0) {
         this.#fn("matmul_f32")(
           ap,
@@ -2045,7 +2068,7 @@ export class WasmBackend implements Backend {
         inner,
         idxLen,
         indexIs1d,
-        4,
+        ITEM_SIZE[dtype],
         idxLen,
         len,
       );
@@ -2219,6 +2242,23 @@ export class WasmBackend implements Backend {
       const gp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
       this.#planesRun("avgPool2dBackward_f32", helpers, geom, opts, gp, outPtr, outH * outW, height * width);
+      return out;
+    });
+  }
+
+  // ---- cumulative product (assembly/numerics.ts) ----
+
+  cumprod(x: Storage, outer: number, len: number, inner: number): WasmStorage {
+    const s = checkStorage("cumprod", x);
+    const dtype = checkCompute("cumprod", s.dtype);
+    checkLayout("cumprod", s.numel, outer, len, inner);
+    const n = s.numel;
+    if (n === 0) return this.#zeros(dtype);
+    this.#plan("cumprod", dtype, n, s);
+    return this.#call(() => {
+      const xp = this.#in(s);
+      const [out, outPtr] = this.#out(dtype, n);
+      this.#fn(`cumprod_${SUFFIX[dtype]}`)(xp, outPtr, outer, len, inner);
       return out;
     });
   }

@@ -31,6 +31,9 @@
  * reads of storages that do not depend on the op are unaffected. {@link WebGPUBackend.rangeGuard}
  * does the same for the value checks of front-end ops (class indices, probabilities). A read resolves every pending check in
  * the same submission; so does a background read when many accumulate.
+ *
+ * WebGPU errors (a kernel that fails to compile, any validation or out-of-memory error) fail the
+ * backend: the next read or sync throws them, and so does every op after (see `errors.ts`).
  * @module
  */
 import type {
@@ -48,13 +51,15 @@ import type {
   UnaryOp,
 } from "../backend.ts";
 import { ARITHMETIC_OPS, COMPARISON_OPS, conv2dGeometryWords, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
-import type { ComputeDType, DType, TypedArray } from "../../dtype.ts";
+import { checkDeviceDType, type ComputeDType, type DType, type TypedArray } from "../../dtype.ts";
 import { BufferPool, type PoolEntry } from "./pool.ts";
+import { GpuErrors } from "./errors.ts";
 import {
   ARG_EXPR,
   ARITHMETIC_EXPR,
   castBody,
   COMPARISON_EXPR,
+  type GpuComputeDType,
   type Kernel,
   PipelineCache,
   REDUCE_EXPR,
@@ -109,8 +114,16 @@ const STAGING_USAGE = 0x1 | 0x8; // MAP_READ | COPY_DST
 const UNIFORM_USAGE = 0x40 | 0x8; // UNIFORM | COPY_DST
 const MAP_READ = 0x1;
 
+/** A compute dtype of a gpu kernel (float64 never reaches the gpu: WGSL has no f64). */
+function gpuCompute(op: string, dtype: DType): GpuComputeDType {
+  const d = checkCompute(op, dtype);
+  if (d === "float64") checkDeviceDType(op, d, "gpu");
+  return d as GpuComputeDType;
+}
+
 const TYPED_CTOR = {
   float32: Float32Array,
+  float64: Float64Array,
   int32: Int32Array,
   float16: Uint16Array,
   uint8: Uint8Array,
@@ -327,6 +340,11 @@ export interface WebGPUBackendOptions {
    * paths on small inputs.
    */
   loopBudget?: number;
+  /**
+   * Replacement WGSL for kernels, by name (e.g. `"elementwise.unary"`), for kernel development
+   * and for tests of a kernel that does not compile.
+   */
+  wgslOverrides?: Readonly<Record<string, string>>;
 }
 
 export type { AdamUpdateOptions, SgdUpdateOptions } from "../backend.ts";
@@ -349,6 +367,7 @@ export class WebGPUBackend implements Backend {
   readonly #pool: BufferPool;
   readonly #staging: BufferPool;
   readonly #pipelines: PipelineCache;
+  readonly #gpuErrors: GpuErrors;
   readonly #maxGroups: number;
   readonly #matmulKernel: "tiled" | "direct";
   /** Invocations per workgroup of the row-reduction and softmax kernels. */
@@ -408,7 +427,8 @@ export class WebGPUBackend implements Backend {
       maxBufferSize: limits.maxBufferSize,
       label: "edgetorch staging",
     });
-    this.#pipelines = new PipelineCache(device);
+    this.#gpuErrors = new GpuErrors(device);
+    this.#pipelines = new PipelineCache(device, this.#gpuErrors, options.wgslOverrides);
     this.#slot = Math.max(256, limits.minUniformBufferOffsetAlignment);
     this.#params = new ArrayBuffer(this.#slot * MAX_BATCH);
     this.#u32 = new Uint32Array(this.#params);
@@ -443,6 +463,16 @@ export class WebGPUBackend implements Backend {
     return this.#pipelines.size;
   }
 
+  /** Keys (kernel name and template values) of the compiled pipelines (tests, CI checks). */
+  pipelineKeys(): string[] {
+    return this.#pipelines.keys();
+  }
+
+  /** Kernel name and template values of the compiled pipelines (`kernelSource` gives the WGSL). */
+  pipelineSpecs(): { name: string; subs: Readonly<Record<string, string>> }[] {
+    return this.#pipelines.specs();
+  }
+
   /** Command buffers submitted so far (tests check that ops batch). */
   submitCount(): number {
     return this.#submits;
@@ -469,6 +499,7 @@ export class WebGPUBackend implements Backend {
 
   #checkAlive(): void {
     if (this.#lost !== null) throw new Error(`gpu: the WebGPU device was lost (${this.#lost})`);
+    this.#gpuErrors.check("gpu");
   }
 
   #storage(op: string, s: Storage): WebGPUStorage {
@@ -485,6 +516,7 @@ export class WebGPUBackend implements Backend {
 
   /** A new storage of `numel` elements (contents unspecified). */
   #alloc(dtype: DType, numel: number): WebGPUStorage {
+    checkDeviceDType("gpu backend", dtype, "gpu");
     if (numel === 0) return new WebGPUStorage(this, dtype, 0, null);
     return new WebGPUStorage(this, dtype, numel, this.#pool.acquire(numel * 4));
   }
@@ -540,11 +572,14 @@ export class WebGPUBackend implements Backend {
     if (this.#dispatches > 0) {
       this.gpu.queue.writeBuffer(this.#uniform, 0, this.#params, 0, this.#dispatches * this.#slot);
     }
-    const cb = this.#encoder.finish();
+    const encoder = this.#encoder, dispatches = this.#dispatches;
     this.#encoder = null;
     this.#dispatches = 0;
     this.#epoch++;
-    this.gpu.queue.submit([cb]);
+    this.#gpuErrors.scoped(
+      () => this.gpu.queue.submit([encoder.finish()]),
+      (e) => `a batch of ${dispatches} dispatches was rejected: ${e.message.trim()}`,
+    );
     this.#submits++;
     this.#destroyDoomed();
   }
@@ -559,6 +594,7 @@ export class WebGPUBackend implements Backend {
     this.#checkAlive();
     this.flush();
     await this.gpu.queue.onSubmittedWorkDone();
+    await this.#gpuErrors.settle("sync");
   }
 
   /** Reserves the next dispatch's uniform slot; returns its first 32-bit word index. */
@@ -643,6 +679,7 @@ export class WebGPUBackend implements Backend {
   fromTyped(data: TypedArray, dtype: DType): WebGPUStorage {
     this.#checkAlive();
     this.#checkTyped("fromTyped", data, dtype);
+    checkDeviceDType("fromTyped", dtype, "gpu");
     const n = data.length;
     const out = this.#alloc(dtype, n);
     if (n === 0) return out;
@@ -665,6 +702,7 @@ export class WebGPUBackend implements Backend {
     this.#checkAlive();
     checkCount("full", "numel", numel);
     if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
+    checkDeviceDType("full", dtype, "gpu");
     const out = this.#alloc(dtype, numel);
     if (numel === 0) return out;
     let bits: number;
@@ -700,6 +738,7 @@ export class WebGPUBackend implements Backend {
     this.#checkAlive();
     checkCount("empty", "numel", numel);
     if (!(dtype in TYPED_CTOR)) throw new TypeError(`empty: unknown dtype ${JSON.stringify(dtype)}`);
+    checkDeviceDType("empty", dtype, "gpu");
     return this.#alloc(dtype, numel);
   }
 
@@ -733,6 +772,7 @@ export class WebGPUBackend implements Backend {
       }
     }
     await checks;
+    await this.#gpuErrors.settle("read");
     await this.#throwIfFailed(st);
     return this.#decode(st.dtype, words ?? new Uint32Array(0));
   }
@@ -751,6 +791,8 @@ export class WebGPUBackend implements Backend {
       case "uint8":
       case "bool":
         return Uint8Array.from(words);
+      case "float64":
+        throw new TypeError("read: float64 storages never live on the gpu");
     }
   }
 
@@ -1017,6 +1059,7 @@ export class WebGPUBackend implements Backend {
   cast(x: Storage, to: DType): WebGPUStorage {
     const s = this.#storage("cast", x);
     if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
+    checkDeviceDType("cast", to, "gpu");
     const from = s.dtype;
     const n = s.numel;
     const out = this.#alloc(to, n);
@@ -1044,7 +1087,7 @@ export class WebGPUBackend implements Backend {
 
   unary(op: UnaryOp, x: Storage): WebGPUStorage {
     const s = this.#storage("unary", x);
-    const dtype = checkCompute(op, s.dtype);
+    const dtype = gpuCompute(op, s.dtype);
     if (!(UNARY_OPS as readonly string[]).includes(op)) {
       throw new TypeError(`unary: unknown op ${JSON.stringify(op)}`);
     }
@@ -1058,7 +1101,7 @@ export class WebGPUBackend implements Backend {
     return out;
   }
 
-  #unaryInto(op: UnaryOp, dtype: ComputeDType, x: PoolEntry, y: PoolEntry, n: number): void {
+  #unaryInto(op: UnaryOp, dtype: GpuComputeDType, x: PoolEntry, y: PoolEntry, n: number): void {
     const vec = n % 4 === 0;
     const threads = vec ? n / 4 : n;
     const base = this.#paramWords();
@@ -1071,9 +1114,9 @@ export class WebGPUBackend implements Backend {
     this.#run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
   }
 
-  binary(op: BinaryOp, a: Operand, b: Operand, numel: number, dtype: ComputeDType): WebGPUStorage {
+  binary(op: BinaryOp, a: Operand, b: Operand, numel: number, computeDType: ComputeDType): WebGPUStorage {
     this.#checkAlive();
-    checkCompute(op, dtype);
+    const dtype = gpuCompute(op, computeDType);
     checkCount(op, "numel", numel);
     const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
     if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
@@ -1182,13 +1225,13 @@ export class WebGPUBackend implements Backend {
 
   #reduceImpl(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage(op, x);
-    const dtype = checkCompute(op, s.dtype);
+    const dtype = gpuCompute(op, s.dtype);
     if (!(REDUCE_OPS as readonly string[]).includes(op)) {
       throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
     }
     checkLayout(op, s.numel, outer, len, inner);
     const isArg = op === "argmax" || op === "argmin";
-    const outDtype: ComputeDType = isArg ? "int32" : dtype;
+    const outDtype: GpuComputeDType = isArg ? "int32" : dtype;
     const n = outer * inner;
     if (n === 0) return this.#alloc(outDtype, 0);
     if (len === 0 && op !== "sum" && op !== "prod") {
@@ -1250,7 +1293,7 @@ export class WebGPUBackend implements Backend {
 
   #argReduce(
     op: "argmax" | "argmin",
-    dtype: ComputeDType,
+    dtype: GpuComputeDType,
     s: WebGPUStorage,
     outer: number,
     len: number,
@@ -1317,12 +1360,21 @@ export class WebGPUBackend implements Backend {
 
   #cumsumImpl(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     const s = this.#storage("cumsum", x);
-    const dtype = checkCompute("cumsum", s.dtype);
+    const dtype = gpuCompute("cumsum", s.dtype);
     checkLayout("cumsum", s.numel, outer, len, inner);
     const out = this.#alloc(dtype, s.numel);
     if (s.numel === 0) return out;
     this.#scan(dtype, this.#entryOf(s), this.#entryOf(out), outer, len, inner);
     return out;
+  }
+
+  cumprod(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    const s = this.#storage("cumprod", x);
+    const dtype = gpuCompute("cumprod", s.dtype);
+    checkLayout("cumprod", s.numel, outer, len, inner);
+    const out = this.#alloc(dtype, s.numel);
+    if (s.numel > 0) this.#scan(dtype, this.#entryOf(s), this.#entryOf(out), outer, len, inner, true);
+    return this.#inherit(out, s);
   }
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
@@ -1331,7 +1383,7 @@ export class WebGPUBackend implements Backend {
 
   #argsortImpl(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
     const s = this.#storage("argsort", x);
-    const dtype = checkCompute("argsort", s.dtype);
+    const dtype = gpuCompute("argsort", s.dtype);
     checkLayout("argsort", s.numel, rows, len, 1);
     const out = this.#alloc("int32", s.numel);
     if (s.numel === 0) return out;
@@ -1367,8 +1419,19 @@ export class WebGPUBackend implements Backend {
     return out;
   }
 
-  /** Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals). */
-  #scan(dtype: ComputeDType, x: PoolEntry, y: PoolEntry, outer: number, len: number, inner: number): void {
+  /**
+   * Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals):
+   * sums, or products with `prod` (the `scan_prod`/`scan_mul` kernels).
+   */
+  #scan(
+    dtype: GpuComputeDType,
+    x: PoolEntry,
+    y: PoolEntry,
+    outer: number,
+    len: number,
+    inner: number,
+    prod = false,
+  ): void {
     const T = WGSL_TYPE[dtype];
     const scanChunk = Math.min(SCAN_CHUNK, this.#loopBudget);
     const nChunks = ceilDiv(len, scanChunk);
@@ -1384,7 +1447,7 @@ export class WebGPUBackend implements Backend {
     };
     let base = this.#paramWords();
     params(base);
-    const k = this.#pipelines.get("reduce.scan", {
+    const k = this.#pipelines.get(prod ? "reduce.scan_prod" : "reduce.scan", {
       T,
       DECL_TOTALS: multi ? `@group(0) @binding(3) var<storage, read_write> TOT: array<${T}>;` : "",
       STORE_TOTAL: multi ? "TOT[t] = acc;" : "",
@@ -1394,10 +1457,10 @@ export class WebGPUBackend implements Backend {
     this.#run1d(k, base, bindings, outer * nChunks * inner);
     if (!totals) return;
     const carry = this.#temp(outer * nChunks * inner);
-    this.#scan(dtype, totals, carry, outer, nChunks, inner);
+    this.#scan(dtype, totals, carry, outer, nChunks, inner, prod);
     base = this.#paramWords();
     params(base);
-    this.#run1d(this.#pipelines.get("reduce.scan_add", { T }), base, [
+    this.#run1d(this.#pipelines.get(prod ? "reduce.scan_mul" : "reduce.scan_add", { T }), base, [
       { binding: 1, entry: carry },
       { binding: 2, entry: y },
     ], outer * len * inner);
@@ -1491,7 +1554,7 @@ export class WebGPUBackend implements Backend {
 
   #matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
     const sa = this.#storage("matmul", a), sb = this.#storage("matmul", b);
-    const dtype = checkMatmul(sa, sb, args);
+    const dtype = gpuCompute("matmul", checkMatmul(sa, sb, args));
     let { batch, m } = args;
     const { k, n, transA, transB } = args;
     let { aBatchStride, bBatchStride } = args;
@@ -1691,7 +1754,7 @@ export class WebGPUBackend implements Backend {
   ): WebGPUStorage {
     const op = "scatterAdd";
     const s = this.#storage(op, src), idx = this.#storage(op, index);
-    const dtype = checkCompute(op, s.dtype);
+    const dtype = gpuCompute(op, s.dtype);
     checkLayout(op, s.numel, outer, idxLen, inner);
     checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
     const n = outer * len * inner;

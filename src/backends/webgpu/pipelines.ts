@@ -6,7 +6,11 @@
  */
 import type { ReduceOp, UnaryOp } from "../backend.ts";
 import type { ComputeDType, DType } from "../../dtype.ts";
+
+/** The compute dtypes of the gpu kernels (float64 stays on the cpu: WGSL has no f64). */
+export type GpuComputeDType = Exclude<ComputeDType, "float64">;
 import { KERNELS, WGSL_PARTS } from "./kernels.generated.ts";
+import { compilationErrors, GpuErrors } from "./errors.ts";
 
 /** A compiled kernel: its pipeline and the layout of its bind group 0. */
 export interface Kernel {
@@ -19,7 +23,7 @@ export interface Kernel {
 }
 
 /** WGSL scalar type of each compute dtype. */
-export const WGSL_TYPE: Record<ComputeDType, string> = { float32: "f32", int32: "i32" };
+export const WGSL_TYPE: Record<GpuComputeDType, string> = { float32: "f32", int32: "i32" };
 
 /** Unary kernels: an expression in `x`. float32 has every op; int32 neg, abs, sign, relu. */
 export const UNARY_EXPR: { float32: Record<UnaryOp, string>; int32: Partial<Record<UnaryOp, string>> } = {
@@ -59,6 +63,9 @@ export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<s
     pow: "f_pow(a, b)",
     maximum: "f_max(a, b)",
     minimum: "f_min(a, b)",
+    fmod: "f_fmod(a, b)",
+    remainder: "f_remainder(a, b)",
+    floorDivide: "f_floor_divide(a, b)",
   },
   int32: {
     add: "a + b",
@@ -67,6 +74,9 @@ export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<s
     pow: "i_pow(a, b)",
     maximum: "max(a, b)",
     minimum: "min(a, b)",
+    fmod: "i_fmod(a, b)",
+    remainder: "i_remainder(a, b)",
+    floorDivide: "i_floor_divide(a, b)",
   },
 };
 
@@ -92,7 +102,7 @@ export const COMPARISON_EXPR: { float32: Record<string, string>; int32: Record<s
 
 /** Reductions: identity and combining expression (in `a`, `b`). */
 export const REDUCE_EXPR: Record<
-  ComputeDType,
+  GpuComputeDType,
   Record<"sum" | "prod" | "max" | "min", { ident: string; combine: string }>
 > = {
   float32: {
@@ -111,7 +121,7 @@ export const REDUCE_EXPR: Record<
 
 /** argmax/argmin: the sentinel (worst) value and when `v` strictly beats `b` (NaN beats numbers). */
 export const ARG_EXPR: Record<
-  ComputeDType,
+  GpuComputeDType,
   Record<Extract<ReduceOp, "argmax" | "argmin">, { ident: string; beats: string }>
 > = {
   float32: {
@@ -129,6 +139,7 @@ export const ARG_EXPR: Record<
  * float32/float16, i32 for int32, u32 for uint8/bool).
  */
 export function castBody(from: DType, to: DType): string {
+  if (from === "float64") throw new TypeError("cast: float64 never lives on the gpu");
   const fromFloat = from === "float32" || from === "float16";
   const load = fromFloat ? "let f = bitcast<f32>(x);" : "let v = bitcast<i32>(x);";
   const f = fromFloat ? "f" : "i32_to_f32(v)";
@@ -143,6 +154,8 @@ export function castBody(from: DType, to: DType): string {
       return fromFloat ? `${load}\n  return bitcast<u32>(f32_to_i32(f)) & 255u;` : "return x & 255u;";
     case "bool":
       return fromFloat ? `${load}\n  return u32(!is_zero(f));` : "return u32(x != 0u);";
+    case "float64":
+      throw new TypeError("cast: float64 never lives on the gpu");
   }
 }
 
@@ -155,7 +168,11 @@ const PLACEHOLDER = /\{\{([A-Z0-9_]+)\}\}/g;
 export function kernelSource(name: string, subs: Readonly<Record<string, string>> = {}): string {
   const parts = KERNELS[name];
   if (!parts) throw new Error(`gpu backend: no WGSL kernel named ${name}`);
-  const text = parts.map((p) => WGSL_PARTS[p]).join("\n");
+  return fillPlaceholders(name, parts.map((p) => WGSL_PARTS[p]).join("\n"), subs);
+}
+
+/** `text` (WGSL of kernel `name`) with its placeholders filled from `subs`, comments left alone. */
+function fillPlaceholders(name: string, text: string, subs: Readonly<Record<string, string>>): string {
   return text.split("\n").map((line) => {
     const c = line.indexOf("//");
     const code = c < 0 ? line : line.slice(0, c);
@@ -169,31 +186,58 @@ export function kernelSource(name: string, subs: Readonly<Record<string, string>
   }).join("\n");
 }
 
-/** Compute pipelines by kernel name and template values, compiled on first use. */
+/**
+ * Compute pipelines by kernel name and template values, compiled on first use. Creation runs in
+ * error scopes: a kernel that fails to compile fails the backend with the compiler's messages
+ * (see `errors.ts`), and asking for it again throws at once.
+ */
 export class PipelineCache {
   readonly #device: GPUDevice;
+  readonly #errors: GpuErrors;
+  readonly #overrides: Readonly<Record<string, string>>;
   readonly #cache = new Map<string, Kernel>();
+  readonly #specs: { name: string; subs: Readonly<Record<string, string>> }[] = [];
 
-  /** An empty cache for `device`. */
-  constructor(device: GPUDevice) {
+  /**
+   * An empty cache for `device`, recording errors in `errors` (default: a watch of its own).
+   * `overrides` replaces the WGSL of kernels by name (before placeholders are filled): for kernel
+   * development and for tests that need a kernel that does not compile.
+   */
+  constructor(
+    device: GPUDevice,
+    errors: GpuErrors = new GpuErrors(device),
+    overrides: Readonly<Record<string, string>> = {},
+  ) {
     this.#device = device;
+    this.#errors = errors;
+    this.#overrides = overrides;
   }
 
   /** The pipeline of kernel `name` specialised with `subs` (compiled once per distinct key). */
   get(name: string, subs: Readonly<Record<string, string>> = {}): Kernel {
+    this.#errors.check(`gpu kernel ${name}`);
     const keys = Object.keys(subs).sort();
     const key = keys.length === 0 ? name : `${name}|${keys.map((k) => `${k}=${subs[k]}`).join("|")}`;
     let k = this.#cache.get(key);
     if (!k) {
-      const code = kernelSource(name, subs);
-      const module = this.#device.createShaderModule({ code, label: key });
-      const pipeline = this.#device.createComputePipeline({
-        layout: "auto",
-        compute: { module, entryPoint: "main" },
-        label: key,
+      const override = this.#overrides[name];
+      const code = override === undefined ? kernelSource(name, subs) : fillPlaceholders(name, override, subs);
+      let module: GPUShaderModule | null = null;
+      k = this.#errors.scoped(() => {
+        module = this.#device.createShaderModule({ code, label: key });
+        const pipeline = this.#device.createComputePipeline({
+          layout: "auto",
+          compute: { module, entryPoint: "main" },
+          label: key,
+        });
+        return { name: key, pipeline, layout: pipeline.getBindGroupLayout(0) };
+      }, async (e) => {
+        const why = module ? await compilationErrors(module, code) : null;
+        return `WGSL kernel ${JSON.stringify(key.length > 200 ? key.slice(0, 200) + "…" : key)} failed to ` +
+          `compile: ${why ?? e.message.trim()}`;
       });
-      k = { name: key, pipeline, layout: pipeline.getBindGroupLayout(0) };
       this.#cache.set(key, k);
+      this.#specs.push({ name, subs });
     }
     return k;
   }
@@ -201,5 +245,15 @@ export class PipelineCache {
   /** Number of compiled pipelines. */
   get size(): number {
     return this.#cache.size;
+  }
+
+  /** The keys (kernel name and template values) of the compiled pipelines. */
+  keys(): string[] {
+    return [...this.#cache.keys()];
+  }
+
+  /** Kernel name and template values of each compiled pipeline (`kernelSource` gives its WGSL). */
+  specs(): { name: string; subs: Readonly<Record<string, string>> }[] {
+    return [...this.#specs];
   }
 }

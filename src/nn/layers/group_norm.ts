@@ -12,6 +12,7 @@ import * as ew from "../../ops/elementwise.ts";
 import * as red from "../../ops/reduce.ts";
 import { Module, Parameter, pyBool, pyFloat } from "../module.ts";
 import * as init from "../init.ts";
+import { named } from "../../ops/dispatch.ts";
 
 /** Options of {@link groupNorm}. */
 export interface GroupNormOptions {
@@ -48,7 +49,7 @@ export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptio
         `num_groups=${numGroups} (input of shape ${fmtShape(input.shape)})`,
     );
   }
-  const x = input.dtype === "float32" ? input : input.float();
+  const x = input.dtype === "float32" || input.dtype === "float64" ? input : input.float();
   const grouped = x.reshape(n, numGroups, -1);
   const mean = red.mean(grouped, -1, { keepdim: true });
   const centered = ew.sub(grouped, mean);
@@ -66,7 +67,7 @@ export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptio
     }
     out = name === "weight" ? ew.mul(out, p.reshape(perChannel)) : ew.add(out, p.reshape(perChannel));
   }
-  return out;
+  return named(out, "NativeGroupNormBackward0", input);
 }
 
 /** Options of {@link GroupNorm}. */

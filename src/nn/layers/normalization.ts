@@ -11,6 +11,7 @@ import { noGrad } from "../../autograd/grad_mode.ts";
 import { Module, Parameter, pyBool, pyFloat } from "../module.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
+import { named } from "../../ops/dispatch.ts";
 
 /** Options of `BatchNorm1d` and `BatchNorm2d`. */
 export interface BatchNormOptions {
@@ -283,6 +284,7 @@ export class InstanceNormBase extends BatchNormBase {
       momentum: factor,
       eps: this.eps,
     }).reshape(x.shape);
+    named(out, "ViewBackward0", input);
     if (this.training && rm && rv && rmN && rvN) {
       noGrad(() => {
         rm.copy_(rmN.view(n, c).mean(0));

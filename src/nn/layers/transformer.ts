@@ -15,6 +15,7 @@ import * as ew from "../../ops/elementwise.ts";
 import { Module, Parameter } from "../module.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
+import { named } from "../../ops/dispatch.ts";
 import { additive, attention, causalMask } from "../attention.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
@@ -208,7 +209,8 @@ export class MultiheadAttention extends Module {
     });
     // [N, heads, L, headDim] -> [L, N, E]
     const merged = ctx.permute(2, 0, 1, 3).reshape(l, n, e);
-    const out0 = F.linear(merged, this.out_proj.weight, this.out_proj.bias);
+    // PyTorch projects the [L * N, E] rows and views them as [L, N, E].
+    const out0 = named(F.linear(merged, this.out_proj.weight, this.out_proj.bias), "ViewBackward0", merged);
     const out = unbatched ? out0.squeeze(1) : this.batchFirst ? out0.transpose(0, 1) : out0;
     if (opts.needWeights === false) return [out, null];
     const w = (opts.averageAttnWeights ?? true) ? weights.mean(1) : weights;

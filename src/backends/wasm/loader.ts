@@ -1,0 +1,377 @@
+/**
+ * Loading the CPU kernels: one WebAssembly module from `assembly/`, in two builds: `relaxed`
+ * (relaxed SIMD: fused multiply-add; Deno, Bun, Node 22+, Chromium, Workers) and `simd` (plain
+ * SIMD, for runtimes without relaxed SIMD such as Node 20 and Safari).
+ *
+ * - **Automatic** where the runtime may compile WebAssembly from bytes (Deno, Bun, Node,
+ *   browsers): the first CPU op compiles the embedded build the runtime supports, once. A tiny
+ *   relaxed-SIMD probe module decides which; only that build is decoded and compiled, and nothing
+ *   is done at import.
+ * - **Explicit** with {@link init}: `await torch.init({ wasm })` takes a compiled
+ *   `WebAssembly.Module` (Cloudflare Workers forbid compiling bytes at run time but import `.wasm`
+ *   files as modules: `import wasm from "./kernels_relaxed.wasm"`), a `Response` or a promise of
+ *   one (`fetch(url)`: compiled while it streams), a `URL` to fetch, or the bytes. Without `wasm`
+ *   it compiles the embedded build asynchronously (off the main thread in browsers). Call it
+ *   before the first CPU op.
+ *
+ * The package ships `kernels_relaxed.wasm` and `kernels_simd.wasm` beside this file. Each records
+ * its build and the hash of its sources in an `edgetorch` custom section, so a module from another
+ * version of the library is refused with a clear error instead of misbehaving.
+ * @module
+ */
+import { decodeBase64 } from "./base64.ts";
+import { embeddedBase64 } from "./embedded.ts";
+import { KERNELS_SOURCE_HASH } from "./kernels_info.generated.ts";
+
+/** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
+export type WasmVariant = "relaxed" | "simd";
+
+/**
+ * What {@link init} accepts as the CPU kernels: a compiled module, a `Response` or a promise of
+ * one (`fetch(...)`), a `URL` to fetch, or the `.wasm` file's bytes.
+ */
+export type WasmSource = WebAssembly.Module | BufferSource | Response | PromiseLike<Response> | URL;
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /**
+   * The CPU kernels, `kernels_relaxed.wasm` or `kernels_simd.wasm` from this package (see
+   * {@link WasmSource}). Default: the build embedded in the package, compiled asynchronously.
+   */
+  wasm?: WasmSource;
+}
+
+/** A compiled build of the kernels and which build it is. */
+export interface KernelModule {
+  /** The compiled module (instantiate it with an `env.abort` import). */
+  readonly module: WebAssembly.Module;
+  /** Its build. */
+  readonly variant: WasmVariant;
+}
+
+/** The custom section every build carries (written by tools/build_wasm.ts). */
+const SECTION = "edgetorch";
+
+/**
+ * `(module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2
+ * f32x4.relaxed_madd))`: it validates exactly where relaxed SIMD is available.
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version 1
+  0x01,
+  0x08,
+  0x01,
+  0x60,
+  0x03,
+  0x7b,
+  0x7b,
+  0x7b,
+  0x01,
+  0x7b, // type: (v128 v128 v128) -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function 0 has type 0
+  0x0a,
+  0x0d,
+  0x01,
+  0x0b,
+  0x00, // code: one body of 11 bytes, no locals
+  0x20,
+  0x00,
+  0x20,
+  0x01,
+  0x20,
+  0x02, // local.get 0, 1, 2
+  0xfd,
+  0x85,
+  0x02, // f32x4.relaxed_madd (0xfd 261)
+  0x0b, // end
+]);
+
+let relaxedSupported: boolean | undefined;
+
+/**
+ * Whether this runtime supports WebAssembly relaxed SIMD (validates a 38-byte probe module once).
+ * @example
+ * ```ts
+ * import { relaxedSimdSupported } from "./loader.ts";
+ * console.log(relaxedSimdSupported()); // true in Deno and Bun
+ * ```
+ */
+export function relaxedSimdSupported(): boolean {
+  relaxedSupported ??= WebAssembly.validate(RELAXED_PROBE);
+  return relaxedSupported;
+}
+
+/** The build the runtime supports best. */
+function preferredVariant(): WasmVariant {
+  return relaxedSimdSupported() ? "relaxed" : "simd";
+}
+
+/** Embedded builds compiled so far (each at most once). */
+const embedded: Partial<Record<WasmVariant, KernelModule>> = {};
+/** The build the default backend uses: set by init, else by the first use. */
+let chosen: KernelModule | null = null;
+/** True once a backend was made from {@link chosen}: it can no longer be replaced. */
+let chosenInUse = false;
+
+/** The bytes of the embedded builds (their modules are compiled on first use of `module`). */
+const bytesOfBuild = new WeakMap<KernelModule, Uint8Array>();
+/** The bytes of each module {@link init} compiled from bytes. */
+const bytesOfModule = new WeakMap<WebAssembly.Module, Uint8Array>();
+
+/**
+ * The bytes of build `k`, where the loader has them (the embedded builds; {@link init} with
+ * bytes, a URL or a Response that is not streamed), else null. Reading them does not compile an
+ * embedded build: threads compile their own build (memory import shared) from these bytes.
+ * @example
+ * ```ts
+ * import { kernelBytes, kernelModule } from "./loader.ts";
+ * console.log(kernelBytes(kernelModule("simd"))?.[0]); // 0 (the wasm magic number)
+ * ```
+ */
+export function kernelBytes(k: KernelModule): Uint8Array | null {
+  return bytesOfBuild.get(k) ?? bytesOfModule.get(k.module) ?? null;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function embeddedBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
+  const b64 = embeddedBase64(variant);
+  if (b64 === null) {
+    throw new Error(
+      `cpu backend: the ${variant} build of the kernels was left out of this bundle ` +
+        `(globalThis.EDGETORCH_WASM = ${
+          JSON.stringify((globalThis as { EDGETORCH_WASM?: string }).EDGETORCH_WASM)
+        } at build time); hand them over before the first CPU op: ` +
+        `await torch.init({ wasm }) with kernels_${variant}.wasm`,
+    );
+  }
+  return decodeBase64(b64);
+}
+
+function compileBytesSync(bytes: Uint8Array<ArrayBuffer>, variant: WasmVariant): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (e) {
+    throw new Error(
+      `cpu backend: this runtime cannot compile WebAssembly from bytes (${message(e)}). ` +
+        `Hand edgetorch the compiled kernels before the first CPU op, e.g. in Cloudflare Workers: ` +
+        `import wasm from "./kernels_${variant}.wasm"; await torch.init({ wasm })`,
+      { cause: e },
+    );
+  }
+}
+
+/** The embedded build `variant`, its module compiled on first use of `module` (once). */
+function compileEmbedded(variant: WasmVariant): KernelModule {
+  let k = embedded[variant];
+  if (!k) {
+    const bytes = embeddedBytes(variant);
+    let module: WebAssembly.Module | null = null;
+    const build: KernelModule = {
+      variant,
+      get module(): WebAssembly.Module {
+        if (module === null) {
+          try {
+            module = compileBytesSync(bytes, variant);
+          } catch (e) {
+            // Not usable here: init may still hand over another module.
+            if (chosen === build) {
+              chosen = null;
+              chosenInUse = false;
+            }
+            throw e;
+          }
+        }
+        return module;
+      },
+    };
+    k = build;
+    bytesOfBuild.set(k, bytes);
+    embedded[variant] = k;
+  }
+  return k;
+}
+
+function checkVariant(v: unknown): WasmVariant {
+  if (v !== "relaxed" && v !== "simd") {
+    throw new TypeError(
+      `cpu backend: unknown kernel build ${JSON.stringify(v)}; expected "relaxed" or "simd"`,
+    );
+  }
+  return v;
+}
+
+/**
+ * The compiled kernels for a backend (synchronous; compiles an embedded build on first use).
+ * With `variant`, that build (the one handed to {@link init} when it is that build, else the
+ * embedded one); without, the build handed to {@link init}, else the best embedded build, which
+ * from then on cannot be replaced.
+ * @example
+ * ```ts
+ * import { kernelModule } from "./loader.ts";
+ * console.log(kernelModule("simd").variant); // simd
+ * ```
+ */
+export function kernelModule(variant?: WasmVariant): KernelModule {
+  if (variant !== undefined) {
+    checkVariant(variant);
+    return chosen?.variant === variant ? chosen : compileEmbedded(variant);
+  }
+  chosen ??= compileEmbedded(preferredVariant());
+  chosenInUse = true;
+  return chosen;
+}
+
+/** Reads the custom section of `module`: which build it is; refuses modules of other sources. */
+function identify(module: WebAssembly.Module, what: string): KernelModule {
+  const sections = WebAssembly.Module.customSections(module, SECTION);
+  let info: { variant?: unknown; sources?: unknown } | null = null;
+  if (sections.length === 1) {
+    try {
+      info = JSON.parse(new TextDecoder().decode(sections[0]));
+    } catch {
+      info = null;
+    }
+  }
+  if (!info || typeof info !== "object") {
+    throw new Error(
+      `torch.init: ${what} is not edgetorch's CPU kernels (no "${SECTION}" custom section); ` +
+        "pass kernels_relaxed.wasm or kernels_simd.wasm from this package",
+    );
+  }
+  if (info.sources !== KERNELS_SOURCE_HASH) {
+    throw new Error(
+      `torch.init: ${what} was built from other kernel sources (${String(info.sources).slice(0, 12)}…) ` +
+        `than this version of edgetorch (${KERNELS_SOURCE_HASH.slice(0, 12)}…); ` +
+        "use the .wasm files shipped with this version",
+    );
+  }
+  return { module, variant: checkVariant(info.variant) };
+}
+
+async function compileBytes(bytes: BufferSource, what: string): Promise<WebAssembly.Module> {
+  try {
+    const copy = ArrayBuffer.isView(bytes)
+      ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice()
+      : new Uint8Array(bytes as ArrayBuffer).slice();
+    const module = await WebAssembly.compile(copy);
+    bytesOfModule.set(module, copy);
+    return module;
+  } catch (e) {
+    throw new Error(
+      `torch.init: could not compile ${what} (${message(e)})` +
+        (relaxedSimdSupported() ? "" : "; this runtime has no relaxed SIMD: pass kernels_simd.wasm"),
+      { cause: e },
+    );
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "object") return `a ${(v as object).constructor?.name ?? "object"}`;
+  return `a ${typeof v}`;
+}
+
+/**
+ * Compiles and identifies CPU kernels from any {@link WasmSource}, without installing them.
+ * @example
+ * ```ts
+ * import { compileKernels } from "./loader.ts";
+ * const k = await compileKernels(new URL("./kernels_simd.wasm", import.meta.url));
+ * console.log(k.variant); // simd
+ * ```
+ */
+export async function compileKernels(source: WasmSource): Promise<KernelModule> {
+  const s: unknown = await source;
+  if (s instanceof WebAssembly.Module) return identify(s, "the module");
+  if (typeof Response === "function" && s instanceof Response) {
+    const what = s.url || "the response";
+    if (!s.ok) throw new Error(`torch.init: fetching ${what} failed: HTTP ${s.status} ${s.statusText}`);
+    const streaming = typeof WebAssembly.compileStreaming === "function" &&
+      (s.headers.get("content-type") ?? "").split(";")[0].trim() === "application/wasm";
+    let module: WebAssembly.Module;
+    if (streaming) {
+      try {
+        module = await WebAssembly.compileStreaming(s);
+      } catch (e) {
+        throw new Error(`torch.init: could not compile ${what} (${message(e)})`, { cause: e });
+      }
+    } else {
+      module = await compileBytes(await s.arrayBuffer(), what);
+    }
+    return identify(module, what);
+  }
+  if (s instanceof URL) {
+    let r: Response;
+    try {
+      r = await fetch(s);
+    } catch (e) {
+      throw new Error(
+        `torch.init: could not fetch ${s.href} (${message(e)}); pass the bytes or a compiled module instead`,
+        { cause: e },
+      );
+    }
+    return compileKernels(r);
+  }
+  if (s instanceof ArrayBuffer || ArrayBuffer.isView(s)) {
+    return identify(await compileBytes(s as BufferSource, "the bytes"), "the bytes");
+  }
+  throw new TypeError(
+    `torch.init: wasm must be a WebAssembly.Module, a Response (or a promise of one), a URL or the ` +
+      `.wasm file's bytes; got ${describe(s)}`,
+  );
+}
+
+/**
+ * Loads the CPU kernels ahead of the first CPU op: the module handed over as `wasm` (required
+ * where the runtime may not compile bytes, such as Cloudflare Workers), or the embedded build,
+ * compiled asynchronously. Without a call, the first CPU op compiles the embedded build itself.
+ * Resolves to the build in use. Once a CPU op ran, a later call with the same build is a no-op (a
+ * Worker may call it on every request). Throws when `wasm` is not a build of this version's
+ * kernels, or is the other build than the one already in use.
+ * @example
+ * ```ts
+ * import * as torch from "../../../mod.ts";
+ * console.log(await torch.init()); // "relaxed" in Deno: the embedded build, compiled asynchronously
+ * console.log(torch.tensor([1, 2]).add(1).toArray()); // [ 2, 3 ]
+ * ```
+ * @example Cloudflare Workers (the `.wasm` import is a compiled `WebAssembly.Module` there)
+ * ```ts ignore
+ * import * as torch from "@edgetorch/torch";
+ * import wasm from "./kernels_relaxed.wasm";
+ * await torch.init({ wasm });
+ * ```
+ */
+export async function init(options: InitOptions = {}): Promise<WasmVariant> {
+  let k: KernelModule;
+  if (options.wasm === undefined) {
+    const variant = chosen?.variant ?? preferredVariant();
+    k = chosen ?? embedded[variant] ??
+      identify(await compileBytes(embeddedBytes(variant), "the kernels"), "the kernels");
+    embedded[variant] ??= k;
+  } else {
+    k = await compileKernels(options.wasm);
+  }
+  if (chosen !== null && chosenInUse) {
+    // The same build (same sources, checked by identify) is the same code: keep the one in use.
+    if (chosen.variant === k.variant) return chosen.variant;
+    throw new Error(
+      `torch.init: the CPU kernels are already in use (the ${chosen.variant} build, loaded by an earlier ` +
+        `CPU op or init), so the ${k.variant} build cannot replace them; call init before creating tensors`,
+    );
+  }
+  chosen = k;
+  return k.variant;
+}

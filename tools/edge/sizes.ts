@@ -1,0 +1,72 @@
+/**
+ * `deno task edge:sizes`: minified esbuild bundles of three programs, with one embedded wasm build
+ * (`globalThis.EDGETORCH_WASM = "relaxed"`) and with none (Workers: the kernels ship as a separate
+ * `.wasm` module, sized on its own): (a) tensors and autograd, (b) nn + optim training, (c)
+ * everything. Prints raw and gzip sizes as a Markdown table, and fails when a bundle carries both
+ * wasm builds, when (a) or (b) carries WGSL, or when (b) with one build exceeds 250 KB gzip.
+ *
+ *   deno task edge:sizes
+ * @module
+ */
+import { bundle, report, ROOT, stopBundler } from "./common.ts";
+
+async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+
+if (import.meta.main) {
+  const programs = [
+    { name: "(a) tensor + autograd", entry: "tests/edge/size_tensor.ts" },
+    { name: "(b) nn + optim training", entry: "tests/edge/size_training.ts" },
+    { name: "(c) everything (mod.ts)", entry: "tests/edge/size_everything.ts" },
+  ];
+  const rows: string[] = [];
+  const problems: string[] = [];
+  let trainingGzip = 0;
+  for (const p of programs) {
+    const cells: string[] = [];
+    for (const wasm of ["relaxed", "none"] as const) {
+      const b = await bundle({
+        entry: p.entry,
+        outfile: `sizes/${p.entry.split("/").pop()}.${wasm}.js`,
+        wasm,
+      });
+      const bytes = await Deno.readFile(b.path);
+      const text = new TextDecoder().decode(bytes);
+      const gz = await gzipSize(bytes);
+      const builds = text.split('"AGFzbQ').length - 1;
+      const wgsl = text.includes("@compute");
+      if (builds !== (wasm === "none" ? 0 : 1)) {
+        problems.push(`${p.name} (${wasm}): ${builds} embedded wasm builds`);
+      }
+      if (wgsl && !p.entry.endsWith("everything.ts")) {
+        problems.push(`${p.name} (${wasm}): carries the WGSL kernels`);
+      }
+      if (wasm === "relaxed" && p.entry.endsWith("training.ts")) trainingGzip = gz;
+      cells.push(`${kb(b.bytes)} / ${kb(gz)}`);
+      if (wasm === "relaxed") cells.push(wgsl ? "yes" : "no");
+    }
+    rows.push(`| ${p.name} | ${cells[0]} | ${cells[1]} | ${cells[2]} |`);
+  }
+  await stopBundler();
+  const wasmFile = await Deno.readFile(new URL("src/backends/wasm/kernels_relaxed.wasm", ROOT));
+  console.log(
+    "| program | one wasm build inline: min / gzip | WGSL | no wasm inline (Workers): min / gzip |",
+  );
+  console.log("| --- | ---: | :---: | ---: |");
+  for (const r of rows) console.log(r);
+  console.log(
+    `| kernels_relaxed.wasm (shipped beside) | ${kb(wasmFile.length)} / ${
+      kb(await gzipSize(wasmFile))
+    } | | |`,
+  );
+  if (trainingGzip > 250 * 1024) problems.push(`(b) is ${kb(trainingGzip)} gzip, over the 250 KB goal`);
+  Deno.exit(
+    report("bundle sizes: one wasm build at most, no WGSL unless used, (b) within 250 KB gzip", problems)
+      ? 0
+      : 1,
+  );
+}
