@@ -127,6 +127,58 @@ Deno.test("elementwise ops: the same bits on N threads", async () => {
   await assertSame(() => [i.add(j).float(), i.mul(j).float(), i.abs().float()]);
 });
 
+Deno.test("float64: elementwise ops split with the same bits; reductions, softmax, sorts, scans and products give the one-thread bits", async () => {
+  const x = awkward([300_000]).double(), y = awkward([300_000]).flip(0).double();
+  const m = awkward([300, 700], true).double(), w = awkward([700, 200], true).double();
+  const f = () => [
+    x.exp(),
+    x.tanh(),
+    x.sqrt(),
+    x.add(y),
+    x.mul(y),
+    x.div(y),
+    x.pow(y),
+    x.sub(0.25),
+    x.remainder(y),
+    torch.maximum(x, y),
+    x.gt(y).double(),
+    m.add(m.sum(0)),
+    m.sum(1),
+    m.sum(),
+    m.amax(0),
+    m.argmax(1).double(),
+    m.softmax(1),
+    m.logSoftmax(1),
+    m.cumsum(1),
+    m.cumprod(0),
+    m.argsort(1).double(),
+    m.matmul(w),
+  ];
+  const bits = () => f().map((t) => Float64Array.from(t.dataSync() as ArrayLike<number>));
+  torch.setNumThreads(1);
+  const one = bits();
+  torch.setNumThreads(N);
+  assert.equal(await torch.cpu.startThreads(), N);
+  const jobs = backend.parallelJobs;
+  backend._splitAbove(0);
+  let many: Float64Array[];
+  try {
+    many = bits();
+  } finally {
+    backend._splitAbove(DEFAULT_SPLIT_NS);
+  }
+  assert.ok(backend.parallelJobs > jobs, "no float64 call was split between threads");
+  assert.equal(many.length, one.length);
+  one.forEach((a, t) => {
+    assert.equal(many[t].length, a.length);
+    for (let i = 0; i < a.length; i++) {
+      if (!Object.is(a[i], many[t][i])) {
+        assert.fail(`output ${t} element ${i}: ${many[t][i]} on ${N} threads, ${a[i]} on one`);
+      }
+    }
+  });
+});
+
 Deno.test("reductions: rows and column blocks exact, long rows within rounding", async () => {
   const x = finite(2048, 300);
   await assertSame(() => [x.sum(1), x.amax(1), x.amin(1), x.argmax(1).float(), x.prod(1)]);

@@ -76,8 +76,10 @@ export const DEFAULT_RESIDENT_BUDGET: number = 256 * 1024 * 1024;
 
 /**
  * Calls estimated to take less than this many nanoseconds on one thread stay on the calling
- * thread; larger ones get one thread per this much work, up to `torch.getNumThreads()`. Measured:
- * handing parts to spinning workers and waiting for the last one costs about ... µs here.
+ * thread; larger ones get one thread per this much work, up to `torch.getNumThreads()`. Measured
+ * with `bench/threads.ts --crossover` (2026-12-04, the 2-core machine of bench/README.md, loaded):
+ * handing the parts of a call to the workers and waiting for the last one costs 5-16 µs (the
+ * smallest sizes' 2-thread minus 1-thread times), so a split call does at least 3-8 times that.
  */
 export const PARALLEL_MIN_NS = 40_000;
 /** Parts per thread of a split call: more than one balances a thread that falls behind. */
@@ -836,6 +838,11 @@ export class WasmBackend implements Backend {
   /** Jobs the pool has run (split kernel calls, self-tests included), for tests and benchmarks. */
   get parallelJobs(): number {
     return this.#pool?.jobs ?? 0;
+  }
+
+  /** Parts of those jobs that worker threads ran (the rest ran on the calling thread). */
+  get workerParts(): number {
+    return this.#pool?.workerParts ?? 0;
   }
 
   /**

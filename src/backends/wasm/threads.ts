@@ -261,6 +261,8 @@ export class ThreadPool {
   readonly #canWait: boolean;
   /** Jobs run so far (for tests and benchmarks). */
   jobs = 0;
+  /** Parts of those jobs that worker threads ran (the rest ran on the calling thread). */
+  workerParts = 0;
 
   constructor(options: PoolOptions) {
     this.#o = options;
@@ -379,8 +381,9 @@ export class ThreadPool {
       Atomics.notify(c, wakeOf(i), 1);
     }
     this.jobs++;
-    let failure: unknown = null;
+    let failure: unknown = null, ranHere = 0;
     const here = (p: number) => {
+      ranHere++;
       try {
         runHere(p);
       } catch (e) {
@@ -401,6 +404,7 @@ export class ThreadPool {
       if (this.#canWait) Atomics.wait(c, DONE, d, 50);
       d = Atomics.load(c, DONE);
     }
+    this.workerParts += parts - ranHere;
     if (failure !== null) throw failure;
     const bad = Atomics.load(c, ERROR);
     if (bad !== 0) {
