@@ -15,8 +15,8 @@
  * part), wakes as many workers as it wants and takes parts itself: every thread takes the next part
  * by compare-exchange of that word, so a part is taken once, only while its job is in progress,
  * and a worker that wakes late finds nothing left and costs nothing. The call ends when every part
- * is counted done. Workers poll their wake word a while before they sleep in `Atomics.wait`, so
- * back-to-back calls do not pay for a wake-up. Memory ownership stays on the calling thread:
+ * is counted done. Workers poll their wake word briefly before they sleep in `Atomics.wait`, so
+ * calls in quick succession find them awake without taking CPU time from a busy machine. Memory ownership stays on the calling thread:
  * workers only read and write the blocks of the parts they took, all done before the call's
  * temporaries are freed or anything is allocated.
  *
@@ -199,8 +199,15 @@ const jobWord = (threads: number, parts: number, next: number) =>
 export const PART_STRIDE = 24;
 /** The most parts one call may be split into. */
 export const MAX_PARTS = 1024;
-/** Polls of its wake word before an idle worker sleeps (a few hundred µs). */
-const WORKER_SPIN = 200_000;
+/**
+ * Polls of its wake word before an idle worker sleeps (a few µs). Short: a polling worker takes
+ * CPU time from the calling thread wherever the cores are busy (the scheduler shares a session's
+ * time between its threads). On the loaded 2-core machine (load average 5), MLP / CNN steps on 2
+ * threads took 1.11-1.27× the 1-thread time with 2 000 polls, 1.39-2.23× with 200 000 and 0.77-1.37×
+ * with 20 000 (A/B runs a minute apart, 2026-12-04); the calling thread still takes parts itself,
+ * so a worker slow to wake costs nothing.
+ */
+const WORKER_SPIN = 2_000;
 /** Polls of the done count before the calling thread sleeps waiting for the last parts. */
 const CALLER_SPIN = 200_000;
 /** How long workers may take to start before the pool gives up on them. */
