@@ -43,7 +43,10 @@ export interface InitOptions {
 
 /** A compiled build of the kernels and which build it is. */
 export interface KernelModule {
-  /** The compiled module (instantiate it with an `env.abort` import). */
+  /**
+   * The compiled module (instantiate it with `env.memory`, a `WebAssembly.Memory` of up to 65536
+   * pages, and `env.abort` imports).
+   */
   readonly module: WebAssembly.Module;
   /** Its build. */
   readonly variant: WasmVariant;
@@ -338,6 +341,9 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
  * Loads the CPU kernels ahead of the first CPU op: the module handed over as `wasm` (required
  * where the runtime may not compile bytes, such as Cloudflare Workers), or the embedded build,
  * compiled asynchronously. Without a call, the first CPU op compiles the embedded build itself.
+ * CPU threads (`torch.setNumThreads`) build their shared-memory module from the kernels' bytes: a
+ * compiled `WebAssembly.Module` (or a streamed `application/wasm` response) runs one thread, with
+ * the reason in `torch.cpu.threadingReason()`.
  * Resolves to the build in use. Once a CPU op ran, a later call with the same build is a no-op (a
  * Worker may call it on every request). Throws when `wasm` is not a build of this version's
  * kernels, or is the other build than the one already in use.
