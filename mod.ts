@@ -211,6 +211,8 @@ export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/dista
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";
+export * as cpu from "./src/cpu.ts";
+export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";
 export * as optim from "./src/optim/mod.ts";
 export * as data from "./src/data/mod.ts";
 export { load, loadBytes, save, saveBytes, saveBytesAsync } from "./src/io/mod.ts";

@@ -1,10 +1,47 @@
 // deno-fmt-ignore-file
 // Shared helpers for the kernels. Compiled by AssemblyScript (not Deno): see tools/build_wasm.ts.
 
-/** A 64-byte static scratch block for SIMD tails (kernels are never re-entered). */
-export const TMP: usize = memory.data(64, 16);
-/** Counters for the strided copy odometer (up to 64 dims). */
-export const COUNTERS: usize = memory.data(256, 16);
+// Scratch blocks. Every instance of the module (the calling thread's and each worker's, all over
+// one shared memory) has its own, at an address the JavaScript side gives it with set_thread: none
+// lives in static data, which each instantiation rewrites. Kernels are never re-entered.
+
+/** Which thread this instance runs on (0: the calling thread): picks its slice of a workspace. */
+export let THREAD: i32 = 0;
+/** 64 bytes for SIMD tails. */
+export let TMP: usize = 0;
+/** Counters for the strided copy odometer (up to 64 dims, 256 bytes). */
+export let COUNTERS: usize = 0;
+/** One matmul register tile for edge tiles (6 x 8 floats, 192 bytes). */
+export let EDGE: usize = 0;
+/** Columns per chunk of the row-streaming reductions (reduce.ts). */
+export const CHUNK = 1024;
+/** Partial sums of a chunk of columns (CHUNK floats). */
+export let PARTIAL: usize = 0;
+/** Best values of a chunk of columns for argmax/argmin (CHUNK floats). */
+export let BEST: usize = 0;
+/** float64 running sums of a chunk of columns for cumsum (CHUNK doubles). */
+export let ACC64: usize = 0;
+/** Byte histograms of the radix sort (4 x 256 u32). */
+export let HIST: usize = 0;
+
+const SCRATCH_BYTES: usize = 64 + 256 + 192 + CHUNK * 4 + CHUNK * 4 + CHUNK * 8 + 4 * 256 * 4;
+
+/** Bytes of scratch one instance needs (16-byte aligned). */
+export function scratch_bytes(): usize {
+  return (SCRATCH_BYTES + 15) & ~(<usize>15);
+}
+
+/** Sets this instance's thread index and scratch block (scratch_bytes() bytes, 16-byte aligned). */
+export function set_thread(index: i32, scratch: usize): void {
+  THREAD = index;
+  TMP = scratch;
+  COUNTERS = TMP + 64;
+  EDGE = COUNTERS + 256;
+  PARTIAL = EDGE + 192;
+  BEST = PARTIAL + CHUNK * 4;
+  ACC64 = BEST + CHUNK * 4;
+  HIST = ACC64 + CHUNK * 8;
+}
 
 /** 0x01 bytes (see math.ts on why vector constants are loaded from memory). */
 const BYTE_ONE: usize = memory.data<u8>([1]);

@@ -4,6 +4,7 @@
 // functions are AssemblyScript's ports of musl, within an ulp of glibc's); matmul uses f64x2.
 // Same layouts and argument lists as the float32 kernels of the same op.
 import { cast_f16_f32, cast_f32_f16 } from "./cast";
+import { PARTIAL } from "./common";
 
 type P = usize;
 
@@ -481,21 +482,20 @@ export function cast_u8_f64(x: P, out: P, n: i32): void {
   for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), <f64>load<u8>(x + <usize>i));
 }
 
-/** Elements per chunk of the float16 conversions (through float32 in this static block). */
+/** Elements per chunk of the float16 conversions (through float32 in this instance's PARTIAL block). */
 const F16_CHUNK = 256;
-const F16_BUF: usize = memory.data(F16_CHUNK * 4, 16);
 
 export function cast_f64_f16(x: P, out: P, n: i32): void {
   for (let i0 = 0; i0 < n; i0 += F16_CHUNK) {
     const cnt = min(F16_CHUNK, n - i0);
-    cast_f64_f32(x + (<usize>i0 << 3), F16_BUF, cnt);
-    cast_f32_f16(F16_BUF, out + (<usize>i0 << 1), cnt);
+    cast_f64_f32(x + (<usize>i0 << 3), PARTIAL, cnt);
+    cast_f32_f16(PARTIAL, out + (<usize>i0 << 1), cnt);
   }
 }
 export function cast_f16_f64(x: P, out: P, n: i32): void {
   for (let i0 = 0; i0 < n; i0 += F16_CHUNK) {
     const cnt = min(F16_CHUNK, n - i0);
-    cast_f16_f32(x + (<usize>i0 << 1), F16_BUF, cnt);
-    cast_f32_f64(F16_BUF, out + (<usize>i0 << 3), cnt);
+    cast_f16_f32(x + (<usize>i0 << 1), PARTIAL, cnt);
+    cast_f32_f64(PARTIAL, out + (<usize>i0 << 3), cnt);
   }
 }

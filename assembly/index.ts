@@ -2,7 +2,7 @@
 // Entry point of the CPU kernels (AssemblyScript, compiled to SIMD WebAssembly by
 // tools/build_wasm.ts). Export names are `<op>_<dtype>` (or `<op>_x<bits>` for kernels that only
 // move bits), so the op name joins this layer to the TypeScript front end.
-export { heap_base } from "./common";
+export { heap_base, scratch_bytes, set_thread } from "./common";
 export * from "./elementwise";
 export * from "./copy";
 export * from "./cast";

@@ -52,6 +52,12 @@
 }
 
 type P = usize;
+
+/** The position of the first of `count` indices outside [0, len), or -1 (checked before a split call). */
+export function first_bad_index(index: P, count: i32, len: i32): i32 {
+  return firstBad(index, <usize>count, len);
+}
+
 export function gather_x32(x: P, index: P, out: P, outer: i32, len: i32, inner: i32, idxLen: i32, is1d: bool): i32 {
   return gatherImpl<u32>(x, index, out, outer, len, inner, idxLen, is1d);
 }

@@ -6,7 +6,7 @@
 // MR x 8 register tile of f32x4 accumulators is updated with one splat of A and two vectors of
 // B per k step (fused multiply-add in the relaxed-SIMD build).
 // int32: a straightforward i-p-j loop with i32x4 rows (wrapping arithmetic).
-import { madd } from "./common";
+import { EDGE, THREAD, madd } from "./common";
 
 /**
  * Rows of the register tile. With fused multiply-add, 6 x 8 keeps 12 accumulators, 2 vectors of B
@@ -19,8 +19,6 @@ const NR = 8;
 const KC = 256;
 const MC = 120; // multiple of MR (4, 5 and 6)
 const NC = 2048; // multiple of NR
-
-const EDGE: usize = memory.data(MR * NR * 4, 16);
 
 /** Bytes of workspace matmul_f32 needs for these sizes. */
 export function matmul_f32_workspace(m: i32, k: i32, n: i32): usize {
@@ -234,39 +232,52 @@ function kernelEdge(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulat
   }
 }
 
-/** Sets every row of the m x n matrix at `c` to the n values at `bias`. */
-function fillRows(c: usize, bias: usize, m: i32, n: i32): void {
-  const row = <usize>n << 2;
-  for (let i = 0; i < m; i++) memory.copy(c + <usize>i * row, bias, row);
+/** Sets every row of the rows x cols block at `c` (row stride ldc bytes) to the cols values at `bias`. */
+function fillRows(c: usize, ldc: usize, bias: usize, rows: i32, cols: i32): void {
+  const row = <usize>cols << 2;
+  for (let i = 0; i < rows; i++) memory.copy(c + <usize>i * ldc, bias, row);
 }
 
-/** C[b] = op(A[b]) @ op(B[b]), plus `bias` (n values added to every row; 0: none). */
+/** Register-tile rows of this build (tiles split at multiples of it give the same sums). */
+export function matmul_f32_mr(): i32 {
+  return MR;
+}
+
+/**
+ * C[b] = op(A[b]) @ op(B[b]), plus `bias` (n values added to every row; 0: none), for the block
+ * of batches [b0, b1), rows [i0, i1) and columns [j0, j1) of C. The workspace of this thread is
+ * `work + THREAD * workStride` (matmul_f32_workspace bytes). Blocks whose row and column starts are
+ * multiples of MR and NR use the register tiles the whole product uses, so every element is the
+ * same sum in the same order however the product is split between threads.
+ */
 export function matmul_f32(
-  a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
-  aStride: i32, bStride: i32, transA: bool, transB: bool, work: usize, bias: usize,
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, aStride: i32, bStride: i32,
+  transA: bool, transB: bool, bias: usize, work: usize, workStride: usize,
+  b0: i32, b1: i32, i0: i32, i1: i32, j0: i32, j1: i32,
 ): void {
   const kcMax = <usize>min(k, KC);
   const mcMax = <usize>((min(m, MC) + MR - 1) / MR * MR);
-  const packedA = work;
-  const packedB = work + ((mcMax * kcMax * 4 + 15) & ~(<usize>15));
+  const packedA = work + <usize>THREAD * workStride;
+  const packedB = packedA + ((mcMax * kcMax * 4 + 15) & ~(<usize>15));
   const ldc = <usize>n << 2;
-  for (let bt = 0; bt < batch; bt++) {
+  for (let bt = b0; bt < b1; bt++) {
     const A = a + ((<usize>bt * <usize>aStride) << 2);
     const B = b + ((<usize>bt * <usize>bStride) << 2);
     const C = c + <usize>bt * <usize>m * ldc;
-    if (bias != 0) fillRows(C, bias, m, n);
+    const corner = C + <usize>i0 * ldc + (<usize>j0 << 2);
+    if (bias != 0) fillRows(corner, ldc, bias + (<usize>j0 << 2), i1 - i0, j1 - j0);
     if (k == 0) {
-      if (bias == 0) memory.fill(C, 0, <usize>m * ldc);
+      if (bias == 0) for (let i = i0; i < i1; i++) memory.fill(C + <usize>i * ldc + (<usize>j0 << 2), 0, <usize>(j1 - j0) << 2);
       continue;
     }
-    for (let jc = 0; jc < n; jc += NC) {
-      const nc = min(NC, n - jc);
+    for (let jc = j0; jc < j1; jc += NC) {
+      const nc = min(NC, j1 - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
         const acc = pc > 0 || bias != 0;
         packB(B, transB, k, n, pc, kc, jc, nc, packedB);
-        for (let ic = 0; ic < m; ic += MC) {
-          const mc = min(MC, m - ic);
+        for (let ic = i0; ic < i1; ic += MC) {
+          const mc = min(MC, i1 - ic);
           packA(A, transA, m, k, ic, mc, pc, kc, packedA);
           for (let jr = 0; jr < nc; jr += NR) {
             const nr = min(NR, nc - jr);

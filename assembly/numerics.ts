@@ -7,6 +7,8 @@
 // tensor's precision. Integer division by zero is refused by the front end (PyTorch's
 // ZeroDivisionError); the kernels give 0 there instead of trapping, and INT_MIN // -1 wraps.
 
+import { ACC64, CHUNK } from "./common";
+
 type P = usize;
 
 const D_FMOD = 0, D_REM = 1, D_FLOORDIV = 2;
@@ -67,8 +69,8 @@ export function floorDivide_i32(a: P, aLen: i32, b: P, bLen: i32, out: P, n: i32
 // cumprod: float32 accumulates in float64 (PyTorch's CPU accumulate type), rounding each output;
 // float64 in float64; int32 wraps (the low 32 bits of PyTorch's int64 accumulator).
 
-const PROD_CHUNK = 1024;
-const PROD_ACC: usize = memory.data(PROD_CHUNK * 8, 16);
+// The float64 accumulators of a chunk of columns live in this instance's ACC64 block (common.ts).
+const PROD_CHUNK = CHUNK;
 
 export function cumprod_f32(x: P, out: P, outer: i32, len: i32, inner: i32): void {
   const rowBytes = <usize>inner << 2;
@@ -76,11 +78,11 @@ export function cumprod_f32(x: P, out: P, outer: i32, len: i32, inner: i32): voi
     const base = <usize>o * <usize>len * rowBytes;
     for (let c0 = 0; c0 < inner; c0 += PROD_CHUNK) {
       const w = min(PROD_CHUNK, inner - c0);
-      for (let i = 0; i < w; i++) store<f64>(PROD_ACC + (<usize>i << 3), 1.0);
+      for (let i = 0; i < w; i++) store<f64>(ACC64 + (<usize>i << 3), 1.0);
       for (let j = 0; j < len; j++) {
         const r = base + <usize>j * rowBytes + (<usize>c0 << 2);
         for (let i = 0; i < w; i++) {
-          const a = PROD_ACC + (<usize>i << 3), q = r + (<usize>i << 2);
+          const a = ACC64 + (<usize>i << 3), q = r + (<usize>i << 2);
           const acc = load<f64>(a) * <f64>load<f32>(x + q);
           store<f64>(a, acc);
           store<f32>(out + q, <f32>acc);

@@ -3,6 +3,8 @@
 // inner == 1 reduces contiguous rows with SIMD; otherwise SIMD runs across `inner`.
 // float32 max/min propagate NaN; argmax/argmin give the first index of the extreme, NaN wins.
 // float32 sums are pairwise over blocks of multi-accumulator SIMD sums (accurate for long rows).
+// Wide rows stream through CHUNK columns at a time (partial sums stay in L1).
+import { ACC64, BEST, CHUNK, PARTIAL } from "./common";
 
 const R_SUM = 0, R_PROD = 1, R_MAX = 2, R_MIN = 3;
 const SUM_BLOCK = 1024;
@@ -69,9 +71,6 @@ function sumRowF32(p: usize, len: i32): f32 {
   return sumRowF32(p, h) + sumRowF32(p + (<usize>h << 2), len - h);
 }
 
-/** Column chunk (floats) for the row-streaming reduction: partial sums stay in L1. */
-const CHUNK = 1024;
-const PARTIAL: usize = memory.data(CHUNK * 4, 16);
 
 /** acc[0:w] = op(acc[0:w], row[0:w]). */
 // @ts-ignore: decorator
@@ -105,10 +104,11 @@ const PARTIAL: usize = memory.data(CHUNK * 4, 16);
  * Wide rows (inner >= 16): stream through x row by row, accumulating a chunk of columns in place
  * (sequential reads that prefetch well, instead of walking down columns a page apart). float32
  * sums accumulate blocks of COL_BLOCK rows in a separate partial buffer, then add the partials.
+ * Rows of x and out are `ld` elements apart (ld > inner: a block of columns of wider rows).
  */
 // @ts-ignore: decorator
-@inline function reduceStreaming(op: i32, isF32: bool, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
-  const rowBytes = <usize>inner << 2;
+@inline function reduceStreaming(op: i32, isF32: bool, x: usize, out: usize, outer: i32, len: i32, inner: i32, ld: i32): void {
+  const rowBytes = <usize>ld << 2;
   const blocked = isF32 && op == R_SUM;
   const id = ident(op, isF32);
   for (let o = 0; o < outer; o++) {
@@ -143,7 +143,7 @@ const PARTIAL: usize = memory.data(CHUNK * 4, 16);
     return;
   }
   if (inner >= 16) {
-    reduceStreaming(op, isF32, x, out, outer, len, inner);
+    reduceStreaming(op, isF32, x, out, outer, len, inner, inner);
     return;
   }
   const rowBytes = <usize>inner << 2;
@@ -218,6 +218,24 @@ export function prod_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void {
 export function max_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void { reduceImpl(R_MAX, false, x, out, outer, len, inner); }
 export function min_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void { reduceImpl(R_MIN, false, x, out, outer, len, inner); }
 
+/**
+ * The reduction `op` (0 sum, 1 prod, 2 max, 3 min) of columns [0, inner) of rows `ld` elements
+ * wide (inner >= 16, ld >= inner): one block of columns of a wide reduction, computed exactly as
+ * the whole reduction computes those columns.
+ */
+export function reduce_cols_f32(op: i32, x: P, out: P, outer: i32, len: i32, inner: i32, ld: i32): void {
+  if (op == R_SUM) reduceStreaming(R_SUM, true, x, out, outer, len, inner, ld);
+  else if (op == R_PROD) reduceStreaming(R_PROD, true, x, out, outer, len, inner, ld);
+  else if (op == R_MAX) reduceStreaming(R_MAX, true, x, out, outer, len, inner, ld);
+  else reduceStreaming(R_MIN, true, x, out, outer, len, inner, ld);
+}
+export function reduce_cols_i32(op: i32, x: P, out: P, outer: i32, len: i32, inner: i32, ld: i32): void {
+  if (op == R_SUM) reduceStreaming(R_SUM, false, x, out, outer, len, inner, ld);
+  else if (op == R_PROD) reduceStreaming(R_PROD, false, x, out, outer, len, inner, ld);
+  else if (op == R_MAX) reduceStreaming(R_MAX, false, x, out, outer, len, inner, ld);
+  else reduceStreaming(R_MIN, false, x, out, outer, len, inner, ld);
+}
+
 // ---------------------------------------------------------------------------------------------
 // argmax / argmin
 
@@ -277,12 +295,10 @@ export function min_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void { 
   return bi;
 }
 
-const BEST: usize = memory.data(CHUNK * 4, 16);
-
 /** argmax/argmin of wide rows (inner >= 16), streaming row by row (see reduceStreaming). */
 // @ts-ignore: decorator
-@inline function argStreaming(isMax: bool, isF32: bool, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
-  const rowBytes = <usize>inner << 2;
+@inline function argStreaming(isMax: bool, isF32: bool, x: usize, out: usize, outer: i32, len: i32, inner: i32, ld: i32): void {
+  const rowBytes = <usize>ld << 2;
   for (let o = 0; o < outer; o++) {
     const base = x + <usize>o * <usize>len * rowBytes;
     const ob = out + <usize>o * rowBytes;
@@ -325,7 +341,7 @@ const BEST: usize = memory.data(CHUNK * 4, 16);
     return;
   }
   if (inner >= 16 && len > 0) {
-    argStreaming(isMax, isF32, x, out, outer, len, inner);
+    argStreaming(isMax, isF32, x, out, outer, len, inner, inner);
     return;
   }
   const rowBytes = <usize>inner << 2;
@@ -365,10 +381,18 @@ export function argmin_f32(x: P, out: P, outer: i32, len: i32, inner: i32): void
 export function argmax_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void { argImpl(true, false, x, out, outer, len, inner); }
 export function argmin_i32(x: P, out: P, outer: i32, len: i32, inner: i32): void { argImpl(false, false, x, out, outer, len, inner); }
 
+/** argmax (isMax) or argmin of columns [0, inner) of rows `ld` wide (inner >= 16, len >= 1): see reduce_cols_f32. */
+export function argreduce_cols_f32(isMax: bool, x: P, out: P, outer: i32, len: i32, inner: i32, ld: i32): void {
+  if (isMax) argStreaming(true, true, x, out, outer, len, inner, ld);
+  else argStreaming(false, true, x, out, outer, len, inner, ld);
+}
+export function argreduce_cols_i32(isMax: bool, x: P, out: P, outer: i32, len: i32, inner: i32, ld: i32): void {
+  if (isMax) argStreaming(true, false, x, out, outer, len, inner, ld);
+  else argStreaming(false, false, x, out, outer, len, inner, ld);
+}
+
 // ---------------------------------------------------------------------------------------------
 // cumsum: float32 accumulates in float64 (as PyTorch on CPU); int32 wraps.
-
-const ACC64: usize = memory.data(CHUNK * 8, 16);
 
 export function cumsum_f32(x: P, out: P, outer: i32, len: i32, inner: i32): void {
   const rowBytes = <usize>inner << 2;

@@ -128,6 +128,22 @@ export function crossEntropy_f32(
     if (t != ignore && (t < 0 || t >= cols)) return r + 1;
   }
   logSoftmax_f32(x, logp, rows, cols);
+  crossEntropyPick_f32(target, logp, loss, total, count, rows, cols, ignore);
+  return 0;
+}
+
+/**
+ * The second half of crossEntropy_f32, once `logp` holds the rows' log-softmax (computed in row
+ * blocks on several threads): checks the targets (returns 1 + the first bad row) and writes
+ * `loss`, `total` and `count`.
+ */
+export function crossEntropyPick_f32(
+  target: usize, logp: usize, loss: usize, total: usize, count: usize, rows: i32, cols: i32, ignore: i32,
+): i32 {
+  for (let r = 0; r < rows; r++) {
+    const t = load<i32>(target + (<usize>r << 2));
+    if (t != ignore && (t < 0 || t >= cols)) return r + 1;
+  }
   let sum: f64 = 0, counted: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const t = load<i32>(target + (<usize>r << 2));

@@ -7,6 +7,8 @@
 // (16 bytes per element). wgsl/sort.wgsl sorts the same keys, so both backends give identical
 // indices.
 
+import { HIST, THREAD } from "./common";
+
 type P = usize;
 
 /** Bits of a float32 that compare as unsigned integers in the value order (-0 as 0, NaN last). */
@@ -21,9 +23,6 @@ type P = usize;
 @inline function intKey(v: i32): u32 {
   return <u32>v ^ 0x80000000;
 }
-
-/** Counts of each byte value, for the four passes of the radix sort. */
-const HIST: usize = memory.data(4 * 256 * 4, 16);
 
 /** Stable insertion sort of `n` u64 keys at `a` (short rows). */
 function insertionSort(a: usize, n: usize): void {
@@ -78,8 +77,9 @@ function radixSort(a: usize, b: usize, n: usize): usize {
 }
 
 // @ts-ignore: decorator
-@inline function argsortImpl(isFloat: bool, x: P, out: P, rows: i32, len: i32, descending: i32, scratch: P): void {
+@inline function argsortImpl(isFloat: bool, x: P, out: P, rows: i32, len: i32, descending: i32, work: P, workStride: P): void {
   const n = <usize>len;
+  const scratch = work + <usize>THREAD * workStride;
   const b = scratch + (n << 3);
   for (let r = 0; r < rows; r++) {
     const row = x + <usize>r * (n << 2);
@@ -97,9 +97,58 @@ function radixSort(a: usize, b: usize, n: usize): usize {
   }
 }
 
-export function argsort_f32(x: P, out: P, rows: i32, len: i32, descending: i32, scratch: P): void {
-  argsortImpl(true, x, out, rows, len, descending, scratch);
+/** Sorts `rows` rows; this thread's scratch (16 bytes per element) is `work + THREAD * workStride`. */
+export function argsort_f32(x: P, out: P, rows: i32, len: i32, descending: i32, work: P, workStride: P): void {
+  argsortImpl(true, x, out, rows, len, descending, work, workStride);
 }
-export function argsort_i32(x: P, out: P, rows: i32, len: i32, descending: i32, scratch: P): void {
-  argsortImpl(false, x, out, rows, len, descending, scratch);
+export function argsort_i32(x: P, out: P, rows: i32, len: i32, descending: i32, work: P, workStride: P): void {
+  argsortImpl(false, x, out, rows, len, descending, work, workStride);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One long row on several threads: runs of the row sorted on their own (keys carry the index in the
+// whole row, so every key is distinct and the merged order is the one-thread order), merged in pairs,
+// then the indices read out.
+
+// @ts-ignore: decorator
+@inline function sortRunImpl(isFloat: bool, x: P, keys: P, tmp: P, from: i32, to: i32, descending: i32): void {
+  const a = keys + (<usize>from << 3), b = tmp + (<usize>from << 3);
+  const n = <usize>(to - from);
+  for (let j: usize = 0; j < n; j++) {
+    const i = <usize>from + j;
+    let key = isFloat ? floatKey(load<f32>(x + (i << 2))) : intKey(load<i32>(x + (i << 2)));
+    if (descending) key = ~key;
+    store<u64>(a + (j << 3), (<u64>key << 32) | <u64>i);
+  }
+  if (n <= 16) insertionSort(a, n);
+  else if (radixSort(a, b, n) != a) memory.copy(a, b, n << 3);
+}
+
+/** Sorts the keys of elements [from, to) of the row at `x` into keys[from, to) (tmp: scratch there). */
+export function argsort_run_f32(x: P, keys: P, tmp: P, from: i32, to: i32, descending: i32): void {
+  sortRunImpl(true, x, keys, tmp, from, to, descending);
+}
+export function argsort_run_i32(x: P, keys: P, tmp: P, from: i32, to: i32, descending: i32): void {
+  sortRunImpl(false, x, keys, tmp, from, to, descending);
+}
+
+/** Merges the sorted key runs src[a, m) and src[m, b) into dst[a, b). */
+export function argsort_merge(src: P, dst: P, a: i32, m: i32, b: i32): void {
+  let i = <usize>a, j = <usize>m, k = <usize>a;
+  const ie = <usize>m, je = <usize>b;
+  while (i < ie && j < je) {
+    const x = load<u64>(src + (i << 3)), y = load<u64>(src + (j << 3));
+    const takeX = x < y;
+    store<u64>(dst + (k << 3), takeX ? x : y);
+    i += <usize>takeX;
+    j += <usize>!takeX;
+    k++;
+  }
+  if (i < ie) memory.copy(dst + (k << 3), src + (i << 3), (ie - i) << 3);
+  else if (j < je) memory.copy(dst + (k << 3), src + (j << 3), (je - j) << 3);
+}
+
+/** out[j] = the row index in keys[j], for j in [from, to). */
+export function argsort_indices(keys: P, out: P, from: i32, to: i32): void {
+  for (let j = <usize>from; j < <usize>to; j++) store<i32>(out + (j << 2), <i32>(load<u64>(keys + (j << 3)) & 0xffffffff));
 }

@@ -25,7 +25,11 @@ await tf.setBackend("wasm");
 await tf.ready();
 if (tf.getBackend() !== "wasm") throw new Error("TensorFlow.js wasm backend did not load");
 
-const ours = [new WasmBackend({ variant: "relaxed" }), new WasmBackend({ variant: "simd" })];
+// One thread, as TensorFlow.js here (bench/threads_bench.ts compares thread counts).
+const ours = [
+  new WasmBackend({ variant: "relaxed", threads: false }),
+  new WasmBackend({ variant: "simd", threads: false }),
+];
 
 /** A private instance of the relaxed-SIMD kernels with operands placed directly in its memory. */
 class RawKernels {
@@ -34,12 +38,13 @@ class RawKernels {
   #top: number;
 
   constructor() {
+    this.#memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
     const instance = new WebAssembly.Instance(kernelModule("relaxed").module, {
-      env: { abort: () => {} },
+      env: { memory: this.#memory, abort: () => {} },
     });
     this.#exports = instance.exports as unknown as Record<string, (...args: number[]) => number>;
-    this.#memory = instance.exports.memory as WebAssembly.Memory;
     this.#top = this.#exports.heap_base();
+    this.#exports.set_thread(0, this.place(this.#exports.scratch_bytes() / 4));
   }
 
   /** Copies `data` into wasm memory (or reserves `data` floats); returns its address. */

@@ -236,3 +236,25 @@ Deno.test("wasm loader: a bundle built without embedded kernels asks for them", 
     /cpu backend: the relaxed build of the kernels was left out of this bundle \(globalThis.EDGETORCH_WASM = "none" at build time\); hand them over before the first CPU op: await torch.init\(\{ wasm \}\) with kernels_relaxed.wasm/,
   );
 });
+
+Deno.test("wasm loader: kernels handed over as bytes keep threads; as a compiled module they run one thread, with the reason", async () => {
+  const run = (wasm: string) =>
+    runFresh(`
+    const bytes = Deno.readFileSync(new URL("kernels_relaxed.wasm", "${WASM_DIR.href}"));
+    const torch = await import("${MOD}");
+    await torch.init({ wasm: ${wasm} });
+    torch.setNumThreads(2);
+    const threads = await torch.cpu.startThreads();
+    const x = torch.randn(300, 300);
+    console.log(JSON.stringify({ threads, reason: torch.cpu.threadingReason(), ok: Number.isFinite(x.matmul(x).sum().item()) }));
+  `);
+  const fromBytes = JSON.parse(await run("bytes"));
+  assert.deepEqual(fromBytes, { threads: 2, reason: null, ok: true });
+  const fromModule = JSON.parse(await run("new WebAssembly.Module(bytes)"));
+  assert.equal(fromModule.threads, 1);
+  assert.equal(fromModule.ok, true);
+  assert.match(
+    fromModule.reason,
+    /the CPU kernels were handed over as a compiled WebAssembly.Module \(or a streamed Response\), so no build with a shared memory can be made from them/,
+  );
+});

@@ -36,6 +36,11 @@ const COMMON_FLAGS = [
   "--noAssert",
   "--initialMemory",
   "1",
+  // The memory is imported (the backend makes it: shared where threads run, see
+  // src/backends/wasm/threads.ts), unshared in the build, with the wasm32 maximum.
+  "--importMemory",
+  "--maximumMemory",
+  "65536",
   "--enable",
   "simd",
 ];

@@ -2,12 +2,13 @@
  * The library under Bun (no WebGPU there): `bun tests/bun/smoke.ts` (CI runs it through
  * `deno task bun`). Deno runs the full suite; this checks what differs between the runtimes:
  * console.log's hook (Bun.inspect and node:util.inspect), module loading of the embedded wasm,
- * file I/O through node:fs, the GPU-missing message, and whole programs printing what PyTorch
- * prints. Exits non-zero on the first failure.
+ * file I/O through node:fs, the GPU-missing message, whole programs printing what PyTorch
+ * prints, and the CPU worker threads (same bits as one thread; a process using them exits by
+ * itself). Exits non-zero on the first failure.
  */
 import assert from "node:assert";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,6 +137,46 @@ await check("linear-regression example prints exactly what the PyTorch program p
     run.stdout.trim().split("\n"),
     readJson("../fixtures/pytorch_programs.json").linear_regression_output,
   );
+});
+
+await check("threads: products and a CNN step on 2 threads give the one-thread bits", async () => {
+  torch.setNumThreads(2);
+  assert.equal(await torch.cpu.startThreads(), 2, String(torch.cpu.threadingReason()));
+  const run = () => {
+    torch.manualSeed(1);
+    const a = torch.randn(300, 500), b = torch.randn(500, 200);
+    const model = smallCnn();
+    const x = torch.randn(64, 1, 8, 8);
+    const loss = model(x).logSoftmax(1).sum();
+    loss.backward();
+    return [a.matmul(b), a.t().matmul(a), loss, ...model.parameters().map((p) => p.grad!)].map((t) =>
+      Array.from(t.dataSync() as Float32Array)
+    );
+  };
+  torch.setNumThreads(1);
+  const one = run();
+  torch.setNumThreads(2);
+  assert.deepEqual(run(), one);
+  assert.equal(torch.cpu.activeThreads(), 2);
+});
+
+await check("threads: a script that used the worker pool exits by itself", () => {
+  const script = `import * as torch from ${JSON.stringify(new URL("../../mod.ts", here).href)};
+    torch.setNumThreads(2);
+    const n = await torch.cpu.startThreads();
+    const x = torch.randn(512, 512);
+    console.log(n, Number.isFinite(x.matmul(x).sum().item()));`;
+  const file = join(tmpdir(), `edgetorch-threads-${process.pid}.ts`);
+  writeFileSync(file, script);
+  try {
+    const t0 = Date.now();
+    const run = spawnSync(process.execPath, [file], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), "2 true");
+    assert.ok(Date.now() - t0 < 60_000);
+  } finally {
+    rmSync(file);
+  }
 });
 
 await check("a plain training loop (no scope, no dispose) holds memory on a plateau", () => {

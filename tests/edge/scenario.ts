@@ -25,6 +25,8 @@ export interface ScenarioResult {
   reloaded: number[];
   /** Size of the safetensors file. */
   savedBytes: number;
+  /** Why CPU kernels run on one thread there (`torch.cpu.threadingReason()`; null: threads may run). */
+  threadingReason?: string | null;
 }
 
 function model(torch: typeof Torch) {
@@ -83,6 +85,7 @@ export async function runScenario(
     trained,
     reloaded,
     savedBytes: bytes.length,
+    threadingReason: torch.cpu.threadingReason(),
   };
 }
 

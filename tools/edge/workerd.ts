@@ -271,6 +271,12 @@ if (import.meta.main) {
       await denoReference(),
       TOL.cpu,
     ) && ok;
+    // Workers have no shared-memory workers: one thread, with the reason, never an error.
+    const reason = "error" in scenario ? undefined : scenario.threadingReason;
+    ok = report(
+      `one CPU thread in workerd, with the reason (${reason})`,
+      typeof reason === "string" && reason.length > 0 ? [] : [`threadingReason: ${reason}`],
+    ) && ok;
   } finally {
     await stop(live);
     console.log(`stopped workerd (pid ${live.child.pid})`);

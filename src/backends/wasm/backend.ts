@@ -27,6 +27,9 @@
  *
  * The kernels come from `loader.ts`: compiled on first use from the build embedded in the package
  * (relaxed SIMD where the runtime has it, plain SIMD otherwise), or handed over with `torch.init`.
+ * They import their memory: a shared one where the runtime allows threads (see `threads.ts`), whose
+ * pool of workers runs parts of large kernel calls (`torch.setNumThreads`); an unshared one
+ * otherwise. Allocation, freeing and spilling happen on the calling thread only, between calls.
  * @module
  */
 import {
@@ -51,7 +54,8 @@ import type {
   Pool2dGeometry,
   SgdUpdateOptions,
 } from "../backend.ts";
-import { kernelModule, type WasmVariant } from "./loader.ts";
+import { kernelBytes, type KernelModule, kernelModule, type WasmVariant } from "./loader.ts";
+import { getNumThreads, MAX_PARTS, sharedMemoryBuild, ThreadPool, threadSupport } from "./threads.ts";
 import {
   checkAvg,
   checkCompute,
@@ -70,6 +74,58 @@ export type { WasmVariant } from "./loader.ts";
 /** Default byte budget of resident (wasm-memory) storage data: 256 MiB. */
 export const DEFAULT_RESIDENT_BUDGET: number = 256 * 1024 * 1024;
 
+/**
+ * Calls estimated to take less than this many nanoseconds on one thread stay on the calling
+ * thread; larger ones get one thread per this much work, up to `torch.getNumThreads()`. Measured
+ * with `bench/threads.ts --crossover` (2026-12-04, the 2-core machine of bench/README.md, loaded):
+ * handing the parts of a call to the workers and waiting for the last one costs 5-16 µs (the
+ * smallest sizes' 2-thread minus 1-thread times), so a split call does at least 3-8 times that.
+ */
+export const PARALLEL_MIN_NS = 40_000;
+/** Parts per thread of a split call: more than one balances a thread that falls behind. */
+const PARTS_PER_THREAD = 4;
+
+/**
+ * Single-thread cost estimates in nanoseconds (per element unless noted), measured through the
+ * public API on the 2-core machine of bench/README.md (one run, 2026-12-04, scaled to the idle
+ * machine's product rate); they only decide whether a call is worth splitting.
+ */
+const NS = {
+  /** Cheap unary ops, casts, where, copies, gathers, binary arithmetic and comparisons. */
+  cheap: 0.3,
+  /** exp, log, log1p, sin, cos, tanh, sigmoid, rsqrt. */
+  transcendental: 0.6,
+  pow: 20,
+  /** Reductions (per input element). */
+  reduce: 0.06,
+  cumsum: 0.45,
+  /** softmax, log-softmax, cross-entropy (per input element). */
+  softmax: 0.65,
+  argsort: 15,
+  adam: 0.75,
+  sgd: 0.5,
+  /** im2col / col2im (per column element). */
+  im2col: 0.2,
+  /** Pooling (per output element and window element). */
+  pool: 0.5,
+  /** float32 matmul, per multiply-add (60 GFLOP/s). */
+  fma: 1 / 30,
+};
+
+/** Rows at least this long are sorted in runs on several threads when there are few rows. */
+const LONG_SORT = 32768;
+
+const CHEAP_UNARY: ReadonlySet<string> = new Set([
+  "neg",
+  "abs",
+  "relu",
+  "sign",
+  "floor",
+  "ceil",
+  "round",
+  "sqrt",
+]);
+
 /** Options of {@link WasmBackend}. */
 export interface WasmBackendOptions {
   /** Force a build; by default relaxed SIMD where the runtime supports it, else plain SIMD. */
@@ -79,6 +135,12 @@ export interface WasmBackendOptions {
    * are spilled to GC-owned buffers (default {@link DEFAULT_RESIDENT_BUDGET}).
    */
   residentBudget?: number;
+  /**
+   * Whether large kernel calls may run on worker threads (default true: wherever the runtime has
+   * shared memory and workers, up to `torch.getNumThreads()` threads). False keeps the memory
+   * unshared and every call on the calling thread.
+   */
+  threads?: boolean;
 }
 
 /** Memory counters of a {@link WasmBackend} (see {@link WasmBackend.memoryStats}). */
@@ -145,6 +207,9 @@ class Slot {
     this.host = host;
   }
 }
+
+/** Stops the worker threads of backends the program dropped. */
+const POOLS = new FinalizationRegistry<ThreadPool>((pool) => pool.stop());
 
 /** Frees the blocks of storages the program dropped without dispose(). */
 const REGISTRY = new FinalizationRegistry<Slot>((slot) => slot.heap?.release(slot));
@@ -258,6 +323,8 @@ class Heap {
   #tail: Slot | null = null;
   residentBytes = 0;
   residentCount = 0;
+  /** Bytes of blocks that are never freed (worker threads' scratch). */
+  reservedBytes = 0;
   #tempBytes = 0;
   /** Temporary blocks of the current call: [ptr, size, ...]. */
   readonly #temps: number[] = [];
@@ -469,6 +536,13 @@ class Heap {
     return p;
   }
 
+  /** A block never freed (a thread's scratch), allocated between calls. */
+  reserve(bytes: number): number {
+    const [p, cap] = this.#alloc(bytes);
+    this.reservedBytes += cap;
+    return p;
+  }
+
   /** A block freed when the current call ends. */
   temp(bytes: number): number {
     const [p, cap] = this.#alloc(bytes);
@@ -498,6 +572,71 @@ type KernelFn = (...args: number[]) => number;
 interface Kernels {
   readonly memory: WebAssembly.Memory;
   readonly [name: string]: KernelFn | WebAssembly.Memory;
+}
+
+/** Shared-memory builds of the compiled kernels (their memory import marked shared), per build. */
+const SHARED_MODULES = new WeakMap<KernelModule, WebAssembly.Module>();
+
+/**
+ * The build of `k` whose memory import is shared (for threads), or why there is none: it is made
+ * from the module's bytes, which the loader keeps for the builds it compiled from bytes.
+ */
+function sharedModuleFor(k: KernelModule): WebAssembly.Module | string {
+  let m = SHARED_MODULES.get(k);
+  if (!m) {
+    const bytes = kernelBytes(k);
+    if (bytes === null) {
+      return "the CPU kernels were handed over as a compiled WebAssembly.Module (or a streamed Response), " +
+        "so no build with a shared memory can be made from them: pass torch.init the .wasm bytes (or a " +
+        "Response that is not application/wasm) to allow threads";
+    }
+    m = new WebAssembly.Module(sharedMemoryBuild(bytes));
+    SHARED_MODULES.set(k, m);
+  }
+  return m;
+}
+
+/** The wasm32 maximum, in pages: every memory may grow to 4 GiB. */
+const MAX_PAGES = MAX_BYTES / PAGE;
+
+/** One instance of the kernels and the memory it runs in. */
+interface KernelInstance {
+  kernels: Kernels;
+  memory: WebAssembly.Memory;
+  /** The module workers instantiate over `memory` (shared); null when calls stay on this thread. */
+  threadModule: WebAssembly.Module | null;
+  /** Why calls stay on this thread (null when threads may run). */
+  reason: string | null;
+}
+
+/**
+ * Instantiates the kernels over a new memory: a shared one (and the build whose import says so)
+ * when `threads` and the runtime allows it, else an unshared one with the reason. Never throws for
+ * a missing thread feature: a runtime without it runs one thread.
+ */
+function instantiateKernels(k: KernelModule, threads: boolean): KernelInstance {
+  const abort = (_msg: number, _file: number, line: number, col: number) => {
+    throw new Error(`cpu backend: wasm kernel aborted at ${line}:${col}`);
+  };
+  const make = (module: WebAssembly.Module, memory: WebAssembly.Memory): Kernels =>
+    new WebAssembly.Instance(module, { env: { memory, abort } }).exports as unknown as Kernels;
+  let reason = threads
+    ? threadSupport()
+    : "threads are off for this backend (WasmBackend option threads: false)";
+  if (reason === null) {
+    try {
+      const module = sharedModuleFor(k);
+      if (typeof module === "string") reason = module;
+      else {
+        const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+        return { kernels: make(module, memory), memory, threadModule: module, reason: null };
+      }
+    } catch (e) {
+      reason = `the kernels could not be instantiated over a shared memory (${(e as Error)?.message ?? e})`;
+    }
+  }
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+  return { kernels: make(k.module, memory), memory, threadModule: null, reason };
 }
 
 function checkStorage(op: string, s: Storage): WasmStorage {
@@ -541,6 +680,46 @@ function f16Bits(value: number): number {
   return sign | (((bits >>> 13) & 0x7c00) + (bits & 0x0fff));
 }
 
+/** Rows up to this long are summed in one pass by the kernel (SUM_BLOCK of assembly/reduce.ts). */
+const SUM_BLOCK = 1024;
+
+/**
+ * The nodes `depth` levels down the pairwise tree of a float32 row sum (sumRowF32 in
+ * assembly/reduce.ts: a row longer than SUM_BLOCK is the sum of its halves, split at
+ * `(len >> 1) & ~15`), as [offset, length], left to right.
+ */
+function pairwiseLeaves(len: number, depth: number): [number, number][] {
+  if (depth === 0 || len <= SUM_BLOCK) return [[0, len]];
+  const h = (len >> 1) & ~15;
+  return [
+    ...pairwiseLeaves(h, depth - 1),
+    ...pairwiseLeaves(len - h, depth - 1).map(([o, l]): [number, number] => [o + h, l]),
+  ];
+}
+
+/** The row sum from its {@link pairwiseLeaves} sums (taken in order from `next`), in float32. */
+function pairwiseTotal(len: number, depth: number, next: () => number): number {
+  if (depth === 0 || len <= SUM_BLOCK) return next();
+  const h = (len >> 1) & ~15;
+  const left = pairwiseTotal(h, depth - 1, next);
+  return Math.fround(left + pairwiseTotal(len - h, depth - 1, next));
+}
+
+/** Whether `v` replaces `best` in argmax (isMax) or argmin: strictly better, or NaN over a number. */
+function beats(isMax: boolean, v: number, best: number): boolean {
+  if (v !== v) return best === best;
+  return isMax ? v > best : v < best;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+function lcm(a: number, b: number): number {
+  return (a / gcd(a, b)) * b;
+}
+
 function checkBudget(bytes: number): void {
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new RangeError(
@@ -556,23 +735,36 @@ export class WasmBackend implements Backend {
   readonly variant: WasmVariant;
   readonly #k: Kernels;
   readonly #heap: Heap;
+  /** The shared-memory build workers instantiate (null: calls stay on this thread). */
+  readonly #threadModule: WebAssembly.Module | null;
+  /** Why calls stay on this thread (null while threads may run). */
+  #reason: string | null;
+  readonly #scratchBytes: number;
+  #pool: ThreadPool | null = null;
+  /** Kernel export names and their function numbers in the pool's part lists. */
+  #fnNames: string[] | null = null;
+  readonly #fnIndex = new Map<string, number>();
+  /** Nesting depth of #call (the pool starts and self-tests only between calls). */
+  #depth = 0;
   /** Writes back temporaries of large spilled in-place destinations when a call ends. */
   readonly #writeBacks: (() => void)[] = [];
 
   constructor(options: WasmBackendOptions = {}) {
-    const { module, variant } = kernelModule(options.variant);
-    this.variant = variant;
-    const instance = new WebAssembly.Instance(module, {
-      env: {
-        abort(_msg: number, _file: number, line: number, col: number) {
-          throw new Error(`cpu backend: wasm kernel aborted at ${line}:${col}`);
-        },
-      },
-    });
-    this.#k = instance.exports as unknown as Kernels;
+    const k = kernelModule(options.variant);
+    this.variant = k.variant;
     const budget = options.residentBudget ?? DEFAULT_RESIDENT_BUDGET;
     checkBudget(budget);
-    this.#heap = new Heap(this.#k.memory, (this.#k.heap_base as KernelFn)(), budget);
+    const inst = instantiateKernels(k, options.threads ?? true);
+    this.#k = inst.kernels;
+    this.#threadModule = inst.threadModule;
+    this.#reason = inst.reason;
+    // This thread's scratch block sits at the start of the heap (workers get theirs from the heap).
+    const base = (this.#k.heap_base as KernelFn)() >>> 0;
+    this.#scratchBytes = (this.#k.scratch_bytes as KernelFn)() >>> 0;
+    const need = base + this.#scratchBytes - inst.memory.buffer.byteLength;
+    if (need > 0) inst.memory.grow(Math.ceil(need / PAGE));
+    (this.#k.set_thread as KernelFn)(0, base);
+    this.#heap = new Heap(inst.memory, base + this.#scratchBytes, budget);
   }
 
   /**
@@ -614,13 +806,196 @@ export class WasmBackend implements Backend {
   #call<T>(body: () => T): T {
     const h = this.#heap;
     h.begin();
+    this.#depth++;
     try {
       const r = body();
       for (const w of this.#writeBacks) w();
       return r;
     } finally {
+      this.#depth--;
       this.#writeBacks.length = 0;
       h.end();
+    }
+  }
+
+  // ---- threads (threads.ts) ----
+
+  /**
+   * Why kernel calls run on the calling thread only: the runtime has no shared memory or workers,
+   * threads are off for this backend, or the pool failed (null while threads may run, including
+   * before the pool has started).
+   */
+  get threadingReason(): string | null {
+    return this.#reason ?? this.#pool?.failure ?? null;
+  }
+
+  /** Threads that take parts of large calls now (1 while the pool starts or when it cannot run). */
+  get activeThreads(): number {
+    if (this.#pool === null || this.#pool.failure !== null) return 1;
+    return 1 + this.#pool.available(Math.max(0, getNumThreads() - 1));
+  }
+
+  /** Jobs the pool has run (split kernel calls, self-tests included), for tests and benchmarks. */
+  get parallelJobs(): number {
+    return this.#pool?.jobs ?? 0;
+  }
+
+  /** Parts of those jobs that worker threads ran (the rest ran on the calling thread). */
+  get workerParts(): number {
+    return this.#pool?.workerParts ?? 0;
+  }
+
+  /**
+   * Starts the worker threads now (they otherwise start at the first call big enough to split)
+   * and resolves, once they run, to the number of threads large calls use: `getNumThreads()`, or
+   * 1 when threads cannot run here (see {@link threadingReason}).
+   */
+  async startThreads(): Promise<number> {
+    for (;;) {
+      const want = getNumThreads() - 1;
+      if (want === 0 || this.#threadModule === null) return 1;
+      const n = (this.#pool ?? this.#startPool()).available(want);
+      if (this.threadingReason !== null) return 1;
+      if (n === want) return n + 1;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  #minNs = PARALLEL_MIN_NS;
+
+  /**
+   * @internal Splits calls estimated above `ns` nanoseconds (default {@link PARALLEL_MIN_NS});
+   * tests use 0 to split small and oddly shaped calls.
+   */
+  _splitAbove(ns: number): void {
+    this.#minNs = ns;
+  }
+
+  /** Stops the worker threads (they restart at the next large call). */
+  stopThreads(): void {
+    if (this.#pool) POOLS.unregister(this.#pool);
+    this.#pool?.stop();
+    this.#pool = null;
+  }
+
+  #startPool(): ThreadPool {
+    const k = this.#k;
+    const names = this.#fnNames ??= Object.keys(k).filter((name) => typeof k[name] === "function");
+    for (let i = 0; i < names.length; i++) this.#fnIndex.set(names[i], i);
+    // The pool refers to this backend weakly, so that a dropped backend is collected and its
+    // workers stopped (POOLS); no closure made here may capture `this` (closures of one scope
+    // share what they capture).
+    const self = new WeakRef<WasmBackend>(this);
+    const heap = this.#heap, bytes = this.#scratchBytes;
+    const pool = new ThreadPool({
+      module: this.#threadModule!,
+      memory: heap.mem,
+      names,
+      scratch: () => heap.reserve(bytes),
+      selfTest: (p, workers) => {
+        const backend = self.deref();
+        return backend ? backend.#selfTest(p, workers) : "the backend was dropped";
+      },
+    });
+    POOLS.register(this, pool, pool);
+    this.#pool = pool;
+    return pool;
+  }
+
+  /**
+   * Worker threads to help with a call that takes about `ns` nanoseconds on one thread: 0 below
+   * {@link PARALLEL_MIN_NS}, else up to one per {@link PARALLEL_MIN_NS} of work, at most
+   * `getNumThreads() - 1`, and 0 while the pool starts. Called between calls (it may start the
+   * pool and self-test new workers).
+   */
+  #helpers(ns: number): number {
+    if (ns < this.#minNs || this.#threadModule === null || this.#depth > 0) return 0;
+    const want = Math.min(getNumThreads(), this.#minNs > 0 ? Math.floor(ns / this.#minNs) : Infinity) - 1;
+    if (want <= 0) return 0;
+    return (this.#pool ?? this.#startPool()).available(want);
+  }
+
+  /**
+   * The pool's self-test: every thread computes the same small product (packing, edge tiles,
+   * bias) into its own output; each must equal the calling thread's bit for bit, and that one a
+   * float64 reference within float32 rounding. Null when right, else what was wrong.
+   */
+  #selfTest(pool: ThreadPool, workers: number): string | null {
+    const m = 37, k = 45, n = 29, threads = workers + 1;
+    const fn = this.#fn("matmul_f32");
+    return this.#call(() => {
+      const h = this.#heap;
+      const ws = this.#fn("matmul_f32_workspace")(m, k, n) >>> 0;
+      const a = h.temp(m * k * 4), b = h.temp(k * n * 4), bias = h.temp(n * 4);
+      const out = h.temp(threads * m * n * 4), work = h.temp(threads * ws);
+      const av = this.#view("float32", a, m * k), bv = this.#view("float32", b, k * n);
+      const biasv = this.#view("float32", bias, n);
+      for (let i = 0; i < av.length; i++) av[i] = ((i * 37) % 101) / 50 - 1;
+      for (let i = 0; i < bv.length; i++) bv[i] = ((i * 53) % 97) / 48 - 1;
+      for (let i = 0; i < n; i++) biasv[i] = i / 8;
+      const args = (
+        t: number,
+      ) => [a, b, out + t * m * n * 4, m, k, n, 0, 0, 0, 0, bias, work, ws, 0, 1, 0, m, 0, n];
+      const f = this.#fnIndex.get("matmul_f32")!;
+      for (let t = 0; t < threads; t++) pool.setPart(t, f, args(t));
+      pool.run(threads, workers, (t) => fn(...args(t)), true);
+      const o = this.#view("float32", out, threads * m * n) as Float32Array;
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let ref = biasv[j];
+          for (let p = 0; p < k; p++) ref += av[i * k + p] * bv[p * n + j];
+          const got = o[i * n + j];
+          if (!(Math.abs(got - ref) <= 1e-4 * (1 + Math.abs(ref)))) {
+            return `the calling thread's product is ${got} at [${i}, ${j}], expected ${ref}`;
+          }
+        }
+      }
+      for (let t = 1; t < threads; t++) {
+        for (let i = 0; i < m * n; i++) {
+          if (!Object.is(o[t * m * n + i], o[i])) {
+            return `thread ${t} computed ${o[t * m * n + i]} where the calling thread computed ${o[i]}`;
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Runs kernel `name` over items [0, items) split at multiples of `align` into about
+   * PARTS_PER_THREAD parts per thread, on `helpers` workers and this thread; `args(from, to)` is
+   * the kernel's argument list for items [from, to) (disjoint outputs).
+   */
+  #splitRun(
+    name: string,
+    helpers: number,
+    items: number,
+    align: number,
+    args: (from: number, to: number) => number[],
+  ): void {
+    const units = Math.ceil(items / align);
+    const parts = Math.min(units, (helpers + 1) * PARTS_PER_THREAD, MAX_PARTS);
+    const list: number[][] = [];
+    for (let p = 0; p < parts; p++) {
+      const from = Math.min(items, Math.floor((units * p) / parts) * align);
+      const to = Math.min(items, Math.floor((units * (p + 1)) / parts) * align);
+      if (to > from) list.push(args(from, to));
+    }
+    this.#runParts(name, list, helpers);
+  }
+
+  /** Runs kernel `name` once per argument list (disjoint outputs), on `helpers` workers and here. */
+  #runParts(name: string, list: readonly number[][], helpers: number): void {
+    const fn = this.#fn(name);
+    if (list.length <= 1 || helpers === 0) {
+      for (const a of list) fn(...a);
+      return;
+    }
+    const pool = this.#pool!, f = this.#fnIndex.get(name)!;
+    for (let from = 0; from < list.length; from += MAX_PARTS) {
+      const n = Math.min(MAX_PARTS, list.length - from);
+      for (let p = 0; p < n; p++) pool.setPart(p, f, list[from + p]);
+      pool.run(n, Math.min(helpers, n - 1), (p) => fn(...list[from + p]));
     }
   }
 
@@ -795,25 +1170,39 @@ export class WasmBackend implements Backend {
       expect *= x.n;
     }
     const size = ITEM_SIZE[s.dtype];
+    // A dense destination has no element written twice: blocks of the outermost dimension may be
+    // copied on several threads.
+    const count = dims.reduce((p, x) => p * x.n, 1);
+    const helpers = dense && dims[0].n >= 2 ? this.#helpers(count * NS.cheap) : 0;
     this.#call(() => {
       // Copying within one storage reads a snapshot (the kernel assumes no overlap).
       const sp = sSlot === dSlot ? this.#snapshot(s, sMin, sMax + 1) : this.#in(s, sMin, sMax + 1);
       const dp = this.#inout(d, dMin, dMax + 1, dense);
-      const meta = this.#heap.temp(dims.length * 12);
-      const m = new Int32Array(this.#heap.mem.buffer, meta, dims.length * 3);
-      dims.forEach((x, i) => {
-        m[i] = x.n;
-        m[dims.length + i] = x.s;
-        m[2 * dims.length + i] = x.d;
+      const r = dims.length;
+      const meta = (outer: number) => {
+        const p = this.#heap.temp(r * 12);
+        const m = new Int32Array(this.#heap.mem.buffer, p, r * 3);
+        dims.forEach((x, i) => {
+          m[i] = i === 0 ? outer : x.n;
+          m[r + i] = x.s;
+          m[2 * r + i] = x.d;
+        });
+        return p;
+      };
+      const src = sp + (srcOffset - sMin) * size, dst = dp + (dstOffset - dMin) * size;
+      const name = `copy_${X_NAME[size]}`;
+      if (helpers === 0) {
+        const m = meta(dims[0].n);
+        this.#fn(name)(src, dst, r, m, m + r * 4, m + r * 8);
+        return;
+      }
+      const { s: ss, d: ds } = dims[0];
+      const metas = new Map<number, number>();
+      this.#splitRun(name, helpers, dims[0].n, 1, (f, t) => {
+        let m = metas.get(t - f);
+        if (m === undefined) metas.set(t - f, m = meta(t - f));
+        return [src + f * ss * size, dst + f * ds * size, r, m, m + r * 4, m + r * 8];
       });
-      this.#fn(`copy_${X_NAME[size]}`)(
-        sp + (srcOffset - sMin) * size,
-        dp + (dstOffset - dMin) * size,
-        dims.length,
-        meta,
-        meta + dims.length * 4,
-        meta + dims.length * 8,
-      );
     });
   }
 
@@ -833,10 +1222,16 @@ export class WasmBackend implements Backend {
     const n = s.numel;
     if (n === 0) return this.#zeros(to);
     const fromName = from === "bool" ? "u8" : CAST_NAME[from];
+    const helpers = this.#helpers(n * NS.cheap);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, op] = this.#out(to, n);
-      this.#fn(`cast_${fromName}_${CAST_NAME[to]}`)(xp, op, n);
+      const name = `cast_${fromName}_${CAST_NAME[to]}`;
+      if (helpers === 0) this.#fn(name)(xp, op, n);
+      else {
+        const si = ITEM_SIZE[from], so = ITEM_SIZE[to];
+        this.#splitRun(name, helpers, n, 64, (f, t) => [xp + f * si, op + f * so, t - f]);
+      }
       return out;
     });
   }
@@ -853,10 +1248,16 @@ export class WasmBackend implements Backend {
     const n = s.numel;
     if (n === 0) return this.#zeros(dtype);
     this.#plan(op, dtype, n, s);
+    const helpers = this.#helpers(n * (CHEAP_UNARY.has(op) ? NS.cheap : NS.transcendental));
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(dtype, n);
-      this.#fn(`${op}_${SUFFIX[dtype]}`)(xp, outPtr, n);
+      const name = `${op}_${SUFFIX[dtype]}`;
+      if (helpers === 0) this.#fn(name)(xp, outPtr, n);
+      else {
+        const is = ITEM_SIZE[dtype];
+        this.#splitRun(name, helpers, n, 16, (f, t) => [xp + f * is, outPtr + f * is, t - f]);
+      }
       return out;
     });
   }
@@ -887,6 +1288,10 @@ export class WasmBackend implements Backend {
     };
     const ca = checked(a, "a"), cb = checked(b, "b");
     this.#plan(op, outDtype, numel, ca, cb);
+    // Split points must be multiples of both operands' tile lengths (a tile restarts at each).
+    const tile = (x: WasmStorage | number) => typeof x === "number" || x.numel === numel ? 1 : x.numel;
+    const align = lcm(lcm(16, tile(ca)), tile(cb));
+    const helpers = align * 2 <= numel ? this.#helpers(numel * (op === "pow" ? NS.pow : NS.cheap)) : 0;
     return this.#call(() => {
       const place = (x: WasmStorage | number): [number, number] => {
         if (typeof x !== "number") return [this.#in(x), x.numel];
@@ -897,7 +1302,19 @@ export class WasmBackend implements Backend {
       const [ap, aLen] = place(ca);
       const [bp, bLen] = place(cb);
       const [out, outPtr] = this.#out(outDtype, numel);
-      this.#fn(`${op}_${SUFFIX[dtype]}`)(ap, aLen, bp, bLen, outPtr, numel);
+      const name = `${op}_${SUFFIX[dtype]}`;
+      if (helpers === 0) this.#fn(name)(ap, aLen, bp, bLen, outPtr, numel);
+      else {
+        const is = ITEM_SIZE[dtype], os = isCmp ? 1 : is;
+        const part = (p: number, len: number, f: number, t: number) =>
+          len === numel ? [p + f * is, t - f] : [p, len];
+        this.#splitRun(name, helpers, numel, align, (f, t) => [
+          ...part(ap, aLen, f, t),
+          ...part(bp, bLen, f, t),
+          outPtr + f * os,
+          t - f,
+        ]);
+      }
       return out;
     });
   }
@@ -917,10 +1334,21 @@ export class WasmBackend implements Backend {
     if (n === 0) return new WasmStorage(x.dtype, typedArrayFor(x.dtype, 0));
     const size = ITEM_SIZE[x.dtype];
     this.#plan("where", x.dtype, n, c, x, y);
+    const helpers = this.#helpers(n * NS.cheap);
     return this.#call(() => {
       const cp = this.#in(c), ap = this.#in(x), bp = this.#in(y);
       const [out, outPtr] = this.#out(x.dtype, n);
-      this.#fn(`where_${X_NAME[size]}`)(cp, ap, bp, outPtr, n);
+      const name = `where_${X_NAME[size]}`;
+      if (helpers === 0) this.#fn(name)(cp, ap, bp, outPtr, n);
+      else {
+        this.#splitRun(
+          name,
+          helpers,
+          n,
+          64,
+          (f, t) => [cp + f, ap + f * size, bp + f * size, outPtr + f * size, t - f],
+        );
+      }
       return out;
     });
   }
@@ -939,12 +1367,124 @@ export class WasmBackend implements Backend {
       throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
     }
     this.#plan(op, outDtype, n, s);
+    // float64 reductions run on this thread (the split's offsets and partials are 4-byte elements).
+    const helpers = dtype === "float64" ? 0 : this.#helpers(s.numel * NS.reduce);
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(outDtype, n);
-      this.#fn(`${op}_${SUFFIX[dtype]}`)(xp, outPtr, outer, len, inner);
+      const name = `${op}_${SUFFIX[dtype]}`;
+      if (helpers === 0) this.#fn(name)(xp, outPtr, outer, len, inner);
+      else this.#reduceSplit(op, dtype, helpers, xp, outPtr, outer, len, inner);
       return out;
     });
+  }
+
+  /**
+   * A reduction on several threads: blocks of whole outputs (rows of `outer`, or blocks of 16+
+   * columns of wide rows), each computed exactly as on one thread; or, for few long rows, pieces
+   * of each row reduced to partials that this thread then combines: float32 sums along the
+   * kernel's own pairwise tree (exact), max, min, argmax/argmin and int32 in chunks (exact), and
+   * float32 products in chunks (within float rounding of the one-thread product).
+   */
+  #reduceSplit(
+    op: ReduceOp,
+    dtype: ComputeDType,
+    helpers: number,
+    xp: number,
+    outPtr: number,
+    outer: number,
+    len: number,
+    inner: number,
+  ): void {
+    const threads = helpers + 1, sfx = SUFFIX[dtype], name = `${op}_${sfx}`;
+    const arg = op === "argmax" || op === "argmin";
+    if (outer >= 2 * threads) {
+      const row = len * inner * 4;
+      this.#splitRun(
+        name,
+        helpers,
+        outer,
+        1,
+        (f, t) => [xp + f * row, outPtr + f * inner * 4, t - f, len, inner],
+      );
+    } else if (inner >= 32) {
+      if (arg) {
+        const isMax = op === "argmax" ? 1 : 0;
+        this.#splitRun(`argreduce_cols_${sfx}`, helpers, inner, 16, (f, t) => [
+          isMax,
+          xp + f * 4,
+          outPtr + f * 4,
+          outer,
+          len,
+          t - f,
+          inner,
+        ]);
+      } else {
+        const code = ["sum", "prod", "max", "min"].indexOf(op);
+        this.#splitRun(`reduce_cols_${sfx}`, helpers, inner, 16, (f, t) => [
+          code,
+          xp + f * 4,
+          outPtr + f * 4,
+          outer,
+          len,
+          t - f,
+          inner,
+        ]);
+      }
+    } else if (inner === 1 && len >= 4096 && op === "sum" && dtype === "float32") {
+      // The subtrees of the kernel's pairwise sum, added up here in the kernel's order: exact.
+      let depth = 0;
+      while (2 ** depth < threads * PARTS_PER_THREAD) depth++;
+      const leaves = pairwiseLeaves(len, depth);
+      const partial = this.#heap.temp(outer * leaves.length * 4);
+      const list: number[][] = [];
+      for (let o = 0; o < outer; o++) {
+        leaves.forEach(([from, count], i) => {
+          list.push([xp + (o * len + from) * 4, partial + (o * leaves.length + i) * 4, 1, count, 1]);
+        });
+      }
+      this.#runParts(name, list, helpers);
+      const sums = this.#view("float32", partial, outer * leaves.length),
+        res = this.#view("float32", outPtr, outer);
+      for (let o = 0; o < outer; o++) {
+        let next = o * leaves.length;
+        res[o] = pairwiseTotal(len, depth, () => sums[next++]);
+      }
+    } else if (inner === 1 && len >= 4096) {
+      // Row chunks (multiples of 1024 elements) reduced to partials [outer, chunks].
+      const chunks = Math.min(Math.floor(len / 1024), threads * PARTS_PER_THREAD);
+      const bounds = (c: number) => Math.floor((len * c) / chunks / 1024) * 1024;
+      const partial = this.#heap.temp(outer * chunks * 4);
+      const list: number[][] = [];
+      for (let o = 0; o < outer; o++) {
+        for (let c = 0; c < chunks; c++) {
+          const from = bounds(c), to = c === chunks - 1 ? len : bounds(c + 1);
+          list.push([xp + (o * len + from) * 4, partial + (o * chunks + c) * 4, 1, to - from, 1]);
+        }
+      }
+      this.#runParts(name, list, helpers);
+      if (!arg) {
+        this.#fn(name)(partial, outPtr, outer, chunks, 1);
+        return;
+      }
+      // Chunk-local indices: the first chunk whose value beats the best so far wins (NaN wins).
+      const isMax = op === "argmax";
+      const idx = this.#view("int32", partial, outer * chunks), res = this.#view("int32", outPtr, outer);
+      const x = this.#view(dtype, xp, outer * len);
+      for (let o = 0; o < outer; o++) {
+        let best = -1, bv = 0;
+        for (let c = 0; c < chunks; c++) {
+          const i = bounds(c) + idx[o * chunks + c], v = x[o * len + i];
+          if (best < 0 || beats(isMax, v, bv)) {
+            best = i;
+            bv = v;
+          }
+        }
+        res[o] = best;
+      }
+    } else {
+      this.#fn(name)(xp, outPtr, outer, len, inner);
+    }
   }
 
   cumsum(x: Storage, outer: number, len: number, inner: number): WasmStorage {
@@ -954,10 +1494,23 @@ export class WasmBackend implements Backend {
     const n = s.numel;
     if (n === 0) return this.#zeros(dtype);
     this.#plan("cumsum", dtype, n, s);
+    const helpers = outer >= 2 ? this.#helpers(n * NS.cumsum) : 0;
+    const itemSize = ITEM_SIZE[dtype];
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(dtype, n);
-      this.#fn(`cumsum_${SUFFIX[dtype]}`)(xp, outPtr, outer, len, inner);
+      const name = `cumsum_${SUFFIX[dtype]}`;
+      if (helpers === 0) this.#fn(name)(xp, outPtr, outer, len, inner);
+      else {
+        const row = len * inner * itemSize;
+        this.#splitRun(
+          name,
+          helpers,
+          outer,
+          1,
+          (f, t) => [xp + f * row, outPtr + f * row, t - f, len, inner],
+        );
+      }
       return out;
     });
   }
@@ -968,14 +1521,81 @@ export class WasmBackend implements Backend {
     checkLayout("argsort", s.numel, rows, len, 1);
     if (s.numel === 0) return this.#zeros("int32");
     this.#plan("argsort", "int32", s.numel, s);
+    const helpers = this.#helpers(s.numel * NS.argsort);
+    const threads = helpers + 1;
+    // Few long rows: each row's runs sorted on several threads, then merged (LONG_SORT).
+    const long = helpers > 0 && rows < 2 * threads && len >= LONG_SORT;
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("int32", s.numel);
-      // Two halves of 64-bit keys (assembly/sort.ts); float64 keys take 16-byte pairs (float64.ts).
-      const scratch = this.#heap.temp(len * (dtype === "float64" ? 32 : 16));
-      this.#fn(`argsort_${SUFFIX[dtype]}`)(xp, outPtr, rows, len, descending ? 1 : 0, scratch);
+      const name = `argsort_${SUFFIX[dtype]}`, desc = descending ? 1 : 0;
+      if (dtype === "float64") {
+        // Pairs of 64-bit keys and indices, 32 bytes per element (assembly/float64.ts); one thread.
+        this.#fn(name)(xp, outPtr, rows, len, desc, this.#heap.temp(len * 32));
+        return out;
+      }
+      if (long) {
+        const keys = this.#heap.temp(len * 8), tmp = this.#heap.temp(len * 8);
+        for (let r = 0; r < rows; r++) {
+          this.#sortLongRow(dtype, helpers, xp + r * len * 4, outPtr + r * len * 4, len, desc, keys, tmp);
+        }
+        return out;
+      }
+      // Two halves of 64-bit keys per thread (assembly/sort.ts).
+      const stride = len * 16, scratch = this.#heap.temp(stride * (rows >= 2 ? threads : 1));
+      if (helpers === 0 || rows < 2) this.#fn(name)(xp, outPtr, rows, len, desc, scratch, stride);
+      else {
+        const row = len * 4;
+        this.#splitRun(
+          name,
+          helpers,
+          rows,
+          1,
+          (f, t) => [xp + f * row, outPtr + f * row, t - f, len, desc, scratch, stride],
+        );
+      }
       return out;
     });
+  }
+
+  /**
+   * One long row sorted on several threads: runs sorted on their own, merged in pairs (each round's
+   * merges in parallel), the indices read out. Keys hold the element's index in the row, so the
+   * order is the one-thread sort's.
+   */
+  #sortLongRow(
+    dtype: ComputeDType,
+    helpers: number,
+    xp: number,
+    outPtr: number,
+    len: number,
+    desc: number,
+    keys: number,
+    tmp: number,
+  ): void {
+    let runs = 1;
+    while (runs < (helpers + 1) * 2) runs *= 2;
+    const bounds = Array.from({ length: runs + 1 }, (_, i) => Math.floor((len * i) / runs / 16) * 16);
+    bounds[runs] = len;
+    const list: number[][] = [];
+    for (let i = 0; i < runs; i++) list.push([xp, keys, tmp, bounds[i], bounds[i + 1], desc]);
+    this.#runParts(`argsort_run_${SUFFIX[dtype]}`, list, helpers);
+    let src = keys, dst = tmp;
+    for (let width = 1; width < runs; width *= 2) {
+      const merges: number[][] = [];
+      for (let i = 0; i < runs; i += 2 * width) {
+        merges.push([
+          src,
+          dst,
+          bounds[i],
+          bounds[Math.min(i + width, runs)],
+          bounds[Math.min(i + 2 * width, runs)],
+        ]);
+      }
+      this.#runParts("argsort_merge", merges, helpers);
+      [src, dst] = [dst, src];
+    }
+    this.#splitRun("argsort_indices", helpers, len, 16, (f, t) => [src, outPtr, f, t]);
   }
 
   /** Float32 storages of one length for a fused update (null entries pass through). */
@@ -1013,18 +1633,12 @@ export class WasmBackend implements Backend {
     const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
     const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (o.decoupled ? 4 : 0) |
       (o.amsgrad ? 8 : 0);
+    const helpers = this.#helpers(n * NS.adam);
     this.#call(() => {
       const gp = this.#in(g!);
       const pp = this.#inout(p!, 0, n, false), mp = this.#inout(m!, 0, n, false);
       const vp = this.#inout(v!, 0, n, false), xp = vmax ? this.#inout(vmax, 0, n, false) : 0;
-      this.#fn("adam_f32")(
-        pp,
-        gp,
-        mp,
-        vp,
-        xp,
-        n,
-        flags,
+      const scalars = [
         o.beta1,
         1 - o.beta1,
         o.beta2,
@@ -1034,7 +1648,20 @@ export class WasmBackend implements Backend {
         o.eps,
         o.weightDecay,
         1 - o.lr * o.weightDecay,
-      );
+      ];
+      if (helpers === 0) this.#fn("adam_f32")(pp, gp, mp, vp, xp, n, flags, ...scalars);
+      else {
+        this.#splitRun("adam_f32", helpers, n, 16, (f, t) => [
+          pp + f * 4,
+          gp + f * 4,
+          mp + f * 4,
+          vp + f * 4,
+          xp === 0 ? 0 : xp + f * 4,
+          t - f,
+          flags,
+          ...scalars,
+        ]);
+      }
     });
   }
 
@@ -1047,11 +1674,24 @@ export class WasmBackend implements Backend {
     if (n === 0) return;
     const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (useMomentum ? 4 : 0) |
       (o.firstStep ? 8 : 0) | (o.dampening !== 0 ? 16 : 0) | (o.nesterov ? 32 : 0);
+    const helpers = this.#helpers(n * NS.sgd);
     this.#call(() => {
       const gp = this.#in(g!);
       const pp = this.#inout(p!, 0, n, false);
       const bp = buf ? this.#inout(buf, 0, n, o.firstStep) : 0;
-      this.#fn("sgd_f32")(pp, gp, bp, n, flags, o.lr, o.momentum, 1 - o.dampening, o.weightDecay);
+      if (helpers === 0) {
+        this.#fn("sgd_f32")(pp, gp, bp, n, flags, o.lr, o.momentum, 1 - o.dampening, o.weightDecay);
+      } else {
+        const scalars = [o.lr, o.momentum, 1 - o.dampening, o.weightDecay];
+        this.#splitRun("sgd_f32", helpers, n, 16, (f, t) => [
+          pp + f * 4,
+          gp + f * 4,
+          bp === 0 ? 0 : bp + f * 4,
+          t - f,
+          flags,
+          ...scalars,
+        ]);
+      }
     });
   }
 
@@ -1073,13 +1713,21 @@ export class WasmBackend implements Backend {
         `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
       );
     }
+    const helpers = rows >= 2 ? this.#helpers(rows * cols * NS.softmax) : 0;
     return this.#call(() => {
       const xp = this.#in(s), tp = this.#in(t);
       const [logp, lp] = this.#out("float32", rows * cols);
       const [loss, sp] = this.#out("float32", rows);
       const [total, totp] = this.#out("float32", 1);
       const [count, cp] = this.#out("float32", 1);
-      const bad = this.#fn("crossEntropy_f32")(xp, tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
+      let bad: number;
+      if (helpers === 0) {
+        bad = this.#fn("crossEntropy_f32")(xp, tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
+      } else {
+        // The log-softmax in row blocks, then the loss here (the same numbers as one call).
+        this.#rowsRun("logSoftmax_f32", helpers, xp, lp, rows, cols);
+        bad = this.#fn("crossEntropyPick_f32")(tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
+      }
       if (bad === 0) return { logp, loss, total, count };
       for (const s of [logp, loss, total, count]) s.dispose();
       return { badRow: bad - 1 };
@@ -1104,10 +1752,25 @@ export class WasmBackend implements Backend {
       );
     }
     if (rows * cols === 0) return this.#zeros("float32");
+    const helpers = rows >= 2 ? this.#helpers(rows * cols * NS.softmax) : 0;
     return this.#call(() => {
       const pp = this.#in(lp), tp = this.#in(t), gp = this.#in(gs);
       const [out, op] = this.#out("float32", rows * cols);
-      this.#fn("crossEntropyBackward_f32")(pp, tp, gp, gs.numel, op, rows, cols, ignoreIndex | 0);
+      const name = "crossEntropyBackward_f32", ig = ignoreIndex | 0, gLen = gs.numel;
+      if (helpers === 0) this.#fn(name)(pp, tp, gp, gLen, op, rows, cols, ig);
+      else {
+        const row = cols * 4;
+        this.#splitRun(name, helpers, rows, 1, (f, e) => [
+          pp + f * row,
+          tp + f * 4,
+          gLen === 1 ? gp : gp + f * 4,
+          gLen === 1 ? 1 : e - f,
+          op + f * row,
+          e - f,
+          cols,
+          ig,
+        ]);
+      }
       return out;
     });
   }
@@ -1126,12 +1789,26 @@ export class WasmBackend implements Backend {
     const n = s.numel;
     if (n === 0) return this.#zeros(s.dtype);
     this.#plan(name, s.dtype, n, s);
+    // float64 rows run on this thread (the parts' offsets are float32 rows).
+    const helpers = rows >= 2 && s.dtype === "float32" ? this.#helpers(n * NS.softmax) : 0;
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out(s.dtype, n);
-      this.#fn(`${name}_${SUFFIX[s.dtype as ComputeDType]}`)(xp, outPtr, rows, cols);
+      this.#rowsRun(`${name}_${SUFFIX[s.dtype as ComputeDType]}`, helpers, xp, outPtr, rows, cols);
       return out;
     });
+  }
+
+  /** A row-wise kernel `name(x, out, rows, cols)`, its rows split between `helpers` workers and here. */
+  #rowsRun(name: string, helpers: number, xp: number, outPtr: number, rows: number, cols: number): void {
+    if (helpers === 0) this.#fn(name)(xp, outPtr, rows, cols);
+    else {this.#splitRun(
+        name,
+        helpers,
+        rows,
+        1,
+        (f, t) => [xp + f * cols * 4, outPtr + f * cols * 4, t - f, cols],
+      );}
   }
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WasmStorage {
@@ -1153,29 +1830,92 @@ export class WasmBackend implements Backend {
     const suffix = SUFFIX[dtype];
     const bias = args.bias ? checkStorage("matmul", args.bias) : null;
     this.#heap.plan("matmul", (total + needA + needB) * ITEM_SIZE[dtype]);
+    const helpers = dtype === "float32" ? this.#helpers(total * k * NS.fma) : 0;
     return this.#call(() => {
       const ap = this.#in(sa, 0, needA);
       const bp = this.#in(sb, 0, needB);
       const biasPtr = bias ? this.#in(bias) : 0;
       const [out, outPtr] = this.#out(dtype, total);
-      const work = this.#heap.temp(this.#fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0);
-      this.#fn(`matmul_${suffix}`)(
-        ap,
-        bp,
-        outPtr,
-        batch,
-        m,
-        k,
-        n,
-        aBatchStride,
-        bBatchStride,
-        transA ? 1 : 0,
-        transB ? 1 : 0,
-        work,
-        biasPtr,
-      );
+      const ws = this.#fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0;
+      const work = this.#heap.temp(ws * (helpers + 1));
+      const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
+      if (dtype === "int32") {
+        this.#fn("matmul_i32")(ap, bp, outPtr, batch, m, k, n, aBatchStride, bBatchStride, tA, tB, work);
+      } else if (dtype === "float64") {
+        const f = this.#fn("matmul_f64");
+        f(ap, bp, outPtr, batch, m, k, n, aBatchStride, bBatchStride, tA, tB, work, biasPtr);
+      } else if (helpers === 0) {
+        this.#fn("matmul_f32")(
+          ap,
+          bp,
+          outPtr,
+          m,
+          k,
+          n,
+          aBatchStride,
+          bBatchStride,
+          tA,
+          tB,
+          biasPtr,
+          work,
+          0,
+          0,
+          batch,
+          0,
+          m,
+          0,
+          n,
+        );
+      } else {
+        const head = [ap, bp, outPtr, m, k, n, aBatchStride, bBatchStride, tA, tB, biasPtr, work, ws];
+        const blocks = this.#matmulBlocks(batch, m, n, k, helpers + 1);
+        this.#runParts("matmul_f32", blocks.map((b) => [...head, ...b]), helpers);
+      }
       return out;
     });
+  }
+
+  #mr = 0;
+
+  /**
+   * Blocks [b0, b1, i0, i1, j0, j1] of a product for `threads` threads: about PARTS_PER_THREAD per
+   * thread (fewer when small: each at least PARALLEL_MIN_NS / 2 of work), whole batches when there
+   * are enough, else a grid of row and column blocks shaped to pack little twice (a row block packs
+   * its columns of B, a column block its rows of A). Row blocks start at multiples of the register
+   * tile's rows and column blocks at multiples of 8, so each element is computed as on one thread.
+   */
+  #matmulBlocks(batch: number, m: number, n: number, k: number, threads: number): number[][] {
+    const mr = this.#mr ||= this.#fn("matmul_f32_mr")();
+    const work = batch * m * n * k * NS.fma;
+    const want = Math.max(
+      threads,
+      Math.min(threads * PARTS_PER_THREAD, this.#minNs > 0 ? Math.floor(work / (this.#minNs / 2)) : Infinity),
+    );
+    const blocks: number[][] = [];
+    if (batch >= want) {
+      for (let p = 0; p < want; p++) {
+        const b0 = Math.floor((batch * p) / want), b1 = Math.floor((batch * (p + 1)) / want);
+        if (b1 > b0) blocks.push([b0, b1, 0, m, 0, n]);
+      }
+      return blocks;
+    }
+    const perBatch = Math.ceil(want / batch);
+    const rowUnits = Math.ceil(m / mr), colUnits = Math.ceil(n / 8);
+    const gr = Math.max(1, Math.min(rowUnits, Math.round(Math.sqrt((perBatch * m) / n))));
+    const gc = Math.max(1, Math.min(colUnits, Math.ceil(perBatch / gr)));
+    const cut = (units: number, parts: number, unit: number, size: number, p: number) =>
+      Math.min(size, Math.floor((units * p) / parts) * unit);
+    for (let bt = 0; bt < batch; bt++) {
+      for (let r = 0; r < gr; r++) {
+        const i0 = cut(rowUnits, gr, mr, m, r), i1 = r === gr - 1 ? m : cut(rowUnits, gr, mr, m, r + 1);
+        if (i1 <= i0) continue;
+        for (let c = 0; c < gc; c++) {
+          const j0 = cut(colUnits, gc, 8, n, c), j1 = c === gc - 1 ? n : cut(colUnits, gc, 8, n, c + 1);
+          if (j1 > j0) blocks.push([bt, bt + 1, i0, i1, j0, j1]);
+        }
+      }
+    }
+    return blocks;
   }
 
   /** Throws for the first index outside [0, len). */
@@ -1238,10 +1978,13 @@ export class WasmBackend implements Backend {
         return out;
       });
     }
+    const helpers = outer >= 2 ? this.#helpers(n * NS.cheap) : 0;
     return this.#call(() => {
       const xp = this.#in(s), ip = this.#in(idx);
       const [out, outPtr] = this.#out(s.dtype, n);
-      const bad = this.#fn(`gather_${X_NAME[size]}`)(
+      const bad = this.#indexRun(
+        `gather_${X_NAME[size]}`,
+        helpers,
         xp,
         ip,
         outPtr,
@@ -1249,7 +1992,10 @@ export class WasmBackend implements Backend {
         len,
         inner,
         idxLen,
-        indexIs1d ? 1 : 0,
+        indexIs1d,
+        size,
+        len,
+        idxLen,
       );
       if (bad >= 0) {
         out.dispose();
@@ -1257,6 +2003,42 @@ export class WasmBackend implements Backend {
       }
       return out;
     });
+  }
+
+  /**
+   * gather_* / scatterAdd_* (`(src, index, out, outer, len, inner, idxLen, is1d)`), on one thread
+   * or, with `helpers`, split over `outer` (each block reads and writes its own slices) once this
+   * thread has checked every index. `srcRows` / `outRows`: rows of `inner` elements of `size` bytes
+   * per outer block of the source and the output. Returns the first bad index position, or -1.
+   */
+  #indexRun(
+    name: string,
+    helpers: number,
+    sp: number,
+    ip: number,
+    outPtr: number,
+    outer: number,
+    len: number,
+    inner: number,
+    idxLen: number,
+    is1d: boolean,
+    size: number,
+    srcRows: number,
+    outRows: number,
+  ): number {
+    const flag = is1d ? 1 : 0;
+    if (helpers === 0) return this.#fn(name)(sp, ip, outPtr, outer, len, inner, idxLen, flag);
+    const bad = this.#fn("first_bad_index")(ip, is1d ? idxLen : outer * idxLen * inner, len);
+    if (bad >= 0) return bad;
+    const src = srcRows * inner * size, dst = outRows * inner * size, ix = is1d ? 0 : idxLen * inner * 4;
+    this.#splitRun(
+      name,
+      helpers,
+      outer,
+      1,
+      (f, t) => [sp + f * src, ip + f * ix, outPtr + f * dst, t - f, len, inner, idxLen, flag],
+    );
+    return -1;
   }
 
   scatterAdd(
@@ -1278,10 +2060,13 @@ export class WasmBackend implements Backend {
       this.#checkIndices(op, idx, len);
       return this.#zeros(dtype, n);
     }
+    const helpers = outer >= 2 ? this.#helpers(n * NS.cheap) : 0;
     return this.#call(() => {
       const sp = this.#in(s), ip = this.#in(idx);
       const [out, outPtr] = this.#out(dtype, n);
-      const bad = this.#fn(`scatterAdd_${SUFFIX[dtype]}`)(
+      const bad = this.#indexRun(
+        `scatterAdd_${SUFFIX[dtype]}`,
+        helpers,
         sp,
         ip,
         outPtr,
@@ -1289,7 +2074,10 @@ export class WasmBackend implements Backend {
         len,
         inner,
         idxLen,
-        indexIs1d ? 1 : 0,
+        indexIs1d,
+        ITEM_SIZE[dtype],
+        idxLen,
+        len,
       );
       if (bad >= 0) {
         out.dispose();
@@ -1315,12 +2103,40 @@ export class WasmBackend implements Backend {
     const n = batch * groups * r * outH * outW;
     if (n === 0) return this.#zeros("float32");
     this.#plan("im2col", "float32", n, s);
+    const helpers = batch >= 2 ? this.#helpers(n * NS.im2col) : 0;
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
-      this.#fn("im2col_f32")(xp, outPtr, ...conv2dGeometryWords(geom));
+      this.#batchRun("im2col_f32", helpers, geom, xp, outPtr, channels * height * width, n / batch);
       return out;
     });
+  }
+
+  /**
+   * im2col_f32 / col2im_f32 (`(src, dst, ...geometry)`), images split between `helpers` workers
+   * and here; `srcImage` / `dstImage`: elements per image of source and destination.
+   */
+  #batchRun(
+    name: string,
+    helpers: number,
+    geom: Conv2dGeometry,
+    src: number,
+    dst: number,
+    srcImage: number,
+    dstImage: number,
+  ): void {
+    const words = conv2dGeometryWords(geom);
+    if (helpers === 0) {
+      this.#fn(name)(src, dst, ...words);
+      return;
+    }
+    this.#splitRun(
+      name,
+      helpers,
+      geom.batch,
+      1,
+      (f, t) => [src + f * srcImage * 4, dst + f * dstImage * 4, t - f, ...words.slice(1)],
+    );
   }
 
   col2im(cols: Storage, geom: Conv2dGeometry): WasmStorage {
@@ -1330,10 +2146,11 @@ export class WasmBackend implements Backend {
     const n = batch * channels * height * width;
     if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
     this.#plan("col2im", "float32", n, s);
+    const helpers = batch >= 2 ? this.#helpers(s.numel * NS.im2col) : 0;
     return this.#call(() => {
       const cp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
-      this.#fn("col2im_f32")(cp, outPtr, ...conv2dGeometryWords(geom));
+      this.#batchRun("col2im_f32", helpers, geom, cp, outPtr, s.numel / batch, n / batch);
       return out;
     });
   }
@@ -1358,11 +2175,23 @@ export class WasmBackend implements Backend {
     }
     if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
     this.#plan("maxPool2d", "float32", 2 * n, s);
+    const helpers = planes >= 2 ? this.#helpers(n * geom.kernelH * geom.kernelW * NS.pool) : 0;
     return this.#call(() => {
       const xp = this.#in(s);
       const [values, vp] = this.#out("float32", n);
       const [indices, ip] = this.#out("int32", n);
-      this.#fn("maxPool2d_f32")(xp, vp, ip, ...this.#poolArgs(geom, true));
+      const rest = this.#poolArgs(geom, true).slice(1);
+      if (helpers === 0) this.#fn("maxPool2d_f32")(xp, vp, ip, planes, ...rest);
+      else {
+        const inP = height * width * 4, outP = outH * outW * 4;
+        this.#splitRun(
+          "maxPool2d_f32",
+          helpers,
+          planes,
+          1,
+          (f, t) => [xp + f * inP, vp + f * outP, ip + f * outP, t - f, ...rest],
+        );
+      }
       return { values, indices };
     });
   }
@@ -1374,18 +2203,38 @@ export class WasmBackend implements Backend {
     const n = planes * outH * outW;
     if (n === 0) return this.#zeros("float32");
     this.#plan("avgPool2d", "float32", n, s);
+    const helpers = planes >= 2 ? this.#helpers(n * geom.kernelH * geom.kernelW * NS.pool) : 0;
     return this.#call(() => {
       const xp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
-      this.#fn("avgPool2d_f32")(
-        xp,
-        outPtr,
-        ...this.#poolArgs(geom, false),
-        opts.countIncludePad ? 1 : 0,
-        opts.divisor,
-      );
+      this.#planesRun("avgPool2d_f32", helpers, geom, opts, xp, outPtr, height * width, outH * outW);
       return out;
     });
+  }
+
+  /** avgPool2d_f32 / avgPool2dBackward_f32, planes split between `helpers` workers and here. */
+  #planesRun(
+    name: string,
+    helpers: number,
+    geom: Pool2dGeometry,
+    opts: AvgPoolOptions,
+    src: number,
+    dst: number,
+    srcPlane: number,
+    dstPlane: number,
+  ): void {
+    const rest = [...this.#poolArgs(geom, false).slice(1), opts.countIncludePad ? 1 : 0, opts.divisor];
+    if (helpers === 0) {
+      this.#fn(name)(src, dst, geom.planes, ...rest);
+      return;
+    }
+    this.#splitRun(
+      name,
+      helpers,
+      geom.planes,
+      1,
+      (f, t) => [src + f * srcPlane * 4, dst + f * dstPlane * 4, t - f, ...rest],
+    );
   }
 
   avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WasmStorage {
@@ -1395,16 +2244,11 @@ export class WasmBackend implements Backend {
     const n = planes * height * width;
     if (n === 0 || s.numel === 0) return this.#zeros("float32", n);
     this.#plan("avgPool2dBackward", "float32", n, s);
+    const helpers = planes >= 2 ? this.#helpers(s.numel * geom.kernelH * geom.kernelW * NS.pool) : 0;
     return this.#call(() => {
       const gp = this.#in(s);
       const [out, outPtr] = this.#out("float32", n);
-      this.#fn("avgPool2dBackward_f32")(
-        gp,
-        outPtr,
-        ...this.#poolArgs(geom, false),
-        opts.countIncludePad ? 1 : 0,
-        opts.divisor,
-      );
+      this.#planesRun("avgPool2dBackward_f32", helpers, geom, opts, gp, outPtr, outH * outW, height * width);
       return out;
     });
   }

@@ -43,7 +43,10 @@ export interface InitOptions {
 
 /** A compiled build of the kernels and which build it is. */
 export interface KernelModule {
-  /** The compiled module (instantiate it with an `env.abort` import). */
+  /**
+   * The compiled module (instantiate it with `env.memory`, a `WebAssembly.Memory` of up to 65536
+   * pages, and `env.abort` imports).
+   */
   readonly module: WebAssembly.Module;
   /** Its build. */
   readonly variant: WasmVariant;
@@ -123,6 +126,25 @@ let chosen: KernelModule | null = null;
 /** True once a backend was made from {@link chosen}: it can no longer be replaced. */
 let chosenInUse = false;
 
+/** The bytes of the embedded builds (their modules are compiled on first use of `module`). */
+const bytesOfBuild = new WeakMap<KernelModule, Uint8Array>();
+/** The bytes of each module {@link init} compiled from bytes. */
+const bytesOfModule = new WeakMap<WebAssembly.Module, Uint8Array>();
+
+/**
+ * The bytes of build `k`, where the loader has them (the embedded builds; {@link init} with
+ * bytes, a URL or a Response that is not streamed), else null. Reading them does not compile an
+ * embedded build: threads compile their own build (memory import shared) from these bytes.
+ * @example
+ * ```ts
+ * import { kernelBytes, kernelModule } from "./loader.ts";
+ * console.log(kernelBytes(kernelModule("simd"))?.[0]); // 0 (the wasm magic number)
+ * ```
+ */
+export function kernelBytes(k: KernelModule): Uint8Array | null {
+  return bytesOfBuild.get(k) ?? bytesOfModule.get(k.module) ?? null;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -141,22 +163,45 @@ function embeddedBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
   return decodeBase64(b64);
 }
 
+function compileBytesSync(bytes: Uint8Array<ArrayBuffer>, variant: WasmVariant): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (e) {
+    throw new Error(
+      `cpu backend: this runtime cannot compile WebAssembly from bytes (${message(e)}). ` +
+        `Hand edgetorch the compiled kernels before the first CPU op, e.g. in Cloudflare Workers: ` +
+        `import wasm from "./kernels_${variant}.wasm"; await torch.init({ wasm })`,
+      { cause: e },
+    );
+  }
+}
+
+/** The embedded build `variant`, its module compiled on first use of `module` (once). */
 function compileEmbedded(variant: WasmVariant): KernelModule {
   let k = embedded[variant];
   if (!k) {
     const bytes = embeddedBytes(variant);
-    let module: WebAssembly.Module;
-    try {
-      module = new WebAssembly.Module(bytes);
-    } catch (e) {
-      throw new Error(
-        `cpu backend: this runtime cannot compile WebAssembly from bytes (${message(e)}). ` +
-          `Hand edgetorch the compiled kernels before the first CPU op, e.g. in Cloudflare Workers: ` +
-          `import wasm from "./kernels_${variant}.wasm"; await torch.init({ wasm })`,
-        { cause: e },
-      );
-    }
-    k = { module, variant };
+    let module: WebAssembly.Module | null = null;
+    const build: KernelModule = {
+      variant,
+      get module(): WebAssembly.Module {
+        if (module === null) {
+          try {
+            module = compileBytesSync(bytes, variant);
+          } catch (e) {
+            // Not usable here: init may still hand over another module.
+            if (chosen === build) {
+              chosen = null;
+              chosenInUse = false;
+            }
+            throw e;
+          }
+        }
+        return module;
+      },
+    };
+    k = build;
+    bytesOfBuild.set(k, bytes);
     embedded[variant] = k;
   }
   return k;
@@ -221,7 +266,12 @@ function identify(module: WebAssembly.Module, what: string): KernelModule {
 
 async function compileBytes(bytes: BufferSource, what: string): Promise<WebAssembly.Module> {
   try {
-    return await WebAssembly.compile(bytes);
+    const copy = ArrayBuffer.isView(bytes)
+      ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice()
+      : new Uint8Array(bytes as ArrayBuffer).slice();
+    const module = await WebAssembly.compile(copy);
+    bytesOfModule.set(module, copy);
+    return module;
   } catch (e) {
     throw new Error(
       `torch.init: could not compile ${what} (${message(e)})` +
@@ -291,6 +341,9 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
  * Loads the CPU kernels ahead of the first CPU op: the module handed over as `wasm` (required
  * where the runtime may not compile bytes, such as Cloudflare Workers), or the embedded build,
  * compiled asynchronously. Without a call, the first CPU op compiles the embedded build itself.
+ * CPU threads (`torch.setNumThreads`) build their shared-memory module from the kernels' bytes: a
+ * compiled `WebAssembly.Module` (or a streamed `application/wasm` response) runs one thread, with
+ * the reason in `torch.cpu.threadingReason()`.
  * Resolves to the build in use. Once a CPU op ran, a later call with the same build is a no-op (a
  * Worker may call it on every request). Throws when `wasm` is not a build of this version's
  * kernels, or is the other build than the one already in use.
