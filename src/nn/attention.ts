@@ -10,7 +10,7 @@ import { fmtShape } from "../shape.ts";
 import * as ew from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
 import { softmax } from "../ops/reduce.ts";
-import { dropout } from "./functional.ts";
+import { dropout } from "./dropout.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** Options of {@link scaledDotProductAttention}. */

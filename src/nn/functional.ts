@@ -52,6 +52,8 @@ export {
   type TripletMarginOptions,
 } from "./loss_margin.ts";
 export { type AttentionOptions, scaledDotProductAttention } from "./attention.ts";
+import { type LossOptions, reduceLoss } from "./loss_reduction.ts";
+export { type LossOptions, reduceLoss } from "./loss_reduction.ts";
 export { gaussianNllLoss, type GaussianNllOptions } from "./loss_gaussian.ts";
 export {
   alphaDropout,
@@ -90,33 +92,10 @@ export {
 } from "./activations.ts";
 import { inFrameOf } from "../memory.ts";
 
-/** Options shared by the losses. */
-export interface LossOptions {
-  reduction?: Reduction;
-}
-
 /** `x` itself when floating, else converted to float32 (as the elementwise math ops do). */
 function asFloat(op: string, x: unknown): Tensor {
   const t = checkTensor(op, "input", x);
   return isFloating(t.dtype) ? t : t.float();
-}
-
-/**
- * Applies `reduction` to per-element losses (a helper for writing custom losses).
- * @example
- * ```ts
- * import * as torch from "../../mod.ts";
- * import { F } from "./mod.ts";
- * F.reduceLoss("myLoss", torch.tensor([1.5, 2.5]), "sum").item(); // 4
- * ```
- */
-export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mean"): Tensor {
-  return inFrameOf(() => {
-    if (reduction === "mean") return red.mean(loss);
-    if (reduction === "sum") return red.sum(loss);
-    if (reduction === "none") return loss;
-    throw new TypeError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
-  });
 }
 
 /** Records `out = forward(x)` (computed without a graph) as one op whose derivative is `derivative(x)`. */

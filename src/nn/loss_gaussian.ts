@@ -9,7 +9,7 @@ import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { checkFloat, checkReduction, checkTensor, sameShape } from "./checks.ts";
-import { type LossOptions, reduceLoss } from "./functional.ts";
+import { type LossOptions, reduceLoss } from "./loss_reduction.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** Options of {@link gaussianNllLoss}. */

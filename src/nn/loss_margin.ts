@@ -15,7 +15,7 @@ import { gather } from "../ops/indexing.ts";
 import { oneHot } from "../ops/indexing.ts";
 import { softplus } from "./activations.ts";
 import { checkFloat, checkReduction, checkTensor, pointwiseTarget, sameShape } from "./checks.ts";
-import { type LossOptions, reduceLoss } from "./functional.ts";
+import { type LossOptions, reduceLoss } from "./loss_reduction.ts";
 import { named } from "../ops/dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 

@@ -6,8 +6,7 @@ import type { Device } from "../backends/backend.ts";
 import { backendFor, checkDevice } from "../backends/registry.ts";
 import { checkDeviceDType, checkDType, type DType } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
-import { contiguousStorage, record, wrap } from "./dispatch.ts";
-import { storageAs } from "./elementwise.ts";
+import { contiguousStorage, record, storageAs, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /**

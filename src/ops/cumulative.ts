@@ -8,9 +8,8 @@
 import { computeDType, type DType, isFloating } from "../dtype.ts";
 import { normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendOf, castResult, emptyResult, record, storageAs, wrap } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
-import { castResult, storageAs } from "./elementwise.ts";
 import { cumsum, prod, sum } from "./reduce.ts";
 import { cat, flip } from "./indexing.ts";
 import { narrow } from "./movement.ts";

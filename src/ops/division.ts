@@ -8,7 +8,7 @@
  */
 import type { ARITHMETIC_OPS } from "../backends/backend.ts";
 import { isFloating } from "../dtype.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import * as ew from "./elementwise.ts";
 import { binaryOp, ne, resultType } from "./elementwise.ts";
 import { trunc } from "./pointwise.ts";
@@ -17,7 +17,6 @@ import { guarded, rangeGuard } from "./value_checks.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 
-type TensorOrScalar = Tensor | number;
 type DivisionOp = Extract<typeof ARITHMETIC_OPS[number], "fmod" | "remainder" | "floorDivide">;
 
 function zeroDivision(op: DivisionOp): string {

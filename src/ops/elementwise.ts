@@ -13,15 +13,16 @@ import {
   promoteWithScalar,
 } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
-import { Tensor } from "../tensor.ts";
-import { backendFor } from "../backends/registry.ts";
+import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import {
   backendOf,
+  castResult,
   contiguousStorage,
   emptyResult,
   named,
   needsGrad,
   record,
+  storageAs,
   temp,
   wrap,
 } from "./dispatch.ts";
@@ -30,27 +31,10 @@ import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 
-type TensorOrScalar = Tensor | number;
-
 /** Unary ops that keep integer dtypes; every other unary op computes in float. */
 const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);
 /** Unary ops whose result on integers is the input itself. */
 const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
-
-/** Contiguous storage of `t` converted to `dtype` (no copy when it already is). */
-export function storageAs(t: Tensor, dtype: DType): Storage {
-  const s = contiguousStorage(t);
-  if (t.dtype === dtype) return s;
-  return temp(backendOf("cast", t).cast(s, dtype));
-}
-
-/** `s` cast to `dtype` (a kernel's own result, released once cast), or `s` when it already is. */
-export function castResult(s: Storage, dtype: DType): Storage {
-  if (s.dtype === dtype) return s;
-  const out = backendFor(s.device).cast(s, dtype);
-  s.dispose();
-  return out;
-}
 
 function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   const backend = backendOf(op, x);

@@ -6,8 +6,8 @@
 import { promoteTypes } from "../dtype.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, named, record, wrap } from "./dispatch.ts";
-import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
+import { backendOf, contiguousStorage, emptyResult, named, record, storageAs, wrap } from "./dispatch.ts";
+import { add, eq, ge, le, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { isFloating } from "../dtype.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import {
   abs,
   add,
@@ -27,8 +27,6 @@ import { clone } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { named } from "./dispatch.ts";
 import { asOp } from "./naming.ts";
-
-type TensorOrScalar = Tensor | number;
 
 function floatOnly(op: string, x: Tensor): void {
   if (!isFloating(x.dtype)) {

@@ -8,8 +8,16 @@ import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, named, record, recordComposite, wrap } from "./dispatch.ts";
-import { castResult, storageAs } from "./elementwise.ts";
+import {
+  backendOf,
+  castResult,
+  emptyResult,
+  named,
+  record,
+  recordComposite,
+  storageAs,
+  wrap,
+} from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
