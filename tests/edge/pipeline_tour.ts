@@ -242,6 +242,13 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
         dt === "int32" ? EXACT : sums(len),
         (b) => b.cumsum(b.fromTyped(x, dt), outer, len, inner),
       );
+      // Products stay finite over long rows with factors near one (int32: -1, 0 and 1).
+      const f = dt === "float32" ? floats(n, 18, 0.999, 1.001) : ints(n, 18, -1, 2);
+      await check(
+        `cumprod ${dt} [${outer}, ${len}, ${inner}]`,
+        dt === "int32" ? EXACT : { rtol: Math.max(1e-5, 1e-7 * len), atol: 1e-6 },
+        (b) => b.cumprod(b.fromTyped(f, dt), outer, len, inner),
+      );
     }
     for (const descending of [false, true]) {
       await check(
