@@ -34,6 +34,7 @@ export {
   randnLike,
   type RandomOptions,
   randperm,
+  type ShapeArgs,
   tensor,
   type TensorData,
   zeros,
@@ -42,8 +43,10 @@ export {
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
 export * as autograd from "./src/autograd/mod.ts";
+export type { BackwardOptions } from "./src/autograd/engine.ts";
+export type { Node } from "./src/autograd/node.ts";
 export { keep, scope } from "./src/scope.ts";
-export { init, type InitOptions, type WasmSource } from "./src/backends/wasm/loader.ts";
+export { init, type InitOptions, type WasmSource, type WasmVariant } from "./src/backends/wasm/loader.ts";
 export {
   abs,
   add,
@@ -206,11 +209,21 @@ export {
 } from "./src/ops/conv.ts";
 export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/division.ts";
 export { cumprod } from "./src/ops/cumulative.ts";
-export { unique, uniqueAsync, type UniqueOptions } from "./src/ops/unique.ts";
+export { unique, uniqueAsync, type UniqueOptions, type UniquePlainOptions } from "./src/ops/unique.ts";
 export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";
 export * as optim from "./src/optim/mod.ts";
 export * as data from "./src/data/mod.ts";
-export { load, loadBytes, save, saveBytes, saveBytesAsync } from "./src/io/mod.ts";
+export {
+  load,
+  loadBytes,
+  type LoadOptions,
+  type PathLike,
+  save,
+  saveBytes,
+  saveBytesAsync,
+  type SaveOptions,
+  type TensorDict,
+} from "./src/io/mod.ts";

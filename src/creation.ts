@@ -28,8 +28,11 @@ import { inFrameOf } from "./memory.ts";
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
+  /** Element type (default: inferred from the data, else `float32`). */
   dtype?: DType;
+  /** Device to create the tensor on (default `"cpu"`). */
   device?: Device;
+  /** Whether autograd records operations on the new tensor (default false). */
   requiresGrad?: boolean;
 }
 
@@ -39,7 +42,8 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-type ShapeArgs = (number | readonly number[] | CreateOptions)[];
+/** A shape given as sizes (`zeros(2, 3)`) or one array (`zeros([2, 3])`), optionally followed by {@link CreateOptions}. */
+export type ShapeArgs = (number | readonly number[] | CreateOptions)[];
 
 /** Nested arrays of numbers or booleans, as accepted by `tensor`. */
 export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number>;

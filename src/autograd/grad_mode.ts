@@ -77,6 +77,7 @@ export function isGradEnabled(): boolean {
  * ```
  */
 export function setGradEnabled(mode: boolean): boolean;
+/** Runs `fn` with gradient recording set to `mode` and restores the previous mode after. */
 export function setGradEnabled<T>(mode: boolean, fn: () => T): T;
 export function setGradEnabled<T>(mode: boolean, fn?: () => T): boolean | T {
   if (typeof mode !== "boolean") {

@@ -48,3 +48,4 @@ export { type IdxOptions, parseIdx, readIdx } from "./idx.ts";
 export { type CsvOptions, type CsvTable, parseCsv, readCsv } from "./csv.ts";
 export * as transforms from "./transforms.ts";
 export * as datasets from "./datasets.ts";
+export type { PathLike } from "../io/fs.ts";

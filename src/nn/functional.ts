@@ -378,7 +378,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 
 /** Options of `layerNorm`. */
 export interface LayerNormOptions {
+  /** Elementwise scale applied after normalising (default: none). */
   weight?: Tensor | null;
+  /** Elementwise shift applied after normalising (default: none). */
   bias?: Tensor | null;
   /** Added to the variance (default 1e-5). */
   eps?: number;
@@ -433,7 +435,9 @@ export function layerNorm(
 
 /** Options of `batchNorm`. */
 export interface BatchNormOptions {
+  /** Per-channel scale applied after normalising (default: none). */
   weight?: Tensor | null;
+  /** Per-channel shift applied after normalising (default: none). */
   bias?: Tensor | null;
   /** Use batch statistics and update the running ones (default false: use the running ones). */
   training?: boolean;

@@ -41,6 +41,7 @@ export type FanMode = "fanIn" | "fanOut" | "fan_in" | "fan_out";
 export interface KaimingOptions extends InitOptions {
   /** The negative slope of the leaky ReLU that follows (default 0). */
   a?: number;
+  /** `"fanIn"` (default) keeps the forward pass's variance, `"fanOut"` the backward pass's. */
   mode?: FanMode;
   /** Default `"leaky_relu"`. */
   nonlinearity?: Nonlinearity;

@@ -28,6 +28,7 @@ import * as F from "./functional.ts";
 export class Loss extends Module {
   /** `"mean"`, `"sum"` or `"none"`. */
   reduction: F.Reduction;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.LossOptions = {}) {
     super();
     const r = opts.reduction ?? "mean";
@@ -55,6 +56,7 @@ export class Loss extends Module {
  * ```
  */
 export class MSELoss extends Loss {
+  /** `F.mseLoss(input, target, { reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.mseLoss(input, target, { reduction: this.reduction });
   }
@@ -70,6 +72,7 @@ export class MSELoss extends Loss {
  * ```
  */
 export class L1Loss extends Loss {
+  /** `F.l1Loss(input, target, { reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.l1Loss(input, target, { reduction: this.reduction });
   }
@@ -94,6 +97,7 @@ export class CrossEntropyLoss extends Loss {
   ignoreIndex: number;
   /** Label smoothing amount in [0, 1]. */
   labelSmoothing: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.CrossEntropyOptions = {}) {
     super(opts);
     this.registerBuffer("weight", opts.weight ?? null);
@@ -104,6 +108,7 @@ export class CrossEntropyLoss extends Loss {
   get weight(): Tensor | null {
     return this._buffers.get("weight") ?? null;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.crossEntropy(input, target, {
       weight: this.weight,
@@ -127,6 +132,7 @@ export class CrossEntropyLoss extends Loss {
 export class NLLLoss extends Loss {
   /** Targets equal to this are ignored. */
   ignoreIndex: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.NLLLossOptions = {}) {
     super(opts);
     this.registerBuffer("weight", opts.weight ?? null);
@@ -136,6 +142,7 @@ export class NLLLoss extends Loss {
   get weight(): Tensor | null {
     return this._buffers.get("weight") ?? null;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.nllLoss(input, target, {
       weight: this.weight,
@@ -156,6 +163,7 @@ export class NLLLoss extends Loss {
  * ```
  */
 export class BCELoss extends Loss {
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.LossOptions & { weight?: Tensor | null } = {}) {
     super(opts);
     this.registerBuffer("weight", opts.weight ?? null);
@@ -164,6 +172,7 @@ export class BCELoss extends Loss {
   get weight(): Tensor | null {
     return this._buffers.get("weight") ?? null;
   }
+  /** `F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -181,6 +190,7 @@ export class BCELoss extends Loss {
  * ```
  */
 export class BCEWithLogitsLoss extends Loss {
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.BCEWithLogitsOptions = {}) {
     super(opts);
     this.registerBuffer("weight", opts.weight ?? null);
@@ -194,6 +204,7 @@ export class BCEWithLogitsLoss extends Loss {
   get posWeight(): Tensor | null {
     return this._buffers.get("pos_weight") ?? null;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropyWithLogits(input, target, {
       weight: this.weight,
@@ -215,10 +226,12 @@ export class BCEWithLogitsLoss extends Loss {
 export class SmoothL1Loss extends Loss {
   /** Where the loss turns linear. */
   beta: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.SmoothL1Options = {}) {
     super(opts);
     this.beta = opts.beta ?? 1;
   }
+  /** `F.smoothL1Loss(input, target, { beta: this.beta, reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.smoothL1Loss(input, target, { beta: this.beta, reduction: this.reduction });
   }
@@ -236,10 +249,12 @@ export class SmoothL1Loss extends Loss {
 export class HuberLoss extends Loss {
   /** Where the loss turns linear. */
   delta: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.HuberOptions = {}) {
     super(opts);
     this.delta = opts.delta ?? 1;
   }
+  /** `F.huberLoss(input, target, { delta: this.delta, reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.huberLoss(input, target, { delta: this.delta, reduction: this.reduction });
   }
@@ -261,6 +276,7 @@ export class KLDivLoss extends Module {
   reduction: F.Reduction | "batchmean";
   /** Whether the target holds log-probabilities. */
   logTarget: boolean;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.KLDivOptions = {}) {
     super();
     const r = opts.reduction ?? "mean";
@@ -272,6 +288,7 @@ export class KLDivLoss extends Module {
     this.reduction = r;
     this.logTarget = opts.logTarget ?? false;
   }
+  /** `F.klDivLoss(input, target, { reduction: this.reduction, logTarget: this.logTarget })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.klDivLoss(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
@@ -296,6 +313,7 @@ function reductionOf(name: string, r: F.Reduction | undefined): F.Reduction {
  * ```
  */
 export class SoftMarginLoss extends Loss {
+  /** `F.softMarginLoss(input, target, { reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.softMarginLoss(input, target, { reduction: this.reduction });
   }
@@ -311,11 +329,14 @@ export class SoftMarginLoss extends Loss {
  * ```
  */
 export class MultiLabelSoftMarginLoss extends Loss {
+  /** The `weight` setting, as given to the constructor. */
   weight: Tensor | null;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.MultilabelSoftMarginOptions = {}) {
     super(opts);
     this.weight = opts.weight ?? null;
   }
+  /** `F.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -331,11 +352,14 @@ export class MultiLabelSoftMarginLoss extends Loss {
  * ```
  */
 export class HingeEmbeddingLoss extends Loss {
+  /** The `margin` setting, as given to the constructor. */
   margin: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.HingeEmbeddingOptions = {}) {
     super(opts);
     this.margin = opts.margin ?? 1;
   }
+  /** `F.hingeEmbeddingLoss(input, target, { margin: this.margin, reduction: this.reduction })`. */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.hingeEmbeddingLoss(input, target, { margin: this.margin, reduction: this.reduction });
   }
@@ -351,15 +375,20 @@ export class HingeEmbeddingLoss extends Loss {
  * ```
  */
 export class MultiMarginLoss extends Loss {
+  /** The `p` setting, as given to the constructor. */
   p: number;
+  /** The `margin` setting, as given to the constructor. */
   margin: number;
+  /** The `weight` setting, as given to the constructor. */
   weight: Tensor | null;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.MultiMarginOptions = {}) {
     super(opts);
     this.p = opts.p ?? 1;
     this.margin = opts.margin ?? 1;
     this.weight = opts.weight ?? null;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.multiMarginLoss(input, target, {
       p: this.p,
@@ -380,15 +409,20 @@ export class MultiMarginLoss extends Loss {
  * ```
  */
 export class PoissonNLLLoss extends Loss {
+  /** The `logInput` setting (PyTorch's `log_input`). */
   logInput: boolean;
+  /** The `full` setting, as given to the constructor. */
   full: boolean;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.PoissonNllOptions = {}) {
     super(opts);
     this.logInput = opts.logInput ?? true;
     this.full = opts.full ?? false;
     this.eps = opts.eps ?? 1e-8;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.poissonNllLoss(input, target, {
       logInput: this.logInput,
@@ -412,15 +446,20 @@ export class PoissonNLLLoss extends Loss {
  * ```
  */
 export class GaussianNLLLoss extends Module {
+  /** The `full` setting, as given to the constructor. */
   full: boolean;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** The `reduction` setting, as given to the constructor. */
   reduction: F.Reduction;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.GaussianNllOptions = {}) {
     super();
     this.full = opts.full ?? false;
     this.eps = opts.eps ?? 1e-6;
     this.reduction = reductionOf("GaussianNLLLoss", opts.reduction);
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
     return F.gaussianNllLoss(input, target, variance, {
       full: this.full,
@@ -441,13 +480,17 @@ export class GaussianNLLLoss extends Module {
  * ```
  */
 export class CosineEmbeddingLoss extends Module {
+  /** The `margin` setting, as given to the constructor. */
   margin: number;
+  /** The `reduction` setting, as given to the constructor. */
   reduction: F.Reduction;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.MarginOptions = {}) {
     super();
     this.margin = opts.margin ?? 0;
     this.reduction = reductionOf("CosineEmbeddingLoss", opts.reduction);
   }
+  /** `F.cosineEmbeddingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction })`. */
   override forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
     return F.cosineEmbeddingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction });
   }
@@ -464,13 +507,17 @@ export class CosineEmbeddingLoss extends Module {
  * ```
  */
 export class MarginRankingLoss extends Module {
+  /** The `margin` setting, as given to the constructor. */
   margin: number;
+  /** The `reduction` setting, as given to the constructor. */
   reduction: F.Reduction;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.MarginOptions = {}) {
     super();
     this.margin = opts.margin ?? 0;
     this.reduction = reductionOf("MarginRankingLoss", opts.reduction);
   }
+  /** `F.marginRankingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction })`. */
   override forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
     return F.marginRankingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction });
   }
@@ -488,11 +535,17 @@ export class MarginRankingLoss extends Module {
  * ```
  */
 export class TripletMarginLoss extends Module {
+  /** The `margin` setting, as given to the constructor. */
   margin: number;
+  /** The `p` setting, as given to the constructor. */
   p: number;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** The `swap` setting, as given to the constructor. */
   swap: boolean;
+  /** The `reduction` setting, as given to the constructor. */
   reduction: F.Reduction;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.TripletMarginOptions = {}) {
     super();
     this.margin = opts.margin ?? 1;
@@ -501,6 +554,7 @@ export class TripletMarginLoss extends Module {
     this.swap = opts.swap ?? false;
     this.reduction = reductionOf("TripletMarginLoss", opts.reduction);
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     return F.tripletMarginLoss(anchor, positive, negative, {
       margin: this.margin,
@@ -522,13 +576,17 @@ export class TripletMarginLoss extends Module {
  * ```
  */
 export class CosineSimilarity extends Module {
+  /** The `dim` setting, as given to the constructor. */
   dim: number;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: { dim?: number; eps?: number } = {}) {
     super();
     this.dim = opts.dim ?? 1;
     this.eps = opts.eps ?? 1e-8;
   }
+  /** `F.cosineSimilarity(x1, x2, this.dim, this.eps)`. */
   override forward(x1: Tensor, x2: Tensor): Tensor {
     return F.cosineSimilarity(x1, x2, this.dim, this.eps);
   }
@@ -544,15 +602,20 @@ export class CosineSimilarity extends Module {
  * ```
  */
 export class PairwiseDistance extends Module {
+  /** The `p` setting, as given to the constructor. */
   p: number;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** The `keepdim` setting, as given to the constructor. */
   keepdim: boolean;
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: { p?: number; eps?: number; keepdim?: boolean } = {}) {
     super();
     this.p = opts.p ?? 2;
     this.eps = opts.eps ?? 1e-6;
     this.keepdim = opts.keepdim ?? false;
   }
+  /** `F.pairwiseDistance(x1, x2, this.p, this.eps, this.keepdim)`. */
   override forward(x1: Tensor, x2: Tensor): Tensor {
     return F.pairwiseDistance(x1, x2, this.p, this.eps, this.keepdim);
   }

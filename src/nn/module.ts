@@ -64,7 +64,9 @@ export interface LoadStateDictOptions {
 
 /** What `loadStateDict` reports: keys the module expected but did not get, and keys it did not know. */
 export interface LoadStateDictResult {
+  /** Keys the module expects that the state dict lacks. */
   missingKeys: string[];
+  /** Keys of the state dict that the module does not have. */
   unexpectedKeys: string[];
 }
 

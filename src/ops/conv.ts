@@ -41,9 +41,13 @@ export interface Conv2dOptions {
 
 /** Options of {@link conv1d}. */
 export interface Conv1dOptions {
+  /** Step of the kernel over the input (default 1). */
   stride?: number | readonly number[];
+  /** Implicit zero padding on both sides, or `"same"`/`"valid"` (default 0). */
   padding?: number | readonly number[] | "same" | "valid";
+  /** Spacing between kernel elements (default 1). */
   dilation?: number | readonly number[];
+  /** Number of blocked connections from input to output channels (default 1). */
   groups?: number;
 }
 
@@ -613,6 +617,7 @@ export function maxPool2d(
   kernelSize: Size2,
   opts: MaxPool2dOptions & { returnIndices: true },
 ): [Tensor, Tensor];
+/** The max-pooled input. */
 export function maxPool2d(input: Tensor, kernelSize: Size2, opts?: MaxPool2dOptions): Tensor;
 export function maxPool2d(
   input: Tensor,

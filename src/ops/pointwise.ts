@@ -169,6 +169,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
 
 /** `value` of {@link addcmul} and {@link addcdiv} (default 1). */
 export interface AddcOptions {
+  /** The scale of the product or quotient (default 1). */
   value?: number;
 }
 

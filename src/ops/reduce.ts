@@ -29,12 +29,15 @@ export type DimArg = number | readonly number[];
 
 /** `dim` and `keepdim`, as PyTorch's keyword arguments. */
 export interface ReduceOptions {
+  /** The dim or dims to reduce (default: all of them). */
   dim?: DimArg;
+  /** Keep the reduced dims with size 1 (default false). */
   keepdim?: boolean;
 }
 
 /** Options of `var`/`std`: `correction` (default 1, Bessel's) and the reduce options. */
 export interface VarOptions extends ReduceOptions {
+  /** Subtracted from the count in the denominator (default 1, Bessel's correction). */
   correction?: number;
   /** PyTorch's older spelling: `unbiased: false` is `correction: 0`. */
   unbiased?: boolean;
@@ -42,7 +45,9 @@ export interface VarOptions extends ReduceOptions {
 
 /** The result of `max(dim)`/`min(dim)`: values and their int32 indices. */
 export interface ValuesIndices {
+  /** The extreme values. */
   values: Tensor;
+  /** Their int32 indices along the reduced dim. */
   indices: Tensor;
 }
 

@@ -37,6 +37,7 @@ export type ScatterReduction = "sum" | "prod" | "mean" | "amax" | "amin";
 
 /** Options of {@link scatter}: PyTorch's legacy `reduce` ("add" or "multiply"; not differentiable, as PyTorch). */
 export interface ScatterOptions {
+  /** Combine with the existing value instead of replacing it (default: replace). */
   reduce?: "add" | "multiply";
 }
 

@@ -11,7 +11,7 @@ import { amax } from "../ops/reduce.ts";
 import { check, Optimizer, type ParamGroup, type Params, withDefaults } from "./optimizer.ts";
 
 /** Options shared by Adamax, NAdam and RAdam (PyTorch's, camelCased). */
-interface AdamLikeOptions {
+export interface AdamLikeOptions {
   /** Learning rate. */
   lr?: number;
   /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
@@ -62,15 +62,18 @@ export type AdamaxOptions = AdamLikeOptions;
  * ```
  */
 export class Adamax extends Optimizer<Required<AdamaxOptions>> {
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<Required<AdamaxOptions>>, options: AdamaxOptions = {}) {
     super(
       params,
       withDefaults<Required<AdamaxOptions>>(new.target.name, options, adamLikeDefaults(2e-3)),
     );
   }
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
   protected override _checkOptions(o: Required<AdamaxOptions>, where: string): void {
     checkAdamLike(o, where);
   }
+  /** Applies one Adamax step to every parameter of `group` that has a gradient. */
   protected override _updateGroup(group: ParamGroup & Required<AdamaxOptions>): void {
     const [beta1, beta2] = group.betas;
     this._eachParam(group, (p, grad, state) => {
@@ -109,6 +112,7 @@ export interface NAdamOptions extends AdamLikeOptions {
  * ```
  */
 export class NAdam extends Optimizer<Required<NAdamOptions>> {
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<Required<NAdamOptions>>, options: NAdamOptions = {}) {
     super(
       params,
@@ -122,10 +126,12 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
       }),
     );
   }
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
   protected override _checkOptions(o: Required<NAdamOptions>, where: string): void {
     checkAdamLike(o, where);
     check(o.momentumDecay >= 0, where, `Invalid momentum_decay value: ${o.momentumDecay}`);
   }
+  /** Applies one NAdam step to every parameter of `group` that has a gradient. */
   protected override _updateGroup(group: ParamGroup & Required<NAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, eps, momentumDecay } = group;
@@ -170,15 +176,18 @@ export type RAdamOptions = AdamLikeOptions;
  * ```
  */
 export class RAdam extends Optimizer<Required<RAdamOptions>> {
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<Required<RAdamOptions>>, options: RAdamOptions = {}) {
     super(
       params,
       withDefaults<Required<RAdamOptions>>(new.target.name, options, adamLikeDefaults(1e-3)),
     );
   }
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
   protected override _checkOptions(o: Required<RAdamOptions>, where: string): void {
     checkAdamLike(o, where);
   }
+  /** Applies one RAdam step to every parameter of `group` that has a gradient. */
   protected override _updateGroup(group: ParamGroup & Required<RAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, eps } = group;

@@ -103,6 +103,7 @@ export abstract class LRScheduler {
   /** @internal The lrs set by the last step. */
   _lastLr: number[] = [];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, lastEpoch = -1) {
     const name = new.target.name;
     checkOptimizer(name, optimizer);
@@ -231,8 +232,11 @@ export interface StepLROptions extends SchedulerOptions {
  * ```
  */
 export class StepLR extends LRScheduler {
+  /** The `stepSize` setting (PyTorch's `step_size`). */
   stepSize: number;
+  /** The `gamma` setting, as given to the constructor. */
   gamma: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: StepLROptions) {
     checkOptions("StepLR", options, ["stepSize", "gamma", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -245,9 +249,14 @@ export class StepLR extends LRScheduler {
     this.gamma = options.gamma ?? 0.1;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return groups.map((g) => g.lr);
@@ -282,7 +291,9 @@ export interface MultiStepLROptions extends SchedulerOptions {
 export class MultiStepLR extends LRScheduler {
   /** Sorted milestones (repeats kept). */
   milestones: number[];
+  /** The `gamma` setting, as given to the constructor. */
   gamma: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: MultiStepLROptions) {
     checkOptions("MultiStepLR", options, ["milestones", "gamma", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -295,10 +306,15 @@ export class MultiStepLR extends LRScheduler {
     this.gamma = options.gamma ?? 0.1;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
     return this.baseLrs.map((b) => b * this.gamma ** passed);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const count = this.milestones.filter((m) => m === this.lastEpoch).length;
     const groups = this.optimizer.paramGroups;
@@ -327,7 +343,9 @@ export interface ExponentialLROptions extends SchedulerOptions {
  * ```
  */
 export class ExponentialLR extends LRScheduler {
+  /** The `gamma` setting, as given to the constructor. */
   gamma: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
     checkOptions("ExponentialLR", options, ["gamma", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -335,9 +353,14 @@ export class ExponentialLR extends LRScheduler {
     this.gamma = options.gamma;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr);
@@ -367,8 +390,11 @@ export interface CosineAnnealingLROptions extends SchedulerOptions {
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Epochs of the half cosine period (PyTorch's `T_max`). */
   tMax: number;
+  /** Minimum learning rate (PyTorch's `eta_min`). */
   etaMin: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
     checkOptions("CosineAnnealingLR", options, ["tMax", "etaMin", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -381,10 +407,15 @@ export class CosineAnnealingLR extends LRScheduler {
     this.etaMin = options.etaMin ?? 0;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const { lastEpoch: e, tMax, etaMin } = this;
     return this.baseLrs.map((b) => etaMin + (b - etaMin) * (1 + Math.cos(Math.PI * e / tMax)) / 2);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const { lastEpoch: e, tMax, etaMin } = this;
     const groups = this.optimizer.paramGroups;
@@ -429,9 +460,13 @@ export interface LinearLROptions extends SchedulerOptions {
  * ```
  */
 export class LinearLR extends LRScheduler {
+  /** The `startFactor` setting (PyTorch's `start_factor`). */
   startFactor: number;
+  /** The `endFactor` setting (PyTorch's `end_factor`). */
   endFactor: number;
+  /** The `totalIters` setting (PyTorch's `total_iters`). */
   totalIters: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
     checkOptions("LinearLR", options, ["startFactor", "endFactor", "totalIters", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -452,10 +487,15 @@ export class LinearLR extends LRScheduler {
     this.totalIters = totalIters;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
     return this.baseLrs.map((b) => b * (s + (f - s) * Math.min(n, e) / n));
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
     const groups = this.optimizer.paramGroups;
@@ -607,12 +647,17 @@ function prepareOneCycle(optimizer: Optimizer, o: OneCycleLROptions): Optimizer 
  * ```
  */
 export class OneCycleLR extends LRScheduler {
+  /** The `totalSteps` setting (PyTorch's `total_steps`). */
   totalSteps: number;
+  /** The `annealStrategy` setting (PyTorch's `anneal_strategy`). */
   annealStrategy: "cos" | "linear";
+  /** The `cycleMomentum` setting (PyTorch's `cycle_momentum`). */
   cycleMomentum: boolean;
+  /** The `useBeta1` setting (PyTorch's `use_beta1`). */
   useBeta1: boolean;
   /** @internal */
   _schedulePhases: Phase[];
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
     super(prepareOneCycle(optimizer, options), options.lastEpoch);
     const total = options.totalSteps ?? options.epochs! * options.stepsPerEpoch!;
@@ -669,6 +714,7 @@ export class OneCycleLR extends LRScheduler {
     return end + (start - end) / 2 * (Math.cos(Math.PI * pct) + 1);
   }
 
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
@@ -738,23 +784,36 @@ export interface ReduceLROnPlateauOptions {
 export class ReduceLROnPlateau {
   /** The optimizer whose groups' lrs this scheduler reduces. */
   readonly optimizer: Optimizer;
+  /** The `factor` setting, as given to the constructor. */
   factor: number;
+  /** The `minLrs` setting (PyTorch's `min_lrs`). */
   minLrs: number[];
+  /** The `patience` setting, as given to the constructor. */
   patience: number;
+  /** The `cooldown` setting, as given to the constructor. */
   cooldown: number;
+  /** Epochs left before bad epochs count again after a reduction. */
   cooldownCounter = 0;
+  /** The `mode` setting, as given to the constructor. */
   mode: "min" | "max";
+  /** The `threshold` setting, as given to the constructor. */
   threshold: number;
+  /** The `thresholdMode` setting (PyTorch's `threshold_mode`). */
   thresholdMode: "rel" | "abs";
   /** The best metric so far. */
   best: number;
+  /** Consecutive epochs without improvement. */
   numBadEpochs = 0;
+  /** The worst value of the metric for `mode` (Infinity for `"min"`), PyTorch's `mode_worse`. */
   modeWorse: number;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** Epochs seen so far. */
   lastEpoch = 0;
   /** @internal */
   _lastLr: number[];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
     const name = "ReduceLROnPlateau";
     checkOptions(name, options, [

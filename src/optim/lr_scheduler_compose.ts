@@ -57,6 +57,7 @@ export class SequentialLR extends LRScheduler {
   /** The epochs at which the next scheduler takes over. */
   readonly milestones: number[];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: SequentialLROptions) {
     const name = "SequentialLR";
     checkOptions(name, options, ["schedulers", "milestones", "lastEpoch"]);
@@ -96,6 +97,7 @@ export class SequentialLR extends LRScheduler {
     this._lastLr = schedulers[0].getLastLr();
   }
 
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
@@ -146,6 +148,7 @@ export class ChainedScheduler extends LRScheduler {
   /** The schedulers, stepped in order. */
   readonly schedulers: LRScheduler[];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(schedulers: LRScheduler[]) {
     const name = "ChainedScheduler";
     const list = checkSchedulers(name, schedulers);
@@ -162,6 +165,7 @@ export class ChainedScheduler extends LRScheduler {
     this._lastLr = list[0].optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }

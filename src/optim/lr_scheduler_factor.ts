@@ -47,7 +47,9 @@ export interface LambdaLROptions extends SchedulerOptions {
  * ```
  */
 export class LambdaLR extends LRScheduler {
+  /** One factor function per parameter group. */
   readonly lrLambdas: LrLambda[];
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: LambdaLROptions) {
     checkOptions("LambdaLR", options, ["lrLambda", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -59,6 +61,7 @@ export class LambdaLR extends LRScheduler {
     const { lrLambdas: _, ...rest } = super.stateDict();
     return rest;
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     return this.baseLrs.map((base, i) => base * this.lrLambdas[i](this.lastEpoch));
   }
@@ -77,7 +80,9 @@ export class LambdaLR extends LRScheduler {
  * ```
  */
 export class MultiplicativeLR extends LRScheduler {
+  /** One factor function per parameter group. */
   readonly lrLambdas: LrLambda[];
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: LambdaLROptions) {
     checkOptions("MultiplicativeLR", options, ["lrLambda", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -89,6 +94,7 @@ export class MultiplicativeLR extends LRScheduler {
     const { lrLambdas: _, ...rest } = super.stateDict();
     return rest;
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr);
@@ -116,8 +122,11 @@ export interface ConstantLROptions extends SchedulerOptions {
  * ```
  */
 export class ConstantLR extends LRScheduler {
+  /** The `factor` setting, as given to the constructor. */
   factor: number;
+  /** The `totalIters` setting (PyTorch's `total_iters`). */
   totalIters: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: ConstantLROptions = {}) {
     checkOptions("ConstantLR", options, ["factor", "totalIters", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -135,10 +144,15 @@ export class ConstantLR extends LRScheduler {
     );
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const f = this.factor + (this.lastEpoch >= this.totalIters ? 1 - this.factor : 0);
     return this.baseLrs.map((b) => b * f);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr * this.factor);
@@ -169,8 +183,11 @@ export interface PolynomialLROptions extends SchedulerOptions {
  * ```
  */
 export class PolynomialLR extends LRScheduler {
+  /** The `totalIters` setting (PyTorch's `total_iters`). */
   totalIters: number;
+  /** The `power` setting, as given to the constructor. */
   power: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: PolynomialLROptions = {}) {
     checkOptions("PolynomialLR", options, ["totalIters", "power", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -183,10 +200,15 @@ export class PolynomialLR extends LRScheduler {
     );
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const f = (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power;
     return this.baseLrs.map((b) => b * f);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0 || this.lastEpoch > this.totalIters) return groups.map((g) => g.lr);

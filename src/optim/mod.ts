@@ -38,11 +38,11 @@ export {
   type ParamState,
   type ZeroGradOptions,
 } from "./optimizer.ts";
-export { SGD, type SGDOptions } from "./sgd.ts";
-export { Adam, type AdamOptions, AdamW } from "./adam.ts";
-export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
-export { Adagrad, type AdagradOptions } from "./adagrad.ts";
-export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";
+export { SGD, type SGDGroupOptions, type SGDOptions } from "./sgd.ts";
+export { Adam, type AdamGroupOptions, type AdamOptions, AdamW } from "./adam.ts";
+export { RMSprop, type RMSpropGroupOptions, type RMSpropOptions } from "./rmsprop.ts";
+export { Adagrad, type AdagradGroupOptions, type AdagradOptions } from "./adagrad.ts";
+export { Adadelta, type AdadeltaGroupOptions, type AdadeltaOptions } from "./adadelta.ts";
 export {
   ConstantLR,
   type ConstantLROptions,
@@ -62,6 +62,7 @@ export { ChainedScheduler, SequentialLR, type SequentialLROptions } from "./lr_s
 export {
   Adamax,
   type AdamaxOptions,
+  type AdamLikeOptions,
   NAdam,
   type NAdamOptions,
   RAdam,

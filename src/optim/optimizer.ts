@@ -43,12 +43,15 @@ export type ParamState = Record<string, Tensor | number>;
  * across groups in order), and each group's options with `params` as those indices.
  */
 export interface OptimizerStateDict {
+  /** Per-parameter state, keyed by the parameter's index across groups. */
   state: Record<number, ParamState>;
+  /** Each group's options, with `params` as parameter indices. */
   paramGroups: ({ params: number[] } & Record<string, unknown>)[];
 }
 
 /** Options every optimizer has. */
 export interface BaseOptions {
+  /** Learning rate. */
   lr: number;
 }
 
@@ -119,6 +122,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    *   `[{ params, lr, ... }, ...]` whose options override `defaults`.
    * @param defaults every option of the optimizer, validated.
    */
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<O>, defaults: O) {
     const name = this.constructor.name;
     this.defaults = defaults;

@@ -33,9 +33,11 @@ export class ReLU extends Module {
     super();
     this.inplace = inplaceFlag("ReLU", inplace);
   }
+  /** `F.relu(input, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.relu(input, this.inplace);
   }
+  /** The arguments printed inside `ReLU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
   }
@@ -61,9 +63,11 @@ export class LeakyReLU extends Module {
     this.negativeSlope = negativeSlope;
     this.inplace = inplaceFlag("LeakyReLU", inplace);
   }
+  /** `F.leakyRelu(input, this.negativeSlope, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.leakyRelu(input, this.negativeSlope, this.inplace);
   }
+  /** The arguments printed inside `LeakyReLU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `negative_slope=${pyFloat(this.negativeSlope)}${inplaceRepr(this.inplace)}`;
   }
@@ -79,6 +83,7 @@ export class LeakyReLU extends Module {
  * ```
  */
 export class Sigmoid extends Module {
+  /** `F.sigmoid(input)`. */
   override forward(input: Tensor): Tensor {
     return F.sigmoid(input);
   }
@@ -94,6 +99,7 @@ export class Sigmoid extends Module {
  * ```
  */
 export class Tanh extends Module {
+  /** `F.tanh(input)`. */
   override forward(input: Tensor): Tensor {
     return F.tanh(input);
   }
@@ -112,6 +118,7 @@ export class Tanh extends Module {
 export class GELU extends Module {
   /** `"none"` (exact) or `"tanh"`. */
   approximate: "none" | "tanh";
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: F.GeluOptions = {}) {
     super();
     this.approximate = opts.approximate ?? "none";
@@ -121,9 +128,11 @@ export class GELU extends Module {
       );
     }
   }
+  /** `F.gelu(input, { approximate: this.approximate })`. */
   override forward(input: Tensor): Tensor {
     return F.gelu(input, { approximate: this.approximate });
   }
+  /** The arguments printed inside `GELU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `approximate='${this.approximate}'`;
   }
@@ -146,9 +155,11 @@ export class SiLU extends Module {
     super();
     this.inplace = inplaceFlag("SiLU", inplace);
   }
+  /** `F.silu(input, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.silu(input, this.inplace);
   }
+  /** The arguments printed inside `SiLU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
   }
@@ -167,13 +178,16 @@ export class SiLU extends Module {
 export class Softmax extends Module {
   /** The dim the probabilities sum to 1 along (null: implicit). */
   dim: number | null;
+  /** Creates the module; the arguments are described on the class. */
   constructor(dim: number | null = null) {
     super();
     this.dim = dim;
   }
+  /** `F.softmax(input, this.dim ?? F.implicitSoftmaxDim(input.ndim))`. */
   override forward(input: Tensor): Tensor {
     return F.softmax(input, this.dim ?? F.implicitSoftmaxDim(input.ndim));
   }
+  /** The arguments printed inside `Softmax(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `dim=${this.dim ?? "None"}`;
   }
@@ -191,13 +205,16 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   /** The dim to normalize along (null: implicit). */
   dim: number | null;
+  /** Creates the module; the arguments are described on the class. */
   constructor(dim: number | null = null) {
     super();
     this.dim = dim;
   }
+  /** `F.logSoftmax(input, this.dim ?? F.implicitSoftmaxDim(input.ndim))`. */
   override forward(input: Tensor): Tensor {
     return F.logSoftmax(input, this.dim ?? F.implicitSoftmaxDim(input.ndim));
   }
+  /** The arguments printed inside `LogSoftmax(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `dim=${this.dim ?? "None"}`;
   }
@@ -213,6 +230,7 @@ export class LogSoftmax extends Module {
  * ```
  */
 export class ELU extends Module {
+  /** The `alpha` setting, as given to the constructor. */
   alpha: number;
   /** Whether the result is written into the input. */
   inplace: boolean;
@@ -222,9 +240,11 @@ export class ELU extends Module {
     this.alpha = alpha;
     this.inplace = inplaceFlag("ELU", inplace);
   }
+  /** `F.elu(input, this.alpha, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.elu(input, this.alpha, this.inplace);
   }
+  /** The arguments printed inside `ELU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace)}`;
   }
@@ -240,6 +260,7 @@ export class ELU extends Module {
  * ```
  */
 export class CELU extends Module {
+  /** The `alpha` setting, as given to the constructor. */
   alpha: number;
   /** Whether the result is written into the input. */
   inplace: boolean;
@@ -249,9 +270,11 @@ export class CELU extends Module {
     this.alpha = alpha;
     this.inplace = inplaceFlag("CELU", inplace);
   }
+  /** `F.celu(input, this.alpha, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.celu(input, this.alpha, this.inplace);
   }
+  /** The arguments printed inside `CELU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace)}`;
   }
@@ -274,9 +297,11 @@ export class SELU extends Module {
     super();
     this.inplace = inplaceFlag("SELU", inplace);
   }
+  /** `F.selu(input, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.selu(input, this.inplace);
   }
+  /** The arguments printed inside `SELU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
   }
@@ -292,16 +317,21 @@ export class SELU extends Module {
  * ```
  */
 export class Softplus extends Module {
+  /** The `beta` setting, as given to the constructor. */
   beta: number;
+  /** The `threshold` setting, as given to the constructor. */
   threshold: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(beta = 1, threshold = 20) {
     super();
     this.beta = beta;
     this.threshold = threshold;
   }
+  /** `F.softplus(input, this.beta, this.threshold)`. */
   override forward(input: Tensor): Tensor {
     return F.softplus(input, this.beta, this.threshold);
   }
+  /** The arguments printed inside `Softplus(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `beta=${this.beta}, threshold=${this.threshold}`;
   }
@@ -317,6 +347,7 @@ export class Softplus extends Module {
  * ```
  */
 export class Softsign extends Module {
+  /** `F.softsign(input)`. */
   override forward(input: Tensor): Tensor {
     return F.softsign(input);
   }
@@ -332,7 +363,9 @@ export class Softsign extends Module {
  * ```
  */
 export class Hardtanh extends Module {
+  /** The `minVal` setting (PyTorch's `min_val`). */
   minVal: number;
+  /** The `maxVal` setting (PyTorch's `max_val`). */
   maxVal: number;
   /** Whether the result is written into the input. */
   inplace: boolean;
@@ -346,9 +379,11 @@ export class Hardtanh extends Module {
     this.maxVal = maxVal;
     this.inplace = inplaceFlag("Hardtanh", inplace);
   }
+  /** `F.hardtanh(input, this.minVal, this.maxVal, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.hardtanh(input, this.minVal, this.maxVal, this.inplace);
   }
+  /** The arguments printed inside `Hardtanh(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${inplaceRepr(this.inplace)}`;
   }
@@ -371,9 +406,11 @@ export class ReLU6 extends Module {
     super();
     this.inplace = inplaceFlag("ReLU6", inplace);
   }
+  /** `F.relu6(input, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.relu6(input, this.inplace);
   }
+  /** The arguments printed inside `ReLU6(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
   }
@@ -396,6 +433,7 @@ export class Hardsigmoid extends Module {
     super();
     this.inplace = inplaceFlag("Hardsigmoid", inplace);
   }
+  /** `F.hardsigmoid(input, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.hardsigmoid(input, this.inplace);
   }
@@ -418,6 +456,7 @@ export class Hardswish extends Module {
     super();
     this.inplace = inplaceFlag("Hardswish", inplace);
   }
+  /** `F.hardswish(input, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.hardswish(input, this.inplace);
   }
@@ -440,9 +479,11 @@ export class Mish extends Module {
     super();
     this.inplace = inplaceFlag("Mish", inplace);
   }
+  /** `F.mish(input, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.mish(input, this.inplace);
   }
+  /** The arguments printed inside `Mish(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
   }
@@ -458,6 +499,7 @@ export class Mish extends Module {
  * ```
  */
 export class LogSigmoid extends Module {
+  /** `F.logsigmoid(input)`. */
   override forward(input: Tensor): Tensor {
     return F.logsigmoid(input);
   }
@@ -473,6 +515,7 @@ export class LogSigmoid extends Module {
  * ```
  */
 export class Tanhshrink extends Module {
+  /** `F.tanhshrink(input)`. */
   override forward(input: Tensor): Tensor {
     return F.tanhshrink(input);
   }
@@ -488,14 +531,18 @@ export class Tanhshrink extends Module {
  * ```
  */
 export class Softshrink extends Module {
+  /** The `lambd` setting, as given to the constructor. */
   lambd: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(lambd = 0.5) {
     super();
     this.lambd = lambd;
   }
+  /** `F.softshrink(input, this.lambd)`. */
   override forward(input: Tensor): Tensor {
     return F.softshrink(input, this.lambd);
   }
+  /** The arguments printed inside `Softshrink(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return String(this.lambd);
   }
@@ -511,14 +558,18 @@ export class Softshrink extends Module {
  * ```
  */
 export class Hardshrink extends Module {
+  /** The `lambd` setting, as given to the constructor. */
   lambd: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(lambd = 0.5) {
     super();
     this.lambd = lambd;
   }
+  /** `F.hardshrink(input, this.lambd)`. */
   override forward(input: Tensor): Tensor {
     return F.hardshrink(input, this.lambd);
   }
+  /** The arguments printed inside `Hardshrink(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return String(this.lambd);
   }
@@ -534,7 +585,9 @@ export class Hardshrink extends Module {
  * ```
  */
 export class Threshold extends Module {
+  /** The `threshold` setting, as given to the constructor. */
   threshold: number;
+  /** The `value` setting, as given to the constructor. */
   value: number;
   /** Whether the result is written into the input. */
   inplace: boolean;
@@ -545,9 +598,11 @@ export class Threshold extends Module {
     this.value = value;
     this.inplace = inplaceFlag("Threshold", inplace);
   }
+  /** `F.threshold(input, this.threshold, this.value, this.inplace)`. */
   override forward(input: Tensor): Tensor {
     return F.threshold(input, this.threshold, this.value, this.inplace);
   }
+  /** The arguments printed inside `Threshold(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${inplaceRepr(this.inplace)}`;
   }
@@ -563,14 +618,18 @@ export class Threshold extends Module {
  * ```
  */
 export class GLU extends Module {
+  /** The `dim` setting, as given to the constructor. */
   dim: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(dim = -1) {
     super();
     this.dim = dim;
   }
+  /** `F.glu(input, this.dim)`. */
   override forward(input: Tensor): Tensor {
     return F.glu(input, this.dim);
   }
+  /** The arguments printed inside `GLU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `dim=${this.dim}`;
   }
@@ -586,14 +645,18 @@ export class GLU extends Module {
  * ```
  */
 export class Softmin extends Module {
+  /** The `dim` setting, as given to the constructor. */
   dim: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(dim: number) {
     super();
     this.dim = dim;
   }
+  /** `F.softmin(input, this.dim)`. */
   override forward(input: Tensor): Tensor {
     return F.softmin(input, this.dim);
   }
+  /** The arguments printed inside `Softmin(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `dim=${this.dim}`;
   }
@@ -610,8 +673,11 @@ export class Softmin extends Module {
  * ```
  */
 export class PReLU extends Module {
+  /** The `numParameters` setting (PyTorch's `num_parameters`). */
   readonly numParameters: number;
+  /** Learnable parameter `weight`, as PyTorch names it. */
   weight: Parameter;
+  /** Creates the module; the arguments are described on the class. */
   constructor(numParameters = 1, init = 0.25) {
     super();
     if (!Number.isInteger(numParameters) || numParameters < 1) {
@@ -620,9 +686,11 @@ export class PReLU extends Module {
     this.numParameters = numParameters;
     this.weight = new Parameter(full([numParameters], init));
   }
+  /** `F.prelu(input, this.weight)`. */
   override forward(input: Tensor): Tensor {
     return F.prelu(input, this.weight);
   }
+  /** The arguments printed inside `PReLU(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `num_parameters=${this.numParameters}`;
   }

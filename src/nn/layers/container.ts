@@ -88,6 +88,7 @@ export class Sequential extends Module {
   /** @internal */
   declare _indexed: number;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(...modules: Module[] | [Record<string, Module>]) {
     super();
     hide(this, "_items", new Map<string, Module>());
@@ -186,6 +187,7 @@ export class ModuleList extends Module {
   /** @internal */
   declare _indexed: number;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(modules: Iterable<Module> = []) {
     super();
     hide(this, "_items", new Map<string, Module>());
@@ -273,6 +275,7 @@ export class ModuleDict extends Module {
   /** @internal */
   declare _items: Map<string, Module>;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();
     hide(this, "_items", new Map<string, Module>());

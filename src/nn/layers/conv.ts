@@ -69,7 +69,7 @@ function resetConvParameters(weight: Parameter, bias: Parameter | null): void {
 }
 
 /** The shared part of `Conv1d`/`Conv2d`, PyTorch's `_ConvNd`. */
-abstract class ConvNd extends Module {
+export abstract class ConvNd extends Module {
   /** Channels of the input. */
   readonly inChannels: number;
   /** Channels of the output. */
@@ -91,6 +91,7 @@ abstract class ConvNd extends Module {
   /** `[outChannels]`, or null without bias. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     op: string,
     dims: number,
@@ -175,6 +176,7 @@ abstract class ConvNd extends Module {
     return [pad(input, amounts, { mode }), this.kernelSize.map(() => 0)];
   }
 
+  /** The arguments printed inside `ConvNd(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${
       pyTuple(this.stride)
@@ -204,6 +206,7 @@ abstract class ConvNd extends Module {
  * ```
  */
 export class Conv2d extends ConvNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -238,6 +241,7 @@ export class Conv2d extends ConvNd {
  * ```
  */
 export class Conv1d extends ConvNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -292,19 +296,28 @@ export interface ConvTranspose2dOptions {
  * ```
  */
 export class ConvTranspose2d extends Module {
+  /** The `inChannels` setting (PyTorch's `in_channels`). */
   readonly inChannels: number;
+  /** The `outChannels` setting (PyTorch's `out_channels`). */
   readonly outChannels: number;
+  /** The `kernelSize` setting (PyTorch's `kernel_size`). */
   readonly kernelSize: number[];
+  /** The `stride` setting, as given to the constructor. */
   readonly stride: number[];
+  /** The `padding` setting, as given to the constructor. */
   readonly padding: number[];
+  /** The `outputPadding` setting (PyTorch's `output_padding`). */
   readonly outputPadding: number[];
+  /** The `groups` setting, as given to the constructor. */
   readonly groups: number;
+  /** The `dilation` setting, as given to the constructor. */
   readonly dilation: number[];
   /** `[inChannels, outChannels / groups, kH, kW]`. */
   weight: Parameter;
   /** `[outChannels]`, or null without bias. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -350,6 +363,7 @@ export class ConvTranspose2d extends Module {
     });
   }
 
+  /** The arguments printed inside `ConvTranspose2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${
       pyTuple(this.stride)

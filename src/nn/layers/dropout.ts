@@ -8,7 +8,8 @@ import { Module, pyBool, pyFloat } from "../module.ts";
 import { type InplaceArg, inplaceFlag } from "../checks.ts";
 import * as D from "../dropout.ts";
 
-type DropoutFn = (x: Tensor, p: number, training: boolean, inplace: boolean) => Tensor;
+/** The functional form a dropout module applies (`F.dropout`, `F.alphaDropout`, ...). */
+export type DropoutFn = (x: Tensor, p: number, training: boolean, inplace: boolean) => Tensor;
 
 /**
  * The base of the dropout modules (PyTorch's `_DropoutNd`): a probability `p` and `inplace`; in
@@ -31,9 +32,11 @@ export abstract class DropoutBase extends Module {
   }
   /** @internal The functional form. */
   protected abstract dropoutFn(): DropoutFn;
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return this.dropoutFn()(input, this.p, this.training, this.inplace);
   }
+  /** The arguments printed inside `DropoutBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
@@ -54,6 +57,7 @@ export abstract class DropoutBase extends Module {
  * ```
  */
 export class Dropout extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout;
   }
@@ -69,6 +73,7 @@ export class Dropout extends DropoutBase {
  * ```
  */
 export class Dropout1d extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout1d;
   }
@@ -85,6 +90,7 @@ export class Dropout1d extends DropoutBase {
  * ```
  */
 export class Dropout2d extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout2d;
   }
@@ -100,6 +106,7 @@ export class Dropout2d extends DropoutBase {
  * ```
  */
 export class Dropout3d extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout3d;
   }
@@ -117,6 +124,7 @@ export class Dropout3d extends DropoutBase {
  * ```
  */
 export class AlphaDropout extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.alphaDropout;
   }
@@ -132,6 +140,7 @@ export class AlphaDropout extends DropoutBase {
  * ```
  */
 export class FeatureAlphaDropout extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.featureAlphaDropout;
   }

@@ -46,6 +46,7 @@ export class Embedding extends Module {
   /** `[numEmbeddings, embeddingDim]`. */
   weight: Parameter;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
     for (const [name, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
@@ -118,6 +119,7 @@ export class Embedding extends Module {
     return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx });
   }
 
+  /** The arguments printed inside `Embedding(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}` +
       (this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : "");

@@ -19,14 +19,17 @@ export class Flatten extends Module {
   startDim: number;
   /** Last dim to merge. */
   endDim: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(startDim = 1, endDim = -1) {
     super();
     this.startDim = startDim;
     this.endDim = endDim;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return input.flatten(this.startDim, this.endDim);
   }
+  /** The arguments printed inside `Flatten(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
@@ -46,14 +49,17 @@ export class Unflatten extends Module {
   dim: number;
   /** The sizes it is split into. */
   unflattenedSize: number[];
+  /** Creates the module; the arguments are described on the class. */
   constructor(dim: number, unflattenedSize: readonly number[]) {
     super();
     this.dim = dim;
     this.unflattenedSize = [...unflattenedSize];
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return input.unflatten(this.dim, this.unflattenedSize);
   }
+  /** The arguments printed inside `Unflatten(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     const s = this.unflattenedSize;
     return `dim=${this.dim}, unflattened_size=(${s.join(", ")}${s.length === 1 ? "," : ""})`;

@@ -76,7 +76,9 @@ export interface GroupNormModuleOptions {
   eps?: number;
   /** Learnable per-channel `weight` (ones) and `bias` (zeros) (default true). */
   affine?: boolean;
+  /** Device to create the parameters on (default `"cpu"`). */
   device?: Device;
+  /** dtype of the parameters (default `"float32"`). */
   dtype?: DType;
 }
 
@@ -92,13 +94,20 @@ export interface GroupNormModuleOptions {
  * ```
  */
 export class GroupNorm extends Module {
+  /** The `numGroups` setting (PyTorch's `num_groups`). */
   readonly numGroups: number;
+  /** The `numChannels` setting (PyTorch's `num_channels`). */
   readonly numChannels: number;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** The `affine` setting, as given to the constructor. */
   readonly affine: boolean;
+  /** Learnable parameter `weight` (null when the module has none), as PyTorch names it. */
   weight: Parameter | null;
+  /** Learnable parameter `bias` (null when the module has none), as PyTorch names it. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(numGroups: number, numChannels: number, opts: GroupNormModuleOptions = {}) {
     super();
     if (
@@ -125,6 +134,7 @@ export class GroupNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
 
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     if (input instanceof Tensor && input.ndim >= 2 && input.shape[1] !== this.numChannels) {
       throw new RangeError(
@@ -134,6 +144,7 @@ export class GroupNorm extends Module {
     return groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
+  /** The arguments printed inside `GroupNorm(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
   }

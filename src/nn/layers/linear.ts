@@ -51,6 +51,7 @@ export class Linear extends Module {
   /** `[outFeatures]`, or null without bias. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
     this.inFeatures = checkSize("Linear", "inFeatures", inFeatures);
@@ -76,6 +77,7 @@ export class Linear extends Module {
     return F.linear(input, this.weight, this.bias);
   }
 
+  /** The arguments printed inside `Linear(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${
       pyBool(this.bias !== null)
@@ -95,6 +97,7 @@ export class Linear extends Module {
  * ```
  */
 export class Identity extends Module {
+  /** Creates the module; the arguments are described on the class. */
   constructor(..._args: unknown[]) {
     super();
   }

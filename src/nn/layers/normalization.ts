@@ -60,6 +60,7 @@ export class BatchNormBase extends Module {
   /** @internal Training batches seen (mirrors num_batches_tracked where reading it is asynchronous). */
   declare _batches: number;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
     Object.defineProperty(this, "_batches", { value: 0, writable: true, enumerable: false });
@@ -130,6 +131,7 @@ export class BatchNormBase extends Module {
   /** @internal Throws unless the input has the dims this layer expects. */
   _checkInputDim(_input: Tensor): void {}
 
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     this._checkInputDim(input);
     if (input.ndim >= 2 && input.shape[1] !== this.numFeatures) {
@@ -170,6 +172,7 @@ export class BatchNormBase extends Module {
     return factor;
   }
 
+  /** The arguments printed inside `BatchNormBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     const m = this.momentum === null ? "None" : pyFloat(this.momentum);
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${m}, affine=${pyBool(this.affine)}, ` +
@@ -239,6 +242,7 @@ export class BatchNorm2d extends BatchNormBase {
 export class InstanceNormBase extends BatchNormBase {
   /** Spatial dims of a batched input (1 or 2). */
   readonly #spatial: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(spatial: number, numFeatures: number, opts: BatchNormOptions = {}) {
     super(numFeatures, {
       ...opts,
@@ -253,6 +257,7 @@ export class InstanceNormBase extends BatchNormBase {
     this.#spatial = spatial;
   }
 
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     const name = this._getName();
     if (
@@ -306,6 +311,7 @@ export class InstanceNormBase extends BatchNormBase {
  * ```
  */
 export class InstanceNorm1d extends InstanceNormBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super(1, numFeatures, opts);
   }
@@ -322,6 +328,7 @@ export class InstanceNorm1d extends InstanceNormBase {
  * ```
  */
 export class InstanceNorm2d extends InstanceNormBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super(2, numFeatures, opts);
   }
@@ -364,6 +371,7 @@ export class LayerNorm extends Module {
   /** Shift of the normalized shape, or null. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
@@ -388,10 +396,12 @@ export class LayerNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
 
+  /** `F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps })`. */
   override forward(input: Tensor): Tensor {
     return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
+  /** The arguments printed inside `LayerNorm(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     const s = this.normalizedShape;
     return `(${s.join(", ")}${s.length === 1 ? "," : ""}), eps=${pyFloat(this.eps)}, ` +

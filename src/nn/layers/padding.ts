@@ -16,32 +16,39 @@ function amounts(op: string, padding: number | readonly number[], dims: number):
   return list;
 }
 
-abstract class PadNd extends Module {
+/** The base of the padding modules: amounts per side and a mode (PyTorch's `_ReflectionPadNd` and kin). */
+export abstract class PadNd extends Module {
   /** The amounts, last dim first (`[left, right, top, bottom]` in 2-d). */
   readonly padding: number[];
   readonly #mode: PadMode;
   readonly #value: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(op: string, dims: number, padding: number | readonly number[], mode: PadMode, value = 0) {
     super();
     this.padding = amounts(op, padding, dims);
     this.#mode = mode;
     this.#value = value;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return pad(input, this.padding, { mode: this.#mode, value: this.#value });
   }
+  /** The arguments printed inside `PadNd(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return pyTuple(this.padding);
   }
 }
 
-abstract class ConstantPadNd extends PadNd {
+/** The base of the constant padding modules: pads with `value` (PyTorch's `_ConstantPadNd`). */
+export abstract class ConstantPadNd extends PadNd {
   /** The fill value. */
   readonly value: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(op: string, dims: number, padding: number | readonly number[], value: number) {
     super(op, dims, padding, "constant", value);
     this.value = value;
   }
+  /** The arguments printed inside `ConstantPadNd(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value)}`;
   }
@@ -57,6 +64,7 @@ abstract class ConstantPadNd extends PadNd {
  * ```
  */
 export class ZeroPad2d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ZeroPad2d", 2, padding, "constant");
   }
@@ -72,6 +80,7 @@ export class ZeroPad2d extends PadNd {
  * ```
  */
 export class ConstantPad1d extends ConstantPadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[], value: number) {
     super("ConstantPad1d", 1, padding, value);
   }
@@ -87,6 +96,7 @@ export class ConstantPad1d extends ConstantPadNd {
  * ```
  */
 export class ConstantPad2d extends ConstantPadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[], value: number) {
     super("ConstantPad2d", 2, padding, value);
   }
@@ -102,6 +112,7 @@ export class ConstantPad2d extends ConstantPadNd {
  * ```
  */
 export class ReflectionPad1d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReflectionPad1d", 1, padding, "reflect");
   }
@@ -117,6 +128,7 @@ export class ReflectionPad1d extends PadNd {
  * ```
  */
 export class ReflectionPad2d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReflectionPad2d", 2, padding, "reflect");
   }
@@ -132,6 +144,7 @@ export class ReflectionPad2d extends PadNd {
  * ```
  */
 export class ReplicationPad1d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReplicationPad1d", 1, padding, "replicate");
   }
@@ -147,6 +160,7 @@ export class ReplicationPad1d extends PadNd {
  * ```
  */
 export class ReplicationPad2d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReplicationPad2d", 2, padding, "replicate");
   }

@@ -74,6 +74,7 @@ export class MaxPool2d<R extends boolean = false> extends Module {
   /** Whether the output size rounds up. */
   readonly ceilMode: boolean;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(kernelSize: PoolSize, opts: MaxPool2dOptions<R> = {}) {
     super();
     this.kernelSize = kernelSize;
@@ -98,6 +99,7 @@ export class MaxPool2d<R extends boolean = false> extends Module {
     return out as R extends true ? [Tensor, Tensor] : Tensor;
   }
 
+  /** The arguments printed inside `MaxPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
       pySize(this.padding)
@@ -130,6 +132,7 @@ export class AvgPool2d extends Module {
   /** The divisor used instead of the window size, if any. */
   readonly divisorOverride: number | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(kernelSize: PoolSize, opts: AvgPool2dOptions = {}) {
     super();
     this.kernelSize = kernelSize;
@@ -151,6 +154,7 @@ export class AvgPool2d extends Module {
     });
   }
 
+  /** The arguments printed inside `AvgPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
       pySize(this.padding)
@@ -175,13 +179,16 @@ function outputSizeRepr(size: AdaptiveSize): string {
 export class AdaptiveAvgPool2d extends Module {
   /** The output size (null keeps that input dim). */
   readonly outputSize: AdaptiveSize;
+  /** Creates the module; the arguments are described on the class. */
   constructor(outputSize: AdaptiveSize) {
     super();
     this.outputSize = outputSize;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return adaptiveAvgPool2d(input, this.outputSize);
   }
+  /** The arguments printed inside `AdaptiveAvgPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `output_size=${outputSizeRepr(this.outputSize)}`;
   }
@@ -202,6 +209,7 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   readonly outputSize: AdaptiveSize;
   /** Whether `forward` returns `[values, indices]`. */
   readonly returnIndices: R;
+  /** Creates the module; the arguments are described on the class. */
   constructor(outputSize: AdaptiveSize, opts: { returnIndices?: R } = {}) {
     super();
     this.outputSize = outputSize;
@@ -213,6 +221,7 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
       ? [Tensor, Tensor]
       : Tensor;
   }
+  /** The arguments printed inside `AdaptiveMaxPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `output_size=${outputSizeRepr(this.outputSize)}`;
   }
@@ -235,14 +244,18 @@ function sizeRepr(v: number | readonly number[], float: boolean): string {
  * ```
  */
 export class Upsample extends Module {
+  /** The `size`/`scaleFactor`, mode and alignment passed to `F.interpolate`. */
   readonly options: Readonly<InterpolateOptions>;
+  /** Creates the module; the arguments are described on the class. */
   constructor(options: InterpolateOptions) {
     super();
     this.options = { ...options };
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return interpolate(input, this.options);
   }
+  /** The arguments printed inside `Upsample(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     const o = this.options;
     const what = o.scaleFactor !== undefined

@@ -17,9 +17,10 @@ import * as init from "../init.ts";
 import { fmtShape } from "../../shape.ts";
 import { cat, stack } from "../../ops/indexing.ts";
 
-type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
-const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
-const NAME: Record<Mode, string> = { RNN_TANH: "RNN", RNN_RELU: "RNN", LSTM: "LSTM", GRU: "GRU" };
+/** Which recurrence a recurrent module runs (PyTorch's `mode` strings). */
+export type RecurrentMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
+const GATES: Record<RecurrentMode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+const NAME: Record<RecurrentMode, string> = { RNN_TANH: "RNN", RNN_RELU: "RNN", LSTM: "LSTM", GRU: "GRU" };
 
 /** Options of `RNN`, `LSTM` and `GRU`. */
 export interface RecurrentOptions {
@@ -56,7 +57,14 @@ function checkSize(op: string, name: string, v: unknown, min = 0): number {
  * One time step: the new hidden state (and cell state for LSTM) from the input projection
  * `xProj = x @ W_ih.T + b_ih` and the previous state.
  */
-function step(mode: Mode, xProj: Tensor, h: Tensor, c: Tensor | null, wHh: Tensor, bHh: Tensor | null): [
+function step(
+  mode: RecurrentMode,
+  xProj: Tensor,
+  h: Tensor,
+  c: Tensor | null,
+  wHh: Tensor,
+  bHh: Tensor | null,
+): [
   Tensor,
   Tensor | null,
 ] {
@@ -95,19 +103,27 @@ function initialState(
   return unbatched ? given.unsqueeze(1) : given;
 }
 
-abstract class RNNBase extends Module {
-  readonly mode: Mode;
+/** The base of `RNN`, `LSTM` and `GRU` (PyTorch's `RNNBase`): layers, directions and weights. */
+export abstract class RNNBase extends Module {
+  /** Which recurrence the module runs. */
+  readonly mode: RecurrentMode;
   /** Features of each input step. */
   readonly inputSize: number;
   /** Features of the hidden state. */
   readonly hiddenSize: number;
+  /** The `numLayers` setting (PyTorch's `num_layers`). */
   readonly numLayers: number;
+  /** The `bias` setting, as given to the constructor. */
   readonly bias: boolean;
+  /** The `batchFirst` setting (PyTorch's `batch_first`). */
   readonly batchFirst: boolean;
+  /** The `dropout` setting, as given to the constructor. */
   readonly dropout: number;
+  /** The `bidirectional` setting, as given to the constructor. */
   readonly bidirectional: boolean;
 
-  constructor(mode: Mode, inputSize: number, hiddenSize: number, opts: RecurrentOptions) {
+  /** Creates the module; the arguments are described on the class. */
+  constructor(mode: RecurrentMode, inputSize: number, hiddenSize: number, opts: RecurrentOptions) {
     super();
     const op = NAME[mode];
     this.mode = mode;
@@ -217,6 +233,7 @@ abstract class RNNBase extends Module {
     return [output, unbatched ? hn.squeeze(1) : hn, cn && unbatched ? cn.squeeze(1) : cn];
   }
 
+  /** The arguments printed inside `RNNBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
@@ -243,6 +260,7 @@ abstract class RNNBase extends Module {
  * ```
  */
 export class RNN extends RNNBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
     const nl = opts.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new RangeError(`RNN: unknown nonlinearity '${nl}'`);
@@ -268,6 +286,7 @@ export class RNN extends RNNBase {
  * ```
  */
 export class LSTM extends RNNBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("LSTM", inputSize, hiddenSize, opts);
   }
@@ -294,6 +313,7 @@ export class LSTM extends RNNBase {
  * ```
  */
 export class GRU extends RNNBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("GRU", inputSize, hiddenSize, opts);
   }
@@ -314,17 +334,27 @@ export interface CellOptions {
   dtype?: DType;
 }
 
-abstract class CellBase extends Module {
-  readonly mode: Mode;
+/** The base of `RNNCell`, `LSTMCell` and `GRUCell` (PyTorch's `RNNCellBase`). */
+export abstract class CellBase extends Module {
+  /** Which recurrence the cell runs. */
+  readonly mode: RecurrentMode;
+  /** The `inputSize` setting (PyTorch's `input_size`). */
   readonly inputSize: number;
+  /** The `hiddenSize` setting (PyTorch's `hidden_size`). */
   readonly hiddenSize: number;
+  /** The `bias` setting, as given to the constructor. */
   readonly bias: boolean;
+  /** Learnable parameter `weight_ih`, as PyTorch names it. */
   weight_ih: Parameter;
+  /** Learnable parameter `weight_hh`, as PyTorch names it. */
   weight_hh: Parameter;
+  /** Learnable parameter `bias_ih` (null when the module has none), as PyTorch names it. */
   bias_ih: Parameter | null;
+  /** Learnable parameter `bias_hh` (null when the module has none), as PyTorch names it. */
   bias_hh: Parameter | null;
 
-  constructor(mode: Mode, name: string, inputSize: number, hiddenSize: number, opts: CellOptions) {
+  /** Creates the module; the arguments are described on the class. */
+  constructor(mode: RecurrentMode, name: string, inputSize: number, hiddenSize: number, opts: CellOptions) {
     super();
     this.mode = mode;
     this.inputSize = checkSize(name, "inputSize", inputSize);
@@ -346,6 +376,7 @@ abstract class CellBase extends Module {
     for (const p of this.parameters()) init.uniform_(p, -bound, bound);
   }
 
+  /** One step of the cell on `input` from state `h` (and `c` for LSTM): `[h', c' | null]`. */
   protected cellStep(name: string, input: Tensor, h?: Tensor, c?: Tensor): [Tensor, Tensor | null] {
     if (!(input instanceof Tensor) || (input.ndim !== 1 && input.ndim !== 2)) {
       throw new RangeError(
@@ -392,6 +423,7 @@ abstract class CellBase extends Module {
     return unbatched ? [hNext.squeeze(0), cNext ? cNext.squeeze(0) : null] : [hNext, cNext];
   }
 
+  /** The arguments printed inside `CellBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (!this.bias) s += `, bias=${pyBool(this.bias)}`;
@@ -411,6 +443,7 @@ abstract class CellBase extends Module {
  * ```
  */
 export class RNNCell extends CellBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inputSize: number,
     hiddenSize: number,
@@ -438,6 +471,7 @@ export class RNNCell extends CellBase {
  * ```
  */
 export class LSTMCell extends CellBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
     super("LSTM", "LSTMCell", inputSize, hiddenSize, opts);
   }
@@ -459,6 +493,7 @@ export class LSTMCell extends CellBase {
  * ```
  */
 export class GRUCell extends CellBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
     super("GRU", "GRUCell", inputSize, hiddenSize, opts);
   }
