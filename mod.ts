@@ -4,11 +4,12 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "./mod.ts";
  * const x = torch.tensor([2.0], { requiresGrad: true });
  * const y = x.pow(2).add(1);
  * y.backward();
- * console.log(String(x.grad)); // tensor([4.])
+ * assertEquals(String(x.grad), "tensor([4.])");
  * ```
  * @module
  */

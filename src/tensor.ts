@@ -1,6 +1,11 @@
 /**
  * `Tensor`: a view (shape, strides, offset) over a backend `Storage`, with autograd state.
  * Methods are one-liners over `ops/`.
+ *
+ * The one import circle of the library is deliberate: `Tensor`'s methods call their ops
+ * (`x.add(y)` is `ops/elementwise.ts`'s `add`), and the ops, autograd and `creation.ts` build
+ * tensors. Ops import `Tensor` only as a value where they construct one or test `instanceof`;
+ * everything else (nn, optim, data, io) sits above the circle and imports it one way.
  * @module
  */
 import type { Device, Storage } from "./backends/backend.ts";
@@ -57,11 +62,12 @@ export interface ToOptions {
  * A multi-dimensional array with autograd, in PyTorch's model.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * const x = torch.tensor([[1, 2], [3, 4]], { dtype: "float32", requiresGrad: true });
  * const y = x.mul(x).sum();
  * y.backward();
- * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
+ * assertEquals(x.grad!.toArray(), [[2, 4], [6, 8]]);
  * ```
  */
 export class Tensor {

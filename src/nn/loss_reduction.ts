@@ -17,9 +17,10 @@ export interface LossOptions {
  * Applies `reduction` to per-element losses (a helper for writing custom losses).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.reduceLoss("myLoss", torch.tensor([1.5, 2.5]), "sum").item(); // 4
+ * assertEquals(F.reduceLoss("myLoss", torch.tensor([1.5, 2.5]), "sum").item(), 4);
  * ```
  */
 export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mean"): Tensor {

@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import * as nn from "./mod.ts";
  * torch.manualSeed(0);
@@ -11,7 +12,7 @@
  * const criterion = new nn.CrossEntropyLoss();
  * const loss = criterion(model(torch.randn(8, 4)), torch.randint(0, 3, [8]));
  * loss.backward();
- * console.log(model.parameters().every((p) => p.grad !== null)); // true
+ * assertEquals(model.parameters().every((p) => p.grad !== null), true);
  * ```
  * @module
  */

@@ -25,8 +25,9 @@ import { describeValue } from "../backends/validate.ts";
  * CPU kernel. The gradient is PyTorch's, zeros included.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2, 3, 4]).cumprod(0).toArray(); // [1, 2, 6, 24]
+ * assertEquals(torch.tensor([1, 2, 3, 4]).cumprod(0).toArray(), [1, 2, 6, 24]);
  * ```
  */
 export function cumprod(x: Tensor, dim: number): Tensor {

@@ -56,9 +56,10 @@ function divisionOp(op: DivisionOp, a: TensorOrScalar, b: TensorOrScalar): Tenso
  * for `a`, `-g * floorDivide(a, b)` for `b`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.remainder(torch.tensor([-3, -2, 2, 3]), 2).toArray(); // [1, 0, 0, 1]
- * torch.tensor([5.5, -5.5]).remainder(-2).toArray(); // [-0.5, -1.5]
+ * assertEquals(torch.remainder(torch.tensor([-3, -2, 2, 3]), 2).toArray(), [1, 0, 0, 1]);
+ * assertEquals(torch.tensor([5.5, -5.5]).remainder(-2).toArray(), [-0.5, -1.5]);
  * ```
  */
 export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -70,9 +71,10 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * Gradients: `g` for `a`, `-g * trunc(a / b)` for `b`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.fmod(torch.tensor([-3, -2, 2, 3]), 2).toArray(); // [-1, 0, 0, 1]
- * torch.tensor([5.5, -5.5]).fmod(-2).toArray(); // [1.5, -1.5]
+ * assertEquals(torch.fmod(torch.tensor([-3, -2, 2, 3]), 2).toArray(), [-1, 0, 0, 1]);
+ * assertEquals(torch.tensor([5.5, -5.5]).fmod(-2).toArray(), [1.5, -1.5]);
  * ```
  */
 export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -86,9 +88,10 @@ export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * or NaN. Not differentiable (PyTorch: "the derivative for floor_divide is not implemented").
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.floorDivide(torch.tensor([-7, 7]), 2).toArray(); // [-4, 3]
- * torch.tensor([5.5, -5.5]).floorDivide(2).toArray(); // [2, -3]
+ * assertEquals(torch.floorDivide(torch.tensor([-7, 7]), 2).toArray(), [-4, 3]);
+ * assertEquals(torch.tensor([5.5, -5.5]).floorDivide(2).toArray(), [2, -3]);
  * ```
  */
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -111,11 +114,12 @@ export interface DivOptions {
  * ZeroDivisionError). Rounded quotients have zero gradients, as PyTorch's.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const a = torch.tensor([-7, 7]);
- * torch.div(a, 2).toArray(); // [-3.5, 3.5]
- * torch.div(a, 2, { roundingMode: "trunc" }).toArray(); // [-3, 3]
- * torch.div(a, 2, { roundingMode: "floor" }).toArray(); // [-4, 3]
+ * assertEquals(torch.div(a, 2).toArray(), [-3.5, 3.5]);
+ * assertEquals(torch.div(a, 2, { roundingMode: "trunc" }).toArray(), [-3, 3]);
+ * assertEquals(torch.div(a, 2, { roundingMode: "floor" }).toArray(), [-4, 3]);
  * ```
  */
 export function div(a: TensorOrScalar, b: TensorOrScalar, opts: DivOptions = {}): Tensor {

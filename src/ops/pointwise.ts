@@ -38,8 +38,9 @@ function floatOnly(op: string, x: Tensor): void {
  * Rounds toward zero (integer tensors are returned as a copy).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([-1.5, 1.5]).trunc().toArray(); // [-1, 1]
+ * assertEquals(torch.tensor([-1.5, 1.5]).trunc().toArray(), [-1, 1]);
  * ```
  */
 export function trunc(x: Tensor): Tensor {
@@ -53,8 +54,9 @@ export function trunc(x: Tensor): Tensor {
  * The fractional part, `x - trunc(x)` (floating point tensors).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([-1.5, 2.25]).frac().toArray(); // [-0.5, 0.25]
+ * assertEquals(torch.tensor([-1.5, 2.25]).frac().toArray(), [-0.5, 0.25]);
  * ```
  */
 export function frac(x: Tensor): Tensor {
@@ -68,8 +70,9 @@ export function frac(x: Tensor): Tensor {
  * Tangent, `sin(x) / cos(x)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([0]).tan().toArray(); // [0]
+ * assertEquals(torch.tensor([0]).tan().toArray(), [0]);
  * ```
  */
 export function tan(x: Tensor): Tensor {
@@ -82,8 +85,9 @@ export function tan(x: Tensor): Tensor {
  * Base-2 logarithm.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1]).log2().toArray(); // [0]
+ * assertEquals(torch.tensor([1]).log2().toArray(), [0]);
  * ```
  */
 export function log2(x: Tensor): Tensor {
@@ -96,8 +100,9 @@ export function log2(x: Tensor): Tensor {
  * Base-10 logarithm.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1]).log10().toArray(); // [0]
+ * assertEquals(torch.tensor([1]).log10().toArray(), [0]);
  * ```
  */
 export function log10(x: Tensor): Tensor {
@@ -110,8 +115,9 @@ export function log10(x: Tensor): Tensor {
  * `2 ** x`, in floating point for every input dtype.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([0]).exp2().toArray(); // [1]
+ * assertEquals(torch.tensor([0]).exp2().toArray(), [1]);
  * ```
  */
 export function exp2(x: Tensor): Tensor {
@@ -128,8 +134,10 @@ const EXPM1_SERIES_BOUND = 0.1;
  * subtraction would lose the low digits).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1e-10]).expm1().toArray(); // [1e-10]
+ * const y = torch.tensor([1e-10]).expm1().item() as number;
+ * assertEquals(Math.abs(y / 1e-10 - 1) < 1e-6, true); // exp(1e-10) - 1 would round to 0 in float32
  * ```
  */
 export function expm1(x: Tensor): Tensor {
@@ -151,8 +159,9 @@ export function expm1(x: Tensor): Tensor {
  * tensor).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.lerp(torch.tensor([0, 10]), torch.tensor([10, 20]), 0.5).toArray(); // [5, 15]
+ * assertEquals(torch.lerp(torch.tensor([0, 10]), torch.tensor([10, 20]), 0.5).toArray(), [5, 15]);
  * ```
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
@@ -177,8 +186,9 @@ export interface AddcOptions {
  * `input + value * tensor1 * tensor2`, broadcasting.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.addcmul(torch.tensor([1]), torch.tensor([2]), torch.tensor([3]), { value: 0.5 }).toArray(); // [4]
+ * assertEquals(torch.addcmul(torch.tensor([1]), torch.tensor([2]), torch.tensor([3]), { value: 0.5 }).toArray(), [4]);
  * ```
  */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
@@ -200,9 +210,10 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
  * `input + value * tensor1 / tensor2`, broadcasting (floating point divisions only, as PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const f = (v: number) => torch.tensor([v], { dtype: "float32" });
- * torch.addcdiv(f(1), f(3), f(2)).toArray(); // [2.5]
+ * assertEquals(torch.addcdiv(f(1), f(3), f(2)).toArray(), [2.5]);
  * ```
  */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {

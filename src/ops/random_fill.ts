@@ -85,9 +85,10 @@ export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, opts?: FillOp
  * Fills `t` with samples of N(`mean`, `std`²), in place (PyTorch's `tensor.normal_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.empty(2, 8).normal_(0, 0.02).shape; // [2, 8]
+ * assertEquals(torch.empty(2, 8).normal_(0, 0.02).shape, [2, 8]);
  * ```
  */
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts?: FillOptions): T {
@@ -153,9 +154,10 @@ function castValues(values: Float32Array, t: Tensor): Float32Array | Int32Array 
  * `tensor.exponential_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.empty(4).exponential_(2).shape; // [4]
+ * assertEquals(torch.empty(4).exponential_(2).shape, [4]);
  * ```
  */
 export function exponential_<T extends Tensor>(t: T, lambd = 1, opts?: FillOptions): T {
@@ -242,8 +244,9 @@ export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions |
  * `input`'s shape, dtype and device.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.bernoulli(torch.tensor([0, 1, 1, 0], { dtype: "float32" })).toArray(); // [0, 1, 1, 0]
+ * assertEquals(torch.bernoulli(torch.tensor([0, 1, 1, 0], { dtype: "float32" })).toArray(), [0, 1, 1, 0]);
  * ```
  */
 export function bernoulli(input: Tensor, opts?: FillOptions): Tensor {

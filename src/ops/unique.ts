@@ -146,12 +146,13 @@ function refuseOffCpu(x: Tensor): void {
  * Not differentiable (as in PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([3, 1, 2, 3, 1]);
- * torch.unique(x).toArray(); // [1, 2, 3]
+ * assertEquals(torch.unique(x).toArray(), [1, 2, 3]);
  * const [values, inverse, counts] = torch.unique(x, { returnInverse: true, returnCounts: true });
- * inverse.toArray(); // [2, 0, 1, 2, 0]
- * counts.toArray(); // [2, 1, 2]
+ * assertEquals(inverse.toArray(), [2, 0, 1, 2, 0]);
+ * assertEquals(counts.toArray(), [2, 1, 2]);
  * ```
  */
 export function unique(x: Tensor, opts?: UniquePlainOptions): Tensor;
@@ -182,8 +183,9 @@ export function unique(x: Tensor, opts?: UniqueOptions): Tensor | Tensor[] {
  * {@link unique} on every device (reads the values once; the results are on `x`'s device).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * (await torch.uniqueAsync(torch.tensor([2, 2, 5]))).toArray(); // [2, 5]
+ * assertEquals((await torch.uniqueAsync(torch.tensor([2, 2, 5]))).toArray(), [2, 5]);
  * ```
  */
 export async function uniqueAsync(x: Tensor, opts?: UniquePlainOptions): Promise<Tensor>;

@@ -28,13 +28,14 @@ export type AdadeltaGroupOptions = Required<AdadeltaOptions>;
  * `u = ρu + (1−ρ)Δ²`, `p -= lr·Δ`. State: `step`, `squareAvg`, `accDelta`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adadelta } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new Adadelta([w]);
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item() < 3); // true
+ * assertEquals(w.item() < 3, true);
  * ```
  */
 export class Adadelta extends Optimizer<AdadeltaGroupOptions> {

@@ -40,6 +40,7 @@ export type AdagradGroupOptions = Required<AdagradOptions>;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adagrad } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
@@ -47,7 +48,7 @@ export type AdagradGroupOptions = Required<AdagradOptions>;
  * opt.zeroGrad();
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item()); // 2.5 (the first step moves by lr)
+ * assertEquals(w.item(), 2.5); // the first step moves by lr
  * ```
  */
 export class Adagrad extends Optimizer<AdagradGroupOptions> {

@@ -102,13 +102,14 @@ export interface NAdamOptions extends AdamLikeOptions {
  * State: `step`, `muProduct`, `expAvg`, `expAvgSq`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { NAdam } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new NAdam([w], { lr: 0.1 });
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item() < 3); // true
+ * assertEquals(w.item() < 3, true);
  * ```
  */
 export class NAdam extends Optimizer<Required<NAdamOptions>> {

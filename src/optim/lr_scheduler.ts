@@ -72,6 +72,7 @@ const isPositiveInt = (v: unknown): boolean => typeof v === "number" && Number.i
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { LRScheduler, SGD } from "./mod.ts";
  *
@@ -88,7 +89,7 @@ const isPositiveInt = (v: unknown): boolean => typeof v === "number" && Number.i
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
  * const sched = new Halving(opt);
  * sched.step();
- * console.log(sched.getLastLr()); // [0.5]
+ * assertEquals(sched.getLastLr(), [0.5]);
  * ```
  */
 export abstract class LRScheduler {
@@ -219,6 +220,7 @@ export interface StepLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `gamma` every `stepSize` epochs.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { SGD, StepLR } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
@@ -228,7 +230,7 @@ export interface StepLROptions extends SchedulerOptions {
  *   lrs.push(opt.lr); // ... train one epoch: opt.step() per batch ...
  *   sched.step();
  * }
- * console.log(lrs); // [0.1, 0.1, 0.05, 0.05, 0.025]
+ * assertEquals(lrs, [0.1, 0.1, 0.05, 0.05, 0.025]);
  * ```
  */
 export class StepLR extends LRScheduler {
@@ -276,6 +278,7 @@ export interface MultiStepLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `gamma` at each milestone epoch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { MultiStepLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
@@ -285,7 +288,7 @@ export interface MultiStepLROptions extends SchedulerOptions {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [1, 0.1, 0.1, 0.010000000000000002]
+ * assertEquals(lrs, [1, 0.1, 0.1, 0.010000000000000002]);
  * ```
  */
 export class MultiStepLR extends LRScheduler {
@@ -333,13 +336,14 @@ export interface ExponentialLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `gamma` every epoch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ExponentialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
  * const sched = new ExponentialLR(opt, { gamma: 0.5 });
  * sched.step();
  * sched.step();
- * console.log(sched.getLastLr()); // [0.25]
+ * assertEquals(sched.getLastLr(), [0.25]);
  * ```
  */
 export class ExponentialLR extends LRScheduler {
@@ -381,12 +385,13 @@ export interface CosineAnnealingLROptions extends SchedulerOptions {
  * epochs (and back up after, as PyTorch's recursive formula does).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { CosineAnnealingLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
  * const sched = new CosineAnnealingLR(opt, { tMax: 4 });
  * for (let i = 0; i < 2; i++) sched.step();
- * console.log(sched.getLastLr()); // [0.5] (halfway down the cosine)
+ * assertEquals(sched.getLastLr(), [0.5]); // halfway down the cosine
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
@@ -447,6 +452,7 @@ export interface LinearLROptions extends SchedulerOptions {
  * `totalIters` epochs (a warm-up with the defaults).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { LinearLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
@@ -456,7 +462,7 @@ export interface LinearLROptions extends SchedulerOptions {
  * lrs.push(opt.lr);
  * sched.step();
  * lrs.push(opt.lr);
- * console.log(lrs); // [0.05, 0.07500000000000001, 0.1]
+ * assertEquals(lrs, [0.05, 0.07500000000000001, 0.1]);
  * ```
  */
 export class LinearLR extends LRScheduler {
@@ -773,12 +779,13 @@ export interface ReduceLROnPlateauOptions {
  * `step(metric)` takes the metric (a number or a one-element tensor), e.g. the validation loss.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ReduceLROnPlateau, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new ReduceLROnPlateau(opt, { patience: 1, factor: 0.5 });
  * for (const valLoss of [1.0, 0.8, 0.8, 0.8]) sched.step(valLoss);
- * console.log(sched.getLastLr()); // [0.05]
+ * assertEquals(sched.getLastLr(), [0.05]);
  * ```
  */
 export class ReduceLROnPlateau {

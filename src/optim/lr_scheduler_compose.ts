@@ -37,6 +37,7 @@ export interface SequentialLROptions {
  * (restarted at its epoch 0, as PyTorch's `step(0)`), and so on. A warm-up then a decay:
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ExponentialLR, LinearLR, SequentialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
@@ -48,7 +49,7 @@ export interface SequentialLROptions {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.5, 0.75, 1, 0.5, 0.25]
+ * assertEquals(lrs, [0.5, 0.75, 1, 0.5, 0.25]);
  * ```
  */
 export class SequentialLR extends LRScheduler {

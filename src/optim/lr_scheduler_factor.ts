@@ -39,11 +39,12 @@ export interface LambdaLROptions extends SchedulerOptions {
  * Sets each group's lr to its initial lr times `lrLambda(epoch)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { LambdaLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const warmup = new LambdaLR(opt, { lrLambda: (epoch) => Math.min(1, (epoch + 1) / 4) });
- * console.log(opt.lr); // 0.025
+ * assertEquals(opt.lr, 0.025);
  * ```
  */
 export class LambdaLR extends LRScheduler {
@@ -71,12 +72,13 @@ export class LambdaLR extends LRScheduler {
  * Multiplies each group's lr by `lrLambda(epoch)` at every epoch after the first.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { MultiplicativeLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new MultiplicativeLR(opt, { lrLambda: () => 0.5 });
  * sched.step();
- * console.log(opt.lr); // 0.05
+ * assertEquals(opt.lr, 0.05);
  * ```
  */
 export class MultiplicativeLR extends LRScheduler {
@@ -114,11 +116,12 @@ export interface ConstantLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `factor` until epoch `totalIters`, then restores it.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ConstantLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * new ConstantLR(opt, { factor: 0.5, totalIters: 2 });
- * console.log(opt.lr); // 0.05
+ * assertEquals(opt.lr, 0.05);
  * ```
  */
 export class ConstantLR extends LRScheduler {

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import * as optim from "./mod.ts";
  *
@@ -23,7 +24,7 @@
  *   opt.step();
  *   sched.step();
  * }
- * console.log(w.item().toFixed(2), b.item().toFixed(2)); // 2.00 3.00
+ * assertEquals([w.item().toFixed(2), b.item().toFixed(2)], ["2.00", "3.00"]);
  * ```
  * @module
  */

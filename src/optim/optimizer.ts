@@ -182,12 +182,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * from `defaults`.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const a = torch.zeros([2], { requiresGrad: true }), b = torch.zeros([3], { requiresGrad: true });
    * const opt = new SGD([a], { lr: 0.1 });
    * opt.addParamGroup({ params: [b], lr: 0.01 });
-   * console.log(opt.paramGroups.map((g) => g.lr)); // [0.1, 0.01]
+   * assertEquals(opt.paramGroups.map((g) => g.lr), [0.1, 0.01]);
    * ```
    */
   addParamGroup(group: ParamGroupInput<O>): void {
@@ -251,13 +252,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * fills them with zeros with `{ setToNone: false }`.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
    * const opt = new SGD([w], { lr: 0.1 });
    * w.sum().backward();
    * opt.zeroGrad();
-   * console.log(w.grad); // null
+   * assertEquals(w.grad, null);
    * ```
    */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
@@ -279,6 +281,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * skipped). With a closure, calls it first (with grad enabled) and returns its loss.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.tensor([1.0], { requiresGrad: true });
@@ -289,7 +292,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    *   l.backward();
    *   return l;
    * });
-   * console.log(w.item()); // 0  (1 - 0.5 * 2)
+   * assertEquals(w.item(), 0); // 1 - 0.5 * 2
    * ```
    */
   step(closure?: Closure): Tensor | number | undefined {
@@ -415,6 +418,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * the optimizer's own (not copies), as in PyTorch; save or load them before stepping again.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
@@ -422,7 +426,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * w.sum().backward();
    * opt.step();
    * const sd = opt.stateDict();
-   * console.log(Object.keys(sd.state[0]), sd.paramGroups[0].params); // ["momentumBuffer"] [0]
+   * assertEquals([Object.keys(sd.state[0]), sd.paramGroups[0].params], [["momentumBuffer"], [0]]);
    * ```
    */
   stateDict(): OptimizerStateDict {
@@ -450,6 +454,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * and device. Validates everything before changing anything.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { Adam } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
@@ -459,7 +464,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * const w2 = torch.ones([2], { requiresGrad: true });
    * const opt2 = new Adam([w2]);
    * opt2.loadStateDict(opt.stateDict());
-   * console.log(opt2.lr, opt2.state.get(w2)!.step); // 0.1 1
+   * assertEquals([opt2.lr, opt2.state.get(w2)!.step], [0.1, 1]);
    * ```
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
@@ -562,6 +567,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * parameters): such tensors are read first, then the state is loaded.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
@@ -569,7 +575,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * w.sum().backward();
    * opt.step();
    * await opt.loadStateDictAsync(opt.stateDict());
-   * console.log(opt.state.get(w)!.momentumBuffer instanceof torch.Tensor); // true
+   * assertEquals(opt.state.get(w)!.momentumBuffer instanceof torch.Tensor, true);
    * ```
    */
   async loadStateDictAsync(stateDict: OptimizerStateDict): Promise<void> {

@@ -20,9 +20,10 @@ function inplaceRepr(inplace: boolean): string {
  * `max(x, 0)` elementwise.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReLU()(torch.tensor([-1.0, 2.0])).toArray(); // [0, 2]
+ * assertEquals(new nn.ReLU()(torch.tensor([-1.0, 2.0])).toArray(), [0, 2]);
  * ```
  */
 export class ReLU extends Module {
@@ -47,9 +48,10 @@ export class ReLU extends Module {
  * `x` where positive, `negativeSlope·x` elsewhere (default slope 0.01).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.LeakyReLU(0.2)(torch.tensor([-1.0, 2.0])).toArray(); // [-0.2, 2]
+ * assertEquals(torch.allclose(new nn.LeakyReLU(0.2)(torch.tensor([-1.0, 2.0])), torch.tensor([-0.2, 2]), { atol: 5e-2, rtol: 0 }), true); // ≈ [-0.2, 2]
  * ```
  */
 export class LeakyReLU extends Module {
@@ -77,9 +79,10 @@ export class LeakyReLU extends Module {
  * Logistic sigmoid elementwise.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Sigmoid()(torch.tensor([0.0])).toArray(); // [0.5]
+ * assertEquals(new nn.Sigmoid()(torch.tensor([0.0])).toArray(), [0.5]);
  * ```
  */
 export class Sigmoid extends Module {
@@ -93,9 +96,10 @@ export class Sigmoid extends Module {
  * Hyperbolic tangent elementwise.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Tanh()(torch.tensor([0.0])).toArray(); // [0]
+ * assertEquals(new nn.Tanh()(torch.tensor([0.0])).toArray(), [0]);
  * ```
  */
 export class Tanh extends Module {
@@ -109,9 +113,10 @@ export class Tanh extends Module {
  * Gaussian error linear unit, exact (erf) form by default, or `{ approximate: "tanh" }`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.GELU()(torch.tensor([1.0])).item(); // 0.8413447
+ * assertEquals(Math.abs((new nn.GELU()(torch.tensor([1.0])).item() as number) - 0.8413447) < 5e-8, true); // ≈ 0.8413447
  * String(new nn.GELU({ approximate: "tanh" })); // "GELU(approximate='tanh')"
  * ```
  */
@@ -142,9 +147,10 @@ export class GELU extends Module {
  * SiLU (swish) `x·sigmoid(x)` elementwise.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.SiLU()(torch.tensor([0.0])).toArray(); // [0]
+ * assertEquals(new nn.SiLU()(torch.tensor([0.0])).toArray(), [0]);
  * ```
  */
 export class SiLU extends Module {
@@ -170,9 +176,10 @@ export class SiLU extends Module {
  * else 1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Softmax(1)(torch.tensor([[0.0, 0.0]])).toArray(); // [[0.5, 0.5]]
+ * assertEquals(new nn.Softmax(1)(torch.tensor([[0.0, 0.0]])).toArray(), [[0.5, 0.5]]);
  * ```
  */
 export class Softmax extends Module {
@@ -197,9 +204,10 @@ export class Softmax extends Module {
  * Log-softmax along `dim`, computed stably (implicit dim as `Softmax`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.LogSoftmax(1)(torch.tensor([[0.0, 0.0]])).toArray(); // [[-0.6931472, -0.6931472]]
+ * assertEquals(torch.allclose(new nn.LogSoftmax(1)(torch.tensor([[0.0, 0.0]])), torch.tensor([[-0.6931472, -0.6931472]]), { atol: 5e-8, rtol: 0 }), true); // ≈ [[-0.6931472, -0.6931472]]
  * ```
  */
 export class LogSoftmax extends Module {
@@ -224,9 +232,10 @@ export class LogSoftmax extends Module {
  * Exponential linear unit (`alpha` default 1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ELU()(torch.tensor([-1, 2])).toArray(); // [-0.6321205, 2]
+ * assertEquals(torch.allclose(new nn.ELU()(torch.tensor([-1, 2])), torch.tensor([-0.6321205, 2]), { atol: 1e-7, rtol: 0 }), true); // ≈ [-0.6321205, 2]
  * ```
  */
 export class ELU extends Module {
@@ -254,9 +263,10 @@ export class ELU extends Module {
  * Continuously differentiable ELU (`alpha` default 1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.CELU(2)(torch.tensor([-1, 2])).toArray(); // [-0.7869387, 2]
+ * assertEquals(torch.allclose(new nn.CELU(2)(torch.tensor([-1, 2])), torch.tensor([-0.7869387, 2]), { atol: 1e-7, rtol: 0 }), true); // ≈ [-0.7869387, 2]
  * ```
  */
 export class CELU extends Module {
@@ -284,9 +294,10 @@ export class CELU extends Module {
  * Scaled ELU with the self-normalising constants.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.SELU()(torch.tensor([1])).toArray(); // [1.0507009]
+ * assertEquals(torch.allclose(new nn.SELU()(torch.tensor([1])), torch.tensor([1.0507009])), true); // ≈ [1.0507009]
  * ```
  */
 export class SELU extends Module {
@@ -311,9 +322,10 @@ export class SELU extends Module {
  * `log(1 + exp(beta * x)) / beta`, linear above `threshold` (defaults 1 and 20).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * String(new nn.Softplus(2)); // "Softplus(beta=2, threshold=20)"
+ * assertEquals(String(new nn.Softplus(2)), "Softplus(beta=2, threshold=20)");
  * ```
  */
 export class Softplus extends Module {
@@ -341,9 +353,10 @@ export class Softplus extends Module {
  * `x / (1 + |x|)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Softsign()(torch.tensor([1])).toArray(); // [0.5]
+ * assertEquals(new nn.Softsign()(torch.tensor([1])).toArray(), [0.5]);
  * ```
  */
 export class Softsign extends Module {
@@ -357,9 +370,10 @@ export class Softsign extends Module {
  * `x` clamped to `[minVal, maxVal]` (default [-1, 1]).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Hardtanh(-2, 2)(torch.tensor([-3, 1])).toArray(); // [-2, 1]
+ * assertEquals(new nn.Hardtanh(-2, 2)(torch.tensor([-3, 1])).toArray(), [-2, 1]);
  * ```
  */
 export class Hardtanh extends Module {
@@ -393,9 +407,10 @@ export class Hardtanh extends Module {
  * `min(max(x, 0), 6)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReLU6()(torch.tensor([-1, 8])).toArray(); // [0, 6]
+ * assertEquals(new nn.ReLU6()(torch.tensor([-1, 8])).toArray(), [0, 6]);
  * ```
  */
 export class ReLU6 extends Module {
@@ -420,9 +435,10 @@ export class ReLU6 extends Module {
  * `relu6(x + 3) / 6`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Hardsigmoid()(torch.tensor([0])).toArray(); // [0.5]
+ * assertEquals(new nn.Hardsigmoid()(torch.tensor([0])).toArray(), [0.5]);
  * ```
  */
 export class Hardsigmoid extends Module {
@@ -443,9 +459,10 @@ export class Hardsigmoid extends Module {
  * `x * relu6(x + 3) / 6`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Hardswish()(torch.tensor([4])).toArray(); // [4]
+ * assertEquals(new nn.Hardswish()(torch.tensor([4])).toArray(), [4]);
  * ```
  */
 export class Hardswish extends Module {
@@ -466,9 +483,10 @@ export class Hardswish extends Module {
  * `x * tanh(softplus(x))`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Mish()(torch.tensor([0])).toArray(); // [0]
+ * assertEquals(new nn.Mish()(torch.tensor([0])).toArray(), [0]);
  * ```
  */
 export class Mish extends Module {
@@ -493,9 +511,10 @@ export class Mish extends Module {
  * `log(sigmoid(x))`, computed stably.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.LogSigmoid()(torch.tensor([0])).toArray(); // [-0.6931472]
+ * assertEquals(torch.allclose(new nn.LogSigmoid()(torch.tensor([0])), torch.tensor([-0.6931472]), { atol: 5e-8, rtol: 0 }), true); // ≈ [-0.6931472]
  * ```
  */
 export class LogSigmoid extends Module {
@@ -509,9 +528,10 @@ export class LogSigmoid extends Module {
  * `x - tanh(x)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Tanhshrink()(torch.tensor([0])).toArray(); // [0]
+ * assertEquals(new nn.Tanhshrink()(torch.tensor([0])).toArray(), [0]);
  * ```
  */
 export class Tanhshrink extends Module {
@@ -525,9 +545,10 @@ export class Tanhshrink extends Module {
  * Soft shrinkage by `lambd` (default 0.5).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Softshrink()(torch.tensor([1])).toArray(); // [0.5]
+ * assertEquals(new nn.Softshrink()(torch.tensor([1])).toArray(), [0.5]);
  * ```
  */
 export class Softshrink extends Module {
@@ -552,9 +573,10 @@ export class Softshrink extends Module {
  * Hard shrinkage by `lambd` (default 0.5).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Hardshrink()(torch.tensor([0.2, 1])).toArray(); // [0, 1]
+ * assertEquals(new nn.Hardshrink()(torch.tensor([0.2, 1])).toArray(), [0, 1]);
  * ```
  */
 export class Hardshrink extends Module {
@@ -579,9 +601,10 @@ export class Hardshrink extends Module {
  * `x` above `threshold`, `value` elsewhere.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Threshold(0.1, 20)(torch.tensor([0, 2])).toArray(); // [20, 2]
+ * assertEquals(new nn.Threshold(0.1, 20)(torch.tensor([0, 2])).toArray(), [20, 2]);
  * ```
  */
 export class Threshold extends Module {
@@ -612,9 +635,10 @@ export class Threshold extends Module {
  * Gated linear unit along `dim` (default -1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.GLU()(torch.randn(4, 6)).shape; // [4, 3]
+ * assertEquals(new nn.GLU()(torch.randn(4, 6)).shape, [4, 3]);
  * ```
  */
 export class GLU extends Module {
@@ -639,9 +663,10 @@ export class GLU extends Module {
  * `softmax(-x)` along `dim`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Softmin(0)(torch.tensor([0, 0])).toArray(); // [0.5, 0.5]
+ * assertEquals(new nn.Softmin(0)(torch.tensor([0, 0])).toArray(), [0.5, 0.5]);
  * ```
  */
 export class Softmin extends Module {
@@ -667,9 +692,10 @@ export class Softmin extends Module {
  * initialised to `init` (default 0.25).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.PReLU()(torch.tensor([-2, 3])).toArray(); // [-0.5, 3]
+ * assertEquals(new nn.PReLU()(torch.tensor([-2, 3])).toArray(), [-0.5, 3]);
  * ```
  */
 export class PReLU extends Module {

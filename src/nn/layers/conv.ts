@@ -197,12 +197,13 @@ export abstract class ConvNd extends Module {
  * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)) from the seeded generator.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * torch.manualSeed(0);
  * const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
- * console.log(conv(torch.randn(4, 1, 28, 28)).shape); // [4, 8, 28, 28]
- * console.log(String(conv)); // "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
+ * assertEquals(conv(torch.randn(4, 1, 28, 28)).shape, [4, 8, 28, 28]);
+ * assertEquals(String(conv), "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))");
  * ```
  */
 export class Conv2d extends ConvNd {
@@ -233,11 +234,12 @@ export class Conv2d extends ConvNd {
  * PyTorch's `nn.Conv1d`: `weight` is `[outChannels, inChannels / groups, k]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const conv = new nn.Conv1d(2, 4, 3, { stride: 2 });
- * console.log(conv(torch.randn(5, 2, 11)).shape); // [5, 4, 5]
- * console.log(String(conv)); // "Conv1d(2, 4, kernel_size=(3,), stride=(2,))"
+ * assertEquals(conv(torch.randn(5, 2, 11)).shape, [5, 4, 5]);
+ * assertEquals(String(conv), "Conv1d(2, 4, kernel_size=(3,), stride=(2,))");
  * ```
  */
 export class Conv1d extends ConvNd {
@@ -289,10 +291,11 @@ export interface ConvTranspose2dOptions {
  * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const up = new nn.ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
- * console.log(up(torch.randn(2, 16, 7, 7)).shape); // [2, 8, 14, 14]
+ * assertEquals(up(torch.randn(2, 16, 7, 7)).shape, [2, 8, 14, 14]);
  * ```
  */
 export class ConvTranspose2d extends Module {

@@ -48,12 +48,13 @@ export abstract class DropoutBase extends Module {
  * PyTorch 1.13's (see `F.dropout`), drawn from the seeded CPU generator on every device.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const drop = new nn.Dropout(0.25);
  * drop.eval();
- * drop(torch.ones(3)).toArray(); // [1, 1, 1]
- * String(drop); // "Dropout(p=0.25, inplace=False)"
+ * assertEquals(drop(torch.ones(3)).toArray(), [1, 1, 1]);
+ * assertEquals(String(drop), "Dropout(p=0.25, inplace=False)");
  * ```
  */
 export class Dropout extends DropoutBase {
@@ -67,9 +68,10 @@ export class Dropout extends DropoutBase {
  * Zeroes whole channels of `[N, C, L]` / `[C, L]` input in training mode (`F.dropout1d`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.Dropout1d(0.2)(torch.ones(4, 3, 5)).shape); // [4, 3, 5]
+ * assertEquals(new nn.Dropout1d(0.2)(torch.ones(4, 3, 5)).shape, [4, 3, 5]);
  * ```
  */
 export class Dropout1d extends DropoutBase {
@@ -84,9 +86,10 @@ export class Dropout1d extends DropoutBase {
  * 1.13, 3-D input is read as `[N, C, L]`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.Dropout2d()(torch.ones(2, 3, 4, 4)).shape); // [2, 3, 4, 4]
+ * assertEquals(new nn.Dropout2d()(torch.ones(2, 3, 4, 4)).shape, [2, 3, 4, 4]);
  * ```
  */
 export class Dropout2d extends DropoutBase {
@@ -100,9 +103,10 @@ export class Dropout2d extends DropoutBase {
  * Zeroes whole channels of `[N, C, D, H, W]` / `[C, D, H, W]` input in training mode (`F.dropout3d`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.Dropout3d()(torch.ones(1, 2, 2, 2, 2)).shape); // [1, 2, 2, 2, 2]
+ * assertEquals(new nn.Dropout3d()(torch.ones(1, 2, 2, 2, 2)).shape, [1, 2, 2, 2, 2]);
  * ```
  */
 export class Dropout3d extends DropoutBase {
@@ -117,10 +121,11 @@ export class Dropout3d extends DropoutBase {
  * variance.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const model = new nn.Sequential(new nn.Linear(8, 8), new nn.SELU(), new nn.AlphaDropout(0.1));
- * console.log(model(torch.randn(4, 8)).shape); // [4, 8]
+ * assertEquals(model(torch.randn(4, 8)).shape, [4, 8]);
  * ```
  */
 export class AlphaDropout extends DropoutBase {
@@ -134,9 +139,10 @@ export class AlphaDropout extends DropoutBase {
  * Alpha dropout of whole channels in training mode (`F.featureAlphaDropout`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.FeatureAlphaDropout(0.2)(torch.ones(2, 3, 4)).shape); // [2, 3, 4]
+ * assertEquals(new nn.FeatureAlphaDropout(0.2)(torch.ones(2, 3, 4)).shape, [2, 3, 4]);
  * ```
  */
 export class FeatureAlphaDropout extends DropoutBase {

@@ -29,11 +29,12 @@ export interface EmbeddingOptions {
  * initialised from N(0, 1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 });
- * console.log(emb(torch.tensor([[1, 2], [0, 9]])).shape); // [2, 2, 3]
- * console.log(String(emb)); // "Embedding(10, 3, padding_idx=0)"
+ * assertEquals(emb(torch.tensor([[1, 2], [0, 9]])).shape, [2, 2, 3]);
+ * assertEquals(String(emb), "Embedding(10, 3, padding_idx=0)");
  * ```
  */
 export class Embedding extends Module {

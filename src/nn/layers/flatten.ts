@@ -9,9 +9,10 @@ import { Module } from "../module.ts";
  * Merges dims `startDim..endDim` (default 1..-1: everything but the batch dim) into one.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Flatten()(torch.zeros(2, 3, 4)).shape; // [2, 12]
+ * assertEquals(new nn.Flatten()(torch.zeros(2, 3, 4)).shape, [2, 12]);
  * ```
  */
 export class Flatten extends Module {
@@ -39,9 +40,10 @@ export class Flatten extends Module {
  * Splits dim `dim` into `sizes` (the inverse of `Flatten`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.Unflatten(1, [3, 4])(torch.zeros(2, 12)).shape; // [2, 3, 4]
+ * assertEquals(new nn.Unflatten(1, [3, 4])(torch.zeros(2, 12)).shape, [2, 3, 4]);
  * ```
  */
 export class Unflatten extends Module {

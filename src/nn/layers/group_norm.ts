@@ -29,9 +29,10 @@ export interface GroupNormOptions {
  * positions) of each sample, then applies the per-channel affine.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * const y = torch.F.groupNorm(torch.randn(2, 4, 3), 2);
- * y.index(0, ":2").mean().abs().item() < 1e-6; // true
+ * assertEquals(y.index(0, ":2").mean().abs().item() < 1e-6, true);
  * ```
  */
 export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptions = {}): Tensor {
@@ -87,10 +88,11 @@ export interface GroupNormModuleOptions {
  * each normalized per sample.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const gn = new nn.GroupNorm(2, 6);
- * console.log(gn(torch.randn(4, 6, 5, 5)).shape, String(gn)); // [4, 6, 5, 5] "GroupNorm(2, 6, eps=1e-05, affine=True)"
+ * assertEquals([gn(torch.randn(4, 6, 5, 5)).shape, String(gn)], [[4, 6, 5, 5], "GroupNorm(2, 6, eps=1e-05, affine=True)"]);
  * ```
  */
 export class GroupNorm extends Module {

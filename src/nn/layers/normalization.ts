@@ -35,11 +35,12 @@ export interface BatchNormOptions {
  * `running_var`, `num_batches_tracked`) in eval mode. It accepts any `[N, C, ...]` input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const bn = new nn.BatchNormBase(2, { momentum: null }); // cumulative running averages
  * bn(torch.randn(4, 2, 3, 3, 3));
- * console.log(bn.numBatchesTracked!.item()); // 1
+ * assertEquals(bn.numBatchesTracked!.item(), 1);
  * ```
  */
 export class BatchNormBase extends Module {
@@ -184,11 +185,12 @@ export class BatchNormBase extends Module {
  * Batch normalization of `[N, C]` or `[N, C, L]` input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const bn = new nn.BatchNorm1d(3);
  * bn(torch.randn(8, 3)); // training: normalizes with the batch, updates running stats
- * console.log(Object.keys(bn.stateDict())); // ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
+ * assertEquals(Object.keys(bn.stateDict()), ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]);
  * bn.eval();
  * console.log(bn(torch.randn(2, 3)).shape); // [2, 3], using the running stats
  * ```
@@ -208,10 +210,11 @@ export class BatchNorm1d extends BatchNormBase {
  * Batch normalization of `[N, C, H, W]` input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const bn = new nn.BatchNorm2d(4);
- * console.log(bn(torch.randn(2, 4, 5, 5)).shape); // [2, 4, 5, 5]
+ * assertEquals(bn(torch.randn(2, 4, 5, 5)).shape, [2, 4, 5, 5]);
  * ```
  */
 export class BatchNorm2d extends BatchNormBase {
@@ -232,11 +235,12 @@ export class BatchNorm2d extends BatchNormBase {
  * statistics and eval uses them (as PyTorch, by batch-normalizing the `[1, N·C, ...]` view).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const norm = new nn.InstanceNormBase(2, 3, { trackRunningStats: true }); // what InstanceNorm2d is
  * norm(torch.randn(2, 3, 4, 4));
- * console.log(norm.runningMean!.shape); // [3]
+ * assertEquals(norm.runningMean!.shape, [3]);
  * ```
  */
 export class InstanceNormBase extends BatchNormBase {
@@ -304,10 +308,11 @@ export class InstanceNormBase extends BatchNormBase {
  * Instance normalization of `[N, C, L]` (or `[C, L]`) input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const norm = new nn.InstanceNorm1d(3);
- * console.log(norm(torch.randn(2, 3, 8)).shape, String(norm)); // [2, 3, 8] "InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
+ * assertEquals([norm(torch.randn(2, 3, 8)).shape, String(norm)], [[2, 3, 8], "InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"]);
  * ```
  */
 export class InstanceNorm1d extends InstanceNormBase {
@@ -321,10 +326,11 @@ export class InstanceNorm1d extends InstanceNormBase {
  * Instance normalization of `[N, C, H, W]` (or `[C, H, W]`) input, as in style transfer.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const norm = new nn.InstanceNorm2d(4, { affine: true });
- * console.log(norm(torch.randn(2, 4, 5, 5)).shape); // [2, 4, 5, 5]
+ * assertEquals(norm(torch.randn(2, 4, 5, 5)).shape, [2, 4, 5, 5]);
  * ```
  */
 export class InstanceNorm2d extends InstanceNormBase {
@@ -352,11 +358,12 @@ export interface LayerNormOptions {
  * Layer normalization over the trailing `normalizedShape` dims of each sample.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const ln = new nn.LayerNorm(10);
- * console.log(ln(torch.randn(4, 10)).shape); // [4, 10]
- * console.log(String(ln)); // "LayerNorm((10,), eps=1e-05, elementwise_affine=True)"
+ * assertEquals(ln(torch.randn(4, 10)).shape, [4, 10]);
+ * assertEquals(String(ln), "LayerNorm((10,), eps=1e-05, elementwise_affine=True)");
  * ```
  */
 export class LayerNorm extends Module {

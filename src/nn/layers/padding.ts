@@ -58,9 +58,10 @@ export abstract class ConstantPadNd extends PadNd {
  * Zero padding of the last two dims.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ZeroPad2d(1)(torch.ones(1, 2, 2)).shape; // [1, 4, 4]
+ * assertEquals(new nn.ZeroPad2d(1)(torch.ones(1, 2, 2)).shape, [1, 4, 4]);
  * ```
  */
 export class ZeroPad2d extends PadNd {
@@ -74,9 +75,10 @@ export class ZeroPad2d extends PadNd {
  * Padding of the last dim with a constant.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ConstantPad1d([1, 0], 3.5)(torch.tensor([1, 2])).toArray(); // [3.5, 1, 2]
+ * assertEquals(new nn.ConstantPad1d([1, 0], 3.5)(torch.tensor([1, 2], { dtype: "float32" })).toArray(), [3.5, 1, 2]);
  * ```
  */
 export class ConstantPad1d extends ConstantPadNd {
@@ -90,9 +92,10 @@ export class ConstantPad1d extends ConstantPadNd {
  * Padding of the last two dims with a constant.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ConstantPad2d(1, -1)(torch.ones(2, 2)).shape; // [4, 4]
+ * assertEquals(new nn.ConstantPad2d(1, -1)(torch.ones(2, 2)).shape, [4, 4]);
  * ```
  */
 export class ConstantPad2d extends ConstantPadNd {
@@ -106,9 +109,10 @@ export class ConstantPad2d extends ConstantPadNd {
  * Reflection padding of the last dim (the border is mirrored, not repeated).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReflectionPad1d(2)(torch.tensor([[1, 2, 3]])).toArray(); // [[3, 2, 1, 2, 3, 2, 1]]
+ * assertEquals(new nn.ReflectionPad1d(2)(torch.tensor([[1, 2, 3]])).toArray(), [[3, 2, 1, 2, 3, 2, 1]]);
  * ```
  */
 export class ReflectionPad1d extends PadNd {
@@ -122,9 +126,10 @@ export class ReflectionPad1d extends PadNd {
  * Reflection padding of the last two dims.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReflectionPad2d(1)(torch.ones(1, 3, 3)).shape; // [1, 5, 5]
+ * assertEquals(new nn.ReflectionPad2d(1)(torch.ones(1, 3, 3)).shape, [1, 5, 5]);
  * ```
  */
 export class ReflectionPad2d extends PadNd {
@@ -138,9 +143,10 @@ export class ReflectionPad2d extends PadNd {
  * Replication padding of the last dim (the edge value repeated).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReplicationPad1d([2, 1])(torch.tensor([[1, 2]])).toArray(); // [[1, 1, 1, 2, 2]]
+ * assertEquals(new nn.ReplicationPad1d([2, 1])(torch.tensor([[1, 2]])).toArray(), [[1, 1, 1, 2, 2]]);
  * ```
  */
 export class ReplicationPad1d extends PadNd {
@@ -154,9 +160,10 @@ export class ReplicationPad1d extends PadNd {
  * Replication padding of the last two dims.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReplicationPad2d(1)(torch.ones(1, 2, 2)).shape; // [1, 4, 4]
+ * assertEquals(new nn.ReplicationPad2d(1)(torch.ones(1, 2, 2)).shape, [1, 4, 4]);
  * ```
  */
 export class ReplicationPad2d extends PadNd {

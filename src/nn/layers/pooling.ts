@@ -51,13 +51,14 @@ function pySize(v: PoolSize): string {
  * each `H * W` plane).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const pool = new nn.MaxPool2d(2);
- * console.log(pool(torch.randn(4, 8, 28, 28)).shape); // [4, 8, 14, 14]
- * console.log(String(pool)); // "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+ * assertEquals(pool(torch.randn(4, 8, 28, 28)).shape, [4, 8, 14, 14]);
+ * assertEquals(String(pool), "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)");
  * const [values, indices] = new nn.MaxPool2d(2, { returnIndices: true })(torch.randn(1, 1, 4, 4));
- * console.log(values.shape, indices.dtype); // [1, 1, 2, 2] "int32"
+ * assertEquals([values.shape, indices.dtype], [[1, 1, 2, 2], "int32"]);
  * ```
  */
 export class MaxPool2d<R extends boolean = false> extends Module {
@@ -111,11 +112,12 @@ export class MaxPool2d<R extends boolean = false> extends Module {
  * 2-d average pooling over `[N, C, H, W]` (or `[C, H, W]`) inputs, as PyTorch's `nn.AvgPool2d`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const pool = new nn.AvgPool2d(2);
- * console.log(pool(torch.ones(1, 1, 4, 4)).toArray()); // [[[[1, 1], [1, 1]]]]
- * console.log(String(pool)); // "AvgPool2d(kernel_size=2, stride=2, padding=0)"
+ * assertEquals(pool(torch.ones(1, 1, 4, 4)).toArray(), [[[[1, 1], [1, 1]]]]);
+ * assertEquals(String(pool), "AvgPool2d(kernel_size=2, stride=2, padding=0)");
  * ```
  */
 export class AvgPool2d extends Module {
@@ -171,9 +173,10 @@ function outputSizeRepr(size: AdaptiveSize): string {
  * `new nn.AdaptiveAvgPool2d(1)` is global average pooling.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.AdaptiveAvgPool2d([2, 3])(torch.randn(4, 8, 7, 9)).shape; // [4, 8, 2, 3]
+ * assertEquals(new nn.AdaptiveAvgPool2d([2, 3])(torch.randn(4, 8, 7, 9)).shape, [4, 8, 2, 3]);
  * ```
  */
 export class AdaptiveAvgPool2d extends Module {
@@ -199,9 +202,10 @@ export class AdaptiveAvgPool2d extends Module {
  * the module gives `[values, indices]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.AdaptiveMaxPool2d(1)(torch.randn(2, 3, 5, 5)).shape; // [2, 3, 1, 1]
+ * assertEquals(new nn.AdaptiveMaxPool2d(1)(torch.randn(2, 3, 5, 5)).shape, [2, 3, 1, 1]);
  * ```
  */
 export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
@@ -237,10 +241,11 @@ function sizeRepr(v: number | readonly number[], float: boolean): string {
  * Upsampling (PyTorch's `nn.Upsample`): `F.interpolate` with fixed options.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const up = new nn.Upsample({ scaleFactor: 2, mode: "bilinear" });
- * console.log(up(torch.randn(1, 3, 8, 8)).shape, String(up)); // [1, 3, 16, 16] "Upsample(scale_factor=2.0, mode=bilinear)"
+ * assertEquals([up(torch.randn(1, 3, 8, 8)).shape, String(up)], [[1, 3, 16, 16], "Upsample(scale_factor=2.0, mode=bilinear)"]);
  * ```
  */
 export class Upsample extends Module {

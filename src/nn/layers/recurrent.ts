@@ -252,11 +252,12 @@ export abstract class RNNBase extends Module {
  * every layer and direction.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const rnn = new nn.RNN(10, 20, { numLayers: 2 });
  * const [output, hn] = rnn(torch.randn(5, 3, 10));
- * console.log(output.shape, hn.shape); // [5, 3, 20] [2, 3, 20]
+ * assertEquals([output.shape, hn.shape], [[5, 3, 20], [2, 3, 20]]);
  * ```
  */
 export class RNN extends RNNBase {
@@ -278,11 +279,12 @@ export class RNN extends RNNBase {
  * layouts. `forward(input, [h0, c0]?)` returns `[output, [hN, cN]]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const lstm = new nn.LSTM(10, 20, { batchFirst: true });
  * const [output, [hn, cn]] = lstm(torch.randn(3, 5, 10));
- * console.log(output.shape, hn.shape, cn.shape); // [3, 5, 20] [1, 3, 20] [1, 3, 20]
+ * assertEquals([output.shape, hn.shape, cn.shape], [[3, 5, 20], [1, 3, 20], [1, 3, 20]]);
  * ```
  */
 export class LSTM extends RNNBase {
@@ -305,11 +307,12 @@ export class LSTM extends RNNBase {
  * and the result.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const gru = new nn.GRU(4, 8, { bidirectional: true });
  * const [output, hn] = gru(torch.randn(6, 2, 4));
- * console.log(output.shape, hn.shape); // [6, 2, 16] [2, 2, 8]
+ * assertEquals([output.shape, hn.shape], [[6, 2, 16], [2, 2, 8]]);
  * ```
  */
 export class GRU extends RNNBase {
@@ -436,10 +439,11 @@ export abstract class CellBase extends Module {
  * One step of an Elman RNN: `h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)` (or relu).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const cell = new nn.RNNCell(10, 20);
- * console.log(cell(torch.randn(3, 10)).shape); // [3, 20]
+ * assertEquals(cell(torch.randn(3, 10)).shape, [3, 20]);
  * ```
  */
 export class RNNCell extends CellBase {
@@ -463,11 +467,12 @@ export class RNNCell extends CellBase {
  * One step of an LSTM: `[h', c']` from `input` and `[h, c]` (zeros when omitted).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const cell = new nn.LSTMCell(10, 20);
  * const [h, c] = cell(torch.randn(3, 10));
- * console.log(h.shape, c.shape); // [3, 20] [3, 20]
+ * assertEquals([h.shape, c.shape], [[3, 20], [3, 20]]);
  * ```
  */
 export class LSTMCell extends CellBase {
@@ -486,10 +491,11 @@ export class LSTMCell extends CellBase {
  * One step of a GRU: the next hidden state from `input` and `hx` (zeros when omitted).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const cell = new nn.GRUCell(10, 20);
- * console.log(cell(torch.randn(3, 10)).shape); // [3, 20]
+ * assertEquals(cell(torch.randn(3, 10)).shape, [3, 20]);
  * ```
  */
 export class GRUCell extends CellBase {

@@ -59,8 +59,9 @@ export interface MultiheadAttentionForward {
  * `String(mha)` prints as PyTorch's).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as nn from "../mod.ts";
- * console.log(String(new nn.MultiheadAttention(8, 2).out_proj)); // "NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)"
+ * assertEquals(String(new nn.MultiheadAttention(8, 2).out_proj), "NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)");
  * ```
  */
 export class NonDynamicallyQuantizableLinear extends Linear {}
@@ -71,12 +72,13 @@ export class NonDynamicallyQuantizableLinear extends Linear {}
  * `[output, weights]`, the weights averaged over heads (`null` with `needWeights: false`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const mha = new nn.MultiheadAttention(16, 4, { batchFirst: true });
  * const x = torch.randn(2, 5, 16);
  * const [out, weights] = mha(x, x, x);
- * console.log(out.shape, weights!.shape); // [2, 5, 16] [2, 5, 5]
+ * assertEquals([out.shape, weights!.shape], [[2, 5, 16], [2, 5, 5]]);
  * ```
  */
 export class MultiheadAttention extends Module {
@@ -329,10 +331,11 @@ export interface EncoderForward {
  * connection and LayerNorm), as PyTorch's `nn.TransformerEncoderLayer`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const layer = new nn.TransformerEncoderLayer(32, 4, { dimFeedforward: 64, batchFirst: true });
- * console.log(layer(torch.randn(2, 10, 32)).shape); // [2, 10, 32]
+ * assertEquals(layer(torch.randn(2, 10, 32)).shape, [2, 10, 32]);
  * ```
  */
 export class TransformerEncoderLayer extends Module {
@@ -418,11 +421,12 @@ export class TransformerEncoderLayer extends Module {
  * then an optional final `norm`, as PyTorch's `nn.TransformerEncoder`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32 });
  * const encoder = new nn.TransformerEncoder(layer, 3);
- * console.log(encoder(torch.randn(7, 2, 16)).shape); // [7, 2, 16]
+ * assertEquals(encoder(torch.randn(7, 2, 16)).shape, [7, 2, 16]);
  * ```
  */
 export class TransformerEncoder extends Module {

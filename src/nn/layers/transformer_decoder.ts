@@ -43,10 +43,11 @@ export interface DecoderForward {
  * (PyTorch's `nn.TransformerDecoderLayer`; options as `TransformerEncoderLayer`'s).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const layer = new nn.TransformerDecoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
- * console.log(layer(torch.randn(2, 5, 16), torch.randn(2, 7, 16)).shape); // [2, 5, 16]
+ * assertEquals(layer(torch.randn(2, 5, 16), torch.randn(2, 7, 16)).shape, [2, 5, 16]);
  * ```
  */
 export class TransformerDecoderLayer extends Module {
@@ -156,10 +157,11 @@ export class TransformerDecoderLayer extends Module {
  * `nn.TransformerDecoder`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const decoder = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(16, 2, { dimFeedforward: 32 }), 2);
- * console.log(decoder(torch.randn(5, 2, 16), torch.randn(7, 2, 16)).shape); // [5, 2, 16]
+ * assertEquals(decoder(torch.randn(5, 2, 16), torch.randn(7, 2, 16)).shape, [5, 2, 16]);
  * ```
  */
 export class TransformerDecoder extends Module {
@@ -217,11 +219,12 @@ export interface TransformerForward extends DecoderForward {
  * each with a final LayerNorm. `forward(src, tgt)` gives the decoder's output.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const model = new nn.Transformer({ dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32 });
  * const mask = nn.Transformer.generateSquareSubsequentMask(5);
- * console.log(model(torch.randn(7, 2, 16), torch.randn(5, 2, 16), { tgtMask: mask }).shape); // [5, 2, 16]
+ * assertEquals(model(torch.randn(7, 2, 16), torch.randn(5, 2, 16), { tgtMask: mask }).shape, [5, 2, 16]);
  * ```
  */
 export class Transformer extends Module {
