@@ -675,8 +675,9 @@ export function floatRandomBounds(from: number, to: number, digits: number): [nu
  * call order.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.randperm(4).shape; // [4], a permutation of 0..3
+ * assertEquals([...torch.randperm(4).dataSync()].sort(), [0, 1, 2, 3]); // a permutation of 0..3
  * ```
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {

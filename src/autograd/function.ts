@@ -150,6 +150,7 @@ interface FunctionClass {
  * tensors or need none; a single tensor when there is one argument).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * // PyTorch's LegendrePolynomial3 ("Learning PyTorch with Examples").
  * class LegendrePolynomial3 extends torch.autograd.Function {
@@ -166,7 +167,7 @@ interface FunctionClass {
  * const x = torch.tensor([0.5], { requiresGrad: true });
  * const y = P3(x);
  * y.backward();
- * console.log(String(y.gradFn), x.grad!.item()); // <LegendrePolynomial3Backward> 0.375
+ * assertEquals([String(y.gradFn), x.grad!.item()], ["<LegendrePolynomial3Backward>", 0.375]);
  * ```
  */
 export class AutogradFunction {

@@ -413,10 +413,12 @@ export class Digits<I = Tensor, L = number> extends ClassificationDataset<I, L> 
  * `transform` receives too).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { Iris } from "./datasets.ts";
  * const ds = new Iris();
  * const [x, y] = ds.getItem(0);
- * console.log(ds.length, x.toArray(), ds.classes[y]); // 150 [5.1, 3.5, 1.4, 0.2] (as float32) setosa
+ * assertEquals([ds.length, ds.classes[y]], [150, "setosa"]);
+ * assertEquals(x.toArray(), [5.1, 3.5, 1.4, 0.2].map(Math.fround)); // as float32
  * ```
  */
 export class Iris<I = Tensor, L = number> extends ClassificationDataset<I, L> {

@@ -90,10 +90,12 @@ export class Compose<I = Tensor, O = Tensor> extends Transform<I, O> {
  * torchvision's `ToTensor`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ToTensor } from "./transforms.ts";
  * const x = new ToTensor()(torch.tensor([[0, 51], [102, 255]], { dtype: "uint8" }));
- * console.log(x.shape, x.dtype, x.toArray()); // [1, 2, 2] float32 [[[0, 0.2], [0.4, 1]]]
+ * assertEquals([x.shape, x.dtype], [[1, 2, 2], "float32"]);
+ * assertEquals(torch.allclose(x, torch.tensor([[[0, 0.2], [0.4, 1]]])), true);
  * ```
  */
 export class ToTensor extends Transform<Tensor, Tensor> {

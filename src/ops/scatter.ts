@@ -156,10 +156,11 @@ function expandScalar(x: Tensor, shape: readonly number[], value: number): Tenso
  * not differentiable: use {@link scatterReduce}).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const src = torch.arange(1, 7).reshape(2, 3);
- * torch.zeros([3, 3], { dtype: "int32" }).scatter(0, torch.tensor([[0, 1, 2], [2, 0, 0]]), src).toArray();
- * // [[1, 5, 6], [0, 2, 0], [4, 0, 3]]
+ * const out = torch.zeros([3, 3], { dtype: "int32" }).scatter(0, torch.tensor([[0, 1, 2], [2, 0, 0]]), src);
+ * assertEquals(out.toArray(), [[1, 5, 6], [0, 2, 0], [4, 0, 3]]);
  * ```
  */
 export function scatter(

@@ -65,6 +65,7 @@ function checkAdam(o: AdamGroupOptions, where: string): void {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adam } from "./mod.ts";
  * const w = torch.tensor([1.0, -1.0], { requiresGrad: true });
@@ -72,7 +73,7 @@ function checkAdam(o: AdamGroupOptions, where: string): void {
  * opt.zeroGrad();
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.toArray()); // ≈ [0.9, -0.9] (the first step moves each weight by lr)
+ * assertEquals(torch.allclose(w, torch.tensor([0.9, -0.9]), { atol: 1e-6 }), true); // the first step moves each weight by lr
  * ```
  */
 export class Adam extends Optimizer<AdamGroupOptions> {
@@ -172,13 +173,14 @@ export class Adam extends Optimizer<AdamGroupOptions> {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { AdamW } from "./mod.ts";
  * const w = torch.tensor([2.0], { requiresGrad: true });
  * const opt = new AdamW([w], { lr: 0.1, weightDecay: 0.5 });
  * w.mul(0).sum().backward(); // a zero gradient: only the decay acts
  * opt.step();
- * console.log(w.item()); // ≈ 1.9 (2 · (1 − 0.1·0.5))
+ * assertEquals(Math.abs((w.item() as number) - 1.9) < 1e-6, true); // 2 · (1 − 0.1·0.5)
  * ```
  */
 export class AdamW extends Adam {

@@ -52,13 +52,14 @@ export type AdamaxOptions = AdamLikeOptions;
  * `p -= lr / (1 − β₁ᵗ) · m / u`. State: `step`, `expAvg`, `expInf`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adamax } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new Adamax([w], { lr: 0.5 });
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item()); // ≈ 2.5 (the first step moves by lr)
+ * assertEquals(Math.abs((w.item() as number) - 2.5) < 1e-6, true); // the first step moves by lr
  * ```
  */
 export class Adamax extends Optimizer<Required<AdamaxOptions>> {
@@ -167,13 +168,14 @@ export type RAdamOptions = AdamLikeOptions;
  * State: `step`, `expAvg`, `expAvgSq`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { RAdam } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new RAdam([w], { lr: 0.1 });
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item()); // ≈ 2.4 (no rectification yet: p -= lr · m̂)
+ * assertEquals(Math.abs((w.item() as number) - 2.4) < 1e-6, true); // no rectification yet: p -= lr · m̂
  * ```
  */
 export class RAdam extends Optimizer<Required<RAdamOptions>> {

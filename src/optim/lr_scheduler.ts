@@ -639,6 +639,7 @@ function prepareOneCycle(optimizer: Optimizer, o: OneCycleLROptions): Optimizer 
  * `maxMomentum` and `baseMomentum` on each group, as PyTorch does.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { OneCycleLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
@@ -649,7 +650,7 @@ function prepareOneCycle(optimizer: Optimizer, o: OneCycleLROptions): Optimizer 
  *   sched.step();
  *   lrs.push(opt.lr);
  * }
- * console.log(lrs[0], Math.max(...lrs), lrs[9]); // ≈ 0.04, 1, 0.000004
+ * assertEquals([lrs[0], Math.max(...lrs), lrs[9]].map((v) => Number(v.toPrecision(1))), [0.04, 1, 0.000004]);
  * ```
  */
 export class OneCycleLR extends LRScheduler {

@@ -130,6 +130,7 @@ export class SequentialLR extends LRScheduler {
  * multiply (PyTorch's `ChainedScheduler`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ChainedScheduler, ConstantLR, ExponentialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
@@ -142,7 +143,7 @@ export class SequentialLR extends LRScheduler {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.5, 0.45, 0.81, 0.729] (to rounding)
+ * assertEquals(lrs.map((v) => Number(v.toFixed(10))), [0.5, 0.45, 0.81, 0.729]);
  * ```
  */
 export class ChainedScheduler extends LRScheduler {

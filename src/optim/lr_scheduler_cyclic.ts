@@ -80,6 +80,7 @@ function prepare(optimizer: Optimizer, o: CyclicLROptions): Optimizer {
  * `baseMomentum` as the lr rises, and back. Call `step()` after every batch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { CyclicLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
@@ -89,7 +90,7 @@ function prepare(optimizer: Optimizer, o: CyclicLROptions): Optimizer {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.01, 0.055, 0.1, 0.055, 0.01] (to rounding)
+ * assertEquals(lrs.map((v) => Number(v.toFixed(10))), [0.01, 0.055, 0.1, 0.055, 0.01]);
  * ```
  */
 export class CyclicLR extends LRScheduler {

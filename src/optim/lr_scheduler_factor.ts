@@ -177,12 +177,13 @@ export interface PolynomialLROptions extends SchedulerOptions {
  * `totalIters`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { PolynomialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new PolynomialLR(opt, { totalIters: 4 });
  * sched.step();
- * console.log(opt.lr); // ≈ 0.075
+ * assertEquals(Math.abs(opt.lr - 0.075) < 1e-12, true);
  * ```
  */
 export class PolynomialLR extends LRScheduler {

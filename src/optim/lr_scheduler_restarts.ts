@@ -20,6 +20,7 @@ export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
  * restart; cycles grow by `tMult`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { CosineAnnealingWarmRestarts, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
@@ -29,7 +30,7 @@ export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.1, 0.05, 0.1, 0.05] (to rounding)
+ * assertEquals(lrs.map((v) => Number(v.toFixed(10))), [0.1, 0.05, 0.1, 0.05]);
  * ```
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {

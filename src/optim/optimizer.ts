@@ -90,6 +90,7 @@ const SNAKE = /_([a-z])/g;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Optimizer, type ParamGroup } from "./mod.ts";
  *
@@ -106,7 +107,7 @@ const SNAKE = /_([a-z])/g;
  * const opt = new GD([w]);
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.toArray()); // ≈ [0.8, 1.6]
+ * assertEquals(torch.allclose(w, torch.tensor([0.8, 1.6]), { atol: 1e-6 }), true);
  * ```
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {

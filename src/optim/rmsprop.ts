@@ -36,6 +36,7 @@ export type RMSpropGroupOptions = Required<RMSpropOptions>;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { RMSprop } from "./mod.ts";
  * const w = torch.tensor([1.0, -1.0], { requiresGrad: true });
@@ -45,7 +46,7 @@ export type RMSpropGroupOptions = Required<RMSpropOptions>;
  *   w.pow(2).sum().backward();
  *   opt.step();
  * }
- * console.log(w.toArray()); // ≈ [0.142, -0.142]: on its way to [0, 0]
+ * assertEquals(torch.allclose(w, torch.tensor([0.142, -0.142]), { atol: 5e-4, rtol: 0 }), true); // on its way to [0, 0]
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropGroupOptions> {

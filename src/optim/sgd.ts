@@ -52,6 +52,7 @@ export type SGDGroupOptions = Required<Omit<SGDOptions, "fused">>;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { SGD } from "./mod.ts";
  * const w = torch.tensor([1.0, -2.0], { requiresGrad: true });
@@ -61,7 +62,7 @@ export type SGDGroupOptions = Required<Omit<SGDOptions, "fused">>;
  *   w.pow(2).sum().backward(); // minimize |w|²
  *   opt.step();
  * }
- * console.log(w.toArray()); // ≈ [0.062, -0.124]: on its way to [0, 0]
+ * assertEquals(torch.allclose(w, torch.tensor([0.062, -0.124]), { atol: 5e-4, rtol: 0 }), true); // on its way to [0, 0]
  * ```
  */
 export class SGD extends Optimizer<SGDGroupOptions> {
