@@ -4,11 +4,12 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "./mod.ts";
  * const x = torch.tensor([2.0], { requiresGrad: true });
  * const y = x.pow(2).add(1);
  * y.backward();
- * console.log(String(x.grad)); // tensor([4.])
+ * assertEquals(String(x.grad), "tensor([4.])");
  * ```
  * @module
  */
@@ -34,6 +35,7 @@ export {
   randnLike,
   type RandomOptions,
   randperm,
+  type ShapeArgs,
   tensor,
   type TensorData,
   zeros,
@@ -42,8 +44,10 @@ export {
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
 export * as autograd from "./src/autograd/mod.ts";
+export type { BackwardOptions } from "./src/autograd/engine.ts";
+export type { Node } from "./src/autograd/node.ts";
 export { keep, scope } from "./src/scope.ts";
-export { init, type InitOptions, type WasmSource } from "./src/backends/wasm/loader.ts";
+export { init, type InitOptions, type WasmSource, type WasmVariant } from "./src/backends/wasm/loader.ts";
 export {
   abs,
   add,
@@ -206,7 +210,7 @@ export {
 } from "./src/ops/conv.ts";
 export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/division.ts";
 export { cumprod } from "./src/ops/cumulative.ts";
-export { unique, uniqueAsync, type UniqueOptions } from "./src/ops/unique.ts";
+export { unique, uniqueAsync, type UniqueOptions, type UniquePlainOptions } from "./src/ops/unique.ts";
 export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
@@ -215,4 +219,14 @@ export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";
 export * as optim from "./src/optim/mod.ts";
 export * as data from "./src/data/mod.ts";
-export { load, loadBytes, save, saveBytes, saveBytesAsync } from "./src/io/mod.ts";
+export {
+  load,
+  loadBytes,
+  type LoadOptions,
+  type PathLike,
+  save,
+  saveBytes,
+  saveBytesAsync,
+  type SaveOptions,
+  type TensorDict,
+} from "./src/io/mod.ts";

@@ -28,8 +28,11 @@ import { inFrameOf } from "./memory.ts";
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
+  /** Element type (default: inferred from the data, else `float32`). */
   dtype?: DType;
+  /** Device to create the tensor on (default `"cpu"`). */
   device?: Device;
+  /** Whether autograd records operations on the new tensor (default false). */
   requiresGrad?: boolean;
 }
 
@@ -39,7 +42,8 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-type ShapeArgs = (number | readonly number[] | CreateOptions)[];
+/** A shape given as sizes (`zeros(2, 3)`) or one array (`zeros([2, 3])`), optionally followed by {@link CreateOptions}. */
+export type ShapeArgs = (number | readonly number[] | CreateOptions)[];
 
 /** Nested arrays of numbers or booleans, as accepted by `tensor`. */
 export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number>;
@@ -264,10 +268,11 @@ function dtypeOfTyped(data: ArrayLike<number>): DType | null {
  * no `2.0` distinct from `2`, so `requiresGrad: true` without a dtype gives float32.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * const t = torch.tensor([[1, 2], [3, 4]]);
- * t.dtype; // "int32"
- * torch.tensor([3.14, 1.59]).toString(); // "tensor([3.1400, 1.5900])"
+ * assertEquals(t.dtype, "int32");
+ * assertEquals(torch.tensor([3.14, 1.59]).toString(), "tensor([3.1400, 1.5900])");
  * ```
  */
 export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
@@ -327,9 +332,10 @@ function filled(
  * Zeros. Shapes as varargs or an array; options last.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.zeros(2, 3).shape; // [2, 3]
- * torch.zeros([2], { dtype: "int32" }).toArray(); // [0, 0]
+ * assertEquals(torch.zeros(2, 3).shape, [2, 3]);
+ * assertEquals(torch.zeros([2], { dtype: "int32" }).toArray(), [0, 0]);
  * ```
  */
 export function zeros(...args: ShapeArgs): Tensor {
@@ -342,8 +348,9 @@ export function zeros(...args: ShapeArgs): Tensor {
  * Ones.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.ones(2).toArray(); // [1, 1]
+ * assertEquals(torch.ones(2).toArray(), [1, 1]);
  * ```
  */
 export function ones(...args: ShapeArgs): Tensor {
@@ -356,8 +363,9 @@ export function ones(...args: ShapeArgs): Tensor {
  * An uninitialised tensor (zero-filled here: fresh memory is always zeroed in wasm and WebGPU).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.empty(3).shape; // [3]
+ * assertEquals(torch.empty(3).shape, [3]);
  * ```
  */
 export function empty(...args: ShapeArgs): Tensor {
@@ -370,8 +378,9 @@ export function empty(...args: ShapeArgs): Tensor {
  * Every element `value`; the dtype follows the value (bool, int32 or float32) unless given.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ * assertEquals(torch.full([2, 2], 7).toArray(), [[7, 7], [7, 7]]);
  * ```
  */
 export function full(
@@ -394,9 +403,10 @@ export function full(
  * value the given dtype cannot hold.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.arange(4).toArray(); // [0, 1, 2, 3]
- * torch.arange(1, 2, 0.5).toArray(); // [1, 1.5]
+ * assertEquals(torch.arange(4).toArray(), [0, 1, 2, 3]);
+ * assertEquals(torch.arange(1, 2, 0.5).toArray(), [1, 1.5]);
  * ```
  */
 export function arange(...args: (number | CreateOptions)[]): Tensor {
@@ -445,8 +455,9 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
  * `steps` evenly spaced values from `start` to `end` inclusive.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
+ * assertEquals(torch.linspace(0, 1, 5).toArray(), [0, 0.25, 0.5, 0.75, 1]);
  * ```
  */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
@@ -476,8 +487,9 @@ export function linspace(start: number, end: number, steps: number, opts: Create
  * Identity matrix `n x m` (m defaults to n).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.eye(2).toArray(); // [[1, 0], [0, 1]]
+ * assertEquals(torch.eye(2).toArray(), [[1, 0], [0, 1]]);
  * ```
  */
 export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
@@ -528,9 +540,10 @@ function randomFill(
  * `(draw & 0xffffff) / 2^24` (float16: `(draw & 0x7ff) / 2^11`, as PyTorch's half path).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * torch.manualSeed(0);
- * torch.rand(5, 3).shape; // [5, 3]
+ * assertEquals(torch.rand(5, 3).shape, [5, 3]);
  * torch.manualSeed(0);
  * torch.rand(2).toArray(); // [0.49625658988952637, 0.7682217955589294], as torch.rand(2) after torch.manual_seed(0)
  * ```
@@ -554,9 +567,10 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
  * the serial cached-pair path below 16; see `manualSeed` for the CPU dependence).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * torch.manualSeed(0);
- * torch.randn(2, 2).shape; // [2, 2]
+ * assertEquals(torch.randn(2, 2).shape, [2, 2]);
  * ```
  */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
@@ -575,8 +589,9 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
  * are PyTorch's (`draw % (high - low) + low` per element) for the same seed and call order.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.randint(0, 10, [3]).dtype; // "int32"
+ * assertEquals(torch.randint(0, 10, [3]).dtype, "int32");
  * ```
  */
 export function randint(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
@@ -660,8 +675,9 @@ export function floatRandomBounds(from: number, to: number, digits: number): [nu
  * call order.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.randperm(4).shape; // [4], a permutation of 0..3
+ * assertEquals([...torch.randperm(4).dataSync()].sort(), [0, 1, 2, 3]); // a permutation of 0..3
  * ```
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
@@ -685,8 +701,9 @@ function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
  * Zeros of `x`'s shape, dtype and device.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.zerosLike(torch.ones(2)).toArray(); // [0, 0]
+ * assertEquals(torch.zerosLike(torch.ones(2)).toArray(), [0, 0]);
  * ```
  */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
@@ -698,8 +715,9 @@ export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * Ones of `x`'s shape, dtype and device.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.onesLike(torch.zeros(2)).toArray(); // [1, 1]
+ * assertEquals(torch.onesLike(torch.zeros(2)).toArray(), [1, 1]);
  * ```
  */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
@@ -711,8 +729,9 @@ export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * `value` everywhere, in `x`'s shape, dtype and device.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.fullLike(torch.zeros(2), 5).toArray(); // [5, 5]
+ * assertEquals(torch.fullLike(torch.zeros(2), 5).toArray(), [5, 5]);
  * ```
  */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
@@ -724,8 +743,9 @@ export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Te
  * Uninitialised (zeroed) tensor like `x`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.emptyLike(torch.zeros(2, 2)).shape; // [2, 2]
+ * assertEquals(torch.emptyLike(torch.zeros(2, 2)).shape, [2, 2]);
  * ```
  */
 export function emptyLike(x: Tensor, opts: CreateOptions = {}): Tensor {
@@ -737,8 +757,9 @@ export function emptyLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * Uniform [0, 1) samples like `x`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.randLike(torch.zeros(3)).shape; // [3]
+ * assertEquals(torch.randLike(torch.zeros(3)).shape, [3]);
  * ```
  */
 export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
@@ -750,8 +771,9 @@ export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
  * Standard normal samples like `x`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * torch.randnLike(torch.zeros(3)).shape; // [3]
+ * assertEquals(torch.randnLike(torch.zeros(3)).shape, [3]);
  * ```
  */
 export function randnLike(x: Tensor, opts: RandomOptions = {}): Tensor {

@@ -76,9 +76,10 @@ const CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, float16: 
  * PyTorch's result type for a binary op on two tensors of these dtypes.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { promoteTypes } from "./dtype.ts";
- * promoteTypes("int32", "float32"); // "float32"
- * promoteTypes("float32", "float64"); // "float64"
+ * assertEquals(promoteTypes("int32", "float32"), "float32");
+ * assertEquals(promoteTypes("float32", "float64"), "float64");
  * ```
  */
 export function promoteTypes(a: DType, b: DType): DType {

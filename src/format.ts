@@ -7,6 +7,8 @@
  */
 
 import type { DType } from "./dtype.ts";
+import { halfToFloat } from "./read.ts";
+import { encodeHalf } from "./write.ts";
 
 /** What is printed after the values, as PyTorch's keyword suffixes. */
 export interface FormatOptions {
@@ -330,24 +332,7 @@ function formatExponential(value: number, digits: number): string {
   return `${sign}${mantissa[0]}${frac}e${expSign}${String(Math.abs(exponent)).padStart(2, "0")}`;
 }
 
-/** Rounds a double to the nearest IEEE half-precision value (ties to even), as a double. */
+/** `value` as the float16 tensor stores it (the one codec of write.ts/read.ts: round to nearest even). */
 function roundToHalf(value: number): number {
-  if (!Number.isFinite(value) || value === 0) return value;
-  const a = Math.abs(value);
-  let rounded: number;
-  if (a >= 65520) {
-    rounded = Infinity; // halfway between 65504 (the largest half) and 2^16 rounds up
-  } else {
-    // Spacing of halves near a: 2^-24 for subnormals, else 2^(floor(log2 a) - 10).
-    let e = Math.floor(Math.log2(a));
-    if (2 ** e > a) e--;
-    else if (2 ** (e + 1) <= a) e++;
-    const quantum = 2 ** (Math.max(e, -14) - 10);
-    const q = a / quantum; // exact: dividing by a power of two
-    let n = Math.floor(q);
-    const rest = q - n;
-    if (rest > 0.5 || (rest === 0.5 && n % 2 === 1)) n++;
-    rounded = n * quantum;
-  }
-  return value < 0 ? -rounded : rounded;
+  return halfToFloat(encodeHalf(value));
 }

@@ -22,6 +22,7 @@ import { closeFrame, openFrame, pinHandle } from "./memory.ts";
  * temporaries just as fast; the scope adds the tensors `fn` made at its own level.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * import { nn, optim } from "../mod.ts";
  * const model = new nn.Linear(4, 1);
@@ -35,7 +36,7 @@ import { closeFrame, openFrame, pinHandle } from "./memory.ts";
  *     opt.step();
  *     return loss.detach(); // everything else made in this step is released here
  *   });
- *   console.log(loss.shape, loss.isDisposed); // [] false
+ *   assertEquals([loss.shape, loss.isDisposed], [[], false]);
  *   loss.dispose();
  * }
  * ```
@@ -70,13 +71,14 @@ export function scope<T>(fn: () => T): T {
  * tensor stored outside the scope rather than returned. Returns `t`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * const history: torch.Tensor[] = [];
  * torch.scope(() => {
  *   const x = torch.ones(3).mul(2);
  *   history.push(torch.keep(x.sum()));
  * });
- * console.log(history[0].item()); // 6
+ * assertEquals(history[0].item(), 6);
  * ```
  */
 export function keep<T extends Tensor>(t: T): T {

@@ -1,6 +1,11 @@
 /**
  * `Tensor`: a view (shape, strides, offset) over a backend `Storage`, with autograd state.
  * Methods are one-liners over `ops/`.
+ *
+ * The one import circle of the library is deliberate: `Tensor`'s methods call their ops
+ * (`x.add(y)` is `ops/elementwise.ts`'s `add`), and the ops, autograd and `creation.ts` build
+ * tensors. Ops import `Tensor` only as a value where they construct one or test `instanceof`;
+ * everything else (nn, optim, data, io) sits above the circle and imports it one way.
  * @module
  */
 import type { Device, Storage } from "./backends/backend.ts";
@@ -47,7 +52,9 @@ export type NestedArray = number | boolean | NestedArray[];
 
 /** Options of `tensor.to(...)`. */
 export interface ToOptions {
+  /** Element type of the result (default: unchanged). */
   dtype?: DType;
+  /** Device of the result (default: unchanged). */
   device?: Device;
 }
 
@@ -55,11 +62,12 @@ export interface ToOptions {
  * A multi-dimensional array with autograd, in PyTorch's model.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * const x = torch.tensor([[1, 2], [3, 4]], { dtype: "float32", requiresGrad: true });
  * const y = x.mul(x).sum();
  * y.backward();
- * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
+ * assertEquals(x.grad!.toArray(), [[2, 4], [6, 8]]);
  * ```
  */
 export class Tensor {
@@ -161,6 +169,7 @@ export class Tensor {
   }
   /** Shape as an array, or the size of one dimension (negative allowed). */
   size(): number[];
+  /** The size of dimension `dim` (negative counts from the end). */
   size(dim: number): number;
   size(dim?: number): number[] | number {
     if (dim === undefined) return [...this.shape];
@@ -430,12 +439,15 @@ export class Tensor {
   }
 
   // ---- elementwise ----
+  /** `torch.add(this, other, opts)`. */
   add(other: TensorOrScalar, opts?: { alpha?: number }): Tensor {
     return ew.add(this, other, opts);
   }
+  /** `torch.sub(this, other, opts)`. */
   sub(other: TensorOrScalar, opts?: { alpha?: number }): Tensor {
     return ew.sub(this, other, opts);
   }
+  /** `torch.mul(this, other)`. */
   mul(other: TensorOrScalar): Tensor {
     return ew.mul(this, other);
   }
@@ -443,6 +455,7 @@ export class Tensor {
   div(other: TensorOrScalar, opts?: dvs.DivOptions): Tensor {
     return opts === undefined ? ew.div(this, other) : dvs.div(this, other, opts);
   }
+  /** `torch.pow(this, exponent)`. */
   pow(exponent: TensorOrScalar): Tensor {
     return ew.pow(this, exponent);
   }
@@ -458,135 +471,179 @@ export class Tensor {
   floorDivide(other: TensorOrScalar): Tensor {
     return dvs.floorDivide(this, other);
   }
+  /** `torch.maximum(this, other)`. */
   maximum(other: TensorOrScalar): Tensor {
     return ew.maximum(this, other);
   }
+  /** `torch.minimum(this, other)`. */
   minimum(other: TensorOrScalar): Tensor {
     return ew.minimum(this, other);
   }
+  /** `torch.eq(this, other)`. */
   eq(other: TensorOrScalar): Tensor {
     return ew.eq(this, other);
   }
+  /** `torch.ne(this, other)`. */
   ne(other: TensorOrScalar): Tensor {
     return ew.ne(this, other);
   }
+  /** `torch.lt(this, other)`. */
   lt(other: TensorOrScalar): Tensor {
     return ew.lt(this, other);
   }
+  /** `torch.le(this, other)`. */
   le(other: TensorOrScalar): Tensor {
     return ew.le(this, other);
   }
+  /** `torch.gt(this, other)`. */
   gt(other: TensorOrScalar): Tensor {
     return ew.gt(this, other);
   }
+  /** `torch.ge(this, other)`. */
   ge(other: TensorOrScalar): Tensor {
     return ew.ge(this, other);
   }
+  /** `torch.neg(this)`. */
   neg(): Tensor {
     return ew.neg(this);
   }
+  /** `torch.abs(this)`. */
   abs(): Tensor {
     return ew.abs(this);
   }
+  /** `torch.exp(this)`. */
   exp(): Tensor {
     return ew.exp(this);
   }
+  /** `torch.log(this)`. */
   log(): Tensor {
     return ew.log(this);
   }
+  /** `torch.log1p(this)`. */
   log1p(): Tensor {
     return ew.log1p(this);
   }
+  /** `torch.sqrt(this)`. */
   sqrt(): Tensor {
     return ew.sqrt(this);
   }
+  /** `torch.rsqrt(this)`. */
   rsqrt(): Tensor {
     return ew.rsqrt(this);
   }
+  /** `torch.sin(this)`. */
   sin(): Tensor {
     return ew.sin(this);
   }
+  /** `torch.cos(this)`. */
   cos(): Tensor {
     return ew.cos(this);
   }
+  /** `torch.tanh(this)`. */
   tanh(): Tensor {
     return ew.tanh(this);
   }
+  /** `torch.sigmoid(this)`. */
   sigmoid(): Tensor {
     return ew.sigmoid(this);
   }
+  /** `torch.relu(this)`. */
   relu(): Tensor {
     return ew.relu(this);
   }
+  /** `torch.sign(this)`. */
   sign(): Tensor {
     return ew.sign(this);
   }
+  /** `torch.floor(this)`. */
   floor(): Tensor {
     return ew.floor(this);
   }
+  /** `torch.ceil(this)`. */
   ceil(): Tensor {
     return ew.ceil(this);
   }
+  /** `torch.round(this)`. */
   round(): Tensor {
     return ew.round(this);
   }
+  /** `torch.trunc(this)`. */
   trunc(): Tensor {
     return pw.trunc(this);
   }
+  /** `torch.frac(this)`. */
   frac(): Tensor {
     return pw.frac(this);
   }
+  /** `torch.tan(this)`. */
   tan(): Tensor {
     return pw.tan(this);
   }
+  /** `torch.log2(this)`. */
   log2(): Tensor {
     return pw.log2(this);
   }
+  /** `torch.log10(this)`. */
   log10(): Tensor {
     return pw.log10(this);
   }
+  /** `torch.exp2(this)`. */
   exp2(): Tensor {
     return pw.exp2(this);
   }
+  /** `torch.expm1(this)`. */
   expm1(): Tensor {
     return pw.expm1(this);
   }
+  /** `torch.lerp(this, end, weight)`. */
   lerp(end: Tensor, weight: TensorOrScalar): Tensor {
     return pw.lerp(this, end, weight);
   }
+  /** `torch.addcmul(this, tensor1, tensor2, opts)`. */
   addcmul(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): Tensor {
     return pw.addcmul(this, tensor1, tensor2, opts);
   }
+  /** `torch.addcdiv(this, tensor1, tensor2, opts)`. */
   addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): Tensor {
     return pw.addcdiv(this, tensor1, tensor2, opts);
   }
+  /** `torch.isnan(this)`. */
   isnan(): Tensor {
     return lg.isnan(this);
   }
+  /** `torch.isinf(this)`. */
   isinf(): Tensor {
     return lg.isinf(this);
   }
+  /** `torch.isposinf(this)`. */
   isposinf(): Tensor {
     return lg.isposinf(this);
   }
+  /** `torch.isneginf(this)`. */
   isneginf(): Tensor {
     return lg.isneginf(this);
   }
+  /** `torch.isfinite(this)`. */
   isfinite(): Tensor {
     return lg.isfinite(this);
   }
+  /** `torch.logicalNot(this)`. */
   logicalNot(): Tensor {
     return lg.logicalNot(this);
   }
+  /** `torch.logicalAnd(this, other)`. */
   logicalAnd(other: Tensor): Tensor {
     return lg.logicalAnd(this, other);
   }
+  /** `torch.logicalOr(this, other)`. */
   logicalOr(other: Tensor): Tensor {
     return lg.logicalOr(this, other);
   }
+  /** `torch.logicalXor(this, other)`. */
   logicalXor(other: Tensor): Tensor {
     return lg.logicalXor(this, other);
   }
+  /** `torch.isclose(this, other, opts)`. */
   isclose(other: Tensor, opts?: lg.CloseOptions): Tensor {
     return lg.isclose(this, other, opts);
   }
@@ -598,35 +655,45 @@ export class Tensor {
   equal(other: Tensor): boolean {
     return lg.equal(this, other);
   }
+  /** `torch.mul(this, this)`. */
   square(): Tensor {
     return ew.mul(this, this);
   }
+  /** `torch.div(1, this)`. */
   reciprocal(): Tensor {
     return ew.div(1, this);
   }
+  /** `torch.clamp(this, min, max)`. */
   clamp(min?: number | null, max?: number | null): Tensor {
     return ew.clamp(this, min, max);
   }
+  /** `torch.where(condition, this, other)`. */
   where(condition: Tensor, other: TensorOrScalar): Tensor {
     return ew.where(condition, this, other);
   }
+  /** `torch.maskedFill(this, mask, value)`. */
   maskedFill(mask: Tensor, value: number): Tensor {
     return ew.maskedFill(this, mask, value);
   }
 
   // ---- reductions ----
+  /** `torch.sum(this, dim, opts)`. */
   sum(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.sum(this, dim, opts);
   }
+  /** `torch.mean(this, dim, opts)`. */
   mean(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.mean(this, dim, opts);
   }
+  /** `torch.prod(this, dim, opts)`. */
   prod(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.prod(this, dim, opts);
   }
   /** Without a dim: the maximum value. With a dim: `{ values, indices }`. */
   max(): Tensor;
+  /** The maximum along `dim` and its int32 index: `{ values, indices }`. */
   max(dim: number, opts?: ReduceOptions): red.ValuesIndices;
+  /** The elementwise maximum with `other`, as `torch.maximum`. */
   max(other: Tensor): Tensor;
   max(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
     if (dim instanceof Tensor) return ew.maximum(this, dim);
@@ -634,48 +701,63 @@ export class Tensor {
   }
   /** Without a dim: the minimum value. With a dim: `{ values, indices }`. */
   min(): Tensor;
+  /** The minimum along `dim` and its int32 index: `{ values, indices }`. */
   min(dim: number, opts?: ReduceOptions): red.ValuesIndices;
+  /** The elementwise minimum with `other`, as `torch.minimum`. */
   min(other: Tensor): Tensor;
   min(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
     if (dim instanceof Tensor) return ew.minimum(this, dim);
     return dim === undefined ? named(red.amin(this), "MinBackward1", this) : red.min(this, dim, opts);
   }
+  /** `torch.amax(this, dim, opts)`. */
   amax(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.amax(this, dim, opts);
   }
+  /** `torch.amin(this, dim, opts)`. */
   amin(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.amin(this, dim, opts);
   }
+  /** `torch.argmax(this, dim, opts)`. */
   argmax(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.argmax(this, dim, opts);
   }
+  /** `torch.argmin(this, dim, opts)`. */
   argmin(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.argmin(this, dim, opts);
   }
+  /** `torch.var(this, dim, opts)`. */
   var(dim?: DimArg | red.VarOptions, opts?: red.VarOptions): Tensor {
     return red.variance(this, dim, opts);
   }
+  /** `torch.std(this, dim, opts)`. */
   std(dim?: DimArg | red.VarOptions, opts?: red.VarOptions): Tensor {
     return red.std(this, dim, opts);
   }
+  /** `torch.logsumexp(this, dim, opts)`. */
   logsumexp(dim: DimArg, opts?: ReduceOptions): Tensor {
     return red.logsumexp(this, dim, opts);
   }
+  /** `torch.softmax(this, dim)`. */
   softmax(dim: number): Tensor {
     return red.softmax(this, dim);
   }
+  /** `torch.logSoftmax(this, dim)`. */
   logSoftmax(dim: number): Tensor {
     return red.logSoftmax(this, dim);
   }
+  /** `torch.norm(this, p, dim, opts)`. */
   norm(p?: number, dim?: DimArg, opts?: ReduceOptions): Tensor {
     return red.norm(this, p, dim, opts);
   }
+  /** `torch.all(this, dim, opts)`. */
   all(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.all(this, dim, opts);
   }
+  /** `torch.any(this, dim, opts)`. */
   any(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
     return red.any(this, dim, opts);
   }
+  /** `torch.cumsum(this, dim)`. */
   cumsum(dim: number): Tensor {
     return red.cumsum(this, dim);
   }
@@ -685,20 +767,26 @@ export class Tensor {
   }
   /** The sorted unique elements (or slices along `dim`), as `torch.unique` (CPU; see uniqueAsync). */
   unique(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  /** With `returnInverse` and `returnCounts`: `[values, inverse, counts]`. */
   unique(opts: unq.UniqueOptions & { returnInverse: true; returnCounts: true }): [Tensor, Tensor, Tensor];
+  /** With `returnInverse` or `returnCounts`: `[values, inverse]` or `[values, counts]`. */
   unique(opts: unq.UniqueOptions & ({ returnInverse: true } | { returnCounts: true })): [Tensor, Tensor];
+  /** The unique values, with the inverse and counts when the options ask for them. */
   unique(opts?: unq.UniqueOptions): Tensor | Tensor[];
   unique(opts?: unq.UniqueOptions): Tensor | Tensor[] {
     return unq.unique(this, opts);
   }
   /** {@link unique} on every device. */
   uniqueAsync(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Promise<Tensor>;
+  /** With `returnInverse` and `returnCounts`: `[values, inverse, counts]`. */
   uniqueAsync(
     opts: unq.UniqueOptions & { returnInverse: true; returnCounts: true },
   ): Promise<[Tensor, Tensor, Tensor]>;
+  /** With `returnInverse` or `returnCounts`: `[values, inverse]` or `[values, counts]`. */
   uniqueAsync(
     opts: unq.UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
   ): Promise<[Tensor, Tensor]>;
+  /** The unique values, with the inverse and counts when the options ask for them. */
   uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]>;
   uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]> {
     return unq.uniqueAsync(this, opts);
@@ -707,6 +795,7 @@ export class Tensor {
   sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): red.ValuesIndices {
     return srt.sort(this, dim, opts);
   }
+  /** `torch.argsort(this, dim, opts)`. */
   argsort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): Tensor {
     return srt.argsort(this, dim, opts);
   }
@@ -714,9 +803,11 @@ export class Tensor {
   nonzero(): Tensor {
     return sel.nonzero(this);
   }
+  /** `torch.nonzeroAsync(this)`. */
   nonzeroAsync(): Promise<Tensor> {
     return sel.nonzeroAsync(this);
   }
+  /** `torch.argwhere(this)`. */
   argwhere(): Tensor {
     return sel.argwhere(this);
   }
@@ -724,9 +815,11 @@ export class Tensor {
   maskedSelect(mask: Tensor): Tensor {
     return sel.maskedSelect(this, mask);
   }
+  /** `torch.maskedSelectAsync(this, mask)`. */
   maskedSelectAsync(mask: Tensor): Promise<Tensor> {
     return sel.maskedSelectAsync(this, mask);
   }
+  /** `torch.countNonzero(this, dim)`. */
   countNonzero(dim?: DimArg | ReduceOptions): Tensor {
     return sel.countNonzero(this, dim);
   }
@@ -736,18 +829,23 @@ export class Tensor {
   }
 
   // ---- movement (views) ----
+  /** `torch.view(this, ...shape)`. */
   view(...shape: (number | readonly number[])[]): Tensor {
     return mv.view(this, ...shape);
   }
+  /** `torch.reshape(this, ...shape)`. */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     return mv.reshape(this, ...shape);
   }
+  /** `torch.view(this, other.shape)`. */
   viewAs(other: Tensor): Tensor {
     return mv.view(this, other.shape);
   }
+  /** `torch.reshape(this, other.shape)`. */
   reshapeAs(other: Tensor): Tensor {
     return mv.reshape(this, other.shape);
   }
+  /** `torch.transpose(this, dim0, dim1)`. */
   transpose(dim0: number, dim1: number): Tensor {
     return mv.transpose(this, dim0, dim1);
   }
@@ -759,30 +857,39 @@ export class Tensor {
   get mT(): Tensor {
     return mv.transpose(this, -2, -1);
   }
+  /** `torch.t(this)`. */
   t(): Tensor {
     return mv.t(this);
   }
+  /** `torch.permute(this, ...dims)`. */
   permute(...dims: (number | readonly number[])[]): Tensor {
     return mv.permute(this, ...dims);
   }
+  /** `torch.squeeze(this, dim)`. */
   squeeze(dim?: number | readonly number[]): Tensor {
     return mv.squeeze(this, dim);
   }
+  /** `torch.unsqueeze(this, dim)`. */
   unsqueeze(dim: number): Tensor {
     return mv.unsqueeze(this, dim);
   }
+  /** `torch.expand(this, ...shape)`. */
   expand(...shape: (number | readonly number[])[]): Tensor {
     return mv.expand(this, ...shape);
   }
+  /** `torch.expand(this, other.shape)`. */
   expandAs(other: Tensor): Tensor {
     return mv.expand(this, other.shape);
   }
+  /** `torch.flatten(this, startDim, endDim)`. */
   flatten(startDim = 0, endDim = -1): Tensor {
     return mv.flatten(this, startDim, endDim);
   }
+  /** `torch.unflatten(this, dim, sizes)`. */
   unflatten(dim: number, sizes: readonly number[]): Tensor {
     return mv.unflatten(this, dim, sizes);
   }
+  /** `torch.narrow(this, dim, start, length)`. */
   narrow(dim: number, start: number, length: number): Tensor {
     return mv.narrow(this, dim, start, length);
   }
@@ -821,24 +928,31 @@ export class Tensor {
   ): Tensor {
     return adv.indexPut(this, indices, values, opts);
   }
+  /** `torch.flip(this, dims)`. */
   flip(dims: number | readonly number[]): Tensor {
     return ix.flip(this, dims);
   }
+  /** `torch.repeat(this, ...sizes)`: tiles the tensor `sizes[i]` times along each dim. */
   repeat(...sizes: (number | readonly number[])[]): Tensor {
     return ra.repeat(this, ...sizes);
   }
+  /** `torch.tile(this, dims)`. */
   tile(dims: readonly number[]): Tensor {
     return ra.tile(this, dims);
   }
+  /** `torch.roll(this, shifts, dims)`: elements shifted cyclically. */
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
     return ra.roll(this, shifts, dims);
   }
+  /** `torch.movedim(this, source, destination)`. */
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
     return ra.movedim(this, source, destination);
   }
+  /** `torch.swapaxes(this, axis0, axis1)` (a transpose of two dims). */
   swapaxes(axis0: number, axis1: number): Tensor {
     return ra.swapaxes(this, axis0, axis1);
   }
+  /** `torch.swapdims(this, dim0, dim1)` (a transpose of two dims). */
   swapdims(dim0: number, dim1: number): Tensor {
     return ra.swapaxes(this, dim0, dim1);
   }
@@ -846,9 +960,11 @@ export class Tensor {
   diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
     return ra.diagonal(this, offset, dim1, dim2);
   }
+  /** `torch.diag(this, diagonal)`: a 1-d tensor's diagonal matrix, or a matrix's diagonal. */
   diag(diagonal = 0): Tensor {
     return ra.diag(this, diagonal);
   }
+  /** `torch.trace(this)`: the sum of a matrix's diagonal. */
   trace(): Tensor {
     return ra.trace(this);
   }
@@ -856,29 +972,37 @@ export class Tensor {
   contiguous(): Tensor {
     return aliasIfSame(this, mv.contiguous(this));
   }
+  /** `torch.clone(this)`. */
   clone(): Tensor {
     return mv.clone(this);
   }
+  /** `torch.split(this, splitSize, dim)`. */
   split(splitSize: number | readonly number[], dim = 0): Tensor[] {
     return mv.split(this, splitSize, dim);
   }
+  /** `torch.chunk(this, chunks, dim)`. */
   chunk(chunks: number, dim = 0): Tensor[] {
     return mv.chunk(this, chunks, dim);
   }
+  /** `torch.unbind(this, dim)`. */
   unbind(dim = 0): Tensor[] {
     return mv.unbind(this, dim);
   }
 
   // ---- indexing ----
+  /** `torch.gather(this, dim, index)`. */
   gather(dim: number, index: Tensor): Tensor {
     return ix.gather(this, dim, index);
   }
+  /** `torch.indexSelect(this, dim, index)`. */
   indexSelect(dim: number, index: Tensor): Tensor {
     return ix.indexSelect(this, dim, index);
   }
+  /** `torch.scatterAdd(this, dim, index, src)`. */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return ix.scatterAdd(this, dim, index, src);
   }
+  /** `torch.scatterAdd_(this, dim, index, src)`. */
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
     return sc.scatterAdd_(this, dim, index, src);
   }
@@ -886,6 +1010,7 @@ export class Tensor {
   scatter(dim: number, index: Tensor, src: Tensor | number, opts?: sc.ScatterOptions): Tensor {
     return sc.scatter(this, dim, index, src, opts);
   }
+  /** `torch.scatter_(this, dim, index, src, opts)`. */
   scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: sc.ScatterOptions): this {
     return sc.scatter_(this, dim, index, src, opts);
   }
@@ -899,6 +1024,7 @@ export class Tensor {
   ): Tensor {
     return sc.scatterReduce(this, dim, index, src, reduce, opts);
   }
+  /** In place: `torch.scatterReduce` of `src` into this tensor along `dim`; returns this tensor. */
   scatterReduce_(
     dim: number,
     index: Tensor,
@@ -912,6 +1038,7 @@ export class Tensor {
   indexCopy(dim: number, index: Tensor, source: Tensor): Tensor {
     return sc.indexCopy(this, dim, index, source);
   }
+  /** `torch.indexCopy_(this, dim, index, source)`. */
   indexCopy_(dim: number, index: Tensor, source: Tensor): this {
     return sc.indexCopy_(this, dim, index, source);
   }
@@ -919,6 +1046,7 @@ export class Tensor {
   indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor {
     return sc.indexFill(this, dim, index, value);
   }
+  /** `torch.indexFill_(this, dim, index, value)`. */
   indexFill_(dim: number, index: Tensor, value: number | Tensor): this {
     return sc.indexFill_(this, dim, index, value);
   }
@@ -926,97 +1054,127 @@ export class Tensor {
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: sc.IndexAddOptions): Tensor {
     return sc.indexAdd(this, dim, index, source, opts);
   }
+  /** `torch.indexAdd_(this, dim, index, source, opts)`. */
   indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: sc.IndexAddOptions): this {
     return sc.indexAdd_(this, dim, index, source, opts);
   }
+  /** `torch.tril(this, diagonal)`. */
   tril(diagonal = 0): Tensor {
     return ix.tril(this, diagonal);
   }
+  /** `torch.triu(this, diagonal)`. */
   triu(diagonal = 0): Tensor {
     return ix.triu(this, diagonal);
   }
 
   // ---- linear algebra ----
+  /** `torch.matmul(this, other)`. */
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
   }
+  /** `torch.mm(this, other)`. */
   mm(other: Tensor): Tensor {
     return mm.mm(this, other);
   }
+  /** `torch.bmm(this, other)`. */
   bmm(other: Tensor): Tensor {
     return mm.bmm(this, other);
   }
+  /** `torch.dot(this, other)`. */
   dot(other: Tensor): Tensor {
     return mm.dot(this, other);
   }
+  /** `torch.outer(this, other)`. */
   outer(other: Tensor): Tensor {
     return mm.outer(this, other);
   }
 
   // ---- in place ----
+  /** In place: writes `torch.add(this, other, opts)` into this tensor and returns it. */
   add_(other: TensorOrScalar, opts?: { alpha?: number }): this {
     return inplace.assignResult(this, "add_", ew.add(this, other, opts));
   }
+  /** In place: writes `torch.sub(this, other, opts)` into this tensor and returns it. */
   sub_(other: TensorOrScalar, opts?: { alpha?: number }): this {
     return inplace.assignResult(this, "sub_", ew.sub(this, other, opts));
   }
+  /** In place: writes `torch.mul(this, other)` into this tensor and returns it. */
   mul_(other: TensorOrScalar): this {
     return inplace.assignResult(this, "mul_", ew.mul(this, other));
   }
+  /** In place: writes `torch.div(this, other)` into this tensor and returns it. */
   div_(other: TensorOrScalar): this {
     return inplace.assignResult(this, "div_", ew.div(this, other));
   }
+  /** In place: writes `torch.clamp(this, min, max)` into this tensor and returns it. */
   clamp_(min?: number | null, max?: number | null): this {
     return inplace.assignResult(this, "clamp_", ew.clamp(this, min, max));
   }
+  /** In place: writes `torch.pow(this, exponent)` into this tensor and returns it. */
   pow_(exponent: TensorOrScalar): this {
     return inplace.assignResult(this, "pow_", ew.pow(this, exponent));
   }
+  /** In place: writes `torch.neg(this)` into this tensor and returns it. */
   neg_(): this {
     return inplace.assignResult(this, "neg_", ew.neg(this));
   }
+  /** In place: writes `torch.abs(this)` into this tensor and returns it. */
   abs_(): this {
     return inplace.assignResult(this, "abs_", ew.abs(this));
   }
+  /** In place: writes `torch.exp(this)` into this tensor and returns it. */
   exp_(): this {
     return inplace.assignResult(this, "exp_", ew.exp(this));
   }
+  /** In place: writes `torch.log(this)` into this tensor and returns it. */
   log_(): this {
     return inplace.assignResult(this, "log_", ew.log(this));
   }
+  /** In place: writes `torch.sqrt(this)` into this tensor and returns it. */
   sqrt_(): this {
     return inplace.assignResult(this, "sqrt_", ew.sqrt(this));
   }
+  /** In place: writes `torch.sigmoid(this)` into this tensor and returns it. */
   sigmoid_(): this {
     return inplace.assignResult(this, "sigmoid_", ew.sigmoid(this));
   }
+  /** In place: writes `torch.tanh(this)` into this tensor and returns it. */
   tanh_(): this {
     return inplace.assignResult(this, "tanh_", ew.tanh(this));
   }
+  /** In place: writes `torch.relu(this)` into this tensor and returns it. */
   relu_(): this {
     return inplace.assignResult(this, "relu_", ew.relu(this));
   }
+  /** In place: writes `torch.floor(this)` into this tensor and returns it. */
   floor_(): this {
     return inplace.assignResult(this, "floor_", ew.floor(this));
   }
+  /** In place: writes `torch.ceil(this)` into this tensor and returns it. */
   ceil_(): this {
     return inplace.assignResult(this, "ceil_", ew.ceil(this));
   }
+  /** In place: writes `torch.round(this)` into this tensor and returns it. */
   round_(): this {
     return inplace.assignResult(this, "round_", ew.round(this));
   }
+  /** In place: writes `torch.trunc(this)` into this tensor and returns it. */
   trunc_(): this {
     return inplace.assignResult(this, "trunc_", pw.trunc(this));
   }
+  /** In place: writes `torch.maskedFill(this, mask, value)` into this tensor and returns it. */
   maskedFill_(mask: Tensor, value: number): this {
     return inplace.assignResult(this, "maskedFill_", ew.maskedFill(this, mask, value));
   }
+  /** In place: writes `torch.lerp(this, end, weight)` into this tensor and returns it. */
   lerp_(end: Tensor, weight: TensorOrScalar): this {
     return inplace.assignResult(this, "lerp_", pw.lerp(this, end, weight));
   }
+  /** In place: writes `torch.addcmul(this, tensor1, tensor2, opts)` into this tensor and returns it. */
   addcmul_(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): this {
     return inplace.assignResult(this, "addcmul_", pw.addcmul(this, tensor1, tensor2, opts));
   }
+  /** In place: writes `torch.addcdiv(this, tensor1, tensor2, opts)` into this tensor and returns it. */
   addcdiv_(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): this {
     return inplace.assignResult(this, "addcdiv_", pw.addcdiv(this, tensor1, tensor2, opts));
   }

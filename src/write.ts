@@ -6,7 +6,13 @@
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** The IEEE half bits nearest to `x` (round to nearest even, via its float32 value, as PyTorch). */
+/**
+ * The IEEE half bits nearest to `x` (round to nearest even, via its float32 value, as PyTorch).
+ * With `halfToFloat` (read.ts) this is the library's float16 codec; format.ts prints through it.
+ * The backends still hold copies of their own (`f16Bits` in wasm/backend.ts, `f32BitsToHalf` and
+ * `halfToF32Bits` in webgpu/backend.ts), to be replaced by these when the backend files are split
+ * by op family (issue 12, item 1).
+ */
 export function encodeHalf(x: number): number {
   f32[0] = x;
   const bits = u32[0];

@@ -19,20 +19,9 @@
  */
 import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
-import { assert, assertCloseAsync, gradcheckAsync } from "./helpers.ts";
+import { assert, assertCloseAsync, gradcheckAsync, rng } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
 
-/** A small deterministic PRNG (mulberry32), independent of the library's generator. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let seed = 1;
 /** The device of the running test: where U, away, distinct and lit create their tensors. */
 let dev: Device = "cpu";
@@ -43,21 +32,21 @@ function numel(shape: number[]): number {
 
 /** A leaf requiring grad with values uniform in [lo, hi]. */
 function U(shape: number[], lo = -1, hi = 1): Tensor {
-  const r = prng(seed++);
+  const r = rng(seed++);
   const vals = Array.from({ length: numel(shape) }, () => lo + (hi - lo) * r());
   return torch.tensor(vals, { dtype: "float32", device: dev }).reshape(shape).requiresGrad_(true);
 }
 
 /** Values bounded away from 0: magnitude in [0.3, 1.5], random sign. */
 function away(shape: number[]): Tensor {
-  const r = prng(seed++);
+  const r = rng(seed++);
   const vals = Array.from({ length: numel(shape) }, () => (0.3 + 1.2 * r()) * (r() < 0.5 ? -1 : 1));
   return torch.tensor(vals, { dtype: "float32", device: dev }).reshape(shape).requiresGrad_(true);
 }
 
 /** Distinct values at least 0.1 apart (no ties within a finite-difference step). */
 function distinct(shape: number[]): Tensor {
-  const r = prng(seed++);
+  const r = rng(seed++);
   const n = numel(shape);
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

@@ -1,5 +1,6 @@
 /**
- * Test helpers: tensor-aware closeness checks and a finite-difference gradient check.
+ * Test helpers: tensor-aware closeness checks, a finite-difference gradient check and seeded test
+ * data (`rng`, `randF32`, `randI32`).
  * Built on node:assert (JSR's @std/assert is not reachable from our machines).
  */
 import assert from "node:assert/strict";
@@ -7,6 +8,32 @@ import * as torch from "../mod.ts";
 import type { Tensor } from "../mod.ts";
 
 export { assert };
+
+/** A seeded PRNG (mulberry32) for test data, independent of the library's generator: uniform in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` float32 values uniform in [lo, hi) drawn from `r`. */
+export function randF32(n: number, r: () => number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r();
+  return out;
+}
+
+/** `n` int32 values uniform in [lo, hi] drawn from `r`. */
+export function randI32(n: number, r: () => number, lo = -100, hi = 100): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + Math.floor((hi - lo + 1) * r());
+  return out;
+}
 
 type Nested = number | boolean | Nested[];
 

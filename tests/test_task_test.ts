@@ -5,12 +5,13 @@ import { denoTestArgs, exitCodeFor, parseReportTotals } from "../tools/test.ts";
 const abort: Deno.CommandStatus = { success: false, code: 134, signal: "SIGABRT" };
 const clean = { tests: 1061, failures: 0, errors: 0 };
 
-Deno.test("test task: default file list, user flags before the paths, user paths replace the list", () => {
+Deno.test("test task: default file list in parallel, user flags before the paths, user paths replace the list", () => {
   assertEquals(denoTestArgs([], "r.xml"), [
     "test",
     "-A",
     "--v8-flags=--expose-gc",
     "--junit-path=r.xml",
+    "--parallel",
     "--doc",
     "README.md",
     "mod.ts",
@@ -22,7 +23,7 @@ Deno.test("test task: default file list, user flags before the paths, user paths
     "matmul",
     "tests/tensor_test.ts",
   ]);
-  assertEquals(denoTestArgs(["--fail-fast"], "r.xml").slice(4, 5), ["--fail-fast"]);
+  assertEquals(denoTestArgs(["--fail-fast"], "r.xml").slice(4, 6), ["--fail-fast", "--parallel"]);
 });
 
 Deno.test("test task: reads the totals of Deno's JUnit report", () => {

@@ -8,33 +8,10 @@ import { WasmBackend, wasmBackend, WasmStorage } from "../src/backends/wasm/back
 import { decodeBase64 } from "../src/backends/wasm/base64.ts";
 import type { BinaryOp, MatmulArgs, ReduceOp, UnaryOp } from "../src/backends/backend.ts";
 import type { DType, TypedArray } from "../src/dtype.ts";
+import { randF32, randI32, rng } from "./helpers.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** Seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randF32(n: number, r: () => number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r();
-  return out;
-}
-
-function randI32(n: number, r: () => number, lo = -100, hi = 100): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = lo + Math.floor((hi - lo + 1) * r());
-  return out;
-}
 
 /** Spacing of float32 numbers at |x|. */
 function ulp(x: number): number {

@@ -14,6 +14,13 @@
  * Arguments go to `deno test`; paths among them replace the default file list
  * (`deno task test tests/tensor_test.ts --filter matmul`).
  *
+ * The default list runs with `--parallel`: one type-check of everything, then the test modules
+ * spread over one worker per core (`DENO_JOBS=1` runs them one at a time). Each module runs in
+ * its own worker (its own isolate, wasm heap and GPU device), so the memory bounds the tests
+ * assert (`Deno.memoryUsage()` heap and external bytes) stay per module.
+ * `deno task test:cpu` sets `EDGETORCH_TEST_NO_GPU=1`: the `[gpu]` variants and the GPU-only
+ * files are reported as ignored (see tests/devices.ts).
+ *
  * @module
  */
 
@@ -44,7 +51,7 @@ export function denoTestArgs(userArgs: readonly string[], junitPath: string): st
     "--v8-flags=--expose-gc",
     `--junit-path=${junitPath}`,
     ...flags,
-    ...(files.length > 0 ? files : DEFAULT_FILES),
+    ...(files.length > 0 ? files : ["--parallel", ...DEFAULT_FILES]),
   ];
 }
 

@@ -25,7 +25,7 @@ import type { DType } from "../dtype.ts";
 import { contiguousStrides, numelOf } from "../shape.ts";
 import { isGradEnabled } from "./grad_mode.ts";
 import { backendFor } from "../backends/registry.ts";
-import { record, wrap } from "../ops/dispatch.ts";
+import { record, storageAs, wrap } from "../ops/dispatch.ts";
 import { bceTerms } from "../ops/loss.ts";
 import { floorDivide } from "../ops/division.ts";
 import { trunc } from "../ops/pointwise.ts";
@@ -496,7 +496,7 @@ export const derivatives = {
       const out = backendFor(g.device).crossEntropyBackward!(
         logp._storage,
         target._storage,
-        ew.storageAs(gRows, "float32"),
+        storageAs(gRows, "float32"),
         rows,
         cols,
         ignore,

@@ -312,12 +312,13 @@ export interface GradOptions extends BackwardOptions {
  * Gradients of `outputs` with respect to `inputs`, without touching any `.grad`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([3.0], { requiresGrad: true });
  * const y = x.pow(3);
  * const [dy] = torch.autograd.grad(y, x, { createGraph: true });
  * const [d2y] = torch.autograd.grad(dy!, x);
- * console.log(dy!.item(), d2y!.item()); // 27 18
+ * assertEquals([dy!.item(), d2y!.item()], [27, 18]);
  * ```
  */
 export function grad(

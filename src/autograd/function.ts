@@ -31,6 +31,7 @@ const savedKey = (i: number) => `savedTensors[${i}]`;
  * lives as long as the graph: it is reclaimed with it by the garbage collector).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * class Scale extends torch.autograd.Function {
  *   static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor, k: number): torch.Tensor {
@@ -43,7 +44,7 @@ const savedKey = (i: number) => `savedTensors[${i}]`;
  * }
  * const x = torch.ones([2], { requiresGrad: true });
  * Scale.apply(x, 3).sum().backward();
- * console.log(x.grad!.toArray()); // [3, 3]
+ * assertEquals(x.grad!.toArray(), [3, 3]);
  * ```
  */
 export class FunctionCtx {
@@ -149,6 +150,7 @@ interface FunctionClass {
  * tensors or need none; a single tensor when there is one argument).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * // PyTorch's LegendrePolynomial3 ("Learning PyTorch with Examples").
  * class LegendrePolynomial3 extends torch.autograd.Function {
@@ -165,7 +167,7 @@ interface FunctionClass {
  * const x = torch.tensor([0.5], { requiresGrad: true });
  * const y = P3(x);
  * y.backward();
- * console.log(String(y.gradFn), x.grad!.item()); // <LegendrePolynomial3Backward> 0.375
+ * assertEquals([String(y.gradFn), x.grad!.item()], ["<LegendrePolynomial3Backward>", 0.375]);
  * ```
  */
 export class AutogradFunction {

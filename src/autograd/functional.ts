@@ -229,9 +229,10 @@ function unpack<R>(res: Tensor[], isTuple: boolean): R {
  * left out for a one-element output).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const [y, g] = torch.autograd.functional.vjp((x) => x.pow(2), torch.tensor([1, 2, 3]), torch.ones(3));
- * console.log(y.toArray(), g.toArray()); // [1, 4, 9] [2, 4, 6]
+ * assertEquals([y.toArray(), g.toArray()], [[1, 4, 9], [2, 4, 6]]);
  * ```
  */
 export function vjp<O extends TensorOrTensors, I extends TensorOrTensors>(
@@ -264,9 +265,10 @@ export function vjp<O extends TensorOrTensors, I extends TensorOrTensors>(
  * may be left out for a one-element input).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const [, jv] = torch.autograd.functional.jvp((x) => x.pow(2), torch.tensor([1, 2, 3]), torch.ones(3));
- * console.log(jv.toArray()); // [2, 4, 6]
+ * assertEquals(jv.toArray(), [2, 4, 6]);
  * ```
  */
 export function jvp<O extends TensorOrTensors, I extends TensorOrTensors>(
@@ -400,9 +402,10 @@ function jacobianForward(
  * takes arrays, as PyTorch's tuples).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const J = torch.autograd.functional.jacobian((x) => x.pow(2).sum(0), torch.tensor([[1, 2], [3, 4]]));
- * console.log(J.shape, J.toArray()); // [2, 2, 2] [[[2, 0], [6, 0]], [[0, 4], [0, 8]]]
+ * assertEquals([J.shape, J.toArray()], [[2, 2, 2], [[[2, 0], [6, 0]], [[0, 4], [0, 8]]]]);
  * ```
  */
 export function jacobian<O extends TensorOrTensors, I extends TensorOrTensors>(
@@ -441,9 +444,10 @@ export function jacobian<O extends TensorOrTensors, I extends TensorOrTensors>(
  * shape `[...I, ...I]`; for an array of inputs, `H[i][j]` of shape `[...Ii, ...Ij]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const H = torch.autograd.functional.hessian((x) => x.pow(3).sum(), torch.tensor([1, 2]));
- * console.log(H.toArray()); // [[6, 0], [0, 12]]
+ * assertEquals(H.toArray(), [[6, 0], [0, 12]]);
  * ```
  */
 export function hessian<I extends TensorOrTensors>(
@@ -502,9 +506,10 @@ function singleElementOutput(op: string, out: unknown): Tensor {
  * The function's (one-element) output and the vector-Hessian product `vᵀ H`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const [, vh] = torch.autograd.functional.vhp((x) => x.pow(3).sum(), torch.tensor([1, 2]), torch.ones(2));
- * console.log(vh.toArray()); // [6, 12]
+ * assertEquals(vh.toArray(), [6, 12]);
  * ```
  */
 export function vhp<I extends TensorOrTensors>(
@@ -536,10 +541,11 @@ export function vhp<I extends TensorOrTensors>(
  * trick; equal to {@link vhp} for the symmetric Hessians of twice-differentiable functions).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const f = (x: torch.Tensor, y: torch.Tensor) => x.mul(y).sum();
  * const [, [hx, hy]] = torch.autograd.functional.hvp(f, [torch.ones(2), torch.ones(2)], [torch.ones(2), torch.zeros(2)]);
- * console.log(hx.toArray(), hy.toArray()); // [0, 0] [1, 1]
+ * assertEquals([hx.toArray(), hy.toArray()], [[0, 0], [1, 1]]);
  * ```
  */
 export function hvp<I extends TensorOrTensors>(

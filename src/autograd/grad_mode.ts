@@ -51,8 +51,9 @@ function current(): GradState {
  * True while operations record gradients (in the current async context).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * console.log(torch.isGradEnabled(), torch.noGrad(() => torch.isGradEnabled())); // true false
+ * assertEquals([torch.isGradEnabled(), torch.noGrad(() => torch.isGradEnabled())], [true, false]);
  * ```
  */
 export function isGradEnabled(): boolean {
@@ -67,16 +68,18 @@ export function isGradEnabled(): boolean {
  *   `fn` (sync or async) with the mode and returns its result, leaving other tasks alone.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const w = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
  * const isTrain = false;
  * const y = torch.setGradEnabled(isTrain, () => w.mul(2));
- * console.log(y.requiresGrad); // false
+ * assertEquals(y.requiresGrad, false);
  * const prev = torch.setGradEnabled(false); // globally off...
  * torch.setGradEnabled(prev); // ...and back on
  * ```
  */
 export function setGradEnabled(mode: boolean): boolean;
+/** Runs `fn` with gradient recording set to `mode` and restores the previous mode after. */
 export function setGradEnabled<T>(mode: boolean, fn: () => T): T;
 export function setGradEnabled<T>(mode: boolean, fn?: () => T): boolean | T {
   if (typeof mode !== "boolean") {

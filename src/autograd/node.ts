@@ -69,18 +69,25 @@ function savedValues(d: Derivative, inputs: readonly Input[]): SavedValues {
 export class Node {
   /** The op's name, the key of its row in the derivative table. */
   readonly op: string;
-  /** The op's row: its formula and what it saves. */
+  /**
+   * The op's row: its formula and what it saves (engine internals).
+   * @ignore
+   */
   readonly derivative: Derivative;
   /**
    * The forward inputs: JS numbers always; tensors only when the row saves the inputs (null
-   * otherwise). Emptied when the graph is freed.
+   * otherwise). Emptied when the graph is freed (engine internals).
+   * @ignore
    */
   inputs: (Input | null)[];
   /** Per input, its shape (null for numbers): where the engine sums gradients back to. */
   readonly inputShapes: (readonly number[] | null)[];
   /** Per input, its dtype (null for numbers): what the engine converts gradients back to. */
   readonly inputDTypes: (DType | null)[];
-  /** Per input, where its gradient flows, fixed when the op was recorded. */
+  /**
+   * Per input, where its gradient flows, fixed when the op was recorded (engine internals).
+   * @ignore
+   */
   readonly next: Edge[];
   /** Per saved input, the storage version when recorded (-1 for numbers and unsaved inputs). */
   versions: number[];
@@ -101,6 +108,7 @@ export class Node {
   /** The name given by {@link rename} (a composite op's PyTorch name for its final node). */
   #name: string | null = null;
 
+  /** Creates the object; the arguments are described on the class. */
   constructor(
     op: string,
     derivative: Derivative,
@@ -206,6 +214,7 @@ export class Node {
     for (const s of saved) unsaveStorage(s);
   }
 
+  /** PyTorch's repr of a node: `<MulBackward0>`. */
   toString(): string {
     return `<${this.name}>`;
   }

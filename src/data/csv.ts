@@ -42,9 +42,10 @@ function parseField(raw: string): number {
  * column.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { parseCsv } from "./csv.ts";
  * const t = parseCsv("a,b\n1,2\n3,4.5\n", { header: true });
- * console.log(t.header, t.rows); // ["a", "b"] [[1, 2], [3, 4.5]]
+ * assertEquals([t.header, t.rows], [["a", "b"], [[1, 2], [3, 4.5]]]);
  * ```
  */
 export function parseCsv(text: string, opts: CsvOptions = {}): CsvTable {
@@ -94,10 +95,11 @@ export function parseCsv(text: string, opts: CsvOptions = {}): CsvTable {
  * Reads a CSV file of numbers, gzipped (detected by its magic bytes) or plain.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { readCsv } from "./csv.ts";
  * try {
  *   const t = await readCsv(new URL("../../../shared/data/digits.csv.gz", import.meta.url));
- *   console.log(t.rows.length, t.rows[0].length); // 1797 65
+ *   assertEquals([t.rows.length, t.rows[0].length], [1797, 65]);
  * } catch {
  *   // the data file is not present here
  * }

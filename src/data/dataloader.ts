@@ -131,10 +131,11 @@ function collateAt(items: readonly unknown[], path: string): unknown {
  * (position by position) and plain objects (key by key).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { defaultCollate } from "./dataloader.ts";
  * const [x, y] = defaultCollate([[torch.zeros(3), 1], [torch.ones(3), 0]]);
- * console.log(x.shape, y.toArray()); // [2, 3] [1, 0]
+ * assertEquals([x.shape, y.toArray()], [[2, 3], [1, 0]]);
  * ```
  */
 export function defaultCollate<T>(items: readonly T[]): Collated<T> {
@@ -265,13 +266,14 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * ```
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { DataLoader } from "./dataloader.ts";
  * import { TensorDataset } from "./dataset.ts";
  * torch.manualSeed(0);
  * const ds = new TensorDataset(torch.randn(10, 3), torch.arange(10));
  * const loader = new DataLoader(ds, { batchSize: 4, shuffle: true });
- * console.log(loader.length); // 3
+ * assertEquals(loader.length, 3);
  * for (const [x, y] of loader) console.log(x.shape, y.shape); // [4, 3] [4], [4, 3] [4], [2, 3] [2]
  * ```
  */

@@ -91,6 +91,7 @@ export function checkIndex(op: string, index: number, length: number): number {
  * PyTorch's `__getitem__` and `__len__`. Data sets are iterable (`for (const item of ds)`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Dataset } from "./dataset.ts";
  * class Squares extends Dataset<[torch.Tensor, number]> {
@@ -100,7 +101,7 @@ export function checkIndex(op: string, index: number, length: number): number {
  *   }
  * }
  * const ds = new Squares();
- * console.log(ds.length, ds.getItem(3)[1]); // 10 9
+ * assertEquals([ds.length, ds.getItem(3)[1]], [10, 9]);
  * ```
  */
 export abstract class Dataset<T> implements DatasetLike<T> {
@@ -117,10 +118,11 @@ export abstract class Dataset<T> implements DatasetLike<T> {
    * the end).
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { TensorDataset } from "./dataset.ts";
    * const ds = new TensorDataset(torch.arange(10));
-   * console.log(ds.getItems([9, 0, -2]).map(([x]) => x.item())); // [9, 0, 8]
+   * assertEquals(ds.getItems([9, 0, -2]).map(([x]) => x.item()), [9, 0, 8]);
    * ```
    */
   getItems(indices: ArrayLike<number>): T[] {
@@ -137,10 +139,11 @@ export abstract class Dataset<T> implements DatasetLike<T> {
    * of views, so `ds.slice(0, 10).tensors` is PyTorch's `ds[0:10]`.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { TensorDataset } from "./dataset.ts";
    * const ds = new TensorDataset(torch.arange(10));
-   * console.log(ds.slice(2, 5).tensors[0].toArray(), ds.slice(-2).length); // [2, 3, 4] 2
+   * assertEquals([ds.slice(2, 5).tensors[0].toArray(), ds.slice(-2).length], [[2, 3, 4], 2]);
    * ```
    */
   slice(start?: number, end?: number, step?: number): Dataset<T> {
@@ -177,11 +180,12 @@ export function sliceBounds(
  * Wraps tensors that share their first dimension; item `i` is `[t0[i], t1[i], ...]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { TensorDataset } from "./dataset.ts";
  * const ds = new TensorDataset(torch.randn(100, 3), torch.randint(0, 2, [100]));
  * const [x, y] = ds.getItem(0);
- * console.log(ds.length, x.shape, y.shape); // 100 [3] []
+ * assertEquals([ds.length, x.shape, y.shape], [100, [3], []]);
  * ```
  */
 export class TensorDataset extends Dataset<Tensor[]> {
@@ -231,11 +235,12 @@ export class TensorDataset extends Dataset<Tensor[]> {
    * (no copy): `ds.slice(a, b).tensors` is PyTorch's `ds[a:b]`. Bounds as Python's slices.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { TensorDataset } from "./dataset.ts";
    * const ds = new TensorDataset(torch.arange(10), torch.arange(10).mul(2));
    * const [x, y] = ds.slice(0, 6, 2).tensors;
-   * console.log(x.toArray(), y.toArray()); // [0, 2, 4] [0, 4, 8]
+   * assertEquals([x.toArray(), y.toArray()], [[0, 2, 4], [0, 4, 8]]);
    * ```
    */
   override slice(start?: number, end?: number, step?: number): TensorDataset {
@@ -255,11 +260,12 @@ function sliceRows(t: Tensor, start: number, count: number, step: number): Tenso
  * The items of `dataset` at `indices`, in that order.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Subset, TensorDataset } from "./dataset.ts";
  * const ds = new TensorDataset(torch.arange(10));
  * const sub = new Subset(ds, [9, 0, 5]);
- * console.log(sub.length, sub.getItem(0)[0].item()); // 3 9
+ * assertEquals([sub.length, sub.getItem(0)[0].item()], [3, 9]);
  * ```
  */
 export class Subset<T> extends Dataset<T> {
@@ -301,10 +307,11 @@ export class Subset<T> extends Dataset<T> {
  * Data sets one after another (PyTorch's `ds1 + ds2`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ConcatDataset, TensorDataset } from "./dataset.ts";
  * const ds = new ConcatDataset([new TensorDataset(torch.zeros(3)), new TensorDataset(torch.ones(2))]);
- * console.log(ds.length, ds.getItem(4)[0].item()); // 5 1
+ * assertEquals([ds.length, ds.getItem(4)[0].item()], [5, 1]);
  * ```
  */
 export class ConcatDataset<T> extends Dataset<T> {
@@ -353,11 +360,12 @@ export interface RandomSplitOptions {
  * a time from the first subset, as PyTorch). The permutation is `torch.randperm(n, { generator })`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { randomSplit, TensorDataset } from "./dataset.ts";
  * const ds = new TensorDataset(torch.arange(10));
  * const [train, test] = randomSplit(ds, [0.8, 0.2], { generator: new torch.Generator(42) });
- * console.log(train.length, test.length); // 8 2
+ * assertEquals([train.length, test.length], [8, 2]);
  * ```
  */
 export function randomSplit<T>(

@@ -34,10 +34,11 @@ export interface MNISTOptions<I = Tensor, L = number> extends ClassificationOpti
  * (int32 labels), `classes` (label names), and `[image, label]` items.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { Digits } from "./datasets.ts";
  * const ds = await Digits.load();
  * const [image, label] = ds.getItem(0);
- * console.log(image.shape, label, ds.classes.length); // [1, 8, 8] 0 10
+ * assertEquals([image.shape, label, ds.classes.length], [[1, 8, 8], 0, 10]);
  * ```
  */
 export abstract class ClassificationDataset<I = Tensor, L = number> extends Dataset<[I, L]> {
@@ -265,10 +266,11 @@ export class FashionMNIST<I = Tensor, L = number> extends ClassificationDataset<
  * (`train-images-idx3-ubyte.gz`, ...); items and transforms as `FashionMNIST`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { MNIST } from "./datasets.ts";
  * try {
  *   const ds = await MNIST.load("/usr/share/datasets/mnist", { train: false });
- *   console.log(ds.length); // 10000
+ *   assertEquals(ds.length, 10000);
  * } catch {
  *   // not installed here
  * }
@@ -346,10 +348,11 @@ async function decodeDigits(): Promise<DigitsArrays> {
  * float image (there is no raw image format to mirror here).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { Digits } from "./datasets.ts";
  * const ds = await Digits.load();
  * const [image, label] = ds.getItem(0);
- * console.log(ds.length, image.shape, label); // 1797 [1, 8, 8] 0
+ * assertEquals([ds.length, image.shape, label], [1797, [1, 8, 8], 0]);
  * ```
  */
 export class Digits<I = Tensor, L = number> extends ClassificationDataset<I, L> {
@@ -410,10 +413,12 @@ export class Digits<I = Tensor, L = number> extends ClassificationDataset<I, L> 
  * `transform` receives too).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { Iris } from "./datasets.ts";
  * const ds = new Iris();
  * const [x, y] = ds.getItem(0);
- * console.log(ds.length, x.toArray(), ds.classes[y]); // 150 [5.1, 3.5, 1.4, 0.2] (as float32) setosa
+ * assertEquals([ds.length, ds.classes[y]], [150, "setosa"]);
+ * assertEquals(x.toArray(), [5.1, 3.5, 1.4, 0.2].map(Math.fround)); // as float32
  * ```
  */
 export class Iris<I = Tensor, L = number> extends ClassificationDataset<I, L> {

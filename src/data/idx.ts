@@ -43,10 +43,11 @@ function describeMagic(m: number): string {
  * expected versus found for a wrong magic, a truncated file, or trailing bytes.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { parseIdx } from "./idx.ts";
  * // magic 0x00000801 (uint8, 1 dimension), 3 items, then the labels
  * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]);
- * console.log(parseIdx(bytes).toArray()); // [7, 2, 1]
+ * assertEquals(parseIdx(bytes).toArray(), [7, 2, 1]);
  * ```
  */
 export function parseIdx(bytes: Uint8Array, opts: IdxOptions = {}): Tensor {
@@ -146,11 +147,12 @@ export function parseIdx(bytes: Uint8Array, opts: IdxOptions = {}): Tensor {
  * Reads an IDX file, gzipped (detected by its magic bytes `1f 8b`) or raw.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { readIdx } from "./idx.ts";
  * const dir = new URL("../../../shared/data/fashion-mnist/", import.meta.url);
  * try {
  *   const labels = await readIdx(new URL("t10k-labels-idx1-ubyte.gz", dir));
- *   console.log(labels.shape); // [10000]
+ *   assertEquals(labels.shape, [10000]);
  * } catch {
  *   // the data directory is not present here
  * }

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { DataLoader, datasets, randomSplit } from "./mod.ts";
  * torch.manualSeed(0);
@@ -14,10 +15,10 @@
  * const [train, test] = randomSplit(digits, [0.8, 0.2]);
  * const loader = new DataLoader(train, { batchSize: 64, shuffle: true });
  * for (const [images, labels] of loader) {
- *   console.log(images.shape, labels.shape); // [64, 1, 8, 8] [64]
+ *   assertEquals([images.shape, labels.shape], [[64, 1, 8, 8], [64]]);
  *   break;
  * }
- * console.log(train.length, test.length); // 1438 359
+ * assertEquals([train.length, test.length], [1438, 359]);
  * ```
  * @module
  */
@@ -48,3 +49,4 @@ export { type IdxOptions, parseIdx, readIdx } from "./idx.ts";
 export { type CsvOptions, type CsvTable, parseCsv, readCsv } from "./csv.ts";
 export * as transforms from "./transforms.ts";
 export * as datasets from "./datasets.ts";
+export type { PathLike } from "../io/fs.ts";

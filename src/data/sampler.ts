@@ -29,6 +29,7 @@ export interface Sized {
  * they know it, `length`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { Sampler } from "./sampler.ts";
  * class EvenIndices extends Sampler {
  *   constructor(readonly n: number) {
@@ -41,7 +42,7 @@ export interface Sized {
  *     for (let i = 0; i < this.n; i += 2) yield i;
  *   }
  * }
- * console.log([...new EvenIndices(5)]); // [0, 2, 4]
+ * assertEquals([...new EvenIndices(5)], [0, 2, 4]);
  * ```
  */
 export abstract class Sampler<T = number> implements SamplerLike<T> {
@@ -89,8 +90,9 @@ function checkGenerator(op: string, g: unknown): Generator | undefined {
  * `0, 1, ..., length - 1`, in order: what a `DataLoader` without `shuffle` reads.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { SequentialSampler } from "./sampler.ts";
- * console.log([...new SequentialSampler([10, 20, 30])]); // [0, 1, 2]
+ * assertEquals([...new SequentialSampler([10, 20, 30])], [0, 1, 2]);
  * ```
  */
 export class SequentialSampler extends Sampler {
@@ -131,10 +133,11 @@ export interface RandomSamplerOptions {
  * pass ends with PyTorch's extra `randperm(n)[:numSamples % n]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { RandomSampler } from "./sampler.ts";
  * const sampler = new RandomSampler([..."abcde"], { generator: new torch.Generator(0) });
- * console.log([...sampler].sort()); // [0, 1, 2, 3, 4]
+ * assertEquals([...sampler].sort(), [0, 1, 2, 3, 4]);
  * ```
  */
 export class RandomSampler extends Sampler {
@@ -193,8 +196,9 @@ export interface GeneratorOption {
  * generator or the global one), as PyTorch's `SubsetRandomSampler`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { SubsetRandomSampler } from "./sampler.ts";
- * console.log([...new SubsetRandomSampler([4, 8, 15])].sort((a, b) => a - b)); // [4, 8, 15]
+ * assertEquals([...new SubsetRandomSampler([4, 8, 15])].sort((a, b) => a - b), [4, 8, 15]);
  * ```
  */
 export class SubsetRandomSampler extends Sampler {
@@ -234,11 +238,12 @@ export interface WeightedRandomSamplerOptions extends GeneratorOption {
  * float64 (see `Generator.multinomial`), drawn when a pass starts.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { WeightedRandomSampler } from "./sampler.ts";
  * torch.manualSeed(0);
  * const sampler = new WeightedRandomSampler([0.1, 0.9, 0], 6);
- * console.log([...sampler].every((i) => i === 0 || i === 1)); // true (index 2 has weight 0)
+ * assertEquals([...sampler].every((i) => i === 0 || i === 1), true); // index 2 has weight 0
  * ```
  */
 export class WeightedRandomSampler extends Sampler {
@@ -301,9 +306,10 @@ export class WeightedRandomSampler extends Sampler {
  * `dropLast`), as PyTorch's `BatchSampler`; pass one as a `DataLoader`'s `batchSampler`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { BatchSampler, SequentialSampler } from "./sampler.ts";
  * const batches = new BatchSampler(new SequentialSampler({ length: 5 }), 2, false);
- * console.log([...batches], batches.length); // [[0, 1], [2, 3], [4]] 3
+ * assertEquals([[...batches], batches.length], [[[0, 1], [2, 3], [4]], 3]);
  * ```
  */
 export class BatchSampler extends Sampler<number[]> {

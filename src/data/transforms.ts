@@ -15,6 +15,7 @@ export type TransformFn<I = Tensor, O = Tensor> = (x: I) => O;
  * like torchvision's transform objects. Subclasses implement `forward`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Transform } from "./transforms.ts";
  * class Double extends Transform<torch.Tensor, torch.Tensor> {
@@ -23,7 +24,7 @@ export type TransformFn<I = Tensor, O = Tensor> = (x: I) => O;
  *   }
  * }
  * const t = new Double();
- * console.log(t(torch.tensor([1, 2])).toArray()); // [2, 4]
+ * assertEquals(t(torch.tensor([1, 2])).toArray(), [2, 4]);
  * ```
  */
 export abstract class Transform<I = Tensor, O = Tensor> {
@@ -52,11 +53,12 @@ Object.setPrototypeOf(Transform.prototype, Function.prototype);
  * Applies transforms in order.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Compose, Normalize, ToTensor } from "./transforms.ts";
  * const t = new Compose([new ToTensor(), new Normalize([0.5], [0.5])]);
  * const img = torch.tensor([[0, 255]], { dtype: "uint8" });
- * console.log(t(img).toArray()); // [[[-1, 1]]]
+ * assertEquals(t(img).toArray(), [[[-1, 1]]]);
  * ```
  */
 export class Compose<I = Tensor, O = Tensor> extends Transform<I, O> {
@@ -88,10 +90,12 @@ export class Compose<I = Tensor, O = Tensor> extends Transform<I, O> {
  * torchvision's `ToTensor`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ToTensor } from "./transforms.ts";
  * const x = new ToTensor()(torch.tensor([[0, 51], [102, 255]], { dtype: "uint8" }));
- * console.log(x.shape, x.dtype, x.toArray()); // [1, 2, 2] float32 [[[0, 0.2], [0.4, 1]]]
+ * assertEquals([x.shape, x.dtype], [[1, 2, 2], "float32"]);
+ * assertEquals(torch.allclose(x, torch.tensor([[[0, 0.2], [0.4, 1]]])), true);
  * ```
  */
 export class ToTensor extends Transform<Tensor, Tensor> {
@@ -125,10 +129,11 @@ export class ToTensor extends Transform<Tensor, Tensor> {
  * value for all.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Normalize } from "./transforms.ts";
  * const n = new Normalize([0.5, 0], [0.5, 2]);
- * console.log(n(torch.ones(2, 1, 1)).toArray()); // [[[1]], [[0.5]]]
+ * assertEquals(n(torch.ones(2, 1, 1)).toArray(), [[[1]], [[0.5]]]);
  * ```
  */
 export class Normalize extends Transform<Tensor, Tensor> {
@@ -201,10 +206,11 @@ export class Normalize extends Transform<Tensor, Tensor> {
  * A transform from a function (torchvision's `Lambda`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Lambda } from "./transforms.ts";
  * const flatten = new Lambda((x: torch.Tensor) => x.flatten());
- * console.log(flatten(torch.zeros(1, 8, 8)).shape); // [64]
+ * assertEquals(flatten(torch.zeros(1, 8, 8)).shape, [64]);
  * ```
  */
 export class Lambda<I = Tensor, O = Tensor> extends Transform<I, O> {

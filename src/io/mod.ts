@@ -3,10 +3,11 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { loadBytes, saveBytes } from "./mod.ts";
  * const sd = loadBytes(saveBytes({ "fc.weight": torch.ones(2, 2) }));
- * console.log(sd["fc.weight"].toArray()); // [[1, 1], [1, 1]]
+ * assertEquals(sd["fc.weight"].toArray(), [[1, 1], [1, 1]]);
  * ```
  * @module
  */

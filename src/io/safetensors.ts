@@ -344,10 +344,11 @@ function assemble(entries: Entry[], raws: Uint8Array[], metadata: [string, strin
  * corrupt files with it).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { frameSafetensors, loadBytes } from "./safetensors.ts";
  * const data = new Uint8Array(new Float32Array([1, 2]).buffer);
  * const file = frameSafetensors('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', [data]);
- * console.log(loadBytes(file).w.toArray()); // [1, 2]
+ * assertEquals(loadBytes(file).w.toArray(), [1, 2]);
  * ```
  */
 export function frameSafetensors(header: string, data: readonly Uint8Array[]): Uint8Array {
@@ -412,11 +413,12 @@ function snapshot(entries: readonly Entry[]): Promise<Uint8Array>[] {
  * module doc). Other values (functions, Maps, typed arrays, cycles) are errors naming their path.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { loadBytes, saveBytes } from "./safetensors.ts";
  * const bytes = saveBytes({ "linear.weight": torch.ones(2, 3), "linear.bias": torch.zeros(2) });
  * const sd = loadBytes(bytes);
- * console.log(sd["linear.weight"].shape); // [2, 3]
+ * assertEquals(sd["linear.weight"].shape, [2, 3]);
  * ```
  */
 export function saveBytes(state: object, opts: SaveOptions = {}): Uint8Array {
@@ -438,10 +440,11 @@ export function saveBytes(state: object, opts: SaveOptions = {}): Uint8Array {
  * saved are those at the call: training may go on while the bytes are read.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { saveBytesAsync } from "./safetensors.ts";
  * const bytes = await saveBytesAsync({ w: torch.ones(2) });
- * console.log(bytes.length % 8); // 0
+ * assertEquals(bytes.length % 8, 0);
  * ```
  */
 export function saveBytesAsync(state: object, opts: SaveOptions = {}): Promise<Uint8Array> {
@@ -464,12 +467,13 @@ async function serializeAsync(op: string, state: object, opts: SaveOptions): Pro
  * those at the call (see `saveBytesAsync`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { load, save } from "./safetensors.ts";
  * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
  * await save({ w: torch.tensor([1, 2, 3]) }, path);
  * const sd = await load(path);
- * console.log(sd.w.toArray()); // [1, 2, 3]
+ * assertEquals(sd.w.toArray(), [1, 2, 3]);
  * ```
  */
 export async function save(state: object, path: PathLike, opts: SaveOptions = {}): Promise<void> {
@@ -836,10 +840,11 @@ function asBytes(op: string, bytes: unknown): Uint8Array {
  * nested states (the `edgetorch.tree` entry, if any, is left in `metadata`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { parseSafetensors, saveBytes } from "./safetensors.ts";
  * const { tensors, metadata } = parseSafetensors(saveBytes({ w: torch.ones(2) }, { metadata: { format: "pt" } }));
- * console.log(Object.keys(tensors), metadata.format); // ["w"] "pt"
+ * assertEquals([Object.keys(tensors), metadata.format], [["w"], "pt"]);
  * ```
  */
 export function parseSafetensors(
@@ -906,12 +911,13 @@ function rebuildTree(tree: string, tensors: TensorDict, what: string): unknown {
  * a clear Error for malformed input, never reading out of bounds.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { loadBytes, saveBytes } from "./safetensors.ts";
  * const ckpt = loadBytes<{ epoch: number; model: Record<string, torch.Tensor> }>(
  *   saveBytes({ epoch: 3, model: { w: torch.ones(2) } }),
  * );
- * console.log(ckpt.epoch, ckpt.model.w.toArray()); // 3 [1, 1]
+ * assertEquals([ckpt.epoch, ckpt.model.w.toArray()], [3, [1, 1]]);
  * ```
  */
 export function loadBytes<T = TensorDict>(bytes: Uint8Array | ArrayBuffer, opts: LoadOptions = {}): T {
@@ -933,11 +939,12 @@ function finishLoad<T>({ tensors, metadata }: SafetensorsContents, what: string)
  * offset read the whole file first.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { load, save } from "./safetensors.ts";
  * const path = await Deno.makeTempFile({ suffix: ".safetensors" });
  * await save({ "0.weight": torch.eye(2) }, path);
- * console.log((await load(path))["0.weight"].toArray()); // [[1, 0], [0, 1]]
+ * assertEquals((await load(path))["0.weight"].toArray(), [[1, 0], [0, 1]]);
  * ```
  */
 export async function load<T = TensorDict>(path: PathLike, opts: LoadOptions = {}): Promise<T> {

@@ -31,9 +31,10 @@ function negativeExpm1(x: Tensor, alpha: number, scale = 1): Tensor {
  * Exponential linear unit: `x` where positive, `alpha * (exp(x) - 1)` elsewhere.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.elu(torch.tensor([-1, 2])).toArray(); // [-0.6321205, 2]
+ * assertEquals(torch.allclose(F.elu(torch.tensor([-1, 2])), torch.tensor([-0.6321205, 2]), { atol: 1e-7, rtol: 0 }), true); // ≈ [-0.6321205, 2]
  * ```
  */
 export function elu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
@@ -49,9 +50,10 @@ export function elu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
  * Continuously differentiable ELU: `max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.celu(torch.tensor([-1, 2]), 2).toArray(); // [-0.7869387, 2]
+ * assertEquals(torch.allclose(F.celu(torch.tensor([-1, 2]), 2), torch.tensor([-0.7869387, 2]), { atol: 1e-7, rtol: 0 }), true); // ≈ [-0.7869387, 2]
  * ```
  */
 export function celu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
@@ -71,9 +73,10 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  * Scaled ELU with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.selu(torch.tensor([1])).toArray(); // [1.0507009]
+ * assertEquals(torch.allclose(F.selu(torch.tensor([1])), torch.tensor([1.0507009])), true); // ≈ [1.0507009]
  * ```
  */
 export function selu(input: Tensor, inplace?: InplaceArg): Tensor {
@@ -91,9 +94,10 @@ export function selu(input: Tensor, inplace?: InplaceArg): Tensor {
  * `log(1 + exp(beta * x)) / beta`, linear (`x`) where `beta * x > threshold`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.softplus(torch.tensor([0])).toArray(); // [0.6931472]
+ * assertEquals(torch.allclose(F.softplus(torch.tensor([0])), torch.tensor([0.6931472]), { atol: 5e-8, rtol: 0 }), true); // ≈ [0.6931472]
  * ```
  */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
@@ -109,9 +113,10 @@ export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
  * `x / (1 + |x|)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.softsign(torch.tensor([1, -3])).toArray(); // [0.5, -0.75]
+ * assertEquals(F.softsign(torch.tensor([1, -3])).toArray(), [0.5, -0.75]);
  * ```
  */
 export function softsign(input: Tensor): Tensor {
@@ -125,9 +130,10 @@ export function softsign(input: Tensor): Tensor {
  * `x` clamped to `[minVal, maxVal]` (default [-1, 1]).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.hardtanh(torch.tensor([-2, 0.5, 3])).toArray(); // [-1, 0.5, 1]
+ * assertEquals(F.hardtanh(torch.tensor([-2, 0.5, 3])).toArray(), [-1, 0.5, 1]);
  * ```
  */
 export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, inplace?: InplaceArg): Tensor {
@@ -151,9 +157,10 @@ export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, inplace?: Inpla
  * `min(max(x, 0), 6)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.relu6(torch.tensor([-1, 3, 8])).toArray(); // [0, 3, 6]
+ * assertEquals(F.relu6(torch.tensor([-1, 3, 8])).toArray(), [0, 3, 6]);
  * ```
  */
 export function relu6(input: Tensor, inplace?: InplaceArg): Tensor {
@@ -166,9 +173,10 @@ export function relu6(input: Tensor, inplace?: InplaceArg): Tensor {
  * `relu6(x + 3) / 6`, a piecewise-linear sigmoid.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.hardsigmoid(torch.tensor([-4, 0, 4])).toArray(); // [0, 0.5, 1]
+ * assertEquals(F.hardsigmoid(torch.tensor([-4, 0, 4])).toArray(), [0, 0.5, 1]);
  * ```
  */
 export function hardsigmoid(input: Tensor, inplace?: InplaceArg): Tensor {
@@ -186,9 +194,10 @@ export function hardsigmoid(input: Tensor, inplace?: InplaceArg): Tensor {
  * `x * relu6(x + 3) / 6`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.hardswish(torch.tensor([-4, 1, 4])).toArray(); // [-0, 0.6666667, 4]
+ * assertEquals(torch.allclose(F.hardswish(torch.tensor([-4, 1, 4])), torch.tensor([-0, 0.6666667, 4]), { atol: 5e-8, rtol: 0 }), true); // ≈ [-0, 0.6666667, 4]
  * ```
  */
 export function hardswish(input: Tensor, inplace?: InplaceArg): Tensor {
@@ -204,9 +213,10 @@ export function hardswish(input: Tensor, inplace?: InplaceArg): Tensor {
  * `x * tanh(softplus(x))`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.mish(torch.tensor([1])).toArray(); // [0.8650984]
+ * assertEquals(torch.allclose(F.mish(torch.tensor([1])), torch.tensor([0.8650984]), { atol: 1e-7, rtol: 0 }), true); // ≈ [0.8650984]
  * ```
  */
 export function mish(input: Tensor, inplace?: InplaceArg): Tensor {
@@ -223,9 +233,10 @@ export function mish(input: Tensor, inplace?: InplaceArg): Tensor {
  * would give the wrong gradient).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.logsigmoid(torch.tensor([0])).toArray(); // [-0.6931472]
+ * assertEquals(torch.allclose(F.logsigmoid(torch.tensor([0])), torch.tensor([-0.6931472]), { atol: 5e-8, rtol: 0 }), true); // ≈ [-0.6931472]
  * ```
  */
 export function logsigmoid(input: Tensor): Tensor {
@@ -238,9 +249,10 @@ export function logsigmoid(input: Tensor): Tensor {
  * `x - tanh(x)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.tanhshrink(torch.tensor([0])).toArray(); // [0]
+ * assertEquals(F.tanhshrink(torch.tensor([0])).toArray(), [0]);
  * ```
  */
 export function tanhshrink(input: Tensor): Tensor {
@@ -260,9 +272,10 @@ function checkLambda(op: string, lambd: number): void {
  * `x - lambd` above `lambd`, `x + lambd` below `-lambd`, 0 between.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.softshrink(torch.tensor([-2, 0.2, 1])).toArray(); // [-1.5, 0, 0.5]
+ * assertEquals(F.softshrink(torch.tensor([-2, 0.2, 1])).toArray(), [-1.5, 0, 0.5]);
  * ```
  */
 export function softshrink(input: Tensor, lambd = 0.5): Tensor {
@@ -278,9 +291,10 @@ export function softshrink(input: Tensor, lambd = 0.5): Tensor {
  * `x` where `|x| > lambd`, 0 elsewhere.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.hardshrink(torch.tensor([-2, 0.2, 1])).toArray(); // [-2, 0, 1]
+ * assertEquals(F.hardshrink(torch.tensor([-2, 0.2, 1])).toArray(), [-2, 0, 1]);
  * ```
  */
 export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
@@ -295,9 +309,10 @@ export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
  * `x` where `x > threshold`, `value` elsewhere.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.threshold(torch.tensor([0.05, 2]), 0.1, 20).toArray(); // [20, 2]
+ * assertEquals(F.threshold(torch.tensor([0.05, 2]), 0.1, 20).toArray(), [20, 2]);
  * ```
  */
 export function threshold(input: Tensor, threshold: number, value: number, inplace?: InplaceArg): Tensor {
@@ -318,9 +333,10 @@ export function threshold(input: Tensor, threshold: number, value: number, inpla
  * Gated linear unit: the first half of `dim` times the sigmoid of the second half.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.glu(torch.tensor([2, 0])).toArray(); // [1]
+ * assertEquals(F.glu(torch.tensor([2, 0])).toArray(), [1]);
  * ```
  */
 export function glu(input: Tensor, dim = -1): Tensor {
@@ -346,9 +362,10 @@ export function glu(input: Tensor, dim = -1): Tensor {
  * `softmax(-x)` along `dim`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.softmin(torch.tensor([0, 0]), 0).toArray(); // [0.5, 0.5]
+ * assertEquals(F.softmin(torch.tensor([0, 0]), 0).toArray(), [0.5, 0.5]);
  * ```
  */
 export function softmin(input: Tensor, dim: number): Tensor {
@@ -362,9 +379,10 @@ export function softmin(input: Tensor, dim: number): Tensor {
  * channel (dim 1 of the input).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.prelu(torch.tensor([-2, 3]), torch.tensor([0.25])).toArray(); // [-0.5, 3]
+ * assertEquals(F.prelu(torch.tensor([-2, 3]), torch.tensor([0.25])).toArray(), [-0.5, 3]);
  * ```
  */
 export function prelu(input: Tensor, weight: Tensor): Tensor {

@@ -10,7 +10,7 @@ import { fmtShape } from "../shape.ts";
 import * as ew from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
 import { softmax } from "../ops/reduce.ts";
-import { dropout } from "./functional.ts";
+import { dropout } from "./dropout.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** Options of {@link scaledDotProductAttention}. */
@@ -45,9 +45,10 @@ export function causalMask(l: number, s: number, like: Tensor): Tensor {
  * `[..., S, E]` and `value` `[..., S, Ev]` (PyTorch 2's `scaled_dot_product_attention`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const q = torch.randn(2, 4, 5, 8), k = torch.randn(2, 4, 6, 8), v = torch.randn(2, 4, 6, 8);
- * torch.F.scaledDotProductAttention(q, k, v).shape; // [2, 4, 5, 8]
+ * assertEquals(torch.F.scaledDotProductAttention(q, k, v).shape, [2, 4, 5, 8]);
  * ```
  */
 export function scaledDotProductAttention(

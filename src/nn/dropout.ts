@@ -107,11 +107,12 @@ function dropoutImpl(
  * `torch.manualSeed(s)` the same elements are dropped as by PyTorch's CPU `F.dropout`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
  * const y = F.dropout(torch.ones(1000), 0.5);
  * console.log(y.sum().item()); // about 1000: kept elements are 2
- * F.dropout(torch.ones(3), { p: 0.5, training: false }).toArray(); // [1, 1, 1]
+ * assertEquals(F.dropout(torch.ones(3), { p: 0.5, training: false }).toArray(), [1, 1, 1]);
  * ```
  */
 export function dropout(
@@ -161,10 +162,11 @@ function featureDropout(
  * the rest by `1/(1-p)`: PyTorch's `F.dropout1d`, one draw per channel.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
  * const y = F.dropout1d(torch.ones(2, 3, 4), 0.5);
- * console.log(y.shape); // [2, 3, 4]: each [n, c, :] row is all 0 or all 2
+ * assertEquals(y.shape, [2, 3, 4]); // each [n, c, :] row is all 0 or all 2
  * ```
  */
 export function dropout1d(
@@ -184,10 +186,11 @@ export function dropout1d(
  * read as `[N, C, L]` (channel-wise 1-D dropout; use `dropout1d` to say so).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
  * const y = F.dropout2d(torch.ones(2, 3, 4, 4), { p: 0.25 });
- * console.log(y.shape); // [2, 3, 4, 4]
+ * assertEquals(y.shape, [2, 3, 4, 4]);
  * ```
  */
 export function dropout2d(
@@ -206,9 +209,10 @@ export function dropout2d(
  * `p`, scaling the rest by `1/(1-p)`: PyTorch's `F.dropout3d`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * console.log(F.dropout3d(torch.ones(1, 2, 2, 2, 2)).shape); // [1, 2, 2, 2, 2]
+ * assertEquals(F.dropout3d(torch.ones(1, 2, 2, 2, 2)).shape, [1, 2, 2, 2, 2]);
  * ```
  */
 export function dropout3d(
@@ -228,10 +232,11 @@ export function dropout3d(
  * the input (PyTorch's `F.alpha_dropout`; `training` defaults to false, as there).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
  * const y = F.alphaDropout(torch.zeros(4), { p: 0.5, training: true });
- * console.log(y.shape); // [4]: kept elements 0.7791939, dropped ones -0.7791939 (for zeros)
+ * assertEquals(y.shape, [4]); // kept elements 0.7791939, dropped ones -0.7791939 (for zeros
  * ```
  */
 export function alphaDropout(
@@ -251,9 +256,10 @@ export function alphaDropout(
  * `training` defaults to false, as there).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * console.log(F.featureAlphaDropout(torch.ones(2, 3, 4), { training: true }).shape); // [2, 3, 4]
+ * assertEquals(F.featureAlphaDropout(torch.ones(2, 3, 4), { training: true }).shape, [2, 3, 4]);
  * ```
  */
 export function featureAlphaDropout(

@@ -41,6 +41,7 @@ export type FanMode = "fanIn" | "fanOut" | "fan_in" | "fan_out";
 export interface KaimingOptions extends InitOptions {
   /** The negative slope of the leaky ReLU that follows (default 0). */
   a?: number;
+  /** `"fanIn"` (default) keeps the forward pass's variance, `"fanOut"` the backward pass's. */
   mode?: FanMode;
   /** Default `"leaky_relu"`. */
   nonlinearity?: Nonlinearity;
@@ -84,8 +85,9 @@ function checkTarget(op: string, t: Tensor): void {
  * `√(2/(1+slope²))` for leaky_relu (slope `param`, default 0.01), 3/4 for selu.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { init } from "./mod.ts";
- * init.calculateGain("relu"); // 1.4142135623730951
+ * assertEquals(init.calculateGain("relu"), 1.4142135623730951);
  * ```
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
@@ -123,9 +125,10 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * `fanOut = size(0)·receptive field` (the receptive field is the product of dims 2+).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.calculateFanInAndFanOut(torch.empty(16, 3, 5, 5)); // [75, 400]
+ * assertEquals(init.calculateFanInAndFanOut(torch.empty(16, 3, 5, 5)), [75, 400]);
  * ```
  */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
@@ -152,10 +155,11 @@ function fanOf(t: Tensor, mode: FanMode): number {
  * Fills `t` with samples of U(a, b).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
  * const w = init.uniform_(torch.empty(3, 5), -0.1, 0.1);
- * console.log((w.abs().max().item() as number) <= 0.1); // true
+ * assertEquals((w.abs().max().item() as number) <= 0.1, true);
  * ```
  */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
@@ -176,9 +180,10 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
  * Fills `t` with samples of N(mean, std²).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.normal_(torch.empty(2, 3), 0, 0.02).shape; // [2, 3]
+ * assertEquals(init.normal_(torch.empty(2, 3), 0, 0.02).shape, [2, 3]);
  * ```
  */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
@@ -199,10 +204,11 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
  * Fills `t` with samples of N(mean, std²) redrawn until they fall in [a, b].
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
  * const w = init.truncNormal_(torch.empty(100), 0, 1, -2, 2);
- * console.log((w.abs().max().item() as number) <= 2); // true
+ * assertEquals((w.abs().max().item() as number) <= 2, true);
  * ```
  */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: InitOptions = {}): Tensor {
@@ -223,9 +229,10 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: 
  * Fills `t` with `value`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.constant_(torch.empty(2), 0.5).toArray(); // [0.5, 0.5]
+ * assertEquals(init.constant_(torch.empty(2), 0.5).toArray(), [0.5, 0.5]);
  * ```
  */
 export function constant_(t: Tensor, value: number): Tensor {
@@ -239,9 +246,10 @@ export function constant_(t: Tensor, value: number): Tensor {
  * Fills `t` with zeros.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.zeros_(torch.ones(2)).toArray(); // [0, 0]
+ * assertEquals(init.zeros_(torch.ones(2)).toArray(), [0, 0]);
  * ```
  */
 export function zeros_(t: Tensor): Tensor {
@@ -254,9 +262,10 @@ export function zeros_(t: Tensor): Tensor {
  * Fills `t` with ones.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.ones_(torch.zeros(2)).toArray(); // [1, 1]
+ * assertEquals(init.ones_(torch.zeros(2)).toArray(), [1, 1]);
  * ```
  */
 export function ones_(t: Tensor): Tensor {
@@ -269,9 +278,10 @@ export function ones_(t: Tensor): Tensor {
  * Fills a 2-D `t` with the identity matrix (ones on the diagonal).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.eye_(torch.empty(2, 3)).toArray(); // [[1, 0, 0], [0, 1, 0]]
+ * assertEquals(init.eye_(torch.empty(2, 3)).toArray(), [[1, 0, 0], [0, 1, 0]]);
  * ```
  */
 export function eye_(t: Tensor): Tensor {
@@ -295,9 +305,10 @@ export function eye_(t: Tensor): Tensor {
  * Xavier/Glorot uniform: U(-b, b) with `b = gain·√(6/(fanIn + fanOut))`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.xavierUniform_(torch.empty(3, 5), init.calculateGain("relu")).shape; // [3, 5]
+ * assertEquals(init.xavierUniform_(torch.empty(3, 5), init.calculateGain("relu")).shape, [3, 5]);
  * ```
  */
 export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
@@ -312,9 +323,10 @@ export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Ten
  * Xavier/Glorot normal: N(0, std²) with `std = gain·√(2/(fanIn + fanOut))`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.xavierNormal_(torch.empty(3, 5)).shape; // [3, 5]
+ * assertEquals(init.xavierNormal_(torch.empty(3, 5)).shape, [3, 5]);
  * ```
  */
 export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
@@ -335,9 +347,10 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
  * their weights with `{ a: Math.sqrt(5) }`, which gives `b = 1/√fanIn`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.kaimingUniform_(torch.empty(8, 4), { mode: "fanIn", nonlinearity: "relu" }).shape; // [8, 4]
+ * assertEquals(init.kaimingUniform_(torch.empty(8, 4), { mode: "fanIn", nonlinearity: "relu" }).shape, [8, 4]);
  * ```
  */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
@@ -351,9 +364,10 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
  * Kaiming/He normal: N(0, std²) with `std = gain/√fan`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { init } from "./mod.ts";
- * init.kaimingNormal_(torch.empty(8, 4), { mode: "fanOut", nonlinearity: "relu" }).shape; // [8, 4]
+ * assertEquals(init.kaimingNormal_(torch.empty(8, 4), { mode: "fanOut", nonlinearity: "relu" }).shape, [8, 4]);
  * ```
  */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {

@@ -9,7 +9,7 @@ import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { checkFloat, checkReduction, checkTensor, sameShape } from "./checks.ts";
-import { type LossOptions, reduceLoss } from "./functional.ts";
+import { type LossOptions, reduceLoss } from "./loss_reduction.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** Options of {@link gaussianNllLoss}. */
@@ -29,9 +29,10 @@ export interface GaussianNllOptions extends LossOptions {
  * tensor is not read back for the check, so there negative variances are clamped like tiny ones).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { F } from "./mod.ts";
- * F.gaussianNllLoss(torch.tensor([1.5, 2]), torch.tensor([1, 4]), torch.tensor([0.5, 2])).item(); // 0.625
+ * assertEquals(F.gaussianNllLoss(torch.tensor([1.5, 2]), torch.tensor([1, 4]), torch.tensor([0.5, 2])).item(), 0.625);
  * ```
  */
 export function gaussianNllLoss(

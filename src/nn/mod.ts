@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import * as nn from "./mod.ts";
  * torch.manualSeed(0);
@@ -11,7 +12,7 @@
  * const criterion = new nn.CrossEntropyLoss();
  * const loss = criterion(model(torch.randn(8, 4)), torch.randint(0, 3, [8]));
  * loss.backward();
- * console.log(model.parameters().every((p) => p.grad !== null)); // true
+ * assertEquals(model.parameters().every((p) => p.grad !== null), true);
  * ```
  * @module
  */
@@ -60,6 +61,7 @@ export {
   Dropout2d,
   Dropout3d,
   DropoutBase,
+  type DropoutFn,
   FeatureAlphaDropout,
 } from "./layers/dropout.ts";
 export type { InplaceArg } from "./checks.ts";
@@ -98,6 +100,8 @@ export {
 export {
   ConstantPad1d,
   ConstantPad2d,
+  ConstantPadNd,
+  PadNd,
   ReflectionPad1d,
   ReflectionPad2d,
   ReplicationPad1d,
@@ -105,13 +109,16 @@ export {
   ZeroPad2d,
 } from "./layers/padding.ts";
 export {
+  CellBase,
   type CellOptions,
   GRU,
   GRUCell,
   LSTM,
   LSTMCell,
+  type RecurrentMode,
   type RecurrentOptions,
   RNN,
+  RNNBase,
   RNNCell,
   type RNNOptions,
 } from "./layers/recurrent.ts";
@@ -120,6 +127,7 @@ export {
   type Conv1dOptions,
   Conv2d,
   type Conv2dOptions,
+  ConvNd,
   ConvTranspose2d,
   type ConvTranspose2dOptions,
   type PaddingMode,
@@ -157,6 +165,9 @@ export {
   SoftMarginLoss,
   TripletMarginLoss,
 } from "./loss.ts";
+export type { Reduction } from "../ops/loss.ts";
+export type { AdaptiveSize } from "../ops/adaptive_pool.ts";
+export type { InterpolateMode, InterpolateOptions } from "../ops/interpolate.ts";
 export * as init from "./init.ts";
 export * as utils from "./utils.ts";
 export * as F from "./functional.ts";

@@ -22,6 +22,7 @@ import { inFrameOf, moveHandle, pinHandle } from "../memory.ts";
  * module's fields. It shares storage with the tensor it wraps and requires grad by default.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import * as nn from "./mod.ts";
  * class Scale extends nn.Module {
@@ -31,7 +32,7 @@ import { inFrameOf, moveHandle, pinHandle } from "../memory.ts";
  *   }
  * }
  * const m = new Scale();
- * console.log(m.namedParameters().map(([n]) => n)); // ["w"]
+ * assertEquals(m.namedParameters().map(([n]) => n), ["w"]);
  * ```
  */
 export class Parameter extends Tensor {
@@ -64,7 +65,9 @@ export interface LoadStateDictOptions {
 
 /** What `loadStateDict` reports: keys the module expected but did not get, and keys it did not know. */
 export interface LoadStateDictResult {
+  /** Keys the module expects that the state dict lacks. */
   missingKeys: string[];
+  /** Keys of the state dict that the module does not have. */
   unexpectedKeys: string[];
 }
 
@@ -139,6 +142,7 @@ export interface Module {
  * and write `forward`; the module itself is callable.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import * as nn from "./mod.ts";
  * class MLP extends nn.Module {
@@ -151,8 +155,8 @@ export interface Module {
  * }
  * const model = new MLP();
  * const y = model(torch.randn(3, 4));
- * console.log(y.shape); // [3, 2]
- * console.log(Object.keys(model.stateDict())); // ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+ * assertEquals(y.shape, [3, 2]);
+ * assertEquals(Object.keys(model.stateDict()), ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]);
  * ```
  */
 export class Module {
@@ -442,15 +446,16 @@ export class Module {
    * Nothing is moved when the move cannot be done.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import * as nn from "./mod.ts";
    * const model = new nn.Linear(4, 2);
    * if (await torch.gpu.isAvailable()) {
    *   model.to("gpu");
-   *   console.log(model.weight.device); // "gpu"
+   *   assertEquals(model.weight.device, "gpu");
    *   await model.toAsync("cpu");
    * }
-   * console.log(model.weight.device); // "cpu"
+   * assertEquals(model.weight.device, "cpu");
    * ```
    */
   to(target: Device | DType | ToOptions): this {
@@ -481,10 +486,11 @@ export class Module {
    * identity as with `to()`.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as nn from "./mod.ts";
    * const model = new nn.Linear(4, 2);
    * await model.toAsync("cpu");
-   * console.log(model.weight.device); // "cpu"
+   * assertEquals(model.weight.device, "cpu");
    * ```
    */
   async toAsync(target: Device | DType | ToOptions): Promise<this> {
@@ -707,10 +713,11 @@ export class Module {
    * module's parameters are on the CPU (those are read back first, asynchronously).
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as nn from "./mod.ts";
    * const a = new nn.Linear(2, 2), b = new nn.Linear(2, 2);
    * await b.loadStateDictAsync(a.stateDict());
-   * console.log(b.weight.dataSync()[0] === a.weight.dataSync()[0]); // true
+   * assertEquals(b.weight.dataSync()[0] === a.weight.dataSync()[0], true);
    * ```
    */
   async loadStateDictAsync(

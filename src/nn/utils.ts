@@ -35,12 +35,13 @@ export interface ClipGradNormOptions {
  * as a 0-d tensor. Parameters without a gradient are skipped.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { nn } from "../../mod.ts";
  * const p = torch.tensor([0, 0], { dtype: "float32", requiresGrad: true });
  * p.mul(torch.tensor([3, 4])).sum().backward();
- * nn.utils.clipGradNorm_([p], 1).item(); // 5
- * p.grad!.toArray(); // [0.6, 0.8] (to float32 precision)
+ * assertEquals(nn.utils.clipGradNorm_([p], 1).item(), 5);
+ * assertEquals(torch.allclose(p.grad!, torch.tensor([0.6, 0.8]), { atol: 5e-2, rtol: 0 }), true); // ≈ [0.6, 0.8] (to float32 precision)
  * ```
  */
 export function clipGradNorm_(
@@ -88,12 +89,13 @@ export function clipGradNorm_(
  * Clamps every gradient element of `parameters` to `[-clipValue, clipValue]` in place.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { nn } from "../../mod.ts";
  * const p = torch.tensor([0, 0], { dtype: "float32", requiresGrad: true });
  * p.mul(torch.tensor([3, -0.5])).sum().backward();
  * nn.utils.clipGradValue_([p], 1);
- * p.grad!.toArray(); // [1, -0.5]
+ * assertEquals(p.grad!.toArray(), [1, -0.5]);
  * ```
  */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
@@ -111,9 +113,10 @@ export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue:
  * All parameters flattened into one 1-d tensor (in order).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { nn } from "../../mod.ts";
- * nn.utils.parametersToVector(new nn.Linear(3, 2).parameters()).shape; // [8]
+ * assertEquals(nn.utils.parametersToVector(new nn.Linear(3, 2).parameters()).shape, [8]);
  * ```
  */
 export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
@@ -129,11 +132,12 @@ export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
  * {@link parametersToVector}), in place and without recording gradients.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { nn } from "../../mod.ts";
  * const fc = new nn.Linear(3, 2);
  * nn.utils.vectorToParameters(torch.zeros(8), fc.parameters());
- * fc.bias!.toArray(); // [0, 0]
+ * assertEquals(fc.bias!.toArray(), [0, 0]);
  * ```
  */
 export function vectorToParameters(vector: Tensor, parameters: Iterable<Tensor>): void {

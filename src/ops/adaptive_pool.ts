@@ -68,8 +68,9 @@ function averaging(n: number, out: number, like: Tensor): Tensor {
  * Average pooling to `outputSize` (PyTorch's `adaptive_avg_pool2d`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.F.adaptiveAvgPool2d(torch.arange(16).float().view(1, 1, 4, 4), 1).toArray(); // [[[[7.5]]]]
+ * assertEquals(torch.F.adaptiveAvgPool2d(torch.arange(16).float().view(1, 1, 4, 4), 1).toArray(), [[[[7.5]]]]);
  * ```
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
@@ -98,8 +99,9 @@ export interface AdaptiveMaxPool2dOptions {
  * `[values, indices]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.F.adaptiveMaxPool2d(torch.arange(9).float().view(1, 1, 3, 3), 2).toArray(); // [[[[4, 5], [7, 8]]]]
+ * assertEquals(torch.F.adaptiveMaxPool2d(torch.arange(9).float().view(1, 1, 3, 3), 2).toArray(), [[[[4, 5], [7, 8]]]]);
  * ```
  */
 export function adaptiveMaxPool2d(

@@ -549,12 +549,13 @@ function maskFill(op: string, x: Tensor, specs: readonly IndexSpec[], value: Ten
  * rules. Bool masks on the GPU need `indexAsync`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.arange(12).reshape(3, 4);
- * x.index([2, 0]).toArray(); // [[8, 9, 10, 11], [0, 1, 2, 3]]
- * x.index(torch.arange(3), torch.tensor([1, 0, 3])).toArray(); // [1, 4, 11]
- * x.index(":", [0, 2]).shape; // [3, 2]
- * x.index(x.gt(8)).toArray(); // [9, 10, 11]
+ * assertEquals(x.index([2, 0]).toArray(), [[8, 9, 10, 11], [0, 1, 2, 3]]);
+ * assertEquals(x.index(torch.arange(3), torch.tensor([1, 0, 3])).toArray(), [1, 4, 11]);
+ * assertEquals(x.index(":", [0, 2]).shape, [3, 2]);
+ * assertEquals(x.index(x.gt(8)).toArray(), [9, 10, 11]);
  * ```
  */
 export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
@@ -599,9 +600,10 @@ async function resolveMasks(x: Tensor, specs: readonly IndexSpec[]): Promise<Ind
  * read to know the result's size).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[1, -2], [-3, 4]]);
- * (await x.indexAsync(x.gt(0))).toArray(); // [1, 4]
+ * assertEquals((await x.indexAsync(x.gt(0))).toArray(), [1, 4]);
  * ```
  */
 export async function indexAsync(x: Tensor, ...specs: IndexSpec[]): Promise<Tensor> {
@@ -670,12 +672,13 @@ function setName(specs: readonly IndexSpec[], value: Tensor | number): string {
  * duplicate indices the last write wins, as PyTorch's CPU kernel. Returns `x`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.zeros(3, 4);
  * x.set(1, "0::2", 5);
  * x.set([0, 2], ":", torch.tensor([1, 2, 3, 4], { dtype: "float32" }));
  * x.set(x.gt(3), -1);
- * x.toArray(); // [[1, 2, 3, -1], [-1, 0, -1, 0], [1, 2, 3, -1]]
+ * assertEquals(x.toArray(), [[1, 2, 3, -1], [-1, 0, -1, 0], [1, 2, 3, -1]]);
  * ```
  */
 export function set<T extends Tensor>(x: T, ...indexAndValue: (IndexSpec | Tensor | number)[]): T {
@@ -702,10 +705,11 @@ export function set<T extends Tensor>(x: T, ...indexAndValue: (IndexSpec | Tenso
  * value of several elements needs its positions).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([1, -2, 3, -4]);
  * await x.setAsync(x.lt(0), torch.tensor([20, 40]));
- * x.toArray(); // [1, 20, 3, 40]
+ * assertEquals(x.toArray(), [1, 20, 3, 40]);
  * ```
  */
 export async function setAsync<T extends Tensor>(
@@ -751,10 +755,11 @@ function indicesAsSpecs(
  * duplicates add up. `values` must have `x`'s dtype. Returns `x`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.zeros(2, 3);
  * x.indexPut_([torch.tensor([0, 0, 1]), torch.tensor([1, 1, 2])], torch.tensor([1, 2, 3], { dtype: "float32" }), { accumulate: true });
- * x.toArray(); // [[0, 3, 0], [0, 0, 3]]
+ * assertEquals(x.toArray(), [[0, 3, 0], [0, 0, 3]]);
  * ```
  */
 export function indexPut_<T extends Tensor>(
@@ -779,8 +784,9 @@ export function indexPut_<T extends Tensor>(
  * {@link indexPut_} out of place (`torch.index_put`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(3).indexPut([torch.tensor([2])], 7).toArray(); // [0, 0, 7]
+ * assertEquals(torch.zeros(3).indexPut([torch.tensor([2])], 7).toArray(), [0, 0, 7]);
  * ```
  */
 export function indexPut(

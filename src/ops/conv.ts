@@ -13,8 +13,7 @@ import { isFloating } from "../dtype.ts";
 import { fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { backendOf, contiguousStorage, named, needsGrad, record, wrap } from "./dispatch.ts";
-import { storageAs } from "./elementwise.ts";
+import { backendOf, contiguousStorage, named, needsGrad, record, storageAs, wrap } from "./dispatch.ts";
 import { expand, narrow, reshape, squeeze, transpose, unsqueeze } from "./movement.ts";
 import { cat, scatterAddInto } from "./indexing.ts";
 import { matmul } from "./matmul.ts";
@@ -42,9 +41,13 @@ export interface Conv2dOptions {
 
 /** Options of {@link conv1d}. */
 export interface Conv1dOptions {
+  /** Step of the kernel over the input (default 1). */
   stride?: number | readonly number[];
+  /** Implicit zero padding on both sides, or `"same"`/`"valid"` (default 0). */
   padding?: number | readonly number[] | "same" | "valid";
+  /** Spacing between kernel elements (default 1). */
   dilation?: number | readonly number[];
+  /** Number of blocked connections from input to output channels (default 1). */
   groups?: number;
 }
 
@@ -376,12 +379,13 @@ function parseConvArgs(
  * The options may be passed in place of the bias.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.ones(1, 1, 4, 4);
  * const w = torch.ones(2, 1, 3, 3);
  * const y = torch.conv2d(x, w, torch.tensor([0, 1], { dtype: "float32" }), { padding: 1 });
- * y.shape; // [1, 2, 4, 4]
- * y.index(0, 0, 1, 1).item(); // 9
+ * assertEquals(y.shape, [1, 2, 4, 4]);
+ * assertEquals(y.index(0, 0, 1, 1).item(), 9);
  * ```
  */
 export function conv2d(
@@ -434,10 +438,11 @@ export function conv2d(
  * height 1). The options may be passed in place of the bias.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[[1, 2, 3, 4]]]);
  * const w = torch.tensor([[[1, 0, -1]]]);
- * torch.conv1d(x.float(), w.float()).toArray(); // [[[-2, -2]]]
+ * assertEquals(torch.conv1d(x.float(), w.float()).toArray(), [[[-2, -2]]]);
  * ```
  */
 export function conv1d(
@@ -602,11 +607,12 @@ export function maxPool2dBackward(g: Tensor, indices: Tensor, inputShape: readon
  * `H * W` plane (as PyTorch's, which are int64).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.arange(16).float().reshape(1, 1, 4, 4);
- * torch.maxPool2d(x, 2).toArray(); // [[[[5, 7], [13, 15]]]]
+ * assertEquals(torch.maxPool2d(x, 2).toArray(), [[[[5, 7], [13, 15]]]]);
  * const [values, indices] = torch.maxPool2d(x, 2, { returnIndices: true });
- * indices.toArray(); // [[[[5, 7], [13, 15]]]]
+ * assertEquals(indices.toArray(), [[[[5, 7], [13, 15]]]]);
  * ```
  */
 export function maxPool2d(
@@ -614,6 +620,7 @@ export function maxPool2d(
   kernelSize: Size2,
   opts: MaxPool2dOptions & { returnIndices: true },
 ): [Tensor, Tensor];
+/** The max-pooled input. */
 export function maxPool2d(input: Tensor, kernelSize: Size2, opts?: MaxPool2dOptions): Tensor;
 export function maxPool2d(
   input: Tensor,
@@ -690,9 +697,10 @@ export function avgPool2dBackward(
  * (`countIncludePad` default true, `divisorOverride`, `ceilMode`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.arange(16).float().reshape(1, 1, 4, 4);
- * torch.avgPool2d(x, 2).toArray(); // [[[[2.5, 4.5], [10.5, 12.5]]]]
+ * assertEquals(torch.avgPool2d(x, 2).toArray(), [[[[2.5, 4.5], [10.5, 12.5]]]]);
  * ```
  */
 export function avgPool2d(input: Tensor, kernelSize: Size2, opts: AvgPool2dOptions = {}): Tensor {

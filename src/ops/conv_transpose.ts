@@ -35,9 +35,10 @@ export interface ConvTranspose2dOptions {
  * `H' = (H - 1)·stride - 2·padding + dilation·(kH - 1) + outputPadding + 1`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.randn(1, 16, 7, 7), w = torch.randn(16, 8, 4, 4);
- * torch.F.convTranspose2d(x, w, null, { stride: 2, padding: 1 }).shape; // [1, 8, 14, 14]
+ * assertEquals(torch.F.convTranspose2d(x, w, null, { stride: 2, padding: 1 }).shape, [1, 8, 14, 14]);
  * ```
  */
 export function convTranspose2d(

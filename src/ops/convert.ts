@@ -6,16 +6,16 @@ import type { Device } from "../backends/backend.ts";
 import { backendFor, checkDevice } from "../backends/registry.ts";
 import { checkDeviceDType, checkDType, type DType } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
-import { contiguousStorage, record, wrap } from "./dispatch.ts";
-import { storageAs } from "./elementwise.ts";
+import { contiguousStorage, record, storageAs, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /**
  * `x` converted to `dtype` (itself when it already is).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1.7, -1.7]).to("int32").toArray(); // [1, -1]
+ * assertEquals(torch.tensor([1.7, -1.7]).to("int32").toArray(), [1, -1]);
  * ```
  */
 export function toDType(x: Tensor, dtype: DType): Tensor {
@@ -31,8 +31,9 @@ export function toDType(x: Tensor, dtype: DType): Tensor {
  * `x` on `device` (itself when it already is there).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2]).to("cpu").device; // "cpu"
+ * assertEquals(torch.tensor([1, 2]).to("cpu").device, "cpu");
  * ```
  */
 export function toDevice(x: Tensor, device: Device): Tensor {
@@ -60,9 +61,10 @@ export function toDevice(x: Tensor, device: Device): Tensor {
  * `x` on `device`, on every device (reading a GPU tensor back is asynchronous).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const t = await torch.tensor([1, 2]).toAsync("cpu");
- * t.toArray(); // [1, 2]
+ * assertEquals(t.toArray(), [1, 2]);
  * ```
  */
 export async function toDeviceAsync(x: Tensor, device: Device): Promise<Tensor> {

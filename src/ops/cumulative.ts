@@ -8,9 +8,8 @@
 import { computeDType, type DType, isFloating } from "../dtype.ts";
 import { normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, record, wrap } from "./dispatch.ts";
+import { backendOf, castResult, emptyResult, record, storageAs, wrap } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
-import { castResult, storageAs } from "./elementwise.ts";
 import { cumsum, prod, sum } from "./reduce.ts";
 import { cat, flip } from "./indexing.ts";
 import { narrow } from "./movement.ts";
@@ -26,8 +25,9 @@ import { describeValue } from "../backends/validate.ts";
  * CPU kernel. The gradient is PyTorch's, zeros included.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2, 3, 4]).cumprod(0).toArray(); // [1, 2, 6, 24]
+ * assertEquals(torch.tensor([1, 2, 3, 4]).cumprod(0).toArray(), [1, 2, 6, 24]);
  * ```
  */
 export function cumprod(x: Tensor, dim: number): Tensor {

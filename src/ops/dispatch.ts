@@ -68,6 +68,21 @@ export function temp(s: Storage): Storage {
   return s;
 }
 
+/** Contiguous storage of `t` converted to `dtype` (no copy when it already is). */
+export function storageAs(t: Tensor, dtype: DType): Storage {
+  const s = contiguousStorage(t);
+  if (t.dtype === dtype) return s;
+  return temp(backendOf("cast", t).cast(s, dtype));
+}
+
+/** `s` cast to `dtype` (a kernel's own result, released once cast), or `s` when it already is. */
+export function castResult(s: Storage, dtype: DType): Storage {
+  if (s.dtype === dtype) return s;
+  const out = backendFor(s.device).cast(s, dtype);
+  s.dispose();
+  return out;
+}
+
 /** A contiguous tensor over a kernel's result. */
 export function wrap(storage: Storage, shape: readonly number[]): Tensor {
   if (storage.numel !== numelOf(shape)) {

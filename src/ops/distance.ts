@@ -50,11 +50,12 @@ function toBatch(x: Tensor, batch: readonly number[]): Tensor {
  * and gradients on both paths.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const a = torch.tensor([[0, 0], [3, 4]], { dtype: "float32" });
  * const b = torch.tensor([[0, 0]], { dtype: "float32" });
- * torch.cdist(a, b).toArray(); // [[0], [5]]
- * torch.cdist(a, b, 1).toArray(); // [[0], [7]]
+ * assertEquals(torch.cdist(a, b).toArray(), [[0], [5]]);
+ * assertEquals(torch.cdist(a, b, 1).toArray(), [[0], [7]]);
  * ```
  */
 export function cdist(x1: Tensor, x2: Tensor, p = 2, opts: CdistOptions = {}): Tensor {

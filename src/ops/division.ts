@@ -8,7 +8,7 @@
  */
 import type { ARITHMETIC_OPS } from "../backends/backend.ts";
 import { isFloating } from "../dtype.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import * as ew from "./elementwise.ts";
 import { binaryOp, ne, resultType } from "./elementwise.ts";
 import { trunc } from "./pointwise.ts";
@@ -17,7 +17,6 @@ import { guarded, rangeGuard } from "./value_checks.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 
-type TensorOrScalar = Tensor | number;
 type DivisionOp = Extract<typeof ARITHMETIC_OPS[number], "fmod" | "remainder" | "floorDivide">;
 
 function zeroDivision(op: DivisionOp): string {
@@ -57,9 +56,10 @@ function divisionOp(op: DivisionOp, a: TensorOrScalar, b: TensorOrScalar): Tenso
  * for `a`, `-g * floorDivide(a, b)` for `b`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.remainder(torch.tensor([-3, -2, 2, 3]), 2).toArray(); // [1, 0, 0, 1]
- * torch.tensor([5.5, -5.5]).remainder(-2).toArray(); // [-0.5, -1.5]
+ * assertEquals(torch.remainder(torch.tensor([-3, -2, 2, 3]), 2).toArray(), [1, 0, 0, 1]);
+ * assertEquals(torch.tensor([5.5, -5.5]).remainder(-2).toArray(), [-0.5, -1.5]);
  * ```
  */
 export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -71,9 +71,10 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * Gradients: `g` for `a`, `-g * trunc(a / b)` for `b`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.fmod(torch.tensor([-3, -2, 2, 3]), 2).toArray(); // [-1, 0, 0, 1]
- * torch.tensor([5.5, -5.5]).fmod(-2).toArray(); // [1.5, -1.5]
+ * assertEquals(torch.fmod(torch.tensor([-3, -2, 2, 3]), 2).toArray(), [-1, 0, 0, 1]);
+ * assertEquals(torch.tensor([5.5, -5.5]).fmod(-2).toArray(), [1.5, -1.5]);
  * ```
  */
 export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -87,9 +88,10 @@ export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * or NaN. Not differentiable (PyTorch: "the derivative for floor_divide is not implemented").
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.floorDivide(torch.tensor([-7, 7]), 2).toArray(); // [-4, 3]
- * torch.tensor([5.5, -5.5]).floorDivide(2).toArray(); // [2, -3]
+ * assertEquals(torch.floorDivide(torch.tensor([-7, 7]), 2).toArray(), [-4, 3]);
+ * assertEquals(torch.tensor([5.5, -5.5]).floorDivide(2).toArray(), [2, -3]);
  * ```
  */
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -112,11 +114,12 @@ export interface DivOptions {
  * ZeroDivisionError). Rounded quotients have zero gradients, as PyTorch's.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const a = torch.tensor([-7, 7]);
- * torch.div(a, 2).toArray(); // [-3.5, 3.5]
- * torch.div(a, 2, { roundingMode: "trunc" }).toArray(); // [-3, 3]
- * torch.div(a, 2, { roundingMode: "floor" }).toArray(); // [-4, 3]
+ * assertEquals(torch.div(a, 2).toArray(), [-3.5, 3.5]);
+ * assertEquals(torch.div(a, 2, { roundingMode: "trunc" }).toArray(), [-3, 3]);
+ * assertEquals(torch.div(a, 2, { roundingMode: "floor" }).toArray(), [-4, 3]);
  * ```
  */
 export function div(a: TensorOrScalar, b: TensorOrScalar, opts: DivOptions = {}): Tensor {

@@ -86,10 +86,11 @@ function aligned(term: Term, order: string[]): Tensor {
  * Einstein summation (`"ij,jk->ik"`, `"bhqd,bhkd->bhqk"`, `"ii->i"`, `"i,j->ij"`, `"...ij->...ji"`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const a = torch.tensor([[1, 2], [3, 4]]), b = torch.tensor([[5, 6], [7, 8]]);
- * torch.einsum("ij,jk->ik", a, b).toArray(); // [[19, 22], [43, 50]]
- * torch.einsum("ii", a).item(); // 5 (the trace)
+ * assertEquals(torch.einsum("ij,jk->ik", a, b).toArray(), [[19, 22], [43, 50]]);
+ * assertEquals(torch.einsum("ii", a).item(), 5); // the trace
  * ```
  */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {

@@ -13,15 +13,16 @@ import {
   promoteWithScalar,
 } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
-import { Tensor } from "../tensor.ts";
-import { backendFor } from "../backends/registry.ts";
+import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import {
   backendOf,
+  castResult,
   contiguousStorage,
   emptyResult,
   named,
   needsGrad,
   record,
+  storageAs,
   temp,
   wrap,
 } from "./dispatch.ts";
@@ -30,27 +31,10 @@ import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 
-type TensorOrScalar = Tensor | number;
-
 /** Unary ops that keep integer dtypes; every other unary op computes in float. */
 const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);
 /** Unary ops whose result on integers is the input itself. */
 const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
-
-/** Contiguous storage of `t` converted to `dtype` (no copy when it already is). */
-export function storageAs(t: Tensor, dtype: DType): Storage {
-  const s = contiguousStorage(t);
-  if (t.dtype === dtype) return s;
-  return temp(backendOf("cast", t).cast(s, dtype));
-}
-
-/** `s` cast to `dtype` (a kernel's own result, released once cast), or `s` when it already is. */
-export function castResult(s: Storage, dtype: DType): Storage {
-  if (s.dtype === dtype) return s;
-  const out = backendFor(s.device).cast(s, dtype);
-  s.dispose();
-  return out;
-}
 
 function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   const backend = backendOf(op, x);
@@ -181,8 +165,9 @@ function checkIntPow(a: TensorOrScalar, b: TensorOrScalar): void {
  * `a + alpha * b`, broadcasting, with PyTorch's type promotion.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.add(torch.tensor([1, 2]), 0.5).toArray(); // [1.5, 2.5]
+ * assertEquals(torch.add(torch.tensor([1, 2]), 0.5).toArray(), [1.5, 2.5]);
  * ```
  */
 export function add(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
@@ -194,8 +179,9 @@ export function add(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number
  * `a - alpha * b`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.sub(torch.tensor([3, 4]), 1).toArray(); // [2, 3]
+ * assertEquals(torch.sub(torch.tensor([3, 4]), 1).toArray(), [2, 3]);
  * ```
  */
 export function sub(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
@@ -213,8 +199,9 @@ function withAlpha(op: "add" | "sub", a: TensorOrScalar, b: TensorOrScalar, alph
  * `a * b`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.mul(torch.tensor([1, 2]), 3).toArray(); // [3, 6]
+ * assertEquals(torch.mul(torch.tensor([1, 2]), 3).toArray(), [3, 6]);
  * ```
  */
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -226,8 +213,9 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * True division `a / b` (integers divide in float32).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.div(torch.tensor([1, 3]), 2).toArray(); // [0.5, 1.5]
+ * assertEquals(torch.div(torch.tensor([1, 3]), 2).toArray(), [0.5, 1.5]);
  * ```
  */
 export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -245,8 +233,9 @@ export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `a ** b`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.pow(torch.tensor([2, 3]), 2).toArray(); // [4, 9]
+ * assertEquals(torch.pow(torch.tensor([2, 3]), 2).toArray(), [4, 9]);
  * ```
  */
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -258,8 +247,9 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * Elementwise maximum (NaN propagates).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.maximum(torch.tensor([1, 5]), torch.tensor([3, 2])).toArray(); // [3, 5]
+ * assertEquals(torch.maximum(torch.tensor([1, 5]), torch.tensor([3, 2])).toArray(), [3, 5]);
  * ```
  */
 export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -271,8 +261,9 @@ export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * Elementwise minimum (NaN propagates).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.minimum(torch.tensor([1, 5]), torch.tensor([3, 2])).toArray(); // [1, 2]
+ * assertEquals(torch.minimum(torch.tensor([1, 5]), torch.tensor([3, 2])).toArray(), [1, 2]);
  * ```
  */
 export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -284,8 +275,9 @@ export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `a == b` as bool.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.eq(torch.tensor([1, 2]), 2).toArray(); // [false, true]
+ * assertEquals(torch.eq(torch.tensor([1, 2]), 2).toArray(), [false, true]);
  * ```
  */
 export function eq(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -297,8 +289,9 @@ export function eq(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `a != b` as bool.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.ne(torch.tensor([1, 2]), 2).toArray(); // [true, false]
+ * assertEquals(torch.ne(torch.tensor([1, 2]), 2).toArray(), [true, false]);
  * ```
  */
 export function ne(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -310,8 +303,9 @@ export function ne(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `a < b` as bool.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.lt(torch.tensor([1, 2]), 2).toArray(); // [true, false]
+ * assertEquals(torch.lt(torch.tensor([1, 2]), 2).toArray(), [true, false]);
  * ```
  */
 export function lt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -323,8 +317,9 @@ export function lt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `a <= b` as bool.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.le(torch.tensor([1, 3]), 2).toArray(); // [true, false]
+ * assertEquals(torch.le(torch.tensor([1, 3]), 2).toArray(), [true, false]);
  * ```
  */
 export function le(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -336,8 +331,9 @@ export function le(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `a > b` as bool.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.gt(torch.tensor([1, 3]), 2).toArray(); // [false, true]
+ * assertEquals(torch.gt(torch.tensor([1, 3]), 2).toArray(), [false, true]);
  * ```
  */
 export function gt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -349,8 +345,9 @@ export function gt(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `a >= b` as bool.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.ge(torch.tensor([1, 3]), 3).toArray(); // [false, true]
+ * assertEquals(torch.ge(torch.tensor([1, 3]), 3).toArray(), [false, true]);
  * ```
  */
 export function ge(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -363,8 +360,9 @@ export function ge(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * `-x`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.neg(torch.tensor([1, -2])).toArray(); // [-1, 2]
+ * assertEquals(torch.neg(torch.tensor([1, -2])).toArray(), [-1, 2]);
  * ```
  */
 export function neg(x: Tensor): Tensor {
@@ -376,8 +374,9 @@ export function neg(x: Tensor): Tensor {
  * `|x|`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.abs(torch.tensor([1, -2])).toArray(); // [1, 2]
+ * assertEquals(torch.abs(torch.tensor([1, -2])).toArray(), [1, 2]);
  * ```
  */
 export function abs(x: Tensor): Tensor {
@@ -389,8 +388,9 @@ export function abs(x: Tensor): Tensor {
  * `e^x`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.exp(torch.tensor([0])).toArray(); // [1]
+ * assertEquals(torch.exp(torch.tensor([0])).toArray(), [1]);
  * ```
  */
 export function exp(x: Tensor): Tensor {
@@ -402,8 +402,9 @@ export function exp(x: Tensor): Tensor {
  * Natural logarithm.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.log(torch.tensor([1])).toArray(); // [0]
+ * assertEquals(torch.log(torch.tensor([1])).toArray(), [0]);
  * ```
  */
 export function log(x: Tensor): Tensor {
@@ -415,8 +416,9 @@ export function log(x: Tensor): Tensor {
  * `log(1 + x)`, accurate for small x.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.log1p(torch.tensor([0])).toArray(); // [0]
+ * assertEquals(torch.log1p(torch.tensor([0])).toArray(), [0]);
  * ```
  */
 export function log1p(x: Tensor): Tensor {
@@ -428,8 +430,9 @@ export function log1p(x: Tensor): Tensor {
  * Square root.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.sqrt(torch.tensor([4, 9])).toArray(); // [2, 3]
+ * assertEquals(torch.sqrt(torch.tensor([4, 9])).toArray(), [2, 3]);
  * ```
  */
 export function sqrt(x: Tensor): Tensor {
@@ -441,8 +444,9 @@ export function sqrt(x: Tensor): Tensor {
  * `1 / sqrt(x)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.rsqrt(torch.tensor([4])).toArray(); // [0.5]
+ * assertEquals(torch.rsqrt(torch.tensor([4])).toArray(), [0.5]);
  * ```
  */
 export function rsqrt(x: Tensor): Tensor {
@@ -454,8 +458,9 @@ export function rsqrt(x: Tensor): Tensor {
  * Sine.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.sin(torch.tensor([0])).toArray(); // [0]
+ * assertEquals(torch.sin(torch.tensor([0])).toArray(), [0]);
  * ```
  */
 export function sin(x: Tensor): Tensor {
@@ -467,8 +472,9 @@ export function sin(x: Tensor): Tensor {
  * Cosine.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.cos(torch.tensor([0])).toArray(); // [1]
+ * assertEquals(torch.cos(torch.tensor([0])).toArray(), [1]);
  * ```
  */
 export function cos(x: Tensor): Tensor {
@@ -480,8 +486,9 @@ export function cos(x: Tensor): Tensor {
  * Hyperbolic tangent.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tanh(torch.tensor([0])).toArray(); // [0]
+ * assertEquals(torch.tanh(torch.tensor([0])).toArray(), [0]);
  * ```
  */
 export function tanh(x: Tensor): Tensor {
@@ -493,8 +500,9 @@ export function tanh(x: Tensor): Tensor {
  * Logistic sigmoid `1 / (1 + e^-x)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.sigmoid(torch.tensor([0])).toArray(); // [0.5]
+ * assertEquals(torch.sigmoid(torch.tensor([0])).toArray(), [0.5]);
  * ```
  */
 export function sigmoid(x: Tensor): Tensor {
@@ -506,8 +514,9 @@ export function sigmoid(x: Tensor): Tensor {
  * `max(x, 0)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.relu(torch.tensor([-1, 2])).toArray(); // [0, 2]
+ * assertEquals(torch.relu(torch.tensor([-1, 2])).toArray(), [0, 2]);
  * ```
  */
 export function relu(x: Tensor): Tensor {
@@ -519,8 +528,9 @@ export function relu(x: Tensor): Tensor {
  * -1, 0 or 1 by the sign of x.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.sign(torch.tensor([-3, 0, 2])).toArray(); // [-1, 0, 1]
+ * assertEquals(torch.sign(torch.tensor([-3, 0, 2])).toArray(), [-1, 0, 1]);
  * ```
  */
 export function sign(x: Tensor): Tensor {
@@ -532,8 +542,9 @@ export function sign(x: Tensor): Tensor {
  * Rounds down.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.floor(torch.tensor([1.5, -1.5])).toArray(); // [1, -2]
+ * assertEquals(torch.floor(torch.tensor([1.5, -1.5])).toArray(), [1, -2]);
  * ```
  */
 export function floor(x: Tensor): Tensor {
@@ -545,8 +556,9 @@ export function floor(x: Tensor): Tensor {
  * Rounds up.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.ceil(torch.tensor([1.5, -1.5])).toArray(); // [2, -1]
+ * assertEquals(torch.ceil(torch.tensor([1.5, -1.5])).toArray(), [2, -1]);
  * ```
  */
 export function ceil(x: Tensor): Tensor {
@@ -558,8 +570,9 @@ export function ceil(x: Tensor): Tensor {
  * Rounds half to even, as PyTorch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.round(torch.tensor([0.5, 1.5, 2.5])).toArray(); // [0, 2, 2]
+ * assertEquals(torch.round(torch.tensor([0.5, 1.5, 2.5])).toArray(), [0, 2, 2]);
  * ```
  */
 export function round(x: Tensor): Tensor {
@@ -572,8 +585,9 @@ export function round(x: Tensor): Tensor {
  * Limits every element to `[min, max]` (either bound may be omitted, not both).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.clamp(torch.tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
+ * assertEquals(torch.clamp(torch.tensor([-2, 0.5, 3]), 0, 1).toArray(), [0, 0.5, 1]);
  * ```
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
@@ -607,9 +621,10 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
  * `condition ? a : b` elementwise, broadcasting all three.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([1, -2, 3]);
- * torch.where(x.gt(0), x, 0).toArray(); // [1, 0, 3]
+ * assertEquals(torch.where(x.gt(0), x, 0).toArray(), [1, 0, 3]);
  * ```
  */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -642,9 +657,10 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
  * `x` with `value` wherever `mask` (bool, broadcastable to x) is true.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([1, 2, 3]);
- * torch.maskedFill(x, x.gt(1), 0).toArray(); // [1, 0, 0]
+ * assertEquals(torch.maskedFill(x, x.gt(1), 0).toArray(), [1, 0, 0]);
  * ```
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {

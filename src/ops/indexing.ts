@@ -6,8 +6,8 @@
 import { promoteTypes } from "../dtype.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousStorage, emptyResult, named, record, wrap } from "./dispatch.ts";
-import { add, eq, ge, le, storageAs, where } from "./elementwise.ts";
+import { backendOf, contiguousStorage, emptyResult, named, record, storageAs, wrap } from "./dispatch.ts";
+import { add, eq, ge, le, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
@@ -60,9 +60,10 @@ export function checkGatherShapes(op: string, x: Tensor, dim: number, index: Ten
  * `out[i][j] = x[index[i][j]][j]` along `dim` (for dim 0), as `torch.gather`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[1, 2], [3, 4]]);
- * x.gather(1, torch.tensor([[0, 0], [1, 0]])).toArray(); // [[1, 1], [4, 3]]
+ * assertEquals(x.gather(1, torch.tensor([[0, 0], [1, 0]])).toArray(), [[1, 1], [4, 3]]);
  * ```
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -108,9 +109,10 @@ export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: r
  * `x` plus `src` added at `index` along `dim` (out of place), as `torch.scatter_add`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.zeros(3);
- * x.scatterAdd(0, torch.tensor([0, 2, 0]), torch.tensor([1, 2, 3], { dtype: "float32" })).toArray(); // [4, 0, 2]
+ * assertEquals(x.scatterAdd(0, torch.tensor([0, 2, 0]), torch.tensor([1, 2, 3], { dtype: "float32" })).toArray(), [4, 0, 2]);
  * ```
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
@@ -137,8 +139,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  * The entries of `index` (1-d int32) along `dim`, as `torch.index_select`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 2], [3, 4], [5, 6]]).indexSelect(0, torch.tensor([2, 0])).toArray(); // [[5, 6], [1, 2]]
+ * assertEquals(torch.tensor([[1, 2], [3, 4], [5, 6]]).indexSelect(0, torch.tensor([2, 0])).toArray(), [[5, 6], [1, 2]]);
  * ```
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -222,8 +225,9 @@ export function asStrided(x: Tensor, geometry: Geometry): Tensor {
  * Joins tensors along an existing `dim` (shapes must match elsewhere; dtypes promote).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.cat([torch.zeros(2, 1, 3), torch.zeros(2, 3, 3)], 1).shape; // [2, 4, 3]
+ * assertEquals(torch.cat([torch.zeros(2, 1, 3), torch.zeros(2, 3, 3)], 1).shape, [2, 4, 3]);
  * ```
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -277,8 +281,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  * Joins same-shaped tensors along a new `dim`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.stack([torch.tensor([1, 2]), torch.tensor([3, 4])]).toArray(); // [[1, 2], [3, 4]]
+ * assertEquals(torch.stack([torch.tensor([1, 2]), torch.tensor([3, 4])]).toArray(), [[1, 2], [3, 4]]);
  * ```
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -304,8 +309,9 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * Reverses the order of elements along `dims` (a copy, as PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2, 3]).flip(0).toArray(); // [3, 2, 1]
+ * assertEquals(torch.tensor([1, 2, 3]).flip(0).toArray(), [3, 2, 1]);
  * ```
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
@@ -341,8 +347,9 @@ function triangle(op: "tril" | "triu", x: Tensor, diagonal: number): Tensor {
  * The lower triangle of the last two dims (`diagonal` shifts it), zeros elsewhere.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.ones(2, 2).tril().toArray(); // [[1, 0], [1, 1]]
+ * assertEquals(torch.ones(2, 2).tril().toArray(), [[1, 0], [1, 1]]);
  * ```
  */
 export function tril(x: Tensor, diagonal = 0): Tensor {
@@ -354,8 +361,9 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
  * The upper triangle of the last two dims.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.ones(2, 2).triu().toArray(); // [[1, 1], [0, 1]]
+ * assertEquals(torch.ones(2, 2).triu().toArray(), [[1, 1], [0, 1]]);
  * ```
  */
 export function triu(x: Tensor, diagonal = 0): Tensor {
@@ -372,8 +380,9 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
  * (or anything computed from it) rejects with the CPU's RangeError.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.oneHot(torch.tensor([0, 2]), 3).toArray(); // [[1, 0, 0], [0, 0, 1]]
+ * assertEquals(torch.oneHot(torch.tensor([0, 2]), 3).toArray(), [[1, 0, 0], [0, 0, 1]]);
  * ```
  */
 export function oneHot(x: Tensor, numClasses = -1): Tensor {

@@ -9,8 +9,7 @@ import { Tensor } from "../tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { bumpVersion, Node } from "../autograd/node.ts";
 import { derivatives } from "../autograd/derivatives.ts";
-import { backendOf, checkAlive, wrap } from "./dispatch.ts";
-import { storageAs } from "./elementwise.ts";
+import { backendOf, checkAlive, storageAs, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** The checks PyTorch makes before writing into `t` in place. */

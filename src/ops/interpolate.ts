@@ -80,10 +80,11 @@ function linearWeights(n: number, out: number, scale: number, alignCorners: bool
  * Resizes the spatial dims of `input` (`[N, C, L]` or `[N, C, H, W]`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[[[1, 2], [3, 4]]]], { dtype: "float32" });
- * torch.F.interpolate(x, { scaleFactor: 2 }).shape; // [1, 1, 4, 4]
- * torch.F.interpolate(x, { size: 3, mode: "bilinear", alignCorners: true }).index(0, 0, 1).toArray(); // [2, 2.5, 3]
+ * assertEquals(torch.F.interpolate(x, { scaleFactor: 2 }).shape, [1, 1, 4, 4]);
+ * assertEquals(torch.F.interpolate(x, { size: 3, mode: "bilinear", alignCorners: true }).index(0, 0, 1).toArray(), [2, 2.5, 3]);
  * ```
  */
 export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {

@@ -17,8 +17,9 @@ import { asOp } from "./naming.ts";
  * True where the element is NaN.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, NaN]).isnan().toArray(); // [false, true]
+ * assertEquals(torch.tensor([1, NaN]).isnan().toArray(), [false, true]);
  * ```
  */
 export function isnan(x: Tensor): Tensor {
@@ -31,8 +32,9 @@ export function isnan(x: Tensor): Tensor {
  * True where the element is +Infinity or -Infinity.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, -Infinity, NaN]).isinf().toArray(); // [false, true, false]
+ * assertEquals(torch.tensor([1, -Infinity, NaN]).isinf().toArray(), [false, true, false]);
  * ```
  */
 export function isinf(x: Tensor): Tensor {
@@ -46,8 +48,9 @@ export function isinf(x: Tensor): Tensor {
  * True where the element is +Infinity.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([Infinity, -Infinity]).isposinf().toArray(); // [true, false]
+ * assertEquals(torch.tensor([Infinity, -Infinity]).isposinf().toArray(), [true, false]);
  * ```
  */
 export function isposinf(x: Tensor): Tensor {
@@ -60,8 +63,9 @@ export function isposinf(x: Tensor): Tensor {
  * True where the element is -Infinity.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([Infinity, -Infinity]).isneginf().toArray(); // [false, true]
+ * assertEquals(torch.tensor([Infinity, -Infinity]).isneginf().toArray(), [false, true]);
  * ```
  */
 export function isneginf(x: Tensor): Tensor {
@@ -74,8 +78,9 @@ export function isneginf(x: Tensor): Tensor {
  * True where the element is neither infinite nor NaN.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, Infinity, NaN]).isfinite().toArray(); // [true, false, false]
+ * assertEquals(torch.tensor([1, Infinity, NaN]).isfinite().toArray(), [true, false, false]);
  * ```
  */
 export function isfinite(x: Tensor): Tensor {
@@ -89,8 +94,9 @@ export function isfinite(x: Tensor): Tensor {
  * True where the element is zero (false), elementwise.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([true, false]).logicalNot().toArray(); // [false, true]
+ * assertEquals(torch.tensor([true, false]).logicalNot().toArray(), [false, true]);
  * ```
  */
 export function logicalNot(x: Tensor): Tensor {
@@ -108,8 +114,9 @@ function truthy(op: string, t: Tensor): Tensor {
  * Elementwise AND of the truth values (nonzero is true), broadcasting.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.logicalAnd(torch.tensor([true, true]), torch.tensor([1, 0])).toArray(); // [true, false]
+ * assertEquals(torch.logicalAnd(torch.tensor([true, true]), torch.tensor([1, 0])).toArray(), [true, false]);
  * ```
  */
 export function logicalAnd(a: Tensor, b: Tensor): Tensor {
@@ -123,8 +130,9 @@ export function logicalAnd(a: Tensor, b: Tensor): Tensor {
  * Elementwise OR of the truth values (nonzero is true), broadcasting.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.logicalOr(torch.tensor([true, false]), torch.tensor([0, 0])).toArray(); // [true, false]
+ * assertEquals(torch.logicalOr(torch.tensor([true, false]), torch.tensor([0, 0])).toArray(), [true, false]);
  * ```
  */
 export function logicalOr(a: Tensor, b: Tensor): Tensor {
@@ -138,8 +146,9 @@ export function logicalOr(a: Tensor, b: Tensor): Tensor {
  * Elementwise XOR of the truth values (nonzero is true), broadcasting.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.logicalXor(torch.tensor([true, true]), torch.tensor([2, 0])).toArray(); // [false, true]
+ * assertEquals(torch.logicalXor(torch.tensor([true, true]), torch.tensor([2, 0])).toArray(), [false, true]);
  * ```
  */
 export function logicalXor(a: Tensor, b: Tensor): Tensor {
@@ -165,8 +174,9 @@ export interface CloseOptions {
  * promoted dtype.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.isclose(torch.tensor([1, 2]), torch.tensor([1.000001, 2.1])).toArray(); // [true, false]
+ * assertEquals(torch.isclose(torch.tensor([1, 2]), torch.tensor([1.000001, 2.1])).toArray(), [true, false]);
  * ```
  */
 export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
@@ -210,8 +220,9 @@ function hostAnswer(op: string, t: Tensor): boolean {
  * Whether every element of `a` is close to `b` ({@link isclose}), as a JS boolean (CPU tensors).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])); // true
+ * assertEquals(torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])), true);
  * ```
  */
 export function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean {
@@ -227,8 +238,9 @@ export function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean
  * Whether `a` and `b` have the same shape and the same elements, as a JS boolean (CPU tensors).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2])); // true
+ * assertEquals(torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2])), true);
  * ```
  */
 export function equal(a: Tensor, b: Tensor): boolean {

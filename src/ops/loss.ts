@@ -8,8 +8,8 @@ import type { Tensor } from "../tensor.ts";
 import { fmtShape } from "../shape.ts";
 import { inFrameOf } from "../memory.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { backendOf, record, wrap } from "./dispatch.ts";
-import { add, clamp, div, log, mul, neg, storageAs, sub } from "./elementwise.ts";
+import { backendOf, record, storageAs, wrap } from "./dispatch.ts";
+import { add, clamp, div, log, mul, neg, sub } from "./elementwise.ts";
 import { reshape } from "./movement.ts";
 
 /** How a loss reduces its per-element values. */

@@ -7,8 +7,8 @@ import type { Storage } from "../backends/backend.ts";
 import { computeDType, type DType, promoteTypes } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, named, record, wrap } from "./dispatch.ts";
-import { castResult, mul, storageAs } from "./elementwise.ts";
+import { backendOf, castResult, emptyResult, named, record, storageAs, wrap } from "./dispatch.ts";
+import { mul } from "./elementwise.ts";
 import { reshape, squeeze, t as mt, unsqueeze } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { asOp } from "./naming.ts";
@@ -89,9 +89,10 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
  * removed afterwards; batch dims broadcast.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const t = torch.tensor([[1, 2], [3, 4]]);
- * t.matmul(t.T).toArray(); // [[5, 11], [11, 25]]
+ * assertEquals(t.matmul(t.T).toArray(), [[5, 11], [11, 25]]);
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -128,8 +129,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * Product of two matrices.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.mm(torch.ones(2, 3), torch.ones(3, 4)).shape; // [2, 4]
+ * assertEquals(torch.mm(torch.ones(2, 3), torch.ones(3, 4)).shape, [2, 4]);
  * ```
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
@@ -147,8 +149,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  * Batched product of `[b, n, m]` and `[b, m, p]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.bmm(torch.ones(5, 2, 3), torch.ones(5, 3, 4)).shape; // [5, 2, 4]
+ * assertEquals(torch.bmm(torch.ones(5, 2, 3), torch.ones(5, 3, 4)).shape, [5, 2, 4]);
  * ```
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
@@ -168,8 +171,9 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  * Inner product of two 1-d tensors.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.dot(torch.tensor([1, 2]), torch.tensor([3, 4])).item(); // 11
+ * assertEquals(torch.dot(torch.tensor([1, 2]), torch.tensor([3, 4])).item(), 11);
  * ```
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
@@ -194,8 +198,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * Outer product of two 1-d tensors.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.outer(torch.tensor([1, 2]), torch.tensor([3, 4])).toArray(); // [[3, 4], [6, 8]]
+ * assertEquals(torch.outer(torch.tensor([1, 2]), torch.tensor([3, 4])).toArray(), [[3, 4], [6, 8]]);
  * ```
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
@@ -215,10 +220,11 @@ export function outer(a: Tensor, b: Tensor): Tensor {
  * `linear`, whose backward is two products and a sum (no transposed copies).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[1, 2]], { dtype: "float32" });
  * const w = torch.tensor([[1, 0], [1, 1]], { dtype: "float32" });
- * torch.linear(x, w, torch.tensor([0.5, 0.5])).toArray(); // [[1.5, 3.5]]
+ * assertEquals(torch.linear(x, w, torch.tensor([0.5, 0.5])).toArray(), [[1.5, 3.5]]);
  * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {

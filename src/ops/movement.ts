@@ -100,8 +100,9 @@ function viewStrides(
  * A view with a new shape (one dim may be -1); fails when the layout does not allow it.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.arange(6).view(2, 3).shape; // [2, 3]
+ * assertEquals(torch.arange(6).view(2, 3).shape, [2, 3]);
  * ```
  */
 export function view(x: Tensor, ...shape: (number | readonly number[])[]): Tensor {
@@ -123,8 +124,9 @@ export function view(x: Tensor, ...shape: (number | readonly number[])[]): Tenso
  * A tensor with a new shape: a view when the layout allows, otherwise a copy.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.arange(6).reshape(3, -1).shape; // [3, 2]
+ * assertEquals(torch.arange(6).reshape(3, -1).shape, [3, 2]);
  * ```
  */
 export function reshape(x: Tensor, ...shape: (number | readonly number[])[]): Tensor {
@@ -144,8 +146,9 @@ export function reshape(x: Tensor, ...shape: (number | readonly number[])[]): Te
  * Swaps two dims (a view).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3, 4).transpose(0, 2).shape; // [4, 3, 2]
+ * assertEquals(torch.zeros(2, 3, 4).transpose(0, 2).shape, [4, 3, 2]);
  * ```
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -161,8 +164,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
  * Transpose of a tensor with at most 2 dims (`.T` in PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 2], [3, 4]]).T.toArray(); // [[1, 3], [2, 4]]
+ * assertEquals(torch.tensor([[1, 2], [3, 4]]).T.toArray(), [[1, 3], [2, 4]]);
  * ```
  */
 export function t(x: Tensor): Tensor {
@@ -180,8 +184,9 @@ export function t(x: Tensor): Tensor {
  * Reorders dims (a view).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3, 4).permute(2, 0, 1).shape; // [4, 2, 3]
+ * assertEquals(torch.zeros(2, 3, 4).permute(2, 0, 1).shape, [4, 2, 3]);
  * ```
  */
 export function permute(x: Tensor, ...dims: (number | readonly number[])[]): Tensor {
@@ -207,8 +212,9 @@ export function permute(x: Tensor, ...dims: (number | readonly number[])[]): Ten
  * Removes size-1 dims (all, or the given ones).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(1, 2, 3).squeeze(0).shape; // [2, 3]
+ * assertEquals(torch.zeros(1, 2, 3).squeeze(0).shape, [2, 3]);
  * ```
  */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
@@ -230,8 +236,9 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
  * Inserts a size-1 dim at `dim`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3).unsqueeze(1).shape; // [2, 1, 3]
+ * assertEquals(torch.zeros(2, 3).unsqueeze(1).shape, [2, 1, 3]);
  * ```
  */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -246,8 +253,9 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  * Broadcasts size-1 dims to larger sizes without copying (-1 keeps a size).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1], [2]]).expand(2, 3).toArray(); // [[1, 1, 1], [2, 2, 2]]
+ * assertEquals(torch.tensor([[1], [2]]).expand(2, 3).toArray(), [[1, 1, 1], [2, 2, 2]]);
  * ```
  */
 export function expand(x: Tensor, ...sizes: (number | readonly number[])[]): Tensor {
@@ -282,8 +290,9 @@ export function expand(x: Tensor, ...sizes: (number | readonly number[])[]): Ten
  * Merges dims `startDim..endDim` into one.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3, 4).flatten(1).shape; // [2, 12]
+ * assertEquals(torch.zeros(2, 3, 4).flatten(1).shape, [2, 12]);
  * ```
  */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -300,8 +309,9 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
  * Splits dim `dim` into `sizes` (one may be -1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 12).unflatten(1, [3, 4]).shape; // [2, 3, 4]
+ * assertEquals(torch.zeros(2, 12).unflatten(1, [3, 4]).shape, [2, 3, 4]);
  * ```
  */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
@@ -411,10 +421,11 @@ export function indexWithPlan(x: Tensor, plan: IndexStep[]): Tensor {
  * PyTorch's basic indexing as a view: `x.index(":", 0)` is `x[:, 0]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.arange(12).view(3, 4);
- * x.index(1, "::2").toArray(); // [4, 6]
- * x.index("...", -1).toArray(); // [3, 7, 11]
+ * assertEquals(x.index(1, "::2").toArray(), [4, 6]);
+ * assertEquals(x.index("...", -1).toArray(), [3, 7, 11]);
  * ```
  */
 export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
@@ -427,8 +438,9 @@ export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
  * `length` elements of `dim` from `start` (a view).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.arange(5).narrow(0, 1, 3).toArray(); // [1, 2, 3]
+ * assertEquals(torch.arange(5).narrow(0, 1, 3).toArray(), [1, 2, 3]);
  * ```
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
@@ -452,8 +464,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * Splits into pieces of `splitSize` (the last may be smaller) or of the listed sizes.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.arange(5).split(2).map((t) => t.toArray()); // [[0, 1], [2, 3], [4]]
+ * assertEquals(torch.arange(5).split(2).map((t) => t.toArray()), [[0, 1], [2, 3], [4]]);
  * ```
  */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
@@ -492,8 +505,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
  * Splits into `chunks` nearly equal pieces, as PyTorch (ceil-sized pieces).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.arange(6).chunk(3).length; // 3
+ * assertEquals(torch.arange(6).chunk(3).length, 3);
  * ```
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
@@ -510,8 +524,9 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
  * The slices along `dim`, each without that dim.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 2], [3, 4]]).unbind(1).map((t) => t.toArray()); // [[1, 3], [2, 4]]
+ * assertEquals(torch.tensor([[1, 2], [3, 4]]).unbind(1).map((t) => t.toArray()), [[1, 3], [2, 4]]);
  * ```
  */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
@@ -535,8 +550,9 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
  * `x` itself when contiguous, otherwise a contiguous copy.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3).T.contiguous().isContiguous(); // true
+ * assertEquals(torch.zeros(2, 3).T.contiguous().isContiguous(), true);
  * ```
  */
 export function contiguous(x: Tensor): Tensor {
@@ -550,11 +566,12 @@ export function contiguous(x: Tensor): Tensor {
  * conversion (`x.float()` of a float32 tensor) returns, so disposing either leaves the other.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.ones(2);
  * const y = x.float(); // an alias
  * x.dispose();
- * y.toArray(); // [1, 1]
+ * assertEquals(y.toArray(), [1, 1]);
  * ```
  */
 export function alias(x: Tensor): Tensor {
@@ -566,11 +583,12 @@ export function alias(x: Tensor): Tensor {
  * A copy with its own storage (recorded for autograd).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const a = torch.tensor([1, 2]);
  * const b = a.clone();
  * b.add_(1);
- * a.toArray(); // [1, 2]
+ * assertEquals(a.toArray(), [1, 2]);
  * ```
  */
 export function clone(x: Tensor): Tensor {

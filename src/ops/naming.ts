@@ -13,12 +13,13 @@ const OP_PREFIX = /^([A-Za-z_][A-Za-z0-9_.]*): /;
  * rethrown (same class for Error, TypeError and RangeError) with `op`'s name instead.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { asOp } from "./naming.ts";
  * try {
  *   asOp("myOp", () => torch.ones(2).add(torch.ones(3)));
  * } catch (e) {
- *   console.log((e as Error).message.startsWith("myOp: shapes [2] and [3]")); // true
+ *   assertEquals((e as Error).message.startsWith("myOp: shapes [2] and [3]"), true);
  * }
  * ```
  */

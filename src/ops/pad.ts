@@ -83,10 +83,11 @@ function expandDim(x: Tensor, d: number, size: number): Tensor {
  * Reflect padding must be smaller than the dim, circular at most its size. Always a copy.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[1, 2, 3]]);
- * torch.F.pad(x, [2, 1]).toArray(); // [[0, 0, 1, 2, 3, 0]]
- * torch.F.pad(x, [2, 1], { mode: "reflect" }).toArray(); // [[3, 2, 1, 2, 3, 2]]
+ * assertEquals(torch.F.pad(x, [2, 1]).toArray(), [[0, 0, 1, 2, 3, 0]]);
+ * assertEquals(torch.F.pad(x, [2, 1], { mode: "reflect" }).toArray(), [[3, 2, 1, 2, 3, 2]]);
  * ```
  */
 export function pad(input: Tensor, padding: readonly number[], opts: PadOptions = {}): Tensor {

@@ -5,7 +5,7 @@
  * @module
  */
 import { isFloating } from "../dtype.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import {
   abs,
   add,
@@ -28,8 +28,6 @@ import { inFrameOf } from "../memory.ts";
 import { named } from "./dispatch.ts";
 import { asOp } from "./naming.ts";
 
-type TensorOrScalar = Tensor | number;
-
 function floatOnly(op: string, x: Tensor): void {
   if (!isFloating(x.dtype)) {
     throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype} (convert it with .float())`);
@@ -40,8 +38,9 @@ function floatOnly(op: string, x: Tensor): void {
  * Rounds toward zero (integer tensors are returned as a copy).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([-1.5, 1.5]).trunc().toArray(); // [-1, 1]
+ * assertEquals(torch.tensor([-1.5, 1.5]).trunc().toArray(), [-1, 1]);
  * ```
  */
 export function trunc(x: Tensor): Tensor {
@@ -55,8 +54,9 @@ export function trunc(x: Tensor): Tensor {
  * The fractional part, `x - trunc(x)` (floating point tensors).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([-1.5, 2.25]).frac().toArray(); // [-0.5, 0.25]
+ * assertEquals(torch.tensor([-1.5, 2.25]).frac().toArray(), [-0.5, 0.25]);
  * ```
  */
 export function frac(x: Tensor): Tensor {
@@ -70,8 +70,9 @@ export function frac(x: Tensor): Tensor {
  * Tangent, `sin(x) / cos(x)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([0]).tan().toArray(); // [0]
+ * assertEquals(torch.tensor([0]).tan().toArray(), [0]);
  * ```
  */
 export function tan(x: Tensor): Tensor {
@@ -84,8 +85,9 @@ export function tan(x: Tensor): Tensor {
  * Base-2 logarithm.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1]).log2().toArray(); // [0]
+ * assertEquals(torch.tensor([1]).log2().toArray(), [0]);
  * ```
  */
 export function log2(x: Tensor): Tensor {
@@ -98,8 +100,9 @@ export function log2(x: Tensor): Tensor {
  * Base-10 logarithm.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1]).log10().toArray(); // [0]
+ * assertEquals(torch.tensor([1]).log10().toArray(), [0]);
  * ```
  */
 export function log10(x: Tensor): Tensor {
@@ -112,8 +115,9 @@ export function log10(x: Tensor): Tensor {
  * `2 ** x`, in floating point for every input dtype.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([0]).exp2().toArray(); // [1]
+ * assertEquals(torch.tensor([0]).exp2().toArray(), [1]);
  * ```
  */
 export function exp2(x: Tensor): Tensor {
@@ -130,8 +134,10 @@ const EXPM1_SERIES_BOUND = 0.1;
  * subtraction would lose the low digits).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1e-10]).expm1().toArray(); // [1e-10]
+ * const y = torch.tensor([1e-10]).expm1().item() as number;
+ * assertEquals(Math.abs(y / 1e-10 - 1) < 1e-6, true); // exp(1e-10) - 1 would round to 0 in float32
  * ```
  */
 export function expm1(x: Tensor): Tensor {
@@ -153,8 +159,9 @@ export function expm1(x: Tensor): Tensor {
  * tensor).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.lerp(torch.tensor([0, 10]), torch.tensor([10, 20]), 0.5).toArray(); // [5, 15]
+ * assertEquals(torch.lerp(torch.tensor([0, 10]), torch.tensor([10, 20]), 0.5).toArray(), [5, 15]);
  * ```
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
@@ -171,6 +178,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
 
 /** `value` of {@link addcmul} and {@link addcdiv} (default 1). */
 export interface AddcOptions {
+  /** The scale of the product or quotient (default 1). */
   value?: number;
 }
 
@@ -178,8 +186,9 @@ export interface AddcOptions {
  * `input + value * tensor1 * tensor2`, broadcasting.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.addcmul(torch.tensor([1]), torch.tensor([2]), torch.tensor([3]), { value: 0.5 }).toArray(); // [4]
+ * assertEquals(torch.addcmul(torch.tensor([1]), torch.tensor([2]), torch.tensor([3]), { value: 0.5 }).toArray(), [4]);
  * ```
  */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
@@ -201,9 +210,10 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
  * `input + value * tensor1 / tensor2`, broadcasting (floating point divisions only, as PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const f = (v: number) => torch.tensor([v], { dtype: "float32" });
- * torch.addcdiv(f(1), f(3), f(2)).toArray(); // [2.5]
+ * assertEquals(torch.addcdiv(f(1), f(3), f(2)).toArray(), [2.5]);
  * ```
  */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {

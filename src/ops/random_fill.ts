@@ -61,9 +61,11 @@ function write(op: string, t: Tensor, values: Float32Array | Float64Array | Int3
  * Fills `t` with samples of U(`from`, `to`), in place (PyTorch's `tensor.uniform_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.empty(3).uniform_().toArray(); // [0.4962566, 0.7682218, 0.0884774], as PyTorch
+ * const u = torch.empty(3).uniform_();
+ * assertEquals(torch.allclose(u, torch.tensor([0.4962566, 0.7682218, 0.0884774]), { atol: 1e-7, rtol: 0 }), true); // as PyTorch
  * ```
  */
 export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, opts?: FillOptions): T {
@@ -85,9 +87,10 @@ export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, opts?: FillOp
  * Fills `t` with samples of N(`mean`, `std`²), in place (PyTorch's `tensor.normal_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.empty(2, 8).normal_(0, 0.02).shape; // [2, 8]
+ * assertEquals(torch.empty(2, 8).normal_(0, 0.02).shape, [2, 8]);
  * ```
  */
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts?: FillOptions): T {
@@ -108,9 +111,10 @@ export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts?: FillOp
  * broadcast to `t` (read on the CPU).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.empty(6).bernoulli_(0.5).toArray(); // six values, each 0 or 1
+ * assertEquals([...torch.empty(6).bernoulli_(0.5).dataSync()].every((v) => v === 0 || v === 1), true); // six values, each 0 or 1
  * ```
  */
 export function bernoulli_<T extends Tensor>(t: T, p: number | Tensor = 0.5, opts?: FillOptions): T {
@@ -153,9 +157,10 @@ function castValues(values: Float32Array, t: Tensor): Float32Array | Int32Array 
  * `tensor.exponential_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.empty(4).exponential_(2).shape; // [4]
+ * assertEquals(torch.empty(4).exponential_(2).shape, [4]);
  * ```
  */
 export function exponential_<T extends Tensor>(t: T, lambd = 1, opts?: FillOptions): T {
@@ -176,9 +181,11 @@ export function exponential_<T extends Tensor>(t: T, lambd = 1, opts?: FillOptio
  * `0`/`1` for bool), `random_(to)` over `[0, to)`, `random_(from, to)` over `[from, to)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.empty(3, { dtype: "int32" }).random_(10).toArray(); // three integers in [0, 10)
+ * const r = [...torch.empty(3, { dtype: "int32" }).random_(10).dataSync()];
+ * assertEquals(r.length === 3 && r.every((v) => Number.isInteger(v) && v >= 0 && v < 10), true); // three integers in [0, 10)
  * ```
  */
 export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions | undefined)[]): T {
@@ -242,8 +249,9 @@ export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions |
  * `input`'s shape, dtype and device.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.bernoulli(torch.tensor([0, 1, 1, 0], { dtype: "float32" })).toArray(); // [0, 1, 1, 0]
+ * assertEquals(torch.bernoulli(torch.tensor([0, 1, 1, 0], { dtype: "float32" })).toArray(), [0, 1, 1, 0]);
  * ```
  */
 export function bernoulli(input: Tensor, opts?: FillOptions): Tensor {
@@ -267,9 +275,11 @@ export interface MultinomialOptions extends FillOptions {
  * `input`'s device. The weights are read on the CPU.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * torch.manualSeed(0);
- * torch.multinomial(torch.tensor([0, 10, 3, 0], { dtype: "float32" }), 2).toArray(); // [1, 2] or [2, 1]
+ * const drawn = [...torch.multinomial(torch.tensor([0, 10, 3, 0], { dtype: "float32" }), 2).dataSync()];
+ * assertEquals(drawn.sort(), [1, 2]); // [1, 2] or [2, 1]
  * ```
  */
 export function multinomial(input: Tensor, numSamples: number, opts: MultinomialOptions = {}): Tensor {

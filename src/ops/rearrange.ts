@@ -17,8 +17,9 @@ import { inFrameOf } from "../memory.ts";
  * leading dims. Always a copy.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2]).repeat(2, 2).toArray(); // [[1, 2, 1, 2], [1, 2, 1, 2]]
+ * assertEquals(torch.tensor([1, 2]).repeat(2, 2).toArray(), [[1, 2, 1, 2], [1, 2, 1, 2]]);
  * ```
  */
 export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Tensor {
@@ -45,8 +46,9 @@ export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Ten
  * padded by leading 1s (PyTorch's `torch.tile`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 2]]).tile([2]).toArray(); // [[1, 2, 1, 2]]
+ * assertEquals(torch.tensor([[1, 2]]).tile([2]).toArray(), [[1, 2, 1, 2]]);
  * ```
  */
 export function tile(x: Tensor, dims: readonly number[]): Tensor {
@@ -61,8 +63,9 @@ export function tile(x: Tensor, dims: readonly number[]): Tensor {
  * without `dims`, rolls the flattened tensor and restores the shape.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2, 3, 4]).roll(1).toArray(); // [4, 1, 2, 3]
+ * assertEquals(torch.tensor([1, 2, 3, 4]).roll(1).toArray(), [4, 1, 2, 3]);
  * ```
  */
 export function roll(
@@ -108,8 +111,9 @@ export function roll(
  * Moves dims `source` to positions `destination`, keeping the other dims in order (a view).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3, 4).movedim(0, -1).shape; // [3, 4, 2]
+ * assertEquals(torch.zeros(2, 3, 4).movedim(0, -1).shape, [3, 4, 2]);
  * ```
  */
 export function movedim(
@@ -149,8 +153,9 @@ export function movedim(
  * Swaps two dims: PyTorch's `swapaxes`/`swapdims`, the same view as {@link transpose}.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3).swapaxes(0, 1).shape; // [3, 2]
+ * assertEquals(torch.zeros(2, 3).swapaxes(0, 1).shape, [3, 2]);
  * ```
  */
 export function swapaxes(x: Tensor, axis0: number, axis1: number): Tensor {
@@ -185,8 +190,9 @@ function diagonalGeometry(
  * main diagonal, < 0 below). Writing into it writes into the tensor.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 2], [3, 4]]).diagonal().toArray(); // [1, 4]
+ * assertEquals(torch.tensor([[1, 2], [3, 4]]).diagonal().toArray(), [1, 4]);
  * ```
  */
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
@@ -213,8 +219,9 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
  * diagonal; a 2-d tensor gives a copy of that diagonal.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.diag(torch.tensor([1, 2])).toArray(); // [[1, 0], [0, 2]]
+ * assertEquals(torch.diag(torch.tensor([1, 2])).toArray(), [[1, 0], [0, 2]]);
  * ```
  */
 export function diag(x: Tensor, diagonalIndex = 0): Tensor {
@@ -237,8 +244,9 @@ export function diag(x: Tensor, diagonalIndex = 0): Tensor {
  * Sum of the main diagonal of a 2-d tensor.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 2], [3, 4]]).trace().item(); // 5
+ * assertEquals(torch.tensor([[1, 2], [3, 4]]).trace().item(), 5);
  * ```
  */
 export function trace(x: Tensor): Tensor {

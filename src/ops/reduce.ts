@@ -8,8 +8,16 @@ import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, emptyResult, named, record, recordComposite, wrap } from "./dispatch.ts";
-import { castResult, storageAs } from "./elementwise.ts";
+import {
+  backendOf,
+  castResult,
+  emptyResult,
+  named,
+  record,
+  recordComposite,
+  storageAs,
+  wrap,
+} from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
@@ -21,12 +29,15 @@ export type DimArg = number | readonly number[];
 
 /** `dim` and `keepdim`, as PyTorch's keyword arguments. */
 export interface ReduceOptions {
+  /** The dim or dims to reduce (default: all of them). */
   dim?: DimArg;
+  /** Keep the reduced dims with size 1 (default false). */
   keepdim?: boolean;
 }
 
 /** Options of `var`/`std`: `correction` (default 1, Bessel's) and the reduce options. */
 export interface VarOptions extends ReduceOptions {
+  /** Subtracted from the count in the denominator (default 1, Bessel's correction). */
   correction?: number;
   /** PyTorch's older spelling: `unbiased: false` is `correction: 0`. */
   unbiased?: boolean;
@@ -34,7 +45,9 @@ export interface VarOptions extends ReduceOptions {
 
 /** The result of `max(dim)`/`min(dim)`: values and their int32 indices. */
 export interface ValuesIndices {
+  /** The extreme values. */
   values: Tensor;
+  /** Their int32 indices along the reduced dim. */
   indices: Tensor;
 }
 
@@ -136,10 +149,11 @@ function finish(t: Tensor, dtype: DType): Tensor {
  * Sum over all elements or over `dim`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[1, 2], [3, 4]]);
- * x.sum().item(); // 10
- * x.sum(1, { keepdim: true }).toArray(); // [[3], [7]]
+ * assertEquals(x.sum().item(), 10);
+ * assertEquals(x.sum(1, { keepdim: true }).toArray(), [[3], [7]]);
  * ```
  */
 export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -155,8 +169,9 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
  * Arithmetic mean (floating dtypes only, as PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2, 6], { dtype: "float32" }).mean().item(); // 3
+ * assertEquals(torch.tensor([1, 2, 6], { dtype: "float32" }).mean().item(), 3);
  * ```
  */
 export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -183,8 +198,9 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
  * Product of elements.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([2, 3, 4]).prod().item(); // 24
+ * assertEquals(torch.tensor([2, 3, 4]).prod().item(), 24);
  * ```
  */
 export function prod(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -216,8 +232,9 @@ function extremeValues(
  * Maximum over all elements or over `dim`s (gradient shared evenly among ties, as PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 5], [7, 2]]).amax(0).toArray(); // [7, 5]
+ * assertEquals(torch.tensor([[1, 5], [7, 2]]).amax(0).toArray(), [7, 5]);
  * ```
  */
 export function amax(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -229,8 +246,9 @@ export function amax(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
  * Minimum over all elements or over `dim`s.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[1, 5], [7, 2]]).amin(1).toArray(); // [1, 2]
+ * assertEquals(torch.tensor([[1, 5], [7, 2]]).amin(1).toArray(), [1, 2]);
  * ```
  */
 export function amin(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -253,10 +271,11 @@ function extremeAlong(op: "max" | "min", x: Tensor, dim: number, opts?: ReduceOp
  * Maximum along `dim` with its index.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const { values, indices } = torch.max(torch.tensor([[1, 5], [7, 2]]), 1);
- * values.toArray(); // [5, 7]
- * indices.toArray(); // [1, 0]
+ * assertEquals(values.toArray(), [5, 7]);
+ * assertEquals(indices.toArray(), [1, 0]);
  * ```
  */
 export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
@@ -268,8 +287,9 @@ export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices
  * Minimum along `dim` with its index.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.min(torch.tensor([[1, 5], [7, 2]]), 1).indices.toArray(); // [0, 1]
+ * assertEquals(torch.min(torch.tensor([[1, 5], [7, 2]]), 1).indices.toArray(), [0, 1]);
  * ```
  */
 export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices {
@@ -294,8 +314,9 @@ function argExtreme(
  * Index of the maximum (of the flattened tensor when no dim is given).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([3, 9, 2]).argmax().item(); // 1
+ * assertEquals(torch.tensor([3, 9, 2]).argmax().item(), 1);
  * ```
  */
 export function argmax(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -307,8 +328,9 @@ export function argmax(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOpt
  * Index of the minimum.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([3, 9, 2]).argmin().item(); // 2
+ * assertEquals(torch.tensor([3, 9, 2]).argmin().item(), 2);
  * ```
  */
 export function argmin(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -321,8 +343,9 @@ export function argmin(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOpt
  * Variance with `correction` (default 1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2, 3, 4], { dtype: "float32" }).var().item(); // 1.6666666
+ * assertEquals(Math.abs((torch.tensor([1, 2, 3, 4], { dtype: "float32" }).var().item() as number) - 1.6666666) < 5e-8, true); // ≈ 1.6666666
  * ```
  */
 export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
@@ -345,8 +368,9 @@ export function variance(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions
  * Standard deviation with `correction` (default 1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([2, 4, 4, 4, 5, 5, 7, 9], { dtype: "float32" }).std({ correction: 0 }).item(); // 2
+ * assertEquals(torch.tensor([2, 4, 4, 4, 5, 5, 7, 9], { dtype: "float32" }).std({ correction: 0 }).item(), 2);
  * ```
  */
 export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Tensor {
@@ -370,8 +394,9 @@ export function std(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions): Te
  * `log(sum(exp(x)))` over `dim`, computed stably.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([0.0, 0.0]).logsumexp(0).item(); // 0.6931472
+ * assertEquals(Math.abs((torch.tensor([0.0, 0.0]).logsumexp(0).item() as number) - 0.6931472) < 5e-8, true); // ≈ 0.6931472
  * ```
  */
 export function logsumexp(x: Tensor, dim: DimArg, opts?: ReduceOptions): Tensor {
@@ -411,8 +436,9 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
  * Softmax along `dim`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([0.0, 0.0]).softmax(0).toArray(); // [0.5, 0.5]
+ * assertEquals(torch.tensor([0.0, 0.0]).softmax(0).toArray(), [0.5, 0.5]);
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
@@ -424,8 +450,9 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * Log of softmax along `dim`, computed stably.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([0.0, 0.0]).logSoftmax(0).toArray(); // [-0.6931472, -0.6931472]
+ * assertEquals(torch.allclose(torch.tensor([0.0, 0.0]).logSoftmax(0), torch.tensor([-0.6931472, -0.6931472]), { atol: 5e-8, rtol: 0 }), true); // ≈ [-0.6931472, -0.6931472]
  * ```
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
@@ -438,8 +465,9 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * The p-norm (default 2) of all elements or along `dim`; `p` may be `Infinity`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([3, 4], { dtype: "float32" }).norm().item(); // 5
+ * assertEquals(torch.tensor([3, 4], { dtype: "float32" }).norm().item(), 5);
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
@@ -483,8 +511,9 @@ function logical(op: "all" | "any", x: Tensor, dim?: number | ReduceOptions, opt
  * True where every element (along `dim`) is nonzero.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([true, false]).all().item(); // false
+ * assertEquals(torch.tensor([true, false]).all().item(), false);
  * ```
  */
 export function all(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -496,8 +525,9 @@ export function all(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOption
  * True where any element (along `dim`) is nonzero.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([true, false]).any().item(); // true
+ * assertEquals(torch.tensor([true, false]).any().item(), true);
  * ```
  */
 export function any(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
@@ -510,8 +540,9 @@ export function any(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOption
  * Inclusive running sum along `dim`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([1, 2, 3]).cumsum(0).toArray(); // [1, 3, 6]
+ * assertEquals(torch.tensor([1, 2, 3]).cumsum(0).toArray(), [1, 3, 6]);
  * ```
  */
 export function cumsum(x: Tensor, dim: number): Tensor {

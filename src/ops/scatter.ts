@@ -37,6 +37,7 @@ export type ScatterReduction = "sum" | "prod" | "mean" | "amax" | "amin";
 
 /** Options of {@link scatter}: PyTorch's legacy `reduce` ("add" or "multiply"; not differentiable, as PyTorch). */
 export interface ScatterOptions {
+  /** Combine with the existing value instead of replacing it (default: replace). */
   reduce?: "add" | "multiply";
 }
 
@@ -155,10 +156,11 @@ function expandScalar(x: Tensor, shape: readonly number[], value: number): Tenso
  * not differentiable: use {@link scatterReduce}).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const src = torch.arange(1, 7).reshape(2, 3);
- * torch.zeros([3, 3], { dtype: "int32" }).scatter(0, torch.tensor([[0, 1, 2], [2, 0, 0]]), src).toArray();
- * // [[1, 5, 6], [0, 2, 0], [4, 0, 3]]
+ * const out = torch.zeros([3, 3], { dtype: "int32" }).scatter(0, torch.tensor([[0, 1, 2], [2, 0, 0]]), src);
+ * assertEquals(out.toArray(), [[1, 5, 6], [0, 2, 0], [4, 0, 3]]);
  * ```
  */
 export function scatter(
@@ -179,8 +181,9 @@ export function scatter(
  * {@link scatter} in place.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 4).scatter_(1, torch.tensor([[2], [3]]), 1.5).toArray(); // [[0, 0, 1.5, 0], [0, 0, 0, 1.5]]
+ * assertEquals(torch.zeros(2, 4).scatter_(1, torch.tensor([[2], [3]]), 1.5).toArray(), [[0, 0, 1.5, 0], [0, 0, 0, 1.5]]);
  * ```
  */
 export function scatter_<T extends Tensor>(
@@ -201,8 +204,9 @@ export function scatter_<T extends Tensor>(
  * {@link scatterAdd} in place (`scatter_add_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(3).scatterAdd_(0, torch.tensor([0, 2, 0]), torch.ones(3)).toArray(); // [2, 0, 1]
+ * assertEquals(torch.zeros(3).scatterAdd_(0, torch.tensor([0, 2, 0]), torch.ones(3)).toArray(), [2, 0, 1]);
  * ```
  */
 export function scatterAdd_<T extends Tensor>(x: T, dim: number, index: Tensor, src: Tensor): T {
@@ -312,11 +316,12 @@ function scatterReduceImpl(
  * `includeSelf: false`. Differentiable with PyTorch's formulas.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([1, 2, 3, 4], { dtype: "float32" });
  * const src = torch.tensor([5, 6, 7, 8], { dtype: "float32" });
- * x.scatterReduce(0, torch.tensor([0, 0, 2, 2]), src, "amax").toArray(); // [6, 2, 8, 4]
- * x.scatterReduce(0, torch.tensor([0, 0, 2, 2]), src, "mean", { includeSelf: false }).toArray(); // [5.5, 2, 7.5, 4]
+ * assertEquals(x.scatterReduce(0, torch.tensor([0, 0, 2, 2]), src, "amax").toArray(), [6, 2, 8, 4]);
+ * assertEquals(x.scatterReduce(0, torch.tensor([0, 0, 2, 2]), src, "mean", { includeSelf: false }).toArray(), [5.5, 2, 7.5, 4]);
  * ```
  */
 export function scatterReduce(
@@ -334,10 +339,11 @@ export function scatterReduce(
  * {@link scatterReduce} in place.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.ones(3);
  * x.scatterReduce_(0, torch.tensor([1, 1]), torch.tensor([2, 3], { dtype: "float32" }), "prod");
- * x.toArray(); // [1, 6, 1]
+ * assertEquals(x.toArray(), [1, 6, 1]);
  * ```
  */
 export function scatterReduce_<T extends Tensor>(
@@ -448,10 +454,11 @@ function checkSource(op: string, x: Tensor, d: number, index: Tensor, source: Te
  * (PyTorch's `index_copy_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.zeros(3, 2);
  * x.indexCopy_(0, torch.tensor([2, 0]), torch.tensor([[1, 2], [3, 4]], { dtype: "float32" }));
- * x.toArray(); // [[3, 4], [0, 0], [1, 2]]
+ * assertEquals(x.toArray(), [[3, 4], [0, 0], [1, 2]]);
  * ```
  */
 export function indexCopy_<T extends Tensor>(x: T, dim: number, index: Tensor, source: Tensor): T {
@@ -466,8 +473,9 @@ export function indexCopy_<T extends Tensor>(x: T, dim: number, index: Tensor, s
  * {@link indexCopy_} out of place.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(3).indexCopy(0, torch.tensor([1]), torch.ones(1)).toArray(); // [0, 1, 0]
+ * assertEquals(torch.zeros(3).indexCopy(0, torch.tensor([1]), torch.ones(1)).toArray(), [0, 1, 0]);
  * ```
  */
 export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
@@ -496,8 +504,9 @@ function fillValue(op: string, x: Tensor, value: number | Tensor): Tensor | numb
  * gets the gradient), in place (PyTorch's `index_fill_`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(2, 3).indexFill_(1, torch.tensor([0, 2]), -1).toArray(); // [[-1, 0, -1], [-1, 0, -1]]
+ * assertEquals(torch.zeros(2, 3).indexFill_(1, torch.tensor([0, 2]), -1).toArray(), [[-1, 0, -1], [-1, 0, -1]]);
  * ```
  */
 export function indexFill_<T extends Tensor>(x: T, dim: number, index: Tensor, value: number | Tensor): T {
@@ -519,8 +528,9 @@ export function indexFill_<T extends Tensor>(x: T, dim: number, index: Tensor, v
  * {@link indexFill_} out of place.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(3).indexFill(0, torch.tensor([2]), 5).toArray(); // [0, 0, 5]
+ * assertEquals(torch.zeros(3).indexFill(0, torch.tensor([2]), 5).toArray(), [0, 0, 5]);
  * ```
  */
 export function indexFill(x: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor {
@@ -561,8 +571,9 @@ function indexAddValues(
  * duplicates add up (PyTorch's `index_add`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.zeros(3).indexAdd(0, torch.tensor([0, 2, 0]), torch.tensor([1, 2, 3], { dtype: "float32" })).toArray(); // [4, 0, 2]
+ * assertEquals(torch.zeros(3).indexAdd(0, torch.tensor([0, 2, 0]), torch.tensor([1, 2, 3], { dtype: "float32" })).toArray(), [4, 0, 2]);
  * ```
  */
 export function indexAdd(
@@ -583,8 +594,9 @@ export function indexAdd(
  * {@link indexAdd} in place.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.ones(2, 2).indexAdd_(1, torch.tensor([1]), torch.ones(2, 1), { alpha: 2 }).toArray(); // [[1, 3], [1, 3]]
+ * assertEquals(torch.ones(2, 2).indexAdd_(1, torch.tensor([1]), torch.ones(2, 1), { alpha: 2 }).toArray(), [[1, 3], [1, 3]]);
  * ```
  */
 export function indexAdd_<T extends Tensor>(

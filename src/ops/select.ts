@@ -53,8 +53,9 @@ function nonzeroFrom(x: Tensor, values: Values): Tensor {
  * in row-major order. CPU tensors; see {@link nonzeroAsync}.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[0, 3], [5, 0]]).nonzero().toArray(); // [[0, 1], [1, 0]]
+ * assertEquals(torch.tensor([[0, 3], [5, 0]]).nonzero().toArray(), [[0, 1], [1, 0]]);
  * ```
  */
 export function nonzero(x: Tensor): Tensor {
@@ -68,8 +69,9 @@ export function nonzero(x: Tensor): Tensor {
  * {@link nonzero} on every device (reads the values once).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * (await torch.tensor([0, 2, 0, 4]).nonzeroAsync()).toArray(); // [[1], [3]]
+ * assertEquals((await torch.tensor([0, 2, 0, 4]).nonzeroAsync()).toArray(), [[1], [3]]);
  * ```
  */
 export async function nonzeroAsync(x: Tensor): Promise<Tensor> {
@@ -80,8 +82,9 @@ export async function nonzeroAsync(x: Tensor): Promise<Tensor> {
  * Same as {@link nonzero} (PyTorch's `argwhere`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.argwhere(torch.tensor([true, false, true])).toArray(); // [[0], [2]]
+ * assertEquals(torch.argwhere(torch.tensor([true, false, true])).toArray(), [[0], [2]]);
  * ```
  */
 export function argwhere(x: Tensor): Tensor {
@@ -121,9 +124,10 @@ function broadcastMask(mask: Tensor, shape: readonly number[]): Tensor {
  * {@link maskedSelectAsync}.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[1, -2], [-3, 4]]);
- * x.maskedSelect(x.gt(0)).toArray(); // [1, 4]
+ * assertEquals(x.maskedSelect(x.gt(0)).toArray(), [1, 4]);
  * ```
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
@@ -140,9 +144,10 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
  * {@link maskedSelect} on every device (reads the mask once).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([1, -2, 3]);
- * (await x.maskedSelectAsync(x.gt(0))).toArray(); // [1, 3]
+ * assertEquals((await x.maskedSelectAsync(x.gt(0))).toArray(), [1, 3]);
  * ```
  */
 export async function maskedSelectAsync(x: Tensor, mask: Tensor): Promise<Tensor> {
@@ -156,8 +161,9 @@ export async function maskedSelectAsync(x: Tensor, mask: Tensor): Promise<Tensor
  * How many elements are nonzero, over all elements or along `dim` (int32; no read-back).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([[0, 1], [2, 3]]).countNonzero(0).toArray(); // [1, 2]
+ * assertEquals(torch.tensor([[0, 1], [2, 3]]).countNonzero(0).toArray(), [1, 2]);
  * ```
  */
 export function countNonzero(x: Tensor, dim?: DimArg | ReduceOptions): Tensor {

@@ -63,10 +63,11 @@ function checkDim(op: string, x: Tensor, dim: number | undefined): number {
  * last (first when `descending`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const { values, indices } = torch.tensor([3, 1, 2]).sort();
- * values.toArray(); // [1, 2, 3]
- * indices.toArray(); // [1, 2, 0]
+ * assertEquals(values.toArray(), [1, 2, 3]);
+ * assertEquals(indices.toArray(), [1, 2, 0]);
  * ```
  */
 export function sort(x: Tensor, dimOrOpts?: number | SortOptions, opts?: SortOptions): ValuesIndices {
@@ -86,8 +87,9 @@ export function sort(x: Tensor, dimOrOpts?: number | SortOptions, opts?: SortOpt
  * The int32 indices that sort `x` along a dim (see {@link sort}).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * torch.tensor([3, 1, 2]).argsort({ descending: true }).toArray(); // [0, 2, 1]
+ * assertEquals(torch.tensor([3, 1, 2]).argsort({ descending: true }).toArray(), [0, 2, 1]);
  * ```
  */
 export function argsort(x: Tensor, dimOrOpts?: number | SortOptions, opts?: SortOptions): Tensor {
@@ -101,9 +103,10 @@ export function argsort(x: Tensor, dimOrOpts?: number | SortOptions, opts?: Sort
  * The `k` largest (or smallest) elements along a dim, in order: `{ values, indices }`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const logits = torch.tensor([[0.1, 2.0, 0.7], [1.5, -1.0, 0.2]]);
- * logits.topk(2).indices.toArray(); // [[1, 2], [0, 2]]
+ * assertEquals(logits.topk(2).indices.toArray(), [[1, 2], [0, 2]]);
  * ```
  */
 export function topk(

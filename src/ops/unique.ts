@@ -27,8 +27,8 @@ export interface UniqueOptions {
   dim?: number;
 }
 
-/** The result with neither inverse nor counts asked for. */
-type Plain = UniqueOptions & { returnInverse?: false; returnCounts?: false };
+/** Options of {@link unique} that ask for neither the inverse nor the counts (the result is one tensor). */
+export type UniquePlainOptions = UniqueOptions & { returnInverse?: false; returnCounts?: false };
 
 function checkOptions(op: string, opts: unknown): UniqueOptions {
   if (opts === undefined) return {};
@@ -146,24 +146,28 @@ function refuseOffCpu(x: Tensor): void {
  * Not differentiable (as in PyTorch).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([3, 1, 2, 3, 1]);
- * torch.unique(x).toArray(); // [1, 2, 3]
+ * assertEquals(torch.unique(x).toArray(), [1, 2, 3]);
  * const [values, inverse, counts] = torch.unique(x, { returnInverse: true, returnCounts: true });
- * inverse.toArray(); // [2, 0, 1, 2, 0]
- * counts.toArray(); // [2, 1, 2]
+ * assertEquals(inverse.toArray(), [2, 0, 1, 2, 0]);
+ * assertEquals(counts.toArray(), [2, 1, 2]);
  * ```
  */
-export function unique(x: Tensor, opts?: Plain): Tensor;
+export function unique(x: Tensor, opts?: UniquePlainOptions): Tensor;
+/** With `returnInverse` and `returnCounts`: `[values, inverse, counts]`. */
 export function unique(x: Tensor, opts: UniqueOptions & { returnInverse: true; returnCounts: true }): [
   Tensor,
   Tensor,
   Tensor,
 ];
+/** With `returnInverse` or `returnCounts`: `[values, inverse]` or `[values, counts]`. */
 export function unique(
   x: Tensor,
   opts: UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
 ): [Tensor, Tensor];
+/** The unique values, with the inverse and counts when the options ask for them. */
 export function unique(x: Tensor, opts?: UniqueOptions): Tensor | Tensor[];
 export function unique(x: Tensor, opts?: UniqueOptions): Tensor | Tensor[] {
   return inFrameOf(() => {
@@ -179,19 +183,23 @@ export function unique(x: Tensor, opts?: UniqueOptions): Tensor | Tensor[] {
  * {@link unique} on every device (reads the values once; the results are on `x`'s device).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * (await torch.uniqueAsync(torch.tensor([2, 2, 5]))).toArray(); // [2, 5]
+ * assertEquals((await torch.uniqueAsync(torch.tensor([2, 2, 5]))).toArray(), [2, 5]);
  * ```
  */
-export async function uniqueAsync(x: Tensor, opts?: Plain): Promise<Tensor>;
+export async function uniqueAsync(x: Tensor, opts?: UniquePlainOptions): Promise<Tensor>;
+/** With `returnInverse` and `returnCounts`: `[values, inverse, counts]`. */
 export async function uniqueAsync(
   x: Tensor,
   opts: UniqueOptions & { returnInverse: true; returnCounts: true },
 ): Promise<[Tensor, Tensor, Tensor]>;
+/** With `returnInverse` or `returnCounts`: `[values, inverse]` or `[values, counts]`. */
 export async function uniqueAsync(
   x: Tensor,
   opts: UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
 ): Promise<[Tensor, Tensor]>;
+/** The unique values, with the inverse and counts when the options ask for them. */
 export async function uniqueAsync(x: Tensor, opts?: UniqueOptions): Promise<Tensor | Tensor[]>;
 export async function uniqueAsync(x: Tensor, opts?: UniqueOptions): Promise<Tensor | Tensor[]> {
   if (!(x instanceof Tensor)) throw new TypeError(`uniqueAsync: expected a tensor, got ${describeValue(x)}`);

@@ -44,11 +44,12 @@ export interface RangeGuardOptions {
  * and for empty tensors.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { guarded, rangeGuard } from "./value_checks.ts";
  * const p = torch.tensor([0.5, 0.25]);
  * const guard = rangeGuard("myOp", p, 0, 1, (v) => `myOp: expected probabilities, found ${v}`);
- * guarded(p.log(), guard).shape; // [2] (on the CPU the guard is null)
+ * assertEquals(guarded(p.log(), guard).shape, [2]); // on the CPU the guard is null
  * ```
  */
 export function rangeGuard(

@@ -20,27 +20,30 @@ export interface AdadeltaOptions {
   maximize?: boolean;
 }
 
-type Full = Required<AdadeltaOptions>;
+/** The options a Adadelta parameter group holds: every hyperparameter, defaults filled in. */
+export type AdadeltaGroupOptions = Required<AdadeltaOptions>;
 
 /**
  * Adadelta, as `torch.optim.Adadelta`: `v = ρv + (1−ρ)g²`, `Δ = √(u + ε)/√(v + ε)·g`,
  * `u = ρu + (1−ρ)Δ²`, `p -= lr·Δ`. State: `step`, `squareAvg`, `accDelta`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adadelta } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new Adadelta([w]);
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item() < 3); // true
+ * assertEquals(w.item() < 3, true);
  * ```
  */
-export class Adadelta extends Optimizer<Full> {
-  constructor(params: Params<Full>, options: AdadeltaOptions = {}) {
+export class Adadelta extends Optimizer<AdadeltaGroupOptions> {
+  /** Creates the optimizer; the arguments are described on the class. */
+  constructor(params: Params<AdadeltaGroupOptions>, options: AdadeltaOptions = {}) {
     super(
       params,
-      withDefaults<Full>(new.target.name, options, {
+      withDefaults<AdadeltaGroupOptions>(new.target.name, options, {
         lr: 1,
         rho: 0.9,
         eps: 1e-6,
@@ -49,13 +52,15 @@ export class Adadelta extends Optimizer<Full> {
       }),
     );
   }
-  protected override _checkOptions(o: Full, where: string): void {
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
+  protected override _checkOptions(o: AdadeltaGroupOptions, where: string): void {
     check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
     check(o.rho >= 0 && o.rho <= 1, where, `Invalid rho value: ${o.rho}`);
     check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
     check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
   }
-  protected override _updateGroup(group: ParamGroup & Full): void {
+  /** Applies one Adadelta step to every parameter of `group` that has a gradient. */
+  protected override _updateGroup(group: ParamGroup & AdadeltaGroupOptions): void {
     const { lr, rho, eps, weightDecay, maximize } = group;
     this._eachParam(group, (p, grad, state) => {
       if (state.step === undefined) {

@@ -30,7 +30,8 @@ export interface AdagradOptions {
   maximize?: boolean;
 }
 
-type Full = Required<AdagradOptions>;
+/** The options a Adagrad parameter group holds: every hyperparameter, defaults filled in. */
+export type AdagradGroupOptions = Required<AdagradOptions>;
 
 /**
  * Adagrad, as `torch.optim.Adagrad`: `sum += g²`, `p -= clr·g/(sqrt(sum) + eps)` with
@@ -39,6 +40,7 @@ type Full = Required<AdagradOptions>;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adagrad } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
@@ -46,14 +48,15 @@ type Full = Required<AdagradOptions>;
  * opt.zeroGrad();
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item()); // 2.5 (the first step moves by lr)
+ * assertEquals(w.item(), 2.5); // the first step moves by lr
  * ```
  */
-export class Adagrad extends Optimizer<Full> {
-  constructor(params: Params<Full>, options: AdagradOptions = {}) {
+export class Adagrad extends Optimizer<AdagradGroupOptions> {
+  /** Creates the optimizer; the arguments are described on the class. */
+  constructor(params: Params<AdagradGroupOptions>, options: AdagradOptions = {}) {
     super(
       params,
-      withDefaults<Full>(new.target.name, options, {
+      withDefaults<AdagradGroupOptions>(new.target.name, options, {
         lr: 1e-2,
         lrDecay: 0,
         weightDecay: 0,
@@ -65,7 +68,7 @@ export class Adagrad extends Optimizer<Full> {
     for (const g of this.paramGroups) this.#initState(g);
   }
 
-  #initState(group: ParamGroup & Full): void {
+  #initState(group: ParamGroup & AdagradGroupOptions): void {
     for (const p of group.params) {
       const st = this.state.get(p);
       if (st !== undefined && st.sum !== undefined) continue;
@@ -77,13 +80,14 @@ export class Adagrad extends Optimizer<Full> {
   }
 
   /** Adds a parameter group; its state is created at once, as the constructor does. */
-  override addParamGroup(group: ParamGroupInput<Full>): void {
+  override addParamGroup(group: ParamGroupInput<AdagradGroupOptions>): void {
     super.addParamGroup(group);
     // During construction the private field isn't installed yet; the constructor creates state then.
     if (#initState in this) this.#initState(this.paramGroups[this.paramGroups.length - 1]);
   }
 
-  protected override _checkOptions(o: Full, where: string): void {
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
+  protected override _checkOptions(o: AdagradGroupOptions, where: string): void {
     check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
     check(o.lrDecay >= 0, where, `Invalid lr_decay value: ${o.lrDecay}`);
     check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
@@ -95,7 +99,8 @@ export class Adagrad extends Optimizer<Full> {
     check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
   }
 
-  protected override _updateGroup(group: ParamGroup & Full): void {
+  /** Applies one Adagrad step to every parameter of `group` that has a gradient. */
+  protected override _updateGroup(group: ParamGroup & AdagradGroupOptions): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
     this._eachParam(group, (p, grad) => {
       let state = this.state.get(p);

@@ -42,9 +42,10 @@ export interface AdamOptions {
   fused?: boolean;
 }
 
-type Full = Required<Omit<AdamOptions, "fused">>;
+/** The options a Adam parameter group holds: every hyperparameter, defaults filled in. */
+export type AdamGroupOptions = Required<Omit<AdamOptions, "fused">>;
 
-function checkAdam(o: Full, where: string): void {
+function checkAdam(o: AdamGroupOptions, where: string): void {
   check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
   check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
   check(
@@ -64,6 +65,7 @@ function checkAdam(o: Full, where: string): void {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adam } from "./mod.ts";
  * const w = torch.tensor([1.0, -1.0], { requiresGrad: true });
@@ -71,17 +73,18 @@ function checkAdam(o: Full, where: string): void {
  * opt.zeroGrad();
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.toArray()); // ≈ [0.9, -0.9] (the first step moves each weight by lr)
+ * assertEquals(torch.allclose(w, torch.tensor([0.9, -0.9]), { atol: 1e-6 }), true); // the first step moves each weight by lr
  * ```
  */
-export class Adam extends Optimizer<Full> {
+export class Adam extends Optimizer<AdamGroupOptions> {
   /** Whether updates use the backend's fused kernel (see {@link AdamOptions.fused}). */
   fused: boolean | undefined;
-  constructor(params: Params<Full>, options: AdamOptions = {}) {
+  /** Creates the optimizer; the arguments are described on the class. */
+  constructor(params: Params<AdamGroupOptions>, options: AdamOptions = {}) {
     const [fused, rest] = splitFused(new.target.name, options);
     super(
       params,
-      withDefaults<Full>(new.target.name, rest, {
+      withDefaults<AdamGroupOptions>(new.target.name, rest, {
         lr: 1e-3,
         betas: [0.9, 0.999],
         eps: 1e-8,
@@ -92,14 +95,16 @@ export class Adam extends Optimizer<Full> {
     );
     this.fused = fused;
   }
-  protected override _checkOptions(o: Full, where: string): void {
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
+  protected override _checkOptions(o: AdamGroupOptions, where: string): void {
     checkAdam(o, where);
   }
   /** True for AdamW: weight decay scales the parameter instead of adding to the gradient. */
   protected get _decoupledWeightDecay(): boolean {
     return false;
   }
-  protected override _updateGroup(group: ParamGroup & Full): void {
+  /** Applies one Adam step to every parameter of `group` that has a gradient. */
+  protected override _updateGroup(group: ParamGroup & AdamGroupOptions): void {
     const { lr, eps, weightDecay, amsgrad, maximize } = group;
     const [beta1, beta2] = group.betas;
     this._eachParam(group, (p, grad) => {
@@ -137,7 +142,7 @@ export class Adam extends Optimizer<Full> {
   }
 
   /** One update through the backend's fused kernel; false (nothing done) when it does not apply. */
-  #fusedStep(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup & Full): boolean {
+  #fusedStep(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup & AdamGroupOptions): boolean {
     const b = fusedBackend("adamUpdate", p);
     const { expAvg: m, expAvgSq: v } = state;
     const vmax = group.amsgrad ? state.maxExpAvgSq : null;
@@ -168,19 +173,22 @@ export class Adam extends Optimizer<Full> {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { AdamW } from "./mod.ts";
  * const w = torch.tensor([2.0], { requiresGrad: true });
  * const opt = new AdamW([w], { lr: 0.1, weightDecay: 0.5 });
  * w.mul(0).sum().backward(); // a zero gradient: only the decay acts
  * opt.step();
- * console.log(w.item()); // ≈ 1.9 (2 · (1 − 0.1·0.5))
+ * assertEquals(Math.abs((w.item() as number) - 1.9) < 1e-6, true); // 2 · (1 − 0.1·0.5)
  * ```
  */
 export class AdamW extends Adam {
-  constructor(params: Params<Full>, options: AdamOptions = {}) {
+  /** Creates the optimizer; the arguments are described on the class. */
+  constructor(params: Params<AdamGroupOptions>, options: AdamOptions = {}) {
     super(params, options);
   }
+  /** True: AdamW applies weight decay to the weights directly, not through the gradient. */
   protected override get _decoupledWeightDecay(): boolean {
     return true;
   }

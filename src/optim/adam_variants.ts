@@ -11,7 +11,7 @@ import { amax } from "../ops/reduce.ts";
 import { check, Optimizer, type ParamGroup, type Params, withDefaults } from "./optimizer.ts";
 
 /** Options shared by Adamax, NAdam and RAdam (PyTorch's, camelCased). */
-interface AdamLikeOptions {
+export interface AdamLikeOptions {
   /** Learning rate. */
   lr?: number;
   /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
@@ -52,25 +52,29 @@ export type AdamaxOptions = AdamLikeOptions;
  * `p -= lr / (1 − β₁ᵗ) · m / u`. State: `step`, `expAvg`, `expInf`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Adamax } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new Adamax([w], { lr: 0.5 });
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item()); // ≈ 2.5 (the first step moves by lr)
+ * assertEquals(Math.abs((w.item() as number) - 2.5) < 1e-6, true); // the first step moves by lr
  * ```
  */
 export class Adamax extends Optimizer<Required<AdamaxOptions>> {
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<Required<AdamaxOptions>>, options: AdamaxOptions = {}) {
     super(
       params,
       withDefaults<Required<AdamaxOptions>>(new.target.name, options, adamLikeDefaults(2e-3)),
     );
   }
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
   protected override _checkOptions(o: Required<AdamaxOptions>, where: string): void {
     checkAdamLike(o, where);
   }
+  /** Applies one Adamax step to every parameter of `group` that has a gradient. */
   protected override _updateGroup(group: ParamGroup & Required<AdamaxOptions>): void {
     const [beta1, beta2] = group.betas;
     this._eachParam(group, (p, grad, state) => {
@@ -99,16 +103,18 @@ export interface NAdamOptions extends AdamLikeOptions {
  * State: `step`, `muProduct`, `expAvg`, `expAvgSq`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { NAdam } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new NAdam([w], { lr: 0.1 });
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item() < 3); // true
+ * assertEquals(w.item() < 3, true);
  * ```
  */
 export class NAdam extends Optimizer<Required<NAdamOptions>> {
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<Required<NAdamOptions>>, options: NAdamOptions = {}) {
     super(
       params,
@@ -122,10 +128,12 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
       }),
     );
   }
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
   protected override _checkOptions(o: Required<NAdamOptions>, where: string): void {
     checkAdamLike(o, where);
     check(o.momentumDecay >= 0, where, `Invalid momentum_decay value: ${o.momentumDecay}`);
   }
+  /** Applies one NAdam step to every parameter of `group` that has a gradient. */
   protected override _updateGroup(group: ParamGroup & Required<NAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, eps, momentumDecay } = group;
@@ -160,25 +168,29 @@ export type RAdamOptions = AdamLikeOptions;
  * State: `step`, `expAvg`, `expAvgSq`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { RAdam } from "./mod.ts";
  * const w = torch.tensor([3.0], { requiresGrad: true });
  * const opt = new RAdam([w], { lr: 0.1 });
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.item()); // ≈ 2.4 (no rectification yet: p -= lr · m̂)
+ * assertEquals(Math.abs((w.item() as number) - 2.4) < 1e-6, true); // no rectification yet: p -= lr · m̂
  * ```
  */
 export class RAdam extends Optimizer<Required<RAdamOptions>> {
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<Required<RAdamOptions>>, options: RAdamOptions = {}) {
     super(
       params,
       withDefaults<Required<RAdamOptions>>(new.target.name, options, adamLikeDefaults(1e-3)),
     );
   }
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
   protected override _checkOptions(o: Required<RAdamOptions>, where: string): void {
     checkAdamLike(o, where);
   }
+  /** Applies one RAdam step to every parameter of `group` that has a gradient. */
   protected override _updateGroup(group: ParamGroup & Required<RAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, eps } = group;

@@ -72,6 +72,7 @@ const isPositiveInt = (v: unknown): boolean => typeof v === "number" && Number.i
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { LRScheduler, SGD } from "./mod.ts";
  *
@@ -88,7 +89,7 @@ const isPositiveInt = (v: unknown): boolean => typeof v === "number" && Number.i
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
  * const sched = new Halving(opt);
  * sched.step();
- * console.log(sched.getLastLr()); // [0.5]
+ * assertEquals(sched.getLastLr(), [0.5]);
  * ```
  */
 export abstract class LRScheduler {
@@ -103,6 +104,7 @@ export abstract class LRScheduler {
   /** @internal The lrs set by the last step. */
   _lastLr: number[] = [];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, lastEpoch = -1) {
     const name = new.target.name;
     checkOptimizer(name, optimizer);
@@ -218,6 +220,7 @@ export interface StepLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `gamma` every `stepSize` epochs.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { SGD, StepLR } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
@@ -227,12 +230,15 @@ export interface StepLROptions extends SchedulerOptions {
  *   lrs.push(opt.lr); // ... train one epoch: opt.step() per batch ...
  *   sched.step();
  * }
- * console.log(lrs); // [0.1, 0.1, 0.05, 0.05, 0.025]
+ * assertEquals(lrs, [0.1, 0.1, 0.05, 0.05, 0.025]);
  * ```
  */
 export class StepLR extends LRScheduler {
+  /** The `stepSize` setting (PyTorch's `step_size`). */
   stepSize: number;
+  /** The `gamma` setting, as given to the constructor. */
   gamma: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: StepLROptions) {
     checkOptions("StepLR", options, ["stepSize", "gamma", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -245,9 +251,14 @@ export class StepLR extends LRScheduler {
     this.gamma = options.gamma ?? 0.1;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return groups.map((g) => g.lr);
@@ -267,6 +278,7 @@ export interface MultiStepLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `gamma` at each milestone epoch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { MultiStepLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
@@ -276,13 +288,15 @@ export interface MultiStepLROptions extends SchedulerOptions {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [1, 0.1, 0.1, 0.010000000000000002]
+ * assertEquals(lrs, [1, 0.1, 0.1, 0.010000000000000002]);
  * ```
  */
 export class MultiStepLR extends LRScheduler {
   /** Sorted milestones (repeats kept). */
   milestones: number[];
+  /** The `gamma` setting, as given to the constructor. */
   gamma: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: MultiStepLROptions) {
     checkOptions("MultiStepLR", options, ["milestones", "gamma", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -295,10 +309,15 @@ export class MultiStepLR extends LRScheduler {
     this.gamma = options.gamma ?? 0.1;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
     return this.baseLrs.map((b) => b * this.gamma ** passed);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const count = this.milestones.filter((m) => m === this.lastEpoch).length;
     const groups = this.optimizer.paramGroups;
@@ -317,17 +336,20 @@ export interface ExponentialLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `gamma` every epoch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ExponentialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
  * const sched = new ExponentialLR(opt, { gamma: 0.5 });
  * sched.step();
  * sched.step();
- * console.log(sched.getLastLr()); // [0.25]
+ * assertEquals(sched.getLastLr(), [0.25]);
  * ```
  */
 export class ExponentialLR extends LRScheduler {
+  /** The `gamma` setting, as given to the constructor. */
   gamma: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
     checkOptions("ExponentialLR", options, ["gamma", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -335,9 +357,14 @@ export class ExponentialLR extends LRScheduler {
     this.gamma = options.gamma;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr);
@@ -358,17 +385,21 @@ export interface CosineAnnealingLROptions extends SchedulerOptions {
  * epochs (and back up after, as PyTorch's recursive formula does).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { CosineAnnealingLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
  * const sched = new CosineAnnealingLR(opt, { tMax: 4 });
  * for (let i = 0; i < 2; i++) sched.step();
- * console.log(sched.getLastLr()); // [0.5] (halfway down the cosine)
+ * assertEquals(sched.getLastLr(), [0.5]); // halfway down the cosine
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Epochs of the half cosine period (PyTorch's `T_max`). */
   tMax: number;
+  /** Minimum learning rate (PyTorch's `eta_min`). */
   etaMin: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
     checkOptions("CosineAnnealingLR", options, ["tMax", "etaMin", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -381,10 +412,15 @@ export class CosineAnnealingLR extends LRScheduler {
     this.etaMin = options.etaMin ?? 0;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const { lastEpoch: e, tMax, etaMin } = this;
     return this.baseLrs.map((b) => etaMin + (b - etaMin) * (1 + Math.cos(Math.PI * e / tMax)) / 2);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const { lastEpoch: e, tMax, etaMin } = this;
     const groups = this.optimizer.paramGroups;
@@ -416,6 +452,7 @@ export interface LinearLROptions extends SchedulerOptions {
  * `totalIters` epochs (a warm-up with the defaults).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { LinearLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
@@ -425,13 +462,17 @@ export interface LinearLROptions extends SchedulerOptions {
  * lrs.push(opt.lr);
  * sched.step();
  * lrs.push(opt.lr);
- * console.log(lrs); // [0.05, 0.07500000000000001, 0.1]
+ * assertEquals(lrs, [0.05, 0.07500000000000001, 0.1]);
  * ```
  */
 export class LinearLR extends LRScheduler {
+  /** The `startFactor` setting (PyTorch's `start_factor`). */
   startFactor: number;
+  /** The `endFactor` setting (PyTorch's `end_factor`). */
   endFactor: number;
+  /** The `totalIters` setting (PyTorch's `total_iters`). */
   totalIters: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
     checkOptions("LinearLR", options, ["startFactor", "endFactor", "totalIters", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -452,10 +493,15 @@ export class LinearLR extends LRScheduler {
     this.totalIters = totalIters;
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
     return this.baseLrs.map((b) => b * (s + (f - s) * Math.min(n, e) / n));
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
     const groups = this.optimizer.paramGroups;
@@ -593,6 +639,7 @@ function prepareOneCycle(optimizer: Optimizer, o: OneCycleLROptions): Optimizer 
  * `maxMomentum` and `baseMomentum` on each group, as PyTorch does.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { OneCycleLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
@@ -603,16 +650,21 @@ function prepareOneCycle(optimizer: Optimizer, o: OneCycleLROptions): Optimizer 
  *   sched.step();
  *   lrs.push(opt.lr);
  * }
- * console.log(lrs[0], Math.max(...lrs), lrs[9]); // ≈ 0.04, 1, 0.000004
+ * assertEquals([lrs[0], Math.max(...lrs), lrs[9]].map((v) => Number(v.toPrecision(1))), [0.04, 1, 0.000004]);
  * ```
  */
 export class OneCycleLR extends LRScheduler {
+  /** The `totalSteps` setting (PyTorch's `total_steps`). */
   totalSteps: number;
+  /** The `annealStrategy` setting (PyTorch's `anneal_strategy`). */
   annealStrategy: "cos" | "linear";
+  /** The `cycleMomentum` setting (PyTorch's `cycle_momentum`). */
   cycleMomentum: boolean;
+  /** The `useBeta1` setting (PyTorch's `use_beta1`). */
   useBeta1: boolean;
   /** @internal */
   _schedulePhases: Phase[];
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
     super(prepareOneCycle(optimizer, options), options.lastEpoch);
     const total = options.totalSteps ?? options.epochs! * options.stepsPerEpoch!;
@@ -669,6 +721,7 @@ export class OneCycleLR extends LRScheduler {
     return end + (start - end) / 2 * (Math.cos(Math.PI * pct) + 1);
   }
 
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
@@ -727,34 +780,48 @@ export interface ReduceLROnPlateauOptions {
  * `step(metric)` takes the metric (a number or a one-element tensor), e.g. the validation loss.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ReduceLROnPlateau, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new ReduceLROnPlateau(opt, { patience: 1, factor: 0.5 });
  * for (const valLoss of [1.0, 0.8, 0.8, 0.8]) sched.step(valLoss);
- * console.log(sched.getLastLr()); // [0.05]
+ * assertEquals(sched.getLastLr(), [0.05]);
  * ```
  */
 export class ReduceLROnPlateau {
   /** The optimizer whose groups' lrs this scheduler reduces. */
   readonly optimizer: Optimizer;
+  /** The `factor` setting, as given to the constructor. */
   factor: number;
+  /** The `minLrs` setting (PyTorch's `min_lrs`). */
   minLrs: number[];
+  /** The `patience` setting, as given to the constructor. */
   patience: number;
+  /** The `cooldown` setting, as given to the constructor. */
   cooldown: number;
+  /** Epochs left before bad epochs count again after a reduction. */
   cooldownCounter = 0;
+  /** The `mode` setting, as given to the constructor. */
   mode: "min" | "max";
+  /** The `threshold` setting, as given to the constructor. */
   threshold: number;
+  /** The `thresholdMode` setting (PyTorch's `threshold_mode`). */
   thresholdMode: "rel" | "abs";
   /** The best metric so far. */
   best: number;
+  /** Consecutive epochs without improvement. */
   numBadEpochs = 0;
+  /** The worst value of the metric for `mode` (Infinity for `"min"`), PyTorch's `mode_worse`. */
   modeWorse: number;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** Epochs seen so far. */
   lastEpoch = 0;
   /** @internal */
   _lastLr: number[];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
     const name = "ReduceLROnPlateau";
     checkOptions(name, options, [

@@ -37,6 +37,7 @@ export interface SequentialLROptions {
  * (restarted at its epoch 0, as PyTorch's `step(0)`), and so on. A warm-up then a decay:
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ExponentialLR, LinearLR, SequentialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
@@ -48,7 +49,7 @@ export interface SequentialLROptions {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.5, 0.75, 1, 0.5, 0.25]
+ * assertEquals(lrs, [0.5, 0.75, 1, 0.5, 0.25]);
  * ```
  */
 export class SequentialLR extends LRScheduler {
@@ -57,6 +58,7 @@ export class SequentialLR extends LRScheduler {
   /** The epochs at which the next scheduler takes over. */
   readonly milestones: number[];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: SequentialLROptions) {
     const name = "SequentialLR";
     checkOptions(name, options, ["schedulers", "milestones", "lastEpoch"]);
@@ -96,6 +98,7 @@ export class SequentialLR extends LRScheduler {
     this._lastLr = schedulers[0].getLastLr();
   }
 
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
@@ -127,6 +130,7 @@ export class SequentialLR extends LRScheduler {
  * multiply (PyTorch's `ChainedScheduler`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ChainedScheduler, ConstantLR, ExponentialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 1 });
@@ -139,13 +143,14 @@ export class SequentialLR extends LRScheduler {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.5, 0.45, 0.81, 0.729] (to rounding)
+ * assertEquals(lrs.map((v) => Number(v.toFixed(10))), [0.5, 0.45, 0.81, 0.729]);
  * ```
  */
 export class ChainedScheduler extends LRScheduler {
   /** The schedulers, stepped in order. */
   readonly schedulers: LRScheduler[];
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(schedulers: LRScheduler[]) {
     const name = "ChainedScheduler";
     const list = checkSchedulers(name, schedulers);
@@ -162,6 +167,7 @@ export class ChainedScheduler extends LRScheduler {
     this._lastLr = list[0].optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }

@@ -80,6 +80,7 @@ function prepare(optimizer: Optimizer, o: CyclicLROptions): Optimizer {
  * `baseMomentum` as the lr rises, and back. Call `step()` after every batch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { CyclicLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
@@ -89,21 +90,31 @@ function prepare(optimizer: Optimizer, o: CyclicLROptions): Optimizer {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.01, 0.055, 0.1, 0.055, 0.01] (to rounding)
+ * assertEquals(lrs.map((v) => Number(v.toFixed(10))), [0.01, 0.055, 0.1, 0.055, 0.01]);
  * ```
  */
 export class CyclicLR extends LRScheduler {
+  /** The `maxLrs` setting (PyTorch's `max_lrs`). */
   maxLrs: number[];
+  /** Steps in one cycle (`stepSizeUp + stepSizeDown`). */
   totalSize: number;
+  /** Fraction of the cycle spent increasing the learning rate. */
   stepRatio: number;
+  /** The `mode` setting, as given to the constructor. */
   mode: "triangular" | "triangular2" | "exp_range";
+  /** The `gamma` setting, as given to the constructor. */
   gamma: number;
+  /** The `scaleMode` setting (PyTorch's `scale_mode`). */
   scaleMode: "cycle" | "iterations";
+  /** The `cycleMomentum` setting (PyTorch's `cycle_momentum`). */
   cycleMomentum: boolean;
+  /** Per group, the momentum at the learning rate's peak. */
   baseMomentums: number[];
+  /** Per group, the momentum at the learning rate's base. */
   maxMomentums: number[];
   readonly #scaleFn: ((x: number) => number) | null;
 
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: CyclicLROptions) {
     super(prepare(optimizer, options), options.lastEpoch);
     const baseLrs = perGroup(NAME, "baseLr", optimizer, options.baseLr);
@@ -154,6 +165,7 @@ export class CyclicLR extends LRScheduler {
     return 1;
   }
 
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
     const x = 1 + this.lastEpoch / this.totalSize - cycle;

@@ -39,15 +39,18 @@ export interface LambdaLROptions extends SchedulerOptions {
  * Sets each group's lr to its initial lr times `lrLambda(epoch)`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { LambdaLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const warmup = new LambdaLR(opt, { lrLambda: (epoch) => Math.min(1, (epoch + 1) / 4) });
- * console.log(opt.lr); // 0.025
+ * assertEquals(opt.lr, 0.025);
  * ```
  */
 export class LambdaLR extends LRScheduler {
+  /** One factor function per parameter group. */
   readonly lrLambdas: LrLambda[];
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: LambdaLROptions) {
     checkOptions("LambdaLR", options, ["lrLambda", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -59,6 +62,7 @@ export class LambdaLR extends LRScheduler {
     const { lrLambdas: _, ...rest } = super.stateDict();
     return rest;
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     return this.baseLrs.map((base, i) => base * this.lrLambdas[i](this.lastEpoch));
   }
@@ -68,16 +72,19 @@ export class LambdaLR extends LRScheduler {
  * Multiplies each group's lr by `lrLambda(epoch)` at every epoch after the first.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { MultiplicativeLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new MultiplicativeLR(opt, { lrLambda: () => 0.5 });
  * sched.step();
- * console.log(opt.lr); // 0.05
+ * assertEquals(opt.lr, 0.05);
  * ```
  */
 export class MultiplicativeLR extends LRScheduler {
+  /** One factor function per parameter group. */
   readonly lrLambdas: LrLambda[];
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: LambdaLROptions) {
     checkOptions("MultiplicativeLR", options, ["lrLambda", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -89,6 +96,7 @@ export class MultiplicativeLR extends LRScheduler {
     const { lrLambdas: _, ...rest } = super.stateDict();
     return rest;
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr);
@@ -108,16 +116,20 @@ export interface ConstantLROptions extends SchedulerOptions {
  * Multiplies each group's lr by `factor` until epoch `totalIters`, then restores it.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { ConstantLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * new ConstantLR(opt, { factor: 0.5, totalIters: 2 });
- * console.log(opt.lr); // 0.05
+ * assertEquals(opt.lr, 0.05);
  * ```
  */
 export class ConstantLR extends LRScheduler {
+  /** The `factor` setting, as given to the constructor. */
   factor: number;
+  /** The `totalIters` setting (PyTorch's `total_iters`). */
   totalIters: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: ConstantLROptions = {}) {
     checkOptions("ConstantLR", options, ["factor", "totalIters", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -135,10 +147,15 @@ export class ConstantLR extends LRScheduler {
     );
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const f = this.factor + (this.lastEpoch >= this.totalIters ? 1 - this.factor : 0);
     return this.baseLrs.map((b) => b * f);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0) return groups.map((g) => g.lr * this.factor);
@@ -160,17 +177,21 @@ export interface PolynomialLROptions extends SchedulerOptions {
  * `totalIters`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { PolynomialLR, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new PolynomialLR(opt, { totalIters: 4 });
  * sched.step();
- * console.log(opt.lr); // ≈ 0.075
+ * assertEquals(Math.abs(opt.lr - 0.075) < 1e-12, true);
  * ```
  */
 export class PolynomialLR extends LRScheduler {
+  /** The `totalIters` setting (PyTorch's `total_iters`). */
   totalIters: number;
+  /** The `power` setting, as given to the constructor. */
   power: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: PolynomialLROptions = {}) {
     checkOptions("PolynomialLR", options, ["totalIters", "power", "lastEpoch"]);
     super(optimizer, options.lastEpoch);
@@ -183,10 +204,15 @@ export class PolynomialLR extends LRScheduler {
     );
     this._initialStep();
   }
+  /**
+   * The learning rate of each parameter group at `lastEpoch` in closed form (PyTorch's
+   * `_get_closed_form_lr`).
+   */
   override _closedFormLr(): number[] {
     const f = (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power;
     return this.baseLrs.map((b) => b * f);
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch === 0 || this.lastEpoch > this.totalIters) return groups.map((g) => g.lr);

@@ -20,6 +20,7 @@ export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
  * restart; cycles grow by `tMult`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { CosineAnnealingWarmRestarts, SGD } from "./mod.ts";
  * const opt = new SGD([torch.zeros([1], { requiresGrad: true })], { lr: 0.1 });
@@ -29,15 +30,21 @@ export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
  *   lrs.push(opt.lr);
  *   sched.step();
  * }
- * console.log(lrs); // [0.1, 0.05, 0.1, 0.05] (to rounding)
+ * assertEquals(lrs.map((v) => Number(v.toFixed(10))), [0.1, 0.05, 0.1, 0.05]);
  * ```
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  /** Epochs in the first restart period (PyTorch's `T_0`). */
   t0: number;
+  /** Epochs in the current restart period (PyTorch's `T_i`). */
   tI: number;
+  /** Factor by which the period grows after each restart (PyTorch's `T_mult`). */
   tMult: number;
+  /** Minimum learning rate (PyTorch's `eta_min`). */
   etaMin: number;
+  /** Epochs since the last restart (PyTorch's `T_cur`). */
   tCur: number;
+  /** Creates the scheduler; the arguments are described on the class. */
   constructor(optimizer: Optimizer, options: CosineAnnealingWarmRestartsOptions) {
     const name = "CosineAnnealingWarmRestarts";
     checkOptions(name, options, ["t0", "tMult", "etaMin", "lastEpoch"]);
@@ -56,6 +63,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this.tCur = this.lastEpoch;
     this._initialStep();
   }
+  /** The learning rate of each parameter group for the current step (PyTorch's `get_lr`). */
   protected override getLr(): number[] {
     return this.baseLrs.map((base) =>
       this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import * as optim from "./mod.ts";
  *
@@ -23,7 +24,7 @@
  *   opt.step();
  *   sched.step();
  * }
- * console.log(w.item().toFixed(2), b.item().toFixed(2)); // 2.00 3.00
+ * assertEquals([w.item().toFixed(2), b.item().toFixed(2)], ["2.00", "3.00"]);
  * ```
  * @module
  */
@@ -38,11 +39,11 @@ export {
   type ParamState,
   type ZeroGradOptions,
 } from "./optimizer.ts";
-export { SGD, type SGDOptions } from "./sgd.ts";
-export { Adam, type AdamOptions, AdamW } from "./adam.ts";
-export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
-export { Adagrad, type AdagradOptions } from "./adagrad.ts";
-export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";
+export { SGD, type SGDGroupOptions, type SGDOptions } from "./sgd.ts";
+export { Adam, type AdamGroupOptions, type AdamOptions, AdamW } from "./adam.ts";
+export { RMSprop, type RMSpropGroupOptions, type RMSpropOptions } from "./rmsprop.ts";
+export { Adagrad, type AdagradGroupOptions, type AdagradOptions } from "./adagrad.ts";
+export { Adadelta, type AdadeltaGroupOptions, type AdadeltaOptions } from "./adadelta.ts";
 export {
   ConstantLR,
   type ConstantLROptions,
@@ -62,6 +63,7 @@ export { ChainedScheduler, SequentialLR, type SequentialLROptions } from "./lr_s
 export {
   Adamax,
   type AdamaxOptions,
+  type AdamLikeOptions,
   NAdam,
   type NAdamOptions,
   RAdam,

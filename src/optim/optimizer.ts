@@ -43,12 +43,15 @@ export type ParamState = Record<string, Tensor | number>;
  * across groups in order), and each group's options with `params` as those indices.
  */
 export interface OptimizerStateDict {
+  /** Per-parameter state, keyed by the parameter's index across groups. */
   state: Record<number, ParamState>;
+  /** Each group's options, with `params` as parameter indices. */
   paramGroups: ({ params: number[] } & Record<string, unknown>)[];
 }
 
 /** Options every optimizer has. */
 export interface BaseOptions {
+  /** Learning rate. */
   lr: number;
 }
 
@@ -87,6 +90,7 @@ const SNAKE = /_([a-z])/g;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { Optimizer, type ParamGroup } from "./mod.ts";
  *
@@ -103,7 +107,7 @@ const SNAKE = /_([a-z])/g;
  * const opt = new GD([w]);
  * w.pow(2).sum().backward();
  * opt.step();
- * console.log(w.toArray()); // ≈ [0.8, 1.6]
+ * assertEquals(torch.allclose(w, torch.tensor([0.8, 1.6]), { atol: 1e-6 }), true);
  * ```
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
@@ -119,6 +123,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    *   `[{ params, lr, ... }, ...]` whose options override `defaults`.
    * @param defaults every option of the optimizer, validated.
    */
+  /** Creates the optimizer; the arguments are described on the class. */
   constructor(params: Params<O>, defaults: O) {
     const name = this.constructor.name;
     this.defaults = defaults;
@@ -178,12 +183,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * from `defaults`.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const a = torch.zeros([2], { requiresGrad: true }), b = torch.zeros([3], { requiresGrad: true });
    * const opt = new SGD([a], { lr: 0.1 });
    * opt.addParamGroup({ params: [b], lr: 0.01 });
-   * console.log(opt.paramGroups.map((g) => g.lr)); // [0.1, 0.01]
+   * assertEquals(opt.paramGroups.map((g) => g.lr), [0.1, 0.01]);
    * ```
    */
   addParamGroup(group: ParamGroupInput<O>): void {
@@ -247,13 +253,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * fills them with zeros with `{ setToNone: false }`.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
    * const opt = new SGD([w], { lr: 0.1 });
    * w.sum().backward();
    * opt.zeroGrad();
-   * console.log(w.grad); // null
+   * assertEquals(w.grad, null);
    * ```
    */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
@@ -275,6 +282,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * skipped). With a closure, calls it first (with grad enabled) and returns its loss.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.tensor([1.0], { requiresGrad: true });
@@ -285,7 +293,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    *   l.backward();
    *   return l;
    * });
-   * console.log(w.item()); // 0  (1 - 0.5 * 2)
+   * assertEquals(w.item(), 0); // 1 - 0.5 * 2
    * ```
    */
   step(closure?: Closure): Tensor | number | undefined {
@@ -416,6 +424,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * the optimizer's own (not copies), as in PyTorch; save or load them before stepping again.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
@@ -423,7 +432,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * w.sum().backward();
    * opt.step();
    * const sd = opt.stateDict();
-   * console.log(Object.keys(sd.state[0]), sd.paramGroups[0].params); // ["momentumBuffer"] [0]
+   * assertEquals([Object.keys(sd.state[0]), sd.paramGroups[0].params], [["momentumBuffer"], [0]]);
    * ```
    */
   stateDict(): OptimizerStateDict {
@@ -451,6 +460,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * and device. Validates everything before changing anything.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { Adam } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
@@ -460,7 +470,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * const w2 = torch.ones([2], { requiresGrad: true });
    * const opt2 = new Adam([w2]);
    * opt2.loadStateDict(opt.stateDict());
-   * console.log(opt2.lr, opt2.state.get(w2)!.step); // 0.1 1
+   * assertEquals([opt2.lr, opt2.state.get(w2)!.step], [0.1, 1]);
    * ```
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
@@ -563,6 +573,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * parameters): such tensors are read first, then the state is loaded.
    * @example
    * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * import * as torch from "../../mod.ts";
    * import { SGD } from "./mod.ts";
    * const w = torch.ones([2], { requiresGrad: true });
@@ -570,7 +581,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * w.sum().backward();
    * opt.step();
    * await opt.loadStateDictAsync(opt.stateDict());
-   * console.log(opt.state.get(w)!.momentumBuffer instanceof torch.Tensor); // true
+   * assertEquals(opt.state.get(w)!.momentumBuffer instanceof torch.Tensor, true);
    * ```
    */
   async loadStateDictAsync(stateDict: OptimizerStateDict): Promise<void> {

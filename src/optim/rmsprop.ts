@@ -24,7 +24,8 @@ export interface RMSpropOptions {
   maximize?: boolean;
 }
 
-type Full = Required<RMSpropOptions>;
+/** The options a RMSprop parameter group holds: every hyperparameter, defaults filled in. */
+export type RMSpropGroupOptions = Required<RMSpropOptions>;
 
 /**
  * RMSprop, as `torch.optim.RMSprop`: `v = alpha·v + (1 − alpha)·g²`; centered:
@@ -35,6 +36,7 @@ type Full = Required<RMSpropOptions>;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { RMSprop } from "./mod.ts";
  * const w = torch.tensor([1.0, -1.0], { requiresGrad: true });
@@ -44,14 +46,15 @@ type Full = Required<RMSpropOptions>;
  *   w.pow(2).sum().backward();
  *   opt.step();
  * }
- * console.log(w.toArray()); // ≈ [0.142, -0.142]: on its way to [0, 0]
+ * assertEquals(torch.allclose(w, torch.tensor([0.142, -0.142]), { atol: 5e-4, rtol: 0 }), true); // on its way to [0, 0]
  * ```
  */
-export class RMSprop extends Optimizer<Full> {
-  constructor(params: Params<Full>, options: RMSpropOptions = {}) {
+export class RMSprop extends Optimizer<RMSpropGroupOptions> {
+  /** Creates the optimizer; the arguments are described on the class. */
+  constructor(params: Params<RMSpropGroupOptions>, options: RMSpropOptions = {}) {
     super(
       params,
-      withDefaults<Full>(new.target.name, options, {
+      withDefaults<RMSpropGroupOptions>(new.target.name, options, {
         lr: 1e-2,
         alpha: 0.99,
         eps: 1e-8,
@@ -63,7 +66,8 @@ export class RMSprop extends Optimizer<Full> {
     );
   }
 
-  protected override _checkOptions(o: Full, where: string): void {
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
+  protected override _checkOptions(o: RMSpropGroupOptions, where: string): void {
     check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
     check(o.eps >= 0, where, `Invalid epsilon value: ${o.eps}`);
     check(o.momentum >= 0, where, `Invalid momentum value: ${o.momentum}`);
@@ -71,7 +75,8 @@ export class RMSprop extends Optimizer<Full> {
     check(o.alpha >= 0, where, `Invalid alpha value: ${o.alpha}`);
   }
 
-  protected override _updateGroup(group: ParamGroup & Full): void {
+  /** Applies one RMSprop step to every parameter of `group` that has a gradient. */
+  protected override _updateGroup(group: ParamGroup & RMSpropGroupOptions): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     this._eachParam(group, (p, grad) => {
       const state = this._stateOf(p);

@@ -41,7 +41,8 @@ export interface SGDOptions {
   fused?: boolean;
 }
 
-type Full = Required<Omit<SGDOptions, "fused">>;
+/** The options a SGD parameter group holds: every hyperparameter, defaults filled in. */
+export type SGDGroupOptions = Required<Omit<SGDOptions, "fused">>;
 
 /**
  * Stochastic gradient descent, as `torch.optim.SGD`:
@@ -51,6 +52,7 @@ type Full = Required<Omit<SGDOptions, "fused">>;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * import { SGD } from "./mod.ts";
  * const w = torch.tensor([1.0, -2.0], { requiresGrad: true });
@@ -60,17 +62,18 @@ type Full = Required<Omit<SGDOptions, "fused">>;
  *   w.pow(2).sum().backward(); // minimize |w|²
  *   opt.step();
  * }
- * console.log(w.toArray()); // ≈ [0.062, -0.124]: on its way to [0, 0]
+ * assertEquals(torch.allclose(w, torch.tensor([0.062, -0.124]), { atol: 5e-4, rtol: 0 }), true); // on its way to [0, 0]
  * ```
  */
-export class SGD extends Optimizer<Full> {
+export class SGD extends Optimizer<SGDGroupOptions> {
   /** Whether updates use the backend's fused kernel (see {@link SGDOptions.fused}). */
   fused: boolean | undefined;
-  constructor(params: Params<Full>, options: SGDOptions = {}) {
+  /** Creates the optimizer; the arguments are described on the class. */
+  constructor(params: Params<SGDGroupOptions>, options: SGDOptions = {}) {
     const [fused, rest] = splitFused(new.target.name, options);
     super(
       params,
-      withDefaults<Full>(new.target.name, rest, {
+      withDefaults<SGDGroupOptions>(new.target.name, rest, {
         lr: 1e-3,
         momentum: 0,
         dampening: 0,
@@ -82,7 +85,8 @@ export class SGD extends Optimizer<Full> {
     this.fused = fused;
   }
 
-  protected override _checkOptions(o: Full, where: string): void {
+  /** Throws a clear error naming `where` when an option of `o` is out of range. */
+  protected override _checkOptions(o: SGDGroupOptions, where: string): void {
     check(o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
     check(o.momentum >= 0, where, `Invalid momentum value: ${o.momentum}`);
     check(o.weightDecay >= 0, where, `Invalid weight_decay value: ${o.weightDecay}`);
@@ -98,7 +102,8 @@ export class SGD extends Optimizer<Full> {
     );
   }
 
-  protected override _updateGroup(group: ParamGroup & Full): void {
+  /** Applies one SGD step to every parameter of `group` that has a gradient. */
+  protected override _updateGroup(group: ParamGroup & SGDGroupOptions): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     this._eachParam(group, (p, grad) => {
       if (this.fused !== false && this.#fusedStep(p, grad, group)) return;
@@ -122,7 +127,7 @@ export class SGD extends Optimizer<Full> {
   }
 
   /** One update through the backend's fused kernel; false (nothing done) when it does not apply. */
-  #fusedStep(p: Tensor, grad: Tensor, group: ParamGroup & Full): boolean {
+  #fusedStep(p: Tensor, grad: Tensor, group: ParamGroup & SGDGroupOptions): boolean {
     const b = fusedBackend("sgdUpdate", p);
     if (!b) return false;
     const useMomentum = group.momentum !== 0;

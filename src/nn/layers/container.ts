@@ -72,12 +72,13 @@ function renumber(c: Module & Indexed, modules: Module[]): void {
  * `seq.at(i)` or `seq[i]`; iterate with `for ... of`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const net = new nn.Sequential(new nn.Linear(10, 32), new nn.ReLU(), new nn.Linear(32, 2));
- * console.log(net(torch.randn(4, 10)).shape); // [4, 2]
- * console.log(net.length, net.namedParameters()[0][0]); // 3 "0.weight"
- * console.log(String(net.at(1))); // "ReLU()"
+ * assertEquals(net(torch.randn(4, 10)).shape, [4, 2]);
+ * assertEquals([net.length, net.namedParameters()[0][0]], [3, "0.weight"]);
+ * assertEquals(String(net.at(1)), "ReLU()");
  * ```
  */
 export class Sequential extends Module {
@@ -88,6 +89,7 @@ export class Sequential extends Module {
   /** @internal */
   declare _indexed: number;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(...modules: Module[] | [Record<string, Module>]) {
     super();
     hide(this, "_items", new Map<string, Module>());
@@ -170,12 +172,13 @@ export class Sequential extends Module {
  * `list.0.weight`). Index with `list.at(i)` or `list[i]`; iterate with `for ... of`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as nn from "../mod.ts";
  * class Tower extends nn.Module {
  *   layers = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 4)]);
  * }
  * const t = new Tower();
- * console.log(t.namedParameters().map(([n]) => n)); // ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]
+ * assertEquals(t.namedParameters().map(([n]) => n), ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]);
  * ```
  */
 export class ModuleList extends Module {
@@ -186,6 +189,7 @@ export class ModuleList extends Module {
   /** @internal */
   declare _indexed: number;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(modules: Iterable<Module> = []) {
     super();
     hide(this, "_items", new Map<string, Module>());
@@ -262,17 +266,19 @@ export class ModuleList extends Module {
  * `has`, `delete`, `keys()`, `values()`, `entries()`; iterating yields the keys, as in PyTorch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const heads = new nn.ModuleDict({ cls: new nn.Linear(8, 3), reg: new nn.Linear(8, 1) });
- * console.log(heads.get("reg")(torch.randn(2, 8)).shape); // [2, 1]
- * console.log([...heads.keys()]); // ["cls", "reg"]
+ * assertEquals(heads.get("reg")(torch.randn(2, 8)).shape, [2, 1]);
+ * assertEquals([...heads.keys()], ["cls", "reg"]);
  * ```
  */
 export class ModuleDict extends Module {
   /** @internal */
   declare _items: Map<string, Module>;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();
     hide(this, "_items", new Map<string, Module>());

@@ -69,7 +69,7 @@ function resetConvParameters(weight: Parameter, bias: Parameter | null): void {
 }
 
 /** The shared part of `Conv1d`/`Conv2d`, PyTorch's `_ConvNd`. */
-abstract class ConvNd extends Module {
+export abstract class ConvNd extends Module {
   /** Channels of the input. */
   readonly inChannels: number;
   /** Channels of the output. */
@@ -91,6 +91,7 @@ abstract class ConvNd extends Module {
   /** `[outChannels]`, or null without bias. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     op: string,
     dims: number,
@@ -175,6 +176,7 @@ abstract class ConvNd extends Module {
     return [pad(input, amounts, { mode }), this.kernelSize.map(() => 0)];
   }
 
+  /** The arguments printed inside `ConvNd(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${
       pyTuple(this.stride)
@@ -195,15 +197,17 @@ abstract class ConvNd extends Module {
  * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)) from the seeded generator.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * torch.manualSeed(0);
  * const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
- * console.log(conv(torch.randn(4, 1, 28, 28)).shape); // [4, 8, 28, 28]
- * console.log(String(conv)); // "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
+ * assertEquals(conv(torch.randn(4, 1, 28, 28)).shape, [4, 8, 28, 28]);
+ * assertEquals(String(conv), "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))");
  * ```
  */
 export class Conv2d extends ConvNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -230,14 +234,16 @@ export class Conv2d extends ConvNd {
  * PyTorch's `nn.Conv1d`: `weight` is `[outChannels, inChannels / groups, k]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const conv = new nn.Conv1d(2, 4, 3, { stride: 2 });
- * console.log(conv(torch.randn(5, 2, 11)).shape); // [5, 4, 5]
- * console.log(String(conv)); // "Conv1d(2, 4, kernel_size=(3,), stride=(2,))"
+ * assertEquals(conv(torch.randn(5, 2, 11)).shape, [5, 4, 5]);
+ * assertEquals(String(conv), "Conv1d(2, 4, kernel_size=(3,), stride=(2,))");
  * ```
  */
 export class Conv1d extends ConvNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -285,26 +291,36 @@ export interface ConvTranspose2dOptions {
  * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const up = new nn.ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
- * console.log(up(torch.randn(2, 16, 7, 7)).shape); // [2, 8, 14, 14]
+ * assertEquals(up(torch.randn(2, 16, 7, 7)).shape, [2, 8, 14, 14]);
  * ```
  */
 export class ConvTranspose2d extends Module {
+  /** The `inChannels` setting (PyTorch's `in_channels`). */
   readonly inChannels: number;
+  /** The `outChannels` setting (PyTorch's `out_channels`). */
   readonly outChannels: number;
+  /** The `kernelSize` setting (PyTorch's `kernel_size`). */
   readonly kernelSize: number[];
+  /** The `stride` setting, as given to the constructor. */
   readonly stride: number[];
+  /** The `padding` setting, as given to the constructor. */
   readonly padding: number[];
+  /** The `outputPadding` setting (PyTorch's `output_padding`). */
   readonly outputPadding: number[];
+  /** The `groups` setting, as given to the constructor. */
   readonly groups: number;
+  /** The `dilation` setting, as given to the constructor. */
   readonly dilation: number[];
   /** `[inChannels, outChannels / groups, kH, kW]`. */
   weight: Parameter;
   /** `[outChannels]`, or null without bias. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -350,6 +366,7 @@ export class ConvTranspose2d extends Module {
     });
   }
 
+  /** The arguments printed inside `ConvTranspose2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${
       pyTuple(this.stride)

@@ -8,7 +8,8 @@ import { Module, pyBool, pyFloat } from "../module.ts";
 import { type InplaceArg, inplaceFlag } from "../checks.ts";
 import * as D from "../dropout.ts";
 
-type DropoutFn = (x: Tensor, p: number, training: boolean, inplace: boolean) => Tensor;
+/** The functional form a dropout module applies (`F.dropout`, `F.alphaDropout`, ...). */
+export type DropoutFn = (x: Tensor, p: number, training: boolean, inplace: boolean) => Tensor;
 
 /**
  * The base of the dropout modules (PyTorch's `_DropoutNd`): a probability `p` and `inplace`; in
@@ -31,9 +32,11 @@ export abstract class DropoutBase extends Module {
   }
   /** @internal The functional form. */
   protected abstract dropoutFn(): DropoutFn;
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return this.dropoutFn()(input, this.p, this.training, this.inplace);
   }
+  /** The arguments printed inside `DropoutBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
@@ -45,15 +48,17 @@ export abstract class DropoutBase extends Module {
  * PyTorch 1.13's (see `F.dropout`), drawn from the seeded CPU generator on every device.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const drop = new nn.Dropout(0.25);
  * drop.eval();
- * drop(torch.ones(3)).toArray(); // [1, 1, 1]
- * String(drop); // "Dropout(p=0.25, inplace=False)"
+ * assertEquals(drop(torch.ones(3)).toArray(), [1, 1, 1]);
+ * assertEquals(String(drop), "Dropout(p=0.25, inplace=False)");
  * ```
  */
 export class Dropout extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout;
   }
@@ -63,12 +68,14 @@ export class Dropout extends DropoutBase {
  * Zeroes whole channels of `[N, C, L]` / `[C, L]` input in training mode (`F.dropout1d`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.Dropout1d(0.2)(torch.ones(4, 3, 5)).shape); // [4, 3, 5]
+ * assertEquals(new nn.Dropout1d(0.2)(torch.ones(4, 3, 5)).shape, [4, 3, 5]);
  * ```
  */
 export class Dropout1d extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout1d;
   }
@@ -79,12 +86,14 @@ export class Dropout1d extends DropoutBase {
  * 1.13, 3-D input is read as `[N, C, L]`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.Dropout2d()(torch.ones(2, 3, 4, 4)).shape); // [2, 3, 4, 4]
+ * assertEquals(new nn.Dropout2d()(torch.ones(2, 3, 4, 4)).shape, [2, 3, 4, 4]);
  * ```
  */
 export class Dropout2d extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout2d;
   }
@@ -94,12 +103,14 @@ export class Dropout2d extends DropoutBase {
  * Zeroes whole channels of `[N, C, D, H, W]` / `[C, D, H, W]` input in training mode (`F.dropout3d`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.Dropout3d()(torch.ones(1, 2, 2, 2, 2)).shape); // [1, 2, 2, 2, 2]
+ * assertEquals(new nn.Dropout3d()(torch.ones(1, 2, 2, 2, 2)).shape, [1, 2, 2, 2, 2]);
  * ```
  */
 export class Dropout3d extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.dropout3d;
   }
@@ -110,13 +121,15 @@ export class Dropout3d extends DropoutBase {
  * variance.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const model = new nn.Sequential(new nn.Linear(8, 8), new nn.SELU(), new nn.AlphaDropout(0.1));
- * console.log(model(torch.randn(4, 8)).shape); // [4, 8]
+ * assertEquals(model(torch.randn(4, 8)).shape, [4, 8]);
  * ```
  */
 export class AlphaDropout extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.alphaDropout;
   }
@@ -126,12 +139,14 @@ export class AlphaDropout extends DropoutBase {
  * Alpha dropout of whole channels in training mode (`F.featureAlphaDropout`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * console.log(new nn.FeatureAlphaDropout(0.2)(torch.ones(2, 3, 4)).shape); // [2, 3, 4]
+ * assertEquals(new nn.FeatureAlphaDropout(0.2)(torch.ones(2, 3, 4)).shape, [2, 3, 4]);
  * ```
  */
 export class FeatureAlphaDropout extends DropoutBase {
+  /** The function this module applies in training mode. */
   protected override dropoutFn(): DropoutFn {
     return D.featureAlphaDropout;
   }

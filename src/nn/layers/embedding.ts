@@ -29,11 +29,12 @@ export interface EmbeddingOptions {
  * initialised from N(0, 1).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 });
- * console.log(emb(torch.tensor([[1, 2], [0, 9]])).shape); // [2, 2, 3]
- * console.log(String(emb)); // "Embedding(10, 3, padding_idx=0)"
+ * assertEquals(emb(torch.tensor([[1, 2], [0, 9]])).shape, [2, 2, 3]);
+ * assertEquals(String(emb), "Embedding(10, 3, padding_idx=0)");
  * ```
  */
 export class Embedding extends Module {
@@ -46,6 +47,7 @@ export class Embedding extends Module {
   /** `[numEmbeddings, embeddingDim]`. */
   weight: Parameter;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
     for (const [name, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
@@ -118,6 +120,7 @@ export class Embedding extends Module {
     return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx });
   }
 
+  /** The arguments printed inside `Embedding(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}` +
       (this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : "");

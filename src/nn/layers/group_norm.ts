@@ -29,9 +29,10 @@ export interface GroupNormOptions {
  * positions) of each sample, then applies the per-channel affine.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * const y = torch.F.groupNorm(torch.randn(2, 4, 3), 2);
- * y.index(0, ":2").mean().abs().item() < 1e-6; // true
+ * assertEquals(y.index(0, ":2").mean().abs().item() < 1e-6, true);
  * ```
  */
 export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptions = {}): Tensor {
@@ -76,7 +77,9 @@ export interface GroupNormModuleOptions {
   eps?: number;
   /** Learnable per-channel `weight` (ones) and `bias` (zeros) (default true). */
   affine?: boolean;
+  /** Device to create the parameters on (default `"cpu"`). */
   device?: Device;
+  /** dtype of the parameters (default `"float32"`). */
   dtype?: DType;
 }
 
@@ -85,20 +88,28 @@ export interface GroupNormModuleOptions {
  * each normalized per sample.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const gn = new nn.GroupNorm(2, 6);
- * console.log(gn(torch.randn(4, 6, 5, 5)).shape, String(gn)); // [4, 6, 5, 5] "GroupNorm(2, 6, eps=1e-05, affine=True)"
+ * assertEquals([gn(torch.randn(4, 6, 5, 5)).shape, String(gn)], [[4, 6, 5, 5], "GroupNorm(2, 6, eps=1e-05, affine=True)"]);
  * ```
  */
 export class GroupNorm extends Module {
+  /** The `numGroups` setting (PyTorch's `num_groups`). */
   readonly numGroups: number;
+  /** The `numChannels` setting (PyTorch's `num_channels`). */
   readonly numChannels: number;
+  /** The `eps` setting, as given to the constructor. */
   eps: number;
+  /** The `affine` setting, as given to the constructor. */
   readonly affine: boolean;
+  /** Learnable parameter `weight` (null when the module has none), as PyTorch names it. */
   weight: Parameter | null;
+  /** Learnable parameter `bias` (null when the module has none), as PyTorch names it. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(numGroups: number, numChannels: number, opts: GroupNormModuleOptions = {}) {
     super();
     if (
@@ -125,6 +136,7 @@ export class GroupNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
 
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     if (input instanceof Tensor && input.ndim >= 2 && input.shape[1] !== this.numChannels) {
       throw new RangeError(
@@ -134,6 +146,7 @@ export class GroupNorm extends Module {
     return groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
+  /** The arguments printed inside `GroupNorm(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
   }

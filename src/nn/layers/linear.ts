@@ -33,12 +33,13 @@ function checkSize(op: string, name: string, v: unknown): number {
  * range, drawing from the seeded generator.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * torch.manualSeed(0);
  * const fc = new nn.Linear(10, 32);
- * console.log(fc(torch.randn(4, 10)).shape); // [4, 32]
- * console.log(String(fc)); // "Linear(in_features=10, out_features=32, bias=True)"
+ * assertEquals(fc(torch.randn(4, 10)).shape, [4, 32]);
+ * assertEquals(String(fc), "Linear(in_features=10, out_features=32, bias=True)");
  * ```
  */
 export class Linear extends Module {
@@ -51,6 +52,7 @@ export class Linear extends Module {
   /** `[outFeatures]`, or null without bias. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
     this.inFeatures = checkSize("Linear", "inFeatures", inFeatures);
@@ -76,6 +78,7 @@ export class Linear extends Module {
     return F.linear(input, this.weight, this.bias);
   }
 
+  /** The arguments printed inside `Linear(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${
       pyBool(this.bias !== null)
@@ -88,13 +91,15 @@ export class Linear extends Module {
  * accepted and ignored, as in PyTorch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const x = torch.randn(2);
- * console.log(new nn.Identity()(x) === x); // true
+ * assertEquals(new nn.Identity()(x) === x, true);
  * ```
  */
 export class Identity extends Module {
+  /** Creates the module; the arguments are described on the class. */
   constructor(..._args: unknown[]) {
     super();
   }

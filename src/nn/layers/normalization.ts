@@ -35,11 +35,12 @@ export interface BatchNormOptions {
  * `running_var`, `num_batches_tracked`) in eval mode. It accepts any `[N, C, ...]` input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const bn = new nn.BatchNormBase(2, { momentum: null }); // cumulative running averages
  * bn(torch.randn(4, 2, 3, 3, 3));
- * console.log(bn.numBatchesTracked!.item()); // 1
+ * assertEquals(bn.numBatchesTracked!.item(), 1);
  * ```
  */
 export class BatchNormBase extends Module {
@@ -60,6 +61,7 @@ export class BatchNormBase extends Module {
   /** @internal Training batches seen (mirrors num_batches_tracked where reading it is asynchronous). */
   declare _batches: number;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
     Object.defineProperty(this, "_batches", { value: 0, writable: true, enumerable: false });
@@ -130,6 +132,7 @@ export class BatchNormBase extends Module {
   /** @internal Throws unless the input has the dims this layer expects. */
   _checkInputDim(_input: Tensor): void {}
 
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     this._checkInputDim(input);
     if (input.ndim >= 2 && input.shape[1] !== this.numFeatures) {
@@ -170,6 +173,7 @@ export class BatchNormBase extends Module {
     return factor;
   }
 
+  /** The arguments printed inside `BatchNormBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     const m = this.momentum === null ? "None" : pyFloat(this.momentum);
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${m}, affine=${pyBool(this.affine)}, ` +
@@ -181,11 +185,12 @@ export class BatchNormBase extends Module {
  * Batch normalization of `[N, C]` or `[N, C, L]` input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const bn = new nn.BatchNorm1d(3);
  * bn(torch.randn(8, 3)); // training: normalizes with the batch, updates running stats
- * console.log(Object.keys(bn.stateDict())); // ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
+ * assertEquals(Object.keys(bn.stateDict()), ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]);
  * bn.eval();
  * console.log(bn(torch.randn(2, 3)).shape); // [2, 3], using the running stats
  * ```
@@ -205,10 +210,11 @@ export class BatchNorm1d extends BatchNormBase {
  * Batch normalization of `[N, C, H, W]` input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const bn = new nn.BatchNorm2d(4);
- * console.log(bn(torch.randn(2, 4, 5, 5)).shape); // [2, 4, 5, 5]
+ * assertEquals(bn(torch.randn(2, 4, 5, 5)).shape, [2, 4, 5, 5]);
  * ```
  */
 export class BatchNorm2d extends BatchNormBase {
@@ -229,16 +235,18 @@ export class BatchNorm2d extends BatchNormBase {
  * statistics and eval uses them (as PyTorch, by batch-normalizing the `[1, N·C, ...]` view).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const norm = new nn.InstanceNormBase(2, 3, { trackRunningStats: true }); // what InstanceNorm2d is
  * norm(torch.randn(2, 3, 4, 4));
- * console.log(norm.runningMean!.shape); // [3]
+ * assertEquals(norm.runningMean!.shape, [3]);
  * ```
  */
 export class InstanceNormBase extends BatchNormBase {
   /** Spatial dims of a batched input (1 or 2). */
   readonly #spatial: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(spatial: number, numFeatures: number, opts: BatchNormOptions = {}) {
     super(numFeatures, {
       ...opts,
@@ -253,6 +261,7 @@ export class InstanceNormBase extends BatchNormBase {
     this.#spatial = spatial;
   }
 
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     const name = this._getName();
     if (
@@ -299,13 +308,15 @@ export class InstanceNormBase extends BatchNormBase {
  * Instance normalization of `[N, C, L]` (or `[C, L]`) input.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const norm = new nn.InstanceNorm1d(3);
- * console.log(norm(torch.randn(2, 3, 8)).shape, String(norm)); // [2, 3, 8] "InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
+ * assertEquals([norm(torch.randn(2, 3, 8)).shape, String(norm)], [[2, 3, 8], "InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"]);
  * ```
  */
 export class InstanceNorm1d extends InstanceNormBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super(1, numFeatures, opts);
   }
@@ -315,13 +326,15 @@ export class InstanceNorm1d extends InstanceNormBase {
  * Instance normalization of `[N, C, H, W]` (or `[C, H, W]`) input, as in style transfer.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const norm = new nn.InstanceNorm2d(4, { affine: true });
- * console.log(norm(torch.randn(2, 4, 5, 5)).shape); // [2, 4, 5, 5]
+ * assertEquals(norm(torch.randn(2, 4, 5, 5)).shape, [2, 4, 5, 5]);
  * ```
  */
 export class InstanceNorm2d extends InstanceNormBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super(2, numFeatures, opts);
   }
@@ -345,11 +358,12 @@ export interface LayerNormOptions {
  * Layer normalization over the trailing `normalizedShape` dims of each sample.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const ln = new nn.LayerNorm(10);
- * console.log(ln(torch.randn(4, 10)).shape); // [4, 10]
- * console.log(String(ln)); // "LayerNorm((10,), eps=1e-05, elementwise_affine=True)"
+ * assertEquals(ln(torch.randn(4, 10)).shape, [4, 10]);
+ * assertEquals(String(ln), "LayerNorm((10,), eps=1e-05, elementwise_affine=True)");
  * ```
  */
 export class LayerNorm extends Module {
@@ -364,6 +378,7 @@ export class LayerNorm extends Module {
   /** Shift of the normalized shape, or null. */
   bias: Parameter | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
@@ -388,10 +403,12 @@ export class LayerNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
 
+  /** `F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps })`. */
   override forward(input: Tensor): Tensor {
     return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
+  /** The arguments printed inside `LayerNorm(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     const s = this.normalizedShape;
     return `(${s.join(", ")}${s.length === 1 ? "," : ""}), eps=${pyFloat(this.eps)}, ` +

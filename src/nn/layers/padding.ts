@@ -16,32 +16,39 @@ function amounts(op: string, padding: number | readonly number[], dims: number):
   return list;
 }
 
-abstract class PadNd extends Module {
+/** The base of the padding modules: amounts per side and a mode (PyTorch's `_ReflectionPadNd` and kin). */
+export abstract class PadNd extends Module {
   /** The amounts, last dim first (`[left, right, top, bottom]` in 2-d). */
   readonly padding: number[];
   readonly #mode: PadMode;
   readonly #value: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(op: string, dims: number, padding: number | readonly number[], mode: PadMode, value = 0) {
     super();
     this.padding = amounts(op, padding, dims);
     this.#mode = mode;
     this.#value = value;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return pad(input, this.padding, { mode: this.#mode, value: this.#value });
   }
+  /** The arguments printed inside `PadNd(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return pyTuple(this.padding);
   }
 }
 
-abstract class ConstantPadNd extends PadNd {
+/** The base of the constant padding modules: pads with `value` (PyTorch's `_ConstantPadNd`). */
+export abstract class ConstantPadNd extends PadNd {
   /** The fill value. */
   readonly value: number;
+  /** Creates the module; the arguments are described on the class. */
   constructor(op: string, dims: number, padding: number | readonly number[], value: number) {
     super(op, dims, padding, "constant", value);
     this.value = value;
   }
+  /** The arguments printed inside `ConstantPadNd(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value)}`;
   }
@@ -51,12 +58,14 @@ abstract class ConstantPadNd extends PadNd {
  * Zero padding of the last two dims.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ZeroPad2d(1)(torch.ones(1, 2, 2)).shape; // [1, 4, 4]
+ * assertEquals(new nn.ZeroPad2d(1)(torch.ones(1, 2, 2)).shape, [1, 4, 4]);
  * ```
  */
 export class ZeroPad2d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ZeroPad2d", 2, padding, "constant");
   }
@@ -66,12 +75,14 @@ export class ZeroPad2d extends PadNd {
  * Padding of the last dim with a constant.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ConstantPad1d([1, 0], 3.5)(torch.tensor([1, 2])).toArray(); // [3.5, 1, 2]
+ * assertEquals(new nn.ConstantPad1d([1, 0], 3.5)(torch.tensor([1, 2], { dtype: "float32" })).toArray(), [3.5, 1, 2]);
  * ```
  */
 export class ConstantPad1d extends ConstantPadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[], value: number) {
     super("ConstantPad1d", 1, padding, value);
   }
@@ -81,12 +92,14 @@ export class ConstantPad1d extends ConstantPadNd {
  * Padding of the last two dims with a constant.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ConstantPad2d(1, -1)(torch.ones(2, 2)).shape; // [4, 4]
+ * assertEquals(new nn.ConstantPad2d(1, -1)(torch.ones(2, 2)).shape, [4, 4]);
  * ```
  */
 export class ConstantPad2d extends ConstantPadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[], value: number) {
     super("ConstantPad2d", 2, padding, value);
   }
@@ -96,12 +109,14 @@ export class ConstantPad2d extends ConstantPadNd {
  * Reflection padding of the last dim (the border is mirrored, not repeated).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReflectionPad1d(2)(torch.tensor([[1, 2, 3]])).toArray(); // [[3, 2, 1, 2, 3, 2, 1]]
+ * assertEquals(new nn.ReflectionPad1d(2)(torch.tensor([[1, 2, 3]])).toArray(), [[3, 2, 1, 2, 3, 2, 1]]);
  * ```
  */
 export class ReflectionPad1d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReflectionPad1d", 1, padding, "reflect");
   }
@@ -111,12 +126,14 @@ export class ReflectionPad1d extends PadNd {
  * Reflection padding of the last two dims.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReflectionPad2d(1)(torch.ones(1, 3, 3)).shape; // [1, 5, 5]
+ * assertEquals(new nn.ReflectionPad2d(1)(torch.ones(1, 3, 3)).shape, [1, 5, 5]);
  * ```
  */
 export class ReflectionPad2d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReflectionPad2d", 2, padding, "reflect");
   }
@@ -126,12 +143,14 @@ export class ReflectionPad2d extends PadNd {
  * Replication padding of the last dim (the edge value repeated).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReplicationPad1d([2, 1])(torch.tensor([[1, 2]])).toArray(); // [[1, 1, 1, 2, 2]]
+ * assertEquals(new nn.ReplicationPad1d([2, 1])(torch.tensor([[1, 2]])).toArray(), [[1, 1, 1, 2, 2]]);
  * ```
  */
 export class ReplicationPad1d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReplicationPad1d", 1, padding, "replicate");
   }
@@ -141,12 +160,14 @@ export class ReplicationPad1d extends PadNd {
  * Replication padding of the last two dims.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.ReplicationPad2d(1)(torch.ones(1, 2, 2)).shape; // [1, 4, 4]
+ * assertEquals(new nn.ReplicationPad2d(1)(torch.ones(1, 2, 2)).shape, [1, 4, 4]);
  * ```
  */
 export class ReplicationPad2d extends PadNd {
+  /** Creates the module; the arguments are described on the class. */
   constructor(padding: number | readonly number[]) {
     super("ReplicationPad2d", 2, padding, "replicate");
   }

@@ -51,13 +51,14 @@ function pySize(v: PoolSize): string {
  * each `H * W` plane).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const pool = new nn.MaxPool2d(2);
- * console.log(pool(torch.randn(4, 8, 28, 28)).shape); // [4, 8, 14, 14]
- * console.log(String(pool)); // "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+ * assertEquals(pool(torch.randn(4, 8, 28, 28)).shape, [4, 8, 14, 14]);
+ * assertEquals(String(pool), "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)");
  * const [values, indices] = new nn.MaxPool2d(2, { returnIndices: true })(torch.randn(1, 1, 4, 4));
- * console.log(values.shape, indices.dtype); // [1, 1, 2, 2] "int32"
+ * assertEquals([values.shape, indices.dtype], [[1, 1, 2, 2], "int32"]);
  * ```
  */
 export class MaxPool2d<R extends boolean = false> extends Module {
@@ -74,6 +75,7 @@ export class MaxPool2d<R extends boolean = false> extends Module {
   /** Whether the output size rounds up. */
   readonly ceilMode: boolean;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(kernelSize: PoolSize, opts: MaxPool2dOptions<R> = {}) {
     super();
     this.kernelSize = kernelSize;
@@ -98,6 +100,7 @@ export class MaxPool2d<R extends boolean = false> extends Module {
     return out as R extends true ? [Tensor, Tensor] : Tensor;
   }
 
+  /** The arguments printed inside `MaxPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
       pySize(this.padding)
@@ -109,11 +112,12 @@ export class MaxPool2d<R extends boolean = false> extends Module {
  * 2-d average pooling over `[N, C, H, W]` (or `[C, H, W]`) inputs, as PyTorch's `nn.AvgPool2d`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const pool = new nn.AvgPool2d(2);
- * console.log(pool(torch.ones(1, 1, 4, 4)).toArray()); // [[[[1, 1], [1, 1]]]]
- * console.log(String(pool)); // "AvgPool2d(kernel_size=2, stride=2, padding=0)"
+ * assertEquals(pool(torch.ones(1, 1, 4, 4)).toArray(), [[[[1, 1], [1, 1]]]]);
+ * assertEquals(String(pool), "AvgPool2d(kernel_size=2, stride=2, padding=0)");
  * ```
  */
 export class AvgPool2d extends Module {
@@ -130,6 +134,7 @@ export class AvgPool2d extends Module {
   /** The divisor used instead of the window size, if any. */
   readonly divisorOverride: number | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(kernelSize: PoolSize, opts: AvgPool2dOptions = {}) {
     super();
     this.kernelSize = kernelSize;
@@ -151,6 +156,7 @@ export class AvgPool2d extends Module {
     });
   }
 
+  /** The arguments printed inside `AvgPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
       pySize(this.padding)
@@ -167,21 +173,25 @@ function outputSizeRepr(size: AdaptiveSize): string {
  * `new nn.AdaptiveAvgPool2d(1)` is global average pooling.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.AdaptiveAvgPool2d([2, 3])(torch.randn(4, 8, 7, 9)).shape; // [4, 8, 2, 3]
+ * assertEquals(new nn.AdaptiveAvgPool2d([2, 3])(torch.randn(4, 8, 7, 9)).shape, [4, 8, 2, 3]);
  * ```
  */
 export class AdaptiveAvgPool2d extends Module {
   /** The output size (null keeps that input dim). */
   readonly outputSize: AdaptiveSize;
+  /** Creates the module; the arguments are described on the class. */
   constructor(outputSize: AdaptiveSize) {
     super();
     this.outputSize = outputSize;
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return adaptiveAvgPool2d(input, this.outputSize);
   }
+  /** The arguments printed inside `AdaptiveAvgPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `output_size=${outputSizeRepr(this.outputSize)}`;
   }
@@ -192,9 +202,10 @@ export class AdaptiveAvgPool2d extends Module {
  * the module gives `[values, indices]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * new nn.AdaptiveMaxPool2d(1)(torch.randn(2, 3, 5, 5)).shape; // [2, 3, 1, 1]
+ * assertEquals(new nn.AdaptiveMaxPool2d(1)(torch.randn(2, 3, 5, 5)).shape, [2, 3, 1, 1]);
  * ```
  */
 export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
@@ -202,6 +213,7 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   readonly outputSize: AdaptiveSize;
   /** Whether `forward` returns `[values, indices]`. */
   readonly returnIndices: R;
+  /** Creates the module; the arguments are described on the class. */
   constructor(outputSize: AdaptiveSize, opts: { returnIndices?: R } = {}) {
     super();
     this.outputSize = outputSize;
@@ -213,6 +225,7 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
       ? [Tensor, Tensor]
       : Tensor;
   }
+  /** The arguments printed inside `AdaptiveMaxPool2d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `output_size=${outputSizeRepr(this.outputSize)}`;
   }
@@ -228,21 +241,26 @@ function sizeRepr(v: number | readonly number[], float: boolean): string {
  * Upsampling (PyTorch's `nn.Upsample`): `F.interpolate` with fixed options.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const up = new nn.Upsample({ scaleFactor: 2, mode: "bilinear" });
- * console.log(up(torch.randn(1, 3, 8, 8)).shape, String(up)); // [1, 3, 16, 16] "Upsample(scale_factor=2.0, mode=bilinear)"
+ * assertEquals([up(torch.randn(1, 3, 8, 8)).shape, String(up)], [[1, 3, 16, 16], "Upsample(scale_factor=2.0, mode=bilinear)"]);
  * ```
  */
 export class Upsample extends Module {
+  /** The `size`/`scaleFactor`, mode and alignment passed to `F.interpolate`. */
   readonly options: Readonly<InterpolateOptions>;
+  /** Creates the module; the arguments are described on the class. */
   constructor(options: InterpolateOptions) {
     super();
     this.options = { ...options };
   }
+  /** Applies the module to its input (see the class docs). */
   override forward(input: Tensor): Tensor {
     return interpolate(input, this.options);
   }
+  /** The arguments printed inside `Upsample(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     const o = this.options;
     const what = o.scaleFactor !== undefined

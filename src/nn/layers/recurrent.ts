@@ -17,9 +17,10 @@ import * as init from "../init.ts";
 import { fmtShape } from "../../shape.ts";
 import { cat, stack } from "../../ops/indexing.ts";
 
-type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
-const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
-const NAME: Record<Mode, string> = { RNN_TANH: "RNN", RNN_RELU: "RNN", LSTM: "LSTM", GRU: "GRU" };
+/** Which recurrence a recurrent module runs (PyTorch's `mode` strings). */
+export type RecurrentMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
+const GATES: Record<RecurrentMode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+const NAME: Record<RecurrentMode, string> = { RNN_TANH: "RNN", RNN_RELU: "RNN", LSTM: "LSTM", GRU: "GRU" };
 
 /** Options of `RNN`, `LSTM` and `GRU`. */
 export interface RecurrentOptions {
@@ -56,7 +57,14 @@ function checkSize(op: string, name: string, v: unknown, min = 0): number {
  * One time step: the new hidden state (and cell state for LSTM) from the input projection
  * `xProj = x @ W_ih.T + b_ih` and the previous state.
  */
-function step(mode: Mode, xProj: Tensor, h: Tensor, c: Tensor | null, wHh: Tensor, bHh: Tensor | null): [
+function step(
+  mode: RecurrentMode,
+  xProj: Tensor,
+  h: Tensor,
+  c: Tensor | null,
+  wHh: Tensor,
+  bHh: Tensor | null,
+): [
   Tensor,
   Tensor | null,
 ] {
@@ -95,19 +103,27 @@ function initialState(
   return unbatched ? given.unsqueeze(1) : given;
 }
 
-abstract class RNNBase extends Module {
-  readonly mode: Mode;
+/** The base of `RNN`, `LSTM` and `GRU` (PyTorch's `RNNBase`): layers, directions and weights. */
+export abstract class RNNBase extends Module {
+  /** Which recurrence the module runs. */
+  readonly mode: RecurrentMode;
   /** Features of each input step. */
   readonly inputSize: number;
   /** Features of the hidden state. */
   readonly hiddenSize: number;
+  /** The `numLayers` setting (PyTorch's `num_layers`). */
   readonly numLayers: number;
+  /** The `bias` setting, as given to the constructor. */
   readonly bias: boolean;
+  /** The `batchFirst` setting (PyTorch's `batch_first`). */
   readonly batchFirst: boolean;
+  /** The `dropout` setting, as given to the constructor. */
   readonly dropout: number;
+  /** The `bidirectional` setting, as given to the constructor. */
   readonly bidirectional: boolean;
 
-  constructor(mode: Mode, inputSize: number, hiddenSize: number, opts: RecurrentOptions) {
+  /** Creates the module; the arguments are described on the class. */
+  constructor(mode: RecurrentMode, inputSize: number, hiddenSize: number, opts: RecurrentOptions) {
     super();
     const op = NAME[mode];
     this.mode = mode;
@@ -217,6 +233,7 @@ abstract class RNNBase extends Module {
     return [output, unbatched ? hn.squeeze(1) : hn, cn && unbatched ? cn.squeeze(1) : cn];
   }
 
+  /** The arguments printed inside `RNNBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
@@ -235,14 +252,16 @@ abstract class RNNBase extends Module {
  * every layer and direction.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const rnn = new nn.RNN(10, 20, { numLayers: 2 });
  * const [output, hn] = rnn(torch.randn(5, 3, 10));
- * console.log(output.shape, hn.shape); // [5, 3, 20] [2, 3, 20]
+ * assertEquals([output.shape, hn.shape], [[5, 3, 20], [2, 3, 20]]);
  * ```
  */
 export class RNN extends RNNBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
     const nl = opts.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new RangeError(`RNN: unknown nonlinearity '${nl}'`);
@@ -260,14 +279,16 @@ export class RNN extends RNNBase {
  * layouts. `forward(input, [h0, c0]?)` returns `[output, [hN, cN]]`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const lstm = new nn.LSTM(10, 20, { batchFirst: true });
  * const [output, [hn, cn]] = lstm(torch.randn(3, 5, 10));
- * console.log(output.shape, hn.shape, cn.shape); // [3, 5, 20] [1, 3, 20] [1, 3, 20]
+ * assertEquals([output.shape, hn.shape, cn.shape], [[3, 5, 20], [1, 3, 20], [1, 3, 20]]);
  * ```
  */
 export class LSTM extends RNNBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("LSTM", inputSize, hiddenSize, opts);
   }
@@ -286,14 +307,16 @@ export class LSTM extends RNNBase {
  * and the result.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const gru = new nn.GRU(4, 8, { bidirectional: true });
  * const [output, hn] = gru(torch.randn(6, 2, 4));
- * console.log(output.shape, hn.shape); // [6, 2, 16] [2, 2, 8]
+ * assertEquals([output.shape, hn.shape], [[6, 2, 16], [2, 2, 8]]);
  * ```
  */
 export class GRU extends RNNBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("GRU", inputSize, hiddenSize, opts);
   }
@@ -314,17 +337,27 @@ export interface CellOptions {
   dtype?: DType;
 }
 
-abstract class CellBase extends Module {
-  readonly mode: Mode;
+/** The base of `RNNCell`, `LSTMCell` and `GRUCell` (PyTorch's `RNNCellBase`). */
+export abstract class CellBase extends Module {
+  /** Which recurrence the cell runs. */
+  readonly mode: RecurrentMode;
+  /** The `inputSize` setting (PyTorch's `input_size`). */
   readonly inputSize: number;
+  /** The `hiddenSize` setting (PyTorch's `hidden_size`). */
   readonly hiddenSize: number;
+  /** The `bias` setting, as given to the constructor. */
   readonly bias: boolean;
+  /** Learnable parameter `weight_ih`, as PyTorch names it. */
   weight_ih: Parameter;
+  /** Learnable parameter `weight_hh`, as PyTorch names it. */
   weight_hh: Parameter;
+  /** Learnable parameter `bias_ih` (null when the module has none), as PyTorch names it. */
   bias_ih: Parameter | null;
+  /** Learnable parameter `bias_hh` (null when the module has none), as PyTorch names it. */
   bias_hh: Parameter | null;
 
-  constructor(mode: Mode, name: string, inputSize: number, hiddenSize: number, opts: CellOptions) {
+  /** Creates the module; the arguments are described on the class. */
+  constructor(mode: RecurrentMode, name: string, inputSize: number, hiddenSize: number, opts: CellOptions) {
     super();
     this.mode = mode;
     this.inputSize = checkSize(name, "inputSize", inputSize);
@@ -346,6 +379,7 @@ abstract class CellBase extends Module {
     for (const p of this.parameters()) init.uniform_(p, -bound, bound);
   }
 
+  /** One step of the cell on `input` from state `h` (and `c` for LSTM): `[h', c' | null]`. */
   protected cellStep(name: string, input: Tensor, h?: Tensor, c?: Tensor): [Tensor, Tensor | null] {
     if (!(input instanceof Tensor) || (input.ndim !== 1 && input.ndim !== 2)) {
       throw new RangeError(
@@ -392,6 +426,7 @@ abstract class CellBase extends Module {
     return unbatched ? [hNext.squeeze(0), cNext ? cNext.squeeze(0) : null] : [hNext, cNext];
   }
 
+  /** The arguments printed inside `CellBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (!this.bias) s += `, bias=${pyBool(this.bias)}`;
@@ -404,13 +439,15 @@ abstract class CellBase extends Module {
  * One step of an Elman RNN: `h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)` (or relu).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const cell = new nn.RNNCell(10, 20);
- * console.log(cell(torch.randn(3, 10)).shape); // [3, 20]
+ * assertEquals(cell(torch.randn(3, 10)).shape, [3, 20]);
  * ```
  */
 export class RNNCell extends CellBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(
     inputSize: number,
     hiddenSize: number,
@@ -430,14 +467,16 @@ export class RNNCell extends CellBase {
  * One step of an LSTM: `[h', c']` from `input` and `[h, c]` (zeros when omitted).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const cell = new nn.LSTMCell(10, 20);
  * const [h, c] = cell(torch.randn(3, 10));
- * console.log(h.shape, c.shape); // [3, 20] [3, 20]
+ * assertEquals([h.shape, c.shape], [[3, 20], [3, 20]]);
  * ```
  */
 export class LSTMCell extends CellBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
     super("LSTM", "LSTMCell", inputSize, hiddenSize, opts);
   }
@@ -452,13 +491,15 @@ export class LSTMCell extends CellBase {
  * One step of a GRU: the next hidden state from `input` and `hx` (zeros when omitted).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const cell = new nn.GRUCell(10, 20);
- * console.log(cell(torch.randn(3, 10)).shape); // [3, 20]
+ * assertEquals(cell(torch.randn(3, 10)).shape, [3, 20]);
  * ```
  */
 export class GRUCell extends CellBase {
+  /** Creates the module; the arguments are described on the class. */
   constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
     super("GRU", "GRUCell", inputSize, hiddenSize, opts);
   }

@@ -34,7 +34,9 @@ export interface MultiheadAttentionOptions {
   vdim?: number;
   /** Inputs and output as `[batch, seq, feature]` (default false: `[seq, batch, feature]`). */
   batchFirst?: boolean;
+  /** Device to create the parameters on (default `"cpu"`). */
   device?: Device;
+  /** dtype of the parameters (default `"float32"`). */
   dtype?: DType;
 }
 
@@ -57,8 +59,9 @@ export interface MultiheadAttentionForward {
  * `String(mha)` prints as PyTorch's).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as nn from "../mod.ts";
- * console.log(String(new nn.MultiheadAttention(8, 2).out_proj)); // "NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)"
+ * assertEquals(String(new nn.MultiheadAttention(8, 2).out_proj), "NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)");
  * ```
  */
 export class NonDynamicallyQuantizableLinear extends Linear {}
@@ -69,30 +72,45 @@ export class NonDynamicallyQuantizableLinear extends Linear {}
  * `[output, weights]`, the weights averaged over heads (`null` with `needWeights: false`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const mha = new nn.MultiheadAttention(16, 4, { batchFirst: true });
  * const x = torch.randn(2, 5, 16);
  * const [out, weights] = mha(x, x, x);
- * console.log(out.shape, weights!.shape); // [2, 5, 16] [2, 5, 5]
+ * assertEquals([out.shape, weights!.shape], [[2, 5, 16], [2, 5, 5]]);
  * ```
  */
 export class MultiheadAttention extends Module {
+  /** The `embedDim` setting (PyTorch's `embed_dim`). */
   readonly embedDim: number;
+  /** The `numHeads` setting (PyTorch's `num_heads`). */
   readonly numHeads: number;
+  /** The `kdim` setting, as given to the constructor. */
   readonly kdim: number;
+  /** The `vdim` setting, as given to the constructor. */
   readonly vdim: number;
+  /** The `dropout` setting, as given to the constructor. */
   readonly dropout: number;
+  /** The `batchFirst` setting (PyTorch's `batch_first`). */
   readonly batchFirst: boolean;
+  /** Size of each head: `embedDim / numHeads`. */
   readonly headDim: number;
   // PyTorch's names (state dict keys).
+  /** Learnable parameter `in_proj_weight` (null when the module has none), as PyTorch names it. */
   in_proj_weight: Parameter | null = null;
+  /** Learnable parameter `q_proj_weight` (null when the module has none), as PyTorch names it. */
   q_proj_weight: Parameter | null = null;
+  /** Learnable parameter `k_proj_weight` (null when the module has none), as PyTorch names it. */
   k_proj_weight: Parameter | null = null;
+  /** Learnable parameter `v_proj_weight` (null when the module has none), as PyTorch names it. */
   v_proj_weight: Parameter | null = null;
+  /** Learnable parameter `in_proj_bias` (null when the module has none), as PyTorch names it. */
   in_proj_bias: Parameter | null;
+  /** Submodule `out_proj`, named as in PyTorch (its state-dict prefix). */
   out_proj: NonDynamicallyQuantizableLinear;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
     super();
     if (!Number.isInteger(embedDim) || embedDim < 1 || !Number.isInteger(numHeads) || numHeads < 1) {
@@ -292,7 +310,9 @@ export interface TransformerEncoderLayerOptions {
   batchFirst?: boolean;
   /** LayerNorm before each block instead of after (default false). */
   normFirst?: boolean;
+  /** Device to create the parameters on (default `"cpu"`). */
   device?: Device;
+  /** dtype of the parameters (default `"float32"`). */
   dtype?: DType;
 }
 
@@ -311,28 +331,43 @@ export interface EncoderForward {
  * connection and LayerNorm), as PyTorch's `nn.TransformerEncoderLayer`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const layer = new nn.TransformerEncoderLayer(32, 4, { dimFeedforward: 64, batchFirst: true });
- * console.log(layer(torch.randn(2, 10, 32)).shape); // [2, 10, 32]
+ * assertEquals(layer(torch.randn(2, 10, 32)).shape, [2, 10, 32]);
  * ```
  */
 export class TransformerEncoderLayer extends Module {
+  /** The `dModel` setting (PyTorch's `d_model`). */
   readonly dModel: number;
+  /** The `nhead` setting, as given to the constructor. */
   readonly nhead: number;
+  /** The `options` setting, as given to the constructor. */
   readonly options: Readonly<TransformerEncoderLayerOptions>;
   // PyTorch's names (state dict keys).
+  /** Submodule `self_attn`, named as in PyTorch (its state-dict prefix). */
   self_attn: MultiheadAttention;
+  /** Submodule `linear1`, named as in PyTorch (its state-dict prefix). */
   linear1: Linear;
+  /** Submodule `dropout`, named as in PyTorch (its state-dict prefix). */
   dropout: Dropout;
+  /** Submodule `linear2`, named as in PyTorch (its state-dict prefix). */
   linear2: Linear;
+  /** The `normFirst` setting (PyTorch's `norm_first`). */
   readonly normFirst: boolean;
+  /** Submodule `norm1`, named as in PyTorch (its state-dict prefix). */
   norm1: LayerNorm;
+  /** Submodule `norm2`, named as in PyTorch (its state-dict prefix). */
   norm2: LayerNorm;
+  /** Submodule `dropout1`, named as in PyTorch (its state-dict prefix). */
   dropout1: Dropout;
+  /** Submodule `dropout2`, named as in PyTorch (its state-dict prefix). */
   dropout2: Dropout;
+  /** The `activation` setting, as given to the constructor. */
   readonly activation: "relu" | "gelu";
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(dModel: number, nhead: number, opts: TransformerEncoderLayerOptions = {}) {
     super();
     this.dModel = dModel;
@@ -386,18 +421,23 @@ export class TransformerEncoderLayer extends Module {
  * then an optional final `norm`, as PyTorch's `nn.TransformerEncoder`.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32 });
  * const encoder = new nn.TransformerEncoder(layer, 3);
- * console.log(encoder(torch.randn(7, 2, 16)).shape); // [7, 2, 16]
+ * assertEquals(encoder(torch.randn(7, 2, 16)).shape, [7, 2, 16]);
  * ```
  */
 export class TransformerEncoder extends Module {
+  /** Submodule `layers`, named as in PyTorch (its state-dict prefix). */
   layers: ModuleList;
+  /** The `numLayers` setting (PyTorch's `num_layers`). */
   readonly numLayers: number;
+  /** Normalisation applied to the last layer's output (null for none). */
   norm: Module | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
     this.layers = layerStack(

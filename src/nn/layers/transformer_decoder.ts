@@ -43,31 +43,49 @@ export interface DecoderForward {
  * (PyTorch's `nn.TransformerDecoderLayer`; options as `TransformerEncoderLayer`'s).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const layer = new nn.TransformerDecoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
- * console.log(layer(torch.randn(2, 5, 16), torch.randn(2, 7, 16)).shape); // [2, 5, 16]
+ * assertEquals(layer(torch.randn(2, 5, 16), torch.randn(2, 7, 16)).shape, [2, 5, 16]);
  * ```
  */
 export class TransformerDecoderLayer extends Module {
+  /** The `dModel` setting (PyTorch's `d_model`). */
   readonly dModel: number;
+  /** The `nhead` setting, as given to the constructor. */
   readonly nhead: number;
+  /** The `options` setting, as given to the constructor. */
   readonly options: Readonly<TransformerEncoderLayerOptions>;
   // PyTorch's names (state dict keys).
+  /** Submodule `self_attn`, named as in PyTorch (its state-dict prefix). */
   self_attn: MultiheadAttention;
+  /** Submodule `multihead_attn`, named as in PyTorch (its state-dict prefix). */
   multihead_attn: MultiheadAttention;
+  /** Submodule `linear1`, named as in PyTorch (its state-dict prefix). */
   linear1: Linear;
+  /** Submodule `dropout`, named as in PyTorch (its state-dict prefix). */
   dropout: Dropout;
+  /** Submodule `linear2`, named as in PyTorch (its state-dict prefix). */
   linear2: Linear;
+  /** The `normFirst` setting (PyTorch's `norm_first`). */
   readonly normFirst: boolean;
+  /** Submodule `norm1`, named as in PyTorch (its state-dict prefix). */
   norm1: LayerNorm;
+  /** Submodule `norm2`, named as in PyTorch (its state-dict prefix). */
   norm2: LayerNorm;
+  /** Submodule `norm3`, named as in PyTorch (its state-dict prefix). */
   norm3: LayerNorm;
+  /** Submodule `dropout1`, named as in PyTorch (its state-dict prefix). */
   dropout1: Dropout;
+  /** Submodule `dropout2`, named as in PyTorch (its state-dict prefix). */
   dropout2: Dropout;
+  /** Submodule `dropout3`, named as in PyTorch (its state-dict prefix). */
   dropout3: Dropout;
+  /** The `activation` setting, as given to the constructor. */
   readonly activation: "relu" | "gelu";
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(dModel: number, nhead: number, opts: TransformerEncoderLayerOptions = {}) {
     super();
     this.dModel = dModel;
@@ -139,17 +157,22 @@ export class TransformerDecoderLayer extends Module {
  * `nn.TransformerDecoder`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const decoder = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(16, 2, { dimFeedforward: 32 }), 2);
- * console.log(decoder(torch.randn(5, 2, 16), torch.randn(7, 2, 16)).shape); // [5, 2, 16]
+ * assertEquals(decoder(torch.randn(5, 2, 16), torch.randn(7, 2, 16)).shape, [5, 2, 16]);
  * ```
  */
 export class TransformerDecoder extends Module {
+  /** Submodule `layers`, named as in PyTorch (its state-dict prefix). */
   layers: ModuleList;
+  /** The `numLayers` setting (PyTorch's `num_layers`). */
   readonly numLayers: number;
+  /** Normalisation applied to the last layer's output (null for none). */
   norm: Module | null;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
     this.layers = layerStack(
@@ -196,20 +219,27 @@ export interface TransformerForward extends DecoderForward {
  * each with a final LayerNorm. `forward(src, tgt)` gives the decoder's output.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const model = new nn.Transformer({ dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32 });
  * const mask = nn.Transformer.generateSquareSubsequentMask(5);
- * console.log(model(torch.randn(7, 2, 16), torch.randn(5, 2, 16), { tgtMask: mask }).shape); // [5, 2, 16]
+ * assertEquals(model(torch.randn(7, 2, 16), torch.randn(5, 2, 16), { tgtMask: mask }).shape, [5, 2, 16]);
  * ```
  */
 export class Transformer extends Module {
+  /** Submodule `encoder`, named as in PyTorch (its state-dict prefix). */
   encoder: TransformerEncoder;
+  /** Submodule `decoder`, named as in PyTorch (its state-dict prefix). */
   decoder: TransformerDecoder;
+  /** The `dModel` setting (PyTorch's `d_model`). */
   readonly dModel: number;
+  /** The `nhead` setting, as given to the constructor. */
   readonly nhead: number;
+  /** The `batchFirst` setting (PyTorch's `batch_first`). */
   readonly batchFirst: boolean;
 
+  /** Creates the module; the arguments are described on the class. */
   constructor(opts: TransformerOptions = {}) {
     super();
     const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, ...layerOpts } = opts;
