@@ -45,30 +45,42 @@
  * backend: the next read or sync throws them, and so does every op after (see `errors.ts`).
  * @module
  */
-import type {
-  AdamUpdateOptions,
-  AvgPoolOptions,
-  Backend,
-  BinaryOp,
-  Conv2dGeometry,
-  MatmulArgs,
-  Operand,
-  Pool2dGeometry,
-  ReduceOp,
-  SgdUpdateOptions,
-  Storage,
-  UnaryOp,
-} from "../backend.ts";
-import { ARITHMETIC_OPS, COMPARISON_OPS, conv2dGeometryWords, REDUCE_OPS, UNARY_OPS } from "../backend.ts";
 import { checkDeviceDType, type ComputeDType, type DType, type TypedArray } from "../../dtype.ts";
-import { bufferId, BufferPool, type PoolEntry } from "./pool.ts";
-import { GpuErrors } from "./errors.ts";
-import { f32Bits, f32BitsToHalf, halfToF32Bits } from "./half.ts";
+import {
+  type AdamUpdateOptions,
+  ARITHMETIC_OPS,
+  type AvgPoolOptions,
+  type Backend,
+  type BinaryOp,
+  COMPARISON_OPS,
+  type Conv2dGeometry,
+  conv2dGeometryWords,
+  type MatmulArgs,
+  type Operand,
+  type Pool2dGeometry,
+  REDUCE_OPS,
+  type ReduceOp,
+  type SgdUpdateOptions,
+  type Storage,
+  UNARY_OPS,
+  type UnaryOp,
+} from "../backend.ts";
+import {
+  badIndexError,
+  checkAvg,
+  checkConvGeom,
+  checkCount,
+  checkIndex,
+  checkLayout,
+  checkMatmul,
+  checkPoolGeom,
+  describeValue,
+  planCopy,
+  readRange,
+} from "../validate.ts";
+import { bufferId, BufferPool, type PoolEntry } from "./buffer_pool.ts";
 import { DeviceCheck, liveChecks, MAX_PENDING_CHECKS, SLOTS_PER_PAGE } from "./checks.ts";
-import { WebGPUStorage } from "./storage.ts";
-
-export { DeviceCheck } from "./checks.ts";
-export { WebGPUStorage } from "./storage.ts";
+import { GpuErrors } from "./errors.ts";
 import {
   type FusedProgram,
   type FusedSegment,
@@ -80,6 +92,7 @@ import {
   type Operand as LazyOperand,
   operandsOf,
 } from "./fusion.ts";
+import { f32Bits, f32BitsToHalf, halfToF32Bits } from "./half.ts";
 import {
   ARG_EXPR,
   ARITHMETIC_EXPR,
@@ -93,82 +106,35 @@ import {
   WGSL_TYPE,
 } from "./pipelines.ts";
 import {
-  badIndexError,
-  checkAvg,
-  checkCompute,
-  checkConvGeom,
-  checkCount,
-  checkIndex,
-  checkLayout,
-  checkMatmul,
-  checkPoolGeom,
-  describeValue,
-  planCopy,
-  readRange,
-} from "../validate.ts";
+  type Binding,
+  ceilDiv,
+  COL_CHUNK,
+  EPILOGUE_WORDS,
+  FUSED_WORDS,
+  gpuCompute,
+  HOST_INDEX_LIMIT,
+  LOOP_BUDGET,
+  MAP_READ,
+  MAX_BATCH,
+  MAX_BIND_GROUPS,
+  MAX_FUSED_BUFFERS,
+  MAX_FUSED_LEAVES,
+  MAX_FUSED_NODES,
+  MAX_FUSED_WORDS,
+  MAX_PENDING,
+  ROW_CHUNK_PER_INVOCATION,
+  SCAN_CHUNK,
+  STAGING_USAGE,
+  STORAGE_USAGE,
+  TYPED_CTOR,
+  UNIFORM_USAGE,
+  WG,
+} from "./shared.ts";
+import { WebGPUStorage } from "./storage.ts";
 
-/**
- * Loop iterations one kernel invocation may run. Mesa's llvmpipe ends an invocation after 65,535
- * loop iterations, silently, counted over all of its loops together (nested ones included) and
- * over the SIMD lanes it runs with: one loop of 70,000 steps stops at 65,535, two loops of 40,000
- * stop at 40,000 and 25,534, and two loops in the branches of an `if` both count when neighbouring
- * invocations take different branches. So every kernel whose loops depend on the data keeps each
- * invocation, all its loop sites added up, within this budget (half the cap, leaving room for the
- * fixed loops around, such as tree reductions), and the host splits longer work over more
- * invocations or dispatches. Long-running invocations are a hazard on real GPUs too (watchdog
- * resets), so the budget holds on every adapter.
- */
-export const LOOP_BUDGET = 32768;
-
-/** Dispatches encoded before a submit is forced. */
-export const MAX_BATCH = 128;
-/** Bind groups kept for reuse (the cache starts over when it is full). */
-const MAX_BIND_GROUPS = 4096;
-/**
- * Limits of one pointwise graph (fusion.ts): nodes, uniform words and input buffers of a pending
- * value (larger graphs compute an input first), storage buffers of a generated kernel, uniform
- * words of the fused kernel and of a matmul epilogue (their `Params.e`), pending storages kept.
- */
-const MAX_FUSED_NODES = 32;
-const MAX_FUSED_WORDS = 24;
-const MAX_FUSED_LEAVES = 6;
-const MAX_FUSED_BUFFERS = 16;
-const FUSED_WORDS = 60;
-const EPILOGUE_WORDS = 48;
-const MAX_PENDING = 1024;
-/** Invocations per workgroup of the 1-d kernels. */
-const WG = 256;
-/** int32 storages up to this many elements keep a host copy for synchronous index checks. */
-const HOST_INDEX_LIMIT = 1 << 18;
-/**
- * Reduction chunks: elements per invocation of the row kernel, elements of the column kernel
- * (both far within the loop budget; a lower test budget lowers the column chunk).
- */
-const ROW_CHUNK_PER_INVOCATION = 16;
-const COL_CHUNK = 256;
-/** Scan chunk (elements one invocation prefix-sums serially; at most the loop budget). */
-const SCAN_CHUNK = 256;
-
-const STORAGE_USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
-const STAGING_USAGE = 0x1 | 0x8; // MAP_READ | COPY_DST
-const UNIFORM_USAGE = 0x40 | 0x8; // UNIFORM | COPY_DST
-const MAP_READ = 0x1;
-
-/** A compute dtype of a gpu kernel (float64 never reaches the gpu: WGSL has no f64). */
-function gpuCompute(op: string, dtype: DType): GpuComputeDType {
-  const d = checkCompute(op, dtype);
-  if (d === "float64") checkDeviceDType(op, d, "gpu");
-  return d as GpuComputeDType;
-}
-
-const TYPED_CTOR = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  float16: Uint16Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-} as const;
+export { DeviceCheck } from "./checks.ts";
+export { WebGPUStorage } from "./storage.ts";
+export { LOOP_BUDGET, MAX_BATCH } from "./shared.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Backend
@@ -210,15 +176,6 @@ export interface WebGPUBackendOptions {
 }
 
 export type { AdamUpdateOptions, SgdUpdateOptions } from "../backend.ts";
-
-interface Binding {
-  binding: number;
-  entry: PoolEntry;
-}
-
-function ceilDiv(a: number, b: number): number {
-  return Math.floor((a + b - 1) / b);
-}
 
 /** The WebGPU backend (see the module documentation). */
 export class WebGPUBackend implements Backend {

@@ -5,7 +5,7 @@
  */
 import type { Storage } from "../backend.ts";
 import type { DType } from "../../dtype.ts";
-import type { PoolEntry } from "./pool.ts";
+import type { PoolEntry } from "./buffer_pool.ts";
 import type { LazyNode } from "./fusion.ts";
 import type { DeviceCheck } from "./checks.ts";
 import type { WebGPUBackend } from "./backend.ts";

@@ -39,7 +39,7 @@ const POW2_LIMIT = 4096;
  * The bucket (bytes) a request of `bytes` is served from.
  * @example
  * ```ts
- * import { bucketSize } from "./pool.ts";
+ * import { bucketSize } from "./buffer_pool.ts";
  * bucketSize(1); // 16
  * bucketSize(5000); // 5120 (4096 · 1.25)
  * ```
