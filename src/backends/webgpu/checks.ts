@@ -3,6 +3,14 @@
  * (see the module documentation of `backend.ts`).
  * @module
  */
+import type { DType } from "../../dtype.ts";
+import type { Storage } from "../backend.ts";
+import { badIndexError } from "../validate.ts";
+import type { WebGPUBackend } from "./backend.ts";
+import { bufferId, type PoolEntry } from "./buffer_pool.ts";
+import { f32Bits } from "./half.ts";
+import { MAP_READ, STORAGE_USAGE } from "./shared.ts";
+import { WebGPUStorage } from "./storage.ts";
 
 /** Slots (4 words each) per error page. */
 export const SLOTS_PER_PAGE = 256;
@@ -56,4 +64,224 @@ export function liveChecks(lists: (readonly DeviceCheck[] | null)[]): DeviceChec
     }
   }
   return seen ? [...seen] : null;
+}
+
+/** A new pending check with a free slot of the error pages (see {@link DeviceCheck}). */
+export function newCheck(be: WebGPUBackend, makeError: (bits: number) => Error): DeviceCheck {
+  if (be._pendingChecks.length >= MAX_PENDING_CHECKS) {
+    // Nobody read for a long time: resolve in the background so that slots come back.
+    resolvePending(be).catch(() => {});
+  }
+  if (be._freeSlots.length === 0) {
+    const page = be._errorPages.length;
+    // New buffers are zero-filled, which is the clear state of a slot.
+    const buffer = be.gpu.createBuffer({
+      size: SLOTS_PER_PAGE * 16,
+      usage: STORAGE_USAGE,
+      label: `edgetorch checks ${page}`,
+    });
+    be._errorPages.push({ buffer, id: bufferId(), size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
+    for (let i = SLOTS_PER_PAGE - 1; i >= 0; i--) be._freeSlots.push(page * SLOTS_PER_PAGE + i);
+  }
+  const c = new DeviceCheck(++be._checkSeq, be._freeSlots.pop()!, makeError);
+  be._pendingChecks.push(c);
+  return c;
+}
+
+/** The page holding a check's slot and the slot's index within it. */
+export function slotOf(be: WebGPUBackend, c: DeviceCheck): [PoolEntry, number] {
+  return [be._errorPages[Math.floor(c.slot / SLOTS_PER_PAGE)], c.slot % SLOTS_PER_PAGE];
+}
+
+/**
+ * Copies the slots of every pending check to a staging buffer (clearing them for reuse), submits
+ * everything encoded, and settles the checks once the copy is mapped. Every read calls it, so the
+ * number of pending checks stays small.
+ */
+export function resolvePending(be: WebGPUBackend): Promise<void> {
+  const checks = be._pendingChecks;
+  be._pendingChecks = [];
+  if (checks.length === 0) {
+    be.flush();
+    return Promise.resolve();
+  }
+  const bytes = checks.length * 16;
+  const staging = be._staging.acquire(bytes);
+  const enc = be._copyEncoder();
+  checks.forEach((c, i) => {
+    const [page, slot] = slotOf(be, c);
+    enc.copyBufferToBuffer(page.buffer, slot * 16, staging.buffer, i * 16, 16);
+    enc.clearBuffer(page.buffer, slot * 16, 16);
+  });
+  be.flush();
+  const done = (async () => {
+    let words: Uint32Array;
+    try {
+      await staging.buffer.mapAsync(MAP_READ, 0, bytes);
+      words = new Uint32Array(staging.buffer.getMappedRange(0, bytes).slice(0));
+      staging.buffer.unmap();
+    } finally {
+      be._staging.release(staging);
+    }
+    checks.forEach((c, i) => {
+      be._freeSlots.push(c.slot);
+      c._settle(words.subarray(i * 4, i * 4 + 4));
+    });
+  })();
+  for (const c of checks) c.resolving = done;
+  return done;
+}
+
+/** Rejects with the earliest failed check `st` depends on (waiting for checks being resolved). */
+export async function throwIfFailed(st: WebGPUStorage): Promise<void> {
+  const list = st._checks;
+  if (!list) return;
+  for (const c of list) if (!c.resolved) await c.resolving;
+  let first: DeviceCheck | null = null;
+  for (const c of list) if (c.failure && (first === null || c.seq < first.seq)) first = c;
+  if (first) throw first.failure!();
+}
+
+/** Makes `out` depend on the checks of `inputs` (and its own, for in-place writes); returns `out`. */
+export function inherit<T extends WebGPUStorage>(
+  out: T,
+  ...inputs: (Storage | number | null | undefined)[]
+): T {
+  const lists: (DeviceCheck[] | null)[] = [out._checks];
+  for (const x of inputs) if (x instanceof WebGPUStorage) lists.push(x._checks);
+  out._checks = liveChecks(lists);
+  return out;
+}
+
+/** Adds check `c` to `out`'s checks. */
+function attach(out: WebGPUStorage, c: DeviceCheck): void {
+  out._checks = out._checks ? [...out._checks, c] : [c];
+}
+
+/**
+ * A range check of an op's input, for ops whose CPU form reads the values and throws at once
+ * (reading a GPU tensor inside an op would be a hidden sync point): every element of `x` must
+ * lie in `[lo, hi]` (NaN fails), or equal `allow`. When the host knows the contents (see
+ * `fromTyped`), a bad element throws `message(value)` now; otherwise the device checks them, and
+ * the returned one-element storage of `dtype` holding 1 carries the check: a result multiplied by
+ * it (and everything computed from that, gradients included) rejects its reads with
+ * `message(firstBadValue)` when an element fails.
+ */
+export function rangeGuard(
+  be: WebGPUBackend,
+  x: Storage,
+  lo: number,
+  hi: number,
+  allow: number | null,
+  message: (value: number) => string,
+  dtype: DType = "float32",
+): WebGPUStorage {
+  const s = be._storage("rangeGuard", x);
+  const one = be.full(dtype, 1, 1);
+  if (s.numel === 0) return one;
+  const bad = (v: number) => !(v >= lo && v <= hi) && v !== allow;
+  if (s._host) {
+    for (const v of s._host) if (bad(v)) throw new RangeError(message(v));
+    return one;
+  }
+  const isFloat = s.dtype === "float32" || s.dtype === "float16";
+  const c = newCheck(be, (bits) => {
+    const v = isFloat ? new Float32Array(new Uint32Array([bits]).buffer)[0] : bits | 0;
+    return new RangeError(message(v));
+  });
+  const e = be._entryOf(s);
+  const base = be._paramWords();
+  const [page, slot] = slotOf(be, c);
+  const word = (v: number) =>
+    isFloat ? f32Bits(v) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.trunc(v))) >>> 0;
+  be._u32.set([
+    s.numel,
+    slot,
+    word(lo),
+    word(hi),
+    allow === null ? 0 : word(allow),
+    allow === null ? 0 : 1,
+  ], base);
+  const k = be._pipelines.get("index.check_range", {
+    T: isFloat ? "f32" : "i32",
+    NAN: isFloat ? "(bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u" : "false",
+  });
+  be._run1d(k, base, [{ binding: 2, entry: e }, { binding: 5, entry: page }], s.numel);
+  errorValue(be, c, e);
+  inherit(one, s);
+  attach(one, c);
+  return one;
+}
+
+/** Makes `target` depend on the device checks `source` depends on (see {@link rangeGuard}). */
+export function adoptChecks(be: WebGPUBackend, target: Storage, source: Storage): void {
+  inherit(be._operand("adoptChecks", target), be._operand("adoptChecks", source));
+}
+
+/** Synchronous check from the host copy; returns false when the contents are unknown. */
+function hostCheck(op: string, idx: WebGPUStorage, len: number): boolean {
+  const h = idx._host;
+  if (!h) return false;
+  for (let i = 0; i < h.length; i++) {
+    const v = h[i];
+    if (v < 0 || v >= len) throw badIndexError(op, v, len);
+  }
+  return true;
+}
+
+/** Encodes the dispatch that copies the first bad element of `src` into check `c`'s slot. */
+export function errorValue(be: WebGPUBackend, c: DeviceCheck, src: PoolEntry): void {
+  const [page, slot] = slotOf(be, c);
+  const base = be._paramWords();
+  be._u32[base] = slot;
+  be._dispatch(be._pipelines.get("index.error_value"), base, [
+    { binding: 2, entry: src },
+    { binding: 5, entry: page },
+  ], 1);
+}
+
+/** Checks the index now when its contents are known; else returns the check the GPU runs. */
+export function indexCheck(
+  be: WebGPUBackend,
+  op: string,
+  idx: WebGPUStorage,
+  len: number,
+): DeviceCheck | null {
+  if (hostCheck(op, idx, len)) return null;
+  return newCheck(be, (bits) => badIndexError(op, bits | 0, len));
+}
+
+/** Validates a whole index on the GPU (used when no kernel visits every index element). */
+export function checkIndexGpu(be: WebGPUBackend, c: DeviceCheck, idx: WebGPUStorage, len: number): void {
+  const e = be._entryOf(idx);
+  const [page, slot] = slotOf(be, c);
+  const base = be._paramWords();
+  be._u32[base] = idx.numel;
+  be._u32[base + 1] = len;
+  be._u32[base + 2] = slot;
+  be._run1d(be._pipelines.get("index.check_index"), base, [
+    { binding: 2, entry: e },
+    { binding: 5, entry: page },
+  ], idx.numel);
+  errorValue(be, c, e);
+}
+
+export function reportSubs(c: DeviceCheck | null): Record<string, string> {
+  return c
+    ? {
+      DECL_E: "@group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;",
+      REPORT: "atomicMax(&E[P.slot * 4u], 1u);\n    atomicMax(&E[P.slot * 4u + 1u], 0xffffffffu - pos);",
+    }
+    : { DECL_E: "", REPORT: "" };
+}
+
+/** The result of a checked index op: it depends on its inputs' checks and on its own. */
+export function checkedResult(
+  out: WebGPUStorage,
+  c: DeviceCheck | null,
+  ...inputs: Storage[]
+): WebGPUStorage {
+  inherit(out, ...inputs);
+  if (c) attach(out, c);
+  return out;
 }
