@@ -43,6 +43,16 @@
  *
  * WebGPU errors (a kernel that fails to compile, any validation or out-of-memory error) fail the
  * backend: the next read or sync throws them, and so does every op after (see `errors.ts`).
+ *
+ * This file holds the class: bookkeeping, the buffer pool, encoder and submission (the
+ * `_`-prefixed internal members the other files use). The rest is free functions of the backend,
+ * one file per concern: `dispatch.ts` (uniform slots, bind groups, grids), `storage.ts`
+ * (WebGPUStorage), `buffer_pool.ts` (pooled buffers), `transfer.ts` (uploads,
+ * fills, reads), `checks.ts` (checks found on the device), `lazy.ts` (pending pointwise graphs,
+ * computed by kernels `fusion.ts` generates), `half.ts` (float16 bits), and the kernel launchers
+ * by op family, named as the `wgsl/` file of their kernels: `elementwise.ts`, `cast.ts`,
+ * `copy.ts`, `reduce.ts`, `sort.ts`, `softmax.ts`, `loss.ts`, `matmul.ts`, `index.ts`, `conv.ts`,
+ * `pool.ts`, `random.ts`, `optim.ts` (what they share is in `shared.ts`).
  * @module
  */
 import { checkDeviceDType, type ComputeDType, type DType, type TypedArray } from "../../dtype.ts";
@@ -60,28 +70,19 @@ import type {
   Storage,
   UnaryOp,
 } from "../backend.ts";
-import { checkCount, readRange } from "../validate.ts";
 import { BufferPool, type PoolEntry } from "./buffer_pool.ts";
 import type { DeviceCheck } from "./checks.ts";
 import { GpuErrors } from "./errors.ts";
 import type { LazyNode } from "./fusion.ts";
-import { f32Bits, f32BitsToHalf, halfToF32Bits } from "./half.ts";
-import { type Kernel, PipelineCache } from "./pipelines.ts";
+import { PipelineCache } from "./pipelines.ts";
 import {
-  type Binding,
-  ceilDiv,
   COL_CHUNK,
-  HOST_INDEX_LIMIT,
   LOOP_BUDGET,
-  MAP_READ,
   MAX_BATCH,
-  MAX_BIND_GROUPS,
   MAX_FUSED_BUFFERS,
   STAGING_USAGE,
   STORAGE_USAGE,
-  TYPED_CTOR,
   UNIFORM_USAGE,
-  WG,
 } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as castOps from "./cast.ts";
@@ -99,6 +100,7 @@ import * as randomOps from "./random.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
+import * as transferOps from "./transfer.ts";
 
 export { DeviceCheck } from "./checks.ts";
 export { WebGPUStorage } from "./storage.ts";
@@ -157,7 +159,8 @@ export class WebGPUBackend implements Backend {
   readonly _staging: BufferPool;
   /** @internal used by the launcher files */
   readonly _pipelines: PipelineCache;
-  readonly #gpuErrors: GpuErrors;
+  /** @internal used by the launcher files */
+  readonly _gpuErrors: GpuErrors;
   /** @internal used by the launcher files */
   readonly _maxGroups: number;
   /** @internal used by the launcher files */
@@ -170,7 +173,8 @@ export class WebGPUBackend implements Backend {
   readonly _loopBudget: number;
   /** @internal Elements one invocation of the column reductions loops over (within the loop budget). */
   readonly _colChunk: number;
-  readonly #slot: number;
+  /** @internal used by the launcher files */
+  readonly _slot: number;
   readonly #params: ArrayBuffer;
   /** @internal used by the launcher files */
   readonly _u32: Uint32Array;
@@ -178,7 +182,8 @@ export class WebGPUBackend implements Backend {
   readonly _i32: Int32Array;
   /** @internal used by the launcher files */
   readonly _f32: Float32Array;
-  readonly #uniform: GPUBuffer;
+  /** @internal used by the launcher files */
+  readonly _uniform: GPUBuffer;
   /** @internal used by the launcher files */
   readonly _errorPages: PoolEntry[] = [];
   /** @internal used by the launcher files */
@@ -187,23 +192,29 @@ export class WebGPUBackend implements Backend {
   _pendingChecks: DeviceCheck[] = [];
   /** @internal used by the launcher files */
   _checkSeq = 0;
-  #encoder: GPUCommandEncoder | null = null;
-  #pass: GPUComputePassEncoder | null = null;
-  #dispatches = 0;
+  /** @internal used by the launcher files */
+  _encoder: GPUCommandEncoder | null = null;
+  /** @internal used by the launcher files */
+  _pass: GPUComputePassEncoder | null = null;
+  /** @internal used by the launcher files */
+  _dispatches = 0;
   /** @internal used by the launcher files */
   _epoch = 0;
   #flushQueued = false;
   #lost: string | null = null;
   #submits = 0;
-  #dispatchTotal = 0;
-  readonly #groups = new Map<string, { group: GPUBindGroup; entries: PoolEntry[] }>();
+  /** @internal used by the launcher files */
+  _dispatchTotal = 0;
+  /** @internal used by the launcher files */
+  readonly _groups: Map<string, { group: GPUBindGroup; entries: PoolEntry[] }> = new Map();
   /** @internal Storage buffers one fused kernel may bind. */
   readonly _maxBuffers: number;
   /** @internal Storages with a pending value or write (see fusion.ts), in the order they were made. */
   _pending: WebGPUStorage[] = [];
   /** @internal Depth of {@link batchWrites} scopes. */
   _batchDepth = 0;
-  #bindGroupsCreated = 0;
+  /** @internal used by the launcher files */
+  _bindGroupsCreated = 0;
   /** @internal when an array, the name of every kernel dispatched is pushed to it (tests, benches) */
   _trace: string[] | null = null;
 
@@ -241,15 +252,15 @@ export class WebGPUBackend implements Backend {
       maxBufferSize: limits.maxBufferSize,
       label: "edgetorch staging",
     });
-    this.#gpuErrors = new GpuErrors(device);
-    this._pipelines = new PipelineCache(device, this.#gpuErrors, options.wgslOverrides);
-    this.#slot = Math.max(256, limits.minUniformBufferOffsetAlignment);
-    this.#params = new ArrayBuffer(this.#slot * MAX_BATCH);
+    this._gpuErrors = new GpuErrors(device);
+    this._pipelines = new PipelineCache(device, this._gpuErrors, options.wgslOverrides);
+    this._slot = Math.max(256, limits.minUniformBufferOffsetAlignment);
+    this.#params = new ArrayBuffer(this._slot * MAX_BATCH);
     this._u32 = new Uint32Array(this.#params);
     this._i32 = new Int32Array(this.#params);
     this._f32 = new Float32Array(this.#params);
-    this.#uniform = device.createBuffer({
-      size: this.#slot * MAX_BATCH,
+    this._uniform = device.createBuffer({
+      size: this._slot * MAX_BATCH,
       usage: UNIFORM_USAGE,
       label: "edgetorch params",
     });
@@ -301,7 +312,7 @@ export class WebGPUBackend implements Backend {
    * command buffers submitted (benchmarks report them per training step).
    */
   stats(): { dispatches: number; bindGroups: number; submits: number } {
-    return { dispatches: this.#dispatchTotal, bindGroups: this.#bindGroupsCreated, submits: this.#submits };
+    return { dispatches: this._dispatchTotal, bindGroups: this._bindGroupsCreated, submits: this.#submits };
   }
 
   /** Destroys the pool's free buffers (live storages keep theirs). */
@@ -326,7 +337,7 @@ export class WebGPUBackend implements Backend {
   /** @internal used by the launcher files */
   _checkAlive(): void {
     if (this.#lost !== null) throw new Error(`gpu: the WebGPU device was lost (${this.#lost})`);
-    this.#gpuErrors.check("gpu");
+    this._gpuErrors.check("gpu");
   }
 
   /** @internal `s` as this backend's storage, computed (a kernel is about to read its buffer). */
@@ -368,24 +379,25 @@ export class WebGPUBackend implements Backend {
 
   // ---- encoding --------------------------------------------------------------------------------
 
-  #encoderNow(): GPUCommandEncoder {
-    if (!this.#encoder) {
-      this.#encoder = this.gpu.createCommandEncoder({ label: "edgetorch batch" });
+  /** @internal used by the launcher files */
+  _encoderNow(): GPUCommandEncoder {
+    if (!this._encoder) {
+      this._encoder = this.gpu.createCommandEncoder({ label: "edgetorch batch" });
       this._scheduleFlush();
     }
-    return this.#encoder;
+    return this._encoder;
   }
 
   #endPass(): void {
-    if (this.#pass) {
-      this.#pass.end();
-      this.#pass = null;
+    if (this._pass) {
+      this._pass.end();
+      this._pass = null;
     }
   }
 
   /** @internal Encoder with no open pass, for copies and clears. */
   _copyEncoder(): GPUCommandEncoder {
-    const enc = this.#encoderNow();
+    const enc = this._encoderNow();
     this.#endPass();
     return enc;
   }
@@ -401,7 +413,7 @@ export class WebGPUBackend implements Backend {
         this.flush();
       } catch (e) {
         // Ops check what could fail before they return: this is a bug, reported by the next read.
-        this.#gpuErrors.fail(`computing pending work failed: ${(e as Error)?.message ?? e}`);
+        this._gpuErrors.fail(`computing pending work failed: ${(e as Error)?.message ?? e}`);
       }
     });
   }
@@ -412,24 +424,24 @@ export class WebGPUBackend implements Backend {
    */
   flush(): void {
     lazyOps.flushLazy(this);
-    this.#submit();
+    this._submit();
   }
 
-  /** Submits the encoded commands (pending values stay pending). */
-  #submit(): void {
-    if (!this.#encoder) {
+  /** @internal Submits the encoded commands (pending values stay pending). */
+  _submit(): void {
+    if (!this._encoder) {
       this.#destroyDoomed();
       return;
     }
     this.#endPass();
-    if (this.#dispatches > 0) {
-      this.gpu.queue.writeBuffer(this.#uniform, 0, this.#params, 0, this.#dispatches * this.#slot);
+    if (this._dispatches > 0) {
+      this.gpu.queue.writeBuffer(this._uniform, 0, this.#params, 0, this._dispatches * this._slot);
     }
-    const encoder = this.#encoder, dispatches = this.#dispatches;
-    this.#encoder = null;
-    this.#dispatches = 0;
+    const encoder = this._encoder, dispatches = this._dispatches;
+    this._encoder = null;
+    this._dispatches = 0;
     this._epoch++;
-    this.#gpuErrors.scoped(
+    this._gpuErrors.scoped(
       () => this.gpu.queue.submit([encoder.finish()]),
       (e) => `a batch of ${dispatches} dispatches was rejected: ${e.message.trim()}`,
     );
@@ -447,106 +459,14 @@ export class WebGPUBackend implements Backend {
     this._checkAlive();
     this.flush();
     await this.gpu.queue.onSubmittedWorkDone();
-    await this.#gpuErrors.settle("sync");
-  }
-
-  /** @internal Reserves the next dispatch's uniform slot; returns its first 32-bit word index. */
-  _paramWords(): number {
-    if (this.#dispatches >= MAX_BATCH) this.#submit();
-    this.#encoderNow();
-    const base = (this.#dispatches * this.#slot) >>> 2;
-    this._u32.fill(0, base, base + (this.#slot >>> 2));
-    return base;
-  }
-
-  /** @internal Encodes a dispatch whose parameters were just written at `base` (from {@link _paramWords}). */
-  _dispatch(k: Kernel, base: number, bindings: Binding[], x: number, y = 1, z = 1): void {
-    const pipeline = k.pipeline ?? this._pipelines.pipeline(k, bindings.map((b) => b.binding));
-    const group = this.#bindGroup(k, bindings);
-    const enc = this.#encoderNow();
-    if (!this.#pass) this.#pass = enc.beginComputePass();
-    this.#pass.setPipeline(pipeline);
-    this.#pass.setBindGroup(0, group, [base * 4]);
-    this.#pass.dispatchWorkgroups(x, y, z);
-    this.#dispatches++;
-    this.#dispatchTotal++;
-    this._trace?.push(k.name);
-  }
-
-  /**
-   * The bind group of kernel `k` over `bindings`' buffers: made once per (kernel, buffers) and
-   * kept while the buffers live (the uniform parameters are bound at a dynamic offset, so a
-   * training loop, whose steps reuse the same pooled buffers, creates almost none).
-   */
-  #bindGroup(k: Kernel, bindings: Binding[]): GPUBindGroup {
-    let key = String(k.id);
-    for (const b of bindings) {
-      key += `,${b.entry.id}`;
-      b.entry.epoch = this._epoch;
-    }
-    const hit = this.#groups.get(key);
-    if (hit) return hit.group;
-    if (this.#groups.size >= MAX_BIND_GROUPS) this.#dropBindGroups();
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: this.#uniform, offset: 0, size: this.#slot } },
-    ];
-    const used: PoolEntry[] = [];
-    for (const b of bindings) {
-      entries.push({ binding: b.binding, resource: { buffer: b.entry.buffer } });
-      (b.entry.groups ??= []).push(key);
-      used.push(b.entry);
-    }
-    const group = this.gpu.createBindGroup({ layout: k.layout!, entries });
-    this.#bindGroupsCreated++;
-    this.#groups.set(key, { group, entries: used });
-    return group;
-  }
-
-  /** Forgets every cached bind group. */
-  #dropBindGroups(): void {
-    for (const { entries } of this.#groups.values()) for (const e of entries) e.groups = null;
-    this.#groups.clear();
+    await this._gpuErrors.settle("sync");
   }
 
   /** Destroys a pooled buffer and forgets the bind groups that use it. */
   #destroy(e: PoolEntry): void {
-    if (e.groups) { for (const key of e.groups) this.#groups.delete(key); }
+    if (e.groups) { for (const key of e.groups) this._groups.delete(key); }
     e.groups = null;
     e.buffer.destroy();
-  }
-
-  /** @internal Grid of `groups` workgroups, folded into 2-d when it exceeds the per-dimension limit. */
-  _grid(groups: number): [number, number] {
-    const max = this._maxGroups;
-    if (groups <= max) return [Math.max(groups, 1), 1];
-    const y = ceilDiv(groups, max);
-    if (y > max) throw new RangeError(`gpu: a dispatch of ${groups} workgroups is too large`);
-    return [ceilDiv(groups, y), y];
-  }
-
-  /**
-   * `[lo, hi)` slices of `0 .. len` for a loop that advances `step` per `iters` iterations, each
-   * slice within the loop budget (one slice when the whole range fits); slice bounds are multiples
-   * of `step`.
-   * @internal
-   */
-  _slices(len: number, step: number, iters: number): [number, number][] {
-    const size = Math.max(1, Math.floor(this._loopBudget / iters)) * step;
-    const out: [number, number][] = [];
-    for (let lo = 0; lo < len; lo += size) out.push([lo, Math.min(len, lo + size)]);
-    return out;
-  }
-
-  /** @internal Dispatches a 1-d kernel over `threads` invocations (256 per workgroup). */
-  _run1d(k: Kernel, base: number, bindings: Binding[], threads: number): void {
-    const [x, y] = this._grid(ceilDiv(threads, WG));
-    this._dispatch(k, base, bindings, x, y);
-  }
-
-  /** Writes `data` into a storage buffer (flushing first if pending commands use the buffer). */
-  #upload(e: PoolEntry, data: ArrayBufferView): void {
-    if (e.epoch === this._epoch && this.#encoder) this.#submit();
-    this.gpu.queue.writeBuffer(e.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
 
   /** @internal used by the launcher files */
@@ -559,69 +479,12 @@ export class WebGPUBackend implements Backend {
 
   // ---- memory ----------------------------------------------------------------------------------
 
-  #checkTyped(op: string, data: TypedArray, dtype: DType): void {
-    const Ctor = TYPED_CTOR[dtype];
-    if (!Ctor) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
-    if (!(data instanceof Ctor)) {
-      throw new TypeError(
-        `${op}: ${dtype} needs a ${Ctor.name}, got ${data?.constructor?.name ?? typeof data}`,
-      );
-    }
-  }
-
   fromTyped(data: TypedArray, dtype: DType): WebGPUStorage {
-    this._checkAlive();
-    this.#checkTyped("fromTyped", data, dtype);
-    checkDeviceDType("fromTyped", dtype, "gpu");
-    const n = data.length;
-    const out = this._alloc(dtype, n);
-    if (n === 0) return out;
-    let words: ArrayBufferView;
-    if (dtype === "float32" || dtype === "int32") {
-      words = data;
-    } else if (dtype === "float16") {
-      const w = new Uint32Array(n);
-      for (let i = 0; i < n; i++) w[i] = halfToF32Bits(data[i]);
-      words = w;
-    } else {
-      words = Uint32Array.from(data as Uint8Array);
-    }
-    this.#upload(this._entryOf(out), words);
-    if (dtype === "int32" && n <= HOST_INDEX_LIMIT) out._host = (data as Int32Array).slice();
-    return out;
+    return transferOps.fromTyped(this, data, dtype);
   }
 
   full(dtype: DType, numel: number, value: number): WebGPUStorage {
-    this._checkAlive();
-    checkCount("full", "numel", numel);
-    if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
-    checkDeviceDType("full", dtype, "gpu");
-    if (numel === 0) return this._alloc(dtype, 0);
-    let bits: number;
-    if (dtype === "float32") bits = f32Bits(value);
-    else if (dtype === "float16") bits = halfToF32Bits(f32BitsToHalf(f32Bits(value)));
-    else if (dtype === "bool") bits = value !== 0 ? 1 : 0;
-    else {
-      const v = Number.isFinite(value) ? Math.trunc(value) : 0;
-      bits = dtype === "uint8" ? v & 255 : v | 0;
-    }
-    // Pending: a graph that reads it reads one uniform word.
-    const out = lazyOps.lazy(this, dtype, numel, [], () => ({ kind: "fill", bits: bits >>> 0 }));
-    if (dtype === "int32" && numel <= HOST_INDEX_LIMIT) out._host = new Int32Array(numel).fill(bits | 0);
-    return out;
-  }
-
-  /** @internal used by the launcher files */
-  _fillEntry(e: PoolEntry, numel: number, bits: number): void {
-    if (bits === 0) {
-      this._copyEncoder().clearBuffer(e.buffer, 0, numel * 4);
-      e.epoch = this._epoch;
-      return;
-    }
-    const base = this._paramWords();
-    this._u32[base] = numel;
-    this._u32[base + 1] = bits >>> 0;
-    this._run1d(this._pipelines.get("elementwise.fill"), base, [{ binding: 1, entry: e }], numel);
+    return transferOps.full(this, dtype, numel, value);
   }
 
   /**
@@ -629,65 +492,15 @@ export class WebGPUBackend implements Backend {
    * for results that a kernel or `copy` overwrites entirely, it saves `full`'s clear.
    */
   empty(dtype: DType, numel: number): WebGPUStorage {
-    this._checkAlive();
-    checkCount("empty", "numel", numel);
-    if (!(dtype in TYPED_CTOR)) throw new TypeError(`empty: unknown dtype ${JSON.stringify(dtype)}`);
-    checkDeviceDType("empty", dtype, "gpu");
-    return this._alloc(dtype, numel);
+    return transferOps.empty(this, dtype, numel);
   }
 
   readSync(s: Storage, _offset?: number, _count?: number): TypedArray {
-    this._operand("readSync", s);
-    throw new Error(
-      "readSync: a gpu tensor cannot be read synchronously; use await t.dataAsync() " +
-        '(or itemAsync() / toArrayAsync()), or move it with t.to("cpu") after awaiting',
-    );
+    return transferOps.readSync(this, s, _offset, _count);
   }
 
-  async read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
-    const st = this._storage("read", s);
-    const [from, to] = readRange("read", st.numel, offset, count);
-    const n = to - from;
-    const bytes = n * 4;
-    let staging: PoolEntry | null = null;
-    if (n > 0) {
-      staging = this._staging.acquire(bytes);
-      this._copyEncoder().copyBufferToBuffer(this._entryOf(st).buffer, from * 4, staging.buffer, 0, bytes);
-    }
-    const checks = checksOps.resolvePending(this);
-    let words: Uint32Array | null = null;
-    if (staging) {
-      try {
-        await staging.buffer.mapAsync(MAP_READ, 0, bytes);
-        words = new Uint32Array(staging.buffer.getMappedRange(0, bytes).slice(0));
-        staging.buffer.unmap();
-      } finally {
-        this._staging.release(staging);
-      }
-    }
-    await checks;
-    await this.#gpuErrors.settle("read");
-    await checksOps.throwIfFailed(st);
-    return this.#decode(st.dtype, words ?? new Uint32Array(0));
-  }
-
-  #decode(dtype: DType, words: Uint32Array): TypedArray {
-    switch (dtype) {
-      case "float32":
-        return new Float32Array(words.buffer, words.byteOffset, words.length);
-      case "int32":
-        return new Int32Array(words.buffer, words.byteOffset, words.length);
-      case "float16": {
-        const out = new Uint16Array(words.length);
-        for (let i = 0; i < words.length; i++) out[i] = f32BitsToHalf(words[i]);
-        return out;
-      }
-      case "uint8":
-      case "bool":
-        return Uint8Array.from(words);
-      case "float64":
-        throw new TypeError("read: float64 storages never live on the gpu");
-    }
+  read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
+    return transferOps.read(this, s, offset, count);
   }
 
   // ---- checks found on the device ---------------------------------------------------------------

@@ -11,6 +11,7 @@ import { bufferId, type PoolEntry } from "./buffer_pool.ts";
 import { f32Bits } from "./half.ts";
 import { MAP_READ, STORAGE_USAGE } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 /** Slots (4 words each) per error page. */
 export const SLOTS_PER_PAGE = 256;
@@ -190,7 +191,7 @@ export function rangeGuard(
     return new RangeError(message(v));
   });
   const e = be._entryOf(s);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const [page, slot] = slotOf(be, c);
   const word = (v: number) =>
     isFloat ? f32Bits(v) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.trunc(v))) >>> 0;
@@ -206,7 +207,7 @@ export function rangeGuard(
     T: isFloat ? "f32" : "i32",
     NAN: isFloat ? "(bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u" : "false",
   });
-  be._run1d(k, base, [{ binding: 2, entry: e }, { binding: 5, entry: page }], s.numel);
+  dispatchOps.run1d(be, k, base, [{ binding: 2, entry: e }, { binding: 5, entry: page }], s.numel);
   errorValue(be, c, e);
   inherit(one, s);
   attach(one, c);
@@ -232,9 +233,9 @@ function hostCheck(op: string, idx: WebGPUStorage, len: number): boolean {
 /** Encodes the dispatch that copies the first bad element of `src` into check `c`'s slot. */
 export function errorValue(be: WebGPUBackend, c: DeviceCheck, src: PoolEntry): void {
   const [page, slot] = slotOf(be, c);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   be._u32[base] = slot;
-  be._dispatch(be._pipelines.get("index.error_value"), base, [
+  dispatchOps.dispatch(be, be._pipelines.get("index.error_value"), base, [
     { binding: 2, entry: src },
     { binding: 5, entry: page },
   ], 1);
@@ -255,11 +256,11 @@ export function indexCheck(
 export function checkIndexGpu(be: WebGPUBackend, c: DeviceCheck, idx: WebGPUStorage, len: number): void {
   const e = be._entryOf(idx);
   const [page, slot] = slotOf(be, c);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   be._u32[base] = idx.numel;
   be._u32[base + 1] = len;
   be._u32[base + 2] = slot;
-  be._run1d(be._pipelines.get("index.check_index"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("index.check_index"), base, [
     { binding: 2, entry: e },
     { binding: 5, entry: page },
   ], idx.numel);

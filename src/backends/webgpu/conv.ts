@@ -9,6 +9,7 @@ import type { WebGPUBackend } from "./backend.ts";
 import { ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 /** The conv kernels' parameters: geometry, r, n, im2col's piece size and count, col2im's window range. */
 function convParams(
@@ -18,7 +19,7 @@ function convParams(
   n: number,
   extra: readonly number[],
 ): number {
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const vals = [...conv2dGeometryWords(g), r, n, ...extra];
   vals.forEach((v, i) => be._u32[base + i] = v);
   return base;
@@ -41,7 +42,7 @@ function im2colImpl(be: WebGPUBackend, x: Storage, geom: Conv2dGeometry): WebGPU
   const pieces = ceilDiv(outW, piece);
   const threads = (n / outW) * pieces;
   const base = convParams(be, geom, r, threads, [piece, pieces, 0, 0]);
-  be._run1d(be._pipelines.get("conv.im2col"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("conv.im2col"), base, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: be._entryOf(out) },
   ], threads);
@@ -62,9 +63,9 @@ function col2imImpl(be: WebGPUBackend, cols: Storage, geom: Conv2dGeometry): Web
   const k = be._pipelines.get("conv.col2im");
   const bindings = [{ binding: 1, entry: be._entryOf(s) }, { binding: 2, entry: be._entryOf(out) }];
   // The window entries (ki, kj) in slices: an iteration per entry plus one per kernel row.
-  for (const [lo, hi] of be._slices(geom.kernelH * geom.kernelW, 1, 2)) {
+  for (const [lo, hi] of dispatchOps.slices(be, geom.kernelH * geom.kernelW, 1, 2)) {
     const base = convParams(be, geom, r, n, [0, 0, lo, hi]);
-    be._run1d(k, base, bindings, n);
+    dispatchOps.run1d(be, k, base, bindings, n);
   }
   return out;
 }

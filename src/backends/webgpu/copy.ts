@@ -8,6 +8,7 @@ import { planCopy } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 import * as lazyOps from "./lazy.ts";
 
 export function copy(
@@ -94,7 +95,7 @@ function copyDims(
   }
   let n = 1;
   for (const x of dims) n *= x.n;
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32, i = be._i32;
   u[base] = n;
   u[base + 1] = dims.length;
@@ -105,7 +106,7 @@ function copyDims(
     i[base + 12 + k] = x.s;
     i[base + 20 + k] = x.d;
   });
-  be._run1d(be._pipelines.get("copy.copy"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("copy.copy"), base, [
     { binding: 1, entry: src },
     { binding: 2, entry: dst },
   ], n);

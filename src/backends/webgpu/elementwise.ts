@@ -28,6 +28,7 @@ import {
 import { type Binding, gpuCompute } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 import * as lazyOps from "./lazy.ts";
 
 export function unary(be: WebGPUBackend, op: UnaryOp, x: Storage): WebGPUStorage {
@@ -57,14 +58,14 @@ export function unaryInto(
 ): void {
   const vec = n % 4 === 0;
   const threads = vec ? n / 4 : n;
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   be._u32[base] = threads;
   const expr = UNARY_EXPR[dtype][op]!;
   const k = be._pipelines.get(vec ? "elementwise.unary4" : "elementwise.unary", {
     T: WGSL_TYPE[dtype],
     EXPR: expr,
   });
-  be._run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
+  dispatchOps.run1d(be, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
 }
 
 export function binary(
@@ -149,7 +150,7 @@ export function binaryInto(
   // Four elements per invocation when every length is a multiple of 4.
   const vec = numel % 4 === 0 && [pa, pb].every((x) => !(x instanceof WebGPUStorage) || x.numel % 4 === 0);
   const w = vec ? 4 : 1;
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32;
   u[base] = numel / w;
   const T = WGSL_TYPE[dtype];
@@ -180,7 +181,7 @@ export function binaryInto(
   operand(pa, "A", 1, 1);
   operand(pb, "B", 2, 2);
   const kernel = be._pipelines.get(vec ? "elementwise.binary4" : "elementwise.binary", subs);
-  be._run1d(kernel, base, bindings, numel / w);
+  dispatchOps.run1d(be, kernel, base, bindings, numel / w);
 }
 
 export function where(be: WebGPUBackend, cond: Storage, a: Storage, b: Storage): WebGPUStorage {

@@ -10,6 +10,7 @@ import { WGSL_TYPE } from "./pipelines.ts";
 import { type Binding, gpuCompute } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 export function gather(
   be: WebGPUBackend,
@@ -33,7 +34,7 @@ export function gather(
     return checksOps.checkedResult(out, c, s, idx);
   }
   const c = checksOps.indexCheck(be, op, idx, len);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32;
   u[base] = n;
   u[base + 1] = len;
@@ -48,7 +49,7 @@ export function gather(
     { binding: 3, entry: be._entryOf(out) },
   ];
   if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
-  be._run1d(be._pipelines.get("index.gather", checksOps.reportSubs(c)), base, bindings, n);
+  dispatchOps.run1d(be, be._pipelines.get("index.gather", checksOps.reportSubs(c)), base, bindings, n);
   if (c) checksOps.errorValue(be, c, ie);
   return checksOps.checkedResult(out, c, s, idx);
 }
@@ -78,7 +79,7 @@ export function scatterAdd(
   const out = be._alloc(dtype, n);
   const oe = be._entryOf(out);
   be._copyEncoder().clearBuffer(oe.buffer, 0, n * 4);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32;
   u[base] = s.numel;
   u[base + 1] = len;
@@ -107,7 +108,7 @@ export function scatterAdd(
     ADD: add,
     ...checksOps.reportSubs(c),
   });
-  be._run1d(k, base, bindings, s.numel);
+  dispatchOps.run1d(be, k, base, bindings, s.numel);
   if (c) checksOps.errorValue(be, c, ie);
   return checksOps.checkedResult(out, c, s, idx);
 }

@@ -20,8 +20,10 @@ import {
 import { castBody } from "./pipelines.ts";
 import { FUSED_WORDS, MAX_FUSED_LEAVES, MAX_FUSED_NODES, MAX_FUSED_WORDS, MAX_PENDING } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
+import * as dispatchOps from "./dispatch.ts";
 import * as elementwiseOps from "./elementwise.ts";
 import * as matmulOps from "./matmul.ts";
+import * as transferOps from "./transfer.ts";
 
 /** Ends a storage's pending state: its graph no longer reads the buffers it retained. */
 export function settle(s: WebGPUStorage): void {
@@ -376,7 +378,7 @@ function runFused(
   const stores = segments.flatMap((s) => s.stores);
   if (segments.length === 1 && stores.length === 1 && runPlain(be, stores[0])) return;
   for (const st of stores) giveBuffer(be, st.target);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32;
   let total = 0;
   segments.forEach((seg, k) => {
@@ -396,7 +398,7 @@ function runFused(
     ).join("\n  ");
   const kernel = be._pipelines.get("elementwise.fused", { DECLS: prog.decls, BODY: body });
   const bindings = prog.bindings.map((b) => ({ binding: b.binding, entry: b.buffer._buffer! }));
-  be._run1d(kernel, base, bindings, total);
+  dispatchOps.run1d(be, kernel, base, bindings, total);
   for (const st of stores) stored(st.target, st.node);
 }
 
@@ -434,7 +436,7 @@ function runPlain(be: WebGPUBackend, st: FusedStore<WebGPUStorage>): boolean {
   switch (op.kind) {
     case "fill":
       giveBuffer(be, target);
-      be._fillEntry(target._buffer!, n, op.bits);
+      transferOps.fillEntry(be, target._buffer!, n, op.bits);
       break;
     case "unary":
       giveBuffer(be, target);
@@ -443,19 +445,19 @@ function runPlain(be: WebGPUBackend, st: FusedStore<WebGPUStorage>): boolean {
     case "cast": {
       const x = buf(op.x)!;
       giveBuffer(be, target);
-      const base = be._paramWords();
+      const base = dispatchOps.paramWords(be);
       be._u32[base] = n;
       const k = be._pipelines.get("cast.cast", { CONV: castBody(op.from, node.dtype) });
-      be._run1d(k, base, [{ binding: 1, entry: x }, { binding: 2, entry: target._buffer! }], n);
+      dispatchOps.run1d(be, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: target._buffer! }], n);
       break;
     }
     case "where": {
       const [c, a, b] = [buf(op.c), buf(op.a), buf(op.b)];
       if (!c || !a || !b) return false;
       giveBuffer(be, target);
-      const base = be._paramWords();
+      const base = dispatchOps.paramWords(be);
       be._u32[base] = n;
-      be._run1d(be._pipelines.get("elementwise.where"), base, [
+      dispatchOps.run1d(be, be._pipelines.get("elementwise.where"), base, [
         { binding: 1, entry: c },
         { binding: 2, entry: a },
         { binding: 3, entry: b },

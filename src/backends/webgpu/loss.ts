@@ -10,8 +10,10 @@ import type { DeviceCheck } from "./checks.ts";
 import { type Binding, ceilDiv } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
+import * as transferOps from "./transfer.ts";
 
 /**
  * Softmax cross-entropy at class indices (see `Backend.crossEntropy`). Targets known on the host
@@ -53,8 +55,8 @@ export function crossEntropy(
   const loss = be._alloc("float32", rows);
   const total = be._alloc("float32", 1), count = be._alloc("float32", 1);
   if (rows === 0 || cols === 0) {
-    for (const z of [total, count]) be._fillEntry(be._entryOf(z), 1, 0);
-    if (rows > 0) be._fillEntry(be._entryOf(loss), rows, 0);
+    for (const z of [total, count]) transferOps.fillEntry(be, be._entryOf(z), 1, 0);
+    if (rows > 0) transferOps.fillEntry(be, be._entryOf(loss), rows, 0);
     return { logp: be._alloc("float32", 0), loss, total, count };
   }
   const wg = be._wg;
@@ -72,7 +74,7 @@ export function crossEntropy(
   const groups = Math.min(be._maxGroups, ceilDiv(rows, wg * perInvocation));
   const partial = groups === 1 ? null : be._temp(2 * groups);
   const r1 = partial ?? be._temp(2);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32;
   u[base] = rows;
   u[base + 1] = cols;
@@ -110,7 +112,7 @@ export function crossEntropy(
     LOGP: computeHere ? row : "",
     ...checksOps.reportSubs(c),
   });
-  be._dispatch(k, base, bindings, groups);
+  dispatchOps.dispatch(be, k, base, bindings, groups);
   const enc = () => be._copyEncoder();
   if (partial) {
     const partials = new WebGPUStorage(be, "float32", 2 * groups, partial);
@@ -153,12 +155,12 @@ export function crossEntropyBackward(
   const n = rows * cols;
   const out = be._alloc("float32", n);
   if (n === 0) return checksOps.inherit(out, lp, t, gs);
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   be._u32[base] = n;
   be._u32[base + 1] = cols;
   be._i32[base + 2] = ignoreIndex | 0;
   be._u32[base + 3] = gs.numel;
-  be._run1d(be._pipelines.get("loss.cross_entropy_backward"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("loss.cross_entropy_backward"), base, [
     { binding: 1, entry: be._entryOf(lp) },
     { binding: 2, entry: be._entryOf(t) },
     { binding: 3, entry: be._entryOf(gs) },

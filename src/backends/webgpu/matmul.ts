@@ -19,6 +19,7 @@ import { type GpuComputeDType, WGSL_TYPE } from "./pipelines.ts";
 import { type Binding, ceilDiv, EPILOGUE_WORDS, gpuCompute } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 import * as lazyOps from "./lazy.ts";
 
 export function matmul(be: WebGPUBackend, a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
@@ -76,7 +77,7 @@ export function runMatmul(
   let epilogue: FusedProgram<WebGPUStorage> | null = null;
   if (stores) {
     // An epilogue runs at the end of a product computed in one dispatch per batch chunk.
-    if (matmulSlices(be, args).length > 1 || be._slices(args.k, 1, 1).length > 1) return false;
+    if (matmulSlices(be, args).length > 1 || dispatchOps.slices(be, args.k, 1, 1).length > 1) return false;
     const attempt = (list: FusedStore<WebGPUStorage>[]) => {
       try {
         return generate([{ n: node.numel, stores: list, leafOf: be._leafOf, special: node }], {
@@ -125,11 +126,13 @@ function matmulGrid(
 
 /** The k-slices of a float32 product's dispatches (one unless the inner dimension is long). */
 function matmulSlices(be: WebGPUBackend, args: MatmulArgs): [number, number][] {
-  if (args.m < 8 || args.n < 8) return be._slices(args.k, 1, 1);
+  if (args.m < 8 || args.n < 8) return dispatchOps.slices(be, args.k, 1, 1);
   // direct: 4 k per iteration, in one of two loops (vector loads, or the edge blocks' checked
   // loads) that neighbouring invocations may both take; tiled: 8 k per step, whose inner loop of
   // 8 may count too.
-  return be._matmulKernel === "direct" ? be._slices(args.k, 4, 2) : be._slices(args.k, 8, 9);
+  return be._matmulKernel === "direct"
+    ? dispatchOps.slices(be, args.k, 4, 2)
+    : dispatchOps.slices(be, args.k, 8, 9);
 }
 
 /**
@@ -190,10 +193,10 @@ function matmulInto(
     const bindings = [{ binding: 4, entry: ea }, { binding: 5, entry: eb }, ...epiBindings];
     if (ec) bindings.push({ binding: 6, entry: ec });
     // One loop iteration per k: slices of the inner dimension within the loop budget.
-    for (const [kLo, kHi] of be._slices(k, 1, 1)) {
-      const base = be._paramWords();
+    for (const [kLo, kHi] of dispatchOps.slices(be, k, 1, 1)) {
+      const base = dispatchOps.paramWords(be);
       params(base, 0, kLo, kHi);
-      be._run1d(kernel, base, bindings, batch * m * n);
+      dispatchOps.run1d(be, kernel, base, bindings, batch * m * n);
     }
     return;
   }
@@ -250,9 +253,9 @@ function matmulInto(
   const slices = matmulSlices(be, { ...args, m, batch });
   for (let b0 = 0; b0 < batch; b0 += be._maxGroups) {
     for (const [kLo, kHi] of slices) {
-      const base = be._paramWords();
+      const base = dispatchOps.paramWords(be);
       params(base, b0, kLo, kHi);
-      be._dispatch(kernel, base, bindings, gx, gy, Math.min(be._maxGroups, batch - b0));
+      dispatchOps.dispatch(be, kernel, base, bindings, gx, gy, Math.min(be._maxGroups, batch - b0));
     }
   }
 }

@@ -9,6 +9,7 @@ import type { WebGPUBackend } from "./backend.ts";
 import { type Binding, ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 /**
  * Encodes a pooling kernel over `n` outputs in dispatches that each visit a slice of the
@@ -28,15 +29,15 @@ function poolDispatches(
   const total = Math.max(grid[0] * nw, 1);
   const k = be._pipelines.get(name);
   // An iteration per position plus one per grid row.
-  for (const [lo, hi] of be._slices(total, step, 2 * step)) {
+  for (const [lo, hi] of dispatchOps.slices(be, total, step, 2 * step)) {
     const base = poolParams(be, g, opts, n);
     be._u32.set([lo, hi, nw, hi === total ? 1 : 0], base + 18);
-    be._run1d(k, base, bindings, n);
+    dispatchOps.run1d(be, k, base, bindings, n);
   }
 }
 
 function poolParams(be: WebGPUBackend, g: Pool2dGeometry, opts: AvgPoolOptions | null, n: number): number {
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32, i = be._i32;
   u[base] = g.planes;
   u[base + 1] = g.height;

@@ -7,6 +7,7 @@ import { checkCount } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import { ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 function random(
   be: WebGPUBackend,
@@ -23,7 +24,7 @@ function random(
   const out = be._alloc("float32", numel);
   if (numel === 0) return out;
   const s = BigInt.asUintN(64, typeof seed === "bigint" ? seed : BigInt(Math.trunc(seed)));
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   const u = be._u32;
   u[base] = numel;
   u[base + 1] = Number(s & 0xffffffffn);
@@ -32,7 +33,8 @@ function random(
   u[base + 4] = Math.floor(offset / 4294967296);
   be._f32[base + 5] = a;
   be._f32[base + 6] = b;
-  be._run1d(
+  dispatchOps.run1d(
+    be,
     be._pipelines.get(`random.${kind}`),
     base,
     [{ binding: 1, entry: be._entryOf(out) }],

@@ -11,6 +11,7 @@ import { ARG_EXPR, type GpuComputeDType, REDUCE_EXPR, WGSL_TYPE } from "./pipeli
 import { type Binding, ceilDiv, gpuCompute, ROW_CHUNK_PER_INVOCATION, SCAN_CHUNK } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 export function reduce(
   be: WebGPUBackend,
@@ -58,7 +59,7 @@ export function reduceImpl(
     const last = nChunks === 1;
     const outStorage = last ? be._alloc(dtype, n) : null;
     const out = outStorage ? be._entryOf(outStorage) : be._temp(outer * nChunks * inner);
-    const base = be._paramWords();
+    const base = dispatchOps.paramWords(be);
     const u = be._u32;
     u[base] = outer;
     u[base + 1] = L;
@@ -73,10 +74,10 @@ export function reduceImpl(
     });
     const bindings = [{ binding: 1, entry: cur }, { binding: 2, entry: out }];
     if (rows) {
-      const [gx, gy] = be._grid(outer * nChunks);
-      be._dispatch(k, base, bindings, gx, gy);
+      const [gx, gy] = dispatchOps.grid(be, outer * nChunks);
+      dispatchOps.dispatch(be, k, base, bindings, gx, gy);
     } else {
-      be._run1d(k, base, bindings, outer * nChunks * inner);
+      dispatchOps.run1d(be, k, base, bindings, outer * nChunks * inner);
     }
     if (!curIsInput) be._release(cur);
     if (outStorage) return outStorage;
@@ -121,7 +122,7 @@ function argReduce(
     const outV = be._temp(outer * nChunks * inner);
     const outStorage = last ? be._alloc("int32", n) : null;
     const outI = outStorage ? be._entryOf(outStorage) : be._temp(outer * nChunks * inner);
-    const base = be._paramWords();
+    const base = dispatchOps.paramWords(be);
     const u = be._u32;
     u[base] = outer;
     u[base + 1] = L;
@@ -143,10 +144,10 @@ function argReduce(
     ];
     if (curI) bindings.push({ binding: 2, entry: curI });
     if (rows) {
-      const [gx, gy] = be._grid(outer * nChunks);
-      be._dispatch(k, base, bindings, gx, gy);
+      const [gx, gy] = dispatchOps.grid(be, outer * nChunks);
+      dispatchOps.dispatch(be, k, base, bindings, gx, gy);
     } else {
-      be._run1d(k, base, bindings, outer * nChunks * inner);
+      dispatchOps.run1d(be, k, base, bindings, outer * nChunks * inner);
     }
     if (curI) {
       be._release(curI);
@@ -224,7 +225,7 @@ function scan(
     u[base + 3] = nChunks;
     u[base + 4] = inner;
   };
-  let base = be._paramWords();
+  let base = dispatchOps.paramWords(be);
   params(base);
   const k = be._pipelines.get(prod ? "reduce.scan_prod" : "reduce.scan", {
     T,
@@ -233,13 +234,13 @@ function scan(
   });
   const bindings: Binding[] = [{ binding: 1, entry: x }, { binding: 2, entry: y }];
   if (totals) bindings.push({ binding: 3, entry: totals });
-  be._run1d(k, base, bindings, outer * nChunks * inner);
+  dispatchOps.run1d(be, k, base, bindings, outer * nChunks * inner);
   if (!totals) return;
   const carry = be._temp(outer * nChunks * inner);
   scan(be, dtype, totals, carry, outer, nChunks, inner, prod);
-  base = be._paramWords();
+  base = dispatchOps.paramWords(be);
   params(base);
-  be._run1d(be._pipelines.get(prod ? "reduce.scan_mul" : "reduce.scan_add", { T }), base, [
+  dispatchOps.run1d(be, be._pipelines.get(prod ? "reduce.scan_mul" : "reduce.scan_add", { T }), base, [
     { binding: 1, entry: carry },
     { binding: 2, entry: y },
   ], outer * len * inner);

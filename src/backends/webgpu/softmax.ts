@@ -9,6 +9,7 @@ import type { WebGPUBackend } from "./backend.ts";
 import { ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 export function softmax(
   be: WebGPUBackend,
@@ -46,17 +47,17 @@ export function softmaxImpl(
     softmaxLong(be, s, out, rows, cols, log);
     return out;
   }
-  const base = be._paramWords();
+  const base = dispatchOps.paramWords(be);
   be._u32[base] = rows;
   be._u32[base + 1] = cols;
   be._u32[base + 2] = log ? 1 : 0;
   const bindings = [{ binding: 1, entry: be._entryOf(s) }, { binding: 2, entry: be._entryOf(out) }];
   const preferRows = be._cpuTuned ? rows < 128 : cols > 64 || rows <= 256;
   if (fitsRows && (preferRows || !fitsSmall)) {
-    const [gx, gy] = be._grid(rows);
-    be._dispatch(be._pipelines.get("softmax.rows", { WG: String(wg) }), base, bindings, gx, gy);
+    const [gx, gy] = dispatchOps.grid(be, rows);
+    dispatchOps.dispatch(be, be._pipelines.get("softmax.rows", { WG: String(wg) }), base, bindings, gx, gy);
   } else {
-    be._run1d(be._pipelines.get("softmax.small"), base, bindings, rows);
+    dispatchOps.run1d(be, be._pipelines.get("softmax.small"), base, bindings, rows);
   }
   return out;
 }
@@ -75,10 +76,11 @@ function softmaxLong(
   const chunk = wg * Math.floor((be._loopBudget - 2 * Math.log2(wg)) / 2);
   const nChunks = ceilDiv(cols, chunk);
   const partial = be._alloc("float32", rows * nChunks);
-  let base = be._paramWords();
+  let base = dispatchOps.paramWords(be);
   be._u32.set([rows, cols, chunk, nChunks], base);
-  const [gx, gy] = be._grid(rows * nChunks);
-  be._dispatch(
+  const [gx, gy] = dispatchOps.grid(be, rows * nChunks);
+  dispatchOps.dispatch(
+    be,
     be._pipelines.get("softmax.exp_sum", { WG: String(wg) }),
     base,
     [
@@ -90,9 +92,9 @@ function softmaxLong(
     gy,
   );
   const sums = be.reduce("sum", partial, rows, nChunks, 1);
-  base = be._paramWords();
+  base = dispatchOps.paramWords(be);
   be._u32.set([rows * cols, cols, log ? 1 : 0], base);
-  be._run1d(be._pipelines.get("softmax.write"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("softmax.write"), base, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: be._entryOf(maxima) },
     { binding: 3, entry: be._entryOf(sums) },

@@ -10,6 +10,7 @@ import { WGSL_TYPE } from "./pipelines.ts";
 import { gpuCompute } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 export function argsort(
   be: WebGPUBackend,
@@ -38,10 +39,10 @@ function argsortImpl(
   const total = rows * padded;
   if (total >= 2 ** 32) throw new RangeError(`argsort: ${rows} rows padded to ${padded} is too large`);
   const keys = be._temp(total), idx = be._temp(total);
-  let base = be._paramWords();
+  let base = dispatchOps.paramWords(be);
   be._u32.set([rows, len, padded, descending ? 1 : 0], base);
   const keyFn = dtype === "float32" ? "value_key" : "value_key_i";
-  be._run1d(be._pipelines.get("sort.keys", { T: WGSL_TYPE[dtype], KEY: keyFn }), base, [
+  dispatchOps.run1d(be, be._pipelines.get("sort.keys", { T: WGSL_TYPE[dtype], KEY: keyFn }), base, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: keys },
     { binding: 3, entry: idx },
@@ -49,14 +50,14 @@ function argsortImpl(
   const step = be._pipelines.get("sort.step");
   for (let k = 2; k <= padded; k *= 2) {
     for (let j = k / 2; j >= 1; j /= 2) {
-      base = be._paramWords();
+      base = dispatchOps.paramWords(be);
       be._u32.set([rows, padded, k, j], base);
-      be._run1d(step, base, [{ binding: 1, entry: keys }, { binding: 2, entry: idx }], total);
+      dispatchOps.run1d(be, step, base, [{ binding: 1, entry: keys }, { binding: 2, entry: idx }], total);
     }
   }
-  base = be._paramWords();
+  base = dispatchOps.paramWords(be);
   be._u32.set([rows, len, padded], base);
-  be._run1d(be._pipelines.get("sort.emit"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("sort.emit"), base, [
     { binding: 1, entry: idx },
     { binding: 2, entry: be._entryOf(out) },
   ], rows * len);
