@@ -53,7 +53,7 @@ import type {
   Storage,
   UnaryOp,
 } from "../backend.ts";
-import { checkCount, readRange } from "../validate.ts";
+import { checkCount, checkDType, checkFloat32, checkTyped, readRange } from "../validate.ts";
 import {
   copyOut,
   Heap,
@@ -63,26 +63,24 @@ import {
   Slot,
   slotOf,
   storageFor,
-  TYPED_CTOR,
   viewOf,
   WasmStorage,
 } from "./heap.ts";
 import { kernelBytes, type KernelModule, kernelModule, type WasmVariant } from "./loader.ts";
 import { checkStorage, f16Bits, type KernelFn, PARTS_PER_THREAD } from "./shared.ts";
 import { getNumThreads, MAX_PARTS, sharedMemoryBuild, ThreadPool, threadSupport } from "./threads.ts";
-
-import * as convOps from "./conv.ts";
-import * as poolOps from "./pool.ts";
-import * as matmulOps from "./matmul.ts";
-import * as indexingOps from "./indexing.ts";
-import * as sortOps from "./sort.ts";
-import * as reduceOps from "./reduce.ts";
-import * as numericsOps from "./numerics.ts";
-import * as softmaxOps from "./softmax.ts";
-import * as optimOps from "./optim.ts";
-import * as elementwiseOps from "./elementwise.ts";
 import * as castOps from "./cast.ts";
+import * as convOps from "./conv.ts";
 import * as copyOps from "./copy.ts";
+import * as elementwiseOps from "./elementwise.ts";
+import * as indexingOps from "./indexing.ts";
+import * as matmulOps from "./matmul.ts";
+import * as numericsOps from "./numerics.ts";
+import * as optimOps from "./optim.ts";
+import * as poolOps from "./pool.ts";
+import * as reduceOps from "./reduce.ts";
+import * as softmaxOps from "./softmax.ts";
+import * as sortOps from "./sort.ts";
 
 export type { WasmVariant } from "./loader.ts";
 export { WasmStorage } from "./heap.ts";
@@ -563,23 +561,13 @@ export class WasmBackend implements Backend {
 
   /** Wraps `data` as a (spilled) storage without copying (the storage takes ownership). */
   adopt(data: TypedArray, dtype: DType): WasmStorage {
-    this.#checkTyped("adopt", data, dtype);
+    checkTyped("adopt", data, dtype);
     return new WasmStorage(dtype, data);
-  }
-
-  #checkTyped(op: string, data: TypedArray, dtype: DType): void {
-    const Ctor = TYPED_CTOR[dtype];
-    if (!Ctor) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
-    if (!(data instanceof Ctor)) {
-      throw new TypeError(
-        `${op}: ${dtype} needs a ${Ctor.name}, got ${data?.constructor?.name ?? typeof data}`,
-      );
-    }
   }
 
   /** A spilled copy; it moves into wasm memory on first use by a kernel. */
   fromTyped(data: TypedArray, dtype: DType): WasmStorage {
-    this.#checkTyped("fromTyped", data, dtype);
+    checkTyped("fromTyped", data, dtype);
     return new WasmStorage(dtype, data.slice());
   }
 
@@ -588,7 +576,7 @@ export class WasmBackend implements Backend {
     if (dtype === "bool") value = value !== 0 ? 1 : 0;
     else if (dtype === "float16") value = f16Bits(value);
     else if (dtype === "int32" || dtype === "uint8") value = Number.isFinite(value) ? Math.trunc(value) : 0;
-    if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
+    checkDType("full", dtype);
     if (numel === 0 || numel * ITEM_SIZE[dtype] > this._heap.largeBytes) {
       const out = typedArrayFor(dtype, numel);
       if (numel > 0 && !Object.is(value, 0)) out.fill(value);
@@ -742,10 +730,7 @@ export class WasmBackend implements Backend {
 
   /** @internal used by the launcher files */
   _float(op: string, s: Storage, numel: number, what: string): WasmStorage {
-    const w = checkStorage(op, s);
-    if (w.dtype !== "float32") throw new TypeError(`${op}: expected float32, got ${w.dtype}`);
-    if (w.numel !== numel) throw new RangeError(`${op}: ${what} has ${w.numel} elements, expected ${numel}`);
-    return w;
+    return checkFloat32(op, checkStorage(op, s), numel, what);
   }
 
   im2col(x: Storage, geom: Conv2dGeometry): WasmStorage {

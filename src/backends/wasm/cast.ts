@@ -5,13 +5,14 @@
  */
 import { type DType, ITEM_SIZE } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
+import { checkDType } from "../validate.ts";
 import type { WasmBackend } from "./backend.ts";
-import { TYPED_CTOR, type WasmStorage } from "./heap.ts";
+import type { WasmStorage } from "./heap.ts";
 import { CAST_NAME, checkStorage, NS } from "./shared.ts";
 
 export function cast(be: WasmBackend, x: Storage, to: DType): WasmStorage {
   const s = checkStorage("cast", x);
-  if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
+  checkDType("cast", to);
   const from = s.dtype;
   be._plan("cast", to, s.numel, s);
   if (from === to || (from === "bool" && to === "uint8")) {

@@ -10,10 +10,9 @@ import {
   COMPARISON_OPS,
   type Operand,
   type Storage,
-  UNARY_OPS,
   type UnaryOp,
 } from "../backend.ts";
-import { checkCompute, checkCount } from "../validate.ts";
+import { checkCompute, checkCount, checkOperand, checkUnary, checkWhere } from "../validate.ts";
 import type { WasmBackend } from "./backend.ts";
 import { WasmStorage } from "./heap.ts";
 import { CHEAP_UNARY, checkStorage, lcm, NS, SUFFIX, X_NAME } from "./shared.ts";
@@ -21,12 +20,7 @@ import { CHEAP_UNARY, checkStorage, lcm, NS, SUFFIX, X_NAME } from "./shared.ts"
 export function unary(be: WasmBackend, op: UnaryOp, x: Storage): WasmStorage {
   const s = checkStorage("unary", x);
   const dtype = checkCompute(op, s.dtype);
-  if (!(UNARY_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`unary: unknown op ${JSON.stringify(op)}`);
-  }
-  if (dtype === "int32" && op !== "neg" && op !== "abs" && op !== "sign" && op !== "relu") {
-    throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
-  }
+  checkUnary(op, dtype);
   const n = s.numel;
   if (n === 0) return be._zeros(dtype);
   be._plan(op, dtype, n, s);
@@ -65,15 +59,7 @@ export function binary(
   if (numel === 0) return be._zeros(outDtype);
   const checked = (x: Operand, which: string): WasmStorage | number => {
     if (typeof x === "number") return x;
-    const st = checkStorage(op, x);
-    if (st.dtype !== dtype) {
-      throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
-    }
-    const len = st.numel;
-    if (len === 0 || numel % len !== 0) {
-      throw new RangeError(`${op}: operand ${which} has ${len} elements, which does not tile ${numel}`);
-    }
-    return st;
+    return checkOperand(op, checkStorage(op, x), which, dtype, numel);
   };
   const ca = checked(a, "a"), cb = checked(b, "b");
   be._plan(op, outDtype, numel, ca, cb);
@@ -110,16 +96,8 @@ export function binary(
 
 export function where(be: WasmBackend, cond: Storage, a: Storage, b: Storage): WasmStorage {
   const c = checkStorage("where", cond), x = checkStorage("where", a), y = checkStorage("where", b);
-  if (c.dtype !== "bool" && c.dtype !== "uint8") {
-    throw new TypeError(`where: condition must be bool, got ${c.dtype}`);
-  }
-  if (x.dtype !== y.dtype) {
-    throw new TypeError(`where: operands have different dtypes (${x.dtype} and ${y.dtype})`);
-  }
+  checkWhere(c, x, y);
   const n = c.numel;
-  if (x.numel !== n || y.numel !== n) {
-    throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
-  }
   if (n === 0) return new WasmStorage(x.dtype, typedArrayFor(x.dtype, 0));
   const size = ITEM_SIZE[x.dtype];
   be._plan("where", x.dtype, n, c, x, y);

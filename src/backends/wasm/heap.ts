@@ -6,17 +6,9 @@
  * and the budget that spills them. The memory model is described in `backend.ts`.
  * @module
  */
-import type { Storage } from "../backend.ts";
 import { type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
-
-export const TYPED_CTOR = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  float16: Uint16Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-} as const;
+import type { Storage } from "../backend.ts";
+import { TYPED_CTOR } from "../validate.ts";
 
 export const PAGE = 65536;
 export const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit

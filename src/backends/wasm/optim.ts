@@ -4,6 +4,7 @@
  * @module
  */
 import type { AdamUpdateOptions, SgdUpdateOptions, Storage } from "../backend.ts";
+import { checkUpdateArgs, checkUpdateState } from "../validate.ts";
 import type { WasmBackend } from "./backend.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS } from "./shared.ts";
@@ -11,13 +12,7 @@ import { checkStorage, NS } from "./shared.ts";
 /** Float32 storages of one length for a fused update (null entries pass through). */
 function optimArgs(op: string, ...s: (Storage | null)[]): (WasmStorage | null)[] {
   const out = s.map((x) => (x === null ? null : checkStorage(op, x)));
-  const n = out[0]!.numel;
-  for (const x of out) {
-    if (x === null) continue;
-    if (x.dtype !== "float32") throw new TypeError(`${op}: expected float32 storages, got ${x.dtype}`);
-    if (x.numel !== n) throw new RangeError(`${op}: storages have ${n} and ${x.numel} elements`);
-  }
-  return out;
+  return checkUpdateArgs(op, out);
 }
 
 /** One Adam/AdamW step in place (see `Backend.adamUpdate`). */
@@ -30,7 +25,7 @@ export function adamUpdate(
   maxExpAvgSq: Storage | null,
   o: AdamUpdateOptions,
 ): void {
-  if (o.amsgrad && !maxExpAvgSq) throw new TypeError("adamUpdate: amsgrad needs maxExpAvgSq");
+  checkUpdateState("adamUpdate", !!o.amsgrad, !!maxExpAvgSq);
   const [p, g, m, v, vmax] = optimArgs(
     "adamUpdate",
     param,
@@ -85,7 +80,7 @@ export function sgdUpdate(
   o: SgdUpdateOptions,
 ): void {
   const useMomentum = o.momentum !== 0;
-  if (useMomentum && !momentumBuffer) throw new TypeError("sgdUpdate: momentum needs momentumBuffer");
+  checkUpdateState("sgdUpdate", useMomentum, !!momentumBuffer);
   const [p, g, buf] = optimArgs("sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
   const n = p!.numel;
   if (n === 0) return;

@@ -5,7 +5,7 @@
  */
 import { type ComputeDType, ITEM_SIZE } from "../../dtype.ts";
 import { REDUCE_OPS, type ReduceOp, type Storage } from "../backend.ts";
-import { checkCompute, checkLayout } from "../validate.ts";
+import { checkCompute, checkLayout, checkReducible } from "../validate.ts";
 import type { WasmBackend } from "./backend.ts";
 import type { WasmStorage } from "./heap.ts";
 import {
@@ -35,9 +35,7 @@ export function reduce(
   const outDtype: ComputeDType = op === "argmax" || op === "argmin" ? "int32" : dtype;
   const n = outer * inner;
   if (n === 0) return be._zeros(outDtype);
-  if (len === 0 && op !== "sum" && op !== "prod") {
-    throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
-  }
+  checkReducible(op, len);
   be._plan(op, outDtype, n, s);
   // float64 reductions run on this thread (the split's offsets and partials are 4-byte elements).
   const helpers = dtype === "float64" ? 0 : be._helpers(s.numel * NS.reduce);

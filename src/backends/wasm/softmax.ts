@@ -5,7 +5,7 @@
  */
 import type { ComputeDType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCount } from "../validate.ts";
+import { checkCount, checkCrossEntropyTypes, checkRows } from "../validate.ts";
 import type { WasmBackend } from "./backend.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS, SUFFIX } from "./shared.ts";
@@ -16,11 +16,7 @@ export function softmax(be: WasmBackend, x: Storage, rows: number, cols: number,
   if (s.dtype !== "float32" && s.dtype !== "float64") {
     throw new TypeError(`${name}: expected float32 or float64, got ${s.dtype}`);
   }
-  checkCount(name, "rows", rows);
-  checkCount(name, "cols", cols);
-  if (rows * cols !== s.numel) {
-    throw new RangeError(`${name}: [${rows}, ${cols}] does not match ${s.numel} elements`);
-  }
+  checkRows(name, rows, cols, s.numel);
   const n = s.numel;
   if (n === 0) return be._zeros(s.dtype);
   be._plan(name, s.dtype, n, s);
@@ -64,8 +60,7 @@ export function crossEntropy(
   ignoreIndex: number,
 ): { logp: WasmStorage; loss: WasmStorage; total: WasmStorage; count: WasmStorage } | { badRow: number } {
   const s = checkStorage("crossEntropy", x), t = checkStorage("crossEntropy", target);
-  if (s.dtype !== "float32") throw new TypeError(`crossEntropy: expected float32 input, got ${s.dtype}`);
-  if (t.dtype !== "int32") throw new TypeError(`crossEntropy: expected int32 targets, got ${t.dtype}`);
+  checkCrossEntropyTypes(s, t);
   checkCount("crossEntropy", "rows", rows);
   checkCount("crossEntropy", "cols", cols);
   if (rows * cols !== s.numel || t.numel !== rows) {

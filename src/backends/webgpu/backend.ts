@@ -70,6 +70,7 @@ import type {
   Storage,
   UnaryOp,
 } from "../backend.ts";
+import { checkFloat32 } from "../validate.ts";
 import { BufferPool, type PoolEntry } from "./buffer_pool.ts";
 import type { DeviceCheck } from "./checks.ts";
 import { GpuErrors } from "./errors.ts";
@@ -679,10 +680,7 @@ export class WebGPUBackend implements Backend {
 
   /** @internal used by the launcher files */
   _float(op: string, st: Storage, numel: number, what: string): WebGPUStorage {
-    const w = this._storage(op, st);
-    if (w.dtype !== "float32") throw new TypeError(`${op}: expected float32, got ${w.dtype}`);
-    if (w.numel !== numel) throw new RangeError(`${op}: ${what} has ${w.numel} elements, expected ${numel}`);
-    return w;
+    return checkFloat32(op, this._storage(op, st), numel, what);
   }
 
   im2col(x: Storage, geom: Conv2dGeometry): WebGPUStorage {

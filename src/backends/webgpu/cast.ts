@@ -5,15 +5,15 @@
  */
 import { checkDeviceDType, type DType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
+import { checkDType } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
-import { TYPED_CTOR } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as lazyOps from "./lazy.ts";
 
 export function cast(be: WebGPUBackend, x: Storage, to: DType): WebGPUStorage {
   const s = be._operand("cast", x);
-  if (!(to in TYPED_CTOR)) throw new TypeError(`cast: unknown dtype ${JSON.stringify(to)}`);
+  checkDType("cast", to);
   checkDeviceDType("cast", to, "gpu");
   const from = s.dtype;
   const n = s.numel;

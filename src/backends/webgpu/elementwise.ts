@@ -10,10 +10,9 @@ import {
   COMPARISON_OPS,
   type Operand,
   type Storage,
-  UNARY_OPS,
   type UnaryOp,
 } from "../backend.ts";
-import { checkCount, describeValue } from "../validate.ts";
+import { checkCount, checkOperand, checkUnary, checkWhere, describeValue } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { LazyNode, type Operand as LazyOperand } from "./fusion.ts";
@@ -34,12 +33,7 @@ import * as lazyOps from "./lazy.ts";
 export function unary(be: WebGPUBackend, op: UnaryOp, x: Storage): WebGPUStorage {
   const s = be._operand("unary", x);
   const dtype = gpuCompute(op, s.dtype);
-  if (!(UNARY_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`unary: unknown op ${JSON.stringify(op)}`);
-  }
-  if (dtype === "int32" && op !== "neg" && op !== "abs" && op !== "sign" && op !== "relu") {
-    throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
-  }
+  checkUnary(op, dtype);
   const n = s.numel;
   if (n === 0) return checksOps.inherit(be._alloc(dtype, 0), s);
   return checksOps.inherit(
@@ -93,15 +87,7 @@ export function binary(
     if (!(x instanceof WebGPUStorage)) {
       throw new TypeError(`${op}: operand ${which} must be a storage or a number, got ${describeValue(x)}`);
     }
-    const st = be._operand(op, x);
-    if (st.dtype !== dtype) {
-      throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
-    }
-    const len = st.numel;
-    if (len === 0 || numel % len !== 0) {
-      throw new RangeError(`${op}: operand ${which} has ${len} elements, which does not tile ${numel}`);
-    }
-    return st;
+    return checkOperand(op, be._operand(op, x), which, dtype, numel);
   };
   const pa = place(a, "a");
   const pb = place(b, "b");
@@ -186,16 +172,8 @@ export function binaryInto(
 
 export function where(be: WebGPUBackend, cond: Storage, a: Storage, b: Storage): WebGPUStorage {
   const c = be._operand("where", cond), x = be._operand("where", a), y = be._operand("where", b);
-  if (c.dtype !== "bool" && c.dtype !== "uint8") {
-    throw new TypeError(`where: condition must be bool, got ${c.dtype}`);
-  }
-  if (x.dtype !== y.dtype) {
-    throw new TypeError(`where: operands have different dtypes (${x.dtype} and ${y.dtype})`);
-  }
+  checkWhere(c, x, y);
   const n = c.numel;
-  if (x.numel !== n || y.numel !== n) {
-    throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
-  }
   if (n === 0) return checksOps.inherit(be._alloc(x.dtype, 0), c, x, y);
   const out = lazyOps.lazy(
     be,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkCount } from "../validate.ts";
+import { checkCount, checkCrossEntropyTypes } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { DeviceCheck } from "./checks.ts";
 import { type Binding, ceilDiv } from "./shared.ts";
@@ -32,8 +32,7 @@ export function crossEntropy(
   | { logp: WebGPUStorage; loss: WebGPUStorage; total: WebGPUStorage; count: WebGPUStorage }
   | { badRow: number; value: number } {
   const s = be._storage("crossEntropy", x), t = be._storage("crossEntropy", target);
-  if (s.dtype !== "float32") throw new TypeError(`crossEntropy: expected float32 input, got ${s.dtype}`);
-  if (t.dtype !== "int32") throw new TypeError(`crossEntropy: expected int32 targets, got ${t.dtype}`);
+  checkCrossEntropyTypes(s, t);
   checkCount("crossEntropy", "rows", rows);
   checkCount("crossEntropy", "cols", cols);
   if (rows * cols !== s.numel || t.numel !== rows) {

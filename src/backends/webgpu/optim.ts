@@ -4,6 +4,7 @@
  * @module
  */
 import type { AdamUpdateOptions, BinaryOp, SgdUpdateOptions, Storage, UnaryOp } from "../backend.ts";
+import { checkUpdateArgs, checkUpdateState } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import { LazyNode, type LazyOp, type Operand as LazyOperand } from "./fusion.ts";
 import { f32Bits } from "./half.ts";
@@ -52,13 +53,7 @@ function updateGraph(be: WebGPUBackend, inputs: readonly WebGPUStorage[]) {
 
 function optimArgs(be: WebGPUBackend, op: string, ...s: (Storage | null)[]): (WebGPUStorage | null)[] {
   const out = s.map((x) => (x === null ? null : be._operand(op, x)));
-  const n = out[0]!.numel;
-  for (const x of out) {
-    if (x === null) continue;
-    if (x.dtype !== "float32") throw new TypeError(`${op}: expected float32 storages, got ${x.dtype}`);
-    if (x.numel !== n) throw new RangeError(`${op}: storages have ${n} and ${x.numel} elements`);
-  }
-  return out;
+  return checkUpdateArgs(op, out);
 }
 
 /**
@@ -76,7 +71,7 @@ export function adamUpdate(
   maxExpAvgSq: Storage | null,
   o: AdamUpdateOptions,
 ): void {
-  if (o.amsgrad && !maxExpAvgSq) throw new TypeError("adamUpdate: amsgrad needs maxExpAvgSq");
+  checkUpdateState("adamUpdate", !!o.amsgrad, !!maxExpAvgSq);
   const [p, g, m, v, vmax] = optimArgs(
     be,
     "adamUpdate",
@@ -129,7 +124,7 @@ export function sgdUpdate(
   o: SgdUpdateOptions,
 ): void {
   const useMomentum = o.momentum !== 0;
-  if (useMomentum && !momentumBuffer) throw new TypeError("sgdUpdate: momentum needs momentumBuffer");
+  checkUpdateState("sgdUpdate", useMomentum, !!momentumBuffer);
   const [p, g, buf] = optimArgs(be, "sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
   const n = p!.numel;
   for (const t of [p, buf]) if (t) checksOps.inherit(t, p, g, buf);

@@ -4,7 +4,7 @@
  * @module
  */
 import { REDUCE_OPS, type ReduceOp, type Storage } from "../backend.ts";
-import { checkLayout } from "../validate.ts";
+import { checkLayout, checkReducible } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { ARG_EXPR, type GpuComputeDType, REDUCE_EXPR, WGSL_TYPE } from "./pipelines.ts";
@@ -42,9 +42,7 @@ export function reduceImpl(
   const outDtype: GpuComputeDType = isArg ? "int32" : dtype;
   const n = outer * inner;
   if (n === 0) return be._alloc(outDtype, 0);
-  if (len === 0 && op !== "sum" && op !== "prod") {
-    throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
-  }
+  checkReducible(op, len);
   if (len === 0) return be.full(dtype, n, op === "sum" ? 0 : 1);
   if (isArg) return argReduce(be, op, dtype, s, outer, len, inner);
   const T = WGSL_TYPE[dtype];

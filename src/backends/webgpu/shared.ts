@@ -61,15 +61,6 @@ export function gpuCompute(op: string, dtype: DType): GpuComputeDType {
   return d as GpuComputeDType;
 }
 
-export const TYPED_CTOR = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  float16: Uint16Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-} as const;
-
 export interface Binding {
   binding: number;
   entry: PoolEntry;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkCount } from "../validate.ts";
+import { checkRows } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import { ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
@@ -31,11 +31,7 @@ export function softmaxImpl(
   const name = log ? "logSoftmax" : "softmax";
   const s = be._storage(name, x);
   if (s.dtype !== "float32") throw new TypeError(`${name}: expected float32, got ${s.dtype}`);
-  checkCount(name, "rows", rows);
-  checkCount(name, "cols", cols);
-  if (rows * cols !== s.numel) {
-    throw new RangeError(`${name}: [${rows}, ${cols}] does not match ${s.numel} elements`);
-  }
+  checkRows(name, rows, cols, s.numel);
   const out = be._alloc("float32", s.numel);
   if (s.numel === 0) return out;
   const wg = be._wg;

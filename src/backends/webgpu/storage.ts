@@ -3,12 +3,12 @@
  * module documentation of `backend.ts`).
  * @module
  */
-import type { Storage } from "../backend.ts";
 import type { DType } from "../../dtype.ts";
-import type { PoolEntry } from "./buffer_pool.ts";
-import type { LazyNode } from "./fusion.ts";
-import type { DeviceCheck } from "./checks.ts";
+import type { Storage } from "../backend.ts";
 import type { WebGPUBackend } from "./backend.ts";
+import type { PoolEntry } from "./buffer_pool.ts";
+import type { DeviceCheck } from "./checks.ts";
+import type { LazyNode } from "./fusion.ts";
 
 const registry = new FinalizationRegistry<{ backend: WebGPUBackend; entry: PoolEntry }>((held) => {
   held.backend._reclaim(held.entry);

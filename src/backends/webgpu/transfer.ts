@@ -5,11 +5,11 @@
  */
 import { checkDeviceDType, type DType, type TypedArray } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCount, readRange } from "../validate.ts";
+import { checkCount, checkDType, checkTyped, readRange } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { f32Bits, f32BitsToHalf, halfToF32Bits } from "./half.ts";
-import { HOST_INDEX_LIMIT, MAP_READ, TYPED_CTOR } from "./shared.ts";
+import { HOST_INDEX_LIMIT, MAP_READ } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
@@ -19,16 +19,6 @@ import * as lazyOps from "./lazy.ts";
 function upload(be: WebGPUBackend, e: PoolEntry, data: ArrayBufferView): void {
   if (e.epoch === be._epoch && be._encoder) be._submit();
   be.gpu.queue.writeBuffer(e.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-}
-
-function checkTyped(op: string, data: TypedArray, dtype: DType): void {
-  const Ctor = TYPED_CTOR[dtype];
-  if (!Ctor) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
-  if (!(data instanceof Ctor)) {
-    throw new TypeError(
-      `${op}: ${dtype} needs a ${Ctor.name}, got ${data?.constructor?.name ?? typeof data}`,
-    );
-  }
 }
 
 export function fromTyped(be: WebGPUBackend, data: TypedArray, dtype: DType): WebGPUStorage {
@@ -56,7 +46,7 @@ export function fromTyped(be: WebGPUBackend, data: TypedArray, dtype: DType): We
 export function full(be: WebGPUBackend, dtype: DType, numel: number, value: number): WebGPUStorage {
   be._checkAlive();
   checkCount("full", "numel", numel);
-  if (!(dtype in TYPED_CTOR)) throw new TypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
+  checkDType("full", dtype);
   checkDeviceDType("full", dtype, "gpu");
   if (numel === 0) return be._alloc(dtype, 0);
   let bits: number;
@@ -93,7 +83,7 @@ export function fillEntry(be: WebGPUBackend, e: PoolEntry, numel: number, bits: 
 export function empty(be: WebGPUBackend, dtype: DType, numel: number): WebGPUStorage {
   be._checkAlive();
   checkCount("empty", "numel", numel);
-  if (!(dtype in TYPED_CTOR)) throw new TypeError(`empty: unknown dtype ${JSON.stringify(dtype)}`);
+  checkDType("empty", dtype);
   checkDeviceDType("empty", dtype, "gpu");
   return be._alloc(dtype, numel);
 }
