@@ -39,6 +39,7 @@
  * @module
  */
 import { type ComputeDType, type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
+import { encodeHalf } from "../../half.ts";
 import type {
   AdamUpdateOptions,
   AvgPoolOptions,
@@ -67,7 +68,7 @@ import {
   WasmStorage,
 } from "./heap.ts";
 import { kernelBytes, type KernelModule, kernelModule, type WasmVariant } from "./loader.ts";
-import { checkStorage, f16Bits, type KernelFn, PARTS_PER_THREAD } from "./shared.ts";
+import { checkStorage, type KernelFn, PARTS_PER_THREAD } from "./shared.ts";
 import { getNumThreads, MAX_PARTS, sharedMemoryBuild, ThreadPool, threadSupport } from "./threads.ts";
 import * as castOps from "./cast.ts";
 import * as convOps from "./conv.ts";
@@ -574,7 +575,7 @@ export class WasmBackend implements Backend {
   full(dtype: DType, numel: number, value: number): WasmStorage {
     checkCount("full", "numel", numel);
     if (dtype === "bool") value = value !== 0 ? 1 : 0;
-    else if (dtype === "float16") value = f16Bits(value);
+    else if (dtype === "float16") value = encodeHalf(value);
     else if (dtype === "int32" || dtype === "uint8") value = Number.isFinite(value) ? Math.trunc(value) : 0;
     checkDType("full", dtype);
     if (numel === 0 || numel * ITEM_SIZE[dtype] > this._heap.largeBytes) {

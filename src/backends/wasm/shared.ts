@@ -74,26 +74,6 @@ export const CAST_NAME: Record<DType, string> = {
 };
 export const X_NAME: Record<number, string> = { 1: "x8", 2: "x16", 4: "x32", 8: "x64" };
 
-/** Converts one number to IEEE half bits (round to nearest even), as the float16 cast kernel. */
-export function f16Bits(value: number): number {
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  f[0] = value;
-  const w = u[0];
-  const sign = (w >>> 16) & 0x8000;
-  const shl1 = (w << 1) >>> 0;
-  if (shl1 > 0xff000000) return sign | 0x7e00;
-  // All arithmetic in float32, as the kernel: the first product overflows to infinity when
-  // |value| is too large for half, and adding the bias rounds to the half's precision.
-  const base = Math.fround(Math.fround(Math.abs(f[0]) * 5.192296858534828e33) * 7.703719777548943e-34);
-  let bias = (shl1 & 0xff000000) >>> 0;
-  if (bias < 0x71000000) bias = 0x71000000;
-  u[0] = ((bias >>> 1) + 0x07800000) >>> 0;
-  f[0] = f[0] + base;
-  const bits = u[0];
-  return sign | (((bits >>> 13) & 0x7c00) + (bits & 0x0fff));
-}
-
 /** Rows up to this long are summed in one pass by the kernel (SUM_BLOCK of assembly/reduce.ts). */
 export const SUM_BLOCK = 1024;
 

@@ -8,7 +8,7 @@ import type { Storage } from "../backend.ts";
 import { badIndexError } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import { bufferId, type PoolEntry } from "./buffer_pool.ts";
-import { f32Bits } from "./half.ts";
+import { f32Bits } from "../../half.ts";
 import { MAP_READ, STORAGE_USAGE } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as dispatchOps from "./dispatch.ts";

@@ -16,7 +16,7 @@ import { checkCount, checkOperand, checkUnary, checkWhere, describeValue } from 
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { LazyNode, type Operand as LazyOperand } from "./fusion.ts";
-import { f32Bits } from "./half.ts";
+import { f32Bits } from "../../half.ts";
 import {
   ARITHMETIC_EXPR,
   COMPARISON_EXPR,

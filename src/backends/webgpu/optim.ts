@@ -7,7 +7,7 @@ import type { AdamUpdateOptions, BinaryOp, SgdUpdateOptions, Storage, UnaryOp } 
 import { checkUpdateArgs, checkUpdateState } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import { LazyNode, type LazyOp, type Operand as LazyOperand } from "./fusion.ts";
-import { f32Bits } from "./half.ts";
+import { f32Bits } from "../../half.ts";
 import { MAX_FUSED_NODES } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";

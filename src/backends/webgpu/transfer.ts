@@ -8,7 +8,7 @@ import type { Storage } from "../backend.ts";
 import { checkCount, checkDType, checkTyped, readRange } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
-import { f32Bits, f32BitsToHalf, halfToF32Bits } from "./half.ts";
+import { f32Bits, f32BitsToHalf, halfToF32Bits } from "../../half.ts";
 import { HOST_INDEX_LIMIT, MAP_READ } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
