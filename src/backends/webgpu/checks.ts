@@ -4,11 +4,12 @@
  * @module
  */
 import type { DType } from "../../dtype.ts";
+import { f32Bits } from "../../half.ts";
 import type { Storage } from "../backend.ts";
 import { badIndexError } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import { bufferId, type PoolEntry } from "./buffer_pool.ts";
-import { f32Bits } from "../../half.ts";
+import { wgslSnippet } from "./pipelines.ts";
 import { MAP_READ, STORAGE_USAGE } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as dispatchOps from "./dispatch.ts";
@@ -269,10 +270,7 @@ export function checkIndexGpu(be: WebGPUBackend, c: DeviceCheck, idx: WebGPUStor
 
 export function reportSubs(c: DeviceCheck | null): Record<string, string> {
   return c
-    ? {
-      DECL_E: "@group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;",
-      REPORT: "atomicMax(&E[P.slot * 4u], 1u);\n    atomicMax(&E[P.slot * 4u + 1u], 0xffffffffu - pos);",
-    }
+    ? { DECL_E: wgslSnippet("index.decl_e"), REPORT: wgslSnippet("index.report") }
     : { DECL_E: "", REPORT: "" };
 }
 

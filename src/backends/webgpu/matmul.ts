@@ -15,7 +15,7 @@ import {
   LazyNode,
   type LazyOp,
 } from "./fusion.ts";
-import { type GpuComputeDType, WGSL_TYPE } from "./pipelines.ts";
+import { type GpuComputeDType, WGSL_TYPE, wgslSnippet } from "./pipelines.ts";
 import { type Binding, ceilDiv, EPILOGUE_WORDS, gpuCompute } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
@@ -178,7 +178,9 @@ function matmulInto(
   const epiBindings: Binding[] = epilogue
     ? epilogue.bindings.map((b) => ({ binding: b.binding, entry: b.buffer._buffer! }))
     : [];
-  const epiDecl = epilogue ? `${epilogue.decls}\n\nfn epi(v: f32, i: u32) {\n  ${epilogue.bodies[0]}\n}` : "";
+  const epiDecl = epilogue
+    ? wgslSnippet("matmul.c_decl_epilogue", { DECLS: epilogue.decls, BODY: epilogue.bodies[0] })
+    : "";
   if (dtype === "int32" || m < 8 || n < 8) {
     const kernel = be._pipelines.get("matmul.simple", {
       T: WGSL_TYPE[dtype],
@@ -187,8 +189,8 @@ function matmulInto(
       C_DECL: epiDecl,
       STORE: "",
       LOAD: "",
-      SIMPLE_LOAD: epilogue ? "" : "if (P.k_lo != 0u) { acc = SC[t]; }",
-      SIMPLE_STORE: epilogue ? "epi(acc, t);" : "SC[t] = acc;",
+      SIMPLE_LOAD: epilogue ? "" : wgslSnippet("matmul.simple_load"),
+      SIMPLE_STORE: wgslSnippet(epilogue ? "matmul.simple_store_epilogue" : "matmul.simple_store"),
     });
     const bindings = [{ binding: 4, entry: ea }, { binding: 5, entry: eb }, ...epiBindings];
     if (ec) bindings.push({ binding: 6, entry: ec });
@@ -202,51 +204,16 @@ function matmulInto(
   }
   const cVec = n % 4 === 0;
   const { short, gx, gy } = matmulGrid(be, m, k, n);
-  const store = epilogue
-    ? [
-      "if (col < P.n) { epi(lo.x, p); }",
-      "if (col + 1u < P.n) { epi(lo.y, p + 1u); }",
-      "if (col + 2u < P.n) { epi(lo.z, p + 2u); }",
-      "if (col + 3u < P.n) { epi(lo.w, p + 3u); }",
-      "if (col + 4u < P.n) { epi(hi.x, p + 4u); }",
-      "if (col + 5u < P.n) { epi(hi.y, p + 5u); }",
-      "if (col + 6u < P.n) { epi(hi.z, p + 6u); }",
-      "if (col + 7u < P.n) { epi(hi.w, p + 7u); }",
-    ].join("\n  ")
-    : cVec
-    ? "if (col < P.n) { C[p >> 2u] = lo; }\n  if (col + 4u < P.n) { C[(p >> 2u) + 1u] = hi; }"
-    : [
-      "if (col < P.n) { C[p] = lo.x; }",
-      "if (col + 1u < P.n) { C[p + 1u] = lo.y; }",
-      "if (col + 2u < P.n) { C[p + 2u] = lo.z; }",
-      "if (col + 3u < P.n) { C[p + 3u] = lo.w; }",
-      "if (col + 4u < P.n) { C[p + 4u] = hi.x; }",
-      "if (col + 5u < P.n) { C[p + 5u] = hi.y; }",
-      "if (col + 6u < P.n) { C[p + 6u] = hi.z; }",
-      "if (col + 7u < P.n) { C[p + 7u] = hi.w; }",
-    ].join("\n  ");
+  const store = wgslSnippet(
+    epilogue ? "matmul.store_epilogue" : cVec ? "matmul.store_vec4" : "matmul.store_scalar",
+  );
   const kernel = be._pipelines.get(`matmul.${be._matmulKernel}`, {
     ...(be._matmulKernel === "direct" ? { WGX: short ? "16" : "8", WGY: short ? "4" : "8" } : {}),
     TA: String(transA),
     TB: String(transB),
-    C_DECL: epilogue
-      ? epiDecl
-      : `@group(0) @binding(3) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`,
+    C_DECL: epilogue ? epiDecl : wgslSnippet(cVec ? "matmul.c_decl_vec4" : "matmul.c_decl_scalar"),
     STORE: store,
-    LOAD: epilogue
-      ? ""
-      : cVec
-      ? "if (col < P.n) { lo = C[p >> 2u]; }\n    if (col + 4u < P.n) { hi = C[(p >> 2u) + 1u]; }"
-      : [
-        "if (col < P.n) { lo.x = C[p]; }",
-        "if (col + 1u < P.n) { lo.y = C[p + 1u]; }",
-        "if (col + 2u < P.n) { lo.z = C[p + 2u]; }",
-        "if (col + 3u < P.n) { lo.w = C[p + 3u]; }",
-        "if (col + 4u < P.n) { hi.x = C[p + 4u]; }",
-        "if (col + 5u < P.n) { hi.y = C[p + 5u]; }",
-        "if (col + 6u < P.n) { hi.z = C[p + 6u]; }",
-        "if (col + 7u < P.n) { hi.w = C[p + 7u]; }",
-      ].join("\n    "),
+    LOAD: epilogue ? "" : wgslSnippet(cVec ? "matmul.load_vec4" : "matmul.load_scalar"),
   });
   const bindings: Binding[] = [{ binding: 1, entry: ea }, { binding: 2, entry: eb }, ...epiBindings];
   if (ec) bindings.push({ binding: 3, entry: ec });

@@ -7,7 +7,7 @@ import { REDUCE_OPS, type ReduceOp, type Storage } from "../backend.ts";
 import { checkLayout, checkReducible } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
-import { ARG_EXPR, type GpuComputeDType, REDUCE_EXPR, WGSL_TYPE } from "./pipelines.ts";
+import { ARG_EXPR, type GpuComputeDType, REDUCE_EXPR, WGSL_TYPE, wgslSnippet } from "./pipelines.ts";
 import { type Binding, ceilDiv, gpuCompute, ROW_CHUNK_PER_INVOCATION, SCAN_CHUNK } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
@@ -131,8 +131,8 @@ function argReduce(
       T,
       IDENT: ident,
       BEATS: beats,
-      DECL_XI: curI ? "@group(0) @binding(2) var<storage, read> XI: array<i32>;" : "",
-      LOAD_IDX: curI ? "return XI[p];" : "return i32(j);",
+      DECL_XI: curI ? wgslSnippet("reduce.decl_xi") : "",
+      LOAD_IDX: wgslSnippet(curI ? "reduce.load_idx_xi" : "reduce.load_idx_j"),
       WG: String(be._wg),
     });
     const bindings: Binding[] = [
@@ -227,8 +227,8 @@ function scan(
   params(base);
   const k = be._pipelines.get(prod ? "reduce.scan_prod" : "reduce.scan", {
     T,
-    DECL_TOTALS: multi ? `@group(0) @binding(3) var<storage, read_write> TOT: array<${T}>;` : "",
-    STORE_TOTAL: multi ? "TOT[t] = acc;" : "",
+    DECL_TOTALS: multi ? wgslSnippet("reduce.decl_totals", { T }) : "",
+    STORE_TOTAL: multi ? wgslSnippet("reduce.store_total") : "",
   });
   const bindings: Binding[] = [{ binding: 1, entry: x }, { binding: 2, entry: y }];
   if (totals) bindings.push({ binding: 3, entry: totals });
