@@ -4,6 +4,7 @@
  * @module
  */
 import type { ComputeDType, DType } from "../../dtype.ts";
+import { f32Bits } from "../../half.ts";
 import {
   ARITHMETIC_OPS,
   type BinaryOp,
@@ -16,13 +17,13 @@ import { checkCount, checkOperand, checkUnary, checkWhere, describeValue } from 
 import type { WebGPUBackend } from "./backend.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { LazyNode, type Operand as LazyOperand } from "./fusion.ts";
-import { f32Bits } from "../../half.ts";
 import {
   ARITHMETIC_EXPR,
   COMPARISON_EXPR,
   type GpuComputeDType,
   UNARY_EXPR,
   WGSL_TYPE,
+  wgslSnippet,
 } from "./pipelines.ts";
 import { type Binding, gpuCompute } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
@@ -156,12 +157,26 @@ export function binaryInto(
     if (!(x instanceof WebGPUStorage)) {
       u[base + 2 + word] = x.scalar;
       subs[`DECL_${name}`] = "";
-      subs[`LOAD_${name}`] = `${VT}(bitcast<${T}>(P.${name.toLowerCase()}_bits))`;
+      subs[`LOAD_${name}`] = wgslSnippet("elementwise.load_scalar_operand", {
+        VT,
+        T,
+        FIELD: name.toLowerCase(),
+      });
       return;
     }
     u[base + word] = x.numel / w;
-    subs[`DECL_${name}`] = `@group(0) @binding(${binding}) var<storage, read> ${name}: array<${VT}>;`;
-    subs[`LOAD_${name}`] = x.numel === numel ? `${name}[i]` : `${name}[i % P.${name.toLowerCase()}_len]`;
+    subs[`DECL_${name}`] = wgslSnippet("elementwise.decl_operand", {
+      BINDING: String(binding),
+      NAME: name,
+      VT,
+    });
+    subs[`LOAD_${name}`] = wgslSnippet(
+      x.numel === numel ? "elementwise.load_full" : "elementwise.load_tiled",
+      {
+        NAME: name,
+        FIELD: name.toLowerCase(),
+      },
+    );
     bindings.push({ binding, entry: x._buffer! });
   };
   operand(pa, "A", 1, 1);

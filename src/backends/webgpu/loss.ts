@@ -7,6 +7,7 @@ import type { Storage } from "../backend.ts";
 import { checkCount, checkCrossEntropyTypes } from "../validate.ts";
 import type { WebGPUBackend } from "./backend.ts";
 import type { DeviceCheck } from "./checks.ts";
+import { wgslSnippet } from "./pipelines.ts";
 import { type Binding, ceilDiv } from "./shared.ts";
 import { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
@@ -89,26 +90,11 @@ export function crossEntropy(
   ];
   if (computeHere) bindings.push({ binding: 1, entry: be._entryOf(s) });
   if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
-  const row = [
-    "var m = f_neg(f_inf());",
-    "for (var j = 0u; j < P.cols; j = j + 1u) {",
-    "  let v = X[base + j];",
-    "  if (v > m) { m = v; }",
-    "}",
-    "var sum = 0.0;",
-    "for (var j = 0u; j < P.cols; j = j + 1u) {",
-    "  sum = sum + f_exp_nonpos(X[base + j] - m);",
-    "}",
-    "let ls = f_log(sum);",
-    "for (var j = 0u; j < P.cols; j = j + 1u) {",
-    "  LP[base + j] = (X[base + j] - m) - ls;",
-    "}",
-  ].join("\n    ");
   const k = be._pipelines.get("loss.cross_entropy", {
     WG: String(wg),
-    DECL_X: computeHere ? "@group(0) @binding(1) var<storage, read> X: array<f32>;" : "",
+    DECL_X: computeHere ? wgslSnippet("loss.decl_x") : "",
     LP_ACCESS: computeHere ? "read_write" : "read",
-    LOGP: computeHere ? row : "",
+    LOGP: computeHere ? wgslSnippet("loss.logp_row") : "",
     ...checksOps.reportSubs(c),
   });
   dispatchOps.dispatch(be, k, base, bindings, groups);
