@@ -348,7 +348,7 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** @internal used by the launcher files */
+  /** @internal calls estimated below this many nanoseconds stay on this thread (see `_splitAbove`) */
   _minNs = PARALLEL_MIN_NS;
 
   /**
@@ -700,7 +700,7 @@ export class WasmBackend implements Backend {
     return matmulOps.matmul(this, a, b, args);
   }
 
-  /** @internal used by the launcher files */
+  /** @internal matmul_f32's register block rows (asked of the kernels once, by matmul.ts) */
   _mr = 0;
 
   gather(

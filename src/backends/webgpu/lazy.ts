@@ -68,7 +68,7 @@ export function lazy(
   return out;
 }
 
-/** Builds the graph node of {@link #lazy} (computing inputs first where limits require it). */
+/** Builds the graph node of {@link lazy} (computing inputs first where limits require it). */
 export function makeNode(
   be: WebGPUBackend,
   dtype: DType,
