@@ -23,7 +23,7 @@ import {
 import { defaultGenerator, type Generator } from "./random.ts";
 import { fmtShape, numelOf, shapeArg } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
-import { encodeHalf } from "./write.ts";
+import { encodeHalf } from "./half.ts";
 import { inFrameOf } from "./memory.ts";
 
 /** Options shared by the creation functions. */

@@ -7,8 +7,8 @@
  */
 
 import type { DType } from "./dtype.ts";
-import { halfToFloat } from "./read.ts";
-import { encodeHalf } from "./write.ts";
+import { halfToFloat } from "./half.ts";
+import { encodeHalf } from "./half.ts";
 
 /** What is printed after the values, as PyTorch's keyword suffixes. */
 export interface FormatOptions {
@@ -332,7 +332,7 @@ function formatExponential(value: number, digits: number): string {
   return `${sign}${mantissa[0]}${frac}e${expSign}${String(Math.abs(exponent)).padStart(2, "0")}`;
 }
 
-/** `value` as the float16 tensor stores it (the one codec of write.ts/read.ts: round to nearest even). */
+/** `value` as the float16 tensor stores it (the one codec of half.ts: round to nearest even). */
 function roundToHalf(value: number): number {
   return halfToFloat(encodeHalf(value));
 }

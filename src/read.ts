@@ -4,19 +4,7 @@
  */
 import type { DType, TypedArray } from "./dtype.ts";
 import type { NestedArray } from "./tensor.ts";
-
-const f16Scratch = new Float32Array(1);
-
-/** IEEE half bits to a number. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  f16Scratch[0] = s * (1 + m / 1024) * 2 ** (e - 15);
-  return f16Scratch[0];
-}
+import { halfToFloat } from "./half.ts";
 
 /**
  * `n` elements from `offset` of a storage read, as the typed array users get from `dataSync()`:

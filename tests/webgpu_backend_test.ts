@@ -25,7 +25,7 @@ import assert from "node:assert/strict";
 import * as gpu from "../src/gpu.ts";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
 import { WebGPUBackend, type WebGPUStorage } from "../src/backends/webgpu/backend.ts";
-import { bucketSize } from "../src/backends/webgpu/pool.ts";
+import { bucketSize } from "../src/backends/webgpu/buffer_pool.ts";
 import type {
   AvgPoolOptions,
   Backend,

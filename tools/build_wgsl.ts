@@ -4,7 +4,10 @@
  * keyed `"<family>.<kernel>"` (the file name without `.wgsl`, then the section name).
  *
  * A `.wgsl` file is a prelude followed by sections, each opened by a `//! kernel: <name>` line;
- * a kernel's text is the file's included helpers, its prelude and its section. `//! include:
+ * a kernel's text is the file's included helpers, its prelude and its section. A `//! snippet:
+ * <name>` section is a fragment, not a kernel: the text one of the file's kernels takes for a
+ * placeholder in some of its variants (`pipelines.ts`'s `wgslSnippet("<family>.<name>")`), so
+ * that no WGSL is written in TypeScript strings. `//! include:
  * <file>` in a prelude pulls in another `.wgsl` file that has no sections (shared helpers, such
  * as `math.wgsl`). Kernels may hold `{{NAME}}` placeholders that `src/backends/webgpu/pipelines.ts`
  * fills from the library's own tables (never from user data).
@@ -47,24 +50,25 @@ async function sourceHash(sources: Source[]): Promise<string> {
 
 const KERNEL_RE = /^\/\/! kernel: ([a-z0-9_]+)\s*$/;
 const INCLUDE_RE = /^\/\/! include: ([a-z0-9_]+)\s*$/;
+const SNIPPET_RE = /^\/\/! snippet: ([a-z0-9_]+)\s*$/;
 
 interface Parsed {
   family: string;
   includes: string[];
   prelude: string;
-  kernels: { name: string; text: string }[];
+  kernels: { name: string; text: string; snippet: boolean }[];
 }
 
 function parse(s: Source): Parsed {
   const family = s.name.slice(0, -".wgsl".length);
   const includes: string[] = [];
   const prelude: string[] = [];
-  const kernels: { name: string; lines: string[] }[] = [];
+  const kernels: { name: string; lines: string[]; snippet: boolean }[] = [];
   for (const line of s.text.split("\n")) {
-    const k = KERNEL_RE.exec(line);
+    const k = KERNEL_RE.exec(line) ?? SNIPPET_RE.exec(line);
     if (k) {
-      if (kernels.some((x) => x.name === k[1])) throw new Error(`${s.name}: kernel ${k[1]} defined twice`);
-      kernels.push({ name: k[1], lines: [] });
+      if (kernels.some((x) => x.name === k[1])) throw new Error(`${s.name}: section ${k[1]} defined twice`);
+      kernels.push({ name: k[1], lines: [], snippet: line.startsWith("//! snippet:") });
       continue;
     }
     const inc = INCLUDE_RE.exec(line);
@@ -81,7 +85,7 @@ function parse(s: Source): Parsed {
     family,
     includes,
     prelude: prelude.join("\n").trim(),
-    kernels: kernels.map((k) => ({ name: k.name, text: k.lines.join("\n").trim() })),
+    kernels: kernels.map((k) => ({ name: k.name, text: k.lines.join("\n").trim(), snippet: k.snippet })),
   };
 }
 
@@ -110,12 +114,16 @@ function moduleText(sources: Source[], hash: string): string {
     for (const k of p.kernels) {
       const key = `${p.family}.${k.name}`;
       part(key, k.text);
+      if (k.snippet) continue;
       const pieces = [...p.includes, ...(p.prelude.length > 0 ? [p.family] : []), key];
       kernels.push(`  "${key}": [${pieces.map((x) => `"${x}"`).join(", ")}],`);
     }
   }
   return `${generatedHeader("tools/build_wgsl.ts", hash)}
-/** Text of each wgsl/ file's prelude ("<family>") and of each kernel section ("<family>.<kernel>"). */
+/**
+ * Text of each wgsl/ file's prelude ("<family>") and of each kernel or snippet section
+ * ("<family>.<name>").
+ */
 export const WGSL_PARTS: Readonly<Record<string, string>> = {
 ${parts.join("\n")}
 };

@@ -170,3 +170,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (g >= P.n) { return; }
   {{BODY}}
 }
+
+//! snippet: decl_operand
+@group(0) @binding({{BINDING}}) var<storage, read> {{NAME}}: array<{{VT}}>;
+
+//! snippet: load_scalar_operand
+{{VT}}(bitcast<{{T}}>(P.{{FIELD}}_bits))
+
+//! snippet: load_full
+{{NAME}}[i]
+
+//! snippet: load_tiled
+{{NAME}}[i % P.{{FIELD}}_len]

@@ -155,3 +155,10 @@ fn main() {
     atomicStore(&E[b + 2u], 1u);
   }
 }
+
+//! snippet: decl_e
+@group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;
+
+//! snippet: report
+atomicMax(&E[P.slot * 4u], 1u);
+    atomicMax(&E[P.slot * 4u + 1u], 0xffffffffu - pos);

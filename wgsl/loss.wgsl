@@ -99,3 +99,21 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (i32(i % P.cols) == t) { e = e - 1.0; }
   Y[i] = e * G[gi];
 }
+
+//! snippet: decl_x
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+
+//! snippet: logp_row
+var m = f_neg(f_inf());
+    for (var j = 0u; j < P.cols; j = j + 1u) {
+      let v = X[base + j];
+      if (v > m) { m = v; }
+    }
+    var sum = 0.0;
+    for (var j = 0u; j < P.cols; j = j + 1u) {
+      sum = sum + f_exp_nonpos(X[base + j] - m);
+    }
+    let ls = f_log(sum);
+    for (var j = 0u; j < P.cols; j = j + 1u) {
+      LP[base + j] = (X[base + j] - m) - ls;
+    }

@@ -495,3 +495,63 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
   {{SIMPLE_STORE}}
 }
+
+//! snippet: c_decl_vec4
+@group(0) @binding(3) var<storage, read_write> C: array<vec4<f32>>;
+
+//! snippet: c_decl_scalar
+@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+
+//! snippet: c_decl_epilogue
+{{DECLS}}
+
+fn epi(v: f32, i: u32) {
+  {{BODY}}
+}
+
+//! snippet: store_vec4
+if (col < P.n) { C[p >> 2u] = lo; }
+  if (col + 4u < P.n) { C[(p >> 2u) + 1u] = hi; }
+
+//! snippet: store_scalar
+if (col < P.n) { C[p] = lo.x; }
+  if (col + 1u < P.n) { C[p + 1u] = lo.y; }
+  if (col + 2u < P.n) { C[p + 2u] = lo.z; }
+  if (col + 3u < P.n) { C[p + 3u] = lo.w; }
+  if (col + 4u < P.n) { C[p + 4u] = hi.x; }
+  if (col + 5u < P.n) { C[p + 5u] = hi.y; }
+  if (col + 6u < P.n) { C[p + 6u] = hi.z; }
+  if (col + 7u < P.n) { C[p + 7u] = hi.w; }
+
+//! snippet: store_epilogue
+if (col < P.n) { epi(lo.x, p); }
+  if (col + 1u < P.n) { epi(lo.y, p + 1u); }
+  if (col + 2u < P.n) { epi(lo.z, p + 2u); }
+  if (col + 3u < P.n) { epi(lo.w, p + 3u); }
+  if (col + 4u < P.n) { epi(hi.x, p + 4u); }
+  if (col + 5u < P.n) { epi(hi.y, p + 5u); }
+  if (col + 6u < P.n) { epi(hi.z, p + 6u); }
+  if (col + 7u < P.n) { epi(hi.w, p + 7u); }
+
+//! snippet: load_vec4
+if (col < P.n) { lo = C[p >> 2u]; }
+    if (col + 4u < P.n) { hi = C[(p >> 2u) + 1u]; }
+
+//! snippet: load_scalar
+if (col < P.n) { lo.x = C[p]; }
+    if (col + 1u < P.n) { lo.y = C[p + 1u]; }
+    if (col + 2u < P.n) { lo.z = C[p + 2u]; }
+    if (col + 3u < P.n) { lo.w = C[p + 3u]; }
+    if (col + 4u < P.n) { hi.x = C[p + 4u]; }
+    if (col + 5u < P.n) { hi.y = C[p + 5u]; }
+    if (col + 6u < P.n) { hi.z = C[p + 6u]; }
+    if (col + 7u < P.n) { hi.w = C[p + 7u]; }
+
+//! snippet: simple_load
+if (P.k_lo != 0u) { acc = SC[t]; }
+
+//! snippet: simple_store
+SC[t] = acc;
+
+//! snippet: simple_store_epilogue
+epi(acc, t);

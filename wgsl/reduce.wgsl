@@ -347,3 +347,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (c == 0u) { return; }
   Y[t] = Y[t] * C[(o * P.n_chunks + c - 1u) * P.inner + i];
 }
+
+//! snippet: decl_xi
+@group(0) @binding(2) var<storage, read> XI: array<i32>;
+
+//! snippet: load_idx_xi
+return XI[p];
+
+//! snippet: load_idx_j
+return i32(j);
+
+//! snippet: decl_totals
+@group(0) @binding(3) var<storage, read_write> TOT: array<{{T}}>;
+
+//! snippet: store_total
+TOT[t] = acc;

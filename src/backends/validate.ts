@@ -3,8 +3,15 @@
  * backends must reject bad input the same way).
  * @module
  */
-import type { AvgPoolOptions, Conv2dGeometry, MatmulArgs, Pool2dGeometry } from "./backend.ts";
-import type { ComputeDType, DType } from "../dtype.ts";
+import {
+  type AvgPoolOptions,
+  type Conv2dGeometry,
+  type MatmulArgs,
+  type Pool2dGeometry,
+  type Storage,
+  UNARY_OPS,
+} from "./backend.ts";
+import type { ComputeDType, DType, TypedArray } from "../dtype.ts";
 
 /** Throws unless `dtype` is a compute dtype (float32, float64 or int32). */
 export function checkCompute(op: string, dtype: DType): ComputeDType {
@@ -229,4 +236,123 @@ export function checkMatmul(
     }
   }
   return dtype;
+}
+
+/** The typed array class that holds each dtype's elements (float16 as raw bits). */
+export const TYPED_CTOR = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  float16: Uint16Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+} as const;
+
+/** Throws for a dtype the library does not know. */
+export function checkDType(op: string, dtype: DType): void {
+  if (!(dtype in TYPED_CTOR)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
+}
+
+/** Throws unless `data` is the typed array class that holds `dtype` (fromTyped, adopt). */
+export function checkTyped(op: string, data: TypedArray, dtype: DType): void {
+  const Ctor = TYPED_CTOR[dtype];
+  if (!Ctor) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
+  if (!(data instanceof Ctor)) {
+    throw new TypeError(
+      `${op}: ${dtype} needs a ${Ctor.name}, got ${data?.constructor?.name ?? typeof data}`,
+    );
+  }
+}
+
+/** `s` when it is float32 with `numel` elements (`what` names it in the error). */
+export function checkFloat32<S extends Storage>(op: string, s: S, numel: number, what: string): S {
+  if (s.dtype !== "float32") throw new TypeError(`${op}: expected float32, got ${s.dtype}`);
+  if (s.numel !== numel) throw new RangeError(`${op}: ${what} has ${s.numel} elements, expected ${numel}`);
+  return s;
+}
+
+/** Throws for an unknown unary op, or one that has no int32 kernel. */
+export function checkUnary(op: string, dtype: ComputeDType): void {
+  if (!(UNARY_OPS as readonly string[]).includes(op)) {
+    throw new TypeError(`unary: unknown op ${JSON.stringify(op)}`);
+  }
+  if (dtype === "int32" && op !== "neg" && op !== "abs" && op !== "sign" && op !== "relu") {
+    throw new TypeError(`${op}: not supported for int32 (the front end computes it in float32)`);
+  }
+}
+
+/** `st` when it is a `dtype` operand `which` ("a" / "b") whose length tiles `numel`. */
+export function checkOperand<S extends Storage>(
+  op: string,
+  st: S,
+  which: string,
+  dtype: DType,
+  numel: number,
+): S {
+  if (st.dtype !== dtype) {
+    throw new TypeError(`${op}: operand ${which} is ${st.dtype}, expected ${dtype}`);
+  }
+  const len = st.numel;
+  if (len === 0 || numel % len !== 0) {
+    throw new RangeError(`${op}: operand ${which} has ${len} elements, which does not tile ${numel}`);
+  }
+  return st;
+}
+
+/** where's operands: a bool (or uint8) condition and two operands of one dtype, all of one length. */
+export function checkWhere(c: Storage, x: Storage, y: Storage): void {
+  if (c.dtype !== "bool" && c.dtype !== "uint8") {
+    throw new TypeError(`where: condition must be bool, got ${c.dtype}`);
+  }
+  if (x.dtype !== y.dtype) {
+    throw new TypeError(`where: operands have different dtypes (${x.dtype} and ${y.dtype})`);
+  }
+  const n = c.numel;
+  if (x.numel !== n || y.numel !== n) {
+    throw new RangeError(`where: condition has ${n} elements but operands have ${x.numel} and ${y.numel}`);
+  }
+}
+
+/** Throws when reducing an empty dimension with an op that has no identity (all but sum, prod). */
+export function checkReducible(op: string, len: number): void {
+  if (len === 0 && op !== "sum" && op !== "prod") {
+    throw new RangeError(`${op}: cannot reduce an empty dimension (it has no identity)`);
+  }
+}
+
+/** rows and cols as counts whose product is the storage's `numel` (softmax rows). */
+export function checkRows(op: string, rows: number, cols: number, numel: number): void {
+  checkCount(op, "rows", rows);
+  checkCount(op, "cols", cols);
+  if (rows * cols !== numel) {
+    throw new RangeError(`${op}: [${rows}, ${cols}] does not match ${numel} elements`);
+  }
+}
+
+/** crossEntropy's dtypes: float32 scores, int32 targets. */
+export function checkCrossEntropyTypes(s: Storage, t: Storage): void {
+  if (s.dtype !== "float32") throw new TypeError(`crossEntropy: expected float32 input, got ${s.dtype}`);
+  if (t.dtype !== "int32") throw new TypeError(`crossEntropy: expected int32 targets, got ${t.dtype}`);
+}
+
+/** The storages of a fused optimizer step: float32, all of one length (null entries pass through). */
+export function checkUpdateArgs<S extends Storage>(op: string, out: (S | null)[]): (S | null)[] {
+  const n = out[0]!.numel;
+  for (const x of out) {
+    if (x === null) continue;
+    if (x.dtype !== "float32") throw new TypeError(`${op}: expected float32 storages, got ${x.dtype}`);
+    if (x.numel !== n) throw new RangeError(`${op}: storages have ${n} and ${x.numel} elements`);
+  }
+  return out;
+}
+
+/** The state buffers adamUpdate / sgdUpdate need for their options. */
+export function checkUpdateState(op: "adamUpdate" | "sgdUpdate", needed: boolean, present: boolean): void {
+  if (needed && !present) {
+    throw new TypeError(
+      op === "adamUpdate"
+        ? "adamUpdate: amsgrad needs maxExpAvgSq"
+        : "sgdUpdate: momentum needs momentumBuffer",
+    );
+  }
 }

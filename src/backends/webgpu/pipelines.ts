@@ -195,6 +195,19 @@ export function kernelSource(name: string, subs: Readonly<Record<string, string>
   return fillPlaceholders(name, parts.map((p) => WGSL_PARTS[p]).join("\n"), subs);
 }
 
+/**
+ * The WGSL fragment `name` (`"<family>.<snippet>"`, a `//! snippet:` section of a `wgsl/` file)
+ * with its placeholders filled from `subs`: what a kernel's placeholder takes in one of its variants.
+ */
+export function wgslSnippet(name: string, subs: Readonly<Record<string, string>> = {}): string {
+  const text = WGSL_PARTS[name];
+  if (text === undefined || name in KERNELS || !name.includes(".")) {
+    throw new Error(`gpu backend: no WGSL snippet named ${name}`);
+  }
+  // The generated module starts and ends each part with a newline of its own.
+  return fillPlaceholders(name, text.slice(1, -1), subs);
+}
+
 /** `text` (WGSL of kernel `name`) with its placeholders filled from `subs`, comments left alone. */
 function fillPlaceholders(name: string, text: string, subs: Readonly<Record<string, string>>): string {
   return text.split("\n").map((line) => {

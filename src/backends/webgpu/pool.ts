@@ -1,172 +1,167 @@
 /**
- * A size-bucketed pool of GPU buffers with live-bytes accounting.
- *
- * Requests are rounded up to a bucket: 16-byte multiples, powers of two up to 4 KiB, then four
- * steps per power of two (2^k · 1, 1.25, 1.5, 1.75), so at most 25% of a buffer is slack. A
- * released buffer waits in its bucket's free list for the next request of that bucket. Free
- * buffers beyond a byte budget are destroyed; because a released buffer may still be referenced by
- * commands not yet submitted, the owner decides when destroying is safe (`takeDoomed()` after a
- * submit).
+ * The GPU backend's 2-d pooling launchers (kernels in wgsl/pool.wgsl).
+ * Free functions of the {@link WebGPUBackend} they are called on.
  * @module
  */
-
-/** One pooled buffer. `epoch` is the owner's batch counter at the buffer's last use. */
-export interface PoolEntry {
-  /** The buffer. */
-  readonly buffer: GPUBuffer;
-  /** A number naming the buffer (unique per pool owner; bind group cache keys). */
-  readonly id: number;
-  /** Bytes of the buffer (its bucket). */
-  readonly size: number;
-  /** The owner's submit epoch of the last command that used the buffer (-1: never used). */
-  epoch: number;
-  /** True while handed out (guards against double release). */
-  live: boolean;
-  /** Keys of the owner's cached bind groups that use the buffer (dropped when it is destroyed). */
-  groups?: string[] | null;
-}
-
-let nextId = 0;
-/** A fresh buffer id (see {@link PoolEntry.id}). */
-export function bufferId(): number {
-  return ++nextId;
-}
-
-const MIN_BUCKET = 16;
-const POW2_LIMIT = 4096;
+import type { AvgPoolOptions, Pool2dGeometry, Storage } from "../backend.ts";
+import { checkAvg, checkPoolGeom } from "../validate.ts";
+import type { WebGPUBackend } from "./backend.ts";
+import { type Binding, ceilDiv } from "./shared.ts";
+import type { WebGPUStorage } from "./storage.ts";
+import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
 
 /**
- * The bucket (bytes) a request of `bytes` is served from.
- * @example
- * ```ts
- * import { bucketSize } from "./pool.ts";
- * bucketSize(1); // 16
- * bucketSize(5000); // 5120 (4096 · 1.25)
- * ```
+ * Encodes a pooling kernel over `n` outputs in dispatches that each visit a slice of the
+ * `nh` x `nw` grid of window positions (see wgsl/pool.wgsl); `step` 2 keeps 2-wide rows whole.
  */
-export function bucketSize(bytes: number): number {
-  const b = Math.max(MIN_BUCKET, Math.ceil(bytes / 16) * 16);
-  if (b <= POW2_LIMIT) return 2 ** Math.ceil(Math.log2(b));
-  const p = 2 ** Math.floor(Math.log2(b));
-  const step = p / 4;
-  return Math.ceil(b / step) * step;
+function poolDispatches(
+  be: WebGPUBackend,
+  name: string,
+  g: Pool2dGeometry,
+  opts: AvgPoolOptions | null,
+  n: number,
+  grid: [number, number],
+  bindings: Binding[],
+  step = 1,
+): void {
+  const nw = Math.max(grid[1], 1);
+  const total = Math.max(grid[0] * nw, 1);
+  const k = be._pipelines.get(name);
+  // An iteration per position plus one per grid row.
+  for (const [lo, hi] of dispatchOps.slices(be, total, step, 2 * step)) {
+    const base = poolParams(be, g, opts, n);
+    be._u32.set([lo, hi, nw, hi === total ? 1 : 0], base + 18);
+    dispatchOps.run1d(be, k, base, bindings, n);
+  }
 }
 
-/** Options of {@link BufferPool}. */
-export interface BufferPoolOptions {
-  /** Usage flags of every buffer of the pool. */
-  usage: GPUBufferUsageFlags;
-  /** Free bytes kept for reuse; buffers released beyond this are destroyed (default 256 MiB). */
-  maxPooledBytes?: number;
-  /** Largest buffer the pool may create (a request above it throws). */
-  maxBufferSize?: number;
-  /** Label prefix for the buffers (debugging). */
-  label?: string;
+function poolParams(be: WebGPUBackend, g: Pool2dGeometry, opts: AvgPoolOptions | null, n: number): number {
+  const base = dispatchOps.paramWords(be);
+  const u = be._u32, i = be._i32;
+  u[base] = g.planes;
+  u[base + 1] = g.height;
+  u[base + 2] = g.width;
+  u[base + 3] = g.kernelH;
+  u[base + 4] = g.kernelW;
+  u[base + 5] = g.strideH;
+  u[base + 6] = g.strideW;
+  i[base + 7] = g.padH;
+  i[base + 8] = g.padW;
+  u[base + 9] = g.dilationH;
+  u[base + 10] = g.dilationW;
+  u[base + 11] = g.outH;
+  u[base + 12] = g.outW;
+  u[base + 13] = opts?.countIncludePad ? 1 : 0;
+  i[base + 14] = opts?.divisor ?? 0;
+  u[base + 15] = n;
+  if (opts && g.kernelW === 2 && g.strideW === 2) {
+    // The CPU's vector path for 2-wide, stride-2 windows inside the row sums pairs first.
+    const lo = Math.min(g.outW, g.padW > 0 ? Math.ceil(g.padW / 2) : 0);
+    const lim = g.width - 1 - (1 - g.padW);
+    const hi = Math.max(lo, lim < 0 ? 0 : Math.min(g.outW, Math.floor(lim / 2) + 1));
+    if (hi - lo >= 4) {
+      u[base + 16] = lo;
+      u[base + 17] = hi;
+    }
+  }
+  return base;
 }
 
-/** Size-bucketed free lists of GPU buffers of one usage. */
-export class BufferPool {
-  readonly #device: GPUDevice;
-  readonly #usage: GPUBufferUsageFlags;
-  readonly #free = new Map<number, PoolEntry[]>();
-  readonly #maxPooled: number;
-  readonly #maxBuffer: number;
-  readonly #label: string;
-  #doomed: PoolEntry[] = [];
-  #live = 0;
-  #pooled = 0;
-  #created = 0;
-  #reused = 0;
+export function maxPool2d(
+  be: WebGPUBackend,
+  x: Storage,
+  geom: Pool2dGeometry,
+): { values: WebGPUStorage; indices: WebGPUStorage } {
+  const r = maxPool2dImpl(be, x, geom);
+  checksOps.inherit(r.values, x);
+  checksOps.inherit(r.indices, x);
+  return r;
+}
 
-  /** An empty pool creating buffers on `device`. */
-  constructor(device: GPUDevice, options: BufferPoolOptions) {
-    this.#device = device;
-    this.#usage = options.usage;
-    this.#maxPooled = options.maxPooledBytes ?? 256 * 1024 * 1024;
-    this.#maxBuffer = options.maxBufferSize ?? Number.MAX_SAFE_INTEGER;
-    this.#label = options.label ?? "edgetorch";
-  }
+function maxPool2dImpl(
+  be: WebGPUBackend,
+  x: Storage,
+  geom: Pool2dGeometry,
+): { values: WebGPUStorage; indices: WebGPUStorage } {
+  checkPoolGeom("maxPool2d", geom);
+  const { planes, height, width, outH, outW } = geom;
+  const s = be._float("maxPool2d", x, planes * height * width, "input");
+  const n = planes * outH * outW;
+  if (n === 0) return { values: be._alloc("float32", 0), indices: be._alloc("int32", 0) };
+  if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
+  const values = be._alloc("float32", n), indices = be._alloc("int32", n);
+  // Window positions inside the plane: at most ceil(size / dilation) per dim.
+  const grid: [number, number] = [
+    Math.min(geom.kernelH, ceilDiv(height, geom.dilationH)),
+    Math.min(geom.kernelW, ceilDiv(width, geom.dilationW)),
+  ];
+  poolDispatches(be, "pool.max", geom, null, n, grid, [
+    { binding: 1, entry: be._entryOf(s) },
+    { binding: 2, entry: be._entryOf(values) },
+    { binding: 3, entry: be._entryOf(indices) },
+  ]);
+  return { values, indices };
+}
 
-  /** The size of the buffer a request of `bytes` gets; throws when the device cannot have it. */
-  sizeFor(bytes: number): number {
-    let size = bucketSize(bytes);
-    if (size > this.#maxBuffer) {
-      // The bucket's slack may not fit the device limit even when the request does.
-      size = Math.ceil(bytes / 16) * 16;
-      if (size > this.#maxBuffer) {
-        throw new RangeError(
-          `gpu: a buffer of ${bytes} bytes exceeds this device's limit of ${this.#maxBuffer} bytes per ` +
-            `buffer binding`,
-        );
-      }
-    }
-    return size;
-  }
+export function avgPool2d(
+  be: WebGPUBackend,
+  x: Storage,
+  geom: Pool2dGeometry,
+  opts: AvgPoolOptions,
+): WebGPUStorage {
+  return checksOps.inherit(avgPool2dImpl(be, x, geom, opts), x);
+}
 
-  /** A buffer of at least `bytes` bytes (contents unspecified). */
-  acquire(bytes: number): PoolEntry {
-    const size = this.sizeFor(bytes);
-    const list = this.#free.get(size);
-    const reused = list?.pop();
-    if (reused) {
-      this.#pooled -= size;
-      this.#live += size;
-      this.#reused++;
-      reused.live = true;
-      return reused;
-    }
-    const buffer = this.#device.createBuffer({ size, usage: this.#usage, label: `${this.#label} ${size}` });
-    this.#live += size;
-    this.#created++;
-    return { buffer, id: bufferId(), size, epoch: -1, live: true };
-  }
+function avgPool2dImpl(
+  be: WebGPUBackend,
+  x: Storage,
+  geom: Pool2dGeometry,
+  opts: AvgPoolOptions,
+): WebGPUStorage {
+  checkAvg("avgPool2d", geom, opts);
+  const { planes, height, width, outH, outW } = geom;
+  const s = be._float("avgPool2d", x, planes * height * width, "input");
+  const n = planes * outH * outW;
+  const out = be._alloc("float32", n);
+  if (n === 0) return out;
+  const grid: [number, number] = [Math.min(geom.kernelH, height), Math.min(geom.kernelW, width)];
+  poolDispatches(be, "pool.avg", geom, opts, n, grid, [
+    { binding: 1, entry: be._entryOf(s) },
+    { binding: 2, entry: be._entryOf(out) },
+  ], 2);
+  return out;
+}
 
-  /** Returns a buffer for reuse (or dooms it when the pool is over its budget). Idempotent. */
-  release(e: PoolEntry): void {
-    if (!e.live) return;
-    e.live = false;
-    this.#live -= e.size;
-    if (this.#pooled + e.size > this.#maxPooled) {
-      this.#doomed.push(e);
-      return;
-    }
-    let list = this.#free.get(e.size);
-    if (!list) {
-      list = [];
-      this.#free.set(e.size, list);
-    }
-    list.push(e);
-    this.#pooled += e.size;
-  }
+export function avgPool2dBackward(
+  be: WebGPUBackend,
+  grad: Storage,
+  geom: Pool2dGeometry,
+  opts: AvgPoolOptions,
+): WebGPUStorage {
+  return checksOps.inherit(avgPool2dBackwardImpl(be, grad, geom, opts), grad);
+}
 
-  /** Moves every free buffer to the doomed list (to be destroyed after the next submit). */
-  trim(): void {
-    for (const list of this.#free.values()) {
-      for (const e of list) this.#doomed.push(e);
-    }
-    this.#free.clear();
-    this.#pooled = 0;
-  }
-
-  /** Buffers waiting to be destroyed; the caller destroys them once no pending command uses them. */
-  takeDoomed(): PoolEntry[] {
-    const d = this.#doomed;
-    this.#doomed = [];
-    return d;
-  }
-
-  /** Bytes of buffers handed out and not released. */
-  get liveBytes(): number {
-    return this.#live;
-  }
-
-  /** Bytes of free buffers kept for reuse. */
-  get pooledBytes(): number {
-    return this.#pooled;
-  }
-
-  /** Buffers created and requests served from the free lists, for tests and benchmarks. */
-  get stats(): { created: number; reused: number } {
-    return { created: this.#created, reused: this.#reused };
-  }
+function avgPool2dBackwardImpl(
+  be: WebGPUBackend,
+  grad: Storage,
+  geom: Pool2dGeometry,
+  opts: AvgPoolOptions,
+): WebGPUStorage {
+  checkAvg("avgPool2dBackward", geom, opts);
+  const { planes, height, width, outH, outW } = geom;
+  const s = be._float("avgPool2dBackward", grad, planes * outH * outW, "grad");
+  const n = planes * height * width;
+  if (n === 0 || s.numel === 0) return be.full("float32", n, 0);
+  const out = be._alloc("float32", n);
+  // Windows covering one element: at most ceil(kernel / stride) per dim.
+  const grid: [number, number] = [
+    Math.min(ceilDiv(geom.kernelH, geom.strideH), outH),
+    Math.min(ceilDiv(geom.kernelW, geom.strideW), outW),
+  ];
+  poolDispatches(be, "pool.avg_backward", geom, opts, n, grid, [
+    { binding: 1, entry: be._entryOf(s) },
+    { binding: 2, entry: be._entryOf(out) },
+  ]);
+  return out;
 }

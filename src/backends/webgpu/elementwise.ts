@@ -1,0 +1,201 @@
+/**
+ * The GPU backend's unary, binary and where launchers (kernels in wgsl/elementwise.wgsl and math.wgsl).
+ * Free functions of the {@link WebGPUBackend} they are called on.
+ * @module
+ */
+import type { ComputeDType, DType } from "../../dtype.ts";
+import { f32Bits } from "../../half.ts";
+import {
+  ARITHMETIC_OPS,
+  type BinaryOp,
+  COMPARISON_OPS,
+  type Operand,
+  type Storage,
+  type UnaryOp,
+} from "../backend.ts";
+import { checkCount, checkOperand, checkUnary, checkWhere, describeValue } from "../validate.ts";
+import type { WebGPUBackend } from "./backend.ts";
+import type { PoolEntry } from "./buffer_pool.ts";
+import { LazyNode, type Operand as LazyOperand } from "./fusion.ts";
+import {
+  ARITHMETIC_EXPR,
+  COMPARISON_EXPR,
+  type GpuComputeDType,
+  UNARY_EXPR,
+  WGSL_TYPE,
+  wgslSnippet,
+} from "./pipelines.ts";
+import { type Binding, gpuCompute } from "./shared.ts";
+import { WebGPUStorage } from "./storage.ts";
+import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
+import * as lazyOps from "./lazy.ts";
+
+export function unary(be: WebGPUBackend, op: UnaryOp, x: Storage): WebGPUStorage {
+  const s = be._operand("unary", x);
+  const dtype = gpuCompute(op, s.dtype);
+  checkUnary(op, dtype);
+  const n = s.numel;
+  if (n === 0) return checksOps.inherit(be._alloc(dtype, 0), s);
+  return checksOps.inherit(
+    lazyOps.lazy(be, dtype, n, [s], ([x]) => ({ kind: "unary", op, compute: dtype, x })),
+    s,
+  );
+}
+
+export function unaryInto(
+  be: WebGPUBackend,
+  op: UnaryOp,
+  dtype: GpuComputeDType,
+  x: PoolEntry,
+  y: PoolEntry,
+  n: number,
+): void {
+  const vec = n % 4 === 0;
+  const threads = vec ? n / 4 : n;
+  const base = dispatchOps.paramWords(be);
+  be._u32[base] = threads;
+  const expr = UNARY_EXPR[dtype][op]!;
+  const k = be._pipelines.get(vec ? "elementwise.unary4" : "elementwise.unary", {
+    T: WGSL_TYPE[dtype],
+    EXPR: expr,
+  });
+  dispatchOps.run1d(be, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
+}
+
+export function binary(
+  be: WebGPUBackend,
+  op: BinaryOp,
+  a: Operand,
+  b: Operand,
+  numel: number,
+  computeDType: ComputeDType,
+): WebGPUStorage {
+  be._checkAlive();
+  const dtype = gpuCompute(op, computeDType);
+  checkCount(op, "numel", numel);
+  const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
+  if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
+    throw new TypeError(`binary: unknown op ${JSON.stringify(op)}`);
+  }
+  if (op === "div" && dtype === "int32") {
+    throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
+  }
+  const outDtype: DType = isCmp ? "bool" : dtype;
+  if (numel === 0) return checksOps.inherit(be._alloc(outDtype, 0), a, b);
+  const place = (x: Operand, which: string): WebGPUStorage | number => {
+    if (typeof x === "number") return x;
+    if (!(x instanceof WebGPUStorage)) {
+      throw new TypeError(`${op}: operand ${which} must be a storage or a number, got ${describeValue(x)}`);
+    }
+    return checkOperand(op, be._operand(op, x), which, dtype, numel);
+  };
+  const pa = place(a, "a");
+  const pb = place(b, "b");
+  // pow with a scalar exponent of a full operand: the CPU's special cases.
+  if (
+    op === "pow" && dtype === "float32" && typeof pb === "number" && typeof pa !== "number" &&
+    pa.numel === numel
+  ) {
+    const e = Math.fround(pb);
+    if (e === 2) return be.binary("mul", pa, pa, numel, dtype);
+    if (e === 1) return be.cast(pa, "float32");
+    if (e === 0.5) return be.unary("sqrt", pa);
+    if (e === -0.5) return be.unary("rsqrt", pa);
+    if (e === -1) return be.binary("div", 1, pa, numel, dtype);
+  }
+  const scalar = (x: WebGPUStorage | number) =>
+    typeof x === "number"
+      ? { scalar: dtype === "int32" ? (Number.isFinite(x) ? x | 0 : 0) >>> 0 : f32Bits(x) }
+      : x;
+  const out = lazyOps.lazy(
+    be,
+    outDtype,
+    numel,
+    [scalar(pa), scalar(pb)],
+    ([a, b]) => ({ kind: "binary", op, compute: dtype, a, b }),
+  );
+  return checksOps.inherit(out, pa, pb);
+}
+
+/** The binary kernel over buffers (full or tiled) and scalar words, into `out`. */
+export function binaryInto(
+  be: WebGPUBackend,
+  op: BinaryOp,
+  dtype: GpuComputeDType,
+  a: LazyOperand<WebGPUStorage>,
+  b: LazyOperand<WebGPUStorage>,
+  numel: number,
+  out: PoolEntry,
+): void {
+  const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
+  const place = (x: LazyOperand<WebGPUStorage>): WebGPUStorage | { scalar: number } => {
+    if (x instanceof LazyNode) return be._leafOf(x)!;
+    return x;
+  };
+  const pa = place(a), pb = place(b);
+  // Four elements per invocation when every length is a multiple of 4.
+  const vec = numel % 4 === 0 && [pa, pb].every((x) => !(x instanceof WebGPUStorage) || x.numel % 4 === 0);
+  const w = vec ? 4 : 1;
+  const base = dispatchOps.paramWords(be);
+  const u = be._u32;
+  u[base] = numel / w;
+  const T = WGSL_TYPE[dtype];
+  const VT = vec ? `vec4<${T}>` : T;
+  const subs: Record<string, string> = {
+    T,
+    TO: isCmp ? "u32" : T,
+    EXPR: isCmp ? COMPARISON_EXPR[dtype][op] : ARITHMETIC_EXPR[dtype][op],
+  };
+  const bindings: Binding[] = [{ binding: 3, entry: out }];
+  const operand = (
+    x: WebGPUStorage | { scalar: number },
+    name: "A" | "B",
+    binding: number,
+    word: number,
+  ) => {
+    if (!(x instanceof WebGPUStorage)) {
+      u[base + 2 + word] = x.scalar;
+      subs[`DECL_${name}`] = "";
+      subs[`LOAD_${name}`] = wgslSnippet("elementwise.load_scalar_operand", {
+        VT,
+        T,
+        FIELD: name.toLowerCase(),
+      });
+      return;
+    }
+    u[base + word] = x.numel / w;
+    subs[`DECL_${name}`] = wgslSnippet("elementwise.decl_operand", {
+      BINDING: String(binding),
+      NAME: name,
+      VT,
+    });
+    subs[`LOAD_${name}`] = wgslSnippet(
+      x.numel === numel ? "elementwise.load_full" : "elementwise.load_tiled",
+      {
+        NAME: name,
+        FIELD: name.toLowerCase(),
+      },
+    );
+    bindings.push({ binding, entry: x._buffer! });
+  };
+  operand(pa, "A", 1, 1);
+  operand(pb, "B", 2, 2);
+  const kernel = be._pipelines.get(vec ? "elementwise.binary4" : "elementwise.binary", subs);
+  dispatchOps.run1d(be, kernel, base, bindings, numel / w);
+}
+
+export function where(be: WebGPUBackend, cond: Storage, a: Storage, b: Storage): WebGPUStorage {
+  const c = be._operand("where", cond), x = be._operand("where", a), y = be._operand("where", b);
+  checkWhere(c, x, y);
+  const n = c.numel;
+  if (n === 0) return checksOps.inherit(be._alloc(x.dtype, 0), c, x, y);
+  const out = lazyOps.lazy(
+    be,
+    x.dtype,
+    n,
+    [c, x, y],
+    ([cc, aa, bb]) => ({ kind: "where", c: cc, a: aa, b: bb }),
+  );
+  return checksOps.inherit(out, c, x, y);
+}

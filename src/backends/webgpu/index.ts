@@ -1,0 +1,114 @@
+/**
+ * The GPU backend's gather / index_select and scatter_add launchers (kernels in wgsl/index.wgsl).
+ * Free functions of the {@link WebGPUBackend} they are called on.
+ * @module
+ */
+import type { Storage } from "../backend.ts";
+import { checkIndex, checkLayout } from "../validate.ts";
+import type { WebGPUBackend } from "./backend.ts";
+import { WGSL_TYPE } from "./pipelines.ts";
+import { type Binding, gpuCompute } from "./shared.ts";
+import type { WebGPUStorage } from "./storage.ts";
+import * as checksOps from "./checks.ts";
+import * as dispatchOps from "./dispatch.ts";
+
+export function gather(
+  be: WebGPUBackend,
+  x: Storage,
+  index: Storage,
+  outer: number,
+  len: number,
+  inner: number,
+  idxLen: number,
+  indexIs1d: boolean,
+): WebGPUStorage {
+  const op = indexIs1d ? "indexSelect" : "gather";
+  const s = be._storage(op, x), idx = be._storage(op, index);
+  checkLayout(op, s.numel, outer, len, inner);
+  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
+  const n = outer * idxLen * inner;
+  const out = be._alloc(s.dtype, n);
+  if (n === 0) {
+    const c = idx.numel > 0 ? checksOps.indexCheck(be, op, idx, len) : null;
+    if (c) checksOps.checkIndexGpu(be, c, idx, len);
+    return checksOps.checkedResult(out, c, s, idx);
+  }
+  const c = checksOps.indexCheck(be, op, idx, len);
+  const base = dispatchOps.paramWords(be);
+  const u = be._u32;
+  u[base] = n;
+  u[base + 1] = len;
+  u[base + 2] = inner;
+  u[base + 3] = idxLen;
+  u[base + 4] = indexIs1d ? 1 : 0;
+  u[base + 5] = c ? checksOps.slotOf(be, c)[1] : 0;
+  const ie = be._entryOf(idx);
+  const bindings: Binding[] = [
+    { binding: 1, entry: be._entryOf(s) },
+    { binding: 2, entry: ie },
+    { binding: 3, entry: be._entryOf(out) },
+  ];
+  if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
+  dispatchOps.run1d(be, be._pipelines.get("index.gather", checksOps.reportSubs(c)), base, bindings, n);
+  if (c) checksOps.errorValue(be, c, ie);
+  return checksOps.checkedResult(out, c, s, idx);
+}
+
+export function scatterAdd(
+  be: WebGPUBackend,
+  src: Storage,
+  index: Storage,
+  outer: number,
+  len: number,
+  inner: number,
+  idxLen: number,
+  indexIs1d: boolean,
+): WebGPUStorage {
+  const op = "scatterAdd";
+  const s = be._storage(op, src), idx = be._storage(op, index);
+  const dtype = gpuCompute(op, s.dtype);
+  checkLayout(op, s.numel, outer, idxLen, inner);
+  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
+  const n = outer * len * inner;
+  if (s.numel === 0 || n === 0) {
+    const c = idx.numel > 0 ? checksOps.indexCheck(be, op, idx, len) : null;
+    if (c) checksOps.checkIndexGpu(be, c, idx, len);
+    return checksOps.checkedResult(be.full(dtype, n, 0), c, s, idx);
+  }
+  const c = checksOps.indexCheck(be, op, idx, len);
+  const out = be._alloc(dtype, n);
+  const oe = be._entryOf(out);
+  be._copyEncoder().clearBuffer(oe.buffer, 0, n * 4);
+  const base = dispatchOps.paramWords(be);
+  const u = be._u32;
+  u[base] = s.numel;
+  u[base + 1] = len;
+  u[base + 2] = inner;
+  u[base + 3] = idxLen;
+  u[base + 4] = indexIs1d ? 1 : 0;
+  u[base + 5] = c ? checksOps.slotOf(be, c)[1] : 0;
+  const ie = be._entryOf(idx);
+  const bindings: Binding[] = [
+    { binding: 1, entry: be._entryOf(s) },
+    { binding: 2, entry: ie },
+    { binding: 3, entry: oe },
+  ];
+  if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
+  const add = dtype === "int32" ? "atomicAdd(&Y[d], v);" : [
+    "var old = atomicLoad(&Y[d]);",
+    "  loop {",
+    "    let res = atomicCompareExchangeWeak(&Y[d], old, bitcast<u32>(bitcast<f32>(old) + v));",
+    "    if (res.exchanged) { break; }",
+    "    old = res.old_value;",
+    "  }",
+  ].join("\n");
+  const k = be._pipelines.get("index.scatter_add", {
+    T: WGSL_TYPE[dtype],
+    AT: dtype === "int32" ? "i32" : "u32",
+    ADD: add,
+    ...checksOps.reportSubs(c),
+  });
+  dispatchOps.run1d(be, k, base, bindings, s.numel);
+  if (c) checksOps.errorValue(be, c, ie);
+  return checksOps.checkedResult(out, c, s, idx);
+}
