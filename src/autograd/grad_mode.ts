@@ -39,7 +39,12 @@ function findContextStorage(): ContextStorage | null {
   }
 }
 
-const storage = findContextStorage();
+/**
+ * Looked up at the first scoped call, not at import: in Deno, reaching `process` loads the Node
+ * compatibility layer (about 12 ms of a cold start). Until then no scope exists, so the mode is
+ * the root's.
+ */
+let storage: ContextStorage | null | undefined;
 /** The mode outside every `noGrad` / `enableGrad` / `setGradEnabled(mode, fn)` scope. */
 const root: GradState = { enabled: true };
 
@@ -108,6 +113,7 @@ function refuseAsync(op: string): TypeError {
 
 function runWithMode<T>(op: string, mode: boolean, fn: () => T): T {
   if (typeof fn !== "function") throw new TypeError(`${op}: expected a function, got ${typeof fn}`);
+  if (storage === undefined) storage = findContextStorage();
   if (storage) return storage.run({ enabled: mode }, fn);
   // Without async contexts a scope is a synchronous save/restore of the one global mode.
   if (fn.constructor?.name === "AsyncFunction") throw refuseAsync(op);
