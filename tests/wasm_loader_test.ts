@@ -109,7 +109,7 @@ Deno.test("wasm loader: a build-time choice of EDGETORCH_WASM leaves the other b
   }
 });
 
-Deno.test("wasm loader: compileKernels takes a Module, bytes, Responses (streaming or not), promises and URLs", async () => {
+Deno.test("wasm loader: compileKernels takes a Module, bytes, Responses (streaming or not), promises and fetch(url) done by the caller", async () => {
   for (const v of ["relaxed", "simd"] as const) {
     const bytes = wasmBytes(v);
     const sources = [
@@ -119,7 +119,7 @@ Deno.test("wasm loader: compileKernels takes a Module, bytes, Responses (streami
       ["streamed Response", new Response(bytes, { headers: { "content-type": "application/wasm" } })],
       ["Response without a wasm content type", new Response(bytes)],
       ["promise of a Response", Promise.resolve(new Response(bytes))],
-      ["file URL", wasmUrl(v)],
+      ["fetch of a file URL", fetch(wasmUrl(v))],
     ] as const;
     for (const [what, s] of sources) {
       const k = await compileKernels(s);
@@ -159,12 +159,12 @@ Deno.test("wasm loader: foreign or stale modules and bad sources are refused cle
     /torch.init: fetching the response failed: HTTP 404 Not Found/,
   );
   await assert.rejects(
-    () => compileKernels(new URL("./no_such_file.wasm", WASM_DIR)),
-    /torch.init: could not fetch file:\/\/.*no_such_file.wasm/,
+    () => compileKernels(new URL("./no_such_file.wasm", WASM_DIR) as unknown as Uint8Array),
+    /torch.init: got the URL file:\/\/.*no_such_file.wasm; the library never fetches: pass `fetch\(url\)`/,
   );
   await assert.rejects(
     () => compileKernels(42 as unknown as Uint8Array),
-    /torch.init: wasm must be a WebAssembly.Module, a Response \(or a promise of one\), a URL or the .wasm file's bytes; got a number/,
+    /torch.init: wasm must be a WebAssembly.Module, a Response \(or a promise of one\) or the .wasm file's bytes; got a number/,
   );
 });
 

@@ -10,7 +10,7 @@
  * - **Explicit** with {@link init}: `await torch.init({ wasm })` takes a compiled
  *   `WebAssembly.Module` (Cloudflare Workers forbid compiling bytes at run time but import `.wasm`
  *   files as modules: `import wasm from "./kernels_relaxed.wasm"`), a `Response` or a promise of
- *   one (`fetch(url)`: compiled while it streams), a `URL` to fetch, or the bytes. Without `wasm`
+ *   one (`fetch(url)`: compiled while it streams), or the bytes (the library itself never fetches). Without `wasm`
  *   it compiles the embedded build asynchronously (off the main thread in browsers). Call it
  *   before the first CPU op.
  *
@@ -28,9 +28,9 @@ export type WasmVariant = "relaxed" | "simd";
 
 /**
  * What {@link init} accepts as the CPU kernels: a compiled module, a `Response` or a promise of
- * one (`fetch(...)`), a `URL` to fetch, or the `.wasm` file's bytes.
+ * one (`fetch(...)`), or the `.wasm` file's bytes.
  */
-export type WasmSource = WebAssembly.Module | BufferSource | Response | PromiseLike<Response> | URL;
+export type WasmSource = WebAssembly.Module | BufferSource | Response | PromiseLike<Response>;
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -133,7 +133,7 @@ const bytesOfModule = new WeakMap<WebAssembly.Module, Uint8Array>();
 
 /**
  * The bytes of build `k`, where the loader has them (the embedded builds; {@link init} with
- * bytes, a URL or a Response that is not streamed), else null. Reading them does not compile an
+ * bytes or a Response that is not streamed), else null. Reading them does not compile an
  * embedded build: threads compile their own build (memory import shared) from these bytes.
  * @example
  * ```ts
@@ -292,7 +292,7 @@ function describe(v: unknown): string {
  * @example
  * ```ts
  * import { compileKernels } from "./loader.ts";
- * const k = await compileKernels(new URL("./kernels_simd.wasm", import.meta.url));
+ * const k = await compileKernels(await Deno.readFile(new URL("./kernels_simd.wasm", import.meta.url)));
  * console.log(k.variant); // simd
  * ```
  */
@@ -317,22 +317,16 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
     return identify(module, what);
   }
   if (s instanceof URL) {
-    let r: Response;
-    try {
-      r = await fetch(s);
-    } catch (e) {
-      throw new Error(
-        `torch.init: could not fetch ${s.href} (${message(e)}); pass the bytes or a compiled module instead`,
-        { cause: e },
-      );
-    }
-    return compileKernels(r);
+    throw new TypeError(
+      `torch.init: got the URL ${s.href}; the library never fetches: pass \`fetch(url)\` (a Response ` +
+        `or a promise of one) or the .wasm file's bytes`,
+    );
   }
   if (s instanceof ArrayBuffer || ArrayBuffer.isView(s)) {
     return identify(await compileBytes(s as BufferSource, "the bytes"), "the bytes");
   }
   throw new TypeError(
-    `torch.init: wasm must be a WebAssembly.Module, a Response (or a promise of one), a URL or the ` +
+    `torch.init: wasm must be a WebAssembly.Module, a Response (or a promise of one) or the ` +
       `.wasm file's bytes; got ${describe(s)}`,
   );
 }
