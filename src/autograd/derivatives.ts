@@ -402,7 +402,7 @@ export const derivatives = {
     name: "NotImplemented",
     backward: () => {
       throw new Error(
-        'scatter: the derivative of scatter with reduce ("add" / "multiply") is not implemented (as in PyTorch); ' +
+        'scatter: scatter with reduce ("add" / "multiply") has no derivative (PyTorch has none either); ' +
           'use scatterReduce(dim, index, src, "sum" | "prod"), which is differentiable',
       );
     },
@@ -559,7 +559,7 @@ export const derivatives = {
   },
   floorDivide: reads("none", () => {
     throw new Error(
-      "floorDivide: the derivative for floorDivide is not implemented (as in PyTorch); detach its " +
+      "floorDivide: floorDivide has no derivative (PyTorch has none either); detach its " +
         "operands, or use torch.div(a, b).floor(), whose gradient is zero",
     );
   }),

@@ -34,7 +34,7 @@ function divisionOp(op: DivisionOp, a: TensorOrScalar, b: TensorOrScalar): Tenso
   }
   const dtype = resultType(a, b);
   if (dtype === "bool") {
-    throw new TypeError(`${op}: not implemented for bool tensors (convert with .int() or .float())`);
+    throw new TypeError(`${op}: bool tensors are refused, as in PyTorch (convert with .int() or .float())`);
   }
   let guard: Tensor | null = null;
   if (!isFloating(dtype)) {
@@ -85,7 +85,7 @@ export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * Python's floor division `a // b` (PyTorch 1.13's `torch.floor_divide`, which rounds toward
  * negative infinity). Floats follow Python's algorithm (`(a - fmod(a, b)) / b`, corrected to the
  * nearest integer), so results near multiples match PyTorch; a float division by zero gives ±inf
- * or NaN. Not differentiable (PyTorch: "the derivative for floor_divide is not implemented").
+ * or NaN. Not differentiable: its backward throws, as PyTorch's does.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";

@@ -33,7 +33,9 @@ export interface FillOptions {
 function target(op: string, t: unknown, floatOnly: boolean): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof t}`);
   if (floatOnly && !isFloating(t.dtype)) {
-    throw new TypeError(`${op}: expected a floating point tensor, got ${t.dtype} (PyTorch: not implemented)`);
+    throw new TypeError(
+      `${op}: expected a floating point tensor, got ${t.dtype} (PyTorch refuses integer tensors too)`,
+    );
   }
   return t;
 }
