@@ -503,6 +503,28 @@ function singleElementOutput(op: string, out: unknown): Tensor {
 }
 
 /**
+ * What {@link vhp} and {@link hvp} share: the inputs prepared, `v` checked, the one-element output
+ * and its gradient with respect to the inputs (with a graph, for the second derivative).
+ */
+function gradientOfScalar<I extends TensorOrTensors>(
+  op: string,
+  func: Func<Tensor>,
+  inputs: I,
+  vv: I | null | undefined,
+  o: FunctionalOptions,
+) {
+  const createGraph = o.createGraph ?? false, strict = o.strict ?? false;
+  const [inTuple, ins0] = asTuple(op, "inputs", inputs);
+  const vs = resolveV(op, vv, ins0, inTuple, "input");
+  const ins = preprocess(ins0, createGraph);
+  const out = singleElementOutput(op, func(...ins));
+  checkRequiresGrad(op, [out], "outputs", strict);
+  const jac = autogradGrad([out], ins, null, true);
+  checkRequiresGrad(op, jac, "jacobian", strict);
+  return { inTuple, ins, vs, out, jac, createGraph, strict };
+}
+
+/**
  * The function's (one-element) output and the vector-Hessian product `vᵀ H`.
  * @example
  * ```ts
@@ -521,14 +543,8 @@ export function vhp<I extends TensorOrTensors>(
   const [vv, o] = splitV(v, opts);
   return inFrameOf(() =>
     enableGrad(() => {
-      const op = "vhp", createGraph = o.createGraph ?? false, strict = o.strict ?? false;
-      const [inTuple, ins0] = asTuple(op, "inputs", inputs);
-      const vs = resolveV(op, vv, ins0, inTuple, "input");
-      const ins = preprocess(ins0, createGraph);
-      const out = singleElementOutput(op, func(...ins));
-      checkRequiresGrad(op, [out], "outputs", strict);
-      const jac = autogradGrad([out], ins, null, true);
-      checkRequiresGrad(op, jac, "jacobian", strict);
+      const op = "vhp";
+      const { inTuple, ins, vs, out, jac, createGraph, strict } = gradientOfScalar(op, func, inputs, vv, o);
       const res = autogradGrad(jac.map((g, i) => g ?? zerosLike(ins[i])), ins, vs, createGraph);
       const vh = fillInZeros(op, res, ins, strict, createGraph, "double_back");
       return [postprocess([out], createGraph)[0], unpack<I>(postprocess(vh, createGraph), inTuple)];
@@ -557,14 +573,8 @@ export function hvp<I extends TensorOrTensors>(
   const [vv, o] = splitV(v, opts);
   return inFrameOf(() =>
     enableGrad(() => {
-      const op = "hvp", createGraph = o.createGraph ?? false, strict = o.strict ?? false;
-      const [inTuple, ins0] = asTuple(op, "inputs", inputs);
-      const vs = resolveV(op, vv, ins0, inTuple, "input");
-      const ins = preprocess(ins0, createGraph);
-      const out = singleElementOutput(op, func(...ins));
-      checkRequiresGrad(op, [out], "outputs", strict);
-      const jac = autogradGrad([out], ins, null, true);
-      checkRequiresGrad(op, jac, "jacobian", strict);
+      const op = "hvp";
+      const { inTuple, ins, vs, out, jac, createGraph, strict } = gradientOfScalar(op, func, inputs, vv, o);
       const us = ins.map((x) => {
         const u = zerosLike(x);
         u._requiresGrad = true;
