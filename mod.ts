@@ -47,6 +47,7 @@ export * as autograd from "./src/autograd/mod.ts";
 export type { BackwardOptions } from "./src/autograd/engine.ts";
 export type { Node } from "./src/autograd/node.ts";
 export { keep, scope } from "./src/scope.ts";
+export { LossHistory, type LossHistoryOptions } from "./src/history.ts";
 export { init, type InitOptions, type WasmSource, type WasmVariant } from "./src/backends/wasm/loader.ts";
 export {
   abs,

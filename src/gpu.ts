@@ -137,6 +137,27 @@ export function features(): string[] {
   return adapterRef ? [...adapterRef.features].sort() : [];
 }
 
+/**
+ * Waits until the GPU has finished every operation issued so far (PyTorch's
+ * `torch.cuda.synchronize()`): pending work is submitted, then the queue drained. Nothing is read
+ * back, so this is the way to time GPU work without a transfer; it resolves at once where no GPU
+ * was set up, and rejects with the error of a kernel or validation failure the work produced.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * const device = (await torch.gpu.isAvailable()) ? "gpu" : "cpu";
+ * const x = torch.ones([256, 256], { device });
+ * const y = x.matmul(x);
+ * await torch.gpu.synchronize(); // y is computed, not read
+ * assertEquals(await y.sum().itemAsync(), 256 ** 3);
+ * ```
+ */
+export async function synchronize(): Promise<void> {
+  if (pending === null || !(await pending) || backend === null) return;
+  await backend.sync();
+}
+
 /** The registered WebGPU backend (after `isAvailable()` resolved true), for tests and benchmarks. */
 export function webgpuBackend(): WebGPUBackend | null {
   return backend;
