@@ -219,6 +219,8 @@ export * as gpu from "./src/gpu.ts";
 export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";
 export * as optim from "./src/optim/mod.ts";
+export * as amp from "./src/amp/mod.ts";
+export { autocast, type AutocastOptions } from "./src/amp/autocast.ts";
 export * as data from "./src/data/mod.ts";
 export {
   load,

@@ -16,6 +16,7 @@ import * as red from "../ops/reduce.ts";
 import { type InplaceArg, inplaceResult } from "./checks.ts";
 import { inFrameOf } from "../memory.ts";
 import { named } from "../ops/dispatch.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 function floatInput(op: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);
@@ -101,6 +102,8 @@ export function selu(input: Tensor, inplace?: InplaceArg): Tensor {
  * ```
  */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
+  const amp = autocastCall("float32", softplus, input, beta, threshold);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const x = floatInput("softplus", input);
     const bx = ew.mul(x, beta);
@@ -369,6 +372,8 @@ export function glu(input: Tensor, dim = -1): Tensor {
  * ```
  */
 export function softmin(input: Tensor, dim: number): Tensor {
+  const amp = autocastCall("float32", softmin, input, dim);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return red.softmax(ew.neg(floatInput("softmin", input)), dim);
   });

@@ -91,6 +91,7 @@ export {
   threshold,
 } from "./activations.ts";
 import { inFrameOf } from "../memory.ts";
+import { autocastCall, refuseUnderAutocast } from "../amp/autocast.ts";
 
 /** `x` itself when floating, else converted to float32 (as the elementwise math ops do). */
 function asFloat(op: string, x: unknown): Tensor {
@@ -360,6 +361,8 @@ export function normalize(x: Tensor, opts: NormalizeOptions = {}): Tensor {
  * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const amp = autocastCall("lower", linear, x, weight, bias);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     checkTensor("linear", "input", x);
     checkTensor("linear", "weight", weight);
@@ -378,9 +381,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       );
     }
     const b = bias === null || bias === undefined ? null : checkTensor("linear", "bias", bias);
-    const allF32 = x.dtype === "float32" && weight.dtype === "float32" &&
-      (b === null || b.dtype === "float32");
-    if (weight.ndim === 2 && allF32 && (b === null || b.ndim === 1)) return mm.linear(x, weight, b);
+    // One dtype, float32 or float16 (autocast's): the fused product + bias, rounded once.
+    const oneFloat = (x.dtype === "float32" || x.dtype === "float16") && weight.dtype === x.dtype &&
+      (b === null || b.dtype === x.dtype);
+    if (weight.ndim === 2 && oneFloat && (b === null || b.ndim === 1)) return mm.linear(x, weight, b);
     let out = weight.ndim === 2 ? matmul(x, mv.t(weight)) : matmul(x, weight);
     if (b !== null) out = ew.add(out, b);
     return out;
@@ -413,6 +417,8 @@ export function layerNorm(
   normalizedShape: number | readonly number[],
   opts: LayerNormOptions = {},
 ): Tensor {
+  const amp = autocastCall("float32", layerNorm, x, normalizedShape, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     checkFloat("layerNorm", "input", x);
     const ns = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
@@ -622,6 +628,8 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
  * ```
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  const amp = autocastCall("float32", mseLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     checkReduction("mseLoss", opts.reduction);
     target = pointwiseTarget("mseLoss", input, target);
@@ -645,6 +653,8 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
  * ```
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  const amp = autocastCall("float32", l1Loss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     checkReduction("l1Loss", opts.reduction);
     target = pointwiseTarget("l1Loss", input, target);
@@ -669,6 +679,8 @@ export interface SmoothL1Options extends LossOptions {
  * ```
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
+  const amp = autocastCall("float32", smoothL1Loss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     checkReduction("smoothL1Loss", opts.reduction);
     target = pointwiseTarget("smoothL1Loss", input, target);
@@ -859,6 +871,8 @@ function checkClassInput(op: string, input: unknown): Tensor {
  * ```
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
+  const amp = autocastCall("float32", nllLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     checkReduction("nllLoss", opts.reduction);
     const x = checkClassInput("nllLoss", input);
@@ -890,6 +904,8 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}
  * ```
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const amp = autocastCall("float32", crossEntropy, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "crossEntropy";
     checkReduction(op, opts.reduction);
@@ -970,6 +986,11 @@ export function binaryCrossEntropy(
   target: Tensor | number,
   opts: LossOptions & { weight?: Tensor | null } = {},
 ): Tensor {
+  refuseUnderAutocast(
+    "binaryCrossEntropy",
+    input.device,
+    "binaryCrossEntropyWithLogits (nn.BCEWithLogitsLoss)",
+  );
   return inFrameOf(() => {
     if (!(input instanceof Tensor) || !isFloating(input.dtype)) {
       throw new TypeError("binaryCrossEntropy: input must be a floating point tensor of probabilities");
@@ -1029,6 +1050,8 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   opts: BCEWithLogitsOptions = {},
 ): Tensor {
+  const amp = autocastCall("float32", binaryCrossEntropyWithLogits, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "binaryCrossEntropyWithLogits";
     checkReduction(op, opts.reduction);
@@ -1076,6 +1099,8 @@ export interface KLDivOptions {
  * ```
  */
 export function klDivLoss(input: Tensor, target: Tensor, opts: KLDivOptions = {}): Tensor {
+  const amp = autocastCall("float32", klDivLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "klDivLoss";
     checkReduction(op, opts.reduction, ["mean", "batchmean", "sum", "none"]);

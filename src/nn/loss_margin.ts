@@ -18,6 +18,7 @@ import { checkFloat, checkReduction, checkTensor, pointwiseTarget, sameShape } f
 import { type LossOptions, reduceLoss } from "./loss_reduction.ts";
 import { named } from "../ops/dispatch.ts";
 import { inFrameOf } from "../memory.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 /**
  * Cosine of the angle between `x1` and `x2` along `dim` (default 1), broadcasting:
@@ -32,6 +33,8 @@ import { inFrameOf } from "../memory.ts";
  * ```
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
+  const amp = autocastCall("float32", cosineSimilarity, x1, x2, dim, eps);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const a = asFloat("cosineSimilarity", "x1", x1), b = asFloat("cosineSimilarity", "x2", x2);
     const d = normDim("cosineSimilarity", dim, Math.max(a.ndim, b.ndim));
@@ -78,6 +81,8 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keep
  * ```
  */
 export function softMarginLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  const amp = autocastCall("float32", softMarginLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     checkReduction("softMarginLoss", opts.reduction);
     const y = pointwiseTarget("softMarginLoss", input, target);
@@ -108,6 +113,8 @@ export function multilabelSoftMarginLoss(
   target: Tensor,
   opts: MultilabelSoftMarginOptions = {},
 ): Tensor {
+  const amp = autocastCall("float32", multilabelSoftMarginLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "multilabelSoftMarginLoss";
     checkReduction(op, opts.reduction);
@@ -141,6 +148,8 @@ export interface HingeEmbeddingOptions extends LossOptions {
  * ```
  */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts: HingeEmbeddingOptions = {}): Tensor {
+  const amp = autocastCall("float32", hingeEmbeddingLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "hingeEmbeddingLoss";
     checkReduction(op, opts.reduction);
@@ -173,6 +182,8 @@ export interface MultiMarginOptions extends LossOptions {
  * ```
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMarginOptions = {}): Tensor {
+  const amp = autocastCall("float32", multiMarginLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "multiMarginLoss";
     checkReduction(op, opts.reduction);
@@ -234,6 +245,8 @@ export function cosineEmbeddingLoss(
   target: Tensor,
   opts: MarginOptions = {},
 ): Tensor {
+  const amp = autocastCall("float32", cosineEmbeddingLoss, x1, x2, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "cosineEmbeddingLoss";
     checkReduction(op, opts.reduction);
@@ -269,6 +282,8 @@ export function cosineEmbeddingLoss(
  * ```
  */
 export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
+  const amp = autocastCall("float32", marginRankingLoss, x1, x2, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "marginRankingLoss";
     checkReduction(op, opts.reduction);
@@ -318,6 +333,8 @@ export function tripletMarginLoss(
   negative: Tensor,
   opts: TripletMarginOptions = {},
 ): Tensor {
+  const amp = autocastCall("float32", tripletMarginLoss, anchor, positive, negative, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "tripletMarginLoss";
     checkReduction(op, opts.reduction);
@@ -361,6 +378,8 @@ export interface PoissonNllOptions extends LossOptions {
  * ```
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, opts: PoissonNllOptions = {}): Tensor {
+  const amp = autocastCall("float32", poissonNllLoss, input, target, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "poissonNllLoss";
     checkReduction(op, opts.reduction);

@@ -20,6 +20,7 @@ import { matmul } from "./matmul.ts";
 import { sum } from "./reduce.ts";
 import { toDType } from "./convert.ts";
 import { inFrameOf } from "../memory.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 /** A size for both spatial dims (`3`) or for each (`[3, 5]`: height, width). */
 export type Size2 = number | readonly [number, number] | readonly number[];
@@ -394,6 +395,8 @@ export function conv2d(
   bias?: Tensor | null | Conv2dOptions,
   opts?: Conv2dOptions,
 ): Tensor {
+  const amp = autocastCall("lower", conv2d, input, weight, bias, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const call = parseConvArgs("conv2d", input, weight, bias, opts);
     const o = call.opts as Conv2dOptions;
@@ -451,6 +454,8 @@ export function conv1d(
   bias?: Tensor | null | Conv1dOptions,
   opts?: Conv1dOptions,
 ): Tensor {
+  const amp = autocastCall("lower", conv1d, input, weight, bias, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const call = parseConvArgs("conv1d", input, weight, bias, opts);
     const o = call.opts as Conv1dOptions;

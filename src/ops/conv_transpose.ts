@@ -14,6 +14,7 @@ import { reshape, transpose } from "./movement.ts";
 import { named } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { inFrameOf } from "../memory.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 /** Options of {@link convTranspose2d} (PyTorch's keyword arguments). */
 export interface ConvTranspose2dOptions {
@@ -47,6 +48,8 @@ export function convTranspose2d(
   bias: Tensor | null = null,
   opts: ConvTranspose2dOptions = {},
 ): Tensor {
+  const amp = autocastCall("lower", convTranspose2d, input, weight, bias, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const op = "convTranspose2d";
     if (!(input instanceof Tensor) || (input.ndim !== 3 && input.ndim !== 4)) {

@@ -18,6 +18,7 @@ import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { onesLike } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 /**
  * Inclusive running product along `dim`: `y[i] = x[0] * ... * x[i]`. Integers and bools give int32
@@ -31,6 +32,8 @@ import { describeValue } from "../backends/validate.ts";
  * ```
  */
 export function cumprod(x: Tensor, dim: number): Tensor {
+  const amp = autocastCall("float32", cumprod, x, dim);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     if (typeof dim !== "number") {
       throw new TypeError(`cumprod: dim must be an integer, got ${describeValue(dim)}`);

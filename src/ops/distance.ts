@@ -17,6 +17,7 @@ import { matmul } from "./matmul.ts";
 import { onesLike } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 /** PyTorch's `compute_mode` of `cdist`. */
 export type CdistComputeMode =
@@ -59,6 +60,8 @@ function toBatch(x: Tensor, batch: readonly number[]): Tensor {
  * ```
  */
 export function cdist(x1: Tensor, x2: Tensor, p = 2, opts: CdistOptions = {}): Tensor {
+  const amp = autocastCall("float32", cdist, x1, x2, p, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     for (const [t, name] of [[x1, "X1"], [x2, "X2"]] as const) {
       if (!(t instanceof Tensor)) {

@@ -30,6 +30,7 @@ import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 /** Unary ops that keep integer dtypes; every other unary op computes in float. */
 const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);
@@ -239,6 +240,8 @@ export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const amp = autocastCall("float32", pow, a, b);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return binaryOp("pow", a, b);
   });
@@ -394,6 +397,8 @@ export function abs(x: Tensor): Tensor {
  * ```
  */
 export function exp(x: Tensor): Tensor {
+  const amp = autocastCall("float32", exp, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return unaryOp("exp", x);
   });
@@ -408,6 +413,8 @@ export function exp(x: Tensor): Tensor {
  * ```
  */
 export function log(x: Tensor): Tensor {
+  const amp = autocastCall("float32", log, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return unaryOp("log", x);
   });
@@ -422,6 +429,8 @@ export function log(x: Tensor): Tensor {
  * ```
  */
 export function log1p(x: Tensor): Tensor {
+  const amp = autocastCall("float32", log1p, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return unaryOp("log1p", x);
   });
@@ -450,6 +459,8 @@ export function sqrt(x: Tensor): Tensor {
  * ```
  */
 export function rsqrt(x: Tensor): Tensor {
+  const amp = autocastCall("float32", rsqrt, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return unaryOp("rsqrt", x);
   });

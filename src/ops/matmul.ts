@@ -12,6 +12,8 @@ import { mul } from "./elementwise.ts";
 import { reshape, squeeze, t as mt, unsqueeze } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { asOp } from "./naming.ts";
+import { autocastCall } from "../amp/autocast.ts";
+import { toDType } from "./convert.ts";
 
 interface MatrixOperand {
   storage: Storage;
@@ -96,6 +98,8 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  const amp = autocastCall("lower", matmul, a, b);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
       if (!(x instanceof Tensor)) {
@@ -135,6 +139,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  const amp = autocastCall("lower", mm, a, b);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     if (a.ndim !== 2 || b.ndim !== 2) {
       throw new RangeError(
@@ -155,6 +161,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  const amp = autocastCall("lower", bmm, a, b);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
       throw new RangeError(
@@ -228,11 +236,20 @@ export function outer(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const amp = autocastCall("lower", linear, x, weight, bias);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
+    if (x.dtype === "float16" && weight.dtype === "float16" && (bias === null || bias.dtype === "float16")) {
+      // float16 (autocast's linear): the float32 product of the half values, rounded once.
+      return toDType(
+        linear(toDType(x, "float32"), toDType(weight, "float32"), bias && toDType(bias, "float32")),
+        "float16",
+      );
+    }
     const backend = backendOf("linear", x, weight, bias);
     for (const [name, t] of [["input", x], ["weight", weight], ["bias", bias]] as const) {
       if (t !== null && t.dtype !== "float32") {
-        throw new TypeError(`linear: expected float32 tensors, got a ${t.dtype} ${name}`);
+        throw new TypeError(`linear: expected float32 tensors (or float16 ones), got a ${t.dtype} ${name}`);
       }
     }
     const inF = weight.shape[1], outF = weight.shape[0];

@@ -27,6 +27,7 @@ import { clone } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { named } from "./dispatch.ts";
 import { asOp } from "./naming.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 function floatOnly(op: string, x: Tensor): void {
   if (!isFloating(x.dtype)) {
@@ -76,6 +77,8 @@ export function frac(x: Tensor): Tensor {
  * ```
  */
 export function tan(x: Tensor): Tensor {
+  const amp = autocastCall("float32", tan, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return named(div(sin(x), cos(x)), "TanBackward0", x);
   });
@@ -91,6 +94,8 @@ export function tan(x: Tensor): Tensor {
  * ```
  */
 export function log2(x: Tensor): Tensor {
+  const amp = autocastCall("float32", log2, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return named(mul(log(x), Math.LOG2E), "Log2Backward0", x);
   });
@@ -106,6 +111,8 @@ export function log2(x: Tensor): Tensor {
  * ```
  */
 export function log10(x: Tensor): Tensor {
+  const amp = autocastCall("float32", log10, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return named(mul(log(x), Math.LOG10E), "Log10Backward0", x);
   });
@@ -141,6 +148,8 @@ const EXPM1_SERIES_BOUND = 0.1;
  * ```
  */
 export function expm1(x: Tensor): Tensor {
+  const amp = autocastCall("float32", expm1, x);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const xf = isFloating(x.dtype) ? x : x.float();
     // x (1 + x/2 (1 + x/3 (1 + x/4 (1 + x/5)))) on x clamped to the series range, so the branch

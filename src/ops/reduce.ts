@@ -23,6 +23,7 @@ import { permute, reshape, transpose } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/validate.ts";
 import { asOp } from "./naming.ts";
+import { autocastCall } from "../amp/autocast.ts";
 
 /** One dim or a list of dims. */
 export type DimArg = number | readonly number[];
@@ -157,6 +158,8 @@ function finish(t: Tensor, dtype: DType): Tensor {
  * ```
  */
 export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+  const amp = autocastCall("float32", sum, x, dim, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const { dims, keepdim, explicit } = parse("sum", x, dim, opts);
     const dtype = accumulateDType("sum", x);
@@ -204,6 +207,8 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
  * ```
  */
 export function prod(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
+  const amp = autocastCall("float32", prod, x, dim, opts);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const { dims, keepdim, explicit } = parse("prod", x, dim, opts);
     const dtype = accumulateDType("prod", x);
@@ -442,6 +447,8 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
+  const amp = autocastCall("float32", softmax, x, dim);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return softmaxLike("softmax", x, dim);
   });
@@ -456,6 +463,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const amp = autocastCall("float32", logSoftmax, x, dim);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     return softmaxLike("logSoftmax", x, dim);
   });
@@ -471,6 +480,8 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
+  const amp = autocastCall("float32", norm, x, p, dim, opts);
+  if (amp !== undefined) return amp;
   return asOp("norm", () =>
     inFrameOf(() => {
       if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype}`);
@@ -546,6 +557,8 @@ export function any(x: Tensor, dim?: number | ReduceOptions, opts?: ReduceOption
  * ```
  */
 export function cumsum(x: Tensor, dim: number): Tensor {
+  const amp = autocastCall("float32", cumsum, x, dim);
+  if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const d = normDim("cumsum", dim, x.ndim);
     const backend = backendOf("cumsum", x);
