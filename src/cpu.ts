@@ -16,8 +16,9 @@ import { wasmBackend } from "./backends/wasm/backend.ts";
  * workers failed to start or their self-test), or null while threads may run.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * console.log(torch.cpu.threadingReason()); // null in Deno, Bun and Node
+ * assertEquals(torch.cpu.threadingReason(), null); // in Deno, Bun and Node
  * ```
  */
 export function threadingReason(): string | null {
@@ -30,9 +31,11 @@ export function threadingReason(): string | null {
  * to the number of threads large calls use: `torch.getNumThreads()`, or 1 where threads cannot run.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * torch.setNumThreads(2);
- * console.log(await torch.cpu.startThreads()); // 2 (1 without shared memory or workers)
+ * const threads = await torch.cpu.startThreads();
+ * assertEquals(threads, torch.cpu.threadingReason() === null ? 2 : 1); // 1 without shared memory or workers
  * ```
  */
 export function startThreads(): Promise<number> {
@@ -44,8 +47,9 @@ export function startThreads(): Promise<number> {
  * or where threads cannot run).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
- * console.log(torch.cpu.activeThreads() >= 1); // true
+ * assertEquals(torch.cpu.activeThreads(), 1); // before the pool has started
  * ```
  */
 export function activeThreads(): number {
@@ -57,9 +61,10 @@ export function activeThreads(): number {
  * for a process to exit (the workers do not keep it alive).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../mod.ts";
  * torch.cpu.stopThreads();
- * console.log(torch.cpu.activeThreads()); // 1
+ * assertEquals(torch.cpu.activeThreads(), 1);
  * ```
  */
 export function stopThreads(): void {

@@ -93,8 +93,10 @@ async function init(): Promise<boolean> {
  * registers the backend for `"gpu"`; later calls return the same answer.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as gpu from "./gpu.ts";
- * if (!(await gpu.isAvailable())) console.log(`no GPU: ${gpu.reason}`);
+ * if (await gpu.isAvailable()) assertEquals(gpu.reason, null);
+ * else assertEquals(typeof gpu.reason, "string"); // why not, e.g. no WebGPU in this runtime
  * ```
  */
 export function isAvailable(): Promise<boolean> {

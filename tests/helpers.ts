@@ -1,6 +1,6 @@
 /**
- * Test helpers: tensor-aware closeness checks, a finite-difference gradient check and seeded test
- * data (`rng`, `randF32`, `randI32`).
+ * Test helpers: tensor-aware closeness checks, a finite-difference gradient check, float32 ulps
+ * (`ulp`) and seeded test data (`rng`, `randF32`, `randI32`).
  * Built on node:assert (JSR's @std/assert is not reachable from our machines).
  */
 import assert from "node:assert/strict";
@@ -33,6 +33,16 @@ export function randI32(n: number, r: () => number, lo = -100, hi = 100): Int32A
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = lo + Math.floor((hi - lo + 1) * r());
   return out;
+}
+
+/** Spacing of float32 numbers at |x|. */
+export function ulp(x: number): number {
+  const a = Math.abs(x);
+  if (a < 1.1754943508222875e-38) return 1.401298464324817e-45;
+  const e = Math.floor(Math.log2(a));
+  let u = Math.pow(2, e - 23);
+  if (Math.pow(2, e) > a) u /= 2; // log2 rounding at powers of two
+  return u;
 }
 
 type Nested = number | boolean | Nested[];

@@ -5,7 +5,7 @@
  * give 65535, softmax over 3,000,000 elements sum to 16 and logSoftmax over rows of 2.1M give
  * -0.693. Every case runs on both devices against values computed here in float64.
  * The split paths of every looping kernel (col2im, average-pooling backward, ...) are also run on
- * small inputs under a tiny budget in tests/webgpu_backend_test.ts ("loop budget").
+ * small inputs under a tiny budget in tests/webgpu_backend_grids_test.ts ("loop budget").
  *
  * Tolerances: sums of n float32 terms are compared with rtol 1e-4 (they are exact for the
  * integer-valued cases); softmax values with rtol 1e-4.

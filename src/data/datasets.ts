@@ -212,14 +212,13 @@ function uint8ImageToFloat(raw: Tensor): Tensor {
  * `new Compose([new ToTensor(), new Normalize([0.5], [0.5])])` works as in PyTorch.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { FashionMNIST } from "./datasets.ts";
  * const dir = new URL("../../../shared/data/fashion-mnist/", import.meta.url);
- * try {
- *   const test = await FashionMNIST.load(dir, { train: false });
+ * const test = await FashionMNIST.load(dir, { train: false }).catch(() => null); // null: no data here
+ * if (test !== null) {
  *   const [image, label] = test.getItem(0);
- *   console.log(test.length, image.shape, test.classes[label]); // 10000 [1, 28, 28] Ankle boot
- * } catch {
- *   // the data directory is not present here
+ *   assertEquals([test.length, image.shape, test.classes[label]], [10000, [1, 28, 28], "Ankle boot"]);
  * }
  * ```
  */

@@ -17,8 +17,9 @@ import type { WasmVariant } from "./loader.ts";
  * spelled out in each test (not read into a variable) so that a bundler's `define` folds it.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { embeddedBase64 } from "./embedded.ts";
- * console.log(embeddedBase64("simd")?.slice(0, 6)); // AGFzbQ (the wasm magic number)
+ * assertEquals(embeddedBase64("simd")?.slice(0, 6), "AGFzbQ"); // the wasm magic number
  * ```
  */
 export function embeddedBase64(variant: WasmVariant): string | null {

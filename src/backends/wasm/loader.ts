@@ -105,8 +105,9 @@ let relaxedSupported: boolean | undefined;
  * Whether this runtime supports WebAssembly relaxed SIMD (validates a 38-byte probe module once).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { relaxedSimdSupported } from "./loader.ts";
- * console.log(relaxedSimdSupported()); // true in Deno and Bun
+ * assertEquals(relaxedSimdSupported(), true); // in Deno and Bun
  * ```
  */
 export function relaxedSimdSupported(): boolean {
@@ -137,8 +138,10 @@ const bytesOfModule = new WeakMap<WebAssembly.Module, Uint8Array>();
  * embedded build: threads compile their own build (memory import shared) from these bytes.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { kernelBytes, kernelModule } from "./loader.ts";
- * console.log(kernelBytes(kernelModule("simd"))?.[0]); // 0 (the wasm magic number)
+ * const bytes = kernelBytes(kernelModule("simd"))!;
+ * assertEquals([...bytes.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]); // the wasm magic number, "\0asm"
  * ```
  */
 export function kernelBytes(k: KernelModule): Uint8Array | null {
@@ -223,8 +226,9 @@ function checkVariant(v: unknown): WasmVariant {
  * from then on cannot be replaced.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { kernelModule } from "./loader.ts";
- * console.log(kernelModule("simd").variant); // simd
+ * assertEquals(kernelModule("simd").variant, "simd");
  * ```
  */
 export function kernelModule(variant?: WasmVariant): KernelModule {
@@ -291,9 +295,10 @@ function describe(v: unknown): string {
  * Compiles and identifies CPU kernels from any {@link WasmSource}, without installing them.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { compileKernels } from "./loader.ts";
  * const k = await compileKernels(await Deno.readFile(new URL("./kernels_simd.wasm", import.meta.url)));
- * console.log(k.variant); // simd
+ * assertEquals(k.variant, "simd");
  * ```
  */
 export async function compileKernels(source: WasmSource): Promise<KernelModule> {
@@ -343,9 +348,10 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
  * kernels, or is the other build than the one already in use.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
- * console.log(await torch.init()); // "relaxed" in Deno: the embedded build, compiled asynchronously
- * console.log(torch.tensor([1, 2]).add(1).toArray()); // [ 2, 3 ]
+ * assertEquals(await torch.init(), "relaxed"); // in Deno: the embedded build, compiled asynchronously
+ * assertEquals(torch.tensor([1, 2]).add(1).toArray(), [2, 3]);
  * ```
  * @example Cloudflare Workers (the `.wasm` import is a compiled `WebAssembly.Module` there)
  * ```ts ignore

@@ -47,9 +47,10 @@ function defaultThreads(): number {
  * or workers, kernels run on one thread whatever the setting (see `torch.cpu.threadingReason`).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * torch.setNumThreads(2);
- * console.log(torch.getNumThreads()); // 2
+ * assertEquals(torch.getNumThreads(), 2);
  * ```
  */
 export function setNumThreads(n: number): void {
@@ -68,8 +69,9 @@ export function setNumThreads(n: number): void {
  * of cores the runtime reports).
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
- * console.log(torch.getNumThreads() >= 1); // true
+ * assertEquals(torch.getNumThreads(), navigator.hardwareConcurrency); // by default, the cores reported
  * ```
  */
 export function getNumThreads(): number {
@@ -99,8 +101,9 @@ function workerThreads(): WorkerThreads | null {
  * Null when this runtime can run kernels on worker threads over a shared memory, else why not.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { threadSupport } from "./threads.ts";
- * console.log(threadSupport()); // null in Deno, Bun and Node
+ * assertEquals(threadSupport(), null); // in Deno, Bun and Node
  * ```
  */
 export function threadSupport(): string | null {
@@ -147,10 +150,11 @@ function leb(bytes: Uint8Array, at: number): [value: number, next: number] {
  * limits flag of that import changes (0x01 to 0x03): the code is the same.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { sharedMemoryBuild } from "./threads.ts";
  * // (module (import "env" "memory" (memory 1 2)))
  * const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 2, 16, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 1, 1, 2]);
- * console.log(sharedMemoryBuild(bytes).at(-3)); // 3
+ * assertEquals(sharedMemoryBuild(bytes).at(-3), 3); // the limits flag: shared, with a maximum
  * ```
  */
 export function sharedMemoryBuild(bytes: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -39,9 +39,10 @@ const POW2_LIMIT = 4096;
  * The bucket (bytes) a request of `bytes` is served from.
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { bucketSize } from "./buffer_pool.ts";
- * bucketSize(1); // 16
- * bucketSize(5000); // 5120 (4096 · 1.25)
+ * assertEquals(bucketSize(1), 16);
+ * assertEquals(bucketSize(5000), 5120); // 4096 · 1.25
  * ```
  */
 export function bucketSize(bytes: number): number {
