@@ -446,7 +446,7 @@ export const derivatives = {
   },
   // 1 / x (what a number divided by a tensor is built from, as PyTorch): keeps its result.
   reciprocal: reads("output", (g, n) => [ew.neg(ew.mul(g, ew.mul(y(n), y(n))))]),
-  // Binary cross-entropy of probabilities (nn/functional.ts), PyTorch's formulas: the input's
+  // Binary cross-entropy of probabilities (nn/loss_pointwise.ts), PyTorch's formulas: the input's
   // gradient divides by max((1 - p) p, 1e-12), so saturated predictions stay finite.
   binaryCrossEntropy: reads("inputs", (g, n) => {
     const p = input(n, 0), t = input(n, 1), w = n.inputs.length > 2 ? input(n, 2) : null;
@@ -458,7 +458,7 @@ export const derivatives = {
       () => ew.mul(g, bceTerms(p, t)),
     );
   }),
-  // Pointwise regression losses with their reduction (nn/functional.ts), PyTorch's formulas:
+  // Pointwise regression losses with their reduction (nn/loss_pointwise.ts), PyTorch's formulas:
   // each input's gradient is the loss's derivative in d = input - target, times g (over N for a mean).
   mseLoss: named("MseLossBackward0", "inputs", (g, n) => lossGrad(n, g, (d) => ew.mul(d, 2))),
   smoothL1Loss: named("SmoothL1LossBackward0", "inputs", (g, n) =>
@@ -504,7 +504,7 @@ export const derivatives = {
       return [mv.reshape(wrap(out, [rows, cols]), shapeOf(n))];
     },
   },
-  // Fused activations of nn/functional.ts: the op saves its derivative as a function of its input.
+  // Fused activations of nn/activations_core.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>
     cv.conv2dBackward(

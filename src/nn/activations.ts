@@ -1,5 +1,5 @@
 /**
- * The activation functions beyond relu/sigmoid/tanh/gelu/silu (which live in functional.ts), as
+ * The activation functions beyond relu/sigmoid/tanh/gelu/silu (which live in activations_core.ts), as
  * PyTorch's `torch.nn.functional` has them: `elu`, `celu`, `selu`, `softplus`, `softsign`,
  * `hardtanh`, `relu6`, `hardsigmoid`, `hardswish`, `mish`, `logsigmoid`, `tanhshrink`,
  * `softshrink`, `hardshrink`, `threshold`, `glu`, `softmin`, `prelu`. Part of `F`. Written with

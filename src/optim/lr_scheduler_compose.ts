@@ -4,7 +4,13 @@
  * @module
  */
 import type { Optimizer } from "./optimizer.ts";
-import { checkOptimizer, checkOptions, LRScheduler, need, type SchedulerStateDict } from "./lr_scheduler.ts";
+import {
+  checkOptimizer,
+  checkOptions,
+  LRScheduler,
+  need,
+  type SchedulerStateDict,
+} from "./lr_scheduler_base.ts";
 
 function checkSchedulers(name: string, schedulers: unknown): LRScheduler[] {
   need(

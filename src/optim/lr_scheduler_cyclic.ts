@@ -12,7 +12,7 @@ import {
   need,
   perGroup,
   type SchedulerOptions,
-} from "./lr_scheduler.ts";
+} from "./lr_scheduler_base.ts";
 
 /** Options of {@link CyclicLR} (PyTorch's keyword arguments, camelCase). */
 export interface CyclicLROptions extends SchedulerOptions {

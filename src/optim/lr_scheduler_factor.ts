@@ -12,7 +12,7 @@ import {
   need,
   type SchedulerOptions,
   type SchedulerStateDict,
-} from "./lr_scheduler.ts";
+} from "./lr_scheduler_base.ts";
 
 /** A factor for an epoch, one for all groups or one per group. */
 export type LrLambda = (epoch: number) => number;

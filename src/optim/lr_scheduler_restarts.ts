@@ -3,7 +3,7 @@
  * @module
  */
 import type { Optimizer } from "./optimizer.ts";
-import { checkOptions, LRScheduler, need, type SchedulerOptions } from "./lr_scheduler.ts";
+import { checkOptions, LRScheduler, need, type SchedulerOptions } from "./lr_scheduler_base.ts";
 
 /** Options of {@link CosineAnnealingWarmRestarts}. */
 export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
