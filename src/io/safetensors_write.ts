@@ -35,10 +35,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Splits a state into its tensors (by name) and, for nested states, the JSON skeleton.
- * A plain object whose values are all tensors is flat: no skeleton.
- */
-/**
  * The error for a model, optimizer or scheduler given where its state belongs (PyTorch programs
  * write `torch.save(model, path)`): it names the object and suggests `stateDict()`. Null for other
  * values.
@@ -64,6 +60,10 @@ function stateOwnerError(op: string, v: unknown, where: string): TypeError | nul
   );
 }
 
+/**
+ * Splits a state into its tensors (by name) and, for nested states, the JSON skeleton.
+ * A plain object whose values are all tensors is flat: no skeleton.
+ */
 function flattenState(op: string, state: unknown): { entries: Entry[]; tree: string | null } {
   const ownerError = stateOwnerError(op, state, "");
   if (ownerError) throw ownerError;
