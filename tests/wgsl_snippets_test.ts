@@ -25,6 +25,6 @@ Deno.test("wgsl snippets: fragments of wgsl/ files, filled, never kernels", () =
   assert.throws(() => wgslSnippet("matmul.nope"), /no WGSL snippet named matmul\.nope/);
   assert.throws(() => kernelSource("matmul.store_vec4"), /no WGSL kernel named matmul\.store_vec4/);
   const snippets = Object.keys(WGSL_PARTS).filter((k) => k.includes(".") && !(k in KERNELS));
-  assert.ok(snippets.includes("index.report") && snippets.includes("loss.logp_row"), snippets.join(", "));
+  assert.ok(snippets.includes("indexing.report") && snippets.includes("loss.logp_row"), snippets.join(", "));
   for (const k of Object.values(KERNELS)) for (const part of k) assert.ok(!snippets.includes(part), part);
 });

@@ -10,7 +10,7 @@
 // -LP[row, target] (0 when the target is `ignore`), the row counted unless ignored. Each workgroup
 // sums its rows' losses and counts (a tree in workgroup memory) into R[group] and
 // R[groups + group]. A target outside [0, cols) other than `ignore` is reported ({{REPORT}}, the
-// device check of wgsl/index.wgsl) and counts as ignored.
+// device check of wgsl/indexing.wgsl) and counts as ignored.
 struct Params {
   rows: u32,
   cols: u32,

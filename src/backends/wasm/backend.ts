@@ -34,8 +34,8 @@
  * This file holds the class, its memory and thread plumbing (the `_`-prefixed internal members) and
  * the storage-level methods; the kernel launchers are free functions in one file per op family,
  * named as the `assembly/` file of their kernels: `elementwise.ts`, `cast.ts`, `copy.ts`,
- * `reduce.ts`, `numerics.ts`, `sort.ts`, `softmax.ts`, `matmul.ts`, `indexing.ts`, `conv.ts`,
- * `pool.ts`, `optim.ts` (what they share is in `shared.ts`; the allocator is `heap.ts`).
+ * `reduce.ts`, `numerics.ts`, `sort.ts`, `softmax.ts`, `loss.ts`, `matmul.ts`, `indexing.ts`,
+ * `conv.ts`, `pool.ts`, `optim.ts` (what they share is in `shared.ts`; the allocator is `heap.ts`).
  * @module
  */
 import { type ComputeDType, type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
@@ -75,6 +75,7 @@ import * as convOps from "./conv.ts";
 import * as copyOps from "./copy.ts";
 import * as elementwiseOps from "./elementwise.ts";
 import * as indexingOps from "./indexing.ts";
+import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as numericsOps from "./numerics.ts";
 import * as optimOps from "./optim.ts";
@@ -677,7 +678,7 @@ export class WasmBackend implements Backend {
     cols: number,
     ignoreIndex: number,
   ): { logp: WasmStorage; loss: WasmStorage; total: WasmStorage; count: WasmStorage } | { badRow: number } {
-    return softmaxOps.crossEntropy(this, x, target, rows, cols, ignoreIndex);
+    return lossOps.crossEntropy(this, x, target, rows, cols, ignoreIndex);
   }
 
   /** See `Backend.crossEntropyBackward`. */
@@ -689,7 +690,7 @@ export class WasmBackend implements Backend {
     cols: number,
     ignoreIndex: number,
   ): WasmStorage {
-    return softmaxOps.crossEntropyBackward(this, logp, target, g, rows, cols, ignoreIndex);
+    return lossOps.crossEntropyBackward(this, logp, target, g, rows, cols, ignoreIndex);
   }
 
   softmax(x: Storage, rows: number, cols: number, log: boolean): WasmStorage {

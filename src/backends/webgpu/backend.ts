@@ -51,8 +51,8 @@
  * fills, reads), `checks.ts` (checks found on the device), `lazy.ts` (pending pointwise graphs,
  * computed by kernels `fusion.ts` generates), `half.ts` (float16 bits), and the kernel launchers
  * by op family, named as the `wgsl/` file of their kernels: `elementwise.ts`, `cast.ts`,
- * `copy.ts`, `reduce.ts`, `sort.ts`, `softmax.ts`, `loss.ts`, `matmul.ts`, `index.ts`, `conv.ts`,
- * `pool.ts`, `random.ts`, `optim.ts` (what they share is in `shared.ts`).
+ * `copy.ts`, `reduce.ts`, `sort.ts`, `softmax.ts`, `loss.ts`, `matmul.ts`, `indexing.ts`, `conv.ts`,
+ * `pool.ts`, `optim.ts` (what they share is in `shared.ts`).
  * @module
  */
 import { checkDeviceDType, type ComputeDType, type DType, type TypedArray } from "../../dtype.ts";
@@ -91,13 +91,12 @@ import * as checksOps from "./checks.ts";
 import * as convOps from "./conv.ts";
 import * as copyOps from "./copy.ts";
 import * as elementwiseOps from "./elementwise.ts";
-import * as indexOps from "./index.ts";
+import * as indexingOps from "./indexing.ts";
 import * as lazyOps from "./lazy.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as optimOps from "./optim.ts";
 import * as poolOps from "./pool.ts";
-import * as randomOps from "./random.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
@@ -661,7 +660,7 @@ export class WebGPUBackend implements Backend {
     idxLen: number,
     indexIs1d: boolean,
   ): WebGPUStorage {
-    return indexOps.gather(this, x, index, outer, len, inner, idxLen, indexIs1d);
+    return indexingOps.gather(this, x, index, outer, len, inner, idxLen, indexIs1d);
   }
 
   scatterAdd(
@@ -673,7 +672,7 @@ export class WebGPUBackend implements Backend {
     idxLen: number,
     indexIs1d: boolean,
   ): WebGPUStorage {
-    return indexOps.scatterAdd(this, src, index, outer, len, inner, idxLen, indexIs1d);
+    return indexingOps.scatterAdd(this, src, index, outer, len, inner, idxLen, indexIs1d);
   }
 
   // ---- convolution and pooling -----------------------------------------------------------------
@@ -703,21 +702,7 @@ export class WebGPUBackend implements Backend {
     return poolOps.avgPool2dBackward(this, grad, geom, opts);
   }
 
-  // ---- extras: random numbers and fused optimizer steps ----------------------------------------
-
-  /**
-   * `numel` float32 values uniform in `[low, high)` from the counter-based Philox4x32-10
-   * generator: the stream is a pure function of `(seed, offset)`, and a call consumes
-   * `ceil(numel / 4)` counters, so the caller continues a stream with `offset + ceil(numel / 4)`.
-   */
-  uniform(numel: number, seed: number | bigint, offset: number, low = 0, high = 1): WebGPUStorage {
-    return randomOps.uniform(this, numel, seed, offset, low, high);
-  }
-
-  /** `numel` float32 normal values (Box-Muller over Philox words); counters as {@link uniform}. */
-  normal(numel: number, seed: number | bigint, offset: number, mean = 0, std = 1): WebGPUStorage {
-    return randomOps.normal(this, numel, seed, offset, mean, std);
-  }
+  // ---- fused optimizer steps ------------------------------------------------------------------
 
   /**
    * One Adam/AdamW step in place: updates `param`, `expAvg`, `expAvgSq` (and `maxExpAvgSq` with
