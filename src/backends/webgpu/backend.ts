@@ -139,8 +139,9 @@ export interface WebGPUBackendOptions {
    */
   loopBudget?: number;
   /**
-   * Replacement WGSL for kernels, by name (e.g. `"elementwise.unary"`), for kernel development
-   * and for tests of a kernel that does not compile.
+   * Replacement WGSL for kernels, by kernel name (e.g. `"unary"`; the names of `wgsl/`, see
+   * `tools/build_wgsl.ts`), for kernel development and for tests of a kernel that does not
+   * compile. The replacement's entry point is named after the kernel (`fn unary(`).
    */
   wgslOverrides?: Readonly<Record<string, string>>;
 }

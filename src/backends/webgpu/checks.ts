@@ -204,7 +204,7 @@ export function rangeGuard(
     allow === null ? 0 : word(allow),
     allow === null ? 0 : 1,
   ], base);
-  const k = be._pipelines.get("indexing.check_range", {
+  const k = be._pipelines.get("rangeGuard", {
     T: isFloat ? "f32" : "i32",
     NAN: isFloat ? "(bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u" : "false",
   });
@@ -236,7 +236,7 @@ export function errorValue(be: WebGPUBackend, c: DeviceCheck, src: PoolEntry): v
   const [page, slot] = slotOf(be, c);
   const base = dispatchOps.paramWords(be);
   be._u32[base] = slot;
-  dispatchOps.dispatch(be, be._pipelines.get("indexing.error_value"), base, [
+  dispatchOps.dispatch(be, be._pipelines.get("error_value"), base, [
     { binding: 2, entry: src },
     { binding: 5, entry: page },
   ], 1);
@@ -261,7 +261,7 @@ export function checkIndexGpu(be: WebGPUBackend, c: DeviceCheck, idx: WebGPUStor
   be._u32[base] = idx.numel;
   be._u32[base + 1] = len;
   be._u32[base + 2] = slot;
-  dispatchOps.run1d(be, be._pipelines.get("indexing.check_index"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("first_bad_index"), base, [
     { binding: 2, entry: e },
     { binding: 5, entry: page },
   ], idx.numel);

@@ -42,7 +42,7 @@ function im2colImpl(be: WebGPUBackend, x: Storage, geom: Conv2dGeometry): WebGPU
   const pieces = ceilDiv(outW, piece);
   const threads = (n / outW) * pieces;
   const base = convParams(be, geom, r, threads, [piece, pieces, 0, 0]);
-  dispatchOps.run1d(be, be._pipelines.get("conv.im2col"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("im2col"), base, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: be._entryOf(out) },
   ], threads);
@@ -60,7 +60,7 @@ function col2imImpl(be: WebGPUBackend, cols: Storage, geom: Conv2dGeometry): Web
   const n = batch * channels * height * width;
   if (n === 0 || s.numel === 0) return be.full("float32", n, 0);
   const out = be._alloc("float32", n);
-  const k = be._pipelines.get("conv.col2im");
+  const k = be._pipelines.get("col2im");
   const bindings = [{ binding: 1, entry: be._entryOf(s) }, { binding: 2, entry: be._entryOf(out) }];
   // The window entries (ki, kj) in slices: an iteration per entry plus one per kernel row.
   for (const [lo, hi] of dispatchOps.slices(be, geom.kernelH * geom.kernelW, 1, 2)) {

@@ -106,7 +106,7 @@ function copyDims(
     i[base + 12 + k] = x.s;
     i[base + 20 + k] = x.d;
   });
-  dispatchOps.run1d(be, be._pipelines.get("copy.copy"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("copy"), base, [
     { binding: 1, entry: src },
     { binding: 2, entry: dst },
   ], n);

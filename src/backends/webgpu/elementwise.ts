@@ -56,7 +56,7 @@ export function unaryInto(
   const base = dispatchOps.paramWords(be);
   be._u32[base] = threads;
   const expr = UNARY_EXPR[dtype][op]!;
-  const k = be._pipelines.get(vec ? "elementwise.unary4" : "elementwise.unary", {
+  const k = be._pipelines.get(vec ? "unary_vec4" : "unary", {
     T: WGSL_TYPE[dtype],
     EXPR: expr,
   });
@@ -181,7 +181,7 @@ export function binaryInto(
   };
   operand(pa, "A", 1, 1);
   operand(pb, "B", 2, 2);
-  const kernel = be._pipelines.get(vec ? "elementwise.binary4" : "elementwise.binary", subs);
+  const kernel = be._pipelines.get(vec ? "binary_vec4" : "binary", subs);
   dispatchOps.run1d(be, kernel, base, bindings, numel / w);
 }
 

@@ -49,7 +49,7 @@ export function gather(
     { binding: 3, entry: be._entryOf(out) },
   ];
   if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
-  dispatchOps.run1d(be, be._pipelines.get("indexing.gather", checksOps.reportSubs(c)), base, bindings, n);
+  dispatchOps.run1d(be, be._pipelines.get("gather", checksOps.reportSubs(c)), base, bindings, n);
   if (c) checksOps.errorValue(be, c, ie);
   return checksOps.checkedResult(out, c, s, idx);
 }
@@ -102,7 +102,7 @@ export function scatterAdd(
     "    old = res.old_value;",
     "  }",
   ].join("\n");
-  const k = be._pipelines.get("indexing.scatter_add", {
+  const k = be._pipelines.get("scatterAdd", {
     T: WGSL_TYPE[dtype],
     AT: dtype === "int32" ? "i32" : "u32",
     ADD: add,

@@ -396,7 +396,7 @@ function runFused(
         b.replaceAll("\n  ", "\n    ")
       }\n    return;\n  }`
     ).join("\n  ");
-  const kernel = be._pipelines.get("elementwise.fused", { DECLS: prog.decls, BODY: body });
+  const kernel = be._pipelines.get("fused", { DECLS: prog.decls, BODY: body });
   const bindings = prog.bindings.map((b) => ({ binding: b.binding, entry: b.buffer._buffer! }));
   dispatchOps.run1d(be, kernel, base, bindings, total);
   for (const st of stores) stored(st.target, st.node);
@@ -447,7 +447,7 @@ function runPlain(be: WebGPUBackend, st: FusedStore<WebGPUStorage>): boolean {
       giveBuffer(be, target);
       const base = dispatchOps.paramWords(be);
       be._u32[base] = n;
-      const k = be._pipelines.get("cast.cast", { CONV: castBody(op.from, node.dtype) });
+      const k = be._pipelines.get("cast_x32", { CONV: castBody(op.from, node.dtype) });
       dispatchOps.run1d(be, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: target._buffer! }], n);
       break;
     }
@@ -457,7 +457,7 @@ function runPlain(be: WebGPUBackend, st: FusedStore<WebGPUStorage>): boolean {
       giveBuffer(be, target);
       const base = dispatchOps.paramWords(be);
       be._u32[base] = n;
-      dispatchOps.run1d(be, be._pipelines.get("elementwise.where"), base, [
+      dispatchOps.run1d(be, be._pipelines.get("where_x32"), base, [
         { binding: 1, entry: c },
         { binding: 2, entry: a },
         { binding: 3, entry: b },

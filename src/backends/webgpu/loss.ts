@@ -90,7 +90,7 @@ export function crossEntropy(
   ];
   if (computeHere) bindings.push({ binding: 1, entry: be._entryOf(s) });
   if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
-  const k = be._pipelines.get("loss.cross_entropy", {
+  const k = be._pipelines.get("crossEntropy", {
     WG: String(wg),
     DECL_X: computeHere ? wgslSnippet("loss.decl_x") : "",
     LP_ACCESS: computeHere ? "read_write" : "read",
@@ -145,7 +145,7 @@ export function crossEntropyBackward(
   be._u32[base + 1] = cols;
   be._i32[base + 2] = ignoreIndex | 0;
   be._u32[base + 3] = gs.numel;
-  dispatchOps.run1d(be, be._pipelines.get("loss.cross_entropy_backward"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("crossEntropyBackward"), base, [
     { binding: 1, entry: be._entryOf(lp) },
     { binding: 2, entry: be._entryOf(t) },
     { binding: 3, entry: be._entryOf(gs) },

@@ -182,7 +182,7 @@ function matmulInto(
     ? wgslSnippet("matmul.c_decl_epilogue", { DECLS: epilogue.decls, BODY: epilogue.bodies[0] })
     : "";
   if (dtype === "int32" || m < 8 || n < 8) {
-    const kernel = be._pipelines.get("matmul.simple", {
+    const kernel = be._pipelines.get("matmul_simple", {
       T: WGSL_TYPE[dtype],
       TA: "false",
       TB: "false",
@@ -207,7 +207,7 @@ function matmulInto(
   const store = wgslSnippet(
     epilogue ? "matmul.store_epilogue" : cVec ? "matmul.store_vec4" : "matmul.store_scalar",
   );
-  const kernel = be._pipelines.get(`matmul.${be._matmulKernel}`, {
+  const kernel = be._pipelines.get(`matmul_${be._matmulKernel}`, {
     ...(be._matmulKernel === "direct" ? { WGX: short ? "16" : "8", WGY: short ? "4" : "8" } : {}),
     TA: String(transA),
     TB: String(transB),

@@ -96,7 +96,7 @@ function maxPool2dImpl(
     Math.min(geom.kernelH, ceilDiv(height, geom.dilationH)),
     Math.min(geom.kernelW, ceilDiv(width, geom.dilationW)),
   ];
-  poolDispatches(be, "pool.max", geom, null, n, grid, [
+  poolDispatches(be, "maxPool2d", geom, null, n, grid, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: be._entryOf(values) },
     { binding: 3, entry: be._entryOf(indices) },
@@ -126,7 +126,7 @@ function avgPool2dImpl(
   const out = be._alloc("float32", n);
   if (n === 0) return out;
   const grid: [number, number] = [Math.min(geom.kernelH, height), Math.min(geom.kernelW, width)];
-  poolDispatches(be, "pool.avg", geom, opts, n, grid, [
+  poolDispatches(be, "avgPool2d", geom, opts, n, grid, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: be._entryOf(out) },
   ], 2);
@@ -159,7 +159,7 @@ function avgPool2dBackwardImpl(
     Math.min(ceilDiv(geom.kernelH, geom.strideH), outH),
     Math.min(ceilDiv(geom.kernelW, geom.strideW), outW),
   ];
-  poolDispatches(be, "pool.avg_backward", geom, opts, n, grid, [
+  poolDispatches(be, "avgPool2dBackward", geom, opts, n, grid, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: be._entryOf(out) },
   ]);

@@ -64,7 +64,7 @@ export function reduceImpl(
     u[base + 2] = chunk;
     u[base + 3] = nChunks;
     u[base + 4] = inner;
-    const k = be._pipelines.get(rows ? "reduce.rows" : "reduce.cols", {
+    const k = be._pipelines.get(rows ? "reduce_rows" : "reduce_cols", {
       T,
       IDENT: ident,
       COMBINE: combine,
@@ -127,7 +127,7 @@ function argReduce(
     u[base + 2] = chunk;
     u[base + 3] = nChunks;
     u[base + 4] = inner;
-    const k = be._pipelines.get(rows ? "reduce.arg_rows" : "reduce.arg_cols", {
+    const k = be._pipelines.get(rows ? "argreduce_rows" : "argreduce_cols", {
       T,
       IDENT: ident,
       BEATS: beats,
@@ -198,7 +198,7 @@ export function cumprod(
 
 /**
  * Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals):
- * sums, or products with `prod` (the `scan_prod`/`scan_mul` kernels).
+ * sums, or products with `prod` (the `cumprod`/`cumprod_carry` kernels).
  */
 function scan(
   be: WebGPUBackend,
@@ -225,7 +225,7 @@ function scan(
   };
   let base = dispatchOps.paramWords(be);
   params(base);
-  const k = be._pipelines.get(prod ? "reduce.scan_prod" : "reduce.scan", {
+  const k = be._pipelines.get(prod ? "cumprod" : "cumsum", {
     T,
     DECL_TOTALS: multi ? wgslSnippet("reduce.decl_totals", { T }) : "",
     STORE_TOTAL: multi ? wgslSnippet("reduce.store_total") : "",
@@ -238,7 +238,7 @@ function scan(
   scan(be, dtype, totals, carry, outer, nChunks, inner, prod);
   base = dispatchOps.paramWords(be);
   params(base);
-  dispatchOps.run1d(be, be._pipelines.get(prod ? "reduce.scan_mul" : "reduce.scan_add", { T }), base, [
+  dispatchOps.run1d(be, be._pipelines.get(prod ? "cumprod_carry" : "cumsum_carry", { T }), base, [
     { binding: 1, entry: carry },
     { binding: 2, entry: y },
   ], outer * len * inner);

@@ -35,7 +35,7 @@ export function softmaxImpl(
   const out = be._alloc("float32", s.numel);
   if (s.numel === 0) return out;
   const wg = be._wg;
-  // Loop iterations per invocation: `small` loops three times over a row; `rows` three times
+  // Loop iterations per invocation: `softmax_small` loops three times over a row; `softmax` three times
   // over a row's 1 / wg, plus two tree reductions.
   const fitsSmall = 3 * cols <= be._loopBudget;
   const fitsRows = 3 * ceilDiv(cols, wg) + 2 * Math.log2(wg) <= be._loopBudget;
@@ -51,9 +51,9 @@ export function softmaxImpl(
   const preferRows = be._cpuTuned ? rows < 128 : cols > 64 || rows <= 256;
   if (fitsRows && (preferRows || !fitsSmall)) {
     const [gx, gy] = dispatchOps.grid(be, rows);
-    dispatchOps.dispatch(be, be._pipelines.get("softmax.rows", { WG: String(wg) }), base, bindings, gx, gy);
+    dispatchOps.dispatch(be, be._pipelines.get("softmax", { WG: String(wg) }), base, bindings, gx, gy);
   } else {
-    dispatchOps.run1d(be, be._pipelines.get("softmax.small"), base, bindings, rows);
+    dispatchOps.run1d(be, be._pipelines.get("softmax_small"), base, bindings, rows);
   }
   return out;
 }
@@ -77,7 +77,7 @@ function softmaxLong(
   const [gx, gy] = dispatchOps.grid(be, rows * nChunks);
   dispatchOps.dispatch(
     be,
-    be._pipelines.get("softmax.exp_sum", { WG: String(wg) }),
+    be._pipelines.get("softmax_exp_sum", { WG: String(wg) }),
     base,
     [
       { binding: 1, entry: be._entryOf(s) },
@@ -90,7 +90,7 @@ function softmaxLong(
   const sums = be.reduce("sum", partial, rows, nChunks, 1);
   base = dispatchOps.paramWords(be);
   be._u32.set([rows * cols, cols, log ? 1 : 0], base);
-  dispatchOps.run1d(be, be._pipelines.get("softmax.write"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("softmax_write"), base, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: be._entryOf(maxima) },
     { binding: 3, entry: be._entryOf(sums) },

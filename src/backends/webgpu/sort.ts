@@ -42,12 +42,12 @@ function argsortImpl(
   let base = dispatchOps.paramWords(be);
   be._u32.set([rows, len, padded, descending ? 1 : 0], base);
   const keyFn = dtype === "float32" ? "value_key" : "value_key_i";
-  dispatchOps.run1d(be, be._pipelines.get("sort.keys", { T: WGSL_TYPE[dtype], KEY: keyFn }), base, [
+  dispatchOps.run1d(be, be._pipelines.get("argsort_keys", { T: WGSL_TYPE[dtype], KEY: keyFn }), base, [
     { binding: 1, entry: be._entryOf(s) },
     { binding: 2, entry: keys },
     { binding: 3, entry: idx },
   ], total);
-  const step = be._pipelines.get("sort.step");
+  const step = be._pipelines.get("argsort_step");
   for (let k = 2; k <= padded; k *= 2) {
     for (let j = k / 2; j >= 1; j /= 2) {
       base = dispatchOps.paramWords(be);
@@ -57,7 +57,7 @@ function argsortImpl(
   }
   base = dispatchOps.paramWords(be);
   be._u32.set([rows, len, padded], base);
-  dispatchOps.run1d(be, be._pipelines.get("sort.emit"), base, [
+  dispatchOps.run1d(be, be._pipelines.get("argsort_emit"), base, [
     { binding: 1, entry: idx },
     { binding: 2, entry: be._entryOf(out) },
   ], rows * len);

@@ -73,7 +73,7 @@ export function fillEntry(be: WebGPUBackend, e: PoolEntry, numel: number, bits: 
   const base = dispatchOps.paramWords(be);
   be._u32[base] = numel;
   be._u32[base + 1] = bits >>> 0;
-  dispatchOps.run1d(be, be._pipelines.get("elementwise.fill"), base, [{ binding: 1, entry: e }], numel);
+  dispatchOps.run1d(be, be._pipelines.get("full"), base, [{ binding: 1, entry: e }], numel);
 }
 
 /**
