@@ -1,18 +1,18 @@
 /**
  * The CPU backend's fused softmax cross-entropy launchers, forward and backward (kernels in
- * assembly/loss.ts). Free functions of the {@link WasmBackend} they are called on.
+ * assembly/loss.ts). Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { Storage } from "../backend.ts";
 import { checkCount, checkCrossEntropyTypes } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS } from "./shared.ts";
 import { rowsRun } from "./softmax.ts";
 
 /** See `Backend.crossEntropy`. */
 export function crossEntropy(
-  be: WasmBackend,
+  ctx: WasmKernels,
   x: Storage,
   target: Storage,
   rows: number,
@@ -28,20 +28,20 @@ export function crossEntropy(
       `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
     );
   }
-  const helpers = rows >= 2 ? be._helpers(rows * cols * NS.softmax) : 0;
-  return be._call(() => {
-    const xp = be._in(s), tp = be._in(t);
-    const [logp, lp] = be._out("float32", rows * cols);
-    const [loss, sp] = be._out("float32", rows);
-    const [total, totp] = be._out("float32", 1);
-    const [count, cp] = be._out("float32", 1);
+  const helpers = rows >= 2 ? ctx.helpers(rows * cols * NS.softmax) : 0;
+  return ctx.call(() => {
+    const xp = ctx.input(s), tp = ctx.input(t);
+    const [logp, lp] = ctx.output("float32", rows * cols);
+    const [loss, sp] = ctx.output("float32", rows);
+    const [total, totp] = ctx.output("float32", 1);
+    const [count, cp] = ctx.output("float32", 1);
     let bad: number;
     if (helpers === 0) {
-      bad = be._fn("crossEntropy_f32")(xp, tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
+      bad = ctx.fn("crossEntropy_f32")(xp, tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
     } else {
       // The log-softmax in row blocks, then the loss here (the same numbers as one call).
-      rowsRun(be, "logSoftmax_f32", helpers, xp, lp, rows, cols);
-      bad = be._fn("crossEntropyPick_f32")(tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
+      rowsRun(ctx, "logSoftmax_f32", helpers, xp, lp, rows, cols);
+      bad = ctx.fn("crossEntropyPick_f32")(tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
     }
     if (bad === 0) return { logp, loss, total, count };
     for (const s of [logp, loss, total, count]) s.dispose();
@@ -51,7 +51,7 @@ export function crossEntropy(
 
 /** See `Backend.crossEntropyBackward`. */
 export function crossEntropyBackward(
-  be: WasmBackend,
+  ctx: WasmKernels,
   logp: Storage,
   target: Storage,
   g: Storage,
@@ -67,16 +67,16 @@ export function crossEntropyBackward(
         `${t.numel} targets and ${gs.numel} gradients`,
     );
   }
-  if (rows * cols === 0) return be._zeros("float32");
-  const helpers = rows >= 2 ? be._helpers(rows * cols * NS.softmax) : 0;
-  return be._call(() => {
-    const pp = be._in(lp), tp = be._in(t), gp = be._in(gs);
-    const [out, op] = be._out("float32", rows * cols);
+  if (rows * cols === 0) return ctx.zeros("float32");
+  const helpers = rows >= 2 ? ctx.helpers(rows * cols * NS.softmax) : 0;
+  return ctx.call(() => {
+    const pp = ctx.input(lp), tp = ctx.input(t), gp = ctx.input(gs);
+    const [out, op] = ctx.output("float32", rows * cols);
     const name = "crossEntropyBackward_f32", ig = ignoreIndex | 0, gLen = gs.numel;
-    if (helpers === 0) be._fn(name)(pp, tp, gp, gLen, op, rows, cols, ig);
+    if (helpers === 0) ctx.fn(name)(pp, tp, gp, gLen, op, rows, cols, ig);
     else {
       const row = cols * 4;
-      be._splitRun(name, helpers, rows, 1, (f, e) => [
+      ctx.splitRun(name, helpers, rows, 1, (f, e) => [
         pp + f * row,
         tp + f * 4,
         gLen === 1 ? gp : gp + f * 4,

@@ -1,16 +1,16 @@
 /**
  * The CPU backend's softmax and log-softmax launchers (kernels in assembly/softmax.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { ComputeDType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
 import { checkRows } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS, SUFFIX } from "./shared.ts";
 
-export function softmax(be: WasmBackend, x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
+export function softmax(ctx: WasmKernels, x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
   const name = log ? "logSoftmax" : "softmax";
   const s = checkStorage(name, x);
   if (s.dtype !== "float32" && s.dtype !== "float64") {
@@ -18,21 +18,21 @@ export function softmax(be: WasmBackend, x: Storage, rows: number, cols: number,
   }
   checkRows(name, rows, cols, s.numel);
   const n = s.numel;
-  if (n === 0) return be._zeros(s.dtype);
-  be._plan(name, s.dtype, n, s);
+  if (n === 0) return ctx.zeros(s.dtype);
+  ctx.plan(name, s.dtype, n, s);
   // float64 rows run on this thread (the parts' offsets are float32 rows).
-  const helpers = rows >= 2 && s.dtype === "float32" ? be._helpers(n * NS.softmax) : 0;
-  return be._call(() => {
-    const xp = be._in(s);
-    const [out, outPtr] = be._out(s.dtype, n);
-    rowsRun(be, `${name}_${SUFFIX[s.dtype as ComputeDType]}`, helpers, xp, outPtr, rows, cols);
+  const helpers = rows >= 2 && s.dtype === "float32" ? ctx.helpers(n * NS.softmax) : 0;
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, outPtr] = ctx.output(s.dtype, n);
+    rowsRun(ctx, `${name}_${SUFFIX[s.dtype as ComputeDType]}`, helpers, xp, outPtr, rows, cols);
     return out;
   });
 }
 
 /** A row-wise kernel `name(x, out, rows, cols)`, its rows split between `helpers` workers and here. */
 export function rowsRun(
-  be: WasmBackend,
+  ctx: WasmKernels,
   name: string,
   helpers: number,
   xp: number,
@@ -40,8 +40,8 @@ export function rowsRun(
   rows: number,
   cols: number,
 ): void {
-  if (helpers === 0) be._fn(name)(xp, outPtr, rows, cols);
-  else {be._splitRun(
+  if (helpers === 0) ctx.fn(name)(xp, outPtr, rows, cols);
+  else {ctx.splitRun(
       name,
       helpers,
       rows,
