@@ -23,13 +23,13 @@ function gpuTest(name: string, fn: () => Promise<void>): void {
 async function kernelsOf(fn: () => unknown): Promise<string[]> {
   const backend = torch.gpu.webgpuBackend()!;
   await backend.sync();
-  backend._trace = [];
+  backend.kernelTrace = [];
   try {
     fn();
     backend.flush();
-    return backend._trace.map((k) => k.split("|")[0]);
+    return backend.kernelTrace.map((k) => k.split("|")[0]);
   } finally {
-    backend._trace = null;
+    backend.kernelTrace = null;
   }
 }
 

@@ -1,11 +1,11 @@
 /**
  * The GPU backend's gather / index_select and scatter_add launchers (kernels in wgsl/indexing.wgsl).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import type { Storage } from "../backend.ts";
 import { checkIndex, checkLayout } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import type { GpuContext } from "./context.ts";
 import { WGSL_TYPE } from "./pipelines.ts";
 import { type Binding, gpuCompute } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
@@ -13,7 +13,7 @@ import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
 
 export function gather(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   index: Storage,
   outer: number,
@@ -23,39 +23,39 @@ export function gather(
   indexIs1d: boolean,
 ): WebGPUStorage {
   const op = indexIs1d ? "indexSelect" : "gather";
-  const s = be._storage(op, x), idx = be._storage(op, index);
+  const s = ctx.storage(op, x), idx = ctx.storage(op, index);
   checkLayout(op, s.numel, outer, len, inner);
   checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
   const n = outer * idxLen * inner;
-  const out = be._alloc(s.dtype, n);
+  const out = ctx.alloc(s.dtype, n);
   if (n === 0) {
-    const c = idx.numel > 0 ? checksOps.indexCheck(be, op, idx, len) : null;
-    if (c) checksOps.checkIndexGpu(be, c, idx, len);
+    const c = idx.numel > 0 ? checksOps.indexCheck(ctx, op, idx, len) : null;
+    if (c) checksOps.checkIndexGpu(ctx, c, idx, len);
     return checksOps.checkedResult(out, c, s, idx);
   }
-  const c = checksOps.indexCheck(be, op, idx, len);
-  const base = dispatchOps.paramWords(be);
-  const u = be._u32;
+  const c = checksOps.indexCheck(ctx, op, idx, len);
+  const base = dispatchOps.paramWords(ctx);
+  const u = ctx.u32;
   u[base] = n;
   u[base + 1] = len;
   u[base + 2] = inner;
   u[base + 3] = idxLen;
   u[base + 4] = indexIs1d ? 1 : 0;
-  u[base + 5] = c ? checksOps.slotOf(be, c)[1] : 0;
-  const ie = be._entryOf(idx);
+  u[base + 5] = c ? checksOps.slotOf(ctx, c)[1] : 0;
+  const ie = ctx.entryOf(idx);
   const bindings: Binding[] = [
-    { binding: 1, entry: be._entryOf(s) },
+    { binding: 1, entry: ctx.entryOf(s) },
     { binding: 2, entry: ie },
-    { binding: 3, entry: be._entryOf(out) },
+    { binding: 3, entry: ctx.entryOf(out) },
   ];
-  if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
-  dispatchOps.run1d(be, be._pipelines.get("gather", checksOps.reportSubs(c)), base, bindings, n);
-  if (c) checksOps.errorValue(be, c, ie);
+  if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(ctx, c)[0] });
+  dispatchOps.run1d(ctx, ctx.pipelines.get("gather", checksOps.reportSubs(c)), base, bindings, n);
+  if (c) checksOps.errorValue(ctx, c, ie);
   return checksOps.checkedResult(out, c, s, idx);
 }
 
 export function scatterAdd(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   src: Storage,
   index: Storage,
   outer: number,
@@ -65,35 +65,35 @@ export function scatterAdd(
   indexIs1d: boolean,
 ): WebGPUStorage {
   const op = "scatterAdd";
-  const s = be._storage(op, src), idx = be._storage(op, index);
+  const s = ctx.storage(op, src), idx = ctx.storage(op, index);
   const dtype = gpuCompute(op, s.dtype);
   checkLayout(op, s.numel, outer, idxLen, inner);
   checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
   const n = outer * len * inner;
   if (s.numel === 0 || n === 0) {
-    const c = idx.numel > 0 ? checksOps.indexCheck(be, op, idx, len) : null;
-    if (c) checksOps.checkIndexGpu(be, c, idx, len);
-    return checksOps.checkedResult(be.full(dtype, n, 0), c, s, idx);
+    const c = idx.numel > 0 ? checksOps.indexCheck(ctx, op, idx, len) : null;
+    if (c) checksOps.checkIndexGpu(ctx, c, idx, len);
+    return checksOps.checkedResult(ctx.backend.full(dtype, n, 0), c, s, idx);
   }
-  const c = checksOps.indexCheck(be, op, idx, len);
-  const out = be._alloc(dtype, n);
-  const oe = be._entryOf(out);
-  be._copyEncoder().clearBuffer(oe.buffer, 0, n * 4);
-  const base = dispatchOps.paramWords(be);
-  const u = be._u32;
+  const c = checksOps.indexCheck(ctx, op, idx, len);
+  const out = ctx.alloc(dtype, n);
+  const oe = ctx.entryOf(out);
+  ctx.copyEncoder().clearBuffer(oe.buffer, 0, n * 4);
+  const base = dispatchOps.paramWords(ctx);
+  const u = ctx.u32;
   u[base] = s.numel;
   u[base + 1] = len;
   u[base + 2] = inner;
   u[base + 3] = idxLen;
   u[base + 4] = indexIs1d ? 1 : 0;
-  u[base + 5] = c ? checksOps.slotOf(be, c)[1] : 0;
-  const ie = be._entryOf(idx);
+  u[base + 5] = c ? checksOps.slotOf(ctx, c)[1] : 0;
+  const ie = ctx.entryOf(idx);
   const bindings: Binding[] = [
-    { binding: 1, entry: be._entryOf(s) },
+    { binding: 1, entry: ctx.entryOf(s) },
     { binding: 2, entry: ie },
     { binding: 3, entry: oe },
   ];
-  if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(be, c)[0] });
+  if (c) bindings.push({ binding: 5, entry: checksOps.slotOf(ctx, c)[0] });
   const add = dtype === "int32" ? "atomicAdd(&Y[d], v);" : [
     "var old = atomicLoad(&Y[d]);",
     "  loop {",
@@ -102,13 +102,13 @@ export function scatterAdd(
     "    old = res.old_value;",
     "  }",
   ].join("\n");
-  const k = be._pipelines.get("scatterAdd", {
+  const k = ctx.pipelines.get("scatterAdd", {
     T: WGSL_TYPE[dtype],
     AT: dtype === "int32" ? "i32" : "u32",
     ADD: add,
     ...checksOps.reportSubs(c),
   });
-  dispatchOps.run1d(be, k, base, bindings, s.numel);
-  if (c) checksOps.errorValue(be, c, ie);
+  dispatchOps.run1d(ctx, k, base, bindings, s.numel);
+  if (c) checksOps.errorValue(ctx, c, ie);
   return checksOps.checkedResult(out, c, s, idx);
 }
