@@ -55,7 +55,7 @@ import type {
   Storage,
   UnaryOp,
 } from "../backend.ts";
-import { checkCount, checkDType, checkTyped, readRange } from "../validate.ts";
+import { checkCount, checkDType, checkTyped, readRange } from "../contract.ts";
 import { copyOut, liveView, slotOf, WasmStorage } from "./heap.ts";
 import { kernelModule, type WasmVariant } from "./loader.ts";
 import { WasmKernels } from "./kernels.ts";
@@ -248,8 +248,13 @@ export class WasmBackend implements Backend {
   }
 
   readSync(s: Storage, offset?: number, count?: number): TypedArray {
-    const slot = slotOf(checkStorage("readSync", s));
-    const [from, to] = readRange("readSync", slot.numel, offset, count);
+    return this.#read("readSync", s, offset, count);
+  }
+
+  /** A copy of elements [offset, offset + count) of `s`; `op` names the caller in errors. */
+  #read(op: "read" | "readSync", s: Storage, offset?: number, count?: number): TypedArray {
+    const slot = slotOf(checkStorage(op, s));
+    const [from, to] = readRange(op, slot.numel, offset, count);
     if (from === 0 && to === slot.numel) return copyOut(slot);
     // Only the range: one element of a large storage costs one element.
     if (slot.heap || slot.host) return liveView(slot).slice(from, to);
@@ -258,7 +263,7 @@ export class WasmBackend implements Backend {
 
   read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
     try {
-      return Promise.resolve(this.readSync(s, offset, count));
+      return Promise.resolve(this.#read("read", s, offset, count));
     } catch (e) {
       return Promise.reject(e);
     }

@@ -5,7 +5,7 @@
  */
 import { type DType, ITEM_SIZE } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkDType } from "../validate.ts";
+import { checkDType } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { CAST_NAME, checkStorage, NS } from "./shared.ts";

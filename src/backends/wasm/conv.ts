@@ -4,7 +4,7 @@
  * @module
  */
 import { type Conv2dGeometry, conv2dGeometryWords, type Storage } from "../backend.ts";
-import { checkConvGeom } from "../validate.ts";
+import { checkConvGeom } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { NS } from "./shared.ts";

@@ -5,7 +5,7 @@
  */
 import { ITEM_SIZE } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { planCopy } from "../validate.ts";
+import { planCopy } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import { liveView, slotOf } from "./heap.ts";
 import { checkStorage, NS, X_NAME } from "./shared.ts";
@@ -50,7 +50,7 @@ export function copy(
     expect *= x.n;
   }
   const size = ITEM_SIZE[s.dtype];
-  // A dense destination has no element written twice: blocks of the outermost dimension may ctx
+  // A dense destination has no element written twice: blocks of the outermost dimension may be
   // copied on several threads.
   const count = dims.reduce((p, x) => p * x.n, 1);
   const helpers = dense && dims[0].n >= 2 ? ctx.helpers(count * NS.cheap) : 0;

@@ -3,25 +3,16 @@
  * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
-import { type ComputeDType, type DType, ITEM_SIZE, typedArrayFor } from "../../dtype.ts";
-import {
-  ARITHMETIC_OPS,
-  type BinaryOp,
-  COMPARISON_OPS,
-  type Operand,
-  type Storage,
-  type UnaryOp,
-} from "../backend.ts";
-import { checkCompute, checkCount, checkOperand, checkUnary, checkWhere } from "../validate.ts";
+import { type ComputeDType, ITEM_SIZE, typedArrayFor } from "../../dtype.ts";
+import type { BinaryOp, Operand, Storage, UnaryOp } from "../backend.ts";
+import { binaryContract, checkOperand, unaryContract, whereContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import { WasmStorage } from "./heap.ts";
 import { CHEAP_UNARY, checkStorage, lcm, NS, SUFFIX, X_NAME } from "./shared.ts";
 
 export function unary(ctx: WasmKernels, op: UnaryOp, x: Storage): WasmStorage {
   const s = checkStorage("unary", x);
-  const dtype = checkCompute(op, s.dtype);
-  checkUnary(op, dtype);
-  const n = s.numel;
+  const { dtype, numel: n } = unaryContract(op, s);
   if (n === 0) return ctx.zeros(dtype);
   ctx.plan(op, dtype, n, s);
   const helpers = ctx.helpers(n * (CHEAP_UNARY.has(op) ? NS.cheap : NS.transcendental));
@@ -46,16 +37,8 @@ export function binary(
   numel: number,
   dtype: ComputeDType,
 ): WasmStorage {
-  checkCompute(op, dtype);
-  checkCount(op, "numel", numel);
-  const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
-  if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`binary: unknown op ${JSON.stringify(op)}`);
-  }
-  if (op === "div" && dtype === "int32") {
-    throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
-  }
-  const outDtype: DType = isCmp ? "bool" : dtype;
+  const outDtype = binaryContract(op, numel, dtype).dtype;
+  const isCmp = outDtype === "bool";
   if (numel === 0) return ctx.zeros(outDtype);
   const checked = (x: Operand, which: string): WasmStorage | number => {
     if (typeof x === "number") return x;
@@ -63,7 +46,7 @@ export function binary(
   };
   const ca = checked(a, "a"), cb = checked(b, "b");
   ctx.plan(op, outDtype, numel, ca, cb);
-  // Split points must ctx multiples of both operands' tile lengths (a tile restarts at each).
+  // Split points must be multiples of both operands' tile lengths (a tile restarts at each).
   const tile = (x: WasmStorage | number) => typeof x === "number" || x.numel === numel ? 1 : x.numel;
   const align = lcm(lcm(16, tile(ca)), tile(cb));
   const helpers = align * 2 <= numel ? ctx.helpers(numel * (op === "pow" ? NS.pow : NS.cheap)) : 0;
@@ -96,8 +79,7 @@ export function binary(
 
 export function where(ctx: WasmKernels, cond: Storage, a: Storage, b: Storage): WasmStorage {
   const c = checkStorage("where", cond), x = checkStorage("where", a), y = checkStorage("where", b);
-  checkWhere(c, x, y);
-  const n = c.numel;
+  const n = whereContract(c, x, y).numel;
   if (n === 0) return new WasmStorage(x.dtype, typedArrayFor(x.dtype, 0));
   const size = ITEM_SIZE[x.dtype];
   ctx.plan("where", x.dtype, n, c, x, y);

@@ -5,7 +5,7 @@
  */
 import { ITEM_SIZE, typedArrayFor } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCompute, checkIndex, checkLayout } from "../validate.ts";
+import { gatherContract, scatterAddContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import { liveView, slotOf, WasmStorage } from "./heap.ts";
 import { checkStorage, NS, SUFFIX, X_NAME } from "./shared.ts";
@@ -37,9 +37,7 @@ export function gather(
 ): WasmStorage {
   const op = indexIs1d ? "indexSelect" : "gather";
   const s = checkStorage(op, x), idx = checkStorage(op, index);
-  checkLayout(op, s.numel, outer, len, inner);
-  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
-  const n = outer * idxLen * inner;
+  const n = gatherContract(s, idx, outer, len, inner, idxLen, indexIs1d).numel;
   if (n === 0) {
     // Still validate the indices (e.g. inner == 0 with a 1-d index).
     checkIndices(op, idx, len);
@@ -148,11 +146,8 @@ export function scatterAdd(
 ): WasmStorage {
   const op = "scatterAdd";
   const s = checkStorage(op, src), idx = checkStorage(op, index);
-  const dtype = checkCompute(op, s.dtype);
-  checkLayout(op, s.numel, outer, idxLen, inner);
-  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
-  const n = outer * len * inner;
-  if (s.numel === 0 || n === 0) {
+  const { dtype, numel: n, empty } = scatterAddContract(s, idx, outer, len, inner, idxLen, indexIs1d);
+  if (empty) {
     checkIndices(op, idx, len);
     return ctx.zeros(dtype, n);
   }

@@ -9,7 +9,7 @@
  */
 import { type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkFloat32 } from "../validate.ts";
+import { checkFloat32 } from "../contract.ts";
 import { Heap, liveView, MAX_BYTES, PAGE, Slot, slotOf, storageFor, viewOf, WasmStorage } from "./heap.ts";
 import { kernelBytes, type KernelModule } from "./loader.ts";
 import { checkStorage, type KernelFn, PARTS_PER_THREAD } from "./shared.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkCount, checkCrossEntropyTypes } from "../validate.ts";
+import { crossEntropyBackwardContract, crossEntropyContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS } from "./shared.ts";
@@ -20,14 +20,7 @@ export function crossEntropy(
   ignoreIndex: number,
 ): { logp: WasmStorage; loss: WasmStorage; total: WasmStorage; count: WasmStorage } | { badRow: number } {
   const s = checkStorage("crossEntropy", x), t = checkStorage("crossEntropy", target);
-  checkCrossEntropyTypes(s, t);
-  checkCount("crossEntropy", "rows", rows);
-  checkCount("crossEntropy", "cols", cols);
-  if (rows * cols !== s.numel || t.numel !== rows) {
-    throw new RangeError(
-      `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
-    );
-  }
+  crossEntropyContract(s, t, rows, cols);
   const helpers = rows >= 2 ? ctx.helpers(rows * cols * NS.softmax) : 0;
   return ctx.call(() => {
     const xp = ctx.input(s), tp = ctx.input(t);
@@ -61,13 +54,8 @@ export function crossEntropyBackward(
 ): WasmStorage {
   const lp = checkStorage("crossEntropyBackward", logp), t = checkStorage("crossEntropyBackward", target);
   const gs = checkStorage("crossEntropyBackward", g);
-  if (lp.numel !== rows * cols || t.numel !== rows || (gs.numel !== rows && gs.numel !== 1)) {
-    throw new RangeError(
-      `crossEntropyBackward: [${rows}, ${cols}] does not match ${lp.numel} log-probabilities, ` +
-        `${t.numel} targets and ${gs.numel} gradients`,
-    );
-  }
-  if (rows * cols === 0) return ctx.zeros("float32");
+  const { dtype, numel } = crossEntropyBackwardContract(lp, t, gs, rows, cols);
+  if (numel === 0) return ctx.zeros(dtype);
   const helpers = rows >= 2 ? ctx.helpers(rows * cols * NS.softmax) : 0;
   return ctx.call(() => {
     const pp = ctx.input(lp), tp = ctx.input(t), gp = ctx.input(gs);

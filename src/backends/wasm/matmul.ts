@@ -5,7 +5,7 @@
  */
 import { ITEM_SIZE } from "../../dtype.ts";
 import type { MatmulArgs, Storage } from "../backend.ts";
-import { checkMatmul } from "../validate.ts";
+import { checkMatmul } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS, PARTS_PER_THREAD, SUFFIX } from "./shared.ts";

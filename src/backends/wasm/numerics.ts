@@ -4,7 +4,7 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkCompute, checkLayout } from "../validate.ts";
+import { scanContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, SUFFIX } from "./shared.ts";
@@ -17,9 +17,7 @@ export function cumprod(
   inner: number,
 ): WasmStorage {
   const s = checkStorage("cumprod", x);
-  const dtype = checkCompute("cumprod", s.dtype);
-  checkLayout("cumprod", s.numel, outer, len, inner);
-  const n = s.numel;
+  const { dtype, numel: n } = scanContract("cumprod", s, outer, len, inner);
   if (n === 0) return ctx.zeros(dtype);
   ctx.plan("cumprod", dtype, n, s);
   return ctx.call(() => {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { AdamUpdateOptions, SgdUpdateOptions, Storage } from "../backend.ts";
-import { checkUpdateArgs, checkUpdateState } from "../validate.ts";
+import { checkUpdateArgs, checkUpdateState } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS } from "./shared.ts";

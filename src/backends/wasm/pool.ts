@@ -4,7 +4,7 @@
  * @module
  */
 import type { AvgPoolOptions, Pool2dGeometry, Storage } from "../backend.ts";
-import { checkAvg, checkPoolGeom } from "../validate.ts";
+import { checkAvg, checkPoolGeom } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { NS } from "./shared.ts";

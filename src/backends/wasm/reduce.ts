@@ -4,8 +4,8 @@
  * @module
  */
 import { type ComputeDType, ITEM_SIZE } from "../../dtype.ts";
-import { REDUCE_OPS, type ReduceOp, type Storage } from "../backend.ts";
-import { checkCompute, checkLayout, checkReducible } from "../validate.ts";
+import type { ReduceOp, Storage } from "../backend.ts";
+import { reduceContract, scanContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import {
@@ -27,15 +27,9 @@ export function reduce(
   inner: number,
 ): WasmStorage {
   const s = checkStorage(op, x);
-  const dtype = checkCompute(op, s.dtype);
-  if (!(REDUCE_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
-  }
-  checkLayout(op, s.numel, outer, len, inner);
-  const outDtype: ComputeDType = op === "argmax" || op === "argmin" ? "int32" : dtype;
-  const n = outer * inner;
+  const { dtype: outDtype, numel: n } = reduceContract(op, s, outer, len, inner);
+  const dtype = s.dtype as ComputeDType;
   if (n === 0) return ctx.zeros(outDtype);
-  checkReducible(op, len);
   ctx.plan(op, outDtype, n, s);
   // float64 reductions run on this thread (the split's offsets and partials are 4-byte elements).
   const helpers = dtype === "float64" ? 0 : ctx.helpers(s.numel * NS.reduce);
@@ -160,9 +154,7 @@ function reduceSplit(
 
 export function cumsum(ctx: WasmKernels, x: Storage, outer: number, len: number, inner: number): WasmStorage {
   const s = checkStorage("cumsum", x);
-  const dtype = checkCompute("cumsum", s.dtype);
-  checkLayout("cumsum", s.numel, outer, len, inner);
-  const n = s.numel;
+  const { dtype, numel: n } = scanContract("cumsum", s, outer, len, inner);
   if (n === 0) return ctx.zeros(dtype);
   ctx.plan("cumsum", dtype, n, s);
   const helpers = outer >= 2 ? ctx.helpers(n * NS.cumsum) : 0;

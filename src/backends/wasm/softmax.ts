@@ -5,7 +5,7 @@
  */
 import type { ComputeDType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkRows } from "../validate.ts";
+import { softmaxContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS, SUFFIX } from "./shared.ts";
@@ -13,11 +13,7 @@ import { checkStorage, NS, SUFFIX } from "./shared.ts";
 export function softmax(ctx: WasmKernels, x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
   const name = log ? "logSoftmax" : "softmax";
   const s = checkStorage(name, x);
-  if (s.dtype !== "float32" && s.dtype !== "float64") {
-    throw new TypeError(`${name}: expected float32 or float64, got ${s.dtype}`);
-  }
-  checkRows(name, rows, cols, s.numel);
-  const n = s.numel;
+  const n = softmaxContract(s, rows, cols, log).numel;
   if (n === 0) return ctx.zeros(s.dtype);
   ctx.plan(name, s.dtype, n, s);
   // float64 rows run on this thread (the parts' offsets are float32 rows).

@@ -5,7 +5,7 @@
  */
 import type { ComputeDType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCompute, checkLayout } from "../validate.ts";
+import { argsortContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, LONG_SORT, NS, SUFFIX } from "./shared.ts";
@@ -18,8 +18,8 @@ export function argsort(
   descending: boolean,
 ): WasmStorage {
   const s = checkStorage("argsort", x);
-  const dtype = checkCompute("argsort", s.dtype);
-  checkLayout("argsort", s.numel, rows, len, 1);
+  argsortContract(s, rows, len);
+  const dtype = s.dtype as ComputeDType;
   if (s.numel === 0) return ctx.zeros("int32");
   ctx.plan("argsort", "int32", s.numel, s);
   const helpers = ctx.helpers(s.numel * NS.argsort);

@@ -5,7 +5,7 @@
  */
 import { checkDeviceDType, type DType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkDType } from "../validate.ts";
+import { checkDType } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";

@@ -6,7 +6,7 @@
 import type { DType } from "../../dtype.ts";
 import { f32Bits } from "../../half.ts";
 import type { Storage } from "../backend.ts";
-import { badIndexError } from "../validate.ts";
+import { badIndexError } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import { bufferId, type PoolEntry } from "./buffer_pool.ts";
 import { wgslSnippet } from "./pipelines.ts";

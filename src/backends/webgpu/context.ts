@@ -9,7 +9,7 @@
  */
 import { checkDeviceDType, type DType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkFloat32 } from "../validate.ts";
+import { checkFloat32 } from "../contract.ts";
 import type { WebGPUBackend, WebGPUBackendOptions } from "./backend.ts";
 import { BufferPool, type PoolEntry } from "./buffer_pool.ts";
 import type { DeviceCheck } from "./checks.ts";

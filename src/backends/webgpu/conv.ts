@@ -4,7 +4,7 @@
  * @module
  */
 import { type Conv2dGeometry, conv2dGeometryWords, type Storage } from "../backend.ts";
-import { checkConvGeom } from "../validate.ts";
+import { checkConvGeom } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import { ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { planCopy } from "../validate.ts";
+import { planCopy } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import * as checksOps from "./checks.ts";

@@ -3,17 +3,10 @@
  * Free functions of the backend's {@link GpuContext}.
  * @module
  */
-import type { ComputeDType, DType } from "../../dtype.ts";
+import type { ComputeDType } from "../../dtype.ts";
 import { f32Bits } from "../../half.ts";
-import {
-  ARITHMETIC_OPS,
-  type BinaryOp,
-  COMPARISON_OPS,
-  type Operand,
-  type Storage,
-  type UnaryOp,
-} from "../backend.ts";
-import { checkCount, checkOperand, checkUnary, checkWhere, describeValue } from "../validate.ts";
+import { type BinaryOp, COMPARISON_OPS, type Operand, type Storage, type UnaryOp } from "../backend.ts";
+import { binaryContract, checkOperand, describeValue, unaryContract, whereContract } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { LazyNode, type Operand as LazyOperand } from "./fusion.ts";
@@ -33,9 +26,8 @@ import * as lazyOps from "./lazy.ts";
 
 export function unary(ctx: GpuContext, op: UnaryOp, x: Storage): WebGPUStorage {
   const s = ctx.operand("unary", x);
-  const dtype = gpuCompute(op, s.dtype);
-  checkUnary(op, dtype);
-  const n = s.numel;
+  const { numel: n, ...d } = unaryContract(op, s);
+  const dtype = d.dtype as GpuComputeDType; // a gpu storage is never float64
   if (n === 0) return checksOps.inherit(ctx.alloc(dtype, 0), s);
   return checksOps.inherit(
     lazyOps.lazy(ctx, dtype, n, [s], ([x]) => ({ kind: "unary", op, compute: dtype, x })),
@@ -73,15 +65,7 @@ export function binary(
 ): WebGPUStorage {
   ctx.checkAlive();
   const dtype = gpuCompute(op, computeDType);
-  checkCount(op, "numel", numel);
-  const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
-  if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`binary: unknown op ${JSON.stringify(op)}`);
-  }
-  if (op === "div" && dtype === "int32") {
-    throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
-  }
-  const outDtype: DType = isCmp ? "bool" : dtype;
+  const outDtype = binaryContract(op, numel, dtype).dtype;
   if (numel === 0) return checksOps.inherit(ctx.alloc(outDtype, 0), a, b);
   const place = (x: Operand, which: string): WebGPUStorage | number => {
     if (typeof x === "number") return x;
@@ -187,8 +171,7 @@ export function binaryInto(
 
 export function where(ctx: GpuContext, cond: Storage, a: Storage, b: Storage): WebGPUStorage {
   const c = ctx.operand("where", cond), x = ctx.operand("where", a), y = ctx.operand("where", b);
-  checkWhere(c, x, y);
-  const n = c.numel;
+  const n = whereContract(c, x, y).numel;
   if (n === 0) return checksOps.inherit(ctx.alloc(x.dtype, 0), c, x, y);
   const out = lazyOps.lazy(
     ctx,

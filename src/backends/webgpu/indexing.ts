@@ -4,10 +4,10 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkIndex, checkLayout } from "../validate.ts";
+import { gatherContract, scatterAddContract } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
-import { WGSL_TYPE } from "./pipelines.ts";
-import { type Binding, gpuCompute } from "./shared.ts";
+import { type GpuComputeDType, WGSL_TYPE } from "./pipelines.ts";
+import type { Binding } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
@@ -24,9 +24,7 @@ export function gather(
 ): WebGPUStorage {
   const op = indexIs1d ? "indexSelect" : "gather";
   const s = ctx.storage(op, x), idx = ctx.storage(op, index);
-  checkLayout(op, s.numel, outer, len, inner);
-  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
-  const n = outer * idxLen * inner;
+  const n = gatherContract(s, idx, outer, len, inner, idxLen, indexIs1d).numel;
   const out = ctx.alloc(s.dtype, n);
   if (n === 0) {
     const c = idx.numel > 0 ? checksOps.indexCheck(ctx, op, idx, len) : null;
@@ -66,11 +64,9 @@ export function scatterAdd(
 ): WebGPUStorage {
   const op = "scatterAdd";
   const s = ctx.storage(op, src), idx = ctx.storage(op, index);
-  const dtype = gpuCompute(op, s.dtype);
-  checkLayout(op, s.numel, outer, idxLen, inner);
-  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
-  const n = outer * len * inner;
-  if (s.numel === 0 || n === 0) {
+  const { numel: n, empty, ...d } = scatterAddContract(s, idx, outer, len, inner, idxLen, indexIs1d);
+  const dtype = d.dtype as GpuComputeDType; // a gpu storage is never float64
+  if (empty) {
     const c = idx.numel > 0 ? checksOps.indexCheck(ctx, op, idx, len) : null;
     if (c) checksOps.checkIndexGpu(ctx, c, idx, len);
     return checksOps.checkedResult(ctx.backend.full(dtype, n, 0), c, s, idx);

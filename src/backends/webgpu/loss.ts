@@ -4,7 +4,7 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkCount, checkCrossEntropyTypes } from "../validate.ts";
+import { crossEntropyBackwardContract, crossEntropyContract } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import type { DeviceCheck } from "./checks.ts";
 import { wgslSnippet } from "./pipelines.ts";
@@ -33,14 +33,7 @@ export function crossEntropy(
   | { logp: WebGPUStorage; loss: WebGPUStorage; total: WebGPUStorage; count: WebGPUStorage }
   | { badRow: number; value: number } {
   const s = ctx.storage("crossEntropy", x), t = ctx.storage("crossEntropy", target);
-  checkCrossEntropyTypes(s, t);
-  checkCount("crossEntropy", "rows", rows);
-  checkCount("crossEntropy", "cols", cols);
-  if (rows * cols !== s.numel || t.numel !== rows) {
-    throw new RangeError(
-      `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
-    );
-  }
+  crossEntropyContract(s, t, rows, cols);
   const ignore = ignoreIndex | 0;
   let c: DeviceCheck | null = null;
   if (t._host) {
@@ -131,12 +124,7 @@ export function crossEntropyBackward(
 ): WebGPUStorage {
   const lp = ctx.storage("crossEntropyBackward", logp), t = ctx.storage("crossEntropyBackward", target);
   const gs = ctx.storage("crossEntropyBackward", g);
-  if (lp.numel !== rows * cols || t.numel !== rows || (gs.numel !== rows && gs.numel !== 1)) {
-    throw new RangeError(
-      `crossEntropyBackward: [${rows}, ${cols}] does not match ${lp.numel} log-probabilities, ` +
-        `${t.numel} targets and ${gs.numel} gradients`,
-    );
-  }
+  crossEntropyBackwardContract(lp, t, gs, rows, cols);
   const n = rows * cols;
   const out = ctx.alloc("float32", n);
   if (n === 0) return checksOps.inherit(out, lp, t, gs);

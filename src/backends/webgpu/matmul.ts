@@ -4,7 +4,7 @@
  * @module
  */
 import type { MatmulArgs, Storage } from "../backend.ts";
-import { checkMatmul } from "../validate.ts";
+import { checkMatmul } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import {

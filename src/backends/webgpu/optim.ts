@@ -4,7 +4,7 @@
  * @module
  */
 import type { AdamUpdateOptions, BinaryOp, SgdUpdateOptions, Storage, UnaryOp } from "../backend.ts";
-import { checkUpdateArgs, checkUpdateState } from "../validate.ts";
+import { checkUpdateArgs, checkUpdateState } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import { LazyNode, type LazyOp, type Operand as LazyOperand } from "./fusion.ts";
 import { f32Bits } from "../../half.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { AvgPoolOptions, Pool2dGeometry, Storage } from "../backend.ts";
-import { checkAvg, checkPoolGeom } from "../validate.ts";
+import { checkAvg, checkPoolGeom } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import { type Binding, ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";

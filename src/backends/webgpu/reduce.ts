@@ -3,12 +3,12 @@
  * Free functions of the backend's {@link GpuContext}.
  * @module
  */
-import { REDUCE_OPS, type ReduceOp, type Storage } from "../backend.ts";
-import { checkLayout, checkReducible } from "../validate.ts";
+import type { ReduceOp, Storage } from "../backend.ts";
+import { reduceContract, scanContract } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { ARG_EXPR, type GpuComputeDType, REDUCE_EXPR, WGSL_TYPE, wgslSnippet } from "./pipelines.ts";
-import { type Binding, ceilDiv, gpuCompute, ROW_CHUNK_PER_INVOCATION, SCAN_CHUNK } from "./shared.ts";
+import { type Binding, ceilDiv, ROW_CHUNK_PER_INVOCATION, SCAN_CHUNK } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
@@ -33,16 +33,10 @@ export function reduceImpl(
   inner: number,
 ): WebGPUStorage {
   const s = ctx.storage(op, x);
-  const dtype = gpuCompute(op, s.dtype);
-  if (!(REDUCE_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
-  }
-  checkLayout(op, s.numel, outer, len, inner);
+  const { dtype: outDtype, numel: n } = reduceContract(op, s, outer, len, inner);
+  const dtype = s.dtype as GpuComputeDType; // a gpu storage is never float64
   const isArg = op === "argmax" || op === "argmin";
-  const outDtype: GpuComputeDType = isArg ? "int32" : dtype;
-  const n = outer * inner;
   if (n === 0) return ctx.alloc(outDtype, 0);
-  checkReducible(op, len);
   if (len === 0) return ctx.backend.full(dtype, n, op === "sum" ? 0 : 1);
   if (isArg) return argReduce(ctx, op, dtype, s, outer, len, inner);
   const T = WGSL_TYPE[dtype];
@@ -173,9 +167,9 @@ export function cumsum(
 
 function cumsumImpl(ctx: GpuContext, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
   const s = ctx.storage("cumsum", x);
-  const dtype = gpuCompute("cumsum", s.dtype);
-  checkLayout("cumsum", s.numel, outer, len, inner);
-  const out = ctx.alloc(dtype, s.numel);
+  const { numel, ...d } = scanContract("cumsum", s, outer, len, inner);
+  const dtype = d.dtype as GpuComputeDType; // a gpu storage is never float64
+  const out = ctx.alloc(dtype, numel);
   if (s.numel === 0) return out;
   scan(ctx, dtype, ctx.entryOf(s), ctx.entryOf(out), outer, len, inner);
   return out;
@@ -189,9 +183,9 @@ export function cumprod(
   inner: number,
 ): WebGPUStorage {
   const s = ctx.storage("cumprod", x);
-  const dtype = gpuCompute("cumprod", s.dtype);
-  checkLayout("cumprod", s.numel, outer, len, inner);
-  const out = ctx.alloc(dtype, s.numel);
+  const { numel, ...d } = scanContract("cumprod", s, outer, len, inner);
+  const dtype = d.dtype as GpuComputeDType; // a gpu storage is never float64
+  const out = ctx.alloc(dtype, numel);
   if (s.numel > 0) scan(ctx, dtype, ctx.entryOf(s), ctx.entryOf(out), outer, len, inner, true);
   return checksOps.inherit(out, s);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkRows } from "../validate.ts";
+import { softmaxContract } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import { ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
@@ -30,9 +30,8 @@ export function softmaxImpl(
 ): WebGPUStorage {
   const name = log ? "logSoftmax" : "softmax";
   const s = ctx.storage(name, x);
-  if (s.dtype !== "float32") throw new TypeError(`${name}: expected float32, got ${s.dtype}`);
-  checkRows(name, rows, cols, s.numel);
-  const out = ctx.alloc("float32", s.numel);
+  const { dtype, numel } = softmaxContract(s, rows, cols, log);
+  const out = ctx.alloc(dtype, numel); // float32 (a gpu storage is never float64)
   if (s.numel === 0) return out;
   const wg = ctx.wg;
   // Loop iterations per invocation: `softmax_small` loops three times over a row; `softmax` three times

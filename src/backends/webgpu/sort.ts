@@ -4,10 +4,9 @@
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkLayout } from "../validate.ts";
+import { argsortContract } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
-import { WGSL_TYPE } from "./pipelines.ts";
-import { gpuCompute } from "./shared.ts";
+import { type GpuComputeDType, WGSL_TYPE } from "./pipelines.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
@@ -30,8 +29,8 @@ function argsortImpl(
   descending: boolean,
 ): WebGPUStorage {
   const s = ctx.storage("argsort", x);
-  const dtype = gpuCompute("argsort", s.dtype);
-  checkLayout("argsort", s.numel, rows, len, 1);
+  argsortContract(s, rows, len);
+  const dtype = s.dtype as GpuComputeDType; // a gpu storage is never float64
   const out = ctx.alloc("int32", s.numel);
   if (s.numel === 0) return out;
   // A bitonic network over rows padded to a power of two (wgsl/sort.wgsl).

@@ -5,7 +5,7 @@
  */
 import { checkDeviceDType, type DType, type TypedArray } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCount, checkDType, checkTyped, readRange } from "../validate.ts";
+import { checkCount, checkDType, checkTyped, readRange } from "../contract.ts";
 import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { f32Bits, f32BitsToHalf, halfToF32Bits } from "../../half.ts";
