@@ -100,6 +100,7 @@ function instantiateKernels(k: KernelModule, threads: boolean): KernelInstance {
 /** The kernels of one {@link WasmBackend} and what its launcher files need to call them. */
 export class WasmKernels {
   readonly #exports: Kernels;
+  /** The allocator of wasm memory the storages live in (`heap.ts`). */
   readonly heap: Heap;
   /** The shared-memory build workers instantiate (null: calls stay on this thread). */
   readonly #threadModule: WebAssembly.Module | null;
@@ -130,6 +131,7 @@ export class WasmKernels {
     this.heap = new Heap(inst.memory, base + this.#scratchBytes, budget);
   }
 
+  /** The kernel exported as `name` (throws for a missing one). */
   fn(name: string): KernelFn {
     const f = this.#exports[name];
     if (typeof f !== "function") throw new Error(`cpu backend: missing wasm kernel ${name}`);
@@ -412,6 +414,7 @@ export class WasmKernels {
   /** matmul_f32's register block rows (asked of the kernels once, by matmul.ts) */
   mr = 0;
 
+  /** `s` as this backend's float32 storage of `numel` elements (`what` names it in errors). */
   float32(op: string, s: Storage, numel: number, what: string): WasmStorage {
     return checkFloat32(op, checkStorage(op, s), numel, what);
   }

@@ -34,36 +34,59 @@ export class GpuContext {
   readonly backend: WebGPUBackend;
   /** The WebGPU device the kernels run on. */
   readonly gpu: GPUDevice;
+  /** Storage buffers, pooled by size bucket. */
   readonly pool: BufferPool;
+  /** Mappable buffers for reads back to the host. */
   readonly staging: BufferPool;
+  /** Compiled kernels by name and template values. */
   readonly pipelines: PipelineCache;
+  /** The WebGPU error watch (a failure fails the backend). */
   readonly gpuErrors: GpuErrors;
+  /** Largest number of workgroups per grid dimension. */
   readonly maxGroups: number;
+  /** The float32 matmul kernel (see `WebGPUBackendOptions.matmulKernel`). */
   readonly matmulKernel: "tiled" | "direct";
   /** Invocations per workgroup of the row-reduction and softmax kernels. */
   readonly wg: number;
+  /** Kernel shapes tuned for a CPU-based adapter (`tuning: "cpu"`). */
   readonly cpuTuned: boolean;
+  /** Loop iterations one invocation may run. */
   readonly loopBudget: number;
   /** Elements one invocation of the column reductions loops over (within the loop budget). */
   readonly colChunk: number;
+  /** Bytes per dispatch of the uniform parameter buffer (its offset alignment). */
   readonly slot: number;
   readonly #params: ArrayBuffer;
+  /** The open batch's uniform parameters, as u32 words (`dispatch.ts` hands out slots). */
   readonly u32: Uint32Array;
+  /** The same parameters as i32 words. */
   readonly i32: Int32Array;
+  /** The same parameters as f32 words. */
   readonly f32: Float32Array;
+  /** The uniform buffer the parameters are written to at submit. */
   readonly uniform: GPUBuffer;
+  /** Buffers of device-check slots (`checks.ts`). */
   readonly errorPages: PoolEntry[] = [];
+  /** Device-check slots free for reuse. */
   readonly freeSlots: number[] = [];
+  /** Device checks not read back yet. */
   pendingChecks: DeviceCheck[] = [];
+  /** Device checks made so far (their sequence numbers). */
   checkSeq = 0;
+  /** The open command encoder (null between submits). */
   encoder: GPUCommandEncoder | null = null;
+  /** The open compute pass of the encoder, if any. */
   pass: GPUComputePassEncoder | null = null;
+  /** Dispatches encoded since the last submit. */
   dispatches = 0;
+  /** Submits so far: the batch counter buffers record at their last use (`PoolEntry.epoch`). */
   epoch = 0;
   #flushQueued = false;
   #lost: string | null = null;
   #submits = 0;
+  /** Dispatches encoded since the backend was made. */
   dispatchTotal = 0;
+  /** Bind groups by kernel and buffers, reused across dispatches. */
   readonly groups: Map<string, { group: GPUBindGroup; entries: PoolEntry[] }> = new Map();
   /** Storage buffers one fused kernel may bind. */
   readonly maxBuffers: number;
@@ -71,8 +94,9 @@ export class GpuContext {
   pending: WebGPUStorage[] = [];
   /** Depth of {@link batchWrites} scopes. */
   batchDepth = 0;
+  /** Bind groups created since the backend was made. */
   bindGroupsCreated = 0;
-  /** when an array, the name of every kernel dispatched is pushed to it (tests, benches) */
+  /** When an array, the key of every kernel dispatched is pushed to it (`WebGPUBackend.kernelTrace`). */
   trace: string[] | null = null;
 
   constructor(backend: WebGPUBackend, device: GPUDevice, options: WebGPUBackendOptions) {
@@ -144,13 +168,14 @@ export class GpuContext {
     return this.#submits;
   }
 
-  /** returns a dropped or disposed storage's buffer to the pool */
+  /** Returns a dropped or disposed storage's buffer to the pool. */
   reclaim(e: PoolEntry): void {
     if (this.#lost !== null) return;
     this.pool.release(e);
     this.scheduleFlush();
   }
 
+  /** Throws once the device is lost or a WebGPU error failed the backend. */
   checkAlive(): void {
     if (this.#lost !== null) throw new Error(`gpu: the WebGPU device was lost (${this.#lost})`);
     this.gpuErrors.check("gpu");
@@ -183,16 +208,19 @@ export class GpuContext {
     return new WebGPUStorage(this, dtype, numel, this.pool.acquire(numel * 4));
   }
 
+  /** A pooled scratch buffer of at least `words` 32-bit words (give it back with `release`). */
   temp(words: number): PoolEntry {
     return this.pool.acquire(Math.max(words, 1) * 4);
   }
 
+  /** Returns a scratch buffer to the pool. */
   release(e: PoolEntry): void {
     this.pool.release(e);
   }
 
   // ---- encoding --------------------------------------------------------------------------------
 
+  /** The open command encoder, made (and its submit scheduled) when there is none. */
   encoderNow(): GPUCommandEncoder {
     if (!this.encoder) {
       this.encoder = this.gpu.createCommandEncoder({ label: "edgetorch batch" });
@@ -215,6 +243,7 @@ export class GpuContext {
     return enc;
   }
 
+  /** Computes pending values and submits at the next microtask checkpoint (once). */
   scheduleFlush(): void {
     if (this.#flushQueued) return;
     this.#flushQueued = true;
@@ -281,6 +310,7 @@ export class GpuContext {
     e.buffer.destroy();
   }
 
+  /** The buffer of a computed, non-empty storage. */
   entryOf(s: WebGPUStorage): PoolEntry {
     if (s._lazy) throw new Error("internal: a pending gpu storage was read as a buffer");
     const e = s._entry;
@@ -288,7 +318,7 @@ export class GpuContext {
     return e;
   }
 
-  /** a storage was disposed: a pending value or write of it is dropped */
+  /** A storage was disposed: a pending value or write of it is dropped. */
   dropped(s: WebGPUStorage): void {
     if (s._lazy) lazyOps.settle(s);
     lazyOps.forgetValue(s);
@@ -303,6 +333,7 @@ export class GpuContext {
   /** Leaves of nodes just made, until `makePending` (lazy.ts) takes them. */
   readonly nodeLeaves: WeakMap<LazyNode<WebGPUStorage>, WebGPUStorage[]> = new WeakMap();
 
+  /** `st` as this backend's computed float32 storage of `numel` elements (`what` names it in errors). */
   float32(op: string, st: Storage, numel: number, what: string): WebGPUStorage {
     return checkFloat32(op, this.storage(op, st), numel, what);
   }
