@@ -8,6 +8,7 @@ export * from "./copy";
 export * from "./cast";
 export * from "./reduce";
 export * from "./softmax";
+export * from "./loss";
 export * from "./matmul";
 export * from "./indexing";
 export * from "./conv";

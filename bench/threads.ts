@@ -129,8 +129,8 @@ if (args.includes("--crossover")) {
     for (let n = 4096; n <= 4 * 1024 * 1024; n *= 4) {
       const run = make(n);
       const rates = await compare([
-        { name: "1", run, before: () => (torch.setNumThreads(1), backend._splitAbove(PARALLEL_MIN_NS)) },
-        { name: "2", run, before: () => (torch.setNumThreads(2), backend._splitAbove(0)) },
+        { name: "1", run, before: () => (torch.setNumThreads(1), backend.splitCallsAbove(PARALLEL_MIN_NS)) },
+        { name: "2", run, before: () => (torch.setNumThreads(2), backend.splitCallsAbove(0)) },
       ]);
       console.log(
         `| ${name} | ${n} | ${fmt(1e6 / rates[0])} | ${fmt(1e6 / rates[1])} | ${
@@ -139,7 +139,7 @@ if (args.includes("--crossover")) {
       );
     }
   }
-  backend._splitAbove(PARALLEL_MIN_NS);
+  backend.splitCallsAbove(PARALLEL_MIN_NS);
   Deno.exit(0);
 }
 

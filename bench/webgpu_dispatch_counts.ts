@@ -94,12 +94,12 @@ export async function countCase(
   await backend.sync();
   const before = backend.stats();
   const t0 = performance.now();
-  if (trace) backend._trace = [];
+  if (trace) backend.kernelTrace = [];
   for (let i = 0; i < STEPS; i++) step();
   backend.flush(); // the last step's pending work (fused kernels run when their values are needed)
   const after = backend.stats();
-  const kernels = backend._trace;
-  backend._trace = null;
+  const kernels = backend.kernelTrace;
+  backend.kernelTrace = null;
   await backend.sync();
   const ms = (performance.now() - t0) / STEPS;
   if (kernels) {

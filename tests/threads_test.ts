@@ -32,11 +32,11 @@ function flat(x: Out): Float32Array[] {
 /** `f()` on `threads` threads; `fine`: every call split into as many parts as it goes. */
 function runOn(threads: number, f: () => Out, fine: boolean): Float32Array[] {
   torch.setNumThreads(threads);
-  if (fine) backend._splitAbove(0);
+  if (fine) backend.splitCallsAbove(0);
   try {
     return flat(f());
   } finally {
-    backend._splitAbove(DEFAULT_SPLIT_NS);
+    backend.splitCallsAbove(DEFAULT_SPLIT_NS);
   }
 }
 
@@ -160,12 +160,12 @@ Deno.test("float64: elementwise ops split with the same bits; reductions, softma
   torch.setNumThreads(N);
   assert.equal(await torch.cpu.startThreads(), N);
   const jobs = backend.parallelJobs;
-  backend._splitAbove(0);
+  backend.splitCallsAbove(0);
   let many: Float64Array[];
   try {
     many = bits();
   } finally {
-    backend._splitAbove(DEFAULT_SPLIT_NS);
+    backend.splitCallsAbove(DEFAULT_SPLIT_NS);
   }
   assert.ok(backend.parallelJobs > jobs, "no float64 call was split between threads");
   assert.equal(many.length, one.length);
@@ -244,7 +244,7 @@ Deno.test("copies (transposes, permutes, slices, broadcasts), gather, indexSelec
   const bad = torch.tensor(d).reshape([700, 120]);
   for (const threads of [1, N]) {
     torch.setNumThreads(threads);
-    backend._splitAbove(0);
+    backend.splitCallsAbove(0);
     try {
       assert.throws(() => x.gather(1, bad), /index 900 is out of bounds for dimension with size 900/);
       assert.throws(
@@ -252,7 +252,7 @@ Deno.test("copies (transposes, permutes, slices, broadcasts), gather, indexSelec
         /index 900 is out of bounds for dimension with size 900/,
       );
     } finally {
-      backend._splitAbove(DEFAULT_SPLIT_NS);
+      backend.splitCallsAbove(DEFAULT_SPLIT_NS);
     }
   }
 });
@@ -263,11 +263,11 @@ Deno.test("12 threads: calls of more parts than the pool's part list (long rows 
   const x = finite(23, 70_000), ints = torch.randint(-9, 9, [23, 70_000]);
   const run = (threads: number) => {
     torch.setNumThreads(threads);
-    backend._splitAbove(threads > 1 ? 0 : DEFAULT_SPLIT_NS);
+    backend.splitCallsAbove(threads > 1 ? 0 : DEFAULT_SPLIT_NS);
     try {
       return flat([x.sum(1), x.amax(1), x.argmin(1).float(), ints.sum(1).float(), x.matmul(x.t())]);
     } finally {
-      backend._splitAbove(DEFAULT_SPLIT_NS);
+      backend.splitCallsAbove(DEFAULT_SPLIT_NS);
     }
   };
   const one = run(1), jobs = backend.parallelJobs, many = run(12);
@@ -359,7 +359,7 @@ Deno.test("matmul with k = 0 in parts: zeros, or the bias in every row", async (
   };
   torch.setNumThreads(N);
   await torch.cpu.startThreads();
-  backend._splitAbove(0);
+  backend.splitCallsAbove(0);
   try {
     const jobs = backend.parallelJobs;
     const plain = backend.readSync(backend.matmul(empty, empty, args));
@@ -368,7 +368,7 @@ Deno.test("matmul with k = 0 in parts: zeros, or the bias in every row", async (
     assert.deepEqual(Array.from(plain), new Array(2 * 13 * 17).fill(0));
     assert.deepEqual(Array.from(withBias), Array.from({ length: 2 * 13 * 17 }, (_, i) => (i % 17) - 8));
   } finally {
-    backend._splitAbove(DEFAULT_SPLIT_NS);
+    backend.splitCallsAbove(DEFAULT_SPLIT_NS);
   }
 });
 
@@ -474,7 +474,7 @@ Deno.test("memory ownership: a tight budget (spills, staged large operands) give
   for (const threads of [1, N]) {
     torch.setNumThreads(threads);
     const b = new WasmBackend({ residentBudget: 4 * MiB });
-    b._splitAbove(0);
+    b.splitCallsAbove(0);
     const r = (n: number, seed: number) =>
       b.fromTyped(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed)), "float32");
     const mm = {

@@ -1,16 +1,30 @@
 /**
  * Embeds the WGSL kernels of `wgsl/` in `src/backends/webgpu/kernels.generated.ts`, one string
- * per file prelude and per kernel section, with a table listing the pieces of each kernel's module,
- * keyed `"<family>.<kernel>"` (the file name without `.wgsl`, then the section name).
+ * per file prelude and per kernel section, with a table listing the pieces of each kernel's module.
  *
- * A `.wgsl` file is a prelude followed by sections, each opened by a `//! kernel: <name>` line;
- * a kernel's text is the file's included helpers, its prelude and its section. A `//! snippet:
- * <name>` section is a fragment, not a kernel: the text one of the file's kernels takes for a
- * placeholder in some of its variants (`pipelines.ts`'s `wgslSnippet("<family>.<name>")`), so
- * that no WGSL is written in TypeScript strings. `//! include:
+ * A `.wgsl` file is an op family (the CPU's `assembly/<family>.ts`, the launchers'
+ * `src/backends/{wasm,webgpu}/<family>.ts`): a prelude followed by sections, each opened by a
+ * `//! kernel: <name>` line; a kernel's text is the file's included helpers, its prelude and its
+ * section. A `//! snippet: <name>` section is a fragment, not a kernel: the text one of the file's
+ * kernels takes for a placeholder in some of its variants (`pipelines.ts`'s
+ * `wgslSnippet("<family>.<name>")`), so that no WGSL is written in TypeScript strings. `//! include:
  * <file>` in a prelude pulls in another `.wgsl` file that has no sections (shared helpers, such
  * as `math.wgsl`). Kernels may hold `{{NAME}}` placeholders that `src/backends/webgpu/pipelines.ts`
  * fills from the library's own tables (never from user data).
+ *
+ * Kernel names follow the CPU kernels' export names (`assembly/index.ts`): a kernel is named after
+ * the op it computes, `<op>` or `<op>_<part>`, where `<op>` is the `Backend` method (and wasm
+ * export prefix: `softmax_f32` is `softmax`, `maxPool2d_f32` is `maxPool2d`) and `_<part>` names
+ * a variant or one pass of a multi-pass op (`matmul_tiled`, `cumsum_carry`, `argsort_step`); a
+ * kernel that serves no single op is named in snake_case for what it does (`first_bad_index`,
+ * `error_value`). There is no dtype suffix: every GPU element is one 32-bit word, and a kernel is
+ * specialised for its types through placeholders; only where WGSL reserves the op's name (`cast`,
+ * `where`) does the kernel take the element width suffix of its wasm twin (`cast_x32`,
+ * `where_x32`). Names are unique over `wgsl/` (the name alone
+ * finds the kernel, its launcher and its CPU twin), and each is the kernel's WGSL entry point: its
+ * section declares `@compute ... fn <name>(`. The generated keys are the kernel names (the keys of
+ * the `wgslOverrides` option and of error messages), `"<family>.<name>"` for snippets and
+ * `"<family>.wgsl"` for preludes.
  *
  *   deno run -A tools/build_wgsl.ts           regenerate the module
  *   deno run -A tools/build_wgsl.ts --check   fail if the module is stale (source hash)
@@ -48,7 +62,7 @@ async function sourceHash(sources: Source[]): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const KERNEL_RE = /^\/\/! kernel: ([a-z0-9_]+)\s*$/;
+const KERNEL_RE = /^\/\/! kernel: ([a-z][A-Za-z0-9_]*)\s*$/;
 const INCLUDE_RE = /^\/\/! include: ([a-z0-9_]+)\s*$/;
 const SNIPPET_RE = /^\/\/! snippet: ([a-z0-9_]+)\s*$/;
 
@@ -98,6 +112,8 @@ function moduleText(sources: Source[], hash: string): string {
   const byFamily = new Map(parsed.map((p) => [p.family, p]));
   const parts: string[] = [];
   const kernels: string[] = [];
+  const snippets: string[] = [];
+  const kernelFile = new Map<string, string>();
   const part = (key: string, text: string) => {
     // Each text starts on its own line, so the formatter leaves the entries alone.
     parts.push(`  "${key}": \`\n${escapeTemplate(text)}\n\`,`);
@@ -110,19 +126,35 @@ function moduleText(sources: Source[], hash: string): string {
         throw new Error(`${inc}.wgsl is included, so it must have no kernels and no includes`);
       }
     }
-    if (p.prelude.length > 0) part(p.family, p.prelude);
+    const prelude = `${p.family}.wgsl`;
+    if (p.prelude.length > 0) part(prelude, p.prelude);
     for (const k of p.kernels) {
-      const key = `${p.family}.${k.name}`;
-      part(key, k.text);
-      if (k.snippet) continue;
-      const pieces = [...p.includes, ...(p.prelude.length > 0 ? [p.family] : []), key];
-      kernels.push(`  "${key}": [${pieces.map((x) => `"${x}"`).join(", ")}],`);
+      if (k.snippet) {
+        part(`${p.family}.${k.name}`, k.text);
+        snippets.push(`  "${p.family}.${k.name}",`);
+        continue;
+      }
+      const other = kernelFile.get(k.name);
+      if (other) throw new Error(`${p.family}.wgsl: kernel ${k.name} is also defined in ${other}`);
+      kernelFile.set(k.name, `${p.family}.wgsl`);
+      if (!new RegExp(`@compute\\s+@workgroup_size\\([^)]*\\)\\s*fn ${k.name}\\s*\\(`).test(k.text)) {
+        throw new Error(
+          `${p.family}.wgsl: kernel ${k.name} must declare its entry point @compute ... fn ${k.name}(`,
+        );
+      }
+      part(k.name, k.text);
+      const pieces = [
+        ...p.includes.map((i) => `${i}.wgsl`),
+        ...(p.prelude.length > 0 ? [prelude] : []),
+        k.name,
+      ];
+      kernels.push(`  "${k.name}": [${pieces.map((x) => `"${x}"`).join(", ")}],`);
     }
   }
   return `${generatedHeader("tools/build_wgsl.ts", hash)}
 /**
- * Text of each wgsl/ file's prelude ("<family>") and of each kernel or snippet section
- * ("<family>.<name>").
+ * Text of each wgsl/ file's prelude ("<family>.wgsl"), of each kernel section (its name, which is
+ * also its entry point) and of each snippet section ("<family>.<name>").
  */
 export const WGSL_PARTS: Readonly<Record<string, string>> = {
 ${parts.join("\n")}
@@ -132,6 +164,11 @@ ${parts.join("\n")}
 export const KERNELS: Readonly<Record<string, readonly string[]>> = {
 ${kernels.join("\n")}
 };
+
+/** The snippet sections: fragments that fill kernels' placeholders, never compiled alone. */
+export const SNIPPETS: readonly string[] = [
+${snippets.join("\n")}
+];
 `;
 }
 
@@ -155,7 +192,7 @@ async function main(): Promise<void> {
   }
   const text = moduleText(sources, hash);
   await Deno.writeTextFile(OUT, text);
-  const count = (text.match(/^ {2}"[a-z0-9_]+\.[a-z0-9_]+": \[/gm) ?? []).length;
+  const count = (text.match(/^ {2}"[A-Za-z0-9_]+": \[/gm) ?? []).length;
   console.log(`${OUT_NAME}: ${count} kernels, ${text.length} bytes, hash ${hash.slice(0, 12)}…`);
 }
 

@@ -6,7 +6,7 @@
 // out-of-range values; to uint8 wraps modulo 256 through int32; to bool tests != 0.
 //! include: math
 
-//! kernel: cast
+//! kernel: cast_x32
 struct Params {
   n: u32,
 }
@@ -19,7 +19,7 @@ fn conv(x: u32) -> u32 {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn cast_x32(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = (wg.y * groups.x + wg.x) * 256u + local;
   if (i >= P.n) { return; }

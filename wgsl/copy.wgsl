@@ -17,7 +17,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> D: array<u32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn copy(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = (wg.y * groups.x + wg.x) * 256u + local;
   if (i >= P.n) { return; }

@@ -22,7 +22,7 @@ fn op(x: {{T}}) -> {{T}} {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn unary(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
@@ -49,14 +49,14 @@ fn op(a: {{T}}, b: {{T}}) -> {{TO}} {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn binary(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
   Y[i] = op({{LOAD_A}}, {{LOAD_B}});
 }
 
-//! kernel: unary4
+//! kernel: unary_vec4
 // `unary` on four elements per invocation (vec4 loads and stores), when n % 4 == 0.
 struct Params {
   n: u32,
@@ -70,7 +70,7 @@ fn op(x: {{T}}) -> {{T}} {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn unary_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
@@ -78,7 +78,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   Y[i] = vec4<{{T}}>(op(v.x), op(v.y), op(v.z), op(v.w));
 }
 
-//! kernel: binary4
+//! kernel: binary_vec4
 // `binary` on four elements per invocation, when n and every tiled operand's length are
 // multiples of 4 (lengths in vec4 units; a tile of 4·L elements read at i % L stays aligned).
 struct Params {
@@ -98,7 +98,7 @@ fn op(a: {{T}}, b: {{T}}) -> {{TO}} {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn binary_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
@@ -107,7 +107,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   Y[i] = vec4<{{TO}}>(op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w));
 }
 
-//! kernel: where
+//! kernel: where_x32
 // All dtypes are 32-bit words on the GPU, so one kernel moves raw bits.
 struct Params {
   n: u32,
@@ -119,14 +119,14 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> Y: array<u32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn where_x32(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
   Y[i] = select(B[i], A[i], C[i] != 0u);
 }
 
-//! kernel: fill
+//! kernel: full
 struct Params {
   n: u32,
   bits: u32,
@@ -135,7 +135,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> Y: array<u32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn full(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
@@ -164,7 +164,7 @@ fn word(k: u32) -> u32 {
 {{DECLS}}
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn fused(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let g = flat_index(wg, groups, local);
   if (g >= P.n) { return; }

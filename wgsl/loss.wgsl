@@ -3,14 +3,14 @@
 // exp(logp) - onehot, times the incoming gradient).
 //! include: math
 
-//! kernel: cross_entropy
+//! kernel: crossEntropy
 // P.groups workgroups of {{WG}} invocations; invocation t of the grid takes rows t, t + stride,
 // ... (stride: every invocation of the grid). For each row: its log-softmax into LP ({{LOGP}}: the
-// row's three passes, as softmax.small, or nothing when LP holds it already), its loss
+// row's three passes, as softmax_small, or nothing when LP holds it already), its loss
 // -LP[row, target] (0 when the target is `ignore`), the row counted unless ignored. Each workgroup
 // sums its rows' losses and counts (a tree in workgroup memory) into R[group] and
 // R[groups + group]. A target outside [0, cols) other than `ignore` is reported ({{REPORT}}, the
-// device check of wgsl/index.wgsl) and counts as ignored.
+// device check of wgsl/indexing.wgsl) and counts as ignored.
 struct Params {
   rows: u32,
   cols: u32,
@@ -29,7 +29,7 @@ var<workgroup> ST: array<f32, {{WG}}>;
 var<workgroup> SC: array<f32, {{WG}}>;
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+fn crossEntropy(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) local: u32) {
   let group = wg.x;
   let stride = P.groups * {{WG}}u;
   var total = 0.0;
@@ -67,7 +67,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
 }
 
-//! kernel: cross_entropy_backward
+//! kernel: crossEntropyBackward
 // One invocation per element of the [rows, cols] gradient: (exp(logp) - (j == target)) * g,
 // with g[row] (or g[0] when one value serves every row); 0 on rows whose target is `ignore`.
 struct Params {
@@ -83,7 +83,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn crossEntropyBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = (wg.y * groups.x + wg.x) * 256u + local;
   if (i >= P.n) { return; }

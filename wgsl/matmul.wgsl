@@ -1,16 +1,16 @@
 // Batched matrix products C[b] = op(A[b]) @ op(B[b]), C is [batch, m, n] row-major.
 //
 // Both float32 kernels give each invocation an 8 x 8 block of C in registers (16 vec4
-// accumulators) and each workgroup of 64 invocations a 64 x 64 tile (`direct`: 32 x 128 when the
+// accumulators) and each workgroup of 64 invocations a 64 x 64 tile (`matmul_direct`: 32 x 128 when the
 // product has at most 32 rows); operands are read as
 // vec4 where they are 16-byte aligned and the read lies inside them, with bounds-checked scalar
 // loads at the edges. {{TA}} / {{TB}}: true when the operand is stored transposed (A as [k, m],
 // B as [n, k]); {{C_DECL}} / {{STORE}}: vec4 stores when n % 4 == 0, scalar stores otherwise.
-// `tiled` stages 64 x 8 slices of both operands through workgroup memory (the usual GPU scheme);
-// `direct` reads the operands straight from the storage buffers, four k at a time: on CPU-based
+// `matmul_tiled` stages 64 x 8 slices of both operands through workgroup memory (the usual GPU scheme);
+// `matmul_direct` reads the operands straight from the storage buffers, four k at a time: on CPU-based
 // adapters (Mesa llvmpipe, SwiftShader) workgroup memory and barriers cost more than the caches
 // save, and this kernel is about twice as fast there. The host picks by adapter.
-// `simple`: one invocation per output ({{T}} f32 or i32, wrapping int32 arithmetic), for int32 and
+// `matmul_simple`: one invocation per output ({{T}} f32 or i32, wrapping int32 arithmetic), for int32 and
 // for products too thin to fill a tile; it has its own bindings (4, 5, 6).
 // Every kernel sums over the slice [k_lo, min(k, k_hi)) of the inner dimension: a long inner
 // dimension is split into several dispatches (the host's loop budget: llvmpipe ends every
@@ -112,10 +112,10 @@ fn store_c(c_base: u32, row: u32, col: u32, lo: vec4<f32>, hi: vec4<f32>) {
   {{STORE}}
 }
 
-//! kernel: direct
+//! kernel: matmul_direct
 // Workgroups of {{WGX}} x {{WGY}} invocations (8 x 8, or 16 x 4 for products of at most 32 rows).
 @compute @workgroup_size({{WGX}}, {{WGY}})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn matmul_direct(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let batch = wg.z + P.batch_base;
   let M = P.m;
   let K = P.k;
@@ -302,7 +302,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   store_c(c_base, row + 7u, col, c70, c71);
 }
 
-//! kernel: tiled
+//! kernel: matmul_tiled
 var<workgroup> As: array<f32, 512>; // [8 k][64 m]
 var<workgroup> Bs: array<f32, 512>; // [8 k][64 n]
 
@@ -312,7 +312,7 @@ fn shared4(p: u32, is_a: bool) -> vec4<f32> {
 }
 
 @compute @workgroup_size(8, 8)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn matmul_tiled(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let batch = wg.z + P.batch_base;
   let M = P.m;
   let K = P.k;
@@ -462,13 +462,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   store_c(c_base, row + 7u, col, c70, c71);
 }
 
-//! kernel: simple
+//! kernel: matmul_simple
 @group(0) @binding(4) var<storage, read> SA: array<{{T}}>;
 @group(0) @binding(5) var<storage, read> SB: array<{{T}}>;
 @group(0) @binding(6) var<storage, read_write> SC: array<{{T}}>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn matmul_simple(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = (wg.y * groups.x + wg.x) * 256u + local;
   let mn = P.m * P.n;

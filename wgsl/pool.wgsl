@@ -56,14 +56,14 @@ fn avg_divisor(poolh: i32, poolw: i32, cnth: i32, cntw: i32) -> f32 {
   return f32(cnth * cntw);
 }
 
-//! kernel: max
+//! kernel: maxPool2d
 @group(0) @binding(0) var<uniform> G: Geom;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> YI: array<i32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn maxPool2d(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let e = flat_index(wg, groups, local);
   if (e >= G.n) { return; }
@@ -110,13 +110,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   YI[e] = bi;
 }
 
-//! kernel: avg
+//! kernel: avgPool2d
 @group(0) @binding(0) var<uniform> G: Geom;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn avgPool2d(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let e = flat_index(wg, groups, local);
   if (e >= G.n) { return; }
@@ -166,13 +166,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   Y[e] = sum;
 }
 
-//! kernel: avg_backward
+//! kernel: avgPool2dBackward
 @group(0) @binding(0) var<uniform> G: Geom;
 @group(0) @binding(1) var<storage, read> GO: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn avgPool2dBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let e = flat_index(wg, groups, local);
   if (e >= G.n) { return; }

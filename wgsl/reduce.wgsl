@@ -2,10 +2,10 @@
 //
 // A pass reduces chunks of `chunk` elements of the reduced axis, giving [outer, n_chunks, inner]
 // partials; the host repeats passes until one chunk is left (sums of long rows are so summed in
-// blocks, as the CPU backend does). `rows` (inner == 1): one workgroup of {{WG}} invocations per
+// blocks, as the CPU backend does). `reduce_rows` (inner == 1): one workgroup of {{WG}} invocations per
 // (row, chunk), each accumulating a strided part, then a tree reduction in workgroup memory
 // ({{WG}} is 256 on GPUs; 32 on CPU-based adapters, where each barrier level is expensive).
-// `cols` (inner > 1, or short rows): one invocation per (outer, chunk, inner) output, looping over
+// `reduce_cols` (inner > 1, or short rows): one invocation per (outer, chunk, inner) output, looping over
 // its chunk (neighbouring invocations read neighbouring addresses).
 // Templates: {{T}} the element type, {{IDENT}} the identity, {{COMBINE}} an expression in `a`,
 // `b`; the arg kernels use {{BEATS}}, an expression in `v`, `b` true when v strictly beats b (NaN
@@ -16,7 +16,7 @@ fn wg_index(wg: vec3<u32>, groups: vec3<u32>) -> u32 {
   return wg.y * groups.x + wg.x;
 }
 
-//! kernel: rows
+//! kernel: reduce_rows
 struct Params {
   outer: u32,
   len: u32,
@@ -33,7 +33,7 @@ fn combine(a: {{T}}, b: {{T}}) -> {{T}} {
 }
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn reduce_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let g = wg_index(wg, groups);
   if (g >= P.outer * P.n_chunks) { return; }
@@ -59,7 +59,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
 }
 
-//! kernel: cols
+//! kernel: reduce_cols
 struct Params {
   outer: u32,
   len: u32,
@@ -76,7 +76,7 @@ fn combine(a: {{T}}, b: {{T}}) -> {{T}} {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn reduce_cols(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = wg_index(wg, groups) * 256u + local;
   let per_outer = P.n_chunks * P.inner;
@@ -96,7 +96,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   Y[t] = acc;
 }
 
-//! kernel: arg_rows
+//! kernel: argreduce_rows
 // {{LOAD_IDX}}: position `j` on the first pass, XI[p] on later passes ({{DECL_XI}}), where p
 // is the element's address.
 struct Params {
@@ -129,7 +129,7 @@ fn better(v: {{T}}, i: i32, bv: {{T}}, bi: i32) -> bool {
 }
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn argreduce_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let g = wg_index(wg, groups);
   if (g >= P.outer * P.n_chunks) { return; }
@@ -166,7 +166,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
 }
 
-//! kernel: arg_cols
+//! kernel: argreduce_cols
 struct Params {
   outer: u32,
   len: u32,
@@ -189,7 +189,7 @@ fn load_idx(p: u32, j: u32) -> i32 {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn argreduce_cols(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = wg_index(wg, groups) * 256u + local;
   let per_outer = P.n_chunks * P.inner;
@@ -216,11 +216,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   YI[t] = bi;
 }
 
-//! kernel: scan
+//! kernel: cumsum
 // Inclusive prefix sums of chunks of the middle axis: one invocation per (outer, chunk, inner)
 // column, Kahan-compensated for float32 (the CPU accumulates in float64). With several chunks,
 // each chunk's total goes to the partials ({{DECL_TOTALS}}, {{STORE_TOTAL}}); the host scans them
-// and `scan_add` adds each chunk's carry.
+// and `cumsum_carry` adds each chunk's carry.
 struct Params {
   outer: u32,
   len: u32,
@@ -234,7 +234,7 @@ struct Params {
 {{DECL_TOTALS}}
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn cumsum(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = wg_index(wg, groups) * 256u + local;
   let per_outer = P.n_chunks * P.inner;
@@ -259,7 +259,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   {{STORE_TOTAL}}
 }
 
-//! kernel: scan_add
+//! kernel: cumsum_carry
 struct Params {
   outer: u32,
   len: u32,
@@ -272,7 +272,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> Y: array<{{T}}>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn cumsum_carry(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = wg_index(wg, groups) * 256u + local;
   if (t >= P.outer * P.len * P.inner) { return; }
@@ -285,9 +285,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   Y[t] = Y[t] + C[(o * P.n_chunks + c - 1u) * P.inner + i];
 }
 
-//! kernel: scan_prod
-// `scan` for products (cumprod): inclusive prefix products of chunks of the middle axis, each
-// chunk's total to the partials when there are several; `scan_mul` multiplies in the carries.
+//! kernel: cumprod
+// `cumsum` for products (cumprod): inclusive prefix products of chunks of the middle axis, each
+// chunk's total to the partials when there are several; `cumprod_carry` multiplies in the carries.
 struct Params {
   outer: u32,
   len: u32,
@@ -301,7 +301,7 @@ struct Params {
 {{DECL_TOTALS}}
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn cumprod(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = wg_index(wg, groups) * 256u + local;
   let per_outer = P.n_chunks * P.inner;
@@ -322,7 +322,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   {{STORE_TOTAL}}
 }
 
-//! kernel: scan_mul
+//! kernel: cumprod_carry
 struct Params {
   outer: u32,
   len: u32,
@@ -335,7 +335,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> Y: array<{{T}}>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn cumprod_carry(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = wg_index(wg, groups) * 256u + local;
   if (t >= P.outer * P.len * P.inner) { return; }

@@ -1,16 +1,16 @@
 // Softmax and log-softmax over the rows of [rows, cols] float32, numerically stable:
 // m = max(row), e = exp(x - m), softmax = e * (1 / sum(e)), log-softmax = (x - m) - log(sum(e)),
 // as the CPU backend (a NaN anywhere in a row makes the whole row NaN).
-// `rows`: one workgroup of {{WG}} invocations per row (tree reductions in workgroup memory; 256
+// `softmax`: one workgroup of {{WG}} invocations per row (tree reductions in workgroup memory; 256
 // on GPUs, 32 on CPU-based adapters);
-// `small`: one invocation per row, for short rows.
+// `softmax_small`: one invocation per row, for short rows.
 // Rows too long for one invocation's loop budget (see the host's LOOP_BUDGET) take three steps:
-// the row maxima M (the chunked max reduction), `exp_sum` per (row, chunk) giving the partial sums
-// of exp(x - M) (summed per row by the sum reduction into S), and `write`, one invocation per
+// the row maxima M (the chunked max reduction), `softmax_exp_sum` per (row, chunk) giving the partial sums
+// of exp(x - M) (summed per row by the sum reduction into S), and `softmax_write`, one invocation per
 // element; the same formulas, so a NaN still makes its whole row NaN.
 //! include: math
 
-//! kernel: rows
+//! kernel: softmax
 struct Params {
   rows: u32,
   cols: u32,
@@ -22,7 +22,7 @@ struct Params {
 var<workgroup> S: array<f32, {{WG}}>;
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn softmax(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let row = wg.y * groups.x + wg.x;
   if (row >= P.rows) { return; }
@@ -69,7 +69,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
 }
 
-//! kernel: small
+//! kernel: softmax_small
 struct Params {
   rows: u32,
   cols: u32,
@@ -80,7 +80,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn softmax_small(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let row = (wg.y * groups.x + wg.x) * 256u + local;
   if (row >= P.rows) { return; }
@@ -107,7 +107,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
 }
 
-//! kernel: exp_sum
+//! kernel: softmax_exp_sum
 struct Params {
   rows: u32,
   cols: u32,
@@ -121,7 +121,7 @@ struct Params {
 var<workgroup> S: array<f32, {{WG}}>;
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn softmax_exp_sum(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let g = wg.y * groups.x + wg.x;
   if (g >= P.rows * P.n_chunks) { return; }
@@ -147,7 +147,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
 }
 
-//! kernel: write
+//! kernel: softmax_write
 struct Params {
   n: u32,
   cols: u32,
@@ -160,7 +160,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn softmax_write(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = (wg.y * groups.x + wg.x) * 256u + local;
   if (i >= P.n) { return; }

@@ -1,9 +1,9 @@
 // argsort of contiguous rows by a bitonic sorting network over rows padded to a power of two P.
-// `keys` turns each element into the key assembly/sort.ts sorts (order-preserving value bits, then
+// `argsort_keys` turns each element into the key assembly/sort.ts sorts (order-preserving value bits, then
 // the index: NaN last, -0 as 0, descending by complementing the value bits), padding with keys
-// that sort after every element; one `step` dispatch per (k, j) stage of the network compares
+// that sort after every element; one `argsort_step` dispatch per (k, j) stage of the network compares
 // and swaps pairs (ties broken by index, so the result is the stable order, identical to the CPU's);
-// `emit` writes the first `len` indices of each row as i32.
+// `argsort_emit` writes the first `len` indices of each row as i32.
 // One invocation per padded element; the grid is folded into two dimensions as elementwise.wgsl.
 // Templates: {{T}} the element type (f32 or i32), {{KEY}} its key function (value_key, value_key_i).
 //! include: math
@@ -12,7 +12,7 @@ fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
   return (wg.y * groups.x + wg.x) * 256u + local;
 }
 
-//! kernel: keys
+//! kernel: argsort_keys
 struct Params {
   rows: u32,
   len: u32,
@@ -35,7 +35,7 @@ fn value_key_i(v: i32) -> u32 {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn argsort_keys(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.rows * P.padded) { return; }
@@ -50,7 +50,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   KEY[i] = select(key, ~key, P.descending != 0u);
 }
 
-//! kernel: step
+//! kernel: argsort_step
 struct Params {
   rows: u32,
   padded: u32,
@@ -62,7 +62,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> IDX: array<u32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn argsort_step(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.rows * P.padded) { return; }
@@ -87,7 +87,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
 }
 
-//! kernel: emit
+//! kernel: argsort_emit
 struct Params {
   rows: u32,
   len: u32,
@@ -98,7 +98,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> Y: array<i32>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn argsort_emit(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.rows * P.len) { return; }

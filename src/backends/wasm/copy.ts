@@ -1,17 +1,17 @@
 /**
  * The CPU backend's Strided copies (kernels in assembly/copy.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import { ITEM_SIZE } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { planCopy } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { planCopy } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import { liveView, slotOf } from "./heap.ts";
 import { checkStorage, NS, X_NAME } from "./shared.ts";
 
 export function copy(
-  be: WasmBackend,
+  ctx: WasmKernels,
   src: Storage,
   srcOffset: number,
   srcStrides: readonly number[],
@@ -53,15 +53,15 @@ export function copy(
   // A dense destination has no element written twice: blocks of the outermost dimension may be
   // copied on several threads.
   const count = dims.reduce((p, x) => p * x.n, 1);
-  const helpers = dense && dims[0].n >= 2 ? be._helpers(count * NS.cheap) : 0;
-  be._call(() => {
+  const helpers = dense && dims[0].n >= 2 ? ctx.helpers(count * NS.cheap) : 0;
+  ctx.call(() => {
     // Copying within one storage reads a snapshot (the kernel assumes no overlap).
-    const sp = sSlot === dSlot ? be._snapshot(s, sMin, sMax + 1) : be._in(s, sMin, sMax + 1);
-    const dp = be._inout(d, dMin, dMax + 1, dense);
+    const sp = sSlot === dSlot ? ctx.snapshot(s, sMin, sMax + 1) : ctx.input(s, sMin, sMax + 1);
+    const dp = ctx.inout(d, dMin, dMax + 1, dense);
     const r = dims.length;
     const meta = (outer: number) => {
-      const p = be._heap.temp(r * 12);
-      const m = new Int32Array(be._heap.mem.buffer, p, r * 3);
+      const p = ctx.heap.temp(r * 12);
+      const m = new Int32Array(ctx.heap.mem.buffer, p, r * 3);
       dims.forEach((x, i) => {
         m[i] = i === 0 ? outer : x.n;
         m[r + i] = x.s;
@@ -73,12 +73,12 @@ export function copy(
     const name = `copy_${X_NAME[size]}`;
     if (helpers === 0) {
       const m = meta(dims[0].n);
-      be._fn(name)(src, dst, r, m, m + r * 4, m + r * 8);
+      ctx.fn(name)(src, dst, r, m, m + r * 4, m + r * 8);
       return;
     }
     const { s: ss, d: ds } = dims[0];
     const metas = new Map<number, number>();
-    be._splitRun(name, helpers, dims[0].n, 1, (f, t) => {
+    ctx.splitRun(name, helpers, dims[0].n, 1, (f, t) => {
       let m = metas.get(t - f);
       if (m === undefined) metas.set(t - f, m = meta(t - f));
       return [src + f * ss * size, dst + f * ds * size, r, m, m + r * 4, m + r * 8];

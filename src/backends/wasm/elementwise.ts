@@ -1,89 +1,72 @@
 /**
  * The CPU backend's Unary, binary and where launchers (kernels in assembly/elementwise.ts, float64.ts and numerics.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
-import { type ComputeDType, type DType, ITEM_SIZE, typedArrayFor } from "../../dtype.ts";
-import {
-  ARITHMETIC_OPS,
-  type BinaryOp,
-  COMPARISON_OPS,
-  type Operand,
-  type Storage,
-  type UnaryOp,
-} from "../backend.ts";
-import { checkCompute, checkCount, checkOperand, checkUnary, checkWhere } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { type ComputeDType, ITEM_SIZE, typedArrayFor } from "../../dtype.ts";
+import type { BinaryOp, Operand, Storage, UnaryOp } from "../backend.ts";
+import { binaryContract, checkOperand, unaryContract, whereContract } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import { WasmStorage } from "./heap.ts";
 import { CHEAP_UNARY, checkStorage, lcm, NS, SUFFIX, X_NAME } from "./shared.ts";
 
-export function unary(be: WasmBackend, op: UnaryOp, x: Storage): WasmStorage {
+export function unary(ctx: WasmKernels, op: UnaryOp, x: Storage): WasmStorage {
   const s = checkStorage("unary", x);
-  const dtype = checkCompute(op, s.dtype);
-  checkUnary(op, dtype);
-  const n = s.numel;
-  if (n === 0) return be._zeros(dtype);
-  be._plan(op, dtype, n, s);
-  const helpers = be._helpers(n * (CHEAP_UNARY.has(op) ? NS.cheap : NS.transcendental));
-  return be._call(() => {
-    const xp = be._in(s);
-    const [out, outPtr] = be._out(dtype, n);
+  const { dtype, numel: n } = unaryContract(op, s);
+  if (n === 0) return ctx.zeros(dtype);
+  ctx.plan(op, dtype, n, s);
+  const helpers = ctx.helpers(n * (CHEAP_UNARY.has(op) ? NS.cheap : NS.transcendental));
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, outPtr] = ctx.output(dtype, n);
     const name = `${op}_${SUFFIX[dtype]}`;
-    if (helpers === 0) be._fn(name)(xp, outPtr, n);
+    if (helpers === 0) ctx.fn(name)(xp, outPtr, n);
     else {
       const is = ITEM_SIZE[dtype];
-      be._splitRun(name, helpers, n, 16, (f, t) => [xp + f * is, outPtr + f * is, t - f]);
+      ctx.splitRun(name, helpers, n, 16, (f, t) => [xp + f * is, outPtr + f * is, t - f]);
     }
     return out;
   });
 }
 
 export function binary(
-  be: WasmBackend,
+  ctx: WasmKernels,
   op: BinaryOp,
   a: Operand,
   b: Operand,
   numel: number,
   dtype: ComputeDType,
 ): WasmStorage {
-  checkCompute(op, dtype);
-  checkCount(op, "numel", numel);
-  const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
-  if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`binary: unknown op ${JSON.stringify(op)}`);
-  }
-  if (op === "div" && dtype === "int32") {
-    throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
-  }
-  const outDtype: DType = isCmp ? "bool" : dtype;
-  if (numel === 0) return be._zeros(outDtype);
+  const outDtype = binaryContract(op, numel, dtype).dtype;
+  const isCmp = outDtype === "bool";
+  if (numel === 0) return ctx.zeros(outDtype);
   const checked = (x: Operand, which: string): WasmStorage | number => {
     if (typeof x === "number") return x;
     return checkOperand(op, checkStorage(op, x), which, dtype, numel);
   };
   const ca = checked(a, "a"), cb = checked(b, "b");
-  be._plan(op, outDtype, numel, ca, cb);
+  ctx.plan(op, outDtype, numel, ca, cb);
   // Split points must be multiples of both operands' tile lengths (a tile restarts at each).
   const tile = (x: WasmStorage | number) => typeof x === "number" || x.numel === numel ? 1 : x.numel;
   const align = lcm(lcm(16, tile(ca)), tile(cb));
-  const helpers = align * 2 <= numel ? be._helpers(numel * (op === "pow" ? NS.pow : NS.cheap)) : 0;
-  return be._call(() => {
+  const helpers = align * 2 <= numel ? ctx.helpers(numel * (op === "pow" ? NS.pow : NS.cheap)) : 0;
+  return ctx.call(() => {
     const place = (x: WasmStorage | number): [number, number] => {
-      if (typeof x !== "number") return [be._in(x), x.numel];
-      const p = be._heap.temp(ITEM_SIZE[dtype]);
-      be._view(dtype, p, 1)[0] = dtype === "int32" && !Number.isFinite(x) ? 0 : x;
+      if (typeof x !== "number") return [ctx.input(x), x.numel];
+      const p = ctx.heap.temp(ITEM_SIZE[dtype]);
+      ctx.view(dtype, p, 1)[0] = dtype === "int32" && !Number.isFinite(x) ? 0 : x;
       return [p, 1];
     };
     const [ap, aLen] = place(ca);
     const [bp, bLen] = place(cb);
-    const [out, outPtr] = be._out(outDtype, numel);
+    const [out, outPtr] = ctx.output(outDtype, numel);
     const name = `${op}_${SUFFIX[dtype]}`;
-    if (helpers === 0) be._fn(name)(ap, aLen, bp, bLen, outPtr, numel);
+    if (helpers === 0) ctx.fn(name)(ap, aLen, bp, bLen, outPtr, numel);
     else {
       const is = ITEM_SIZE[dtype], os = isCmp ? 1 : is;
       const part = (p: number, len: number, f: number, t: number) =>
         len === numel ? [p + f * is, t - f] : [p, len];
-      be._splitRun(name, helpers, numel, align, (f, t) => [
+      ctx.splitRun(name, helpers, numel, align, (f, t) => [
         ...part(ap, aLen, f, t),
         ...part(bp, bLen, f, t),
         outPtr + f * os,
@@ -94,21 +77,20 @@ export function binary(
   });
 }
 
-export function where(be: WasmBackend, cond: Storage, a: Storage, b: Storage): WasmStorage {
+export function where(ctx: WasmKernels, cond: Storage, a: Storage, b: Storage): WasmStorage {
   const c = checkStorage("where", cond), x = checkStorage("where", a), y = checkStorage("where", b);
-  checkWhere(c, x, y);
-  const n = c.numel;
+  const n = whereContract(c, x, y).numel;
   if (n === 0) return new WasmStorage(x.dtype, typedArrayFor(x.dtype, 0));
   const size = ITEM_SIZE[x.dtype];
-  be._plan("where", x.dtype, n, c, x, y);
-  const helpers = be._helpers(n * NS.cheap);
-  return be._call(() => {
-    const cp = be._in(c), ap = be._in(x), bp = be._in(y);
-    const [out, outPtr] = be._out(x.dtype, n);
+  ctx.plan("where", x.dtype, n, c, x, y);
+  const helpers = ctx.helpers(n * NS.cheap);
+  return ctx.call(() => {
+    const cp = ctx.input(c), ap = ctx.input(x), bp = ctx.input(y);
+    const [out, outPtr] = ctx.output(x.dtype, n);
     const name = `where_${X_NAME[size]}`;
-    if (helpers === 0) be._fn(name)(cp, ap, bp, outPtr, n);
+    if (helpers === 0) ctx.fn(name)(cp, ap, bp, outPtr, n);
     else {
-      be._splitRun(
+      ctx.splitRun(
         name,
         helpers,
         n,

@@ -8,7 +8,7 @@
  */
 import { type DType, ITEM_SIZE, type TypedArray, typedArrayFor } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { TYPED_CTOR } from "../validate.ts";
+import { TYPED_CTOR } from "../contract.ts";
 
 export const PAGE = 65536;
 export const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit

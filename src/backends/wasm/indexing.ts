@@ -1,12 +1,12 @@
 /**
  * The CPU backend's gather / index_select and scatter_add launchers (kernels in assembly/indexing.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import { ITEM_SIZE, typedArrayFor } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCompute, checkIndex, checkLayout } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { gatherContract, scatterAddContract } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import { liveView, slotOf, WasmStorage } from "./heap.ts";
 import { checkStorage, NS, SUFFIX, X_NAME } from "./shared.ts";
 
@@ -26,7 +26,7 @@ function throwBadIndex(op: string, index: WasmStorage, pos: number, len: number)
 }
 
 export function gather(
-  be: WasmBackend,
+  ctx: WasmKernels,
   x: Storage,
   index: Storage,
   outer: number,
@@ -37,9 +37,7 @@ export function gather(
 ): WasmStorage {
   const op = indexIs1d ? "indexSelect" : "gather";
   const s = checkStorage(op, x), idx = checkStorage(op, index);
-  checkLayout(op, s.numel, outer, len, inner);
-  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
-  const n = outer * idxLen * inner;
+  const n = gatherContract(s, idx, outer, len, inner, idxLen, indexIs1d).numel;
   if (n === 0) {
     // Still validate the indices (e.g. inner == 0 with a 1-d index).
     checkIndices(op, idx, len);
@@ -47,13 +45,13 @@ export function gather(
   }
   const size = ITEM_SIZE[s.dtype];
   const xs = slotOf(s);
-  if (xs.heap !== be._heap && xs.bytes > be._heap.largeBytes) {
+  if (xs.heap !== ctx.heap && xs.bytes > ctx.heap.largeBytes) {
     // A large spilled source stays out of the cache: copy only the rows the index selects.
     checkIndices(op, idx, len);
-    return be._call(() => {
-      const [out, outPtr] = be._out(s.dtype, n);
+    return ctx.call(() => {
+      const [out, outPtr] = ctx.output(s.dtype, n);
       const ix = liveView(slotOf(idx)), src = liveView(xs); // after the allocation (growth)
-      const dst = be._view(s.dtype, outPtr, n);
+      const dst = ctx.view(s.dtype, outPtr, n);
       for (let o = 0, q = 0; o < outer; o++) {
         const rowBase = o * len * inner;
         if (indexIs1d || inner === 1) {
@@ -71,12 +69,12 @@ export function gather(
       return out;
     });
   }
-  const helpers = outer >= 2 ? be._helpers(n * NS.cheap) : 0;
-  return be._call(() => {
-    const xp = be._in(s), ip = be._in(idx);
-    const [out, outPtr] = be._out(s.dtype, n);
+  const helpers = outer >= 2 ? ctx.helpers(n * NS.cheap) : 0;
+  return ctx.call(() => {
+    const xp = ctx.input(s), ip = ctx.input(idx);
+    const [out, outPtr] = ctx.output(s.dtype, n);
     const bad = indexRun(
-      be,
+      ctx,
       `gather_${X_NAME[size]}`,
       helpers,
       xp,
@@ -106,7 +104,7 @@ export function gather(
  * per outer block of the source and the output. Returns the first bad index position, or -1.
  */
 function indexRun(
-  be: WasmBackend,
+  ctx: WasmKernels,
   name: string,
   helpers: number,
   sp: number,
@@ -122,11 +120,11 @@ function indexRun(
   outRows: number,
 ): number {
   const flag = is1d ? 1 : 0;
-  if (helpers === 0) return be._fn(name)(sp, ip, outPtr, outer, len, inner, idxLen, flag);
-  const bad = be._fn("first_bad_index")(ip, is1d ? idxLen : outer * idxLen * inner, len);
+  if (helpers === 0) return ctx.fn(name)(sp, ip, outPtr, outer, len, inner, idxLen, flag);
+  const bad = ctx.fn("first_bad_index")(ip, is1d ? idxLen : outer * idxLen * inner, len);
   if (bad >= 0) return bad;
   const src = srcRows * inner * size, dst = outRows * inner * size, ix = is1d ? 0 : idxLen * inner * 4;
-  be._splitRun(
+  ctx.splitRun(
     name,
     helpers,
     outer,
@@ -137,7 +135,7 @@ function indexRun(
 }
 
 export function scatterAdd(
-  be: WasmBackend,
+  ctx: WasmKernels,
   src: Storage,
   index: Storage,
   outer: number,
@@ -148,20 +146,17 @@ export function scatterAdd(
 ): WasmStorage {
   const op = "scatterAdd";
   const s = checkStorage(op, src), idx = checkStorage(op, index);
-  const dtype = checkCompute(op, s.dtype);
-  checkLayout(op, s.numel, outer, idxLen, inner);
-  checkIndex(op, idx, outer, len, inner, idxLen, indexIs1d);
-  const n = outer * len * inner;
-  if (s.numel === 0 || n === 0) {
+  const { dtype, numel: n, empty } = scatterAddContract(s, idx, outer, len, inner, idxLen, indexIs1d);
+  if (empty) {
     checkIndices(op, idx, len);
-    return be._zeros(dtype, n);
+    return ctx.zeros(dtype, n);
   }
-  const helpers = outer >= 2 ? be._helpers(n * NS.cheap) : 0;
-  return be._call(() => {
-    const sp = be._in(s), ip = be._in(idx);
-    const [out, outPtr] = be._out(dtype, n);
+  const helpers = outer >= 2 ? ctx.helpers(n * NS.cheap) : 0;
+  return ctx.call(() => {
+    const sp = ctx.input(s), ip = ctx.input(idx);
+    const [out, outPtr] = ctx.output(dtype, n);
     const bad = indexRun(
-      be,
+      ctx,
       `scatterAdd_${SUFFIX[dtype]}`,
       helpers,
       sp,

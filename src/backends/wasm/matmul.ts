@@ -1,16 +1,16 @@
 /**
  * The CPU backend's Matrix product launcher (kernels in assembly/matmul.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import { ITEM_SIZE } from "../../dtype.ts";
 import type { MatmulArgs, Storage } from "../backend.ts";
-import { checkMatmul } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { checkMatmul } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS, PARTS_PER_THREAD, SUFFIX } from "./shared.ts";
 
-export function matmul(be: WasmBackend, a: Storage, b: Storage, args: MatmulArgs): WasmStorage {
+export function matmul(ctx: WasmKernels, a: Storage, b: Storage, args: MatmulArgs): WasmStorage {
   const sa = checkStorage("matmul", a), sb = checkStorage("matmul", b);
   const dtype = checkMatmul(sa, sb, args);
   let { batch, m } = args;
@@ -19,7 +19,7 @@ export function matmul(be: WasmBackend, a: Storage, b: Storage, args: MatmulArgs
   const needA = batch === 0 ? 0 : (batch - 1) * aBatchStride + m * k;
   const needB = batch === 0 ? 0 : (batch - 1) * bBatchStride + k * n;
   const total = batch * m * n;
-  if (total === 0) return be._zeros(dtype);
+  if (total === 0) return ctx.zeros(dtype);
   // A shared B with back-to-back A matrices is one taller product.
   if (batch > 1 && bBatchStride === 0 && !transA && aBatchStride === m * k) {
     m *= batch;
@@ -28,23 +28,23 @@ export function matmul(be: WasmBackend, a: Storage, b: Storage, args: MatmulArgs
   }
   const suffix = SUFFIX[dtype];
   const bias = args.bias ? checkStorage("matmul", args.bias) : null;
-  be._heap.plan("matmul", (total + needA + needB) * ITEM_SIZE[dtype]);
-  const helpers = dtype === "float32" ? be._helpers(total * k * NS.fma) : 0;
-  return be._call(() => {
-    const ap = be._in(sa, 0, needA);
-    const bp = be._in(sb, 0, needB);
-    const biasPtr = bias ? be._in(bias) : 0;
-    const [out, outPtr] = be._out(dtype, total);
-    const ws = be._fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0;
-    const work = be._heap.temp(ws * (helpers + 1));
+  ctx.heap.plan("matmul", (total + needA + needB) * ITEM_SIZE[dtype]);
+  const helpers = dtype === "float32" ? ctx.helpers(total * k * NS.fma) : 0;
+  return ctx.call(() => {
+    const ap = ctx.input(sa, 0, needA);
+    const bp = ctx.input(sb, 0, needB);
+    const biasPtr = bias ? ctx.input(bias) : 0;
+    const [out, outPtr] = ctx.output(dtype, total);
+    const ws = ctx.fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0;
+    const work = ctx.heap.temp(ws * (helpers + 1));
     const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
     if (dtype === "int32") {
-      be._fn("matmul_i32")(ap, bp, outPtr, batch, m, k, n, aBatchStride, bBatchStride, tA, tB, work);
+      ctx.fn("matmul_i32")(ap, bp, outPtr, batch, m, k, n, aBatchStride, bBatchStride, tA, tB, work);
     } else if (dtype === "float64") {
-      const f = be._fn("matmul_f64");
+      const f = ctx.fn("matmul_f64");
       f(ap, bp, outPtr, batch, m, k, n, aBatchStride, bBatchStride, tA, tB, work, biasPtr);
     } else if (helpers === 0) {
-      be._fn("matmul_f32")(
+      ctx.fn("matmul_f32")(
         ap,
         bp,
         outPtr,
@@ -67,8 +67,8 @@ export function matmul(be: WasmBackend, a: Storage, b: Storage, args: MatmulArgs
       );
     } else {
       const head = [ap, bp, outPtr, m, k, n, aBatchStride, bBatchStride, tA, tB, biasPtr, work, ws];
-      const blocks = matmulBlocks(be, batch, m, n, k, helpers + 1);
-      be._runParts("matmul_f32", blocks.map((b) => [...head, ...b]), helpers);
+      const blocks = matmulBlocks(ctx, batch, m, n, k, helpers + 1);
+      ctx.runParts("matmul_f32", blocks.map((b) => [...head, ...b]), helpers);
     }
     return out;
   });
@@ -82,18 +82,18 @@ export function matmul(be: WasmBackend, a: Storage, b: Storage, args: MatmulArgs
  * tile's rows and column blocks at multiples of 8, so each element is computed as on one thread.
  */
 function matmulBlocks(
-  be: WasmBackend,
+  ctx: WasmKernels,
   batch: number,
   m: number,
   n: number,
   k: number,
   threads: number,
 ): number[][] {
-  const mr = be._mr ||= be._fn("matmul_f32_mr")();
+  const mr = ctx.mr ||= ctx.fn("matmul_f32_mr")();
   const work = batch * m * n * k * NS.fma;
   const want = Math.max(
     threads,
-    Math.min(threads * PARTS_PER_THREAD, be._minNs > 0 ? Math.floor(work / (be._minNs / 2)) : Infinity),
+    Math.min(threads * PARTS_PER_THREAD, ctx.minNs > 0 ? Math.floor(work / (ctx.minNs / 2)) : Infinity),
   );
   const blocks: number[][] = [];
   if (batch >= want) {

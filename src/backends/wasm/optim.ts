@@ -1,11 +1,11 @@
 /**
  * The CPU backend's Fused optimizer steps (kernels in assembly/optim.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { AdamUpdateOptions, SgdUpdateOptions, Storage } from "../backend.ts";
-import { checkUpdateArgs, checkUpdateState } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { checkUpdateArgs, checkUpdateState } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS } from "./shared.ts";
 
@@ -17,7 +17,7 @@ function optimArgs(op: string, ...s: (Storage | null)[]): (WasmStorage | null)[]
 
 /** One Adam/AdamW step in place (see `Backend.adamUpdate`). */
 export function adamUpdate(
-  be: WasmBackend,
+  ctx: WasmKernels,
   param: Storage,
   grad: Storage,
   expAvg: Storage,
@@ -39,11 +39,11 @@ export function adamUpdate(
   const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
   const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (o.decoupled ? 4 : 0) |
     (o.amsgrad ? 8 : 0);
-  const helpers = be._helpers(n * NS.adam);
-  be._call(() => {
-    const gp = be._in(g!);
-    const pp = be._inout(p!, 0, n, false), mp = be._inout(m!, 0, n, false);
-    const vp = be._inout(v!, 0, n, false), xp = vmax ? be._inout(vmax, 0, n, false) : 0;
+  const helpers = ctx.helpers(n * NS.adam);
+  ctx.call(() => {
+    const gp = ctx.input(g!);
+    const pp = ctx.inout(p!, 0, n, false), mp = ctx.inout(m!, 0, n, false);
+    const vp = ctx.inout(v!, 0, n, false), xp = vmax ? ctx.inout(vmax, 0, n, false) : 0;
     const scalars = [
       o.beta1,
       1 - o.beta1,
@@ -55,9 +55,9 @@ export function adamUpdate(
       o.weightDecay,
       1 - o.lr * o.weightDecay,
     ];
-    if (helpers === 0) be._fn("adam_f32")(pp, gp, mp, vp, xp, n, flags, ...scalars);
+    if (helpers === 0) ctx.fn("adam_f32")(pp, gp, mp, vp, xp, n, flags, ...scalars);
     else {
-      be._splitRun("adam_f32", helpers, n, 16, (f, t) => [
+      ctx.splitRun("adam_f32", helpers, n, 16, (f, t) => [
         pp + f * 4,
         gp + f * 4,
         mp + f * 4,
@@ -73,7 +73,7 @@ export function adamUpdate(
 
 /** One SGD step in place (see `Backend.sgdUpdate`). */
 export function sgdUpdate(
-  be: WasmBackend,
+  ctx: WasmKernels,
   param: Storage,
   grad: Storage,
   momentumBuffer: Storage | null,
@@ -86,16 +86,16 @@ export function sgdUpdate(
   if (n === 0) return;
   const flags = (o.maximize ? 1 : 0) | (o.weightDecay !== 0 ? 2 : 0) | (useMomentum ? 4 : 0) |
     (o.firstStep ? 8 : 0) | (o.dampening !== 0 ? 16 : 0) | (o.nesterov ? 32 : 0);
-  const helpers = be._helpers(n * NS.sgd);
-  be._call(() => {
-    const gp = be._in(g!);
-    const pp = be._inout(p!, 0, n, false);
-    const bp = buf ? be._inout(buf, 0, n, o.firstStep) : 0;
+  const helpers = ctx.helpers(n * NS.sgd);
+  ctx.call(() => {
+    const gp = ctx.input(g!);
+    const pp = ctx.inout(p!, 0, n, false);
+    const bp = buf ? ctx.inout(buf, 0, n, o.firstStep) : 0;
     if (helpers === 0) {
-      be._fn("sgd_f32")(pp, gp, bp, n, flags, o.lr, o.momentum, 1 - o.dampening, o.weightDecay);
+      ctx.fn("sgd_f32")(pp, gp, bp, n, flags, o.lr, o.momentum, 1 - o.dampening, o.weightDecay);
     } else {
       const scalars = [o.lr, o.momentum, 1 - o.dampening, o.weightDecay];
-      be._splitRun("sgd_f32", helpers, n, 16, (f, t) => [
+      ctx.splitRun("sgd_f32", helpers, n, 16, (f, t) => [
         pp + f * 4,
         gp + f * 4,
         bp === 0 ? 0 : bp + f * 4,

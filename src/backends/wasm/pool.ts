@@ -1,11 +1,11 @@
 /**
  * The CPU backend's 2-d pooling launchers (kernels in assembly/pool.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { AvgPoolOptions, Pool2dGeometry, Storage } from "../backend.ts";
-import { checkAvg, checkPoolGeom } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { checkAvg, checkPoolGeom } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { NS } from "./shared.ts";
 
@@ -17,32 +17,32 @@ function poolArgs(g: Pool2dGeometry, dilation: boolean): number[] {
 }
 
 export function maxPool2d(
-  be: WasmBackend,
+  ctx: WasmKernels,
   x: Storage,
   geom: Pool2dGeometry,
 ): { values: WasmStorage; indices: WasmStorage } {
   checkPoolGeom("maxPool2d", geom);
   const { planes, height, width, outH, outW } = geom;
-  const s = be._float("maxPool2d", x, planes * height * width, "input");
+  const s = ctx.float32("maxPool2d", x, planes * height * width, "input");
   const n = planes * outH * outW;
   if (n === 0) {
     return {
-      values: be._zeros("float32"),
-      indices: be._zeros("int32"),
+      values: ctx.zeros("float32"),
+      indices: ctx.zeros("int32"),
     };
   }
   if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
-  be._plan("maxPool2d", "float32", 2 * n, s);
-  const helpers = planes >= 2 ? be._helpers(n * geom.kernelH * geom.kernelW * NS.pool) : 0;
-  return be._call(() => {
-    const xp = be._in(s);
-    const [values, vp] = be._out("float32", n);
-    const [indices, ip] = be._out("int32", n);
+  ctx.plan("maxPool2d", "float32", 2 * n, s);
+  const helpers = planes >= 2 ? ctx.helpers(n * geom.kernelH * geom.kernelW * NS.pool) : 0;
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [values, vp] = ctx.output("float32", n);
+    const [indices, ip] = ctx.output("int32", n);
     const rest = poolArgs(geom, true).slice(1);
-    if (helpers === 0) be._fn("maxPool2d_f32")(xp, vp, ip, planes, ...rest);
+    if (helpers === 0) ctx.fn("maxPool2d_f32")(xp, vp, ip, planes, ...rest);
     else {
       const inP = height * width * 4, outP = outH * outW * 4;
-      be._splitRun(
+      ctx.splitRun(
         "maxPool2d_f32",
         helpers,
         planes,
@@ -55,29 +55,29 @@ export function maxPool2d(
 }
 
 export function avgPool2d(
-  be: WasmBackend,
+  ctx: WasmKernels,
   x: Storage,
   geom: Pool2dGeometry,
   opts: AvgPoolOptions,
 ): WasmStorage {
   checkAvg("avgPool2d", geom, opts);
   const { planes, height, width, outH, outW } = geom;
-  const s = be._float("avgPool2d", x, planes * height * width, "input");
+  const s = ctx.float32("avgPool2d", x, planes * height * width, "input");
   const n = planes * outH * outW;
-  if (n === 0) return be._zeros("float32");
-  be._plan("avgPool2d", "float32", n, s);
-  const helpers = planes >= 2 ? be._helpers(n * geom.kernelH * geom.kernelW * NS.pool) : 0;
-  return be._call(() => {
-    const xp = be._in(s);
-    const [out, outPtr] = be._out("float32", n);
-    planesRun(be, "avgPool2d_f32", helpers, geom, opts, xp, outPtr, height * width, outH * outW);
+  if (n === 0) return ctx.zeros("float32");
+  ctx.plan("avgPool2d", "float32", n, s);
+  const helpers = planes >= 2 ? ctx.helpers(n * geom.kernelH * geom.kernelW * NS.pool) : 0;
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, outPtr] = ctx.output("float32", n);
+    planesRun(ctx, "avgPool2d_f32", helpers, geom, opts, xp, outPtr, height * width, outH * outW);
     return out;
   });
 }
 
 /** avgPool2d_f32 / avgPool2dBackward_f32, planes split between `helpers` workers and here. */
 function planesRun(
-  be: WasmBackend,
+  ctx: WasmKernels,
   name: string,
   helpers: number,
   geom: Pool2dGeometry,
@@ -89,10 +89,10 @@ function planesRun(
 ): void {
   const rest = [...poolArgs(geom, false).slice(1), opts.countIncludePad ? 1 : 0, opts.divisor];
   if (helpers === 0) {
-    be._fn(name)(src, dst, geom.planes, ...rest);
+    ctx.fn(name)(src, dst, geom.planes, ...rest);
     return;
   }
-  be._splitRun(
+  ctx.splitRun(
     name,
     helpers,
     geom.planes,
@@ -102,22 +102,22 @@ function planesRun(
 }
 
 export function avgPool2dBackward(
-  be: WasmBackend,
+  ctx: WasmKernels,
   grad: Storage,
   geom: Pool2dGeometry,
   opts: AvgPoolOptions,
 ): WasmStorage {
   checkAvg("avgPool2dBackward", geom, opts);
   const { planes, height, width, outH, outW } = geom;
-  const s = be._float("avgPool2dBackward", grad, planes * outH * outW, "grad");
+  const s = ctx.float32("avgPool2dBackward", grad, planes * outH * outW, "grad");
   const n = planes * height * width;
-  if (n === 0 || s.numel === 0) return be._zeros("float32", n);
-  be._plan("avgPool2dBackward", "float32", n, s);
-  const helpers = planes >= 2 ? be._helpers(s.numel * geom.kernelH * geom.kernelW * NS.pool) : 0;
-  return be._call(() => {
-    const gp = be._in(s);
-    const [out, outPtr] = be._out("float32", n);
-    planesRun(be, "avgPool2dBackward_f32", helpers, geom, opts, gp, outPtr, outH * outW, height * width);
+  if (n === 0 || s.numel === 0) return ctx.zeros("float32", n);
+  ctx.plan("avgPool2dBackward", "float32", n, s);
+  const helpers = planes >= 2 ? ctx.helpers(s.numel * geom.kernelH * geom.kernelW * NS.pool) : 0;
+  return ctx.call(() => {
+    const gp = ctx.input(s);
+    const [out, outPtr] = ctx.output("float32", n);
+    planesRun(ctx, "avgPool2dBackward_f32", helpers, geom, opts, gp, outPtr, outH * outW, height * width);
     return out;
   });
 }

@@ -1,12 +1,12 @@
 /**
  * The CPU backend's Reductions, arg-reductions and cumsum (kernels in assembly/reduce.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import { type ComputeDType, ITEM_SIZE } from "../../dtype.ts";
-import { REDUCE_OPS, type ReduceOp, type Storage } from "../backend.ts";
-import { checkCompute, checkLayout, checkReducible } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import type { ReduceOp, Storage } from "../backend.ts";
+import { reduceContract, scanContract } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import {
   beats,
@@ -19,7 +19,7 @@ import {
 } from "./shared.ts";
 
 export function reduce(
-  be: WasmBackend,
+  ctx: WasmKernels,
   op: ReduceOp,
   x: Storage,
   outer: number,
@@ -27,24 +27,18 @@ export function reduce(
   inner: number,
 ): WasmStorage {
   const s = checkStorage(op, x);
-  const dtype = checkCompute(op, s.dtype);
-  if (!(REDUCE_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
-  }
-  checkLayout(op, s.numel, outer, len, inner);
-  const outDtype: ComputeDType = op === "argmax" || op === "argmin" ? "int32" : dtype;
-  const n = outer * inner;
-  if (n === 0) return be._zeros(outDtype);
-  checkReducible(op, len);
-  be._plan(op, outDtype, n, s);
+  const { dtype: outDtype, numel: n } = reduceContract(op, s, outer, len, inner);
+  const dtype = s.dtype as ComputeDType;
+  if (n === 0) return ctx.zeros(outDtype);
+  ctx.plan(op, outDtype, n, s);
   // float64 reductions run on this thread (the split's offsets and partials are 4-byte elements).
-  const helpers = dtype === "float64" ? 0 : be._helpers(s.numel * NS.reduce);
-  return be._call(() => {
-    const xp = be._in(s);
-    const [out, outPtr] = be._out(outDtype, n);
+  const helpers = dtype === "float64" ? 0 : ctx.helpers(s.numel * NS.reduce);
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, outPtr] = ctx.output(outDtype, n);
     const name = `${op}_${SUFFIX[dtype]}`;
-    if (helpers === 0) be._fn(name)(xp, outPtr, outer, len, inner);
-    else reduceSplit(be, op, dtype, helpers, xp, outPtr, outer, len, inner);
+    if (helpers === 0) ctx.fn(name)(xp, outPtr, outer, len, inner);
+    else reduceSplit(ctx, op, dtype, helpers, xp, outPtr, outer, len, inner);
     return out;
   });
 }
@@ -57,7 +51,7 @@ export function reduce(
  * float32 products in chunks (within float rounding of the one-thread product).
  */
 function reduceSplit(
-  be: WasmBackend,
+  ctx: WasmKernels,
   op: ReduceOp,
   dtype: ComputeDType,
   helpers: number,
@@ -71,7 +65,7 @@ function reduceSplit(
   const arg = op === "argmax" || op === "argmin";
   if (outer >= 2 * threads) {
     const row = len * inner * 4;
-    be._splitRun(
+    ctx.splitRun(
       name,
       helpers,
       outer,
@@ -81,7 +75,7 @@ function reduceSplit(
   } else if (inner >= 32) {
     if (arg) {
       const isMax = op === "argmax" ? 1 : 0;
-      be._splitRun(`argreduce_cols_${sfx}`, helpers, inner, 16, (f, t) => [
+      ctx.splitRun(`argreduce_cols_${sfx}`, helpers, inner, 16, (f, t) => [
         isMax,
         xp + f * 4,
         outPtr + f * 4,
@@ -92,7 +86,7 @@ function reduceSplit(
       ]);
     } else {
       const code = ["sum", "prod", "max", "min"].indexOf(op);
-      be._splitRun(`reduce_cols_${sfx}`, helpers, inner, 16, (f, t) => [
+      ctx.splitRun(`reduce_cols_${sfx}`, helpers, inner, 16, (f, t) => [
         code,
         xp + f * 4,
         outPtr + f * 4,
@@ -107,16 +101,16 @@ function reduceSplit(
     let depth = 0;
     while (2 ** depth < threads * PARTS_PER_THREAD) depth++;
     const leaves = pairwiseLeaves(len, depth);
-    const partial = be._heap.temp(outer * leaves.length * 4);
+    const partial = ctx.heap.temp(outer * leaves.length * 4);
     const list: number[][] = [];
     for (let o = 0; o < outer; o++) {
       leaves.forEach(([from, count], i) => {
         list.push([xp + (o * len + from) * 4, partial + (o * leaves.length + i) * 4, 1, count, 1]);
       });
     }
-    be._runParts(name, list, helpers);
-    const sums = be._view("float32", partial, outer * leaves.length),
-      res = be._view("float32", outPtr, outer);
+    ctx.runParts(name, list, helpers);
+    const sums = ctx.view("float32", partial, outer * leaves.length),
+      res = ctx.view("float32", outPtr, outer);
     for (let o = 0; o < outer; o++) {
       let next = o * leaves.length;
       res[o] = pairwiseTotal(len, depth, () => sums[next++]);
@@ -125,7 +119,7 @@ function reduceSplit(
     // Row chunks (multiples of 1024 elements) reduced to partials [outer, chunks].
     const chunks = Math.min(Math.floor(len / 1024), threads * PARTS_PER_THREAD);
     const bounds = (c: number) => Math.floor((len * c) / chunks / 1024) * 1024;
-    const partial = be._heap.temp(outer * chunks * 4);
+    const partial = ctx.heap.temp(outer * chunks * 4);
     const list: number[][] = [];
     for (let o = 0; o < outer; o++) {
       for (let c = 0; c < chunks; c++) {
@@ -133,15 +127,15 @@ function reduceSplit(
         list.push([xp + (o * len + from) * 4, partial + (o * chunks + c) * 4, 1, to - from, 1]);
       }
     }
-    be._runParts(name, list, helpers);
+    ctx.runParts(name, list, helpers);
     if (!arg) {
-      be._fn(name)(partial, outPtr, outer, chunks, 1);
+      ctx.fn(name)(partial, outPtr, outer, chunks, 1);
       return;
     }
     // Chunk-local indices: the first chunk whose value beats the best so far wins (NaN wins).
     const isMax = op === "argmax";
-    const idx = be._view("int32", partial, outer * chunks), res = be._view("int32", outPtr, outer);
-    const x = be._view(dtype, xp, outer * len);
+    const idx = ctx.view("int32", partial, outer * chunks), res = ctx.view("int32", outPtr, outer);
+    const x = ctx.view(dtype, xp, outer * len);
     for (let o = 0; o < outer; o++) {
       let best = -1, bv = 0;
       for (let c = 0; c < chunks; c++) {
@@ -154,27 +148,25 @@ function reduceSplit(
       res[o] = best;
     }
   } else {
-    be._fn(name)(xp, outPtr, outer, len, inner);
+    ctx.fn(name)(xp, outPtr, outer, len, inner);
   }
 }
 
-export function cumsum(be: WasmBackend, x: Storage, outer: number, len: number, inner: number): WasmStorage {
+export function cumsum(ctx: WasmKernels, x: Storage, outer: number, len: number, inner: number): WasmStorage {
   const s = checkStorage("cumsum", x);
-  const dtype = checkCompute("cumsum", s.dtype);
-  checkLayout("cumsum", s.numel, outer, len, inner);
-  const n = s.numel;
-  if (n === 0) return be._zeros(dtype);
-  be._plan("cumsum", dtype, n, s);
-  const helpers = outer >= 2 ? be._helpers(n * NS.cumsum) : 0;
+  const { dtype, numel: n } = scanContract("cumsum", s, outer, len, inner);
+  if (n === 0) return ctx.zeros(dtype);
+  ctx.plan("cumsum", dtype, n, s);
+  const helpers = outer >= 2 ? ctx.helpers(n * NS.cumsum) : 0;
   const itemSize = ITEM_SIZE[dtype];
-  return be._call(() => {
-    const xp = be._in(s);
-    const [out, outPtr] = be._out(dtype, n);
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, outPtr] = ctx.output(dtype, n);
     const name = `cumsum_${SUFFIX[dtype]}`;
-    if (helpers === 0) be._fn(name)(xp, outPtr, outer, len, inner);
+    if (helpers === 0) ctx.fn(name)(xp, outPtr, outer, len, inner);
     else {
       const row = len * inner * itemSize;
-      be._splitRun(
+      ctx.splitRun(
         name,
         helpers,
         outer,

@@ -1,38 +1,34 @@
 /**
- * The CPU backend's softmax, log-softmax and fused cross-entropy launchers (kernels in assembly/softmax.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * The CPU backend's softmax and log-softmax launchers (kernels in assembly/softmax.ts).
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { ComputeDType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCount, checkCrossEntropyTypes, checkRows } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { softmaxContract } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, NS, SUFFIX } from "./shared.ts";
 
-export function softmax(be: WasmBackend, x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
+export function softmax(ctx: WasmKernels, x: Storage, rows: number, cols: number, log: boolean): WasmStorage {
   const name = log ? "logSoftmax" : "softmax";
   const s = checkStorage(name, x);
-  if (s.dtype !== "float32" && s.dtype !== "float64") {
-    throw new TypeError(`${name}: expected float32 or float64, got ${s.dtype}`);
-  }
-  checkRows(name, rows, cols, s.numel);
-  const n = s.numel;
-  if (n === 0) return be._zeros(s.dtype);
-  be._plan(name, s.dtype, n, s);
+  const n = softmaxContract(s, rows, cols, log).numel;
+  if (n === 0) return ctx.zeros(s.dtype);
+  ctx.plan(name, s.dtype, n, s);
   // float64 rows run on this thread (the parts' offsets are float32 rows).
-  const helpers = rows >= 2 && s.dtype === "float32" ? be._helpers(n * NS.softmax) : 0;
-  return be._call(() => {
-    const xp = be._in(s);
-    const [out, outPtr] = be._out(s.dtype, n);
-    rowsRun(be, `${name}_${SUFFIX[s.dtype as ComputeDType]}`, helpers, xp, outPtr, rows, cols);
+  const helpers = rows >= 2 && s.dtype === "float32" ? ctx.helpers(n * NS.softmax) : 0;
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, outPtr] = ctx.output(s.dtype, n);
+    rowsRun(ctx, `${name}_${SUFFIX[s.dtype as ComputeDType]}`, helpers, xp, outPtr, rows, cols);
     return out;
   });
 }
 
 /** A row-wise kernel `name(x, out, rows, cols)`, its rows split between `helpers` workers and here. */
-function rowsRun(
-  be: WasmBackend,
+export function rowsRun(
+  ctx: WasmKernels,
   name: string,
   helpers: number,
   xp: number,
@@ -40,93 +36,12 @@ function rowsRun(
   rows: number,
   cols: number,
 ): void {
-  if (helpers === 0) be._fn(name)(xp, outPtr, rows, cols);
-  else {be._splitRun(
+  if (helpers === 0) ctx.fn(name)(xp, outPtr, rows, cols);
+  else {ctx.splitRun(
       name,
       helpers,
       rows,
       1,
       (f, t) => [xp + f * cols * 4, outPtr + f * cols * 4, t - f, cols],
     );}
-}
-
-/** See `Backend.crossEntropy`. */
-export function crossEntropy(
-  be: WasmBackend,
-  x: Storage,
-  target: Storage,
-  rows: number,
-  cols: number,
-  ignoreIndex: number,
-): { logp: WasmStorage; loss: WasmStorage; total: WasmStorage; count: WasmStorage } | { badRow: number } {
-  const s = checkStorage("crossEntropy", x), t = checkStorage("crossEntropy", target);
-  checkCrossEntropyTypes(s, t);
-  checkCount("crossEntropy", "rows", rows);
-  checkCount("crossEntropy", "cols", cols);
-  if (rows * cols !== s.numel || t.numel !== rows) {
-    throw new RangeError(
-      `crossEntropy: [${rows}, ${cols}] and ${rows} targets do not match ${s.numel} inputs and ${t.numel} targets`,
-    );
-  }
-  const helpers = rows >= 2 ? be._helpers(rows * cols * NS.softmax) : 0;
-  return be._call(() => {
-    const xp = be._in(s), tp = be._in(t);
-    const [logp, lp] = be._out("float32", rows * cols);
-    const [loss, sp] = be._out("float32", rows);
-    const [total, totp] = be._out("float32", 1);
-    const [count, cp] = be._out("float32", 1);
-    let bad: number;
-    if (helpers === 0) {
-      bad = be._fn("crossEntropy_f32")(xp, tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
-    } else {
-      // The log-softmax in row blocks, then the loss here (the same numbers as one call).
-      rowsRun(be, "logSoftmax_f32", helpers, xp, lp, rows, cols);
-      bad = be._fn("crossEntropyPick_f32")(tp, lp, sp, totp, cp, rows, cols, ignoreIndex | 0);
-    }
-    if (bad === 0) return { logp, loss, total, count };
-    for (const s of [logp, loss, total, count]) s.dispose();
-    return { badRow: bad - 1 };
-  });
-}
-
-/** See `Backend.crossEntropyBackward`. */
-export function crossEntropyBackward(
-  be: WasmBackend,
-  logp: Storage,
-  target: Storage,
-  g: Storage,
-  rows: number,
-  cols: number,
-  ignoreIndex: number,
-): WasmStorage {
-  const lp = checkStorage("crossEntropyBackward", logp), t = checkStorage("crossEntropyBackward", target);
-  const gs = checkStorage("crossEntropyBackward", g);
-  if (lp.numel !== rows * cols || t.numel !== rows || (gs.numel !== rows && gs.numel !== 1)) {
-    throw new RangeError(
-      `crossEntropyBackward: [${rows}, ${cols}] does not match ${lp.numel} log-probabilities, ` +
-        `${t.numel} targets and ${gs.numel} gradients`,
-    );
-  }
-  if (rows * cols === 0) return be._zeros("float32");
-  const helpers = rows >= 2 ? be._helpers(rows * cols * NS.softmax) : 0;
-  return be._call(() => {
-    const pp = be._in(lp), tp = be._in(t), gp = be._in(gs);
-    const [out, op] = be._out("float32", rows * cols);
-    const name = "crossEntropyBackward_f32", ig = ignoreIndex | 0, gLen = gs.numel;
-    if (helpers === 0) be._fn(name)(pp, tp, gp, gLen, op, rows, cols, ig);
-    else {
-      const row = cols * 4;
-      be._splitRun(name, helpers, rows, 1, (f, e) => [
-        pp + f * row,
-        tp + f * 4,
-        gLen === 1 ? gp : gp + f * 4,
-        gLen === 1 ? 1 : e - f,
-        op + f * row,
-        e - f,
-        cols,
-        ig,
-      ]);
-    }
-    return out;
-  });
 }

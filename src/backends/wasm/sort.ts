@@ -1,53 +1,53 @@
 /**
  * The CPU backend's argsort launcher (kernels in assembly/sort.ts).
- * Free functions of the {@link WasmBackend} they are called on.
+ * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { ComputeDType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCompute, checkLayout } from "../validate.ts";
-import type { WasmBackend } from "./backend.ts";
+import { argsortContract } from "../contract.ts";
+import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, LONG_SORT, NS, SUFFIX } from "./shared.ts";
 
 export function argsort(
-  be: WasmBackend,
+  ctx: WasmKernels,
   x: Storage,
   rows: number,
   len: number,
   descending: boolean,
 ): WasmStorage {
   const s = checkStorage("argsort", x);
-  const dtype = checkCompute("argsort", s.dtype);
-  checkLayout("argsort", s.numel, rows, len, 1);
-  if (s.numel === 0) return be._zeros("int32");
-  be._plan("argsort", "int32", s.numel, s);
-  const helpers = be._helpers(s.numel * NS.argsort);
+  argsortContract(s, rows, len);
+  const dtype = s.dtype as ComputeDType;
+  if (s.numel === 0) return ctx.zeros("int32");
+  ctx.plan("argsort", "int32", s.numel, s);
+  const helpers = ctx.helpers(s.numel * NS.argsort);
   const threads = helpers + 1;
   // Few long rows: each row's runs sorted on several threads, then merged (LONG_SORT).
   const long = helpers > 0 && rows < 2 * threads && len >= LONG_SORT;
-  return be._call(() => {
-    const xp = be._in(s);
-    const [out, outPtr] = be._out("int32", s.numel);
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, outPtr] = ctx.output("int32", s.numel);
     const name = `argsort_${SUFFIX[dtype]}`, desc = descending ? 1 : 0;
     if (dtype === "float64") {
       // Pairs of 64-bit keys and indices, 32 bytes per element (assembly/float64.ts); one thread.
-      be._fn(name)(xp, outPtr, rows, len, desc, be._heap.temp(len * 32));
+      ctx.fn(name)(xp, outPtr, rows, len, desc, ctx.heap.temp(len * 32));
       return out;
     }
     if (long) {
-      const keys = be._heap.temp(len * 8), tmp = be._heap.temp(len * 8);
+      const keys = ctx.heap.temp(len * 8), tmp = ctx.heap.temp(len * 8);
       for (let r = 0; r < rows; r++) {
-        sortLongRow(be, dtype, helpers, xp + r * len * 4, outPtr + r * len * 4, len, desc, keys, tmp);
+        sortLongRow(ctx, dtype, helpers, xp + r * len * 4, outPtr + r * len * 4, len, desc, keys, tmp);
       }
       return out;
     }
     // Two halves of 64-bit keys per thread (assembly/sort.ts).
-    const stride = len * 16, scratch = be._heap.temp(stride * (rows >= 2 ? threads : 1));
-    if (helpers === 0 || rows < 2) be._fn(name)(xp, outPtr, rows, len, desc, scratch, stride);
+    const stride = len * 16, scratch = ctx.heap.temp(stride * (rows >= 2 ? threads : 1));
+    if (helpers === 0 || rows < 2) ctx.fn(name)(xp, outPtr, rows, len, desc, scratch, stride);
     else {
       const row = len * 4;
-      be._splitRun(
+      ctx.splitRun(
         name,
         helpers,
         rows,
@@ -65,7 +65,7 @@ export function argsort(
  * order is the one-thread sort's.
  */
 function sortLongRow(
-  be: WasmBackend,
+  ctx: WasmKernels,
   dtype: ComputeDType,
   helpers: number,
   xp: number,
@@ -81,7 +81,7 @@ function sortLongRow(
   bounds[runs] = len;
   const list: number[][] = [];
   for (let i = 0; i < runs; i++) list.push([xp, keys, tmp, bounds[i], bounds[i + 1], desc]);
-  be._runParts(`argsort_run_${SUFFIX[dtype]}`, list, helpers);
+  ctx.runParts(`argsort_run_${SUFFIX[dtype]}`, list, helpers);
   let src = keys, dst = tmp;
   for (let width = 1; width < runs; width *= 2) {
     const merges: number[][] = [];
@@ -94,8 +94,8 @@ function sortLongRow(
         bounds[Math.min(i + 2 * width, runs)],
       ]);
     }
-    be._runParts("argsort_merge", merges, helpers);
+    ctx.runParts("argsort_merge", merges, helpers);
     [src, dst] = [dst, src];
   }
-  be._splitRun("argsort_indices", helpers, len, 16, (f, t) => [src, outPtr, f, t]);
+  ctx.splitRun("argsort_indices", helpers, len, 16, (f, t) => [src, outPtr, f, t]);
 }

@@ -44,18 +44,18 @@
  * WebGPU errors (a kernel that fails to compile, any validation or out-of-memory error) fail the
  * backend: the next read or sync throws them, and so does every op after (see `errors.ts`).
  *
- * This file holds the class: bookkeeping, the buffer pool, encoder and submission (the
- * `_`-prefixed internal members the other files use). The rest is free functions of the backend,
- * one file per concern: `dispatch.ts` (uniform slots, bind groups, grids), `storage.ts`
+ * This file holds the class, which forwards to its {@link GpuContext} (`context.ts`: the device,
+ * buffer pools, pipelines, uniform slots, encoder and submission, pending checks and graphs, and
+ * the storage helpers). The rest is free functions of that context, one file per concern: `dispatch.ts` (uniform slots, bind groups, grids), `storage.ts`
  * (WebGPUStorage), `buffer_pool.ts` (pooled buffers), `transfer.ts` (uploads,
  * fills, reads), `checks.ts` (checks found on the device), `lazy.ts` (pending pointwise graphs,
  * computed by kernels `fusion.ts` generates), `half.ts` (float16 bits), and the kernel launchers
  * by op family, named as the `wgsl/` file of their kernels: `elementwise.ts`, `cast.ts`,
- * `copy.ts`, `reduce.ts`, `sort.ts`, `softmax.ts`, `loss.ts`, `matmul.ts`, `index.ts`, `conv.ts`,
- * `pool.ts`, `random.ts`, `optim.ts` (what they share is in `shared.ts`).
+ * `copy.ts`, `reduce.ts`, `sort.ts`, `softmax.ts`, `loss.ts`, `matmul.ts`, `indexing.ts`, `conv.ts`,
+ * `pool.ts`, `optim.ts` (what they share is in `shared.ts`).
  * @module
  */
-import { checkDeviceDType, type ComputeDType, type DType, type TypedArray } from "../../dtype.ts";
+import type { ComputeDType, DType, TypedArray } from "../../dtype.ts";
 import type {
   AdamUpdateOptions,
   AvgPoolOptions,
@@ -70,34 +70,19 @@ import type {
   Storage,
   UnaryOp,
 } from "../backend.ts";
-import { checkFloat32 } from "../validate.ts";
-import { BufferPool, type PoolEntry } from "./buffer_pool.ts";
-import type { DeviceCheck } from "./checks.ts";
-import { GpuErrors } from "./errors.ts";
-import type { LazyNode } from "./fusion.ts";
-import { PipelineCache } from "./pipelines.ts";
-import {
-  COL_CHUNK,
-  LOOP_BUDGET,
-  MAX_BATCH,
-  MAX_FUSED_BUFFERS,
-  STAGING_USAGE,
-  STORAGE_USAGE,
-  UNIFORM_USAGE,
-} from "./shared.ts";
-import { WebGPUStorage } from "./storage.ts";
+import { GpuContext } from "./context.ts";
+import type { WebGPUStorage } from "./storage.ts";
 import * as castOps from "./cast.ts";
 import * as checksOps from "./checks.ts";
 import * as convOps from "./conv.ts";
 import * as copyOps from "./copy.ts";
 import * as elementwiseOps from "./elementwise.ts";
-import * as indexOps from "./index.ts";
+import * as indexingOps from "./indexing.ts";
 import * as lazyOps from "./lazy.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as optimOps from "./optim.ts";
 import * as poolOps from "./pool.ts";
-import * as randomOps from "./random.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
@@ -140,8 +125,9 @@ export interface WebGPUBackendOptions {
    */
   loopBudget?: number;
   /**
-   * Replacement WGSL for kernels, by name (e.g. `"elementwise.unary"`), for kernel development
-   * and for tests of a kernel that does not compile.
+   * Replacement WGSL for kernels, by kernel name (e.g. `"unary"`; the names of `wgsl/`, see
+   * `tools/build_wgsl.ts`), for kernel development and for tests of a kernel that does not
+   * compile. The replacement's entry point is named after the kernel (`fn unary(`).
    */
   wgslOverrides?: Readonly<Record<string, string>>;
 }
@@ -154,117 +140,13 @@ export class WebGPUBackend implements Backend {
   readonly device = "gpu" as const;
   /** The WebGPU device the kernels run on. */
   readonly gpu: GPUDevice;
-  /** @internal used by the launcher files */
-  readonly _pool: BufferPool;
-  /** @internal used by the launcher files */
-  readonly _staging: BufferPool;
-  /** @internal used by the launcher files */
-  readonly _pipelines: PipelineCache;
-  /** @internal used by the launcher files */
-  readonly _gpuErrors: GpuErrors;
-  /** @internal used by the launcher files */
-  readonly _maxGroups: number;
-  /** @internal used by the launcher files */
-  readonly _matmulKernel: "tiled" | "direct";
-  /** @internal Invocations per workgroup of the row-reduction and softmax kernels. */
-  readonly _wg: number;
-  /** @internal used by the launcher files */
-  readonly _cpuTuned: boolean;
-  /** @internal used by the launcher files */
-  readonly _loopBudget: number;
-  /** @internal Elements one invocation of the column reductions loops over (within the loop budget). */
-  readonly _colChunk: number;
-  /** @internal used by the launcher files */
-  readonly _slot: number;
-  readonly #params: ArrayBuffer;
-  /** @internal used by the launcher files */
-  readonly _u32: Uint32Array;
-  /** @internal used by the launcher files */
-  readonly _i32: Int32Array;
-  /** @internal used by the launcher files */
-  readonly _f32: Float32Array;
-  /** @internal used by the launcher files */
-  readonly _uniform: GPUBuffer;
-  /** @internal used by the launcher files */
-  readonly _errorPages: PoolEntry[] = [];
-  /** @internal used by the launcher files */
-  readonly _freeSlots: number[] = [];
-  /** @internal used by the launcher files */
-  _pendingChecks: DeviceCheck[] = [];
-  /** @internal used by the launcher files */
-  _checkSeq = 0;
-  /** @internal used by the launcher files */
-  _encoder: GPUCommandEncoder | null = null;
-  /** @internal used by the launcher files */
-  _pass: GPUComputePassEncoder | null = null;
-  /** @internal used by the launcher files */
-  _dispatches = 0;
-  /** @internal used by the launcher files */
-  _epoch = 0;
-  #flushQueued = false;
-  #lost: string | null = null;
-  #submits = 0;
-  /** @internal used by the launcher files */
-  _dispatchTotal = 0;
-  /** @internal used by the launcher files */
-  readonly _groups: Map<string, { group: GPUBindGroup; entries: PoolEntry[] }> = new Map();
-  /** @internal Storage buffers one fused kernel may bind. */
-  readonly _maxBuffers: number;
-  /** @internal Storages with a pending value or write (see fusion.ts), in the order they were made. */
-  _pending: WebGPUStorage[] = [];
-  /** @internal Depth of {@link batchWrites} scopes. */
-  _batchDepth = 0;
-  /** @internal used by the launcher files */
-  _bindGroupsCreated = 0;
-  /** @internal when an array, the name of every kernel dispatched is pushed to it (tests, benches) */
-  _trace: string[] | null = null;
+  /** The state and helpers the launcher files share (`context.ts`). */
+  readonly #g: GpuContext;
 
   /** A backend running on `device` (normally made once by `gpu.isAvailable()`). */
   constructor(device: GPUDevice, options: WebGPUBackendOptions = {}) {
     this.gpu = device;
-    const limits = device.limits;
-    this._maxGroups = Math.max(
-      1,
-      Math.min(options.maxWorkgroupsPerDimension ?? Infinity, limits.maxComputeWorkgroupsPerDimension),
-    );
-    const cpuTuned = options.tuning === "cpu";
-    this._matmulKernel = options.matmulKernel ?? (cpuTuned ? "direct" : "tiled");
-    this._wg = cpuTuned ? 32 : 256;
-    this._cpuTuned = cpuTuned;
-    const budget = options.loopBudget ?? LOOP_BUDGET;
-    if (!Number.isInteger(budget) || budget < 64 || budget > LOOP_BUDGET) {
-      throw new RangeError(
-        `WebGPUBackend: loopBudget must be an integer in [64, ${LOOP_BUDGET}], got ${budget}`,
-      );
-    }
-    this._loopBudget = budget;
-    this._maxBuffers = Math.max(4, Math.min(limits.maxStorageBuffersPerShaderStage, MAX_FUSED_BUFFERS));
-    this._colChunk = Math.min(COL_CHUNK, budget);
-    const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-    this._pool = new BufferPool(device, {
-      usage: STORAGE_USAGE,
-      maxPooledBytes: options.maxPooledBytes,
-      maxBufferSize: Math.floor(maxBinding / 16) * 16,
-      label: "edgetorch storage",
-    });
-    this._staging = new BufferPool(device, {
-      usage: STAGING_USAGE,
-      maxPooledBytes: 64 * 1024 * 1024,
-      maxBufferSize: limits.maxBufferSize,
-      label: "edgetorch staging",
-    });
-    this._gpuErrors = new GpuErrors(device);
-    this._pipelines = new PipelineCache(device, this._gpuErrors, options.wgslOverrides);
-    this._slot = Math.max(256, limits.minUniformBufferOffsetAlignment);
-    this.#params = new ArrayBuffer(this._slot * MAX_BATCH);
-    this._u32 = new Uint32Array(this.#params);
-    this._i32 = new Int32Array(this.#params);
-    this._f32 = new Float32Array(this.#params);
-    this._uniform = device.createBuffer({
-      size: this._slot * MAX_BATCH,
-      usage: UNIFORM_USAGE,
-      label: "edgetorch params",
-    });
+    this.#g = new GpuContext(this, device, options);
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
@@ -274,38 +156,38 @@ export class WebGPUBackend implements Backend {
    * (see the module documentation) are computed first, so they count as the buffers they will take.
    */
   liveBytes(): number {
-    if (this.#lost === null) lazyOps.flushLazy(this);
-    return this._pool.liveBytes;
+    if (this.#g.lost === null) lazyOps.flushLazy(this.#g);
+    return this.#g.pool.liveBytes;
   }
 
   /** Bytes of free buffers the pool keeps for reuse. */
   pooledBytes(): number {
-    return this._pool.pooledBytes;
+    return this.#g.pool.pooledBytes;
   }
 
   /** Buffers created and requests served from the pool (tests and benchmarks). */
   poolStats(): { created: number; reused: number } {
-    return this._pool.stats;
+    return this.#g.pool.stats;
   }
 
   /** Number of compiled pipelines. */
   pipelineCount(): number {
-    return this._pipelines.size;
+    return this.#g.pipelines.size;
   }
 
   /** Keys (kernel name and template values) of the compiled pipelines (tests, CI checks). */
   pipelineKeys(): string[] {
-    return this._pipelines.keys();
+    return this.#g.pipelines.keys();
   }
 
   /** Kernel name and template values of the compiled pipelines (`kernelSource` gives the WGSL). */
   pipelineSpecs(): { name: string; subs: Readonly<Record<string, string>> }[] {
-    return this._pipelines.specs();
+    return this.#g.pipelines.specs();
   }
 
   /** Command buffers submitted so far (tests check that ops batch). */
   submitCount(): number {
-    return this.#submits;
+    return this.#g.submits;
   }
 
   /**
@@ -313,110 +195,33 @@ export class WebGPUBackend implements Backend {
    * command buffers submitted (benchmarks report them per training step).
    */
   stats(): { dispatches: number; bindGroups: number; submits: number } {
-    return { dispatches: this._dispatchTotal, bindGroups: this._bindGroupsCreated, submits: this.#submits };
+    return {
+      dispatches: this.#g.dispatchTotal,
+      bindGroups: this.#g.bindGroupsCreated,
+      submits: this.#g.submits,
+    };
+  }
+
+  /**
+   * When an array, the key (kernel name and template values) of every kernel dispatched from now
+   * on is pushed to it; null (the default) records nothing. For tests and benchmarks.
+   */
+  get kernelTrace(): string[] | null {
+    return this.#g.trace;
+  }
+
+  set kernelTrace(list: string[] | null) {
+    this.#g.trace = list;
   }
 
   /** Destroys the pool's free buffers (live storages keep theirs). */
   trim(): void {
-    this.flush();
-    this._pool.trim();
-    this.#destroyDoomed();
+    this.#g.trim();
   }
 
   /** Called by gpu.ts when the device is lost: every later call throws with this reason. */
   markLost(reason: string): void {
-    this.#lost = reason;
-  }
-
-  /** @internal returns a dropped or disposed storage's buffer to the pool */
-  _reclaim(e: PoolEntry): void {
-    if (this.#lost !== null) return;
-    this._pool.release(e);
-    this._scheduleFlush();
-  }
-
-  /** @internal used by the launcher files */
-  _checkAlive(): void {
-    if (this.#lost !== null) throw new Error(`gpu: the WebGPU device was lost (${this.#lost})`);
-    this._gpuErrors.check("gpu");
-  }
-
-  /** @internal `s` as this backend's storage, computed (a kernel is about to read its buffer). */
-  _storage(op: string, s: Storage): WebGPUStorage {
-    const st = this._operand(op, s);
-    if (st._lazy) lazyOps.materialize(this, st);
-    return st;
-  }
-
-  /** @internal `s` as this backend's storage, possibly pending (an operand of a pointwise graph). */
-  _operand(op: string, s: Storage): WebGPUStorage {
-    this._checkAlive();
-    if (!(s instanceof WebGPUStorage)) {
-      throw new TypeError(`${op}: expected a gpu storage, got a ${s?.device ?? typeof s} storage`);
-    }
-    if (s.disposed) {
-      throw new Error(`${op}: gpu ${s.dtype} storage of ${s.numel} elements: storage was disposed`);
-    }
-    if (s._backend !== this) throw new Error(`${op}: the storage belongs to another GPU device`);
-    return s;
-  }
-
-  /** @internal A new storage of `numel` elements (contents unspecified). */
-  _alloc(dtype: DType, numel: number): WebGPUStorage {
-    checkDeviceDType("gpu backend", dtype, "gpu");
-    if (numel === 0) return new WebGPUStorage(this, dtype, 0, null);
-    return new WebGPUStorage(this, dtype, numel, this._pool.acquire(numel * 4));
-  }
-
-  /** @internal used by the launcher files */
-  _temp(words: number): PoolEntry {
-    return this._pool.acquire(Math.max(words, 1) * 4);
-  }
-
-  /** @internal used by the launcher files */
-  _release(e: PoolEntry): void {
-    this._pool.release(e);
-  }
-
-  // ---- encoding --------------------------------------------------------------------------------
-
-  /** @internal used by the launcher files */
-  _encoderNow(): GPUCommandEncoder {
-    if (!this._encoder) {
-      this._encoder = this.gpu.createCommandEncoder({ label: "edgetorch batch" });
-      this._scheduleFlush();
-    }
-    return this._encoder;
-  }
-
-  #endPass(): void {
-    if (this._pass) {
-      this._pass.end();
-      this._pass = null;
-    }
-  }
-
-  /** @internal Encoder with no open pass, for copies and clears. */
-  _copyEncoder(): GPUCommandEncoder {
-    const enc = this._encoderNow();
-    this.#endPass();
-    return enc;
-  }
-
-  /** @internal used by the launcher files */
-  _scheduleFlush(): void {
-    if (this.#flushQueued) return;
-    this.#flushQueued = true;
-    queueMicrotask(() => {
-      this.#flushQueued = false;
-      if (this.#lost !== null) return;
-      try {
-        this.flush();
-      } catch (e) {
-        // Ops check what could fail before they return: this is a bug, reported by the next read.
-        this._gpuErrors.fail(`computing pending work failed: ${(e as Error)?.message ?? e}`);
-      }
-    });
+    this.#g.markLost(reason);
   }
 
   /**
@@ -424,68 +229,22 @@ export class WebGPUBackend implements Backend {
    * happens at the next await or read).
    */
   flush(): void {
-    lazyOps.flushLazy(this);
-    this._submit();
-  }
-
-  /** @internal Submits the encoded commands (pending values stay pending). */
-  _submit(): void {
-    if (!this._encoder) {
-      this.#destroyDoomed();
-      return;
-    }
-    this.#endPass();
-    if (this._dispatches > 0) {
-      this.gpu.queue.writeBuffer(this._uniform, 0, this.#params, 0, this._dispatches * this._slot);
-    }
-    const encoder = this._encoder, dispatches = this._dispatches;
-    this._encoder = null;
-    this._dispatches = 0;
-    this._epoch++;
-    this._gpuErrors.scoped(
-      () => this.gpu.queue.submit([encoder.finish()]),
-      (e) => `a batch of ${dispatches} dispatches was rejected: ${e.message.trim()}`,
-    );
-    this.#submits++;
-    this.#destroyDoomed();
-  }
-
-  #destroyDoomed(): void {
-    for (const e of this._pool.takeDoomed()) this.#destroy(e);
-    for (const e of this._staging.takeDoomed()) e.buffer.destroy();
+    this.#g.flush();
   }
 
   /** Waits until the GPU has finished everything submitted so far (flushes first). */
-  async sync(): Promise<void> {
-    this._checkAlive();
-    this.flush();
-    await this.gpu.queue.onSubmittedWorkDone();
-    await this._gpuErrors.settle("sync");
-  }
-
-  /** Destroys a pooled buffer and forgets the bind groups that use it. */
-  #destroy(e: PoolEntry): void {
-    if (e.groups) { for (const key of e.groups) this._groups.delete(key); }
-    e.groups = null;
-    e.buffer.destroy();
-  }
-
-  /** @internal used by the launcher files */
-  _entryOf(s: WebGPUStorage): PoolEntry {
-    if (s._lazy) throw new Error("internal: a pending gpu storage was read as a buffer");
-    const e = s._entry;
-    if (!e) throw new Error("internal: empty gpu storage has no buffer");
-    return e;
+  sync(): Promise<void> {
+    return this.#g.sync();
   }
 
   // ---- memory ----------------------------------------------------------------------------------
 
   fromTyped(data: TypedArray, dtype: DType): WebGPUStorage {
-    return transferOps.fromTyped(this, data, dtype);
+    return transferOps.fromTyped(this.#g, data, dtype);
   }
 
   full(dtype: DType, numel: number, value: number): WebGPUStorage {
-    return transferOps.full(this, dtype, numel, value);
+    return transferOps.full(this.#g, dtype, numel, value);
   }
 
   /**
@@ -493,15 +252,15 @@ export class WebGPUBackend implements Backend {
    * for results that a kernel or `copy` overwrites entirely, it saves `full`'s clear.
    */
   empty(dtype: DType, numel: number): WebGPUStorage {
-    return transferOps.empty(this, dtype, numel);
+    return transferOps.empty(this.#g, dtype, numel);
   }
 
   readSync(s: Storage, _offset?: number, _count?: number): TypedArray {
-    return transferOps.readSync(this, s, _offset, _count);
+    return transferOps.readSync(this.#g, s, _offset, _count);
   }
 
   read(s: Storage, offset?: number, count?: number): Promise<TypedArray> {
-    return transferOps.read(this, s, offset, count);
+    return transferOps.read(this.#g, s, offset, count);
   }
 
   // ---- checks found on the device ---------------------------------------------------------------
@@ -523,30 +282,15 @@ export class WebGPUBackend implements Backend {
     message: (value: number) => string,
     dtype: DType = "float32",
   ): WebGPUStorage {
-    return checksOps.rangeGuard(this, x, lo, hi, allow, message, dtype);
+    return checksOps.rangeGuard(this.#g, x, lo, hi, allow, message, dtype);
   }
 
   /** Makes `target` depend on the device checks `source` depends on (see {@link rangeGuard}). */
   adoptChecks(target: Storage, source: Storage): void {
-    return checksOps.adoptChecks(this, target, source);
+    return checksOps.adoptChecks(this.#g, target, source);
   }
 
   // ---- lazy pointwise graphs (fusion.ts) --------------------------------------------------------
-
-  /** @internal a storage was disposed: a pending value or write of it is dropped */
-  _dropped(s: WebGPUStorage): void {
-    if (s._lazy) lazyOps.settle(s);
-    lazyOps.forgetValue(s);
-  }
-
-  /** @internal The storage holding `node`'s value (a leaf of the graphs that use it), or null. */
-  readonly _leafOf = (node: LazyNode<WebGPUStorage>): WebGPUStorage | null => {
-    const o = node.out;
-    return o !== null && o._node === node && o._lazy === null && o._buffer !== null && !o.disposed ? o : null;
-  };
-
-  /** @internal Leaves of nodes just made, until `makePending` (lazy.ts) takes them. */
-  readonly _nodeLeaves: WeakMap<LazyNode<WebGPUStorage>, WebGPUStorage[]> = new WeakMap();
 
   /**
    * Runs `fn` with pending writes batched: inside, a storage with a pending write (an in-place
@@ -555,7 +299,7 @@ export class WebGPUBackend implements Backend {
    * needs one of them (a multi-tensor apply). Optimizers wrap their step in it.
    */
   batchWrites<T>(fn: () => T): T {
-    return lazyOps.batchWrites(this, fn);
+    return lazyOps.batchWrites(this.#g, fn);
   }
 
   // ---- copy and cast ---------------------------------------------------------------------------
@@ -569,47 +313,47 @@ export class WebGPUBackend implements Backend {
     dstStrides: readonly number[],
     shape: readonly number[],
   ): void {
-    return copyOps.copy(this, src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape);
+    return copyOps.copy(this.#g, src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape);
   }
 
   cast(x: Storage, to: DType): WebGPUStorage {
-    return castOps.cast(this, x, to);
+    return castOps.cast(this.#g, x, to);
   }
 
   // ---- elementwise -----------------------------------------------------------------------------
 
   unary(op: UnaryOp, x: Storage): WebGPUStorage {
-    return elementwiseOps.unary(this, op, x);
+    return elementwiseOps.unary(this.#g, op, x);
   }
 
   binary(op: BinaryOp, a: Operand, b: Operand, numel: number, computeDType: ComputeDType): WebGPUStorage {
-    return elementwiseOps.binary(this, op, a, b, numel, computeDType);
+    return elementwiseOps.binary(this.#g, op, a, b, numel, computeDType);
   }
 
   where(cond: Storage, a: Storage, b: Storage): WebGPUStorage {
-    return elementwiseOps.where(this, cond, a, b);
+    return elementwiseOps.where(this.#g, cond, a, b);
   }
 
   // ---- reductions ------------------------------------------------------------------------------
 
   reduce(op: ReduceOp, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
-    return reduceOps.reduce(this, op, x, outer, len, inner);
+    return reduceOps.reduce(this.#g, op, x, outer, len, inner);
   }
 
   cumsum(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
-    return reduceOps.cumsum(this, x, outer, len, inner);
+    return reduceOps.cumsum(this.#g, x, outer, len, inner);
   }
 
   cumprod(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
-    return reduceOps.cumprod(this, x, outer, len, inner);
+    return reduceOps.cumprod(this.#g, x, outer, len, inner);
   }
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
-    return sortOps.argsort(this, x, rows, len, descending);
+    return sortOps.argsort(this.#g, x, rows, len, descending);
   }
 
   softmax(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {
-    return softmaxOps.softmax(this, x, rows, cols, log);
+    return softmaxOps.softmax(this.#g, x, rows, cols, log);
   }
 
   // ---- softmax cross-entropy ---------------------------------------------------------------------
@@ -629,7 +373,7 @@ export class WebGPUBackend implements Backend {
   ):
     | { logp: WebGPUStorage; loss: WebGPUStorage; total: WebGPUStorage; count: WebGPUStorage }
     | { badRow: number; value: number } {
-    return lossOps.crossEntropy(this, x, target, rows, cols, ignoreIndex, message);
+    return lossOps.crossEntropy(this.#g, x, target, rows, cols, ignoreIndex, message);
   }
 
   /** The gradient of {@link crossEntropy}'s per-row losses (see `Backend.crossEntropyBackward`). */
@@ -641,13 +385,13 @@ export class WebGPUBackend implements Backend {
     cols: number,
     ignoreIndex: number,
   ): WebGPUStorage {
-    return lossOps.crossEntropyBackward(this, logp, target, g, rows, cols, ignoreIndex);
+    return lossOps.crossEntropyBackward(this.#g, logp, target, g, rows, cols, ignoreIndex);
   }
 
   // ---- matmul ----------------------------------------------------------------------------------
 
   matmul(a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
-    return matmulOps.matmul(this, a, b, args);
+    return matmulOps.matmul(this.#g, a, b, args);
   }
 
   // ---- gather / scatter ------------------------------------------------------------------------
@@ -661,7 +405,7 @@ export class WebGPUBackend implements Backend {
     idxLen: number,
     indexIs1d: boolean,
   ): WebGPUStorage {
-    return indexOps.gather(this, x, index, outer, len, inner, idxLen, indexIs1d);
+    return indexingOps.gather(this.#g, x, index, outer, len, inner, idxLen, indexIs1d);
   }
 
   scatterAdd(
@@ -673,51 +417,32 @@ export class WebGPUBackend implements Backend {
     idxLen: number,
     indexIs1d: boolean,
   ): WebGPUStorage {
-    return indexOps.scatterAdd(this, src, index, outer, len, inner, idxLen, indexIs1d);
+    return indexingOps.scatterAdd(this.#g, src, index, outer, len, inner, idxLen, indexIs1d);
   }
 
   // ---- convolution and pooling -----------------------------------------------------------------
 
-  /** @internal used by the launcher files */
-  _float(op: string, st: Storage, numel: number, what: string): WebGPUStorage {
-    return checkFloat32(op, this._storage(op, st), numel, what);
-  }
-
   im2col(x: Storage, geom: Conv2dGeometry): WebGPUStorage {
-    return convOps.im2col(this, x, geom);
+    return convOps.im2col(this.#g, x, geom);
   }
 
   col2im(cols: Storage, geom: Conv2dGeometry): WebGPUStorage {
-    return convOps.col2im(this, cols, geom);
+    return convOps.col2im(this.#g, cols, geom);
   }
 
   maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WebGPUStorage; indices: WebGPUStorage } {
-    return poolOps.maxPool2d(this, x, geom);
+    return poolOps.maxPool2d(this.#g, x, geom);
   }
 
   avgPool2d(x: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
-    return poolOps.avgPool2d(this, x, geom, opts);
+    return poolOps.avgPool2d(this.#g, x, geom, opts);
   }
 
   avgPool2dBackward(grad: Storage, geom: Pool2dGeometry, opts: AvgPoolOptions): WebGPUStorage {
-    return poolOps.avgPool2dBackward(this, grad, geom, opts);
+    return poolOps.avgPool2dBackward(this.#g, grad, geom, opts);
   }
 
-  // ---- extras: random numbers and fused optimizer steps ----------------------------------------
-
-  /**
-   * `numel` float32 values uniform in `[low, high)` from the counter-based Philox4x32-10
-   * generator: the stream is a pure function of `(seed, offset)`, and a call consumes
-   * `ceil(numel / 4)` counters, so the caller continues a stream with `offset + ceil(numel / 4)`.
-   */
-  uniform(numel: number, seed: number | bigint, offset: number, low = 0, high = 1): WebGPUStorage {
-    return randomOps.uniform(this, numel, seed, offset, low, high);
-  }
-
-  /** `numel` float32 normal values (Box-Muller over Philox words); counters as {@link uniform}. */
-  normal(numel: number, seed: number | bigint, offset: number, mean = 0, std = 1): WebGPUStorage {
-    return randomOps.normal(this, numel, seed, offset, mean, std);
-  }
+  // ---- fused optimizer steps ------------------------------------------------------------------
 
   /**
    * One Adam/AdamW step in place: updates `param`, `expAvg`, `expAvgSq` (and `maxExpAvgSq` with
@@ -733,7 +458,7 @@ export class WebGPUBackend implements Backend {
     maxExpAvgSq: Storage | null,
     o: AdamUpdateOptions,
   ): void {
-    return optimOps.adamUpdate(this, param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
+    return optimOps.adamUpdate(this.#g, param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
   }
 
   /**
@@ -742,6 +467,6 @@ export class WebGPUBackend implements Backend {
    * {@link adamUpdate}).
    */
   sgdUpdate(param: Storage, grad: Storage, momentumBuffer: Storage | null, o: SgdUpdateOptions): void {
-    return optimOps.sgdUpdate(this, param, grad, momentumBuffer, o);
+    return optimOps.sgdUpdate(this.#g, param, grad, momentumBuffer, o);
   }
 }

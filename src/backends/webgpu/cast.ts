@@ -1,26 +1,26 @@
 /**
  * The GPU backend's dtype casts (kernels in wgsl/cast.wgsl).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import { checkDeviceDType, type DType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkDType } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import { checkDType } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as lazyOps from "./lazy.ts";
 
-export function cast(be: WebGPUBackend, x: Storage, to: DType): WebGPUStorage {
-  const s = be._operand("cast", x);
+export function cast(ctx: GpuContext, x: Storage, to: DType): WebGPUStorage {
+  const s = ctx.operand("cast", x);
   checkDType("cast", to);
   checkDeviceDType("cast", to, "gpu");
   const from = s.dtype;
   const n = s.numel;
-  if (n === 0) return checksOps.inherit(be._alloc(to, 0), s);
+  if (n === 0) return checksOps.inherit(ctx.alloc(to, 0), s);
   const same = from === to || (from === "bool" && to === "uint8");
   const out = lazyOps.lazy(
-    be,
+    ctx,
     to,
     n,
     [s],

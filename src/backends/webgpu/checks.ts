@@ -6,8 +6,8 @@
 import type { DType } from "../../dtype.ts";
 import { f32Bits } from "../../half.ts";
 import type { Storage } from "../backend.ts";
-import { badIndexError } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import { badIndexError } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import { bufferId, type PoolEntry } from "./buffer_pool.ts";
 import { wgslSnippet } from "./pipelines.ts";
 import { MAP_READ, STORAGE_USAGE } from "./shared.ts";
@@ -69,30 +69,30 @@ export function liveChecks(lists: (readonly DeviceCheck[] | null)[]): DeviceChec
 }
 
 /** A new pending check with a free slot of the error pages (see {@link DeviceCheck}). */
-export function newCheck(be: WebGPUBackend, makeError: (bits: number) => Error): DeviceCheck {
-  if (be._pendingChecks.length >= MAX_PENDING_CHECKS) {
+export function newCheck(ctx: GpuContext, makeError: (bits: number) => Error): DeviceCheck {
+  if (ctx.pendingChecks.length >= MAX_PENDING_CHECKS) {
     // Nobody read for a long time: resolve in the background so that slots come back.
-    resolvePending(be).catch(() => {});
+    resolvePending(ctx).catch(() => {});
   }
-  if (be._freeSlots.length === 0) {
-    const page = be._errorPages.length;
+  if (ctx.freeSlots.length === 0) {
+    const page = ctx.errorPages.length;
     // New buffers are zero-filled, which is the clear state of a slot.
-    const buffer = be.gpu.createBuffer({
+    const buffer = ctx.gpu.createBuffer({
       size: SLOTS_PER_PAGE * 16,
       usage: STORAGE_USAGE,
       label: `edgetorch checks ${page}`,
     });
-    be._errorPages.push({ buffer, id: bufferId(), size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
-    for (let i = SLOTS_PER_PAGE - 1; i >= 0; i--) be._freeSlots.push(page * SLOTS_PER_PAGE + i);
+    ctx.errorPages.push({ buffer, id: bufferId(), size: SLOTS_PER_PAGE * 16, epoch: -1, live: true });
+    for (let i = SLOTS_PER_PAGE - 1; i >= 0; i--) ctx.freeSlots.push(page * SLOTS_PER_PAGE + i);
   }
-  const c = new DeviceCheck(++be._checkSeq, be._freeSlots.pop()!, makeError);
-  be._pendingChecks.push(c);
+  const c = new DeviceCheck(++ctx.checkSeq, ctx.freeSlots.pop()!, makeError);
+  ctx.pendingChecks.push(c);
   return c;
 }
 
 /** The page holding a check's slot and the slot's index within it. */
-export function slotOf(be: WebGPUBackend, c: DeviceCheck): [PoolEntry, number] {
-  return [be._errorPages[Math.floor(c.slot / SLOTS_PER_PAGE)], c.slot % SLOTS_PER_PAGE];
+export function slotOf(ctx: GpuContext, c: DeviceCheck): [PoolEntry, number] {
+  return [ctx.errorPages[Math.floor(c.slot / SLOTS_PER_PAGE)], c.slot % SLOTS_PER_PAGE];
 }
 
 /**
@@ -100,22 +100,22 @@ export function slotOf(be: WebGPUBackend, c: DeviceCheck): [PoolEntry, number] {
  * everything encoded, and settles the checks once the copy is mapped. Every read calls it, so the
  * number of pending checks stays small.
  */
-export function resolvePending(be: WebGPUBackend): Promise<void> {
-  const checks = be._pendingChecks;
-  be._pendingChecks = [];
+export function resolvePending(ctx: GpuContext): Promise<void> {
+  const checks = ctx.pendingChecks;
+  ctx.pendingChecks = [];
   if (checks.length === 0) {
-    be.flush();
+    ctx.flush();
     return Promise.resolve();
   }
   const bytes = checks.length * 16;
-  const staging = be._staging.acquire(bytes);
-  const enc = be._copyEncoder();
+  const staging = ctx.staging.acquire(bytes);
+  const enc = ctx.copyEncoder();
   checks.forEach((c, i) => {
-    const [page, slot] = slotOf(be, c);
+    const [page, slot] = slotOf(ctx, c);
     enc.copyBufferToBuffer(page.buffer, slot * 16, staging.buffer, i * 16, 16);
     enc.clearBuffer(page.buffer, slot * 16, 16);
   });
-  be.flush();
+  ctx.flush();
   const done = (async () => {
     let words: Uint32Array;
     try {
@@ -123,10 +123,10 @@ export function resolvePending(be: WebGPUBackend): Promise<void> {
       words = new Uint32Array(staging.buffer.getMappedRange(0, bytes).slice(0));
       staging.buffer.unmap();
     } finally {
-      be._staging.release(staging);
+      ctx.staging.release(staging);
     }
     checks.forEach((c, i) => {
-      be._freeSlots.push(c.slot);
+      ctx.freeSlots.push(c.slot);
       c._settle(words.subarray(i * 4, i * 4 + 4));
     });
   })();
@@ -170,7 +170,7 @@ function attach(out: WebGPUStorage, c: DeviceCheck): void {
  * `message(firstBadValue)` when an element fails.
  */
 export function rangeGuard(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   lo: number,
   hi: number,
@@ -178,8 +178,8 @@ export function rangeGuard(
   message: (value: number) => string,
   dtype: DType = "float32",
 ): WebGPUStorage {
-  const s = be._storage("rangeGuard", x);
-  const one = be.full(dtype, 1, 1);
+  const s = ctx.storage("rangeGuard", x);
+  const one = ctx.backend.full(dtype, 1, 1);
   if (s.numel === 0) return one;
   const bad = (v: number) => !(v >= lo && v <= hi) && v !== allow;
   if (s._host) {
@@ -187,16 +187,16 @@ export function rangeGuard(
     return one;
   }
   const isFloat = s.dtype === "float32" || s.dtype === "float16";
-  const c = newCheck(be, (bits) => {
+  const c = newCheck(ctx, (bits) => {
     const v = isFloat ? new Float32Array(new Uint32Array([bits]).buffer)[0] : bits | 0;
     return new RangeError(message(v));
   });
-  const e = be._entryOf(s);
-  const base = dispatchOps.paramWords(be);
-  const [page, slot] = slotOf(be, c);
+  const e = ctx.entryOf(s);
+  const base = dispatchOps.paramWords(ctx);
+  const [page, slot] = slotOf(ctx, c);
   const word = (v: number) =>
     isFloat ? f32Bits(v) : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.trunc(v))) >>> 0;
-  be._u32.set([
+  ctx.u32.set([
     s.numel,
     slot,
     word(lo),
@@ -204,20 +204,20 @@ export function rangeGuard(
     allow === null ? 0 : word(allow),
     allow === null ? 0 : 1,
   ], base);
-  const k = be._pipelines.get("index.check_range", {
+  const k = ctx.pipelines.get("rangeGuard", {
     T: isFloat ? "f32" : "i32",
     NAN: isFloat ? "(bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u" : "false",
   });
-  dispatchOps.run1d(be, k, base, [{ binding: 2, entry: e }, { binding: 5, entry: page }], s.numel);
-  errorValue(be, c, e);
+  dispatchOps.run1d(ctx, k, base, [{ binding: 2, entry: e }, { binding: 5, entry: page }], s.numel);
+  errorValue(ctx, c, e);
   inherit(one, s);
   attach(one, c);
   return one;
 }
 
 /** Makes `target` depend on the device checks `source` depends on (see {@link rangeGuard}). */
-export function adoptChecks(be: WebGPUBackend, target: Storage, source: Storage): void {
-  inherit(be._operand("adoptChecks", target), be._operand("adoptChecks", source));
+export function adoptChecks(ctx: GpuContext, target: Storage, source: Storage): void {
+  inherit(ctx.operand("adoptChecks", target), ctx.operand("adoptChecks", source));
 }
 
 /** Synchronous check from the host copy; returns false when the contents are unknown. */
@@ -232,11 +232,11 @@ function hostCheck(op: string, idx: WebGPUStorage, len: number): boolean {
 }
 
 /** Encodes the dispatch that copies the first bad element of `src` into check `c`'s slot. */
-export function errorValue(be: WebGPUBackend, c: DeviceCheck, src: PoolEntry): void {
-  const [page, slot] = slotOf(be, c);
-  const base = dispatchOps.paramWords(be);
-  be._u32[base] = slot;
-  dispatchOps.dispatch(be, be._pipelines.get("index.error_value"), base, [
+export function errorValue(ctx: GpuContext, c: DeviceCheck, src: PoolEntry): void {
+  const [page, slot] = slotOf(ctx, c);
+  const base = dispatchOps.paramWords(ctx);
+  ctx.u32[base] = slot;
+  dispatchOps.dispatch(ctx, ctx.pipelines.get("error_value"), base, [
     { binding: 2, entry: src },
     { binding: 5, entry: page },
   ], 1);
@@ -244,33 +244,33 @@ export function errorValue(be: WebGPUBackend, c: DeviceCheck, src: PoolEntry): v
 
 /** Checks the index now when its contents are known; else returns the check the GPU runs. */
 export function indexCheck(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   op: string,
   idx: WebGPUStorage,
   len: number,
 ): DeviceCheck | null {
   if (hostCheck(op, idx, len)) return null;
-  return newCheck(be, (bits) => badIndexError(op, bits | 0, len));
+  return newCheck(ctx, (bits) => badIndexError(op, bits | 0, len));
 }
 
 /** Validates a whole index on the GPU (used when no kernel visits every index element). */
-export function checkIndexGpu(be: WebGPUBackend, c: DeviceCheck, idx: WebGPUStorage, len: number): void {
-  const e = be._entryOf(idx);
-  const [page, slot] = slotOf(be, c);
-  const base = dispatchOps.paramWords(be);
-  be._u32[base] = idx.numel;
-  be._u32[base + 1] = len;
-  be._u32[base + 2] = slot;
-  dispatchOps.run1d(be, be._pipelines.get("index.check_index"), base, [
+export function checkIndexGpu(ctx: GpuContext, c: DeviceCheck, idx: WebGPUStorage, len: number): void {
+  const e = ctx.entryOf(idx);
+  const [page, slot] = slotOf(ctx, c);
+  const base = dispatchOps.paramWords(ctx);
+  ctx.u32[base] = idx.numel;
+  ctx.u32[base + 1] = len;
+  ctx.u32[base + 2] = slot;
+  dispatchOps.run1d(ctx, ctx.pipelines.get("first_bad_index"), base, [
     { binding: 2, entry: e },
     { binding: 5, entry: page },
   ], idx.numel);
-  errorValue(be, c, e);
+  errorValue(ctx, c, e);
 }
 
 export function reportSubs(c: DeviceCheck | null): Record<string, string> {
   return c
-    ? { DECL_E: wgslSnippet("index.decl_e"), REPORT: wgslSnippet("index.report") }
+    ? { DECL_E: wgslSnippet("indexing.decl_e"), REPORT: wgslSnippet("indexing.report") }
     : { DECL_E: "", REPORT: "" };
 }
 

@@ -1,26 +1,26 @@
 /**
  * The GPU backend's dispatches: uniform slots (each dispatch's parameter words), the bind group
  * cache, and the grids and slices that keep work within the device's limits and the loop budget.
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
-import type { WebGPUBackend } from "./backend.ts";
+import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import type { Kernel } from "./pipelines.ts";
 import { type Binding, ceilDiv, MAX_BATCH, MAX_BIND_GROUPS, WG } from "./shared.ts";
 
 /** @internal Reserves the next dispatch's uniform slot; returns its first 32-bit word index. */
-export function paramWords(be: WebGPUBackend): number {
-  if (be._dispatches >= MAX_BATCH) be._submit();
-  be._encoderNow();
-  const base = (be._dispatches * be._slot) >>> 2;
-  be._u32.fill(0, base, base + (be._slot >>> 2));
+export function paramWords(ctx: GpuContext): number {
+  if (ctx.dispatches >= MAX_BATCH) ctx.submit();
+  ctx.encoderNow();
+  const base = (ctx.dispatches * ctx.slot) >>> 2;
+  ctx.u32.fill(0, base, base + (ctx.slot >>> 2));
   return base;
 }
 
 /** @internal Encodes a dispatch whose parameters were just written at `base` (from {@link _paramWords}). */
 export function dispatch(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   k: Kernel,
   base: number,
   bindings: Binding[],
@@ -28,16 +28,16 @@ export function dispatch(
   y = 1,
   z = 1,
 ): void {
-  const pipeline = k.pipeline ?? be._pipelines.pipeline(k, bindings.map((b) => b.binding));
-  const group = bindGroup(be, k, bindings);
-  const enc = be._encoderNow();
-  if (!be._pass) be._pass = enc.beginComputePass();
-  be._pass.setPipeline(pipeline);
-  be._pass.setBindGroup(0, group, [base * 4]);
-  be._pass.dispatchWorkgroups(x, y, z);
-  be._dispatches++;
-  be._dispatchTotal++;
-  be._trace?.push(k.name);
+  const pipeline = k.pipeline ?? ctx.pipelines.pipeline(k, bindings.map((b) => b.binding));
+  const group = bindGroup(ctx, k, bindings);
+  const enc = ctx.encoderNow();
+  if (!ctx.pass) ctx.pass = enc.beginComputePass();
+  ctx.pass.setPipeline(pipeline);
+  ctx.pass.setBindGroup(0, group, [base * 4]);
+  ctx.pass.dispatchWorkgroups(x, y, z);
+  ctx.dispatches++;
+  ctx.dispatchTotal++;
+  ctx.trace?.push(k.name);
 }
 
 /**
@@ -45,17 +45,17 @@ export function dispatch(
  * kept while the buffers live (the uniform parameters are bound at a dynamic offset, so a
  * training loop, whose steps reuse the same pooled buffers, creates almost none).
  */
-function bindGroup(be: WebGPUBackend, k: Kernel, bindings: Binding[]): GPUBindGroup {
+function bindGroup(ctx: GpuContext, k: Kernel, bindings: Binding[]): GPUBindGroup {
   let key = String(k.id);
   for (const b of bindings) {
     key += `,${b.entry.id}`;
-    b.entry.epoch = be._epoch;
+    b.entry.epoch = ctx.epoch;
   }
-  const hit = be._groups.get(key);
+  const hit = ctx.groups.get(key);
   if (hit) return hit.group;
-  if (be._groups.size >= MAX_BIND_GROUPS) dropBindGroups(be);
+  if (ctx.groups.size >= MAX_BIND_GROUPS) dropBindGroups(ctx);
   const entries: GPUBindGroupEntry[] = [
-    { binding: 0, resource: { buffer: be._uniform, offset: 0, size: be._slot } },
+    { binding: 0, resource: { buffer: ctx.uniform, offset: 0, size: ctx.slot } },
   ];
   const used: PoolEntry[] = [];
   for (const b of bindings) {
@@ -63,21 +63,21 @@ function bindGroup(be: WebGPUBackend, k: Kernel, bindings: Binding[]): GPUBindGr
     (b.entry.groups ??= []).push(key);
     used.push(b.entry);
   }
-  const group = be.gpu.createBindGroup({ layout: k.layout!, entries });
-  be._bindGroupsCreated++;
-  be._groups.set(key, { group, entries: used });
+  const group = ctx.gpu.createBindGroup({ layout: k.layout!, entries });
+  ctx.bindGroupsCreated++;
+  ctx.groups.set(key, { group, entries: used });
   return group;
 }
 
 /** Forgets every cached bind group. */
-function dropBindGroups(be: WebGPUBackend): void {
-  for (const { entries } of be._groups.values()) for (const e of entries) e.groups = null;
-  be._groups.clear();
+function dropBindGroups(ctx: GpuContext): void {
+  for (const { entries } of ctx.groups.values()) for (const e of entries) e.groups = null;
+  ctx.groups.clear();
 }
 
 /** @internal Grid of `groups` workgroups, folded into 2-d when it exceeds the per-dimension limit. */
-export function grid(be: WebGPUBackend, groups: number): [number, number] {
-  const max = be._maxGroups;
+export function grid(ctx: GpuContext, groups: number): [number, number] {
+  const max = ctx.maxGroups;
   if (groups <= max) return [Math.max(groups, 1), 1];
   const y = ceilDiv(groups, max);
   if (y > max) throw new RangeError(`gpu: a dispatch of ${groups} workgroups is too large`);
@@ -90,8 +90,8 @@ export function grid(be: WebGPUBackend, groups: number): [number, number] {
  * of `step`.
  * @internal
  */
-export function slices(be: WebGPUBackend, len: number, step: number, iters: number): [number, number][] {
-  const size = Math.max(1, Math.floor(be._loopBudget / iters)) * step;
+export function slices(ctx: GpuContext, len: number, step: number, iters: number): [number, number][] {
+  const size = Math.max(1, Math.floor(ctx.loopBudget / iters)) * step;
   const out: [number, number][] = [];
   for (let lo = 0; lo < len; lo += size) out.push([lo, Math.min(len, lo + size)]);
   return out;
@@ -99,12 +99,12 @@ export function slices(be: WebGPUBackend, len: number, step: number, iters: numb
 
 /** @internal Dispatches a 1-d kernel over `threads` invocations (256 per workgroup). */
 export function run1d(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   k: Kernel,
   base: number,
   bindings: Binding[],
   threads: number,
 ): void {
-  const [x, y] = grid(be, ceilDiv(threads, WG));
-  dispatch(be, k, base, bindings, x, y);
+  const [x, y] = grid(ctx, ceilDiv(threads, WG));
+  dispatch(ctx, k, base, bindings, x, y);
 }

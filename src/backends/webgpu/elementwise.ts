@@ -1,20 +1,13 @@
 /**
  * The GPU backend's unary, binary and where launchers (kernels in wgsl/elementwise.wgsl and math.wgsl).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
-import type { ComputeDType, DType } from "../../dtype.ts";
+import type { ComputeDType } from "../../dtype.ts";
 import { f32Bits } from "../../half.ts";
-import {
-  ARITHMETIC_OPS,
-  type BinaryOp,
-  COMPARISON_OPS,
-  type Operand,
-  type Storage,
-  type UnaryOp,
-} from "../backend.ts";
-import { checkCount, checkOperand, checkUnary, checkWhere, describeValue } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import { type BinaryOp, COMPARISON_OPS, type Operand, type Storage, type UnaryOp } from "../backend.ts";
+import { binaryContract, checkOperand, describeValue, unaryContract, whereContract } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { LazyNode, type Operand as LazyOperand } from "./fusion.ts";
 import {
@@ -31,20 +24,19 @@ import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
 import * as lazyOps from "./lazy.ts";
 
-export function unary(be: WebGPUBackend, op: UnaryOp, x: Storage): WebGPUStorage {
-  const s = be._operand("unary", x);
-  const dtype = gpuCompute(op, s.dtype);
-  checkUnary(op, dtype);
-  const n = s.numel;
-  if (n === 0) return checksOps.inherit(be._alloc(dtype, 0), s);
+export function unary(ctx: GpuContext, op: UnaryOp, x: Storage): WebGPUStorage {
+  const s = ctx.operand("unary", x);
+  const { numel: n, ...d } = unaryContract(op, s);
+  const dtype = d.dtype as GpuComputeDType; // a gpu storage is never float64
+  if (n === 0) return checksOps.inherit(ctx.alloc(dtype, 0), s);
   return checksOps.inherit(
-    lazyOps.lazy(be, dtype, n, [s], ([x]) => ({ kind: "unary", op, compute: dtype, x })),
+    lazyOps.lazy(ctx, dtype, n, [s], ([x]) => ({ kind: "unary", op, compute: dtype, x })),
     s,
   );
 }
 
 export function unaryInto(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   op: UnaryOp,
   dtype: GpuComputeDType,
   x: PoolEntry,
@@ -53,42 +45,34 @@ export function unaryInto(
 ): void {
   const vec = n % 4 === 0;
   const threads = vec ? n / 4 : n;
-  const base = dispatchOps.paramWords(be);
-  be._u32[base] = threads;
+  const base = dispatchOps.paramWords(ctx);
+  ctx.u32[base] = threads;
   const expr = UNARY_EXPR[dtype][op]!;
-  const k = be._pipelines.get(vec ? "elementwise.unary4" : "elementwise.unary", {
+  const k = ctx.pipelines.get(vec ? "unary_vec4" : "unary", {
     T: WGSL_TYPE[dtype],
     EXPR: expr,
   });
-  dispatchOps.run1d(be, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
+  dispatchOps.run1d(ctx, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: y }], threads);
 }
 
 export function binary(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   op: BinaryOp,
   a: Operand,
   b: Operand,
   numel: number,
   computeDType: ComputeDType,
 ): WebGPUStorage {
-  be._checkAlive();
+  ctx.checkAlive();
   const dtype = gpuCompute(op, computeDType);
-  checkCount(op, "numel", numel);
-  const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
-  if (!isCmp && !(ARITHMETIC_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`binary: unknown op ${JSON.stringify(op)}`);
-  }
-  if (op === "div" && dtype === "int32") {
-    throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
-  }
-  const outDtype: DType = isCmp ? "bool" : dtype;
-  if (numel === 0) return checksOps.inherit(be._alloc(outDtype, 0), a, b);
+  const outDtype = binaryContract(op, numel, dtype).dtype;
+  if (numel === 0) return checksOps.inherit(ctx.alloc(outDtype, 0), a, b);
   const place = (x: Operand, which: string): WebGPUStorage | number => {
     if (typeof x === "number") return x;
     if (!(x instanceof WebGPUStorage)) {
       throw new TypeError(`${op}: operand ${which} must be a storage or a number, got ${describeValue(x)}`);
     }
-    return checkOperand(op, be._operand(op, x), which, dtype, numel);
+    return checkOperand(op, ctx.operand(op, x), which, dtype, numel);
   };
   const pa = place(a, "a");
   const pb = place(b, "b");
@@ -98,18 +82,18 @@ export function binary(
     pa.numel === numel
   ) {
     const e = Math.fround(pb);
-    if (e === 2) return be.binary("mul", pa, pa, numel, dtype);
-    if (e === 1) return be.cast(pa, "float32");
-    if (e === 0.5) return be.unary("sqrt", pa);
-    if (e === -0.5) return be.unary("rsqrt", pa);
-    if (e === -1) return be.binary("div", 1, pa, numel, dtype);
+    if (e === 2) return ctx.backend.binary("mul", pa, pa, numel, dtype);
+    if (e === 1) return ctx.backend.cast(pa, "float32");
+    if (e === 0.5) return ctx.backend.unary("sqrt", pa);
+    if (e === -0.5) return ctx.backend.unary("rsqrt", pa);
+    if (e === -1) return ctx.backend.binary("div", 1, pa, numel, dtype);
   }
   const scalar = (x: WebGPUStorage | number) =>
     typeof x === "number"
       ? { scalar: dtype === "int32" ? (Number.isFinite(x) ? x | 0 : 0) >>> 0 : f32Bits(x) }
       : x;
   const out = lazyOps.lazy(
-    be,
+    ctx,
     outDtype,
     numel,
     [scalar(pa), scalar(pb)],
@@ -120,7 +104,7 @@ export function binary(
 
 /** The binary kernel over buffers (full or tiled) and scalar words, into `out`. */
 export function binaryInto(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   op: BinaryOp,
   dtype: GpuComputeDType,
   a: LazyOperand<WebGPUStorage>,
@@ -130,15 +114,15 @@ export function binaryInto(
 ): void {
   const isCmp = (COMPARISON_OPS as readonly string[]).includes(op);
   const place = (x: LazyOperand<WebGPUStorage>): WebGPUStorage | { scalar: number } => {
-    if (x instanceof LazyNode) return be._leafOf(x)!;
+    if (x instanceof LazyNode) return ctx.leafOf(x)!;
     return x;
   };
   const pa = place(a), pb = place(b);
   // Four elements per invocation when every length is a multiple of 4.
   const vec = numel % 4 === 0 && [pa, pb].every((x) => !(x instanceof WebGPUStorage) || x.numel % 4 === 0);
   const w = vec ? 4 : 1;
-  const base = dispatchOps.paramWords(be);
-  const u = be._u32;
+  const base = dispatchOps.paramWords(ctx);
+  const u = ctx.u32;
   u[base] = numel / w;
   const T = WGSL_TYPE[dtype];
   const VT = vec ? `vec4<${T}>` : T;
@@ -181,17 +165,16 @@ export function binaryInto(
   };
   operand(pa, "A", 1, 1);
   operand(pb, "B", 2, 2);
-  const kernel = be._pipelines.get(vec ? "elementwise.binary4" : "elementwise.binary", subs);
-  dispatchOps.run1d(be, kernel, base, bindings, numel / w);
+  const kernel = ctx.pipelines.get(vec ? "binary_vec4" : "binary", subs);
+  dispatchOps.run1d(ctx, kernel, base, bindings, numel / w);
 }
 
-export function where(be: WebGPUBackend, cond: Storage, a: Storage, b: Storage): WebGPUStorage {
-  const c = be._operand("where", cond), x = be._operand("where", a), y = be._operand("where", b);
-  checkWhere(c, x, y);
-  const n = c.numel;
-  if (n === 0) return checksOps.inherit(be._alloc(x.dtype, 0), c, x, y);
+export function where(ctx: GpuContext, cond: Storage, a: Storage, b: Storage): WebGPUStorage {
+  const c = ctx.operand("where", cond), x = ctx.operand("where", a), y = ctx.operand("where", b);
+  const n = whereContract(c, x, y).numel;
+  if (n === 0) return checksOps.inherit(ctx.alloc(x.dtype, 0), c, x, y);
   const out = lazyOps.lazy(
-    be,
+    ctx,
     x.dtype,
     n,
     [c, x, y],

@@ -1,10 +1,10 @@
 /**
  * The GPU backend's lazy pointwise graphs: pending values and writes, computed by fused kernels that `fusion.ts` generates (see the module documentation of `backend.ts`).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import type { DType } from "../../dtype.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import {
   type FusedProgram,
@@ -55,22 +55,22 @@ export function forgetValue(s: WebGPUStorage): void {
  * past the limits of one kernel, in which case they are computed first.
  */
 export function lazy(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   dtype: DType,
   numel: number,
   inputs: readonly (WebGPUStorage | { scalar: number })[],
   make: (args: LazyOperand<WebGPUStorage>[]) => LazyOp<WebGPUStorage>,
 ): WebGPUStorage {
-  be._pool.sizeFor(numel * 4); // too large for the device: the op throws now
-  const node = makeNode(be, dtype, numel, inputs, make);
-  const out = new WebGPUStorage(be, dtype, numel, null);
-  makePending(be, out, node);
+  ctx.pool.sizeFor(numel * 4); // too large for the device: the op throws now
+  const node = makeNode(ctx, dtype, numel, inputs, make);
+  const out = new WebGPUStorage(ctx, dtype, numel, null);
+  makePending(ctx, out, node);
   return out;
 }
 
 /** Builds the graph node of {@link lazy} (computing inputs first where limits require it). */
 export function makeNode(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   dtype: DType,
   numel: number,
   inputs: readonly (WebGPUStorage | { scalar: number })[],
@@ -84,7 +84,7 @@ export function makeNode(
         words++;
         continue;
       }
-      const inline = inlines(be, x);
+      const inline = inlines(ctx, x);
       if (inline) {
         size += x._lazy!.size;
         words += x._lazy!.words;
@@ -96,14 +96,14 @@ export function makeNode(
       }
     }
     if (biggest && (size > MAX_FUSED_NODES || words > MAX_FUSED_WORDS || leaves.size > MAX_FUSED_LEAVES)) {
-      materialize(be, biggest);
+      materialize(ctx, biggest);
       continue;
     }
     const args = inputs.map((x) =>
-      x instanceof WebGPUStorage ? (inlines(be, x) ? x._lazy! : x) : x
+      x instanceof WebGPUStorage ? (inlines(ctx, x) ? x._lazy! : x) : x
     ) as LazyOperand<WebGPUStorage>[];
     const node = new LazyNode<WebGPUStorage>(dtype, numel, make(args), size, words);
-    be._nodeLeaves.set(node, [...leaves]);
+    ctx.nodeLeaves.set(node, [...leaves]);
     return node;
   }
 }
@@ -112,38 +112,38 @@ export function makeNode(
  * Whether a new graph inlines pending `x` (its value recomputed from its own inputs) rather than
  * reading its buffer; a pending write read outside {@link batchWrites} is carried out first.
  */
-export function inlines(be: WebGPUBackend, x: WebGPUStorage): boolean {
+export function inlines(ctx: GpuContext, x: WebGPUStorage): boolean {
   if (!x._lazy) return false;
-  if (x._buffer !== null && be._batchDepth === 0) {
-    flushWrites(be);
+  if (x._buffer !== null && ctx.batchDepth === 0) {
+    flushWrites(ctx);
     return false;
   }
   return true;
 }
 
 /** `s` gets the pending value `node` (a pending write when `s` has a buffer). */
-export function makePending(be: WebGPUBackend, s: WebGPUStorage, node: LazyNode<WebGPUStorage>): void {
-  const leaves = be._nodeLeaves.get(node) ?? (node.op.kind === "matmul" ? [node.op.a, node.op.b] : []);
-  be._nodeLeaves.delete(node);
+export function makePending(ctx: GpuContext, s: WebGPUStorage, node: LazyNode<WebGPUStorage>): void {
+  const leaves = ctx.nodeLeaves.get(node) ?? (node.op.kind === "matmul" ? [node.op.a, node.op.b] : []);
+  ctx.nodeLeaves.delete(node);
   if (s._lazy) settle(s);
   forgetValue(s);
   s._lazy = node;
   node.out = s;
   s._retains = leaves;
   for (const r of leaves) (r._readers ??= new Set()).add(s);
-  be._pending.push(s);
-  be._scheduleFlush();
-  if (be._pending.length > MAX_PENDING) trimPending(be);
+  ctx.pending.push(s);
+  ctx.scheduleFlush();
+  if (ctx.pending.length > MAX_PENDING) trimPending(ctx);
 }
 
 /** Keeps the pending list short: drops settled entries, computes the oldest when many remain. */
-function trimPending(be: WebGPUBackend): void {
-  be._pending = be._pending.filter((s) => s._lazy !== null);
-  if (be._pending.length > MAX_PENDING / 2) {
-    const old = be._pending.slice(0, be._pending.length >> 1);
-    computeValues(be, old.filter((s) => s._lazy !== null && s._buffer === null));
-    if (old.some((s) => s._lazy !== null)) flushWrites(be);
-    be._pending = be._pending.filter((s) => s._lazy !== null);
+function trimPending(ctx: GpuContext): void {
+  ctx.pending = ctx.pending.filter((s) => s._lazy !== null);
+  if (ctx.pending.length > MAX_PENDING / 2) {
+    const old = ctx.pending.slice(0, ctx.pending.length >> 1);
+    computeValues(ctx, old.filter((s) => s._lazy !== null && s._buffer === null));
+    if (old.some((s) => s._lazy !== null)) flushWrites(ctx);
+    ctx.pending = ctx.pending.filter((s) => s._lazy !== null);
   }
 }
 
@@ -153,42 +153,42 @@ function trimPending(be: WebGPUBackend): void {
  * stays pending and they run together, as one kernel per group of parameters, when a later op
  * needs one of them (a multi-tensor apply). Optimizers wrap their step in it.
  */
-export function batchWrites<T>(be: WebGPUBackend, fn: () => T): T {
-  be._batchDepth++;
+export function batchWrites<T>(ctx: GpuContext, fn: () => T): T {
+  ctx.batchDepth++;
   try {
     return fn();
   } finally {
-    be._batchDepth--;
+    ctx.batchDepth--;
   }
 }
 
 /** Computes `s` now when it is pending (a pending write carries out every pending write). */
-export function materialize(be: WebGPUBackend, s: WebGPUStorage): void {
+export function materialize(ctx: GpuContext, s: WebGPUStorage): void {
   if (!s._lazy) return;
-  if (s._buffer !== null) flushWrites(be);
-  else computeValues(be, [s]);
+  if (s._buffer !== null) flushWrites(ctx);
+  else computeValues(ctx, [s]);
 }
 
 /** Computes every pending value and write (at a read, a sync, or when the caller awaits). */
-export function flushLazy(be: WebGPUBackend): void {
-  if (be._pending.length === 0) return;
-  const pending = be._pending;
-  be._pending = [];
+export function flushLazy(ctx: GpuContext): void {
+  if (ctx.pending.length === 0) return;
+  const pending = ctx.pending;
+  ctx.pending = [];
   // Newest first: a value computed from older pending ones stores those it inlines in the same
   // kernel (a ReLU over a linear's output: one matmul with both in its epilogue).
-  computeValues(be, pending.filter((s) => s._lazy !== null && s._buffer === null && !s.disposed).reverse());
-  flushWrites(be, pending);
+  computeValues(ctx, pending.filter((s) => s._lazy !== null && s._buffer === null && !s.disposed).reverse());
+  flushWrites(ctx, pending);
   for (const s of pending) if (s._lazy) settle(s); // disposed meanwhile
 }
 
 /** Readies `s` for an in-place write by a kernel: its pending state and its readers go first. */
-export function beforeWrite(be: WebGPUBackend, s: WebGPUStorage): void {
-  materialize(be, s);
+export function beforeWrite(ctx: GpuContext, s: WebGPUStorage): void {
+  materialize(ctx, s);
   const readers = s._readers;
   if (readers) {
     const values = [...readers].filter((r) => r._lazy !== null && r._buffer === null && !r.disposed);
-    computeValues(be, values);
-    if ([...readers].some((r) => r._lazy !== null && r._buffer !== null)) flushWrites(be);
+    computeValues(ctx, values);
+    if ([...readers].some((r) => r._lazy !== null && r._buffer !== null)) flushWrites(ctx);
   }
   forgetValue(s);
 }
@@ -199,25 +199,25 @@ export function beforeWrite(be: WebGPUBackend, s: WebGPUStorage): void {
  * allow. Pending values that a graph inlines and whose storage is still alive are stored by
  * the same kernel, so no value is computed twice.
  */
-function computeValues(be: WebGPUBackend, targets: readonly WebGPUStorage[]): void {
+function computeValues(ctx: GpuContext, targets: readonly WebGPUStorage[]): void {
   const jobs: WebGPUStorage[] = [];
   for (const t of targets) {
     if (!t._lazy || t._buffer !== null) continue;
     const node = t._lazy;
     if (node.op.kind === "matmul") {
-      matmulOps.runMatmul(be, node, t, null);
+      matmulOps.runMatmul(ctx, node, t, null);
       continue;
     }
-    const products = productsOf(be, node);
+    const products = productsOf(ctx, node);
     const temps: WebGPUStorage[] = [];
     // Every product but one is computed first (into its storage, or a temporary one).
     const epilogue = products.pop() ?? null;
-    for (const m of products) temps.push(...productInto(be, m));
+    for (const m of products) temps.push(...productInto(ctx, m));
     const fused = epilogue !== null && epilogue.numel === node.numel &&
-      matmulOps.runMatmul(be, epilogue, t, extraStores(be, node, t, epilogue));
+      matmulOps.runMatmul(ctx, epilogue, t, extraStores(ctx, node, t, epilogue));
     if (!fused) {
-      if (epilogue) temps.push(...productInto(be, epilogue));
-      if (temps.length > 0) runPointwise(be, [[t]]);
+      if (epilogue) temps.push(...productInto(ctx, epilogue));
+      if (temps.length > 0) runPointwise(ctx, [[t]]);
       else jobs.push(t);
     }
     for (const tmp of temps) tmp.dispose();
@@ -231,15 +231,15 @@ function computeValues(be: WebGPUBackend, targets: readonly WebGPUStorage[]): vo
     if (list) list.push(t);
     else byLength.set(t.numel, [t]);
   }
-  runPointwise(be, [...byLength.values()]);
+  runPointwise(ctx, [...byLength.values()]);
 }
 
 /** Matmul nodes a graph computes (products not available in a buffer), innermost first. */
-function productsOf(be: WebGPUBackend, root: LazyNode<WebGPUStorage>): LazyNode<WebGPUStorage>[] {
+function productsOf(ctx: GpuContext, root: LazyNode<WebGPUStorage>): LazyNode<WebGPUStorage>[] {
   const out: LazyNode<WebGPUStorage>[] = [];
   const seen = new Set<LazyNode<WebGPUStorage>>();
   const visit = (n: LazyNode<WebGPUStorage>) => {
-    if (seen.has(n) || be._leafOf(n)) return;
+    if (seen.has(n) || ctx.leafOf(n)) return;
     seen.add(n);
     if (n.op.kind === "matmul") {
       out.push(n);
@@ -255,15 +255,15 @@ function productsOf(be: WebGPUBackend, root: LazyNode<WebGPUStorage>): LazyNode<
  * Computes matmul node `m` into its storage when that is a live pending value, else into a new
  * temporary storage; returns the temporaries (the caller disposes them once used).
  */
-function productInto(be: WebGPUBackend, m: LazyNode<WebGPUStorage>): WebGPUStorage[] {
+function productInto(ctx: GpuContext, m: LazyNode<WebGPUStorage>): WebGPUStorage[] {
   const o = m.out;
   if (o && o._lazy === m && o._buffer === null && !o.disposed) {
-    matmulOps.runMatmul(be, m, o, null);
+    matmulOps.runMatmul(ctx, m, o, null);
     return [];
   }
-  const tmp = new WebGPUStorage(be, "float32", m.numel, null);
+  const tmp = new WebGPUStorage(ctx, "float32", m.numel, null);
   tmp._lazy = m;
-  matmulOps.runMatmul(be, m, tmp, null);
+  matmulOps.runMatmul(ctx, m, tmp, null);
   m.out = tmp;
   return [tmp];
 }
@@ -274,7 +274,7 @@ function productInto(be: WebGPUBackend, m: LazyNode<WebGPUStorage>): WebGPUStora
  * provides itself, such as an epilogue's product, stored only when its storage is live).
  */
 function extraStores(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   root: LazyNode<WebGPUStorage>,
   target: WebGPUStorage,
   skip: LazyNode<WebGPUStorage> | null,
@@ -283,7 +283,7 @@ function extraStores(
   const seen = new Set<LazyNode<WebGPUStorage>>([root]);
   const visit = (n: LazyNode<WebGPUStorage>) => {
     for (const x of operandsOf(n)) {
-      if (!(x instanceof LazyNode) || seen.has(x) || be._leafOf(x)) continue;
+      if (!(x instanceof LazyNode) || seen.has(x) || ctx.leafOf(x)) continue;
       seen.add(x);
       const o = x.out;
       if (o && o._lazy === x && o._buffer === null && !o.disposed && x.numel === root.numel) {
@@ -307,33 +307,33 @@ function extraStores(
  * groups per kernel as the limits allow, each group one segment storing its values and the live
  * pending values they inline.
  */
-function runPointwise(be: WebGPUBackend, groups: WebGPUStorage[][]): void {
+function runPointwise(ctx: GpuContext, groups: WebGPUStorage[][]): void {
   const segments: FusedSegment<WebGPUStorage>[] = [];
   for (const group of groups) {
     const stores: FusedStore<WebGPUStorage>[] = [];
     const targets = new Set<WebGPUStorage>();
     for (const t of group) {
       if (!t._lazy || targets.has(t)) continue;
-      for (const st of extraStores(be, t._lazy, t, null)) {
+      for (const st of extraStores(ctx, t._lazy, t, null)) {
         if (targets.has(st.target)) continue;
         targets.add(st.target);
         stores.push(st);
       }
     }
-    if (stores.length > 0) segments.push({ n: group[0].numel, stores, leafOf: be._leafOf });
+    if (stores.length > 0) segments.push({ n: group[0].numel, stores, leafOf: ctx.leafOf });
   }
-  emitSegments(be, segments);
+  emitSegments(ctx, segments);
 }
 
 /** Emits segments as few fused kernels as fit (splitting a segment's stores when one is too big). */
-function emitSegments(be: WebGPUBackend, segments: FusedSegment<WebGPUStorage>[]): void {
+function emitSegments(ctx: GpuContext, segments: FusedSegment<WebGPUStorage>[]): void {
   let start = 0;
   while (start < segments.length) {
     let end = segments.length;
-    let prog = tryGenerate(be, segments.slice(start, end));
+    let prog = tryGenerate(ctx, segments.slice(start, end));
     while (!prog && end - start > 1) {
       end = start + Math.max(1, (end - start) >> 1);
-      prog = tryGenerate(be, segments.slice(start, end));
+      prog = tryGenerate(ctx, segments.slice(start, end));
     }
     if (!prog) {
       // One segment too big: its stores one at a time, each with its inlined values.
@@ -342,23 +342,23 @@ function emitSegments(be: WebGPUBackend, segments: FusedSegment<WebGPUStorage>[]
         throw new Error(`internal: a fused kernel over one value exceeds the limits`);
       }
       for (const st of seg.stores) {
-        if (st.target._lazy === st.node) emitSegments(be, [{ ...seg, stores: [st] }]);
+        if (st.target._lazy === st.node) emitSegments(ctx, [{ ...seg, stores: [st] }]);
       }
       start++;
       continue;
     }
-    runFused(be, segments.slice(start, end), prog);
+    runFused(ctx, segments.slice(start, end), prog);
     start = end;
   }
 }
 
 function tryGenerate(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   segments: FusedSegment<WebGPUStorage>[],
 ): FusedProgram<WebGPUStorage> | null {
   try {
     return generate(segments, {
-      maxBuffers: be._maxBuffers,
+      maxBuffers: ctx.maxBuffers,
       maxWords: FUSED_WORDS,
       firstBinding: 1,
       firstWord: segments.length > 1 ? segments.length : 0,
@@ -371,15 +371,15 @@ function tryGenerate(
 
 /** Encodes one generated pointwise kernel (or the classic kernel of a single plain op). */
 function runFused(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   segments: FusedSegment<WebGPUStorage>[],
   prog: FusedProgram<WebGPUStorage>,
 ): void {
   const stores = segments.flatMap((s) => s.stores);
-  if (segments.length === 1 && stores.length === 1 && runPlain(be, stores[0])) return;
-  for (const st of stores) giveBuffer(be, st.target);
-  const base = dispatchOps.paramWords(be);
-  const u = be._u32;
+  if (segments.length === 1 && stores.length === 1 && runPlain(ctx, stores[0])) return;
+  for (const st of stores) giveBuffer(ctx, st.target);
+  const base = dispatchOps.paramWords(ctx);
+  const u = ctx.u32;
   let total = 0;
   segments.forEach((seg, k) => {
     total += seg.n;
@@ -396,15 +396,15 @@ function runFused(
         b.replaceAll("\n  ", "\n    ")
       }\n    return;\n  }`
     ).join("\n  ");
-  const kernel = be._pipelines.get("elementwise.fused", { DECLS: prog.decls, BODY: body });
+  const kernel = ctx.pipelines.get("fused", { DECLS: prog.decls, BODY: body });
   const bindings = prog.bindings.map((b) => ({ binding: b.binding, entry: b.buffer._buffer! }));
-  dispatchOps.run1d(be, kernel, base, bindings, total);
+  dispatchOps.run1d(ctx, kernel, base, bindings, total);
   for (const st of stores) stored(st.target, st.node);
 }
 
 /** Gives a pending value its buffer (a pending write already has one). */
-export function giveBuffer(be: WebGPUBackend, s: WebGPUStorage): void {
-  if (s._buffer === null) s._setEntry(be._pool.acquire(s.numel * 4));
+export function giveBuffer(ctx: GpuContext, s: WebGPUStorage): void {
+  if (s._buffer === null) s._setEntry(ctx.pool.acquire(s.numel * 4));
 }
 
 /** `s`'s buffer now holds `node`'s value. */
@@ -418,46 +418,46 @@ export function stored(s: WebGPUStorage, node: LazyNode<WebGPUStorage>): void {
  * A single op on buffers and scalars through its own kernel (the kernels of the eager backend,
  * compiled once per op rather than per graph); false when the store is not one.
  */
-function runPlain(be: WebGPUBackend, st: FusedStore<WebGPUStorage>): boolean {
+function runPlain(ctx: GpuContext, st: FusedStore<WebGPUStorage>): boolean {
   const { node, target } = st;
   const op = node.op;
   const args = operandsOf(node);
   const buf = (x: LazyOperand<WebGPUStorage>): PoolEntry | null => {
     if (x instanceof LazyNode) {
-      const leaf = be._leafOf(x);
+      const leaf = ctx.leafOf(x);
       return leaf ? leaf._buffer : null;
     }
     return x instanceof WebGPUStorage ? x._buffer : null;
   };
-  if (args.some((x) => x instanceof LazyNode && !be._leafOf(x))) return false;
+  if (args.some((x) => x instanceof LazyNode && !ctx.leafOf(x))) return false;
   // A pending write reading its own target goes through the fused kernel (one binding).
   if (target._buffer !== null && args.some((x) => buf(x) === target._buffer)) return false;
   const n = node.numel;
   switch (op.kind) {
     case "fill":
-      giveBuffer(be, target);
-      transferOps.fillEntry(be, target._buffer!, n, op.bits);
+      giveBuffer(ctx, target);
+      transferOps.fillEntry(ctx, target._buffer!, n, op.bits);
       break;
     case "unary":
-      giveBuffer(be, target);
-      elementwiseOps.unaryInto(be, op.op, op.compute, buf(op.x)!, target._buffer!, n);
+      giveBuffer(ctx, target);
+      elementwiseOps.unaryInto(ctx, op.op, op.compute, buf(op.x)!, target._buffer!, n);
       break;
     case "cast": {
       const x = buf(op.x)!;
-      giveBuffer(be, target);
-      const base = dispatchOps.paramWords(be);
-      be._u32[base] = n;
-      const k = be._pipelines.get("cast.cast", { CONV: castBody(op.from, node.dtype) });
-      dispatchOps.run1d(be, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: target._buffer! }], n);
+      giveBuffer(ctx, target);
+      const base = dispatchOps.paramWords(ctx);
+      ctx.u32[base] = n;
+      const k = ctx.pipelines.get("cast_x32", { CONV: castBody(op.from, node.dtype) });
+      dispatchOps.run1d(ctx, k, base, [{ binding: 1, entry: x }, { binding: 2, entry: target._buffer! }], n);
       break;
     }
     case "where": {
       const [c, a, b] = [buf(op.c), buf(op.a), buf(op.b)];
       if (!c || !a || !b) return false;
-      giveBuffer(be, target);
-      const base = dispatchOps.paramWords(be);
-      be._u32[base] = n;
-      dispatchOps.run1d(be, be._pipelines.get("elementwise.where"), base, [
+      giveBuffer(ctx, target);
+      const base = dispatchOps.paramWords(ctx);
+      ctx.u32[base] = n;
+      dispatchOps.run1d(ctx, ctx.pipelines.get("where_x32"), base, [
         { binding: 1, entry: c },
         { binding: 2, entry: a },
         { binding: 3, entry: b },
@@ -466,17 +466,17 @@ function runPlain(be: WebGPUBackend, st: FusedStore<WebGPUStorage>): boolean {
       break;
     }
     case "binary": {
-      giveBuffer(be, target);
-      elementwiseOps.binaryInto(be, op.op, op.compute, op.a, op.b, n, target._buffer!);
+      giveBuffer(ctx, target);
+      elementwiseOps.binaryInto(ctx, op.op, op.compute, op.a, op.b, n, target._buffer!);
       break;
     }
     case "copy": {
       const x = op.x;
       const src = buf(x);
       if (!src || (x as WebGPUStorage).numel !== n) return false;
-      giveBuffer(be, target);
-      be._copyEncoder().copyBufferToBuffer(src.buffer, 0, target._buffer!.buffer, 0, n * 4);
-      src.epoch = target._buffer!.epoch = be._epoch;
+      giveBuffer(ctx, target);
+      ctx.copyEncoder().copyBufferToBuffer(src.buffer, 0, target._buffer!.buffer, 0, n * 4);
+      src.epoch = target._buffer!.epoch = ctx.epoch;
       break;
     }
     default:
@@ -494,7 +494,7 @@ function runPlain(be: WebGPUBackend, st: FusedStore<WebGPUStorage>): boolean {
  * first. Where a group cannot be one segment, its new values go to temporary buffers first and
  * are copied in afterwards, so every graph still reads the old contents.
  */
-function flushWrites(be: WebGPUBackend, candidates: readonly WebGPUStorage[] = be._pending): void {
+function flushWrites(ctx: GpuContext, candidates: readonly WebGPUStorage[] = ctx.pending): void {
   const writes = candidates.filter((s) => s._lazy !== null && s._buffer !== null && !s.disposed);
   if (writes.length === 0) return;
   // Pending values that read what the writes overwrite go first.
@@ -504,7 +504,7 @@ function flushWrites(be: WebGPUBackend, candidates: readonly WebGPUStorage[] = b
       if (r._lazy !== null && r._buffer === null && !r.disposed) readers.add(r);
     }
   }
-  if (readers.size > 0) computeValues(be, [...readers]);
+  if (readers.size > 0) computeValues(ctx, [...readers]);
   // Groups: writes connected through a buffer one of them writes.
   const parent = new Map<WebGPUStorage, WebGPUStorage>();
   const find = (x: WebGPUStorage): WebGPUStorage => {
@@ -531,22 +531,22 @@ function flushWrites(be: WebGPUBackend, candidates: readonly WebGPUStorage[] = b
     const seg: FusedSegment<WebGPUStorage> = {
       n,
       stores: g.map((w) => ({ node: w._lazy!, target: w })),
-      leafOf: be._leafOf,
+      leafOf: ctx.leafOf,
     };
     // Matmul products inside a write's graph are computed first (temporaries stay until the
     // kernels are encoded).
-    for (const w of g) for (const m of productsOf(be, w._lazy!)) temps.push(...productInto(be, m));
-    if (g.every((w) => w.numel === n) && tryGenerate(be, [seg])) segments.push(seg);
-    else writeThroughTemps(be, g);
+    for (const w of g) for (const m of productsOf(ctx, w._lazy!)) temps.push(...productInto(ctx, m));
+    if (g.every((w) => w.numel === n) && tryGenerate(ctx, [seg])) segments.push(seg);
+    else writeThroughTemps(ctx, g);
   }
-  emitSegments(be, segments);
+  emitSegments(ctx, segments);
   for (const t of temps) t.dispose();
 }
 
 /** Writes that cannot be one kernel: each new value into a temporary buffer, then copied in. */
-function writeThroughTemps(be: WebGPUBackend, writes: WebGPUStorage[]): void {
+function writeThroughTemps(ctx: GpuContext, writes: WebGPUStorage[]): void {
   const temps = writes.map((w) => {
-    const tmp = new WebGPUStorage(be, w.dtype, w.numel, null);
+    const tmp = new WebGPUStorage(ctx, w.dtype, w.numel, null);
     const node = w._lazy!;
     const copy = new LazyNode<WebGPUStorage>(
       w.dtype,
@@ -556,14 +556,14 @@ function writeThroughTemps(be: WebGPUBackend, writes: WebGPUStorage[]): void {
       node.words,
     );
     tmp._lazy = copy;
-    emitSegments(be, [{ n: w.numel, stores: [{ node: copy, target: tmp }], leafOf: be._leafOf }]);
+    emitSegments(ctx, [{ n: w.numel, stores: [{ node: copy, target: tmp }], leafOf: ctx.leafOf }]);
     return tmp;
   });
-  const enc = be._copyEncoder();
+  const enc = ctx.copyEncoder();
   writes.forEach((w, k) => {
     const src = temps[k]._buffer!, dst = w._buffer!;
     enc.copyBufferToBuffer(src.buffer, 0, dst.buffer, 0, w.numel * 4);
-    src.epoch = dst.epoch = be._epoch;
+    src.epoch = dst.epoch = ctx.epoch;
     stored(w, w._lazy!);
   });
   for (const t of temps) t.dispose();

@@ -1,11 +1,11 @@
 /**
  * The GPU backend's matrix product launchers (kernels in wgsl/matmul.wgsl).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import type { MatmulArgs, Storage } from "../backend.ts";
-import { checkMatmul } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import { checkMatmul } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import {
   type FusedProgram,
@@ -22,28 +22,28 @@ import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
 import * as lazyOps from "./lazy.ts";
 
-export function matmul(be: WebGPUBackend, a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
-  const sa = be._storage("matmul", a), sb = be._storage("matmul", b);
+export function matmul(ctx: GpuContext, a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
+  const sa = ctx.storage("matmul", a), sb = ctx.storage("matmul", b);
   const dtype = gpuCompute("matmul", checkMatmul(sa, sb, args));
   const total = args.batch * args.m * args.n;
   let product: WebGPUStorage;
   if (total === 0) {
-    product = be._alloc(dtype, 0);
+    product = ctx.alloc(dtype, 0);
   } else if (args.k === 0) {
-    product = be.full(dtype, total, 0);
+    product = ctx.backend.full(dtype, total, 0);
   } else if (dtype === "int32") {
-    product = be._alloc(dtype, total);
-    matmulInto(be, dtype, be._entryOf(sa), be._entryOf(sb), args, be._entryOf(product), null);
+    product = ctx.alloc(dtype, total);
+    matmulInto(ctx, dtype, ctx.entryOf(sa), ctx.entryOf(sb), args, ctx.entryOf(product), null);
   } else {
     // float32 products are pending: the pointwise graph that reads one becomes its epilogue.
-    be._pool.sizeFor(total * 4);
+    ctx.pool.sizeFor(total * 4);
     const folded = args.batch > 1 && args.bBatchStride === 0 && !args.transA &&
       args.aBatchStride === args.m * args.k;
     const rows = folded ? args.m * args.batch : args.m;
-    if (rows >= 8 && args.n >= 8) matmulGrid(be, rows, args.k, args.n);
-    product = new WebGPUStorage(be, dtype, total, null);
+    if (rows >= 8 && args.n >= 8) matmulGrid(ctx, rows, args.k, args.n);
+    product = new WebGPUStorage(ctx, dtype, total, null);
     lazyOps.makePending(
-      be,
+      ctx,
       product,
       new LazyNode<WebGPUStorage>(
         dtype,
@@ -56,7 +56,7 @@ export function matmul(be: WebGPUBackend, a: Storage, b: Storage, args: MatmulAr
   }
   checksOps.inherit(product, sa, sb);
   if (!args.bias || total === 0) return product;
-  const out = be.binary("add", product, args.bias, total, "float32");
+  const out = ctx.backend.binary("add", product, args.bias, total, "float32");
   product.dispose();
   return out;
 }
@@ -67,7 +67,7 @@ export function matmul(be: WebGPUBackend, a: Storage, b: Storage, args: MatmulAr
  * as the kernel's epilogue. False (nothing done) when the epilogue does not fit one kernel.
  */
 export function runMatmul(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   node: LazyNode<WebGPUStorage>,
   target: WebGPUStorage,
   stores: FusedStore<WebGPUStorage>[] | null,
@@ -77,11 +77,11 @@ export function runMatmul(
   let epilogue: FusedProgram<WebGPUStorage> | null = null;
   if (stores) {
     // An epilogue runs at the end of a product computed in one dispatch per batch chunk.
-    if (matmulSlices(be, args).length > 1 || dispatchOps.slices(be, args.k, 1, 1).length > 1) return false;
+    if (matmulSlices(ctx, args).length > 1 || dispatchOps.slices(ctx, args.k, 1, 1).length > 1) return false;
     const attempt = (list: FusedStore<WebGPUStorage>[]) => {
       try {
-        return generate([{ n: node.numel, stores: list, leafOf: be._leafOf, special: node }], {
-          maxBuffers: be._maxBuffers - 2,
+        return generate([{ n: node.numel, stores: list, leafOf: ctx.leafOf, special: node }], {
+          maxBuffers: ctx.maxBuffers - 2,
           maxWords: EPILOGUE_WORDS,
           firstBinding: 8,
         });
@@ -96,11 +96,11 @@ export function runMatmul(
       epilogue = attempt(stores);
     }
     if (!epilogue) return false;
-    for (const st of stores) lazyOps.giveBuffer(be, st.target);
+    for (const st of stores) lazyOps.giveBuffer(ctx, st.target);
   } else {
-    lazyOps.giveBuffer(be, target);
+    lazyOps.giveBuffer(ctx, target);
   }
-  matmulInto(be, "float32", op.a._buffer!, op.b._buffer!, args, epilogue ? null : target._buffer!, epilogue);
+  matmulInto(ctx, "float32", op.a._buffer!, op.b._buffer!, args, epilogue ? null : target._buffer!, epilogue);
   if (stores) { for (const st of stores) lazyOps.stored(st.target, st.node); }
   else lazyOps.stored(target, node);
   return true;
@@ -111,28 +111,28 @@ export function runMatmul(
  * covers 32 x 128 per workgroup for products of at most 32 rows); throws when it is too large.
  */
 function matmulGrid(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   m: number,
   k: number,
   n: number,
 ): { short: boolean; gx: number; gy: number } {
-  const short = be._matmulKernel === "direct" && m <= 32;
+  const short = ctx.matmulKernel === "direct" && m <= 32;
   const gx = ceilDiv(n, short ? 128 : 64), gy = ceilDiv(m, short ? 32 : 64);
-  if (gx > be._maxGroups || gy > be._maxGroups) {
+  if (gx > ctx.maxGroups || gy > ctx.maxGroups) {
     throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
   }
   return { short, gx, gy };
 }
 
 /** The k-slices of a float32 product's dispatches (one unless the inner dimension is long). */
-function matmulSlices(be: WebGPUBackend, args: MatmulArgs): [number, number][] {
-  if (args.m < 8 || args.n < 8) return dispatchOps.slices(be, args.k, 1, 1);
+function matmulSlices(ctx: GpuContext, args: MatmulArgs): [number, number][] {
+  if (args.m < 8 || args.n < 8) return dispatchOps.slices(ctx, args.k, 1, 1);
   // direct: 4 k per iteration, in one of two loops (vector loads, or the edge blocks' checked
   // loads) that neighbouring invocations may both take; tiled: 8 k per step, whose inner loop of
   // 8 may count too.
-  return be._matmulKernel === "direct"
-    ? dispatchOps.slices(be, args.k, 4, 2)
-    : dispatchOps.slices(be, args.k, 8, 9);
+  return ctx.matmulKernel === "direct"
+    ? dispatchOps.slices(ctx, args.k, 4, 2)
+    : dispatchOps.slices(ctx, args.k, 8, 9);
 }
 
 /**
@@ -140,7 +140,7 @@ function matmulSlices(be: WebGPUBackend, args: MatmulArgs): [number, number][] {
  * (generated by fusion.ts, with the product as `v`), which then stores every output itself.
  */
 function matmulInto(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   dtype: GpuComputeDType,
   ea: PoolEntry,
   eb: PoolEntry,
@@ -159,7 +159,7 @@ function matmulInto(
   const aVec = (transA ? m : k) % 4 === 0 && aBatchStride % 4 === 0;
   const bVec = (transB ? k : n) % 4 === 0 && bBatchStride % 4 === 0;
   const params = (base: number, batchBase: number, kLo: number, kHi: number) => {
-    const u = be._u32;
+    const u = ctx.u32;
     u[base] = m;
     u[base + 1] = k;
     u[base + 2] = n;
@@ -182,7 +182,7 @@ function matmulInto(
     ? wgslSnippet("matmul.c_decl_epilogue", { DECLS: epilogue.decls, BODY: epilogue.bodies[0] })
     : "";
   if (dtype === "int32" || m < 8 || n < 8) {
-    const kernel = be._pipelines.get("matmul.simple", {
+    const kernel = ctx.pipelines.get("matmul_simple", {
       T: WGSL_TYPE[dtype],
       TA: "false",
       TB: "false",
@@ -195,20 +195,20 @@ function matmulInto(
     const bindings = [{ binding: 4, entry: ea }, { binding: 5, entry: eb }, ...epiBindings];
     if (ec) bindings.push({ binding: 6, entry: ec });
     // One loop iteration per k: slices of the inner dimension within the loop budget.
-    for (const [kLo, kHi] of dispatchOps.slices(be, k, 1, 1)) {
-      const base = dispatchOps.paramWords(be);
+    for (const [kLo, kHi] of dispatchOps.slices(ctx, k, 1, 1)) {
+      const base = dispatchOps.paramWords(ctx);
       params(base, 0, kLo, kHi);
-      dispatchOps.run1d(be, kernel, base, bindings, batch * m * n);
+      dispatchOps.run1d(ctx, kernel, base, bindings, batch * m * n);
     }
     return;
   }
   const cVec = n % 4 === 0;
-  const { short, gx, gy } = matmulGrid(be, m, k, n);
+  const { short, gx, gy } = matmulGrid(ctx, m, k, n);
   const store = wgslSnippet(
     epilogue ? "matmul.store_epilogue" : cVec ? "matmul.store_vec4" : "matmul.store_scalar",
   );
-  const kernel = be._pipelines.get(`matmul.${be._matmulKernel}`, {
-    ...(be._matmulKernel === "direct" ? { WGX: short ? "16" : "8", WGY: short ? "4" : "8" } : {}),
+  const kernel = ctx.pipelines.get(`matmul_${ctx.matmulKernel}`, {
+    ...(ctx.matmulKernel === "direct" ? { WGX: short ? "16" : "8", WGY: short ? "4" : "8" } : {}),
     TA: String(transA),
     TB: String(transB),
     C_DECL: epilogue ? epiDecl : wgslSnippet(cVec ? "matmul.c_decl_vec4" : "matmul.c_decl_scalar"),
@@ -217,12 +217,12 @@ function matmulInto(
   });
   const bindings: Binding[] = [{ binding: 1, entry: ea }, { binding: 2, entry: eb }, ...epiBindings];
   if (ec) bindings.push({ binding: 3, entry: ec });
-  const slices = matmulSlices(be, { ...args, m, batch });
-  for (let b0 = 0; b0 < batch; b0 += be._maxGroups) {
+  const slices = matmulSlices(ctx, { ...args, m, batch });
+  for (let b0 = 0; b0 < batch; b0 += ctx.maxGroups) {
     for (const [kLo, kHi] of slices) {
-      const base = dispatchOps.paramWords(be);
+      const base = dispatchOps.paramWords(ctx);
       params(base, b0, kLo, kHi);
-      dispatchOps.dispatch(be, kernel, base, bindings, gx, gy, Math.min(be._maxGroups, batch - b0));
+      dispatchOps.dispatch(ctx, kernel, base, bindings, gx, gy, Math.min(ctx.maxGroups, batch - b0));
     }
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The GPU backend's fused optimizer steps (generated pointwise kernels, see `lazy.ts`).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import type { AdamUpdateOptions, BinaryOp, SgdUpdateOptions, Storage, UnaryOp } from "../backend.ts";
-import { checkUpdateArgs, checkUpdateState } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import { checkUpdateArgs, checkUpdateState } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import { LazyNode, type LazyOp, type Operand as LazyOperand } from "./fusion.ts";
 import { f32Bits } from "../../half.ts";
 import { MAX_FUSED_NODES } from "./shared.ts";
@@ -18,15 +18,15 @@ import * as lazyOps from "./lazy.ts";
  * is `s`'s value (its pending graph inlined, or its buffer), `k(v)` a scalar word, `op(...)`
  * a node; `write(target, node)` makes the node a pending write of `target`.
  */
-function updateGraph(be: WebGPUBackend, inputs: readonly WebGPUStorage[]) {
+function updateGraph(ctx: GpuContext, inputs: readonly WebGPUStorage[]) {
   // Inputs with large pending graphs are computed first, so that the update fits one kernel.
-  for (const x of inputs) if (x._lazy && x._lazy.size > MAX_FUSED_NODES / 2) lazyOps.materialize(be, x);
+  for (const x of inputs) if (x._lazy && x._lazy.size > MAX_FUSED_NODES / 2) lazyOps.materialize(ctx, x);
   const leaves = new Set<WebGPUStorage>();
   const n = inputs[0].numel;
   let size = 0, words = 0;
   type Arg = LazyOperand<WebGPUStorage>;
   const arg = (x: WebGPUStorage): Arg => {
-    if (lazyOps.inlines(be, x)) {
+    if (lazyOps.inlines(ctx, x)) {
       for (const r of x._retains ?? []) leaves.add(r);
       size += x._lazy!.size;
       words += x._lazy!.words;
@@ -45,14 +45,14 @@ function updateGraph(be: WebGPUBackend, inputs: readonly WebGPUStorage[]) {
   const values = inputs.map(arg);
   const write = (target: WebGPUStorage, value: Arg) => {
     const v = value instanceof LazyNode ? value : node({ kind: "copy", x: value });
-    be._nodeLeaves.set(v, [...leaves]);
-    lazyOps.makePending(be, target, v);
+    ctx.nodeLeaves.set(v, [...leaves]);
+    lazyOps.makePending(ctx, target, v);
   };
   return { values, k, unary, binary, write };
 }
 
-function optimArgs(be: WebGPUBackend, op: string, ...s: (Storage | null)[]): (WebGPUStorage | null)[] {
-  const out = s.map((x) => (x === null ? null : be._operand(op, x)));
+function optimArgs(ctx: GpuContext, op: string, ...s: (Storage | null)[]): (WebGPUStorage | null)[] {
+  const out = s.map((x) => (x === null ? null : ctx.operand(op, x)));
   return checkUpdateArgs(op, out);
 }
 
@@ -63,7 +63,7 @@ function optimArgs(be: WebGPUBackend, op: string, ...s: (Storage | null)[]): (We
  * {@link batchWrites}).
  */
 export function adamUpdate(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   param: Storage,
   grad: Storage,
   expAvg: Storage,
@@ -73,7 +73,7 @@ export function adamUpdate(
 ): void {
   checkUpdateState("adamUpdate", !!o.amsgrad, !!maxExpAvgSq);
   const [p, g, m, v, vmax] = optimArgs(
-    be,
+    ctx,
     "adamUpdate",
     param,
     grad,
@@ -87,7 +87,7 @@ export function adamUpdate(
   if (n === 0) return;
   const bias1 = 1 - o.beta1 ** o.step, bias2 = 1 - o.beta2 ** o.step;
   const inputs = vmax ? [p!, g!, m!, v!, vmax] : [p!, g!, m!, v!];
-  const { values, k, unary, binary, write } = updateGraph(be, inputs);
+  const { values, k, unary, binary, write } = updateGraph(ctx, inputs);
   const [pv, gv, mv, vv, vmv] = values;
   let grad0 = o.maximize ? unary("neg", gv) : gv;
   let p0 = pv;
@@ -117,7 +117,7 @@ export function adamUpdate(
  * {@link adamUpdate}).
  */
 export function sgdUpdate(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   param: Storage,
   grad: Storage,
   momentumBuffer: Storage | null,
@@ -125,11 +125,11 @@ export function sgdUpdate(
 ): void {
   const useMomentum = o.momentum !== 0;
   checkUpdateState("sgdUpdate", useMomentum, !!momentumBuffer);
-  const [p, g, buf] = optimArgs(be, "sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
+  const [p, g, buf] = optimArgs(ctx, "sgdUpdate", param, grad, useMomentum ? momentumBuffer : null);
   const n = p!.numel;
   for (const t of [p, buf]) if (t) checksOps.inherit(t, p, g, buf);
   if (n === 0) return;
-  const { values, k, unary, binary, write } = updateGraph(be, buf ? [p!, g!, buf] : [p!, g!]);
+  const { values, k, unary, binary, write } = updateGraph(ctx, buf ? [p!, g!, buf] : [p!, g!]);
   const [pv, gv, bv] = values;
   let d = o.maximize ? unary("neg", gv) : gv;
   if (o.weightDecay !== 0) d = binary("add", d, binary("mul", pv, k(o.weightDecay)));

@@ -9,7 +9,7 @@ import type { ComputeDType, DType } from "../../dtype.ts";
 
 /** The compute dtypes of the gpu kernels (float64 stays on the cpu: WGSL has no f64). */
 export type GpuComputeDType = Exclude<ComputeDType, "float64">;
-import { KERNELS, WGSL_PARTS } from "./kernels.generated.ts";
+import { KERNELS, SNIPPETS, WGSL_PARTS } from "./kernels.generated.ts";
 import { compilationErrors, GpuErrors } from "./errors.ts";
 
 /**
@@ -21,7 +21,9 @@ export interface Kernel {
   readonly name: string;
   /** A small number naming the kernel in bind group cache keys. */
   readonly id: number;
-  /** The compiled WGSL module (entry point `main`). */
+  /** The kernel's name: its WGSL entry point (see `tools/build_wgsl.ts` for the naming rule). */
+  readonly entry: string;
+  /** The compiled WGSL module. */
   readonly module: GPUShaderModule;
   /** The WGSL text (for compiler messages). */
   readonly code: string;
@@ -201,7 +203,7 @@ export function kernelSource(name: string, subs: Readonly<Record<string, string>
  */
 export function wgslSnippet(name: string, subs: Readonly<Record<string, string>> = {}): string {
   const text = WGSL_PARTS[name];
-  if (text === undefined || name in KERNELS || !name.includes(".")) {
+  if (text === undefined || !SNIPPETS.includes(name)) {
     throw new Error(`gpu backend: no WGSL snippet named ${name}`);
   }
   // The generated module starts and ends each part with a newline of its own.
@@ -237,8 +239,9 @@ export class PipelineCache {
 
   /**
    * An empty cache for `device`, recording errors in `errors` (default: a watch of its own).
-   * `overrides` replaces the WGSL of kernels by name (before placeholders are filled): for kernel
-   * development and for tests that need a kernel that does not compile.
+   * `overrides` replaces the WGSL of kernels by name (before placeholders are filled; the entry
+   * point keeps the kernel's name): for kernel development and for tests that need a kernel that
+   * does not compile.
    */
   constructor(
     device: GPUDevice,
@@ -266,6 +269,7 @@ export class PipelineCache {
       );
       k = {
         name: key,
+        entry: name,
         id: this.#cache.size,
         module,
         code,
@@ -304,7 +308,7 @@ export class PipelineCache {
         const layout = this.#device.createBindGroupLayout({ entries, label: k.name });
         const pipeline = this.#device.createComputePipeline({
           layout: this.#device.createPipelineLayout({ bindGroupLayouts: [layout], label: k.name }),
-          compute: { module: k.module, entryPoint: "main" },
+          compute: { module: k.module, entryPoint: k.entry },
           label: k.name,
         });
         return [layout, pipeline] as const;

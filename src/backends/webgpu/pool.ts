@@ -1,11 +1,11 @@
 /**
  * The GPU backend's 2-d pooling launchers (kernels in wgsl/pool.wgsl).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import type { AvgPoolOptions, Pool2dGeometry, Storage } from "../backend.ts";
-import { checkAvg, checkPoolGeom } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import { checkAvg, checkPoolGeom } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import { type Binding, ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
@@ -16,7 +16,7 @@ import * as dispatchOps from "./dispatch.ts";
  * `nh` x `nw` grid of window positions (see wgsl/pool.wgsl); `step` 2 keeps 2-wide rows whole.
  */
 function poolDispatches(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   name: string,
   g: Pool2dGeometry,
   opts: AvgPoolOptions | null,
@@ -27,18 +27,18 @@ function poolDispatches(
 ): void {
   const nw = Math.max(grid[1], 1);
   const total = Math.max(grid[0] * nw, 1);
-  const k = be._pipelines.get(name);
+  const k = ctx.pipelines.get(name);
   // An iteration per position plus one per grid row.
-  for (const [lo, hi] of dispatchOps.slices(be, total, step, 2 * step)) {
-    const base = poolParams(be, g, opts, n);
-    be._u32.set([lo, hi, nw, hi === total ? 1 : 0], base + 18);
-    dispatchOps.run1d(be, k, base, bindings, n);
+  for (const [lo, hi] of dispatchOps.slices(ctx, total, step, 2 * step)) {
+    const base = poolParams(ctx, g, opts, n);
+    ctx.u32.set([lo, hi, nw, hi === total ? 1 : 0], base + 18);
+    dispatchOps.run1d(ctx, k, base, bindings, n);
   }
 }
 
-function poolParams(be: WebGPUBackend, g: Pool2dGeometry, opts: AvgPoolOptions | null, n: number): number {
-  const base = dispatchOps.paramWords(be);
-  const u = be._u32, i = be._i32;
+function poolParams(ctx: GpuContext, g: Pool2dGeometry, opts: AvgPoolOptions | null, n: number): number {
+  const base = dispatchOps.paramWords(ctx);
+  const u = ctx.u32, i = ctx.i32;
   u[base] = g.planes;
   u[base + 1] = g.height;
   u[base + 2] = g.width;
@@ -69,99 +69,99 @@ function poolParams(be: WebGPUBackend, g: Pool2dGeometry, opts: AvgPoolOptions |
 }
 
 export function maxPool2d(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   geom: Pool2dGeometry,
 ): { values: WebGPUStorage; indices: WebGPUStorage } {
-  const r = maxPool2dImpl(be, x, geom);
+  const r = maxPool2dImpl(ctx, x, geom);
   checksOps.inherit(r.values, x);
   checksOps.inherit(r.indices, x);
   return r;
 }
 
 function maxPool2dImpl(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   geom: Pool2dGeometry,
 ): { values: WebGPUStorage; indices: WebGPUStorage } {
   checkPoolGeom("maxPool2d", geom);
   const { planes, height, width, outH, outW } = geom;
-  const s = be._float("maxPool2d", x, planes * height * width, "input");
+  const s = ctx.float32("maxPool2d", x, planes * height * width, "input");
   const n = planes * outH * outW;
-  if (n === 0) return { values: be._alloc("float32", 0), indices: be._alloc("int32", 0) };
+  if (n === 0) return { values: ctx.alloc("float32", 0), indices: ctx.alloc("int32", 0) };
   if (height * width === 0) throw new RangeError("maxPool2d: cannot pool an empty plane");
-  const values = be._alloc("float32", n), indices = be._alloc("int32", n);
+  const values = ctx.alloc("float32", n), indices = ctx.alloc("int32", n);
   // Window positions inside the plane: at most ceil(size / dilation) per dim.
   const grid: [number, number] = [
     Math.min(geom.kernelH, ceilDiv(height, geom.dilationH)),
     Math.min(geom.kernelW, ceilDiv(width, geom.dilationW)),
   ];
-  poolDispatches(be, "pool.max", geom, null, n, grid, [
-    { binding: 1, entry: be._entryOf(s) },
-    { binding: 2, entry: be._entryOf(values) },
-    { binding: 3, entry: be._entryOf(indices) },
+  poolDispatches(ctx, "maxPool2d", geom, null, n, grid, [
+    { binding: 1, entry: ctx.entryOf(s) },
+    { binding: 2, entry: ctx.entryOf(values) },
+    { binding: 3, entry: ctx.entryOf(indices) },
   ]);
   return { values, indices };
 }
 
 export function avgPool2d(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   geom: Pool2dGeometry,
   opts: AvgPoolOptions,
 ): WebGPUStorage {
-  return checksOps.inherit(avgPool2dImpl(be, x, geom, opts), x);
+  return checksOps.inherit(avgPool2dImpl(ctx, x, geom, opts), x);
 }
 
 function avgPool2dImpl(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   geom: Pool2dGeometry,
   opts: AvgPoolOptions,
 ): WebGPUStorage {
   checkAvg("avgPool2d", geom, opts);
   const { planes, height, width, outH, outW } = geom;
-  const s = be._float("avgPool2d", x, planes * height * width, "input");
+  const s = ctx.float32("avgPool2d", x, planes * height * width, "input");
   const n = planes * outH * outW;
-  const out = be._alloc("float32", n);
+  const out = ctx.alloc("float32", n);
   if (n === 0) return out;
   const grid: [number, number] = [Math.min(geom.kernelH, height), Math.min(geom.kernelW, width)];
-  poolDispatches(be, "pool.avg", geom, opts, n, grid, [
-    { binding: 1, entry: be._entryOf(s) },
-    { binding: 2, entry: be._entryOf(out) },
+  poolDispatches(ctx, "avgPool2d", geom, opts, n, grid, [
+    { binding: 1, entry: ctx.entryOf(s) },
+    { binding: 2, entry: ctx.entryOf(out) },
   ], 2);
   return out;
 }
 
 export function avgPool2dBackward(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   grad: Storage,
   geom: Pool2dGeometry,
   opts: AvgPoolOptions,
 ): WebGPUStorage {
-  return checksOps.inherit(avgPool2dBackwardImpl(be, grad, geom, opts), grad);
+  return checksOps.inherit(avgPool2dBackwardImpl(ctx, grad, geom, opts), grad);
 }
 
 function avgPool2dBackwardImpl(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   grad: Storage,
   geom: Pool2dGeometry,
   opts: AvgPoolOptions,
 ): WebGPUStorage {
   checkAvg("avgPool2dBackward", geom, opts);
   const { planes, height, width, outH, outW } = geom;
-  const s = be._float("avgPool2dBackward", grad, planes * outH * outW, "grad");
+  const s = ctx.float32("avgPool2dBackward", grad, planes * outH * outW, "grad");
   const n = planes * height * width;
-  if (n === 0 || s.numel === 0) return be.full("float32", n, 0);
-  const out = be._alloc("float32", n);
+  if (n === 0 || s.numel === 0) return ctx.backend.full("float32", n, 0);
+  const out = ctx.alloc("float32", n);
   // Windows covering one element: at most ceil(kernel / stride) per dim.
   const grid: [number, number] = [
     Math.min(ceilDiv(geom.kernelH, geom.strideH), outH),
     Math.min(ceilDiv(geom.kernelW, geom.strideW), outW),
   ];
-  poolDispatches(be, "pool.avg_backward", geom, opts, n, grid, [
-    { binding: 1, entry: be._entryOf(s) },
-    { binding: 2, entry: be._entryOf(out) },
+  poolDispatches(ctx, "avgPool2dBackward", geom, opts, n, grid, [
+    { binding: 1, entry: ctx.entryOf(s) },
+    { binding: 2, entry: ctx.entryOf(out) },
   ]);
   return out;
 }

@@ -1,83 +1,77 @@
 /**
  * The GPU backend's reductions, arg-reductions and scans (kernels in wgsl/reduce.wgsl).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
-import { REDUCE_OPS, type ReduceOp, type Storage } from "../backend.ts";
-import { checkLayout, checkReducible } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import type { ReduceOp, Storage } from "../backend.ts";
+import { reduceContract, scanContract } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { ARG_EXPR, type GpuComputeDType, REDUCE_EXPR, WGSL_TYPE, wgslSnippet } from "./pipelines.ts";
-import { type Binding, ceilDiv, gpuCompute, ROW_CHUNK_PER_INVOCATION, SCAN_CHUNK } from "./shared.ts";
+import { type Binding, ceilDiv, ROW_CHUNK_PER_INVOCATION, SCAN_CHUNK } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
 
 export function reduce(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   op: ReduceOp,
   x: Storage,
   outer: number,
   len: number,
   inner: number,
 ): WebGPUStorage {
-  return checksOps.inherit(reduceImpl(be, op, x, outer, len, inner), x);
+  return checksOps.inherit(reduceImpl(ctx, op, x, outer, len, inner), x);
 }
 
 export function reduceImpl(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   op: ReduceOp,
   x: Storage,
   outer: number,
   len: number,
   inner: number,
 ): WebGPUStorage {
-  const s = be._storage(op, x);
-  const dtype = gpuCompute(op, s.dtype);
-  if (!(REDUCE_OPS as readonly string[]).includes(op)) {
-    throw new TypeError(`reduce: unknown op ${JSON.stringify(op)}`);
-  }
-  checkLayout(op, s.numel, outer, len, inner);
+  const s = ctx.storage(op, x);
+  const { dtype: outDtype, numel: n } = reduceContract(op, s, outer, len, inner);
+  const dtype = s.dtype as GpuComputeDType; // a gpu storage is never float64
   const isArg = op === "argmax" || op === "argmin";
-  const outDtype: GpuComputeDType = isArg ? "int32" : dtype;
-  const n = outer * inner;
-  if (n === 0) return be._alloc(outDtype, 0);
-  checkReducible(op, len);
-  if (len === 0) return be.full(dtype, n, op === "sum" ? 0 : 1);
-  if (isArg) return argReduce(be, op, dtype, s, outer, len, inner);
+  if (n === 0) return ctx.alloc(outDtype, 0);
+  if (len === 0) return ctx.backend.full(dtype, n, op === "sum" ? 0 : 1);
+  if (isArg) return argReduce(ctx, op, dtype, s, outer, len, inner);
   const T = WGSL_TYPE[dtype];
   const { ident, combine } = REDUCE_EXPR[dtype][op as "sum" | "prod" | "max" | "min"];
-  let cur = be._entryOf(s);
+  let cur = ctx.entryOf(s);
   let curIsInput = true;
   let L = len;
   for (;;) {
-    const rows = useRows(be, outer, L, inner);
-    const chunk = rows ? ROW_CHUNK_PER_INVOCATION * be._wg : be._colChunk;
+    const rows = useRows(ctx, outer, L, inner);
+    const chunk = rows ? ROW_CHUNK_PER_INVOCATION * ctx.wg : ctx.colChunk;
     const nChunks = ceilDiv(L, chunk);
     const last = nChunks === 1;
-    const outStorage = last ? be._alloc(dtype, n) : null;
-    const out = outStorage ? be._entryOf(outStorage) : be._temp(outer * nChunks * inner);
-    const base = dispatchOps.paramWords(be);
-    const u = be._u32;
+    const outStorage = last ? ctx.alloc(dtype, n) : null;
+    const out = outStorage ? ctx.entryOf(outStorage) : ctx.temp(outer * nChunks * inner);
+    const base = dispatchOps.paramWords(ctx);
+    const u = ctx.u32;
     u[base] = outer;
     u[base + 1] = L;
     u[base + 2] = chunk;
     u[base + 3] = nChunks;
     u[base + 4] = inner;
-    const k = be._pipelines.get(rows ? "reduce.rows" : "reduce.cols", {
+    const k = ctx.pipelines.get(rows ? "reduce_rows" : "reduce_cols", {
       T,
       IDENT: ident,
       COMBINE: combine,
-      WG: String(be._wg),
+      WG: String(ctx.wg),
     });
     const bindings = [{ binding: 1, entry: cur }, { binding: 2, entry: out }];
     if (rows) {
-      const [gx, gy] = dispatchOps.grid(be, outer * nChunks);
-      dispatchOps.dispatch(be, k, base, bindings, gx, gy);
+      const [gx, gy] = dispatchOps.grid(ctx, outer * nChunks);
+      dispatchOps.dispatch(ctx, k, base, bindings, gx, gy);
     } else {
-      dispatchOps.run1d(be, k, base, bindings, outer * nChunks * inner);
+      dispatchOps.run1d(ctx, k, base, bindings, outer * nChunks * inner);
     }
-    if (!curIsInput) be._release(cur);
+    if (!curIsInput) ctx.release(cur);
     if (outStorage) return outStorage;
     cur = out;
     curIsInput = false;
@@ -91,14 +85,14 @@ export function reduceImpl(
  * width. On CPU-based adapters the invocation-per-output kernel is faster whenever it has
  * enough invocations to fill the cores.
  */
-function useRows(be: WebGPUBackend, outer: number, len: number, inner: number): boolean {
-  if (inner !== 1 || len < 2 * be._wg) return false;
-  if (be._cpuTuned) return outer * ceilDiv(len, be._colChunk) < 256;
+function useRows(ctx: GpuContext, outer: number, len: number, inner: number): boolean {
+  if (inner !== 1 || len < 2 * ctx.wg) return false;
+  if (ctx.cpuTuned) return outer * ceilDiv(len, ctx.colChunk) < 256;
   return true;
 }
 
 function argReduce(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   op: "argmax" | "argmin",
   dtype: GpuComputeDType,
   s: WebGPUStorage,
@@ -109,31 +103,31 @@ function argReduce(
   const T = WGSL_TYPE[dtype];
   const { ident, beats } = ARG_EXPR[dtype][op];
   const n = outer * inner;
-  let curV = be._entryOf(s);
+  let curV = ctx.entryOf(s);
   let curI: PoolEntry | null = null;
   let L = len;
   for (;;) {
-    const rows = useRows(be, outer, L, inner);
-    const chunk = rows ? ROW_CHUNK_PER_INVOCATION * be._wg : be._colChunk;
+    const rows = useRows(ctx, outer, L, inner);
+    const chunk = rows ? ROW_CHUNK_PER_INVOCATION * ctx.wg : ctx.colChunk;
     const nChunks = ceilDiv(L, chunk);
     const last = nChunks === 1;
-    const outV = be._temp(outer * nChunks * inner);
-    const outStorage = last ? be._alloc("int32", n) : null;
-    const outI = outStorage ? be._entryOf(outStorage) : be._temp(outer * nChunks * inner);
-    const base = dispatchOps.paramWords(be);
-    const u = be._u32;
+    const outV = ctx.temp(outer * nChunks * inner);
+    const outStorage = last ? ctx.alloc("int32", n) : null;
+    const outI = outStorage ? ctx.entryOf(outStorage) : ctx.temp(outer * nChunks * inner);
+    const base = dispatchOps.paramWords(ctx);
+    const u = ctx.u32;
     u[base] = outer;
     u[base + 1] = L;
     u[base + 2] = chunk;
     u[base + 3] = nChunks;
     u[base + 4] = inner;
-    const k = be._pipelines.get(rows ? "reduce.arg_rows" : "reduce.arg_cols", {
+    const k = ctx.pipelines.get(rows ? "argreduce_rows" : "argreduce_cols", {
       T,
       IDENT: ident,
       BEATS: beats,
       DECL_XI: curI ? wgslSnippet("reduce.decl_xi") : "",
       LOAD_IDX: wgslSnippet(curI ? "reduce.load_idx_xi" : "reduce.load_idx_j"),
-      WG: String(be._wg),
+      WG: String(ctx.wg),
     });
     const bindings: Binding[] = [
       { binding: 1, entry: curV },
@@ -142,17 +136,17 @@ function argReduce(
     ];
     if (curI) bindings.push({ binding: 2, entry: curI });
     if (rows) {
-      const [gx, gy] = dispatchOps.grid(be, outer * nChunks);
-      dispatchOps.dispatch(be, k, base, bindings, gx, gy);
+      const [gx, gy] = dispatchOps.grid(ctx, outer * nChunks);
+      dispatchOps.dispatch(ctx, k, base, bindings, gx, gy);
     } else {
-      dispatchOps.run1d(be, k, base, bindings, outer * nChunks * inner);
+      dispatchOps.run1d(ctx, k, base, bindings, outer * nChunks * inner);
     }
     if (curI) {
-      be._release(curI);
-      be._release(curV);
+      ctx.release(curI);
+      ctx.release(curV);
     }
     if (outStorage) {
-      be._release(outV);
+      ctx.release(outV);
       return outStorage;
     }
     curV = outV;
@@ -162,46 +156,46 @@ function argReduce(
 }
 
 export function cumsum(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   outer: number,
   len: number,
   inner: number,
 ): WebGPUStorage {
-  return checksOps.inherit(cumsumImpl(be, x, outer, len, inner), x);
+  return checksOps.inherit(cumsumImpl(ctx, x, outer, len, inner), x);
 }
 
-function cumsumImpl(be: WebGPUBackend, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
-  const s = be._storage("cumsum", x);
-  const dtype = gpuCompute("cumsum", s.dtype);
-  checkLayout("cumsum", s.numel, outer, len, inner);
-  const out = be._alloc(dtype, s.numel);
+function cumsumImpl(ctx: GpuContext, x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+  const s = ctx.storage("cumsum", x);
+  const { numel, ...d } = scanContract("cumsum", s, outer, len, inner);
+  const dtype = d.dtype as GpuComputeDType; // a gpu storage is never float64
+  const out = ctx.alloc(dtype, numel);
   if (s.numel === 0) return out;
-  scan(be, dtype, be._entryOf(s), be._entryOf(out), outer, len, inner);
+  scan(ctx, dtype, ctx.entryOf(s), ctx.entryOf(out), outer, len, inner);
   return out;
 }
 
 export function cumprod(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   outer: number,
   len: number,
   inner: number,
 ): WebGPUStorage {
-  const s = be._storage("cumprod", x);
-  const dtype = gpuCompute("cumprod", s.dtype);
-  checkLayout("cumprod", s.numel, outer, len, inner);
-  const out = be._alloc(dtype, s.numel);
-  if (s.numel > 0) scan(be, dtype, be._entryOf(s), be._entryOf(out), outer, len, inner, true);
+  const s = ctx.storage("cumprod", x);
+  const { numel, ...d } = scanContract("cumprod", s, outer, len, inner);
+  const dtype = d.dtype as GpuComputeDType; // a gpu storage is never float64
+  const out = ctx.alloc(dtype, numel);
+  if (s.numel > 0) scan(ctx, dtype, ctx.entryOf(s), ctx.entryOf(out), outer, len, inner, true);
   return checksOps.inherit(out, s);
 }
 
 /**
  * Inclusive scan of `x` into `y` along the middle axis (chunked, recursive over chunk totals):
- * sums, or products with `prod` (the `scan_prod`/`scan_mul` kernels).
+ * sums, or products with `prod` (the `cumprod`/`cumprod_carry` kernels).
  */
 function scan(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   dtype: GpuComputeDType,
   x: PoolEntry,
   y: PoolEntry,
@@ -211,37 +205,37 @@ function scan(
   prod = false,
 ): void {
   const T = WGSL_TYPE[dtype];
-  const scanChunk = Math.min(SCAN_CHUNK, be._loopBudget);
+  const scanChunk = Math.min(SCAN_CHUNK, ctx.loopBudget);
   const nChunks = ceilDiv(len, scanChunk);
   const multi = nChunks > 1;
-  const totals = multi ? be._temp(outer * nChunks * inner) : null;
+  const totals = multi ? ctx.temp(outer * nChunks * inner) : null;
   const params = (base: number) => {
-    const u = be._u32;
+    const u = ctx.u32;
     u[base] = outer;
     u[base + 1] = len;
     u[base + 2] = scanChunk;
     u[base + 3] = nChunks;
     u[base + 4] = inner;
   };
-  let base = dispatchOps.paramWords(be);
+  let base = dispatchOps.paramWords(ctx);
   params(base);
-  const k = be._pipelines.get(prod ? "reduce.scan_prod" : "reduce.scan", {
+  const k = ctx.pipelines.get(prod ? "cumprod" : "cumsum", {
     T,
     DECL_TOTALS: multi ? wgslSnippet("reduce.decl_totals", { T }) : "",
     STORE_TOTAL: multi ? wgslSnippet("reduce.store_total") : "",
   });
   const bindings: Binding[] = [{ binding: 1, entry: x }, { binding: 2, entry: y }];
   if (totals) bindings.push({ binding: 3, entry: totals });
-  dispatchOps.run1d(be, k, base, bindings, outer * nChunks * inner);
+  dispatchOps.run1d(ctx, k, base, bindings, outer * nChunks * inner);
   if (!totals) return;
-  const carry = be._temp(outer * nChunks * inner);
-  scan(be, dtype, totals, carry, outer, nChunks, inner, prod);
-  base = dispatchOps.paramWords(be);
+  const carry = ctx.temp(outer * nChunks * inner);
+  scan(ctx, dtype, totals, carry, outer, nChunks, inner, prod);
+  base = dispatchOps.paramWords(ctx);
   params(base);
-  dispatchOps.run1d(be, be._pipelines.get(prod ? "reduce.scan_mul" : "reduce.scan_add", { T }), base, [
+  dispatchOps.run1d(ctx, ctx.pipelines.get(prod ? "cumprod_carry" : "cumsum_carry", { T }), base, [
     { binding: 1, entry: carry },
     { binding: 2, entry: y },
   ], outer * len * inner);
-  be._release(totals);
-  be._release(carry);
+  ctx.release(totals);
+  ctx.release(carry);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { checkDeviceDType, type DType } from "../../dtype.ts";
-import { checkCompute } from "../validate.ts";
+import { checkCompute } from "../contract.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import type { GpuComputeDType } from "./pipelines.ts";
 /**

@@ -1,67 +1,66 @@
 /**
  * The GPU backend's argsort launcher (kernels in wgsl/sort.wgsl).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import type { Storage } from "../backend.ts";
-import { checkLayout } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
-import { WGSL_TYPE } from "./pipelines.ts";
-import { gpuCompute } from "./shared.ts";
+import { argsortContract } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
+import { type GpuComputeDType, WGSL_TYPE } from "./pipelines.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
 
 export function argsort(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   rows: number,
   len: number,
   descending: boolean,
 ): WebGPUStorage {
-  return checksOps.inherit(argsortImpl(be, x, rows, len, descending), x);
+  return checksOps.inherit(argsortImpl(ctx, x, rows, len, descending), x);
 }
 
 function argsortImpl(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   x: Storage,
   rows: number,
   len: number,
   descending: boolean,
 ): WebGPUStorage {
-  const s = be._storage("argsort", x);
-  const dtype = gpuCompute("argsort", s.dtype);
-  checkLayout("argsort", s.numel, rows, len, 1);
-  const out = be._alloc("int32", s.numel);
+  const s = ctx.storage("argsort", x);
+  argsortContract(s, rows, len);
+  const dtype = s.dtype as GpuComputeDType; // a gpu storage is never float64
+  const out = ctx.alloc("int32", s.numel);
   if (s.numel === 0) return out;
   // A bitonic network over rows padded to a power of two (wgsl/sort.wgsl).
   const padded = 2 ** Math.ceil(Math.log2(Math.max(len, 1)));
   const total = rows * padded;
   if (total >= 2 ** 32) throw new RangeError(`argsort: ${rows} rows padded to ${padded} is too large`);
-  const keys = be._temp(total), idx = be._temp(total);
-  let base = dispatchOps.paramWords(be);
-  be._u32.set([rows, len, padded, descending ? 1 : 0], base);
+  const keys = ctx.temp(total), idx = ctx.temp(total);
+  let base = dispatchOps.paramWords(ctx);
+  ctx.u32.set([rows, len, padded, descending ? 1 : 0], base);
   const keyFn = dtype === "float32" ? "value_key" : "value_key_i";
-  dispatchOps.run1d(be, be._pipelines.get("sort.keys", { T: WGSL_TYPE[dtype], KEY: keyFn }), base, [
-    { binding: 1, entry: be._entryOf(s) },
+  dispatchOps.run1d(ctx, ctx.pipelines.get("argsort_keys", { T: WGSL_TYPE[dtype], KEY: keyFn }), base, [
+    { binding: 1, entry: ctx.entryOf(s) },
     { binding: 2, entry: keys },
     { binding: 3, entry: idx },
   ], total);
-  const step = be._pipelines.get("sort.step");
+  const step = ctx.pipelines.get("argsort_step");
   for (let k = 2; k <= padded; k *= 2) {
     for (let j = k / 2; j >= 1; j /= 2) {
-      base = dispatchOps.paramWords(be);
-      be._u32.set([rows, padded, k, j], base);
-      dispatchOps.run1d(be, step, base, [{ binding: 1, entry: keys }, { binding: 2, entry: idx }], total);
+      base = dispatchOps.paramWords(ctx);
+      ctx.u32.set([rows, padded, k, j], base);
+      dispatchOps.run1d(ctx, step, base, [{ binding: 1, entry: keys }, { binding: 2, entry: idx }], total);
     }
   }
-  base = dispatchOps.paramWords(be);
-  be._u32.set([rows, len, padded], base);
-  dispatchOps.run1d(be, be._pipelines.get("sort.emit"), base, [
+  base = dispatchOps.paramWords(ctx);
+  ctx.u32.set([rows, len, padded], base);
+  dispatchOps.run1d(ctx, ctx.pipelines.get("argsort_emit"), base, [
     { binding: 1, entry: idx },
-    { binding: 2, entry: be._entryOf(out) },
+    { binding: 2, entry: ctx.entryOf(out) },
   ], rows * len);
-  be._release(keys);
-  be._release(idx);
+  ctx.release(keys);
+  ctx.release(idx);
   return out;
 }

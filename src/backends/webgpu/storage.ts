@@ -6,12 +6,13 @@
 import type { DType } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
 import type { WebGPUBackend } from "./backend.ts";
+import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import type { DeviceCheck } from "./checks.ts";
 import type { LazyNode } from "./fusion.ts";
 
-const registry = new FinalizationRegistry<{ backend: WebGPUBackend; entry: PoolEntry }>((held) => {
-  held.backend._reclaim(held.entry);
+const registry = new FinalizationRegistry<{ ctx: GpuContext; entry: PoolEntry }>((held) => {
+  held.ctx.reclaim(held.entry);
 });
 
 /** A GPU storage: one pooled GPU buffer of 32-bit words (see the module documentation of `backend.ts`). */
@@ -22,8 +23,8 @@ export class WebGPUStorage implements Storage {
   readonly dtype: DType;
   /** Number of elements. */
   readonly numel: number;
-  /** @internal the backend that owns the buffer */
-  readonly _backend: WebGPUBackend;
+  /** @internal the context of the backend that owns the buffer */
+  readonly _ctx: GpuContext;
   #entry: PoolEntry | null;
   #disposed = false;
   #registered = false;
@@ -51,11 +52,16 @@ export class WebGPUStorage implements Storage {
   _readers: Set<WebGPUStorage> | null = null;
 
   /** @internal storages are made by {@link WebGPUBackend} */
-  constructor(backend: WebGPUBackend, dtype: DType, numel: number, entry: PoolEntry | null) {
-    this._backend = backend;
+  constructor(ctx: GpuContext, dtype: DType, numel: number, entry: PoolEntry | null) {
+    this._ctx = ctx;
     this.dtype = dtype;
     this.numel = numel;
     this.#entry = entry;
+  }
+
+  /** @internal the backend that owns the buffer */
+  get _backend(): WebGPUBackend {
+    return this._ctx.backend;
   }
 
   /** @internal Returns the buffer to the pool when this storage is garbage collected. */
@@ -67,7 +73,7 @@ export class WebGPUStorage implements Storage {
       return;
     }
     this.#registered = true;
-    registry.register(this, { backend: this._backend, entry: this.#entry }, this);
+    registry.register(this, { ctx: this._ctx, entry: this.#entry }, this);
   }
 
   /** @internal the pooled buffer (null for an empty storage); throws once disposed */
@@ -102,7 +108,7 @@ export class WebGPUStorage implements Storage {
     if (this.#disposed) return;
     this.#disposed = true;
     this._host = null;
-    this._backend._dropped(this);
+    this._ctx.dropped(this);
     if (this._readers === null || this._readers.size === 0) this._release();
   }
 
@@ -112,7 +118,7 @@ export class WebGPUStorage implements Storage {
     this.#entry = null;
     if (e) {
       if (this.#registered) registry.unregister(this);
-      this._backend._reclaim(e);
+      this._ctx.reclaim(e);
     }
   }
 }

@@ -1,12 +1,12 @@
 /**
  * The GPU backend's uploads, fills and reads (float16 goes through `half.ts`).
- * Free functions of the {@link WebGPUBackend} they are called on.
+ * Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import { checkDeviceDType, type DType, type TypedArray } from "../../dtype.ts";
 import type { Storage } from "../backend.ts";
-import { checkCount, checkDType, checkTyped, readRange } from "../validate.ts";
-import type { WebGPUBackend } from "./backend.ts";
+import { checkCount, checkDType, checkTyped, readRange } from "../contract.ts";
+import type { GpuContext } from "./context.ts";
 import type { PoolEntry } from "./buffer_pool.ts";
 import { f32Bits, f32BitsToHalf, halfToF32Bits } from "../../half.ts";
 import { HOST_INDEX_LIMIT, MAP_READ } from "./shared.ts";
@@ -16,17 +16,17 @@ import * as dispatchOps from "./dispatch.ts";
 import * as lazyOps from "./lazy.ts";
 
 /** Writes `data` into a storage buffer (flushing first if pending commands use the buffer). */
-function upload(be: WebGPUBackend, e: PoolEntry, data: ArrayBufferView): void {
-  if (e.epoch === be._epoch && be._encoder) be._submit();
-  be.gpu.queue.writeBuffer(e.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+function upload(ctx: GpuContext, e: PoolEntry, data: ArrayBufferView): void {
+  if (e.epoch === ctx.epoch && ctx.encoder) ctx.submit();
+  ctx.gpu.queue.writeBuffer(e.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }
 
-export function fromTyped(be: WebGPUBackend, data: TypedArray, dtype: DType): WebGPUStorage {
-  be._checkAlive();
+export function fromTyped(ctx: GpuContext, data: TypedArray, dtype: DType): WebGPUStorage {
+  ctx.checkAlive();
   checkTyped("fromTyped", data, dtype);
   checkDeviceDType("fromTyped", dtype, "gpu");
   const n = data.length;
-  const out = be._alloc(dtype, n);
+  const out = ctx.alloc(dtype, n);
   if (n === 0) return out;
   let words: ArrayBufferView;
   if (dtype === "float32" || dtype === "int32") {
@@ -38,17 +38,17 @@ export function fromTyped(be: WebGPUBackend, data: TypedArray, dtype: DType): We
   } else {
     words = Uint32Array.from(data as Uint8Array);
   }
-  upload(be, be._entryOf(out), words);
+  upload(ctx, ctx.entryOf(out), words);
   if (dtype === "int32" && n <= HOST_INDEX_LIMIT) out._host = (data as Int32Array).slice();
   return out;
 }
 
-export function full(be: WebGPUBackend, dtype: DType, numel: number, value: number): WebGPUStorage {
-  be._checkAlive();
+export function full(ctx: GpuContext, dtype: DType, numel: number, value: number): WebGPUStorage {
+  ctx.checkAlive();
   checkCount("full", "numel", numel);
   checkDType("full", dtype);
   checkDeviceDType("full", dtype, "gpu");
-  if (numel === 0) return be._alloc(dtype, 0);
+  if (numel === 0) return ctx.alloc(dtype, 0);
   let bits: number;
   if (dtype === "float32") bits = f32Bits(value);
   else if (dtype === "float16") bits = halfToF32Bits(f32BitsToHalf(f32Bits(value)));
@@ -58,38 +58,38 @@ export function full(be: WebGPUBackend, dtype: DType, numel: number, value: numb
     bits = dtype === "uint8" ? v & 255 : v | 0;
   }
   // Pending: a graph that reads it reads one uniform word.
-  const out = lazyOps.lazy(be, dtype, numel, [], () => ({ kind: "fill", bits: bits >>> 0 }));
+  const out = lazyOps.lazy(ctx, dtype, numel, [], () => ({ kind: "fill", bits: bits >>> 0 }));
   if (dtype === "int32" && numel <= HOST_INDEX_LIMIT) out._host = new Int32Array(numel).fill(bits | 0);
   return out;
 }
 
 /** @internal used by the launcher files */
-export function fillEntry(be: WebGPUBackend, e: PoolEntry, numel: number, bits: number): void {
+export function fillEntry(ctx: GpuContext, e: PoolEntry, numel: number, bits: number): void {
   if (bits === 0) {
-    be._copyEncoder().clearBuffer(e.buffer, 0, numel * 4);
-    e.epoch = be._epoch;
+    ctx.copyEncoder().clearBuffer(e.buffer, 0, numel * 4);
+    e.epoch = ctx.epoch;
     return;
   }
-  const base = dispatchOps.paramWords(be);
-  be._u32[base] = numel;
-  be._u32[base + 1] = bits >>> 0;
-  dispatchOps.run1d(be, be._pipelines.get("elementwise.fill"), base, [{ binding: 1, entry: e }], numel);
+  const base = dispatchOps.paramWords(ctx);
+  ctx.u32[base] = numel;
+  ctx.u32[base + 1] = bits >>> 0;
+  dispatchOps.run1d(ctx, ctx.pipelines.get("full"), base, [{ binding: 1, entry: e }], numel);
 }
 
 /**
  * A storage of `numel` elements whose contents are unspecified (a pooled buffer as it was left):
  * for results that a kernel or `copy` overwrites entirely, it saves `full`'s clear.
  */
-export function empty(be: WebGPUBackend, dtype: DType, numel: number): WebGPUStorage {
-  be._checkAlive();
+export function empty(ctx: GpuContext, dtype: DType, numel: number): WebGPUStorage {
+  ctx.checkAlive();
   checkCount("empty", "numel", numel);
   checkDType("empty", dtype);
   checkDeviceDType("empty", dtype, "gpu");
-  return be._alloc(dtype, numel);
+  return ctx.alloc(dtype, numel);
 }
 
-export function readSync(be: WebGPUBackend, s: Storage, _offset?: number, _count?: number): TypedArray {
-  be._operand("readSync", s);
+export function readSync(ctx: GpuContext, s: Storage, _offset?: number, _count?: number): TypedArray {
+  ctx.operand("readSync", s);
   throw new Error(
     "readSync: a gpu tensor cannot be read synchronously; use await t.dataAsync() " +
       '(or itemAsync() / toArrayAsync()), or move it with t.to("cpu") after awaiting',
@@ -97,21 +97,21 @@ export function readSync(be: WebGPUBackend, s: Storage, _offset?: number, _count
 }
 
 export async function read(
-  be: WebGPUBackend,
+  ctx: GpuContext,
   s: Storage,
   offset?: number,
   count?: number,
 ): Promise<TypedArray> {
-  const st = be._storage("read", s);
+  const st = ctx.storage("read", s);
   const [from, to] = readRange("read", st.numel, offset, count);
   const n = to - from;
   const bytes = n * 4;
   let staging: PoolEntry | null = null;
   if (n > 0) {
-    staging = be._staging.acquire(bytes);
-    be._copyEncoder().copyBufferToBuffer(be._entryOf(st).buffer, from * 4, staging.buffer, 0, bytes);
+    staging = ctx.staging.acquire(bytes);
+    ctx.copyEncoder().copyBufferToBuffer(ctx.entryOf(st).buffer, from * 4, staging.buffer, 0, bytes);
   }
-  const checks = checksOps.resolvePending(be);
+  const checks = checksOps.resolvePending(ctx);
   let words: Uint32Array | null = null;
   if (staging) {
     try {
@@ -119,11 +119,11 @@ export async function read(
       words = new Uint32Array(staging.buffer.getMappedRange(0, bytes).slice(0));
       staging.buffer.unmap();
     } finally {
-      be._staging.release(staging);
+      ctx.staging.release(staging);
     }
   }
   await checks;
-  await be._gpuErrors.settle("read");
+  await ctx.gpuErrors.settle("read");
   await checksOps.throwIfFailed(st);
   return decode(st.dtype, words ?? new Uint32Array(0));
 }

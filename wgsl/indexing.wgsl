@@ -30,7 +30,7 @@ struct Params {
 {{DECL_E}}
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn gather(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = flat_index(wg, groups, local);
   if (t >= P.n) { return; }
@@ -49,7 +49,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   Y[t] = X[(o * P.len + idx) * P.inner + i];
 }
 
-//! kernel: scatter_add
+//! kernel: scatterAdd
 // {{T}}: f32 (compare-exchange on atomic<u32>) or i32 (atomicAdd on atomic<i32>); {{ADD}} does it.
 struct Params {
   n: u32,
@@ -66,7 +66,7 @@ struct Params {
 {{DECL_E}}
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn scatterAdd(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let t = flat_index(wg, groups, local);
   if (t >= P.n) { return; }
@@ -86,7 +86,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   {{ADD}}
 }
 
-//! kernel: check_index
+//! kernel: first_bad_index
 // Validates every index (used when the output is empty but the index is not).
 struct Params {
   n: u32,
@@ -98,7 +98,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn first_bad_index(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let pos = flat_index(wg, groups, local);
   if (pos >= P.n) { return; }
@@ -108,7 +108,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   }
 }
 
-//! kernel: check_range
+//! kernel: rangeGuard
 // Flags elements of X ({{T}}: f32, or i32 for the integer dtypes) outside [lo, hi] (NaN included)
 // other than `allow` (when has_allow), in the slot as the index checks do.
 struct Params {
@@ -124,7 +124,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+fn rangeGuard(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
         @builtin(local_invocation_index) local: u32) {
   let pos = flat_index(wg, groups, local);
   if (pos >= P.n) { return; }
@@ -147,7 +147,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> E: array<atomic<u32>>;
 
 @compute @workgroup_size(1)
-fn main() {
+fn error_value() {
   let b = P.slot * 4u;
   if (atomicLoad(&E[b]) != 0u && atomicLoad(&E[b + 2u]) == 0u) {
     let pos = 0xffffffffu - atomicLoad(&E[b + 1u]);
