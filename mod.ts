@@ -14,6 +14,12 @@
  * @module
  */
 export { type NestedArray, Tensor, type TensorOrScalar, type ToOptions } from "./src/tensor.ts";
+export type { TensorMathMethods } from "./src/tensor_methods/math.ts";
+export type { TensorReductionMethods } from "./src/tensor_methods/reduction.ts";
+export type { TensorShapeMethods } from "./src/tensor_methods/shape.ts";
+export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
+export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
+export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";

@@ -2,10 +2,22 @@
  * `Tensor`: a view (shape, strides, offset) over a backend `Storage`, with autograd state.
  * Methods are one-liners over `ops/`.
  *
+ * The class body here holds the tensor itself: its fields and properties, autograd, reading,
+ * printing, memory and conversion (and the few overloaded methods, whose overloads a class body
+ * types best). The op methods live by family in `tensor_methods/` (`math.ts`, `reduction.ts`,
+ * `shape.ts`, `indexing.ts`, `inplace.ts`, `random.ts`): each declares an interface with the
+ * methods' signatures and JSDoc (`TensorMathMethods`, ...) and a function giving their bodies.
+ * `Tensor`'s interface extends the family interfaces (declaration merging with the class), and the
+ * bodies are defined on `Tensor.prototype` below, non-enumerable as a class body defines them. Why
+ * not `declare module` augmentation from the family files: `deno doc` (and so JSR) does not show
+ * augmented members, so the methods would vanish from the docs and from `deno doc --lint`; the
+ * family interfaces are public, documented types instead, exported from `mod.ts`.
+ *
  * The one import circle of the library is deliberate: `Tensor`'s methods call their ops
- * (`x.add(y)` is `ops/elementwise.ts`'s `add`), and the ops, autograd and `creation.ts` build
- * tensors. Ops import `Tensor` only as a value where they construct one or test `instanceof`;
- * everything else (nn, optim, data, io) sits above the circle and imports it one way.
+ * (`x.add(y)` is `ops/elementwise.ts`'s `add`, through `tensor_methods/math.ts`), and the ops,
+ * autograd and `creation.ts` build tensors. Ops import `Tensor` only as a value where they
+ * construct one or test `instanceof`; the family files import it only as a type; everything else
+ * (nn, optim, data, io) sits above the circle and imports it one way.
  * @module
  */
 import type { Device, Storage } from "./backends/backend.ts";
@@ -20,29 +32,16 @@ import { decodeValues, nestValues } from "./read.ts";
 import * as ew from "./ops/elementwise.ts";
 import * as red from "./ops/reduce.ts";
 import * as mv from "./ops/movement.ts";
-import * as ix from "./ops/indexing.ts";
-import * as mm from "./ops/matmul.ts";
-import * as inplace from "./ops/inplace.ts";
-import * as ra from "./ops/rearrange.ts";
-import * as lg from "./ops/logical.ts";
-import * as pw from "./ops/pointwise.ts";
-import * as srt from "./ops/sort.ts";
-import * as sel from "./ops/select.ts";
-import * as adv from "./ops/advanced_index.ts";
-import * as sc from "./ops/scatter.ts";
-import * as rnd from "./ops/random_fill.ts";
 import { toDevice, toDeviceAsync, toDType } from "./ops/convert.ts";
-import * as dvs from "./ops/division.ts";
-import * as cml from "./ops/cumulative.ts";
 import * as unq from "./ops/unique.ts";
 import { named } from "./ops/dispatch.ts";
-import type { IndexArray, IndexSpec } from "./ops/movement.ts";
-import type { DimArg, ReduceOptions } from "./ops/reduce.ts";
-
-/** `result`, or an alias of `t` (its own handle on the storage) when an op gave `t` itself back. */
-function aliasIfSame(t: Tensor, result: Tensor): Tensor {
-  return result === t ? mv.alias(t) : result;
-}
+import type { ReduceOptions } from "./ops/reduce.ts";
+import { mathMethods, type TensorMathMethods } from "./tensor_methods/math.ts";
+import { reductionMethods, type TensorReductionMethods } from "./tensor_methods/reduction.ts";
+import { aliasIfSame, shapeMethods, type TensorShapeMethods } from "./tensor_methods/shape.ts";
+import { indexingMethods, type TensorIndexingMethods } from "./tensor_methods/indexing.ts";
+import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inplace.ts";
+import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -438,257 +437,7 @@ export class Tensor {
     return toDeviceAsync(this, "cpu");
   }
 
-  // ---- elementwise ----
-  /** `torch.add(this, other, opts)`. */
-  add(other: TensorOrScalar, opts?: { alpha?: number }): Tensor {
-    return ew.add(this, other, opts);
-  }
-  /** `torch.sub(this, other, opts)`. */
-  sub(other: TensorOrScalar, opts?: { alpha?: number }): Tensor {
-    return ew.sub(this, other, opts);
-  }
-  /** `torch.mul(this, other)`. */
-  mul(other: TensorOrScalar): Tensor {
-    return ew.mul(this, other);
-  }
-  /** `this / other`; with `{ roundingMode: "trunc" | "floor" }` the rounded quotient, as `torch.div`. */
-  div(other: TensorOrScalar, opts?: dvs.DivOptions): Tensor {
-    return opts === undefined ? ew.div(this, other) : dvs.div(this, other, opts);
-  }
-  /** `torch.pow(this, exponent)`. */
-  pow(exponent: TensorOrScalar): Tensor {
-    return ew.pow(this, exponent);
-  }
-  /** Python's `this % other` (the result takes the divisor's sign), as `torch.remainder`. */
-  remainder(other: TensorOrScalar): Tensor {
-    return dvs.remainder(this, other);
-  }
-  /** C's `fmod(this, other)` (the result takes the dividend's sign), as `torch.fmod`. */
-  fmod(other: TensorOrScalar): Tensor {
-    return dvs.fmod(this, other);
-  }
-  /** Python's `this // other`, as `torch.floor_divide`. */
-  floorDivide(other: TensorOrScalar): Tensor {
-    return dvs.floorDivide(this, other);
-  }
-  /** `torch.maximum(this, other)`. */
-  maximum(other: TensorOrScalar): Tensor {
-    return ew.maximum(this, other);
-  }
-  /** `torch.minimum(this, other)`. */
-  minimum(other: TensorOrScalar): Tensor {
-    return ew.minimum(this, other);
-  }
-  /** `torch.eq(this, other)`. */
-  eq(other: TensorOrScalar): Tensor {
-    return ew.eq(this, other);
-  }
-  /** `torch.ne(this, other)`. */
-  ne(other: TensorOrScalar): Tensor {
-    return ew.ne(this, other);
-  }
-  /** `torch.lt(this, other)`. */
-  lt(other: TensorOrScalar): Tensor {
-    return ew.lt(this, other);
-  }
-  /** `torch.le(this, other)`. */
-  le(other: TensorOrScalar): Tensor {
-    return ew.le(this, other);
-  }
-  /** `torch.gt(this, other)`. */
-  gt(other: TensorOrScalar): Tensor {
-    return ew.gt(this, other);
-  }
-  /** `torch.ge(this, other)`. */
-  ge(other: TensorOrScalar): Tensor {
-    return ew.ge(this, other);
-  }
-  /** `torch.neg(this)`. */
-  neg(): Tensor {
-    return ew.neg(this);
-  }
-  /** `torch.abs(this)`. */
-  abs(): Tensor {
-    return ew.abs(this);
-  }
-  /** `torch.exp(this)`. */
-  exp(): Tensor {
-    return ew.exp(this);
-  }
-  /** `torch.log(this)`. */
-  log(): Tensor {
-    return ew.log(this);
-  }
-  /** `torch.log1p(this)`. */
-  log1p(): Tensor {
-    return ew.log1p(this);
-  }
-  /** `torch.sqrt(this)`. */
-  sqrt(): Tensor {
-    return ew.sqrt(this);
-  }
-  /** `torch.rsqrt(this)`. */
-  rsqrt(): Tensor {
-    return ew.rsqrt(this);
-  }
-  /** `torch.sin(this)`. */
-  sin(): Tensor {
-    return ew.sin(this);
-  }
-  /** `torch.cos(this)`. */
-  cos(): Tensor {
-    return ew.cos(this);
-  }
-  /** `torch.tanh(this)`. */
-  tanh(): Tensor {
-    return ew.tanh(this);
-  }
-  /** `torch.sigmoid(this)`. */
-  sigmoid(): Tensor {
-    return ew.sigmoid(this);
-  }
-  /** `torch.relu(this)`. */
-  relu(): Tensor {
-    return ew.relu(this);
-  }
-  /** `torch.sign(this)`. */
-  sign(): Tensor {
-    return ew.sign(this);
-  }
-  /** `torch.floor(this)`. */
-  floor(): Tensor {
-    return ew.floor(this);
-  }
-  /** `torch.ceil(this)`. */
-  ceil(): Tensor {
-    return ew.ceil(this);
-  }
-  /** `torch.round(this)`. */
-  round(): Tensor {
-    return ew.round(this);
-  }
-  /** `torch.trunc(this)`. */
-  trunc(): Tensor {
-    return pw.trunc(this);
-  }
-  /** `torch.frac(this)`. */
-  frac(): Tensor {
-    return pw.frac(this);
-  }
-  /** `torch.tan(this)`. */
-  tan(): Tensor {
-    return pw.tan(this);
-  }
-  /** `torch.log2(this)`. */
-  log2(): Tensor {
-    return pw.log2(this);
-  }
-  /** `torch.log10(this)`. */
-  log10(): Tensor {
-    return pw.log10(this);
-  }
-  /** `torch.exp2(this)`. */
-  exp2(): Tensor {
-    return pw.exp2(this);
-  }
-  /** `torch.expm1(this)`. */
-  expm1(): Tensor {
-    return pw.expm1(this);
-  }
-  /** `torch.lerp(this, end, weight)`. */
-  lerp(end: Tensor, weight: TensorOrScalar): Tensor {
-    return pw.lerp(this, end, weight);
-  }
-  /** `torch.addcmul(this, tensor1, tensor2, opts)`. */
-  addcmul(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): Tensor {
-    return pw.addcmul(this, tensor1, tensor2, opts);
-  }
-  /** `torch.addcdiv(this, tensor1, tensor2, opts)`. */
-  addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): Tensor {
-    return pw.addcdiv(this, tensor1, tensor2, opts);
-  }
-  /** `torch.isnan(this)`. */
-  isnan(): Tensor {
-    return lg.isnan(this);
-  }
-  /** `torch.isinf(this)`. */
-  isinf(): Tensor {
-    return lg.isinf(this);
-  }
-  /** `torch.isposinf(this)`. */
-  isposinf(): Tensor {
-    return lg.isposinf(this);
-  }
-  /** `torch.isneginf(this)`. */
-  isneginf(): Tensor {
-    return lg.isneginf(this);
-  }
-  /** `torch.isfinite(this)`. */
-  isfinite(): Tensor {
-    return lg.isfinite(this);
-  }
-  /** `torch.logicalNot(this)`. */
-  logicalNot(): Tensor {
-    return lg.logicalNot(this);
-  }
-  /** `torch.logicalAnd(this, other)`. */
-  logicalAnd(other: Tensor): Tensor {
-    return lg.logicalAnd(this, other);
-  }
-  /** `torch.logicalOr(this, other)`. */
-  logicalOr(other: Tensor): Tensor {
-    return lg.logicalOr(this, other);
-  }
-  /** `torch.logicalXor(this, other)`. */
-  logicalXor(other: Tensor): Tensor {
-    return lg.logicalXor(this, other);
-  }
-  /** `torch.isclose(this, other, opts)`. */
-  isclose(other: Tensor, opts?: lg.CloseOptions): Tensor {
-    return lg.isclose(this, other, opts);
-  }
-  /** Whether every element is close to `other`'s, as a JS boolean (CPU tensors). */
-  allclose(other: Tensor, opts?: lg.CloseOptions): boolean {
-    return lg.allclose(this, other, opts);
-  }
-  /** Whether `other` has this shape and these elements, as a JS boolean (CPU tensors). */
-  equal(other: Tensor): boolean {
-    return lg.equal(this, other);
-  }
-  /** `torch.mul(this, this)`. */
-  square(): Tensor {
-    return ew.mul(this, this);
-  }
-  /** `torch.div(1, this)`. */
-  reciprocal(): Tensor {
-    return ew.div(1, this);
-  }
-  /** `torch.clamp(this, min, max)`. */
-  clamp(min?: number | null, max?: number | null): Tensor {
-    return ew.clamp(this, min, max);
-  }
-  /** `torch.where(condition, this, other)`. */
-  where(condition: Tensor, other: TensorOrScalar): Tensor {
-    return ew.where(condition, this, other);
-  }
-  /** `torch.maskedFill(this, mask, value)`. */
-  maskedFill(mask: Tensor, value: number): Tensor {
-    return ew.maskedFill(this, mask, value);
-  }
-
-  // ---- reductions ----
-  /** `torch.sum(this, dim, opts)`. */
-  sum(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.sum(this, dim, opts);
-  }
-  /** `torch.mean(this, dim, opts)`. */
-  mean(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.mean(this, dim, opts);
-  }
-  /** `torch.prod(this, dim, opts)`. */
-  prod(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.prod(this, dim, opts);
-  }
+  // ---- reductions with overloads (typed by a class body; see the module doc) ----
   /** Without a dim: the maximum value. With a dim: `{ values, indices }`. */
   max(): Tensor;
   /** The maximum along `dim` and its int32 index: `{ values, indices }`. */
@@ -708,62 +457,6 @@ export class Tensor {
   min(dim?: number | Tensor, opts?: ReduceOptions): Tensor | red.ValuesIndices {
     if (dim instanceof Tensor) return ew.minimum(this, dim);
     return dim === undefined ? named(red.amin(this), "MinBackward1", this) : red.min(this, dim, opts);
-  }
-  /** `torch.amax(this, dim, opts)`. */
-  amax(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.amax(this, dim, opts);
-  }
-  /** `torch.amin(this, dim, opts)`. */
-  amin(dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.amin(this, dim, opts);
-  }
-  /** `torch.argmax(this, dim, opts)`. */
-  argmax(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.argmax(this, dim, opts);
-  }
-  /** `torch.argmin(this, dim, opts)`. */
-  argmin(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.argmin(this, dim, opts);
-  }
-  /** `torch.var(this, dim, opts)`. */
-  var(dim?: DimArg | red.VarOptions, opts?: red.VarOptions): Tensor {
-    return red.variance(this, dim, opts);
-  }
-  /** `torch.std(this, dim, opts)`. */
-  std(dim?: DimArg | red.VarOptions, opts?: red.VarOptions): Tensor {
-    return red.std(this, dim, opts);
-  }
-  /** `torch.logsumexp(this, dim, opts)`. */
-  logsumexp(dim: DimArg, opts?: ReduceOptions): Tensor {
-    return red.logsumexp(this, dim, opts);
-  }
-  /** `torch.softmax(this, dim)`. */
-  softmax(dim: number): Tensor {
-    return red.softmax(this, dim);
-  }
-  /** `torch.logSoftmax(this, dim)`. */
-  logSoftmax(dim: number): Tensor {
-    return red.logSoftmax(this, dim);
-  }
-  /** `torch.norm(this, p, dim, opts)`. */
-  norm(p?: number, dim?: DimArg, opts?: ReduceOptions): Tensor {
-    return red.norm(this, p, dim, opts);
-  }
-  /** `torch.all(this, dim, opts)`. */
-  all(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.all(this, dim, opts);
-  }
-  /** `torch.any(this, dim, opts)`. */
-  any(dim?: number | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return red.any(this, dim, opts);
-  }
-  /** `torch.cumsum(this, dim)`. */
-  cumsum(dim: number): Tensor {
-    return red.cumsum(this, dim);
-  }
-  /** Inclusive running product along `dim`, as `torch.cumprod`. */
-  cumprod(dim: number): Tensor {
-    return cml.cumprod(this, dim);
   }
   /** The sorted unique elements (or slices along `dim`), as `torch.unique` (CPU; see uniqueAsync). */
   unique(opts?: unq.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
@@ -791,405 +484,6 @@ export class Tensor {
   uniqueAsync(opts?: unq.UniqueOptions): Promise<Tensor | Tensor[]> {
     return unq.uniqueAsync(this, opts);
   }
-  /** Sorted along a dim (default the last): `{ values, indices }`, stable, NaN as the largest. */
-  sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): red.ValuesIndices {
-    return srt.sort(this, dim, opts);
-  }
-  /** `torch.argsort(this, dim, opts)`. */
-  argsort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): Tensor {
-    return srt.argsort(this, dim, opts);
-  }
-  /** Coordinates of the nonzero elements, `[count, ndim]` int32 (CPU; see nonzeroAsync). */
-  nonzero(): Tensor {
-    return sel.nonzero(this);
-  }
-  /** `torch.nonzeroAsync(this)`. */
-  nonzeroAsync(): Promise<Tensor> {
-    return sel.nonzeroAsync(this);
-  }
-  /** `torch.argwhere(this)`. */
-  argwhere(): Tensor {
-    return sel.argwhere(this);
-  }
-  /** PyTorch's `x[mask]`: the elements where `mask` is true, 1-d (CPU; see maskedSelectAsync). */
-  maskedSelect(mask: Tensor): Tensor {
-    return sel.maskedSelect(this, mask);
-  }
-  /** `torch.maskedSelectAsync(this, mask)`. */
-  maskedSelectAsync(mask: Tensor): Promise<Tensor> {
-    return sel.maskedSelectAsync(this, mask);
-  }
-  /** `torch.countNonzero(this, dim)`. */
-  countNonzero(dim?: DimArg | ReduceOptions): Tensor {
-    return sel.countNonzero(this, dim);
-  }
-  /** The `k` largest (or, with `largest: false`, smallest) along a dim: `{ values, indices }`. */
-  topk(k: number, dim?: number | srt.TopkOptions, opts?: srt.TopkOptions): red.ValuesIndices {
-    return srt.topk(this, k, dim, opts);
-  }
-
-  // ---- movement (views) ----
-  /** `torch.view(this, ...shape)`. */
-  view(...shape: (number | readonly number[])[]): Tensor {
-    return mv.view(this, ...shape);
-  }
-  /** `torch.reshape(this, ...shape)`. */
-  reshape(...shape: (number | readonly number[])[]): Tensor {
-    return mv.reshape(this, ...shape);
-  }
-  /** `torch.view(this, other.shape)`. */
-  viewAs(other: Tensor): Tensor {
-    return mv.view(this, other.shape);
-  }
-  /** `torch.reshape(this, other.shape)`. */
-  reshapeAs(other: Tensor): Tensor {
-    return mv.reshape(this, other.shape);
-  }
-  /** `torch.transpose(this, dim0, dim1)`. */
-  transpose(dim0: number, dim1: number): Tensor {
-    return mv.transpose(this, dim0, dim1);
-  }
-  /** Transpose of a tensor of at most 2 dims (PyTorch's `.T`). */
-  get T(): Tensor {
-    return this.ndim === 2 ? mv.permute(this, 1, 0) : mv.t(this);
-  }
-  /** Transpose of the last two dims (PyTorch's `.mT`). */
-  get mT(): Tensor {
-    return mv.transpose(this, -2, -1);
-  }
-  /** `torch.t(this)`. */
-  t(): Tensor {
-    return mv.t(this);
-  }
-  /** `torch.permute(this, ...dims)`. */
-  permute(...dims: (number | readonly number[])[]): Tensor {
-    return mv.permute(this, ...dims);
-  }
-  /** `torch.squeeze(this, dim)`. */
-  squeeze(dim?: number | readonly number[]): Tensor {
-    return mv.squeeze(this, dim);
-  }
-  /** `torch.unsqueeze(this, dim)`. */
-  unsqueeze(dim: number): Tensor {
-    return mv.unsqueeze(this, dim);
-  }
-  /** `torch.expand(this, ...shape)`. */
-  expand(...shape: (number | readonly number[])[]): Tensor {
-    return mv.expand(this, ...shape);
-  }
-  /** `torch.expand(this, other.shape)`. */
-  expandAs(other: Tensor): Tensor {
-    return mv.expand(this, other.shape);
-  }
-  /** `torch.flatten(this, startDim, endDim)`. */
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return mv.flatten(this, startDim, endDim);
-  }
-  /** `torch.unflatten(this, dim, sizes)`. */
-  unflatten(dim: number, sizes: readonly number[]): Tensor {
-    return mv.unflatten(this, dim, sizes);
-  }
-  /** `torch.narrow(this, dim, start, length)`. */
-  narrow(dim: number, start: number, length: number): Tensor {
-    return mv.narrow(this, dim, start, length);
-  }
-  /**
-   * PyTorch indexing: `x.index(":", 0)` is `x[:, 0]`. Integers, slice strings, "..." and null give
-   * a view; int32 tensors, arrays of integers and bool masks give a copy (advanced indexing).
-   */
-  index(...specs: IndexSpec[]): Tensor {
-    return adv.index(this, ...specs);
-  }
-  /** Like `index(...)`, on every device (a bool mask on the GPU is read asynchronously). */
-  indexAsync(...specs: IndexSpec[]): Promise<Tensor> {
-    return adv.indexAsync(this, ...specs);
-  }
-  /** PyTorch's `x[...] = value` in place: `x.set(i, "0::2", v)` is `x[i, 0::2] = v`. */
-  set(...indexAndValue: (IndexSpec | Tensor | number)[]): this {
-    return adv.set(this, ...indexAndValue);
-  }
-  /** Like `set(...)`, on every device (a bool mask on the GPU is read asynchronously). */
-  setAsync(...indexAndValue: (IndexSpec | Tensor | number)[]): Promise<this> {
-    return adv.setAsync(this, ...indexAndValue);
-  }
-  /** `x[indices] = values` (or `+=` with `accumulate`), one index tensor per leading dim. */
-  indexPut_(
-    indices: readonly (Tensor | IndexArray | null)[],
-    values: Tensor | number,
-    opts?: adv.IndexPutOptions,
-  ): this {
-    return adv.indexPut_(this, indices, values, opts);
-  }
-  /** `indexPut_` out of place. */
-  indexPut(
-    indices: readonly (Tensor | IndexArray | null)[],
-    values: Tensor | number,
-    opts?: adv.IndexPutOptions,
-  ): Tensor {
-    return adv.indexPut(this, indices, values, opts);
-  }
-  /** `torch.flip(this, dims)`. */
-  flip(dims: number | readonly number[]): Tensor {
-    return ix.flip(this, dims);
-  }
-  /** `torch.repeat(this, ...sizes)`: tiles the tensor `sizes[i]` times along each dim. */
-  repeat(...sizes: (number | readonly number[])[]): Tensor {
-    return ra.repeat(this, ...sizes);
-  }
-  /** `torch.tile(this, dims)`. */
-  tile(dims: readonly number[]): Tensor {
-    return ra.tile(this, dims);
-  }
-  /** `torch.roll(this, shifts, dims)`: elements shifted cyclically. */
-  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
-    return ra.roll(this, shifts, dims);
-  }
-  /** `torch.movedim(this, source, destination)`. */
-  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
-    return ra.movedim(this, source, destination);
-  }
-  /** `torch.swapaxes(this, axis0, axis1)` (a transpose of two dims). */
-  swapaxes(axis0: number, axis1: number): Tensor {
-    return ra.swapaxes(this, axis0, axis1);
-  }
-  /** `torch.swapdims(this, dim0, dim1)` (a transpose of two dims). */
-  swapdims(dim0: number, dim1: number): Tensor {
-    return ra.swapaxes(this, dim0, dim1);
-  }
-  /** The `offset` diagonal of dims `dim1`, `dim2`, as a view in the last dim. */
-  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
-    return ra.diagonal(this, offset, dim1, dim2);
-  }
-  /** `torch.diag(this, diagonal)`: a 1-d tensor's diagonal matrix, or a matrix's diagonal. */
-  diag(diagonal = 0): Tensor {
-    return ra.diag(this, diagonal);
-  }
-  /** `torch.trace(this)`: the sum of a matrix's diagonal. */
-  trace(): Tensor {
-    return ra.trace(this);
-  }
-  /** A contiguous tensor with these elements (an alias sharing the storage when this one is). */
-  contiguous(): Tensor {
-    return aliasIfSame(this, mv.contiguous(this));
-  }
-  /** `torch.clone(this)`. */
-  clone(): Tensor {
-    return mv.clone(this);
-  }
-  /** `torch.split(this, splitSize, dim)`. */
-  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
-    return mv.split(this, splitSize, dim);
-  }
-  /** `torch.chunk(this, chunks, dim)`. */
-  chunk(chunks: number, dim = 0): Tensor[] {
-    return mv.chunk(this, chunks, dim);
-  }
-  /** `torch.unbind(this, dim)`. */
-  unbind(dim = 0): Tensor[] {
-    return mv.unbind(this, dim);
-  }
-
-  // ---- indexing ----
-  /** `torch.gather(this, dim, index)`. */
-  gather(dim: number, index: Tensor): Tensor {
-    return ix.gather(this, dim, index);
-  }
-  /** `torch.indexSelect(this, dim, index)`. */
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return ix.indexSelect(this, dim, index);
-  }
-  /** `torch.scatterAdd(this, dim, index, src)`. */
-  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
-    return ix.scatterAdd(this, dim, index, src);
-  }
-  /** `torch.scatterAdd_(this, dim, index, src)`. */
-  scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
-    return sc.scatterAdd_(this, dim, index, src);
-  }
-  /** `src`'s elements (or a value) written at `index` along `dim` (PyTorch's `scatter`). */
-  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: sc.ScatterOptions): Tensor {
-    return sc.scatter(this, dim, index, src, opts);
-  }
-  /** `torch.scatter_(this, dim, index, src, opts)`. */
-  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: sc.ScatterOptions): this {
-    return sc.scatter_(this, dim, index, src, opts);
-  }
-  /** `src` reduced into this tensor at `index` along `dim`: sum, prod, mean, amax or amin. */
-  scatterReduce(
-    dim: number,
-    index: Tensor,
-    src: Tensor,
-    reduce: sc.ScatterReduction,
-    opts?: sc.ScatterReduceOptions,
-  ): Tensor {
-    return sc.scatterReduce(this, dim, index, src, reduce, opts);
-  }
-  /** In place: `torch.scatterReduce` of `src` into this tensor along `dim`; returns this tensor. */
-  scatterReduce_(
-    dim: number,
-    index: Tensor,
-    src: Tensor,
-    reduce: sc.ScatterReduction,
-    opts?: sc.ScatterReduceOptions,
-  ): this {
-    return sc.scatterReduce_(this, dim, index, src, reduce, opts);
-  }
-  /** `source`'s slices along `dim` copied to the positions `index`. */
-  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor {
-    return sc.indexCopy(this, dim, index, source);
-  }
-  /** `torch.indexCopy_(this, dim, index, source)`. */
-  indexCopy_(dim: number, index: Tensor, source: Tensor): this {
-    return sc.indexCopy_(this, dim, index, source);
-  }
-  /** The slices along `dim` at `index` set to `value`. */
-  indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor {
-    return sc.indexFill(this, dim, index, value);
-  }
-  /** `torch.indexFill_(this, dim, index, value)`. */
-  indexFill_(dim: number, index: Tensor, value: number | Tensor): this {
-    return sc.indexFill_(this, dim, index, value);
-  }
-  /** `source`'s slices along `dim` (times `alpha`) added at the positions `index`. */
-  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: sc.IndexAddOptions): Tensor {
-    return sc.indexAdd(this, dim, index, source, opts);
-  }
-  /** `torch.indexAdd_(this, dim, index, source, opts)`. */
-  indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: sc.IndexAddOptions): this {
-    return sc.indexAdd_(this, dim, index, source, opts);
-  }
-  /** `torch.tril(this, diagonal)`. */
-  tril(diagonal = 0): Tensor {
-    return ix.tril(this, diagonal);
-  }
-  /** `torch.triu(this, diagonal)`. */
-  triu(diagonal = 0): Tensor {
-    return ix.triu(this, diagonal);
-  }
-
-  // ---- linear algebra ----
-  /** `torch.matmul(this, other)`. */
-  matmul(other: Tensor): Tensor {
-    return mm.matmul(this, other);
-  }
-  /** `torch.mm(this, other)`. */
-  mm(other: Tensor): Tensor {
-    return mm.mm(this, other);
-  }
-  /** `torch.bmm(this, other)`. */
-  bmm(other: Tensor): Tensor {
-    return mm.bmm(this, other);
-  }
-  /** `torch.dot(this, other)`. */
-  dot(other: Tensor): Tensor {
-    return mm.dot(this, other);
-  }
-  /** `torch.outer(this, other)`. */
-  outer(other: Tensor): Tensor {
-    return mm.outer(this, other);
-  }
-
-  // ---- in place ----
-  /** In place: writes `torch.add(this, other, opts)` into this tensor and returns it. */
-  add_(other: TensorOrScalar, opts?: { alpha?: number }): this {
-    return inplace.assignResult(this, "add_", ew.add(this, other, opts));
-  }
-  /** In place: writes `torch.sub(this, other, opts)` into this tensor and returns it. */
-  sub_(other: TensorOrScalar, opts?: { alpha?: number }): this {
-    return inplace.assignResult(this, "sub_", ew.sub(this, other, opts));
-  }
-  /** In place: writes `torch.mul(this, other)` into this tensor and returns it. */
-  mul_(other: TensorOrScalar): this {
-    return inplace.assignResult(this, "mul_", ew.mul(this, other));
-  }
-  /** In place: writes `torch.div(this, other)` into this tensor and returns it. */
-  div_(other: TensorOrScalar): this {
-    return inplace.assignResult(this, "div_", ew.div(this, other));
-  }
-  /** In place: writes `torch.clamp(this, min, max)` into this tensor and returns it. */
-  clamp_(min?: number | null, max?: number | null): this {
-    return inplace.assignResult(this, "clamp_", ew.clamp(this, min, max));
-  }
-  /** In place: writes `torch.pow(this, exponent)` into this tensor and returns it. */
-  pow_(exponent: TensorOrScalar): this {
-    return inplace.assignResult(this, "pow_", ew.pow(this, exponent));
-  }
-  /** In place: writes `torch.neg(this)` into this tensor and returns it. */
-  neg_(): this {
-    return inplace.assignResult(this, "neg_", ew.neg(this));
-  }
-  /** In place: writes `torch.abs(this)` into this tensor and returns it. */
-  abs_(): this {
-    return inplace.assignResult(this, "abs_", ew.abs(this));
-  }
-  /** In place: writes `torch.exp(this)` into this tensor and returns it. */
-  exp_(): this {
-    return inplace.assignResult(this, "exp_", ew.exp(this));
-  }
-  /** In place: writes `torch.log(this)` into this tensor and returns it. */
-  log_(): this {
-    return inplace.assignResult(this, "log_", ew.log(this));
-  }
-  /** In place: writes `torch.sqrt(this)` into this tensor and returns it. */
-  sqrt_(): this {
-    return inplace.assignResult(this, "sqrt_", ew.sqrt(this));
-  }
-  /** In place: writes `torch.sigmoid(this)` into this tensor and returns it. */
-  sigmoid_(): this {
-    return inplace.assignResult(this, "sigmoid_", ew.sigmoid(this));
-  }
-  /** In place: writes `torch.tanh(this)` into this tensor and returns it. */
-  tanh_(): this {
-    return inplace.assignResult(this, "tanh_", ew.tanh(this));
-  }
-  /** In place: writes `torch.relu(this)` into this tensor and returns it. */
-  relu_(): this {
-    return inplace.assignResult(this, "relu_", ew.relu(this));
-  }
-  /** In place: writes `torch.floor(this)` into this tensor and returns it. */
-  floor_(): this {
-    return inplace.assignResult(this, "floor_", ew.floor(this));
-  }
-  /** In place: writes `torch.ceil(this)` into this tensor and returns it. */
-  ceil_(): this {
-    return inplace.assignResult(this, "ceil_", ew.ceil(this));
-  }
-  /** In place: writes `torch.round(this)` into this tensor and returns it. */
-  round_(): this {
-    return inplace.assignResult(this, "round_", ew.round(this));
-  }
-  /** In place: writes `torch.trunc(this)` into this tensor and returns it. */
-  trunc_(): this {
-    return inplace.assignResult(this, "trunc_", pw.trunc(this));
-  }
-  /** In place: writes `torch.maskedFill(this, mask, value)` into this tensor and returns it. */
-  maskedFill_(mask: Tensor, value: number): this {
-    return inplace.assignResult(this, "maskedFill_", ew.maskedFill(this, mask, value));
-  }
-  /** In place: writes `torch.lerp(this, end, weight)` into this tensor and returns it. */
-  lerp_(end: Tensor, weight: TensorOrScalar): this {
-    return inplace.assignResult(this, "lerp_", pw.lerp(this, end, weight));
-  }
-  /** In place: writes `torch.addcmul(this, tensor1, tensor2, opts)` into this tensor and returns it. */
-  addcmul_(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): this {
-    return inplace.assignResult(this, "addcmul_", pw.addcmul(this, tensor1, tensor2, opts));
-  }
-  /** In place: writes `torch.addcdiv(this, tensor1, tensor2, opts)` into this tensor and returns it. */
-  addcdiv_(tensor1: Tensor, tensor2: Tensor, opts?: pw.AddcOptions): this {
-    return inplace.assignResult(this, "addcdiv_", pw.addcdiv(this, tensor1, tensor2, opts));
-  }
-  /** Sets every element to `value`. */
-  fill_(value: number | Tensor): this {
-    return inplace.fill_(this, value);
-  }
-  /** Sets every element to 0. */
-  zero_(): this {
-    return inplace.fill_(this, 0);
-  }
-  /** Copies `src` (broadcast to this shape, converted to this dtype) into this tensor. */
-  copy_(src: Tensor): this {
-    return inplace.copy_(this, src);
-  }
 
   // ---- PyTorch's small conveniences ----
   /** Number of dimensions (PyTorch's `x.dim()`; same as `ndim`). */
@@ -1200,34 +494,36 @@ export class Tensor {
   tolist(): NestedArray {
     return this.toArray();
   }
+}
 
-  // ---- random fills (PyTorch's CPU streams; see ops/random_fill.ts) ----
-  /** Fills with samples of U(from, to) in place. */
-  uniform_(from = 0, to = 1, opts?: rnd.FillOptions): this {
-    return rnd.uniform_(this, from, to, opts);
-  }
-  /** Fills with samples of N(mean, std²) in place. */
-  normal_(mean = 0, std = 1, opts?: rnd.FillOptions): this {
-    return rnd.normal_(this, mean, std, opts);
-  }
-  /** Fills with 1 with probability `p` (a number or a tensor of probabilities), else 0, in place. */
-  bernoulli_(p: number | Tensor = 0.5, opts?: rnd.FillOptions): this {
-    return rnd.bernoulli_(this, p, opts);
-  }
-  /** Samples 0/1 with this tensor's elements as probabilities (`torch.bernoulli(x)`). */
-  bernoulli(opts?: rnd.FillOptions): Tensor {
-    return rnd.bernoulli(this, opts);
-  }
-  /** Fills with exponential samples of rate `lambd` in place. */
-  exponential_(lambd = 1, opts?: rnd.FillOptions): this {
-    return rnd.exponential_(this, lambd, opts);
-  }
-  /** Fills with random integers in place: `random_()`, `random_(to)` or `random_(from, to)`. */
-  random_(...args: (number | rnd.FillOptions)[]): this {
-    return rnd.random_(this, ...args);
-  }
-  /** Category indices drawn with this tensor's rows as weights (`torch.multinomial(x, n)`). */
-  multinomial(numSamples: number, opts?: rnd.MultinomialOptions): Tensor {
-    return rnd.multinomial(this, numSamples, opts);
+/**
+ * `Tensor`'s op methods, by family: each family's interface documents its methods (`x.add(y)` is
+ * in {@link TensorMathMethods}, `x.sum()` in {@link TensorReductionMethods}, ...).
+ */
+export interface Tensor
+  extends
+    TensorMathMethods,
+    TensorReductionMethods,
+    TensorShapeMethods,
+    TensorIndexingMethods,
+    TensorInPlaceMethods,
+    TensorRandomMethods {}
+
+// The families' bodies become Tensor's methods as a class body would define them: on the prototype,
+// non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
+// method never replaces one of the class body's.
+for (
+  const family of [
+    mathMethods(),
+    reductionMethods(),
+    shapeMethods(),
+    indexingMethods(),
+    inPlaceMethods(),
+    randomMethods(),
+  ]
+) {
+  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {
+    if (Object.hasOwn(Tensor.prototype, name)) throw new Error(`Tensor.${name} is defined twice`);
+    Object.defineProperty(Tensor.prototype, name, { ...descriptor, enumerable: false });
   }
 }
