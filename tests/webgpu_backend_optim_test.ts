@@ -3,7 +3,6 @@
  * fused optimizer steps (adamUpdate, sgdUpdate). Setup, tolerances and the comparison helpers are in
  * tests/webgpu_backend_setup.ts; the last test checks that no kernel raised a WebGPU validation error.
  */
-import assert from "node:assert/strict";
 import type { Backend, BinaryOp, Storage } from "../src/backends/backend.ts";
 import { randF32, rng } from "./helpers.ts";
 import { both, cpu, g, gpuTest, noValidationErrorsTest, same } from "./webgpu_backend_setup.ts";
