@@ -42,7 +42,7 @@ import {
 import { cat, indexAddInto, indexSelect } from "./indexing.ts";
 import { argsort } from "./sort.ts";
 import { assignResult, refuseLeaf, writeInto } from "./inplace.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 import { locate, type Located, maskCoordinates, resultShape, syncMaskReader } from "./index_locate.ts";
 
 // The index resolution lives in ./index_locate.ts; its entry points stay importable from here.

@@ -17,7 +17,7 @@ import { logicalAnd, logicalNot } from "./logical.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { onesLike } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 import { autocastCall } from "../amp/autocast.ts";
 
 /**

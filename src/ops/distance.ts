@@ -16,7 +16,7 @@ import { expand, transpose, unsqueeze } from "./movement.ts";
 import { matmul } from "./matmul.ts";
 import { onesLike } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 import { autocastCall } from "../amp/autocast.ts";
 
 /** PyTorch's `compute_mode` of `cdist`. */

@@ -15,7 +15,7 @@ import { trunc } from "./pointwise.ts";
 import { recordComposite } from "./dispatch.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 import { inFrameOf } from "../memory.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 
 type DivisionOp = Extract<typeof ARITHMETIC_OPS[number], "fmod" | "remainder" | "floorDivide">;
 

@@ -28,7 +28,7 @@ import {
 } from "./dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 import { autocastCall } from "../amp/autocast.ts";
 

@@ -23,7 +23,7 @@ import {
   SUPPORTED_INDEX_FORMS,
 } from "./movement.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 
 /** An index resolved against a tensor's shape: the view of its basic part, and its tensor part. */
 export interface Located {

@@ -8,7 +8,7 @@ import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, checkAlive, contiguousStorage, makeView, named, record, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 
 /** Nested arrays of integers (an advanced index) or of booleans (a mask), as an index of `x.index(...)`. */
 export type IndexArray = readonly (number | boolean | IndexArray)[];

@@ -21,7 +21,7 @@ import {
 import * as ew from "./elementwise.ts";
 import { permute, reshape, transpose } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 import { asOp } from "./naming.ts";
 import { autocastCall } from "../amp/autocast.ts";
 

@@ -10,7 +10,7 @@ import { tensor } from "../creation.ts";
 import { indexSelect } from "./indexing.ts";
 import { movedim } from "./rearrange.ts";
 import { inFrameOf } from "../memory.ts";
-import { describeValue } from "../backends/validate.ts";
+import { describeValue } from "../backends/contract.ts";
 
 /** Options of {@link unique}, PyTorch's keyword arguments. */
 export interface UniqueOptions {
