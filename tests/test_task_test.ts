@@ -14,10 +14,19 @@ Deno.test("test task: default file list in parallel, user flags before the paths
     "--parallel",
     "--doc",
     "README.md",
-    "mod.ts",
-    "src/",
+    "src/backends/wasm/loader.ts",
+    "src/backends/wasm/threads.ts",
+    "src/cpu.ts",
     "tests/",
   ]);
+  assertEquals(
+    denoTestArgs([], "r.xml", ["/x/src_ops_examples_test.ts"]).at(-1),
+    "/x/src_ops_examples_test.ts",
+  );
+  assertEquals(
+    denoTestArgs(["tests/a_test.ts"], "r.xml", ["/x/src_ops_examples_test.ts"]).at(-1),
+    "tests/a_test.ts",
+  );
   assertEquals(denoTestArgs(["tests/tensor_test.ts", "--filter", "matmul"], "r.xml").slice(4), [
     "--filter",
     "matmul",

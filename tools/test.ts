@@ -17,14 +17,21 @@
  * The default list runs with `--parallel`: one type-check of everything, then the test modules
  * spread over one worker per core (`DENO_JOBS=1` runs them one at a time). Each module runs in
  * its own worker (its own isolate, wasm heap and GPU device), so the memory bounds the tests
- * assert (`Deno.memoryUsage()` heap and external bytes) stay per module.
+ * assert (`Deno.memoryUsage()` heap and external bytes) stay per module. The JSDoc examples of
+ * `src/` and `mod.ts` run as one module per folder (tools/doc_examples.ts writes them to
+ * `.cache/doc_examples/`; type-checked there like every test module): Deno spends about 0.27 s of
+ * CPU starting each test module, which for ~480 one-example modules was half a minute of the
+ * suite's wall time on two cores. The files whose examples need a fresh library keep `--doc`.
  * `deno task test:cpu` sets `EDGETORCH_TEST_NO_GPU=1`: the `[gpu]` variants and the GPU-only
  * files are reported as ignored (see tests/devices.ts).
  *
  * @module
  */
 
-const DEFAULT_FILES = ["--doc", "README.md", "mod.ts", "src/", "tests/"];
+import { FRESH_FILES, sourceFiles, writeExampleTests } from "./doc_examples.ts";
+
+/** The default list before the example modules: README's blocks, the fresh-library files' examples, tests/. */
+const DEFAULT_FILES = ["--doc", "README.md", ...FRESH_FILES, "tests/"];
 const JUNIT_PATH = ".cache/test-report.xml";
 
 /** Totals of Deno's JUnit report. */
@@ -34,8 +41,8 @@ export interface ReportTotals {
   errors: number;
 }
 
-/** The `deno test` arguments for this task's arguments: flags first, then the user's paths or the default list. */
-export function denoTestArgs(userArgs: readonly string[], junitPath: string): string[] {
+/** The task's arguments split into `deno test` flags (with their values) and paths. */
+export function splitArgs(userArgs: readonly string[]): { flags: string[]; files: string[] } {
   const flags: string[] = [];
   const files: string[] = [];
   for (let i = 0; i < userArgs.length; i++) {
@@ -45,13 +52,26 @@ export function denoTestArgs(userArgs: readonly string[], junitPath: string): st
       flags.push(a, userArgs[++i]);
     } else flags.push(a);
   }
+  return { flags, files };
+}
+
+/**
+ * The `deno test` arguments for this task's arguments: flags first, then the user's paths or the
+ * default list (followed by `exampleModules`, the generated modules of the JSDoc examples).
+ */
+export function denoTestArgs(
+  userArgs: readonly string[],
+  junitPath: string,
+  exampleModules: readonly string[] = [],
+): string[] {
+  const { flags, files } = splitArgs(userArgs);
   return [
     "test",
     "-A",
     "--v8-flags=--expose-gc",
     `--junit-path=${junitPath}`,
     ...flags,
-    ...(files.length > 0 ? files : ["--parallel", ...DEFAULT_FILES]),
+    ...(files.length > 0 ? files : ["--parallel", ...DEFAULT_FILES, ...exampleModules]),
   ];
 }
 
@@ -77,8 +97,12 @@ export function exitCodeFor(status: Deno.CommandStatus, report: ReportTotals | n
 if (import.meta.main) {
   await Deno.mkdir(".cache", { recursive: true });
   await Deno.remove(JUNIT_PATH).catch(() => {});
+  const root = new URL("../", import.meta.url);
+  const examples = splitArgs(Deno.args).files.length > 0
+    ? []
+    : await writeExampleTests(root, await sourceFiles(root), new URL(".cache/doc_examples/", root));
   const status = await new Deno.Command(Deno.execPath(), {
-    args: denoTestArgs(Deno.args, JUNIT_PATH),
+    args: denoTestArgs(Deno.args, JUNIT_PATH, examples),
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
