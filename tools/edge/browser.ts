@@ -158,7 +158,14 @@ if (import.meta.main) {
     }
     const file = files[url.pathname];
     if (file) {
-      return new Response(await Deno.readFile(file), { headers: { "content-type": "text/javascript" } });
+      // Served as a site serves a versioned bundle (cached for good), so that later loads come from
+      // the HTTP cache and V8's code cache, as a returning visitor's do.
+      return new Response(await Deno.readFile(file), {
+        headers: {
+          "content-type": "text/javascript",
+          "cache-control": "public, max-age=31536000, immutable",
+        },
+      });
     }
     return new Response("not found", { status: 404 });
   });
@@ -203,7 +210,11 @@ if (import.meta.main) {
     );
     console.log(`  ${line("first load, fresh profile", timings.slice(0, 1))}`);
     if (timings.length > 1) {
-      console.log(`  ${line(`median of ${timings.length - 1} later loads`, timings.slice(1))}`);
+      console.log(
+        `  ${
+          line(`median of ${timings.length - 1} later loads (bundle from the HTTP cache)`, timings.slice(1))
+        }`,
+      );
     }
   }
   if (!result) {
