@@ -6,6 +6,7 @@
  *   deno run -A bench/cold_start.ts                       Deno and Bun, 9 processes each
  *   deno run -A bench/cold_start.ts --runs 15 --node PATH  also Node 22+ (type stripping) at PATH
  *   deno run -A bench/cold_start.ts --root /tmp/before     also another checkout, alternating
+ *   deno run -A bench/cold_start.ts --bundle               also dist/mod.js (deno task build:bundle)
  *   deno run -A bench/cold_start.ts --runs 1 --max-ms 1000 a smoke check (CI)
  *
  * With several `--root`s the processes alternate between them, so that a before/after comparison
@@ -21,11 +22,11 @@ interface Sample {
   total: number;
 }
 
-// ---- child: `cold_start.ts --child <root URL>` ------------------------------------------------
+// ---- child: `cold_start.ts --child <module URL>` -----------------------------------------------
 
-async function child(root: string): Promise<void> {
+async function child(entry: string): Promise<void> {
   const t0 = performance.now();
-  const torch = await import(new URL("mod.ts", root).href) as typeof import("../mod.ts");
+  const torch = await import(entry) as typeof import("../mod.ts");
   const t1 = performance.now();
   const a = torch.randn(64, 64);
   const value = a.matmul(a).sum().item();
@@ -81,10 +82,13 @@ async function parent(): Promise<void> {
   const runs = Number(argValues("runs")[0] ?? "9");
   const maxMs = argValues("max-ms").map(Number)[0];
   const here = new URL("../", import.meta.url).href;
+  // Module URLs to import: mod.ts of this checkout and of each --root, and with --bundle this
+  // checkout's dist/mod.js (`deno task build:bundle`).
   const roots = [
     here,
     ...argValues("root").map((r) => new URL(r.endsWith("/") ? r : r + "/", "file:///").href),
-  ];
+  ].map((r) => new URL("mod.ts", r).href);
+  if (process.argv.includes("--bundle")) roots.push(new URL("dist/mod.js", here).href);
   const self = new URL(import.meta.url).pathname;
   const empty = await Deno.makeTempFile({ suffix: ".ts" });
   await Deno.writeTextFile(empty, "console.log(1);\n");
@@ -103,7 +107,7 @@ async function parent(): Promise<void> {
   }
 
   console.log(`import of mod.ts to the first result, median of ${runs} fresh processes per row (ms)`);
-  console.log("| runtime | checkout | import | first op + read | total | process wall | empty script wall |");
+  console.log("| runtime | entry | import | first op + read | total | process wall | empty script wall |");
   console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
   let worst = 0;
   for (const rt of runtimes) {
@@ -138,7 +142,7 @@ async function parent(): Promise<void> {
       const total = median(s.map((x) => x.total));
       worst = Math.max(worst, total);
       console.log(
-        `| ${rt.name} | ${root === here ? "this" : new URL(root).pathname} | ${
+        `| ${rt.name} | ${root.startsWith(here) ? root.slice(here.length) : new URL(root).pathname} | ${
           median(s.map((x) => x.import)).toFixed(1)
         } | ${median(s.map((x) => x.first)).toFixed(1)} | ${total.toFixed(1)} | ${
           median(walls[r]).toFixed(0)
