@@ -160,7 +160,7 @@ Deno.test("wasm loader: foreign or stale modules and bad sources are refused cle
   );
   await assert.rejects(
     () => compileKernels(new URL("./no_such_file.wasm", WASM_DIR) as unknown as Uint8Array),
-    /torch.init: got the URL file:\/\/.*no_such_file.wasm; the library never fetches: pass `fetch\(url\)`/,
+    /torch.init: got the URL file:\/\/.*no_such_file.wasm; the library makes no network requests: request the file yourself and pass the Response/,
   );
   await assert.rejects(
     () => compileKernels(42 as unknown as Uint8Array),

@@ -323,8 +323,8 @@ export async function compileKernels(source: WasmSource): Promise<KernelModule> 
   }
   if (s instanceof URL) {
     throw new TypeError(
-      `torch.init: got the URL ${s.href}; the library never fetches: pass \`fetch(url)\` (a Response ` +
-        `or a promise of one) or the .wasm file's bytes`,
+      `torch.init: got the URL ${s.href}; the library makes no network requests: request the file ` +
+        `yourself and pass the Response (or a promise of one), or the .wasm file's bytes`,
     );
   }
   if (s instanceof ArrayBuffer || ArrayBuffer.isView(s)) {
