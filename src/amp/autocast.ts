@@ -19,6 +19,7 @@
  */
 import type { Device } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
+import { isThenable } from "../thenable.ts";
 
 /** Options of {@link autocast}. */
 export interface AutocastOptions {
@@ -37,11 +38,6 @@ let anyActive = false;
 
 function refresh(): void {
   anyActive = active.cpu !== null || active.gpu !== null;
-}
-
-function isThenable(v: unknown): boolean {
-  return v !== null && (typeof v === "object" || typeof v === "function") &&
-    typeof (v as PromiseLike<unknown>).then === "function";
 }
 
 /**

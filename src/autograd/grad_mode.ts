@@ -11,6 +11,7 @@
  * `setGradEnabled`.
  * @module
  */
+import { isThenable } from "../thenable.ts";
 
 /** The mode of one context: mutable, so `setGradEnabled(mode)` changes the current context's. */
 interface GradState {
@@ -95,11 +96,6 @@ export function setGradEnabled<T>(mode: boolean, fn?: () => T): boolean | T {
   const prev = state.enabled;
   state.enabled = mode;
   return prev;
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === "object" || typeof v === "function") &&
-    typeof (v as PromiseLike<unknown>).then === "function";
 }
 
 function refuseAsync(op: string): TypeError {

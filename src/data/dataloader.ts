@@ -17,6 +17,7 @@ import {
   type SamplerLike,
   SequentialSampler,
 } from "./sampler.ts";
+import { isThenable } from "../thenable.ts";
 
 /**
  * The type `defaultCollate` makes of a batch of `T`: tensors, numbers and booleans become one
@@ -225,11 +226,6 @@ function nextTurn(): Promise<void> {
     if (setImmediateFn) setImmediateFn(resolve);
     else setTimeout(resolve, 0);
   });
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === "object" || typeof v === "function") &&
-    typeof (v as PromiseLike<unknown>).then === "function";
 }
 
 /**
