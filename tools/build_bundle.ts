@@ -40,7 +40,8 @@ const sizes: string[] = [];
 for (const file of result.outputFiles) {
   let code = new TextDecoder().decode(file.contents);
   if (file.path === OUT.pathname) {
-    code = `// @ts-self-types="../mod.ts"\n// The whole of mod.ts in one module, built by tools/build_bundle.ts.\n${code}`;
+    code =
+      `// @ts-self-types="../mod.ts"\n// The whole of mod.ts in one module, built by tools/build_bundle.ts.\n${code}`;
   }
   await Deno.writeTextFile(file.path, code);
   sizes.push(`${file.path.slice(DIST.pathname.length)} ${(code.length / 1024).toFixed(0)} KB`);
