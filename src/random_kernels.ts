@@ -1,57 +1,61 @@
 /**
- * The random-number kernels in WebAssembly (`assembly/random/`, 2.5 KB, compiled by
- * tools/build_wasm.ts): the float32 Box-Muller transform of `Generator.normalFill`, bit for bit the
- * JavaScript of `random_float_math.ts`. A first `randn(64, 64)` in a fresh process spends 15 ms
- * interpreting that JavaScript before the engine optimises it; this module compiles in well under
- * a millisecond and runs the transform at full speed from the first call. It has its own memory and
- * does not touch the CPU kernels, so drawing values for any device compiles only these few
- * kilobytes. Where compiling WebAssembly from bytes is not allowed (Cloudflare Workers), the
- * JavaScript runs instead, with the same results.
+ * The float32 Box-Muller transform of `Generator.normalFill` in WebAssembly: `box_muller_avx2_f32`
+ * in the CPU kernels (`assembly/random.ts`), bit for bit the JavaScript of `random_float_math.ts`.
+ * A fresh process's first `randn(64, 64)` spent ~15 ms interpreting that JavaScript before the
+ * engine optimised it; the kernel runs at full speed from the first call. The default CPU backend
+ * registers it when it starts (so it also runs in Cloudflare Workers once `torch.init({ wasm })`
+ * handed the kernels over); until then, and where no CPU backend runs, the JavaScript gives the
+ * same bits.
  * @module
  */
-import { RANDOM_KERNELS_BASE64 } from "./random_kernels.generated.js";
-import { decodeBase64 } from "./backends/wasm/base64.ts";
 
-interface RandomKernelExports {
-  readonly memory: WebAssembly.Memory;
-  buffer_offset(): number;
-  box_muller_avx2(ptr: number, n: number, mean: number, std: number): void;
-}
+/** Transforms each block of 16 of `d` in place (its length a multiple of 16). */
+export type NormalKernel = (d: Float32Array, mean: number, std: number) => void;
 
-/** The instance (compiled on first use), or null where this runtime cannot compile it. */
-let kernels: RandomKernelExports | null | undefined;
+let kernel: NormalKernel | null = null;
 /** Whether the WebAssembly path may be used (tests turn it off to compare with the JavaScript). */
 let enabled = true;
 
-function instance(): RandomKernelExports | null {
-  if (kernels === undefined) {
-    try {
-      const module = new WebAssembly.Module(decodeBase64(RANDOM_KERNELS_BASE64));
-      kernels = new WebAssembly.Instance(module, {}).exports as unknown as RandomKernelExports;
-    } catch {
-      kernels = null; // e.g. "Wasm code generation disallowed by embedder": the JavaScript path runs.
-    }
-  }
-  return kernels;
-}
-
 /**
- * Whether the WebAssembly random kernels run here (false where the runtime forbids compiling
- * bytes, or after `setRandomKernelsEnabled(false)`); when false the JavaScript gives the same bits.
+ * Installs the kernel (the default CPU backend does, when it starts); null removes it. Returns
+ * the one installed before.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import { randomKernelsAvailable } from "./random_kernels.ts";
- * assertEquals(randomKernelsAvailable(), true); // Deno and Bun compile them
+ * import { boxMullerAvx2Wasm, setNormalKernel } from "./random_kernels.ts";
+ * const d = new Float32Array(16);
+ * const before = setNormalKernel((values) => values.fill(7));
+ * assertEquals([boxMullerAvx2Wasm(d, 0, 1), d[15]], [true, 7]);
+ * setNormalKernel(null);
+ * assertEquals(boxMullerAvx2Wasm(d, 0, 1), false);
+ * setNormalKernel(before);
  * ```
  */
-export function randomKernelsAvailable(): boolean {
-  return enabled && instance() !== null;
+export function setNormalKernel(k: NormalKernel | null): NormalKernel | null {
+  const before = kernel;
+  kernel = k;
+  return before;
 }
 
 /**
- * Turns the WebAssembly random kernels off (or back on); for tests and for comparing with the
- * JavaScript path. Returns the previous setting.
+ * Whether the WebAssembly Box-Muller runs here (false before a CPU backend started, or after
+ * `setRandomKernelsEnabled(false)`); when false the JavaScript gives the same bits.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * import { randomKernelsAvailable } from "./random_kernels.ts";
+ * torch.zeros(1); // starts the CPU backend
+ * assertEquals(randomKernelsAvailable(), true);
+ * ```
+ */
+export function randomKernelsAvailable(): boolean {
+  return enabled && kernel !== null;
+}
+
+/**
+ * Turns the WebAssembly path off (or back on), for tests comparing it with the JavaScript.
+ * Returns the previous setting.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -69,12 +73,14 @@ export function setRandomKernelsEnabled(on: boolean): boolean {
 
 /**
  * PyTorch's AVX2 Box-Muller (`boxMuller16Avx2`) on every block of 16 in `d` (whose length is a
- * multiple of 16), in WebAssembly; false (and `d` untouched) when the kernels are unavailable.
+ * multiple of 16) with the installed kernel; false (and `d` untouched) when there is none.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
  * import { boxMullerAvx2Wasm } from "./random_kernels.ts";
  * import { boxMuller16Avx2 } from "./random_float_math.ts";
+ * torch.zeros(1); // starts the CPU backend, which installs the kernel
  * const u = Float32Array.from({ length: 32 }, (_, i) => (i * 0.37) % 1);
  * const js = u.slice();
  * boxMuller16Avx2(js, 0, 0, 1);
@@ -84,18 +90,7 @@ export function setRandomKernelsEnabled(on: boolean): boolean {
  * ```
  */
 export function boxMullerAvx2Wasm(d: Float32Array, mean: number, std: number): boolean {
-  if (!enabled || d.length % 16 !== 0) return false;
-  const k = instance();
-  if (k === null) return false;
-  const offset = k.buffer_offset();
-  // Whole blocks of 16 that fit in the module's memory (one 64 KiB page unless it grew).
-  const capacity = Math.floor((k.memory.buffer.byteLength - offset) / 64) * 16;
-  for (let start = 0; start < d.length; start += capacity) {
-    const chunk = d.subarray(start, Math.min(d.length, start + capacity));
-    const view = new Float32Array(k.memory.buffer, offset, chunk.length);
-    view.set(chunk);
-    k.box_muller_avx2(offset, chunk.length, mean, std);
-    chunk.set(view);
-  }
+  if (!enabled || kernel === null || d.length % 16 !== 0) return false;
+  kernel(d, mean, std);
   return true;
 }

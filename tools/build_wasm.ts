@@ -7,9 +7,7 @@
  * - `kernels_<variant>.generated.js`: the same bytes as base64 (a `.js` module typed by
  *   `kernels_base64.d.ts`: Deno loads plain JavaScript faster than TypeScript, whose emit carries
  *   an inline source map as large as the string);
- * and `kernels_info.generated.ts`, the hash of the sources. It also compiles `assembly/random/` (the
- * random-number kernels of src/random.ts: a few kilobytes of scalar WebAssembly with its own
- * memory) to `src/random_kernels.generated.js`. Every module carries an `edgetorch`
+ * and `kernels_info.generated.ts`, the hash of the sources. Every module carries an `edgetorch`
  * custom section (JSON: variant and source hash) so that a module handed to `torch.init` is
  * recognised, and one from another build is refused. Each generated module records a hash of
  * the sources and flags.
@@ -67,45 +65,16 @@ const VARIANTS: Variant[] = [
 ];
 
 /** Sorted `assembly/*.ts` sources, with line endings normalised. */
-async function readSources(dir = ASSEMBLY): Promise<{ name: string; text: string }[]> {
+async function readSources(): Promise<{ name: string; text: string }[]> {
   const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
+  for await (const e of Deno.readDir(ASSEMBLY)) {
     if (e.isFile && e.name.endsWith(".ts")) names.push(e.name);
   }
   names.sort();
   return await Promise.all(names.map(async (name) => ({
     name,
-    text: (await Deno.readTextFile(new URL(name, dir))).replaceAll("\r\n", "\n"),
+    text: (await Deno.readTextFile(new URL(name, ASSEMBLY))).replaceAll("\r\n", "\n"),
   })));
-}
-
-/** The random-number kernels: scalar code (no SIMD needed), exporting a memory of their own. */
-const RANDOM = {
-  name: "random",
-  dir: new URL("random/", ASSEMBLY),
-  file: new URL("src/random_kernels.generated.js", ROOT),
-  flags: ["-O3", "--converge", "--runtime", "stub", "--noAssert", "--initialMemory", "1"],
-};
-
-/** Builds (or with `check`, verifies) `src/random_kernels.generated.js`; returns a problem or null. */
-async function buildRandomKernels(check: boolean): Promise<string | null> {
-  const hash = await sha256(sourcesText(await readSources(RANDOM.dir)) + `flags:${RANDOM.flags.join(" ")}\n`);
-  if (check) {
-    const have = await readHeaderHash(RANDOM.file, "tools/build_wasm.ts");
-    return have === hash ? null : `src/random_kernels.generated.js is ${have === null ? "missing" : "stale"}`;
-  }
-  const wasm = await compile(RANDOM, "assembly/random/index.ts");
-  await Deno.writeTextFile(
-    RANDOM.file,
-    `${generatedHeader("tools/build_wasm.ts", hash)}
-// @ts-self-types="./random_kernels.d.ts"
-/** assembly/random/ compiled (${wasm.length} bytes), base64. */
-export const RANDOM_KERNELS_BASE64 =
-  "${toBase64(wasm)}";
-`,
-  );
-  console.log(`random_kernels.generated.js: ${wasm.length} bytes wasm, hash ${hash.slice(0, 12)}…`);
-  return null;
 }
 
 async function sha256(text: string): Promise<string> {
@@ -157,17 +126,14 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-async function compile(
-  v: { name: string; flags: string[] },
-  entry = "assembly/index.ts",
-): Promise<Uint8Array> {
+async function compile(v: Variant): Promise<Uint8Array> {
   // Imported here so that `--check` needs no npm package.
   const { default: asc } = await import("npm:assemblyscript@0.28.20/asc");
   const outputs = new Map<string, Uint8Array | string>();
   const stderr: string[] = [];
   const root = decodeURIComponent(ROOT.pathname);
   const { error } = await asc.main(
-    [entry, "--outFile", "kernels.wasm", ...v.flags],
+    ["assembly/index.ts", "--outFile", "kernels.wasm", ...v.flags],
     {
       readFile(name: string, baseDir: string) {
         try {
@@ -263,8 +229,6 @@ async function main(): Promise<void> {
       } ms)`,
     );
   }
-  const randomProblem = await buildRandomKernels(check);
-  if (randomProblem) problems.push(randomProblem);
   const infoFile = new URL(INFO_FILE, OUT_DIR);
   if (check) {
     const have = await readHeaderHash(infoFile, "tools/build_wasm.ts");

@@ -1,15 +1,8 @@
 // deno-fmt-ignore-file
-// The random-number kernels of src/random.ts (AssemblyScript, compiled by tools/build_wasm.ts to a
-// small scalar WebAssembly module, separate from the CPU kernels so that drawing random numbers on
-// any device compiles a few kilobytes, not the kernels). Every operation mirrors the JavaScript in
-// src/random_float_math.ts step for step: JavaScript numbers are f64, so each Math.fround there is
-// an f32 round trip here, and WebAssembly never fuses a multiply and an add. The results are the
-// same bits; tests/random_kernels_test.ts checks it.
-
-/** Where callers put the values to transform (16-byte aligned, after the static data). */
-export function buffer_offset(): usize {
-  return (__heap_base + 15) & ~15;
-}
+// The random-number kernel of src/random.ts: PyTorch's AVX2 Box-Muller (scalar code). Every
+// operation mirrors the JavaScript in src/random_float_math.ts step for step: JavaScript numbers
+// are f64, so each Math.fround there is an f32 round trip here, and WebAssembly never fuses a
+// multiply and an add. The results are the same bits; tests/random_kernels_test.ts checks it.
 
 @inline function fround(x: f64): f64 {
   return <f64><f32>x;
@@ -67,7 +60,7 @@ const TWO_PI_F: f64 = <f64><f32>(2 * Math.PI);
  * deviation `std` from the uniforms (u[j], u[j + 8]). boxMuller16Avx2 in random_float_math.ts,
  * operation for operation.
  */
-export function box_muller_avx2(ptr: usize, n: i32, mean: f64, std: f64): void {
+export function box_muller_avx2_f32(ptr: usize, n: i32, mean: f64, std: f64): void {
   for (let o = 0; o + 16 <= n; o += 16) {
     for (let j = o; j < o + 8; j++) {
       const pj = ptr + (<usize>j << 2), pk = pj + 32;
