@@ -37,8 +37,7 @@ if (import.meta.main) {
       const bytes = await Deno.readFile(b.path);
       const text = new TextDecoder().decode(bytes);
       const gz = await gzipSize(bytes);
-      // Builds of the CPU kernels: base64 wasm strings of 100 KB or more (the 3 KB random-number
-      // kernels, src/random_kernels.ts, travel in every bundle).
+      // Builds of the CPU kernels: base64 wasm strings of 100 KB or more.
       const builds = text.match(/"AGFzbQ[A-Za-z0-9+/=]{100000,}"/g)?.length ?? 0;
       const wgsl = text.includes("@compute");
       if (builds !== (wasm === "none" ? 0 : 1)) {
