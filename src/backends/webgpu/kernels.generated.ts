@@ -2737,3 +2737,11 @@ export const SNIPPETS: readonly string[] = [
   "reduce.decl_totals",
   "reduce.store_total",
 ];
+
+/**
+ * The device features each kernel that enables a WGSL extension needs (`//! enable:` lines);
+ * kernels not listed need none.
+ */
+export const KERNEL_FEATURES: Readonly<Record<string, readonly string[]>> = {
+
+};
