@@ -129,9 +129,13 @@ const cases: Case[] = [];
 
 function oursImpl(op: () => Storage): Impl {
   return {
+    // The results stay alive until the queue is drained: pointwise ops and matmuls return pending
+    // values (src/backends/webgpu/fusion.ts), and one disposed before it is computed never runs.
     run: async (reps) => {
-      for (let i = 0; i < reps; i++) op().dispose();
+      const outs: Storage[] = [];
+      for (let i = 0; i < reps; i++) outs.push(op());
       await g.sync();
+      for (const o of outs) o.dispose();
     },
     result: async () => await g.read(op()),
   };
