@@ -6,7 +6,8 @@
  *
  * The suite's default adapter (Mesa llvmpipe through GL) has no `shader-f16`: there the f16 tests
  * are reported as ignored, with the reason printed, and the rest checks that the float32 kernels
- * run. Mesa's lavapipe (Vulkan; Debian's mesa-vulkan-drivers) has it; `.ci/run` runs this file on it:
+ * run. Mesa's lavapipe (Vulkan; Debian's mesa-vulkan-drivers) has it; `.ci/run` runs this file on it,
+ * with EDGETORCH_TEST_REQUIRE_F16=1 (which fails the run when the adapter lacks `shader-f16`):
  *
  *   VK_DRIVER_FILES=/path/to/lvp_icd.x86_64.json DENO_WEBGPU_BACKEND=vulkan deno test -A tests/webgpu_f16_test.ts
  *
@@ -60,6 +61,19 @@ const f16 = g?.f16 ?? false;
 const F16_SKIP = g
   ? `the adapter (${gpu.adapterInfo()?.description}) has no shader-f16`
   : "no WebGPU adapter";
+/** CI's lavapipe run sets EDGETORCH_TEST_REQUIRE_F16=1: there, no f16 kernels is a failure. */
+const requireF16 = (() => {
+  try {
+    return Deno.env.get("EDGETORCH_TEST_REQUIRE_F16") === "1";
+  } catch {
+    return false;
+  }
+})();
+Deno.test({
+  name: "f16: the adapter offers shader-f16 (EDGETORCH_TEST_REQUIRE_F16=1)",
+  ignore: !requireF16,
+  fn: () => assert.ok(f16, `EDGETORCH_TEST_REQUIRE_F16=1, but ${F16_SKIP}`),
+});
 if (!f16) {
   console.log(
     `f16 kernel tests skipped: ${F16_SKIP} (Mesa lavapipe has it: VK_DRIVER_FILES=<lvp_icd.x86_64.json> ` +
@@ -419,6 +433,58 @@ f16Test("f16 products of special halves: subnormals, overflow to infinity, infin
 });
 
 f16Test(
+  "autocast's float32 operands are packed straight from float32, rounded as the float16 cast rounds",
+  async () => {
+    const [m, k, n] = [40, 72, 24];
+    const r = rng(51);
+    // Values that are not halves, a few past the float16 range (infinite once rounded) and below it.
+    const floats = (count: number) =>
+      Float32Array.from({ length: count }, () => {
+        const u = r();
+        return u < 0.01 ? 7e4 * (r() - 0.5) : u < 0.02 ? 1e-9 * r() : 4 * (r() - 0.5);
+      });
+    const a = floats(m * k), b = floats(k * n);
+    const args = argsOf({ batch: 1, m, k, n });
+    const run = async (be: WebGPUBackend) => {
+      const a32 = be.fromTyped(a, "float32"), b32 = be.fromTyped(b, "float32");
+      await be.sync();
+      be.kernelTrace = [];
+      try {
+        // What autocast's matmul asks for: float32 -> float16 -> float32 operands (the float16
+        // copies released, as autocast releases them), a float16 product.
+        const half = (x: WebGPUStorage) => {
+          const h = be.cast(x, "float16"), f = be.cast(h, "float32");
+          h.dispose();
+          return f;
+        };
+        const fa = half(a32), fb = half(b32);
+        const product = be.matmul(fa, fb, args);
+        const out16 = be.cast(product, "float16");
+        // Released as the front end's frame releases them: nothing computes them.
+        for (const s of [fa, fb, product]) s.dispose();
+        const out = await be.read(out16);
+        return { out: out as Uint16Array, kernels: be.kernelTrace.map((x) => x.split("|")[0]) };
+      } finally {
+        be.kernelTrace = null;
+      }
+    };
+    const mine = await run(g!), theirs = await run(fallback!);
+    assert.deepEqual(mine.kernels, ["matmul_f16_pack", "matmul_f16_pack", "matmul_f16"]);
+    const ha = Array.from(a, (v) => halfToFloat(encodeHalf(v))),
+      hb = Array.from(b, (v) => halfToFloat(encodeHalf(v)));
+    checkProduct(
+      "autocast operands",
+      Array.from(mine.out, halfToFloat),
+      Array.from(theirs.out, halfToFloat),
+      k,
+      absDotOf(ha, hb, args),
+    );
+    const same = mine.out.filter((v, i) => v === theirs.out[i]).length;
+    assert.ok(same >= 0.9 * mine.out.length, `only ${same} of ${mine.out.length} identical`);
+  },
+);
+
+f16Test(
   "the device was requested with shader-f16, and a backend made with f16: false keeps float32",
   async () => {
     assert.ok(gpu.features().includes("shader-f16"));
@@ -432,6 +498,14 @@ f16Test(
     await b.dataAsync();
     const { kernels } = await traced(async () => await torch.matmul(a, b).dataAsync());
     assert.deepEqual(kernels, ["matmul_f16_pack", "matmul_f16_pack", "matmul_f16"]);
+    // Under autocast, float32 operands: packed from float32 (no separate cast to float16).
+    const x = torch.randn([64, 48], { device: "gpu" }), w = torch.randn([32, 48], { device: "gpu" });
+    await x.dataAsync();
+    await w.dataAsync();
+    const auto = await traced(async () =>
+      await torch.noGrad(() => torch.autocast("gpu", () => torch.linear(x, w))).dataAsync()
+    );
+    assert.deepEqual(auto.kernels, ["matmul_f16_pack", "matmul_f16_pack", "matmul_f16"]);
   },
 );
 

@@ -472,9 +472,10 @@ fn matmul_tiled(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_
 // The operand op(A) (P.pack_b == 0) or op(B) (1) of the product P describes, as IEEE halves in
 // matmul_f16's layout: per batch (one when the operand is broadcast), rows k = 0 .. Kp and columns
 // c = 0 .. Cp (the m of A, the n of B), row-major, zeros outside the operand, where Kp is k rounded
-// up to 16 and Cp the columns rounded up to 64. Each invocation converts 8 elements (their words
-// hold float16 values, so the conversion is exact; it rounds to nearest even otherwise) into one
-// vec4<u32> (two halves per word, the first in the low bits), which matmul_f16 reads as two vec4<f16>.
+// up to 16 and Cp the columns rounded up to 64. Each invocation converts 8 elements into one
+// vec4<u32> (two halves per word, the first in the low bits), which matmul_f16 reads as two
+// vec4<f16>: exactly from a float16 storage's words, rounded to nearest even (as the cast to
+// float16 rounds) from a float32 storage's.
 @group(0) @binding(6) var<storage, read> PX: array<f32>;
 @group(0) @binding(7) var<storage, read_write> PH: array<vec4<u32>>;
 

@@ -5,10 +5,11 @@
  * float16 products: the front end multiplies float16 tensors as float32 (operands cast to
  * float32, the product cast back to float16, which rounds once). On a device with `shader-f16`
  * (see {@link GpuContext.f16}), a float32 product whose operands are both such pending casts of
- * float16 storages skips the casts: `matmul_f16_pack` converts the float16 storages to packed
- * halves and `matmul_f16` multiplies them, accumulating in f32 in the float32 kernels' order, so
- * it computes the same float32 product (and the cast back to float16, like any pointwise graph
- * over the product, is its epilogue).
+ * float16 values skips the casts: `matmul_f16_pack` converts the float16 storages (or the float32
+ * ones a pending float16 cast reads, rounding as that cast does) to packed halves and `matmul_f16`
+ * multiplies them, accumulating in f32 in the float32 kernels' order, so it computes the same
+ * float32 product (and the cast back to float16, like any pointwise graph over the product, is
+ * its epilogue).
  * @module
  */
 import type { MatmulArgs, Storage } from "../backend.ts";
@@ -114,19 +115,41 @@ function halfOperands(
   return [ctx.storage("matmul", ha), ctx.storage("matmul", hb)];
 }
 
-/** The float16 storage `s` is a pending exact float32 copy of, or null. */
+/**
+ * The storage `matmul_f16_pack` packs for operand `s`, or null when `s` is not a pending cast from
+ * float16 (the front end's float32 copy of a float16 operand): the float16 storage, or, where that
+ * float16 value is a pending cast of a float32 one (autocast's), the float32 storage, since the
+ * packing rounds to half as that cast does (the same halves, one kernel fewer).
+ */
 function halfSource(ctx: GpuContext, s: WebGPUStorage): WebGPUStorage | null {
   const node = s._lazy;
   if (!node || s._buffer !== null || node.dtype !== "float32") return null;
   const op = node.op;
   if (op.kind !== "cast" || op.from !== "float16") return null;
-  let src: WebGPUStorage | null = null;
-  if (op.x instanceof WebGPUStorage) src = op.x;
-  else if (op.x instanceof LazyNode) {
-    const o = op.x.out;
-    if (o && (o._lazy === op.x || ctx.leafOf(op.x) === o)) src = o;
+  return storageOf(ctx, op.x, s.numel, "float16");
+}
+
+/**
+ * A live storage of `dtype` and `numel` elements holding (or pending to hold) graph operand `x`;
+ * for a float16 value not computed yet that is a cast from float32, the float32 one (see
+ * {@link halfSource}).
+ */
+function storageOf(
+  ctx: GpuContext,
+  x: unknown,
+  numel: number,
+  dtype: "float16" | "float32",
+): WebGPUStorage | null {
+  if (x instanceof WebGPUStorage) return x.dtype === dtype && x.numel === numel && !x.disposed ? x : null;
+  if (!(x instanceof LazyNode) || x.dtype !== dtype || x.numel !== numel) return null;
+  const o = x.out as WebGPUStorage | null;
+  const live = o !== null && !o.disposed;
+  if (live && ctx.leafOf(x) === o) return o;
+  if (dtype === "float16" && x.op.kind === "cast" && x.op.from === "float32") {
+    const f = storageOf(ctx, x.op.x, numel, "float32");
+    if (f) return f;
   }
-  return src && !src.disposed && src.dtype === "float16" && src.numel === s.numel ? src : null;
+  return live && o._lazy === x ? o : null;
 }
 
 /**
