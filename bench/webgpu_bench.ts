@@ -6,6 +6,8 @@
  *
  *   deno bench -A bench/webgpu_bench.ts
  *   deno bench -A bench/webgpu_bench.ts --filter "matmul 1024"
+ *   VK_DRIVER_FILES=/path/to/lvp_icd.x86_64.json DENO_WEBGPU_BACKEND=vulkan \
+ *     deno bench -A bench/webgpu_bench.ts --filter "one read"    # Mesa lavapipe, which has shader-f16
  *
  * Every timed iteration ends with the queue drained (`await device.queue.onSubmittedWorkDone()`,
  * after each library submitted its pending commands), so the time covers the GPU work, not just
@@ -14,7 +16,7 @@
  * amortise it (the time is per iteration, i.e. for ten ops). Results are checked against ours
  * once before timing: a library whose result differs (or that fails to load) is left out with a
  * message. Bench names carry their group, so `--filter "matmul 1024"` picks a group (the setup
- * of every case still runs: about 1.5 minutes on llvmpipe, most of it the 4096 products).
+ * of every case still runs: a few minutes on llvmpipe, most of it the 4096 products).
  *
  * The "matmul n ×R, one read" groups time R products and one read of one element of the last
  * (no drain per product): float32 (ours and TensorFlow.js) and float16 (ours: float16 operands,
