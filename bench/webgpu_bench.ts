@@ -6,6 +6,8 @@
  *
  *   deno bench -A bench/webgpu_bench.ts
  *   deno bench -A bench/webgpu_bench.ts --filter "matmul 1024"
+ *   VK_DRIVER_FILES=/path/to/lvp_icd.x86_64.json DENO_WEBGPU_BACKEND=vulkan \
+ *     deno bench -A bench/webgpu_bench.ts --filter "one read"    # Mesa lavapipe, which has shader-f16
  *
  * Every timed iteration ends with the queue drained (`await device.queue.onSubmittedWorkDone()`,
  * after each library submitted its pending commands), so the time covers the GPU work, not just
@@ -14,7 +16,12 @@
  * amortise it (the time is per iteration, i.e. for ten ops). Results are checked against ours
  * once before timing: a library whose result differs (or that fails to load) is left out with a
  * message. Bench names carry their group, so `--filter "matmul 1024"` picks a group (the setup
- * of every case still runs: about 1.5 minutes on llvmpipe, most of it the 4096 products).
+ * of every case still runs: a few minutes on llvmpipe, most of it the 4096 products).
+ *
+ * The "matmul n ×R, one read" groups time R products and one read of one element of the last
+ * (no drain per product): float32 (ours and TensorFlow.js) and float16 (ours: float16 operands,
+ * product rounded to float16, as `torch.matmul` of float16 tensors runs; through the f16 kernels
+ * where the adapter has `shader-f16`, the row says which). TensorFlow.js has no float16.
  *
  * Shapes: matmul n×n @ n×n (float32); elementwise add and exp of 2^20 floats; sums of 2^20
  * floats (to one value) and of each row of 1024×1024; softmax over the rows of 1024×1024; argsort
@@ -28,8 +35,9 @@ import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
 import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
 import { defaultDevice, init as jaxInit, lax, nn as jnn, numpy as np } from "npm:@jax-js/jax@0.1.25";
 import * as gpu from "../src/gpu.ts";
-import type { WebGPUBackend } from "../src/backends/webgpu/backend.ts";
+import { WebGPUBackend } from "../src/backends/webgpu/backend.ts";
 import type { Conv2dGeometry, MatmulArgs, Storage } from "../src/backends/backend.ts";
+import { halfToFloat } from "../src/half.ts";
 
 type JaxArray = ReturnType<typeof np.array>;
 
@@ -129,9 +137,13 @@ const cases: Case[] = [];
 
 function oursImpl(op: () => Storage): Impl {
   return {
+    // The results stay alive until the queue is drained: pointwise ops and matmuls return pending
+    // values (src/backends/webgpu/fusion.ts), and one disposed before it is computed never runs.
     run: async (reps) => {
-      for (let i = 0; i < reps; i++) op().dispose();
+      const outs: Storage[] = [];
+      for (let i = 0; i < reps; i++) outs.push(op());
       await g.sync();
+      for (const o of outs) o.dispose();
     },
     result: async () => await g.read(op()),
   };
@@ -388,6 +400,82 @@ const N = 1 << 20;
       return jaxImpl(() => lax.conv(jx.ref, jw.ref, [1, 1], "SAME"));
     },
   });
+}
+
+// Many products, one read: float32 and float16 (see the module documentation).
+for (const [n, reps, iterations] of [[1024, 10, 3], [4096, 3, 1]]) {
+  if (!available) break;
+  const group = `matmul ${n} ×${reps}, one read`;
+  const a = rand(n * n, 11), b = rand(n * n, 12);
+  const args: MatmulArgs = {
+    batch: 1,
+    m: n,
+    k: n,
+    n,
+    aBatchStride: 0,
+    bBatchStride: 0,
+    transA: false,
+    transB: false,
+  };
+  /**
+   * `reps` products of `product()`, then one element of the last read; the products stay alive
+   * until then (a pending product disposed before it is computed never runs).
+   */
+  const timed = (be: WebGPUBackend, product: () => Storage) => async () => {
+    const outs: Storage[] = [];
+    for (let i = 0; i < reps; i++) outs.push(product());
+    await be.read(outs[reps - 1], 0, 1);
+    for (const o of outs) o.dispose();
+  };
+  const sa = g.fromTyped(a, "float32"), sb = g.fromTyped(b, "float32");
+  const fp32 = () => g.matmul(sa, sb, args);
+  Deno.bench({ name: `edgetorch fp32 ${group}`, group, baseline: true, n: iterations, fn: timed(g, fp32) });
+  // float16 operands (the inputs rounded to half); the product rounded to float16, as the front end asks.
+  const half = (be: WebGPUBackend) => {
+    const ha = be.cast(be.fromTyped(a, "float32"), "float16"),
+      hb = be.cast(be.fromTyped(b, "float32"), "float16");
+    return () => be.cast(be.matmul(be.cast(ha, "float32"), be.cast(hb, "float32"), args), "float16");
+  };
+  const f16 = half(g);
+  // Checked against the float32 kernels on the same halves (one float16 ulp apart at most).
+  const ref = new WebGPUBackend(g.gpu, { f16: false });
+  const readOnce = async (be: WebGPUBackend, s: Storage) => {
+    const v = await be.read(s);
+    s.dispose();
+    return v;
+  };
+  const decode = (h: ArrayLike<number>) => Float32Array.from(h, halfToFloat);
+  const want16 = decode(await readOnce(ref, half(ref)()));
+  if (agrees(`${group} float16`, want16, decode(await readOnce(g, f16())), 2e-3)) {
+    const kernels = g.f16 ? "f16 kernels" : "float32 kernels: no shader-f16";
+    Deno.bench({ name: `edgetorch float16 (${kernels}) ${group}`, group, n: iterations, fn: timed(g, f16) });
+  }
+  if (tfOk) {
+    const ta = tf.tensor2d(a, [n, n]), tb = tf.tensor2d(b, [n, n]);
+    const theirs = tf.matMul(ta, tb);
+    const same = agrees(
+      `${group} tfjs webgpu`,
+      await readOnce(g, fp32()) as Float32Array,
+      await theirs.data(),
+      1e-3,
+    );
+    theirs.dispose();
+    if (same) {
+      Deno.bench({
+        name: `tfjs webgpu fp32 ${group}`,
+        group,
+        n: iterations,
+        fn: async () => {
+          const outs: tf.Tensor[] = [];
+          for (let i = 0; i < reps; i++) outs.push(tf.matMul(ta, tb));
+          const one = tf.slice(outs[reps - 1], [0, 0], [1, 1]);
+          await one.data();
+          one.dispose();
+          for (const o of outs) o.dispose();
+        },
+      });
+    }
+  }
 }
 
 // Read-back latency: a small op on GPU-resident data (1024 floats: smaller ones TensorFlow.js

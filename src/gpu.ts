@@ -52,9 +52,11 @@ async function init(): Promise<boolean> {
   }
   const requiredLimits: Record<string, number> = {};
   for (const k of WANTED_LIMITS) requiredLimits[k] = adapter.limits[k];
+  // shader-f16 where offered: float16 matrix products then run in f16 (src/backends/webgpu/matmul.ts).
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has("shader-f16") ? ["shader-f16"] : [];
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ requiredLimits, label: "edgetorch" });
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: "edgetorch" });
   } catch (e) {
     reason = `adapter.requestDevice() failed: ${(e as Error)?.message ?? e}`;
     return false;

@@ -26,6 +26,13 @@
  * the `wgslOverrides` option and of error messages), `"<family>.<name>"` for snippets and
  * `"<family>.wgsl"` for preludes.
  *
+ * A kernel that needs a WGSL extension says so on a `//! enable: <extension>` line in its section
+ * (today only `f16`, which needs the device feature `shader-f16`): its module then starts with
+ * `enable <extension>;` (the generated part `"enable.<extension>"`), and `KERNEL_FEATURES` lists
+ * the device features it needs, so that the backend compiles it only on a device that has them
+ * (a device without `shader-f16` never sees `enable f16;`). Such kernels are variants of an op
+ * for that feature and carry it in their name (`matmul_f16`, `matmul_f16_pack`).
+ *
  *   deno run -A tools/build_wgsl.ts           regenerate the module
  *   deno run -A tools/build_wgsl.ts --check   fail if the module is stale (source hash)
  * @module
@@ -65,24 +72,41 @@ async function sourceHash(sources: Source[]): Promise<string> {
 const KERNEL_RE = /^\/\/! kernel: ([a-z][A-Za-z0-9_]*)\s*$/;
 const INCLUDE_RE = /^\/\/! include: ([a-z0-9_]+)\s*$/;
 const SNIPPET_RE = /^\/\/! snippet: ([a-z0-9_]+)\s*$/;
+const ENABLE_RE = /^\/\/! enable: ([a-z0-9_]+)\s*$/;
+/** The WGSL extensions a kernel may enable, and the device feature each needs. */
+const EXTENSION_FEATURES: Readonly<Record<string, string>> = { f16: "shader-f16" };
 
 interface Parsed {
   family: string;
   includes: string[];
   prelude: string;
-  kernels: { name: string; text: string; snippet: boolean }[];
+  kernels: { name: string; text: string; snippet: boolean; enables: string[] }[];
 }
 
 function parse(s: Source): Parsed {
   const family = s.name.slice(0, -".wgsl".length);
   const includes: string[] = [];
   const prelude: string[] = [];
-  const kernels: { name: string; lines: string[]; snippet: boolean }[] = [];
+  const kernels: { name: string; lines: string[]; snippet: boolean; enables: string[] }[] = [];
   for (const line of s.text.split("\n")) {
     const k = KERNEL_RE.exec(line) ?? SNIPPET_RE.exec(line);
     if (k) {
       if (kernels.some((x) => x.name === k[1])) throw new Error(`${s.name}: section ${k[1]} defined twice`);
-      kernels.push({ name: k[1], lines: [], snippet: line.startsWith("//! snippet:") });
+      kernels.push({ name: k[1], lines: [], snippet: line.startsWith("//! snippet:"), enables: [] });
+      continue;
+    }
+    const en = ENABLE_RE.exec(line);
+    if (en) {
+      const current = kernels[kernels.length - 1];
+      if (!current || current.snippet) {
+        throw new Error(`${s.name}: //! enable belongs in a kernel section, got ${JSON.stringify(line)}`);
+      }
+      if (!(en[1] in EXTENSION_FEATURES)) {
+        throw new Error(
+          `${s.name}: kernel ${current.name} enables ${en[1]}, not one of ${Object.keys(EXTENSION_FEATURES)}`,
+        );
+      }
+      current.enables.push(en[1]);
       continue;
     }
     const inc = INCLUDE_RE.exec(line);
@@ -99,7 +123,12 @@ function parse(s: Source): Parsed {
     family,
     includes,
     prelude: prelude.join("\n").trim(),
-    kernels: kernels.map((k) => ({ name: k.name, text: k.lines.join("\n").trim(), snippet: k.snippet })),
+    kernels: kernels.map((k) => ({
+      name: k.name,
+      text: k.lines.join("\n").trim(),
+      snippet: k.snippet,
+      enables: k.enables,
+    })),
   };
 }
 
@@ -114,6 +143,8 @@ function moduleText(sources: Source[], hash: string): string {
   const kernels: string[] = [];
   const snippets: string[] = [];
   const kernelFile = new Map<string, string>();
+  const features: string[] = [];
+  const enabled = new Set<string>();
   const part = (key: string, text: string) => {
     // Each text starts on its own line, so the formatter leaves the entries alone.
     parts.push(`  "${key}": \`\n${escapeTemplate(text)}\n\`,`);
@@ -143,7 +174,16 @@ function moduleText(sources: Source[], hash: string): string {
         );
       }
       part(k.name, k.text);
+      for (const e of k.enables) {
+        if (!enabled.has(e)) part(`enable.${e}`, `enable ${e};`);
+        enabled.add(e);
+      }
+      if (k.enables.length > 0) {
+        const list = k.enables.map((e) => `"${EXTENSION_FEATURES[e]}"`).join(", ");
+        features.push(`  "${k.name}": [${list}],`);
+      }
       const pieces = [
+        ...k.enables.map((e) => `enable.${e}`),
         ...p.includes.map((i) => `${i}.wgsl`),
         ...(p.prelude.length > 0 ? [prelude] : []),
         k.name,
@@ -169,6 +209,14 @@ ${kernels.join("\n")}
 export const SNIPPETS: readonly string[] = [
 ${snippets.join("\n")}
 ];
+
+/**
+ * The device features each kernel that enables a WGSL extension needs (\`//! enable:\` lines);
+ * kernels not listed need none.
+ */
+export const KERNEL_FEATURES: Readonly<Record<string, readonly string[]>> = {
+${features.join("\n")}
+};
 `;
 }
 
@@ -192,7 +240,8 @@ async function main(): Promise<void> {
   }
   const text = moduleText(sources, hash);
   await Deno.writeTextFile(OUT, text);
-  const count = (text.match(/^ {2}"[A-Za-z0-9_]+": \[/gm) ?? []).length;
+  const table = text.slice(text.indexOf("export const KERNELS"), text.indexOf("export const SNIPPETS"));
+  const count = (table.match(/^ {2}"[A-Za-z0-9_]+": \[/gm) ?? []).length;
   console.log(`${OUT_NAME}: ${count} kernels, ${text.length} bytes, hash ${hash.slice(0, 12)}…`);
 }
 

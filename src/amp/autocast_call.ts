@@ -6,6 +6,7 @@
 import type { Device } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
 import { isThenable } from "../thenable.ts";
+import { inFrameOf } from "../memory.ts";
 
 /** The lower precision per device while autocast is on for it. */
 const active: Record<Device, "float16" | null> = { cpu: null, gpu: null };
@@ -80,12 +81,16 @@ export function autocastCall<A extends unknown[], R>(
   if (first === undefined) return undefined;
   const lower = active[first.device];
   if (lower === null) return undefined;
-  const cast = args.map((v) => {
-    if (!isCastable(v) || v.device !== first.device) return v;
-    const to = castTarget(policy, v.dtype, lower);
-    return to === null ? v : v.to(to);
-  }) as A;
-  return withAutocastState(first.device, null, () => op(...cast), "autocast");
+  // In a frame of its own: the cast copies are released when the op returns (unless its graph
+  // saved them), so pending ones that nothing reads are never computed.
+  return inFrameOf(() => {
+    const cast = args.map((v) => {
+      if (!isCastable(v) || v.device !== first.device) return v;
+      const to = castTarget(policy, v.dtype, lower);
+      return to === null ? v : v.to(to);
+    }) as A;
+    return withAutocastState(first.device, null, () => op(...cast), "autocast");
+  });
 }
 
 /**

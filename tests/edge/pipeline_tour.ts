@@ -319,6 +319,22 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
       );
     }
   }
+  // float16 products as the front end asks for them (operands cast to float32): on a device with
+  // shader-f16 they run through the f16 kernels (packing, then the product with its stores or an
+  // epilogue); elsewhere through the float32 kernels. The float32 product is compared.
+  for (const [batch, m, k, n, transA, transB] of shapes.slice(2)) {
+    const a = typed("float16", batch * m * k, 24), bb = typed("float16", batch * k * n, 25);
+    const args = { batch, m, k, n, aBatchStride: m * k, bBatchStride: k * n, transA, transB };
+    const product = (b: Backend) =>
+      b.matmul(
+        b.cast(b.fromTyped(a, "float16"), "float32"),
+        b.cast(b.fromTyped(bb, "float16"), "float32"),
+        args,
+      );
+    const what = `matmul float16 ${batch}x[${m}, ${k}]@[${k}, ${n}] transA=${transA} transB=${transB}`;
+    await check(what, SUMS, product);
+    await check(`${what}, relu epilogue`, SUMS, (b) => b.unary("relu", product(b)));
+  }
   // Gather and scatter-add with an index known on the host and one computed on the device (the
   // lazily checked path, with its error-reporting variant).
   for (const dt of COMPUTE) {

@@ -228,7 +228,14 @@ if (import.meta.main) {
   if (result.gpuReason !== undefined) {
     ok = report("WebGPU available in Chromium", [String(result.gpuReason)]) && ok;
   } else {
-    console.log(`adapter: ${JSON.stringify(result.adapter)}`);
+    console.log(
+      `adapter: ${JSON.stringify(result.adapter)}; device features: ${result.features?.join(", ")}`,
+    );
+    if (result.skipped) {
+      console.log(
+        `${result.skipped} kernels of Deno's tour need a feature Chromium's device lacks: not validated`,
+      );
+    }
     ok = checkScenario("Chromium WebGPU scenario equals Deno's CPU result", result.gpu, reference, TOL.gpu) &&
       ok;
     if (result.cpu && !("error" in result.cpu) && result.gpu && !("error" in result.gpu)) {

@@ -9,7 +9,11 @@
  * nearest even), which works without the `shader-f16` feature; uint8 and bool are held as u32
  * (0..255, 0/1). So one strided-copy, gather and where kernel serves every dtype, and no kernel
  * needs byte-level atomics. The cost is memory: bool/uint8 take 4 bytes and float16 2 bytes more
- * per element than on the CPU.
+ * per element than on the CPU. The one exception is the float16 matrix product on a device with
+ * `shader-f16` (`matmul.ts`, option {@link WebGPUBackendOptions.f16}): its operands are packed to
+ * halves (two bytes each) for the f16 kernel, which multiplies them with f32 accumulation; the
+ * product is stored as every float16 result is. `gpu.isAvailable()` requests `shader-f16` when
+ * the adapter offers it.
  *
  * Memory: buffers come from a size-bucketed pool ({@link BufferPool}); `dispose()` returns a
  * storage's buffer at once and a `FinalizationRegistry` returns the buffers of storages the
@@ -112,6 +116,13 @@ export interface WebGPUBackendOptions {
    */
   matmulKernel?: "tiled" | "direct";
   /**
+   * Whether float16 matrix products use the f16 kernels (operands packed as halves, products
+   * accumulated in f32) on a device that has the `shader-f16` feature (default true; without
+   * the feature they never do). False forces the float32 kernels, which compute the same values
+   * from the operands converted to float32: tests compare the two paths.
+   */
+  f16?: boolean;
+  /**
    * Kernel shapes tuned for real GPUs (`"gpu"`, the default) or for CPU-based adapters such as
    * Mesa llvmpipe (`"cpu"`: the direct matmul kernel, 32-invocation reduction workgroups, since
    * each barrier level costs a pass over the whole workgroup there). `gpu.isAvailable()` picks
@@ -168,6 +179,14 @@ export class WebGPUBackend implements Backend {
   /** Buffers created and requests served from the pool (tests and benchmarks). */
   poolStats(): { created: number; reused: number } {
     return this.#g.pool.stats;
+  }
+
+  /**
+   * Whether float16 matrix products run through the f16 kernels here (the device has
+   * `shader-f16` and the `f16` option is not false); otherwise they run in float32.
+   */
+  get f16(): boolean {
+    return this.#g.f16;
   }
 
   /** Number of compiled pipelines. */

@@ -46,6 +46,11 @@ export class GpuContext {
   readonly maxGroups: number;
   /** The float32 matmul kernel (see `WebGPUBackendOptions.matmulKernel`). */
   readonly matmulKernel: "tiled" | "direct";
+  /**
+   * float16 products run through the f16 kernels (`matmul.ts`): the device has `shader-f16` and
+   * `WebGPUBackendOptions.f16` is not false.
+   */
+  readonly f16: boolean;
   /** Invocations per workgroup of the row-reduction and softmax kernels. */
   readonly wg: number;
   /** Kernel shapes tuned for a CPU-based adapter (`tuning: "cpu"`). */
@@ -109,6 +114,7 @@ export class GpuContext {
     );
     const cpuTuned = options.tuning === "cpu";
     this.matmulKernel = options.matmulKernel ?? (cpuTuned ? "direct" : "tiled");
+    this.f16 = options.f16 !== false && device.features.has("shader-f16");
     this.wg = cpuTuned ? 32 : 256;
     this.cpuTuned = cpuTuned;
     const budget = options.loopBudget ?? LOOP_BUDGET;

@@ -9,7 +9,7 @@ import type { ComputeDType, DType } from "../../dtype.ts";
 
 /** The compute dtypes of the gpu kernels (float64 stays on the cpu: WGSL has no f64). */
 export type GpuComputeDType = Exclude<ComputeDType, "float64">;
-import { KERNELS, SNIPPETS, WGSL_PARTS } from "./kernels.generated.ts";
+import { KERNEL_FEATURES, KERNELS, SNIPPETS, WGSL_PARTS } from "./kernels.generated.ts";
 import { compilationErrors, GpuErrors } from "./errors.ts";
 
 /**
@@ -253,9 +253,21 @@ export class PipelineCache {
     this.#overrides = overrides;
   }
 
-  /** Kernel `name` specialised with `subs`: its module, compiled once per distinct key. */
+  /**
+   * Kernel `name` specialised with `subs`: its module, compiled once per distinct key. A kernel
+   * that needs a device feature the device lacks (`KERNEL_FEATURES`, e.g. the f16 kernels without
+   * `shader-f16`) is never compiled: asking for it throws.
+   */
   get(name: string, subs: Readonly<Record<string, string>> = {}): Kernel {
     this.#errors.check(`gpu kernel ${name}`);
+    const missing = (KERNEL_FEATURES[name] ?? []).filter((f) =>
+      !this.#device.features.has(f as GPUFeatureName)
+    );
+    if (missing.length > 0) {
+      throw new Error(
+        `gpu backend: kernel ${name} needs the device feature ${missing.join(", ")}, which this device lacks`,
+      );
+    }
     const keys = Object.keys(subs).sort();
     const key = keys.length === 0 ? name : `${name}|${keys.map((k) => `${k}=${subs[k]}`).join("|")}`;
     let k = this.#cache.get(key);
