@@ -131,7 +131,8 @@ export {
   unsqueeze,
   view,
 } from "./src/ops/movement.ts";
-export { cat, flip, gather, indexSelect, oneHot, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
+export { cat, flip, gather, indexSelect, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
+export { oneHot } from "./src/ops/one_hot.ts";
 export {
   index,
   indexAsync,

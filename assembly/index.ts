@@ -17,3 +17,4 @@ export * from "./sort";
 export * from "./optim";
 export * from "./float64";
 export * from "./numerics";
+export * from "./random";

@@ -7,6 +7,7 @@
  *   deno run -A bench/cold_start.ts --runs 15 --node PATH  also Node 22+ (type stripping) at PATH
  *   deno run -A bench/cold_start.ts --root /tmp/before     also another checkout, alternating
  *   deno run -A bench/cold_start.ts --bundle               also dist/mod.js (deno task build:bundle)
+ *   deno run -A bench/cold_start.ts --entry /tmp/b/dist/mod.js  also that module (e.g. another bundle)
  *   deno run -A bench/cold_start.ts --runs 1 --max-ms 1000 a smoke check (CI)
  *
  * With several `--root`s the processes alternate between them, so that a before/after comparison
@@ -89,6 +90,7 @@ async function parent(): Promise<void> {
     ...argValues("root").map((r) => new URL(r.endsWith("/") ? r : r + "/", "file:///").href),
   ].map((r) => new URL("mod.ts", r).href);
   if (process.argv.includes("--bundle")) roots.push(new URL("dist/mod.js", here).href);
+  roots.push(...argValues("entry").map((p) => new URL(p, "file:///").href));
   const self = new URL(import.meta.url).pathname;
   const empty = await Deno.makeTempFile({ suffix: ".ts" });
   await Deno.writeTextFile(empty, "console.log(1);\n");

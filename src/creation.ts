@@ -529,6 +529,8 @@ function randomFill(
     return fromValues(values, shape, dtype, opts, op);
   }
   const values = allocating(op, shape, "float32", device, () => new Float32Array(numelOf(shape)));
+  // The CPU backend the result needs, started first: it brings the WebAssembly Box-Muller.
+  if (device === "cpu") backendFor("cpu");
   (dtype === "float16" && half ? half : fill)(g, values);
   const stored = dtype === "float32" ? values : encode(op, values.length, (i) => values[i], dtype, shape);
   return fromValues(stored, shape, dtype, opts, op);

@@ -21,6 +21,9 @@ import * as nn from "../src/nn/mod.ts";
 import * as optim from "../src/optim/mod.ts";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
 import type { Conv2dGeometry, Pool2dGeometry } from "../src/backends/backend.ts";
+import { loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
+
+await loadEmbeddedBuild("simd"); // these tests run both builds of the kernels
 
 type Num = number | string;
 interface TensorSpec {

@@ -604,3 +604,16 @@ Deno.test("datasets.Iris: 150 samples, 3 balanced classes, float features", () =
   assert.deepEqual(bx.shape, [150, 4]);
   assert.deepEqual(by.shape, [150]);
 });
+
+Deno.test("data sets: the static class names of FashionMNIST, MNIST and Digits are frozen, in label order", () => {
+  const { FashionMNIST, MNIST, Digits } = datasets;
+  assert.equal(FashionMNIST.classes[0], "T-shirt/top");
+  assert.equal(FashionMNIST.classes[9], "Ankle boot");
+  assert.equal(MNIST.classes[0], "0 - zero");
+  assert.deepEqual(Digits.classes, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+  for (const names of [FashionMNIST.classes, MNIST.classes, Digits.classes]) {
+    assert.equal(names.length, 10);
+    assert.ok(Object.isFrozen(names));
+  }
+  assert.equal(Digits.classes, Digits.classes, "the same array on every read");
+});

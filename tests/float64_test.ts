@@ -11,6 +11,9 @@ import { loadBytes, saveBytes } from "../src/io/mod.ts";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
 import { assert, assertClose, assertRejectsMsg, assertThrowsMsg, gradcheck } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
+import { loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
+
+await loadEmbeddedBuild("simd"); // these tests run both builds of the kernels
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/float64.json", import.meta.url)));
 

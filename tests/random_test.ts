@@ -8,6 +8,7 @@
  */
 import * as torch from "../mod.ts";
 import { type Capability, DEFAULT_SEED, defaultGenerator, Generator, STATE_BYTES } from "../src/random.ts";
+import { randomKernelsAvailable, setRandomKernelsEnabled } from "../src/random_kernels.ts";
 import { assert, assertThrowsMsg } from "./helpers.ts";
 
 type Out = { f32: string } | { sha256: string; n: number } | number[] | string;
@@ -165,6 +166,20 @@ for (const seq of fixtures.sequences) {
   Deno.test(`random: ${seq.name} (${seq.calls.length} calls, PyTorch ${fixtures.torch}, ${seq.capability})`, () =>
     replay(seq));
 }
+
+// The same sequences with the WebAssembly random kernels off: the JavaScript transform (what
+// runtimes that cannot compile bytes run) must give PyTorch's values too.
+Deno.test("random: every sequence again with the JavaScript Box-Muller (WebAssembly kernels off)", async (t) => {
+  assert.ok(randomKernelsAvailable(), "the WebAssembly random kernels compile in Deno");
+  const before = setRandomKernelsEnabled(false);
+  try {
+    for (const seq of fixtures.sequences.filter((s) => s.capability === "avx2")) {
+      await t.step(seq.name, () => replay(seq));
+    }
+  } finally {
+    setRandomKernelsEnabled(before);
+  }
+});
 
 Deno.test("random: mt19937 reference draws and seeds (64-bit, negative, bigint, truncation)", () => {
   // The first outputs of the reference mt19937 for seed 5489 (C++ std::mt19937's default seed).

@@ -6,6 +6,9 @@
 import assert from "node:assert/strict";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
 import { ulp } from "./helpers.ts";
+import { loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
+
+await loadEmbeddedBuild("simd"); // these tests run both builds of the kernels
 
 export function sameSpecial(a: number, b: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);

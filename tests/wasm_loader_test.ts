@@ -11,7 +11,7 @@ import {
   relaxedSimdSupported,
   type WasmVariant,
 } from "../src/backends/wasm/loader.ts";
-import { embeddedBase64 } from "../src/backends/wasm/embedded.ts";
+import { embeddedBase64, loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
 import { decodeBase64 } from "../src/backends/wasm/base64.ts";
 import { KERNELS_SOURCE_HASH } from "../src/backends/wasm/kernels_info.generated.ts";
 
@@ -71,6 +71,9 @@ async function runFresh(code: string): Promise<string> {
 const MOD = new URL("../mod.ts", import.meta.url).href;
 const LOADER = new URL("../src/backends/wasm/loader.ts", import.meta.url).href;
 const BACKEND = new URL("../src/backends/wasm/backend.ts", import.meta.url).href;
+const EMBEDDED = new URL("../src/backends/wasm/embedded.ts", import.meta.url).href;
+
+await loadEmbeddedBuild("simd"); // the tests below use both builds
 
 Deno.test("wasm loader: the probe finds relaxed SIMD in Deno (V8)", () => {
   assert.equal(relaxedSimdSupported(), true);
@@ -95,17 +98,42 @@ Deno.test("wasm loader: each embedded build compiles once; the shipped .wasm fil
   );
 });
 
-Deno.test("wasm loader: a build-time choice of EDGETORCH_WASM leaves the other builds out", () => {
-  const g = globalThis as { EDGETORCH_WASM?: string };
-  try {
-    g.EDGETORCH_WASM = "simd";
-    assert.equal(embeddedBase64("relaxed"), null);
-    assert.ok(embeddedBase64("simd")!.startsWith("AGFzbQ"));
-    g.EDGETORCH_WASM = "none";
-    assert.equal(embeddedBase64("relaxed"), null);
-    assert.equal(embeddedBase64("simd"), null);
-  } finally {
-    delete g.EDGETORCH_WASM;
+Deno.test("wasm loader: importing loads only the build this runtime runs; the other loads on request", async () => {
+  const out = await runFresh(`
+    const { embeddedBase64, loadEmbeddedBuild } = await import("${EMBEDDED}");
+    const before = [embeddedBase64("relaxed") !== null, embeddedBase64("simd") !== null];
+    const { kernelModule } = await import("${LOADER}");
+    let refused = "";
+    try { kernelModule("simd"); } catch (e) { refused = e.message; }
+    const loaded = await loadEmbeddedBuild("simd");
+    console.log(JSON.stringify({ before, refused, loaded, simd: kernelModule("simd").variant }));
+  `);
+  const r = JSON.parse(out);
+  assert.deepEqual(r.before, [true, false], "only the relaxed build is loaded at import in Deno");
+  assert.match(r.refused, /the simd build of the kernels is not loaded .* await loadEmbeddedBuild\("simd"\)/);
+  assert.equal(r.loaded, true);
+  assert.equal(r.simd, "simd");
+});
+
+Deno.test("wasm loader: a build-time choice of EDGETORCH_WASM leaves the other builds out", async () => {
+  for (const choice of ["simd", "relaxed", "none"]) {
+    const out = await runFresh(`
+      (globalThis as { EDGETORCH_WASM?: string }).EDGETORCH_WASM = "${choice}";
+      const { embeddedBase64, loadEmbeddedBuild } = await import("${EMBEDDED}");
+      const atImport = [embeddedBase64("relaxed") !== null, embeddedBase64("simd") !== null];
+      const onRequest = [await loadEmbeddedBuild("relaxed"), await loadEmbeddedBuild("simd")];
+      const { kernelModule } = await import("${LOADER}");
+      let refused = "";
+      try { kernelModule(); } catch (e) { refused = e.message; }
+      console.log(JSON.stringify({ atImport, onRequest, refused }));
+    `);
+    const r = JSON.parse(out);
+    const want = [choice === "relaxed", choice === "simd"];
+    assert.deepEqual(r.atImport, want, `${choice}: builds loaded at import`);
+    assert.deepEqual(r.onRequest, want, `${choice}: builds loadable later`);
+    if (choice === "simd" || choice === "none") {
+      assert.match(r.refused, /the relaxed build of the kernels was left out of this bundle/, choice);
+    } else assert.equal(r.refused, "", choice);
   }
 });
 

@@ -35,10 +35,15 @@ export interface GradScalerOptions {
 
 /** A scaler's state (`stateDict()` / `loadStateDict()`), PyTorch's keys in camelCase. */
 export interface GradScalerState {
+  /** The current loss scale. */
   scale: number;
+  /** What the scale is multiplied by after `growthInterval` clean steps. */
   growthFactor: number;
+  /** What the scale is multiplied by after a step with inf/NaN gradients. */
   backoffFactor: number;
+  /** Clean steps in a row before the scale grows. */
   growthInterval: number;
+  /** Clean steps in a row so far. */
   growthTracker: number;
 }
 

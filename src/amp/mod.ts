@@ -4,5 +4,6 @@
  * poison a step when they overflow.
  * @module
  */
-export { autocast, type AutocastOptions, isAutocastEnabled } from "./autocast.ts";
-export { GradScaler, type GradScalerOptions, type GradScalerState } from "./grad_scaler.ts";
+// `export *` (not named re-exports), so that `deno doc` lists the members of `torch.amp`.
+export * from "./autocast.ts";
+export * from "./grad_scaler.ts";

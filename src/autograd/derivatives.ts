@@ -14,10 +14,11 @@ import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import * as mv from "../ops/movement.ts";
 import * as ix from "../ops/indexing.ts";
+import { oneHot } from "../ops/one_hot.ts";
 import * as adv from "../ops/advanced_index.ts";
 import * as sc from "../ops/scatter.ts";
 import { matmul } from "../ops/matmul.ts";
-import * as cv from "../ops/conv.ts";
+import * as cv from "../ops/conv_core.ts";
 import type { AvgPoolOptions, Conv2dGeometry, Pool2dGeometry } from "../backends/backend.ts";
 import { toDevice, toDType } from "../ops/convert.ts";
 import type { Device } from "../backends/backend.ts";
@@ -484,7 +485,7 @@ export const derivatives = {
       if (isGradEnabled()) {
         // createGraph: the same gradient from differentiable ops (softmax recomputed from the input).
         const valid = ew.ne(target, ignore);
-        const hot = ix.oneHot(ew.where(valid, target, 0), cols).to("float32");
+        const hot = oneHot(ew.where(valid, target, 0), cols).to("float32");
         const perRow = mv.reshape(gRows, reduction === "none" ? [rows, 1] : [1, 1]);
         const scale = ew.mul(perRow, mv.reshape(valid.to("float32"), [rows, 1]));
         // exp(logp) as a function of the input, from the saved log-probabilities (log-softmax's

@@ -151,6 +151,14 @@ const MNIST_CLASSES = [
   "8 - eight",
   "9 - nine",
 ];
+// Frozen copies for the classes getters. The getters (rather than static fields that call
+// Object.freeze) keep the dataset classes free of import-time side effects, so a bundler drops
+// them, and the 77 KB digits data they load, from programs that do not use them.
+const FASHION_CLASS_NAMES: readonly string[] = /* @__PURE__ */ Object.freeze([...FASHION_CLASSES]);
+const MNIST_CLASS_NAMES: readonly string[] = /* @__PURE__ */ Object.freeze([...MNIST_CLASSES]);
+const DIGIT_CLASS_NAMES: readonly string[] = /* @__PURE__ */ Object.freeze(
+  Array.from({ length: 10 }, (_, d) => String(d)),
+);
 
 function joinPath(root: PathLike, file: string): PathLike {
   if (root instanceof URL) return new URL(file, root.href.endsWith("/") ? root : new URL(root.href + "/"));
@@ -224,7 +232,9 @@ function uint8ImageToFloat(raw: Tensor): Tensor {
  */
 export class FashionMNIST<I = Tensor, L = number> extends ClassificationDataset<I, L> {
   /** The class names, label order. */
-  static readonly classes: readonly string[] = Object.freeze([...FASHION_CLASSES]);
+  static get classes(): readonly string[] {
+    return FASHION_CLASS_NAMES;
+  }
   /** Whether this is the training split. */
   readonly train: boolean;
 
@@ -277,7 +287,9 @@ export class FashionMNIST<I = Tensor, L = number> extends ClassificationDataset<
  */
 export class MNIST<I = Tensor, L = number> extends ClassificationDataset<I, L> {
   /** The class names, label order. */
-  static readonly classes: readonly string[] = Object.freeze([...MNIST_CLASSES]);
+  static get classes(): readonly string[] {
+    return MNIST_CLASS_NAMES;
+  }
   /** Whether this is the training split. */
   readonly train: boolean;
 
@@ -356,18 +368,9 @@ async function decodeDigits(): Promise<DigitsArrays> {
  */
 export class Digits<I = Tensor, L = number> extends ClassificationDataset<I, L> {
   /** The class names ("0" to "9"). */
-  static readonly classes: readonly string[] = Object.freeze([
-    "0",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "6",
-    "7",
-    "8",
-    "9",
-  ]);
+  static get classes(): readonly string[] {
+    return DIGIT_CLASS_NAMES;
+  }
 
   /** Wraps already-decoded tensors (uint8 `[N, 8, 8]` values 0..16, `[N]` labels); see `load`. */
   constructor(data: Tensor, targets: Tensor, opts: ClassificationOptions<I, L> = {}) {

@@ -16,7 +16,7 @@ import * as red from "../ops/reduce.ts";
 import { type InplaceArg, inplaceResult } from "./checks.ts";
 import { inFrameOf } from "../memory.ts";
 import { named } from "../ops/dispatch.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 function floatInput(op: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);

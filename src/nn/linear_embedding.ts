@@ -14,7 +14,7 @@ import { named } from "../ops/dispatch.ts";
 import { checkTensor } from "./checks.ts";
 import { guarded, rangeGuard } from "../ops/value_checks.ts";
 import { inFrameOf } from "../memory.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /**
  * `x @ weight.T + bias` with `weight` of shape `[out, in]` (the matmul reads the transpose in

@@ -12,13 +12,13 @@ import type { Tensor } from "../tensor.ts";
 import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import { gather } from "../ops/indexing.ts";
-import { oneHot } from "../ops/indexing.ts";
+import { oneHot } from "../ops/one_hot.ts";
 import { softplus } from "./activations.ts";
 import { checkFloat, checkReduction, checkTensor, pointwiseTarget, sameShape } from "./checks.ts";
 import { type LossOptions, reduceLoss } from "./loss_reduction.ts";
 import { named } from "../ops/dispatch.ts";
 import { inFrameOf } from "../memory.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /**
  * Cosine of the angle between `x1` and `x2` along `dim` (default 1), broadcasting:

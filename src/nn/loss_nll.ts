@@ -17,7 +17,7 @@ import { checkFloat, checkReduction, checkTensor, describe, sameShape } from "./
 import { guarded, rangeGuard } from "../ops/value_checks.ts";
 import type { LossOptions } from "./loss_reduction.ts";
 import { inFrameOf } from "../memory.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /** Options of `nllLoss`. */
 export interface NLLLossOptions extends LossOptions {

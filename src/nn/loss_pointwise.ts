@@ -15,7 +15,7 @@ import { checkReduction, checkTensor, pointwiseTarget } from "./checks.ts";
 import { guarded, rangeGuard } from "../ops/value_checks.ts";
 import { type LossOptions, reduceLoss } from "./loss_reduction.ts";
 import { inFrameOf } from "../memory.ts";
-import { autocastCall, refuseUnderAutocast } from "../amp/autocast.ts";
+import { autocastCall, refuseUnderAutocast } from "../amp/autocast_call.ts";
 
 /**
  * Mean squared error `(input - target)²`, reduced.

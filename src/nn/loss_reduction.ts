@@ -10,6 +10,7 @@ import { inFrameOf } from "../memory.ts";
 
 /** Options shared by the losses. */
 export interface LossOptions {
+  /** `"mean"` (the default), `"sum"` or `"none"` (one loss per element). */
   reduction?: Reduction;
 }
 

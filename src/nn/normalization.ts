@@ -1,9 +1,9 @@
 /**
- * The normalizations of `torch.nn.functional`: `normalize`, `layerNorm` and `batchNorm` (`groupNorm`
- * is in layers/group_norm.ts). Part of `F`.
+ * The normalizations of `torch.nn.functional`: `normalize`, `layerNorm`, `batchNorm` and `groupNorm`.
+ * Part of `F`.
  * @module
  */
-import type { Tensor } from "../tensor.ts";
+import { Tensor } from "../tensor.ts";
 import { fmtShape } from "../shape.ts";
 import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
@@ -12,7 +12,7 @@ import { named } from "../ops/dispatch.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { checkFloat, checkTensor, sameShape } from "./checks.ts";
 import { inFrameOf } from "../memory.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /** Options of `normalize`. */
 export interface NormalizeOptions {
@@ -200,4 +200,61 @@ export function batchNorm(
     if (opts.bias) out = ew.add(out, mv.reshape(opts.bias, bshape));
     return named(out, "NativeBatchNormBackward0", x);
   });
+}
+
+/** Options of {@link groupNorm}. */
+export interface GroupNormOptions {
+  /** Per-channel scale `[C]` (default none). */
+  weight?: Tensor | null;
+  /** Per-channel shift `[C]` (default none). */
+  bias?: Tensor | null;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Normalizes `input` `[N, C, ...]` over each group of `C / numGroups` channels (and all their
+ * positions) of each sample, then applies the per-channel affine.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const y = torch.F.groupNorm(torch.randn(2, 4, 3), 2);
+ * assertEquals(y.index(0, ":2").mean().abs().item() < 1e-6, true);
+ * ```
+ */
+export function groupNorm(input: Tensor, numGroups: number, opts: GroupNormOptions = {}): Tensor {
+  if (!(input instanceof Tensor) || input.ndim < 2) {
+    throw new RangeError(
+      `groupNorm: expected an input of at least 2 dims [N, C, ...], got ${
+        input instanceof Tensor ? fmtShape(input.shape) : typeof input
+      }`,
+    );
+  }
+  const [n, c] = input.shape;
+  if (!Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
+    throw new RangeError(
+      `groupNorm: expected number of channels in input (${c}) to be divisible by num_groups, but got ` +
+        `num_groups=${numGroups} (input of shape ${fmtShape(input.shape)})`,
+    );
+  }
+  const x = input.dtype === "float32" || input.dtype === "float64" ? input : input.float();
+  const grouped = x.reshape(n, numGroups, -1);
+  const mean = red.mean(grouped, -1, { keepdim: true });
+  const centered = ew.sub(grouped, mean);
+  const variance = red.mean(ew.mul(centered, centered), -1, { keepdim: true });
+  let out = ew.mul(centered, ew.rsqrt(ew.add(variance, opts.eps ?? 1e-5))).reshape(input.shape);
+  const perChannel = [1, c, ...new Array(input.ndim - 2).fill(1)];
+  for (const [name, p] of [["weight", opts.weight], ["bias", opts.bias]] as const) {
+    if (p === null || p === undefined) continue;
+    if (!(p instanceof Tensor) || p.ndim !== 1 || p.shape[0] !== c) {
+      throw new RangeError(
+        `groupNorm: ${name} must have shape [${c}], got ${
+          p instanceof Tensor ? fmtShape(p.shape) : typeof p
+        }`,
+      );
+    }
+    out = name === "weight" ? ew.mul(out, p.reshape(perChannel)) : ew.add(out, p.reshape(perChannel));
+  }
+  return named(out, "NativeGroupNormBackward0", input);
 }

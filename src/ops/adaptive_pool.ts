@@ -109,6 +109,7 @@ export function adaptiveMaxPool2d(
   outputSize: AdaptiveSize,
   opts: AdaptiveMaxPool2dOptions & { returnIndices: true },
 ): [Tensor, Tensor];
+/** The max-pooled input. */
 export function adaptiveMaxPool2d(
   input: Tensor,
   outputSize: AdaptiveSize,

@@ -8,13 +8,14 @@
 import type { Conv2dGeometry } from "../backends/backend.ts";
 import { fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { col2im, pairOf, type Size2 } from "./conv.ts";
+import { col2im, pairOf } from "./conv_core.ts";
+import type { Size2 } from "./conv.ts";
 import { matmul } from "./matmul.ts";
 import { reshape, transpose } from "./movement.ts";
 import { named } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { inFrameOf } from "../memory.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /** Options of {@link convTranspose2d} (PyTorch's keyword arguments). */
 export interface ConvTranspose2dOptions {

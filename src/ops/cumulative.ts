@@ -18,7 +18,7 @@ import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { onesLike } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /**
  * Inclusive running product along `dim`: `y[i] = x[0] * ... * x[i]`. Integers and bools give int32

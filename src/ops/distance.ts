@@ -17,7 +17,7 @@ import { matmul } from "./matmul.ts";
 import { onesLike } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /** PyTorch's `compute_mode` of `cdist`. */
 export type CdistComputeMode =

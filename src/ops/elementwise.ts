@@ -30,7 +30,7 @@ import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /** Unary ops that keep integer dtypes; every other unary op computes in float. */
 const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);

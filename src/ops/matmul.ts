@@ -12,7 +12,7 @@ import { mul } from "./elementwise.ts";
 import { reshape, squeeze, t as mt, unsqueeze } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { asOp } from "./naming.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 import { toDType } from "./convert.ts";
 
 interface MatrixOperand {

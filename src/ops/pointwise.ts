@@ -27,7 +27,7 @@ import { clone } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { named } from "./dispatch.ts";
 import { asOp } from "./naming.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 function floatOnly(op: string, x: Tensor): void {
   if (!isFloating(x.dtype)) {

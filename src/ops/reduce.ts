@@ -23,7 +23,7 @@ import { permute, reshape, transpose } from "./movement.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
 import { asOp } from "./naming.ts";
-import { autocastCall } from "../amp/autocast.ts";
+import { autocastCall } from "../amp/autocast_call.ts";
 
 /** One dim or a list of dims. */
 export type DimArg = number | readonly number[];

@@ -73,6 +73,7 @@ import * as poolOps from "./pool.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
+import { setNormalKernel } from "../../random_kernels.ts";
 
 export type { WasmVariant } from "./loader.ts";
 export { WasmStorage } from "./heap.ts";
@@ -408,12 +409,26 @@ export class WasmBackend implements Backend {
   cumprod(x: Storage, outer: number, len: number, inner: number): WasmStorage {
     return numericsOps.cumprod(this.#k, x, outer, len, inner);
   }
+
+  // ---- random numbers (assembly/random.ts) ----
+
+  /** PyTorch's AVX2 Box-Muller on each block of 16 of `d`, in place (see random_kernels.ts). */
+  boxMullerAvx2(d: Float32Array, mean: number, std: number): void {
+    this.#k.boxMullerAvx2(d, mean, std);
+  }
 }
 
 let defaultBackend: WasmBackend | undefined;
 
-/** The shared CPU backend, instantiated (synchronously) on first use. */
+/**
+ * The shared CPU backend, instantiated (synchronously) on first use; it also installs the
+ * WebAssembly Box-Muller of `Generator.normalFill` (random_kernels.ts).
+ */
 export function wasmBackend(): WasmBackend {
-  defaultBackend ??= new WasmBackend();
+  if (defaultBackend === undefined) {
+    const backend = new WasmBackend();
+    setNormalKernel((d, mean, std) => backend.boxMullerAvx2(d, mean, std));
+    defaultBackend = backend;
+  }
   return defaultBackend;
 }

@@ -107,6 +107,8 @@ export class WasmKernels {
   /** Why calls stay on this thread (null while threads may run). */
   #reason: string | null;
   readonly #scratchBytes: number;
+  /** This thread's scratch block (free between kernel calls). */
+  readonly #scratchBase: number;
   #pool: ThreadPool | null = null;
   /** Kernel export names and their function numbers in the pool's part lists. */
   #fnNames: string[] | null = null;
@@ -128,7 +130,26 @@ export class WasmKernels {
     const need = base + this.#scratchBytes - inst.memory.buffer.byteLength;
     if (need > 0) inst.memory.grow(Math.ceil(need / PAGE));
     (this.#exports.set_thread as KernelFn)(0, base);
+    this.#scratchBase = base;
     this.heap = new Heap(inst.memory, base + this.#scratchBytes, budget);
+  }
+
+  /**
+   * PyTorch's AVX2 Box-Muller on each block of 16 of `d` (`box_muller_avx2_f32`, for
+   * `Generator.normalFill`), through this thread's scratch block in chunks. Not a storage op: it
+   * runs between kernel calls, when the scratch block is free.
+   */
+  boxMullerAvx2(d: Float32Array, mean: number, std: number): void {
+    const f = this.fn("box_muller_avx2_f32");
+    const chunk = Math.floor(this.#scratchBytes / 64) * 16;
+    const memory = this.#exports.memory as WebAssembly.Memory;
+    for (let start = 0; start < d.length; start += chunk) {
+      const part = d.subarray(start, Math.min(d.length, start + chunk));
+      const view = new Float32Array(memory.buffer, this.#scratchBase, part.length);
+      view.set(part);
+      f(this.#scratchBase, part.length, mean, std);
+      part.set(new Float32Array(memory.buffer, this.#scratchBase, part.length));
+    }
   }
 
   /** The kernel exported as `name` (throws for a missing one). */

@@ -21,6 +21,9 @@
  */
 import { decodeBase64 } from "./base64.ts";
 import { embeddedBase64 } from "./embedded.ts";
+import { relaxedSimdSupported } from "./relaxed_probe.ts";
+
+export { relaxedSimdSupported };
 import { KERNELS_SOURCE_HASH } from "./kernels_info.generated.ts";
 
 /** Which build of the kernels runs: relaxed SIMD (fused multiply-add) or plain SIMD. */
@@ -55,66 +58,6 @@ export interface KernelModule {
 /** The custom section every build carries (written by tools/build_wasm.ts). */
 const SECTION = "edgetorch";
 
-/**
- * `(module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2
- * f32x4.relaxed_madd))`: it validates exactly where relaxed SIMD is available.
- */
-const RELAXED_PROBE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00, // magic, version 1
-  0x01,
-  0x08,
-  0x01,
-  0x60,
-  0x03,
-  0x7b,
-  0x7b,
-  0x7b,
-  0x01,
-  0x7b, // type: (v128 v128 v128) -> v128
-  0x03,
-  0x02,
-  0x01,
-  0x00, // function 0 has type 0
-  0x0a,
-  0x0d,
-  0x01,
-  0x0b,
-  0x00, // code: one body of 11 bytes, no locals
-  0x20,
-  0x00,
-  0x20,
-  0x01,
-  0x20,
-  0x02, // local.get 0, 1, 2
-  0xfd,
-  0x85,
-  0x02, // f32x4.relaxed_madd (0xfd 261)
-  0x0b, // end
-]);
-
-let relaxedSupported: boolean | undefined;
-
-/**
- * Whether this runtime supports WebAssembly relaxed SIMD (validates a 38-byte probe module once).
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import { relaxedSimdSupported } from "./loader.ts";
- * assertEquals(relaxedSimdSupported(), true); // in Deno and Bun
- * ```
- */
-export function relaxedSimdSupported(): boolean {
-  relaxedSupported ??= WebAssembly.validate(RELAXED_PROBE);
-  return relaxedSupported;
-}
-
 /** The build the runtime supports best. */
 function preferredVariant(): WasmVariant {
   return relaxedSimdSupported() ? "relaxed" : "simd";
@@ -140,7 +83,7 @@ const bytesOfModule = new WeakMap<WebAssembly.Module, Uint8Array>();
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { kernelBytes, kernelModule } from "./loader.ts";
- * const bytes = kernelBytes(kernelModule("simd"))!;
+ * const bytes = kernelBytes(kernelModule("relaxed"))!;
  * assertEquals([...bytes.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]); // the wasm magic number, "\0asm"
  * ```
  */
@@ -154,6 +97,14 @@ function message(e: unknown): string {
 
 function embeddedBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
   const b64 = embeddedBase64(variant);
+  const choice = (globalThis as { EDGETORCH_WASM?: string }).EDGETORCH_WASM;
+  if (b64 === null && (choice === undefined || choice === variant)) {
+    throw new Error(
+      `cpu backend: the ${variant} build of the kernels is not loaded (the library loads the build ` +
+        `this runtime runs best, the ${preferredVariant()} one); await loadEmbeddedBuild("${variant}") ` +
+        `(src/backends/wasm/embedded.ts) before asking for it`,
+    );
+  }
   if (b64 === null) {
     throw new Error(
       `cpu backend: the ${variant} build of the kernels was left out of this bundle ` +
@@ -228,7 +179,7 @@ function checkVariant(v: unknown): WasmVariant {
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { kernelModule } from "./loader.ts";
- * assertEquals(kernelModule("simd").variant, "simd");
+ * assertEquals(kernelModule("relaxed").variant, "relaxed");
  * ```
  */
 export function kernelModule(variant?: WasmVariant): KernelModule {

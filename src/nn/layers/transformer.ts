@@ -16,7 +16,7 @@ import { Module, Parameter } from "../module.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
 import { named } from "../../ops/dispatch.ts";
-import { additive, attention, causalMask } from "../attention.ts";
+import { additive, attention, causalMask } from "../attention_core.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./normalization.ts";

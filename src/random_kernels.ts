@@ -1,0 +1,96 @@
+/**
+ * The float32 Box-Muller transform of `Generator.normalFill` in WebAssembly: `box_muller_avx2_f32`
+ * in the CPU kernels (`assembly/random.ts`), bit for bit the JavaScript of `random_float_math.ts`.
+ * A fresh process's first `randn(64, 64)` spent ~15 ms interpreting that JavaScript before the
+ * engine optimised it; the kernel runs at full speed from the first call. The default CPU backend
+ * registers it when it starts (so it also runs in Cloudflare Workers once `torch.init({ wasm })`
+ * handed the kernels over); until then, and where no CPU backend runs, the JavaScript gives the
+ * same bits.
+ * @module
+ */
+
+/** Transforms each block of 16 of `d` in place (its length a multiple of 16). */
+export type NormalKernel = (d: Float32Array, mean: number, std: number) => void;
+
+let kernel: NormalKernel | null = null;
+/** Whether the WebAssembly path may be used (tests turn it off to compare with the JavaScript). */
+let enabled = true;
+
+/**
+ * Installs the kernel (the default CPU backend does, when it starts); null removes it. Returns
+ * the one installed before.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { boxMullerAvx2Wasm, setNormalKernel } from "./random_kernels.ts";
+ * const d = new Float32Array(16);
+ * const before = setNormalKernel((values) => values.fill(7));
+ * assertEquals([boxMullerAvx2Wasm(d, 0, 1), d[15]], [true, 7]);
+ * setNormalKernel(null);
+ * assertEquals(boxMullerAvx2Wasm(d, 0, 1), false);
+ * setNormalKernel(before);
+ * ```
+ */
+export function setNormalKernel(k: NormalKernel | null): NormalKernel | null {
+  const before = kernel;
+  kernel = k;
+  return before;
+}
+
+/**
+ * Whether the WebAssembly Box-Muller runs here (false before a CPU backend started, or after
+ * `setRandomKernelsEnabled(false)`); when false the JavaScript gives the same bits.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * import { randomKernelsAvailable } from "./random_kernels.ts";
+ * torch.zeros(1); // starts the CPU backend
+ * assertEquals(randomKernelsAvailable(), true);
+ * ```
+ */
+export function randomKernelsAvailable(): boolean {
+  return enabled && kernel !== null;
+}
+
+/**
+ * Turns the WebAssembly path off (or back on), for tests comparing it with the JavaScript.
+ * Returns the previous setting.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { randomKernelsAvailable, setRandomKernelsEnabled } from "./random_kernels.ts";
+ * const before = setRandomKernelsEnabled(false);
+ * assertEquals(randomKernelsAvailable(), false);
+ * setRandomKernelsEnabled(before);
+ * ```
+ */
+export function setRandomKernelsEnabled(on: boolean): boolean {
+  const before = enabled;
+  enabled = on;
+  return before;
+}
+
+/**
+ * PyTorch's AVX2 Box-Muller (`boxMuller16Avx2`) on every block of 16 in `d` (whose length is a
+ * multiple of 16) with the installed kernel; false (and `d` untouched) when there is none.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * import { boxMullerAvx2Wasm } from "./random_kernels.ts";
+ * import { boxMuller16Avx2 } from "./random_float_math.ts";
+ * torch.zeros(1); // starts the CPU backend, which installs the kernel
+ * const u = Float32Array.from({ length: 32 }, (_, i) => (i * 0.37) % 1);
+ * const js = u.slice();
+ * boxMuller16Avx2(js, 0, 0, 1);
+ * boxMuller16Avx2(js, 16, 0, 1);
+ * assertEquals(boxMullerAvx2Wasm(u, 0, 1), true);
+ * assertEquals(u, js);
+ * ```
+ */
+export function boxMullerAvx2Wasm(d: Float32Array, mean: number, std: number): boolean {
+  if (!enabled || kernel === null || d.length % 16 !== 0) return false;
+  kernel(d, mean, std);
+  return true;
+}
