@@ -140,3 +140,80 @@ Deno.test("without AsyncLocalStorage, async callbacks are refused with a message
     assert.match(msg, /torch\.setGradEnabled\(false\)/);
   }
 });
+
+Deno.test("synchronous scopes use no AsyncLocalStorage; sync and async scopes nest either way", async () => {
+  // In a fresh process: model construction and a training step (sync scopes inside nn.init and the
+  // optimizer) never ask for node:async_hooks; the first async scope does.
+  const script = `
+    const calls = [];
+    const get = process.getBuiltinModule.bind(process);
+    process.getBuiltinModule = (id) => (calls.push(id), get(id));
+    const torch = await import(${JSON.stringify(new URL("../mod.ts", import.meta.url).href)});
+    const model = new torch.nn.Linear(4, 2);
+    const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    torch.nn.functional.mseLoss(model(torch.randn(3, 4)), torch.randn(3, 2)).backward();
+    opt.step();
+    const sync = torch.noGrad(() => model(torch.randn(1, 4)).requiresGrad);
+    const before = [...calls];
+    const asyncOut = await torch.noGrad(async () => model(torch.randn(1, 4)).requiresGrad);
+    console.log(JSON.stringify({ before, after: calls, sync, asyncOut }));
+  `;
+  const res = await new Deno.Command(Deno.execPath(), { args: ["eval", "--ext=ts", script], stderr: "piped" })
+    .output();
+  assert.equal(res.code, 0, new TextDecoder().decode(res.stderr));
+  const out = JSON.parse(new TextDecoder().decode(res.stdout));
+  assert.deepEqual(out.before, [], "no node:async_hooks for synchronous scopes");
+  assert.deepEqual(out.after, ["node:async_hooks"]);
+  assert.deepEqual([out.sync, out.asyncOut], [false, false]);
+
+  // Nesting: a sync scope inside an async one, an async one inside a sync one, across awaits.
+  const w = torch.tensor([1, 2], { requiresGrad: true });
+  const seen = await torch.noGrad(async () => {
+    const inner = torch.enableGrad(() => [torch.isGradEnabled(), w.mul(2).requiresGrad]);
+    await tick();
+    const afterAwait = torch.isGradEnabled();
+    const nested = await torch.enableGrad(async () => {
+      const deeper = torch.noGrad(() => torch.isGradEnabled());
+      await tick();
+      return [torch.isGradEnabled(), deeper];
+    });
+    return [...inner, afterAwait, ...nested, torch.isGradEnabled()];
+  });
+  assert.deepEqual(seen, [true, true, false, true, false, false]);
+  let fromSync: Promise<boolean> | null = null;
+  torch.noGrad(() => {
+    fromSync = torch.enableGrad(async () => {
+      await tick();
+      return torch.isGradEnabled();
+    });
+  });
+  assert.equal(torch.isGradEnabled(), true);
+  assert.equal(await fromSync, true, "an async scope opened inside a sync one keeps its own mode");
+  // setGradEnabled(mode) inside a sync scope changes that scope only.
+  torch.noGrad(() => {
+    torch.setGradEnabled(true);
+    assert.equal(torch.isGradEnabled(), true);
+  });
+  assert.equal(torch.isGradEnabled(), true);
+  assert.equal(torch.noGrad(() => torch.isGradEnabled()), false);
+});
+
+Deno.test("a plain function returning a Promise is refused, naming the async form", () => {
+  let rejected = false;
+  assertThrowsMsg(
+    () =>
+      torch.noGrad(() =>
+        Promise.reject(new Error("inner")).catch((e) => {
+          rejected = true;
+          throw e;
+        })
+      ),
+    /noGrad: the function returned a Promise but is not an async function.*torch\.noGrad\(async \(\) => await/,
+  );
+  assertThrowsMsg(
+    () => torch.enableGrad(() => Promise.resolve(1)),
+    /enableGrad: the function returned a Promise/,
+  );
+  assert.equal(torch.isGradEnabled(), true);
+  assert.equal(rejected, false, "checked synchronously; the rejection is swallowed later, not unhandled");
+});

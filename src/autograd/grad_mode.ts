@@ -9,6 +9,12 @@
  * `process.getBuiltinModule`, nothing imported). Where a runtime has none (browsers), the scoped
  * forms take synchronous functions only, and an async one is refused with a message that offers
  * `setGradEnabled`.
+ *
+ * Only `async` functions use `AsyncLocalStorage`: a synchronous scope (`nn.init`, an optimizer
+ * step, `noGrad(() => model(x))`) is a push and pop on a stack of its own, because the first use
+ * of `AsyncLocalStorage` in Deno loads the Node compatibility layer, about 30 ms that every
+ * program paid at its first model construction. A plain function that returns a Promise is
+ * refused (grad mode could not follow it past its first await): write it as an `async` function.
  * @module
  */
 import { isThenable } from "../thenable.ts";
@@ -16,6 +22,8 @@ import { isThenable } from "../thenable.ts";
 /** The mode of one context: mutable, so `setGradEnabled(mode)` changes the current context's. */
 interface GradState {
   enabled: boolean;
+  /** For an async context: how many synchronous scopes were open when it began. */
+  syncDepth?: number;
 }
 
 /** The part of `AsyncLocalStorage` used here. */
@@ -41,16 +49,23 @@ function findContextStorage(): ContextStorage | null {
 }
 
 /**
- * Looked up at the first scoped call, not at import: in Deno, reaching `process` loads the Node
- * compatibility layer (about 12 ms of a cold start). Until then no scope exists, so the mode is
- * the root's.
+ * Looked up at the first async scope, not at import: in Deno, reaching it loads the Node
+ * compatibility layer (about 30 ms). Until then no async scope exists.
  */
 let storage: ContextStorage | null | undefined;
 /** The mode outside every `noGrad` / `enableGrad` / `setGradEnabled(mode, fn)` scope. */
 const root: GradState = { enabled: true };
 
+/**
+ * The synchronous scopes open now, innermost last. Continuations of async functions run from
+ * the event loop, when none is open, so a sync scope above an async context's `syncDepth` is
+ * inside it.
+ */
+const syncScopes: GradState[] = [];
+
 function current(): GradState {
-  return storage?.getStore() ?? root;
+  const async = storage?.getStore();
+  return syncScopes.length > (async?.syncDepth ?? 0) ? syncScopes[syncScopes.length - 1] : async ?? root;
 }
 
 /**
@@ -109,19 +124,28 @@ function refuseAsync(op: string): TypeError {
 
 function runWithMode<T>(op: string, mode: boolean, fn: () => T): T {
   if (typeof fn !== "function") throw new TypeError(`${op}: expected a function, got ${typeof fn}`);
-  if (storage === undefined) storage = findContextStorage();
-  if (storage) return storage.run({ enabled: mode }, fn);
-  // Without async contexts a scope is a synchronous save/restore of the one global mode.
-  if (fn.constructor?.name === "AsyncFunction") throw refuseAsync(op);
-  const prev = root.enabled;
-  root.enabled = mode;
+  if (fn.constructor?.name === "AsyncFunction") {
+    if (storage === undefined) storage = findContextStorage();
+    if (!storage) throw refuseAsync(op);
+    return storage.run({ enabled: mode, syncDepth: syncScopes.length }, fn);
+  }
+  syncScopes.push({ enabled: mode });
   let result: T;
   try {
     result = fn();
   } finally {
-    root.enabled = prev;
+    syncScopes.pop();
   }
-  if (isThenable(result)) throw refuseAsync(op);
+  if (isThenable(result)) {
+    // Its rejection is reported by the error below, not as an unhandled rejection.
+    Promise.resolve(result).catch(() => {});
+    if (storage === undefined) storage = findContextStorage();
+    if (!storage) throw refuseAsync(op);
+    throw new TypeError(
+      `${op}: the function returned a Promise but is not an async function, so grad mode cannot ` +
+        `follow it past its first await; pass an async function: torch.${op}(async () => await ...)`,
+    );
+  }
   return result;
 }
 
