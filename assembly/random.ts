@@ -123,3 +123,68 @@ export function box_muller_avx2_f32(ptr: usize, n: i32, mean: f64, std: f64): vo
     }
   }
 }
+
+// ---- mt19937 uniforms (Generator.uniformFill; src/random_mt19937.ts and src/random.ts) ----
+
+const MT_N: i32 = 624;
+const MT_M: i32 = 397;
+const MATRIX_A: u32 = 0x9908b0df;
+
+/** mt19937's twist of the 624 words at `mt` (twist in src/random_mt19937.ts). */
+function twist(mt: usize): void {
+  let k = 0;
+  for (; k < MT_N - MT_M; k++) {
+    const v = load<u32>(mt + (<usize>(k + 1) << 2));
+    const y = (load<u32>(mt + (<usize>k << 2)) & 0x80000000) | (v & 0x7fffffff);
+    store<u32>(mt + (<usize>k << 2), load<u32>(mt + (<usize>(k + MT_M) << 2)) ^ (y >>> 1) ^ ((0 - (v & 1)) & MATRIX_A));
+  }
+  for (; k < MT_N - 1; k++) {
+    const v = load<u32>(mt + (<usize>(k + 1) << 2));
+    const y = (load<u32>(mt + (<usize>k << 2)) & 0x80000000) | (v & 0x7fffffff);
+    store<u32>(mt + (<usize>k << 2), load<u32>(mt + (<usize>(k + MT_M - MT_N) << 2)) ^ (y >>> 1) ^ ((0 - (v & 1)) & MATRIX_A));
+  }
+  const v = load<u32>(mt);
+  const y = (load<u32>(mt + (<usize>(MT_N - 1) << 2)) & 0x80000000) | (v & 0x7fffffff);
+  store<u32>(mt + (<usize>(MT_N - 1) << 2), load<u32>(mt + (<usize>(MT_M - 1) << 2)) ^ (y >>> 1) ^ ((0 - (v & 1)) & MATRIX_A));
+}
+
+@inline function temper(x: u32): u32 {
+  let y = x;
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  return y ^ (y >>> 18);
+}
+
+const TWO_POW_M24: f64 = 1.0 / 16777216.0;
+
+/**
+ * `n` float32 uniforms at `out` from the mt19937 state at `mt` (624 words), continuing at word
+ * `next` with `left` draws before the next twist, as Generator.uniformFill: `u = (draw & 0xffffff)
+ * * 2^-24`, then by `mode` 0: u; 1: u * range (one rounding); 2: fma32(u, range, lo); 3:
+ * fround(fround(u * range) + lo). Returns the new `next * 1024 + left`.
+ */
+export function uniform_f32(mt: usize, next: i32, left: i32, out: usize, n: i32, lo: f64, range: f64, mode: i32): i32 {
+  let i = 0;
+  while (i < n) {
+    if (left == 1) {
+      twist(mt);
+      next = 0;
+      left = MT_N + 1;
+    }
+    const k = min(left - 1, n - i);
+    for (let j = 0; j < k; j++) {
+      const u = <f64>(temper(load<u32>(mt + (<usize>(next + j) << 2))) & 0xffffff) * TWO_POW_M24;
+      let v: f64;
+      if (mode == 0) v = u;
+      else if (mode == 1) v = u * range;
+      else if (mode == 2) v = fma32(u, range, lo);
+      else v = fround(fround(u * range) + lo);
+      store<f32>(out + (<usize>(i + j) << 2), <f32>v);
+    }
+    next += k;
+    left -= k;
+    i += k;
+  }
+  return next * 1024 + left;
+}

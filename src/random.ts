@@ -22,7 +22,7 @@
 
 import { N, temper, twist } from "./random_mt19937.ts";
 import { boxMuller16Avx2, boxMuller16Default, fma32, fma64, TWO_PI } from "./random_float_math.ts";
-import { boxMullerAvx2Wasm } from "./random_kernels.ts";
+import { boxMullerAvx2Wasm, uniformFillWasm } from "./random_kernels.ts";
 import { sampleMultinomial } from "./random_multinomial.ts";
 
 /**
@@ -235,6 +235,20 @@ export class Generator {
     const n = out.length;
     const mt = this.#mt;
     let next = this.#next, left = this.#left;
+    const packed = uniformFillWasm(
+      mt,
+      next,
+      left,
+      out,
+      lo,
+      range,
+      plain ? 0 : fused ? (lo === 0 ? 1 : 2) : 3,
+    );
+    if (packed !== null) {
+      this.#next = packed >> 10;
+      this.#left = packed & 1023;
+      return out;
+    }
     for (let i = 0; i < n;) {
       if (left === 1) {
         // The next draw regenerates the state (PyTorch: `if (--left == 0) next_state();`).

@@ -1,6 +1,8 @@
 /**
- * The float32 Box-Muller transform of `Generator.normalFill` in WebAssembly: `box_muller_avx2_f32`
- * in the CPU kernels (`assembly/random.ts`), bit for bit the JavaScript of `random_float_math.ts`.
+ * The float32 Box-Muller transform of `Generator.normalFill` and the mt19937 uniforms of
+ * `Generator.uniformFill` in WebAssembly: `box_muller_avx2_f32` and `uniform_f32` in the CPU kernels
+ * (`assembly/random.ts`), bit for bit the JavaScript of `random_float_math.ts` and `random.ts`
+ * (`nn.init` fills every weight through `uniformFill`: 40 ns a value in JavaScript, once warm).
  * A fresh process's first `randn(64, 64)` spent ~15 ms interpreting that JavaScript before the
  * engine optimised it; the kernel runs at full speed from the first call. The default CPU backend
  * registers it when it starts (so it also runs in Cloudflare Workers once `torch.init({ wasm })`
@@ -12,7 +14,23 @@
 /** Transforms each block of 16 of `d` in place (its length a multiple of 16). */
 export type NormalKernel = (d: Float32Array, mean: number, std: number) => void;
 
+/**
+ * Fills `out` with uniforms from the mt19937 state `mt` (updated in place), continuing at word
+ * `next` with `left` draws before the next twist; `mode` as `uniform_f32` in assembly/random.ts.
+ * Returns the new `next * 1024 + left`.
+ */
+export type UniformKernel = (
+  mt: Int32Array,
+  next: number,
+  left: number,
+  out: Float32Array,
+  lo: number,
+  range: number,
+  mode: number,
+) => number;
+
 let kernel: NormalKernel | null = null;
+let uniformKernel: UniformKernel | null = null;
 /** Whether the WebAssembly path may be used (tests turn it off to compare with the JavaScript). */
 let enabled = true;
 
@@ -38,6 +56,51 @@ export function setNormalKernel(k: NormalKernel | null): NormalKernel | null {
 }
 
 /**
+ * Installs the uniform kernel (the default CPU backend does, when it starts); null removes it.
+ * Returns the one installed before.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import { setUniformKernel, uniformFillWasm } from "./random_kernels.ts";
+ * const before = setUniformKernel(null);
+ * assertEquals(uniformFillWasm(new Int32Array(624), 0, 1, new Float32Array(100), 0, 1, 0), null);
+ * setUniformKernel(before);
+ * ```
+ */
+export function setUniformKernel(k: UniformKernel | null): UniformKernel | null {
+  const before = uniformKernel;
+  uniformKernel = k;
+  return before;
+}
+
+/**
+ * The installed uniform kernel's fill (see {@link UniformKernel}), or null (and nothing drawn)
+ * when there is none or the fill is short enough for JavaScript (under 64 values).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * import { uniformFillWasm } from "./random_kernels.ts";
+ * torch.zeros(1); // starts the CPU backend, which installs the kernel
+ * const mt = new Int32Array(624).fill(12345);
+ * const packed = uniformFillWasm(mt, 0, 1, new Float32Array(100), 0, 1, 0);
+ * assertEquals(packed, 100 * 1024 + 525); // 100 words used after a twist; 525 draws left
+ * ```
+ */
+export function uniformFillWasm(
+  mt: Int32Array,
+  next: number,
+  left: number,
+  out: Float32Array,
+  lo: number,
+  range: number,
+  mode: number,
+): number | null {
+  if (!enabled || uniformKernel === null || out.length < 64) return null;
+  return uniformKernel(mt, next, left, out, lo, range, mode);
+}
+
+/**
  * Whether the WebAssembly Box-Muller runs here (false before a CPU backend started, or after
  * `setRandomKernelsEnabled(false)`); when false the JavaScript gives the same bits.
  * @example
@@ -50,7 +113,7 @@ export function setNormalKernel(k: NormalKernel | null): NormalKernel | null {
  * ```
  */
 export function randomKernelsAvailable(): boolean {
-  return enabled && kernel !== null;
+  return enabled && kernel !== null && uniformKernel !== null;
 }
 
 /**

@@ -86,3 +86,32 @@ Deno.test("random kernels: randn in a fresh process starts the CPU backend first
   torch.manualSeed(3);
   assert.equal(r.first, torch.randn(64).dataSync()[0], "the same value as in this process");
 });
+
+Deno.test("random kernels: uniformFill in WebAssembly equals the JavaScript, and leaves the generator in the same state", () => {
+  const f = Math.fround;
+  // (from, to) pairs for the four paths: plain, fused with lo = 0, fused, unfused (default capability).
+  const ranges: [number, number][] = [[0, 1], [0, 0.5], [-f(0.0357), f(0.0357)], [2, 7]];
+  for (const capability of ["avx2", "default"] as const) {
+    for (const [from, to] of ranges) {
+      // Lengths below and above the 64-value threshold, across twists (624) and scratch chunks.
+      for (const [skip, n] of [[0, 64], [5, 700], [600, 1300], [0, 9000]]) {
+        const draw = (wasm: boolean) => {
+          const before = setRandomKernelsEnabled(wasm);
+          try {
+            const g = new torch.Generator(42);
+            g.capability = capability;
+            g.uniformFill(new Float32Array(skip), 0, 1); // start mid-state
+            const out = g.uniformFill(new Float32Array(n), from, to);
+            return { out, next: g.uniformFill(new Float32Array(70), 0, 1) };
+          } finally {
+            setRandomKernelsEnabled(before);
+          }
+        };
+        const viaWasm = draw(true), viaJs = draw(false);
+        const where = `${capability} [${from}, ${to}) skip ${skip} n ${n}`;
+        assert.deepEqual(bitDiffs(viaWasm.out, viaJs.out), [], where);
+        assert.deepEqual(bitDiffs(viaWasm.next, viaJs.next), [], `${where}: the draws after`);
+      }
+    }
+  }
+});

@@ -239,3 +239,43 @@ deviceTest(
     assert.equal(w.requiresGrad, true, "w itself still requires grad");
   },
 );
+
+Deno.test("tensor(typedArray): each kind keeps its values and dtype (copied whole where the dtype holds them)", () => {
+  const cases: [ArrayLike<number>, string, number[]][] = [
+    [new Float32Array([1.5, -0, NaN, Infinity, 3e38]), "float32", [
+      1.5,
+      -0,
+      NaN,
+      Infinity,
+      Math.fround(3e38),
+    ]],
+    [new Float64Array([0.1, -2.5, 1e300]), "float64", [0.1, -2.5, 1e300]],
+    [new Int32Array([-(2 ** 31), 7, 2 ** 31 - 1]), "int32", [-(2 ** 31), 7, 2 ** 31 - 1]],
+    [new Int16Array([-32768, 5]), "int32", [-32768, 5]],
+    [new Int8Array([-128, 127]), "int32", [-128, 127]],
+    [new Uint16Array([65535, 1]), "int32", [65535, 1]],
+    [new Uint8Array([0, 255]), "uint8", [0, 255]],
+    [new Uint8ClampedArray([0, 255]), "uint8", [0, 255]],
+    [new Uint32Array([7, 2 ** 31 - 1]), "int32", [7, 2 ** 31 - 1]],
+  ];
+  for (const [data, dtype, expected] of cases) {
+    const t = torch.tensor(data as Float32Array);
+    assert.equal(t.dtype, dtype, data.constructor.name);
+    assert.deepEqual(Array.from(t.dataSync()), expected, data.constructor.name);
+    assert.ok(Object.is(t.dataSync()[1], expected[1]), `${data.constructor.name}: -0 stays -0`);
+  }
+  // A Uint32Array value beyond int32 still meets the range check; a dtype override converts.
+  assert.throws(
+    () => torch.tensor(new Uint32Array([2 ** 32 - 1])),
+    /does not fit int32|out of range|overflow/i,
+  );
+  assert.deepEqual(Array.from(torch.tensor(new Float32Array([1.5, 2]), { dtype: "int32" }).dataSync()), [
+    1,
+    2,
+  ]);
+  // The tensor owns a copy: changing the source afterwards does not change it.
+  const src = new Float32Array([1, 2, 3]);
+  const t = torch.tensor(src);
+  src[0] = 9;
+  assert.deepEqual(Array.from(t.dataSync()), [1, 2, 3]);
+});

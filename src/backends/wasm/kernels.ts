@@ -135,9 +135,39 @@ export class WasmKernels {
   }
 
   /**
+   * mt19937 uniforms for `Generator.uniformFill` (`uniform_f32`): the state `mt` is copied to this
+   * thread's scratch block, the values come back in chunks, the state is copied back. Returns
+   * `next * 1024 + left`. Like boxMullerAvx2, not a storage op: it runs between kernel calls, when
+   * the scratch block is free.
+   */
+  uniformFill(
+    mt: Int32Array,
+    next: number,
+    left: number,
+    out: Float32Array,
+    lo: number,
+    range: number,
+    mode: number,
+  ): number {
+    const f = this.fn("uniform_f32");
+    const memory = this.#exports.memory as WebAssembly.Memory;
+    const mtBytes = mt.length * 4, at = this.#scratchBase + mtBytes;
+    const chunk = Math.floor((this.#scratchBytes - mtBytes) / 4);
+    new Int32Array(memory.buffer, this.#scratchBase, mt.length).set(mt);
+    for (let start = 0; start < out.length; start += chunk) {
+      const part = out.subarray(start, Math.min(out.length, start + chunk));
+      const packed = f(this.#scratchBase, next, left, at, part.length, lo, range, mode) as number;
+      next = packed >> 10;
+      left = packed & 1023;
+      part.set(new Float32Array(memory.buffer, at, part.length));
+    }
+    mt.set(new Int32Array(memory.buffer, this.#scratchBase, mt.length));
+    return next * 1024 + left;
+  }
+
+  /**
    * PyTorch's AVX2 Box-Muller on each block of 16 of `d` (`box_muller_avx2_f32`, for
-   * `Generator.normalFill`), through this thread's scratch block in chunks. Not a storage op: it
-   * runs between kernel calls, when the scratch block is free.
+   * `Generator.normalFill`), through this thread's scratch block in chunks.
    */
   boxMullerAvx2(d: Float32Array, mean: number, std: number): void {
     const f = this.fn("box_muller_avx2_f32");
