@@ -3,8 +3,8 @@
  * elementwise ops, reductions, softmax, sorts, optimizer updates) are split between the calling
  * thread and a pool of workers sharing its WebAssembly memory, up to `torch.getNumThreads()`
  * threads (set with `torch.setNumThreads(n)`; default: the cores the runtime reports). Small calls
- * stay on the calling thread. The pool starts by itself at the first call big enough to split;
- * until its workers run, calls run on the calling thread. Where the runtime has no shared memory
+ * stay on the calling thread. The pool starts by itself once calls big enough to split add up to
+ * about 0.1 s of work (starting workers blocks for 50-160 ms in Deno); until its workers run, calls run on the calling thread. Where the runtime has no shared memory
  * or workers (Cloudflare Workers, a page without cross-origin isolation), everything runs on one
  * thread and {@link threadingReason} says why. The workers never keep a process alive.
  * @module

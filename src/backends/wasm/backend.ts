@@ -197,7 +197,7 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Starts the worker threads now (they otherwise start at the first call big enough to split)
+   * Starts the worker threads now (they otherwise start once calls big enough to split add up to about 0.1 s of work)
    * and resolves, once they run, to the number of threads large calls use: `getNumThreads()`, or
    * 1 when threads cannot run here (see {@link threadingReason}).
    */

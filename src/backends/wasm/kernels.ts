@@ -24,6 +24,16 @@ import { getNumThreads, MAX_PARTS, sharedMemoryBuild, ThreadPool, threadSupport 
  */
 export const PARALLEL_MIN_NS = 40_000;
 
+/**
+ * The pool starts once the calls big enough to split add up to this much estimated single-thread
+ * time (or at `startThreads()`). Starting it blocks the calling thread: in Deno, loading
+ * `node:worker_threads` took 45 ms and each `new Worker` 118 ms (a web `Worker` 53 ms) on the
+ * 2-core machine, which a program that splits less work than this cannot win back (a fresh
+ * process's first MLP training step took 130 ms longer with threads than without); a training loop
+ * reaches it within its first second.
+ */
+export const POOL_START_AFTER_NS = 100_000_000;
+
 /** Stops the worker threads of backends the program dropped. */
 const POOLS = new FinalizationRegistry<ThreadPool>((pool) => pool.stop());
 
@@ -233,7 +243,7 @@ export class WasmKernels {
   }
 
   /**
-   * Starts the worker threads now (they otherwise start at the first call big enough to split)
+   * Starts the worker threads now (they otherwise start once calls big enough to split add up to about 0.1 s of work)
    * and resolves, once they run, to the number of threads large calls use: `getNumThreads()`, or
    * 1 when threads cannot run here (see {@link threadingReason}).
    */
@@ -247,6 +257,9 @@ export class WasmKernels {
       await new Promise((r) => setTimeout(r, 2));
     }
   }
+
+  /** Estimated single-thread time of the calls big enough to split so far (see POOL_START_AFTER_NS). */
+  #splittableNs = 0;
 
   /** calls estimated below this many nanoseconds stay on this thread (see `splitAbove`) */
   minNs = PARALLEL_MIN_NS;
@@ -293,13 +306,19 @@ export class WasmKernels {
   /**
    * Worker threads to help with a call that takes about `ns` nanoseconds on one thread: 0 below
    * {@link PARALLEL_MIN_NS}, else up to one per {@link PARALLEL_MIN_NS} of work, at most
-   * `getNumThreads() - 1`, and 0 while the pool starts. Called between calls (it may start the
+   * `getNumThreads() - 1`, and 0 until such calls add up to {@link POOL_START_AFTER_NS} and while
+   * the pool starts. Called between calls (it may start the
    * pool and self-test new workers).
    */
   helpers(ns: number): number {
     if (ns < this.minNs || this.#threadModule === null || this.#depth > 0) return 0;
     const want = Math.min(getNumThreads(), this.minNs > 0 ? Math.floor(ns / this.minNs) : Infinity) - 1;
     if (want <= 0) return 0;
+    if (this.#pool === null && this.minNs > 0) {
+      // Not yet worth starting (see POOL_START_AFTER_NS); tests that split every call start at once.
+      this.#splittableNs += ns;
+      if (this.#splittableNs < POOL_START_AFTER_NS) return 0;
+    }
     return (this.#pool ?? this.#startPool()).available(want);
   }
 
