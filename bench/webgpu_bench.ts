@@ -87,6 +87,11 @@ if (available) {
   if (!jaxOk) console.log("jax-js rows skipped");
 }
 
+/** The arguments of one n x n by n x n product (no batch, no transposes). */
+function squareMatmul(n: number): MatmulArgs {
+  return { batch: 1, m: n, k: n, n, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
+}
+
 function rand(n: number, seed: number): Float32Array<ArrayBuffer> {
   let s = seed >>> 0;
   const out = new Float32Array(n);
@@ -186,16 +191,7 @@ for (const n of [256, 512, 1024, 2048, 4096]) {
     n: n >= 4096 ? 1 : n >= 2048 ? 3 : n >= 1024 ? 8 : undefined,
     ours: () => {
       const sa = g.fromTyped(a, "float32"), sb = g.fromTyped(b, "float32");
-      const args: MatmulArgs = {
-        batch: 1,
-        m: n,
-        k: n,
-        n,
-        aBatchStride: 0,
-        bBatchStride: 0,
-        transA: false,
-        transB: false,
-      };
+      const args = squareMatmul(n);
       return oursImpl(() => g.matmul(sa, sb, args));
     },
     tfjs: () => {
@@ -407,16 +403,7 @@ for (const [n, reps, iterations] of [[1024, 10, 3], [4096, 3, 1]]) {
   if (!available) break;
   const group = `matmul ${n} ×${reps}, one read`;
   const a = rand(n * n, 11), b = rand(n * n, 12);
-  const args: MatmulArgs = {
-    batch: 1,
-    m: n,
-    k: n,
-    n,
-    aBatchStride: 0,
-    bBatchStride: 0,
-    transA: false,
-    transB: false,
-  };
+  const args = squareMatmul(n);
   /**
    * `reps` products of `product()`, then one element of the last read; the products stay alive
    * until then (a pending product disposed before it is computed never runs).

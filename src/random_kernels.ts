@@ -4,77 +4,64 @@
  * (`assembly/random.ts`), bit for bit the JavaScript of `random_float_math.ts` and `random.ts`
  * (`nn.init` fills every weight through `uniformFill`: 40 ns a value in JavaScript, once warm).
  * A fresh process's first `randn(64, 64)` spent ~15 ms interpreting that JavaScript before the
- * engine optimised it; the kernel runs at full speed from the first call. The default CPU backend
- * registers it when it starts (so it also runs in Cloudflare Workers once `torch.init({ wasm })`
+ * engine optimised it; the kernels run at full speed from the first call. The default CPU backend
+ * registers them when it starts (so it also runs in Cloudflare Workers once `torch.init({ wasm })`
  * handed the kernels over); until then, and where no CPU backend runs, the JavaScript gives the
  * same bits.
  * @module
  */
 
-/** Transforms each block of 16 of `d` in place (its length a multiple of 16). */
-export type NormalKernel = (d: Float32Array, mean: number, std: number) => void;
-
 /**
- * Fills `out` with uniforms from the mt19937 state `mt` (updated in place), continuing at word
- * `next` with `left` draws before the next twist; `mode` as `uniform_f32` in assembly/random.ts.
- * Returns the new `next * 1024 + left`.
+ * What the CPU kernels offer `Generator` (`WasmKernels` implements it): both run between kernel
+ * calls, through the calling thread's scratch block.
  */
-export type UniformKernel = (
-  mt: Int32Array,
-  next: number,
-  left: number,
-  out: Float32Array,
-  lo: number,
-  range: number,
-  mode: number,
-) => number;
+export interface RandomKernels {
+  /** PyTorch's AVX2 Box-Muller on each block of 16 of `d`, in place (its length a multiple of 16). */
+  boxMullerAvx2(d: Float32Array, mean: number, std: number): void;
+  /**
+   * Fills `out` with uniforms from the mt19937 state `mt` (updated in place), continuing at word
+   * `next` with `left` draws before the next twist; `mode` as `uniform_f32` in assembly/random.ts.
+   * Returns the new `next * 1024 + left`.
+   */
+  uniformFill(
+    mt: Int32Array,
+    next: number,
+    left: number,
+    out: Float32Array,
+    lo: number,
+    range: number,
+    mode: number,
+  ): number;
+}
 
-let kernel: NormalKernel | null = null;
-let uniformKernel: UniformKernel | null = null;
+let kernels: RandomKernels | null = null;
 /** Whether the WebAssembly path may be used (tests turn it off to compare with the JavaScript). */
 let enabled = true;
 
 /**
- * Installs the kernel (the default CPU backend does, when it starts); null removes it. Returns
- * the one installed before.
+ * Installs the kernels (the default CPU backend does, when it starts); null removes them. Returns
+ * the ones installed before.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import { boxMullerAvx2Wasm, setNormalKernel } from "./random_kernels.ts";
+ * import { boxMullerAvx2Wasm, setRandomKernels, uniformFillWasm } from "./random_kernels.ts";
  * const d = new Float32Array(16);
- * const before = setNormalKernel((values) => values.fill(7));
+ * const before = setRandomKernels({ boxMullerAvx2: (values) => void values.fill(7), uniformFill: () => 5 });
  * assertEquals([boxMullerAvx2Wasm(d, 0, 1), d[15]], [true, 7]);
- * setNormalKernel(null);
+ * setRandomKernels(null);
  * assertEquals(boxMullerAvx2Wasm(d, 0, 1), false);
- * setNormalKernel(before);
- * ```
- */
-export function setNormalKernel(k: NormalKernel | null): NormalKernel | null {
-  const before = kernel;
-  kernel = k;
-  return before;
-}
-
-/**
- * Installs the uniform kernel (the default CPU backend does, when it starts); null removes it.
- * Returns the one installed before.
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import { setUniformKernel, uniformFillWasm } from "./random_kernels.ts";
- * const before = setUniformKernel(null);
  * assertEquals(uniformFillWasm(new Int32Array(624), 0, 1, new Float32Array(100), 0, 1, 0), null);
- * setUniformKernel(before);
+ * setRandomKernels(before);
  * ```
  */
-export function setUniformKernel(k: UniformKernel | null): UniformKernel | null {
-  const before = uniformKernel;
-  uniformKernel = k;
+export function setRandomKernels(k: RandomKernels | null): RandomKernels | null {
+  const before = kernels;
+  kernels = k;
   return before;
 }
 
 /**
- * The installed uniform kernel's fill (see {@link UniformKernel}), or null (and nothing drawn)
+ * The installed kernels' uniform fill (see {@link RandomKernels}), or null (and nothing drawn)
  * when there is none or the fill is short enough for JavaScript (under 64 values).
  * @example
  * ```ts
@@ -96,8 +83,8 @@ export function uniformFillWasm(
   range: number,
   mode: number,
 ): number | null {
-  if (!enabled || uniformKernel === null || out.length < 64) return null;
-  return uniformKernel(mt, next, left, out, lo, range, mode);
+  if (!enabled || kernels === null || out.length < 64) return null;
+  return kernels.uniformFill(mt, next, left, out, lo, range, mode);
 }
 
 /**
@@ -113,7 +100,7 @@ export function uniformFillWasm(
  * ```
  */
 export function randomKernelsAvailable(): boolean {
-  return enabled && kernel !== null && uniformKernel !== null;
+  return enabled && kernels !== null;
 }
 
 /**
@@ -153,7 +140,7 @@ export function setRandomKernelsEnabled(on: boolean): boolean {
  * ```
  */
 export function boxMullerAvx2Wasm(d: Float32Array, mean: number, std: number): boolean {
-  if (!enabled || kernel === null || d.length % 16 !== 0) return false;
-  kernel(d, mean, std);
+  if (!enabled || kernels === null || d.length % 16 !== 0) return false;
+  kernels.boxMullerAvx2(d, mean, std);
   return true;
 }

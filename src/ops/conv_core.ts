@@ -58,7 +58,7 @@ export function asF32(x: Tensor): Tensor {
   return x.dtype === "float32" ? x : toDType(x, "float32");
 }
 
-export const size = (dims: readonly number[]) => `(${dims.join(" x ")})`;
+const size = (dims: readonly number[]) => `(${dims.join(" x ")})`;
 
 // ---- internal differentiable ops: im2col / col2im ----
 
@@ -199,7 +199,7 @@ export function planConv(
 }
 
 /** Rows of one group's columns: `Cg * kH * kW` (+1 for the bias row). */
-export function groupRows(g: Conv2dGeometry): number {
+function groupRows(g: Conv2dGeometry): number {
   return (g.channels / g.groups) * g.kernelH * g.kernelW + (g.onesRow ? 1 : 0);
 }
 

@@ -73,7 +73,7 @@ import * as poolOps from "./pool.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
-import { setNormalKernel, setUniformKernel } from "../../random_kernels.ts";
+import { type RandomKernels, setRandomKernels } from "../../random_kernels.ts";
 
 export type { WasmVariant } from "./loader.ts";
 export { WasmStorage } from "./heap.ts";
@@ -412,22 +412,9 @@ export class WasmBackend implements Backend {
 
   // ---- random numbers (assembly/random.ts) ----
 
-  /** mt19937 uniforms for `Generator.uniformFill` (see random_kernels.ts); returns `next * 1024 + left`. */
-  uniformFill(
-    mt: Int32Array,
-    next: number,
-    left: number,
-    out: Float32Array,
-    lo: number,
-    range: number,
-    mode: number,
-  ): number {
-    return this.#k.uniformFill(mt, next, left, out, lo, range, mode);
-  }
-
-  /** PyTorch's AVX2 Box-Muller on each block of 16 of `d`, in place (see random_kernels.ts). */
-  boxMullerAvx2(d: Float32Array, mean: number, std: number): void {
-    this.#k.boxMullerAvx2(d, mean, std);
+  /** The kernels of `Generator.normalFill` and `uniformFill` (random_kernels.ts) over this backend's memory. */
+  get randomKernels(): RandomKernels {
+    return this.#k;
   }
 }
 
@@ -440,10 +427,7 @@ let defaultBackend: WasmBackend | undefined;
 export function wasmBackend(): WasmBackend {
   if (defaultBackend === undefined) {
     const backend = new WasmBackend();
-    setNormalKernel((d, mean, std) => backend.boxMullerAvx2(d, mean, std));
-    setUniformKernel((mt, next, left, out, lo, range, mode) =>
-      backend.uniformFill(mt, next, left, out, lo, range, mode)
-    );
+    setRandomKernels(backend.randomKernels);
     defaultBackend = backend;
   }
   return defaultBackend;

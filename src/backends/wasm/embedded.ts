@@ -19,17 +19,12 @@ type BuildChoice = { EDGETORCH_WASM?: string };
 /** The base64 of each build loaded so far. */
 const loaded: Record<WasmVariant, string | null> = { relaxed: null, simd: null };
 
-if (
-  (globalThis as BuildChoice).EDGETORCH_WASM === undefined
-    ? relaxedSimdSupported()
-    : (globalThis as BuildChoice).EDGETORCH_WASM === "relaxed"
-) {
-  loaded.relaxed = (await import("./kernels_relaxed.generated.js")).WASM_BASE64;
-} else if (
-  (globalThis as BuildChoice).EDGETORCH_WASM === undefined ||
-  (globalThis as BuildChoice).EDGETORCH_WASM === "simd"
-) {
-  loaded.simd = (await import("./kernels_simd.generated.js")).WASM_BASE64;
+if ((globalThis as BuildChoice).EDGETORCH_WASM !== "none") {
+  await loadEmbeddedBuild(
+    (globalThis as BuildChoice).EDGETORCH_WASM === undefined
+      ? (relaxedSimdSupported() ? "relaxed" : "simd")
+      : (globalThis as BuildChoice).EDGETORCH_WASM as WasmVariant,
+  );
 }
 
 /**

@@ -14,6 +14,7 @@ import { Heap, liveView, MAX_BYTES, PAGE, Slot, slotOf, storageFor, viewOf, Wasm
 import { kernelBytes, type KernelModule } from "./loader.ts";
 import { checkStorage, type KernelFn, PARTS_PER_THREAD } from "./shared.ts";
 import { getNumThreads, MAX_PARTS, sharedMemoryBuild, ThreadPool, threadSupport } from "./threads.ts";
+import type { RandomKernels } from "../../random_kernels.ts";
 
 /**
  * Calls estimated to take less than this many nanoseconds on one thread stay on the calling
@@ -108,7 +109,7 @@ function instantiateKernels(k: KernelModule, threads: boolean): KernelInstance {
 }
 
 /** The kernels of one {@link WasmBackend} and what its launcher files need to call them. */
-export class WasmKernels {
+export class WasmKernels implements RandomKernels {
   readonly #exports: Kernels;
   /** The allocator of wasm memory the storages live in (`heap.ts`). */
   readonly heap: Heap;
