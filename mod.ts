@@ -50,7 +50,7 @@ export {
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
 export * as autograd from "./src/autograd/mod.ts";
-export type { BackwardOptions } from "./src/autograd/engine.ts";
+export type { BackwardOptions } from "./src/autograd/backward.ts";
 export type { Node } from "./src/autograd/node.ts";
 export { keep, scope } from "./src/scope.ts";
 export { LossHistory, type LossHistoryOptions } from "./src/history.ts";

@@ -25,7 +25,7 @@ import { backendFor, isDeviceName } from "./backends/registry.ts";
 import { type DType, isFloating, ITEM_SIZE } from "./dtype.ts";
 import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
-import { backward, type BackwardOptions } from "./autograd/engine.ts";
+import { backward, type BackwardOptions } from "./autograd/backward.ts";
 import { formatTensor } from "./format.ts";
 import { DISPOSED, disposeHandle, inFrameOf, noteHandle, pinHandle, releaseHandle } from "./memory.ts";
 import { decodeValues, nestValues } from "./read.ts";

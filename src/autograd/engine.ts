@@ -6,21 +6,15 @@
 import { Tensor } from "../tensor.ts";
 import { inFrameOf, releaseHandle } from "../memory.ts";
 import { fmtShape } from "../shape.ts";
-import { Node, versionOf } from "./node.ts";
+import { Node } from "./node.ts";
+import { versionOf } from "./version.ts";
 import { isGradEnabled, setGradEnabled } from "./grad_mode.ts";
 import * as ew from "../ops/elementwise.ts";
 import { sum } from "../ops/reduce.ts";
 import { reshape } from "../ops/movement.ts";
 import { toDType } from "../ops/convert.ts";
 import { onesLike } from "../creation.ts";
-
-/** Options of `backward` and `autograd.grad`. */
-export interface BackwardOptions {
-  /** Keep the graph's saved tensors so it can be differentiated again (default: `createGraph`). */
-  retainGraph?: boolean;
-  /** Record the backward pass itself, for higher-order gradients. */
-  createGraph?: boolean;
-}
+import type { BackwardOptions } from "./backward.ts";
 
 /** Sums `g` (a gradient in a broadcast shape) back to `shape`. */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
@@ -37,7 +31,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 /** The gradients `rootGrads` made for scalar roots (not given by the caller). */
 const implicitRoot = new WeakSet<Tensor>();
 
-function rootGrads(roots: Tensor[], given: (Tensor | null | undefined)[] | undefined): Tensor[] {
+export function rootGrads(roots: Tensor[], given: (Tensor | null | undefined)[] | undefined): Tensor[] {
   return roots.map((r, i) => {
     if (!(r instanceof Tensor)) throw new TypeError(`backward: output ${i} is not a tensor`);
     if (!r.requiresGrad) {
@@ -159,7 +153,7 @@ function ownsWholeStorage(t: Tensor): boolean {
  * between nodes are released once used, and each node's saved tensors once its formula ran
  * (without `retainGraph`).
  */
-function run(
+export function run(
   roots: Tensor[],
   grads: Tensor[],
   opts: BackwardOptions,
@@ -284,71 +278,4 @@ function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
-}
-
-/**
- * Accumulates gradients of `outputs` into the `.grad` of the leaves they depend on
- * (`torch.autograd.backward`).
- */
-export function backward(
-  outputs: Tensor[],
-  gradOutputs?: (Tensor | null | undefined)[],
-  opts: BackwardOptions = {},
-): void {
-  return inFrameOf(() => {
-    run(outputs, rootGrads(outputs, gradOutputs), opts, null);
-  });
-}
-
-/** Options of `autograd.grad`. */
-export interface GradOptions extends BackwardOptions {
-  /** Gradients of the outputs (required for non-scalar outputs). */
-  gradOutputs?: Tensor | (Tensor | null)[];
-  /** Return null for inputs the outputs do not depend on instead of throwing. */
-  allowUnused?: boolean;
-}
-
-/**
- * Gradients of `outputs` with respect to `inputs`, without touching any `.grad`.
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import * as torch from "../../mod.ts";
- * const x = torch.tensor([3.0], { requiresGrad: true });
- * const y = x.pow(3);
- * const [dy] = torch.autograd.grad(y, x, { createGraph: true });
- * const [d2y] = torch.autograd.grad(dy!, x);
- * assertEquals([dy!.item(), d2y!.item()], [27, 18]);
- * ```
- */
-export function grad(
-  outputs: Tensor | Tensor[],
-  inputs: Tensor | Tensor[],
-  opts: GradOptions = {},
-): (Tensor | null)[] {
-  return inFrameOf(() => {
-    const outs = Array.isArray(outputs) ? outputs : [outputs];
-    const ins = Array.isArray(inputs) ? inputs : [inputs];
-    ins.forEach((t, i) => {
-      if (!(t instanceof Tensor) || !t.requiresGrad) {
-        throw new Error(`grad: input ${i} does not require grad (set requiresGrad: true on it)`);
-      }
-    });
-    const given = opts.gradOutputs === undefined
-      ? undefined
-      : Array.isArray(opts.gradOutputs)
-      ? opts.gradOutputs
-      : [opts.gradOutputs];
-    const captured = run(outs, rootGrads(outs, given), opts, ins);
-    return ins.map((t, i) => {
-      const g = captured.get(t);
-      if (g === undefined && !opts.allowUnused) {
-        throw new Error(
-          `grad: one of the differentiated tensors (input ${i}) appears to not have been used in the graph. ` +
-            `Set allowUnused: true if this is the desired behavior.`,
-        );
-      }
-      return g ?? null;
-    });
-  });
 }

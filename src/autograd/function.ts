@@ -170,7 +170,8 @@ interface FunctionClass {
  * assertEquals([String(y.gradFn), x.grad!.item()], ["<LegendrePolynomial3Backward>", 0.375]);
  * ```
  */
-export class AutogradFunction {
+// Named as PyTorch names it: inside this module `Function` is this class, not the global.
+export class Function {
   /** The computation, run without recording; override it. */
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): unknown {
     throw new Error(

@@ -8,7 +8,7 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import { grad } from "./engine.ts";
+import { grad } from "./backward.ts";
 import { enableGrad } from "./grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
 import { fmtShape, numelOf } from "../shape.ts";

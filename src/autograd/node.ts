@@ -48,16 +48,6 @@ export interface Derivative {
   readonly backward: Backward;
 }
 
-/** How many in-place writes a storage has seen. */
-export function versionOf(s: Storage): number {
-  return s._version;
-}
-
-/** Records an in-place write to `s`. */
-export function bumpVersion(s: Storage): void {
-  s._version++;
-}
-
 /** What a call of `d` with `inputs` saves. */
 function savedValues(d: Derivative, inputs: readonly Input[]): SavedValues {
   if (typeof d.saves === "function") return d.saves(inputs);

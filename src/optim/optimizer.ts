@@ -9,7 +9,7 @@ import { inFrameOf, pinHandle } from "../memory.ts";
 import { isFloating } from "../dtype.ts";
 import { fmtShape } from "../shape.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
-import { bumpVersion } from "../autograd/node.ts";
+import { bumpVersion } from "../autograd/version.ts";
 import { backendFor } from "../backends/registry.ts";
 import type { Backend, Storage } from "../backends/backend.ts";
 
