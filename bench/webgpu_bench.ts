@@ -398,8 +398,16 @@ const N = 1 << 20;
   });
 }
 
+// A hardware GPU (not a CPU-based adapter): the one-read groups then add 8192, time more
+// iterations and compare the direct float32 kernel with the tiled one (which the backend picks).
+const hardware = available && !gpu.adapterInfo()!.isFallbackAdapter &&
+  !/llvmpipe|lavapipe|softpipe|swiftshader/i.test(JSON.stringify(gpu.adapterInfo()));
+const oneReadSizes = hardware
+  ? [[256, 10, 20], [1024, 10, 20], [4096, 3, 10], [8192, 3, 5]]
+  : [[1024, 10, 3], [4096, 3, 1]];
+
 // Many products, one read: float32 and float16 (see the module documentation).
-for (const [n, reps, iterations] of [[1024, 10, 3], [4096, 3, 1]]) {
+for (const [n, reps, iterations] of oneReadSizes) {
   if (!available) break;
   const group = `matmul ${n} ×${reps}, one read`;
   const a = rand(n * n, 11), b = rand(n * n, 12);
@@ -417,6 +425,28 @@ for (const [n, reps, iterations] of [[1024, 10, 3], [4096, 3, 1]]) {
   const sa = g.fromTyped(a, "float32"), sb = g.fromTyped(b, "float32");
   const fp32 = () => g.matmul(sa, sb, args);
   Deno.bench({ name: `edgetorch fp32 ${group}`, group, baseline: true, n: iterations, fn: timed(g, fp32) });
+  if (hardware) {
+    const direct = new WebGPUBackend(g.gpu, { matmulKernel: "direct" });
+    const da = direct.fromTyped(a, "float32"), db = direct.fromTyped(b, "float32");
+    const product = () => direct.matmul(da, db, args);
+    const [mine, tiled] = [product(), fp32()];
+    const same = agrees(
+      `${group} direct kernel`,
+      await g.read(tiled) as Float32Array,
+      await direct.read(mine),
+      1e-3,
+    );
+    mine.dispose();
+    tiled.dispose();
+    if (same) {
+      Deno.bench({
+        name: `edgetorch fp32 direct kernel ${group}`,
+        group,
+        n: iterations,
+        fn: timed(direct, product),
+      });
+    }
+  }
   // float16 operands (the inputs rounded to half); the product rounded to float16, as the front end asks.
   const half = (be: WebGPUBackend) => {
     const ha = be.cast(be.fromTyped(a, "float32"), "float16"),
