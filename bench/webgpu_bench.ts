@@ -426,25 +426,28 @@ for (const [n, reps, iterations] of oneReadSizes) {
   const fp32 = () => g.matmul(sa, sb, args);
   Deno.bench({ name: `edgetorch fp32 ${group}`, group, baseline: true, n: iterations, fn: timed(g, fp32) });
   if (hardware) {
-    const direct = new WebGPUBackend(g.gpu, { matmulKernel: "direct" });
-    const da = direct.fromTyped(a, "float32"), db = direct.fromTyped(b, "float32");
-    const product = () => direct.matmul(da, db, args);
-    const [mine, tiled] = [product(), fp32()];
-    const same = agrees(
-      `${group} direct kernel`,
-      await g.read(tiled) as Float32Array,
-      await direct.read(mine),
-      1e-3,
-    );
-    mine.dispose();
-    tiled.dispose();
-    if (same) {
-      Deno.bench({
-        name: `edgetorch fp32 direct kernel ${group}`,
-        group,
-        n: iterations,
-        fn: timed(direct, product),
-      });
+    // The other float32 kernels on the same adapter (which one large products should use).
+    for (const matmulKernel of ["direct", "tiled128"] as const) {
+      const other = new WebGPUBackend(g.gpu, { matmulKernel });
+      const oa = other.fromTyped(a, "float32"), ob = other.fromTyped(b, "float32");
+      const product = () => other.matmul(oa, ob, args);
+      const [theirs, tiled] = [product(), fp32()];
+      const same = agrees(
+        `${group} ${matmulKernel} kernel`,
+        await g.read(tiled) as Float32Array,
+        await other.read(theirs),
+        1e-3,
+      );
+      theirs.dispose();
+      tiled.dispose();
+      if (same) {
+        Deno.bench({
+          name: `edgetorch fp32 ${matmulKernel} kernel ${group}`,
+          group,
+          n: iterations,
+          fn: timed(other, product),
+        });
+      }
     }
   }
   // float16 operands (the inputs rounded to half); the product rounded to float16, as the front end asks.

@@ -137,8 +137,9 @@ gpuTest("loop budget: looping kernels split their work into slices and give the 
   const tight = [
     new WebGPUBackend(g.gpu, { loopBudget: 64, tuning: "cpu" }), // direct matmul, 32-wide rows
     new WebGPUBackend(g.gpu, { loopBudget: 64, matmulKernel: "tiled" }), // tiled, 256-wide rows
+    new WebGPUBackend(g.gpu, { loopBudget: 64, matmulKernel: "tiled128" }),
   ];
-  const whole = [byKernel[1], byKernel[0]];
+  const whole = [byKernel[1], byKernel[0], byKernel[2]];
   assert.throws(
     () => new WebGPUBackend(g.gpu, { loopBudget: 10 }),
     /loopBudget must be an integer in \[64, 32768\]/,
@@ -178,6 +179,10 @@ gpuTest("loop budget: looping kernels split their work into slices and give the 
       }, "float32"],
       [
         { batch: 1, m: 33, k: 999, n: 19, aBatchStride: 0, bBatchStride: 0, transA: true, transB: true },
+        "float32",
+      ],
+      [
+        { batch: 1, m: 140, k: 300, n: 136, aBatchStride: 0, bBatchStride: 0, transA: true, transB: false },
         "float32",
       ],
     ];

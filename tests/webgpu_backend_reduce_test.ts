@@ -15,6 +15,7 @@ import {
   EXACT,
   g,
   gpuTest,
+  MATMUL_KERNELS,
   noValidationErrorsTest,
   same,
   tunings,
@@ -145,6 +146,8 @@ gpuTest("matmul: odd shapes, transposes, batches (with stride 0), thin products,
     [1, 72, 20, 200],
     [2, 20, 30, 150],
     [1, 32, 64, 256],
+    [1, 200, 24, 260],
+    [2, 129, 9, 131],
   ];
   for (const [batch, m, k, n] of shapes) {
     for (const transA of [false, true]) {
@@ -154,11 +157,11 @@ gpuTest("matmul: odd shapes, transposes, batches (with stride 0), thin products,
           const a = randF32(batch * m * k, r), b = randF32((bShared ? 1 : batch) * k * n, r);
           const args: MatmulArgs = { batch, m, k, n, aBatchStride, bBatchStride, transA, transB };
           const want = cpu.matmul(cpu.fromTyped(a, "float32"), cpu.fromTyped(b, "float32"), args);
-          for (const be of byKernel) {
+          for (const [bi, be] of byKernel.entries()) {
             const got = be.matmul(be.fromTyped(a, "float32"), be.fromTyped(b, "float32"), args);
             compareArrays(
               `matmul ${batch}x[${m},${k}]@[${k},${n}] tA=${transA} tB=${transB} shared=${bShared} ${
-                be === byKernel[0] ? "tiled" : "direct"
+                MATMUL_KERNELS[bi]
               }`,
               await be.read(got),
               cpu.readSync(want),

@@ -51,12 +51,11 @@ export const folded = available ? new WebGPUBackend(g.gpu, { maxWorkgroupsPerDim
 export const tunings = available
   ? [new WebGPUBackend(g.gpu, { tuning: "cpu" }), new WebGPUBackend(g.gpu, { tuning: "gpu" })]
   : [];
-/** Backends forcing each float32 matmul kernel (gpu.ts picks one by adapter). */
+/** The float32 matmul kernels (gpu.ts picks one by adapter), named as the backend option names them. */
+export const MATMUL_KERNELS = ["tiled", "direct", "tiled128"] as const;
+/** Backends forcing each of {@link MATMUL_KERNELS}, in that order. */
 export const byKernel = available
-  ? [
-    new WebGPUBackend(g.gpu, { matmulKernel: "tiled" }),
-    new WebGPUBackend(g.gpu, { matmulKernel: "direct" }),
-  ]
+  ? MATMUL_KERNELS.map((matmulKernel) => new WebGPUBackend(g.gpu, { matmulKernel }))
   : [];
 
 export const gpuErrors: string[] = [];

@@ -6,7 +6,8 @@
 // vec4 where they are 16-byte aligned and the read lies inside them, with bounds-checked scalar
 // loads at the edges. {{TA}} / {{TB}}: true when the operand is stored transposed (A as [k, m],
 // B as [n, k]); {{C_DECL}} / {{STORE}}: vec4 stores when n % 4 == 0, scalar stores otherwise.
-// `matmul_tiled` stages 64 x 8 slices of both operands through workgroup memory (the usual GPU scheme);
+// `matmul_tiled` stages 64 x 8 slices of both operands through workgroup memory (the usual GPU scheme;
+// `matmul_tiled128` the same with 128 x 128 tiles of 256 invocations and vec4 workgroup arrays);
 // `matmul_direct` reads the operands straight from the storage buffers, four k at a time: on CPU-based
 // adapters (Mesa llvmpipe, SwiftShader) workgroup memory and barriers cost more than the caches
 // save, and this kernel is about twice as fast there. The host picks by adapter.
@@ -465,6 +466,141 @@ fn matmul_tiled(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_
   store_c(c_base, row + 5u, col, c50, c51);
   store_c(c_base, row + 6u, col, c60, c61);
   store_c(c_base, row + 7u, col, c70, c71);
+}
+
+//! kernel: matmul_tiled128
+// 128 x 128 tiles for large products on GPUs: 256 invocations, each an 8 x 8 block of C in
+// registers as in matmul_tiled (16 vec4 accumulators), operand slices of 128 x 8 staged through
+// workgroup memory as vec4 (one 16-byte load per operand and row of four). Invocation (r, c)
+// (r = local x, the fastest-varying index) takes rows 4r .. 4r + 3 and 64 + 4r .. 64 + 4r + 3 of
+// the tile and its columns 8c .. 8c + 7, so that a warp's reads of the A slice are sixteen
+// consecutive vec4 and its reads of the B slice are shared by the whole row of invocations.
+var<workgroup> As4: array<vec4<f32>, 256>; // [8 k][32 vec4 of m]
+var<workgroup> Bs4: array<vec4<f32>, 256>; // [8 k][32 vec4 of n]
+
+@compute @workgroup_size(16, 16)
+fn matmul_tiled128(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let batch = wg.z + P.batch_base;
+  let M = P.m;
+  let K = P.k;
+  let N = P.n;
+  let a_base = batch * P.a_batch;
+  let b_base = batch * P.b_batch;
+  let m0 = wg.y * 128u;
+  let n0 = wg.x * 128u;
+  let r = lid.x;
+  let c = lid.y;
+  let t = lid.y * 16u + lid.x;
+  let row_lo = m0 + r * 4u;
+  let row_hi = m0 + 64u + r * 4u;
+  let col = n0 + c * 8u;
+  var c00 = vec4<f32>(0.0);
+  var c01 = vec4<f32>(0.0);
+  var c10 = vec4<f32>(0.0);
+  var c11 = vec4<f32>(0.0);
+  var c20 = vec4<f32>(0.0);
+  var c21 = vec4<f32>(0.0);
+  var c30 = vec4<f32>(0.0);
+  var c31 = vec4<f32>(0.0);
+  var c40 = vec4<f32>(0.0);
+  var c41 = vec4<f32>(0.0);
+  var c50 = vec4<f32>(0.0);
+  var c51 = vec4<f32>(0.0);
+  var c60 = vec4<f32>(0.0);
+  var c61 = vec4<f32>(0.0);
+  var c70 = vec4<f32>(0.0);
+  var c71 = vec4<f32>(0.0);
+  let c_base = batch * M * N;
+  if (P.k_lo != 0u) {
+    var l = load_c(c_base, row_lo, col);
+    c00 = l[0];
+    c01 = l[1];
+    l = load_c(c_base, row_lo + 1u, col);
+    c10 = l[0];
+    c11 = l[1];
+    l = load_c(c_base, row_lo + 2u, col);
+    c20 = l[0];
+    c21 = l[1];
+    l = load_c(c_base, row_lo + 3u, col);
+    c30 = l[0];
+    c31 = l[1];
+    l = load_c(c_base, row_hi, col);
+    c40 = l[0];
+    c41 = l[1];
+    l = load_c(c_base, row_hi + 1u, col);
+    c50 = l[0];
+    c51 = l[1];
+    l = load_c(c_base, row_hi + 2u, col);
+    c60 = l[0];
+    c61 = l[1];
+    l = load_c(c_base, row_hi + 3u, col);
+    c70 = l[0];
+    c71 = l[1];
+  }
+  let k_stop = min(K, P.k_hi);
+  for (var k0 = P.k_lo; k0 < k_stop; k0 = k0 + 8u) {
+    // Each invocation moves four floats of each operand's 128 x 8 slice.
+    if (!TA) {
+      // A is [m, k]: invocation t takes row m0 + t / 2, k0 + (t % 2) * 4 .. + 4.
+      let i = t >> 1u;
+      let kk = (t & 1u) * 4u;
+      let v = a_row(a_base, m0 + i, k0 + kk);
+      let o = kk * 32u + (i >> 2u);
+      As4[o][i & 3u] = v.x;
+      As4[o + 32u][i & 3u] = v.y;
+      As4[o + 64u][i & 3u] = v.z;
+      As4[o + 96u][i & 3u] = v.w;
+    } else {
+      // A is [k, m]: invocation t takes k0 + t / 32, m0 + (t % 32) * 4 .. + 4.
+      As4[t] = a_col(a_base, k0 + (t >> 5u), m0 + (t & 31u) * 4u);
+    }
+    if (!TB) {
+      // B is [k, n]: invocation t takes k0 + t / 32, n0 + (t % 32) * 4 .. + 4.
+      Bs4[t] = b_row(b_base, k0 + (t >> 5u), n0 + (t & 31u) * 4u);
+    } else {
+      // B is [n, k]: invocation t takes column n0 + t / 2, k0 + (t % 2) * 4 .. + 4.
+      let j = t >> 1u;
+      let kk = (t & 1u) * 4u;
+      let v = b_col(b_base, k0 + kk, n0 + j);
+      let o = kk * 32u + (j >> 2u);
+      Bs4[o][j & 3u] = v.x;
+      Bs4[o + 32u][j & 3u] = v.y;
+      Bs4[o + 64u][j & 3u] = v.z;
+      Bs4[o + 96u][j & 3u] = v.w;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < 8u; kk = kk + 1u) {
+      let al = As4[kk * 32u + r];
+      let ah = As4[kk * 32u + 16u + r];
+      let bl = Bs4[kk * 32u + c * 2u];
+      let bh = Bs4[kk * 32u + c * 2u + 1u];
+      c00 = c00 + al.x * bl;
+      c01 = c01 + al.x * bh;
+      c10 = c10 + al.y * bl;
+      c11 = c11 + al.y * bh;
+      c20 = c20 + al.z * bl;
+      c21 = c21 + al.z * bh;
+      c30 = c30 + al.w * bl;
+      c31 = c31 + al.w * bh;
+      c40 = c40 + ah.x * bl;
+      c41 = c41 + ah.x * bh;
+      c50 = c50 + ah.y * bl;
+      c51 = c51 + ah.y * bh;
+      c60 = c60 + ah.z * bl;
+      c61 = c61 + ah.z * bh;
+      c70 = c70 + ah.w * bl;
+      c71 = c71 + ah.w * bh;
+    }
+    workgroupBarrier();
+  }
+  store_c(c_base, row_lo, col, c00, c01);
+  store_c(c_base, row_lo + 1u, col, c10, c11);
+  store_c(c_base, row_lo + 2u, col, c20, c21);
+  store_c(c_base, row_lo + 3u, col, c30, c31);
+  store_c(c_base, row_hi, col, c40, c41);
+  store_c(c_base, row_hi + 1u, col, c50, c51);
+  store_c(c_base, row_hi + 2u, col, c60, c61);
+  store_c(c_base, row_hi + 3u, col, c70, c71);
 }
 
 //! kernel: matmul_f16_pack

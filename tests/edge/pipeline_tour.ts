@@ -106,11 +106,16 @@ type Step = (b: Backend) => Storage | Storage[];
 export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[]): Promise<TourResult> {
   const failures: string[] = [];
   let checks = 0;
-  /** Pipelines of backends the tour made for itself (the small loop budget). */
-  const extraKeys = new Set<string>();
+  /** Backends the tour made for itself (the small loop budget, the tiled128 kernel). */
+  const extra: WebGPUBackend[] = [];
 
-  /** Runs `step` on the CPU and on every GPU backend, reading and comparing every output. */
-  async function check(what: string, tol: Tol, step: Step): Promise<void> {
+  /** Runs `step` on the CPU and on every GPU backend (of `on`), reading and comparing every output. */
+  async function check(
+    what: string,
+    tol: Tol,
+    step: Step,
+    on: readonly WebGPUBackend[] = gpus,
+  ): Promise<void> {
     let want: TypedArray[];
     try {
       const out = step(cpu);
@@ -119,9 +124,9 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
       failures.push(`${what}: the CPU reference threw ${(e as Error).message}`);
       return;
     }
-    for (const [gi, g] of gpus.entries()) {
+    for (const [gi, g] of on.entries()) {
       checks++;
-      const label = gpus.length > 1 ? `${what} [gpu backend ${gi}]` : what;
+      const label = on.length > 1 ? `${what} [gpu backend ${gi}]` : what;
       try {
         const out = step(g);
         const got = await Promise.all((Array.isArray(out) ? out : [out]).map((s) => g.read(s)));
@@ -286,7 +291,7 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
         failures.push(`${what}: ${(e as Error).message}`);
       }
     }
-    for (const k of small.pipelineKeys()) extraKeys.add(k);
+    extra.push(small);
   }
   // Matmul: the simple kernel (int32, small), the direct/tiled kernels with short and tall
   // products, transposes, vector and scalar stores, batches.
@@ -318,6 +323,29 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
           }),
       );
     }
+  }
+  // The 128 x 128 tiled kernel (a backend option, picked by default on no adapter yet): vector and
+  // scalar stores, transposes, a batch, an epilogue.
+  if (gpus.length > 0) {
+    const wide = [new WebGPUBackend(gpus[0].gpu, { matmulKernel: "tiled128" })];
+    for (
+      const [batch, m, k, n, transA, transB] of [[1, 130, 20, 136, false, false], [
+        2,
+        70,
+        9,
+        33,
+        true,
+        true,
+      ]] as const
+    ) {
+      const a = floats(batch * m * k, 26), bb = floats(batch * k * n, 27);
+      const args = { batch, m, k, n, aBatchStride: m * k, bBatchStride: k * n, transA, transB };
+      const product = (b: Backend) => b.matmul(b.fromTyped(a, "float32"), b.fromTyped(bb, "float32"), args);
+      const what = `matmul tiled128 ${batch}x[${m}, ${k}]@[${k}, ${n}] transA=${transA} transB=${transB}`;
+      await check(what, SUMS, product, wide);
+      await check(`${what}, relu epilogue`, SUMS, (b) => b.unary("relu", product(b)), wide);
+    }
+    extra.push(...wide);
   }
   // float16 products as the front end asks for them (operands cast to float32): on a device with
   // shader-f16 they run through the f16 kernels (packing, then the product with its stores or an
@@ -570,6 +598,7 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
       failures.push(`sync: ${(e as Error).message}`);
     }
   }
-  const keys = [...new Set([...gpus.flatMap((g) => g.pipelineKeys()), ...extraKeys])].sort();
-  return { checks, failures, keys, specs: gpus.flatMap((g) => g.pipelineSpecs()) };
+  const all = [...gpus, ...extra];
+  const keys = [...new Set(all.flatMap((g) => g.pipelineKeys()))].sort();
+  return { checks, failures, keys, specs: all.flatMap((g) => g.pipelineSpecs()) };
 }

@@ -110,11 +110,14 @@ export interface WebGPUBackendOptions {
   /** Free bytes the buffer pool keeps for reuse (default 256 MiB). */
   maxPooledBytes?: number;
   /**
-   * The float32 matmul kernel: `"tiled"` (operand slices through workgroup memory, for GPUs) or
-   * `"direct"` (register blocks fed straight from the buffers, faster on CPU-based adapters such
-   * as llvmpipe). `gpu.isAvailable()` picks by adapter; the default here is `"tiled"`.
+   * The float32 matmul kernel: `"tiled"` (64 x 64 tiles, operand slices through workgroup memory,
+   * for GPUs), `"tiled128"` (128 x 128 tiles of 256 invocations, vec4 workgroup memory: for large
+   * products on large GPUs, not yet the default anywhere: `bench/webgpu_bench.ts` compares it on
+   * hardware adapters) or `"direct"` (register blocks fed straight from the buffers, faster on
+   * CPU-based adapters such as llvmpipe). `gpu.isAvailable()` picks by adapter; the default here
+   * is `"tiled"`.
    */
-  matmulKernel?: "tiled" | "direct";
+  matmulKernel?: "tiled" | "tiled128" | "direct";
   /**
    * Whether float16 matrix products use the f16 kernels (operands packed as halves, products
    * accumulated in f32) on a device that has the `shader-f16` feature (default true; without

@@ -45,7 +45,7 @@ export class GpuContext {
   /** Largest number of workgroups per grid dimension. */
   readonly maxGroups: number;
   /** The float32 matmul kernel (see `WebGPUBackendOptions.matmulKernel`). */
-  readonly matmulKernel: "tiled" | "direct";
+  readonly matmulKernel: "tiled" | "tiled128" | "direct";
   /**
    * float16 products run through the f16 kernels (`matmul.ts`): the device has `shader-f16` and
    * `WebGPUBackendOptions.f16` is not false.

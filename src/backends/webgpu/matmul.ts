@@ -207,8 +207,9 @@ export function runMatmul(
 }
 
 /**
- * The workgroup grid of the direct/tiled kernels over an `m` x `n` product (the direct kernel
- * covers 32 x 128 per workgroup for products of at most 32 rows); throws when it is too large.
+ * The workgroup grid of the direct/tiled kernels over an `m` x `n` product (64 x 64 per
+ * workgroup; tiled128 128 x 128; the direct kernel 32 x 128 for products of at most 32 rows);
+ * throws when it is too large.
  */
 function matmulGrid(
   ctx: GpuContext,
@@ -217,7 +218,8 @@ function matmulGrid(
   n: number,
 ): { short: boolean; gx: number; gy: number } {
   const short = ctx.matmulKernel === "direct" && m <= 32;
-  const gx = ceilDiv(n, short ? 128 : 64), gy = ceilDiv(m, short ? 32 : 64);
+  const wide = ctx.matmulKernel === "tiled128";
+  const gx = ceilDiv(n, short || wide ? 128 : 64), gy = ceilDiv(m, short ? 32 : wide ? 128 : 64);
   if (gx > ctx.maxGroups || gy > ctx.maxGroups) {
     throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
   }
@@ -230,8 +232,8 @@ function matmulSlices(ctx: GpuContext, args: ProductArgs): [number, number][] {
   if (args.half) return dispatchOps.slices(ctx, args.k, 16, 17);
   if (args.m < 8 || args.n < 8) return dispatchOps.slices(ctx, args.k, 1, 1);
   // direct: 4 k per iteration, in one of two loops (vector loads, or the edge blocks' checked
-  // loads) that neighbouring invocations may both take; tiled: 8 k per step, whose inner loop of
-  // 8 may count too.
+  // loads) that neighbouring invocations may both take; tiled and tiled128: 8 k per step, whose
+  // inner loop of 8 may count too.
   return ctx.matmulKernel === "direct"
     ? dispatchOps.slices(ctx, args.k, 4, 2)
     : dispatchOps.slices(ctx, args.k, 8, 9);
