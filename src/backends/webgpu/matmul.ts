@@ -1,5 +1,5 @@
 /**
- * The GPU backend's matrix product launchers (kernels in wgsl/matmul.wgsl).
+ * The GPU backend's matrix product launchers (kernels in wgsl/matmul.wgsl and wgsl/matmul_f16.wgsl).
  * Free functions of the backend's {@link GpuContext}.
  *
  * float16 products: the front end multiplies float16 tensors as float32 (operands cast to
@@ -153,7 +153,7 @@ function storageOf(
 }
 
 /**
- * 32-bit words of the packed operands of `matmul_f16` (wgsl/matmul.wgsl): `batchesA` times
+ * 32-bit words of the packed operands of `matmul_f16` (wgsl/matmul_f16.wgsl): `batchesA` times
  * [k rounded up to 16, m rounded up to 64] halves, `batchesB` times [k (16), n (64)].
  */
 function packedWords(k: number, m: number, n: number, batchesA: number, batchesB: number): [number, number] {
