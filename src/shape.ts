@@ -14,6 +14,61 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** A node of the trie of frozen dimension lists: one per list seen, keyed by its dimensions. */
+interface DimsNode {
+  /** The frozen list ending here (null until asked for). */
+  dims: readonly number[] | null;
+  /** Frozen row-major strides of that list as a shape (null until asked for). */
+  contiguous: readonly number[] | null;
+  next: Map<number, DimsNode> | null;
+}
+const DIMS_ROOT: DimsNode = { dims: null, contiguous: null, next: null };
+/** Lists the trie keeps at most (beyond, lists are frozen one by one, as before the trie). */
+const MAX_DIMS_NODES = 1 << 14;
+let dimsNodes = 1;
+
+/** The trie node of `dims`, made on the way; null once the trie is full. */
+function dimsNode(dims: readonly number[]): DimsNode | null {
+  let node = DIMS_ROOT;
+  for (let i = 0; i < dims.length; i++) {
+    let next = node.next?.get(dims[i]);
+    if (next === undefined) {
+      if (dimsNodes >= MAX_DIMS_NODES) return null;
+      next = { dims: null, contiguous: null, next: null };
+      (node.next ??= new Map()).set(dims[i], next);
+      dimsNodes++;
+    }
+    node = next;
+  }
+  return node;
+}
+
+/**
+ * A frozen array equal to `dims`, shared by every caller with the same dimensions: tensors keep
+ * their shape and strides frozen (PyTorch's sizes are immutable), and freezing a new array per
+ * tensor cost ~60 ns in V8 and ~300 ns in JavaScriptCore (17% of a small training step in Bun).
+ * @example
+ * ```ts
+ * import { strictEqual as assertEquals } from "node:assert/strict";
+ * import { frozenDims } from "./shape.ts";
+ * const a = frozenDims([2, 3]);
+ * assertEquals(Object.isFrozen(a), true);
+ * assertEquals(frozenDims([2, 3]), a); // the same array
+ * ```
+ */
+export function frozenDims(dims: readonly number[]): readonly number[] {
+  const node = dimsNode(dims);
+  if (node === null) return Object.freeze(dims.slice());
+  return node.dims ??= Object.freeze(dims.slice());
+}
+
+/** {@link contiguousStrides} of `shape`, frozen and shared as {@link frozenDims} is. */
+export function frozenContiguousStrides(shape: readonly number[]): readonly number[] {
+  const node = dimsNode(shape);
+  if (node === null) return Object.freeze(contiguousStrides(shape));
+  return node.contiguous ??= Object.freeze(contiguousStrides(shape));
+}
+
 /** Number of elements of a shape (1 for a 0-d shape). */
 export function numelOf(shape: readonly number[]): number {
   let n = 1;

@@ -23,7 +23,14 @@
 import type { Device, Storage } from "./backends/backend.ts";
 import { backendFor, isDeviceName } from "./backends/registry.ts";
 import { type DType, isFloating, ITEM_SIZE } from "./dtype.ts";
-import { contiguousStrides, fmtShape, isContiguousLayout, normDim, numelOf } from "./shape.ts";
+import {
+  fmtShape,
+  frozenContiguousStrides,
+  frozenDims,
+  isContiguousLayout,
+  normDim,
+  numelOf,
+} from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
 import { backward, type BackwardOptions } from "./autograd/backward.ts";
 import { formatTensor } from "./format.ts";
@@ -101,13 +108,13 @@ export class Tensor {
   constructor(
     storage: Storage,
     shape: readonly number[],
-    strides: readonly number[] = contiguousStrides(shape),
+    strides?: readonly number[],
     offset = 0,
   ) {
     this._storage = storage;
     noteHandle(this);
-    this.shape = Object.freeze([...shape]);
-    this._strides = Object.freeze([...strides]);
+    this.shape = frozenDims(shape);
+    this._strides = strides === undefined ? frozenContiguousStrides(this.shape) : frozenDims(strides);
     this._offset = offset;
     this.dtype = storage.dtype;
   }
