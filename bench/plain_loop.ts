@@ -5,7 +5,11 @@
  * momentum) of an MLP 784-256-10, the digits MLP 64-64-10 and a small CNN, a conv2d forward, and
  * the per-op cost of a small elementwise op and a small matmul.
  *
- *   deno run -A bench/plain_loop.ts [--seconds 2] [--no-torch] [--no-tfjs]
+ *   deno run -A bench/plain_loop.ts [--seconds 2] [--threads N] [--no-torch] [--no-tfjs]
+ *
+ * edgetorch runs with the library's default thread count (the cores the runtime reports) unless
+ * `--threads` says otherwise; its worker threads are started before timing, as a loop has them
+ * after its first ~0.1 s of large calls. PyTorch and TensorFlow.js run on one thread.
  *
  * Prints a markdown table (the numbers of bench/README.md's "Plain loop" section). PyTorch runs
  * in a child process (bench/pytorch_steps.py with Debian's /usr/bin/python3); each edgetorch case
@@ -18,6 +22,11 @@ const args = Deno.args;
 const seconds = Number(args[args.indexOf("--seconds") + 1] || 2);
 const withTorch = !args.includes("--no-torch");
 const withTfjs = !args.includes("--no-tfjs");
+const threads = args.includes("--threads")
+  ? Number(args[args.indexOf("--threads") + 1])
+  : torch.getNumThreads();
+torch.setNumThreads(threads);
+const edgetorchThreads = await torch.cpu.startThreads();
 
 /** Steps per second of `step`, measured over about `budget` seconds. */
 function rate(step: () => void, budget: number): number {
@@ -134,7 +143,9 @@ if (withTfjs) {
 
 const fmt = (v: number | undefined) => (v === undefined ? "" : v >= 100 ? v.toFixed(0) : v.toPrecision(3));
 console.log(
-  `| work (per second, CPU, one quiet run) | plain loop | torch.scope | plain / scope | PyTorch ${
+  `| work (per second, CPU; edgetorch on ${edgetorchThreads} thread${
+    edgetorchThreads > 1 ? "s" : ""
+  }) | plain loop | torch.scope | plain / scope | PyTorch ${
     withTorch ? "1 thread" : "(not run)"
   } | plain / PyTorch | TF.js wasm |`,
 );
