@@ -16,6 +16,9 @@
  *   copy exists), skipping those in use by the current kernel call. Wasm memory therefore stays
  *   below the budget plus one call's operands, however long a loop that never calls `dispose()`
  *   runs: garbage-collector timing is not driven by wasm memory, so the budget is what bounds it.
+ * - Below the budget, the heap grows into memory it never used only when no idle storage (one no
+ *   kernel call has used for about 1,000 calls: `IDLE_EPOCHS` in `heap.ts`) can be spilled to
+ *   make room: a synchronous loop that drops a result or two each step keeps a flat heap.
  * - `dispose()` frees a storage's block at once; a `FinalizationRegistry` frees the blocks of
  *   storages the user dropped (once the event loop runs the registry's callbacks). A spilled
  *   storage is plain GC-owned memory.
@@ -115,6 +118,11 @@ export interface WasmMemoryStats {
   spills: number;
   /** Bytes copied out by those spills. */
   spilledBytes: number;
+  /**
+   * Of those spills, the storages no kernel call had used for a while (results a synchronous
+   * loop dropped, mostly), spilled instead of growing the heap into memory it never used.
+   */
+  idleSpills: number;
 }
 
 function checkBudget(bytes: number): void {
@@ -166,6 +174,7 @@ export class WasmBackend implements Backend {
       wasmBytes: h.mem.buffer.byteLength,
       heapBase: h.base,
       spills: h.spills,
+      idleSpills: h.idleSpills,
       spilledBytes: h.spilledBytes,
     };
   }

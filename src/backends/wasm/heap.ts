@@ -12,6 +12,14 @@ import { TYPED_CTOR } from "../contract.ts";
 
 export const PAGE = 65536;
 export const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit
+/**
+ * Epochs (two per kernel call) after which a resident storage no call has used counts as idle:
+ * before the heap grows into memory it never used, idle storages are spilled instead. Mostly
+ * they are results a synchronous loop dropped (its logits and loss each step), which the
+ * garbage collector cannot report until the loop yields; growing for them cost first touches of
+ * fresh pages every step and left the process's memory climbing to the budget.
+ */
+export const IDLE_EPOCHS = 2_000;
 
 function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
@@ -151,6 +159,8 @@ export class Heap {
   budget: number;
   /** End of the highest block; beyond it the memory is free. */
   #top: number;
+  /** The highest #top so far: memory below it has been used (its pages touched). */
+  #highWater: number;
   /** Free blocks below the top: start -> size, end -> start, and starts binned by floor(log2(size)). */
   readonly #freeStart = new Map<number, number>();
   readonly #freeEnd = new Map<number, number>();
@@ -169,11 +179,14 @@ export class Heap {
   epoch = 1;
   spills = 0;
   spilledBytes = 0;
+  /** Spills of idle storages (see IDLE_EPOCHS), counted in `spills` too. */
+  idleSpills = 0;
 
   constructor(mem: WebAssembly.Memory, base: number, budget: number) {
     this.mem = mem;
     this.base = align16(base);
     this.#top = this.base;
+    this.#highWater = this.base;
     this.budget = budget;
   }
 
@@ -237,6 +250,7 @@ export class Heap {
       }
     }
     this.#top = end;
+    if (end > this.#highWater) this.#highWater = end;
     return p;
   }
 
@@ -263,6 +277,8 @@ export class Heap {
     for (;;) {
       const p = this.#fit(need);
       if (p >= 0) return [p, need];
+      // Into memory never used only when no idle storage can make room (see IDLE_EPOCHS).
+      if (this.#top + need > this.#highWater && this.#spillIdle()) continue;
       // Past the budget's region only when nothing else can be spilled (one call's operands).
       if (this.#top + need <= this.base + this.budget || !this.#spillOne()) return [this.#bump(need), need];
     }
@@ -323,6 +339,15 @@ export class Heap {
     while (s && s.pin === this.epoch) s = s.next;
     if (!s) return false;
     this.spill(s);
+    return true;
+  }
+
+  /** Spills the least recently used slot if no call has used it for IDLE_EPOCHS; false if none. */
+  #spillIdle(): boolean {
+    const s = this.#head;
+    if (s === null || this.epoch - s.pin < IDLE_EPOCHS) return false;
+    this.spill(s);
+    this.idleSpills++;
     return true;
   }
 
