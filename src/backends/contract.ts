@@ -229,9 +229,13 @@ export function checkMatmul(
     throw new TypeError(`matmul: operands have different dtypes (${a.dtype} and ${b.dtype})`);
   }
   const { batch, m, k, n, aBatchStride, bBatchStride } = args;
-  for (const [name, v] of Object.entries({ batch, m, k, n, aBatchStride, bBatchStride })) {
-    checkCount("matmul", name, v);
-  }
+  // One call per size (not a loop over Object.entries: this runs for every product).
+  checkCount("matmul", "batch", batch);
+  checkCount("matmul", "m", m);
+  checkCount("matmul", "k", k);
+  checkCount("matmul", "n", n);
+  checkCount("matmul", "aBatchStride", aBatchStride);
+  checkCount("matmul", "bBatchStride", bBatchStride);
   const needA = batch === 0 ? 0 : (batch - 1) * aBatchStride + m * k;
   const needB = batch === 0 ? 0 : (batch - 1) * bBatchStride + k * n;
   if (needA > a.numel || needB > b.numel) {

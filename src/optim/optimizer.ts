@@ -353,7 +353,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   protected _gradOf(p: Tensor): Tensor | null {
     const g = p._grad;
     if (g === null) return null;
-    if (g.shape.length !== p.shape.length || g.shape.some((s, i) => s !== p.shape[i])) {
+    // Equal shapes are one shared array (frozenDims), so the comparison is rarely needed.
+    if (
+      g.shape !== p.shape && (g.shape.length !== p.shape.length || g.shape.some((s, i) => s !== p.shape[i]))
+    ) {
       throw new RangeError(
         `${this.constructor.name}.step: a parameter of shape ${fmtShape(p.shape)} has a grad of shape ${
           fmtShape(g.shape)
@@ -376,7 +379,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   protected _checkStateDevice(p: Tensor): void {
     const st = this.state.get(p);
     if (st === undefined) return;
-    for (const [k, v] of Object.entries(st)) {
+    for (const k in st) {
+      const v = st[k];
       if (v instanceof Tensor && v.device !== p.device) {
         throw new Error(
           `${this.constructor.name}.step: the state "${k}" of a parameter is on "${v.device}" but the parameter ` +
@@ -641,7 +645,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
 /** Pins the tensors of one parameter's state: the optimizer holds them. */
 function keepState(state: ParamState): void {
-  for (const v of Object.values(state)) if (v instanceof Tensor) pinHandle(v);
+  for (const k in state) {
+    const v = state[k];
+    if (v instanceof Tensor) pinHandle(v);
+  }
 }
 
 /**
