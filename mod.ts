@@ -168,8 +168,10 @@ export {
 export {
   diag,
   diagonal,
+  meshgrid,
   movedim,
   repeat,
+  repeatInterleave,
   roll,
   swapaxes,
   swapaxes as swapdims,

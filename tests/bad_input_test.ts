@@ -168,6 +168,15 @@ deviceTest("bad input: movement and indexing", async (d) => {
     ["diagonal", () => v.diagonal()],
     ["einsum", () => torch.einsum("ij,jk->ik", x, x)],
     ["einsum", () => torch.einsum("ij->", x, x)],
+    ["repeatInterleave", () => x.repeatInterleave([1, 2, 3], 0)],
+    ["repeatInterleave", () => x.repeatInterleave(-1)],
+    ["repeatInterleave", () => x.repeatInterleave(1.5)],
+    ["repeatInterleave", () => x.repeatInterleave(torch.tensor([1.5], { device: d }), 0)],
+    ["repeatInterleave", () => torch.repeatInterleave(x)],
+    ["meshgrid", () => torch.meshgrid([x])],
+    ["meshgrid", () => torch.meshgrid([])],
+    ["meshgrid", () => torch.meshgrid([v, i.flatten()])],
+    ["meshgrid", () => torch.meshgrid([v], { indexing: bad("yx") })],
   ]);
 });
 

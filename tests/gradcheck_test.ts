@@ -482,6 +482,12 @@ suite("gradcheck: rearrangements and composite math (rearrange.ts, pointwise.ts)
   gc("repeat", (x) => x.repeat(2, 3), [U([2, 3])]);
   gc("repeat with a new leading dim", (x) => x.repeat(2, 1, 2), [U([3, 1])]);
   gc("tile", (x) => x.tile([2]), [U([2, 3])]);
+  gc("repeatInterleave per-row counts", (x) => x.repeatInterleave([2, 0, 3], 0), [U([3, 2])]);
+  gc("repeatInterleave flattened", (x) => x.repeatInterleave(2), [U([2, 2])]);
+  gc("meshgrid", (x, y) => {
+    const [a, b] = torch.meshgrid([x, y], { indexing: "xy" });
+    return a.mul(b).add(a);
+  }, [U([3]), U([2])]);
   gc("roll one dim", (x) => x.roll(2, 1), [U([2, 5])]);
   gc("roll two dims", (x) => x.roll([1, -2], [0, 1]), [U([3, 4])]);
   gc("roll flattened", (x) => x.roll(-3), [U([2, 3])]);

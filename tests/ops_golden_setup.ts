@@ -252,6 +252,11 @@ export const OPS: Record<string, OpFn> = {
 
   repeat: (a, kw, form) => form === "fn" ? torch.repeat(T(a[0]), kw.sizes) : T(a[0]).repeat(...kw.sizes),
   tile: (a, kw, form) => form === "fn" ? torch.tile(T(a[0]), kw.dims) : T(a[0]).tile(kw.dims),
+  repeatInterleave: (a, kw, form) =>
+    form === "fn"
+      ? torch.repeatInterleave(T(a[0]), kw.repeats, kw.dim)
+      : T(a[0]).repeatInterleave(kw.repeats, kw.dim),
+  meshgrid: (a, kw) => torch.meshgrid(a[0] as Tensor[], { indexing: kw.indexing }),
   roll: (a, kw, form) =>
     form === "fn" ? torch.roll(T(a[0]), kw.shifts, kw.dims) : T(a[0]).roll(kw.shifts, kw.dims),
   movedim: (a, kw, form) =>

@@ -150,3 +150,37 @@ Deno.test("expm1 keeps full relative precision near zero", () => {
     assert.ok(Math.abs(got[i] - want) <= 2e-7 * Math.abs(want), `expm1(${x}) = ${got[i]}, expected ${want}`);
   });
 });
+
+deviceTest(
+  "repeatInterleave copies, is an indexSelect, and takes counts as numbers or a CPU tensor",
+  async (device) => {
+    const x = torch.tensor([[1, 2], [3, 4]], { device, dtype: "float32", requiresGrad: true });
+    const y = x.repeatInterleave(torch.tensor([2, 1]), 0);
+    assert.equal(String(y.gradFn), "<IndexSelectBackward0>");
+    await assertArrayAsync(y, [[1, 2], [1, 2], [3, 4]]);
+    y.sum().backward();
+    await assertArrayAsync(x.grad!, [[2, 2], [1, 1]]);
+    const z = torch.tensor([5, 6], { device }).repeatInterleave(0);
+    assert.deepEqual(z.shape, [0]);
+    await assertArrayAsync(torch.tensor(7, { device }).repeatInterleave(3), [7, 7, 7]);
+    if (device === "gpu") {
+      // Counts on the GPU would need a synchronous read: the error names the async read to use.
+      assertThrowsMsg(
+        () => x.repeatInterleave(torch.tensor([1, 2], { device }), 0),
+        /dataSync.*dataAsync/,
+      );
+    }
+  },
+);
+
+deviceTest("meshgrid returns expanded views of its inputs", async (device) => {
+  const a = torch.tensor([1, 2, 3], { device }), b = torch.tensor([4, 5], { device });
+  const [ij0, ij1] = torch.meshgrid([a, b]);
+  const [xy0, xy1] = torch.meshgrid([a, b], { indexing: "xy" });
+  assert.deepEqual([ij0.shape, ij1.shape, xy0.shape, xy1.shape], [[3, 2], [3, 2], [2, 3], [2, 3]]);
+  await assertArrayAsync(xy0, [[1, 2, 3], [1, 2, 3]]);
+  await assertArrayAsync(xy1, [[4, 4, 4], [5, 5, 5]]);
+  assert.equal(ij0._storage, a._storage, "a view, not a copy");
+  const [only] = torch.meshgrid([a]);
+  await assertArrayAsync(only, [1, 2, 3]);
+});

@@ -1,16 +1,17 @@
 /**
- * Rearrangements built from views, `cat` and `embed`: `repeat`, `tile`, `roll`, `movedim`,
- * `swapaxes`, `diagonal` (a view), `diag` and `trace`. They need no kernels of their own, so they
+ * Rearrangements built from views, `cat`, `embed` and `indexSelect`: `repeat`, `tile`,
+ * `repeatInterleave`, `meshgrid`, `roll`, `movedim`, `swapaxes`, `diagonal` (a view), `diag` and `trace`. They need no kernels of their own, so they
  * run on every backend, and autograd differentiates them through the ops they are made of.
  * @module
  */
 import { contiguousStrides, fmtShape, normDim, shapeArg } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
+import { Tensor } from "../tensor.ts";
 import { makeView, named, record } from "./dispatch.ts";
-import { cat, embed, type Geometry } from "./indexing.ts";
+import { cat, embed, type Geometry, indexSelect } from "./indexing.ts";
 import { clone, expand, narrow, permute, reshape, transpose } from "./movement.ts";
 import { sum } from "./reduce.ts";
 import { inFrameOf } from "../memory.ts";
+import { tensor } from "../creation.ts";
 
 /**
  * Repeats the tensor `sizes[i]` times along each dim (PyTorch's `Tensor.repeat`); `sizes` may add
@@ -55,6 +56,126 @@ export function tile(x: Tensor, dims: readonly number[]): Tensor {
   return inFrameOf(() => {
     const reps = shapeArg("tile", [dims]);
     return repeat(x, [...Array(Math.max(0, x.ndim - reps.length)).fill(1), ...reps]);
+  });
+}
+
+/**
+ * Repeats each element `repeats` times along `dim`, next to itself (PyTorch's
+ * `torch.repeat_interleave`): `repeats` is one count for every element or one per element along
+ * `dim` (numbers, or a CPU tensor; a GPU tensor's counts must be read first with `dataAsync`);
+ * without `dim` the tensor is flattened first. As in PyTorch, the result is an `indexSelect`
+ * (its `gradFn` is `IndexSelectBackward0`). With `repeats` alone as a tensor of counts, returns
+ * the indices `0, 1, ...` each repeated its count (`torch.repeat_interleave(repeats)`).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const x = torch.tensor([[1, 2], [3, 4]]);
+ * assertEquals(x.repeatInterleave(2).toArray(), [1, 1, 2, 2, 3, 3, 4, 4]);
+ * assertEquals(x.repeatInterleave([1, 2], 0).toArray(), [[1, 2], [3, 4], [3, 4]]);
+ * assertEquals(torch.repeatInterleave(torch.tensor([2, 0, 1])).toArray(), [0, 0, 2]);
+ * ```
+ */
+export function repeatInterleave(
+  x: Tensor,
+  repeats?: number | readonly number[] | Tensor,
+  dim?: number,
+): Tensor {
+  return inFrameOf(() => {
+    if (repeats === undefined) {
+      // torch.repeat_interleave(repeats): the indices of the counts, each repeated its count.
+      if (x.ndim > 1) {
+        throw new RangeError(`repeatInterleave: repeats must be 0-d or 1-d, got shape ${fmtShape(x.shape)}`);
+      }
+      const counts = repeatCounts(x, x.numel());
+      return tensor(Int32Array.from(counts.flatMap((c, i) => Array<number>(c).fill(i))), {
+        device: x.device,
+      });
+    }
+    const input = dim === undefined || x.ndim === 0 ? reshape(x, [-1]) : x;
+    const d = dim === undefined ? 0 : normDim("repeatInterleave", dim, Math.max(1, x.ndim));
+    const size = input.shape[d];
+    const counts = repeatCounts(repeats, size);
+    const index = new Int32Array(counts.reduce((a, c) => a + c, 0));
+    let at = 0;
+    counts.forEach((c, i) => {
+      index.fill(i, at, at + c);
+      at += c;
+    });
+    return indexSelect(input, d, tensor(index, { device: input.device }));
+  });
+}
+
+/** The per-element counts of repeatInterleave's `repeats` for a dim of `size` (checked). */
+function repeatCounts(repeats: number | readonly number[] | Tensor, size: number): number[] {
+  let counts: number[];
+  if (typeof repeats === "number") counts = [repeats];
+  else if (repeats instanceof Tensor) {
+    if (repeats.ndim > 1 || repeats.dtype === "bool" || repeats.dtype.startsWith("float")) {
+      throw new TypeError(
+        `repeatInterleave: repeats must be an integer tensor of 0 or 1 dims, got ${repeats.dtype} of shape ` +
+          fmtShape(repeats.shape),
+      );
+    }
+    counts = Array.from(repeats.dataSync() as ArrayLike<number>, Number);
+  } else counts = [...repeats];
+  for (const c of counts) {
+    if (typeof c !== "number" || !Number.isInteger(c) || c < 0) {
+      throw new RangeError(`repeatInterleave: repeats must be non-negative integers, got ${c}`);
+    }
+  }
+  if (counts.length === 1) return Array<number>(size).fill(counts[0]);
+  if (counts.length !== size) {
+    throw new RangeError(
+      `repeatInterleave: repeats must have the same size as input along dim (${counts.length} counts ` +
+        `for a dim of size ${size})`,
+    );
+  }
+  return counts;
+}
+
+/**
+ * Coordinate grids of 1-d tensors (PyTorch's `torch.meshgrid`): with `indexing: "ij"` (the
+ * default, as in PyTorch 1.13) output `i` has shape `[n0, n1, ...]` and varies along dim `i`; with
+ * `"xy"` the first two dims are swapped (`[n1, n0, ...]`), as NumPy's `meshgrid`. The outputs
+ * are expanded views of the inputs (no copy), so gradients flow back to them.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const [gx, gy] = torch.meshgrid([torch.tensor([1, 2, 3]), torch.tensor([4, 5])]);
+ * assertEquals(gx.toArray(), [[1, 1], [2, 2], [3, 3]]);
+ * assertEquals(gy.toArray(), [[4, 5], [4, 5], [4, 5]]);
+ * ```
+ */
+export function meshgrid(tensors: readonly Tensor[], opts: { indexing?: "ij" | "xy" } = {}): Tensor[] {
+  return inFrameOf(() => {
+    const indexing = opts.indexing ?? "ij";
+    if (indexing !== "ij" && indexing !== "xy") {
+      throw new TypeError(`meshgrid: indexing must be "ij" or "xy", got ${JSON.stringify(indexing)}`);
+    }
+    if (tensors.length === 0) throw new RangeError("meshgrid: expects a non-empty list of tensors");
+    tensors.forEach((t, i) => {
+      if (t.ndim > 1) {
+        throw new RangeError(
+          `meshgrid: expects 0-d or 1-d tensors, tensor ${i} has shape ${fmtShape(t.shape)}`,
+        );
+      }
+      if (t.dtype !== tensors[0].dtype || t.device !== tensors[0].device) {
+        throw new TypeError(
+          `meshgrid: expects all tensors to have the same dtype and device, tensor ${i} is ${t.dtype} on ` +
+            `${t.device}, tensor 0 ${tensors[0].dtype} on ${tensors[0].device}`,
+        );
+      }
+    });
+    const swap = indexing === "xy" && tensors.length >= 2;
+    const order = tensors.map((_, i) => (swap && i < 2 ? 1 - i : i));
+    const sizes = order.map((i) => tensors[i].numel());
+    return tensors.map((t, i) => {
+      const at = order.indexOf(i);
+      const shape = sizes.map((_, j) => (j === at ? sizes[j] : 1));
+      return expand(reshape(t, shape), sizes);
+    });
   });
 }
 

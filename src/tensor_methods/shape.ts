@@ -72,6 +72,8 @@ export interface TensorShapeMethods {
   repeat(...sizes: (number | readonly number[])[]): Tensor;
   /** `torch.tile(this, dims)`. */
   tile(dims: readonly number[]): Tensor;
+  /** `torch.repeat_interleave(this, repeats, dim)`: each element repeated next to itself. */
+  repeatInterleave(repeats: number | readonly number[] | Tensor, dim?: number): Tensor;
   /** `torch.roll(this, shifts, dims)`: elements shifted cyclically. */
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
   /** `torch.movedim(this, source, destination)`. */
@@ -160,6 +162,9 @@ export function shapeMethods(): TensorShapeMethods & ThisType<Tensor> {
     },
     tile(dims: readonly number[]): Tensor {
       return ra.tile(this, dims);
+    },
+    repeatInterleave(repeats: number | readonly number[] | Tensor, dim?: number): Tensor {
+      return ra.repeatInterleave(this, repeats, dim);
     },
     roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
       return ra.roll(this, shifts, dims);
