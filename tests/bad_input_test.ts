@@ -177,6 +177,10 @@ deviceTest("bad input: movement and indexing", async (d) => {
     ["meshgrid", () => torch.meshgrid([])],
     ["meshgrid", () => torch.meshgrid([v, i.flatten()])],
     ["meshgrid", () => torch.meshgrid([v], { indexing: bad("yx") })],
+    ["padSequence", () => torch.nn.utils.rnn.padSequence([])],
+    ["padSequence", () => torch.nn.utils.rnn.padSequence([x, v])],
+    ["padSequence", () => torch.nn.utils.rnn.padSequence([torch.tensor(1, { device: d })])],
+    ["padSequence", () => torch.nn.utils.rnn.padSequence([v], { paddingValue: bad("0") })],
   ]);
 });
 

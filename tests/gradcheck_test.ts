@@ -484,6 +484,10 @@ suite("gradcheck: rearrangements and composite math (rearrange.ts, pointwise.ts)
   gc("tile", (x) => x.tile([2]), [U([2, 3])]);
   gc("repeatInterleave per-row counts", (x) => x.repeatInterleave([2, 0, 3], 0), [U([3, 2])]);
   gc("repeatInterleave flattened", (x) => x.repeatInterleave(2), [U([2, 2])]);
+  gc("padSequence", (x, y) => torch.nn.utils.rnn.padSequence([x, y], { batchFirst: true }), [
+    U([3, 2]),
+    U([1, 2]),
+  ]);
   gc("meshgrid", (x, y) => {
     const [a, b] = torch.meshgrid([x, y], { indexing: "xy" });
     return a.mul(b).add(a);

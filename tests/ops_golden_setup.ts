@@ -257,6 +257,11 @@ export const OPS: Record<string, OpFn> = {
       ? torch.repeatInterleave(T(a[0]), kw.repeats, kw.dim)
       : T(a[0]).repeatInterleave(kw.repeats, kw.dim),
   meshgrid: (a, kw) => torch.meshgrid(a[0] as Tensor[], { indexing: kw.indexing }),
+  padSequence: (a, kw) =>
+    torch.nn.utils.rnn.padSequence(a[0] as Tensor[], {
+      batchFirst: kw.batchFirst,
+      paddingValue: kw.paddingValue,
+    }),
   roll: (a, kw, form) =>
     form === "fn" ? torch.roll(T(a[0]), kw.shifts, kw.dims) : T(a[0]).roll(kw.shifts, kw.dims),
   movedim: (a, kw, form) =>

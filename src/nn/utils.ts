@@ -1,7 +1,7 @@
 /**
- * `nn.utils`: gradient clipping (`clipGradNorm_`, `clipGradValue_`) and flattening parameters to
- * one vector and back (`parametersToVector`, `vectorToParameters`), as PyTorch's
- * `torch.nn.utils`. Clipping runs as tensor ops on the gradients' device, with no read-back, so it
+ * `nn.utils`: gradient clipping (`clipGradNorm_`, `clipGradValue_`), flattening parameters to
+ * one vector and back (`parametersToVector`, `vectorToParameters`) and `rnn` (`padSequence`), as
+ * PyTorch's `torch.nn.utils`. Clipping runs as tensor ops on the gradients' device, with no read-back, so it
  * fits inside a GPU training step.
  * @module
  */
@@ -12,6 +12,8 @@ import { cat, stack } from "../ops/indexing.ts";
 import * as ew from "../ops/elementwise.ts";
 import { amax, norm } from "../ops/reduce.ts";
 import { inFrameOf } from "../memory.ts";
+
+export * as rnn from "./rnn_utils.ts";
 
 function tensorsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
