@@ -398,13 +398,22 @@ const N = 1 << 20;
   });
 }
 
-// A hardware GPU (not a CPU-based adapter): the one-read groups then add 8192, time more
-// iterations and compare the direct float32 kernel with the tiled one (which the backend picks).
+// A hardware GPU (not a CPU-based adapter): the one-read groups then add 256 and 8192, time more
+// iterations and compare the direct and tiled128 float32 kernels with the tiled one (which the
+// backend picks there); one backend per kernel, so each compiles its pipelines once.
 const hardware = available && !gpu.adapterInfo()!.isFallbackAdapter &&
   !/llvmpipe|lavapipe|softpipe|swiftshader/i.test(JSON.stringify(gpu.adapterInfo()));
 const oneReadSizes = hardware
   ? [[256, 10, 20], [1024, 10, 20], [4096, 3, 10], [8192, 3, 5]]
   : [[1024, 10, 3], [4096, 3, 1]];
+/** The same adapter without the f16 kernels: the reference of the float16 rows. */
+const ref = available ? new WebGPUBackend(g.gpu, { f16: false }) : g;
+const otherKernels = hardware
+  ? (["direct", "tiled128"] as const).map((matmulKernel) => ({
+    matmulKernel,
+    other: new WebGPUBackend(g.gpu, { matmulKernel }),
+  }))
+  : [];
 
 // Many products, one read: float32 and float16 (see the module documentation).
 for (const [n, reps, iterations] of oneReadSizes) {
@@ -425,29 +434,26 @@ for (const [n, reps, iterations] of oneReadSizes) {
   const sa = g.fromTyped(a, "float32"), sb = g.fromTyped(b, "float32");
   const fp32 = () => g.matmul(sa, sb, args);
   Deno.bench({ name: `edgetorch fp32 ${group}`, group, baseline: true, n: iterations, fn: timed(g, fp32) });
-  if (hardware) {
-    // The other float32 kernels on the same adapter (which one large products should use).
-    for (const matmulKernel of ["direct", "tiled128"] as const) {
-      const other = new WebGPUBackend(g.gpu, { matmulKernel });
-      const oa = other.fromTyped(a, "float32"), ob = other.fromTyped(b, "float32");
-      const product = () => other.matmul(oa, ob, args);
-      const [theirs, tiled] = [product(), fp32()];
-      const same = agrees(
-        `${group} ${matmulKernel} kernel`,
-        await g.read(tiled) as Float32Array,
-        await other.read(theirs),
-        1e-3,
-      );
-      theirs.dispose();
-      tiled.dispose();
-      if (same) {
-        Deno.bench({
-          name: `edgetorch fp32 ${matmulKernel} kernel ${group}`,
-          group,
-          n: iterations,
-          fn: timed(other, product),
-        });
-      }
+  // The other float32 kernels on the same adapter (which one large products should use).
+  for (const { matmulKernel, other } of otherKernels) {
+    const oa = other.fromTyped(a, "float32"), ob = other.fromTyped(b, "float32");
+    const product = () => other.matmul(oa, ob, args);
+    const [theirs, tiled] = [product(), fp32()];
+    const same = agrees(
+      `${group} ${matmulKernel} kernel`,
+      await g.read(tiled) as Float32Array,
+      await other.read(theirs),
+      1e-3,
+    );
+    theirs.dispose();
+    tiled.dispose();
+    if (same) {
+      Deno.bench({
+        name: `edgetorch fp32 ${matmulKernel} kernel ${group}`,
+        group,
+        n: iterations,
+        fn: timed(other, product),
+      });
     }
   }
   // float16 operands (the inputs rounded to half); the product rounded to float16, as the front end asks.
@@ -458,7 +464,6 @@ for (const [n, reps, iterations] of oneReadSizes) {
   };
   const f16 = half(g);
   // Checked against the float32 kernels on the same halves (one float16 ulp apart at most).
-  const ref = new WebGPUBackend(g.gpu, { f16: false });
   const readOnce = async (be: WebGPUBackend, s: Storage) => {
     const v = await be.read(s);
     s.dispose();

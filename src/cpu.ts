@@ -4,9 +4,10 @@
  * thread and a pool of workers sharing its WebAssembly memory, up to `torch.getNumThreads()`
  * threads (set with `torch.setNumThreads(n)`; default: the cores the runtime reports). Small calls
  * stay on the calling thread. The pool starts by itself once calls big enough to split add up to
- * about 0.1 s of work (starting workers blocks for 50-160 ms in Deno); until its workers run, calls run on the calling thread. Where the runtime has no shared memory
- * or workers (Cloudflare Workers, a page without cross-origin isolation), everything runs on one
- * thread and {@link threadingReason} says why. The workers never keep a process alive.
+ * about 0.1 s of work (starting workers blocks for 50-160 ms in Deno); until its workers run,
+ * calls run on the calling thread. Where the runtime has no shared memory or workers (Cloudflare
+ * Workers, a page without cross-origin isolation), everything runs on one thread and
+ * {@link threadingReason} says why. The workers never keep a process alive.
  * @module
  */
 import { wasmBackend } from "./backends/wasm/backend.ts";

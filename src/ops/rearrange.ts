@@ -1,7 +1,8 @@
 /**
  * Rearrangements built from views, `cat`, `embed` and `indexSelect`: `repeat`, `tile`,
- * `repeatInterleave`, `meshgrid`, `roll`, `movedim`, `swapaxes`, `diagonal` (a view), `diag` and `trace`. They need no kernels of their own, so they
- * run on every backend, and autograd differentiates them through the ops they are made of.
+ * `repeatInterleave`, `meshgrid`, `roll`, `movedim`, `swapaxes`, `diagonal` (a view), `diag` and
+ * `trace`. They need no kernels of their own, so they run on every backend, and autograd
+ * differentiates them through the ops they are made of.
  * @module
  */
 import { contiguousStrides, fmtShape, normDim, shapeArg } from "../shape.ts";
@@ -87,23 +88,25 @@ export function repeatInterleave(
       if (x.ndim > 1) {
         throw new RangeError(`repeatInterleave: repeats must be 0-d or 1-d, got shape ${fmtShape(x.shape)}`);
       }
-      const counts = repeatCounts(x, x.numel());
-      return tensor(Int32Array.from(counts.flatMap((c, i) => Array<number>(c).fill(i))), {
-        device: x.device,
-      });
+      return tensor(repeatedIndices(repeatCounts(x, x.numel())), { device: x.device });
     }
     const input = dim === undefined || x.ndim === 0 ? reshape(x, [-1]) : x;
     const d = dim === undefined ? 0 : normDim("repeatInterleave", dim, Math.max(1, x.ndim));
     const size = input.shape[d];
-    const counts = repeatCounts(repeats, size);
-    const index = new Int32Array(counts.reduce((a, c) => a + c, 0));
-    let at = 0;
-    counts.forEach((c, i) => {
-      index.fill(i, at, at + c);
-      at += c;
-    });
+    const index = repeatedIndices(repeatCounts(repeats, size));
     return indexSelect(input, d, tensor(index, { device: input.device }));
   });
+}
+
+/** `0, 1, ...`, each index `i` repeated `counts[i]` times. */
+function repeatedIndices(counts: readonly number[]): Int32Array {
+  const index = new Int32Array(counts.reduce((a, c) => a + c, 0));
+  let at = 0;
+  counts.forEach((c, i) => {
+    index.fill(i, at, at + c);
+    at += c;
+  });
+  return index;
 }
 
 /** The per-element counts of repeatInterleave's `repeats` for a dim of `size` (checked). */
@@ -169,10 +172,11 @@ export function meshgrid(tensors: readonly Tensor[], opts: { indexing?: "ij" | "
       }
     });
     const swap = indexing === "xy" && tensors.length >= 2;
+    // Output dim of input i (and input of output dim i: swapping the first two is its own inverse).
     const order = tensors.map((_, i) => (swap && i < 2 ? 1 - i : i));
     const sizes = order.map((i) => tensors[i].numel());
     return tensors.map((t, i) => {
-      const at = order.indexOf(i);
+      const at = order[i];
       const shape = sizes.map((_, j) => (j === at ? sizes[j] : 1));
       return expand(reshape(t, shape), sizes);
     });

@@ -206,9 +206,9 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Starts the worker threads now (they otherwise start once calls big enough to split add up to about 0.1 s of work)
-   * and resolves, once they run, to the number of threads large calls use: `getNumThreads()`, or
-   * 1 when threads cannot run here (see {@link threadingReason}).
+   * Starts the worker threads now (they otherwise start once calls big enough to split add up to
+   * about 0.1 s of work) and resolves, once they run, to the number of threads large calls use:
+   * `getNumThreads()`, or 1 when threads cannot run here (see {@link threadingReason}).
    */
   startThreads(): Promise<number> {
     return this.#k.startThreads();
@@ -421,7 +421,7 @@ export class WasmBackend implements Backend {
 
   // ---- random numbers (assembly/random.ts) ----
 
-  /** The kernels of `Generator.normalFill` and `uniformFill` (random_kernels.ts) over this backend's memory. */
+  /** The kernels of `Generator.normalFill` and `uniformFill` (random_kernels.ts) on this backend's memory. */
   get randomKernels(): RandomKernels {
     return this.#k;
   }

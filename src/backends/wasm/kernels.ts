@@ -188,8 +188,8 @@ export class WasmKernels implements RandomKernels {
       const part = d.subarray(start, Math.min(d.length, start + chunk));
       const view = new Float32Array(memory.buffer, this.#scratchBase, part.length);
       view.set(part);
-      f(this.#scratchBase, part.length, mean, std);
-      part.set(new Float32Array(memory.buffer, this.#scratchBase, part.length));
+      f(this.#scratchBase, part.length, mean, std); // in place; the kernel does not grow the memory
+      part.set(view);
     }
   }
 
@@ -244,9 +244,9 @@ export class WasmKernels implements RandomKernels {
   }
 
   /**
-   * Starts the worker threads now (they otherwise start once calls big enough to split add up to about 0.1 s of work)
-   * and resolves, once they run, to the number of threads large calls use: `getNumThreads()`, or
-   * 1 when threads cannot run here (see {@link threadingReason}).
+   * Starts the worker threads now (they otherwise start once calls big enough to split add up to
+   * about 0.1 s of work) and resolves, once they run, to the number of threads large calls use:
+   * `getNumThreads()`, or 1 when threads cannot run here (see {@link threadingReason}).
    */
   async startThreads(): Promise<number> {
     for (;;) {
@@ -308,8 +308,7 @@ export class WasmKernels implements RandomKernels {
    * Worker threads to help with a call that takes about `ns` nanoseconds on one thread: 0 below
    * {@link PARALLEL_MIN_NS}, else up to one per {@link PARALLEL_MIN_NS} of work, at most
    * `getNumThreads() - 1`, and 0 until such calls add up to {@link POOL_START_AFTER_NS} and while
-   * the pool starts. Called between calls (it may start the
-   * pool and self-test new workers).
+   * the pool starts. Called between calls (it may start the pool and self-test new workers).
    */
   helpers(ns: number): number {
     if (ns < this.minNs || this.#threadModule === null || this.#depth > 0) return 0;

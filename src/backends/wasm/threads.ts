@@ -5,10 +5,10 @@
  * Where the runtime has shared memory and workers (Deno, Bun, Node >= 20.16, cross-origin isolated
  * pages), the backend's wasm memory is a shared, growable `WebAssembly.Memory` and the kernels are
  * compiled with their memory import marked shared. Once calls big enough to split add up to about
- * 0.1 s of work (kernels.ts, POOL_START_AFTER_NS), the pool starts: `getNumThreads() - 1` workers, each instantiating the same compiled module over
- * that memory with its own scratch block. Until they report ready (and pass a self-test: the same
- * product computed by every worker must equal the calling thread's, bit for bit) calls run on the
- * calling thread, so nothing waits for start-up.
+ * 0.1 s of work (kernels.ts, POOL_START_AFTER_NS), the pool starts: `getNumThreads() - 1` workers,
+ * each instantiating the same compiled module over that memory with its own scratch block. Until
+ * they report ready (and pass a self-test: the same product computed by every worker must equal the
+ * calling thread's, bit for bit) calls run on the calling thread, so nothing waits for start-up.
  *
  * A call split into parts (row blocks, tiles, planes: disjoint outputs) writes one argument list
  * per part into a shared array, publishes the job in one atomic word (threads allowed, parts, next

@@ -34,6 +34,11 @@ import * as lazyOps from "./lazy.ts";
 /** A pending product's arguments: `half` when its operands are float16 storages (`matmul_f16`). */
 type ProductArgs = MatmulArgs & { half?: boolean };
 
+/** A shared B with back-to-back A matrices: the batch is one taller product (batch * m rows). */
+function foldsBatch(args: MatmulArgs): boolean {
+  return args.batch > 1 && args.bBatchStride === 0 && !args.transA && args.aBatchStride === args.m * args.k;
+}
+
 export function matmul(ctx: GpuContext, a: Storage, b: Storage, args: MatmulArgs): WebGPUStorage {
   const oa = ctx.operand("matmul", a), ob = ctx.operand("matmul", b);
   const dtype = gpuCompute("matmul", checkMatmul(oa, ob, args));
@@ -51,11 +56,8 @@ export function matmul(ctx: GpuContext, a: Storage, b: Storage, args: MatmulArgs
   } else {
     // float32 products are pending: the pointwise graph that reads one becomes its epilogue.
     ctx.pool.sizeFor(total * 4);
-    const folded = args.batch > 1 && args.bBatchStride === 0 && !args.transA &&
-      args.aBatchStride === args.m * args.k;
-    const rows = folded ? args.m * args.batch : args.m;
-    if (half) halfGrid(ctx, rows, args.k, args.n);
-    else if (rows >= 8 && args.n >= 8) matmulGrid(ctx, rows, args.k, args.n);
+    const rows = foldsBatch(args) ? args.m * args.batch : args.m;
+    if (half || (rows >= 8 && args.n >= 8)) matmulGrid(ctx, rows, args.k, args.n, half !== null);
     product = new WebGPUStorage(ctx, dtype, total, null);
     lazyOps.makePending(
       ctx,
@@ -91,8 +93,7 @@ function halfOperands(
   args: MatmulArgs,
 ): [WebGPUStorage, WebGPUStorage] | null {
   if (!ctx.f16) return null;
-  const folded = args.batch > 1 && args.bBatchStride === 0 && !args.transA &&
-    args.aBatchStride === args.m * args.k;
+  const folded = foldsBatch(args);
   const m = folded ? args.m * args.batch : args.m;
   if (m < 8 || args.n < 8) return null;
   const ha = halfSource(ctx, a), hb = halfSource(ctx, b);
@@ -208,17 +209,18 @@ export function runMatmul(
 
 /**
  * The workgroup grid of the direct/tiled kernels over an `m` x `n` product (64 x 64 per
- * workgroup; tiled128 128 x 128; the direct kernel 32 x 128 for products of at most 32 rows);
- * throws when it is too large.
+ * workgroup, as `matmul_f16` with `half`; tiled128 128 x 128; the direct kernel 32 x 128 for
+ * products of at most 32 rows); throws when it is too large.
  */
 function matmulGrid(
   ctx: GpuContext,
   m: number,
   k: number,
   n: number,
+  half = false,
 ): { short: boolean; gx: number; gy: number } {
-  const short = ctx.matmulKernel === "direct" && m <= 32;
-  const wide = ctx.matmulKernel === "tiled128";
+  const short = !half && ctx.matmulKernel === "direct" && m <= 32;
+  const wide = !half && ctx.matmulKernel === "tiled128";
   const gx = ceilDiv(n, short || wide ? 128 : 64), gy = ceilDiv(m, short ? 32 : wide ? 128 : 64);
   if (gx > ctx.maxGroups || gy > ctx.maxGroups) {
     throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
@@ -255,7 +257,7 @@ function matmulInto(
   let { batch, m } = args;
   const { k, n, transA, transB } = args;
   let { aBatchStride, bBatchStride } = args;
-  if (batch > 1 && bBatchStride === 0 && !transA && aBatchStride === m * k) {
+  if (foldsBatch(args)) {
     m *= batch;
     batch = 1;
     aBatchStride = 0;
@@ -309,7 +311,7 @@ function matmulInto(
   }
   const cVec = n % 4 === 0;
   const half = args.half === true;
-  const { short, gx, gy } = half ? halfGrid(ctx, m, k, n) : matmulGrid(ctx, m, k, n);
+  const { short, gx, gy } = matmulGrid(ctx, m, k, n, half);
   const store = wgslSnippet(
     epilogue ? "matmul.store_epilogue" : cVec ? "matmul.store_vec4" : "matmul.store_scalar",
   );
@@ -352,17 +354,3 @@ function matmulInto(
 
 /** Placeholder values of `matmul_f16_pack` (the prelude's, unused by the packing). */
 const PACK_SUBS = { TA: "false", TB: "false", C_DECL: "", STORE: "", LOAD: "" };
-
-/** The workgroup grid of `matmul_f16` (64 x 64 tiles); throws when it is too large. */
-function halfGrid(
-  ctx: GpuContext,
-  m: number,
-  k: number,
-  n: number,
-): { short: boolean; gx: number; gy: number } {
-  const gx = ceilDiv(n, 64), gy = ceilDiv(m, 64);
-  if (gx > ctx.maxGroups || gy > ctx.maxGroups) {
-    throw new RangeError(`matmul: [${m}, ${k}] @ [${k}, ${n}] is too large for one dispatch`);
-  }
-  return { short: false, gx, gy };
-}
