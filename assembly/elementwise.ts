@@ -7,7 +7,7 @@
 import { TMP, k32, masksToBytes } from "./common";
 
 const F_ONE: usize = memory.data<f32>([1.0]);
-import { expv, logv, log1pv, sinv, cosv, tanhv, sigmoidv, powv, ipow } from "./math";
+import { expv, logv, log1pv, sinv, cosv, tanhv, sigmoidv, powv, ipowv } from "./math";
 
 // ---------------------------------------------------------------------------------------------
 // Unary
@@ -143,14 +143,7 @@ const B_EQ = 7, B_NE = 8, B_LT = 9, B_LE = 10, B_GT = 11, B_GE = 12;
     if (op == B_ADD) return i32x4.add(a, b);
     if (op == B_SUB) return i32x4.sub(a, b);
     if (op == B_MUL) return i32x4.mul(a, b);
-    if (op == B_POW) {
-      let r = a;
-      r = i32x4.replace_lane(r, 0, ipow(i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)));
-      r = i32x4.replace_lane(r, 1, ipow(i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)));
-      r = i32x4.replace_lane(r, 2, ipow(i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)));
-      r = i32x4.replace_lane(r, 3, ipow(i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)));
-      return r;
-    }
+    if (op == B_POW) return ipowv(a, b);
     if (op == B_MAX) return i32x4.max_s(a, b);
     if (op == B_MIN) return i32x4.min_s(a, b);
     if (op == B_EQ) return i32x4.eq(a, b);
@@ -295,17 +288,20 @@ export function le_f32(a: P, aLen: i32, b: P, bLen: i32, out: P, n: i32): void {
 export function gt_f32(a: P, aLen: i32, b: P, bLen: i32, out: P, n: i32): void { binImpl(B_GT, true, a, aLen, b, bLen, out, n); }
 export function ge_f32(a: P, aLen: i32, b: P, bLen: i32, out: P, n: i32): void { binImpl(B_GE, true, a, aLen, b, bLen, out, n); }
 
-/** pow with special cases for common scalar exponents (as PyTorch: 0.5 is sqrt, 2 is x*x, ...). */
+/**
+ * pow with special cases for common scalar exponents (as PyTorch: 0.5 is sqrt, 2 is x*x, ...), which
+ * call the exported kernels rather than inline second copies of their loops.
+ */
 export function pow_f32(a: P, aLen: i32, b: P, bLen: i32, out: P, n: i32): void {
   if (bLen == 1 && aLen == n) {
     const e = load<f32>(b);
-    if (e == 2.0) { binImpl(B_MUL, true, a, aLen, a, aLen, out, n); return; }
+    if (e == 2.0) { mul_f32(a, aLen, a, aLen, out, n); return; }
     if (e == 1.0) { memory.copy(out, a, <usize>n << 2); return; }
-    if (e == 0.5) { unaryImpl(U_SQRT, true, a, out, n); return; }
-    if (e == -0.5) { unaryImpl(U_RSQRT, true, a, out, n); return; }
+    if (e == 0.5) { sqrt_f32(a, out, n); return; }
+    if (e == -0.5) { rsqrt_f32(a, out, n); return; }
     if (e == -1.0) {
       store<f32>(TMP + 48, 1.0);
-      binImpl(B_DIV, true, TMP + 48, 1, a, aLen, out, n);
+      div_f32(TMP + 48, 1, a, aLen, out, n);
       return;
     }
   }

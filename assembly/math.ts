@@ -295,9 +295,12 @@ const ZERO: v128 = v128.splat<i32>(0);
   return Mathf.pow(x, y);
 }
 
-/** Lane-wise powf. */
-// @ts-ignore: decorator
-@inline export function powv(a: v128, b: v128): v128 {
+/**
+ * Lane-wise powf. Not inlined: inlined into each unrolled loop of the binary kernel, its four
+ * special-cased calls made pow_f32 and pow_i32 a quarter of the module's code (all compiled at
+ * start-up by JavaScriptCore); one call per vector is small beside four pows.
+ */
+export function powv(a: v128, b: v128): v128 {
   let r = f32x4.splat(0);
   r = f32x4.replace_lane(r, 0, powC(f32x4.extract_lane(a, 0), f32x4.extract_lane(b, 0)));
   r = f32x4.replace_lane(r, 1, powC(f32x4.extract_lane(a, 1), f32x4.extract_lane(b, 1)));
@@ -322,5 +325,15 @@ const ZERO: v128 = v128.splat<i32>(0);
     base *= base;
     k >>>= 1;
   }
+  return r;
+}
+
+/** Lane-wise {@link ipow}; not inlined, as {@link powv}. */
+export function ipowv(a: v128, b: v128): v128 {
+  let r = a;
+  r = i32x4.replace_lane(r, 0, ipow(i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)));
+  r = i32x4.replace_lane(r, 1, ipow(i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)));
+  r = i32x4.replace_lane(r, 2, ipow(i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)));
+  r = i32x4.replace_lane(r, 3, ipow(i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)));
   return r;
 }
