@@ -11,7 +11,7 @@ import {
   relaxedSimdSupported,
   type WasmVariant,
 } from "../src/backends/wasm/loader.ts";
-import { embeddedBase64, loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
+import { embeddedBytes, embeddedSource, loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
 import { decodeBase64 } from "../src/backends/wasm/base64.ts";
 import { KERNELS_SOURCE_HASH } from "../src/backends/wasm/kernels_info.generated.ts";
 
@@ -72,6 +72,8 @@ const MOD = new URL("../mod.ts", import.meta.url).href;
 const LOADER = new URL("../src/backends/wasm/loader.ts", import.meta.url).href;
 const BACKEND = new URL("../src/backends/wasm/backend.ts", import.meta.url).href;
 const EMBEDDED = new URL("../src/backends/wasm/embedded.ts", import.meta.url).href;
+const BASE64 = new URL("../src/backends/wasm/base64.ts", import.meta.url).href;
+const RELAXED_B64 = new URL("../src/backends/wasm/kernels_relaxed.generated.js", import.meta.url).href;
 
 await loadEmbeddedBuild("simd"); // the tests below use both builds
 
@@ -85,7 +87,7 @@ Deno.test("wasm loader: each embedded build compiles once; the shipped .wasm fil
     const a = kernelModule(v), b = kernelModule(v);
     assert.equal(a.variant, v);
     assert.equal(a.module, b.module, "compiled once");
-    assert.deepEqual(decodeBase64(embeddedBase64(v)!), wasmBytes(v));
+    assert.deepEqual(embeddedBytes(v), wasmBytes(v));
     const [section] = WebAssembly.Module.customSections(a.module, "edgetorch");
     assert.deepEqual(JSON.parse(new TextDecoder().decode(section)), {
       variant: v,
@@ -100,8 +102,8 @@ Deno.test("wasm loader: each embedded build compiles once; the shipped .wasm fil
 
 Deno.test("wasm loader: importing loads only the build this runtime runs; the other loads on request", async () => {
   const out = await runFresh(`
-    const { embeddedBase64, loadEmbeddedBuild } = await import("${EMBEDDED}");
-    const before = [embeddedBase64("relaxed") !== null, embeddedBase64("simd") !== null];
+    const { embeddedBytes, loadEmbeddedBuild } = await import("${EMBEDDED}");
+    const before = [embeddedBytes("relaxed") !== null, embeddedBytes("simd") !== null];
     const { kernelModule } = await import("${LOADER}");
     let refused = "";
     try { kernelModule("simd"); } catch (e) { refused = e.message; }
@@ -115,12 +117,58 @@ Deno.test("wasm loader: importing loads only the build this runtime runs; the ot
   assert.equal(r.simd, "simd");
 });
 
+Deno.test("wasm loader: a local checkout reads the .wasm file beside the module; without read permission, or with a stale file, the base64 module", async () => {
+  const code = (embedded: string) => `
+    const { embeddedBytes, embeddedSource } = await import("${embedded}");
+    const { decodeBase64 } = await import("${BASE64}");
+    const { WASM_BASE64 } = await import("${RELAXED_B64}");
+    const same = JSON.stringify([...embeddedBytes("relaxed")!]) === JSON.stringify([...decodeBase64(WASM_BASE64)]);
+    console.log(JSON.stringify({ source: embeddedSource("relaxed"), same }));
+  `;
+  assert.deepEqual(JSON.parse(await runFresh(code(EMBEDDED))), { source: "file", same: true });
+
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/no_read.ts`;
+    await Deno.writeTextFile(script, code(EMBEDDED));
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", script],
+      stdout: "piped",
+    })
+      .output();
+    assert.ok(out.success, "runs without read permission");
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), { source: "base64", same: true });
+
+    // A copy of the loader whose kernels_relaxed.wasm is another build (the simd one): not used.
+    const src = new URL("../src/backends/wasm/", import.meta.url);
+    for (
+      const f of [
+        "embedded.ts",
+        "base64.ts",
+        "kernels_info.generated.ts",
+        "relaxed_probe.ts",
+        "wasm_bytes.ts",
+      ]
+    ) {
+      await Deno.copyFile(new URL(f, src), `${dir}/${f}`);
+    }
+    await Deno.copyFile(new URL("kernels_relaxed.generated.js", src), `${dir}/kernels_relaxed.generated.js`);
+    await Deno.copyFile(new URL("kernels_simd.wasm", src), `${dir}/kernels_relaxed.wasm`);
+    assert.deepEqual(JSON.parse(await runFresh(code(`file://${dir}/embedded.ts`))), {
+      source: "base64",
+      same: true,
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("wasm loader: a build-time choice of EDGETORCH_WASM leaves the other builds out", async () => {
   for (const choice of ["simd", "relaxed", "none"]) {
     const out = await runFresh(`
       (globalThis as { EDGETORCH_WASM?: string }).EDGETORCH_WASM = "${choice}";
-      const { embeddedBase64, loadEmbeddedBuild } = await import("${EMBEDDED}");
-      const atImport = [embeddedBase64("relaxed") !== null, embeddedBase64("simd") !== null];
+      const { embeddedBytes, loadEmbeddedBuild } = await import("${EMBEDDED}");
+      const atImport = [embeddedBytes("relaxed") !== null, embeddedBytes("simd") !== null];
       const onRequest = [await loadEmbeddedBuild("relaxed"), await loadEmbeddedBuild("simd")];
       const { kernelModule } = await import("${LOADER}");
       let refused = "";

@@ -2,7 +2,8 @@
 /**
  * `deno task build:bundle`: `dist/mod.js`, the whole library in one minified ES module (esbuild),
  * published as `@edgetorch/torch/bundle`, beside one module per embedded build of the CPU kernels
- * (`dist/kernels_*.js`, of which an import loads the one the runtime runs). Deno spends most of a cold start loading the ~160 modules
+ * (`dist/kernels_*.js`, of which an import loads the one the runtime runs) and the `.wasm` files
+ * (read instead where the bundle is a local file the runtime may read). Deno spends most of a cold start loading the ~160 modules
  * of `mod.ts` (import to first result, idle 2-core machine: 106 ms from the source graph, 44 ms from
  * the bundle); the bundle's first line, `// @ts-self-types="../mod.ts"`, gives it the source's types.
  * It is built, not committed (no source edit has to regenerate it): `deno task check` builds it
@@ -45,6 +46,13 @@ for (const file of result.outputFiles) {
   }
   await Deno.writeTextFile(file.path, code);
   sizes.push(`${file.path.slice(DIST.pathname.length)} ${(code.length / 1024).toFixed(0)} KB`);
+}
+// The .wasm builds beside the bundle: where it runs as a local file (Bun, Deno with read
+// permission) the kernels are read from them instead of the base64 chunk (src/backends/wasm/embedded.ts).
+for (const variant of ["relaxed", "simd"]) {
+  const name = `kernels_${variant}.wasm`;
+  await Deno.copyFile(new URL(`src/backends/wasm/${name}`, ROOT), new URL(name, DIST));
+  sizes.push(`${name} ${((await Deno.stat(new URL(name, DIST))).size / 1024).toFixed(0)} KB`);
 }
 console.log(`wrote dist/: ${sizes.join(", ")}`);
 

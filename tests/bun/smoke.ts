@@ -1,7 +1,7 @@
 /**
  * The library under Bun (no WebGPU there): `bun tests/bun/smoke.ts` (CI runs it through
  * `deno task bun`). Deno runs the full suite; this checks what differs between the runtimes:
- * console.log's hook (Bun.inspect and node:util.inspect), module loading of the embedded wasm,
+ * console.log's hook (Bun.inspect and node:util.inspect), loading the wasm kernels from their file,
  * file I/O through node:fs, the GPU-missing message, whole programs printing what PyTorch
  * prints, and the CPU worker threads (same bits as one thread; a process using them exits by
  * itself). Exits non-zero on the first failure.
@@ -17,6 +17,7 @@ import { inspect } from "node:util";
 import * as torch from "../../mod.ts";
 import { data, F, nn, optim } from "../../mod.ts";
 import { wasmBackend } from "../../src/backends/wasm/backend.ts";
+import { embeddedSource } from "../../src/backends/wasm/embedded.ts";
 
 const here = new URL(".", import.meta.url);
 const readJson = (rel: string) => JSON.parse(readFileSync(new URL(rel, here), "utf8"));
@@ -63,6 +64,11 @@ await check("printing: every PyTorch format fixture through console.log's hook",
   assert.ok(checked > 350, `only ${checked} cases`);
   const x = torch.tensor([2.0], { requiresGrad: true });
   assert.equal(logged(x.mul(3)), "tensor([6.], grad_fn=<MulBackward0>)");
+});
+
+await check("the kernels are read from the .wasm file beside the module, not the base64 module", () => {
+  assert.equal(embeddedSource("relaxed") ?? embeddedSource("simd"), "file");
+  assert.equal(torch.tensor([1, 2]).mul(3).toArray().join(), "3,6");
 });
 
 await check("autograd seed example", () => {

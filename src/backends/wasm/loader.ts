@@ -19,8 +19,7 @@
  * version of the library is refused with a clear error instead of misbehaving.
  * @module
  */
-import { decodeBase64 } from "./base64.ts";
-import { embeddedBase64 } from "./embedded.ts";
+import { embeddedBytes } from "./embedded.ts";
 import { relaxedSimdSupported } from "./relaxed_probe.ts";
 
 export { relaxedSimdSupported };
@@ -95,17 +94,17 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function embeddedBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
-  const b64 = embeddedBase64(variant);
+function shippedBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
+  const bytes = embeddedBytes(variant);
   const choice = (globalThis as { EDGETORCH_WASM?: string }).EDGETORCH_WASM;
-  if (b64 === null && (choice === undefined || choice === variant)) {
+  if (bytes === null && (choice === undefined || choice === variant)) {
     throw new Error(
       `cpu backend: the ${variant} build of the kernels is not loaded (the library loads the build ` +
         `this runtime runs best, the ${preferredVariant()} one); await loadEmbeddedBuild("${variant}") ` +
         `(src/backends/wasm/embedded.ts) before asking for it`,
     );
   }
-  if (b64 === null) {
+  if (bytes === null) {
     throw new Error(
       `cpu backend: the ${variant} build of the kernels was left out of this bundle ` +
         `(globalThis.EDGETORCH_WASM = ${
@@ -114,7 +113,7 @@ function embeddedBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
         `await torch.init({ wasm }) with kernels_${variant}.wasm`,
     );
   }
-  return decodeBase64(b64);
+  return bytes;
 }
 
 function compileBytesSync(bytes: Uint8Array<ArrayBuffer>, variant: WasmVariant): WebAssembly.Module {
@@ -134,7 +133,7 @@ function compileBytesSync(bytes: Uint8Array<ArrayBuffer>, variant: WasmVariant):
 function compileEmbedded(variant: WasmVariant): KernelModule {
   let k = embedded[variant];
   if (!k) {
-    const bytes = embeddedBytes(variant);
+    const bytes = shippedBytes(variant);
     let module: WebAssembly.Module | null = null;
     const build: KernelModule = {
       variant,
@@ -316,7 +315,7 @@ export async function init(options: InitOptions = {}): Promise<WasmVariant> {
   if (options.wasm === undefined) {
     const variant = chosen?.variant ?? preferredVariant();
     k = chosen ?? embedded[variant] ??
-      identify(await compileBytes(embeddedBytes(variant), "the kernels"), "the kernels");
+      identify(await compileBytes(shippedBytes(variant), "the kernels"), "the kernels");
     embedded[variant] ??= k;
   } else {
     k = await compileKernels(options.wasm);

@@ -27,6 +27,7 @@
  * network, so it works from source, from a package and from a bundle alike.
  * @module
  */
+import { leb } from "./wasm_bytes.ts";
 import { WORKER_SOURCE } from "./worker_source.generated.ts";
 import type { WorkerInit } from "./worker_main.ts";
 
@@ -132,16 +133,6 @@ export function threadSupport(): string | null {
     return `this runtime cannot make a shared WebAssembly.Memory (${(e as Error)?.message ?? e})`;
   }
   return null;
-}
-
-function leb(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let v = 0, shift = 0, b: number;
-  do {
-    b = bytes[at++];
-    v += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return [v, at];
 }
 
 /**
