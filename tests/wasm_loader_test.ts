@@ -11,8 +11,7 @@ import {
   relaxedSimdSupported,
   type WasmVariant,
 } from "../src/backends/wasm/loader.ts";
-import { embeddedBytes, embeddedSource, loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
-import { decodeBase64 } from "../src/backends/wasm/base64.ts";
+import { embeddedBytes, loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
 import { KERNELS_SOURCE_HASH } from "../src/backends/wasm/kernels_info.generated.ts";
 
 const WASM_DIR = new URL("../src/backends/wasm/", import.meta.url);
