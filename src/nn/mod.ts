@@ -175,6 +175,8 @@ export {
   type MaxPool1dOptions,
 } from "./layers/pooling1d.ts";
 export { EmbeddingBag, type EmbeddingBagModuleOptions } from "./layers/embedding_bag.ts";
+export type { EmbeddingBagMode } from "./embedding_bag.ts";
+export type { Size1 } from "../ops/pool1d.ts";
 export { ParameterDict, type ParameterDictInput, ParameterList } from "./layers/parameter_containers.ts";
 export type { Reduction } from "../ops/loss.ts";
 export type { AdaptiveSize } from "../ops/adaptive_pool.ts";

@@ -29,6 +29,16 @@ function asParameter(op: string, what: string, v: unknown): Parameter {
   throw new TypeError(`${op}: ${what} must be a Tensor or nn.Parameter, got ${describe(v)}`);
 }
 
+/** Position `i` (negative counts from the end) in a list of `n`, checked. */
+function position(op: string, i: number, n: number): number {
+  if (!Number.isInteger(i)) throw new TypeError(`${op}: index must be an integer, got ${i}`);
+  const j = i < 0 ? i + n : i;
+  if (j < 0 || j >= n) {
+    throw new RangeError(`${op}: index ${i} is out of range for a list of ${n} parameters`);
+  }
+  return j;
+}
+
 const TYPE_NAMES: Partial<Record<DType, string>> = {
   float32: "FloatTensor",
   float64: "DoubleTensor",
@@ -112,24 +122,14 @@ export class ParameterList extends Module {
     this._indexed = this._items.length;
   }
 
-  private position(op: string, i: number): number {
-    const n = this._items.length;
-    if (!Number.isInteger(i)) throw new TypeError(`${op}: index must be an integer, got ${i}`);
-    const j = i < 0 ? i + n : i;
-    if (j < 0 || j >= n) {
-      throw new RangeError(`${op}: index ${i} is out of range for a list of ${n} parameters`);
-    }
-    return j;
-  }
-
   /** The parameter at position `i` (negative counts from the end). */
   at(i: number): Parameter {
-    return this._items[this.position("ParameterList.at", i)];
+    return this._items[position("ParameterList.at", i, this._items.length)];
   }
 
   /** Registers `value` (wrapped in a Parameter if it is a plain tensor) at position `i`; returns this. */
   set(i: number, value: Tensor): this {
-    const j = this.position("ParameterList.set", i);
+    const j = position("ParameterList.set", i, this._items.length);
     this._items[j] = asParameter("ParameterList.set", `the value at index ${i}`, value);
     return this;
   }

@@ -84,7 +84,7 @@ export class PixelUnshuffle extends Module {
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
  * const unfold = new nn.Unfold([2, 3], { padding: 1 });
- * assertEquals(unfold(torch.randn(2, 5, 3, 4)).shape, [2, 30, 20]);
+ * assertEquals(unfold(torch.randn(2, 5, 3, 4)).shape, [2, 30, 16]);
  * assertEquals(String(unfold), "Unfold(kernel_size=(2, 3), dilation=1, padding=1, stride=1)");
  * ```
  */
