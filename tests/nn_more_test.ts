@@ -233,6 +233,18 @@ Deno.test("nn_more: gradFn names, views and dtypes", () => {
   assert.equal(torch.maxPool1d, F.maxPool1d);
 });
 
+deviceTest("nn_more: empty batches and empty bags (shapes as PyTorch 1.13)", async (device) => {
+  const on = (t: Tensor) => t.to(device);
+  assert.deepEqual(F.unfold(on(torch.randn(0, 2, 3, 3)), 2).shape, [0, 8, 4]);
+  assert.deepEqual(F.fold(on(torch.randn(0, 8, 4)), [3, 3], 2).shape, [0, 2, 3, 3]);
+  assert.deepEqual(F.maxPool1d(on(torch.randn(0, 2, 4)), 2).shape, [0, 2, 2]);
+  assert.deepEqual(F.pixelShuffle(on(torch.randn(0, 4, 2, 2)), 2).shape, [0, 1, 4, 4]);
+  const none = torch.tensor([], { dtype: "int32" });
+  const w = on(torch.randn(3, 2));
+  assert.deepEqual(F.embeddingBag(on(none), w, none).shape, [0, 2]);
+  await assertArrayAsync(F.embeddingBag(on(none), w, torch.tensor([0])), [[0, 0]]);
+});
+
 Deno.test("nn_more: module reprs are PyTorch's", () => {
   const cases: [unknown, string][] = [
     [new nn.PixelShuffle(2), "PixelShuffle(upscale_factor=2)"],
