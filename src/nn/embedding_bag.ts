@@ -187,7 +187,7 @@ export function embeddingBag(
       } else {
         const ranges = bagRanges(o.offsets, n, o.includeLastOffset ?? false);
         const b = ranges.length;
-        const len = Math.max(1, ...ranges.map(([s, e]) => e - s));
+        const len = ranges.reduce((m, [s, e]) => Math.max(m, e - s), 1);
         const slots = new Int32Array(b * len).fill(n); // n: the filler row
         let filler = false;
         ranges.forEach(([s, e], i) => {
