@@ -218,6 +218,17 @@ export {
   type MaxPool2dOptions,
   type Size2,
 } from "./src/ops/conv.ts";
+export { pixelShuffle, pixelUnshuffle } from "./src/ops/pixel_shuffle.ts";
+export {
+  adaptiveAvgPool1d,
+  adaptiveMaxPool1d,
+  type AdaptiveMaxPool1dOptions,
+  avgPool1d,
+  type AvgPool1dOptions,
+  maxPool1d,
+  type MaxPool1dOptions,
+  type Size1,
+} from "./src/ops/pool1d.ts";
 export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/division.ts";
 export { cumprod } from "./src/ops/cumulative.ts";
 export { unique, uniqueAsync, type UniqueOptions, type UniquePlainOptions } from "./src/ops/unique.ts";

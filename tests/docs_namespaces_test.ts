@@ -65,3 +65,23 @@ Deno.test("docs: every runtime member of mod.ts's namespaces is in the generated
   }
   assert.deepEqual(problems, [], "members missing from the generated docs");
 });
+
+Deno.test("docs: optim.lrScheduler documents every scheduler and nothing internal", async () => {
+  const optim = (await documented("src/optim/mod.ts")).find((s) => s.name === "lrScheduler");
+  assert.ok(optim, "optim.lrScheduler is documented");
+  const names = optim.declarations.flatMap((d) => d.def?.elements?.map((e) => e.name) ?? []);
+  const runtime = torch.optim.lrScheduler as unknown as Record<string, unknown>;
+  assert.deepEqual(missing(runtime, names), [], "runtime members missing from the docs");
+  for (const name of ["StepLR", "OneCycleLR", "ReduceLROnPlateau", "LRScheduler", "StepLROptions"]) {
+    assert.ok(names.includes(name), `${name} is documented under lrScheduler`);
+  }
+  for (
+    const internal of ["checkOptimizer", "checkOptions", "need", "perGroup", "copyValue", "isPositiveInt"]
+  ) {
+    assert.ok(!names.includes(internal) && !(internal in runtime), `${internal} stays out of lrScheduler`);
+  }
+  const direct = torch.optim as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(runtime)) {
+    assert.equal(v, direct[k], `optim.lrScheduler.${k} is optim.${k}`);
+  }
+});

@@ -23,3 +23,7 @@ export * from "./normalization.ts";
 export * from "./linear_embedding.ts";
 export * from "./loss_pointwise.ts";
 export * from "./loss_nll.ts";
+export * from "../ops/pixel_shuffle.ts";
+export * from "../ops/fold.ts";
+export * from "../ops/pool1d.ts";
+export * from "./embedding_bag.ts";

@@ -165,6 +165,19 @@ export {
   SoftMarginLoss,
   TripletMarginLoss,
 } from "./loss.ts";
+export { Fold, PixelShuffle, PixelUnshuffle, Unfold } from "./layers/pixel_fold.ts";
+export {
+  AdaptiveAvgPool1d,
+  AdaptiveMaxPool1d,
+  AvgPool1d,
+  type AvgPool1dOptions,
+  MaxPool1d,
+  type MaxPool1dOptions,
+} from "./layers/pooling1d.ts";
+export { EmbeddingBag, type EmbeddingBagModuleOptions } from "./layers/embedding_bag.ts";
+export type { EmbeddingBagMode } from "./embedding_bag.ts";
+export type { Size1 } from "../ops/pool1d.ts";
+export { ParameterDict, type ParameterDictInput, ParameterList } from "./layers/parameter_containers.ts";
 export type { Reduction } from "../ops/loss.ts";
 export type { AdaptiveSize } from "../ops/adaptive_pool.ts";
 export type { InterpolateMode, InterpolateOptions } from "../ops/interpolate.ts";

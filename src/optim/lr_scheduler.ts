@@ -11,23 +11,10 @@
  * @module
  */
 import type { Optimizer } from "./optimizer.ts";
-import {
-  checkOptions,
-  isPositiveInt,
-  LRScheduler,
-  need,
-  type SchedulerOptions,
-} from "./lr_scheduler_base.ts";
+import { LRScheduler, type SchedulerOptions } from "./lr_scheduler_base.ts";
+import { checkOptions, isPositiveInt, need } from "./lr_scheduler_checks.ts";
 
-export {
-  checkOptimizer,
-  checkOptions,
-  LRScheduler,
-  need,
-  perGroup,
-  type SchedulerOptions,
-  type SchedulerStateDict,
-} from "./lr_scheduler_base.ts";
+export { LRScheduler, type SchedulerOptions, type SchedulerStateDict } from "./lr_scheduler_base.ts";
 export { OneCycleLR, type OneCycleLROptions } from "./lr_scheduler_one_cycle.ts";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./lr_scheduler_plateau.ts";
 

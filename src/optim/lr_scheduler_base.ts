@@ -1,10 +1,11 @@
 /**
  * The base of the epoch-based learning-rate schedulers (`LRScheduler`: PyTorch's chainable step,
- * the closed forms of `step(epoch)`, state dicts), the options every one takes, and the argument
- * checks the scheduler files share.
+ * the closed forms of `step(epoch)`, state dicts) and the options every one takes; the argument
+ * checks the scheduler files share are in lr_scheduler_checks.ts.
  * @module
  */
-import { Optimizer } from "./optimizer.ts";
+import type { Optimizer } from "./optimizer.ts";
+import { checkOptimizer, copyValue } from "./lr_scheduler_checks.ts";
 
 /** Options every epoch-based scheduler takes. */
 export interface SchedulerOptions {
@@ -17,64 +18,6 @@ export interface SchedulerOptions {
 
 /** A scheduler's state: its own fields (never the optimizer). */
 export type SchedulerStateDict = Record<string, unknown>;
-
-/** @internal A deep copy of arrays and plain objects (other values as they are), for state dicts. */
-export function copyValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(copyValue);
-  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x)]));
-  }
-  return v;
-}
-
-/** @internal Throws unless `optimizer` is an `Optimizer`. */
-export function checkOptimizer(name: string, optimizer: unknown): asserts optimizer is Optimizer {
-  if (!(optimizer instanceof Optimizer)) {
-    const got = optimizer === null
-      ? "null"
-      : typeof optimizer === "object"
-      ? (optimizer as object).constructor?.name ?? "object"
-      : typeof optimizer;
-    throw new TypeError(`${name}: ${got} is not an Optimizer`);
-  }
-}
-
-/** @internal Throws on a non-object or an unknown option (naming the camelCase form of a snake_case one). */
-export function checkOptions(name: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(
-      `${name}: options must be an object, got ${options === null ? "null" : typeof options}`,
-    );
-  }
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) {
-      const camel = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-      const hint = camel !== k && known.includes(camel) ? ` (options are camelCase: "${camel}")` : "";
-      throw new TypeError(`${name}: unknown option "${k}"${hint}; known options: ${known.join(", ")}`);
-    }
-  }
-}
-
-/** @internal Throws `name: message` as a RangeError unless `ok`. */
-export function need(ok: boolean, name: string, message: string): void {
-  if (!ok) throw new RangeError(`${name}: ${message}`);
-}
-
-/** @internal Whether `v` is an integer > 0. */
-export const isPositiveInt = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v > 0;
-
-/** @internal One value per param group: `v` for each, or the array `v` (one per group, checked). */
-export function perGroup(name: string, what: string, optimizer: Optimizer, v: number | number[]): number[] {
-  if (Array.isArray(v)) {
-    if (v.length !== optimizer.paramGroups.length) {
-      throw new RangeError(
-        `${name}: expected ${optimizer.paramGroups.length} values for ${what}, got ${v.length}`,
-      );
-    }
-    return [...v];
-  }
-  return optimizer.paramGroups.map(() => v);
-}
 
 /**
  * The base class of epoch-based schedulers. Subclasses set their fields, then call

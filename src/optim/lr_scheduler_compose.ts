@@ -4,13 +4,8 @@
  * @module
  */
 import type { Optimizer } from "./optimizer.ts";
-import {
-  checkOptimizer,
-  checkOptions,
-  LRScheduler,
-  need,
-  type SchedulerStateDict,
-} from "./lr_scheduler_base.ts";
+import { LRScheduler, type SchedulerStateDict } from "./lr_scheduler_base.ts";
+import { checkOptimizer, checkOptions, need } from "./lr_scheduler_checks.ts";
 
 function checkSchedulers(name: string, schedulers: unknown): LRScheduler[] {
   need(

@@ -5,14 +5,8 @@
  * @module
  */
 import type { Optimizer } from "./optimizer.ts";
-import {
-  checkOptimizer,
-  checkOptions,
-  LRScheduler,
-  need,
-  perGroup,
-  type SchedulerOptions,
-} from "./lr_scheduler_base.ts";
+import { LRScheduler, type SchedulerOptions } from "./lr_scheduler_base.ts";
+import { checkOptimizer, checkOptions, need, perGroup } from "./lr_scheduler_checks.ts";
 
 /** Options of {@link CyclicLR} (PyTorch's keyword arguments, camelCase). */
 export interface CyclicLROptions extends SchedulerOptions {

@@ -6,13 +6,8 @@
  * @module
  */
 import type { Optimizer } from "./optimizer.ts";
-import {
-  checkOptions,
-  LRScheduler,
-  need,
-  type SchedulerOptions,
-  type SchedulerStateDict,
-} from "./lr_scheduler_base.ts";
+import { LRScheduler, type SchedulerOptions, type SchedulerStateDict } from "./lr_scheduler_base.ts";
+import { checkOptions, need } from "./lr_scheduler_checks.ts";
 
 /** A factor for an epoch, one for all groups or one per group. */
 export type LrLambda = (epoch: number) => number;

@@ -4,15 +4,8 @@
  * @module
  */
 import type { Optimizer, ParamGroup } from "./optimizer.ts";
-import {
-  checkOptimizer,
-  checkOptions,
-  isPositiveInt,
-  LRScheduler,
-  need,
-  perGroup,
-  type SchedulerOptions,
-} from "./lr_scheduler_base.ts";
+import { LRScheduler, type SchedulerOptions } from "./lr_scheduler_base.ts";
+import { checkOptimizer, checkOptions, isPositiveInt, need, perGroup } from "./lr_scheduler_checks.ts";
 
 /** Options of {@link OneCycleLR}. Give `totalSteps`, or `epochs` and `stepsPerEpoch`. */
 export interface OneCycleLROptions extends SchedulerOptions {

@@ -6,14 +6,8 @@
  */
 import { Tensor } from "../tensor.ts";
 import type { Optimizer } from "./optimizer.ts";
-import {
-  checkOptimizer,
-  checkOptions,
-  copyValue,
-  need,
-  perGroup,
-  type SchedulerStateDict,
-} from "./lr_scheduler_base.ts";
+import type { SchedulerStateDict } from "./lr_scheduler_base.ts";
+import { checkOptimizer, checkOptions, copyValue, need, perGroup } from "./lr_scheduler_checks.ts";
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {

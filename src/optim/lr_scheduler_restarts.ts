@@ -3,7 +3,8 @@
  * @module
  */
 import type { Optimizer } from "./optimizer.ts";
-import { checkOptions, LRScheduler, need, type SchedulerOptions } from "./lr_scheduler_base.ts";
+import { LRScheduler, type SchedulerOptions } from "./lr_scheduler_base.ts";
+import { checkOptions, need } from "./lr_scheduler_checks.ts";
 
 /** Options of {@link CosineAnnealingWarmRestarts}. */
 export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {

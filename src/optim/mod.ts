@@ -88,3 +88,4 @@ export {
   StepLR,
   type StepLROptions,
 } from "./lr_scheduler.ts";
+export * as lrScheduler from "./lr_scheduler_namespace.ts";
