@@ -14,11 +14,12 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
+import { fmtTensor } from "./utils.ts";
 
 /** A number as Python prints a float (`0.0`, `1.5`) or a tensor bound as PyTorch prints it. */
-function fmtBound(v: number | Tensor, integer = false): string {
-  if (v instanceof Tensor) return v.device === "cpu" ? String(v) : `Tensor of shape [${v.shape.join(", ")}]`;
-  return integer || !Number.isInteger(v) ? String(v) : v.toFixed(1);
+function fmtBound(v: number | Tensor): string {
+  if (v instanceof Tensor) return fmtTensor(v);
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 /**
@@ -47,6 +48,21 @@ export abstract class Constraint {
   /** PyTorch's repr, e.g. `Real()`. */
   toString(): string {
     return `${this.constructor.name}()`;
+  }
+}
+
+/**
+ * A parameter whose valid values depend on other parameters (`Uniform`'s `low` and `high`): not
+ * checked on its own.
+ */
+export class Dependent extends Constraint {
+  /** Throws: the validity of a dependent constraint cannot be determined alone. */
+  check(_value: Tensor): Tensor {
+    throw new Error("Dependent: cannot determine validity of dependent constraints");
+  }
+  /** `Dependent()`. */
+  override toString(): string {
+    return "Dependent()";
   }
 }
 
@@ -193,6 +209,8 @@ export class IndependentConstraint extends Constraint {
   }
 }
 
+/** A placeholder for parameters checked together (`constraints.dependent`). */
+export const dependent: Constraint = new Dependent();
 /** Every value but NaN (`constraints.real`). */
 export const real: Constraint = new Real();
 /** Vectors of reals: `independent(real, 1)` (`constraints.real_vector`). */

@@ -8,8 +8,8 @@ import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
 import { asOp } from "../ops/naming.ts";
 import { guarded, rangeGuard } from "../ops/value_checks.ts";
-import type { Constraint } from "./constraints.ts";
-import { fmtSize, sampleShapeArg } from "./utils.ts";
+import { type Constraint, Dependent } from "./constraints.ts";
+import { fmtSize, fmtTensor, sampleShapeArg } from "./utils.ts";
 
 /** Options of every distribution's constructor. */
 export interface DistributionOptions {
@@ -30,6 +30,11 @@ interface DeviceCheck {
 }
 
 let defaultValidate = true;
+
+/** The end of a validation message: the values on the CPU (as PyTorch prints them); none on the GPU. */
+function found(value: Tensor): string {
+  return value.device === "cpu" ? `:\n${value}` : " (read the values with `await value.toArrayAsync()`)";
+}
 
 /**
  * The base class of the distributions: `batchShape` (independent distributions of the same
@@ -181,7 +186,7 @@ export abstract class Distribution {
       .filter((k) => this._given(k) && fields[k] instanceof Tensor)
       .map((k) => {
         const t = fields[k] as Tensor;
-        return `${k}: ${t.numel() === 1 ? String(t) : fmtSize(t.shape)}`;
+        return `${k}: ${t.numel() === 1 && t.device === "cpu" ? fmtTensor(t) : fmtSize(t.shape)}`;
       });
     return `${this.constructor.name}(${parts.join(", ")})`;
   }
@@ -216,11 +221,11 @@ export abstract class Distribution {
     if (!this._validateArgs) return;
     const fields = this as unknown as Record<string, unknown>;
     for (const [name, constraint] of Object.entries(this.argConstraints)) {
-      if (!this._given(name)) continue;
+      if (!this._given(name) || constraint instanceof Dependent) continue;
       const value = fields[name] as Tensor;
       const message = () =>
         `${this.constructor.name}: expected parameter ${name} (Tensor of shape [${value.shape.join(", ")}]) ` +
-        `of distribution ${this} to satisfy the constraint ${constraint}, but found invalid values:\n${value}`;
+        `of distribution ${this} to satisfy the constraint ${constraint}, but found invalid values${found(value)}`;
       const valid = inFrameOf(() => {
         const ok = constraint.check(value).all();
         if (value.device !== "cpu") return ok.float();
@@ -263,7 +268,7 @@ export abstract class Distribution {
     const support = this.support;
     const message = () =>
       `${op}: expected value argument (Tensor of shape [${value.shape.join(", ")}]) to be within the support ` +
-      `(${support}) of the distribution ${this}, but found invalid values:\n${value}`;
+      `(${support}) of the distribution ${this}, but found invalid values${found(value)}`;
     const ok = support.check(value).all();
     if (value.device === "cpu") {
       if (!ok.item()) throw new RangeError(message());

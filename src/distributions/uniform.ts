@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { rand } from "../creation.ts";
-import { type Constraint, interval } from "./constraints.ts";
+import { type Constraint, dependent, interval } from "./constraints.ts";
 import { Distribution, type DistributionOptions } from "./distribution.ts";
 import { broadcastAll } from "./utils.ts";
 
@@ -51,9 +51,9 @@ export class Uniform extends Distribution {
     }
   }
 
-  /** `{}`: `low` and `high` are checked together (`low < high`). */
+  /** `{ low: dependent, high: dependent }`: they are checked together (`low < high`). */
   get argConstraints(): Record<string, Constraint> {
-    return {};
+    return { low: dependent, high: dependent };
   }
   /** `[low, high]` (PyTorch's `interval(low, high)`). */
   override get support(): Constraint {

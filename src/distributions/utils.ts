@@ -96,3 +96,10 @@ export function sampleShapeArg(op: string, sampleShape: readonly number[] | numb
 export function fmtSize(shape: readonly number[]): string {
   return `torch.Size([${shape.join(", ")}])`;
 }
+
+/** A tensor as PyTorch's messages format it: a 0-d CPU value as Python prints a float, else `tensor(...)`. */
+export function fmtTensor(t: Tensor): string {
+  if (t.ndim !== 0 || t.device !== "cpu") return String(t);
+  const v = Number(t.item());
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
