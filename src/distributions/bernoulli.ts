@@ -9,7 +9,7 @@ import { maskedFill } from "../ops/elementwise.ts";
 import { binaryCrossEntropyWithLogits } from "../nn/loss_pointwise.ts";
 import { boolean, type Constraint, real, unitInterval } from "./constraints.ts";
 import { Distribution, type DistributionOptions } from "./distribution.ts";
-import { broadcastAll, logitsToProbs, probsToLogits } from "./utils.ts";
+import { broadcastAll, logitsToProbs, probsOrLogits, probsToLogits } from "./utils.ts";
 
 /** The parameters of `Bernoulli` and `Categorical`: `probs` or `logits`, not both. */
 export interface ProbsOrLogits extends DistributionOptions {
@@ -17,17 +17,6 @@ export interface ProbsOrLogits extends DistributionOptions {
   probs?: Tensor | number;
   /** Log-odds (Bernoulli) or unnormalised log-probabilities (Categorical). */
   logits?: Tensor | number;
-}
-
-/** @internal Which of `probs` / `logits` was given (exactly one, else a RangeError naming `op`). */
-export function probsOrLogits(op: string, params: ProbsOrLogits): "probs" | "logits" {
-  if (params === null || typeof params !== "object") {
-    throw new TypeError(`${op}: expected { probs } or { logits }, got ${params === null ? "null" : typeof params}`);
-  }
-  if ((params.probs === undefined) === (params.logits === undefined)) {
-    throw new RangeError(`${op}: either \`probs\` or \`logits\` must be specified, but not both`);
-  }
-  return params.probs !== undefined ? "probs" : "logits";
 }
 
 /**
@@ -59,7 +48,10 @@ export class Bernoulli extends Distribution {
     const value = params[given]!;
     const [p] = broadcastAll("Bernoulli", [given], [value]);
     super(typeof value === "number" ? [] : p.shape, [], params);
-    const other = this._call("constructor", () => given === "probs" ? probsToLogits(p, true) : logitsToProbs(p, true));
+    const other = this._call(
+      "constructor",
+      () => given === "probs" ? probsToLogits(p, true) : logitsToProbs(p, true),
+    );
     Object.assign(this, given === "probs" ? { probs: p, logits: other } : { probs: other, logits: p });
     Object.defineProperty(this, "_param", { value: given, enumerable: false });
     this._checkParams();
@@ -141,17 +133,22 @@ export class Bernoulli extends Distribution {
 
   /** `binaryCrossEntropyWithLogits(logits, probs)` elementwise. */
   override entropy(): Tensor {
-    return this._call("entropy", () =>
-      this._out("entropy", binaryCrossEntropyWithLogits(this.logits, this.probs, { reduction: "none" })));
+    return this._call(
+      "entropy",
+      () =>
+        this._out("entropy", binaryCrossEntropyWithLogits(this.logits, this.probs, { reduction: "none" })),
+    );
   }
 
   /** `[0, 1]` of `probs`' dtype, shaped `[2, 1, ...]` and expanded over the batch unless `expand` is false. */
   override enumerateSupport(expand = true): Tensor {
     return this._call("enumerateSupport", () => {
       const dev = this[this._param];
-      const values = arange(2, { dtype: dev.dtype, device: dev.device }).view([-1, ...this.batchShape.map(() => 1)]);
+      const values = arange(2, { dtype: dev.dtype, device: dev.device }).view([
+        -1,
+        ...this.batchShape.map(() => 1),
+      ]);
       return expand ? values.expand([-1, ...this.batchShape]) : values;
     });
   }
 }
-

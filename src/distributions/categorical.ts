@@ -10,8 +10,8 @@ import { multinomial } from "../ops/random_fill.ts";
 import { broadcastShapes, numelOf } from "../shape.ts";
 import { type Constraint, integerInterval, realVector, simplex } from "./constraints.ts";
 import { Distribution } from "./distribution.ts";
-import { type ProbsOrLogits, probsOrLogits } from "./bernoulli.ts";
-import { finfoMin, logitsToProbs, probsToLogits } from "./utils.ts";
+import type { ProbsOrLogits } from "./bernoulli.ts";
+import { finfoMin, logitsToProbs, probsOrLogits, probsToLogits } from "./utils.ts";
 
 /**
  * A distribution over the categories `0..K-1` of the last dim of `probs` (non-negative,
@@ -47,7 +47,9 @@ export class Categorical extends Distribution {
     const given = probsOrLogits("Categorical", params);
     const raw = params[given] as Tensor;
     if (!(raw instanceof Tensor)) {
-      throw new TypeError(`Categorical: \`${given}\` must be a Tensor, got ${raw === null ? "null" : typeof raw}`);
+      throw new TypeError(
+        `Categorical: \`${given}\` must be a Tensor, got ${raw === null ? "null" : typeof raw}`,
+      );
     }
     // JavaScript cannot tell 1.0 from 1: integer tensors count as float32.
     const value = isFloating(raw.dtype) ? raw : raw.float();
@@ -124,7 +126,9 @@ export class Categorical extends Distribution {
       const n = numelOf(extended.slice(0, extended.length - this.batchShape.length));
       const probs2d = this.probs.detach().reshape([-1, k]);
       const rows = probs2d.shape[0];
-      if (n === 0 || rows === 0) return this._out("sample", tensor([], { dtype: "int32", device: probs2d.device }).reshape(extended));
+      if (n === 0 || rows === 0) {
+        return this._out("sample", tensor([], { dtype: "int32", device: probs2d.device }).reshape(extended));
+      }
       let samples2d: Tensor;
       if (probs2d.device === "cpu") {
         samples2d = multinomial(probs2d, n, { replacement: true });
@@ -146,7 +150,9 @@ export class Categorical extends Distribution {
   override logProb(value: Tensor): Tensor {
     return this._call("logProb", () => {
       const checks = this._validateSample("logProb", value);
-      const v = value.to("int32").unsqueeze(-1);
+      // With a device check pending, the check reports a bad value, not the gather's own guard.
+      const int = value.to("int32");
+      const v = (checks.length > 0 ? int.clamp(0, this._numEvents - 1) : int).unsqueeze(-1);
       const shape = broadcastShapes("Categorical.logProb", v.shape, this.logits.shape);
       const lead = shape.slice(0, -1);
       const picked = this.logits.expand([...lead, this._numEvents]).gather(-1, v.expand([...lead, 1]));

@@ -65,7 +65,9 @@ export abstract class Distribution {
    */
   static setDefaultValidateArgs(value: boolean): void {
     if (value !== true && value !== false) {
-      throw new TypeError(`Distribution.setDefaultValidateArgs: expected true or false, got ${String(value)}`);
+      throw new TypeError(
+        `Distribution.setDefaultValidateArgs: expected true or false, got ${String(value)}`,
+      );
     }
     defaultValidate = value;
   }
@@ -76,7 +78,11 @@ export abstract class Distribution {
   }
 
   /** Base constructor: the shapes and whether to validate. */
-  constructor(batchShape: readonly number[] = [], eventShape: readonly number[] = [], opts: DistributionOptions = {}) {
+  constructor(
+    batchShape: readonly number[] = [],
+    eventShape: readonly number[] = [],
+    opts: DistributionOptions = {},
+  ) {
     if (opts === null || typeof opts !== "object") {
       throw new TypeError(`${new.target.name}: options must be an object like { validateArgs }`);
     }
@@ -138,7 +144,9 @@ export abstract class Distribution {
 
   /** A reparameterized sample (gradients flow to the parameters), where the family has one. */
   rsample(_sampleShape: readonly number[] | number = []): Tensor {
-    throw new Error(`${this.constructor.name}.rsample: not implemented (${this.constructor.name} has no rsample)`);
+    throw new Error(
+      `${this.constructor.name}.rsample: not implemented (${this.constructor.name} has no rsample)`,
+    );
   }
 
   /** The log of the density or mass function at `value`. */
@@ -176,7 +184,11 @@ export abstract class Distribution {
 
   /** `sampleShape + batchShape + eventShape`. */
   extendedShape(sampleShape: readonly number[] | number = []): number[] {
-    return [...sampleShapeArg(`${this.constructor.name}.extendedShape`, sampleShape), ...this.batchShape, ...this.eventShape];
+    return [
+      ...sampleShapeArg(`${this.constructor.name}.extendedShape`, sampleShape),
+      ...this.batchShape,
+      ...this.eventShape,
+    ];
   }
 
   /** PyTorch's repr: `Normal(loc: tensor(0.), scale: torch.Size([3]))`. */
@@ -224,8 +236,12 @@ export abstract class Distribution {
       if (!this._given(name) || constraint instanceof Dependent) continue;
       const value = fields[name] as Tensor;
       const message = () =>
-        `${this.constructor.name}: expected parameter ${name} (Tensor of shape [${value.shape.join(", ")}]) ` +
-        `of distribution ${this} to satisfy the constraint ${constraint}, but found invalid values${found(value)}`;
+        `${this.constructor.name}: expected parameter ${name} (Tensor of shape [${
+          value.shape.join(", ")
+        }]) ` +
+        `of distribution ${this} to satisfy the constraint ${constraint}, but found invalid values${
+          found(value)
+        }`;
       const valid = inFrameOf(() => {
         const ok = constraint.check(value).all();
         if (value.device !== "cpu") return ok.float();
@@ -244,14 +260,18 @@ export abstract class Distribution {
   _validateSample(method: string, value: unknown): DeviceCheck[] {
     const op = `${this.constructor.name}.${method}`;
     if (!(value instanceof Tensor)) {
-      throw new TypeError(`${op}: the value argument must be a Tensor, got ${value === null ? "null" : typeof value}`);
+      throw new TypeError(
+        `${op}: the value argument must be a Tensor, got ${value === null ? "null" : typeof value}`,
+      );
     }
     if (!this._validateArgs) return [];
     const ev = this.eventShape;
     const tail = value.shape.slice(Math.max(0, value.ndim - ev.length));
     if (value.ndim < ev.length || tail.some((d, i) => d !== ev[i])) {
       throw new RangeError(
-        `${op}: the right-most size of value must match event_shape: ${fmtSize(value.shape)} vs ${fmtSize(ev)}`,
+        `${op}: the right-most size of value must match event_shape: ${fmtSize(value.shape)} vs ${
+          fmtSize(ev)
+        }`,
       );
     }
     const expected = [...this.batchShape, ...ev];
@@ -267,7 +287,9 @@ export abstract class Distribution {
     }
     const support = this.support;
     const message = () =>
-      `${op}: expected value argument (Tensor of shape [${value.shape.join(", ")}]) to be within the support ` +
+      `${op}: expected value argument (Tensor of shape [${
+        value.shape.join(", ")
+      }]) to be within the support ` +
       `(${support}) of the distribution ${this}, but found invalid values${found(value)}`;
     const ok = support.check(value).all();
     if (value.device === "cpu") {

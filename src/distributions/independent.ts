@@ -27,7 +27,11 @@ export class Independent extends Distribution {
   readonly reinterpretedBatchNdims!: number;
 
   /** `Independent(base, reinterpretedBatchNdims)`. */
-  constructor(baseDistribution: Distribution, reinterpretedBatchNdims: number, opts: DistributionOptions = {}) {
+  constructor(
+    baseDistribution: Distribution,
+    reinterpretedBatchNdims: number,
+    opts: DistributionOptions = {},
+  ) {
     if (!(baseDistribution instanceof Distribution)) {
       throw new TypeError(`Independent: expected a Distribution, got ${typeof baseDistribution}`);
     }
@@ -98,7 +102,10 @@ export class Independent extends Distribution {
   }
   /** The base's log-probability summed over the reinterpreted dims. */
   override logProb(value: Tensor): Tensor {
-    return this._call("logProb", () => sumRightmost(this.baseDist.logProb(value), this.reinterpretedBatchNdims));
+    return this._call(
+      "logProb",
+      () => sumRightmost(this.baseDist.logProb(value), this.reinterpretedBatchNdims),
+    );
   }
   /** The base's entropy summed over the reinterpreted dims. */
   override entropy(): Tensor {
@@ -107,7 +114,9 @@ export class Independent extends Distribution {
   /** The base's, when no dims are reinterpreted. */
   override enumerateSupport(expand = true): Tensor {
     if (this.reinterpretedBatchNdims > 0) {
-      throw new Error("Independent.enumerateSupport: enumeration over a cartesian product is not implemented");
+      throw new Error(
+        "Independent.enumerateSupport: enumeration over a cartesian product is not implemented",
+      );
     }
     return this.baseDist.enumerateSupport(expand);
   }

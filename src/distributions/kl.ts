@@ -103,9 +103,15 @@ registerKl(Normal, Normal, (p, q) => {
 
 registerKl(Bernoulli, Bernoulli, (p, q) => {
   let t1 = p.probs.mul(softplus(q.logits.neg()).sub(softplus(p.logits.neg())));
-  t1 = t1.maskedFill_(q.probs.eq(0).expand(t1.shape), Infinity).maskedFill_(p.probs.eq(0).expand(t1.shape), 0);
+  t1 = t1.maskedFill_(q.probs.eq(0).expand(t1.shape), Infinity).maskedFill_(
+    p.probs.eq(0).expand(t1.shape),
+    0,
+  );
   let t2 = p.probs.neg().add(1).mul(softplus(q.logits).sub(softplus(p.logits)));
-  t2 = t2.maskedFill_(q.probs.eq(1).expand(t2.shape), Infinity).maskedFill_(p.probs.eq(1).expand(t2.shape), 0);
+  t2 = t2.maskedFill_(q.probs.eq(1).expand(t2.shape), Infinity).maskedFill_(
+    p.probs.eq(1).expand(t2.shape),
+    0,
+  );
   return t1.add(t2);
 });
 

@@ -16,13 +16,13 @@
  * ```
  * @module
  */
-export { Distribution, type DistributionOptions } from "./distribution.ts";
-export { Normal } from "./normal.ts";
-export { Uniform } from "./uniform.ts";
-export { Bernoulli, type ProbsOrLogits } from "./bernoulli.ts";
-export { Categorical } from "./categorical.ts";
-export { OneHotCategorical } from "./one_hot_categorical.ts";
-export { Independent } from "./independent.ts";
-export { klDivergence, registerKl } from "./kl.ts";
+export * from "./distribution.ts";
+export * from "./normal.ts";
+export * from "./uniform.ts";
+export * from "./bernoulli.ts";
+export * from "./categorical.ts";
+export * from "./one_hot_categorical.ts";
+export * from "./independent.ts";
+export * from "./kl.ts";
 export * as kl from "./kl.ts";
 export * as constraints from "./constraints.ts";

@@ -104,7 +104,9 @@ export class Normal extends Distribution {
     return this._call("logProb", () => {
       const checks = this._validateSample("logProb", value);
       const variance = this.scale.pow(2);
-      const out = value.sub(this.loc).pow(2).neg().div(variance.mul(2)).sub(this.scale.log()).sub(LOG_SQRT_2PI);
+      const out = value.sub(this.loc).pow(2).neg().div(variance.mul(2)).sub(this.scale.log()).sub(
+        LOG_SQRT_2PI,
+      );
       return this._out("logProb", out, checks);
     });
   }
@@ -127,6 +129,9 @@ export class Normal extends Distribution {
 
   /** `1/2 + log(2π)/2 + log(scale)`. */
   override entropy(): Tensor {
-    return this._call("entropy", () => this._out("entropy", this.scale.log().add(0.5 + 0.5 * Math.log(2 * Math.PI))));
+    return this._call(
+      "entropy",
+      () => this._out("entropy", this.scale.log().add(0.5 + 0.5 * Math.log(2 * Math.PI))),
+    );
   }
 }

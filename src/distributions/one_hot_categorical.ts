@@ -21,7 +21,7 @@ import { Categorical } from "./categorical.ts";
  * const m = new torch.distributions.OneHotCategorical({ probs: torch.tensor([0.0, 1.0, 0.0]) });
  * assertEquals(m.sample().toArray(), [0, 1, 0]);
  * assertEquals(m.eventShape, [3]);
- * assertEquals(m.logProb(torch.tensor([0.0, 1.0, 0.0])).item(), 0);
+ * assertEquals(Math.abs(m.logProb(torch.tensor([0.0, 1.0, 0.0])).item() as number) < 1e-6, true); // log(1 - eps), as PyTorch
  * ```
  */
 export class OneHotCategorical extends Distribution {
@@ -81,8 +81,11 @@ export class OneHotCategorical extends Distribution {
 
   /** `OneHotCategorical` with its parameters expanded to `batchShape + [K]`. */
   expand(batchShape: readonly number[]): OneHotCategorical {
-    return this._call("expand", () =>
-      this._expanded<OneHotCategorical>(batchShape, { _categorical: this._categorical.expand(batchShape) }));
+    return this._call(
+      "expand",
+      () =>
+        this._expanded<OneHotCategorical>(batchShape, { _categorical: this._categorical.expand(batchShape) }),
+    );
   }
 
   /** One-hot samples (the parameters' dtype) of shape `sampleShape + batchShape + [K]`. */
@@ -113,7 +116,11 @@ export class OneHotCategorical extends Distribution {
     return this._call("enumerateSupport", () => {
       const n = this.eventShape[0];
       const p = this._categorical.probs;
-      const values = eye(n, { dtype: p.dtype, device: p.device }).view([n, ...this.batchShape.map(() => 1), n]);
+      const values = eye(n, { dtype: p.dtype, device: p.device }).view([
+        n,
+        ...this.batchShape.map(() => 1),
+        n,
+      ]);
       return expand ? values.expand([n, ...this.batchShape, n]) : values;
     });
   }

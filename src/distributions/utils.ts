@@ -83,7 +83,11 @@ export function sumRightmost(value: Tensor, dims: number): Tensor {
 
 /** A sample shape given as PyTorch accepts it (`[]`, `[n, m]`, or a number for `[n]`), checked. */
 export function sampleShapeArg(op: string, sampleShape: readonly number[] | number | undefined): number[] {
-  const shape = sampleShape === undefined ? [] : typeof sampleShape === "number" ? [sampleShape] : [...sampleShape];
+  const shape = sampleShape === undefined
+    ? []
+    : typeof sampleShape === "number"
+    ? [sampleShape]
+    : [...sampleShape];
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new TypeError(
       `${op}: sampleShape must be an array of non-negative integers, got ${JSON.stringify(sampleShape)}`,
@@ -102,4 +106,17 @@ export function fmtTensor(t: Tensor): string {
   if (t.ndim !== 0 || t.device !== "cpu") return String(t);
   const v = Number(t.item());
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
+/** @internal Which of `probs` / `logits` was given (exactly one, else a RangeError naming `op`). */
+export function probsOrLogits(op: string, params: { probs?: unknown; logits?: unknown }): "probs" | "logits" {
+  if (params === null || typeof params !== "object") {
+    throw new TypeError(
+      `${op}: expected { probs } or { logits }, got ${params === null ? "null" : typeof params}`,
+    );
+  }
+  if ((params.probs === undefined) === (params.logits === undefined)) {
+    throw new RangeError(`${op}: either \`probs\` or \`logits\` must be specified, but not both`);
+  }
+  return params.probs !== undefined ? "probs" : "logits";
 }

@@ -11,7 +11,9 @@ import { recordComposite } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 function floatInput(op: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
+  }
   return isFloating(x.dtype) ? x : x.float();
 }
 
@@ -37,7 +39,9 @@ const ERFC = [
   0.17087277,
 ];
 // erf(x) = 2/√π · x · Σ (-x²)^k / (k!·(2k+1)): below |x| = 0.5, where 1 - erfc would lose digits.
-const ERF_SERIES = [1, -1 / 3, 1 / 10, -1 / 42, 1 / 216, -1 / 1320, 1 / 9360].map((c) => c * 2 / Math.sqrt(Math.PI));
+const ERF_SERIES = [1, -1 / 3, 1 / 10, -1 / 42, 1 / 216, -1 / 1320, 1 / 9360].map((c) =>
+  c * 2 / Math.sqrt(Math.PI)
+);
 
 function erfValues(x: Tensor): Tensor {
   const a = ew.abs(x);
