@@ -557,3 +557,46 @@ Deno.test("distributions: sample has no gradient, rsample does; samples do not h
   assert.equal(new D.Bernoulli({ logits }).sample().requiresGrad, false);
   assert.equal(new D.Uniform(loc, 2).sample().requiresGrad, false);
 });
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    gc?.();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+deviceTest(
+  "distributions: a plain REINFORCE loop leaks nothing (collected, memory returns to its start)",
+  async (device) => {
+    if (!gc) return; // needs --expose-gc (deno task test passes it)
+    const { wasmBackend } = await import("../src/backends/wasm/backend.ts");
+    const live = () =>
+      device === "cpu" ? wasmBackend().memoryStats().residentCount : torch.gpu.webgpuBackend()!.liveBytes();
+    torch.manualSeed(0);
+    const policy = new torch.nn.Sequential(
+      new torch.nn.Linear(4, 8),
+      new torch.nn.Tanh(),
+      new torch.nn.Linear(8, 3),
+    ).to(device);
+    const opt = new torch.optim.Adam(policy.parameters(), { lr: 0.01 });
+    const states = torch.randn([5, 4], { device });
+    const step = () => {
+      const m = new D.Categorical({ logits: policy(states) });
+      const a = m.sample();
+      const noise = new D.Normal(torch.zeros([5], { device }), torch.ones([5], { device })).rsample();
+      const loss = m.logProb(a).mul(noise.detach()).mean().neg().sub(m.entropy().mean().mul(0.01));
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      return loss;
+    };
+    for (let i = 0; i < 3; i++) await step().itemAsync(); // optimizer state and pool buckets exist now
+    await settle();
+    const start = live();
+    for (let i = 0; i < 20; i++) await step().itemAsync();
+    await settle();
+    assert.equal(live(), start, "once collected, memory is back at its start");
+  },
+);
