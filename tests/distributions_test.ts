@@ -25,6 +25,7 @@ interface Spec {
   family: string;
   params: Params;
   given: string | null;
+  param_dtype?: "float64";
 }
 
 const fx = JSON.parse(
@@ -38,9 +39,10 @@ function make(spec: Spec, device: Device, requiresGrad = true) {
   for (const [k, v] of Object.entries(spec.params)) {
     // Numbers stay numbers on the CPU; on the GPU they become 0-d tensors there (edgetorch, unlike
     // PyTorch, does not mix a CPU scalar tensor into a GPU op).
+    const dtype = spec.param_dtype ?? "float32";
     ps[k] = typeof v === "number"
-      ? (device === "cpu" ? v : torch.tensor(v, { dtype: "float32", device }))
-      : torch.tensor(v, { dtype: "float32", device, requiresGrad });
+      ? (device === "cpu" ? v : torch.tensor(v, { dtype, device }))
+      : torch.tensor(v, { dtype, device, requiresGrad });
   }
   const g = spec.given as "probs" | "logits";
   const dist = (() => {
@@ -185,6 +187,26 @@ for (const c of fx.samples) {
     });
     if (c.grads) {
       s.mul(weights(s.shape, device)).sum().backward();
+      await checkGrads(ps, c.grads, c.name);
+    }
+  });
+}
+
+for (const c of fx.samples_float64) {
+  Deno.test(`distributions: seeded ${c.name} draws PyTorch's double streams`, async () => {
+    const { dist, ps } = make(c, "cpu");
+    torch.manualSeed(c.seed);
+    const s = c.method === "rsample" ? dist.rsample(c.sample_shape) : dist.sample(c.sample_shape);
+    assert.deepEqual(s.shape, c.shape);
+    assert.equal(s.dtype, c.dtype === "int64" ? "int32" : c.dtype);
+    assertClose(s.dataSync(), c.out, { rtol: 1e-12, atol: 1e-12, msg: c.name });
+    assertClose(torch.rand(3), c.rand_after, {
+      rtol: 0,
+      atol: 0,
+      msg: `${c.name}: the generator's position after`,
+    });
+    if (c.grads) {
+      s.mul(weights(s.shape, "cpu").double()).sum().backward();
       await checkGrads(ps, c.grads, c.name);
     }
   });
@@ -462,6 +484,36 @@ Deno.test("distributions: validation errors name the distribution, the parameter
   assertThrowsMsg(
     () => D.Distribution.setDefaultValidateArgs(1 as unknown as boolean),
     /expected true or false, got 1/,
+  );
+  assertThrowsMsg(
+    () => new D.Categorical({ probs: 0.5 }),
+    /^Categorical: `probs` must be a Tensor, got number/,
+  );
+  assertThrowsMsg(
+    () => new D.Independent(n, -1),
+    /^Independent: reinterpretedBatchNdims must be a non-negative integer, got -1/,
+  );
+  assertThrowsMsg(
+    () => D.klDivergence(n, {} as torch.distributions.Distribution),
+    /^klDivergence: expected two Distributions/,
+  );
+  assertThrowsMsg(
+    () => D.registerKl(Object as never, D.Normal, () => torch.zeros(1)),
+    /^registerKl: expected Distribution subclasses/,
+  );
+  assertThrowsMsg(
+    () => new D.Normal(0, 1, null as never),
+    /^Normal: options must be an object like \{ validateArgs \}/,
+  );
+  assertThrowsMsg(() => n.expand([3]), /^Normal.expand: /);
+  // Out-of-range probabilities with validation off still fail when sampled, as torch.bernoulli does.
+  assertThrowsMsg(
+    () => new D.Bernoulli({ probs: f([1.5]), validateArgs: false }).sample(),
+    /^Bernoulli.sample: .*\[0, 1\]/,
+  );
+  assertThrowsMsg(
+    () => new D.Bernoulli({ probs: torch.tensor([1.5], { dtype: "float64" }), validateArgs: false }).sample(),
+    /^Bernoulli.sample: expected all probabilities to be in \[0, 1\]/,
   );
 });
 
