@@ -231,6 +231,7 @@ export {
 } from "./src/ops/pool1d.ts";
 export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/division.ts";
 export { cumprod } from "./src/ops/cumulative.ts";
+export { erf, erfinv } from "./src/ops/erf.ts";
 export { unique, uniqueAsync, type UniqueOptions, type UniquePlainOptions } from "./src/ops/unique.ts";
 export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";
 export { F, functional } from "./src/nn/mod.ts";
@@ -238,6 +239,7 @@ export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";
 export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";
+export * as distributions from "./src/distributions/mod.ts";
 export * as optim from "./src/optim/mod.ts";
 export * as amp from "./src/amp/mod.ts";
 export { autocast, type AutocastOptions } from "./src/amp/autocast.ts";

@@ -505,6 +505,12 @@ export const derivatives = {
       return [mv.reshape(wrap(out, [rows, cols]), shapeOf(n))];
     },
   },
+  // ops/erf.ts: composites recorded with their exact derivatives.
+  erf: reads(
+    "inputs",
+    (g, n) => [ew.mul(g, ew.mul(ew.exp(ew.neg(ew.mul(x0(n), x0(n)))), 2 / Math.sqrt(Math.PI)))],
+  ),
+  erfinv: reads("output", (g, n) => [ew.mul(g, ew.mul(ew.exp(ew.mul(y(n), y(n))), Math.sqrt(Math.PI) / 2))]),
   // Fused activations of nn/activations_core.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>

@@ -1,0 +1,28 @@
+/**
+ * `torch.distributions`: probability distributions with PyTorch 1.13's members (`sample`,
+ * `rsample`, `logProb`, `entropy`, moments, `cdf`/`icdf`, `expand`, argument validation) for
+ * policy gradients, VAEs and Bayesian models. Sampling draws PyTorch's CPU random streams, so a
+ * seeded program gets PyTorch's samples.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const { Categorical } = torch.distributions;
+ * torch.manualSeed(0);
+ * const policy = new Categorical({ logits: torch.tensor([0.1, 0.2, 0.3]) });
+ * const action = policy.sample();
+ * const loss = policy.logProb(action).mul(-1.0); // -log π(a) · reward
+ * assertEquals(loss.shape, []);
+ * ```
+ * @module
+ */
+export * from "./distribution.ts";
+export * from "./normal.ts";
+export * from "./uniform.ts";
+export * from "./bernoulli.ts";
+export * from "./categorical.ts";
+export * from "./one_hot_categorical.ts";
+export * from "./independent.ts";
+export * from "./kl.ts";
+export * as kl from "./kl.ts";
+export * as constraints from "./constraints.ts";
