@@ -451,9 +451,11 @@ export class Generator {
   }
 
   /**
-   * Fills `out` with Bernoulli samples of per-element probabilities `probs` (float32 values in
-   * [0, 1]), as PyTorch's CPU `torch.bernoulli(probs)` / `t.bernoulli_(probs)` for a float32
-   * `probs`: one `nextFloat()` (a 24-bit uniform) per element, 1 when `u < probs[i]`.
+   * Fills `out` with Bernoulli samples of per-element probabilities `probs` (values in [0, 1]), as
+   * PyTorch's CPU `torch.bernoulli(probs)` / `t.bernoulli_(probs)`: one uniform of the
+   * probabilities' precision per element, 1 when `u < probs[i]` — `nextFloat()` (24 bits) for
+   * float32 probabilities, `nextDouble()` (53 bits, two 32-bit words) when `probs` is a
+   * Float64Array (a float64 tensor's).
    * @example
    * ```ts
    * import * as torch from "../mod.ts";
@@ -465,12 +467,13 @@ export class Generator {
     if (probs.length !== out.length) {
       throw new RangeError(`bernoulli_: expected ${out.length} probabilities, got ${probs.length}`);
     }
+    const double = probs instanceof Float64Array;
     for (let i = 0; i < out.length; i++) {
       const p = probs[i];
       if (!(p >= 0 && p <= 1)) {
         throw new RangeError(`bernoulli_: expected all probabilities to be in [0, 1], found ${p} at ${i}`);
       }
-      out[i] = this.nextFloat() < p ? 1 : 0;
+      out[i] = (double ? this.nextDouble() : this.nextFloat()) < p ? 1 : 0;
     }
     return out;
   }

@@ -356,12 +356,16 @@ const FILLS: Record<string, () => Tensor> = {
   "random_ int from to": () => torch.empty(6, { dtype: "int32" }).random_(-3, 3),
   "random_ bool": () => torch.empty(8, { dtype: "bool" }).random_(),
   "random_ uint8": () => torch.empty(8, { dtype: "uint8" }).random_(),
+  "bernoulli fn float64": () => torch.bernoulli(torch.linspace(0.1, 0.9, 9, { dtype: "float64" })),
+  "bernoulli_ tensor p float64": () =>
+    torch.empty(8).bernoulli_(torch.linspace(0, 1, 8, { dtype: "float64" })),
 };
 
 deviceTest("uniform_, normal_, bernoulli_, exponential_, random_: PyTorch's values", async (device) => {
   for (const c of fx.fills) {
     const make = FILLS[c.name];
     assert.ok(make, `no edgetorch form for ${c.name}`);
+    if (device !== "cpu" && c.dtype === "float64") continue; // float64 tensors stay on the CPU
     torch.manualSeed(fx.fills.indexOf(c));
     // Fill a tensor on the device: the draws are the same, written through an upload.
     const cpu = make();
@@ -384,6 +388,9 @@ function fillOnDevice(name: string, like: Tensor, device: Device): Tensor {
   const t = torch.empty([...like.shape], { dtype: like.dtype, device });
   const [op] = name.split(" ");
   if (name === "bernoulli fn") return torch.bernoulli(torch.linspace(0.1, 0.9, 9)).to(device);
+  if (name === "bernoulli_ tensor p float64") {
+    return t.bernoulli_(torch.linspace(0, 1, 8, { dtype: "float64" }));
+  }
   if (op === "uniform_") return name === "uniform_" ? t.uniform_() : t.uniform_(-2, 3);
   if (op === "normal_") return name.endsWith("small") ? t.normal_(1, 2) : t.normal_(-1, 0.5);
   if (name === "bernoulli_ tensor p") return t.bernoulli_(torch.linspace(0, 1, 8));

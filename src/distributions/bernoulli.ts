@@ -108,19 +108,16 @@ export class Bernoulli extends Distribution {
   /**
    * 0/1 samples (of `probs`' dtype) without gradient: `torch.bernoulli(probs.expand(shape))`
    * (float64 probabilities draw 53-bit uniforms, as PyTorch's); on the GPU `rand(shape) < probs`
-   * with the same uniforms.
+   * with the same uniforms as the CPU.
    */
   override sample(sampleShape: readonly number[] | number = []): Tensor {
     return this._call("sample", () => {
       const shape = this.extendedShape(sampleShape);
       const p = this.probs.detach().expand(shape);
-      if (p.device === "cpu" && p.dtype !== "float64") return this._out("sample", bernoulli(p.contiguous()));
-      if (p.device === "cpu" && !p.ge(0).logicalAnd(p.le(1)).all().item()) {
-        throw new RangeError(`bernoulli: expected all probabilities to be in [0, 1], got ${this.probs}`);
-      }
-      // PyTorch draws one uniform per element of the probabilities' precision: 24 bits for
-      // float32 (Generator.bernoulliFillFrom's draws, the same as rand's), 53 for float64.
-      const u = rand(shape, { dtype: p.dtype === "float64" ? "float64" : "float32", device: p.device });
+      if (p.device === "cpu") return this._out("sample", bernoulli(p.contiguous()));
+      // The same 24-bit uniforms as the CPU's Generator.bernoulliFillFrom (and rand), compared
+      // on the device.
+      const u = rand(shape, { device: p.device });
       return this._out("sample", u.lt(p).to(p.dtype));
     });
   }

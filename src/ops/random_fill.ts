@@ -130,8 +130,11 @@ export function bernoulli_<T extends Tensor>(t: T, p: number | Tensor = 0.5, opt
   });
 }
 
-/** `p` broadcast to `shape`, as float32 values read on the CPU. */
-function probabilities(op: string, p: Tensor, shape: readonly number[]): Float32Array {
+/**
+ * `p` broadcast to `shape`, read on the CPU: float64 values for a float64 `p` (PyTorch then draws
+ * 53-bit uniforms), else float32.
+ */
+function probabilities(op: string, p: Tensor, shape: readonly number[]): Float32Array | Float64Array {
   if (p.device !== "cpu") {
     throw new Error(
       `${op}: the probabilities must be a CPU tensor (they are read to draw the samples); ` +
@@ -139,7 +142,9 @@ function probabilities(op: string, p: Tensor, shape: readonly number[]): Float32
     );
   }
   const expanded = p.expand([...shape]);
-  const values = expanded.float().dataSync() as Float32Array;
+  const values = (p.dtype === "float64" ? expanded.contiguous() : expanded.float()).dataSync() as
+    | Float32Array
+    | Float64Array;
   if (values.length !== shape.reduce((a, b) => a * b, 1)) {
     throw new RangeError(
       `${op}: probabilities of shape ${fmtShape(p.shape)} do not match ${fmtShape(shape)}`,
