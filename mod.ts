@@ -222,6 +222,19 @@ export { div, type DivOptions, floorDivide, fmod, remainder } from "./src/ops/di
 export { cumprod } from "./src/ops/cumulative.ts";
 export { unique, uniqueAsync, type UniqueOptions, type UniquePlainOptions } from "./src/ops/unique.ts";
 export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";
+export { arctan2, atan2, hypot, nanToNum, type NanToNumOptions } from "./src/ops/elementwise_more.ts";
+export {
+  median,
+  type MedianOptions,
+  nanmean,
+  nanmedian,
+  nanquantile,
+  nansum,
+  quantile,
+  type QuantileInterpolation,
+  type QuantileOptions,
+} from "./src/ops/quantile.ts";
+export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";
