@@ -31,7 +31,7 @@ import { bceTerms } from "../ops/loss.ts";
 import { floorDivide } from "../ops/division.ts";
 import { trunc } from "../ops/pointwise.ts";
 import { cumprodBackward } from "../ops/cumulative.ts";
-import { isfinite, isnan } from "../ops/logical.ts";
+import { isfinite, isnan, logicalNot } from "../ops/logical.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 
 export type { Backward, Derivative } from "./node.ts";
@@ -594,6 +594,16 @@ export const derivatives = {
   // result (the NaNs when it is NaN), PyTorch's evenly_distribute_backward.
   median: reads("both", (g, n) => [medianGrad(g, x0(n), y(n))]),
   nanmedian: reads("both", (g, n) => [medianGrad(g, x0(n), y(n))]),
+  quantileLerp: named("LerpBackward1", "inputs", (g, n) => {
+    const w = operand(n, 2);
+    return only(
+      n,
+      () => ew.mul(g, typeof w === "number" ? 1 - w : ew.sub(1, w)),
+      () => ew.mul(g, w),
+      () => ew.mul(g, ew.sub(input(n, 1), x0(n))),
+    );
+  }),
+  nansum: reads("inputs", (g, n) => [ew.mul(keepDims(g, n), logicalNot(isnan(x0(n))))]),
   nanToNum: reads("inputs", (g, n) => [ew.mul(g, isfinite(x0(n)))]),
   cumprod: reads("both", (g, n) => [cumprodBackward(g, x0(n), arg<number>(n, "dim"), y(n))]),
   // cdist (src/ops/distance.ts): PyTorch's _cdist_backward and _euclidean_dist_backward.

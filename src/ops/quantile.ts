@@ -44,7 +44,17 @@ export function nansum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOpt
     inFrameOf(() => {
       checkTensor("nansum", x);
       if (!isFloating(x.dtype)) return sum(x, dim, opts);
-      return named(sum(ew.where(isnan(x), 0, x), dim, opts), "NansumBackward0", x);
+      const o: ReduceOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as ReduceOptions : { ...opts, dim: dim as DimArg };
+      const list = o.dim === undefined || o.dim === null ? [] : typeof o.dim === "number" ? [o.dim] : [...o.dim];
+      const dims = list.length === 0 ? x.shape.map((_, i) => i) : list.map((d) => normDim("nansum", d, x.ndim));
+      // Its own row: PyTorch's gradient is g * !isnan(x) (NaN where g is infinite, as nanmean's
+      // gradient over an all-NaN row), which a where() would not give.
+      return recordComposite(
+        "nansum",
+        [x],
+        { dims: x.ndim === 0 ? [] : dims, keepdim: o.keepdim ?? false },
+        () => sum(ew.where(isnan(x), 0, x), dim, opts),
+      );
     }));
 }
 
@@ -257,17 +267,21 @@ function interpolate(sorted: Tensor, q: Tensor, ignoreNan: boolean, how: Quantil
   if (how === "lower") ranks = ew.floor(ranks);
   else if (how === "higher") ranks = ew.ceil(ranks);
   else if (how === "nearest") ranks = ew.round(ranks);
-  const below = ranks.to("int32");
+  const below = ranks.detach().to("int32");
   const valuesBelow = gather(sorted, last, below);
   if (how !== "linear" && how !== "midpoint") return valuesBelow;
   const weights = how === "midpoint" ? 0.5 : ew.sub(ranks, below);
-  const valuesAbove = gather(sorted, last, ew.ceil(ranks).to("int32"));
-  // PyTorch's lerp: from the nearer end, so weight 1 gives `above` exactly.
-  const diff = ew.sub(valuesAbove, valuesBelow);
-  const nearAbove = ew.sub(valuesAbove, ew.mul(diff, ew.sub(1, weights)));
-  if (how === "midpoint") return nearAbove;
-  const nearBelow = ew.add(valuesBelow, ew.mul(weights, diff));
-  return ew.where(ew.lt(weights, 0.5), nearBelow, nearAbove);
+  const valuesAbove = gather(sorted, last, ew.ceil(ranks.detach()).to("int32"));
+  // PyTorch's lerp, one node (LerpBackward1): from the nearer end, so weight 1 gives `above`
+  // exactly; its gradients are g(1 - w), g w and g (above - below) (infinite, not NaN, when a
+  // neighbour is). PyTorch's CPU kernel fuses the multiply-add; the product is rounded here, so a
+  // result may differ from PyTorch's in its last bits.
+  return recordComposite("quantileLerp", [valuesBelow, valuesAbove, weights], {}, () => {
+    const diff = ew.sub(valuesAbove, valuesBelow);
+    const nearAbove = ew.sub(valuesAbove, ew.mul(diff, typeof weights === "number" ? 1 - weights : ew.sub(1, weights)));
+    if (typeof weights === "number") return nearAbove;
+    return ew.where(ew.lt(weights, 0.5), ew.add(valuesBelow, ew.mul(weights, diff)), nearAbove);
+  });
 }
 
 function quantileOp(
@@ -325,7 +339,7 @@ function quantileOp(
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * const x = torch.tensor([[0, 1, 2, 3], [4, 6, 8, 10]]);
+ * const x = torch.tensor([[0, 1, 2, 3], [4, 6, 8, 10]], { dtype: "float32" });
  * assertEquals(torch.quantile(x, 0.5, { dim: 1 }).toArray(), [1.5, 7]);
  * assertEquals(x.quantile([0, 1]).toArray(), [0, 10]);
  * assertEquals(torch.quantile(x, 0.5, { dim: 1, interpolation: "lower" }).toArray(), [1, 6]);

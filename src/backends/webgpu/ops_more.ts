@@ -13,6 +13,7 @@ import type { Binding } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
+import * as transferOps from "./transfer.ts";
 
 export function nanToNum(
   ctx: GpuContext,
@@ -56,6 +57,8 @@ export function searchsorted(
   const so = args.sorter === null ? null : ctx.storage("searchsorted", args.sorter);
   const { numel: n } = searchsortedContract(sq, v, args);
   const dtype = sq.dtype as GpuComputeDType; // a gpu storage is never float64
+  // An empty sequence puts every value at 0 (and has no buffer to bind).
+  if (args.len === 0) return checksOps.inherit(transferOps.full(ctx, "int32", n, 0), sq, v, so);
   const out = ctx.alloc("int32", n);
   if (n > 0) {
     const base = dispatchOps.paramWords(ctx);
