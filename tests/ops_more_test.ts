@@ -6,7 +6,14 @@
  */
 import * as torch from "../mod.ts";
 import type { Device, DType, Tensor } from "../mod.ts";
-import { assert, assertCloseAsync, assertRejectsMsg, assertThrowsMsg, gradcheck, gradcheckAsync } from "./helpers.ts";
+import {
+  assert,
+  assertCloseAsync,
+  assertRejectsMsg,
+  assertThrowsMsg,
+  gradcheck,
+  gradcheckAsync,
+} from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/ops_more.json", import.meta.url)));
@@ -42,10 +49,17 @@ const onDevice = (device: Device, c: Case) =>
   device === "cpu" || !c.args.some((a) => isEnc(a) && a.dtype === "float64");
 
 /** Calls the edgetorch op of a case, as the user would (functions, or methods where `method`). */
-function call(c: Case, xs: (Tensor | number)[], method: boolean): Tensor | { values: Tensor; indices: Tensor } {
+function call(
+  c: Case,
+  xs: (Tensor | number)[],
+  method: boolean,
+): Tensor | { values: Tensor; indices: Tensor } {
   const kw = c.kw;
   const [a, b, s] = xs as Tensor[];
-  const reduceOpts = { ...(kw.dim !== undefined ? { dim: kw.dim as number } : {}), keepdim: kw.keepdim as boolean };
+  const reduceOpts = {
+    ...(kw.dim !== undefined ? { dim: kw.dim as number } : {}),
+    keepdim: kw.keepdim as boolean,
+  };
   switch (c.op) {
     case "atan2":
       return method ? a.atan2(b) : torch.atan2(a, b);
@@ -54,9 +68,13 @@ function call(c: Case, xs: (Tensor | number)[], method: boolean): Tensor | { val
     case "nanToNum":
       return method ? a.nanToNum(kw) : torch.nanToNum(a, kw);
     case "nansum":
-      return method ? a.nansum(reduceOpts) : torch.nansum(a, kw.dim as number, { keepdim: kw.keepdim as boolean });
+      return method
+        ? a.nansum(reduceOpts)
+        : torch.nansum(a, kw.dim as number, { keepdim: kw.keepdim as boolean });
     case "nanmean":
-      return method ? a.nanmean(reduceOpts) : torch.nanmean(a, kw.dim as number, { keepdim: kw.keepdim as boolean });
+      return method
+        ? a.nanmean(reduceOpts)
+        : torch.nanmean(a, kw.dim as number, { keepdim: kw.keepdim as boolean });
     case "median":
     case "nanmedian": {
       const fn = c.op === "median" ? torch.median : torch.nanmedian;
@@ -68,15 +86,23 @@ function call(c: Case, xs: (Tensor | number)[], method: boolean): Tensor | { val
     case "quantile":
     case "nanquantile": {
       const q = b ?? (kw.q as number | number[]);
-      const opts = { dim: kw.dim as number, keepdim: kw.keepdim as boolean, interpolation: kw.interpolation as never };
-      return method ? a[c.op](q, opts) : (c.op === "quantile" ? torch.quantile : torch.nanquantile)(a, q, opts);
+      const opts = {
+        dim: kw.dim as number,
+        keepdim: kw.keepdim as boolean,
+        interpolation: kw.interpolation as never,
+      };
+      return method
+        ? a[c.op](q, opts)
+        : (c.op === "quantile" ? torch.quantile : torch.nanquantile)(a, q, opts);
     }
     case "searchsorted": {
       const opts = { right: kw.right as boolean, side: kw.side as "right", sorter: s };
       return torch.searchsorted(a, b ?? (kw.value as number), opts);
     }
     case "bucketize":
-      return method ? a.bucketize(b, { right: kw.right as boolean }) : torch.bucketize(a, b, { right: kw.right as boolean });
+      return method
+        ? a.bucketize(b, { right: kw.right as boolean })
+        : torch.bucketize(a, b, { right: kw.right as boolean });
   }
   throw new Error(`no op ${c.op}`);
 }
@@ -99,52 +125,66 @@ async function checkTensor(got: Tensor, want: Enc, msg: string, tol: { rtol: num
 }
 
 for (const method of [false, true]) {
-  deviceTest(`ops_more: PyTorch 1.13 values and gradients (${method ? "methods" : "functions"})`, async (device) => {
-    let ran = 0;
-    for (const c of CASES) {
-      if (!onDevice(device, c)) continue;
-      if (method && c.op === "searchsorted") continue;
-      const xs = c.args.map((a) => isEnc(a) ? dec(a, device, c.grads !== null && a.dtype.startsWith("float")) : a.scalar);
-      const out = call(c, xs, method);
-      const tol = tolerance(c, device);
-      const msg = `${c.name} [${device}]`;
-      let main: Tensor;
-      if (out instanceof torch.Tensor) {
-        await checkTensor(out, c.out as Enc, msg, tol);
-        main = out;
-      } else {
-        const want = c.out as { values: Enc; indices: Enc };
-        await checkTensor(out.values, want.values, `${msg} values`, tol);
-        if (c.op === "nanmedian" && want.values.values.includes("nan")) {
-          // Over an all-NaN row PyTorch returns the index of some NaN, the one its selection
-          // algorithm (std::nth_element) leaves first: any NaN's index is as good.
-          const picked = torch.gather(xs[0] as Tensor, c.kw.dim as number, out.indices.unsqueeze(c.kw.dim as number));
-          const v = await picked.squeeze(c.kw.dim as number).dataAsync();
-          await assertCloseAsync(Float64Array.from(v), Float64Array.from(want.values.values.map(num)), tol);
-        } else await checkTensor(out.indices, want.indices, `${msg} indices`, tol);
-        main = out.values;
-      }
-      if (c.grads !== null) {
-        const w = torch.linspace(0.5, 1.5, main.numel(), { dtype: "float64" }).to(main.dtype).reshape(main.shape);
-        main.mul(w.to(device)).sum().backward();
-        for (const [i, g] of c.grads.entries()) {
-          const x = xs[i] as Tensor;
-          if (g === null) {
-            assert.ok(!(x instanceof torch.Tensor) || x.grad === null, `${msg}: input ${i} has no gradient`);
-            continue;
-          }
-          assert.ok(x.grad, `${msg}: input ${i} has a gradient`);
-          if (c.op === "nanmedian" && c.kw.dim !== undefined && JSON.stringify(c.out).includes("nan")) {
-            // The gradient follows the index, which over an all-NaN row is any NaN's: compare rows.
-            const d = c.kw.dim as number;
-            await assertCloseAsync(x.grad!.sum(d), dec(g, device).sum(d), { msg: `${msg} grad ${i} rows` });
-          } else await checkTensor(x.grad!, g, `${msg} grad ${i}`, { rtol: 2e-6, atol: 1e-6 });
+  deviceTest(
+    `ops_more: PyTorch 1.13 values and gradients (${method ? "methods" : "functions"})`,
+    async (device) => {
+      let ran = 0;
+      for (const c of CASES) {
+        if (!onDevice(device, c)) continue;
+        if (method && c.op === "searchsorted") continue;
+        const xs = c.args.map((a) =>
+          isEnc(a) ? dec(a, device, c.grads !== null && a.dtype.startsWith("float")) : a.scalar
+        );
+        const out = call(c, xs, method);
+        const tol = tolerance(c, device);
+        const msg = `${c.name} [${device}]`;
+        let main: Tensor;
+        if (out instanceof torch.Tensor) {
+          await checkTensor(out, c.out as Enc, msg, tol);
+          main = out;
+        } else {
+          const want = c.out as { values: Enc; indices: Enc };
+          await checkTensor(out.values, want.values, `${msg} values`, tol);
+          if (c.op === "nanmedian" && want.values.values.includes("nan")) {
+            // Over an all-NaN row PyTorch returns the index of some NaN, the one its selection
+            // algorithm (std::nth_element) leaves first: any NaN's index is as good.
+            const picked = torch.gather(
+              xs[0] as Tensor,
+              c.kw.dim as number,
+              out.indices.unsqueeze(c.kw.dim as number),
+            );
+            const v = await picked.squeeze(c.kw.dim as number).dataAsync();
+            await assertCloseAsync(Float64Array.from(v), Float64Array.from(want.values.values.map(num)), tol);
+          } else await checkTensor(out.indices, want.indices, `${msg} indices`, tol);
+          main = out.values;
         }
+        if (c.grads !== null) {
+          const w = torch.linspace(0.5, 1.5, main.numel(), { dtype: "float64" }).to(main.dtype).reshape(
+            main.shape,
+          );
+          main.mul(w.to(device)).sum().backward();
+          for (const [i, g] of c.grads.entries()) {
+            const x = xs[i] as Tensor;
+            if (g === null) {
+              assert.ok(
+                !(x instanceof torch.Tensor) || x.grad === null,
+                `${msg}: input ${i} has no gradient`,
+              );
+              continue;
+            }
+            assert.ok(x.grad, `${msg}: input ${i} has a gradient`);
+            if (c.op === "nanmedian" && c.kw.dim !== undefined && JSON.stringify(c.out).includes("nan")) {
+              // The gradient follows the index, which over an all-NaN row is any NaN's: compare rows.
+              const d = c.kw.dim as number;
+              await assertCloseAsync(x.grad!.sum(d), dec(g, device).sum(d), { msg: `${msg} grad ${i} rows` });
+            } else await checkTensor(x.grad!, g, `${msg} grad ${i}`, { rtol: 2e-6, atol: 1e-6 });
+          }
+        }
+        ran++;
       }
-      ran++;
-    }
-    assert.ok(ran > 80, `ran ${ran} cases`);
-  });
+      assert.ok(ran > 80, `ran ${ran} cases`);
+    },
+  );
 }
 
 deviceTest("ops_more: in-place atan2_, arctan2_, hypot_, nanToNum_ write through views", async (device) => {
@@ -155,7 +195,9 @@ deviceTest("ops_more: in-place atan2_, arctan2_, hypot_, nanToNum_ write through
   const h = torch.tensor([3, 5], { dtype: "float32", device });
   assert.equal(h.hypot_(torch.tensor([4, 12], { dtype: "float32", device })), h);
   await assertCloseAsync(h, [5, 13]);
-  const a2 = torch.tensor([0], { dtype: "float32", device }).arctan2_(torch.tensor([-1], { dtype: "float32", device }));
+  const a2 = torch.tensor([0], { dtype: "float32", device }).arctan2_(
+    torch.tensor([-1], { dtype: "float32", device }),
+  );
   await assertCloseAsync(a2, [Math.PI], { rtol: 1e-7 });
   const n = torch.tensor([NaN, Infinity, -Infinity, 2], { dtype: "float32", device });
   n.nanToNum_({ nan: 1, posinf: 2, neginf: 3 });
@@ -196,7 +238,9 @@ deviceTest("ops_more: finite-difference gradchecks", async (device) => {
   const [g1] = torch.autograd.grad(torch.atan2(x, yv).sum(), [x], { createGraph: true });
   const [g2] = torch.autograd.grad(g1!.sum(), [x]);
   const xv = [0.7, -0.4], yy = [1.3, 0.9];
-  await assertCloseAsync(g2!, xv.map((u, i) => (-2 * u * yy[i]) / (u * u + yy[i] * yy[i]) ** 2), { rtol: 1e-5 });
+  await assertCloseAsync(g2!, xv.map((u, i) => (-2 * u * yy[i]) / (u * u + yy[i] * yy[i]) ** 2), {
+    rtol: 1e-5,
+  });
   gradcheck((u, v) => torch.hypot(u, v), [x, yv]);
 });
 
@@ -217,11 +261,13 @@ deviceTest("ops_more: searchsorted on 1e5 values matches the comparison count", 
 
 deviceTest("ops_more: empty and 0-d inputs", async (device) => {
   const e = torch.zeros([0], { device });
-  assert.equal((await torch.nansum(e).itemAsync()), 0);
+  assert.equal(await torch.nansum(e).itemAsync(), 0);
   assert.ok(Number.isNaN(await torch.nanmean(e).itemAsync()));
   assert.deepEqual(torch.atan2(torch.zeros([0, 2], { device }), torch.zeros([2], { device })).shape, [0, 2]);
   assert.deepEqual(torch.nanToNum(torch.zeros([0], { device })).shape, [0]);
-  assert.deepEqual(torch.searchsorted(torch.tensor([1, 2], { device }), torch.zeros([0], { device })).shape, [0]);
+  assert.deepEqual(torch.searchsorted(torch.tensor([1, 2], { device }), torch.zeros([0], { device })).shape, [
+    0,
+  ]);
   const s = torch.searchsorted(torch.tensor([1, 2, 3], { device }), 2.5);
   assert.deepEqual(s.shape, []);
   assert.equal(await s.itemAsync(), 2);
@@ -232,17 +278,38 @@ deviceTest("ops_more: empty and 0-d inputs", async (device) => {
 deviceTest("ops_more: bad input gets errors naming the op", async (device) => {
   const f = torch.tensor([1, 2, 3], { dtype: "float32", device });
   const i = torch.tensor([1, 2, 3], { device });
-  assertThrowsMsg(() => torch.atan2(f, 2 as unknown as Tensor), /atan2: argument 'other' must be a tensor, got a number 2/);
+  assertThrowsMsg(
+    () => torch.atan2(f, 2 as unknown as Tensor),
+    /atan2: argument 'other' must be a tensor, got a number 2/,
+  );
   assertThrowsMsg(() => torch.hypot(i, i), /hypot: not implemented for int32 tensors/);
   assertThrowsMsg(() => torch.atan2(f, torch.ones([2], { device })), /atan2: .*\[3\].*\[2\]/);
-  assertThrowsMsg(() => torch.nanToNum(f, { nan: "0" as unknown as number }), /nanToNum: nan must be a number/);
-  assertThrowsMsg(() => torch.nanmean(i), /nanmean: expected input to have floating point dtype but got int32/);
-  assertThrowsMsg(() => torch.median(torch.zeros([2, 0], { device }), 1), /median: Expected reduction dim 1 to have non-zero size/);
+  assertThrowsMsg(
+    () => torch.nanToNum(f, { nan: "0" as unknown as number }),
+    /nanToNum: nan must be a number/,
+  );
+  assertThrowsMsg(
+    () => torch.nanmean(i),
+    /nanmean: expected input to have floating point dtype but got int32/,
+  );
+  assertThrowsMsg(
+    () => torch.median(torch.zeros([2, 0], { device }), 1),
+    /median: Expected reduction dim 1 to have non-zero size/,
+  );
   assertThrowsMsg(() => torch.median(f, 2), /median: .*dim/);
-  assertThrowsMsg(() => torch.quantile(i, 0.5), /quantile: input tensor must be either float or double dtype, got int32/);
+  assertThrowsMsg(
+    () => torch.quantile(i, 0.5),
+    /quantile: input tensor must be either float or double dtype, got int32/,
+  );
   assertThrowsMsg(() => torch.quantile(f, 1.5), /quantile: q must be in the range \[0, 1\] but got 1.5/);
-  assertThrowsMsg(() => torch.quantile(torch.zeros([0], { device }), 0.5), /quantile: input tensor must be non-empty/);
-  assertThrowsMsg(() => torch.quantile(f, torch.ones([1, 1], { device })), /quantile: q must be a scalar or 1D tensor/);
+  assertThrowsMsg(
+    () => torch.quantile(torch.zeros([0], { device }), 0.5),
+    /quantile: input tensor must be non-empty/,
+  );
+  assertThrowsMsg(
+    () => torch.quantile(f, torch.ones([1, 1], { device })),
+    /quantile: q must be a scalar or 1D tensor/,
+  );
   assertThrowsMsg(
     () => torch.nanquantile(f, 0.5, { interpolation: "cubic" as never }),
     /nanquantile: interpolation must be one of linear, lower, higher, midpoint or nearest, but got a string "cubic"/,
@@ -252,8 +319,10 @@ deviceTest("ops_more: bad input gets errors naming the op", async (device) => {
     /quantile: q tensor must be same dtype as the input tensor/,
   );
   const qBad = torch.tensor([0.5, 2], { dtype: "float32", device });
-  if (device === "cpu") assertThrowsMsg(() => torch.quantile(f, qBad), /quantile: q values must be in the range \[0, 1\], got 2/);
-  else await assertRejectsMsg(() => torch.quantile(f, qBad).dataAsync(), /quantile: q values must be in the range \[0, 1\], got 2/);
+  if (device === "cpu") {
+    assertThrowsMsg(() => torch.quantile(f, qBad), /quantile: q values must be in the range \[0, 1\], got 2/);
+  } else {await assertRejectsMsg(() =>
+      torch.quantile(f, qBad).dataAsync(), /quantile: q values must be in the range \[0, 1\], got 2/);}
   assertThrowsMsg(
     () => torch.searchsorted(torch.ones([2, 2], { device }), torch.ones([1, 3], { device })),
     /searchsorted: boundaries tensor should be 1 dimension or the first N-1 dimensions .* \[2, 2\] and input value tensor \[1, 3\]/,
@@ -262,21 +331,36 @@ deviceTest("ops_more: bad input gets errors naming the op", async (device) => {
     () => torch.searchsorted(f, f, { side: "left", right: true }),
     /searchsorted: side and right can't be set to opposites/,
   );
-  assertThrowsMsg(() => torch.searchsorted(f, f, { side: "up" as never }), /searchsorted: side can only be 'left' or 'right'/);
-  assertThrowsMsg(() => torch.bucketize(f, torch.ones([2, 2], { device })), /bucketize: boundaries tensor must be 1 dimension, but got dim\(2\)/);
+  assertThrowsMsg(
+    () => torch.searchsorted(f, f, { side: "up" as never }),
+    /searchsorted: side can only be 'left' or 'right'/,
+  );
+  assertThrowsMsg(
+    () => torch.bucketize(f, torch.ones([2, 2], { device })),
+    /bucketize: boundaries tensor must be 1 dimension, but got dim\(2\)/,
+  );
   assertThrowsMsg(
     () => torch.searchsorted(f, f, { sorter: torch.tensor([0, 1], { device }) }),
     /searchsorted: boundaries and sorter must have the same size/,
   );
-  assertThrowsMsg(() => torch.searchsorted(f, f, { sorter: f }), /searchsorted: sorter must be a tensor of long dtype/);
+  assertThrowsMsg(
+    () => torch.searchsorted(f, f, { sorter: f }),
+    /searchsorted: sorter must be a tensor of long dtype/,
+  );
   const badSorter = torch.tensor([0, 5, 1], { device });
   if (device === "cpu") {
-    assertThrowsMsg(() => torch.searchsorted(f, f, { sorter: badSorter }), /searchsorted: sorter index out of range: 5/);
+    assertThrowsMsg(
+      () => torch.searchsorted(f, f, { sorter: badSorter }),
+      /searchsorted: sorter index out of range: 5/,
+    );
   } else {
     await assertRejectsMsg(
       () => torch.searchsorted(f, f, { sorter: badSorter }).dataAsync(),
       /searchsorted: sorter index out of range: 5/,
     );
   }
-  assertThrowsMsg(() => torch.searchsorted(torch.ones([2, 2], { device }), 1), /searchsorted: input value can be a scalar only when boundaries tensor dimension is 1/);
+  assertThrowsMsg(
+    () => torch.searchsorted(torch.ones([2, 2], { device }), 1),
+    /searchsorted: input value can be a scalar only when boundaries tensor dimension is 1/,
+  );
 });

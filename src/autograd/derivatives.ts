@@ -579,7 +579,10 @@ export const derivatives = {
   },
   // atan2, hypot, nanToNum (src/ops/elementwise_more.ts): PyTorch's formulas.
   atan2: {
-    saves: ([a, b]): SavedValues => ({ inputs: [wantsGrad(a) || wantsGrad(b), wantsGrad(a) || wantsGrad(b)], output: false }),
+    saves: ([a, b]): SavedValues => ({
+      inputs: [wantsGrad(a) || wantsGrad(b), wantsGrad(a) || wantsGrad(b)],
+      output: false,
+    }),
     backward: (g, n) => {
       const a = input(n, 0), b = input(n, 1);
       const recip = ew.div(1, ew.add(ew.mul(a, a), ew.mul(b, b)));
@@ -588,7 +591,8 @@ export const derivatives = {
   },
   hypot: {
     saves: ([a, b]): SavedValues => ({ inputs: [wantsGrad(a), wantsGrad(b)], output: true }),
-    backward: (g, n) => only(n, () => ew.div(ew.mul(g, input(n, 0)), y(n)), () => ew.div(ew.mul(g, input(n, 1)), y(n))),
+    backward: (g, n) =>
+      only(n, () => ew.div(ew.mul(g, input(n, 0)), y(n)), () => ew.div(ew.mul(g, input(n, 1)), y(n))),
   },
   // Global (nan)median (src/ops/quantile.ts): g shared evenly among the elements equal to the
   // result (the NaNs when it is NaN), PyTorch's evenly_distribute_backward.

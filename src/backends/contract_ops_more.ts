@@ -9,7 +9,9 @@ import { checkCompute, checkCount, type Decided } from "./contract.ts";
 /** `nanToNum(x, ...)`: a float storage of x's dtype and length; the replacements are numbers. */
 export function nanToNumContract(x: Storage, nan: number, posinf: number, neginf: number): Decided {
   const dtype = checkCompute("nanToNum", x.dtype);
-  if (dtype === "int32") throw new TypeError("nanToNum: the kernel takes float32 or float64 storages, got int32");
+  if (dtype === "int32") {
+    throw new TypeError("nanToNum: the kernel takes float32 or float64 storages, got int32");
+  }
   for (const [name, v] of [["nan", nan], ["posinf", posinf], ["neginf", neginf]] as const) {
     if (typeof v !== "number") throw new TypeError(`nanToNum: ${name} must be a number, got ${typeof v}`);
   }
@@ -33,7 +35,9 @@ export function searchsortedContract(seq: Storage, values: Storage, args: Search
     throw new RangeError(`searchsorted: seq has ${seq.numel} elements, not rows ${rows} x len ${len}`);
   }
   if (perRow > 0 && rows * perRow !== values.numel) {
-    throw new RangeError(`searchsorted: values has ${values.numel} elements, not rows ${rows} x perRow ${perRow}`);
+    throw new RangeError(
+      `searchsorted: values has ${values.numel} elements, not rows ${rows} x perRow ${perRow}`,
+    );
   }
   if (sorter !== null && (sorter.dtype !== "int32" || sorter.numel !== seq.numel)) {
     throw new TypeError(

@@ -112,11 +112,15 @@ export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
   return inFrameOf(() => {
     if (!(x instanceof Tensor)) throw new TypeError(`nanToNum: expected a tensor, got ${describeValue(x)}`);
     if (opts === null || typeof opts !== "object") {
-      throw new TypeError(`nanToNum: options must be an object like { nan, posinf, neginf }, got ${describeValue(opts)}`);
+      throw new TypeError(
+        `nanToNum: options must be an object like { nan, posinf, neginf }, got ${describeValue(opts)}`,
+      );
     }
     const check = (name: string, v: unknown, fallback: number): number => {
       if (v === undefined || v === null) return fallback;
-      if (typeof v !== "number") throw new TypeError(`nanToNum: ${name} must be a number, got ${describeValue(v)}`);
+      if (typeof v !== "number") {
+        throw new TypeError(`nanToNum: ${name} must be a number, got ${describeValue(v)}`);
+      }
       return v;
     };
     const max = FLOAT_MAX[x.dtype];

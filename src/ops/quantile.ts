@@ -44,9 +44,17 @@ export function nansum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOpt
     inFrameOf(() => {
       checkTensor("nansum", x);
       if (!isFloating(x.dtype)) return sum(x, dim, opts);
-      const o: ReduceOptions = typeof dim === "object" && !Array.isArray(dim) ? dim as ReduceOptions : { ...opts, dim: dim as DimArg };
-      const list = o.dim === undefined || o.dim === null ? [] : typeof o.dim === "number" ? [o.dim] : [...o.dim];
-      const dims = list.length === 0 ? x.shape.map((_, i) => i) : list.map((d) => normDim("nansum", d, x.ndim));
+      const o: ReduceOptions = typeof dim === "object" && !Array.isArray(dim)
+        ? dim as ReduceOptions
+        : { ...opts, dim: dim as DimArg };
+      const list = o.dim === undefined || o.dim === null
+        ? []
+        : typeof o.dim === "number"
+        ? [o.dim]
+        : [...o.dim];
+      const dims = list.length === 0
+        ? x.shape.map((_, i) => i)
+        : list.map((d) => normDim("nansum", d, x.ndim));
       // Its own row: PyTorch's gradient is g * !isnan(x) (NaN where g is infinite, as nanmean's
       // gradient over an all-NaN row), which a where() would not give.
       return recordComposite(
@@ -104,7 +112,9 @@ function medianRank(op: "median" | "nanmedian", x: Tensor, d: number): Tensor {
 function medianAlong(op: "median" | "nanmedian", x: Tensor, d: number, keepdim: boolean): ValuesIndices {
   if (x.ndim === 0) return { values: x.clone(), indices: tensor(0, { dtype: "int32", device: x.device }) };
   if (x.shape[d] === 0) {
-    throw new RangeError(`${op}: Expected reduction dim ${d} to have non-zero size (input shape ${fmtShape(x.shape)})`);
+    throw new RangeError(
+      `${op}: Expected reduction dim ${d} to have non-zero size (input shape ${fmtShape(x.shape)})`,
+    );
   }
   const order = argsort(x.detach(), d);
   let indices = gather(order, d, medianRank(op, x.detach(), d));
@@ -118,7 +128,9 @@ function medianAlong(op: "median" | "nanmedian", x: Tensor, d: number, keepdim: 
 
 function globalMedian(op: "median" | "nanmedian", x: Tensor): Tensor {
   if (x.numel() === 0) {
-    if (!isFloating(x.dtype)) throw new RangeError(`${op}: the median of an empty ${x.dtype} tensor is undefined`);
+    if (!isFloating(x.dtype)) {
+      throw new RangeError(`${op}: the median of an empty ${x.dtype} tensor is undefined`);
+    }
     return tensor(NaN, { dtype: x.dtype, device: x.device });
   }
   return recordComposite(op, [x], {}, () => {
@@ -157,7 +169,12 @@ function medianOp(
       checkTensor(op, x);
       const o = parseMedian(op, dim, opts);
       if (o.dim === undefined || o.dim === null) return globalMedian(op, x);
-      return medianAlong(op, x, x.ndim === 0 ? normDim(op, o.dim, 0) : normDim(op, o.dim, x.ndim), o.keepdim ?? false);
+      return medianAlong(
+        op,
+        x,
+        x.ndim === 0 ? normDim(op, o.dim, 0) : normDim(op, o.dim, x.ndim),
+        o.keepdim ?? false,
+      );
     }));
 }
 
@@ -180,7 +197,11 @@ function medianOp(
  */
 export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number | MedianOptions, opts?: MedianOptions): ValuesIndices;
-export function median(x: Tensor, dim?: number | MedianOptions, opts?: MedianOptions): Tensor | ValuesIndices {
+export function median(
+  x: Tensor,
+  dim?: number | MedianOptions,
+  opts?: MedianOptions,
+): Tensor | ValuesIndices {
   return medianOp("median", x, dim, opts);
 }
 
@@ -198,7 +219,11 @@ export function median(x: Tensor, dim?: number | MedianOptions, opts?: MedianOpt
  */
 export function nanmedian(x: Tensor): Tensor;
 export function nanmedian(x: Tensor, dim: number | MedianOptions, opts?: MedianOptions): ValuesIndices;
-export function nanmedian(x: Tensor, dim?: number | MedianOptions, opts?: MedianOptions): Tensor | ValuesIndices {
+export function nanmedian(
+  x: Tensor,
+  dim?: number | MedianOptions,
+  opts?: MedianOptions,
+): Tensor | ValuesIndices {
   return medianOp("nanmedian", x, dim, opts);
 }
 
@@ -223,9 +248,13 @@ export interface QuantileOptions {
 /** `q` as a 1-D tensor of x's dtype on x's device, checked; whether it was a scalar. */
 function quantileQ(op: string, x: Tensor, q: number | readonly number[] | Tensor): [Tensor, boolean] {
   if (q instanceof Tensor) {
-    if (q.ndim > 1) throw new RangeError(`${op}: q must be a scalar or 1D tensor, got shape ${fmtShape(q.shape)}`);
+    if (q.ndim > 1) {
+      throw new RangeError(`${op}: q must be a scalar or 1D tensor, got shape ${fmtShape(q.shape)}`);
+    }
     if (q.dtype !== x.dtype) {
-      throw new TypeError(`${op}: q tensor must be same dtype as the input tensor (${q.dtype} vs ${x.dtype})`);
+      throw new TypeError(
+        `${op}: q tensor must be same dtype as the input tensor (${q.dtype} vs ${x.dtype})`,
+      );
     }
     if (q.device !== x.device) throw new Error(`${op}: q is on ${q.device} but the input is on ${x.device}`);
     // q stays in the graph: its gradient flows through the interpolation weights, as PyTorch's.
@@ -235,11 +264,16 @@ function quantileQ(op: string, x: Tensor, q: number | readonly number[] | Tensor
       if (bad !== undefined) throw new RangeError(message(bad));
       return [reshape(q, [-1]), q.ndim === 0];
     }
-    return [guarded(reshape(q, [-1]), rangeGuard(op, q.detach(), 0, 1, message, { dtype: x.dtype })), q.ndim === 0];
+    return [
+      guarded(reshape(q, [-1]), rangeGuard(op, q.detach(), 0, 1, message, { dtype: x.dtype })),
+      q.ndim === 0,
+    ];
   }
   const list = typeof q === "number" ? [q] : Array.isArray(q) ? q : null;
   if (list === null || list.some((v) => typeof v !== "number")) {
-    throw new TypeError(`${op}: q must be a number, an array of numbers or a tensor, got ${describeValue(q)}`);
+    throw new TypeError(
+      `${op}: q must be a number, an array of numbers or a tensor, got ${describeValue(q)}`,
+    );
   }
   for (const v of list) {
     if (!(v >= 0 && v <= 1)) throw new RangeError(`${op}: q must be in the range [0, 1] but got ${v}`);
@@ -278,7 +312,10 @@ function interpolate(sorted: Tensor, q: Tensor, ignoreNan: boolean, how: Quantil
   // result may differ from PyTorch's in its last bits.
   return recordComposite("quantileLerp", [valuesBelow, valuesAbove, weights], {}, () => {
     const diff = ew.sub(valuesAbove, valuesBelow);
-    const nearAbove = ew.sub(valuesAbove, ew.mul(diff, typeof weights === "number" ? 1 - weights : ew.sub(1, weights)));
+    const nearAbove = ew.sub(
+      valuesAbove,
+      ew.mul(diff, typeof weights === "number" ? 1 - weights : ew.sub(1, weights)),
+    );
     if (typeof weights === "number") return nearAbove;
     return ew.where(ew.lt(weights, 0.5), ew.add(valuesBelow, ew.mul(weights, diff)), nearAbove);
   });
@@ -294,7 +331,9 @@ function quantileOp(
     inFrameOf(() => {
       checkTensor(op, x);
       if (opts === null || typeof opts !== "object") {
-        throw new TypeError(`${op}: options must be an object like { dim, keepdim, interpolation }, got ${describeValue(opts)}`);
+        throw new TypeError(
+          `${op}: options must be an object like { dim, keepdim, interpolation }, got ${describeValue(opts)}`,
+        );
       }
       if (x.dtype !== "float32" && x.dtype !== "float64") {
         throw new TypeError(`${op}: input tensor must be either float or double dtype, got ${x.dtype}`);
@@ -302,11 +341,15 @@ function quantileOp(
       const how = opts.interpolation ?? "linear";
       if (!INTERPOLATIONS.includes(how)) {
         throw new TypeError(
-          `${op}: interpolation must be one of linear, lower, higher, midpoint or nearest, but got ${describeValue(how)}`,
+          `${op}: interpolation must be one of linear, lower, higher, midpoint or nearest, but got ${
+            describeValue(how)
+          }`,
         );
       }
       const keepdim = opts.keepdim ?? false;
-      if (typeof keepdim !== "boolean") throw new TypeError(`${op}: keepdim must be a boolean, got ${describeValue(keepdim)}`);
+      if (typeof keepdim !== "boolean") {
+        throw new TypeError(`${op}: keepdim must be a boolean, got ${describeValue(keepdim)}`);
+      }
       const [qs, scalarQ] = quantileQ(op, x, q);
       if (x.numel() === 0) throw new RangeError(`${op}: input tensor must be non-empty`);
       const hasDim = opts.dim !== undefined && opts.dim !== null;
@@ -315,7 +358,11 @@ function quantileOp(
       }
       // Rows along the last dim: the reduced dim kept with size 1 where it was (PyTorch's layout).
       const d = hasDim ? normDim(op, opts.dim as number, x.ndim) : 0;
-      const rows = !hasDim ? reshape(x, [-1]) : x.ndim === 0 ? reshape(x, [1]) : transpose(unsqueeze(x, -1), d, -1);
+      const rows = !hasDim
+        ? reshape(x, [-1])
+        : x.ndim === 0
+        ? reshape(x, [1])
+        : transpose(unsqueeze(x, -1), d, -1);
       const sorted = sort(rows, -1).values;
       const result = interpolate(sorted, qs, op === "nanquantile", how); // [...rows, Q]
       // Q first: [Q, ...rows].
@@ -345,7 +392,11 @@ function quantileOp(
  * assertEquals(torch.quantile(x, 0.5, { dim: 1, interpolation: "lower" }).toArray(), [1, 6]);
  * ```
  */
-export function quantile(x: Tensor, q: number | readonly number[] | Tensor, opts: QuantileOptions = {}): Tensor {
+export function quantile(
+  x: Tensor,
+  q: number | readonly number[] | Tensor,
+  opts: QuantileOptions = {},
+): Tensor {
   return quantileOp("quantile", x, q, opts);
 }
 
@@ -360,6 +411,10 @@ export function quantile(x: Tensor, q: number | readonly number[] | Tensor, opts
  * assertEquals(Number.isNaN(torch.quantile(x, 0.5).item()), true);
  * ```
  */
-export function nanquantile(x: Tensor, q: number | readonly number[] | Tensor, opts: QuantileOptions = {}): Tensor {
+export function nanquantile(
+  x: Tensor,
+  q: number | readonly number[] | Tensor,
+  opts: QuantileOptions = {},
+): Tensor {
   return quantileOp("nanquantile", x, q, opts);
 }

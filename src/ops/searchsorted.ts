@@ -27,7 +27,9 @@ export interface SearchsortedOptions {
 
 function checkOptions(op: string, opts: unknown): void {
   if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`${op}: options must be an object like { right, side, sorter }, got ${describeValue(opts)}`);
+    throw new TypeError(
+      `${op}: options must be an object like { right, side, sorter }, got ${describeValue(opts)}`,
+    );
   }
 }
 
@@ -80,7 +82,9 @@ export function bucketize(
       throw new TypeError(`bucketize: boundaries must be a tensor, got ${describeValue(boundaries)}`);
     }
     if (boundaries.ndim !== 1) {
-      throw new RangeError(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.ndim})`);
+      throw new RangeError(
+        `bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.ndim})`,
+      );
     }
     return search("bucketize", boundaries, input, { right: opts.right, outInt32: opts.outInt32 });
   });
@@ -88,7 +92,9 @@ export function bucketize(
 
 function search(op: string, seq: Tensor, values: Tensor | number, opts: SearchsortedOptions): Tensor {
   checkOptions(op, opts);
-  if (!(seq instanceof Tensor)) throw new TypeError(`${op}: sortedSequence must be a tensor, got ${describeValue(seq)}`);
+  if (!(seq instanceof Tensor)) {
+    throw new TypeError(`${op}: sortedSequence must be a tensor, got ${describeValue(seq)}`);
+  }
   if (!(values instanceof Tensor) && typeof values !== "number") {
     throw new TypeError(`${op}: values must be a tensor or a number, got ${describeValue(values)}`);
   }
@@ -100,12 +106,18 @@ function search(op: string, seq: Tensor, values: Tensor | number, opts: Searchso
     throw new TypeError(`${op}: side can only be 'left' or 'right' but got ${describeValue(side)}`);
   }
   if (side === "left" && opts.right === true) {
-    throw new TypeError(`${op}: side and right can't be set to opposites, got side of left while right was True`);
+    throw new TypeError(
+      `${op}: side and right can't be set to opposites, got side of left while right was True`,
+    );
   }
   const right = side === undefined ? opts.right ?? false : side === "right";
-  if (seq.ndim === 0) throw new RangeError(`${op}: boundaries tensor should have positive dimension, but got 0 dimension`);
+  if (seq.ndim === 0) {
+    throw new RangeError(`${op}: boundaries tensor should have positive dimension, but got 0 dimension`);
+  }
   const v = values instanceof Tensor ? values : tensor(values, { device: seq.device });
-  if (v.device !== seq.device) throw new Error(`${op}: values are on ${v.device} but the sequence is on ${seq.device}`);
+  if (v.device !== seq.device) {
+    throw new Error(`${op}: values are on ${v.device} but the sequence is on ${seq.device}`);
+  }
   const len = seq.shape[seq.ndim - 1];
   let rows = 1, perRow = 0;
   if (seq.ndim > 1) {
@@ -128,9 +140,13 @@ function search(op: string, seq: Tensor, values: Tensor | number, opts: Searchso
   }
   let guard: Tensor | null = null;
   if (sorter !== undefined && sorter !== null) {
-    if (!(sorter instanceof Tensor)) throw new TypeError(`${op}: sorter must be a tensor, got ${describeValue(sorter)}`);
+    if (!(sorter instanceof Tensor)) {
+      throw new TypeError(`${op}: sorter must be a tensor, got ${describeValue(sorter)}`);
+    }
     if (sorter.dtype !== "int32" && sorter.dtype !== "uint8") {
-      throw new TypeError(`${op}: sorter must be a tensor of long dtype (int32 here) but got ${sorter.dtype}`);
+      throw new TypeError(
+        `${op}: sorter must be a tensor of long dtype (int32 here) but got ${sorter.dtype}`,
+      );
     }
     if (sorter.shape.length !== seq.shape.length || sorter.shape.some((s, i) => s !== seq.shape[i])) {
       throw new RangeError(
@@ -139,8 +155,11 @@ function search(op: string, seq: Tensor, values: Tensor | number, opts: Searchso
         } and sorter tensor ${fmtShape(sorter.shape)}`,
       );
     }
-    if (sorter.device !== seq.device) throw new Error(`${op}: sorter is on ${sorter.device} but the sequence is on ${seq.device}`);
-    const message = (bad: number) => `${op}: sorter index out of range: ${bad} (each row has ${len} elements)`;
+    if (sorter.device !== seq.device) {
+      throw new Error(`${op}: sorter is on ${sorter.device} but the sequence is on ${seq.device}`);
+    }
+    const message = (bad: number) =>
+      `${op}: sorter index out of range: ${bad} (each row has ${len} elements)`;
     if (sorter.device === "cpu") {
       const bad = Array.from(sorter.dataSync()).find((i) => !(i >= 0 && i < len));
       if (bad !== undefined) throw new RangeError(message(bad));
