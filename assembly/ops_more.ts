@@ -59,6 +59,18 @@ export function nanToNum_f64(x: P, out: P, n: i32, nan: f64, posinf: f64, neginf
 // PyTorch's (`!(mid >= v)` / `!(mid > v)`), so NaN values go to the end.
 
 // @ts-ignore: decorator
+@inline function goesRight<T>(m: T, v: T, right: i32): bool {
+  return right != 0 ? !(m > v) : !(m >= v);
+}
+
+// @ts-ignore: decorator
+@inline function elementAt<T>(seq: P, base: usize, k: i32, sorter: P): T {
+  const at = sorter != 0 ? <usize>load<i32>(sorter + ((base + <usize>k) << 2)) : <usize>k;
+  return load<T>(seq + (base + at) * <usize>sizeof<T>());
+}
+
+// The branch-free lower bound: the range [lo, lo + m) holds the answer, halved by a select.
+// @ts-ignore: decorator
 @inline function searchRun<T>(
   seq: P, len: i32, values: P, n: i32, perRow: i32, sorter: P, right: i32, out: P,
 ): void {
@@ -67,14 +79,15 @@ export function nanToNum_f64(x: P, out: P, n: i32, nan: f64, posinf: f64, neginf
     const row = perRow > 0 ? i / perRow : 0;
     const base = <usize>row * <usize>len;
     const v = load<T>(values + <usize>i * sz);
-    let lo = 0, hi = len;
-    while (lo < hi) {
-      const mid = lo + ((hi - lo) >> 1);
-      const at = sorter != 0 ? <usize>load<i32>(sorter + ((base + <usize>mid) << 2)) : <usize>mid;
-      const m = load<T>(seq + (base + at) * sz);
-      const goRight = right != 0 ? !(m > v) : !(m >= v);
-      if (goRight) lo = mid + 1;
-      else hi = mid;
+    let lo = 0;
+    if (len > 0) {
+      let m = len;
+      while (m > 1) {
+        const half = m >> 1;
+        lo = select<i32>(lo + half, lo, goesRight<T>(elementAt<T>(seq, base, lo + half, sorter), v, right));
+        m -= half;
+      }
+      lo += <i32>goesRight<T>(elementAt<T>(seq, base, lo, sorter), v, right);
     }
     store<i32>(out + (<usize>i << 2), lo);
   }

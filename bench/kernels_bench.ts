@@ -17,6 +17,7 @@ import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
 import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import { WasmBackend, type WasmStorage } from "../src/backends/wasm/backend.ts";
 import { kernelModule } from "../src/backends/wasm/loader.ts";
+import { loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
 
 // TensorFlow.js: single thread, wasm binaries from the npm package (no network).
 setThreadsCount(1);
@@ -25,7 +26,9 @@ await tf.setBackend("wasm");
 await tf.ready();
 if (tf.getBackend() !== "wasm") throw new Error("TensorFlow.js wasm backend did not load");
 
-// One thread, as TensorFlow.js here (bench/threads_bench.ts compares thread counts).
+// One thread, as TensorFlow.js here (bench/threads_bench.ts compares thread counts). The library
+// loads only the build this runtime runs best; the plain-SIMD one is loaded for comparison.
+await loadEmbeddedBuild("simd");
 const ours = [
   new WasmBackend({ variant: "relaxed", threads: false }),
   new WasmBackend({ variant: "simd", threads: false }),
