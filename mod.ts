@@ -20,6 +20,7 @@ export type { TensorShapeMethods } from "./src/tensor_methods/shape.ts";
 export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
 export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
+export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";

@@ -74,7 +74,7 @@ export function nansum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOpt
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * const x = torch.tensor([[1, NaN], [3, 4]]);
- * assertEquals(torch.nanmean(x).item(), 8 / 3);
+ * assertEquals(torch.nanmean(x).item(), Math.fround(8 / 3));
  * assertEquals(x.nanmean({ dim: 0 }).toArray(), [2, 4]);
  * ```
  */
@@ -192,10 +192,11 @@ function medianOp(
  * assertEquals(torch.median(x).item(), 3);
  * const { values, indices } = x.median(1);
  * assertEquals(values.toArray(), [1, 5]);
- * assertEquals(indices.toArray(), [1, 0]);
+ * assertEquals(indices.toArray(), [3, 0]); // PyTorch's indices
  * ```
  */
 export function median(x: Tensor): Tensor;
+/** The median along `dim`: `{ values, indices }` (see the first overload). */
 export function median(x: Tensor, dim: number | MedianOptions, opts?: MedianOptions): ValuesIndices;
 export function median(
   x: Tensor,
@@ -218,6 +219,7 @@ export function median(
  * ```
  */
 export function nanmedian(x: Tensor): Tensor;
+/** The median of the non-NaN elements along `dim`: `{ values, indices }` (see the first overload). */
 export function nanmedian(x: Tensor, dim: number | MedianOptions, opts?: MedianOptions): ValuesIndices;
 export function nanmedian(
   x: Tensor,

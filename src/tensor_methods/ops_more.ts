@@ -23,7 +23,7 @@ import { assignResult } from "../ops/inplace.ts";
  * const x = torch.tensor([[1, NaN, 3], [4, 5, Infinity]]);
  * assertEquals(x.nansum(1).toArray(), [4, Infinity]);
  * assertEquals(x.nanToNum({ posinf: 6 }).median(1).values.toArray(), [1, 5]);
- * assertEquals(torch.tensor([3]).hypot(torch.tensor([4])).toArray(), [5]);
+ * assertEquals(torch.tensor([3.5]).hypot(torch.tensor([12])).toArray(), [12.5]);
  * ```
  */
 export interface TensorOpsMoreMethods {
