@@ -15,6 +15,8 @@ import {
   gradcheckAsync,
 } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
+import { wasmBackend } from "../src/backends/wasm/backend.ts";
+import { webgpuBackend } from "../src/gpu.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/ops_more.json", import.meta.url)));
 
@@ -364,3 +366,40 @@ deviceTest("ops_more: bad input gets errors naming the op", async (device) => {
     /searchsorted: input value can be a scalar only when boundaries tensor dimension is 1/,
   );
 });
+
+deviceTest(
+  "ops_more: the nanToNum and searchsorted kernels refuse the same layouts on both backends",
+  async (device) => {
+    const b = device === "cpu" ? wasmBackend() : webgpuBackend()!;
+    const f = (xs: number[]) => b.fromTyped(Float32Array.from(xs), "float32");
+    const i = (xs: number[]) => b.fromTyped(Int32Array.from(xs), "int32");
+    const none = { rows: 1, len: 3, perRow: 0, right: false, sorter: null };
+    assertThrowsMsg(
+      () => b.nanToNum(i([1]), 0, 1, -1),
+      /nanToNum: the kernel takes float32 or float64 storages, got int32/,
+    );
+    assert.equal(b.nanToNum(f([]), 0, 1, -1).numel, 0);
+    assertThrowsMsg(
+      () => b.searchsorted(f([1, 2, 3]), i([1]), none),
+      /searchsorted: seq is float32 but values are int32/,
+    );
+    assertThrowsMsg(
+      () => b.searchsorted(f([1, 2, 3]), f([1]), { ...none, len: 2 }),
+      /searchsorted: seq has 3 elements, not rows 1 x len 2/,
+    );
+    assertThrowsMsg(
+      () => b.searchsorted(f([1, 2, 3, 4]), f([1, 2, 3]), { ...none, rows: 2, len: 2, perRow: 2 }),
+      /searchsorted: values has 3 elements, not rows 2 x perRow 2/,
+    );
+    assertThrowsMsg(
+      () => b.searchsorted(f([1, 2, 3]), f([1]), { ...none, sorter: i([0, 1]) }),
+      /searchsorted: sorter must be int32 with seq's 3 elements, got int32 of 2/,
+    );
+    assert.deepEqual(Array.from(await b.read(b.searchsorted(f([]), f([1, 2, 3]), { ...none, len: 0 }))), [
+      0,
+      0,
+      0,
+    ]);
+    assert.equal(b.searchsorted(f([1, 2, 3]), f([]), none).numel, 0);
+  },
+);
