@@ -20,6 +20,7 @@ export type { TensorShapeMethods } from "./src/tensor_methods/shape.ts";
 export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
 export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
+export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -234,6 +235,19 @@ export { cumprod } from "./src/ops/cumulative.ts";
 export { erf, erfinv } from "./src/ops/erf.ts";
 export { unique, uniqueAsync, type UniqueOptions, type UniquePlainOptions } from "./src/ops/unique.ts";
 export { cdist, type CdistComputeMode, type CdistOptions } from "./src/ops/distance.ts";
+export { arctan2, atan2, hypot, nanToNum, type NanToNumOptions } from "./src/ops/elementwise_more.ts";
+export {
+  median,
+  type MedianOptions,
+  nanmean,
+  nanmedian,
+  nanquantile,
+  nansum,
+  quantile,
+  type QuantileInterpolation,
+  type QuantileOptions,
+} from "./src/ops/quantile.ts";
+export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as gpu from "./src/gpu.ts";

@@ -17,6 +17,7 @@ import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
 import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import { WasmBackend, type WasmStorage } from "../src/backends/wasm/backend.ts";
 import { kernelModule } from "../src/backends/wasm/loader.ts";
+import { loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
 
 // TensorFlow.js: single thread, wasm binaries from the npm package (no network).
 setThreadsCount(1);
@@ -25,7 +26,9 @@ await tf.setBackend("wasm");
 await tf.ready();
 if (tf.getBackend() !== "wasm") throw new Error("TensorFlow.js wasm backend did not load");
 
-// One thread, as TensorFlow.js here (bench/threads_bench.ts compares thread counts).
+// One thread, as TensorFlow.js here (bench/threads_bench.ts compares thread counts). The library
+// loads only the build this runtime runs best; the plain-SIMD one is loaded for comparison.
+await loadEmbeddedBuild("simd");
 const ours = [
   new WasmBackend({ variant: "relaxed", threads: false }),
   new WasmBackend({ variant: "simd", threads: false }),
@@ -97,6 +100,51 @@ function matmulCase(m: number, k: number, n: number, name: string, iters?: numbe
     tfjs: () => {
       const ta = tf.tensor2d(a, [m, k]), tb = tf.tensor2d(b, [k, n]);
       return () => tf.matMul(ta, tb).dispose();
+    },
+  };
+}
+
+/** atan2 (musl's atan2f per element) against tfjs's atan2. */
+function atan2Case(n: number): Case {
+  const y = rand(n, 8), x = rand(n, 9);
+  return {
+    group: `atan2 ${n / 1e6}M`,
+    edgetorch: (be) => {
+      const sy = be.fromTyped(y, "float32"), sx = be.fromTyped(x, "float32");
+      return () => be.binary("atan2", sy, sx, n, "float32");
+    },
+    kernelOnly: () => {
+      const py = raw.place(y), px = raw.place(x), out = raw.place(n);
+      const f = raw.fn("atan2_f32");
+      return () => void f(py, n, px, n, out, n);
+    },
+    tfjs: () => {
+      const ty = tf.tensor1d(y), tx = tf.tensor1d(x);
+      return () => tf.atan2(ty, tx).dispose();
+    },
+  };
+}
+
+/**
+ * searchsorted of 1e5 values in a sorted row of 1000: the binary-search kernel against tfjs's
+ * searchSorted; bench/ops_more_bench.ts compares it with a comparison-count composite.
+ */
+function searchsortedCase(len: number, n: number): Case {
+  const seq = rand(len, 10).sort(), v = rand(n, 11);
+  return {
+    group: `searchsorted ${n} values in ${len}`,
+    edgetorch: (be) => {
+      const ss = be.fromTyped(seq, "float32"), sv = be.fromTyped(v, "float32");
+      return () => be.searchsorted(ss, sv, { rows: 1, len, perRow: 0, right: false, sorter: null });
+    },
+    kernelOnly: () => {
+      const ps = raw.place(seq), pv = raw.place(v), out = raw.place(n);
+      const f = raw.fn("searchsorted_f32");
+      return () => void f(ps, len, pv, n, 0, 0, 0, out);
+    },
+    tfjs: () => {
+      const ts = tf.tensor1d(seq), tv = tf.tensor1d(v);
+      return () => tf.searchSorted(ts, tv, "left").dispose();
     },
   };
 }
@@ -202,6 +250,8 @@ const CASES: Case[] = [
   elementwise("add", 1_000_000),
   elementwise("mul", 1_000_000),
   elementwise("exp", 1_000_000),
+  atan2Case(1_000_000),
+  searchsortedCase(1000, 100_000),
   sumCase("sum 1M (all)", [1_000_000], null),
   sumCase("sum [1024, 1024] dim 0", [1024, 1024], 0),
   sumCase("sum [1024, 1024] dim 1", [1024, 1024], 1),

@@ -49,6 +49,7 @@ import { aliasIfSame, shapeMethods, type TensorShapeMethods } from "./tensor_met
 import { indexingMethods, type TensorIndexingMethods } from "./tensor_methods/indexing.ts";
 import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inplace.ts";
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
+import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -514,7 +515,8 @@ export interface Tensor
     TensorShapeMethods,
     TensorIndexingMethods,
     TensorInPlaceMethods,
-    TensorRandomMethods {}
+    TensorRandomMethods,
+    TensorOpsMoreMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -527,6 +529,7 @@ for (
     indexingMethods(),
     inPlaceMethods(),
     randomMethods(),
+    opsMoreMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

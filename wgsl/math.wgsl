@@ -552,3 +552,57 @@ fn i_floor_divide(x: i32, y: i32) -> i32 {
   if ((x < 0) != (y < 0)) { return bitcast<i32>(0u - (q + select(0u, 1u, ax % ay != 0u))); }
   return bitcast<i32>(q);
 }
+
+/** atan(t) for t in [0, 1]: Cephes' atanf (reduced by pi/4 above tan(pi/8)), a few ulp. */
+fn atan_unit(t: f32) -> f32 {
+  var x = t;
+  var base = 0.0;
+  if (t > 0.41421356237) {
+    x = (t - 1.0) / (t + 1.0);
+    base = 0.78539816339;
+  }
+  let z = x * x;
+  let p = (((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z - 3.33329491539e-1) * z;
+  return base + (x * p + x);
+}
+
+/** C's atan2(y, x): quadrant from the signs (signed zeros included), NaN if either is NaN. */
+fn f_atan2(y: f32, x: f32) -> f32 {
+  if (is_nan(x) || is_nan(y)) { return f_nan(); }
+  let pi = 3.14159265358979;
+  let x_neg = (bitcast<u32>(x) & 0x80000000u) != 0u;
+  let ax = f_abs(x);
+  let ay = f_abs(y);
+  var r = 0.0;
+  if (is_zero(y)) {
+    r = select(0.0, pi, x_neg);
+  } else if (is_zero(x)) {
+    r = pi * 0.5;
+  } else if (is_inf(x) && is_inf(y)) {
+    r = select(pi * 0.25, pi * 0.75, x_neg);
+  } else if (is_inf(x)) {
+    r = select(0.0, pi, x_neg);
+  } else if (is_inf(y)) {
+    r = pi * 0.5;
+  } else {
+    if (ay <= ax) {
+      r = atan_unit(ay / ax);
+    } else {
+      r = pi * 0.5 - atan_unit(ax / ay);
+    }
+    if (x_neg) { r = pi - r; }
+  }
+  return f_copysign(r, y);
+}
+
+/** C's hypot(x, y): sqrt(x² + y²) without overflow; infinite if either is, else NaN if one is. */
+fn f_hypot(x: f32, y: f32) -> f32 {
+  if (is_inf(x) || is_inf(y)) { return f_inf(); }
+  if (is_nan(x) || is_nan(y)) { return f_nan(); }
+  let ax = f_abs(x);
+  let ay = f_abs(y);
+  let m = max(ax, ay);
+  if (is_zero(m)) { return 0.0; }
+  let r = min(ax, ay) / m;
+  return m * sqrt(1.0 + r * r);
+}

@@ -31,6 +31,7 @@ import { bceTerms } from "../ops/loss.ts";
 import { floorDivide } from "../ops/division.ts";
 import { trunc } from "../ops/pointwise.ts";
 import { cumprodBackward } from "../ops/cumulative.ts";
+import { isfinite, isnan, logicalNot } from "../ops/logical.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 
 export type { Backward, Derivative } from "./node.ts";
@@ -173,6 +174,13 @@ const extremeAlongGrad: Derivative = reads("none", (g, n) => {
     : mv.unsqueeze(arg<Tensor>(n, "indices"), d);
   return [ix.scatterAddInto(keepDims(g, n), d, idx, shapeOf(n))];
 }, ["indices"]);
+
+/** PyTorch's evenly_distribute_backward: `g` split among the elements equal to the 0-d `value`. */
+function medianGrad(g: Tensor, x: Tensor, value: Tensor): Tensor {
+  const v = value.detach();
+  const mask = ew.where(isnan(v), isnan(x), ew.eq(x, v));
+  return ew.mul(mask, ew.div(g, red.sum(mask)));
+}
 
 /** Gradients of a pointwise loss of `d = input - target` whose derivative in `d` is `dLoss(d)`. */
 function lossGrad(n: Node, g: Tensor, dLoss: (d: Tensor) => Tensor): (Tensor | null)[] {
@@ -575,6 +583,38 @@ export const derivatives = {
     ...reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
     name: "DivBackward2",
   },
+  // atan2, hypot, nanToNum (src/ops/elementwise_more.ts): PyTorch's formulas.
+  atan2: {
+    saves: ([a, b]): SavedValues => ({
+      inputs: [wantsGrad(a) || wantsGrad(b), wantsGrad(a) || wantsGrad(b)],
+      output: false,
+    }),
+    backward: (g, n) => {
+      const a = input(n, 0), b = input(n, 1);
+      const recip = ew.div(1, ew.add(ew.mul(a, a), ew.mul(b, b)));
+      return only(n, () => ew.mul(ew.mul(g, b), recip), () => ew.mul(ew.mul(g, ew.neg(a)), recip));
+    },
+  },
+  hypot: {
+    saves: ([a, b]): SavedValues => ({ inputs: [wantsGrad(a), wantsGrad(b)], output: true }),
+    backward: (g, n) =>
+      only(n, () => ew.div(ew.mul(g, input(n, 0)), y(n)), () => ew.div(ew.mul(g, input(n, 1)), y(n))),
+  },
+  // Global (nan)median (src/ops/quantile.ts): g shared evenly among the elements equal to the
+  // result (the NaNs when it is NaN), PyTorch's evenly_distribute_backward.
+  median: reads("both", (g, n) => [medianGrad(g, x0(n), y(n))]),
+  nanmedian: reads("both", (g, n) => [medianGrad(g, x0(n), y(n))]),
+  quantileLerp: named("LerpBackward1", "inputs", (g, n) => {
+    const w = operand(n, 2);
+    return only(
+      n,
+      () => ew.mul(g, typeof w === "number" ? 1 - w : ew.sub(1, w)),
+      () => ew.mul(g, w),
+      () => ew.mul(g, ew.sub(input(n, 1), x0(n))),
+    );
+  }),
+  nansum: reads("inputs", (g, n) => [ew.mul(keepDims(g, n), logicalNot(isnan(x0(n))))]),
+  nanToNum: reads("inputs", (g, n) => [ew.mul(g, isfinite(x0(n)))]),
   cumprod: reads("both", (g, n) => [cumprodBackward(g, x0(n), arg<number>(n, "dim"), y(n))]),
   // cdist (src/ops/distance.ts): PyTorch's _cdist_backward and _euclidean_dist_backward.
   cdist: reads("both", (g, n) => {

@@ -51,6 +51,8 @@ export const ARITHMETIC_OPS = [
   "fmod",
   "remainder",
   "floorDivide",
+  "atan2", // float only (the front end computes integers in float32)
+  "hypot", // float only
 ] as const;
 /** Elementwise comparisons giving `bool` (stored as 0/1 bytes). */
 export const COMPARISON_OPS = ["eq", "ne", "lt", "le", "gt", "ge"] as const;
@@ -61,6 +63,21 @@ export type BinaryOp = typeof ARITHMETIC_OPS[number] | typeof COMPARISON_OPS[num
 export const REDUCE_OPS = ["sum", "prod", "max", "min", "argmax", "argmin"] as const;
 /** Name of a reduction kernel. `argmax`/`argmin` give int32 (first index on ties, NaN wins). */
 export type ReduceOp = typeof REDUCE_OPS[number];
+
+/**
+ * Layout of {@link Backend.searchsorted}: `seq` holds `rows` sorted rows of `len` elements and
+ * `values` holds `rows` rows of `perRow` values, value `i` searched in row `i / perRow`; or `rows`
+ * is 1 and `perRow` 0: one row shared by every value. The result has one position per value: the
+ * first index whose element is `>= v` (`> v` with `right`), PyTorch's comparisons (NaN values go
+ * to the end). `sorter` (int32, `seq`'s layout) orders each row when `seq` is not sorted itself.
+ */
+export interface SearchsortedArgs {
+  rows: number;
+  len: number;
+  perRow: number;
+  right: boolean;
+  sorter: Storage | null;
+}
 
 /**
  * A backend's handle on a block of elements. Opaque to the front end, except that it knows its
@@ -290,6 +307,16 @@ export interface Backend {
    * index order (a stable sort). Both backends give identical indices.
    */
   argsort(x: Storage, rows: number, len: number, descending: boolean): Storage;
+  /**
+   * PyTorch's `nan_to_num` on a float storage: NaN, +inf and -inf replaced by the given numbers
+   * (rounded to the storage's dtype), other elements unchanged.
+   */
+  nanToNum(x: Storage, nan: number, posinf: number, neginf: number): Storage;
+  /**
+   * int32 positions of `values` in the sorted rows of `seq` (see {@link SearchsortedArgs}); both
+   * storages of one compute dtype.
+   */
+  searchsorted(seq: Storage, values: Storage, args: SearchsortedArgs): Storage;
   /** Softmax (or log-softmax) of each row of a `[rows, cols]` float32 storage. */
   softmax(x: Storage, rows: number, cols: number, log: boolean): Storage;
   /** Batched matrix product, float32 or int32. */

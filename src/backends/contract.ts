@@ -407,6 +407,9 @@ export function binaryContract(op: BinaryOp, numel: number, dtype: DType): Decid
   if (op === "div" && compute === "int32") {
     throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
   }
+  if ((op === "atan2" || op === "hypot") && compute === "int32") {
+    throw new TypeError(`${op}: int32 is not a kernel (float32 or float64 only)`);
+  }
   return { dtype: isCmp ? "bool" : compute, numel };
 }
 

@@ -177,7 +177,7 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
   // Binary ops: storage and scalar operands, broadcast (tiling) operands, scalar and vector kernels.
   for (const dt of COMPUTE) {
     for (const op of [...ARITHMETIC_OPS, ...COMPARISON_OPS]) {
-      if (dt === "int32" && op === "div") continue;
+      if (dt === "int32" && (op === "div" || op === "atan2" || op === "hypot")) continue;
       const tol = dt === "int32" || (COMPARISON_OPS as readonly string[]).includes(op) ? EXACT : CLOSE;
       const data = (n: number, seed: number) =>
         dt === "float32"
@@ -255,6 +255,42 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
         (b) => b.cumprod(b.fromTyped(f, dt), outer, len, inner),
       );
     }
+    // searchsorted: one shared row, and batched rows through a sorter permutation.
+    const seq = (dt === "float32" ? floats(40, 21) : ints(40, 21, -20, 20)).sort();
+    const vals = dt === "float32" ? floats(50, 22, -3, 3) : ints(50, 22, -25, 25);
+    for (const right of [false, true]) {
+      await check(
+        `searchsorted ${dt} right=${right}`,
+        EXACT,
+        (b) =>
+          b.searchsorted(b.fromTyped(seq, dt), b.fromTyped(vals, dt), {
+            rows: 1,
+            len: 40,
+            perRow: 0,
+            right,
+            sorter: null,
+          }),
+      );
+    }
+    const rowsSeq = dt === "float32" ? floats(40, 23) : ints(40, 23, -20, 20);
+    const sorter = Int32Array.from({ length: 40 }, (_, i) => 10 * Math.floor(i / 10)).map((base, i) =>
+      i - base
+    );
+    for (let r = 0; r < 4; r++) {
+      sorter.subarray(r * 10, r * 10 + 10).sort((p, q) => rowsSeq[r * 10 + p] - rowsSeq[r * 10 + q]);
+    }
+    await check(
+      `searchsorted ${dt} rows with a sorter`,
+      EXACT,
+      (b) =>
+        b.searchsorted(b.fromTyped(rowsSeq, dt), b.fromTyped(vals.subarray(0, 48), dt), {
+          rows: 4,
+          len: 10,
+          perRow: 12,
+          right: false,
+          sorter: b.fromTyped(sorter, "int32"),
+        }),
+    );
     for (const descending of [false, true]) {
       await check(
         `argsort ${dt} descending=${descending}`,
@@ -263,6 +299,17 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
       );
     }
   }
+  await check(
+    "nanToNum",
+    EXACT,
+    (b) =>
+      b.nanToNum(
+        b.fromTyped(Float32Array.from([NaN, Infinity, -Infinity, 1.5, -0, 3]), "float32"),
+        0.5,
+        7,
+        -7,
+      ),
+  );
   // Softmax over few and many rows (both kernels whichever the tuning), and rows longer than one
   // invocation may loop over (the split path: max, chunked exponential sums, per-element write).
   for (const log of [false, true]) {

@@ -54,6 +54,7 @@ import type {
   Operand,
   Pool2dGeometry,
   ReduceOp,
+  SearchsortedArgs,
   SgdUpdateOptions,
   Storage,
   UnaryOp,
@@ -76,6 +77,7 @@ import * as poolOps from "./pool.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
+import * as opsMoreOps from "./ops_more.ts";
 import { type RandomKernels, setRandomKernels } from "../../random_kernels.ts";
 
 export type { WasmVariant } from "./loader.ts";
@@ -317,6 +319,14 @@ export class WasmBackend implements Backend {
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WasmStorage {
     return sortOps.argsort(this.#k, x, rows, len, descending);
+  }
+
+  nanToNum(x: Storage, nan: number, posinf: number, neginf: number): WasmStorage {
+    return opsMoreOps.nanToNum(this.#k, x, nan, posinf, neginf);
+  }
+
+  searchsorted(seq: Storage, values: Storage, args: SearchsortedArgs): WasmStorage {
+    return opsMoreOps.searchsorted(this.#k, seq, values, args);
   }
 
   /** One Adam/AdamW step in place (see `Backend.adamUpdate`). */

@@ -70,6 +70,7 @@ import type {
   Operand,
   Pool2dGeometry,
   ReduceOp,
+  SearchsortedArgs,
   SgdUpdateOptions,
   Storage,
   UnaryOp,
@@ -90,6 +91,7 @@ import * as poolOps from "./pool.ts";
 import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
+import * as opsMoreOps from "./ops_more.ts";
 import * as transferOps from "./transfer.ts";
 
 export { DeviceCheck } from "./checks.ts";
@@ -372,6 +374,14 @@ export class WebGPUBackend implements Backend {
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
     return sortOps.argsort(this.#g, x, rows, len, descending);
+  }
+
+  nanToNum(x: Storage, nan: number, posinf: number, neginf: number): WebGPUStorage {
+    return opsMoreOps.nanToNum(this.#g, x, nan, posinf, neginf);
+  }
+
+  searchsorted(seq: Storage, values: Storage, args: SearchsortedArgs): WebGPUStorage {
+    return opsMoreOps.searchsorted(this.#g, seq, values, args);
   }
 
   softmax(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {

@@ -79,6 +79,8 @@ export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<s
     fmod: "f_fmod(a, b)",
     remainder: "f_remainder(a, b)",
     floorDivide: "f_floor_divide(a, b)",
+    atan2: "f_atan2(a, b)",
+    hypot: "f_hypot(a, b)",
   },
   int32: {
     add: "a + b",
