@@ -271,3 +271,20 @@ deviceTest(
   },
   { devices: ["gpu"] },
 );
+
+deviceTest(
+  "casting to an integer or bool dtype leaves the graph, as PyTorch (float casts stay recorded)",
+  async (device) => {
+    const x = torch.tensor([1.5, -2.5], { requiresGrad: true, device });
+    for (const dtype of ["int32", "uint8", "bool"] as const) {
+      const y = x.to(dtype);
+      assert.equal(y.requiresGrad, false, dtype);
+      assert.equal(y.gradFn, null, dtype);
+    }
+    assert.equal(x.int().requiresGrad, false);
+    const h = x.to("float16");
+    assert.equal(h.gradFn?.name, "ToCopyBackward0");
+    h.float().mul(x.int().float().add(1)).sum().backward(); // the int branch is a constant
+    assert.deepEqual(await x.grad!.toArrayAsync(), [2, -1]);
+  },
+);

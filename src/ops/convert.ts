@@ -4,7 +4,7 @@
  */
 import type { Device } from "../backends/backend.ts";
 import { backendFor, checkDevice } from "../backends/registry.ts";
-import { checkDeviceDType, checkDType, type DType } from "../dtype.ts";
+import { checkDeviceDType, checkDType, type DType, isFloating } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
 import { contiguousStorage, record, storageAs, wrap } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
@@ -16,6 +16,8 @@ import { inFrameOf } from "../memory.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
  * assertEquals(torch.tensor([1.7, -1.7]).to("int32").toArray(), [1, -1]);
+ * const x = torch.tensor([1.5], { requiresGrad: true });
+ * assertEquals([x.to("float64").requiresGrad, x.to("int32").requiresGrad], [true, false]); // as PyTorch
  * ```
  */
 export function toDType(x: Tensor, dtype: DType): Tensor {
@@ -23,7 +25,10 @@ export function toDType(x: Tensor, dtype: DType): Tensor {
     checkDType("to", dtype);
     if (x.dtype === dtype) return x;
     checkDeviceDType("to", dtype, x.device);
-    return record("toDType", [x], wrap(storageAs(x, dtype), x.shape), { from: x.dtype });
+    const out = wrap(storageAs(x, dtype), x.shape);
+    // An integer or bool result has no gradient: as in PyTorch it leaves the graph (a recorded
+    // cast would pass zeros back and hide that the value was cut off from autograd).
+    return isFloating(dtype) ? record("toDType", [x], out, { from: x.dtype }) : out;
   });
 }
 
