@@ -169,6 +169,12 @@ deviceTest("distributions: torch.erf and torch.erfinv match PyTorch (values, gra
   await assertCloseAsync(await flatAsync(edges), s.erfinv_edges, { msg: "erfinv edges" });
   // Integer input computes in float32, as PyTorch's
   assert.equal(torch.erf(torch.tensor([0, 1])).dtype, "float32");
+  // The methods: x.erf(), x.erfinv() and their in-place forms.
+  await assertCloseAsync(await flatAsync(x.detach().erf()), s.erf, { rtol: 0, atol: 2e-7, msg: "x.erf()" });
+  const inPlace = p.detach().clone();
+  assert.equal(inPlace.erfinv_(), inPlace);
+  await assertCloseAsync(await flatAsync(inPlace), s.erfinv, { rtol: 5e-6, atol: 1e-7, msg: "x.erfinv_()" });
+  await assertCloseAsync(await flatAsync(inPlace.erf_()), await flatAsync(p.detach()), { atol: 1e-6 });
 });
 
 for (const c of fx.samples) {

@@ -1,7 +1,7 @@
 /**
  * `Tensor`'s methods for atan2/hypot/nanToNum, the NaN-aware reductions, order statistics and
- * searchsorted-style bucketing (`x.atan2(y)`, `x.nanToNum_()`, `x.nanmean(1)`, `x.median(0)`,
- * `x.quantile(0.9)`, `x.bucketize(bounds)`): each calls its op with the tensor as the first
+ * searchsorted-style bucketing and the error function (`x.atan2(y)`, `x.nanToNum_()`,
+ * `x.nanmean(1)`, `x.median(0)`, `x.quantile(0.9)`, `x.bucketize(bounds)`, `x.erf()`): each calls its op with the tensor as the first
  * operand. `Tensor` extends the `TensorOpsMoreMethods` interface declared here; `tensor.ts`
  * installs the bodies on `Tensor.prototype` (see its module doc).
  * @module
@@ -10,12 +10,14 @@ import type { Tensor } from "../tensor.ts";
 import * as em from "../ops/elementwise_more.ts";
 import * as qt from "../ops/quantile.ts";
 import * as ss from "../ops/searchsorted.ts";
+import * as erfOps from "../ops/erf.ts";
 import type { DimArg, ReduceOptions, ValuesIndices } from "../ops/reduce.ts";
 import { assignResult } from "../ops/inplace.ts";
 
 /**
  * Methods of every `Tensor` for `atan2`, `hypot`, `nanToNum` (and their in-place forms),
- * `nansum`, `nanmean`, `median`, `nanmedian`, `quantile`, `nanquantile` and `bucketize`.
+ * `nansum`, `nanmean`, `median`, `nanmedian`, `quantile`, `nanquantile`, `bucketize`, `erf` and
+ * `erfinv` (and their in-place forms).
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -24,6 +26,7 @@ import { assignResult } from "../ops/inplace.ts";
  * assertEquals(x.nansum(1).toArray(), [4, Infinity]);
  * assertEquals(x.nanToNum({ posinf: 6 }).median(1).values.toArray(), [1, 5]);
  * assertEquals(torch.tensor([3.5]).hypot(torch.tensor([12])).toArray(), [12.5]);
+ * assertEquals(torch.tensor([0]).erf().toArray(), [0]);
  * ```
  */
 export interface TensorOpsMoreMethods {
@@ -61,6 +64,14 @@ export interface TensorOpsMoreMethods {
   nanquantile(q: number | readonly number[] | Tensor, opts?: qt.QuantileOptions): Tensor;
   /** `torch.bucketize(this, boundaries, opts)`. */
   bucketize(boundaries: Tensor, opts?: { right?: boolean; outInt32?: boolean }): Tensor;
+  /** `torch.erf(this)`. */
+  erf(): Tensor;
+  /** In place: writes `torch.erf(this)` into this tensor and returns it. */
+  erf_(): this;
+  /** `torch.erfinv(this)`. */
+  erfinv(): Tensor;
+  /** In place: writes `torch.erfinv(this)` into this tensor and returns it. */
+  erfinv_(): this;
 }
 
 /**
@@ -113,6 +124,18 @@ export function opsMoreMethods(): TensorOpsMoreMethods & ThisType<Tensor> {
     },
     bucketize(boundaries: Tensor, opts?: { right?: boolean; outInt32?: boolean }): Tensor {
       return ss.bucketize(this, boundaries, opts);
+    },
+    erf(): Tensor {
+      return erfOps.erf(this);
+    },
+    erf_() {
+      return assignResult(this, "erf_", erfOps.erf(this));
+    },
+    erfinv(): Tensor {
+      return erfOps.erfinv(this);
+    },
+    erfinv_() {
+      return assignResult(this, "erfinv_", erfOps.erfinv(this));
     },
   } as TensorOpsMoreMethods & ThisType<Tensor>;
 }
