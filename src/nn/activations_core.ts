@@ -9,6 +9,7 @@ import { isFloating } from "../dtype.ts";
 import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
 import { named, record } from "../ops/dispatch.ts";
+import { erfcNonNegative } from "../ops/erf.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { checkTensor, type InplaceArg, inplaceResult } from "./checks.ts";
 import { inFrameOf } from "../memory.ts";
@@ -114,22 +115,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 function normalCdf(x: Tensor): Tensor {
   // |x| written with where, so that its derivative at 0 is 1 and the gradient there is right.
   const z = ew.mul(ew.where(ew.ge(x, 0), x, ew.neg(x)), SQRT1_2);
-  const t = ew.div(1, ew.add(ew.mul(z, 0.5), 1));
-  const c = [
-    -1.26551223,
-    1.00002368,
-    0.37409196,
-    0.09678418,
-    -0.18628806,
-    0.27886807,
-    -1.13520398,
-    1.48851587,
-    -0.82215223,
-    0.17087277,
-  ];
-  let poly: Tensor = ew.mul(t, c[9]);
-  for (let i = 8; i >= 1; i--) poly = ew.mul(t, ew.add(poly, c[i]));
-  const half = ew.mul(ew.mul(t, ew.exp(ew.sub(ew.add(poly, c[0]), ew.mul(z, z)))), 0.5); // erfc(z) / 2
+  const half = ew.mul(erfcNonNegative(z), 0.5); // erfc(z) / 2
   return ew.where(ew.lt(x, 0), half, ew.sub(1, half));
 }
 

@@ -43,12 +43,19 @@ const ERF_SERIES = [1, -1 / 3, 1 / 10, -1 / 42, 1 / 216, -1 / 1320, 1 / 9360].ma
   c * 2 / Math.sqrt(Math.PI)
 );
 
+/**
+ * @internal erfc(z) for z ≥ 0 from elementwise ops (Numerical Recipes' Chebyshev fit, see ERFC),
+ * differentiable through them; also the normal CDF of the exact GELU (nn/activations_core.ts).
+ */
+export function erfcNonNegative(z: Tensor): Tensor {
+  const t = ew.div(1, ew.add(ew.mul(z, 0.5), 1));
+  return ew.mul(t, ew.exp(ew.sub(horner(t, ERFC), ew.mul(z, z))));
+}
+
 function erfValues(x: Tensor): Tensor {
   const a = ew.abs(x);
   const small = ew.mul(x, horner(ew.mul(x, x), ERF_SERIES));
-  const t = ew.div(1, ew.add(ew.mul(a, 0.5), 1));
-  const erfc = ew.mul(t, ew.exp(ew.sub(horner(t, ERFC), ew.mul(a, a))));
-  const large = ew.mul(ew.sign(x), ew.sub(1, erfc));
+  const large = ew.mul(ew.sign(x), ew.sub(1, erfcNonNegative(a)));
   return ew.where(ew.lt(a, 0.5), small, large);
 }
 
