@@ -18,3 +18,4 @@ export * from "./optim";
 export * from "./float64";
 export * from "./numerics";
 export * from "./random";
+export * from "./linalg";

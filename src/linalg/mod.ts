@@ -1,0 +1,26 @@
+/**
+ * `torch.linalg`: PyTorch 1.13's linear algebra namespace. Norms (`vectorNorm`, `matrixNorm`,
+ * `norm`) and square solvers from one batched LU factorisation with partial pivoting (`inv`,
+ * `solve`, `det`, `slogdet`), on the CPU (float32 and float64) and the GPU (float32), with
+ * autograd. PyTorch's snake_case names are camelCase here (`vector_norm` is `vectorNorm`).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const A = torch.tensor([[4, 1], [2, 3]], { dtype: "float32" });
+ * assertEquals(torch.linalg.det(A).item(), 10);
+ * const I = A.matmul(torch.linalg.inv(A));
+ * assertEquals(torch.allclose(I, torch.eye(2), { atol: 1e-6 }), true);
+ * ```
+ * @module
+ */
+export {
+  matrixNorm,
+  type MatrixNormOptions,
+  type MatrixOrd,
+  norm,
+  type NormOptions,
+  vectorNorm,
+  type VectorNormOptions,
+} from "./norms.ts";
+export { det, inv, type SignLogAbsDet, slogdet, solve } from "./solve.ts";
