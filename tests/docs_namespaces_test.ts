@@ -48,7 +48,18 @@ Deno.test("docs: every runtime member of mod.ts's namespaces is in the generated
     s.declarations.some((d) => d.kind === "namespace")
   );
   const names = namespaces.map((n) => n.name);
-  for (const expected of ["F", "functional", "autograd", "amp", "gpu", "cpu", ...Object.keys(OWN_ENTRY)]) {
+  for (
+    const expected of [
+      "F",
+      "functional",
+      "autograd",
+      "amp",
+      "gpu",
+      "cpu",
+      "linalg",
+      ...Object.keys(OWN_ENTRY),
+    ]
+  ) {
     assert.ok(names.includes(expected), `namespace ${expected} is documented (found ${names})`);
   }
   const problems: string[] = [];

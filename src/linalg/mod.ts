@@ -14,13 +14,6 @@
  * ```
  * @module
  */
-export {
-  matrixNorm,
-  type MatrixNormOptions,
-  type MatrixOrd,
-  norm,
-  type NormOptions,
-  vectorNorm,
-  type VectorNormOptions,
-} from "./norms.ts";
-export { det, inv, type SignLogAbsDet, slogdet, solve } from "./solve.ts";
+// `export *` (not named re-exports): `deno doc` lists a namespace's members only when reached this way.
+export * from "./norms.ts";
+export * from "./solve.ts";

@@ -14,7 +14,7 @@ import { broadcastShapes, fmtShape, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
 import { backendOf, contiguousStorage, record, temp, wrap } from "../ops/dispatch.ts";
-import { expand, squeeze, unsqueeze } from "../ops/movement.ts";
+import { expand, squeeze, transpose, unsqueeze } from "../ops/movement.ts";
 import { asOp } from "../ops/naming.ts";
 import { describeValue } from "../backends/contract.ts";
 import { Tensor as TensorClass } from "../tensor.ts";
@@ -64,6 +64,19 @@ interface LuOut {
   batch: number;
 }
 
+/** The first matrix with a zero pivot and its info (1 + the pivot's column), from the statistics. */
+function firstSingular(stats: ArrayLike<number>, batch: number): [number, number] | null {
+  for (let i = 0; i < batch; i++) if (stats[i * 4 + 3] !== 0) return [i, stats[i * 4 + 3]];
+  return null;
+}
+
+/** How the CPU reports a singular matrix: PyTorch's message for a zero pivot, and its factorization. */
+interface Singular {
+  message: (column: number) => string;
+  /** PyTorch factors Aᵀ (the user's A is contiguous). */
+  transposed: boolean;
+}
+
 /**
  * Runs the LU kernel on `A` (`[...batch, n, n]`) and `rhs` (`[...batch, n, k]`, the same batch
  * dims, or "identity", or null). On the CPU a singular matrix throws `singular`'s message when
@@ -73,7 +86,7 @@ function luRun(
   op: string,
   A: Tensor,
   rhs: Tensor | "identity" | null,
-  singular: ((column: number) => string) | null,
+  singular: Singular | null,
 ): LuOut {
   const n = A.shape[A.ndim - 1];
   const batchShape = A.shape.slice(0, -2);
@@ -97,10 +110,18 @@ function luRun(
   const x = wrap(res.x, rhs === null ? [res.x.numel] : outShape);
   const stats = temp(res.stats);
   if (singular !== null && A.device === "cpu") {
-    const s = backend.readSync(stats);
-    for (let i = 0; i < batch; i++) {
-      const info = s[i * 4 + 3];
-      if (info !== 0) throw new Error(`${op}: ${batchPrefix(batchShape.length > 0, i)}${singular(info)}`);
+    const bad = firstSingular(backend.readSync(stats), batch);
+    if (bad !== null) {
+      // PyTorch factors Aᵀ when the user's A is contiguous (its row-major memory read as
+      // column-major, no copy), so its zero pivot is that factorization's: report the same one
+      // (this one's where rounding leaves Aᵀ's factorization nonsingular).
+      let [i, info] = bad;
+      if (singular.transposed) {
+        const t = backend.luSolve(contiguousStorage(transpose(A, -2, -1)), null, { batch, n, k: 0 });
+        temp(t.x);
+        [i, info] = firstSingular(backend.readSync(temp(t.stats)), batch) ?? bad;
+      }
+      throw new Error(`${op}: ${batchPrefix(batchShape.length > 0, i)}${singular.message(info)}`);
     }
   }
   return { x: rhs === null ? null : x, stats, batch };
@@ -133,13 +154,11 @@ export function inv(A: Tensor): Tensor {
   return asOp(op, () =>
     inFrameOf(() => {
       squareMatrices(op, A);
-      const { x } = luRun(
-        op,
-        A,
-        "identity",
-        (col) =>
+      const { x } = luRun(op, A, "identity", {
+        message: (col) =>
           `The diagonal element ${col} is zero, the inversion could not be completed because the input matrix is singular.`,
-      );
+        transposed: A.isContiguous(),
+      });
       return record("linalgInv", [A], x!);
     }));
 }
@@ -187,7 +206,10 @@ export function solve(A: Tensor, B: Tensor): Tensor {
       const k = Bm.shape[Bm.ndim - 1];
       const batch = broadcastShapes(op, A.shape.slice(0, -2), Bm.shape.slice(0, -2));
       const Ae = expand(A, [...batch, n, n]), Be = expand(Bm, [...batch, n, k]);
-      const { x } = luRun(op, Ae, Be, () => "The solver failed because the input matrix is singular.");
+      const { x } = luRun(op, Ae, Be, {
+        message: () => "The solver failed because the input matrix is singular.",
+        transposed: A.isContiguous(),
+      });
       const out = record("linalgSolve", [A, Bm], x!);
       return vector ? squeeze(out, -1) : out;
     }));
