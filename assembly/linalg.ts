@@ -13,6 +13,31 @@
 // does). `w` is an n×n workspace per matrix.
 type P = usize;
 
+/** dst[j] -= f * src[j] for j < count, four (float32) or two (float64) lanes at a time: a separate
+ * multiply and subtract, so the result equals the scalar loop's in both builds. */
+// @ts-ignore: decorator
+@inline function axpy<T>(dst: P, src: P, f: T, count: i32): void {
+  let j = 0;
+  if (sizeof<T>() == 4) {
+    const fv = f32x4.splat(<f32>f);
+    for (; j + 4 <= count; j += 4) {
+      const q = <usize>j << 2;
+      v128.store(dst + q, f32x4.sub(v128.load(dst + q), f32x4.mul(fv, v128.load(src + q))));
+    }
+  } else {
+    const fv = f64x2.splat(<f64>f);
+    for (; j + 2 <= count; j += 2) {
+      const q = <usize>j << 3;
+      v128.store(dst + q, f64x2.sub(v128.load(dst + q), f64x2.mul(fv, v128.load(src + q))));
+    }
+  }
+  const sz = <usize>sizeof<T>();
+  for (; j < count; j++) {
+    const q = <usize>j * sz;
+    store<T>(dst + q, load<T>(dst + q) - f * load<T>(src + q));
+  }
+}
+
 // @ts-ignore: decorator
 @inline function luSolve<T>(a: P, b: P, w: P, x: P, stats: P, batch: i32, n: i32, k: i32, identity: bool): void {
   const sz = <usize>sizeof<T>();
@@ -64,14 +89,9 @@ type P = usize;
         const f = load<T>(ri + <usize>c * sz) / piv;
         if (f == <T>0) continue;
         store<T>(ri + <usize>c * sz, f); // L's multiplier (getrf's layout)
-        for (let j = c + 1; j < n; j++) {
-          const q = <usize>j * sz;
-          store<T>(ri + q, load<T>(ri + q) - f * load<T>(rc + q));
-        }
-        for (let j = 0; j < k; j++) {
-          const q = <usize>j * sz;
-          store<T>(xi + q, load<T>(xi + q) - f * load<T>(xc + q));
-        }
+        const rest = <usize>(c + 1) * sz;
+        axpy<T>(ri + rest, rc + rest, f, n - c - 1);
+        axpy<T>(xi, xc, f, k);
       }
     }
     if (info === 0) {
@@ -81,11 +101,7 @@ type P = usize;
         for (let j = r + 1; j < n; j++) {
           const u = load<T>(rr + <usize>j * sz);
           if (u == <T>0) continue;
-          const xj = X + <usize>j * rowX;
-          for (let c = 0; c < k; c++) {
-            const q = <usize>c * sz;
-            store<T>(xr + q, load<T>(xr + q) - u * load<T>(xj + q));
-          }
+          axpy<T>(xr, X + <usize>j * rowX, u, k);
         }
         const d = load<T>(rr + <usize>r * sz);
         for (let c = 0; c < k; c++) {
@@ -107,3 +123,38 @@ type P = usize;
 
 export function luSolve_f32(a: P, b: P, w: P, x: P, stats: P, batch: i32, n: i32, k: i32, identity: bool): void { luSolve<f32>(a, b, w, x, stats, batch, n, k, identity); }
 export function luSolve_f64(a: P, b: P, w: P, x: P, stats: P, batch: i32, n: i32, k: i32, identity: bool): void { luSolve<f64>(a, b, w, x, stats, batch, n, k, identity); }
+
+// Cholesky factorisation A = L Lᵀ of `batch` n×n matrices (row-major; only the lower triangle of
+// A is read, as LAPACK's potrf with uplo "L"), row by row (Cholesky-Banachiewicz). info[m] is 0,
+// or 1 + the first diagonal index whose pivot is not positive (or NaN): the order of the leading
+// minor that is not positive-definite (potrf's info); that matrix's L is then incomplete (the
+// front end throws). The upper triangle of L is zero.
+// @ts-ignore: decorator
+@inline function cholesky<T>(a: P, l: P, info: P, batch: i32, n: i32): void {
+  const sz = <usize>sizeof<T>();
+  const nn = <usize>n * <usize>n, row = <usize>n * sz;
+  for (let m = 0; m < batch; m++) {
+    const A = a + <usize>m * nn * sz, L = l + <usize>m * nn * sz;
+    memory.fill(L, 0, nn * sz);
+    let bad: i32 = 0;
+    for (let i = 0; i < n && bad === 0; i++) {
+      const ai = A + <usize>i * row, li = L + <usize>i * row;
+      for (let j = 0; j <= i; j++) {
+        const lj = L + <usize>j * row;
+        let s = load<T>(ai + <usize>j * sz);
+        for (let k = 0; k < j; k++) s -= load<T>(li + <usize>k * sz) * load<T>(lj + <usize>k * sz);
+        if (j < i) {
+          store<T>(li + <usize>j * sz, s / load<T>(lj + <usize>j * sz));
+        } else if (s > <T>0) {
+          store<T>(li + <usize>i * sz, <T>Math.sqrt(<f64>s));
+        } else {
+          bad = i + 1; // not positive, or NaN
+        }
+      }
+    }
+    store<T>(info + <usize>m * sz, <T>bad);
+  }
+}
+
+export function cholesky_f32(a: P, l: P, info: P, batch: i32, n: i32): void { cholesky<f32>(a, l, info, batch, n); }
+export function cholesky_f64(a: P, l: P, info: P, batch: i32, n: i32): void { cholesky<f64>(a, l, info, batch, n); }

@@ -137,3 +137,68 @@ fn luSolve(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups
     }
   }
 }
+
+//! kernel: cholesky
+// Steps [k0, k1) of the column-by-column Cholesky factorisation A = L Lᵀ of matrix m (the
+// workgroup's index), reading A's lower triangle (as the CPU kernel): invocation 0 takes column
+// j's diagonal d = A[j, j] - Σ L[j, k]², then the invocations share the rows below it. flags: 1
+// the first dispatch (zeroes L's upper triangle and info), 4 the last (fills L with NaN where a
+// pivot was not positive, or NaN). INFO[m] is 0 or 1 + the first such column, as the CPU's info.
+struct Params {
+  batch: u32,
+  n: u32,
+  k0: u32,
+  k1: u32,
+  flags: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read_write> L: array<f32>;
+@group(0) @binding(3) var<storage, read_write> INFO: array<f32>;
+
+@compute @workgroup_size({{WG}})
+fn cholesky(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let m = wg.y * groups.x + wg.x;
+  if (m >= P.batch) { return; }
+  let n = P.n;
+  let b = m * n * n;
+  if ((P.flags & 1u) != 0u) {
+    for (var i = local; i < n * n; i = i + {{WG}}u) {
+      if (i % n > i / n) { L[b + i] = 0.0; }
+    }
+    if (local == 0u) { INFO[m] = 0.0; }
+    storageBarrier();
+  }
+  for (var j = P.k0; j < P.k1; j = j + 1u) {
+    if (local == 0u) {
+      var d = A[b + j * n + j];
+      for (var k = 0u; k < j; k = k + 1u) {
+        d = d - L[b + j * n + k] * L[b + j * n + k];
+      }
+      if (d > 0.0 && !is_nan(d)) {
+        L[b + j * n + j] = f_sqrt(d);
+      } else {
+        L[b + j * n + j] = 1.0; // keeps the rows below finite; the matrix ends as NaN
+        if (INFO[m] == 0.0) { INFO[m] = f32(j + 1u); }
+      }
+    }
+    storageBarrier();
+    let piv = L[b + j * n + j];
+    for (var i = j + 1u + local; i < n; i = i + {{WG}}u) {
+      var s = A[b + i * n + j];
+      for (var k = 0u; k < j; k = k + 1u) {
+        s = s - L[b + i * n + k] * L[b + j * n + k];
+      }
+      L[b + i * n + j] = s / piv;
+    }
+    storageBarrier();
+  }
+  if ((P.flags & 4u) != 0u) {
+    if (INFO[m] != 0.0) {
+      for (var i = local; i < n * n; i = i + {{WG}}u) {
+        L[b + i] = f_nan();
+      }
+    }
+  }
+}

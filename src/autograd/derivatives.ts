@@ -33,6 +33,8 @@ import { trunc } from "../ops/pointwise.ts";
 import { cumprodBackward } from "../ops/cumulative.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 import * as la from "../linalg/solve.ts";
+import { invTransposeForGradient } from "../linalg/lu.ts";
+import { choleskyBackward } from "../linalg/gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -595,10 +597,15 @@ export const derivatives = {
     },
   },
   linalgDet: named("LinalgDetBackward0", "both", (g, n) => [
-    ew.mul(mv.unsqueeze(mv.unsqueeze(ew.mul(g, y(n)), -1), -1), mv.transpose(la.inv(x0(n)), -2, -1)),
+    ew.mul(mv.unsqueeze(mv.unsqueeze(ew.mul(g, y(n)), -1), -1), invTransposeForGradient("linalg.det", x0(n))),
   ]),
+  linalgCholesky: named(
+    "LinalgCholeskyExBackward0",
+    "output",
+    (g, n) => [choleskyBackward(g, y(n), arg<boolean>(n, "upper"))],
+  ),
   linalgSlogdet: named("LinalgSlogdetBackward0", "inputs", (g, n) => [
-    ew.mul(mv.unsqueeze(mv.unsqueeze(g, -1), -1), mv.transpose(la.inv(x0(n)), -2, -1)),
+    ew.mul(mv.unsqueeze(mv.unsqueeze(g, -1), -1), invTransposeForGradient("linalg.slogdet", x0(n))),
   ]),
 } satisfies Record<string, Derivative>;
 

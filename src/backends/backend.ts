@@ -431,4 +431,12 @@ export interface Backend {
    * a read-back, fills X of a singular matrix with NaN.
    */
   luSolve?(a: Storage, rhs: Storage | "identity" | null, args: LuSolveArgs): LuSolveResult;
+  /**
+   * Batched Cholesky factorisation A = L Lᵀ (`torch.linalg.cholesky`) of `batch` float32
+   * (float64 on the CPU) `n`×`n` matrices, reading their lower triangles: the lower-triangular
+   * factors `l` and, per matrix, `info` (its dtype): 0, or 1 + the first column whose pivot is
+   * not positive (the order of the leading minor that is not positive-definite). The CPU leaves
+   * such a factor incomplete (the front end throws); the GPU fills it with NaN.
+   */
+  cholesky?(a: Storage, batch: number, n: number): { l: Storage; info: Storage };
 }

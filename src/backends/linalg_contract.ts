@@ -32,3 +32,17 @@ export function luSolveContract(a: Storage, rhs: Storage | "identity" | null, ar
   }
   return cols;
 }
+
+/** Checks `cholesky`'s storage against its arguments. */
+export function choleskyContract(a: Storage, batch: number, n: number): void {
+  checkCount("cholesky", "batch", batch);
+  checkCount("cholesky", "n", n);
+  if (a.dtype !== "float32" && a.dtype !== "float64") {
+    throw new TypeError(`cholesky: expected float32 or float64 matrices, got ${a.dtype}`);
+  }
+  if (a.numel !== batch * n * n) {
+    throw new RangeError(
+      `cholesky: ${batch} matrices of ${n}x${n} need ${batch * n * n} elements, got ${a.numel}`,
+    );
+  }
+}

@@ -1,8 +1,8 @@
 /**
  * `torch.linalg`: PyTorch 1.13's linear algebra namespace. Norms (`vectorNorm`, `matrixNorm`,
- * `norm`) and square solvers from one batched LU factorisation with partial pivoting (`inv`,
- * `solve`, `det`, `slogdet`), on the CPU (float32 and float64) and the GPU (float32), with
- * autograd. PyTorch's snake_case names are camelCase here (`vector_norm` is `vectorNorm`).
+ * `norm`), square solvers from one batched LU factorisation with partial pivoting (`inv`,
+ * `solve`, `det`, `slogdet`) and `cholesky`, on the CPU (float32 and float64) and the GPU
+ * (float32), with autograd. PyTorch's snake_case names are camelCase here (`vector_norm` is `vectorNorm`).
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -17,3 +17,4 @@
 // `export *` (not named re-exports): `deno doc` lists a namespace's members only when reached this way.
 export * from "./norms.ts";
 export * from "./solve.ts";
+export * from "./cholesky.ts";

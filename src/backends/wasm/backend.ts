@@ -429,6 +429,11 @@ export class WasmBackend implements Backend {
     return linalgOps.luSolve(this.#k, a, rhs, args);
   }
 
+  /** See `Backend.cholesky`. */
+  cholesky(a: Storage, batch: number, n: number): { l: WasmStorage; info: WasmStorage } {
+    return linalgOps.cholesky(this.#k, a, batch, n);
+  }
+
   // ---- random numbers (assembly/random.ts) ----
 
   /** The kernels of `Generator.normalFill` and `uniformFill` (random_kernels.ts) on this backend's memory. */

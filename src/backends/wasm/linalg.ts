@@ -1,11 +1,11 @@
 /**
- * The CPU backend's batched LU solve launcher (kernel in assembly/linalg.ts).
+ * The CPU backend's batched LU solve and Cholesky launchers (kernels in assembly/linalg.ts).
  * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { ComputeDType } from "../../dtype.ts";
 import type { LuSolveArgs, Storage } from "../backend.ts";
-import { luSolveContract } from "../linalg_contract.ts";
+import { choleskyContract, luSolveContract } from "../linalg_contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, SUFFIX } from "./shared.ts";
@@ -41,5 +41,26 @@ export function luSolve(
     );
     work.dispose();
     return { x, stats };
+  });
+}
+
+/** See `Backend.cholesky`. */
+export function cholesky(
+  ctx: WasmKernels,
+  a: Storage,
+  batch: number,
+  n: number,
+): { l: WasmStorage; info: WasmStorage } {
+  const s = checkStorage("cholesky", a);
+  choleskyContract(s, batch, n);
+  const dtype = s.dtype;
+  if (batch === 0 || n === 0) return { l: ctx.zeros(dtype), info: ctx.zeros(dtype, batch) };
+  ctx.plan("cholesky", dtype, batch * (n * n + 1), s);
+  return ctx.call(() => {
+    const ap = ctx.input(s);
+    const [l, lp] = ctx.output(dtype, batch * n * n);
+    const [info, ip] = ctx.output(dtype, batch);
+    ctx.fn(`cholesky_${SUFFIX[dtype as ComputeDType]}`)(ap, lp, ip, batch, n);
+    return { l, info };
   });
 }

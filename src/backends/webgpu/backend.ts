@@ -388,6 +388,11 @@ export class WebGPUBackend implements Backend {
     return linalgOps.luSolve(this.#g, a, rhs, args);
   }
 
+  /** See `Backend.cholesky` (float32; the factor of a matrix that is not positive-definite is NaN). */
+  cholesky(a: Storage, batch: number, n: number): { l: WebGPUStorage; info: WebGPUStorage } {
+    return linalgOps.cholesky(this.#g, a, batch, n);
+  }
+
   // ---- softmax cross-entropy ---------------------------------------------------------------------
 
   /**
