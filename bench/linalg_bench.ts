@@ -1,5 +1,5 @@
 /**
- * torch.linalg's LU solvers on the CPU: `inv` and `solve` of batches of float32 matrices, in
+ * torch.linalg's LU solvers on the CPU: `inv` and `solve` (and `cholesky`) of batches of float32 matrices, in
  * `torch.scope` (results released each iteration), against a plain-JavaScript Gauss-Jordan
  * inverse with partial pivoting on Float32Arrays (the same algorithm, no wasm) as a reference.
  * There is no peer row: TensorFlow.js has no matrix inverse or general solve. The GPU rows (when
@@ -101,5 +101,22 @@ for (const [batch, n, k] of [[256, 8, 1], [1, 256, 16]] as const) {
     name: "edgetorch cpu, inv then matmul",
     group,
     fn: () => torch.scope(() => void torch.linalg.inv(A).matmul(B)),
+  });
+}
+
+for (const [batch, n] of [[256, 8], [1, 256]] as const) {
+  const group = `cholesky ${batch}x${n}x${n}`;
+  const M = torch.tensor(rand(batch * n * n, 11)).reshape(batch, n, n);
+  const A = M.matmul(M.mT).add(torch.eye(n).mul(n));
+  Deno.bench({
+    name: "edgetorch cpu",
+    group,
+    baseline: true,
+    fn: () => torch.scope(() => void torch.linalg.cholesky(A)),
+  });
+  Deno.bench({
+    name: "edgetorch cpu, inv (LU) for scale",
+    group,
+    fn: () => torch.scope(() => void torch.linalg.inv(A)),
   });
 }

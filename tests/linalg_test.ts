@@ -1,19 +1,13 @@
 /**
  * torch.linalg on both devices: PyTorch 1.13's values and gradients (tools/fixtures/
- * linalg_fixtures.py -> tests/fixtures/linalg.json) for the norms and the LU solvers, singular
- * matrices (CPU errors as PyTorch's, NaN on the GPU, det 0 on both), finite-difference
+ * linalg_fixtures.py -> tests/fixtures/linalg.json) for the norms, the LU solvers and cholesky,
+ * singular and indefinite matrices (CPU errors as PyTorch's, NaN on the GPU, det 0 on both), finite-difference
  * gradchecks, second-order gradients, the GPU's multi-dispatch elimination and the bad-input
  * errors.
  */
 import * as torch from "../mod.ts";
 import type { Device, DType, Tensor } from "../mod.ts";
-import {
-  assert,
-  assertCloseAsync,
-  assertThrowsMsg,
-  gradcheck,
-  gradcheckAsync,
-} from "./helpers.ts";
+import { assert, assertCloseAsync, assertThrowsMsg, gradcheck, gradcheckAsync } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
 
 interface Enc {
@@ -24,7 +18,7 @@ interface Enc {
 
 interface Case {
   name: string;
-  op: "vectorNorm" | "matrixNorm" | "norm" | "inv" | "solve" | "det" | "slogdet";
+  op: "vectorNorm" | "matrixNorm" | "norm" | "inv" | "solve" | "det" | "slogdet" | "cholesky";
   args: Record<string, number | string | boolean | number[]>;
   inputs: Enc[];
   out: Enc;
@@ -72,6 +66,8 @@ function call(c: Case, xs: Tensor[]): { out: Tensor; sign?: Tensor } {
       return { out: torch.linalg.solve(xs[0], xs[1]) };
     case "det":
       return { out: torch.linalg.det(xs[0]) };
+    case "cholesky":
+      return { out: torch.linalg.cholesky(xs[0], a as torch.linalg.CholeskyOptions) };
     case "slogdet": {
       const r = torch.linalg.slogdet(xs[0]);
       return { out: r.logabsdet, sign: r.sign };
@@ -486,3 +482,76 @@ deviceTest("linalg: tensors on two devices are refused", () => {
     /^linalg\.solve: expected all tensors to be on the same device/,
   );
 }, { devices: ["gpu"] });
+
+// ---- cholesky ----
+
+deviceTest("linalg: cholesky of a matrix that is not positive-definite", async (device) => {
+  const batch = torch.tensor([[[4, 2], [2, 5]], [[1, 2], [2, 1]], [[-1, 0], [0, 1]]], { dtype: "float32" })
+    .to(device);
+  if (device === "cpu") {
+    assertThrowsMsg(
+      () => torch.linalg.cholesky(batch),
+      /^linalg\.cholesky: \(Batch element 1\): The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2 is not positive-definite\)\.$/,
+    );
+    assertThrowsMsg(
+      () => torch.linalg.cholesky(batch.index(2)),
+      /^linalg\.cholesky: The factorization could not be completed .* \(the leading minor of order 1 is not positive-definite\)\.$/,
+    );
+    assertThrowsMsg(
+      () => torch.linalg.cholesky(torch.tensor([[1, NaN], [NaN, 1]])),
+      /leading minor of order 2 is not positive-definite/,
+    );
+    return;
+  }
+  // The GPU cannot throw without a read-back: the factors of those matrices are NaN, the others exact.
+  const L = await torch.linalg.cholesky(batch).toArrayAsync() as number[][][];
+  assert.deepEqual(L[0], [[2, 0], [1, 2]]);
+  for (const m of [1, 2]) assert.ok(L[m].flat().every(Number.isNaN), `matrix ${m}: ${L[m]}`);
+});
+
+deviceTest("linalg gradcheck: cholesky, lower and upper", async (device) => {
+  // PyTorch's gradient treats A as symmetric (it reads one triangle but spreads the gradient over
+  // both), so it is checked through a symmetric A = M Mᵀ + I of a free M, as PyTorch's own tests do.
+  const gen = new torch.Generator(5);
+  const M = torch.randn([2, 3, 3], { generator: gen }).to(device).requiresGrad_(true);
+  const spd = (m: Tensor) => m.matmul(m.mT).add(torch.eye(3).to(m.device));
+  await gradcheckAsync((m) => torch.linalg.cholesky(spd(m)), [M], { eps: 1e-3, msg: "cholesky" });
+  await gradcheckAsync((m) => torch.linalg.cholesky(spd(m), { upper: true }), [M], {
+    eps: 1e-3,
+    msg: "cholesky upper",
+  });
+  const A = spd(M);
+  const L = torch.linalg.cholesky(A);
+  await assertCloseAsync(L.matmul(L.mT), await A.detach().toAsync("cpu"), { atol: 1e-5 });
+  assert.equal(L.gradFn?.name, "LinalgCholeskyExBackward0");
+});
+
+deviceTest(
+  "linalg: cholesky of a 150x150 matrix (the GPU splits the columns over dispatches)",
+  async (device) => {
+    const gen = new torch.Generator(9);
+    const M = torch.randn([150, 150], { generator: gen });
+    const A = M.matmul(M.mT).add(torch.eye(150).mul(150));
+    const L = torch.linalg.cholesky(A.to(device));
+    const err = await L.matmul(L.mT).sub(A.to(device)).abs().max().itemAsync();
+    assert.ok(err < 1e-2, `|L Lᵀ - A| = ${err}`);
+    await assertCloseAsync(L, torch.linalg.cholesky(A), { atol: 1e-4, rtol: 1e-4 });
+  },
+);
+
+deviceTest("linalg: cholesky bad input", (device) => {
+  assertThrowsMsg(
+    () => torch.linalg.cholesky(torch.zeros([2, 3], { device })),
+    /^linalg\.cholesky: A must be batches of square matrices, but they are 2 by 3 matrices/,
+  );
+  assertThrowsMsg(
+    () => torch.linalg.cholesky(torch.zeros([3], { device })),
+    /^linalg\.cholesky: The input tensor A must have at least 2 dimensions/,
+  );
+  assertThrowsMsg(
+    () => torch.linalg.cholesky(torch.eye(2).to(device), { upper: 1 as unknown as boolean }),
+    /^linalg\.cholesky: upper must be a boolean, got a number 1/,
+  );
+  assert.deepEqual(torch.linalg.cholesky(torch.zeros([0, 3, 3], { device })).shape, [0, 3, 3]);
+  assert.deepEqual(torch.linalg.cholesky(torch.zeros([2, 0, 0], { device })).shape, [2, 0, 0]);
+});
