@@ -110,8 +110,8 @@ export function solve(A: Tensor, B: Tensor): Tensor {
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * const A = torch.tensor([[1, 2], [3, 4]], { dtype: "float32" });
- * assertEquals(torch.linalg.det(A).item(), -2);
+ * const A = torch.tensor([[2, 1], [4, 3]], { dtype: "float32" });
+ * assertEquals(torch.linalg.det(A).item(), 2);
  * ```
  */
 export function det(A: Tensor): Tensor {
