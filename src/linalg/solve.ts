@@ -6,6 +6,10 @@
  * Singular matrices: on the CPU `inv` and `solve` throw PyTorch's errors; on the GPU, where an
  * error would need a read-back, their results for a singular matrix are NaN. `det` of a singular
  * matrix is 0 and `slogdet` gives sign 0 and log|det| -inf, on both devices, as PyTorch.
+ *
+ * Size on the GPU: one elimination step runs in one workgroup per matrix within the backend's
+ * loop budget, which bounds n (inverses up to about 700×700 on CPU-based adapters such as
+ * llvmpipe, about 1900×1900 on GPUs); larger matrices throw an error that says to use the CPU.
  * @module
  */
 import { broadcastShapes, fmtShape } from "../shape.ts";
