@@ -48,20 +48,10 @@ Deno.test("docs: every runtime member of mod.ts's namespaces is in the generated
     s.declarations.some((d) => d.kind === "namespace")
   );
   const names = namespaces.map((n) => n.name);
-  for (
-    const expected of [
-      "F",
-      "functional",
-      "autograd",
-      "amp",
-      "gpu",
-      "cpu",
-      "linalg",
-      ...Object.keys(OWN_ENTRY),
-    ]
-  ) {
+  for (const expected of ["F", "functional", "autograd", "amp", "gpu", "cpu", ...Object.keys(OWN_ENTRY)]) {
     assert.ok(names.includes(expected), `namespace ${expected} is documented (found ${names})`);
   }
+  assert.ok(names.includes("linalg"), `namespace linalg is documented (found ${names})`);
   const problems: string[] = [];
   for (const ns of namespaces) {
     const value = (torch as unknown as Record<string, unknown>)[ns.name];
