@@ -250,6 +250,8 @@ export {
 export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
+export * as linalg from "./src/linalg/mod.ts";
+export { det, inv as inverse } from "./src/linalg/solve.ts";
 export * as gpu from "./src/gpu.ts";
 export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";

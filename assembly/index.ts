@@ -19,3 +19,4 @@ export * from "./float64";
 export * from "./numerics";
 export * from "./random";
 export * from "./ops_more";
+export * from "./linalg";

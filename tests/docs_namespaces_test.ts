@@ -52,6 +52,7 @@ Deno.test("docs: every runtime member of mod.ts's namespaces is in the generated
   for (const expected of [...expectedNamespaces, ...Object.keys(OWN_ENTRY)]) {
     assert.ok(names.includes(expected), `namespace ${expected} is documented (found ${names})`);
   }
+  assert.ok(names.includes("linalg"), `namespace linalg is documented (found ${names})`);
   const problems: string[] = [];
   for (const ns of namespaces) {
     const value = (torch as unknown as Record<string, unknown>)[ns.name];

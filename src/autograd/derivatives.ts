@@ -33,6 +33,9 @@ import { trunc } from "../ops/pointwise.ts";
 import { cumprodBackward } from "../ops/cumulative.ts";
 import { isfinite, isnan, logicalNot } from "../ops/logical.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
+import * as la from "../linalg/solve.ts";
+import { invTransposeForGradient } from "../linalg/lu.ts";
+import { choleskyBackward } from "../linalg/gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -625,6 +628,31 @@ export const derivatives = {
     const [ga, gb] = euclideanDistBackward(g, x0(n), input(n, 1), y(n));
     return only(n, () => ga, () => gb);
   }),
+  // torch.linalg's LU solvers (src/linalg/solve.ts), PyTorch's formulas (A⁻ᵀ is inv(A)ᵀ).
+  linalgInv: named("LinalgInvExBackward0", "output", (g, n) => {
+    const yt = mv.transpose(y(n), -2, -1);
+    return [ew.neg(matmul(matmul(yt, g), yt))];
+  }),
+  // X = A⁻¹B: gB = A⁻ᵀ g, gA = -gB Xᵀ (keeps A and X, not B).
+  linalgSolve: {
+    saves: (): SavedValues => ({ inputs: [true, false], output: true }),
+    name: "LinalgSolveExBackward0",
+    backward: (g, n) => {
+      const gB = la.solve(mv.transpose(x0(n), -2, -1), g);
+      return only(n, () => ew.neg(matmul(gB, mv.transpose(y(n), -2, -1))), () => gB);
+    },
+  },
+  linalgDet: named("LinalgDetBackward0", "both", (g, n) => [
+    ew.mul(mv.unsqueeze(mv.unsqueeze(ew.mul(g, y(n)), -1), -1), invTransposeForGradient("linalg.det", x0(n))),
+  ]),
+  linalgCholesky: named(
+    "LinalgCholeskyExBackward0",
+    "output",
+    (g, n) => [choleskyBackward(g, y(n), arg<boolean>(n, "upper"))],
+  ),
+  linalgSlogdet: named("LinalgSlogdetBackward0", "inputs", (g, n) => [
+    ew.mul(mv.unsqueeze(mv.unsqueeze(g, -1), -1), invTransposeForGradient("linalg.slogdet", x0(n))),
+  ]),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

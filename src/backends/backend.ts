@@ -249,6 +249,28 @@ export interface SgdUpdateOptions {
   firstStep: boolean;
 }
 
+/**
+ * Arguments of `Backend.luSolve`: `batch` contiguous row-major `n`×`n` matrices and, with a
+ * right-hand side, `batch` `n`×`k` matrices.
+ */
+export interface LuSolveArgs {
+  batch: number;
+  n: number;
+  /** Columns of the right-hand side (`n` for `"identity"`, 0 for none). */
+  k: number;
+}
+
+/** What `Backend.luSolve` gives: the solutions and, per matrix, `[det, sign, log|det|, info]`. */
+export interface LuSolveResult {
+  /** `batch` `n`×`k` solutions X of A X = B (no elements without a right-hand side). */
+  x: Storage;
+  /**
+   * Four values per matrix in its dtype: the determinant, its sign (0 when singular), log|det|
+   * (-inf when singular) and info (0, or 1 + the first column with an exactly zero pivot).
+   */
+  stats: Storage;
+}
+
 /** The primitive kernels and memory operations of one device. */
 export interface Backend {
   readonly device: Device;
@@ -427,4 +449,21 @@ export interface Backend {
     cols: number,
     ignoreIndex: number,
   ): Storage;
+  /**
+   * Batched LU factorisation with partial pivoting and solve (`torch.linalg`): for each of
+   * `args.batch` float32 (float64 on the CPU) `n`×`n` matrices `a`, the solution of A X = B for
+   * `rhs` B (`n`×`k`), the inverse for `"identity"` (k = n), nothing for null (det only), plus
+   * the determinant statistics of {@link LuSolveResult}. The CPU leaves X undefined for a
+   * singular matrix (info > 0; the front end throws); the GPU, which cannot report info without
+   * a read-back, fills X of a singular matrix with NaN.
+   */
+  luSolve?(a: Storage, rhs: Storage | "identity" | null, args: LuSolveArgs): LuSolveResult;
+  /**
+   * Batched Cholesky factorisation A = L Lᵀ (`torch.linalg.cholesky`) of `batch` float32
+   * (float64 on the CPU) `n`×`n` matrices, reading their lower triangles: the lower-triangular
+   * factors `l` and, per matrix, `info` (its dtype): 0, or 1 + the first column whose pivot is
+   * not positive (the order of the leading minor that is not positive-definite). The CPU leaves
+   * such a factor incomplete (the front end throws); the GPU fills it with NaN.
+   */
+  cholesky?(a: Storage, batch: number, n: number): { l: Storage; info: Storage };
 }

@@ -11,6 +11,7 @@ import * as mm from "../ops/matmul.ts";
 import * as lg from "../ops/logical.ts";
 import * as pw from "../ops/pointwise.ts";
 import * as dvs from "../ops/division.ts";
+import * as la from "../linalg/solve.ts";
 
 /**
  * The elementwise and linear-algebra methods of every `Tensor`: arithmetic, comparison, unary
@@ -154,6 +155,10 @@ export interface TensorMathMethods {
   dot(other: Tensor): Tensor;
   /** `torch.outer(this, other)`. */
   outer(other: Tensor): Tensor;
+  /** `torch.linalg.inv(this)` (PyTorch's `x.inverse()`). */
+  inverse(): Tensor;
+  /** `torch.linalg.det(this)`. */
+  det(): Tensor;
 }
 
 /**
@@ -353,6 +358,12 @@ export function mathMethods(): TensorMathMethods & ThisType<Tensor> {
     },
     outer(other: Tensor): Tensor {
       return mm.outer(this, other);
+    },
+    inverse(): Tensor {
+      return la.inv(this);
+    },
+    det(): Tensor {
+      return la.det(this);
     },
   };
 }

@@ -541,6 +541,37 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
     }
   }
 
+  // torch.linalg's batched LU solves (the inverse, a right-hand side, the determinant statistics
+  // alone) and Cholesky factorisations, on diagonally dominant matrices: small ones in one dispatch,
+  // n = 120 split over several on a CPU-tuned adapter.
+  for (const [batch, n] of [[3, 4], [1, 120]] as const) {
+    const a = floats(batch * n * n, 41 + n, -1, 1);
+    for (let i = 0; i < batch * n; i++) a[i * n + (i % n)] += n;
+    const rhs = floats(batch * n * 2, 43, -1, 1);
+    const spd = new Float32Array(batch * n * n);
+    for (let m = 0; m < batch; m++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = i === j ? n : 0;
+          for (let k = 0; k < n; k++) s += a[m * n * n + i * n + k] * a[m * n * n + j * n + k] / (n * n);
+          spd[m * n * n + i * n + j] = s;
+        }
+      }
+    }
+    const tol = { rtol: 1e-4, atol: 1e-5 };
+    for (const [label, r, k] of [["identity", "identity", n], ["B", "rhs", 2], ["stats", null, 0]] as const) {
+      await check(`luSolve ${label} [${batch}, ${n}, ${n}]`, tol, (b) => {
+        const B = r === "rhs" ? b.fromTyped(rhs, "float32") : r;
+        const out = b.luSolve!(b.fromTyped(a, "float32"), B, { batch, n, k });
+        return k === 0 ? out.stats : [out.x, out.stats];
+      });
+    }
+    await check(`cholesky [${batch}, ${n}, ${n}]`, tol, (b) => {
+      const out = b.cholesky!(b.fromTyped(spd, "float32"), batch, n);
+      return [out.l, out.info];
+    });
+  }
+
   // GPU-only kernels, against host formulas: value checks and the fused optimizer
   // steps.
   for (const [gi, g] of gpus.entries()) {

@@ -50,6 +50,8 @@ import type {
   Backend,
   BinaryOp,
   Conv2dGeometry,
+  LuSolveArgs,
+  LuSolveResult,
   MatmulArgs,
   Operand,
   Pool2dGeometry,
@@ -69,6 +71,7 @@ import * as convOps from "./conv.ts";
 import * as copyOps from "./copy.ts";
 import * as elementwiseOps from "./elementwise.ts";
 import * as indexingOps from "./indexing.ts";
+import * as linalgOps from "./linalg.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as numericsOps from "./numerics.ts";
@@ -427,6 +430,18 @@ export class WasmBackend implements Backend {
 
   cumprod(x: Storage, outer: number, len: number, inner: number): WasmStorage {
     return numericsOps.cumprod(this.#k, x, outer, len, inner);
+  }
+
+  // ---- batched LU solves (assembly/linalg.ts) ----
+
+  /** See `Backend.luSolve`. */
+  luSolve(a: Storage, rhs: Storage | "identity" | null, args: LuSolveArgs): LuSolveResult {
+    return linalgOps.luSolve(this.#k, a, rhs, args);
+  }
+
+  /** See `Backend.cholesky`. */
+  cholesky(a: Storage, batch: number, n: number): { l: WasmStorage; info: WasmStorage } {
+    return linalgOps.cholesky(this.#k, a, batch, n);
   }
 
   // ---- random numbers (assembly/random.ts) ----

@@ -66,6 +66,8 @@ import type {
   Backend,
   BinaryOp,
   Conv2dGeometry,
+  LuSolveArgs,
+  LuSolveResult,
   MatmulArgs,
   Operand,
   Pool2dGeometry,
@@ -84,6 +86,7 @@ import * as copyOps from "./copy.ts";
 import * as elementwiseOps from "./elementwise.ts";
 import * as indexingOps from "./indexing.ts";
 import * as lazyOps from "./lazy.ts";
+import * as linalgOps from "./linalg.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as optimOps from "./optim.ts";
@@ -386,6 +389,18 @@ export class WebGPUBackend implements Backend {
 
   softmax(x: Storage, rows: number, cols: number, log: boolean): WebGPUStorage {
     return softmaxOps.softmax(this.#g, x, rows, cols, log);
+  }
+
+  // ---- batched LU solves ---------------------------------------------------------------------------
+
+  /** See `Backend.luSolve` (float32; X of a singular matrix is NaN). */
+  luSolve(a: Storage, rhs: Storage | "identity" | null, args: LuSolveArgs): LuSolveResult {
+    return linalgOps.luSolve(this.#g, a, rhs, args);
+  }
+
+  /** See `Backend.cholesky` (float32; the factor of a matrix that is not positive-definite is NaN). */
+  cholesky(a: Storage, batch: number, n: number): { l: WebGPUStorage; info: WebGPUStorage } {
+    return linalgOps.cholesky(this.#g, a, batch, n);
   }
 
   // ---- softmax cross-entropy ---------------------------------------------------------------------

@@ -1,0 +1,48 @@
+/**
+ * The argument checks of `Backend.luSolve`, shared by both backends (as `contract.ts` for the
+ * other kernels).
+ * @module
+ */
+import type { LuSolveArgs, Storage } from "./backend.ts";
+import { checkCount } from "./contract.ts";
+
+/** Checks `luSolve`'s storages against its arguments; returns the right-hand side's columns. */
+export function luSolveContract(a: Storage, rhs: Storage | "identity" | null, args: LuSolveArgs): number {
+  const { batch, n, k } = args;
+  checkCount("luSolve", "batch", batch);
+  checkCount("luSolve", "n", n);
+  checkCount("luSolve", "k", k);
+  if (a.dtype !== "float32" && a.dtype !== "float64") {
+    throw new TypeError(`luSolve: expected float32 or float64 matrices, got ${a.dtype}`);
+  }
+  if (a.numel !== batch * n * n) {
+    throw new RangeError(
+      `luSolve: ${batch} matrices of ${n}x${n} need ${batch * n * n} elements, got ${a.numel}`,
+    );
+  }
+  const cols = rhs === "identity" ? n : rhs === null ? 0 : k;
+  if (cols !== k) throw new RangeError(`luSolve: k is ${k}, expected ${cols} for this right-hand side`);
+  if (rhs !== null && rhs !== "identity") {
+    if (rhs.dtype !== a.dtype) throw new TypeError(`luSolve: B is ${rhs.dtype}, A is ${a.dtype}`);
+    if (rhs.numel !== batch * n * k) {
+      throw new RangeError(
+        `luSolve: ${batch} right-hand sides of ${n}x${k} need ${batch * n * k} elements, got ${rhs.numel}`,
+      );
+    }
+  }
+  return cols;
+}
+
+/** Checks `cholesky`'s storage against its arguments. */
+export function choleskyContract(a: Storage, batch: number, n: number): void {
+  checkCount("cholesky", "batch", batch);
+  checkCount("cholesky", "n", n);
+  if (a.dtype !== "float32" && a.dtype !== "float64") {
+    throw new TypeError(`cholesky: expected float32 or float64 matrices, got ${a.dtype}`);
+  }
+  if (a.numel !== batch * n * n) {
+    throw new RangeError(
+      `cholesky: ${batch} matrices of ${n}x${n} need ${batch * n * n} elements, got ${a.numel}`,
+    );
+  }
+}
