@@ -11,6 +11,7 @@ import type { Device, Tensor } from "../mod.ts";
 import { nn } from "../mod.ts";
 import { assert, assertArrayAsync, assertCloseAsync, assertThrowsMsg, gradcheck } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
+import { backendFor } from "../src/backends/registry.ts";
 
 const { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, unpackSequence, unpadSequence } =
   nn.utils.rnn;
@@ -336,4 +337,54 @@ Deno.test("packed sequences: bad input names the op and what was expected", () =
     () => new nn.RNN(2, 3)(packed3d),
     /^RNN: packed input data must have 2 dimensions, got \[4, 2, 2\]/,
   );
+});
+
+Deno.test("packing, padding and a packed LSTM release every temporary when they return", () => {
+  const backend = backendFor("cpu") as unknown as Record<string, unknown>;
+  const made: { disposed: boolean }[] = [];
+  const saved = new Map<string, unknown>();
+  for (let proto = backend; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const f = backend[key];
+      if (key === "constructor" || saved.has(key) || typeof f !== "function") continue;
+      saved.set(key, Object.getOwnPropertyDescriptor(backend, key) ? f : undefined);
+      backend[key] = (...args: unknown[]) => {
+        const out = (f as (...a: unknown[]) => unknown).apply(backend, args);
+        if (out !== null && typeof out === "object" && "disposed" in out) {
+          made.push(out as { disposed: boolean });
+        }
+        return out;
+      };
+    }
+  }
+  try {
+    torch.manualSeed(2);
+    const lstm = new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true });
+    const x = torch.randn(4, 3, 2);
+    made.length = 0;
+    const packed = packPaddedSequence(x, [2, 4, 1], { enforceSorted: false });
+    const [out, [hn, cn]] = torch.noGrad(() => lstm(packed));
+    const [padded, lengths] = padPackedSequence(out, { totalLength: 5 });
+    const kept = new Set<unknown>(
+      [
+        packed.data,
+        out.data,
+        out.batchSizes,
+        out.sortedIndices!,
+        out.unsortedIndices!,
+        hn,
+        cn,
+        padded,
+        lengths,
+      ].map((t) => t._storage),
+    );
+    const leaked = made.filter((s) => !s.disposed && !kept.has(s));
+    assert.ok(made.length > 20, `the backend was called (${made.length} storages)`);
+    assert.equal(leaked.length, 0, `${leaked.length} temporaries left for the GC`);
+  } finally {
+    for (const [k, f] of saved) {
+      if (f === undefined) delete backend[k];
+      else backend[k] = f;
+    }
+  }
 });
