@@ -181,14 +181,10 @@ export abstract class RNNBase extends Module {
     for (const p of this.parameters()) init.uniform_(p, -bound, bound);
   }
 
-  /** Runs the layers over the sequence; `state` is h0 (and c0 for LSTM). */
-  protected run(input: Tensor, h0?: Tensor, c0?: Tensor): [Tensor, Tensor, Tensor | null];
-  protected run(input: PackedSequence, h0?: Tensor, c0?: Tensor): [PackedSequence, Tensor, Tensor | null];
-  protected run(
-    input: Tensor | PackedSequence,
-    h0?: Tensor,
-    c0?: Tensor,
-  ): [Tensor | PackedSequence, Tensor, Tensor | null];
+  /**
+   * Runs the layers over the sequence (a packed input gives a packed output); `state` is h0 (and
+   * c0 for LSTM).
+   */
   protected run(
     input: Tensor | PackedSequence,
     h0?: Tensor,
@@ -393,9 +389,11 @@ export class RNN extends RNNBase {
     if (nl !== "tanh" && nl !== "relu") throw new RangeError(`RNN: unknown nonlinearity '${nl}'`);
     super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts);
   }
-  /** `[output, hN]` for `input` (a tensor or a `PackedSequence`) and an optional initial state `hx`. */
+  /** `[output, hN]` for a packed `input` (the output packed alike) and an optional initial state `hx`. */
   override forward(input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
+  /** `[output, hN]` for a tensor `input` and an optional initial state `hx`. */
   override forward(input: Tensor, hx?: Tensor): [Tensor, Tensor];
+  /** `[output, hN]` for `input` and an optional initial state `hx`. */
   override forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor] {
     const [output, hn] = this.run(input, hx);
     return [output, hn];
@@ -425,9 +423,11 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("LSTM", inputSize, hiddenSize, opts);
   }
-  /** `[output, [hN, cN]]` for `input` (a tensor or a `PackedSequence`) and an optional `[h0, c0]`. */
+  /** `[output, [hN, cN]]` for a packed `input` (the output packed alike) and an optional `[h0, c0]`. */
   override forward(input: PackedSequence, state?: [Tensor, Tensor]): [PackedSequence, [Tensor, Tensor]];
+  /** `[output, [hN, cN]]` for a tensor `input` and an optional initial state `[h0, c0]`. */
   override forward(input: Tensor, state?: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]];
+  /** `[output, [hN, cN]]` for `input` and an optional initial state `[h0, c0]`. */
   override forward(
     input: Tensor | PackedSequence,
     state?: [Tensor, Tensor],
@@ -463,9 +463,11 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("GRU", inputSize, hiddenSize, opts);
   }
-  /** `[output, hN]` for `input` (a tensor or a `PackedSequence`) and an optional initial state `hx`. */
+  /** `[output, hN]` for a packed `input` (the output packed alike) and an optional initial state `hx`. */
   override forward(input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
+  /** `[output, hN]` for a tensor `input` and an optional initial state `hx`. */
   override forward(input: Tensor, hx?: Tensor): [Tensor, Tensor];
+  /** `[output, hN]` for `input` and an optional initial state `hx`. */
   override forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor] {
     const [output, hn] = this.run(input, hx);
     return [output, hn];
