@@ -317,8 +317,13 @@ Deno.test("packed sequences: bad input names the op and what was expected", () =
   );
   assertThrowsMsg(
     () => new PackedSequence(torch.zeros(5, 2), [3, 1]),
-    /^PackedSequence: batchSizes must be positive, non-increasing and sum to data.size\(0\) = 5, got \[3, 1\]/,
+    /^PackedSequence: batchSizes must be non-empty, positive, non-increasing and sum to data.size\(0\) = 5, got \[3, 1\]/,
   );
+  assertThrowsMsg(
+    () => new PackedSequence(torch.zeros(0, 2), []),
+    /^PackedSequence: batchSizes must be non-empty/,
+  );
+  assertThrowsMsg(() => new PackedSequence(torch.zeros(3, 2), [1, 2]), /non-increasing .* got \[1, 2\]/);
   assertThrowsMsg(
     () => new PackedSequence(torch.zeros(4, 2), [2, 2], [0, 0]),
     /^PackedSequence: sortedIndices must be a permutation of the 2 sequences, got \[0, 0\]/,

@@ -99,9 +99,12 @@ export class PackedSequence {
     }
     const sizes = hostInts(op, "batchSizes", batchSizes instanceof Tensor ? batchSizes : [...batchSizes]);
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (sizes.some((b, t) => b <= 0 || (t > 0 && b > sizes[t - 1])) || total !== data.shape[0]) {
+    if (
+      sizes.length === 0 || sizes.some((b, t) => b <= 0 || (t > 0 && b > sizes[t - 1])) ||
+      total !== data.shape[0]
+    ) {
       throw new RangeError(
-        `${op}: batchSizes must be positive, non-increasing and sum to data.size(0) = ${
+        `${op}: batchSizes must be non-empty, positive, non-increasing and sum to data.size(0) = ${
           data.shape[0]
         }, got [${sizes.join(", ")}]`,
       );
