@@ -35,7 +35,8 @@ class Flat extends nn.Module {
     super();
   }
   override forward(x: torch.Tensor): torch.Tensor {
-    const [out, state] = this.rnn(x) as [torch.Tensor, torch.Tensor | torch.Tensor[]];
+    // A union of overloaded call signatures is not callable in TypeScript: call it as a Module.
+    const [out, state] = (this.rnn as nn.Module)(x) as [torch.Tensor, torch.Tensor | torch.Tensor[]];
     const parts = [out, ...(Array.isArray(state) ? state : [state])];
     return torch.cat(parts.map((p) => p.reshape(-1)));
   }

@@ -65,6 +65,7 @@ export {
   FeatureAlphaDropout,
 } from "./layers/dropout.ts";
 export type { InplaceArg } from "./checks.ts";
+export type { PackedSequence } from "./packed_sequence.ts";
 export { Flatten, Unflatten } from "./layers/flatten.ts";
 export {
   BatchNorm1d,

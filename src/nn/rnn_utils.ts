@@ -1,7 +1,9 @@
 /**
  * `nn.utils.rnn`, as PyTorch's `torch.nn.utils.rnn`: `padSequence`, which pads a list of
- * variable-length sequences to one tensor. Built from `pad` and `stack`, so it runs and
- * differentiates on every device.
+ * variable-length sequences to one tensor (built from `pad` and `stack`, so it runs and
+ * differentiates on every device), and the packed sequences of packed_sequence.ts
+ * (`PackedSequence`, `packPaddedSequence`, `padPackedSequence`, `packSequence`,
+ * `unpackSequence`, `unpadSequence`).
  * @module
  */
 import { Tensor } from "../tensor.ts";
@@ -9,6 +11,8 @@ import { pad } from "../ops/pad.ts";
 import { stack } from "../ops/indexing.ts";
 import { fmtShape } from "../shape.ts";
 import { inFrameOf } from "../memory.ts";
+
+export * from "./packed_sequence.ts";
 
 /** Options of {@link padSequence}. */
 export interface PadSequenceOptions {

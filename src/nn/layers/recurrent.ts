@@ -4,7 +4,9 @@
  * `linear` and the elementwise ops, so they run on every backend and autograd differentiates
  * them through time. Parameter names, shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and
  * initialisation (every parameter from U(-1/√hidden, 1/√hidden)) are PyTorch's, so state dicts
- * load across.
+ * load across. The sequence layers also take a `PackedSequence` (variable-length batches): each
+ * step then runs on the sequences still going, so every sequence's final state is the one at its
+ * own last step.
  * @module
  */
 import { Tensor } from "../../tensor.ts";
@@ -16,6 +18,7 @@ import * as F from "../functional.ts";
 import * as init from "../init.ts";
 import { fmtShape } from "../../shape.ts";
 import { cat, stack } from "../../ops/indexing.ts";
+import { PackedSequence } from "../packed_sequence.ts";
 
 /** Which recurrence a recurrent module runs (PyTorch's `mode` strings). */
 export type RecurrentMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
@@ -178,8 +181,16 @@ export abstract class RNNBase extends Module {
     for (const p of this.parameters()) init.uniform_(p, -bound, bound);
   }
 
-  /** Runs the layers over the sequence; `state` is h0 (and c0 for LSTM). */
-  protected run(input: Tensor, h0?: Tensor, c0?: Tensor): [Tensor, Tensor, Tensor | null] {
+  /**
+   * Runs the layers over the sequence (a packed input gives a packed output); `state` is h0 (and
+   * c0 for LSTM).
+   */
+  protected run(
+    input: Tensor | PackedSequence,
+    h0?: Tensor,
+    c0?: Tensor,
+  ): [Tensor | PackedSequence, Tensor, Tensor | null] {
+    if (input instanceof PackedSequence) return this.#runPacked(input, h0, c0);
     const op = NAME[this.mode];
     if (!(input instanceof Tensor)) throw new TypeError(`${op}: input must be a tensor`);
     if (input.ndim !== 2 && input.ndim !== 3) {
@@ -233,6 +244,117 @@ export abstract class RNNBase extends Module {
     return [output, unbatched ? hn.squeeze(1) : hn, cn && unbatched ? cn.squeeze(1) : cn];
   }
 
+  /**
+   * The layers over a packed batch (PyTorch's packed path): step `t` advances the first
+   * `batchSizes[t]` (sorted) sequences only. States are given and returned in the original
+   * batch order; inside they are in sorted order.
+   */
+  #runPacked(input: PackedSequence, h0?: Tensor, c0?: Tensor): [PackedSequence, Tensor, Tensor | null] {
+    const op = NAME[this.mode];
+    const data = input.data;
+    if (data.ndim !== 2) {
+      throw new RangeError(`${op}: packed input data must have 2 dimensions, got ${fmtShape(data.shape)}`);
+    }
+    if (data.shape[1] !== this.inputSize) {
+      throw new RangeError(
+        `${op}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${data.shape[1]}`,
+      );
+    }
+    const sizes = input._hostBatchSizes;
+    const dirs = this.#directions();
+    const stateShape = [this.numLayers * dirs, sizes[0], this.hiddenSize];
+    const sortState = (t: Tensor) => input.sortedIndices ? t.indexSelect(1, input.sortedIndices) : t;
+    const h = sortState(initialState(op, "hx", h0, stateShape, false, data));
+    const c = this.mode === "LSTM" ? sortState(initialState(op, "cx", c0, stateShape, false, data)) : null;
+    let x = data;
+    const hOut: Tensor[] = [], cOut: Tensor[] = [];
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const outputs: Tensor[] = [];
+      this.#suffixes().forEach((sfx, d) => {
+        const k = layer * dirs + d;
+        const xProj = F.linear(
+          x,
+          this.#param(`weight_ih_l${layer}${sfx}`)!,
+          this.#param(`bias_ih_l${layer}${sfx}`),
+        );
+        const [out, hk, ck] = this.#packedDirection(
+          xProj,
+          sizes,
+          h.index(k),
+          c ? c.index(k) : null,
+          this.#param(`weight_hh_l${layer}${sfx}`)!,
+          this.#param(`bias_hh_l${layer}${sfx}`),
+          d === 1,
+        );
+        outputs.push(out);
+        hOut.push(hk);
+        if (ck) cOut.push(ck);
+      });
+      x = dirs === 1 ? outputs[0] : cat(outputs, -1);
+      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
+        x = F.dropout(x, this.dropout, true);
+      }
+    }
+    const unsort = (t: Tensor) => input.unsortedIndices ? t.indexSelect(1, input.unsortedIndices) : t;
+    return [
+      input._withData(x),
+      unsort(stack(hOut, 0)),
+      c ? unsort(stack(cOut, 0)) : null,
+    ];
+  }
+
+  /**
+   * One direction of one layer over a packed batch: the packed outputs and the final states.
+   * Forward, the batch shrinks as sequences end (their rows of the state are set aside as final
+   * states); reversed, it grows from the last step, each sequence starting from its own last
+   * element with its initial state.
+   */
+  #packedDirection(
+    xProj: Tensor,
+    sizes: readonly number[],
+    h0: Tensor,
+    c0: Tensor | null,
+    wHh: Tensor,
+    bHh: Tensor | null,
+    reverse: boolean,
+  ): [Tensor, Tensor, Tensor | null] {
+    const offsets: number[] = [];
+    sizes.reduce((offset, b) => (offsets.push(offset), offset + b), 0);
+    const steps: Tensor[] = new Array(sizes.length);
+    if (!reverse) {
+      let h = h0, c = c0;
+      const doneH: Tensor[] = [], doneC: Tensor[] = [];
+      sizes.forEach((b, t) => {
+        const live = h.shape[0];
+        if (b < live) {
+          doneH.push(h.narrow(0, b, live - b));
+          h = h.narrow(0, 0, b);
+          if (c) {
+            doneC.push(c.narrow(0, b, live - b));
+            c = c.narrow(0, 0, b);
+          }
+        }
+        [h, c] = step(this.mode, xProj.narrow(0, offsets[t], b), h, c, wHh, bHh);
+        steps[t] = h;
+      });
+      const final = (last: Tensor, done: Tensor[]) =>
+        done.length === 0 ? last : cat([last, ...done.reverse()], 0);
+      return [cat(steps, 0), final(h, doneH), c ? final(c, doneC) : null];
+    }
+    const last = sizes.length - 1;
+    let h = h0.narrow(0, 0, sizes[last]), c = c0 ? c0.narrow(0, 0, sizes[last]) : null;
+    for (let t = last; t >= 0; t--) {
+      const live = h.shape[0], b = sizes[t];
+      if (b > live) {
+        h = cat([h, h0.narrow(0, live, b - live)], 0);
+        if (c) c = cat([c, c0!.narrow(0, live, b - live)], 0);
+      }
+      [h, c] = step(this.mode, xProj.narrow(0, offsets[t], b), h, c, wHh, bHh);
+      steps[t] = h;
+    }
+    return [cat(steps, 0), h, c];
+  }
+
   /** The arguments printed inside `RNNBase(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
@@ -267,11 +389,20 @@ export class RNN extends RNNBase {
     if (nl !== "tanh" && nl !== "relu") throw new RangeError(`RNN: unknown nonlinearity '${nl}'`);
     super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts);
   }
+  /** `[output, hN]` for a packed `input` (the output packed alike) and an optional initial state `hx`. */
+  override forward(input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
+  /** `[output, hN]` for a tensor `input` and an optional initial state `hx`. */
+  override forward(input: Tensor, hx?: Tensor): [Tensor, Tensor];
   /** `[output, hN]` for `input` and an optional initial state `hx`. */
-  override forward(input: Tensor, hx?: Tensor): [Tensor, Tensor] {
+  override forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor] {
     const [output, hn] = this.run(input, hx);
     return [output, hn];
   }
+}
+/** Calling the module runs `forward`: a packed input gives a packed output. */
+export interface RNN {
+  (input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
+  (input: Tensor, hx?: Tensor): [Tensor, Tensor];
 }
 
 /**
@@ -292,14 +423,26 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("LSTM", inputSize, hiddenSize, opts);
   }
+  /** `[output, [hN, cN]]` for a packed `input` (the output packed alike) and an optional `[h0, c0]`. */
+  override forward(input: PackedSequence, state?: [Tensor, Tensor]): [PackedSequence, [Tensor, Tensor]];
+  /** `[output, [hN, cN]]` for a tensor `input` and an optional initial state `[h0, c0]`. */
+  override forward(input: Tensor, state?: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]];
   /** `[output, [hN, cN]]` for `input` and an optional initial state `[h0, c0]`. */
-  override forward(input: Tensor, state?: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
+  override forward(
+    input: Tensor | PackedSequence,
+    state?: [Tensor, Tensor],
+  ): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
       throw new TypeError("LSTM: the initial state must be a pair [h0, c0]");
     }
     const [output, hn, cn] = this.run(input, state?.[0], state?.[1]);
     return [output, [hn, cn!]];
   }
+}
+/** Calling the module runs `forward`: a packed input gives a packed output. */
+export interface LSTM {
+  (input: PackedSequence, state?: [Tensor, Tensor]): [PackedSequence, [Tensor, Tensor]];
+  (input: Tensor, state?: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]];
 }
 
 /**
@@ -320,11 +463,20 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super("GRU", inputSize, hiddenSize, opts);
   }
+  /** `[output, hN]` for a packed `input` (the output packed alike) and an optional initial state `hx`. */
+  override forward(input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
+  /** `[output, hN]` for a tensor `input` and an optional initial state `hx`. */
+  override forward(input: Tensor, hx?: Tensor): [Tensor, Tensor];
   /** `[output, hN]` for `input` and an optional initial state `hx`. */
-  override forward(input: Tensor, hx?: Tensor): [Tensor, Tensor] {
+  override forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor] {
     const [output, hn] = this.run(input, hx);
     return [output, hn];
   }
+}
+/** Calling the module runs `forward`: a packed input gives a packed output. */
+export interface GRU {
+  (input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
+  (input: Tensor, hx?: Tensor): [Tensor, Tensor];
 }
 
 /** Options of the cells. */
