@@ -31,8 +31,10 @@ export function fromFixture(t: FixtureTensor, opts: { requiresGrad?: boolean } =
 
 /** The output and final states of a recurrent layer, flattened into one tensor (as the fixture's wrapper). */
 class Flat extends nn.Module {
-  constructor(public rnn: nn.RNN | nn.LSTM | nn.GRU) {
+  rnn: nn.RNN | nn.LSTM | nn.GRU;
+  constructor(rnn: nn.RNN | nn.LSTM | nn.GRU) {
     super();
+    this.rnn = rnn;
   }
   override forward(x: torch.Tensor): torch.Tensor {
     // A union of overloaded call signatures is not callable in TypeScript: call it as a Module.
@@ -44,8 +46,12 @@ class Flat extends nn.Module {
 
 /** A cell stepped over the first dim of the input, every state flattened and joined. */
 class FlatCell extends nn.Module {
-  constructor(public cell: nn.RNNCell | nn.LSTMCell | nn.GRUCell, public steps: number) {
+  cell: nn.RNNCell | nn.LSTMCell | nn.GRUCell;
+  steps: number;
+  constructor(cell: nn.RNNCell | nn.LSTMCell | nn.GRUCell, steps: number) {
     super();
+    this.cell = cell;
+    this.steps = steps;
   }
   override forward(x: torch.Tensor): torch.Tensor {
     let state: torch.Tensor | [torch.Tensor, torch.Tensor] | undefined;
@@ -64,8 +70,14 @@ const padding = () => torch.tensor([[false, false, false, false, false], [false,
 
 /** Self-attention with fixed masks; output and weights flattened (as the fixture's wrapper). */
 class SelfAttention extends nn.Module {
-  constructor(public attn: nn.MultiheadAttention, public mask?: torch.Tensor, public padding?: torch.Tensor) {
+  attn: nn.MultiheadAttention;
+  mask?: torch.Tensor;
+  padding?: torch.Tensor;
+  constructor(attn: nn.MultiheadAttention, mask?: torch.Tensor, padding?: torch.Tensor) {
     super();
+    this.attn = attn;
+    this.mask = mask;
+    this.padding = padding;
   }
   override forward(x: torch.Tensor): torch.Tensor {
     const [out, w] = this.attn(x, x, x, { attnMask: this.mask, keyPaddingMask: this.padding });
@@ -75,8 +87,10 @@ class SelfAttention extends nn.Module {
 
 /** Attention with key x[..., :6] and value x[..., 2:6], weights per head (as the fixture's wrapper). */
 class CrossAttention extends nn.Module {
-  constructor(public attn: nn.MultiheadAttention) {
+  attn: nn.MultiheadAttention;
+  constructor(attn: nn.MultiheadAttention) {
     super();
+    this.attn = attn;
   }
   override forward(x: torch.Tensor): torch.Tensor {
     const [out, w] = this.attn(x, x.index(":", ":", ":6"), x.index(":", ":", "2:6"), {
@@ -88,12 +102,18 @@ class CrossAttention extends nn.Module {
 
 /** An encoder (layer) with fixed masks. */
 class Encoder extends nn.Module {
+  enc: nn.TransformerEncoderLayer | nn.TransformerEncoder;
+  mask?: torch.Tensor;
+  padding?: torch.Tensor;
   constructor(
-    public enc: nn.TransformerEncoderLayer | nn.TransformerEncoder,
-    public mask?: torch.Tensor,
-    public padding?: torch.Tensor,
+    enc: nn.TransformerEncoderLayer | nn.TransformerEncoder,
+    mask?: torch.Tensor,
+    padding?: torch.Tensor,
   ) {
     super();
+    this.enc = enc;
+    this.mask = mask;
+    this.padding = padding;
   }
   override forward(x: torch.Tensor): torch.Tensor {
     return this.enc(x, { mask: this.mask, srcKeyPaddingMask: this.padding }) as torch.Tensor;
@@ -102,13 +122,21 @@ class Encoder extends nn.Module {
 
 /** A decoder (layer) whose memory is the input's first 3 positions, with fixed target masks. */
 class Decoder extends nn.Module {
+  dec: nn.TransformerDecoderLayer;
+  batchFirst: boolean;
+  tgtMask?: torch.Tensor;
+  tgtPadding?: torch.Tensor;
   constructor(
-    public dec: nn.TransformerDecoderLayer,
-    public batchFirst = false,
-    public tgtMask?: torch.Tensor,
-    public tgtPadding?: torch.Tensor,
+    dec: nn.TransformerDecoderLayer,
+    batchFirst = false,
+    tgtMask?: torch.Tensor,
+    tgtPadding?: torch.Tensor,
   ) {
     super();
+    this.dec = dec;
+    this.batchFirst = batchFirst;
+    this.tgtMask = tgtMask;
+    this.tgtPadding = tgtPadding;
   }
   override forward(x: torch.Tensor): torch.Tensor {
     const memory = this.batchFirst ? x.index(":", ":3") : x.index(":3");
@@ -118,8 +146,10 @@ class Decoder extends nn.Module {
 
 /** The whole Transformer with the flipped input as source and a causal target mask. */
 class Seq2Seq extends nn.Module {
-  constructor(public model: nn.Transformer) {
+  model: nn.Transformer;
+  constructor(model: nn.Transformer) {
     super();
+    this.model = model;
   }
   override forward(x: torch.Tensor): torch.Tensor {
     return this.model(x.flip(0), x, { tgtMask: causal5() });

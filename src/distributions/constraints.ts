@@ -76,9 +76,12 @@ export class Real extends Constraint {
 
 /** `value > lowerBound`. */
 export class GreaterThan extends Constraint {
+  /** The bound. */
+  readonly lowerBound: number;
   /** A constraint `value > lowerBound`. */
-  constructor(readonly lowerBound: number) {
+  constructor(lowerBound: number) {
     super();
+    this.lowerBound = lowerBound;
   }
   /** `lowerBound < value`. */
   check(value: Tensor): Tensor {
@@ -92,9 +95,15 @@ export class GreaterThan extends Constraint {
 
 /** `lowerBound <= value <= upperBound`, bounds numbers or tensors. */
 export class Interval extends Constraint {
+  /** The lower bound. */
+  readonly lowerBound: number | Tensor;
+  /** The upper bound. */
+  readonly upperBound: number | Tensor;
   /** A closed interval. */
-  constructor(readonly lowerBound: number | Tensor, readonly upperBound: number | Tensor) {
+  constructor(lowerBound: number | Tensor, upperBound: number | Tensor) {
     super();
+    this.lowerBound = lowerBound;
+    this.upperBound = upperBound;
   }
   /** `lowerBound <= value & value <= upperBound`. */
   check(value: Tensor): Tensor {
@@ -124,9 +133,15 @@ export class BooleanConstraint extends Constraint {
 
 /** The integers `lowerBound..upperBound`. */
 export class IntegerInterval extends Constraint {
+  /** The lower bound. */
+  readonly lowerBound: number;
+  /** The upper bound. */
+  readonly upperBound: number;
   /** The integers of [lowerBound, upperBound]. */
-  constructor(readonly lowerBound: number, readonly upperBound: number) {
+  constructor(lowerBound: number, upperBound: number) {
     super();
+    this.lowerBound = lowerBound;
+    this.upperBound = upperBound;
   }
   /** Discrete. */
   override get isDiscrete(): boolean {
@@ -174,9 +189,15 @@ export class OneHot extends Constraint {
 
 /** `base` over events of `reinterpretedBatchNdims` more dims: valid where all their elements are. */
 export class IndependentConstraint extends Constraint {
+  /** The constraint of each element. */
+  readonly baseConstraint: Constraint;
+  /** How many batch dims count as event dims. */
+  readonly reinterpretedBatchNdims: number;
   /** `base` with `reinterpretedBatchNdims` more event dims. */
-  constructor(readonly baseConstraint: Constraint, readonly reinterpretedBatchNdims: number) {
+  constructor(baseConstraint: Constraint, reinterpretedBatchNdims: number) {
     super();
+    this.baseConstraint = baseConstraint;
+    this.reinterpretedBatchNdims = reinterpretedBatchNdims;
     if (!Number.isInteger(reinterpretedBatchNdims) || reinterpretedBatchNdims < 0) {
       throw new RangeError(
         `IndependentConstraint: reinterpretedBatchNdims must be a non-negative integer, got ${reinterpretedBatchNdims}`,

@@ -72,14 +72,19 @@ export class LazyNode<B extends FusionBuffer> {
   readonly id = ++nextNode;
   /** The storage that holds this value (null once it was written in place or released). */
   out: B | null = null;
+  readonly dtype: DType;
+  readonly numel: number;
+  readonly op: LazyOp<B>;
+  readonly size: number;
+  readonly words: number;
   /** @internal made by the backend */
-  constructor(
-    readonly dtype: DType,
-    readonly numel: number,
-    readonly op: LazyOp<B>,
-    readonly size: number,
-    readonly words: number,
-  ) {}
+  constructor(dtype: DType, numel: number, op: LazyOp<B>, size: number, words: number) {
+    this.dtype = dtype;
+    this.numel = numel;
+    this.op = op;
+    this.size = size;
+    this.words = words;
+  }
 }
 
 /** The operands of a node, in order. */
