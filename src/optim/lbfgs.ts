@@ -13,7 +13,6 @@ import {
   check,
   Optimizer,
   type OptimizerStateDict,
-  type ParamGroup,
   type ParamGroupInput,
   type Params,
   type ParamState,
@@ -186,7 +185,11 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
   protected override _checkOptions(o: LBFGSGroupOptions, where: string): void {
     check(typeof o.lr === "number" && o.lr >= 0, where, `Invalid learning rate: ${o.lr}`);
     for (const k of ["maxIter", "maxEval", "historySize"] as const) {
-      check(Number.isInteger(o[k]) && o[k] >= 1, where, `Invalid ${k} value: ${o[k]} (expected an integer >= 1)`);
+      check(
+        Number.isInteger(o[k]) && o[k] >= 1,
+        where,
+        `Invalid ${k} value: ${o[k]} (expected an integer >= 1)`,
+      );
     }
     for (const k of ["toleranceGrad", "toleranceChange"] as const) {
       check(typeof o[k] === "number" && o[k] >= 0, where, `Invalid ${k} value: ${o[k]}`);
@@ -331,7 +334,9 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
           } else {
             // One read: the loss joins the algorithm's scalars on the device.
             checkLoss(loss);
-            const both = inFrameOf(() => noGrad(() => cat([loss.detach().reshape([1]).to(values.dtype), values])));
+            const both = inFrameOf(() =>
+              noGrad(() => cat([loss.detach().reshape([1]).to(values.dtype), values]))
+            );
             values.dispose();
             try {
               answer = [...await both.dataAsync()];
@@ -411,12 +416,14 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
     let x0: Tensor[] = [];
     const roots = () => [d, prevFlatGrad, hDiag, flatGrad, ...x0, ...hist.dirs, ...hist.stps, ...hist.ro];
 
-    const self = this;
+    const gather = () => this.#gatherFlatGrad();
+    const addGrad = (step: number, dir: Tensor) => this.#addGrad(step, dir);
     /** Evaluates the closure at the current parameters: loss, flat gradient, and `max |g|`. */
     function* evaluate(): Generator<Need, { loss: number; g: Tensor; gmax: number }, Answer> {
       const raw = (yield { kind: "eval" }) as Tensor | number;
-      const g = arena.keep(self.#gatherFlatGrad());
-      const [loss, gmax] = (yield { kind: "read", loss: raw, values: g.abs().max().reshape([1]) }) as number[];
+      const g = arena.keep(gather());
+      const [loss, gmax] =
+        (yield { kind: "read", loss: raw, values: g.abs().max().reshape([1]) }) as number[];
       return { loss, g, gmax };
     }
     /** Reads scalar tensors (each one element) in one read. */
@@ -496,9 +503,9 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
           x0 = params.map((p) => arena.keep(p.clone()));
           const dir = d!, x = x0;
           const probe = function* (step: number): Generator<Need, Probe, Answer> {
-            self.#addGrad(step, dir);
+            addGrad(step, dir);
             const raw = (yield { kind: "eval" }) as Tensor | number;
-            const g = arena.keep(self.#gatherFlatGrad());
+            const g = arena.keep(gather());
             params.forEach((p, i) => p.copy_(x[i]));
             const values = stack([g.dot(dir), g.abs().max()]);
             const [f, slope, gmax] = (yield { kind: "read", loss: raw, values }) as number[];
@@ -620,7 +627,9 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
     const keys = Object.keys(stateDict.state ?? {});
     if (keys.some((k) => k !== "0")) {
       throw new RangeError(
-        `${name}: LBFGS keeps its state under parameter 0 only, but the state has entries for ${keys.join(", ")}`,
+        `${name}: LBFGS keeps its state under parameter 0 only, but the state has entries for ${
+          keys.join(", ")
+        }`,
       );
     }
     const entry = (stateDict.state as Record<string, ParamState | undefined>)["0"];
@@ -635,8 +644,13 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
         throw new TypeError(`${name}: state of parameter 0 must be an object, got ${typeName(entry)}`);
       }
       const tensorShape = (key: string, v: unknown, expected: (number | null)[]): number[] => {
-        if (!(v instanceof Tensor)) throw new TypeError(`${name}: state "${key}" must be a Tensor, got ${typeName(v)}`);
-        if (v.shape.length !== expected.length || v.shape.some((s, i) => expected[i] !== null && s !== expected[i])) {
+        if (!(v instanceof Tensor)) {
+          throw new TypeError(`${name}: state "${key}" must be a Tensor, got ${typeName(v)}`);
+        }
+        if (
+          v.shape.length !== expected.length ||
+          v.shape.some((s, i) => expected[i] !== null && s !== expected[i])
+        ) {
           throw new RangeError(
             `${name}: state "${key}" has shape ${fmtShape(v.shape)}, expected [${
               expected.map((e) => e ?? "k").join(", ")
@@ -660,7 +674,9 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
         tensorShape("oldStps", entry.oldStps, [k, n]);
         tensorShape("ro", entry.ro, [k]);
         if (k > history) {
-          throw new RangeError(`${name}: the state holds ${k} history entries, more than historySize ${history}`);
+          throw new RangeError(
+            `${name}: the state holds ${k} history entries, more than historySize ${history}`,
+          );
         }
       }
     }
@@ -700,7 +716,9 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
 function checkLoss(loss: Tensor | number): void {
   if (typeof loss === "number") return;
   if (!(loss instanceof Tensor)) {
-    throw new TypeError(`LBFGS: the closure must return the loss as a Tensor or a number, got ${typeName(loss)}`);
+    throw new TypeError(
+      `LBFGS: the closure must return the loss as a Tensor or a number, got ${typeName(loss)}`,
+    );
   }
   if (loss.numel() !== 1) {
     throw new RangeError(

@@ -104,7 +104,10 @@ export function* strongWolfe<N>(
       break;
     }
     // Extrapolate: the cubic's minimizer, kept between a little beyond t and 10·t.
-    const next = cubicInterpolate(tPrev, prev.f, prev.gtd, t, cur.f, cur.gtd, [t + 0.01 * (t - tPrev), t * 10]);
+    const next = cubicInterpolate(tPrev, prev.f, prev.gtd, t, cur.f, cur.gtd, [
+      t + 0.01 * (t - tPrev),
+      t * 10,
+    ]);
     tPrev = t;
     prev = cur;
     t = next;

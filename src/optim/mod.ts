@@ -1,8 +1,8 @@
 /**
- * `optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`) and learning-rate schedulers
- * (`StepLR`, `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`, `LinearLR`, `OneCycleLR`,
- * `CyclicLR`, `ReduceLROnPlateau`, `SequentialLR`, `ChainedScheduler`, ...), with PyTorch's
- * semantics and values.
+ * `optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`, `LBFGS`, `Rprop`, `ASGD`,
+ * ...) and learning-rate schedulers (`StepLR`, `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`,
+ * `LinearLR`, `OneCycleLR`, `CyclicLR`, `ReduceLROnPlateau`, `SequentialLR`, `ChainedScheduler`,
+ * ...), with PyTorch's semantics and values.
  *
  * @example
  * ```ts
