@@ -332,7 +332,11 @@ Deno.test("LBFGS: bad options and bad use name the problem", () => {
   const untyped = opt as unknown as { step: (c?: unknown) => unknown };
   assertThrowsMsg(() => untyped.step(), /LBFGS.step: a closure that re-evaluates the model .* is required/);
   assertThrowsMsg(() => opt.step(() => torch.ones([2], { requiresGrad: true }).mul(2)), /one-element tensor/);
-  assertThrowsMsg(() => untyped.step(() => Promise.resolve(torch.ones([1]))), /stepAsync/);
+  assertThrowsMsg(() =>
+    untyped.step(async () => {
+      await Promise.resolve();
+      return torch.ones([1]);
+    }), /stepAsync/);
 });
 
 Deno.test("LBFGS.loadStateDict: a state of the wrong size is refused before anything changes", () => {
@@ -380,3 +384,28 @@ Deno.test("Rprop and ASGD: bad options name the value at fault, as PyTorch", () 
   assertThrowsMsg(() => new optim.ASGD(w(), { weight_decay: 0.1 } as any), /"weightDecay"/);
   assertThrowsMsg(() => new optim.ASGD(w(), { t0: NaN }), /t0 must be a number/);
 });
+
+deviceTest(
+  "LBFGS: a model moved after stepping names the fix; its state moves with loadStateDictAsync",
+  async (device) => {
+    if (device === "cpu") return;
+    const model = new torch.nn.Linear(2, 1);
+    const x = torch.tensor([[1, 2], [3, 1], [0, 1]]).float(), y = torch.tensor([[1], [2], [3]]).float();
+    const opt = new optim.LBFGS(model.parameters(), { maxIter: 3 });
+    const closure = (xs: Tensor, ys: Tensor) => () => {
+      opt.zeroGrad();
+      const l = model.forward(xs).sub(ys).pow(2).mean();
+      l.backward();
+      return l;
+    };
+    opt.step(closure(x, y));
+    model.to(device);
+    const [xg, yg] = [x.to(device), y.to(device)];
+    await assertRejectsMsg(() => opt.stepAsync(closure(xg, yg)), /the model was moved .*loadStateDictAsync/);
+    await opt.loadStateDictAsync(opt.stateDict());
+    const before = opt.state.get(model.weight)!.funcEvals as number;
+    await opt.stepAsync(closure(xg, yg));
+    assert.ok((opt.state.get(model.weight)!.funcEvals as number) > before);
+    assert.equal((opt.state.get(model.weight)!.d as Tensor).device, device);
+  },
+);

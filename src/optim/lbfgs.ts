@@ -210,16 +210,11 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
       throw new Error("LBFGS doesn't support per-parameter options (parameter groups)");
     }
     super.addParamGroup(group);
-    const params = this.paramGroups[0].params;
-    const { device, dtype } = params[0];
-    for (const p of params) {
-      if (p.device !== device || p.dtype !== dtype) {
-        this.paramGroups = [];
-        throw new Error(
-          `LBFGS: every parameter must have one device and dtype (the flat vectors join them); got ${dtype} on ` +
-            `"${device}" and ${p.dtype} on "${p.device}"`,
-        );
-      }
+    try {
+      checkParams(this.paramGroups[0].params, "LBFGS");
+    } catch (e) {
+      this.paramGroups = [];
+      throw e;
     }
   }
 
@@ -363,6 +358,8 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
     for (const p of this.paramGroups[0].params) {
       if (p.isDisposed) throw new Error(`LBFGS.${method}: a parameter was disposed`);
     }
+    checkParams(this.paramGroups[0].params, `LBFGS.${method}`);
+    this._checkStateDevice(this.paramGroups[0].params[0]);
   }
 
   /** The flat gradient of every parameter (zeros where a parameter has no gradient). */
@@ -709,6 +706,19 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
 
   #numel(): number {
     return this.paramGroups[0].params.reduce((s, p) => s + p.numel(), 0);
+  }
+}
+
+/** Throws unless every parameter has the first one's device and dtype (the flat vectors join them). */
+function checkParams(params: Tensor[], where: string): void {
+  const { device, dtype } = params[0];
+  for (const p of params) {
+    if (p.device !== device || p.dtype !== dtype) {
+      throw new Error(
+        `${where}: every parameter must have one device and dtype (the flat vectors join them); got ${dtype} ` +
+          `on "${device}" and ${p.dtype} on "${p.device}"`,
+      );
+    }
   }
 }
 
