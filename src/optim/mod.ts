@@ -1,8 +1,8 @@
 /**
- * `optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`) and learning-rate schedulers
- * (`StepLR`, `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`, `LinearLR`, `OneCycleLR`,
- * `CyclicLR`, `ReduceLROnPlateau`, `SequentialLR`, `ChainedScheduler`, ...), with PyTorch's
- * semantics and values.
+ * `optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`, `LBFGS`, `Rprop`, `ASGD`,
+ * ...) and learning-rate schedulers (`StepLR`, `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`,
+ * `LinearLR`, `OneCycleLR`, `CyclicLR`, `ReduceLROnPlateau`, `SequentialLR`, `ChainedScheduler`,
+ * ...), with PyTorch's semantics and values.
  *
  * @example
  * ```ts
@@ -89,3 +89,12 @@ export {
   type StepLROptions,
 } from "./lr_scheduler.ts";
 export * as lrScheduler from "./lr_scheduler_namespace.ts";
+export { Rprop, type RpropGroupOptions, type RpropOptions } from "./rprop.ts";
+export { ASGD, type ASGDGroupOptions, type ASGDOptions } from "./asgd.ts";
+export {
+  LBFGS,
+  type LBFGSAsyncClosure,
+  type LBFGSClosure,
+  type LBFGSGroupOptions,
+  type LBFGSOptions,
+} from "./lbfgs.ts";
