@@ -158,3 +158,35 @@ export function luSolve_f64(a: P, b: P, w: P, x: P, stats: P, batch: i32, n: i32
 
 export function cholesky_f32(a: P, l: P, info: P, batch: i32, n: i32): void { cholesky<f32>(a, l, info, batch, n); }
 export function cholesky_f64(a: P, l: P, info: P, batch: i32, n: i32): void { cholesky<f64>(a, l, info, batch, n); }
+
+// Triangular solves A X = B (`torch.linalg.solve_triangular` with left=True) of `batch` n×n
+// matrices A and n×k right-hand sides B (row-major, contiguous): forward substitution when A is
+// lower triangular, back substitution when upper, row by row; only A's triangle is read (and not
+// its diagonal when `unit`, which takes it as ones). No pivoting and no checks: a zero on the
+// diagonal gives inf/NaN, as LAPACK's trsm.
+// @ts-ignore: decorator
+@inline function triangularSolve<T>(a: P, b: P, x: P, batch: i32, n: i32, k: i32, upper: bool, unit: bool): void {
+  const sz = <usize>sizeof<T>();
+  const nn = <usize>n * <usize>n, nk = <usize>n * <usize>k;
+  const rowA = <usize>n * sz, rowX = <usize>k * sz;
+  for (let m = 0; m < batch; m++) {
+    const A = a + <usize>m * nn * sz, X = x + <usize>m * nk * sz;
+    memory.copy(X, b + <usize>m * nk * sz, nk * sz);
+    for (let s = 0; s < n; s++) {
+      const i = upper ? n - 1 - s : s;
+      const ai = A + <usize>i * rowA, xi = X + <usize>i * rowX;
+      const j0 = upper ? i + 1 : 0, j1 = upper ? n : i;
+      for (let j = j0; j < j1; j++) axpy<T>(xi, X + <usize>j * rowX, load<T>(ai + <usize>j * sz), k);
+      if (!unit) {
+        const d = load<T>(ai + <usize>i * sz);
+        for (let c = 0; c < k; c++) {
+          const q = <usize>c * sz;
+          store<T>(xi + q, load<T>(xi + q) / d);
+        }
+      }
+    }
+  }
+}
+
+export function triangularSolve_f32(a: P, b: P, x: P, batch: i32, n: i32, k: i32, upper: bool, unit: bool): void { triangularSolve<f32>(a, b, x, batch, n, k, upper, unit); }
+export function triangularSolve_f64(a: P, b: P, x: P, batch: i32, n: i32, k: i32, upper: bool, unit: bool): void { triangularSolve<f64>(a, b, x, batch, n, k, upper, unit); }
