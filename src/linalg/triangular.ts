@@ -34,7 +34,7 @@ export interface SolveTriangularOptions {
  * const L = torch.tensor([[2, 0], [1, 4]], { dtype: "float32" });
  * const B = torch.tensor([[2], [9]], { dtype: "float32" });
  * assertEquals(torch.linalg.solveTriangular(L, B, { upper: false }).toArray(), [[1], [2]]);
- * const X = torch.linalg.solveTriangular(L, torch.tensor([[4, 8]]), { upper: false, left: false });
+ * const X = torch.linalg.solveTriangular(L, torch.tensor([[4, 8]], { dtype: "float32" }), { upper: false, left: false });
  * assertEquals(X.toArray(), [[1, 2]]); // X L = [[4, 8]]
  * ```
  */
