@@ -67,7 +67,7 @@ export class MultivariateNormal extends Distribution {
   /** @internal Which matrix parameter was given. */
   readonly _param!: MatrixName;
   /** @internal The given matrix parameter, expanded to `batchShape + [n, n]`. */
-  readonly _given_matrix!: Tensor;
+  readonly _givenMatrix!: Tensor;
   /** @internal The matrices computed so far (and the given one), expanded. */
   _cache: Partial<Record<MatrixName, Tensor>> = {};
 
@@ -133,9 +133,9 @@ export class MultivariateNormal extends Distribution {
     Object.assign(this, {
       loc: loc.expand([...batchShape, n]),
       _param: name,
-      _given_matrix: matrix.expand([...batchShape, n, n]),
+      _givenMatrix: matrix.expand([...batchShape, n, n]),
     });
-    this._cache[name] = this._given_matrix;
+    this._cache[name] = this._givenMatrix;
     this._checkParams();
     const L = inFrameOf(() =>
       asOp(
@@ -225,7 +225,7 @@ export class MultivariateNormal extends Distribution {
         loc: this.loc.expand([...batchShape, ...this.eventShape]),
         _unbroadcastedScaleTril: this._unbroadcastedScaleTril,
         _param: this._param,
-        _given_matrix: this._given_matrix.expand(shape),
+        _givenMatrix: this._givenMatrix.expand(shape),
       });
       // Its own cache: the matrices computed so far, expanded.
       out._cache = {};
