@@ -252,6 +252,7 @@ export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
 export { det, inv as inverse } from "./src/linalg/solve.ts";
+export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
 export * as gpu from "./src/gpu.ts";
 export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";

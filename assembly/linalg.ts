@@ -158,3 +158,77 @@ export function luSolve_f64(a: P, b: P, w: P, x: P, stats: P, batch: i32, n: i32
 
 export function cholesky_f32(a: P, l: P, info: P, batch: i32, n: i32): void { cholesky<f32>(a, l, info, batch, n); }
 export function cholesky_f64(a: P, l: P, info: P, batch: i32, n: i32): void { cholesky<f64>(a, l, info, batch, n); }
+
+/** dst[c] -= f0 * r0[c], then f1 * r1[c], f2 * r2[c], f3 * r3[c] (rows `stride` bytes apart), kept
+ * in registers between the four: the same operations in the same order as four {@link axpy}s,
+ * with a quarter of dst's loads and stores. */
+// @ts-ignore: decorator
+@inline function axpy4<T>(dst: P, src: P, stride: usize, f0: T, f1: T, f2: T, f3: T, count: i32): void {
+  let j = 0;
+  const s1 = src + stride, s2 = src + 2 * stride, s3 = src + 3 * stride;
+  if (sizeof<T>() == 4) {
+    const v0 = f32x4.splat(<f32>f0), v1 = f32x4.splat(<f32>f1), v2 = f32x4.splat(<f32>f2), v3 = f32x4.splat(<f32>f3);
+    for (; j + 4 <= count; j += 4) {
+      const q = <usize>j << 2;
+      let d = v128.load(dst + q);
+      d = f32x4.sub(d, f32x4.mul(v0, v128.load(src + q)));
+      d = f32x4.sub(d, f32x4.mul(v1, v128.load(s1 + q)));
+      d = f32x4.sub(d, f32x4.mul(v2, v128.load(s2 + q)));
+      d = f32x4.sub(d, f32x4.mul(v3, v128.load(s3 + q)));
+      v128.store(dst + q, d);
+    }
+  } else {
+    const v0 = f64x2.splat(<f64>f0), v1 = f64x2.splat(<f64>f1), v2 = f64x2.splat(<f64>f2), v3 = f64x2.splat(<f64>f3);
+    for (; j + 2 <= count; j += 2) {
+      const q = <usize>j << 3;
+      let d = v128.load(dst + q);
+      d = f64x2.sub(d, f64x2.mul(v0, v128.load(src + q)));
+      d = f64x2.sub(d, f64x2.mul(v1, v128.load(s1 + q)));
+      d = f64x2.sub(d, f64x2.mul(v2, v128.load(s2 + q)));
+      d = f64x2.sub(d, f64x2.mul(v3, v128.load(s3 + q)));
+      v128.store(dst + q, d);
+    }
+  }
+  const sz = <usize>sizeof<T>();
+  for (; j < count; j++) {
+    const q = <usize>j * sz;
+    store<T>(dst + q, load<T>(dst + q) - f0 * load<T>(src + q) - f1 * load<T>(s1 + q) - f2 * load<T>(s2 + q) - f3 * load<T>(s3 + q));
+  }
+}
+
+// Triangular solves A X = B (`torch.linalg.solve_triangular` with left=True) of `batch` n×n
+// matrices A and n×k right-hand sides B (row-major, contiguous): forward substitution when A is
+// lower triangular, back substitution when upper, row by row; only A's triangle is read (and not
+// its diagonal when `unit`, which takes it as ones). No pivoting and no checks: a zero on the
+// diagonal gives inf/NaN, as LAPACK's trsm.
+// @ts-ignore: decorator
+@inline function triangularSolve<T>(a: P, b: P, x: P, batch: i32, n: i32, k: i32, upper: bool, unit: bool): void {
+  const sz = <usize>sizeof<T>();
+  const nn = <usize>n * <usize>n, nk = <usize>n * <usize>k;
+  const rowA = <usize>n * sz, rowX = <usize>k * sz;
+  for (let m = 0; m < batch; m++) {
+    const A = a + <usize>m * nn * sz, X = x + <usize>m * nk * sz;
+    memory.copy(X, b + <usize>m * nk * sz, nk * sz);
+    for (let s = 0; s < n; s++) {
+      const i = upper ? n - 1 - s : s;
+      const ai = A + <usize>i * rowA, xi = X + <usize>i * rowX;
+      const j0 = upper ? i + 1 : 0, j1 = upper ? n : i;
+      let j = j0;
+      for (; j + 4 <= j1; j += 4) {
+        const xj = X + <usize>j * rowX, aj = ai + <usize>j * sz;
+        axpy4<T>(xi, xj, rowX, load<T>(aj), load<T>(aj + sz), load<T>(aj + 2 * sz), load<T>(aj + 3 * sz), k);
+      }
+      for (; j < j1; j++) axpy<T>(xi, X + <usize>j * rowX, load<T>(ai + <usize>j * sz), k);
+      if (!unit) {
+        const d = load<T>(ai + <usize>i * sz);
+        for (let c = 0; c < k; c++) {
+          const q = <usize>c * sz;
+          store<T>(xi + q, load<T>(xi + q) / d);
+        }
+      }
+    }
+  }
+}
+
+export function triangularSolve_f32(a: P, b: P, x: P, batch: i32, n: i32, k: i32, upper: bool, unit: bool): void { triangularSolve<f32>(a, b, x, batch, n, k, upper, unit); }
+export function triangularSolve_f64(a: P, b: P, x: P, batch: i32, n: i32, k: i32, upper: bool, unit: bool): void { triangularSolve<f64>(a, b, x, batch, n, k, upper, unit); }

@@ -272,3 +272,55 @@ fn cholesky(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) group
     storageBarrier();
   }
 }
+
+//! kernel: triangularSolve
+// Rows [r0, r1) (in the order of the substitution: from the top for a lower-triangular A, from
+// the bottom for an upper one) of the triangular solves A X = B, one invocation per (matrix,
+// right-hand column): row i of X is (B[i] - Σ A[i, j] X[j]) / A[i, i] over the rows j solved
+// before it, the twin of assembly/linalg.ts's. flags: 1 upper, 2 unit diagonal (not read). Only
+// A's triangle is read; a zero diagonal gives ±inf or NaN, as IEEE division (and LAPACK's trsm).
+struct Params {
+  batch: u32,
+  n: u32,
+  k: u32,
+  r0: u32,
+  r1: u32,
+  flags: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read_write> X: array<f32>;
+
+/** v / d with IEEE's results for d = ±0 (WGSL leaves division by zero unspecified). */
+fn ieee_div(v: f32, d: f32) -> f32 {
+  if (!is_zero(d)) { return v / d; }
+  if (is_zero(v) || is_nan(v)) { return f_nan(); }
+  return f_copysign(f_inf(), bitcast<f32>(bitcast<u32>(v) ^ (bitcast<u32>(d) & 0x80000000u)));
+}
+
+@compute @workgroup_size(256)
+fn triangularSolve(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let t = flat_index(wg, groups, local);
+  if (t >= P.batch * P.k) { return; }
+  let n = P.n;
+  let k = P.k;
+  let m = t / k;
+  let c = t % k;
+  let ab = m * n * n;
+  let xb = m * n * k + c;
+  let upper = (P.flags & 1u) != 0u;
+  let unit = (P.flags & 2u) != 0u;
+  for (var s = P.r0; s < P.r1; s = s + 1u) {
+    let i = select(s, n - 1u - s, upper);
+    var v = B[xb + i * k];
+    let j0 = select(0u, i + 1u, upper);
+    let j1 = select(i, n, upper);
+    for (var j = j0; j < j1; j = j + 1u) {
+      v = v - A[ab + i * n + j] * X[xb + j * k];
+    }
+    if (!unit) { v = ieee_div(v, A[ab + i * n + i]); }
+    X[xb + i * k] = v;
+  }
+}

@@ -35,7 +35,7 @@ import { isfinite, isnan, logicalNot } from "../ops/logical.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
-import { choleskyBackward } from "../linalg/gradients.ts";
+import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -653,6 +653,27 @@ export const derivatives = {
   linalgSlogdet: named("LinalgSlogdetBackward0", "inputs", (g, n) => [
     ew.mul(mv.unsqueeze(mv.unsqueeze(g, -1), -1), invTransposeForGradient("linalg.slogdet", x0(n))),
   ]),
+  // Triangular solvers (src/linalg/triangular.ts): keep A, and X only when A wants a gradient.
+  linalgSolveTriangular: {
+    saves: ([a]): SavedValues => ({ inputs: [true, false], output: wantsGrad(a) }),
+    backward: (g, n) => {
+      const opts = {
+        upper: arg<boolean>(n, "upper"),
+        left: arg<boolean>(n, "left"),
+        unitriangular: arg<boolean>(n, "unitriangular"),
+      };
+      const [gA, gB] = solveTriangularBackward(g, x0(n), needs(n, 0) ? y(n) : null, opts, needs(n, 0));
+      return only(n, () => gA!, () => gB);
+    },
+  },
+  // X = choleskySolve(B, L): keeps L and X, not B.
+  choleskySolve: {
+    saves: (): SavedValues => ({ inputs: [false, true], output: true }),
+    backward: (g, n) => {
+      const [gB, gL] = choleskySolveBackward(g, input(n, 1), y(n), arg<boolean>(n, "upper"));
+      return only(n, () => gB, () => gL);
+    },
+  },
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

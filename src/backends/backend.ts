@@ -260,6 +260,20 @@ export interface LuSolveArgs {
   k: number;
 }
 
+/**
+ * Arguments of `Backend.triangularSolve`: `batch` contiguous row-major `n`×`n` matrices A and
+ * `n`×`k` right-hand sides B.
+ */
+export interface TriangularSolveArgs {
+  batch: number;
+  n: number;
+  k: number;
+  /** A is upper triangular (back substitution); else lower (forward substitution). */
+  upper: boolean;
+  /** A's diagonal is taken as ones (not read). */
+  unit: boolean;
+}
+
 /** What `Backend.luSolve` gives: the solutions and, per matrix, `[det, sign, log|det|, info]`. */
 export interface LuSolveResult {
   /** `batch` `n`×`k` solutions X of A X = B (no elements without a right-hand side). */
@@ -466,4 +480,10 @@ export interface Backend {
    * such a factor incomplete (the front end throws); the GPU fills it with NaN.
    */
   cholesky?(a: Storage, batch: number, n: number): { l: Storage; info: Storage };
+  /**
+   * Batched triangular solves A X = B (`torch.linalg.solve_triangular`) of float32 (float64 on
+   * the CPU) matrices, reading only A's triangle: the `batch` `n`×`k` solutions X. No checks, as
+   * LAPACK's trsm: a zero on the diagonal gives inf/NaN.
+   */
+  triangularSolve?(a: Storage, b: Storage, args: TriangularSolveArgs): Storage;
 }

@@ -3,7 +3,7 @@
  * other kernels).
  * @module
  */
-import type { LuSolveArgs, Storage } from "./backend.ts";
+import type { LuSolveArgs, Storage, TriangularSolveArgs } from "./backend.ts";
 import { checkCount } from "./contract.ts";
 
 /** Checks `luSolve`'s storages against its arguments; returns the right-hand side's columns. */
@@ -43,6 +43,30 @@ export function choleskyContract(a: Storage, batch: number, n: number): void {
   if (a.numel !== batch * n * n) {
     throw new RangeError(
       `cholesky: ${batch} matrices of ${n}x${n} need ${batch * n * n} elements, got ${a.numel}`,
+    );
+  }
+}
+
+/** Checks `triangularSolve`'s storages against its arguments. */
+export function triangularSolveContract(a: Storage, b: Storage, args: TriangularSolveArgs): void {
+  const { batch, n, k } = args;
+  checkCount("triangularSolve", "batch", batch);
+  checkCount("triangularSolve", "n", n);
+  checkCount("triangularSolve", "k", k);
+  if (a.dtype !== "float32" && a.dtype !== "float64") {
+    throw new TypeError(`triangularSolve: expected float32 or float64 matrices, got ${a.dtype}`);
+  }
+  if (b.dtype !== a.dtype) throw new TypeError(`triangularSolve: B is ${b.dtype}, A is ${a.dtype}`);
+  if (a.numel !== batch * n * n) {
+    throw new RangeError(
+      `triangularSolve: ${batch} matrices of ${n}x${n} need ${batch * n * n} elements, got ${a.numel}`,
+    );
+  }
+  if (b.numel !== batch * n * k) {
+    throw new RangeError(
+      `triangularSolve: ${batch} right-hand sides of ${n}x${k} need ${
+        batch * n * k
+      } elements, got ${b.numel}`,
     );
   }
 }

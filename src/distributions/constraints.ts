@@ -14,6 +14,14 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
+import { backendOf, contiguousStorage, temp, wrap } from "../ops/dispatch.ts";
+import { inFrameOf } from "../memory.ts";
+import { full } from "../creation.ts";
+import { isclose } from "../ops/logical.ts";
+import { diagonal } from "../ops/rearrange.ts";
+import { tril } from "../ops/indexing.ts";
+import { transpose } from "../ops/movement.ts";
+import { numelOf } from "../shape.ts";
 import { fmtTensor } from "./utils.ts";
 
 /** A number as Python prints a float (`0.0`, `1.5`) or a tensor bound as PyTorch prints it. */
@@ -230,6 +238,54 @@ export class IndependentConstraint extends Constraint {
   }
 }
 
+/**
+ * Symmetric positive-definite matrices (`constraints.positive_definite`), checked per matrix as
+ * PyTorch 1.13: square, symmetric within `atol` 1e-6, then a Cholesky factorisation that completes.
+ */
+export class PositiveDefinite extends Constraint {
+  /** Two: one matrix is one event. */
+  override get eventDim(): number {
+    return 2;
+  }
+  /** A bool tensor of the batch shape: `true` where the matrix is positive-definite. */
+  check(value: Tensor): Tensor {
+    return inFrameOf(() => {
+      if (value.ndim < 2) {
+        throw new RangeError(`PositiveDefinite: expected value.dim() >= 2 but got ${value.ndim}`);
+      }
+      const [r, c] = value.shape.slice(-2), batchShape = value.shape.slice(0, -2);
+      if (r !== c) return full(batchShape, false, { dtype: "bool", device: value.device });
+      const sym = isclose(value, transpose(value, -2, -1), { atol: 1e-6 }).all(-1).all(-1);
+      if (value.device === "cpu" && !sym.all().item()) return sym;
+      const backend = backendOf("PositiveDefinite", value);
+      if (!backend.cholesky) {
+        throw new Error(`PositiveDefinite: the ${value.device} backend has no Cholesky factorisation`);
+      }
+      const batch = numelOf(batchShape);
+      const { l, info } = backend.cholesky(contiguousStorage(value), batch, r);
+      temp(l);
+      const factored = wrap(info, batchShape).eq(0);
+      return value.device === "cpu" ? factored : factored.logicalAnd(sym);
+    });
+  }
+}
+
+/** Lower-triangular matrices with a positive diagonal (`constraints.lower_cholesky`). */
+export class LowerCholesky extends Constraint {
+  /** Two: one matrix is one event. */
+  override get eventDim(): number {
+    return 2;
+  }
+  /** A bool tensor of the batch shape: `true` where the matrix is lower triangular, diagonal > 0. */
+  check(value: Tensor): Tensor {
+    if (value.ndim < 2) {
+      throw new RangeError(`LowerCholesky: expected value.dim() >= 2 but got ${value.ndim}`);
+    }
+    const lower = tril(value).eq(value).all(-1).all(-1);
+    return lower.logicalAnd(diagonal(value, 0, -2, -1).gt(0).all(-1));
+  }
+}
+
 /** A placeholder for parameters checked together (`constraints.dependent`). */
 export const dependent: Constraint = new Dependent();
 /** Every value but NaN (`constraints.real`). */
@@ -246,6 +302,11 @@ export const boolean: Constraint = new BooleanConstraint();
 export const simplex: Constraint = new Simplex();
 /** One-hot vectors (`constraints.one_hot`). */
 export const oneHot: Constraint = new OneHot();
+
+/** Symmetric positive-definite matrices (`constraints.positive_definite`). */
+export const positiveDefinite: Constraint = new PositiveDefinite();
+/** Lower-triangular matrices with a positive diagonal (`constraints.lower_cholesky`). */
+export const lowerCholesky: Constraint = new LowerCholesky();
 
 /** `[lowerBound, upperBound]` (`constraints.interval`). */
 export function interval(lowerBound: number | Tensor, upperBound: number | Tensor): Constraint {

@@ -14,6 +14,11 @@ import { Categorical } from "./categorical.ts";
 import { OneHotCategorical } from "./one_hot_categorical.ts";
 import { Uniform } from "./uniform.ts";
 import { Independent } from "./independent.ts";
+import { MultivariateNormal } from "./multivariate_normal.ts";
+import { batchMahalanobis } from "./mvn_linalg.ts";
+import { solveTriangular } from "../linalg/triangular.ts";
+import { diagonal } from "../ops/rearrange.ts";
+import { broadcastShapes } from "../shape.ts";
 import { sumRightmost } from "./utils.ts";
 
 type DistributionClass = abstract new (...args: never[]) => Distribution;
@@ -62,7 +67,7 @@ function chain(d: Distribution): DistributionClass[] {
 /**
  * The KL divergence `KL(p ‖ q) = ∫ p(x) log(p(x)/q(x)) dx`, batched over the batch shape:
  * Normal/Normal, Bernoulli/Bernoulli, Categorical/Categorical, OneHotCategorical/OneHotCategorical,
- * Uniform/Uniform and Independent/Independent as in PyTorch 1.13, plus what `registerKl` added.
+ * Uniform/Uniform, Independent/Independent and MultivariateNormal/MultivariateNormal as in PyTorch 1.13, plus what `registerKl` added.
  * Differentiable with respect to both distributions' parameters.
  * @example
  * ```ts
@@ -135,4 +140,22 @@ registerKl(Independent, Independent, (p, q) => {
     );
   }
   return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
+});
+
+registerKl(MultivariateNormal, MultivariateNormal, (p, q) => {
+  if (p.eventShape[0] !== q.eventShape[0]) {
+    throw new RangeError(
+      `klDivergence: KL-divergence between two Multivariate Normals with different event shapes cannot be computed (${
+        p.eventShape[0]
+      } and ${q.eventShape[0]})`,
+    );
+  }
+  const pL = p._unbroadcastedScaleTril, qL = q._unbroadcastedScaleTril;
+  const halfTerm1 = diagonal(qL, 0, -2, -1).log().sum(-1).sub(diagonal(pL, 0, -2, -1).log().sum(-1));
+  const n = p.eventShape[0];
+  const batch = broadcastShapes("klDivergence", qL.shape.slice(0, -2), pL.shape.slice(0, -2));
+  const ratio = solveTriangular(qL.expand([...batch, n, n]), pL.expand([...batch, n, n]), { upper: false });
+  const term2 = ratio.reshape([-1, n * n]).pow(2).sum(-1).reshape(batch);
+  const term3 = batchMahalanobis(qL, q.loc.sub(p.loc));
+  return halfTerm1.add(term2.add(term3).sub(n).mul(0.5));
 });

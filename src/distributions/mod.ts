@@ -23,6 +23,7 @@ export * from "./bernoulli.ts";
 export * from "./categorical.ts";
 export * from "./one_hot_categorical.ts";
 export * from "./independent.ts";
+export * from "./multivariate_normal.ts";
 export * from "./kl.ts";
 export * as kl from "./kl.ts";
 export * as constraints from "./constraints.ts";

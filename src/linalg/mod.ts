@@ -1,7 +1,7 @@
 /**
  * `torch.linalg`: PyTorch 1.13's linear algebra namespace. Norms (`vectorNorm`, `matrixNorm`,
  * `norm`), square solvers from one batched LU factorisation with partial pivoting (`inv`,
- * `solve`, `det`, `slogdet`) and `cholesky`, on the CPU (float32 and float64) and the GPU
+ * `solve`, `det`, `slogdet`), `cholesky` and `solveTriangular`, on the CPU (float32 and float64) and the GPU
  * (float32), with autograd. PyTorch's snake_case names are camelCase here (`vector_norm` is `vectorNorm`).
  * @example
  * ```ts
@@ -18,3 +18,4 @@
 export * from "./norms.ts";
 export * from "./solve.ts";
 export * from "./cholesky.ts";
+export * from "./triangular.ts";

@@ -542,7 +542,7 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
   }
 
   // torch.linalg's batched LU solves (the inverse, a right-hand side, the determinant statistics
-  // alone) and Cholesky factorisations, on diagonally dominant matrices: small ones in one dispatch,
+  // alone), Cholesky factorisations and triangular solves, on diagonally dominant matrices: small ones in one dispatch,
   // n = 120 split over several on a CPU-tuned adapter.
   for (const [batch, n] of [[3, 4], [1, 120]] as const) {
     const a = floats(batch * n * n, 41 + n, -1, 1);
@@ -570,6 +570,21 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
       const out = b.cholesky!(b.fromTyped(spd, "float32"), batch, n);
       return [out.l, out.info];
     });
+    // Triangular solves (linalg.solveTriangular) read one triangle of the same matrices.
+    for (const [upper, unit] of [[false, false], [true, false], [true, true]] as const) {
+      await check(
+        `triangularSolve upper=${upper} unit=${unit} [${batch}, ${n}, ${n}]`,
+        tol,
+        (b) =>
+          b.triangularSolve!(b.fromTyped(a, "float32"), b.fromTyped(rhs, "float32"), {
+            batch,
+            n,
+            k: 2,
+            upper,
+            unit,
+          }),
+      );
+    }
   }
 
   // GPU-only kernels, against host formulas: value checks and the fused optimizer

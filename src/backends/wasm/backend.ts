@@ -59,6 +59,7 @@ import type {
   SearchsortedArgs,
   SgdUpdateOptions,
   Storage,
+  TriangularSolveArgs,
   UnaryOp,
 } from "../backend.ts";
 import { checkCount, checkDType, checkTyped, readRange } from "../contract.ts";
@@ -442,6 +443,11 @@ export class WasmBackend implements Backend {
   /** See `Backend.cholesky`. */
   cholesky(a: Storage, batch: number, n: number): { l: WasmStorage; info: WasmStorage } {
     return linalgOps.cholesky(this.#k, a, batch, n);
+  }
+
+  /** See `Backend.triangularSolve`. */
+  triangularSolve(a: Storage, b: Storage, args: TriangularSolveArgs): WasmStorage {
+    return linalgOps.triangularSolve(this.#k, a, b, args);
   }
 
   // ---- random numbers (assembly/random.ts) ----

@@ -1,11 +1,11 @@
 /**
- * The CPU backend's batched LU solve and Cholesky launchers (kernels in assembly/linalg.ts).
+ * The CPU backend's batched LU solve, Cholesky and triangular solve launchers (kernels in assembly/linalg.ts).
  * Free functions of the backend's {@link WasmKernels}.
  * @module
  */
 import type { ComputeDType } from "../../dtype.ts";
-import type { LuSolveArgs, Storage } from "../backend.ts";
-import { choleskyContract, luSolveContract } from "../linalg_contract.ts";
+import type { LuSolveArgs, Storage, TriangularSolveArgs } from "../backend.ts";
+import { choleskyContract, luSolveContract, triangularSolveContract } from "../linalg_contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage, SUFFIX } from "./shared.ts";
@@ -62,5 +62,34 @@ export function cholesky(
     const [info, ip] = ctx.output(dtype, batch);
     ctx.fn(`cholesky_${SUFFIX[dtype as ComputeDType]}`)(ap, lp, ip, batch, n);
     return { l, info };
+  });
+}
+
+/** See `Backend.triangularSolve`. */
+export function triangularSolve(
+  ctx: WasmKernels,
+  a: Storage,
+  b: Storage,
+  args: TriangularSolveArgs,
+): WasmStorage {
+  const s = checkStorage("triangularSolve", a), r = checkStorage("triangularSolve", b);
+  triangularSolveContract(s, r, args);
+  const { batch, n, k } = args, dtype = s.dtype;
+  if (batch * n * k === 0) return ctx.zeros(dtype, batch * n * k);
+  ctx.plan("triangularSolve", dtype, batch * n * k, s, r);
+  return ctx.call(() => {
+    const ap = ctx.input(s), bp = ctx.input(r);
+    const [x, xp] = ctx.output(dtype, batch * n * k);
+    ctx.fn(`triangularSolve_${SUFFIX[dtype as ComputeDType]}`)(
+      ap,
+      bp,
+      xp,
+      batch,
+      n,
+      k,
+      args.upper ? 1 : 0,
+      args.unit ? 1 : 0,
+    );
+    return x;
   });
 }

@@ -75,6 +75,7 @@ import type {
   SearchsortedArgs,
   SgdUpdateOptions,
   Storage,
+  TriangularSolveArgs,
   UnaryOp,
 } from "../backend.ts";
 import { GpuContext } from "./context.ts";
@@ -401,6 +402,11 @@ export class WebGPUBackend implements Backend {
   /** See `Backend.cholesky` (float32; the factor of a matrix that is not positive-definite is NaN). */
   cholesky(a: Storage, batch: number, n: number): { l: WebGPUStorage; info: WebGPUStorage } {
     return linalgOps.cholesky(this.#g, a, batch, n);
+  }
+
+  /** See `Backend.triangularSolve` (float32). */
+  triangularSolve(a: Storage, b: Storage, args: TriangularSolveArgs): WebGPUStorage {
+    return linalgOps.triangularSolve(this.#g, a, b, args);
   }
 
   // ---- softmax cross-entropy ---------------------------------------------------------------------

@@ -1,10 +1,10 @@
 /**
- * The GPU backend's batched LU solve and Cholesky launchers (kernels in wgsl/linalg.wgsl).
+ * The GPU backend's batched LU solve, Cholesky and triangular solve launchers (kernels in wgsl/linalg.wgsl).
  * Free functions of the backend's {@link GpuContext}.
  * @module
  */
-import type { LuSolveArgs, Storage } from "../backend.ts";
-import { choleskyContract, luSolveContract } from "../linalg_contract.ts";
+import type { LuSolveArgs, Storage, TriangularSolveArgs } from "../backend.ts";
+import { choleskyContract, luSolveContract, triangularSolveContract } from "../linalg_contract.ts";
 import type { GpuContext } from "./context.ts";
 import { type Binding, ceilDiv } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
@@ -124,4 +124,43 @@ export function cholesky(
   ctx.u32.set([batch, n], base);
   dispatchOps.run1d(ctx, ctx.pipelines.get("choleskyFinish"), base, [lb, ib], batch * n * n);
   return { l: checksOps.inherit(l, s), info: checksOps.inherit(info, s) };
+}
+
+/**
+ * See `Backend.triangularSolve`: float32 only. One invocation per (matrix, right-hand column)
+ * substitutes row after row; the rows are split over dispatches so that each invocation stays
+ * within the loop budget (a row costs up to n iterations, so n must fit the budget).
+ */
+export function triangularSolve(
+  ctx: GpuContext,
+  a: Storage,
+  b: Storage,
+  args: TriangularSolveArgs,
+): WebGPUStorage {
+  const s = ctx.storage("triangularSolve", a), r = ctx.storage("triangularSolve", b);
+  triangularSolveContract(s, r, args);
+  const { batch, n, k } = args;
+  const x = ctx.alloc("float32", batch * n * k);
+  if (batch * n * k === 0) return checksOps.inherit(x, s, r);
+  if (n + 1 > ctx.loopBudget) {
+    x.dispose();
+    throw new RangeError(
+      `triangularSolve: ${n}x${n} matrices are too large for one row within this GPU's loop budget ` +
+        `(${ctx.loopBudget} iterations per invocation); solve them on the CPU`,
+    );
+  }
+  const rowsPer = Math.max(1, Math.floor(ctx.loopBudget / (n + 1)));
+  const kernel = ctx.pipelines.get("triangularSolve");
+  const bindings: Binding[] = [
+    { binding: 1, entry: ctx.entryOf(s) },
+    { binding: 2, entry: ctx.entryOf(r) },
+    { binding: 3, entry: ctx.entryOf(x) },
+  ];
+  const flags = (args.upper ? 1 : 0) | (args.unit ? 2 : 0);
+  for (let r0 = 0; r0 < n; r0 += rowsPer) {
+    const base = dispatchOps.paramWords(ctx);
+    ctx.u32.set([batch, n, k, r0, Math.min(n, r0 + rowsPer), flags], base);
+    dispatchOps.run1d(ctx, kernel, base, bindings, batch * k);
+  }
+  return checksOps.inherit(x, s, r);
 }
