@@ -32,8 +32,10 @@ export interface Sized {
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import { Sampler } from "./sampler.ts";
  * class EvenIndices extends Sampler {
- *   constructor(readonly n: number) {
+ *   readonly n: number;
+ *   constructor(n: number) {
  *     super();
+ *     this.n = n;
  *   }
  *   get length(): number {
  *     return Math.ceil(this.n / 2);
