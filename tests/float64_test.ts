@@ -9,7 +9,16 @@ import { F, nn, optim } from "../mod.ts";
 import type { DType, Tensor } from "../mod.ts";
 import { loadBytes, saveBytes } from "../src/io/mod.ts";
 import { WasmBackend } from "../src/backends/wasm/backend.ts";
-import { assert, assertClose, assertRejectsMsg, assertThrowsMsg, gradcheck } from "./helpers.ts";
+import {
+  assert,
+  assertClose,
+  assertRejectsMsg,
+  assertThrowsMsg,
+  type EncodedTensor,
+  fixtureNumber as num,
+  fixtureTensor,
+  gradcheck,
+} from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
 import { loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
 
@@ -17,21 +26,10 @@ await loadEmbeddedBuild("simd"); // these tests run both builds of the kernels
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/float64.json", import.meta.url)));
 
-interface Enc {
-  dtype: DType;
-  shape: number[];
-  values: (number | string)[];
-}
+type Enc = EncodedTensor;
 
-function num(v: number | string): number {
-  if (typeof v === "number") return v;
-  return v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity;
-}
-
-function dec(e: Enc, requiresGrad = false): Tensor {
-  const t = torch.tensor(e.values.map(num), { dtype: e.dtype }).reshape(e.shape);
-  return requiresGrad ? t.requiresGrad_(true) : t;
-}
+/** A float64 fixture tensor on the CPU (the device float64 runs on). */
+const dec = (e: Enc, requiresGrad = false): Tensor => fixtureTensor(e, "cpu", requiresGrad);
 
 /** The fixture ops, by name: what the Python lambda does, in edgetorch. */
 const OPS: Record<string, (...x: Tensor[]) => Tensor> = {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as torch from "../mod.ts";
-import type { Tensor } from "../mod.ts";
+import type { Device, DType, Tensor } from "../mod.ts";
 
 export { assert };
 
@@ -251,4 +251,26 @@ export async function gradcheckAsync(
       assert.ok(ok, `${msg}: input ${k} element ${i}: analytic ${analytic[i]} vs numeric ${numeric}`);
     }
   });
+}
+
+/**
+ * A tensor as the Python fixture scripts write it (tools/fixtures/*.py): dtype, shape and values,
+ * with non-finite values as the strings "nan", "inf" and "-inf".
+ */
+export interface EncodedTensor {
+  dtype: DType;
+  shape: number[];
+  values: (number | string)[];
+}
+
+/** A fixture value: a number, or "nan" / "inf" / "-inf". */
+export function fixtureNumber(v: number | string): number {
+  if (typeof v === "number") return v;
+  return v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity;
+}
+
+/** The tensor `e` encodes, on `device`, requiring grad when asked. */
+export function fixtureTensor(e: EncodedTensor, device: Device = "cpu", requiresGrad = false): Tensor {
+  const t = torch.tensor(e.values.map(fixtureNumber), { dtype: e.dtype }).reshape(e.shape).to(device);
+  return requiresGrad ? t.requiresGrad_(true) : t;
 }

@@ -6,15 +6,19 @@
  * errors.
  */
 import * as torch from "../mod.ts";
-import type { Device, DType, Tensor } from "../mod.ts";
-import { assert, assertCloseAsync, assertThrowsMsg, gradcheck, gradcheckAsync } from "./helpers.ts";
+import type { Device, Tensor } from "../mod.ts";
+import {
+  assert,
+  assertCloseAsync,
+  assertThrowsMsg,
+  type EncodedTensor,
+  fixtureNumber as num,
+  gradcheck,
+  gradcheckAsync,
+} from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
 
-interface Enc {
-  dtype: DType;
-  shape: number[];
-  values: (number | string)[];
-}
+type Enc = EncodedTensor;
 
 interface Case {
   name: string;
@@ -31,11 +35,6 @@ interface Case {
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/linalg.json", import.meta.url))) as {
   cases: Case[];
 };
-
-function num(v: number | string): number {
-  if (typeof v === "number") return v;
-  return v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity;
-}
 
 function values(e: Enc): number[] {
   return e.values.map(num);

@@ -4,12 +4,14 @@
  * gradients, second derivatives of cumprod, bad input.
  */
 import * as torch from "../mod.ts";
-import type { Device, DType, Tensor } from "../mod.ts";
+import type { Device, Tensor } from "../mod.ts";
 import {
   assert,
   assertCloseAsync,
   assertRejectsMsg,
   assertThrowsMsg,
+  type EncodedTensor,
+  fixtureNumber as num,
   gradcheck,
   gradcheckAsync,
 } from "./helpers.ts";
@@ -17,16 +19,7 @@ import { deviceTest } from "./devices.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/numerics.json", import.meta.url)));
 
-interface Enc {
-  dtype: DType;
-  shape: number[];
-  values: (number | string)[];
-}
-
-function num(v: number | string): number {
-  if (typeof v === "number") return v;
-  return v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity;
-}
+type Enc = EncodedTensor;
 
 function dec(e: Enc, device: Device = "cpu", requiresGrad = false): Tensor {
   // PyTorch's int64 results are compared with edgetorch's int32 ones: wrapped to 32 bits.

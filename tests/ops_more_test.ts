@@ -5,12 +5,15 @@
  * the errors bad input gets.
  */
 import * as torch from "../mod.ts";
-import type { Device, DType, Tensor } from "../mod.ts";
+import type { Device, Tensor } from "../mod.ts";
 import {
   assert,
   assertCloseAsync,
   assertRejectsMsg,
   assertThrowsMsg,
+  type EncodedTensor,
+  fixtureNumber as num,
+  fixtureTensor as dec,
   gradcheck,
   gradcheckAsync,
 } from "./helpers.ts";
@@ -20,11 +23,7 @@ import { webgpuBackend } from "../src/gpu.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/ops_more.json", import.meta.url)));
 
-interface Enc {
-  dtype: DType;
-  shape: number[];
-  values: (number | string)[];
-}
+type Enc = EncodedTensor;
 type Arg = Enc | { scalar: number };
 interface Case {
   name: string;
@@ -35,16 +34,6 @@ interface Case {
   grads: (Enc | null)[] | null;
 }
 const CASES: Case[] = fx.cases;
-
-function num(v: number | string): number {
-  if (typeof v === "number") return v;
-  return v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity;
-}
-
-function dec(e: Enc, device: Device, requiresGrad = false): Tensor {
-  const t = torch.tensor(e.values.map(num), { dtype: e.dtype }).reshape(e.shape).to(device);
-  return requiresGrad ? t.requiresGrad_(true) : t;
-}
 
 const isEnc = (a: Arg): a is Enc => "dtype" in a;
 const onDevice = (device: Device, c: Case) =>

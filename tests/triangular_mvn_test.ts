@@ -5,13 +5,15 @@
  * divergences, finite-difference gradchecks and the bad-input errors.
  */
 import * as torch from "../mod.ts";
-import type { Device, DType, Tensor } from "../mod.ts";
+import type { Tensor } from "../mod.ts";
 import {
   assert,
   assertClose,
   assertCloseAsync,
   assertRejectsMsg,
   assertThrowsMsg,
+  type EncodedTensor,
+  fixtureTensor as dec,
   gradcheck,
   gradcheckAsync,
 } from "./helpers.ts";
@@ -19,11 +21,7 @@ import { deviceTest } from "./devices.ts";
 
 const D = torch.distributions;
 
-interface Enc {
-  dtype: DType;
-  shape: number[];
-  values: (number | string)[];
-}
+type Enc = EncodedTensor;
 interface SolveCase {
   name: string;
   op: "solveTriangular" | "choleskySolve";
@@ -78,16 +76,6 @@ const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/mvn.json", imp
   kl: KlCase[];
   errors: Record<string, string>;
 };
-
-function num(v: number | string): number {
-  if (typeof v === "number") return v;
-  return v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity;
-}
-
-function dec(e: Enc, device: Device = "cpu", requiresGrad = false): Tensor {
-  const t = torch.tensor(e.values.map(num), { dtype: e.dtype }).reshape(e.shape).to(device);
-  return requiresGrad ? t.requiresGrad_(true) : t;
-}
 
 /** The fixtures' projection: `torch.linspace(lo, hi, n)` in the output's shape. */
 function weights(t: Tensor, lo = 0.5, hi = 1.5): Tensor {
