@@ -86,3 +86,73 @@ deviceTest(
     });
   },
 );
+
+// "NLP From Scratch: Classifying Names with a Character-Level RNN": the module, lineToTensor and train().
+class CharRNN extends nn.Module {
+  hiddenSize: number;
+  i2h: nn.Linear;
+  i2o: nn.Linear;
+  softmax: nn.LogSoftmax;
+  constructor(inputSize: number, hiddenSize: number, outputSize: number) {
+    super();
+    this.hiddenSize = hiddenSize;
+    this.i2h = new nn.Linear(inputSize + hiddenSize, hiddenSize);
+    this.i2o = new nn.Linear(inputSize + hiddenSize, outputSize);
+    this.softmax = new nn.LogSoftmax(1);
+  }
+  override forward(input: Tensor, hidden: Tensor): [Tensor, Tensor] {
+    const combined = torch.cat([input, hidden], 1);
+    const next = this.i2h.forward(combined);
+    const output = this.softmax.forward(this.i2o.forward(combined));
+    return [output, next];
+  }
+  initHidden(device: torch.Device): Tensor {
+    return torch.zeros([1, this.hiddenSize], { device });
+  }
+}
+
+function lineToTensor(line: string, letters: string, device: torch.Device): Tensor {
+  const tensor = torch.zeros(line.length, 1, letters.length);
+  for (let li = 0; li < line.length; li++) tensor.index(li, 0, letters.indexOf(line[li])).fill_(1);
+  return tensor.to(device);
+}
+
+deviceTest(
+  "tutorial port: character-level RNN name classifier (manual p.data.add_ updates) reproduces PyTorch's losses",
+  async (device) => {
+    const f = fixture.char_rnn;
+    torch.manualSeed(0);
+    const rnn = new CharRNN(f.letters.length, f.hidden, f.languages.length).to(device);
+    const criterion = new nn.NLLLoss();
+    const losses: Tensor[] = [];
+    for (const [category, line] of f.train as [number, string][]) {
+      const categoryTensor = torch.tensor([category], { device });
+      const lineTensor = lineToTensor(line, f.letters, device);
+      let hidden = rnn.initHidden(device);
+      rnn.zeroGrad();
+      let output!: Tensor;
+      for (let i = 0; i < lineTensor.shape[0]; i++) {
+        [output, hidden] = rnn.forward(lineTensor.index(i), hidden);
+      }
+      const loss = criterion.forward(output, categoryTensor);
+      loss.backward();
+      for (const p of rnn.parameters()) p.data.add_(p.grad!.data, { alpha: -f.lr });
+      losses.push(loss.detach());
+    }
+    await assertCloseAsync(torch.stack(losses), f.losses, { rtol: 1e-5, atol: 1e-6, msg: "losses" });
+    const guesses: number[] = [];
+    for (const [, line] of f.test as [number, string][]) {
+      const out = torch.noGrad(() => {
+        let hidden = rnn.initHidden(device);
+        let output!: Tensor;
+        const lineTensor = lineToTensor(line, f.letters, device);
+        for (let i = 0; i < lineTensor.shape[0]; i++) {
+          [output, hidden] = rnn.forward(lineTensor.index(i), hidden);
+        }
+        return output.topk(1).indices;
+      });
+      guesses.push((await out.toArrayAsync() as number[][])[0][0]);
+    }
+    assert.deepEqual(guesses, f.guesses);
+  },
+);
