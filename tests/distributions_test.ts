@@ -485,7 +485,21 @@ Deno.test("distributions: validation errors name the distribution, the parameter
   );
   assertThrowsMsg(
     () => new D.Bernoulli({ probs: f([0.5]) }).rsample(),
-    /^Bernoulli.rsample: not implemented/,
+    /^Bernoulli.rsample: Bernoulli has no reparameterized sample \(hasRsample is false/,
+  );
+  assertThrowsMsg(
+    () => new D.Bernoulli({ probs: f([0.5]) }).cdf(f([1])),
+    /^Bernoulli.cdf: Bernoulli has no cdf/,
+  );
+  assertThrowsMsg(() => n.enumerateSupport(), /^Normal.enumerateSupport: Normal has no finite support/);
+  const bern2 = new D.Bernoulli({ probs: f([0.5, 0.5]).reshape(1, 2) });
+  assertThrowsMsg(
+    () => new D.Independent(bern2, 1).enumerateSupport(),
+    /^Independent.enumerateSupport: with 1 reinterpreted dims the support is the cartesian product/,
+  );
+  assertThrowsMsg(
+    () => D.klDivergence(new D.Independent(bern2, 1), new D.Independent(bern2, 2)),
+    /^klDivergence: Independent distributions over 1 and 2 reinterpreted dims have events of different shapes/,
   );
   assertThrowsMsg(
     () => D.Distribution.setDefaultValidateArgs(1 as unknown as boolean),

@@ -100,9 +100,7 @@ export abstract class Distribution {
   abstract get argConstraints(): Record<string, Constraint>;
 
   /** The values a sample takes. */
-  get support(): Constraint {
-    throw new Error(`${this.constructor.name}: support is not implemented`);
-  }
+  abstract get support(): Constraint;
 
   /** Whether `rsample` (reparameterized, differentiable samples) is implemented. */
   get hasRsample(): boolean {
@@ -115,19 +113,13 @@ export abstract class Distribution {
   }
 
   /** The mean. */
-  get mean(): Tensor {
-    throw new Error(`${this.constructor.name}: mean is not implemented`);
-  }
+  abstract get mean(): Tensor;
 
   /** The mode. */
-  get mode(): Tensor {
-    throw new Error(`${this.constructor.name}: mode is not implemented`);
-  }
+  abstract get mode(): Tensor;
 
   /** The variance. */
-  get variance(): Tensor {
-    throw new Error(`${this.constructor.name}: variance is not implemented`);
-  }
+  abstract get variance(): Tensor;
 
   /** The standard deviation (`variance.sqrt()` unless a subclass knows better). */
   get stddev(): Tensor {
@@ -142,36 +134,41 @@ export abstract class Distribution {
     return noGrad(() => this.rsample(sampleShape));
   }
 
-  /** A reparameterized sample (gradients flow to the parameters), where the family has one. */
+  /**
+   * A reparameterized sample (gradients flow to the parameters), where the family has one
+   * (`hasRsample`); the others throw, naming what to use instead.
+   */
   rsample(_sampleShape: readonly number[] | number = []): Tensor {
-    throw new Error(
-      `${this.constructor.name}.rsample: not implemented (${this.constructor.name} has no rsample)`,
+    throw new TypeError(
+      `${this.constructor.name}.rsample: ${this.constructor.name} has no reparameterized sample ` +
+        "(hasRsample is false, as in PyTorch); draw with sample(), which has no gradient",
     );
   }
 
   /** The log of the density or mass function at `value`. */
-  logProb(_value: Tensor): Tensor {
-    throw new Error(`${this.constructor.name}.logProb: not implemented`);
-  }
+  abstract logProb(value: Tensor): Tensor;
 
-  /** The cumulative distribution function at `value`. */
+  /** The cumulative distribution function at `value`, where the family has one (Normal, Uniform). */
   cdf(_value: Tensor): Tensor {
-    throw new Error(`${this.constructor.name}.cdf: not implemented`);
+    throw new TypeError(`${this.constructor.name}.cdf: ${this.constructor.name} has no cdf (as in PyTorch)`);
   }
 
-  /** The inverse cumulative distribution function at `value`. */
+  /** The inverse cumulative distribution function at `value`, where the family has one. */
   icdf(_value: Tensor): Tensor {
-    throw new Error(`${this.constructor.name}.icdf: not implemented`);
+    throw new TypeError(
+      `${this.constructor.name}.icdf: ${this.constructor.name} has no icdf (as in PyTorch)`,
+    );
   }
 
   /** The entropy, of shape `batchShape`. */
-  entropy(): Tensor {
-    throw new Error(`${this.constructor.name}.entropy: not implemented`);
-  }
+  abstract entropy(): Tensor;
 
-  /** Every value of the support (discrete families), enumerated over dim 0. */
+  /** Every value of the support, enumerated over dim 0, for discrete families (`hasEnumerateSupport`). */
   enumerateSupport(_expand = true): Tensor {
-    throw new Error(`${this.constructor.name}.enumerateSupport: not implemented`);
+    throw new TypeError(
+      `${this.constructor.name}.enumerateSupport: ${this.constructor.name} has no finite support to ` +
+        "enumerate (hasEnumerateSupport is false, as in PyTorch)",
+    );
   }
 
   /** `exp(entropy())`. */

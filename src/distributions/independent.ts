@@ -114,8 +114,10 @@ export class Independent extends Distribution {
   /** The base's, when no dims are reinterpreted. */
   override enumerateSupport(expand = true): Tensor {
     if (this.reinterpretedBatchNdims > 0) {
-      throw new Error(
-        "Independent.enumerateSupport: enumeration over a cartesian product is not implemented",
+      throw new TypeError(
+        `Independent.enumerateSupport: with ${this.reinterpretedBatchNdims} reinterpreted dims the ` +
+          "support is the cartesian product of the base's supports, which is not enumerated (its size " +
+          "grows exponentially; PyTorch refuses it too, and hasEnumerateSupport is false)",
       );
     }
     return this.baseDist.enumerateSupport(expand);

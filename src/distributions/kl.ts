@@ -135,8 +135,10 @@ registerKl(Uniform, Uniform, (p, q) => {
 
 registerKl(Independent, Independent, (p, q) => {
   if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) {
-    throw new Error(
-      `klDivergence: Independent distributions of ${p.reinterpretedBatchNdims} and ${q.reinterpretedBatchNdims} reinterpreted dims are not implemented`,
+    throw new RangeError(
+      `klDivergence: Independent distributions over ${p.reinterpretedBatchNdims} and ` +
+        `${q.reinterpretedBatchNdims} reinterpreted dims have events of different shapes, so no KL ` +
+        "divergence between them is defined (PyTorch refuses them too)",
     );
   }
   return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);

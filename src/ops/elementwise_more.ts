@@ -73,7 +73,9 @@ export function hypot(input: Tensor, other: Tensor): Tensor {
     checkTensors("hypot", input, other);
     const dtype = resultType(input, other as Tensor);
     if (!isFloating(dtype)) {
-      throw new TypeError(`hypot: not implemented for ${dtype} tensors (floating point only, as PyTorch)`);
+      throw new TypeError(
+        `hypot: expects floating-point tensors (as PyTorch), got ${dtype}; convert with .float() first`,
+      );
     }
     return binaryOp("hypot", input, other as Tensor);
   });
