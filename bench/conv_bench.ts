@@ -23,6 +23,7 @@ import * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
 import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import * as torch from "../mod.ts";
 import type { Tensor } from "../mod.ts";
+import { rand } from "./bench_data.ts";
 
 setThreadsCount(1);
 setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href);
@@ -31,16 +32,6 @@ await tf.ready();
 if (tf.getBackend() !== "wasm") throw new Error("TensorFlow.js wasm backend did not load");
 
 const B = 64;
-
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 

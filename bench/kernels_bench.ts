@@ -18,6 +18,7 @@ import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm
 import { WasmBackend, type WasmStorage } from "../src/backends/wasm/backend.ts";
 import { kernelModule } from "../src/backends/wasm/loader.ts";
 import { loadEmbeddedBuild } from "../src/backends/wasm/embedded.ts";
+import { rand } from "./bench_data.ts";
 
 // TensorFlow.js: single thread, wasm binaries from the npm package (no network).
 setThreadsCount(1);
@@ -66,16 +67,6 @@ class RawKernels {
   }
 }
 const raw = new RawKernels();
-
-function rand(n: number, seed = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
 
 interface Case {
   group: string;

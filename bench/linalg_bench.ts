@@ -8,16 +8,7 @@
  *   deno bench -A bench/linalg_bench.ts
  */
 import * as torch from "../mod.ts";
-
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
+import { rand } from "./bench_data.ts";
 
 /** `batch` n×n matrices with n added to the diagonal (well conditioned). */
 function matrices(batch: number, n: number, seed: number): Float32Array {

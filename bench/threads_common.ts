@@ -16,6 +16,7 @@ import { setThreadsCount, setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm
 import { defaultDevice, init as jaxInit, numpy as np } from "npm:@jax-js/jax@0.1.25";
 import * as torch from "../mod.ts";
 import { nn, optim } from "../mod.ts";
+import { rand } from "./bench_data.ts";
 
 /** Loads TensorFlow.js's wasm backend on one thread; null (with a message) when it does not load. */
 export async function loadTfjs(): Promise<typeof tf | null> {
@@ -43,17 +44,6 @@ export async function loadJax(): Promise<boolean> {
     console.log(`jax-js wasm did not load (${(e as Error).message}): its rows are left out`);
     return false;
   }
-}
-
-/** Deterministic values in [-0.5, 0.5). */
-export function rand(n: number, seed = 1): Float32Array<ArrayBuffer> {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
 }
 
 /** One n x n product per call, and its result for the agreement check. */

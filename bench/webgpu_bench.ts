@@ -38,6 +38,7 @@ import * as gpu from "../src/gpu.ts";
 import { WebGPUBackend } from "../src/backends/webgpu/backend.ts";
 import type { Conv2dGeometry, MatmulArgs, Storage } from "../src/backends/backend.ts";
 import { halfToFloat } from "../src/half.ts";
+import { rand } from "./bench_data.ts";
 
 type JaxArray = ReturnType<typeof np.array>;
 
@@ -90,16 +91,6 @@ if (available) {
 /** The arguments of one n x n by n x n product (no batch, no transposes). */
 function squareMatmul(n: number): MatmulArgs {
   return { batch: 1, m: n, k: n, n, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
-}
-
-function rand(n: number, seed: number): Float32Array<ArrayBuffer> {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
 }
 
 /** Compares a peer's result with ours on a sample of elements. */
