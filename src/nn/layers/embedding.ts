@@ -57,33 +57,9 @@ export class Embedding extends Module {
     }
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    let pi = opts.paddingIdx ?? null;
-    if (pi !== null) {
-      if (!Number.isInteger(pi) || pi >= numEmbeddings || pi < -numEmbeddings) {
-        throw new RangeError(
-          `Embedding: paddingIdx must be within num_embeddings (${numEmbeddings}), got ${pi}`,
-        );
-      }
-      if (pi < 0) pi += numEmbeddings;
-    }
-    this.paddingIdx = pi;
-    if (opts.weight !== undefined) {
-      if (
-        !(opts.weight instanceof Tensor) || opts.weight.ndim !== 2 ||
-        opts.weight.shape[0] !== numEmbeddings ||
-        opts.weight.shape[1] !== embeddingDim
-      ) {
-        throw new RangeError(
-          `Embedding: weight must have shape [${numEmbeddings}, ${embeddingDim}], got ${
-            opts.weight instanceof Tensor ? fmtShape(opts.weight.shape) : typeof opts.weight
-          }`,
-        );
-      }
-      this.weight = new Parameter(opts.weight, isFloating(opts.weight.dtype));
-    } else {
-      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? "float32" }));
-      this.resetParameters();
-    }
+    this.paddingIdx = checkPaddingIdx("Embedding", "paddingIdx", opts.paddingIdx, numEmbeddings);
+    this.weight = embeddingTable("Embedding", numEmbeddings, embeddingDim, opts.weight, opts.dtype);
+    if (opts.weight === undefined) this.resetParameters();
     if (opts.device && opts.device !== "cpu") this.to(opts.device);
   }
 
@@ -108,11 +84,7 @@ export class Embedding extends Module {
 
   /** Re-draws the weight from N(0, 1) and zeroes the padding row. */
   resetParameters(): void {
-    init.normal_(this.weight);
-    if (this.paddingIdx !== null) {
-      const pi = this.paddingIdx;
-      noGrad(() => this.weight.index(pi).fill_(0));
-    }
+    resetEmbeddingTable(this.weight, this.paddingIdx);
   }
 
   /** Int32 indices of any shape to `[...shape, embeddingDim]`. */
@@ -125,4 +97,56 @@ export class Embedding extends Module {
     return `${this.numEmbeddings}, ${this.embeddingDim}` +
       (this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : "");
   }
+}
+
+/**
+ * @internal `paddingIdx` of an embedding table of `numEmbeddings` rows, checked and made
+ * non-negative (Embedding, EmbeddingBag); `label` is how the op's messages name the option.
+ */
+export function checkPaddingIdx(
+  op: string,
+  label: string,
+  paddingIdx: number | null | undefined,
+  numEmbeddings: number,
+): number | null {
+  const pi = paddingIdx ?? null;
+  if (pi === null) return null;
+  if (!Number.isInteger(pi) || pi >= numEmbeddings || pi < -numEmbeddings) {
+    throw new RangeError(`${op}: ${label} must be within num_embeddings (${numEmbeddings}), got ${pi}`);
+  }
+  return pi < 0 ? pi + numEmbeddings : pi;
+}
+
+/**
+ * @internal The weight of an embedding table (Embedding, EmbeddingBag): `weight` when given
+ * (checked to be `[numEmbeddings, embeddingDim]`; a parameter when floating), else a new
+ * uninitialised table, which the module's (overridable) `resetParameters` then fills.
+ */
+export function embeddingTable(
+  op: string,
+  numEmbeddings: number,
+  embeddingDim: number,
+  weight: Tensor | undefined,
+  dtype: DType | undefined,
+): Parameter {
+  if (weight === undefined) {
+    return new Parameter(empty([numEmbeddings, embeddingDim], { dtype: dtype ?? "float32" }));
+  }
+  if (
+    !(weight instanceof Tensor) || weight.ndim !== 2 || weight.shape[0] !== numEmbeddings ||
+    weight.shape[1] !== embeddingDim
+  ) {
+    throw new RangeError(
+      `${op}: weight must have shape [${numEmbeddings}, ${embeddingDim}], got ${
+        weight instanceof Tensor ? fmtShape(weight.shape) : typeof weight
+      }`,
+    );
+  }
+  return new Parameter(weight, isFloating(weight.dtype));
+}
+
+/** @internal Re-draws an embedding table from N(0, 1) and zeroes its padding row. */
+export function resetEmbeddingTable(weight: Tensor, paddingIdx: number | null): void {
+  init.normal_(weight);
+  if (paddingIdx !== null) noGrad(() => weight.index(paddingIdx).fill_(0));
 }

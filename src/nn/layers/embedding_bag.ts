@@ -4,13 +4,10 @@
  */
 import { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import { type DType, isFloating } from "../../dtype.ts";
-import { fmtShape } from "../../shape.ts";
-import { empty } from "../../creation.ts";
-import { noGrad } from "../../autograd/grad_mode.ts";
-import { Module, Parameter } from "../module.ts";
+import type { DType } from "../../dtype.ts";
+import { Module, type Parameter } from "../module.ts";
 import { embeddingBag, type EmbeddingBagMode } from "../embedding_bag.ts";
-import * as init from "../init.ts";
+import { checkPaddingIdx, embeddingTable, resetEmbeddingTable } from "./embedding.ts";
 
 /** Options of `EmbeddingBag` (PyTorch's keyword arguments). */
 export interface EmbeddingBagModuleOptions {
@@ -75,32 +72,9 @@ export class EmbeddingBag extends Module {
     this.embeddingDim = embeddingDim;
     this.mode = mode;
     this.includeLastOffset = opts.includeLastOffset ?? false;
-    let pi = opts.paddingIdx ?? null;
-    if (pi !== null) {
-      if (!Number.isInteger(pi) || pi >= numEmbeddings || pi < -numEmbeddings) {
-        throw new RangeError(
-          `EmbeddingBag: padding_idx must be within num_embeddings (${numEmbeddings}), got ${pi}`,
-        );
-      }
-      if (pi < 0) pi += numEmbeddings;
-    }
-    this.paddingIdx = pi;
-    if (opts.weight !== undefined) {
-      const w = opts.weight;
-      if (
-        !(w instanceof Tensor) || w.ndim !== 2 || w.shape[0] !== numEmbeddings || w.shape[1] !== embeddingDim
-      ) {
-        throw new RangeError(
-          `EmbeddingBag: weight must have shape [${numEmbeddings}, ${embeddingDim}], got ${
-            w instanceof Tensor ? fmtShape(w.shape) : typeof w
-          }`,
-        );
-      }
-      this.weight = new Parameter(w, isFloating(w.dtype));
-    } else {
-      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? "float32" }));
-      this.resetParameters();
-    }
+    this.paddingIdx = checkPaddingIdx("EmbeddingBag", "padding_idx", opts.paddingIdx, numEmbeddings);
+    this.weight = embeddingTable("EmbeddingBag", numEmbeddings, embeddingDim, opts.weight, opts.dtype);
+    if (opts.weight === undefined) this.resetParameters();
     if (opts.device && opts.device !== "cpu") this.to(opts.device);
   }
 
@@ -123,11 +97,7 @@ export class EmbeddingBag extends Module {
 
   /** Re-draws the weight from N(0, 1) and zeroes the padding row. */
   resetParameters(): void {
-    init.normal_(this.weight);
-    if (this.paddingIdx !== null) {
-      const pi = this.paddingIdx;
-      noGrad(() => this.weight.index(pi).fill_(0));
-    }
+    resetEmbeddingTable(this.weight, this.paddingIdx);
   }
 
   /** `[B, N]` indices, or 1-d indices with `offsets`, to `[B, embeddingDim]`. */
