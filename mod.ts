@@ -21,6 +21,7 @@ export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
 export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
+export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -126,6 +127,7 @@ export {
   reshape,
   split,
   squeeze,
+  t,
   transpose,
   unbind,
   unflatten,
@@ -171,6 +173,7 @@ export {
   diagonal,
   meshgrid,
   movedim,
+  movedim as moveaxis,
   repeat,
   repeatInterleave,
   roll,
@@ -248,6 +251,65 @@ export {
   type QuantileOptions,
 } from "./src/ops/quantile.ts";
 export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
+export {
+  addbmm,
+  addmm,
+  addmv,
+  type AddProductOptions,
+  addr,
+  baddbmm,
+  chainMatmul,
+  cross,
+  inner,
+  kron,
+  matrixPower,
+  mv,
+  tensordot,
+  vdot,
+} from "./src/ops/products.ts";
+export {
+  atleast1d,
+  atleast2d,
+  atleast3d,
+  blockDiag,
+  broadcastShapes,
+  broadcastTensors,
+  broadcastTo,
+  cartesianProd,
+  columnStack,
+  combinations,
+  type CombinationsOptions,
+  diagEmbed,
+  diagflat,
+  diagonalScatter,
+  diff,
+  type DiffOptions,
+  dsplit,
+  dstack,
+  fliplr,
+  flipud,
+  hsplit,
+  hstack,
+  maskedScatter,
+  narrowCopy,
+  numel,
+  put,
+  ravel,
+  rot90,
+  select,
+  selectScatter,
+  sliceScatter,
+  type SliceScatterOptions,
+  take,
+  takeAlongDim,
+  tensorSplit,
+  trilIndices,
+  type TriangleIndicesOptions,
+  triuIndices,
+  vander,
+  vsplit,
+  vstack,
+} from "./src/ops/shape_more.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
