@@ -303,13 +303,14 @@ export {
   take,
   takeAlongDim,
   tensorSplit,
-  trilIndices,
   type TriangleIndicesOptions,
+  trilIndices,
   triuIndices,
   vander,
   vsplit,
   vstack,
 } from "./src/ops/shape_more.ts";
+export { indexReduce, type IndexReduction } from "./src/ops/index_reduce.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";

@@ -156,6 +156,12 @@ function call(c: Case, xs: Tensor[], method: boolean, device: Device): Out {
       return method ? a.narrowCopy(p.dim, p.start, p.length) : torch.narrowCopy(a, p.dim, p.start, p.length);
     case "maskedScatter":
       return method ? a.maskedScatter(b, s) : torch.maskedScatter(a, b, s);
+    case "indexReduce": {
+      const index = torch.tensor(p.index as number[], { device });
+      return method
+        ? a.indexReduce(p.dim, index, b, p.reduce, { includeSelf: p.includeSelf })
+        : torch.indexReduce(a, p.dim, index, b, p.reduce, { includeSelf: p.includeSelf });
+    }
     case "unfold":
       return a.unfold(p.dim, p.size, p.step);
     case "unfoldT":
@@ -205,6 +211,7 @@ const METHODS = new Set([
   "diagflat",
   "narrowCopy",
   "maskedScatter",
+  "indexReduce",
 ]);
 
 /** sum(out_i * w_i), w = linspace(0.5, 1.5, numel) in out's shape, as the fixture script. */
@@ -261,7 +268,7 @@ for (const method of [false, true]) {
         }
         checked++;
       }
-      assert.ok(checked >= (method ? 60 : 129), `checked ${checked} cases`);
+      assert.ok(checked >= (method ? 60 : 139), `checked ${checked} cases`);
     },
   );
 }
@@ -318,6 +325,11 @@ deviceTest("shape ops: finite-difference gradchecks", async (device) => {
   );
   await gradcheckAsync((a) => a.mul(1).fillDiagonal_(2, true), [r(5, 2)], opts);
   await gradcheckAsync((a) => a.sumToSize(2, 1), [r(3, 2, 4)], opts);
+  await gradcheckAsync(
+    (a, s) => torch.indexReduce(a, 1, torch.tensor([2, 0, 2]).to(a.device), s, "prod"),
+    [r(2, 3), r(2, 3)],
+    opts,
+  );
   await gradcheckAsync(
     (a) => torch.takeAlongDim(a, torch.tensor([[2], [0]]).to(a.device), 1),
     [r(2, 3)],

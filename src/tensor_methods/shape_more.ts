@@ -17,6 +17,8 @@ import { movedim } from "../ops/rearrange.ts";
 import * as pr from "../ops/products.ts";
 import * as sm from "../ops/shape_more.ts";
 import { unfold } from "../ops/unfold_view.ts";
+import * as ir from "../ops/index_reduce.ts";
+import type { ScatterReduceOptions } from "../ops/scatter.ts";
 import { aliasIfSame } from "./shape.ts";
 
 /**
@@ -138,6 +140,22 @@ export interface TensorShapeMoreMethods {
   maskedScatter(mask: Tensor, source: Tensor): Tensor;
   /** In place: `torch.maskedScatter(this, mask, source)` (the mask broadcasts to this tensor). */
   maskedScatter_(mask: Tensor, source: Tensor): this;
+  /** `torch.indexReduce(this, dim, index, source, reduce, opts)`. */
+  indexReduce(
+    dim: number,
+    index: Tensor,
+    source: Tensor,
+    reduce: ir.IndexReduction,
+    opts?: ScatterReduceOptions,
+  ): Tensor;
+  /** In place: `torch.indexReduce(this, dim, index, source, reduce, opts)`. */
+  indexReduce_(
+    dim: number,
+    index: Tensor,
+    source: Tensor,
+    reduce: ir.IndexReduction,
+    opts?: ScatterReduceOptions,
+  ): this;
 }
 
 /** `args` with this tensor's dtype and device filled into the options where not given. */
@@ -311,6 +329,24 @@ export function shapeMoreMethods(): TensorShapeMoreMethods & ThisType<Tensor> {
     },
     maskedScatter_(mask: Tensor, source: Tensor) {
       return assignResult(this, "maskedScatter_", sm.maskedScatter(this, mask, source));
+    },
+    indexReduce(
+      dim: number,
+      index: Tensor,
+      source: Tensor,
+      reduce: ir.IndexReduction,
+      opts?: ScatterReduceOptions,
+    ) {
+      return ir.indexReduce(this, dim, index, source, reduce, opts);
+    },
+    indexReduce_(
+      dim: number,
+      index: Tensor,
+      source: Tensor,
+      reduce: ir.IndexReduction,
+      opts?: ScatterReduceOptions,
+    ) {
+      return ir.indexReduce_(this, dim, index, source, reduce, opts);
     },
   } as TensorShapeMoreMethods & ThisType<Tensor>;
 }
