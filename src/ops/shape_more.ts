@@ -41,7 +41,7 @@ import { asOp } from "./naming.ts";
 import { assignResult } from "./inplace.ts";
 import { full, ones, tensor, zeros } from "../creation.ts";
 import type { Device } from "../backends/backend.ts";
-import { type DType, promoteTypes } from "../dtype.ts";
+import { checkIntValue, type DType, promoteTypes } from "../dtype.ts";
 
 function requireTensor(op: string, name: string, x: unknown): void {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a tensor, got ${typeof x}`);
@@ -131,6 +131,9 @@ function splitAt(op: string, x: Tensor, spec: number | readonly number[] | Tenso
   const size = x.shape[d];
   let points: number[];
   if (spec instanceof Tensor) {
+    if (spec.device !== "cpu") {
+      throw new Error(`${op}: a tensor indices_or_sections must be on the CPU, got one on "${spec.device}"`);
+    }
     if (spec.ndim > 1 || spec.dtype !== "int32") {
       throw new TypeError(
         `${op}: tensor indices_or_sections must be a 0-d or 1-d int32 tensor, got ${spec.dtype} of shape ${
@@ -1218,6 +1221,7 @@ export function fillDiagonal_<T extends Tensor>(x: T, value: number, wrap = fals
       throw new TypeError(`fillDiagonal_: fill value must be a number, got ${typeof value}`);
     }
     const mask = diagonalMask("fillDiagonal_", x.shape, wrap, x.device);
+    checkIntValue("fillDiagonal_", Number(value), x.dtype);
     const v = full([], Number(value), { dtype: x.dtype, device: x.device });
     return assignResult(x, "fillDiagonal_", where(mask, v, x));
   });
