@@ -16,6 +16,8 @@ import { assignResult } from "../ops/inplace.ts";
 import { movedim } from "../ops/rearrange.ts";
 import * as pr from "../ops/products.ts";
 import * as sm from "../ops/shape_more.ts";
+import * as ss from "../ops/split_stack.ts";
+import * as rs from "../ops/region_scatter.ts";
 import { unfold } from "../ops/unfold_view.ts";
 import * as ir from "../ops/index_reduce.ts";
 import type { ScatterReduceOptions } from "../ops/scatter.ts";
@@ -127,7 +129,7 @@ export interface TensorShapeMoreMethods {
   /** `torch.selectScatter(this, src, dim, index)`. */
   selectScatter(src: Tensor, dim: number, index: number): Tensor;
   /** `torch.sliceScatter(this, src, opts)`. */
-  sliceScatter(src: Tensor, opts?: sm.SliceScatterOptions): Tensor;
+  sliceScatter(src: Tensor, opts?: rs.SliceScatterOptions): Tensor;
   /** `torch.diagonalScatter(this, src, offset, dim1, dim2)`. */
   diagonalScatter(src: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor;
   /** `torch.diagEmbed(this, offset, dim1, dim2)`. */
@@ -208,7 +210,7 @@ export function shapeMoreMethods(): TensorShapeMoreMethods & ThisType<Tensor> {
       return aliasIfSame(this, sm.sumToSize(this, ...size));
     },
     fillDiagonal_(value: number, wrap = false) {
-      return sm.fillDiagonal_(this, value, wrap);
+      return rs.fillDiagonal_(this, value, wrap);
     },
     addmm(mat1: Tensor, mat2: Tensor, opts?: pr.AddProductOptions): Tensor {
       return pr.addmm(this, mat1, mat2, opts);
@@ -262,31 +264,31 @@ export function shapeMoreMethods(): TensorShapeMoreMethods & ThisType<Tensor> {
       return movedim(this, source, destination);
     },
     ravel(): Tensor {
-      return aliasIfSame(this, sm.ravel(this));
+      return aliasIfSame(this, ss.ravel(this));
     },
     select(dim: number, index: number): Tensor {
-      return sm.select(this, dim, index);
+      return ss.select(this, dim, index);
     },
     tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim = 0): Tensor[] {
-      return sm.tensorSplit(this, indicesOrSections, dim);
+      return ss.tensorSplit(this, indicesOrSections, dim);
     },
     hsplit(sections: number | readonly number[]): Tensor[] {
-      return sm.hsplit(this, sections);
+      return ss.hsplit(this, sections);
     },
     vsplit(sections: number | readonly number[]): Tensor[] {
-      return sm.vsplit(this, sections);
+      return ss.vsplit(this, sections);
     },
     dsplit(sections: number | readonly number[]): Tensor[] {
-      return sm.dsplit(this, sections);
+      return ss.dsplit(this, sections);
     },
     fliplr(): Tensor {
-      return sm.fliplr(this);
+      return ss.fliplr(this);
     },
     flipud(): Tensor {
-      return sm.flipud(this);
+      return ss.flipud(this);
     },
     rot90(k = 1, dims: readonly number[] = [0, 1]): Tensor {
-      return sm.rot90(this, k, dims);
+      return ss.rot90(this, k, dims);
     },
     take(index: Tensor): Tensor {
       return sm.take(this, index);
@@ -307,19 +309,19 @@ export function shapeMoreMethods(): TensorShapeMoreMethods & ThisType<Tensor> {
       return aliasIfSame(this, sm.broadcastTo(this, shape));
     },
     selectScatter(src: Tensor, dim: number, index: number): Tensor {
-      return sm.selectScatter(this, src, dim, index);
+      return rs.selectScatter(this, src, dim, index);
     },
-    sliceScatter(src: Tensor, opts?: sm.SliceScatterOptions): Tensor {
-      return sm.sliceScatter(this, src, opts);
+    sliceScatter(src: Tensor, opts?: rs.SliceScatterOptions): Tensor {
+      return rs.sliceScatter(this, src, opts);
     },
     diagonalScatter(src: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor {
-      return sm.diagonalScatter(this, src, offset, dim1, dim2);
+      return rs.diagonalScatter(this, src, offset, dim1, dim2);
     },
     diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor {
-      return sm.diagEmbed(this, offset, dim1, dim2);
+      return rs.diagEmbed(this, offset, dim1, dim2);
     },
     diagflat(offset?: number): Tensor {
-      return sm.diagflat(this, offset);
+      return rs.diagflat(this, offset);
     },
     narrowCopy(dim: number, start: number, length: number): Tensor {
       return sm.narrowCopy(this, dim, start, length);
