@@ -21,6 +21,7 @@ export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
 export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
+export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -126,6 +127,7 @@ export {
   reshape,
   split,
   squeeze,
+  t,
   transpose,
   unbind,
   unflatten,
@@ -171,6 +173,7 @@ export {
   diagonal,
   meshgrid,
   movedim,
+  movedim as moveaxis,
   repeat,
   repeatInterleave,
   roll,
@@ -248,6 +251,70 @@ export {
   type QuantileOptions,
 } from "./src/ops/quantile.ts";
 export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
+export {
+  addbmm,
+  addmm,
+  addmv,
+  type AddProductOptions,
+  addr,
+  baddbmm,
+  chainMatmul,
+  cross,
+  inner,
+  kron,
+  matrixPower,
+  mv,
+  tensordot,
+  vdot,
+} from "./src/ops/products.ts";
+export {
+  atleast1d,
+  atleast2d,
+  atleast3d,
+  columnStack,
+  dsplit,
+  dstack,
+  fliplr,
+  flipud,
+  hsplit,
+  hstack,
+  numel,
+  ravel,
+  rot90,
+  select,
+  tensorSplit,
+  vsplit,
+  vstack,
+} from "./src/ops/split_stack.ts";
+export {
+  diagEmbed,
+  diagflat,
+  diagonalScatter,
+  selectScatter,
+  sliceScatter,
+  type SliceScatterOptions,
+} from "./src/ops/region_scatter.ts";
+export {
+  blockDiag,
+  broadcastShapes,
+  broadcastTensors,
+  broadcastTo,
+  cartesianProd,
+  combinations,
+  type CombinationsOptions,
+  diff,
+  type DiffOptions,
+  maskedScatter,
+  narrowCopy,
+  put,
+  take,
+  takeAlongDim,
+  type TriangleIndicesOptions,
+  trilIndices,
+  triuIndices,
+  vander,
+} from "./src/ops/shape_more.ts";
+export { indexReduce, type IndexReduction } from "./src/ops/index_reduce.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
