@@ -27,3 +27,7 @@ export * from "../ops/pixel_shuffle.ts";
 export * from "../ops/fold.ts";
 export * from "../ops/pool1d.ts";
 export * from "./embedding_bag.ts";
+export * from "../ops/conv3d.ts";
+export * from "../ops/conv_transpose3d.ts";
+export * from "../ops/pool3d.ts";
+export * from "./instance_norm.ts";
