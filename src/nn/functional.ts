@@ -31,3 +31,6 @@ export * from "../ops/conv3d.ts";
 export * from "../ops/conv_transpose3d.ts";
 export * from "../ops/pool3d.ts";
 export * from "./instance_norm.ts";
+export * from "../ops/grid_sample.ts";
+export * from "./random_activations.ts";
+export * from "./loss_margin_more.ts";

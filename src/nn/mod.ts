@@ -204,3 +204,5 @@ export * as init from "./init.ts";
 export * as utils from "./utils.ts";
 export * as F from "./functional.ts";
 export * as functional from "./functional.ts";
+export { RReLU } from "./layers/rrelu.ts";
+export { MultiLabelMarginLoss, TripletMarginWithDistanceLoss } from "./loss_margin_modules.ts";
