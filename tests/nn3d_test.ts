@@ -6,7 +6,7 @@
  * BatchNorm3d, InstanceNorm3d, the 3-d padding layers) with PyTorch's initialisation on its
  * random stream; F.affineGrid / F.gridSample (every mode, padding and alignment), F.gumbelSoftmax
  * and F.rrelu on PyTorch's random stream (seeded), F.multilabelMarginLoss and
- * F.tripletMarginWithDistanceLoss. Then finite-difference gradchecks, properties, reprs and the
+ * F.tripletMarginWithDistanceLoss, F.interpolate's trilinear and 3-d nearest modes. Then finite-difference gradchecks, properties, reprs and the
  * bad-input errors. rrelu's training slopes match PyTorch's CPU stream on the CPU only (the GPU
  * draws one per element; a property test covers it).
  *
@@ -109,6 +109,8 @@ function callOp(c: FunctionalCase, t: Record<string, Tensor | null>): [Tensor, T
       ];
     case "gridSample":
       return [F.gridSample(input!, t.grid!, a), null];
+    case "interpolate":
+      return [F.interpolate(input!, a), null];
     case "affineGrid":
       return [F.affineGrid(t.theta!, a.size, { alignCorners: a.alignCorners }), null];
     case "spatialTransformer":
@@ -260,6 +262,7 @@ deviceTest("fixtures cover every op of the family", () => {
       "rrelu",
       "multilabelMarginLoss",
       "tripletMarginWithDistanceLoss",
+      "interpolate",
       ...Object.keys(MODULES),
     ]
   ) assert.ok(ops.has(op), `no fixture for ${op}`);
