@@ -776,3 +776,18 @@ Deno.test("item-3 modules: reprs, reductions, and bad input", () => {
     /same number of dimensions, but got: anchor 2D, positive 2D, and negative 1D inputs/,
   );
 });
+
+Deno.test("an empty batch gives an empty output of the right shape (as PyTorch)", () => {
+  const x = torch.randn(0, 2, 4, 4, 4);
+  const shapes: [Tensor, number[]][] = [
+    [torch.conv3d(x, torch.randn(3, 2, 3, 3, 3)), [0, 3, 2, 2, 2]],
+    [torch.convTranspose3d(x, torch.randn(2, 3, 3, 3, 3)), [0, 3, 6, 6, 6]],
+    [torch.maxPool3d(x, 2), [0, 2, 2, 2, 2]],
+    [F.avgPool3d(x, 2), [0, 2, 2, 2, 2]],
+    [F.adaptiveAvgPool3d(x, 3), [0, 2, 3, 3, 3]],
+    [F.adaptiveMaxPool3d(x, 3), [0, 2, 3, 3, 3]],
+    [F.interpolate(x, { scaleFactor: 2, mode: "trilinear" }), [0, 2, 8, 8, 8]],
+    [F.gridSample(torch.randn(0, 1, 3, 3), torch.zeros(0, 2, 2, 2)), [0, 1, 2, 2]],
+  ];
+  for (const [t, shape] of shapes) assert.deepEqual(t.shape, shape);
+});

@@ -131,8 +131,10 @@ function combine(x: Tensor, hw: Tensor, depth: Tensor): Tensor {
 
 /** The values of `x` at the flat volume `indices`, by `gather` (so the gradient lands there). */
 function takeAt(x: Tensor, indices: Tensor): Tensor {
-  const [n, c] = x.shape;
-  return reshape(gather(reshape(x, [n, c, -1]), 2, reshape(indices, [n, c, -1])), indices.shape);
+  const [n, c, ...dims] = x.shape;
+  const count = indices.shape.slice(2).reduce((a, b) => a * b, 1);
+  const flat = reshape(x, [n, c, dims.reduce((a, b) => a * b, 1)]);
+  return reshape(gather(flat, 2, reshape(indices, [n, c, count])), indices.shape);
 }
 
 /**
@@ -179,7 +181,7 @@ function maxPool3dCall(input: Tensor, kernelSize: Size3, opts: MaxPool3dOptions)
           ceilMode,
           returnIndices: true,
         });
-        const [, i2] = maxPool2d(reshape(v1, [n, c, depth, -1]), [k[0], 1], {
+        const [, i2] = maxPool2d(reshape(v1, [n, c, depth, v1.shape[2] * v1.shape[3]]), [k[0], 1], {
           stride: [s[0], 1],
           padding: [p[0], 0],
           dilation: [d[0], 1],
