@@ -228,7 +228,7 @@ export {
   type ConvTranspose3dOptions,
 } from "./src/ops/conv_transpose3d.ts";
 export { maxPool3d, type MaxPool3dOptions } from "./src/ops/pool3d.ts";
-export { rrelu, rrelu_ } from "./src/nn/random_activations.ts";
+export { rrelu, rrelu_, type RreluOptions } from "./src/nn/random_activations.ts";
 export {
   adaptiveAvgPool1d,
   adaptiveMaxPool1d,
