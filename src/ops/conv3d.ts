@@ -2,7 +2,8 @@
  * 3-d convolution (PyTorch's `F.conv3d`) of `[N, C, D, H, W]` (or unbatched `[C, D, H, W]`)
  * volumes, lowered onto the 2-d convolution: the `kD` depth taps each output depth reads are
  * gathered (`indexSelect`) into channels, so one `conv2d` (im2col + a batched matrix product)
- * over `[N·outD, C·kD, H, W]` with the weight viewed as `[O, C/groups·kD, kH, kW]` computes every
+ * over `[N·outD, C·kD, H, W]` with the weight laid out to match (`[O, kD·C, kH, kW]`, or
+ * `[O, C/groups·kD, kH, kW]` with groups, whose channels must stay contiguous) computes every
  * output depth at once. Autograd differentiates through the gather and the 2-d convolution, so
  * it runs and trains on both devices. Part of `F`.
  * @module
