@@ -4,7 +4,7 @@
  * average / adaptive pooling (values, indices, gradients), F.instanceNorm (running statistics
  * too), and the modules (Conv3d with every padding mode, ConvTranspose1d/3d with outputSize,
  * BatchNorm3d, InstanceNorm3d, the 3-d padding layers) with PyTorch's initialisation on its
- * random stream; F.affineGrid / F.gridSample (every mode, padding and alignment), F.gumbelSoftmax
+ * random stream; F.affineGrid / F.gridSample (every mode, padding and alignment, images and volumes), F.gumbelSoftmax
  * and F.rrelu on PyTorch's random stream (seeded), F.multilabelMarginLoss and
  * F.tripletMarginWithDistanceLoss, F.interpolate's trilinear and 3-d nearest modes. Then finite-difference gradchecks, properties, reprs and the
  * bad-input errors. rrelu's training slopes match PyTorch's CPU stream on the CPU only (the GPU
@@ -597,6 +597,18 @@ deviceTest("gradcheck: gridSample (bilinear, every padding) and affineGrid", asy
       );
     }
   }
+  // A volume: trilinear over eight neighbours.
+  const grid3 = torch.tensor([[[[[-0.83, 0.41, 0.17], [0.27, -0.62, -1.21]], [[1.37, 0.12, 0.55], [
+    -0.36,
+    0.88,
+    -0.44,
+  ]]]]])
+    .to(device).requiresGrad_(true);
+  await gradcheckAsync(
+    (x, g) => F.gridSample(x, g, { paddingMode: "reflection" }),
+    [small(device, 56, 1, 1, 3, 3, 4), grid3],
+    { msg: "gridSample 5-d", eps: 1e-3 },
+  );
   await gradcheckAsync((t) => F.affineGrid(t, [2, 1, 3, 4], { alignCorners: true }), [
     small(device, 51, 2, 2, 3),
   ], {
@@ -733,7 +745,11 @@ Deno.test("item-3 modules: reprs, reductions, and bad input", () => {
   );
   assertThrowsMsg(
     () => F.gridSample(torch.randn(1, 1, 2, 2, 2), torch.zeros(1, 2, 2, 2)),
-    /^gridSample: expected a 4-D input/,
+    /^gridSample: grid_sampler\(\): expected grid of shape \[1, D_out, H_out, W_out, 3\]/,
+  );
+  assertThrowsMsg(
+    () => F.gridSample(torch.randn(2, 2), torch.zeros(2, 2)),
+    /^gridSample: grid_sampler\(\): expected 4D or 5D input/,
   );
   assertThrowsMsg(
     () => F.affineGrid(torch.zeros(2, 2, 3), [1, 1, 4, 4]),

@@ -1,7 +1,8 @@
 /**
  * Spatial transformers: `affineGrid` (PyTorch's `F.affine_grid`) makes the sampling grid of an
- * affine map, `gridSample` (`F.grid_sample`) reads an image at a grid of normalized `(x, y)`
- * positions, bilinearly or at the nearest pixel, with zeros, border or reflection padding. Both
+ * affine map, `gridSample` (`F.grid_sample`) reads an image (or a volume) at a grid of normalized
+ * `(x, y[, z])` positions, bi/trilinearly or at the nearest pixel, with zeros, border or
+ * reflection padding. Both
  * are written with recorded ops (a matrix product; `gather` of the corner pixels and their
  * interpolation weights), so they run on both devices and autograd gives the gradients for the
  * image and for the grid (and through `affineGrid`, for theta). Part of `F`.
@@ -144,8 +145,10 @@ function sourceIndex(coord: Tensor, size: number, padding: GridSamplePadding, al
  * Samples `input` `[N, C, H, W]` at `grid` `[N, Ho, Wo, 2]` (normalized `(x, y)` in [-1, 1];
  * -1 is the left/top edge) to `[N, C, Ho, Wo]`: bilinear interpolation of the four neighbouring
  * pixels or the nearest pixel (ties to even), reading zeros, the border pixel or the reflected
- * position outside the image. Differentiable in `input` and, bilinear, in `grid` (nearest
- * sends the grid no gradient; PyTorch's is all zeros).
+ * position outside the image. A volume `[N, C, D, H, W]` is sampled at `grid`
+ * `[N, Do, Ho, Wo, 3]` (`(x, y, z)`; "bilinear" is then trilinear, over eight neighbours).
+ * Differentiable in `input` and, bilinear, in `grid` (nearest sends the grid no gradient;
+ * PyTorch's is all zeros).
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -175,17 +178,18 @@ export function gridSample(input: Tensor, grid: Tensor, opts: GridSampleOptions 
         throw new TypeError(`${op}: expected ${name} to be a floating point tensor`);
       }
     }
-    if (input.ndim !== 4) {
+    if (input.ndim !== 4 && input.ndim !== 5) {
       throw new RangeError(
-        `${op}: expected a 4-D input [N, C, H, W] (5-D volumes are not supported), got ${
-          fmtShape(input.shape)
-        }`,
+        `${op}: grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got input ` +
+          `with sizes ${fmtShape(input.shape)}`,
       );
     }
-    const [n, c, h, w] = input.shape;
-    if (grid.ndim !== 4 || grid.shape[0] !== n || grid.shape[3] !== 2) {
+    const k = input.ndim - 2; // spatial dims
+    const [n, c, ...spatial] = input.shape;
+    if (grid.ndim !== input.ndim || grid.shape[0] !== n || grid.shape[k + 1] !== k) {
+      const want = k === 2 ? `[${n}, H_out, W_out, 2]` : `[${n}, D_out, H_out, W_out, 3]`;
       throw new RangeError(
-        `${op}: grid_sampler(): expected grid of shape [${n}, H_out, W_out, 2] for input of shape ${
+        `${op}: grid_sampler(): expected grid of shape ${want} for input of shape ${
           fmtShape(input.shape)
         }, but got grid of shape ${fmtShape(grid.shape)}`,
       );
@@ -195,47 +199,55 @@ export function gridSample(input: Tensor, grid: Tensor, opts: GridSampleOptions 
         `${op}: grid_sampler(): expected input and grid to have the same dtype, but input has ${input.dtype} and grid has ${grid.dtype}`,
       );
     }
-    if (h === 0 || w === 0) {
+    if (spatial.some((s) => s === 0)) {
       throw new RangeError(
         `${op}: expected input to have non-empty spatial dimensions, got ${fmtShape(input.shape)}`,
       );
     }
-    const [oh, ow] = grid.shape.slice(1, 3), l = oh * ow;
+    const outSpatial = grid.shape.slice(1, k + 1), l = outSpatial.reduce((a, b) => a * b, 1);
+    const sizes = [...spatial].reverse(); // along x, y (, z)
     const out = asOp(op, () => {
-      const g = reshape(grid, [n, l, 2]);
-      const ix = sourceIndex(reshape(narrow(g, 2, 0, 1), [n, l]), w, paddingMode, alignCorners);
-      const iy = sourceIndex(reshape(narrow(g, 2, 1, 1), [n, l]), h, paddingMode, alignCorners);
-      const flat = reshape(input, [n, c, h * w]);
-      // The pixels at integer (x, y) ([N, L], no gradient), zero where outside the image: [N, C, L].
-      const pixel = (x: Tensor, y: Tensor) => {
+      const g = reshape(grid, [n, l, k]);
+      // Source coordinates along x, y (, z): [N, L] each.
+      const co = sizes.map((size, j) =>
+        sourceIndex(reshape(narrow(g, 2, j, 1), [n, l]), size, paddingMode, alignCorners)
+      );
+      const flat = reshape(input, [n, c, spatial.reduce((a, b) => a * b, 1)]);
+      // The pixels at integer coordinates ([N, L] each, no gradient), zero outside: [N, C, L].
+      const pixel = (at: Tensor[]) => {
         const [index, inside] = noGrad(() => {
-          const inside = logicalAnd(
-            logicalAnd(ew.ge(x, 0), ew.le(x, w - 1)),
-            logicalAnd(ew.ge(y, 0), ew.le(y, h - 1)),
-          );
-          const at = ew.add(ew.mul(ew.clamp(y, 0, h - 1), w), ew.clamp(x, 0, w - 1));
-          return [expand(unsqueeze(at.int(), 1), [n, c, l]), unsqueeze(toDType(inside, input.dtype), 1)];
+          let inside: Tensor | null = null, flatIndex: Tensor | null = null;
+          for (let j = k - 1; j >= 0; j--) {
+            const ok = logicalAnd(ew.ge(at[j], 0), ew.le(at[j], sizes[j] - 1));
+            inside = inside ? logicalAnd(inside, ok) : ok;
+            const clamped = ew.clamp(at[j], 0, sizes[j] - 1);
+            flatIndex = flatIndex ? ew.add(ew.mul(flatIndex, sizes[j]), clamped) : clamped;
+          }
+          return [
+            expand(unsqueeze(flatIndex!.int(), 1), [n, c, l]),
+            unsqueeze(toDType(inside!, input.dtype), 1),
+          ];
         });
         return ew.mul(gather(flat, 2, index), inside);
       };
       let y: Tensor;
-      if (mode === "nearest") {
-        const [xn, yn] = noGrad(() => [ew.round(ix), ew.round(iy)]);
-        y = pixel(xn, yn);
-      } else {
-        const [x0, y0] = noGrad(() => [ew.floor(ix), ew.floor(iy)]);
-        const [x1, y1] = noGrad(() => [ew.add(x0, 1), ew.add(y0, 1)]);
-        // Weights of the four neighbours, differentiable in the sampling position.
-        const wx1 = ew.sub(ix, x0), wx0 = ew.sub(x1, ix), wy1 = ew.sub(iy, y0), wy0 = ew.sub(y1, iy);
-        const term = (px: Tensor, py: Tensor, wx: Tensor, wy: Tensor) =>
-          ew.mul(pixel(px, py), unsqueeze(ew.mul(wx, wy), 1));
-        y = ew.add(
-          ew.add(term(x0, y0, wx0, wy0), term(x1, y0, wx1, wy0)),
-          ew.add(term(x0, y1, wx0, wy1), term(x1, y1, wx1, wy1)),
-        );
+      if (mode === "nearest") y = pixel(noGrad(() => co.map((t) => ew.round(t))));
+      else {
+        const lo = noGrad(() => co.map((t) => ew.floor(t)));
+        const hi = noGrad(() => lo.map((t) => ew.add(t, 1)));
+        // Weights of the 2^k neighbours, differentiable in the sampling position.
+        const wLo = co.map((t, j) => ew.sub(hi[j], t)), wHi = co.map((t, j) => ew.sub(t, lo[j]));
+        let sum: Tensor | null = null;
+        for (let corner = 0; corner < 1 << k; corner++) {
+          const pick = (j: number) => ((corner >> j) & 1) === 1;
+          const weight = co.map((_, j) => (pick(j) ? wHi[j] : wLo[j])).reduce((a, b) => ew.mul(a, b));
+          const term = ew.mul(pixel(co.map((_, j) => (pick(j) ? hi[j] : lo[j]))), unsqueeze(weight, 1));
+          sum = sum ? ew.add(sum, term) : term;
+        }
+        y = sum!;
       }
-      return reshape(y, [n, c, oh, ow]);
+      return reshape(y, [n, c, ...outSpatial]);
     });
-    return named(out, "GridSampler2DBackward0", input, grid);
+    return named(out, k === 2 ? "GridSampler2DBackward0" : "GridSampler3DBackward0", input, grid);
   });
 }
