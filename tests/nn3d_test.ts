@@ -117,8 +117,11 @@ function callOp(c: FunctionalCase, t: Record<string, Tensor | null>): [Tensor, T
       return [F.gridSample(input!, F.affineGrid(t.theta!, a.size)), null];
     case "gumbelSoftmax":
       return [F.gumbelSoftmax(input!, a), null];
-    case "rrelu":
-      return [F.rrelu(input!, a.lower, a.upper, a.training), null];
+    case "rrelu": {
+      // float64 cases: the slopes are drawn and applied in double precision, as PyTorch's.
+      const x = a.dtype === "float64" ? input!.double() : input!;
+      return [F.rrelu(x, a.lower, a.upper, a.training), null];
+    }
     case "multilabelMarginLoss":
       return [F.multilabelMarginLoss(input!, t.target!, a), null];
     case "tripletMarginWithDistanceLoss": {

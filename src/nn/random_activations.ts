@@ -26,23 +26,28 @@ export interface RreluOptions {
   generator?: Generator;
 }
 
-/** The per-element slopes of rrelu in training: U(lower, upper) where `x <= 0`, else 1. */
+/**
+ * The per-element slopes of rrelu in training: U(lower, upper) where `x <= 0`, else 1. As
+ * PyTorch's kernel, the bounds and draws are in the input's precision (float32 unless float64).
+ */
 function slopes(x: Tensor, lower: number, upper: number, g: Generator): Tensor {
   const n = x.numel();
-  const lo = Math.fround(lower), hi = Math.fround(upper);
-  const noise = new Float32Array(n).fill(1);
+  const double = x.dtype === "float64";
+  const round = double ? (v: number) => v : Math.fround;
+  const lo = round(lower), hi = round(upper);
+  const noise = double ? new Float64Array(n).fill(1) : new Float32Array(n).fill(1);
   if (x.device === "cpu") {
     // PyTorch's CPU kernel: one double U(lower, upper) per non-positive element, in order.
     const v = x.dataSync();
     let k = 0;
     for (let i = 0; i < n; i++) if (v[i] <= 0) k++;
     const r = g.uniformFillDouble(new Float64Array(k), lo, hi);
-    for (let i = 0, j = 0; i < n; i++) if (v[i] <= 0) noise[i] = Math.fround(r[j++]);
+    for (let i = 0, j = 0; i < n; i++) if (v[i] <= 0) noise[i] = round(r[j++]);
     return tensor(noise, { dtype: x.dtype }).reshape([...x.shape]);
   }
   // Elsewhere (no synchronous read of x): one draw per element, kept where x <= 0.
   const r = g.uniformFillDouble(new Float64Array(n), lo, hi);
-  for (let i = 0; i < n; i++) noise[i] = Math.fround(r[i]);
+  for (let i = 0; i < n; i++) noise[i] = round(r[i]);
   const drawn = tensor(noise, { dtype: x.dtype, device: x.device }).reshape([...x.shape]);
   return ew.where(ew.le(x, 0), drawn, 1);
 }
