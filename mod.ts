@@ -223,6 +223,15 @@ export {
   type Size2,
 } from "./src/ops/conv.ts";
 export { pixelShuffle, pixelUnshuffle } from "./src/ops/pixel_shuffle.ts";
+export { conv3d, type Conv3dOptions, type Size3 } from "./src/ops/conv3d.ts";
+export {
+  convTranspose1d,
+  type ConvTranspose1dOptions,
+  convTranspose3d,
+  type ConvTranspose3dOptions,
+} from "./src/ops/conv_transpose3d.ts";
+export { maxPool3d, type MaxPool3dOptions } from "./src/ops/pool3d.ts";
+export { rrelu, rrelu_, type RreluOptions } from "./src/nn/random_activations.ts";
 export {
   adaptiveAvgPool1d,
   adaptiveMaxPool1d,
