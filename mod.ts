@@ -21,6 +21,7 @@ export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
 export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
+export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementwise_math.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -248,6 +249,62 @@ export {
   type QuantileOptions,
 } from "./src/ops/quantile.ts";
 export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
+export {
+  absolute,
+  acos,
+  acosh,
+  arccos,
+  arccosh,
+  arcsin,
+  arcsinh,
+  arctan,
+  arctanh,
+  asin,
+  asinh,
+  atan,
+  atanh,
+  cosh,
+  deg2rad,
+  fix,
+  negative,
+  positive,
+  rad2deg,
+  reciprocal,
+  sgn,
+  signbit,
+  sinh,
+  square,
+} from "./src/ops/trig.ts";
+export {
+  clampMax,
+  clampMin,
+  clip,
+  copysign,
+  divide,
+  floatPower,
+  fmax,
+  fmin,
+  frexp,
+  gcd,
+  heaviside,
+  lcm,
+  ldexp,
+  logaddexp,
+  logaddexp2,
+  type MantissaExponent,
+  multiply,
+  nextafter,
+  subtract,
+  trueDivide,
+} from "./src/ops/binary_math.ts";
+export {
+  bitwiseAnd,
+  bitwiseLeftShift,
+  bitwiseNot,
+  bitwiseOr,
+  bitwiseRightShift,
+  bitwiseXor,
+} from "./src/ops/bitwise.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
