@@ -606,3 +606,43 @@ deviceTest("empty, 0-d and non-contiguous inputs", async (device) => {
     40,
   ]]);
 });
+
+Deno.test("grad_fn names are PyTorch's", () => {
+  const x = torch.tensor([0.5, 0.2], { requiresGrad: true });
+  const y = torch.tensor([0.3, 0.1], { requiresGrad: true });
+  const calls: Record<string, () => Tensor> = {
+    clamp_min: () => torch.clampMin(x, 0.3),
+    clamp_max: () => torch.clampMax(x, 0.3),
+    clip: () => torch.clip(x, 0, 1),
+    fmax: () => torch.fmax(x, y),
+    fmin: () => torch.fmin(x, y),
+    logaddexp: () => torch.logaddexp(x, y),
+    logaddexp2: () => torch.logaddexp2(x, y),
+    copysign: () => torch.copysign(x, y),
+    reciprocal: () => torch.reciprocal(x),
+    frexp: () => torch.frexp(x).mantissa,
+    ldexp: () => torch.ldexp(x, torch.tensor([1, 2])),
+    deg2rad: () => torch.deg2rad(x),
+    rad2deg: () => torch.rad2deg(x),
+    fix: () => torch.fix(x),
+    negative: () => torch.negative(x),
+    absolute: () => torch.absolute(x),
+    float_power: () => torch.floatPower(x, 2),
+    sgn: () => torch.sgn(x),
+    square: () => torch.square(x),
+    multiply: () => torch.multiply(x, y),
+    true_divide: () => torch.trueDivide(x, y),
+    subtract: () => torch.subtract(x, y),
+    asin: () => torch.asin(x),
+    arccos: () => torch.arccos(x),
+    atan: () => torch.atan(x),
+    sinh: () => torch.sinh(x),
+    cosh: () => torch.cosh(x),
+    arcsinh: () => torch.arcsinh(x),
+    acosh: () => torch.acosh(x.add(1)),
+    atanh: () => torch.atanh(x),
+  };
+  assert.deepEqual(Object.keys(calls).sort(), Object.keys(fx.gradFnNames).sort());
+  const got = Object.fromEntries(Object.entries(calls).map(([k, f]) => [k, f().gradFn?.name]));
+  assert.deepEqual(got, fx.gradFnNames);
+});

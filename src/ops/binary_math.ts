@@ -137,7 +137,7 @@ export function clampMin(x: Tensor, min: number): Tensor {
     if (typeof min !== "number") {
       throw new TypeError(`clampMin: min must be a number, got ${describeValue(min)}`);
     }
-    return ew.clamp(x, min, null);
+    return named(ew.clamp(x, min, null), "ClampMinBackward0", x);
   });
 }
 
@@ -155,7 +155,7 @@ export function clampMax(x: Tensor, max: number): Tensor {
     if (typeof max !== "number") {
       throw new TypeError(`clampMax: max must be a number, got ${describeValue(max)}`);
     }
-    return ew.clamp(x, null, max);
+    return named(ew.clamp(x, null, max), "ClampMaxBackward0", x);
   });
 }
 

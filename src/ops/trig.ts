@@ -222,7 +222,7 @@ export function deg2rad(x: Tensor): Tensor {
   return asOp("deg2rad", () =>
     inFrameOf(() => {
       checkInput("deg2rad", x);
-      return ew.mul(asFloat(x), Math.PI / 180);
+      return named(ew.mul(asFloat(x), Math.PI / 180), "Deg2RadBackward0", x);
     }));
 }
 /**
@@ -238,7 +238,7 @@ export function rad2deg(x: Tensor): Tensor {
   return asOp("rad2deg", () =>
     inFrameOf(() => {
       checkInput("rad2deg", x);
-      return ew.mul(asFloat(x), 180 / Math.PI);
+      return named(ew.mul(asFloat(x), 180 / Math.PI), "Rad2DegBackward0", x);
     }));
 }
 
