@@ -428,6 +428,12 @@ deviceTest(
     await assertMatches(x.multiply(y), a.multiply, exact, "x.multiply");
     await assertMatches(torch.subtract(x, y, { alpha: 2 }), a["subtract alpha"], exact, "subtract");
     await assertMatches(x.subtract(y, { alpha: 2 }), a["subtract alpha"], exact, "x.subtract");
+    // A number operand with alpha: x - 2 * 0.5, as PyTorch's torch.sub(x, 0.5, alpha=2).
+    assert.deepEqual(
+      await torch.subtract(x, 0.5, { alpha: 2 }).toArrayAsync(),
+      await x.sub(1).toArrayAsync(),
+    );
+    assert.deepEqual(await torch.add(i, 2, { alpha: 3 }).toArrayAsync(), await i.add(6).toArrayAsync());
     await assertMatches(torch.divide(x, y), a.divide, exact, "divide");
     await assertMatches(
       torch.divide(i, j, { roundingMode: "trunc" }),
@@ -645,4 +651,21 @@ Deno.test("grad_fn names are PyTorch's", () => {
   assert.deepEqual(Object.keys(calls).sort(), Object.keys(fx.gradFnNames).sort());
   const got = Object.fromEntries(Object.entries(calls).map(([k, f]) => [k, f().gradFn?.name]));
   assert.deepEqual(got, fx.gradFnNames);
+});
+
+deviceTest("chains of the new kernels (fused on the gpu) agree with the cpu", async (device) => {
+  const vals = Array.from({ length: 1031 }, (_, i) => Math.sin(i) * 3);
+  const run = (d: Device) => {
+    const x = torch.tensor(vals).to(d);
+    const t = torch.atan(torch.sinh(x.mul(0.5)).add(1)).mul(torch.cosh(x.mul(0.1)));
+    const bits = torch.bitwiseXor(torch.gcd(x.mul(10).int(), 12), torch.bitwiseLeftShift(x.int(), 2));
+    return [torch.copysign(t, x.neg()), bits];
+  };
+  const [want, wantBits] = run("cpu").map((t) => t.dataSync());
+  const [got, gotBits] = await Promise.all(run(device).map((t) => t.dataAsync()));
+  // sinh(x/2) + 1 cancels near x = -1.76: a few ulp of 1, absolutely.
+  got.forEach((v, i) =>
+    assert.ok(Math.abs(v - want[i]) <= 1e-6 + 8 * ulp(want[i]), `[${i}] ${v} vs ${want[i]}`)
+  );
+  assert.deepEqual(Array.from(gotBits), Array.from(wantBits));
 });
