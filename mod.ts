@@ -22,6 +22,7 @@ export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
 export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
+export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementwise_math.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -324,6 +325,62 @@ export {
   vander,
 } from "./src/ops/shape_more.ts";
 export { indexReduce, type IndexReduction } from "./src/ops/index_reduce.ts";
+export {
+  absolute,
+  acos,
+  acosh,
+  arccos,
+  arccosh,
+  arcsin,
+  arcsinh,
+  arctan,
+  arctanh,
+  asin,
+  asinh,
+  atan,
+  atanh,
+  cosh,
+  deg2rad,
+  fix,
+  negative,
+  positive,
+  rad2deg,
+  reciprocal,
+  sgn,
+  signbit,
+  sinh,
+  square,
+} from "./src/ops/trig.ts";
+export {
+  clampMax,
+  clampMin,
+  clip,
+  copysign,
+  divide,
+  floatPower,
+  fmax,
+  fmin,
+  frexp,
+  gcd,
+  heaviside,
+  lcm,
+  ldexp,
+  logaddexp,
+  logaddexp2,
+  type MantissaExponent,
+  multiply,
+  nextafter,
+  subtract,
+  trueDivide,
+} from "./src/ops/binary_math.ts";
+export {
+  bitwiseAnd,
+  bitwiseLeftShift,
+  bitwiseNot,
+  bitwiseOr,
+  bitwiseRightShift,
+  bitwiseXor,
+} from "./src/ops/bitwise.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";

@@ -51,6 +51,10 @@ import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inpl
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
 import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
 import { shapeMoreMethods, type TensorShapeMoreMethods } from "./tensor_methods/shape_more.ts";
+import {
+  elementwiseMathMethods,
+  type TensorElementwiseMathMethods,
+} from "./tensor_methods/elementwise_math.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -518,7 +522,8 @@ export interface Tensor
     TensorInPlaceMethods,
     TensorRandomMethods,
     TensorOpsMoreMethods,
-    TensorShapeMoreMethods {}
+    TensorShapeMoreMethods,
+    TensorElementwiseMathMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -533,6 +538,7 @@ for (
     randomMethods(),
     opsMoreMethods(),
     shapeMoreMethods(),
+    elementwiseMathMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -37,7 +37,11 @@ const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);
 /** Unary ops whose result on integers is the input itself. */
 const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
 
-function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+/**
+ * @internal A unary kernel with PyTorch's dtype rules (integers keep their dtype for neg, abs,
+ * sign, relu and compute in float32 otherwise), recorded for autograd; `trig.ts` builds on it.
+ */
+export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   const backend = backendOf(op, x);
   if (x.dtype === "bool" && (op === "neg" || op === "sign")) {
     throw new TypeError(`${op}: not supported for bool tensors (use logicalNot / x.eq(false) instead)`);
@@ -194,7 +198,7 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number
 /** `a op alpha * b`; the scaled `b` is released at once when nothing was recorded. */
 function withAlpha(op: "add" | "sub", a: TensorOrScalar, b: TensorOrScalar, alpha?: number): Tensor {
   if (alpha === undefined || alpha === 1) return binaryOp(op, a, b);
-  return binaryOp(op, a, mul(b, alpha) as Tensor);
+  return binaryOp(op, a, typeof b === "number" ? b * alpha : mul(b, alpha));
 }
 /**
  * `a * b`.
