@@ -22,7 +22,7 @@ export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
-export { promoteTypes } from "./src/dtype.ts";
+export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
 export {
   arange,
@@ -49,7 +49,23 @@ export {
   zerosLike,
 } from "./src/creation.ts";
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
-export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
+export {
+  enableGrad,
+  inferenceMode,
+  isGradEnabled,
+  isInferenceModeEnabled,
+  noGrad,
+  setGradEnabled,
+} from "./src/autograd/grad_mode.ts";
+export {
+  asTensor,
+  type AsTensorOptions,
+  isFloatingPoint,
+  isTensor,
+  normal,
+  type NormalOptions,
+  randintLike,
+} from "./src/tensor_utils.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export type { BackwardOptions } from "./src/autograd/backward.ts";
 export type { Node } from "./src/autograd/node.ts";

@@ -27,3 +27,4 @@ export * from "../ops/pixel_shuffle.ts";
 export * from "../ops/fold.ts";
 export * from "../ops/pool1d.ts";
 export * from "./embedding_bag.ts";
+export * from "./functional_extras.ts";
