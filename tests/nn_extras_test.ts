@@ -108,7 +108,7 @@ deviceTest(
     await close(m.bias!, c.bias.values, { rtol: 0, atol: 0 });
     await close(y, c.y.values, { rtol: 1e-5, atol: 1e-6 });
     const asModule: nn.Module = m;
-  assert.ok(asModule instanceof nn.Linear && !(asModule instanceof nn.LazyLinear));
+    assert.ok(asModule instanceof nn.Linear && !(asModule instanceof nn.LazyLinear));
     assert.equal(String(m), c.repr);
     y.sum().backward();
     opt.step();
@@ -242,3 +242,113 @@ Deno.test("nn extras: gradcheck of lpPool and maxUnpool (CPU, finite differences
   const [v, i] = torch.maxPool2d(torch.randn(1, 1, 4, 4), 2, { returnIndices: true });
   await gradcheckAsync((x) => F.maxUnpool2d(x, i, 2), [v.detach().requiresGrad_()]);
 });
+
+// ---- nn.utils.weightNorm / spectralNorm ----
+const un = fx.normUtils;
+
+deviceTest(
+  "nn.utils.weightNorm: PyTorch's parameters, values and gradients; removeWeightNorm",
+  async (device) => {
+    const c = un.weightNorm;
+    torch.manualSeed(7);
+    const m = nn.utils.weightNorm(new nn.Linear(5, 4));
+    assert.deepEqual(Object.keys(m.stateDict()), c.keys);
+    const g = m.getParameter("weight_g"), v = m.getParameter("weight_v");
+    await close(g, c.g.values, { rtol: 1e-6, atol: 1e-7 });
+    await close(v, c.v.values, { rtol: 0, atol: 0 });
+    m.to(device);
+    const y = m(dev(c.x, device));
+    await close(y, c.y.values, { rtol: 1e-5, atol: 1e-6 });
+    y.mul(torch.linspace(0.5, 1.5, y.numel(), { device }).reshape([...y.shape])).sum().backward();
+    await close(g.grad!, c.gGrad, { rtol: 1e-4, atol: 1e-5 });
+    await close(v.grad!, c.vGrad, { rtol: 1e-4, atol: 1e-5 });
+
+    const d = un.weightNormNone;
+    const conv = new nn.Conv2d(2, 3, 2);
+    nn.utils.weightNorm(conv, { dim: null });
+    const sd: Record<string, Tensor> = {};
+    for (const [k, e] of Object.entries(d.sd)) sd[k] = dev(e as Enc, "cpu");
+    conv.loadStateDict(sd);
+    conv.to(device);
+    assert.deepEqual(conv.getParameter("weight_g").shape, []);
+    const y2 = conv(dev(d.x, device));
+    await close(y2, d.y.values, { rtol: 1e-5, atol: 1e-5 });
+    y2.mul(torch.linspace(0.5, 1.5, y2.numel(), { device }).reshape([...y2.shape])).sum().backward();
+    await close(conv.getParameter("weight_g").grad!, d.gGrad, { rtol: 1e-4, atol: 1e-4 });
+    await close(conv.getParameter("weight_v").grad!, d.vGrad, { rtol: 1e-4, atol: 1e-5 });
+    nn.utils.removeWeightNorm(conv);
+    assert.deepEqual(Object.keys(conv.stateDict()), un.weightNormRemoved.keys);
+    await close(conv.weight, un.weightNormRemoved.weight.values, { rtol: 1e-5, atol: 1e-6 });
+    assert.ok(conv.weight instanceof nn.Parameter);
+  },
+);
+
+deviceTest(
+  "nn.utils.spectralNorm: u, v on PyTorch's stream, power iteration in training, none in eval",
+  async (device) => {
+    const c = un.spectralInit;
+    torch.manualSeed(9);
+    const m = nn.utils.spectralNorm(new nn.Linear(5, 4));
+    assert.deepEqual(Object.keys(m.stateDict()), c.keys);
+    const sd = m.stateDict();
+    await close(sd.weight_orig, c.orig.values, { rtol: 0, atol: 0 });
+    await close(sd.weight_u, c.u.values, { rtol: 1e-6, atol: 1e-7 });
+    await close(sd.weight_v, c.v.values, { rtol: 1e-6, atol: 1e-7 });
+    m.to(device);
+    const t = un.spectralTrain;
+    const x = dev(t.x, device);
+    const y = m(x);
+    await close(y, t.y.values, { rtol: 1e-5, atol: 1e-5 });
+    await close(m.getBuffer("weight_u"), t.u.values, { rtol: 1e-5, atol: 1e-6 });
+    await close(m.getBuffer("weight_v"), t.v.values, { rtol: 1e-5, atol: 1e-6 });
+    await close(m.weight as Tensor, t.weight.values, { rtol: 1e-5, atol: 1e-6 });
+    y.mul(torch.linspace(0.5, 1.5, y.numel(), { device }).reshape([...y.shape])).sum().backward();
+    await close(m.getParameter("weight_orig").grad!, t.origGrad, { rtol: 1e-4, atol: 1e-5 });
+    const e = un.spectralEval;
+    await close(m(x), e.y2.values, { rtol: 1e-5, atol: 1e-5 });
+    m.eval();
+    await close(m(x), e.y3.values, { rtol: 1e-5, atol: 1e-5 });
+    await close(m.getBuffer("weight_u"), e.u.values, { rtol: 1e-5, atol: 1e-6 });
+  },
+);
+
+Deno.test("nn.utils.spectralNorm: ConvTranspose (dim 1), several iterations, removeSpectralNorm; bad input", () => {
+  const c = un.spectralConvT;
+  const m = new nn.ConvTranspose2d(3, 2, 2);
+  nn.utils.spectralNorm(m, { nPowerIterations: 3 });
+  const sd: Record<string, Tensor> = {};
+  for (const [k, e] of Object.entries(c.sd)) sd[k] = dev(e as Enc, "cpu");
+  m.loadStateDict(sd);
+  assertCloseSync(m(dev(c.x, "cpu")), c.y.values);
+  nn.utils.removeSpectralNorm(m);
+  assert.deepEqual(Object.keys(m.stateDict()), un.spectralRemoved.keys);
+  assertCloseSync(m.weight, un.spectralRemoved.weight.values);
+  assertThrowsMsg(
+    () => nn.utils.removeSpectralNorm(m),
+    /removeSpectralNorm: spectral_norm of 'weight' not found in ConvTranspose2d/,
+  );
+  const lin = nn.utils.spectralNorm(new nn.Linear(2, 2));
+  assertThrowsMsg(
+    () => nn.utils.spectralNorm(lin),
+    /spectralNorm: cannot register two spectral_norm hooks on the same parameter weight/,
+  );
+  assertThrowsMsg(
+    () => nn.utils.weightNorm(new nn.Linear(2, 2), { name: "w" }),
+    /weightNorm: Linear has no parameter "w"/,
+  );
+  assertThrowsMsg(
+    () => nn.utils.weightNorm(new nn.Linear(2, 2), { dim: 2 }),
+    /weightNorm: dim 2 is out of range for a 2-d parameter/,
+  );
+});
+
+function assertCloseSync(t: Tensor, expected: number[]) {
+  const a = t.dataSync();
+  assert.equal(a.length, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(
+      Math.abs(a[i] - expected[i]) <= 1e-5 + 1e-5 * Math.abs(expected[i]),
+      `[${i}] ${a[i]} vs ${expected[i]}`,
+    );
+  }
+}
