@@ -69,6 +69,7 @@ export {
 export * as autograd from "./src/autograd/mod.ts";
 export type { BackwardOptions } from "./src/autograd/backward.ts";
 export type { Node } from "./src/autograd/node.ts";
+export type { NodeHook, NodePreHook, TensorHook } from "./src/autograd/hooks.ts";
 export { keep, scope } from "./src/scope.ts";
 export { LossHistory, type LossHistoryOptions } from "./src/history.ts";
 export { init, type InitOptions, type WasmSource, type WasmVariant } from "./src/backends/wasm/loader.ts";

@@ -69,8 +69,15 @@ export const FREED_MESSAGE =
   "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
   "Specify retainGraph: true if you need to backward through the graph a second time.";
 
-/** Every node reachable from the roots, and how many consumers each has within that set. */
-function collect(roots: Tensor[]): Map<Node, number> {
+/**
+ * Every node reachable from the roots, and how many consumers each has within that set; counts
+ * into `leafDeps` the edges into each leaf `hooked` says has hooks.
+ */
+function collect(
+  roots: Tensor[],
+  leafDeps: Map<Tensor, number>,
+  hooked: (t: Tensor) => boolean,
+): Map<Node, number> {
   const deps = new Map<Node, number>();
   const stack: Node[] = [];
   for (const r of roots) {
@@ -84,7 +91,10 @@ function collect(roots: Tensor[]): Map<Node, number> {
     if (node.released) throw new Error(FREED_MESSAGE);
     checkDeviceCrossing(node);
     for (const next of node.next) {
-      if (!(next instanceof Node)) continue;
+      if (!(next instanceof Node)) {
+        if (next !== null && hooked(next)) leafDeps.set(next, (leafDeps.get(next) ?? 0) + 1);
+        continue;
+      }
       const count = deps.get(next);
       if (count === undefined) {
         deps.set(next, 1);
@@ -164,7 +174,9 @@ export function run(
   const retainGraph = opts.retainGraph ?? createGraph;
   const captured = new Map<Tensor, Tensor>();
   const captureSet = new Set(capture ?? []);
-  const deps = collect(roots);
+  const leafDeps = new Map<Tensor, number>();
+  const hooked = (t: Tensor) => !capture && t._hooks !== null && t._hooks.length > 0;
+  const deps = collect(roots, leafDeps, hooked);
   const pending = new Map<Node, Tensor>();
   /** Handles already given to a destination: a second destination gets a handle of its own. */
   const handedOut = new Set<Tensor>();
@@ -263,7 +275,6 @@ export function run(
       }
     }
   };
-  const hooked = (t: Tensor) => !capture && t._hooks !== null && t._hooks.length > 0;
   const deliverToLeaf = (leaf: Tensor, g: Tensor) => {
     if (capture) {
       if (captureSet.has(leaf)) captured.set(leaf, accumulate(captured.get(leaf), g));
@@ -372,14 +383,7 @@ export function run(
     for (const m of group.members) if (members.has(m)) step(m);
   };
   const ready: Node[] = [];
-  const leafDeps = new Map<Tensor, number>();
   try {
-    for (const node of deps.keys()) {
-      for (const edge of node.next) {
-        if (edge instanceof Node || edge === null || !hooked(edge)) continue;
-        leafDeps.set(edge, (leafDeps.get(edge) ?? 0) + 1);
-      }
-    }
     roots.forEach((r, i) => {
       const given = grads[i];
       // A gradient the caller passed stays theirs: the pass works on a handle of its own.

@@ -63,7 +63,8 @@ export function addModuleHook<K extends keyof ModuleHooks>(
   if (typeof hook !== "function") {
     throw new TypeError(`${op}: expected a function, got ${hook === null ? "null" : typeof hook}`);
   }
-  const list = module._hooks[kind] as unknown[];
+  const hooks = module._hooksOrNull ??= { forwardPre: [], forward: [], backward: [], backwardPre: [] };
+  const list = hooks[kind] as unknown[];
   list.push(hook);
   return new RemovableHandle(list, hook);
 }

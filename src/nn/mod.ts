@@ -34,6 +34,7 @@ export {
   registerModuleForwardPreHook,
 } from "./hooks.ts";
 export { RemovableHandle } from "../autograd/hooks.ts";
+export type { ModuleMethods } from "./module_methods.ts";
 export { Bilinear, type BilinearOptions, LazyLinear } from "./layers/bilinear.ts";
 export {
   ChannelShuffle,

@@ -16,17 +16,8 @@ import { Tensor, type ToOptions } from "../tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { empty } from "../creation.ts";
 import { inFrameOf, moveHandle, pinHandle } from "../memory.ts";
-import type { RemovableHandle } from "../autograd/hooks.ts";
-import {
-  addModuleHook,
-  callWithHooks,
-  type ForwardHook,
-  type ForwardPreHook,
-  type FullBackwardHook,
-  type FullBackwardPreHook,
-  hasCallHooks,
-  type ModuleHooks,
-} from "./hooks.ts";
+import { callWithHooks, hasCallHooks, type ModuleHooks } from "./hooks.ts";
+import { type ModuleMethods, moduleMethods } from "./module_methods.ts";
 
 /**
  * A tensor that a module registers as a learnable parameter when it is assigned to one of the
@@ -108,12 +99,6 @@ export function setTensorData(t: Tensor, src: Tensor): void {
   m.dtype = src.dtype;
 }
 
-/** `"a.b.c"` -> `["a.b", "c"]` (the module path and the attribute name). */
-function splitTarget(target: string): [string, string] {
-  const at = target.lastIndexOf(".");
-  return at < 0 ? ["", target] : [target.slice(0, at), target.slice(at + 1)];
-}
-
 /** Indents every line but the first by `n` spaces (PyTorch's `_addindent`). */
 function addIndent(s: string, n: number): string {
   const lines = s.split("\n");
@@ -150,7 +135,7 @@ export function pyBool(b: boolean): string {
  * (Declared through interface merging; a subclass field named `name` or `length` needs
  * `override`, because a callable type also has a function's `name` and `length`.)
  */
-export interface Module {
+export interface Module extends ModuleMethods {
   (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
 }
 
@@ -208,98 +193,6 @@ export class Module {
     hidden("_nonPersistent", new Set());
     hidden("_hooksOrNull", null);
     return self;
-  }
-
-  /** @internal The module's hooks, created at the first registration. */
-  get _hooks(): ModuleHooks {
-    return this._hooksOrNull ??= { forwardPre: [], forward: [], backward: [], backwardPre: [] };
-  }
-
-  // ---- hooks ----
-
-  /**
-   * Registers `hook(module, args)`, run before each call's `forward`; it may return replacement
-   * arguments (an array, or a single value for a one-argument forward). PyTorch's
-   * `register_forward_pre_hook`.
-   * @example
-   * ```ts
-   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
-   * import * as torch from "../../mod.ts";
-   * import * as nn from "./mod.ts";
-   * const relu = new nn.ReLU();
-   * const handle = relu.registerForwardPreHook((_m, [x]) => [x.neg()]);
-   * assertEquals(relu(torch.tensor([-1, 2])).toArray(), [1, 0]);
-   * handle.remove();
-   * ```
-   */
-  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
-    return addModuleHook(this, "forwardPre", hook, "registerForwardPreHook");
-  }
-
-  /**
-   * Registers `hook(module, args, output)`, run after each call's `forward`; it may return a
-   * replacement output. PyTorch's `register_forward_hook` (a feature extractor's usual tool).
-   * @example
-   * ```ts
-   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
-   * import * as torch from "../../mod.ts";
-   * import * as nn from "./mod.ts";
-   * const model = new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Linear(4, 1));
-   * const activations: Record<string, torch.Tensor> = {};
-   * model.at(1).registerForwardHook((_m, _args, out) => {
-   *   activations.relu = out.detach();
-   * });
-   * model(torch.randn(2, 3));
-   * assertEquals(activations.relu.shape, [2, 4]);
-   * ```
-   */
-  registerForwardHook(hook: ForwardHook): RemovableHandle {
-    return addModuleHook(this, "forward", hook, "registerForwardHook");
-  }
-
-  /**
-   * Registers `hook(module, gradInput, gradOutput)`, run when the gradients with respect to the
-   * module's inputs are computed; `gradInput` has one entry per positional argument (null where
-   * none), `gradOutput` one per output. It may return replacements for `gradInput`. PyTorch's
-   * `register_full_backward_hook`.
-   * @example
-   * ```ts
-   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
-   * import * as torch from "../../mod.ts";
-   * import * as nn from "./mod.ts";
-   * const m = new nn.Tanh();
-   * let seen: number[] = [];
-   * m.registerFullBackwardHook((_m, gradInput, gradOutput) => {
-   *   seen = [gradInput.length, gradOutput[0]!.item()];
-   *   return [gradInput[0]!.mul(0)];
-   * });
-   * const x = torch.tensor([0.5], { requiresGrad: true });
-   * m(x).mul(3).sum().backward();
-   * assertEquals([seen, x.grad!.item()], [[1, 3], 0]);
-   * ```
-   */
-  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
-    return addModuleHook(this, "backward", hook, "registerFullBackwardHook");
-  }
-
-  /**
-   * Registers `hook(module, gradOutput)`, run when the gradients with respect to the module's
-   * outputs are computed, before those of its inputs; it may return replacements for
-   * `gradOutput`. PyTorch 2's `register_full_backward_pre_hook`.
-   * @example
-   * ```ts
-   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
-   * import * as torch from "../../mod.ts";
-   * import * as nn from "./mod.ts";
-   * const m = new nn.Identity();
-   * m.registerFullBackwardPreHook((_m, [g]) => [g!.mul(2)]);
-   * const x = torch.tensor([1.5], { requiresGrad: true });
-   * m(x).sum().backward();
-   * assertEquals(x.grad!.item(), 2);
-   * ```
-   */
-  registerFullBackwardPreHook(hook: FullBackwardPreHook): RemovableHandle {
-    return addModuleHook(this, "backwardPre", hook, "registerFullBackwardPreHook");
   }
 
   /** The computation of the module; `module(...args)` calls it. Subclasses override it. */
@@ -507,54 +400,6 @@ export class Module {
       m = next;
     }
     return m;
-  }
-
-  /**
-   * The parameter at a dotted path (`"encoder.0.weight"`), as PyTorch's `get_parameter`.
-   * @example
-   * ```ts
-   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
-   * import * as nn from "./mod.ts";
-   * const model = new nn.Sequential(new nn.Linear(2, 3));
-   * assertEquals(model.getParameter("0.bias").shape, [3]);
-   * ```
-   */
-  getParameter(target: string): Parameter {
-    const [path, name] = splitTarget(target);
-    const m = this.getSubmodule(path);
-    const v = (m as unknown as Record<string, unknown>)[name];
-    if (!m._ownParameters().some(([n]) => n === name)) {
-      throw new Error(
-        v === undefined
-          ? `getParameter: ${m._getName()} has no attribute "${name}"`
-          : `getParameter: "${name}" of ${m._getName()} is not an nn.Parameter`,
-      );
-    }
-    return m._ownParameters().find(([n]) => n === name)![1];
-  }
-
-  /**
-   * The buffer at a dotted path (`"bn.running_mean"`), as PyTorch's `get_buffer`.
-   * @example
-   * ```ts
-   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
-   * import * as nn from "./mod.ts";
-   * const model = new nn.Sequential(new nn.BatchNorm1d(4));
-   * assertEquals(model.getBuffer("0.running_var").shape, [4]);
-   * ```
-   */
-  getBuffer(target: string): Tensor {
-    const [path, name] = splitTarget(target);
-    const m = this.getSubmodule(path);
-    const b = m._buffers.get(name);
-    if (b === undefined || b === null) {
-      throw new Error(
-        name in m
-          ? `getBuffer: "${name}" of ${m._getName()} is not a buffer`
-          : `getBuffer: ${m._getName()} has no attribute "${name}"`,
-      );
-    }
-    return b;
   }
 
   // ---- modes and gradients ----
@@ -940,4 +785,11 @@ export class Module {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+// Hooks, getParameter and getBuffer (ModuleMethods, in module_methods.ts) become Module's methods
+// as a class body would define them: on the prototype, non-enumerable.
+for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(moduleMethods()))) {
+  if (Object.hasOwn(Module.prototype, name)) throw new Error(`Module.${name} is defined twice`);
+  Object.defineProperty(Module.prototype, name, { ...descriptor, enumerable: false });
 }

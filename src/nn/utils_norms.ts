@@ -6,7 +6,7 @@
  * `module.weight` from them at each call.
  * @module
  */
-import { Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import { empty } from "../creation.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { inFrameOf } from "../memory.ts";
