@@ -495,3 +495,15 @@ Deno.test("isTensor, isFloatingPoint, asTensor", () => {
   const t = torch.asTensor([[1, 2], [3, 4]], { dtype: "float32" });
   assert.deepEqual([t.dtype, t.shape, t.requiresGrad], ["float32", [2, 2], false]);
 });
+
+Deno.test("registerHook with autograd.grad: a leaf's hook does not run; a captured non-leaf's gradient is pre-hook", () => {
+  const c = th.autogradGradCapture;
+  const x = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+  x.registerHook((g) => g.mul(100));
+  const [gl] = torch.autograd.grad(x.mul(3).sum(), x);
+  assert.deepEqual(gl!.toArray(), c.leaf);
+  const y = x.mul(2);
+  y.registerHook((g) => g.mul(10));
+  const [gy, gx] = torch.autograd.grad(y.mul(3).sum(), [y, x]);
+  assert.deepEqual([gy!.toArray(), gx!.toArray()], [c.gy, c.gx]);
+});
