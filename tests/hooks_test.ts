@@ -507,3 +507,21 @@ Deno.test("registerHook with autograd.grad: a leaf's hook does not run; a captur
   const [gy, gx] = torch.autograd.grad(y.mul(3).sum(), [y, x]);
   assert.deepEqual([gy!.toArray(), gx!.toArray()], [c.gy, c.gx]);
 });
+
+Deno.test("Module hooks: global full backward hooks fire in PyTorch's order", () => {
+  const c = mh.globalBackwardOrder;
+  const names: string[] = [];
+  const h = nn.registerModuleFullBackwardHook((m) => {
+    names.push(m.constructor.name);
+  });
+  try {
+    const model = new nn.Sequential(new nn.Linear(2, 2), new nn.Tanh());
+    model(torch.ones(1, 2)).sum().backward();
+    assert.deepEqual(names, c.noInputGrad);
+    names.length = 0;
+    model(torch.ones([1, 2], { requiresGrad: true })).sum().backward();
+    assert.deepEqual(names, c.inputGrad);
+  } finally {
+    h.remove();
+  }
+});

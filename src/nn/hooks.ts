@@ -52,6 +52,7 @@ export interface ModuleHooks {
 
 const globalForwardPre: ForwardPreHook[] = [];
 const globalForward: ForwardHook[] = [];
+const globalBackward: FullBackwardHook[] = [];
 
 /** @internal Adds `hook` to `module`'s hooks of `kind`. */
 export function addModuleHook<K extends keyof ModuleHooks>(
@@ -119,10 +120,36 @@ export function registerModuleForwardPreHook(hook: ForwardPreHook): RemovableHan
   return new RemovableHandle(globalForwardPre, hook);
 }
 
+/**
+ * Registers a full backward hook run for every module call, before each module's own (PyTorch's
+ * `torch.nn.modules.module.register_module_full_backward_hook`).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * import * as nn from "./mod.ts";
+ * const names: string[] = [];
+ * const handle = nn.registerModuleFullBackwardHook((m) => {
+ *   names.push(m.constructor.name);
+ * });
+ * const model = new nn.Sequential(new nn.Linear(2, 2), new nn.Tanh());
+ * model(torch.ones(1, 2)).sum().backward();
+ * handle.remove();
+ * assertEquals(names, ["Sequential", "Tanh", "Linear"]);
+ * ```
+ */
+export function registerModuleFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
+  if (typeof hook !== "function") {
+    throw new TypeError(`registerModuleFullBackwardHook: expected a function, got ${typeof hook}`);
+  }
+  globalBackward.push(hook);
+  return new RemovableHandle(globalBackward, hook);
+}
+
 /** Whether a call of `module` has any hook to run (the plain call otherwise). */
 export function hasCallHooks(module: Module): boolean {
   const h = module._hooksOrNull;
-  return globalForward.length > 0 || globalForwardPre.length > 0 ||
+  return globalForward.length > 0 || globalForwardPre.length > 0 || globalBackward.length > 0 ||
     (h !== null &&
       (h.forwardPre.length > 0 || h.forward.length > 0 || h.backward.length > 0 || h.backwardPre.length > 0));
 }
@@ -181,7 +208,11 @@ function checkGrads(
 }
 
 /** The pieces of one call's backward hooks: gradients of the outputs wait for those of the inputs. */
-function setupBackwardHooks(module: Module, hooks: ModuleHooks, args: unknown[]) {
+function setupBackwardHooks(
+  module: Module,
+  hooks: { backward: FullBackwardHook[]; backwardPre: FullBackwardPreHook[] },
+  args: unknown[],
+) {
   let gradOutput: (Tensor | null)[] = [];
   const inputIndex: number[] = [];
   const inputGroup = {
@@ -265,8 +296,11 @@ export function callWithHooks(module: Module, args: unknown[]): unknown {
     if (res !== undefined && res !== null) args = Array.isArray(res) ? res : [res];
   }
   let wrapOutput: ((out: unknown) => unknown) | null = null;
-  if (hooks !== null && (hooks.backward.length > 0 || hooks.backwardPre.length > 0) && isGradEnabled()) {
-    const setup = setupBackwardHooks(module, hooks, args);
+  // Global backward hooks run before the module's own (as PyTorch's).
+  const backward = [...globalBackward, ...(hooks?.backward ?? [])];
+  const backwardPre = hooks?.backwardPre ?? [];
+  if ((backward.length > 0 || backwardPre.length > 0) && isGradEnabled()) {
+    const setup = setupBackwardHooks(module, { backward, backwardPre }, args);
     args = setup.args;
     wrapOutput = setup.wrapOutput;
   }

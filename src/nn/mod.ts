@@ -32,6 +32,7 @@ export {
   type FullBackwardPreHook,
   registerModuleForwardHook,
   registerModuleForwardPreHook,
+  registerModuleFullBackwardHook,
 } from "./hooks.ts";
 export { RemovableHandle } from "../autograd/hooks.ts";
 export type { ModuleMethods } from "./module_methods.ts";
