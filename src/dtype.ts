@@ -49,8 +49,10 @@ export function getDefaultDtype(): "float32" | "float64" {
  * Sets the dtype floating point tensors get when none is given (PyTorch's
  * `torch.set_default_dtype`): float32 (the default) or float64. It applies to the factory
  * functions (`zeros`, `ones`, `empty`, `full` with a fractional value, `rand`, `randn`,
- * `linspace`, `eye`, `arange` with fractional bounds), to `tensor()` of fractional JS numbers, and
- * to an integer tensor combined with a fractional number. float64 lives on the CPU only.
+ * `linspace`, `eye`, `arange` with fractional bounds), to `tensor()` of fractional JS numbers, to
+ * an integer tensor combined with a fractional number, to the true division and the float functions
+ * (`exp`, `sin`, ...) of integer tensors, and to the layers' parameters. float64 lives on the CPU
+ * only.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";

@@ -414,6 +414,8 @@ Deno.test("setDefaultDtype: float64 reaches the factories and tensor() of fracti
       torch.tensor([1], { dtype: "int32" }).mul(1.5),
       torch.eye(2),
       torch.rand(1),
+      torch.tensor([1, 2]).div(2),
+      torch.tensor([1, 2]).exp(),
     ].map((t) => t.dtype);
     // PyTorch's int64 is this library's int32.
     assert.deepEqual(made, ut.default64Dtypes.map((d: string) => (d === "int64" ? "int32" : d)));
