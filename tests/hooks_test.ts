@@ -527,3 +527,38 @@ Deno.test("Module hooks: global full backward hooks fire in PyTorch's order", ()
     h.remove();
   }
 });
+
+deviceTest("hooks in a plain training loop: once collected, memory is back at its start", async (device) => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return; // needs --expose-gc (deno task test passes it)
+  const { wasmBackend } = await import("../src/backends/wasm/backend.ts");
+  const live = () =>
+    device === "cpu" ? wasmBackend().memoryStats().residentCount : torch.gpu.webgpuBackend()!.liveBytes();
+  const settle = async () => {
+    for (let i = 0; i < 4; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  torch.manualSeed(0);
+  const model = new nn.Sequential(new nn.Linear(8, 16), new nn.ReLU(), new nn.Linear(16, 2)).to(device);
+  model.at(0).registerForwardHook((_m, _a, out) => out.mul(1));
+  model.at(1).registerFullBackwardHook((_m, gi) => [gi[0]!.mul(1)]);
+  const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = torch.randn([4, 8], { device });
+  const step = () => {
+    opt.zeroGrad();
+    const out = model(x);
+    out.registerHook((g) => g.mul(1));
+    const loss = out.pow(2).mean();
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+  for (let i = 0; i < 3; i++) await step().itemAsync();
+  await settle();
+  const start = live();
+  for (let i = 0; i < 20; i++) await step().itemAsync();
+  await settle();
+  assert.equal(live(), start, "once collected, memory is back at its start");
+});
