@@ -351,6 +351,17 @@ deviceTest("normal: every overload draws PyTorch's values for the seed", async (
   assert.equal(ff.device, device);
 });
 
+Deno.test("normal: a generator of its own gives the same stream as the global one with that seed", () => {
+  const m = torch.zeros(3, 4), s = torch.ones(4);
+  torch.manualSeed(11);
+  const global = torch.normal(m, s).toArray();
+  const own = torch.normal(m, s, { generator: new torch.Generator(11) }).toArray();
+  assert.deepEqual(own, global);
+  const sized = torch.normal(0, 2, [5], { generator: new torch.Generator(11) }).toArray();
+  torch.manualSeed(11);
+  assert.deepEqual(sized, torch.normal(0, 2, [5]).toArray());
+});
+
 Deno.test("normal: float64, gradients (zero, as PyTorch), bad input", () => {
   torch.manualSeed(4);
   const d = torch.normal(2, 3, [5], { dtype: "float64" });
