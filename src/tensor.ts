@@ -99,7 +99,7 @@ export class Tensor {
   _requiresGrad = false;
   /** @internal Keep `.grad` for this non-leaf. */
   _retainsGrad = false;
-  /** @internal Hooks registered by `registerHook` (and the place of `retainGrad()` among them). */
+  /** @internal A leaf's hooks (`registerHook`; a non-leaf's are on its node). */
   _hooks: TensorHookEntry[] | null = null;
   /** @internal Made inside `inferenceMode` (see `isInference`). */
   _inference = false;

@@ -573,3 +573,28 @@ deviceTest("hooks in a plain training loop: once collected, memory is back at it
   await settle();
   assert.equal(live(), start, "once collected, memory is back at its start");
 });
+
+Deno.test("registerHook after in-place ops: a hook keeps its value's gradient, retainGrad follows the tensor", () => {
+  for (const order of ["hookRetain", "retainHook", "inplaceFirst"]) {
+    const c = th.inplace[order];
+    const x = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+    const y = x.mul(2);
+    const seen: unknown[] = [];
+    const h = (g: Tensor) => (seen.push(g.toArray()), g.mul(10));
+    if (order === "hookRetain") {
+      y.registerHook(h);
+      y.retainGrad();
+      y.mul_(3);
+    } else if (order === "retainHook") {
+      y.retainGrad();
+      y.registerHook(h);
+      y.mul_(3);
+    } else {
+      y.mul_(3);
+      y.registerHook(h);
+      y.retainGrad();
+    }
+    y.sum().backward();
+    assert.deepEqual([seen, y.grad!.toArray(), x.grad!.toArray()], [c.seen, c.yGrad, c.xGrad], order);
+  }
+});

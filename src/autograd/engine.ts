@@ -7,7 +7,7 @@ import { Tensor } from "../tensor.ts";
 import { asUserCode, inFrameOf, pinHandle, releaseHandle } from "../memory.ts";
 import { fmtShape } from "../shape.ts";
 import { Node, type NodeGroup } from "./node.ts";
-import { checkHookResult, RETAIN_GRAD } from "./hook_registry.ts";
+import { checkHookResult, RETAIN_GRAD, type TensorHookEntry } from "./hook_registry.ts";
 import { versionOf } from "./version.ts";
 import { isGradEnabled, setGradEnabled } from "./grad_mode.ts";
 import * as ew from "../ops/elementwise.ts";
@@ -221,17 +221,24 @@ export function run(
     releaseHandle(g);
     return newHandle(r);
   };
-  /** Runs `t`'s hooks (and `retainGrad()` in its place among them) on its gradient `g`. */
-  const runTensorHooks = (t: Tensor, g: Tensor, retain: boolean): Tensor => {
-    for (const hook of [...t._hooks!]) {
+  /**
+   * Runs `hooks`, the tensor hooks of `t` (a leaf's, or a node's for its output), on `t`'s gradient
+   * `g`; with `retain`, keeps `g` as `t.grad` where `retainGrad()` was called among them (at the
+   * end when it was called on an earlier node of `t`, before an in-place op).
+   */
+  const runTensorHooks = (hooks: TensorHookEntry[] | null, t: Tensor, g: Tensor, retain: boolean): Tensor => {
+    let retained = false;
+    for (const hook of hooks ? [...hooks] : []) {
       if (hook === RETAIN_GRAD) {
         if (retain) retainInto(t, g);
+        retained = true;
         continue;
       }
       const given = toUser(g);
       const r = checkHookResult("backward", asUserCode(() => hook(given)), g);
       if (r !== null) g = fromUser(r, g, given);
     }
+    if (retain && !retained) retainInto(t, g);
     return g;
   };
   const retainInto = (t: Tensor, g: Tensor) => {
@@ -260,7 +267,7 @@ export function run(
     const g = leafPending.get(leaf);
     if (g === undefined) return;
     leafPending.delete(leaf);
-    accumulateLeaf(leaf, runTensorHooks(leaf, g, false));
+    accumulateLeaf(leaf, runTensorHooks(leaf._hooks, leaf, g, false));
   };
   const addLeafPending = (leaf: Tensor, g: Tensor) => {
     const prev = leafPending.get(leaf);
@@ -302,7 +309,8 @@ export function run(
       if (captureSet.has(out)) {
         captured.set(out, accumulate(captured.get(out), createGraph ? g : newHandle(g)));
       }
-      if (out._hooks !== null && out._hooks.length > 0) g = runTensorHooks(out, g, !capture);
+      const retain = !capture && out._retainsGrad && out.gradFn === node;
+      if (node._tensorHooks !== null || retain) g = runTensorHooks(node._tensorHooks, out, g, retain);
     }
     if (g !== undefined && node._preHooks !== null) {
       for (const hook of [...node._preHooks]) {

@@ -24,14 +24,19 @@ export function registerTensorHook(t: Tensor, fn: TensorHook): RemovableHandle {
   if (!t.requiresGrad) {
     throw new Error("registerHook: cannot register a hook on a tensor that doesn't require gradient");
   }
-  const list = (t._hooks ??= []);
+  // A non-leaf's hooks belong to the node that produces it now (PyTorch's: after an in-place op
+  // they still see the gradient of the value they were registered on).
+  const list = t.gradFn ? (t.gradFn._tensorHooks ??= []) : (t._hooks ??= []);
   list.push(fn);
   return new RemovableHandle(list, fn);
 }
 
-/** Marks the position of `retainGrad()` among `t`'s hooks (once). */
+/**
+ * Marks the position of `retainGrad()` among the hooks of the non-leaf `t`'s node (once). The
+ * retained gradient itself follows `t` (after an in-place op, the gradient of its new value).
+ */
 export function markRetainGrad(t: Tensor): void {
-  const list = (t._hooks ??= []);
+  const list = (t.gradFn!._tensorHooks ??= []);
   if (!list.includes(RETAIN_GRAD)) list.push(RETAIN_GRAD);
 }
 

@@ -9,6 +9,7 @@ import type { DType } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
 import { saveStorage, unsaveStorage } from "../memory.ts";
 import { type NodeHook, type NodePreHook, RemovableHandle } from "./hooks.ts";
+import type { TensorHookEntry } from "./hook_registry.ts";
 
 /**
  * @internal Nodes the engine runs together once all of them have their gradients (a module's
@@ -108,6 +109,8 @@ export class Node {
   readonly savesOutput: boolean;
   /** The name given by {@link rename} (a composite op's PyTorch name for its final node). */
   #name: string | null = null;
+  /** @internal Hooks registered on the output tensor while this node produced it (`x.registerHook`). */
+  _tensorHooks: TensorHookEntry[] | null = null;
   /** @internal Hooks registered by {@link registerHook}. */
   _hooks: NodeHook[] | null = null;
   /** @internal Pre-hooks registered by {@link registerPrehook}. */
