@@ -24,7 +24,7 @@ export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
 export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
 export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementwise_math.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
-export { promoteTypes } from "./src/dtype.ts";
+export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
 export {
   arange,
@@ -51,10 +51,27 @@ export {
   zerosLike,
 } from "./src/creation.ts";
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
-export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
+export {
+  enableGrad,
+  inferenceMode,
+  isGradEnabled,
+  isInferenceModeEnabled,
+  noGrad,
+  setGradEnabled,
+} from "./src/autograd/grad_mode.ts";
+export {
+  asTensor,
+  type AsTensorOptions,
+  isFloatingPoint,
+  isTensor,
+  normal,
+  type NormalOptions,
+  randintLike,
+} from "./src/tensor_utils.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export type { BackwardOptions } from "./src/autograd/backward.ts";
 export type { Node } from "./src/autograd/node.ts";
+export type { NodeHook, NodePreHook, TensorHook } from "./src/autograd/hooks.ts";
 export { keep, scope } from "./src/scope.ts";
 export { LossHistory, type LossHistoryOptions } from "./src/history.ts";
 export { init, type InitOptions, type WasmSource, type WasmVariant } from "./src/backends/wasm/loader.ts";

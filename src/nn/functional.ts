@@ -34,3 +34,4 @@ export * from "./instance_norm.ts";
 export * from "../ops/grid_sample.ts";
 export * from "./random_activations.ts";
 export * from "./loss_margin_more.ts";
+export * from "./functional_extras.ts";

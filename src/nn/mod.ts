@@ -25,6 +25,32 @@ export {
   type StateDict,
 } from "./module.ts";
 export { ModuleDict, ModuleList, Sequential } from "./layers/container.ts";
+export {
+  type ForwardHook,
+  type ForwardPreHook,
+  type FullBackwardHook,
+  type FullBackwardPreHook,
+  registerModuleForwardHook,
+  registerModuleForwardPreHook,
+  registerModuleFullBackwardHook,
+} from "./hooks.ts";
+export { RemovableHandle } from "../autograd/hooks.ts";
+export type { ModuleMethods } from "./module_methods.ts";
+export { Bilinear, type BilinearOptions, LazyLinear } from "./layers/bilinear.ts";
+export {
+  ChannelShuffle,
+  LocalResponseNorm,
+  type LocalResponseNormModuleOptions,
+  LPPool1d,
+  LPPool2d,
+  type LPPoolModuleOptions,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  type MaxUnpoolModuleOptions,
+  Softmax2d,
+  UpsamplingBilinear2d,
+  UpsamplingNearest2d,
+} from "./layers/extras.ts";
 export { Identity, Linear, type LinearOptions } from "./layers/linear.ts";
 export {
   CELU,

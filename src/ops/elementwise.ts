@@ -8,6 +8,7 @@ import {
   type ComputeDType,
   computeDType,
   type DType,
+  getDefaultDtype,
   isFloating,
   promoteTypes,
   promoteWithScalar,
@@ -57,8 +58,8 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     outDType = x.dtype === "bool" ? "bool" : x.dtype;
     compute = "int32";
   } else {
-    outDType = "float32";
-    compute = "float32";
+    outDType = getDefaultDtype();
+    compute = outDType;
   }
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, outDType));
   const xin = storageAs(x, compute);
@@ -70,7 +71,7 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
 export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     // Two Python scalars (`torch.where(c, 1, 0)`): integers give the default integer dtype.
-    return Number.isInteger(a) && Number.isInteger(b) ? "int32" : "float32";
+    return Number.isInteger(a) && Number.isInteger(b) ? "int32" : getDefaultDtype();
   }
   if (!(a instanceof Tensor)) return promoteWithScalar((b as Tensor).dtype, a);
   if (!(b instanceof Tensor)) return promoteWithScalar(a.dtype, b);
@@ -133,7 +134,7 @@ export function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Te
   const promoted = resultType(a, b);
   const isCmp = COMPARISONS.has(op);
   let outDType: DType = isCmp ? "bool" : promoted;
-  if (op === "div" && !isFloating(promoted)) outDType = "float32";
+  if (op === "div" && !isFloating(promoted)) outDType = getDefaultDtype();
   if (op === "pow" && !isFloating(promoted)) checkIntPow(a, b);
   const compute: ComputeDType = computeDType(op === "div" ? outDType : promoted);
   const n = numelOf(outShape);

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { empty } from "../../creation.ts";
 import { Module, Parameter, pyTuple } from "../module.ts";
 import * as init from "../init.ts";
@@ -143,7 +143,7 @@ export abstract class ConvNd extends Module {
       );
     }
     this.paddingMode = mode;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = new Parameter(empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
     this.bias = opts.bias === false ? null : new Parameter(empty([outChannels], { dtype }));
     this.resetParameters();
@@ -349,7 +349,7 @@ export abstract class ConvTransposeNd extends Module {
     if (outChannels % this.groups !== 0) {
       throw new RangeError(`${op}: outChannels must be divisible by groups`);
     }
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = new Parameter(
       empty([inChannels, outChannels / this.groups, ...this.kernelSize], { dtype }),
     );

@@ -4,7 +4,7 @@
  */
 import { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { fmtShape } from "../../shape.ts";
 import { empty, ones, zeros } from "../../creation.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
@@ -72,7 +72,7 @@ export class BatchNormBase extends Module {
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
     if (this.trackRunningStats) {
@@ -378,7 +378,7 @@ export class LayerNorm extends Module {
     }
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;
     this.bias = this.elementwiseAffine && opts.bias !== false
       ? new Parameter(zeros(this.normalizedShape, { dtype }))
