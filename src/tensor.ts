@@ -49,6 +49,7 @@ import { aliasIfSame, shapeMethods, type TensorShapeMethods } from "./tensor_met
 import { indexingMethods, type TensorIndexingMethods } from "./tensor_methods/indexing.ts";
 import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inplace.ts";
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
+import { randomMoreMethods, type TensorRandomMoreMethods } from "./tensor_methods/random_more.ts";
 import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
@@ -516,6 +517,7 @@ export interface Tensor
     TensorIndexingMethods,
     TensorInPlaceMethods,
     TensorRandomMethods,
+    TensorRandomMoreMethods,
     TensorOpsMoreMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
@@ -529,6 +531,7 @@ for (
     indexingMethods(),
     inPlaceMethods(),
     randomMethods(),
+    randomMoreMethods(),
     opsMoreMethods(),
   ]
 ) {

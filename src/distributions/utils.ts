@@ -13,6 +13,15 @@ export function finfoEps(dtype: DType): number {
   return dtype === "float64" ? 2 ** -52 : dtype === "float16" ? 2 ** -10 : 2 ** -23;
 }
 
+/** The smallest positive normal value of a float dtype (`torch.finfo(dtype).tiny`). */
+export function finfoTiny(dtype: DType): number {
+  return dtype === "float64"
+    ? 2.2250738585072014e-308
+    : dtype === "float16"
+    ? 6.103515625e-5
+    : 1.1754943508222875e-38;
+}
+
 /** The most negative finite value of a float dtype (`torch.finfo(dtype).min`). */
 export function finfoMin(dtype: DType): number {
   return dtype === "float64" ? -Number.MAX_VALUE : dtype === "float16" ? -65504 : -3.4028234663852886e38;
