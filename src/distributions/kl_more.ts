@@ -1,6 +1,7 @@
 /**
  * The KL divergences PyTorch 1.13 registers for the families of `exponential.ts`, `laplace.ts`,
- * `cauchy.ts`, `geometric.ts`, `half_normal.ts`, `gumbel.ts`, `pareto.ts` and
+ * `cauchy.ts`, `geometric.ts`, `half_normal.ts`, `gumbel.ts`, `pareto.ts`, `poisson.ts`,
+ * `continuous_bernoulli.ts` and
  * `TransformedDistribution` (LogNormal), registered with `registerKl` when this module loads
  * (`distributions/mod.ts` imports it). Pairs needing `lgamma` of a tensor (Gumbel–Gumbel and
  * those with Gamma) are not here.
@@ -22,6 +23,9 @@ import { HalfNormal } from "./half_normal.ts";
 import { Gumbel } from "./gumbel.ts";
 import { Pareto } from "./pareto.ts";
 import { TransformedDistribution } from "./transformed_distribution.ts";
+import { Bernoulli } from "./bernoulli.ts";
+import { Poisson } from "./poisson.ts";
+import { ContinuousBernoulli } from "./continuous_bernoulli.ts";
 
 const EULER = 0.57721566490153286060;
 
@@ -186,3 +190,39 @@ registerKl(Uniform, Pareto, (p, q) => {
   const result = t2.mul(q.alpha.add(1)).sub(t1);
   return infWhere(result, p.low.lt(q.scale).expand(result.shape));
 });
+
+registerKl(Poisson, Poisson, (p, q) => p.rate.mul(p.rate.log().sub(q.rate.log())).sub(p.rate.sub(q.rate)));
+registerKl(Bernoulli, Poisson, (p, q) => p.entropy().neg().sub(p.probs.mul(q.rate.log()).sub(q.rate)));
+registerKl(Poisson, Bernoulli, (p) => fullLike(p.rate, Infinity));
+
+registerKl(ContinuousBernoulli, ContinuousBernoulli, (p, q) => {
+  const t1 = p.mean.mul(p.logits.sub(q.logits));
+  const t2 = p._logNorm().add(p.probs.neg().log1p());
+  const t3 = q._logNorm().neg().sub(q.probs.neg().log1p());
+  return t1.add(t2).add(t3);
+});
+registerKl(ContinuousBernoulli, Pareto, (p) => fullLike(p.probs, Infinity));
+registerKl(
+  ContinuousBernoulli,
+  Exponential,
+  (p, q) => p.entropy().neg().sub(q.rate.log()).add(q.rate.mul(p.mean)),
+);
+registerKl(ContinuousBernoulli, Normal, (p, q) => {
+  const t2 = q.loc.div(q.scale).square().add(Math.log(2 * Math.PI)).mul(0.5).add(q.scale.log());
+  const t3 = p.variance.add(p.mean.square()).sub(q.loc.mul(p.mean).mul(2)).div(q.scale.square().mul(2));
+  return p.entropy().neg().add(t2).add(t3);
+});
+registerKl(ContinuousBernoulli, Uniform, (p, q) => {
+  const result = p.entropy().neg().add(q.high.sub(q.low).log());
+  // PyTorch's condition, kept as it is: infinite unless q's interval lies strictly inside [0, 1].
+  return infWhere(result, q.low.ge(0).logicalOr(q.high.le(1)).expand(result.shape));
+});
+registerKl(Uniform, ContinuousBernoulli, (p, q) => {
+  const result = p.entropy().neg().sub(p.mean.mul(q.logits)).sub(q.probs.neg().log1p()).sub(q._logNorm());
+  return infWhere(result, p.high.ge(1).logicalOr(p.low.le(0)).expand(result.shape));
+});
+registerKl(Exponential, ContinuousBernoulli, (p) => fullLike(p.rate, Infinity));
+registerKl(Gumbel, ContinuousBernoulli, (p) => fullLike(p.loc, Infinity));
+registerKl(Laplace, ContinuousBernoulli, (p) => fullLike(p.loc, Infinity));
+registerKl(Normal, ContinuousBernoulli, (p) => fullLike(p.loc, Infinity));
+registerKl(Pareto, ContinuousBernoulli, (p) => fullLike(p.scale, Infinity));
