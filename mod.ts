@@ -158,7 +158,7 @@ export { bmm, dot, linear, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export { einsum } from "./src/ops/einsum.ts";
 export { bernoulli, type FillOptions, multinomial, type MultinomialOptions } from "./src/ops/random_fill.ts";
-export { poisson } from "./src/ops/random_fill_more.ts";
+export { binomial, poisson } from "./src/ops/random_fill_more.ts";
 export {
   argwhere,
   countNonzero,

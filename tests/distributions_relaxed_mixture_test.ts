@@ -3,7 +3,8 @@
  * (tests/fixtures/dists_more.json's `values_more`, `samples_more`, `kl_more`, made by
  * tools/fixtures/dists_more_fixtures.py): RelaxedBernoulli, LogitRelaxedBernoulli,
  * RelaxedOneHotCategorical, ExpRelaxedCategorical, OneHotCategoricalStraightThrough,
- * LogisticNormal, Poisson, ContinuousBernoulli, MixtureSameFamily — values and gradients on both
+ * LogisticNormal, Poisson, ContinuousBernoulli, MixtureSameFamily, Binomial, Multinomial and
+ * torch.binomial — values and gradients on both
  * devices, seeded samples element for element, KL pairs, finite-difference gradchecks and errors.
  */
 import * as torch from "../mod.ts";
@@ -36,8 +37,9 @@ const fx = JSON.parse(
 function make(spec: Spec, device: Device) {
   const ps: Record<string, Tensor | number> = {};
   for (const [k, v] of Object.entries(spec.params)) {
+    if (k === "n") continue; // Multinomial's total count, a number
     ps[k] = typeof v === "number"
-      ? torch.tensor(v, { dtype: "float32", device })
+      ? (k === "total_count" ? v : torch.tensor(v, { dtype: "float32", device }))
       : torch.tensor(v, { dtype: "float32", device, requiresGrad: true });
   }
   const pl = "probs" in ps ? { probs: ps.probs } : { logits: ps.logits };
@@ -67,6 +69,10 @@ function make(spec: Spec, device: Device) {
         return new D.Uniform(ps.low, ps.high);
       case "Exponential":
         return new D.Exponential(ps.rate);
+      case "Binomial":
+        return new D.Binomial(ps.total_count, pl);
+      case "Multinomial":
+        return new D.Multinomial(spec.params.n as number, pl);
       case "MixtureNormal":
         return new D.MixtureSameFamily(
           new D.Categorical({ logits: ps.mix_logits }),
@@ -109,7 +115,7 @@ async function checkGrads(
   }
 }
 
-for (const c of fx.values_more) {
+for (const c of [...fx.values_more, ...fx.values_counts]) {
   deviceTest(
     `distributions more: ${c.name} matches PyTorch (logProb, moments, cdf/icdf, gradients)`,
     async (device) => {
@@ -150,9 +156,10 @@ for (const c of fx.values_more) {
   );
 }
 
-for (const c of fx.samples_more) {
+for (const c of [...fx.samples_more, ...fx.samples_counts]) {
   deviceTest(`distributions more: seeded ${c.name} draws PyTorch's samples`, async (device) => {
-    if (c.family === "Poisson" && device !== "cpu") return; // torch.poisson reads CPU rates (tested below)
+    // torch.poisson and torch.binomial read CPU parameters (their GPU errors are tested below).
+    if ((c.family === "Poisson" || c.family === "Binomial") && device !== "cpu") return;
     const { dist, ps } = make(c, device);
     torch.manualSeed(c.seed);
     const s = c.method === "rsample" ? dist.rsample(c.sample_shape) : dist.sample(c.sample_shape);
@@ -171,7 +178,7 @@ for (const c of fx.samples_more) {
   });
 }
 
-for (const c of fx.kl_more) {
+for (const c of [...fx.kl_more, ...fx.kl_counts]) {
   deviceTest(
     `distributions more: klDivergence ${c.name} matches PyTorch (values, gradients)`,
     async (device) => {
@@ -321,3 +328,71 @@ deviceTest("distributions more: Poisson samples on the GPU say the rates must be
   const d = new D.Poisson(torch.tensor([1, 2], { dtype: "float32", device }));
   assertThrowsMsg(() => d.sample(), /^Poisson.sample: the rates must be on the CPU/);
 }, { devices: ["gpu"] });
+
+for (const c of fx.binomial_samplers) {
+  Deno.test(`distributions samplers: seeded torch.binomial ${c.name} draws PyTorch's values`, () => {
+    const dtype = c.dtype as "float32" | "float64";
+    torch.manualSeed(c.seed);
+    const v = torch.binomial(torch.tensor(c.count, { dtype }), torch.tensor(c.prob, { dtype }));
+    assert.equal(v.dtype, dtype);
+    assertClose(v.double().dataSync(), c.out, { rtol: 0, atol: 0, msg: c.name });
+    assertClose(torch.rand(3), c.rand_after, {
+      rtol: 0,
+      atol: 0,
+      msg: `${c.name}: the generator's position after`,
+    });
+  });
+}
+
+Deno.test("distributions more: Binomial and Multinomial errors, shapes and enumerateSupport", () => {
+  const f = (v: number[] | number[][]) => torch.tensor(v, { dtype: "float32" });
+  assertThrowsMsg(
+    () => new D.Binomial(f([2.5]), { probs: f([0.5]) }),
+    /^Binomial: expected parameter totalCount .*IntegerGreaterThan/,
+  );
+  assertThrowsMsg(
+    () => new D.Binomial(5, { probs: f([0.5]) }).logProb(f([6])),
+    /^Binomial.logProb: expected value argument .*IntegerInterval\(lower_bound=0, upper_bound=/,
+  );
+  assertThrowsMsg(
+    () => new D.Binomial(f([5, 6]), { probs: f([0.5, 0.5]) }).entropy(),
+    /inhomogeneous total count not supported/,
+  );
+  assertThrowsMsg(
+    () => new D.Multinomial(2.5, { probs: f([0.5, 0.5]) }),
+    /^Multinomial: totalCount must be a non-negative integer/,
+  );
+  assertThrowsMsg(
+    () => new D.Multinomial(3, { probs: f([0.5, 0.5]) }).logProb(f([3, 1])),
+    /^Multinomial.logProb: expected value argument .*\(Multinomial\(\)\)/,
+  );
+  assertThrowsMsg(
+    () => torch.binomial(f([1, 2]), f([0.5])),
+    /^binomial: count and prob must have the same shape/,
+  );
+  assertThrowsMsg(
+    () => D.klDivergence(new D.Binomial(5, { probs: f([0.5]) }), new D.Binomial(6, { probs: f([0.5]) })),
+    /q.total_count > p.total_count is not implemented/,
+  );
+  const b = new D.Binomial(3, { probs: f([0.2, 0.7]) });
+  assert.deepEqual(b.enumerateSupport().toArray(), [[0, 0], [1, 1], [2, 2], [3, 3]]);
+  assert.deepEqual(b.mode.toArray(), [0, 2]);
+  assert.deepEqual(b.expand([4, 2]).sample([3]).shape, [3, 4, 2]);
+  const m = new D.Multinomial(6, { logits: f([[0, 1, 2]]) });
+  assert.deepEqual([m.batchShape, m.eventShape, m.sample([5]).shape, m.expand([2]).sample().shape], [
+    [1],
+    [3],
+    [5, 1, 3],
+    [2, 3],
+  ]);
+  assert.ok([...m.sample([10]).sum(-1).dataSync()].every((v) => v === 6));
+});
+
+deviceTest(
+  "distributions more: Binomial samples on the GPU say the parameters must be on the CPU",
+  (device) => {
+    const d = new D.Binomial(5, { probs: torch.tensor([0.5], { dtype: "float32", device }) });
+    assertThrowsMsg(() => d.sample(), /^Binomial.sample: the parameters must be on the CPU/);
+  },
+  { devices: ["gpu"] },
+);

@@ -131,3 +131,45 @@ export function lessThan(upperBound: number): Constraint {
 export function integerGreaterThan(lowerBound: number): Constraint {
   return new IntegerGreaterThan(lowerBound);
 }
+
+/**
+ * Non-negative count vectors (the last dim) summing to at most `upperBound` (PyTorch's
+ * `constraints.multinomial(n)`, printed `Multinomial()`), the support of `Multinomial`.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const c = torch.distributions.constraints.multinomial(3);
+ * assertEquals(c.check(torch.tensor([[1, 2], [2, 2], [-1, 1]])).toArray(), [true, false, false]);
+ * ```
+ */
+export class MultinomialConstraint extends Constraint {
+  /** The most the counts may sum to. */
+  readonly upperBound: number;
+  /** Counts summing to at most `upperBound`. */
+  constructor(upperBound: number) {
+    super();
+    this.upperBound = upperBound;
+  }
+  /** Discrete. */
+  override get isDiscrete(): boolean {
+    return true;
+  }
+  /** One event is the last dim. */
+  override get eventDim(): number {
+    return 1;
+  }
+  /** `all(value >= 0, -1) & sum(value, -1) <= upperBound`. */
+  check(value: Tensor): Tensor {
+    return value.ge(0).all(-1).logicalAnd(value.sum(-1).le(this.upperBound));
+  }
+  /** `Multinomial()`, as PyTorch prints it. */
+  override toString(): string {
+    return "Multinomial()";
+  }
+}
+
+/** Count vectors summing to at most `upperBound` (`constraints.multinomial`). */
+export function multinomial(upperBound: number): Constraint {
+  return new MultinomialConstraint(upperBound);
+}

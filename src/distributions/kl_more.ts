@@ -26,6 +26,7 @@ import { TransformedDistribution } from "./transformed_distribution.ts";
 import { Bernoulli } from "./bernoulli.ts";
 import { Poisson } from "./poisson.ts";
 import { ContinuousBernoulli } from "./continuous_bernoulli.ts";
+import { Binomial } from "./binomial.ts";
 
 const EULER = 0.57721566490153286060;
 
@@ -226,3 +227,19 @@ registerKl(Gumbel, ContinuousBernoulli, (p) => fullLike(p.loc, Infinity));
 registerKl(Laplace, ContinuousBernoulli, (p) => fullLike(p.loc, Infinity));
 registerKl(Normal, ContinuousBernoulli, (p) => fullLike(p.loc, Infinity));
 registerKl(Pareto, ContinuousBernoulli, (p) => fullLike(p.scale, Infinity));
+
+registerKl(Poisson, Binomial, (p) => fullLike(p.rate, Infinity));
+registerKl(Binomial, Binomial, (p, q) => {
+  if (
+    p.totalCount.device === "cpu" && q.totalCount.device === "cpu" &&
+    p.totalCount.lt(q.totalCount).any().item()
+  ) {
+    throw new Error(
+      "klDivergence: KL between Binomials where q.total_count > p.total_count is not implemented (as in PyTorch)",
+    );
+  }
+  const kl = p.totalCount.mul(
+    p.probs.mul(p.logits.sub(q.logits)).add(p.probs.neg().log1p()).sub(q.probs.neg().log1p()),
+  );
+  return infWhere(kl, p.totalCount.gt(q.totalCount).expand(kl.shape));
+});

@@ -40,6 +40,8 @@ export * from "./logistic_normal.ts";
 export * from "./poisson.ts";
 export * from "./continuous_bernoulli.ts";
 export * from "./mixture_same_family.ts";
+export * from "./binomial.ts";
+export * from "./multinomial.ts";
 export * as transforms from "./transforms.ts";
 export * from "./kl.ts";
 export * as kl from "./kl.ts";

@@ -194,3 +194,122 @@ export function poisson(input: Tensor, opts?: FillOptions): Tensor {
     ]);
   });
 }
+
+/** `log(k!) - (log√(2π) + (k + 1/2)·log(k + 1) - (k + 1))`: the tail of Stirling's series (BTRS). */
+function stirlingTail(k: number): number {
+  if (k <= 9) return STIRLING_TAIL[k];
+  const kp1sq = (k + 1) * (k + 1);
+  return (1 / 12 - (1 / 360 - 1 / 1260 / kp1sq) / kp1sq) / (k + 1);
+}
+const STIRLING_TAIL = [
+  0.0810614667953272,
+  0.0413406959554092,
+  0.0276779256849983,
+  0.02079067210376509,
+  0.0166446911898211,
+  0.0138761288230707,
+  0.0118967099458917,
+  0.0104112652619720,
+  0.00925546218271273,
+  0.00833056343336287,
+];
+
+/**
+ * One binomial sample as PyTorch 1.13's CPU `sample_binomial` draws it: Hörmann's BTRS
+ * transformed rejection when `count·min(p, 1-p) >= 10`, else inversion by summing geometric
+ * waiting times, mirrored (`count - X` of `1 - p`) above p = 1/2. Uniforms are 53-bit doubles;
+ * `f` rounds what PyTorch computes in the tensor's precision (`Math.fround` for float32, the
+ * identity for float64).
+ */
+export function sampleBinomial(g: Generator, count: number, prob: number, f: (x: number) => number): number {
+  if (count <= 0 || prob <= 0) return 0;
+  if (prob >= 1) return count;
+  if (prob <= 0.5) {
+    return f(count * prob) >= 10 ? btrs(g, count, prob, f) : binomialInversion(g, count, prob, f);
+  }
+  if (prob > 0.5) {
+    const q = f(1 - prob);
+    return f(count - (f(count * q) >= 10 ? btrs(g, count, q, f) : binomialInversion(g, count, q, f)));
+  }
+  return NaN;
+}
+
+function binomialInversion(g: Generator, count: number, prob: number, f: (x: number) => number): number {
+  const logprob = f(Math.log1p(-prob));
+  let geomSum = 0, numGeom = 0;
+  for (;;) {
+    geomSum += Math.ceil(Math.log(g.nextDouble()) / logprob);
+    if (geomSum > count) return numGeom;
+    numGeom = f(numGeom + 1);
+  }
+}
+
+function btrs(g: Generator, count: number, prob: number, f: (x: number) => number): number {
+  const stddev = f(Math.sqrt(f(f(count * prob) * f(1 - prob))));
+  const b = 1.15 + 2.53 * stddev;
+  const a = -0.0873 + 0.0248 * b + 0.01 * prob;
+  const c = f(count * prob) + 0.5;
+  const vr = 0.92 - 4.2 / b;
+  const r = f(prob / f(1 - prob));
+  const alpha = (2.83 + 5.1 / b) * stddev;
+  const m = Math.floor(f(f(count + 1) * prob));
+  for (;;) {
+    const u = g.nextDouble() - 0.5;
+    let v = g.nextDouble();
+    const us = 0.5 - Math.abs(u);
+    const k = f(Math.floor((2 * a / us + b) * u + c));
+    if (k < 0 || k > count) continue;
+    if (us >= 0.07 && v <= vr) return k;
+    v = Math.log(v * alpha / (a / (us * us) + b));
+    const upper = (m + 0.5) * Math.log((m + 1) / (r * (count - m + 1))) +
+      f(count + 1) * Math.log((count - m + 1) / f(count - k + 1)) +
+      (k + 0.5) * Math.log(r * f(count - k + 1) / f(k + 1)) +
+      stirlingTail(m) + stirlingTail(count - m) - stirlingTail(k) - stirlingTail(f(count - k));
+    if (v <= upper) return k;
+  }
+}
+
+/**
+ * Binomial samples: `count` trials of success probability `prob` per element (PyTorch's
+ * `torch.binomial(count, prob)`), drawn as PyTorch's CPU kernel draws them (see `sampleBinomial`).
+ * `count` and `prob` are tensors of one shape and float dtype, read on the CPU; the result has
+ * their shape and dtype.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * torch.manualSeed(0);
+ * const s = torch.binomial(torch.tensor([10, 100, 5], { dtype: "float32" }), torch.tensor([0.5, 0.3, 0]));
+ * assertEquals(s.toArray(), [7, 31, 0]); // as PyTorch
+ * ```
+ */
+export function binomial(count: Tensor, prob: Tensor, opts?: FillOptions): Tensor {
+  return inFrameOf(() => {
+    target("binomial", count, true);
+    target("binomial", prob, true);
+    if (count.dtype !== prob.dtype) {
+      throw new TypeError(
+        `binomial: expected count and prob of one dtype, got ${count.dtype} and ${prob.dtype}`,
+      );
+    }
+    if (count.shape.length !== prob.shape.length || count.shape.some((d, i) => d !== prob.shape[i])) {
+      throw new RangeError(
+        `binomial: count and prob must have the same shape, got [${count.shape.join(", ")}] and [${
+          prob.shape.join(", ")
+        }]`,
+      );
+    }
+    if (count.device !== "cpu" || prob.device !== "cpu") {
+      throw new Error("binomial: count and prob must be CPU tensors (they are read to draw the samples)");
+    }
+    const g = generatorOf("binomial", opts);
+    const n = count.contiguous().double().dataSync() as Float64Array;
+    const p = prob.contiguous().double().dataSync() as Float64Array;
+    const f = count.dtype === "float64" ? (x: number) => x : Math.fround;
+    const out = new Float64Array(n.length);
+    for (let i = 0; i < n.length; i++) out[i] = sampleBinomial(g, n[i], p[i], f);
+    return tensor(count.dtype === "float64" ? out : Float32Array.from(out), { dtype: count.dtype }).reshape([
+      ...count.shape,
+    ]);
+  });
+}
