@@ -8,7 +8,7 @@
  * @module
  */
 import type { Tensor } from "../tensor.ts";
-import { fullLike } from "../creation.ts";
+import { eye, fullLike } from "../creation.ts";
 import { erf } from "../ops/erf.ts";
 import { where } from "../ops/elementwise.ts";
 import type { Distribution } from "./distribution.ts";
@@ -27,6 +27,14 @@ import { Bernoulli } from "./bernoulli.ts";
 import { Poisson } from "./poisson.ts";
 import { ContinuousBernoulli } from "./continuous_bernoulli.ts";
 import { Binomial } from "./binomial.ts";
+import { MultivariateNormal } from "./multivariate_normal.ts";
+import { LowRankMultivariateNormal } from "./low_rank_multivariate_normal.ts";
+import { batchTraceXXT, lowRankLogdet, lowRankMahalanobis } from "./low_rank_linalg.ts";
+import { batchMahalanobis } from "./mvn_linalg.ts";
+import { solveTriangular } from "../linalg/triangular.ts";
+import { transpose } from "../ops/movement.ts";
+import { diagonal } from "../ops/rearrange.ts";
+import { broadcastShapes } from "../shape.ts";
 
 const EULER = 0.57721566490153286060;
 
@@ -242,4 +250,66 @@ registerKl(Binomial, Binomial, (p, q) => {
     p.probs.mul(p.logits.sub(q.logits)).add(p.probs.neg().log1p()).sub(q.probs.neg().log1p()),
   );
   return infWhere(kl, p.totalCount.gt(q.totalCount).expand(kl.shape));
+});
+
+function sameEvent(p: Distribution, q: Distribution, what: string): void {
+  if (p.eventShape[0] !== q.eventShape[0]) {
+    throw new RangeError(
+      `klDivergence: KL-divergence between two ${what} with different event shapes cannot be computed (${
+        p.eventShape[0]
+      } and ${q.eventShape[0]})`,
+    );
+  }
+}
+
+/** `q`'s `A = C⁻¹ Wᵀ D⁻¹` (C the capacitance factor) of Woodbury's `Σ⁻¹ = D⁻¹ - Aᵀ A`. */
+function woodburyA(q: LowRankMultivariateNormal): Tensor {
+  const W = q._unbroadcastedCovFactor, D = q._unbroadcastedCovDiag;
+  return solveTriangular(q._capacitanceTril, transpose(W, -2, -1).div(D.unsqueeze(-2)), { upper: false });
+}
+
+registerKl(LowRankMultivariateNormal, LowRankMultivariateNormal, (p, q) => {
+  sameEvent(p, q, "Low Rank Multivariate Normals");
+  const pW = p._unbroadcastedCovFactor, pD = p._unbroadcastedCovDiag;
+  const qW = q._unbroadcastedCovFactor, qD = q._unbroadcastedCovDiag;
+  const term1 = lowRankLogdet(qD, q._capacitanceTril).sub(lowRankLogdet(pD, p._capacitanceTril));
+  const term3 = lowRankMahalanobis(qW, qD, q.loc.sub(p.loc), q._capacitanceTril);
+  const A = woodburyA(q);
+  const term21 = pD.div(qD).sum(-1);
+  const term22 = batchTraceXXT(pW.mul(qD.rsqrt().unsqueeze(-1)));
+  const term23 = batchTraceXXT(A.mul(pD.sqrt().unsqueeze(-2)));
+  const term24 = batchTraceXXT(A.matmul(pW));
+  const term2 = term21.add(term22).sub(term23).sub(term24);
+  return term1.add(term2).add(term3).sub(p.eventShape[0]).mul(0.5);
+});
+
+registerKl(MultivariateNormal, LowRankMultivariateNormal, (p, q) => {
+  sameEvent(p, q, "(Low Rank) Multivariate Normals");
+  const pL = p._unbroadcastedScaleTril;
+  const qW = q._unbroadcastedCovFactor, qD = q._unbroadcastedCovDiag;
+  const term1 = lowRankLogdet(qD, q._capacitanceTril).sub(diagonal(pL, 0, -2, -1).log().sum(-1).mul(2));
+  const term3 = lowRankMahalanobis(qW, qD, q.loc.sub(p.loc), q._capacitanceTril);
+  const A = woodburyA(q);
+  const term2 = batchTraceXXT(pL.mul(qD.rsqrt().unsqueeze(-1))).sub(batchTraceXXT(A.matmul(pL)));
+  return term1.add(term2).add(term3).sub(p.eventShape[0]).mul(0.5);
+});
+
+registerKl(LowRankMultivariateNormal, MultivariateNormal, (p, q) => {
+  sameEvent(p, q, "(Low Rank) Multivariate Normals");
+  const qL = q._unbroadcastedScaleTril;
+  const pW = p._unbroadcastedCovFactor, pD = p._unbroadcastedCovDiag;
+  const term1 = diagonal(qL, 0, -2, -1).log().sum(-1).mul(2).sub(lowRankLogdet(pD, p._capacitanceTril));
+  const term3 = batchMahalanobis(qL, q.loc.sub(p.loc));
+  const batch = broadcastShapes("klDivergence", qL.shape.slice(0, -2), pW.shape.slice(0, -2));
+  const n = p.eventShape[0], m = pW.shape[pW.ndim - 1];
+  const qLb = qL.expand([...batch, n, n]);
+  const pWb = pW.expand([...batch, n, m]);
+  const pDb = pD.sqrt().unsqueeze(-1).mul(eye(n, { dtype: pD.dtype, device: pD.device })).expand([
+    ...batch,
+    n,
+    n,
+  ]);
+  const term2 = batchTraceXXT(solveTriangular(qLb, pWb, { upper: false }))
+    .add(batchTraceXXT(solveTriangular(qLb, pDb, { upper: false })));
+  return term1.add(term2).add(term3).sub(n).mul(0.5);
 });

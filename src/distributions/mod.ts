@@ -42,6 +42,7 @@ export * from "./continuous_bernoulli.ts";
 export * from "./mixture_same_family.ts";
 export * from "./binomial.ts";
 export * from "./multinomial.ts";
+export * from "./low_rank_multivariate_normal.ts";
 export * as transforms from "./transforms.ts";
 export * from "./kl.ts";
 export * as kl from "./kl.ts";
