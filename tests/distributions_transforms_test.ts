@@ -331,3 +331,75 @@ Deno.test("distributions samplers: errors, generators, and gradients of the repl
   y.sum().backward();
   assert.deepEqual(x.grad!.toArray(), [0, 0, 0]);
 });
+
+for (const c of fx.tanh_cache) {
+  deviceTest(
+    `distributions transforms: cached ${c.name} gives PyTorch's logProb of its own saturated samples`,
+    async (device) => {
+      const loc = torch.tensor([0, 8, -9], { dtype: "float32", device, requiresGrad: true });
+      const scale = torch.tensor([1, 0.5, 0.5], { dtype: "float32", device, requiresGrad: true });
+      const ts = c.name === "tanh"
+        ? [new T.TanhTransform({ cacheSize: 1 })]
+        : [new T.ComposeTransform([new T.TanhTransform(), new T.AffineTransform(0, 2)], { cacheSize: 1 })];
+      torch.manualSeed(c.seed);
+      const d = new D.TransformedDistribution(new D.Normal(loc, scale), ts);
+      const y = d.rsample();
+      await assertCloseAsync(await flatAsync(y), c.y, { rtol: 1e-6, atol: 1e-6, msg: "sample" });
+      const lp = d.logProb(y);
+      await assertCloseAsync(await flatAsync(lp), c.log_prob, {
+        rtol: 1e-5,
+        atol: 1e-5,
+        msg: "cached logProb",
+      });
+      assertClose(torch.rand(3), c.rand_after, { rtol: 0, atol: 0, msg: "the generator's position after" });
+      lp.mul(weights(lp.shape, device)).sum().add(y.mul(weights(y.shape, device, -1, 1)).sum()).backward();
+      await assertCloseAsync(await flatAsync(loc.grad!), c.grads.loc, {
+        rtol: 1e-4,
+        atol: 1e-5,
+        msg: "loc.grad",
+      });
+      await assertCloseAsync(await flatAsync(scale.grad!), c.grads.scale, {
+        rtol: 1e-4,
+        atol: 1e-5,
+        msg: "scale.grad",
+      });
+      // Without the cache the saturated sample's inverse is ±∞ and its logProb NaN, as in PyTorch.
+      const plain = new D.TransformedDistribution(new D.Normal(loc.detach(), scale.detach()), [
+        new T.TanhTransform(),
+        ...(c.name === "tanh" ? [] : [new T.AffineTransform(0, 2)]),
+      ]);
+      const lpPlain = await flatAsync(plain.logProb(y.detach()));
+      assert.ok(Number.isNaN(lpPlain[2]) && Number.isNaN(c.log_prob_uncached[2]), "uncached logProb is NaN");
+    },
+  );
+}
+
+Deno.test("distributions transforms: the cache returns the cached pair only for the same tensors", () => {
+  const t = new T.ExpTransform({ cacheSize: 1 });
+  assert.equal(t.cacheSize, 1);
+  const x = torch.tensor([0.5], { dtype: "float32" });
+  const y = t.call(x);
+  assert.equal(t.call(x), y, "the same input gives the cached output");
+  assert.equal(t.inv.call(y), x, "the inverse of the cached output is the cached input");
+  assert.notEqual(t.call(torch.tensor([0.5], { dtype: "float32" })), y, "another tensor is computed anew");
+  const plain = new T.ExpTransform();
+  assert.notEqual(plain.call(x), plain.call(x));
+  assert.equal(plain.withCache(0), plain);
+  const cached = plain.withCache(1);
+  assert.ok(cached instanceof T.ExpTransform && cached.cacheSize === 1 && plain.cacheSize === 0);
+  const a = new T.AffineTransform(1, 2).withCache() as torch.distributions.transforms.AffineTransform;
+  assert.deepEqual([a.loc, a.scale, a.cacheSize], [1, 2, 1]);
+  assert.equal(new T.ComposeTransform([new T.ExpTransform()], { cacheSize: 1 }).parts[0].cacheSize, 1);
+  assert.equal(new T.SigmoidTransform().inv.withCache(1).inv.cacheSize, 1);
+  // A cached tensor released by the call that made it is not reused.
+  const s = new T.SigmoidTransform({ cacheSize: 1 });
+  const z = torch.scope(() => {
+    s.call(torch.tensor([0.3], { dtype: "float32" }));
+    return torch.tensor([0.7], { dtype: "float32" });
+  });
+  assertClose(s.inv.call(z).dataSync(), [Math.log(0.7 / 0.3)], { rtol: 1e-5 });
+  assertThrowsMsg(
+    () => new T.TanhTransform({ cacheSize: 2 }),
+    /^TanhTransform: cacheSize must be 0 or 1, got 2/,
+  );
+});

@@ -143,18 +143,15 @@ export class TransformedDistribution extends Distribution {
 
   /** A base sample through the transforms, without gradient. */
   override sample(sampleShape: readonly number[] | number = []): Tensor {
-    return this._call(
-      "sample",
-      () => noGrad(() => this.transforms.reduce((x, t) => t.call(x), this.baseDist.sample(sampleShape))),
-    );
+    // The transforms run outside this call's frame: what they cache (cacheSize 1) stays readable.
+    const x = this._call("sample", () => this.baseDist.sample(sampleShape));
+    return this._out("sample", noGrad(() => this.transforms.reduce((v, t) => t.call(v), x)));
   }
 
   /** A reparameterized base sample through the transforms (where the base has `rsample`). */
   override rsample(sampleShape: readonly number[] | number = []): Tensor {
-    return this._call(
-      "rsample",
-      () => this.transforms.reduce((x, t) => t.call(x), this.baseDist.rsample(sampleShape)),
-    );
+    const x = this._call("rsample", () => this.baseDist.rsample(sampleShape));
+    return this._out("rsample", this.transforms.reduce((v, t) => t.call(v), x));
   }
 
   /** The base's log-density at the inverse image minus the transforms' log-Jacobians. */

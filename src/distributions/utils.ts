@@ -129,3 +129,8 @@ export function probsOrLogits(op: string, params: { probs?: unknown; logits?: un
   }
   return params.probs !== undefined ? "probs" : "logits";
 }
+
+/** `sigmoid(x)` clamped to [tiny, 1 - eps] of its dtype (PyTorch's `_clipped_sigmoid`). */
+export function clippedSigmoid(x: Tensor): Tensor {
+  return x.sigmoid().clamp(finfoTiny(x.dtype), 1 - finfoEps(x.dtype));
+}
