@@ -403,3 +403,46 @@ Deno.test("distributions transforms: the cache returns the cached pair only for 
     /^TanhTransform: cacheSize must be 0 or 1, got 2/,
   );
 });
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    gc?.();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+deviceTest(
+  "distributions transforms: a SAC-style loop (cached tanh-squashed Gaussian, Adam) leaks nothing",
+  async (device) => {
+    if (!gc) return; // needs --expose-gc (deno task test passes it)
+    const { wasmBackend } = await import("../src/backends/wasm/backend.ts");
+    const live = () =>
+      device === "cpu" ? wasmBackend().memoryStats().residentCount : torch.gpu.webgpuBackend()!.liveBytes();
+    torch.manualSeed(0);
+    const policy = new torch.nn.Linear(4, 4).to(device);
+    const opt = new torch.optim.Adam(policy.parameters(), { lr: 0.01 });
+    const states = torch.randn([5, 4], { device });
+    const tanh = new T.TanhTransform({ cacheSize: 1 });
+    const step = () => {
+      const out = policy(states);
+      const d = new D.TransformedDistribution(
+        new D.Normal(out.narrow(1, 0, 2), out.narrow(1, 2, 2).exp()),
+        [tanh, new T.AffineTransform(0, 2)],
+      );
+      const a = d.rsample();
+      const loss = d.logProb(a).sum(-1).mean().sub(a.pow(2).mean());
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      return loss;
+    };
+    for (let i = 0; i < 3; i++) await step().itemAsync();
+    await settle();
+    const start = live();
+    for (let i = 0; i < 20; i++) await step().itemAsync();
+    await settle();
+    assert.equal(live(), start, "once collected, memory is back at its start");
+  },
+);
