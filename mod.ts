@@ -23,6 +23,7 @@ export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
 export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
 export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementwise_math.ts";
+export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -178,6 +179,7 @@ export { bmm, dot, linear, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export { einsum } from "./src/ops/einsum.ts";
 export { bernoulli, type FillOptions, multinomial, type MultinomialOptions } from "./src/ops/random_fill.ts";
+export { binomial, poisson } from "./src/ops/random_fill_more.ts";
 export {
   argwhere,
   countNonzero,

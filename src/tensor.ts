@@ -52,6 +52,7 @@ import { aliasIfSame, shapeMethods, type TensorShapeMethods } from "./tensor_met
 import { indexingMethods, type TensorIndexingMethods } from "./tensor_methods/indexing.ts";
 import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inplace.ts";
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
+import { randomMoreMethods, type TensorRandomMoreMethods } from "./tensor_methods/random_more.ts";
 import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
 import { shapeMoreMethods, type TensorShapeMoreMethods } from "./tensor_methods/shape_more.ts";
 import {
@@ -568,6 +569,7 @@ export interface Tensor
     TensorIndexingMethods,
     TensorInPlaceMethods,
     TensorRandomMethods,
+    TensorRandomMoreMethods,
     TensorOpsMoreMethods,
     TensorShapeMoreMethods,
     TensorElementwiseMathMethods {}
@@ -583,6 +585,7 @@ for (
     indexingMethods(),
     inPlaceMethods(),
     randomMethods(),
+    randomMoreMethods(),
     opsMoreMethods(),
     shapeMoreMethods(),
     elementwiseMathMethods(),
