@@ -10,6 +10,7 @@ import * as ew from "../ops/elementwise.ts";
 import { runSpecial } from "./kernel.ts";
 import { xlog1py, xlogy } from "./log_ops.ts";
 import { lgamma } from "./gamma.ts";
+import { dirichletGrad, standardGammaGrad } from "../distributions/gamma_sampler.ts";
 
 function saved(n: Node, i = 0): Tensor {
   const t = n.inputs[i];
@@ -149,5 +150,22 @@ export const specialDerivatives = {
     saves: "inputs",
     name: "SpecialEntrBackward0",
     backward: (g, n) => [ew.mul(g, ew.neg(ew.add(ew.log(saved(n)), 1)))],
+  },
+  // torch._standard_gamma (src/distributions/gamma_sampler.ts): the reparameterized gradient.
+  standardGamma: {
+    saves: "both",
+    name: "StandardGammaBackward0",
+    backward: (g, n) => [ew.mul(g, standardGammaGrad(saved(n), out(n)))],
+  },
+  // torch._sample_dirichlet through PyTorch's _Dirichlet function: grad·(g - Σ x·g).
+  dirichletSample: {
+    saves: "both",
+    name: "_DirichletBackward",
+    backward: (g, n) => {
+      const x = out(n).detach(), alpha = saved(n).detach();
+      const total = alpha.sum(-1, { keepdim: true }).expand([...alpha.shape]).contiguous();
+      const grad = dirichletGrad(x, alpha, total);
+      return [grad.mul(g.sub(x.mul(g).sum(-1, { keepdim: true })))];
+    },
   },
 } satisfies Record<string, Derivative>;
