@@ -19,7 +19,7 @@ type P = usize;
 
 const S_LGAMMA = 0, S_DIGAMMA = 1, S_POLYGAMMA = 2, S_ERFC = 3, S_ERFCX = 4, S_I0 = 5, S_I0E = 6;
 const S_I1 = 7, S_I1E = 8, S_NDTRI = 9, S_LOG_NDTR = 10;
-const S2_IGAMMA = 0, S2_IGAMMAC = 1;
+const S2_IGAMMAC = 1; // special2 op codes: 0 is igamma
 
 const PI: f64 = 3.141592653589793;
 const SQRT_PI: f64 = 1.7724538509055159;
