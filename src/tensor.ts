@@ -59,6 +59,7 @@ import {
   elementwiseMathMethods,
   type TensorElementwiseMathMethods,
 } from "./tensor_methods/elementwise_math.ts";
+import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/special.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -572,7 +573,8 @@ export interface Tensor
     TensorRandomMoreMethods,
     TensorOpsMoreMethods,
     TensorShapeMoreMethods,
-    TensorElementwiseMathMethods {}
+    TensorElementwiseMathMethods,
+    TensorSpecialMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -589,6 +591,7 @@ for (
     opsMoreMethods(),
     shapeMoreMethods(),
     elementwiseMathMethods(),
+    specialMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

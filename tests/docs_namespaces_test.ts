@@ -48,7 +48,7 @@ Deno.test("docs: every runtime member of mod.ts's namespaces is in the generated
     s.declarations.some((d) => d.kind === "namespace")
   );
   const names = namespaces.map((n) => n.name);
-  const expectedNamespaces = ["F", "functional", "autograd", "amp", "gpu", "cpu", "distributions"];
+  const expectedNamespaces = ["F", "functional", "autograd", "amp", "gpu", "cpu", "distributions", "special"];
   for (const expected of [...expectedNamespaces, ...Object.keys(OWN_ENTRY)]) {
     assert.ok(names.includes(expected), `namespace ${expected} is documented (found ${names})`);
   }

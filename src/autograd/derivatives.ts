@@ -38,6 +38,7 @@ import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
+import { specialDerivatives } from "../special/derivatives.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -547,6 +548,8 @@ export const derivatives = {
     (g, n) => [ew.mul(g, ew.mul(ew.exp(ew.neg(ew.mul(x0(n), x0(n)))), 2 / Math.sqrt(Math.PI)))],
   ),
   erfinv: reads("output", (g, n) => [ew.mul(g, ew.mul(ew.exp(ew.mul(y(n), y(n))), Math.sqrt(Math.PI) / 2))]),
+  // src/special/: lgamma, digamma, polygamma, erfc, the Bessel functions, xlogy, ... (PyTorch's formulas).
+  ...specialDerivatives,
   // Fused activations of nn/activations_core.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>

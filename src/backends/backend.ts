@@ -86,6 +86,31 @@ export const COMPARISON_OPS = ["eq", "ne", "lt", "le", "gt", "ge"] as const;
 /** Name of a binary kernel. */
 export type BinaryOp = typeof ARITHMETIC_OPS[number] | typeof COMPARISON_OPS[number];
 
+/**
+ * Special functions of one float operand ({@link Backend.special}): `lgamma`, `digamma`,
+ * `polygamma` (of order `order`), `erfc`, `erfcx`, the modified Bessel functions `i0`, `i0e`,
+ * `i1`, `i1e`, `ndtri` and `logNdtr`, with PyTorch's values at poles and infinities.
+ */
+export const SPECIAL_OPS = [
+  "lgamma",
+  "digamma",
+  "polygamma",
+  "erfc",
+  "erfcx",
+  "i0",
+  "i0e",
+  "i1",
+  "i1e",
+  "ndtri",
+  "logNdtr",
+] as const;
+/** Name of a special-function kernel of one operand. */
+export type SpecialOp = typeof SPECIAL_OPS[number];
+/** The regularized lower and upper incomplete gamma functions P(a, x) and Q(a, x). */
+export const SPECIAL2_OPS = ["igamma", "igammac"] as const;
+/** Name of a special-function kernel of two operands. */
+export type Special2Op = typeof SPECIAL2_OPS[number];
+
 /** Reductions over the middle axis of an `[outer, len, inner]` layout. */
 export const REDUCE_OPS = ["sum", "prod", "max", "min", "argmax", "argmin"] as const;
 /** Name of a reduction kernel. `argmax`/`argmin` give int32 (first index on ties, NaN wins). */
@@ -375,6 +400,13 @@ export interface Backend {
    * (rounded to the storage's dtype), other elements unchanged.
    */
   nanToNum(x: Storage, nan: number, posinf: number, neginf: number): Storage;
+  /**
+   * A special function elementwise on a float storage (see {@link SPECIAL_OPS}); `order` is
+   * polygamma's n (0 for the others). The result has the storage's dtype.
+   */
+  special(op: SpecialOp, x: Storage, order: number): Storage;
+  /** `op(a, b)` elementwise on two float storages of one dtype and length (see {@link SPECIAL2_OPS}). */
+  special2(op: Special2Op, a: Storage, b: Storage): Storage;
   /**
    * int32 positions of `values` in the sorted rows of `seq` (see {@link SearchsortedArgs}); both
    * storages of one compute dtype.

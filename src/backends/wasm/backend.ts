@@ -58,6 +58,8 @@ import type {
   ReduceOp,
   SearchsortedArgs,
   SgdUpdateOptions,
+  Special2Op,
+  SpecialOp,
   Storage,
   TriangularSolveArgs,
   UnaryOp,
@@ -82,6 +84,7 @@ import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
 import * as opsMoreOps from "./ops_more.ts";
+import * as specialOps from "./special.ts";
 import { type RandomKernels, setRandomKernels } from "../../random_kernels.ts";
 
 export type { WasmVariant } from "./loader.ts";
@@ -327,6 +330,14 @@ export class WasmBackend implements Backend {
 
   nanToNum(x: Storage, nan: number, posinf: number, neginf: number): WasmStorage {
     return opsMoreOps.nanToNum(this.#k, x, nan, posinf, neginf);
+  }
+
+  special(op: SpecialOp, x: Storage, order: number): WasmStorage {
+    return specialOps.special(this.#k, op, x, order);
+  }
+
+  special2(op: Special2Op, a: Storage, b: Storage): WasmStorage {
+    return specialOps.special2(this.#k, op, a, b);
   }
 
   searchsorted(seq: Storage, values: Storage, args: SearchsortedArgs): WasmStorage {

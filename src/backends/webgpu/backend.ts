@@ -74,6 +74,8 @@ import type {
   ReduceOp,
   SearchsortedArgs,
   SgdUpdateOptions,
+  Special2Op,
+  SpecialOp,
   Storage,
   TriangularSolveArgs,
   UnaryOp,
@@ -96,6 +98,7 @@ import * as reduceOps from "./reduce.ts";
 import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
 import * as opsMoreOps from "./ops_more.ts";
+import * as specialOps from "./special.ts";
 import * as transferOps from "./transfer.ts";
 
 export { DeviceCheck } from "./checks.ts";
@@ -382,6 +385,14 @@ export class WebGPUBackend implements Backend {
 
   nanToNum(x: Storage, nan: number, posinf: number, neginf: number): WebGPUStorage {
     return opsMoreOps.nanToNum(this.#g, x, nan, posinf, neginf);
+  }
+
+  special(op: SpecialOp, x: Storage, order: number): WebGPUStorage {
+    return specialOps.special(this.#g, op, x, order);
+  }
+
+  special2(op: Special2Op, a: Storage, b: Storage): WebGPUStorage {
+    return specialOps.special2(this.#g, op, a, b);
   }
 
   searchsorted(seq: Storage, values: Storage, args: SearchsortedArgs): WebGPUStorage {

@@ -1,0 +1,58 @@
+/**
+ * @internal The launchers of the special-function kernels (`Backend.special`, `special2`) for
+ * tensors: PyTorch's type rules (integer and bool inputs compute in float32, float16 in float32
+ * and back), recording under the op's row of the derivative table.
+ * @module
+ */
+import { type DType, isFloating } from "../dtype.ts";
+import { Tensor } from "../tensor.ts";
+import { describeValue } from "../backends/contract.ts";
+import type { Special2Op, SpecialOp } from "../backends/backend.ts";
+import { backendOf, castResult, record, storageAs, wrap } from "../ops/dispatch.ts";
+import { broadcastShapes } from "../shape.ts";
+import { expand } from "../ops/movement.ts";
+import { promoteTypes } from "../dtype.ts";
+import { full } from "../creation.ts";
+
+/** Throws unless `x` is a tensor: `op: argument 'name' must be a tensor, got ...`. */
+export function checkTensor(op: string, x: unknown, name = "input"): asserts x is Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: argument '${name}' must be a tensor, got ${describeValue(x)}`);
+  }
+}
+
+/** The result dtype of a float function of `dtype` (integers and bool give float32). */
+export function floatResult(dtype: DType): DType {
+  return isFloating(dtype) ? dtype : "float32";
+}
+
+/** `op` of the special kernel on `x`, recorded as `op` (PyTorch's dtype rules). */
+export function runSpecial(op: SpecialOp, x: Tensor, order = 0): Tensor {
+  const out = floatResult(x.dtype);
+  const backend = backendOf(op, x);
+  const compute = out === "float64" ? "float64" : "float32";
+  const s = backend.special(op, storageAs(x, compute), order);
+  return record(op, [x], wrap(castResult(s, out), x.shape), { order });
+}
+
+/**
+ * `op(a, b)` of the two-operand kernel, broadcast; numbers become tensors of the other
+ * operand's dtype and device (as PyTorch's wrapped scalars).
+ */
+export function runSpecial2(name: string, op: Special2Op, a: Tensor | number, b: Tensor | number): Tensor {
+  const ta = a instanceof Tensor ? a : null, tb = b instanceof Tensor ? b : null;
+  const like = ta ?? tb;
+  if (like === null) throw new TypeError(`${name}: expected at least one tensor, got two numbers`);
+  const dtype = floatResult(ta && tb ? promoteTypes(ta.dtype, tb.dtype) : like.dtype);
+  const at = ta ?? full([], a as number, { dtype, device: like.device });
+  const bt = tb ?? full([], b as number, { dtype, device: like.device });
+  const shape = broadcastShapes(name, at.shape, bt.shape);
+  const backend = backendOf(name, at, bt);
+  const compute = dtype === "float64" ? "float64" : "float32";
+  const s = backend.special2(
+    op,
+    storageAs(expand(at, shape), compute),
+    storageAs(expand(bt, shape), compute),
+  );
+  return record(op, [at, bt], wrap(castResult(s, dtype), shape));
+}
