@@ -50,6 +50,7 @@ import { indexingMethods, type TensorIndexingMethods } from "./tensor_methods/in
 import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inplace.ts";
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
 import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
+import { statsMethods, type TensorStatsMethods } from "./tensor_methods/stats.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -516,7 +517,8 @@ export interface Tensor
     TensorIndexingMethods,
     TensorInPlaceMethods,
     TensorRandomMethods,
-    TensorOpsMoreMethods {}
+    TensorOpsMoreMethods,
+    TensorStatsMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -530,6 +532,7 @@ for (
     inPlaceMethods(),
     randomMethods(),
     opsMoreMethods(),
+    statsMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -33,6 +33,7 @@ import { trunc } from "../ops/pointwise.ts";
 import { cumprodBackward } from "../ops/cumulative.ts";
 import { isfinite, isnan, logicalNot } from "../ops/logical.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
+import { logcumsumexpBackward } from "../ops/scans.ts";
 import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
@@ -619,6 +620,7 @@ export const derivatives = {
   nansum: reads("inputs", (g, n) => [ew.mul(keepDims(g, n), logicalNot(isnan(x0(n))))]),
   nanToNum: reads("inputs", (g, n) => [ew.mul(g, isfinite(x0(n)))]),
   cumprod: reads("both", (g, n) => [cumprodBackward(g, x0(n), arg<number>(n, "dim"), y(n))]),
+  logcumsumexp: reads("both", (g, n) => [logcumsumexpBackward(g, x0(n), y(n), arg<number>(n, "dim"))]),
   // cdist (src/ops/distance.ts): PyTorch's _cdist_backward and _euclidean_dist_backward.
   cdist: reads("both", (g, n) => {
     const [ga, gb] = cdistBackward(g, x0(n), input(n, 1), arg<number>(n, "p"), y(n));

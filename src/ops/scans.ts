@@ -1,0 +1,165 @@
+/**
+ * Running (scan) ops along a dim: `cummax` / `cummin` (values with their indices) and the stable
+ * `logcumsumexp`, on both devices. Each is a log-step (Hillis–Steele) scan of existing kernels:
+ * ⌈log2 n⌉ passes of elementwise ops over the whole tensor, so it runs where those kernels run,
+ * with no kernel of its own.
+ *
+ * Ties and NaN follow PyTorch 1.13's CPU loop exactly: `cummax` takes a later element when it is
+ * `>=` the running maximum (so equal values move the index to the latest one), `cummin` when it
+ * is `<=`; a NaN becomes the running value and stays, with its index, to the end of the row.
+ * @module
+ */
+import { isFloating } from "../dtype.ts";
+import { normDim } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { arange, tensor, zerosLike } from "../creation.ts";
+import { inFrameOf } from "../memory.ts";
+import { describeValue } from "../backends/contract.ts";
+import { named, record, recordComposite } from "./dispatch.ts";
+import * as ew from "./elementwise.ts";
+import { cat, flip, gather } from "./indexing.ts";
+import { isnan, logicalAnd, logicalNot, logicalOr } from "./logical.ts";
+import { expand, narrow, reshape } from "./movement.ts";
+import type { ValuesIndices } from "./reduce.ts";
+import { asOp } from "./naming.ts";
+
+function checkScanArgs(op: string, x: unknown, dim: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a tensor, got ${describeValue(x)}`);
+  if (typeof dim !== "number" || !Number.isInteger(dim)) {
+    throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
+  }
+}
+
+/** int32 positions `0..n-1` along `d`, broadcast to `shape`. */
+export function positionsAlong(shape: readonly number[], d: number, device: Tensor["device"]): Tensor {
+  const n = shape[d];
+  const view = shape.map((_, i) => (i === d ? n : 1));
+  return expand(reshape(arange(n, { dtype: "int32", device }), view), shape);
+}
+
+/** The indices of the running maximum (`ge`) or minimum (`le`) along `d`, PyTorch's ties and NaN. */
+function runningIndices(op: "cummax" | "cummin", x: Tensor, d: number): Tensor {
+  const n = x.shape[d];
+  let v = isFloating(x.dtype) || x.dtype === "int32" ? x.detach() : x.detach().to("int32");
+  let idx: Tensor = positionsAlong(x.shape, d, x.device);
+  const floating = isFloating(v.dtype);
+  for (let k = 1; k < n; k *= 2) {
+    const a = narrow(v, d, 0, n - k), b = narrow(v, d, k, n - k);
+    // The later partial result wins when it is at least as good, or NaN, unless the earlier is NaN.
+    let take = op === "cummax" ? ew.ge(b, a) : ew.le(b, a);
+    if (floating) take = logicalAnd(logicalNot(isnan(a)), logicalOr(isnan(b), take));
+    v = cat([narrow(v, d, 0, k), ew.where(take, b, a)], d);
+    idx = cat([narrow(idx, d, 0, k), ew.where(take, narrow(idx, d, k, n - k), narrow(idx, d, 0, n - k))], d);
+  }
+  return idx.isContiguous() ? idx : idx.contiguous();
+}
+
+function cumExtreme(op: "cummax" | "cummin", x: Tensor, dim: number): ValuesIndices {
+  checkScanArgs(op, x, dim);
+  const d = normDim(op, dim, x.ndim);
+  if (x.ndim === 0) {
+    const values = named(gather(x, 0, tensor(0, { dtype: "int32", device: x.device })), `${cap(op)}Backward0`, x);
+    return { values, indices: tensor(0, { dtype: "int32", device: x.device }) };
+  }
+  if (x.numel() === 0) {
+    return { values: x.detach().clone(), indices: zerosLike(x, { dtype: "int32" }) };
+  }
+  const indices = runningIndices(op, x, d);
+  const values = named(gather(x, d, indices), `${cap(op)}Backward0`, x);
+  return { values, indices };
+}
+
+function cap(op: string): string {
+  return op[0].toUpperCase() + op.slice(1);
+}
+
+/**
+ * The running maximum along `dim` and the index where it was reached: `values[i] = max(x[0..i])`.
+ * Ties take the latest index and a NaN, once met, stays to the end of the row, as PyTorch's CPU.
+ * Indices are int32 (PyTorch: int64). The gradient goes to the selected indices.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const { values, indices } = torch.cummax(torch.tensor([1, 3, 2, 3, 5]), 0);
+ * assertEquals(values.toArray(), [1, 3, 3, 3, 5]);
+ * assertEquals(indices.toArray(), [0, 1, 1, 3, 4]);
+ * ```
+ */
+export function cummax(x: Tensor, dim: number): ValuesIndices {
+  return asOp("cummax", () => inFrameOf(() => cumExtreme("cummax", x, dim)));
+}
+
+/**
+ * The running minimum along `dim` and the index where it was reached (ties: the latest index;
+ * NaN propagates, as PyTorch's CPU). Indices are int32. The gradient goes to the selected indices.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const { values, indices } = torch.tensor([[4, 2, 2, 5, 1]]).cummin(1);
+ * assertEquals(values.toArray(), [[4, 2, 2, 2, 1]]);
+ * assertEquals(indices.toArray(), [[0, 1, 2, 2, 4]]);
+ * ```
+ */
+export function cummin(x: Tensor, dim: number): ValuesIndices {
+  return asOp("cummin", () => inFrameOf(() => cumExtreme("cummin", x, dim)));
+}
+
+/** `log(exp(a) + exp(b))` without overflow; equal infinities give themselves, NaN propagates. */
+function logAddExp(a: Tensor, b: Tensor): Tensor {
+  const hi = ew.maximum(a, b), lo = ew.minimum(a, b);
+  const gap = ew.where(ew.eq(a, b), 0, ew.sub(lo, hi));
+  return ew.add(ew.log1p(ew.exp(gap)), hi);
+}
+
+/** The scan itself, unrecorded. */
+function logcumsumexpScan(x: Tensor, d: number): Tensor {
+  const n = x.shape[d];
+  let v = x;
+  for (let k = 1; k < n; k *= 2) {
+    const combined = logAddExp(narrow(v, d, 0, n - k), narrow(v, d, k, n - k));
+    v = cat([narrow(v, d, 0, k), combined], d);
+  }
+  return v === x ? x.clone() : v;
+}
+
+/**
+ * `log(cumsum(exp(x)))` along `dim`, computed stably (no overflow for large `x`, exact `-inf`
+ * for all `-inf` prefixes). Floating dtypes only, as PyTorch. PyTorch's CPU accumulates float32
+ * in float64; this scan accumulates in the input's dtype (a few ulp apart on long rows). The
+ * gradient is PyTorch's formula, itself differentiable.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const y = torch.logcumsumexp(torch.tensor([0, 0, 1000]), 0);
+ * assertEquals(torch.allclose(y, torch.tensor([0, Math.LN2, 1000])), true);
+ * ```
+ */
+export function logcumsumexp(x: Tensor, dim: number): Tensor {
+  return asOp("logcumsumexp", () =>
+    inFrameOf(() => {
+      checkScanArgs("logcumsumexp", x, dim);
+      const d = normDim("logcumsumexp", dim, x.ndim);
+      if (!isFloating(x.dtype)) {
+        throw new TypeError(`logcumsumexp: expected a floating point tensor, got ${x.dtype}`);
+      }
+      if (x.ndim === 0 || x.numel() === 0) return record("logcumsumexp", [x], x.detach().clone(), { dim: d });
+      return recordComposite("logcumsumexp", [x], { dim: d }, () => logcumsumexpScan(x, d));
+    }));
+}
+
+/**
+ * @internal PyTorch's `logcumsumexp_backward`: with `L(v) = flip(logcumsumexp(flip(v)))`, the
+ * gradient is `exp(L(log g⁺ - y) + x) - exp(L(log g⁻ - y) + x)`, where `log g⁺` is `log|g|` where
+ * `g > 0` and the dtype's lowest value elsewhere (`g⁻` likewise for `g < 0`).
+ */
+export function logcumsumexpBackward(g: Tensor, x: Tensor, y: Tensor, dim: number): Tensor {
+  if (x.ndim === 0 || x.numel() === 0) return g;
+  const lowest = x.dtype === "float64" ? -Number.MAX_VALUE : -3.4028234663852886e38;
+  const logAbs = ew.log(ew.abs(g));
+  const reversed = (v: Tensor) => flip(logcumsumexp(flip(v, dim), dim), dim);
+  const part = (mask: Tensor) => ew.exp(ew.add(reversed(ew.sub(ew.where(mask, logAbs, lowest), y)), x));
+  return ew.sub(part(ew.gt(g, 0)), part(ew.lt(g, 0)));
+}
