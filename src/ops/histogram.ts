@@ -4,7 +4,8 @@
  * (membership in a set of values). Bins are found as PyTorch 1.13's CPU kernel finds them: the
  * position `(x - left) * bins / (right - left)` in the input's dtype, truncated (histc), then
  * checked against the neighbouring edges (histogram); given edges are searched (the last bin
- * includes its right edge). Counting is a scatter-add, so everything runs on both devices; only
+ * includes its right edge). NaN elements are never counted (PyTorch 1.13 counts them in whatever
+ * bin its float-to-integer cast of NaN gives, undefined behaviour in C++). Counting is a scatter-add, so everything runs on both devices; only
  * `bincount`'s length depends on the values (read on the host: `bincountAsync` off the CPU).
  * Not differentiable (as in PyTorch).
  * @module

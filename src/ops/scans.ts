@@ -6,7 +6,8 @@
  *
  * Ties and NaN follow PyTorch 1.13's CPU loop exactly: `cummax` takes a later element when it is
  * `>=` the running maximum (so equal values move the index to the latest one), `cummin` when it
- * is `<=`; a NaN becomes the running value and stays, with its index, to the end of the row.
+ * is `<=`; a NaN always takes over and no number replaces it, so after the first NaN the value
+ * stays NaN and the index is that of the latest NaN.
  * @module
  */
 import { isFloating } from "../dtype.ts";
@@ -45,9 +46,10 @@ function runningIndices(op: "cummax" | "cummin", x: Tensor, d: number): Tensor {
   const floating = isFloating(v.dtype);
   for (let k = 1; k < n; k *= 2) {
     const a = narrow(v, d, 0, n - k), b = narrow(v, d, k, n - k);
-    // The later partial result wins when it is at least as good, or NaN, unless the earlier is NaN.
+    // The later partial result wins when it is NaN, or when it is at least as good as an earlier
+    // result that is not NaN.
     let take = op === "cummax" ? ew.ge(b, a) : ew.le(b, a);
-    if (floating) take = logicalAnd(logicalNot(isnan(a)), logicalOr(isnan(b), take));
+    if (floating) take = logicalOr(isnan(b), logicalAnd(logicalNot(isnan(a)), take));
     v = cat([narrow(v, d, 0, k), ew.where(take, b, a)], d);
     idx = cat([narrow(idx, d, 0, k), ew.where(take, narrow(idx, d, k, n - k), narrow(idx, d, 0, n - k))], d);
   }
@@ -75,7 +77,8 @@ function cap(op: string): string {
 
 /**
  * The running maximum along `dim` and the index where it was reached: `values[i] = max(x[0..i])`.
- * Ties take the latest index and a NaN, once met, stays to the end of the row, as PyTorch's CPU.
+ * Ties take the latest index; after a NaN the value is NaN, with the latest NaN's index, as
+ * PyTorch's CPU.
  * Indices are int32 (PyTorch: int64). The gradient goes to the selected indices.
  * @example
  * ```ts
@@ -92,7 +95,7 @@ export function cummax(x: Tensor, dim: number): ValuesIndices {
 
 /**
  * The running minimum along `dim` and the index where it was reached (ties: the latest index;
- * NaN propagates, as PyTorch's CPU). Indices are int32. The gradient goes to the selected indices.
+ * NaN propagates with the latest NaN's index, as PyTorch's CPU). Indices are int32. The gradient goes to the selected indices.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
