@@ -31,6 +31,7 @@ interface Case {
   kw: Record<string, unknown>;
   outs: Enc[];
   grads: (Enc | null)[] | null;
+  gradFn: string | null;
 }
 const CASES: Case[] = fx.cases;
 
@@ -54,6 +55,22 @@ const METHODS = new Set([
   "histogram",
   "bincount",
   "uniqueConsecutive",
+  "dist",
+  "renorm",
+]);
+
+/** Ops whose grad_fn carries PyTorch's name (the others end in the node of their last piece). */
+const NAMED = new Set([
+  "cummax",
+  "cummin",
+  "logcumsumexp",
+  "kthvalue",
+  "mode",
+  "msort",
+  "stdMean",
+  "varMean",
+  "cov",
+  "pdist",
   "dist",
   "renorm",
 ]);
@@ -214,6 +231,7 @@ for (const method of [false, true]) {
             total = total === null ? term : total.add(term);
           }
           assert.ok(total, `${msg}: a differentiable output`);
+          if (NAMED.has(c.op)) assert.equal(diff[0].gradFn?.name, c.gradFn, `${msg}: grad_fn`);
           total.backward();
           for (const [i, g] of c.grads.entries()) {
             const x = xs[i];
@@ -231,3 +249,169 @@ for (const method of [false, true]) {
     },
   );
 }
+
+deviceTest("stats: finite-difference gradchecks", async (device) => {
+  const opt = { dtype: "float32" as const, device, requiresGrad: true };
+  const x = torch.tensor([[0.3, -1.1, 2.4, 0.9, -0.2], [1.7, 0.1, -0.8, 2.2, 1.3], [-0.6, 0.4, 1.1, -1.9, 0.7]], opt);
+  await gradcheckAsync((u) => torch.cummax(u, 1).values, [x]);
+  await gradcheckAsync((u) => torch.cummin(u, 0).values, [x]);
+  await gradcheckAsync((u) => torch.logcumsumexp(u, 1), [x]);
+  await gradcheckAsync((u) => torch.logcumsumexp(u.mul(20), 0), [x], { eps: 1e-3 });
+  await gradcheckAsync((u) => torch.kthvalue(u, 2, 1).values, [x]);
+  await gradcheckAsync((u) => torch.mode(u.round(), 1).values.add(u.sum(1)), [x]);
+  await gradcheckAsync((u) => torch.msort(u), [x]);
+  const mm = torch.aminmax(x, { dim: 1 });
+  void mm;
+  await gradcheckAsync((u) => {
+    const r = torch.aminmax(u, { dim: 1 });
+    return r.min.add(r.max.mul(2));
+  }, [x]);
+  await gradcheckAsync((u) => {
+    const [s, m] = torch.stdMean(u, 1);
+    return s.add(m.mul(3));
+  }, [x]);
+  await gradcheckAsync((u) => {
+    const [v, m] = torch.varMean(u, { dim: 0, correction: 0 });
+    return v.add(m.mul(3));
+  }, [x]);
+  const aw = torch.tensor([0.5, 1.2, 2.0, 0.7, 1.1], opt);
+  await gradcheckAsync(
+    (u, a) => torch.cov(u, { fweights: torch.tensor([1, 2, 1, 3, 1], { device: u.device }), aweights: a }),
+    [x, aw],
+  );
+  await gradcheckAsync((u) => torch.cov(u, { correction: 0 }), [x]);
+  await gradcheckAsync((u) => torch.corrcoef(u), [x]);
+  for (const p of [2, 1, 3, 0.5, Infinity]) {
+    await gradcheckAsync((u) => torch.pdist(u, p), [x], { msg: `pdist p=${p}` });
+  }
+  await gradcheckAsync((u) => torch.nn.functional.pdist(u.transpose(0, 1)), [x]);
+  const y = torch.tensor([0.5, -0.3, 1.25, 0.8, -1.5], opt); // no near-ties of |x - y| at its min or max
+  for (const p of [2, 1, 3.5, Infinity, -Infinity]) {
+    await gradcheckAsync((u, v) => torch.dist(u, v, p), [x, y], { msg: `dist p=${p}` });
+  }
+  await gradcheckAsync((u) => torch.renorm(u, 2, 0, 1.5), [x]);
+  await gradcheckAsync((u) => torch.renorm(u, 1, 1, 2), [x]);
+  const t = torch.tensor([0, 0.4, 1.1, 1.5, 2.6], opt);
+  await gradcheckAsync((u, v) => torch.trapezoid(u, v), [x, t]);
+  await gradcheckAsync((u, v) => torch.cumulativeTrapezoid(u, v), [x, t]);
+  await gradcheckAsync((u) => torch.trapz(u, { dx: 0.7, dim: 0 }), [x]);
+  await gradcheckAsync((u) => torch.cumulativeTrapezoid(u, { dx: 0.7, dim: 0 }), [x]);
+});
+
+deviceTest("stats: logcumsumexp's gradient is differentiable (second order)", async (device) => {
+  const opt = { dtype: "float32" as const, device, requiresGrad: true };
+  const x = torch.tensor([[0.3, -1.1, 2.4, 0.9], [1.7, 0.1, -0.8, 2.2]], opt);
+  // The numeric side calls this on plain copies: differentiate a leaf of them there.
+  await gradcheckAsync((u) =>
+    torch.enableGrad(() => {
+      const v = u.requiresGrad ? u : u.detach().requiresGrad_(true);
+      const w = torch.tensor([[1, -2, 0.5, 3], [0.25, 1, -1, 2]], { dtype: "float32", device: v.device });
+      const [g] = torch.autograd.grad(torch.logcumsumexp(v, 1).mul(w).sum(), [v], { createGraph: true });
+      return g!;
+    }), [x], { eps: 1e-3 });
+});
+
+deviceTest("stats: scans over long rows and views match a plain loop", async (device) => {
+  const gen = new torch.Generator(11);
+  const base = torch.randn([3, 1000], { generator: gen }).round();
+  const x = base.to(device).transpose(0, 1); // [1000, 3], not contiguous
+  const { values, indices } = torch.cummax(x, 0);
+  const vals = await base.dataAsync();
+  const gotV = await values.contiguous().dataAsync(), gotI = await indices.contiguous().dataAsync();
+  for (let c = 0; c < 3; c++) {
+    let best = -Infinity, at = 0;
+    for (let i = 0; i < 1000; i++) {
+      const v = vals[c * 1000 + i];
+      if (v >= best) [best, at] = [v, i];
+      assert.equal(gotV[i * 3 + c], best, `value ${i}, ${c}`);
+      assert.equal(gotI[i * 3 + c], at, `index ${i}, ${c}`);
+    }
+  }
+  // Large values do not overflow: log(sum(exp)) of [1000, 1000, ...] is 1000 + log(k).
+  const big = torch.full([64], 1000, { dtype: "float32", device });
+  await assertCloseAsync(
+    torch.logcumsumexp(big, 0),
+    Array.from({ length: 64 }, (_, k) => 1000 + Math.log(k + 1)),
+    { rtol: 1e-6, atol: 0 },
+  );
+});
+
+deviceTest("stats: histc and histogram skip NaN and values outside the range", async (device) => {
+  const x = torch.tensor([NaN, 0, 1, 2, 3, 4, 4.5, -0.5, NaN], { dtype: "float32", device });
+  await assertCloseAsync(torch.histc(x, 4, 0, 4), [1, 1, 1, 2], { rtol: 0, atol: 0 });
+  const { hist } = torch.histogram(x, 4, { range: [0, 4] });
+  await assertCloseAsync(hist, [1, 1, 1, 2], { rtol: 0, atol: 0 });
+  const edges = torch.tensor([0, 1, 2, 4], { dtype: "float32", device });
+  await assertCloseAsync(torch.histogram(x, edges).hist, [1, 1, 3], { rtol: 0, atol: 0 });
+});
+
+deviceTest("stats: renorm_ writes in place; trapz is trapezoid; msort sorts dim 0", async (device) => {
+  const x = torch.tensor([[3, 4], [0.3, 0.4]], { dtype: "float32", device });
+  const row = x.index(0);
+  assert.equal(x.renorm_(2, 0, 1), x);
+  await assertCloseAsync(row, [0.6, 0.8], { rtol: 1e-6 });
+  const y = torch.tensor([[1, 3, 2], [2, 2, 5]], { dtype: "float32", device });
+  await assertCloseAsync(torch.trapz(y), await torch.trapezoid(y).dataAsync(), { rtol: 0, atol: 0 });
+  await assertCloseAsync(torch.msort(y), [[1, 2, 2], [2, 3, 5]], { rtol: 0, atol: 0 });
+});
+
+deviceTest("stats: bad input gets errors naming the op", async (device) => {
+  const f = (v: number[] | number[][], dtype: "float32" | "int32" = "float32") => torch.tensor(v, { dtype, device });
+  const x = f([[1, 2, 3], [4, 5, 6]]);
+  assertThrowsMsg(() => torch.cummax(x, 2), /^cummax: .*dim/);
+  assertThrowsMsg(() => torch.cummin(x, 0.5), /^cummin: dim must be an integer, got a number 0.5/);
+  assertThrowsMsg(() => torch.logcumsumexp(f([1, 2], "int32"), 0), /^logcumsumexp: expected a floating point tensor, got int32/);
+  assertThrowsMsg(() => torch.kthvalue(x, 4, 1), /^kthvalue: k must be an integer in \[1, 3\] \(the size of dim 1 of shape \[2, 3\]\), got a number 4/);
+  assertThrowsMsg(() => torch.kthvalue(x, 0), /^kthvalue: k must be an integer in \[1, 3\]/);
+  assertThrowsMsg(() => torch.mode(torch.zeros([2, 0], { device }), 1), /^mode: expected a non-empty dim 1 to reduce, got shape \[2, 0\]/);
+  assertThrowsMsg(() => torch.aminmax(torch.zeros([0], { device })), /^aminmax: cannot compute aminmax over an empty dimension/);
+  assertThrowsMsg(() => torch.aminmax(x, { dim: 1.5 }), /^aminmax: dim must be an integer, got a number 1.5/);
+  assertThrowsMsg(() => torch.stdMean(f([1, 2], "int32")), /^stdMean: expected a floating point tensor, got int32/);
+  assertThrowsMsg(() => torch.cov(torch.zeros([2, 2, 2], { device })), /^cov: expected input to have two or fewer dimensions but got an input with 3 dimensions/);
+  assertThrowsMsg(() => torch.cov(x, { fweights: f([1, 1, 1]) }), /^cov: expected fweights to have integral dtype but got fweights with float32 dtype/);
+  assertThrowsMsg(() => torch.cov(x, { fweights: f([1, 1], "int32") }), /^cov: expected fweights to have the same numel as there are observations in the input but got 2 != 3/);
+  assertThrowsMsg(() => torch.cov(x, { aweights: f([1, 1, 1], "int32") }), /^cov: expected aweights to have floating point dtype but got aweights with int32 dtype/);
+  assertThrowsMsg(() => torch.cov(x, { aweights: f([[1, 1, 1]]) }), /^cov: expected aweights to have one or fewer dimensions but got aweights with 2 dimensions/);
+  if (device === "cpu") {
+    assertThrowsMsg(() => torch.cov(x, { fweights: f([1, -1, 1], "int32") }), /^cov: fweights cannot be negative/);
+    assertThrowsMsg(() => torch.cov(x, { aweights: f([1, -1, 1]) }), /^cov: aweights cannot be negative/);
+    assertThrowsMsg(() => torch.histc(f([1, Infinity])), /^histc: range of \[1, Infinity\] is not finite/);
+    assertThrowsMsg(() => torch.histogram(f([NaN, 1]), 3), /^histogram: range of \[NaN, NaN\] is not finite/);
+    assertThrowsMsg(() => torch.bincount(f([1, -2, 3], "int32")), /^bincount: only supports 1-d non-negative integral inputs, found -2/);
+  } else {
+    // Off the CPU the check travels with the result: reading it rejects.
+    await assertRejectsMsg(() => torch.cov(x, { fweights: f([1, -1, 1], "int32") }).dataAsync(), /cov: fweights cannot be negative/);
+    await assertRejectsMsg(() => torch.histc(f([1, Infinity])).dataAsync(), /histc: the range of the input \[min, max\] is not finite/);
+    await assertRejectsMsg(() => torch.bincountAsync(f([1, -2, 3], "int32")), /^bincountAsync: only supports 1-d non-negative integral inputs, found -2/);
+    assertThrowsMsg(() => torch.bincount(f([1, 2], "int32")), /^bincount: .*use `await torch.bincountAsync/);
+    assertThrowsMsg(() => torch.uniqueConsecutive(f([1, 2], "int32")), /^uniqueConsecutive: .*use `await torch.uniqueConsecutiveAsync/);
+  }
+  assertThrowsMsg(() => torch.histc(f([1, 2], "int32")), /^histc: expected a floating point input, got int32/);
+  assertThrowsMsg(() => torch.histc(f([1, 2]), 0), /^histc: bins must be an integer > 0, got a number 0/);
+  assertThrowsMsg(() => torch.histc(f([1, 2]), 5, 3, 1), /^histc: max must be larger than min, got min 3 and max 1/);
+  assertThrowsMsg(() => torch.histogram(f([1, 2]), 3, { range: [2, 1] }), /^histogram: min should not exceed max, but got min 2 max 1/);
+  assertThrowsMsg(() => torch.histogram(f([1, 2]), 3, { weight: f([1, 2, 3]) }), /^histogram: if weight tensor is provided it should have the same shape as the input tensor, but got input with shape \[2\] and weight with shape \[3\]/);
+  assertThrowsMsg(() => torch.histogram(f([1, 2]), f([[1, 2]])), /^histogram: bins tensor should have one dimension, but got 2 dimensions/);
+  assertThrowsMsg(() => torch.bincount(f([1, 2])), /^bincount: only supports 1-d non-negative integral inputs, got dtype float32/);
+  assertThrowsMsg(() => torch.bincount(f([[1, 2]], "int32")), /^bincount: only supports 1-d non-negative integral inputs, got shape \[1, 2\]/);
+  assertThrowsMsg(() => torch.bincount(f([1, 2], "int32"), { minlength: -1 }), /^bincount: minlength should be >= 0, got a number -1/);
+  assertThrowsMsg(() => torch.bincount(f([1, 2], "int32"), { weights: f([1]) }), /^bincount: weights should be 1-d and have the same length as input, got weights of shape \[1\] and input of shape \[2\]/);
+  assertThrowsMsg(() => torch.isin(1, 2), /^isin: expected elements or testElements to be a tensor, got a number 1 and a number 2 \(at most one may be a number\)/);
+  assertThrowsMsg(() => torch.isin(torch.tensor([true], { device }), f([1], "int32")), /^isin: unsupported input type for elements: bool/);
+  assertThrowsMsg(() => torch.pdist(torch.zeros([2, 2, 2], { device })), /^pdist: only supports 2D tensors, got: 3D \(shape \[2, 2, 2\]\)/);
+  assertThrowsMsg(() => torch.pdist(f([[1, 2]], "int32")), /^pdist: only supports floating-point dtypes, got int32/);
+  assertThrowsMsg(() => torch.pdist(x, -1), /^pdist: only supports non-negative p values, got a number -1/);
+  assertThrowsMsg(() => torch.dist(f([1, 2], "int32"), f([1, 2], "int32")), /^dist: input dtype should be floating point, got int32 and int32/);
+  assertThrowsMsg(() => torch.dist(f([1, 2]), f([1, 2, 3])), /^dist: .*\[2\] and \[3\]/);
+  assertThrowsMsg(() => torch.renorm(f([1, 2]), 2, 0, 1), /^renorm: input needs at least 2 dimensions, got 1 dimensions/);
+  assertThrowsMsg(() => torch.renorm(x, 0, 0, 1), /^renorm: non-positive-norm not supported \(p must be > 0, got a number 0\)/);
+  assertThrowsMsg(() => torch.renorm(x, 2, 0, -1), /^renorm: expected maxnorm to be >= 0 but got a number -1/);
+  assertThrowsMsg(() => torch.renorm(x, 2, 3, 1), /^renorm: .*dim/);
+  assertThrowsMsg(() => torch.trapezoid(x, f([1, 2])), /^trapezoid: There must be one `x` value for each sample point: x has 2 values, y has 3 samples along dim 1 \(shape \[2, 3\]\)/);
+  assertThrowsMsg(() => torch.cumulativeTrapezoid(x, f([1, 2, 3]), { dx: 1 }), /^cumulativeTrapezoid: give either the sample points x or the spacing dx, not both/);
+  assertThrowsMsg(() => torch.trapz(torch.tensor(1, { device })), /^trapz: expected y to have at least 1 dimension, got a 0-d tensor/);
+  assertThrowsMsg(() => torch.logspace(0, 1, -2), /^logspace: number of steps must be non-negative, got a number -2/);
+  assertThrowsMsg(() => torch.logspace(0, 1, 3, { dtype: "bool" }), /^logspace: dtype must be a float dtype or int32, got bool/);
+  assertThrowsMsg(() => torch.uniqueConsecutive(f([1, 2]), { returnCounts: 1 as unknown as boolean }), /^uniqueConsecutive: returnCounts must be a boolean, got a number 1/);
+  await assertRejectsMsg(() => torch.uniqueConsecutiveAsync(f([1, 2]), { dim: 0.5 }), /^uniqueConsecutiveAsync: dim must be an integer, got a number 0.5/);
+});

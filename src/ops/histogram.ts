@@ -409,7 +409,7 @@ export function isin(elements: Tensor | number, testElements: Tensor | number, o
         throw new TypeError(
           `isin: expected elements or testElements to be a tensor, got ${describeValue(elements)} and ${
             describeValue(testElements)
-          }`,
+          } (at most one may be a number)`,
         );
       }
       for (const [v, name] of [[elements, "elements"], [testElements, "testElements"]] as const) {

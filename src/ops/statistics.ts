@@ -11,6 +11,7 @@ import { Tensor } from "../tensor.ts";
 import { type CreateOptions, tensor } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
+import { named } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { diagonal } from "./rearrange.ts";
 import { matmul } from "./matmul.ts";
@@ -40,7 +41,7 @@ export function stdMean(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions)
   return asOp("stdMean", () =>
     inFrameOf(() => {
       checkTensor("stdMean", x);
-      return [std(x, dim, opts), meanLike(x, dim, opts)];
+      return [named(std(x, dim, opts), "StdMeanBackward0", x), named(meanLike(x, dim, opts), "StdMeanBackward0", x)];
     }));
 }
 
@@ -60,7 +61,10 @@ export function varMean(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions)
   return asOp("varMean", () =>
     inFrameOf(() => {
       checkTensor("varMean", x);
-      return [variance(x, dim, opts), meanLike(x, dim, opts)];
+      return [
+        named(variance(x, dim, opts), "VarMeanBackward0", x),
+        named(meanLike(x, dim, opts), "VarMeanBackward0", x),
+      ];
     }));
 }
 
@@ -145,28 +149,26 @@ export function cov(x: Tensor, opts: CovOptions = {}): Tensor {
       const xf = isFloating(x.dtype) ? x : x.float();
       const X = x.ndim < 2 ? reshape(xf, [1, -1]) : xf;
       const n = X.shape[1];
+      // Off the CPU the sign checks travel with the weights (and so with the result).
       let w: Tensor | null = null;
-      let guard: Tensor | null = null;
       const fw = opts.fweights ?? null, aw = opts.aweights ?? null;
       if (fw !== null) {
         checkWeights("cov", fw, "fweights", n);
-        guard = rangeGuard("cov", fw, 0, 2147483647, () => "cov: fweights cannot be negative");
-        w = fw.to(X.dtype);
+        const guard = rangeGuard("cov", fw, 0, 2147483647, () => "cov: fweights cannot be negative");
+        w = guarded(fw.to(X.dtype), guard);
       }
       let awf: Tensor | null = null;
       if (aw !== null) {
         checkWeights("cov", aw, "aweights", n);
-        const g = rangeGuard("cov", aw, 0, Infinity, () => "cov: aweights cannot be negative");
-        guard = guard === null ? g : g === null ? guard : ew.mul(guard, g);
-        awf = aw.to(X.dtype);
+        const guard = rangeGuard("cov", aw, 0, Infinity, () => "cov: aweights cannot be negative");
+        awf = guarded(aw.to(X.dtype), guard);
         w = w === null ? awf : ew.mul(w, awf);
       }
       let centered: Tensor, factor: Tensor | number;
       if (w === null) {
         centered = ew.sub(X, mean(X, 1, { keepdim: true }));
         factor = n - correction;
-        const c = ew.div(matmul(centered, transpose(centered, 0, 1)), Math.max(factor, 0));
-        return guarded(squeeze(c), guard);
+        return squeeze(ew.div(matmul(centered, transpose(centered, 0, 1)), Math.max(factor, 0)));
       }
       const wSum = sum(w);
       centered = ew.sub(X, unsqueeze(ew.div(sum(ew.mul(X, w), 1), wSum), 1));
@@ -174,8 +176,7 @@ export function cov(x: Tensor, opts: CovOptions = {}): Tensor {
       else if (awf === null) factor = ew.sub(wSum, correction);
       else factor = ew.sub(wSum, ew.div(ew.mul(sum(ew.mul(w, awf)), correction), wSum));
       factor = ew.where(ew.le(factor, 0), 0, factor);
-      const c = ew.div(matmul(ew.mul(centered, w), transpose(centered, 0, 1)), factor);
-      return guarded(squeeze(c), guard);
+      return squeeze(ew.div(matmul(ew.mul(centered, w), transpose(centered, 0, 1)), factor));
     }));
 }
 
@@ -229,7 +230,7 @@ export function dist(a: Tensor, b: Tensor, p = 2): Tensor {
           `dist: input dtype should be floating point, got ${a.dtype} and ${b.dtype}`,
         );
       }
-      return norm(ew.sub(a, b), p);
+      return named(norm(ew.sub(a, b), p), "DistBackward0", a, b);
     }));
 }
 
@@ -268,7 +269,7 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
       const others = x.shape.map((_, i) => i).filter((i) => i !== d);
       const norms = norm(x, p, others, { keepdim: true });
       const scale = ew.where(ew.gt(norms, maxnorm), ew.div(maxnorm, ew.add(norms, 1e-7)), 1);
-      return ew.mul(x, scale);
+      return named(ew.mul(x, scale), "RenormBackward0", x);
     }));
 }
 
@@ -302,7 +303,7 @@ export function logspace(start: number, end: number, steps: number, opts: Logspa
     if (typeof base !== "number") throw new TypeError(`logspace: base must be a number, got ${describeValue(base)}`);
     const dtype = create.dtype ?? "float32";
     if (!isFloating(dtype) && dtype !== "int32") {
-      throw new TypeError(`logspace: dtype must be a float dtype or int32, got ${describeValue(dtype)}`);
+      throw new TypeError(`logspace: dtype must be a float dtype or int32, got ${String(dtype)}`);
     }
     const round = dtype === "float32" ? Math.fround : dtype === "int32" ? Math.trunc : (v: number) => v;
     const s = round(start), e = round(end);
