@@ -250,7 +250,14 @@ export {
 } from "./src/ops/quantile.ts";
 export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
 export { cummax, cummin, logcumsumexp } from "./src/ops/scans.ts";
-export { aminmax, type DimKeepdimOptions, kthvalue, type MinMax, mode, msort } from "./src/ops/order_stats.ts";
+export {
+  aminmax,
+  type DimKeepdimOptions,
+  kthvalue,
+  type MinMax,
+  mode,
+  msort,
+} from "./src/ops/order_stats.ts";
 export {
   corrcoef,
   cov,

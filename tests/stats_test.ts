@@ -86,7 +86,10 @@ async function call(c: Case, xs: (Tensor | number | null)[], method: boolean, de
     return i < 0 ? undefined : xs[i] as Tensor;
   };
   const a = xs[0] as Tensor;
-  const dimOpts = { ...(kw.dim !== undefined ? { dim: kw.dim as number } : {}), keepdim: kw.keepdim as boolean };
+  const dimOpts = {
+    ...(kw.dim !== undefined ? { dim: kw.dim as number } : {}),
+    keepdim: kw.keepdim as boolean,
+  };
   const p = kw.p === undefined ? undefined : num(kw.p as number | string);
   switch (c.op) {
     case "cummax":
@@ -97,13 +100,17 @@ async function call(c: Case, xs: (Tensor | number | null)[], method: boolean, de
     case "logcumsumexp":
       return method ? a.logcumsumexp(kw.dim as number) : torch.logcumsumexp(a, kw.dim as number);
     case "kthvalue": {
-      const r = method ? a.kthvalue(kw.k as number, dimOpts) : torch.kthvalue(a, kw.k as number, kw.dim as number, {
-        keepdim: kw.keepdim as boolean,
-      });
+      const r = method
+        ? a.kthvalue(kw.k as number, dimOpts)
+        : torch.kthvalue(a, kw.k as number, kw.dim as number, {
+          keepdim: kw.keepdim as boolean,
+        });
       return [r.values, r.indices];
     }
     case "mode": {
-      const r = method ? a.mode(dimOpts) : torch.mode(a, kw.dim as number, { keepdim: kw.keepdim as boolean });
+      const r = method
+        ? a.mode(dimOpts)
+        : torch.mode(a, kw.dim as number, { keepdim: kw.keepdim as boolean });
       return [r.values, r.indices];
     }
     case "msort":
@@ -114,7 +121,11 @@ async function call(c: Case, xs: (Tensor | number | null)[], method: boolean, de
     }
     case "stdMean":
     case "varMean": {
-      const o = { correction: kw.correction as number, unbiased: kw.unbiased as boolean, keepdim: kw.keepdim as boolean };
+      const o = {
+        correction: kw.correction as number,
+        unbiased: kw.unbiased as boolean,
+        keepdim: kw.keepdim as boolean,
+      };
       return kw.dim === undefined ? torch[c.op](a, o) : torch[c.op](a, kw.dim as number | number[], o);
     }
     case "countNonzero": {
@@ -122,7 +133,11 @@ async function call(c: Case, xs: (Tensor | number | null)[], method: boolean, de
       return method ? a.countNonzero(dim) : torch.countNonzero(a, dim);
     }
     case "cov": {
-      const o = { correction: kw.correction as number, fweights: named("fweights"), aweights: named("aweights") };
+      const o = {
+        correction: kw.correction as number,
+        fweights: named("fweights"),
+        aweights: named("aweights"),
+      };
       return method ? a.cov(o) : torch.cov(a, o);
     }
     case "corrcoef":
@@ -133,7 +148,11 @@ async function call(c: Case, xs: (Tensor | number | null)[], method: boolean, de
     }
     case "histogram": {
       const bins = named("bins") ?? (kw.bins as number);
-      const o = { range: kw.range as [number, number], weight: named("weight"), density: kw.density as boolean };
+      const o = {
+        range: kw.range as [number, number],
+        weight: named("weight"),
+        density: kw.density as boolean,
+      };
       const r = method ? a.histogram(bins, o) : torch.histogram(a, bins, o);
       return [r.hist, r.binEdges];
     }
@@ -145,7 +164,11 @@ async function call(c: Case, xs: (Tensor | number | null)[], method: boolean, de
     case "isin":
       return torch.isin(xs[0] as Tensor | number, xs[1] as Tensor | number, { invert: kw.invert as boolean });
     case "uniqueConsecutive": {
-      const o = { returnInverse: kw.returnInverse as boolean, returnCounts: kw.returnCounts as boolean, dim: kw.dim as number };
+      const o = {
+        returnInverse: kw.returnInverse as boolean,
+        returnCounts: kw.returnCounts as boolean,
+        dim: kw.dim as number,
+      };
       if (device !== "cpu") return await torch.uniqueConsecutiveAsync(a, o);
       return method ? a.uniqueConsecutive(o) : torch.uniqueConsecutive(a, o);
     }
@@ -214,7 +237,11 @@ for (const method of [false, true]) {
         if (!onDevice(device, c)) continue;
         if (method && !METHODS.has(c.op) && c.op !== "pdist") continue;
         const xs = c.args.map((a) =>
-          a === null ? null : isEnc(a) ? dec(a, device, c.grads !== null && a.dtype.startsWith("float")) : a.scalar
+          a === null
+            ? null
+            : isEnc(a)
+            ? dec(a, device, c.grads !== null && a.dtype.startsWith("float"))
+            : a.scalar
         );
         const got = await call(c, xs, method, device);
         const outs = Array.isArray(got) ? got : [got];
@@ -236,7 +263,10 @@ for (const method of [false, true]) {
           for (const [i, g] of c.grads.entries()) {
             const x = xs[i];
             if (g === null) {
-              assert.ok(!(x instanceof torch.Tensor) || x.grad === null, `${msg}: input ${i} has no gradient`);
+              assert.ok(
+                !(x instanceof torch.Tensor) || x.grad === null,
+                `${msg}: input ${i} has no gradient`,
+              );
               continue;
             }
             assert.ok(x instanceof torch.Tensor && x.grad, `${msg}: input ${i} has a gradient`);
@@ -252,7 +282,13 @@ for (const method of [false, true]) {
 
 deviceTest("stats: finite-difference gradchecks", async (device) => {
   const opt = { dtype: "float32" as const, device, requiresGrad: true };
-  const x = torch.tensor([[0.3, -1.1, 2.4, 0.9, -0.2], [1.7, 0.1, -0.8, 2.2, 1.3], [-0.6, 0.4, 1.1, -1.9, 0.7]], opt);
+  const x = torch.tensor([[0.3, -1.1, 2.4, 0.9, -0.2], [1.7, 0.1, -0.8, 2.2, 1.3], [
+    -0.6,
+    0.4,
+    1.1,
+    -1.9,
+    0.7,
+  ]], opt);
   await gradcheckAsync((u) => torch.cummax(u, 1).values, [x]);
   await gradcheckAsync((u) => torch.cummin(u, 0).values, [x]);
   await gradcheckAsync((u) => torch.logcumsumexp(u, 1), [x]);
@@ -302,13 +338,17 @@ deviceTest("stats: logcumsumexp's gradient is differentiable (second order)", as
   const opt = { dtype: "float32" as const, device, requiresGrad: true };
   const x = torch.tensor([[0.3, -1.1, 2.4, 0.9], [1.7, 0.1, -0.8, 2.2]], opt);
   // The numeric side calls this on plain copies: differentiate a leaf of them there.
-  await gradcheckAsync((u) =>
-    torch.enableGrad(() => {
-      const v = u.requiresGrad ? u : u.detach().requiresGrad_(true);
-      const w = torch.tensor([[1, -2, 0.5, 3], [0.25, 1, -1, 2]], { dtype: "float32", device: v.device });
-      const [g] = torch.autograd.grad(torch.logcumsumexp(v, 1).mul(w).sum(), [v], { createGraph: true });
-      return g!;
-    }), [x], { eps: 1e-3 });
+  await gradcheckAsync(
+    (u) =>
+      torch.enableGrad(() => {
+        const v = u.requiresGrad ? u : u.detach().requiresGrad_(true);
+        const w = torch.tensor([[1, -2, 0.5, 3], [0.25, 1, -1, 2]], { dtype: "float32", device: v.device });
+        const [g] = torch.autograd.grad(torch.logcumsumexp(v, 1).mul(w).sum(), [v], { createGraph: true });
+        return g!;
+      }),
+    [x],
+    { eps: 1e-3 },
+  );
 });
 
 deviceTest("stats: scans over long rows and views match a plain loop", async (device) => {
@@ -356,62 +396,183 @@ deviceTest("stats: renorm_ writes in place; trapz is trapezoid; msort sorts dim 
 });
 
 deviceTest("stats: bad input gets errors naming the op", async (device) => {
-  const f = (v: number[] | number[][], dtype: "float32" | "int32" = "float32") => torch.tensor(v, { dtype, device });
+  const f = (v: number[] | number[][], dtype: "float32" | "int32" = "float32") =>
+    torch.tensor(v, { dtype, device });
   const x = f([[1, 2, 3], [4, 5, 6]]);
   assertThrowsMsg(() => torch.cummax(x, 2), /^cummax: .*dim/);
   assertThrowsMsg(() => torch.cummin(x, 0.5), /^cummin: dim must be an integer, got a number 0.5/);
-  assertThrowsMsg(() => torch.logcumsumexp(f([1, 2], "int32"), 0), /^logcumsumexp: expected a floating point tensor, got int32/);
-  assertThrowsMsg(() => torch.kthvalue(x, 4, 1), /^kthvalue: k must be an integer in \[1, 3\] \(the size of dim 1 of shape \[2, 3\]\), got a number 4/);
+  assertThrowsMsg(
+    () => torch.logcumsumexp(f([1, 2], "int32"), 0),
+    /^logcumsumexp: expected a floating point tensor, got int32/,
+  );
+  assertThrowsMsg(
+    () => torch.kthvalue(x, 4, 1),
+    /^kthvalue: k must be an integer in \[1, 3\] \(the size of dim 1 of shape \[2, 3\]\), got a number 4/,
+  );
   assertThrowsMsg(() => torch.kthvalue(x, 0), /^kthvalue: k must be an integer in \[1, 3\]/);
-  assertThrowsMsg(() => torch.mode(torch.zeros([2, 0], { device }), 1), /^mode: expected a non-empty dim 1 to reduce, got shape \[2, 0\]/);
-  assertThrowsMsg(() => torch.aminmax(torch.zeros([0], { device })), /^aminmax: cannot compute aminmax over an empty dimension/);
+  assertThrowsMsg(
+    () => torch.mode(torch.zeros([2, 0], { device }), 1),
+    /^mode: expected a non-empty dim 1 to reduce, got shape \[2, 0\]/,
+  );
+  assertThrowsMsg(
+    () => torch.aminmax(torch.zeros([0], { device })),
+    /^aminmax: cannot compute aminmax over an empty dimension/,
+  );
   assertThrowsMsg(() => torch.aminmax(x, { dim: 1.5 }), /^aminmax: dim must be an integer, got a number 1.5/);
-  assertThrowsMsg(() => torch.stdMean(f([1, 2], "int32")), /^stdMean: expected a floating point tensor, got int32/);
-  assertThrowsMsg(() => torch.cov(torch.zeros([2, 2, 2], { device })), /^cov: expected input to have two or fewer dimensions but got an input with 3 dimensions/);
-  assertThrowsMsg(() => torch.cov(x, { fweights: f([1, 1, 1]) }), /^cov: expected fweights to have integral dtype but got fweights with float32 dtype/);
-  assertThrowsMsg(() => torch.cov(x, { fweights: f([1, 1], "int32") }), /^cov: expected fweights to have the same numel as there are observations in the input but got 2 != 3/);
-  assertThrowsMsg(() => torch.cov(x, { aweights: f([1, 1, 1], "int32") }), /^cov: expected aweights to have floating point dtype but got aweights with int32 dtype/);
-  assertThrowsMsg(() => torch.cov(x, { aweights: f([[1, 1, 1]]) }), /^cov: expected aweights to have one or fewer dimensions but got aweights with 2 dimensions/);
+  assertThrowsMsg(
+    () => torch.stdMean(f([1, 2], "int32")),
+    /^stdMean: expected a floating point tensor, got int32/,
+  );
+  assertThrowsMsg(
+    () => torch.cov(torch.zeros([2, 2, 2], { device })),
+    /^cov: expected input to have two or fewer dimensions but got an input with 3 dimensions/,
+  );
+  assertThrowsMsg(
+    () => torch.cov(x, { fweights: f([1, 1, 1]) }),
+    /^cov: expected fweights to have integral dtype but got fweights with float32 dtype/,
+  );
+  assertThrowsMsg(
+    () => torch.cov(x, { fweights: f([1, 1], "int32") }),
+    /^cov: expected fweights to have the same numel as there are observations in the input but got 2 != 3/,
+  );
+  assertThrowsMsg(
+    () => torch.cov(x, { aweights: f([1, 1, 1], "int32") }),
+    /^cov: expected aweights to have floating point dtype but got aweights with int32 dtype/,
+  );
+  assertThrowsMsg(
+    () => torch.cov(x, { aweights: f([[1, 1, 1]]) }),
+    /^cov: expected aweights to have one or fewer dimensions but got aweights with 2 dimensions/,
+  );
   if (device === "cpu") {
-    assertThrowsMsg(() => torch.cov(x, { fweights: f([1, -1, 1], "int32") }), /^cov: fweights cannot be negative/);
+    assertThrowsMsg(
+      () => torch.cov(x, { fweights: f([1, -1, 1], "int32") }),
+      /^cov: fweights cannot be negative/,
+    );
     assertThrowsMsg(() => torch.cov(x, { aweights: f([1, -1, 1]) }), /^cov: aweights cannot be negative/);
     assertThrowsMsg(() => torch.histc(f([1, Infinity])), /^histc: range of \[1, Infinity\] is not finite/);
     assertThrowsMsg(() => torch.histogram(f([NaN, 1]), 3), /^histogram: range of \[NaN, NaN\] is not finite/);
-    assertThrowsMsg(() => torch.bincount(f([1, -2, 3], "int32")), /^bincount: only supports 1-d non-negative integral inputs, found -2/);
+    assertThrowsMsg(
+      () => torch.bincount(f([1, -2, 3], "int32")),
+      /^bincount: only supports 1-d non-negative integral inputs, found -2/,
+    );
   } else {
     // Off the CPU the check travels with the result: reading it rejects.
-    await assertRejectsMsg(() => torch.cov(x, { fweights: f([1, -1, 1], "int32") }).dataAsync(), /cov: fweights cannot be negative/);
-    await assertRejectsMsg(() => torch.histc(f([1, Infinity])).dataAsync(), /histc: the range of the input \[min, max\] is not finite/);
-    await assertRejectsMsg(() => torch.bincountAsync(f([1, -2, 3], "int32")), /^bincountAsync: only supports 1-d non-negative integral inputs, found -2/);
+    await assertRejectsMsg(
+      () => torch.cov(x, { fweights: f([1, -1, 1], "int32") }).dataAsync(),
+      /cov: fweights cannot be negative/,
+    );
+    await assertRejectsMsg(
+      () => torch.histc(f([1, Infinity])).dataAsync(),
+      /histc: the range of the input \[min, max\] is not finite/,
+    );
+    await assertRejectsMsg(
+      () => torch.bincountAsync(f([1, -2, 3], "int32")),
+      /^bincountAsync: only supports 1-d non-negative integral inputs, found -2/,
+    );
     assertThrowsMsg(() => torch.bincount(f([1, 2], "int32")), /^bincount: .*use `await torch.bincountAsync/);
-    assertThrowsMsg(() => torch.uniqueConsecutive(f([1, 2], "int32")), /^uniqueConsecutive: .*use `await torch.uniqueConsecutiveAsync/);
+    assertThrowsMsg(
+      () => torch.uniqueConsecutive(f([1, 2], "int32")),
+      /^uniqueConsecutive: .*use `await torch.uniqueConsecutiveAsync/,
+    );
   }
-  assertThrowsMsg(() => torch.histc(f([1, 2], "int32")), /^histc: expected a floating point input, got int32/);
+  assertThrowsMsg(
+    () => torch.histc(f([1, 2], "int32")),
+    /^histc: expected a floating point input, got int32/,
+  );
   assertThrowsMsg(() => torch.histc(f([1, 2]), 0), /^histc: bins must be an integer > 0, got a number 0/);
-  assertThrowsMsg(() => torch.histc(f([1, 2]), 5, 3, 1), /^histc: max must be larger than min, got min 3 and max 1/);
-  assertThrowsMsg(() => torch.histogram(f([1, 2]), 3, { range: [2, 1] }), /^histogram: min should not exceed max, but got min 2 max 1/);
-  assertThrowsMsg(() => torch.histogram(f([1, 2]), 3, { weight: f([1, 2, 3]) }), /^histogram: if weight tensor is provided it should have the same shape as the input tensor, but got input with shape \[2\] and weight with shape \[3\]/);
-  assertThrowsMsg(() => torch.histogram(f([1, 2]), f([[1, 2]])), /^histogram: bins tensor should have one dimension, but got 2 dimensions/);
-  assertThrowsMsg(() => torch.bincount(f([1, 2])), /^bincount: only supports 1-d non-negative integral inputs, got dtype float32/);
-  assertThrowsMsg(() => torch.bincount(f([[1, 2]], "int32")), /^bincount: only supports 1-d non-negative integral inputs, got shape \[1, 2\]/);
-  assertThrowsMsg(() => torch.bincount(f([1, 2], "int32"), { minlength: -1 }), /^bincount: minlength should be >= 0, got a number -1/);
-  assertThrowsMsg(() => torch.bincount(f([1, 2], "int32"), { weights: f([1]) }), /^bincount: weights should be 1-d and have the same length as input, got weights of shape \[1\] and input of shape \[2\]/);
-  assertThrowsMsg(() => torch.isin(1, 2), /^isin: expected elements or testElements to be a tensor, got a number 1 and a number 2 \(at most one may be a number\)/);
-  assertThrowsMsg(() => torch.isin(torch.tensor([true], { device }), f([1], "int32")), /^isin: unsupported input type for elements: bool/);
-  assertThrowsMsg(() => torch.pdist(torch.zeros([2, 2, 2], { device })), /^pdist: only supports 2D tensors, got: 3D \(shape \[2, 2, 2\]\)/);
-  assertThrowsMsg(() => torch.pdist(f([[1, 2]], "int32")), /^pdist: only supports floating-point dtypes, got int32/);
+  assertThrowsMsg(
+    () => torch.histc(f([1, 2]), 5, 3, 1),
+    /^histc: max must be larger than min, got min 3 and max 1/,
+  );
+  assertThrowsMsg(
+    () => torch.histogram(f([1, 2]), 3, { range: [2, 1] }),
+    /^histogram: min should not exceed max, but got min 2 max 1/,
+  );
+  assertThrowsMsg(
+    () => torch.histogram(f([1, 2]), 3, { weight: f([1, 2, 3]) }),
+    /^histogram: if weight tensor is provided it should have the same shape as the input tensor, but got input with shape \[2\] and weight with shape \[3\]/,
+  );
+  assertThrowsMsg(
+    () => torch.histogram(f([1, 2]), f([[1, 2]])),
+    /^histogram: bins tensor should have one dimension, but got 2 dimensions/,
+  );
+  assertThrowsMsg(
+    () => torch.bincount(f([1, 2])),
+    /^bincount: only supports 1-d non-negative integral inputs, got dtype float32/,
+  );
+  assertThrowsMsg(
+    () => torch.bincount(f([[1, 2]], "int32")),
+    /^bincount: only supports 1-d non-negative integral inputs, got shape \[1, 2\]/,
+  );
+  assertThrowsMsg(
+    () => torch.bincount(f([1, 2], "int32"), { minlength: -1 }),
+    /^bincount: minlength should be >= 0, got a number -1/,
+  );
+  assertThrowsMsg(
+    () => torch.bincount(f([1, 2], "int32"), { weights: f([1]) }),
+    /^bincount: weights should be 1-d and have the same length as input, got weights of shape \[1\] and input of shape \[2\]/,
+  );
+  assertThrowsMsg(
+    () => torch.isin(1, 2),
+    /^isin: expected elements or testElements to be a tensor, got a number 1 and a number 2 \(at most one may be a number\)/,
+  );
+  assertThrowsMsg(
+    () => torch.isin(torch.tensor([true], { device }), f([1], "int32")),
+    /^isin: unsupported input type for elements: bool/,
+  );
+  assertThrowsMsg(
+    () => torch.pdist(torch.zeros([2, 2, 2], { device })),
+    /^pdist: only supports 2D tensors, got: 3D \(shape \[2, 2, 2\]\)/,
+  );
+  assertThrowsMsg(
+    () => torch.pdist(f([[1, 2]], "int32")),
+    /^pdist: only supports floating-point dtypes, got int32/,
+  );
   assertThrowsMsg(() => torch.pdist(x, -1), /^pdist: only supports non-negative p values, got a number -1/);
-  assertThrowsMsg(() => torch.dist(f([1, 2], "int32"), f([1, 2], "int32")), /^dist: input dtype should be floating point, got int32 and int32/);
+  assertThrowsMsg(
+    () => torch.dist(f([1, 2], "int32"), f([1, 2], "int32")),
+    /^dist: input dtype should be floating point, got int32 and int32/,
+  );
   assertThrowsMsg(() => torch.dist(f([1, 2]), f([1, 2, 3])), /^dist: .*\[2\] and \[3\]/);
-  assertThrowsMsg(() => torch.renorm(f([1, 2]), 2, 0, 1), /^renorm: input needs at least 2 dimensions, got 1 dimensions/);
-  assertThrowsMsg(() => torch.renorm(x, 0, 0, 1), /^renorm: non-positive-norm not supported \(p must be > 0, got a number 0\)/);
-  assertThrowsMsg(() => torch.renorm(x, 2, 0, -1), /^renorm: expected maxnorm to be >= 0 but got a number -1/);
+  assertThrowsMsg(
+    () => torch.renorm(f([1, 2]), 2, 0, 1),
+    /^renorm: input needs at least 2 dimensions, got 1 dimensions/,
+  );
+  assertThrowsMsg(
+    () => torch.renorm(x, 0, 0, 1),
+    /^renorm: non-positive-norm not supported \(p must be > 0, got a number 0\)/,
+  );
+  assertThrowsMsg(
+    () => torch.renorm(x, 2, 0, -1),
+    /^renorm: expected maxnorm to be >= 0 but got a number -1/,
+  );
   assertThrowsMsg(() => torch.renorm(x, 2, 3, 1), /^renorm: .*dim/);
-  assertThrowsMsg(() => torch.trapezoid(x, f([1, 2])), /^trapezoid: There must be one `x` value for each sample point: x has 2 values, y has 3 samples along dim 1 \(shape \[2, 3\]\)/);
-  assertThrowsMsg(() => torch.cumulativeTrapezoid(x, f([1, 2, 3]), { dx: 1 }), /^cumulativeTrapezoid: give either the sample points x or the spacing dx, not both/);
-  assertThrowsMsg(() => torch.trapz(torch.tensor(1, { device })), /^trapz: expected y to have at least 1 dimension, got a 0-d tensor/);
-  assertThrowsMsg(() => torch.logspace(0, 1, -2), /^logspace: number of steps must be non-negative, got a number -2/);
-  assertThrowsMsg(() => torch.logspace(0, 1, 3, { dtype: "bool" }), /^logspace: dtype must be a float dtype or int32, got bool/);
-  assertThrowsMsg(() => torch.uniqueConsecutive(f([1, 2]), { returnCounts: 1 as unknown as boolean }), /^uniqueConsecutive: returnCounts must be a boolean, got a number 1/);
-  await assertRejectsMsg(() => torch.uniqueConsecutiveAsync(f([1, 2]), { dim: 0.5 }), /^uniqueConsecutiveAsync: dim must be an integer, got a number 0.5/);
+  assertThrowsMsg(
+    () => torch.trapezoid(x, f([1, 2])),
+    /^trapezoid: There must be one `x` value for each sample point: x has 2 values, y has 3 samples along dim 1 \(shape \[2, 3\]\)/,
+  );
+  assertThrowsMsg(
+    () => torch.cumulativeTrapezoid(x, f([1, 2, 3]), { dx: 1 }),
+    /^cumulativeTrapezoid: give either the sample points x or the spacing dx, not both/,
+  );
+  assertThrowsMsg(
+    () => torch.trapz(torch.tensor(1, { device })),
+    /^trapz: expected y to have at least 1 dimension, got a 0-d tensor/,
+  );
+  assertThrowsMsg(
+    () => torch.logspace(0, 1, -2),
+    /^logspace: number of steps must be non-negative, got a number -2/,
+  );
+  assertThrowsMsg(
+    () => torch.logspace(0, 1, 3, { dtype: "bool" }),
+    /^logspace: dtype must be a float dtype or int32, got bool/,
+  );
+  assertThrowsMsg(
+    () => torch.uniqueConsecutive(f([1, 2]), { returnCounts: 1 as unknown as boolean }),
+    /^uniqueConsecutive: returnCounts must be a boolean, got a number 1/,
+  );
+  await assertRejectsMsg(
+    () => torch.uniqueConsecutiveAsync(f([1, 2]), { dim: 0.5 }),
+    /^uniqueConsecutiveAsync: dim must be an integer, got a number 0.5/,
+  );
 });

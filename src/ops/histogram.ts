@@ -29,7 +29,9 @@ import { guarded, rangeGuard } from "./value_checks.ts";
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 function checkInput(op: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a tensor, got ${describeValue(x)}`);
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: expected input to be a tensor, got ${describeValue(x)}`);
+  }
   if (!isFloating(x.dtype)) {
     throw new TypeError(`${op}: expected a floating point input, got ${x.dtype} (convert it with .float())`);
   }
@@ -52,7 +54,9 @@ function dataRange(op: string, x: Tensor, pad: number): { lo: Tensor; hi: Tensor
   if (x.device === "cpu") {
     const a = lo.item() as number, b = hi.item() as number;
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
-      throw new RangeError(`${op}: range of [${a}, ${b}] is not finite (the input's min and max; pass a finite range)`);
+      throw new RangeError(
+        `${op}: range of [${a}, ${b}] is not finite (the input's min and max; pass a finite range)`,
+      );
     }
   } else {
     guard = rangeGuard(op, stack([lo, hi]), -FLOAT32_MAX, FLOAT32_MAX, message, { dtype: x.dtype });
@@ -90,7 +94,14 @@ function countInto(pos: Tensor, inRange: Tensor, bins: number, weight: Tensor | 
  * The linear bin position `(x - lo) * bins / (hi - lo)` of each `x` between `lo` and `hi` (0-d),
  * truncated, at most `maxPos` (elements outside the range get 0).
  */
-function linearPositions(x: Tensor, lo: Tensor, hi: Tensor, bins: number, maxPos: number, inRange: Tensor): Tensor {
+function linearPositions(
+  x: Tensor,
+  lo: Tensor,
+  hi: Tensor,
+  bins: number,
+  maxPos: number,
+  inRange: Tensor,
+): Tensor {
   const safe = ew.where(inRange, x, lo);
   const raw = ew.floor(ew.div(ew.mul(ew.sub(safe, lo), bins), ew.sub(hi, lo)));
   return ew.minimum(raw, maxPos).to("int32");
@@ -130,7 +141,9 @@ export function histc(x: Tensor, bins?: number | HistcOptions, min?: number, max
       checkBins("histc", n);
       let lo = o.min ?? 0, hi = o.max ?? 0;
       for (const [v, name] of [[lo, "min"], [hi, "max"]] as const) {
-        if (typeof v !== "number") throw new TypeError(`histc: ${name} must be a number, got ${describeValue(v)}`);
+        if (typeof v !== "number") {
+          throw new TypeError(`histc: ${name} must be a number, got ${describeValue(v)}`);
+        }
       }
       let loT: Tensor, hiT: Tensor, guard: Tensor | null = null;
       const flat = reshape(x.detach(), [-1]);
@@ -144,7 +157,9 @@ export function histc(x: Tensor, bins?: number | HistcOptions, min?: number, max
         if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
           throw new RangeError(`histc: range of [${lo}, ${hi}] is not finite`);
         }
-        if (!(lo < hi)) throw new RangeError(`histc: max must be larger than min, got min ${lo} and max ${hi}`);
+        if (!(lo < hi)) {
+          throw new RangeError(`histc: max must be larger than min, got min ${lo} and max ${hi}`);
+        }
         loT = tensor(lo, { dtype: x.dtype, device: x.device });
         hiT = tensor(hi, { dtype: x.dtype, device: x.device });
       }
@@ -191,7 +206,11 @@ export interface HistogramResult {
  * assertEquals(x.histogram(edges, { weight: torch.tensor([1, 2, 4], { dtype: "float32" }) }).hist.toArray(), [5, 2]);
  * ```
  */
-export function histogram(x: Tensor, bins: number | Tensor = 100, opts: HistogramOptions = {}): HistogramResult {
+export function histogram(
+  x: Tensor,
+  bins: number | Tensor = 100,
+  opts: HistogramOptions = {},
+): HistogramResult {
   return asOp("histogram", () =>
     inFrameOf(() => {
       checkInput("histogram", x);
@@ -224,21 +243,27 @@ export function histogram(x: Tensor, bins: number | Tensor = 100, opts: Histogra
         }
         if (bins.numel() === 0) throw new RangeError(`histogram: bins tensor should have at least 1 element`);
         if (bins.dtype !== x.dtype) {
-          throw new TypeError(`histogram: input tensor and bins tensors should have the same dtype, got ${x.dtype} and ${bins.dtype}`);
+          throw new TypeError(
+            `histogram: input tensor and bins tensors should have the same dtype, got ${x.dtype} and ${bins.dtype}`,
+          );
         }
         edges = bins.detach().contiguous();
         nb = edges.numel() - 1;
         inRange = logicalAnd(ew.ge(flat, narrow(edges, 0, 0, 1)), ew.le(flat, narrow(edges, 0, nb, 1)));
         const found = ew.sub(searchsorted(edges, flat, { right: true }), 1);
         pos = ew.minimum(found, Math.max(nb - 1, 0));
-        if (nb === 0) return { hist: zeros([0], { dtype: x.dtype, device: x.device }), binEdges: edges.clone() };
+        if (nb === 0) {
+          return { hist: zeros([0], { dtype: x.dtype, device: x.device }), binEdges: edges.clone() };
+        }
       } else {
         checkBins("histogram", bins);
         nb = bins;
         let lo: Tensor, hi: Tensor;
         const range = opts.range ?? null;
         if (range !== null) {
-          if (!Array.isArray(range) || range.length !== 2 || range.some((v) => typeof v !== "number")) {
+          if (
+            !Array.isArray(range) || range.length !== 2 || range.some((v) => typeof v !== "number")
+          ) {
             throw new TypeError(`histogram: range must be [min, max], got ${describeValue(range)}`);
           }
           let [a, b] = range;
@@ -278,7 +303,10 @@ export function histogram(x: Tensor, bins: number | Tensor = 100, opts: Histogra
         const widths = ew.sub(narrow(edges, 0, 1, nb), narrow(edges, 0, 0, nb));
         hist = ew.div(ew.div(hist, sum(hist)), widths);
       }
-      return { hist: guarded(hist, guard), binEdges: edges.isContiguous() ? edges.clone() : edges.contiguous() };
+      return {
+        hist: guarded(hist, guard),
+        binEdges: edges.isContiguous() ? edges.clone() : edges.contiguous(),
+      };
     }));
 }
 
@@ -291,13 +319,19 @@ export interface BincountOptions {
 }
 
 function checkBincount(op: string, x: unknown, o: BincountOptions): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a tensor, got ${describeValue(x)}`);
-  if (o === null || typeof o !== "object") throw new TypeError(`${op}: options must be an object like { weights, minlength }`);
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: expected input to be a tensor, got ${describeValue(x)}`);
+  }
+  if (o === null || typeof o !== "object") {
+    throw new TypeError(`${op}: options must be an object like { weights, minlength }`);
+  }
   if (x.dtype !== "int32" && x.dtype !== "uint8") {
     throw new TypeError(`${op}: only supports 1-d non-negative integral inputs, got dtype ${x.dtype}`);
   }
   if (x.ndim !== 1) {
-    throw new RangeError(`${op}: only supports 1-d non-negative integral inputs, got shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${op}: only supports 1-d non-negative integral inputs, got shape ${fmtShape(x.shape)}`,
+    );
   }
   const m = o.minlength ?? 0;
   if (typeof m !== "number" || !Number.isInteger(m) || m < 0) {
@@ -305,7 +339,9 @@ function checkBincount(op: string, x: unknown, o: BincountOptions): asserts x is
   }
   const w = o.weights ?? null;
   if (w !== null) {
-    if (!(w instanceof Tensor)) throw new TypeError(`${op}: expected weights to be a tensor, got ${describeValue(w)}`);
+    if (!(w instanceof Tensor)) {
+      throw new TypeError(`${op}: expected weights to be a tensor, got ${describeValue(w)}`);
+    }
     if (w.ndim !== 1 || w.shape[0] !== x.shape[0]) {
       throw new RangeError(
         `${op}: weights should be 1-d and have the same length as input, got weights of shape ${
@@ -323,7 +359,11 @@ function bincountFrom(op: string, x: Tensor, o: BincountOptions, lo: number, hi:
   const length = Math.max(x.numel() > 0 ? hi + 1 : 0, o.minlength ?? 0);
   const w = o.weights ?? null;
   // PyTorch: float32 weights sum in float32, any other weights in float64 (float32 off the CPU).
-  const dtype: DType = w === null ? "int32" : w.dtype === "float32" || x.device !== "cpu" ? "float32" : "float64";
+  const dtype: DType = w === null
+    ? "int32"
+    : w.dtype === "float32" || x.device !== "cpu"
+    ? "float32"
+    : "float64";
   const out = zeros([length], { dtype, device: x.device });
   if (x.numel() === 0) return out;
   const src = w === null ? ew.add(ew.mul(x, 0), 1).to("int32") : w.detach().to(dtype);
@@ -401,7 +441,11 @@ export interface IsinOptions {
  * assertEquals(torch.isin(x, 4, { invert: true }).toArray(), [[true, true], [true, false]]);
  * ```
  */
-export function isin(elements: Tensor | number, testElements: Tensor | number, opts: IsinOptions = {}): Tensor {
+export function isin(
+  elements: Tensor | number,
+  testElements: Tensor | number,
+  opts: IsinOptions = {},
+): Tensor {
   return asOp("isin", () =>
     inFrameOf(() => {
       const isT = (v: unknown) => v instanceof Tensor;

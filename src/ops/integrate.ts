@@ -29,14 +29,23 @@ interface Parsed {
   d: number;
 }
 
-function parse(op: string, y: unknown, xOrOpts: unknown, opts: TrapezoidOptions | undefined): Parsed & { y: Tensor } {
-  if (!(y instanceof Tensor)) throw new TypeError(`${op}: expected y to be a tensor, got ${describeValue(y)}`);
+function parse(
+  op: string,
+  y: unknown,
+  xOrOpts: unknown,
+  opts: TrapezoidOptions | undefined,
+): Parsed & { y: Tensor } {
+  if (!(y instanceof Tensor)) {
+    throw new TypeError(`${op}: expected y to be a tensor, got ${describeValue(y)}`);
+  }
   let x: Tensor | null = null;
   let o: TrapezoidOptions = opts ?? {};
   if (xOrOpts instanceof Tensor) x = xOrOpts;
   else if (xOrOpts !== undefined && xOrOpts !== null) {
     if (typeof xOrOpts !== "object") {
-      throw new TypeError(`${op}: expected x to be a tensor or an options object { dx, dim }, got ${describeValue(xOrOpts)}`);
+      throw new TypeError(
+        `${op}: expected x to be a tensor or an options object { dx, dim }, got ${describeValue(xOrOpts)}`,
+      );
     }
     o = { ...(xOrOpts as TrapezoidOptions), ...opts };
   }
@@ -69,7 +78,9 @@ function spacings(x: Tensor, y: Tensor, d: number): Tensor {
   const dd = d - (y.ndim - xv.ndim);
   if (dd < 0) {
     throw new RangeError(
-      `trapezoid: x of shape ${fmtShape(x.shape)} has no dim matching dim ${d} of y (shape ${fmtShape(y.shape)})`,
+      `trapezoid: x of shape ${fmtShape(x.shape)} has no dim matching dim ${d} of y (shape ${
+        fmtShape(y.shape)
+      })`,
     );
   }
   const n = xv.shape[dd];
@@ -89,7 +100,10 @@ function trapezoidOf(op: string, y: Tensor, xOrOpts: unknown, opts: TrapezoidOpt
       const left = narrow(y, d, 0, n - 1), right = narrow(y, d, 1, n - 1);
       if (x === null) {
         const ends = ew.add(narrow(y, d, 0, 1), narrow(y, d, n - 1, 1));
-        return ew.mul(ew.sub(sum(y, d), ew.mul(reshape(ends, ends.shape.filter((_, i) => i !== d)), 0.5)), dx);
+        return ew.mul(
+          ew.sub(sum(y, d), ew.mul(reshape(ends, ends.shape.filter((_, i) => i !== d)), 0.5)),
+          dx,
+        );
       }
       return ew.div(sum(ew.mul(spacings(x, y, d), ew.add(left, right)), d), 2);
     }));
@@ -138,7 +152,11 @@ export function trapz(y: Tensor, x?: Tensor | TrapezoidOptions, opts?: Trapezoid
  * assertEquals(torch.cumulativeTrapezoid(torch.tensor([1, 2, 4], { dtype: "float32" })).toArray(), [1.5, 4.5]);
  * ```
  */
-export function cumulativeTrapezoid(y: Tensor, x?: Tensor | TrapezoidOptions, opts?: TrapezoidOptions): Tensor {
+export function cumulativeTrapezoid(
+  y: Tensor,
+  x?: Tensor | TrapezoidOptions,
+  opts?: TrapezoidOptions,
+): Tensor {
   return asOp("cumulativeTrapezoid", () =>
     inFrameOf(() => {
       const { x: xs, dx, d } = parse("cumulativeTrapezoid", y, x, opts);

@@ -97,7 +97,9 @@ export function kthvalue(
           }), got ${describeValue(k)}`,
         );
       }
-      if (x.ndim === 0) return select(x, 0, tensor([0], { dtype: "int32", device: x.device }), keepdim, "KthvalueBackward0");
+      if (x.ndim === 0) {
+        return select(x, 0, tensor([0], { dtype: "int32", device: x.device }), keepdim, "KthvalueBackward0");
+      }
       const index = narrow(argsort(x.detach(), d), d, k - 1, 1).contiguous();
       return select(x, d, index, keepdim, "KthvalueBackward0");
     }));
@@ -118,15 +120,23 @@ export function kthvalue(
  * assertEquals(torch.tensor([4, 1, 4]).mode().values.item(), 4);
  * ```
  */
-export function mode(x: Tensor, dimOrOpts?: number | DimKeepdimOptions, opts?: DimKeepdimOptions): ValuesIndices {
+export function mode(
+  x: Tensor,
+  dimOrOpts?: number | DimKeepdimOptions,
+  opts?: DimKeepdimOptions,
+): ValuesIndices {
   return asOp("mode", () =>
     inFrameOf(() => {
       const { d, keepdim } = parseDimOpts("mode", x, dimOrOpts, opts);
-      if (x.ndim === 0) return select(x, 0, tensor([0], { dtype: "int32", device: x.device }), keepdim, "ModeBackward0");
+      if (x.ndim === 0) {
+        return select(x, 0, tensor([0], { dtype: "int32", device: x.device }), keepdim, "ModeBackward0");
+      }
       const n = x.shape[d];
       if (n === 0) {
         throw new RangeError(
-          `mode: expected a non-empty dim ${d} to reduce, got shape ${fmtShape(x.shape)} (the mode of no values is undefined)`,
+          `mode: expected a non-empty dim ${d} to reduce, got shape ${
+            fmtShape(x.shape)
+          } (the mode of no values is undefined)`,
         );
       }
       const { values: s, indices: order } = sort(x.detach(), d);
@@ -188,7 +198,9 @@ export function aminmax(x: Tensor, opts: { dim?: number; keepdim?: boolean } = {
     inFrameOf(() => {
       if (!(x instanceof Tensor)) throw new TypeError(`aminmax: expected a tensor, got ${describeValue(x)}`);
       if (opts === null || typeof opts !== "object") {
-        throw new TypeError(`aminmax: options must be an object like { dim, keepdim }, got ${describeValue(opts)}`);
+        throw new TypeError(
+          `aminmax: options must be an object like { dim, keepdim }, got ${describeValue(opts)}`,
+        );
       }
       const { dim, keepdim = false } = opts;
       if (dim !== undefined && dim !== null && (typeof dim !== "number" || !Number.isInteger(dim))) {

@@ -38,7 +38,9 @@ export function pdist(x: Tensor, p = 2): Tensor {
       if (x.ndim !== 2) {
         throw new RangeError(`pdist: only supports 2D tensors, got: ${x.ndim}D (shape ${fmtShape(x.shape)})`);
       }
-      if (!isFloating(x.dtype)) throw new TypeError(`pdist: only supports floating-point dtypes, got ${x.dtype}`);
+      if (!isFloating(x.dtype)) {
+        throw new TypeError(`pdist: only supports floating-point dtypes, got ${x.dtype}`);
+      }
       if (typeof p !== "number" || Number.isNaN(p) || p < 0) {
         throw new RangeError(`pdist: only supports non-negative p values, got ${describeValue(p)}`);
       }

@@ -60,7 +60,11 @@ function cumExtreme(op: "cummax" | "cummin", x: Tensor, dim: number): ValuesIndi
   checkScanArgs(op, x, dim);
   const d = normDim(op, dim, x.ndim);
   if (x.ndim === 0) {
-    const values = named(gather(x, 0, tensor(0, { dtype: "int32", device: x.device })), `${cap(op)}Backward0`, x);
+    const values = named(
+      gather(x, 0, tensor(0, { dtype: "int32", device: x.device })),
+      `${cap(op)}Backward0`,
+      x,
+    );
     return { values, indices: tensor(0, { dtype: "int32", device: x.device }) };
   }
   if (x.numel() === 0) {
@@ -136,7 +140,7 @@ function logcumsumexpScan(x: Tensor, d: number): Tensor {
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../mod.ts";
- * const y = torch.logcumsumexp(torch.tensor([0, 0, 1000]), 0);
+ * const y = torch.logcumsumexp(torch.tensor([0, 0, 1000], { dtype: "float32" }), 0);
  * assertEquals(torch.allclose(y, torch.tensor([0, Math.LN2, 1000])), true);
  * ```
  */

@@ -21,7 +21,9 @@ import { asOp } from "./naming.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 
 function checkTensor(op: string, x: unknown, what = "input"): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected ${what} to be a tensor, got ${describeValue(x)}`);
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: expected ${what} to be a tensor, got ${describeValue(x)}`);
+  }
 }
 
 /**
@@ -41,7 +43,10 @@ export function stdMean(x: Tensor, dim?: DimArg | VarOptions, opts?: VarOptions)
   return asOp("stdMean", () =>
     inFrameOf(() => {
       checkTensor("stdMean", x);
-      return [named(std(x, dim, opts), "StdMeanBackward0", x), named(meanLike(x, dim, opts), "StdMeanBackward0", x)];
+      return [
+        named(std(x, dim, opts), "StdMeanBackward0", x),
+        named(meanLike(x, dim, opts), "StdMeanBackward0", x),
+      ];
     }));
 }
 
@@ -98,10 +103,14 @@ function checkWeights(op: string, w: Tensor, kind: "fweights" | "aweights", obse
     );
   }
   if (kind === "fweights" && isFloating(w.dtype)) {
-    throw new TypeError(`${op}: expected fweights to have integral dtype but got fweights with ${w.dtype} dtype`);
+    throw new TypeError(
+      `${op}: expected fweights to have integral dtype but got fweights with ${w.dtype} dtype`,
+    );
   }
   if (kind === "aweights" && !isFloating(w.dtype)) {
-    throw new TypeError(`${op}: expected aweights to have floating point dtype but got aweights with ${w.dtype} dtype`);
+    throw new TypeError(
+      `${op}: expected aweights to have floating point dtype but got aweights with ${w.dtype} dtype`,
+    );
   }
   if (w.numel() !== observations) {
     throw new RangeError(
@@ -253,7 +262,9 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
     inFrameOf(() => {
       checkTensor("renorm", x);
       if (typeof p !== "number" || Number.isNaN(p) || p <= 0) {
-        throw new RangeError(`renorm: non-positive-norm not supported (p must be > 0, got ${describeValue(p)})`);
+        throw new RangeError(
+          `renorm: non-positive-norm not supported (p must be > 0, got ${describeValue(p)})`,
+        );
       }
       if (typeof maxnorm !== "number" || Number.isNaN(maxnorm) || maxnorm < 0) {
         throw new RangeError(`renorm: expected maxnorm to be >= 0 but got ${describeValue(maxnorm)}`);
@@ -264,7 +275,9 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
       if (x.ndim <= 1) {
         throw new RangeError(`renorm: input needs at least 2 dimensions, got ${x.ndim} dimensions`);
       }
-      if (!isFloating(x.dtype)) throw new TypeError(`renorm: expected a floating point tensor, got ${x.dtype}`);
+      if (!isFloating(x.dtype)) {
+        throw new TypeError(`renorm: expected a floating point tensor, got ${x.dtype}`);
+      }
       const d = normDim("renorm", dim, x.ndim);
       const others = x.shape.map((_, i) => i).filter((i) => i !== d);
       const norms = norm(x, p, others, { keepdim: true });
@@ -294,13 +307,17 @@ export interface LogspaceOptions extends CreateOptions {
 export function logspace(start: number, end: number, steps: number, opts: LogspaceOptions = {}): Tensor {
   return inFrameOf(() => {
     for (const [v, name] of [[start, "start"], [end, "end"]] as const) {
-      if (typeof v !== "number") throw new TypeError(`logspace: ${name} must be a number, got ${describeValue(v)}`);
+      if (typeof v !== "number") {
+        throw new TypeError(`logspace: ${name} must be a number, got ${describeValue(v)}`);
+      }
     }
     if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 0) {
       throw new RangeError(`logspace: number of steps must be non-negative, got ${describeValue(steps)}`);
     }
     const { base = 10, ...create } = opts;
-    if (typeof base !== "number") throw new TypeError(`logspace: base must be a number, got ${describeValue(base)}`);
+    if (typeof base !== "number") {
+      throw new TypeError(`logspace: base must be a number, got ${describeValue(base)}`);
+    }
     const dtype = create.dtype ?? "float32";
     if (!isFloating(dtype) && dtype !== "int32") {
       throw new TypeError(`logspace: dtype must be a float dtype or int32, got ${String(dtype)}`);

@@ -44,7 +44,9 @@ function checkOptions(op: string, x: unknown, opts: unknown): UniqueConsecutiveO
 /** `x`'s values for the host pass: slices along `dim` first, row-major within each. */
 function hostLayout(x: Tensor, o: UniqueConsecutiveOptions): Tensor {
   let t = x.dtype === "float16" ? x.float() : x;
-  if (o.dim !== undefined && o.dim !== null && x.ndim > 0) t = movedim(t, normDim("uniqueConsecutive", o.dim, x.ndim), 0);
+  if (o.dim !== undefined && o.dim !== null && x.ndim > 0) {
+    t = movedim(t, normDim("uniqueConsecutive", o.dim, x.ndim), 0);
+  }
   return t.contiguous();
 }
 
@@ -153,8 +155,14 @@ export async function uniqueConsecutiveAsync(
   opts: UniqueConsecutiveOptions & ({ returnInverse: true } | { returnCounts: true }),
 ): Promise<[Tensor, Tensor]>;
 /** The runs' values, with the inverse and counts when the options ask for them. */
-export async function uniqueConsecutiveAsync(x: Tensor, opts?: UniqueConsecutiveOptions): Promise<Tensor | Tensor[]>;
-export async function uniqueConsecutiveAsync(x: Tensor, opts?: UniqueConsecutiveOptions): Promise<Tensor | Tensor[]> {
+export async function uniqueConsecutiveAsync(
+  x: Tensor,
+  opts?: UniqueConsecutiveOptions,
+): Promise<Tensor | Tensor[]>;
+export async function uniqueConsecutiveAsync(
+  x: Tensor,
+  opts?: UniqueConsecutiveOptions,
+): Promise<Tensor | Tensor[]> {
   const o = checkOptions("uniqueConsecutiveAsync", x, opts);
   const host = hostLayout(x, o);
   const values = await host.dataAsync();

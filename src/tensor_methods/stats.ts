@@ -56,7 +56,19 @@ export interface TensorStatsMethods {
   histogram(bins?: number | Tensor, opts?: hg.HistogramOptions): hg.HistogramResult;
   /** `torch.bincount(this, opts)`. */
   bincount(opts?: hg.BincountOptions): Tensor;
-  /** `torch.uniqueConsecutive(this, opts)`. */
+  /** `torch.uniqueConsecutive(this, opts)`: the runs' values. */
+  uniqueConsecutive(
+    opts?: uc.UniqueConsecutiveOptions & { returnInverse?: false; returnCounts?: false },
+  ): Tensor;
+  /** With `returnInverse` and `returnCounts`: `[values, inverse, counts]`. */
+  uniqueConsecutive(
+    opts: uc.UniqueConsecutiveOptions & { returnInverse: true; returnCounts: true },
+  ): [Tensor, Tensor, Tensor];
+  /** With `returnInverse` or `returnCounts`: `[values, inverse]` or `[values, counts]`. */
+  uniqueConsecutive(
+    opts: uc.UniqueConsecutiveOptions & ({ returnInverse: true } | { returnCounts: true }),
+  ): [Tensor, Tensor];
+  /** The runs' values, with the inverse and counts when the options ask for them. */
   uniqueConsecutive(opts?: uc.UniqueConsecutiveOptions): Tensor | Tensor[];
   /** `torch.dist(this, other, p)`. */
   dist(other: Tensor, p?: number): Tensor;
@@ -108,7 +120,8 @@ export function statsMethods(): TensorStatsMethods & ThisType<Tensor> {
       return hg.bincount(this, opts);
     },
     uniqueConsecutive(opts?: uc.UniqueConsecutiveOptions) {
-      return uc.uniqueConsecutive(this, opts);
+      // One body for the overloads: the options decide the tuple's shape.
+      return uc.uniqueConsecutive(this, opts) as never;
     },
     dist(other: Tensor, p?: number) {
       return st.dist(this, other, p);
