@@ -199,7 +199,8 @@ async function call(c: Case, xs: (Tensor | number | null)[], method: boolean, de
 function tolerance(c: Case, device: Device): { rtol: number; atol: number } {
   switch (c.op) {
     case "logcumsumexp":
-      return { rtol: 4e-6, atol: 2e-6 };
+      // The CPU kernel is PyTorch's float64 recurrence; the GPU's log-step scan rounds in float32.
+      return device === "cpu" ? { rtol: 1.2e-7, atol: 0 } : { rtol: 4e-6, atol: 2e-6 };
     case "cov":
     case "corrcoef":
     case "stdMean":

@@ -416,6 +416,19 @@ export interface Backend {
   batchWrites?<T>(fn: () => T): T;
 
   /**
+   * The int32 indices of the running maximum (`max`) or minimum along the middle axis of
+   * `[outer, len, inner]` (float32, float64 or int32), as PyTorch's CPU loop: an element takes
+   * over when it is NaN, or when the running value is not NaN and the element is `>=` (`<=`) it.
+   * Optional: without it `cummax`/`cummin` compose a log-step scan of other kernels.
+   */
+  cumExtremeIndices?(x: Storage, outer: number, len: number, inner: number, max: boolean): Storage;
+  /**
+   * `log(cumsum(exp(x)))` along the middle axis of `[outer, len, inner]` (float32 or float64),
+   * PyTorch's CPU recurrence (float32 accumulates in float64). Optional: without it
+   * `logcumsumexp` composes a log-step scan of other kernels.
+   */
+  logcumsumexp?(x: Storage, outer: number, len: number, inner: number): Storage;
+  /**
    * One Adam/AdamW step in place on float32 storages of one length: updates `param`, `expAvg`,
    * `expAvgSq` (and `maxExpAvgSq` with amsgrad) from `grad`, computing exactly what the tensor ops
    * of `src/optim/adam.ts` compute.

@@ -1,8 +1,9 @@
 /**
  * Running (scan) ops along a dim: `cummax` / `cummin` (values with their indices) and the stable
- * `logcumsumexp`, on both devices. Each is a log-step (Hillis–Steele) scan of existing kernels:
- * ⌈log2 n⌉ passes of elementwise ops over the whole tensor, so it runs where those kernels run,
- * with no kernel of its own.
+ * `logcumsumexp`, on both devices. Where the backend has the optional scan kernels (the CPU:
+ * assembly/scans.ts, PyTorch's sequential loop) they run there; otherwise (the GPU) each is a
+ * log-step (Hillis–Steele) scan of existing kernels: ⌈log2 n⌉ passes of elementwise ops over the
+ * whole tensor, with the same results.
  *
  * Ties and NaN follow PyTorch 1.13's CPU loop exactly: `cummax` takes a later element when it is
  * `>=` the running maximum (so equal values move the index to the latest one), `cummin` when it
@@ -10,13 +11,13 @@
  * stays NaN and the index is that of the latest NaN.
  * @module
  */
-import { isFloating } from "../dtype.ts";
-import { normDim } from "../shape.ts";
+import { computeDType, isFloating } from "../dtype.ts";
+import { normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { arange, tensor, zerosLike } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
-import { named, record, recordComposite } from "./dispatch.ts";
+import { backendOf, castResult, named, record, recordComposite, storageAs, wrap } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
 import { cat, flip, gather } from "./indexing.ts";
 import { isnan, logicalAnd, logicalNot, logicalOr } from "./logical.ts";
@@ -41,6 +42,18 @@ export function positionsAlong(shape: readonly number[], d: number, device: Tens
 /** The indices of the running maximum (`ge`) or minimum (`le`) along `d`, PyTorch's ties and NaN. */
 function runningIndices(op: "cummax" | "cummin", x: Tensor, d: number): Tensor {
   const n = x.shape[d];
+  const backend = backendOf(op, x);
+  if (backend.cumExtremeIndices) {
+    const [outer, inner] = aroundDim(x.shape, d);
+    const s = backend.cumExtremeIndices(
+      storageAs(x.detach(), computeDType(x.dtype)),
+      outer,
+      n,
+      inner,
+      op === "cummax",
+    );
+    return wrap(s, x.shape);
+  }
   let v = isFloating(x.dtype) || x.dtype === "int32" ? x.detach() : x.detach().to("int32");
   let idx: Tensor = positionsAlong(x.shape, d, x.device);
   const floating = isFloating(v.dtype);
@@ -120,9 +133,20 @@ function logAddExp(a: Tensor, b: Tensor): Tensor {
   return ew.add(ew.log1p(ew.exp(gap)), hi);
 }
 
+/** The elements before and after dim `d` of `shape`. */
+function aroundDim(shape: readonly number[], d: number): [number, number] {
+  return [numelOf(shape.slice(0, d)), numelOf(shape.slice(d + 1))];
+}
+
 /** The scan itself, unrecorded. */
 function logcumsumexpScan(x: Tensor, d: number): Tensor {
   const n = x.shape[d];
+  const backend = backendOf("logcumsumexp", x);
+  if (backend.logcumsumexp) {
+    const [outer, inner] = aroundDim(x.shape, d);
+    const s = backend.logcumsumexp(storageAs(x, computeDType(x.dtype)), outer, n, inner);
+    return wrap(castResult(s, x.dtype), x.shape);
+  }
   let v = x;
   for (let k = 1; k < n; k *= 2) {
     const combined = logAddExp(narrow(v, d, 0, n - k), narrow(v, d, k, n - k));
