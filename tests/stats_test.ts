@@ -412,6 +412,10 @@ deviceTest("stats: bad input gets errors naming the op", async (device) => {
   );
   assertThrowsMsg(() => torch.kthvalue(x, 0), /^kthvalue: k must be an integer in \[1, 3\]/);
   assertThrowsMsg(
+    () => torch.kthvalue(torch.zeros([0, 3], { device }), 1, 0),
+    /^kthvalue: expected reduction dim 0 to have non-zero size \(input shape \[0, 3\]\)/,
+  );
+  assertThrowsMsg(
     () => torch.mode(torch.zeros([2, 0], { device }), 1),
     /^mode: expected a non-empty dim 1 to reduce, got shape \[2, 0\]/,
   );

@@ -189,7 +189,8 @@ export interface HistogramResult {
 
 /**
  * A histogram of `x` (PyTorch's `torch.histogram`): `bins` equal-width bins over `range` (default
- * the data's minimum and maximum, widened by 0.5 on each side when they are equal), or the bins
+ * the data's minimum and maximum, widened by 0.5 on each side when they are equal; [0, 1] for an
+ * empty input), or the bins
  * between consecutive `bins` edges (a 1-D increasing tensor). Elements outside the edges (and
  * NaN) are not counted; the last bin includes its right edge. `weight` sums weights instead of
  * counting, `density` divides by the total and the bin widths. Floating dtypes only; returns
@@ -280,8 +281,9 @@ export function histogram(
         } else if (flat.numel() > 0) {
           ({ lo, hi, guard } = dataRange("histogram", flat, 0.5));
         } else {
-          lo = tensor(-0.5, { dtype: x.dtype, device: x.device });
-          hi = tensor(0.5, { dtype: x.dtype, device: x.device });
+          // No data and no range: PyTorch's default range [0, 1].
+          lo = tensor(0, { dtype: x.dtype, device: x.device });
+          hi = tensor(1, { dtype: x.dtype, device: x.device });
         }
         edges = linearEdges(lo, hi, nb);
         const left = narrow(edges, 0, 0, 1), right = narrow(edges, 0, nb, 1);

@@ -90,6 +90,11 @@ export function kthvalue(
     inFrameOf(() => {
       const { d, keepdim } = parseDimOpts("kthvalue", x, dimOrOpts, opts);
       const n = x.ndim === 0 ? 1 : x.shape[d];
+      if (n === 0) {
+        throw new RangeError(
+          `kthvalue: expected reduction dim ${d} to have non-zero size (input shape ${fmtShape(x.shape)})`,
+        );
+      }
       if (typeof k !== "number" || !Number.isInteger(k) || k < 1 || k > n) {
         throw new RangeError(
           `kthvalue: k must be an integer in [1, ${n}] (the size of dim ${d} of shape ${
