@@ -32,7 +32,7 @@ function checkScanArgs(op: string, x: unknown, dim: unknown): asserts x is Tenso
   }
 }
 
-/** int32 positions `0..n-1` along `d`, broadcast to `shape`. */
+/** @internal int32 positions `0..n-1` along `d`, broadcast to `shape`. */
 export function positionsAlong(shape: readonly number[], d: number, device: Tensor["device"]): Tensor {
   const n = shape[d];
   const view = shape.map((_, i) => (i === d ? n : 1));
