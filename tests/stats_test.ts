@@ -19,6 +19,7 @@ import {
   gradcheckAsync,
 } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
+import { wasmBackend } from "../src/backends/wasm/backend.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/stats.json", import.meta.url)));
 
@@ -580,4 +581,84 @@ deviceTest("stats: bad input gets errors naming the op", async (device) => {
     () => torch.uniqueConsecutiveAsync(f([1, 2]), { dim: 0.5 }),
     /^uniqueConsecutiveAsync: dim must be an integer, got a number 0.5/,
   );
+});
+
+/** Live storages (CPU: resident blocks) or bytes (GPU: the pool's live bytes) of the device. */
+function live(device: Device): number {
+  return device === "cpu"
+    ? wasmBackend().memoryStats().residentCount
+    : torch.gpu.webgpuBackend()!.liveBytes();
+}
+
+deviceTest("stats: the ops keep no temporaries (forward and backward)", (device) => {
+  const opt = { dtype: "float32" as const, device };
+  const x = torch.tensor([[0.3, -1.1, 2.4, 0.9], [1.7, 0.1, -0.8, 2.2], [-0.6, 0.4, 1.1, -1.9]], opt);
+  const w = torch.tensor([0.5, 1, 2, 0.25], opt), fw = torch.tensor([1, 2, 0, 3], { device });
+  const edges = torch.tensor([-2, 0, 1, 3], opt), ints = torch.tensor([0, 3, 3, 1], { device });
+  const rounded = x.round(), weight = x.abs();
+  const calls: [string, () => unknown][] = [
+    ["cummax", () => torch.cummax(x, 1)],
+    ["cummin", () => torch.cummin(x, 0)],
+    ["logcumsumexp", () => torch.logcumsumexp(x, 1)],
+    ["kthvalue", () => torch.kthvalue(x, 2)],
+    ["mode", () => torch.mode(rounded)],
+    ["msort", () => torch.msort(x)],
+    ["aminmax", () => torch.aminmax(x, { dim: 0 })],
+    ["stdMean", () => torch.stdMean(x, 1)],
+    ["varMean", () => torch.varMean(x)],
+    ["cov", () => torch.cov(x, { fweights: fw, aweights: w })],
+    ["corrcoef", () => torch.corrcoef(x)],
+    ["histc", () => torch.histc(x, 5)],
+    ["histogram", () => torch.histogram(x, 4, { weight, density: true })],
+    ["histogram edges", () => torch.histogram(x, edges)],
+    ["isin", () => torch.isin(rounded, edges)],
+    ["pdist", () => torch.pdist(x, 3)],
+    ["dist", () => torch.dist(x, w)],
+    ["renorm", () => torch.renorm(x, 2, 0, 1)],
+    ["trapezoid", () => torch.trapezoid(x, w)],
+    ["cumulativeTrapezoid", () => torch.cumulativeTrapezoid(x, { dx: 0.5 })],
+  ];
+  const drop = (v: unknown): void => {
+    if (v instanceof torch.Tensor) v.dispose();
+    else if (Array.isArray(v)) v.forEach(drop);
+    else if (v && typeof v === "object") Object.values(v).forEach(drop);
+  };
+  if (device === "cpu") {
+    calls.push(["bincount", () => torch.bincount(ints, { weights: w })]);
+    calls.push([
+      "uniqueConsecutive",
+      () => torch.uniqueConsecutive(ints, { returnInverse: true, returnCounts: true }),
+    ]);
+  }
+  for (const [name, fn] of calls) {
+    drop(fn()); // warm: pipelines, caches
+    const before = live(device);
+    drop(fn());
+    assert.equal(live(device), before, `${name}: live memory after the call`);
+  }
+  const p = torch.tensor([[0.3, -1.1, 2.4], [1.7, 0.1, -0.8]], { ...opt, requiresGrad: true });
+  // Each gives [the output to differentiate, everything else it returned].
+  for (
+    const [name, f] of [
+      ["cummax", (u: Tensor) => {
+        const r = torch.cummax(u, 1);
+        return [r.values, r.indices];
+      }],
+      ["logcumsumexp", (u: Tensor) => [torch.logcumsumexp(u, 0)]],
+      ["pdist", (u: Tensor) => [torch.pdist(u)]],
+      ["cov", (u: Tensor) => [torch.cov(u)]],
+    ] as const
+  ) {
+    const round = () => {
+      const outs = f(p);
+      const total = outs[0].sum();
+      total.backward();
+      drop([total, ...outs, p.grad]);
+      p.grad = null;
+    };
+    round();
+    const before = live(device);
+    round();
+    assert.equal(live(device), before, `${name}: live memory after forward and backward`);
+  }
 });
