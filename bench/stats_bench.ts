@@ -1,9 +1,7 @@
 /**
- * The stats family's scans: on the CPU the wasm kernels of assembly/scans.ts, on the GPU log-step
- * composites of existing kernels:
- * `cummax` and `logcumsumexp` on [256, 1024] along the last dim, against the `cumsum` kernel (a
- * one-pass scan) on the same tensor, and `histc` (100 bins, a scatter-add) on 1M elements, on
- * both devices.
+ * The stats family's scan kernels (assembly/scans.ts, wgsl/scans.wgsl): `cummax` and
+ * `logcumsumexp` on [256, 1024] along the last dim, against the `cumsum` kernel on the same tensor,
+ * and `histc` (100 bins, a scatter-add composite) on 1M elements, on both devices.
  *
  *   deno bench -A bench/stats_bench.ts
  *

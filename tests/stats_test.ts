@@ -17,9 +17,11 @@ import {
   fixtureNumber as num,
   fixtureTensor as dec,
   gradcheckAsync,
+  rng,
 } from "./helpers.ts";
-import { deviceTest } from "./devices.ts";
+import { deviceTest, gpuAvailable } from "./devices.ts";
 import { wasmBackend } from "../src/backends/wasm/backend.ts";
+import { WebGPUBackend } from "../src/backends/webgpu/backend.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/stats.json", import.meta.url)));
 
@@ -661,4 +663,44 @@ deviceTest("stats: the ops keep no temporaries (forward and backward)", (device)
     round();
     assert.equal(live(device), before, `${name}: live memory after forward and backward`);
   }
+});
+
+Deno.test({
+  name: "stats: the GPU scan kernels split long axes by the loop budget and agree with the CPU's",
+  ignore: !gpuAvailable,
+  fn: async () => {
+    // A backend allowed 64 loop iterations per invocation: rows of 300 run as 5 dispatches.
+    const tight = new WebGPUBackend(torch.gpu.webgpuBackend()!.gpu, { loopBudget: 64 });
+    const cpu = wasmBackend();
+    const r = rng(21);
+    const [outer, len, inner] = [2, 300, 3];
+    const values = Float32Array.from({ length: outer * len * inner }, () => Math.round((r() - 0.5) * 40) / 4);
+    values[5] = NaN;
+    values[700] = NaN;
+    for (const max of [true, false]) {
+      const got = await tight.read(
+        tight.cumExtremeIndices(tight.fromTyped(values, "float32"), outer, len, inner, max),
+      );
+      const want = await cpu.read(
+        cpu.cumExtremeIndices(cpu.fromTyped(values, "float32"), outer, len, inner, max),
+      );
+      assert.deepEqual(Array.from(got), Array.from(want), `cumExtremeIndices max=${max}`);
+    }
+    const ints = Int32Array.from(values, (v) => (Number.isNaN(v) ? 0 : Math.round(v)));
+    const gotI = await tight.read(
+      tight.cumExtremeIndices(tight.fromTyped(ints, "int32"), outer, len, inner, true),
+    );
+    const wantI = await cpu.read(
+      cpu.cumExtremeIndices(cpu.fromTyped(ints, "int32"), outer, len, inner, true),
+    );
+    assert.deepEqual(Array.from(gotI), Array.from(wantI), "cumExtremeIndices int32");
+    const finite = values.map((v) => (Number.isNaN(v) ? -Infinity : v));
+    const gotL = await tight.read(tight.logcumsumexp(tight.fromTyped(finite, "float32"), outer, len, inner));
+    const wantL = await cpu.read(cpu.logcumsumexp(cpu.fromTyped(finite, "float32"), outer, len, inner));
+    await assertCloseAsync(Array.from(gotL), Array.from(wantL), {
+      rtol: 3e-6,
+      atol: 1e-6,
+      msg: "logcumsumexp",
+    });
+  },
 });

@@ -338,6 +338,17 @@ export interface Backend {
    */
   cumprod(x: Storage, outer: number, len: number, inner: number): Storage;
   /**
+   * The int32 indices of the running maximum (`max`) or minimum along the middle axis of
+   * `[outer, len, inner]` (float32, float64 or int32), as PyTorch's CPU loop: an element takes
+   * over when it is NaN, or when the running value is not NaN and the element is `>=` (`<=`) it.
+   */
+  cumExtremeIndices(x: Storage, outer: number, len: number, inner: number, max: boolean): Storage;
+  /**
+   * `log(cumsum(exp(x)))` along the middle axis of `[outer, len, inner]` (float32; float64 on
+   * the CPU), PyTorch's CPU recurrence (the CPU accumulates float32 in float64, as PyTorch).
+   */
+  logcumsumexp(x: Storage, outer: number, len: number, inner: number): Storage;
+  /**
    * The int32 indices that sort each row of a `[rows, len]` float32 or int32 storage, ascending
    * or `descending`; NaN counts as the largest value, -0 equals 0, and equal values keep their
    * index order (a stable sort). Both backends give identical indices.
@@ -415,19 +426,6 @@ export interface Backend {
    */
   batchWrites?<T>(fn: () => T): T;
 
-  /**
-   * The int32 indices of the running maximum (`max`) or minimum along the middle axis of
-   * `[outer, len, inner]` (float32, float64 or int32), as PyTorch's CPU loop: an element takes
-   * over when it is NaN, or when the running value is not NaN and the element is `>=` (`<=`) it.
-   * Optional: without it `cummax`/`cummin` compose a log-step scan of other kernels.
-   */
-  cumExtremeIndices?(x: Storage, outer: number, len: number, inner: number, max: boolean): Storage;
-  /**
-   * `log(cumsum(exp(x)))` along the middle axis of `[outer, len, inner]` (float32 or float64),
-   * PyTorch's CPU recurrence (float32 accumulates in float64). Optional: without it
-   * `logcumsumexp` composes a log-step scan of other kernels.
-   */
-  logcumsumexp?(x: Storage, outer: number, len: number, inner: number): Storage;
   /**
    * One Adam/AdamW step in place on float32 storages of one length: updates `param`, `expAvg`,
    * `expAvgSq` (and `maxExpAvgSq` with amsgrad) from `grad`, computing exactly what the tensor ops

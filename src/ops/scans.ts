@@ -1,9 +1,7 @@
 /**
  * Running (scan) ops along a dim: `cummax` / `cummin` (values with their indices) and the stable
- * `logcumsumexp`, on both devices. Where the backend has the optional scan kernels (the CPU:
- * assembly/scans.ts, PyTorch's sequential loop) they run there; otherwise (the GPU) each is a
- * log-step (Hillis–Steele) scan of existing kernels: ⌈log2 n⌉ passes of elementwise ops over the
- * whole tensor, with the same results.
+ * `logcumsumexp`, on both devices, with the backends' scan kernels (assembly/scans.ts and
+ * wgsl/scans.wgsl: PyTorch's sequential CPU loop, one column per invocation on the GPU).
  *
  * Ties and NaN follow PyTorch 1.13's CPU loop exactly: `cummax` takes a later element when it is
  * `>=` the running maximum (so equal values move the index to the latest one), `cummin` when it
@@ -19,9 +17,8 @@ import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
 import { backendOf, castResult, named, record, recordComposite, storageAs, wrap } from "./dispatch.ts";
 import * as ew from "./elementwise.ts";
-import { cat, flip, gather } from "./indexing.ts";
-import { isnan, logicalAnd, logicalNot, logicalOr } from "./logical.ts";
-import { expand, narrow, reshape } from "./movement.ts";
+import { flip, gather } from "./indexing.ts";
+import { expand, reshape } from "./movement.ts";
 import type { ValuesIndices } from "./reduce.ts";
 import { asOp } from "./naming.ts";
 
@@ -42,31 +39,15 @@ export function positionsAlong(shape: readonly number[], d: number, device: Tens
 /** The indices of the running maximum (`ge`) or minimum (`le`) along `d`, PyTorch's ties and NaN. */
 function runningIndices(op: "cummax" | "cummin", x: Tensor, d: number): Tensor {
   const n = x.shape[d];
-  const backend = backendOf(op, x);
-  if (backend.cumExtremeIndices) {
-    const [outer, inner] = aroundDim(x.shape, d);
-    const s = backend.cumExtremeIndices(
-      storageAs(x.detach(), computeDType(x.dtype)),
-      outer,
-      n,
-      inner,
-      op === "cummax",
-    );
-    return wrap(s, x.shape);
-  }
-  let v = isFloating(x.dtype) || x.dtype === "int32" ? x.detach() : x.detach().to("int32");
-  let idx: Tensor = positionsAlong(x.shape, d, x.device);
-  const floating = isFloating(v.dtype);
-  for (let k = 1; k < n; k *= 2) {
-    const a = narrow(v, d, 0, n - k), b = narrow(v, d, k, n - k);
-    // The later partial result wins when it is NaN, or when it is at least as good as an earlier
-    // result that is not NaN.
-    let take = op === "cummax" ? ew.ge(b, a) : ew.le(b, a);
-    if (floating) take = logicalOr(isnan(b), logicalAnd(logicalNot(isnan(a)), take));
-    v = cat([narrow(v, d, 0, k), ew.where(take, b, a)], d);
-    idx = cat([narrow(idx, d, 0, k), ew.where(take, narrow(idx, d, k, n - k), narrow(idx, d, 0, n - k))], d);
-  }
-  return idx.isContiguous() ? idx : idx.contiguous();
+  const [outer, inner] = aroundDim(x.shape, d);
+  const s = backendOf(op, x).cumExtremeIndices(
+    storageAs(x.detach(), computeDType(x.dtype)),
+    outer,
+    n,
+    inner,
+    op === "cummax",
+  );
+  return wrap(s, x.shape);
 }
 
 function cumExtreme(op: "cummax" | "cummin", x: Tensor, dim: number): ValuesIndices {
@@ -126,13 +107,6 @@ export function cummin(x: Tensor, dim: number): ValuesIndices {
   return asOp("cummin", () => inFrameOf(() => cumExtreme("cummin", x, dim)));
 }
 
-/** `log(exp(a) + exp(b))` without overflow; equal infinities give themselves, NaN propagates. */
-function logAddExp(a: Tensor, b: Tensor): Tensor {
-  const hi = ew.maximum(a, b), lo = ew.minimum(a, b);
-  const gap = ew.where(ew.eq(a, b), 0, ew.sub(lo, hi));
-  return ew.add(ew.log1p(ew.exp(gap)), hi);
-}
-
 /** The elements before and after dim `d` of `shape`. */
 function aroundDim(shape: readonly number[], d: number): [number, number] {
   return [numelOf(shape.slice(0, d)), numelOf(shape.slice(d + 1))];
@@ -140,26 +114,21 @@ function aroundDim(shape: readonly number[], d: number): [number, number] {
 
 /** The scan itself, unrecorded. */
 function logcumsumexpScan(x: Tensor, d: number): Tensor {
-  const n = x.shape[d];
-  const backend = backendOf("logcumsumexp", x);
-  if (backend.logcumsumexp) {
-    const [outer, inner] = aroundDim(x.shape, d);
-    const s = backend.logcumsumexp(storageAs(x, computeDType(x.dtype)), outer, n, inner);
-    return wrap(castResult(s, x.dtype), x.shape);
-  }
-  let v = x;
-  for (let k = 1; k < n; k *= 2) {
-    const combined = logAddExp(narrow(v, d, 0, n - k), narrow(v, d, k, n - k));
-    v = cat([narrow(v, d, 0, k), combined], d);
-  }
-  return v === x ? x.clone() : v;
+  const [outer, inner] = aroundDim(x.shape, d);
+  const s = backendOf("logcumsumexp", x).logcumsumexp(
+    storageAs(x, computeDType(x.dtype)),
+    outer,
+    x.shape[d],
+    inner,
+  );
+  return wrap(castResult(s, x.dtype), x.shape);
 }
 
 /**
  * `log(cumsum(exp(x)))` along `dim`, computed stably (no overflow for large `x`, exact `-inf`
- * for all `-inf` prefixes). Floating dtypes only, as PyTorch. PyTorch's CPU accumulates float32
- * in float64; this scan accumulates in the input's dtype (a few ulp apart on long rows). The
- * gradient is PyTorch's formula, itself differentiable.
+ * for all `-inf` prefixes). Floating dtypes only, as PyTorch. The CPU accumulates float32 in
+ * float64 as PyTorch's CPU; the GPU in float32 (a few ulp apart on long rows). The gradient is
+ * PyTorch's formula, itself differentiable.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
