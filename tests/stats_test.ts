@@ -666,7 +666,8 @@ deviceTest("stats: the ops keep no temporaries (forward and backward)", (device)
 });
 
 Deno.test({
-  name: "stats: the GPU scan kernels split long axes by the loop budget and agree with the CPU's",
+  name:
+    "stats: the GPU scan kernels split long axes by the loop budget, fold wide grids and agree with the CPU's",
   ignore: !gpuAvailable,
   fn: async () => {
     // A backend allowed 64 loop iterations per invocation: rows of 300 run as 5 dispatches.
@@ -701,6 +702,21 @@ Deno.test({
       rtol: 3e-6,
       atol: 1e-6,
       msg: "logcumsumexp",
+    });
+    // 3000 columns with at most 8 workgroups per grid dimension: the grid folds into two dims.
+    const folded = new WebGPUBackend(torch.gpu.webgpuBackend()!.gpu, { maxWorkgroupsPerDimension: 8 });
+    const wide = Float32Array.from({ length: 5 * 3000 }, () => Math.round((r() - 0.5) * 8));
+    const gotF = await folded.read(
+      folded.cumExtremeIndices(folded.fromTyped(wide, "float32"), 1, 5, 3000, true),
+    );
+    const wantF = await cpu.read(cpu.cumExtremeIndices(cpu.fromTyped(wide, "float32"), 1, 5, 3000, true));
+    assert.deepEqual(Array.from(gotF), Array.from(wantF), "cumExtremeIndices on a folded grid");
+    const gotFL = await folded.read(folded.logcumsumexp(folded.fromTyped(wide, "float32"), 1, 5, 3000));
+    const wantFL = await cpu.read(cpu.logcumsumexp(cpu.fromTyped(wide, "float32"), 1, 5, 3000));
+    await assertCloseAsync(Array.from(gotFL), Array.from(wantFL), {
+      rtol: 1e-6,
+      atol: 1e-6,
+      msg: "logcumsumexp folded",
     });
   },
 });
