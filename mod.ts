@@ -22,6 +22,7 @@ export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
 export type { TensorStatsMethods } from "./src/tensor_methods/stats.ts";
+export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { promoteTypes } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -127,6 +128,7 @@ export {
   reshape,
   split,
   squeeze,
+  t,
   transpose,
   unbind,
   unflatten,
@@ -172,6 +174,7 @@ export {
   diagonal,
   meshgrid,
   movedim,
+  movedim as moveaxis,
   repeat,
   repeatInterleave,
   roll,
@@ -221,6 +224,15 @@ export {
   type Size2,
 } from "./src/ops/conv.ts";
 export { pixelShuffle, pixelUnshuffle } from "./src/ops/pixel_shuffle.ts";
+export { conv3d, type Conv3dOptions, type Size3 } from "./src/ops/conv3d.ts";
+export {
+  convTranspose1d,
+  type ConvTranspose1dOptions,
+  convTranspose3d,
+  type ConvTranspose3dOptions,
+} from "./src/ops/conv_transpose3d.ts";
+export { maxPool3d, type MaxPool3dOptions } from "./src/ops/pool3d.ts";
+export { rrelu, rrelu_, type RreluOptions } from "./src/nn/random_activations.ts";
 export {
   adaptiveAvgPool1d,
   adaptiveMaxPool1d,
@@ -288,6 +300,70 @@ export {
 } from "./src/ops/unique_consecutive.ts";
 export { cumulativeTrapezoid, trapezoid, type TrapezoidOptions, trapz } from "./src/ops/integrate.ts";
 export { pdist } from "./src/ops/pdist.ts";
+export {
+  addbmm,
+  addmm,
+  addmv,
+  type AddProductOptions,
+  addr,
+  baddbmm,
+  chainMatmul,
+  cross,
+  inner,
+  kron,
+  matrixPower,
+  mv,
+  tensordot,
+  vdot,
+} from "./src/ops/products.ts";
+export {
+  atleast1d,
+  atleast2d,
+  atleast3d,
+  columnStack,
+  dsplit,
+  dstack,
+  fliplr,
+  flipud,
+  hsplit,
+  hstack,
+  numel,
+  ravel,
+  rot90,
+  select,
+  tensorSplit,
+  vsplit,
+  vstack,
+} from "./src/ops/split_stack.ts";
+export {
+  diagEmbed,
+  diagflat,
+  diagonalScatter,
+  selectScatter,
+  sliceScatter,
+  type SliceScatterOptions,
+} from "./src/ops/region_scatter.ts";
+export {
+  blockDiag,
+  broadcastShapes,
+  broadcastTensors,
+  broadcastTo,
+  cartesianProd,
+  combinations,
+  type CombinationsOptions,
+  diff,
+  type DiffOptions,
+  maskedScatter,
+  narrowCopy,
+  put,
+  take,
+  takeAlongDim,
+  type TriangleIndicesOptions,
+  trilIndices,
+  triuIndices,
+  vander,
+} from "./src/ops/shape_more.ts";
+export { indexReduce, type IndexReduction } from "./src/ops/index_reduce.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";

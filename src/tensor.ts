@@ -51,6 +51,7 @@ import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inpl
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
 import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
 import { statsMethods, type TensorStatsMethods } from "./tensor_methods/stats.ts";
+import { shapeMoreMethods, type TensorShapeMoreMethods } from "./tensor_methods/shape_more.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -518,7 +519,8 @@ export interface Tensor
     TensorInPlaceMethods,
     TensorRandomMethods,
     TensorOpsMoreMethods,
-    TensorStatsMethods {}
+    TensorStatsMethods,
+    TensorShapeMoreMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -533,6 +535,7 @@ for (
     randomMethods(),
     opsMoreMethods(),
     statsMethods(),
+    shapeMoreMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -31,6 +31,7 @@ import { bceTerms } from "../ops/loss.ts";
 import { floorDivide } from "../ops/division.ts";
 import { trunc } from "../ops/pointwise.ts";
 import { cumprodBackward } from "../ops/cumulative.ts";
+import { unfoldBackward } from "../ops/unfold_view.ts";
 import { isfinite, isnan, logicalNot } from "../ops/logical.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 import { logcumsumexpBackward } from "../ops/scans.ts";
@@ -349,6 +350,16 @@ export const derivatives = {
   embed: reads("none", (g, n) => [ix.asStrided(g, arg<ix.Geometry>(n, "geometry"))]),
   asStrided: intoGeometry,
   diagonal: intoGeometry,
+  // Tensor.unfold's sliding windows (src/ops/unfold_view.ts): overlapping windows add up.
+  unfold: reads("none", (g, n) => [
+    unfoldBackward(
+      g,
+      arg<number[]>(n, "inputShape"),
+      arg<number>(n, "dim"),
+      arg<number>(n, "size"),
+      arg<number>(n, "step"),
+    ),
+  ]),
   copySlices: reads("none", (g, n) => {
     // The base after writing `src` into its region: the region's gradient goes to src, the rest to the old base.
     const geometry = arg<ix.Geometry>(n, "geometry");

@@ -11,7 +11,6 @@ import { noGrad } from "../../autograd/grad_mode.ts";
 import { Module, Parameter, pyBool, pyFloat } from "../module.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
-import { named } from "../../ops/dispatch.ts";
 
 /** Options of `BatchNorm1d` and `BatchNorm2d`. */
 export interface BatchNormOptions {
@@ -229,7 +228,8 @@ export class BatchNorm2d extends BatchNormBase {
 }
 
 /**
- * The shared implementation of `InstanceNorm1d`/`InstanceNorm2d`: each sample's channels
+ * The shared implementation of `InstanceNorm1d`/`2d`/`3d` (`F.instanceNorm` with the module's
+ * parameters and buffers): each sample's channels
  * normalized over their own positions. Defaults differ from batch norm: no affine and no running
  * statistics; with `trackRunningStats`, training updates running averages of the per-instance
  * statistics and eval uses them (as PyTorch, by batch-normalizing the `[1, N·C, ...]` view).
@@ -274,32 +274,21 @@ export class InstanceNormBase extends BatchNormBase {
       );
     }
     const x = input.ndim === this.#spatial + 1 ? input.unsqueeze(0) : input;
-    const [n, c] = x.shape;
-    if (c !== this.numFeatures) {
+    if (x.shape[1] !== this.numFeatures) {
       throw new RangeError(
         `${name}: expected input with ${this.numFeatures} channels, got shape ${fmtShape(input.shape)}`,
       );
     }
     // As PyTorch, instance norm never counts batches in num_batches_tracked.
-    const factor = this.momentum as number;
-    const useInstanceStats = this.training || !this.trackRunningStats;
-    const rm = this.runningMean, rv = this.runningVar;
-    // Running statistics repeated per sample, updated by batchNorm, then averaged back.
-    const rmN = rm ? noGrad(() => rm.repeat(n)) : null, rvN = rv ? noGrad(() => rv.repeat(n)) : null;
-    const out = F.batchNorm(x.reshape(1, n * c, ...x.shape.slice(2)), rmN, rvN, {
-      weight: this.weight ? this.weight.repeat(n) : null,
-      bias: this.bias ? this.bias.repeat(n) : null,
-      training: useInstanceStats,
-      momentum: factor,
+    const out = F.instanceNorm(x, {
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      weight: this.weight,
+      bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats,
+      momentum: this.momentum as number,
       eps: this.eps,
-    }).reshape(x.shape);
-    named(out, "ViewBackward0", input);
-    if (this.training && rm && rv && rmN && rvN) {
-      noGrad(() => {
-        rm.copy_(rmN.view(n, c).mean(0));
-        rv.copy_(rvN.view(n, c).mean(0));
-      });
-    }
+    });
     return input.ndim === this.#spatial + 1 ? out.squeeze(0) : out;
   }
 }
