@@ -8,7 +8,8 @@
 // - logcumsumexp: acc = log1p(exp(min - max)) + max of the element and the running value (the
 //   running value when both are the same infinity), in float64 for float32 input as PyTorch's
 //   accumulate type, each output rounded once.
-// Rows stream one at a time: the indices written for row j - 1 are the state of row j.
+// Contiguous rows (inner == 1) keep the running value in a register; otherwise rows stream one at
+// a time and the indices written for row j - 1 are the state of row j.
 import { ACC64, CHUNK } from "./common";
 
 type P = usize;
@@ -25,6 +26,25 @@ type P = usize;
 @inline function cumExtremeIndices<T>(x: P, idx: P, outer: i32, len: i32, inner: i32, isMax: bool): void {
   const size = <usize>sizeof<T>();
   const rowElems = <usize>inner;
+  if (inner == 1) {
+    // Contiguous rows: the running value stays in a register.
+    for (let o = 0; o < outer; o++) {
+      const base = <usize>o * <usize>len;
+      if (len == 0) continue;
+      let best = load<T>(x + base * size);
+      let at = 0;
+      store<i32>(idx + (base << 2), 0);
+      for (let j = 1; j < len; j++) {
+        const v = load<T>(x + (base + <usize>j) * size);
+        if (takes<T>(v, best, isMax)) {
+          best = v;
+          at = j;
+        }
+        store<i32>(idx + ((base + <usize>j) << 2), at);
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const base = <usize>o * <usize>len * rowElems;
     if (len > 0) memory.fill(idx + (base << 2), 0, rowElems << 2);
