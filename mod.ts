@@ -21,6 +21,7 @@ export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
 export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
+export type { TensorStatsMethods } from "./src/tensor_methods/stats.ts";
 export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
 export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementwise_math.ts";
 export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.ts";
@@ -285,6 +286,45 @@ export {
   type QuantileOptions,
 } from "./src/ops/quantile.ts";
 export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
+export { cummax, cummin, logcumsumexp } from "./src/ops/scans.ts";
+export {
+  aminmax,
+  type DimKeepdimOptions,
+  kthvalue,
+  type MinMax,
+  mode,
+  msort,
+} from "./src/ops/order_stats.ts";
+export {
+  corrcoef,
+  cov,
+  type CovOptions,
+  dist,
+  logspace,
+  type LogspaceOptions,
+  renorm,
+  stdMean,
+  varMean,
+} from "./src/ops/statistics.ts";
+export {
+  bincount,
+  bincountAsync,
+  type BincountOptions,
+  histc,
+  type HistcOptions,
+  histogram,
+  type HistogramOptions,
+  type HistogramResult,
+  isin,
+  type IsinOptions,
+} from "./src/ops/histogram.ts";
+export {
+  uniqueConsecutive,
+  uniqueConsecutiveAsync,
+  type UniqueConsecutiveOptions,
+} from "./src/ops/unique_consecutive.ts";
+export { cumulativeTrapezoid, trapezoid, type TrapezoidOptions, trapz } from "./src/ops/integrate.ts";
+export { pdist } from "./src/ops/pdist.ts";
 export {
   addbmm,
   addmm,

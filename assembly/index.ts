@@ -22,3 +22,4 @@ export * from "./ops_more";
 export * from "./linalg";
 export * from "./elementwise_math";
 export * from "./special";
+export * from "./scans";

@@ -231,6 +231,39 @@ function sortCase(rows: number, cols: number): Case {
   };
 }
 
+/**
+ * Running maxima (our cummax/cummin index kernel) and logcumsumexp (float64 accumulation) along
+ * rows; tfjs has neither, so its row is its cumsum of the same tensor (the nearest scan it has)
+ * and, for logcumsumexp, the unstable `log(cumsum(exp(x)))`.
+ */
+function scanCase(op: "cummax" | "logcumsumexp", rows: number, cols: number): Case {
+  const x = rand(rows * cols, 10);
+  return {
+    group: `${op} [${rows}, ${cols}] rows`,
+    edgetorch: (be) => {
+      const sx = be.fromTyped(x, "float32");
+      return op === "cummax"
+        ? () => be.cumExtremeIndices(sx, rows, cols, 1, true)
+        : () => be.logcumsumexp(sx, rows, cols, 1);
+    },
+    kernelOnly: () => {
+      const px = raw.place(x), out = raw.place(rows * cols);
+      if (op === "cummax") {
+        const f = raw.fn("cumExtremeIndices_f32");
+        return () => void f(px, out, rows, cols, 1, 1);
+      }
+      const f = raw.fn("logcumsumexp_f32");
+      return () => void f(px, out, rows, cols, 1);
+    },
+    tfjs: () => {
+      const tx = tf.tensor2d(x, [rows, cols]);
+      return op === "cummax"
+        ? () => tf.cumsum(tx, 1).dispose()
+        : () => tf.tidy(() => tf.log(tf.cumsum(tf.exp(tx), 1))).dispose();
+    },
+  };
+}
+
 const CASES: Case[] = [
   matmulCase(64, 64, 64, "matmul 64"),
   matmulCase(128, 128, 128, "matmul 128"),
@@ -248,6 +281,8 @@ const CASES: Case[] = [
   sumCase("sum [1024, 1024] dim 1", [1024, 1024], 1),
   softmaxCase(256, 1000),
   sortCase(256, 1000),
+  scanCase("cummax", 256, 1024),
+  scanCase("logcumsumexp", 256, 1024),
 ];
 
 for (const c of CASES) {

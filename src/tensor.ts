@@ -54,6 +54,7 @@ import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inpl
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
 import { randomMoreMethods, type TensorRandomMoreMethods } from "./tensor_methods/random_more.ts";
 import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
+import { statsMethods, type TensorStatsMethods } from "./tensor_methods/stats.ts";
 import { shapeMoreMethods, type TensorShapeMoreMethods } from "./tensor_methods/shape_more.ts";
 import {
   elementwiseMathMethods,
@@ -572,6 +573,7 @@ export interface Tensor
     TensorRandomMethods,
     TensorRandomMoreMethods,
     TensorOpsMoreMethods,
+    TensorStatsMethods,
     TensorShapeMoreMethods,
     TensorElementwiseMathMethods,
     TensorSpecialMethods {}
@@ -589,6 +591,7 @@ for (
     randomMethods(),
     randomMoreMethods(),
     opsMoreMethods(),
+    statsMethods(),
     shapeMoreMethods(),
     elementwiseMathMethods(),
     specialMethods(),

@@ -35,6 +35,7 @@ import { unfoldBackward } from "../ops/unfold_view.ts";
 import { isfinite, isnan, logicalNot, logicalOr } from "../ops/logical.ts";
 import { cosh, sinh } from "../ops/trig.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
+import { logcumsumexpBackward } from "../ops/scans.ts";
 import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
@@ -692,6 +693,7 @@ export const derivatives = {
   nansum: reads("inputs", (g, n) => [ew.mul(keepDims(g, n), logicalNot(isnan(x0(n))))]),
   nanToNum: reads("inputs", (g, n) => [ew.mul(g, isfinite(x0(n)))]),
   cumprod: reads("both", (g, n) => [cumprodBackward(g, x0(n), arg<number>(n, "dim"), y(n))]),
+  logcumsumexp: reads("both", (g, n) => [logcumsumexpBackward(g, x0(n), y(n), arg<number>(n, "dim"))]),
   // cdist (src/ops/distance.ts): PyTorch's _cdist_backward and _euclidean_dist_backward.
   cdist: reads("both", (g, n) => {
     const [ga, gb] = cdistBackward(g, x0(n), input(n, 1), arg<number>(n, "p"), y(n));

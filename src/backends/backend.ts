@@ -390,6 +390,17 @@ export interface Backend {
    */
   cumprod(x: Storage, outer: number, len: number, inner: number): Storage;
   /**
+   * The int32 indices of the running maximum (`max`) or minimum along the middle axis of
+   * `[outer, len, inner]` (float32, float64 or int32), as PyTorch's CPU loop: an element takes
+   * over when it is NaN, or when the running value is not NaN and the element is `>=` (`<=`) it.
+   */
+  cumExtremeIndices(x: Storage, outer: number, len: number, inner: number, max: boolean): Storage;
+  /**
+   * `log(cumsum(exp(x)))` along the middle axis of `[outer, len, inner]` (float32; float64 on
+   * the CPU), PyTorch's CPU recurrence (the CPU accumulates float32 in float64, as PyTorch).
+   */
+  logcumsumexp(x: Storage, outer: number, len: number, inner: number): Storage;
+  /**
    * The int32 indices that sort each row of a `[rows, len]` float32 or int32 storage, ascending
    * or `descending`; NaN counts as the largest value, -0 equals 0, and equal values keep their
    * index order (a stable sort). Both backends give identical indices.

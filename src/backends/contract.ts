@@ -446,7 +446,7 @@ export function reduceContract(
 
 /** `cumsum` / `cumprod` over `[outer, len, inner]`: x's dtype and length. */
 export function scanContract(
-  op: "cumsum" | "cumprod",
+  op: "cumsum" | "cumprod" | "cumExtremeIndices" | "logcumsumexp",
   x: Sized,
   outer: number,
   len: number,

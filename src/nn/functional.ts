@@ -12,6 +12,7 @@ export * from "../ops/pad.ts";
 export * from "../ops/conv_transpose.ts";
 export * from "../ops/interpolate.ts";
 export * from "../ops/adaptive_pool.ts";
+export * from "../ops/pdist.ts";
 export * from "./loss_margin.ts";
 export * from "./attention.ts";
 export * from "./loss_reduction.ts";

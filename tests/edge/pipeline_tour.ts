@@ -262,6 +262,22 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
         dt === "int32" ? EXACT : { rtol: Math.max(1e-5, 1e-7 * len), atol: 1e-6 },
         (b) => b.cumprod(b.fromTyped(f, dt), outer, len, inner),
       );
+      // Running extremes of coarse values (ties), and logcumsumexp (float32 only).
+      const coarse = dt === "float32" ? floats(n, 19, -3, 3).map(Math.round) : ints(n, 19, -3, 4);
+      for (const max of [true, false]) {
+        await check(
+          `cumExtremeIndices ${dt} max=${max} [${outer}, ${len}, ${inner}]`,
+          EXACT,
+          (b) => b.cumExtremeIndices(b.fromTyped(coarse, dt), outer, len, inner, max),
+        );
+      }
+      if (dt === "float32") {
+        await check(
+          `logcumsumexp [${outer}, ${len}, ${inner}]`,
+          { rtol: 1e-5, atol: 1e-5 },
+          (b) => b.logcumsumexp(b.fromTyped(x, dt), outer, len, inner),
+        );
+      }
     }
     // searchsorted: one shared row, and batched rows through a sorter permutation.
     const seq = (dt === "float32" ? floats(40, 21) : ints(40, 21, -20, 20)).sort();

@@ -85,6 +85,7 @@ import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
 import * as opsMoreOps from "./ops_more.ts";
 import * as specialOps from "./special.ts";
+import * as scanOps from "./scans.ts";
 import { type RandomKernels, setRandomKernels } from "../../random_kernels.ts";
 
 export type { WasmVariant } from "./loader.ts";
@@ -442,6 +443,18 @@ export class WasmBackend implements Backend {
 
   cumprod(x: Storage, outer: number, len: number, inner: number): WasmStorage {
     return numericsOps.cumprod(this.#k, x, outer, len, inner);
+  }
+
+  // ---- cummax/cummin indices and logcumsumexp (assembly/scans.ts) ----
+
+  /** See `Backend.cumExtremeIndices`. */
+  cumExtremeIndices(x: Storage, outer: number, len: number, inner: number, max: boolean): WasmStorage {
+    return scanOps.cumExtremeIndices(this.#k, x, outer, len, inner, max);
+  }
+
+  /** See `Backend.logcumsumexp`. */
+  logcumsumexp(x: Storage, outer: number, len: number, inner: number): WasmStorage {
+    return scanOps.logcumsumexp(this.#k, x, outer, len, inner);
   }
 
   // ---- batched LU solves (assembly/linalg.ts) ----

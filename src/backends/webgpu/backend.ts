@@ -99,6 +99,7 @@ import * as softmaxOps from "./softmax.ts";
 import * as sortOps from "./sort.ts";
 import * as opsMoreOps from "./ops_more.ts";
 import * as specialOps from "./special.ts";
+import * as scanOps from "./scans.ts";
 import * as transferOps from "./transfer.ts";
 
 export { DeviceCheck } from "./checks.ts";
@@ -377,6 +378,16 @@ export class WebGPUBackend implements Backend {
 
   cumprod(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
     return reduceOps.cumprod(this.#g, x, outer, len, inner);
+  }
+
+  /** See `Backend.cumExtremeIndices` (wgsl/scans.wgsl). */
+  cumExtremeIndices(x: Storage, outer: number, len: number, inner: number, max: boolean): WebGPUStorage {
+    return scanOps.cumExtremeIndices(this.#g, x, outer, len, inner, max);
+  }
+
+  /** See `Backend.logcumsumexp` (wgsl/scans.wgsl). */
+  logcumsumexp(x: Storage, outer: number, len: number, inner: number): WebGPUStorage {
+    return scanOps.logcumsumexp(this.#g, x, outer, len, inner);
   }
 
   argsort(x: Storage, rows: number, len: number, descending: boolean): WebGPUStorage {
