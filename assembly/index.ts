@@ -20,3 +20,4 @@ export * from "./numerics";
 export * from "./random";
 export * from "./ops_more";
 export * from "./linalg";
+export * from "./decomp";

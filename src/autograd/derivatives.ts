@@ -36,6 +36,7 @@ import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
+import * as decompGrad from "../linalg/decomp_gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -674,6 +675,10 @@ export const derivatives = {
       return only(n, () => gB, () => gL);
     },
   },
+  // Decompositions (src/linalg/qr.ts, eigh.ts, svd.ts): packed outputs (src/linalg/packed.ts).
+  linalgQr: named("LinalgQrBackward0", "output", (g, n) => [
+    decompGrad.qrBackward(g, y(n), arg<number[][]>(n, "shapes"), arg<string>(n, "mode")),
+  ]),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -19,3 +19,4 @@ export * from "./norms.ts";
 export * from "./solve.ts";
 export * from "./cholesky.ts";
 export * from "./triangular.ts";
+export * from "./qr.ts";

@@ -12,6 +12,7 @@ import * as lg from "../ops/logical.ts";
 import * as pw from "../ops/pointwise.ts";
 import * as dvs from "../ops/division.ts";
 import * as la from "../linalg/solve.ts";
+import * as decomp from "../linalg/decomp_methods.ts";
 
 /**
  * The elementwise and linear-algebra methods of every `Tensor`: arithmetic, comparison, unary
@@ -159,6 +160,8 @@ export interface TensorMathMethods {
   inverse(): Tensor;
   /** `torch.linalg.det(this)`. */
   det(): Tensor;
+  /** `torch.qr(this, some)`: `{ Q, R }`. */
+  qr(some?: boolean): decomp.QR;
 }
 
 /**
@@ -364,6 +367,9 @@ export function mathMethods(): TensorMathMethods & ThisType<Tensor> {
     },
     det(): Tensor {
       return la.det(this);
+    },
+    qr(some?: boolean): decomp.QR {
+      return decomp.torchQr(this, some);
     },
   };
 }

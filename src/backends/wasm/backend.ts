@@ -60,6 +60,7 @@ import type {
   SgdUpdateOptions,
   Storage,
   TriangularSolveArgs,
+  DecompArgs,
   UnaryOp,
 } from "../backend.ts";
 import { checkCount, checkDType, checkTyped, readRange } from "../contract.ts";
@@ -73,6 +74,7 @@ import * as copyOps from "./copy.ts";
 import * as elementwiseOps from "./elementwise.ts";
 import * as indexingOps from "./indexing.ts";
 import * as linalgOps from "./linalg.ts";
+import * as decompOps from "./decomp.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as numericsOps from "./numerics.ts";
@@ -448,6 +450,28 @@ export class WasmBackend implements Backend {
   /** See `Backend.triangularSolve`. */
   triangularSolve(a: Storage, b: Storage, args: TriangularSolveArgs): WasmStorage {
     return linalgOps.triangularSolve(this.#k, a, b, args);
+  }
+
+  // ---- matrix decompositions (assembly/decomp.ts) ----
+
+  /** See `Backend.geqrf`. */
+  geqrf(a: Storage, args: DecompArgs): { h: WasmStorage; tau: WasmStorage } {
+    return decompOps.geqrf(this.#k, a, args);
+  }
+
+  /** See `Backend.orgqr`. */
+  orgqr(h: Storage, tau: Storage, args: DecompArgs & { cols: number }): WasmStorage {
+    return decompOps.orgqr(this.#k, h, tau, args);
+  }
+
+  /** See `Backend.eighJacobi`. */
+  eighJacobi(a: Storage, args: DecompArgs): { w: WasmStorage; v: WasmStorage } {
+    return decompOps.eighJacobi(this.#k, a, args);
+  }
+
+  /** See `Backend.svdJacobi`. */
+  svdJacobi(a: Storage, args: DecompArgs): { b: WasmStorage; v: WasmStorage } {
+    return decompOps.svdJacobi(this.#k, a, args);
   }
 
   // ---- random numbers (assembly/random.ts) ----
