@@ -679,6 +679,15 @@ export const derivatives = {
   linalgQr: named("LinalgQrBackward0", "output", (g, n) => [
     decompGrad.qrBackward(g, y(n), arg<number[][]>(n, "shapes"), arg<string>(n, "mode")),
   ]),
+  linalgEigh: named("LinalgEighBackward0", "output", (g, n) => [
+    decompGrad.eighBackward(g, y(n), arg<number[][]>(n, "shapes")),
+  ]),
+  linalgEigvalsh: named(
+    "LinalgEighBackward0",
+    "none",
+    (g, n) => [decompGrad.eigvalshBackward(g, arg<Tensor>(n, "V"))],
+    ["V"],
+  ),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

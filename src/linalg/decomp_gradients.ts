@@ -5,14 +5,13 @@
  * @module
  */
 import type { Tensor } from "../tensor.ts";
-import { narrow, transpose } from "../ops/movement.ts";
+import { narrow, unsqueeze } from "../ops/movement.ts";
 import { cat, tril } from "../ops/indexing.ts";
-import { add, sub } from "../ops/elementwise.ts";
+import { add, mul, sub } from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
 import { solveTriangular } from "./triangular.ts";
 import { unpack } from "./packed.ts";
-
-const mT = (x: Tensor) => transpose(x, -2, -1);
+import { diagEmbed, mT, safeDiv } from "./decomp_util.ts";
 
 /** The symmetric matrix with `x`'s lower triangle (LAPACK's copyltu). */
 function copyltu(x: Tensor): Tensor {
@@ -49,3 +48,21 @@ export function qrBackward(g: Tensor, out: Tensor, shapes: number[][], mode: str
   return cat([gX, matmul(Q, gV)], -1);
 }
 
+
+/** eigvalsh's gradient: V diag(gL) Vᵀ. */
+export function eigvalshBackward(gL: Tensor, V: Tensor): Tensor {
+  return matmul(matmul(V, diagEmbed(gL)), mT(V));
+}
+
+/**
+ * PyTorch's `linalg_eig_backward` for symmetric A (`g`, `out`: the packed [L, V] of eigh):
+ * gA = V (skew(VᵀgV)/2 / E + diag(gL)) Vᵀ with E[i][j] = λⱼ - λᵢ.
+ */
+export function eighBackward(g: Tensor, out: Tensor, shapes: number[][]): Tensor {
+  const [gL, gV] = unpack(g, shapes), [L, V] = unpack(out, shapes);
+  const VtgV = matmul(mT(V), gV);
+  const skew = mul(sub(VtgV, mT(VtgV)), 0.5);
+  const E = sub(unsqueeze(L, -2), unsqueeze(L, -1));
+  const inner = add(safeDiv(skew, E), diagEmbed(gL));
+  return matmul(matmul(V, inner), mT(V));
+}

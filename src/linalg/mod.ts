@@ -20,3 +20,4 @@ export * from "./solve.ts";
 export * from "./cholesky.ts";
 export * from "./triangular.ts";
 export * from "./qr.ts";
+export * from "./eigh.ts";
