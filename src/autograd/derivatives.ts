@@ -688,6 +688,15 @@ export const derivatives = {
     (g, n) => [decompGrad.eigvalshBackward(g, arg<Tensor>(n, "V"))],
     ["V"],
   ),
+  linalgSvd: named("LinalgSvdBackward0", "output", (g, n) => [
+    decompGrad.svdBackward(g, y(n), arg<number[][]>(n, "shapes"), arg<boolean>(n, "full")),
+  ]),
+  linalgSvdvals: named(
+    "LinalgSvdBackward0",
+    "none",
+    (g, n) => [decompGrad.svdvalsBackward(g, arg<Tensor>(n, "U"), arg<Tensor>(n, "Vh"))],
+    ["U", "Vh"],
+  ),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Tensor } from "../tensor.ts";
-import { narrow, unsqueeze } from "../ops/movement.ts";
+import { expand, narrow, unsqueeze } from "../ops/movement.ts";
 import { cat, tril } from "../ops/indexing.ts";
 import { add, mul, sub } from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
@@ -65,4 +65,44 @@ export function eighBackward(g: Tensor, out: Tensor, shapes: number[][]): Tensor
   const E = sub(unsqueeze(L, -2), unsqueeze(L, -1));
   const inner = add(safeDiv(skew, E), diagEmbed(gL));
   return matmul(matmul(V, inner), mT(V));
+}
+
+/** svdvals' gradient: U diag(gS) Vh. */
+export function svdvalsBackward(gS: Tensor, U: Tensor, Vh: Tensor): Tensor {
+  return matmul(mul(U, unsqueeze(gS, -2)), Vh);
+}
+
+/**
+ * PyTorch's `svd_backward` (`g`, `out`: the packed [U, S, Vh] of svd; with full matrices, only
+ * the first k columns of U and rows of Vh take part, as PyTorch's).
+ */
+export function svdBackward(g: Tensor, out: Tensor, shapes: number[][], full: boolean): Tensor {
+  let [gU, gS, gVh] = unpack(g, shapes), [U, S, Vh] = unpack(out, shapes);
+  const m = U.shape[U.ndim - 2], n = Vh.shape[Vh.ndim - 1], k = S.shape[S.ndim - 1];
+  if (full) {
+    gU = narrow(gU, -1, 0, k);
+    U = narrow(U, -1, 0, k);
+    gVh = narrow(gVh, -2, 0, k);
+    Vh = narrow(Vh, -2, 0, k);
+  }
+  const skew = (x: Tensor) => sub(x, mT(x));
+  const UtgU = skew(matmul(mT(U), gU)), VhgV = skew(matmul(Vh, mT(gVh)));
+  const S2 = mul(S, S);
+  const E = sub(unsqueeze(S2, -2), unsqueeze(S2, -1));
+  const Srow = unsqueeze(S, -2), Scol = unsqueeze(S, -1);
+  let gA = add(add(safeDiv(mul(UtgU, Srow), E), safeDiv(mul(Scol, VhgV), E)), diagEmbed(gS));
+  if (m > k) {
+    const gUSinv = safeDiv(gU, expandAs(Srow, gU));
+    gA = matmul(add(matmul(U, gA), sub(gUSinv, matmul(U, matmul(mT(U), gUSinv)))), Vh);
+  } else if (n > k) {
+    const SinvgVh = safeDiv(gVh, expandAs(Scol, gVh));
+    gA = matmul(U, add(matmul(gA, Vh), sub(SinvgVh, matmul(matmul(SinvgVh, mT(Vh)), Vh))));
+  } else {
+    gA = matmul(matmul(U, gA), Vh);
+  }
+  return gA;
+}
+
+function expandAs(x: Tensor, like: Tensor): Tensor {
+  return expand(x, [...like.shape]);
 }

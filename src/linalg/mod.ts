@@ -21,3 +21,4 @@ export * from "./cholesky.ts";
 export * from "./triangular.ts";
 export * from "./qr.ts";
 export * from "./eigh.ts";
+export * from "./svd.ts";

@@ -1,0 +1,164 @@
+/**
+ * `torch.linalg.svd`, `svdvals` and `torch.svd`: singular value decompositions by one-sided
+ * (Hestenes) Jacobi rotations on the columns (`Backend.svdJacobi`: assembly/decomp.ts on the CPU,
+ * float32 and float64, to convergence; wgsl/decomp.wgsl on the GPU, float32, a fixed 12 sweeps,
+ * one invocation per matrix: slow for large matrices there), singular values descending, U
+ * completed to an orthonormal basis by Householder QR (src/linalg/qr.ts). Singular vectors are
+ * unique only up to a simultaneous sign flip of uᵢ and vᵢ: compare them up to sign. With
+ * PyTorch's gradients.
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import { inFrameOf } from "../memory.ts";
+import { backendOf, contiguousStorage, record, wrap } from "../ops/dispatch.ts";
+import { asOp } from "../ops/naming.ts";
+import { cat } from "../ops/indexing.ts";
+import { lt, mul, where } from "../ops/elementwise.ts";
+import { diagonal } from "../ops/rearrange.ts";
+import { norm as pNorm } from "../ops/reduce.ts";
+import { ones, zeros } from "../creation.ts";
+import { numelOf } from "../shape.ts";
+import { describeValue } from "../backends/contract.ts";
+import { checkMatrices } from "./substitution.ts";
+import { qrRaw } from "./qr.ts";
+import { recordPacked } from "./packed.ts";
+import { mT, sortWithColumns } from "./decomp_util.ts";
+
+/** The result of {@link svd}: PyTorch's `(U, S, Vh)` named tuple, as an object. */
+export interface SVD {
+  /** `[..., m, m]` (full matrices) or `[..., m, k]`, k = min(m, n). */
+  U: Tensor;
+  /** `[..., k]`, descending, non-negative. */
+  S: Tensor;
+  /** `[..., n, n]` (full matrices) or `[..., k, n]`: Vᵀ. */
+  Vh: Tensor;
+}
+
+/** The result of {@link torchSvd}: PyTorch's `(U, S, V)` named tuple (V, not Vᵀ), as an object. */
+export interface SVDV {
+  /** `[..., m, k]` (`some`) or `[..., m, m]`. */
+  U: Tensor;
+  /** `[..., k]`, descending. */
+  S: Tensor;
+  /** `[..., n, k]` (`some`) or `[..., n, n]`. */
+  V: Tensor;
+}
+
+/** U (`[..., m, full ? m : k]`), S and Vh (`[..., full ? n : k, n]`) without autograd. */
+export function svdRaw(op: string, A: Tensor, full: boolean): SVD {
+  const [m, n] = A.shape.slice(-2);
+  const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
+  const backend = backendOf(op, A);
+  if (!backend.svdJacobi) throw new Error(`${op}: the ${A.device} backend has no SVD`);
+  if (A.device === "gpu" && A.dtype !== "float32") {
+    throw new TypeError(`${op}: the GPU decomposes float32 matrices, got ${A.dtype}`);
+  }
+  // Jacobi on the columns of X (p×q, p >= q): X = A, or Aᵀ when A is wide.
+  const tall = m >= n;
+  const X = tall ? A : mT(A);
+  const p = tall ? m : n, q = tall ? n : m;
+  const res = backend.svdJacobi(contiguousStorage(X), { batch, m: p, n: q });
+  const B = wrap(res.b, [...batchShape, p, q]), W = wrap(res.v, [...batchShape, q, q]);
+  const sorted = sortWithColumns(pNorm(B, 2, -2), [B, W], true);
+  const S = sorted.values, [Bs, V] = sorted.cols;
+  // The columns of Bs are σᵢuᵢ, mutually orthogonal: its QR's Q, each column's sign set by R's
+  // diagonal, is U (completed to an orthonormal basis, also where σᵢ = 0).
+  const { Q, R } = qrRaw(op, Bs, q, full ? p : q);
+  let signs = where(lt(diagonal(R, 0, -2, -1), 0), -1, 1);
+  if (full && p > q) signs = cat([signs, ones([...batchShape, p - q], { dtype: A.dtype, device: A.device })], -1);
+  const Ux = mul(Q!, signs.unsqueeze(-2));
+  return tall ? { U: Ux, S, Vh: mT(V) } : { U: V, S, Vh: mT(Ux) };
+}
+
+function checkBool(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== "boolean") throw new TypeError(`${op}: ${name} must be a boolean, got ${describeValue(v)}`);
+  return v;
+}
+
+/**
+ * The singular value decomposition A = U diag(S) Vh of each matrix of `A` (`[..., m, n]`,
+ * float32 or float64): S descending, U and Vh with orthonormal columns / rows, k = min(m, n).
+ * `fullMatrices` (default true, as PyTorch) makes U `[..., m, m]` and Vh `[..., n, n]`; false
+ * gives `[..., m, k]` and `[..., k, n]`. Also takes `{ fullMatrices }`. Singular vectors are
+ * unique up to sign (uᵢ and vᵢ flip together); the gradient is PyTorch's (well defined for
+ * distinct nonzero singular values, and invariant to those signs).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const A = torch.tensor([[3, 0], [0, -2], [0, 0]], { dtype: "float64" });
+ * const { U, S, Vh } = torch.linalg.svd(A, false);
+ * assertEquals(S.toArray(), [3, 2]);
+ * assertEquals(torch.allclose(U.matmul(torch.diag(S)).matmul(Vh), A), true);
+ * assertEquals(torch.linalg.svd(A).U.shape, [3, 3]);
+ * ```
+ */
+export function svd(A: Tensor, fullMatrices: boolean | { fullMatrices?: boolean } = true): SVD {
+  const op = "linalg.svd";
+  return asOp(op, () =>
+    inFrameOf(() => {
+      const full = checkBool(
+        op,
+        "fullMatrices",
+        typeof fullMatrices === "object" && fullMatrices !== null ? fullMatrices.fullMatrices ?? true : fullMatrices,
+      );
+      checkMatrices(op, "A", A);
+      const [U, S, Vh] = recordPacked("linalgSvd", [A], { full }, () => {
+        const r = svdRaw(op, A, full);
+        return [r.U, r.S, r.Vh];
+      });
+      return { U, S, Vh };
+    }));
+}
+
+/**
+ * The singular values of each matrix of `A` (`[..., m, n]`), descending (see {@link svd}); its
+ * gradient U diag(g) Vh is defined everywhere, as PyTorch's.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * assertEquals(torch.linalg.svdvals(torch.tensor([[0, 2], [-5, 0]], { dtype: "float64" })).toArray(), [5, 2]);
+ * ```
+ */
+export function svdvals(A: Tensor): Tensor {
+  const op = "linalg.svdvals";
+  return asOp(op, () =>
+    inFrameOf(() => {
+      checkMatrices(op, "A", A);
+      const { U, S, Vh } = svdRaw(op, A, false);
+      return record("linalgSvdvals", [A], S, { U, Vh });
+    }));
+}
+
+/**
+ * PyTorch's `torch.svd(A, some=true, compute_uv=true)` (deprecated there in favour of
+ * {@link svd}): returns V, not Vh. `some` gives the reduced U `[..., m, k]` and V `[..., n, k]`,
+ * `some: false` the full ones; with `computeUv` false, U and V are zeros (`[..., m, m]` and
+ * `[..., n, n]`) and only S is computed.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const A = torch.tensor([[1, 2], [3, 4], [5, 6]], { dtype: "float64" });
+ * const { U, S, V } = torch.svd(A);
+ * assertEquals([U.shape, S.shape, V.shape], [[3, 2], [2], [2, 2]]);
+ * assertEquals(torch.allclose(U.matmul(torch.diag(S)).matmul(V.t()), A), true);
+ * ```
+ */
+export function torchSvd(A: Tensor, some = true, computeUv = true): SVDV {
+  const op = "svd";
+  return asOp(op, () =>
+    inFrameOf(() => {
+      checkBool(op, "some", some);
+      checkBool(op, "compute_uv", computeUv);
+      checkMatrices(op, "A", A);
+      if (!computeUv) {
+        const [m, n] = A.shape.slice(-2), b = A.shape.slice(0, -2);
+        const o = { dtype: A.dtype, device: A.device };
+        return { U: zeros([...b, m, m], o), S: svdvals(A), V: zeros([...b, n, n], o) };
+      }
+      const { U, S, Vh } = svd(A, !some);
+      return { U, S, V: mT(Vh) };
+    }));
+}
