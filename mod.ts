@@ -255,6 +255,7 @@ export { det, inv as inverse } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
 export { torchQr as qr } from "./src/linalg/qr.ts";
 export { torchSvd as svd } from "./src/linalg/svd.ts";
+export { pinverse } from "./src/linalg/spectral.ts";
 export * as gpu from "./src/gpu.ts";
 export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";

@@ -22,3 +22,4 @@ export * from "./triangular.ts";
 export * from "./qr.ts";
 export * from "./eigh.ts";
 export * from "./svd.ts";
+export * from "./spectral.ts";
