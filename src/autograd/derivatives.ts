@@ -697,6 +697,11 @@ export const derivatives = {
     (g, n) => [decompGrad.svdvalsBackward(g, arg<Tensor>(n, "U"), arg<Tensor>(n, "Vh"))],
     ["U", "Vh"],
   ),
+  linalgPinv: named("LinalgPinvBackward0", "both", (g, n) => [decompGrad.pinvBackward(g, y(n), x0(n))]),
+  linalgLstsq: named("LinalgLstsqBackward0", "inputs", (g, n) => {
+    const [gA, gB] = decompGrad.lstsqBackward(g, x0(n), input(n, 1), needs(n, 0), needs(n, 1));
+    return only(n, () => gA!, () => gB!);
+  }),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -10,6 +10,7 @@ import { cat, tril } from "../ops/indexing.ts";
 import { add, mul, sub } from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
 import { solveTriangular } from "./triangular.ts";
+import { pinv } from "./spectral.ts";
 import { unpack } from "./packed.ts";
 import { diagEmbed, mT, safeDiv } from "./decomp_util.ts";
 
@@ -105,4 +106,30 @@ export function svdBackward(g: Tensor, out: Tensor, shapes: number[][], full: bo
 
 function expandAs(x: Tensor, like: Tensor): Tensor {
   return expand(x, [...like.shape]);
+}
+
+/** PyTorch's `pinv_backward`: the gradient of A⁺ = pinv(A) for g = ∂L/∂A⁺. */
+export function pinvBackward(g: Tensor, pinvA: Tensor, A: Tensor): Tensor {
+  const m = A.shape[A.ndim - 2], n = A.shape[A.ndim - 1];
+  const pinvAh = mT(pinvA), gh = mT(g);
+  if (m <= n) {
+    const K = matmul(gh, pinvA);
+    const KpinvAh = matmul(K, pinvAh);
+    return add(
+      sub(sub(KpinvAh, mT(matmul(pinvA, K))), matmul(matmul(A, pinvA), KpinvAh)),
+      matmul(matmul(pinvAh, pinvA), sub(gh, matmul(K, A))),
+    );
+  }
+  const K = matmul(pinvA, gh);
+  const pinvAhK = matmul(pinvAh, K);
+  return add(
+    sub(matmul(matmul(sub(gh, matmul(A, K)), pinvA), pinvAh), mT(matmul(K, pinvA))),
+    sub(pinvAhK, matmul(matmul(pinvAhK, pinvA), A)),
+  );
+}
+
+/** PyTorch's `linalg_lstsq_backward` for X = lstsq(A, B): from A⁺ = pinv(A), gA by pinv's backward of g Bᵀ, gB = A⁺ᵀ g. */
+export function lstsqBackward(g: Tensor, A: Tensor, B: Tensor, wantA: boolean, wantB: boolean): [Tensor | null, Tensor | null] {
+  const pinvA = pinv(A);
+  return [wantA ? pinvBackward(matmul(g, mT(B)), pinvA, A) : null, wantB ? matmul(mT(pinvA), g) : null];
 }

@@ -78,7 +78,7 @@ export function qr(A: Tensor, mode: QrMode | QrOptions = "reduced"): QR {
     inFrameOf(() => {
       if (m0 !== "reduced" && m0 !== "complete" && m0 !== "r") {
         throw new RangeError(
-          `${op}: qr received unrecognized mode '${describeValue(m0)}' but expected one of 'reduced' (default), 'r', or 'complete'`,
+          `${op}: qr received unrecognized mode '${String(m0)}' but expected one of 'reduced' (default), 'r', or 'complete'`,
         );
       }
       checkMatrices(op, "A", A);

@@ -7,6 +7,8 @@
 import type { Tensor } from "../tensor.ts";
 import { Tensor as TensorClass } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
+import { record, recordComposite } from "../ops/dispatch.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
 import { asOp } from "../ops/naming.ts";
 import { abs, div, gt, maximum, mul, ne, sub, where } from "../ops/elementwise.ts";
 
@@ -18,13 +20,12 @@ import { toDType } from "../ops/convert.ts";
 import { broadcastShapes, fmtShape } from "../shape.ts";
 import { describeValue } from "../backends/contract.ts";
 import { finfoEps } from "../distributions/utils.ts";
-import { checkMatrices, mT } from "./substitution.ts";
+import { checkMatrices, mT, triangularSolveRaw } from "./substitution.ts";
 import { checkDType, luRun, squareMatrices, statColumn } from "./lu.ts";
-import { eigh, eigvalsh } from "./eigh.ts";
-import { svd, svdvals } from "./svd.ts";
-import { qr } from "./qr.ts";
+import { eighRaw, eigvalsh } from "./eigh.ts";
+import { svdRaw, svdvals } from "./svd.ts";
+import { qrRaw } from "./qr.ts";
 import { zeros } from "../creation.ts";
-import { solveTriangular } from "./triangular.ts";
 import { matrixNorm, type MatrixOrd } from "./norms.ts";
 
 /** Tolerances of {@link pinv} and {@link matrixRank}: PyTorch's `atol`, `rtol` and `hermitian`. */
@@ -86,20 +87,23 @@ export function pinv(A: Tensor, opts: ToleranceOptions | number = {}): Tensor {
     inFrameOf(() => {
       const o = typeof opts === "number" ? { rtol: opts } : opts ?? {};
       checkMatrices(op, "A", A);
-      if (hermitianFlag(op, o.hermitian)) {
-        squareMatrices(op, A);
-        const { eigenvalues: L, eigenvectors: V } = eigh(A);
-        const Labs = abs(L);
-        const tol = threshold(op, A, amax(Labs, -1, { keepdim: true }), o);
-        const Linv = where(gt(Labs, tol), reciprocal(L), 0);
-        return matmul(mul(V, unsqueeze(Linv, -2)), mT(V));
-      }
-      const { U, S, Vh } = svd(A, false);
-      const k = S.shape[S.ndim - 1];
-      if (k === 0) return mT(matmul(U, Vh));
-      const tol = threshold(op, A, narrow(S, -1, 0, 1), o);
-      const Sinv = where(gt(S, tol), reciprocal(S), 0);
-      return matmul(mul(mT(Vh), unsqueeze(Sinv, -2)), mT(U));
+      const herm = hermitianFlag(op, o.hermitian);
+      if (herm) squareMatrices(op, A);
+      return recordComposite("linalgPinv", [A], {}, () => {
+        if (herm) {
+          const { values: L, vectors: V } = eighRaw(op, A, "L");
+          const Labs = abs(L);
+          const tol = threshold(op, A, amax(Labs, -1, { keepdim: true }), o);
+          const Linv = where(gt(Labs, tol), reciprocal(L), 0);
+          return matmul(mul(V, unsqueeze(Linv, -2)), mT(V));
+        }
+        const { U, S, Vh } = svdRaw(op, A, false);
+        const k = S.shape[S.ndim - 1];
+        if (k === 0) return mT(matmul(U, Vh));
+        const tol = threshold(op, A, narrow(S, -1, 0, 1), o);
+        const Sinv = where(gt(S, tol), reciprocal(S), 0);
+        return matmul(mul(mT(Vh), unsqueeze(Sinv, -2)), mT(U));
+      });
     }));
 }
 
@@ -172,7 +176,7 @@ export function cond(A: Tensor, p: MatrixOrd | null = null): Tensor {
       }
       if (!(p === "fro" || p === "nuc" || p === 1 || p === -1 || p === Infinity || p === -Infinity)) {
         throw new RangeError(
-          `${op}: got an invalid norm type ${typeof p === "string" ? JSON.stringify(p) : describeValue(p)} ` +
+          `${op}: got an invalid norm type ${typeof p === "string" ? JSON.stringify(p) : typeof p === "number" ? p : describeValue(p)} ` +
             "(expected null, 2, -2, 'fro', 'nuc', 1, -1, Infinity or -Infinity)",
         );
       }
@@ -239,6 +243,13 @@ export function lstsq(A: Tensor, B: Tensor, opts: LstsqOptions = {}): Lstsq {
       if (B.dtype !== A.dtype) {
         throw new TypeError(`${op}: Expected input and other to have the same dtype, but got input's dtype ${A.dtype} and other's dtype ${B.dtype}`);
       }
+      if (A.ndim < B.ndim || A.ndim - B.ndim > 1) {
+        throw new RangeError(
+          `${op}: input.dim() must be greater or equal to other.dim() and (input.dim() - other.dim()) <= 1 (A has shape ${
+            fmtShape(A.shape)
+          }, B has shape ${fmtShape(B.shape)})`,
+        );
+      }
       const [m, n] = A.shape.slice(-2);
       const vector = B.ndim === 1 || (B.ndim === A.ndim - 1 && B.shape.every((s, i) => s === A.shape[i]));
       const Bm = vector ? unsqueeze(B, -1) : B;
@@ -255,30 +266,32 @@ export function lstsq(A: Tensor, B: Tensor, opts: LstsqOptions = {}): Lstsq {
         throw new TypeError(`${op}: rcond must be a number, got ${describeValue(rcond)}`);
       }
       const empty = (dtype: "int32" | typeof A.dtype) => zeros([0], { dtype, device: A.device });
-      let X: Tensor, rank: Tensor, singularValues: Tensor;
-      if (driver === "gels") {
-        X = gelsSolve(Ae, Be, m, n);
-        rank = empty("int32");
-        singularValues = empty(A.dtype);
-      } else {
-        const { U, S, Vh } = svd(Ae, false);
+      const res = noGrad(() => {
+        if (driver === "gels") {
+          return { X: gelsSolve(Ae, Be, m, n), rank: empty("int32"), singularValues: empty(A.dtype) };
+        }
+        const { U, S, Vh } = svdRaw(op, Ae, false);
         const rtol = rcond === null || rcond < 0 ? finfoEps(A.dtype) * Math.max(m, n) : rcond;
         const kk = S.shape[S.ndim - 1];
         const keep = kk === 0 ? S : gt(S, mul(narrow(S, -1, 0, 1), rtol));
         const Sinv = kk === 0 ? S : where(keep, reciprocal(S), 0);
-        X = matmul(mul(mT(Vh), unsqueeze(Sinv, -2)), matmul(mT(U), Be));
-        rank = sum(toDType(keep, "int32"), -1);
-        singularValues = driver === "gelsy" ? empty(A.dtype) : S;
-      }
+        return {
+          X: matmul(mul(mT(Vh), unsqueeze(Sinv, -2)), matmul(mT(U), Be)),
+          rank: sum(toDType(keep, "int32"), -1),
+          singularValues: driver === "gelsy" ? empty(A.dtype) : S,
+        };
+      });
+      const { rank, singularValues } = res;
       let residuals = empty(A.dtype);
       // As LAPACK, residuals only for tall A; gelsd/gelss only when every matrix has full rank
       // (the GPU, which cannot read the ranks back synchronously, gives them regardless).
       const fullRank = driver === "gels" || A.device !== "cpu" ||
         Array.from(rank.dataSync()).every((r) => r === n);
       if (m > n && driver !== "gelsy" && fullRank) {
-        const r = sub(matmul(Ae, X), Be);
+        const r = noGrad(() => sub(matmul(Ae, res.X), Be));
         residuals = sum(mul(r, r), -2);
       }
+      const X = record("linalgLstsq", [A, Bm], res.X);
       return { solution: vector ? squeeze(X, -1) : X, residuals, rank, singularValues };
     }));
 }
@@ -286,9 +299,9 @@ export function lstsq(A: Tensor, B: Tensor, opts: LstsqOptions = {}): Lstsq {
 /** "gels": X = R⁻¹ Qᵀ B for m >= n; the minimum-norm X = Q R⁻ᵀ B from Aᵀ = Q R for m < n. */
 function gelsSolve(A: Tensor, B: Tensor, m: number, n: number): Tensor {
   if (m >= n) {
-    const { Q, R } = qr(A);
-    return solveTriangular(R, matmul(mT(Q), B), { upper: true });
+    const { Q, R } = qrRaw("linalg.lstsq", A, n, n);
+    return triangularSolveRaw("linalg.lstsq", R, matmul(mT(Q!), B), true, false);
   }
-  const { Q, R } = qr(mT(A));
-  return matmul(Q, solveTriangular(mT(R), B, { upper: false }));
+  const { Q, R } = qrRaw("linalg.lstsq", mT(A), m, m);
+  return matmul(Q!, triangularSolveRaw("linalg.lstsq", mT(R), B, false, false));
 }
