@@ -148,7 +148,7 @@ export function matrixNorm(
         throw new RangeError(
           `${op}: Order ${
             typeof ord === "string" ? JSON.stringify(ord) : describeValue(ord)
-          } not supported (supported: "fro", 1, -1, Infinity, -Infinity)`,
+          } not supported (supported: "fro", "nuc", 1, -1, 2, -2, Infinity, -Infinity)`,
         );
       }
       // 1 / -1: sums down the columns (over d0), then the extreme over d1; ±Infinity: the rows
