@@ -253,9 +253,14 @@ export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
 export { det, inv as inverse } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
-export { torchQr as qr } from "./src/linalg/qr.ts";
-export { torchSvd as svd } from "./src/linalg/svd.ts";
-export { pinverse } from "./src/linalg/spectral.ts";
+export {
+  luUnpack,
+  pinverse,
+  torchLu as lu,
+  torchLuSolve as luSolve,
+  torchQr as qr,
+  torchSvd as svd,
+} from "./src/linalg/legacy.ts";
 export * as gpu from "./src/gpu.ts";
 export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";

@@ -191,3 +191,56 @@ export function eighJacobi_f64(a: P, w: P, v: P, batch: i32, n: i32, maxSweeps: 
 
 export function svdJacobi_f32(a: P, b: P, v: P, batch: i32, m: i32, n: i32, maxSweeps: i32): void { svdJacobi<f32>(a, b, v, batch, m, n, maxSweeps); }
 export function svdJacobi_f64(a: P, b: P, v: P, batch: i32, m: i32, n: i32, maxSweeps: i32): void { svdJacobi<f64>(a, b, v, batch, m, n, maxSweeps); }
+
+// LU factorisation with partial pivoting of m×n matrices (LAPACK's getrf): `lu` holds L's
+// multipliers below the diagonal and U on and above it, `piv` the 1-based row swapped with row j
+// at step j (the first row with the largest |value|, a NaN winning), `info` 0 or 1 + the first
+// column whose pivot is exactly 0 (that column is then not eliminated, as getrf).
+// @ts-ignore: decorator
+@inline function getrf<T>(a: P, lu: P, piv: P, info: P, batch: i32, m: i32, n: i32): void {
+  const sz = <usize>sizeof<T>();
+  const mn = <usize>m * <usize>n, row = <usize>n * sz;
+  const k = min(m, n);
+  for (let b = 0; b < batch; b++) {
+    const W = lu + <usize>b * mn * sz, PV = piv + <usize>b * <usize>k * sz;
+    memory.copy(W, a + <usize>b * mn * sz, mn * sz);
+    let bad: i32 = 0;
+    for (let j = 0; j < k; j++) {
+      const cj = <usize>j * sz;
+      let p = j;
+      let best = abs<T>(load<T>(W + <usize>j * row + cj));
+      for (let i = j + 1; i < m; i++) {
+        const v = abs<T>(load<T>(W + <usize>i * row + cj));
+        if (v > best || (isNaN(v) && !isNaN(best))) { best = v; p = i; }
+      }
+      store<T>(PV + cj, <T>(p + 1));
+      if (p !== j) {
+        const rj = W + <usize>j * row, rp = W + <usize>p * row;
+        for (let c = 0; c < n; c++) {
+          const q = <usize>c * sz, t = load<T>(rj + q);
+          store<T>(rj + q, load<T>(rp + q));
+          store<T>(rp + q, t);
+        }
+      }
+      const d = load<T>(W + <usize>j * row + cj);
+      if (d == <T>0) {
+        if (bad === 0) bad = j + 1;
+        continue;
+      }
+      for (let i = j + 1; i < m; i++) {
+        const ri = W + <usize>i * row;
+        const f = load<T>(ri + cj) / d;
+        store<T>(ri + cj, f);
+        if (f == <T>0) continue;
+        for (let c = j + 1; c < n; c++) {
+          const q = <usize>c * sz;
+          store<T>(ri + q, load<T>(ri + q) - f * load<T>(W + <usize>j * row + q));
+        }
+      }
+    }
+    store<T>(info + <usize>b * sz, <T>bad);
+  }
+}
+
+export function getrf_f32(a: P, lu: P, piv: P, info: P, batch: i32, m: i32, n: i32): void { getrf<f32>(a, lu, piv, info, batch, m, n); }
+export function getrf_f64(a: P, lu: P, piv: P, info: P, batch: i32, m: i32, n: i32): void { getrf<f64>(a, lu, piv, info, batch, m, n); }

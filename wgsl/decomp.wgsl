@@ -4,7 +4,9 @@
 // reflectors one per dispatch (`orgqr_apply`), and the Jacobi rotations of eigh and svd, one
 // invocation per matrix running a range of one sweep's rotations (the host splits a sweep over
 // dispatches within the loop budget and runs a fixed number of sweeps: the GPU cannot stop early
-// without a read-back, so converged matrices skip their remaining rotations).
+// without a read-back, so converged matrices skip their remaining rotations), and LU with partial
+// pivoting one column per dispatch (`getrf_pivot`, then `getrf_update`).
+//! include: math
 
 fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
   return (wg.y * groups.x + wg.x) * 256u + local;
@@ -316,5 +318,86 @@ fn svdJacobi(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) grou
       p = p + 1u;
       q = p + 1u;
     }
+  }
+}
+
+//! kernel: getrf_pivot
+// One invocation per matrix, step j of LU with partial pivoting (as assembly/decomp.ts's getrf):
+// the pivot row (1-based into PIV), the row swap, the multipliers of column j and INFO.
+struct Params {
+  batch: u32,
+  m: u32,
+  n: u32,
+  j: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(2) var<storage, read_write> W: array<f32>;
+@group(0) @binding(3) var<storage, read_write> PIV: array<f32>;
+@group(0) @binding(4) var<storage, read_write> INFO: array<f32>;
+
+@compute @workgroup_size(256)
+fn getrf_pivot(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let b = flat_index(wg, groups, local);
+  if (b >= P.batch) { return; }
+  let m = P.m;
+  let n = P.n;
+  let j = P.j;
+  let base = b * m * n;
+  if (j == 0u) { INFO[b] = 0.0; }
+  var p = j;
+  var best = abs(W[base + j * n + j]);
+  for (var i = j + 1u; i < m; i = i + 1u) {
+    let v = abs(W[base + i * n + j]);
+    if (v > best || (is_nan(v) && !is_nan(best))) {
+      best = v;
+      p = i;
+    }
+  }
+  PIV[b * min(m, n) + j] = f32(p + 1u);
+  if (p != j) {
+    for (var c = 0u; c < n; c = c + 1u) {
+      let t = W[base + j * n + c];
+      W[base + j * n + c] = W[base + p * n + c];
+      W[base + p * n + c] = t;
+    }
+  }
+  let d = W[base + j * n + j];
+  if (d == 0.0) {
+    if (INFO[b] == 0.0) { INFO[b] = f32(j + 1u); }
+    return;
+  }
+  for (var i = j + 1u; i < m; i = i + 1u) {
+    W[base + i * n + j] = W[base + i * n + j] / d;
+  }
+}
+
+//! kernel: getrf_update
+// One invocation per (matrix, column c > j): the trailing update of step j, column c.
+struct Params {
+  batch: u32,
+  m: u32,
+  n: u32,
+  j: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(2) var<storage, read_write> W: array<f32>;
+
+@compute @workgroup_size(256)
+fn getrf_update(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) local: u32) {
+  let i0 = flat_index(wg, groups, local);
+  let m = P.m;
+  let n = P.n;
+  let j = P.j;
+  let width = n - j - 1u;
+  if (i0 >= P.batch * width) { return; }
+  let b = i0 / width;
+  let c = j + 1u + i0 % width;
+  let base = b * m * n;
+  if (W[base + j * n + j] == 0.0) { return; }
+  let u = W[base + j * n + c];
+  for (var i = j + 1u; i < m; i = i + 1u) {
+    W[base + i * n + c] = W[base + i * n + c] - W[base + i * n + j] * u;
   }
 }

@@ -702,6 +702,18 @@ export const derivatives = {
     const [gA, gB] = decompGrad.lstsqBackward(g, x0(n), input(n, 1), needs(n, 0), needs(n, 1));
     return only(n, () => gA!, () => gB!);
   }),
+  linalgLu: named(
+    "LinalgLuBackward0",
+    "output",
+    (g, n) => [decompGrad.luPackedBackward(g, y(n), arg<number[][]>(n, "shapes"), arg<Tensor>(n, "P"))],
+    ["P"],
+  ),
+  linalgLuFactor: named(
+    "LinalgLuFactorExBackward0",
+    "output",
+    (g, n) => [decompGrad.luFactorBackward(g, y(n), arg<Tensor>(n, "P"))],
+    ["P"],
+  ),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -513,4 +513,10 @@ export interface Backend {
    * columns (σᵢ uᵢ, unsorted), `v` (`n`×`n`) is orthogonal.
    */
   svdJacobi?(a: Storage, args: DecompArgs): { b: Storage; v: Storage };
+  /**
+   * Batched LU with partial pivoting (LAPACK's getrf, `torch.linalg.lu_factor`) of `m`×`n`
+   * matrices: `lu` (L's multipliers below the diagonal, U on and above), `pivots` (min(m, n) per
+   * matrix, 1-based, in the matrices' dtype) and `info` per matrix (0, or 1 + the first zero pivot's column).
+   */
+  getrf?(a: Storage, args: DecompArgs): { lu: Storage; pivots: Storage; info: Storage };
 }

@@ -6,7 +6,8 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { expand, narrow, unsqueeze } from "../ops/movement.ts";
-import { cat, tril } from "../ops/indexing.ts";
+import { cat, tril, triu } from "../ops/indexing.ts";
+import { eye } from "../creation.ts";
 import { add, mul, sub } from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
 import { solveTriangular } from "./triangular.ts";
@@ -132,4 +133,47 @@ export function pinvBackward(g: Tensor, pinvA: Tensor, A: Tensor): Tensor {
 export function lstsqBackward(g: Tensor, A: Tensor, B: Tensor, wantA: boolean, wantB: boolean): [Tensor | null, Tensor | null] {
   const pinvA = pinv(A);
   return [wantA ? pinvBackward(matmul(g, mT(B)), pinvA, A) : null, wantB ? matmul(mT(pinvA), g) : null];
+}
+
+/**
+ * PyTorch's `linalg_lu_backward` for A = P L U (L `[..., m, k]` unit lower, U `[..., k, n]`), the
+ * square, wide and tall cases.
+ */
+export function luBackward(gL: Tensor, gU: Tensor, P: Tensor, L: Tensor, U: Tensor): Tensor {
+  const m = L.shape[L.ndim - 2], n = U.shape[U.ndim - 1], k = Math.min(m, n);
+  const Lh = mT(L), Uh = mT(U);
+  if (m === n) {
+    let gA = add(tril(matmul(Lh, gL), -1), triu(matmul(gU, Uh)));
+    gA = solveTriangular(Uh, gA, { upper: false, left: false });
+    gA = solveTriangular(Lh, gA, { upper: true, unitriangular: true });
+    return matmul(P, gA);
+  }
+  if (m < n) {
+    const U1 = narrow(U, -1, 0, k), gU1 = narrow(gU, -1, 0, k), gU2 = narrow(gU, -1, k, n - k);
+    let gA = sub(matmul(Lh, gL), matmul(triu(gU), Uh));
+    gA = solveTriangular(mT(U1), tril(gA, -1), { upper: false, left: false });
+    gA = cat([add(gA, triu(gU1)), gU2], -1);
+    gA = solveTriangular(Lh, gA, { upper: true, unitriangular: true });
+    return matmul(P, gA);
+  }
+  const L1 = narrow(L, -2, 0, k), gL1 = narrow(gL, -2, 0, k), gL2 = narrow(gL, -2, k, m - k);
+  let gA = sub(matmul(gU, Uh), matmul(Lh, tril(gL, -1)));
+  gA = solveTriangular(mT(L1), triu(gA), { upper: true, unitriangular: true });
+  gA = cat([add(gA, tril(gL1, -1)), gL2], -2);
+  gA = solveTriangular(Uh, gA, { upper: false, left: false });
+  return matmul(P, gA);
+}
+
+/** linalg.lu's gradient (`g`, `out`: the packed [L, U]). */
+export function luPackedBackward(g: Tensor, out: Tensor, shapes: number[][], P: Tensor): Tensor {
+  const [gL, gU] = unpack(g, shapes), [L, U] = unpack(out, shapes);
+  return luBackward(gL, gU, P, L, U);
+}
+
+/** lu_factor's gradient: the packed LU's gradient split into L's (strictly lower) and U's (upper) parts. */
+export function luFactorBackward(g: Tensor, LU: Tensor, P: Tensor): Tensor {
+  const m = LU.shape[LU.ndim - 2], n = LU.shape[LU.ndim - 1], k = Math.min(m, n);
+  const L = add(tril(narrow(LU, -1, 0, k), -1), eye(m, k, { dtype: LU.dtype, device: LU.device }));
+  const U = triu(narrow(LU, -2, 0, k));
+  return luBackward(tril(narrow(g, -1, 0, k), -1), triu(narrow(g, -2, 0, k)), P, L, U);
 }

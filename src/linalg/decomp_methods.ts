@@ -3,4 +3,5 @@
  * that the methods file imports one module.
  * @module
  */
-export { type QR, torchQr } from "./qr.ts";
+export type { QR } from "./qr.ts";
+export { torchQr } from "./legacy.ts";

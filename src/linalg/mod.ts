@@ -23,3 +23,4 @@ export * from "./qr.ts";
 export * from "./eigh.ts";
 export * from "./svd.ts";
 export * from "./spectral.ts";
+export * from "./lu_factor.ts";

@@ -13,7 +13,6 @@ import { asOp } from "../ops/naming.ts";
 import { narrow } from "../ops/movement.ts";
 import { triu } from "../ops/indexing.ts";
 import { numelOf } from "../shape.ts";
-import { describeValue } from "../backends/contract.ts";
 import { checkMatrices } from "./substitution.ts";
 import { recordPacked } from "./packed.ts";
 
@@ -92,18 +91,3 @@ export function qr(A: Tensor, mode: QrMode | QrOptions = "reduced"): QR {
     }));
 }
 
-/**
- * PyTorch's `torch.qr(A, some=true)` (deprecated there in favour of {@link qr}): `some` is mode
- * `"reduced"`, `some: false` mode `"complete"`.
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import * as torch from "../../mod.ts";
- * const { Q, R } = torch.qr(torch.tensor([[1, 2], [3, 4], [5, 6]]).float(), false);
- * assertEquals([Q.shape, R.shape], [[3, 3], [3, 2]]);
- * ```
- */
-export function torchQr(A: Tensor, some = true): QR {
-  if (typeof some !== "boolean") throw new TypeError(`qr: some must be a boolean, got ${describeValue(some)}`);
-  return asOp("qr", () => qr(A, some ? "reduced" : "complete"));
-}

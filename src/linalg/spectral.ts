@@ -108,21 +108,6 @@ export function pinv(A: Tensor, opts: ToleranceOptions | number = {}): Tensor {
 }
 
 /**
- * PyTorch's `torch.pinverse(A, rcond=1e-15)`: {@link pinv} with `rtol` = `rcond`.
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import * as torch from "../../mod.ts";
- * const P = torch.pinverse(torch.tensor([[2, 0], [0, 0]], { dtype: "float64" }));
- * assertEquals(P.toArray(), [[0.5, 0], [0, 0]]);
- * ```
- */
-export function pinverse(A: Tensor, rcond = 1e-15): Tensor {
-  if (typeof rcond !== "number") throw new TypeError(`pinverse: rcond must be a number, got ${describeValue(rcond)}`);
-  return asOp("pinverse", () => pinv(A, { rtol: rcond }));
-}
-
-/**
  * The numerical rank of each matrix of `A` (`[..., m, n]`): how many singular values (absolute
  * eigenvalues with `hermitian`) exceed max(atol, rtol·σ₁). int32 (PyTorch's is int64). A number
  * as the second argument is PyTorch's deprecated `tol` (an absolute tolerance, rtol 0).

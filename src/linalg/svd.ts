@@ -16,7 +16,7 @@ import { cat } from "../ops/indexing.ts";
 import { lt, mul, where } from "../ops/elementwise.ts";
 import { diagonal } from "../ops/rearrange.ts";
 import { norm as pNorm } from "../ops/reduce.ts";
-import { ones, zeros } from "../creation.ts";
+import { ones } from "../creation.ts";
 import { numelOf } from "../shape.ts";
 import { describeValue } from "../backends/contract.ts";
 import { checkMatrices } from "./substitution.ts";
@@ -32,16 +32,6 @@ export interface SVD {
   S: Tensor;
   /** `[..., n, n]` (full matrices) or `[..., k, n]`: Vᵀ. */
   Vh: Tensor;
-}
-
-/** The result of {@link torchSvd}: PyTorch's `(U, S, V)` named tuple (V, not Vᵀ), as an object. */
-export interface SVDV {
-  /** `[..., m, k]` (`some`) or `[..., m, m]`. */
-  U: Tensor;
-  /** `[..., k]`, descending. */
-  S: Tensor;
-  /** `[..., n, k]` (`some`) or `[..., n, n]`. */
-  V: Tensor;
 }
 
 /** U (`[..., m, full ? m : k]`), S and Vh (`[..., full ? n : k, n]`) without autograd. */
@@ -131,34 +121,3 @@ export function svdvals(A: Tensor): Tensor {
     }));
 }
 
-/**
- * PyTorch's `torch.svd(A, some=true, compute_uv=true)` (deprecated there in favour of
- * {@link svd}): returns V, not Vh. `some` gives the reduced U `[..., m, k]` and V `[..., n, k]`,
- * `some: false` the full ones; with `computeUv` false, U and V are zeros (`[..., m, m]` and
- * `[..., n, n]`) and only S is computed.
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import * as torch from "../../mod.ts";
- * const A = torch.tensor([[1, 2], [3, 4], [5, 6]], { dtype: "float64" });
- * const { U, S, V } = torch.svd(A);
- * assertEquals([U.shape, S.shape, V.shape], [[3, 2], [2], [2, 2]]);
- * assertEquals(torch.allclose(U.matmul(torch.diag(S)).matmul(V.t()), A), true);
- * ```
- */
-export function torchSvd(A: Tensor, some = true, computeUv = true): SVDV {
-  const op = "svd";
-  return asOp(op, () =>
-    inFrameOf(() => {
-      checkBool(op, "some", some);
-      checkBool(op, "compute_uv", computeUv);
-      checkMatrices(op, "A", A);
-      if (!computeUv) {
-        const [m, n] = A.shape.slice(-2), b = A.shape.slice(0, -2);
-        const o = { dtype: A.dtype, device: A.device };
-        return { U: zeros([...b, m, m], o), S: svdvals(A), V: zeros([...b, n, n], o) };
-      }
-      const { U, S, Vh } = svd(A, !some);
-      return { U, S, V: mT(Vh) };
-    }));
-}

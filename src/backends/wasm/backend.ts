@@ -474,6 +474,11 @@ export class WasmBackend implements Backend {
     return decompOps.svdJacobi(this.#k, a, args);
   }
 
+  /** See `Backend.getrf`. */
+  getrf(a: Storage, args: DecompArgs): { lu: WasmStorage; pivots: WasmStorage; info: WasmStorage } {
+    return decompOps.getrf(this.#k, a, args);
+  }
+
   // ---- random numbers (assembly/random.ts) ----
 
   /** The kernels of `Generator.normalFill` and `uniformFill` (random_kernels.ts) on this backend's memory. */

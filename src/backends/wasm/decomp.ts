@@ -1,6 +1,6 @@
 /**
  * The CPU backend's matrix-decomposition launchers (kernels in assembly/decomp.ts): Householder
- * QR (geqrf, orgqr) and the Jacobi eigen- and singular-value iterations. Free functions of the
+ * QR (geqrf, orgqr), the Jacobi eigen- and singular-value iterations and LU with partial pivoting (getrf). Free functions of the
  * backend's {@link WasmKernels}.
  * @module
  */
@@ -81,5 +81,28 @@ export function svdJacobi(ctx: WasmKernels, a: Storage, args: DecompArgs): { b: 
     const [v, vp] = ctx.output(dtype, batch * n * n);
     ctx.fn(`svdJacobi_${SUFFIX[dtype as ComputeDType]}`)(ap, bp, vp, batch, m, n, MAX_SWEEPS);
     return { b, v };
+  });
+}
+
+/** See `Backend.getrf`. */
+export function getrf(
+  ctx: WasmKernels,
+  a: Storage,
+  args: DecompArgs,
+): { lu: WasmStorage; pivots: WasmStorage; info: WasmStorage } {
+  const s = checkStorage("getrf", a);
+  const { batch, m, n } = args, k = Math.min(m, n), dtype = s.dtype;
+  decompContract("getrf", s, batch, m, n);
+  if (batch * m * n === 0) {
+    return { lu: ctx.zeros(dtype, batch * m * n), pivots: ctx.zeros(dtype, batch * k), info: ctx.zeros(dtype, batch) };
+  }
+  ctx.plan("getrf", dtype, batch * (m * n + k + 1), s);
+  return ctx.call(() => {
+    const ap = ctx.input(s);
+    const [lu, lp] = ctx.output(dtype, batch * m * n);
+    const [pivots, pp] = ctx.output(dtype, batch * k);
+    const [info, ip] = ctx.output(dtype, batch);
+    ctx.fn(`getrf_${SUFFIX[dtype as ComputeDType]}`)(ap, lp, pp, ip, batch, m, n);
+    return { lu, pivots, info };
   });
 }

@@ -433,6 +433,11 @@ export class WebGPUBackend implements Backend {
     return decompOps.svdJacobi(this.#g, a, args);
   }
 
+  /** See `Backend.getrf`. */
+  getrf(a: Storage, args: DecompArgs): { lu: WebGPUStorage; pivots: WebGPUStorage; info: WebGPUStorage } {
+    return decompOps.getrf(this.#g, a, args);
+  }
+
   // ---- softmax cross-entropy ---------------------------------------------------------------------
 
   /**

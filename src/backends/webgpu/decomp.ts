@@ -13,6 +13,7 @@ import type { Binding } from "./shared.ts";
 import type { WebGPUStorage } from "./storage.ts";
 import * as checksOps from "./checks.ts";
 import * as dispatchOps from "./dispatch.ts";
+import * as transferOps from "./transfer.ts";
 
 /**
  * Jacobi sweeps on the GPU, which cannot stop at convergence without a read-back: cyclic Jacobi
@@ -146,4 +147,44 @@ export function svdJacobi(ctx: GpuContext, a: Storage, args: DecompArgs): { b: W
     { binding: 3, entry: ctx.entryOf(v) },
   ], batch);
   return { b: checksOps.inherit(b, s), v: checksOps.inherit(v, s) };
+}
+
+/** See `Backend.getrf` (float32): one pivot dispatch and one update dispatch per column. */
+export function getrf(
+  ctx: GpuContext,
+  a: Storage,
+  args: DecompArgs,
+): { lu: WebGPUStorage; pivots: WebGPUStorage; info: WebGPUStorage } {
+  const s = ctx.storage("getrf", a);
+  const { batch, m, n } = args, k = Math.min(m, n);
+  decompContract("getrf", s, batch, m, n);
+  checkFloat32("getrf", s);
+  const lu = ctx.alloc("float32", batch * m * n), pivots = ctx.alloc("float32", batch * k);
+  const info = ctx.alloc("float32", batch);
+  const done = () => ({ lu: checksOps.inherit(lu, s), pivots: checksOps.inherit(pivots, s), info: checksOps.inherit(info, s) });
+  if (batch === 0) return done();
+  if (m + n + 2 > ctx.loopBudget) {
+    lu.dispose();
+    pivots.dispose();
+    info.dispose();
+    throw new RangeError(`getrf: ${m}x${n} matrices exceed this GPU's loop budget (${ctx.loopBudget}); use the CPU`);
+  }
+  init(ctx, s, lu, info, batch, m * n, 0, 0);
+  transferOps.fillEntry(ctx, ctx.entryOf(info), batch, 0);
+  const w: Binding = { binding: 2, entry: ctx.entryOf(lu) };
+  const pivot = ctx.pipelines.get("getrf_pivot"), update = ctx.pipelines.get("getrf_update");
+  for (let j = 0; j < k; j++) {
+    let base = dispatchOps.paramWords(ctx);
+    ctx.u32.set([batch, m, n, j], base);
+    dispatchOps.run1d(ctx, pivot, base, [w, { binding: 3, entry: ctx.entryOf(pivots) }, {
+      binding: 4,
+      entry: ctx.entryOf(info),
+    }], batch);
+    if (j + 1 < n) {
+      base = dispatchOps.paramWords(ctx);
+      ctx.u32.set([batch, m, n, j], base);
+      dispatchOps.run1d(ctx, update, base, [w], batch * (n - j - 1));
+    }
+  }
+  return done();
 }
