@@ -251,13 +251,15 @@ export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/sea
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
-export { det, inv as inverse } from "./src/linalg/solve.ts";
+export { det, inv as inverse, slogdet } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
 export {
+  logdet,
   luUnpack,
   pinverse,
   torchLu as lu,
   torchLuSolve as luSolve,
+  torchMatrixExp as matrixExp,
   torchQr as qr,
   torchSvd as svd,
 } from "./src/linalg/legacy.ts";

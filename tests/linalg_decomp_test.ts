@@ -81,6 +81,32 @@ function call(c: Case, xs: Tensor[]): Record<string, Tensor> {
       return { out: L.norm(xs[0], a.ord) };
     case "lstsq":
       return { ...L.lstsq(xs[0], xs[1], a) };
+    case "luFactor":
+      return { ...L.luFactor(xs[0]) };
+    case "luFactorEx":
+      return { ...L.luFactorEx(xs[0]) };
+    case "lu":
+      return { ...L.lu(xs[0]) };
+    case "torchLu":
+      return { ...torch.lu(xs[0], true, true) };
+    case "luUnpack": {
+      const f = L.luFactor(xs[0]);
+      return { ...torch.luUnpack(f.LU, f.pivots) };
+    }
+    case "luSolve": {
+      const f = L.luFactor(xs[0]);
+      return { out: L.luSolve(f.LU, f.pivots, xs[1], a) };
+    }
+    case "invEx":
+      return { ...L.invEx(xs[0]) };
+    case "choleskyEx":
+      return { ...L.choleskyEx(xs[0], a) };
+    case "solveEx":
+      return { ...L.solveEx(xs[0], xs[1], a) };
+    case "logdet":
+      return { out: torch.logdet(xs[0]) };
+    case "matrixExp":
+      return { out: L.matrixExp(xs[0]) };
   }
   throw new Error(`unknown op ${c.op}`);
 }
@@ -225,6 +251,52 @@ Deno.test("[cpu] linalg decompositions: finite-difference gradchecks", () => {
   const B = leaf(randn([4, 2], 14, "float64"));
   gradcheck((x, b) => torch.linalg.lstsq(x, b).solution, [A, B], { ...o, msg: "lstsq gelsy" });
   gradcheck((x, b) => torch.linalg.lstsq(x, b, { driver: "gels" }).solution, [A, B], { ...o, msg: "lstsq gels" });
+  gradcheck((x) => torch.linalg.lu(x).U, [A], { ...o, msg: "lu U (tall)" });
+  gradcheck((x) => torch.linalg.lu(x).L, [W], { ...o, msg: "lu L (wide)" });
+  gradcheck((x) => torch.linalg.luFactor(x).LU, [S], { ...o, msg: "lu_factor" });
+  const C = leaf(randn([4, 4], 15, "float64").add(torch.eye(4, { dtype: "float64" }).mul(3)));
+  const f = torch.linalg.luFactor(C.detach());
+  gradcheck((lu, b) => torch.linalg.luSolve(lu, f.pivots, b, { adjoint: true }), [leaf(f.LU), B], {
+    ...o,
+    msg: "lu_solve",
+  });
+  gradcheck((x) => torch.linalg.matrixExp(x), [leaf(S.detach().mul(0.5))], { ...o, msg: "matrix_exp" });
+  gradcheck((x) => torch.logdet(x.matmul(x.t())), [C], { ...o, msg: "logdet" });
+});
+
+Deno.test("[cpu] linalg.matrixExp: second-order gradients through its own backward", () => {
+  const A = leaf(randn([3, 3], 16, "float64").mul(0.5));
+  gradcheck((x) =>
+    torch.enableGrad(() => {
+      const xr = x.requiresGrad ? x : x.detach().requiresGrad_(true);
+      const [g] = torch.autograd.grad(torch.linalg.matrixExp(xr).pow(2).sum(), [xr], { createGraph: true });
+      return g!;
+    }), [A], { eps: 1e-6, atol: 1e-5, rtol: 1e-4, msg: "matrix_exp double backward" });
+});
+
+deviceTest("linalg _ex variants report singular and indefinite matrices in info; checkErrors throws on the CPU", async (device) => {
+  const S = torch.stack([torch.eye(3), torch.tensor([[1, 2, 3], [2, 4, 6], [1, 0, 1]])]).float().to(device);
+  await assertCloseAsync(torch.linalg.invEx(S).info, [0, 2]);
+  await assertCloseAsync(torch.linalg.invEx(S).inverse.index(0), torch.eye(3));
+  await assertCloseAsync(torch.linalg.solveEx(S, torch.ones(2, 3).to(device)).info, [0, 2]);
+  await assertCloseAsync(torch.linalg.luFactorEx(S).info, [0, 3]); // A's own factorization, as PyTorch's
+  const P = torch.stack([torch.eye(2), torch.tensor([[1, 2], [2, 1]])]).float().to(device);
+  await assertCloseAsync(torch.linalg.choleskyEx(P).info, [0, 2]);
+  assert.equal(torch.linalg.invEx(S).info.dtype, "int32");
+  if (device !== "cpu") return;
+  assertThrowsMsg(
+    () => torch.linalg.invEx(S, { checkErrors: true }),
+    /^linalg\.invEx: \(Batch element 1\): The diagonal element 2 is zero/,
+  );
+  assertThrowsMsg(
+    () => torch.linalg.choleskyEx(P, { checkErrors: true }),
+    /^linalg\.choleskyEx: \(Batch element 1\): The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2/,
+  );
+  assertThrowsMsg(
+    () => torch.linalg.luFactor(S),
+    /^linalg\.luFactor: \(Batch element 1\): U\[3,3\] is zero and using it on lu_solve would result in a division by zero/,
+  );
+  assertThrowsMsg(() => torch.linalg.luFactor(S, { pivot: false }), /^linalg\.luFactor: LU without pivoting is not implemented/);
 });
 
 deviceTest("linalg decompositions: float32 gradchecks on the device", async (device) => {
@@ -239,6 +311,10 @@ deviceTest("linalg decompositions: grad_fn names are PyTorch's", (device) => {
   const A = torch.tensor([[2, 1], [1, 3]], { dtype: "float32" }).to(device).requiresGrad_(true);
   assert.equal(torch.linalg.eigvalsh(A).gradFn?.name, "LinalgEighBackward0");
   assert.equal(torch.linalg.svdvals(A).gradFn?.name, "LinalgSvdBackward0");
+  assert.equal(torch.linalg.pinv(A).gradFn?.name, "LinalgPinvBackward0");
+  assert.equal(torch.linalg.matrixExp(A).gradFn?.name, "LinalgMatrixExpBackward0");
+  assert.equal(torch.linalg.luFactor(A).LU.gradFn?.name, "LinalgLuFactorExBackward0");
+  assert.equal(torch.linalg.lstsq(A, A).solution.gradFn?.name, "LinalgLstsqBackward0");
 });
 
 deviceTest("linalg decompositions: eigh's and svd's unused outputs add nothing (repeated values stay finite)", async (device) => {
@@ -260,11 +336,20 @@ deviceTest("linalg decompositions: empty and 1x1 batches", async (device) => {
   await assertCloseAsync(torch.linalg.eigvalsh(one), [[-2]]);
 });
 
-Deno.test("linalg decompositions: x.qr() and torch.qr are linalg.qr", () => {
+Deno.test("linalg decompositions: the Tensor methods and torch.* names are the linalg ops", () => {
   const A = torch.tensor([[3, 1], [4, 2]], { dtype: "float64" });
   const a = A.qr(), b = torch.linalg.qr(A);
   assert.deepEqual(a.R.toArray(), b.R.toArray());
   assert.deepEqual(A.qr(false).Q.shape, [2, 2]);
+  assert.deepEqual(A.svd().S.toArray(), torch.linalg.svdvals(A).toArray());
+  assert.deepEqual(A.pinverse().toArray(), torch.pinverse(A).toArray());
+  assert.equal(A.logdet().item(), torch.logdet(A).item());
+  assert.deepEqual(A.slogdet().logabsdet.item(), torch.slogdet(A).logabsdet.item());
+  assert.deepEqual(A.matrixExp().toArray(), torch.matrixExp(A).toArray());
+  assert.deepEqual(A.lu().pivots.toArray(), torch.linalg.luFactor(A).pivots.toArray());
+  const { LU, pivots } = torch.lu(A);
+  const X = torch.luSolve(torch.eye(2, { dtype: "float64" }), LU, pivots);
+  assert.ok(torch.allclose(X, torch.linalg.inv(A)));
 });
 
 // ---- errors ----

@@ -714,6 +714,7 @@ export const derivatives = {
     (g, n) => [decompGrad.luFactorBackward(g, y(n), arg<Tensor>(n, "P"))],
     ["P"],
   ),
+  matrixExp: named("LinalgMatrixExpBackward0", "inputs", (g, n) => [decompGrad.matrixExpBackward(x0(n), g)]),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -7,7 +7,8 @@
 import type { Tensor } from "../tensor.ts";
 import { expand, narrow, unsqueeze } from "../ops/movement.ts";
 import { cat, tril, triu } from "../ops/indexing.ts";
-import { eye } from "../creation.ts";
+import { eye, zerosLike } from "../creation.ts";
+import { matrixExp } from "./matrix_exp.ts";
 import { add, mul, sub } from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
 import { solveTriangular } from "./triangular.ts";
@@ -176,4 +177,13 @@ export function luFactorBackward(g: Tensor, LU: Tensor, P: Tensor): Tensor {
   const L = add(tril(narrow(LU, -1, 0, k), -1), eye(m, k, { dtype: LU.dtype, device: LU.device }));
   const U = triu(narrow(LU, -2, 0, k));
   return luBackward(tril(narrow(g, -1, 0, k), -1), triu(narrow(g, -2, 0, k)), P, L, U);
+}
+
+/** PyTorch's `matrix_exp_backward`: the upper-right n×n block of exp([[Aᵀ, G], [0, Aᵀ]]). */
+export function matrixExpBackward(A: Tensor, g: Tensor): Tensor {
+  const n = A.shape[A.ndim - 1];
+  const At = mT(A);
+  const top = cat([At, g], -1), bottom = cat([zerosLike(At), At], -1);
+  const E = matrixExp(cat([top, bottom], -2));
+  return narrow(narrow(E, -2, 0, n), -1, n, n);
 }

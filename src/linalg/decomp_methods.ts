@@ -4,4 +4,6 @@
  * @module
  */
 export type { QR } from "./qr.ts";
-export { torchQr } from "./legacy.ts";
+export type { SignLogAbsDet } from "./solve.ts";
+export { logdet, pinverse, torchLu, type TorchLu, torchQr, torchSvd, type SVDV } from "./legacy.ts";
+export { matrixExp } from "./matrix_exp.ts";

@@ -1,7 +1,8 @@
 /**
  * The `torch.*` names of the decompositions (PyTorch's older API, most deprecated there in favour
  * of `torch.linalg`): `torch.qr`, `torch.svd`, `torch.pinverse`, `torch.lu`, `torch.luUnpack`,
- * `torch.luSolve`, thin wrappers of src/linalg/qr.ts, svd.ts, spectral.ts and lu_factor.ts.
+ * `torch.luSolve`, `torch.logdet`, `torch.matrixExp`: thin wrappers of src/linalg/qr.ts, svd.ts,
+ * spectral.ts, lu_factor.ts, solve.ts and matrix_exp.ts.
  * @module
  */
 import type { Tensor } from "../tensor.ts";
@@ -13,6 +14,9 @@ import { checkFlag, checkMatrices, mT } from "./substitution.ts";
 import { qr, type QR } from "./qr.ts";
 import { svd, svdvals } from "./svd.ts";
 import { pinv } from "./spectral.ts";
+import { slogdet } from "./solve.ts";
+import { matrixExp } from "./matrix_exp.ts";
+import { lt, where } from "../ops/elementwise.ts";
 import { checkPivots, luFactorEx, luSolve, permutationMatrix, type PLU, unpackLU } from "./lu_factor.ts";
 
 /**
@@ -163,3 +167,36 @@ export function torchLuSolve(b: Tensor, LU: Tensor, pivots: Tensor): Tensor {
   return asOp("luSolve", () => luSolve(LU, pivots, b));
 }
 
+
+/**
+ * The natural log of the determinant of each square matrix of `A` (PyTorch's `torch.logdet`):
+ * NaN where the determinant is negative, -inf where it is 0; differentiable where it is positive.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const d = torch.logdet(torch.tensor([[[2, 0], [0, 3]], [[-1, 0], [0, 2]]], { dtype: "float64" }));
+ * assertEquals(Math.abs(d.index(0).item() - Math.log(6)) < 1e-12, true);
+ * assertEquals(Number.isNaN(d.index(1).item()), true);
+ * ```
+ */
+export function logdet(A: Tensor): Tensor {
+  return asOp("logdet", () =>
+    inFrameOf(() => {
+      const { sign, logabsdet } = slogdet(A);
+      return where(lt(sign, 0), NaN, logabsdet);
+    }));
+}
+
+/**
+ * PyTorch's `torch.matrix_exp`: {@link matrixExp}.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * assertEquals(torch.matrixExp(torch.zeros(2, 2)).toArray(), [[1, 0], [0, 1]]);
+ * ```
+ */
+export function torchMatrixExp(A: Tensor): Tensor {
+  return asOp("matrixExp", () => matrixExp(A));
+}

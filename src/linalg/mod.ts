@@ -24,3 +24,5 @@ export * from "./eigh.ts";
 export * from "./svd.ts";
 export * from "./spectral.ts";
 export * from "./lu_factor.ts";
+export * from "./ex.ts";
+export * from "./matrix_exp.ts";

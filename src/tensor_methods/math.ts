@@ -162,6 +162,18 @@ export interface TensorMathMethods {
   det(): Tensor;
   /** `torch.qr(this, some)`: `{ Q, R }`. */
   qr(some?: boolean): decomp.QR;
+  /** `torch.svd(this, some, computeUv)`: `{ U, S, V }`. */
+  svd(some?: boolean, computeUv?: boolean): decomp.SVDV;
+  /** `torch.pinverse(this, rcond)`. */
+  pinverse(rcond?: number): Tensor;
+  /** `torch.logdet(this)`. */
+  logdet(): Tensor;
+  /** `torch.linalg.slogdet(this)`: `{ sign, logabsdet }`. */
+  slogdet(): decomp.SignLogAbsDet;
+  /** `torch.linalg.matrixExp(this)` (PyTorch's `x.matrix_exp()`). */
+  matrixExp(): Tensor;
+  /** `torch.lu(this, pivot, getInfos)`: `{ LU, pivots, infos? }`. */
+  lu(pivot?: boolean, getInfos?: boolean): decomp.TorchLu;
 }
 
 /**
@@ -370,6 +382,24 @@ export function mathMethods(): TensorMathMethods & ThisType<Tensor> {
     },
     qr(some?: boolean): decomp.QR {
       return decomp.torchQr(this, some);
+    },
+    svd(some?: boolean, computeUv?: boolean): decomp.SVDV {
+      return decomp.torchSvd(this, some, computeUv);
+    },
+    pinverse(rcond?: number): Tensor {
+      return decomp.pinverse(this, rcond);
+    },
+    logdet(): Tensor {
+      return decomp.logdet(this);
+    },
+    slogdet(): decomp.SignLogAbsDet {
+      return la.slogdet(this);
+    },
+    matrixExp(): Tensor {
+      return decomp.matrixExp(this);
+    },
+    lu(pivot?: boolean, getInfos?: boolean): decomp.TorchLu {
+      return decomp.torchLu(this, pivot, getInfos);
     },
   };
 }
