@@ -15,6 +15,7 @@
  */
 export { type NestedArray, Tensor, type TensorOrScalar, type ToOptions } from "./src/tensor.ts";
 export type { TensorMathMethods } from "./src/tensor_methods/math.ts";
+export type { PLU, QR, SignLogAbsDet, SVDV, TorchLu } from "./src/linalg/decomp_methods.ts";
 export type { TensorReductionMethods } from "./src/tensor_methods/reduction.ts";
 export type { TensorShapeMethods } from "./src/tensor_methods/shape.ts";
 export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";

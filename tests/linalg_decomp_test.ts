@@ -50,7 +50,10 @@ function argValue(v: unknown): unknown {
 
 /** The fixture's call in edgetorch: its outputs by the fixture's names. */
 function call(c: Case, xs: Tensor[]): Record<string, Tensor> {
-  const a = Object.fromEntries(Object.entries(c.args).map(([k, v]) => [k, argValue(v)])) as Record<string, never>;
+  const a = Object.fromEntries(Object.entries(c.args).map(([k, v]) => [k, argValue(v)])) as Record<
+    string,
+    never
+  >;
   const L = torch.linalg;
   switch (c.op) {
     case "qr":
@@ -120,7 +123,7 @@ function alignSigns(a: number[], e: number[], shape: number[], rows: boolean): n
       const at = (i: number) => base + (rows ? l * c + i : i * c + l);
       let dot = 0;
       for (let i = 0; i < len; i++) dot += a[at(i)] * e[at(i)];
-      if (dot < 0) for (let i = 0; i < len; i++) out[at(i)] = -a[at(i)];
+      if (dot < 0) { for (let i = 0; i < len; i++) out[at(i)] = -a[at(i)]; }
     }
   }
   return out;
@@ -194,36 +197,42 @@ async function maxAbs(x: Tensor): Promise<number> {
   return await x.abs().max().itemAsync() as number;
 }
 
-deviceTest("linalg.qr: Q orthonormal, R upper triangular, QR = A on 40x30 and batched 3x20x25", async (device) => {
-  for (const shape of [[40, 30], [3, 20, 25]]) {
-    const A = randn(shape, 7).to(device);
-    for (const mode of ["reduced", "complete"] as const) {
-      const { Q, R } = torch.linalg.qr(A, mode);
-      const k = Q.shape[Q.ndim - 1];
-      const I = torch.eye(k).to(device);
-      assert.ok(await maxAbs(Q.transpose(-2, -1).matmul(Q).sub(I)) < 1e-5, `${mode} ${shape}: QᵀQ = I`);
-      assert.ok(await maxAbs(Q.matmul(R).sub(A)) < 1e-4, `${mode} ${shape}: QR = A`);
-      assert.equal(await maxAbs(R.sub(R.triu())), 0, `${mode} ${shape}: R upper`);
+deviceTest(
+  "linalg.qr: Q orthonormal, R upper triangular, QR = A on 40x30 and batched 3x20x25",
+  async (device) => {
+    for (const shape of [[40, 30], [3, 20, 25]]) {
+      const A = randn(shape, 7).to(device);
+      for (const mode of ["reduced", "complete"] as const) {
+        const { Q, R } = torch.linalg.qr(A, mode);
+        const k = Q.shape[Q.ndim - 1];
+        const I = torch.eye(k).to(device);
+        assert.ok(await maxAbs(Q.transpose(-2, -1).matmul(Q).sub(I)) < 1e-5, `${mode} ${shape}: QᵀQ = I`);
+        assert.ok(await maxAbs(Q.matmul(R).sub(A)) < 1e-4, `${mode} ${shape}: QR = A`);
+        assert.equal(await maxAbs(R.sub(R.triu())), 0, `${mode} ${shape}: R upper`);
+      }
     }
-  }
-});
+  },
+);
 
-deviceTest("linalg.eigh and svd: 24x24 and batched 4x12x9 decompositions reconstruct their inputs", async (device) => {
-  const X = randn([24, 24], 3);
-  const S = X.add(X.t()).to(device);
-  const { eigenvalues: L, eigenvectors: V } = torch.linalg.eigh(S);
-  assert.ok(await maxAbs(V.matmul(torch.diag(L)).matmul(V.t()).sub(S)) < 2e-4, "V diag(L) Vᵀ = A");
-  assert.ok(await maxAbs(V.t().matmul(V).sub(torch.eye(24).to(device))) < 1e-5, "VᵀV = I");
-  const l = await L.toArrayAsync() as number[];
-  for (let i = 1; i < l.length; i++) assert.ok(l[i - 1] <= l[i], "ascending");
-  const A = randn([4, 12, 9], 5).to(device);
-  const { U, S: s, Vh } = torch.linalg.svd(A, false);
-  assert.ok(await maxAbs(U.mul(s.unsqueeze(-2)).matmul(Vh).sub(A)) < 1e-4, "U diag(S) Vh = A");
-  assert.ok(await maxAbs(U.transpose(-2, -1).matmul(U).sub(torch.eye(9).to(device))) < 1e-5, "UᵀU = I");
-  const wide = torch.linalg.svd(A.transpose(-2, -1));
-  assert.deepEqual([wide.U.shape, wide.Vh.shape], [[4, 9, 9], [4, 12, 12]]);
-  assert.ok(await maxAbs(wide.Vh.matmul(wide.Vh.transpose(-2, -1)).sub(torch.eye(12).to(device))) < 1e-5);
-});
+deviceTest(
+  "linalg.eigh and svd: 24x24 and batched 4x12x9 decompositions reconstruct their inputs",
+  async (device) => {
+    const X = randn([24, 24], 3);
+    const S = X.add(X.t()).to(device);
+    const { eigenvalues: L, eigenvectors: V } = torch.linalg.eigh(S);
+    assert.ok(await maxAbs(V.matmul(torch.diag(L)).matmul(V.t()).sub(S)) < 2e-4, "V diag(L) Vᵀ = A");
+    assert.ok(await maxAbs(V.t().matmul(V).sub(torch.eye(24).to(device))) < 1e-5, "VᵀV = I");
+    const l = await L.toArrayAsync() as number[];
+    for (let i = 1; i < l.length; i++) assert.ok(l[i - 1] <= l[i], "ascending");
+    const A = randn([4, 12, 9], 5).to(device);
+    const { U, S: s, Vh } = torch.linalg.svd(A, false);
+    assert.ok(await maxAbs(U.mul(s.unsqueeze(-2)).matmul(Vh).sub(A)) < 1e-4, "U diag(S) Vh = A");
+    assert.ok(await maxAbs(U.transpose(-2, -1).matmul(U).sub(torch.eye(9).to(device))) < 1e-5, "UᵀU = I");
+    const wide = torch.linalg.svd(A.transpose(-2, -1));
+    assert.deepEqual([wide.U.shape, wide.Vh.shape], [[4, 9, 9], [4, 12, 12]]);
+    assert.ok(await maxAbs(wide.Vh.matmul(wide.Vh.transpose(-2, -1)).sub(torch.eye(12).to(device))) < 1e-5);
+  },
+);
 
 // ---- finite-difference gradchecks (float64 on the CPU) ----
 
@@ -250,7 +259,10 @@ Deno.test("[cpu] linalg decompositions: finite-difference gradchecks", () => {
   gradcheck((x) => torch.linalg.cond(x), [S], { ...o, msg: "cond" });
   const B = leaf(randn([4, 2], 14, "float64"));
   gradcheck((x, b) => torch.linalg.lstsq(x, b).solution, [A, B], { ...o, msg: "lstsq gelsy" });
-  gradcheck((x, b) => torch.linalg.lstsq(x, b, { driver: "gels" }).solution, [A, B], { ...o, msg: "lstsq gels" });
+  gradcheck((x, b) => torch.linalg.lstsq(x, b, { driver: "gels" }).solution, [A, B], {
+    ...o,
+    msg: "lstsq gels",
+  });
   gradcheck((x) => torch.linalg.lu(x).U, [A], { ...o, msg: "lu U (tall)" });
   gradcheck((x) => torch.linalg.lu(x).L, [W], { ...o, msg: "lu L (wide)" });
   gradcheck((x) => torch.linalg.luFactor(x).LU, [S], { ...o, msg: "lu_factor" });
@@ -266,38 +278,48 @@ Deno.test("[cpu] linalg decompositions: finite-difference gradchecks", () => {
 
 Deno.test("[cpu] linalg.matrixExp: second-order gradients through its own backward", () => {
   const A = leaf(randn([3, 3], 16, "float64").mul(0.5));
-  gradcheck((x) =>
-    torch.enableGrad(() => {
-      const xr = x.requiresGrad ? x : x.detach().requiresGrad_(true);
-      const [g] = torch.autograd.grad(torch.linalg.matrixExp(xr).pow(2).sum(), [xr], { createGraph: true });
-      return g!;
-    }), [A], { eps: 1e-6, atol: 1e-5, rtol: 1e-4, msg: "matrix_exp double backward" });
+  gradcheck(
+    (x) =>
+      torch.enableGrad(() => {
+        const xr = x.requiresGrad ? x : x.detach().requiresGrad_(true);
+        const [g] = torch.autograd.grad(torch.linalg.matrixExp(xr).pow(2).sum(), [xr], { createGraph: true });
+        return g!;
+      }),
+    [A],
+    { eps: 1e-6, atol: 1e-5, rtol: 1e-4, msg: "matrix_exp double backward" },
+  );
 });
 
-deviceTest("linalg _ex variants report singular and indefinite matrices in info; checkErrors throws on the CPU", async (device) => {
-  const S = torch.stack([torch.eye(3), torch.tensor([[1, 2, 3], [2, 4, 6], [1, 0, 1]])]).float().to(device);
-  await assertCloseAsync(torch.linalg.invEx(S).info, [0, 2]);
-  await assertCloseAsync(torch.linalg.invEx(S).inverse.index(0), torch.eye(3));
-  await assertCloseAsync(torch.linalg.solveEx(S, torch.ones(2, 3).to(device)).info, [0, 2]);
-  await assertCloseAsync(torch.linalg.luFactorEx(S).info, [0, 3]); // A's own factorization, as PyTorch's
-  const P = torch.stack([torch.eye(2), torch.tensor([[1, 2], [2, 1]])]).float().to(device);
-  await assertCloseAsync(torch.linalg.choleskyEx(P).info, [0, 2]);
-  assert.equal(torch.linalg.invEx(S).info.dtype, "int32");
-  if (device !== "cpu") return;
-  assertThrowsMsg(
-    () => torch.linalg.invEx(S, { checkErrors: true }),
-    /^linalg\.invEx: \(Batch element 1\): The diagonal element 2 is zero/,
-  );
-  assertThrowsMsg(
-    () => torch.linalg.choleskyEx(P, { checkErrors: true }),
-    /^linalg\.choleskyEx: \(Batch element 1\): The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2/,
-  );
-  assertThrowsMsg(
-    () => torch.linalg.luFactor(S),
-    /^linalg\.luFactor: \(Batch element 1\): U\[3,3\] is zero and using it on lu_solve would result in a division by zero/,
-  );
-  assertThrowsMsg(() => torch.linalg.luFactor(S, { pivot: false }), /^linalg\.luFactor: LU without pivoting is not implemented/);
-});
+deviceTest(
+  "linalg _ex variants report singular and indefinite matrices in info; checkErrors throws on the CPU",
+  async (device) => {
+    const S = torch.stack([torch.eye(3), torch.tensor([[1, 2, 3], [2, 4, 6], [1, 0, 1]])]).float().to(device);
+    await assertCloseAsync(torch.linalg.invEx(S).info, [0, 2]);
+    await assertCloseAsync(torch.linalg.invEx(S).inverse.index(0), torch.eye(3));
+    await assertCloseAsync(torch.linalg.solveEx(S, torch.ones(2, 3).to(device)).info, [0, 2]);
+    await assertCloseAsync(torch.linalg.luFactorEx(S).info, [0, 3]); // A's own factorization, as PyTorch's
+    const P = torch.stack([torch.eye(2), torch.tensor([[1, 2], [2, 1]])]).float().to(device);
+    await assertCloseAsync(torch.linalg.choleskyEx(P).info, [0, 2]);
+    assert.equal(torch.linalg.invEx(S).info.dtype, "int32");
+    if (device !== "cpu") return;
+    assertThrowsMsg(
+      () => torch.linalg.invEx(S, { checkErrors: true }),
+      /^linalg\.invEx: \(Batch element 1\): The diagonal element 2 is zero/,
+    );
+    assertThrowsMsg(
+      () => torch.linalg.choleskyEx(P, { checkErrors: true }),
+      /^linalg\.choleskyEx: \(Batch element 1\): The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2/,
+    );
+    assertThrowsMsg(
+      () => torch.linalg.luFactor(S),
+      /^linalg\.luFactor: \(Batch element 1\): U\[3,3\] is zero and using it on lu_solve would result in a division by zero/,
+    );
+    assertThrowsMsg(
+      () => torch.linalg.luFactor(S, { pivot: false }),
+      /^linalg\.luFactor: LU without pivoting is not implemented/,
+    );
+  },
+);
 
 deviceTest("linalg decompositions: float32 gradchecks on the device", async (device) => {
   const A = leaf(randn([3, 3], 21).add(torch.eye(3).mul(2)).to(device));
@@ -317,14 +339,17 @@ deviceTest("linalg decompositions: grad_fn names are PyTorch's", (device) => {
   assert.equal(torch.linalg.lstsq(A, A).solution.gradFn?.name, "LinalgLstsqBackward0");
 });
 
-deviceTest("linalg decompositions: eigh's and svd's unused outputs add nothing (repeated values stay finite)", async (device) => {
-  const A = torch.eye(3).mul(2).to(device).requiresGrad_(true);
-  torch.linalg.eigh(A).eigenvalues.sum().backward();
-  await assertCloseAsync(A.grad!, torch.eye(3), { atol: 1e-6 });
-  const B = torch.eye(3).to(device).requiresGrad_(true);
-  torch.linalg.svd(B, false).S.sum().backward();
-  await assertCloseAsync(B.grad!, torch.eye(3), { atol: 1e-6 });
-});
+deviceTest(
+  "linalg decompositions: eigh's and svd's unused outputs add nothing (repeated values stay finite)",
+  async (device) => {
+    const A = torch.eye(3).mul(2).to(device).requiresGrad_(true);
+    torch.linalg.eigh(A).eigenvalues.sum().backward();
+    await assertCloseAsync(A.grad!, torch.eye(3), { atol: 1e-6 });
+    const B = torch.eye(3).to(device).requiresGrad_(true);
+    torch.linalg.svd(B, false).S.sum().backward();
+    await assertCloseAsync(B.grad!, torch.eye(3), { atol: 1e-6 });
+  },
+);
 
 deviceTest("linalg decompositions: empty and 1x1 batches", async (device) => {
   const E = torch.zeros(0, 3, 3).to(device);
@@ -356,18 +381,27 @@ Deno.test("linalg decompositions: the Tensor methods and torch.* names are the l
 
 Deno.test("linalg decompositions: bad input names the op and what was expected", () => {
   const r = torch.ones(3);
-  assertThrowsMsg(() => torch.linalg.qr(r), /^linalg\.qr: The input tensor A must have at least 2 dimensions/);
+  assertThrowsMsg(
+    () => torch.linalg.qr(r),
+    /^linalg\.qr: The input tensor A must have at least 2 dimensions/,
+  );
   assertThrowsMsg(
     () => torch.linalg.qr(torch.ones(2, 2), "full" as never),
     /^linalg\.qr: qr received unrecognized mode 'full'/,
   );
   assertThrowsMsg(() => torch.linalg.qr(torch.ones([2, 2], { dtype: "int32" })), /float32 or float64/);
-  assertThrowsMsg(() => torch.linalg.eigh(torch.ones(2, 3)), /^linalg\.eigh: A must be batches of square matrices/);
+  assertThrowsMsg(
+    () => torch.linalg.eigh(torch.ones(2, 3)),
+    /^linalg\.eigh: A must be batches of square matrices/,
+  );
   assertThrowsMsg(
     () => torch.linalg.eigvalsh(torch.eye(2), "X" as never),
     /^linalg\.eigvalsh: Expected UPLO argument to be 'L' or 'U'/,
   );
-  assertThrowsMsg(() => torch.linalg.svd(r), /^linalg\.svd: The input tensor A must have at least 2 dimensions/);
+  assertThrowsMsg(
+    () => torch.linalg.svd(r),
+    /^linalg\.svd: The input tensor A must have at least 2 dimensions/,
+  );
   assertThrowsMsg(() => torch.linalg.cond(torch.ones(2, 3), 1), /^linalg\.cond: A must be batches of square/);
   assertThrowsMsg(() => torch.linalg.cond(torch.eye(2), 3), /^linalg\.cond: got an invalid norm type 3/);
   assertThrowsMsg(
@@ -378,7 +412,10 @@ Deno.test("linalg decompositions: bad input names the op and what was expected",
     () => torch.linalg.lstsq(torch.eye(3), torch.ones(3), { driver: "gelsx" as never }),
     /^linalg\.lstsq: parameter `driver` should be one of/,
   );
-  assertThrowsMsg(() => torch.nn.init.orthogonal_(torch.ones(3)), /^orthogonal_: Only tensors with 2 or more dimensions/);
+  assertThrowsMsg(
+    () => torch.nn.init.orthogonal_(torch.ones(3)),
+    /^orthogonal_: Only tensors with 2 or more dimensions/,
+  );
   const A = torch.ones(3, 3).requiresGrad_(true);
   assertThrowsMsg(() => torch.linalg.qr(A, "r").R.sum().backward(), /mode='r'/);
   const T = torch.randn(4, 2).requiresGrad_(true);

@@ -80,6 +80,8 @@ export function decompContract(op: string, a: Storage, batch: number, m: number,
     throw new TypeError(`${op}: expected float32 or float64 matrices, got ${a.dtype}`);
   }
   if (a.numel !== batch * m * n) {
-    throw new RangeError(`${op}: ${batch} matrices of ${m}x${n} need ${batch * m * n} elements, got ${a.numel}`);
+    throw new RangeError(
+      `${op}: ${batch} matrices of ${m}x${n} need ${batch * m * n} elements, got ${a.numel}`,
+    );
   }
 }

@@ -52,7 +52,12 @@ export function cholesky(A: Tensor, opts: CholeskyOptions | boolean = {}): Tenso
  * The recorded factor and the int32 infos (0, or the order of the first leading minor that is
  * not positive-definite) of `A`; with `check`, the CPU throws PyTorch's error at the first bad matrix.
  */
-export function choleskyCore(op: string, A: Tensor, upper: boolean, check: boolean): { L: Tensor; info: Tensor } {
+export function choleskyCore(
+  op: string,
+  A: Tensor,
+  upper: boolean,
+  check: boolean,
+): { L: Tensor; info: Tensor } {
   const n = squareMatrices(op, A);
   const backend = backendOf(op, A);
   if (!backend.cholesky) throw new Error(`${op}: the ${A.device} backend has no Cholesky factorisation`);

@@ -39,7 +39,9 @@ export function qrBackward(g: Tensor, out: Tensor, shapes: number[][], mode: str
   const [gQ, gR] = unpack(g, shapes), [Q, R] = unpack(out, shapes);
   const m = Q.shape[Q.ndim - 2], n = R.shape[R.ndim - 1];
   if (mode === "complete" && m > n) {
-    throw new Error("linalg.qr: The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
+    throw new Error(
+      "linalg.qr: The QR decomposition is not differentiable when mode='complete' and nrows > ncols.",
+    );
   }
   if (m >= n) return qrBackwardTall(gQ, gR, Q, R);
   // Wide A = Q [U | V] (U square): the columns right of U get Q gV, U's part sees gQ + Y gVᵀ
@@ -50,7 +52,6 @@ export function qrBackward(g: Tensor, out: Tensor, shapes: number[][], mode: str
   const gX = qrBackwardTall(add(gQ, matmul(Y, mT(gV))), gU, Q, U);
   return cat([gX, matmul(Q, gV)], -1);
 }
-
 
 /** eigvalsh's gradient: V diag(gL) Vᵀ. */
 export function eigvalshBackward(gL: Tensor, V: Tensor): Tensor {
@@ -131,7 +132,13 @@ export function pinvBackward(g: Tensor, pinvA: Tensor, A: Tensor): Tensor {
 }
 
 /** PyTorch's `linalg_lstsq_backward` for X = lstsq(A, B): from A⁺ = pinv(A), gA by pinv's backward of g Bᵀ, gB = A⁺ᵀ g. */
-export function lstsqBackward(g: Tensor, A: Tensor, B: Tensor, wantA: boolean, wantB: boolean): [Tensor | null, Tensor | null] {
+export function lstsqBackward(
+  g: Tensor,
+  A: Tensor,
+  B: Tensor,
+  wantA: boolean,
+  wantB: boolean,
+): [Tensor | null, Tensor | null] {
   const pinvA = pinv(A);
   return [wantA ? pinvBackward(matmul(g, mT(B)), pinvA, A) : null, wantB ? matmul(mT(pinvA), g) : null];
 }

@@ -4,6 +4,7 @@
  * @module
  */
 export type { QR } from "./qr.ts";
+export type { PLU } from "./lu_factor.ts";
 export type { SignLogAbsDet } from "./solve.ts";
-export { logdet, pinverse, torchLu, type TorchLu, torchQr, torchSvd, type SVDV } from "./legacy.ts";
+export { logdet, pinverse, type SVDV, type TorchLu, torchLu, torchQr, torchSvd } from "./legacy.ts";
 export { matrixExp } from "./matrix_exp.ts";

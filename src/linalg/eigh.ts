@@ -9,16 +9,12 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
-import { backendOf, contiguousStorage, record, wrap } from "../ops/dispatch.ts";
+import { record } from "../ops/dispatch.ts";
 import { asOp } from "../ops/naming.ts";
-import { tril, triu } from "../ops/indexing.ts";
-import { add } from "../ops/elementwise.ts";
-import { diagonal } from "../ops/rearrange.ts";
-import { numelOf } from "../shape.ts";
 import { describeValue } from "../backends/contract.ts";
 import { squareMatrices } from "./lu.ts";
 import { recordPacked } from "./packed.ts";
-import { mT, sortWithColumns } from "./decomp_util.ts";
+import { eighRaw } from "./decomp_core.ts";
 
 /** The result of {@link eigh}: PyTorch's `(eigenvalues, eigenvectors)` named tuple, as an object. */
 export interface Eigh {
@@ -33,22 +29,6 @@ function checkUplo(op: string, UPLO: unknown): "L" | "U" {
     throw new RangeError(`${op}: Expected UPLO argument to be 'L' or 'U', but got ${describeValue(UPLO)}`);
   }
   return UPLO.toUpperCase() as "L" | "U";
-}
-
-/** Eigenvalues (ascending) and vectors of the symmetric matrices read from A's `UPLO` triangle, without autograd. */
-export function eighRaw(op: string, A: Tensor, UPLO: "L" | "U"): { values: Tensor; vectors: Tensor } {
-  const n = A.shape[A.ndim - 1];
-  const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
-  const backend = backendOf(op, A);
-  if (!backend.eighJacobi) throw new Error(`${op}: the ${A.device} backend has no symmetric eigensolver`);
-  if (A.device === "gpu" && A.dtype !== "float32") {
-    throw new TypeError(`${op}: the GPU decomposes float32 matrices, got ${A.dtype}`);
-  }
-  const S = UPLO === "L" ? add(tril(A), mT(tril(A, -1))) : add(triu(A), mT(triu(A, 1)));
-  const res = backend.eighJacobi(contiguousStorage(S), { batch, m: n, n });
-  const W = wrap(res.w, [...batchShape, n, n]), V = wrap(res.v, [...batchShape, n, n]);
-  const sorted = sortWithColumns(diagonal(W, 0, -2, -1), [V], false);
-  return { values: sorted.values, vectors: sorted.cols[0] };
 }
 
 /**

@@ -24,6 +24,7 @@ export interface CheckErrorsOptions {
 
 /** The result of {@link invEx}: PyTorch's `(inverse, info)`. */
 export interface InvEx {
+  /** The inverses. */
   inverse: Tensor;
   /** int32 per matrix: 0, or 1 + the first column with a zero pivot (the inverse is then not valid). */
   info: Tensor;
@@ -31,6 +32,7 @@ export interface InvEx {
 
 /** The result of {@link choleskyEx}: PyTorch's `(L, info)`. */
 export interface CholeskyEx {
+  /** The factors (U = Lᵀ with `upper`). */
   L: Tensor;
   /** int32 per matrix: 0, or the order of the first leading minor that is not positive-definite. */
   info: Tensor;
@@ -38,6 +40,7 @@ export interface CholeskyEx {
 
 /** The result of {@link solveEx}: PyTorch's `(result, info)`. */
 export interface SolveEx {
+  /** The solutions. */
   result: Tensor;
   /** int32 per matrix: 0, or 1 + the first column with a zero pivot. */
   info: Tensor;
@@ -139,9 +142,9 @@ export function solveEx(A: Tensor, B: Tensor, opts: CheckErrorsOptions & { left?
       const Bm = vector ? unsqueeze(B, -1) : left ? B : mT(B);
       if (Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== n) {
         throw new RangeError(
-          `${op}: Incompatible shapes of A and B for the equation ${left ? "AX = B" : "XA = B"} (A has shape ${
-            fmtShape(A.shape)
-          }, B has shape ${fmtShape(B.shape)})`,
+          `${op}: Incompatible shapes of A and B for the equation ${
+            left ? "AX = B" : "XA = B"
+          } (A has shape ${fmtShape(A.shape)}, B has shape ${fmtShape(B.shape)})`,
         );
       }
       const k = Bm.shape[Bm.ndim - 1];
@@ -152,7 +155,9 @@ export function solveEx(A: Tensor, B: Tensor, opts: CheckErrorsOptions & { left?
         op,
         Ae,
         Be,
-        check ? { message: () => "The solver failed because the input matrix is singular.", transposed } : null,
+        check
+          ? { message: () => "The solver failed because the input matrix is singular.", transposed }
+          : null,
       );
       const x = record("linalgSolve", [Am, Bm], lu.x!);
       const result = vector ? squeeze(x, -1) : left ? x : mT(x);

@@ -11,13 +11,14 @@ import { asOp } from "../ops/naming.ts";
 import { zeros } from "../creation.ts";
 import { describeValue } from "../backends/contract.ts";
 import { checkFlag, checkMatrices, mT } from "./substitution.ts";
-import { qr, type QR } from "./qr.ts";
+import { type QR, qr } from "./qr.ts";
 import { svd, svdvals } from "./svd.ts";
 import { pinv } from "./spectral.ts";
 import { slogdet } from "./solve.ts";
 import { matrixExp } from "./matrix_exp.ts";
 import { lt, where } from "../ops/elementwise.ts";
-import { checkPivots, luFactorEx, luSolve, permutationMatrix, type PLU, unpackLU } from "./lu_factor.ts";
+import { luFactorEx, luSolve, type PLU } from "./lu_factor.ts";
+import { checkPivots, permutationMatrix, unpackLU } from "./decomp_core.ts";
 
 /**
  * PyTorch's `torch.qr(A, some=true)` (deprecated there in favour of {@link qr}): `some` is mode
@@ -31,7 +32,9 @@ import { checkPivots, luFactorEx, luSolve, permutationMatrix, type PLU, unpackLU
  * ```
  */
 export function torchQr(A: Tensor, some = true): QR {
-  if (typeof some !== "boolean") throw new TypeError(`qr: some must be a boolean, got ${describeValue(some)}`);
+  if (typeof some !== "boolean") {
+    throw new TypeError(`qr: some must be a boolean, got ${describeValue(some)}`);
+  }
   return asOp("qr", () => qr(A, some ? "reduced" : "complete"));
 }
 
@@ -88,7 +91,9 @@ export function torchSvd(A: Tensor, some = true, computeUv = true): SVDV {
  * ```
  */
 export function pinverse(A: Tensor, rcond = 1e-15): Tensor {
-  if (typeof rcond !== "number") throw new TypeError(`pinverse: rcond must be a number, got ${describeValue(rcond)}`);
+  if (typeof rcond !== "number") {
+    throw new TypeError(`pinverse: rcond must be a number, got ${describeValue(rcond)}`);
+  }
   return asOp("pinverse", () => pinv(A, { rtol: rcond }));
 }
 
@@ -124,7 +129,9 @@ export function luUnpack(LU: Tensor, pivots: Tensor, unpackData = true, unpackPi
 
 /** The result of {@link torchLu}: `(A_LU, pivots)`, plus `infos` with `getInfos`. */
 export interface TorchLu {
+  /** The packed factors (see {@link luFactor}). */
   LU: Tensor;
+  /** int32 `[..., min(m, n)]`, 1-based. */
   pivots: Tensor;
   /** int32 per matrix (with `getInfos` only). */
   infos?: Tensor;
@@ -166,7 +173,6 @@ export function torchLu(A: Tensor, pivot = true, getInfos = false): TorchLu {
 export function torchLuSolve(b: Tensor, LU: Tensor, pivots: Tensor): Tensor {
   return asOp("luSolve", () => luSolve(LU, pivots, b));
 }
-
 
 /**
  * The natural log of the determinant of each square matrix of `A` (PyTorch's `torch.logdet`):

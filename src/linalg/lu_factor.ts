@@ -8,22 +8,15 @@
  * @module
  */
 import type { Tensor } from "../tensor.ts";
-import { Tensor as TensorClass } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
-import { backendOf, contiguousStorage, record, wrap } from "../ops/dispatch.ts";
+import { record } from "../ops/dispatch.ts";
 import { asOp } from "../ops/naming.ts";
-import { add, eq, sub, where } from "../ops/elementwise.ts";
-import { gather, tril, triu } from "../ops/indexing.ts";
-import { expand, narrow, unsqueeze } from "../ops/movement.ts";
 import { matmul } from "../ops/matmul.ts";
-import { toDType } from "../ops/convert.ts";
-import { arange, eye } from "../creation.ts";
-import { fmtShape, numelOf } from "../shape.ts";
-import { describeValue } from "../backends/contract.ts";
 import { checkFlag, checkMatrices, mT } from "./substitution.ts";
 import { checkDType } from "./lu.ts";
 import { solveTriangular } from "./triangular.ts";
 import { recordPacked } from "./packed.ts";
+import { checkPivots, getrfRaw, permutationMatrix, unpackLU } from "./decomp_core.ts";
 
 /** The result of {@link luFactor}: PyTorch's `(LU, pivots)`. */
 export interface LUFactor {
@@ -59,51 +52,6 @@ function checkPivot(op: string, opts: LuOptions | boolean | undefined): void {
   const pivot = typeof opts === "boolean" ? opts : opts?.pivot ?? true;
   checkFlag(op, "pivot", pivot);
   if (!pivot) throw new Error(`${op}: LU without pivoting is not implemented on the CPU`);
-}
-
-/** getrf on `A` without autograd: LU, pivots (int32) and info (int32). */
-function getrfRaw(op: string, A: Tensor): LUFactorEx {
-  const [m, n] = A.shape.slice(-2), k = Math.min(m, n);
-  const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
-  const backend = backendOf(op, A);
-  if (!backend.getrf) throw new Error(`${op}: the ${A.device} backend has no LU factorisation`);
-  if (A.device === "gpu" && A.dtype !== "float32") {
-    throw new TypeError(`${op}: the GPU factors float32 matrices, got ${A.dtype}`);
-  }
-  const res = backend.getrf(contiguousStorage(A), { batch, m, n });
-  return {
-    LU: wrap(res.lu, [...batchShape, m, n]),
-    pivots: toDType(wrap(res.pivots, [...batchShape, k]), "int32"),
-    info: toDType(wrap(res.info, batchShape), "int32"),
-  };
-}
-
-/** The permutation (int32 `[..., m]`: row i of P⁻¹A is row perm[i] of A) the row swaps `pivots` make. */
-function permutationOf(pivots: Tensor, m: number): Tensor {
-  const k = pivots.shape[pivots.ndim - 1];
-  const idx = arange(m, { dtype: "int32", device: pivots.device });
-  let perm = expand(idx, [...pivots.shape.slice(0, -1), m]).contiguous();
-  for (let j = 0; j < k; j++) {
-    const pj = sub(narrow(pivots, -1, j, 1), 1);
-    const a = narrow(perm, -1, j, 1), b = gather(perm, -1, pj);
-    perm = where(eq(idx, j), b, where(eq(idx, pj), a, perm));
-  }
-  return perm;
-}
-
-/** P (`[..., m, m]`, A = P L U) from the pivots. */
-export function permutationMatrix(pivots: Tensor, m: number, dtype: Tensor["dtype"]): Tensor {
-  const perm = permutationOf(pivots, m);
-  const idx = arange(m, { dtype: "int32", device: pivots.device });
-  return toDType(eq(unsqueeze(perm, -2), unsqueeze(idx, -1)), dtype);
-}
-
-/** L (unit lower, m×k) and U (upper, k×n) from a packed LU. */
-export function unpackLU(LU: Tensor): { L: Tensor; U: Tensor } {
-  const [m, n] = LU.shape.slice(-2), k = Math.min(m, n);
-  const L = add(tril(narrow(LU, -1, 0, k), -1), eye(m, k, { dtype: LU.dtype, device: LU.device }));
-  const U = triu(narrow(LU, -2, 0, k));
-  return { L, U };
 }
 
 /**
@@ -156,7 +104,9 @@ export function luFactor(A: Tensor, opts: LuOptions = {}): LUFactor {
         if (i >= 0) {
           const where = A.ndim > 2 ? `(Batch element ${i}): ` : "";
           throw new Error(
-            `${op}: ${where}U[${infos[i]},${infos[i]}] is zero and using it on lu_solve would result in a division by zero. ` +
+            `${op}: ${where}U[${infos[i]},${
+              infos[i]
+            }] is zero and using it on lu_solve would result in a division by zero. ` +
               "If you still want to perform the factorization, consider calling linalg.lu(A, pivot) or linalg.luFactorEx(A, pivot)",
           );
         }
@@ -195,21 +145,6 @@ export function lu(A: Tensor, opts: LuOptions = {}): PLU {
     }));
 }
 
-export function checkPivots(op: string, LU: Tensor, pivots: unknown, k: number): asserts pivots is Tensor {
-  if (!(pivots instanceof TensorClass)) {
-    throw new TypeError(`${op}: expected pivots to be a Tensor, got ${describeValue(pivots)}`);
-  }
-  if (pivots.dtype !== "int32") throw new TypeError(`${op}: pivots must be an int32 tensor, got ${pivots.dtype}`);
-  const want = [...LU.shape.slice(0, -2), k];
-  if (pivots.shape.length !== want.length || pivots.shape.some((s, i) => s !== want[i])) {
-    throw new RangeError(
-      `${op}: Expected pivots of shape ${fmtShape(want)} for LU of shape ${fmtShape(LU.shape)}, got ${
-        fmtShape(pivots.shape)
-      }`,
-    );
-  }
-}
-
 /** Keyword arguments of {@link luSolve}. */
 export interface LuSolveOptions {
   /** Solve A X = B (true, the default) or X A = B. */
@@ -246,12 +181,16 @@ export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, opts: LuSolveOpti
       checkPivots(op, LU, pivots, r);
       checkDType(op, "B", B.dtype);
       if (B.dtype !== LU.dtype) {
-        throw new TypeError(`${op}: Expected LU and B to have the same dtype, but found LU of type ${LU.dtype} and B of type ${B.dtype} instead`);
+        throw new TypeError(
+          `${op}: Expected LU and B to have the same dtype, but found LU of type ${LU.dtype} and B of type ${B.dtype} instead`,
+        );
       }
       const [br, bc] = B.shape.slice(-2);
       if ((left ? br : bc) !== r) {
         throw new RangeError(
-          `${op}: Incompatible shapes of A and B for the equation ${left ? "AX = B" : "XA = B"} (${r}x${c} and ${br}x${bc})`,
+          `${op}: Incompatible shapes of A and B for the equation ${
+            left ? "AX = B" : "XA = B"
+          } (${r}x${c} and ${br}x${bc})`,
         );
       }
       const P = permutationMatrix(pivots, r, LU.dtype);
@@ -271,4 +210,3 @@ function solveAdjoint(LU: Tensor, rhs: Tensor): Tensor {
   const y = solveTriangular(mT(LU), rhs, { upper: false });
   return solveTriangular(mT(LU), y, { upper: true, unitriangular: true });
 }
-

@@ -57,7 +57,9 @@ function expRaw(A: Tensor): Tensor {
   const U = matmul(As, add(matmul(A6, comb(b[13], b[11], b[9], 0)), comb(b[7], b[5], b[3], b[1])));
   const V = add(matmul(A6, comb(b[12], b[10], b[8], 0)), comb(b[6], b[4], b[2], b[0]));
   let R = solve(sub(V, U), add(V, U));
-  const times = A.device === "cpu" ? Math.max(0, ...Array.from(s.dataSync(), (v) => (Number.isFinite(v) ? v : 0))) : GPU_SQUARINGS;
+  const times = A.device === "cpu"
+    ? Math.max(0, ...Array.from(s.dataSync(), (v) => (Number.isFinite(v) ? v : 0)))
+    : GPU_SQUARINGS;
   const sCol = unsqueeze(unsqueeze(s, -1), -1);
   for (let i = 0; i < times; i++) R = where(lt(i, sCol), matmul(R, R), R);
   return R;

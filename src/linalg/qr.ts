@@ -8,13 +8,11 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
-import { backendOf, contiguousStorage, temp, wrap } from "../ops/dispatch.ts";
+import { backendOf, wrap } from "../ops/dispatch.ts";
 import { asOp } from "../ops/naming.ts";
-import { narrow } from "../ops/movement.ts";
-import { triu } from "../ops/indexing.ts";
-import { numelOf } from "../shape.ts";
 import { checkMatrices } from "./substitution.ts";
 import { recordPacked } from "./packed.ts";
+import { qrRaw } from "./decomp_core.ts";
 
 /** The mode of {@link qr}: Q m×k and R k×n (`"reduced"`, k = min(m, n)), Q m×m and R m×n (`"complete"`), or R only (`"r"`). */
 export type QrMode = "reduced" | "complete" | "r";
@@ -31,27 +29,6 @@ export interface QR {
 export interface QrOptions {
   /** `"reduced"` (default), `"complete"` or `"r"`. */
   mode?: QrMode;
-}
-
-/**
- * Householder QR of `A` (`[..., m, n]`) without autograd: R (`[..., rows, n]`, rows = k, or m
- * when `complete`) and, unless `cols` is 0, the first `cols` columns of Q.
- */
-export function qrRaw(op: string, A: Tensor, rows: number, cols: number): { Q: Tensor | null; R: Tensor } {
-  const [m, n] = A.shape.slice(-2);
-  const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
-  const backend = backendOf(op, A);
-  if (!backend.geqrf || !backend.orgqr) throw new Error(`${op}: the ${A.device} backend has no QR factorisation`);
-  if (A.device === "gpu" && A.dtype !== "float32") {
-    throw new TypeError(`${op}: the GPU factors float32 matrices, got ${A.dtype}`);
-  }
-  const args = { batch, m, n };
-  const res = backend.geqrf(contiguousStorage(A), args);
-  const H = wrap(res.h, [...batchShape, m, n]);
-  temp(res.tau);
-  const R = rows <= m ? triu(narrow(H, -2, 0, rows)) : triu(H);
-  const Q = cols === 0 ? null : wrap(backend.orgqr(res.h, res.tau, { ...args, cols }), [...batchShape, m, cols]);
-  return { Q, R };
 }
 
 /**
@@ -77,7 +54,9 @@ export function qr(A: Tensor, mode: QrMode | QrOptions = "reduced"): QR {
     inFrameOf(() => {
       if (m0 !== "reduced" && m0 !== "complete" && m0 !== "r") {
         throw new RangeError(
-          `${op}: qr received unrecognized mode '${String(m0)}' but expected one of 'reduced' (default), 'r', or 'complete'`,
+          `${op}: qr received unrecognized mode '${
+            String(m0)
+          }' but expected one of 'reduced' (default), 'r', or 'complete'`,
         );
       }
       checkMatrices(op, "A", A);
@@ -90,4 +69,3 @@ export function qr(A: Tensor, mode: QrMode | QrOptions = "reduced"): QR {
       return { Q, R };
     }));
 }
-

@@ -14,7 +14,7 @@ import { abs, div, gt, maximum, mul, ne, sub, where } from "../ops/elementwise.t
 
 const reciprocal = (x: Tensor): Tensor => div(1, x);
 import { amax, sum } from "../ops/reduce.ts";
-import { narrow, squeeze, unsqueeze, expand } from "../ops/movement.ts";
+import { expand, narrow, squeeze, unsqueeze } from "../ops/movement.ts";
 import { matmul } from "../ops/matmul.ts";
 import { toDType } from "../ops/convert.ts";
 import { broadcastShapes, fmtShape } from "../shape.ts";
@@ -22,9 +22,9 @@ import { describeValue } from "../backends/contract.ts";
 import { finfoEps } from "../distributions/utils.ts";
 import { checkMatrices, mT, triangularSolveRaw } from "./substitution.ts";
 import { checkDType, luRun, squareMatrices, statColumn } from "./lu.ts";
-import { eighRaw, eigvalsh } from "./eigh.ts";
-import { svdRaw, svdvals } from "./svd.ts";
-import { qrRaw } from "./qr.ts";
+import { eigvalsh } from "./eigh.ts";
+import { svdvals } from "./svd.ts";
+import { eighRaw, qrRaw, svdRaw } from "./decomp_core.ts";
 import { zeros } from "../creation.ts";
 import { matrixNorm, type MatrixOrd } from "./norms.ts";
 
@@ -56,13 +56,17 @@ function threshold(op: string, A: Tensor, maxVal: Tensor, opts: ToleranceOptions
   let rtol: number | Tensor;
   if (rtol0 !== null) rtol = asCol(rtol0);
   else if (atol === null) rtol = defaultRtol;
-  else rtol = typeof atol === "number" ? (atol > 0 ? 0 : defaultRtol) : where(gt(asCol(atol) as Tensor, 0), 0, defaultRtol);
+  else {rtol = typeof atol === "number"
+      ? (atol > 0 ? 0 : defaultRtol)
+      : where(gt(asCol(atol) as Tensor, 0), 0, defaultRtol);}
   return maximum(mul(maxVal, rtol), atol === null ? 0 : asCol(atol));
 }
 
 function hermitianFlag(op: string, v: unknown): boolean {
   if (v === undefined) return false;
-  if (typeof v !== "boolean") throw new TypeError(`${op}: hermitian must be a boolean, got ${describeValue(v)}`);
+  if (typeof v !== "boolean") {
+    throw new TypeError(`${op}: hermitian must be a boolean, got ${describeValue(v)}`);
+  }
   return v;
 }
 
@@ -161,7 +165,9 @@ export function cond(A: Tensor, p: MatrixOrd | null = null): Tensor {
       }
       if (!(p === "fro" || p === "nuc" || p === 1 || p === -1 || p === Infinity || p === -Infinity)) {
         throw new RangeError(
-          `${op}: got an invalid norm type ${typeof p === "string" ? JSON.stringify(p) : typeof p === "number" ? p : describeValue(p)} ` +
+          `${op}: got an invalid norm type ${
+            typeof p === "string" ? JSON.stringify(p) : typeof p === "number" ? p : describeValue(p)
+          } ` +
             "(expected null, 2, -2, 'fro', 'nuc', 1, -1, Infinity or -Infinity)",
         );
       }
@@ -219,14 +225,20 @@ export function lstsq(A: Tensor, B: Tensor, opts: LstsqOptions = {}): Lstsq {
       const driver = opts.driver ?? "gelsy";
       if (!["gels", "gelsy", "gelsd", "gelss"].includes(driver)) {
         throw new RangeError(
-          `${op}: parameter \`driver\` should be one of (gels, gelsy, gelsd, gelss), got ${describeValue(driver)}`,
+          `${op}: parameter \`driver\` should be one of (gels, gelsy, gelsd, gelss), got ${
+            describeValue(driver)
+          }`,
         );
       }
       checkMatrices(op, "A", A);
-      if (!(B instanceof TensorClass)) throw new TypeError(`${op}: expected B to be a Tensor, got ${describeValue(B)}`);
+      if (!(B instanceof TensorClass)) {
+        throw new TypeError(`${op}: expected B to be a Tensor, got ${describeValue(B)}`);
+      }
       checkDType(op, "B", B.dtype);
       if (B.dtype !== A.dtype) {
-        throw new TypeError(`${op}: Expected input and other to have the same dtype, but got input's dtype ${A.dtype} and other's dtype ${B.dtype}`);
+        throw new TypeError(
+          `${op}: Expected input and other to have the same dtype, but got input's dtype ${A.dtype} and other's dtype ${B.dtype}`,
+        );
       }
       if (A.ndim < B.ndim || A.ndim - B.ndim > 1) {
         throw new RangeError(
@@ -240,7 +252,9 @@ export function lstsq(A: Tensor, B: Tensor, opts: LstsqOptions = {}): Lstsq {
       const Bm = vector ? unsqueeze(B, -1) : B;
       if (Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== m) {
         throw new RangeError(
-          `${op}: input.size(-2) should match other.size(-2) (A has shape ${fmtShape(A.shape)}, B has shape ${fmtShape(B.shape)})`,
+          `${op}: input.size(-2) should match other.size(-2) (A has shape ${fmtShape(A.shape)}, B has shape ${
+            fmtShape(B.shape)
+          })`,
         );
       }
       const k = Bm.shape[Bm.ndim - 1];

@@ -10,19 +10,12 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
-import { backendOf, contiguousStorage, record, wrap } from "../ops/dispatch.ts";
+import { record } from "../ops/dispatch.ts";
 import { asOp } from "../ops/naming.ts";
-import { cat } from "../ops/indexing.ts";
-import { lt, mul, where } from "../ops/elementwise.ts";
-import { diagonal } from "../ops/rearrange.ts";
-import { norm as pNorm } from "../ops/reduce.ts";
-import { ones } from "../creation.ts";
-import { numelOf } from "../shape.ts";
 import { describeValue } from "../backends/contract.ts";
 import { checkMatrices } from "./substitution.ts";
-import { qrRaw } from "./qr.ts";
 import { recordPacked } from "./packed.ts";
-import { mT, sortWithColumns } from "./decomp_util.ts";
+import { svdRaw } from "./decomp_core.ts";
 
 /** The result of {@link svd}: PyTorch's `(U, S, Vh)` named tuple, as an object. */
 export interface SVD {
@@ -34,34 +27,10 @@ export interface SVD {
   Vh: Tensor;
 }
 
-/** U (`[..., m, full ? m : k]`), S and Vh (`[..., full ? n : k, n]`) without autograd. */
-export function svdRaw(op: string, A: Tensor, full: boolean): SVD {
-  const [m, n] = A.shape.slice(-2);
-  const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
-  const backend = backendOf(op, A);
-  if (!backend.svdJacobi) throw new Error(`${op}: the ${A.device} backend has no SVD`);
-  if (A.device === "gpu" && A.dtype !== "float32") {
-    throw new TypeError(`${op}: the GPU decomposes float32 matrices, got ${A.dtype}`);
-  }
-  // Jacobi on the columns of X (p×q, p >= q): X = A, or Aᵀ when A is wide.
-  const tall = m >= n;
-  const X = tall ? A : mT(A);
-  const p = tall ? m : n, q = tall ? n : m;
-  const res = backend.svdJacobi(contiguousStorage(X), { batch, m: p, n: q });
-  const B = wrap(res.b, [...batchShape, p, q]), W = wrap(res.v, [...batchShape, q, q]);
-  const sorted = sortWithColumns(pNorm(B, 2, -2), [B, W], true);
-  const S = sorted.values, [Bs, V] = sorted.cols;
-  // The columns of Bs are σᵢuᵢ, mutually orthogonal: its QR's Q, each column's sign set by R's
-  // diagonal, is U (completed to an orthonormal basis, also where σᵢ = 0).
-  const { Q, R } = qrRaw(op, Bs, q, full ? p : q);
-  let signs = where(lt(diagonal(R, 0, -2, -1), 0), -1, 1);
-  if (full && p > q) signs = cat([signs, ones([...batchShape, p - q], { dtype: A.dtype, device: A.device })], -1);
-  const Ux = mul(Q!, signs.unsqueeze(-2));
-  return tall ? { U: Ux, S, Vh: mT(V) } : { U: V, S, Vh: mT(Ux) };
-}
-
 function checkBool(op: string, name: string, v: unknown): boolean {
-  if (typeof v !== "boolean") throw new TypeError(`${op}: ${name} must be a boolean, got ${describeValue(v)}`);
+  if (typeof v !== "boolean") {
+    throw new TypeError(`${op}: ${name} must be a boolean, got ${describeValue(v)}`);
+  }
   return v;
 }
 
@@ -90,7 +59,9 @@ export function svd(A: Tensor, fullMatrices: boolean | { fullMatrices?: boolean 
       const full = checkBool(
         op,
         "fullMatrices",
-        typeof fullMatrices === "object" && fullMatrices !== null ? fullMatrices.fullMatrices ?? true : fullMatrices,
+        typeof fullMatrices === "object" && fullMatrices !== null
+          ? fullMatrices.fullMatrices ?? true
+          : fullMatrices,
       );
       checkMatrices(op, "A", A);
       const [U, S, Vh] = recordPacked("linalgSvd", [A], { full }, () => {
@@ -120,4 +91,3 @@ export function svdvals(A: Tensor): Tensor {
       return record("linalgSvdvals", [A], S, { U, Vh });
     }));
 }
-

@@ -34,7 +34,9 @@ export function orthogonal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor
     if (!(t instanceof Tensor)) {
       throw new TypeError(`orthogonal_: expected a Tensor to fill, got ${t === null ? "null" : typeof t}`);
     }
-    if (!isFloating(t.dtype)) throw new TypeError(`orthogonal_: expected a floating point tensor, got ${t.dtype}`);
+    if (!isFloating(t.dtype)) {
+      throw new TypeError(`orthogonal_: expected a floating point tensor, got ${t.dtype}`);
+    }
     if (t.ndim < 2) {
       throw new RangeError(
         `orthogonal_: Only tensors with 2 or more dimensions are supported (got shape ${fmtShape(t.shape)})`,

@@ -50,6 +50,7 @@ import type {
   Backend,
   BinaryOp,
   Conv2dGeometry,
+  DecompArgs,
   LuSolveArgs,
   LuSolveResult,
   MatmulArgs,
@@ -60,7 +61,6 @@ import type {
   SgdUpdateOptions,
   Storage,
   TriangularSolveArgs,
-  DecompArgs,
   UnaryOp,
 } from "../backend.ts";
 import { checkCount, checkDType, checkTyped, readRange } from "../contract.ts";

@@ -52,7 +52,11 @@ export function orgqr(
 }
 
 /** See `Backend.eighJacobi`. */
-export function eighJacobi(ctx: WasmKernels, a: Storage, args: DecompArgs): { w: WasmStorage; v: WasmStorage } {
+export function eighJacobi(
+  ctx: WasmKernels,
+  a: Storage,
+  args: DecompArgs,
+): { w: WasmStorage; v: WasmStorage } {
   const s = checkStorage("eighJacobi", a);
   const { batch, n } = args, dtype = s.dtype;
   decompContract("eighJacobi", s, batch, n, n);
@@ -68,7 +72,11 @@ export function eighJacobi(ctx: WasmKernels, a: Storage, args: DecompArgs): { w:
 }
 
 /** See `Backend.svdJacobi`. */
-export function svdJacobi(ctx: WasmKernels, a: Storage, args: DecompArgs): { b: WasmStorage; v: WasmStorage } {
+export function svdJacobi(
+  ctx: WasmKernels,
+  a: Storage,
+  args: DecompArgs,
+): { b: WasmStorage; v: WasmStorage } {
   const s = checkStorage("svdJacobi", a);
   const { batch, m, n } = args, dtype = s.dtype;
   decompContract("svdJacobi", s, batch, m, n);
@@ -94,7 +102,11 @@ export function getrf(
   const { batch, m, n } = args, k = Math.min(m, n), dtype = s.dtype;
   decompContract("getrf", s, batch, m, n);
   if (batch * m * n === 0) {
-    return { lu: ctx.zeros(dtype, batch * m * n), pivots: ctx.zeros(dtype, batch * k), info: ctx.zeros(dtype, batch) };
+    return {
+      lu: ctx.zeros(dtype, batch * m * n),
+      pivots: ctx.zeros(dtype, batch * k),
+      info: ctx.zeros(dtype, batch),
+    };
   }
   ctx.plan("getrf", dtype, batch * (m * n + k + 1), s);
   return ctx.call(() => {

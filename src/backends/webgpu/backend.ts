@@ -66,6 +66,7 @@ import type {
   Backend,
   BinaryOp,
   Conv2dGeometry,
+  DecompArgs,
   LuSolveArgs,
   LuSolveResult,
   MatmulArgs,
@@ -76,7 +77,6 @@ import type {
   SgdUpdateOptions,
   Storage,
   TriangularSolveArgs,
-  DecompArgs,
   UnaryOp,
 } from "../backend.ts";
 import { GpuContext } from "./context.ts";

@@ -38,7 +38,16 @@ function rotationsPer(ctx: GpuContext, op: string, perRotation: number): number 
 }
 
 /** W = A and V = the identity (`rows`×`cols`), one 1-d dispatch. */
-function init(ctx: GpuContext, a: WebGPUStorage, w: WebGPUStorage, v: WebGPUStorage, batch: number, len: number, rows: number, cols: number): void {
+function init(
+  ctx: GpuContext,
+  a: WebGPUStorage,
+  w: WebGPUStorage,
+  v: WebGPUStorage,
+  batch: number,
+  len: number,
+  rows: number,
+  cols: number,
+): void {
   const base = dispatchOps.paramWords(ctx);
   ctx.u32.set([batch, len, rows, cols], base);
   dispatchOps.run1d(ctx, ctx.pipelines.get("decomp_init"), base, [
@@ -49,7 +58,11 @@ function init(ctx: GpuContext, a: WebGPUStorage, w: WebGPUStorage, v: WebGPUStor
 }
 
 /** See `Backend.geqrf` (float32). */
-export function geqrf(ctx: GpuContext, a: Storage, args: DecompArgs): { h: WebGPUStorage; tau: WebGPUStorage } {
+export function geqrf(
+  ctx: GpuContext,
+  a: Storage,
+  args: DecompArgs,
+): { h: WebGPUStorage; tau: WebGPUStorage } {
   const s = ctx.storage("geqrf", a);
   const { batch, m, n } = args, k = Math.min(m, n);
   decompContract("geqrf", s, batch, m, n);
@@ -62,7 +75,8 @@ export function geqrf(ctx: GpuContext, a: Storage, args: DecompArgs): { h: WebGP
     throw new RangeError(`geqrf: ${m} rows exceed this GPU's loop budget (${ctx.loopBudget}); use the CPU`);
   }
   init(ctx, s, h, tau, batch, m * n, 0, 0);
-  const hb: Binding = { binding: 2, entry: ctx.entryOf(h) }, tb: Binding = { binding: 3, entry: ctx.entryOf(tau) };
+  const hb: Binding = { binding: 2, entry: ctx.entryOf(h) },
+    tb: Binding = { binding: 3, entry: ctx.entryOf(tau) };
   const house = ctx.pipelines.get("geqrf_house"), apply = ctx.pipelines.get("geqrf_apply");
   for (let j = 0; j < k; j++) {
     let base = dispatchOps.paramWords(ctx);
@@ -78,7 +92,12 @@ export function geqrf(ctx: GpuContext, a: Storage, args: DecompArgs): { h: WebGP
 }
 
 /** See `Backend.orgqr` (float32). */
-export function orgqr(ctx: GpuContext, h: Storage, tau: Storage, args: DecompArgs & { cols: number }): WebGPUStorage {
+export function orgqr(
+  ctx: GpuContext,
+  h: Storage,
+  tau: Storage,
+  args: DecompArgs & { cols: number },
+): WebGPUStorage {
   const hs = ctx.storage("orgqr", h), ts = ctx.storage("orgqr", tau);
   const { batch, m, n, cols } = args, k = Math.min(m, n);
   decompContract("orgqr", hs, batch, m, n);
@@ -103,7 +122,15 @@ export function orgqr(ctx: GpuContext, h: Storage, tau: Storage, args: DecompArg
 }
 
 /** Runs `GPU_SWEEPS` sweeps of n(n-1)/2 rotations of `kernel`, `per` rotations a dispatch. */
-function sweeps(ctx: GpuContext, kernel: string, head: number[], n: number, per: number, bindings: Binding[], batch: number): void {
+function sweeps(
+  ctx: GpuContext,
+  kernel: string,
+  head: number[],
+  n: number,
+  per: number,
+  bindings: Binding[],
+  batch: number,
+): void {
   const rotations = (n * (n - 1)) / 2, k = ctx.pipelines.get(kernel);
   for (let sweep = 0; sweep < GPU_SWEEPS; sweep++) {
     for (let r0 = 0; r0 < rotations; r0 += per) {
@@ -115,7 +142,11 @@ function sweeps(ctx: GpuContext, kernel: string, head: number[], n: number, per:
 }
 
 /** See `Backend.eighJacobi` (float32). */
-export function eighJacobi(ctx: GpuContext, a: Storage, args: DecompArgs): { w: WebGPUStorage; v: WebGPUStorage } {
+export function eighJacobi(
+  ctx: GpuContext,
+  a: Storage,
+  args: DecompArgs,
+): { w: WebGPUStorage; v: WebGPUStorage } {
   const s = ctx.storage("eighJacobi", a);
   const { batch, n } = args;
   decompContract("eighJacobi", s, batch, n, n);
@@ -132,7 +163,11 @@ export function eighJacobi(ctx: GpuContext, a: Storage, args: DecompArgs): { w: 
 }
 
 /** See `Backend.svdJacobi` (float32). */
-export function svdJacobi(ctx: GpuContext, a: Storage, args: DecompArgs): { b: WebGPUStorage; v: WebGPUStorage } {
+export function svdJacobi(
+  ctx: GpuContext,
+  a: Storage,
+  args: DecompArgs,
+): { b: WebGPUStorage; v: WebGPUStorage } {
   const s = ctx.storage("svdJacobi", a);
   const { batch, m, n } = args;
   decompContract("svdJacobi", s, batch, m, n);
@@ -161,13 +196,19 @@ export function getrf(
   checkFloat32("getrf", s);
   const lu = ctx.alloc("float32", batch * m * n), pivots = ctx.alloc("float32", batch * k);
   const info = ctx.alloc("float32", batch);
-  const done = () => ({ lu: checksOps.inherit(lu, s), pivots: checksOps.inherit(pivots, s), info: checksOps.inherit(info, s) });
+  const done = () => ({
+    lu: checksOps.inherit(lu, s),
+    pivots: checksOps.inherit(pivots, s),
+    info: checksOps.inherit(info, s),
+  });
   if (batch === 0) return done();
   if (m + n + 2 > ctx.loopBudget) {
     lu.dispose();
     pivots.dispose();
     info.dispose();
-    throw new RangeError(`getrf: ${m}x${n} matrices exceed this GPU's loop budget (${ctx.loopBudget}); use the CPU`);
+    throw new RangeError(
+      `getrf: ${m}x${n} matrices exceed this GPU's loop budget (${ctx.loopBudget}); use the CPU`,
+    );
   }
   init(ctx, s, lu, info, batch, m * n, 0, 0);
   transferOps.fillEntry(ctx, ctx.entryOf(info), batch, 0);
