@@ -379,6 +379,25 @@ Deno.test("linalg decompositions: the Tensor methods and torch.* names are the l
 
 // ---- errors ----
 
+deviceTest(
+  "linalg.svd: non-finite input throws for one matrix on the CPU (as PyTorch), gives NaN in a batch",
+  async (device) => {
+    const bad = torch.tensor([[1, Infinity], [0, 2]], { dtype: "float32" }).to(device);
+    if (device === "cpu") {
+      assertThrowsMsg(
+        () => torch.linalg.svd(bad),
+        /^linalg\.svd: The algorithm failed to converge because the input matrix contained non-finite values\.$/,
+      );
+      assertThrowsMsg(() => torch.linalg.svdvals(bad), /^linalg\.svdvals: The algorithm failed to converge/);
+    }
+    const S = await torch.linalg.svdvals(torch.stack([torch.eye(2).to(device), bad]))
+      .toArrayAsync() as number[][];
+    assert.deepEqual(S[0], [1, 1]);
+    assert.ok(S[1].every(Number.isNaN), `NaN singular values, got ${S[1]}`);
+    await assertCloseAsync(torch.linalg.matrixRank(torch.stack([torch.eye(2).to(device), bad])), [2, 0]);
+  },
+);
+
 Deno.test("linalg decompositions: bad input names the op and what was expected", () => {
   const r = torch.ones(3);
   assertThrowsMsg(

@@ -12,7 +12,8 @@ import { add, eq, lt, mul, sub, where } from "../ops/elementwise.ts";
 import { cat, gather, tril, triu } from "../ops/indexing.ts";
 import { expand, narrow, unsqueeze } from "../ops/movement.ts";
 import { diagonal } from "../ops/rearrange.ts";
-import { norm as pNorm } from "../ops/reduce.ts";
+import { all, norm as pNorm } from "../ops/reduce.ts";
+import { isfinite } from "../ops/logical.ts";
 import { toDType } from "../ops/convert.ts";
 import { arange, eye, ones } from "../creation.ts";
 import { fmtShape, numelOf } from "../shape.ts";
@@ -69,6 +70,12 @@ export function svdRaw(op: string, A: Tensor, full: boolean): { U: Tensor; S: Te
   if (A.device === "gpu" && A.dtype !== "float32") {
     throw new TypeError(`${op}: the GPU decomposes float32 matrices, got ${A.dtype}`);
   }
+  // As PyTorch's CPU: one matrix with inf/NaN is an error; in a batch its results are NaN.
+  if (A.device === "cpu" && A.ndim === 2 && A.numel() > 0 && !all(isfinite(A)).item()) {
+    throw new Error(
+      `${op}: The algorithm failed to converge because the input matrix contained non-finite values.`,
+    );
+  }
   // Jacobi on the columns of X (p×q, p >= q): X = A, or Aᵀ when A is wide.
   const tall = m >= n;
   const X = tall ? A : mT(A);
@@ -85,7 +92,15 @@ export function svdRaw(op: string, A: Tensor, full: boolean): { U: Tensor; S: Te
     signs = cat([signs, ones([...batchShape, p - q], { dtype: A.dtype, device: A.device })], -1);
   }
   const Ux = mul(Q!, signs.unsqueeze(-2));
-  return tall ? { U: Ux, S, Vh: mT(V) } : { U: V, S, Vh: mT(Ux) };
+  const out = tall ? { U: Ux, S, Vh: mT(V) } : { U: V, S, Vh: mT(Ux) };
+  // A matrix with inf/NaN gets NaN everywhere, as PyTorch's batched SVD.
+  const finite = all(all(isfinite(A), -1), -1);
+  const nanUnless = (x: Tensor, dims: number) => {
+    let f = finite;
+    for (let i = 0; i < dims; i++) f = unsqueeze(f, -1);
+    return where(f, x, NaN);
+  };
+  return { U: nanUnless(out.U, 2), S: nanUnless(out.S, 1), Vh: nanUnless(out.Vh, 2) };
 }
 
 /** getrf on `A` without autograd: LU, pivots (int32) and info (int32). */
