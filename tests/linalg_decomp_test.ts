@@ -435,6 +435,18 @@ Deno.test("linalg decompositions: bad input names the op and what was expected",
     () => torch.nn.init.orthogonal_(torch.ones(3)),
     /^orthogonal_: Only tensors with 2 or more dimensions/,
   );
+  assertThrowsMsg(
+    () => torch.luUnpack(torch.eye(2), torch.tensor([3, 2], { dtype: "int32" })),
+    /^luUnpack: expected the pivots to be in \[1, 2\], got 3/,
+  );
+  assertThrowsMsg(
+    () => torch.luUnpack(torch.eye(2), torch.tensor([1, 2], { dtype: "float32" })),
+    /^luUnpack: pivots must be an int32 tensor/,
+  );
+  assertThrowsMsg(
+    () => torch.linalg.luSolve(torch.eye(2), torch.tensor([1, 2], { dtype: "int32" }), torch.ones(3, 1)),
+    /^linalg\.luSolve: Incompatible shapes of A and B for the equation AX = B \(2x2 and 3x1\)/,
+  );
   const A = torch.ones(3, 3).requiresGrad_(true);
   assertThrowsMsg(() => torch.linalg.qr(A, "r").R.sum().backward(), /mode='r'/);
   const T = torch.randn(4, 2).requiresGrad_(true);

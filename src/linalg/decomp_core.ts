@@ -15,7 +15,7 @@ import { diagonal } from "../ops/rearrange.ts";
 import { all, norm as pNorm } from "../ops/reduce.ts";
 import { isfinite } from "../ops/logical.ts";
 import { toDType } from "../ops/convert.ts";
-import { arange, eye, ones } from "../creation.ts";
+import { arange, eye, ones, tensor } from "../creation.ts";
 import { fmtShape, numelOf } from "../shape.ts";
 import { describeValue } from "../backends/contract.ts";
 import { mT, sortWithColumns } from "./decomp_util.ts";
@@ -121,8 +121,29 @@ export function getrfRaw(op: string, A: Tensor): { LU: Tensor; pivots: Tensor; i
 }
 
 /** The permutation (int32 `[..., m]`: row i of P⁻¹A is row perm[i] of A) the row swaps `pivots` make. */
-export function permutationOf(pivots: Tensor, m: number): Tensor {
+export function permutationOf(op: string, pivots: Tensor, m: number): Tensor {
   const k = pivots.shape[pivots.ndim - 1];
+  if (pivots.device === "cpu") {
+    // The swaps one by one in JS (the tensor loop below costs ~8 ops per pivot).
+    const piv = pivots.dataSync(), batch = k === 0 ? numelOf(pivots.shape.slice(0, -1)) : piv.length / k;
+    const out = new Int32Array(batch * m);
+    for (let b = 0; b < batch; b++) {
+      const perm = out.subarray(b * m, (b + 1) * m);
+      for (let i = 0; i < m; i++) perm[i] = i;
+      for (let j = 0; j < k; j++) {
+        const p = piv[b * k + j] - 1;
+        if (!(p >= 0 && p < m)) {
+          throw new RangeError(
+            `${op}: expected the pivots to be in [1, ${m}], got ${p + 1} (matrix ${b}, pivot ${j})`,
+          );
+        }
+        const t = perm[j];
+        perm[j] = perm[p];
+        perm[p] = t;
+      }
+    }
+    return tensor(out, { dtype: "int32" }).reshape([...pivots.shape.slice(0, -1), m]);
+  }
   const idx = arange(m, { dtype: "int32", device: pivots.device });
   let perm = expand(idx, [...pivots.shape.slice(0, -1), m]).contiguous();
   for (let j = 0; j < k; j++) {
@@ -134,8 +155,8 @@ export function permutationOf(pivots: Tensor, m: number): Tensor {
 }
 
 /** P (`[..., m, m]`, A = P L U) from the pivots. */
-export function permutationMatrix(pivots: Tensor, m: number, dtype: Tensor["dtype"]): Tensor {
-  const perm = permutationOf(pivots, m);
+export function permutationMatrix(op: string, pivots: Tensor, m: number, dtype: Tensor["dtype"]): Tensor {
+  const perm = permutationOf(op, pivots, m);
   const idx = arange(m, { dtype: "int32", device: pivots.device });
   return toDType(eq(unsqueeze(perm, -2), unsqueeze(idx, -1)), dtype);
 }

@@ -122,7 +122,7 @@ export function luUnpack(LU: Tensor, pivots: Tensor, unpackData = true, unpackPi
       checkPivots(op, LU, pivots, k);
       const empty = () => zeros([0], { dtype: LU.dtype, device: LU.device });
       const { L, U } = unpackData ? unpackLU(LU) : { L: empty(), U: empty() };
-      const P = unpackPivots ? permutationMatrix(pivots, m, LU.dtype) : empty();
+      const P = unpackPivots ? permutationMatrix(op, pivots, m, LU.dtype) : empty();
       return { P, L, U };
     }));
 }

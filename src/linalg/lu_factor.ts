@@ -9,7 +9,7 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
-import { record } from "../ops/dispatch.ts";
+import { needsGrad, record } from "../ops/dispatch.ts";
 import { asOp } from "../ops/naming.ts";
 import { matmul } from "../ops/matmul.ts";
 import { checkFlag, checkMatrices, mT } from "./substitution.ts";
@@ -72,7 +72,8 @@ export function luFactorEx(A: Tensor, opts: LuOptions = {}): LUFactorEx {
       checkPivot(op, opts);
       checkMatrices(op, "A", A);
       const r = getrfRaw(op, A);
-      const P = permutationMatrix(r.pivots, A.shape[A.ndim - 2], A.dtype);
+      // P only for the gradient.
+      const P = needsGrad(A) ? permutationMatrix(op, r.pivots, A.shape[A.ndim - 2], A.dtype) : null;
       return { LU: record("linalgLuFactor", [A], r.LU, { P }), pivots: r.pivots, info: r.info };
     }));
 }
@@ -136,7 +137,7 @@ export function lu(A: Tensor, opts: LuOptions = {}): PLU {
       checkPivot(op, opts);
       checkMatrices(op, "A", A);
       const r = getrfRaw(op, A);
-      const P = permutationMatrix(r.pivots, A.shape[A.ndim - 2], A.dtype);
+      const P = permutationMatrix(op, r.pivots, A.shape[A.ndim - 2], A.dtype);
       const [L, U] = recordPacked("linalgLu", [A], { P }, () => {
         const { L, U } = unpackLU(r.LU);
         return [L, U];
@@ -193,7 +194,7 @@ export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, opts: LuSolveOpti
           } (${r}x${c} and ${br}x${bc})`,
         );
       }
-      const P = permutationMatrix(pivots, r, LU.dtype);
+      const P = permutationMatrix(op, pivots, r, LU.dtype);
       // A = P L U. X A = B is Aᵀ Xᵀ = Bᵀ: the other (adjoint) solve, transposed.
       const solve = (rhs: Tensor, adj: boolean) =>
         adj ? matmul(P, solveAdjoint(LU, rhs)) : solveTriangular(
