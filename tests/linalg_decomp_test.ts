@@ -361,6 +361,48 @@ deviceTest("linalg decompositions: empty and 1x1 batches", async (device) => {
   await assertCloseAsync(torch.linalg.eigvalsh(one), [[-2]]);
 });
 
+deviceTest("linalg decompositions: matrices without elements get PyTorch's shapes", (device) => {
+  // PyTorch 1.13's shapes for 0x3 and 3x0 inputs.
+  const expected: Record<string, Record<string, number[][]>> = {
+    "0,3": {
+      qr: [[0, 0], [0, 3]],
+      qrc: [[0, 0], [0, 3]],
+      svd: [[0, 0], [0], [3, 3]],
+      svdr: [[0, 0], [0], [0, 3]],
+      lu: [[0, 0], [0, 0], [0, 3]],
+      luf: [[0, 3], [0]],
+      pinv: [[3, 0]],
+      rank: [[]],
+    },
+    "3,0": {
+      qr: [[3, 0], [0, 0]],
+      qrc: [[3, 3], [3, 0]],
+      svd: [[3, 3], [0], [0, 0]],
+      svdr: [[3, 0], [0], [0, 0]],
+      lu: [[3, 3], [3, 0], [0, 0]],
+      luf: [[3, 0], [0]],
+      pinv: [[0, 3]],
+      rank: [[]],
+    },
+  };
+  for (const [key, want] of Object.entries(expected)) {
+    const A = torch.zeros(key.split(",").map(Number)).to(device);
+    const got: Record<string, Tensor[]> = {
+      qr: Object.values(torch.linalg.qr(A)),
+      qrc: Object.values(torch.linalg.qr(A, "complete")),
+      svd: Object.values(torch.linalg.svd(A)),
+      svdr: Object.values(torch.linalg.svd(A, false)),
+      lu: Object.values(torch.linalg.lu(A)),
+      luf: Object.values(torch.linalg.luFactor(A)),
+      pinv: [torch.linalg.pinv(A)],
+      rank: [torch.linalg.matrixRank(A)],
+    };
+    for (const [op, shapes] of Object.entries(want)) {
+      assert.deepEqual(got[op].map((t) => t.shape), shapes, `${op} of ${key}`);
+    }
+  }
+});
+
 Deno.test("linalg decompositions: the Tensor methods and torch.* names are the linalg ops", () => {
   const A = torch.tensor([[3, 1], [4, 2]], { dtype: "float64" });
   const a = A.qr(), b = torch.linalg.qr(A);

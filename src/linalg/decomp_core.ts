@@ -22,9 +22,14 @@ import { mT, sortWithColumns } from "./decomp_util.ts";
 
 /**
  * Householder QR of `A` (`[..., m, n]`) without autograd: R (`[..., rows, n]`, rows = k, or m
- * when `complete`) and, unless `cols` is 0, the first `cols` columns of Q.
+ * when `complete`) and, unless `cols` is null, the first `cols` columns of Q.
  */
-export function qrRaw(op: string, A: Tensor, rows: number, cols: number): { Q: Tensor | null; R: Tensor } {
+export function qrRaw(
+  op: string,
+  A: Tensor,
+  rows: number,
+  cols: number | null,
+): { Q: Tensor | null; R: Tensor } {
   const [m, n] = A.shape.slice(-2);
   const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
   const backend = backendOf(op, A);
@@ -39,7 +44,7 @@ export function qrRaw(op: string, A: Tensor, rows: number, cols: number): { Q: T
   const H = wrap(res.h, [...batchShape, m, n]);
   temp(res.tau);
   const R = rows <= m ? triu(narrow(H, -2, 0, rows)) : triu(H);
-  const Q = cols === 0
+  const Q = cols === null
     ? null
     : wrap(backend.orgqr(res.h, res.tau, { ...args, cols }), [...batchShape, m, cols]);
   return { Q, R };

@@ -63,7 +63,7 @@ export function qr(A: Tensor, mode: QrMode | QrOptions = "reduced"): QR {
       const [m, n] = A.shape.slice(-2), k = Math.min(m, n);
       const complete = m0 === "complete";
       const [Q, R] = recordPacked("linalgQr", [A], { mode: m0 }, () => {
-        const r = qrRaw(op, A, complete ? m : k, m0 === "r" ? 0 : complete ? m : k);
+        const r = qrRaw(op, A, complete ? m : k, m0 === "r" ? null : complete ? m : k);
         return [r.Q ?? wrap(backendOf(op, A).full(A.dtype, 0, 0), [0]), r.R];
       });
       return { Q, R };

@@ -201,7 +201,10 @@ export function getrf(
     pivots: checksOps.inherit(pivots, s),
     info: checksOps.inherit(info, s),
   });
-  if (batch === 0) return done();
+  if (batch * m * n === 0) {
+    if (batch > 0) transferOps.fillEntry(ctx, ctx.entryOf(info), batch, 0);
+    return done();
+  }
   if (m + n + 2 > ctx.loopBudget) {
     lu.dispose();
     pivots.dispose();
