@@ -234,6 +234,19 @@ deviceTest(
   },
 );
 
+deviceTest(
+  "linalg.svdvals: a 100x100 matrix with condition number 1e5 to float32 accuracy (the GPU's sweep count)",
+  async (device) => {
+    const n = 100;
+    const U = torch.linalg.qr(randn([n, n], 3)).Q, V = torch.linalg.qr(randn([n, n], 4)).Q;
+    const sv = torch.pow(10, torch.linspace(0, -5, n));
+    const B = U.mul(sv.unsqueeze(0)).matmul(V.t()).to(device);
+    const got = await torch.linalg.svdvals(B).toAsync("cpu");
+    const rel = got.sub(sv).abs().div(sv).max().item() as number;
+    assert.ok(rel < 5e-3, `largest relative error of the singular values ${rel}`);
+  },
+);
+
 // ---- finite-difference gradchecks (float64 on the CPU) ----
 
 Deno.test("[cpu] linalg decompositions: finite-difference gradchecks", () => {

@@ -1,7 +1,7 @@
 /**
  * `torch.linalg.eigh` and `eigvalsh`: eigen-decompositions of symmetric matrices by cyclic Jacobi
  * rotations (`Backend.eighJacobi`: assembly/decomp.ts on the CPU, float32 and float64, iterating
- * to convergence; wgsl/decomp.wgsl on the GPU, float32, a fixed 12 sweeps, one invocation per
+ * to convergence; wgsl/decomp.wgsl on the GPU, float32, max(12, 3·log2 n) sweeps, one invocation per
  * matrix: slow for large matrices there, whose cost grows as n³ per sweep). Eigenvalues come
  * in ascending order as PyTorch's; eigenvectors are determined only up to sign (PyTorch's
  * LAPACK picks its own), so compare them up to sign. With PyTorch's gradients.

@@ -1,7 +1,7 @@
 /**
  * `torch.linalg.svd`, `svdvals` and `torch.svd`: singular value decompositions by one-sided
  * (Hestenes) Jacobi rotations on the columns (`Backend.svdJacobi`: assembly/decomp.ts on the CPU,
- * float32 and float64, to convergence; wgsl/decomp.wgsl on the GPU, float32, a fixed 12 sweeps,
+ * float32 and float64, to convergence; wgsl/decomp.wgsl on the GPU, float32, max(12, 3·log2 n) sweeps,
  * one invocation per matrix: slow for large matrices there), singular values descending, U
  * completed to an orthonormal basis by Householder QR (src/linalg/qr.ts). Singular vectors are
  * unique only up to a simultaneous sign flip of uᵢ and vᵢ: compare them up to sign. With
