@@ -22,8 +22,11 @@ export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
 export type { TensorInPlaceMethods } from "./src/tensor_methods/inplace.ts";
 export type { TensorRandomMethods } from "./src/tensor_methods/random.ts";
 export type { TensorOpsMoreMethods } from "./src/tensor_methods/ops_more.ts";
+export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts";
+export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementwise_math.ts";
+export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
-export { promoteTypes } from "./src/dtype.ts";
+export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
 export {
   arange,
@@ -50,10 +53,27 @@ export {
   zerosLike,
 } from "./src/creation.ts";
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
-export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./src/autograd/grad_mode.ts";
+export {
+  enableGrad,
+  inferenceMode,
+  isGradEnabled,
+  isInferenceModeEnabled,
+  noGrad,
+  setGradEnabled,
+} from "./src/autograd/grad_mode.ts";
+export {
+  asTensor,
+  type AsTensorOptions,
+  isFloatingPoint,
+  isTensor,
+  normal,
+  type NormalOptions,
+  randintLike,
+} from "./src/tensor_utils.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export type { BackwardOptions } from "./src/autograd/backward.ts";
 export type { Node } from "./src/autograd/node.ts";
+export type { NodeHook, NodePreHook, TensorHook } from "./src/autograd/hooks.ts";
 export { keep, scope } from "./src/scope.ts";
 export { LossHistory, type LossHistoryOptions } from "./src/history.ts";
 export { init, type InitOptions, type WasmSource, type WasmVariant } from "./src/backends/wasm/loader.ts";
@@ -127,6 +147,7 @@ export {
   reshape,
   split,
   squeeze,
+  t,
   transpose,
   unbind,
   unflatten,
@@ -159,6 +180,7 @@ export { bmm, dot, linear, matmul, mm, outer } from "./src/ops/matmul.ts";
 export { argsort, sort, type SortOptions, topk, type TopkOptions } from "./src/ops/sort.ts";
 export { einsum } from "./src/ops/einsum.ts";
 export { bernoulli, type FillOptions, multinomial, type MultinomialOptions } from "./src/ops/random_fill.ts";
+export { binomial, poisson } from "./src/ops/random_fill_more.ts";
 export {
   argwhere,
   countNonzero,
@@ -172,6 +194,7 @@ export {
   diagonal,
   meshgrid,
   movedim,
+  movedim as moveaxis,
   repeat,
   repeatInterleave,
   roll,
@@ -221,6 +244,15 @@ export {
   type Size2,
 } from "./src/ops/conv.ts";
 export { pixelShuffle, pixelUnshuffle } from "./src/ops/pixel_shuffle.ts";
+export { conv3d, type Conv3dOptions, type Size3 } from "./src/ops/conv3d.ts";
+export {
+  convTranspose1d,
+  type ConvTranspose1dOptions,
+  convTranspose3d,
+  type ConvTranspose3dOptions,
+} from "./src/ops/conv_transpose3d.ts";
+export { maxPool3d, type MaxPool3dOptions } from "./src/ops/pool3d.ts";
+export { rrelu, rrelu_, type RreluOptions } from "./src/nn/random_activations.ts";
 export {
   adaptiveAvgPool1d,
   adaptiveMaxPool1d,
@@ -249,6 +281,126 @@ export {
   type QuantileOptions,
 } from "./src/ops/quantile.ts";
 export { bucketize, searchsorted, type SearchsortedOptions } from "./src/ops/searchsorted.ts";
+export {
+  addbmm,
+  addmm,
+  addmv,
+  type AddProductOptions,
+  addr,
+  baddbmm,
+  chainMatmul,
+  cross,
+  inner,
+  kron,
+  matrixPower,
+  mv,
+  tensordot,
+  vdot,
+} from "./src/ops/products.ts";
+export {
+  atleast1d,
+  atleast2d,
+  atleast3d,
+  columnStack,
+  dsplit,
+  dstack,
+  fliplr,
+  flipud,
+  hsplit,
+  hstack,
+  numel,
+  ravel,
+  rot90,
+  select,
+  tensorSplit,
+  vsplit,
+  vstack,
+} from "./src/ops/split_stack.ts";
+export {
+  diagEmbed,
+  diagflat,
+  diagonalScatter,
+  selectScatter,
+  sliceScatter,
+  type SliceScatterOptions,
+} from "./src/ops/region_scatter.ts";
+export {
+  blockDiag,
+  broadcastShapes,
+  broadcastTensors,
+  broadcastTo,
+  cartesianProd,
+  combinations,
+  type CombinationsOptions,
+  diff,
+  type DiffOptions,
+  maskedScatter,
+  narrowCopy,
+  put,
+  take,
+  takeAlongDim,
+  type TriangleIndicesOptions,
+  trilIndices,
+  triuIndices,
+  vander,
+} from "./src/ops/shape_more.ts";
+export { indexReduce, type IndexReduction } from "./src/ops/index_reduce.ts";
+export {
+  absolute,
+  acos,
+  acosh,
+  arccos,
+  arccosh,
+  arcsin,
+  arcsinh,
+  arctan,
+  arctanh,
+  asin,
+  asinh,
+  atan,
+  atanh,
+  cosh,
+  deg2rad,
+  fix,
+  negative,
+  positive,
+  rad2deg,
+  reciprocal,
+  sgn,
+  signbit,
+  sinh,
+  square,
+} from "./src/ops/trig.ts";
+export {
+  clampMax,
+  clampMin,
+  clip,
+  copysign,
+  divide,
+  floatPower,
+  fmax,
+  fmin,
+  frexp,
+  gcd,
+  heaviside,
+  lcm,
+  ldexp,
+  logaddexp,
+  logaddexp2,
+  type MantissaExponent,
+  multiply,
+  nextafter,
+  subtract,
+  trueDivide,
+} from "./src/ops/binary_math.ts";
+export {
+  bitwiseAnd,
+  bitwiseLeftShift,
+  bitwiseNot,
+  bitwiseOr,
+  bitwiseRightShift,
+  bitwiseXor,
+} from "./src/ops/bitwise.ts";
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";

@@ -21,3 +21,4 @@ export * from "./random";
 export * from "./ops_more";
 export * from "./linalg";
 export * from "./decomp";
+export * from "./elementwise_math";

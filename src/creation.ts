@@ -11,6 +11,7 @@ import {
   checkIntValue,
   type DType,
   fitsInt32,
+  getDefaultDtype,
   inferDType,
   INT32_MAX,
   INT32_MIN,
@@ -287,17 +288,20 @@ export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
     const { values, shape } = typedKind !== null
       ? { values: data as ArrayLike<number>, shape: [(data as ArrayLike<number>).length] }
       : flattenNested(data);
-    const given = opts.dtype !== undefined ? checkDType("tensor", opts.dtype) : opts.requiresGrad
-      ? "float32" // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
+    const given = opts.dtype !== undefined
+      ? checkDType("tensor", opts.dtype)
+      : opts.requiresGrad
+      ? getDefaultDtype() // JS cannot tell 2.0 from 2; a tensor that requires grad must be floating point.
       : null;
     const at = (i: number) => (values as ArrayLike<number | boolean>)[i];
     let dtype: DType;
     if (given !== null) dtype = given;
     else if (typedKind !== null && !(data instanceof Uint32Array)) dtype = typedKind;
-    else if (values.length === 0) dtype = typedKind ?? "float32";
+    else if (values.length === 0) dtype = typedKind ?? getDefaultDtype();
     else {
       // Nested arrays and Uint32Array (up to 2^32): int32 when every integer fits.
       dtype = inferDType(values);
+      if (dtype === "float32" && getDefaultDtype() === "float64") dtype = "float64";
       if (dtype === "float32") checkExactInFloat32("tensor", values.length, at, shape);
     }
     // A typed array whose values the dtype holds as they are is copied in one `set` (a loop over
@@ -348,7 +352,7 @@ function filled(
 export function zeros(...args: ShapeArgs): Tensor {
   return inFrameOf(() => {
     const [shape, opts] = splitShapeArgs<CreateOptions>("zeros", args);
-    return filled("zeros", shape, 0, opts, "float32");
+    return filled("zeros", shape, 0, opts, getDefaultDtype());
   });
 }
 /**
@@ -363,7 +367,7 @@ export function zeros(...args: ShapeArgs): Tensor {
 export function ones(...args: ShapeArgs): Tensor {
   return inFrameOf(() => {
     const [shape, opts] = splitShapeArgs<CreateOptions>("ones", args);
-    return filled("ones", shape, 1, opts, "float32");
+    return filled("ones", shape, 1, opts, getDefaultDtype());
   });
 }
 /**
@@ -378,7 +382,7 @@ export function ones(...args: ShapeArgs): Tensor {
 export function empty(...args: ShapeArgs): Tensor {
   return inFrameOf(() => {
     const [shape, opts] = splitShapeArgs<CreateOptions>("empty", args);
-    return filled("empty", shape, 0, opts, "float32");
+    return filled("empty", shape, 0, opts, getDefaultDtype());
   });
 }
 /**
@@ -397,8 +401,8 @@ export function full(
 ): Tensor {
   return inFrameOf(() => {
     const s = shapeArg("full", [shape]);
-    const dtype: DType = typeof value === "boolean" ? "bool" : fitsInt32(value) ? "int32" : "float32";
-    if (opts.dtype === undefined) checkExactInFloat32("full", 1, () => value, []);
+    const dtype: DType = typeof value === "boolean" ? "bool" : fitsInt32(value) ? "int32" : getDefaultDtype();
+    if (opts.dtype === undefined && dtype === "float32") checkExactInFloat32("full", 1, () => value, []);
     return filled("full", s, Number(value), opts, dtype);
   });
 }
@@ -443,7 +447,7 @@ export function arange(...args: (number | CreateOptions)[]): Tensor {
     let dtype: DType;
     if (opts.dtype !== undefined) dtype = checkDType("arange", opts.dtype);
     else if (ints && ends.every(fitsInt32)) dtype = "int32";
-    else if (!ints) dtype = "float32";
+    else if (!ints) dtype = getDefaultDtype();
     else {
       const v = ends.find((x) => !fitsInt32(x));
       throw new RangeError(
@@ -472,7 +476,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
     if (!Number.isInteger(steps) || steps < 0) {
       throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
     }
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     const step = steps > 1 ? (end - start) / (steps - 1) : 0;
     // PyTorch fills the second half backwards from `end` so both ends are exact.
     const half = Math.floor(steps / 2);
@@ -504,7 +508,7 @@ export function eye(n: number, m: number | CreateOptions = n, opts: CreateOption
     const cols = typeof m === "number" ? m : n;
     const o = typeof m === "number" ? opts : m;
     shapeArg("eye", [n, cols]);
-    const dtype = o.dtype ?? "float32";
+    const dtype = o.dtype ?? getDefaultDtype();
     const device = checkDevice("eye", o.device ?? "cpu");
     const values = allocating("eye", [n, cols], dtype, device, () => typedArrayFor(dtype, n * cols));
     const one = encode("eye", 1, () => 1, dtype, [])[0];
@@ -525,7 +529,7 @@ function randomFill(
   double: (g: Generator, out: Float64Array) => void,
 ): Tensor {
   const [shape, opts] = splitShapeArgs<RandomOptions>(op, args);
-  const dtype = opts.dtype ?? "float32";
+  const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating point dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
   const device = checkDevice(op, opts.device ?? "cpu");

@@ -28,6 +28,57 @@ export const ITEM_SIZE: Record<DType, number> = {
   bool: 1,
 };
 
+/** The dtype of floating point tensors made without one (`setDefaultDtype`). */
+let defaultFloat: "float32" | "float64" = "float32";
+
+/**
+ * The dtype floating point tensors get when none is given (PyTorch's `torch.get_default_dtype`):
+ * float32 unless `setDefaultDtype` changed it.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * assertEquals(torch.getDefaultDtype(), "float32");
+ * ```
+ */
+export function getDefaultDtype(): "float32" | "float64" {
+  return defaultFloat;
+}
+
+/**
+ * Sets the dtype floating point tensors get when none is given (PyTorch's
+ * `torch.set_default_dtype`): float32 (the default) or float64. It applies to the factory
+ * functions (`zeros`, `ones`, `empty`, `full` with a fractional value, `rand`, `randn`,
+ * `linspace`, `eye`, `arange` with fractional bounds), to `tensor()` of fractional JS numbers, to
+ * an integer tensor combined with a fractional number, to the true division and the float functions
+ * (`exp`, `sin`, ...) of integer tensors, and to the layers' parameters. float64 lives on the CPU
+ * only.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * torch.setDefaultDtype("float64");
+ * try {
+ *   assertEquals([torch.zeros(2).dtype, torch.tensor([1.5]).dtype, torch.tensor([1]).dtype], [
+ *     "float64",
+ *     "float64",
+ *     "int32",
+ *   ]);
+ * } finally {
+ *   torch.setDefaultDtype("float32");
+ * }
+ * ```
+ */
+export function setDefaultDtype(dtype: DType): void {
+  if (dtype !== "float32" && dtype !== "float64") {
+    throw new TypeError(
+      `setDefaultDtype: only floating-point types are supported as the default type (float32 or float64), ` +
+        `got ${JSON.stringify(dtype)}`,
+    );
+  }
+  defaultFloat = dtype;
+}
+
 /** True for floating-point dtypes. */
 export function isFloating(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64" || dtype === "float16";
@@ -97,8 +148,8 @@ export function promoteTypes(a: DType, b: DType): DType {
 export function promoteWithScalar(t: DType, s: number | boolean): DType {
   if (typeof s === "boolean") return t;
   const scalarIsFloat = !Number.isInteger(s);
-  if (scalarIsFloat && !isFloating(t)) return "float32";
-  if (t === "bool") return scalarIsFloat ? "float32" : "int32";
+  if (scalarIsFloat && !isFloating(t)) return defaultFloat;
+  if (t === "bool") return "int32";
   return t;
 }
 

@@ -246,3 +246,17 @@ export function inFrameOf<T>(fn: () => T, owner?: object): T {
   closeFrame(result, result instanceof Promise, owner);
   return result;
 }
+
+/**
+ * Runs `fn`, the user's code called back by the library (a gradient hook, a module hook), as code
+ * outside every library call: what it creates belongs to the user (it may keep a gradient or an
+ * activation in a closure), not to the call that runs it.
+ */
+export function asUserCode<T>(fn: () => T): T {
+  const open = frameStarts.splice(0);
+  try {
+    return fn();
+  } finally {
+    frameStarts.push(...open);
+  }
+}

@@ -32,7 +32,10 @@ import {
   numelOf,
 } from "./shape.ts";
 import type { Node } from "./autograd/node.ts";
+import { isInferenceModeEnabled } from "./autograd/grad_mode.ts";
 import { backward, type BackwardOptions } from "./autograd/backward.ts";
+import type { RemovableHandle, TensorHook } from "./autograd/hooks.ts";
+import { markRetainGrad, registerTensorHook, type TensorHookEntry } from "./autograd/hook_registry.ts";
 import { formatTensor } from "./format.ts";
 import { DISPOSED, disposeHandle, inFrameOf, noteHandle, pinHandle, releaseHandle } from "./memory.ts";
 import { decodeValues, nestValues } from "./read.ts";
@@ -49,7 +52,13 @@ import { aliasIfSame, shapeMethods, type TensorShapeMethods } from "./tensor_met
 import { indexingMethods, type TensorIndexingMethods } from "./tensor_methods/indexing.ts";
 import { inPlaceMethods, type TensorInPlaceMethods } from "./tensor_methods/inplace.ts";
 import { randomMethods, type TensorRandomMethods } from "./tensor_methods/random.ts";
+import { randomMoreMethods, type TensorRandomMoreMethods } from "./tensor_methods/random_more.ts";
 import { opsMoreMethods, type TensorOpsMoreMethods } from "./tensor_methods/ops_more.ts";
+import { shapeMoreMethods, type TensorShapeMoreMethods } from "./tensor_methods/shape_more.ts";
+import {
+  elementwiseMathMethods,
+  type TensorElementwiseMathMethods,
+} from "./tensor_methods/elementwise_math.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -96,6 +105,10 @@ export class Tensor {
   _requiresGrad = false;
   /** @internal Keep `.grad` for this non-leaf. */
   _retainsGrad = false;
+  /** @internal A leaf's hooks (`registerHook`; a non-leaf's are on its node). */
+  _hooks: TensorHookEntry[] | null = null;
+  /** @internal Made inside `inferenceMode` (see `isInference`). */
+  _inference = false;
   /** @internal For views: the tensor whose storage this one views (null for non-views). */
   _base: Tensor | null = null;
   /** @internal The handle's state in the ownership mechanism (see src/memory.ts). */
@@ -118,6 +131,7 @@ export class Tensor {
     this._strides = strides === undefined ? frozenContiguousStrides(this.shape) : frozenDims(strides);
     this._offset = offset;
     this.dtype = storage.dtype;
+    if (isInferenceModeEnabled()) this._inference = true;
   }
 
   // ---- properties ----
@@ -198,6 +212,13 @@ export class Tensor {
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
   }
+  /**
+   * True for a tensor made inside `torch.inferenceMode` (PyTorch's `is_inference()`): outside
+   * inference mode it cannot be written in place or saved for backward.
+   */
+  isInference(): boolean {
+    return this._inference;
+  }
 
   // ---- autograd ----
 
@@ -217,6 +238,12 @@ export class Tensor {
         `requiresGrad_: only tensors of floating point dtype can require gradients (got ${this.dtype})`,
       );
     }
+    if (requiresGrad && this._inference && !isInferenceModeEnabled()) {
+      throw new Error(
+        "requiresGrad_: setting requiresGrad=true on an inference tensor outside inferenceMode is not allowed " +
+          "(make a clone() outside inferenceMode to get a normal tensor)",
+      );
+    }
     this._requiresGrad = requiresGrad;
     // A leaf that requires grad is a parameter or a user's variable: no call releases it.
     if (requiresGrad) pinHandle(this);
@@ -227,8 +254,34 @@ export class Tensor {
     if (!this._requiresGrad) {
       throw new Error("retainGrad: can't retain_grad on Tensor that has requiresGrad=false");
     }
-    if (!this.isLeaf) this._retainsGrad = true;
+    if (!this.isLeaf && !this._retainsGrad) {
+      this._retainsGrad = true;
+      markRetainGrad(this);
+    }
     return this;
+  }
+  /**
+   * Registers a backward hook (PyTorch's `register_hook`): `fn(grad)` is called with the gradient
+   * of this tensor each time one is computed, and may return a gradient (same shape) to use in its
+   * place. On a leaf it sees the gradient before it is accumulated into `.grad`. Hooks run in
+   * registration order (`retainGrad()` among them); `handle.remove()` unregisters it.
+   * @example
+   * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+   * import * as torch from "../mod.ts";
+   * const x = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+   * const y = x.mul(2);
+   * const seen: number[][] = [];
+   * y.registerHook((g) => {
+   *   seen.push(g.toArray() as number[]);
+   *   return g.mul(10);
+   * });
+   * y.sum().backward();
+   * assertEquals([seen, x.grad!.toArray()], [[[1, 1]], [20, 20]]);
+   * ```
+   */
+  registerHook(fn: TensorHook): RemovableHandle {
+    return registerTensorHook(this, fn);
   }
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
@@ -516,7 +569,10 @@ export interface Tensor
     TensorIndexingMethods,
     TensorInPlaceMethods,
     TensorRandomMethods,
-    TensorOpsMoreMethods {}
+    TensorRandomMoreMethods,
+    TensorOpsMoreMethods,
+    TensorShapeMoreMethods,
+    TensorElementwiseMathMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -529,7 +585,10 @@ for (
     indexingMethods(),
     inPlaceMethods(),
     randomMethods(),
+    randomMoreMethods(),
     opsMoreMethods(),
+    shapeMoreMethods(),
+    elementwiseMathMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -87,3 +87,24 @@ Deno.test("docs: optim.lrScheduler documents every scheduler and nothing interna
     assert.equal(v, direct[k], `optim.lrScheduler.${k} is optim.${k}`);
   }
 });
+
+Deno.test("docs: distributions.transforms and distributions.constraints document every member", async () => {
+  const symbols = await documented("src/distributions/mod.ts");
+  for (const name of ["transforms", "constraints"]) {
+    const ns = symbols.find((s) => s.name === name && s.declarations.some((d) => d.kind === "namespace"));
+    assert.ok(ns, `distributions.${name} is documented`);
+    const names = ns.declarations.flatMap((d) => d.def?.elements?.map((e) => e.name) ?? []);
+    const runtime = (torch.distributions as unknown as Record<string, unknown>)[name];
+    assert.deepEqual(
+      missing(runtime, names),
+      [],
+      `distributions.${name}: runtime members missing from the docs`,
+    );
+  }
+  const transforms = symbols.find((s) => s.name === "transforms")!.declarations.flatMap((d) =>
+    d.def?.elements?.map((e) => e.name) ?? []
+  );
+  for (const name of ["ExpTransform", "AffineTransform", "StickBreakingTransform", "ComposeTransform"]) {
+    assert.ok(transforms.includes(name), `${name} is documented under distributions.transforms`);
+  }
+});

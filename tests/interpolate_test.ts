@@ -41,7 +41,10 @@ Deno.test("Upsample: PyTorch's repr; interpolate: bad options", () => {
     () => F.interpolate(x, { size: 2, alignCorners: true }),
     /alignCorners option can only be set/,
   );
-  assertThrowsMsg(() => F.interpolate(torch.randn(4, 4), { size: 2 }), /expected a 3-d \[N, C, L\] or 4-d/);
+  assertThrowsMsg(
+    () => F.interpolate(torch.randn(4, 4), { size: 2 }),
+    /expected a 3-d \[N, C, L\], 4-d \[N, C, H, W\] or 5-d/,
+  );
   assertThrowsMsg(
     () => F.interpolate(x, { size: 2, mode: "bicubic" as "bilinear" }),
     /unsupported mode "bicubic"/,

@@ -37,7 +37,27 @@ const UNARY_REF: Record<UnaryOp, (x: number) => number> = {
   floor: Math.floor,
   ceil: Math.ceil,
   round: roundHalfEven,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
+  frexpMantissa: (x) => frexpRef(x)[0],
+  frexpExponent: (x) => frexpRef(x)[1],
 };
+
+/** C's frexp in float64 arithmetic: [mantissa in [0.5, 1), exponent]; 0, ±inf, NaN give [x, 0]. */
+function frexpRef(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  let e = Math.floor(Math.log2(Math.abs(x))) + 1;
+  let m = x / 2 ** e;
+  if (Math.abs(m) >= 1) [m, e] = [m / 2, e + 1];
+  if (Math.abs(m) < 0.5) [m, e] = [m * 2, e - 1];
+  return [m, e];
+}
 
 const SPECIALS = [
   NaN,
@@ -84,6 +104,19 @@ function unaryInputs(op: UnaryOp, n: number, r: () => number): Float32Array {
       case "sigmoid":
         x[i] = (u - 0.5) * 240;
         break;
+      case "asin":
+      case "acos":
+      case "atanh":
+        x[i] = (u - 0.5) * 2.2;
+        break;
+      case "sinh":
+      case "cosh":
+        x[i] = (u - 0.5) * 190;
+        break;
+      case "frexpMantissa":
+      case "frexpExponent":
+        x[i] = (u - 0.5) * Math.pow(10, -44 + 82 * r());
+        break;
       default:
         x[i] = (u - 0.5) * 20;
     }
@@ -93,6 +126,14 @@ function unaryInputs(op: UnaryOp, n: number, r: () => number): Float32Array {
 }
 
 const UNARY_ULP: Partial<Record<UnaryOp, number>> = {
+  asin: 1,
+  acos: 1,
+  atan: 1,
+  sinh: 1,
+  cosh: 1,
+  asinh: 1,
+  acosh: 1,
+  atanh: 1,
   exp: 2,
   log: 2,
   log1p: 3,
@@ -183,7 +224,24 @@ function remainderOf(a: number, b: number, round: (v: number) => number): number
   return m !== 0 && !Number.isNaN(m) && (b < 0) !== (m < 0) ? round(m + b) : m;
 }
 
-const F32_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+/** C's nextafterf on float32 bits. */
+function nextafterF32(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  if (a === b) return b;
+  const f = Float32Array.of(a), u = new Uint32Array(f.buffer);
+  if (a === 0) u[0] = (b < 0 ? 0x80000000 : 0) | 1;
+  else u[0] += (a < b) === (a > 0) ? 1 : -1;
+  return f[0];
+}
+
+/** PyTorch's calc_gcd in int32 (|INT_MIN| stays INT_MIN). */
+function gcdI32(x: number, y: number): number {
+  let a = Math.abs(x) | 0, b = Math.abs(y) | 0;
+  while (a !== 0) [a, b] = [(b % a) | 0, a];
+  return b;
+}
+
+const F32_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
@@ -196,6 +254,8 @@ const F32_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   floorDivide: floorDivF32,
   atan2: Math.atan2,
   hypot: Math.hypot,
+  copysign: (a, b) => (b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a)),
+  nextafter: nextafterF32,
   eq: (a, b) => +(a === b),
   ne: (a, b) => +(a !== b),
   lt: (a, b) => +(a < b),
@@ -226,6 +286,12 @@ const I32_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = 
   fmod: (a, b) => (b === 0 || b === -1 ? 0 : a % b),
   remainder: (a, b) => (b === 0 || b === -1 ? 0 : remainderOf(a, b, (v) => v | 0)),
   floorDivide: (a, b) => (b === 0 ? 0 : b === -1 ? -a | 0 : Math.floor(a / b)),
+  gcd: gcdI32,
+  bitwiseAnd: (a, b) => a & b,
+  bitwiseOr: (a, b) => a | b,
+  bitwiseXor: (a, b) => a ^ b,
+  bitwiseLeftShift: (a, b) => a << b,
+  bitwiseRightShift: (a, b) => a >> b,
   eq: F32_BINARY.eq,
   ne: F32_BINARY.ne,
   lt: F32_BINARY.lt,
@@ -279,7 +345,7 @@ function binaryCase(
     return b.fromTyped(data[i], dtype);
   });
   const out = b.readSync(b.binary(op, operands[0], operands[1], n, dtype));
-  const ref = dtype === "float32" ? F32_BINARY[op] : I32_BINARY[op]!;
+  const ref = (dtype === "float32" ? F32_BINARY[op] : I32_BINARY[op])!;
   const want = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const v = ref(data[0][i % tiles[0]], data[1][i % tiles[1]]);

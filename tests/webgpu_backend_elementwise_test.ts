@@ -39,6 +39,16 @@ const UNARY_TOL: Record<UnaryOp, Tol> = {
   sigmoid: { ulps: 4 },
   sin: { ulps: 4, atol: 1e-6 },
   cos: { ulps: 4, atol: 1e-6 },
+  asin: { ulps: 4 },
+  acos: { ulps: 4 },
+  atan: { ulps: 4 },
+  sinh: { ulps: 4 },
+  cosh: { ulps: 4 },
+  asinh: { ulps: 4 },
+  acosh: { ulps: 4 },
+  atanh: { ulps: 4 },
+  frexpMantissa: EXACT,
+  frexpExponent: EXACT,
 };
 
 gpuTest("unary: every op on float32 (random and special values), int32 ops", async () => {
@@ -115,14 +125,22 @@ gpuTest(
           }
           return both(randI32(len, r, Math.ceil(lo), Math.floor(hi)), "int32");
         };
-        const ops = (dtype === "float32" ? ["add", "sub", "mul", "div", "pow", "maximum", "minimum"] : [
-          "add",
-          "sub",
-          "mul",
-          "pow",
-          "maximum",
-          "minimum",
-        ]).concat(["eq", "ne", "lt", "le", "gt", "ge"]) as BinaryOp[];
+        const ops = (dtype === "float32"
+          ? ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "copysign", "nextafter"]
+          : [
+            "add",
+            "sub",
+            "mul",
+            "pow",
+            "maximum",
+            "minimum",
+            "gcd",
+            "bitwiseAnd",
+            "bitwiseOr",
+            "bitwiseXor",
+            "bitwiseLeftShift",
+            "bitwiseRightShift",
+          ]).concat(["eq", "ne", "lt", "le", "gt", "ge"]) as BinaryOp[];
         for (const op of ops) {
           const powLike = op === "pow";
           const [ga, ca] = mk(n, powLike ? 0 : -5, powLike ? 4 : 5);
@@ -145,7 +163,9 @@ gpuTest(
             cases.splice(5, 3, ["full/scalar", ga, 3, ca, 3], ["scalar/full", -2, gb, -2, cb]);
           }
           for (const [name, a, b, a2, b2] of cases) {
-            if (op === "pow" && dtype === "int32" && name !== "full/scalar") continue; // huge powers wrap alike but slowly
+            if (op === "pow" && dtype === "int32" && name !== "full/scalar") {
+              continue; // huge powers wrap alike but slowly
+            }
             await same(
               `${op} ${dtype} ${name} n=${n} tile=${tile}`,
               g.binary(op, a, b, n, dtype),

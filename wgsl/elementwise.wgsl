@@ -4,6 +4,7 @@
 // Templates: {{T}} the compute type (f32 or i32), {{EXPR}} an expression of the library's tables
 // (src/backends/webgpu/pipelines.ts) in `x` or `a`, `b`.
 //! include: math
+//! include: elementwise_math
 
 fn flat_index(wg: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
   return (wg.y * groups.x + wg.x) * 256u + local;

@@ -31,7 +31,9 @@ import { bceTerms } from "../ops/loss.ts";
 import { floorDivide } from "../ops/division.ts";
 import { trunc } from "../ops/pointwise.ts";
 import { cumprodBackward } from "../ops/cumulative.ts";
-import { isfinite, isnan, logicalNot } from "../ops/logical.ts";
+import { unfoldBackward } from "../ops/unfold_view.ts";
+import { isfinite, isnan, logicalNot, logicalOr } from "../ops/logical.ts";
+import { cosh, sinh } from "../ops/trig.ts";
 import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
@@ -193,6 +195,19 @@ function lossGrad(n: Node, g: Tensor, dLoss: (d: Tensor) => Tensor): (Tensor | n
   return only(n, () => gi, () => ew.neg(gi));
 }
 
+/** fmax/fmin's gradients: `g` to the input where `wins` or the other is NaN, to the other elsewhere. */
+function fExtremeGrad(n: Node, g: Tensor, wins: Tensor): (Tensor | null)[] {
+  const toInput = logicalOr(wins, isnan(input(n, 1)));
+  return only(n, () => ew.where(toInput, g, 0), () => ew.where(toInput, 0, g));
+}
+
+/** A row for an op PyTorch gives no derivative: backward says so. */
+function notDifferentiable(op: string): Derivative {
+  return reads("none", () => {
+    throw new Error(`${op}: the derivative for '${op}' is not implemented (as PyTorch); detach its inputs`);
+  });
+}
+
 /** The derivative table. */
 export const derivatives = {
   neg: reads("none", (g) => [ew.neg(g)]),
@@ -349,6 +364,16 @@ export const derivatives = {
   embed: reads("none", (g, n) => [ix.asStrided(g, arg<ix.Geometry>(n, "geometry"))]),
   asStrided: intoGeometry,
   diagonal: intoGeometry,
+  // Tensor.unfold's sliding windows (src/ops/unfold_view.ts): overlapping windows add up.
+  unfold: reads("none", (g, n) => [
+    unfoldBackward(
+      g,
+      arg<number[]>(n, "inputShape"),
+      arg<number>(n, "dim"),
+      arg<number>(n, "size"),
+      arg<number>(n, "step"),
+    ),
+  ]),
   copySlices: reads("none", (g, n) => {
     // The base after writing `src` into its region: the region's gradient goes to src, the rest to the old base.
     const geometry = arg<ix.Geometry>(n, "geometry");
@@ -604,6 +629,51 @@ export const derivatives = {
     backward: (g, n) =>
       only(n, () => ew.div(ew.mul(g, input(n, 0)), y(n)), () => ew.div(ew.mul(g, input(n, 1)), y(n))),
   },
+  // The elementwise math family (src/ops/trig.ts, binary_math.ts, bitwise.ts): PyTorch's formulas.
+  asin: reads("inputs", (g, n) => [ew.div(g, ew.sqrt(ew.sub(1, ew.mul(x0(n), x0(n)))))]),
+  acos: reads("inputs", (g, n) => [ew.neg(ew.div(g, ew.sqrt(ew.sub(1, ew.mul(x0(n), x0(n))))))]),
+  atan: reads("inputs", (g, n) => [ew.div(g, ew.add(ew.mul(x0(n), x0(n)), 1))]),
+  sinh: reads("inputs", (g, n) => [ew.mul(g, cosh(x0(n)))]),
+  cosh: reads("inputs", (g, n) => [ew.mul(g, sinh(x0(n)))]),
+  asinh: reads("inputs", (g, n) => [ew.div(g, ew.sqrt(ew.add(ew.mul(x0(n), x0(n)), 1)))]),
+  acosh: reads("inputs", (g, n) => [ew.mul(g, ew.rsqrt(ew.sub(ew.mul(x0(n), x0(n)), 1)))]),
+  atanh: reads("inputs", (g, n) => [ew.div(g, ew.sub(1, ew.mul(x0(n), x0(n))))]),
+  // copysign: g * result / input (0 where the input is 0) for the input, nothing for the sign.
+  copysign: {
+    saves: ([a]): SavedValues => ({ inputs: [wantsGrad(a), false], output: wantsGrad(a) }),
+    backward: (g, n) =>
+      only(n, () => ew.mul(g, ew.where(ew.eq(x0(n), 0), 0, ew.div(y(n), x0(n)))), () => ew.mul(g, 0)),
+  },
+  // fmax/fmin: all of g to the input where it wins, ties and a NaN other included.
+  fmax: reads("inputs", (g, n) => fExtremeGrad(n, g, ew.ge(x0(n), input(n, 1)))),
+  fmin: reads("inputs", (g, n) => fExtremeGrad(n, g, ew.le(x0(n), input(n, 1)))),
+  logaddexp: reads("inputs", (g, n) =>
+    only(
+      n,
+      () => ew.div(g, ew.add(ew.exp(ew.sub(input(n, 1), x0(n))), 1)),
+      () => ew.div(g, ew.add(ew.exp(ew.sub(x0(n), input(n, 1))), 1)),
+    )),
+  logaddexp2: reads("inputs", (g, n) =>
+    only(
+      n,
+      () => ew.div(g, ew.add(ew.pow(2, ew.sub(input(n, 1), x0(n))), 1)),
+      () => ew.div(g, ew.add(ew.pow(2, ew.sub(x0(n), input(n, 1))), 1)),
+    )),
+  // frexp's mantissa x / 2^e: g / 2^e (e is piecewise constant).
+  frexpMantissa: reads(
+    "inputs",
+    (g, n) => [ew.div(g, ew.pow(2, ew.unaryOp("frexpExponent", x0(n).detach())))],
+  ),
+  frexpExponent: notDifferentiable("frexp"),
+  heaviside: notDifferentiable("heaviside"),
+  nextafter: notDifferentiable("nextafter"),
+  // Integer-only kernels: their inputs never require grad (a row, so the table covers every op).
+  gcd: notDifferentiable("gcd"),
+  bitwiseAnd: notDifferentiable("bitwiseAnd"),
+  bitwiseOr: notDifferentiable("bitwiseOr"),
+  bitwiseXor: notDifferentiable("bitwiseXor"),
+  bitwiseLeftShift: notDifferentiable("bitwiseLeftShift"),
+  bitwiseRightShift: notDifferentiable("bitwiseRightShift"),
   // Global (nan)median (src/ops/quantile.ts): g shared evenly among the elements equal to the
   // result (the NaNs when it is NaN), PyTorch's evenly_distribute_backward.
   median: reads("both", (g, n) => [medianGrad(g, x0(n), y(n))]),

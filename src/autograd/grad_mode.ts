@@ -22,6 +22,8 @@ import { isThenable } from "../thenable.ts";
 /** The mode of one context: mutable, so `setGradEnabled(mode)` changes the current context's. */
 interface GradState {
   enabled: boolean;
+  /** Inside `inferenceMode` (kept by the scopes nested in it). */
+  inference?: boolean;
   /** For an async context: how many synchronous scopes were open when it began. */
   syncDepth?: number;
 }
@@ -122,14 +124,35 @@ function refuseAsync(op: string): TypeError {
   );
 }
 
-function runWithMode<T>(op: string, mode: boolean, fn: () => T): T {
+function runWithMode<T>(op: string, mode: boolean, fn: () => T, inference?: boolean): T {
   if (typeof fn !== "function") throw new TypeError(`${op}: expected a function, got ${typeof fn}`);
+  const inInference = inference ?? (inferenceScopes > 0 && current().inference === true);
   if (fn.constructor?.name === "AsyncFunction") {
     if (storage === undefined) storage = findContextStorage();
     if (!storage) throw refuseAsync(op);
-    return storage.run({ enabled: mode, syncDepth: syncScopes.length }, fn);
+    const state = { enabled: mode, syncDepth: syncScopes.length, inference: inInference };
+    if (!inference) return storage.run(state, fn);
+    inferenceScopes++;
+    let result: T;
+    try {
+      result = storage.run(state, fn);
+    } catch (e) {
+      inferenceScopes--;
+      throw e;
+    }
+    Promise.resolve(result).finally(() => inferenceScopes--).catch(() => {});
+    return result;
   }
-  syncScopes.push({ enabled: mode });
+  if (inference) inferenceScopes++;
+  try {
+    return runSync(op, { enabled: mode, inference: inInference }, fn);
+  } finally {
+    if (inference) inferenceScopes--;
+  }
+}
+
+function runSync<T>(op: string, state: GradState, fn: () => T): T {
+  syncScopes.push(state);
   let result: T;
   try {
     result = fn();
@@ -182,4 +205,56 @@ export function noGrad<T>(fn: () => T): T {
  */
 export function enableGrad<T>(fn: () => T): T {
   return runWithMode("enableGrad", true, fn);
+}
+
+/** How many `inferenceMode` scopes are open (in any context): zero makes the check free. */
+let inferenceScopes = 0;
+
+/**
+ * True inside `inferenceMode` (in the current async context), as PyTorch's
+ * `torch.is_inference_mode_enabled`.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * assertEquals([torch.isInferenceModeEnabled(), torch.inferenceMode(() => torch.isInferenceModeEnabled())], [
+ *   false,
+ *   true,
+ * ]);
+ * ```
+ */
+export function isInferenceModeEnabled(): boolean {
+  return inferenceScopes > 0 && current().inference === true;
+}
+
+/**
+ * Runs `fn` in inference mode, like `with torch.inference_mode():` (or `inferenceMode(false, fn)`,
+ * which runs it as it is): no gradients are recorded, as in `noGrad`, and the tensors made inside
+ * are inference tensors (`x.isInference()`): outside inference mode they cannot be written in
+ * place or saved for backward (clone one to get a normal tensor). `fn` may be async, as for
+ * `noGrad`.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const w = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+ * const y = torch.inferenceMode(() => w.mul(2));
+ * assertEquals([y.requiresGrad, y.isInference(), w.isInference()], [false, true, false]);
+ * ```
+ */
+export function inferenceMode<T>(fn: () => T): T;
+/** Runs `fn` in inference mode when `mode` is true, as it is otherwise. */
+export function inferenceMode<T>(mode: boolean, fn: () => T): T;
+export function inferenceMode<T>(modeOrFn: boolean | (() => T), fn?: () => T): T {
+  if (typeof modeOrFn === "function") return runWithMode("inferenceMode", false, modeOrFn, true);
+  if (typeof modeOrFn !== "boolean") {
+    throw new TypeError(
+      `inferenceMode: expected a function, or a boolean and a function, got ${typeof modeOrFn}`,
+    );
+  }
+  if (!modeOrFn) {
+    if (typeof fn !== "function") throw new TypeError(`inferenceMode: expected a function, got ${typeof fn}`);
+    return fn();
+  }
+  return runWithMode("inferenceMode", false, fn as () => T, true);
 }

@@ -7,5 +7,6 @@
  */
 export * from "./backward.ts";
 export * from "./node.ts";
+export * from "./hooks.ts";
 export * from "./function.ts";
 export * as functional from "./functional.ts";

@@ -8,6 +8,18 @@ import type { Storage } from "../backends/backend.ts";
 import type { DType } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
 import { saveStorage, unsaveStorage } from "../memory.ts";
+import { type NodeHook, type NodePreHook, RemovableHandle } from "./hooks.ts";
+import type { TensorHookEntry } from "./hook_registry.ts";
+
+/**
+ * @internal Nodes the engine runs together once all of them have their gradients (a module's
+ * full backward hook sees the gradients of all its inputs, or outputs, at once). `run` gets each
+ * member's gradient (null where none reached it) and may return replacements.
+ */
+export interface NodeGroup {
+  readonly members: Node[];
+  run(grads: (Tensor | null)[]): (Tensor | null)[] | null;
+}
 
 /** A forward input as recorded: a tensor, or a JS number operand (never differentiated). */
 export type Input = Tensor | number;
@@ -97,6 +109,14 @@ export class Node {
   readonly savesOutput: boolean;
   /** The name given by {@link rename} (a composite op's PyTorch name for its final node). */
   #name: string | null = null;
+  /** @internal Hooks registered on the output tensor while this node produced it (`x.registerHook`). */
+  _tensorHooks: TensorHookEntry[] | null = null;
+  /** @internal Hooks registered by {@link registerHook}. */
+  _hooks: NodeHook[] | null = null;
+  /** @internal Pre-hooks registered by {@link registerPrehook}. */
+  _preHooks: NodePreHook[] | null = null;
+  /** @internal The group the engine runs this node with (a module's backward hook). */
+  _group: NodeGroup | null = null;
 
   /** Creates the object; the arguments are described on the class. */
   constructor(
@@ -130,6 +150,7 @@ export class Node {
       this.inputDTypes[i] = t.dtype;
       this.next[i] = t._requiresGrad ? (t.gradFn ?? t) : null;
       if (saved.inputs[i]) {
+        this.#refuseInference(t);
         this.inputs[i] = t;
         this.versions[i] = t._storage._version;
         this.#save(t._storage);
@@ -148,6 +169,21 @@ export class Node {
     this.output = output;
     this.outputVersion = output._storage._version;
     if (saved.output) this.#save(output._storage);
+    for (const name of derivative.savedArgs ?? []) {
+      const v = args[name] as Tensor | null | undefined;
+      if (v) this.#refuseInference(v);
+    }
+  }
+
+  /** PyTorch refuses to keep a tensor made in inference mode for a formula. */
+  #refuseInference(t: Tensor): void {
+    if (!t._inference) return;
+    throw new Error(
+      `${this.name}: inference tensors cannot be saved for backward (a tensor of shape [${
+        t.shape.join(", ")
+      }] ` +
+        `made inside torch.inferenceMode). To work around, make a clone() to get a normal tensor and use it in autograd.`,
+    );
   }
 
   #save(s: Storage): void {
@@ -202,6 +238,51 @@ export class Node {
     const saved = this.#saved;
     this.#saved = [];
     for (const s of saved) unsaveStorage(s);
+  }
+
+  /**
+   * Registers a hook run after this node's formula (PyTorch's `grad_fn.register_hook`):
+   * `fn(gradInputs, gradOutputs)` gets the gradients computed for the node's inputs (null where
+   * none) and the one it got for its output, and may return replacements for `gradInputs`.
+   * @example
+   * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+   * import * as torch from "../../mod.ts";
+   * const x = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+   * const y = x.mul(3);
+   * y.gradFn!.registerHook((gradInputs) => gradInputs.map((g) => g && g.add(1)));
+   * y.sum().backward();
+   * assertEquals(x.grad!.toArray(), [4, 4]);
+   * ```
+   */
+  registerHook(fn: NodeHook): RemovableHandle {
+    if (typeof fn !== "function") throw new TypeError(`registerHook: expected a function, got ${typeof fn}`);
+    const list = (this._hooks ??= []);
+    list.push(fn);
+    return new RemovableHandle(list, fn);
+  }
+
+  /**
+   * Registers a hook run before this node's formula (PyTorch's `grad_fn.register_prehook`):
+   * `fn(gradOutputs)` gets the gradient of the node's output and may return a replacement.
+   * @example
+   * ```ts
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+   * import * as torch from "../../mod.ts";
+   * const x = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+   * const y = x.mul(3);
+   * y.gradFn!.registerPrehook(([g]) => [g!.mul(2)]);
+   * y.sum().backward();
+   * assertEquals(x.grad!.toArray(), [6, 6]);
+   * ```
+   */
+  registerPrehook(fn: NodePreHook): RemovableHandle {
+    if (typeof fn !== "function") {
+      throw new TypeError(`registerPrehook: expected a function, got ${typeof fn}`);
+    }
+    const list = (this._preHooks ??= []);
+    list.push(fn);
+    return new RemovableHandle(list, fn);
   }
 
   /** PyTorch's repr of a node: `<MulBackward0>`. */

@@ -31,6 +31,16 @@ export const UNARY_OPS = [
   "floor",
   "ceil",
   "round", // half to even, as PyTorch
+  "asin",
+  "acos",
+  "atan",
+  "sinh",
+  "cosh",
+  "asinh",
+  "acosh",
+  "atanh",
+  "frexpMantissa", // frexp's mantissa, in [0.5, 1) in magnitude
+  "frexpExponent", // frexp's exponent, as a float of the input's dtype
 ] as const;
 /** Name of a unary kernel. */
 export type UnaryOp = typeof UNARY_OPS[number];
@@ -53,7 +63,24 @@ export const ARITHMETIC_OPS = [
   "floorDivide",
   "atan2", // float only (the front end computes integers in float32)
   "hypot", // float only
+  "copysign", // float only
+  "nextafter", // float only
+  "gcd", // int32 only, as the bitwise ops below
+  "bitwiseAnd",
+  "bitwiseOr",
+  "bitwiseXor",
+  "bitwiseLeftShift", // the count taken modulo 32
+  "bitwiseRightShift", // arithmetic, the count taken modulo 32
 ] as const;
+/** Arithmetic kernels that exist for int32 only (the rest of ARITHMETIC_OPS's new ones: floats only). */
+export const INT_ONLY_OPS: readonly string[] = [
+  "gcd",
+  "bitwiseAnd",
+  "bitwiseOr",
+  "bitwiseXor",
+  "bitwiseLeftShift",
+  "bitwiseRightShift",
+];
 /** Elementwise comparisons giving `bool` (stored as 0/1 bytes). */
 export const COMPARISON_OPS = ["eq", "ne", "lt", "le", "gt", "ge"] as const;
 /** Name of a binary kernel. */

@@ -17,6 +17,7 @@ import {
   type BinaryOp,
   COMPARISON_OPS,
   type Conv2dGeometry,
+  INT_ONLY_OPS,
   type MatmulArgs,
   type Pool2dGeometry,
   REDUCE_OPS,
@@ -407,8 +408,11 @@ export function binaryContract(op: BinaryOp, numel: number, dtype: DType): Decid
   if (op === "div" && compute === "int32") {
     throw new TypeError("div: int32 division is not a kernel (the front end divides in float32)");
   }
-  if ((op === "atan2" || op === "hypot") && compute === "int32") {
+  if ((op === "atan2" || op === "hypot" || op === "copysign" || op === "nextafter") && compute === "int32") {
     throw new TypeError(`${op}: int32 is not a kernel (float32 or float64 only)`);
+  }
+  if (INT_ONLY_OPS.includes(op) && compute !== "int32") {
+    throw new TypeError(`${op}: ${compute} is not a kernel (int32 only)`);
   }
   return { dtype: isCmp ? "bool" : compute, numel };
 }

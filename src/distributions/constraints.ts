@@ -139,14 +139,14 @@ export class BooleanConstraint extends Constraint {
   }
 }
 
-/** The integers `lowerBound..upperBound`. */
+/** The integers `lowerBound..upperBound` (the upper bound a number or a tensor: Binomial's `totalCount`). */
 export class IntegerInterval extends Constraint {
   /** The lower bound. */
   readonly lowerBound: number;
   /** The upper bound. */
-  readonly upperBound: number;
+  readonly upperBound: number | Tensor;
   /** The integers of [lowerBound, upperBound]. */
-  constructor(lowerBound: number, upperBound: number) {
+  constructor(lowerBound: number, upperBound: number | Tensor) {
     super();
     this.lowerBound = lowerBound;
     this.upperBound = upperBound;
@@ -163,7 +163,10 @@ export class IntegerInterval extends Constraint {
   }
   /** `IntegerInterval(lower_bound=..., upper_bound=...)`. */
   override toString(): string {
-    return `IntegerInterval(lower_bound=${this.lowerBound}, upper_bound=${this.upperBound})`;
+    const hi = this.upperBound;
+    return `IntegerInterval(lower_bound=${this.lowerBound}, upper_bound=${
+      typeof hi === "number" ? hi : fmtTensor(hi)
+    })`;
   }
 }
 
@@ -313,7 +316,7 @@ export function interval(lowerBound: number | Tensor, upperBound: number | Tenso
   return new Interval(lowerBound, upperBound);
 }
 /** The integers of `[lowerBound, upperBound]` (`constraints.integer_interval`). */
-export function integerInterval(lowerBound: number, upperBound: number): Constraint {
+export function integerInterval(lowerBound: number, upperBound: number | Tensor): Constraint {
   return new IntegerInterval(lowerBound, upperBound);
 }
 /** `base` checked over `reinterpretedBatchNdims` more dims (`constraints.independent`). */

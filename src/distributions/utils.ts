@@ -13,6 +13,15 @@ export function finfoEps(dtype: DType): number {
   return dtype === "float64" ? 2 ** -52 : dtype === "float16" ? 2 ** -10 : 2 ** -23;
 }
 
+/** The smallest positive normal value of a float dtype (`torch.finfo(dtype).tiny`). */
+export function finfoTiny(dtype: DType): number {
+  return dtype === "float64"
+    ? 2.2250738585072014e-308
+    : dtype === "float16"
+    ? 6.103515625e-5
+    : 1.1754943508222875e-38;
+}
+
 /** The most negative finite value of a float dtype (`torch.finfo(dtype).min`). */
 export function finfoMin(dtype: DType): number {
   return dtype === "float64" ? -Number.MAX_VALUE : dtype === "float16" ? -65504 : -3.4028234663852886e38;
@@ -119,4 +128,9 @@ export function probsOrLogits(op: string, params: { probs?: unknown; logits?: un
     throw new RangeError(`${op}: either \`probs\` or \`logits\` must be specified, but not both`);
   }
   return params.probs !== undefined ? "probs" : "logits";
+}
+
+/** `sigmoid(x)` clamped to [tiny, 1 - eps] of its dtype (PyTorch's `_clipped_sigmoid`). */
+export function clippedSigmoid(x: Tensor): Tensor {
+  return x.sigmoid().clamp(finfoTiny(x.dtype), 1 - finfoEps(x.dtype));
 }

@@ -26,3 +26,4 @@ export * from "./spectral.ts";
 export * from "./lu_factor.ts";
 export * from "./ex.ts";
 export * from "./matrix_exp.ts";
+export * from "./products.ts";

@@ -25,6 +25,32 @@ export {
   type StateDict,
 } from "./module.ts";
 export { ModuleDict, ModuleList, Sequential } from "./layers/container.ts";
+export {
+  type ForwardHook,
+  type ForwardPreHook,
+  type FullBackwardHook,
+  type FullBackwardPreHook,
+  registerModuleForwardHook,
+  registerModuleForwardPreHook,
+  registerModuleFullBackwardHook,
+} from "./hooks.ts";
+export { RemovableHandle } from "../autograd/hooks.ts";
+export type { ModuleMethods } from "./module_methods.ts";
+export { Bilinear, type BilinearOptions, LazyLinear } from "./layers/bilinear.ts";
+export {
+  ChannelShuffle,
+  LocalResponseNorm,
+  type LocalResponseNormModuleOptions,
+  LPPool1d,
+  LPPool2d,
+  type LPPoolModuleOptions,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  type MaxUnpoolModuleOptions,
+  Softmax2d,
+  UpsamplingBilinear2d,
+  UpsamplingNearest2d,
+} from "./layers/extras.ts";
 export { Identity, Linear, type LinearOptions } from "./layers/linear.ts";
 export {
   CELU,
@@ -131,6 +157,7 @@ export {
   ConvNd,
   ConvTranspose2d,
   type ConvTranspose2dOptions,
+  ConvTransposeNd,
   type PaddingMode,
 } from "./layers/conv.ts";
 export {
@@ -178,6 +205,24 @@ export {
 export { EmbeddingBag, type EmbeddingBagModuleOptions } from "./layers/embedding_bag.ts";
 export type { EmbeddingBagMode } from "./embedding_bag.ts";
 export type { Size1 } from "../ops/pool1d.ts";
+export {
+  Conv3d,
+  type Conv3dOptions,
+  ConvTranspose1d,
+  ConvTranspose3d,
+  type ConvTransposeOptions,
+} from "./layers/conv3d.ts";
+export {
+  AdaptiveAvgPool3d,
+  AdaptiveMaxPool3d,
+  AvgPool3d,
+  type AvgPool3dOptions,
+  MaxPool3d,
+  type MaxPool3dOptions,
+} from "./layers/pooling3d.ts";
+export { BatchNorm3d, InstanceNorm3d } from "./layers/normalization3d.ts";
+export type { AdaptiveSize3 } from "../ops/pool3d.ts";
+export { ConstantPad3d, ReflectionPad3d, ReplicationPad3d } from "./layers/padding3d.ts";
 export { ParameterDict, type ParameterDictInput, ParameterList } from "./layers/parameter_containers.ts";
 export type { Reduction } from "../ops/loss.ts";
 export type { AdaptiveSize } from "../ops/adaptive_pool.ts";
@@ -186,3 +231,5 @@ export * as init from "./init.ts";
 export * as utils from "./utils.ts";
 export * as F from "./functional.ts";
 export * as functional from "./functional.ts";
+export { RReLU } from "./layers/rrelu.ts";
+export { MultiLabelMarginLoss, TripletMarginWithDistanceLoss } from "./loss_margin_modules.ts";

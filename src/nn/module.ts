@@ -16,6 +16,8 @@ import { Tensor, type ToOptions } from "../tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { empty } from "../creation.ts";
 import { inFrameOf, moveHandle, pinHandle } from "../memory.ts";
+import { callWithHooks, hasCallHooks, type ModuleHooks } from "./hooks.ts";
+import { type ModuleMethods, moduleMethods } from "./module_methods.ts";
 
 /**
  * A tensor that a module registers as a learnable parameter when it is assigned to one of the
@@ -133,7 +135,7 @@ export function pyBool(b: boolean): string {
  * (Declared through interface merging; a subclass field named `name` or `length` needs
  * `override`, because a callable type also has a function's `name` and `length`.)
  */
-export interface Module {
+export interface Module extends ModuleMethods {
   (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
 }
 
@@ -166,13 +168,21 @@ export class Module {
   declare _buffers: Map<string, Tensor | null>;
   /** @internal Names of buffers left out of `stateDict()`. */
   declare _nonPersistent: Set<string>;
+  /** @internal The module's hooks (null until one is registered). */
+  declare _hooksOrNull: ModuleHooks | null;
 
   constructor() {
     // The instance is a function object (so `model(x)` works) whose prototype is the subclass's.
     // A call is a library call: what forward makes and neither returns nor stores on the module
     // is freed when it returns (src/memory.ts).
-    const self =
-      ((...args: unknown[]) => inFrameOf(() => (self as Module).forward(...args), self)) as unknown as Module;
+    const self = ((...args: unknown[]) =>
+      inFrameOf(
+        () =>
+          hasCallHooks(self as Module)
+            ? callWithHooks(self as Module, args)
+            : (self as Module).forward(...args),
+        self,
+      )) as unknown as Module;
     delete (self as { name?: string }).name;
     delete (self as { length?: number }).length;
     Object.setPrototypeOf(self, new.target.prototype);
@@ -181,6 +191,7 @@ export class Module {
     hidden("training", true);
     hidden("_buffers", new Map());
     hidden("_nonPersistent", new Set());
+    hidden("_hooksOrNull", null);
     return self;
   }
 
@@ -774,4 +785,11 @@ export class Module {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+// Hooks, getParameter and getBuffer (ModuleMethods, in module_methods.ts) become Module's methods
+// as a class body would define them: on the prototype, non-enumerable.
+for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(moduleMethods()))) {
+  if (Object.hasOwn(Module.prototype, name)) throw new Error(`Module.${name} is defined twice`);
+  Object.defineProperty(Module.prototype, name, { ...descriptor, enumerable: false });
 }

@@ -163,3 +163,4 @@ export function vectorToParameters(vector: Tensor, parameters: Iterable<Tensor>)
     });
   });
 }
+export * from "./utils_norms.ts";

@@ -140,7 +140,11 @@ function adaptiveMaxPool2dCall(
         const [hs, he] = window(i, h, oh);
         for (let j = 0; j < ow; j++) {
           const [ws, we] = window(j, w, ow);
-          const cell = reshape(narrow(narrow(xf, 2, hs, he - hs), 3, ws, we - ws), [n, c, -1]);
+          const cell = reshape(narrow(narrow(xf, 2, hs, he - hs), 3, ws, we - ws), [
+            n,
+            c,
+            (he - hs) * (we - ws),
+          ]);
           const best = max(cell, 2);
           vals.push(best.values);
           // Window-local flat index to a flat index in the H×W plane.

@@ -16,7 +16,15 @@ import { squeeze, unsqueeze } from "./movement.ts";
 import { toDType } from "./convert.ts";
 import { inFrameOf } from "../memory.ts";
 import { autocastCall } from "../amp/autocast_call.ts";
-import { asF32, avgPool2dCore, checkFloatTensor, conv2dCore, pairOf, planConv } from "./conv_core.ts";
+import {
+  asF32,
+  avgPool2dCore,
+  checkFloatTensor,
+  conv2dCore,
+  pairOf,
+  planConv,
+  pooledSize,
+} from "./conv_core.ts";
 
 /** A size for both spatial dims (`3`) or for each (`[3, 5]`: height, width). */
 export type Size2 = number | readonly [number, number] | readonly number[];
@@ -238,20 +246,6 @@ export function conv1d(
 }
 
 // ---- pooling ----
-
-/** PyTorch's pooling_output_shape. */
-function pooledSize(
-  inSize: number,
-  k: number,
-  pad: number,
-  stride: number,
-  dil: number,
-  ceil: boolean,
-): number {
-  let out = Math.floor((inSize + 2 * pad - dil * (k - 1) - 1 + (ceil ? stride - 1 : 0)) / stride) + 1;
-  if (ceil && (out - 1) * stride >= inSize + pad) out--;
-  return out;
-}
 
 function planPool(
   op: string,

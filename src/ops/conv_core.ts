@@ -58,6 +58,20 @@ export function asF32(x: Tensor): Tensor {
   return x.dtype === "float32" ? x : toDType(x, "float32");
 }
 
+/** @internal PyTorch's pooling_output_shape: the output size of a pooling window along one dim. */
+export function pooledSize(
+  inSize: number,
+  k: number,
+  pad: number,
+  stride: number,
+  dil: number,
+  ceil: boolean,
+): number {
+  let out = Math.floor((inSize + 2 * pad - dil * (k - 1) - 1 + (ceil ? stride - 1 : 0)) / stride) + 1;
+  if (ceil && (out - 1) * stride >= inSize + pad) out--;
+  return out;
+}
+
 const size = (dims: readonly number[]) => `(${dims.join(" x ")})`;
 
 // ---- internal differentiable ops: im2col / col2im ----
@@ -97,29 +111,23 @@ export interface ConvPlan {
 }
 
 /**
- * Validates a 2-d convolution of `x` ([N, C, H, W]) with `w` ([O, C/groups, kH, kW]) and
- * returns its geometry. `shownX`/`shownW` are the shapes the user passed (for messages).
+ * @internal Throws PyTorch's messages unless `groups` is positive, the weight's output channels
+ * divide into the groups, the input has `weight.shape[1] · groups` channels (`c`) and the bias is
+ * `[outChannels]`. `shownX`/`shownW` are the shapes the user passed.
  */
-export function planConv(
+export function checkConvChannels(
   op: string,
-  x: Tensor,
+  c: number,
   w: Tensor,
   bias: Tensor | null,
-  stride: number[],
-  padding: ConvPadding,
-  dilation: number[],
   groups: number,
   shownX: readonly number[],
   shownW: readonly number[],
-  spatial: 1 | 2,
-): ConvPlan {
+): void {
   if (!Number.isInteger(groups) || groups <= 0) {
     throw new RangeError(`${op}: non-positive groups is not supported`);
   }
-  if (stride.some((s) => s <= 0)) throw new RangeError(`${op}: non-positive stride is not supported`);
-  if (dilation.some((d) => d <= 0)) throw new RangeError(`${op}: non-positive dilation is not supported`);
-  const [n, c, h, wd] = x.shape;
-  const [o, cg, kH, kW] = w.shape;
+  const [o, cg] = w.shape;
   if (o % groups !== 0) {
     throw new RangeError(
       `${op}: Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got ` +
@@ -139,6 +147,30 @@ export function planConv(
         `elements, but got bias of size ${fmtShape(bias.shape)} instead`,
     );
   }
+}
+
+/**
+ * Validates a 2-d convolution of `x` ([N, C, H, W]) with `w` ([O, C/groups, kH, kW]) and
+ * returns its geometry. `shownX`/`shownW` are the shapes the user passed (for messages).
+ */
+export function planConv(
+  op: string,
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  stride: number[],
+  padding: ConvPadding,
+  dilation: number[],
+  groups: number,
+  shownX: readonly number[],
+  shownW: readonly number[],
+  spatial: 1 | 2,
+): ConvPlan {
+  if (stride.some((s) => s <= 0)) throw new RangeError(`${op}: non-positive stride is not supported`);
+  if (dilation.some((d) => d <= 0)) throw new RangeError(`${op}: non-positive dilation is not supported`);
+  const [n, c, h, wd] = x.shape;
+  const [o, , kH, kW] = w.shape;
+  checkConvChannels(op, c, w, bias, groups, shownX, shownW);
   const effH = dilation[0] * (kH - 1) + 1, effW = dilation[1] * (kW - 1) + 1;
   let padT: number, padB: number, padL: number, padR: number;
   if (padding === "valid") {

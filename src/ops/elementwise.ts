@@ -8,6 +8,7 @@ import {
   type ComputeDType,
   computeDType,
   type DType,
+  getDefaultDtype,
   isFloating,
   promoteTypes,
   promoteWithScalar,
@@ -37,7 +38,11 @@ const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);
 /** Unary ops whose result on integers is the input itself. */
 const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
 
-function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+/**
+ * @internal A unary kernel with PyTorch's dtype rules (integers keep their dtype for neg, abs,
+ * sign, relu and compute in float32 otherwise), recorded for autograd; `trig.ts` builds on it.
+ */
+export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
   const backend = backendOf(op, x);
   if (x.dtype === "bool" && (op === "neg" || op === "sign")) {
     throw new TypeError(`${op}: not supported for bool tensors (use logicalNot / x.eq(false) instead)`);
@@ -53,8 +58,8 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     outDType = x.dtype === "bool" ? "bool" : x.dtype;
     compute = "int32";
   } else {
-    outDType = "float32";
-    compute = "float32";
+    outDType = getDefaultDtype();
+    compute = outDType;
   }
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, outDType));
   const xin = storageAs(x, compute);
@@ -66,7 +71,7 @@ function unaryOp(op: UnaryOp, x: Tensor): Tensor {
 export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     // Two Python scalars (`torch.where(c, 1, 0)`): integers give the default integer dtype.
-    return Number.isInteger(a) && Number.isInteger(b) ? "int32" : "float32";
+    return Number.isInteger(a) && Number.isInteger(b) ? "int32" : getDefaultDtype();
   }
   if (!(a instanceof Tensor)) return promoteWithScalar((b as Tensor).dtype, a);
   if (!(b instanceof Tensor)) return promoteWithScalar(a.dtype, b);
@@ -129,7 +134,7 @@ export function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Te
   const promoted = resultType(a, b);
   const isCmp = COMPARISONS.has(op);
   let outDType: DType = isCmp ? "bool" : promoted;
-  if (op === "div" && !isFloating(promoted)) outDType = "float32";
+  if (op === "div" && !isFloating(promoted)) outDType = getDefaultDtype();
   if (op === "pow" && !isFloating(promoted)) checkIntPow(a, b);
   const compute: ComputeDType = computeDType(op === "div" ? outDType : promoted);
   const n = numelOf(outShape);
@@ -194,7 +199,7 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar, opts: { alpha?: number
 /** `a op alpha * b`; the scaled `b` is released at once when nothing was recorded. */
 function withAlpha(op: "add" | "sub", a: TensorOrScalar, b: TensorOrScalar, alpha?: number): Tensor {
   if (alpha === undefined || alpha === 1) return binaryOp(op, a, b);
-  return binaryOp(op, a, mul(b, alpha) as Tensor);
+  return binaryOp(op, a, typeof b === "number" ? b * alpha : mul(b, alpha));
 }
 /**
  * `a * b`.

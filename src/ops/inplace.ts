@@ -6,7 +6,7 @@
 import { checkIntValue, isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { isGradEnabled, isInferenceModeEnabled } from "../autograd/grad_mode.ts";
 import { Node } from "../autograd/node.ts";
 import { bumpVersion } from "../autograd/version.ts";
 import { derivatives } from "../autograd/derivatives.ts";
@@ -20,6 +20,12 @@ export function refuseLeaf(op: string, t: Tensor): void {
     throw new Error(
       `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory ` +
         `location (it was expanded from shape with stride 0). Please clone() the tensor before performing the operation.`,
+    );
+  }
+  if (t._inference && !isInferenceModeEnabled()) {
+    throw new Error(
+      `${op}: inplace update to inference tensor outside inferenceMode is not allowed. You can make a clone() ` +
+        `to get a normal tensor before doing inplace update.`,
     );
   }
   if (!isGradEnabled()) return;

@@ -1,6 +1,6 @@
 /**
- * Resizing (PyTorch's `F.interpolate`): `nearest` (by index selection) and `linear`/`bilinear`
- * (each spatial dim resized by a product with an interpolation matrix), with PyTorch's source
+ * Resizing (PyTorch's `F.interpolate`): `nearest` (by index selection) and `linear`/`bilinear`/
+ * `trilinear` (each spatial dim resized by a product with an interpolation matrix), with PyTorch's source
  * coordinates (`alignCorners` or half-pixel). Gradients come from `indexSelect` and `matmul`, on
  * every backend.
  * @module
@@ -10,12 +10,12 @@ import { Tensor } from "../tensor.ts";
 import { tensor } from "../creation.ts";
 import { indexSelect } from "./indexing.ts";
 import { matmul } from "./matmul.ts";
-import { transpose } from "./movement.ts";
+import { reshape, transpose } from "./movement.ts";
 import { named } from "./dispatch.ts";
 import { inFrameOf } from "../memory.ts";
 
 /** Interpolation modes. */
-export type InterpolateMode = "nearest" | "linear" | "bilinear";
+export type InterpolateMode = "nearest" | "linear" | "bilinear" | "trilinear";
 
 /** Options of {@link interpolate}: an output `size` or a `scaleFactor` (one of the two). */
 export interface InterpolateOptions {
@@ -23,7 +23,7 @@ export interface InterpolateOptions {
   size?: number | readonly number[];
   /** The multiplier of each spatial size (one number, or one each). */
   scaleFactor?: number | readonly number[];
-  /** `"nearest"` (default), `"linear"` (3-d input) or `"bilinear"` (4-d input). */
+  /** `"nearest"` (default), `"linear"` (3-d input), `"bilinear"` (4-d input) or `"trilinear"` (5-d input). */
   mode?: InterpolateMode;
   /** Map the corner pixels' centres onto each other (linear modes; default false). */
   alignCorners?: boolean;
@@ -77,7 +77,7 @@ function linearWeights(n: number, out: number, scale: number, alignCorners: bool
 }
 
 /**
- * Resizes the spatial dims of `input` (`[N, C, L]` or `[N, C, H, W]`).
+ * Resizes the spatial dims of `input` (`[N, C, L]`, `[N, C, H, W]` or `[N, C, D, H, W]`).
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -85,30 +85,35 @@ function linearWeights(n: number, out: number, scale: number, alignCorners: bool
  * const x = torch.tensor([[[[1, 2], [3, 4]]]], { dtype: "float32" });
  * assertEquals(torch.F.interpolate(x, { scaleFactor: 2 }).shape, [1, 1, 4, 4]);
  * assertEquals(torch.F.interpolate(x, { size: 3, mode: "bilinear", alignCorners: true }).index(0, 0, 1).toArray(), [2, 2.5, 3]);
+ * const v = torch.ones(1, 2, 2, 3, 4);
+ * assertEquals(torch.F.interpolate(v, { scaleFactor: 2, mode: "trilinear" }).shape, [1, 2, 4, 6, 8]);
  * ```
  */
 export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
   return inFrameOf(() => {
     const op = "interpolate";
-    if (!(input instanceof Tensor) || (input.ndim !== 3 && input.ndim !== 4)) {
+    if (!(input instanceof Tensor) || input.ndim < 3 || input.ndim > 5) {
       throw new RangeError(
-        `${op}: expected a 3-d [N, C, L] or 4-d [N, C, H, W] input, got ${
+        `${op}: expected a 3-d [N, C, L], 4-d [N, C, H, W] or 5-d [N, C, D, H, W] input, got ${
           input instanceof Tensor ? fmtShape(input.shape) : typeof input
         }`,
       );
     }
     const mode = opts.mode ?? "nearest";
-    if (mode !== "nearest" && mode !== "linear" && mode !== "bilinear") {
-      throw new RangeError(`${op}: unsupported mode ${JSON.stringify(mode)} (nearest, linear, bilinear)`);
-    }
-    if ((mode === "linear" && input.ndim !== 3) || (mode === "bilinear" && input.ndim !== 4)) {
+    const ranks = { nearest: 0, linear: 3, bilinear: 4, trilinear: 5 } as const;
+    if (!(mode in ranks)) {
       throw new RangeError(
-        `${op}: mode "${mode}" expects a ${mode === "linear" ? 3 : 4}-d input, got ${fmtShape(input.shape)}`,
+        `${op}: unsupported mode ${JSON.stringify(mode)} (nearest, linear, bilinear, trilinear)`,
+      );
+    }
+    if (mode !== "nearest" && input.ndim !== ranks[mode]) {
+      throw new RangeError(
+        `${op}: mode "${mode}" expects a ${ranks[mode]}-d input, got ${fmtShape(input.shape)}`,
       );
     }
     if (mode === "nearest" && opts.alignCorners !== undefined) {
       throw new RangeError(
-        `${op}: alignCorners option can only be set with the interpolating modes: linear | bilinear`,
+        `${op}: alignCorners option can only be set with the interpolating modes: linear | bilinear | trilinear`,
       );
     }
     const { out, scale } = plan(op, input, opts);
@@ -133,7 +138,21 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
         1,
       ),
     );
-    if (input.ndim === 4) x = matmul(linearWeights(input.shape[2], out[0], scale[0], align, x), x);
-    return named(x, mode === "linear" ? "UpsampleLinear1DBackward1" : "UpsampleBilinear2DBackward1", input);
+    if (input.ndim >= 4) {
+      const h = input.ndim - 2; // W @ x over the last two dims
+      x = matmul(linearWeights(input.shape[h], out[out.length - 2], scale[scale.length - 2], align, x), x);
+    }
+    if (input.ndim === 5) {
+      // The depth: W @ x over [D, H'·W'].
+      const [n, c, , oh, ow] = x.shape;
+      const depth = linearWeights(input.shape[2], out[0], scale[0], align, x);
+      x = reshape(matmul(depth, reshape(x, [n, c, input.shape[2], oh * ow])), [n, c, out[0], oh, ow]);
+    }
+    const names = {
+      linear: "UpsampleLinear1DBackward1",
+      bilinear: "UpsampleBilinear2DBackward1",
+      trilinear: "UpsampleTrilinear3DBackward1",
+    };
+    return named(x, names[mode], input);
   });
 }

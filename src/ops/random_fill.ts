@@ -30,7 +30,8 @@ export interface FillOptions {
   generator?: Generator;
 }
 
-function target(op: string, t: unknown, floatOnly: boolean): Tensor {
+/** @internal `t` checked as a fill's target (a Tensor; a floating one when `floatOnly`). */
+export function target(op: string, t: unknown, floatOnly: boolean): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof t}`);
   if (floatOnly && !isFloating(t.dtype)) {
     throw new TypeError(
@@ -40,7 +41,8 @@ function target(op: string, t: unknown, floatOnly: boolean): Tensor {
   return t;
 }
 
-function generatorOf(op: string, opts: FillOptions | undefined): Generator {
+/** @internal The generator of a fill's options (the default one when none). */
+export function generatorOf(op: string, opts: FillOptions | undefined): Generator {
   if (opts !== undefined && (opts === null || typeof opts !== "object")) {
     throw new TypeError(`${op}: options must be an object like { generator }`);
   }
@@ -48,10 +50,14 @@ function generatorOf(op: string, opts: FillOptions | undefined): Generator {
 }
 
 /**
- * Writes `values` (row-major, `t`'s element count) into `t` in place. A tensor that is part of a
+ * @internal Writes `values` (row-major, `t`'s element count) into `t` in place. A tensor that is part of a
  * graph takes a node whose gradient to its old value is zero (the fill replaces it), as PyTorch.
  */
-function write(op: string, t: Tensor, values: Float32Array | Float64Array | Int32Array | Uint8Array): Tensor {
+export function write(
+  op: string,
+  t: Tensor,
+  values: Float32Array | Float64Array | Int32Array | Uint8Array,
+): Tensor {
   const src = tensor(values, { dtype: t.dtype, device: t.device }).reshape([...t.shape]);
   const result = t.requiresGrad && isGradEnabled()
     ? where(ones([...t.shape], { dtype: "bool", device: t.device }), src, t)

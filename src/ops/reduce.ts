@@ -5,7 +5,7 @@
  * @module
  */
 import type { ReduceOp } from "../backends/backend.ts";
-import { type ComputeDType, computeDType, type DType, isFloating } from "../dtype.ts";
+import { type ComputeDType, computeDType, type DType, getDefaultDtype, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import {
@@ -426,7 +426,7 @@ function softmaxLike(op: "softmax" | "logSoftmax", x: Tensor, dim: number): Tens
   }
   const d = normDim(op, dim, x.ndim);
   const backend = backendOf(op, x);
-  const dtype: DType = isFloating(x.dtype) ? x.dtype : "float32";
+  const dtype: DType = isFloating(x.dtype) ? x.dtype : getDefaultDtype();
   if (x.numel() === 0) return record(op, [x], emptyResult(backend, x.shape, dtype), { dim: d });
   const last = x.ndim === 0 ? x : transpose(x, d, -1);
   const cols = x.ndim === 0 ? 1 : x.shape[d];

@@ -13,6 +13,7 @@ import * as pw from "../ops/pointwise.ts";
 import * as dvs from "../ops/division.ts";
 import * as la from "../linalg/solve.ts";
 import * as decomp from "../linalg/decomp_methods.ts";
+import * as tr from "../ops/trig.ts";
 
 /**
  * The elementwise and linear-algebra methods of every `Tensor`: arithmetic, comparison, unary
@@ -136,7 +137,7 @@ export interface TensorMathMethods {
   allclose(other: Tensor, opts?: lg.CloseOptions): boolean;
   /** Whether `other` has this shape and these elements, as a JS boolean (CPU tensors). */
   equal(other: Tensor): boolean;
-  /** `torch.mul(this, this)`. */
+  /** `torch.square(this)`: `this * this`. */
   square(): Tensor;
   /** `torch.div(1, this)`. */
   reciprocal(): Tensor;
@@ -345,7 +346,7 @@ export function mathMethods(): TensorMathMethods & ThisType<Tensor> {
       return lg.equal(this, other);
     },
     square(): Tensor {
-      return ew.mul(this, this);
+      return tr.square(this);
     },
     reciprocal(): Tensor {
       return ew.div(1, this);

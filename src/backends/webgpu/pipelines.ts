@@ -57,6 +57,16 @@ export const UNARY_EXPR: { float32: Record<UnaryOp, string>; int32: Partial<Reco
     floor: "floor(x)",
     ceil: "ceil(x)",
     round: "round(x)",
+    asin: "f_asin(x)",
+    acos: "f_acos(x)",
+    atan: "f_atan(x)",
+    sinh: "f_sinh(x)",
+    cosh: "f_cosh(x)",
+    asinh: "f_asinh(x)",
+    acosh: "f_acosh(x)",
+    atanh: "f_atanh(x)",
+    frexpMantissa: "frexp_parts(x).x",
+    frexpExponent: "frexp_parts(x).y",
   },
   int32: {
     neg: "bitcast<i32>(0u - bitcast<u32>(x))",
@@ -81,6 +91,8 @@ export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<s
     floorDivide: "f_floor_divide(a, b)",
     atan2: "f_atan2(a, b)",
     hypot: "f_hypot(a, b)",
+    copysign: "f_copysign(a, b)",
+    nextafter: "f_nextafter(a, b)",
   },
   int32: {
     add: "a + b",
@@ -92,6 +104,12 @@ export const ARITHMETIC_EXPR: { float32: Record<string, string>; int32: Record<s
     fmod: "i_fmod(a, b)",
     remainder: "i_remainder(a, b)",
     floorDivide: "i_floor_divide(a, b)",
+    gcd: "i_gcd(a, b)",
+    bitwiseAnd: "a & b",
+    bitwiseOr: "a | b",
+    bitwiseXor: "a ^ b",
+    bitwiseLeftShift: "a << (bitcast<u32>(b) & 31u)",
+    bitwiseRightShift: "a >> (bitcast<u32>(b) & 31u)",
   },
 };
 

@@ -1,16 +1,18 @@
 /**
- * Convolution layers: `Conv2d` and `Conv1d`.
+ * Convolution layers: `Conv2d`, `Conv1d`, `ConvTranspose2d` and their bases (`Conv3d` and the
+ * other transposed ones are in conv3d.ts).
  * @module
  */
 import type { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { empty } from "../../creation.ts";
 import { Module, Parameter, pyTuple } from "../module.ts";
 import * as init from "../init.ts";
 import { conv1d, conv2d } from "../../ops/conv.ts";
 import { pad } from "../../ops/pad.ts";
 import { convTranspose2d } from "../../ops/conv_transpose.ts";
+import { outputPaddingFor } from "../../ops/conv3d_core.ts";
 
 /** How the input is padded. Only `"zeros"` is implemented; the others are PyTorch's names. */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
@@ -38,7 +40,8 @@ export interface Conv2dOptions {
 /** Options of `Conv1d`: those of `Conv2d` with one spatial size. */
 export type Conv1dOptions = Conv2dOptions;
 
-function tupleOf(op: string, name: string, v: unknown, n: number): number[] {
+/** @internal One non-negative integer per spatial dim from a number or a list of `n`. */
+export function tupleOf(op: string, name: string, v: unknown, n: number): number[] {
   const out = typeof v === "number"
     ? new Array(n).fill(v)
     : Array.isArray(v) && v.length === n
@@ -52,7 +55,8 @@ function tupleOf(op: string, name: string, v: unknown, n: number): number[] {
   return out;
 }
 
-function checkCount(op: string, name: string, v: unknown, min: number): number {
+/** @internal `v` checked to be an integer of at least `min`. */
+export function checkCount(op: string, name: string, v: unknown, min: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
     throw new TypeError(`${op}: ${name} must be an integer >= ${min}, got ${v}`);
   }
@@ -139,7 +143,7 @@ export abstract class ConvNd extends Module {
       );
     }
     this.paddingMode = mode;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = new Parameter(empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
     this.bias = opts.bias === false ? null : new Parameter(empty([outChannels], { dtype }));
     this.resetParameters();
@@ -286,19 +290,20 @@ export interface ConvTranspose2dOptions {
 }
 
 /**
- * Transposed 2-d convolution (PyTorch's `nn.ConvTranspose2d`), the upsampling layer of
- * generators and decoders: `weight` is `[inChannels, outChannels / groups, kH, kW]`, initialised
- * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)).
+ * The shared part of the transposed convolution layers (PyTorch's `_ConvTransposeNd`): the
+ * settings, `weight` `[inChannels, outChannels / groups, ...kernelSize]` and `bias`, PyTorch's
+ * initialisation, and `forward(input, outputSize?)`, where `outputSize` picks the output padding
+ * that gives that size.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * const up = new nn.ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
- * assertEquals(up(torch.randn(2, 16, 7, 7)).shape, [2, 8, 14, 14]);
+ * const up: nn.ConvTransposeNd = new nn.ConvTranspose2d(4, 2, 3, { stride: 2, padding: 1 });
+ * assertEquals(up.forward(torch.randn(1, 4, 5, 5), [10, 10]).shape, [1, 2, 10, 10]);
  * ```
  */
-export class ConvTranspose2d extends Module {
+export abstract class ConvTransposeNd extends Module {
   /** The `inChannels` setting (PyTorch's `in_channels`). */
   readonly inChannels: number;
   /** The `outChannels` setting (PyTorch's `out_channels`). */
@@ -315,33 +320,36 @@ export class ConvTranspose2d extends Module {
   readonly groups: number;
   /** The `dilation` setting, as given to the constructor. */
   readonly dilation: number[];
-  /** `[inChannels, outChannels / groups, kH, kW]`. */
+  /** `[inChannels, outChannels / groups, ...kernelSize]`. */
   weight: Parameter;
   /** `[outChannels]`, or null without bias. */
   bias: Parameter | null;
+  readonly #op: string;
 
   /** Creates the module; the arguments are described on the class. */
   constructor(
+    op: string,
+    dims: number,
     inChannels: number,
     outChannels: number,
     kernelSize: number | readonly number[],
-    opts: ConvTranspose2dOptions = {},
+    opts: ConvTranspose2dOptions,
   ) {
     super();
-    const op = "ConvTranspose2d";
+    this.#op = op;
     this.inChannels = checkCount(op, "inChannels", inChannels, 0);
     this.outChannels = checkCount(op, "outChannels", outChannels, 0);
-    this.kernelSize = tupleOf(op, "kernelSize", kernelSize, 2);
-    this.stride = tupleOf(op, "stride", opts.stride ?? 1, 2);
-    this.padding = tupleOf(op, "padding", opts.padding ?? 0, 2);
-    this.outputPadding = tupleOf(op, "outputPadding", opts.outputPadding ?? 0, 2);
-    this.dilation = tupleOf(op, "dilation", opts.dilation ?? 1, 2);
+    this.kernelSize = tupleOf(op, "kernelSize", kernelSize, dims);
+    this.stride = tupleOf(op, "stride", opts.stride ?? 1, dims);
+    this.padding = tupleOf(op, "padding", opts.padding ?? 0, dims);
+    this.outputPadding = tupleOf(op, "outputPadding", opts.outputPadding ?? 0, dims);
+    this.dilation = tupleOf(op, "dilation", opts.dilation ?? 1, dims);
     this.groups = checkCount(op, "groups", opts.groups ?? 1, 1);
     if (inChannels % this.groups !== 0) throw new RangeError(`${op}: inChannels must be divisible by groups`);
     if (outChannels % this.groups !== 0) {
       throw new RangeError(`${op}: outChannels must be divisible by groups`);
     }
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = new Parameter(
       empty([inChannels, outChannels / this.groups, ...this.kernelSize], { dtype }),
     );
@@ -355,18 +363,30 @@ export class ConvTranspose2d extends Module {
     resetConvParameters(this.weight, this.bias);
   }
 
-  /** `[N, inChannels, H, W]` to `[N, outChannels, H', W']`. */
-  override forward(input: Tensor): Tensor {
-    return convTranspose2d(input, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding,
-      outputPadding: this.outputPadding,
-      groups: this.groups,
-      dilation: this.dilation,
-    });
+  /** The functional form (`F.convTranspose2d`, ...) this layer applies. */
+  protected abstract transposed(input: Tensor, outputPadding: number[]): Tensor;
+
+  /**
+   * `[N, inChannels, ...]` to `[N, outChannels, ...]`; `outputSize` (the spatial sizes, or the
+   * whole shape) chooses the output padding that gives it, as PyTorch's `forward(input, output_size)`.
+   */
+  override forward(input: Tensor, outputSize?: readonly number[] | null): Tensor {
+    const k = this.kernelSize.length;
+    const outputPadding = outputSize === undefined || outputSize === null
+      ? this.outputPadding
+      : outputPaddingFor(
+        this.#op,
+        input.shape.slice(-k),
+        outputSize,
+        this.stride,
+        this.padding,
+        this.kernelSize,
+        this.dilation,
+      );
+    return this.transposed(input, outputPadding);
   }
 
-  /** The arguments printed inside `ConvTranspose2d(...)`, as PyTorch's `extra_repr`. */
+  /** The arguments printed inside `ConvTransposeNd(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${
       pyTuple(this.stride)
@@ -377,5 +397,41 @@ export class ConvTranspose2d extends Module {
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ", bias=False";
     return s;
+  }
+}
+
+/**
+ * Transposed 2-d convolution (PyTorch's `nn.ConvTranspose2d`), the upsampling layer of
+ * generators and decoders: `weight` is `[inChannels, outChannels / groups, kH, kW]`, initialised
+ * as PyTorch does (kaiming_uniform with a=√5, bias U(±1/√fanIn)).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const up = new nn.ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
+ * assertEquals(up(torch.randn(2, 16, 7, 7)).shape, [2, 8, 14, 14]);
+ * ```
+ */
+export class ConvTranspose2d extends ConvTransposeNd {
+  /** Creates the module; the arguments are described on the class. */
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    opts: ConvTranspose2dOptions = {},
+  ) {
+    super("ConvTranspose2d", 2, inChannels, outChannels, kernelSize, opts);
+  }
+
+  /** `F.convTranspose2d` with this layer's settings. */
+  protected override transposed(input: Tensor, outputPadding: number[]): Tensor {
+    return convTranspose2d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding,
+      groups: this.groups,
+      dilation: this.dilation,
+    });
   }
 }

@@ -4,7 +4,7 @@
  */
 import { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import { type DType, isFloating } from "../../dtype.ts";
+import { type DType, getDefaultDtype, isFloating } from "../../dtype.ts";
 import { fmtShape } from "../../shape.ts";
 import { empty } from "../../creation.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
@@ -130,7 +130,7 @@ export function embeddingTable(
   dtype: DType | undefined,
 ): Parameter {
   if (weight === undefined) {
-    return new Parameter(empty([numEmbeddings, embeddingDim], { dtype: dtype ?? "float32" }));
+    return new Parameter(empty([numEmbeddings, embeddingDim], { dtype: dtype ?? getDefaultDtype() }));
   }
   if (
     !(weight instanceof Tensor) || weight.ndim !== 2 || weight.shape[0] !== numEmbeddings ||

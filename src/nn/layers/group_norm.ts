@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { ones, zeros } from "../../creation.ts";
 import { fmtShape } from "../../shape.ts";
 import { Module, Parameter, pyBool, pyFloat } from "../module.ts";
@@ -65,7 +65,7 @@ export class GroupNorm extends Module {
     this.numChannels = numChannels;
     this.eps = opts.eps ?? 1e-5;
     this.affine = opts.affine ?? true;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = this.affine ? new Parameter(ones([numChannels], { dtype })) : null;
     this.bias = this.affine ? new Parameter(zeros([numChannels], { dtype })) : null;
     if (opts.device && opts.device !== "cpu") this.to(opts.device);

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { empty } from "../../creation.ts";
 import { Module, Parameter, pyBool } from "../module.ts";
 import * as F from "../functional.ts";
@@ -57,7 +57,7 @@ export class Linear extends Module {
     super();
     this.inFeatures = checkSize("Linear", "inFeatures", inFeatures);
     this.outFeatures = checkSize("Linear", "outFeatures", outFeatures);
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype }));
     this.bias = opts.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));
     this.resetParameters();

@@ -4,14 +4,13 @@
  */
 import { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { fmtShape } from "../../shape.ts";
 import { empty, ones, zeros } from "../../creation.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { Module, Parameter, pyBool, pyFloat } from "../module.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
-import { named } from "../../ops/dispatch.ts";
 
 /** Options of `BatchNorm1d` and `BatchNorm2d`. */
 export interface BatchNormOptions {
@@ -73,7 +72,7 @@ export class BatchNormBase extends Module {
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
     if (this.trackRunningStats) {
@@ -229,7 +228,8 @@ export class BatchNorm2d extends BatchNormBase {
 }
 
 /**
- * The shared implementation of `InstanceNorm1d`/`InstanceNorm2d`: each sample's channels
+ * The shared implementation of `InstanceNorm1d`/`2d`/`3d` (`F.instanceNorm` with the module's
+ * parameters and buffers): each sample's channels
  * normalized over their own positions. Defaults differ from batch norm: no affine and no running
  * statistics; with `trackRunningStats`, training updates running averages of the per-instance
  * statistics and eval uses them (as PyTorch, by batch-normalizing the `[1, N·C, ...]` view).
@@ -274,32 +274,21 @@ export class InstanceNormBase extends BatchNormBase {
       );
     }
     const x = input.ndim === this.#spatial + 1 ? input.unsqueeze(0) : input;
-    const [n, c] = x.shape;
-    if (c !== this.numFeatures) {
+    if (x.shape[1] !== this.numFeatures) {
       throw new RangeError(
         `${name}: expected input with ${this.numFeatures} channels, got shape ${fmtShape(input.shape)}`,
       );
     }
     // As PyTorch, instance norm never counts batches in num_batches_tracked.
-    const factor = this.momentum as number;
-    const useInstanceStats = this.training || !this.trackRunningStats;
-    const rm = this.runningMean, rv = this.runningVar;
-    // Running statistics repeated per sample, updated by batchNorm, then averaged back.
-    const rmN = rm ? noGrad(() => rm.repeat(n)) : null, rvN = rv ? noGrad(() => rv.repeat(n)) : null;
-    const out = F.batchNorm(x.reshape(1, n * c, ...x.shape.slice(2)), rmN, rvN, {
-      weight: this.weight ? this.weight.repeat(n) : null,
-      bias: this.bias ? this.bias.repeat(n) : null,
-      training: useInstanceStats,
-      momentum: factor,
+    const out = F.instanceNorm(x, {
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      weight: this.weight,
+      bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats,
+      momentum: this.momentum as number,
       eps: this.eps,
-    }).reshape(x.shape);
-    named(out, "ViewBackward0", input);
-    if (this.training && rm && rv && rmN && rvN) {
-      noGrad(() => {
-        rm.copy_(rmN.view(n, c).mean(0));
-        rv.copy_(rvN.view(n, c).mean(0));
-      });
-    }
+    });
     return input.ndim === this.#spatial + 1 ? out.squeeze(0) : out;
   }
 }
@@ -389,7 +378,7 @@ export class LayerNorm extends Module {
     }
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;
     this.bias = this.elementwiseAffine && opts.bias !== false
       ? new Parameter(zeros(this.normalizedShape, { dtype }))

@@ -40,8 +40,8 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
-/** Python's repr of an int or a tuple of ints: `2`, `(2, 3)`. */
-function pySize(v: PoolSize): string {
+/** @internal Python's repr of an int or a tuple of ints: `2`, `(2, 3)`. */
+export function pySize(v: PoolSize): string {
   return typeof v === "number" ? String(v) : v.length === 1 ? `(${v[0]},)` : `(${v.join(", ")})`;
 }
 
@@ -164,7 +164,8 @@ export class AvgPool2d extends Module {
   }
 }
 
-function outputSizeRepr(size: AdaptiveSize): string {
+/** @internal Python's repr of an adaptive output size: `2`, `(2, None)`. */
+export function outputSizeRepr(size: AdaptiveSize): string {
   return typeof size === "number" ? String(size) : `(${size.map((s) => s ?? "None").join(", ")})`;
 }
 

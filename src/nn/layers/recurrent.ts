@@ -11,7 +11,7 @@
  */
 import { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { empty, zeros } from "../../creation.ts";
 import { Module, Parameter, pyBool } from "../module.ts";
 import * as F from "../functional.ts";
@@ -140,7 +140,7 @@ export abstract class RNNBase extends Module {
     if (typeof this.dropout !== "number" || !(this.dropout >= 0 && this.dropout <= 1)) {
       throw new RangeError(`${op}: dropout should be a number in range [0, 1], got ${this.dropout}`);
     }
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     const gate = GATES[mode] * hiddenSize;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const layerInput = layer === 0 ? inputSize : hiddenSize * this.#directions();
@@ -515,7 +515,7 @@ export abstract class CellBase extends Module {
     this.inputSize = checkSize(name, "inputSize", inputSize);
     this.hiddenSize = checkSize(name, "hiddenSize", hiddenSize, 1);
     this.bias = opts.bias ?? true;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     const gate = GATES[mode] * hiddenSize;
     this.weight_ih = new Parameter(empty([gate, inputSize], { dtype }));
     this.weight_hh = new Parameter(empty([gate, hiddenSize], { dtype }));

@@ -7,7 +7,7 @@
  */
 import type { Tensor } from "../../tensor.ts";
 import type { Device } from "../../backends/backend.ts";
-import type { DType } from "../../dtype.ts";
+import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { empty } from "../../creation.ts";
 import { defaultGenerator } from "../../random.ts";
 import { fmtShape } from "../../shape.ts";
@@ -128,7 +128,7 @@ export class MultiheadAttention extends Module {
     this.vdim = opts.vdim ?? embedDim;
     this.dropout = opts.dropout ?? 0;
     this.batchFirst = opts.batchFirst ?? false;
-    const dtype = opts.dtype ?? "float32";
+    const dtype = opts.dtype ?? getDefaultDtype();
     const bias = opts.bias ?? true;
     if (this.kdim === embedDim && this.vdim === embedDim) {
       this.in_proj_weight = new Parameter(empty([3 * embedDim, embedDim], { dtype }));
