@@ -15,6 +15,7 @@
  */
 export { type NestedArray, Tensor, type TensorOrScalar, type ToOptions } from "./src/tensor.ts";
 export type { TensorMathMethods } from "./src/tensor_methods/math.ts";
+export type { PLU, QR, SignLogAbsDet, SVDV, TorchLu } from "./src/linalg/decomp_methods.ts";
 export type { TensorReductionMethods } from "./src/tensor_methods/reduction.ts";
 export type { TensorShapeMethods } from "./src/tensor_methods/shape.ts";
 export type { TensorIndexingMethods } from "./src/tensor_methods/indexing.ts";
@@ -448,8 +449,18 @@ export {
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
-export { det, inv as inverse } from "./src/linalg/solve.ts";
+export { det, inv as inverse, slogdet } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
+export {
+  logdet,
+  luUnpack,
+  pinverse,
+  torchLu as lu,
+  torchLuSolve as luSolve,
+  torchMatrixExp as matrixExp,
+  torchQr as qr,
+  torchSvd as svd,
+} from "./src/linalg/legacy.ts";
 export * as gpu from "./src/gpu.ts";
 export * as cpu from "./src/cpu.ts";
 export { getNumThreads, setNumThreads } from "./src/backends/wasm/threads.ts";

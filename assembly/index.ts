@@ -20,6 +20,7 @@ export * from "./numerics";
 export * from "./random";
 export * from "./ops_more";
 export * from "./linalg";
+export * from "./decomp";
 export * from "./elementwise_math";
 export * from "./special";
 export * from "./scans";

@@ -40,6 +40,7 @@ import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
 import { specialDerivatives } from "../special/derivatives.ts";
+import * as decompGrad from "../linalg/decomp_gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
 
@@ -749,6 +750,46 @@ export const derivatives = {
       return only(n, () => gB, () => gL);
     },
   },
+  // Decompositions (src/linalg/qr.ts, eigh.ts, svd.ts): packed outputs (src/linalg/packed.ts).
+  linalgQr: named("LinalgQrBackward0", "output", (g, n) => [
+    decompGrad.qrBackward(g, y(n), arg<number[][]>(n, "shapes"), arg<string>(n, "mode")),
+  ]),
+  linalgEigh: named("LinalgEighBackward0", "output", (g, n) => [
+    decompGrad.eighBackward(g, y(n), arg<number[][]>(n, "shapes")),
+  ]),
+  linalgEigvalsh: named(
+    "LinalgEighBackward0",
+    "none",
+    (g, n) => [decompGrad.eigvalshBackward(g, arg<Tensor>(n, "V"))],
+    ["V"],
+  ),
+  linalgSvd: named("LinalgSvdBackward0", "output", (g, n) => [
+    decompGrad.svdBackward(g, y(n), arg<number[][]>(n, "shapes"), arg<boolean>(n, "full")),
+  ]),
+  linalgSvdvals: named(
+    "LinalgSvdBackward0",
+    "none",
+    (g, n) => [decompGrad.svdvalsBackward(g, arg<Tensor>(n, "U"), arg<Tensor>(n, "Vh"))],
+    ["U", "Vh"],
+  ),
+  linalgPinv: named("LinalgPinvBackward0", "both", (g, n) => [decompGrad.pinvBackward(g, y(n), x0(n))]),
+  linalgLstsq: named("LinalgLstsqBackward0", "inputs", (g, n) => {
+    const [gA, gB] = decompGrad.lstsqBackward(g, x0(n), input(n, 1), needs(n, 0), needs(n, 1));
+    return only(n, () => gA!, () => gB!);
+  }),
+  linalgLu: named(
+    "LinalgLuBackward0",
+    "output",
+    (g, n) => [decompGrad.luPackedBackward(g, y(n), arg<number[][]>(n, "shapes"), arg<Tensor>(n, "P"))],
+    ["P"],
+  ),
+  linalgLuFactor: named(
+    "LinalgLuFactorExBackward0",
+    "output",
+    (g, n) => [decompGrad.luFactorBackward(g, y(n), arg<Tensor>(n, "P"))],
+    ["P"],
+  ),
+  matrixExp: named("LinalgMatrixExpBackward0", "inputs", (g, n) => [decompGrad.matrixExpBackward(x0(n), g)]),
 } satisfies Record<string, Derivative>;
 
 /** Names of the ops that have a row in the derivative table. */

@@ -337,6 +337,15 @@ export interface LuSolveResult {
   stats: Storage;
 }
 
+/** Shapes of the matrix-decomposition kernels (`Backend.geqrf`, `orgqr`, `eighJacobi`, `svdJacobi`). */
+export interface DecompArgs {
+  batch: number;
+  /** Rows of each matrix. */
+  m: number;
+  /** Columns of each matrix. */
+  n: number;
+}
+
 /** The primitive kernels and memory operations of one device. */
 export interface Backend {
   readonly device: Device;
@@ -556,4 +565,28 @@ export interface Backend {
    * LAPACK's trsm: a zero on the diagonal gives inf/NaN.
    */
   triangularSolve?(a: Storage, b: Storage, args: TriangularSolveArgs): Storage;
+  /**
+   * Batched Householder QR (LAPACK's geqrf, `torch.linalg.qr`) of float32 (float64 on the CPU)
+   * `m`×`n` matrices: `h` holds R in its upper triangle and the reflectors' vectors below it,
+   * `tau` (min(m, n) per matrix) their scalars.
+   */
+  geqrf?(a: Storage, args: DecompArgs): { h: Storage; tau: Storage };
+  /** The first `cols` columns of Q (`m`×`cols` per matrix) from {@link Backend.geqrf}'s output (LAPACK's orgqr). */
+  orgqr?(h: Storage, tau: Storage, args: DecompArgs & { cols: number }): Storage;
+  /**
+   * Cyclic Jacobi eigen-decomposition of symmetric `n`×`n` matrices (`m` = `n`): `w`'s diagonal
+   * holds the eigenvalues (unsorted), `v`'s columns the eigenvectors.
+   */
+  eighJacobi?(a: Storage, args: DecompArgs): { w: Storage; v: Storage };
+  /**
+   * One-sided Jacobi SVD of `m`×`n` matrices with m >= n: `b` = A V has mutually orthogonal
+   * columns (σᵢ uᵢ, unsorted), `v` (`n`×`n`) is orthogonal.
+   */
+  svdJacobi?(a: Storage, args: DecompArgs): { b: Storage; v: Storage };
+  /**
+   * Batched LU with partial pivoting (LAPACK's getrf, `torch.linalg.lu_factor`) of `m`×`n`
+   * matrices: `lu` (L's multipliers below the diagonal, U on and above), `pivots` (min(m, n) per
+   * matrix, 1-based, in the matrices' dtype) and `info` per matrix (0, or 1 + the first zero pivot's column).
+   */
+  getrf?(a: Storage, args: DecompArgs): { lu: Storage; pivots: Storage; info: Storage };
 }

@@ -70,3 +70,18 @@ export function triangularSolveContract(a: Storage, b: Storage, args: Triangular
     );
   }
 }
+
+/** Checks a decomposition kernel's input (`op`: geqrf, eighJacobi, svdJacobi) against its shapes. */
+export function decompContract(op: string, a: Storage, batch: number, m: number, n: number): void {
+  checkCount(op, "batch", batch);
+  checkCount(op, "m", m);
+  checkCount(op, "n", n);
+  if (a.dtype !== "float32" && a.dtype !== "float64") {
+    throw new TypeError(`${op}: expected float32 or float64 matrices, got ${a.dtype}`);
+  }
+  if (a.numel !== batch * m * n) {
+    throw new RangeError(
+      `${op}: ${batch} matrices of ${m}x${n} need ${batch * m * n} elements, got ${a.numel}`,
+    );
+  }
+}

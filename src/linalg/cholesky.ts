@@ -6,7 +6,8 @@
  */
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
-import { backendOf, contiguousStorage, record, temp, wrap } from "../ops/dispatch.ts";
+import { backendOf, contiguousStorage, record, wrap } from "../ops/dispatch.ts";
+import { toDType } from "../ops/convert.ts";
 import { transpose } from "../ops/movement.ts";
 import { asOp } from "../ops/naming.ts";
 import { numelOf } from "../shape.ts";
@@ -43,27 +44,40 @@ export function cholesky(A: Tensor, opts: CholeskyOptions | boolean = {}): Tenso
       if (typeof upper !== "boolean") {
         throw new TypeError(`${op}: upper must be a boolean, got ${describeValue(upper)}`);
       }
-      const n = squareMatrices(op, A);
-      const backend = backendOf(op, A);
-      if (!backend.cholesky) throw new Error(`${op}: the ${A.device} backend has no Cholesky factorisation`);
-      const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
-      // U of A is Lᵀ of Aᵀ (whose lower triangle is A's upper one).
-      const source = upper ? mT(A) : A;
-      const res = backend.cholesky(contiguousStorage(source), batch, n);
-      const L = wrap(res.l, [...batchShape, n, n]);
-      temp(res.info);
-      if (A.device === "cpu" && batch > 0) {
-        const info = backend.readSync(res.info);
-        for (let i = 0; i < batch; i++) {
-          if (info[i] === 0) continue;
-          const where = batchShape.length > 0 ? `(Batch element ${i}): ` : "";
-          throw new Error(
-            `${op}: ${where}The factorization could not be completed because the input is not positive-definite ` +
-              `(the leading minor of order ${info[i]} is not positive-definite).`,
-          );
-        }
-      }
-      const out = upper ? mT(L).contiguous() : L;
-      return record("linalgCholesky", [A], out, { upper });
+      return choleskyCore(op, A, upper, true).L;
     }));
+}
+
+/**
+ * The recorded factor and the int32 infos (0, or the order of the first leading minor that is
+ * not positive-definite) of `A`; with `check`, the CPU throws PyTorch's error at the first bad matrix.
+ */
+export function choleskyCore(
+  op: string,
+  A: Tensor,
+  upper: boolean,
+  check: boolean,
+): { L: Tensor; info: Tensor } {
+  const n = squareMatrices(op, A);
+  const backend = backendOf(op, A);
+  if (!backend.cholesky) throw new Error(`${op}: the ${A.device} backend has no Cholesky factorisation`);
+  const batchShape = A.shape.slice(0, -2), batch = numelOf(batchShape);
+  // U of A is Lᵀ of Aᵀ (whose lower triangle is A's upper one).
+  const source = upper ? mT(A) : A;
+  const res = backend.cholesky(contiguousStorage(source), batch, n);
+  const L = wrap(res.l, [...batchShape, n, n]);
+  const info = toDType(wrap(res.info, batchShape), "int32");
+  if (check && A.device === "cpu" && batch > 0) {
+    const infos = info.dataSync();
+    for (let i = 0; i < batch; i++) {
+      if (infos[i] === 0) continue;
+      const where = batchShape.length > 0 ? `(Batch element ${i}): ` : "";
+      throw new Error(
+        `${op}: ${where}The factorization could not be completed because the input is not positive-definite ` +
+          `(the leading minor of order ${infos[i]} is not positive-definite).`,
+      );
+    }
+  }
+  const out = upper ? mT(L).contiguous() : L;
+  return { L: record("linalgCholesky", [A], out, { upper }), info };
 }

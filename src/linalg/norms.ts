@@ -13,6 +13,9 @@ import { named } from "../ops/dispatch.ts";
 import { asOp } from "../ops/naming.ts";
 import { normDim } from "../shape.ts";
 import { describeValue } from "../backends/contract.ts";
+import { unsqueeze } from "../ops/movement.ts";
+import { movedim } from "../ops/rearrange.ts";
+import { svdvals } from "./svd.ts";
 
 /** The order of a matrix norm: `"fro"`, `"nuc"` or a number (1, -1, 2, -2, `Infinity`, `-Infinity`). */
 export type MatrixOrd = "fro" | "nuc" | number;
@@ -110,8 +113,8 @@ function matrixDims(op: string, A: Tensor, dim: readonly number[]): [number, num
 /**
  * The matrix norm of `A` over the two dims `dim` (default the last two): `"fro"` (Frobenius, the
  * default), 1 / -1 (largest / smallest column sum of |A|), `Infinity` / `-Infinity` (largest /
- * smallest row sum of |A|). `"nuc"`, 2 and -2 need singular values, which edgetorch does not
- * compute yet: they throw an error listing the supported orders. Also takes an options object:
+ * smallest row sum of |A|), `"nuc"` (the sum of the singular values), 2 / -2 (the largest /
+ * smallest singular value, from {@link svdvals}). Also takes an options object:
  * `matrixNorm(A, { ord, dim, keepdim })`.
  * @example
  * ```ts
@@ -140,19 +143,12 @@ export function matrixNorm(
       if (A.ndim < 2) throw new RangeError(`${op}: The input tensor A must have at least 2 dimensions.`);
       const [d0, d1] = matrixDims(op, A, dim);
       if (ord === "fro") return named(pNorm(A, 2, [d0, d1], { keepdim: kd }), "LinalgVectorNormBackward0", A);
-      if (ord === "nuc" || ord === 2 || ord === -2) {
-        throw new Error(
-          `${op}: ord ${
-            JSON.stringify(ord)
-          } needs singular values (SVD), which edgetorch does not compute yet; supported orders are ` +
-            '"fro", 1, -1, Infinity and -Infinity',
-        );
-      }
+      if (ord === "nuc" || ord === 2 || ord === -2) return spectralNorm(A, ord, d0, d1, kd);
       if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity) {
         throw new RangeError(
           `${op}: Order ${
             typeof ord === "string" ? JSON.stringify(ord) : describeValue(ord)
-          } not supported (supported: "fro", 1, -1, Infinity, -Infinity)`,
+          } not supported (supported: "fro", "nuc", 1, -1, 2, -2, Infinity, -Infinity)`,
         );
       }
       // 1 / -1: sums down the columns (over d0), then the extreme over d1; ±Infinity: the rows
@@ -213,4 +209,14 @@ export function norm(
         `${op}: If dim is not specified but ord is, the input must be 1D or 2D. Got ${x.ndim}D.`,
       );
     }));
+}
+
+/** The norms of singular values: "nuc" (their sum), 2 (the largest), -2 (the smallest), over dims d0, d1. */
+function spectralNorm(A: Tensor, ord: "nuc" | 2 | -2, d0: number, d1: number, keepdim: boolean): Tensor {
+  const S = svdvals(movedim(A, [d0, d1], [-2, -1]));
+  let out = ord === "nuc" ? sum(S, -1) : ord === 2 ? amax(S, -1) : amin(S, -1);
+  if (keepdim) {
+    for (const d of [Math.min(d0, d1), Math.max(d0, d1)]) out = unsqueeze(out, d);
+  }
+  return out;
 }

@@ -375,3 +375,4 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
     return normal_(t, 0, kaimingStd(t, opts), opts);
   });
 }
+export { orthogonal_ } from "./init_orthogonal.ts";

@@ -12,6 +12,7 @@ import * as lg from "../ops/logical.ts";
 import * as pw from "../ops/pointwise.ts";
 import * as dvs from "../ops/division.ts";
 import * as la from "../linalg/solve.ts";
+import * as decomp from "../linalg/decomp_methods.ts";
 import * as tr from "../ops/trig.ts";
 
 /**
@@ -160,6 +161,20 @@ export interface TensorMathMethods {
   inverse(): Tensor;
   /** `torch.linalg.det(this)`. */
   det(): Tensor;
+  /** `torch.qr(this, some)`: `{ Q, R }`. */
+  qr(some?: boolean): decomp.QR;
+  /** `torch.svd(this, some, computeUv)`: `{ U, S, V }`. */
+  svd(some?: boolean, computeUv?: boolean): decomp.SVDV;
+  /** `torch.pinverse(this, rcond)`. */
+  pinverse(rcond?: number): Tensor;
+  /** `torch.logdet(this)`. */
+  logdet(): Tensor;
+  /** `torch.linalg.slogdet(this)`: `{ sign, logabsdet }`. */
+  slogdet(): decomp.SignLogAbsDet;
+  /** `torch.linalg.matrixExp(this)` (PyTorch's `x.matrix_exp()`). */
+  matrixExp(): Tensor;
+  /** `torch.lu(this, pivot, getInfos)`: `{ LU, pivots, infos? }`. */
+  lu(pivot?: boolean, getInfos?: boolean): decomp.TorchLu;
 }
 
 /**
@@ -365,6 +380,27 @@ export function mathMethods(): TensorMathMethods & ThisType<Tensor> {
     },
     det(): Tensor {
       return la.det(this);
+    },
+    qr(some?: boolean): decomp.QR {
+      return decomp.torchQr(this, some);
+    },
+    svd(some?: boolean, computeUv?: boolean): decomp.SVDV {
+      return decomp.torchSvd(this, some, computeUv);
+    },
+    pinverse(rcond?: number): Tensor {
+      return decomp.pinverse(this, rcond);
+    },
+    logdet(): Tensor {
+      return decomp.logdet(this);
+    },
+    slogdet(): decomp.SignLogAbsDet {
+      return la.slogdet(this);
+    },
+    matrixExp(): Tensor {
+      return decomp.matrixExp(this);
+    },
+    lu(pivot?: boolean, getInfos?: boolean): decomp.TorchLu {
+      return decomp.torchLu(this, pivot, getInfos);
     },
   };
 }

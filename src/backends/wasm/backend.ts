@@ -50,6 +50,7 @@ import type {
   Backend,
   BinaryOp,
   Conv2dGeometry,
+  DecompArgs,
   LuSolveArgs,
   LuSolveResult,
   MatmulArgs,
@@ -75,6 +76,7 @@ import * as copyOps from "./copy.ts";
 import * as elementwiseOps from "./elementwise.ts";
 import * as indexingOps from "./indexing.ts";
 import * as linalgOps from "./linalg.ts";
+import * as decompOps from "./decomp.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as numericsOps from "./numerics.ts";
@@ -472,6 +474,33 @@ export class WasmBackend implements Backend {
   /** See `Backend.triangularSolve`. */
   triangularSolve(a: Storage, b: Storage, args: TriangularSolveArgs): WasmStorage {
     return linalgOps.triangularSolve(this.#k, a, b, args);
+  }
+
+  // ---- matrix decompositions (assembly/decomp.ts) ----
+
+  /** See `Backend.geqrf`. */
+  geqrf(a: Storage, args: DecompArgs): { h: WasmStorage; tau: WasmStorage } {
+    return decompOps.geqrf(this.#k, a, args);
+  }
+
+  /** See `Backend.orgqr`. */
+  orgqr(h: Storage, tau: Storage, args: DecompArgs & { cols: number }): WasmStorage {
+    return decompOps.orgqr(this.#k, h, tau, args);
+  }
+
+  /** See `Backend.eighJacobi`. */
+  eighJacobi(a: Storage, args: DecompArgs): { w: WasmStorage; v: WasmStorage } {
+    return decompOps.eighJacobi(this.#k, a, args);
+  }
+
+  /** See `Backend.svdJacobi`. */
+  svdJacobi(a: Storage, args: DecompArgs): { b: WasmStorage; v: WasmStorage } {
+    return decompOps.svdJacobi(this.#k, a, args);
+  }
+
+  /** See `Backend.getrf`. */
+  getrf(a: Storage, args: DecompArgs): { lu: WasmStorage; pivots: WasmStorage; info: WasmStorage } {
+    return decompOps.getrf(this.#k, a, args);
   }
 
   // ---- random numbers (assembly/random.ts) ----

@@ -66,6 +66,7 @@ import type {
   Backend,
   BinaryOp,
   Conv2dGeometry,
+  DecompArgs,
   LuSolveArgs,
   LuSolveResult,
   MatmulArgs,
@@ -90,6 +91,7 @@ import * as elementwiseOps from "./elementwise.ts";
 import * as indexingOps from "./indexing.ts";
 import * as lazyOps from "./lazy.ts";
 import * as linalgOps from "./linalg.ts";
+import * as decompOps from "./decomp.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as optimOps from "./optim.ts";
@@ -429,6 +431,33 @@ export class WebGPUBackend implements Backend {
   /** See `Backend.triangularSolve` (float32). */
   triangularSolve(a: Storage, b: Storage, args: TriangularSolveArgs): WebGPUStorage {
     return linalgOps.triangularSolve(this.#g, a, b, args);
+  }
+
+  // ---- matrix decompositions (wgsl/decomp.wgsl) ----
+
+  /** See `Backend.geqrf` (float32). */
+  geqrf(a: Storage, args: DecompArgs): { h: WebGPUStorage; tau: WebGPUStorage } {
+    return decompOps.geqrf(this.#g, a, args);
+  }
+
+  /** See `Backend.orgqr` (float32). */
+  orgqr(h: Storage, tau: Storage, args: DecompArgs & { cols: number }): WebGPUStorage {
+    return decompOps.orgqr(this.#g, h, tau, args);
+  }
+
+  /** See `Backend.eighJacobi` (float32, a fixed number of sweeps). */
+  eighJacobi(a: Storage, args: DecompArgs): { w: WebGPUStorage; v: WebGPUStorage } {
+    return decompOps.eighJacobi(this.#g, a, args);
+  }
+
+  /** See `Backend.svdJacobi` (float32, a fixed number of sweeps). */
+  svdJacobi(a: Storage, args: DecompArgs): { b: WebGPUStorage; v: WebGPUStorage } {
+    return decompOps.svdJacobi(this.#g, a, args);
+  }
+
+  /** See `Backend.getrf`. */
+  getrf(a: Storage, args: DecompArgs): { lu: WebGPUStorage; pivots: WebGPUStorage; info: WebGPUStorage } {
+    return decompOps.getrf(this.#g, a, args);
   }
 
   // ---- softmax cross-entropy ---------------------------------------------------------------------
