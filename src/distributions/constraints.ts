@@ -290,26 +290,26 @@ export class LowerCholesky extends Constraint {
 }
 
 /** A placeholder for parameters checked together (`constraints.dependent`). */
-export const dependent: Constraint = new Dependent();
+export const dependent: Constraint = /* @__PURE__ */ new Dependent();
 /** Every value but NaN (`constraints.real`). */
-export const real: Constraint = new Real();
+export const real: Constraint = /* @__PURE__ */ new Real();
 /** Vectors of reals: `independent(real, 1)` (`constraints.real_vector`). */
-export const realVector: Constraint = new IndependentConstraint(real, 1);
+export const realVector: Constraint = /* @__PURE__ */ new IndependentConstraint(real, 1);
 /** `value > 0` (`constraints.positive`). */
-export const positive: Constraint = new GreaterThan(0);
+export const positive: Constraint = /* @__PURE__ */ new GreaterThan(0);
 /** [0, 1] (`constraints.unit_interval`). */
-export const unitInterval: Constraint = new Interval(0, 1);
+export const unitInterval: Constraint = /* @__PURE__ */ new Interval(0, 1);
 /** {0, 1} (`constraints.boolean`). */
-export const boolean: Constraint = new BooleanConstraint();
+export const boolean: Constraint = /* @__PURE__ */ new BooleanConstraint();
 /** Probability vectors (`constraints.simplex`). */
-export const simplex: Constraint = new Simplex();
+export const simplex: Constraint = /* @__PURE__ */ new Simplex();
 /** One-hot vectors (`constraints.one_hot`). */
-export const oneHot: Constraint = new OneHot();
+export const oneHot: Constraint = /* @__PURE__ */ new OneHot();
 
 /** Symmetric positive-definite matrices (`constraints.positive_definite`). */
-export const positiveDefinite: Constraint = new PositiveDefinite();
+export const positiveDefinite: Constraint = /* @__PURE__ */ new PositiveDefinite();
 /** Lower-triangular matrices with a positive diagonal (`constraints.lower_cholesky`). */
-export const lowerCholesky: Constraint = new LowerCholesky();
+export const lowerCholesky: Constraint = /* @__PURE__ */ new LowerCholesky();
 
 /** `[lowerBound, upperBound]` (`constraints.interval`). */
 export function interval(lowerBound: number | Tensor, upperBound: number | Tensor): Constraint {

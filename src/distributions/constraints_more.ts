@@ -109,11 +109,11 @@ export class IntegerGreaterThan extends Constraint {
 }
 
 /** `value >= 0` (`constraints.nonnegative`). */
-export const nonnegative: Constraint = new GreaterThanEq(0);
+export const nonnegative: Constraint = /* @__PURE__ */ new GreaterThanEq(0);
 /** The integers 0, 1, 2, ... (`constraints.nonnegative_integer`). */
-export const nonnegativeInteger: Constraint = new IntegerGreaterThan(0);
+export const nonnegativeInteger: Constraint = /* @__PURE__ */ new IntegerGreaterThan(0);
 /** The integers 1, 2, ... (`constraints.positive_integer`). */
-export const positiveInteger: Constraint = new IntegerGreaterThan(1);
+export const positiveInteger: Constraint = /* @__PURE__ */ new IntegerGreaterThan(1);
 
 /** `value > lowerBound` (`constraints.greater_than`). */
 export function greaterThan(lowerBound: number): Constraint {

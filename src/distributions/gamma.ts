@@ -21,7 +21,7 @@ class NonNegative extends Constraint {
     return "GreaterThanEq(lower_bound=0.0)";
   }
 }
-const nonnegative = new NonNegative();
+const nonnegative = /* @__PURE__ */ new NonNegative();
 
 /**
  * The gamma distribution of shape `concentration` (α) and inverse scale `rate` (β), numbers or

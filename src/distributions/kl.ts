@@ -20,12 +20,28 @@ import { solveTriangular } from "../linalg/triangular.ts";
 import { diagonal } from "../ops/rearrange.ts";
 import { broadcastShapes } from "../shape.ts";
 import { sumRightmost } from "./utils.ts";
+import { registerMoreKl } from "./kl_more.ts";
+import { registerGammaKl } from "./gamma_kl.ts";
 
 type DistributionClass = abstract new (...args: never[]) => Distribution;
 // deno-lint-ignore no-explicit-any
 type KlFn = (p: any, q: any) => Tensor;
 
 const registry = new Map<DistributionClass, Map<DistributionClass, KlFn>>();
+let builtinsRegistered = false;
+
+/**
+ * Fills the table with PyTorch's pairs at its first use (a lookup or a `registerKl`, so that a
+ * user's pair replaces a built-in one), not when the module loads: a program that never asks for
+ * a KL divergence then bundles none of the pairs or the families they name.
+ */
+function registerBuiltins(): void {
+  if (builtinsRegistered) return;
+  builtinsRegistered = true;
+  registerBaseKl();
+  registerMoreKl();
+  registerGammaKl();
+}
 
 /**
  * Registers `fn(p, q)` as the KL divergence of a `P` and a `Q` (PyTorch's `register_kl`). The
@@ -51,6 +67,7 @@ export function registerKl<P extends Distribution, Q extends Distribution>(
     }
   }
   if (typeof fn !== "function") throw new TypeError(`registerKl: expected a function, got ${typeof fn}`);
+  registerBuiltins();
   const row = registry.get(typeP as DistributionClass) ?? new Map<DistributionClass, KlFn>();
   row.set(typeQ as DistributionClass, fn as KlFn);
   registry.set(typeP as DistributionClass, row);
@@ -86,6 +103,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     if (!(p instanceof Distribution) || !(q instanceof Distribution)) {
       throw new TypeError("klDivergence: expected two Distributions");
     }
+    registerBuiltins();
     for (const tp of chain(p)) {
       const row = registry.get(tp);
       if (!row) continue;
@@ -100,64 +118,67 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
   });
 }
 
-registerKl(Normal, Normal, (p, q) => {
-  const varRatio = p.scale.div(q.scale).pow(2);
-  const t1 = p.loc.sub(q.loc).div(q.scale).pow(2);
-  return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
-});
+/** PyTorch's pairs among the families of this module's imports. */
+function registerBaseKl(): void {
+  registerKl(Normal, Normal, (p, q) => {
+    const varRatio = p.scale.div(q.scale).pow(2);
+    const t1 = p.loc.sub(q.loc).div(q.scale).pow(2);
+    return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
+  });
 
-registerKl(Bernoulli, Bernoulli, (p, q) => {
-  let t1 = p.probs.mul(softplus(q.logits.neg()).sub(softplus(p.logits.neg())));
-  t1 = t1.maskedFill_(q.probs.eq(0).expand(t1.shape), Infinity).maskedFill_(
-    p.probs.eq(0).expand(t1.shape),
-    0,
-  );
-  let t2 = p.probs.neg().add(1).mul(softplus(q.logits).sub(softplus(p.logits)));
-  t2 = t2.maskedFill_(q.probs.eq(1).expand(t2.shape), Infinity).maskedFill_(
-    p.probs.eq(1).expand(t2.shape),
-    0,
-  );
-  return t1.add(t2);
-});
+  registerKl(Bernoulli, Bernoulli, (p, q) => {
+    let t1 = p.probs.mul(softplus(q.logits.neg()).sub(softplus(p.logits.neg())));
+    t1 = t1.maskedFill_(q.probs.eq(0).expand(t1.shape), Infinity).maskedFill_(
+      p.probs.eq(0).expand(t1.shape),
+      0,
+    );
+    let t2 = p.probs.neg().add(1).mul(softplus(q.logits).sub(softplus(p.logits)));
+    t2 = t2.maskedFill_(q.probs.eq(1).expand(t2.shape), Infinity).maskedFill_(
+      p.probs.eq(1).expand(t2.shape),
+      0,
+    );
+    return t1.add(t2);
+  });
 
-function klCategorical(p: Categorical, q: Categorical): Tensor {
-  const t = p.probs.mul(p.logits.sub(q.logits));
-  t.maskedFill_(q.probs.eq(0).expand(t.shape), Infinity).maskedFill_(p.probs.eq(0).expand(t.shape), 0);
-  return t.sum(-1);
+  function klCategorical(p: Categorical, q: Categorical): Tensor {
+    const t = p.probs.mul(p.logits.sub(q.logits));
+    t.maskedFill_(q.probs.eq(0).expand(t.shape), Infinity).maskedFill_(p.probs.eq(0).expand(t.shape), 0);
+    return t.sum(-1);
+  }
+  registerKl(Categorical, Categorical, klCategorical);
+  registerKl(OneHotCategorical, OneHotCategorical, (p, q) => klCategorical(p._categorical, q._categorical));
+
+  registerKl(Uniform, Uniform, (p, q) => {
+    const result = q.high.sub(q.low).div(p.high.sub(p.low)).log();
+    return result.maskedFill_(q.low.gt(p.low).logicalOr(q.high.lt(p.high)).expand(result.shape), Infinity);
+  });
+
+  registerKl(Independent, Independent, (p, q) => {
+    if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) {
+      throw new RangeError(
+        `klDivergence: Independent distributions over ${p.reinterpretedBatchNdims} and ` +
+          `${q.reinterpretedBatchNdims} reinterpreted dims have events of different shapes, so no KL ` +
+          "divergence between them is defined (PyTorch refuses them too)",
+      );
+    }
+    return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
+  });
+
+  registerKl(MultivariateNormal, MultivariateNormal, (p, q) => {
+    if (p.eventShape[0] !== q.eventShape[0]) {
+      throw new RangeError(
+        `klDivergence: KL-divergence between two Multivariate Normals with different event shapes cannot be computed (${
+          p.eventShape[0]
+        } and ${q.eventShape[0]})`,
+      );
+    }
+    const pL = p._unbroadcastedScaleTril, qL = q._unbroadcastedScaleTril;
+    const halfTerm1 = diagonal(qL, 0, -2, -1).log().sum(-1).sub(diagonal(pL, 0, -2, -1).log().sum(-1));
+    const n = p.eventShape[0];
+    const batch = broadcastShapes("klDivergence", qL.shape.slice(0, -2), pL.shape.slice(0, -2));
+    const ratio = solveTriangular(qL.expand([...batch, n, n]), pL.expand([...batch, n, n]), { upper: false });
+    const term2 = ratio.reshape([-1, n * n]).pow(2).sum(-1).reshape(batch);
+    const term3 = batchMahalanobis(qL, q.loc.sub(p.loc));
+    return halfTerm1.add(term2.add(term3).sub(n).mul(0.5));
+  });
 }
-registerKl(Categorical, Categorical, klCategorical);
-registerKl(OneHotCategorical, OneHotCategorical, (p, q) => klCategorical(p._categorical, q._categorical));
-
-registerKl(Uniform, Uniform, (p, q) => {
-  const result = q.high.sub(q.low).div(p.high.sub(p.low)).log();
-  return result.maskedFill_(q.low.gt(p.low).logicalOr(q.high.lt(p.high)).expand(result.shape), Infinity);
-});
-
-registerKl(Independent, Independent, (p, q) => {
-  if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) {
-    throw new RangeError(
-      `klDivergence: Independent distributions over ${p.reinterpretedBatchNdims} and ` +
-        `${q.reinterpretedBatchNdims} reinterpreted dims have events of different shapes, so no KL ` +
-        "divergence between them is defined (PyTorch refuses them too)",
-    );
-  }
-  return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
-});
-
-registerKl(MultivariateNormal, MultivariateNormal, (p, q) => {
-  if (p.eventShape[0] !== q.eventShape[0]) {
-    throw new RangeError(
-      `klDivergence: KL-divergence between two Multivariate Normals with different event shapes cannot be computed (${
-        p.eventShape[0]
-      } and ${q.eventShape[0]})`,
-    );
-  }
-  const pL = p._unbroadcastedScaleTril, qL = q._unbroadcastedScaleTril;
-  const halfTerm1 = diagonal(qL, 0, -2, -1).log().sum(-1).sub(diagonal(pL, 0, -2, -1).log().sum(-1));
-  const n = p.eventShape[0];
-  const batch = broadcastShapes("klDivergence", qL.shape.slice(0, -2), pL.shape.slice(0, -2));
-  const ratio = solveTriangular(qL.expand([...batch, n, n]), pL.expand([...batch, n, n]), { upper: false });
-  const term2 = ratio.reshape([-1, n * n]).pow(2).sum(-1).reshape(batch);
-  const term3 = batchMahalanobis(qL, q.loc.sub(p.loc));
-  return halfTerm1.add(term2.add(term3).sub(n).mul(0.5));
-});

@@ -47,8 +47,6 @@ export * as transforms from "./transforms.ts";
 export * from "./gamma.ts";
 export * from "./student_t.ts";
 export * from "./dirichlet.ts";
-import "./gamma_kl.ts";
 export * from "./kl.ts";
 export * as kl from "./kl.ts";
-import "./kl_more.ts";
 export * as constraints from "./constraints_index.ts";

@@ -475,4 +475,4 @@ export class IndependentTransform extends Transform {
 }
 
 /** The identity (`ComposeTransform([])`, PyTorch's `identity_transform`). */
-export const identityTransform: Transform = new ComposeTransform([]);
+export const identityTransform: Transform = /* @__PURE__ */ new ComposeTransform([]);
