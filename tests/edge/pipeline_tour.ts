@@ -21,6 +21,8 @@ import {
   COMPARISON_OPS,
   INT_ONLY_OPS,
   REDUCE_OPS,
+  SPECIAL2_OPS,
+  SPECIAL_OPS,
   UNARY_OPS,
 } from "../../src/backends/backend.ts";
 import type { ComputeDType, DType, TypedArray } from "../../src/dtype.ts";
@@ -607,6 +609,86 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
             upper,
             unit,
           }),
+      );
+    }
+  }
+
+  // Matrix decompositions (linalg.qr, eigh, svd, luFactor): the same serial algorithm per matrix on
+  // both devices. Householder QR and LU with partial pivoting are deterministic; Jacobi's sweeps
+  // may stop at different points (the GPU runs a fixed count), so only the converged eigenvalues
+  // (w's diagonal; off-diagonal entries are rounding) and the Gram matrix of A V are compared.
+  for (const [batch, m, n] of [[3, 4, 4], [2, 7, 5]] as const) {
+    const a = floats(batch * m * n, 53 + m, -1, 1);
+    for (let i = 0; i < batch * Math.min(m, n); i++) {
+      const mat = Math.floor(i / Math.min(m, n)), d = i % Math.min(m, n);
+      a[mat * m * n + d * n + d] += 2;
+    }
+    const args = { batch, m, n };
+    const tol = { rtol: 1e-4, atol: 1e-5 };
+    await check(`geqrf [${batch}, ${m}, ${n}]`, tol, (b) => {
+      const { h, tau } = b.geqrf!(b.fromTyped(a, "float32"), args);
+      return [h, tau];
+    });
+    await check(`orgqr [${batch}, ${m}, ${n}]`, tol, (b) => {
+      const { h, tau } = b.geqrf!(b.fromTyped(a, "float32"), args);
+      return b.orgqr!(h, tau, { ...args, cols: n });
+    });
+    await check(`getrf [${batch}, ${m}, ${n}]`, tol, (b) => {
+      const { lu, pivots, info } = b.getrf!(b.fromTyped(a, "float32"), args);
+      return [lu, pivots, info];
+    });
+    // Symmetric matrices A + Aᵀ (square part) for eigh; A itself (m >= n) for the SVD.
+    const sym = new Float32Array(batch * n * n);
+    for (let k = 0; k < batch; k++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          sym[k * n * n + i * n + j] = a[k * m * n + i * n + j] + a[k * m * n + j * n + i];
+        }
+      }
+    }
+    const eyeMask = Float32Array.from(
+      { length: batch * n * n },
+      (_, i) => (Math.floor(i / n) % n === i % n ? 1 : 0),
+    );
+    await check(`eighJacobi eigenvalues [${batch}, ${n}, ${n}]`, tol, (b) => {
+      const { w } = b.eighJacobi!(b.fromTyped(sym, "float32"), { batch, m: n, n });
+      return b.binary("mul", w, b.fromTyped(eyeMask, "float32"), batch * n * n, "float32");
+    });
+    await check(`svdJacobi Gram of A V [${batch}, ${m}, ${n}]`, tol, (b) => {
+      const { b: av } = b.svdJacobi!(b.fromTyped(a, "float32"), args);
+      return b.matmul(av, av, {
+        batch,
+        m: n,
+        k: m,
+        n,
+        aBatchStride: m * n,
+        bBatchStride: m * n,
+        transA: true,
+        transB: false,
+      });
+    });
+  }
+
+  // Special functions away from their poles (lgamma .. logNdtr; polygamma of orders 1 and 2), and
+  // the incomplete gamma functions.
+  {
+    const x = floats(64, 57, 0.05, 6);
+    const p = floats(64, 58, 0.01, 0.99);
+    for (const op of SPECIAL_OPS) {
+      for (const order of op === "polygamma" ? [1, 2] : [0]) {
+        await check(
+          `special ${op}${op === "polygamma" ? ` order ${order}` : ""}`,
+          { rtol: 1e-4, atol: 1e-5 },
+          (b) => b.special(op, b.fromTyped(op === "ndtri" ? p : x, "float32"), order),
+        );
+      }
+    }
+    const a = floats(64, 59, 0.1, 5);
+    for (const op of SPECIAL2_OPS) {
+      await check(
+        `special2 ${op}`,
+        { rtol: 1e-4, atol: 1e-5 },
+        (b) => b.special2(op, b.fromTyped(a, "float32"), b.fromTyped(x, "float32")),
       );
     }
   }
