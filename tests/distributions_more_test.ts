@@ -429,3 +429,12 @@ Deno.test("distributions more: sample has no gradient, rsample does; Geometric s
   const g = new D.Geometric({ probs: torch.tensor([0.3, 0.7]) }).sample([50]);
   assert.ok([...g.dataSync()].every((v) => Number.isInteger(v) && v >= 0));
 });
+
+Deno.test("distributions more: Gamma's and Chi2's support is constraints.nonnegative (biject_to maps onto it)", () => {
+  const g = new D.Gamma(torch.tensor([2, 3]), torch.tensor([1, 0.5]));
+  assert.equal(g.support, D.constraints.nonnegative);
+  assert.equal(new D.Chi2(torch.tensor([2])).support, D.constraints.nonnegative);
+  assert.equal(String(g.support), "GreaterThanEq(lower_bound=0.0)");
+  const y = D.bijectTo(g.support).call(torch.tensor([-1, 0, 2]));
+  assert.deepEqual(g.support.check(y).toArray(), [true, true, true]);
+});
