@@ -535,3 +535,10 @@ Deno.test("distributions more: Weibull validates its parameters and support", ()
     /^Weibull.logProb: .*support/,
   );
 });
+
+Deno.test("distributions more: Chi2 prints as PyTorch's repr (Chi2(): df is not a stored field)", () => {
+  assert.equal(String(new D.Chi2(torch.tensor(2))), fx.chi2_repr.scalar);
+  assert.equal(String(new D.Chi2(torch.tensor([2, 3]))), fx.chi2_repr.vector);
+  assert.equal(String(new D.Chi2(torch.tensor(2)).expand([3])), fx.chi2_repr.expanded);
+  assert.equal(String(new D.Gamma(torch.tensor(2), torch.tensor(1))), "Gamma(concentration: 2.0, rate: 1.0)");
+});

@@ -136,6 +136,10 @@ export class Chi2 extends Gamma {
   override get argConstraints(): Record<string, Constraint> {
     return { df: positive };
   }
+  /** `Chi2()`, as PyTorch prints it (`df` is derived from the concentration, not a stored field). */
+  override toString(): string {
+    return `${this.constructor.name}()`;
+  }
   /** The degrees of freedom, `2·concentration`. */
   get df(): Tensor {
     return this._call("df", () => this.concentration.mul(2));
