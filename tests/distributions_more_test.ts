@@ -65,6 +65,14 @@ function make(spec: Spec, device: Device, dtype: "float32" | "float64" = "float3
         return new D.Normal(ps.loc, ps.scale);
       case "Uniform":
         return new D.Uniform(ps.low, ps.high);
+      case "Weibull":
+        return new D.Weibull(ps.scale, ps.concentration);
+      case "Gamma":
+        return new D.Gamma(ps.concentration, ps.rate);
+      case "Beta":
+        return new D.Beta(ps.concentration1, ps.concentration0);
+      case "ContinuousBernoulli":
+        return new D.ContinuousBernoulli({ probs: ps.probs as Tensor });
       case "SigmoidNormal":
         return new D.TransformedDistribution(new D.Normal(ps.loc, ps.scale), [
           new T.SigmoidTransform(),
@@ -104,7 +112,7 @@ async function checkGrads(
   }
 }
 
-for (const c of fx.values) {
+for (const c of [...fx.values, ...fx.values_weibull]) {
   deviceTest(
     `distributions more: ${c.name} matches PyTorch (logProb, entropy, moments, cdf/icdf, gradients)`,
     async (device) => {
@@ -140,7 +148,7 @@ for (const c of fx.values) {
   );
 }
 
-for (const c of fx.kl) {
+for (const c of [...fx.kl, ...fx.kl_gamma_families]) {
   deviceTest(
     `distributions more: klDivergence ${c.name} matches PyTorch (values, gradients)`,
     async (device) => {
@@ -158,7 +166,7 @@ for (const c of fx.kl) {
   );
 }
 
-for (const c of fx.samples) {
+for (const c of [...fx.samples, ...fx.samples_weibull]) {
   deviceTest(`distributions more: seeded ${c.name} draws PyTorch's samples`, async (device) => {
     const { dist, ps } = make(c, device);
     torch.manualSeed(c.seed);
@@ -179,7 +187,7 @@ for (const c of fx.samples) {
   });
 }
 
-for (const c of fx.samples_float64) {
+for (const c of [...fx.samples_float64, ...fx.samples_weibull_float64]) {
   Deno.test(`distributions more: seeded ${c.name} draws PyTorch's double streams`, async () => {
     const { dist, ps } = make(c, "cpu", "float64");
     torch.manualSeed(c.seed);
@@ -347,8 +355,8 @@ Deno.test("distributions more: validation errors name the distribution, the para
     /^klDivergence: no KL\(p \|\| q\) is implemented for TransformedDistributions with different transforms/,
   );
   assertThrowsMsg(
-    () => D.klDivergence(new D.Gumbel(0, 1), new D.Gumbel(0, 2)),
-    /^klDivergence: no KL\(p \|\| q\) is implemented .*Gumbel/,
+    () => D.klDivergence(new D.Gumbel(0, 1), new D.Cauchy(0, 2)), // Gumbel/Gumbel is registered now
+    /^klDivergence: no KL\(p \|\| q\) is implemented .*Gumbel.*Cauchy/,
   );
   // validateArgs: false skips the checks, as in PyTorch.
   assert.ok(
@@ -428,4 +436,109 @@ Deno.test("distributions more: sample has no gradient, rsample does; Geometric s
   torch.manualSeed(0);
   const g = new D.Geometric({ probs: torch.tensor([0.3, 0.7]) }).sample([50]);
   assert.ok([...g.dataSync()].every((v) => Number.isInteger(v) && v >= 0));
+});
+
+Deno.test("distributions more: Gamma's and Chi2's support is constraints.nonnegative (biject_to maps onto it)", () => {
+  const g = new D.Gamma(torch.tensor([2, 3]), torch.tensor([1, 0.5]));
+  assert.equal(g.support, D.constraints.nonnegative);
+  assert.equal(new D.Chi2(torch.tensor([2])).support, D.constraints.nonnegative);
+  assert.equal(String(g.support), "GreaterThanEq(lower_bound=0.0)");
+  const y = D.bijectTo(g.support).call(torch.tensor([-1, 0, 2]));
+  assert.deepEqual(g.support.check(y).toArray(), [true, true, true]);
+});
+
+deviceTest(
+  "distributions more: Weibull.expand matches PyTorch (logProb, cdf, moments, seeded rsample, gradients)",
+  async (device) => {
+    const c = fx.weibull_expand;
+    const { dist, ps } = make(
+      { family: "Weibull", params: { scale: [1, 2], concentration: [0.5, 3] } },
+      device,
+    );
+    assert.equal(String(dist), c.repr);
+    const e = dist.expand([3, 2]);
+    assert.ok(e instanceof D.Weibull);
+    assert.deepEqual(e.batchShape, c.batch_shape);
+    assert.deepEqual(e.concentrationReciprocal.shape, [3, 2]);
+    const v = torch.tensor(c.value, { dtype: "float32", device });
+    const lp = e.logProb(v);
+    const opts = { rtol: 2e-5, atol: 2e-6 };
+    await assertCloseAsync(await flatAsync(lp), c.log_prob, { ...opts, msg: "logProb" });
+    await assertCloseAsync(await flatAsync(e.cdf(v)), c.cdf, { ...opts, msg: "cdf" });
+    await assertCloseAsync(await flatAsync(e.entropy()), c.entropy, { ...opts, msg: "entropy" });
+    await assertCloseAsync(await flatAsync(e.mean), c.mean, { ...opts, msg: "mean" });
+    await assertCloseAsync(await flatAsync(e.variance), c.variance, { ...opts, msg: "variance" });
+    torch.manualSeed(c.seed);
+    const s = e.rsample([2]);
+    assert.deepEqual(s.shape, c.sample_shape);
+    await assertCloseAsync(await flatAsync(s), c.sample, { rtol: 2e-6, atol: 1e-6, msg: "rsample" });
+    assertClose(torch.rand(3), c.rand_after, { rtol: 0, atol: 0, msg: "the generator's position after" });
+    lp.mul(weights(lp.shape, device)).sum().add(s.mul(weights(s.shape, device)).sum())
+      .add(e.entropy().sum()).add(e.mean.sum()).backward();
+    await checkGrads(ps, c.grads, "Weibull.expand", "", { rtol: 1e-4, atol: 1e-5 });
+  },
+);
+
+deviceTest(
+  "distributions more: Weibull and the gamma-family KL pairs pass finite-difference gradchecks",
+  async (device) => {
+    const t = (v: number[]) => torch.tensor(v, { dtype: "float32", device, requiresGrad: true });
+    const opts = { eps: 1e-2, atol: 3e-3, rtol: 2e-2 };
+    const x = (d: Device, v = [0.3, 1.2, 2.0]) => torch.tensor(v, { dtype: "float32", device: d });
+    await gradcheckAsync((s, k) => new D.Weibull(s, k).logProb(x(s.device)), [
+      t([1, 0.7, 2]),
+      t([0.8, 1.5, 3]),
+    ], opts);
+    await gradcheckAsync((s, k, v) => new D.Weibull(s, k).cdf(v), [
+      t([1, 0.7, 2]),
+      t([0.8, 1.5, 3]),
+      t([0.3, 1.2, 2]),
+    ], {
+      ...opts,
+      eps: 1e-3,
+    });
+    await gradcheckAsync((s, k) => new D.Weibull(s, k).variance, [t([1, 0.7, 2]), t([0.8, 1.5, 3])], opts);
+    await gradcheckAsync(
+      (a, b, c, d) => D.klDivergence(new D.Gumbel(a, b), new D.Gumbel(c, d)),
+      [t([0.5, -1]), t([0.7, 1.5]), t([0, 1]), t([1, 2])],
+      opts,
+    );
+    await gradcheckAsync(
+      (a, b, l, s) => D.klDivergence(new D.Gamma(a, b), new D.Gumbel(l, s)),
+      [t([0.7, 2.5]), t([1.5, 0.5]), t([0.5, -1]), t([0.7, 1.5])],
+      opts,
+    );
+    await gradcheckAsync(
+      (r, a, b) => D.klDivergence(new D.Exponential(r), new D.Gamma(a, b)),
+      [t([0.5, 2]), t([2, 0.8]), t([0.5, 3])],
+      opts,
+    );
+  },
+);
+
+Deno.test("distributions more: Weibull's rsample gradient is the reparameterization's (finite differences)", () => {
+  const t = (v: number[]) => torch.tensor(v, { dtype: "float64", requiresGrad: true });
+  gradcheck((s, k) => {
+    torch.manualSeed(3);
+    return new D.Weibull(s, k).rsample([4]);
+  }, [t([0.5, 2]), t([0.7, 3])]);
+});
+
+Deno.test("distributions more: Weibull validates its parameters and support", () => {
+  assertThrowsMsg(
+    () => new D.Weibull(torch.tensor([1, -1]), torch.tensor([1, 1])),
+    /^Weibull: expected parameter scale \(Tensor of shape \[2\]\) of distribution Weibull\(.*to satisfy the constraint GreaterThan\(lower_bound=0\.0\)/,
+  );
+  assertThrowsMsg(() => new D.Weibull(1, 0), /^Weibull: expected parameter concentration/);
+  assertThrowsMsg(
+    () => new D.Weibull(torch.tensor([1]), torch.tensor([2])).logProb(torch.tensor([-1])),
+    /^Weibull.logProb: .*support/,
+  );
+});
+
+Deno.test("distributions more: Chi2 prints as PyTorch's repr (Chi2(): df is not a stored field)", () => {
+  assert.equal(String(new D.Chi2(torch.tensor(2))), fx.chi2_repr.scalar);
+  assert.equal(String(new D.Chi2(torch.tensor([2, 3]))), fx.chi2_repr.vector);
+  assert.equal(String(new D.Chi2(torch.tensor(2)).expand([3])), fx.chi2_repr.expanded);
+  assert.equal(String(new D.Gamma(torch.tensor(2), torch.tensor(1))), "Gamma(concentration: 2.0, rate: 1.0)");
 });

@@ -9,6 +9,7 @@ import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
 import {
   assert,
+  assertClose,
   assertCloseAsync,
   assertThrowsMsg,
   type EncodedTensor,
@@ -202,16 +203,80 @@ deviceTest(
   { devices: ["gpu"] },
 );
 
-Deno.test("[cpu] linalg: the gradients of det and slogdet at a singular matrix are refused with a clear error", () => {
+Deno.test("[cpu] linalg: the gradient of slogdet at a singular matrix is refused with a clear error", () => {
   const S = torch.tensor(SINGULAR, { dtype: "float32", requiresGrad: true });
   assertThrowsMsg(
-    () => torch.linalg.det(S).backward(),
-    /^linalg\.det: the gradient at a singular matrix is not supported \(PyTorch computes it from an SVD/,
-  );
-  assertThrowsMsg(
     () => torch.linalg.slogdet(S).logabsdet.backward(),
-    /^linalg\.slogdet: the gradient at a singular matrix is not supported/,
+    /^linalg\.slogdet: the gradient of log\|det\| at a singular matrix is infinite \(PyTorch's LU solve returns inf\/NaN/,
   );
+});
+
+interface DetSingular {
+  name: string;
+  dtype: "float32" | "float64";
+  A: number[][] | number[][][];
+  det: number[];
+  grad: number[];
+  grad_create_graph: number[];
+  grad2: number[];
+}
+const detSingular = (fx as unknown as { det_singular: DetSingular[] }).det_singular;
+
+/** `torch.linspace(lo, hi, n)` in `dtype` reshaped to `shape`, the fixture's weights. */
+function linWeights(
+  lo: number,
+  hi: number,
+  shape: readonly number[],
+  dtype: "float32" | "float64",
+  device: Device,
+) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return torch.linspace(lo, hi, Math.max(n, 1), { dtype }).reshape([...shape]).to(device);
+}
+
+for (const c of detSingular) {
+  const devices: Device[] = c.dtype === "float32" ? ["cpu", "gpu"] : ["cpu"];
+  deviceTest(
+    `linalg: det's gradient at a singular matrix is PyTorch's (${c.name}, ${c.dtype}; first order and createGraph)`,
+    async (device) => {
+      const tol = c.dtype === "float64" ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-4, atol: 1e-5 };
+      const A = torch.tensor(c.A, { dtype: c.dtype }).to(device).requiresGrad_(true);
+      const d = torch.linalg.det(A);
+      await assertCloseAsync(d.flatten(), c.det, { ...tol, msg: "det" });
+      const w = linWeights(0.5, 1.5, d.shape, c.dtype, device);
+      const [g1] = torch.autograd.grad(d.mul(w).sum(), A);
+      await assertCloseAsync(g1!.flatten(), c.grad, { ...tol, msg: "first-order gradient" });
+      const [g] = torch.autograd.grad(torch.linalg.det(A).mul(w).sum(), A, { createGraph: true });
+      await assertCloseAsync(g!.flatten(), c.grad_create_graph, {
+        ...tol,
+        msg: "createGraph gradient (the cofactors)",
+      });
+      const [gg] = torch.autograd.grad(g!.mul(linWeights(-1, 1, g!.shape, c.dtype, device)).sum(), A);
+      await assertCloseAsync(gg!.flatten(), c.grad2, { ...tol, msg: "second-order gradient" });
+    },
+    { devices },
+  );
+}
+
+Deno.test("[cpu] linalg: det's createGraph gradient at a singular matrix is differentiable (finite differences of the cofactors)", () => {
+  const a0 = [1, 2, 3, 0, 0, 0, 4, 5, 7];
+  const W = torch.linspace(-1, 1, 9, { dtype: "float64" }).reshape([3, 3]);
+  /** <cofactors(a), W> from the createGraph gradient (the SVD formula where a is singular). */
+  const f = (a: number[]) => {
+    const x = torch.tensor(a, { dtype: "float64" }).reshape([3, 3]).requiresGrad_(true);
+    const [g] = torch.autograd.grad(torch.linalg.det(x), x, { createGraph: true });
+    return { x, y: g!.mul(W).sum() };
+  };
+  const { x, y } = f(a0);
+  const [analytic] = torch.autograd.grad(y, x);
+  const h = 1e-6;
+  const numeric = a0.map((_, i) => {
+    const up = [...a0], down = [...a0];
+    up[i] += h;
+    down[i] -= h;
+    return ((f(up).y.item() as number) - (f(down).y.item() as number)) / (2 * h);
+  });
+  assertClose(analytic!.flatten(), numeric, { rtol: 1e-6, atol: 1e-7 });
 });
 
 deviceTest("linalg: a near-singular (tiny pivot, not zero) matrix is solved, not flagged", async (device) => {

@@ -38,6 +38,7 @@ import { cdistBackward, euclideanDistBackward } from "../ops/distance.ts";
 import { logcumsumexpBackward } from "../ops/scans.ts";
 import * as la from "../linalg/solve.ts";
 import { invTransposeForGradient } from "../linalg/lu.ts";
+import { detBackward } from "../linalg/det_backward.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
 import { specialDerivatives } from "../special/derivatives.ts";
 import * as decompGrad from "../linalg/decomp_gradients.ts";
@@ -718,9 +719,7 @@ export const derivatives = {
       return only(n, () => ew.neg(matmul(gB, mv.transpose(y(n), -2, -1))), () => gB);
     },
   },
-  linalgDet: named("LinalgDetBackward0", "both", (g, n) => [
-    ew.mul(mv.unsqueeze(mv.unsqueeze(ew.mul(g, y(n)), -1), -1), invTransposeForGradient("linalg.det", x0(n))),
-  ]),
+  linalgDet: named("LinalgDetBackward0", "both", (g, n) => [detBackward(g, x0(n), y(n))]),
   linalgCholesky: named(
     "LinalgCholeskyExBackward0",
     "output",

@@ -9,7 +9,7 @@ import { type Constraint, integerInterval, real, unitInterval } from "./constrai
 import { nonnegativeInteger } from "./constraints_more.ts";
 import { Distribution } from "./distribution.ts";
 import type { ProbsOrLogits } from "./bernoulli.ts";
-import { logGammaAtLeastOne } from "./log_factorial.ts";
+import { lgamma } from "../special/gamma.ts";
 import { broadcastAll, logitsToProbs, probsOrLogits, probsToLogits } from "./utils.ts";
 
 /** PyTorch's `_clamp_by_zero`: `max(x, 0)` with gradient 1/2 at 0. */
@@ -129,9 +129,9 @@ export class Binomial extends Distribution {
       const checks = this._validateSample("logProb", value);
       const n = this.totalCount, logits = this.logits;
       const normalize = n.mul(clampByZero(logits)).add(n.mul(logits.abs().neg().exp().log1p()))
-        .sub(logGammaAtLeastOne(n.add(1)));
-      const out = value.mul(logits).sub(logGammaAtLeastOne(value.add(1)))
-        .sub(logGammaAtLeastOne(n.sub(value).add(1))).sub(normalize);
+        .sub(lgamma(n.add(1)));
+      const out = value.mul(logits).sub(lgamma(value.add(1)))
+        .sub(lgamma(n.sub(value).add(1))).sub(normalize);
       return this._out("logProb", out, checks);
     });
   }

@@ -7,21 +7,11 @@ import type { Tensor } from "../tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { digamma, lgamma } from "../special/gamma.ts";
 import { xlogy } from "../special/log_ops.ts";
-import { Constraint, positive } from "./constraints.ts";
+import { type Constraint, positive } from "./constraints.ts";
+import { nonnegative } from "./constraints_more.ts";
 import { Distribution, type DistributionOptions } from "./distribution.ts";
 import { broadcastAll } from "./utils.ts";
 import { standardGamma } from "./gamma_sampler.ts";
-
-/** `value >= 0` (PyTorch's `constraints.nonnegative`). */
-class NonNegative extends Constraint {
-  check(value: Tensor): Tensor {
-    return value.ge(0);
-  }
-  override toString(): string {
-    return "GreaterThanEq(lower_bound=0.0)";
-  }
-}
-const nonnegative = /* @__PURE__ */ new NonNegative();
 
 /**
  * The gamma distribution of shape `concentration` (α) and inverse scale `rate` (β), numbers or
@@ -145,6 +135,10 @@ export class Chi2 extends Gamma {
   /** `{ df: positive }`. */
   override get argConstraints(): Record<string, Constraint> {
     return { df: positive };
+  }
+  /** `Chi2()`, as PyTorch prints it (`df` is derived from the concentration, not a stored field). */
+  override toString(): string {
+    return `${this.constructor.name}()`;
   }
   /** The degrees of freedom, `2·concentration`. */
   get df(): Tensor {

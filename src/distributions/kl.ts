@@ -22,6 +22,7 @@ import { broadcastShapes } from "../shape.ts";
 import { sumRightmost } from "./utils.ts";
 import { registerMoreKl } from "./kl_more.ts";
 import { registerGammaKl } from "./gamma_kl.ts";
+import { registerGammaFamiliesKl } from "./kl_gamma_families.ts";
 
 type DistributionClass = abstract new (...args: never[]) => Distribution;
 // deno-lint-ignore no-explicit-any
@@ -41,6 +42,7 @@ function registerBuiltins(): void {
   registerBaseKl();
   registerMoreKl();
   registerGammaKl();
+  registerGammaFamiliesKl();
 }
 
 /**

@@ -33,6 +33,7 @@ export * from "./log_normal.ts";
 export * from "./half_normal.ts";
 export * from "./gumbel.ts";
 export * from "./pareto.ts";
+export * from "./weibull.ts";
 export * from "./constraint_registry.ts";
 export * from "./relaxed.ts";
 export * from "./one_hot_categorical_straight_through.ts";

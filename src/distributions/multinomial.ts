@@ -6,15 +6,14 @@
 import type { Tensor } from "../tensor.ts";
 import { where } from "../ops/elementwise.ts";
 import { oneHot } from "../ops/one_hot.ts";
-import { zerosLike } from "../creation.ts";
+import { tensor, zerosLike } from "../creation.ts";
 import { type Constraint, realVector, simplex } from "./constraints.ts";
 import { multinomial } from "./constraints_more.ts";
 import { Distribution } from "./distribution.ts";
 import type { ProbsOrLogits } from "./bernoulli.ts";
 import { Categorical } from "./categorical.ts";
 import { Binomial } from "./binomial.ts";
-import { logFactorial } from "../ops/random_fill_more.ts";
-import { logGammaAtLeastOne } from "./log_factorial.ts";
+import { lgamma } from "../special/gamma.ts";
 import { broadcastAll } from "./utils.ts";
 
 /**
@@ -113,7 +112,7 @@ export class Multinomial extends Distribution {
       const checks = this._validateSample("logProb", value);
       const [logits, v] = broadcastAll("Multinomial.logProb", ["logits", "value"], [this.logits, value]);
       const safe = where(v.eq(0).logicalAnd(logits.eq(-Infinity)), zerosLike(logits), logits);
-      const out = logGammaAtLeastOne(v.sum(-1).add(1)).sub(logGammaAtLeastOne(v.add(1)).sum(-1))
+      const out = lgamma(v.sum(-1).add(1)).sub(lgamma(v.add(1)).sum(-1))
         .add(safe.mul(v).sum(-1));
       return this._out("logProb", out, checks);
     });
@@ -123,10 +122,12 @@ export class Multinomial extends Distribution {
   override entropy(): Tensor {
     return this._call("entropy", () => {
       const n = this.totalCount;
-      const term1 = this._categorical.entropy().mul(n).sub(logFactorial(n));
+      // PyTorch: torch.lgamma(torch.tensor(n) + 1), a float32 CPU scalar.
+      const logFactorialN = lgamma(tensor(n + 1, { dtype: "float32" })).item() as number;
+      const term1 = this._categorical.entropy().mul(n).sub(logFactorialN);
       const binom = new Binomial(n, { probs: this.probs, validateArgs: false });
       const support = binom.enumerateSupport(false).narrow(0, 1, n);
-      const term2 = binom.logProb(support).exp().mul(logGammaAtLeastOne(support.add(1))).sum(-1).sum(0);
+      const term2 = binom.logProb(support).exp().mul(lgamma(support.add(1))).sum(-1).sum(0);
       return this._out("entropy", term1.add(term2));
     });
   }

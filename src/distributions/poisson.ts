@@ -5,7 +5,7 @@
 import type { Tensor } from "../tensor.ts";
 import { where } from "../ops/elementwise.ts";
 import { onesLike, zerosLike } from "../creation.ts";
-import { logGammaAtLeastOne } from "./log_factorial.ts";
+import { lgamma } from "../special/gamma.ts";
 import { poisson } from "../ops/random_fill_more.ts";
 import type { Constraint } from "./constraints.ts";
 import { nonnegative, nonnegativeInteger } from "./constraints_more.ts";
@@ -95,7 +95,7 @@ export class Poisson extends Distribution {
       const [rate, v] = broadcastAll("Poisson.logProb", ["rate", "value"], [this.rate, value]);
       const zero = v.eq(0);
       const xlogy = where(zero, zerosLike(v), v.mul(where(zero, onesLike(rate), rate).log()));
-      return this._out("logProb", xlogy.sub(rate).sub(logGammaAtLeastOne(v.add(1))), checks);
+      return this._out("logProb", xlogy.sub(rate).sub(lgamma(v.add(1))), checks);
     });
   }
 }

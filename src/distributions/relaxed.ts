@@ -4,14 +4,14 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import { rand, tensor } from "../creation.ts";
+import { fullLike, rand, tensor } from "../creation.ts";
 import { type Constraint, real, realVector, simplex, unitInterval } from "./constraints.ts";
 import { Distribution } from "./distribution.ts";
 import type { ProbsOrLogits } from "./bernoulli.ts";
 import { Categorical } from "./categorical.ts";
 import { TransformedDistribution } from "./transformed_distribution.ts";
 import { ExpTransform, SigmoidTransform } from "./transforms.ts";
-import { logFactorial } from "../ops/random_fill_more.ts";
+import { lgamma } from "../special/gamma.ts";
 import { broadcastAll, clampProbs, logitsToProbs, probsOrLogits, probsToLogits } from "./utils.ts";
 
 /** The temperature as a tensor of `like`'s dtype and device (a number becomes a 0-d tensor). */
@@ -299,8 +299,8 @@ export class ExpRelaxedCategorical extends Distribution {
         this.logits,
         value,
       ]);
-      // lgamma(K) = log((K - 1)!), a constant.
-      const logScale = this.temperature.log().mul(k - 1).add(logFactorial(k - 1));
+      // lgamma(K) = log((K - 1)!) in the temperature's dtype, as PyTorch.
+      const logScale = lgamma(fullLike(this.temperature, k)).add(this.temperature.log().mul(k - 1));
       const score = logits.sub(v.mul(this.temperature));
       return this._out(
         "logProb",

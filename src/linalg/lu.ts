@@ -126,15 +126,15 @@ export function statColumn(A: Tensor, lu: LuOut, j: number): Tensor {
 }
 
 /**
- * `inv(A)ᵀ` for the gradients of `det` and `slogdet` (`op`): at a singular matrix the
- * CPU throws that these gradients are not supported there (PyTorch computes them from an SVD).
+ * `inv(A)ᵀ` for the gradient of `slogdet` (`op`): at a singular matrix the gradient of log|det|
+ * is infinite, and the CPU throws (PyTorch's LU solve returns inf/NaN there; the GPU's is NaN).
  */
 export function invTransposeForGradient(op: string, A: Tensor): Tensor {
   return inFrameOf(() => {
     const { x } = luRun(op, A, "identity", {
       message: () =>
-        "the gradient at a singular matrix is not supported (PyTorch computes it from an SVD, which " +
-        "edgetorch does not have yet; on the GPU it is NaN)",
+        "the gradient of log|det| at a singular matrix is infinite (PyTorch's LU solve returns inf/NaN " +
+        "there; on the GPU it is NaN); use linalg.det, whose gradient there is PyTorch's",
       transposed: false,
     });
     return transpose(record("linalgInv", [A], x!), -2, -1);
