@@ -21,12 +21,11 @@ import {
   COMPARISON_OPS,
   INT_ONLY_OPS,
   REDUCE_OPS,
-  SPECIAL2_OPS,
-  SPECIAL_OPS,
   UNARY_OPS,
 } from "../../src/backends/backend.ts";
 import type { ComputeDType, DType, TypedArray } from "../../src/dtype.ts";
 import { WebGPUBackend } from "../../src/backends/webgpu/backend.ts";
+import { linalgAndSpecialTour } from "./pipeline_tour_linalg.ts";
 
 /** What the tour found. */
 export interface TourResult {
@@ -41,7 +40,7 @@ export interface TourResult {
 }
 
 /** Tolerance of one comparison: `|gpu - cpu| <= atol + rtol * |cpu|`; NaN must match NaN. */
-interface Tol {
+export interface Tol {
   rtol: number;
   atol: number;
 }
@@ -108,7 +107,7 @@ function compare(what: string, got: TypedArray, want: TypedArray, tol: Tol): str
   return null;
 }
 
-type Step = (b: Backend) => Storage | Storage[];
+export type Step = (b: Backend) => Storage | Storage[];
 
 /** Runs the tour (see the module documentation). `gpus` should include one backend per kernel choice. */
 export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[]): Promise<TourResult> {
@@ -567,131 +566,7 @@ export async function pipelineTour(cpu: Backend, gpus: readonly WebGPUBackend[])
     }
   }
 
-  // torch.linalg's batched LU solves (the inverse, a right-hand side, the determinant statistics
-  // alone), Cholesky factorisations and triangular solves, on diagonally dominant matrices: small ones in one dispatch,
-  // n = 120 split over several on a CPU-tuned adapter.
-  for (const [batch, n] of [[3, 4], [1, 120]] as const) {
-    const a = floats(batch * n * n, 41 + n, -1, 1);
-    for (let i = 0; i < batch * n; i++) a[i * n + (i % n)] += n;
-    const rhs = floats(batch * n * 2, 43, -1, 1);
-    const spd = new Float32Array(batch * n * n);
-    for (let m = 0; m < batch; m++) {
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          let s = i === j ? n : 0;
-          for (let k = 0; k < n; k++) s += a[m * n * n + i * n + k] * a[m * n * n + j * n + k] / (n * n);
-          spd[m * n * n + i * n + j] = s;
-        }
-      }
-    }
-    const tol = { rtol: 1e-4, atol: 1e-5 };
-    for (const [label, r, k] of [["identity", "identity", n], ["B", "rhs", 2], ["stats", null, 0]] as const) {
-      await check(`luSolve ${label} [${batch}, ${n}, ${n}]`, tol, (b) => {
-        const B = r === "rhs" ? b.fromTyped(rhs, "float32") : r;
-        const out = b.luSolve!(b.fromTyped(a, "float32"), B, { batch, n, k });
-        return k === 0 ? out.stats : [out.x, out.stats];
-      });
-    }
-    await check(`cholesky [${batch}, ${n}, ${n}]`, tol, (b) => {
-      const out = b.cholesky!(b.fromTyped(spd, "float32"), batch, n);
-      return [out.l, out.info];
-    });
-    // Triangular solves (linalg.solveTriangular) read one triangle of the same matrices.
-    for (const [upper, unit] of [[false, false], [true, false], [true, true]] as const) {
-      await check(
-        `triangularSolve upper=${upper} unit=${unit} [${batch}, ${n}, ${n}]`,
-        tol,
-        (b) =>
-          b.triangularSolve!(b.fromTyped(a, "float32"), b.fromTyped(rhs, "float32"), {
-            batch,
-            n,
-            k: 2,
-            upper,
-            unit,
-          }),
-      );
-    }
-  }
-
-  // Matrix decompositions (linalg.qr, eigh, svd, luFactor): the same serial algorithm per matrix on
-  // both devices. Householder QR and LU with partial pivoting are deterministic; Jacobi's sweeps
-  // may stop at different points (the GPU runs a fixed count), so only the converged eigenvalues
-  // (w's diagonal; off-diagonal entries are rounding) and the Gram matrix of A V are compared.
-  for (const [batch, m, n] of [[3, 4, 4], [2, 7, 5]] as const) {
-    const a = floats(batch * m * n, 53 + m, -1, 1);
-    for (let i = 0; i < batch * Math.min(m, n); i++) {
-      const mat = Math.floor(i / Math.min(m, n)), d = i % Math.min(m, n);
-      a[mat * m * n + d * n + d] += 2;
-    }
-    const args = { batch, m, n };
-    const tol = { rtol: 1e-4, atol: 1e-5 };
-    await check(`geqrf [${batch}, ${m}, ${n}]`, tol, (b) => {
-      const { h, tau } = b.geqrf!(b.fromTyped(a, "float32"), args);
-      return [h, tau];
-    });
-    await check(`orgqr [${batch}, ${m}, ${n}]`, tol, (b) => {
-      const { h, tau } = b.geqrf!(b.fromTyped(a, "float32"), args);
-      return b.orgqr!(h, tau, { ...args, cols: n });
-    });
-    await check(`getrf [${batch}, ${m}, ${n}]`, tol, (b) => {
-      const { lu, pivots, info } = b.getrf!(b.fromTyped(a, "float32"), args);
-      return [lu, pivots, info];
-    });
-    // Symmetric matrices A + Aᵀ (square part) for eigh; A itself (m >= n) for the SVD.
-    const sym = new Float32Array(batch * n * n);
-    for (let k = 0; k < batch; k++) {
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          sym[k * n * n + i * n + j] = a[k * m * n + i * n + j] + a[k * m * n + j * n + i];
-        }
-      }
-    }
-    const eyeMask = Float32Array.from(
-      { length: batch * n * n },
-      (_, i) => (Math.floor(i / n) % n === i % n ? 1 : 0),
-    );
-    await check(`eighJacobi eigenvalues [${batch}, ${n}, ${n}]`, tol, (b) => {
-      const { w } = b.eighJacobi!(b.fromTyped(sym, "float32"), { batch, m: n, n });
-      return b.binary("mul", w, b.fromTyped(eyeMask, "float32"), batch * n * n, "float32");
-    });
-    await check(`svdJacobi Gram of A V [${batch}, ${m}, ${n}]`, tol, (b) => {
-      const { b: av } = b.svdJacobi!(b.fromTyped(a, "float32"), args);
-      return b.matmul(av, av, {
-        batch,
-        m: n,
-        k: m,
-        n,
-        aBatchStride: m * n,
-        bBatchStride: m * n,
-        transA: true,
-        transB: false,
-      });
-    });
-  }
-
-  // Special functions away from their poles (lgamma .. logNdtr; polygamma of orders 1 and 2), and
-  // the incomplete gamma functions.
-  {
-    const x = floats(64, 57, 0.05, 6);
-    const p = floats(64, 58, 0.01, 0.99);
-    for (const op of SPECIAL_OPS) {
-      for (const order of op === "polygamma" ? [1, 2] : [0]) {
-        await check(
-          `special ${op}${op === "polygamma" ? ` order ${order}` : ""}`,
-          { rtol: 1e-4, atol: 1e-5 },
-          (b) => b.special(op, b.fromTyped(op === "ndtri" ? p : x, "float32"), order),
-        );
-      }
-    }
-    const a = floats(64, 59, 0.1, 5);
-    for (const op of SPECIAL2_OPS) {
-      await check(
-        `special2 ${op}`,
-        { rtol: 1e-4, atol: 1e-5 },
-        (b) => b.special2(op, b.fromTyped(a, "float32"), b.fromTyped(x, "float32")),
-      );
-    }
-  }
+  await linalgAndSpecialTour(check, floats);
 
   // GPU-only kernels, against host formulas: value checks and the fused optimizer
   // steps.
