@@ -27,3 +27,4 @@ export * from "./lu_factor.ts";
 export * from "./ex.ts";
 export * from "./matrix_exp.ts";
 export * from "./products.ts";
+export * from "./tensor_ops.ts";

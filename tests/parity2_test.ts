@@ -1,0 +1,249 @@
+/**
+ * The names a probe of common PyTorch programs found missing: torch.concat / concatenate,
+ * torch.cholesky, torch.triangularSolve, linalg.diagonal, torch.isreal, torch.asStrided,
+ * torch.gradient, linalg.tensorinv / tensorsolve. Values and gradients against PyTorch 1.13
+ * (tests/fixtures/parity2.json from tools/fixtures/parity2_fixtures.py) on both devices (the GPU
+ * in float32), finite-difference gradchecks and the bad-input errors.
+ */
+import * as nodeAssert from "node:assert/strict";
+import * as torch from "../mod.ts";
+import type { Device, Tensor } from "../mod.ts";
+import { deviceTest } from "./devices.ts";
+import {
+  assertCloseAsync,
+  assertThrowsMsg,
+  type EncodedTensor,
+  fixtureTensor,
+  gradcheck,
+} from "./helpers.ts";
+
+interface Case {
+  name: string;
+  inputs: EncodedTensor[];
+  kw: Record<string, unknown>;
+  outs: EncodedTensor[];
+  grads: (EncodedTensor | null)[];
+}
+const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/parity2.json", import.meta.url)));
+const CASES: Case[] = fx.cases;
+
+type Fn = (xs: Tensor[], kw: Record<string, unknown>) => Tensor[];
+// deno-lint-ignore no-explicit-any
+const kwOf = <T>(kw: Record<string, unknown>, k: string): T => kw[k] as any;
+const FNS: [string, Fn][] = [
+  ["cholesky", ([A], kw) => [torch.cholesky(A, kwOf<boolean | undefined>(kw, "upper"))]],
+  ["triangular_solve", ([b, A], kw) => {
+    const r = torch.triangularSolve(b, A, kw);
+    return [r.solution, r.clonedCoefficient];
+  }],
+  ["linalg.diagonal", ([A], kw) => [torch.linalg.diagonal(A, kw)]],
+  ["isreal", ([x]) => [torch.isreal(x)]],
+  ["as_strided of an expanded input", ([x], kw) => [
+    x.expand(3, 4).asStrided(kwOf(kw, "size"), kwOf(kw, "stride"), kwOf(kw, "storage_offset")),
+  ]],
+  ["as_strided of a view", ([x], kw) => [
+    x.reshape(3, 4).narrow(0, 1, 2).asStrided(
+      kwOf(kw, "size"),
+      kwOf(kw, "stride"),
+      kwOf(kw, "storage_offset"),
+    ),
+  ]],
+  ["as_strided", ([x], kw) => [
+    torch.asStrided(x, kwOf(kw, "size"), kwOf(kw, "stride"), kwOf(kw, "storage_offset")),
+  ]],
+  ["gradient", ([f, ...coords], kw) =>
+    torch.gradient(f, {
+      spacing: coords.length > 0 ? coords : kwOf<number | number[] | undefined>(kw, "spacing"),
+      dim: kwOf<number | number[] | undefined>(kw, "dim"),
+      edgeOrder: kwOf<number | undefined>(kw, "edge_order"),
+    })],
+  ["tensorinv", ([A], kw) => [torch.linalg.tensorinv(A, { ind: kwOf<number>(kw, "ind") })]],
+  [
+    "tensorsolve",
+    ([A, B], kw) => [torch.linalg.tensorsolve(A, B, { dims: kwOf<number[] | undefined>(kw, "dims") })],
+  ],
+];
+function fnOf(c: Case): Fn {
+  const hit = FNS.find(([prefix]) => c.name.startsWith(prefix));
+  if (!hit) throw new Error(`no function for case ${c.name}`);
+  return hit[1];
+}
+
+/** The case's inputs on `device`: the GPU computes in float32, so float64 becomes float32 there. */
+function inputsOf(c: Case, device: Device, grad: boolean): Tensor[] {
+  return c.inputs.map((e, i) => {
+    let t = fixtureTensor(e, "cpu");
+    if (device !== "cpu" && t.dtype === "float64") t = t.float();
+    t = t.to(device);
+    return grad && c.grads[i] !== null ? t.requiresGrad_(true) : t;
+  });
+}
+const tol = (device: Device, c: Case) =>
+  device === "cpu" && c.inputs[0].dtype === "float64"
+    ? { rtol: 1e-9, atol: 1e-11 }
+    : { rtol: 2e-4, atol: 2e-5 };
+
+deviceTest("parity2: values and gradients match PyTorch", async (device) => {
+  let checked = 0;
+  for (const c of CASES) {
+    const xs = inputsOf(c, device, true);
+    const outs = fnOf(c)(xs, c.kw);
+    nodeAssert.ok(
+      outs.length === c.outs.length,
+      `${c.name}: ${outs.length} outputs, expected ${c.outs.length}`,
+    );
+    for (let k = 0; k < outs.length; k++) {
+      const want = fixtureTensor(c.outs[k]);
+      nodeAssert.deepEqual(outs[k].shape, want.shape, `${c.name}: output ${k} shape`);
+      nodeAssert.equal(outs[k].device, device, `${c.name}: device`);
+      if (device === "cpu") nodeAssert.equal(outs[k].dtype, want.dtype, `${c.name}: output ${k} dtype`);
+      await assertCloseAsync(outs[k], want, { ...tol(device, c), msg: `${c.name}: output ${k}` });
+    }
+    if (c.grads.some((g) => g !== null)) {
+      let loss: Tensor | null = null;
+      for (const o of outs) {
+        if (!o.requiresGrad) continue;
+        const w = torch.linspace(0.5, 1.5, o.numel(), { dtype: o.dtype }).reshape(o.shape).to(device);
+        const term = o.mul(w).sum();
+        loss = loss === null ? term : loss.add(term);
+      }
+      loss!.backward();
+      for (let i = 0; i < xs.length; i++) {
+        const g = c.grads[i];
+        if (g === null) continue;
+        await assertCloseAsync(xs[i].grad!, fixtureTensor(g), {
+          ...tol(device, c),
+          msg: `${c.name}: grad ${i}`,
+        });
+      }
+    }
+    checked++;
+  }
+  nodeAssert.ok(checked === CASES.length && checked > 40, `checked ${checked} cases`);
+});
+
+Deno.test("parity2: concat and concatenate are cat", () => {
+  const a = torch.tensor([[1, 2]]), b = torch.tensor([[3, 4]]);
+  nodeAssert.deepEqual(torch.concat([a, b]).toArray(), [[1, 2], [3, 4]]);
+  nodeAssert.deepEqual(torch.concatenate([a, b], 1).toArray(), [[1, 2, 3, 4]]);
+  nodeAssert.equal(torch.concat, torch.cat);
+  assertThrowsMsg(() => torch.concat([a, torch.zeros(1, 3)], 0), /cat: sizes of tensors must match/);
+});
+
+Deno.test("parity2: asStrided is a view of the storage", () => {
+  const x = torch.arange(6, { dtype: "float32" });
+  const v = x.asStrided([2, 2], [2, 1], 1);
+  nodeAssert.deepEqual(v.toArray(), [[1, 2], [3, 4]]);
+  v.fill_(0);
+  nodeAssert.deepEqual(x.toArray(), [0, 0, 0, 0, 0, 5]);
+  const base = torch.arange(12, { dtype: "float64" }).reshape(3, 4);
+  // PyTorch's storage offset of a slice is kept when none is given.
+  nodeAssert.deepEqual(base.narrow(0, 1, 1).asStrided([2], [1]).toArray(), [4, 5]);
+  const y = torch.tensor([1, 2, 3], { requiresGrad: true });
+  nodeAssert.equal(torch.asStrided(y, [2, 2], [1, 1]).gradFn?.name, "AsStridedBackward0");
+});
+
+Deno.test("parity2: finite-difference gradchecks (float64)", () => {
+  const opts = { eps: 1e-6, atol: 1e-7, rtol: 1e-6 };
+  const f64 = (v: torch.TensorData) => torch.tensor(v, { dtype: "float64", requiresGrad: true });
+  gradcheck((A) => torch.cholesky(A.matmul(A.mT).add(torch.eye(3, { dtype: "float64" })), true), [
+    f64([[1, 0.2, 0.1], [0.3, 1.5, -0.2], [0.1, 0.4, 2]]),
+  ], { ...opts, msg: "cholesky" });
+  gradcheck(
+    (b, A) => torch.triangularSolve(b, A, { transpose: true, unitriangular: true }).solution,
+    [f64([[1, 2], [3, 4], [5, 6]]), f64([[2, 0.5, 0.1], [0.3, 3, -0.2], [0.1, 0.4, 2]])],
+    { ...opts, msg: "triangularSolve" },
+  );
+  gradcheck((x) => torch.asStrided(x, [3, 3], [1, 2], 1), [f64([1, 2, 3, 4, 5, 6, 7, 8])], {
+    ...opts,
+    msg: "asStrided",
+  });
+  gradcheck((x) => torch.asStrided(x.expand(2, 3), [2, 2], [1, 1], 0), [f64([1, 2, 3])], {
+    ...opts,
+    msg: "asStrided of an expanded input",
+  });
+  gradcheck(
+    (f, x) => torch.stack(torch.gradient(f, { spacing: [x], edgeOrder: 2 })),
+    [f64([1, 3, 2, 5, 4]), f64([0, 0.5, 2, 2.5, 4])],
+    { ...opts, msg: "gradient coordinates" },
+  );
+  gradcheck((A) => torch.linalg.tensorinv(A, { ind: 1 }), [
+    f64([[2, 0.5, 0.1, 0], [0.3, 3, -0.2, 0.1], [0.1, 0.4, 2, 0.2], [0, 0.1, 0.3, 1]]).reshape(4, 2, 2)
+      .detach()
+      .requiresGrad_(true),
+  ], { ...opts, msg: "tensorinv" });
+  gradcheck((A, B) => torch.linalg.tensorsolve(A, B), [
+    f64([[2, 0.5, 0.1, 0], [0.3, 3, -0.2, 0.1], [0.1, 0.4, 2, 0.2], [0, 0.1, 0.3, 1]]).reshape(2, 2, 4)
+      .detach()
+      .requiresGrad_(true),
+    f64([[1, 2], [3, 4]]),
+  ], { ...opts, msg: "tensorsolve" });
+  gradcheck((A) => torch.linalg.diagonal(A, { offset: -1 }), [f64([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])], {
+    ...opts,
+    msg: "linalg.diagonal",
+  });
+});
+
+Deno.test("parity2: bad input gets clear errors", () => {
+  const A = torch.tensor([[1, 2], [2, 1]]).float();
+  assertThrowsMsg(() => torch.cholesky(A), /^cholesky: .*not positive-definite.*order 2/);
+  assertThrowsMsg(() => torch.cholesky(A, "yes" as unknown as boolean), /^cholesky: upper must be a boolean/);
+  assertThrowsMsg(
+    () => torch.triangularSolve(torch.ones(2), A),
+    /^triangular_solve: Expected b to have at least 2 dimensions, but it has 1/,
+  );
+  assertThrowsMsg(
+    () => torch.triangularSolve(torch.ones(3, 1), torch.ones(3, 4)),
+    /^triangular_solve: A must be batches of square matrices, but they are 3 by 4 matrices/,
+  );
+  assertThrowsMsg(
+    () => torch.triangularSolve(torch.ones(3, 1), A),
+    /^triangular_solve: .*b must have 2 rows, got 3/,
+  );
+  assertThrowsMsg(() => torch.linalg.diagonal(torch.ones(3)), /^linalg\.diagonal: /);
+  assertThrowsMsg(() => torch.isreal([1] as unknown as Tensor), /^isreal: expected a Tensor/);
+  const x = torch.arange(12).float();
+  assertThrowsMsg(
+    () => x.asStrided([3, 3], [4, 4], 2),
+    /^asStrided: sizes \[3, 3\], strides \[4, 4\] and storage offset 2 need a storage of 19 elements, out of bounds for the input's storage of 12/,
+  );
+  assertThrowsMsg(() => x.asStrided([2], [1, 1]), /^asStrided: mismatch in length of strides and shape/);
+  assertThrowsMsg(() => x.asStrided([2], [-1]), /^asStrided: Negative strides are not supported/);
+  assertThrowsMsg(
+    () => x.asStrided([2], [1], -1),
+    /^asStrided: storage offset must be a non-negative integer/,
+  );
+  assertThrowsMsg(
+    () => torch.gradient(torch.ones(2), { edgeOrder: 2 }),
+    /^gradient: expected each dimension size to be at least edge_order\+1 \(3\), but dim 0/,
+  );
+  assertThrowsMsg(
+    () => torch.gradient(torch.ones(4), { edgeOrder: 3 }),
+    /^gradient: torch.gradient only supports edge_order=1 and edge_order=2/,
+  );
+  assertThrowsMsg(
+    () => torch.gradient(torch.ones(3, 4), { spacing: [1, 2, 3] }),
+    /^gradient: expected spacing to be unspecified, a scalar or a list of length 2 but got a list of length 3/,
+  );
+  assertThrowsMsg(
+    () => torch.gradient(torch.ones(3, 4), { spacing: [torch.arange(4)], dim: 0 }),
+    /^gradient: the coordinates spacing\[0\] \[4\] must be a 1-d tensor of 3 elements/,
+  );
+  assertThrowsMsg(
+    () => torch.gradient(torch.ones(3, 4), { dim: [0, -2] }),
+    /^gradient: dim 0 appears multiple times/,
+  );
+  assertThrowsMsg(() => torch.gradient(torch.ones(3), { dim: 1 }), /^gradient: .*dim/i);
+  assertThrowsMsg(
+    () => torch.linalg.tensorinv(torch.ones(4, 6), { ind: 1 }),
+    /^linalg\.tensorinv: Expected A to satisfy the requirement prod\(A.shape\[ind:\]\) == prod\(A.shape\[:ind\]\), but got 6 != 4/,
+  );
+  assertThrowsMsg(
+    () => torch.linalg.tensorinv(torch.ones(4, 4), { ind: 0 }),
+    /^linalg\.tensorinv: Expected a strictly positive integer for 'ind', but got 0/,
+  );
+  assertThrowsMsg(
+    () => torch.linalg.tensorsolve(torch.ones(2, 3, 5), torch.ones(2, 3)),
+    /^linalg\.tensorsolve: .*A of shape \[2, 3, 5\] and B of shape \[2, 3\]/,
+  );
+});
