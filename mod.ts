@@ -472,6 +472,7 @@ export {
   type TriangularSolveOptions,
   type TriangularSolveResult,
 } from "./src/linalg/legacy_solvers.ts";
+export { householderProduct as orgqr } from "./src/linalg/householder.ts";
 export {
   logdet,
   luUnpack,

@@ -57,6 +57,7 @@ const FNS: [string, Fn][] = [
       dim: kwOf<number | number[] | undefined>(kw, "dim"),
       edgeOrder: kwOf<number | undefined>(kw, "edge_order"),
     })],
+  ["householder_product", ([A, tau]) => [torch.linalg.householderProduct(A, tau)]],
   ["tensorinv", ([A], kw) => [torch.linalg.tensorinv(A, { ind: kwOf<number>(kw, "ind") })]],
   [
     "tensorsolve",
@@ -141,6 +142,10 @@ Deno.test("parity2: asStrided is a view of the storage", () => {
   nodeAssert.deepEqual(base.narrow(0, 1, 1).asStrided([2], [1]).toArray(), [4, 5]);
   const y = torch.tensor([1, 2, 3], { requiresGrad: true });
   nodeAssert.equal(torch.asStrided(y, [2, 2], [1, 1]).gradFn?.name, "AsStridedBackward0");
+  nodeAssert.equal(
+    y.reshape(3, 1).orgqr(y.narrow(0, 0, 1)).gradFn?.name,
+    "LinalgHouseholderProductBackward0",
+  );
 });
 
 Deno.test("parity2: finite-difference gradchecks (float64)", () => {
@@ -178,6 +183,11 @@ Deno.test("parity2: finite-difference gradchecks (float64)", () => {
       .requiresGrad_(true),
     f64([[1, 2], [3, 4]]),
   ], { ...opts, msg: "tensorsolve" });
+  gradcheck(
+    (A, tau) => torch.linalg.householderProduct(A, tau),
+    [f64([[1, 2, 3], [0.5, -1, 2], [0.3, 0.7, 1], [-0.2, 0.4, 0.9]]), f64([1.2, 0.8])],
+    { ...opts, msg: "householderProduct" },
+  );
   gradcheck((A) => torch.linalg.diagonal(A, { offset: -1 }), [f64([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])], {
     ...opts,
     msg: "linalg.diagonal",
@@ -241,6 +251,33 @@ Deno.test("parity2: bad input gets clear errors", () => {
   assertThrowsMsg(
     () => torch.linalg.tensorinv(torch.ones(4, 4), { ind: 0 }),
     /^linalg\.tensorinv: Expected a strictly positive integer for 'ind', but got 0/,
+  );
+  const hp = "linalg\\.householderProduct";
+  assertThrowsMsg(
+    () => torch.linalg.householderProduct(torch.ones(3), torch.ones(1)),
+    new RegExp(`^${hp}: input must have at least 2 dimensions`),
+  );
+  assertThrowsMsg(
+    () => torch.linalg.householderProduct(torch.ones(2, 3), torch.ones(2)),
+    new RegExp(`^${hp}: input.shape\\[-2\\] must be greater than or equal to input.shape\\[-1\\]`),
+  );
+  assertThrowsMsg(
+    () => torch.linalg.householderProduct(torch.ones(3, 2), torch.ones(3)),
+    new RegExp(`^${hp}: input.shape\\[-1\\] must be greater than or equal to tau.shape\\[-1\\]`),
+  );
+  assertThrowsMsg(
+    () => torch.linalg.householderProduct(torch.ones(2, 3, 2), torch.ones(3, 2)),
+    new RegExp(
+      `^${hp}: Expected batch dimensions of tau to be equal to input.shape\\[:-2\\] \\[2\\], but got \\[3\\]`,
+    ),
+  );
+  assertThrowsMsg(
+    () => torch.linalg.householderProduct(torch.ones(3, 2), torch.ones(1, 2)),
+    new RegExp(`^${hp}: Expected tau to have one dimension less than input`),
+  );
+  assertThrowsMsg(
+    () => torch.orgqr(torch.ones(3, 2), torch.ones(2, { dtype: "float64" })),
+    new RegExp(`^${hp}: tau dtype float64 does not match input dtype float32`),
   );
   assertThrowsMsg(
     () => torch.linalg.tensorsolve(torch.ones(2, 3, 5), torch.ones(2, 3)),

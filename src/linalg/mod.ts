@@ -28,3 +28,4 @@ export * from "./ex.ts";
 export * from "./matrix_exp.ts";
 export * from "./products.ts";
 export * from "./tensor_ops.ts";
+export * from "./householder.ts";

@@ -1,6 +1,6 @@
 /**
  * `Tensor`'s methods for `x.cholesky(upper)`, `b.triangularSolve(A, opts)`, `x.isreal()` and
- * `x.asStrided(size, stride, storageOffset)`: each calls its op with the tensor as the first
+ * `x.asStrided(size, stride, storageOffset)`, `A.orgqr(tau)`: each calls its op with the tensor as the first
  * operand. `Tensor` extends the `TensorParity2Methods` interface declared here; `tensor.ts`
  * installs the bodies on `Tensor.prototype`.
  * @module
@@ -14,9 +14,10 @@ import {
 } from "../linalg/legacy_solvers.ts";
 import { isreal } from "../ops/is_real.ts";
 import { asStrided } from "../ops/as_strided.ts";
+import { householderProduct } from "../linalg/householder.ts";
 
 /**
- * Methods of every `Tensor`: `cholesky`, `triangularSolve`, `isreal`, `asStrided`.
+ * Methods of every `Tensor`: `cholesky`, `triangularSolve`, `isreal`, `asStrided`, `orgqr`.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -36,6 +37,8 @@ export interface TensorParity2Methods {
   isreal(): Tensor;
   /** `torch.asStrided(this, size, stride, storageOffset)`. */
   asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number | null): Tensor;
+  /** `torch.orgqr(this, tau)` (`torch.linalg.householderProduct`). */
+  orgqr(tau: Tensor): Tensor;
 }
 
 /** @internal The bodies of `TensorParity2Methods`, for `tensor.ts` to install on `Tensor.prototype`. */
@@ -56,6 +59,9 @@ export function parity2Methods(): TensorParity2Methods & ThisType<Tensor> {
       storageOffset: number | null = null,
     ): Tensor {
       return asStrided(this, size, stride, storageOffset);
+    },
+    orgqr(tau: Tensor): Tensor {
+      return householderProduct(this, tau);
     },
   };
 }
