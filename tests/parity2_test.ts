@@ -284,3 +284,109 @@ Deno.test("parity2: bad input gets clear errors", () => {
     /^linalg\.tensorsolve: .*A of shape \[2, 3, 5\] and B of shape \[2, 3\]/,
   );
 });
+
+interface DistCase {
+  family: string;
+  params: Record<string, EncodedTensor>;
+  value: EncodedTensor;
+  logProb: EncodedTensor;
+  mean: EncodedTensor;
+  variance: EncodedTensor;
+  mode: EncodedTensor;
+  gradParams: Record<string, EncodedTensor | null>;
+  seed: number;
+  sampleShape: number[];
+  sample: EncodedTensor;
+  rsample?: EncodedTensor;
+  rsampleGrads: Record<string, EncodedTensor> | null;
+}
+const DISTS: DistCase[] = fx.dists;
+const D = torch.distributions;
+const MAKERS: Record<string, (p: Record<string, Tensor>) => torch.distributions.Distribution> = {
+  "NegativeBinomial probs": (p) => new D.NegativeBinomial(p.total_count, { probs: p.probs }),
+  "NegativeBinomial logits": (p) => new D.NegativeBinomial(p.total_count, { logits: p.logits }),
+  "FisherSnedecor": (p) => new D.FisherSnedecor(p.df1, p.df2),
+  "FisherSnedecor float32": (p) => new D.FisherSnedecor(p.df1, p.df2),
+};
+
+function distParams(c: DistCase, device: Device): Record<string, Tensor> {
+  return Object.fromEntries(
+    Object.entries(c.params).map(([k, e]) => {
+      let t = fixtureTensor(e);
+      if (device !== "cpu" && t.dtype === "float64") t = t.float();
+      return [k, t.to(device).requiresGrad_(c.gradParams[k] !== undefined)];
+    }),
+  );
+}
+const onDevice = (e: EncodedTensor, device: Device) => {
+  const t = fixtureTensor(e);
+  return (device !== "cpu" && t.dtype === "float64" ? t.float() : t).to(device);
+};
+
+deviceTest("parity2 distributions: logProb, moments and their gradients match PyTorch", async (device) => {
+  for (const c of DISTS) {
+    const p = distParams(c, device);
+    const d = MAKERS[c.family](p);
+    const t = device === "cpu" && c.value.dtype === "float64"
+      ? { rtol: 1e-9, atol: 1e-11 }
+      : { rtol: 1e-4, atol: 1e-5 };
+    const lp = d.logProb(onDevice(c.value, device));
+    await assertCloseAsync(lp, fixtureTensor(c.logProb), { ...t, msg: `${c.family}: logProb` });
+    await assertCloseAsync(d.mean, fixtureTensor(c.mean), { ...t, msg: `${c.family}: mean` });
+    await assertCloseAsync(d.variance, fixtureTensor(c.variance), { ...t, msg: `${c.family}: variance` });
+    await assertCloseAsync(d.mode, fixtureTensor(c.mode), { ...t, msg: `${c.family}: mode` });
+    const w = torch.linspace(0.5, 1.5, lp.numel(), { dtype: lp.dtype }).reshape(lp.shape).to(device);
+    lp.mul(w).sum().backward();
+    for (const [k, g] of Object.entries(c.gradParams)) {
+      if (g === null) continue;
+      await assertCloseAsync(p[k].grad!, fixtureTensor(g), { ...t, msg: `${c.family}: d logProb / d ${k}` });
+    }
+  }
+});
+
+Deno.test("parity2 distributions: seeded samples are PyTorch's, rsample gradients too", async () => {
+  for (const c of DISTS) {
+    const p = distParams(c, "cpu");
+    const d = MAKERS[c.family](p);
+    torch.manualSeed(c.seed);
+    const s = d.sample(c.sampleShape);
+    const t = c.sample.dtype === "float64" ? { rtol: 1e-9, atol: 1e-11 } : { rtol: 1e-5, atol: 1e-6 };
+    await assertCloseAsync(s, fixtureTensor(c.sample), { ...t, msg: `${c.family}: sample` });
+    nodeAssert.equal(s.requiresGrad, false);
+    if (c.rsampleGrads === null) continue;
+    torch.manualSeed(c.seed);
+    const r = d.rsample(c.sampleShape);
+    await assertCloseAsync(r, fixtureTensor(c.rsample!), { ...t, msg: `${c.family}: rsample` });
+    const w = torch.linspace(0.5, 1.5, r.numel(), { dtype: r.dtype }).reshape(r.shape);
+    r.mul(w).sum().backward();
+    for (const [k, g] of Object.entries(c.rsampleGrads)) {
+      await assertCloseAsync(p[k].grad!, fixtureTensor(g), {
+        rtol: 1e-4,
+        atol: 1e-6,
+        msg: `${c.family}: d rsample / d ${k}`,
+      });
+    }
+  }
+});
+
+Deno.test("parity2 distributions: bad parameters and values are refused", () => {
+  assertThrowsMsg(
+    () => new D.NegativeBinomial(2, { probs: torch.tensor([1.0]) }),
+    /NegativeBinomial.*probs.*HalfOpenInterval\(lower_bound=0\.0, upper_bound=1\.0\)/,
+  );
+  assertThrowsMsg(
+    () => new D.NegativeBinomial(-1, { probs: torch.tensor([0.5]) }),
+    /NegativeBinomial.*total_?[cC]ount/,
+  );
+  assertThrowsMsg(() => new D.NegativeBinomial(2, {}), /NegativeBinomial/);
+  assertThrowsMsg(
+    () => new D.NegativeBinomial(2, { probs: 0.5 }).logProb(torch.tensor([1.5])),
+    /NegativeBinomial.*support/i,
+  );
+  assertThrowsMsg(
+    () => new D.NegativeBinomial(2, { probs: 0.5 }).entropy(),
+    /NegativeBinomial.entropy: .*no entropy/,
+  );
+  assertThrowsMsg(() => new D.FisherSnedecor(torch.tensor([0.0]), 2), /FisherSnedecor.*df1/);
+  assertThrowsMsg(() => new D.FisherSnedecor(1, 2).logProb(torch.tensor([-1.0])), /FisherSnedecor.*support/i);
+});
