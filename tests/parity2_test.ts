@@ -293,6 +293,7 @@ interface DistCase {
   mean: EncodedTensor;
   variance: EncodedTensor;
   mode: EncodedTensor;
+  entropy: EncodedTensor | null;
   gradParams: Record<string, EncodedTensor | null>;
   seed: number;
   sampleShape: number[];
@@ -307,6 +308,8 @@ const MAKERS: Record<string, (p: Record<string, Tensor>) => torch.distributions.
   "NegativeBinomial logits": (p) => new D.NegativeBinomial(p.total_count, { logits: p.logits }),
   "FisherSnedecor": (p) => new D.FisherSnedecor(p.df1, p.df2),
   "FisherSnedecor float32": (p) => new D.FisherSnedecor(p.df1, p.df2),
+  "Kumaraswamy": (p) => new D.Kumaraswamy(p.concentration1, p.concentration0),
+  "Kumaraswamy float32": (p) => new D.Kumaraswamy(p.concentration1, p.concentration0),
 };
 
 function distParams(c: DistCase, device: Device): Record<string, Tensor> {
@@ -335,6 +338,9 @@ deviceTest("parity2 distributions: logProb, moments and their gradients match Py
     await assertCloseAsync(d.mean, fixtureTensor(c.mean), { ...t, msg: `${c.family}: mean` });
     await assertCloseAsync(d.variance, fixtureTensor(c.variance), { ...t, msg: `${c.family}: variance` });
     await assertCloseAsync(d.mode, fixtureTensor(c.mode), { ...t, msg: `${c.family}: mode` });
+    if (c.entropy !== null) {
+      await assertCloseAsync(d.entropy(), fixtureTensor(c.entropy), { ...t, msg: `${c.family}: entropy` });
+    }
     const w = torch.linspace(0.5, 1.5, lp.numel(), { dtype: lp.dtype }).reshape(lp.shape).to(device);
     lp.mul(w).sum().backward();
     for (const [k, g] of Object.entries(c.gradParams)) {
@@ -389,4 +395,6 @@ Deno.test("parity2 distributions: bad parameters and values are refused", () => 
   );
   assertThrowsMsg(() => new D.FisherSnedecor(torch.tensor([0.0]), 2), /FisherSnedecor.*df1/);
   assertThrowsMsg(() => new D.FisherSnedecor(1, 2).logProb(torch.tensor([-1.0])), /FisherSnedecor.*support/i);
+  assertThrowsMsg(() => new D.Kumaraswamy(torch.tensor([-1.0]), 2), /Kumaraswamy.*concentration1/);
+  assertThrowsMsg(() => new D.Kumaraswamy(1, 2).logProb(torch.tensor([1.5])), /Kumaraswamy.*support/i);
 });

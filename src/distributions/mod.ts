@@ -52,3 +52,4 @@ export * as kl from "./kl.ts";
 export * as constraints from "./constraints_index.ts";
 export * from "./negative_binomial.ts";
 export * from "./fisher_snedecor.ts";
+export * from "./kumaraswamy.ts";
