@@ -310,6 +310,8 @@ const MAKERS: Record<string, (p: Record<string, Tensor>) => torch.distributions.
   "FisherSnedecor float32": (p) => new D.FisherSnedecor(p.df1, p.df2),
   "Kumaraswamy": (p) => new D.Kumaraswamy(p.concentration1, p.concentration0),
   "Kumaraswamy float32": (p) => new D.Kumaraswamy(p.concentration1, p.concentration0),
+  "VonMises": (p) => new D.VonMises(p.loc, p.concentration),
+  "VonMises float32": (p) => new D.VonMises(p.loc, p.concentration),
 };
 
 function distParams(c: DistCase, device: Device): Record<string, Tensor> {
@@ -397,4 +399,6 @@ Deno.test("parity2 distributions: bad parameters and values are refused", () => 
   assertThrowsMsg(() => new D.FisherSnedecor(1, 2).logProb(torch.tensor([-1.0])), /FisherSnedecor.*support/i);
   assertThrowsMsg(() => new D.Kumaraswamy(torch.tensor([-1.0]), 2), /Kumaraswamy.*concentration1/);
   assertThrowsMsg(() => new D.Kumaraswamy(1, 2).logProb(torch.tensor([1.5])), /Kumaraswamy.*support/i);
+  assertThrowsMsg(() => new D.VonMises(0, torch.tensor([0.0])), /VonMises.*concentration/);
+  assertThrowsMsg(() => new D.VonMises(0, 1).entropy(), /VonMises.entropy: .*no entropy/);
 });

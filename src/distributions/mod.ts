@@ -53,3 +53,4 @@ export * as constraints from "./constraints_index.ts";
 export * from "./negative_binomial.ts";
 export * from "./fisher_snedecor.ts";
 export * from "./kumaraswamy.ts";
+export * from "./von_mises.ts";
