@@ -9,6 +9,7 @@ import * as nodeAssert from "node:assert/strict";
 import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
 import { deviceTest } from "./devices.ts";
+import { wasmBackend } from "../src/backends/wasm/backend.ts";
 import {
   assertCloseAsync,
   assertThrowsMsg,
@@ -401,4 +402,28 @@ Deno.test("parity2 distributions: bad parameters and values are refused", () => 
   assertThrowsMsg(() => new D.Kumaraswamy(1, 2).logProb(torch.tensor([1.5])), /Kumaraswamy.*support/i);
   assertThrowsMsg(() => new D.VonMises(0, torch.tensor([0.0])), /VonMises.*concentration/);
   assertThrowsMsg(() => new D.VonMises(0, 1).entropy(), /VonMises.entropy: .*no entropy/);
+});
+
+Deno.test("parity2: loops that drop the results free their temporaries", () => {
+  const b = wasmBackend();
+  const x = torch.randn([6, 5], { dtype: "float64", requiresGrad: true });
+  const tau = torch.rand([3], { dtype: "float64", requiresGrad: true });
+  const d = new D.VonMises(torch.tensor([0.5]), torch.tensor([2.0]));
+  const step = () => {
+    const [g0, g1] = torch.gradient(x, {
+      spacing: [torch.linspace(0, 1, 6, { dtype: "float64" }), torch.linspace(0, 2, 5, { dtype: "float64" })],
+      edgeOrder: 2,
+    });
+    const s = torch.asStrided(x, [4, 3], [2, 1], 1);
+    const q = torch.linalg.householderProduct(x, tau);
+    g0.add(g1).sum().add(s.sum()).add(q.sum()).backward();
+    d.sample([8]);
+    x.grad = null;
+    tau.grad = null;
+  };
+  for (let i = 0; i < 5; i++) step();
+  const before = b.memoryStats().residentBytes;
+  for (let i = 0; i < 100; i++) step();
+  const after = b.memoryStats().residentBytes;
+  nodeAssert.ok(after <= before + 64 * 1024, `resident bytes grew from ${before} to ${after}`);
 });
