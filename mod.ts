@@ -27,6 +27,7 @@ export type { TensorShapeMoreMethods } from "./src/tensor_methods/shape_more.ts"
 export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementwise_math.ts";
 export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.ts";
 export type { TensorSpecialMethods } from "./src/tensor_methods/special.ts";
+export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -156,7 +157,21 @@ export {
   unsqueeze,
   view,
 } from "./src/ops/movement.ts";
-export { cat, flip, gather, indexSelect, scatterAdd, stack, tril, triu } from "./src/ops/indexing.ts";
+export {
+  cat,
+  cat as concat,
+  cat as concatenate,
+  flip,
+  gather,
+  indexSelect,
+  scatterAdd,
+  stack,
+  tril,
+  triu,
+} from "./src/ops/indexing.ts";
+export { asStrided } from "./src/ops/as_strided.ts";
+export { isreal } from "./src/ops/is_real.ts";
+export { gradient, type GradientOptions } from "./src/ops/numeric_gradient.ts";
 export { oneHot } from "./src/ops/one_hot.ts";
 export {
   index,
@@ -451,6 +466,13 @@ export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
 export { det, inv as inverse, slogdet } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
+export {
+  torchCholesky as cholesky,
+  triangularSolve,
+  type TriangularSolveOptions,
+  type TriangularSolveResult,
+} from "./src/linalg/legacy_solvers.ts";
+export { householderProduct as orgqr } from "./src/linalg/householder.ts";
 export {
   logdet,
   luUnpack,

@@ -61,6 +61,7 @@ import {
   type TensorElementwiseMathMethods,
 } from "./tensor_methods/elementwise_math.ts";
 import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/special.ts";
+import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/parity2.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -576,7 +577,8 @@ export interface Tensor
     TensorStatsMethods,
     TensorShapeMoreMethods,
     TensorElementwiseMathMethods,
-    TensorSpecialMethods {}
+    TensorSpecialMethods,
+    TensorParity2Methods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -595,6 +597,7 @@ for (
     shapeMoreMethods(),
     elementwiseMathMethods(),
     specialMethods(),
+    parity2Methods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -41,6 +41,7 @@ import { invTransposeForGradient } from "../linalg/lu.ts";
 import { detBackward } from "../linalg/det_backward.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
 import { specialDerivatives } from "../special/derivatives.ts";
+import { asStridedDerivatives } from "../ops/as_strided_derivatives.ts";
 import * as decompGrad from "../linalg/decomp_gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
@@ -553,6 +554,8 @@ export const derivatives = {
   erfinv: reads("output", (g, n) => [ew.mul(g, ew.mul(ew.exp(ew.mul(y(n), y(n))), Math.sqrt(Math.PI) / 2))]),
   // src/special/: lgamma, digamma, polygamma, erfc, the Bessel functions, xlogy, ... (PyTorch's formulas).
   ...specialDerivatives,
+  // torch.as_strided over the storage (src/ops/as_strided.ts).
+  ...asStridedDerivatives,
   // Fused activations of nn/activations_core.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>

@@ -51,3 +51,7 @@ export * from "./dirichlet.ts";
 export * from "./kl.ts";
 export * as kl from "./kl.ts";
 export * as constraints from "./constraints_index.ts";
+export * from "./negative_binomial.ts";
+export * from "./fisher_snedecor.ts";
+export * from "./kumaraswamy.ts";
+export * from "./von_mises.ts";

@@ -27,3 +27,5 @@ export * from "./lu_factor.ts";
 export * from "./ex.ts";
 export * from "./matrix_exp.ts";
 export * from "./products.ts";
+export * from "./tensor_ops.ts";
+export * from "./householder.ts";
