@@ -165,8 +165,10 @@ export {
   AdaptiveMaxPool2d,
   AvgPool2d,
   type AvgPool2dOptions,
+  AvgPoolNd,
   MaxPool2d,
   type MaxPool2dOptions,
+  MaxPoolNd,
   type PoolSize,
   Upsample,
 } from "./layers/pooling.ts";

@@ -46,6 +46,110 @@ export function pySize(v: PoolSize): string {
 }
 
 /**
+ * What `MaxPool2d` and `MaxPool3d` share (PyTorch's `_MaxPoolNd`): the arguments with their
+ * defaults and the repr; each subclass's `forward` calls its pooling function.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as nn from "../mod.ts";
+ * const pool: nn.MaxPoolNd = new nn.MaxPool3d(2, { stride: 1 });
+ * assertEquals([pool.kernelSize, pool.stride, pool.padding, pool.dilation], [2, 1, 0, 1]);
+ * ```
+ */
+export abstract class MaxPoolNd<R extends boolean = false> extends Module {
+  /** The window size. */
+  readonly kernelSize: PoolSize;
+  /** The step (the kernel size unless given). */
+  readonly stride: PoolSize;
+  /** The implicit -inf padding. */
+  readonly padding: PoolSize;
+  /** The spacing between window elements. */
+  readonly dilation: PoolSize;
+  /** Whether `forward` returns `[values, indices]`. */
+  readonly returnIndices: R;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
+
+  /** Creates the module; the arguments are described on the subclass. */
+  constructor(kernelSize: PoolSize, opts: MaxPool2dOptions<R> = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.returnIndices = (opts.returnIndices ?? false) as R;
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+
+  /** The pooling function's options, from the module's arguments (indices aside). */
+  protected poolOptions(): { stride: PoolSize; padding: PoolSize; dilation: PoolSize; ceilMode: boolean } {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+  }
+
+  /** The arguments printed inside the module's repr, as PyTorch's `extra_repr`. */
+  override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
+      pySize(this.padding)
+    }, dilation=${pySize(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/**
+ * What `AvgPool2d` and `AvgPool3d` share (PyTorch's `_AvgPoolNd`): the arguments with their
+ * defaults and the repr; each subclass's `forward` calls its pooling function.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as nn from "../mod.ts";
+ * const pool: nn.AvgPoolNd = new nn.AvgPool2d(3, { padding: 1, countIncludePad: false });
+ * assertEquals([pool.stride, pool.padding, pool.countIncludePad, pool.divisorOverride], [3, 1, false, null]);
+ * ```
+ */
+export abstract class AvgPoolNd extends Module {
+  /** The window size. */
+  readonly kernelSize: PoolSize;
+  /** The step (the kernel size unless given). */
+  readonly stride: PoolSize;
+  /** The implicit zero padding. */
+  readonly padding: PoolSize;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
+  /** Whether padding zeros count in the divisor. */
+  readonly countIncludePad: boolean;
+  /** The divisor used instead of the window size, if any. */
+  readonly divisorOverride: number | null;
+
+  /** Creates the module; the arguments are described on the subclass. */
+  constructor(kernelSize: PoolSize, opts: AvgPool2dOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride ?? null;
+  }
+
+  /** The pooling function's options, from the module's arguments. */
+  protected poolOptions(): Required<Omit<AvgPool2dOptions, "stride">> & { stride: PoolSize } {
+    return {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
+    };
+  }
+
+  /** The arguments printed inside the module's repr, as PyTorch's `extra_repr`. */
+  override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
+      pySize(this.padding)
+    }`;
+  }
+}
+
+/**
  * 2-d max pooling over `[N, C, H, W]` (or `[C, H, W]`) inputs, as PyTorch's `nn.MaxPool2d`.
  * With `returnIndices: true` the module returns `[values, indices]` (int32 indices, flat within
  * each `H * W` plane).
@@ -61,50 +165,13 @@ export function pySize(v: PoolSize): string {
  * assertEquals([values.shape, indices.dtype], [[1, 1, 2, 2], "int32"]);
  * ```
  */
-export class MaxPool2d<R extends boolean = false> extends Module {
-  /** The window size. */
-  readonly kernelSize: PoolSize;
-  /** The step (the kernel size unless given). */
-  readonly stride: PoolSize;
-  /** The implicit -inf padding. */
-  readonly padding: PoolSize;
-  /** The spacing between window elements. */
-  readonly dilation: PoolSize;
-  /** Whether `forward` returns `[values, indices]`. */
-  readonly returnIndices: R;
-  /** Whether the output size rounds up. */
-  readonly ceilMode: boolean;
-
-  /** Creates the module; the arguments are described on the class. */
-  constructor(kernelSize: PoolSize, opts: MaxPool2dOptions<R> = {}) {
-    super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
-    this.returnIndices = (opts.returnIndices ?? false) as R;
-    this.ceilMode = opts.ceilMode ?? false;
-  }
-
+export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
   /** `[N, C, H, W]` to `[N, C, H', W']` (and the indices with `returnIndices`). */
   override forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
-    const opts = {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      ceilMode: this.ceilMode,
-    };
     const out = this.returnIndices
-      ? maxPool2d(input, this.kernelSize, { ...opts, returnIndices: true })
-      : maxPool2d(input, this.kernelSize, opts);
+      ? maxPool2d(input, this.kernelSize, { ...this.poolOptions(), returnIndices: true })
+      : maxPool2d(input, this.kernelSize, this.poolOptions());
     return out as R extends true ? [Tensor, Tensor] : Tensor;
-  }
-
-  /** The arguments printed inside `MaxPool2d(...)`, as PyTorch's `extra_repr`. */
-  override extraRepr(): string {
-    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
-      pySize(this.padding)
-    }, dilation=${pySize(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
@@ -120,47 +187,10 @@ export class MaxPool2d<R extends boolean = false> extends Module {
  * assertEquals(String(pool), "AvgPool2d(kernel_size=2, stride=2, padding=0)");
  * ```
  */
-export class AvgPool2d extends Module {
-  /** The window size. */
-  readonly kernelSize: PoolSize;
-  /** The step (the kernel size unless given). */
-  readonly stride: PoolSize;
-  /** The implicit zero padding. */
-  readonly padding: PoolSize;
-  /** Whether the output size rounds up. */
-  readonly ceilMode: boolean;
-  /** Whether padding zeros count in the divisor. */
-  readonly countIncludePad: boolean;
-  /** The divisor used instead of the window size, if any. */
-  readonly divisorOverride: number | null;
-
-  /** Creates the module; the arguments are described on the class. */
-  constructor(kernelSize: PoolSize, opts: AvgPool2dOptions = {}) {
-    super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
-    this.divisorOverride = opts.divisorOverride ?? null;
-  }
-
+export class AvgPool2d extends AvgPoolNd {
   /** `[N, C, H, W]` to `[N, C, H', W']`. */
   override forward(input: Tensor): Tensor {
-    return avgPool2d(input, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      ceilMode: this.ceilMode,
-      countIncludePad: this.countIncludePad,
-      divisorOverride: this.divisorOverride,
-    });
-  }
-
-  /** The arguments printed inside `AvgPool2d(...)`, as PyTorch's `extra_repr`. */
-  override extraRepr(): string {
-    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
-      pySize(this.padding)
-    }`;
+    return avgPool2d(input, this.kernelSize, this.poolOptions());
   }
 }
 

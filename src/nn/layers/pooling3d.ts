@@ -4,7 +4,7 @@
  * @module
  */
 import type { Tensor } from "../../tensor.ts";
-import { Module, pyBool } from "../module.ts";
+import { Module } from "../module.ts";
 import {
   adaptiveAvgPool3d,
   adaptiveMaxPool3d,
@@ -14,10 +14,10 @@ import {
 } from "../../ops/pool3d.ts";
 import {
   type AvgPool2dOptions,
+  AvgPoolNd,
   type MaxPool2dOptions,
+  MaxPoolNd,
   outputSizeRepr,
-  type PoolSize,
-  pySize,
 } from "./pooling.ts";
 
 /** Options of `MaxPool3d` (those of `MaxPool2d`, one size per spatial dim). */
@@ -40,50 +40,13 @@ export type AvgPool3dOptions = AvgPool2dOptions;
  * assertEquals(String(pool), "MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)");
  * ```
  */
-export class MaxPool3d<R extends boolean = false> extends Module {
-  /** The window size. */
-  readonly kernelSize: PoolSize;
-  /** The step (the kernel size unless given). */
-  readonly stride: PoolSize;
-  /** The implicit -inf padding. */
-  readonly padding: PoolSize;
-  /** The spacing between window elements. */
-  readonly dilation: PoolSize;
-  /** Whether `forward` returns `[values, indices]`. */
-  readonly returnIndices: R;
-  /** Whether the output size rounds up. */
-  readonly ceilMode: boolean;
-
-  /** Creates the module; the arguments are described on the class. */
-  constructor(kernelSize: PoolSize, opts: MaxPool3dOptions<R> = {}) {
-    super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
-    this.returnIndices = (opts.returnIndices ?? false) as R;
-    this.ceilMode = opts.ceilMode ?? false;
-  }
-
+export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> {
   /** `[N, C, D, H, W]` to `[N, C, D', H', W']` (and the indices with `returnIndices`). */
   override forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
-    const opts = {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      ceilMode: this.ceilMode,
-    };
     const out = this.returnIndices
-      ? maxPool3d(input, this.kernelSize, { ...opts, returnIndices: true })
-      : maxPool3d(input, this.kernelSize, opts);
+      ? maxPool3d(input, this.kernelSize, { ...this.poolOptions(), returnIndices: true })
+      : maxPool3d(input, this.kernelSize, this.poolOptions());
     return out as R extends true ? [Tensor, Tensor] : Tensor;
-  }
-
-  /** The arguments printed inside `MaxPool3d(...)`, as PyTorch's `extra_repr`. */
-  override extraRepr(): string {
-    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
-      pySize(this.padding)
-    }, dilation=${pySize(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
@@ -100,47 +63,10 @@ export class MaxPool3d<R extends boolean = false> extends Module {
  * assertEquals(String(pool), "AvgPool3d(kernel_size=2, stride=1, padding=0)");
  * ```
  */
-export class AvgPool3d extends Module {
-  /** The window size. */
-  readonly kernelSize: PoolSize;
-  /** The step (the kernel size unless given). */
-  readonly stride: PoolSize;
-  /** The implicit zero padding. */
-  readonly padding: PoolSize;
-  /** Whether the output size rounds up. */
-  readonly ceilMode: boolean;
-  /** Whether padding zeros count in the divisor. */
-  readonly countIncludePad: boolean;
-  /** The divisor used instead of the window size, if any. */
-  readonly divisorOverride: number | null;
-
-  /** Creates the module; the arguments are described on the class. */
-  constructor(kernelSize: PoolSize, opts: AvgPool3dOptions = {}) {
-    super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
-    this.divisorOverride = opts.divisorOverride ?? null;
-  }
-
+export class AvgPool3d extends AvgPoolNd {
   /** `[N, C, D, H, W]` to `[N, C, D', H', W']`. */
   override forward(input: Tensor): Tensor {
-    return avgPool3d(input, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      ceilMode: this.ceilMode,
-      countIncludePad: this.countIncludePad,
-      divisorOverride: this.divisorOverride,
-    });
-  }
-
-  /** The arguments printed inside `AvgPool3d(...)`, as PyTorch's `extra_repr`. */
-  override extraRepr(): string {
-    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${
-      pySize(this.padding)
-    }`;
+    return avgPool3d(input, this.kernelSize, this.poolOptions());
   }
 }
 
