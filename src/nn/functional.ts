@@ -36,3 +36,4 @@ export * from "../ops/grid_sample.ts";
 export * from "./random_activations.ts";
 export * from "./loss_margin_more.ts";
 export * from "./functional_extras.ts";
+export * from "./loss_ctc.ts";

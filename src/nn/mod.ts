@@ -235,3 +235,4 @@ export * as F from "./functional.ts";
 export * as functional from "./functional.ts";
 export { RReLU } from "./layers/rrelu.ts";
 export { MultiLabelMarginLoss, TripletMarginWithDistanceLoss } from "./loss_margin_modules.ts";
+export { CTCLoss } from "./loss_ctc_module.ts";
