@@ -17,6 +17,7 @@ import { exp2 } from "./pointwise.ts";
 import { isinf, isnan, logicalAnd } from "./logical.ts";
 import { named, recordComposite } from "./dispatch.ts";
 import { asOp } from "./naming.ts";
+import { expectFloatOperands } from "./elementwise_more.ts";
 
 /** Throws unless each named argument is a tensor. */
 function checkTensors(op: string, args: Record<string, unknown>): void {
@@ -34,23 +35,12 @@ function checkOperand(op: string, name: string, x: unknown): void {
   }
 }
 
-/** The promoted dtype of `a op b`, refused unless floating point (PyTorch's float-only kernels). */
-function floatOnly(op: string, a: TensorOrScalar, b: TensorOrScalar): void {
-  const dtype = resultType(a, b);
-  if (!isFloating(dtype)) {
-    throw new TypeError(
-      `${op}: expects floating-point tensors (as PyTorch: "${op}" is not implemented for ${dtype}); ` +
-        `convert with .float() first`,
-    );
-  }
-}
-
 /** Refuses float and bool operands (PyTorch's integer-only kernels). */
 function intOnly(op: string, a: TensorOrScalar, b: TensorOrScalar): void {
   const dtype = resultType(a, b);
   if (isFloating(dtype) || dtype === "bool") {
     throw new TypeError(
-      `${op}: expects integer tensors (as PyTorch: "${op}" is not implemented for ${dtype})`,
+      `${op}: expects integer tensors, got ${dtype} (PyTorch has no ${dtype} kernel for it either)`,
     );
   }
 }
@@ -204,7 +194,7 @@ export function heaviside(input: Tensor, values: Tensor): Tensor {
       if (input.dtype !== values.dtype) {
         throw new TypeError(
           `heaviside: input is ${input.dtype} but values is ${values.dtype}; ` +
-            `heaviside is not implemented for tensors of different dtypes (as PyTorch)`,
+            `give both the same dtype (PyTorch refuses mixed dtypes here too)`,
         );
       }
       return recordComposite("heaviside", [input, values], {}, () => {
@@ -260,7 +250,7 @@ function logAddExpBase(op: "logaddexp" | "logaddexp2", a: Tensor, b: Tensor): Te
   return asOp(op, () =>
     inFrameOf(() => {
       checkTensors(op, { input: a, other: b });
-      floatOnly(op, a, b);
+      expectFloatOperands(op, a, b);
       return recordComposite(op, [a, b], {}, () => {
         const m = ew.maximum(a, b);
         const e = ew.neg(ew.abs(ew.sub(a, b)));
@@ -367,7 +357,7 @@ export function ldexp(input: Tensor, other: Tensor): Tensor {
 export function nextafter(input: Tensor, other: Tensor): Tensor {
   return inFrameOf(() => {
     checkTensors("nextafter", { input, other });
-    floatOnly("nextafter", input, other);
+    expectFloatOperands("nextafter", input, other);
     return binaryOp("nextafter", input, other);
   });
 }

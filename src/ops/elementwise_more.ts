@@ -56,6 +56,19 @@ export function arctan2(input: Tensor, other: Tensor): Tensor {
 }
 
 /**
+ * @internal Refuses `a op b` unless the promoted dtype is floating point (PyTorch's float-only
+ * kernels: hypot, logaddexp, nextafter, ...).
+ */
+export function expectFloatOperands(op: string, a: Tensor | number, b: Tensor | number): void {
+  const dtype = resultType(a, b);
+  if (!isFloating(dtype)) {
+    throw new TypeError(
+      `${op}: expects floating-point tensors (as PyTorch), got ${dtype}; convert with .float() first`,
+    );
+  }
+}
+
+/**
  * `sqrt(a² + b²)` without overflow or underflow in between, as C's `hypot` (infinite when
  * either is, even if the other is NaN). Broadcasts; float tensors only, as PyTorch. Gradients:
  * `g * a / hypot(a, b)` and `g * b / hypot(a, b)`.
@@ -71,12 +84,7 @@ export function arctan2(input: Tensor, other: Tensor): Tensor {
 export function hypot(input: Tensor, other: Tensor): Tensor {
   return inFrameOf(() => {
     checkTensors("hypot", input, other);
-    const dtype = resultType(input, other as Tensor);
-    if (!isFloating(dtype)) {
-      throw new TypeError(
-        `hypot: expects floating-point tensors (as PyTorch), got ${dtype}; convert with .float() first`,
-      );
-    }
+    expectFloatOperands("hypot", input, other);
     return binaryOp("hypot", input, other as Tensor);
   });
 }

@@ -139,8 +139,8 @@ export function mvlgamma(input: Tensor, p: number): Tensor {
 /**
  * The regularized lower incomplete gamma function `P(input, other) = γ(a, x)/Γ(a)`, elementwise
  * and broadcast (`torch.igamma`, `torch.special.gammainc`), with PyTorch's special cases (NaN for
- * negative arguments; `P(0, x > 0) = 1`). Gradient with respect to `other` only: as in PyTorch,
- * the one with respect to `input` is not implemented.
+ * negative arguments; `P(0, x > 0) = 1`). Gradient with respect to `other` only: PyTorch defines
+ * none with respect to `input`, and asking for it throws here as there.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
