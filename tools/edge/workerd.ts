@@ -7,7 +7,10 @@
  * - `/train`: one SGD step's loss before and after;
  * - `/scenario`: forward, backward, training steps, save/load round trip;
  * and times start-up to the first result (`randn(64, 64).matmul(...)` and a read) against a
- * Worker that does nothing. Prints what it got; stops workerd by its pid.
+ * Worker that does nothing, for two Workers: `tests/edge/first_worker.js`, which imports by name
+ * what it uses (as a deployed Worker would; the bundler drops the rest of the library), and the
+ * check Worker above, which hands the whole `torch` namespace to the scenario (so it carries the
+ * whole library). Prints what it got; stops workerd by its pid.
  *
  *   deno task edge:workerd [--workerd PATH] [--model FILE.safetensors] [--runs 3]
  * @module
@@ -180,12 +183,17 @@ if (import.meta.main) {
     wasm: "none",
     external: ["./kernels_relaxed.wasm", "./digits_mlp.safetensors"],
   });
+  const firstBuilt = await bundle({
+    entry: "tests/edge/first_worker.js",
+    outfile: "worker/first.js",
+    wasm: "none",
+    external: ["./kernels_relaxed.wasm"],
+  });
   await bundle({ entry: "tests/edge/hello_worker.js", outfile: "worker/hello.js" });
   await stopBundler();
   console.log(
-    `worker bundle: ${
-      (built.bytes / 1024).toFixed(0)
-    } KB (no embedded wasm), model ${modelBytes.length} bytes`,
+    `worker bundles (no embedded wasm): check Worker ${(built.bytes / 1024).toFixed(0)} KB, ` +
+      `named-import Worker ${(firstBuilt.bytes / 1024).toFixed(0)} KB; model ${modelBytes.length} bytes`,
   );
 
   const port = freePort();
@@ -199,14 +207,22 @@ if (import.meta.main) {
   );
   const helloCfg = new URL("hello.capnp", WORKER_DIR).pathname;
   await Deno.writeTextFile(helloCfg, capnp("hello.js", port, []));
+  const firstCfg = new URL("first.capnp", WORKER_DIR).pathname;
+  await Deno.writeTextFile(
+    firstCfg,
+    capnp("first.js", port, [`(name = "kernels_relaxed.wasm", wasm = embed "kernels_relaxed.wasm")`]),
+  );
 
   // Start-up to first result, against the do-nothing Worker, alternating.
-  const ours: Served[] = [], base: Served[] = [];
+  const ours: Served[] = [], named: Served[] = [], base: Served[] = [];
   let ok = true;
   for (let i = 0; i < runs; i++) {
     const b = await serve(workerd, helloCfg, port, "/");
     base.push(b);
     await stop(b);
+    const n = await serve(workerd, firstCfg, port, "/");
+    named.push(n);
+    await stop(n);
     const s = await serve(workerd, cfg, port, "/first");
     ours.push(s);
     if (i < runs - 1) await stop(s);
@@ -215,17 +231,23 @@ if (import.meta.main) {
   console.log(`workerd pid ${live.child.pid} on http://127.0.0.1:${port}/ (log: ${live.log})`);
   const firstValue = live.first as { value?: number; error?: string };
   ok = report("first result computed in workerd", firstValue.error ? [firstValue.error] : []) && ok;
-  const startOurs = median(ours.map((s) => s.startToFirstMs)),
-    startBase = median(base.map((s) => s.startToFirstMs));
+  const namedValue = named.at(-1)!.first as { value?: number; error?: string };
+  ok = report(
+    "the named-import Worker's first result equals the check Worker's",
+    namedValue.value === firstValue.value ? [] : [`${JSON.stringify(namedValue)} vs ${firstValue.value}`],
+  ) && ok;
+  const startBase = median(base.map((s) => s.startToFirstMs));
+  const timing = (what: string, served: Served[]) => {
+    const start = median(served.map((s) => s.startToFirstMs));
+    return `${what}: ${start.toFixed(0)} ms (${(start - startBase).toFixed(0)} ms over a Worker that ` +
+      `does nothing), the first request itself (kernels instantiated, randn/matmul/read) ${
+        median(served.map((s) => s.firstRequestMs)).toFixed(1)
+      } ms`;
+  };
   console.log(
-    `workerd start to first result: ${startOurs.toFixed(0)} ms (a Worker that does nothing: ${
-      startBase.toFixed(0)
-    } ms; difference ${
-      (startOurs - startBase).toFixed(0)
-    } ms); the first request itself (kernels instantiated, ` +
-      `randn/matmul/read): ${median(ours.map((s) => s.firstRequestMs)).toFixed(1)} ms (do-nothing Worker: ${
-        median(base.map((s) => s.firstRequestMs)).toFixed(1)
-      } ms); medians of ${runs}`,
+    `workerd start to first result, medians of ${runs}: do-nothing Worker ${startBase.toFixed(0)} ms ` +
+      `(its request ${median(base.map((s) => s.firstRequestMs)).toFixed(1)} ms); ` +
+      `${timing("named-import Worker", named)}; ${timing("check Worker (whole library)", ours)}`,
   );
 
   try {
