@@ -2,7 +2,8 @@
  * `deno task edge:browser`: the library in headless Chromium (Debian's `chromium`, WebGPU on
  * SwiftShader), served from 127.0.0.1:
  * 1. import to first result (`randn(64, 64).matmul(...)` and a read) of the bundle with one wasm
- *    build, in `--runs` page loads (the first with a fresh profile and cache);
+ *    build, in `--runs` page loads (the first with a fresh profile and cache), alternating with as
+ *    many loads of a bundle that imports only `randn` by name (tests/edge/first_page.ts);
  * 2. the scenario (forward, backward, training steps, save/load) on the CPU and on WebGPU,
  *    compared with Deno's CPU run, and the GPU with the CPU;
  * 3. every WGSL kernel validated by Chromium's compiler (Tint, stricter than Deno's): the tour
@@ -51,6 +52,9 @@ export const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
+/** The page loads alternate between the bundle of all of mod.ts and the named-import module. */
+const FIRST_LIBS = ["/edgetorch.js", "/first_page.js"];
+
 const FIRST_PAGE = (run: number, runs: number) =>
   `<!doctype html>
 <meta charset="utf-8"><title>edgetorch first result ${run}</title>
@@ -60,12 +64,14 @@ const b0 = performance.now();
 await import("/tiny.js?run=${run}");
 const baselineMs = performance.now() - b0;
 const t0 = performance.now();
-const torch = await import("/edgetorch.js");
+const torch = await import("${FIRST_LIBS[run % FIRST_LIBS.length]}");
 const t1 = performance.now();
 const a = torch.randn(64, 64);
 const value = a.matmul(a).sum().item();
 const t2 = performance.now();
-await fetch("/first", { method: "POST", body: JSON.stringify({ run: ${run}, baselineMs, importMs: t1 - t0, firstMs: t2 - t1, totalMs: t2 - t0, value }) });
+await fetch("/first", { method: "POST", body: JSON.stringify({ run: ${run}, lib: "${
+    FIRST_LIBS[run % FIRST_LIBS.length]
+  }", baselineMs, importMs: t1 - t0, firstMs: t2 - t1, totalMs: t2 - t0, value }) });
 location.href = ${run + 1 < runs ? `"/first.html?run=${run + 1}"` : `"/checks.html"`};
 </script>`;
 
@@ -79,6 +85,7 @@ addEventListener("unhandledrejection", (e) => fetch("/log", { method: "POST", bo
 
 interface FirstTiming {
   run: number;
+  lib: string;
   baselineMs: number;
   importMs: number;
   firstMs: number;
@@ -100,6 +107,12 @@ if (import.meta.main) {
     wasm: "relaxed",
     platform: "browser",
   });
+  const named = await bundle({
+    entry: "tests/edge/first_page.ts",
+    outfile: "browser/first_page.js",
+    wasm: "relaxed",
+    platform: "browser",
+  });
   const checks = await bundle({
     entry: "tests/edge/browser_checks.ts",
     outfile: "browser/checks.js",
@@ -108,9 +121,9 @@ if (import.meta.main) {
   });
   await stopBundler();
   console.log(
-    `bundles: edgetorch.js ${(lib.bytes / 1024).toFixed(0)} KB, checks.js ${
-      (checks.bytes / 1024).toFixed(0)
-    } KB`,
+    `bundles: edgetorch.js ${(lib.bytes / 1024).toFixed(0)} KB, first_page.js ${
+      (named.bytes / 1024).toFixed(0)
+    } KB, checks.js ${(checks.bytes / 1024).toFixed(0)} KB`,
   );
   const reference = await denoReference();
   // Every kernel the tour compiles in Deno, for Chromium to validate.
@@ -132,7 +145,11 @@ if (import.meta.main) {
   const logs: string[] = [];
   let resolveReport: (r: BrowserReport | null) => void = () => {};
   const reportPromise = new Promise<BrowserReport | null>((r) => (resolveReport = r));
-  const files: Record<string, string> = { "/edgetorch.js": lib.path, "/checks.js": checks.path };
+  const files: Record<string, string> = {
+    "/edgetorch.js": lib.path,
+    "/first_page.js": named.path,
+    "/checks.js": checks.path,
+  };
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const url = new URL(req.url);
     if (req.method === "POST") {
@@ -144,7 +161,7 @@ if (import.meta.main) {
       return new Response("ok");
     }
     if (url.pathname === "/first.html") {
-      const html = FIRST_PAGE(Number(url.searchParams.get("run") ?? "0"), runs);
+      const html = FIRST_PAGE(Number(url.searchParams.get("run") ?? "0"), runs * FIRST_LIBS.length);
       return new Response(html, { headers: { "content-type": "text/html" } });
     }
     if (url.pathname === "/tiny.js") {
@@ -205,16 +222,20 @@ if (import.meta.main) {
       }, first op + read ${median(ts.map((t) => t.firstMs)).toFixed(1)}; importing a one-line module takes ${
         median(ts.map((t) => t.baselineMs)).toFixed(1)
       })`;
-    console.log(
-      `import to first result in Chromium (bundle of mod.ts, ${(lib.bytes / 1024).toFixed(0)} KB):`,
-    );
-    console.log(`  ${line("first load, fresh profile", timings.slice(0, 1))}`);
-    if (timings.length > 1) {
-      console.log(
-        `  ${
-          line(`median of ${timings.length - 1} later loads (bundle from the HTTP cache)`, timings.slice(1))
-        }`,
-      );
+    for (
+      const [name, what, bytes] of [
+        ["/edgetorch.js", "the bundle of all of mod.ts", lib.bytes],
+        ["/first_page.js", "a bundle of `export { randn }` from mod.ts", named.bytes],
+      ] as const
+    ) {
+      const ts = timings.filter((t) => t.lib === name);
+      if (ts.length === 0) continue;
+      console.log(`import to first result in Chromium, ${what} (${(bytes / 1024).toFixed(0)} KB):`);
+      const first = name === FIRST_LIBS[0] ? "first load, fresh profile" : "first load of this file";
+      console.log(`  ${line(first, ts.slice(0, 1))}`);
+      if (ts.length > 1) {
+        console.log(`  ${line(`median of ${ts.length - 1} later loads (from the HTTP cache)`, ts.slice(1))}`);
+      }
     }
   }
   if (!result) {
