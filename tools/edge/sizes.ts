@@ -1,8 +1,8 @@
 /**
- * `deno task edge:sizes`: minified esbuild bundles of three programs, with one embedded wasm build
+ * `deno task edge:sizes`: minified esbuild bundles of four programs, with one embedded wasm build
  * (`globalThis.EDGETORCH_WASM = "relaxed"`) and with none (Workers: the kernels ship as a separate
- * `.wasm` module, sized on its own): (a) tensors and autograd, (b) nn + optim training, (c)
- * everything. Prints raw and gzip sizes as a Markdown table, and fails when a bundle carries both
+ * `.wasm` module, sized on its own): (a) tensors and autograd, (b) nn + optim training, (b') the
+ * same with `nn` and `optim` imported from their own entries, (c) everything. Prints raw and gzip sizes as a Markdown table, and fails when a bundle carries both
  * wasm builds, when (a) or (b) carries WGSL, or when (b) with one build exceeds 250 KB gzip.
  *
  *   deno task edge:sizes
@@ -21,6 +21,10 @@ if (import.meta.main) {
   const programs = [
     { name: "(a) tensor + autograd", entry: "tests/edge/size_tensor.ts" },
     { name: "(b) nn + optim training", entry: "tests/edge/size_training.ts" },
+    {
+      name: "(b') the same, `nn` and `optim` from their own entries",
+      entry: "tests/edge/size_training_entries.ts",
+    },
     { name: "(c) everything (mod.ts)", entry: "tests/edge/size_everything.ts" },
   ];
   const rows: string[] = [];
