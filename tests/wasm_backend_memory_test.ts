@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { WasmBackend, wasmBackend, WasmStorage } from "../src/backends/wasm/backend.ts";
+import { Heap } from "../src/backends/wasm/heap.ts";
 import { decodeBase64 } from "../src/backends/wasm/base64.ts";
 import { assertExact, each, f32 } from "./wasm_backend_setup.ts";
 
@@ -243,4 +244,24 @@ Deno.test("wasm memory: dropped tracked storages are freed by the finalization r
     await new Promise((r) => setTimeout(r, 5));
   }
   assert.equal(b.memoryStats().residentCount, base, "every dropped output was freed");
+});
+
+Deno.test("wasm heap: a freed block is reused for its size, and kept blocks merge before the heap grows", () => {
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  const heap = new Heap(mem, 1024, 1 * MiB);
+  heap.begin();
+  const a = heap.temp(1000);
+  heap.end();
+  heap.begin();
+  assert.equal(heap.temp(1000), a, "the same size again gets the block just freed");
+  heap.end();
+  // Four adjacent 1 KiB blocks, freed: a 4 KiB request takes their merged space, not new memory.
+  heap.begin();
+  const blocks = [0, 1, 2, 3].map(() => heap.temp(1024));
+  heap.end();
+  const top = heap.top;
+  heap.begin();
+  assert.equal(heap.temp(4096), blocks[0]);
+  assert.equal(heap.top, top);
+  heap.end();
 });

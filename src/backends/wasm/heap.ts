@@ -20,6 +20,9 @@ export const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit
  * fresh pages every step and left the process's memory climbing to the budget.
  */
 export const IDLE_EPOCHS = 2_000;
+/** Freed blocks a size kept for reuse (Heap's quick lists), and their bytes in all. */
+const QUICK_PER_SIZE = 4;
+const QUICK_BYTES = 8 * 2 ** 20;
 
 function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
@@ -165,6 +168,14 @@ export class Heap {
   readonly #freeStart = new Map<number, number>();
   readonly #freeEnd = new Map<number, number>();
   readonly #bins: Set<number>[] = [];
+  /**
+   * Blocks freed lately, by exact size, handed out again before the coalescing free lists are
+   * searched: a training loop asks for the same sizes every step, and a Map/Set update per list is
+   * most of an allocation's cost. At most QUICK_PER_SIZE blocks a size and QUICK_BYTES in all;
+   * returned to the free lists when an allocation finds no block.
+   */
+  readonly #quick = new Map<number, number[]>();
+  #quickBytes = 0;
   /** LRU list of resident slots (head: least recently used). */
   #head: Slot | null = null;
   #tail: Slot | null = null;
@@ -274,9 +285,18 @@ export class Heap {
   #alloc(bytes: number): [number, number] {
     const need = align16(Math.max(bytes, 16));
     while (this.residentBytes + this.#tempBytes + need > this.budget && this.#spillOne()) { /* spill */ }
+    const quick = this.#quick.get(need);
+    if (quick !== undefined && quick.length > 0) {
+      this.#quickBytes -= need;
+      return [quick.pop()!, need];
+    }
     for (;;) {
       const p = this.#fit(need);
       if (p >= 0) return [p, need];
+      if (this.#quickBytes > 0) {
+        this.#flushQuick();
+        continue;
+      }
       // Into memory never used only when no idle storage can make room (see IDLE_EPOCHS).
       if (this.#top + need > this.#highWater && this.#spillIdle()) continue;
       // Past the budget's region only when nothing else can be spilled (one call's operands).
@@ -285,6 +305,28 @@ export class Heap {
   }
 
   #free(p: number, size: number): void {
+    if (this.#quickBytes + size <= QUICK_BYTES) {
+      let quick = this.#quick.get(size);
+      if (quick === undefined) this.#quick.set(size, quick = []);
+      if (quick.length < QUICK_PER_SIZE) {
+        quick.push(p);
+        this.#quickBytes += size;
+        return;
+      }
+    }
+    this.#coalesce(p, size);
+  }
+
+  /** Returns the quick lists' blocks to the free lists (merged with their free neighbours). */
+  #flushQuick(): void {
+    for (const [size, quick] of this.#quick) {
+      for (const p of quick) this.#coalesce(p, size);
+      quick.length = 0;
+    }
+    this.#quickBytes = 0;
+  }
+
+  #coalesce(p: number, size: number): void {
     let start = p, sz = size;
     const before = this.#freeEnd.get(p);
     if (before !== undefined) {
