@@ -172,7 +172,8 @@ export class Heap {
    * Blocks freed lately, by exact size, handed out again before the coalescing free lists are
    * searched: a training loop asks for the same sizes every step, and a Map/Set update per list is
    * most of an allocation's cost. At most QUICK_PER_SIZE blocks a size and QUICK_BYTES in all;
-   * returned to the free lists when an allocation finds no block.
+   * returned to the free lists when an allocation would otherwise take memory never used or go
+   * past the budget.
    */
   readonly #quick = new Map<number, number[]>();
   #quickBytes = 0;
@@ -293,14 +294,17 @@ export class Heap {
     for (;;) {
       const p = this.#fit(need);
       if (p >= 0) return [p, need];
-      if (this.#quickBytes > 0) {
+      const fresh = this.#top + need > this.#highWater,
+        pastBudget = this.#top + need > this.base + this.budget;
+      // The quick lists' blocks may merge into room before the heap takes memory never used.
+      if ((fresh || pastBudget) && this.#quickBytes > 0) {
         this.#flushQuick();
         continue;
       }
       // Into memory never used only when no idle storage can make room (see IDLE_EPOCHS).
-      if (this.#top + need > this.#highWater && this.#spillIdle()) continue;
+      if (fresh && this.#spillIdle()) continue;
       // Past the budget's region only when nothing else can be spilled (one call's operands).
-      if (this.#top + need <= this.base + this.budget || !this.#spillOne()) return [this.#bump(need), need];
+      if (!pastBudget || !this.#spillOne()) return [this.#bump(need), need];
     }
   }
 
