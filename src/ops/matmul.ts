@@ -5,7 +5,7 @@
  */
 import type { Storage } from "../backends/backend.ts";
 import { computeDType, type DType, promoteTypes } from "../dtype.ts";
-import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../shape.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, isContiguousLayout, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, castResult, emptyResult, named, record, storageAs, wrap } from "./dispatch.ts";
 import { mul } from "./elementwise.ts";
@@ -37,14 +37,17 @@ function operand(x: Tensor, batch: readonly number[], dtype: DType): MatrixOpera
     src = new Tensor(x._storage, full, broadcastStrides(x.shape, x._strides, full), x._offset);
   }
   const batchStride = single ? 0 : r * c;
-  const st = src._strides, nd = src.ndim;
-  const mt = new Tensor(src._storage, [...src.shape.slice(0, -2), c, r], [
-    ...st.slice(0, -2),
-    st[nd - 1],
-    st[nd - 2],
-  ], src._offset);
-  if (!src.isContiguous() && mt.isContiguous() && r > 1 && c > 1) {
-    return { storage: storageAs(mt, dtype), batchStride, trans: true };
+  if (!src.isContiguous() && r > 1 && c > 1) {
+    // A transposed matrix (x.T, x.mT): the kernel reads it as stored, flagged transposed.
+    const st = src._strides, nd = src.ndim;
+    const shape = [...src.shape.slice(0, -2), c, r], strides = [...st.slice(0, -2), st[nd - 1], st[nd - 2]];
+    if (isContiguousLayout(shape, strides)) {
+      return {
+        storage: storageAs(new Tensor(src._storage, shape, strides, src._offset), dtype),
+        batchStride,
+        trans: true,
+      };
+    }
   }
   return { storage: storageAs(src, dtype), batchStride, trans: false };
 }
