@@ -56,3 +56,4 @@ export * from "./fisher_snedecor.ts";
 export * from "./kumaraswamy.ts";
 export * from "./von_mises.ts";
 export * from "./lkj_cholesky.ts";
+export * from "./wishart.ts";
