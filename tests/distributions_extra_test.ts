@@ -520,3 +520,14 @@ deviceTest("distributions extra: Wishart refuses bad input with PyTorch's messag
     );
   }
 });
+
+Deno.test("distributions extra: Wishart's derived matrices outlive the call or scope that first reads them", () => {
+  const m = new D.Wishart(3, { scaleTril: torch.tensor([[2, 0], [1, 1]]) });
+  // mean reads the covariance inside its own library call; the cached matrix must survive it.
+  assert.deepEqual(m.mean.toArray(), [[12, 6], [6, 6]]);
+  assert.deepEqual(m.covarianceMatrix.toArray(), [[4, 2], [2, 2]]);
+  torch.scope(() => {
+    m.precisionMatrix;
+  });
+  return assertCloseAsync(m.precisionMatrix, [[0.5, -0.5], [-0.5, 1]], { rtol: 1e-6, atol: 1e-6 });
+});
