@@ -16,6 +16,8 @@ import {
   Real,
   Simplex,
 } from "./constraints.ts";
+import { CorrCholesky } from "./constraints_corr.ts";
+import { CorrCholeskyTransform } from "./transforms_corr.ts";
 import { GreaterThanEq, LessThan } from "./constraints_more.ts";
 import {
   AffineTransform,
@@ -52,6 +54,7 @@ function common(op: string, constraint: Constraint, simplexTransform: () => Tran
     return new ComposeTransform([new SigmoidTransform(), new AffineTransform(lo, scale)]);
   }
   if (constraint instanceof Simplex) return simplexTransform();
+  if (constraint instanceof CorrCholesky) return new CorrCholeskyTransform();
   throw new TypeError(
     `${op}: cannot transform ${constraint?.constructor?.name ?? String(constraint)} constraints` +
       (constraint instanceof LowerCholesky ? " (LowerCholeskyTransform is not available here)" : ""),
@@ -62,7 +65,8 @@ function common(op: string, constraint: Constraint, simplexTransform: () => Tran
  * A bijective transform from the reals onto `constraint`'s region (PyTorch's `biject_to`):
  * `real` → the identity, `positive`/`greaterThan(b)`/`greaterThanEq(b)` → `exp` then `+ b`,
  * `lessThan(b)` → `b - exp`, `interval(a, b)` → `sigmoid` (then `a + (b - a)·`), `simplex` →
- * `StickBreakingTransform`, `independent(c, n)` → `IndependentTransform(bijectTo(c), n)`.
+ * `StickBreakingTransform`, `corrCholesky` → `CorrCholeskyTransform`, `independent(c, n)` →
+ * `IndependentTransform(bijectTo(c), n)`.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";

@@ -2,7 +2,8 @@
  * `torch.distributions.constraints`: what a parameter or a sample must satisfy. `check(value)`
  * returns a bool tensor (`true` where valid); `String(constraint)` is PyTorch's repr
  * (`GreaterThan(lower_bound=0.0)`), which the validation errors name. The constraints live in
- * `constraints.ts` and `constraints_more.ts`; this module gathers them into one namespace.
+ * `constraints.ts`, `constraints_more.ts` and `constraints_corr.ts`; this module gathers them
+ * into one namespace.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -15,3 +16,4 @@
  */
 export * from "./constraints.ts";
 export * from "./constraints_more.ts";
+export * from "./constraints_corr.ts";

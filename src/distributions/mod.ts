@@ -55,3 +55,5 @@ export * from "./negative_binomial.ts";
 export * from "./fisher_snedecor.ts";
 export * from "./kumaraswamy.ts";
 export * from "./von_mises.ts";
+export * from "./lkj_cholesky.ts";
+export * from "./wishart.ts";

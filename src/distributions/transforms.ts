@@ -3,8 +3,8 @@
  * unconstrained spaces with their log-Jacobians, the building blocks of
  * `TransformedDistribution` (LogNormal is `Normal` through `ExpTransform`) and of
  * `bijectTo`/`transformTo`. PyTorch calls a transform (`t(x)`); here it is `t.call(x)`, and the
- * inverse `t.inv.call(y)`. The transforms live in `transforms_base.ts`, `transforms_elementwise.ts`
- * and `transforms_simplex.ts`; this module gathers them into one namespace.
+ * inverse `t.inv.call(y)`. The transforms live in `transforms_base.ts`, `transforms_elementwise.ts`,
+ * `transforms_simplex.ts` and `transforms_corr.ts`; this module gathers them into one namespace.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -20,3 +20,4 @@
 export * from "./transforms_base.ts";
 export * from "./transforms_elementwise.ts";
 export * from "./transforms_simplex.ts";
+export * from "./transforms_corr.ts";
