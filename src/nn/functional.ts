@@ -15,7 +15,7 @@ export * from "../ops/adaptive_pool.ts";
 export * from "../ops/pdist.ts";
 export * from "./loss_margin.ts";
 export * from "./attention.ts";
-export { multiHeadAttentionForward, type MultiHeadAttentionForwardOptions } from "./multi_head_attention.ts";
+export * from "./multi_head_attention.ts";
 export * from "./loss_reduction.ts";
 export * from "./loss_gaussian.ts";
 export * from "./dropout.ts";

@@ -14,7 +14,7 @@ import { fmtShape } from "../../shape.ts";
 import { Module, Parameter } from "../module.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
-import { multiHeadAttentionCore } from "../multi_head_attention.ts";
+import { multiHeadAttentionCore } from "../multi_head_attention_core.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./normalization.ts";
