@@ -169,7 +169,7 @@ export {
   tril,
   triu,
 } from "./src/ops/indexing.ts";
-export { asStrided } from "./src/ops/as_strided.ts";
+export { asStrided, asStrided_ } from "./src/ops/as_strided.ts";
 export { isreal } from "./src/ops/is_real.ts";
 export { gradient, type GradientOptions } from "./src/ops/numeric_gradient.ts";
 export { oneHot } from "./src/ops/one_hot.ts";

@@ -286,6 +286,13 @@ export class Tensor {
   registerHook(fn: TensorHook): RemovableHandle {
     return registerTensorHook(this, fn);
   }
+  /** @internal Points this tensor at another region of its storage (in-place view ops: `asStrided_`). */
+  _setGeometry(shape: readonly number[], strides: readonly number[], offset: number): void {
+    const self = this as { shape: readonly number[]; _strides: readonly number[]; _offset: number };
+    self.shape = frozenDims(shape);
+    self._strides = frozenDims(strides);
+    self._offset = offset;
+  }
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
     return new Tensor(this._storage, this.shape, this._strides, this._offset);

@@ -223,6 +223,13 @@ export {
   type MaxPool3dOptions,
 } from "./layers/pooling3d.ts";
 export { BatchNorm3d, InstanceNorm3d } from "./layers/normalization3d.ts";
+export {
+  FractionalMaxPool2d,
+  FractionalMaxPool3d,
+  type FractionalMaxPoolModuleOptions,
+  FractionalMaxPoolNd,
+} from "./layers/fractional_pool.ts";
+export type { FractionalMaxPoolOptions } from "../ops/fractional_pool.ts";
 export type { AdaptiveSize3 } from "../ops/pool3d.ts";
 export { ConstantPad3d, ReflectionPad3d, ReplicationPad3d } from "./layers/padding3d.ts";
 export { ParameterDict, type ParameterDictInput, ParameterList } from "./layers/parameter_containers.ts";

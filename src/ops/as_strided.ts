@@ -6,7 +6,10 @@
  */
 import { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
-import { makeView, record } from "./dispatch.ts";
+import { checkAlive, makeView, record } from "./dispatch.ts";
+import { isGradEnabled, isInferenceModeEnabled } from "../autograd/grad_mode.ts";
+import { bumpVersion } from "../autograd/version.ts";
+import { asOp } from "./naming.ts";
 import { fmtShape, numelOf } from "../shape.ts";
 import { describeValue } from "../backends/contract.ts";
 
@@ -72,5 +75,69 @@ export function asStrided(
       output: { shape, strides, offset },
       input: { shape: x.shape, strides: x._strides, offset: x._offset },
     });
+  });
+}
+
+/**
+ * PyTorch's in-place `x.as_strided_(size, stride, storage_offset=None)` (also
+ * `torch.asStrided_(x, ...)`): re-points `x` itself at the region of its storage that
+ * `asStrided(x, size, stride, storageOffset)` views, and returns `x`. As PyTorch: the storage's
+ * version counter goes up (values saved for a backward through this storage then refuse to be
+ * used), a leaf that requires grad (or a view of one) is refused while grad mode is on, and
+ * otherwise `x`'s history continues through `AsStridedBackward1` (gradients of repeated
+ * elements add up).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const x = torch.arange(6);
+ * assertEquals(x.asStrided_([2, 2], [1, 2], 1) === x, true);
+ * assertEquals([x.toArray(), x.shape, x.stride()], [[[1, 3], [2, 4]], [2, 2], [1, 2]]);
+ * const w = torch.arange(4, { dtype: "float32", requiresGrad: true });
+ * const y = w.mul(1);
+ * torch.asStrided_(y, [3], [1]).mul(torch.tensor([1, 10, 100])).sum().backward();
+ * assertEquals([y.gradFn!.name, w.grad!.toArray()], ["AsStridedBackward1", [1, 10, 100, 0]]);
+ * ```
+ */
+export function asStrided_<T extends Tensor>(
+  x: T,
+  size: readonly number[],
+  stride: readonly number[],
+  storageOffset: number | null = null,
+): T {
+  const op = "asStrided_";
+  return inFrameOf(() => {
+    if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describeValue(x)}`);
+    checkAlive(op, x);
+    if (x._inference && !isInferenceModeEnabled()) {
+      throw new Error(
+        `${op}: inplace update to inference tensor outside inferenceMode is not allowed. You can make a clone() ` +
+          `to get a normal tensor before doing inplace update.`,
+      );
+    }
+    if (isGradEnabled() && x.requiresGrad && x.isLeaf) {
+      throw new Error(
+        `${op}: a ${
+          x._base ? "view of a " : ""
+        }leaf Variable that requires grad is being used in an in-place ` +
+          `operation (wrap the call in torch.noGrad(() => ...) or use the out-of-place asStrided)`,
+      );
+    }
+    if (isGradEnabled() && x._base?.requiresGrad && x._base.isLeaf) {
+      throw new Error(
+        `${op}: a view of a leaf Variable that requires grad is being used in an in-place operation ` +
+          `(wrap the call in torch.noGrad(() => ...))`,
+      );
+    }
+    const view = asOp(op, () => asStrided(x, size, stride, storageOffset));
+    x._setGeometry(view.shape, view._strides, view._offset);
+    bumpVersion(x._storage);
+    const node = view.gradFn;
+    if (node !== null) {
+      node.rename("AsStridedBackward1");
+      node.replaceOutput(x);
+      x.gradFn = node;
+    }
+    return x;
   });
 }

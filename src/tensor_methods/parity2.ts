@@ -13,7 +13,7 @@ import {
   type TriangularSolveResult,
 } from "../linalg/legacy_solvers.ts";
 import { isreal } from "../ops/is_real.ts";
-import { asStrided } from "../ops/as_strided.ts";
+import { asStrided, asStrided_ } from "../ops/as_strided.ts";
 import { householderProduct } from "../linalg/householder.ts";
 
 /**
@@ -37,6 +37,8 @@ export interface TensorParity2Methods {
   isreal(): Tensor;
   /** `torch.asStrided(this, size, stride, storageOffset)`. */
   asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number | null): Tensor;
+  /** `torch.asStrided_(this, size, stride, storageOffset)`: this tensor re-pointed in place. */
+  asStrided_(size: readonly number[], stride: readonly number[], storageOffset?: number | null): this;
   /** `torch.orgqr(this, tau)` (`torch.linalg.householderProduct`). */
   orgqr(tau: Tensor): Tensor;
 }
@@ -59,6 +61,13 @@ export function parity2Methods(): TensorParity2Methods & ThisType<Tensor> {
       storageOffset: number | null = null,
     ): Tensor {
       return asStrided(this, size, stride, storageOffset);
+    },
+    asStrided_(
+      size: readonly number[],
+      stride: readonly number[],
+      storageOffset: number | null = null,
+    ) {
+      return asStrided_(this, size, stride, storageOffset);
     },
     orgqr(tau: Tensor): Tensor {
       return householderProduct(this, tau);

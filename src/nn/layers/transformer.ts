@@ -11,12 +11,10 @@ import { type DType, getDefaultDtype } from "../../dtype.ts";
 import { empty } from "../../creation.ts";
 import { defaultGenerator } from "../../random.ts";
 import { fmtShape } from "../../shape.ts";
-import * as ew from "../../ops/elementwise.ts";
 import { Module, Parameter } from "../module.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
-import { named } from "../../ops/dispatch.ts";
-import { additive, attention, causalMask } from "../attention_core.ts";
+import { multiHeadAttentionCore } from "../multi_head_attention_core.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./normalization.ts";
@@ -160,79 +158,38 @@ export class MultiheadAttention extends Module {
     opts: MultiheadAttentionForward = {},
   ): [Tensor, Tensor | null] {
     const op = "MultiheadAttention";
-    const unbatched = query.ndim === 2;
-    if (query.ndim !== 2 && query.ndim !== 3) {
-      throw new RangeError(
-        `${op}: query should be unbatched 2-d or batched 3-d, got ${fmtShape(query.shape)}`,
-      );
-    }
-    if (key.ndim !== query.ndim || value.ndim !== query.ndim) {
-      throw new RangeError(`${op}: query, key and value must have the same number of dims`);
-    }
-    // Sequence-first, batched: [L, N, E].
-    const seqFirst = (t: Tensor) => (unbatched ? t.unsqueeze(1) : this.batchFirst ? t.transpose(0, 1) : t);
+    // F.multiHeadAttentionForward's layout: sequence first ([L, N, E]) or unbatched ([L, E]).
+    const batchFirst = this.batchFirst && query.ndim === 3;
+    const seqFirst = (t: Tensor) => (batchFirst && t.ndim === 3 ? t.transpose(0, 1) : t);
     const q0 = seqFirst(query), k0 = seqFirst(key), v0 = seqFirst(value);
-    const [l, n, e] = q0.shape, s = k0.shape[0];
-    if (e !== this.embedDim) {
-      throw new RangeError(`${op}: was expecting embedding dimension of ${this.embedDim}, but got ${e}`);
-    }
-    if (k0.shape[2] !== this.kdim || v0.shape[2] !== this.vdim || v0.shape[0] !== s || k0.shape[1] !== n) {
+    if (k0.shape[k0.ndim - 1] !== this.kdim || v0.shape[v0.ndim - 1] !== this.vdim) {
       throw new RangeError(
         `${op}: key ${fmtShape(key.shape)} and value ${
           fmtShape(value.shape)
         } do not match kdim=${this.kdim}, ` +
-          `vdim=${this.vdim} and the query's batch`,
+          `vdim=${this.vdim}`,
       );
     }
-    const b = this.in_proj_bias ? this.in_proj_bias.chunk(3) : [null, null, null];
-    const [wq, wk, wv] = this.in_proj_weight
-      ? this.in_proj_weight.chunk(3)
-      : [this.q_proj_weight!, this.k_proj_weight!, this.v_proj_weight!];
-    // [L, N, E] -> [N, heads, L, headDim]
-    const heads = (t: Tensor, len: number) =>
-      t.reshape(len, n, this.numHeads, this.headDim).permute(1, 2, 0, 3);
-    const q = heads(F.linear(q0, wq, b[0]), l), k = heads(F.linear(k0, wk, b[1]), s);
-    const v = heads(F.linear(v0, wv, b[2]), s);
-    let mask: Tensor | null = null;
-    if (opts.isCausal && !opts.attnMask) mask = ew.where(causalMask(l, s, q), 0, -Infinity);
-    if (opts.attnMask) {
-      const m = opts.attnMask;
-      const ok = (m.ndim === 2 && m.shape[0] === l && m.shape[1] === s) ||
-        (m.ndim === 3 && m.shape[0] === n * this.numHeads && m.shape[1] === l && m.shape[2] === s);
-      if (!ok) {
-        throw new RangeError(
-          `${op}: attnMask should be [${l}, ${s}] or [${n * this.numHeads}, ${l}, ${s}], got ${
-            fmtShape(m.shape)
-          }`,
-        );
-      }
-      // MultiheadAttention's bool masks mark what may NOT be attended (the opposite of the function's).
-      const add = m.dtype === "bool" ? ew.where(m, -Infinity, 0) : additive(m, q);
-      mask = m.ndim === 3 ? add.reshape(n, this.numHeads, l, s) : add;
-    }
-    if (opts.keyPaddingMask) {
-      const m = opts.keyPaddingMask;
-      const want = unbatched ? [s] : [n, s];
-      if (m.ndim !== want.length || m.shape.some((d, i) => d !== want[i])) {
-        throw new RangeError(
-          `${op}: expected keyPaddingMask of shape ${fmtShape(want)}, got ${fmtShape(m.shape)}`,
-        );
-      }
-      const add = (m.dtype === "bool" ? ew.where(m, -Infinity, 0) : additive(m, q)).reshape(n, 1, 1, s);
-      mask = mask ? ew.add(mask, add) : add;
-    }
-    const [ctx, weights] = attention(op, q, k, v, {
-      attnMask: mask,
-      dropoutP: this.training ? this.dropout : 0,
+    const [out, w] = multiHeadAttentionCore(op, q0, k0, v0, {
+      embedDimToCheck: this.embedDim,
+      numHeads: this.numHeads,
+      inProjWeight: this.in_proj_weight,
+      inProjBias: this.in_proj_bias,
+      dropoutP: this.dropout,
+      outProjWeight: this.out_proj.weight,
+      outProjBias: this.out_proj.bias,
+      training: this.training,
+      keyPaddingMask: opts.keyPaddingMask,
+      needWeights: opts.needWeights,
+      attnMask: opts.attnMask,
+      useSeparateProjWeight: this.in_proj_weight === null,
+      qProjWeight: this.q_proj_weight,
+      kProjWeight: this.k_proj_weight,
+      vProjWeight: this.v_proj_weight,
+      averageAttnWeights: opts.averageAttnWeights,
+      isCausal: opts.isCausal,
     });
-    // [N, heads, L, headDim] -> [L, N, E]
-    const merged = ctx.permute(2, 0, 1, 3).reshape(l, n, e);
-    // PyTorch projects the [L * N, E] rows and views them as [L, N, E].
-    const out0 = named(F.linear(merged, this.out_proj.weight, this.out_proj.bias), "ViewBackward0", merged);
-    const out = unbatched ? out0.squeeze(1) : this.batchFirst ? out0.transpose(0, 1) : out0;
-    if (opts.needWeights === false) return [out, null];
-    const w = (opts.averageAttnWeights ?? true) ? weights.mean(1) : weights;
-    return [out, unbatched ? w.squeeze(0) : w];
+    return [batchFirst ? out.transpose(0, 1) : out, w];
   }
 }
 
