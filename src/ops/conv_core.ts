@@ -273,7 +273,7 @@ export function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: Conv
 
 /**
  * @internal Gradients of `conv2d` for its inputs `[x, weight, bias?]` (null where not wanted):
- * input `col2im(Wᵀ @ g)`, weight and bias `Σₙ g @ colsᵀ` (the bias is the ones row's column).
+ * input `col2im(Wᵀ @ g)`, weight and bias `(Σₙ cols @ gᵀ)ᵀ` (the bias is the ones row's column).
  * Written with recorded ops, so `createGraph` differentiates through it.
  */
 export function conv2dBackward(
@@ -298,8 +298,10 @@ export function conv2dBackward(
     if (want[1]) {
       // Recompute the columns when differentiating the gradient itself w.r.t. the input.
       const cols = savedCols && !(isGradEnabled() && x.requiresGrad) ? savedCols : im2col(x, geom);
-      const colsT = transpose(reshape(cols, [n, gr, r, l]), 2, 3); // [N, G, L, R]
-      const gwb = sum(matmul(g4, colsT), 0); // [G, Og, R]
+      // Computed transposed, Σₙ cols @ gᵀ ([G, R, Og]): the columns are then the product's
+      // row operand, whose register tiles waste less than on the few output channels.
+      const gwbT = sum(matmul(reshape(cols, [n, gr, r, l]), transpose(g4, 2, 3)), 0);
+      const gwb = transpose(gwbT, 1, 2); // [G, Og, R]
       gw = reshape(narrow(gwb, 2, 0, cgk), w.shape);
       if (geom.onesRow) gb = reshape(narrow(gwb, 2, cgk, 1), [o]);
     }
