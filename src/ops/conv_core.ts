@@ -290,7 +290,15 @@ export function conv2dBackward(
     const l = outH * outW;
     const g4 = reshape(asF32(g), [n, gr, og, l]);
     let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-    if (want[0]) {
+    const backend = backendOf("conv2d", g, w);
+    if (want[0] && gr === 1 && backend.conv2dInputGrad && !isGradEnabled()) {
+      // Not differentiated further: the backend's kernel keeps one image's columns at a time.
+      const s = backend.conv2dInputGrad(storageAs(w, "float32"), storageAs(g4, "float32"), {
+        ...geom,
+        onesRow: false,
+      }, o);
+      gx = wrap(s, [n, geom.channels, geom.height, geom.width]);
+    } else if (want[0]) {
       const wt = transpose(reshape(w, [gr, og, cgk]), 1, 2); // [G, CgK, Og]
       const gcols = matmul(wt, g4); // [N, G, CgK, L]
       gx = col2im(reshape(gcols, [n, gr * cgk, l]), { ...geom, onesRow: false });
