@@ -8,6 +8,8 @@
 // position (ih = oh * sH - pH + ki * dH, iw = ow * sW - pW + kj * dW; zero outside the input).
 // When `ones` is 1 the last row of each group is all ones (it carries the bias through the
 // matrix product: weight rows are [w | b]).
+import { THREAD } from "./common";
+import { matmul_f32 } from "./matmul";
 
 /** Output positions ow with 0 <= ow * s + off < w, as [lo, hi). */
 // @ts-ignore: decorator
@@ -157,5 +159,28 @@ export function col2im_f32(
         }
       }
     }
+  }
+}
+
+/**
+ * The input gradient of an ungrouped convolution without materialising all its columns: for each
+ * image b in [0, n), the image's columns `wᵀ @ g[b]` ([C·kH·kW, oH·oW], w is [O, C·kH·kW]) go to
+ * this thread's `tmp + THREAD * tmpStride` (small enough to stay in cache) and are summed back
+ * into x[b] by col2im. The same products and sums as matmul_f32 over the batch then col2im_f32.
+ * `work`/`workStride`: matmul_f32's workspace.
+ */
+export function conv2d_input_grad_f32(
+  w: usize, g: usize, x: usize, tmp: usize, tmpStride: usize, work: usize, workStride: usize, o: i32,
+  n: i32, c: i32, h: i32, wd: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32,
+  oH: i32, oW: i32,
+): void {
+  const r = c * kH * kW;
+  const l = oH * oW;
+  const cols = tmp + <usize>THREAD * tmpStride;
+  for (let b = 0; b < n; b++) {
+    const gb = g + ((<usize>b * <usize>o * <usize>l) << 2);
+    matmul_f32(w, gb, cols, r, o, l, 0, 0, true, false, 0, work, workStride, 0, 1, 0, r, 0, l);
+    const xb = x + ((<usize>b * <usize>c * <usize>h * <usize>wd) << 2);
+    col2im_f32(cols, xb, 1, c, h, wd, 1, 0, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW);
   }
 }

@@ -19,6 +19,8 @@ const NR = 8;
 const KC = 256;
 const MC = 120; // multiple of MR (4, 5 and 6)
 const NC = 2048; // multiple of NR
+/** Widest product (columns of C) whose A is read in place rather than packed. */
+const DIRECT_A_MAX_N = 32;
 
 /** Bytes of workspace matmul_f32 needs for these sizes. */
 export function matmul_f32_workspace(m: i32, k: i32, n: i32): usize {
@@ -215,13 +217,81 @@ function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32
   if (MR > 5) { v128.store(c + 5 * ldc, c50, 0); v128.store(c + 5 * ldc, c51, 16); }
 }
 
+/**
+ * The same tile with A read in place (not packed): row r of the tile is `a + r * lda`, contiguous
+ * in k. Same products in the same order as `kernel`, so the sums are identical.
+ */
+// @ts-ignore: decorator
+@inline function kernelA(kc: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = v128.splat<i32>(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  if (accumulate) {
+    c00 = v128.load(c, 0); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc, 0); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc, 0); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc, 0); c31 = v128.load(c + 3 * ldc, 16);
+    if (MR > 4) { c40 = v128.load(c + 4 * ldc, 0); c41 = v128.load(c + 4 * ldc, 16); }
+    if (MR > 5) { c50 = v128.load(c + 5 * ldc, 0); c51 = v128.load(c + 5 * ldc, 16); }
+  }
+  let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
+  let pb = b;
+  const end = b + <usize>kc * (NR * 4);
+  while (pb < end) {
+    const b0 = v128.load(pb, 0);
+    const b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(a0);
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a1);
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a2);
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a3);
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    if (MR > 4) {
+      av = v128.load32_splat(a4);
+      c40 = madd(av, b0, c40); c41 = madd(av, b1, c41);
+      a4 += 4;
+    }
+    if (MR > 5) {
+      av = v128.load32_splat(a5);
+      c50 = madd(av, b0, c50); c51 = madd(av, b1, c51);
+      a5 += 4;
+    }
+    a0 += 4; a1 += 4; a2 += 4; a3 += 4;
+    pb += NR * 4;
+  }
+  v128.store(c, c00, 0); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10, 0); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20, 0); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30, 0); v128.store(c + 3 * ldc, c31, 16);
+  if (MR > 4) { v128.store(c + 4 * ldc, c40, 0); v128.store(c + 4 * ldc, c41, 16); }
+  if (MR > 5) { v128.store(c + 5 * ldc, c50, 0); v128.store(c + 5 * ldc, c51, 16); }
+}
+
 function kernelFull(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
   if (accumulate) kernel(kc, a, b, c, ldc, true);
   else kernel(kc, a, b, c, ldc, false);
 }
 
+/** kernelA on a full tile; lda in bytes. */
+function kernelAFull(kc: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+  if (accumulate) kernelA(kc, a, lda, b, c, ldc, true);
+  else kernelA(kc, a, lda, b, c, ldc, false);
+}
+
+/** kernelA on a tile of full rows and `nr` < 8 columns (through the EDGE scratch tile). */
+function kernelAEdge(kc: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usize, accumulate: bool, nr: i32): void {
+  kernelA(kc, a, lda, b, EDGE, NR * 4, false);
+  edgeStore(c, ldc, accumulate, MR, nr);
+}
+
 function kernelEdge(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool, mr: i32, nr: i32): void {
   kernel(kc, a, b, EDGE, NR * 4, false);
+  edgeStore(c, ldc, accumulate, mr, nr);
+}
+
+/** Writes (or adds) the mr x nr corner of the EDGE tile to C. */
+function edgeStore(c: usize, ldc: usize, accumulate: bool, mr: i32, nr: i32): void {
   for (let r = 0; r < mr; r++) {
     const row = c + <usize>r * ldc;
     for (let j = 0; j < nr; j++) {
@@ -260,6 +330,10 @@ export function matmul_f32(
   const packedA = work + <usize>THREAD * workStride;
   const packedB = packedA + ((mcMax * kcMax * 4 + 15) & ~(<usize>15));
   const ldc = <usize>n << 2;
+  // A few columns reuse each packed panel of A only n / 8 times: not worth packing its rows
+  // (decided on the whole product's shape, so every thread's block takes the same path).
+  const directA = !transA && n <= DIRECT_A_MAX_N;
+  const lda = <usize>k << 2;
   for (let bt = b0; bt < b1; bt++) {
     const A = a + ((<usize>bt * <usize>aStride) << 2);
     const B = b + ((<usize>bt * <usize>bStride) << 2);
@@ -278,14 +352,22 @@ export function matmul_f32(
         packB(B, transB, k, n, pc, kc, jc, nc, packedB);
         for (let ic = i0; ic < i1; ic += MC) {
           const mc = min(MC, i1 - ic);
-          packA(A, transA, m, k, ic, mc, pc, kc, packedA);
+          // Direct A: only a last partial panel of rows is packed.
+          const full = directA ? mc - mc % MR : 0;
+          if (full < mc) packA(A, transA, m, k, ic + full, mc - full, pc, kc, packedA + <usize>full * <usize>kc * 4);
           for (let jr = 0; jr < nc; jr += NR) {
             const nr = min(NR, nc - jr);
             const bp = packedB + <usize>jr * <usize>kc * 4;
             for (let ir = 0; ir < mc; ir += MR) {
               const mr = min(MR, mc - ir);
-              const ap = packedA + <usize>ir * <usize>kc * 4;
               const cp = C + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
+              if (ir < full) {
+                const ap = A + <usize>(ic + ir) * lda + (<usize>pc << 2);
+                if (nr == NR) kernelAFull(kc, ap, lda, bp, cp, ldc, acc);
+                else kernelAEdge(kc, ap, lda, bp, cp, ldc, acc, nr);
+                continue;
+              }
+              const ap = packedA + <usize>ir * <usize>kc * 4;
               if (mr == MR && nr == NR) kernelFull(kc, ap, bp, cp, ldc, acc);
               else kernelEdge(kc, ap, bp, cp, ldc, acc, mr, nr);
             }

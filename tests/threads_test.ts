@@ -336,7 +336,8 @@ Deno.test("matmul: every transpose, batched, broadcast and with a bias, the same
     return [wr.grad!, br.grad!, xr.grad!];
   });
   // Small and odd shapes split as finely as they go (rows of the register tile, columns of 8).
-  for (const [m, k, n] of [[7, 30, 9], [61, 50, 250], [1, 400, 33], [250, 30, 1]]) {
+  // [500, 300, 20]: A read in place (few columns), crossing the row and depth blocks.
+  for (const [m, k, n] of [[7, 30, 9], [61, 50, 250], [1, 400, 33], [250, 30, 1], [500, 300, 20]]) {
     const p = finite(m, k), q = finite(k, n), bias = finite(n);
     await assertSame(
       () => [p.matmul(q), nn.functional.linear(p, q.t(), bias), finite(3, m, k).matmul(q)],

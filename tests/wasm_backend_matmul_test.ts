@@ -90,6 +90,13 @@ each("matmul float32: all transposes, sizes off the tile grid", (b) => {
         "float32",
         r,
       );
+      // Few columns (A read in place unless transposed) across the MC and KC blocks, batched.
+      matmulCase(
+        b,
+        { batch: 2, m: 125, k: 300, n: 20, aBatchStride: 125 * 300, bBatchStride: 0, transA, transB },
+        "float32",
+        r,
+      );
     }
   }
 });

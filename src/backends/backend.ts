@@ -474,6 +474,13 @@ export interface Backend {
    */
   col2im(cols: Storage, geom: Conv2dGeometry): Storage;
   /**
+   * Optional: the input gradient of an ungrouped convolution (`geom.groups` 1, no ones row),
+   * `col2im(wᵀ @ g)` for the float32 weight `[outChannels, channels · kernelH · kernelW]` and
+   * output gradient `[batch, outChannels, outH · outW]`, without holding every image's columns at
+   * once. Gives the same values as that matmul followed by `col2im`.
+   */
+  conv2dInputGrad?(weight: Storage, grad: Storage, geom: Conv2dGeometry, outChannels: number): Storage;
+  /**
    * Max pooling of float32 planes: values `[planes, outH, outW]` and int32 indices of the maxima,
    * flat within each plane (`ih * width + iw`, as PyTorch's `return_indices`). Padding reads as
    * -inf; NaN wins; the first maximum wins ties.

@@ -273,7 +273,7 @@ export function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: Conv
 
 /**
  * @internal Gradients of `conv2d` for its inputs `[x, weight, bias?]` (null where not wanted):
- * input `col2im(Wᵀ @ g)`, weight and bias `Σₙ g @ colsᵀ` (the bias is the ones row's column).
+ * input `col2im(Wᵀ @ g)`, weight and bias `(Σₙ cols @ gᵀ)ᵀ` (the bias is the ones row's column).
  * Written with recorded ops, so `createGraph` differentiates through it.
  */
 export function conv2dBackward(
@@ -290,7 +290,15 @@ export function conv2dBackward(
     const l = outH * outW;
     const g4 = reshape(asF32(g), [n, gr, og, l]);
     let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-    if (want[0]) {
+    const backend = backendOf("conv2d", g, w);
+    if (want[0] && gr === 1 && backend.conv2dInputGrad && !isGradEnabled()) {
+      // Not differentiated further: the backend's kernel keeps one image's columns at a time.
+      const s = backend.conv2dInputGrad(storageAs(w, "float32"), storageAs(g4, "float32"), {
+        ...geom,
+        onesRow: false,
+      }, o);
+      gx = wrap(s, [n, geom.channels, geom.height, geom.width]);
+    } else if (want[0]) {
       const wt = transpose(reshape(w, [gr, og, cgk]), 1, 2); // [G, CgK, Og]
       const gcols = matmul(wt, g4); // [N, G, CgK, L]
       gx = col2im(reshape(gcols, [n, gr * cgk, l]), { ...geom, onesRow: false });
@@ -298,8 +306,10 @@ export function conv2dBackward(
     if (want[1]) {
       // Recompute the columns when differentiating the gradient itself w.r.t. the input.
       const cols = savedCols && !(isGradEnabled() && x.requiresGrad) ? savedCols : im2col(x, geom);
-      const colsT = transpose(reshape(cols, [n, gr, r, l]), 2, 3); // [N, G, L, R]
-      const gwb = sum(matmul(g4, colsT), 0); // [G, Og, R]
+      // Computed transposed, Σₙ cols @ gᵀ ([G, R, Og]): the columns are then the product's
+      // row operand, whose register tiles waste less than on the few output channels.
+      const gwbT = sum(matmul(reshape(cols, [n, gr, r, l]), transpose(g4, 2, 3)), 0);
+      const gwb = transpose(gwbT, 1, 2); // [G, Og, R]
       gw = reshape(narrow(gwb, 2, 0, cgk), w.shape);
       if (geom.onesRow) gb = reshape(narrow(gwb, 2, cgk, 1), [o]);
     }

@@ -429,6 +429,10 @@ export class WasmBackend implements Backend {
     return convOps.col2im(this.#k, cols, geom);
   }
 
+  conv2dInputGrad(weight: Storage, grad: Storage, geom: Conv2dGeometry, outChannels: number): WasmStorage {
+    return convOps.conv2dInputGrad(this.#k, weight, grad, geom, outChannels);
+  }
+
   maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WasmStorage; indices: WasmStorage } {
     return poolOps.maxPool2d(this.#k, x, geom);
   }

@@ -68,3 +68,57 @@ export function col2im(ctx: WasmKernels, cols: Storage, geom: Conv2dGeometry): W
     return out;
   });
 }
+
+/**
+ * The input gradient of an ungrouped convolution, image by image (conv2d_input_grad_f32): each
+ * image's columns live only in a per-thread buffer instead of one `[batch, R, L]` product.
+ */
+export function conv2dInputGrad(
+  ctx: WasmKernels,
+  weight: Storage,
+  grad: Storage,
+  geom: Conv2dGeometry,
+  outChannels: number,
+): WasmStorage {
+  const r = checkConvGeom("conv2dInputGrad", geom);
+  const { batch, channels, height, width, outH, outW } = geom;
+  if (geom.groups !== 1 || geom.onesRow) {
+    throw new RangeError("conv2dInputGrad: expected an ungrouped geometry without a ones row");
+  }
+  const l = outH * outW, o = outChannels;
+  const sw = ctx.float32("conv2dInputGrad", weight, o * r, "weight");
+  const sg = ctx.float32("conv2dInputGrad", grad, batch * o * l, "grad");
+  const n = batch * channels * height * width;
+  if (n === 0) return ctx.zeros("float32");
+  if (r * l === 0 || o === 0) return ctx.zeros("float32", n);
+  ctx.plan("conv2dInputGrad", "float32", n, sw, sg);
+  const helpers = batch >= 2 ? ctx.helpers(batch * r * l * (o * NS.fma + NS.im2col)) : 0;
+  return ctx.call(() => {
+    const wp = ctx.input(sw), gp = ctx.input(sg);
+    const [out, outPtr] = ctx.output("float32", n);
+    const ws = ctx.fn("matmul_f32_workspace")(r, o, l) >>> 0;
+    const colsBytes = r * l * 4;
+    const work = ctx.heap.temp(ws * (helpers + 1)), tmp = ctx.heap.temp(colsBytes * (helpers + 1));
+    const words = conv2dGeometryWords(geom);
+    // conv2d_input_grad_f32's geometry: (n, c, h, w, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW).
+    const rest = [...words.slice(1, 4), ...words.slice(6)];
+    const head = [wp, gp, outPtr, tmp, colsBytes, work, ws, o];
+    if (helpers === 0) {
+      ctx.fn("conv2d_input_grad_f32")(...head, batch, ...rest);
+      return out;
+    }
+    ctx.splitRun("conv2d_input_grad_f32", helpers, batch, 1, (f, t) => [
+      wp,
+      gp + f * o * l * 4,
+      outPtr + f * (n / batch) * 4,
+      tmp,
+      colsBytes,
+      work,
+      ws,
+      o,
+      t - f,
+      ...rest,
+    ]);
+    return out;
+  });
+}
