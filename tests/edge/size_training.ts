@@ -1,4 +1,5 @@
-// Bundle-size entry (b): an nn model trained with an optimizer (tools/edge/sizes.ts).
+// Bundle-size entry (b'): program (b) (size_training_entries.ts) importing `{ nn, optim }` from
+// the main entry, which keeps all of `nn` and `optim` in an esbuild bundle (tools/edge/sizes.ts).
 import { nn, optim, randint, randn } from "../../mod.ts";
 
 const model = new nn.Sequential(new nn.Linear(8, 16), new nn.ReLU(), new nn.Linear(16, 3));

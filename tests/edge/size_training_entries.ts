@@ -1,7 +1,8 @@
-// Bundle-size entry (b'): program (b) with `nn` and `optim` imported from their own entries
-// (`@edgetorch/torch/nn`, `@edgetorch/torch/optim`), as the README advises for bundles: esbuild
-// cannot tree-shake a namespace re-exported by another module (`import { nn } from` the main
-// entry keeps every layer), but does shake one imported directly (tools/edge/sizes.ts).
+// Bundle-size entry (b): an nn model trained with an optimizer, `nn` and `optim` imported from
+// their own entries (`@edgetorch/torch/nn`, `@edgetorch/torch/optim`), as the README advises for
+// bundles: esbuild cannot tree-shake a namespace re-exported by another module (`import { nn }`
+// from the main entry keeps every layer: size_training.ts), but does shake one imported directly
+// (tools/edge/sizes.ts).
 import { randint, randn } from "../../mod.ts";
 import * as nn from "../../src/nn/mod.ts";
 import * as optim from "../../src/optim/mod.ts";
