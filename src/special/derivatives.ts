@@ -10,7 +10,7 @@ import * as ew from "../ops/elementwise.ts";
 import { runSpecial } from "./kernel.ts";
 import { xlog1py, xlogy } from "./log_ops.ts";
 import { lgamma } from "./gamma.ts";
-import { dirichletGrad, standardGammaGrad } from "../distributions/gamma_sampler.ts";
+import { dirichletGrad, standardGammaGrad } from "../distributions/gamma_grad.ts";
 
 function saved(n: Node, i = 0): Tensor {
   const t = n.inputs[i];
@@ -151,7 +151,7 @@ export const specialDerivatives = {
     name: "SpecialEntrBackward0",
     backward: (g, n) => [ew.mul(g, ew.neg(ew.add(ew.log(saved(n)), 1)))],
   },
-  // torch._standard_gamma (src/distributions/gamma_sampler.ts): the reparameterized gradient.
+  // torch._standard_gamma (src/distributions/gamma_grad.ts): the reparameterized gradient.
   standardGamma: {
     saves: "both",
     name: "StandardGammaBackward0",
