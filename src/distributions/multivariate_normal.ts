@@ -28,8 +28,10 @@ export type MultivariateNormalParams =
   | { precisionMatrix: Tensor; covarianceMatrix?: undefined; scaleTril?: undefined }
   | { scaleTril: Tensor; covarianceMatrix?: undefined; precisionMatrix?: undefined };
 
-const MATRIX_NAMES = ["covarianceMatrix", "precisionMatrix", "scaleTril"] as const;
-type MatrixName = typeof MATRIX_NAMES[number];
+/** The names of the matrix parameter (MultivariateNormal's and Wishart's). */
+export const MATRIX_NAMES = ["covarianceMatrix", "precisionMatrix", "scaleTril"] as const;
+/** One of {@link MATRIX_NAMES}. */
+export type MatrixName = typeof MATRIX_NAMES[number];
 /** PyTorch's names of the parameters, for its messages. */
 const PY_NAMES: Record<MatrixName, string> = {
   covarianceMatrix: "covariance_matrix",
@@ -38,6 +40,40 @@ const PY_NAMES: Record<MatrixName, string> = {
 };
 
 const mT = (x: Tensor) => transpose(x, -2, -1);
+
+/**
+ * @internal The one matrix parameter given in `params` (`{ covarianceMatrix | precisionMatrix |
+ * scaleTril }`) and its name, with PyTorch's errors for none or several, a non-tensor, or fewer
+ * than two dims (`what(name)` is that message's subject, as each distribution words it).
+ */
+export function matrixParam(
+  op: string,
+  params: unknown,
+  what: (name: MatrixName) => string,
+): [MatrixName, Tensor] {
+  if (params === null || typeof params !== "object") {
+    throw new TypeError(
+      `${op}: expected { covarianceMatrix }, { precisionMatrix } or { scaleTril }, got ${params}`,
+    );
+  }
+  const p = params as Partial<Record<MatrixName, unknown>>;
+  const given = MATRIX_NAMES.filter((k) => p[k] !== undefined && p[k] !== null);
+  if (given.length !== 1) {
+    throw new RangeError(
+      `${op}: Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.`,
+    );
+  }
+  const name = given[0], matrix = p[name];
+  if (!(matrix instanceof Tensor)) {
+    throw new TypeError(`${op}: ${name} must be a Tensor, got ${typeof matrix}`);
+  }
+  if (matrix.ndim < 2) {
+    throw new RangeError(
+      `${op}: ${what(name)} must be at least two-dimensional, with optional leading batch dimensions`,
+    );
+  }
+  return [name, matrix];
+}
 
 /**
  * The multivariate normal (Gaussian) distribution of mean `loc` (`[..., n]`) and covariance given
@@ -77,28 +113,12 @@ export class MultivariateNormal extends Distribution {
     if (!(loc instanceof Tensor)) {
       throw new TypeError(`${op}: loc must be a Tensor, got ${loc === null ? "null" : typeof loc}`);
     }
-    if (params === null || typeof params !== "object") {
-      throw new TypeError(
-        `${op}: expected { covarianceMatrix }, { precisionMatrix } or { scaleTril }, got ${params}`,
-      );
-    }
     if (loc.ndim < 1) throw new RangeError(`${op}: loc must be at least one-dimensional.`);
-    const given = MATRIX_NAMES.filter((k) => params[k] !== undefined && params[k] !== null);
-    if (given.length !== 1) {
-      throw new RangeError(
-        `${op}: Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.`,
-      );
-    }
-    const name = given[0], given0 = params[name] as unknown;
-    if (!(given0 instanceof Tensor)) {
-      throw new TypeError(`${op}: ${name} must be a Tensor, got ${typeof given0}`);
-    }
-    if (given0.ndim < 2) {
-      const what = name === "scaleTril" ? "scale_tril matrix" : PY_NAMES[name];
-      throw new RangeError(
-        `${op}: ${what} must be at least two-dimensional, with optional leading batch dimensions`,
-      );
-    }
+    const [name, given0] = matrixParam(
+      op,
+      params,
+      (n) => n === "scaleTril" ? "scale_tril matrix" : PY_NAMES[n],
+    );
     // JavaScript cannot tell 1.0 from 1: integer tensors count as float32 (as `broadcastAll`).
     if (!isFloating(loc.dtype)) loc = loc.float();
     const matrix = isFloating(given0.dtype) ? given0 : given0.float();

@@ -27,6 +27,7 @@ import { Chi2 } from "./gamma.ts";
 import { precisionToScaleTril } from "./mvn_linalg.ts";
 import { vecToTrilMatrix } from "./tril_vec.ts";
 import { finfoEps, fmtTensor, sampleShapeArg } from "./utils.ts";
+import { MATRIX_NAMES, type MatrixName, matrixParam } from "./multivariate_normal.ts";
 
 /**
  * The matrix parameter of {@link Wishart}: exactly one of the three.
@@ -60,8 +61,6 @@ export interface WishartRsampleOptions {
   maxTryCorrection?: number;
 }
 
-const MATRIX_NAMES = ["covarianceMatrix", "precisionMatrix", "scaleTril"] as const;
-type MatrixName = typeof MATRIX_NAMES[number];
 const LOG_2 = Math.LN2;
 const mT = (x: Tensor) => transpose(x, -2, -1);
 
@@ -111,26 +110,7 @@ export class Wishart extends Distribution {
   /** `Wishart(df, { covarianceMatrix | precisionMatrix | scaleTril })`; validates unless `validateArgs: false`. */
   constructor(df: Tensor | number, params: WishartParams, opts: DistributionOptions = {}) {
     const op = "Wishart";
-    if (params === null || typeof params !== "object") {
-      throw new TypeError(
-        `${op}: expected { covarianceMatrix }, { precisionMatrix } or { scaleTril }, got ${params}`,
-      );
-    }
-    const given = MATRIX_NAMES.filter((k) => params[k] !== undefined && params[k] !== null);
-    if (given.length !== 1) {
-      throw new RangeError(
-        `${op}: Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.`,
-      );
-    }
-    const name = given[0], given0 = params[name] as unknown;
-    if (!(given0 instanceof Tensor)) {
-      throw new TypeError(`${op}: ${name} must be a Tensor, got ${typeof given0}`);
-    }
-    if (given0.ndim < 2) {
-      throw new RangeError(
-        `${op}: scale_tril must be at least two-dimensional, with optional leading batch dimensions`,
-      );
-    }
+    const [name, given0] = matrixParam(op, params, () => "scale_tril"); // PyTorch's wording for any of the three
     // JavaScript cannot tell 1.0 from 1: integer tensors count as float32 (as `broadcastAll`).
     const matrix = isFloating(given0.dtype) ? given0 : given0.float();
     const [r, p] = matrix.shape.slice(-2);
