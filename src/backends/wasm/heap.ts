@@ -286,12 +286,13 @@ export class Heap {
   #alloc(bytes: number): [number, number] {
     const need = align16(Math.max(bytes, 16));
     while (this.residentBytes + this.#tempBytes + need > this.budget && this.#spillOne()) { /* spill */ }
-    const quick = this.#quick.get(need);
-    if (quick !== undefined && quick.length > 0) {
-      this.#quickBytes -= need;
-      return [quick.pop()!, need];
-    }
     for (;;) {
+      // (Again after each spill below: the spilled block went to its size's quick list.)
+      const quick = this.#quick.get(need);
+      if (quick !== undefined && quick.length > 0) {
+        this.#quickBytes -= need;
+        return [quick.pop()!, need];
+      }
       const p = this.#fit(need);
       if (p >= 0) return [p, need];
       const fresh = this.#top + need > this.#highWater,
