@@ -28,19 +28,20 @@ interface MatrixOperand {
  * contiguous copy.
  */
 function operand(x: Tensor, batch: readonly number[], dtype: DType): MatrixOperand {
-  const r = x.shape[x.ndim - 2], c = x.shape[x.ndim - 1];
-  const xBatch = x.shape.slice(0, -2);
-  const single = numelOf(xBatch) === 1;
+  const nd = x.ndim, r = x.shape[nd - 2], c = x.shape[nd - 1];
+  // One matrix (a 2-d operand, the common case, or batch dims all 1): no batch stride.
+  let single = true;
+  for (let i = 0; i < nd - 2; i++) if (x.shape[i] !== 1) single = false;
   let src = x;
-  if (!single && (xBatch.length !== batch.length || xBatch.some((s, i) => s !== batch[i]))) {
+  if (!single && (nd - 2 !== batch.length || batch.some((s, i) => s !== x.shape[i]))) {
     const full = [...batch, r, c];
     src = new Tensor(x._storage, full, broadcastStrides(x.shape, x._strides, full), x._offset);
   }
   const batchStride = single ? 0 : r * c;
   if (!src.isContiguous() && r > 1 && c > 1) {
     // A transposed matrix (x.T, x.mT): the kernel reads it as stored, flagged transposed.
-    const st = src._strides, nd = src.ndim;
-    const shape = [...src.shape.slice(0, -2), c, r], strides = [...st.slice(0, -2), st[nd - 1], st[nd - 2]];
+    const st = src._strides, snd = src.ndim;
+    const shape = [...src.shape.slice(0, -2), c, r], strides = [...st.slice(0, -2), st[snd - 1], st[snd - 2]];
     if (isContiguousLayout(shape, strides)) {
       return {
         storage: storageAs(new Tensor(src._storage, shape, strides, src._offset), dtype),
