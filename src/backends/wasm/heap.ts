@@ -324,10 +324,8 @@ export class Heap {
 
   /** Returns the quick lists' blocks to the free lists (merged with their free neighbours). */
   #flushQuick(): void {
-    for (const [size, quick] of this.#quick) {
-      for (const p of quick) this.#coalesce(p, size);
-      quick.length = 0;
-    }
+    for (const [size, quick] of this.#quick) for (const p of quick) this.#coalesce(p, size);
+    this.#quick.clear(); // (only the sizes freed since, not every size ever freed)
     this.#quickBytes = 0;
   }
 
