@@ -11,8 +11,11 @@
  * workerd on 127.0.0.1.
  * @module
  */
-import * as torch from "../../mod.ts";
-import { nn, optim } from "../../mod.ts";
+import * as torch from "../../mod.ts"; // "@edgetorch/torch" in your Worker
+// Namespaces from their own entries ("@edgetorch/torch/nn", ".../optim"): a bundler keeps only
+// the layers used, where `import { nn } from "@edgetorch/torch"` would keep all of them.
+import * as nn from "../../src/nn/mod.ts";
+import * as optim from "../../src/optim/mod.ts";
 
 /** What the entry module imports and hands over. */
 export interface WorkerAssets {
