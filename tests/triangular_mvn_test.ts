@@ -487,3 +487,16 @@ Deno.test("constraints.positiveDefinite and constraints.lowerCholesky check each
   assert.deepEqual(lowerCholesky.check(tril).toArray(), [true, false, false]);
   assert.equal(String(lowerCholesky), "LowerCholesky()");
 });
+
+Deno.test("MultivariateNormal's derived matrices outlive the scope that first reads them", () => {
+  const m = new torch.distributions.MultivariateNormal(torch.zeros(2), {
+    scaleTril: torch.tensor([[1, 0], [0.5, 2]]),
+  });
+  torch.scope(() => {
+    m.covarianceMatrix.sum();
+    m.precisionMatrix.sum();
+  });
+  // Before they were kept, the cached matrices were disposed with the scope: reading threw.
+  assert.deepEqual(m.covarianceMatrix.toArray(), [[1, 0.5], [0.5, 4.25]]);
+  assertClose(m.precisionMatrix, [[1.0625, -0.125], [-0.125, 0.25]], { rtol: 1e-6, atol: 1e-6 });
+});

@@ -6,18 +6,18 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import { batchMahalanobis, precisionToScaleTril } from "./mvn_linalg.ts";
-import { eye, randn } from "../creation.ts";
+import { batchMahalanobis, precisionToScaleTril, scaleTrilMatrix } from "./mvn_linalg.ts";
+import { randn } from "../creation.ts";
 import { broadcastShapes, fmtShape } from "../shape.ts";
 import { matmul } from "../ops/matmul.ts";
-import { squeeze, transpose, unsqueeze } from "../ops/movement.ts";
+import { squeeze, unsqueeze } from "../ops/movement.ts";
 import { diagonal } from "../ops/rearrange.ts";
 import { cholesky } from "../linalg/cholesky.ts";
-import { choleskySolve } from "../linalg/cholesky_solve.ts";
 import { type Constraint, lowerCholesky, positiveDefinite, realVector } from "./constraints.ts";
 import { Distribution, type DistributionOptions } from "./distribution.ts";
 import { isFloating } from "../dtype.ts";
 import { inFrameOf } from "../memory.ts";
+import { keep } from "../scope.ts";
 import { asOp } from "../ops/naming.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -38,8 +38,6 @@ const PY_NAMES: Record<MatrixName, string> = {
   precisionMatrix: "precision_matrix",
   scaleTril: "scale_tril",
 };
-
-const mT = (x: Tensor) => transpose(x, -2, -1);
 
 /**
  * @internal The one matrix parameter given in `params` (`{ covarianceMatrix | precisionMatrix |
@@ -198,28 +196,27 @@ export class MultivariateNormal extends Distribution {
     return [...this.batchShape, ...this.eventShape, ...this.eventShape];
   }
 
-  /** @internal The cached matrix `name`, else `make()` expanded (PyTorch's lazy properties). */
-  _lazy(name: MatrixName, make: () => Tensor): Tensor {
-    return this._cache[name] ??= this._call(name, () => make().expand(this._matrixShape()));
+  /**
+   * @internal The cached matrix `name`, else computed from L and expanded (PyTorch's lazy
+   * properties), kept past the library call or scope that first reads it (the distribution holds it).
+   */
+  _lazy(name: MatrixName): Tensor {
+    return this._cache[name] ??= keep(
+      this._call(name, () => scaleTrilMatrix(name, this._unbroadcastedScaleTril).expand(this._matrixShape())),
+    );
   }
 
   /** The lower Cholesky factor L of the covariance (`batchShape + [n, n]`). */
   get scaleTril(): Tensor {
-    return this._lazy("scaleTril", () => this._unbroadcastedScaleTril);
+    return this._lazy("scaleTril");
   }
   /** The covariance L Lᵀ (`batchShape + [n, n]`). */
   get covarianceMatrix(): Tensor {
-    return this._lazy(
-      "covarianceMatrix",
-      () => matmul(this._unbroadcastedScaleTril, mT(this._unbroadcastedScaleTril)),
-    );
+    return this._lazy("covarianceMatrix");
   }
   /** The precision (L Lᵀ)⁻¹, PyTorch's `cholesky_inverse(L)` (`batchShape + [n, n]`). */
   get precisionMatrix(): Tensor {
-    return this._lazy("precisionMatrix", () => {
-      const L = this._unbroadcastedScaleTril, n = L.shape[L.ndim - 1];
-      return choleskySolve(eye(n, { dtype: L.dtype, device: L.device }), L);
-    });
+    return this._lazy("precisionMatrix");
   }
   /** `loc`. */
   override get mean(): Tensor {

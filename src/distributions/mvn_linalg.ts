@@ -1,10 +1,12 @@
 /**
  * The linear algebra of `MultivariateNormal` (PyTorch 1.13's `_batch_mahalanobis` and
- * `_precision_to_scale_tril`), shared with its KL divergence.
+ * `_precision_to_scale_tril`), shared with its KL divergence and with `Wishart`.
  * @module
  */
 import type { Tensor } from "../tensor.ts";
 import { eye } from "../creation.ts";
+import { matmul } from "../ops/matmul.ts";
+import { choleskySolve } from "../linalg/cholesky_solve.ts";
 import { flip } from "../ops/indexing.ts";
 import { permute, reshape, transpose } from "../ops/movement.ts";
 import { cholesky } from "../linalg/cholesky.ts";
@@ -48,4 +50,20 @@ export function batchMahalanobis(bL: Tensor, bx: Tensor): Tensor {
   for (let i = 0; i < outer; i++) inv.push(i);
   for (let i = 0; i < lDims; i++) inv.push(outer + i, oldDims + i);
   return reshape(permute(permutedM, inv), bxBatch);
+}
+
+/**
+ * @internal The matrix `name` of a distribution parameterised by the lower Cholesky factor `L`
+ * of Σ (MultivariateNormal, Wishart): L itself, Σ = L Lᵀ, or Σ⁻¹ as PyTorch's
+ * `cholesky_solve(I, L)`.
+ */
+export function scaleTrilMatrix(
+  name: "scaleTril" | "covarianceMatrix" | "precisionMatrix",
+  L: Tensor,
+): Tensor {
+  if (name === "covarianceMatrix") return matmul(L, mT(L));
+  if (name === "precisionMatrix") {
+    return choleskySolve(eye(L.shape[L.ndim - 1], { dtype: L.dtype, device: L.device }), L);
+  }
+  return L;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import { arange, eye, randn, tensor } from "../creation.ts";
+import { arange, randn, tensor } from "../creation.ts";
 import { broadcastShapes, fmtShape, numelOf } from "../shape.ts";
 import { isFloating } from "../dtype.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
@@ -24,7 +24,7 @@ import { type Constraint, lowerCholesky, positiveDefinite } from "./constraints.
 import { greaterThan } from "./constraints_more.ts";
 import { Distribution, type DistributionOptions } from "./distribution.ts";
 import { Chi2 } from "./gamma.ts";
-import { precisionToScaleTril } from "./mvn_linalg.ts";
+import { precisionToScaleTril, scaleTrilMatrix } from "./mvn_linalg.ts";
 import { vecToTrilMatrix } from "./tril_vec.ts";
 import { finfoEps, fmtTensor, sampleShapeArg } from "./utils.ts";
 import { MATRIX_NAMES, type MatrixName, matrixParam } from "./multivariate_normal.ts";
@@ -198,21 +198,15 @@ export class Wishart extends Distribution {
   }
   /** The covariance Σ = L Lᵀ (`batchShape + [p, p]`). */
   get covarianceMatrix(): Tensor {
-    return this._lazy(
-      "covarianceMatrix",
-      () => matmul(this._unbroadcastedScaleTril, mT(this._unbroadcastedScaleTril)),
-    );
+    return this._lazy("covarianceMatrix");
   }
   /** The precision Σ⁻¹, PyTorch's `cholesky_solve(I, L)` (`batchShape + [p, p]`). */
   get precisionMatrix(): Tensor {
-    return this._lazy("precisionMatrix", () => {
-      const L = this._unbroadcastedScaleTril, p = L.shape[L.ndim - 1];
-      return choleskySolve(eye(p, { dtype: L.dtype, device: L.device }), L);
-    });
+    return this._lazy("precisionMatrix");
   }
   /** The lower Cholesky factor L of Σ (`batchShape + [p, p]`). */
   get scaleTril(): Tensor {
-    return this._lazy("scaleTril", () => this._unbroadcastedScaleTril);
+    return this._lazy("scaleTril");
   }
   /** Symmetric positive-definite matrices. */
   override get support(): Constraint {
@@ -224,12 +218,19 @@ export class Wishart extends Distribution {
   }
 
   /**
-   * @internal The cached matrix `name`, else `make()` expanded (PyTorch's lazy properties), kept
-   * past the library call or scope that first reads it (the distribution holds it).
+   * @internal The cached matrix `name`, else computed from L and expanded (PyTorch's lazy
+   * properties), kept past the library call or scope that first reads it (the distribution holds it).
    */
-  _lazy(name: MatrixName, make: () => Tensor): Tensor {
+  _lazy(name: MatrixName): Tensor {
     return this._cache[name] ??= keep(
-      this._call(name, () => make().expand([...this.batchShape, ...this.eventShape])),
+      this._call(
+        name,
+        () =>
+          scaleTrilMatrix(name, this._unbroadcastedScaleTril).expand([
+            ...this.batchShape,
+            ...this.eventShape,
+          ]),
+      ),
     );
   }
   /** @internal `df` viewed as `batchShape + [1, 1]`. */
