@@ -65,7 +65,7 @@ export function noteHandle(t: Handle): void {
     frameHandles.push(t);
   } else {
     t._state = PINNED;
-    t._storage._track();
+    trackLater(t._storage);
   }
 }
 
@@ -73,7 +73,43 @@ export function noteHandle(t: Handle): void {
 function drop(s: Storage): void {
   if (--s._holders > 0) return;
   if (s._saved === 0) s.dispose();
-  else s._track(); // a graph node's now: reclaimed with the graph if it is dropped unused
+  else trackLater(s); // a graph node's now: reclaimed with the graph if it is dropped unused
+}
+
+/**
+ * Storages to track, not yet tracked. Most of what a training step would track is freed again
+ * within the step: the storages its forward saves (freed by backward) and the gradients
+ * (`zeroGrad()` drops them). Registering each with the backend's `FinalizationRegistry` and
+ * unregistering it a moment later was ~3% of a small step, so they are tracked in bulk instead:
+ * when the current synchronous run yields (a microtask), or at once when too many are pending (a
+ * loop that never yields). What was freed by then is skipped.
+ */
+const untracked: Storage[] = [];
+let untrackedElements = 0;
+let trackScheduled = false;
+/**
+ * Pending storages, and their elements, past which they are tracked at once: this bounds what a
+ * loop that never yields keeps reachable (the list holds them; the collector could otherwise take
+ * the spilled copies of what the loop dropped).
+ */
+const UNTRACKED_MAX = 256, UNTRACKED_MAX_ELEMENTS = 1 << 22;
+
+function trackLater(s: Storage): void {
+  untracked.push(s);
+  untrackedElements += s.numel;
+  if (untracked.length >= UNTRACKED_MAX || untrackedElements >= UNTRACKED_MAX_ELEMENTS) trackPending();
+  else if (!trackScheduled) {
+    trackScheduled = true;
+    queueMicrotask(trackPending);
+  }
+}
+
+/** Tracks the pending storages not freed meanwhile (see {@link trackLater}). */
+function trackPending(): void {
+  trackScheduled = false;
+  for (const s of untracked) if (!s.disposed) s._track();
+  untracked.length = 0;
+  untrackedElements = 0;
 }
 
 /** Releases a handle the library no longer needs (no-op unless it is counted). */
@@ -97,12 +133,12 @@ export function disposeHandle(t: Handle): void {
 export function pinHandle<T extends Handle>(t: T): T {
   if (t._state === LIVE) {
     t._state = PINNED;
-    t._storage._track();
+    trackLater(t._storage);
   } else if (t._state === RELEASED) {
     // Brought back: counted again.
     t._storage._holders++;
     t._state = PINNED;
-    t._storage._track();
+    trackLater(t._storage);
   }
   return t;
 }
@@ -113,7 +149,7 @@ export function moveHandle(t: Handle, s: Storage): void {
   const counted = t._state === LIVE || t._state === PINNED;
   if (counted) {
     s._holders++;
-    s._track();
+    trackLater(s);
   }
   const old = t._storage;
   t._storage = s;
@@ -155,7 +191,7 @@ export function closeFrame(result: unknown, keepAll = false, owner?: object): vo
     if (keepAll || t._mark === mark) {
       if (toUser) {
         t._state = PINNED;
-        t._storage._track();
+        trackLater(t._storage);
       } else list[w++] = t;
     } else {
       t._state = RELEASED;
