@@ -180,9 +180,9 @@ export function planCopy(
     );
   }
   let numel = 1;
-  for (const n of shape) {
-    checkCount("copy", "every dimension", n);
-    numel *= n;
+  for (let i = 0; i < rank; i++) {
+    checkCount("copy", "every dimension", shape[i]);
+    numel *= shape[i];
   }
   if (numel === 0) return null;
   const dims: CopyDim[] = [];

@@ -116,6 +116,12 @@ function shapeOf(x: TensorOrScalar): readonly number[] {
 
 const COMPARISONS: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
 
+function checkOperandType(op: BinaryOp, x: unknown): void {
+  if (!(x instanceof Tensor) && typeof x !== "number") {
+    throw new TypeError(`${op}: operands must be tensors or numbers, got ${describeValue(x)}`);
+  }
+}
+
 /**
  * @internal A broadcasting binary kernel with PyTorch's type promotion, recorded for autograd
  * (comparisons are not); the ops of this module and `division.ts` are built on it.
@@ -124,11 +130,8 @@ export function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Te
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     throw new TypeError(`${op}: expected at least one tensor operand, got two numbers (${a}, ${b})`);
   }
-  for (const x of [a, b]) {
-    if (!(x instanceof Tensor) && typeof x !== "number") {
-      throw new TypeError(`${op}: operands must be tensors or numbers, got ${describeValue(x)}`);
-    }
-  }
+  checkOperandType(op, a);
+  checkOperandType(op, b);
   const backend = backendOf(op, a, b);
   const outShape = broadcastShapes(op, shapeOf(a), shapeOf(b));
   const promoted = resultType(a, b);

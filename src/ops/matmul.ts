@@ -54,6 +54,8 @@ function operand(x: Tensor, batch: readonly number[], dtype: DType): MatrixOpera
 }
 
 /** Product of `[...Ba, m, k]` and `[...Bb, k, n]` with broadcast batch dims; recorded as `matmul`. */
+const NO_BATCH: readonly number[] = Object.freeze([]);
+
 function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
   const m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1];
   const k2 = b.shape[b.ndim - 2], n = b.shape[b.ndim - 1];
@@ -64,7 +66,9 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
       } (inner dimensions ${k} and ${k2} differ)`,
     );
   }
-  const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = a.ndim === 2 && b.ndim === 2
+    ? NO_BATCH
+    : broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
   const backend = backendOf(op, a, b);
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype === "bool") {
@@ -101,20 +105,23 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
  * assertEquals(t.matmul(t.T).toArray(), [[5, 11], [11, 25]]);
  * ```
  */
+function checkMatmulOperand(x: Tensor, name: string): void {
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
+  }
+  if (x.ndim === 0) {
+    throw new RangeError(
+      `matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`,
+    );
+  }
+}
+
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const amp = autocastCall("lower", matmul, a, b);
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
-    for (const [x, name] of [[a, "first"], [b, "second"]] as const) {
-      if (!(x instanceof Tensor)) {
-        throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
-      }
-      if (x.ndim === 0) {
-        throw new RangeError(
-          `matmul: both arguments need at least 1 dimension, but the ${name} is 0-d (use mul)`,
-        );
-      }
-    }
+    checkMatmulOperand(a, "first");
+    checkMatmulOperand(b, "second");
     if (a.ndim === 1 && b.ndim === 1) return asOp("matmul", () => dot(a, b));
     const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
     const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;

@@ -53,7 +53,8 @@ function inferShape(op: string, requested: number[], numel: number): number[] {
 
 function shapeArgs(op: string, args: (number | readonly number[])[]): number[] {
   const shape = args.length === 1 && Array.isArray(args[0]) ? [...args[0] as number[]] : args as number[];
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (typeof d !== "number" || !Number.isInteger(d) || d < -1) {
       throw new TypeError(`${op}: shape entries must be integers >= -1, got ${JSON.stringify(shape)}`);
     }

@@ -8,7 +8,7 @@ import type { BinaryOp, Operand, Storage, UnaryOp } from "../backend.ts";
 import { binaryContract, checkOperand, unaryContract, whereContract } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import { WasmStorage } from "./heap.ts";
-import { CHEAP_UNARY, checkStorage, lcm, NS, SUFFIX, X_NAME } from "./shared.ts";
+import { CHEAP_UNARY, checkStorage, kernelName, lcm, NS, X_NAME } from "./shared.ts";
 
 export function unary(ctx: WasmKernels, op: UnaryOp, x: Storage): WasmStorage {
   const s = checkStorage("unary", x);
@@ -19,7 +19,7 @@ export function unary(ctx: WasmKernels, op: UnaryOp, x: Storage): WasmStorage {
   return ctx.call(() => {
     const xp = ctx.input(s);
     const [out, outPtr] = ctx.output(dtype, n);
-    const name = `${op}_${SUFFIX[dtype]}`;
+    const name = kernelName(op, dtype);
     if (helpers === 0) ctx.fn(name)(xp, outPtr, n);
     else {
       const is = ITEM_SIZE[dtype];
@@ -60,7 +60,7 @@ export function binary(
     const [ap, aLen] = place(ca);
     const [bp, bLen] = place(cb);
     const [out, outPtr] = ctx.output(outDtype, numel);
-    const name = `${op}_${SUFFIX[dtype]}`;
+    const name = kernelName(op, dtype);
     if (helpers === 0) ctx.fn(name)(ap, aLen, bp, bLen, outPtr, numel);
     else {
       const is = ITEM_SIZE[dtype], os = isCmp ? 1 : is;

@@ -8,7 +8,14 @@ import type { MatmulArgs, Storage } from "../backend.ts";
 import { checkMatmul } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
-import { checkStorage, NS, PARTS_PER_THREAD, SUFFIX } from "./shared.ts";
+import { checkStorage, NS, PARTS_PER_THREAD } from "./shared.ts";
+
+/** Each dtype's workspace-size kernel (a constant name: no string is built per call). */
+const WORKSPACE_FN = {
+  float32: "matmul_f32_workspace",
+  float64: "matmul_f64_workspace",
+  int32: "matmul_i32_workspace",
+} as const;
 
 export function matmul(ctx: WasmKernels, a: Storage, b: Storage, args: MatmulArgs): WasmStorage {
   const sa = checkStorage("matmul", a), sb = checkStorage("matmul", b);
@@ -26,7 +33,6 @@ export function matmul(ctx: WasmKernels, a: Storage, b: Storage, args: MatmulArg
     batch = 1;
     aBatchStride = 0;
   }
-  const suffix = SUFFIX[dtype];
   const bias = args.bias ? checkStorage("matmul", args.bias) : null;
   ctx.heap.plan("matmul", (total + needA + needB) * ITEM_SIZE[dtype]);
   const helpers = dtype === "float32" ? ctx.helpers(total * k * NS.fma) : 0;
@@ -35,7 +41,7 @@ export function matmul(ctx: WasmKernels, a: Storage, b: Storage, args: MatmulArg
     const bp = ctx.input(sb, 0, needB);
     const biasPtr = bias ? ctx.input(bias) : 0;
     const [out, outPtr] = ctx.output(dtype, total);
-    const ws = ctx.fn(`matmul_${suffix}_workspace`)(m, k, n) >>> 0;
+    const ws = ctx.fn(WORKSPACE_FN[dtype])(m, k, n) >>> 0;
     const work = ctx.heap.temp(ws * (helpers + 1));
     const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
     if (dtype === "int32") {

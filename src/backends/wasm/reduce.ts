@@ -11,6 +11,7 @@ import type { WasmStorage } from "./heap.ts";
 import {
   beats,
   checkStorage,
+  kernelName,
   NS,
   pairwiseLeaves,
   pairwiseTotal,
@@ -36,7 +37,7 @@ export function reduce(
   return ctx.call(() => {
     const xp = ctx.input(s);
     const [out, outPtr] = ctx.output(outDtype, n);
-    const name = `${op}_${SUFFIX[dtype]}`;
+    const name = kernelName(op, dtype);
     if (helpers === 0) ctx.fn(name)(xp, outPtr, outer, len, inner);
     else reduceSplit(ctx, op, dtype, helpers, xp, outPtr, outer, len, inner);
     return out;

@@ -64,6 +64,20 @@ export function checkStorage(op: string, s: Storage): WasmStorage {
 }
 
 export const SUFFIX: Record<ComputeDType, string> = { float32: "f32", float64: "f64", int32: "i32" };
+
+const KERNEL_NAMES: Record<ComputeDType, Map<string, string>> = {
+  float32: new Map(),
+  float64: new Map(),
+  int32: new Map(),
+};
+
+/** The kernel `<op>_<suffix>`'s name, made once per op and dtype (small ops call it per call). */
+export function kernelName(op: string, dtype: ComputeDType): string {
+  const names = KERNEL_NAMES[dtype];
+  let name = names.get(op);
+  if (name === undefined) names.set(op, name = `${op}_${SUFFIX[dtype]}`);
+  return name;
+}
 export const CAST_NAME: Record<DType, string> = {
   float32: "f32",
   float64: "f64",
