@@ -408,7 +408,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         const state = this._stateOf(p);
         update(p, grad, state);
         keepState(state); // state made by this update outlives it
-        if (Object.keys(state).length === 0) this.state.delete(p); // stateless (plain SGD), as PyTorch
+        if (isEmptyState(state)) this.state.delete(p); // stateless (plain SGD), as PyTorch
       });
     }
   }
@@ -644,6 +644,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 }
 
 /** Pins the tensors of one parameter's state: the optimizer holds them. */
+function isEmptyState(state: ParamState): boolean {
+  for (const _ in state) return false;
+  return true;
+}
+
 function keepState(state: ParamState): void {
   for (const k in state) {
     const v = state[k];
