@@ -56,6 +56,17 @@ export {
   zerosLike,
 } from "./src/creation.ts";
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
+export { getRngState, initialSeed, seed, setRngState } from "./src/rng_state.ts";
+export {
+  bartlettWindow,
+  blackmanWindow,
+  hammingWindow,
+  type HammingWindowOptions,
+  hannWindow,
+  kaiserWindow,
+  type KaiserWindowOptions,
+  type WindowOptions,
+} from "./src/windows.ts";
 export {
   enableGrad,
   inferenceMode,
