@@ -28,6 +28,7 @@ export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementw
 export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.ts";
 export type { TensorSpecialMethods } from "./src/tensor_methods/special.ts";
 export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
+export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
