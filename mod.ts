@@ -29,6 +29,7 @@ export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.t
 export type { TensorSpecialMethods } from "./src/tensor_methods/special.ts";
 export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
 export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
+export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -58,6 +59,25 @@ export {
 } from "./src/creation.ts";
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
 export { getRngState, initialSeed, seed, setRngState } from "./src/rng_state.ts";
+export {
+  adjoint,
+  canCast,
+  emptyStrided,
+  ger,
+  greater,
+  greaterEqual,
+  isComplex,
+  isNonzero,
+  isSameSize,
+  less,
+  lessEqual,
+  notEqual,
+  resultType,
+  rowStack,
+  rsub,
+  type RsubOptions,
+  scalarTensor,
+} from "./src/aliases.ts";
 export {
   bartlettWindow,
   blackmanWindow,

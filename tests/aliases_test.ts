@@ -303,6 +303,9 @@ Deno.test("in-place methods: finite-difference gradients through the write (floa
     ["fmod_ with a tensor", (a, b) => a.mul(3).fmod_(b), [x, o]],
     ["remainder_ with a tensor", (a, b) => a.mul(3).remainder_(b), [x, o]],
     ["triu_ then cumsum_", (a) => a.mul(1).triu_(0).cumsum_(0), [x]],
+    ["rsub", (a, b) => torch.rsub(a, b, { alpha: 2.5 }), [x, o]],
+    ["ger", (a, b) => torch.ger(a, b).mul(b.ger(a).t()), [o, o.mul(2).detach().requiresGrad_(true)]],
+    ["mH / adjoint / H", (a) => a.mH.mul(a.adjoint()).add(a.H), [x]],
   ];
   for (const [msg, fn, inputs] of cases) gradcheck(fn, inputs, { eps: 1e-6, atol: 1e-6, rtol: 1e-5, msg });
   // As PyTorch: cumprod_ saves its output and t_ bumps the version.
@@ -314,5 +317,220 @@ Deno.test("in-place methods: finite-difference gradients through the write (floa
   assertThrowsMsg(
     () => p.mul(1).expm1_().rsqrt_().log1p_().sum().backward(),
     /output of RsqrtBackward0 .* is at version 3; expected version 2/,
+  );
+});
+
+// 4. Aliases and predicates.
+
+deviceTest("comparison aliases: functions and methods equal gt/ge/lt/le/ne", async (device) => {
+  const a = torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: "float32", device });
+  const b = torch.tensor([2, 5, 3], { dtype: "float32", device });
+  const pairs: [string, torch.Tensor, torch.Tensor][] = [
+    ["greater", torch.greater(a, b), a.gt(b)],
+    ["greaterEqual", torch.greaterEqual(a, 3), a.ge(3)],
+    ["less", torch.less(a, b), a.lt(b)],
+    ["lessEqual", a.lessEqual(b), a.le(b)],
+    ["notEqual", a.notEqual(b), a.ne(b)],
+    ["greater (method)", a.greater(2), a.gt(2)],
+    ["greaterEqual (method)", a.greaterEqual(b), a.ge(b)],
+    ["less (method)", a.less(4), a.lt(4)],
+    ["lessEqual (function)", torch.lessEqual(a, 2), a.le(2)],
+    ["notEqual (function)", torch.notEqual(a, 5), a.ne(5)],
+  ];
+  for (const [name, got, want] of pairs) {
+    nodeAssert.deepEqual([got.dtype, await got.toArrayAsync()], ["bool", await want.toArrayAsync()], name);
+  }
+  nodeAssert.deepEqual(await torch.greater(a, b).toArrayAsync(), [[false, false, false], [
+    true,
+    false,
+    true,
+  ]]);
+  assertThrowsMsg(() => torch.less(torch.zeros(2, 3), torch.zeros(4)), /less: /);
+});
+
+deviceTest("H, mH, adjoint: views with PyTorch's shapes, strides and dimension checks", async (device) => {
+  const v = fx.views;
+  const x = fixtureTensor(v.x, device);
+  nodeAssert.deepEqual([x.mH.shape, x.mH.stride()], [v.mH.shape, v.mH.stride]);
+  await assertCloseAsync(x.adjoint(), fixtureTensor(v.adjoint), { atol: 0, rtol: 0 });
+  await assertCloseAsync(torch.adjoint(x), fixtureTensor(v.adjoint), { atol: 0, rtol: 0 });
+  const m = x.index(0);
+  nodeAssert.deepEqual([m.H.shape, m.H.stride()], [v.H.shape, v.H.stride]);
+  await assertCloseAsync(m.H, fixtureTensor(v.H.out), { atol: 0, rtol: 0 });
+  nodeAssert.deepEqual([
+    x.index(1).storageOffset(),
+    x.index(":", 1).storageOffset(),
+    x.index(1, 2, "3:").storageOffset(),
+  ], v.storage_offset);
+  // Views: a write through them reaches the tensor.
+  const y = torch.zeros([2, 3], { device });
+  y.mH.index(2, 1).fill_(9);
+  nodeAssert.deepEqual(await y.toArrayAsync(), [[0, 0, 0], [0, 0, 9]]);
+  // 0-d passes through; 1-D is refused; H wants exactly 2-D.
+  const s = torch.tensor(3, { device });
+  nodeAssert.deepEqual([s.H.shape, s.mH.shape, s.adjoint().shape], [[], [], []]);
+  assertThrowsMsg(
+    () => torch.zeros(3).mH,
+    /mH: tensor\.mH is only supported on matrices or batches of matrices\. Got 1-D tensor\./,
+  );
+  assertThrowsMsg(
+    () => torch.zeros(3).adjoint(),
+    /adjoint: tensor\.adjoint\(\) is only supported on matrices or batches of matrices\. Got 1-D tensor\./,
+  );
+  assertThrowsMsg(
+    () => torch.zeros(3).H,
+    /H: tensor\.H is only supported on matrices \(2-D tensors\)\. Got 1-D tensor\./,
+  );
+  assertThrowsMsg(
+    () => torch.zeros(2, 2, 3).H,
+    /Got 3-D tensor\. For batches of matrices, consider using tensor\.mH/,
+  );
+  // Gradients flow through the views.
+  const w = torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: "float32", device, requiresGrad: true });
+  w.mH.mul(torch.tensor([[1, 10], [100, 1000], [1e4, 1e5]], { device })).sum().backward();
+  nodeAssert.deepEqual(await w.grad!.toArrayAsync(), [[1, 100, 1e4], [10, 1000, 1e5]]);
+});
+
+Deno.test("predicates: isComplex, isSigned, isNonzero, isSameSize, retainsGrad", () => {
+  for (const [dtype, signed] of Object.entries(fx.is_signed as Record<string, boolean>)) {
+    const t = torch.zeros(2, { dtype: dtype as DType });
+    nodeAssert.equal(t.isSigned(), signed, dtype);
+    nodeAssert.equal(t.isComplex(), false);
+    nodeAssert.equal(torch.isComplex(t), false);
+  }
+  nodeAssert.deepEqual(
+    [
+      torch.tensor([0]).isNonzero(),
+      torch.tensor([[3]]).isNonzero(),
+      torch.isNonzero(torch.tensor(NaN)),
+      torch.tensor([false]).isNonzero(),
+    ],
+    [false, true, true, false],
+  );
+  assertThrowsMsg(
+    () => torch.isNonzero(torch.tensor([])),
+    /isNonzero: Boolean value of Tensor with no values is ambiguous/,
+  );
+  assertThrowsMsg(
+    () => torch.tensor([1, 2]).isNonzero(),
+    /isNonzero: Boolean value of Tensor with more than one value is ambiguous \(shape \[2\]\)/,
+  );
+  nodeAssert.equal(torch.isSameSize(torch.zeros(2, 3), torch.ones(2, 3, { dtype: "int32" })), true);
+  nodeAssert.equal(torch.zeros(2, 3).isSameSize(torch.zeros(6)), false);
+  // deno-lint-ignore no-explicit-any
+  assertThrowsMsg(() => torch.isSameSize(torch.zeros(2), [2] as any), /isSameSize: other must be a Tensor/);
+  // retainsGrad as PyTorch: false for leaves (even after retainGrad), true for a non-leaf after retainGrad.
+  const leaf = torch.zeros(2, { requiresGrad: true });
+  const z = leaf.mul(2);
+  nodeAssert.deepEqual([torch.zeros(2).retainsGrad, leaf.retainsGrad, z.retainsGrad], [false, false, false]);
+  z.retainGrad();
+  leaf.retainGrad();
+  nodeAssert.deepEqual([z.retainsGrad, leaf.retainsGrad], [true, false]);
+});
+
+Deno.test("resultType and canCast: PyTorch's promotion and casting tables", () => {
+  const operand = (s: { dtype?: DType; ndim?: number; scalar?: number | boolean }) =>
+    s.scalar !== undefined ? s.scalar : torch.zeros(s.ndim === 0 ? [] : [2], { dtype: s.dtype });
+  for (const c of fx.result_type) {
+    nodeAssert.equal(
+      torch.resultType(operand(c.a), operand(c.b)),
+      c.out,
+      `${JSON.stringify(c.a)} ${JSON.stringify(c.b)}`,
+    );
+  }
+  for (const [from, to, want] of fx.can_cast as [DType, DType, boolean][]) {
+    nodeAssert.equal(torch.canCast(from, to), want, `${from} -> ${to}`);
+  }
+  assertThrowsMsg(() => torch.canCast("int64" as DType, "float32"), /canCast: from must be a dtype .*int64/);
+  // deno-lint-ignore no-explicit-any
+  assertThrowsMsg(
+    () => torch.resultType(torch.zeros(1), "x" as any),
+    /resultType: other must be a Tensor, number or boolean/,
+  );
+});
+
+deviceTest("rsub, ger, rowStack, scalarTensor as PyTorch", async (device) => {
+  for (const c of fx.rsub) {
+    const x = fixtureTensor(c.x, device, true);
+    const o = typeof c.other === "number" ? c.other : fixtureTensor(c.other, device, true);
+    const out = torch.rsub(x, o, { alpha: c.alpha });
+    await assertCloseAsync(out, fixtureTensor(c.out), { atol: 1e-6 });
+    nodeAssert.equal(out.gradFn?.name, c.grad_fn);
+    const want = o instanceof torch.Tensor ? [x, o] : [x];
+    const grads = torch.autograd.grad(out.mul(weightsOf(out)).sum(), want);
+    for (let i = 0; i < want.length; i++) {
+      await assertCloseAsync(grads[i]!, fixtureTensor(c.grads[i]), { atol: 1e-6 });
+    }
+  }
+  assertThrowsMsg(
+    () => torch.rsub(torch.tensor([true]), torch.tensor([false])),
+    /rsub: .*with two bool tensors is not supported/,
+  );
+  assertThrowsMsg(() => torch.rsub(torch.tensor([true]), 1), /rsub: .*with a bool tensor is not supported/);
+  const g = fx.ger;
+  await assertCloseAsync(
+    torch.ger(fixtureTensor(g.a, device), fixtureTensor(g.b, device)),
+    fixtureTensor(g.out),
+    { atol: 1e-6 },
+  );
+  await assertCloseAsync(fixtureTensor(g.a, device).ger(fixtureTensor(g.b, device)), fixtureTensor(g.out), {
+    atol: 1e-6,
+  });
+  assertThrowsMsg(() => torch.ger(torch.zeros(2, 2), torch.zeros(2)), /ger: /);
+  const r = fx.row_stack;
+  await assertCloseAsync(
+    torch.rowStack([fixtureTensor(r.a, device), fixtureTensor(r.b, device)]),
+    fixtureTensor(r.out),
+    { atol: 0 },
+  );
+  assertThrowsMsg(() => torch.rowStack([torch.zeros(3), torch.zeros(4)]), /rowStack: /);
+  const [s3, s25, sTrue, s7] = [
+    torch.scalarTensor(3, { device }),
+    torch.scalarTensor(2.5, { dtype: "float64" }),
+    torch.scalarTensor(true, { dtype: "bool", device }),
+    torch.scalarTensor(7, { dtype: "int32", device }),
+  ];
+  for (
+    const [t, e] of [[s3, fx.scalar_tensor[0]], [s25, fx.scalar_tensor[1]], [sTrue, fx.scalar_tensor[2]], [
+      s7,
+      fx.scalar_tensor[3],
+    ]] as const
+  ) {
+    nodeAssert.deepEqual([t.shape, t.dtype, Number(await t.itemAsync())], [e.shape, e.dtype, e.values[0]]);
+  }
+  nodeAssert.equal(s3.device, device);
+  // deno-lint-ignore no-explicit-any
+  assertThrowsMsg(() => torch.scalarTensor("3" as any), /scalarTensor: value must be a number or boolean/);
+});
+
+deviceTest("byte, char, short, newEmptyStrided, emptyStrided", async (device) => {
+  const x = torch.tensor([1.7, 250, 3], { device });
+  const b = x.byte();
+  nodeAssert.deepEqual([b.dtype, b.device, await b.toArrayAsync()], ["uint8", device, [1, 250, 3]]);
+  assertThrowsMsg(() => x.char(), /char: edgetorch has no int8 dtype .*x\.int\(\)/);
+  assertThrowsMsg(() => x.short(), /short: edgetorch has no int16 dtype/);
+  const e = x.newEmptyStrided([2, 3], [1, 2]);
+  nodeAssert.deepEqual([e.shape, e.stride(), e.dtype, e.device, e.storageOffset()], [
+    [2, 3],
+    [1, 2],
+    "float32",
+    device,
+    0,
+  ]);
+  nodeAssert.equal(e._storage.numel, 6);
+  e.copy_(torch.tensor([[1, 2, 3], [4, 5, 6]], { device }));
+  nodeAssert.deepEqual(await e.toArrayAsync(), [[1, 2, 3], [4, 5, 6]]);
+  nodeAssert.deepEqual(await e.contiguous().view(-1).toArrayAsync(), [1, 2, 3, 4, 5, 6]);
+  const f = torch.emptyStrided([3, 2], [4, 1], { dtype: "int32", device, requiresGrad: false });
+  nodeAssert.deepEqual([f.shape, f.stride(), f.dtype, f._storage.numel], [[3, 2], [4, 1], "int32", 10]);
+  nodeAssert.deepEqual(torch.emptyStrided([0, 3], [3, 1]).shape, [0, 3]);
+  nodeAssert.equal(torch.emptyStrided([2], [1], { requiresGrad: true }).requiresGrad, true);
+  assertThrowsMsg(
+    () => torch.emptyStrided([2, 3], [1]),
+    /emptyStrided: mismatch in length of strides and shape/,
+  );
+  assertThrowsMsg(
+    () => x.newEmptyStrided([2, -1], [1, 1]),
+    /emptyStrided: size must be a list of non-negative integers/,
   );
 });
