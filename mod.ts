@@ -77,6 +77,8 @@ export {
   rsub,
   type RsubOptions,
   scalarTensor,
+  sigmoid_,
+  tanh_,
 } from "./src/aliases.ts";
 export {
   bartlettWindow,
@@ -302,6 +304,7 @@ export {
 } from "./src/ops/conv_transpose3d.ts";
 export { maxPool3d, type MaxPool3dOptions } from "./src/ops/pool3d.ts";
 export { rrelu, rrelu_, type RreluOptions } from "./src/nn/random_activations.ts";
+export { celu_, relu_, selu_, threshold_ } from "./src/nn/functional_inplace.ts";
 export {
   adaptiveAvgPool1d,
   adaptiveMaxPool1d,

@@ -2,7 +2,8 @@
  * PyTorch's alias and predicate names at top level: the comparison aliases (`torch.greater`,
  * `greaterEqual`, `less`, `lessEqual`, `notEqual`), `torch.adjoint`, `torch.isComplex`,
  * `torch.isNonzero`, `torch.isSameSize`, `torch.resultType`, `torch.canCast`,
- * `torch.scalarTensor`, `torch.emptyStrided`, `torch.rowStack`, `torch.rsub` and `torch.ger`. Each
+ * `torch.scalarTensor`, `torch.emptyStrided`, `torch.rowStack`, `torch.rsub`, `torch.ger`,
+ * `torch.sigmoid_` and `torch.tanh_`. Each
  * calls the op edgetorch already has under PyTorch's main name.
  * @module
  */
@@ -358,4 +359,32 @@ export function rsub(input: Tensor, other: TensorOrScalar, opts: RsubOptions = {
  */
 export function ger(input: Tensor, vec2: Tensor): Tensor {
   return asOp("ger", () => outer(input, vec2));
+}
+
+/**
+ * `torch.sigmoid_(x)`: `x.sigmoid_()`, the sigmoid written into `x`, which is returned.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * const x = torch.tensor([0], { dtype: "float32" });
+ * assertEquals([torch.sigmoid_(x) === x, x.toArray()], [true, [0.5]]);
+ * ```
+ */
+export function sigmoid_(input: Tensor): Tensor {
+  return checkTensor("sigmoid_", "input", input).sigmoid_();
+}
+
+/**
+ * `torch.tanh_(x)`: `x.tanh_()`, the hyperbolic tangent written into `x`, which is returned.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * const x = torch.tensor([0], { dtype: "float32" });
+ * assertEquals([torch.tanh_(x) === x, x.toArray()], [true, [0]]);
+ * ```
+ */
+export function tanh_(input: Tensor): Tensor {
+  return checkTensor("tanh_", "input", input).tanh_();
 }

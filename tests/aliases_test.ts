@@ -534,3 +534,119 @@ deviceTest("byte, char, short, newEmptyStrided, emptyStrided", async (device) =>
     /emptyStrided: size must be a list of non-negative integers/,
   );
 });
+
+// 5. F's in-place activations and the *_with_indices pools.
+
+type Act = (x: torch.Tensor, ...args: number[]) => torch.Tensor;
+const ACTS: Record<string, Act> = {
+  "relu_": torch.F.relu_,
+  "elu_": torch.F.elu_,
+  "leaky_relu_": torch.F.leakyRelu_,
+  "hardtanh_": torch.F.hardtanh_,
+  "selu_": torch.F.selu_,
+  "celu_": torch.F.celu_,
+  "threshold_": torch.F.threshold_,
+  "torch.relu_": torch.relu_,
+  "torch.selu_": torch.selu_,
+  "torch.celu_": torch.celu_,
+  "torch.threshold_": torch.threshold_,
+  "torch.sigmoid_": torch.sigmoid_,
+  "torch.tanh_": torch.tanh_,
+};
+
+deviceTest("F's in-place activations: values, grad_fn and gradients as PyTorch", async (device) => {
+  const x = torch.tensor([[-2.5, -1.0, -0.25, 0.0], [0.3, 0.9, 1.5, 4.0]], { device });
+  for (const c of fx.inplace_activations) {
+    const what = `${c.fn}(${JSON.stringify(c.kw)})`;
+    const a = x.detach().clone().requiresGrad_(true);
+    const b = a.mul(1);
+    const r = ACTS[c.fn](b, ...(Object.values(c.kw) as number[]));
+    nodeAssert.equal(r, b, `${what} returns its input`);
+    await assertCloseAsync(b, fixtureTensor(c.out), { atol: 1e-6, rtol: 1e-6, msg: what });
+    nodeAssert.equal(b.gradFn?.name, c.grad_fn, `${what} grad_fn`);
+    const [g] = torch.autograd.grad(b.mul(weightsOf(b)).sum(), [a]);
+    await assertCloseAsync(g!, fixtureTensor(c.grad), { atol: 1e-6, rtol: 1e-5, msg: `${what} grad` });
+  }
+  // The `inplace` argument of the out-of-place functions records the same node names.
+  const fresh = () => torch.zeros(2, { device, requiresGrad: true }).mul(1);
+  const names = [
+    torch.F.elu(fresh(), 1, true),
+    torch.F.leakyRelu(fresh(), 0.1, { inplace: true }),
+    torch.F.threshold(fresh(), 0, 1, true),
+    torch.F.selu(fresh(), true),
+    torch.F.celu(fresh(), 1, true),
+    torch.F.elu(fresh(), 1),
+  ].map((t) => t.gradFn?.name);
+  nodeAssert.deepEqual(names, [
+    "EluBackward1",
+    "LeakyReluBackward1",
+    "ThresholdBackward1",
+    "EluBackward1",
+    "CeluBackward1",
+    "EluBackward0",
+  ]);
+  // Leaves that require grad are refused, as for every in-place op.
+  const leaf = torch.zeros(3, { device, requiresGrad: true });
+  assertThrowsMsg(() => torch.F.relu_(leaf), /relu_: a leaf Variable that requires grad/);
+  assertThrowsMsg(() => torch.F.elu_(torch.tensor([1, 2], { dtype: "int32" })), /elu/);
+});
+
+Deno.test("F's in-place activations: finite-difference gradients (float64)", () => {
+  const x = torch.tensor([[-2.1, -0.7, 0.4], [0.9, 1.3, -0.2]], { dtype: "float64", requiresGrad: true });
+  for (const [name, fn] of Object.entries(ACTS)) {
+    if (name.includes("threshold")) {
+      gradcheck((a) => (fn as Act)(a.mul(1), 0.5, -3), [x], { eps: 1e-6, atol: 1e-6, rtol: 1e-5, msg: name });
+    } else gradcheck((a) => fn(a.mul(1)), [x], { eps: 1e-6, atol: 1e-6, rtol: 1e-5, msg: name });
+  }
+});
+
+interface PoolCase {
+  fn: string;
+  args: (number | number[] | boolean | null)[];
+  x: EncodedTensor;
+  values: EncodedTensor;
+  indices: EncodedTensor;
+  grad: EncodedTensor;
+}
+
+function callPool(c: PoolCase, x: torch.Tensor): [torch.Tensor, torch.Tensor] {
+  const [k, stride, padding, dilation, ceilMode] = c.args;
+  // deno-lint-ignore no-explicit-any
+  const opts: any = { stride, padding, dilation, ceilMode };
+  switch (c.fn) {
+    case "max_pool1d_with_indices":
+      return torch.F.maxPool1dWithIndices(x, k as number, opts);
+    case "max_pool2d_with_indices":
+      return torch.F.maxPool2dWithIndices(x, k as number, opts);
+    case "max_pool3d_with_indices":
+      return torch.F.maxPool3dWithIndices(x, k as number, opts);
+    case "adaptive_max_pool1d_with_indices":
+      return torch.F.adaptiveMaxPool1dWithIndices(x, k as number);
+    case "adaptive_max_pool2d_with_indices":
+      return torch.F.adaptiveMaxPool2dWithIndices(x, k as number);
+    case "adaptive_max_pool3d_with_indices":
+      return torch.F.adaptiveMaxPool3dWithIndices(x, k as number[]);
+  }
+  throw new Error(`no pool ${c.fn}`);
+}
+
+deviceTest("F.*WithIndices pools: values, indices and gradients as PyTorch", async (device) => {
+  for (const c of fx.pools_with_indices as PoolCase[]) {
+    const what = `${c.fn}(${JSON.stringify(c.args)})`;
+    const x = fixtureTensor(c.x, device, true);
+    const [values, indices] = callPool(c, x);
+    await assertCloseAsync(values, fixtureTensor(c.values), { atol: 0, rtol: 0, msg: what });
+    nodeAssert.equal(indices.dtype, "int32", what);
+    nodeAssert.deepEqual(await indices.toArrayAsync(), await fixtureTensor(c.indices).toArrayAsync(), what);
+    const [g] = torch.autograd.grad(values.mul(weightsOf(values)).sum(), [x]);
+    await assertCloseAsync(g!, fixtureTensor(c.grad), { atol: 1e-6, msg: `${what} grad` });
+  }
+  assertThrowsMsg(
+    () => torch.F.maxPool2dWithIndices(torch.zeros([1, 1, 2, 2], { device }), 3),
+    /maxPool2d: /,
+  );
+  assertThrowsMsg(
+    () => torch.F.adaptiveMaxPool1dWithIndices(torch.zeros([2], { device }), 1),
+    /adaptiveMaxPool1d: /,
+  );
+});
