@@ -79,9 +79,8 @@ Deno.test("setRngState: bad states are refused and leave the generator as it was
     /setRngState: expected a Uint8Array of 5056 bytes/,
   );
   assertThrowsMsg(() => torch.setRngState(new Uint8Array(5056)), /setRngState: the state is invalid/);
-  // deno-lint-ignore no-explicit-any
   assertThrowsMsg(
-    () => torch.setRngState([1, 2] as any),
+    () => torch.setRngState([1, 2] as never),
     /setRngState: expected a uint8 Tensor or a Uint8Array/,
   );
   nodeAssert.deepEqual(Array.from(torch.getRngState().dataSync()), before);
@@ -149,9 +148,8 @@ Deno.test("window functions: defaults, requiresGrad, float16 and bad input", () 
     /blackmanWindow: expects floating point dtypes, got: int32/,
   );
   assertThrowsMsg(() => torch.hammingWindow(4, { alpha: NaN }), /hammingWindow: alpha must be a number/);
-  // deno-lint-ignore no-explicit-any
   assertThrowsMsg(
-    () => torch.bartlettWindow(4, { periodic: 1 as any }),
+    () => torch.bartlettWindow(4, { periodic: 1 as never }),
     /bartlettWindow: periodic must be a boolean/,
   );
 });
@@ -442,9 +440,8 @@ Deno.test("resultType and canCast: PyTorch's promotion and casting tables", () =
     nodeAssert.equal(torch.canCast(from, to), want, `${from} -> ${to}`);
   }
   assertThrowsMsg(() => torch.canCast("int64" as DType, "float32"), /canCast: from must be a dtype .*int64/);
-  // deno-lint-ignore no-explicit-any
   assertThrowsMsg(
-    () => torch.resultType(torch.zeros(1), "x" as any),
+    () => torch.resultType(torch.zeros(1), "x" as never),
     /resultType: other must be a Tensor, number or boolean/,
   );
 });
