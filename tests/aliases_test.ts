@@ -86,6 +86,14 @@ Deno.test("setRngState: bad states are refused and leave the generator as it was
   nodeAssert.deepEqual(Array.from(torch.getRngState().dataSync()), before);
 });
 
+deviceTest("setRngState: a state on the GPU is refused with the way out", (device) => {
+  const state = torch.getRngState().to(device);
+  assertThrowsMsg(
+    () => torch.setRngState(state),
+    /setRngState: expected a CPU tensor, got one on gpu .*to\("cpu"\)/,
+  );
+}, { devices: ["gpu"] });
+
 // 2. Window functions.
 
 interface WindowCase {
@@ -257,6 +265,10 @@ deviceTest("in-place methods: write through views, bump the version, refuse leav
     () => leaf.index(0).unsqueeze_(0),
     /unsqueeze_: a view of a leaf Variable that requires grad/,
   );
+  // As PyTorch, metadata changes of an expanded tensor are allowed (no element is written).
+  const expanded = torch.zeros([3, 1], { device }).expand(3, 4);
+  expanded.t_();
+  nodeAssert.deepEqual([expanded.shape, expanded.stride()], [[4, 3], [0, 1]]);
   torch.noGrad(() => leaf.t_());
   nodeAssert.deepEqual(leaf.shape, [3, 2]);
 });
