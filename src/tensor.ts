@@ -62,6 +62,8 @@ import {
 } from "./tensor_methods/elementwise_math.ts";
 import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/special.ts";
 import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/parity2.ts";
+import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
+import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -585,7 +587,9 @@ export interface Tensor
     TensorShapeMoreMethods,
     TensorElementwiseMathMethods,
     TensorSpecialMethods,
-    TensorParity2Methods {}
+    TensorParity2Methods,
+    TensorInPlaceMoreMethods,
+    TensorAliasMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -605,6 +609,8 @@ for (
     elementwiseMathMethods(),
     specialMethods(),
     parity2Methods(),
+    inPlaceMoreMethods(),
+    aliasMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -38,4 +38,5 @@ export * from "../ops/grid_sample.ts";
 export * from "./random_activations.ts";
 export * from "./loss_margin_more.ts";
 export * from "./functional_extras.ts";
+export * from "./functional_inplace.ts";
 export * from "./loss_ctc.ts";
