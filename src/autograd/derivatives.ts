@@ -620,6 +620,9 @@ export const derivatives = {
     ...reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
     name: "DivBackward2",
   },
+  // x.eq_(y) and its kin (src/ops/inplace_more.ts): 1 / 0 written into x, zero gradients (PyTorch's;
+  // the node is renamed EqBackward0/1 ... by the op).
+  compareInPlace: reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
   // atan2, hypot, nanToNum (src/ops/elementwise_more.ts): PyTorch's formulas.
   atan2: {
     saves: ([a, b]): SavedValues => ({

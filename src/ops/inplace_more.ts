@@ -28,7 +28,7 @@ export function compare_<T extends Tensor>(t: T, op: string, cmp: Comparison, ot
   return inFrameOf(() => {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describeValue(t)}`);
     const values = asOp(op, () => t[cmp](other)).to(t.dtype);
-    const out = record("divRounded", [t, other], values);
+    const out = record("compareInPlace", [t, other], values);
     named(out, `${STEM[cmp]}Backward${other instanceof Tensor ? 1 : 0}`);
     return assignResult(t, op, out);
   });
