@@ -164,3 +164,4 @@ export function vectorToParameters(vector: Tensor, parameters: Iterable<Tensor>)
   });
 }
 export * from "./utils_norms.ts";
+export * as parametrize from "./parametrize.ts";
