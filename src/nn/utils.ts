@@ -165,3 +165,4 @@ export function vectorToParameters(vector: Tensor, parameters: Iterable<Tensor>)
 }
 export * from "./utils_norms.ts";
 export * as parametrize from "./parametrize.ts";
+export * as parametrizations from "./parametrizations.ts";

@@ -1,0 +1,182 @@
+/**
+ * nn.utils.parametrizations: `orthogonal` (matrix_exp, cayley, householder; with and without
+ * trivialization; square, tall and wide weights; assignment) and `spectralNorm` (Linear, Conv2d,
+ * ConvTranspose2d, several iterations, a 1-d tensor, a negative dim). Expected values:
+ * tools/fixtures/parametrize_fixtures.py (PyTorch 1.13, seeded as the test seeds; gradients of
+ * `(out * linspace(0.5, 1.5)).sum()`); the maps' gradients also by finite differences.
+ */
+import * as torch from "../mod.ts";
+import { nn } from "../mod.ts";
+import type { Device, Tensor } from "../mod.ts";
+import { assert, assertCloseAsync, assertThrowsMsg, type CloseOptions, gradcheck } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
+
+const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/parametrize.json", import.meta.url)));
+const { orthogonal, spectralNorm, Orthogonal, SpectralNorm } = nn.utils.parametrizations;
+
+interface Enc {
+  shape: number[];
+  values: number[];
+}
+
+const dev = (e: Enc, device: Device = "cpu"): Tensor =>
+  torch.tensor(e.values, { dtype: "float32" }).reshape(e.shape).to(device);
+const close = (t: Tensor, e: Enc | number[], opts: CloseOptions = {}) =>
+  assertCloseAsync(t.reshape([-1]), Array.isArray(e) ? e : e.values, { rtol: 1e-4, atol: 1e-5, ...opts });
+const stateOf = (sd: Record<string, Enc>): Record<string, Tensor> =>
+  Object.fromEntries(Object.entries(sd).map(([k, e]) => [k, dev(e)]));
+const weightedSum = (y: Tensor) =>
+  y.mul(torch.linspace(0.5, 1.5, y.numel(), { device: y.device }).reshape([...y.shape])).sum();
+
+async function closeState(m: nn.Module, expected: Record<string, Enc>, opts: CloseOptions = {}) {
+  const sd = m.stateDict();
+  assert.deepEqual(Object.keys(sd), Object.keys(expected));
+  for (const [k, e] of Object.entries(expected)) await close(sd[k], e, { msg: k, ...opts });
+}
+
+const orthCases = Object.entries(fx.orthogonal).filter(([k]) => k !== "assign");
+
+deviceTest(
+  "parametrizations.orthogonal: every map, with and without trivialization, vs PyTorch",
+  async (device) => {
+    for (const [name, c] of orthCases as [string, Record<string, never>][]) {
+      const shape = c.shape as unknown as number[];
+      const m = new nn.Linear(shape[1], shape[0]);
+      m.loadStateDict(stateOf(c.start));
+      torch.manualSeed(c.seed);
+      const p = orthogonal(m, { orthogonalMap: c.map, useTrivialization: c.triv });
+      assert.deepEqual(Object.keys(p.stateDict()), c.keys, name);
+      assert.equal(String(p), c.repr, name);
+      await closeState(p, c.sd);
+      p.to(device);
+      await close(p.weight, c.weight, { msg: `${name} weight` });
+      const y = p(dev(c.x, device));
+      await close(y, c.y, { msg: `${name} y` });
+      weightedSum(y).backward();
+      await close(p.parametrizations.weight.original.grad!, c.origGrad, { msg: `${name} grad`, atol: 1e-4 });
+    }
+  },
+);
+
+Deno.test("parametrizations.orthogonal: assigning a weight with trivialization sets base", async () => {
+  const c = fx.orthogonal.assign;
+  const m = new nn.Linear(4, 4);
+  m.loadStateDict(stateOf(c.start));
+  torch.manualSeed(21);
+  const p = orthogonal(m);
+  const original = p.parametrizations.weight.original;
+  p.weight = dev(c.q);
+  assert.ok(p.parametrizations.weight.original === original);
+  await closeState(p, c.sd);
+  await close(p.weight, c.weight);
+});
+
+Deno.test("parametrizations.orthogonal: gradcheck of each map (float64)", () => {
+  for (const map of ["matrix_exp", "cayley", "householder"] as const) {
+    for (const shape of [[3, 3], [4, 2], [2, 4]]) {
+      const orth = new Orthogonal(shape, map, { useTrivialization: false });
+      const x = torch.randn(shape, { dtype: "float64" }).mul(0.5);
+      if (map === "householder") {
+        // the diagonal holds signs, truncated (not differentiated): keep it away from the jumps
+        const k = Math.min(...shape);
+        torch.noGrad(() =>
+          x.diagonal().copy_(torch.tensor([-1.5, 1.5, -1.5].slice(0, k), { dtype: "float64" }))
+        );
+      }
+      gradcheck((t) => orth(t), [x.requiresGrad_()], {
+        eps: 1e-6,
+        atol: 1e-6,
+        rtol: 1e-5,
+        msg: `${map} ${shape}`,
+      });
+      const q = torch.noGrad(() => orth(x));
+      const gram = shape[0] >= shape[1] ? q.mT.matmul(q) : q.matmul(q.mT);
+      assert.ok(torch.allclose(gram, torch.eye(Math.min(...shape), { dtype: "float64" }), { atol: 1e-10 }));
+    }
+  }
+});
+
+deviceTest(
+  "parametrizations.spectralNorm: u, v, values and gradients vs PyTorch; eval mode",
+  async (device) => {
+    const makers: Record<string, () => nn.Module> = {
+      linear: () => new nn.Linear(5, 4),
+      linear3: () => new nn.Linear(5, 4),
+      conv: () => new nn.Conv2d(2, 3, 3),
+      convT: () => new nn.ConvTranspose2d(2, 3, 3),
+      bias1d: () => new nn.Linear(5, 4),
+      convDimNeg: () => new nn.Conv2d(2, 3, 3),
+    };
+    for (const [name, make] of Object.entries(makers)) {
+      const c = fx.spectralNorm[name];
+      const m = make();
+      m.loadStateDict(stateOf(c.start));
+      torch.manualSeed(c.seed);
+      const p = spectralNorm(m, { name: c.name, nPowerIterations: c.nIter, dim: c.dim ?? undefined });
+      assert.deepEqual(Object.keys(p.stateDict()), c.keys, name);
+      await closeState(p, c.sd);
+      p.to(device);
+      const x = dev(c.x, device);
+      const y = (p as unknown as (x: Tensor) => Tensor)(x);
+      await close(y, c.y, { msg: `${name} y` });
+      await closeState(p, c.sdAfter);
+      weightedSum(y).backward();
+      const list =
+        (p.parametrizations as unknown as Record<string, nn.utils.parametrize.ParametrizationList>)[c.name];
+      await close(list.original.grad!, c.origGrad, { msg: `${name} grad`, atol: 1e-4 });
+      p.eval();
+      await close((p as unknown as (x: Tensor) => Tensor)(x), c.yEval, { msg: `${name} eval` });
+      await closeState(p, c.sdEval);
+    }
+  },
+);
+
+Deno.test("parametrizations.spectralNorm: gradcheck in eval mode (float64)", () => {
+  for (const shape of [[4, 3], [3, 2, 2], [5]]) {
+    const w = torch.randn(shape, { dtype: "float64" });
+    const sn = new SpectralNorm(w, 1, 0).eval();
+    gradcheck((t) => sn(t), [w.requiresGrad_()], { eps: 1e-6, atol: 1e-6, rtol: 1e-5, msg: `${shape}` });
+  }
+});
+
+Deno.test("parametrizations: bad input gets a clear error", () => {
+  assertThrowsMsg(
+    () => orthogonal(new nn.Linear(2, 2), { name: "bias" }),
+    /orthogonal: expected a matrix or batch of matrices, got a tensor of 1 dimensions/,
+  );
+  assertThrowsMsg(
+    () => orthogonal(new nn.Linear(2, 2), { name: "w" }),
+    /orthogonal: Module 'Linear' has no parameter or buffer with name 'w'/,
+  );
+  assertThrowsMsg(
+    () => orthogonal(new nn.Linear(2, 2), { orthogonalMap: "expm" as never }),
+    /orthogonal: orthogonalMap has to be one of "matrix_exp", "cayley", "householder", got "expm"/,
+  );
+  const plain = orthogonal(new nn.Linear(3, 3), { orthogonalMap: "cayley", useTrivialization: false });
+  assertThrowsMsg(
+    () => {
+      plain.weight = torch.eye(3);
+    },
+    /orthogonal.rightInverse: it is not possible to assign to the matrix exponential or the Cayley parametrizations/,
+  );
+  assertThrowsMsg(
+    () => new Orthogonal([3, 3], "householder").rightInverse(torch.eye(2)),
+    /orthogonal.rightInverse: expected a matrix or batch of matrices of shape \[3, 3\], got a tensor of shape \[2, 2\]/,
+  );
+  assertThrowsMsg(
+    () => spectralNorm(new nn.Linear(2, 2), { dim: 2 }),
+    /spectralNorm: dimension out of range \(expected to be in range of \[-2, 1\] but got 2\)/,
+  );
+  assertThrowsMsg(
+    () => spectralNorm(new nn.Linear(2, 2), { nPowerIterations: 0 }),
+    /spectralNorm: expected nPowerIterations to be positive, but got nPowerIterations=0/,
+  );
+  assertThrowsMsg(
+    () => new SpectralNorm(torch.tensor([[1, 2], [3, 4]])),
+    /spectralNorm: expected a floating point weight, got int32/,
+  );
+  assertThrowsMsg(
+    () => spectralNorm(new nn.Linear(2, 2), { name: "w" }),
+    /spectralNorm: Module 'Linear' has no parameter or buffer with name 'w'/,
+  );
+});
