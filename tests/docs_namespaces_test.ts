@@ -119,6 +119,9 @@ const NN_UTILS_NAMESPACES: Record<string, string[]> = {
     "cached",
     "ParametrizationList",
   ],
+  parametrizations: ["orthogonal", "spectralNorm", "Orthogonal", "SpectralNorm"],
+  stateless: ["functionalCall"],
+  fusion: ["fuseConvBnEval", "fuseConvBnWeights", "fuseLinearBnEval", "fuseLinearBnWeights"],
 };
 
 Deno.test("docs: nn.utils's namespaces document every member", async () => {
@@ -135,4 +138,5 @@ Deno.test("docs: nn.utils's namespaces document every member", async () => {
     );
     for (const r of required) assert.ok(names.includes(r), `${r} is documented under nn.utils.${name}`);
   }
+  assert.ok(symbols.some((s) => s.name === "skipInit"), "nn.utils.skipInit is documented");
 });
