@@ -180,3 +180,24 @@ Deno.test("parametrizations: bad input gets a clear error", () => {
     /spectralNorm: Module 'Linear' has no parameter or buffer with name 'w'/,
   );
 });
+
+deviceTest(
+  "parametrizations.orthogonal on an LSTM's recurrent weight, read inside parametrize.cached",
+  async (device) => {
+    torch.manualSeed(3);
+    const lstm = orthogonal(new nn.LSTM(3, 4), { name: "weight_hh_l0" }).to(device);
+    assert.deepEqual(Object.keys(lstm.stateDict()).filter((k) => k.startsWith("parametrizations")), [
+      "parametrizations.weight_hh_l0.original",
+      "parametrizations.weight_hh_l0.0.base",
+    ]);
+    const w = (lstm as unknown as { weight_hh_l0: Tensor }).weight_hh_l0;
+    assert.deepEqual(w.shape, [16, 4]);
+    await assertCloseAsync(w.mT.matmul(w), torch.eye(4), { atol: 1e-5 });
+    const x = torch.randn([5, 2, 3], { device });
+    const [out] = nn.utils.parametrize.cached(() => lstm(x));
+    out.sum().backward();
+    const grad = lstm.parametrizations.weight_hh_l0.original.grad!;
+    assert.deepEqual(grad.shape, [16, 4]);
+    assert.ok((await grad.abs().sum().itemAsync()) > 0);
+  },
+);
