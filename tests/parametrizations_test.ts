@@ -6,10 +6,11 @@
  * `(out * linspace(0.5, 1.5)).sum()`); the maps' gradients also by finite differences.
  */
 import * as torch from "../mod.ts";
-import { nn } from "../mod.ts";
+import { F, nn } from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
 import { assert, assertCloseAsync, assertThrowsMsg, type CloseOptions, gradcheck } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
+import { backendFor } from "../src/backends/registry.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/parametrize.json", import.meta.url)));
 const { orthogonal, spectralNorm, Orthogonal, SpectralNorm } = nn.utils.parametrizations;
@@ -201,3 +202,77 @@ deviceTest(
     assert.ok((await grad.abs().sum().itemAsync()) > 0);
   },
 );
+
+/** Storages one call of `step` leaves for the garbage collector (not freed, not a parameter, gradient or buffer). */
+function leftovers(model: nn.Module, step: () => void): number {
+  const backend = backendFor("cpu") as unknown as Record<string, unknown>;
+  const made: { disposed: boolean }[] = [];
+  const saved = new Map<string, unknown>();
+  const keys = new Set([
+    ...Object.keys(backend),
+    ...Object.getOwnPropertyNames(Object.getPrototypeOf(backend)),
+  ]);
+  for (const key of keys) {
+    const f = backend[key];
+    if (typeof f !== "function" || key === "constructor") continue;
+    saved.set(key, f);
+    backend[key] = (...args: unknown[]) => {
+      const out = (f as (...a: unknown[]) => unknown).apply(backend, args);
+      if (out !== null && typeof out === "object" && "disposed" in out) {
+        made.push(out as { disposed: boolean });
+      }
+      return out;
+    };
+  }
+  try {
+    step();
+  } finally {
+    for (const [k, f] of saved) backend[k] = f;
+  }
+  assert.ok(made.length > 0);
+  const kept = new Set<unknown>();
+  for (const p of model.parameters()) kept.add(p._storage).add(p.grad?._storage);
+  for (const b of model.buffers()) kept.add(b._storage);
+  return made.filter((s) => !s.disposed && !kept.has(s)).length;
+}
+
+Deno.test("parametrizations: SGD keeps the weights orthogonal / normalized; steps leave nothing more than plain layers", () => {
+  torch.manualSeed(11);
+  const make = (parametrized: boolean) => {
+    const a = new nn.Linear(4, 4), b = new nn.Linear(4, 3);
+    return parametrized
+      ? new nn.Sequential(orthogonal(a), new nn.Tanh(), spectralNorm(b))
+      : new nn.Sequential(a, new nn.Tanh(), b);
+  };
+  const x = torch.randn(16, 4), t = torch.randn(16, 3);
+  const trainer = (model: nn.Module) => {
+    const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
+    return (useCache: boolean) => {
+      opt.zeroGrad();
+      const forward = () => F.mseLoss((model as unknown as (x: Tensor) => Tensor)(x), t);
+      const loss = useCache ? nn.utils.parametrize.cached(forward) : forward();
+      loss.backward();
+      opt.step();
+      const value = loss.item();
+      loss.dispose();
+      return value;
+    };
+  };
+  const plain = make(false), model = make(true);
+  const plainStep = trainer(plain), step = trainer(model);
+  plainStep(false);
+  const first = step(false);
+  const baseline = leftovers(plain, () => plainStep(false));
+  assert.equal(leftovers(model, () => step(false)), baseline, "parametrized step");
+  assert.equal(leftovers(model, () => step(true)), baseline, "parametrized step inside cached");
+  let last = first;
+  for (let i = 0; i < 30; i++) last = step(i % 2 === 0);
+  assert.ok(last < first, `loss ${first} -> ${last}`);
+  const w = model.at<nn.Linear>(0).weight;
+  assert.ok(torch.allclose(w.mT.matmul(w), torch.eye(4), { atol: 1e-5 }));
+  // each read in training mode is one more power step: the estimate converges to the norm
+  const sn = model.at<nn.Linear>(2);
+  for (let i = 0; i < 100; i++) sn.weight;
+  const sigma = torch.linalg.matrixNorm(sn.weight, 2).item();
+  assert.ok(Math.abs(sigma - 1) < 1e-3, `spectral norm ${sigma}`);
+});

@@ -262,6 +262,31 @@ deviceTest("parametrize.cached: one computation per tensor inside, gradients sti
     m.weight;
   });
   assert.equal(calls, 1);
+  // the block owns the cached values: returned (or kept) ones stay usable, the others are released
+  const [returned, kept] = cached(() => {
+    m(x);
+    return [m.weight, torch.keep(m.bias!.mul(1))];
+  });
+  await close(
+    returned,
+    Array.from(await m.parametrizations.weight.original.mul(2).reshape([-1]).dataAsync()),
+  );
+  assert.equal(kept.shape[0], 3);
+  let dropped: Tensor | null = null;
+  cached(() => {
+    m(x);
+    dropped = m.weight;
+  });
+  assertThrowsMsg(() => dropped!.add(1), /was disposed/);
+  let keptInside: Tensor | null = null;
+  cached(() => {
+    m(x);
+    keptInside = torch.keep(m.weight);
+  });
+  await close(
+    keptInside!,
+    Array.from(await m.parametrizations.weight.original.mul(2).reshape([-1]).dataAsync()),
+  );
   // a throwing block drops the cache too
   assert.throws(() =>
     cached(() => {

@@ -13,7 +13,7 @@
  */
 import { Tensor } from "../tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { inFrameOf, pinHandle } from "../memory.ts";
+import { inFrameOf, pinHandle, releaseHandle } from "../memory.ts";
 import { fmtShape } from "../shape.ts";
 import { Module, Parameter, setTensorData } from "./module.ts";
 import { ModuleDict } from "./layers/container.ts";
@@ -295,7 +295,34 @@ export interface RegisterParametrizationOptions {
 
 /** Depth of nested {@link cached} blocks, and what they computed. */
 let cacheDepth = 0;
-const cache = new Map<ParametrizationList, Tensor>();
+/**
+ * Each cached tensor with a pinned alias of its storage: the alias keeps the value alive across
+ * the calls of the block (the tensor itself belongs to the call that first read it), and is
+ * released when the block ends.
+ */
+const cache = new Map<ParametrizationList, { tensor: Tensor; alias: Tensor }>();
+
+/** Ends the outermost {@link cached} block: what `result` holds stays the caller's, the rest is released. */
+function dropCache(result: unknown): void {
+  const kept = new Set<Tensor>();
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [result];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object" || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof Tensor) kept.add(v);
+    else if (Array.isArray(v)) stack.push(...v);
+    else if (v instanceof Map) { for (const [k, item] of v) stack.push(k, item); }
+    else if (v instanceof Set) stack.push(...v);
+    else if (Object.getPrototypeOf(v) === Object.prototype) stack.push(...Object.values(v));
+  }
+  for (const { tensor, alias } of cache.values()) {
+    if (kept.has(tensor)) pinHandle(tensor);
+    releaseHandle(alias);
+  }
+  cache.clear();
+}
 
 function parametrizationsOf(module: Module): ParametrizationDict | null {
   const p = (module as unknown as Fields).parametrizations;
@@ -334,9 +361,13 @@ function injectProperty(module: Module, name: string, dict: ParametrizationDict)
     get: () => {
       const list = dict.get<ParametrizationList>(name);
       if (cacheDepth === 0) return list();
-      let t = cache.get(list);
-      if (t === undefined) cache.set(list, t = pinHandle(list()));
-      return t;
+      let entry = cache.get(list);
+      if (entry === undefined) {
+        const tensor = list();
+        const alias = pinHandle(new Tensor(tensor._storage, tensor.shape, tensor._strides, tensor._offset));
+        cache.set(list, entry = { tensor, alias });
+      }
+      return entry.tensor;
     },
     set: (value: Tensor) => {
       if (!(value instanceof Tensor)) {
@@ -556,7 +587,12 @@ export function removeParametrizations<M extends Module>(
       return new Parameter(t.detach(), t.requiresGrad);
     });
   }
-  cache.delete(list);
+  const entry = cache.get(list);
+  if (entry !== undefined) {
+    pinHandle(entry.tensor);
+    releaseHandle(entry.alias);
+    cache.delete(list);
+  }
   delete fields[tensorName];
   dict.delete(tensorName);
   if (Object.prototype.hasOwnProperty.call(dict, tensorName)) delete (dict as unknown as Fields)[tensorName];
@@ -572,8 +608,9 @@ export function removeParametrizations<M extends Module>(
  * Runs `fn` with the parametrized tensors cached (PyTorch's `with parametrize.cached():`): inside,
  * each parametrized tensor is computed on its first read and the same tensor is returned after,
  * so a tensor read by many calls (an RNN's weight at each step) is computed once. The cache is
- * dropped when the outermost `cached` returns (for an async `fn`, when its promise settles).
- * Returns what `fn` returns.
+ * dropped when the outermost `cached` returns (for an async `fn`, when its promise settles): as
+ * with `torch.scope`, a cached tensor that `fn` neither returns nor `torch.keep`s is released
+ * then (graphs built from it keep what their backward needs). Returns what `fn` returns.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -599,17 +636,22 @@ export function cached<T>(fn: () => T): T {
     throw new TypeError(`parametrize.cached: expected a function, got ${describe(fn)}`);
   }
   cacheDepth++;
-  const leave = () => {
-    if (--cacheDepth === 0) cache.clear();
+  const leave = (result: unknown) => {
+    if (--cacheDepth === 0) dropCache(result);
   };
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    leave();
+    leave(undefined);
     throw e;
   }
-  if (result instanceof Promise) return result.finally(leave) as T;
-  leave();
+  if (result instanceof Promise) {
+    return result.then((v) => (leave(v), v), (e) => {
+      leave(undefined);
+      throw e;
+    }) as T;
+  }
+  leave(result);
   return result;
 }
