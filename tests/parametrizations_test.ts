@@ -276,3 +276,29 @@ Deno.test("parametrizations: SGD keeps the weights orthogonal / normalized; step
   const sigma = torch.linalg.matrixNorm(sn.weight, 2).item();
   assert.ok(Math.abs(sigma - 1) < 1e-3, `spectral norm ${sigma}`);
 });
+
+deviceTest("parametrizations: registering on a module already on the device", async (device) => {
+  for (const name of ["matrix_exp_triv_4x4", "householder_plain_5x3", "cayley_triv_5x3"]) {
+    const c = fx.orthogonal[name];
+    const m = new nn.Linear(c.shape[1], c.shape[0]);
+    m.loadStateDict(stateOf(c.start));
+    m.to(device);
+    torch.manualSeed(c.seed);
+    const p = orthogonal(m, { orthogonalMap: c.map, useTrivialization: c.triv });
+    const sd = p.stateDict();
+    assert.equal(sd["parametrizations.weight.original"].device, device);
+    for (const [k, e] of Object.entries(c.sd as Record<string, Enc>)) {
+      // a completion drawn on the GPU comes from its own stream: compare the weight only there
+      if (device === "gpu" && name.startsWith("cayley") && k.endsWith("base")) continue;
+      await close(sd[k], e, { msg: `${name} ${k}` });
+    }
+    await close(p.weight, c.weight, { msg: `${name} weight` });
+  }
+  torch.manualSeed(30);
+  const c = fx.spectralNorm.linear;
+  const lin = new nn.Linear(5, 4);
+  lin.loadStateDict(stateOf(c.start));
+  lin.to(device);
+  torch.manualSeed(c.seed);
+  await closeState(spectralNorm(lin), c.sd);
+});
