@@ -118,6 +118,7 @@ const NN_UTILS_NAMESPACES: Record<string, string[]> = {
     "isParametrized",
     "cached",
     "ParametrizationList",
+    "typeBeforeParametrizations",
   ],
   parametrizations: ["orthogonal", "spectralNorm", "Orthogonal", "SpectralNorm"],
   stateless: ["functionalCall"],

@@ -100,6 +100,8 @@ deviceTest(
     assert.deepEqual(Object.keys(m.stateDict()), c.keys);
     assert.equal(String(m), c.repr);
     assert.ok(isParametrized(m) && isParametrized(m, "weight") && !isParametrized(m, "bias"));
+    assert.equal(nn.utils.parametrize.typeBeforeParametrizations(m), nn.Linear);
+    assert.ok(m instanceof nn.Linear);
     assert.deepEqual(m.namedParameters().map(([n]) => n), ["bias", "parametrizations.weight.original"]);
     m.to(device);
     const original = m.parametrizations.weight.original;

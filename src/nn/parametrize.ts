@@ -655,3 +655,29 @@ export function cached<T>(fn: () => T): T {
   leave(result);
   return result;
 }
+
+/**
+ * The class of `module` before any parametrization (PyTorch's `type_before_parametrizations`).
+ * Registering a parametrization does not change a module's class here (only its printed name,
+ * `Parametrized<Class>`), so this is `module.constructor` either way.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * import { nn } from "../../mod.ts";
+ * class Neg extends nn.Module {
+ *   override forward(x: torch.Tensor): torch.Tensor {
+ *     return x.neg();
+ *   }
+ * }
+ * const m = nn.utils.parametrize.registerParametrization(new nn.Linear(2, 2), "bias", new Neg());
+ * assertEquals(nn.utils.parametrize.typeBeforeParametrizations(m), nn.Linear);
+ * assertEquals(m._getName(), "ParametrizedLinear");
+ * ```
+ */
+export function typeBeforeParametrizations(module: Module): new (...args: never[]) => Module {
+  if (!(module instanceof Module)) {
+    throw new TypeError(`typeBeforeParametrizations: expected a Module, got ${describe(module)}`);
+  }
+  return module.constructor as new (...args: never[]) => Module;
+}
