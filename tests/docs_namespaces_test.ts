@@ -119,6 +119,7 @@ const NN_UTILS_NAMESPACES: Record<string, string[]> = {
     "cached",
     "ParametrizationList",
     "typeBeforeParametrizations",
+    "transferParametrizationsAndParams",
   ],
   parametrizations: ["orthogonal", "spectralNorm", "Orthogonal", "SpectralNorm"],
   stateless: ["functionalCall"],

@@ -376,3 +376,32 @@ Deno.test("parametrize: bad input gets a clear error", () => {
     /registerParametrization: when 'rightInverse' outputs one tensor, it may not change the dtype.\noriginal.dtype: float32\nrightInverse\(original\).dtype: float64/,
   );
 });
+
+Deno.test("parametrize.transferParametrizationsAndParams: shared parametrizations and originals", async () => {
+  const { transferParametrizationsAndParams } = nn.utils.parametrize;
+  const c = pz.chain;
+  const a = registerParametrization(linearFrom(c.start), "weight", new Symmetric());
+  registerParametrization(a, "weight", new Scale(3));
+  registerParametrization(a, "bias", new Scale(2));
+  const b = transferParametrizationsAndParams(a, new nn.Linear(3, 3), "weight");
+  assert.ok(isParametrized(b, "weight") && !isParametrized(b, "bias"));
+  assert.ok(b.parametrizations.weight.original === a.parametrizations.weight.original);
+  assert.ok(b.parametrizations.weight[0] === a.parametrizations.weight[0]);
+  await close(b.weight, Array.from(a.weight.reshape([-1]).dataSync()));
+  // a module without the tensor gets it as a parameter first; several originals are shared too
+  const two = registerParametrization(linearFrom(pz.twoOriginals.start), "weight", new SumOfTwo());
+  const bare = transferParametrizationsAndParams(two, new nn.Module());
+  assert.deepEqual(Object.keys(bare.stateDict()), [
+    "parametrizations.weight.original0",
+    "parametrizations.weight.original1",
+  ]);
+  const [o0, o1] = bare.parametrizations.weight.originals();
+  assert.ok(
+    o0 === two.parametrizations.weight.originals()[0] && o1 === two.parametrizations.weight.originals()[1],
+  );
+  await close((bare as unknown as { weight: Tensor }).weight, pz.twoOriginals.weight);
+  assertThrowsMsg(
+    () => transferParametrizationsAndParams(a, new nn.Linear(3, 3), "running_mean"),
+    /transferParametrizationsAndParams: Module ParametrizedLinear does not have a parametrization on running_mean/,
+  );
+});

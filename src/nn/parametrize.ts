@@ -681,3 +681,59 @@ export function typeBeforeParametrizations(module: Module): new (...args: never[
   }
   return module.constructor as new (...args: never[]) => Module;
 }
+
+/**
+ * Gives `toModule` the parametrizations of `fromModule` (all of them, or those of `tensorName`)
+ * and makes it share their original tensors (PyTorch's `transfer_parametrizations_and_params`):
+ * the parametrization modules and the `original` parameters are the same objects in both
+ * afterwards. A tensor `toModule` lacks is first added to it as a parameter holding
+ * `fromModule`'s current value. Returns `toModule`.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * import { nn } from "../../mod.ts";
+ * const { registerParametrization, transferParametrizationsAndParams } = nn.utils.parametrize;
+ * class Abs extends nn.Module {
+ *   override forward(x: torch.Tensor): torch.Tensor {
+ *     return x.abs();
+ *   }
+ * }
+ * const a = registerParametrization(new nn.Linear(2, 2), "weight", new Abs());
+ * const b = transferParametrizationsAndParams(a, new nn.Linear(2, 2));
+ * assertEquals(b.parametrizations.weight.original === a.parametrizations.weight.original, true);
+ * assertEquals(b.weight.toArray(), a.weight.toArray());
+ * ```
+ */
+export function transferParametrizationsAndParams<M extends Module>(
+  fromModule: Module,
+  toModule: M,
+  tensorName?: string,
+): ParametrizedModule<M> {
+  const op = "transferParametrizationsAndParams";
+  if (!(fromModule instanceof Module) || !(toModule instanceof Module)) {
+    throw new TypeError(`${op}: expected two Modules, got ${describe(fromModule)} and ${describe(toModule)}`);
+  }
+  const from = parametrizationsOf(fromModule);
+  if (from === null || from.length === 0) return toModule as ParametrizedModule<M>;
+  if (tensorName !== undefined && !from.has(tensorName)) {
+    throw new Error(
+      `${op}: Module ${fromModule._getName()} does not have a parametrization on ${tensorName}`,
+    );
+  }
+  const names = tensorName === undefined ? [...from.keys()] : [tensorName];
+  const fields = toModule as unknown as Fields;
+  for (const name of names) {
+    if (!(name in toModule)) {
+      fields[name] = inFrameOf(() => new Parameter((fromModule as unknown as Fields)[name] as Tensor));
+    }
+    const source = from.get<ParametrizationList>(name);
+    for (const p of source) registerParametrization(toModule, name, p);
+    const target = parametrizationsOf(toModule)!.get<ParametrizationList>(name);
+    const targetFields = target as unknown as Fields;
+    source.originals().forEach((t, i) => {
+      targetFields[source.isTensor ? "original" : `original${i}`] = t;
+    });
+  }
+  return toModule as ParametrizedModule<M>;
+}
