@@ -674,6 +674,9 @@ export const derivatives = {
   ),
   frexpExponent: notDifferentiable("frexp"),
   heaviside: notDifferentiable("heaviside"),
+  // PyTorch 1.13 has no derivative for linalg_ldl_factor_ex / linalg_ldl_solve.
+  linalgLdlFactor: notDifferentiable("linalg.ldlFactorEx"),
+  linalgLdlSolve: notDifferentiable("linalg.ldlSolve"),
   nextafter: notDifferentiable("nextafter"),
   // Integer-only kernels: their inputs never require grad (a row, so the table covers every op).
   gcd: notDifferentiable("gcd"),
