@@ -224,6 +224,20 @@ export {
 } from "./layers/pooling3d.ts";
 export { BatchNorm3d, InstanceNorm3d } from "./layers/normalization3d.ts";
 export {
+  LazyBatchNorm1d,
+  LazyBatchNorm2d,
+  LazyBatchNorm3d,
+  LazyConv1d,
+  LazyConv2d,
+  LazyConv3d,
+  LazyConvTranspose1d,
+  LazyConvTranspose2d,
+  LazyConvTranspose3d,
+  LazyInstanceNorm1d,
+  LazyInstanceNorm2d,
+  LazyInstanceNorm3d,
+} from "./layers/lazy.ts";
+export {
   FractionalMaxPool2d,
   FractionalMaxPool3d,
   type FractionalMaxPoolModuleOptions,
