@@ -46,6 +46,7 @@ export {
   type LPPoolModuleOptions,
   MaxUnpool1d,
   MaxUnpool2d,
+  MaxUnpool3d,
   type MaxUnpoolModuleOptions,
   Softmax2d,
   UpsamplingBilinear2d,

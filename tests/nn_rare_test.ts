@@ -1,0 +1,124 @@
+/**
+ * nn layers ported programs use rarely: MaxUnpool3d / F.maxUnpool3d (values, outputSize,
+ * gradients, errors). Expected values: tools/fixtures/nn_rare_fixtures.py (PyTorch 1.13;
+ * gradients of `(out * linspace(0.5, 1.5)).sum()`); gradients also by finite differences.
+ */
+import * as torch from "../mod.ts";
+import { F, nn } from "../mod.ts";
+import type { Device, Tensor } from "../mod.ts";
+import {
+  assert,
+  assertCloseAsync,
+  assertThrowsMsg,
+  type CloseOptions,
+  type EncodedTensor,
+  fixtureTensor,
+  gradcheckAsync,
+} from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
+
+const ex = JSON.parse(await Deno.readTextFile(new URL("./fixtures/nn_rare.json", import.meta.url)));
+
+interface Case {
+  inputs: EncodedTensor[];
+  out: EncodedTensor;
+  grads: (EncodedTensor | null)[];
+  indices?: EncodedTensor;
+}
+
+/** Runs `fn` on the case's inputs on `device`; checks the output and the weighted-sum gradients. */
+async function checkCase(c: Case, device: Device, fn: (...xs: Tensor[]) => Tensor, tol: CloseOptions = {}) {
+  const xs = c.inputs.map((e) => fixtureTensor(e, device, e.dtype.startsWith("float")));
+  const out = fn(...xs);
+  assert.deepEqual(out.shape, c.out.shape);
+  await assertCloseAsync(out, fixtureTensor(c.out), { rtol: 1e-4, atol: 1e-5, ...tol });
+  const w = torch.linspace(0.5, 1.5, out.numel(), { device }).reshape([...out.shape]);
+  out.mul(w).sum().backward();
+  for (let i = 0; i < xs.length; i++) {
+    const g = c.grads[i];
+    if (g === null) continue;
+    await assertCloseAsync(xs[i].grad!, fixtureTensor(g), {
+      rtol: 1e-4,
+      atol: 1e-5,
+      ...tol,
+      msg: `grad ${i}`,
+    });
+  }
+}
+
+deviceTest(
+  "MaxUnpool3d / F.maxUnpool3d: values, outputSize, stride and padding, unbatched, gradients",
+  async (device) => {
+    const idx = (c: Case) => fixtureTensor(c.indices!, device);
+    await checkCase(ex.maxUnpool3d, device, (v) => new nn.MaxUnpool3d(2)(v, idx(ex.maxUnpool3d)));
+    await checkCase(
+      ex.maxUnpool3dSize,
+      device,
+      (v) => F.maxUnpool3d(v, idx(ex.maxUnpool3dSize), 2, { outputSize: [4, 5, 6] }),
+    );
+    await checkCase(
+      ex.maxUnpool3dStridePad,
+      device,
+      (v) =>
+        new nn.MaxUnpool3d([2, 3, 3], { stride: [1, 2, 2], padding: 1 })(v, idx(ex.maxUnpool3dStridePad), [
+          2,
+          2,
+          4,
+          4,
+          6,
+        ]),
+    );
+    await checkCase(
+      ex.maxUnpool3dUnbatched,
+      device,
+      (v) => F.maxUnpool3d(v, idx(ex.maxUnpool3dUnbatched), 2),
+    );
+    // The round trip of maxPool3d's own indices, and a finite-difference gradcheck.
+    const x = torch.randn(1, 2, 4, 4, 4).to(device);
+    const [v, i] = F.maxPool3d(x, 2, { returnIndices: true });
+    const back = F.maxUnpool3d(v, i, 2);
+    await assertCloseAsync(F.maxPool3d(back, 2), v, { rtol: 0, atol: 0 });
+    const iCpu = await i.toAsync("cpu");
+    await gradcheckAsync((t) => F.maxUnpool3d(t, t.device === "cpu" ? iCpu : i, 2), [
+      v.detach().requiresGrad_(true),
+    ]);
+  },
+);
+
+Deno.test("MaxUnpool3d: bad input and repr", () => {
+  const v = torch.ones(1, 1, 1, 2, 2);
+  const i32 = (a: number[]) => torch.tensor(a, { dtype: "int32" }).reshape([1, 1, 1, 2, 2]);
+  assertThrowsMsg(
+    () => F.maxUnpool3d(v, i32([0, 1, 2, 99]), 2),
+    /^maxUnpool3d: found an invalid max index: 99 \(output volumes are of size 2x4x4\)/,
+  );
+  assertThrowsMsg(
+    () => F.maxUnpool3d(torch.ones(2, 2, 2), torch.zeros([2, 2, 2], { dtype: "int32" }), 2),
+    /^maxUnpool3d: expected a 4-d or 5-d input, got input of size \[2, 2, 2\]/,
+  );
+  assertThrowsMsg(
+    () => F.maxUnpool3d(v, torch.zeros([1, 1, 2, 2], { dtype: "int32" }), 2),
+    /^maxUnpool3d: expected shape of indices to be same as that of the input tensor/,
+  );
+  assertThrowsMsg(
+    () => F.maxUnpool3d(v, torch.zeros(1, 1, 1, 2, 2), 2),
+    /^maxUnpool3d: indices must be an integer tensor, got float32/,
+  );
+  assertThrowsMsg(
+    () => F.maxUnpool3d(v, i32([0, 1, 2, 3]), 2, { outputSize: [2, 9, 4] }),
+    /^maxUnpool3d: invalid output_size "\[2,9,4\]" \(dim 1 must be between 3 and 5\)/,
+  );
+  assertThrowsMsg(
+    () => F.maxUnpool3d(v, i32([0, 1, 2, 3]), [2, 2]),
+    /^maxUnpool3d: kernelSize must be 3 integers/,
+  );
+  assertThrowsMsg(() => new nn.MaxUnpool3d(-1), /^MaxUnpool3d: kernelSize must be 3 integers/);
+  assert.equal(
+    String(new nn.MaxUnpool3d([1, 2, 2], { stride: [1, 2, 2], padding: [0, 1, 1] })),
+    ex.maxUnpool3dRepr,
+  );
+  assert.equal(
+    String(new nn.MaxUnpool3d(2)),
+    "MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))",
+  );
+});
