@@ -13,6 +13,7 @@ import {
   type CloseOptions,
   type EncodedTensor,
   fixtureTensor,
+  gradcheck,
   gradcheckAsync,
 } from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
@@ -120,5 +121,134 @@ Deno.test("MaxUnpool3d: bad input and repr", () => {
   assert.equal(
     String(new nn.MaxUnpool3d(2)),
     "MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))",
+  );
+});
+
+interface AsmCase {
+  args: [number, number, number[]];
+  kwargs: { divValue?: number; headBias?: boolean };
+  seed: number;
+  init: Record<string, EncodedTensor>;
+  x: EncodedTensor;
+  target: EncodedTensor;
+  output: EncodedTensor;
+  loss: EncodedTensor;
+  gradX: EncodedTensor;
+  gradParams: Record<string, EncodedTensor>;
+  logProb: EncodedTensor;
+  predict: EncodedTensor;
+  predictX: EncodedTensor;
+  repr: string;
+}
+
+deviceTest(
+  "AdaptiveLogSoftmaxWithLoss: PyTorch 1.13's seeded init, output, loss, gradients, logProb, predict",
+  async (device) => {
+    for (const name of ["adaptiveLogSoftmax", "adaptiveLogSoftmaxDefaults", "adaptiveLogSoftmaxUnbatched"]) {
+      const c = ex[name] as AsmCase;
+      torch.manualSeed(c.seed);
+      const m = new nn.AdaptiveLogSoftmaxWithLoss(...c.args, c.kwargs);
+      assert.equal(String(m), c.repr, name);
+      const sd = m.stateDict();
+      assert.deepEqual(Object.keys(sd), Object.keys(c.init), name);
+      for (const [k, e] of Object.entries(c.init)) {
+        await assertCloseAsync(sd[k], fixtureTensor(e), { rtol: 0, atol: 0, msg: `${name}: init ${k}` });
+      }
+      m.to(device);
+      const x = fixtureTensor(c.x, device, true);
+      const { output, loss } = m(x, fixtureTensor(c.target, device));
+      const o = { rtol: 1e-4, atol: 1e-5 };
+      assert.deepEqual(output.shape, c.output.shape, name);
+      await assertCloseAsync(output, fixtureTensor(c.output), { ...o, msg: `${name}: output` });
+      await assertCloseAsync(loss, fixtureTensor(c.loss), { ...o, msg: `${name}: loss` });
+      const w = torch.linspace(0.5, 1.5, output.numel(), { device }).reshape([...output.shape]);
+      output.mul(w).sum().add(loss).backward();
+      await assertCloseAsync(x.grad!, fixtureTensor(c.gradX), { ...o, msg: `${name}: grad x` });
+      for (const [k, p] of m.namedParameters()) {
+        await assertCloseAsync(p.grad!, fixtureTensor(c.gradParams[k]), { ...o, msg: `${name}: grad ${k}` });
+      }
+      const px = fixtureTensor(c.predictX, device);
+      await assertCloseAsync(m.logProb(px), fixtureTensor(c.logProb), { ...o, msg: `${name}: logProb` });
+      assert.deepEqual(
+        await m.predict(px).toArrayAsync(),
+        fixtureTensor(c.predict).toArray(),
+        `${name}: predict`,
+      );
+    }
+  },
+);
+
+Deno.test("AdaptiveLogSoftmaxWithLoss: finite-difference gradients, and bad input", () => {
+  torch.manualSeed(4);
+  const m = new nn.AdaptiveLogSoftmaxWithLoss(6, 9, [3, 6], {
+    divValue: 2,
+    headBias: true,
+    dtype: "float64",
+  });
+  const x = torch.randn([5, 6], { dtype: "float64" }).requiresGrad_(true);
+  const t = torch.tensor([0, 3, 8, 5, 2], { dtype: "int32" });
+  const [w0] = m.parameters();
+  gradcheck(
+    (xx, ww) => {
+      const saved = m.head.weight;
+      m.head.weight = ww as nn.Parameter;
+      try {
+        return m(xx, t).output;
+      } finally {
+        m.head.weight = saved;
+      }
+    },
+    [x, w0],
+    { eps: 1e-6, atol: 1e-7, rtol: 1e-6 },
+  );
+  gradcheck((xx) => m.logProb(xx), [x], { eps: 1e-6, atol: 1e-7, rtol: 1e-6 });
+  const A = "AdaptiveLogSoftmaxWithLoss";
+  assertThrowsMsg(
+    () => new nn.AdaptiveLogSoftmaxWithLoss(6, 9, [6, 3]),
+    new RegExp(`^${A}: cutoffs should be a sequence of unique, positive integers sorted`),
+  );
+  assertThrowsMsg(
+    () => new nn.AdaptiveLogSoftmaxWithLoss(6, 9, [3, 9]),
+    /between 1 and n_classes-1 \(got \[3,9\] for 9 classes\)/,
+  );
+  assertThrowsMsg(() => new nn.AdaptiveLogSoftmaxWithLoss(6, 9, [0, 3]), /cutoffs should be/);
+  assertThrowsMsg(() => new nn.AdaptiveLogSoftmaxWithLoss(6, 9, [3, 3]), /cutoffs should be/);
+  assertThrowsMsg(
+    () => new nn.AdaptiveLogSoftmaxWithLoss(6, 9, [3], { divValue: 0 }),
+    /divValue must be a positive number/,
+  );
+  const xd = x.detach();
+  assertThrowsMsg(
+    () => m(xd, torch.tensor([0, 3, 9, 5, 2], { dtype: "int32" })),
+    new RegExp(`^${A}: Target values should be in \\[0, 8\\], but values in range \\[0, 9\\] were found`),
+  );
+  assertThrowsMsg(
+    () => m(xd, torch.tensor([0, 1], { dtype: "int32" })),
+    /Input and target should have the same size in the batch dimension/,
+  );
+  assertThrowsMsg(
+    () => m(xd, torch.zeros([5, 1], { dtype: "int32" })),
+    /0D or 1D target tensor expected, multi-target not supported/,
+  );
+  assertThrowsMsg(
+    () => m(xd, torch.tensor(1, { dtype: "int32" })),
+    /0D target tensor expects 1D input tensors, but found inputs with size \[5, 6\]/,
+  );
+  assertThrowsMsg(
+    () => m(xd.index(0), torch.tensor([1], { dtype: "int32" })),
+    /1D target tensor expects 2D input tensors/,
+  );
+  assertThrowsMsg(() => m(xd, torch.zeros([5])), /target must be an integer tensor, got float32/);
+  assertThrowsMsg(
+    () => m(torch.zeros([5, 4], { dtype: "float64" }), t),
+    /expected input with 6 features in its last dim, got shape \[5, 4\]/,
+  );
+  assertThrowsMsg(
+    () => m.logProb(xd.index(0)),
+    new RegExp(`^${A}.logProb: expected a 2D input \\[N, 6\\], got \\[6\\]`),
+  );
+  assertThrowsMsg(
+    () => m.predict(torch.zeros([2, 3], { dtype: "float64" })),
+    /predict: expected input with 6 features/,
   );
 });

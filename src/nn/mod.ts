@@ -239,6 +239,11 @@ export {
   LazyInstanceNorm3d,
 } from "./layers/lazy.ts";
 export {
+  AdaptiveLogSoftmaxWithLoss,
+  type AdaptiveLogSoftmaxWithLossOptions,
+  type ASMOutput,
+} from "./layers/adaptive.ts";
+export {
   FractionalMaxPool2d,
   FractionalMaxPool3d,
   type FractionalMaxPoolModuleOptions,
