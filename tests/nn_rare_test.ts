@@ -252,3 +252,59 @@ Deno.test("AdaptiveLogSoftmaxWithLoss: finite-difference gradients, and bad inpu
     /predict: expected input with 6 features/,
   );
 });
+
+interface LrnCase extends Case {
+  size: number;
+  alpha?: number;
+  beta?: number;
+  k?: number;
+}
+
+deviceTest(
+  "CrossMapLRN2d: PyTorch 1.13's values and (hand-written) gradients, its window quirks included",
+  async (device) => {
+    for (const c of ex.crossMapLrn2d as LrnCase[]) {
+      const m = new nn.CrossMapLRN2d(c.size, { alpha: c.alpha, beta: c.beta, k: c.k });
+      if (c.grads[0] === null) {
+        // size 1: PyTorch's backward fails; the forward is checked, and the backward says why it fails.
+        const x = fixtureTensor(c.inputs[0], device, true);
+        const y = m(x);
+        await assertCloseAsync(y, fixtureTensor(c.out), { rtol: 1e-5, atol: 1e-6 });
+        assertThrowsMsg(
+          () => y.sum().backward(),
+          /^CrossMapLRN2d: PyTorch 1\.13's backward fails for size 1/,
+        );
+        continue;
+      }
+      await checkCase(c, device, (x) => m(x), { rtol: 1e-5, atol: 1e-6 });
+    }
+  },
+);
+
+Deno.test("CrossMapLRN2d: differs from LocalResponseNorm where 1.13 does; grad_fn name; bad input; repr", () => {
+  const x = torch.ones(1, 8, 1, 1);
+  const a = new nn.CrossMapLRN2d(5, { alpha: 1, beta: 1, k: 1 })(x).flatten().toArray() as number[];
+  const b = new nn.LocalResponseNorm(5, { alpha: 1, beta: 1, k: 1 })(x).flatten().toArray() as number[];
+  assert.deepEqual(a.slice(0, 3), b.slice(0, 3)); // the first prePad channels agree
+  assert.ok(Math.abs(a[3] - 5 / 11) < 1e-6 && Math.abs(b[3] - 0.5) < 1e-6); // channel 0's square stays in from channel 3 on
+  const y = new nn.CrossMapLRN2d(3)(torch.randn(1, 3, 2, 2).requiresGrad_(true));
+  assert.equal(y.gradFn?.name, "CrossMapLRN2dBackward");
+  assertThrowsMsg(
+    () => new nn.CrossMapLRN2d(3)(torch.ones(3, 2, 2)),
+    /^CrossMapLRN2d: expected a 4-D input \[N, C, H, W\], got shape \[3, 2, 2\]/,
+  );
+  assertThrowsMsg(
+    () => new nn.CrossMapLRN2d(3)(torch.ones([1, 3, 2, 2], { dtype: "int32" })),
+    /^CrossMapLRN2d: expected a floating point input, got int32/,
+  );
+  assertThrowsMsg(() => new nn.CrossMapLRN2d(0), /^CrossMapLRN2d: size must be a positive integer, got 0/);
+  assertThrowsMsg(() => new nn.CrossMapLRN2d(2.5), /size must be a positive integer/);
+  assertThrowsMsg(
+    () => new nn.CrossMapLRN2d(3, { alpha: NaN }),
+    /^CrossMapLRN2d: alpha must be a finite number/,
+  );
+  assert.deepEqual(
+    [String(new nn.CrossMapLRN2d(5)), String(new nn.CrossMapLRN2d(3, { alpha: 0.5, beta: 0.25, k: 2 }))],
+    ex.crossMapLrn2dRepr,
+  );
+});

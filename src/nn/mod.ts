@@ -243,6 +243,7 @@ export {
   type AdaptiveLogSoftmaxWithLossOptions,
   type ASMOutput,
 } from "./layers/adaptive.ts";
+export { CrossMapLRN2d, type CrossMapLRN2dOptions } from "./layers/cross_map_lrn.ts";
 export {
   FractionalMaxPool2d,
   FractionalMaxPool3d,
