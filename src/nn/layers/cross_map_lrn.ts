@@ -37,7 +37,7 @@ export interface CrossMapLRN2dOptions {
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * import * as torch from "../../../mod.ts";
  * import * as nn from "../mod.ts";
- * const lrn = new nn.CrossMapLRN2d(3, { alpha: 1, beta: 1, k: 1 });
+ * const lrn = new nn.CrossMapLRN2d(3, { alpha: 1, beta: 1 }); // k = 1
  * assertEquals(String(lrn), "CrossMapLRN2d(3, alpha=1.0, beta=1.0, k=1)");
  * const y = lrn(torch.ones(1, 4, 1, 1));
  * // channel 0 sums channels 0-1, channel 1 channels 0-2, channel 2 channels 0-3, channel 3 channels 0, 2, 3
