@@ -9,6 +9,7 @@ import type { Device, Tensor } from "../mod.ts";
 import {
   assert,
   assertCloseAsync,
+  assertRejectsMsg,
   assertThrowsMsg,
   type CloseOptions,
   type EncodedTensor,
@@ -308,3 +309,21 @@ Deno.test("CrossMapLRN2d: differs from LocalResponseNorm where 1.13 does; grad_f
     ex.crossMapLrn2dRepr,
   );
 });
+
+deviceTest(
+  "AdaptiveLogSoftmaxWithLoss: an out-of-range target rejects the reads on the GPU (throws on the CPU)",
+  async (device) => {
+    const m = new nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2]).to(device);
+    const x = torch.randn(3, 4).to(device), t = torch.tensor([0, 6, 1], { dtype: "int32" }).to(device);
+    const msg = /^AdaptiveLogSoftmaxWithLoss: Target values should be in \[0, 5\], but/;
+    if (device === "cpu") {
+      assertThrowsMsg(() => m(x, t), msg);
+      return;
+    }
+    // Targets known on the host throw at the call; targets computed on the device reject the reads.
+    assertThrowsMsg(() => m(x, t), msg);
+    const { output, loss } = m(x, torch.tensor([0, 3, 1], { dtype: "int32" }).to(device).mul(2));
+    await assertRejectsMsg(() => output.dataAsync(), msg);
+    await assertRejectsMsg(() => loss.dataAsync(), msg);
+  },
+);
