@@ -1,6 +1,6 @@
 /**
  * @internal The computation behind `nn.CrossMapLRN2d` (src/nn/layers/cross_map_lrn.ts) and its
- * derivative row (spread into src/autograd/derivatives.ts), as PyTorch 1.13's
+ * derivative row (spread into src/autograd/derivatives.ts through derivatives_extra.ts), as PyTorch 1.13's
  * `torch.nn.modules._functions.CrossMapLRN2d` computes them. Its forward sums the squares over a
  * running window of channels that differs from `LocalResponseNorm`'s: channel 0's square is never
  * dropped from the running sum (1.13's loop drops channel `c - prePad` only when `c > prePad`),
