@@ -32,6 +32,7 @@ export * from "./embedding_bag.ts";
 export * from "../ops/conv3d.ts";
 export * from "../ops/conv_transpose3d.ts";
 export * from "../ops/pool3d.ts";
+export * from "./max_unpool3d.ts";
 export * from "../ops/fractional_pool.ts";
 export * from "./instance_norm.ts";
 export * from "../ops/grid_sample.ts";
