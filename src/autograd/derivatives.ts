@@ -150,6 +150,7 @@ function named(
 const asShape: Derivative = reads("none", (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))]);
 const passThrough: Derivative = reads("none", (g) => [g]);
 const zeroGrad: Derivative = reads("none", (g) => [ew.mul(g, 0)]);
+const zeroGrads2: Derivative = reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0)));
 /** Values picked along `dim` at `index` (`gather`, `sort`, `topk`): `g` added back at those positions. */
 const gathered: Derivative = reads("none", (g, n) => [
   ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), shapeOf(n)),
@@ -617,14 +618,9 @@ export const derivatives = {
         "operands, or use torch.div(a, b).floor(), whose gradient is zero",
     );
   }),
-  // div with a rounding mode: piecewise constant, zero gradients (PyTorch's).
-  divRounded: {
-    ...reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
-    name: "DivBackward2",
-  },
-  // x.eq_(y) and its kin (src/ops/inplace_more.ts): 1 / 0 written into x, zero gradients (PyTorch's;
-  // the node is renamed EqBackward0/1 ... by the op).
-  compareInPlace: reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
+  // div with a rounding mode, and x.eq_(y) and kin (ops/inplace_more.ts): zero gradients (PyTorch's).
+  divRounded: { ...zeroGrads2, name: "DivBackward2" },
+  compareInPlace: zeroGrads2,
   // atan2, hypot, nanToNum (src/ops/elementwise_more.ts): PyTorch's formulas.
   atan2: {
     saves: ([a, b]): SavedValues => ({
