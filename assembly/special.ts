@@ -15,6 +15,8 @@
 // - ndtri: Abramowitz & Stegun 26.2.23 as the start of Newton's method on log ndtr;
 // - igamma/igammac: Legendre's series of P(a, x) for x < a + 1, the continued fraction of Q above.
 
+import { S_BESSEL_J0, specialBessel64 } from "./special_bessel";
+
 type P = usize;
 
 const S_LGAMMA = 0, S_DIGAMMA = 1, S_POLYGAMMA = 2, S_ERFC = 3, S_ERFCX = 4, S_I0 = 5, S_I0E = 6;
@@ -293,6 +295,7 @@ function besselOverflow(op: i32, x: f64): f64 {
 }
 
 function special64(op: i32, x: f64, order: i32): f64 {
+  if (op >= S_BESSEL_J0) return specialBessel64(op, x);
   if (op == S_LGAMMA) return lgamma64(x);
   if (op == S_DIGAMMA) return digamma64(x);
   if (op == S_POLYGAMMA) return polygamma64(order, x);

@@ -4,6 +4,7 @@
 // fewer series terms; erfc and erfcx use the Numerical Recipes fit of src/ops/erf.ts (relative
 // error below 1.2e-7). One invocation per element; the grid is folded into two dimensions.
 //! include: math
+//! include: special_bessel
 
 const PI_F: f32 = 3.14159265358979;
 const SQRT_PI_F: f32 = 1.7724538509055159;
@@ -277,6 +278,7 @@ fn f_special(op: u32, x: f32, order: u32) -> f32 {
     case 10u: { return f_log_ndtr(x); }
     default: {}
   }
+  if (op >= 11u) { return f_special_bessel(op, x); }
   if (is_nan(x)) { return x; }
   let ax = f_abs(x);
   // PyTorch computes I0 and I1 as exp(|x|) times a scaled series: inf where expf overflows, NaN at ±inf.

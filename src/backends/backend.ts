@@ -103,6 +103,17 @@ export const SPECIAL_OPS = [
   "i1e",
   "ndtri",
   "logNdtr",
+  // torch.special's Bessel functions (src/special/bessel_more.ts), not differentiable in PyTorch 1.13.
+  "besselJ0",
+  "besselJ1",
+  "besselY0",
+  "besselY1",
+  "modifiedBesselK0",
+  "modifiedBesselK1",
+  "scaledModifiedBesselK0",
+  "scaledModifiedBesselK1",
+  "sphericalBesselJ0",
+  "airyAi",
 ] as const;
 /** Name of a special-function kernel of one operand. */
 export type SpecialOp = typeof SPECIAL_OPS[number];

@@ -26,8 +26,21 @@ export function floatResult(dtype: DType): DType {
   return isFloating(dtype) ? dtype : "float32";
 }
 
+/** The kernels of functions PyTorch 1.13 gives no derivative (src/special/bessel_more.ts). */
+export type UndifferentiableSpecialOp =
+  | "besselJ0"
+  | "besselJ1"
+  | "besselY0"
+  | "besselY1"
+  | "modifiedBesselK0"
+  | "modifiedBesselK1"
+  | "scaledModifiedBesselK0"
+  | "scaledModifiedBesselK1"
+  | "sphericalBesselJ0"
+  | "airyAi";
+
 /** `op` of the special kernel on `x`, recorded as `op` (PyTorch's dtype rules). */
-export function runSpecial(op: SpecialOp, x: Tensor, order = 0): Tensor {
+export function runSpecial(op: Exclude<SpecialOp, UndifferentiableSpecialOp>, x: Tensor, order = 0): Tensor {
   const out = floatResult(x.dtype);
   const backend = backendOf(op, x);
   const compute = out === "float64" ? "float64" : "float32";

@@ -16,3 +16,4 @@ export * from "./names.ts";
 export * from "./error.ts";
 export * from "./bessel.ts";
 export * from "./log_ops.ts";
+export * from "./bessel_more.ts";

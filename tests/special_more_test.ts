@@ -1,0 +1,203 @@
+/**
+ * The torch.special functions without a top-level name (src/special/bessel_more.ts): bessel_j0/j1/
+ * y0/y1, modified_bessel_i0/i1/k0/k1, scaled_modified_bessel_k0/k1, spherical_bessel_j0, airy_ai.
+ * Values against PyTorch 1.13 (tools/fixtures/special_more_fixtures.py) on both devices over wide
+ * grids with their edge values (±0, ±inf, NaN, tiny and large arguments, negative arguments where
+ * the function is NaN); float64 against 30-digit mpmath values where PyTorch's own float64 is the
+ * less accurate; dtype promotion; PyTorch 1.13's lack of derivatives (results do not require grad);
+ * and the errors bad input gets.
+ */
+import * as torch from "../mod.ts";
+import type { Device, Tensor } from "../mod.ts";
+import { assert, assertThrowsMsg, type EncodedTensor, fixtureTensor as dec, flatAsync } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
+
+const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/special_more.json", import.meta.url)));
+
+interface Case {
+  name: string;
+  fn: string;
+  args: EncodedTensor[];
+  out: EncodedTensor;
+  requiresGrad: boolean;
+}
+const CASES: Case[] = fx.cases;
+const ONE: Record<string, (x: Tensor) => Tensor> = {
+  besselJ0: torch.special.besselJ0,
+  besselJ1: torch.special.besselJ1,
+  besselY0: torch.special.besselY0,
+  besselY1: torch.special.besselY1,
+  modifiedBesselI0: torch.special.modifiedBesselI0,
+  modifiedBesselI1: torch.special.modifiedBesselI1,
+  modifiedBesselK0: torch.special.modifiedBesselK0,
+  modifiedBesselK1: torch.special.modifiedBesselK1,
+  scaledModifiedBesselK0: torch.special.scaledModifiedBesselK0,
+  scaledModifiedBesselK1: torch.special.scaledModifiedBesselK1,
+  sphericalBesselJ0: torch.special.sphericalBesselJ0,
+  airyAi: torch.special.airyAi,
+};
+
+const OSCILLATING = new Set(["besselJ0", "besselJ1", "besselY0", "besselY1", "airyAi"]);
+
+/**
+ * Tolerances against PyTorch, `|ours - torch| <= atol + rtol·|torch| + phase`:
+ * - PyTorch 1.13's J0/J1/Y0/Y1 are off by up to 5.8e-7 absolute (Y1 at 5.25, in float64 and
+ *   float32) and its airy_ai by up to 1.15e-6 (at -2.25), checked against mpmath (ours are within
+ *   1e-13 in float64: the mpmath test below), so those compare at atol 7e-7 / 1.5e-6 on both
+ *   dtypes; the others at 1e-12 relative in float64.
+ * - float32: the CPU computes in double and rounds once, so the differences are PyTorch's float
+ *   arithmetic; the GPU computes in float32 (a few ulp). For |x| >= 8 the oscillating functions
+ *   also allow PyTorch's (and the GPU's) float32 phase error: four ulp of the phase (|x|, or
+ *   2/3·|x|^1.5 for Ai) times the envelope (√(2/(π|x|)), or |x|^-1/4/√π). PyTorch's float32 J0 is
+ *   off by 2.2e-7 at -33.75 and its Ai by 3.5e-6 at -37 (its phase, rounded to float).
+ */
+function tolerance(fn: string, dtype: string, device: Device): { rtol: number; atol: number } {
+  if (dtype === "float64") {
+    if (fn === "airyAi") return { rtol: 1e-9, atol: 1.5e-6 };
+    if (OSCILLATING.has(fn)) return { rtol: 1e-9, atol: 7e-7 };
+    return { rtol: 1e-12, atol: 0 };
+  }
+  const atol = fn === "airyAi" ? 1.5e-6 : OSCILLATING.has(fn) ? 7e-7 : 0;
+  return { rtol: device === "cpu" ? 2e-6 : 4e-6, atol };
+}
+
+function phaseSlack(fn: string, x: number, dtype: string): number {
+  const ax = Math.abs(x);
+  if (dtype === "float64" || !OSCILLATING.has(fn) || !(ax >= 8) || !Number.isFinite(ax)) return 0;
+  const ulp = 2 ** -24;
+  if (fn === "airyAi") return x < 0 ? 4 * (2 / 3) * ax ** 1.5 * ulp * ax ** -0.25 / Math.sqrt(Math.PI) : 0;
+  return 4 * ax * ulp * Math.sqrt(2 / (Math.PI * ax));
+}
+
+function compare(
+  name: string,
+  xs: number[],
+  got: number[],
+  want: number[],
+  tol: (x: number) => number,
+  rtol: number,
+) {
+  assert.equal(got.length, want.length, `${name}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i], w = want[i];
+    if (!Number.isFinite(w)) {
+      assert.ok(
+        Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)),
+        `${name}: at x = ${xs[i]} got ${g}, want ${w}`,
+      );
+      continue;
+    }
+    const allowed = tol(xs[i]) + rtol * Math.abs(w);
+    assert.ok(
+      Math.abs(g - w) <= allowed,
+      `${name}: at x = ${xs[i]} got ${g}, want ${w} (allowed ${allowed})`,
+    );
+  }
+}
+
+deviceTest("special more: Bessel and Airy values match PyTorch 1.13", async (device) => {
+  let checked = 0;
+  for (const c of CASES) {
+    if (!(c.fn in ONE)) continue;
+    if (device !== "cpu" && c.args[0].dtype === "float64") continue;
+    const x = dec(c.args[0], device);
+    const y = ONE[c.fn](x);
+    assert.equal(y.dtype, c.out.dtype, `${c.name}: dtype`);
+    assert.equal(y.device, device, `${c.name}: device`);
+    assert.deepEqual(y.shape, c.out.shape, `${c.name}: shape`);
+    const { rtol, atol } = tolerance(c.fn, c.out.dtype, device);
+    const xs = await flatAsync(dec(c.args[0]));
+    compare(
+      c.name,
+      xs,
+      await flatAsync(y),
+      await flatAsync(dec(c.out)),
+      (v) => atol + phaseSlack(c.fn, v, c.out.dtype),
+      rtol,
+    );
+    checked++;
+  }
+  assert.ok(checked >= (device === "cpu" ? 60 : 36), `checked ${checked} cases`);
+});
+
+deviceTest(
+  "special more: Bessel and Airy values match mpmath (float64 to 1e-13, float32 to a few ulp)",
+  async (device) => {
+    for (const r of fx.mpmath as { fn: string; x: number[]; values: number[] }[]) {
+      if (device === "cpu") {
+        const y = ONE[r.fn](torch.tensor(r.x, { dtype: "float64" }));
+        compare(
+          `${r.fn} float64 (mpmath)`,
+          r.x,
+          Array.from(y.dataSync() as Float64Array),
+          r.values,
+          () => 1e-14,
+          1e-13,
+        );
+      }
+      // float32: the CPU rounds a double result once; the GPU's float32 arithmetic is within 1.5e-7
+      // absolute of the oscillating functions, plus the phase slack above for |x| >= 8 (Ai's phase
+      // ζ = 2/3·|x|^1.5 reaches 110 at -30, where float32's ulp is 7.6e-6).
+      const y = ONE[r.fn](torch.tensor(r.x, { dtype: "float32", device }));
+      const atol = (x: number) => device === "cpu" ? 1e-30 : 1.5e-7 + phaseSlack(r.fn, x, "float32");
+      compare(
+        `${r.fn} float32 (mpmath)`,
+        r.x,
+        await flatAsync(y),
+        r.values,
+        atol,
+        device === "cpu" ? 6e-8 : 2e-6,
+      );
+    }
+  },
+);
+
+deviceTest(
+  "special more: Bessel and Airy results do not require grad (PyTorch 1.13 has no derivative)",
+  async (device) => {
+    for (const c of CASES) {
+      if (!(c.fn in ONE) || !c.name.endsWith("float32")) continue;
+      assert.equal(c.requiresGrad, false, `${c.name}: PyTorch's result requires grad`);
+      const x = torch.tensor([0.5, 1.5, 3], { device, requiresGrad: true });
+      const y = ONE[c.fn](x);
+      assert.equal(y.requiresGrad, false, c.fn);
+      assert.equal(y.gradFn, null, c.fn);
+      assertThrowsMsg(() => y.sum().backward(), /does not require grad/);
+      // Another path still carries the gradient: d/dx (f(x) + 2x) = 2, as in PyTorch.
+      ONE[c.fn](x).add(x.mul(2)).sum().backward();
+      assert.deepEqual(await x.grad!.toArrayAsync(), [2, 2, 2], c.fn);
+    }
+  },
+);
+
+deviceTest("special more: dtypes, empty and 0-d tensors", async (device) => {
+  for (const [name, f] of Object.entries(ONE)) {
+    assert.equal(f(torch.tensor([1, 2], { dtype: "int32", device })).dtype, "float32", name);
+    assert.equal(f(torch.tensor([true], { device })).dtype, "float32", name);
+    assert.equal(f(torch.tensor([1.5], { dtype: "float32", device })).dtype, "float32", name);
+    const e = f(torch.zeros([0, 3], { device }));
+    assert.deepEqual(e.shape, [0, 3], name);
+    const s = f(torch.tensor(1.5, { device }));
+    assert.deepEqual(s.shape, [], name);
+    assert.ok(Number.isFinite((await s.toArrayAsync()) as number), name);
+  }
+  if (device === "cpu") {
+    const h = torch.special.besselJ0(torch.tensor([1], { dtype: "float16" }));
+    assert.equal(h.dtype, "float16");
+  }
+});
+
+Deno.test("special more: Bessel and Airy functions refuse non-tensors with the op's name", () => {
+  assertThrowsMsg(
+    () => torch.special.besselJ0([1, 2] as unknown as Tensor),
+    /special\.bessel_j0: argument 'input' must be a tensor/,
+  );
+  assertThrowsMsg(
+    () => torch.special.airyAi(1 as unknown as Tensor),
+    /special\.airy_ai: argument 'input' must be a tensor, got a number 1/,
+  );
+  assertThrowsMsg(
+    () => torch.special.scaledModifiedBesselK1(null as unknown as Tensor),
+    /special\.scaled_modified_bessel_k1: argument 'input' must be a tensor/,
+  );
+});
