@@ -16,6 +16,7 @@
 // - igamma/igammac: Legendre's series of P(a, x) for x < a + 1, the continued fraction of Q above.
 
 import { S_BESSEL_J0, specialBessel64 } from "./special_bessel";
+import { polynomial, S2_CHEB_T } from "./special_poly";
 
 type P = usize;
 
@@ -403,12 +404,14 @@ export function special_f64(op: i32, x: P, out: P, n: i32, order: i32): void {
 export function special2_f32(op: i32, a: P, b: P, out: P, n: i32): void {
   for (let i = 0; i < n; i++) {
     const q = <usize>i << 2;
-    store<f32>(out + q, <f32>igamma64(<f64>load<f32>(a + q), <f64>load<f32>(b + q), op == S2_IGAMMAC));
+    const va = load<f32>(a + q), vb = load<f32>(b + q);
+    store<f32>(out + q, op >= S2_CHEB_T ? polynomial<f32>(op, va, vb) : <f32>igamma64(<f64>va, <f64>vb, op == S2_IGAMMAC));
   }
 }
 export function special2_f64(op: i32, a: P, b: P, out: P, n: i32): void {
   for (let i = 0; i < n; i++) {
     const q = <usize>i << 3;
-    store<f64>(out + q, igamma64(load<f64>(a + q), load<f64>(b + q), op == S2_IGAMMAC));
+    const va = load<f64>(a + q), vb = load<f64>(b + q);
+    store<f64>(out + q, op >= S2_CHEB_T ? polynomial<f64>(op, va, vb) : igamma64(va, vb, op == S2_IGAMMAC));
   }
 }

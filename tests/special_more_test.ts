@@ -5,7 +5,9 @@
  * grids with their edge values (±0, ±inf, NaN, tiny and large arguments, negative arguments where
  * the function is NaN); float64 against 30-digit mpmath values where PyTorch's own float64 is the
  * less accurate; dtype promotion; PyTorch 1.13's lack of derivatives (results do not require grad);
- * and the errors bad input gets.
+ * and the errors bad input gets. The orthogonal polynomials of (x, n) (src/special/polynomials.ts)
+ * the same way: broadcast grids over the edges of x and n (negative, fractional, NaN and infinite
+ * degrees, overflow to inf and NaN), integer operands and numbers for either operand.
  */
 import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
@@ -17,7 +19,7 @@ const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/special_more.j
 interface Case {
   name: string;
   fn: string;
-  args: EncodedTensor[];
+  args: (EncodedTensor | { scalar: number | string })[];
   out: EncodedTensor;
   requiresGrad: boolean;
 }
@@ -35,6 +37,21 @@ const ONE: Record<string, (x: Tensor) => Tensor> = {
   scaledModifiedBesselK1: torch.special.scaledModifiedBesselK1,
   sphericalBesselJ0: torch.special.sphericalBesselJ0,
   airyAi: torch.special.airyAi,
+};
+
+const POLY: Record<string, (x: Tensor | number, n: Tensor | number) => Tensor> = {
+  chebyshevPolynomialT: torch.special.chebyshevPolynomialT,
+  chebyshevPolynomialU: torch.special.chebyshevPolynomialU,
+  chebyshevPolynomialV: torch.special.chebyshevPolynomialV,
+  chebyshevPolynomialW: torch.special.chebyshevPolynomialW,
+  shiftedChebyshevPolynomialT: torch.special.shiftedChebyshevPolynomialT,
+  shiftedChebyshevPolynomialU: torch.special.shiftedChebyshevPolynomialU,
+  shiftedChebyshevPolynomialV: torch.special.shiftedChebyshevPolynomialV,
+  shiftedChebyshevPolynomialW: torch.special.shiftedChebyshevPolynomialW,
+  hermitePolynomialH: torch.special.hermitePolynomialH,
+  hermitePolynomialHe: torch.special.hermitePolynomialHe,
+  laguerrePolynomialL: torch.special.laguerrePolynomialL,
+  legendrePolynomialP: torch.special.legendrePolynomialP,
 };
 
 const OSCILLATING = new Set(["besselJ0", "besselJ1", "besselY0", "besselY1", "airyAi"]);
@@ -99,14 +116,15 @@ deviceTest("special more: Bessel and Airy values match PyTorch 1.13", async (dev
   let checked = 0;
   for (const c of CASES) {
     if (!(c.fn in ONE)) continue;
-    if (device !== "cpu" && c.args[0].dtype === "float64") continue;
-    const x = dec(c.args[0], device);
+    const arg = c.args[0] as EncodedTensor;
+    if (device !== "cpu" && arg.dtype === "float64") continue;
+    const x = dec(arg, device);
     const y = ONE[c.fn](x);
     assert.equal(y.dtype, c.out.dtype, `${c.name}: dtype`);
     assert.equal(y.device, device, `${c.name}: device`);
     assert.deepEqual(y.shape, c.out.shape, `${c.name}: shape`);
     const { rtol, atol } = tolerance(c.fn, c.out.dtype, device);
-    const xs = await flatAsync(dec(c.args[0]));
+    const xs = await flatAsync(dec(arg));
     compare(
       c.name,
       xs,
@@ -199,5 +217,82 @@ Deno.test("special more: Bessel and Airy functions refuse non-tensors with the o
   assertThrowsMsg(
     () => torch.special.scaledModifiedBesselK1(null as unknown as Tensor),
     /special\.scaled_modified_bessel_k1: argument 'input' must be a tensor/,
+  );
+});
+
+const isEnc = (a: Case["args"][number]): a is EncodedTensor => "dtype" in a;
+const operand = (a: Case["args"][number], device: Device): Tensor | number =>
+  isEnc(a) ? dec(a, device) : Number(a.scalar);
+
+/**
+ * The polynomials run PyTorch's algorithms in the operands' dtype, so NaN and infinities must agree
+ * exactly; finite values differ by rounding that the n-step recurrences (and n·acos(x) in the
+ * trigonometric forms) amplify about n-fold, and PyTorch's compiled loops contract multiply-adds
+ * into FMAs, which wasm cannot: `|ours - torch| <= c·eps·max(1, n)·(|torch| + 1)` with c = 16 on the
+ * CPU (where float32 runs in float32, like PyTorch) and 32 on the GPU (its acos and sin/cos are a
+ * few ulp). Worst seen: float32 Laguerre at n = 1000, 4.7e-4 on 0.895; float64 1.6e-12.
+ */
+deviceTest("special more: orthogonal polynomials match PyTorch 1.13", async (device) => {
+  let checked = 0;
+  for (const c of CASES) {
+    if (!(c.fn in POLY)) continue;
+    if (device !== "cpu" && c.args.some((a) => isEnc(a) && a.dtype === "float64")) continue;
+    const [x, n] = c.args.map((a) => operand(a, device));
+    const y = POLY[c.fn](x, n);
+    assert.equal(y.dtype, c.out.dtype, `${c.name}: dtype`);
+    assert.equal(y.device, device, `${c.name}: device`);
+    assert.deepEqual(y.shape, c.out.shape, `${c.name}: shape`);
+    assert.equal(y.requiresGrad, false, c.name);
+    const ns = typeof n === "number" ? null : await flatAsync(n.expand(y.shape).contiguous());
+    const eps = c.out.dtype === "float64" ? 2 ** -52 : 2 ** -23;
+    const k = device === "cpu" ? 16 : 32;
+    const got = await flatAsync(y), want = await flatAsync(dec(c.out));
+    for (let i = 0; i < want.length; i++) {
+      const g = got[i], w = want[i];
+      const deg = ns === null ? (n as number) : ns[i];
+      if (!Number.isFinite(w)) {
+        assert.ok(
+          Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)),
+          `${c.name}[${i}] (n = ${deg}): ${g} vs ${w}`,
+        );
+        continue;
+      }
+      const allowed = k * eps * Math.max(1, Number.isFinite(deg) ? Math.abs(deg) : 1) * (Math.abs(w) + 1);
+      assert.ok(Math.abs(g - w) <= allowed, `${c.name}[${i}] (n = ${deg}): ${g} vs ${w}, allowed ${allowed}`);
+    }
+    checked++;
+  }
+  assert.ok(checked >= (device === "cpu" ? 84 : 60), `checked ${checked} cases`);
+});
+
+deviceTest("special more: orthogonal polynomials have no derivative, as PyTorch 1.13", async (device) => {
+  for (const [name, f] of Object.entries(POLY)) {
+    const x = torch.tensor([0.25, 0.5], { device, requiresGrad: true });
+    const n = torch.tensor([3, 4], { device, requiresGrad: true });
+    const y = f(x, n);
+    assert.equal(y.requiresGrad, false, name);
+    assertThrowsMsg(() => y.sum().backward(), /does not require grad/);
+    f(x, 2).add(x).sum().backward();
+    assert.deepEqual(await x.grad!.toArrayAsync(), [1, 1], name);
+  }
+});
+
+Deno.test("special more: orthogonal polynomials refuse bad operands with the op's name", () => {
+  const x = torch.tensor([0.5, 0.25, 0.1]);
+  assertThrowsMsg(
+    () => torch.special.chebyshevPolynomialT(0.5, 3),
+    /special\.chebyshev_polynomial_t: expected at least one tensor, got two numbers/,
+  );
+  assertThrowsMsg(
+    () => torch.special.legendrePolynomialP(x, "3" as unknown as number),
+    /special\.legendre_polynomial_p: argument 'n' must be a tensor or a number, got a string/,
+  );
+  assertThrowsMsg(
+    () => torch.special.hermitePolynomialH([0.5] as unknown as Tensor, 2),
+    /special\.hermite_polynomial_h: argument 'input' must be a tensor or a number/,
+  );
+  assertThrowsMsg(
+    () => torch.special.laguerrePolynomialL(x, torch.tensor([1, 2])),
+    /special\.laguerre_polynomial_l.*\[3\].*\[2\]/,
   );
 });

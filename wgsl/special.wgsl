@@ -1,10 +1,14 @@
 // Special functions in float32 (the CPU's assembly/special.ts, which computes in double): lgamma,
 // digamma, polygamma, erfc, erfcx, i0/i0e/i1/i1e, ndtri, log_ndtr (kernel `special`, op codes in
-// SPECIAL_OPS order) and igamma/igammac (kernel `special2`). The algorithms are the CPU's, with
+// SPECIAL_OPS order; the Bessel and Airy functions of op 11 on are in special_bessel.wgsl) and
+// igamma/igammac (kernel `special2`; its orthogonal polynomials, op 2 on, are in special_poly.wgsl).
+// The algorithms are the CPU's, with
 // fewer series terms; erfc and erfcx use the Numerical Recipes fit of src/ops/erf.ts (relative
 // error below 1.2e-7). One invocation per element; the grid is folded into two dimensions.
 //! include: math
+//! include: elementwise_math
 //! include: special_bessel
+//! include: special_poly
 
 const PI_F: f32 = 3.14159265358979;
 const SQRT_PI_F: f32 = 1.7724538509055159;
@@ -380,5 +384,9 @@ fn special2(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) group
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
-  Y[i] = f_igamma(A[i], B[i], P.op == 1u);
+  if (P.op >= 2u) {
+    Y[i] = f_polynomial(P.op, A[i], B[i]);
+  } else {
+    Y[i] = f_igamma(A[i], B[i], P.op == 1u);
+  }
 }

@@ -117,8 +117,27 @@ export const SPECIAL_OPS = [
 ] as const;
 /** Name of a special-function kernel of one operand. */
 export type SpecialOp = typeof SPECIAL_OPS[number];
-/** The regularized lower and upper incomplete gamma functions P(a, x) and Q(a, x). */
-export const SPECIAL2_OPS = ["igamma", "igammac"] as const;
+/**
+ * Two-operand special functions ({@link Backend.special2}): the regularized lower and upper
+ * incomplete gamma functions P(a, x) and Q(a, x), and the orthogonal polynomials of (x, n).
+ */
+export const SPECIAL2_OPS = [
+  "igamma",
+  "igammac",
+  // torch.special's orthogonal polynomials of (x, n) (src/special/polynomials.ts).
+  "chebyshevPolynomialT",
+  "chebyshevPolynomialU",
+  "chebyshevPolynomialV",
+  "chebyshevPolynomialW",
+  "shiftedChebyshevPolynomialT",
+  "shiftedChebyshevPolynomialU",
+  "shiftedChebyshevPolynomialV",
+  "shiftedChebyshevPolynomialW",
+  "hermitePolynomialH",
+  "hermitePolynomialHe",
+  "laguerrePolynomialL",
+  "legendrePolynomialP",
+] as const;
 /** Name of a special-function kernel of two operands. */
 export type Special2Op = typeof SPECIAL2_OPS[number];
 

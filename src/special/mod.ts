@@ -17,3 +17,4 @@ export * from "./error.ts";
 export * from "./bessel.ts";
 export * from "./log_ops.ts";
 export * from "./bessel_more.ts";
+export * from "./polynomials.ts";
