@@ -7,11 +7,22 @@
  * less accurate; dtype promotion; PyTorch 1.13's lack of derivatives (results do not require grad);
  * and the errors bad input gets. The orthogonal polynomials of (x, n) (src/special/polynomials.ts)
  * the same way: broadcast grids over the edges of x and n (negative, fractional, NaN and infinite
- * degrees, overflow to inf and NaN), integer operands and numbers for either operand.
+ * degrees, overflow to inf and NaN), integer operands and numbers for either operand. The Hurwitz
+ * zeta function (src/special/zeta.ts): values over its poles and NaN regions, its gradient in q
+ * (PyTorch's and by finite differences) and PyTorch's refusal of the one in x.
  */
 import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
-import { assert, assertThrowsMsg, type EncodedTensor, fixtureTensor as dec, flatAsync } from "./helpers.ts";
+import {
+  assert,
+  assertClose,
+  assertCloseAsync,
+  assertThrowsMsg,
+  type EncodedTensor,
+  fixtureTensor as dec,
+  flatAsync,
+  gradcheck,
+} from "./helpers.ts";
 import { deviceTest } from "./devices.ts";
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/special_more.json", import.meta.url)));
@@ -91,7 +102,7 @@ function compare(
   xs: number[],
   got: number[],
   want: number[],
-  tol: (x: number) => number,
+  tol: (x: number, i: number) => number,
   rtol: number,
 ) {
   assert.equal(got.length, want.length, `${name}: length`);
@@ -104,7 +115,7 @@ function compare(
       );
       continue;
     }
-    const allowed = tol(xs[i]) + rtol * Math.abs(w);
+    const allowed = tol(xs[i], i) + rtol * Math.abs(w);
     assert.ok(
       Math.abs(g - w) <= allowed,
       `${name}: at x = ${xs[i]} got ${g}, want ${w} (allowed ${allowed})`,
@@ -294,5 +305,102 @@ Deno.test("special more: orthogonal polynomials refuse bad operands with the op'
   assertThrowsMsg(
     () => torch.special.laguerrePolynomialL(x, torch.tensor([1, 2])),
     /special\.laguerre_polynomial_l.*\[3\].*\[2\]/,
+  );
+});
+
+/**
+ * zeta: float64 runs PyTorch's algorithm (Cephes' summation and Euler-Maclaurin tail) at 1e-12;
+ * float32 on the CPU computes in double and rounds once, the GPU in float32, while PyTorch sums in
+ * float: 2e-6 relative (x near 1, where ζ ≈ 1/(x - 1), amplifies the rounding of x and of q + k);
+ * 1e-5 on the GPU, whose float32 pow (exp of y·log x) loses 2.5e-6 at zeta(2.5, 1e10). For q < 0
+ * the sum cancels terms up to d^-x (d: the distance from q to the nearest integer; ζ(3, -3.5) =
+ * 0.0308 from terms up to 8), so float32 also allows 16 ulp of that term.
+ */
+function zetaCancellation(x: number, q: number): number {
+  if (!(q < 0) || !Number.isFinite(q) || !Number.isFinite(x)) return 0;
+  const d = Math.abs(q - Math.round(q));
+  return d > 0 ? 16 * 2 ** -24 * d ** -x : 0;
+}
+
+deviceTest("special more: zeta matches PyTorch 1.13", async (device) => {
+  let checked = 0;
+  for (const c of CASES) {
+    if (c.fn !== "zeta") continue;
+    if (device !== "cpu" && c.args.some((a) => isEnc(a) && a.dtype === "float64")) continue;
+    const [x, q] = c.args.map((a) => operand(a, device));
+    const y = torch.special.zeta(x, q);
+    assert.equal(y.dtype, c.out.dtype, `${c.name}: dtype`);
+    assert.deepEqual(y.shape, c.out.shape, `${c.name}: shape`);
+    const rtol = c.out.dtype === "float64" ? 1e-12 : device === "cpu" ? 2e-6 : 1e-5;
+    const full = (v: Tensor | number) =>
+      typeof v === "number" ? torch.full(y.shape, v) : v.expand(y.shape).contiguous();
+    const xs = await flatAsync(full(x)), qs = await flatAsync(full(q));
+    const slack = xs.map((v, i) => c.out.dtype === "float64" ? 0 : zetaCancellation(v, qs[i]));
+    compare(c.name, xs, await flatAsync(y), await flatAsync(dec(c.out)), (_, i) => slack[i], rtol);
+    checked++;
+  }
+  assert.ok(checked >= (device === "cpu" ? 5 : 3), `checked ${checked} cases`);
+});
+
+deviceTest("special more: zeta's gradient in q matches PyTorch; the one in x is refused", async (device) => {
+  for (
+    const r of fx.zetaGrads as { x: EncodedTensor; q: EncodedTensor; gradQ: EncodedTensor; gradFn: string }[]
+  ) {
+    const x = dec(r.x).float().to(device);
+    const q = dec(r.q).float().to(device).requiresGrad_();
+    const y = torch.special.zeta(x, q);
+    assert.equal(y.gradFn?.name, r.gradFn);
+    const w = torch.linspace(0.5, 1.5, y.numel()).reshape(y.shape).to(device);
+    y.mul(w).sum().backward();
+    await assertCloseAsync(q.grad!, dec(r.gradQ), { rtol: device === "cpu" ? 1e-6 : 2e-5, atol: 1e-6 });
+    if (device === "cpu") {
+      const q64 = dec(r.q).requiresGrad_();
+      torch.special.zeta(dec(r.x), q64).mul(
+        torch.linspace(0.5, 1.5, y.numel(), { dtype: "float64" }).reshape(y.shape),
+      )
+        .sum().backward();
+      await assertCloseAsync(q64.grad!, dec(r.gradQ), { rtol: 1e-12, atol: 1e-14 });
+    }
+  }
+  const xg = torch.tensor([2, 3], { device, requiresGrad: true });
+  const yx = torch.special.zeta(xg, torch.tensor([1.5, 2], { device }));
+  assert.equal(yx.requiresGrad, true);
+  assertThrowsMsg(
+    () => yx.sum().backward(),
+    /special\.zeta: the derivative for 'zeta' with respect to x is not implemented/,
+  );
+});
+
+Deno.test("special more: zeta's gradient in q passes finite differences (float64, second order too)", () => {
+  const x = torch.tensor([2, 3.5, 6], { dtype: "float64" });
+  gradcheck((q) => torch.special.zeta(x, q), [
+    torch.tensor([0.4, 1.3, 7.2], { dtype: "float64", requiresGrad: true }),
+  ], {
+    eps: 1e-6,
+    atol: 1e-7,
+    rtol: 1e-6,
+    msg: "zeta",
+  });
+  const q = torch.tensor([0.7, 2.5], { dtype: "float64", requiresGrad: true });
+  const xs = torch.tensor([2.5, 4], { dtype: "float64" });
+  const [g] = torch.autograd.grad(torch.special.zeta(xs, q).sum(), [q], { createGraph: true }) as Tensor[];
+  const [g2] = torch.autograd.grad(g.sum(), [q]) as Tensor[];
+  // d²/dq² ζ(x, q) = x(x + 1)·ζ(x + 2, q)
+  const want = xs.mul(xs.add(1)).mul(torch.special.zeta(xs.add(2), q.detach()));
+  assertClose(g2, want, { rtol: 1e-12 });
+});
+
+Deno.test("special more: zeta refuses bad operands with the op's name", () => {
+  assertThrowsMsg(
+    () => torch.special.zeta(2, 1),
+    /special\.zeta: expected at least one tensor, got two numbers/,
+  );
+  assertThrowsMsg(
+    () => torch.special.zeta(torch.tensor([2]), "1" as unknown as number),
+    /special\.zeta: argument 'other' must be a tensor or a number/,
+  );
+  assertThrowsMsg(
+    () => torch.special.zeta(torch.tensor([2, 3, 4]), torch.tensor([1, 2])),
+    /special\.zeta.*\[3\].*\[2\]/,
   );
 });

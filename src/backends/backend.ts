@@ -119,7 +119,8 @@ export const SPECIAL_OPS = [
 export type SpecialOp = typeof SPECIAL_OPS[number];
 /**
  * Two-operand special functions ({@link Backend.special2}): the regularized lower and upper
- * incomplete gamma functions P(a, x) and Q(a, x), and the orthogonal polynomials of (x, n).
+ * incomplete gamma functions P(a, x) and Q(a, x), the orthogonal polynomials of (x, n) and the
+ * Hurwitz zeta function.
  */
 export const SPECIAL2_OPS = [
   "igamma",
@@ -137,6 +138,8 @@ export const SPECIAL2_OPS = [
   "hermitePolynomialHe",
   "laguerrePolynomialL",
   "legendrePolynomialP",
+  // The Hurwitz zeta function zeta(x, q) (torch.special.zeta, src/special/zeta.ts).
+  "zeta",
 ] as const;
 /** Name of a special-function kernel of two operands. */
 export type Special2Op = typeof SPECIAL2_OPS[number];

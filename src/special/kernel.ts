@@ -87,7 +87,7 @@ export function runSpecial2(
 }
 
 /** The two-operand kernels PyTorch 1.13 gives no derivative (src/special/polynomials.ts). */
-export type UndifferentiableSpecial2Op = Exclude<Special2Op, "igamma" | "igammac">;
+export type UndifferentiableSpecial2Op = Exclude<Special2Op, "igamma" | "igammac" | "zeta">;
 
 /** {@link runSpecial2} for a function without derivative: the result is not recorded. */
 export function runUndifferentiable2(

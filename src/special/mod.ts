@@ -18,3 +18,4 @@ export * from "./bessel.ts";
 export * from "./log_ops.ts";
 export * from "./bessel_more.ts";
 export * from "./polynomials.ts";
+export * from "./zeta.ts";
