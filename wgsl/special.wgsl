@@ -1,15 +1,14 @@
 // Special functions in float32 (the CPU's assembly/special.ts, which computes in double): lgamma,
 // digamma, polygamma, erfc, erfcx, i0/i0e/i1/i1e, ndtri, log_ndtr (kernel `special`, op codes in
-// SPECIAL_OPS order; the Bessel and Airy functions of op 11 on are in special_bessel.wgsl) and
+// SPECIAL_OPS order; the Bessel and Airy functions of op 11 on are in special_more.wgsl) and
 // igamma/igammac and the Hurwitz zeta function (kernel `special2`; its orthogonal polynomials,
-// ops 2 to 13, are in special_poly.wgsl).
+// ops 2 to 13, are in special_more.wgsl).
 // The algorithms are the CPU's, with
 // fewer series terms; erfc and erfcx use the Numerical Recipes fit of src/ops/erf.ts (relative
 // error below 1.2e-7). One invocation per element; the grid is folded into two dimensions.
 //! include: math
 //! include: elementwise_math
-//! include: special_bessel
-//! include: special_poly
+//! include: special_more
 
 const PI_F: f32 = 3.14159265358979;
 const SQRT_PI_F: f32 = 1.7724538509055159;

@@ -4,7 +4,7 @@
  * `modified_bessel_k0`, `modified_bessel_k1`, `scaled_modified_bessel_k0`,
  * `scaled_modified_bessel_k1`, `spherical_bessel_j0` and `airy_ai` (camelCase here:
  * `torch.special.besselJ0`). Kernels on both devices (assembly/special_bessel.ts in double precision,
- * wgsl/special_bessel.wgsl in float32). Integer and bool inputs compute in float32, as PyTorch.
+ * wgsl/special_more.wgsl in float32). Integer and bool inputs compute in float32, as PyTorch.
  *
  * PyTorch 1.13 gives none of them a derivative: their results do not require grad even when the
  * input does (so `backward()` through them alone fails with "does not require grad", as in

@@ -10,7 +10,7 @@
  * dtype (float32 arithmetic for float32, so overflow becomes inf and then NaN where PyTorch's
  * does): the three-term recurrence, which costs n steps per element (the Chebyshev ones use
  * cos/sin forms for |x| < 1 and larger n), with the closed values at x = ±1. Kernels on both devices
- * (assembly/special_poly.ts, wgsl/special_poly.wgsl). PyTorch 1.13 gives them no derivative: the
+ * (assembly/special_poly.ts, wgsl/special_more.wgsl). PyTorch 1.13 gives them no derivative: the
  * results do not require grad.
  * @module
  */
