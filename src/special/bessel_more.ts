@@ -4,7 +4,8 @@
  * `modified_bessel_k0`, `modified_bessel_k1`, `scaled_modified_bessel_k0`,
  * `scaled_modified_bessel_k1`, `spherical_bessel_j0` and `airy_ai` (camelCase here:
  * `torch.special.besselJ0`). Kernels on both devices (assembly/special_bessel.ts in double precision,
- * wgsl/special_more.wgsl in float32). Integer and bool inputs compute in float32, as PyTorch.
+ * wgsl/special_more.wgsl in float32). Integer and bool inputs compute in float32; float16 is refused,
+ * as PyTorch 1.13 does.
  *
  * PyTorch 1.13 gives none of them a derivative: their results do not require grad even when the
  * input does (so `backward()` through them alone fails with "does not require grad", as in
@@ -15,12 +16,13 @@ import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
 import type { SpecialOp } from "../backends/backend.ts";
 import { backendOf, castResult, storageAs, wrap } from "../ops/dispatch.ts";
-import { checkTensor, floatResult } from "./kernel.ts";
+import { checkTensor, floatResult, refuseHalf } from "./kernel.ts";
 
 /** `op` of the special kernel on `x` with PyTorch's dtype rules, not recorded (no derivative). */
 function runUndifferentiable(name: string, op: SpecialOp, x: unknown): Tensor {
   return inFrameOf(() => {
     checkTensor(name, x);
+    refuseHalf(name, x);
     const out = floatResult(x.dtype);
     const s = backendOf(name, x).special(op, storageAs(x, out === "float64" ? "float64" : "float32"), 0);
     return wrap(castResult(s, out), x.shape);

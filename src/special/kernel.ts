@@ -21,6 +21,20 @@ export function checkTensor(op: string, x: unknown, name = "input"): asserts x i
   }
 }
 
+/**
+ * Throws for float16 operands of the functions PyTorch 1.13 has no Half kernel for (its CPU
+ * refuses them: `"bessel_j0_cpu" not implemented for 'Half'`).
+ */
+export function refuseHalf(op: string, ...xs: (Tensor | number)[]): void {
+  for (const x of xs) {
+    if (x instanceof Tensor && x.dtype === "float16") {
+      throw new TypeError(
+        `${op}: not implemented for float16 (as PyTorch 1.13); convert with .float() first`,
+      );
+    }
+  }
+}
+
 /** The result dtype of a float function of `dtype` (integers and bool give float32). */
 export function floatResult(dtype: DType): DType {
   return isFloating(dtype) ? dtype : "float32";
@@ -96,6 +110,7 @@ export function runUndifferentiable2(
   a: Tensor | number,
   b: Tensor | number,
 ): Tensor {
+  refuseHalf(name, a, b);
   const { at, bt, dtype } = special2Operands(name, a, b);
   return launchSpecial2(name, op, at, bt, dtype);
 }

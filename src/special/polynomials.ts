@@ -3,7 +3,8 @@
  * `chebyshev_polynomial_t/u/v/w`, `shifted_chebyshev_polynomial_t/u/v/w`, `hermite_polynomial_h`,
  * `hermite_polynomial_he`, `laguerre_polynomial_l` and `legendre_polynomial_p` (camelCase here:
  * `torch.special.chebyshevPolynomialT`). `input` and `n` broadcast; either may be a number (not
- * both); integer and bool operands compute in float32, float64 wins over float32, as PyTorch.
+ * both); integer and bool operands compute in float32, float64 wins over float32, float16 is
+ * refused, as PyTorch.
  *
  * As PyTorch, `n` is truncated to an integer and the result is 0 where it is negative (NaN, ±inf
  * and |n| >= 2^63 count as negative), and the values are PyTorch's algorithms' in the operands'

@@ -8,7 +8,7 @@
 import { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
-import { runSpecial2 } from "./kernel.ts";
+import { refuseHalf, runSpecial2 } from "./kernel.ts";
 
 /**
  * `torch.special.zeta(input, other)`: the Hurwitz zeta function ζ(x, q) elementwise, `input` = x
@@ -32,6 +32,7 @@ export function zeta(input: Tensor | number, other: Tensor | number): Tensor {
         );
       }
     }
+    refuseHalf("special.zeta", input, other);
     return runSpecial2("special.zeta", "zeta", input, other);
   });
 }
