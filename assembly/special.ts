@@ -15,11 +15,15 @@
 // - ndtri: Abramowitz & Stegun 26.2.23 as the start of Newton's method on log ndtr;
 // - igamma/igammac: Legendre's series of P(a, x) for x < a + 1, the continued fraction of Q above.
 
+import { S_BESSEL_J0, specialBessel64 } from "./special_bessel";
+import { polynomial, S2_CHEB_T } from "./special_poly";
+
 type P = usize;
 
 const S_LGAMMA = 0, S_DIGAMMA = 1, S_POLYGAMMA = 2, S_ERFC = 3, S_ERFCX = 4, S_I0 = 5, S_I0E = 6;
 const S_I1 = 7, S_I1E = 8, S_NDTRI = 9, S_LOG_NDTR = 10;
-const S2_IGAMMAC = 1; // special2 op codes: 0 is igamma
+const S2_IGAMMAC = 1; // special2 op codes: 0 is igamma, 2..13 the polynomials of special_poly.ts
+const S2_ZETA = 14;
 
 const PI: f64 = 3.141592653589793;
 const SQRT_PI: f64 = 1.7724538509055159;
@@ -138,7 +142,15 @@ const EM: StaticArray<f64> = [
 ];
 const EPS: f64 = 1.11022302462515654042e-16;
 
-/** zeta(s, q) = sum_k (q + k)^-s for s > 1 (integer s where q < 0). */
+/** C's pow where it differs from JavaScript's: pow(±1, ±inf) = 1 (torch.special.zeta(inf, 1) = 1). */
+function powC(x: f64, y: f64): f64 {
+  return abs<f64>(x) == 1 && !isFinite<f64>(y) && !isNaN<f64>(y) ? 1 : Math.pow(x, y);
+}
+
+/**
+ * zeta(s, q) = sum_k (q + k)^-s for s > 1 (integer s where q < 0), with PyTorch's (Cephes') values
+ * elsewhere: inf at s = 1 and at q = 0, -1, -2, ..; NaN for s < 1 and for q < 0 with s not an integer.
+ */
 export function zeta64(s: f64, q: f64): f64 {
   if (s == 1) return Infinity;
   if (s < 1) return NaN;
@@ -146,12 +158,12 @@ export function zeta64(s: f64, q: f64): f64 {
     if (q == floor<f64>(q)) return Infinity;
     if (s != floor<f64>(s)) return NaN;
   }
-  let sum = Math.pow(q, -s), a = q, b: f64 = 0;
+  let sum = powC(q, -s), a = q, b: f64 = 0;
   let i = 0;
   while (i < 9 || a <= 9) {
     i++;
     a += 1;
-    b = Math.pow(a, -s);
+    b = powC(a, -s);
     sum += b;
     if (-EPS * sum < b && b < EPS * sum) return sum;
   }
@@ -293,6 +305,7 @@ function besselOverflow(op: i32, x: f64): f64 {
 }
 
 function special64(op: i32, x: f64, order: i32): f64 {
+  if (op >= S_BESSEL_J0) return specialBessel64(op, x);
   if (op == S_LGAMMA) return lgamma64(x);
   if (op == S_DIGAMMA) return digamma64(x);
   if (op == S_POLYGAMMA) return polygamma64(order, x);
@@ -400,12 +413,16 @@ export function special_f64(op: i32, x: P, out: P, n: i32, order: i32): void {
 export function special2_f32(op: i32, a: P, b: P, out: P, n: i32): void {
   for (let i = 0; i < n; i++) {
     const q = <usize>i << 2;
-    store<f32>(out + q, <f32>igamma64(<f64>load<f32>(a + q), <f64>load<f32>(b + q), op == S2_IGAMMAC));
+    const va = load<f32>(a + q), vb = load<f32>(b + q);
+    if (op == S2_ZETA) store<f32>(out + q, <f32>zeta64(<f64>va, <f64>vb));
+    else store<f32>(out + q, op >= S2_CHEB_T ? polynomial<f32>(op, va, vb) : <f32>igamma64(<f64>va, <f64>vb, op == S2_IGAMMAC));
   }
 }
 export function special2_f64(op: i32, a: P, b: P, out: P, n: i32): void {
   for (let i = 0; i < n; i++) {
     const q = <usize>i << 3;
-    store<f64>(out + q, igamma64(load<f64>(a + q), load<f64>(b + q), op == S2_IGAMMAC));
+    const va = load<f64>(a + q), vb = load<f64>(b + q);
+    if (op == S2_ZETA) store<f64>(out + q, zeta64(va, vb));
+    else store<f64>(out + q, op >= S2_CHEB_T ? polynomial<f64>(op, va, vb) : igamma64(va, vb, op == S2_IGAMMAC));
   }
 }

@@ -1,9 +1,14 @@
 // Special functions in float32 (the CPU's assembly/special.ts, which computes in double): lgamma,
 // digamma, polygamma, erfc, erfcx, i0/i0e/i1/i1e, ndtri, log_ndtr (kernel `special`, op codes in
-// SPECIAL_OPS order) and igamma/igammac (kernel `special2`). The algorithms are the CPU's, with
+// SPECIAL_OPS order; the Bessel and Airy functions of op 11 on are in special_more.wgsl) and
+// igamma/igammac and the Hurwitz zeta function (kernel `special2`; its orthogonal polynomials,
+// ops 2 to 13, are in special_more.wgsl).
+// The algorithms are the CPU's, with
 // fewer series terms; erfc and erfcx use the Numerical Recipes fit of src/ops/erf.ts (relative
 // error below 1.2e-7). One invocation per element; the grid is folded into two dimensions.
 //! include: math
+//! include: elementwise_math
+//! include: special_more
 
 const PI_F: f32 = 3.14159265358979;
 const SQRT_PI_F: f32 = 1.7724538509055159;
@@ -129,6 +134,8 @@ fn f_trigamma(x0: f32) -> f32 {
 }
 
 // zeta(s, q) = sum_k (q + k)^-s: direct summation to q + k > 9, then the Euler-Maclaurin tail.
+// Where q^-s would underflow (large q and s: GPUs flush float32 subnormals to 0), the terms are
+// taken relative to q^-s ((a/q)^-s) and the sum scaled back by q^-s/2 twice.
 fn f_zeta(s: f32, q: f32) -> f32 {
   if (s == 1.0) { return f_inf(); }
   if (s < 1.0) { return f_nan(); }
@@ -141,32 +148,45 @@ fn f_zeta(s: f32, q: f32) -> f32 {
     7.47242496e10, -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
     1.8152105401943546773e17, -7.1661652561756670113e18);
   let eps = 5.96e-8;
-  var sum = f_pow(q, -s);
+  let split = q > 1.0 && !is_inf(q) && !is_inf(s) && s * log2(q) > 100.0;
+  var unit = 1.0;
+  if (split) { unit = q; }
+  var sum = f_pow(q / unit, -s);
   var a = q;
   var b = 0.0;
   var i = 0;
+  var done = false;
   loop {
     if (i >= 9 && a > 9.0) { break; }
     i = i + 1;
     a = a + 1.0;
-    b = f_pow(a, -s);
+    b = f_pow(a / unit, -s);
     sum = sum + b;
-    if (-eps * sum < b && b < eps * sum) { return sum; }
+    if (-eps * sum < b && b < eps * sum) {
+      done = true;
+      break;
+    }
   }
-  let w = a;
-  sum = sum + b * w / (s - 1.0) - 0.5 * b;
-  var fac = 1.0;
-  var k = 0.0;
-  for (var j = 0; j < 12; j = j + 1) {
-    fac = fac * (s + k);
-    b = b / w;
-    let t = fac * b / em[j];
-    sum = sum + t;
-    if (f_abs(t / sum) < eps) { break; }
-    k = k + 1.0;
-    fac = fac * (s + k);
-    b = b / w;
-    k = k + 1.0;
+  if (!done) {
+    let w = a;
+    sum = sum + b * w / (s - 1.0) - 0.5 * b;
+    var fac = 1.0;
+    var k = 0.0;
+    for (var j = 0; j < 12; j = j + 1) {
+      fac = fac * (s + k);
+      b = b / w;
+      let t = fac * b / em[j];
+      sum = sum + t;
+      if (f_abs(t / sum) < eps) { break; }
+      k = k + 1.0;
+      fac = fac * (s + k);
+      b = b / w;
+      k = k + 1.0;
+    }
+  }
+  if (split) {
+    let h = f_pow(q, -0.5 * s);
+    return sum * h * h;
   }
   return sum;
 }
@@ -277,6 +297,7 @@ fn f_special(op: u32, x: f32, order: u32) -> f32 {
     case 10u: { return f_log_ndtr(x); }
     default: {}
   }
+  if (op >= 11u) { return f_special_bessel(op, x); }
   if (is_nan(x)) { return x; }
   let ax = f_abs(x);
   // PyTorch computes I0 and I1 as exp(|x|) times a scaled series: inf where expf overflows, NaN at ±inf.
@@ -378,5 +399,11 @@ fn special2(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) group
         @builtin(local_invocation_index) local: u32) {
   let i = flat_index(wg, groups, local);
   if (i >= P.n) { return; }
-  Y[i] = f_igamma(A[i], B[i], P.op == 1u);
+  if (P.op == 14u) {
+    Y[i] = f_zeta(A[i], B[i]);
+  } else if (P.op >= 2u) {
+    Y[i] = f_polynomial(P.op, A[i], B[i]);
+  } else {
+    Y[i] = f_igamma(A[i], B[i], P.op == 1u);
+  }
 }

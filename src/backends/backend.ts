@@ -103,11 +103,44 @@ export const SPECIAL_OPS = [
   "i1e",
   "ndtri",
   "logNdtr",
+  // torch.special's Bessel functions (src/special/bessel_more.ts), not differentiable in PyTorch 1.13.
+  "besselJ0",
+  "besselJ1",
+  "besselY0",
+  "besselY1",
+  "modifiedBesselK0",
+  "modifiedBesselK1",
+  "scaledModifiedBesselK0",
+  "scaledModifiedBesselK1",
+  "sphericalBesselJ0",
+  "airyAi",
 ] as const;
 /** Name of a special-function kernel of one operand. */
 export type SpecialOp = typeof SPECIAL_OPS[number];
-/** The regularized lower and upper incomplete gamma functions P(a, x) and Q(a, x). */
-export const SPECIAL2_OPS = ["igamma", "igammac"] as const;
+/**
+ * Two-operand special functions ({@link Backend.special2}): the regularized lower and upper
+ * incomplete gamma functions P(a, x) and Q(a, x), the orthogonal polynomials of (x, n) and the
+ * Hurwitz zeta function.
+ */
+export const SPECIAL2_OPS = [
+  "igamma",
+  "igammac",
+  // torch.special's orthogonal polynomials of (x, n) (src/special/polynomials.ts).
+  "chebyshevPolynomialT",
+  "chebyshevPolynomialU",
+  "chebyshevPolynomialV",
+  "chebyshevPolynomialW",
+  "shiftedChebyshevPolynomialT",
+  "shiftedChebyshevPolynomialU",
+  "shiftedChebyshevPolynomialV",
+  "shiftedChebyshevPolynomialW",
+  "hermitePolynomialH",
+  "hermitePolynomialHe",
+  "laguerrePolynomialL",
+  "legendrePolynomialP",
+  // The Hurwitz zeta function zeta(x, q) (torch.special.zeta, src/special/zeta.ts).
+  "zeta",
+] as const;
 /** Name of a special-function kernel of two operands. */
 export type Special2Op = typeof SPECIAL2_OPS[number];
 

@@ -7,7 +7,7 @@
 import type { Tensor } from "../tensor.ts";
 import type { Derivative, Node } from "../autograd/node.ts";
 import * as ew from "../ops/elementwise.ts";
-import { runSpecial } from "./kernel.ts";
+import { runSpecial, runSpecial2 } from "./kernel.ts";
 import { xlog1py, xlogy } from "./log_ops.ts";
 import { lgamma } from "./gamma.ts";
 import { dirichletGrad, standardGammaGrad } from "../distributions/gamma_grad.ts";
@@ -116,6 +116,20 @@ export const specialDerivatives = {
       wants(n, 0) ? refuseA("igammac") : null,
       ew.neg(ew.mul(g, igammaDensity(saved(n, 0), saved(n, 1)))),
     ],
+  },
+  // torch.special.zeta(x, q): d/dq = -x·zeta(x + 1, q); PyTorch 1.13 has no derivative in x.
+  zeta: {
+    saves: "inputs",
+    name: "SpecialZetaBackward0",
+    backward: (g, n) => {
+      if (wants(n, 0)) {
+        throw new Error(
+          "special.zeta: the derivative for 'zeta' with respect to x is not implemented (as PyTorch 1.13)",
+        );
+      }
+      const x = saved(n, 0), q = saved(n, 1);
+      return [null, ew.mul(g, ew.neg(ew.mul(x, runSpecial2("special.zeta", "zeta", ew.add(x, 1), q))))];
+    },
   },
   xlogy: {
     saves: "inputs",

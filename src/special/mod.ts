@@ -1,6 +1,7 @@
 /**
- * `torch.special`: special functions (gamma family, error functions, Bessel functions, the
- * normal CDF and its inverse, xlogy/xlog1py, logit/expit, sinc, entr) and PyTorch 1.13's
+ * `torch.special`: special functions (gamma family, error functions, Bessel and Airy functions,
+ * the orthogonal polynomials, the Hurwitz zeta function, the normal CDF and its inverse,
+ * xlogy/xlog1py, logit/expit, sinc, entr) and PyTorch 1.13's
  * `special` aliases of existing ops, under PyTorch's names in camelCase (`log_ndtr` is
  * `logNdtr`, `log_softmax` is `logSoftmax`).
  * @example
@@ -16,3 +17,6 @@ export * from "./names.ts";
 export * from "./error.ts";
 export * from "./bessel.ts";
 export * from "./log_ops.ts";
+export * from "./bessel_more.ts";
+export * from "./polynomials.ts";
+export * from "./zeta.ts";
