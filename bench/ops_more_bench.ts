@@ -1,7 +1,9 @@
 /**
  * `torch.searchsorted` (a binary-search kernel, one invocation per value) against the simple
  * exact alternative, counting the sequence elements below each value (`lt` + `sum`), on 1e5
- * values in a sorted row of 1000, both devices; and `torch.atan2` on 1M elements per device.
+ * values in a sorted row of 1000, both devices; `torch.atan2` on 1M elements per device; and the
+ * `torch.special` families (Bessel, Airy, orthogonal polynomials, Hurwitz zeta, gamma, error) on 1M
+ * elements per device.
  *
  *   deno bench -A bench/ops_more_bench.ts
  *
@@ -58,4 +60,24 @@ for (const device of devices) {
     group: `atan2 1M (${device})`,
     fn: () => readAndDrop(torch.atan2(y, x)),
   });
+}
+
+const special: [string, (x: Tensor) => Tensor][] = [
+  ["besselJ0", (x) => torch.special.besselJ0(x)],
+  ["modifiedBesselK0", (x) => torch.special.modifiedBesselK0(x.abs())],
+  ["airyAi", (x) => torch.special.airyAi(x)],
+  ["chebyshevPolynomialT n=16", (x) => torch.special.chebyshevPolynomialT(x.tanh(), 16)],
+  ["zeta(x, 2)", (x) => torch.special.zeta(x.abs().add(1.5), 2)],
+  ["digamma", (x) => torch.special.digamma(x)],
+  ["erfc", (x) => torch.special.erfc(x)],
+];
+for (const device of devices) {
+  const x = xCpu.mul(4).to(device);
+  for (const [name, f] of special) {
+    Deno.bench({
+      name: `${device}: special.${name} 1M`,
+      group: `torch.special 1M (${device})`,
+      fn: () => readAndDrop(torch.scope(() => f(x))),
+    });
+  }
 }
