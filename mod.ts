@@ -469,6 +469,7 @@ export { det, inv as inverse, slogdet } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
 export { choleskyInverse } from "./src/linalg/cholesky_inverse.ts";
 export { type Geqrf, geqrf, ormqr } from "./src/linalg/geqrf.ts";
+export { pcaLowrank, svdLowrank } from "./src/linalg/lowrank.ts";
 export {
   torchCholesky as cholesky,
   triangularSolve,

@@ -198,3 +198,85 @@ Deno.test("geqrf and ormqr: bad input", () => {
   );
   assertThrowsMsg(() => torch.ormqr(a, tau, c, "yes" as unknown as boolean), /ormqr: left must be a boolean/);
 });
+
+/** Columns of `actual` flipped to the signs of `expected`'s (singular vectors are defined up to sign). */
+function alignColumns(actual: Tensor, expected: Tensor): Tensor {
+  const dots = actual.mul(expected.to(actual.device)).sum(-2, { keepdim: true });
+  return actual.mul(torch.where(dots.lt(0), -1, 1).to(actual.dtype));
+}
+
+deviceTest("svdLowrank and pcaLowrank: seeded values match PyTorch 1.13 (same draws)", async (device) => {
+  for (const c of fx.lowrank) {
+    if (!runsOn(c.A, device)) continue;
+    const A = fixtureTensor(c.A, device);
+    torch.manualSeed(c.seed);
+    const kw = c.kw as { q?: number; niter?: number; center?: boolean };
+    const res = c.fn === "svd"
+      ? torch.svdLowrank(A, kw.q ?? 6, kw.niter ?? 2, c.M ? fixtureTensor(c.M, device) : null)
+      : torch.pcaLowrank(A, kw.q ?? null, kw.center ?? true, kw.niter ?? 2);
+    const t = c.A.dtype === "float64" ? { rtol: 1e-7, atol: 1e-8 } : { rtol: 2e-3, atol: 2e-4 };
+    const msg = `${c.fn}Lowrank ${c.A.shape} ${JSON.stringify(c.kw)}`;
+    assert.deepEqual([res.U.shape, res.S.shape, res.V.shape], [c.U.shape, c.S.shape, c.V.shape], msg);
+    await assertCloseAsync(res.S, fixtureTensor(c.S), { ...t, msg: `${msg} S` });
+    const U = fixtureTensor(c.U), V = fixtureTensor(c.V);
+    await assertCloseAsync(alignColumns(res.U, U), U, { ...t, msg: `${msg} U` });
+    await assertCloseAsync(alignColumns(res.V, V), V, { ...t, msg: `${msg} V` });
+  }
+});
+
+Deno.test("svdLowrank: another seed gives another approximation (the draw matters)", () => {
+  const c = fx.lowrank[0];
+  const A = fixtureTensor(c.A);
+  torch.manualSeed(c.seed + 100);
+  const { S } = torch.svdLowrank(A, 3);
+  const diff = S.sub(fixtureTensor(c.S)).abs().max().item();
+  assert.ok(diff > 1e-6, `S should depend on the seed (diff ${diff})`);
+});
+
+deviceTest("svdLowrank and pcaLowrank: finite-difference gradcheck", async (device) => {
+  const A = torch.tensor([[3, 1, 0.5], [1, 2, 0.2], [0.5, 0.3, 1], [0.1, 0.4, 0.2]], { dtype: "float32" })
+    .to(device).requiresGrad_(true);
+  const svdS = (x: Tensor) => {
+    torch.manualSeed(3);
+    return torch.svdLowrank(x, 2).S;
+  };
+  await gradcheckAsync(svdS, [A], { eps: 1e-3, atol: 5e-3, rtol: 3e-2 });
+  const svdProduct = (x: Tensor) => {
+    torch.manualSeed(3);
+    const { U, S, V } = torch.svdLowrank(x, 2, 1);
+    return U.mul(S).matmul(V.mT);
+  };
+  await gradcheckAsync(svdProduct, [A], { eps: 1e-3, atol: 5e-3, rtol: 3e-2 });
+  const pcaS = (x: Tensor) => {
+    torch.manualSeed(4);
+    return torch.pcaLowrank(x, 2).S;
+  };
+  await gradcheckAsync(pcaS, [A], { eps: 1e-3, atol: 5e-3, rtol: 3e-2 });
+});
+
+Deno.test("svdLowrank and pcaLowrank: bad input", () => {
+  const A = torch.randn([5, 4]);
+  assertThrowsMsg(() => torch.svdLowrank(torch.ones([3])), /svdLowrank: .*at least 2 dimensions/);
+  assertThrowsMsg(
+    () => torch.svdLowrank(A, 5),
+    /svdLowrank: q\(=5\) must be non-negative integer and not greater than min\(m, n\)=4/,
+  );
+  assertThrowsMsg(() => torch.svdLowrank(A, 2, -1), /svdLowrank: niter\(=-1\) must be non-negative integer/);
+  assertThrowsMsg(
+    () => torch.svdLowrank(A, 2, 2, torch.ones([1, 4])),
+    /svdLowrank: M must be \[..., m, n\] like A/,
+  );
+  assertThrowsMsg(
+    () => torch.svdLowrank(A, 2, 2, torch.ones([5, 4], { dtype: "float64" })),
+    /svdLowrank: M is float64 but A is float32/,
+  );
+  assertThrowsMsg(
+    () => torch.pcaLowrank(A, 7),
+    /pcaLowrank: q\(=7\) must be non-negative integer and not greater than min\(m, n\)=4/,
+  );
+  assertThrowsMsg(
+    () => torch.pcaLowrank(A, 2, true, 1.5),
+    /pcaLowrank: niter\(=1.5\) must be non-negative integer/,
+  );
+  assertThrowsMsg(() => torch.pcaLowrank(torch.ones([4, 4], { dtype: "int32" })), /pcaLowrank: .*int32/);
+});
