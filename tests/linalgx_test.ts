@@ -280,3 +280,94 @@ Deno.test("svdLowrank and pcaLowrank: bad input", () => {
   );
   assertThrowsMsg(() => torch.pcaLowrank(torch.ones([4, 4], { dtype: "int32" })), /pcaLowrank: .*int32/);
 });
+
+deviceTest("histogramdd: values and bin edges match PyTorch 1.13", async (device) => {
+  for (const c of fx.histogramdd) {
+    if (!runsOn(c.input, device)) continue;
+    const pts = fixtureTensor(c.input, device);
+    const bins = c.edges ? c.edges.map((e: Enc) => fixtureTensor(e, device)) : c.bins;
+    const weight = c.weight ? fixtureTensor(c.weight, device) : null;
+    const { hist, binEdges } = torch.histogramdd(pts, bins, {
+      range: c.range ?? null,
+      weight,
+      density: c.density,
+    });
+    const msg = `histogramdd ${c.input.shape} bins=${JSON.stringify(c.bins ?? "edges")}`;
+    assert.deepEqual(hist.shape, c.hist.shape, msg);
+    assert.equal(hist.dtype, c.hist.dtype, msg);
+    await assertCloseAsync(hist, fixtureTensor(c.hist), { ...tol(c.input), msg });
+    assert.equal(binEdges.length, c.binEdges.length, msg);
+    for (let d = 0; d < binEdges.length; d++) {
+      // Edges from the data's range are computed on the GPU in float32 with two roundings where
+      // PyTorch's build fuses the multiply-add: 1 ulp apart at most there; exact elsewhere.
+      const ulp = device === "gpu" && !c.edges && !c.range
+        ? { rtol: 1.2e-7, atol: 2.4e-7 }
+        : { rtol: 0, atol: 0 };
+      await assertCloseAsync(binEdges[d], fixtureTensor(c.binEdges[d]), { ...ulp, msg: `${msg} edges ${d}` });
+    }
+  }
+});
+
+deviceTest("histogramdd: points with a NaN coordinate are not counted", async (device) => {
+  const pts = torch.tensor([[0, NaN], [0.5, 0.5], [NaN, 0.2], [0.2, 0.9]], { device });
+  const { hist } = torch.histogramdd(pts, 2, { range: [0, 1, 0, 1] });
+  await assertCloseAsync(hist, [[0, 1], [0, 1]], { rtol: 0, atol: 0 });
+});
+
+Deno.test("histogramdd: bad input", () => {
+  const x = torch.tensor([[0, 1], [1, 0.5], [2, 2]]);
+  assertThrowsMsg(
+    () => torch.histogramdd(torch.tensor([1.5, 2]), 2),
+    /histogramdd: input tensor should have at least 2 dimensions/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x.to("int32"), 2),
+    /histogramdd: expected a floating point input, got int32/,
+  );
+  assertThrowsMsg(() => torch.histogramdd(x, 0), /histogramdd: bins must be > 0, but got 0 for dimension 0/);
+  assertThrowsMsg(
+    () => torch.histogramdd(x, [2, 2, 2]),
+    /histogramdd: expected 2 bin counts for a 2-dimensional histogram but got 3/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, 2, { range: [0, 1] }),
+    /histogramdd: for a 2-dimensional histogram range should have 4 elements, but got 2/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, 2, { range: [1, 0, 0, 1] }),
+    /histogramdd: min should not exceed max, but got min 1 max 0 for dimension 0/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, 2, { range: [0, Infinity, 0, 1] }),
+    /histogramdd: dimension 0's range \[0, Infinity\] is not finite/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(torch.tensor([[1, Infinity]]), 2),
+    /histogramdd: dimension 1's range \[Infinity, Infinity\] is not finite/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, 2, { weight: torch.ones([2]) }),
+    /histogramdd: if weight tensor is provided it should have the same shape as the input tensor excluding its innermost dimension, but got input with shape \[3, 2\] and weight with shape \[2\]/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, 2, { weight: torch.ones([3], { dtype: "float64" }) }),
+    /histogramdd: if weight tensor is provided, input tensor and weight tensor should have the same dtype/,
+  );
+  const e = torch.tensor([0, 1], { dtype: "float32" });
+  assertThrowsMsg(
+    () => torch.histogramdd(x, [e]),
+    /histogramdd: expected 2 sequences of bin edges for a 2-dimensional histogram but got 1/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, [e, e.reshape([1, 2])]),
+    /histogramdd: bins tensor should have one dimension, but got 2 dimensions in the bins tensor for dimension 1/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, [e, e.narrow(0, 0, 1)]),
+    /histogramdd: bins must be > 0, but got 0 for dimension 1/,
+  );
+  assertThrowsMsg(
+    () => torch.histogramdd(x, [e, e.to("float64")]),
+    /histogramdd: input tensor and bins tensors should have the same dtype, but got input with dtype float32 and bins for dimension 1 with dtype float64/,
+  );
+});
