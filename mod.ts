@@ -28,6 +28,8 @@ export type { TensorElementwiseMathMethods } from "./src/tensor_methods/elementw
 export type { TensorRandomMoreMethods } from "./src/tensor_methods/random_more.ts";
 export type { TensorSpecialMethods } from "./src/tensor_methods/special.ts";
 export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
+export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
+export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
 export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
@@ -57,6 +59,38 @@ export {
   zerosLike,
 } from "./src/creation.ts";
 export { type Capability, Generator, type GeneratorOptions, manualSeed } from "./src/random.ts";
+export { getRngState, initialSeed, seed, setRngState } from "./src/rng_state.ts";
+export {
+  adjoint,
+  canCast,
+  emptyStrided,
+  ger,
+  greater,
+  greaterEqual,
+  isComplex,
+  isNonzero,
+  isSameSize,
+  less,
+  lessEqual,
+  notEqual,
+  resultType,
+  rowStack,
+  rsub,
+  type RsubOptions,
+  scalarTensor,
+  sigmoid_,
+  tanh_,
+} from "./src/aliases.ts";
+export {
+  bartlettWindow,
+  blackmanWindow,
+  hammingWindow,
+  type HammingWindowOptions,
+  hannWindow,
+  kaiserWindow,
+  type KaiserWindowOptions,
+  type WindowOptions,
+} from "./src/windows.ts";
 export {
   enableGrad,
   inferenceMode,
@@ -271,6 +305,7 @@ export {
 } from "./src/ops/conv_transpose3d.ts";
 export { maxPool3d, type MaxPool3dOptions } from "./src/ops/pool3d.ts";
 export { rrelu, rrelu_, type RreluOptions } from "./src/nn/random_activations.ts";
+export { celu_, relu_, selu_, threshold_ } from "./src/nn/functional_inplace.ts";
 export {
   adaptiveAvgPool1d,
   adaptiveMaxPool1d,

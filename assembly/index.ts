@@ -24,3 +24,4 @@ export * from "./decomp";
 export * from "./elementwise_math";
 export * from "./special";
 export * from "./scans";
+export * from "./ldl";

@@ -1,5 +1,6 @@
 /**
- * torch.linalg's LU solvers on the CPU: `inv` and `solve` (and `cholesky`) of batches of float32 matrices, in
+ * torch.linalg's solvers: `inv` and `solve` (and `cholesky`) of batches of float32 matrices on the CPU, and
+ * `ldlFactor` + `ldlSolve` against `luFactor` + `luSolve` on both devices, in
  * `torch.scope` (results released each iteration), against a plain-JavaScript Gauss-Jordan
  * inverse with partial pivoting on Float32Arrays (the same algorithm, no wasm) as a reference.
  * There is no peer row: TensorFlow.js has no matrix inverse or general solve. The GPU rows (when
@@ -110,4 +111,41 @@ for (const [batch, n] of [[256, 8], [1, 256]] as const) {
     group,
     fn: () => torch.scope(() => void torch.linalg.inv(A)),
   });
+}
+
+// LDLᵀ (Bunch-Kaufman, symmetric indefinite) against LU on the same matrices: factor, then solve
+// (96: the GPU's solve handles up to n = 126 within its per-invocation loop budget).
+for (const [batch, n] of [[256, 8], [1, 96]] as const) {
+  const group = `ldlFactor + ldlSolve ${batch}x${n}x${n} (symmetric indefinite)`;
+  const M = torch.tensor(rand(batch * n * n, 13)).reshape(batch, n, n);
+  const A = M.add(M.mT);
+  const B = torch.tensor(rand(batch * n, 17)).reshape(batch, n, 1);
+  for (const device of gpu ? ["cpu", "gpu"] as const : ["cpu"] as const) {
+    const a = A.to(device), b = B.to(device);
+    Deno.bench({
+      name: `edgetorch ${device}: ldlFactor + ldlSolve`,
+      group,
+      baseline: device === "cpu",
+      fn: async () => {
+        const x = torch.scope(() => {
+          const { LD, pivots } = torch.linalg.ldlFactor(a);
+          return torch.linalg.ldlSolve(LD, pivots, b);
+        });
+        await x.dataAsync();
+        x.dispose();
+      },
+    });
+    Deno.bench({
+      name: `edgetorch ${device}: luFactor + luSolve, for scale`,
+      group,
+      fn: async () => {
+        const x = torch.scope(() => {
+          const { LU, pivots } = torch.linalg.luFactor(a);
+          return torch.linalg.luSolve(LU, pivots, b);
+        });
+        await x.dataAsync();
+        x.dispose();
+      },
+    });
+  }
 }

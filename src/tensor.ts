@@ -62,6 +62,8 @@ import {
 } from "./tensor_methods/elementwise_math.ts";
 import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/special.ts";
 import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/parity2.ts";
+import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
+import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
 import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
@@ -587,6 +589,8 @@ export interface Tensor
     TensorElementwiseMathMethods,
     TensorSpecialMethods,
     TensorParity2Methods,
+    TensorInPlaceMoreMethods,
+    TensorAliasMethods,
     TensorLinalgExtraMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
@@ -607,6 +611,8 @@ for (
     elementwiseMathMethods(),
     specialMethods(),
     parity2Methods(),
+    inPlaceMoreMethods(),
+    aliasMethods(),
     linalgExtraMethods(),
   ]
 ) {

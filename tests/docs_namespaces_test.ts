@@ -108,3 +108,37 @@ Deno.test("docs: distributions.transforms and distributions.constraints document
     assert.ok(transforms.includes(name), `${name} is documented under distributions.transforms`);
   }
 });
+
+/** nn.utils's namespaces (nn.utils.rnn, nn.utils.parametrize, ...), each with what it must hold. */
+const NN_UTILS_NAMESPACES: Record<string, string[]> = {
+  rnn: ["padSequence", "PackedSequence"],
+  parametrize: [
+    "registerParametrization",
+    "removeParametrizations",
+    "isParametrized",
+    "cached",
+    "ParametrizationList",
+    "typeBeforeParametrizations",
+    "transferParametrizationsAndParams",
+  ],
+  parametrizations: ["orthogonal", "spectralNorm", "Orthogonal", "SpectralNorm"],
+  stateless: ["functionalCall"],
+  fusion: ["fuseConvBnEval", "fuseConvBnWeights", "fuseLinearBnEval", "fuseLinearBnWeights"],
+};
+
+Deno.test("docs: nn.utils's namespaces document every member", async () => {
+  const symbols = await documented("src/nn/utils.ts");
+  const utils = torch.nn.utils as unknown as Record<string, unknown>;
+  for (const [name, required] of Object.entries(NN_UTILS_NAMESPACES)) {
+    const ns = symbols.find((s) => s.name === name && s.declarations.some((d) => d.kind === "namespace"));
+    assert.ok(ns, `nn.utils.${name} is documented`);
+    const names = ns.declarations.flatMap((d) => d.def?.elements?.map((e) => e.name) ?? []);
+    assert.deepEqual(
+      missing(utils[name], names),
+      [],
+      `nn.utils.${name}: runtime members missing from the docs`,
+    );
+    for (const r of required) assert.ok(names.includes(r), `${r} is documented under nn.utils.${name}`);
+  }
+  assert.ok(symbols.some((s) => s.name === "skipInit"), "nn.utils.skipInit is documented");
+});

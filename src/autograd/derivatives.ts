@@ -42,7 +42,7 @@ import { detBackward } from "../linalg/det_backward.ts";
 import { choleskyBackward, choleskySolveBackward, solveTriangularBackward } from "../linalg/gradients.ts";
 import { specialDerivatives } from "../special/derivatives.ts";
 import { asStridedDerivatives } from "../ops/as_strided_derivatives.ts";
-import { linalgxDerivatives } from "../linalg/linalgx_derivatives.ts";
+import { extraDerivatives } from "./derivatives_extra.ts";
 import * as decompGrad from "../linalg/decomp_gradients.ts";
 
 export type { Backward, Derivative } from "./node.ts";
@@ -150,6 +150,7 @@ function named(
 const asShape: Derivative = reads("none", (g, node) => [mv.reshape(g, arg<number[]>(node, "inputShape"))]);
 const passThrough: Derivative = reads("none", (g) => [g]);
 const zeroGrad: Derivative = reads("none", (g) => [ew.mul(g, 0)]);
+const zeroGrads2: Derivative = reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0)));
 /** Values picked along `dim` at `index` (`gather`, `sort`, `topk`): `g` added back at those positions. */
 const gathered: Derivative = reads("none", (g, n) => [
   ix.scatterAddInto(g, arg<number>(n, "dim"), arg<Tensor>(n, "index"), shapeOf(n)),
@@ -557,7 +558,7 @@ export const derivatives = {
   ...specialDerivatives,
   // torch.as_strided over the storage (src/ops/as_strided.ts).
   ...asStridedDerivatives,
-  ...linalgxDerivatives,
+  ...extraDerivatives,
   // Fused activations of nn/activations_core.ts: the op saves its derivative as a function of its input.
   gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>
@@ -617,11 +618,9 @@ export const derivatives = {
         "operands, or use torch.div(a, b).floor(), whose gradient is zero",
     );
   }),
-  // div with a rounding mode: piecewise constant, zero gradients (PyTorch's).
-  divRounded: {
-    ...reads("none", (g, n) => only(n, () => ew.mul(g, 0), () => ew.mul(g, 0))),
-    name: "DivBackward2",
-  },
+  // div with a rounding mode, and x.eq_(y) and kin (ops/inplace_more.ts): zero gradients (PyTorch's).
+  divRounded: { ...zeroGrads2, name: "DivBackward2" },
+  compareInPlace: zeroGrads2,
   // atan2, hypot, nanToNum (src/ops/elementwise_more.ts): PyTorch's formulas.
   atan2: {
     saves: ([a, b]): SavedValues => ({

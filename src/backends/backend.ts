@@ -596,4 +596,26 @@ export interface Backend {
    * matrix, 1-based, in the matrices' dtype) and `info` per matrix (0, or 1 + the first zero pivot's column).
    */
   getrf?(a: Storage, args: DecompArgs): { lu: Storage; pivots: Storage; info: Storage };
+  /**
+   * Batched Bunch-Kaufman LDLᵀ of the symmetric `n`×`n` matrices' lower triangles (LAPACK's
+   * sytrf with UPLO 'L', `torch.linalg.ldl_factor`; `m` = `n`): `ld` (L's multipliers below D's
+   * blocks, D's 1x1 and 2x2 blocks on and just below the diagonal, the strict upper part 0),
+   * `pivots` (n per matrix, LAPACK's, in the matrices' dtype) and `info` per matrix (0, or 1 + the
+   * first column whose block of D is exactly zero).
+   */
+  sytrf?(a: Storage, args: DecompArgs): { ld: Storage; pivots: Storage; info: Storage };
+  /**
+   * X with A X = B for A = L D Lᵀ given by `sytrf`'s `ld` and `pivots` (LAPACK's sytrs, lower),
+   * for `batch` matrices `n`×`n` and right-hand sides `n`×`k`.
+   */
+  sytrs?(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): Storage;
+}
+
+/** Shapes of `Backend.sytrs`. */
+export interface LdlSolveArgs {
+  batch: number;
+  /** Rows and columns of each factored matrix. */
+  n: number;
+  /** Right-hand sides (columns of B) per matrix. */
+  k: number;
 }

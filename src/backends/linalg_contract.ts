@@ -3,7 +3,7 @@
  * other kernels).
  * @module
  */
-import type { LuSolveArgs, Storage, TriangularSolveArgs } from "./backend.ts";
+import type { LdlSolveArgs, LuSolveArgs, Storage, TriangularSolveArgs } from "./backend.ts";
 import { checkCount } from "./contract.ts";
 
 /** Checks `luSolve`'s storages against its arguments; returns the right-hand side's columns. */
@@ -82,6 +82,28 @@ export function decompContract(op: string, a: Storage, batch: number, m: number,
   if (a.numel !== batch * m * n) {
     throw new RangeError(
       `${op}: ${batch} matrices of ${m}x${n} need ${batch * m * n} elements, got ${a.numel}`,
+    );
+  }
+}
+
+/** Checks `sytrs`'s storages (LD, pivots in LD's dtype, B) against its arguments. */
+export function ldlSolveContract(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): void {
+  const { batch, n, k } = args;
+  decompContract("sytrs", ld, batch, n, n);
+  checkCount("sytrs", "k", k);
+  if (pivots.dtype !== ld.dtype || b.dtype !== ld.dtype) {
+    throw new TypeError(
+      `sytrs: LD is ${ld.dtype}, pivots ${pivots.dtype} and B ${b.dtype}; expected one dtype`,
+    );
+  }
+  if (pivots.numel !== batch * n) {
+    throw new RangeError(
+      `sytrs: ${batch} matrices of order ${n} need ${batch * n} pivots, got ${pivots.numel}`,
+    );
+  }
+  if (b.numel !== batch * n * k) {
+    throw new RangeError(
+      `sytrs: ${batch} right-hand sides of ${n}x${k} need ${batch * n * k} elements, got ${b.numel}`,
     );
   }
 }

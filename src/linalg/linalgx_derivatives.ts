@@ -1,7 +1,7 @@
 /**
  * @internal The derivative rows of `torch.choleskyInverse`, `torch.geqrf` and `torch.ormqr`
- * (src/linalg/cholesky_inverse.ts, src/linalg/geqrf.ts), spread into
- * `src/autograd/derivatives.ts`. PyTorch 1.13 differentiates cholesky_inverse only; geqrf and
+ * (src/linalg/cholesky_inverse.ts, src/linalg/geqrf.ts), gathered by
+ * `src/autograd/derivatives_extra.ts`. PyTorch 1.13 differentiates cholesky_inverse only; geqrf and
  * ormqr refuse in backward, as there.
  * @module
  */

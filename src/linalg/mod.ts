@@ -24,6 +24,7 @@ export * from "./eigh.ts";
 export * from "./svd.ts";
 export * from "./spectral.ts";
 export * from "./lu_factor.ts";
+export * from "./ldl.ts";
 export * from "./ex.ts";
 export * from "./matrix_exp.ts";
 export * from "./products.ts";

@@ -94,5 +94,17 @@ export function inplaceResult(
 ): Tensor {
   if (!inplaceFlag(op, inplace)) return compute(input);
   const source = input instanceof Tensor && input.requiresGrad && isGradEnabled() ? input.clone() : input;
-  return assignResult(input, `${op}_`, compute(source));
+  const out = assignResult(input, `${op}_`, compute(source));
+  const name = INPLACE_GRAD_NAMES[op];
+  if (name !== undefined && out.gradFn !== null && out.gradFn !== source.gradFn) out.gradFn.rename(name);
+  return out;
 }
+
+/** PyTorch's `grad_fn` names of the in-place activations whose node differs from the out-of-place one's. */
+const INPLACE_GRAD_NAMES: Record<string, string> = {
+  elu: "EluBackward1",
+  selu: "EluBackward1",
+  celu: "CeluBackward1",
+  leakyRelu: "LeakyReluBackward1",
+  threshold: "ThresholdBackward1",
+};

@@ -59,6 +59,7 @@ function fill(
 ): Tensor {
   checkTarget(op, t);
   const n = t.numel();
+  if (n === 0) return t; // as PyTorch: initialising a zero-element tensor is a no-op (and draws nothing)
   let values: Float32Array | Float64Array;
   if (t.dtype === "float64" && double) double(values = new Float64Array(n));
   else if (draw.length === 1) (draw as (out: Float32Array) => void)(values = new Float32Array(n));

@@ -46,6 +46,7 @@ export {
   type LPPoolModuleOptions,
   MaxUnpool1d,
   MaxUnpool2d,
+  MaxUnpool3d,
   type MaxUnpoolModuleOptions,
   Softmax2d,
   UpsamplingBilinear2d,
@@ -223,6 +224,26 @@ export {
   type MaxPool3dOptions,
 } from "./layers/pooling3d.ts";
 export { BatchNorm3d, InstanceNorm3d } from "./layers/normalization3d.ts";
+export {
+  LazyBatchNorm1d,
+  LazyBatchNorm2d,
+  LazyBatchNorm3d,
+  LazyConv1d,
+  LazyConv2d,
+  LazyConv3d,
+  LazyConvTranspose1d,
+  LazyConvTranspose2d,
+  LazyConvTranspose3d,
+  LazyInstanceNorm1d,
+  LazyInstanceNorm2d,
+  LazyInstanceNorm3d,
+} from "./layers/lazy.ts";
+export {
+  AdaptiveLogSoftmaxWithLoss,
+  type AdaptiveLogSoftmaxWithLossOptions,
+  type ASMOutput,
+} from "./layers/adaptive.ts";
+export { CrossMapLRN2d, type CrossMapLRN2dOptions } from "./layers/cross_map_lrn.ts";
 export {
   FractionalMaxPool2d,
   FractionalMaxPool3d,

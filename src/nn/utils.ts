@@ -1,7 +1,7 @@
 /**
  * `nn.utils`: gradient clipping (`clipGradNorm_`, `clipGradValue_`), flattening parameters to
- * one vector and back (`parametersToVector`, `vectorToParameters`) and `rnn` (`padSequence`), as
- * PyTorch's `torch.nn.utils`. Clipping runs as tensor ops on the gradients' device, with no read-back, so it
+ * one vector and back (`parametersToVector`, `vectorToParameters`), `rnn` (`padSequence`),
+ * `parametrize`, `parametrizations`, `stateless`, `fusion` and `skipInit`, as PyTorch's `torch.nn.utils`. Clipping runs as tensor ops on the gradients' device, with no read-back, so it
  * fits inside a GPU training step.
  * @module
  */
@@ -164,3 +164,8 @@ export function vectorToParameters(vector: Tensor, parameters: Iterable<Tensor>)
   });
 }
 export * from "./utils_norms.ts";
+export * as parametrize from "./parametrize.ts";
+export * as parametrizations from "./parametrizations.ts";
+export * as stateless from "./stateless.ts";
+export * as fusion from "./fusion.ts";
+export * from "./skip_init.ts";

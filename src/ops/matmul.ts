@@ -94,17 +94,6 @@ function batchedProduct(op: string, a: Tensor, b: Tensor): Tensor {
   return record("matmul", [a, b], wrap(castResult(s, dtype), outShape));
 }
 
-/**
- * Matrix product with PyTorch's rules: 1-d operands are promoted to matrices and the added dim
- * removed afterwards; batch dims broadcast.
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * import * as torch from "../../mod.ts";
- * const t = torch.tensor([[1, 2], [3, 4]]);
- * assertEquals(t.matmul(t.T).toArray(), [[5, 11], [11, 25]]);
- * ```
- */
 function checkMatmulOperand(x: Tensor, name: string): void {
   if (!(x instanceof Tensor)) {
     throw new TypeError(`matmul: ${name} operand must be a tensor, got ${typeof x}`);
@@ -116,6 +105,17 @@ function checkMatmulOperand(x: Tensor, name: string): void {
   }
 }
 
+/**
+ * Matrix product with PyTorch's rules: 1-d operands are promoted to matrices and the added dim
+ * removed afterwards; batch dims broadcast.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../mod.ts";
+ * const t = torch.tensor([[1, 2], [3, 4]]);
+ * assertEquals(t.matmul(t.T).toArray(), [[5, 11], [11, 25]]);
+ * ```
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const amp = autocastCall("lower", matmul, a, b);
   if (amp !== undefined) return amp;

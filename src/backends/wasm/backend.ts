@@ -51,6 +51,7 @@ import type {
   BinaryOp,
   Conv2dGeometry,
   DecompArgs,
+  LdlSolveArgs,
   LuSolveArgs,
   LuSolveResult,
   MatmulArgs,
@@ -77,6 +78,7 @@ import * as elementwiseOps from "./elementwise.ts";
 import * as indexingOps from "./indexing.ts";
 import * as linalgOps from "./linalg.ts";
 import * as decompOps from "./decomp.ts";
+import * as ldlOps from "./ldl.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as numericsOps from "./numerics.ts";
@@ -505,6 +507,16 @@ export class WasmBackend implements Backend {
   /** See `Backend.getrf`. */
   getrf(a: Storage, args: DecompArgs): { lu: WasmStorage; pivots: WasmStorage; info: WasmStorage } {
     return decompOps.getrf(this.#k, a, args);
+  }
+
+  /** See `Backend.sytrf`. */
+  sytrf(a: Storage, args: DecompArgs): { ld: WasmStorage; pivots: WasmStorage; info: WasmStorage } {
+    return ldlOps.sytrf(this.#k, a, args);
+  }
+
+  /** See `Backend.sytrs`. */
+  sytrs(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): WasmStorage {
+    return ldlOps.sytrs(this.#k, ld, pivots, b, args);
   }
 
   // ---- random numbers (assembly/random.ts) ----

@@ -67,6 +67,7 @@ import type {
   BinaryOp,
   Conv2dGeometry,
   DecompArgs,
+  LdlSolveArgs,
   LuSolveArgs,
   LuSolveResult,
   MatmulArgs,
@@ -92,6 +93,7 @@ import * as indexingOps from "./indexing.ts";
 import * as lazyOps from "./lazy.ts";
 import * as linalgOps from "./linalg.ts";
 import * as decompOps from "./decomp.ts";
+import * as ldlOps from "./ldl.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as optimOps from "./optim.ts";
@@ -458,6 +460,16 @@ export class WebGPUBackend implements Backend {
   /** See `Backend.getrf`. */
   getrf(a: Storage, args: DecompArgs): { lu: WebGPUStorage; pivots: WebGPUStorage; info: WebGPUStorage } {
     return decompOps.getrf(this.#g, a, args);
+  }
+
+  /** See `Backend.sytrf` (float32, one dispatch per column). */
+  sytrf(a: Storage, args: DecompArgs): { ld: WebGPUStorage; pivots: WebGPUStorage; info: WebGPUStorage } {
+    return ldlOps.sytrf(this.#g, a, args);
+  }
+
+  /** See `Backend.sytrs` (float32, one invocation per right-hand side). */
+  sytrs(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): WebGPUStorage {
+    return ldlOps.sytrs(this.#g, ld, pivots, b, args);
   }
 
   // ---- softmax cross-entropy ---------------------------------------------------------------------

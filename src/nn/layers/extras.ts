@@ -20,11 +20,14 @@ import {
   type UpsamplingOptions,
 } from "../functional_extras.ts";
 import { Upsample } from "./pooling.ts";
+import type { Size3 } from "../../ops/conv3d.ts";
+import { maxUnpool3d } from "../max_unpool3d.ts";
+import { unpoolTuple } from "../unpool_core.ts";
 
 const tupleOf = (v: number | readonly number[], n: number): number[] =>
   typeof v === "number" ? new Array(n).fill(v) : [...v];
 
-/** Options of {@link MaxUnpool1d} and {@link MaxUnpool2d}. */
+/** Options of {@link MaxUnpool1d}, {@link MaxUnpool2d} and {@link MaxUnpool3d}. */
 export interface MaxUnpoolModuleOptions<S> {
   /** Step of the pooling window (default: the kernel size). */
   stride?: S | null;
@@ -115,6 +118,50 @@ export class MaxUnpool2d extends Module {
     });
   }
   /** The arguments printed inside `MaxUnpool2d(...)`, as PyTorch's `extra_repr`. */
+  override extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${
+      pyTuple(this.padding)
+    }`;
+  }
+}
+
+/**
+ * The partial inverse of `MaxPool3d` (PyTorch's `nn.MaxUnpool3d`): `F.maxUnpool3d` with fixed
+ * options; `forward(input, indices, outputSize?)`.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../../../mod.ts";
+ * import * as nn from "../mod.ts";
+ * const [v, i] = torch.F.maxPool3d(torch.randn(1, 2, 4, 4, 4), 2, { returnIndices: true });
+ * const unpool = new nn.MaxUnpool3d(2);
+ * assertEquals(unpool(v, i).shape, [1, 2, 4, 4, 4]);
+ * assertEquals(String(unpool), "MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))");
+ * ```
+ */
+export class MaxUnpool3d extends Module {
+  /** The pooling window. */
+  readonly kernelSize: number[];
+  /** Its step. */
+  readonly stride: number[];
+  /** Its padding. */
+  readonly padding: number[];
+  /** Creates the module; the arguments are described on the class. */
+  constructor(kernelSize: Size3, opts: MaxUnpoolModuleOptions<Size3> = {}) {
+    super();
+    this.kernelSize = unpoolTuple("MaxUnpool3d", "kernelSize", kernelSize, 3);
+    this.stride = unpoolTuple("MaxUnpool3d", "stride", opts.stride ?? kernelSize, 3);
+    this.padding = unpoolTuple("MaxUnpool3d", "padding", opts.padding ?? 0, 3);
+  }
+  /** `F.maxUnpool3d(input, indices, ...)`. */
+  override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+    return maxUnpool3d(input, indices, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      outputSize,
+    });
+  }
+  /** The arguments printed inside `MaxUnpool3d(...)`, as PyTorch's `extra_repr`. */
   override extraRepr(): string {
     return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${
       pyTuple(this.padding)
