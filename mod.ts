@@ -505,6 +505,7 @@ export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
 export { choleskyInverse } from "./src/linalg/cholesky_inverse.ts";
 export { type Geqrf, geqrf, ormqr } from "./src/linalg/geqrf.ts";
 export { pcaLowrank, svdLowrank } from "./src/linalg/lowrank.ts";
+export { type Lobpcg, lobpcg, type LobpcgOptions } from "./src/linalg/lobpcg.ts";
 export { histogramdd, type HistogramddOptions, type HistogramddResult } from "./src/ops/histogramdd.ts";
 export {
   torchCholesky as cholesky,

@@ -9,6 +9,7 @@ import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
 import {
   assert,
+  assertClose,
   assertCloseAsync,
   assertThrowsMsg,
   type EncodedTensor,
@@ -16,7 +17,7 @@ import {
   gradcheck,
   gradcheckAsync,
 } from "./helpers.ts";
-import { deviceTest } from "./devices.ts";
+import { deviceTest, gpuAvailable } from "./devices.ts";
 
 type Enc = EncodedTensor;
 // deno-lint-ignore no-explicit-any
@@ -370,4 +371,71 @@ Deno.test("histogramdd: bad input", () => {
     () => torch.histogramdd(x, [e, e.to("float64")]),
     /histogramdd: input tensor and bins tensors should have the same dtype, but got input with dtype float32 and bins for dimension 1 with dtype float64/,
   );
+});
+
+Deno.test("lobpcg: seeded values and gradients match PyTorch 1.13", () => {
+  for (const c of fx.lobpcg) {
+    const A = fixtureTensor(c.A, "cpu", !!c.grad);
+    if (c.seed !== null) torch.manualSeed(c.seed);
+    const { E, X } = torch.lobpcg(A, {
+      ...c.kw,
+      B: c.B ? fixtureTensor(c.B) : null,
+      X: c.X0 ? fixtureTensor(c.X0) : null,
+    });
+    const msg = `lobpcg ${c.A.shape} ${JSON.stringify(c.kw)}`;
+    const f64 = c.A.dtype === "float64";
+    assert.deepEqual([E.shape, X.shape], [c.E.shape, c.X.shape], msg);
+    assertClose(E, fixtureTensor(c.E), { rtol: f64 ? 1e-11 : 1e-5, atol: 0, msg: `${msg} E` });
+    const Xe = fixtureTensor(c.X);
+    assertClose(alignColumns(X, Xe), Xe, { rtol: 0, atol: f64 ? 1e-6 : 2e-3, msg: `${msg} X` });
+    if (c.grad) {
+      E.mul(weightsLike(E)).sum().add(X.mul(X).mul(weightsLike(X)).sum()).backward();
+      assertClose(A.grad!, fixtureTensor(c.grad), { rtol: 1e-5, atol: 1e-6, msg: `${msg} grad` });
+    }
+  }
+});
+
+Deno.test("lobpcg: finite-difference gradcheck (eigenvalues and the eigenvectors' squares)", () => {
+  torch.manualSeed(5);
+  const Q = torch.linalg.qr(torch.randn([9, 9], { dtype: "float64" })).Q;
+  const A0 = Q.mul(torch.arange(1, 10, { dtype: "float64" })).matmul(Q.mT);
+  const A = A0.clone().requiresGrad_(true);
+  const run = (x: Tensor) => {
+    torch.manualSeed(6);
+    // lobpcg symmetrizes A only when it records (as PyTorch); the differences run without.
+    const { E, X } = torch.lobpcg(x.add(x.mT).div(2), { k: 2, tol: 1e-12 });
+    return torch.cat([E, X.mul(X).flatten()]);
+  };
+  gradcheck(run, [A], { eps: 1e-6, atol: 1e-5, rtol: 1e-4 });
+});
+
+Deno.test("lobpcg: bad input", () => {
+  const A = torch.eye(9, { dtype: "float64" });
+  assertThrowsMsg(() => torch.lobpcg(torch.ones([3])), /lobpcg: .*at least 2 dimensions/);
+  assertThrowsMsg(() => torch.lobpcg(torch.ones([9, 8])), /lobpcg: A must be square, got \[9, 8\]/);
+  assertThrowsMsg(
+    () => torch.lobpcg(A, { k: 4 }),
+    /lobpcg: LPBPCG algorithm is not applicable when the number of A rows \(=9\) is smaller than 3 x the number of requested eigenpairs \(=4\)/,
+  );
+  assertThrowsMsg(() => torch.lobpcg(A, { k: 0 }), /lobpcg: k must be an integer >= 1, got/);
+  assertThrowsMsg(() => torch.lobpcg(A, { k: 2, n: 1 }), /lobpcg: k \(=2\) must not exceed n/);
+  assertThrowsMsg(
+    () => torch.lobpcg(A, { B: torch.eye(8, { dtype: "float64" }) }),
+    /lobpcg: A and B must have the same shape/,
+  );
+  assertThrowsMsg(
+    () => torch.lobpcg(A, { X: torch.ones([8, 2], { dtype: "float64" }) }),
+    /lobpcg: X must be \[..., 9, n\]/,
+  );
+  assertThrowsMsg(
+    () => torch.lobpcg(A.clone().requiresGrad_(true), { B: A }),
+    /lobpcg: gradients with B given are not supported/,
+  );
+  assertThrowsMsg(
+    () => torch.lobpcg(A, { method: "basic" as unknown as "ortho" }),
+    /lobpcg: method must be "ortho"/,
+  );
+  if (gpuAvailable) {
+    assertThrowsMsg(() => torch.lobpcg(torch.eye(9).to("gpu")), /lobpcg: runs on the CPU .*got A on "gpu"/);
+  }
 });
