@@ -49,7 +49,9 @@ export interface LobpcgOptions {
 
 /** {@link lobpcg}'s result: the eigenvalues `E` (`[..., k]`) and eigenvectors `X` (`[..., m, k]`). */
 export interface Lobpcg {
+  /** The eigenvalues, largest (or smallest) first. */
   E: Tensor;
+  /** The eigenvectors, one per column. */
   X: Tensor;
 }
 
