@@ -30,6 +30,7 @@ export type { TensorSpecialMethods } from "./src/tensor_methods/special.ts";
 export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
 export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
 export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
+export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export type { Device } from "./src/backends/backend.ts";
@@ -501,6 +502,11 @@ export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
 export { det, inv as inverse, slogdet } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
+export { choleskyInverse } from "./src/linalg/cholesky_inverse.ts";
+export { type Geqrf, geqrf, ormqr } from "./src/linalg/geqrf.ts";
+export { pcaLowrank, svdLowrank } from "./src/linalg/lowrank.ts";
+export { type Lobpcg, lobpcg, type LobpcgOptions } from "./src/linalg/lobpcg.ts";
+export { histogramdd, type HistogramddOptions, type HistogramddResult } from "./src/ops/histogramdd.ts";
 export {
   torchCholesky as cholesky,
   triangularSolve,

@@ -64,6 +64,7 @@ import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/spec
 import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/parity2.ts";
 import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
 import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
+import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -589,7 +590,8 @@ export interface Tensor
     TensorSpecialMethods,
     TensorParity2Methods,
     TensorInPlaceMoreMethods,
-    TensorAliasMethods {}
+    TensorAliasMethods,
+    TensorLinalgExtraMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -611,6 +613,7 @@ for (
     parity2Methods(),
     inPlaceMoreMethods(),
     aliasMethods(),
+    linalgExtraMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -28,7 +28,8 @@ import { guarded, rangeGuard } from "./value_checks.ts";
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-function checkInput(op: string, x: unknown): asserts x is Tensor {
+/** @internal Checks that `x` is a floating point tensor. */
+export function checkInput(op: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
     throw new TypeError(`${op}: expected input to be a tensor, got ${describeValue(x)}`);
   }
@@ -67,21 +68,35 @@ function dataRange(op: string, x: Tensor, pad: number): { lo: Tensor; hi: Tensor
   return { lo, hi, guard };
 }
 
-/** `bins + 1` evenly spaced edges from `lo` to `hi` (0-d tensors), as PyTorch's float linspace. */
-function linearEdges(lo: Tensor, hi: Tensor, bins: number): Tensor {
+/**
+ * @internal `bins + 1` evenly spaced edges from `lo` to `hi` (0-d tensors), as PyTorch's float
+ * linspace: the step in the edges' dtype, then `lo + step·i` (first half) or `hi - step·(bins - i)`,
+ * which PyTorch's build rounds once (a fused multiply-add): float32 edges on the CPU are computed
+ * in float64 and rounded once to match (elsewhere, two roundings: at most 1 ulp apart).
+ */
+export function linearEdges(lo: Tensor, hi: Tensor, bins: number): Tensor {
   const steps = bins + 1;
-  const step = ew.div(ew.sub(hi, lo), bins);
+  let step = ew.div(ew.sub(hi, lo), bins);
+  const wide = lo.dtype === "float32" && lo.device === "cpu";
+  if (wide) [lo, hi, step] = [lo.to("float64"), hi.to("float64"), step.to("float64")];
   const i = arange(steps, { dtype: lo.dtype, device: lo.device });
   const fromStart = ew.add(lo, ew.mul(step, i));
   const fromEnd = ew.sub(hi, ew.mul(step, ew.sub(bins, i)));
-  return ew.where(ew.lt(i, Math.floor(steps / 2)), fromStart, fromEnd);
+  const edges = ew.where(ew.lt(i, Math.floor(steps / 2)), fromStart, fromEnd);
+  return wide ? edges.to("float32") : edges;
 }
 
 /**
- * Counts (or sums `weight`) of `x`'s elements per bin, given each element's bin `pos` (int32,
+ * @internal Counts (or sums `weight`) of `x`'s elements per bin, given each element's bin `pos` (int32,
  * valid where `inRange`), over `bins` bins.
  */
-function countInto(pos: Tensor, inRange: Tensor, bins: number, weight: Tensor | null, dtype: DType): Tensor {
+export function countInto(
+  pos: Tensor,
+  inRange: Tensor,
+  bins: number,
+  weight: Tensor | null,
+  dtype: DType,
+): Tensor {
   const target = ew.where(inRange, pos, bins).to("int32").reshape(-1);
   const src = weight === null
     ? ew.where(inRange, 1, 0).to(dtype).reshape(-1)
@@ -105,6 +120,25 @@ function linearPositions(
   const safe = ew.where(inRange, x, lo);
   const raw = ew.floor(ew.div(ew.mul(ew.sub(safe, lo), bins), ew.sub(hi, lo)));
   return ew.minimum(raw, maxPos).to("int32");
+}
+
+/**
+ * @internal The bin (int32, at most `nb - 1`) of each element of `flat` among the `nb + 1`
+ * equal-width `edges` (valid where `inRange`), as PyTorch's kernel finds it: the linear guess,
+ * then a search among the edges around it.
+ */
+export function localSearchPositions(flat: Tensor, edges: Tensor, nb: number, inRange: Tensor): Tensor {
+  const left = narrow(edges, 0, 0, 1), right = narrow(edges, 0, nb, 1);
+  const guess = linearPositions(flat, left, right, nb, nb, inRange);
+  const first = ew.maximum(ew.sub(guess, 1), 0);
+  let below = ew.mul(guess, 0);
+  for (let off = -1; off <= 1; off++) {
+    const k = ew.add(guess, off);
+    const valid = logicalAnd(ew.ge(k, 0), ew.le(k, nb));
+    const e = gather(edges, 0, ew.clamp(k, 0, nb).reshape(-1));
+    below = ew.add(below, logicalAnd(valid, ew.le(e, ew.where(inRange, flat, left))).to("int32"));
+  }
+  return ew.minimum(ew.sub(ew.add(first, below), 1), nb - 1);
 }
 
 /** Options of {@link histc}, PyTorch's arguments. */
@@ -288,17 +322,7 @@ export function histogram(
         edges = linearEdges(lo, hi, nb);
         const left = narrow(edges, 0, 0, 1), right = narrow(edges, 0, nb, 1);
         inRange = logicalAnd(ew.ge(flat, left), ew.le(flat, right));
-        // The linear guess, then PyTorch's local search among the edges around it.
-        const guess = linearPositions(flat, left, right, nb, nb, inRange);
-        const first = ew.maximum(ew.sub(guess, 1), 0);
-        let below = ew.mul(guess, 0);
-        for (let off = -1; off <= 1; off++) {
-          const k = ew.add(guess, off);
-          const valid = logicalAnd(ew.ge(k, 0), ew.le(k, nb));
-          const e = gather(edges, 0, ew.clamp(k, 0, nb).reshape(-1));
-          below = ew.add(below, logicalAnd(valid, ew.le(e, ew.where(inRange, flat, left))).to("int32"));
-        }
-        pos = ew.minimum(ew.sub(ew.add(first, below), 1), nb - 1);
+        pos = localSearchPositions(flat, edges, nb, inRange);
       }
       let hist = countInto(pos, logicalAnd(inRange, logicalNot(ew.lt(pos, 0))), nb, w, x.dtype);
       if (opts.density) {
