@@ -1,6 +1,6 @@
 /**
  * The pipeline tour's linear-algebra and special-function part (see `pipeline_tour.ts`): batched LU
- * solves, Cholesky, triangular solves, the decompositions (QR, LU, Jacobi eigh and SVD) and every
+ * solves, Cholesky, triangular solves, the decompositions (QR, LU, LDLᵀ, Jacobi eigh and SVD) and every
  * special function, each on the CPU and the GPU backends through the tour's `check`.
  * @module
  */
@@ -111,6 +111,30 @@ export async function linalgAndSpecialTour(
         transA: true,
         transB: false,
       });
+    });
+  }
+
+  // LDLᵀ (Bunch-Kaufman) of symmetric indefinite matrices, and a solve with its factors.
+  for (const [batch, n] of [[3, 5], [1, 24]] as const) {
+    const m = floats(batch * n * n, 61 + n, -1, 1);
+    const sym = new Float32Array(batch * n * n);
+    for (let k = 0; k < batch; k++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          sym[k * n * n + i * n + j] = m[k * n * n + i * n + j] + m[k * n * n + j * n + i];
+        }
+      }
+    }
+    const rhs = floats(batch * n * 2, 63, -1, 1);
+    const tol = { rtol: 1e-3, atol: 1e-4 };
+    const args = { batch, m: n, n };
+    await check(`sytrf [${batch}, ${n}, ${n}]`, tol, (b) => {
+      const { ld, pivots, info } = b.sytrf!(b.fromTyped(sym, "float32"), args);
+      return [ld, pivots, info];
+    });
+    await check(`sytrs [${batch}, ${n}, ${n}] x [${n}, 2]`, tol, (b) => {
+      const { ld, pivots } = b.sytrf!(b.fromTyped(sym, "float32"), args);
+      return b.sytrs!(ld, pivots, b.fromTyped(rhs, "float32"), { batch, n, k: 2 });
     });
   }
 
