@@ -10,7 +10,7 @@ import * as torch from "../mod.ts";
 import type { Conv2dGeometry } from "../src/backends/backend.ts";
 import { PARALLEL_MIN_NS, wasmBackend } from "../src/backends/wasm/backend.ts";
 import { randF32, rng } from "./helpers.ts";
-import { assertExact, each, f32 } from "./wasm_backend_setup.ts";
+import { assertClose, assertExact, each, f32 } from "./wasm_backend_setup.ts";
 
 function geometry(p: Partial<Conv2dGeometry>): Conv2dGeometry {
   const g: Conv2dGeometry = {
@@ -182,4 +182,20 @@ Deno.test("conv2d: the implicit-GEMM forward (weight without grad) gives the bit
     assert.deepEqual(fast.shape, cols.shape);
     assertExact(fast.dataSync(), cols.dataSync(), `conv2d ${JSON.stringify([xs, ws, opts, withBias])}`);
   }
+});
+
+Deno.test("conv2d with a frozen weight (implicit-GEMM forward): input and bias gradients as with a trained weight", () => {
+  const x = torch.randn(2, 4, 7, 8), w = torch.randn(6, 2, 3, 3), b = torch.randn(6);
+  const run = (trainWeight: boolean) => {
+    const xg = x.clone().requiresGrad_(true), bg = b.clone().requiresGrad_(true);
+    const wg = trainWeight ? w.clone().requiresGrad_(true) : w;
+    const y = torch.conv2d(xg, wg, bg, { groups: 2, padding: 1, stride: [1, 2] });
+    y.mul(y).sum().backward();
+    return [y, xg.grad!, bg.grad!].map((t) => t.dataSync());
+  };
+  const frozen = run(false), trained = run(true);
+  assertExact(frozen[0], trained[0], "output");
+  assertExact(frozen[1], trained[1], "input grad");
+  // The bias gradient is Σ g either way, summed in another order when it comes with the weight's.
+  assertClose(frozen[2], trained[2], 1e-5, 1e-5, "bias grad");
 });
