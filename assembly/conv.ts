@@ -13,13 +13,13 @@ import { matmul_f32 } from "./matmul";
 
 /** Output positions ow with 0 <= ow * s + off < w, as [lo, hi). */
 // @ts-ignore: decorator
-@inline function validLo(off: i32, s: i32): i32 {
+@inline export function validLo(off: i32, s: i32): i32 {
   // smallest ow >= 0 with ow * s + off >= 0
   return off >= 0 ? 0 : (-off + s - 1) / s;
 }
 
 // @ts-ignore: decorator
-@inline function validHi(off: i32, s: i32, w: i32, o: i32): i32 {
+@inline export function validHi(off: i32, s: i32, w: i32, o: i32): i32 {
   // one past the largest ow with ow * s + off <= w - 1
   const lim = w - 1 - off;
   if (lim < 0) return 0;
@@ -28,7 +28,7 @@ import { matmul_f32 } from "./matmul";
 
 /** Zeroes `count` floats (rows are short: a loop beats a memory.fill call). */
 // @ts-ignore: decorator
-@inline function zeroRow(dst: usize, count: i32): void {
+@inline export function zeroRow(dst: usize, count: i32): void {
   const z = i32x4.splat(0);
   let i = 0;
   for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), z);
@@ -37,7 +37,7 @@ import { matmul_f32 } from "./matmul";
 
 /** dst[ow] = src[ow * s] for ow in [0, count): contiguous copy, even lanes, or scalar. */
 // @ts-ignore: decorator
-@inline function gatherRow(dst: usize, src: usize, count: i32, s: i32, srcEnd: usize): void {
+@inline export function gatherRow(dst: usize, src: usize, count: i32, s: i32, srcEnd: usize): void {
   let i = 0;
   if (s == 1) {
     for (; i + 4 <= count; i += 4) {

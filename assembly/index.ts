@@ -12,6 +12,7 @@ export * from "./loss";
 export * from "./matmul";
 export * from "./indexing";
 export * from "./conv";
+export * from "./conv_gemm";
 export * from "./pool";
 export * from "./sort";
 export * from "./optim";

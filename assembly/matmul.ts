@@ -14,11 +14,11 @@ import { EDGE, THREAD, madd } from "./common";
  * uses fewer rows to avoid spills.
  */
 const MR_PLAIN = 5;
-const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : MR_PLAIN;
-const NR = 8;
-const KC = 256;
-const MC = 120; // multiple of MR (4, 5 and 6)
-const NC = 2048; // multiple of NR
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : MR_PLAIN;
+export const NR = 8;
+export const KC = 256;
+export const MC = 120; // multiple of MR (4, 5 and 6)
+export const NC = 2048; // multiple of NR
 /** Widest product (columns of C) whose A is read in place rather than packed. */
 const DIRECT_A_MAX_N = 32;
 
@@ -98,7 +98,7 @@ function packB(b: usize, transB: bool, k: i32, n: i32, pc: i32, kc: i32, jc: i32
 }
 
 /** Packs A(ic:ic+mc, pc:pc+kc) into panels of MR rows: panel[p * MR + r]. */
-function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+export function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   const lda = <usize>(transA ? m : k) << 2;
   for (let ip = 0; ip < mc; ip += MR) {
     const mr = min(MR, mc - ip);
@@ -268,7 +268,7 @@ function packA(a: usize, transA: bool, m: i32, k: i32, ic: i32, mc: i32, pc: i32
   if (MR > 5) { v128.store(c + 5 * ldc, c50, 0); v128.store(c + 5 * ldc, c51, 16); }
 }
 
-function kernelFull(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+export function kernelFull(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
   if (accumulate) kernel(kc, a, b, c, ldc, true);
   else kernel(kc, a, b, c, ldc, false);
 }
@@ -285,7 +285,7 @@ function kernelAEdge(kc: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usi
   edgeStore(c, ldc, accumulate, MR, nr);
 }
 
-function kernelEdge(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool, mr: i32, nr: i32): void {
+export function kernelEdge(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool, mr: i32, nr: i32): void {
   kernel(kc, a, b, EDGE, NR * 4, false);
   edgeStore(c, ldc, accumulate, mr, nr);
 }

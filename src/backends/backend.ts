@@ -514,6 +514,13 @@ export interface Backend {
    */
   conv2dInputGrad?(weight: Storage, grad: Storage, geom: Conv2dGeometry, outChannels: number): Storage;
   /**
+   * Optional: a convolution's float32 output `[batch, outChannels, outH · outW]`, the products
+   * of the weight rows `[groups, outChannels / groups, R]` (R as `im2col`'s; when `geom.onesRow`
+   * the bias is each row's last entry) with each image's `im2col` columns, without materialising
+   * the columns. Gives the same values as `im2col` followed by that batched matmul.
+   */
+  conv2dForward?(x: Storage, weight: Storage, geom: Conv2dGeometry, outChannels: number): Storage;
+  /**
    * Max pooling of float32 planes: values `[planes, outH, outW]` and int32 indices of the maxima,
    * flat within each plane (`ih * width + iw`, as PyTorch's `return_indices`). Padding reads as
    * -inf; NaN wins; the first maximum wins ties.

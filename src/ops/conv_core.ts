@@ -247,12 +247,20 @@ export function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: Conv
     return record("conv2d", inputs, wrap(backend.full("float32", 0, 0), outShape), { geom });
   }
   const xin = storageAs(x, "float32");
-  const colsT = wrap(backend.im2col(xin, geom), [n, g * r, l]);
-  const cols = colsT._storage;
   // Weight rows, with the bias appended as one more column per output channel.
   const wd = w.detach(), bd = bias?.detach();
   let a = reshape(wd, [g, og, r - (bias ? 1 : 0)]);
   if (bd) a = cat([a, reshape(bd, [g, og, 1])], 2);
+  // The columns are kept for the weight gradient only when it will be needed (the bias
+  // gradient alone is a sum of the output gradient).
+  const keepCols = needsGrad(w);
+  if (backend.conv2dForward && !keepCols) {
+    // Implicit GEMM: the same products as below without the [N, G·R, L] column buffer.
+    const out = backend.conv2dForward(xin, storageAs(a, "float32"), geom, o);
+    return record("conv2d", inputs, wrap(out, outShape), { geom, cols: null });
+  }
+  const colsT = wrap(backend.im2col(xin, geom), [n, g * r, l]);
+  const cols = colsT._storage;
   if (g > 1 && n > 1) a = expand(unsqueeze(a, 0), [n, g, og, r]);
   const ain = storageAs(a, "float32");
   const out = backend.matmul(ain, cols, {
@@ -265,9 +273,7 @@ export function conv2dCore(x: Tensor, w: Tensor, bias: Tensor | null, plan: Conv
     transA: false,
     transB: false,
   });
-  // The columns are kept for the weight gradient only when it will be needed (the bias
-  // gradient alone is a sum of the output gradient).
-  const saved = needsGrad(w) ? colsT : null;
+  const saved = keepCols ? colsT : null;
   return record("conv2d", inputs, wrap(out, outShape), { geom, cols: saved });
 }
 

@@ -435,6 +435,10 @@ export class WasmBackend implements Backend {
     return convOps.conv2dInputGrad(this.#k, weight, grad, geom, outChannels);
   }
 
+  conv2dForward(x: Storage, weight: Storage, geom: Conv2dGeometry, outChannels: number): WasmStorage {
+    return convOps.conv2dForward(this.#k, x, weight, geom, outChannels);
+  }
+
   maxPool2d(x: Storage, geom: Pool2dGeometry): { values: WasmStorage; indices: WasmStorage } {
     return poolOps.maxPool2d(this.#k, x, geom);
   }

@@ -8,6 +8,7 @@ import { checkConvGeom } from "../contract.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { NS } from "./shared.ts";
+import { matmulBlocks } from "./matmul.ts";
 
 export function im2col(ctx: WasmKernels, x: Storage, geom: Conv2dGeometry): WasmStorage {
   const r = checkConvGeom("im2col", geom);
@@ -119,6 +120,54 @@ export function conv2dInputGrad(
       t - f,
       ...rest,
     ]);
+    return out;
+  });
+}
+
+/**
+ * A convolution's output `[batch, outChannels, outH · outW]` as an implicit GEMM
+ * (conv2d_gemm_f32): the weight rows `[groups, outChannels / groups, R]` (R as `im2col`'s, the
+ * bias as last column when `geom.onesRow`) times each image's columns, gathered panel by panel
+ * from the input instead of materialised. Split between threads as `matmul` splits the
+ * `[batch · groups]` products, with the same values as `matmul(weight, im2col(x))`.
+ */
+export function conv2dForward(
+  ctx: WasmKernels,
+  x: Storage,
+  weight: Storage,
+  geom: Conv2dGeometry,
+  outChannels: number,
+): WasmStorage {
+  const r = checkConvGeom("conv2dForward", geom);
+  const { batch, channels, height, width, groups, outH, outW } = geom;
+  if (outChannels % groups !== 0) {
+    throw new RangeError(
+      `conv2dForward: ${outChannels} output channels are not divisible by ${groups} groups`,
+    );
+  }
+  const l = outH * outW, og = outChannels / groups;
+  const sx = ctx.float32("conv2dForward", x, batch * channels * height * width, "input");
+  const sw = ctx.float32("conv2dForward", weight, outChannels * r, "weight");
+  const total = batch * outChannels * l;
+  if (total === 0) return ctx.zeros("float32");
+  ctx.plan("conv2dForward", "float32", total, sx, sw);
+  const products = batch * groups;
+  const helpers = ctx.helpers(total * r * NS.fma);
+  return ctx.call(() => {
+    const xp = ctx.input(sx), wp = ctx.input(sw);
+    const [out, outPtr] = ctx.output("float32", total);
+    const ws = ctx.fn("conv2d_gemm_f32_workspace")(og, r, l) >>> 0;
+    const work = ctx.heap.temp(ws * (helpers + 1));
+    // The geometry goes by pointer: a part of a threaded call has at most 22 arguments.
+    const words = conv2dGeometryWords(geom), geomPtr = ctx.heap.temp(words.length * 4);
+    ctx.view("int32", geomPtr, words.length).set(words);
+    const head = [wp, xp, outPtr, og, work, ws, geomPtr];
+    if (helpers === 0) {
+      ctx.fn("conv2d_gemm_f32")(...head, 0, products, 0, og, 0, l);
+      return out;
+    }
+    const blocks = matmulBlocks(ctx, products, og, l, r, helpers + 1);
+    ctx.runParts("conv2d_gemm_f32", blocks.map((b) => [...head, ...b]), helpers);
     return out;
   });
 }

@@ -87,7 +87,7 @@ export function matmul(ctx: WasmKernels, a: Storage, b: Storage, args: MatmulArg
  * its columns of B, a column block its rows of A). Row blocks start at multiples of the register
  * tile's rows and column blocks at multiples of 8, so each element is computed as on one thread.
  */
-function matmulBlocks(
+export function matmulBlocks(
   ctx: WasmKernels,
   batch: number,
   m: number,
