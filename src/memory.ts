@@ -16,7 +16,8 @@
  *   collector.
  * - **The user's handles** stay valid while the user holds them. What the user dropped without
  *   `dispose()` is reclaimed by the backend's `FinalizationRegistry` once the garbage collector
- *   notices it: only such "tracked" storages are registered, so temporaries cost nothing there.
+ *   notices it: only such "tracked" storages are registered, so temporaries cost nothing there,
+ *   and they are registered in bulk when the program yields (see {@link trackLater}).
  * - **Library-held handles** (parameters and leaves that require grad, `.grad`, module buffers,
  *   optimizer state, `torch.keep`) are pinned: no frame releases them.
  *
@@ -80,34 +81,46 @@ function drop(s: Storage): void {
  * Storages to track, not yet tracked. Most of what a training step would track is freed again
  * within the step: the storages its forward saves (freed by backward) and the gradients
  * (`zeroGrad()` drops them). Registering each with the backend's `FinalizationRegistry` and
- * unregistering it a moment later was ~3% of a small step, so they are tracked in bulk instead:
- * when the current synchronous run yields (a microtask), or at once when too many are pending (a
- * loop that never yields). What was freed by then is skipped.
+ * unregistering it a moment later was ~3% of a small step, so they are tracked in bulk, when the
+ * current synchronous run yields (a microtask); what was freed by then is skipped.
+ *
+ * A run that does not yield (a synchronous loop) never lets a finalizer run, so there tracking
+ * only costs: registered objects outlive the young generation, and a loop dropping small results
+ * ran at 60% of its speed untracked. When too many are pending, the storages the backend
+ * reclaims anyway once they are dropped and idle (the CPU's, below {@link TRACK_ALWAYS_ELEMENTS}) are
+ * left untracked, and the rest tracked at once.
  */
 const untracked: Storage[] = [];
 let untrackedElements = 0;
 let trackScheduled = false;
 /**
- * Pending storages, and their elements, past which they are tracked at once: this bounds what a
+ * Pending storages, and their elements, past which they are dealt with at once: this bounds what a
  * loop that never yields keeps reachable (the list holds them; the collector could otherwise take
  * the spilled copies of what the loop dropped).
  */
 const UNTRACKED_MAX = 256, UNTRACKED_MAX_ELEMENTS = 1 << 22;
+/** Elements from which a storage is tracked even in a loop that does not yield (spills cost copies). */
+const TRACK_ALWAYS_ELEMENTS = 1 << 16;
 
 function trackLater(s: Storage): void {
   untracked.push(s);
   untrackedElements += s.numel;
-  if (untracked.length >= UNTRACKED_MAX || untrackedElements >= UNTRACKED_MAX_ELEMENTS) trackPending();
+  if (untracked.length >= UNTRACKED_MAX || untrackedElements >= UNTRACKED_MAX_ELEMENTS) trackPending(false);
   else if (!trackScheduled) {
     trackScheduled = true;
     queueMicrotask(trackPending);
   }
 }
 
-/** Tracks the pending storages not freed meanwhile (see {@link trackLater}). */
-function trackPending(): void {
-  trackScheduled = false;
-  for (const s of untracked) if (!s.disposed) s._track();
+/**
+ * Tracks the pending storages not freed meanwhile (see {@link trackLater}); with `yielded` false
+ * (too many pending in a run that has not yielded), all but the small ones reclaimed when idle.
+ */
+function trackPending(yielded = true): void {
+  if (yielded) trackScheduled = false;
+  for (const s of untracked) {
+    if (!s.disposed && (yielded || !s._reclaimedIdle || s.numel >= TRACK_ALWAYS_ELEMENTS)) s._track();
+  }
   untracked.length = 0;
   untrackedElements = 0;
 }

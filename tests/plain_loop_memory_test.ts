@@ -52,8 +52,16 @@ deviceTest(
     if (device === "cpu") assert.ok(grown <= 2 * steps, `${grown} storages for ${steps} steps`);
     else assert.ok(grown <= steps * (16 * 10 * 4 + 4) * 2, `${grown} bytes for ${steps} steps`);
     await settle();
-    assert.equal(live(device), start, "once collected, memory is back at its start");
-    // Reading the loss every step (the usual loop) stays flat as it goes.
+    // GPU: once collected, memory is back at its start. CPU: a loop that never yields leaves its
+    // small results untracked past the pending window (registering them only slowed the loop), and
+    // the heap spills them once idle instead (tests/memory_test.ts); what was pending at the yield
+    // is collected.
+    if (device === "gpu") assert.equal(live(device), start, "once collected, memory is back at its start");
+    else {assert.ok(
+        live(device) < start + grown,
+        `${live(device)} storages after collection, ${start} before`,
+      );}
+    // Reading the loss every step (the usual loop, which yields) stays flat as it goes.
     const levels: number[] = [];
     for (let i = 0; i < 30; i++) {
       await step().itemAsync();
@@ -62,7 +70,10 @@ deviceTest(
         levels.push(live(device));
       }
     }
-    assert.deepEqual(levels, [start, start, start], `levels ${levels} (start ${start})`);
+    // (CPU: flat or falling, as idle untracked results from the loop above are spilled.)
+    if (device === "gpu") {
+      assert.deepEqual(levels, [start, start, start], `levels ${levels} (start ${start})`);
+    } else assert.ok(levels[1] <= levels[0] && levels[2] <= levels[1], `levels ${levels} (start ${start})`);
   },
 );
 

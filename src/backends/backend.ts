@@ -187,6 +187,11 @@ export interface Storage {
    * user or a graph holds; temporaries are freed explicitly and never registered). Idempotent.
    */
   _track(): void;
+  /**
+   * @internal The backend reclaims this storage's memory even untracked, once it is dropped and no
+   * call uses it (the CPU heap spills idle storages before it grows); the GPU pool does not.
+   */
+  readonly _reclaimedIdle: boolean;
 }
 
 /**

@@ -21,7 +21,9 @@
  *   make room: a synchronous loop that drops a result or two each step keeps a flat heap.
  * - `dispose()` frees a storage's block at once; a `FinalizationRegistry` frees the blocks of
  *   storages the user dropped (once the event loop runs the registry's callbacks). A spilled
- *   storage is plain GC-owned memory.
+ *   storage is plain GC-owned memory. Small storages a loop that never yields drops are not
+ *   registered at all past a window (`src/memory.ts`): there no callback could run, registering
+ *   only slowed the loop, and idle spills reclaim them.
  * - Large storages (more than a quarter of the budget) that are spilled are not brought in: a
  *   kernel gets a temporary copy of only the range it reads (gather and index_select copy only the
  *   selected rows, in JavaScript), so a big dataset tensor does not thrash the cache.

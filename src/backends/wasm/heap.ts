@@ -81,6 +81,8 @@ export class WasmStorage implements Storage {
   _saved = 0;
   /** @internal */
   _version = 0;
+  /** @internal Idle resident storages are spilled before the heap grows (see `Heap`). */
+  readonly _reclaimedIdle = true;
 
   static {
     slotOf = (s) => s.#slot;

@@ -39,6 +39,8 @@ export class WebGPUStorage implements Storage {
   _saved = 0;
   /** @internal */
   _version = 0;
+  /** @internal The pool reuses a buffer only once its storage is freed or collected. */
+  readonly _reclaimedIdle = false;
   /**
    * @internal The pointwise graph that gives this storage's value while it is not computed yet
    * (see fusion.ts): without a buffer, a pending value; with one, a pending write into it.
