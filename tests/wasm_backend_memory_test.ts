@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { WasmBackend, wasmBackend, WasmStorage } from "../src/backends/wasm/backend.ts";
-import { Heap } from "../src/backends/wasm/heap.ts";
+import { Heap, IDLE_EPOCHS, Slot } from "../src/backends/wasm/heap.ts";
 import { decodeBase64 } from "../src/backends/wasm/base64.ts";
 import { assertExact, each, f32 } from "./wasm_backend_setup.ts";
 
@@ -263,5 +263,28 @@ Deno.test("wasm heap: a freed block is reused for its size, and kept blocks merg
   heap.begin();
   assert.equal(heap.temp(4096), blocks[0]);
   assert.equal(heap.top, top);
+  heap.end();
+});
+
+Deno.test("wasm heap: before growing, an idle storage's block is reused and the quick lists stay as they are", () => {
+  // A plain loop drops a result or two each step: once idle, each is spilled and its block serves
+  // the loop's next result of that size. Merging the quick lists into the free lists first (as
+  // before) cost a flush and a coalescing allocation per step and left the idle storage resident.
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  const heap = new Heap(mem, 1024, 1 * MiB);
+  const slot = new Slot("float32", 128, null);
+  const idlePtr = heap.place(slot, new WasmStorage("float32", slot));
+  heap.begin();
+  heap.temp(1024);
+  const b = heap.temp(2048); // adjacent blocks, both kept in their sizes' quick lists
+  heap.end();
+  for (let i = 0; i < IDLE_EPOCHS; i++) {
+    heap.begin();
+    heap.end();
+  }
+  heap.begin();
+  assert.equal(heap.temp(512), idlePtr, "the idle storage's block, not the merged quick blocks");
+  assert.ok(slot.ptr < 0 && slot.host !== null, "the idle storage was spilled");
+  assert.equal(heap.temp(2048), b, "the quick list of 2048 still holds its block");
   heap.end();
 });

@@ -299,13 +299,14 @@ export class Heap {
       if (p >= 0) return [p, need];
       const fresh = this.#top + need > this.#highWater,
         pastBudget = this.#top + need > this.base + this.budget;
-      // The quick lists' blocks may merge into room before the heap takes memory never used.
+      // Into memory never used only when no idle storage can make room (see IDLE_EPOCHS): first
+      // one a synchronous loop dropped (its block goes to its size's quick list, which the loop's
+      // next result of that size takes), then the quick lists' blocks merged into the free lists.
+      if (fresh && this.#spillIdle()) continue;
       if ((fresh || pastBudget) && this.#quickBytes > 0) {
         this.#flushQuick();
         continue;
       }
-      // Into memory never used only when no idle storage can make room (see IDLE_EPOCHS).
-      if (fresh && this.#spillIdle()) continue;
       // Past the budget's region only when nothing else can be spilled (one call's operands).
       if (!pastBudget || !this.#spillOne()) return [this.#bump(need), need];
     }
