@@ -288,3 +288,22 @@ Deno.test("wasm heap: before growing, an idle storage's block is reused and the 
   assert.equal(heap.temp(2048), b, "the quick list of 2048 still holds its block");
   heap.end();
 });
+
+Deno.test("wasm heap: a large idle storage stays resident when merging the quick lists makes room", () => {
+  const mem = new WebAssembly.Memory({ initial: 4 });
+  const heap = new Heap(mem, 1024, 4 * MiB);
+  const slot = new Slot("float32", 32 * 1024, null); // 128 KiB, above the small-idle limit
+  heap.place(slot, new WasmStorage("float32", slot));
+  heap.begin();
+  const a = heap.temp(1024);
+  heap.temp(2048); // adjacent to a: merged, they hold 3 KiB
+  heap.end();
+  for (let i = 0; i < IDLE_EPOCHS; i++) {
+    heap.begin();
+    heap.end();
+  }
+  heap.begin();
+  assert.equal(heap.temp(3000), a, "the merged quick blocks");
+  assert.ok(slot.ptr >= 0, "the large idle storage was not spilled (a copy of 128 KiB)");
+  heap.end();
+});

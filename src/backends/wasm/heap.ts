@@ -20,6 +20,9 @@ export const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit
  * fresh pages every step and left the process's memory climbing to the budget.
  */
 export const IDLE_EPOCHS = 2_000;
+
+/** Idle storages up to this size are spilled before the quick lists are merged (see `#alloc`). */
+const SMALL_IDLE_BYTES = 64 * 1024;
 /** Freed blocks a size kept for reuse (Heap's quick lists), and their bytes in all. */
 const QUICK_PER_SIZE = 4;
 const QUICK_BYTES = 8 * 2 ** 20;
@@ -299,14 +302,16 @@ export class Heap {
       if (p >= 0) return [p, need];
       const fresh = this.#top + need > this.#highWater,
         pastBudget = this.#top + need > this.base + this.budget;
-      // Into memory never used only when no idle storage can make room (see IDLE_EPOCHS): first
-      // one a synchronous loop dropped (its block goes to its size's quick list, which the loop's
-      // next result of that size takes), then the quick lists' blocks merged into the free lists.
-      if (fresh && this.#spillIdle()) continue;
+      // Into memory never used only when no idle storage can make room (see IDLE_EPOCHS): first a
+      // small one (mostly a result a synchronous loop dropped: its block goes to its size's quick
+      // list, which the loop's next result of that size takes), then the quick lists' blocks merged
+      // into the free lists, then any idle one.
+      if (fresh && this.#spillIdle(SMALL_IDLE_BYTES)) continue;
       if ((fresh || pastBudget) && this.#quickBytes > 0) {
         this.#flushQuick();
         continue;
       }
+      if (fresh && this.#spillIdle(Infinity)) continue;
       // Past the budget's region only when nothing else can be spilled (one call's operands).
       if (!pastBudget || !this.#spillOne()) return [this.#bump(need), need];
     }
@@ -390,10 +395,10 @@ export class Heap {
     return true;
   }
 
-  /** Spills the least recently used slot if no call has used it for IDLE_EPOCHS; false if none. */
-  #spillIdle(): boolean {
+  /** Spills the least recently used slot if no call has used it for IDLE_EPOCHS and it has at most `maxBytes`. */
+  #spillIdle(maxBytes: number): boolean {
     const s = this.#head;
-    if (s === null || this.epoch - s.pin < IDLE_EPOCHS) return false;
+    if (s === null || this.epoch - s.pin < IDLE_EPOCHS || s.cap > maxBytes) return false;
     this.spill(s);
     this.idleSpills++;
     return true;
