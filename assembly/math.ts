@@ -131,6 +131,26 @@ const ZERO: v128 = v128.splat<i32>(0);
 }
 
 /**
+ * e^(a + b) for a + b in [-160, 0] (no clamping; NaN stays NaN), the argument reduced part by part:
+ * `a` exact and large (the -hi² of a split square), `b` small, so the rounding of their sum never
+ * reaches the result (it only picks the power of two).
+ */
+// @ts-ignore: decorator
+@inline export function expSumv(a: v128, b: v128): v128 {
+  const v = madd(f32x4.add(a, b), kf(LOG2E), kf(F_MAGIC));
+  const fx = f32x4.sub(v, kf(F_MAGIC));
+  const n = i32x4.sub(v, ki(I_MAGIC));
+  let r = madd(fx, kf(NEG_LN2_HI), a);
+  r = madd(fx, kf(NEG_LN2_LO), f32x4.add(r, b));
+  const y = expPoly(r);
+  const n1 = i32x4.shr_s(n, 1);
+  const n2 = i32x4.sub(n, n1);
+  const p1 = i32x4.shl(i32x4.add(n1, ki(I_127)), 23);
+  const p2 = i32x4.shl(i32x4.add(n2, ki(I_127)), 23);
+  return f32x4.mul(f32x4.mul(y, p1), p2);
+}
+
+/**
  * e^x for x <= 0 (softmax's shifted inputs), cheaper than expv: results below the smallest normal
  * float flush to zero (one scaling step), and e^t = 1 + t p(t) with a degree-4 p fitted for
  * minimal relative error on |t| <= ln(2)/2 (max error 2.3 ulp over [-87, 0]). NaN stays NaN.

@@ -140,24 +140,31 @@ function searchsortedCase(len: number, n: number): Case {
   };
 }
 
-function elementwise(op: "add" | "mul" | "exp", n: number): Case {
+function elementwise(op: "add" | "mul" | "exp" | "erf" | "gelu", n: number): Case {
   const x = rand(n, 3), y = rand(n, 4);
+  const unary = op === "exp" || op === "erf" || op === "gelu";
   return {
     group: `${op} ${n / 1e6}M`,
     edgetorch: (be) => {
       const sx = be.fromTyped(x, "float32"), sy = be.fromTyped(y, "float32");
-      if (op === "exp") return () => be.unary("exp", sx);
+      if (op === "exp" || op === "erf" || op === "gelu") return () => be.unary(op, sx);
       return () => be.binary(op, sx, sy, n, "float32");
     },
     kernelOnly: () => {
       const px = raw.place(x), py = raw.place(y), out = raw.place(n);
       const f = raw.fn(`${op}_f32`);
-      if (op === "exp") return () => void f(px, out, n);
+      if (unary) return () => void f(px, out, n);
       return () => void f(px, n, py, n, out, n);
     },
     tfjs: () => {
       const tx = tf.tensor1d(x), ty = tf.tensor1d(y);
       if (op === "exp") return () => tf.exp(tx).dispose();
+      if (op === "erf") return () => tf.erf(tx).dispose();
+      // TensorFlow.js has no GELU op: its exact form from erf, as a model would write it.
+      if (op === "gelu") {
+        return () =>
+          tf.tidy(() => tf.mul(tx, tf.mul(tf.add(tf.erf(tf.mul(tx, Math.SQRT1_2)), 1), 0.5))).dispose();
+      }
       return () => (op === "add" ? tf.add(tx, ty) : tf.mul(tx, ty)).dispose();
     },
   };
@@ -274,6 +281,8 @@ const CASES: Case[] = [
   elementwise("add", 1_000_000),
   elementwise("mul", 1_000_000),
   elementwise("exp", 1_000_000),
+  elementwise("erf", 1_000_000),
+  elementwise("gelu", 1_000_000),
   atan2Case(1_000_000),
   searchsortedCase(1000, 100_000),
   sumCase("sum 1M (all)", [1_000_000], null),

@@ -49,6 +49,10 @@ const UNARY_TOL: Record<UnaryOp, Tol> = {
   atanh: { ulps: 4 },
   frexpMantissa: EXACT,
   frexpExponent: EXACT,
+  // The CPU splits z² inside erfc's exponential, the GPU does not: they part in GELU's far tail.
+  erf: { ulps: 4, atol: 2e-7 },
+  gelu: { ulps: 8, atol: 1e-6 },
+  geluDerivative: { ulps: 8, atol: 1e-6 },
 };
 
 gpuTest("unary: every op on float32 (random and special values), int32 ops", async () => {

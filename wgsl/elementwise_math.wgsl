@@ -1,5 +1,5 @@
 // float32 helpers of the elementwise math family (inverse and hyperbolic trigonometry,
-// nextafter) and the int32 gcd, for the unary and binary kernels of elementwise.wgsl (included
+// nextafter, erf and the exact GELU) and the int32 gcd, for the unary and binary kernels of elementwise.wgsl (included
 // with `//! include: elementwise_math` after `math`, whose helpers they use). Cephes'
 // single-precision approximations (a few ulp), NaN and the domain edges tested on the bits.
 
@@ -172,4 +172,50 @@ fn i_gcd(x: i32, y: i32) -> i32 {
     b = c;
   }
   return b;
+}
+
+// erfcx(z) = t exp(P(t)), t = 1 / (1 + z/2), z >= 0 (Numerical Recipes' Chebyshev fit, relative
+// error below 1.2e-7; also special.wgsl's erfc and erfcx).
+fn erfcx_fit(z: f32) -> f32 {
+  let t = 1.0 / (1.0 + 0.5 * z);
+  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return t * f_exp(p);
+}
+
+/** erfc(z) for z >= 0; 0 from 10.5 on (it is below float32's range from about 10.05). */
+fn erfc_nonneg(z: f32) -> f32 {
+  let zc = min(z, 10.5);
+  return erfcx_fit(zc) * f_exp(-zc * zc);
+}
+
+/** erf (the CPU's assembly/gelu.ts): its Maclaurin series below |x| = 0.5, ±(1 - erfc(|x|)) above. */
+fn f_erf(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = f_abs(x);
+  if (a < 0.5) {
+    let s = x * x;
+    let p = 1.1283791671 + s * (-0.37612639 + s * (0.11283792 + s * (-0.026866171 + s * (0.0052239776 +
+      s * (-0.0008548327 + s * 0.00012055333)))));
+    return x * p;
+  }
+  return f_copysign(1.0 - erfc_nonneg(a), x);
+}
+
+/** The standard normal CDF Φ(x) = erfc(-x/√2) / 2. */
+fn normal_cdf(x: f32) -> f32 {
+  let half = 0.5 * erfc_nonneg(f_abs(x) * 0.70710678118654752440);
+  return select(1.0 - half, half, x < 0.0);
+}
+
+/** The exact GELU x·Φ(x). */
+fn f_gelu(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  return x * normal_cdf(x);
+}
+
+/** GELU's derivative Φ(x) + x·φ(x). */
+fn f_gelu_derivative(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  return normal_cdf(x) + x * f_exp(-0.5 * x * x) * 0.39894228040143267794;
 }

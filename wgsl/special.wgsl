@@ -200,14 +200,6 @@ fn f_polygamma(n: u32, x: f32) -> f32 {
   return fact * f_zeta(f32(n + 1u), x);
 }
 
-// erfcx(z) = t exp(P(t)), t = 1 / (1 + z/2), z >= 0 (Numerical Recipes' Chebyshev fit).
-fn erfcx_fit(z: f32) -> f32 {
-  let t = 1.0 / (1.0 + 0.5 * z);
-  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  return t * f_exp(p);
-}
-
 fn f_erfc(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
   let z = f_abs(x);

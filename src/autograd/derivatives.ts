@@ -559,8 +559,8 @@ export const derivatives = {
   // torch.as_strided over the storage (src/ops/as_strided.ts).
   ...asStridedDerivatives,
   ...extraDerivatives,
-  // Fused activations of nn/activations_core.ts: the op saves its derivative as a function of its input.
-  gelu: reads("inputs", (g, n) => [ew.mul(g, arg<(x: Tensor) => Tensor>(n, "derivative")(x0(n)))]),
+  // The exact GELU kernel (nn/activations_core.ts); its derivative is a kernel with a row of its own.
+  gelu: reads("inputs", (g, n) => [ew.mul(g, ew.unaryOp("geluDerivative", x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>
     cv.conv2dBackward(
       g,

@@ -41,6 +41,9 @@ export const UNARY_OPS = [
   "atanh",
   "frexpMantissa", // frexp's mantissa, in [0.5, 1) in magnitude
   "frexpExponent", // frexp's exponent, as a float of the input's dtype
+  "erf", // float32: the Maclaurin series below |x| = 0.5, Numerical Recipes' erfc fit above (src/ops/erf.ts)
+  "gelu", // the exact GELU x·Φ(x) (float only)
+  "geluDerivative", // its derivative Φ(x) + x·φ(x) (float only)
 ] as const;
 /** Name of a unary kernel. */
 export type UnaryOp = typeof UNARY_OPS[number];

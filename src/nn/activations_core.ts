@@ -8,9 +8,7 @@ import type { Tensor } from "../tensor.ts";
 import { isFloating } from "../dtype.ts";
 import * as ew from "../ops/elementwise.ts";
 import * as red from "../ops/reduce.ts";
-import { named, record } from "../ops/dispatch.ts";
-import { erfcNonNegative } from "../ops/erf.ts";
-import { noGrad } from "../autograd/grad_mode.ts";
+import { named } from "../ops/dispatch.ts";
 import { checkTensor, type InplaceArg, inplaceResult } from "./checks.ts";
 import { inFrameOf } from "../memory.ts";
 
@@ -18,17 +16,6 @@ import { inFrameOf } from "../memory.ts";
 function asFloat(op: string, x: unknown): Tensor {
   const t = checkTensor(op, "input", x);
   return isFloating(t.dtype) ? t : t.float();
-}
-
-/** Records `out = forward(x)` (computed without a graph) as one op whose derivative is `derivative(x)`. */
-function fusedUnary(
-  op: "gelu",
-  x: Tensor,
-  forward: (x: Tensor) => Tensor,
-  derivative: (x: Tensor) => Tensor,
-): Tensor {
-  const out = noGrad(() => forward(x));
-  return record(op, [x], out, { derivative });
 }
 
 /**
@@ -105,31 +92,9 @@ export interface GeluOptions {
   approximate?: "none" | "tanh";
 }
 
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
 /**
- * The standard normal CDF `Φ(x) = erfc(-x/√2)/2`, from elementwise ops. erfc uses the Chebyshev
- * fit of Numerical Recipes (relative error below 1.2e-7 everywhere, tails included).
- */
-function normalCdf(x: Tensor): Tensor {
-  // |x| written with where, so that its derivative at 0 is 1 and the gradient there is right.
-  const z = ew.mul(ew.where(ew.ge(x, 0), x, ew.neg(x)), SQRT1_2);
-  const half = ew.mul(erfcNonNegative(z), 0.5); // erfc(z) / 2
-  return ew.where(ew.lt(x, 0), half, ew.sub(1, half));
-}
-
-function geluExact(x: Tensor): Tensor {
-  return ew.mul(x, normalCdf(x));
-}
-
-function geluExactDerivative(x: Tensor): Tensor {
-  const pdf = ew.mul(ew.exp(ew.mul(ew.mul(x, x), -0.5)), INV_SQRT_2PI);
-  return ew.add(normalCdf(x), ew.mul(x, pdf));
-}
-
-/**
- * Gaussian error linear unit: `x·Φ(x)` (the exact form, PyTorch's default), or with
+ * Gaussian error linear unit: `x·Φ(x)` (the exact form, PyTorch's default; one kernel, and one for
+ * its derivative `Φ(x) + x·φ(x)`, with Φ from the erfc of `torch.erf`), or with
  * `approximate: "tanh"` `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
  * @example
  * ```ts
@@ -151,7 +116,7 @@ export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
     if (approximate !== "none") {
       throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
     }
-    return fusedUnary("gelu", x, geluExact, geluExactDerivative);
+    return ew.unaryOp("gelu", x);
   });
 }
 

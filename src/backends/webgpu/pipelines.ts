@@ -67,6 +67,9 @@ export const UNARY_EXPR: { float32: Record<UnaryOp, string>; int32: Partial<Reco
     atanh: "f_atanh(x)",
     frexpMantissa: "frexp_parts(x).x",
     frexpExponent: "frexp_parts(x).y",
+    erf: "f_erf(x)",
+    gelu: "f_gelu(x)",
+    geluDerivative: "f_gelu_derivative(x)",
   },
   int32: {
     neg: "bitcast<i32>(0u - bitcast<u32>(x))",
