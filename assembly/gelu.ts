@@ -1,6 +1,8 @@
 // deno-fmt-ignore-file
 // The error function and the exact GELU, `x·Φ(x)` with Φ the standard normal CDF, and GELU's
-// derivative `Φ(x) + x·φ(x)`: unary kernels `(x, out, n)`.
+// derivative `Φ(x) + x·φ(x)`; the tanh GELU `x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (written
+// with the operations, in the order, of PyTorch's and of the composite it replaces, so that it
+// gives the composite's values) and its derivative: unary kernels `(x, out, n)`.
 //
 // float32 (SIMD) uses the formulas of the composites in src/ops/erf.ts and the GPU's math.wgsl,
 // so that every device computes the same function: erf from its Maclaurin series below |x| = 0.5,
@@ -8,7 +10,7 @@
 // relative error below 1.2e-7 for every z ≥ 0); here z² is split so that exp sees it exactly.
 // float64 computes to double precision with special.ts's erfc.
 import { TMP, madd } from "./common";
-import { expSumv, expv } from "./math";
+import { expSumv, expv, tanhv } from "./math";
 import { erfc64 } from "./special";
 
 // Constant pool (see math.ts: a broadcast load is cheaper than a v128 constant at every use).
@@ -19,6 +21,9 @@ const SQRT1_2: usize = memory.data<f32>([0.70710678118654752440]);
 const INV_SQRT_2PI: usize = memory.data<f32>([0.39894228040143267794]);
 /** erfc(z) is 0 in float32 from about 10.05 on: larger z (and +inf) are clamped to this. */
 const ERFC_ZERO_FROM: usize = memory.data<f32>([10.5]);
+const TANH_GELU_C: usize = memory.data<f32>([0.79788456080286535588]); // √(2/π)
+const TANH_GELU_A: usize = memory.data<f32>([0.044715]);
+const TANH_GELU_3A: usize = memory.data<f32>([0.134145]);
 const HI_MASK: usize = memory.data<i32>([<i32>0xfffff000]);
 const SIGN_MASK: usize = memory.data<i32>([<i32>0x80000000]);
 /** Numerical Recipes' fit: erfc(z) = t·exp(P(t) - z²), P's coefficients from t^0 up. */
@@ -82,11 +87,28 @@ const ERF_SERIES: usize = memory.data<f32>([
   return v128.bitselect(half, f32x4.sub(k(ONE), half), f32x4.lt(x, f32x4.splat(0.0)));
 }
 
-const OP_ERF = 0, OP_GELU = 1, OP_GELU_DERIVATIVE = 2;
+const OP_ERF = 0, OP_GELU = 1, OP_GELU_DERIVATIVE = 2, OP_GELU_TANH = 3, OP_GELU_TANH_DERIVATIVE = 4;
+
+/** tanh(√(2/π)·(x + 0.044715·x³)). */
+// @ts-ignore: decorator
+@inline function tanhGeluInnerv(x: v128): v128 {
+  const cube = f32x4.mul(f32x4.mul(x, x), x);
+  return tanhv(f32x4.mul(f32x4.add(x, f32x4.mul(cube, k(TANH_GELU_A))), k(TANH_GELU_C)));
+}
 
 // @ts-ignore: decorator
 @inline function geluFamilyv(op: i32, x: v128): v128 {
   if (op == OP_ERF) return erfv(x);
+  if (op == OP_GELU_TANH) {
+    return f32x4.mul(f32x4.mul(x, k(HALF)), f32x4.add(tanhGeluInnerv(x), k(ONE)));
+  }
+  if (op == OP_GELU_TANH_DERIVATIVE) {
+    // (1 + t)/2 + x/2·(1 - t²)·√(2/π)·(1 + 3·0.044715·x²)
+    const t = tanhGeluInnerv(x);
+    const du = f32x4.mul(f32x4.add(f32x4.mul(f32x4.mul(x, x), k(TANH_GELU_3A)), k(ONE)), k(TANH_GELU_C));
+    const dt = f32x4.mul(f32x4.sub(k(ONE), f32x4.mul(t, t)), du);
+    return f32x4.add(f32x4.mul(f32x4.add(t, k(ONE)), k(HALF)), f32x4.mul(f32x4.mul(x, k(HALF)), dt));
+  }
   const cdf = normalCdfv(x);
   if (op == OP_GELU) return f32x4.mul(x, cdf);
   const pdf = f32x4.mul(expv(f32x4.mul(f32x4.mul(x, x), k(MINUS_HALF))), k(INV_SQRT_2PI));
@@ -133,6 +155,11 @@ function erf64(x: f64): f64 {
 // @ts-ignore: decorator
 @inline function geluFamily64(op: i32, x: f64): f64 {
   if (op == OP_ERF) return erf64(x);
+  if (op == OP_GELU_TANH || op == OP_GELU_TANH_DERIVATIVE) {
+    const t = Math.tanh((x + x * x * x * 0.044715) * 0.79788456080286535588);
+    if (op == OP_GELU_TANH) return x * 0.5 * (t + 1);
+    return (t + 1) * 0.5 + x * 0.5 * (1 - t * t) * (0.79788456080286535588 * (1 + 0.134145 * x * x));
+  }
   const cdf = 0.5 * erfc64(-x * 0.70710678118654752440);
   if (op == OP_GELU) return x * cdf;
   return cdf + x * Math.exp(-0.5 * x * x) * 0.39894228040143267794;
@@ -149,6 +176,10 @@ function erf64(x: f64): f64 {
 export function erf_f32(x: usize, out: usize, n: i32): void { runF32(OP_ERF, x, out, n); }
 export function gelu_f32(x: usize, out: usize, n: i32): void { runF32(OP_GELU, x, out, n); }
 export function geluDerivative_f32(x: usize, out: usize, n: i32): void { runF32(OP_GELU_DERIVATIVE, x, out, n); }
+export function geluTanh_f32(x: usize, out: usize, n: i32): void { runF32(OP_GELU_TANH, x, out, n); }
+export function geluTanhDerivative_f32(x: usize, out: usize, n: i32): void { runF32(OP_GELU_TANH_DERIVATIVE, x, out, n); }
 export function erf_f64(x: usize, out: usize, n: i32): void { runF64(OP_ERF, x, out, n); }
 export function gelu_f64(x: usize, out: usize, n: i32): void { runF64(OP_GELU, x, out, n); }
 export function geluDerivative_f64(x: usize, out: usize, n: i32): void { runF64(OP_GELU_DERIVATIVE, x, out, n); }
+export function geluTanh_f64(x: usize, out: usize, n: i32): void { runF64(OP_GELU_TANH, x, out, n); }
+export function geluTanhDerivative_f64(x: usize, out: usize, n: i32): void { runF64(OP_GELU_TANH_DERIVATIVE, x, out, n); }

@@ -3,7 +3,8 @@
  * of wgsl/elementwise_math.wgsl on the GPU): `torch.erf`, `F.gelu` and GELU's gradient against
  * float64 references from PyTorch 1.13 (tools/fixtures/gelu_fixtures.py -> tests/fixtures/gelu.json),
  * tails included, where PyTorch's own float32 GELU returns 0; PyTorch's values at ±inf and NaN;
- * and the second derivative (`createGraph`) against finite differences.
+ * the tanh approximation's kernels (its formula in PyTorch's order) against PyTorch's own values;
+ * and the second derivatives (`createGraph`) against finite differences.
  */
 import * as torch from "../mod.ts";
 import type { Device, Tensor } from "../mod.ts";
@@ -22,6 +23,7 @@ interface Case {
 
 const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/gelu.json", import.meta.url))) as {
   cases: Case[];
+  tanh: { name: string; x: EncodedTensor; gelu: EncodedTensor; gelu_grad: EncodedTensor }[];
   nonfinite: { x: EncodedTensor; erf: EncodedTensor; gelu: EncodedTensor; gelu_grad: EncodedTensor };
 };
 
@@ -89,6 +91,28 @@ deviceTest(
   },
 );
 
+deviceTest("gelu(x, { approximate: 'tanh' }) and its gradient give PyTorch's values", async (device) => {
+  let ran = 0;
+  for (const c of fx.tanh) {
+    if (device !== "cpu" && c.x.dtype !== "float32") continue;
+    const x = fixtureTensor(c.x, device, true);
+    const y = F.gelu(x, { approximate: "tanh" });
+    assert.strictEqual(y.gradFn?.name, "GeluBackward0");
+    y.backward(torch.onesLike(y));
+    // PyTorch's float32 result of the same formula: a few ulp apart at most (tanh's own ulps; the
+    // relaxed-SIMD build may fuse a multiply-add), absolutely where 1 + tanh cancels. The gradient's
+    // 1 - tanh² is float32 noise where tanh nears -1 (x about -5, where PyTorch's tanh has saturated
+    // to -1 and its gradient is 0 while the true one is -6e-7): 2e-6 absolute there (float64: 1e-14).
+    const f64 = c.x.dtype === "float64";
+    const value = f64 ? { atol: 1e-15, rtol: 1e-14 } : { atol: 2e-7, rtol: 1e-6 };
+    const gradient = f64 ? { atol: 1e-14, rtol: 1e-14 } : { atol: 2e-6, rtol: 1e-6 };
+    check(await y.detach().dataAsync(), c.gelu, c.x, `${c.name}: tanh gelu`, value);
+    check(await x.grad!.dataAsync(), c.gelu_grad, c.x, `${c.name}: tanh gelu grad`, gradient);
+    ran++;
+  }
+  assert.ok(ran >= 2);
+});
+
 deviceTest("erf / gelu at ±inf and NaN give PyTorch's values", async (device) => {
   const nf = fx.nonfinite;
   const x = fixtureTensor(nf.x, device, true);
@@ -114,6 +138,18 @@ Deno.test("gelu's second derivative (createGraph) matches finite differences; na
   assert.strictEqual(firstDerivative(x).gradFn?.name, "MulBackward0");
   gradcheck(firstDerivative, [x], { eps: 1e-6, atol: 1e-8, rtol: 1e-6, msg: "gelu''" });
   gradcheck((t) => F.gelu(t), [x], { eps: 1e-6, atol: 1e-9, rtol: 1e-7, msg: "gelu'" });
+  const tanhFirstDerivative = (t: Tensor) =>
+    torch.enableGrad(() => {
+      const u = t.requiresGrad ? t : t.detach().requiresGrad_(true);
+      return torch.autograd.grad(F.gelu(u, { approximate: "tanh" }).sum(), u, { createGraph: true })[0]!;
+    });
+  gradcheck(tanhFirstDerivative, [x], { eps: 1e-6, atol: 1e-8, rtol: 1e-6, msg: "tanh gelu''" });
+  gradcheck((t) => F.gelu(t, { approximate: "tanh" }), [x], {
+    eps: 1e-6,
+    atol: 1e-9,
+    rtol: 1e-7,
+    msg: "tanh gelu'",
+  });
   gradcheck((t) => torch.erf(t), [x], { eps: 1e-6, atol: 1e-9, rtol: 1e-7, msg: "erf'" });
 });
 

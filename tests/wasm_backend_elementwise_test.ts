@@ -21,10 +21,13 @@ function roundHalfEven(x: number): number {
 }
 
 /**
- * Float64 references of the ops with one in JavaScript's Math (erf and the exact GELU are tested
- * against PyTorch's float64 values in gelu_kernel_test.ts).
+ * Float64 references of the ops with one in JavaScript's Math (erf and both GELUs are tested
+ * against PyTorch's values in gelu_kernel_test.ts).
  */
-const UNARY_REF: Record<Exclude<UnaryOp, "erf" | "gelu" | "geluDerivative">, (x: number) => number> = {
+const UNARY_REF: Record<
+  Exclude<UnaryOp, "erf" | "gelu" | "geluDerivative" | "geluTanh" | "geluTanhDerivative">,
+  (x: number) => number
+> = {
   neg: (x) => -x,
   abs: Math.abs,
   exp: Math.exp,

@@ -53,6 +53,8 @@ const UNARY_TOL: Record<UnaryOp, Tol> = {
   erf: { ulps: 4, atol: 2e-7 },
   gelu: { ulps: 8, atol: 1e-6 },
   geluDerivative: { ulps: 8, atol: 1e-6 },
+  geluTanh: { ulps: 8, atol: 1e-6 },
+  geluTanhDerivative: { ulps: 8, atol: 1e-6 },
 };
 
 gpuTest("unary: every op on float32 (random and special values), int32 ops", async () => {

@@ -219,3 +219,19 @@ fn f_gelu_derivative(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
   return normal_cdf(x) + x * f_exp(-0.5 * x * x) * 0.39894228040143267794;
 }
+
+/** tanh(√(2/π)·(x + 0.044715·x³)), the tanh GELU's inner function. */
+fn tanh_gelu_inner(x: f32) -> f32 {
+  return f_tanh((x + x * x * x * 0.044715) * 0.79788456080286535588);
+}
+
+/** GELU's tanh approximation x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+fn f_gelu_tanh(x: f32) -> f32 {
+  return x * 0.5 * (tanh_gelu_inner(x) + 1.0);
+}
+
+/** Its derivative (1 + t)/2 + x/2·(1 - t²)·√(2/π)·(1 + 3·0.044715·x²). */
+fn f_gelu_tanh_derivative(x: f32) -> f32 {
+  let t = tanh_gelu_inner(x);
+  return (t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * (0.79788456080286535588 * (1.0 + 0.134145 * x * x));
+}

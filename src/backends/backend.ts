@@ -44,6 +44,8 @@ export const UNARY_OPS = [
   "erf", // float32: the Maclaurin series below |x| = 0.5, Numerical Recipes' erfc fit above (src/ops/erf.ts)
   "gelu", // the exact GELU x·Φ(x) (float only)
   "geluDerivative", // its derivative Φ(x) + x·φ(x) (float only)
+  "geluTanh", // GELU's tanh approximation x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (float only)
+  "geluTanhDerivative", // its derivative (float only)
 ] as const;
 /** Name of a unary kernel. */
 export type UnaryOp = typeof UNARY_OPS[number];

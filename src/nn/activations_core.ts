@@ -95,7 +95,8 @@ export interface GeluOptions {
 /**
  * Gaussian error linear unit: `x·Φ(x)` (the exact form, PyTorch's default; one kernel, and one for
  * its derivative `Φ(x) + x·φ(x)`, with Φ from the erfc of `torch.erf`), or with
- * `approximate: "tanh"` `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
+ * `approximate: "tanh"` `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (also one kernel, and one for its
+ * derivative).
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -109,10 +110,7 @@ export function gelu(input: Tensor, opts: GeluOptions = {}): Tensor {
   return inFrameOf(() => {
     const x = asFloat("gelu", input);
     const approximate = opts.approximate ?? "none";
-    if (approximate === "tanh") {
-      const inner = ew.mul(ew.add(x, ew.mul(ew.mul(ew.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
-      return named(ew.mul(ew.mul(x, 0.5), ew.add(ew.tanh(inner), 1)), "GeluBackward0", input);
-    }
+    if (approximate === "tanh") return ew.unaryOp("geluTanh", x);
     if (approximate !== "none") {
       throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
     }

@@ -70,6 +70,8 @@ export const UNARY_EXPR: { float32: Record<UnaryOp, string>; int32: Partial<Reco
     erf: "f_erf(x)",
     gelu: "f_gelu(x)",
     geluDerivative: "f_gelu_derivative(x)",
+    geluTanh: "f_gelu_tanh(x)",
+    geluTanhDerivative: "f_gelu_tanh_derivative(x)",
   },
   int32: {
     neg: "bitcast<i32>(0u - bitcast<u32>(x))",
