@@ -33,6 +33,7 @@ export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
 export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
+export { FInfo, finfo, type FloatDType, IInfo, iinfo, type IntDType } from "./src/dtype_info.ts";
 export type { Device } from "./src/backends/backend.ts";
 export {
   arange,
