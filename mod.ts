@@ -34,6 +34,24 @@ export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export { FInfo, finfo, type FloatDType, IInfo, iinfo, type IntDType } from "./src/dtype_info.ts";
+export { isInference, isSigned } from "./src/extras.ts";
+export {
+  areDeterministicAlgorithmsEnabled,
+  type DeterministicOptions,
+  getDeterministicDebugMode,
+  getFloat32MatmulPrecision,
+  isDeterministicAlgorithmsWarnOnlyEnabled,
+  setDeterministicDebugMode,
+  setFloat32MatmulPrecision,
+  useDeterministicAlgorithms,
+} from "./src/settings.ts";
+export {
+  getPrintoptions,
+  type PrintOptions,
+  printoptions,
+  type SetPrintOptions,
+  setPrintoptions,
+} from "./src/format.ts";
 export type { Device } from "./src/backends/backend.ts";
 export {
   arange,
