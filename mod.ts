@@ -31,10 +31,38 @@ export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
 export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
 export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
 export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
+export type { TensorExtrasMethods } from "./src/tensor_methods/extras.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
 export { FInfo, finfo, type FloatDType, IInfo, iinfo, type IntDType } from "./src/dtype_info.ts";
-export { isInference, isSigned } from "./src/extras.ts";
+export {
+  batchNorm,
+  embedding,
+  groupNorm,
+  instanceNorm,
+  isInference,
+  isSigned,
+  layerNorm,
+  splitWithSizes,
+  unsafeChunk,
+  unsafeSplit,
+} from "./src/extras.ts";
+export { alphaDropout, dropout, featureAlphaDropout } from "./src/nn/dropout.ts";
+export { celu, hardshrink, prelu, selu, threshold } from "./src/nn/activations.ts";
+export { bilinear, channelShuffle, klDiv } from "./src/nn/functional_extras.ts";
+export { binaryCrossEntropyWithLogits } from "./src/nn/loss_pointwise.ts";
+export {
+  cosineEmbeddingLoss,
+  cosineSimilarity,
+  hingeEmbeddingLoss,
+  marginRankingLoss,
+  pairwiseDistance,
+  poissonNllLoss,
+  tripletMarginLoss,
+} from "./src/nn/loss_margin.ts";
+export { ctcLoss } from "./src/nn/loss_ctc.ts";
+export { convTranspose2d } from "./src/ops/conv_transpose.ts";
+export { maxPool1dWithIndices } from "./src/nn/functional_inplace.ts";
 export {
   areDeterministicAlgorithmsEnabled,
   type DeterministicOptions,
