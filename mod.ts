@@ -47,22 +47,32 @@ export {
   unsafeChunk,
   unsafeSplit,
 } from "./src/extras.ts";
-export { alphaDropout, dropout, featureAlphaDropout } from "./src/nn/dropout.ts";
+export { alphaDropout, dropout, type DropoutOptions, featureAlphaDropout } from "./src/nn/dropout.ts";
 export { celu, hardshrink, prelu, selu, threshold } from "./src/nn/activations.ts";
 export { bilinear, channelShuffle, klDiv } from "./src/nn/functional_extras.ts";
-export { binaryCrossEntropyWithLogits } from "./src/nn/loss_pointwise.ts";
+export {
+  type BCEWithLogitsOptions,
+  binaryCrossEntropyWithLogits,
+  type KLDivOptions,
+} from "./src/nn/loss_pointwise.ts";
 export {
   cosineEmbeddingLoss,
   cosineSimilarity,
   hingeEmbeddingLoss,
+  type HingeEmbeddingOptions,
+  type MarginOptions,
   marginRankingLoss,
   pairwiseDistance,
   poissonNllLoss,
+  type PoissonNllOptions,
   tripletMarginLoss,
+  type TripletMarginOptions,
 } from "./src/nn/loss_margin.ts";
-export { ctcLoss } from "./src/nn/loss_ctc.ts";
-export { convTranspose2d } from "./src/ops/conv_transpose.ts";
-export { maxPool1dWithIndices } from "./src/nn/functional_inplace.ts";
+export { ctcLoss, type CtcLossOptions } from "./src/nn/loss_ctc.ts";
+export { convTranspose2d, type ConvTranspose2dOptions } from "./src/ops/conv_transpose.ts";
+export { maxPool1dWithIndices, type MaxPool1dWithIndicesOptions } from "./src/nn/functional_inplace.ts";
+export type { GroupNormOptions, LayerNormOptions } from "./src/nn/normalization.ts";
+export type { LossOptions } from "./src/nn/loss_reduction.ts";
 export {
   areDeterministicAlgorithmsEnabled,
   type DeterministicOptions,
