@@ -43,6 +43,13 @@ export function formatG6(v: number): string {
 /**
  * What `torch.finfo(dtype)` tells of a floating-point dtype (PyTorch's `torch.finfo` object).
  * The numbers are JavaScript doubles holding the dtype's exact values.
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * const f16 = torch.finfo("float16");
+ * assertEquals([f16 instanceof torch.FInfo, f16.bits, f16.eps, f16.resolution], [true, 16, 2 ** -10, 0.001]);
+ * ```
  */
 export class FInfo {
   /** The number of bits of the type. */
@@ -87,7 +94,16 @@ export class FInfo {
   }
 }
 
-/** What `torch.iinfo(dtype)` tells of an integer dtype (PyTorch's `torch.iinfo` object). */
+/**
+ * What `torch.iinfo(dtype)` tells of an integer dtype (PyTorch's `torch.iinfo` object).
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * const i32 = torch.iinfo("int32");
+ * assertEquals([i32 instanceof torch.IInfo, i32.min, i32.max], [true, -2147483648, 2147483647]);
+ * ```
+ */
 export class IInfo {
   /** The number of bits of the type. */
   readonly bits: number;

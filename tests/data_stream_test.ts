@@ -14,6 +14,7 @@ import {
   TensorDataset,
 } from "../src/data/mod.ts";
 import { assert, assertThrowsMsg } from "./helpers.ts";
+import { deviceTest } from "./devices.ts";
 
 interface LoaderCase {
   n: number;
@@ -232,4 +233,13 @@ Deno.test("getWorkerInfo is null (single process); defaultConvert", () => {
   assert.deepEqual([c0.dtype, c0.toArray(), out.c[1]], ["int32", [1], "s"]);
   assert.equal(defaultConvert(new Uint8Array([7])).dtype, "uint8");
   assert.equal(defaultConvert(new Float64Array([7])).dtype, "float64");
+});
+
+deviceTest("DataLoader over an IterableDataset moves batches to `device`", async (device) => {
+  const got: number[][] = [];
+  for await (const b of new DataLoader(new Range(0, 5), { batchSize: 2, device })) {
+    assert.equal(b.device, device);
+    got.push(await b.toArrayAsync() as number[]);
+  }
+  assert.deepEqual(got, [[0, 1], [2, 3], [4]]);
 });

@@ -423,3 +423,22 @@ Deno.test("torch.* functional names are F's own functions (aliases, not copies)"
   assert.ok(kept.eq(0).sum().item() > 400 && kept.eq(2).sum().item() > 400);
   assert.deepEqual(torch.cosineSimilarity(torch.tensor([[1, 0]]), torch.tensor([[1, 0]])).toArray(), [1]);
 });
+
+Deno.test("resize_ growing a view gives it its own storage: the base is untouched and no longer its base", () => {
+  const base = torch.arange(4, { dtype: "float32" });
+  const v = base.narrow(0, 1, 2);
+  assert.equal(v._base, base);
+  v.resize_(5).fill_(9);
+  assert.deepEqual([base.toArray(), v.toArray(), v._base], [[0, 1, 2, 3], [9, 9, 9, 9, 9], null]);
+  const w = base.narrow(0, 0, 2);
+  w.resize_(1).fill_(5); // shrinking keeps the storage: the base sees the write
+  assert.deepEqual(base.toArray(), [5, 1, 2, 3]);
+});
+
+deviceTest("resize_ shrinks and grows on each device", async (device) => {
+  const x = torch.arange(3, { dtype: "float32", device });
+  x.resize_(2, 2);
+  assert.deepEqual([x.device, await x.toArrayAsync()], [device, [[0, 1], [2, 0]]]);
+  x.resize_(3);
+  assert.deepEqual(await x.toArrayAsync(), [0, 1, 2]);
+});

@@ -251,6 +251,7 @@ export function extrasMethods(): TensorExtrasMethods & ThisType<Tensor> {
             0,
           );
           moveHandle(self, grown._storage);
+          self._base = null; // no longer a view of what it viewed
         }
         self._setGeometry(shape, strides, self._offset);
         bumpVersion(self._storage);
