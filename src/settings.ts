@@ -4,10 +4,13 @@
  * `get/setDeterministicDebugMode`, `get/setFloat32MatmulPrecision`.
  *
  * What determinism means here. Every CPU kernel is deterministic: the same inputs give the same bits
- * on every run, whatever the thread count (kernels split into parts that write disjoint outputs, each
- * computed by the same code in the same order), including the accumulating ones (scatter-add,
- * index-add, index-put with accumulate, embedding and pooling backward). On the GPU, one kernel is
- * not: the float scatter-add adds with atomic compare-exchange loops, in whatever order the GPU
+ * on every run with the same thread count (`torch.setNumThreads`), including the accumulating ones
+ * (scatter-add, index-add, index-put with accumulate, embedding and pooling backward): a kernel split
+ * over threads writes disjoint parts of its output, each computed in a fixed order, and partial
+ * results are combined in a fixed order. (A few long reductions, other than float32 sums, split rows
+ * into as many chunks as there are threads, so a different thread count can change their last bits.)
+ * On the GPU, one kernel is not: the float scatter-add adds with atomic compare-exchange loops, in
+ * whatever order the GPU
  * runs its threads, so where several values land on one element the float sum can differ in its
  * last bits from run to run. It backs `scatterAdd`, `indexAdd`, `indexPut` with accumulate,
  * `scatterReduce` and the backward passes of `gather`, `indexSelect`, embedding, max pooling,
