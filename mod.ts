@@ -31,8 +31,65 @@ export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
 export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
 export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
 export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
+export type { TensorExtrasMethods } from "./src/tensor_methods/extras.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
+export { FInfo, finfo, type FloatDType, IInfo, iinfo, type IntDType } from "./src/dtype_info.ts";
+export {
+  batchNorm,
+  embedding,
+  groupNorm,
+  instanceNorm,
+  isInference,
+  isSigned,
+  layerNorm,
+  splitWithSizes,
+  unsafeChunk,
+  unsafeSplit,
+} from "./src/extras.ts";
+export { alphaDropout, dropout, type DropoutOptions, featureAlphaDropout } from "./src/nn/dropout.ts";
+export { celu, hardshrink, prelu, selu, threshold } from "./src/nn/activations.ts";
+export { bilinear, channelShuffle, klDiv } from "./src/nn/functional_extras.ts";
+export {
+  type BCEWithLogitsOptions,
+  binaryCrossEntropyWithLogits,
+  type KLDivOptions,
+} from "./src/nn/loss_pointwise.ts";
+export {
+  cosineEmbeddingLoss,
+  cosineSimilarity,
+  hingeEmbeddingLoss,
+  type HingeEmbeddingOptions,
+  type MarginOptions,
+  marginRankingLoss,
+  pairwiseDistance,
+  poissonNllLoss,
+  type PoissonNllOptions,
+  tripletMarginLoss,
+  type TripletMarginOptions,
+} from "./src/nn/loss_margin.ts";
+export { ctcLoss, type CtcLossOptions } from "./src/nn/loss_ctc.ts";
+export { convTranspose2d, type ConvTranspose2dOptions } from "./src/ops/conv_transpose.ts";
+export { maxPool1dWithIndices, type MaxPool1dWithIndicesOptions } from "./src/nn/functional_inplace.ts";
+export type { GroupNormOptions, LayerNormOptions } from "./src/nn/normalization.ts";
+export type { LossOptions } from "./src/nn/loss_reduction.ts";
+export {
+  areDeterministicAlgorithmsEnabled,
+  type DeterministicOptions,
+  getDeterministicDebugMode,
+  getFloat32MatmulPrecision,
+  isDeterministicAlgorithmsWarnOnlyEnabled,
+  setDeterministicDebugMode,
+  setFloat32MatmulPrecision,
+  useDeterministicAlgorithms,
+} from "./src/settings.ts";
+export {
+  getPrintoptions,
+  type PrintOptions,
+  printoptions,
+  type SetPrintOptions,
+  setPrintoptions,
+} from "./src/format.ts";
 export type { Device } from "./src/backends/backend.ts";
 export {
   arange,

@@ -1,8 +1,8 @@
 /**
  * PyTorch-style printing of tensors: `tensor([3.1400, 1.5900])`.
  *
- * A port of PyTorch's `torch/_tensor_str.py` with its default print options (precision 4,
- * threshold 1000, edgeitems 3, linewidth 80, scientific notation chosen automatically).
+ * A port of PyTorch's `torch/_tensor_str.py`, with its print options (`setPrintoptions`: precision 4,
+ * threshold 1000, edgeitems 3, linewidth 80, scientific notation chosen automatically by default).
  * @module
  */
 
@@ -20,11 +20,158 @@ export interface FormatOptions {
   device?: string;
 }
 
-const PRECISION = 4;
-const THRESHOLD = 1000;
-const EDGE_ITEMS = 3;
-const LINE_WIDTH = 80;
 const PREFIX = "tensor(";
+
+/** The print options in force (PyTorch's `torch._tensor_str.PRINT_OPTS`). */
+export interface PrintOptions {
+  /** Digits after the decimal point of floats (default 4). */
+  precision: number;
+  /** Tensors with more elements than this are summarised with `...` (default 1000; `Infinity`: never). */
+  threshold: number;
+  /** Items shown at each end of every dimension of a summarised tensor (default 3). */
+  edgeitems: number;
+  /** Characters per line before rows are wrapped (default 80). */
+  linewidth: number;
+  /** `true`/`false` force scientific / fixed notation of floats; `null` (default) picks it from the values. */
+  sciMode: boolean | null;
+}
+
+/** What `setPrintoptions` takes: any of the options, and a `profile` applied before them. */
+export interface SetPrintOptions extends Partial<PrintOptions> {
+  /**
+   * Presets applied first: `"default"` (precision 4, threshold 1000, edgeitems 3, linewidth 80),
+   * `"short"` (precision 2, edgeitems 2) or `"full"` (threshold `Infinity`: nothing summarised).
+   */
+  profile?: "default" | "short" | "full";
+}
+
+const PRINT_OPTS: PrintOptions = {
+  precision: 4,
+  threshold: 1000,
+  edgeitems: 3,
+  linewidth: 80,
+  sciMode: null,
+};
+
+const PROFILES: Record<string, Omit<PrintOptions, "sciMode">> = {
+  default: { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 },
+  short: { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 },
+  full: { precision: 4, threshold: Infinity, edgeitems: 3, linewidth: 80 },
+};
+
+function checkOption(name: string, v: unknown, ok: boolean, expected: string): void {
+  if (v !== undefined && !ok) {
+    throw new TypeError(
+      `setPrintoptions: ${name} must be ${expected}, got ${
+        typeof v === "number" ? v : typeof v === "string" ? JSON.stringify(v) : typeof v
+      }`,
+    );
+  }
+}
+
+/**
+ * Sets how tensors print (PyTorch's `torch.set_printoptions`): `precision`, `threshold`,
+ * `edgeitems`, `linewidth`, `sciMode`, and `profile` (`"default"`, `"short"`, `"full"`), which is
+ * applied first and overridden by the others given. As in PyTorch, `sciMode` is set on every call:
+ * a call without it goes back to choosing the notation from the values. The options are global
+ * (every `String(t)`, `t.toString()` and `console.log` of a tensor), until changed again;
+ * `printoptions(opts, fn)` sets them for one call.
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * torch.setPrintoptions({ precision: 2 });
+ * strictEqual(String(torch.tensor([1.12345])), "tensor([1.12])");
+ * torch.setPrintoptions({ threshold: 5 });
+ * strictEqual(String(torch.arange(10)), "tensor([0, 1, 2,  ..., 7, 8, 9])");
+ * torch.setPrintoptions({ profile: "default" });
+ * strictEqual(String(torch.tensor([1.12345])), "tensor([1.1235])");
+ * ```
+ */
+export function setPrintoptions(opts: SetPrintOptions = {}): void {
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError("setPrintoptions: expected an options object");
+  }
+  const { precision, threshold, edgeitems, linewidth, profile, sciMode } = opts;
+  const nonNegInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  checkOption(
+    "precision",
+    precision,
+    nonNegInt(precision) && (precision as number) <= 100,
+    "an integer in [0, 100]",
+  );
+  checkOption(
+    "threshold",
+    threshold,
+    typeof threshold === "number" && threshold >= 0,
+    "a non-negative number (Infinity: never summarise)",
+  );
+  checkOption("edgeitems", edgeitems, nonNegInt(edgeitems), "a non-negative integer");
+  checkOption(
+    "linewidth",
+    linewidth,
+    Number.isInteger(linewidth) && (linewidth as number) > 0,
+    "a positive integer",
+  );
+  checkOption("sciMode", sciMode, sciMode === null || typeof sciMode === "boolean", "true, false or null");
+  checkOption(
+    "profile",
+    profile,
+    typeof profile === "string" && Object.hasOwn(PROFILES, profile),
+    '"default", "short" or "full"',
+  );
+  if (profile !== undefined) Object.assign(PRINT_OPTS, PROFILES[profile]);
+  if (precision !== undefined) PRINT_OPTS.precision = precision;
+  if (threshold !== undefined) PRINT_OPTS.threshold = threshold;
+  if (edgeitems !== undefined) PRINT_OPTS.edgeitems = edgeitems;
+  if (linewidth !== undefined) PRINT_OPTS.linewidth = linewidth;
+  PRINT_OPTS.sciMode = sciMode ?? null;
+}
+
+/**
+ * The print options in force, as a copy (PyTorch 2's `torch._tensor_str.get_printoptions`): pass it
+ * back to `setPrintoptions` to restore them.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * deepStrictEqual(torch.getPrintoptions(), { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80, sciMode: null });
+ * ```
+ */
+export function getPrintoptions(): PrintOptions {
+  return { ...PRINT_OPTS };
+}
+
+/**
+ * Runs `fn` with the print options `opts` (as `setPrintoptions(opts)`) and restores the previous
+ * ones when it returns, or when the Promise it returns settles (PyTorch 2's
+ * `torch._tensor_str.printoptions` context manager).
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import * as torch from "../mod.ts";
+ * const x = torch.tensor([0.5, 12.25]);
+ * strictEqual(torch.printoptions({ sciMode: true, precision: 1 }, () => String(x)), "tensor([5.0e-01, 1.2e+01])");
+ * strictEqual(String(x), "tensor([ 0.5000, 12.2500])");
+ * ```
+ */
+export function printoptions<T>(opts: SetPrintOptions, fn: () => T): T {
+  if (typeof fn !== "function") throw new TypeError("printoptions: expected a function to run");
+  const saved = getPrintoptions();
+  setPrintoptions(opts);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    Object.assign(PRINT_OPTS, saved);
+    throw e;
+  }
+  if (result !== null && typeof (result as { then?: unknown })?.then === "function") {
+    return (result as unknown as Promise<unknown>).finally(() => Object.assign(PRINT_OPTS, saved)) as T;
+  }
+  Object.assign(PRINT_OPTS, saved);
+  return result;
+}
 
 /**
  * Formats a tensor exactly as PyTorch's `str(t)` / `repr(t)` does with the default print
@@ -124,7 +271,7 @@ function addSuffixes(tensorStr: string, suffixes: readonly string[], indent: num
   // Python computes len(s) - s.rfind("\n") + 1: the last line's length plus 2.
   let lastLineLen = tensorStr.length - tensorStr.lastIndexOf("\n") + 1;
   for (const suffix of suffixes) {
-    if (lastLineLen + suffix.length + 2 > LINE_WIDTH) {
+    if (lastLineLen + suffix.length + 2 > PRINT_OPTS.linewidth) {
       parts.push(",\n" + " ".repeat(indent) + suffix);
       lastLineLen = indent + suffix.length;
     } else {
@@ -138,7 +285,8 @@ function addSuffixes(tensorStr: string, suffixes: readonly string[], indent: num
 
 /** PyTorch's `_tensor_str` for a non-empty tensor: the nested brackets of values. */
 function tensorBody(values: Float64Array, shape: readonly number[], dtype: DType, indent: number): string {
-  const summarize = values.length > THRESHOLD;
+  const summarize = values.length > PRINT_OPTS.threshold;
+  const EDGE_ITEMS = PRINT_OPTS.edgeitems;
   const strides: number[] = new Array(shape.length);
   for (let d = shape.length - 1, s = 1; d >= 0; d--) {
     strides[d] = s;
@@ -149,7 +297,11 @@ function tensorBody(values: Float64Array, shape: readonly number[], dtype: DType
     const size = shape[d];
     if (summarize && size > 2 * EDGE_ITEMS) {
       const head = Array.from({ length: EDGE_ITEMS }, (_, i) => i);
-      const tail = Array.from({ length: EDGE_ITEMS }, (_, i) => size - EDGE_ITEMS + i);
+      // Python's self[-0:] is the whole vector: edgeitems 0 prints "..." and then every item.
+      const last = EDGE_ITEMS === 0 && d === shape.length - 1;
+      const tail = last
+        ? Array.from({ length: size }, (_, i) => i)
+        : Array.from({ length: EDGE_ITEMS }, (_, i) => size - EDGE_ITEMS + i);
       return [...head, -1, ...tail];
     }
     return Array.from({ length: size }, (_, i) => i);
@@ -173,7 +325,7 @@ function tensorBody(values: Float64Array, shape: readonly number[], dtype: DType
     if (dims === 1) {
       // PyTorch's _vector_str: elements (", "-separated) wrapped to the line width.
       const elementLength = formatter.width + 2;
-      const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / elementLength));
+      const perLine = Math.max(1, Math.floor((PRINT_OPTS.linewidth - indent) / elementLength));
       const data = shownIndices(d).map((i) =>
         i < 0 ? " ..." : formatter.format(values[offset + i * strides[d]])
       );
@@ -197,7 +349,10 @@ class Formatter {
   sciMode = false;
   width = 1;
 
+  readonly precision = PRINT_OPTS.precision;
+
   constructor(values: readonly number[], dtype: DType) {
+    const PRECISION = this.precision;
     this.floating = dtype === "float32" || dtype === "float64" || dtype === "float16";
     this.isBool = dtype === "bool";
     if (!this.floating) {
@@ -227,15 +382,17 @@ class Formatter {
     } else {
       for (const v of finite) this.width = Math.max(this.width, formatFixed(v, PRECISION).length);
     }
+    // A forced notation replaces the chosen one after the width is measured, as in PyTorch.
+    if (PRINT_OPTS.sciMode !== null) this.sciMode = PRINT_OPTS.sciMode;
   }
 
   /** One element, right-aligned to the common width (never truncated). */
   format(value: number): string {
     let s: string;
     if (!this.floating) s = this.isBool ? (value ? "True" : "False") : String(value);
-    else if (this.sciMode) s = formatExponential(value, PRECISION);
+    else if (this.sciMode) s = formatExponential(value, this.precision);
     else if (this.intMode) s = Number.isFinite(value) ? formatFixed(value, 0) + "." : formatFixed(value, 0);
-    else s = formatFixed(value, PRECISION);
+    else s = formatFixed(value, this.precision);
     return s.padStart(this.width, " ");
   }
 }

@@ -65,6 +65,7 @@ import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/pari
 import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
 import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
 import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
+import { extrasMethods, type TensorExtrasMethods } from "./tensor_methods/extras.ts";
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -591,7 +592,8 @@ export interface Tensor
     TensorParity2Methods,
     TensorInPlaceMoreMethods,
     TensorAliasMethods,
-    TensorLinalgExtraMethods {}
+    TensorLinalgExtraMethods,
+    TensorExtrasMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -614,6 +616,7 @@ for (
     inPlaceMoreMethods(),
     aliasMethods(),
     linalgExtraMethods(),
+    extrasMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -9,7 +9,7 @@ import { defaultGenerator, Generator } from "../random.ts";
 import { Tensor } from "../tensor.ts";
 import type { Device } from "../backends/backend.ts";
 import { checkDevice } from "../backends/registry.ts";
-import { canFetchBatch, checkIndex, type DatasetLike, FETCH_BATCH } from "./dataset.ts";
+import { type BatchFetcher, canFetchBatch, checkIndex, type DatasetLike, FETCH_BATCH } from "./dataset.ts";
 import {
   BatchSampler,
   RandomSampler,
@@ -18,6 +18,7 @@ import {
   SequentialSampler,
 } from "./sampler.ts";
 import { isThenable } from "../thenable.ts";
+import { defaultConvert, isIterableStyle, iterateDataset } from "./iterable.ts";
 
 /**
  * The type `defaultCollate` makes of a batch of `T`: tensors, numbers and booleans become one
@@ -148,8 +149,11 @@ export function defaultCollate<T>(items: readonly T[]): Collated<T> {
 
 /** Options of `DataLoader`. `T` is the item type, `B` the batch type. */
 export interface DataLoaderOptions<T, B> {
-  /** Items per batch (default 1). */
-  batchSize?: number;
+  /**
+   * Items per batch (default 1). `null` turns batching off: each item is passed on by itself,
+   * through `collateFn` (default `defaultConvert`, which stacks nothing).
+   */
+  batchSize?: number | null;
   /** Draw a new random order at the start of every epoch (default false): a `RandomSampler`. */
   shuffle?: boolean;
   /**
@@ -274,8 +278,8 @@ function nextTurn(): Promise<void> {
  * ```
  */
 export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, AsyncIterable<B> {
-  /** The data set read from. */
-  readonly dataset: DatasetLike<T>;
+  /** The data set read from (map-style, or iterable-style: see `IterableDataset`). */
+  readonly dataset: DatasetLike<T> | Iterable<T> | AsyncIterable<T>;
   /** Items per batch (null when a `batchSampler` makes the batches). */
   readonly batchSize: number | null;
   /** Whether each epoch is shuffled. */
@@ -286,18 +290,33 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
   readonly generator: Generator | undefined;
   /** Where batches are moved (undefined: left where the data set made them). */
   readonly device: Device | undefined;
-  /** The order of the items (null when a `batchSampler` was given). */
+  /** The order of the items (null when a `batchSampler` was given, or the data set is iterable-style). */
   readonly sampler: SamplerLike<number> | Iterable<number> | null;
-  /** The batches of indices read each epoch. */
-  readonly batchSampler: SamplerLike<number[]> | Iterable<ArrayLike<number>>;
+  /**
+   * The batches of indices read each epoch (null with `batchSize: null` or an iterable-style data
+   * set).
+   */
+  readonly batchSampler: SamplerLike<number[]> | Iterable<ArrayLike<number>> | null;
+  /** Whether the data set is iterable-style (PyTorch's `_dataset_kind == Iterable`). */
+  readonly iterableStyle: boolean;
   readonly #collate: ((items: Awaited<T>[]) => B) | null;
 
-  /** A loader over `dataset` (a data set, or an array of items) with the given options. */
-  constructor(dataset: DatasetLike<T> | readonly T[], opts: DataLoaderOptions<Awaited<T>, B> = {}) {
+  /**
+   * A loader over `dataset` (a map-style data set, an array of items, or an iterable-style data
+   * set: an `IterableDataset`, or any iterable / async iterable without `getItem`) with the given
+   * options.
+   */
+  constructor(
+    dataset: DatasetLike<T> | readonly T[] | Iterable<T> | AsyncIterable<T>,
+    opts: DataLoaderOptions<Awaited<T>, B> = {},
+  ) {
+    const iterableStyle = isIterableStyle(dataset);
     if (Array.isArray(dataset)) dataset = new ArrayDataset(dataset as readonly T[]);
     const ds = dataset as DatasetLike<T>;
-    if (!ds || typeof ds.getItem !== "function" || typeof ds.length !== "number") {
-      throw new TypeError("DataLoader: expected a data set (an object with length and getItem) or an array");
+    if (!iterableStyle && (!ds || typeof ds.getItem !== "function" || typeof ds.length !== "number")) {
+      throw new TypeError(
+        "DataLoader: expected a data set (an object with length and getItem, or an IterableDataset) or an array",
+      );
     }
     if (opts === null || typeof opts !== "object") {
       throw new TypeError("DataLoader: options must be an object");
@@ -336,7 +355,29 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
         throw new TypeError(`DataLoader: ${name} must be iterable (a sampler or an array)`);
       }
     }
+    if (iterableStyle) {
+      // PyTorch checks these before anything else about samplers.
+      if (shuffle) {
+        throw new TypeError(
+          "DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=true",
+        );
+      }
+      if (sampler !== undefined) {
+        throw new TypeError(
+          `DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=${
+            describe(sampler)
+          }`,
+        );
+      }
+      if (batchSampler !== undefined) {
+        throw new TypeError(
+          "DataLoader with IterableDataset: expected unspecified batchSampler option, " +
+            `but got batchSampler=${describe(batchSampler)}`,
+        );
+      }
+    }
     this.dataset = ds;
+    this.iterableStyle = iterableStyle;
     this.shuffle = shuffle;
     this.generator = generator;
     this.device = device;
@@ -355,21 +396,58 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
       this.batchSampler = batchSampler;
       return;
     }
-    const batchSize = opts.batchSize ?? 1;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);
-    }
     if (sampler !== undefined && shuffle) {
       throw new TypeError("DataLoader: sampler option is mutually exclusive with shuffle");
     }
+    const batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
+    if (batchSize === null) {
+      if (dropLast) {
+        throw new TypeError(
+          "DataLoader: batchSize=null option disables auto-batching and is mutually exclusive with dropLast",
+        );
+      }
+    } else if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(
+        `DataLoader: batchSize should be a positive integer, got ${batchSize} (or null: no batching)`,
+      );
+    }
     this.batchSize = batchSize;
     this.dropLast = dropLast;
+    if (iterableStyle) {
+      this.sampler = null;
+      this.batchSampler = null;
+      return;
+    }
     this.sampler = sampler ?? (shuffle ? new RandomSampler(ds, { generator }) : new SequentialSampler(ds));
-    this.batchSampler = new BatchSampler(this.sampler, batchSize, dropLast);
+    this.batchSampler = batchSize === null ? null : new BatchSampler(this.sampler, batchSize, dropLast);
   }
 
-  /** Number of batches per epoch (the batch sampler's length). */
+  /** The data set as map-style (only read on the map-style paths). */
+  get #map(): DatasetLike<T> {
+    return this.dataset as DatasetLike<T>;
+  }
+
+  /**
+   * Number of batches per epoch: the batch sampler's length (the sampler's with `batchSize: null`).
+   * For an iterable-style data set, as PyTorch: its `length` divided by `batchSize` (rounded up,
+   * or down with `dropLast`), or its `length` with `batchSize: null`; a TypeError when the data set
+   * has no `length`. (PyTorch warns when an epoch yields more batches than that; the loader here
+   * just yields them.)
+   */
   get length(): number {
+    if (this.iterableStyle) {
+      const n = (this.dataset as { length?: unknown }).length;
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+        throw new TypeError(
+          `DataLoader: the iterable-style data set (${
+            describe(this.dataset)
+          }) has no length (give it a \`length\`)`,
+        );
+      }
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    if (this.batchSampler === null) return samplerLength("DataLoader", this.sampler as SamplerLike<unknown>);
     return samplerLength("DataLoader", this.batchSampler as SamplerLike<unknown>);
   }
 
@@ -379,9 +457,20 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
    * every later random number where PyTorch has it, shuffled or not).
    */
   #startEpoch(): Iterator<ArrayLike<number>> {
-    const batches = this.batchSampler[Symbol.iterator]() as Iterator<ArrayLike<number>>;
+    const batches = (this.batchSampler ?? this.sampler)![Symbol.iterator]() as Iterator<ArrayLike<number>>;
     (this.generator ?? defaultGenerator).random64();
     return batches;
+  }
+
+  /** The single-item "batch" of `batchSize: null`: `collateFn(item)`, default `defaultConvert(item)`. */
+  #convert(item: Awaited<T>): B {
+    const c = this.#collate as ((item: Awaited<T>) => B) | null;
+    return this.#place(c ? c(item) : defaultConvert(item) as B);
+  }
+
+  /** The item the map-style data set has at sampler index `i` (no auto-batching). */
+  #single(i: unknown): T {
+    return this.#map.getItem(checkIndex("DataLoader", i as number, this.#map.length));
   }
 
   /** The indices of one batch from the batch sampler, checked against the data set's length. */
@@ -391,15 +480,15 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
         `DataLoader: the batch sampler yielded ${describe(batch)}; expected an array of indices`,
       );
     }
-    const n = this.dataset.length;
+    const n = this.#map.length;
     const out = new Int32Array(batch.length);
     for (let k = 0; k < batch.length; k++) out[k] = checkIndex("DataLoader", batch[k], n);
     return out;
   }
 
   #fastBatch(indices: Int32Array): B | null {
-    if (this.#collate !== null || !canFetchBatch(this.dataset)) return null;
-    const batch = this.dataset[FETCH_BATCH](indices) as B | null;
+    if (this.#collate !== null || !canFetchBatch(this.#map)) return null;
+    const batch = (this.#map as DatasetLike<T> & BatchFetcher)[FETCH_BATCH](indices) as B | null;
     return batch === null ? null : this.#place(batch);
   }
 
@@ -417,6 +506,13 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
    * the first batch is asked for.
    */
   [Symbol.iterator](): Iterator<B> {
+    if (this.iterableStyle) {
+      (this.generator ?? defaultGenerator).random64();
+      return this.#syncStream(
+        iterateDataset<Awaited<T>>("DataLoader", this.dataset, false) as Iterator<Awaited<T>>,
+      );
+    }
+    if (this.batchSampler === null) return this.#syncSingles(this.#startEpoch() as Iterator<unknown>);
     return this.#syncEpoch(this.#startEpoch());
   }
 
@@ -426,7 +522,97 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
    * return to the pool then).
    */
   [Symbol.asyncIterator](): AsyncIterator<B> {
+    if (this.iterableStyle) {
+      (this.generator ?? defaultGenerator).random64();
+      return this.#asyncStream(iterateDataset<Awaited<T>>("DataLoader", this.dataset, true));
+    }
+    if (this.batchSampler === null) return this.#asyncSingles(this.#startEpoch() as Iterator<unknown>);
     return this.#asyncEpoch(this.#startEpoch());
+  }
+
+  #syncItem(item: T): Awaited<T> {
+    if (isThenable(item)) {
+      throw new TypeError(
+        "DataLoader: the data set gave a Promise; iterate with `for await (const batch of loader)`",
+      );
+    }
+    return item as Awaited<T>;
+  }
+
+  *#syncSingles(indices: Iterator<unknown>): IterableIterator<B> {
+    for (let r = indices.next(); !r.done; r = indices.next()) {
+      yield this.#convert(this.#syncItem(this.#single(r.value)));
+    }
+  }
+
+  async *#asyncSingles(indices: Iterator<unknown>): AsyncIterableIterator<B> {
+    for (;;) {
+      await nextTurn();
+      const r = indices.next();
+      if (r.done) return;
+      yield this.#convert(await this.#single(r.value));
+    }
+  }
+
+  /**
+   * An iterable-style epoch, as PyTorch's `_IterableDatasetFetcher`: `batchSize` items at a time; a
+   * short last batch unless `dropLast`; the dataset's iterator is closed when the loop stops early.
+   */
+  *#syncStream(items: Iterator<Awaited<T>>): IterableIterator<B> {
+    let done = false;
+    try {
+      for (;;) {
+        if (this.batchSize === null) {
+          const r = items.next();
+          if (r.done) return void (done = true);
+          yield this.#convert(this.#syncItem(r.value));
+          continue;
+        }
+        const batch: Awaited<T>[] = [];
+        while (batch.length < this.batchSize) {
+          const r = items.next();
+          if (r.done) {
+            done = true;
+            break;
+          }
+          batch.push(this.#syncItem(r.value));
+        }
+        if (batch.length === 0 || (this.dropLast && batch.length < this.batchSize)) return;
+        yield this.#collateItems(batch);
+        if (done) return;
+      }
+    } finally {
+      if (!done) items.return?.();
+    }
+  }
+
+  async *#asyncStream(items: Iterator<Awaited<T>> | AsyncIterator<Awaited<T>>): AsyncIterableIterator<B> {
+    let done = false;
+    try {
+      for (;;) {
+        await nextTurn();
+        if (this.batchSize === null) {
+          const r = await items.next();
+          if (r.done) return void (done = true);
+          yield this.#convert(await r.value);
+          continue;
+        }
+        const batch: Awaited<T>[] = [];
+        while (batch.length < this.batchSize) {
+          const r = await items.next();
+          if (r.done) {
+            done = true;
+            break;
+          }
+          batch.push(await r.value);
+        }
+        if (batch.length === 0 || (this.dropLast && batch.length < this.batchSize)) return;
+        yield this.#collateItems(batch);
+        if (done) return;
+      }
+    } finally {
+      if (!done) await items.return?.();
+    }
   }
 
   *#syncEpoch(batches: Iterator<ArrayLike<number>>): IterableIterator<B> {
@@ -438,7 +624,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
         continue;
       }
       const items = Array.from(indices, (i) => {
-        const item = this.dataset.getItem(i);
+        const item = this.#map.getItem(i);
         if (isThenable(item)) {
           throw new TypeError(
             "DataLoader: the data set's getItem returned a Promise; iterate with `for await (const batch of loader)`",
@@ -461,7 +647,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
         yield fast;
         continue;
       }
-      const items = await Promise.all(Array.from(indices, (i) => this.dataset.getItem(i)));
+      const items = await Promise.all(Array.from(indices, (i) => this.#map.getItem(i)));
       yield this.#collateItems(items);
     }
   }

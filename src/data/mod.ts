@@ -1,6 +1,7 @@
 /**
  * Data loading, as `torch.utils.data` and `torchvision`: `Dataset`, `TensorDataset`, `Subset`,
- * `ConcatDataset`, `randomSplit`, `DataLoader` and `defaultCollate`; samplers (`SequentialSampler`,
+ * `ConcatDataset`, `randomSplit`, `DataLoader` and `defaultCollate`; iterable-style data sets for
+ * streams (`IterableDataset`, `ChainDataset`, `getWorkerInfo`, `defaultConvert`); samplers (`SequentialSampler`,
  * `RandomSampler`, `SubsetRandomSampler`, `WeightedRandomSampler`, `BatchSampler`); `transforms` (`Compose`,
  * `ToTensor`, `Normalize`, `Lambda`); `datasets` (`FashionMNIST`, `MNIST`, `Digits`, `Iris`);
  * and readers for IDX and CSV files.
@@ -32,6 +33,14 @@ export {
   TensorDataset,
 } from "./dataset.ts";
 export { type Collated, DataLoader, type DataLoaderOptions, defaultCollate } from "./dataloader.ts";
+export {
+  ChainDataset,
+  type Converted,
+  defaultConvert,
+  getWorkerInfo,
+  IterableDataset,
+  type WorkerInfo,
+} from "./iterable.ts";
 export {
   BatchSampler,
   type GeneratorOption,

@@ -377,3 +377,4 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   });
 }
 export { orthogonal_ } from "./init_orthogonal.ts";
+export { dirac_, sparse_ } from "./init_more.ts";

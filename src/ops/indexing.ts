@@ -11,6 +11,7 @@ import { add, ge, le, where } from "./elementwise.ts";
 import { applyPlan, type IndexStep, narrow, unsqueeze } from "./movement.ts";
 import { arange } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
+import { alertNotDeterministic } from "../settings.ts";
 
 /** @internal Throws unless `index` is an int32 (or uint8) tensor. */
 export function checkIndexTensor(op: string, index: Tensor): void {
@@ -82,6 +83,20 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   });
 }
 
+/**
+ * The GPU's float scatter-add accumulates with atomics in no fixed order: not deterministic
+ * (`torch.useDeterministicAlgorithms`). Integer adds are exact, and the CPU's kernel is sequential.
+ */
+function alertGpuFloatScatter(op: string, src: Tensor): void {
+  if (
+    src.device !== "cpu" && (src.dtype === "float32" || src.dtype === "float16" || src.dtype === "float64")
+  ) {
+    alertNotDeterministic(
+      `${op} on the GPU (float scatter-add with atomics, the kernel behind scatterAdd, indexAdd, indexPut with accumulate and the backward of gather, indexSelect, embedding and max pooling)`,
+    );
+  }
+}
+
 /** @internal zeros(shape) with `src` added at `index` along `dim` (the gradient of gather). */
 export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   return inFrameOf(() => {
@@ -94,6 +109,7 @@ export function scatterAddInto(src: Tensor, dim: number, index: Tensor, shape: r
     const kernelShape = [...index.shape];
     if (kernelShape.length > 0) kernelShape[dim] = shape[dim];
     const sin = contiguousStorage(srcs), iin = storageAs(index, "int32");
+    alertGpuFloatScatter("scatterAdd", src);
     const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.shape[dim] ?? 1, false);
     let out = wrap(s, kernelShape);
     if (numelOf(kernelShape) !== numelOf(shape)) {
@@ -176,6 +192,7 @@ export function indexAddInto(src: Tensor, dim: number, index: Tensor, shape: rea
     }
     const [outer, inner] = outerInner(shape, dim);
     const sin = contiguousStorage(src), iin = storageAs(index, "int32");
+    alertGpuFloatScatter("indexAdd", src);
     const s = backend.scatterAdd(sin, iin, outer, shape[dim] ?? 1, inner, index.numel(), true);
     return record("indexAddInto", [src], wrap(s, shape), { dim, index });
   });

@@ -2,7 +2,8 @@
  * `optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`, `LBFGS`, `Rprop`, `ASGD`,
  * ...) and learning-rate schedulers (`StepLR`, `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`,
  * `LinearLR`, `OneCycleLR`, `CyclicLR`, `ReduceLROnPlateau`, `SequentialLR`, `ChainedScheduler`,
- * ...), with PyTorch's semantics and values.
+ * ...), with PyTorch's semantics and values; `swaUtils` (stochastic weight averaging: `AveragedModel`,
+ * `SWALR`, `updateBn`).
  *
  * @example
  * ```ts
@@ -89,6 +90,7 @@ export {
   type StepLROptions,
 } from "./lr_scheduler.ts";
 export * as lrScheduler from "./lr_scheduler_namespace.ts";
+export * as swaUtils from "./swa_utils.ts";
 export { Rprop, type RpropGroupOptions, type RpropOptions } from "./rprop.ts";
 export { ASGD, type ASGDGroupOptions, type ASGDOptions } from "./asgd.ts";
 export {
