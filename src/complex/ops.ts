@@ -81,7 +81,10 @@ export function onRealView(x: Tensor, f: (r: Tensor) => Tensor): Tensor {
 export function complexToDType(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   if (dtype === "complex64") return toComplex("to", x);
-  // PyTorch 1.13 discards the imaginary part (with a warning) when casting complex to real.
-  const re = parts(x)[0];
-  return dtype === "float32" ? re.clone() : re.to(dtype);
+  // PyTorch 1.13 discards the imaginary part (with a warning); here it is an error, so that no op
+  // that casts its input (integer paths, `x.float()` inside composites) silently drops it.
+  throw new TypeError(
+    `to: casting complex64 to ${dtype} would discard the imaginary part (PyTorch 1.13 warns and ` +
+      `discards it); take z.real (or z.abs()) explicitly`,
+  );
 }

@@ -3,7 +3,7 @@
  * through this tensor's view with the strided-copy kernel, so views of the same storage see it.
  * @module
  */
-import { real as realPart, viewAsReal } from "../complex/core.ts";
+import { viewAsReal } from "../complex/core.ts";
 import { toComplex } from "../complex/ops.ts";
 import { checkIntValue, isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
@@ -49,8 +49,14 @@ export function refuseLeaf(op: string, t: Tensor): void {
 export function writeInto(t: Tensor, value: Tensor): void {
   if (t.dtype === "complex64" || value.dtype === "complex64") {
     // complex64: written through the float32 (re, im) views (a real value gets a zero imaginary
-    // part; a complex value written into a real tensor keeps its real part, as PyTorch's copy_).
-    if (t.dtype !== "complex64") return writeInto(t, realPart(value.detach()));
+    // part). A complex value is not written into a real tensor (PyTorch's copy_ warns and drops the
+    // imaginary part; here it is an error, as `to`).
+    if (t.dtype !== "complex64") {
+      throw new TypeError(
+        `copy_: writing complex64 values into a ${t.dtype} tensor would discard the imaginary part; ` +
+          "write z.real explicitly",
+      );
+    }
     const v = viewAsReal(toComplex("copy_", value.detach()));
     return writeInto(viewAsReal(t.detach()), v);
   }

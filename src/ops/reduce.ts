@@ -4,6 +4,7 @@
  * allowed) and `keepdim`.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isComplexOperand } from "../complex/core.ts";
 import { complexReduce } from "../complex/ops.ts";
 import type { ReduceOp } from "../backends/backend.ts";
@@ -487,6 +488,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
+  refuseComplex("norm", x, p);
   const amp = autocastCall("float32", norm, x, p, dim, opts);
   if (amp !== undefined) return amp;
   return asOp("norm", () =>

@@ -7,6 +7,7 @@
  * float32, as PyTorch.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import type { UnaryOp } from "../backends/backend.ts";
 import { describeValue } from "../backends/contract.ts";
 import { isFloating } from "../dtype.ts";
@@ -376,6 +377,7 @@ export function absolute(x: Tensor): Tensor {
  * ```
  */
 export function fix(x: Tensor): Tensor {
+  refuseComplex("fix", x);
   return asOp("fix", () =>
     inFrameOf(() => {
       checkInput("fix", x);
