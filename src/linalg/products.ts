@@ -97,5 +97,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function vander(x: Tensor, opts: { N?: number } = {}): Tensor {
+  refuseComplex("vander", x);
   return inFrameOf(() => vanderColumns("linalg.vander", x, opts.N, true, true));
 }
