@@ -169,6 +169,11 @@ Deno.test("complex64 gradients: finite differences of the real and imaginary par
   const g = leaf.grad!.toArray() as number[][];
   const want = [[0.6, 0.8], [-1 / Math.sqrt(5), 2 / Math.sqrt(5)]];
   g.flat().forEach((v, i) => assert.ok(Math.abs(v - want.flat()[i]) < 1e-6, `${v} vs ${want.flat()[i]}`));
+  // At 0, abs and angle have a zero gradient (PyTorch 1.13), not NaN.
+  const origin = torch.zeros([2], { dtype: "complex64", requiresGrad: true });
+  origin.abs().sum().add(origin.angle().sum()).backward();
+  assert.deepEqual([origin.abs().toArray(), origin.angle().toArray()], [[0, 0], [0, 0]]);
+  assert.deepEqual(origin.grad!.toArray(), [[0, 0], [0, 0]]);
 });
 
 deviceTest("viewAsReal / viewAsComplex / real / imag are views; PyTorch's layout rules", async (device) => {

@@ -107,10 +107,17 @@ export function complexBinary(op: string, a: TensorOrScalar, b: TensorOrScalar):
   }
 }
 
-/** |z| and arg z of a complex tensor, as float32. */
+/**
+ * |z| and arg z of a complex tensor, as float32. At z = 0 both are 0 with a zero gradient, as in
+ * PyTorch (sqrt and atan2 have none there): the zeros are masked out before either is taken.
+ */
 export function absAngle(z: Tensor): [Tensor, Tensor] {
   const [re, im] = parts(z);
-  return [ew.sqrt(ew.add(ew.mul(re, re), ew.mul(im, im))), atan2(im, re)];
+  const sq = ew.add(ew.mul(re, re), ew.mul(im, im));
+  const zero = ew.eq(sq, 0);
+  const abs = ew.where(zero, 0, ew.sqrt(ew.where(zero, 1, sq)));
+  const angle = ew.where(zero, 0, atan2(ew.where(zero, 0, im), ew.where(zero, 1, re)));
+  return [abs, angle];
 }
 
 /** `a ** b` with a complex operand: by polar form for a real exponent, `exp(b log a)` otherwise. */
