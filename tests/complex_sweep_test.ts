@@ -125,6 +125,7 @@ const SUPPORTED_FUNCTIONS = new Set([
   "asTensor",
   "index",
   "isreal",
+  "sgn",
   "randLike", // randLike(z, { dtype: "float32" }): a real tensor of z's shape, as PyTorch's rand_like
   "isclose",
   "allclose",
@@ -283,6 +284,7 @@ const SUPPORTED_METHODS = new Set([
   "swapaxes_",
   "swapdims_",
   "fillDiagonal_",
+  "sgn_",
 ]);
 
 /** The shapes tried, in turn, until the real form of a function accepts one (matrices, images, vectors). */

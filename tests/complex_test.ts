@@ -64,6 +64,7 @@ const OPS: Record<string, (device: Device) => Fn> = {
   "square": () => (z) => z.square(),
   "abs": () => (z) => z.abs(),
   "angle": () => (z) => z.angle(),
+  "sgn": () => (z) => z.sgn(),
   "conj": () => (z) => z.conj(),
   "conj_physical": () => (z) => torch.conjPhysical(z),
   "pow 2.5": () => (z) => z.pow(2.5),

@@ -165,3 +165,10 @@ export function complexWhere(condition: Tensor, a: TensorOrScalar, b: TensorOrSc
   const [ar, ai] = partsOf("where", a), [br, bi] = partsOf("where", b);
   return fromParts(ew.where(condition, ar, br), ew.where(condition, ai ?? 0, bi ?? 0));
 }
+
+/** `sgn(z)`: z / |z|, and 0 at 0 (PyTorch's `torch.sgn` of a complex tensor). */
+export function complexSgn(z: Tensor): Tensor {
+  const abs = absAngle(z)[0];
+  const zero = ew.eq(abs, 0);
+  return complexWhere(zero, 0, complexBinary("div", z, ew.where(zero, 1, abs)));
+}
