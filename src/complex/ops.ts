@@ -19,15 +19,15 @@ export function toComplex(op: string, x: Tensor): Tensor {
 
 /** A reduction of the real view over complex dims `dims` (each part reduced alike). */
 export function complexReduce(
+  op: string,
   x: Tensor,
   dims: readonly number[],
   reduce: (r: Tensor, dims: number[]) => Tensor,
 ): Tensor {
-  if (dims.length === 0 && x.ndim > 0) return complexClone(x);
-  const r = viewAsReal(x);
-  const ds = x.ndim === 0 ? [] : dims.map((d) => normDim("sum", d, x.ndim));
+  // A 0-d tensor reduces to itself; the dims (already checked by the op) never name the pair dim.
+  const ds = x.ndim === 0 ? [] : dims.map((d) => normDim(op, d, x.ndim));
   if (ds.length === 0) return complexClone(x);
-  return asComplex(reduce(r, ds));
+  return asComplex(reduce(viewAsReal(x), ds));
 }
 
 /** A copy of a complex tensor with its own contiguous storage (recorded for autograd). */

@@ -165,7 +165,7 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const { dims, keepdim, explicit } = parse("sum", x, dim, opts);
-    if (isComplexOperand(x)) return complexReduce(x, dims, (r, ds) => sum(r, ds, { keepdim }));
+    if (isComplexOperand(x)) return complexReduce("sum", x, dims, (r, ds) => sum(r, ds, { keepdim }));
     const dtype = accumulateDType("sum", x);
     const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
     return named(record("sum", [x], out, { dims, keepdim }), explicit ? "SumBackward1" : "SumBackward0", x);
@@ -185,7 +185,7 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
   return inFrameOf(() => {
     if (isComplexOperand(x)) {
       const { dims, keepdim } = parse("mean", x, dim, opts);
-      return complexReduce(x, dims, (r, ds) => mean(r, ds, { keepdim }));
+      return complexReduce("mean", x, dims, (r, ds) => mean(r, ds, { keepdim }));
     }
     if (!isFloating(x.dtype)) {
       throw new TypeError(
