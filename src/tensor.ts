@@ -37,6 +37,7 @@ import { backward, type BackwardOptions } from "./autograd/backward.ts";
 import type { RemovableHandle, TensorHook } from "./autograd/hooks.ts";
 import { markRetainGrad, registerTensorHook, type TensorHookEntry } from "./autograd/hook_registry.ts";
 import { formatTensor } from "./format.ts";
+import { viewAsReal } from "./complex/core.ts";
 import { DISPOSED, disposeHandle, inFrameOf, noteHandle, pinHandle, releaseHandle } from "./memory.ts";
 import { decodeValues, nestValues } from "./read.ts";
 import * as ew from "./ops/elementwise.ts";
@@ -64,8 +65,32 @@ import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/spec
 import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/parity2.ts";
 import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
 import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
+import { complexMethods, type TensorComplexMethods } from "./tensor_methods/complex.ts";
 import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
 import { extrasMethods, type TensorExtrasMethods } from "./tensor_methods/extras.ts";
+
+/** What `toArray()` and printing read: a complex64 tensor's float32 (re, im) view. */
+function readable(t: Tensor): Tensor {
+  return t.dtype === "complex64" ? viewAsReal(t.detach()) : t;
+}
+
+/**
+ * `dataSync()` / `dataAsync()` of complex64 throw: code that reads a tensor's elements as numel
+ * values (inside the library or out) would misread 2 numel interleaved floats.
+ */
+function complexDataError(op: string): TypeError {
+  return new TypeError(
+    `${op}: a complex64 tensor has no typed array of its own elements; read torch.viewAsReal(z).${op}() ` +
+      "for its interleaved (re, im) float32 values, or z.toArray() for [re, im] pairs",
+  );
+}
+
+function complexItemError(): TypeError {
+  return new TypeError(
+    "item: a complex64 value has no JavaScript number type; read z.real.item() and z.imag.item(), or " +
+      "z.toArray() for [re, im] pairs",
+  );
+}
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -131,13 +156,16 @@ export class Tensor {
     shape: readonly number[],
     strides?: readonly number[],
     offset = 0,
+    dtype?: DType,
   ) {
     this._storage = storage;
     noteHandle(this);
     this.shape = frozenDims(shape);
     this._strides = strides === undefined ? frozenContiguousStrides(this.shape) : frozenDims(strides);
     this._offset = offset;
-    this.dtype = storage.dtype;
+    // A complex64 tensor views a float32 storage of (re, im) pairs; its shape, strides and offset
+    // count complex elements (see src/complex/core.ts).
+    this.dtype = dtype ?? storage.dtype;
     if (isInferenceModeEnabled()) this._inference = true;
   }
 
@@ -240,9 +268,9 @@ export class Tensor {
       }
       return this;
     }
-    if (requiresGrad && !isFloating(this.dtype)) {
+    if (requiresGrad && !isFloating(this.dtype) && this.dtype !== "complex64") {
       throw new TypeError(
-        `requiresGrad_: only tensors of floating point dtype can require gradients (got ${this.dtype})`,
+        `requiresGrad_: only tensors of floating point and complex dtype can require gradients (got ${this.dtype})`,
       );
     }
     if (requiresGrad && this._inference && !isInferenceModeEnabled()) {
@@ -299,7 +327,7 @@ export class Tensor {
   }
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this._storage, this.shape, this._strides, this._offset);
+    return new Tensor(this._storage, this.shape, this._strides, this._offset, this.dtype);
   }
   /** Detaches this tensor from the graph in place. */
   detach_(): this {
@@ -334,21 +362,29 @@ export class Tensor {
       );
     }
     this.#refuseSyncRead("item", "itemAsync");
+    if (this.dtype === "complex64") throw complexItemError();
     const v = this.dataSync()[0];
     return (this.dtype === "bool" ? v !== 0 : v) as T;
   }
-  /** The elements as nested arrays (PyTorch's `tolist()`). CPU only; see toArrayAsync. */
+  /**
+   * The elements as nested arrays (PyTorch's `tolist()`); complex64 elements come as `[re, im]`
+   * pairs (JavaScript has no complex numbers: the same as `viewAsReal(z).toArray()`). CPU only; see
+   * toArrayAsync.
+   */
   toArray(): NestedArray {
     this.#refuseSyncRead("toArray", "toArrayAsync");
+    if (this.dtype === "complex64") return inFrameOf(() => readable(this).toArray());
     return nestValues(this.dataSync(), this.shape, this.dtype === "bool");
   }
   /**
    * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
-   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool. CPU
+   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool;
+   * complex64 throws (read `torch.viewAsReal(z).dataSync()`, its interleaved (re, im) pairs). CPU
    * only; see dataAsync.
    */
   dataSync(): Float32Array | Float64Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
+    if (this.dtype === "complex64") throw complexDataError("dataSync");
     // Only the view's elements are copied: a contiguous view reads its range of the storage, any
     // other view is first gathered into a storage of its own elements.
     return inFrameOf(() => {
@@ -363,6 +399,7 @@ export class Tensor {
    * the storage, any other view is gathered on the device first).
    */
   async dataAsync(): Promise<Float32Array | Float64Array | Int32Array | Uint8Array> {
+    if (this.dtype === "complex64") throw complexDataError("dataAsync");
     if (this.device === "cpu") return this.dataSync();
     const n = this.numel();
     const c = this.isContiguous() ? this : inFrameOf(() => this.detach().clone());
@@ -383,12 +420,13 @@ export class Tensor {
   }
   /** Like `item()`, on every device (typed the same way: `await t.itemAsync<boolean>()` for bool). */
   async itemAsync<T extends number | boolean = number>(): Promise<T> {
-    if (this.numel() !== 1) return this.item<T>();
+    if (this.numel() !== 1 || this.dtype === "complex64") return this.item<T>();
     const v = (await this.dataAsync())[0];
     return (this.dtype === "bool" ? v !== 0 : v) as T;
   }
   /** Like `toArray()`, on every device. */
   async toArrayAsync(): Promise<NestedArray> {
+    if (this.dtype === "complex64") return await readable(this).toArrayAsync();
     return nestValues(await this.dataAsync(), this.shape, this.dtype === "bool");
   }
   /**
@@ -408,7 +446,7 @@ export class Tensor {
       return `tensor(<${this.numel()} elements of ${this.dtype} on device '${this.device}'; ` +
         `use await t.toArrayAsync() to read>, size=(${this.shape.join(", ")})${grad})`;
     }
-    return formatTensor(this.dataSync(), this.shape, this.dtype, this.#formatOptions());
+    return formatTensor(readable(this).dataSync(), this.shape, this.dtype, this.#formatOptions());
   }
   /**
    * PyTorch's printed form on every device, values included (a GPU tensor is read back first),
@@ -416,7 +454,7 @@ export class Tensor {
    */
   async toStringAsync(): Promise<string> {
     if (this.isDisposed) return "tensor(<disposed>)";
-    return formatTensor(await this.dataAsync(), this.shape, this.dtype, this.#formatOptions());
+    return formatTensor(await readable(this).dataAsync(), this.shape, this.dtype, this.#formatOptions());
   }
   #formatOptions(): { requiresGrad: boolean; gradFn: string | null; device: Device } {
     return {
@@ -593,7 +631,8 @@ export interface Tensor
     TensorInPlaceMoreMethods,
     TensorAliasMethods,
     TensorLinalgExtraMethods,
-    TensorExtrasMethods {}
+    TensorExtrasMethods,
+    TensorComplexMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -617,6 +656,7 @@ for (
     aliasMethods(),
     linalgExtraMethods(),
     extrasMethods(),
+    complexMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

@@ -2,7 +2,8 @@
  * @internal Derivative rows kept next to their ops, gathered here for src/autograd/derivatives.ts
  * (one spread there): `linalg.ldlFactorEx` / `ldlSolve` (none, as PyTorch 1.13),
  * `nn.CrossMapLRN2d` (1.13's hand-written backward) and `choleskyInverse` / `geqrf` / `ormqr`
- * (src/linalg/linalgx_derivatives.ts), and GELU's derivative kernel (src/nn/gelu_derivatives.ts).
+ * (src/linalg/linalgx_derivatives.ts), GELU's kernels (src/nn/gelu_derivatives.ts) and the complex views
+ * `viewAsReal` / `viewAsComplex` (src/complex/derivatives.ts).
  * @module
  */
 import type { Derivative } from "./node.ts";
@@ -10,6 +11,7 @@ import { ldlDerivatives } from "../linalg/ldl_derivatives.ts";
 import { crossMapLrnDerivatives } from "../nn/cross_map_lrn_core.ts";
 import { linalgxDerivatives } from "../linalg/linalgx_derivatives.ts";
 import { geluDerivatives } from "../nn/gelu_derivatives.ts";
+import { complexDerivatives } from "../complex/derivatives.ts";
 
 /** @internal The rows. */
 export const extraDerivatives = {
@@ -17,4 +19,5 @@ export const extraDerivatives = {
   ...crossMapLrnDerivatives,
   ...linalgxDerivatives,
   ...geluDerivatives,
+  ...complexDerivatives,
 } satisfies Record<string, Derivative>;

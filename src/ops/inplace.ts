@@ -3,6 +3,9 @@
  * through this tensor's view with the strided-copy kernel, so views of the same storage see it.
  * @module
  */
+import { full } from "../creation.ts";
+import { viewAsReal } from "../complex/core.ts";
+import { toComplex } from "../complex/ops.ts";
 import { checkIntValue, isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -45,6 +48,19 @@ export function refuseLeaf(op: string, t: Tensor): void {
 
 /** Writes `value` (already of `t`'s shape) into `t`'s elements. */
 export function writeInto(t: Tensor, value: Tensor): void {
+  if (t.dtype === "complex64" || value.dtype === "complex64") {
+    // complex64: written through the float32 (re, im) views (a real value gets a zero imaginary
+    // part). A complex value is not written into a real tensor (PyTorch's copy_ warns and drops the
+    // imaginary part; here it is an error, as `to`).
+    if (t.dtype !== "complex64") {
+      throw new TypeError(
+        `copy_: writing complex64 values into a ${t.dtype} tensor would discard the imaginary part; ` +
+          "write z.real explicitly",
+      );
+    }
+    const v = viewAsReal(toComplex("copy_", value.detach()));
+    return writeInto(viewAsReal(t.detach()), v);
+  }
   const backend = backendOf("copy_", t, value);
   if (t.numel() === 0) return;
   const src = value.dtype === t.dtype ? value : wrap(storageAs(value, t.dtype), value.shape);
@@ -66,7 +82,10 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
         }`,
       );
     }
-    if (isFloating(result.dtype) && !isFloating(t.dtype)) {
+    if (
+      (isFloating(result.dtype) && !isFloating(t.dtype)) ||
+      (result.dtype === "complex64" && t.dtype !== "complex64")
+    ) {
       throw new TypeError(
         `${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`,
       );
@@ -74,7 +93,8 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
     const node = result.gradFn;
     const base = t._base;
     const rebaseView = node !== null && base !== null && isGradEnabled();
-    if (rebaseView && !(base._offset === 0 && base.isContiguous() && base._storage.numel === base.numel())) {
+    const baseElements = base === null ? 0 : base.numel() * (base.dtype === "complex64" ? 2 : 1);
+    if (rebaseView && !(base._offset === 0 && base.isContiguous() && base._storage.numel === baseElements)) {
       throw new Error(
         `${op}: in-place operations on a view are only recorded by autograd when the viewed tensor is contiguous; ` +
           `call .contiguous() on it first or compute the result out of place`,
@@ -112,6 +132,17 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
 export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
   return inFrameOf(() => {
     refuseLeaf("fill_", t);
+    if (t.dtype === "complex64" || (value instanceof Tensor && value.dtype === "complex64")) {
+      // complex64: the value (a real number gets a zero imaginary part) written through writeInto.
+      const v = value instanceof Tensor ? value : full([], Number(value), { device: t.device });
+      if (v.numel() !== 1) {
+        throw new RangeError(
+          `fill_: only supports a 0-dimension value tensor, got shape ${fmtShape(v.shape)}`,
+        );
+      }
+      writeInto(t, v.reshape([]).expand([...t.shape]));
+      return t;
+    }
     const backend = backendOf("fill_", t, value);
     let v: Tensor;
     if (value instanceof Tensor) {
@@ -128,7 +159,7 @@ export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
       checkIntValue("fill_", Number(value), t.dtype);
       v = wrap(backend.full(t.dtype, 1, Number(value)), []);
     }
-    const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset);
+    const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset, v.dtype);
     const converted = filled.to(t.dtype);
     writeInto(t, converted);
     return t;
@@ -151,6 +182,7 @@ export function copy_<T extends Tensor>(t: T, src: Tensor): T {
       t.shape,
       broadcastStrides(src.shape, src._strides, t.shape),
       src._offset,
+      src.dtype,
     );
     // A source that overlaps the destination is read in full before writing.
     const safe = src._storage === t._storage ? expanded.clone() : expanded;

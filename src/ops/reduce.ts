@@ -4,6 +4,9 @@
  * allowed) and `keepdim`.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
+import { isComplexOperand } from "../complex/core.ts";
+import { complexReduce } from "../complex/ops.ts";
 import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, getDefaultDtype, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
@@ -162,6 +165,7 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const { dims, keepdim, explicit } = parse("sum", x, dim, opts);
+    if (isComplexOperand(x)) return complexReduce("sum", x, dims, (r, ds) => sum(r, ds, { keepdim }));
     const dtype = accumulateDType("sum", x);
     const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
     return named(record("sum", [x], out, { dims, keepdim }), explicit ? "SumBackward1" : "SumBackward0", x);
@@ -179,6 +183,10 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
  */
 export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(x)) {
+      const { dims, keepdim } = parse("mean", x, dim, opts);
+      return complexReduce("mean", x, dims, (r, ds) => mean(r, ds, { keepdim }));
+    }
     if (!isFloating(x.dtype)) {
       throw new TypeError(
         `mean: could not infer output dtype. Input dtype must be floating point, got ${x.dtype} (use x.float().mean())`,
@@ -480,6 +488,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
+  refuseComplex("norm", x, p);
   const amp = autocastCall("float32", norm, x, p, dim, opts);
   if (amp !== undefined) return amp;
   return asOp("norm", () =>

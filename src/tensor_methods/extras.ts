@@ -21,6 +21,7 @@ import { encodeHalf, halfToFloat } from "../half.ts";
 import * as ex from "../extras.ts";
 import { hardshrink, prelu } from "../nn/activations.ts";
 import { aliasIfSame } from "./shape.ts";
+import { refuseComplex } from "../complex/core.ts";
 
 /** PyTorch's legacy tensor type names of the dtypes (`torch.FloatTensor`, ...). */
 const TYPE_NAMES: Record<DType, string> = {
@@ -30,6 +31,7 @@ const TYPE_NAMES: Record<DType, string> = {
   int32: "IntTensor",
   uint8: "ByteTensor",
   bool: "BoolTensor",
+  complex64: "ComplexFloatTensor",
 };
 const FROM_TYPE_NAME: Record<string, DType> = {
   ...Object.fromEntries(Object.entries(TYPE_NAMES).map(([d, n]) => [n, d as DType])),
@@ -227,6 +229,7 @@ export function extrasMethods(): TensorExtrasMethods & ThisType<Tensor> {
       const op = "resize_";
       return inFrameOf(() => {
         checkAlive(op, self);
+        refuseComplex(op, self); // its storage counts float32 halves of the pairs, not elements
         if (self.requiresGrad) throw new Error("resize_: cannot resize variables that require grad");
         if (self._inference && !isInferenceModeEnabled()) {
           throw new Error(`${op}: inplace update to inference tensor outside inferenceMode is not allowed`);
