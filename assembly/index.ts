@@ -26,3 +26,4 @@ export * from "./elementwise_math";
 export * from "./special";
 export * from "./scans";
 export * from "./ldl";
+export * from "./fft";

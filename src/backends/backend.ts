@@ -654,6 +654,22 @@ export interface Backend {
    * for `batch` matrices `n`×`n` and right-hand sides `n`×`k`.
    */
   sytrs?(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): Storage;
+  /**
+   * Batched unnormalised complex FFTs (`torch.fft`) over `batch` rows of `n` complex values,
+   * interleaved float32 (re, im) pairs: forward X_k = sum_j x_j e^{-2 pi i jk/n}, or the inverse
+   * (e^{+2 pi i jk/n}, no 1/n). Any n >= 1. Backends without it get a DFT-by-matmul fallback.
+   */
+  fft?(x: Storage, args: FftArgs): Storage;
+}
+
+/** Shapes of `Backend.fft`. */
+export interface FftArgs {
+  /** Rows. */
+  batch: number;
+  /** Complex values per row. */
+  n: number;
+  /** The inverse transform (positive exponent), unnormalised. */
+  inverse: boolean;
 }
 
 /** Shapes of `Backend.sytrs`. */

@@ -1,0 +1,223 @@
+// deno-fmt-ignore-file
+// Batched complex FFTs over the last axis of interleaved float32 (re, im) rows, [batch, n, 2],
+// for torch.fft (src/fft/). Unnormalised: forward X_k = sum_j x_j e^{-2 pi i jk/n}, inverse with
+// e^{+2 pi i jk/n}; the front end scales.
+//
+// The plan (built and cached by src/backends/wasm/fft.ts, twiddles computed in float64 and
+// rounded once) starts with an i32 header:
+// - mixed radix: [0, n, stages, radix_1..radix_stages, data offset]. Stockham autosort stages,
+//   decimation in frequency: stage j (stride s = radix_1 ... radix_{j-1}, length l = n / s,
+//   radix r, m = l / r) maps a[q + s (p + t' m)] (t' < r) to
+//   b[q + s (r p + t)] = W_l^{p t} sum_t' a[q + s (p + t' m)] W_r^{t' t}. Its data block: the r
+//   roots W_r^k, then W_l^{p t} for p < m, 1 <= t < r. Radix 4 and 2 have their own butterflies,
+//   odd radices (primes up to 13) a generic one; the loop over q (contiguous) is SIMD, two
+//   complex numbers a vector.
+// - Bluestein (chirp z, for n with a prime factor above 13): [1, n, M, chirp offset, forward
+//   kernel offset, inverse kernel offset, sub-plan offset]: c_j = e^{-i pi j^2 / n} (n values),
+//   the FFTs of the convolution kernels (M values each, scaled by 1/M), and a mixed-radix plan
+//   of the power of two M >= 2n - 1. X_k = c_k sum_j (x_j c_j) conj(c_{k - j}) (conjugate chirps
+//   for the inverse), the convolution done by two FFTs of length M.
+// Work: n complex numbers (mixed radix) or 3 M (Bluestein), see fft_work_bytes.
+type P = usize;
+
+const SIGNS: P = memory.data<f32>([-1, 1, -1, 1]);
+const FLIP: P = memory.data<f32>([1, -1, 1, -1]);
+
+// @ts-ignore: decorator
+@inline function swap(v: v128): v128 { return v128.shuffle<f32>(v, v, 1, 0, 3, 2); }
+
+/** Two complex numbers v times one (wr, wi): v wr + swap(v) (-wi, wi). */
+// @ts-ignore: decorator
+@inline function cmul(v: v128, wr: v128, wi: v128): v128 {
+  return f32x4.add(f32x4.mul(v, wr), f32x4.mul(swap(v), wi));
+}
+
+// @ts-ignore: decorator
+@inline function hdr(plan: P, i: i32): i32 { return load<i32>(plan + (<usize>i << 2)); }
+
+/** Radix 4 stage; `sg` = 1 forward, -1 inverse. */
+function stage4(a: P, b: P, s: i32, m: i32, tw: P, sg: f32): void {
+  const S = <usize>s << 3, M = <usize>m * S;
+  const J = f32x4.mul(v128.load(FLIP), f32x4.splat(sg)); // times -i (forward) / +i (inverse) after swap
+  const sgn = v128.load(SIGNS);
+  const s2 = s & ~1;
+  for (let p = 0; p < m; p++) {
+    const w = tw + <usize>p * 24;
+    const w1r = load<f32>(w), w1i = sg * load<f32>(w, 4);
+    const w2r = load<f32>(w, 8), w2i = sg * load<f32>(w, 12);
+    const w3r = load<f32>(w, 16), w3i = sg * load<f32>(w, 20);
+    const src = a + <usize>p * S, dst = b + <usize>p * 4 * S;
+    if (s2 > 0) {
+      const v1r = f32x4.splat(w1r), v1i = f32x4.mul(f32x4.splat(w1i), sgn);
+      const v2r = f32x4.splat(w2r), v2i = f32x4.mul(f32x4.splat(w2i), sgn);
+      const v3r = f32x4.splat(w3r), v3i = f32x4.mul(f32x4.splat(w3i), sgn);
+      for (let q = 0; q < s2; q += 2) {
+        const o = <usize>q << 3;
+        const a0 = v128.load(src + o), a1 = v128.load(src + M + o);
+        const a2 = v128.load(src + 2 * M + o), a3 = v128.load(src + 3 * M + o);
+        const t0 = f32x4.add(a0, a2), t1 = f32x4.sub(a0, a2);
+        const t2 = f32x4.add(a1, a3), t3 = f32x4.mul(swap(f32x4.sub(a1, a3)), J);
+        v128.store(dst + o, f32x4.add(t0, t2));
+        v128.store(dst + S + o, cmul(f32x4.add(t1, t3), v1r, v1i));
+        v128.store(dst + 2 * S + o, cmul(f32x4.sub(t0, t2), v2r, v2i));
+        v128.store(dst + 3 * S + o, cmul(f32x4.sub(t1, t3), v3r, v3i));
+      }
+    }
+    for (let q = s2; q < s; q++) {
+      const o = <usize>q << 3;
+      const a0r = load<f32>(src + o), a0i = load<f32>(src + o, 4);
+      const a1r = load<f32>(src + M + o), a1i = load<f32>(src + M + o, 4);
+      const a2r = load<f32>(src + 2 * M + o), a2i = load<f32>(src + 2 * M + o, 4);
+      const a3r = load<f32>(src + 3 * M + o), a3i = load<f32>(src + 3 * M + o, 4);
+      const t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;
+      const t2r = a1r + a3r, t2i = a1i + a3i;
+      // (a1 - a3) times -i sg.
+      const t3r = sg * (a1i - a3i), t3i = -sg * (a1r - a3r);
+      store<f32>(dst + o, t0r + t2r); store<f32>(dst + o, t0i + t2i, 4);
+      let xr = t1r + t3r, xi = t1i + t3i;
+      store<f32>(dst + S + o, xr * w1r - xi * w1i); store<f32>(dst + S + o, xr * w1i + xi * w1r, 4);
+      xr = t0r - t2r; xi = t0i - t2i;
+      store<f32>(dst + 2 * S + o, xr * w2r - xi * w2i); store<f32>(dst + 2 * S + o, xr * w2i + xi * w2r, 4);
+      xr = t1r - t3r; xi = t1i - t3i;
+      store<f32>(dst + 3 * S + o, xr * w3r - xi * w3i); store<f32>(dst + 3 * S + o, xr * w3i + xi * w3r, 4);
+    }
+  }
+}
+
+/** Radix 2 stage. */
+function stage2(a: P, b: P, s: i32, m: i32, tw: P, sg: f32): void {
+  const S = <usize>s << 3, M = <usize>m * S;
+  const sgn = v128.load(SIGNS);
+  const s2 = s & ~1;
+  for (let p = 0; p < m; p++) {
+    const wr = load<f32>(tw + <usize>p * 8), wi = sg * load<f32>(tw + <usize>p * 8, 4);
+    const src = a + <usize>p * S, dst = b + <usize>p * 2 * S;
+    if (s2 > 0) {
+      const vr = f32x4.splat(wr), vi = f32x4.mul(f32x4.splat(wi), sgn);
+      for (let q = 0; q < s2; q += 2) {
+        const o = <usize>q << 3;
+        const a0 = v128.load(src + o), a1 = v128.load(src + M + o);
+        v128.store(dst + o, f32x4.add(a0, a1));
+        v128.store(dst + S + o, cmul(f32x4.sub(a0, a1), vr, vi));
+      }
+    }
+    for (let q = s2; q < s; q++) {
+      const o = <usize>q << 3;
+      const a0r = load<f32>(src + o), a0i = load<f32>(src + o, 4);
+      const a1r = load<f32>(src + M + o), a1i = load<f32>(src + M + o, 4);
+      store<f32>(dst + o, a0r + a1r); store<f32>(dst + o, a0i + a1i, 4);
+      const xr = a0r - a1r, xi = a0i - a1i;
+      store<f32>(dst + S + o, xr * wr - xi * wi); store<f32>(dst + S + o, xr * wi + xi * wr, 4);
+    }
+  }
+}
+
+/** Generic (odd) radix r stage: roots W_r^k at `roots`, twiddles after them. */
+function stageR(a: P, b: P, s: i32, m: i32, r: i32, roots: P, sg: f32): void {
+  const S = <usize>s << 3, M = <usize>m * S;
+  const tw = roots + (<usize>r << 3);
+  const sgn = v128.load(SIGNS);
+  const s2 = s & ~1;
+  for (let p = 0; p < m; p++) {
+    const src = a + <usize>p * S, dst = b + <usize>p * <usize>r * S;
+    const wp = tw + <usize>p * <usize>(r - 1) * 8;
+    for (let t = 0; t < r; t++) {
+      const wr = t == 0 ? <f32>1 : load<f32>(wp + <usize>(t - 1) * 8);
+      const wi = t == 0 ? <f32>0 : sg * load<f32>(wp + <usize>(t - 1) * 8, 4);
+      const vr = f32x4.splat(wr), vi = f32x4.mul(f32x4.splat(wi), sgn);
+      for (let q = 0; q < s2; q += 2) {
+        const o = <usize>q << 3;
+        let acc = v128.load(src + o);
+        let k = 0;
+        for (let u = 1; u < r; u++) {
+          k += t; if (k >= r) k -= r;
+          const rr = load<f32>(roots + (<usize>k << 3)), ri = sg * load<f32>(roots + (<usize>k << 3), 4);
+          acc = f32x4.add(acc, cmul(v128.load(src + <usize>u * M + o), f32x4.splat(rr), f32x4.mul(f32x4.splat(ri), sgn)));
+        }
+        v128.store(dst + <usize>t * S + o, cmul(acc, vr, vi));
+      }
+      for (let q = s2; q < s; q++) {
+        const o = <usize>q << 3;
+        let xr = load<f32>(src + o), xi = load<f32>(src + o, 4);
+        let k = 0;
+        for (let u = 1; u < r; u++) {
+          k += t; if (k >= r) k -= r;
+          const rr = load<f32>(roots + (<usize>k << 3)), ri = sg * load<f32>(roots + (<usize>k << 3), 4);
+          const yr = load<f32>(src + <usize>u * M + o), yi = load<f32>(src + <usize>u * M + o, 4);
+          xr += yr * rr - yi * ri; xi += yr * ri + yi * rr;
+        }
+        store<f32>(dst + <usize>t * S + o, xr * wr - xi * wi);
+        store<f32>(dst + <usize>t * S + o, xr * wi + xi * wr, 4);
+      }
+    }
+  }
+}
+
+/** One row by a mixed-radix plan: `src` (read only) to `dst` (may not alias src), `work` n values. */
+function mixedRow(src: P, dst: P, plan: P, work: P, sg: f32): void {
+  const n = hdr(plan, 1), stages = hdr(plan, 2);
+  if (stages == 0) { memory.copy(dst, src, <usize>n << 3); return; }
+  let data = plan + <usize>hdr(plan, 3 + stages);
+  // Ping-pong so that the last stage writes dst.
+  let from = src, to = (stages & 1) == 1 ? dst : work;
+  let s = 1;
+  for (let j = 0; j < stages; j++) {
+    const r = hdr(plan, 3 + j), l = n / s, m = l / r;
+    if (r == 4) stage4(from, to, s, m, data + 32, sg);
+    else if (r == 2) stage2(from, to, s, m, data + 16, sg);
+    else stageR(from, to, s, m, r, data, sg);
+    data += (<usize>r + <usize>m * <usize>(r - 1)) << 3;
+    s *= r;
+    from = to;
+    to = to == dst ? work : dst;
+  }
+}
+
+/** One row by a Bluestein plan; `work` 3 M values. */
+function bluesteinRow(src: P, dst: P, plan: P, work: P, sg: f32): void {
+  const n = hdr(plan, 1), M = hdr(plan, 2);
+  const chirp = plan + <usize>hdr(plan, 3);
+  const kern = plan + <usize>hdr(plan, sg > 0 ? 4 : 5);
+  const sub = plan + <usize>hdr(plan, 6);
+  const A = work, B = work + (<usize>M << 3), C = work + (<usize>M << 4);
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    const xr = load<f32>(src + o), xi = load<f32>(src + o, 4);
+    const cr = load<f32>(chirp + o), ci = sg * load<f32>(chirp + o, 4);
+    store<f32>(A + o, xr * cr - xi * ci); store<f32>(A + o, xr * ci + xi * cr, 4);
+  }
+  memory.fill(A + (<usize>n << 3), 0, <usize>(M - n) << 3);
+  mixedRow(A, B, sub, C, 1);
+  const sgn = v128.load(SIGNS);
+  for (let j = 0; j < M; j += 2) {
+    const o = <usize>j << 3;
+    const k = v128.load(kern + o);
+    const v = v128.load(B + o);
+    // v * k, two complex numbers with their own factors.
+    const kr = v128.shuffle<f32>(k, k, 0, 0, 2, 2), ki = f32x4.mul(v128.shuffle<f32>(k, k, 1, 1, 3, 3), sgn);
+    v128.store(B + o, cmul(v, kr, ki));
+  }
+  mixedRow(B, A, sub, C, -1);
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    const xr = load<f32>(A + o), xi = load<f32>(A + o, 4);
+    const cr = load<f32>(chirp + o), ci = sg * load<f32>(chirp + o, 4);
+    store<f32>(dst + o, xr * cr - xi * ci); store<f32>(dst + o, xr * ci + xi * cr, 4);
+  }
+}
+
+/**
+ * `batch` rows of n complex numbers (interleaved float32) from `x` to `out` (distinct buffers),
+ * forward (`inverse` 0) or inverse (1), unnormalised, by `plan`; `work` holds fft_work_bytes.
+ */
+export function fft_f32(x: P, out: P, plan: P, work: P, batch: i32, inverse: i32): void {
+  const n = hdr(plan, 1);
+  const sg: f32 = inverse != 0 ? -1 : 1;
+  const blue = hdr(plan, 0) == 1;
+  const row = <usize>n << 3;
+  for (let b = 0; b < batch; b++) {
+    const src = x + <usize>b * row, dst = out + <usize>b * row;
+    if (blue) bluesteinRow(src, dst, plan, work, sg);
+    else mixedRow(src, dst, plan, work, sg);
+  }
+}

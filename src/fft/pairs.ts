@@ -1,0 +1,96 @@
+/**
+ * @internal The differentiable complex FFT on the (re, im) pair representation that `torch.fft`
+ * is built on: `fftPairs(x, inverse, scale)` transforms float32 `[..., n, 2]` over its
+ * second-to-last axis (the n complex values), times a real `scale`. On backends with
+ * `Backend.fft` (the CPU) it is one kernel call; elsewhere (the GPU) it is a DFT by two real
+ * matrix products with cos/sin matrices made in float64 (O(n²) per row, fine for the lengths of
+ * audio frames and small images, slow for long signals).
+ *
+ * The map is linear over the reals, and its adjoint is the conjugate transpose of the DFT matrix:
+ * the backward of a forward transform is the unnormalised inverse with the same scale, and vice
+ * versa (PyTorch's `_fft_c2c` backward: `_fft_c2c(grad, dim, norm, !forward)`).
+ * @module
+ */
+import type { Tensor } from "../tensor.ts";
+import type { Derivative, Node } from "../autograd/node.ts";
+import { backendOf, contiguousStorage, recordComposite, wrap } from "../ops/dispatch.ts";
+import { tensor } from "../creation.ts";
+import { add, mul, sub } from "../ops/elementwise.ts";
+import { matmul } from "../ops/matmul.ts";
+import { reshape } from "../ops/movement.ts";
+import { select } from "../ops/split_stack.ts";
+import { stack } from "../ops/indexing.ts";
+import { numelOf } from "../shape.ts";
+import { pinHandle } from "../memory.ts";
+
+/** cos and sin of 2 pi jk / n (row j, column k), float32, cached per device and n. */
+const dftCache = new Map<string, [Tensor, Tensor]>();
+
+function dftMatrices(n: number, device: Tensor["device"]): [Tensor, Tensor] {
+  const key = `${device}:${n}`;
+  let m = dftCache.get(key);
+  if (m !== undefined && !m[0].isDisposed && !m[1].isDisposed) return m;
+  const c = new Float32Array(n * n), s = new Float32Array(n * n);
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < n; k++) {
+      const a = (2 * Math.PI * ((j * k) % n)) / n;
+      c[j * n + k] = Math.cos(a);
+      s[j * n + k] = Math.sin(a);
+    }
+  }
+  m = [pinHandle(tensor(c, { device }).reshape(n, n)), pinHandle(tensor(s, { device }).reshape(n, n))];
+  if (dftCache.size >= 8) {
+    const [k, old] = dftCache.entries().next().value!;
+    dftCache.delete(k);
+    old[0].dispose();
+    old[1].dispose();
+  }
+  dftCache.set(key, m);
+  return m;
+}
+
+/** The DFT by matrix products: forward (xr + i xi)(c - i s), inverse (xr + i xi)(c + i s). */
+function dftByMatmul(x: Tensor, n: number, inverse: boolean): Tensor {
+  const [c, s] = dftMatrices(n, x.device);
+  const xr = select(x, -1, 0), xi = select(x, -1, 1);
+  const rc = matmul(xr, c), rs = matmul(xr, s), ic = matmul(xi, c), is = matmul(xi, s);
+  const re = inverse ? sub(rc, is) : add(rc, is);
+  const im = inverse ? add(ic, rs) : sub(ic, rs);
+  return stack([re, im], -1);
+}
+
+/**
+ * @internal `scale` times the unnormalised FFT (forward, or inverse with e^{+2 pi i jk/n}) of the
+ * complex rows of float32 `x` `[..., n, 2]` (n the second-to-last size), differentiable.
+ */
+export function fftPairs(x: Tensor, inverse: boolean, scale: number): Tensor {
+  const op = "fft";
+  if (x.dtype !== "float32") throw new TypeError(`${op}: expected float32 (re, im) pairs, got ${x.dtype}`);
+  const shape = x.shape;
+  if (shape.length < 2 || shape[shape.length - 1] !== 2) {
+    throw new RangeError(`${op}: expected [..., n, 2] (re, im) pairs, got [${shape.join(", ")}]`);
+  }
+  const n = shape[shape.length - 2];
+  return recordComposite("fftPairs", [x], { inverse, scale }, () => {
+    const backend = backendOf(op, x);
+    const batch = numelOf(shape) / (2 * Math.max(n, 1));
+    let y: Tensor;
+    if (n === 0 || batch === 0) y = x.clone();
+    else if (backend.fft) {
+      y = wrap(backend.fft(contiguousStorage(x), { batch, n, inverse }), shape);
+    } else {
+      y = reshape(dftByMatmul(reshape(x, [batch, n, 2]), n, inverse), shape);
+    }
+    return scale === 1 ? y : mul(y, scale);
+  });
+}
+
+function backward(g: Tensor, node: Node): Tensor[] {
+  const { inverse, scale } = node.args as { inverse: boolean; scale: number };
+  return [fftPairs(g, !inverse, scale)];
+}
+
+/** @internal The row: nothing saved (the map is linear). */
+export const fftDerivatives = {
+  fftPairs: { saves: "none", name: "FftC2CBackward0", backward },
+} satisfies Record<string, Derivative>;
