@@ -9,7 +9,9 @@ import type { FftArgs, Storage } from "./backend.ts";
 export function fftContract(x: Storage, args: FftArgs): void {
   const { batch, n } = args;
   if (!Number.isInteger(batch) || batch < 0 || !Number.isInteger(n) || n < 1) {
-    throw new RangeError(`fft: expected a batch >= 0 and a length n >= 1 (integers), got batch ${batch}, n ${n}`);
+    throw new RangeError(
+      `fft: expected a batch >= 0 and a length n >= 1 (integers), got batch ${batch}, n ${n}`,
+    );
   }
   if (x.dtype !== "float32") throw new TypeError(`fft: the kernel takes float32 storages, got ${x.dtype}`);
   if (x.numel !== batch * n * 2) {

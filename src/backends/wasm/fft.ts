@@ -170,7 +170,9 @@ export function fft(ctx: WasmKernels, x: Storage, args: FftArgs): WasmStorage {
   const { batch, n } = args, numel = batch * n * 2;
   if (numel === 0) return ctx.zeros("float32", 0);
   const plan = fftPlan(n);
-  const parts = batch >= 2 ? Math.min(batch, 1 + ctx.helpers(numel * Math.log2(n + 1) * NS_PER_VALUE_STAGE)) : 1;
+  const parts = batch >= 2
+    ? Math.min(batch, 1 + ctx.helpers(numel * Math.log2(n + 1) * NS_PER_VALUE_STAGE))
+    : 1;
   ctx.plan("fft", "float32", numel + Math.ceil((plan.bytes.length + parts * plan.work) / 4), s);
   return ctx.call(() => {
     const xp = ctx.input(s);
@@ -182,7 +184,14 @@ export function fft(ctx: WasmKernels, x: Storage, args: FftArgs): WasmStorage {
     for (let p = 0; p < parts; p++) {
       const from = Math.floor((batch * p) / parts), to = Math.floor((batch * (p + 1)) / parts);
       if (to > from) {
-        list.push([xp + from * n * 8, op + from * n * 8, pp, wp + p * plan.work, to - from, args.inverse ? 1 : 0]);
+        list.push([
+          xp + from * n * 8,
+          op + from * n * 8,
+          pp,
+          wp + p * plan.work,
+          to - from,
+          args.inverse ? 1 : 0,
+        ]);
       }
     }
     ctx.runParts("fft_f32", list, parts - 1);
