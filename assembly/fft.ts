@@ -9,8 +9,8 @@
 //   decimation in frequency: stage j (stride s = radix_1 ... radix_{j-1}, length l = n / s,
 //   radix r, m = l / r) maps a[q + s (p + t' m)] (t' < r) to
 //   b[q + s (r p + t)] = W_l^{p t} sum_t' a[q + s (p + t' m)] W_r^{t' t}. Its data block: the r
-//   roots W_r^k, then W_l^{p t} for p < m, 1 <= t < r. Radix 4 and 2 have their own butterflies,
-//   odd radices (primes up to 13) a generic one; the loop over q (contiguous) is SIMD, two
+//   roots W_r^k, then W_l^{p t} for 1 <= t < r, p < m (p fastest). Radix 4, 2, 3 and 5 have their own butterflies,
+//   7, 11 and 13 a generic one; the loop over q (contiguous) is SIMD, two
 //   complex numbers a vector.
 // - Bluestein (chirp z, for n with a prime factor above 13): [1, n, M, chirp offset, forward
 //   kernel offset, inverse kernel offset, sub-plan offset]: c_j = e^{-i pi j^2 / n} (n values),
@@ -37,15 +37,39 @@ const FLIP: P = memory.data<f32>([1, -1, 1, -1]);
 
 /** Radix 4 stage; `sg` = 1 forward, -1 inverse. */
 function stage4(a: P, b: P, s: i32, m: i32, tw: P, sg: f32): void {
-  const S = <usize>s << 3, M = <usize>m * S;
+  const S = <usize>s << 3, M = <usize>m * S, T = <usize>m << 3;
   const J = f32x4.mul(v128.load(FLIP), f32x4.splat(sg)); // times -i (forward) / +i (inverse) after swap
   const sgn = v128.load(SIGNS);
   const s2 = s & ~1;
-  for (let p = 0; p < m; p++) {
-    const w = tw + <usize>p * 24;
+  let p0 = 0;
+  if (s == 1) {
+    // First stage: two butterflies (p, p + 1) a vector, their own twiddles; outputs 4 apart.
+    const cs = sg > 0 ? f32x4.splat(1) : v128.load(FLIP); // (1, sg, 1, sg): conjugates for the inverse
+    for (; p0 + 2 <= m; p0 += 2) {
+      const o = <usize>p0 << 3;
+      const a0 = v128.load(a + o), a1 = v128.load(a + M + o);
+      const a2 = v128.load(a + 2 * M + o), a3 = v128.load(a + 3 * M + o);
+      const t0 = f32x4.add(a0, a2), t1 = f32x4.sub(a0, a2);
+      const t2 = f32x4.add(a1, a3), t3 = f32x4.mul(swap(f32x4.sub(a1, a3)), J);
+      const w1 = f32x4.mul(v128.load(tw + o), cs), w2 = f32x4.mul(v128.load(tw + T + o), cs);
+      const w3 = f32x4.mul(v128.load(tw + 2 * T + o), cs);
+      const y0 = f32x4.add(t0, t2);
+      const y1 = cmul(f32x4.add(t1, t3), v128.shuffle<f32>(w1, w1, 0, 0, 2, 2), f32x4.mul(v128.shuffle<f32>(w1, w1, 1, 1, 3, 3), sgn));
+      const y2 = cmul(f32x4.sub(t0, t2), v128.shuffle<f32>(w2, w2, 0, 0, 2, 2), f32x4.mul(v128.shuffle<f32>(w2, w2, 1, 1, 3, 3), sgn));
+      const y3 = cmul(f32x4.sub(t1, t3), v128.shuffle<f32>(w3, w3, 0, 0, 2, 2), f32x4.mul(v128.shuffle<f32>(w3, w3, 1, 1, 3, 3), sgn));
+      const d = b + (<usize>p0 << 5);
+      // b[4p + t] for p and p + 1: (y0, y1) low halves, (y2, y3) low halves, then the high halves.
+      v128.store(d, v128.shuffle<f32>(y0, y1, 0, 1, 4, 5));
+      v128.store(d, v128.shuffle<f32>(y2, y3, 0, 1, 4, 5), 16);
+      v128.store(d, v128.shuffle<f32>(y0, y1, 2, 3, 6, 7), 32);
+      v128.store(d, v128.shuffle<f32>(y2, y3, 2, 3, 6, 7), 48);
+    }
+  }
+  for (let p = p0; p < m; p++) {
+    const w = tw + (<usize>p << 3);
     const w1r = load<f32>(w), w1i = sg * load<f32>(w, 4);
-    const w2r = load<f32>(w, 8), w2i = sg * load<f32>(w, 12);
-    const w3r = load<f32>(w, 16), w3i = sg * load<f32>(w, 20);
+    const w2r = load<f32>(w + T), w2i = sg * load<f32>(w + T, 4);
+    const w3r = load<f32>(w + 2 * T), w3i = sg * load<f32>(w + 2 * T, 4);
     const src = a + <usize>p * S, dst = b + <usize>p * 4 * S;
     if (s2 > 0) {
       const v1r = f32x4.splat(w1r), v1i = f32x4.mul(f32x4.splat(w1i), sgn);
@@ -112,7 +136,76 @@ function stage2(a: P, b: P, s: i32, m: i32, tw: P, sg: f32): void {
   }
 }
 
-/** Generic (odd) radix r stage: roots W_r^k at `roots`, twiddles after them. */
+const C3: P = memory.data<f32>([-0.5, 0.8660254037844386]); // cos, sin of 2 pi / 3
+const C5: P = memory.data<f32>([0.30901699437494745, -0.8090169943749475, 0.9510565162951535, 0.5877852522924731]);
+
+/** One or two complex numbers at p: a full vector, or one in the low half (`one`). */
+// @ts-ignore: decorator
+@inline function ld(p: P, one: bool): v128 { return one ? v128.load64_zero(p) : v128.load(p); }
+
+// @ts-ignore: decorator
+@inline function st(p: P, v: v128, one: bool): void { if (one) v128.store64_lane(p, v, 0); else v128.store(p, v); }
+
+/** Radix 3 stage. */
+function stage3(a: P, b: P, s: i32, m: i32, tw: P, sg: f32): void {
+  const S = <usize>s << 3, M = <usize>m * S, T = <usize>m << 3;
+  const J = f32x4.mul(v128.load(FLIP), f32x4.splat(sg));
+  const sgn = v128.load(SIGNS);
+  const half = f32x4.splat(load<f32>(C3)), sn = f32x4.splat(load<f32>(C3, 4));
+  for (let p = 0; p < m; p++) {
+    const w = tw + (<usize>p << 3);
+    const v1r = f32x4.splat(load<f32>(w)), v1i = f32x4.mul(f32x4.splat(sg * load<f32>(w, 4)), sgn);
+    const v2r = f32x4.splat(load<f32>(w + T)), v2i = f32x4.mul(f32x4.splat(sg * load<f32>(w + T, 4)), sgn);
+    const src = a + <usize>p * S, dst = b + <usize>p * 3 * S;
+    for (let q = 0; q < s; q += 2) {
+      const one = q + 1 == s, o = <usize>q << 3;
+      const a0 = ld(src + o, one), a1 = ld(src + M + o, one), a2 = ld(src + 2 * M + o, one);
+      const t1 = f32x4.add(a1, a2), n = f32x4.mul(swap(f32x4.mul(f32x4.sub(a1, a2), sn)), J);
+      const mm = f32x4.add(a0, f32x4.mul(t1, half));
+      st(dst + o, f32x4.add(a0, t1), one);
+      st(dst + S + o, cmul(f32x4.add(mm, n), v1r, v1i), one);
+      st(dst + 2 * S + o, cmul(f32x4.sub(mm, n), v2r, v2i), one);
+    }
+  }
+}
+
+/** Radix 5 stage. */
+function stage5(a: P, b: P, s: i32, m: i32, tw: P, sg: f32): void {
+  const S = <usize>s << 3, M = <usize>m * S, T = <usize>m << 3;
+  const J = f32x4.mul(v128.load(FLIP), f32x4.splat(sg));
+  const sgn = v128.load(SIGNS);
+  const c1 = f32x4.splat(load<f32>(C5)), c2 = f32x4.splat(load<f32>(C5, 4));
+  const s1 = f32x4.splat(load<f32>(C5, 8)), s2 = f32x4.splat(load<f32>(C5, 12));
+  for (let p = 0; p < m; p++) {
+    const w = tw + (<usize>p << 3);
+    const v1r = f32x4.splat(load<f32>(w)), v1i = f32x4.mul(f32x4.splat(sg * load<f32>(w, 4)), sgn);
+    const v2r = f32x4.splat(load<f32>(w + T)), v2i = f32x4.mul(f32x4.splat(sg * load<f32>(w + T, 4)), sgn);
+    const v3r = f32x4.splat(load<f32>(w + 2 * T)), v3i = f32x4.mul(f32x4.splat(sg * load<f32>(w + 2 * T, 4)), sgn);
+    const v4r = f32x4.splat(load<f32>(w + 3 * T)), v4i = f32x4.mul(f32x4.splat(sg * load<f32>(w + 3 * T, 4)), sgn);
+    const src = a + <usize>p * S, dst = b + <usize>p * 5 * S;
+    for (let q = 0; q < s; q += 2) {
+      const one = q + 1 == s, o = <usize>q << 3;
+      const a0 = ld(src + o, one), a1 = ld(src + M + o, one), a2 = ld(src + 2 * M + o, one);
+      const a3 = ld(src + 3 * M + o, one), a4 = ld(src + 4 * M + o, one);
+      const t1 = f32x4.add(a1, a4), t2 = f32x4.add(a2, a3), t3 = f32x4.sub(a1, a4), t4 = f32x4.sub(a2, a3);
+      const m1 = f32x4.add(a0, f32x4.add(f32x4.mul(c1, t1), f32x4.mul(c2, t2)));
+      const m2 = f32x4.add(a0, f32x4.add(f32x4.mul(c2, t1), f32x4.mul(c1, t2)));
+      // -i sg (s1 t3 + s2 t4) and -i sg (s2 t3 - s1 t4).
+      const n1 = f32x4.mul(swap(f32x4.add(f32x4.mul(s1, t3), f32x4.mul(s2, t4))), J);
+      const n2 = f32x4.mul(swap(f32x4.sub(f32x4.mul(s2, t3), f32x4.mul(s1, t4))), J);
+      st(dst + o, f32x4.add(a0, f32x4.add(t1, t2)), one);
+      st(dst + S + o, cmul(f32x4.add(m1, n1), v1r, v1i), one);
+      st(dst + 2 * S + o, cmul(f32x4.add(m2, n2), v2r, v2i), one);
+      st(dst + 3 * S + o, cmul(f32x4.sub(m2, n2), v3r, v3i), one);
+      st(dst + 4 * S + o, cmul(f32x4.sub(m1, n1), v4r, v4i), one);
+    }
+  }
+}
+
+/**
+ * Generic (odd) radix r stage: roots W_r^k at `roots`, twiddles after them. Output t of each
+ * butterfly is accumulated over the r inputs in passes over q (one root a pass), then twiddled.
+ */
 function stageR(a: P, b: P, s: i32, m: i32, r: i32, roots: P, sg: f32): void {
   const S = <usize>s << 3, M = <usize>m * S;
   const tw = roots + (<usize>r << 3);
@@ -120,34 +213,40 @@ function stageR(a: P, b: P, s: i32, m: i32, r: i32, roots: P, sg: f32): void {
   const s2 = s & ~1;
   for (let p = 0; p < m; p++) {
     const src = a + <usize>p * S, dst = b + <usize>p * <usize>r * S;
-    const wp = tw + <usize>p * <usize>(r - 1) * 8;
+    const wp = tw + (<usize>p << 3);
     for (let t = 0; t < r; t++) {
-      const wr = t == 0 ? <f32>1 : load<f32>(wp + <usize>(t - 1) * 8);
-      const wi = t == 0 ? <f32>0 : sg * load<f32>(wp + <usize>(t - 1) * 8, 4);
+      const d = dst + <usize>t * S;
+      memory.copy(d, src, S);
+      let k = 0;
+      for (let u = 1; u < r; u++) {
+        k += t; if (k >= r) k -= r;
+        const rr = load<f32>(roots + (<usize>k << 3)), ri = sg * load<f32>(roots + (<usize>k << 3), 4);
+        const vr = f32x4.splat(rr), vi = f32x4.mul(f32x4.splat(ri), sgn);
+        const x = src + <usize>u * M;
+        for (let q = 0; q < s2; q += 2) {
+          const o = <usize>q << 3;
+          v128.store(d + o, f32x4.add(v128.load(d + o), cmul(v128.load(x + o), vr, vi)));
+        }
+        for (let q = s2; q < s; q++) {
+          const o = <usize>q << 3;
+          const yr = load<f32>(x + o), yi = load<f32>(x + o, 4);
+          store<f32>(d + o, load<f32>(d + o) + yr * rr - yi * ri);
+          store<f32>(d + o, load<f32>(d + o, 4) + yr * ri + yi * rr, 4);
+        }
+      }
+      if (t == 0) continue;
+      const wr = load<f32>(wp + <usize>(t - 1) * <usize>m * 8);
+      const wi = sg * load<f32>(wp + <usize>(t - 1) * <usize>m * 8, 4);
       const vr = f32x4.splat(wr), vi = f32x4.mul(f32x4.splat(wi), sgn);
       for (let q = 0; q < s2; q += 2) {
         const o = <usize>q << 3;
-        let acc = v128.load(src + o);
-        let k = 0;
-        for (let u = 1; u < r; u++) {
-          k += t; if (k >= r) k -= r;
-          const rr = load<f32>(roots + (<usize>k << 3)), ri = sg * load<f32>(roots + (<usize>k << 3), 4);
-          acc = f32x4.add(acc, cmul(v128.load(src + <usize>u * M + o), f32x4.splat(rr), f32x4.mul(f32x4.splat(ri), sgn)));
-        }
-        v128.store(dst + <usize>t * S + o, cmul(acc, vr, vi));
+        v128.store(d + o, cmul(v128.load(d + o), vr, vi));
       }
       for (let q = s2; q < s; q++) {
         const o = <usize>q << 3;
-        let xr = load<f32>(src + o), xi = load<f32>(src + o, 4);
-        let k = 0;
-        for (let u = 1; u < r; u++) {
-          k += t; if (k >= r) k -= r;
-          const rr = load<f32>(roots + (<usize>k << 3)), ri = sg * load<f32>(roots + (<usize>k << 3), 4);
-          const yr = load<f32>(src + <usize>u * M + o), yi = load<f32>(src + <usize>u * M + o, 4);
-          xr += yr * rr - yi * ri; xi += yr * ri + yi * rr;
-        }
-        store<f32>(dst + <usize>t * S + o, xr * wr - xi * wi);
-        store<f32>(dst + <usize>t * S + o, xr * wi + xi * wr, 4);
+        const xr = load<f32>(d + o), xi = load<f32>(d + o, 4);
+        store<f32>(d + o, xr * wr - xi * wi);
+        store<f32>(d + o, xr * wi + xi * wr, 4);
       }
     }
   }
@@ -165,6 +264,8 @@ function mixedRow(src: P, dst: P, plan: P, work: P, sg: f32): void {
     const r = hdr(plan, 3 + j), l = n / s, m = l / r;
     if (r == 4) stage4(from, to, s, m, data + 32, sg);
     else if (r == 2) stage2(from, to, s, m, data + 16, sg);
+    else if (r == 3) stage3(from, to, s, m, data + 24, sg);
+    else if (r == 5) stage5(from, to, s, m, data + 40, sg);
     else stageR(from, to, s, m, r, data, sg);
     data += (<usize>r + <usize>m * <usize>(r - 1)) << 3;
     s *= r;

@@ -72,8 +72,8 @@ function mixedPlan(n: number, radices: number[]): Uint8Array {
       [d[at], d[at + 1]] = root(k, r);
       at += 2;
     }
-    for (let p = 0; p < m; p++) {
-      for (let t = 1; t < r; t++) {
+    for (let t = 1; t < r; t++) {
+      for (let p = 0; p < m; p++) {
         [d[at], d[at + 1]] = root(p * t, l);
         at += 2;
       }
