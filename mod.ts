@@ -30,6 +30,7 @@ export type { TensorSpecialMethods } from "./src/tensor_methods/special.ts";
 export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
 export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
 export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
+export type { TensorComplexMethods } from "./src/tensor_methods/complex.ts";
 export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
 export { getDefaultDtype, promoteTypes, setDefaultDtype } from "./src/dtype.ts";
@@ -206,6 +207,17 @@ export {
 } from "./src/ops/indexing.ts";
 export { asStrided, asStrided_ } from "./src/ops/as_strided.ts";
 export { isreal } from "./src/ops/is_real.ts";
+export { imag, real, viewAsComplex, viewAsReal } from "./src/complex/core.ts";
+export {
+  angle,
+  complex,
+  conj,
+  conjPhysical,
+  isConj,
+  polar,
+  resolveConj,
+  resolveNeg,
+} from "./src/complex/conj.ts";
 export { gradient, type GradientOptions } from "./src/ops/numeric_gradient.ts";
 export { oneHot } from "./src/ops/one_hot.ts";
 export {

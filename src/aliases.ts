@@ -7,6 +7,7 @@
  * calls the op edgetorch already has under PyTorch's main name.
  * @module
  */
+import { conj } from "./complex/conj.ts";
 import { Tensor, type TensorOrScalar } from "./tensor.ts";
 import { type CreateOptions, full, zeros } from "./creation.ts";
 import { type DType, DTYPES, getDefaultDtype, isFloating } from "./dtype.ts";
@@ -92,7 +93,7 @@ export function notEqual(input: TensorOrScalar, other: TensorOrScalar): Tensor {
 
 /**
  * The conjugate transpose of the last two dims (`torch.adjoint(x)`, `x.adjoint()`, `x.mH`): a
- * view; edgetorch has no complex dtypes, so it is the transpose. 0-d tensors come back as they
+ * view for real dtypes (the transpose), a conjugated copy for complex64. 0-d tensors come back as they
  * are; 1-D ones are refused, as in PyTorch.
  * @example
  * ```ts
@@ -116,7 +117,7 @@ export function matrixTranspose(op: string, what: string, x: Tensor): Tensor {
         `${op}: ${what} is only supported on matrices or batches of matrices. Got 1-D tensor.`,
       );
     }
-    return mv.transpose(x, -2, -1);
+    return conj(mv.transpose(x, -2, -1)); // the conjugate (a copy) for complex64, a view otherwise
   });
 }
 
@@ -131,22 +132,22 @@ export function conjugateTranspose(x: Tensor): Tensor {
           (x.ndim > 2 ? " For batches of matrices, consider using tensor.mH" : ""),
       );
     }
-    return mv.transpose(x, 0, 1);
+    return conj(mv.transpose(x, 0, 1));
   });
 }
 
 /**
- * Whether `x` has a complex dtype (`torch.is_complex`): always false, since edgetorch has no
- * complex dtypes yet.
+ * Whether `x` has a complex dtype (`torch.is_complex`): true for complex64.
  * @example
  * ```ts
  * import * as torch from "../mod.ts";
  * console.assert(torch.isComplex(torch.zeros(2)) === false);
+ * console.assert(torch.isComplex(torch.zeros(2, { dtype: "complex64" })) === true);
  * ```
  */
 export function isComplex(x: Tensor): boolean {
   checkTensor("isComplex", "input", x);
-  return false;
+  return x.dtype === "complex64";
 }
 
 /**
@@ -234,7 +235,8 @@ export function canCast(from: DType, to: DType): boolean {
       throw new TypeError(`canCast: ${name} must be a dtype (${DTYPES.join(", ")}), got ${describeValue(d)}`);
     }
   }
-  if (isFloating(from) && !isFloating(to)) return false;
+  if (from === "complex64" && to !== "complex64") return false;
+  if (isFloating(from) && !isFloating(to) && to !== "complex64") return false;
   if (from !== "bool" && to === "bool") return false;
   return true;
 }
@@ -295,7 +297,7 @@ export function emptyStrided(
     }
     const needed = s.some((d) => d === 0) ? 0 : 1 + s.reduce((acc, d, i) => acc + (d - 1) * st[i], 0);
     const storage = zeros([needed], { dtype: opts.dtype, device: opts.device });
-    const out = new Tensor(storage._storage, s, st, 0);
+    const out = new Tensor(storage._storage, s, st, 0, storage.dtype);
     return opts.requiresGrad ? out.requiresGrad_(true) : out;
   });
 }

@@ -3,6 +3,7 @@
  * `rand`, `randn`, `randint`, `randperm` and the `*Like` forms.
  * @module
  */
+import { asksComplex, complexFilled, complexFromReal, complexRandn } from "./complex/create.ts";
 import type { Device } from "./backends/backend.ts";
 import { backendFor, checkDevice } from "./backends/registry.ts";
 import {
@@ -295,6 +296,7 @@ export function tensor(data: TensorData, opts: CreateOptions = {}): Tensor {
       : null;
     const at = (i: number) => (values as ArrayLike<number | boolean>)[i];
     let dtype: DType;
+    if (given === "complex64") return complexFromReal(tensor(data, { ...opts, dtype: "float32" }), opts);
     if (given !== null) dtype = given;
     else if (typedKind !== null && !(data instanceof Uint32Array)) dtype = typedKind;
     else if (values.length === 0) dtype = typedKind ?? getDefaultDtype();
@@ -326,6 +328,7 @@ function filled(
   const dtype = opts.dtype !== undefined ? checkDType(op, opts.dtype) : defaultDType;
   const device = checkDevice(op, opts.device ?? "cpu");
   checkDeviceDType(op, dtype, device);
+  if (dtype === "complex64") return complexFilled(shape, value, opts);
   encode(op, 1, () => value, dtype, []); // the overflow check
   const storage = allocating(
     op,
@@ -588,6 +591,7 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
  */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   return inFrameOf(() => {
+    if (asksComplex(args)) return complexRandn(args, randn);
     return randomFill(
       "randn",
       args,

@@ -6,8 +6,19 @@
  * @module
  */
 
-/** The element types a tensor can hold (float64 on the CPU only: WGSL has no 64-bit floats). */
-export type DType = "float32" | "float64" | "float16" | "int32" | "uint8" | "bool";
+/**
+ * The element types a tensor can hold (float64 on the CPU only: WGSL has no 64-bit floats).
+ * `complex64` (PyTorch's `torch.complex64` / `cfloat`) is stored as interleaved (re, im) float32
+ * pairs in a float32 storage; see `src/complex/`.
+ */
+export type DType = "float32" | "float64" | "float16" | "int32" | "uint8" | "bool" | "complex64";
+
+/**
+ * The dtypes a backend storage holds: every dtype but complex64, whose tensors view a float32
+ * storage of interleaved (re, im) pairs (the tensor carries the dtype, as in PyTorch, where storage
+ * is untyped bytes).
+ */
+export type RealDType = Exclude<DType, "complex64">;
 
 /** The dtypes kernels compute in; every other dtype is widened to one of these first. */
 export type ComputeDType = "float32" | "float64" | "int32";
@@ -16,7 +27,15 @@ export type ComputeDType = "float32" | "float64" | "int32";
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array;
 
 /** All dtypes, for validation and messages. */
-export const DTYPES: readonly DType[] = ["float32", "float64", "float16", "int32", "uint8", "bool"];
+export const DTYPES: readonly DType[] = [
+  "float32",
+  "float64",
+  "float16",
+  "int32",
+  "uint8",
+  "bool",
+  "complex64",
+];
 
 /** Bytes per element. */
 export const ITEM_SIZE: Record<DType, number> = {
@@ -26,6 +45,7 @@ export const ITEM_SIZE: Record<DType, number> = {
   int32: 4,
   uint8: 1,
   bool: 1,
+  complex64: 8,
 };
 
 /** The dtype of floating point tensors made without one (`setDefaultDtype`). */
@@ -117,11 +137,21 @@ export function typedArrayFor(dtype: DType, n: number): TypedArray {
     case "uint8":
     case "bool":
       return new Uint8Array(n);
+    case "complex64":
+      return new Float32Array(2 * n); // interleaved (re, im) pairs
   }
 }
 
 // Promotion categories, lowest first: bool < integer < floating.
-const CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, float16: 2, float32: 2, float64: 2 };
+const CATEGORY: Record<DType, number> = {
+  bool: 0,
+  uint8: 1,
+  int32: 1,
+  float16: 2,
+  float32: 2,
+  float64: 2,
+  complex64: 3,
+};
 
 /**
  * PyTorch's result type for a binary op on two tensors of these dtypes.
@@ -136,6 +166,11 @@ const CATEGORY: Record<DType, number> = { bool: 0, uint8: 1, int32: 1, float16: 
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
   const ca = CATEGORY[a], cb = CATEGORY[b];
+  if ((a === "float64" && b === "complex64") || (a === "complex64" && b === "float64")) {
+    throw new TypeError(
+      "promoteTypes: float64 with complex64 gives complex128 in PyTorch, which edgetorch does not have",
+    );
+  }
   if (ca !== cb) return ca > cb ? a : b;
   if (ca === 2) return a === "float64" || b === "float64" ? "float64" : "float32"; // the wider float
   return "int32"; // uint8 with int32
@@ -146,7 +181,7 @@ export function promoteTypes(a: DType, b: DType): DType {
  * it only raises the category, never the width within one).
  */
 export function promoteWithScalar(t: DType, s: number | boolean): DType {
-  if (typeof s === "boolean") return t;
+  if (typeof s === "boolean" || t === "complex64") return t;
   const scalarIsFloat = !Number.isInteger(s);
   if (scalarIsFloat && !isFloating(t)) return defaultFloat;
   if (t === "bool") return "int32";

@@ -77,7 +77,8 @@ export function formatTensor(
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`formatTensor: invalid shape ${dims}`);
     numel *= size;
   }
-  if (values.length !== numel) {
+  const complex = dtype === "complex64"; // values are interleaved (re, im) pairs
+  if (values.length !== (complex ? 2 * numel : numel)) {
     throw new RangeError(
       `formatTensor: shape ${dims} has ${numel} elements but ${values.length} values were given`,
     );
@@ -96,7 +97,14 @@ export function formatTensor(
     if (dtype === "float16" || dtype === "float64" || dtype === "uint8") {
       suffixes.push(`dtype=torch.${dtype}`);
     }
-    body = tensorBody(toPrinted(values, dtype), shape, dtype, PREFIX.length);
+    if (complex) {
+      const re = new Float64Array(numel), im = new Float64Array(numel);
+      for (let i = 0; i < numel; i++) {
+        re[i] = Math.fround(values[2 * i]);
+        im[i] = Math.fround(values[2 * i + 1]);
+      }
+      body = tensorBody(re, shape, dtype, PREFIX.length, im);
+    } else body = tensorBody(toPrinted(values, dtype), shape, dtype, PREFIX.length);
   }
 
   if (opts.gradFn !== undefined && opts.gradFn !== null) suffixes.push(`grad_fn=<${opts.gradFn}>`);
@@ -137,7 +145,13 @@ function addSuffixes(tensorStr: string, suffixes: readonly string[], indent: num
 }
 
 /** PyTorch's `_tensor_str` for a non-empty tensor: the nested brackets of values. */
-function tensorBody(values: Float64Array, shape: readonly number[], dtype: DType, indent: number): string {
+function tensorBody(
+  values: Float64Array,
+  shape: readonly number[],
+  dtype: DType,
+  indent: number,
+  imag?: Float64Array,
+): string {
   const summarize = values.length > THRESHOLD;
   const strides: number[] = new Array(shape.length);
   for (let d = shape.length - 1, s = 1; d >= 0; d--) {
@@ -156,27 +170,38 @@ function tensorBody(values: Float64Array, shape: readonly number[], dtype: DType
   };
 
   // The formatter sees only the elements that are printed (PyTorch's get_summarized_data).
-  const shown: number[] = [];
+  const shown: number[] = [], shownImag: number[] = [];
   const collect = (d: number, offset: number): void => {
     if (d === shape.length) {
       shown.push(values[offset]);
+      if (imag) shownImag.push(imag[offset]);
       return;
     }
     for (const i of shownIndices(d)) if (i >= 0) collect(d + 1, offset + i * strides[d]);
   };
   collect(0, 0);
-  const formatter = new Formatter(shown, dtype);
+  // Complex: PyTorch formats the real and the imaginary parts each with a formatter of its own,
+  // joined as `re+imj` (its width: both widths plus the `j`).
+  const realFormatter = new Formatter(shown, imag ? "float32" : dtype);
+  const imagFormatter = imag ? new Formatter(shownImag, "float32") : null;
+  const formatter = {
+    width: realFormatter.width + (imagFormatter ? imagFormatter.width + 1 : 0),
+    format: (offset: number): string => {
+      const re = realFormatter.format(values[offset]);
+      if (!imagFormatter) return re;
+      const im = (imagFormatter.format(imag![offset]) + "j").trimStart();
+      return im[0] === "+" || im[0] === "-" ? re + im : re + "+" + im;
+    },
+  };
 
   const render = (d: number, offset: number, indent: number): string => {
     const dims = shape.length - d;
-    if (dims === 0) return formatter.format(values[offset]);
+    if (dims === 0) return formatter.format(offset);
     if (dims === 1) {
       // PyTorch's _vector_str: elements (", "-separated) wrapped to the line width.
       const elementLength = formatter.width + 2;
       const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / elementLength));
-      const data = shownIndices(d).map((i) =>
-        i < 0 ? " ..." : formatter.format(values[offset + i * strides[d]])
-      );
+      const data = shownIndices(d).map((i) => i < 0 ? " ..." : formatter.format(offset + i * strides[d]));
       const lines: string[] = [];
       for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(", "));
       return "[" + lines.join(",\n" + " ".repeat(indent + 1)) + "]";

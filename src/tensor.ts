@@ -37,6 +37,7 @@ import { backward, type BackwardOptions } from "./autograd/backward.ts";
 import type { RemovableHandle, TensorHook } from "./autograd/hooks.ts";
 import { markRetainGrad, registerTensorHook, type TensorHookEntry } from "./autograd/hook_registry.ts";
 import { formatTensor } from "./format.ts";
+import { viewAsReal } from "./complex/core.ts";
 import { DISPOSED, disposeHandle, inFrameOf, noteHandle, pinHandle, releaseHandle } from "./memory.ts";
 import { decodeValues, nestValues } from "./read.ts";
 import * as ew from "./ops/elementwise.ts";
@@ -64,7 +65,20 @@ import { specialMethods, type TensorSpecialMethods } from "./tensor_methods/spec
 import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/parity2.ts";
 import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
 import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
+import { complexMethods, type TensorComplexMethods } from "./tensor_methods/complex.ts";
 import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
+
+/** The shape `toArray()` nests values in: complex64 elements come as `[re, im]` pairs. */
+function readShape(t: Tensor): readonly number[] {
+  return t.dtype === "complex64" ? [...t.shape, 2] : t.shape;
+}
+
+function complexItemError(): TypeError {
+  return new TypeError(
+    "item: a complex64 value has no JavaScript number type; read z.real.item() and z.imag.item(), or " +
+      "z.toArray() for [re, im] pairs",
+  );
+}
 
 /** A number or a tensor, as accepted by the math ops. */
 export type TensorOrScalar = Tensor | number;
@@ -130,13 +144,16 @@ export class Tensor {
     shape: readonly number[],
     strides?: readonly number[],
     offset = 0,
+    dtype?: DType,
   ) {
     this._storage = storage;
     noteHandle(this);
     this.shape = frozenDims(shape);
     this._strides = strides === undefined ? frozenContiguousStrides(this.shape) : frozenDims(strides);
     this._offset = offset;
-    this.dtype = storage.dtype;
+    // A complex64 tensor views a float32 storage of (re, im) pairs; its shape, strides and offset
+    // count complex elements (see src/complex/core.ts).
+    this.dtype = dtype ?? storage.dtype;
     if (isInferenceModeEnabled()) this._inference = true;
   }
 
@@ -239,9 +256,9 @@ export class Tensor {
       }
       return this;
     }
-    if (requiresGrad && !isFloating(this.dtype)) {
+    if (requiresGrad && !isFloating(this.dtype) && this.dtype !== "complex64") {
       throw new TypeError(
-        `requiresGrad_: only tensors of floating point dtype can require gradients (got ${this.dtype})`,
+        `requiresGrad_: only tensors of floating point and complex dtype can require gradients (got ${this.dtype})`,
       );
     }
     if (requiresGrad && this._inference && !isInferenceModeEnabled()) {
@@ -298,7 +315,7 @@ export class Tensor {
   }
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this._storage, this.shape, this._strides, this._offset);
+    return new Tensor(this._storage, this.shape, this._strides, this._offset, this.dtype);
   }
   /** Detaches this tensor from the graph in place. */
   detach_(): this {
@@ -333,21 +350,28 @@ export class Tensor {
       );
     }
     this.#refuseSyncRead("item", "itemAsync");
+    if (this.dtype === "complex64") throw complexItemError();
     const v = this.dataSync()[0];
     return (this.dtype === "bool" ? v !== 0 : v) as T;
   }
-  /** The elements as nested arrays (PyTorch's `tolist()`). CPU only; see toArrayAsync. */
+  /**
+   * The elements as nested arrays (PyTorch's `tolist()`); complex64 elements come as `[re, im]`
+   * pairs (JavaScript has no complex numbers: the same as `viewAsReal(z).toArray()`). CPU only; see
+   * toArrayAsync.
+   */
   toArray(): NestedArray {
     this.#refuseSyncRead("toArray", "toArrayAsync");
-    return nestValues(this.dataSync(), this.shape, this.dtype === "bool");
+    return nestValues(this.dataSync(), readShape(this), this.dtype === "bool");
   }
   /**
    * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
-   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool. CPU
+   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool,
+   * Float32Array of interleaved (re, im) pairs (2 numel values) for complex64. CPU
    * only; see dataAsync.
    */
   dataSync(): Float32Array | Float64Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
+    if (this.dtype === "complex64") return inFrameOf(() => viewAsReal(this.detach()).dataSync());
     // Only the view's elements are copied: a contiguous view reads its range of the storage, any
     // other view is first gathered into a storage of its own elements.
     return inFrameOf(() => {
@@ -363,6 +387,7 @@ export class Tensor {
    */
   async dataAsync(): Promise<Float32Array | Float64Array | Int32Array | Uint8Array> {
     if (this.device === "cpu") return this.dataSync();
+    if (this.dtype === "complex64") return await viewAsReal(this.detach()).dataAsync();
     const n = this.numel();
     const c = this.isContiguous() ? this : inFrameOf(() => this.detach().clone());
     try {
@@ -382,13 +407,13 @@ export class Tensor {
   }
   /** Like `item()`, on every device (typed the same way: `await t.itemAsync<boolean>()` for bool). */
   async itemAsync<T extends number | boolean = number>(): Promise<T> {
-    if (this.numel() !== 1) return this.item<T>();
+    if (this.numel() !== 1 || this.dtype === "complex64") return this.item<T>();
     const v = (await this.dataAsync())[0];
     return (this.dtype === "bool" ? v !== 0 : v) as T;
   }
   /** Like `toArray()`, on every device. */
   async toArrayAsync(): Promise<NestedArray> {
-    return nestValues(await this.dataAsync(), this.shape, this.dtype === "bool");
+    return nestValues(await this.dataAsync(), readShape(this), this.dtype === "bool");
   }
   /**
    * PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. A GPU tensor's values
@@ -591,7 +616,8 @@ export interface Tensor
     TensorParity2Methods,
     TensorInPlaceMoreMethods,
     TensorAliasMethods,
-    TensorLinalgExtraMethods {}
+    TensorLinalgExtraMethods,
+    TensorComplexMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -614,6 +640,7 @@ for (
     inPlaceMoreMethods(),
     aliasMethods(),
     linalgExtraMethods(),
+    complexMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

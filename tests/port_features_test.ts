@@ -345,7 +345,7 @@ Deno.test('PyTorch device strings ("cuda", "cuda:0", "mps") are refused everywhe
     () => model.toAsync("cuda" as "gpu"),
     /^Module\.toAsync: device "cuda" is PyTorch's name/,
   );
-  assertThrowsMsg(() => torch.ones(1).to("complex64" as "float32"), /to: unknown dtype "complex64"/);
+  assertThrowsMsg(() => torch.ones(1).to("complex128" as "float32"), /to: unknown dtype "complex128"/);
   assert.equal(model.weight.device, "cpu", "a refused move leaves the model where it was");
 });
 

@@ -147,7 +147,7 @@ function checkVersions(node: Node): void {
 
 /** A handle on `g`'s storage of `g`'s own (the engine hands each destination its own handle). */
 function newHandle(g: Tensor): Tensor {
-  return new Tensor(g._storage, g.shape, g._strides, g._offset);
+  return new Tensor(g._storage, g.shape, g._strides, g._offset, g.dtype);
 }
 
 /** Whether `t` alone views all of its storage, contiguously (a gradient that can be kept as is). */

@@ -269,12 +269,19 @@ export const TYPED_CTOR = {
 
 /** Throws for a dtype the library does not know. */
 export function checkDType(op: string, dtype: DType): void {
+  if (dtype === "complex64") {
+    throw new TypeError(
+      `${op}: complex64 has no backend storage of its own (a complex64 tensor views a float32 storage ` +
+        `of (re, im) pairs); this is a bug in the op that passed it to a backend`,
+    );
+  }
   if (!(dtype in TYPED_CTOR)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
 }
 
 /** Throws unless `data` is the typed array class that holds `dtype` (fromTyped, adopt). */
 export function checkTyped(op: string, data: TypedArray, dtype: DType): void {
-  const Ctor = TYPED_CTOR[dtype];
+  checkDType(op, dtype);
+  const Ctor = TYPED_CTOR[dtype as Exclude<DType, "complex64">];
   if (!Ctor) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
   if (!(data instanceof Ctor)) {
     throw new TypeError(

@@ -18,6 +18,7 @@ export type SafetensorsDType =
   | "I32"
   | "U32"
   | "F32"
+  | "C64"
   | "F64"
   | "I64"
   | "U64";
@@ -86,6 +87,7 @@ export const DTYPE_SIZE: Record<SafetensorsDType, number> = {
   I32: 4,
   U32: 4,
   F32: 4,
+  C64: 8,
   F64: 8,
   I64: 8,
   U64: 8,
@@ -104,6 +106,7 @@ export const DTYPE_RANK: Record<string, number> = {
   I32: 9,
   U32: 10,
   F32: 11,
+  C64: 11.5, // between F32 and F64, as in the reference implementation's enum
   F64: 12,
   I64: 13,
   U64: 14,
@@ -116,6 +119,7 @@ export const SAVE_DTYPE: Record<DType, SafetensorsDType> = {
   int32: "I32",
   uint8: "U8",
   bool: "BOOL",
+  complex64: "C64",
 };
 
 /** @internal Whether this host stores numbers little-endian (safetensors data is little-endian). */

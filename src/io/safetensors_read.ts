@@ -27,8 +27,10 @@ function makeTensor(values: TypedArray, dtype: DType, shape: readonly number[]):
   const cpu = backendFor("cpu") as ReturnType<typeof backendFor> & {
     adopt?: (data: TypedArray, dtype: DType) => Storage;
   };
-  const storage = typeof cpu.adopt === "function" ? cpu.adopt(values, dtype) : cpu.fromTyped(values, dtype);
-  return new Tensor(storage, shape);
+  // complex64 views a float32 storage of its (re, im) pairs (src/complex/core.ts).
+  const sd = dtype === "complex64" ? "float32" : dtype;
+  const storage = typeof cpu.adopt === "function" ? cpu.adopt(values, sd) : cpu.fromTyped(values, sd);
+  return new Tensor(storage, shape, undefined, 0, dtype);
 }
 
 /**
@@ -111,6 +113,8 @@ function planEntry(e: Parsed, what: string): LoadPlan {
     }
     case "F64":
       return direct(new Float64Array(n), "float64", 8);
+    case "C64":
+      return direct(new Float32Array(2 * n), "complex64", 4);
     case "BF16":
       return converted(2, (b) => {
         const h = new Uint16Array(b);

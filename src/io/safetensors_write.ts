@@ -4,6 +4,7 @@
  * out byte for byte as the reference writer does.
  * @module
  */
+import { viewAsReal } from "../complex/core.ts";
 import type { Storage } from "../backends/backend.ts";
 import { backendFor } from "../backends/registry.ts";
 import type { TypedArray } from "../dtype.ts";
@@ -236,6 +237,7 @@ function prepare(op: string, state: object, opts: SaveOptions) {
 
 /** The elements of a CPU tensor, read now (only its view's range when it is contiguous). */
 function cpuBytes(t: Tensor): Uint8Array {
+  if (t.dtype === "complex64") t = viewAsReal(t.detach()); // C64: the float32 (re, im) pairs
   const cpu = backendFor("cpu");
   if (t.isContiguous()) return rawBytes(cpu.readSync(t._storage, t._offset, t.numel()));
   return rawBytes(cpu.readSync(contiguousStorage(t)));
@@ -248,7 +250,8 @@ function cpuBytes(t: Tensor): Uint8Array {
  */
 function snapshot(entries: readonly Entry[]): Promise<Uint8Array>[] {
   return entries.map((e) => {
-    const t = e.tensor;
+    // complex64 is saved as C64: its float32 (re, im) pairs, the same bytes.
+    const t = e.tensor.dtype === "complex64" ? viewAsReal(e.tensor.detach()) : e.tensor;
     if (t.device === "cpu") return Promise.resolve(cpuBytes(t));
     const backend = backendFor(t.device);
     let copy: Storage = contiguousStorage(t);

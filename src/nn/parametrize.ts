@@ -364,7 +364,9 @@ function injectProperty(module: Module, name: string, dict: ParametrizationDict)
       let entry = cache.get(list);
       if (entry === undefined) {
         const tensor = list();
-        const alias = pinHandle(new Tensor(tensor._storage, tensor.shape, tensor._strides, tensor._offset));
+        const alias = pinHandle(
+          new Tensor(tensor._storage, tensor.shape, tensor._strides, tensor._offset, tensor.dtype),
+        );
         cache.set(list, entry = { tensor, alias });
       }
       return entry.tensor;

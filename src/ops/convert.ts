@@ -2,6 +2,8 @@
  * Conversions between dtypes and devices (recorded for autograd).
  * @module
  */
+import { asComplex, isComplexOperand, viewAsReal } from "../complex/core.ts";
+import { complexToDType, onRealView } from "../complex/ops.ts";
 import type { Device } from "../backends/backend.ts";
 import { backendFor, checkDevice } from "../backends/registry.ts";
 import { checkDeviceDType, checkDType, type DType, isFloating } from "../dtype.ts";
@@ -24,6 +26,7 @@ export function toDType(x: Tensor, dtype: DType): Tensor {
   return inFrameOf(() => {
     checkDType("to", dtype);
     if (x.dtype === dtype) return x;
+    if (x.dtype === "complex64" || dtype === "complex64") return complexToDType(x, dtype);
     checkDeviceDType("to", dtype, x.device);
     const out = wrap(storageAs(x, dtype), x.shape);
     // An integer or bool result has no gradient: as in PyTorch it leaves the graph (a recorded
@@ -45,6 +48,7 @@ export function toDevice(x: Tensor, device: Device): Tensor {
   return inFrameOf(() => {
     checkDevice("to", device);
     if (x.device === device) return x;
+    if (isComplexOperand(x)) return onRealView(x, (r) => toDevice(r, device));
     checkDeviceDType("to", x.dtype, device);
     const target = backendFor(device);
     if (x.device !== "cpu" && device !== "cpu") {
@@ -75,6 +79,7 @@ export function toDevice(x: Tensor, device: Device): Tensor {
 export async function toDeviceAsync(x: Tensor, device: Device): Promise<Tensor> {
   checkDevice("toAsync", device);
   if (x.device === device || x.device === "cpu") return toDevice(x, device);
+  if (isComplexOperand(x)) return asComplex(await toDeviceAsync(viewAsReal(x), device));
   const src = contiguousStorage(x);
   const values = await backendFor(x.device).read(src);
   const out = new Tensor(backendFor(device).fromTyped(values.subarray(0, x.numel()), x.dtype), x.shape);

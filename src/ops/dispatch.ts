@@ -13,12 +13,25 @@ import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
 import { DISPOSED } from "../memory.ts";
 import { derivatives, type DifferentiableOp } from "../autograd/derivatives.ts";
 
+/**
+ * PyTorch's error for an op without a complex kernel (`"relu" not implemented for 'ComplexFloat'`).
+ * Every op that reaches a backend with a complex64 tensor gets it from `backendOf` or
+ * `contiguousStorage`: a complex64 tensor views float32 pairs, which a real kernel would misread.
+ */
+export function complexNotImplemented(op: string): TypeError {
+  return new TypeError(
+    `${op}: "${op}" not implemented for 'ComplexFloat' (complex64 tensors); compute on ` +
+      "torch.viewAsReal(z), or on z.real and z.imag",
+  );
+}
+
 /** The backend shared by all tensor inputs, or an error naming the op and the devices. */
 export function backendOf(op: string, ...inputs: (Tensor | number | null | undefined)[]): Backend {
   let device: string | null = null;
   for (const t of inputs) {
     if (!(t instanceof Tensor)) continue;
     checkAlive(op, t);
+    if (t.dtype === "complex64") throw complexNotImplemented(op);
     if (device === null) device = t.device;
     else if (t.device !== device) {
       throw new Error(
@@ -49,6 +62,7 @@ export function checkAlive(op: string, t: Tensor): void {
  */
 export function contiguousStorage(t: Tensor): Storage {
   checkAlive("contiguous", t);
+  if (t.dtype === "complex64") throw complexNotImplemented("contiguous");
   const n = t.numel();
   if (t._offset === 0 && t._storage.numel === n && t.isContiguous()) return t._storage;
   const backend = backendFor(t.device);
@@ -142,7 +156,7 @@ export function makeView(
   strides: readonly number[],
   offset: number,
 ): Tensor {
-  const v = new Tensor(t._storage, shape, strides, offset);
+  const v = new Tensor(t._storage, shape, strides, offset, t.dtype);
   v._base = t._base ?? t;
   return v;
 }

@@ -32,6 +32,8 @@ import { inFrameOf } from "../memory.ts";
 import { describeValue } from "../backends/contract.ts";
 import { guarded, rangeGuard } from "./value_checks.ts";
 import { autocastCall } from "../amp/autocast_call.ts";
+import { complexBinary, complexUnary, complexWhere } from "../complex/arith.ts";
+import { isComplexOperand } from "../complex/core.ts";
 
 /** Unary ops that keep integer dtypes; every other unary op computes in float. */
 const INT_UNARY: ReadonlySet<UnaryOp> = new Set(["neg", "abs", "sign", "relu"]);
@@ -43,6 +45,7 @@ const INT_IDENTITY: ReadonlySet<UnaryOp> = new Set(["floor", "ceil", "round"]);
  * sign, relu and compute in float32 otherwise), recorded for autograd; `trig.ts` builds on it.
  */
 export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+  if (isComplexOperand(x)) return complexUnary(op, x);
   const backend = backendOf(op, x);
   if (x.dtype === "bool" && (op === "neg" || op === "sign")) {
     throw new TypeError(`${op}: not supported for bool tensors (use logicalNot / x.eq(false) instead)`);
@@ -82,7 +85,7 @@ export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
 
 function promoteZeroDim(dimensioned: DType, zeroDim: DType): DType {
   const p = promoteTypes(dimensioned, zeroDim);
-  const rank = (d: DType) => (isFloating(d) ? 2 : d === "bool" ? 0 : 1);
+  const rank = (d: DType) => (d === "complex64" ? 3 : isFloating(d) ? 2 : d === "bool" ? 0 : 1);
   return rank(p) > rank(dimensioned) ? p : dimensioned;
 }
 
@@ -132,6 +135,7 @@ export function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Te
   }
   checkOperandType(op, a);
   checkOperandType(op, b);
+  if (isComplexOperand(a) || isComplexOperand(b)) return complexBinary(op, a, b);
   const backend = backendOf(op, a, b);
   const outShape = broadcastShapes(op, shapeOf(a), shapeOf(b));
   const promoted = resultType(a, b);
@@ -229,6 +233,7 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  */
 export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(a) || isComplexOperand(b)) return complexBinary("div", a, b);
     // A number over a tensor is its reciprocal times the number, as PyTorch computes (and
     // differentiates) it.
     if (typeof a === "number" && b instanceof Tensor && a !== 1) return mul(div(1, b), a);
@@ -655,6 +660,7 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
         }`,
       );
     }
+    if (isComplexOperand(a) || isComplexOperand(b)) return complexWhere(condition, a, b);
     const backend = backendOf("where", condition, a, b);
     const shape = broadcastShapes("where", broadcastShapes("where", condition.shape, shapeOf(a)), shapeOf(b));
     const dtype = resultType(a, b);

@@ -3,6 +3,8 @@
  * `tril`/`triu`, and the scatter ops that are their gradients (`oneHot` is in one_hot.ts).
  * @module
  */
+import { isComplexOperand } from "../complex/core.ts";
+import { complexCat, onRealView } from "../complex/ops.ts";
 import { promoteTypes } from "../dtype.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -188,12 +190,18 @@ export interface Geometry {
   offset: number;
 }
 
+/** The geometry of a complex view's float32 (re, im) view. */
+function realGeometry(g: Geometry): Geometry {
+  return { shape: [...g.shape, 2], strides: [...g.strides.map((s) => 2 * s), 1], offset: 2 * g.offset };
+}
+
 /**
  * @internal zeros(shape) with `src` written at `geometry` (the gradient of a view, e.g. index).
  * Differentiable: its gradient is `asStrided` of the same geometry.
  */
 export function embed(src: Tensor, shape: readonly number[], geometry: Geometry): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(src)) return onRealView(src, (r) => embed(r, [...shape, 2], realGeometry(geometry)));
     const backend = backendOf("index", src);
     const out = backend.full(src.dtype, numelOf(shape), 0);
     if (src.numel() > 0) {
@@ -214,8 +222,9 @@ export function embed(src: Tensor, shape: readonly number[], geometry: Geometry)
 /** @internal The view at `geometry` of a contiguous copy of `x` (the adjoint of `embed`). */
 export function asStrided(x: Tensor, geometry: Geometry): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(x)) return onRealView(x, (r) => asStrided(r, realGeometry(geometry)));
     const base = wrap(contiguousStorage(x), x.shape);
-    const view = new Tensor(base._storage, geometry.shape, geometry.strides, geometry.offset);
+    const view = new Tensor(base._storage, geometry.shape, geometry.strides, geometry.offset, base.dtype);
     return record("asStrided", [x], view, { geometry, inputShape: x.shape });
   });
 }
@@ -237,6 +246,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     tensors.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new TypeError(`cat: element ${i} of the list is not a tensor`);
     });
+    if (tensors.some(isComplexOperand)) return complexCat(tensors, dim, cat);
     // Legacy PyTorch rule: 1-d empty tensors are skipped whatever their shape.
     const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
     const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
@@ -316,6 +326,9 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   return inFrameOf(() => {
     const list = typeof dims === "number" ? [dims] : [...dims];
+    if (isComplexOperand(x)) {
+      return onRealView(x, (r) => flip(r, list.map((d) => normDim("flip", d, x.ndim))));
+    }
     let out = x;
     if (x.ndim === 0) list.forEach((d) => normDim("flip", d, 0));
     for (const dim of x.ndim === 0 ? [] : list) {

@@ -3,6 +3,8 @@
  * through this tensor's view with the strided-copy kernel, so views of the same storage see it.
  * @module
  */
+import { real as realPart, viewAsReal } from "../complex/core.ts";
+import { toComplex } from "../complex/ops.ts";
 import { checkIntValue, isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -45,6 +47,13 @@ export function refuseLeaf(op: string, t: Tensor): void {
 
 /** Writes `value` (already of `t`'s shape) into `t`'s elements. */
 export function writeInto(t: Tensor, value: Tensor): void {
+  if (t.dtype === "complex64" || value.dtype === "complex64") {
+    // complex64: written through the float32 (re, im) views (a real value gets a zero imaginary
+    // part; a complex value written into a real tensor keeps its real part, as PyTorch's copy_).
+    if (t.dtype !== "complex64") return writeInto(t, realPart(value.detach()));
+    const v = viewAsReal(toComplex("copy_", value.detach()));
+    return writeInto(viewAsReal(t.detach()), v);
+  }
   const backend = backendOf("copy_", t, value);
   if (t.numel() === 0) return;
   const src = value.dtype === t.dtype ? value : wrap(storageAs(value, t.dtype), value.shape);
@@ -66,7 +75,10 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
         }`,
       );
     }
-    if (isFloating(result.dtype) && !isFloating(t.dtype)) {
+    if (
+      (isFloating(result.dtype) && !isFloating(t.dtype)) ||
+      (result.dtype === "complex64" && t.dtype !== "complex64")
+    ) {
       throw new TypeError(
         `${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`,
       );
@@ -74,7 +86,8 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
     const node = result.gradFn;
     const base = t._base;
     const rebaseView = node !== null && base !== null && isGradEnabled();
-    if (rebaseView && !(base._offset === 0 && base.isContiguous() && base._storage.numel === base.numel())) {
+    const baseElements = base === null ? 0 : base.numel() * (base.dtype === "complex64" ? 2 : 1);
+    if (rebaseView && !(base._offset === 0 && base.isContiguous() && base._storage.numel === baseElements)) {
       throw new Error(
         `${op}: in-place operations on a view are only recorded by autograd when the viewed tensor is contiguous; ` +
           `call .contiguous() on it first or compute the result out of place`,

@@ -5,6 +5,7 @@
  * (NaN included) count as true, as in PyTorch.
  * @module
  */
+import { isComplexOperand, parts } from "../complex/core.ts";
 import { isFloating } from "../dtype.ts";
 import { broadcastShapes } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -39,6 +40,7 @@ export function isnan(x: Tensor): Tensor {
  */
 export function isinf(x: Tensor): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(x)) return partsTest(x, isinf, "or");
     if (!isFloating(x.dtype)) return ne(x, x);
     return eq(abs(x), Infinity);
   });
@@ -55,6 +57,7 @@ export function isinf(x: Tensor): Tensor {
  */
 export function isposinf(x: Tensor): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(x)) throw new TypeError("isposinf: isposinf does not support complex inputs.");
     return isFloating(x.dtype) ? eq(x, Infinity) : ne(x, x);
   });
 }
@@ -70,6 +73,7 @@ export function isposinf(x: Tensor): Tensor {
  */
 export function isneginf(x: Tensor): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(x)) throw new TypeError("isneginf: isneginf does not support complex inputs.");
     return isFloating(x.dtype) ? eq(x, -Infinity) : ne(x, x);
   });
 }
@@ -85,6 +89,7 @@ export function isneginf(x: Tensor): Tensor {
  */
 export function isfinite(x: Tensor): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(x)) return partsTest(x, isfinite, "and");
     if (!isFloating(x.dtype)) return eq(x, x);
     return lt(abs(x), Infinity);
   });
@@ -257,4 +262,11 @@ export function equal(a: Tensor, b: Tensor): boolean {
     const answer = hostAnswer("equal", every);
     return answer;
   });
+}
+
+/** A test of each part of a complex tensor, joined with `and` / `or` (bool result). */
+function partsTest(z: Tensor, test: (t: Tensor) => Tensor, join: "and" | "or"): Tensor {
+  const [re, im] = parts(z.detach());
+  const a = test(re).to("int32"), b = test(im).to("int32");
+  return join === "and" ? eq(mul(a, b), 1) : ne(add(a, b), 0);
 }

@@ -3,6 +3,8 @@
  * `bmm`, `dot`, `outer`.
  * @module
  */
+import { isComplexOperand } from "../complex/core.ts";
+import { complexProduct } from "../complex/ops.ts";
 import type { Storage } from "../backends/backend.ts";
 import { computeDType, type DType, promoteTypes } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, isContiguousLayout, numelOf } from "../shape.ts";
@@ -117,6 +119,7 @@ function checkMatmulOperand(x: Tensor, name: string): void {
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (isComplexOperand(a) || isComplexOperand(b)) return complexProduct("matmul", a, b, matmul);
   const amp = autocastCall("lower", matmul, a, b);
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
@@ -150,6 +153,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  if (isComplexOperand(a) || isComplexOperand(b)) return complexProduct("mm", a, b, mm);
   const amp = autocastCall("lower", mm, a, b);
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
@@ -172,6 +176,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (isComplexOperand(a) || isComplexOperand(b)) return complexProduct("bmm", a, b, bmm);
   const amp = autocastCall("lower", bmm, a, b);
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
@@ -197,6 +202,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(a) || isComplexOperand(b)) return complexProduct("dot", a, b, dot);
     if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
       throw new RangeError(
         `dot: expected two 1-d tensors of the same length, got shapes ${fmtShape(a.shape)} and ${

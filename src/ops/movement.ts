@@ -4,6 +4,8 @@
  * `split`, `chunk`, `unbind`), plus `contiguous` and `clone`.
  * @module
  */
+import { isComplexOperand } from "../complex/core.ts";
+import { complexClone } from "../complex/ops.ts";
 import { contiguousStrides, fmtShape, normDim, numelOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, checkAlive, contiguousStorage, makeView, named, record, wrap } from "./dispatch.ts";
@@ -134,6 +136,7 @@ export function reshape(x: Tensor, ...shape: (number | readonly number[])[]): Te
   return inFrameOf(() => {
     const target = inferShape("reshape", shapeArgs("reshape", shape), x.numel());
     const strides = viewStrides(x.shape, x._strides, target);
+    if (strides === null && isComplexOperand(x)) return reshape(clone(x), target); // copied on the real view
     const out = strides !== null
       ? makeView(x, target, strides, x._offset)
       : wrap(contiguousStorage(x), target);
@@ -595,6 +598,7 @@ export function alias(x: Tensor): Tensor {
 export function clone(x: Tensor): Tensor {
   return inFrameOf(() => {
     checkAlive("clone", x);
+    if (isComplexOperand(x)) return complexClone(x);
     const backend = backendOf("clone", x);
     const out = backend.full(x.dtype, x.numel(), 0);
     if (x.numel() > 0) {

@@ -5,6 +5,8 @@
  * ops, so they run on every device and autograd differentiates them through their parts.
  * @module
  */
+import { isComplexOperand } from "../complex/core.ts";
+import { conj } from "../complex/conj.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
@@ -232,6 +234,7 @@ export function mv(mat: Tensor, vec: Tensor): Tensor {
 export function vdot(a: Tensor, b: Tensor): Tensor {
   return inFrameOf(() => {
     requireTensors("vdot", ["input", "other"], [a, b]);
+    if (isComplexOperand(a)) return dot(conj(a), b);
     return named(asOp("vdot", () => dot(a, b)), "DotBackward0");
   });
 }

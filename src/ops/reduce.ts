@@ -4,6 +4,8 @@
  * allowed) and `keepdim`.
  * @module
  */
+import { isComplexOperand } from "../complex/core.ts";
+import { complexReduce } from "../complex/ops.ts";
 import type { ReduceOp } from "../backends/backend.ts";
 import { type ComputeDType, computeDType, type DType, getDefaultDtype, isFloating } from "../dtype.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
@@ -162,6 +164,7 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const { dims, keepdim, explicit } = parse("sum", x, dim, opts);
+    if (isComplexOperand(x)) return complexReduce(x, dims, (r, ds) => sum(r, ds, { keepdim }));
     const dtype = accumulateDType("sum", x);
     const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
     return named(record("sum", [x], out, { dims, keepdim }), explicit ? "SumBackward1" : "SumBackward0", x);
@@ -179,6 +182,10 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
  */
 export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
   return inFrameOf(() => {
+    if (isComplexOperand(x)) {
+      const { dims, keepdim } = parse("mean", x, dim, opts);
+      return complexReduce(x, dims, (r, ds) => mean(r, ds, { keepdim }));
+    }
     if (!isFloating(x.dtype)) {
       throw new TypeError(
         `mean: could not infer output dtype. Input dtype must be floating point, got ${x.dtype} (use x.float().mean())`,

@@ -36,13 +36,13 @@ export interface TensorAliasMethods {
   lessEqual(other: TensorOrScalar): Tensor;
   /** `torch.notEqual(this, other)` (alias of `ne`). */
   notEqual(other: TensorOrScalar): Tensor;
-  /** The conjugate transpose of a matrix (PyTorch's `x.H`; 2-D or 0-d; the transpose, as dtypes are real). */
+  /** The conjugate transpose of a matrix (PyTorch's `x.H`; 2-D or 0-d; the transpose for real dtypes). */
   get H(): Tensor;
   /** The conjugate transpose of the last two dims (PyTorch's `x.mH`; the same as `mT` for real dtypes). */
   get mH(): Tensor;
   /** `torch.adjoint(this)`: the same view as `mH`. */
   adjoint(): Tensor;
-  /** Whether the dtype is complex: always false (no complex dtypes yet). */
+  /** Whether the dtype is complex (complex64). */
   isComplex(): boolean;
   /** Whether the dtype is signed: false for uint8 and bool, true otherwise. */
   isSigned(): boolean;

@@ -93,6 +93,8 @@ function typed(dtype: DType, n: number, seed: number): TypedArray {
     }
     case "float64":
       throw new Error("the GPU has no float64 (WGSL has no 64-bit floats)");
+    case "complex64":
+      throw new Error("complex64 has no storage of its own (it views float32 pairs)");
   }
 }
 

@@ -142,7 +142,7 @@ export class WasmStorage implements Storage {
 
 /** A typed array over `n` elements of `dtype` at `ptr` of `mem` (valid until the next grow). */
 export function viewOf(mem: WebAssembly.Memory, dtype: DType, ptr: number, n: number): TypedArray {
-  return new TYPED_CTOR[dtype](mem.buffer as ArrayBuffer, ptr, n);
+  return new TYPED_CTOR[dtype as Exclude<DType, "complex64">](mem.buffer as ArrayBuffer, ptr, n);
 }
 
 /** The current elements of a slot, in place: a wasm view (until the next grow) or the host array. */

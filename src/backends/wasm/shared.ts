@@ -85,6 +85,7 @@ export const CAST_NAME: Record<DType, string> = {
   int32: "i32",
   uint8: "u8",
   bool: "bool",
+  complex64: "c64", // never a storage's dtype: checkDType refuses it before any cast
 };
 export const X_NAME: Record<number, string> = { 1: "x8", 2: "x16", 4: "x32", 8: "x64" };
 

@@ -35,7 +35,7 @@ export interface FusionBuffer {
  * The WGSL type of a dtype's 32-bit word on the GPU (float16 is held as f32, bool/uint8 as u32;
  * float64 never lives on the GPU).
  */
-export const WORD_TYPE: Record<Exclude<DType, "float64">, "f32" | "i32" | "u32"> = {
+export const WORD_TYPE: Record<Exclude<DType, "float64" | "complex64">, "f32" | "i32" | "u32"> = {
   float32: "f32",
   float16: "f32",
   int32: "i32",
@@ -158,7 +158,9 @@ export interface FusionLimits {
 }
 
 function valueType(dtype: DType): string {
-  if (dtype === "float64") throw new TypeError("internal: float64 never lives on the gpu");
+  if (dtype === "float64" || dtype === "complex64") {
+    throw new TypeError(`internal: ${dtype} never lives in a gpu storage`);
+  }
   return WORD_TYPE[dtype];
 }
 

@@ -189,6 +189,8 @@ export function castBody(from: DType, to: DType): string {
       return fromFloat ? `${load}\n  return u32(!is_zero(f));` : "return u32(x != 0u);";
     case "float64":
       throw new TypeError("cast: float64 never lives on the gpu");
+    case "complex64":
+      throw new TypeError("cast: complex64 has no storage of its own (it views float32 pairs)");
   }
 }
 

@@ -144,5 +144,7 @@ function decode(dtype: DType, words: Uint32Array): TypedArray {
       return Uint8Array.from(words);
     case "float64":
       throw new TypeError("read: float64 storages never live on the gpu");
+    case "complex64":
+      throw new TypeError("read: complex64 has no storage of its own (it views float32 pairs)");
   }
 }

@@ -1,0 +1,301 @@
+/**
+ * complex64 (src/complex/): forward values and gradients against PyTorch 1.13
+ * (tools/fixtures/complex_fixtures.py -> tests/fixtures/complex.json) on both devices, finite
+ * differences of the real and imaginary parts, views sharing storage, PyTorch's view_as_complex
+ * rules, creation, reads, printing, promotion tables and safetensors round trips.
+ */
+import * as assert from "node:assert/strict";
+import * as torch from "../mod.ts";
+import type { Tensor } from "../mod.ts";
+import type { Device } from "../src/backends/backend.ts";
+import { deviceTest } from "./devices.ts";
+import {
+  assertCloseAsync,
+  assertThrowsMsg,
+  type EncodedTensor,
+  fixtureTensor,
+  gradcheck,
+} from "./helpers.ts";
+
+interface Enc extends EncodedTensor {
+  complex?: boolean;
+}
+interface Case {
+  name: string;
+  inputs: Enc[];
+  out: Enc;
+  grads: (Enc | null)[];
+  grad: boolean;
+}
+const fx = JSON.parse(await Deno.readTextFile(new URL("./fixtures/complex.json", import.meta.url))) as {
+  cases: Case[];
+  prints: { value: Enc; requires_grad: boolean; str: string }[];
+  promote: [string, string, string, boolean, boolean][];
+};
+
+/** A fixture tensor (complex ones decoded from their view_as_real), a leaf on `device`. */
+function decode(e: Enc, device: Device = "cpu"): Tensor {
+  const t = fixtureTensor(e, device);
+  return e.complex ? torch.viewAsComplex(t) : t;
+}
+
+type Fn = (...xs: Tensor[]) => Tensor;
+const cond = (device: Device) => torch.tensor([[true, false, true], [false, true, false]], { device });
+const OPS: Record<string, (device: Device) => Fn> = {
+  "add": () => (a, b) => torch.add(a, b),
+  "sub": () => (a, b) => torch.sub(a, b),
+  "mul": () => (a, b) => torch.mul(a, b),
+  "div": () => (a, b) => torch.div(a, b),
+  "add real broadcast": () => (a, b) => a.add(b),
+  "mul real first": () => (a, b) => a.mul(b),
+  "div by real": () => (a, b) => a.div(b),
+  "div real by complex": () => (a, b) => a.div(b),
+  "sub real by complex": () => (a, b) => a.sub(b),
+  "add number": () => (z) => z.add(2.5),
+  "mul number": () => (z) => z.mul(-1.5),
+  "div number": () => (z) => z.div(2),
+  "number over complex": () => (z) => torch.div(2, z),
+  "broadcast [2,1] and [3]": () => (a, b) => a.mul(b),
+  "neg": () => (z) => z.neg(),
+  "reciprocal": () => (z) => z.reciprocal(),
+  "exp": () => (z) => z.exp(),
+  "log": () => (z) => z.log(),
+  "sqrt": () => (z) => z.sqrt(),
+  "square": () => (z) => z.square(),
+  "abs": () => (z) => z.abs(),
+  "angle": () => (z) => z.angle(),
+  "conj": () => (z) => z.conj(),
+  "conj_physical": () => (z) => torch.conjPhysical(z),
+  "pow 2.5": () => (z) => z.pow(2.5),
+  "pow 2": () => (z) => z.pow(2),
+  "pow complex exponent": () => (a, b) => a.pow(b),
+  "sum": () => (z) => z.sum(),
+  "sum dim 1": () => (z) => z.sum(1),
+  "sum dim -2 keepdim": () => (z) => z.sum(-2, { keepdim: true }),
+  "mean": () => (z) => z.mean(),
+  "mean dim 0": () => (z) => z.mean(0),
+  "matmul": () => (a, b) => a.matmul(b),
+  "matmul batched broadcast": () => (a, b) => torch.matmul(a, b),
+  "mm": () => (a, b) => torch.mm(a, b),
+  "bmm": () => (a, b) => torch.bmm(a, b),
+  "matmul vector": () => (a, b) => torch.matmul(a, b),
+  "dot": () => (a, b) => torch.dot(a, b),
+  "vdot": () => (a, b) => torch.vdot(a, b),
+  "where": (device) => (a, b) => torch.where(cond(device), a, b),
+  "cat": () => (a, b) => torch.cat([a, b], 1),
+  "stack": () => (a, b) => torch.stack([a, b], -1),
+  "flip": () => (z) => z.flip([0, 1]),
+  "transpose contiguous": () => (z) => z.t().contiguous(),
+  "reshape of a transpose": () => (z) => z.t().reshape(6),
+  "index": () => (z) => z.index(1, "1:"),
+  "expand then sum": () => (z) => z.expand(4, 2, 3).sum(0),
+  "real": () => (z) => z.real.mul(1),
+  "imag": () => (z) => z.imag.mul(1),
+  "view_as_real": () => (z) => torch.viewAsReal(z).mul(1),
+  "view_as_complex": () => (t) => torch.viewAsComplex(t).mul(1),
+  "complex": () => (a, b) => torch.complex(a, b),
+  "polar": () => (a, b) => torch.polar(a, b),
+  "abs angle chain": () => (z) => z.abs().mul(z.angle()).exp(),
+  "to float32 discards imag": () => (z) => z.to("float32").mul(1),
+  "real to complex": () => (t) =>
+    t.to("complex64").mul(torch.complex(torch.ones(1), torch.full([1], 2)).to(t.device)),
+  "eq": () => (a, b) => a.eq(b),
+  "ne": () => (a, b) => a.ne(b),
+  "isfinite": () => (z) => z.isfinite(),
+  "isnan": () => (z) => z.isnan(),
+  "isinf": () => (z) => z.isinf(),
+};
+
+/** The real values of `t` (a complex tensor's view_as_real). */
+const realOf = (t: Tensor) => (t.dtype === "complex64" ? torch.viewAsReal(t) : t);
+
+deviceTest("complex64 ops: values and gradients match PyTorch 1.13", async (device) => {
+  assert.deepEqual(Object.keys(OPS).sort(), fx.cases.map((c) => c.name).sort());
+  for (const c of fx.cases) {
+    const fn = OPS[c.name](device);
+    const inputs = c.inputs.map((e) => {
+      const t = decode(e, device);
+      const grads = c.grad && (t.dtype === "float32" || t.dtype === "complex64");
+      return grads ? t.requiresGrad_(true) : t;
+    });
+    const out = fn(...inputs);
+    const msg = `${c.name} on ${device}`;
+    assert.equal(out.dtype, c.out.complex ? "complex64" : c.out.dtype, `${msg}: dtype`);
+    const want = decode(c.out);
+    assert.deepEqual(out.shape, want.shape, `${msg}: shape`);
+    await assertCloseAsync(realOf(out), realOf(want), { rtol: 2e-5, atol: 2e-5, msg });
+    if (!c.grad || !c.grads.some((g) => g !== null)) continue;
+    const r = realOf(out);
+    const w = torch.linspace(0.5, 1.5, r.numel(), { device }).reshape([...r.shape]);
+    r.mul(w).sum().backward();
+    for (let i = 0; i < inputs.length; i++) {
+      const g = c.grads[i];
+      if (g === null) continue;
+      const got = inputs[i].grad;
+      assert.ok(got !== null, `${msg}: input ${i} has a gradient`);
+      assert.equal(got.dtype, g.complex ? "complex64" : g.dtype, `${msg}: grad ${i} dtype`);
+      await assertCloseAsync(realOf(got), realOf(decode(g)), {
+        rtol: 1e-4,
+        atol: 2e-5,
+        msg: `${msg}: grad ${i}`,
+      });
+    }
+  }
+});
+
+Deno.test("complex64 gradients: finite differences of the real and imaginary parts", () => {
+  const gen = new torch.Generator(7);
+  const z = () => torch.randn([2, 3, 2], { generator: gen }).add(0.3).requiresGrad_(true);
+  const c = (r: Tensor) => torch.viewAsComplex(r);
+  const checks: [string, (...rs: Tensor[]) => Tensor, number][] = [
+    ["mul", (a, b) => torch.viewAsReal(c(a).mul(c(b))), 2],
+    ["div", (a, b) => torch.viewAsReal(c(a).div(c(b))), 2],
+    ["exp", (a) => torch.viewAsReal(c(a).exp()), 1],
+    ["log", (a) => torch.viewAsReal(c(a).log()), 1],
+    ["sqrt", (a) => torch.viewAsReal(c(a).sqrt()), 1],
+    ["abs", (a) => c(a).abs(), 1],
+    ["angle", (a) => c(a).angle(), 1],
+    ["pow 1.5", (a) => torch.viewAsReal(c(a).pow(1.5)), 1],
+    ["matmul", (a, b) => torch.viewAsReal(c(a).matmul(c(b).T)), 2],
+    ["sum", (a) => torch.viewAsReal(c(a).sum(0)), 1],
+  ];
+  for (const [name, fn, n] of checks) {
+    const inputs = Array.from({ length: n }, z);
+    gradcheck(fn, inputs, { eps: 1e-2, atol: 5e-3, rtol: 2e-2, msg: name });
+  }
+  // The convention on a complex leaf: d|z|/dz = z / |z|.
+  const leaf = torch.complex(torch.tensor([3, -1]).float(), torch.tensor([4, 2]).float()).requiresGrad_(true);
+  leaf.abs().sum().backward();
+  const g = leaf.grad!.toArray() as number[][];
+  const want = [[0.6, 0.8], [-1 / Math.sqrt(5), 2 / Math.sqrt(5)]];
+  g.flat().forEach((v, i) => assert.ok(Math.abs(v - want.flat()[i]) < 1e-6, `${v} vs ${want.flat()[i]}`));
+});
+
+deviceTest("viewAsReal / viewAsComplex / real / imag are views; PyTorch's layout rules", async (device) => {
+  const z = torch.complex(torch.tensor([1, 3]).float(), torch.tensor([2, -1]).float()).to(device);
+  const r = torch.viewAsReal(z);
+  assert.deepEqual([r.shape, r.stride(), r.dtype], [[2, 2], [2, 1], "float32"]);
+  r.index(1, 0).fill_(7);
+  z.imag.index(0).fill_(-5);
+  assert.deepEqual(await z.toArrayAsync(), [[1, -5], [7, -1]]);
+  assert.deepEqual(await z.real.toArrayAsync(), [1, 7]);
+  const x = torch.ones(2, { device });
+  assert.equal(x.real, x);
+  assertThrowsMsg(() => x.imag, /imag is not implemented for tensors with non-complex dtypes/);
+  assertThrowsMsg(() => torch.viewAsReal(x), /view_as_real is only supported for complex tensors/);
+  const m = torch.zeros([4, 2], { device });
+  assert.deepEqual(torch.viewAsComplex(m.index("::2")).stride(), [2]);
+  assertThrowsMsg(() => torch.viewAsComplex(torch.zeros([3, 3], { device })), /last dimension of size 2/);
+  assertThrowsMsg(
+    () => torch.viewAsComplex(torch.zeros([2, 2], { device }).T),
+    /last dimension with stride 1/,
+  );
+  assertThrowsMsg(
+    () => torch.viewAsComplex(torch.zeros([3, 3], { device }).index(":", ":2")),
+    /stride divisible by 2/,
+  );
+  assertThrowsMsg(
+    () => torch.viewAsComplex(torch.zeros(5, { device }).index("1:").view(2, 2)),
+    /storage_offset divisible by 2/,
+  );
+  assertThrowsMsg(() => torch.viewAsComplex(torch.zeros([], { device })), /one or more dimensions/);
+  assertThrowsMsg(
+    () => torch.viewAsComplex(torch.zeros([2], { dtype: "int32", device })),
+    /scalar type: Int/,
+  );
+  // Views of a complex tensor keep complex64 and count complex elements.
+  const big = torch.viewAsComplex(torch.arange(24, { device }).float().reshape(3, 4, 2));
+  const v = big.T.index(1).unsqueeze(0);
+  assert.deepEqual([v.dtype, v.shape, v.stride()], ["complex64", [1, 3], [12, 4]]);
+  assert.deepEqual(await v.toArrayAsync(), [[[2, 3], [10, 11], [18, 19]]]);
+  const parts = big.chunk(3, 0).map((p) => p.squeeze(0).narrow(0, 1, 2).select(0, 1).flatten());
+  assert.deepEqual(await parts[2].toArrayAsync(), [[20, 21]]);
+  assert.deepEqual(await big.permute(1, 0).reshape(-1).index("-1:").toArrayAsync(), [[22, 23]]);
+  assert.deepEqual(await big.split(2, 1)[1].contiguous().toArrayAsync(), [
+    [[4, 5], [6, 7]],
+    [[12, 13], [14, 15]],
+    [[20, 21], [22, 23]],
+  ]);
+});
+
+deviceTest("complex64 creation, reads and device moves", async (device) => {
+  const opts = { dtype: "complex64" as const, device };
+  assert.deepEqual(await torch.zeros([2], opts).toArrayAsync(), [[0, 0], [0, 0]]);
+  assert.deepEqual(await torch.ones([1, 2], opts).toArrayAsync(), [[[1, 0], [1, 0]]]);
+  assert.deepEqual(await torch.full([2], 2.5, opts).toArrayAsync(), [[2.5, 0], [2.5, 0]]);
+  assert.deepEqual(await torch.empty(3, opts).toArrayAsync(), [[0, 0], [0, 0], [0, 0]]);
+  assert.deepEqual(await torch.tensor([1, -2], opts).toArrayAsync(), [[1, 0], [-2, 0]]);
+  const z = torch.complex(torch.tensor([1]).float(), torch.tensor([2]).float()).to(device);
+  for (const like of [torch.zerosLike(z), torch.onesLike(z), torch.emptyLike(z), torch.randnLike(z)]) {
+    assert.deepEqual([like.dtype, like.shape, like.device], ["complex64", [1], device]);
+  }
+  assert.deepEqual(Array.from(await z.dataAsync()), [1, 2]);
+  if (device === "cpu") {
+    assertThrowsMsg(() => z.item(), /complex64 value has no JavaScript number/);
+    assert.deepEqual(Array.from(z.dataSync()), [1, 2]);
+  }
+  const back = await z.toAsync("cpu");
+  assert.deepEqual([back.dtype, back.toArray()], ["complex64", [[1, 2]]]);
+  assert.equal(z.to("complex64").dtype, "complex64");
+  assert.equal(z.isComplex(), true);
+  assert.equal(torch.isComplex(z.real), false);
+  // randn: real and imaginary parts each N(0, 1/2).
+  torch.manualSeed(3);
+  const s = torch.randn([20000], opts);
+  const [re, im] = [s.real, s.imag];
+  for (const p of [re, im]) {
+    const v = await p.var().itemAsync();
+    assert.ok(Math.abs(v - 0.5) < 0.03, `variance ${v}`);
+  }
+  const g = torch.zeros([2], { ...opts, requiresGrad: true });
+  assert.equal(g.requiresGrad, true);
+});
+
+Deno.test("complex64 printing matches PyTorch", () => {
+  for (const p of fx.prints) {
+    let t = decode(p.value);
+    if (p.requires_grad) t = t.requiresGrad_(true);
+    assert.equal(t.toString(), p.str);
+  }
+});
+
+Deno.test("complex64 promotion: promoteTypes, resultType and canCast as PyTorch", () => {
+  for (const [a, b, want, canAB, canBA] of fx.promote) {
+    const da = a as torch.DType, db = b as torch.DType;
+    assert.equal(torch.promoteTypes(da, db), want, `${a} ${b}`);
+    assert.equal(torch.promoteTypes(db, da), want, `${b} ${a}`);
+    assert.equal(torch.canCast(da, db), canAB, `canCast ${a} ${b}`);
+    assert.equal(torch.canCast(db, da), canBA, `canCast ${b} ${a}`);
+  }
+  const z = torch.zeros(2, { dtype: "complex64" });
+  assert.equal(torch.resultType(z, 1.5), "complex64");
+  assert.equal(torch.resultType(torch.tensor([1]), z), "complex64");
+  assert.equal(torch.resultType(z.index(0), torch.ones(2)), "complex64");
+  assertThrowsMsg(() => torch.promoteTypes("float64", "complex64"), /complex128/);
+  assertThrowsMsg(() => z.add(torch.ones(2, { dtype: "float64" })), /complex128/);
+  assertThrowsMsg(() => z.matmul(torch.ones(2)), /expected scalar type ComplexFloat but found float32/);
+});
+
+Deno.test("complex64 safetensors round trip (dtype C64)", () => {
+  const z = torch.viewAsComplex(torch.arange(12).float().reshape(2, 3, 2)).T;
+  const bytes = torch.saveBytes({ z, x: torch.ones(2) });
+  const header = new TextDecoder().decode(
+    bytes.subarray(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true))),
+  );
+  assert.match(header, /"z":\{"dtype":"C64","shape":\[3,2\]/);
+  const sd = torch.loadBytes(bytes);
+  assert.deepEqual([sd.z.dtype, sd.z.shape, sd.z.toArray()], ["complex64", [3, 2], z.toArray()]);
+});
+
+Deno.test("conj is eager; isConj, resolveConj, resolveNeg; H and mH conjugate", () => {
+  const z = torch.viewAsComplex(torch.tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]).float());
+  const c = z.conj();
+  assert.deepEqual([c.isConj(), torch.resolveConj(c) === c, torch.resolveNeg(c) === c], [false, true, true]);
+  assert.deepEqual(c.toArray(), [[[1, -2], [3, -4]], [[5, -6], [7, -8]]]);
+  assert.deepEqual(z.H.toArray(), [[[1, -2], [5, -6]], [[3, -4], [7, -8]]]);
+  assert.deepEqual(z.mH.toArray(), z.H.toArray());
+  assert.deepEqual(torch.adjoint(z).toArray(), z.H.toArray());
+  const x = torch.ones(2);
+  assert.equal(torch.conj(x), x);
+  assert.deepEqual(torch.angle(torch.tensor([-1, 0, 2, NaN])).toArray(), [Math.fround(Math.PI), 0, 0, NaN]);
+});
