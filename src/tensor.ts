@@ -66,6 +66,7 @@ import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/pari
 import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
 import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
 import { complexMethods, type TensorComplexMethods } from "./tensor_methods/complex.ts";
+import { fftMethods, type TensorFftMethods } from "./tensor_methods/fft.ts";
 import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
 
 /** The shape `toArray()` nests values in: complex64 elements come as `[re, im]` pairs. */
@@ -617,7 +618,8 @@ export interface Tensor
     TensorInPlaceMoreMethods,
     TensorAliasMethods,
     TensorLinalgExtraMethods,
-    TensorComplexMethods {}
+    TensorComplexMethods,
+    TensorFftMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -641,6 +643,7 @@ for (
     aliasMethods(),
     linalgExtraMethods(),
     complexMethods(),
+    fftMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {
