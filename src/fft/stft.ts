@@ -6,7 +6,7 @@
  * ops (pad, unfold, the FFT, fold), so both run on every device with autograd.
  * @module
  */
-import { Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import { ones, zeros } from "../creation.ts";
 import { inFrameOf } from "../memory.ts";
 import { asOp } from "../ops/naming.ts";
