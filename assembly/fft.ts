@@ -322,3 +322,35 @@ export function fft_f32(x: P, out: P, plan: P, work: P, batch: i32, inverse: i32
     else mixedRow(src, dst, plan, work, sg);
   }
 }
+
+/**
+ * `batch` real rows of even length n (float32) to their n / 2 + 1 non-negative frequencies
+ * (interleaved pairs): each row, read as n / 2 complex values z_j = x_2j + i x_2j+1, is
+ * transformed by `plan` (length n / 2) into `work`, then X_k = E_k + W_n^k O_k with
+ * E_k = (Z_k + conj Z_{N-k}) / 2 and O_k = -i (Z_k - conj Z_{N-k}) / 2 (W_n^k, k < n / 2, at `tw`).
+ * `work` holds n / 2 values plus the plan's work.
+ */
+export function rfft_f32(x: P, out: P, plan: P, tw: P, work: P, batch: i32): void {
+  const N = hdr(plan, 1);
+  const blue = hdr(plan, 0) == 1;
+  const Z = work, rest = work + (<usize>N << 3);
+  for (let b = 0; b < batch; b++) {
+    const src = x + <usize>b * (<usize>N << 3), dst = out + <usize>b * (<usize>(N + 1) << 3);
+    if (blue) bluesteinRow(src, Z, plan, rest, 1);
+    else mixedRow(src, Z, plan, rest, 1);
+    const z0r = load<f32>(Z), z0i = load<f32>(Z, 4);
+    store<f32>(dst, z0r + z0i); store<f32>(dst, 0, 4);
+    store<f32>(dst + (<usize>N << 3), z0r - z0i); store<f32>(dst + (<usize>N << 3), 0, 4);
+    for (let k = 1; k < N; k++) {
+      const a = Z + (<usize>k << 3), c = Z + (<usize>(N - k) << 3);
+      const ar = load<f32>(a), ai = load<f32>(a, 4), cr = load<f32>(c), ci = -load<f32>(c, 4);
+      const er = <f32>0.5 * (ar + cr), ei = <f32>0.5 * (ai + ci);
+      // O = -i (Z_k - conj Z_{N-k}) / 2.
+      const or = <f32>0.5 * (ai - ci), oi = <f32>-0.5 * (ar - cr);
+      const wr = load<f32>(tw + (<usize>k << 3)), wi = load<f32>(tw + (<usize>k << 3), 4);
+      const o = dst + (<usize>k << 3);
+      store<f32>(o, er + or * wr - oi * wi);
+      store<f32>(o, ei + or * wi + oi * wr, 4);
+    }
+  }
+}

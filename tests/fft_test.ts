@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import * as torch from "../mod.ts";
-import { fftPairs } from "../src/fft/pairs.ts";
+import { fftPairs, rfftPairs } from "../src/fft/pairs.ts";
 import { wasmBackend } from "../src/backends/wasm/backend.ts";
 import { PARALLEL_MIN_NS } from "../src/backends/wasm/backend.ts";
 import { assertThrowsMsg, type EncodedTensor, fixtureTensor, gradcheckAsync } from "./helpers.ts";
@@ -172,4 +172,63 @@ Deno.test("fftPairs / Backend.fft: bad input", () => {
   // Empty batches and n = 0 rows give empty results.
   assert.deepEqual(fftPairs(torch.zeros(0, 4, 2), false, 1).shape, [0, 4, 2]);
   assert.deepEqual(fftPairs(torch.zeros(3, 0, 2), false, 1).shape, [3, 0, 2]);
+});
+
+Deno.test("rfft kernel: even n (half-length complex FFT) and odd n against a float64 DFT", () => {
+  torch.manualSeed(12);
+  for (const n of [1, 2, 3, 4, 6, 8, 10, 12, 34, 64, 98, 100, 194, 400, 1000, 1024, 2018]) {
+    const x = torch.randn(3, n);
+    const pairs = torch.stack([x, torch.zeros(3, n)], -1);
+    const full = dft64(pairs.dataSync(), n, false), half = Math.floor(n / 2) + 1;
+    const want = new Float64Array(3 * half * 2);
+    for (let b = 0; b < 3; b++) want.set(full.subarray(2 * b * n, 2 * (b * n + half)), 2 * b * half);
+    const y = rfftPairs(x, 0.5);
+    assert.deepEqual(y.shape, [3, half, 2]);
+    const e = relErr(y.dataSync(), want.map((v) => v * 0.5));
+    assert.ok(e <= 1e-6, `n=${n}: relative error ${e}`);
+  }
+});
+
+Deno.test("rfft kernel: the same bits on one thread and several", async () => {
+  const backend = wasmBackend();
+  torch.manualSeed(13);
+  const inputs = [torch.randn(64, 1024), torch.randn(33, 1000), torch.randn(5, 194)];
+  torch.setNumThreads(1);
+  const one = inputs.map((x) => Array.from(rfftPairs(x, 1).dataSync()));
+  const threads = Math.max(3, navigator.hardwareConcurrency);
+  torch.setNumThreads(threads);
+  try {
+    assert.equal(await torch.cpu.startThreads(), threads);
+    backend.splitCallsAbove(0);
+    const jobs = backend.parallelJobs;
+    const many = inputs.map((x) => Array.from(rfftPairs(x, 1).dataSync()));
+    assert.ok(backend.parallelJobs > jobs, "no call was split");
+    inputs.forEach((_, i) => assert.deepEqual(many[i], one[i], `input ${i}`));
+  } finally {
+    backend.splitCallsAbove(PARALLEL_MIN_NS);
+  }
+});
+
+deviceTest("rfftPairs: gradients by finite differences (even and odd n)", async (device) => {
+  torch.manualSeed(14);
+  for (const n of [8, 7, 34]) {
+    const x = torch.randn([2, n], { device }).requiresGrad_();
+    await gradcheckAsync((t) => rfftPairs(t, 0.5), [x], { eps: 1e-2, atol: 5e-3, rtol: 1e-2, msg: `n=${n}` });
+  }
+});
+
+Deno.test("Backend.rfft: bad input", () => {
+  const backend = wasmBackend(), s = torch.zeros(6)._storage;
+  assertThrowsMsg(
+    () => backend.rfft(s, { batch: 2, n: 3 }),
+    /rfft: expected a batch >= 0 and an even length n >= 2/,
+  );
+  assertThrowsMsg(
+    () => backend.rfft(s, { batch: 2, n: 4 }),
+    /rfft: expected 2 rows of 4 values \(8\), got 6/,
+  );
+  assertThrowsMsg(
+    () => rfftPairs(torch.zeros([4], { dtype: "float64" }), 1),
+    /rfft: expected a float32 signal, got float64/,
+  );
 });

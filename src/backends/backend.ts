@@ -660,6 +660,19 @@ export interface Backend {
    * (e^{+2 pi i jk/n}, no 1/n). Any n >= 1. Backends without it get a DFT-by-matmul fallback.
    */
   fft?(x: Storage, args: FftArgs): Storage;
+  /**
+   * Batched FFTs of `batch` real float32 rows of even length `n`: their n / 2 + 1 non-negative
+   * frequencies as interleaved (re, im) pairs, unnormalised (one complex FFT of length n / 2 a row).
+   */
+  rfft?(x: Storage, args: RfftArgs): Storage;
+}
+
+/** Shapes of `Backend.rfft`. */
+export interface RfftArgs {
+  /** Rows. */
+  batch: number;
+  /** Real values per row (even). */
+  n: number;
 }
 
 /** Shapes of `Backend.fft`. */

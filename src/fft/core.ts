@@ -14,7 +14,7 @@ import { narrow, transpose } from "../ops/movement.ts";
 import { select } from "../ops/split_stack.ts";
 import { toDType } from "../ops/convert.ts";
 import { asComplex, isComplexOperand, viewAsReal } from "../complex/core.ts";
-import { fftPairs } from "./pairs.ts";
+import { fftPairs, rfftPairs } from "./pairs.ts";
 
 /** PyTorch's `norm` argument: which direction is scaled (`"backward"`, the default: the inverse by 1/n). */
 export type FftNorm = "backward" | "ortho" | "forward";
@@ -122,6 +122,16 @@ export function c2c(p: Tensor, dims: readonly number[], inverse: boolean, scale:
   });
   if (dims.length === 0 && scale !== 1) y = mul(y, scale);
   return y;
+}
+
+/**
+ * The n / 2 + 1 non-negative frequencies along `dim` of a real float32 `r` (n its size there),
+ * times `scale`, as pairs (the complex dims are r's).
+ */
+export function r2c(r: Tensor, dim: number, scale: number): Tensor {
+  const last = r.ndim - 1;
+  if (dim === last) return rfftPairs(r, scale);
+  return transpose(rfftPairs(transpose(r, dim, last), scale), dim, last);
 }
 
 /** (1, -1): multiplies pairs into their conjugates. */

@@ -8,9 +8,6 @@
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
 import { asOp } from "../ops/naming.ts";
-import { narrow } from "../ops/movement.ts";
-import { stack } from "../ops/indexing.ts";
-import { zeros } from "../creation.ts";
 import {
   c2c,
   c2r,
@@ -22,6 +19,7 @@ import {
   type FftNorm,
   fromPairs,
   normScale,
+  r2c,
   realFloat32,
   requireReal,
   resize,
@@ -97,9 +95,7 @@ function realForward(
   const d = wrapDim(op, opts.dim ?? -1, input.ndim);
   const x = realFloat32(op, input.ndim === 0 ? input.reshape(1) : input);
   const n = checkPoints(op, opts.n ?? x.shape[d]);
-  const r = resize(x, d, n);
-  let p = c2c(stack([r, zeros(r.shape, { device: r.device })], -1), [d], false, normScale(norm, n, false));
-  p = narrow(p, d, 0, Math.floor(n / 2) + 1);
+  const p = r2c(resize(x, d, n), d, normScale(norm, n, false));
   return fromPairs(conj ? conjPairs(p) : p.contiguous());
 }
 

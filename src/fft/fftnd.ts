@@ -7,7 +7,6 @@
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
 import { asOp } from "../ops/naming.ts";
-import { narrow } from "../ops/movement.ts";
 import { stack } from "../ops/indexing.ts";
 import { zeros } from "../creation.ts";
 import {
@@ -20,6 +19,7 @@ import {
   type FftNorm,
   fromPairs,
   normScale,
+  r2c,
   realFloat32,
   requireReal,
   resize,
@@ -127,9 +127,8 @@ function realN(op: string, input: Tensor, opts: FftnOptions, dim2: boolean): Ten
       }
       const last = dims[dims.length - 1];
       // The last dim's half spectrum first, then full transforms of the others.
-      let p = c2c(stack([r, zeros(r.shape, { device: r.device })], -1), [last], false, 1);
-      p = narrow(p, last, 0, Math.floor(lens[lens.length - 1] / 2) + 1);
-      return fromPairs(c2c(p, dims.slice(0, -1), false, scale).contiguous());
+      const p = r2c(r, last, dims.length === 1 ? scale : 1);
+      return fromPairs(c2c(p, dims.slice(0, -1), false, dims.length === 1 ? 1 : scale).contiguous());
     }));
 }
 

@@ -14,12 +14,12 @@
 import type { Tensor } from "../tensor.ts";
 import type { Derivative, Node } from "../autograd/node.ts";
 import { backendOf, contiguousStorage, recordComposite, wrap } from "../ops/dispatch.ts";
-import { tensor } from "../creation.ts";
+import { tensor, zeros } from "../creation.ts";
 import { add, mul, sub } from "../ops/elementwise.ts";
 import { matmul } from "../ops/matmul.ts";
-import { reshape } from "../ops/movement.ts";
+import { narrow, reshape } from "../ops/movement.ts";
 import { select } from "../ops/split_stack.ts";
-import { stack } from "../ops/indexing.ts";
+import { cat, stack } from "../ops/indexing.ts";
 import { numelOf } from "../shape.ts";
 import { pinHandle } from "../memory.ts";
 
@@ -85,6 +85,40 @@ export function fftPairs(x: Tensor, inverse: boolean, scale: number): Tensor {
   });
 }
 
+/**
+ * @internal `scale` times the non-negative frequencies (n / 2 + 1) of the FFT of the real rows of
+ * float32 `x` `[..., n]`, as pairs `[..., n / 2 + 1, 2]`, differentiable. Even n on a backend with
+ * `Backend.rfft` is one complex FFT of length n / 2 a row; otherwise a complex FFT of the rows
+ * with zero imaginary parts, cut.
+ */
+export function rfftPairs(x: Tensor, scale: number): Tensor {
+  const op = "rfft";
+  if (x.dtype !== "float32") throw new TypeError(`${op}: expected a float32 signal, got ${x.dtype}`);
+  if (x.ndim < 1) throw new RangeError(`${op}: expected [..., n], got a 0-d tensor`);
+  const n = x.shape[x.ndim - 1], half = Math.floor(n / 2) + 1;
+  return recordComposite("rfftPairs", [x], { n, scale }, () => {
+    const backend = backendOf(op, x);
+    const batch = numelOf(x.shape) / Math.max(n, 1);
+    const shape = [...x.shape.slice(0, -1), half, 2];
+    if (backend.rfft && n % 2 === 0 && n > 0 && batch > 0) {
+      const y = wrap(backend.rfft(contiguousStorage(x), { batch, n }), shape);
+      return scale === 1 ? y : mul(y, scale);
+    }
+    const p = stack([x, zeros(x.shape, { device: x.device })], -1);
+    return narrow(fftPairs(p, false, scale), -2, 0, half).contiguous();
+  });
+}
+
+function rfftBackward(g: Tensor, node: Node): Tensor[] {
+  // The adjoint of "complexify, transform, keep the first half": zero pad, inverse, real part.
+  const { n, scale } = node.args as { n: number; scale: number };
+  const half = g.shape[g.ndim - 2];
+  const shape = [...g.shape];
+  shape[g.ndim - 2] = n - half;
+  const full = n > half ? cat([g, zeros(shape, { device: g.device })], -2) : g;
+  return [select(fftPairs(full, true, scale), -1, 0)];
+}
+
 function backward(g: Tensor, node: Node): Tensor[] {
   const { inverse, scale } = node.args as { inverse: boolean; scale: number };
   return [fftPairs(g, !inverse, scale)];
@@ -93,4 +127,5 @@ function backward(g: Tensor, node: Node): Tensor[] {
 /** @internal The row: nothing saved (the map is linear). */
 export const fftDerivatives = {
   fftPairs: { saves: "none", name: "FftC2CBackward0", backward },
+  rfftPairs: { saves: "none", name: "FftR2CBackward0", backward: rfftBackward },
 } satisfies Record<string, Derivative>;

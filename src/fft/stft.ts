@@ -19,7 +19,7 @@ import { fold } from "../ops/fold.ts";
 
 import { select } from "../ops/split_stack.ts";
 import { isComplexOperand, viewAsReal } from "../complex/core.ts";
-import { c2c, c2r, checkTensor, fromPairs, realFloat32, toPairs } from "./core.ts";
+import { c2c, c2r, checkTensor, fromPairs, r2c, realFloat32, toPairs } from "./core.ts";
 
 /** Keyword arguments of {@link stft}. */
 export interface StftOptions {
@@ -147,11 +147,14 @@ export function stft(input: Tensor, nFft: number, opts: StftOptions = {}): Tenso
         throw new TypeError(`${op}: Cannot have onesided output if window or input is complex`);
       }
       // (re, im) pairs [B, L, 2], centred by padding the time axis.
-      let p = toPairs(op, input.ndim === 1 ? input.reshape(1, -1) : input);
+      // The signal [B, L] (real) or its pairs [B, L, 2], centred by padding the time axis.
+      const batched = input.ndim === 1 ? input.reshape(1, -1) : input;
+      let sig = complexIn ? transpose(toPairs(op, batched), 1, 2) : realFloat32(op, batched).unsqueeze(1);
       if (center) {
         const half = Math.floor(nFft / 2);
-        p = transpose(pad(transpose(p, 1, 2), [half, half], { mode: padMode }), 1, 2);
+        sig = pad(sig, [half, half], { mode: padMode });
       }
+      const p = complexIn ? transpose(sig, 1, 2) : select(sig, 1, 0);
       const len = p.shape[1];
       if (nFft <= 0 || nFft > len) {
         throw new RangeError(`${op}: expected 0 < n_fft < ${len}, but got n_fft=${nFft}`);
@@ -161,10 +164,17 @@ export function stft(input: Tensor, nFft: number, opts: StftOptions = {}): Tenso
         throw new RangeError(`${op}: expected 0 < win_length <= n_fft, but got win_length=${winLength}`);
       }
       const w = paddedWindow(op, opts.window, winLength, nFft, input);
-      // Frames [B, T, nFft, 2] times the window, transformed over the nFft axis.
-      const frames = mul(permute(unfold(p, 1, nFft, hop), [0, 1, 3, 2]), w.reshape(nFft, 1));
-      let spec = c2c(frames, [2], false, opts.normalized ? 1 / Math.sqrt(nFft) : 1);
-      if (onesided) spec = narrow(spec, 2, 0, Math.floor(nFft / 2) + 1);
+      // Frames [B, T, nFft, 2] times the window, transformed over the nFft axis (real frames
+      // [B, T, nFft] of a real signal's one-sided spectrogram).
+      const scale = opts.normalized ? 1 / Math.sqrt(nFft) : 1;
+      let spec: Tensor;
+      if (onesided) {
+        spec = r2c(mul(unfold(p, 1, nFft, hop), w), 2, scale);
+      } else {
+        const pairs = complexIn ? p : toPairs(op, p);
+        const frames = mul(permute(unfold(pairs, 1, nFft, hop), [0, 1, 3, 2]), w.reshape(nFft, 1));
+        spec = c2c(frames, [2], false, scale);
+      }
       spec = transpose(spec, 1, 2).contiguous();
       if (input.ndim === 1) spec = select(spec, 0, 0);
       return returnComplex ? fromPairs(spec) : spec;

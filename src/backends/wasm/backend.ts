@@ -61,6 +61,7 @@ import type {
   Operand,
   Pool2dGeometry,
   ReduceOp,
+  RfftArgs,
   SearchsortedArgs,
   SgdUpdateOptions,
   Special2Op,
@@ -530,6 +531,11 @@ export class WasmBackend implements Backend {
   /** See `Backend.fft`. */
   fft(x: Storage, args: FftArgs): WasmStorage {
     return fftOps.fft(this.#k, x, args);
+  }
+
+  /** See `Backend.rfft`. */
+  rfft(x: Storage, args: RfftArgs): WasmStorage {
+    return fftOps.rfft(this.#k, x, args);
   }
 
   // ---- random numbers (assembly/random.ts) ----

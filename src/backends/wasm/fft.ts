@@ -6,8 +6,8 @@
  * per n (the last {@link PLAN_CACHE} lengths).
  * @module
  */
-import type { FftArgs, Storage } from "../backend.ts";
-import { fftContract } from "../contract_fft.ts";
+import type { FftArgs, RfftArgs, Storage } from "../backend.ts";
+import { fftContract, rfftContract } from "../contract_fft.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage } from "./shared.ts";
@@ -195,6 +195,52 @@ export function fft(ctx: WasmKernels, x: Storage, args: FftArgs): WasmStorage {
       }
     }
     ctx.runParts("fft_f32", list, parts - 1);
+    return out;
+  });
+}
+
+const rfftTwiddles = new Map<number, Uint8Array>();
+
+/** W_n^k for k < n / 2 (float32 pairs), cached with the plans' lengths. */
+function halfTwiddles(n: number): Uint8Array {
+  let t = rfftTwiddles.get(n);
+  if (t === undefined) {
+    const v = new Float32Array(n);
+    for (let k = 0; k < n / 2; k++) [v[2 * k], v[2 * k + 1]] = root(k, n);
+    t = new Uint8Array(v.buffer);
+    rfftTwiddles.set(n, t);
+    if (rfftTwiddles.size > PLAN_CACHE) rfftTwiddles.delete(rfftTwiddles.keys().next().value!);
+  }
+  return t;
+}
+
+/** See `Backend.rfft`. */
+export function rfft(ctx: WasmKernels, x: Storage, args: RfftArgs): WasmStorage {
+  const s = checkStorage("rfft", x);
+  rfftContract(s, args);
+  const { batch, n } = args, half = n / 2, numel = batch * (half + 1) * 2;
+  if (numel === 0 || batch === 0) return ctx.zeros("float32", numel);
+  const plan = fftPlan(half), tw = halfTwiddles(n), work = half * 8 + plan.work;
+  const parts = batch >= 2
+    ? Math.min(batch, 1 + ctx.helpers(batch * n * Math.log2(n) * NS_PER_VALUE_STAGE / 2))
+    : 1;
+  ctx.plan("rfft", "float32", numel + Math.ceil((plan.bytes.length + tw.length + parts * work) / 4), s);
+  return ctx.call(() => {
+    const xp = ctx.input(s);
+    const [out, op] = ctx.output("float32", numel);
+    const pp = ctx.heap.temp(plan.bytes.length),
+      tp = ctx.heap.temp(tw.length),
+      wp = ctx.heap.temp(parts * work);
+    ctx.view("uint8", pp, plan.bytes.length).set(plan.bytes);
+    ctx.view("uint8", tp, tw.length).set(tw);
+    const list: number[][] = [];
+    for (let p = 0; p < parts; p++) {
+      const from = Math.floor((batch * p) / parts), to = Math.floor((batch * (p + 1)) / parts);
+      if (to > from) {
+        list.push([xp + from * n * 4, op + from * (half + 1) * 8, pp, tp, wp + p * work, to - from]);
+      }
+    }
+    ctx.runParts("rfft_f32", list, parts - 1);
     return out;
   });
 }
