@@ -175,7 +175,7 @@ export function stft(input: Tensor, nFft: number, opts: StftOptions = {}): Tenso
         const frames = mul(permute(unfold(pairs, 1, nFft, hop), [0, 1, 3, 2]), w.reshape(nFft, 1));
         spec = c2c(frames, [2], false, scale);
       }
-      spec = transpose(spec, 1, 2).contiguous();
+      spec = transpose(spec, 1, 2); // a view, as PyTorch's (frames stay contiguous)
       if (input.ndim === 1) spec = select(spec, 0, 0);
       return returnComplex ? fromPairs(spec) : spec;
     }));
