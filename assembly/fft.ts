@@ -341,7 +341,20 @@ export function rfft_f32(x: P, out: P, plan: P, tw: P, work: P, batch: i32): voi
     const z0r = load<f32>(Z), z0i = load<f32>(Z, 4);
     store<f32>(dst, z0r + z0i); store<f32>(dst, 0, 4);
     store<f32>(dst + (<usize>N << 3), z0r - z0i); store<f32>(dst + (<usize>N << 3), 0, 4);
-    for (let k = 1; k < N; k++) {
+    let k0 = 1;
+    const half = f32x4.splat(0.5), flip = v128.load(FLIP), sgn = v128.load(SIGNS);
+    for (; k0 + 2 <= N; k0 += 2) {
+      // k0 and k0 + 1 together: C = conj (Z_{N-k0}, Z_{N-k0-1}).
+      const A = v128.load(Z + (<usize>k0 << 3));
+      const c = v128.load(Z + (<usize>(N - k0 - 1) << 3));
+      const C = f32x4.mul(v128.shuffle<f32>(c, c, 2, 3, 0, 1), flip);
+      const E = f32x4.mul(f32x4.add(A, C), half);
+      const O = f32x4.mul(f32x4.mul(swap(f32x4.sub(A, C)), flip), half);
+      const w = v128.load(tw + (<usize>k0 << 3));
+      const wr = v128.shuffle<f32>(w, w, 0, 0, 2, 2), wi = f32x4.mul(v128.shuffle<f32>(w, w, 1, 1, 3, 3), sgn);
+      v128.store(dst + (<usize>k0 << 3), f32x4.add(E, cmul(O, wr, wi)));
+    }
+    for (let k = k0; k < N; k++) {
       const a = Z + (<usize>k << 3), c = Z + (<usize>(N - k) << 3);
       const ar = load<f32>(a), ai = load<f32>(a, 4), cr = load<f32>(c), ci = -load<f32>(c, 4);
       const er = <f32>0.5 * (ar + cr), ei = <f32>0.5 * (ai + ci);
