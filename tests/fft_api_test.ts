@@ -88,9 +88,13 @@ const FNS: Record<string, (x: Tensor, o: Args) => Tensor> = {
   rfftn: (x, o) => torch.fft.rfftn(x, o),
   irfft2: (x, o) => torch.fft.irfft2(x, o),
   irfftn: (x, o) => torch.fft.irfftn(x, o),
+  hfft2: (x, o) => torch.fft.hfft2(x, o),
+  hfftn: (x, o) => torch.fft.hfftn(x, o),
+  ihfft2: (x, o) => torch.fft.ihfft2(x, o),
+  ihfftn: (x, o) => torch.fft.ihfftn(x, o),
 };
 
-deviceTest("torch.fft: values and gradients match PyTorch 1.13 (82 calls)", async (device) => {
+deviceTest("torch.fft: values and gradients match PyTorch 1.13 (90 calls)", async (device) => {
   for (const c of fx.calls) {
     const x = input(c.x, device, c.grad !== undefined);
     const y = FNS[c.fn](x, c.args);
@@ -101,7 +105,7 @@ deviceTest("torch.fft: values and gradients match PyTorch 1.13 (82 calls)", asyn
       await assertNear(g, c.grad, device, `${c.name}: grad`);
     }
   }
-  assert.equal(fx.calls.length, 82);
+  assert.equal(fx.calls.length, 90);
 });
 
 Deno.test("torch.fft: fftfreq, rfftfreq, fftshift, ifftshift match PyTorch 1.13", async () => {

@@ -15,6 +15,8 @@ import {
   checkNorm,
   checkPoints,
   checkTensor,
+  conjPairs,
+  dualNorm,
   fftnArgs,
   type FftNorm,
   fromPairs,
@@ -112,23 +114,39 @@ export function ifft2(input: Tensor, opts: FftnOptions = {}): Tensor {
   return complexN("fft.ifft2", input, opts, true, true);
 }
 
-function realN(op: string, input: Tensor, opts: FftnOptions, dim2: boolean): Tensor {
+/**
+ * @internal rfftn / rfft2, or (`hermitian`) ihfftn / ihfft2: the conjugate of rfftn with the
+ * other norm.
+ */
+export function realN(
+  op: string,
+  input: Tensor,
+  opts: FftnOptions,
+  dim2: boolean,
+  hermitian = false,
+): Tensor {
   return asOp(op, () =>
     inFrameOf(() => {
       requireReal(op, op.slice(4), input);
-      const norm = checkNorm(op, opts.norm);
+      const norm = hermitian ? dualNorm(checkNorm(op, opts.norm)) : checkNorm(op, opts.norm);
       const { dims, sizes } = fftnArgs(op, input.shape, opts.s, opts.dim ?? (dim2 ? [-2, -1] : null));
       let r = realFloat32(op, input);
       const lens = dims.map((d, i) => sizes[i] ?? input.shape[d]);
       dims.forEach((d, i) => r = resize(r, d, checkPoints(op, lens[i])));
       const scale = normScale(norm, product(lens), false);
       if (dims.length === 0) {
-        return fromPairs(c2c(stack([r, zeros(r.shape, { device: r.device })], -1), [], false, scale));
+        const p0 = c2c(stack([r, zeros(r.shape, { device: r.device })], -1), [], false, scale);
+        return fromPairs(hermitian ? conjPairs(p0) : p0);
       }
       const last = dims[dims.length - 1];
       // The last dim's half spectrum first, then full transforms of the others.
-      const p = r2c(r, last, dims.length === 1 ? scale : 1);
-      return fromPairs(c2c(p, dims.slice(0, -1), false, dims.length === 1 ? 1 : scale).contiguous());
+      const p = c2c(
+        r2c(r, last, dims.length === 1 ? scale : 1),
+        dims.slice(0, -1),
+        false,
+        dims.length === 1 ? 1 : scale,
+      );
+      return fromPairs(hermitian ? conjPairs(p) : p.contiguous());
     }));
 }
 
@@ -160,17 +178,27 @@ export function rfft2(input: Tensor, opts: FftnOptions = {}): Tensor {
   return realN("fft.rfft2", input, opts, true);
 }
 
-function realInverseN(op: string, input: Tensor, opts: FftnOptions, dim2: boolean): Tensor {
+/**
+ * @internal irfftn / irfft2, or (`hermitian`) hfftn / hfft2: irfftn of the conjugate with the
+ * other norm.
+ */
+export function realInverseN(
+  op: string,
+  input: Tensor,
+  opts: FftnOptions,
+  dim2: boolean,
+  hermitian = false,
+): Tensor {
   return asOp(op, () =>
     inFrameOf(() => {
       checkTensor(op, input);
-      const norm = checkNorm(op, opts.norm);
+      const norm = hermitian ? dualNorm(checkNorm(op, opts.norm)) : checkNorm(op, opts.norm);
       const { dims, sizes } = fftnArgs(op, input.shape, opts.s, opts.dim ?? (dim2 ? [-2, -1] : null));
       if (dims.length === 0) throw new RangeError(`${op}: expected at least one dimension to transform`);
       const last = dims.length - 1;
       const lens = dims.map((d, i) => sizes[i] ?? (i === last ? 2 * (input.shape[d] - 1) : input.shape[d]));
       lens.forEach((n) => checkPoints(op, n));
-      let p = toPairs(op, input);
+      let p = hermitian ? conjPairs(toPairs(op, input)) : toPairs(op, input);
       dims.slice(0, -1).forEach((d, i) => p = resize(p, d, lens[i]));
       p = c2c(p, dims.slice(0, -1), true, 1);
       return c2r(p, dims[last], lens[last], normScale(norm, product(lens), true));

@@ -1,6 +1,7 @@
 /**
  * `torch.fft`: PyTorch 1.13's discrete Fourier transforms (`fft`, `ifft`, `fft2`, `ifft2`,
- * `fftn`, `ifftn`, `rfft`, `irfft`, `rfft2`, `irfft2`, `rfftn`, `irfftn`, `hfft`, `ihfft`) and
+ * `fftn`, `ifftn`, `rfft`, `irfft`, `rfft2`, `irfft2`, `rfftn`, `irfftn`, `hfft`, `ihfft`, `hfft2`,
+ * `ihfft2`, `hfftn`, `ihfftn`) and
  * helpers (`fftfreq`, `rfftfreq`, `fftshift`, `ifftshift`), with PyTorch's `n` / `s`, `dim` and
  * `norm` as an options object. Results are complex64 (float32 for irfft / hfft); float64 inputs
  * throw (PyTorch would return complex128, which edgetorch does not have). The CPU runs a
@@ -20,5 +21,6 @@
 // `export *` (not named re-exports): `deno doc` lists a namespace's members only when reached this way.
 export * from "./fft1d.ts";
 export * from "./fftnd.ts";
+export * from "./hfftn.ts";
 export * from "./freq.ts";
 export type { FftNorm } from "./core.ts";
