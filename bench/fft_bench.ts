@@ -2,7 +2,7 @@
  * torch.fft and torch.stft on the CPU (assembly/fft.ts) against PyTorch 1.13 in the same run:
  * `fft` of complex [64, 1024] (radix 4) and [64, 1000] (radices 4, 2, 5, 5, 5), `rfft` of real
  * [64, 1024] / [64, 1000], and the audio tutorial's spectrogram (`stft` of [8, 16000], nFft 400,
- * hop 160, Hann window); the GPU (DFT by matrix products) where a WebGPU adapter exists.
+ * hop 160, Hann window); the GPU (wgsl/fft.wgsl) where a WebGPU adapter exists.
  *
  *   deno bench -A bench/fft_bench.ts
  *

@@ -2,13 +2,13 @@
  * The complex FFT kernel (assembly/fft.ts through `Backend.fft`) and the differentiable
  * `fftPairs` it backs (src/fft/pairs.ts), on (re, im) pairs: PyTorch 1.13's unnormalised fft /
  * ifft for many n, batched (tools/fixtures/fft_fixtures.py -> tests/fixtures/fft.json), on both
- * devices (the GPU computes a DFT by matrix products); a float64 DFT for every n up to 64 and
+ * devices (the GPU: wgsl/fft.wgsl) and through the DFT-by-matmul fallback; a float64 DFT for every n up to 64 and
  * longer mixed-radix and Bluestein lengths; 1 vs several threads bit for bit; gradients by
  * finite differences; bad input.
  */
 import assert from "node:assert/strict";
 import * as torch from "../mod.ts";
-import { fftPairs, rfftPairs } from "../src/fft/pairs.ts";
+import { dftByMatmul, fftPairs, rfftPairs } from "../src/fft/pairs.ts";
 import { wasmBackend } from "../src/backends/wasm/backend.ts";
 import { PARALLEL_MIN_NS } from "../src/backends/wasm/backend.ts";
 import { assertThrowsMsg, type EncodedTensor, fixtureTensor, gradcheckAsync } from "./helpers.ts";
@@ -232,3 +232,19 @@ Deno.test("Backend.rfft: bad input", () => {
     /rfft: expected a float32 signal, got float64/,
   );
 });
+
+deviceTest(
+  "dftByMatmul (the fallback of backends without Backend.fft) agrees with the kernel",
+  async (device) => {
+    torch.manualSeed(15);
+    for (const n of [1, 5, 16, 17]) {
+      const x = torch.randn([3, n, 2], { device });
+      for (const inverse of [false, true]) {
+        const got = await dftByMatmul(x, n, inverse).dataAsync(),
+          want = await fftPairs(x, inverse, 1).dataAsync();
+        const e = relErr(got, want);
+        assert.ok(e <= 2e-6, `n=${n} inverse=${inverse}: relative error ${e}`);
+      }
+    }
+  },
+);

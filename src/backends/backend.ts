@@ -657,7 +657,8 @@ export interface Backend {
   /**
    * Batched unnormalised complex FFTs (`torch.fft`) over `batch` rows of `n` complex values,
    * interleaved float32 (re, im) pairs: forward X_k = sum_j x_j e^{-2 pi i jk/n}, or the inverse
-   * (e^{+2 pi i jk/n}, no 1/n). Any n >= 1. Backends without it get a DFT-by-matmul fallback.
+   * (e^{+2 pi i jk/n}, no 1/n). Any n >= 1. Backends without it get a DFT-by-matmul fallback
+   * (src/fft/pairs.ts).
    */
   fft?(x: Storage, args: FftArgs): Storage;
   /**

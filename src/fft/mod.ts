@@ -5,8 +5,9 @@
  * helpers (`fftfreq`, `rfftfreq`, `fftshift`, `ifftshift`), with PyTorch's `n` / `s`, `dim` and
  * `norm` as an options object. Results are complex64 (float32 for irfft / hfft); float64 inputs
  * throw (PyTorch would return complex128, which edgetorch does not have). The CPU runs a
- * mixed-radix / Bluestein FFT kernel for every length; the GPU computes the DFT by matrix products
- * (O(n²) per row). Everything is differentiable.
+ * mixed-radix / Bluestein FFT kernel (SIMD wasm) for every length, the GPU radix-2 Stockham
+ * stages for powers of two and Bluestein's chirp z for other lengths (WGSL). Everything is
+ * differentiable.
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";

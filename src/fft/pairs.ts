@@ -1,10 +1,9 @@
 /**
  * @internal The differentiable complex FFT on the (re, im) pair representation that `torch.fft`
  * is built on: `fftPairs(x, inverse, scale)` transforms float32 `[..., n, 2]` over its
- * second-to-last axis (the n complex values), times a real `scale`. On backends with
- * `Backend.fft` (the CPU) it is one kernel call; elsewhere (the GPU) it is a DFT by two real
- * matrix products with cos/sin matrices made in float64 (O(n²) per row, fine for the lengths of
- * audio frames and small images, slow for long signals).
+ * second-to-last axis (the n complex values), times a real `scale`. It is one `Backend.fft` call
+ * (the CPU's assembly/fft.ts, the GPU's wgsl/fft.wgsl); a backend without `fft` gets a DFT by
+ * real matrix products with cos/sin matrices made in float64 ({@link dftByMatmul}, O(n²) a row).
  *
  * The map is linear over the reals, and its adjoint is the conjugate transpose of the DFT matrix:
  * the backward of a forward transform is the unnormalised inverse with the same scale, and vice
@@ -49,8 +48,11 @@ function dftMatrices(n: number, device: Tensor["device"]): [Tensor, Tensor] {
   return m;
 }
 
-/** The DFT by matrix products: forward (xr + i xi)(c - i s), inverse (xr + i xi)(c + i s). */
-function dftByMatmul(x: Tensor, n: number, inverse: boolean): Tensor {
+/**
+ * @internal The DFT of rows `[batch, n, 2]` by matrix products, for backends without
+ * `Backend.fft`: forward (xr + i xi)(c - i s), inverse (xr + i xi)(c + i s).
+ */
+export function dftByMatmul(x: Tensor, n: number, inverse: boolean): Tensor {
   const [c, s] = dftMatrices(n, x.device);
   const xr = select(x, -1, 0), xi = select(x, -1, 1);
   const rc = matmul(xr, c), rs = matmul(xr, s), ic = matmul(xi, c), is = matmul(xi, s);

@@ -11,6 +11,7 @@ import { fftContract, rfftContract } from "../contract_fft.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage } from "./shared.ts";
+import { bluesteinTables, root } from "../fft_tables.ts";
 
 /** Radices the Stockham stages take; a prime factor above the last goes to Bluestein. */
 const RADICES = [4, 2, 3, 5, 7, 11, 13];
@@ -42,12 +43,6 @@ function factor(n: number): number[] | null {
 
 function headerInts(count: number): number {
   return (count + 3) & ~3;
-}
-
-/** e^{-2 pi i k / n} with k reduced mod n first, in float64. */
-function root(k: number, n: number): [number, number] {
-  const a = (-2 * Math.PI * (k % n)) / n;
-  return [Math.cos(a), Math.sin(a)];
 }
 
 function mixedPlan(n: number, radices: number[]): Uint8Array {
@@ -83,62 +78,16 @@ function mixedPlan(n: number, radices: number[]): Uint8Array {
   return bytes;
 }
 
-/** In-place float64 radix-2 FFT (forward) of interleaved values, length a power of two. */
-function fft64(v: Float64Array, n: number): void {
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [v[2 * i], v[2 * j]] = [v[2 * j], v[2 * i]];
-      [v[2 * i + 1], v[2 * j + 1]] = [v[2 * j + 1], v[2 * i + 1]];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const half = len >> 1;
-    for (let k = 0; k < half; k++) {
-      const [wr, wi] = root(k, len);
-      for (let i = k; i < n; i += len) {
-        const a = 2 * i, b = 2 * (i + half);
-        const xr = v[b] * wr - v[b + 1] * wi, xi = v[b] * wi + v[b + 1] * wr;
-        v[b] = v[a] - xr;
-        v[b + 1] = v[a + 1] - xi;
-        v[a] += xr;
-        v[a + 1] += xi;
-      }
-    }
-  }
-}
-
 function bluesteinPlan(n: number): { bytes: Uint8Array; m: number } {
-  let m = 1;
-  while (m < 2 * n - 1) m *= 2;
+  const { m, chirp, forward, inverse } = bluesteinTables(n);
   const sub = mixedPlan(m, factor(m)!);
   const head = headerInts(7) * 4, chirpAt = head, fwdAt = chirpAt + n * 8, invAt = fwdAt + m * 8;
   const subAt = invAt + m * 8;
   const bytes = new Uint8Array(subAt + sub.length);
-  const h = new Int32Array(bytes.buffer, 0, 7);
-  h.set([1, n, m, chirpAt, fwdAt, invAt, subAt]);
-  const chirp = new Float64Array(2 * n);
-  for (let j = 0; j < n; j++) {
-    // e^{-i pi j^2 / n} = e^{-2 pi i (j^2 mod 2n) / 2n}; j^2 is exact below 2^53.
-    const [cr, ci] = root((j * j) % (2 * n), 2 * n);
-    chirp[2 * j] = cr;
-    chirp[2 * j + 1] = ci;
-  }
+  new Int32Array(bytes.buffer, 0, 7).set([1, n, m, chirpAt, fwdAt, invAt, subAt]);
   new Float32Array(bytes.buffer, chirpAt, 2 * n).set(chirp);
-  for (const [at, sign] of [[fwdAt, -1], [invAt, 1]]) {
-    // The convolution kernel conj(c_j) (forward) or c_j (inverse) at j and M - j, its FFT over M.
-    const b = new Float64Array(2 * m);
-    for (let j = 0; j < n; j++) {
-      for (const k of j === 0 ? [0] : [j, m - j]) {
-        b[2 * k] = chirp[2 * j] / m;
-        b[2 * k + 1] = (sign * chirp[2 * j + 1]) / m;
-      }
-    }
-    fft64(b, m);
-    new Float32Array(bytes.buffer, at, 2 * m).set(b);
-  }
+  new Float32Array(bytes.buffer, fwdAt, 2 * m).set(forward);
+  new Float32Array(bytes.buffer, invAt, 2 * m).set(inverse);
   bytes.set(sub, subAt);
   return { bytes, m };
 }
