@@ -69,9 +69,20 @@ import { complexMethods, type TensorComplexMethods } from "./tensor_methods/comp
 import { fftMethods, type TensorFftMethods } from "./tensor_methods/fft.ts";
 import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
 
-/** The shape `toArray()` nests values in: complex64 elements come as `[re, im]` pairs. */
-function readShape(t: Tensor): readonly number[] {
-  return t.dtype === "complex64" ? [...t.shape, 2] : t.shape;
+/** What `toArray()` and printing read: a complex64 tensor's float32 (re, im) view. */
+function readable(t: Tensor): Tensor {
+  return t.dtype === "complex64" ? viewAsReal(t.detach()) : t;
+}
+
+/**
+ * `dataSync()` / `dataAsync()` of complex64 throw: code that reads a tensor's elements as numel
+ * values (inside the library or out) would misread 2 numel interleaved floats.
+ */
+function complexDataError(op: string): TypeError {
+  return new TypeError(
+    `${op}: a complex64 tensor has no typed array of its own elements; read torch.viewAsReal(z).${op}() ` +
+      "for its interleaved (re, im) float32 values, or z.toArray() for [re, im] pairs",
+  );
 }
 
 function complexItemError(): TypeError {
@@ -362,17 +373,18 @@ export class Tensor {
    */
   toArray(): NestedArray {
     this.#refuseSyncRead("toArray", "toArrayAsync");
-    return nestValues(this.dataSync(), readShape(this), this.dtype === "bool");
+    if (this.dtype === "complex64") return inFrameOf(() => readable(this).toArray());
+    return nestValues(this.dataSync(), this.shape, this.dtype === "bool");
   }
   /**
    * A copy of the elements in row-major order as a typed array: Float32Array for float32 and
-   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool,
-   * Float32Array of interleaved (re, im) pairs (2 numel values) for complex64. CPU
+   * float16, Float64Array for float64, Int32Array for int32, Uint8Array for uint8 and bool;
+   * complex64 throws (read `torch.viewAsReal(z).dataSync()`, its interleaved (re, im) pairs). CPU
    * only; see dataAsync.
    */
   dataSync(): Float32Array | Float64Array | Int32Array | Uint8Array {
     this.#refuseSyncRead("dataSync", "dataAsync");
-    if (this.dtype === "complex64") return inFrameOf(() => viewAsReal(this.detach()).dataSync());
+    if (this.dtype === "complex64") throw complexDataError("dataSync");
     // Only the view's elements are copied: a contiguous view reads its range of the storage, any
     // other view is first gathered into a storage of its own elements.
     return inFrameOf(() => {
@@ -387,8 +399,8 @@ export class Tensor {
    * the storage, any other view is gathered on the device first).
    */
   async dataAsync(): Promise<Float32Array | Float64Array | Int32Array | Uint8Array> {
+    if (this.dtype === "complex64") throw complexDataError("dataAsync");
     if (this.device === "cpu") return this.dataSync();
-    if (this.dtype === "complex64") return await viewAsReal(this.detach()).dataAsync();
     const n = this.numel();
     const c = this.isContiguous() ? this : inFrameOf(() => this.detach().clone());
     try {
@@ -414,7 +426,8 @@ export class Tensor {
   }
   /** Like `toArray()`, on every device. */
   async toArrayAsync(): Promise<NestedArray> {
-    return nestValues(await this.dataAsync(), readShape(this), this.dtype === "bool");
+    if (this.dtype === "complex64") return await readable(this).toArrayAsync();
+    return nestValues(await this.dataAsync(), this.shape, this.dtype === "bool");
   }
   /**
    * PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. A GPU tensor's values
@@ -433,7 +446,7 @@ export class Tensor {
       return `tensor(<${this.numel()} elements of ${this.dtype} on device '${this.device}'; ` +
         `use await t.toArrayAsync() to read>, size=(${this.shape.join(", ")})${grad})`;
     }
-    return formatTensor(this.dataSync(), this.shape, this.dtype, this.#formatOptions());
+    return formatTensor(readable(this).dataSync(), this.shape, this.dtype, this.#formatOptions());
   }
   /**
    * PyTorch's printed form on every device, values included (a GPU tensor is read back first),
@@ -441,7 +454,7 @@ export class Tensor {
    */
   async toStringAsync(): Promise<string> {
     if (this.isDisposed) return "tensor(<disposed>)";
-    return formatTensor(await this.dataAsync(), this.shape, this.dtype, this.#formatOptions());
+    return formatTensor(await readable(this).dataAsync(), this.shape, this.dtype, this.#formatOptions());
   }
   #formatOptions(): { requiresGrad: boolean; gradFn: string | null; device: Device } {
     return {

@@ -352,7 +352,7 @@ Deno.test("Parameter: shares the wrapped storage, requires grad, prints as PyTor
   assert.ok(!new nn.Parameter(torch.zeros(1), false).requiresGrad);
   assertThrowsMsg(
     () => new nn.Parameter(torch.tensor([1, 2])),
-    /only tensors of floating point dtype can require gradients/,
+    /only tensors of floating point and complex dtype can require gradients/,
   );
   assertThrowsMsg(
     () => new nn.Parameter([1, 2] as unknown as torch.Tensor),

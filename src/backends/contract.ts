@@ -271,8 +271,8 @@ export const TYPED_CTOR = {
 export function checkDType(op: string, dtype: DType): void {
   if (dtype === "complex64") {
     throw new TypeError(
-      `${op}: complex64 has no backend storage of its own (a complex64 tensor views a float32 storage ` +
-        `of (re, im) pairs); this is a bug in the op that passed it to a backend`,
+      `${op}: complex64 is not supported here (a complex64 tensor views a float32 storage of (re, im) ` +
+        `pairs, and this op has no complex path); create a float32 tensor and convert it with .to("complex64")`,
     );
   }
   if (!(dtype in TYPED_CTOR)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);

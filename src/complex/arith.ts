@@ -107,10 +107,17 @@ export function complexBinary(op: string, a: TensorOrScalar, b: TensorOrScalar):
   }
 }
 
-/** |z| and arg z of a complex tensor, as float32. */
+/**
+ * |z| and arg z of a complex tensor, as float32. At z = 0 both are 0 with a zero gradient, as in
+ * PyTorch (sqrt and atan2 have none there): the zeros are masked out before either is taken.
+ */
 export function absAngle(z: Tensor): [Tensor, Tensor] {
   const [re, im] = parts(z);
-  return [ew.sqrt(ew.add(ew.mul(re, re), ew.mul(im, im))), atan2(im, re)];
+  const sq = ew.add(ew.mul(re, re), ew.mul(im, im));
+  const zero = ew.eq(sq, 0);
+  const abs = ew.where(zero, 0, ew.sqrt(ew.where(zero, 1, sq)));
+  const angle = ew.where(zero, 0, atan2(ew.where(zero, 0, im), ew.where(zero, 1, re)));
+  return [abs, angle];
 }
 
 /** `a ** b` with a complex operand: by polar form for a real exponent, `exp(b log a)` otherwise. */
@@ -157,4 +164,11 @@ export function complexUnary(op: string, z: Tensor): Tensor {
 export function complexWhere(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [ar, ai] = partsOf("where", a), [br, bi] = partsOf("where", b);
   return fromParts(ew.where(condition, ar, br), ew.where(condition, ai ?? 0, bi ?? 0));
+}
+
+/** `sgn(z)`: z / |z|, and 0 at 0 (PyTorch's `torch.sgn` of a complex tensor). */
+export function complexSgn(z: Tensor): Tensor {
+  const abs = absAngle(z)[0];
+  const zero = ew.eq(abs, 0);
+  return complexWhere(zero, 0, complexBinary("div", z, ew.where(zero, 1, abs)));
 }

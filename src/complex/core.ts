@@ -13,7 +13,7 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import { record } from "../ops/dispatch.ts";
+import { complexNotImplemented, record } from "../ops/dispatch.ts";
 import { fmtShape } from "../shape.ts";
 
 /** The dtype name PyTorch prints for a dtype in its kernel errors. */
@@ -33,6 +33,15 @@ function scalarTypeName(dtype: string): string {
 /** @internal True for a complex64 tensor operand. */
 export function isComplexOperand(x: unknown): boolean {
   return x instanceof Tensor && x.dtype === "complex64";
+}
+
+/**
+ * @internal Throws PyTorch's `not implemented for 'ComplexFloat'` when any of `xs` is complex64: for
+ * composite ops that would otherwise run on complex input with real semantics (their pieces being
+ * complex-capable does not make the composite right).
+ */
+export function refuseComplex(op: string, ...xs: unknown[]): void {
+  for (const x of xs) if (isComplexOperand(x)) throw complexNotImplemented(op);
 }
 
 /** @internal A complex64 tensor over the float32 storage of `r` at the given complex geometry. */

@@ -19,15 +19,15 @@ export function toComplex(op: string, x: Tensor): Tensor {
 
 /** A reduction of the real view over complex dims `dims` (each part reduced alike). */
 export function complexReduce(
+  op: string,
   x: Tensor,
   dims: readonly number[],
   reduce: (r: Tensor, dims: number[]) => Tensor,
 ): Tensor {
-  if (dims.length === 0 && x.ndim > 0) return complexClone(x);
-  const r = viewAsReal(x);
-  const ds = x.ndim === 0 ? [] : dims.map((d) => normDim("sum", d, x.ndim));
+  // A 0-d tensor reduces to itself; the dims (already checked by the op) never name the pair dim.
+  const ds = x.ndim === 0 ? [] : dims.map((d) => normDim(op, d, x.ndim));
   if (ds.length === 0) return complexClone(x);
-  return asComplex(reduce(r, ds));
+  return asComplex(reduce(viewAsReal(x), ds));
 }
 
 /** A copy of a complex tensor with its own contiguous storage (recorded for autograd). */
@@ -81,7 +81,10 @@ export function onRealView(x: Tensor, f: (r: Tensor) => Tensor): Tensor {
 export function complexToDType(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   if (dtype === "complex64") return toComplex("to", x);
-  // PyTorch 1.13 discards the imaginary part (with a warning) when casting complex to real.
-  const re = parts(x)[0];
-  return dtype === "float32" ? re.clone() : re.to(dtype);
+  // PyTorch 1.13 discards the imaginary part (with a warning); here it is an error, so that no op
+  // that casts its input (integer paths, `x.float()` inside composites) silently drops it.
+  throw new TypeError(
+    `to: casting complex64 to ${dtype} would discard the imaginary part (PyTorch 1.13 warns and ` +
+      `discards it); take z.real (or z.abs()) explicitly`,
+  );
 }

@@ -4,6 +4,7 @@
  * with PyTorch's gradients (the 2-norm's gradient is 0 where the norm is 0).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import type { Tensor } from "../tensor.ts";
 import { Tensor as TensorClass } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
@@ -132,6 +133,7 @@ export function matrixNorm(
   dim: readonly number[] = [-2, -1],
   keepdim?: boolean,
 ): Tensor {
+  refuseComplex("matrixNorm", A);
   const op = "linalg.matrixNorm";
   if (typeof ord === "object" && ord !== null) {
     return matrixNorm(A, ord.ord ?? "fro", ord.dim ?? [-2, -1], ord.keepdim ?? false);
@@ -181,6 +183,7 @@ export function norm(
   dim?: DimArg | null,
   keepdim?: boolean,
 ): Tensor {
+  refuseComplex("norm", x);
   const op = "linalg.norm";
   if (typeof ord === "object" && ord !== null) return norm(x, ord.ord ?? null, ord.dim ?? null, ord.keepdim);
   return asOp(op, () =>

@@ -3,6 +3,7 @@
  * (compositions of `matmul`, `inv` and elementwise ops, on every device, with autograd).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
 import * as pr from "../ops/products.ts";
@@ -68,6 +69,7 @@ export function cross(a: Tensor, b: Tensor, opts: { dim?: number } = {}): Tensor
  * ```
  */
 export function vecdot(x: Tensor, y: Tensor, opts: { dim?: number } = {}): Tensor {
+  refuseComplex("vecdot", x, y);
   return inFrameOf(() => asOp("linalg.vecdot", () => sum(mul(x, y), opts.dim ?? -1)));
 }
 
@@ -95,5 +97,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function vander(x: Tensor, opts: { N?: number } = {}): Tensor {
+  refuseComplex("vander", x);
   return inFrameOf(() => vanderColumns("linalg.vander", x, opts.N, true, true));
 }

@@ -7,6 +7,7 @@
  * branch `where` discards never feeds inf or NaN into a gradient.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isFloating } from "../dtype.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -39,6 +40,7 @@ function negativeExpm1(x: Tensor, alpha: number, scale = 1): Tensor {
  * ```
  */
 export function elu(input: Tensor, alpha = 1, inplace?: InplaceArg): Tensor {
+  refuseComplex("elu", input, alpha);
   return inFrameOf(() => {
     return inplaceResult("elu", input, inplace, (t) => {
       const x = floatInput("elu", t);
@@ -319,6 +321,7 @@ export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
  * ```
  */
 export function threshold(input: Tensor, threshold: number, value: number, inplace?: InplaceArg): Tensor {
+  refuseComplex("threshold", input, threshold, value);
   return inFrameOf(() => {
     if (!(input instanceof Tensor)) {
       throw new TypeError(`threshold: input must be a Tensor, got ${typeof input}`);

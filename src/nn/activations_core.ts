@@ -4,6 +4,7 @@
  * the activation functions are in activations.ts.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import type { Tensor } from "../tensor.ts";
 import { isFloating } from "../dtype.ts";
 import * as ew from "../ops/elementwise.ts";
@@ -59,6 +60,7 @@ export function relu(x: Tensor, inplace?: InplaceArg): Tensor {
  * ```
  */
 export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace?: InplaceArg): Tensor {
+  refuseComplex("leakyRelu", input, negativeSlope);
   return inFrameOf(() =>
     inplaceResult("leakyRelu", input, inplace, (t) => {
       const x = asFloat("leakyRelu", t);

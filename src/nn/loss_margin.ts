@@ -6,6 +6,7 @@
  * autograd differentiates them.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isFloating } from "../dtype.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
@@ -64,6 +65,7 @@ function asFloat(op: string, name: string, x: unknown): Tensor {
  * ```
  */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keepdim = false): Tensor {
+  refuseComplex("pairwiseDistance", x1, x2, p, eps);
   return inFrameOf(() => {
     const a = asFloat("pairwiseDistance", "x1", x1), b = asFloat("pairwiseDistance", "x2", x2);
     return red.norm(ew.add(ew.sub(a, b), eps), p, -1, { keepdim });

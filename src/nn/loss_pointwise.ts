@@ -4,6 +4,7 @@
  * `binaryCrossEntropyWithLogits` and `klDivLoss`. Part of `F`.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { Tensor } from "../tensor.ts";
 import { fmtShape } from "../shape.ts";
 import { isFloating } from "../dtype.ts";
@@ -150,6 +151,7 @@ export function binaryCrossEntropy(
   target: Tensor | number,
   opts: LossOptions & { weight?: Tensor | null } = {},
 ): Tensor {
+  refuseComplex("binaryCrossEntropy", input, target);
   refuseUnderAutocast(
     "binaryCrossEntropy",
     input.device,

@@ -3,6 +3,7 @@
  * applies it, in a module of their own so that loss files import them without importing `F`.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Reduction } from "../ops/loss.ts";
 import * as red from "../ops/reduce.ts";
@@ -25,6 +26,7 @@ export interface LossOptions {
  * ```
  */
 export function reduceLoss(op: string, loss: Tensor, reduction: Reduction = "mean"): Tensor {
+  refuseComplex("reduceLoss", loss);
   return inFrameOf(() => {
     if (reduction === "mean") return red.mean(loss);
     if (reduction === "sum") return red.sum(loss);

@@ -43,7 +43,7 @@ export class Parameter extends Tensor {
     if (!(data instanceof Tensor)) {
       throw new TypeError(`Parameter: expected a Tensor to wrap, got ${describe(data)}`);
     }
-    super(data._storage, data.shape, data._strides, data._offset);
+    super(data._storage, data.shape, data._strides, data._offset, data.dtype);
     this.requiresGrad_(requiresGrad);
     if (!requiresGrad) pinHandle(this); // a module's parameter either way
   }

@@ -65,10 +65,12 @@ export function asStrided(
       );
     }
     const need = numelOf(shape) === 0 ? 0 : shape.reduce((e, s, d) => e + (s - 1) * strides[d], offset) + 1;
-    if (need > x._storage.numel) {
+    // A complex64 tensor's storage holds two float32 values per element.
+    const have = x.dtype === "complex64" ? x._storage.numel / 2 : x._storage.numel;
+    if (need > have) {
       throw new RangeError(
         `${op}: sizes ${fmtShape(shape)}, strides ${fmtShape(strides)} and storage offset ${offset} need a ` +
-          `storage of ${need} elements, out of bounds for the input's storage of ${x._storage.numel}`,
+          `storage of ${need} elements, out of bounds for the input's storage of ${have}`,
       );
     }
     return record("asStridedStorage", [x], makeView(x, shape, strides, offset), {

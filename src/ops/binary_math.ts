@@ -6,6 +6,7 @@
  * `nextafter` and `gcd` are kernels on both devices, the rest composites of existing kernels.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isFloating } from "../dtype.ts";
 import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import { describeValue } from "../backends/contract.ts";
@@ -336,6 +337,7 @@ export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar): Ten
  * ```
  */
 export function ldexp(input: Tensor, other: Tensor): Tensor {
+  refuseComplex("ldexp", input, other);
   return asOp("ldexp", () =>
     inFrameOf(() => {
       checkTensors("ldexp", { input, other });

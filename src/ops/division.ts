@@ -6,6 +6,7 @@
  * ZeroDivisionError (on the GPU, reading the result rejects with it).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import type { ARITHMETIC_OPS } from "../backends/backend.ts";
 import { isFloating } from "../dtype.ts";
 import { Tensor, type TensorOrScalar } from "../tensor.ts";
@@ -63,6 +64,7 @@ function divisionOp(op: DivisionOp, a: TensorOrScalar, b: TensorOrScalar): Tenso
  * ```
  */
 export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  refuseComplex("remainder", a, b);
   return inFrameOf(() => divisionOp("remainder", a, b));
 }
 
@@ -78,6 +80,7 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  refuseComplex("fmod", a, b);
   return inFrameOf(() => divisionOp("fmod", a, b));
 }
 
@@ -95,6 +98,7 @@ export function fmod(a: TensorOrScalar, b: TensorOrScalar): Tensor {
  * ```
  */
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  refuseComplex("floorDivide", a, b);
   return inFrameOf(() => divisionOp("floorDivide", a, b));
 }
 

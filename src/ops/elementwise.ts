@@ -109,6 +109,7 @@ function operandFor(x: TensorOrScalar, outShape: readonly number[], compute: Com
     outShape,
     broadcastStrides(x.shape, x._strides, outShape),
     x._offset,
+    x.dtype,
   );
   return storageAs(expanded, compute);
 }
@@ -669,7 +670,13 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
     }
     const full = (x: TensorOrScalar, d: DType): Storage => {
       if (!(x instanceof Tensor)) return temp(backend.full(d, numelOf(shape), x));
-      const v = new Tensor(x._storage, shape, broadcastStrides(x.shape, x._strides, shape), x._offset);
+      const v = new Tensor(
+        x._storage,
+        shape,
+        broadcastStrides(x.shape, x._strides, shape),
+        x._offset,
+        x.dtype,
+      );
       return storageAs(v, d);
     };
     const sc = full(condition, "bool"), sa = full(a, dtype), sb = full(b, dtype);

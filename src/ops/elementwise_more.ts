@@ -4,6 +4,7 @@
  * hypot takes floats only), broadcasting and gradients; kernels on both devices.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { type DType, isFloating } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
 import { describeValue } from "../backends/contract.ts";
@@ -120,6 +121,7 @@ const FLOAT_MAX: Partial<Record<DType, number>> = {
  * ```
  */
 export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
+  refuseComplex("nanToNum", x);
   return inFrameOf(() => {
     if (!(x instanceof Tensor)) throw new TypeError(`nanToNum: expected a tensor, got ${describeValue(x)}`);
     if (opts === null || typeof opts !== "object") {

@@ -3,7 +3,8 @@
  * through this tensor's view with the strided-copy kernel, so views of the same storage see it.
  * @module
  */
-import { real as realPart, viewAsReal } from "../complex/core.ts";
+import { full } from "../creation.ts";
+import { viewAsReal } from "../complex/core.ts";
 import { toComplex } from "../complex/ops.ts";
 import { checkIntValue, isFloating } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape.ts";
@@ -49,8 +50,14 @@ export function refuseLeaf(op: string, t: Tensor): void {
 export function writeInto(t: Tensor, value: Tensor): void {
   if (t.dtype === "complex64" || value.dtype === "complex64") {
     // complex64: written through the float32 (re, im) views (a real value gets a zero imaginary
-    // part; a complex value written into a real tensor keeps its real part, as PyTorch's copy_).
-    if (t.dtype !== "complex64") return writeInto(t, realPart(value.detach()));
+    // part). A complex value is not written into a real tensor (PyTorch's copy_ warns and drops the
+    // imaginary part; here it is an error, as `to`).
+    if (t.dtype !== "complex64") {
+      throw new TypeError(
+        `copy_: writing complex64 values into a ${t.dtype} tensor would discard the imaginary part; ` +
+          "write z.real explicitly",
+      );
+    }
     const v = viewAsReal(toComplex("copy_", value.detach()));
     return writeInto(viewAsReal(t.detach()), v);
   }
@@ -125,6 +132,17 @@ export function assignResult<T extends Tensor>(t: T, op: string, result: Tensor)
 export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
   return inFrameOf(() => {
     refuseLeaf("fill_", t);
+    if (t.dtype === "complex64" || (value instanceof Tensor && value.dtype === "complex64")) {
+      // complex64: the value (a real number gets a zero imaginary part) written through writeInto.
+      const v = value instanceof Tensor ? value : full([], Number(value), { device: t.device });
+      if (v.numel() !== 1) {
+        throw new RangeError(
+          `fill_: only supports a 0-dimension value tensor, got shape ${fmtShape(v.shape)}`,
+        );
+      }
+      writeInto(t, v.reshape([]).expand([...t.shape]));
+      return t;
+    }
     const backend = backendOf("fill_", t, value);
     let v: Tensor;
     if (value instanceof Tensor) {
@@ -141,7 +159,7 @@ export function fill_<T extends Tensor>(t: T, value: number | Tensor): T {
       checkIntValue("fill_", Number(value), t.dtype);
       v = wrap(backend.full(t.dtype, 1, Number(value)), []);
     }
-    const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset);
+    const filled = new Tensor(v._storage, t.shape, t.shape.map(() => 0), v._offset, v.dtype);
     const converted = filled.to(t.dtype);
     writeInto(t, converted);
     return t;
@@ -164,6 +182,7 @@ export function copy_<T extends Tensor>(t: T, src: Tensor): T {
       t.shape,
       broadcastStrides(src.shape, src._strides, t.shape),
       src._offset,
+      src.dtype,
     );
     // A source that overlaps the destination is read in full before writing.
     const safe = src._storage === t._storage ? expanded.clone() : expanded;

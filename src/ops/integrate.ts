@@ -5,6 +5,7 @@
  * devices; gradients in `y` and `x`).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { zeros } from "../creation.ts";
@@ -124,6 +125,7 @@ function trapezoidOf(op: string, y: Tensor, xOrOpts: unknown, opts: TrapezoidOpt
  * ```
  */
 export function trapezoid(y: Tensor, x?: Tensor | TrapezoidOptions, opts?: TrapezoidOptions): Tensor {
+  refuseComplex("trapezoid", y, x);
   return trapezoidOf("trapezoid", y, x, opts);
 }
 
@@ -138,6 +140,7 @@ export function trapezoid(y: Tensor, x?: Tensor | TrapezoidOptions, opts?: Trape
  * ```
  */
 export function trapz(y: Tensor, x?: Tensor | TrapezoidOptions, opts?: TrapezoidOptions): Tensor {
+  refuseComplex("trapz", y, x);
   return trapezoidOf("trapz", y, x, opts);
 }
 

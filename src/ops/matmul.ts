@@ -37,7 +37,7 @@ function operand(x: Tensor, batch: readonly number[], dtype: DType): MatrixOpera
   let src = x;
   if (!single && (nd - 2 !== batch.length || batch.some((s, i) => s !== x.shape[i]))) {
     const full = [...batch, r, c];
-    src = new Tensor(x._storage, full, broadcastStrides(x.shape, x._strides, full), x._offset);
+    src = new Tensor(x._storage, full, broadcastStrides(x.shape, x._strides, full), x._offset, x.dtype);
   }
   const batchStride = single ? 0 : r * c;
   if (!src.isContiguous() && r > 1 && c > 1) {

@@ -5,6 +5,7 @@
  * runs on both devices and has a gradient in the values and the coordinates.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
 import { add, mul, sub } from "./elementwise.ts";
@@ -111,6 +112,7 @@ function coordinates(f: Tensor, d: number, x: Tensor, edgeOrder: number): Tensor
  * ```
  */
 export function gradient(input: Tensor, opts: GradientOptions = {}): Tensor[] {
+  refuseComplex("gradient", input);
   const op = "gradient";
   return asOp(op, () =>
     inFrameOf(() => {

@@ -4,6 +4,7 @@
  * differentiates them through the ops they are made of (the derivatives are PyTorch's).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isFloating } from "../dtype.ts";
 import { Tensor, type TensorOrScalar } from "../tensor.ts";
 import {
@@ -45,6 +46,7 @@ function floatOnly(op: string, x: Tensor): void {
  * ```
  */
 export function trunc(x: Tensor): Tensor {
+  refuseComplex("trunc", x);
   return inFrameOf(() => {
     if (!isFloating(x.dtype)) return clone(x);
     return named(where(lt(x, 0), ceil(x), floor(x)), "TruncBackward0", x);
@@ -94,6 +96,7 @@ export function tan(x: Tensor): Tensor {
  * ```
  */
 export function log2(x: Tensor): Tensor {
+  refuseComplex("log2", x);
   const amp = autocastCall("float32", log2, x);
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
@@ -111,6 +114,7 @@ export function log2(x: Tensor): Tensor {
  * ```
  */
 export function log10(x: Tensor): Tensor {
+  refuseComplex("log10", x);
   const amp = autocastCall("float32", log10, x);
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
@@ -174,6 +178,7 @@ export function expm1(x: Tensor): Tensor {
  * ```
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  refuseComplex("lerp", start, end, weight);
   return asOp("lerp", () =>
     inFrameOf(() => {
       if (!(start instanceof Tensor) || !(end instanceof Tensor)) {
@@ -201,6 +206,7 @@ export interface AddcOptions {
  * ```
  */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
+  refuseComplex("addcmul", input, tensor1, tensor2);
   return asOp("addcmul", () =>
     inFrameOf(() => {
       const { value = 1 } = opts;
@@ -226,6 +232,7 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: A
  * ```
  */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: AddcOptions = {}): Tensor {
+  refuseComplex("addcdiv", input, tensor1, tensor2);
   return asOp("addcdiv", () =>
     inFrameOf(() => {
       const { value = 1 } = opts;

@@ -5,7 +5,7 @@
  * ops, so they run on every device and autograd differentiates them through their parts.
  * @module
  */
-import { isComplexOperand } from "../complex/core.ts";
+import { isComplexOperand, refuseComplex } from "../complex/core.ts";
 import { conj } from "../complex/conj.ts";
 import { fmtShape, normDim, numelOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -129,6 +129,7 @@ export function addmv(input: Tensor, mat: Tensor, vec: Tensor, opts: AddProductO
  * ```
  */
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, opts: AddProductOptions = {}): Tensor {
+  refuseComplex("addr", input, vec1, vec2);
   return inFrameOf(() => {
     requireTensors("addr", ["input", "vec1", "vec2"], [input, vec1, vec2]);
     if (vec1.ndim !== 1 || vec2.ndim !== 1) {

@@ -7,6 +7,7 @@
  * the selected index; quantiles differentiate through the sort and the interpolation weights.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isFloating } from "../dtype.ts";
 import { fmtShape, normDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -40,6 +41,7 @@ import { floorDivide } from "./division.ts";
  * ```
  */
 export function nansum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptions): Tensor {
+  refuseComplex("nansum", x);
   return asOp("nansum", () =>
     inFrameOf(() => {
       checkTensor("nansum", x);

@@ -14,6 +14,7 @@
  * `exponential_` computes in float64, `random_()` draws 64 bits (`random64() % (2^53 + 1)`).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isFloating } from "../dtype.ts";
 import { floatDigits, floatRandomBounds, ones, tensor } from "../creation.ts";
 import { defaultGenerator, type Generator } from "../random.ts";
@@ -126,6 +127,7 @@ export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, opts?: FillOp
  * ```
  */
 export function bernoulli_<T extends Tensor>(t: T, p: number | Tensor = 0.5, opts?: FillOptions): T {
+  refuseComplex("bernoulli_", t);
   return inFrameOf(() => {
     target("bernoulli_", t, false);
     const g = generatorOf("bernoulli_", opts);
@@ -202,6 +204,7 @@ export function exponential_<T extends Tensor>(t: T, lambd = 1, opts?: FillOptio
  * ```
  */
 export function random_<T extends Tensor>(t: T, ...args: (number | FillOptions | undefined)[]): T {
+  refuseComplex("random_", t);
   return inFrameOf(() => {
     target("random_", t, false);
     const opts = typeof args[args.length - 1] === "object" ? args.pop() as FillOptions : undefined;

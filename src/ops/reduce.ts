@@ -4,6 +4,7 @@
  * allowed) and `keepdim`.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { isComplexOperand } from "../complex/core.ts";
 import { complexReduce } from "../complex/ops.ts";
 import type { ReduceOp } from "../backends/backend.ts";
@@ -164,7 +165,7 @@ export function sum(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOption
   if (amp !== undefined) return amp;
   return inFrameOf(() => {
     const { dims, keepdim, explicit } = parse("sum", x, dim, opts);
-    if (isComplexOperand(x)) return complexReduce(x, dims, (r, ds) => sum(r, ds, { keepdim }));
+    if (isComplexOperand(x)) return complexReduce("sum", x, dims, (r, ds) => sum(r, ds, { keepdim }));
     const dtype = accumulateDType("sum", x);
     const out = finish(runReduce("sum", x, dims, keepdim, computeDType(dtype)), dtype);
     return named(record("sum", [x], out, { dims, keepdim }), explicit ? "SumBackward1" : "SumBackward0", x);
@@ -184,7 +185,7 @@ export function mean(x: Tensor, dim?: DimArg | ReduceOptions, opts?: ReduceOptio
   return inFrameOf(() => {
     if (isComplexOperand(x)) {
       const { dims, keepdim } = parse("mean", x, dim, opts);
-      return complexReduce(x, dims, (r, ds) => mean(r, ds, { keepdim }));
+      return complexReduce("mean", x, dims, (r, ds) => mean(r, ds, { keepdim }));
     }
     if (!isFloating(x.dtype)) {
       throw new TypeError(
@@ -487,6 +488,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function norm(x: Tensor, p = 2, dim?: DimArg, opts?: ReduceOptions): Tensor {
+  refuseComplex("norm", x, p);
   const amp = autocastCall("float32", norm, x, p, dim, opts);
   if (amp !== undefined) return amp;
   return asOp("norm", () =>

@@ -61,6 +61,7 @@ function nonzeroFrom(x: Tensor, values: Values): Tensor {
 export function nonzero(x: Tensor): Tensor {
   return inFrameOf(() => {
     refuseOffCpu("nonzero", "t.nonzeroAsync()", x);
+    if (x.dtype === "complex64") return nonzero(x.ne(0)); // nonzero where either part is
     return nonzeroFrom(x, x.dataSync());
   });
 }
@@ -75,6 +76,7 @@ export function nonzero(x: Tensor): Tensor {
  * ```
  */
 export async function nonzeroAsync(x: Tensor): Promise<Tensor> {
+  if (x.dtype === "complex64") return nonzeroAsync(x.ne(0));
   return nonzeroFrom(x, await x.dataAsync());
 }
 

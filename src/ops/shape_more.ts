@@ -5,6 +5,7 @@
  * `combinations`, `vander`, `narrowCopy`, `maskedScatter` and `sumToSize`.
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { broadcastShapes as broadcastPair, fmtShape, normDim, numelOf, shapeArg } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { inFrameOf } from "../memory.ts";
@@ -453,6 +454,7 @@ export function vanderColumns(
  * ```
  */
 export function vander(x: Tensor, N?: number | null, increasing = false): Tensor {
+  refuseComplex("vander", x);
   return inFrameOf(() => vanderColumns("vander", x, N, increasing, false));
 }
 

@@ -7,6 +7,8 @@
  * float32, as PyTorch.
  * @module
  */
+import { complexSgn } from "../complex/arith.ts";
+import { refuseComplex } from "../complex/core.ts";
 import type { UnaryOp } from "../backends/backend.ts";
 import { describeValue } from "../backends/contract.ts";
 import { isFloating } from "../dtype.ts";
@@ -255,6 +257,7 @@ export function sgn(x: Tensor): Tensor {
   return asOp("sgn", () =>
     inFrameOf(() => {
       checkInput("sgn", x);
+      if (x.dtype === "complex64") return complexSgn(x);
       return x.dtype === "bool" ? clone(x) : named(ew.sign(x), "SgnBackward0", x);
     }));
 }
@@ -376,6 +379,7 @@ export function absolute(x: Tensor): Tensor {
  * ```
  */
 export function fix(x: Tensor): Tensor {
+  refuseComplex("fix", x);
   return asOp("fix", () =>
     inFrameOf(() => {
       checkInput("fix", x);

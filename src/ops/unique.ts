@@ -4,6 +4,7 @@
  * are read on the host: synchronous on the CPU, `uniqueAsync` on every device (as `nonzero`).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { normDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { tensor } from "../creation.ts";
@@ -170,6 +171,7 @@ export function unique(
 /** The unique values, with the inverse and counts when the options ask for them. */
 export function unique(x: Tensor, opts?: UniqueOptions): Tensor | Tensor[];
 export function unique(x: Tensor, opts?: UniqueOptions): Tensor | Tensor[] {
+  refuseComplex("unique", x);
   return inFrameOf(() => {
     if (!(x instanceof Tensor)) throw new TypeError(`unique: expected a tensor, got ${describeValue(x)}`);
     const o = checkOptions("unique", opts);

@@ -5,6 +5,7 @@
  * `uniqueConsecutiveAsync` on every device (as `unique`).
  * @module
  */
+import { refuseComplex } from "../complex/core.ts";
 import { normDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { tensor } from "../creation.ts";
@@ -118,6 +119,7 @@ export function uniqueConsecutive(
 /** The runs' values, with the inverse and counts when the options ask for them. */
 export function uniqueConsecutive(x: Tensor, opts?: UniqueConsecutiveOptions): Tensor | Tensor[];
 export function uniqueConsecutive(x: Tensor, opts?: UniqueConsecutiveOptions): Tensor | Tensor[] {
+  refuseComplex("uniqueConsecutive", x);
   return inFrameOf(() => {
     const o = checkOptions("uniqueConsecutive", x, opts);
     if (x.device !== "cpu") {

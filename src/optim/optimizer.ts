@@ -222,6 +222,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         );
       }
       if (!(p.isLeaf || p._retainsGrad)) throw new Error(`${name}: can't optimize a non-leaf Tensor`);
+      if (p.dtype === "complex64") {
+        throw new TypeError(
+          `${name}: complex64 parameters are not supported by the optimizers yet (their updates would ` +
+            "treat the (re, im) pairs as one value); keep a float32 parameter p and use torch.viewAsComplex(p)",
+        );
+      }
     }
     if (new Set(params).size !== params.length) {
       throw new Error(`${name}: a parameter group contains the same tensor more than once`);
