@@ -251,6 +251,16 @@ Deno.test("torch.fft / stft / istft: PyTorch's errors for bad input", () => {
   );
   assertThrowsMsg(() => torch.fft.fftshift(x, 3), /fft\.fftshift: Dimension out of range/);
   assertThrowsMsg(() => torch.stft(zc.index(0), 4), /stft requires the return_complex parameter/);
+  // 0-d inputs, as PyTorch: no dimension to transform.
+  const s = torch.tensor(1);
+  assertThrowsMsg(() => torch.fft.fft(s), /fft\.fft: Invalid number of data points \(0\) specified/);
+  assertThrowsMsg(() => torch.fft.rfft(s), /fft\.rfft: Invalid number of data points \(0\) specified/);
+  assertThrowsMsg(() => torch.fft.irfft(s), /fft\.irfft: Invalid number of data points \(-2\) specified/);
+  assertThrowsMsg(() => torch.fft.fftn(s), /fft\.fftn: ndim must be >= 1/);
+  assertThrowsMsg(
+    () => torch.fft.fftshift(s),
+    /fft\.fftshift: expected a tensor with at least one dimension/,
+  );
 });
 
 deviceTest("torch.fft: integer input, 0-d and empty dims, views", async (device) => {

@@ -65,6 +65,11 @@ export function checkTensor(op: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a tensor input, got ${typeof x}`);
 }
 
+/** Throws for a 0-d input (PyTorch: "Invalid number of data points (0) specified" / "ndim must be >= 1"). */
+export function checkNotScalar(op: string, x: Tensor, message: string): void {
+  if (x.ndim === 0) throw new RangeError(`${op}: ${message} (the input is 0-d; transforms need a dimension)`);
+}
+
 /** A real tensor's float32 version (integers and bool are promoted; float64 would need complex128). */
 export function realFloat32(op: string, x: Tensor): Tensor {
   if (x.dtype === "float32") return x;
@@ -164,6 +169,9 @@ export function fftnArgs(
   dim: number | readonly number[] | null | undefined,
 ): { dims: number[]; sizes: (number | null)[] } {
   const ndim = shape.length;
+  if (ndim === 0) {
+    throw new RangeError(`${op}: ndim must be >= 1 (the input is 0-d; transforms need a dimension)`);
+  }
   let dims: number[];
   if (dim !== undefined && dim !== null) {
     dims = (typeof dim === "number" ? [dim] : [...dim]).map((d) => wrapDim(op, d, ndim));

@@ -12,6 +12,7 @@ import {
   c2c,
   c2r,
   checkNorm,
+  checkNotScalar,
   checkPoints,
   checkTensor,
   conjPairs,
@@ -45,8 +46,9 @@ function complexTransform(op: string, input: Tensor, opts: FftOptions, inverse: 
     inFrameOf(() => {
       checkTensor(op, input);
       const norm = checkNorm(op, opts.norm);
+      checkNotScalar(op, input, "Invalid number of data points (0) specified");
       const d = wrapDim(op, opts.dim ?? -1, input.ndim);
-      const x = input.ndim === 0 ? input.reshape(1) : input;
+      const x = input;
       const n = checkPoints(op, opts.n ?? x.shape[d]);
       const p = resize(toPairs(op, x), d, n);
       return fromPairs(c2c(p, [d], inverse, normScale(norm, n, inverse)));
@@ -92,8 +94,9 @@ function realForward(
   conj: boolean,
 ): Tensor {
   requireReal(op, fn, input);
+  checkNotScalar(op, input, "Invalid number of data points (0) specified");
   const d = wrapDim(op, opts.dim ?? -1, input.ndim);
-  const x = realFloat32(op, input.ndim === 0 ? input.reshape(1) : input);
+  const x = realFloat32(op, input);
   const n = checkPoints(op, opts.n ?? x.shape[d]);
   const p = r2c(resize(x, d, n), d, normScale(norm, n, false));
   return fromPairs(conj ? conjPairs(p) : p.contiguous());
@@ -139,8 +142,9 @@ export function ihfft(input: Tensor, opts: FftOptions = {}): Tensor {
 
 function realInverse(op: string, input: Tensor, opts: FftOptions, norm: FftNorm, conj: boolean): Tensor {
   checkTensor(op, input);
+  checkNotScalar(op, input, "Invalid number of data points (-2) specified");
   const d = wrapDim(op, opts.dim ?? -1, input.ndim);
-  const x = input.ndim === 0 ? input.reshape(1) : input;
+  const x = input;
   const n = checkPoints(op, opts.n ?? 2 * (x.shape[d] - 1));
   const p = toPairs(op, x);
   return c2r(conj ? conjPairs(p) : p, d, n, normScale(norm, n, true));

@@ -77,7 +77,10 @@ function shift(
     const dims = dim === undefined || dim === null
       ? input.shape.map((_, i) => i)
       : (typeof dim === "number" ? [dim] : [...dim]).map((d) => wrapDim(op, d, input.ndim));
-    if (dims.length === 0 || input.ndim === 0) return input.clone();
+    if (input.ndim === 0) {
+      throw new RangeError(`${op}: expected a tensor with at least one dimension, got a 0-d tensor`);
+    }
+    if (dims.length === 0) return input.clone();
     const shifts = dims.map((d) =>
       inverse ? -Math.floor(input.shape[d] / 2) : Math.floor(input.shape[d] / 2)
     );
