@@ -170,6 +170,13 @@ Deno.test("complex64 gradients: finite differences of the real and imaginary par
   const g = leaf.grad!.toArray() as number[][];
   const want = [[0.6, 0.8], [-1 / Math.sqrt(5), 2 / Math.sqrt(5)]];
   g.flat().forEach((v, i) => assert.ok(Math.abs(v - want.flat()[i]) < 1e-6, `${v} vs ${want.flat()[i]}`));
+  // A complex scalar's implicit gradient is 1+0j (PyTorch 1.13), or one is passed.
+  leaf.grad = null;
+  leaf.mul(2).sum().backward();
+  assert.deepEqual(leaf.grad!.toArray(), [[2, 0], [2, 0]]);
+  leaf.grad = null;
+  leaf.mul(2).sum().backward(torch.complex(torch.zeros([]), torch.ones([])));
+  assert.deepEqual(leaf.grad!.toArray(), [[0, 2], [0, 2]]);
   // At 0, abs and angle have a zero gradient (PyTorch 1.13), not NaN.
   const origin = torch.zeros([2], { dtype: "complex64", requiresGrad: true });
   origin.abs().sum().add(origin.angle().sum()).backward();

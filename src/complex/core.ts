@@ -136,10 +136,13 @@ export function asComplex(r: Tensor): Tensor {
   return viewAsComplex(ok ? r : r.contiguous());
 }
 
-/** @internal The real and imaginary parts of `z` as float32 views `[re, im]`. */
+/**
+ * @internal The real and imaginary parts of `z` as contiguous float32 tensors `[re, im]` (copies:
+ * the arithmetic reads each part more than once, and a strided operand is copied at every use).
+ */
 export function parts(z: Tensor): [Tensor, Tensor] {
   const r = viewAsReal(z);
-  return [r.select(-1, 0), r.select(-1, 1)];
+  return [r.select(-1, 0).contiguous(), r.select(-1, 1).contiguous()];
 }
 
 /**
