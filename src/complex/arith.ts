@@ -111,12 +111,13 @@ export function complexBinary(op: string, a: TensorOrScalar, b: TensorOrScalar):
  * |z| and arg z of a complex tensor, as float32. At z = 0 both are 0 with a zero gradient, as in
  * PyTorch (sqrt and atan2 have none there): the zeros are masked out before either is taken.
  */
-export function absAngle(z: Tensor): [Tensor, Tensor] {
+export function absAngle(z: Tensor, want: "abs" | "angle" | "both" = "both"): [Tensor, Tensor] {
   const [re, im] = parts(z);
   const sq = ew.add(ew.mul(re, re), ew.mul(im, im));
   const zero = ew.eq(sq, 0);
-  const abs = ew.where(zero, 0, ew.sqrt(ew.where(zero, 1, sq)));
-  const angle = ew.where(zero, 0, atan2(ew.where(zero, 0, im), ew.where(zero, 1, re)));
+  // Only what is asked for is computed: an unused branch would leave graph nodes for the collector.
+  const abs = want === "angle" ? sq : ew.where(zero, 0, ew.sqrt(ew.where(zero, 1, sq)));
+  const angle = want === "abs" ? sq : ew.where(zero, 0, atan2(ew.where(zero, 0, im), ew.where(zero, 1, re)));
   return [abs, angle];
 }
 
@@ -140,7 +141,7 @@ export function complexUnary(op: string, z: Tensor): Tensor {
       return fromParts(ew.neg(re), ew.neg(im));
     }
     case "abs":
-      return absAngle(z)[0];
+      return absAngle(z, "abs")[0];
     case "exp": {
       const [re, im] = parts(z);
       const m = ew.exp(re);
@@ -168,7 +169,7 @@ export function complexWhere(condition: Tensor, a: TensorOrScalar, b: TensorOrSc
 
 /** `sgn(z)`: z / |z|, and 0 at 0 (PyTorch's `torch.sgn` of a complex tensor). */
 export function complexSgn(z: Tensor): Tensor {
-  const abs = absAngle(z)[0];
+  const abs = absAngle(z, "abs")[0];
   const zero = ew.eq(abs, 0);
   return complexWhere(zero, 0, complexBinary("div", z, ew.where(zero, 1, abs)));
 }

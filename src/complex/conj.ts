@@ -169,7 +169,7 @@ export function resolveNeg(x: Tensor): Tensor {
 export function angle(x: Tensor): Tensor {
   checkTensor("angle", "input", x);
   return inFrameOf(() => {
-    if (isComplexOperand(x)) return absAngle(x)[1];
+    if (isComplexOperand(x)) return absAngle(x, "angle")[1];
     const f = x.dtype === "float32" || x.dtype === "float64" ? x : x.float();
     const phase = ew.where(ew.lt(f, 0), Math.PI, 0).to(f.dtype);
     const out = ew.where(ew.ne(f, f), f, phase);
