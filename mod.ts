@@ -31,6 +31,7 @@ export type { TensorParity2Methods } from "./src/tensor_methods/parity2.ts";
 export type { TensorInPlaceMoreMethods } from "./src/tensor_methods/inplace_more.ts";
 export type { TensorAliasMethods } from "./src/tensor_methods/aliases.ts";
 export type { TensorComplexMethods } from "./src/tensor_methods/complex.ts";
+export type { TensorFftMethods } from "./src/tensor_methods/fft.ts";
 export type { TensorLinalgExtraMethods } from "./src/tensor_methods/linalg_extra.ts";
 export type { TensorExtrasMethods } from "./src/tensor_methods/extras.ts";
 export type { ComputeDType, DType } from "./src/dtype.ts";
@@ -569,6 +570,8 @@ export {
 export { F, functional } from "./src/nn/mod.ts";
 export * as nn from "./src/nn/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
+export * as fft from "./src/fft/mod.ts";
+export { istft, type IstftOptions, stft, type StftOptions } from "./src/fft/stft.ts";
 export { det, inv as inverse, slogdet } from "./src/linalg/solve.ts";
 export { choleskySolve } from "./src/linalg/cholesky_solve.ts";
 export { choleskyInverse } from "./src/linalg/cholesky_inverse.ts";

@@ -27,3 +27,4 @@ export * from "./special";
 export * from "./scans";
 export * from "./ldl";
 export * from "./gelu";
+export * from "./fft";

@@ -66,6 +66,7 @@ import { parity2Methods, type TensorParity2Methods } from "./tensor_methods/pari
 import { inPlaceMoreMethods, type TensorInPlaceMoreMethods } from "./tensor_methods/inplace_more.ts";
 import { aliasMethods, type TensorAliasMethods } from "./tensor_methods/aliases.ts";
 import { complexMethods, type TensorComplexMethods } from "./tensor_methods/complex.ts";
+import { fftMethods, type TensorFftMethods } from "./tensor_methods/fft.ts";
 import { linalgExtraMethods, type TensorLinalgExtraMethods } from "./tensor_methods/linalg_extra.ts";
 import { extrasMethods, type TensorExtrasMethods } from "./tensor_methods/extras.ts";
 
@@ -632,7 +633,8 @@ export interface Tensor
     TensorAliasMethods,
     TensorLinalgExtraMethods,
     TensorExtrasMethods,
-    TensorComplexMethods {}
+    TensorComplexMethods,
+    TensorFftMethods {}
 
 // The families' bodies become Tensor's methods as a class body would define them: on the prototype,
 // non-enumerable, writable and configurable (accessors such as `T` stay accessors). A family
@@ -657,6 +659,7 @@ for (
     linalgExtraMethods(),
     extrasMethods(),
     complexMethods(),
+    fftMethods(),
   ]
 ) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(family))) {

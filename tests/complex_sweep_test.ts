@@ -1,6 +1,6 @@
 /**
- * The complex64 safety sweep: every function exported by `torch`, `torch.linalg`, `torch.special`
- * and `torch.nn.functional`, and every `Tensor` method and getter, is called with complex64
+ * The complex64 safety sweep: every function exported by `torch`, `torch.linalg`, `torch.special`,
+ * `torch.fft` and `torch.nn.functional`, and every `Tensor` method and getter, is called with complex64
  * tensors in the argument patterns its real float32 form accepts. Each call must either be in the
  * SUPPORTED list (its values are checked against PyTorch in tests/complex_test.ts; here the result
  * must at least be a tensor of the expected dtype family or a plain value) or throw an Error that
@@ -517,6 +517,30 @@ Deno.test("complex64 sweep: every torch function either supports complex64 or re
       "special.",
       functionsOf(torch.special as unknown as Record<string, unknown>),
       new Set(),
+      SKIP,
+    ),
+  );
+  reports.push(
+    await sweep(
+      "fft.",
+      functionsOf(torch.fft as unknown as Record<string, unknown>),
+      // The complex-input transforms and the shifts; rfft / ihfft and their n-d forms refuse.
+      new Set([
+        "fft",
+        "ifft",
+        "fft2",
+        "ifft2",
+        "fftn",
+        "ifftn",
+        "irfft",
+        "irfft2",
+        "irfftn",
+        "hfft",
+        "hfft2",
+        "hfftn",
+        "fftshift",
+        "ifftshift",
+      ]),
       SKIP,
     ),
   );

@@ -659,6 +659,36 @@ export interface Backend {
    * for `batch` matrices `n`×`n` and right-hand sides `n`×`k`.
    */
   sytrs?(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): Storage;
+  /**
+   * Batched unnormalised complex FFTs (`torch.fft`) over `batch` rows of `n` complex values,
+   * interleaved float32 (re, im) pairs: forward X_k = sum_j x_j e^{-2 pi i jk/n}, or the inverse
+   * (e^{+2 pi i jk/n}, no 1/n). Any n >= 1. Backends without it get a DFT-by-matmul fallback
+   * (src/fft/pairs.ts).
+   */
+  fft?(x: Storage, args: FftArgs): Storage;
+  /**
+   * Batched FFTs of `batch` real float32 rows of even length `n`: their n / 2 + 1 non-negative
+   * frequencies as interleaved (re, im) pairs, unnormalised (one complex FFT of length n / 2 a row).
+   */
+  rfft?(x: Storage, args: RfftArgs): Storage;
+}
+
+/** Shapes of `Backend.rfft`. */
+export interface RfftArgs {
+  /** Rows. */
+  batch: number;
+  /** Real values per row (even). */
+  n: number;
+}
+
+/** Shapes of `Backend.fft`. */
+export interface FftArgs {
+  /** Rows. */
+  batch: number;
+  /** Complex values per row. */
+  n: number;
+  /** The inverse transform (positive exponent), unnormalised. */
+  inverse: boolean;
 }
 
 /** Shapes of `Backend.sytrs`. */

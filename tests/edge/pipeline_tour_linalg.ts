@@ -138,6 +138,19 @@ export async function linalgAndSpecialTour(
     });
   }
 
+  // FFTs (wgsl/fft.wgsl): power-of-two lengths (Stockham stages), n = 1, and Bluestein lengths
+  // (chirp products around power-of-two transforms), forward and inverse.
+  for (const [batch, n] of [[3, 16], [2, 1], [2, 12], [1, 97]] as const) {
+    const x = floats(batch * n * 2, 70 + n, -1, 1);
+    for (const inverse of [false, true]) {
+      await check(
+        `fft [${batch}, ${n}] inverse=${inverse}`,
+        { rtol: 1e-4, atol: 1e-4 * Math.sqrt(n) },
+        (b) => b.fft!(b.fromTyped(x, "float32"), { batch, n, inverse }),
+      );
+    }
+  }
+
   // Special functions away from their poles (lgamma .. logNdtr; polygamma of orders 1 and 2), and
   // the incomplete gamma functions.
   {

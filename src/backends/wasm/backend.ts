@@ -53,6 +53,7 @@ import type {
   BinaryOp,
   Conv2dGeometry,
   DecompArgs,
+  FftArgs,
   LdlSolveArgs,
   LuSolveArgs,
   LuSolveResult,
@@ -60,6 +61,7 @@ import type {
   Operand,
   Pool2dGeometry,
   ReduceOp,
+  RfftArgs,
   SearchsortedArgs,
   SgdUpdateOptions,
   Special2Op,
@@ -81,6 +83,7 @@ import * as indexingOps from "./indexing.ts";
 import * as linalgOps from "./linalg.ts";
 import * as decompOps from "./decomp.ts";
 import * as ldlOps from "./ldl.ts";
+import * as fftOps from "./fft.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as numericsOps from "./numerics.ts";
@@ -523,6 +526,16 @@ export class WasmBackend implements Backend {
   /** See `Backend.sytrs`. */
   sytrs(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): WasmStorage {
     return ldlOps.sytrs(this.#k, ld, pivots, b, args);
+  }
+
+  /** See `Backend.fft`. */
+  fft(x: Storage, args: FftArgs): WasmStorage {
+    return fftOps.fft(this.#k, x, args);
+  }
+
+  /** See `Backend.rfft`. */
+  rfft(x: Storage, args: RfftArgs): WasmStorage {
+    return fftOps.rfft(this.#k, x, args);
   }
 
   // ---- random numbers (assembly/random.ts) ----

@@ -67,6 +67,7 @@ import type {
   BinaryOp,
   Conv2dGeometry,
   DecompArgs,
+  FftArgs,
   LdlSolveArgs,
   LuSolveArgs,
   LuSolveResult,
@@ -94,6 +95,7 @@ import * as lazyOps from "./lazy.ts";
 import * as linalgOps from "./linalg.ts";
 import * as decompOps from "./decomp.ts";
 import * as ldlOps from "./ldl.ts";
+import * as fftOps from "./fft.ts";
 import * as lossOps from "./loss.ts";
 import * as matmulOps from "./matmul.ts";
 import * as optimOps from "./optim.ts";
@@ -470,6 +472,11 @@ export class WebGPUBackend implements Backend {
   /** See `Backend.sytrs` (float32, one invocation per right-hand side). */
   sytrs(ld: Storage, pivots: Storage, b: Storage, args: LdlSolveArgs): WebGPUStorage {
     return ldlOps.sytrs(this.#g, ld, pivots, b, args);
+  }
+
+  /** See `Backend.fft` (float32). */
+  fft(x: Storage, args: FftArgs): WebGPUStorage {
+    return fftOps.fft(this.#g, x, args);
   }
 
   // ---- softmax cross-entropy ---------------------------------------------------------------------
