@@ -35,6 +35,7 @@ const SIZE: Record<string, number> = {
   F64: 8,
   I64: 8,
   U64: 8,
+  C64: 8, // complex64: (re, im) float32 pairs
 };
 /** dtypes whose bytes we keep as they are (so the loaded bytes can be compared with the file's). */
 const NATIVE = new Set(["F32", "F16", "I32", "U8"]);
@@ -475,7 +476,7 @@ const MUTATIONS: Record<
   },
   "unknown dtype": (_f, h, data) => {
     const k = pickTensor(h);
-    const dts = ["F128", "f32", "F8_E4M3", "Q4", "", "\u0000", "F32 ", "C64", "X".repeat(5000)];
+    const dts = ["F128", "f32", "F8_E4M3", "Q4", "", "\u0000", "F32 ", "C128", "X".repeat(5000)];
     (h[k] as { dtype: unknown }).dtype = dts[randInt(dts.length)];
     return withHeader(JSON.stringify(h), data);
   },
