@@ -28,3 +28,4 @@ export * from "./scans";
 export * from "./ldl";
 export * from "./gelu";
 export * from "./fft";
+export * from "./complex";

@@ -105,6 +105,9 @@ const OPS: Record<string, (device: Device) => Fn> = {
   "isnan": () => (z) => z.isnan(),
   "isinf": () => (z) => z.isinf(),
   "isclose": () => (a, b) => torch.isclose(a, b, { rtol: 1e-3, atol: 1e-4 }),
+  "mul complex broadcast": () => (a, b) => torch.mul(a, b),
+  "mul complex 37": () => (a, b) => a.mul(b),
+  "mul by conj": () => (a, b) => a.mul(b.conj()),
 };
 
 /** The real values of `t` (a complex tensor's view_as_real). */
@@ -271,6 +274,56 @@ Deno.test("complex64: isSigned is true (as PyTorch); resize_ refuses complex64, 
   assert.strictEqual(z.isSigned(), true);
   assert.throws(() => z.clone().resize_(4), /complex/i);
   assert.deepStrictEqual(torch.zeros(5).resizeAs_(z).shape, [3]);
+});
+
+deviceTest(
+  "complex64 × complex64 is one product kernel (MulBackward0) equal to the parts' composite",
+  async (device) => {
+    const gen = new torch.Generator(11);
+    const c = (...shape: number[]) =>
+      torch.viewAsComplex(torch.randn([...shape, 2], { generator: gen })).to(device).requiresGrad_(true);
+    const a = c(3, 1, 5), b = c(4, 5);
+    const y = a.mul(b);
+    assert.deepStrictEqual([y.shape, y.gradFn?.name, y.gradFn?.op], [
+      [3, 4, 5],
+      "MulBackward0",
+      "complexMul",
+    ]);
+    const [ar, ai, br, bi] = [a.real, a.imag, b.real, b.imag];
+    const composite = torch.complex(ar.mul(br).sub(ai.mul(bi)), ar.mul(bi).add(ai.mul(br)));
+    const got = await torch.viewAsReal(y).dataAsync(), want = await torch.viewAsReal(composite).dataAsync();
+    // The CPU kernel rounds each part as the composite does: the same bits. (A GPU may contract to fma.)
+    if (device === "cpu") assert.deepStrictEqual(Array.from(got), Array.from(want));
+    else {got.forEach((v, i) =>
+        assert.ok(Math.abs(v - want[i]) <= 1e-6 * (1 + Math.abs(want[i])), `${v} vs ${want[i]}`)
+      );}
+    // Gradients: g·conj(b) and g·conj(a), summed back over the broadcast dims.
+    const w = torch.viewAsComplex(torch.randn([3, 4, 5, 2], { generator: gen })).to(device);
+    y.mul(w.conj()).real.sum().backward(); // L = Σ Re(y·conj(w)): dL/dy (PyTorch's convention) is w
+    const ga = w.mul(b.detach().conj()).sum(1, { keepdim: true }), gb = w.mul(a.detach().conj()).sum(0);
+    for (const [g, e] of [[a.grad!, ga], [b.grad!, gb]]) {
+      const gv = await torch.viewAsReal(g).dataAsync(), ev = await torch.viewAsReal(e).dataAsync();
+      gv.forEach((v, i) =>
+        assert.ok(Math.abs(v - ev[i]) <= 1e-5 * (1 + Math.abs(ev[i])), `grad ${v} vs ${ev[i]}`)
+      );
+    }
+  },
+);
+
+Deno.test("complex64 products: second derivatives (the conj(b) product's rows) by finite differences", () => {
+  const gen = new torch.Generator(13);
+  const leaf = () => torch.randn([4, 2], { generator: gen, dtype: "float32" }).requiresGrad_(true);
+  const c = (r: Tensor) => torch.viewAsComplex(r);
+  // d/da of sum(Re(a·b)·w), itself differentiated in a and b: the backward's products are recorded.
+  const firstDerivative = (ra: Tensor, rb: Tensor) =>
+    torch.enableGrad(() => {
+      const [u, v] = [ra, rb].map((t) => t.requiresGrad ? t : t.detach().requiresGrad_(true));
+      const y = torch.viewAsReal(c(u).mul(c(v)));
+      const w = torch.linspace(0.5, 1.5, 8).reshape([4, 2]);
+      const [gu] = torch.autograd.grad(y.mul(y).mul(w).sum(), [u], { createGraph: true });
+      return gu!;
+    });
+  gradcheck(firstDerivative, [leaf(), leaf()], { eps: 1e-2, atol: 1e-2, rtol: 2e-2, msg: "mul''" });
 });
 
 Deno.test("complex64 printing matches PyTorch", () => {

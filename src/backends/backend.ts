@@ -671,6 +671,12 @@ export interface Backend {
    * frequencies as interleaved (re, im) pairs, unnormalised (one complex FFT of length n / 2 a row).
    */
   rfft?(x: Storage, args: RfftArgs): Storage;
+  /**
+   * Elementwise products of `n` complex values, two float32 storages of interleaved (re, im) pairs
+   * (2n values each): `a_k b_k`, or `a_k conj(b_k)` with `conjB`. Backends without it leave
+   * complex64 `mul` to a composite over the real parts (src/complex/arith.ts).
+   */
+  complexMul?(a: Storage, b: Storage, n: number, conjB: boolean): Storage;
 }
 
 /** Shapes of `Backend.rfft`. */

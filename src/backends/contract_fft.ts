@@ -34,3 +34,20 @@ export function rfftContract(x: Storage, args: RfftArgs): void {
     throw new RangeError(`rfft: expected ${batch} rows of ${n} values (${batch * n}), got ${x.numel}`);
   }
 }
+
+/** `complexMul(a, b, n, conjB)`: two float32 storages of n (re, im) pairs each. */
+export function complexMulContract(a: Storage, b: Storage, n: number): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`complexMul: expected a count n >= 0 (an integer), got ${n}`);
+  }
+  for (const [which, s] of [["a", a], ["b", b]] as const) {
+    if (s.dtype !== "float32") {
+      throw new TypeError(`complexMul: ${which} must be a float32 storage of (re, im) pairs, got ${s.dtype}`);
+    }
+    if (s.numel !== 2 * n) {
+      throw new RangeError(
+        `complexMul: ${which} must hold ${n} (re, im) pairs (${2 * n} values), got ${s.numel}`,
+      );
+    }
+  }
+}

@@ -9,8 +9,10 @@ import * as ew from "../ops/elementwise.ts";
 import { atan2 } from "../ops/elementwise_more.ts";
 import { stack } from "../ops/indexing.ts";
 import { fullLike } from "../creation.ts";
-import { complexNotImplemented } from "../ops/dispatch.ts";
-import { isComplexOperand, parts, viewAsComplex } from "./core.ts";
+import { complexNotImplemented, contiguousStorage, recordComposite, wrap } from "../ops/dispatch.ts";
+import { backendFor } from "../backends/registry.ts";
+import { broadcastShapes, numelOf } from "../shape.ts";
+import { isComplexOperand, parts, viewAsComplex, viewAsReal } from "./core.ts";
 
 /** A real part or imaginary part: a tensor, a number, or null for an exact zero. */
 type Part = Tensor | number | null;
@@ -77,12 +79,33 @@ export function fromParts(re: Part, im: Part): Tensor {
   return viewAsComplex(stack([r, i], -1));
 }
 
+/**
+ * @internal `a · b`, or `a · conj(b)` with `conjB`, of two complex64 tensors (broadcast) in one
+ * kernel pass over the (re, im) pairs (the backend's `complexMul`; each part rounded as the
+ * composite over real parts rounds it), recorded as one node; null when the backend has no such
+ * kernel or the devices differ (the composite then runs, or reports the mismatch).
+ */
+export function complexMulKernel(a: Tensor, b: Tensor, conjB = false): Tensor | null {
+  const backend = backendFor(a.device);
+  if (!backend.complexMul || a.device !== b.device) return null;
+  const shape = broadcastShapes("mul", a.shape, b.shape);
+  return recordComposite("complexMul", [a, b], { conjB }, () => {
+    const pairs = (z: Tensor) => contiguousStorage(viewAsReal(z.expand(shape)));
+    const out = backend.complexMul!(pairs(a), pairs(b), numelOf(shape), conjB);
+    return viewAsComplex(wrap(out, [...shape, 2]));
+  });
+}
+
 const BINARY = new Set(["add", "sub", "mul", "div", "pow", "eq", "ne"]);
 
 /** `a op b` with a complex operand (broadcasting; real operands promote to complex64). */
 export function complexBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (!BINARY.has(op)) throw complexNotImplemented(op);
   if (op === "pow") return complexPow(a, b);
+  if (op === "mul" && isComplexOperand(a) && isComplexOperand(b)) {
+    const viaKernel = complexMulKernel(a as Tensor, b as Tensor);
+    if (viaKernel !== null) return viaKernel;
+  }
   const [ar, ai] = partsOf(op, a), [br, bi] = partsOf(op, b);
   switch (op) {
     case "add":

@@ -538,6 +538,11 @@ export class WasmBackend implements Backend {
     return fftOps.rfft(this.#k, x, args);
   }
 
+  /** See `Backend.complexMul`. */
+  complexMul(a: Storage, b: Storage, n: number, conjB: boolean): WasmStorage {
+    return fftOps.complexMul(this.#k, a, b, n, conjB);
+  }
+
   // ---- random numbers (assembly/random.ts) ----
 
   /** The kernels of `Generator.normalFill` and `uniformFill` (random_kernels.ts) on this backend's memory. */

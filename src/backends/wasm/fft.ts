@@ -1,5 +1,6 @@
 /**
- * The CPU backend's FFT launcher (kernel `fft_f32` in assembly/fft.ts) and its plans: the
+ * The CPU backend's FFT launcher (kernel `fft_f32` in assembly/fft.ts) and its plans, and the
+ * elementwise complex product (`complexMul_f32`, assembly/complex.ts): the
  * factorisation of n into radices 4, 2, 3, 5, 7, 11, 13 (Stockham stages) or, when n has a larger
  * prime factor, Bluestein's chirp z over a power of two M >= 2n - 1. Twiddles and chirps are
  * computed in float64 from exact angles (k mod n) and rounded once to float32; plans are cached
@@ -7,7 +8,7 @@
  * @module
  */
 import type { FftArgs, RfftArgs, Storage } from "../backend.ts";
-import { fftContract, rfftContract } from "../contract_fft.ts";
+import { complexMulContract, fftContract, rfftContract } from "../contract_fft.ts";
 import type { WasmKernels } from "./kernels.ts";
 import type { WasmStorage } from "./heap.ts";
 import { checkStorage } from "./shared.ts";
@@ -17,6 +18,8 @@ import { bluesteinTables, root } from "../fft_tables.ts";
 const RADICES = [4, 2, 3, 5, 7, 11, 13];
 /** Plans kept (by n). */
 const PLAN_CACHE = 16;
+/** Estimated single-thread nanoseconds per float of a complex product (splits large calls). */
+const NS_PER_PRODUCT_VALUE = 0.25;
 /** Estimated single-thread nanoseconds per complex value and radix-2 stage (splits large calls). */
 const NS_PER_VALUE_STAGE = 0.35;
 
@@ -190,6 +193,29 @@ export function rfft(ctx: WasmKernels, x: Storage, args: RfftArgs): WasmStorage 
       }
     }
     ctx.runParts("rfft_f32", list, parts - 1);
+    return out;
+  });
+}
+
+/** See `Backend.complexMul` (kernel `complexMul_f32` in assembly/complex.ts). */
+export function complexMul(ctx: WasmKernels, a: Storage, b: Storage, n: number, conjB: boolean): WasmStorage {
+  const sa = checkStorage("complexMul", a), sb = checkStorage("complexMul", b);
+  complexMulContract(sa, sb, n);
+  if (n === 0) return ctx.zeros("float32", 0);
+  ctx.plan("complexMul", "float32", 2 * n, sa, sb);
+  const helpers = n >= 8192 ? ctx.helpers(2 * n * NS_PER_PRODUCT_VALUE) : 0;
+  return ctx.call(() => {
+    const ap = ctx.input(sa), bp = ctx.input(sb);
+    const [out, op] = ctx.output("float32", 2 * n);
+    const flag = conjB ? 1 : 0;
+    if (helpers === 0) ctx.fn("complexMul_f32")(ap, bp, op, n, flag);
+    else {ctx.splitRun(
+        "complexMul_f32",
+        helpers,
+        n,
+        16,
+        (f, t) => [ap + f * 8, bp + f * 8, op + f * 8, t - f, flag],
+      );}
     return out;
   });
 }

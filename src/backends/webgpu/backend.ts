@@ -479,6 +479,11 @@ export class WebGPUBackend implements Backend {
     return fftOps.fft(this.#g, x, args);
   }
 
+  /** See `Backend.complexMul` (the FFT's chirp-product kernel over one row). */
+  complexMul(a: Storage, b: Storage, n: number, conjB: boolean): WebGPUStorage {
+    return fftOps.complexMul(this.#g, a, b, n, conjB);
+  }
+
   // ---- softmax cross-entropy ---------------------------------------------------------------------
 
   /**

@@ -3,11 +3,12 @@
  * by log2(n) Stockham radix-2 dispatches; other lengths by Bluestein's chirp z around two
  * power-of-two transforms of length m >= 2n - 1 (three chirp products). The tables (roots,
  * chirps, kernels) are computed in float64 on the host (src/backends/fft_tables.ts) and kept on
- * the device per length. Free functions of the backend's {@link GpuContext}.
+ * the device per length. The chirp-product kernel also serves elementwise complex64 products
+ * (`complexMul`). Free functions of the backend's {@link GpuContext}.
  * @module
  */
 import type { FftArgs, Storage } from "../backend.ts";
-import { fftContract } from "../contract_fft.ts";
+import { complexMulContract, fftContract } from "../contract_fft.ts";
 import { bluesteinTables, halfRoots } from "../fft_tables.ts";
 import type { GpuContext } from "./context.ts";
 import type { WebGPUStorage } from "./storage.ts";
@@ -131,4 +132,19 @@ export function fft(ctx: GpuContext, x: Storage, args: FftArgs): WebGPUStorage {
     spec?.dispose();
     back?.dispose();
   }
+}
+
+/** See `Backend.complexMul`: `fftChirp` over one row of n pairs, b as its table. */
+export function complexMul(
+  ctx: GpuContext,
+  a: Storage,
+  b: Storage,
+  n: number,
+  conjB: boolean,
+): WebGPUStorage {
+  const sa = ctx.storage("complexMul", a), sb = ctx.storage("complexMul", b);
+  complexMulContract(sa, sb, n);
+  const out = ctx.alloc("float32", 2 * n);
+  if (n > 0) chirp(ctx, sa, out, 1, n, n, n, sb, conjB);
+  return checksOps.inherit(out, sa, sb);
 }
