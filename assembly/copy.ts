@@ -13,11 +13,23 @@ const TILE = 16;
   if (ss == 1 && ds == 1) {
     memory.copy(dst, src, <usize>(n * sz));
   } else if (ss == 0 && ds == 1) {
+    // A broadcast along the row (an expand of a size-1 innermost dim): one value, splatted.
     const v = load<T>(src);
     if (sz == 1) {
       memory.fill(dst, <u8>v, <usize>n);
     } else {
-      for (let j = 0; j < n; j++) store<T>(dst + <usize>(j * sz), v);
+      let j = 0;
+      if (sz == 4) {
+        const vv = v128.splat<i32>(load<i32>(src));
+        for (; j + 4 <= n; j += 4) v128.store(dst + (<usize>j << 2), vv);
+      } else if (sz == 8) {
+        const vv = v128.splat<i64>(load<i64>(src));
+        for (; j + 2 <= n; j += 2) v128.store(dst + (<usize>j << 3), vv);
+      } else if (sz == 2) {
+        const vv = v128.splat<i16>(load<i16>(src));
+        for (; j + 8 <= n; j += 8) v128.store(dst + (<usize>j << 1), vv);
+      }
+      for (; j < n; j++) store<T>(dst + <usize>(j * sz), v);
     }
   } else {
     let s = src, d = dst;
@@ -71,6 +83,12 @@ const TILE = 16;
     tiled = load<i32>(shape + prev) >= TILE;
   }
   const odoRank = tiled ? rank - 2 : rank - 1;
+  if (odoRank == 1 && !tiled) {
+    // Rows of a 2-D copy (an expand along the row among them): constant steps, no odometer.
+    const rows = load<i32>(shape), rs = load<i32>(sstr) * sz, rd = load<i32>(dstr) * sz;
+    for (let o = 0; o < rows; o++) copyRow<T>(src + <usize>(o * rs), ss, dst + <usize>(o * rd), ds, n);
+    return;
+  }
   let outer = 1;
   for (let d = 0; d < odoRank; d++) {
     outer *= load<i32>(shape + (<usize>d << 2));
