@@ -48,6 +48,20 @@ export const ITEM_SIZE: Record<DType, number> = {
   complex64: 8,
 };
 
+/**
+ * PyTorch's legacy tensor type names of the dtypes (`x.type()`'s `torch.FloatTensor`, the repr of a
+ * `ParameterList`). int32 is `IntTensor`: PyTorch's integer default, int64, would be `LongTensor`.
+ */
+export const TYPE_NAMES: Record<DType, string> = {
+  float32: "FloatTensor",
+  float64: "DoubleTensor",
+  float16: "HalfTensor",
+  int32: "IntTensor",
+  uint8: "ByteTensor",
+  bool: "BoolTensor",
+  complex64: "ComplexFloatTensor",
+};
+
 /** The dtype of floating point tensors made without one (`setDefaultDtype`). */
 let defaultFloat: "float32" | "float64" = "float32";
 

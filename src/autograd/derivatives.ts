@@ -559,8 +559,6 @@ export const derivatives = {
   // torch.as_strided over the storage (src/ops/as_strided.ts).
   ...asStridedDerivatives,
   ...extraDerivatives,
-  // The exact GELU kernel (nn/activations_core.ts); its derivative is a kernel with a row of its own.
-  gelu: reads("inputs", (g, n) => [ew.mul(g, ew.unaryOp("geluDerivative", x0(n)))]),
   conv2d: named("ConvolutionBackward0", "inputs", (g, n) =>
     cv.conv2dBackward(
       g,

@@ -1,8 +1,8 @@
 /**
- * @internal The derivative rows of GELU's kernels but the exact `gelu` itself (whose row is in
- * src/autograd/derivatives.ts): the exact derivative kernel `Φ(x) + x·φ(x)`, with its own
- * derivative `φ(x)·(2 - x²)`, so that `createGraph: true` differentiates GELU twice; and the tanh
- * approximation's kernel and its derivative kernel. Gathered by `src/autograd/derivatives_extra.ts`.
+ * @internal The derivative rows of GELU's kernels (nn/activations_core.ts): the exact `gelu`, whose
+ * derivative is the kernel `Φ(x) + x·φ(x)`, with its own derivative `φ(x)·(2 - x²)`, so that
+ * `createGraph: true` differentiates GELU twice; and the tanh approximation's kernel and its
+ * derivative kernel. Gathered by `src/autograd/derivatives_extra.ts`.
  * @module
  */
 import type { Tensor } from "../tensor.ts";
@@ -19,8 +19,12 @@ function savedInput(n: Node, op: string): Tensor {
   return x;
 }
 
-/** @internal The row. */
+/** @internal The rows. */
 export const geluDerivatives = {
+  gelu: {
+    saves: "inputs",
+    backward: (g: Tensor, n: Node) => [ew.mul(g, ew.unaryOp("geluDerivative", savedInput(n, "gelu")))],
+  },
   geluDerivative: {
     saves: "inputs",
     name: "GeluBackwardBackward0",

@@ -7,7 +7,7 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import type { DType } from "../dtype.ts";
+import { type DType, TYPE_NAMES } from "../dtype.ts";
 import { tensor, zeros } from "../creation.ts";
 import { toDType } from "../ops/convert.ts";
 import { cat } from "../ops/indexing.ts";
@@ -23,16 +23,6 @@ import { hardshrink, prelu } from "../nn/activations.ts";
 import { aliasIfSame } from "./shape.ts";
 import { refuseComplex } from "../complex/core.ts";
 
-/** PyTorch's legacy tensor type names of the dtypes (`torch.FloatTensor`, ...). */
-const TYPE_NAMES: Record<DType, string> = {
-  float32: "FloatTensor",
-  float64: "DoubleTensor",
-  float16: "HalfTensor",
-  int32: "IntTensor",
-  uint8: "ByteTensor",
-  bool: "BoolTensor",
-  complex64: "ComplexFloatTensor",
-};
 const FROM_TYPE_NAME: Record<string, DType> = {
   ...Object.fromEntries(Object.entries(TYPE_NAMES).map(([d, n]) => [n, d as DType])),
   LongTensor: "int32", // PyTorch's int64: edgetorch's integer default plays its part

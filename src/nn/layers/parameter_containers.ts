@@ -6,7 +6,7 @@
  * @module
  */
 import { Tensor } from "../../tensor.ts";
-import { type DType, isFloating } from "../../dtype.ts";
+import { isFloating, TYPE_NAMES } from "../../dtype.ts";
 import { Module, Parameter } from "../module.ts";
 import { describe } from "../checks.ts";
 
@@ -39,21 +39,12 @@ function position(op: string, i: number, n: number): number {
   return j;
 }
 
-const TYPE_NAMES: Partial<Record<DType, string>> = {
-  float32: "FloatTensor",
-  float64: "DoubleTensor",
-  float16: "HalfTensor",
-  int32: "IntTensor",
-  uint8: "ByteTensor",
-  bool: "BoolTensor",
-};
-
 /** One line of a container's repr: `(0): Parameter containing: [torch.float32 of size 2x3]`. */
 function reprLine(key: string, p: Parameter, typeName: "dtype" | "typename"): string {
   const onGpu = p.device !== "cpu";
   const type = typeName === "dtype"
     ? `torch.${p.dtype}`
-    : `torch.${onGpu ? "cuda." : ""}${TYPE_NAMES[p.dtype] ?? p.dtype}`;
+    : `torch.${onGpu ? "cuda." : ""}${TYPE_NAMES[p.dtype]}`;
   return `(${key}): Parameter containing: [${type} of size ${p.shape.join("x")}${onGpu ? " (GPU 0)" : ""}]`;
 }
 
